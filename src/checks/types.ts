@@ -1,0 +1,103 @@
+import type { AreaId, Bilingual, LogSourceRef, Mappings, Severity, TargetKind } from '../model.js';
+import type { ProbeResult } from '../transport/types.js';
+
+/**
+ * A named probe (checks/probes/*.yaml). Probes are shared: a host is asked each thing once however many checks read it.
+ * - command: a read-only shell command (sh on linux, PowerShell on windows). Not run against a --rootdir image.
+ * - file: one file, below the target's rootdir when set.
+ * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
+ */
+export interface ProbeDef {
+  id: string;
+  platform: 'linux' | 'windows' | 'web' | 'any';
+  kind: 'command' | 'file' | 'glob';
+  command?: string;
+  path?: string;
+  sudo?: boolean;
+  /** seconds */
+  timeout?: number;
+  max_bytes?: number;
+  tail?: boolean;
+  description?: string;
+}
+
+/**
+ * Conditions over facts (plain JSON from a parser). Paths are dot-separated (`status.enabled`, `rules`); inside
+ * some/every/none/count the paths are relative to the list element.
+ *   { all: [c...] } | { any: [c...] } | { not: c }
+ *   { fact: path, equals | not_equals | in | not_in | gt | gte | lt | lte | matches | contains | exists | empty: value }
+ *   { some | every | none: path, where: c }
+ *   { count: path, where?: c, gte | lte | equals: n }
+ */
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | ({ fact: string } & FactTest)
+  | { some: string; where: Condition }
+  | { every: string; where: Condition }
+  | { none: string; where: Condition }
+  | { count: string; where?: Condition; gte?: number; lte?: number; equals?: number };
+
+export interface FactTest {
+  equals?: unknown;
+  not_equals?: unknown;
+  in?: unknown[];
+  not_in?: unknown[];
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+  /** Regular expression source, matched against the string form. */
+  matches?: string;
+  /** String contains, or array includes. */
+  contains?: unknown;
+  exists?: boolean;
+  empty?: boolean;
+}
+
+export interface CheckDef {
+  id: string;
+  title: Bilingual;
+  rationale: Bilingual;
+  remediation: Bilingual;
+  area: AreaId;
+  /** Which targets the check applies to. */
+  kinds: TargetKind[];
+  severity: Severity;
+  weight: number;
+  probes: string[];
+  parser: string;
+  /** When present and false, the finding is not-applicable (e.g. syslog-ng checks on a host without syslog-ng). */
+  applies_if?: Condition;
+  condition: Condition;
+  /** A failing check that meets this is a warn instead of a fail. */
+  warn_if?: Condition;
+  maps: Mappings;
+  provides?: LogSourceRef[];
+  tags?: string[];
+  /** Catalog file, for error messages. */
+  file?: string;
+}
+
+export type Facts = Record<string, unknown>;
+
+export interface ParserContext {
+  targetId: string;
+  kind: TargetKind;
+  /** Probe ids that were not collected because the target is an offline image (rootdir): parsers may degrade. */
+  offline?: boolean;
+}
+
+/** Parsers are pure functions from raw probe output to facts, so stored evidence can be re-evaluated offline. */
+export type Parser = (outputs: Record<string, ProbeResult>, ctx: ParserContext) => Facts;
+
+/** A parser throws this when the evidence cannot decide (e.g. auditctl needs root): the finding is inconclusive. */
+export class InconclusiveError extends Error {
+  override name = 'InconclusiveError';
+}
+
+/** A parser throws this when the evidence is malformed: the finding is `error` with this message. */
+export class ParseError extends Error {
+  override name = 'ParseError';
+}

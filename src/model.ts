@@ -1,0 +1,303 @@
+// The data contracts of one socready run. Every stage adds to one Report document; renderers read only that.
+// Shapes here are the public contract of report.json (see src/report/report.schema.json): change them with care.
+
+export type Lang = 'en' | 'ja';
+export interface Bilingual {
+  en: string;
+  ja: string;
+}
+
+export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar';
+export type TransportName = 'local' | 'ssh' | 'powershell' | 'http' | 'evidence';
+
+export interface SshSettings {
+  user?: string;
+  /** Path to a private key file (may start with ~). */
+  key?: string;
+  agent?: boolean;
+  /** Name of an environment variable that holds the password (never the password itself). */
+  password_env?: string;
+  /** Name of an environment variable that holds the key's passphrase. */
+  passphrase_env?: string;
+  /** Host key pin, "SHA256:<base64>" as ssh-keygen -lf prints it. */
+  host_key?: string;
+  known_hosts?: string;
+  /** Run privileged probes through non-interactive `sudo -n`. */
+  sudo?: boolean;
+  connect_timeout?: number;
+}
+
+export interface WinrmSettings {
+  user?: string;
+  password_env?: string;
+  /** Prefer the HTTPS listener (5986); plain HTTP becomes a finding. */
+  https?: boolean;
+  port?: number;
+  /** Reach the host through PowerShell over SSH instead of WinRM. */
+  over_ssh?: boolean;
+}
+
+export interface WebSettings {
+  urls: string[];
+  server?: 'nginx' | 'apache' | 'modsecurity-nginx' | 'modsecurity-apache' | 'squid' | 'auto';
+  /** Id of an ssh/local target that hosts this server's configuration and logs. */
+  host?: string;
+  config_path?: string;
+  log_paths?: string[];
+  login?: { path: string; username_field: string; password_field?: string };
+}
+
+export interface Target {
+  id: string;
+  kind: TargetKind;
+  address: string;
+  port?: number;
+  tags: string[];
+  transport: TransportName;
+  ssh?: SshSettings;
+  winrm?: WinrmSettings;
+  web?: WebSettings;
+  /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
+  api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
+  /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
+  rootdir?: string;
+  /** Timeout for the whole host, seconds. */
+  timeout?: number;
+}
+
+export interface Inventory {
+  version: 1;
+  organization: string;
+  /** File the inventory was read from, or "(built-in: this machine)". */
+  source: string;
+  targets: Target[];
+  rules: string[];
+  playbooks: string[];
+  scenarios: string[];
+  alerts: string[];
+  questionnaire?: string;
+  waivers?: string;
+  /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
+  threat_focus?: string[];
+}
+
+export type FindingStatus = 'pass' | 'fail' | 'warn' | 'error' | 'not-applicable' | 'inconclusive';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** Areas of the maturity model (DESIGN.md). */
+export type AreaId =
+  | 'log-collection'
+  | 'audit-policy'
+  | 'detection-rules'
+  | 'detection-validation'
+  | 'response-automation'
+  | 'people-process'
+  | 'infrastructure';
+
+export const AREAS: AreaId[] = [
+  'log-collection',
+  'audit-policy',
+  'detection-rules',
+  'detection-validation',
+  'response-automation',
+  'people-process',
+  'infrastructure',
+];
+
+/** A log source as Sigma names it; a passing check that "provides" one makes rules over it visible. */
+export interface LogSourceRef {
+  product?: string;
+  category?: string;
+  service?: string;
+  /** Fields the source carries that rules may need (e.g. request_body, CommandLine). */
+  fields?: string[];
+}
+
+export interface Mappings {
+  attack?: string[];
+  data_components?: string[];
+  owasp?: string[];
+}
+
+export interface Finding {
+  check: string;
+  target: string;
+  status: FindingStatus;
+  area: AreaId;
+  severity: Severity;
+  weight: number;
+  title: Bilingual;
+  rationale?: Bilingual;
+  remediation?: Bilingual;
+  /** Why the status is what it is, in words (always set for inconclusive and error). */
+  reason?: string;
+  /** The facts the condition looked at, as seen. */
+  observed?: Record<string, unknown>;
+  /** A short, redacted excerpt of the evidence behind the finding. */
+  excerpt?: string;
+  /** Ids of Evidence records. */
+  evidence: string[];
+  maps: Mappings;
+  /** Log sources this check proves collected when it passes. */
+  provides?: LogSourceRef[];
+  waiver?: { justification: string; expires: string; expired: boolean; file: string };
+}
+
+export type TransportErrorKind =
+  | 'unreachable'
+  | 'host-key-unknown'
+  | 'host-key-mismatch'
+  | 'auth-failed'
+  | 'timeout'
+  | 'permission-denied'
+  | 'sudo-password-required'
+  | 'not-found'
+  | 'config'
+  | 'unsupported'
+  | 'offline'
+  | 'other';
+
+export interface TransportError {
+  kind: TransportErrorKind;
+  message: string;
+}
+
+export interface Evidence {
+  id: string;
+  target: string;
+  probe: string;
+  kind: 'command' | 'file' | 'glob' | 'http' | 'api';
+  /** What was run, read or requested (never a secret). */
+  what: string;
+  sudo?: boolean;
+  exit_code: number | null;
+  started_at: string;
+  duration_ms: number;
+  bytes: number;
+  truncated: boolean;
+  /** Run-folder-relative path of the redacted output. */
+  file?: string;
+  /** How many secrets redaction replaced. */
+  redactions: number;
+  error?: TransportError;
+}
+
+export interface TargetResult {
+  id: string;
+  kind: TargetKind;
+  address: string;
+  transport: TransportName;
+  status: 'ok' | 'partial' | 'unreachable' | 'error';
+  error?: TransportError;
+  host?: { hostname?: string; os?: string; kernel?: string };
+  duration_ms: number;
+  checks_run: number;
+}
+
+// ---- Analyses. Each analysis fills a `summary` that scoring reads, and `details` that its own report section renders.
+
+export interface CoverageSummary {
+  attack_version: string;
+  rules_total: number;
+  rules_failed: number;
+  techniques_in_scope: number;
+  techniques_declared: number;
+  techniques_visible: number;
+  techniques_validated: number;
+  techniques_benign_tested: number;
+  owasp_total: number;
+  owasp_declared: number;
+  owasp_visible: number;
+  /** Rules whose log source the scan found not collected. */
+  rules_blind: number;
+  correlation_rules: number;
+}
+
+export interface DetectionSummary {
+  scenarios: number;
+  rules_tested: number;
+  /** Scenario expectations: an attack event set that some rule flagged. */
+  attacks_detected: number;
+  attacks_missed: number;
+  /** Benign baselines that some rule fired on. */
+  false_positives: number;
+  benign_silent: number;
+  /** Detections that go blind with the fields this environment does not collect. */
+  blinded_by_environment: number;
+  /** From --estimate over real logs, when run. */
+  estimated_alerts_per_day?: number;
+}
+
+export interface PlaybookSummary {
+  playbooks: number;
+  valid: number;
+  invalid: number;
+  destructive_actions: number;
+  unguarded_destructive: number;
+  /** Actions that would have hit an internal, critical or break-glass entity on a (mutated) false positive. */
+  blast_radius_incidents: number;
+  integrations_unready: number;
+}
+
+export interface AnalysisSection<S, D = unknown> {
+  summary: S;
+  details: D;
+  /** Problems met (a bad rule file, a broken playbook) that did not stop the analysis. */
+  problems: { path: string; error: string }[];
+}
+
+export interface Analyses {
+  coverage?: AnalysisSection<CoverageSummary>;
+  detections?: AnalysisSection<DetectionSummary>;
+  playbooks?: AnalysisSection<PlaybookSummary>;
+}
+
+// ---- Scoring
+
+export type LevelName = 'none' | 'initial' | 'managed' | 'defined' | 'measured' | 'optimising';
+
+export interface AreaScore {
+  area: AreaId;
+  /** null: nothing measured this area ("not assessed", never 0). */
+  level: number | null;
+  basis: 'measured' | 'attested' | 'mixed' | 'not-assessed';
+  /** The criteria met and unmet, each with the findings or analysis results behind it. */
+  criteria: { level: number; met: boolean; text: Bilingual; evidence: string[] }[];
+  summary: Bilingual;
+}
+
+export type SoarVerdict = 'ready' | 'semi-automatic' | 'not-yet';
+
+export interface Score {
+  model_version: string;
+  overall: number | null;
+  areas: AreaScore[];
+  soar: { verdict: SoarVerdict; gaps: { area: AreaId; text: Bilingual; refs: string[] }[] };
+}
+
+export interface QuestionnaireResult {
+  source: string;
+  answers: { id: string; area: AreaId; question: Bilingual; answer: unknown; level_hint?: number }[];
+}
+
+export interface Report {
+  schema_version: '1.0';
+  tool: { name: 'socready'; version: string };
+  run: {
+    id: string;
+    started_at: string;
+    finished_at: string;
+    organization: string;
+    inventory: string;
+    mode: 'live' | 'evidence' | 'local';
+    options: Record<string, unknown>;
+  };
+  targets: TargetResult[];
+  findings: Finding[];
+  evidence: Evidence[];
+  analyses: Analyses;
+  questionnaire?: QuestionnaireResult;
+  score?: Score;
+  /** Set when the run was compared with a baseline or the previous run. */
+  previous?: { run_id: string; overall: number | null; areas: { area: AreaId; level: number | null }[] };
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import YAML, { LineCounter, isMap, isSeq, type Document, type Node } from 'yaml';
+
+/** An input problem, always naming the file and, where known, the line, column and field. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly line?: number,
+    readonly column?: number,
+    readonly field?: string,
+  ) {
+    super(`${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
+  }
+}
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+export function newAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+const sharedAjv = newAjv();
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function compileSchema(schema: object): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = sharedAjv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+export interface ParsedYaml {
+  docs: Document.Parsed[];
+  lineCounter: LineCounter;
+  file: string;
+}
+
+/** Parses one or more YAML documents, answering syntax errors with file, line and column. */
+export function parseYaml(text: string, file: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const docs = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const pos = lineCounter.linePos(err.pos[0]);
+      throw new InputError(file, `YAML syntax: ${err.message.split('\n')[0]}`, pos.line, pos.col);
+    }
+  }
+  return { docs: list, lineCounter, file };
+}
+
+export function readYamlFile(file: string): ParsedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read: ${(e as Error).message}`);
+  }
+  return parseYaml(text, file);
+}
+
+/** Finds the YAML node at a JSON pointer such as /targets/0/ssh/key, for line numbers in schema errors. */
+function nodeAt(doc: Document.Parsed, pointer: string): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
+      node = pair?.value ?? pair?.key;
+    } else if (isSeq(node)) {
+      node = node.items[Number(key)];
+    } else return undefined;
+  }
+  return node as Node | undefined;
+}
+
+function describeError(e: ErrorObject): { field: string; detail: string; pointer: string } {
+  const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { field: field === '(top level)' ? extra : `${field}.${extra}`, detail: 'unknown field', pointer: `${e.instancePath}/${extra}` };
+  }
+  if (e.keyword === 'required') {
+    return { field, detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`, pointer: e.instancePath };
+  }
+  if (e.keyword === 'enum') {
+    return { field, detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`, pointer: e.instancePath };
+  }
+  return { field, detail: e.message ?? e.keyword, pointer: e.instancePath };
+}
+
+/** Validates a parsed YAML document against a schema; the error names file, line, column and field. */
+export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: ValidateFunction): T {
+  const doc = parsed.docs[docIndex]!;
+  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    // The most specific error first: unknown fields and missing fields explain themselves best.
+    const best =
+      errors.find((e) => e.keyword === 'additionalProperties') ??
+      errors.find((e) => e.keyword === 'required') ??
+      errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ??
+      errors[0]!;
+    const { field, detail, pointer } = describeError(best);
+    const node = nodeAt(doc, pointer) ?? nodeAt(doc, best.instancePath);
+    const pos = node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
+    throw new InputError(parsed.file, detail, pos?.line, pos?.col, field);
+  }
+  return value as T;
+}
+
+/** Validates a plain JSON value (no line numbers available). */
+export function validateValue<T>(value: unknown, validate: ValidateFunction, file: string): T {
+  if (!validate(value)) {
+    const e = validate.errors![0]!;
+    const { field, detail } = describeError(e);
+    throw new InputError(file, detail, undefined, undefined, field);
+  }
+  return value as T;
+}
