@@ -69,13 +69,15 @@ export function readYamlFile(file: string): ParsedYaml {
 }
 
 /** Finds the YAML node at a JSON pointer such as /targets/0/ssh/key, for line numbers in schema errors. */
-function nodeAt(doc: Document.Parsed, pointer: string): Node | undefined {
+function nodeAt(doc: Document.Parsed, pointer: string, preferKey = false): Node | undefined {
   let node: unknown = doc.contents;
-  for (const raw of pointer.split('/').slice(1)) {
+  const segments = pointer.split('/').slice(1);
+  for (const [i, raw] of segments.entries()) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
-      node = pair?.value ?? pair?.key;
+      // An unknown field is best shown at its key, not its value.
+      node = preferKey && i === segments.length - 1 ? pair?.key : (pair?.value ?? pair?.key);
     } else if (isSeq(node)) {
       node = node.items[Number(key)];
     } else return undefined;
@@ -99,9 +101,11 @@ function describeError(e: ErrorObject): { field: string; detail: string; pointer
 }
 
 /** Validates a parsed YAML document against a schema; the error names file, line, column and field. */
-export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: ValidateFunction): T {
+export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: ValidateFunction, at = ''): T {
   const doc = parsed.docs[docIndex]!;
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const whole = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  // `at` (a JSON pointer) validates one element of the document, e.g. /3 for the fourth item of a list.
+  const value = at ? at.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], whole) : whole;
   if (!validate(value)) {
     const errors = validate.errors ?? [];
     // The most specific error first: unknown fields and missing fields explain themselves best.
@@ -111,9 +115,10 @@ export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: V
       errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ??
       errors[0]!;
     const { field, detail, pointer } = describeError(best);
-    const node = nodeAt(doc, pointer) ?? nodeAt(doc, best.instancePath);
+    const node = nodeAt(doc, at + pointer, best.keyword === 'additionalProperties') ?? nodeAt(doc, at + best.instancePath) ?? nodeAt(doc, at);
     const pos = node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
-    throw new InputError(parsed.file, detail, pos?.line, pos?.col, field);
+    const prefix = at ? at.slice(1).replace(/\//g, '.') : '';
+    throw new InputError(parsed.file, detail, pos?.line, pos?.col, prefix ? (field === '(top level)' ? prefix : `${prefix}.${field}`) : field);
   }
   return value as T;
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian machine: system packages, npm packages, build, lint, unit + integration +
+# end-to-end tests. Ends with one line "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-system-deps.sh
+npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+npm run lint --silent
+npx tsc -p tsconfig.check.json
+result=$(mktemp)
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json="$result" "$@"
+status=$?
+set -e
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' "$result" || status=1
+rm -f "$result"
+exit $status

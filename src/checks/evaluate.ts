@@ -1,0 +1,121 @@
+import type { Finding, FindingStatus, TargetKind } from '../model.js';
+import type { ProbeResult } from '../transport/types.js';
+import { evaluate, getFact } from './condition.js';
+import { PARSERS } from '../parsers/index.js';
+import { type CheckDef, type Facts, InconclusiveError, ParseError, type ParserContext } from './types.js';
+
+export interface EvaluateContext {
+  targetId: string;
+  kind: TargetKind;
+  offline?: boolean;
+  /** Evidence ids by probe id, so findings can point at what they were decided on. */
+  evidenceIds?: Record<string, string>;
+}
+
+const EXCERPT_CHARS = 600;
+
+/**
+ * Errors that say nothing about the host's configuration, only that we could not ask: any of them on a needed probe
+ * makes the check inconclusive. Other errors (not-found, permission-denied, sudo-password-required, offline,
+ * unsupported) reach the parser as data on that probe's output, so a parser with a fallback (sshd -T, else
+ * sshd_config) can still decide; a parser that cannot must throw InconclusiveError with the reason.
+ */
+const HOST_LEVEL_ERRORS = new Set(['unreachable', 'host-key-unknown', 'host-key-mismatch', 'auth-failed', 'timeout', 'config', 'other']);
+
+function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatus): Finding {
+  return {
+    check: check.id,
+    target: ctx.targetId,
+    status,
+    area: check.area,
+    severity: check.severity,
+    weight: check.weight,
+    title: check.title,
+    rationale: check.rationale,
+    remediation: check.remediation,
+    evidence: check.probes.map((p) => ctx.evidenceIds?.[p]).filter((id): id is string => Boolean(id)),
+    maps: check.maps,
+    ...(check.provides ? { provides: check.provides } : {}),
+  };
+}
+
+function excerptOf(check: CheckDef, outputs: Record<string, ProbeResult>): string | undefined {
+  const text = check.probes
+    .map((p) => outputs[p]?.stdout?.trim())
+    .filter(Boolean)
+    .join('\n---\n');
+  if (!text) return undefined;
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
+function observedFacts(facts: Facts, paths: Set<string>): Record<string, unknown> {
+  const observed: Record<string, unknown> = {};
+  for (const p of paths) {
+    let v = getFact(facts, p);
+    // Long lists are summarised: the report needs what was seen, not every parsed rule.
+    if (Array.isArray(v) && v.length > 20) v = { count: v.length, first: v.slice(0, 20) };
+    observed[p] = v === undefined ? null : v;
+  }
+  return observed;
+}
+
+/** Memoises parser runs per target: many checks share a parser and its probes. */
+export type FactsCache = Map<string, Facts | Error>;
+
+function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache): Facts {
+  const key = `${check.parser}\u0000${check.probes.join(',')}`;
+  const hit = cache?.get(key);
+  if (hit instanceof Error) throw hit;
+  if (hit) return hit;
+  const parser = PARSERS[check.parser];
+  if (!parser) throw new ParseError(`unknown parser "${check.parser}"`);
+  const subset: Record<string, ProbeResult> = {};
+  for (const p of check.probes) if (outputs[p]) subset[p] = outputs[p];
+  try {
+    const facts = parser(subset, ctx);
+    cache?.set(key, facts);
+    return facts;
+  } catch (e) {
+    cache?.set(key, e as Error);
+    throw e;
+  }
+}
+
+/**
+ * Decides one check on one target from its probe outputs:
+ * a host-level transport error on a needed probe (or every probe failed) or InconclusiveError -> inconclusive; ParseError or a bug -> error;
+ * applies_if false -> not-applicable; condition true -> pass; warn_if true -> warn; else fail.
+ */
+export function evaluateCheck(
+  check: CheckDef,
+  outputs: Record<string, ProbeResult>,
+  ctx: EvaluateContext,
+  cache?: FactsCache,
+): Finding {
+  const errored = check.probes.map((p) => [p, outputs[p]] as const).filter(([, r]) => !r || r.error);
+  const hostLevel = errored.find(([, r]) => !r || HOST_LEVEL_ERRORS.has(r.error!.kind));
+  if (hostLevel || (check.probes.length > 0 && errored.length === check.probes.length)) {
+    const [probe, result] = hostLevel ?? errored[0]!;
+    const why = result?.error ? `${result.error.kind}: ${result.error.message}` : 'not collected';
+    return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${probe}: ${why}` };
+  }
+  let facts: Facts;
+  try {
+    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache);
+  } catch (e) {
+    if (e instanceof InconclusiveError) return { ...baseFinding(check, ctx, 'inconclusive'), reason: e.message };
+    const message = e instanceof ParseError ? e.message : `parser ${check.parser} failed: ${(e as Error).message}`;
+    return { ...baseFinding(check, ctx, 'error'), reason: message, excerpt: excerptOf(check, outputs) };
+  }
+  const seen = new Set<string>();
+  try {
+    if (check.applies_if && !evaluate(check.applies_if, facts, seen)) {
+      return { ...baseFinding(check, ctx, 'not-applicable'), observed: observedFacts(facts, seen) };
+    }
+    const passed = evaluate(check.condition, facts, seen);
+    const status: FindingStatus = passed ? 'pass' : check.warn_if && evaluate(check.warn_if, facts, seen) ? 'warn' : 'fail';
+    return { ...baseFinding(check, ctx, status), observed: observedFacts(facts, seen), excerpt: excerptOf(check, outputs) };
+  } catch (e) {
+    return { ...baseFinding(check, ctx, 'error'), reason: `condition failed: ${(e as Error).message}` };
+  }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { register as checks } from './commands/checks.js';
+import { register as collectScript } from './commands/collect-script.js';
+import { register as init } from './commands/init.js';
+import { register as inventory } from './commands/inventory.js';
+import { register as scan } from './commands/scan.js';
+import { VERSION } from './version.js';
+
+const program = new Command()
+  .name('socready')
+  .description('Tells an organisation, with evidence, whether its SIEM and SOAR can actually work.')
+  .version(VERSION)
+  .showHelpAfterError()
+  .configureOutput({ outputError: (s, write) => write(`socready: ${s}`) })
+  .exitOverride((err) => {
+    // commander's own usage errors (unknown option, missing argument) are bad input: exit 2.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  });
+
+for (const register of [scan, checks, inventory, init, collectScript]) register(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,115 @@
+import type { Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
+import type { Catalog } from '../checks/catalog.js';
+import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
+import type { CheckDef, ProbeDef } from '../checks/types.js';
+import { failedResult } from '../transport/shell.js';
+import type { ProbeResult } from '../transport/types.js';
+import { matchesAny } from '../util/glob-match.js';
+import { mapLimit } from '../util/pool.js';
+import type { EvidenceStore } from './evidence-store.js';
+import { redact, redactDeep } from './redact.js';
+import type { ProbeSource } from './source.js';
+
+export interface AssessOptions {
+  only?: string[];
+  store: EvidenceStore;
+  /** Probes in flight on one host (ssh channels); sshd's MaxSessions defaults to 10. */
+  probeConcurrency?: number;
+  /** Whole-host budget in ms; probes not finished by then are recorded as timed out. */
+  hostTimeoutMs?: number;
+  offline?: boolean;
+  onProgress?: (event: { target: string; done: number; total: number; phase: 'connect' | 'probe' | 'done'; error?: TransportError }) => void;
+}
+
+export interface TargetAssessment {
+  result: TargetResult;
+  findings: Finding[];
+  evidence: Evidence[];
+}
+
+export function applicableChecks(catalog: Catalog, target: Target, only?: string[]): CheckDef[] {
+  return catalog.checks.filter((c) => c.kinds.includes(target.kind) && matchesAny(c.id, only));
+}
+
+function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportError): Finding[] {
+  return checks.map((check) => evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }));
+}
+
+/** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
+export async function assessTarget(target: Target, source: ProbeSource, catalog: Catalog, options: AssessOptions): Promise<TargetAssessment> {
+  const started = Date.now();
+  const checks = applicableChecks(catalog, target, options.only);
+  const probeIds = [...new Set(checks.flatMap((c) => c.probes))];
+  const probes = probeIds.map((id) => catalog.probes.get(id)).filter((p): p is ProbeDef => Boolean(p));
+  const result: TargetResult = {
+    id: target.id,
+    kind: target.kind,
+    address: target.address,
+    transport: target.transport,
+    status: 'ok',
+    duration_ms: 0,
+    checks_run: checks.length,
+  };
+  const progress = (phase: 'connect' | 'probe' | 'done', done: number, error?: TransportError) =>
+    options.onProgress?.({ target: target.id, done, total: probes.length, phase, error });
+
+  progress('connect', 0);
+  const openError = await source.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
+  if (openError) {
+    await source.close().catch(() => undefined);
+    result.status = openError.kind === 'config' ? 'error' : 'unreachable';
+    result.error = openError;
+    result.duration_ms = Date.now() - started;
+    progress('done', 0, openError);
+    return { result, findings: inconclusiveAll(checks, target, openError), evidence: [] };
+  }
+
+  try {
+    const host = await source.describe().catch(() => undefined);
+    if (host) result.host = { hostname: host.hostname, os: host.os, kernel: host.kernel };
+
+    const outputs: Record<string, ProbeResult> = {};
+    const evidence: Evidence[] = [];
+    const deadline = options.hostTimeoutMs ? started + options.hostTimeoutMs : Number.POSITIVE_INFINITY;
+    let done = 0;
+    const collectOne = async (probe: ProbeDef) => {
+      const at = new Date();
+      let out: ProbeResult;
+      if (Date.now() > deadline) {
+        out = failedResult({ kind: 'timeout', message: `host time budget of ${options.hostTimeoutMs} ms spent before this probe ran` });
+      } else {
+        out = await source.collect(probe).catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
+      }
+      outputs[probe.id] = out;
+      evidence.push(options.store.record(target.id, probe, source.what(probe), out, at));
+      progress('probe', ++done);
+    };
+    if (source.collectAll) {
+      const all = await source.collectAll(probes);
+      for (const probe of probes) {
+        const out = all.get(probe.id) ?? failedResult({ kind: 'other', message: 'probe missing from batch answer' });
+        outputs[probe.id] = out;
+        evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
+      }
+    } else {
+      await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
+    }
+
+    const cache: FactsCache = new Map();
+    const evidenceIds = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
+    const findings = checks.map((check) => {
+      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds }, cache);
+      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
+      if (f.observed) f.observed = redactDeep(f.observed);
+      if (f.reason) f.reason = redact(f.reason).text;
+      return f;
+    });
+    if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
+    result.duration_ms = Date.now() - started;
+    evidence.sort((a, b) => a.probe.localeCompare(b.probe));
+    progress('done', done);
+    return { result, findings, evidence };
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,126 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { TransportError } from '../model.js';
+import type { ProbeDef } from '../checks/types.js';
+import { decodeOutput } from '../transport/decode.js';
+import { classifyFinished, failedResult } from '../transport/shell.js';
+import type { HostInfo, ProbeResult } from '../transport/types.js';
+import { compileSchema, InputError, validateValue } from '../util/validate.js';
+import type { ProbeSource } from './source.js';
+
+/** The file socready's own collection script writes on a host that cannot be reached remotely. */
+export interface OfflineEvidenceFile {
+  format: 'socready-evidence';
+  version: 1;
+  platform: 'linux' | 'windows';
+  collected_at: string;
+  host: { hostname?: string; os?: string; kernel?: string };
+  probes: Record<
+    string,
+    {
+      kind: 'command' | 'file' | 'glob';
+      what: string;
+      exit_code: number | null;
+      stdout_b64: string;
+      stderr_b64?: string;
+      truncated?: boolean;
+      duration_ms?: number;
+      error?: TransportError;
+    }
+  >;
+}
+
+const schema = {
+  type: 'object',
+  required: ['format', 'version', 'platform', 'probes', 'host'],
+  properties: {
+    format: { const: 'socready-evidence' },
+    version: { const: 1 },
+    platform: { enum: ['linux', 'windows'] },
+    collected_at: { type: 'string' },
+    host: { type: 'object', properties: { hostname: { type: 'string' }, os: { type: 'string' }, kernel: { type: 'string' } } },
+    probes: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['kind', 'exit_code', 'stdout_b64'],
+        properties: {
+          kind: { enum: ['command', 'file', 'glob'] },
+          what: { type: 'string' },
+          exit_code: { type: ['integer', 'null'] },
+          stdout_b64: { type: 'string' },
+          stderr_b64: { type: 'string' },
+          truncated: { type: 'boolean' },
+          duration_ms: { type: ['number', 'null'] },
+          error: { type: 'object', required: ['kind', 'message'], properties: { kind: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+};
+
+export function readOfflineEvidence(file: string): OfflineEvidenceFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(file, `not a socready evidence file: ${(e as Error).message}`);
+  }
+  return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
+}
+
+/** Evidence files in a folder (or one file), one per host. */
+export function listEvidenceFiles(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path)
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => join(path, n));
+}
+
+export function evidenceTargetId(file: string, data: OfflineEvidenceFile): string {
+  const name = data.host.hostname?.trim();
+  return (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? name : basename(file, '.json')).slice(0, 120);
+}
+
+/** Replays an offline evidence file through the same catalog as a live scan. */
+export class EvidenceProbeSource implements ProbeSource {
+  readonly label = 'evidence';
+
+  constructor(
+    private readonly data: OfflineEvidenceFile,
+    private readonly file: string,
+  ) {}
+
+  async open(): Promise<TransportError | undefined> {
+    return undefined;
+  }
+
+  what(probe: ProbeDef): string {
+    return this.data.probes[probe.id]?.what ?? probe.command ?? probe.path ?? probe.id;
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    const p = this.data.probes[probe.id];
+    if (!p) return failedResult({ kind: 'other', message: `probe ${probe.id} is not in ${basename(this.file)} (collected with an older script?)` });
+    const out = decodeOutput(Buffer.from(p.stdout_b64, 'base64'));
+    const err = decodeOutput(Buffer.from(p.stderr_b64 ?? '', 'base64'));
+    const result: ProbeResult = {
+      stdout: out.text,
+      stderr: err.text,
+      exitCode: p.exit_code,
+      truncated: Boolean(p.truncated),
+      durationMs: p.duration_ms ?? 0,
+    };
+    if (out.binary) result.binary = true;
+    if (p.error) result.error = p.error;
+    // A file read fails the same way it does live (no such file, permission denied), so findings match.
+    return p.kind === 'file' ? classifyFinished(result, { readPath: p.what }) : result;
+  }
+
+  async describe(): Promise<HostInfo> {
+    return { platform: this.data.platform, ...this.data.host };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,38 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Target } from '../model.js';
+import { createLocalTransport } from '../transport/local.js';
+import { createSshTransport } from '../transport/ssh.js';
+import type { ProbeSource } from './source.js';
+import { TransportProbeSource } from './source.js';
+
+export interface SourceOptions {
+  trustOnFirstUse?: boolean;
+  /** Announces a fingerprint accepted on first use, so the user can pin it. */
+  onTofu?: (target: string, fingerprint: string) => void;
+}
+
+/** A probe source for a live target, by its transport. */
+export function openSource(target: Target, options: SourceOptions = {}): ProbeSource | { unsupported: string } {
+  switch (target.transport) {
+    case 'local': {
+      const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+      return new TransportProbeSource(createLocalTransport({ rootdir: target.rootdir }), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo) });
+    }
+    case 'ssh': {
+      const transport = createSshTransport(target, { trustOnFirstUse: options.trustOnFirstUse, knownHostsFallback: join(homedir(), '.ssh', 'known_hosts') });
+      const source = new TransportProbeSource(transport, { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo) });
+      if (options.onTofu) {
+        const open = source.open.bind(source);
+        source.open = async () => {
+          const error = await open();
+          if (!error && transport.hostKeyTrust === 'tofu' && transport.presentedHostKey) options.onTofu!(target.id, transport.presentedHostKey);
+          return error;
+        };
+      }
+      return source;
+    }
+    default:
+      return { unsupported: `transport "${target.transport}" has no host checks in this version` };
+  }
+}

@@ -1,0 +1,74 @@
+import type { ProbeDef } from '../checks/types.js';
+import { shellQuote } from '../transport/shell.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/types.js';
+import { globCommand } from './glob.js';
+
+/**
+ * The POSIX sh script a client runs on a Linux host socready cannot reach. It runs exactly the catalog's read-only
+ * probes and writes one JSON evidence file (outputs base64-encoded, so any byte survives) for `scan --evidence`.
+ * It needs only sh, head, base64 and date; it writes nothing but its output file and a temporary folder it removes.
+ */
+export function linuxCollectScript(probes: ProbeDef[], version: string): string {
+  const lines: string[] = [];
+  for (const probe of probes) {
+    const maxBytes = probe.max_bytes ?? DEFAULT_MAX_BYTES;
+    const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
+    let command: string;
+    let what: string;
+    if (probe.kind === 'command') {
+      command = probe.command!;
+      what = probe.command!;
+    } else if (probe.kind === 'file') {
+      command = `${probe.tail ? 'tail' : 'head'} -c ${maxBytes + 1} -- ${shellQuote(probe.path!)}`;
+      what = probe.path!;
+    } else {
+      command = globCommand(probe.path!, maxBytes);
+      what = probe.path!;
+    }
+    lines.push(`probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${maxBytes} ${shellQuote(what)} ${shellQuote(command)}`);
+  }
+  return `#!/bin/sh
+# socready ${version} offline evidence collection for Linux.
+# Runs read-only commands only and writes one JSON file: sh collect.sh [output.json]
+# Run it as root (or the audit account) so audit rules and protected configuration can be read.
+# Copy the output back and evaluate it with: socready scan --evidence <file-or-folder>
+set -u
+umask 077
+OUT="\${1:-socready-evidence-$(hostname 2>/dev/null || uname -n).json}"
+TMP="$(mktemp -d 2>/dev/null || echo /tmp/socready.$$)"
+mkdir -p "$TMP" || exit 1
+trap 'rm -rf "$TMP"' EXIT INT TERM
+LC_ALL=C; export LC_ALL
+b64() { base64 "$1" 2>/dev/null | tr -d '\\n'; }
+jstr() { printf '%s' "$1" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\t/\\\\t/g' | tr -d '\\r\\n'; }
+osname() { ( . /etc/os-release 2>/dev/null && printf '%s' "\${PRETTY_NAME:-$NAME}" ); }
+HAVE_TIMEOUT=0; command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
+FIRST=1
+{
+  printf '{"format":"socready-evidence","version":1,"platform":"linux","tool_version":"%s",' ${shellQuote(version)}
+  printf '"collected_at":"%s",' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf '"host":{"hostname":"%s","os":"%s","kernel":"%s"},"probes":{' "$(jstr "$(hostname 2>/dev/null || uname -n)")" "$(jstr "$(osname)")" "$(jstr "$(uname -r)")"
+} > "$OUT"
+probe() {
+  id="$1"; kind="$2"; limit="$3"; cap="$4"; what="$5"; cmd="$6"
+  [ -t 2 ] && printf 'socready: %s\\n' "$id" >&2
+  start=$(date +%s)
+  if [ "$HAVE_TIMEOUT" = 1 ]; then
+    timeout -s KILL "$limit" sh -c "$cmd" > "$TMP/out" 2> "$TMP/err" < /dev/null
+  else
+    sh -c "$cmd" > "$TMP/out" 2> "$TMP/err" < /dev/null
+  fi
+  rc=$?
+  end=$(date +%s)
+  truncated=false
+  if [ "$(wc -c < "$TMP/out")" -gt "$cap" ]; then head -c "$cap" "$TMP/out" > "$TMP/cut"; mv "$TMP/cut" "$TMP/out"; truncated=true; fi
+  [ "$FIRST" = 1 ] || printf ',' >> "$OUT"
+  FIRST=0
+  printf '"%s":{"kind":"%s","what":"%s","exit_code":%s,"duration_ms":%s,"truncated":%s,"stdout_b64":"%s","stderr_b64":"%s"}' \\
+    "$id" "$kind" "$(jstr "$what")" "$rc" "$(( (end - start) * 1000 ))" "$truncated" "$(b64 "$TMP/out")" "$(b64 "$TMP/err")" >> "$OUT"
+}
+${lines.join('\n')}
+printf '}}\\n' >> "$OUT"
+echo "socready: evidence written to $OUT" >&2
+`;
+}

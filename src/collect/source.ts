@@ -1,0 +1,74 @@
+import type { TransportError } from '../model.js';
+import type { ProbeDef } from '../checks/types.js';
+import { failedResult, rootedPath } from '../transport/shell.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
+import { globCommand } from './glob.js';
+
+/**
+ * Where a target's probe answers come from: a live transport, or a file of evidence collected offline. The collector
+ * asks a source for probes by definition, so the same catalog drives live scans and offline replays alike.
+ */
+export interface ProbeSource {
+  readonly label: string;
+  open(): Promise<TransportError | undefined>;
+  collect(probe: ProbeDef): Promise<ProbeResult>;
+  /** Collects many probes; sources that batch (one PowerShell start per host) override this. */
+  collectAll?(probes: ProbeDef[]): Promise<Map<string, ProbeResult>>;
+  describe(): Promise<HostInfo>;
+  close(): Promise<void>;
+  /** What was run or read for a probe, for the evidence record. */
+  what(probe: ProbeDef): string;
+}
+
+export interface TransportSourceOptions {
+  rootdir?: string;
+  /** The inventory allows `sudo -n` for probes that need root. */
+  sudo: boolean;
+}
+
+/** Runs catalog probes over any Transport (local, ssh), honouring rootdir images and sudo. */
+export class TransportProbeSource implements ProbeSource {
+  readonly label: string;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: TransportSourceOptions,
+  ) {
+    this.label = transport.name;
+  }
+
+  open(): Promise<TransportError | undefined> {
+    return this.transport.open();
+  }
+
+  what(probe: ProbeDef): string {
+    if (probe.kind === 'command') return probe.command!;
+    return rootedPath(probe.path!, this.options.rootdir);
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    const timeoutMs = (probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000) * 1000;
+    const maxBytes = probe.max_bytes ?? DEFAULT_MAX_BYTES;
+    const sudo = Boolean(probe.sudo && this.options.sudo);
+    switch (probe.kind) {
+      case 'command':
+        // A mounted image has no running kernel or daemons to ask: its command probes are not collected.
+        if (this.options.rootdir) {
+          return failedResult({ kind: 'offline', message: `not run: the target is an image at ${this.options.rootdir}` });
+        }
+        return this.transport.run(probe.command!, { timeoutMs, maxBytes, sudo });
+      case 'file':
+        return this.transport.readFile(rootedPath(probe.path!, this.options.rootdir), { timeoutMs, maxBytes, tail: probe.tail, sudo });
+      case 'glob':
+        return this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), { timeoutMs, maxBytes: maxBytes * 4, sudo });
+    }
+  }
+
+  describe(): Promise<HostInfo> {
+    return this.transport.describe();
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}

@@ -1,0 +1,94 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../util/validate.js';
+import { guarded } from './errors.js';
+
+export const EXAMPLE_INVENTORY = `# socready inventory: what to assess. Validate with: socready inventory validate inventory.yaml
+# Secrets never go in this file: name an environment variable (password_env), a key file, or use ssh-agent.
+version: 1
+organization: Example Corp
+
+defaults:
+  ssh: { user: audit, key: ~/.ssh/id_ed25519, sudo: true }   # sudo runs "sudo -n": it never prompts
+  timeout: 300                                               # seconds for one whole host
+
+groups:
+  dmz:
+    tags: [dmz]
+
+targets:
+  - id: web-01
+    kind: linux
+    address: 10.0.0.5
+    port: 22
+    group: dmz
+    ssh:
+      user: audit
+      key: ./keys/audit_ed25519          # or agent: true, or password_env: AUDIT_PASSWORD
+      known_hosts: ./known_hosts         # or pin the key: host_key: "SHA256:..." (ssh-keygen -lf on the host's key)
+      sudo: true
+
+  - id: db-01
+    kind: linux
+    address: db-01.example.internal
+    ssh: { known_hosts: ./known_hosts }
+
+  # A mounted disk image or a copied /etc tree, audited offline (like Lynis --rootdir):
+  # - id: image-01
+  #   kind: linux
+  #   address: localhost
+  #   transport: local
+  #   rootdir: /mnt/image-01
+
+  # A web server or WAF; its configuration and logs are read through the ssh target named in web.host.
+  # - id: shop
+  #   kind: web
+  #   web:
+  #     urls: [https://shop.example.com/]
+  #     server: nginx
+  #     host: web-01
+  #     login: { path: /login, username_field: user, password_field: password }
+
+# Detection rules, playbooks and scenarios; the built-in pack is used when these are absent.
+# rules: [./sigma-rules]
+# playbooks: [./playbooks]
+# questionnaire: ./questionnaire.yaml
+# waivers: ./waivers.yaml
+# threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most
+`;
+
+export const EXAMPLE_WAIVERS = `# socready waivers: accepted risks. A waived finding stays visible as waived; an expired waiver stops applying.
+version: 1
+waivers:
+  - check: linux.audit.immutable
+    targets: "web-*"
+    justification: "Immutable audit rules block our weekly rule deployment; compensating control: rule hash monitored by the SIEM."
+    expires: 2027-03-31
+`;
+
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('write a commented example inventory.yaml, questionnaire.yaml and waivers.yaml')
+    .option('-d, --dir <dir>', 'folder to write into', '.')
+    .option('--force', 'overwrite existing files')
+    .action((opts: { dir: string; force?: boolean }) =>
+      guarded(async () => {
+        const { exampleQuestionnaireYaml } = await import('../questionnaire/index.js');
+        const files: [string, string][] = [
+          ['inventory.yaml', EXAMPLE_INVENTORY],
+          ['questionnaire.yaml', exampleQuestionnaireYaml()],
+          ['waivers.yaml', EXAMPLE_WAIVERS],
+        ];
+        for (const [name] of files) {
+          if (existsSync(join(opts.dir, name)) && !opts.force) throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');
+        }
+        for (const [name, text] of files) {
+          writeFileSync(join(opts.dir, name), text);
+          process.stdout.write(`wrote ${join(opts.dir, name)}\n`);
+        }
+        return 0;
+      }),
+    );
+}

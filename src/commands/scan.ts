@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { builtInInventory, loadInventory } from '../inventory/load.js';
+import type { Lang } from '../model.js';
+import { runScan } from '../scan.js';
+import { countStatuses } from '../summary.js';
+import { terminalSummary } from '../summary.js';
+import { createProgress } from '../util/progress.js';
+import { InputError } from '../util/validate.js';
+import { collect, EXIT, guarded, parseIntOption } from './errors.js';
+
+export interface ScanCliOptions {
+  inventory?: string;
+  out: string;
+  concurrency: number;
+  only?: string[];
+  evidence?: string;
+  json?: boolean;
+  trustOnFirstUse?: boolean;
+  active?: boolean;
+  html: boolean;
+  pdf?: boolean;
+  lang?: string;
+  failUnder?: number;
+  failOn?: string;
+  baseline?: string;
+  hostsOnly?: boolean;
+}
+
+export function defaultLang(): Lang {
+  return /^ja/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '') ? 'ja' : 'en';
+}
+
+export function parseLang(value: string | undefined): Lang {
+  if (value === undefined) return defaultLang();
+  if (value !== 'ja' && value !== 'en') throw new InputError('(command line)', `--lang must be ja or en, not "${value}"`);
+  return value;
+}
+
+export function register(program: Command): void {
+  program
+    .command('scan')
+    .description('assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and report.html')
+    .option('-i, --inventory <file>', 'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)')
+    .option('-o, --out <dir>', 'folder for run folders', 'reports')
+    .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 8)
+    .option('--only <glob>', 'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*', collect)
+    .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
+    .option('--json', 'print a machine-readable summary on stdout; no progress display')
+    .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
+    .option('--active', 'send the harmless live web probes (body-logging canary, WAF detection probe)')
+    .option('--no-html', 'do not write report.html')
+    .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
+    .option('--lang <lang>', 'report language: ja or en (default from LANG)')
+    .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
+    .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0-5)', parseIntOption('--fail-under'))
+    .option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)')
+    .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
+    .action((opts: ScanCliOptions) => guarded(() => scanCommand(opts)));
+}
+
+export async function scanCommand(opts: ScanCliOptions): Promise<number> {
+  const lang = parseLang(opts.lang);
+  if (opts.failOn && !['critical', 'high', 'medium', 'low', 'info'].includes(opts.failOn)) {
+    throw new InputError('(command line)', `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`);
+  }
+  const inventory = opts.inventory ? loadInventory(opts.inventory) : builtInInventory();
+  if (opts.evidence) {
+    inventory.source = `${inventory.source} (evidence: ${resolve(opts.evidence)})`;
+  }
+  const progress = createProgress(process.stderr, opts.json);
+  const { report, runDir } = await runScan({
+    inventory,
+    outDir: opts.out,
+    concurrency: opts.concurrency,
+    only: opts.only,
+    evidencePath: opts.evidence,
+    trustOnFirstUse: opts.trustOnFirstUse,
+    active: opts.active,
+    hostsOnly: opts.hostsOnly,
+    progress,
+    options: { lang },
+  });
+  const { writeRunOutputs, gateRun } = await import('../run-outputs.js');
+  const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf) }, progress);
+  progress.end();
+  const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline: opts.baseline });
+  if (opts.json) {
+    const summary = {
+      run_id: report.run.id,
+      run_dir: runDir,
+      outputs: paths,
+      targets: report.targets.map((t) => ({ id: t.id, status: t.status, error: t.error })),
+      findings: countStatuses(report.findings),
+      overall: report.score?.overall ?? null,
+      soar: report.score?.soar.verdict ?? null,
+      gate,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR)}\n`);
+    for (const reason of gate.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
+  }
+  return gate.exitCode === 0 ? EXIT.ok : EXIT.gate;
+}

@@ -1,0 +1,123 @@
+import { hostname, homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Inventory, SshSettings, Target, TargetKind, TransportName, WinrmSettings } from '../model.js';
+import { CHECKS_DIR } from '../paths.js';
+import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
+import schema from './inventory.schema.json' with { type: 'json' };
+
+interface RawDefaults {
+  ssh?: SshSettings;
+  winrm?: WinrmSettings;
+  timeout?: number;
+  tags?: string[];
+}
+
+interface RawInventory {
+  version: 1;
+  organization?: string;
+  defaults?: RawDefaults;
+  groups?: Record<string, RawDefaults>;
+  targets: (Omit<Target, 'tags' | 'transport' | 'address'> & {
+    address?: string;
+    tags?: string[];
+    transport?: TransportName;
+    group?: string;
+  })[];
+  rules?: string[];
+  playbooks?: string[];
+  scenarios?: string[];
+  alerts?: string[];
+  questionnaire?: string;
+  waivers?: string;
+  threat_focus?: string[];
+}
+
+const LOCAL_ADDRESSES = new Set(['localhost', 'local', '127.0.0.1', '::1']);
+
+export function expandHome(p: string): string {
+  return p === '~' || p.startsWith('~/') ? join(homedir(), p.slice(1)) : p;
+}
+
+function resolvePath(base: string, p: string): string {
+  const expanded = expandHome(p);
+  return isAbsolute(expanded) ? expanded : resolve(base, expanded);
+}
+
+function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean): TransportName {
+  if (kind === 'windows') return 'powershell';
+  if (kind === 'web' || kind === 'waf' || kind === 'siem' || kind === 'soar' || kind === 'edr' || kind === 'ips' || kind === 'ndr') return 'http';
+  return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
+}
+
+function resolveSsh(base: string, ssh: SshSettings | undefined): SshSettings | undefined {
+  if (!ssh) return undefined;
+  return {
+    ...ssh,
+    ...(ssh.key ? { key: resolvePath(base, ssh.key) } : {}),
+    ...(ssh.known_hosts ? { known_hosts: resolvePath(base, ssh.known_hosts) } : {}),
+  };
+}
+
+/** Loads and validates an inventory; structural problems are errors naming file, line and field. */
+export function loadInventory(file: string): Inventory {
+  const parsed = readYamlFile(file);
+  if (parsed.docs.length !== 1) throw new InputError(file, 'an inventory is one YAML document');
+  const raw = validateDoc<RawInventory>(parsed, 0, compileSchema(schema));
+  const base = dirname(resolve(file));
+  const ids = new Set<string>();
+  const targets: Target[] = raw.targets.map((t, i) => {
+    if (ids.has(t.id)) throw new InputError(file, `duplicate target id "${t.id}"`, undefined, undefined, `targets.${i}.id`);
+    ids.add(t.id);
+    const group = t.group ? raw.groups?.[t.group] : undefined;
+    if (t.group && !group) throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
+    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : undefined);
+    if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
+    const ssh = t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
+    const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
+    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(t.ssh));
+    const { group: _group, ...rest } = t;
+    return {
+      ...rest,
+      address,
+      transport,
+      tags: [...new Set([...(raw.defaults?.tags ?? []), ...(group?.tags ?? []), ...(t.tags ?? [])])],
+      ...(ssh ? { ssh: resolveSsh(base, ssh) } : {}),
+      ...(winrm ? { winrm } : {}),
+      ...(t.rootdir ? { rootdir: resolvePath(base, t.rootdir) } : {}),
+      ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout) ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout } : {}),
+    } as Target;
+  });
+  targets.forEach((t, i) => {
+    if (t.web?.host && !ids.has(t.web.host)) {
+      throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
+    }
+  });
+  const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
+  return {
+    version: 1,
+    organization: raw.organization ?? 'Unnamed organisation',
+    source: resolve(file),
+    targets,
+    rules: paths(raw.rules, 'rules'),
+    playbooks: paths(raw.playbooks, 'playbooks'),
+    scenarios: paths(raw.scenarios, 'scenarios'),
+    alerts: paths(raw.alerts, join('playbooks', 'alerts')),
+    ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
+    ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
+    ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
+  };
+}
+
+/** With no inventory, socready audits the machine it runs on with the built-in rules, scenarios and playbooks. */
+export function builtInInventory(): Inventory {
+  return {
+    version: 1,
+    organization: process.env.SOCREADY_ORG ?? hostname(),
+    source: '(built-in: this machine)',
+    targets: [{ id: hostname() || 'localhost', kind: 'linux', address: 'localhost', transport: 'local', tags: ['self'] }],
+    rules: [join(CHECKS_DIR, 'rules')],
+    playbooks: [join(CHECKS_DIR, 'playbooks')],
+    scenarios: [join(CHECKS_DIR, 'scenarios')],
+    alerts: [join(CHECKS_DIR, 'playbooks', 'alerts')],
+  };
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadCatalog, type Catalog } from './checks/catalog.js';
+import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
+import { EvidenceStore } from './collect/evidence-store.js';
+import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
+import { openSource } from './collect/open-source.js';
+import type { ProbeSource } from './collect/source.js';
+import type { Inventory, Report, Target } from './model.js';
+import { evaluateCheck } from './checks/evaluate.js';
+import { failedResult } from './transport/shell.js';
+import { mapLimit } from './util/pool.js';
+import type { Progress } from './util/progress.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  inventory: Inventory;
+  /** Parent folder of run folders (reports/). */
+  outDir: string;
+  concurrency?: number;
+  only?: string[];
+  /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
+  evidencePath?: string;
+  trustOnFirstUse?: boolean;
+  /** Send the harmless live web probes (canary, WAF probe). */
+  active?: boolean;
+  catalogRoot?: string;
+  progress?: Progress;
+  /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
+  hostsOnly?: boolean;
+  options?: Record<string, unknown>;
+}
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
+}
+
+interface PlannedTarget {
+  target: Target;
+  source: ProbeSource | { unsupported: string };
+}
+
+function planLive(opts: ScanOptions): PlannedTarget[] {
+  return opts.inventory.targets.map((target) => ({
+    target,
+    source: openSource(target, {
+      trustOnFirstUse: opts.trustOnFirstUse,
+      onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
+    }),
+  }));
+}
+
+function planEvidence(path: string): PlannedTarget[] {
+  const seen = new Set<string>();
+  return listEvidenceFiles(path).map((file) => {
+    const data = readOfflineEvidence(file);
+    let id = evidenceTargetId(file, data);
+    while (seen.has(id)) id = `${id}-${seen.size}`;
+    seen.add(id);
+    const target: Target = { id, kind: data.platform, address: data.host.hostname ?? id, transport: 'evidence', tags: ['offline'] };
+    return { target, source: new EvidenceProbeSource(data, file) };
+  });
+}
+
+function unsupportedAssessment(target: Target, catalog: Catalog, reason: string, only?: string[]): TargetAssessment {
+  const error = { kind: 'unsupported' as const, message: reason };
+  const findings = applicableChecks(catalog, target, only).map((check) =>
+    evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }),
+  );
+  return {
+    result: { id: target.id, kind: target.kind, address: target.address, transport: target.transport, status: 'error', error, duration_ms: 0, checks_run: findings.length },
+    findings,
+    evidence: [],
+  };
+}
+
+/** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
+export async function collectAndEvaluate(opts: ScanOptions, runDir: string | undefined, catalog: Catalog): Promise<TargetAssessment[]> {
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath) : planLive(opts);
+  const store = new EvidenceStore(runDir);
+  opts.progress?.start(planned.length);
+  return mapLimit(planned, opts.concurrency ?? 8, async ({ target, source }) => {
+    const assessment =
+      'unsupported' in source
+        ? unsupportedAssessment(target, catalog, source.unsupported, opts.only)
+        : await assessTarget(target, source, catalog, {
+            only: opts.only,
+            store,
+            offline: Boolean(target.rootdir) || target.transport === 'evidence',
+            hostTimeoutMs: target.timeout ? target.timeout * 1000 : undefined,
+            onProgress: (e) => opts.progress?.update(e),
+          });
+    opts.progress?.finish(assessment);
+    return assessment;
+  });
+}
+
+/** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
+export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string }> {
+  const started = new Date();
+  const runId = newRunId(started);
+  const runDir = resolve(opts.outDir, runId);
+  mkdirSync(runDir, { recursive: true, mode: 0o750 });
+  const catalog = loadCatalog(opts.catalogRoot);
+  for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
+
+  const assessments = await collectAndEvaluate(opts, runDir, catalog);
+  const report: Report = {
+    schema_version: '1.0',
+    tool: { name: 'socready', version: VERSION },
+    run: {
+      id: runId,
+      started_at: started.toISOString(),
+      finished_at: started.toISOString(),
+      organization: opts.inventory.organization,
+      inventory: opts.inventory.source,
+      mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
+      options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
+    },
+    targets: assessments.map((a) => a.result),
+    findings: assessments.flatMap((a) => a.findings),
+    evidence: assessments.flatMap((a) => a.evidence),
+    analyses: {},
+  };
+  const { completeReport } = await import('./analyse.js');
+  await completeReport(report, opts);
+  report.run.finished_at = new Date().toISOString();
+  writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  return { report, runDir };
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_INVENTORY } from '../../../src/commands/init.js';
+import { builtInInventory, loadInventory } from '../../../src/inventory/load.js';
+import { InputError } from '../../../src/util/validate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'socready-inv-'));
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function errorOf(fn: () => unknown): InputError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('inventory loading', () => {
+  it('merges defaults and groups into targets and resolves key paths next to the file', () => {
+    const file = write(
+      'ok.yaml',
+      `version: 1
+organization: Example Corp
+defaults:
+  ssh: { user: audit, key: ./keys/id }
+  tags: [prod]
+groups:
+  dmz: { tags: [dmz], ssh: { sudo: true } }
+targets:
+  - id: web-01
+    kind: linux
+    address: 10.0.0.5
+    group: dmz
+    ssh: { host_key: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s" }
+  - id: self
+    kind: linux
+    address: localhost
+`,
+    );
+    const inv = loadInventory(file);
+    const [web, self] = inv.targets;
+    expect(web).toMatchObject({ id: 'web-01', transport: 'ssh', tags: ['prod', 'dmz'] });
+    expect(web!.ssh).toMatchObject({ user: 'audit', key: join(dir, 'keys/id'), sudo: true });
+    expect(self!.transport).toBe('local');
+    expect(inv.rules[0]).toMatch(/checks\/rules$/);
+  });
+
+  it('names file, line, column and field for an unknown field', () => {
+    const file = write('unknown.yaml', 'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    pasword: x\n');
+    const e = errorOf(() => loadInventory(file));
+    expect(e.message).toBe(`${file}:6:5: targets.0.pasword: unknown field`);
+  });
+
+  it('names the line of a YAML syntax error', () => {
+    const file = write('syntax.yaml', 'version: 1\ntargets:\n  - id: a\n   kind: [linux\n');
+    const e = errorOf(() => loadInventory(file));
+    expect(e.line).toBe(4);
+    expect(e.message).toContain('YAML syntax');
+  });
+
+  it('rejects a password written into the file instead of an environment variable name', () => {
+    const file = write('secret.yaml', 'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    ssh: { password_env: "hunter 2!" }\n');
+    const e = errorOf(() => loadInventory(file));
+    expect(e.field).toBe('targets.0.ssh.password_env');
+    expect(e.line).toBe(6);
+  });
+
+  it('rejects duplicate target ids and a web host that names no target', () => {
+    const dup = write('dup.yaml', 'version: 1\ntargets:\n  - { id: a, kind: linux, address: h }\n  - { id: a, kind: linux, address: h2 }\n');
+    expect(errorOf(() => loadInventory(dup)).message).toContain('duplicate target id "a"');
+    const web = write('web.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: nowhere }\n');
+    expect(errorOf(() => loadInventory(web)).field).toBe('targets.0.web.host');
+  });
+
+  it('accepts the example that socready init writes', () => {
+    const inv = loadInventory(write('example.yaml', EXAMPLE_INVENTORY));
+    expect(inv.targets.map((t) => t.id)).toEqual(['web-01', 'db-01']);
+    expect(inv.targets[0]!.tags).toContain('dmz');
+  });
+
+  it('audits this machine through the local transport when there is no inventory', () => {
+    const inv = builtInInventory();
+    expect(inv.targets).toHaveLength(1);
+    expect(inv.targets[0]).toMatchObject({ kind: 'linux', transport: 'local' });
+  });
+});
