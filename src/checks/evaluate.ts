@@ -20,6 +20,7 @@ const EXCERPT_CHARS = 600;
  * unsupported) reach the parser as data on that probe's output, so a parser with a fallback (sshd -T, else
  * sshd_config) can still decide; a parser that cannot must throw InconclusiveError with the reason.
  */
+const ACCESS_ERRORS = new Set(['permission-denied', 'sudo-password-required']);
 const HOST_LEVEL_ERRORS = new Set(['unreachable', 'host-key-unknown', 'host-key-mismatch', 'auth-failed', 'timeout', 'config', 'other']);
 
 function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatus): Finding {
@@ -114,6 +115,11 @@ export function evaluateCheck(
     }
     const passed = evaluate(check.condition, facts, seen);
     const status: FindingStatus = passed ? 'pass' : check.warn_if && evaluate(check.warn_if, facts, seen) ? 'warn' : 'fail';
+    // A failure decided while part of the evidence was unreadable is not trustworthy: say what could not be read.
+    const blocked = errored.find(([, r]) => r?.error && ACCESS_ERRORS.has(r.error.kind));
+    if (status !== 'pass' && blocked) {
+      return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${blocked[0]}: ${blocked[1]!.error!.kind}: ${blocked[1]!.error!.message}`, observed: observedFacts(facts, seen) };
+    }
     return { ...baseFinding(check, ctx, status), observed: observedFacts(facts, seen), excerpt: excerptOf(check, outputs) };
   } catch (e) {
     return { ...baseFinding(check, ctx, 'error'), reason: `condition failed: ${(e as Error).message}` };

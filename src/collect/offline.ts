@@ -59,13 +59,43 @@ const schema = {
   },
 };
 
+/** The Windows script writes the PowerShell collection document as-is; it becomes the common form here. */
+function fromCollection(json: Record<string, unknown>, file: string): Record<string, unknown> {
+  const collection = json.collection as { host?: Record<string, unknown>; probes?: Record<string, Record<string, unknown>> } | undefined;
+  if (!collection || typeof collection !== 'object' || typeof collection.probes !== 'object' || collection.probes === null) {
+    throw new InputError(file, 'missing required field "probes" (or "collection.probes")', undefined, undefined, 'probes');
+  }
+  const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : '', 'utf8').toString('base64');
+  const { collection: _c, ...rest } = json;
+  return {
+    ...rest,
+    host: { hostname: String(collection.host?.hostname ?? ''), os: String(collection.host?.os ?? '') },
+    probes: Object.fromEntries(
+      Object.entries(collection.probes).map(([id, p]) => [
+        id,
+        {
+          kind: 'command',
+          what: id,
+          exit_code: typeof p.exit_code === 'number' ? p.exit_code : null,
+          stdout_b64: b64(p.stdout),
+          stderr_b64: b64(p.stderr),
+          truncated: p.truncated === true,
+          duration_ms: typeof p.duration_ms === 'number' ? p.duration_ms : 0,
+          ...(p.error ? { error: p.error } : {}),
+        },
+      ]),
+    ),
+  };
+}
+
 export function readOfflineEvidence(file: string): OfflineEvidenceFile {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new InputError(file, `not a socready evidence file: ${(e as Error).message}`);
   }
+  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json)) json = fromCollection(json as Record<string, unknown>, file);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
 

@@ -2,7 +2,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
+import { createPowerShellTransport } from '../transport/powershell.js';
 import { createSshTransport } from '../transport/ssh.js';
+import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
 import { TransportProbeSource } from './source.js';
 
@@ -32,6 +34,8 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       }
       return source;
     }
+    case 'powershell':
+      return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: { trustOnFirstUse: options.trustOnFirstUse } }));
     default:
       return { unsupported: `transport "${target.transport}" has no host checks in this version` };
   }

@@ -1,0 +1,83 @@
+import type { Parser } from '../../checks/types.js';
+import { requireOk } from './auditpol.js';
+
+export type RegistryValue = number | string | string[];
+/** Registry keys (upper-cased, HKLM\... form) to their values (names upper-cased). */
+export type RegistryTree = Map<string, Map<string, RegistryValue>>;
+
+const HIVE_ALIASES: [RegExp, string][] = [
+  [/^HKEY_LOCAL_MACHINE\\/i, 'HKLM\\'],
+  [/^HKEY_CURRENT_USER\\/i, 'HKCU\\'],
+  [/^HKEY_USERS\\/i, 'HKU\\'],
+];
+
+export function normaliseKey(key: string): string {
+  let k = key.trim().replace(/^Registry::/i, '').replace(/:\\/, '\\');
+  for (const [re, short] of HIVE_ALIASES) k = k.replace(re, short);
+  return k.toUpperCase();
+}
+
+function convert(type: string, data: string): RegistryValue {
+  if (type === 'REG_DWORD' || type === 'REG_QWORD') return Number.parseInt(data, 16);
+  if (type === 'REG_MULTI_SZ') return data === '' ? [] : data.split('\\0').filter(Boolean);
+  return data;
+}
+
+/**
+ * Parses `reg query <key> [/s] [/v name]` output: key lines start with a hive name, value lines are indented
+ * "name  TYPE  data" separated by runs of spaces (data may contain single spaces). reg.exe prints the same layout on
+ * every display language; only its error messages (on stderr) are localised.
+ */
+export function parseRegQuery(text: string, into: RegistryTree = new Map()): RegistryTree {
+  let current: Map<string, RegistryValue> | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^HKEY_|^HK(LM|CU|U|CR)\\/i.test(line)) {
+      const key = normaliseKey(line);
+      current = into.get(key) ?? new Map();
+      into.set(key, current);
+      continue;
+    }
+    const m = /^ {2,}(.*?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$/.exec(line);
+    if (m && current) current.set((m[1] === '(Default)' || m[1] === '(既定)' ? '' : m[1]!).toUpperCase(), convert(m[2]!, m[3] ?? ''));
+  }
+  return into;
+}
+
+export function regValue(tree: RegistryTree, key: string, name: string): RegistryValue | undefined {
+  return tree.get(normaliseKey(key))?.get(name.toUpperCase());
+}
+
+const POLICIES = 'HKLM\\SOFTWARE\\Policies\\Microsoft';
+
+/** Facts about audit and PowerShell logging policy from the registry. */
+export const registryPolicyParser: Parser = (outputs) => {
+  const out = requireOk(outputs['win-registry-policy'], 'win-registry-policy');
+  const tree = parseRegQuery(out.stdout);
+  const flag = (key: string, name: string) => regValue(tree, key, name) === 1;
+  const psLogging = (root: string) => ({
+    script_block: flag(`${root}\\ScriptBlockLogging`, 'EnableScriptBlockLogging'),
+    script_block_invocation: flag(`${root}\\ScriptBlockLogging`, 'EnableScriptBlockInvocationLogging'),
+    module: flag(`${root}\\ModuleLogging`, 'EnableModuleLogging'),
+    module_names: [...(tree.get(normaliseKey(`${root}\\ModuleLogging\\ModuleNames`))?.keys() ?? [])],
+    transcription: flag(`${root}\\Transcription`, 'EnableTranscripting'),
+    transcript_dir: regValue(tree, `${root}\\Transcription`, 'OutputDirectory') ?? null,
+  });
+  const ps7Installed = tree.has(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')) ||
+    [...tree.keys()].some((k) => k.startsWith(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')));
+  const ps7 = psLogging(`${POLICIES}\\PowerShellCore`);
+  // PowerShell 7 can be told to follow the Windows PowerShell policy instead of its own.
+  const ps7UsesWindowsPolicy =
+    regValue(tree, `${POLICIES}\\PowerShellCore\\ScriptBlockLogging`, 'UseWindowsPowerShellPolicySetting') === 1;
+  const wps = psLogging(`${POLICIES}\\Windows\\PowerShell`);
+  return {
+    cmdline_in_4688: flag('HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit', 'ProcessCreationIncludeCmdLine_Enabled'),
+    scenoapplylegacyauditpolicy: regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy') ?? null,
+    windows_powershell: wps,
+    powershell7: { installed: ps7Installed, ...(ps7UsesWindowsPolicy ? { ...wps, follows_windows_policy: true } : { ...ps7, follows_windows_policy: false }) },
+    wef_subscription_managers: (() => {
+      const v = tree.get(normaliseKey(`${POLICIES}\\Windows\\EventLog\\EventForwarding\\SubscriptionManager`));
+      return v ? [...v.values()].flat().map(String) : [];
+    })(),
+    security_log_policy_max_kb: regValue(tree, `${POLICIES}\\Windows\\EventLog\\Security`, 'MaxSize') ?? null,
+  };
+};

@@ -1,0 +1,136 @@
+import type { Parser } from '../../checks/types.js';
+import { InconclusiveError, ParseError } from '../../checks/types.js';
+
+/** Sysmon rule-group names (as `sysmon -c` prints them) and the event ids they produce. */
+export const SYSMON_EVENTS: Record<string, number[]> = {
+  ProcessCreate: [1],
+  FileCreateTime: [2],
+  NetworkConnect: [3],
+  ProcessTerminate: [5],
+  DriverLoad: [6],
+  ImageLoad: [7],
+  CreateRemoteThread: [8],
+  RawAccessRead: [9],
+  ProcessAccess: [10],
+  FileCreate: [11],
+  RegistryEvent: [12, 13, 14],
+  FileCreateStreamHash: [15],
+  PipeEvent: [17, 18],
+  WmiEvent: [19, 20, 21],
+  DnsQuery: [22],
+  FileDelete: [23],
+  ClipboardChange: [24],
+  ProcessTampering: [25],
+  FileDeleteDetected: [26],
+  FileBlockExecutable: [27],
+  FileBlockShredding: [28],
+  FileExecutableDetected: [29],
+};
+
+export interface SysmonGroup {
+  event: string;
+  onmatch: 'include' | 'exclude';
+  rules: number;
+}
+
+export interface SysmonConfig {
+  version?: string;
+  service?: string;
+  config_file?: string;
+  schema?: string;
+  header: Record<string, string>;
+  groups: SysmonGroup[];
+  /** Event ids that produce events: an exclude group (everything but its matches) or an include group with rules. */
+  enabled_events: number[];
+  rule_names_with_techniques: number;
+  baseline: 'swiftonsecurity' | 'sysmon-modular' | 'custom';
+}
+
+/**
+ * Parses `sysmon -c` output (Sysmon v10..v15 print format). Rule lines start with a TAB (TAB + 4 spaces inside a
+ * compound rule); a group header is ` - <Event>   onmatch: include|exclude   combine rules using 'And'|'Or'`.
+ */
+export function parseSysmonConfig(text: string): SysmonConfig {
+  const header: Record<string, string> = {};
+  const groups: SysmonGroup[] = [];
+  let version: string | undefined;
+  let schema: string | undefined;
+  let inRules = false;
+  let current: SysmonGroup | undefined;
+  let techniqueNames = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const v = /System Monitor v([\d.]+)/.exec(line);
+    if (v) version = v[1];
+    const rc = /^Rule configuration \(version ([\d.]+)\)/.exec(line);
+    if (rc) {
+      inRules = true;
+      schema = rc[1];
+      continue;
+    }
+    if (!inRules) {
+      const h = /^ - ([^:]+):\s+(.*)$/.exec(line);
+      if (h) header[h[1]!.trim()] = h[2]!.trim();
+      continue;
+    }
+    const g = /^ - (\w+)\s+onmatch: (include|exclude)/.exec(line);
+    if (g) {
+      current = { event: g[1]!, onmatch: g[2] as 'include' | 'exclude', rules: 0 };
+      groups.push(current);
+      continue;
+    }
+    if (current && line.startsWith('\t')) {
+      // A compound rule counts once; its member lines (TAB + 4 spaces) do not add rules.
+      if (!line.startsWith('\t    ')) current.rules++;
+      if (/technique_id=T\d{4}/.test(line)) techniqueNames++;
+    }
+  }
+  if (!inRules && Object.keys(header).length === 0) throw new ParseError('not sysmon -c output (no "Current configuration" or "Rule configuration")');
+  const enabled = new Set<number>();
+  for (const group of groups) {
+    if (group.onmatch === 'exclude' || group.rules > 0) for (const id of SYSMON_EVENTS[group.event] ?? []) enabled.add(id);
+  }
+  // The global switches win over rules: with -l/-n off, Sysmon produces no image-load or network events at all.
+  if (/disabled/i.test(header['Image loading'] ?? '')) enabled.delete(7);
+  if (/disabled/i.test(header['Network connection'] ?? '')) enabled.delete(3);
+  const file = (header['Config file'] ?? '').toLowerCase();
+  const baseline =
+    techniqueNames > 5 || /sysmon-?modular/.test(file)
+      ? 'sysmon-modular'
+      : /sysmonconfig-export\.xml$/.test(file) || (!enabled.has(7) && !enabled.has(10) && groups.some((g) => g.event === 'ProcessAccess' && g.onmatch === 'include' && g.rules === 0))
+        ? 'swiftonsecurity'
+        : 'custom';
+  return {
+    version,
+    service: header['Service name'],
+    config_file: header['Config file'],
+    schema,
+    header,
+    groups,
+    enabled_events: [...enabled].sort((a, b) => a - b),
+    rule_names_with_techniques: techniqueNames,
+    baseline,
+  };
+}
+
+/** Facts: installed/running from the service probe, the configuration from `sysmon -c`. */
+export const sysmonParser: Parser = (outputs) => {
+  const svc = outputs['win-sysmon-service'];
+  const cfg = outputs['win-sysmon-config'];
+  if (!svc || svc.error) throw new InconclusiveError(`win-sysmon-service: ${svc?.error?.message ?? 'not collected'}`);
+  let services: { Name: string; State?: string; Status?: string | number; StartMode?: string; PathName?: string }[] = [];
+  const text = svc.stdout.trim();
+  if (text) {
+    const parsed = JSON.parse(text) as unknown;
+    services = (Array.isArray(parsed) ? parsed : [parsed]) as typeof services;
+  }
+  const sysmon = services.find((s) => /^sysmon(64)?$/i.test(s.Name));
+  const running = sysmon ? /running/i.test(String(sysmon.State ?? sysmon.Status)) || sysmon.Status === 4 : false;
+  const facts: Record<string, unknown> = { installed: Boolean(sysmon), running, service: sysmon?.Name ?? null, events: {} };
+  if (sysmon && cfg && !cfg.error && cfg.stdout.trim()) {
+    const config = parseSysmonConfig(cfg.stdout);
+    facts.config = config;
+    facts.events = Object.fromEntries(config.enabled_events.map((id) => [String(id), true]));
+    facts.baseline = config.baseline;
+  }
+  return facts;
+};
