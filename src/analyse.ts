@@ -1,5 +1,100 @@
-import type { Report } from './model.js';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyseCoverage } from './coverage/analyse.js';
+import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
+import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
+import { analysePlaybooks } from './playbook/analyse.js';
+import { validateReport } from './report/validate.js';
 import type { ScanOptions } from './scan.js';
+import { isActivelyWaived, scoreRun } from './score/index.js';
 
-/** analyse -> score: adds the analyses, questionnaire, waivers, score and the comparison with the previous run. */
-export async function completeReport(_report: Report, _opts: ScanOptions): Promise<void> {}
+/** Log sources the scan found not collected: what failing checks would have proved had they passed. */
+export function blindSources(findings: Finding[]): LogSourceRef[] {
+  const seen = new Map<string, LogSourceRef>();
+  for (const f of findings) {
+    if ((f.status !== 'fail' && f.status !== 'warn') || isActivelyWaived(f)) continue;
+    for (const p of f.provides ?? []) seen.set(JSON.stringify(p), p);
+  }
+  // A source that some other target does collect is still blind on this one; detections re-run per source, so
+  // only sources that no target proved collected are removed from the scenarios.
+  const collected = new Set(findings.filter((f) => f.status === 'pass').flatMap((f) => (f.provides ?? []).map((p) => JSON.stringify(p))));
+  return [...seen.entries()].filter(([k]) => !collected.has(k)).map(([, v]) => v);
+}
+
+/** The latest earlier run of the same organisation in the reports folder, for "change since the last run". */
+export function findPreviousRun(outDir: string, current: Report): Report | undefined {
+  let dirs: string[];
+  try {
+    dirs = readdirSync(outDir).filter((d) => d !== current.run.id).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  for (const d of dirs) {
+    const file = join(outDir, d, 'report.json');
+    try {
+      if (!statSync(file).isFile()) continue;
+      const r = validateReport(JSON.parse(readFileSync(file, 'utf8')), file);
+      if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
+    } catch {
+      // A damaged or older report is skipped, never fatal.
+    }
+  }
+  return undefined;
+}
+
+async function step<T>(label: string, problems: { path: string; error: string }[], opts: ScanOptions, run: () => Promise<T>): Promise<T | undefined> {
+  opts.progress?.step(label, 0, 0);
+  try {
+    return await run();
+  } catch (e) {
+    problems.push({ path: label, error: (e as Error).message });
+    opts.progress?.note(`${label}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/**
+ * analyse -> score. Sample detections first (they re-run with what the scan found not collected), then coverage
+ * (which counts a rule only where its source is visible, and as validated where a detection proved it), then the
+ * playbook dry-runs (fed the false positives the detections produced), then waivers, questionnaire and the score.
+ */
+export async function completeReport(report: Report, opts: ScanOptions): Promise<{ path: string; error: string }[]> {
+  const inv = opts.inventory;
+  const problems: { path: string; error: string }[] = [];
+  if (!opts.hostsOnly) {
+    const detections = await step('sample detections', problems, opts, () =>
+      runSampleDetections({ rulePaths: inv.rules, scenarioPaths: inv.scenarios, blind: blindSources(report.findings) }),
+    );
+    if (detections) report.analyses.detections = detections;
+    const details = detections?.details as DetectionDetails | undefined;
+    const coverage = await step('coverage', problems, opts, () =>
+      analyseCoverage({ rulePaths: inv.rules, findings: report.findings, validations: details?.rules, threatFocus: inv.threat_focus }),
+    );
+    if (coverage) report.analyses.coverage = coverage;
+    const playbooks = await step('playbook dry-runs', problems, opts, () =>
+      analysePlaybooks({ playbookPaths: inv.playbooks, alertPaths: inv.alerts, falsePositiveAlerts: falsePositiveAlerts(details) }),
+    );
+    if (playbooks) report.analyses.playbooks = playbooks;
+  }
+  for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
+    for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);
+  }
+  const previous = findPreviousRun(resolve(opts.outDir), report);
+  const scored = scoreRun(report, { questionnaire: inv.questionnaire, waivers: inv.waivers, baseline: previous });
+  Object.assign(report, scored.report);
+  for (const p of scored.problems) opts.progress?.note(`${p.path}: ${p.error}`);
+  return [...problems, ...scored.problems];
+}
+
+/**
+ * Alerts a SOAR would have received from the rules that fired on benign baselines: the blast-radius test of the
+ * playbooks runs on exactly these.
+ */
+export function falsePositiveAlerts(details: DetectionDetails | undefined): Record<string, unknown>[] {
+  if (!details) return [];
+  return details.scenarios.flatMap((s) =>
+    s.rules
+      .filter((r) => r.fired_on_baseline)
+      .map((r) => ({ rule_id: r.rule_id, title: r.title, severity: r.level, scenario: s.id, attack_class: s.attack_class, false_positive: true })),
+  );
+}

@@ -9,6 +9,7 @@ import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
 import type { Inventory, Report, Target } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
+import { completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import type { Progress } from './util/progress.js';
@@ -123,7 +124,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
     evidence: assessments.flatMap((a) => a.evidence),
     analyses: {},
   };
-  const { completeReport } = await import('./analyse.js');
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
   writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });

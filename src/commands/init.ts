@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { exampleQuestionnaireYaml } from '../questionnaire/index.js';
+import { exampleWaiversYaml } from '../score/waivers.js';
 import { InputError } from '../util/validate.js';
 import { guarded } from './errors.js';
 
@@ -58,15 +60,6 @@ targets:
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most
 `;
 
-export const EXAMPLE_WAIVERS = `# socready waivers: accepted risks. A waived finding stays visible as waived; an expired waiver stops applying.
-version: 1
-waivers:
-  - check: linux.audit.immutable
-    targets: "web-*"
-    justification: "Immutable audit rules block our weekly rule deployment; compensating control: rule hash monitored by the SIEM."
-    expires: 2027-03-31
-`;
-
 export function register(program: Command): void {
   program
     .command('init')
@@ -74,12 +67,11 @@ export function register(program: Command): void {
     .option('-d, --dir <dir>', 'folder to write into', '.')
     .option('--force', 'overwrite existing files')
     .action((opts: { dir: string; force?: boolean }) =>
-      guarded(async () => {
-        const { exampleQuestionnaireYaml } = await import('../questionnaire/index.js');
-        const files: [string, string][] = [
+      guarded(() => {
+                const files: [string, string][] = [
           ['inventory.yaml', EXAMPLE_INVENTORY],
           ['questionnaire.yaml', exampleQuestionnaireYaml()],
-          ['waivers.yaml', EXAMPLE_WAIVERS],
+          ['waivers.yaml', exampleWaiversYaml()],
         ];
         for (const [name] of files) {
           if (existsSync(join(opts.dir, name)) && !opts.force) throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');

@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtInInventory, loadInventory } from '../inventory/load.js';
 import type { Lang } from '../model.js';
+import { gateRun, writeRunOutputs } from '../run-outputs.js';
 import { runScan } from '../scan.js';
 import { countStatuses } from '../summary.js';
 import { terminalSummary } from '../summary.js';
 import { createProgress } from '../util/progress.js';
 import { InputError } from '../util/validate.js';
 import { collect, EXIT, guarded, parseIntOption } from './errors.js';
+import { parseFailUnder } from './report.js';
 
 export interface ScanCliOptions {
   inventory?: string;
@@ -53,7 +55,7 @@ export function register(program: Command): void {
     .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
     .option('--lang <lang>', 'report language: ja or en (default from LANG)')
     .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
-    .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0-5)', parseIntOption('--fail-under'))
+    .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0-5 or a level name)', parseFailUnder)
     .option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)')
     .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
     .action((opts: ScanCliOptions) => guarded(() => scanCommand(opts)));
@@ -81,10 +83,9 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     progress,
     options: { lang },
   });
-  const { writeRunOutputs, gateRun } = await import('../run-outputs.js');
   const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf) }, progress);
   progress.end();
-  const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline: opts.baseline });
+  const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline: opts.baseline, lang });
   if (opts.json) {
     const summary = {
       run_id: report.run.id,
