@@ -81,7 +81,7 @@ export async function collectAndEvaluate(opts: ScanOptions, runDir: string | und
   const planned = opts.evidencePath ? planEvidence(opts.evidencePath) : planLive(opts);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
-  return mapLimit(planned, opts.concurrency ?? 8, async ({ target, source }) => {
+  return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
     const assessment =
       'unsupported' in source
         ? unsupportedAssessment(target, catalog, source.unsupported, opts.only)

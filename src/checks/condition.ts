@@ -105,9 +105,9 @@ export function evaluate(cond: Condition, facts: Facts | unknown, seen?: Set<str
 
 /** Every top-level fact path a condition reads, for validating catalogs against what a parser declares. */
 export function factPaths(cond: Condition, out = new Set<string>()): Set<string> {
-  if ('all' in cond) cond.all.forEach((c) => factPaths(c, out));
-  else if ('any' in cond) cond.any.forEach((c) => factPaths(c, out));
-  else if ('not' in cond) factPaths(cond.not, out);
+  if ('all' in cond || 'any' in cond) {
+    for (const c of 'all' in cond ? cond.all : cond.any) factPaths(c, out);
+  } else if ('not' in cond) factPaths(cond.not, out);
   else if ('fact' in cond) out.add(cond.fact);
   else if ('some' in cond) out.add(cond.some);
   else if ('every' in cond) out.add(cond.every);

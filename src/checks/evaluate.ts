@@ -95,8 +95,10 @@ export function evaluateCheck(
 ): Finding {
   const errored = check.probes.map((p) => [p, outputs[p]] as const).filter(([, r]) => !r || r.error);
   const hostLevel = errored.find(([, r]) => !r || HOST_LEVEL_ERRORS.has(r.error!.kind));
-  if (hostLevel || (check.probes.length > 0 && errored.length === check.probes.length)) {
-    const [probe, result] = hostLevel ?? errored[0]!;
+  // A missing file is an answer (the parser reads "not configured"); every probe failing for any other reason is not.
+  const unanswered = errored.filter(([, r]) => !r || r.error!.kind !== 'not-found');
+  if (hostLevel || (check.probes.length > 0 && unanswered.length === check.probes.length)) {
+    const [probe, result] = hostLevel ?? unanswered[0]!;
     const why = result?.error ? `${result.error.kind}: ${result.error.message}` : 'not collected';
     return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${probe}: ${why}` };
   }

@@ -6,11 +6,13 @@ import type { ProbeResult } from '../transport/types.js';
  * - command: a read-only shell command (sh on linux, PowerShell on windows). Not run against a --rootdir image.
  * - file: one file, below the target's rootdir when set.
  * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
+ * - http: a read-only request to a product API (siem, soar, edr, waf, ips, ndr targets): `path` (URL path and query)
+ *   is appended to the target's api.url; only GET or HEAD; asked only of the api.product values in `products`.
  */
 export interface ProbeDef {
   id: string;
-  platform: 'linux' | 'windows' | 'web' | 'any';
-  kind: 'command' | 'file' | 'glob';
+  platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
+  kind: 'command' | 'file' | 'glob' | 'http';
   command?: string;
   path?: string;
   sudo?: boolean;
@@ -19,6 +21,12 @@ export interface ProbeDef {
   max_bytes?: number;
   tail?: boolean;
   description?: string;
+  /** http probes: the request method, GET (default) or HEAD; nothing that changes state is ever sent. */
+  method?: 'GET' | 'HEAD';
+  /** http probes: the Accept header (default application/json). */
+  accept?: string;
+  /** http probes: the api.product values (elasticsearch, splunk, ...) this probe is asked of. */
+  products?: string[];
 }
 
 /**

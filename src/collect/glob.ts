@@ -4,9 +4,14 @@ import { shellQuote } from '../transport/shell.js';
  * The POSIX sh command that reads every file matching a probe's glob, below an optional root, as `==> path <==`
  * sections (the format of `head` with many files), paths shown without the root. `**` descends with find.
  */
+/** The stderr line a glob probe prints for a folder it may not read. */
+export const GLOB_DENIED = 'socready-glob: permission denied:';
+
 export function globCommand(glob: string, maxBytes: number, rootdir = ''): string {
   const root = rootdir.replace(/\/+$/, '');
-  const each = `[ -f "$f" ] || continue; printf '==> %s <==\\n' "\${f#${root ? shellQuote(root) : ''}}"; head -c ${maxBytes} -- "$f"; printf '\\n'`;
+  // An unreadable folder expands to nothing, like an empty one: say so on stderr so the two can be told apart.
+  const unreadable = `d=$(dirname -- "$f"); [ -d "$d" ] && [ ! -r "$d" -o ! -x "$d" ] && printf '${GLOB_DENIED} %s\\n' "\${d#${root ? shellQuote(root) : ''}}" >&2`;
+  const each = `if [ ! -f "$f" ]; then ${unreadable}; continue; fi; printf '==> %s <==\\n' "\${f#${root ? shellQuote(root) : ''}}"; head -c ${maxBytes} -- "$f"; printf '\\n'`;
   const star = glob.indexOf('**');
   if (star >= 0) {
     const base = glob.slice(0, star).replace(/\/+$/, '') || '/';

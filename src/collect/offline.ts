@@ -6,7 +6,7 @@ import { decodeOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
 import { compileSchema, InputError, validateValue } from '../util/validate.js';
-import type { ProbeSource } from './source.js';
+import { globPermission, type ProbeSource } from './source.js';
 
 /** The file socready's own collection script writes on a host that cannot be reached remotely. */
 export interface OfflineEvidenceFile {
@@ -145,6 +145,7 @@ export class EvidenceProbeSource implements ProbeSource {
     if (out.binary) result.binary = true;
     if (p.error) result.error = p.error;
     // A file read fails the same way it does live (no such file, permission denied), so findings match.
+    if (p.kind === 'glob') return globPermission(result);
     return p.kind === 'file' ? classifyFinished(result, { readPath: p.what }) : result;
   }
 

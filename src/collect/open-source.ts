@@ -18,8 +18,9 @@ export interface SourceOptions {
 export function openSource(target: Target, options: SourceOptions = {}): ProbeSource | { unsupported: string } {
   switch (target.transport) {
     case 'local': {
+      // The probe source applies the rootdir to every file and glob probe; the transport must not add it again.
       const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-      return new TransportProbeSource(createLocalTransport({ rootdir: target.rootdir }), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo) });
+      return new TransportProbeSource(createLocalTransport(), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo) });
     }
     case 'ssh': {
       const transport = createSshTransport(target, { trustOnFirstUse: options.trustOnFirstUse, knownHostsFallback: join(homedir(), '.ssh', 'known_hosts') });

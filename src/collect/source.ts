@@ -2,7 +2,7 @@ import type { TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import { failedResult, rootedPath } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
-import { globCommand } from './glob.js';
+import { GLOB_DENIED, globCommand } from './glob.js';
 
 /**
  * Where a target's probe answers come from: a live transport, or a file of evidence collected offline. The collector
@@ -59,8 +59,13 @@ export class TransportProbeSource implements ProbeSource {
         return this.transport.run(probe.command!, { timeoutMs, maxBytes, sudo });
       case 'file':
         return this.transport.readFile(rootedPath(probe.path!, this.options.rootdir), { timeoutMs, maxBytes, tail: probe.tail, sudo });
-      case 'glob':
-        return this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), { timeoutMs, maxBytes: maxBytes * 4, sudo });
+      case 'glob': {
+        const result = await this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), { timeoutMs, maxBytes: maxBytes * 4, sudo });
+        return globPermission(result);
+      }
+      case 'http':
+        // Product API probes are answered by ApiProbeSource (src/collect/api-source.ts), never by a host transport.
+        return failedResult({ kind: 'unsupported', message: `${probe.id} is a product API probe, not a host probe` });
     }
   }
 
@@ -71,4 +76,11 @@ export class TransportProbeSource implements ProbeSource {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+/** A glob that found nothing because a folder was unreadable is a permission problem, not an empty folder. */
+export function globPermission(result: ProbeResult): ProbeResult {
+  if (result.error || result.stdout.trim() !== '' || !result.stderr.includes(GLOB_DENIED)) return result;
+  const dir = result.stderr.split('\n').find((l) => l.startsWith(GLOB_DENIED))!.slice(GLOB_DENIED.length).trim();
+  return { ...result, error: { kind: 'permission-denied', message: `${dir}: permission denied (run with sudo or as root)` } };
 }

@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .description('assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and report.html')
     .option('-i, --inventory <file>', 'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)')
     .option('-o, --out <dir>', 'folder for run folders', 'reports')
-    .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 8)
+    .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 32)
     .option('--only <glob>', 'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*', collect)
     .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
     .option('--json', 'print a machine-readable summary on stdout; no progress display')

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model.js';
+import { acquireAuditLock } from '../helpers/audit-lock.js';
 import { runCli } from '../helpers/cli.js';
 
 function statuses(report: Report): Record<string, string> {
@@ -15,8 +17,13 @@ describe('offline evidence: the collection script replayed with scan --evidence'
   let live: Report;
   let offline: Report;
   let evidenceFile: string;
+  let lock: ChildProcess | undefined;
+
+  afterAll(() => lock?.stdin?.end());
 
   beforeAll(async () => {
+    // The audit rules must not change between the two readings (the auditd integration test changes them).
+    lock = await acquireAuditLock();
     dir = mkdtempSync(join(tmpdir(), 'socready-offline-'));
     const script = await runCli(['collect-script', '--platform', 'linux']);
     expect(script.code).toBe(0);
@@ -31,7 +38,7 @@ describe('offline evidence: the collection script replayed with scan --evidence'
     const offRun = await runCli(['scan', '--evidence', evidenceFile, '-o', join(dir, 'offline'), '--json', '--hosts-only', '--no-html']);
     expect(offRun.code).toBe(0);
     offline = JSON.parse(readFileSync(join(JSON.parse(offRun.stdout).run_dir, 'report.json'), 'utf8'));
-  }, 180_000);
+  }, 480_000);
 
   it('writes one valid JSON evidence file with every Linux probe of the catalog', () => {
     const data = JSON.parse(readFileSync(evidenceFile, 'utf8'));

@@ -1,0 +1,202 @@
+// Fleet benchmark (issue 2): N inventory targets, all pointing at one throwaway loopback sshd, scanned under a host
+// concurrency bound. Prints hosts/s, wall time for 1 and for 100 targets, their ratio, and peak memory.
+//   npx tsx bench/fleet.ts [--max 100] [--concurrency 16] [--direct-only | --scan-only]
+// Part A drives the ssh transport directly with ~25 realistic read-only Linux probes per host (transport cost only).
+// Part B runs the real pipeline, runScan() from src/scan.ts, with the Linux check catalog as it stands (hostsOnly).
+// Needs root (the helper creates a throwaway user and starts /usr/sbin/sshd).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Inventory, Target } from '../src/model.js';
+import { createSshTransport } from '../src/transport/ssh.js';
+import { startSshd, type SshdHandle } from '../test/helpers/sshd.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string, def: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const MAX = value('--max', 100);
+const CONCURRENCY = value('--concurrency', 16);
+const SIZES = [...new Set([1, 10, 50, MAX].filter((n) => n <= MAX))];
+
+const COMMANDS = [
+  'auditctl -s',
+  'auditctl -l',
+  'cat /proc/cmdline',
+  'augenrules --check',
+  'systemctl is-active auditd rsyslog syslog-ng systemd-journal-upload',
+  'systemctl is-enabled auditd',
+  'ss -tn',
+  'ss -tlnu',
+  'timedatectl show',
+  'chronyc -n tracking',
+  'uname -a',
+  'id',
+  'ps -eo pid,user,comm',
+  'ls -la /etc/audit/rules.d',
+  'find /etc/rsyslog.d /etc/syslog-ng -maxdepth 2 -type f',
+];
+const FILES: { path: string; tail?: boolean }[] = [
+  { path: '/etc/audit/auditd.conf' },
+  { path: '/etc/rsyslog.conf' },
+  { path: '/etc/ssh/sshd_config' },
+  { path: '/etc/os-release' },
+  { path: '/etc/passwd' },
+  { path: '/etc/audit/audit.rules' },
+  { path: '/var/log/auth.log', tail: true },
+  { path: '/etc/systemd/journal-upload.conf' },
+  { path: '/etc/audit/plugins.d/au-remote.conf' },
+  { path: '/etc/ld.so.preload' },
+];
+
+function targets(sshd: SshdHandle, n: number): Target[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `host-${String(i + 1).padStart(3, '0')}`,
+    kind: 'linux' as const,
+    address: '127.0.0.1',
+    port: sshd.port,
+    tags: ['bench'],
+    transport: 'ssh' as const,
+    ssh: { user: sshd.user, key: sshd.clientKeyPath, host_key: sshd.hostKeyFingerprint },
+  }));
+}
+
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+let peakRss = 0;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 25);
+
+async function direct(sshd: SshdHandle, n: number): Promise<{ ms: number; probes: number; failures: number }> {
+  let probes = 0;
+  let failures = 0;
+  const started = performance.now();
+  await pool(targets(sshd, n), CONCURRENCY, async (target) => {
+    const t = createSshTransport(target, {});
+    const err = await t.open();
+    if (err) {
+      failures++;
+      return;
+    }
+    const results = await Promise.all([
+      ...COMMANDS.map((c) => t.run(c, { timeoutMs: 10_000 })),
+      ...FILES.map((f) => t.readFile(f.path, { timeoutMs: 10_000, maxBytes: 256 * 1024, tail: f.tail ?? false })),
+    ]);
+    await t.describe();
+    probes += results.length + 1;
+    failures += results.filter((r) => r.error && !['not-found', 'permission-denied'].includes(r.error.kind)).length;
+    await t.close();
+  });
+  return { ms: performance.now() - started, probes, failures };
+}
+
+async function viaScan(sshd: SshdHandle, n: number, out: string): Promise<{ ms: number; findings: number; unreachable: number }> {
+  const { runScan } = await import('../src/scan.js');
+  const inventory: Inventory = {
+    version: 1,
+    organization: 'bench',
+    source: '(bench/fleet.ts)',
+    targets: targets(sshd, n),
+    rules: [],
+    playbooks: [],
+    scenarios: [],
+    alerts: [],
+  };
+  const started = performance.now();
+  const { report } = await runScan({ inventory, outDir: out, concurrency: CONCURRENCY, hostsOnly: true });
+  return {
+    ms: performance.now() - started,
+    findings: report.findings.length,
+    unreachable: report.targets.filter((t) => t.status !== 'ok' && t.status !== 'partial').length,
+  };
+}
+
+/**
+ * CPU seconds spent so far by this process and by the sshd side (the master sshd's reaped children: per-connection
+ * sshd, shell workers, probes). Wall time on a shared machine swings with other load; CPU time per host does not.
+ */
+function cpuSeconds(sshd: SshdHandle): { node: number; sshd: number } {
+  const u = process.cpuUsage();
+  let remote = 0;
+  try {
+    const pid = readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8').trim();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // fields[11..14] = utime stime cutime cstime (stat fields 14..17), in clock ticks of 1/100 s.
+    remote = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    remote = Number.NaN;
+  }
+  return { node: (u.user + u.system) / 1e6, sshd: remote };
+}
+
+async function measured<T extends { ms: number }>(sshd: SshdHandle, fn: () => Promise<T>): Promise<T & { cpu: string }> {
+  const before = cpuSeconds(sshd);
+  const r = await fn();
+  const after = cpuSeconds(sshd);
+  const node = after.node - before.node;
+  const remote = after.sshd - before.sshd;
+  const cores = 2;
+  return { ...r, cpu: `cpu: socready ${node.toFixed(1)} s + sshd/probes ${remote.toFixed(1)} s (idle ${cores}-core floor ~${((node + remote) / cores).toFixed(1)} s)` };
+}
+
+function line(label: string, n: number, ms: number, extra: string): void {
+  console.log(`${label.padEnd(8)} N=${String(n).padStart(3)}  wall ${(ms / 1000).toFixed(2).padStart(6)} s  ${(n / (ms / 1000)).toFixed(1).padStart(6)} hosts/s  ${extra}`);
+}
+
+async function main(): Promise<void> {
+  const sshd = await startSshd();
+  const out = mkdtempSync(join(tmpdir(), 'socready-bench-'));
+  // Other work on the machine skews every figure: print the load next to them.
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`load average before: ${load()}`);
+  console.log(`fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ${CONCURRENCY}, 4 channels per host`);
+  try {
+    if (!flag('--scan-only')) {
+      console.log(`\nA. ssh transport directly: ${COMMANDS.length} commands + ${FILES.length} file reads + describe per host`);
+      await direct(sshd, 1); // warm-up: module load, first key parse
+      const times = new Map<number, number>();
+      for (const n of SIZES) {
+        const r = await measured(sshd, () => direct(sshd, n));
+        times.set(n, r.ms);
+        line('direct', n, r.ms, `${r.probes} probes, ${r.failures} transport failures; ${r.cpu}`);
+      }
+      console.log(`direct   ratio T(${MAX})/T(1) = ${(times.get(MAX)! / times.get(1)!).toFixed(2)}`);
+    }
+    if (!flag('--direct-only')) {
+      console.log('\nB. full pipeline: runScan() from src/scan.ts with the Linux catalog (hostsOnly)');
+      try {
+        await viaScan(sshd, 1, out);
+        const times = new Map<number, number>();
+        for (const n of SIZES) {
+          const r = await measured(sshd, () => viaScan(sshd, n, out));
+          times.set(n, r.ms);
+          line('runScan', n, r.ms, `${r.findings} findings, ${r.unreachable} hosts not ok; ${r.cpu}`);
+        }
+        console.log(`runScan  ratio T(${MAX})/T(1) = ${(times.get(MAX)! / times.get(1)!).toFixed(2)}`);
+      } catch (e) {
+        console.log(`runScan unavailable: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    clearInterval(sampler);
+    await sshd.stop();
+    rmSync(out, { recursive: true, force: true });
+  }
+  console.log(`load average after: ${load()}`);
+  const maxRssKb = process.resourceUsage().maxRSS;
+  console.log(`\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 3;
+});

@@ -1,0 +1,131 @@
+// Shared plumbing for the linux parsers: how a probe's result is read, and how "we could not ask" is told apart from
+// "the host answered no". Permission problems are never a fail: they become InconclusiveError with the reason.
+import { splitGlobOutput } from '../../collect/glob.js';
+import { InconclusiveError } from '../../checks/types.js';
+import type { ProbeResult } from '../../transport/types.js';
+
+export type Outputs = Record<string, ProbeResult>;
+
+const PERMISSION_RE =
+  /You must be root|Operation not permitted|Permission denied|permission-denied|sudo-password-required|a password is required|not in the sudoers|Access denied|Interactive authentication required/i;
+
+/** True when the probe's answer says it was not allowed to look (EPERM, not root, sudo refused). */
+export function permissionProblem(result: ProbeResult | undefined): string | undefined {
+  if (!result) return undefined;
+  if (result.error && (result.error.kind === 'permission-denied' || result.error.kind === 'sudo-password-required')) {
+    return result.error.message;
+  }
+  const text = `${result.stderr}\n${result.exitCode !== 0 ? result.stdout : ''}`;
+  const m = PERMISSION_RE.exec(text);
+  if (m) {
+    const line = text.split('\n').find((l) => PERMISSION_RE.test(l)) ?? m[0];
+    return line.trim();
+  }
+  return undefined;
+}
+
+/** The probe was not collected at all (offline image, transport trouble, missing from stored evidence). */
+export function notCollected(result: ProbeResult | undefined): boolean {
+  return !result || (result.error !== undefined && result.error.kind !== 'not-found');
+}
+
+/** The command does not exist on the host (`sh: 1: x: not found`, exit 127). */
+export function toolMissing(result: ProbeResult | undefined): boolean {
+  if (!result || result.error) return false;
+  return result.exitCode === 127 || /(^|\s|:)(command )?not found\s*$/im.test(result.stderr.trim());
+}
+
+/** A file probe's text, or undefined when the file does not exist. Other failures are inconclusive. */
+export function fileText(outputs: Outputs, id: string): string | undefined {
+  const r = outputs[id];
+  if (!r) return undefined;
+  if (r.error) {
+    if (r.error.kind === 'not-found') return undefined;
+    if (r.error.kind === 'offline') return undefined;
+    const perm = permissionProblem(r);
+    throw new InconclusiveError(`${id}: ${perm ?? `${r.error.kind}: ${r.error.message}`}`);
+  }
+  return r.stdout;
+}
+
+/** A glob probe's files (`==> path <==` sections); none when nothing matched. */
+export function globFiles(outputs: Outputs, id: string): { path: string; content: string }[] {
+  const r = outputs[id];
+  if (!r || (r.error && (r.error.kind === 'not-found' || r.error.kind === 'offline'))) return [];
+  if (r.error) {
+    const perm = permissionProblem(r);
+    throw new InconclusiveError(`${id}: ${perm ?? `${r.error.kind}: ${r.error.message}`}`);
+  }
+  return splitGlobOutput(r.stdout);
+}
+
+/** Throws InconclusiveError when a command probe could not be asked or was refused. */
+export function requireCommand(outputs: Outputs, id: string, what: string): ProbeResult {
+  const r = outputs[id];
+  if (!r) throw new InconclusiveError(`${id}: not collected`);
+  if (r.error) {
+    if (r.error.kind === 'offline') throw new InconclusiveError(`${what} cannot be asked on an offline image (${id} not run)`);
+    throw new InconclusiveError(`${id}: ${r.error.kind}: ${r.error.message}`);
+  }
+  const perm = permissionProblem(r);
+  if (perm) throw new InconclusiveError(`${what}: not permitted (${perm}); run with sudo: true or as root`);
+  return r;
+}
+
+/** Strips a `#` comment that is not inside quotes. */
+export function stripHashComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return line.slice(0, i);
+  }
+  return line;
+}
+
+/** key = value lines (auditd.conf, audisp-remote.conf, plugins.d): lower-cased keys, later lines win. */
+export function parseKeyValue(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
+    if (m) out[m[1]!.toLowerCase()] = m[2]!.trim();
+  }
+  return out;
+}
+
+/** Splits `host:port`, `[v6]:port`, bare hosts and bare v6 addresses. */
+export function splitHostPort(text: string): { host: string; port?: number } {
+  const t = text.trim();
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (v6) return { host: v6[1]!, ...(v6[2] ? { port: Number(v6[2]) } : {}) };
+  const colons = (t.match(/:/g) ?? []).length;
+  if (colons === 1) {
+    const [host, port] = t.split(':');
+    return /^\d+$/.test(port!) ? { host: host!, port: Number(port) } : { host: host! };
+  }
+  return { host: t };
+}
+
+/** Canonical form of an address for comparing a configured collector with a socket peer. */
+export function normaliseHost(host: string): string {
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
+    .replace(/\.$/, '');
+}
+
+export function isIpAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+}
+
+/** A shell glob (`*`, `?`; no `**`) as an anchored regular expression over whole paths. */
+export function globToRegex(glob: string): RegExp {
+  const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${re}$`);
+}

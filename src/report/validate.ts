@@ -1,0 +1,66 @@
+// Reading a report JSON back (report, trend, diff, --baseline): parse, then validate against report.schema.json so a
+// renderer never meets a malformed document. Errors name the file and the field.
+import { readFileSync } from 'node:fs';
+import type { ErrorObject } from 'ajv';
+import type { Report } from '../model.js';
+import { compileSchema, InputError } from '../util/validate.js';
+import schema from './report.schema.json' with { type: 'json' };
+
+export const REPORT_SCHEMA: object = schema;
+
+function explain(e: ErrorObject): { field: string; detail: string } {
+  const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (e.keyword === 'additionalProperties') {
+    const extra = (e.params as { additionalProperty: string }).additionalProperty;
+    return { field: base ? `${base}.${extra}` : extra, detail: 'unknown field' };
+  }
+  if (e.keyword === 'required') {
+    return { field: base || '(top level)', detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
+  }
+  if (e.keyword === 'enum') {
+    return { field: base || '(top level)', detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}` };
+  }
+  return { field: base || '(top level)', detail: e.message ?? e.keyword };
+}
+
+/** Validates a parsed report document; throws InputError naming the file and the first, most specific field. */
+export function validateReport(json: unknown, file: string): Report {
+  const validate = compileSchema(REPORT_SCHEMA);
+  if (!validate(json)) {
+    const errors = validate.errors ?? [];
+    const best =
+      errors.find((e) => e.keyword === 'additionalProperties') ??
+      errors.find((e) => e.keyword === 'required') ??
+      errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ??
+      errors[0]!;
+    const { field, detail } = explain(best);
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''})` : '';
+    throw new InputError(file, `not a socready report: ${detail}${more}`, undefined, undefined, field);
+  }
+  return json as Report;
+}
+
+/** Reads and validates a report JSON file. */
+export function readReport(file: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    if (m) {
+      const pos = Number(m[1]);
+      const before = text.slice(0, pos);
+      const line = before.split('\n').length;
+      const col = pos - before.lastIndexOf('\n');
+      throw new InputError(file, `invalid JSON: ${(e as Error).message}`, line, col);
+    }
+    throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
+  }
+  return validateReport(json, file);
+}
