@@ -68,7 +68,13 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
     if (detections) report.analyses.detections = detections;
     const details = detections?.details as DetectionDetails | undefined;
     const coverage = await step('coverage', problems, opts, () =>
-      analyseCoverage({ rulePaths: inv.rules, findings: report.findings, validations: details?.rules, threatFocus: inv.threat_focus }),
+      analyseCoverage({
+        rulePaths: inv.rules,
+        findings: report.findings,
+        validations: details?.rules,
+        threatFocus: inv.threat_focus,
+        webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
+      }),
     );
     if (coverage) report.analyses.coverage = coverage;
     const playbooks = await step('playbook dry-runs', problems, opts, () =>

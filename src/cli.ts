@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { register as checks } from './commands/checks.js';
 import { register as collectScript } from './commands/collect-script.js';
+import { register as coverage } from './commands/coverage.js';
 import { register as init } from './commands/init.js';
 import { register as inventory } from './commands/inventory.js';
 import { register as report } from './commands/report.js';
@@ -19,6 +20,6 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-for (const register of [scan, report, checks, inventory, init, collectScript]) register(program);
+for (const register of [scan, report, coverage, checks, inventory, init, collectScript]) register(program);
 
 await program.parseAsync(process.argv);

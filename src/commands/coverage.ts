@@ -80,9 +80,10 @@ function readInputs(o: CoverageCliOptions): Inputs {
       const err = validate.errors?.[0];
       throw new InputError(o.report, err?.message ?? 'invalid report', undefined, undefined, err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)');
     }
-    const report = doc as { findings: Finding[]; analyses?: { detections?: { details?: { validations?: unknown } } }; run?: { options?: { threat_focus?: unknown } } };
+    const report = doc as { findings: Finding[]; analyses?: { detections?: { details?: { rules?: unknown } } }; run?: { options?: { threat_focus?: unknown } } };
     inputs.findings = report.findings;
-    const vals = report.analyses?.detections?.details?.validations;
+    // Sample detections store their per-rule validation list at details.rules (src/detect/sample.ts).
+    const vals = report.analyses?.detections?.details?.rules;
     if (vals !== undefined && compileSchema(validationShape)(vals)) inputs.validations = vals as Validation[];
     const tf = report.run?.options?.threat_focus;
     if (Array.isArray(tf)) inputs.threatFocus.push(...tf.filter((x): x is string => typeof x === 'string'));
