@@ -1,4 +1,4 @@
-import type { Finding, FindingStatus, Report, Severity } from './model.js';
+import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'inconclusive', 'error', 'not-applicable'];
@@ -14,7 +14,8 @@ export function severityRank(s: Severity): number {
 }
 
 /** A short coloured summary of a run for the terminal. */
-export function terminalSummary(report: Report, paths: Record<string, string>, colour: boolean): string {
+export function terminalSummary(report: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+  const L = (en: string, ja: string) => (lang === 'ja' ? ja : en);
   const c = (code: number, s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const paint: Record<FindingStatus, number> = { pass: 32, fail: 31, warn: 33, inconclusive: 35, error: 35, 'not-applicable': 90 };
   const lines: string[] = [];
@@ -30,23 +31,37 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
     .filter((f) => f.status === 'fail' && !f.waiver)
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.weight - a.weight);
   if (failing.length > 0) {
-    lines.push(c(1, 'Most important gaps:'));
+    lines.push(c(1, L('Most important gaps:', '優先して塞ぐべきギャップ:')));
     const seen = new Set<string>();
     for (const f of failing) {
       if (seen.has(f.check)) continue;
       seen.add(f.check);
       const hosts = failing.filter((x) => x.check === f.check).length;
-      lines.push(`  ${c(31, f.severity.padEnd(8))} ${f.title.en}${hosts > 1 ? ` (${hosts} targets)` : ''}`);
+      lines.push(`  ${c(31, f.severity.padEnd(8))} ${f.title[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
       if (seen.size >= 8) break;
     }
   }
   const a = report.analyses;
-  if (a.coverage) lines.push(`Coverage: ${a.coverage.summary.techniques_visible}/${a.coverage.summary.techniques_declared} declared ATT&CK techniques visible, ${a.coverage.summary.rules_blind} rules blind`);
-  if (a.detections) lines.push(`Sample detections: ${a.detections.summary.attacks_detected} attacks detected, ${a.detections.summary.attacks_missed} missed, ${a.detections.summary.false_positives} false positives`);
-  if (a.playbooks) lines.push(`Playbooks: ${a.playbooks.summary.playbooks} analysed, ${a.playbooks.summary.unguarded_destructive} unguarded destructive actions`);
+  if (a.coverage) {
+    const cv = a.coverage.summary;
+    lines.push(L(`Coverage: ${cv.techniques_visible}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${cv.techniques_visible} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`));
+  }
+  if (a.detections) {
+    const d = a.detections.summary;
+    lines.push(L(`Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`, `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`));
+  }
+  if (a.playbooks) {
+    const p = a.playbooks.summary;
+    lines.push(L(`Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`, `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`));
+  }
   if (report.score) {
-    const verdict = { ready: c(32, 'ready for automated response'), 'semi-automatic': c(33, 'semi-automatic only (human approval)'), 'not-yet': c(31, 'not yet') }[report.score.soar.verdict];
-    lines.push(c(1, `Maturity: ${report.score.overall ?? 'not assessed'} / 5 · SOAR: ${verdict}`));
+    const verdict = {
+      ready: c(32, L('ready for automated response', '自動対応の準備ができている')),
+      'semi-automatic': c(33, L('semi-automatic only (human approval)', '半自動（人の承認つき）のみ可')),
+      'not-yet': c(31, L('not yet', 'まだ早い')),
+    }[report.score.soar.verdict];
+    lines.push(c(1, L(`Maturity: ${report.score.overall ?? 'not assessed'} / 5 · SOAR: ${verdict}`, `成熟度: ${report.score.overall ?? '未評価'} / 5 · SOAR: ${verdict}`)));
+    for (const gap of report.score.soar.gaps.slice(0, 3)) lines.push(`  - ${gap.text[lang]}`);
   }
   for (const [label, path] of Object.entries(paths)) lines.push(`${label.padEnd(7)} ${path}`);
   return lines.join('\n');

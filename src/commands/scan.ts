@@ -99,7 +99,7 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
-    process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR)}\n`);
+    process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, lang)}\n`);
     for (const reason of gate.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
   }
   return gate.exitCode === 0 ? EXIT.ok : EXIT.gate;
