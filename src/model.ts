@@ -246,10 +246,28 @@ export interface AnalysisSection<S, D = unknown> {
   problems: { path: string; error: string }[];
 }
 
+/** The web part of a scan (src/web): per web target, TLS seen from outside and, with --active, the live probes. */
+export interface WebSummary {
+  targets: number;
+  https_endpoints: number;
+  /** HTTPS endpoints whose certificate is untrusted (self-signed, expired, unknown CA) or whose handshake failed. */
+  tls_problems: number;
+  canaries_sent: number;
+  /** Canaries whose body was found in a log read from the host. */
+  canaries_body_logged: number;
+  /** Canaries whose fake password was found in clear text. */
+  canaries_password_clear: number;
+  waf_probes_sent: number;
+  waf_probes_blocked: number;
+  waf_probes_detected: number;
+}
+
 export interface Analyses {
   coverage?: AnalysisSection<CoverageSummary>;
   detections?: AnalysisSection<DetectionSummary>;
   playbooks?: AnalysisSection<PlaybookSummary>;
+  /** details: one src/web WebDetails per web target. */
+  web?: AnalysisSection<WebSummary>;
 }
 
 // ---- Scoring

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
+import { redact, redactDeep } from './collect/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
@@ -12,6 +13,7 @@ import { evaluateCheck } from './checks/evaluate.js';
 import { completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
+import { assessWebTargets, isWebTarget } from './web/scan.js';
 import type { Progress } from './util/progress.js';
 import { VERSION } from './version.js';
 
@@ -43,7 +45,8 @@ interface PlannedTarget {
 }
 
 function planLive(opts: ScanOptions): PlannedTarget[] {
-  return opts.inventory.targets.map((target) => ({
+  // Web targets are assessed by src/web (configuration through their host, TLS and live probes from outside).
+  return opts.inventory.targets.filter((t) => !isWebTarget(t)).map((target) => ({
     target,
     source: openSource(target, {
       trustOnFirstUse: opts.trustOnFirstUse,
@@ -107,6 +110,23 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const assessments = await collectAndEvaluate(opts, runDir, catalog);
+  const web = opts.evidencePath
+    ? { assessments: [] }
+    : await assessWebTargets(opts.inventory.targets, {
+        active: Boolean(opts.active),
+        runId,
+        catalog,
+        store: new EvidenceStore(runDir),
+        only: opts.only,
+        ssh: { trustOnFirstUse: opts.trustOnFirstUse },
+      });
+  for (const w of web.assessments) {
+    for (const f of w.findings) {
+      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
+      if (f.observed) f.observed = redactDeep(f.observed);
+    }
+    opts.progress?.finish({ result: w.result, findings: w.findings, evidence: w.evidence });
+  }
   const report: Report = {
     schema_version: '1.0',
     tool: { name: 'socready', version: VERSION },
@@ -119,10 +139,10 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
     },
-    targets: assessments.map((a) => a.result),
-    findings: assessments.flatMap((a) => a.findings),
-    evidence: assessments.flatMap((a) => a.evidence),
-    analyses: {},
+    targets: [...assessments.map((a) => a.result), ...web.assessments.map((w) => w.result)],
+    findings: [...assessments.flatMap((a) => a.findings), ...web.assessments.flatMap((w) => w.findings)],
+    evidence: [...assessments.flatMap((a) => a.evidence), ...web.assessments.flatMap((w) => w.evidence)],
+    analyses: 'section' in web && web.section ? { web: web.section } : {},
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();

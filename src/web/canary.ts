@@ -1,0 +1,192 @@
+// The live probes behind --active: a body-logging canary POST and a WAF detection probe. Each request carries unique
+// tokens; afterwards the server's logs are read (tail only, capped) through the host transport to see where they landed.
+import { randomBytes } from 'node:crypto';
+import type { Transport } from '../transport/types.js';
+import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';
+import { findMarker, type MarkerHit, type ProbeTokens } from './logs.js';
+
+export interface LogSource {
+  path: string;
+  /** Where the path came from: the inventory, or the configuration directive that names it. */
+  origin: string;
+}
+
+export interface LogLanding {
+  path: string;
+  origin: string;
+  read_error?: string;
+  /** Only the last `bytes_read` bytes were read. */
+  truncated: boolean;
+  bytes_read: number;
+  hits: MarkerHit[];
+  /** From sending the request to first seeing the marker in this log. */
+  latency_ms?: number;
+}
+
+/** One request socready sent, listed in the report so the blue team can find it in their own tools. */
+export interface ProbeRecord {
+  kind: 'canary' | 'waf';
+  time: string;
+  method: string;
+  url: string;
+  marker: string;
+  status: number | null;
+  duration_ms: number;
+  error?: string;
+  redirect?: { location: string; other_host: boolean };
+}
+
+export interface LiveProbeResult {
+  kind: 'canary' | 'waf';
+  marker: string;
+  request: ProbeRecord;
+  logs: LogLanding[];
+  found_in: string[];
+  request_logged: boolean;
+  body_logged: boolean;
+  username_logged: boolean;
+  /** What became of the fake password: in clear, masked, not logged, or unknown (nothing found). */
+  fake_credential: 'clear' | 'masked' | 'absent' | 'unknown';
+  rule_ids: string[];
+  /** 403 from the server or an audit record saying "Intercepted". */
+  blocked: boolean;
+  /** Some rule (other than CRS 920350, numeric Host header) matched the request in a log that was read. */
+  detected: boolean;
+  first_seen_ms?: number;
+}
+
+export interface LiveProbeOptions {
+  transport?: Transport;
+  sources: LogSource[];
+  limiter: RateLimiter;
+  timeoutMs: number;
+  /** How long to wait for the marker to show in the logs. */
+  logWaitMs: number;
+  pollMs: number;
+  maxLogBytes: number;
+  sudo?: boolean;
+}
+
+/** Reads each log's tail until every one shows the marker or the wait is over; latency is measured per log. */
+export async function watchLogs(tokens: ProbeTokens, sentAt: number, o: LiveProbeOptions): Promise<LogLanding[]> {
+  const landings = new Map<string, LogLanding>(
+    o.sources.map((s) => [s.path, { path: s.path, origin: s.origin, truncated: false, bytes_read: 0, hits: [] }]),
+  );
+  if (!o.transport || o.sources.length === 0) return [...landings.values()];
+  const deadline = sentAt + o.logWaitMs;
+  for (;;) {
+    const pending = [...landings.values()].filter((l) => l.hits.length === 0 && !l.read_error);
+    for (const l of pending) {
+      const r = await o.transport.readFile(l.path, { tail: true, maxBytes: o.maxLogBytes, timeoutMs: o.timeoutMs, sudo: o.sudo });
+      if (r.error) {
+        l.read_error = `${r.error.kind}: ${r.error.message}`;
+        continue;
+      }
+      l.bytes_read = Buffer.byteLength(r.stdout);
+      l.truncated = r.truncated;
+      const hits = findMarker(r.stdout, tokens);
+      if (hits.length > 0) {
+        l.hits = hits;
+        l.latency_ms = Date.now() - sentAt;
+      }
+    }
+    const still = [...landings.values()].some((l) => l.hits.length === 0 && !l.read_error);
+    if (!still || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
+  return [...landings.values()];
+}
+
+function record(kind: ProbeRecord['kind'], method: string, url: URL, marker: string, sentAt: number, res: ProbeResponse): ProbeRecord {
+  return {
+    kind,
+    time: new Date(sentAt).toISOString(),
+    method,
+    url: url.toString(),
+    marker,
+    status: res.status,
+    duration_ms: res.durationMs,
+    ...(res.error ? { error: res.error } : {}),
+    ...(res.redirect ? { redirect: res.redirect } : {}),
+  };
+}
+
+function summarise(kind: LiveProbeResult['kind'], marker: string, req: ProbeRecord, logs: LogLanding[], hasPassword: boolean): LiveProbeResult {
+  const hits = logs.flatMap((l) => l.hits);
+  const passwords = hits.map((h) => h.fake_credential);
+  const rule = new Set(hits.flatMap((h) => h.rule_ids));
+  const latencies = logs.map((l) => l.latency_ms).filter((x): x is number => x !== undefined);
+  return {
+    kind,
+    marker,
+    request: req,
+    logs,
+    found_in: logs.filter((l) => l.hits.length > 0).map((l) => l.path),
+    request_logged: hits.length > 0,
+    body_logged: hits.some((h) => h.carried.body),
+    username_logged: hits.some((h) => h.carried.username),
+    fake_credential: !hasPassword || hits.length === 0 ? 'unknown' : passwords.includes('clear') ? 'clear' : passwords.includes('masked') ? 'masked' : 'absent',
+    rule_ids: [...rule].sort(),
+    blocked: req.status === 403 || hits.some((h) => h.intercepted === true),
+    // A rule must have matched; CRS 920350 only says the probe was sent to a numeric Host, which is our doing.
+    detected: [...rule].some((id) => id !== '920350'),
+    ...(latencies.length > 0 ? { first_seen_ms: Math.min(...latencies) } : {}),
+  };
+}
+
+export interface CanaryTarget {
+  base: URL;
+  /** Login endpoint declared in the inventory; otherwise a path that does not exist is used. */
+  login?: { path: string; username_field: string; password_field?: string };
+}
+
+/**
+ * Body-logging canary: one form POST whose username, an extra field and the query string each carry a distinct token,
+ * and whose password field holds a random fake password. Nothing else is sent; redirects are not followed.
+ */
+export async function runCanary(t: CanaryTarget, runId: string, n: number, o: LiveProbeOptions): Promise<LiveProbeResult> {
+  const marker = `socready-canary-${runId}-${n}`;
+  const userField = t.login?.username_field ?? 'username';
+  const passField = t.login?.password_field ?? 'password';
+  const tokens: ProbeTokens = {
+    marker,
+    request: `${marker}-url`,
+    username: `${marker}-user`,
+    body: `${marker}-body`,
+    password: `SrFake-${randomBytes(6).toString('hex')}`,
+    passwordField: passField,
+  };
+  const url = new URL(t.login?.path ?? `socready-canary-${runId}-${n}`, t.base);
+  url.searchParams.set('socready_probe', tokens.request);
+  const body = new URLSearchParams({ [userField]: tokens.username!, [passField]: tokens.password!, socready_canary: tokens.body! }).toString();
+  await o.limiter.wait();
+  const sentAt = Date.now();
+  const res = await sendProbe({
+    method: 'POST',
+    url,
+    body,
+    timeoutMs: o.timeoutMs,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `socready-canary (${marker})`, accept: '*/*' },
+  });
+  const req = record('canary', 'POST', url, marker, sentAt, res);
+  const logs = await watchLogs(tokens, sentAt, o);
+  return summarise('canary', marker, req, logs, true);
+}
+
+/**
+ * WAF detection probe: a GET to a path that does not exist with a SQL-injection-shaped query value that the OWASP CRS
+ * flags (libinjection, rule 942100) but that no application ever receives as a real query.
+ */
+export async function runWafProbe(base: URL, runId: string, n: number, o: LiveProbeOptions): Promise<LiveProbeResult> {
+  const marker = `socready-waf-${runId}-${n}`;
+  const tokens: ProbeTokens = { marker, request: `${marker}-url` };
+  const url = new URL(`socready-waf-probe-${runId}-${n}`, base);
+  url.searchParams.set('socready_probe', tokens.request);
+  url.searchParams.set('id', "1' OR '1'='1");
+  await o.limiter.wait();
+  const sentAt = Date.now();
+  const res = await sendProbe({ method: 'GET', url, timeoutMs: o.timeoutMs, headers: { 'user-agent': `socready-waf-probe (${marker})`, accept: '*/*' } });
+  const req = record('waf', 'GET', url, marker, sentAt, res);
+  const logs = await watchLogs(tokens, sentAt, o);
+  return summarise('waf', marker, req, logs, false);
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../../src/checks/catalog.js';
+import { webProbeCommand } from '../../../../src/web/assess.js';
+import { canaryFinding, tlsFindings, wafFinding } from '../../../../src/web/findings.js';
+import type { LiveProbeResult } from '../../../../src/web/canary.js';
+
+describe('web check catalog', () => {
+  const catalog = loadCatalog();
+  const web = catalog.checks.filter((c) => c.id.startsWith('web.'));
+
+  it('loads every web check and probe without problems', () => {
+    expect(catalog.problems.filter((p) => /web/.test(String(p.message)))).toEqual([]);
+    expect(web.length).toBeGreaterThanOrEqual(20);
+    for (const id of ['nginx-config', 'nginx-modsecurity-files', 'apache-modules', 'apache-vhosts', 'apache-config-dump', 'squid-config']) {
+      expect(catalog.probes.get(id)?.platform).toBe('web');
+    }
+  });
+
+  it('gives each check Japanese text and OWASP or ATT&CK mappings', () => {
+    for (const c of web) {
+      for (const t of [c.title, c.rationale, c.remediation]) expect([c.id, /[\u3040-\u30ff\u4e00-\u9fff]/.test(t.ja)]).toEqual([c.id, true]);
+      expect([c.id, (c.maps.owasp?.length ?? 0) + (c.maps.attack?.length ?? 0) > 0]).toEqual([c.id, true]);
+    }
+  });
+
+  it('sets the configured path as a quoted shell variable, never spliced into the command', () => {
+    const probe = catalog.probes.get('nginx-config')!;
+    expect(webProbeCommand(probe, undefined)).toBe(probe.command);
+    const cmd = webProbeCommand(probe, "/etc/ngi nx/$(reboot)'.conf");
+    expect(cmd.startsWith(`SOCREADY_WEB_CONFIG='/etc/ngi nx/$(reboot)'\\''.conf'\n`)).toBe(true);
+    expect(cmd).toContain('"$SOCREADY_WEB_CONFIG"');
+  });
+});
+
+function live(p: Partial<LiveProbeResult>): LiveProbeResult {
+  return {
+    kind: 'waf',
+    marker: 'socready-waf-r-2',
+    request: { kind: 'waf', time: 't', method: 'GET', url: 'http://x/', marker: 'socready-waf-r-2', status: 404, duration_ms: 1 },
+    logs: [{ path: '/l', origin: 'inventory', truncated: false, bytes_read: 1, hits: [] }],
+    found_in: [],
+    request_logged: false,
+    body_logged: false,
+    username_logged: false,
+    fake_credential: 'unknown',
+    rule_ids: [],
+    blocked: false,
+    detected: false,
+    ...p,
+  };
+}
+
+describe('findings decided in code', () => {
+  it('warns when the certificate clients get is not one this server is configured with', () => {
+    const tls = tlsFindings('t', [{ url: 'https://x/', host: 'x', port: 443, ok: true, protocol: 'TLSv1.3', authorized: true, days_left: 90, duration_ms: 1, owner: 'elsewhere', leaf: { subject: 'CN=x', issuer: 'CN=ca', san: [], valid_from: '', valid_to: '', fingerprint256: 'AA', self_signed: false } }], []);
+    expect(tls.map((f) => [f.check, f.status])).toEqual([
+      ['web.tls.handshake', 'pass'],
+      ['web.tls.certificate-trust', 'pass'],
+      ['web.tls.inspection-point', 'warn'],
+    ]);
+  });
+
+  it('fails an old protocol', () => {
+    const [hs] = tlsFindings('t', [{ url: 'https://x/', host: 'x', port: 443, ok: true, protocol: 'TLSv1', authorized: true, days_left: 90, duration_ms: 1, owner: 'unknown' }], []);
+    expect(hs!.status).toBe('fail');
+  });
+
+  it('grades the WAF probe: blocked+logged pass, detected only warn, nothing fail, unreadable inconclusive', () => {
+    expect(wafFinding('t', [live({ blocked: true, detected: true, rule_ids: ['942100'], request_logged: true, found_in: ['/l'] })], true, [])!.status).toBe('pass');
+    expect(wafFinding('t', [live({ detected: true, rule_ids: ['942100'] })], true, [])!.status).toBe('warn');
+    expect(wafFinding('t', [live({})], true, [])!.status).toBe('fail');
+    const u = wafFinding('t', [live({ logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied: no' }] })], true, [])!;
+    expect(u.status).toBe('inconclusive');
+    expect(u.reason).toMatch(/permission-denied/);
+  });
+
+  it('makes the canary inconclusive without a host to read logs from', () => {
+    const f = canaryFinding('t', [live({ kind: 'canary', request: { kind: 'canary', time: 't', method: 'POST', url: 'http://x/', marker: 'm', status: 200, duration_ms: 1 } })], false, [])!;
+    expect(f.status).toBe('inconclusive');
+    expect(f.reason).toMatch(/web\.host/);
+  });
+});
