@@ -5,6 +5,7 @@ import { register as collectScript } from './commands/collect-script.js';
 import { register as coverage } from './commands/coverage.js';
 import { register as init } from './commands/init.js';
 import { register as inventory } from './commands/inventory.js';
+import { register as playbook } from './commands/playbook.js';
 import { register as report } from './commands/report.js';
 import { register as scan } from './commands/scan.js';
 import { VERSION } from './version.js';
@@ -20,6 +21,6 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-for (const register of [scan, report, coverage, checks, inventory, init, collectScript]) register(program);
+for (const register of [scan, report, coverage, playbook, checks, inventory, init, collectScript]) register(program);
 
 await program.parseAsync(process.argv);

@@ -54,7 +54,7 @@ function printText(r: PlaybookResult): void {
     for (const s of run.steps) {
       const a = run.actions.find((x) => x.step_id === s.step_id);
       const what = s.decision
-        ? `${s.decision.expression} → ${String(s.decision.result)} → ${s.decision.branches.join(', ') || '-'}`
+        ? `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`
         : a
           ? `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`
           : '';

@@ -1,0 +1,260 @@
+// The workflow as a graph: edges by kind, reachability, strongly connected components and dominators.
+import type { Playbook, Step } from './model.js';
+
+export type EdgeKind = 'completion' | 'success' | 'failure' | 'next' | 'true' | 'false' | 'case' | 'default' | 'exception';
+
+export interface Edge {
+  from: string;
+  to: string;
+  kind: EdgeKind;
+  /** Case value for switch edges; the branch label for messages. */
+  label?: string;
+  /** The property the reference sits in, for messages ("on_completion", "next_steps[1]"). */
+  via: string;
+}
+
+/** Every outgoing reference of a step, as written (targets may be dangling). */
+export function stepEdges(step: Step): Edge[] {
+  const out: Edge[] = [];
+  const add = (to: string | undefined, kind: EdgeKind, via: string, label?: string) => {
+    if (to) out.push({ from: step.id, to, kind, via, label });
+  };
+  switch (step.type) {
+    case 'if-condition':
+    case 'while-condition':
+      add(step.on_true, 'true', 'on_true');
+      add(step.on_false, 'false', 'on_false');
+      // An if-condition without on_false falls through to on_completion; a while-condition leaves through it.
+      if (!step.on_false) add(step.on_completion, 'false', 'on_completion');
+      else if (step.type === 'while-condition') add(step.on_completion, 'completion', 'on_completion');
+      break;
+    case 'switch-condition':
+      for (const [value, to] of Object.entries(step.cases ?? {})) {
+        add(to, value === 'default' ? 'default' : 'case', `cases.${value}`, value);
+      }
+      if (!step.cases?.default) add(step.on_completion, 'default', 'on_completion', 'default');
+      break;
+    case 'parallel':
+      for (const [i, n] of (step.next_steps ?? []).entries()) add(n, 'next', `next_steps[${i}]`);
+      // on_completion of a parallel step runs after all branches.
+      add(step.on_completion, 'completion', 'on_completion');
+      break;
+    default:
+      add(step.on_completion, 'completion', 'on_completion');
+      add(step.on_success, 'success', 'on_success');
+  }
+  if (step.type !== 'end') add(step.on_failure, 'failure', 'on_failure');
+  return out;
+}
+
+/** Edges of the whole playbook, with the implicit edge to workflow_exception from steps that can fail. */
+export function allEdges(pb: Playbook): Edge[] {
+  const out: Edge[] = [];
+  for (const step of Object.values(pb.steps)) {
+    out.push(...stepEdges(step));
+    if (pb.exception && pb.steps[pb.exception] && step.id !== pb.exception && canFail(step) && !step.on_failure) {
+      out.push({ from: step.id, to: pb.exception, kind: 'exception', via: 'workflow_exception' });
+    }
+  }
+  return out;
+}
+
+const canFail = (s: Step) => s.type === 'action' || s.type === 'playbook-action';
+
+export class Graph {
+  readonly succ = new Map<string, string[]>();
+  readonly pred = new Map<string, string[]>();
+  constructor(readonly nodes: string[], edges: { from: string; to: string }[]) {
+    for (const n of nodes) {
+      this.succ.set(n, []);
+      this.pred.set(n, []);
+    }
+    for (const e of edges) {
+      if (!this.succ.has(e.from) || !this.succ.has(e.to)) continue;
+      this.succ.get(e.from)!.push(e.to);
+      this.pred.get(e.to)!.push(e.from);
+    }
+  }
+
+  reachable(from: string): Set<string> {
+    const seen = new Set<string>();
+    if (!this.succ.has(from)) return seen;
+    const stack = [from];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      for (const s of this.succ.get(n)!) if (!seen.has(s)) stack.push(s);
+    }
+    return seen;
+  }
+
+  /**
+   * Immediate dominators (Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm"), on integer
+   * reverse-post-order indices so long workflows (deep dominator trees) stay fast.
+   */
+  dominators(entry: string): Map<string, string> {
+    const order: string[] = [];
+    const seen = new Set<string>();
+    const stack: [string, number][] = [[entry, 0]];
+    seen.add(entry);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const children = this.succ.get(top[0]) ?? [];
+      if (top[1] < children.length) {
+        const c = children[top[1]++]!;
+        if (!seen.has(c)) {
+          seen.add(c);
+          stack.push([c, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+    const rpo = order.reverse();
+    const index = new Map(rpo.map((n, i) => [n, i]));
+    const preds = rpo.map((n) => (this.pred.get(n) ?? []).map((p) => index.get(p)).filter((i): i is number => i !== undefined));
+    const idom = new Int32Array(rpo.length).fill(-1);
+    idom[0] = 0;
+    const intersect = (a: number, b: number) => {
+      let x = a;
+      let y = b;
+      while (x !== y) {
+        while (x > y) x = idom[x]!;
+        while (y > x) y = idom[y]!;
+      }
+      return x;
+    };
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (let n = 1; n < rpo.length; n++) {
+        let next = -1;
+        for (const p of preds[n]!) {
+          if (idom[p] === -1) continue;
+          next = next === -1 ? p : intersect(p, next);
+        }
+        if (next !== -1 && idom[n] !== next) {
+          idom[n] = next;
+          changed = true;
+        }
+      }
+    }
+    const out = new Map<string, string>();
+    for (let n = 0; n < rpo.length; n++) if (idom[n] !== -1) out.set(rpo[n]!, rpo[idom[n]!]!);
+    return out;
+  }
+
+  /** Strongly connected components (Tarjan, iterative). */
+  sccs(): string[][] {
+    let index = 0;
+    const idx = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const stack: string[] = [];
+    const out: string[][] = [];
+    for (const root of this.nodes) {
+      if (idx.has(root)) continue;
+      const work: [string, number][] = [[root, 0]];
+      idx.set(root, index);
+      low.set(root, index++);
+      stack.push(root);
+      onStack.add(root);
+      while (work.length) {
+        const frame = work[work.length - 1]!;
+        const [n] = frame;
+        const children = this.succ.get(n)!;
+        if (frame[1] < children.length) {
+          const c = children[frame[1]++]!;
+          if (!idx.has(c)) {
+            idx.set(c, index);
+            low.set(c, index++);
+            stack.push(c);
+            onStack.add(c);
+            work.push([c, 0]);
+          } else if (onStack.has(c)) low.set(n, Math.min(low.get(n)!, idx.get(c)!));
+        } else {
+          work.pop();
+          if (work.length) {
+            const parent = work[work.length - 1]![0];
+            low.set(parent, Math.min(low.get(parent)!, low.get(n)!));
+          }
+          if (low.get(n) === idx.get(n)) {
+            const comp: string[] = [];
+            let m: string;
+            do {
+              m = stack.pop()!;
+              onStack.delete(m);
+              comp.push(m);
+            } while (m !== n);
+            out.push(comp);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** Nodes with a path of at least one edge to one of `targets` (one reverse search, not one per node). */
+export function canReachAny(g: Graph, targets: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const stack = [...targets];
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const p of g.pred.get(n) ?? []) {
+      if (out.has(p)) continue;
+      out.add(p);
+      stack.push(p);
+    }
+  }
+  return out;
+}
+
+/** True when `a` dominates `b` under the immediate-dominator map. */
+export function dominates(idom: Map<string, string>, a: string, b: string): boolean {
+  let x: string | undefined = b;
+  while (x !== undefined) {
+    if (x === a) return true;
+    const up = idom.get(x);
+    if (up === undefined || up === x) return x === a;
+    x = up;
+  }
+  return false;
+}
+
+/** Every dominator of `b` (itself included), from `b` up to the entry. */
+export function dominatorsOf(idom: Map<string, string>, b: string): string[] {
+  const out: string[] = [];
+  let x: string | undefined = b;
+  while (x !== undefined && idom.has(x)) {
+    out.push(x);
+    const up: string = idom.get(x)!;
+    if (up === x) break;
+    x = up;
+  }
+  return out;
+}
+
+/** Branch node id: the virtual node that stands for "condition C took branch L" in the guard graph. */
+export const branchNode = (from: string, label: string) => `${from}#${label}`;
+
+/**
+ * The graph for guard analysis: each edge out of a condition passes through a virtual branch node, so "the action is
+ * only reachable through the not-allow-listed branch" is a plain dominance question.
+ */
+export function guardGraph(pb: Playbook, alsoSplit: Set<string> = new Set()): Graph {
+  const nodes = new Set(Object.keys(pb.steps));
+  const edges: { from: string; to: string }[] = [];
+  for (const e of allEdges(pb)) {
+    if (!pb.steps[e.to]) continue;
+    const from = pb.steps[e.from]!;
+    if (from.type === 'if-condition' || from.type === 'while-condition' || from.type === 'switch-condition' || alsoSplit.has(e.from)) {
+      const b = branchNode(e.from, e.label ?? e.kind);
+      nodes.add(b);
+      edges.push({ from: e.from, to: b }, { from: b, to: e.to });
+    } else edges.push(e);
+  }
+  return new Graph([...nodes], edges);
+}

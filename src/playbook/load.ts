@@ -1,0 +1,82 @@
+// Reads a playbook file of any supported format, validates it and builds the model. A file that cannot be read,
+// parsed or recognised throws InputError (the CLI's exit 2); one that loads with errors comes back with valid=false.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { InputError, parseYaml } from '../util/validate.js';
+import { validateCacao } from './cacao-schema.js';
+import { cacaoToModel } from './cacao.js';
+import type { Playbook, PlaybookFormat, ValidationIssue } from './model.js';
+import { isNativeDoc, nativeToModel, validateNative } from './native.js';
+import { checkStructure } from './structure.js';
+import { isXsoarDoc, validateXsoar, xsoarToModel } from './xsoar.js';
+
+export interface LoadedPlaybook {
+  playbook: Playbook;
+  format: PlaybookFormat;
+  validation: ValidationIssue[];
+  /** No lenient-tier or structural error: an executor could run it. */
+  valid: boolean;
+  /** Conformant to the CACAO 2.0 specification (CACAO files only; other formats are converted, never strict). */
+  strict_valid?: boolean;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read: ${(e as Error).message}`);
+  }
+}
+
+function finish(playbook: Playbook, format: PlaybookFormat, schemaIssues: ValidationIssue[]): LoadedPlaybook {
+  const validation = [...schemaIssues, ...checkStructure(playbook)];
+  const valid = !validation.some((i) => i.level === 'error' && i.tier !== 'strict');
+  const strict_valid = format === 'cacao' ? !validation.some((i) => i.tier === 'strict' && i.level === 'error') : undefined;
+  return { playbook, format, validation, valid, strict_valid };
+}
+
+/** Loads a CACAO document already parsed (used for JSON files and tests). */
+export function loadCacaoDoc(doc: unknown, file: string): LoadedPlaybook {
+  const issues = validateCacao(doc);
+  const fatal = issues.find((i) => i.tier === 'lenient' && i.level === 'error' && (i.path === '/' || i.path === '/workflow' || i.path === '/workflow_start'));
+  if (fatal || typeof doc !== 'object' || doc === null) {
+    throw new InputError(file, `not a usable CACAO playbook: ${fatal ? `${fatal.path} ${fatal.message}` : 'not an object'}`);
+  }
+  return finish(cacaoToModel(doc as Record<string, unknown>, file), 'cacao', issues);
+}
+
+export function loadPlaybookText(text: string, file: string): LoadedPlaybook {
+  const ext = extname(file).toLowerCase();
+  const trimmed = text.trimStart();
+  if (ext === '.json' || trimmed.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
+    }
+    if (isNativeDoc(doc) || isXsoarDoc(doc)) throw new InputError(file, 'native and XSOAR playbooks are YAML files (.yml/.yaml)');
+    return loadCacaoDoc(doc, file);
+  }
+  const parsed = parseYaml(text, file);
+  if (parsed.docs.length !== 1) throw new InputError(file, `expected one YAML document, found ${parsed.docs.length}`);
+  const ydoc = parsed.docs[0]!;
+  const value = ydoc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (isNativeDoc(value)) {
+    const issues = validateNative(value, ydoc, parsed.lineCounter, file);
+    if (!Array.isArray((value as { steps?: unknown }).steps)) throw new InputError(file, issues[0]?.message ?? 'native playbook without steps');
+    return finish(nativeToModel(value as Record<string, unknown>, file), 'native', issues);
+  }
+  if (isXsoarDoc(value)) {
+    const issues = validateXsoar(value, ydoc, parsed.lineCounter, file);
+    const tasks = (value as { tasks?: unknown }).tasks;
+    if (typeof tasks !== 'object' || tasks === null) throw new InputError(file, issues[0]?.message ?? 'XSOAR playbook without tasks');
+    return finish(xsoarToModel(value as Record<string, unknown>, file), 'xsoar', issues);
+  }
+  if (typeof value === 'object' && value !== null && 'workflow' in value) return loadCacaoDoc(value, file);
+  throw new InputError(file, 'unrecognised playbook format: expected CACAO 2.0 JSON, a socready native YAML playbook (socready_playbook: 1) or a Cortex XSOAR playbook YAML (starttaskid, tasks)');
+}
+
+export function loadPlaybookFile(file: string): LoadedPlaybook {
+  return loadPlaybookText(readText(file), file);
+}
