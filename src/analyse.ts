@@ -5,8 +5,14 @@ import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
 import { analysePlaybooks } from './playbook/analyse.js';
 import { validateReport } from './report/validate.js';
+import { CHECKS_DIR } from './paths.js';
 import type { ScanOptions } from './scan.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
+
+/** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
+function builtIn(paths: string[]): boolean {
+  return paths.length > 0 && paths.every((p) => resolve(p).startsWith(CHECKS_DIR));
+}
 
 /** Log sources the scan found not collected: what failing checks would have proved had they passed. */
 export function blindSources(findings: Finding[]): LogSourceRef[] {
@@ -65,7 +71,8 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
     const detections = await step('sample detections', problems, opts, () =>
       runSampleDetections({ rulePaths: inv.rules, scenarioPaths: inv.scenarios, blind: blindSources(report.findings) }),
     );
-    if (detections) report.analyses.detections = detections;
+    const rulesContent = builtIn(inv.rules) ? 'built-in' : 'organisation';
+    if (detections) report.analyses.detections = { ...detections, content: rulesContent };
     const details = detections?.details as DetectionDetails | undefined;
     const coverage = await step('coverage', problems, opts, () =>
       analyseCoverage({
@@ -76,11 +83,11 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
       }),
     );
-    if (coverage) report.analyses.coverage = coverage;
+    if (coverage) report.analyses.coverage = { ...coverage, content: rulesContent };
     const playbooks = await step('playbook dry-runs', problems, opts, () =>
       analysePlaybooks({ playbookPaths: inv.playbooks, alertPaths: inv.alerts, falsePositiveAlerts: falsePositiveAlerts(details) }),
     );
-    if (playbooks) report.analyses.playbooks = playbooks;
+    if (playbooks) report.analyses.playbooks = { ...playbooks, content: builtIn(inv.playbooks) ? 'built-in' : 'organisation' };
   }
   for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
     for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);

@@ -244,6 +244,11 @@ export interface AnalysisSection<S, D = unknown> {
   details: D;
   /** Problems met (a bad rule file, a broken playbook) that did not stop the analysis. */
   problems: { path: string; error: string }[];
+  /**
+   * What the analysis ran on: the organisation's own rules and playbooks, or socready's built-in examples (a run with
+   * no inventory). Built-in content is shown in reports as a demonstration and never scored as the organisation's.
+   */
+  content?: 'organisation' | 'built-in';
 }
 
 /** The web part of a scan (src/web): per web target, TLS seen from outside and, with --active, the live probes. */

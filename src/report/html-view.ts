@@ -506,6 +506,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
       anchor: analysisAnchor(name),
       title: known,
       hasPartial: false,
+      builtIn: section.content === 'built-in',
       summary,
       problems: section.problems ?? [],
     };

@@ -261,6 +261,10 @@ export const UI = {
   attack: { en: 'ATT&CK', ja: 'ATT&CK' },
   owasp: { en: 'OWASP', ja: 'OWASP' },
   analyses: { en: 'Analyses', ja: '分析' },
+  builtInContent: {
+    en: "Ran on socready's built-in example rules and playbooks (no inventory named the organisation's own), to show what this analysis reports. It is not scored: name your rules and playbooks in the inventory.",
+    ja: 'この分析は socready 同梱のサンプル ルールとプレイブックで実行したもので（インベントリに組織のルールやプレイブックの指定がないため）、分析内容を示すための例です。成熟度の評価には含めていません。インベントリで自組織のルールとプレイブックを指定してください。',
+  },
   coverage: { en: 'Detection coverage', ja: '検知カバレッジ' },
   detections: { en: 'Sample detections', ja: 'サンプル検知' },
   playbooks: { en: 'Playbooks', ja: 'プレイブック' },

@@ -1,6 +1,6 @@
 // The maturity model: per area a level 0..5 from the criteria in criteria.ts, the overall level and the SOAR gate.
 // Scoring reads only the report document (findings, analysis summaries, questionnaire), so any report can be re-scored.
-import { AREAS, type AreaId, type AreaScore, type Bilingual, type Finding, type Report, type Score } from '../model.js';
+import { AREAS, type AreaId, type AreaScore, type Bilingual, type Finding, type Report, type Score, type AnalysisSection } from '../model.js';
 import { attackTypeIds } from '../questionnaire/catalog.js';
 import {
   type Criterion,
@@ -123,7 +123,10 @@ export function overallLevel(areas: Pick<AreaScore, 'level'>[]): number | null {
   return Math.min(Math.floor(mean + 1e-9), Math.min(...levels) + 1);
 }
 
-export function scoreReport(report: Report): Score {
+export function scoreReport(input: Report): Score {
+  // socready's built-in example rules and playbooks say nothing about the organisation: shown, never scored.
+  const analyses = Object.fromEntries(Object.entries(input.analyses).filter(([, a]) => a && (a as AnalysisSection<unknown>).content !== 'built-in'));
+  const report: Report = { ...input, analyses };
   const byArea = groupByArea(report.findings);
   const areas = AREAS.map((area) => scoreArea(area, byArea.get(area) ?? [], report));
   return { model_version: MODEL_VERSION, overall: overallLevel(areas), areas, soar: soarGate(areas, report) };
