@@ -51,6 +51,8 @@ const MAX_OBSERVED_VALUE = 400;
 const MAX_REFS_SHOWN = 12;
 /** The executive page names at most this many refs per gap; the area sections list them all. */
 const MAX_GAP_REFS = 3;
+const EXEC_GAPS = 4;
+const EXEC_RISKS = 3;
 
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)} …[+${text.length - max}]` : text;
@@ -147,7 +149,7 @@ export interface ReportView {
   meta: { title: string; organization: string; date: string; runId: string; mode: string; tool: string };
   overall: { assessed: boolean; level: number | null; levelText: string; name: string };
   scored: boolean;
-  verdict?: { key: string; title: string; meaning: string; gaps: { area: string; text: string; refs: Ref[]; more: number }[] };
+  verdict?: { key: string; title: string; meaning: string; gaps: { area: string; text: string; refs: Ref[]; more: number }[]; moreGaps: number };
   topRisks: {
     title: string;
     area: string;
@@ -368,11 +370,13 @@ export function buildView(report: Report, lang: Lang): ReportView {
         key: verdictKey,
         title: pick(lang, VERDICT_TEXT[verdictKey].title),
         meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
-        gaps: (score?.soar.gaps ?? []).map((g) => ({
+        // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
+        gaps: (score?.soar.gaps ?? []).slice(0, EXEC_GAPS).map((g) => ({
           area: pick(lang, AREA_NAMES[g.area]),
           text: pick(lang, g.text),
           ...refsOf(g.refs ?? [], resolve, MAX_GAP_REFS),
         })),
+        moreGaps: Math.max(0, (score?.soar.gaps ?? []).length - EXEC_GAPS),
       }
     : undefined;
 
@@ -398,7 +402,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
         fa.check.localeCompare(fb.check)
       );
     })
-    .slice(0, 5)
+    .slice(0, EXEC_RISKS)
     .map((list) => {
       const f = list[0] as Finding;
       return {

@@ -204,6 +204,7 @@ export const UI = {
   },
   blockingGaps: { en: 'What blocks it (close these first)', ja: '阻害要因（先に解消すべき課題）' },
   noGaps: { en: 'No blocking gaps.', ja: '阻害要因はありません。' },
+  moreGaps: { en: 'More gaps: see the readiness checklist', ja: 'その他の阻害要因は準備状況チェックリストを参照' },
   topRisks: { en: 'Top risks', ja: '主なリスク' },
   noRisks: { en: 'No failed checks.', ja: '不合格の項目はありません。' },
   affected: { en: 'Affected', ja: '影響対象' },
