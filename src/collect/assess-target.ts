@@ -81,7 +81,8 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
         out = await source.collect(probe).catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
       }
       outputs[probe.id] = out;
-      evidence.push(options.store.record(target.id, probe, source.what(probe), out, at));
+      // A probe this target's product or platform does not answer produced nothing worth keeping as evidence.
+      if (!(out.error?.kind === 'unsupported' && !out.stdout)) evidence.push(options.store.record(target.id, probe, source.what(probe), out, at));
       progress('probe', ++done);
     };
     if (source.collectAll) {

@@ -4,6 +4,7 @@ import type { Target } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
 import { createPowerShellTransport } from '../transport/powershell.js';
 import { createSshTransport } from '../transport/ssh.js';
+import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
 import { TransportProbeSource } from './source.js';
@@ -37,6 +38,10 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     }
     case 'powershell':
       return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: { trustOnFirstUse: options.trustOnFirstUse } }));
+    case 'http':
+      // Security products (siem, soar, edr, waf, ips, ndr) are audited through their own read-only REST APIs.
+      if (target.api && API_KINDS.has(target.kind)) return new ApiProbeSource(target);
+      return { unsupported: `transport "${target.transport}" has no host checks in this version` };
     default:
       return { unsupported: `transport "${target.transport}" has no host checks in this version` };
   }

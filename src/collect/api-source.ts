@@ -1,0 +1,349 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { ProbeDef } from '../checks/types.js';
+import type { Target, TargetKind, TransportError } from '../model.js';
+import { failedResult } from '../transport/shell.js';
+import type { HostInfo, ProbeResult } from '../transport/types.js';
+import type { ProbeSource } from './source.js';
+
+/**
+ * Security products reached through their own REST APIs, read-only: every probe is one GET or HEAD to
+ * `api.url + probe.path`. The credential comes from the environment variable named by `api.token_env` and goes only
+ * into the Authorization header: it is never part of what is recorded, and it is scrubbed from answers that echo it.
+ *
+ * A probe's stdout is the response body (capped); its stderr holds response metadata that parsers may read:
+ *   HTTP <status> <reason>
+ *   date: <server Date header>            (the server's clock: data ages are measured against it, not ours)
+ *   content-type: <type>
+ *   tls: verified|unverified|none [<protocol>] [not_after=<date>]
+ */
+
+/** Target kinds whose checks come from a product API. */
+export const API_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['siem', 'soar', 'edr', 'waf', 'ips', 'ndr']);
+
+/** api.product values the product checks know; probes say which of them they are asked of. */
+export const API_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'wazuh'] as const;
+
+export const API_DEFAULT_TIMEOUT_MS = 20_000;
+/** Product answers (ILM policies, index lists) are bigger than most command outputs but never need more than this. */
+export const API_DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+const MAX_REDIRECTS = 3;
+const MASK = '[REDACTED]';
+
+export interface ApiSourceOptions {
+  /** Where token_env is looked up (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** How the secret in token_env becomes an Authorization header value. */
+export function authorizationFor(secret: string): string {
+  const s = secret.trim();
+  // An explicit scheme is used as given: "ApiKey <b64>" (Elasticsearch), "Splunk <token>", "Basic ...", "Bearer ...".
+  if (/^(Bearer|Basic|ApiKey|Splunk|Token)\s+\S/i.test(s)) return s;
+  // user:password is HTTP basic authentication (OpenSearch and Elasticsearch native realms).
+  if (/^[^:\s]+:.+$/.test(s)) return `Basic ${Buffer.from(s, 'utf8').toString('base64')}`;
+  return `Bearer ${s}`;
+}
+
+/** Node's TLS error codes that mean "the certificate is not trusted", not "the network is down". */
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** Maps a request failure (no HTTP answer) to a transport error kind with a message a reader can act on. */
+export function classifyRequestError(e: NodeJS.ErrnoException, url: URL): TransportError {
+  const code = e.code ?? '';
+  const where = `${url.protocol}//${url.host}`;
+  if (TLS_TRUST_CODES.has(code)) {
+    return {
+      kind: 'unreachable',
+      message: `TLS certificate of ${where} is not trusted (${code}: ${e.message}); add its CA through NODE_EXTRA_CA_CERTS, or set api.insecure_tls: true only for a lab`,
+    };
+  }
+  if (code === 'ECONNREFUSED') return { kind: 'unreachable', message: `connection refused by ${where}` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'unreachable', message: `cannot resolve ${url.hostname}` };
+  if (NETWORK_CODES.has(code)) return { kind: 'unreachable', message: `${where}: ${code}: ${e.message}` };
+  if (/^ERR_SSL|^ERR_TLS|SSL/.test(code) || /ssl|tls/i.test(e.message)) return { kind: 'unreachable', message: `TLS handshake with ${where} failed: ${e.message}` };
+  return { kind: 'other', message: `${where}: ${code ? `${code}: ` : ''}${e.message}` };
+}
+
+/** Maps an HTTP status that is not a success to a transport error (undefined: a success). */
+export function classifyStatus(status: number, statusText: string, body: string): TransportError | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const detail = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const message = `HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`;
+  if (status === 401) return { kind: 'auth-failed', message };
+  if (status === 403) return { kind: 'permission-denied', message };
+  if (status === 404 || status === 405 || status === 501) return { kind: 'not-found', message };
+  if (status === 408 || status === 504) return { kind: 'timeout', message };
+  return { kind: 'other', message };
+}
+
+interface RawAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  truncated: boolean;
+  tls: string;
+  location?: string;
+}
+
+function tlsNote(res: IncomingMessage, insecure: boolean): string {
+  const socket = res.socket as TLSSocket | undefined;
+  if (!socket || typeof socket.getPeerCertificate !== 'function') return 'none';
+  const cert = socket.getPeerCertificate();
+  const notAfter = cert?.valid_to ? ` not_after=${new Date(cert.valid_to).toISOString()}` : '';
+  const verified = !insecure && socket.authorized;
+  return `${verified ? 'verified' : 'unverified'} ${socket.getProtocol?.() ?? ''}${notAfter}`.replace(/\s+/g, ' ').trim();
+}
+
+/** Replaces every occurrence of the secret (and of the header built from it) in text the server sent back. */
+function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join(MASK);
+  return out;
+}
+
+export class ApiProbeSource implements ProbeSource {
+  readonly label = 'http';
+  private readonly env: NodeJS.ProcessEnv;
+  private authorization: string | undefined;
+  private secrets: string[] = [];
+  private base: URL | undefined;
+  private identity: HostInfo | undefined;
+
+  constructor(
+    private readonly target: Target,
+    options: ApiSourceOptions = {},
+  ) {
+    this.env = options.env ?? process.env;
+  }
+
+  private get product(): string {
+    return (this.target.api?.product ?? '').toLowerCase();
+  }
+
+  /** Settles the configuration (URL, product, credential); asks nothing of the server. */
+  private configure(): TransportError | undefined {
+    const api = this.target.api;
+    if (!api) return { kind: 'config', message: `target ${this.target.id} has no api: { url, token_env, product } settings` };
+    let url: URL;
+    try {
+      url = new URL(api.url);
+    } catch {
+      return { kind: 'config', message: `api.url "${api.url}" is not a URL` };
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return { kind: 'config', message: `api.url must be http(s), not ${url.protocol}` };
+    // Credentials in the URL would end up in every evidence record that names the request.
+    if (url.username || url.password) return { kind: 'config', message: 'api.url must not carry credentials; put them in the variable named by api.token_env' };
+    if (!this.product) return { kind: 'config', message: `api.product is not set; socready's product checks know: ${API_PRODUCTS.join(', ')}` };
+    if (!(API_PRODUCTS as readonly string[]).includes(this.product)) {
+      return { kind: 'config', message: `api.product "${api.product}" has no checks in this version; supported: ${API_PRODUCTS.join(', ')}` };
+    }
+    if (api.token_env) {
+      const secret = this.env[api.token_env];
+      if (secret === undefined) return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is not set` };
+      if (secret.trim() === '') return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is empty` };
+      // A line break would let the value inject headers; it is never valid in a credential.
+      if (/[\u0000-\u001f\u007f]/.test(secret.trim())) return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) contains a control character` };
+      this.authorization = authorizationFor(secret);
+      const parts = this.authorization.split(/\s+/);
+      this.secrets = [secret.trim(), this.authorization, parts.slice(1).join(' ')];
+      const userPass = /^[^:\s]+:(.+)$/.exec(secret.trim());
+      if (userPass) this.secrets.push(userPass[1]!);
+    }
+    url.hash = '';
+    url.search = '';
+    this.base = url;
+    return undefined;
+  }
+
+  /** Checks the configuration and that the API answers this credential: its root, read once. */
+  async open(): Promise<TransportError | undefined> {
+    const configError = this.configure();
+    if (configError) return configError;
+    const answer = await this.request(this.urlFor('/'), 'GET', 'application/json', API_DEFAULT_TIMEOUT_MS, 256 * 1024);
+    if ('kind' in answer) return answer;
+    const body = scrub(answer.body.toString('utf8'), this.secrets);
+    const error = classifyStatus(answer.status, answer.statusText, body);
+    // A refused credential, a broken server or a timeout stops the target here; a root that is absent (404) or
+    // forbidden to this role (403) is not fatal: each probe then answers for itself.
+    if (error && (error.kind === 'auth-failed' || error.kind === 'other' || error.kind === 'timeout')) {
+      return { kind: error.kind, message: `${this.base!.origin}: ${error.message}` };
+    }
+    this.identity = identify(this.product, body, this.base!);
+    return undefined;
+  }
+
+  /** The request line recorded as evidence: method and URL, never a credential. */
+  what(probe: ProbeDef): string {
+    if (probe.kind !== 'http') return probe.command ?? probe.path ?? probe.id;
+    const url = this.base ? this.urlFor(probe.path!) : probe.path!;
+    return `${probe.method ?? 'GET'} ${url.toString()}`;
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    if (probe.kind !== 'http') return failedResult({ kind: 'unsupported', message: `${probe.kind} probes are not collected from a product API` });
+    if (!this.base) return failedResult(this.configure() ?? { kind: 'other', message: 'source not opened' });
+    if (probe.products && !probe.products.includes(this.product)) {
+      return failedResult({ kind: 'unsupported', message: `asked only of ${probe.products.join(', ')}; this target's api.product is ${this.product}` });
+    }
+    const method = probe.method ?? 'GET';
+    // Read-only by construction: the schema allows GET and HEAD only, and so does this line.
+    if (method !== 'GET' && method !== 'HEAD') return failedResult({ kind: 'config', message: `method ${String(method)} refused: product probes only read` });
+    const timeoutMs = (probe.timeout ?? API_DEFAULT_TIMEOUT_MS / 1000) * 1000;
+    const maxBytes = probe.max_bytes ?? API_DEFAULT_MAX_BYTES;
+    const started = Date.now();
+    const answer = await this.request(this.urlFor(probe.path!), method, probe.accept ?? 'application/json', timeoutMs, maxBytes);
+    const durationMs = Date.now() - started;
+    if ('kind' in answer) return failedResult(answer, durationMs);
+    const body = scrub(answer.body.toString('utf8'), this.secrets);
+    const meta = [`HTTP ${answer.status} ${answer.statusText}`.trim()];
+    for (const h of ['date', 'content-type']) {
+      const v = answer.headers[h];
+      if (typeof v === 'string') meta.push(`${h}: ${v}`);
+    }
+    meta.push(`tls: ${answer.tls}`);
+    const result: ProbeResult = { stdout: body, stderr: meta.join('\n'), exitCode: answer.status, truncated: answer.truncated, durationMs };
+    const error = classifyStatus(answer.status, answer.statusText, body);
+    if (error) result.error = error;
+    return result;
+  }
+
+  async describe(): Promise<HostInfo> {
+    return this.identity ?? { platform: 'unknown', hostname: this.base?.hostname };
+  }
+
+  async close(): Promise<void> {}
+
+  private urlFor(path: string): URL {
+    // The probe path (and its query) is appended to the base path, so an api.url with a prefix (/api) keeps it.
+    const base = this.base!;
+    const prefix = base.pathname.replace(/\/+$/, '');
+    const url = new URL(base.toString());
+    const [p, q] = path.split(/\?(.*)/s, 2) as [string, string | undefined];
+    url.pathname = `${prefix}${p.startsWith('/') ? p : `/${p}`}`;
+    url.search = q ? `?${q}` : '';
+    return url;
+  }
+
+  /** One request, following redirects only to the same origin (never to another host, never https -> http). */
+  private async request(url: URL, method: 'GET' | 'HEAD', accept: string, timeoutMs: number, maxBytes: number): Promise<RawAnswer | TransportError> {
+    let current = url;
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      const answer = await this.once(current, method, accept, timeoutMs, maxBytes);
+      if ('kind' in answer) return answer;
+      if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !answer.location) return answer;
+      let next: URL;
+      try {
+        next = new URL(answer.location, current);
+      } catch {
+        return { kind: 'other', message: `HTTP ${answer.status}: unusable redirect` };
+      }
+      if (next.origin !== this.base!.origin) {
+        return { kind: 'other', message: `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the credential is sent to ${this.base!.origin} only` };
+      }
+      current = next;
+    }
+    return { kind: 'other', message: `more than ${MAX_REDIRECTS} redirects` };
+  }
+
+  private once(url: URL, method: 'GET' | 'HEAD', accept: string, timeoutMs: number, maxBytes: number): Promise<RawAnswer | TransportError> {
+    const insecure = Boolean(this.target.api?.insecure_tls);
+    const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
+    if (this.authorization) headers.authorization = this.authorization;
+    const options = { method, headers, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}) };
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (v: RawAnswer | TransportError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(v);
+      };
+      const req = send(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let truncated = false;
+        const tls = tlsNote(res, insecure);
+        res.on('data', (chunk: Buffer) => {
+          if (truncated) return;
+          const room = maxBytes - size;
+          if (chunk.length > room) {
+            chunks.push(chunk.subarray(0, room));
+            size = maxBytes;
+            truncated = true;
+            // The cap is reached: stop reading instead of downloading the rest.
+            finish();
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+          size += chunk.length;
+        });
+        const finish = () =>
+          done({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            truncated,
+            tls,
+            ...(typeof res.headers.location === 'string' ? { location: res.headers.location } : {}),
+          });
+        res.on('end', finish);
+        res.on('error', (e: NodeJS.ErrnoException) => (truncated ? finish() : done(classifyRequestError(e, url))));
+        // A connection that closes mid-answer must not pass for a complete (shorter) answer.
+        res.on('close', () => (truncated || res.complete ? finish() : done({ kind: 'other', message: `${url.origin}: the connection closed before the answer was complete` })));
+      });
+      // A whole-request deadline: the socket timeout alone restarts on every trickled byte.
+      const timer = setTimeout(() => {
+        done({ kind: 'timeout', message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms` });
+        req.destroy();
+      }, timeoutMs);
+      req.on('timeout', () => {
+        done({ kind: 'timeout', message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms` });
+        req.destroy();
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => done(classifyRequestError(e, url)));
+      req.end();
+    });
+  }
+}
+
+/** What the API root says about the product, for the report's target line (best effort, never an error). */
+export function identify(product: string, body: string, base: URL): HostInfo {
+  const info: HostInfo = { platform: 'unknown', hostname: base.hostname };
+  try {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    if (product === 'elasticsearch' || product === 'opensearch') {
+      const version = json.version as { number?: string; distribution?: string } | undefined;
+      const name = version?.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+      if (typeof json.cluster_name === 'string') info.hostname = json.cluster_name;
+      if (version?.number) info.os = `${name} ${version.number}`;
+    } else if (product === 'wazuh') {
+      const data = json.data as { title?: string; api_version?: string; hostname?: string } | undefined;
+      if (data?.hostname) info.hostname = data.hostname;
+      if (data?.api_version) info.os = `Wazuh ${data.api_version}`;
+    }
+  } catch {
+    // Splunk's root is an Atom feed; its version is read by the checks that need it.
+    const m = /<generator[^>]*version="([^"]+)"/.exec(body);
+    if (product === 'splunk' && m) info.os = `Splunk ${m[1]}`;
+  }
+  return info;
+}
