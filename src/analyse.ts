@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
@@ -11,7 +11,7 @@ import { isActivelyWaived, scoreRun } from './score/index.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
-  return paths.length > 0 && paths.every((p) => resolve(p).startsWith(CHECKS_DIR));
+  return paths.length > 0 && paths.every((p) => resolve(p) === CHECKS_DIR || resolve(p).startsWith(`${CHECKS_DIR}${sep}`));
 }
 
 /** Log sources the scan found not collected: what failing checks would have proved had they passed. */

@@ -8,6 +8,7 @@ import { register as inventory } from './commands/inventory.js';
 import { register as playbook } from './commands/playbook.js';
 import { register as report } from './commands/report.js';
 import { register as scan } from './commands/scan.js';
+import { InputError } from './util/validate.js';
 import { VERSION } from './version.js';
 
 const program = new Command()
@@ -23,4 +24,11 @@ const program = new Command()
 
 for (const register of [scan, report, coverage, playbook, checks, inventory, init, collectScript]) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Errors thrown while commander parses options (before a command's own guard runs).
+  const input = e instanceof InputError;
+  process.stderr.write(`socready: ${input ? (e as Error).message : ((e as Error).stack ?? String(e))}\n`);
+  process.exitCode = input ? 2 : 3;
+}

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Lang, Report } from './model.js';
 import { gate } from './report/gate.js';
 import { renderReport } from './report/render.js';
-import { readReport } from './report/validate.js';
 import { isActivelyWaived } from './score/index.js';
 import { severityRank } from './summary.js';
 import type { Progress } from './util/progress.js';
@@ -40,13 +39,13 @@ export async function writeRunOutputs(report: Report, runDir: string, opts: Outp
 export interface GateOptions {
   failUnder?: number;
   failOn?: string;
-  baseline?: string;
+  baseline?: Report;
   lang?: Lang;
 }
 
 /** CI gates over a finished run: maturity threshold, regression against a baseline, severity of failing findings. */
 export function gateRun(report: Report, opts: GateOptions): { exitCode: number; reasons: string[] } {
-  const result = gate(report, { failUnder: opts.failUnder, baseline: opts.baseline ? readReport(opts.baseline) : undefined, lang: opts.lang });
+  const result = gate(report, { failUnder: opts.failUnder, baseline: opts.baseline, lang: opts.lang });
   const reasons = [...result.reasons];
   if (opts.failOn) {
     const limit = severityRank(opts.failOn as never);

@@ -8,11 +8,12 @@ import { redact, redactDeep } from './collect/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
-import type { Inventory, Report, Target } from './model.js';
+import type { Inventory, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
+import { InputError } from './util/validate.js';
 import { assessWebTargets, isWebTarget } from './web/scan.js';
 import type { Progress } from './util/progress.js';
 import { VERSION } from './version.js';
@@ -36,12 +37,13 @@ export interface ScanOptions {
 }
 
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
 interface PlannedTarget {
   target: Target;
-  source: ProbeSource | { unsupported: string };
+  /** A source to collect from, a transport this target cannot use, or an input that could not be read at all. */
+  source: ProbeSource | { unsupported: string } | { failed: TransportError };
 }
 
 function planLive(opts: ScanOptions): PlannedTarget[] {
@@ -55,16 +57,35 @@ function planLive(opts: ScanOptions): PlannedTarget[] {
   }));
 }
 
-function planEvidence(path: string): PlannedTarget[] {
+function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
   const seen = new Set<string>();
-  return listEvidenceFiles(path).map((file) => {
-    const data = readOfflineEvidence(file);
-    let id = evidenceTargetId(file, data);
-    while (seen.has(id)) id = `${id}-${seen.size}`;
+  return listEvidenceFiles(path).map((file, i) => {
+    let header: { id: string; platform: 'linux' | 'windows'; hostname?: string } | undefined;
+    let error: InputError | undefined;
+    try {
+      // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
+      const data = readOfflineEvidence(file);
+      header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      error = e;
+      problems.push(e);
+    }
+    let id = header?.id ?? evidenceTargetId(file, { host: {} } as never);
+    while (seen.has(id)) id = `${id}-${i}`;
     seen.add(id);
-    const target: Target = { id, kind: data.platform, address: data.host.hostname ?? id, transport: 'evidence', tags: ['offline'] };
-    return { target, source: new EvidenceProbeSource(data, file) };
+    const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
+    if (error) return { target, source: { failed: { kind: 'config' as const, message: error.message } } };
+    return { target, source: new EvidenceProbeSource(file) };
   });
+}
+
+function failedAssessment(target: Target, error: TransportError): TargetAssessment {
+  return {
+    result: { id: target.id, kind: target.kind, address: target.address, transport: target.transport, status: 'error', error, duration_ms: 0, checks_run: 0 },
+    findings: [],
+    evidence: [],
+  };
 }
 
 function unsupportedAssessment(target: Target, catalog: Catalog, reason: string, only?: string[]): TargetAssessment {
@@ -80,28 +101,41 @@ function unsupportedAssessment(target: Target, catalog: Catalog, reason: string,
 }
 
 /** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
-export async function collectAndEvaluate(opts: ScanOptions, runDir: string | undefined, catalog: Catalog): Promise<TargetAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath) : planLive(opts);
+export async function collectAndEvaluate(
+  opts: ScanOptions,
+  runDir: string | undefined,
+  catalog: Catalog,
+  problems: InputError[] = [],
+): Promise<TargetAssessment[]> {
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
-    const assessment =
-      'unsupported' in source
-        ? unsupportedAssessment(target, catalog, source.unsupported, opts.only)
-        : await assessTarget(target, source, catalog, {
-            only: opts.only,
-            store,
-            offline: Boolean(target.rootdir) || target.transport === 'evidence',
-            hostTimeoutMs: target.timeout ? target.timeout * 1000 : undefined,
-            onProgress: (e) => opts.progress?.update(e),
-          });
+    let assessment: TargetAssessment;
+    try {
+      if ('failed' in source) assessment = failedAssessment(target, source.failed);
+      else if ('unsupported' in source) assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
+      else {
+        assessment = await assessTarget(target, source, catalog, {
+          only: opts.only,
+          store,
+          // Evidence files ran their commands: only a mounted image lacks them.
+          offline: Boolean(target.rootdir),
+          hostTimeoutMs: target.timeout ? target.timeout * 1000 : undefined,
+          onProgress: (e) => opts.progress?.update(e),
+        });
+      }
+    } catch (e) {
+      // A bug or a full disk on one target is recorded on that target; the rest of the fleet goes on.
+      assessment = failedAssessment(target, { kind: 'other', message: (e as Error).message });
+    }
     opts.progress?.finish(assessment);
     return assessment;
   });
 }
 
 /** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
-export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string }> {
+export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
   const started = new Date();
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
@@ -109,7 +143,8 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const catalog = loadCatalog(opts.catalogRoot);
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
-  const assessments = await collectAndEvaluate(opts, runDir, catalog);
+  const problems: InputError[] = [];
+  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems);
   const web = opts.evidencePath
     ? { assessments: [] }
     : await assessWebTargets(opts.inventory.targets, {
@@ -124,6 +159,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
     for (const f of w.findings) {
       if (f.excerpt) f.excerpt = redact(f.excerpt).text;
       if (f.observed) f.observed = redactDeep(f.observed);
+      if (f.reason) f.reason = redact(f.reason).text;
     }
     opts.progress?.finish({ result: w.result, findings: w.findings, evidence: w.evidence });
   }
@@ -147,5 +183,5 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
   writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
-  return { report, runDir };
+  return { report, runDir, problems };
 }

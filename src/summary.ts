@@ -1,4 +1,6 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
+import { isActivelyWaived } from './score/findings.js';
+import { terminalSafe } from './util/terminal.js';
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'inconclusive', 'error', 'not-applicable'];
@@ -19,16 +21,16 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
   const c = (code: number, s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const paint: Record<FindingStatus, number> = { pass: 32, fail: 31, warn: 33, inconclusive: 35, error: 35, 'not-applicable': 90 };
   const lines: string[] = [];
-  lines.push(c(1, `socready ${report.tool.version} · ${report.run.organization} · run ${report.run.id}`));
+  lines.push(c(1, `socready ${report.tool.version} · ${terminalSafe(report.run.organization)} · run ${report.run.id}`));
   for (const t of report.targets) {
     const mine = report.findings.filter((f) => f.target === t.id);
     const counts = countStatuses(mine);
     const parts = STATUSES.filter((s) => counts[s] > 0).map((s) => c(paint[s], `${counts[s]} ${s}`));
     const state = t.error ? c(31, `${t.status}: ${t.error.kind}`) : t.status;
-    lines.push(`  ${t.id.padEnd(24)} ${state.padEnd(colour ? 12 : 10)} ${parts.join(', ')}`);
+    lines.push(`  ${terminalSafe(t.id).padEnd(24)} ${state.padEnd(colour ? 12 : 10)} ${parts.join(', ')}`);
   }
   const failing = report.findings
-    .filter((f) => f.status === 'fail' && !f.waiver)
+    .filter((f) => f.status === 'fail' && !isActivelyWaived(f))
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || b.weight - a.weight);
   if (failing.length > 0) {
     lines.push(c(1, L('Most important gaps:', '優先して塞ぐべきギャップ:')));

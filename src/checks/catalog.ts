@@ -5,7 +5,6 @@ import probeSchema from '../../checks/schema/probe.schema.json' with { type: 'js
 import { PARSERS } from '../parsers/index.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
-import { factPaths } from './condition.js';
 import type { CheckDef, ProbeDef } from './types.js';
 
 export interface Catalog {
@@ -28,7 +27,13 @@ function yamlFiles(dir: string): string[] {
     .sort()
     .flatMap((name) => {
       const full = join(dir, name);
-      if (statSync(full).isDirectory()) return yamlFiles(full);
+      let isDir = false;
+      try {
+        isDir = statSync(full).isDirectory();
+      } catch {
+        return []; // a dangling link is not a catalog file
+      }
+      if (isDir) return yamlFiles(full);
       return /\.ya?ml$/.test(name) ? [full] : [];
     });
 }
@@ -73,7 +78,6 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string
         throw new InputError(file, `bad regular expression: ${(e as Error).message}`, undefined, undefined, `${check.id}.condition`);
       }
     }
-    factPaths(cond);
   }
 }
 

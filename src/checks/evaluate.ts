@@ -1,6 +1,7 @@
 import type { Finding, FindingStatus, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
+import { redact } from '../collect/redact.js';
 import { PARSERS } from '../parsers/index.js';
 import { type CheckDef, type Facts, InconclusiveError, ParseError, type ParserContext } from './types.js';
 
@@ -46,7 +47,9 @@ function excerptOf(check: CheckDef, outputs: Record<string, ProbeResult>): strin
     .filter(Boolean)
     .join('\n---\n');
   if (!text) return undefined;
-  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+  // Redact before cutting: a secret cut short no longer matches its pattern.
+  const safe = redact(text).text;
+  return safe.length > EXCERPT_CHARS ? `${safe.slice(0, EXCERPT_CHARS)}…` : safe;
 }
 
 function observedFacts(facts: Facts, paths: Set<string>): Record<string, unknown> {

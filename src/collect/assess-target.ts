@@ -27,6 +27,19 @@ export interface TargetAssessment {
   evidence: Evidence[];
 }
 
+/** A probe still running when the host's budget ends is recorded as timed out (its own timeout kills it later). */
+async function raceBudget(collected: Promise<ProbeResult>, leftMs: number, budgetMs: number): Promise<ProbeResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<ProbeResult>((resolve) => {
+    timer = setTimeout(() => resolve(failedResult({ kind: 'timeout', message: `host time budget of ${budgetMs} ms ran out during this probe` })), leftMs);
+  });
+  try {
+    return await Promise.race([collected, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function applicableChecks(catalog: Catalog, target: Target, only?: string[]): CheckDef[] {
   return catalog.checks.filter((c) => c.kinds.includes(target.kind) && matchesAny(c.id, only));
 }
@@ -75,10 +88,12 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
     const collectOne = async (probe: ProbeDef) => {
       const at = new Date();
       let out: ProbeResult;
-      if (Date.now() > deadline) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
         out = failedResult({ kind: 'timeout', message: `host time budget of ${options.hostTimeoutMs} ms spent before this probe ran` });
       } else {
-        out = await source.collect(probe).catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
+        const collected = source.collect(probe).catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
+        out = Number.isFinite(left) ? await raceBudget(collected, left, options.hostTimeoutMs!) : await collected;
       }
       outputs[probe.id] = out;
       // A probe this target's product or platform does not answer produced nothing worth keeping as evidence.

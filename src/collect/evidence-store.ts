@@ -1,12 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Evidence } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
 import { redact } from './redact.js';
 
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+/**
+ * A file or folder name for an id: readable, never `.`/`..` or a path, and distinct for distinct ids (a short hash is
+ * added whenever the readable form had to change the id).
+ */
+export function safeName(s: string): string {
+  const readable = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '_').slice(0, 80);
+  if (readable === s) return readable;
+  return `${readable}-${createHash('sha256').update(s).digest('hex').slice(0, 8)}`;
 }
 
 /** Writes each probe's output, redacted, beside report.json and returns the evidence record that points at it. */
@@ -34,7 +41,7 @@ export class EvidenceStore {
     if (result.error) evidence.error = result.error;
     if (this.runDir && body) {
       const rel = join('evidence', safeName(targetId), `${safeName(probe.id)}.txt`);
-      mkdirSync(join(this.runDir, 'evidence', safeName(targetId)), { recursive: true });
+      mkdirSync(join(this.runDir, 'evidence', safeName(targetId)), { recursive: true, mode: 0o750 });
       writeFileSync(join(this.runDir, rel), text, { mode: 0o600 });
       evidence.file = rel;
     }

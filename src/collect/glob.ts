@@ -9,14 +9,25 @@ export const GLOB_DENIED = 'socready-glob: permission denied:';
 
 export function globCommand(glob: string, maxBytes: number, rootdir = ''): string {
   const root = rootdir.replace(/\/+$/, '');
-  // An unreadable folder expands to nothing, like an empty one: say so on stderr so the two can be told apart.
-  const unreadable = `d=$(dirname -- "$f"); [ -d "$d" ] && [ ! -r "$d" -o ! -x "$d" ] && printf '${GLOB_DENIED} %s\\n' "\${d#${root ? shellQuote(root) : ''}}" >&2`;
-  const each = `if [ ! -f "$f" ]; then ${unreadable}; continue; fi; printf '==> %s <==\\n' "\${f#${root ? shellQuote(root) : ''}}"; head -c ${maxBytes} -- "$f"; printf '\\n'`;
+  const strip = `\${d#${root ? shellQuote(root) : ''}}`;
+  // An unreadable folder expands to nothing, like an empty one: say so on stderr so the two can be told apart. The
+  // deepest folder that exists is the one to test (a parent may be the unreadable one).
+  const unreadable =
+    `d=$(dirname -- "$f"); while [ ! -e "$d" ] && [ "$d" != / ] && [ "$d" != . ]; do d=$(dirname -- "$d"); done; ` +
+    `if [ -d "$d" ] && { [ ! -r "$d" ] || [ ! -x "$d" ]; }; then printf '${GLOB_DENIED} %s\\n' "${strip}" >&2; fi`;
+  // In an image, a link may point at the auditor's own files (/etc/shadow): follow nothing out of the root.
+  const inside = root ? `case "$(readlink -f -- "$f")" in ${shellQuote(root)}/*) ;; *) continue;; esac; ` : '';
+  const each = `if [ ! -f "$f" ]; then ${unreadable}; continue; fi; ${inside}printf '==> %s <==\\n' "\${f#${root ? shellQuote(root) : ''}}"; head -c ${maxBytes} -- "$f"; printf '\\n'`;
   const star = glob.indexOf('**');
   if (star >= 0) {
     const base = glob.slice(0, star).replace(/\/+$/, '') || '/';
     const name = glob.slice(star + 2).replace(/^\/+/, '') || '*';
-    return `find ${shellQuote(root + base)} -type f -name ${shellQuote(name)} 2>/dev/null | LC_ALL=C sort | while IFS= read -r f; do ${each}; done; true`;
+    const top = shellQuote(root + base);
+    // Folders find cannot enter are pruned and reported on stderr (root stripped), not silently skipped.
+    const report = `sh -c 'p=$1; printf "%s %s\\n" "$0" "\${p#$2}" >&3' ${shellQuote(GLOB_DENIED)} {} ${shellQuote(root)}`;
+    const denied = `\\( -type d ! \\( -readable -executable \\) -exec ${report} \\; -prune \\)`;
+    // find's own complaints are dropped; the denied folders go to the real stderr through fd 3.
+    return `{ find ${top} ${denied} -o -type f -name ${shellQuote(name)} -print 2>/dev/null; } 3>&2 | LC_ALL=C sort | while IFS= read -r f; do ${each}; done; true`;
   }
   // Quote everything but the wildcard characters so the shell expands only the glob itself.
   const quoted = (root + glob).replace(/[^*?[\]]+/g, (part) => shellQuote(part));

@@ -101,37 +101,49 @@ export function readOfflineEvidence(file: string): OfflineEvidenceFile {
 
 /** Evidence files in a folder (or one file), one per host. */
 export function listEvidenceFiles(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    throw new InputError(path, 'no such file or folder');
+  }
+  if (!isDir) return [path];
   return readdirSync(path)
     .filter((n) => n.endsWith('.json'))
     .sort()
     .map((n) => join(path, n));
 }
 
+/** A safe target id from the host name, else the file name: no control characters, path separators or dot-names. */
 export function evidenceTargetId(file: string, data: OfflineEvidenceFile): string {
   const name = data.host.hostname?.trim();
-  return (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? name : basename(file, '.json')).slice(0, 120);
+  if (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name.slice(0, 120);
+  const fromFile = basename(file, '.json').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '').slice(0, 120);
+  return fromFile || 'host';
 }
 
 /** Replays an offline evidence file through the same catalog as a live scan. */
 export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
+  private data: OfflineEvidenceFile | undefined;
 
-  constructor(
-    private readonly data: OfflineEvidenceFile,
-    private readonly file: string,
-  ) {}
+  constructor(private readonly file: string) {}
 
   async open(): Promise<TransportError | undefined> {
-    return undefined;
+    try {
+      this.data = readOfflineEvidence(this.file);
+      return undefined;
+    } catch (e) {
+      return { kind: 'config', message: (e as Error).message };
+    }
   }
 
   what(probe: ProbeDef): string {
-    return this.data.probes[probe.id]?.what ?? probe.command ?? probe.path ?? probe.id;
+    return this.data?.probes[probe.id]?.what ?? probe.command ?? probe.path ?? probe.id;
   }
 
   async collect(probe: ProbeDef): Promise<ProbeResult> {
-    const p = this.data.probes[probe.id];
+    const p = this.data?.probes[probe.id];
     if (!p) return failedResult({ kind: 'other', message: `probe ${probe.id} is not in ${basename(this.file)} (collected with an older script?)` });
     const out = decodeOutput(Buffer.from(p.stdout_b64, 'base64'));
     const err = decodeOutput(Buffer.from(p.stderr_b64 ?? '', 'base64'));
@@ -144,14 +156,16 @@ export class EvidenceProbeSource implements ProbeSource {
     };
     if (out.binary) result.binary = true;
     if (p.error) result.error = p.error;
-    // A file read fails the same way it does live (no such file, permission denied), so findings match.
     if (p.kind === 'glob') return globPermission(result);
+    // A file read fails the same way it does live (no such file, permission denied), so findings match.
     return p.kind === 'file' ? classifyFinished(result, { readPath: p.what }) : result;
   }
 
   async describe(): Promise<HostInfo> {
-    return { platform: this.data.platform, ...this.data.host };
+    return { platform: this.data?.platform ?? 'unknown', ...this.data?.host };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.data = undefined;
+  }
 }

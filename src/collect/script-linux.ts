@@ -25,7 +25,9 @@ export function linuxCollectScript(probes: ProbeDef[], version: string): string 
       command = globCommand(probe.path!, maxBytes);
       what = probe.path!;
     }
-    lines.push(`probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${maxBytes} ${shellQuote(what)} ${shellQuote(command)}`);
+    // The same caps as a live scan: glob output holds several files (source.ts reads globs with four times the cap).
+    const cap = probe.kind === 'glob' ? maxBytes * 4 : maxBytes;
+    lines.push(`probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${cap} ${shellQuote(what)} ${shellQuote(command)} ${probe.tail ? 'tail' : 'head'}`);
   }
   return `#!/bin/sh
 # socready ${version} offline evidence collection for Linux.
@@ -35,12 +37,13 @@ export function linuxCollectScript(probes: ProbeDef[], version: string): string 
 set -u
 umask 077
 OUT="\${1:-socready-evidence-$(hostname 2>/dev/null || uname -n).json}"
-TMP="$(mktemp -d 2>/dev/null || echo /tmp/socready.$$)"
-mkdir -p "$TMP" || exit 1
-trap 'rm -rf "$TMP"' EXIT INT TERM
+TMP="$(mktemp -d 2>/dev/null)" || TMP=""
+if [ -z "$TMP" ]; then TMP="/tmp/socready.$$.$(date +%s)"; mkdir -m 700 "$TMP" || exit 1; fi
+trap 'rm -rf "$TMP"' EXIT
+trap 'rm -rf "$TMP"; exit 130' INT TERM
 LC_ALL=C; export LC_ALL
 b64() { base64 "$1" 2>/dev/null | tr -d '\\n'; }
-jstr() { printf '%s' "$1" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\t/\\\\t/g' | tr -d '\\r\\n'; }
+jstr() { printf '%s' "$1" | tr -d '\\000-\\037\\177' | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g'; }
 osname() { ( . /etc/os-release 2>/dev/null && printf '%s' "\${PRETTY_NAME:-$NAME}" ); }
 HAVE_TIMEOUT=0; command -v timeout >/dev/null 2>&1 && HAVE_TIMEOUT=1
 FIRST=1
@@ -50,7 +53,7 @@ FIRST=1
   printf '"host":{"hostname":"%s","os":"%s","kernel":"%s"},"probes":{' "$(jstr "$(hostname 2>/dev/null || uname -n)")" "$(jstr "$(osname)")" "$(jstr "$(uname -r)")"
 } > "$OUT"
 probe() {
-  id="$1"; kind="$2"; limit="$3"; cap="$4"; what="$5"; cmd="$6"
+  id="$1"; kind="$2"; limit="$3"; cap="$4"; what="$5"; cmd="$6"; keep="$7"
   [ -t 2 ] && printf 'socready: %s\\n' "$id" >&2
   start=$(date +%s)
   if [ "$HAVE_TIMEOUT" = 1 ]; then
@@ -61,11 +64,14 @@ probe() {
   rc=$?
   end=$(date +%s)
   truncated=false
-  if [ "$(wc -c < "$TMP/out")" -gt "$cap" ]; then head -c "$cap" "$TMP/out" > "$TMP/cut"; mv "$TMP/cut" "$TMP/out"; truncated=true; fi
+  if [ "$(wc -c < "$TMP/out")" -gt "$cap" ]; then "$keep" -c "$cap" "$TMP/out" > "$TMP/cut"; mv "$TMP/cut" "$TMP/out"; truncated=true; fi
+  # Killed by timeout(1): a live scan records this as a timeout (inconclusive), so the evidence says so too.
+  err=""
+  if [ "$HAVE_TIMEOUT" = 1 ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; }; then err=',"error":{"kind":"timeout","message":"timed out after '"$limit"' s"}'; fi
   [ "$FIRST" = 1 ] || printf ',' >> "$OUT"
   FIRST=0
-  printf '"%s":{"kind":"%s","what":"%s","exit_code":%s,"duration_ms":%s,"truncated":%s,"stdout_b64":"%s","stderr_b64":"%s"}' \\
-    "$id" "$kind" "$(jstr "$what")" "$rc" "$(( (end - start) * 1000 ))" "$truncated" "$(b64 "$TMP/out")" "$(b64 "$TMP/err")" >> "$OUT"
+  printf '"%s":{"kind":"%s","what":"%s","exit_code":%s,"duration_ms":%s,"truncated":%s,"stdout_b64":"%s","stderr_b64":"%s"%s}' \\
+    "$id" "$kind" "$(jstr "$what")" "$rc" "$(( (end - start) * 1000 ))" "$truncated" "$(b64 "$TMP/out")" "$(b64 "$TMP/err")" "$err" >> "$OUT"
 }
 ${lines.join('\n')}
 printf '}}\\n' >> "$OUT"

@@ -1,6 +1,6 @@
 import type { TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
-import { failedResult, rootedPath } from '../transport/shell.js';
+import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
 import { GLOB_DENIED, globCommand } from './glob.js';
 
@@ -57,8 +57,18 @@ export class TransportProbeSource implements ProbeSource {
           return failedResult({ kind: 'offline', message: `not run: the target is an image at ${this.options.rootdir}` });
         }
         return this.transport.run(probe.command!, { timeoutMs, maxBytes, sudo });
-      case 'file':
-        return this.transport.readFile(rootedPath(probe.path!, this.options.rootdir), { timeoutMs, maxBytes, tail: probe.tail, sudo });
+      case 'file': {
+        const path = rootedPath(probe.path!, this.options.rootdir);
+        if (!this.options.rootdir) return this.transport.readFile(path, { timeoutMs, maxBytes, tail: probe.tail, sudo });
+        // In an image, a link may point at the auditor's own files: resolve it and read only inside the root.
+        const root = shellQuote(this.options.rootdir.replace(/\/+$/, ''));
+        const command =
+          `r=$(readlink -f -- ${root}); p=$(readlink -f -- ${shellQuote(path)}) || p=${shellQuote(path)}; ` +
+          `case "$p" in "$r"/*) ;; *) echo "${probe.path}: Permission denied (resolves outside the image root)" >&2; exit 1;; esac; ` +
+          readFileCommand('$p', maxBytes, probe.tail).replace("'$p'", '"$p"');
+        const result = await this.transport.run(command, { timeoutMs, maxBytes, sudo });
+        return classifyFinished(result, { readPath: probe.path! });
+      }
       case 'glob': {
         const result = await this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), { timeoutMs, maxBytes: maxBytes * 4, sudo });
         return globPermission(result);

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from 'commander';
 import { InputError } from '../util/validate.js';
 
 export const EXIT = { ok: 0, gate: 1, input: 2, internal: 3 } as const;
@@ -17,10 +18,11 @@ export async function guarded(body: () => Promise<number | undefined> | number |
   }
 }
 
-export function parseIntOption(name: string) {
+/** A whole-number option; a bad value is a usage error (exit 2) reported by commander itself. */
+export function parseIntOption(name: string, min = 1) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InputError('(command line)', `${name} takes a whole number, not "${value}"`);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number of at least ${min}, not "${value}"`);
     return n;
   };
 }

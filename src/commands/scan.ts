@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtInInventory, loadInventory } from '../inventory/load.js';
 import type { Lang } from '../model.js';
+import { readReport } from '../report/validate.js';
 import { gateRun, writeRunOutputs } from '../run-outputs.js';
 import { runScan } from '../scan.js';
 import { countStatuses } from '../summary.js';
 import { terminalSummary } from '../summary.js';
 import { createProgress } from '../util/progress.js';
+import { terminalSafe } from '../util/terminal.js';
 import { InputError } from '../util/validate.js';
 import { collect, EXIT, guarded, parseIntOption } from './errors.js';
 import { parseFailUnder } from './report.js';
@@ -67,11 +69,13 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     throw new InputError('(command line)', `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`);
   }
   const inventory = opts.inventory ? loadInventory(opts.inventory) : builtInInventory();
+  // A mistyped baseline must not cost a whole fleet scan: read it before reaching any host.
+  const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
   if (opts.evidence) {
     inventory.source = `${inventory.source} (evidence: ${resolve(opts.evidence)})`;
   }
   const progress = createProgress(process.stderr, opts.json);
-  const { report, runDir } = await runScan({
+  const { report, runDir, problems } = await runScan({
     inventory,
     outDir: opts.out,
     concurrency: opts.concurrency,
@@ -85,7 +89,7 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
   });
   const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf) }, progress);
   progress.end();
-  const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline: opts.baseline, lang });
+  const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline, lang });
   if (opts.json) {
     const summary = {
       run_id: report.run.id,
@@ -102,5 +106,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, lang)}\n`);
     for (const reason of gate.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
   }
+  // Unreadable inputs (a bad evidence file) were reported per target and the rest evaluated; the run still says so.
+  for (const p of problems) process.stderr.write(`socready: ${terminalSafe(p.message)}\n`);
+  if (problems.length > 0) return EXIT.input;
   return gate.exitCode === 0 ? EXIT.ok : EXIT.gate;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Inventory, SshSettings, Target, TargetKind, TransportName, WinrmSettings } from '../model.js';
@@ -74,7 +75,9 @@ export function loadInventory(file: string): Inventory {
     if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
     const ssh = t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
     const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
-    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(t.ssh));
+    // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
+    // (a port-forwarded container): only a bare local address is audited through the local transport.
+    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined);
     const { group: _group, ...rest } = t;
     return {
       ...rest,
@@ -93,6 +96,16 @@ export function loadInventory(file: string): Inventory {
     }
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
+  // Files the run reads later are checked now: a typo must fail before any host is reached.
+  for (const key of ['questionnaire', 'waivers'] as const) {
+    const p = raw[key];
+    if (p && !existsSync(resolvePath(base, p))) throw new InputError(file, `no such file: ${resolvePath(base, p)}`, undefined, undefined, key);
+  }
+  for (const key of ['rules', 'playbooks', 'scenarios', 'alerts'] as const) {
+    (raw[key] ?? []).forEach((p, i) => {
+      if (!existsSync(resolvePath(base, p))) throw new InputError(file, `no such file or folder: ${resolvePath(base, p)}`, undefined, undefined, `${key}.${i}`);
+    });
+  }
   return {
     version: 1,
     organization: raw.organization ?? 'Unnamed organisation',

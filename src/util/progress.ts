@@ -1,5 +1,6 @@
 import type { TransportError } from '../model.js';
 import type { TargetAssessment } from '../collect/assess-target.js';
+import { terminalSafe } from './terminal.js';
 
 export interface Progress {
   start(targets: number): void;
@@ -27,7 +28,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   const clear = () => live && stream.write('\r\x1b[K');
   const draw = () => {
     if (!live) return;
-    const hosts = [...active.entries()].slice(0, 4).map(([id, s]) => `${id} ${s}`).join(', ');
+    const hosts = [...active.entries()].slice(0, 4).map(([id, s]) => `${terminalSafe(id)} ${s}`).join(', ');
     const more = active.size > 4 ? ` +${active.size - 4}` : '';
     const line = stepLabel || `scanning ${finished}/${total} hosts${hosts ? ` · ${hosts}${more}` : ''}`;
     stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 100) - 1)}`);
@@ -52,14 +53,14 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       active.delete(result.id);
       const seconds = (result.duration_ms / 1000).toFixed(1);
       if (result.error) {
-        println(`${color(31, '✖', live)} ${result.id}: ${result.error.kind}: ${result.error.message}`);
+        println(`${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ${terminalSafe(result.error.message)}`);
       } else if (live) {
         const fails = findings.filter((f) => f.status === 'fail').length;
-        println(`${color(32, '✔', live)} ${result.id}  ${findings.length} checks, ${fails} failing  ${seconds}s`);
+        println(`${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ${seconds}s`);
       }
     },
     note(message) {
-      println(`${color(33, '!', live)} ${message}`);
+      println(`${color(33, '!', live)} ${terminalSafe(message)}`);
     },
     step(label, done, t) {
       stepLabel = t > 0 ? `${label} ${done}/${t}` : label;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -52,10 +52,17 @@ describe('offline evidence: the collection script replayed with scan --evidence'
     expect(statuses(offline)).toEqual(statuses(live));
   });
 
-  it('answers a malformed evidence file with a clear error and exit 2', async () => {
-    writeFileSync(join(dir, 'bad.json'), '{"format":"something-else"}');
-    const r = await runCli(['scan', '--evidence', join(dir, 'bad.json'), '-o', join(dir, 'bad'), '--json', '--hosts-only', '--no-html']);
+  it('evaluates the good files of a folder, lists a malformed one as an error target, and exits 2', async () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    copyFileSync(evidenceFile, join(folder, 'good.json'));
+    writeFileSync(join(folder, 'bad.json'), '{"format":"something-else"}');
+    const r = await runCli(['scan', '--evidence', folder, '-o', join(dir, 'mixed-out'), '--json', '--hosts-only', '--no-html']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.json');
+    const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8')) as Report;
+    const bad = report.targets.find((t) => t.id === 'bad')!;
+    expect(bad).toMatchObject({ status: 'error', error: { kind: 'config' } });
+    expect(report.findings.filter((f) => f.target !== 'bad').length).toBe(live.findings.length);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,11 +117,11 @@ targets:
     expect(sudoBlocked.every((f) => f.status === 'inconclusive')).toBe(true);
   });
 
-  it('stores evidence beside the report without private key material', () => {
-    const files = readdirSync(join(runDir, 'evidence'), { recursive: true }) as string[];
+  it('stores the evidence of every probe beside the report, owner-readable only', () => {
+    const files = (readdirSync(join(runDir, 'evidence'), { recursive: true }) as string[]).filter((x) => x.endsWith('.txt'));
     expect(files.length).toBeGreaterThan(10);
-    for (const f of files.filter((x) => x.endsWith('.txt'))) {
-      expect(readFileSync(join(runDir, 'evidence', f), 'utf8')).not.toMatch(/PRIVATE KEY-----\n[A-Za-z0-9+/]{20}/);
-    }
+    const pinned = report.evidence.filter((e) => e.target === 'good-pinned' && e.file);
+    expect(pinned.length).toBeGreaterThan(10);
+    for (const e of pinned) expect(statSync(join(runDir, e.file!)).mode & 0o077).toBe(0);
   });
 });

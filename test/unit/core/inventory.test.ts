@@ -40,17 +40,24 @@ targets:
     address: 10.0.0.5
     group: dmz
     ssh: { host_key: "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s" }
-  - id: self
+  - id: forwarded-container
     kind: linux
-    address: localhost
+    address: 127.0.0.1
+    port: 2222
 `,
     );
     const inv = loadInventory(file);
     const [web, self] = inv.targets;
     expect(web).toMatchObject({ id: 'web-01', transport: 'ssh', tags: ['prod', 'dmz'] });
     expect(web!.ssh).toMatchObject({ user: 'audit', key: join(dir, 'keys/id'), sudo: true });
-    expect(self!.transport).toBe('local');
+    // A loopback address with ssh defaults and a port is a remote host behind a forwarded port, not this machine.
+    expect(self!.transport).toBe('ssh');
     expect(inv.rules[0]).toMatch(/checks\/rules$/);
+  });
+
+  it('audits a bare local address through the local transport', () => {
+    const inv = loadInventory(write('local.yaml', 'version: 1\ntargets:\n  - { id: me, kind: linux, address: localhost }\n'));
+    expect(inv.targets[0]!.transport).toBe('local');
   });
 
   it('names file, line, column and field for an unknown field', () => {

@@ -1,0 +1,160 @@
+// Shapes shared by the Sigma engine: loaded rules, events as the matchers see them, and load failures.
+
+/** The log source a rule is written for, or that an event was routed to. */
+export interface LogSource {
+  product?: string;
+  category?: string;
+  service?: string;
+}
+
+/**
+ * An event as the engine reads it. Readers map Sigma field names onto their own structure (evtx_dump JSON, ECS, ...)
+ * instead of copying every event into a new object.
+ */
+export interface SigmaEvent {
+  /** The value of a field by its Sigma name; undefined when absent. Arrays mean "any of these values". */
+  get(field: string): unknown;
+  /** Every leaf value of the event, for keyword searches. */
+  values(): unknown[];
+  /** Log sources the event belongs to (one event can be process_creation and sysmon at once). */
+  logsource: EventLogSource;
+  /** Epoch milliseconds, when the event carries a time. */
+  time?: number;
+}
+
+export interface EventLogSource {
+  product?: string;
+  categories: string[];
+  services: string[];
+}
+
+/** Matches one event; built once per rule. */
+export type EventMatcher = (ctx: MatchContext) => boolean;
+
+/** Per-event cache so that a field lowered once serves every rule that reads it. */
+export class MatchContext {
+  private lowered = new Map<string, string[] | null>();
+  private raw = new Map<string, string[] | null>();
+  private keywordCache: string[] | undefined;
+  private keywordLower: string[] | undefined;
+  constructor(readonly event: SigmaEvent) {}
+
+  /** The field's values as strings (null when absent or null), lower-cased when asked. */
+  strings(field: string, lower: boolean): string[] | null {
+    const cache = lower ? this.lowered : this.raw;
+    let v = cache.get(field);
+    if (v === undefined) {
+      v = toStrings(this.event.get(field), lower);
+      cache.set(field, v);
+    }
+    return v;
+  }
+
+  keywordValues(lower = false): string[] {
+    if (!this.keywordCache) {
+      const vs = this.event.values();
+      const out: string[] = new Array(vs.length);
+      for (let i = 0; i < vs.length; i++) {
+        const v = vs[i];
+        out[i] = typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+      }
+      this.keywordCache = out;
+    }
+    if (!lower) return this.keywordCache;
+    if (!this.keywordLower) this.keywordLower = this.keywordCache.map((s) => s.toLowerCase());
+    return this.keywordLower;
+  }
+}
+
+export function toStrings(value: unknown, lower: boolean): string[] | null {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) {
+    const out: string[] = [];
+    for (const v of value) {
+      const s = toStrings(v, lower);
+      if (s) out.push(...s);
+    }
+    return out;
+  }
+  const s = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return [lower ? s.toLowerCase() : s];
+}
+
+export type Level = 'informational' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface RuleMeta {
+  id: string;
+  title: string;
+  name?: string;
+  level?: string;
+  status?: string;
+  tags: string[];
+  description?: string;
+  falsepositives?: string[];
+  /** File the rule was read from, and its document index inside that file. */
+  path: string;
+  doc: number;
+}
+
+export interface DetectionRule extends RuleMeta {
+  kind: 'detection';
+  logsource: LogSource;
+  matcher: EventMatcher;
+  /** Literal hints for the prefilter: if the rule can match, one of these appears (lower-cased) in the field. */
+  need: Need | null;
+  /** Non-fatal remarks (an unknown placeholder that can never match, ...). */
+  warnings: string[];
+  /** Fields the rule reads, for blindness analysis. */
+  fields: string[];
+}
+
+/** (field|null for any value, literal) pairs; at least one must appear for the rule to have a chance. */
+export type Need = { field: string | null; literal: string }[];
+
+export type CorrelationType =
+  | 'event_count'
+  | 'value_count'
+  | 'temporal'
+  | 'temporal_ordered'
+  | 'value_sum'
+  | 'value_avg'
+  | 'value_percentile';
+
+export type CountCondition = Partial<Record<'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq', number>>;
+
+export interface CorrelationRule extends RuleMeta {
+  kind: 'correlation';
+  type: CorrelationType;
+  /** Referenced rule ids or names, as written. */
+  rules: string[];
+  groupBy: string[];
+  timespanMs: number;
+  condition: CountCondition;
+  field?: string;
+  /** alias -> (rule name or id -> field) */
+  aliases: Record<string, Record<string, string>>;
+  generate: boolean;
+}
+
+export interface FilterRule extends RuleMeta {
+  kind: 'filter';
+  logsource: LogSource;
+  rules: string[];
+  matcher: EventMatcher;
+}
+
+export type AnyRule = DetectionRule | CorrelationRule | FilterRule;
+
+export interface LoadFailure {
+  path: string;
+  error: string;
+}
+
+export interface CompileOptions {
+  /** Values for `|expand` placeholders, by name without percent signs. */
+  placeholders?: Record<string, string[]>;
+}
+
+export class RuleError extends Error {
+  override name = 'RuleError';
+}
