@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
+import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
 import { analysePlaybooks } from './playbook/analyse.js';
@@ -68,10 +69,17 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
   const inv = opts.inventory;
   const problems: { path: string; error: string }[] = [];
   if (!opts.hostsOnly) {
-    const detections = await step('sample detections', problems, opts, () =>
-      runSampleDetections({ rulePaths: inv.rules, scenarioPaths: inv.scenarios, blind: blindSources(report.findings) }),
-    );
     const rulesContent = builtIn(inv.rules) ? 'built-in' : 'organisation';
+    // The scenarios run against the organisation's rules and, beside them for comparison, the built-in pack; only
+    // the organisation's rules are counted in what scoring reads.
+    const detections = await step('sample detections', problems, opts, () =>
+      runSampleDetections({
+        rulePaths: rulesContent === 'built-in' ? inv.rules : [...inv.rules, BUILTIN_RULES],
+        scenarioPaths: inv.scenarios,
+        blind: blindSources(report.findings),
+        ...(rulesContent === 'organisation' ? { countOnly: 'organisation' as const } : {}),
+      }),
+    );
     if (detections) report.analyses.detections = { ...detections, content: rulesContent };
     const details = detections?.details as DetectionDetails | undefined;
     const coverage = await step('coverage', problems, opts, () =>

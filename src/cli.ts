@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { register as checks } from './commands/checks.js';
 import { register as collectScript } from './commands/collect-script.js';
 import { register as coverage } from './commands/coverage.js';
+import { register as detect } from './commands/detect.js';
 import { register as init } from './commands/init.js';
 import { register as inventory } from './commands/inventory.js';
 import { register as playbook } from './commands/playbook.js';
@@ -22,7 +23,7 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-for (const register of [scan, report, coverage, playbook, checks, inventory, init, collectScript]) register(program);
+for (const register of [scan, report, coverage, detect, playbook, checks, inventory, init, collectScript]) register(program);
 
 try {
   await program.parseAsync(process.argv);
