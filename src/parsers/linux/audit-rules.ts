@@ -1,6 +1,7 @@
 // Audit rules in both forms they are met in: files under /etc/audit/rules.d (what an admin wrote: comments, -k or
 // -F key=, `unset`, -F path= rules, arch-less rules) and `auditctl -l` (what the kernel holds, as auditctl prints it).
 // Both are parsed into one normalised rule model so coverage and "disk equals loaded" can be decided on either.
+import { joinContinued } from './util.js';
 
 export type Arch = 'b64' | 'b32';
 
@@ -190,8 +191,9 @@ export function parseAuditRules(text: string, file?: string): ParsedRules {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let line = lines[i]!;
-    while (/\\\s*$/.test(line) && i + 1 < lines.length) line = line.replace(/\\\s*$/, ' ') + lines[++i];
+    const joined = joinContinued(lines, i);
+    i = joined.last;
+    const line = joined.line;
     const t = line.trim();
     if (t === 'No rules' || t === '') continue;
     try {

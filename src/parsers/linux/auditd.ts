@@ -78,6 +78,7 @@ export function parseCmdline(text: string): Record<string, string> {
 /** audit= and audit_backlog_limit= from GRUB_CMDLINE_LINUX(_DEFAULT) in /etc/default/grub (offline images). */
 export function grubCmdline(text: string): string {
   const parts: string[] = [];
-  for (const m of text.matchAll(/^\s*GRUB_CMDLINE_LINUX(?:_DEFAULT)?\s*=\s*(["']?)(.*)\1\s*$/gm)) parts.push(m[2]!);
+  // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+  for (const m of text.matchAll(/^[^\S\n\r\u2028\u2029]*GRUB_CMDLINE_LINUX(?:_DEFAULT)?\s*=\s*(["']?)(.*)\1\s*$/gm)) parts.push(m[2]!);
   return parts.join(' ');
 }

@@ -70,26 +70,57 @@ function included(files: ConfigFile[], patterns: string[]): { kept: ConfigFile[]
   return { kept, ignored: files.filter((f) => !kept.includes(f)).map((f) => f.path) };
 }
 
+export interface SyslogForwarders {
+  forwarders: Forwarder[];
+  syslogNgUnused: string[];
+  ignoredFiles: string[];
+}
+
+/**
+ * The last few configurations parsed. The log-forwarding, log-forwarding-connection and audit-forwarding parsers of one
+ * host read the same rsyslog/syslog-ng text (megabytes on a busy host), so they share one parse. Inputs are compared
+ * with `===` (by value: the same string object compares at once, an equal copy costs one memcmp). Bounded, so a scan of
+ * many hosts keeps only a few configurations alive.
+ */
+const RECENT_MAX = 8;
+const recent: { key: (string | number)[]; value: SyslogForwarders }[] = [];
+
+function sameKey(a: (string | number)[], b: (string | number)[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Every network forwarder of rsyslog (main file, then the drop-ins it includes) and syslog-ng (main file and what
  * it @includes). Drop-ins whose include line is commented out are not read by the daemon, so they do not count.
  */
-export function syslogForwarders(
-  rsyslogMain: ConfigFile | undefined,
-  rsyslogDropins: ConfigFile[],
-  syslogNgFiles: ConfigFile[],
-): { forwarders: Forwarder[]; syslogNgUnused: string[]; ignoredFiles: string[] } {
+export function syslogForwarders(rsyslogMain: ConfigFile | undefined, rsyslogDropins: ConfigFile[], syslogNgFiles: ConfigFile[]): SyslogForwarders {
+  // Main file (or nothing), the number of drop-ins, then every path and text: one flat list, unambiguous.
+  const key: (string | number)[] = [...(rsyslogMain ? [rsyslogMain.path, rsyslogMain.content] : []), rsyslogDropins.length];
+  for (const f of [...rsyslogDropins, ...syslogNgFiles]) key.push(f.path, f.content);
+  const at = recent.findIndex((e) => sameKey(e.key, key));
+  const entry = at >= 0 ? recent.splice(at, 1)[0]! : { key, value: parseSyslogForwarders(rsyslogMain, rsyslogDropins, syslogNgFiles) };
+  recent.unshift(entry);
+  if (recent.length > RECENT_MAX) recent.length = RECENT_MAX;
+  // Copies: each caller owns what it gets and cannot change what the next one is given.
+  const v = entry.value;
+  return { forwarders: v.forwarders.map((f) => ({ ...f })), syslogNgUnused: [...v.syslogNgUnused], ignoredFiles: [...v.ignoredFiles] };
+}
+
+function parseSyslogForwarders(rsyslogMain: ConfigFile | undefined, rsyslogDropins: ConfigFile[], syslogNgFiles: ConfigFile[]): SyslogForwarders {
   const forwarders: Forwarder[] = [];
   const ignoredFiles: string[] = [];
   const tls = rsyslogMain ? rsyslogGlobalTls(rsyslogMain.content) : { driver: '', mode: '' };
   let dropins = rsyslogDropins;
   if (rsyslogMain) {
-    forwarders.push(...parseRsyslog(rsyslogMain.path, rsyslogMain.content, tls));
+    for (const f of parseRsyslog(rsyslogMain.path, rsyslogMain.content, tls)) forwarders.push(f);
     const inc = included(rsyslogDropins, rsyslogIncludes(rsyslogMain.content));
     dropins = inc.kept;
     ignoredFiles.push(...inc.ignored);
   }
-  for (const f of dropins) forwarders.push(...parseRsyslog(f.path, f.content, tls));
+  // One push per forwarder: spreading a list of 100k+ into push() overflows the stack.
+  for (const d of dropins) for (const f of parseRsyslog(d.path, d.content, tls)) forwarders.push(f);
   const ngMain = syslogNgFiles.find((f) => f.path === '/etc/syslog-ng/syslog-ng.conf');
   let ngFiles = syslogNgFiles;
   if (ngMain) {
@@ -98,7 +129,7 @@ export function syslogForwarders(
     ignoredFiles.push(...inc.ignored);
   }
   const ng = parseSyslogNg(ngFiles);
-  forwarders.push(...ng.forwarders);
+  for (const f of ng.forwarders) forwarders.push(f);
   return { forwarders, syslogNgUnused: ng.unused, ignoredFiles };
 }
 

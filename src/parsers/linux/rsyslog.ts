@@ -1,7 +1,7 @@
 // rsyslog forwarding, in the three syntaxes met on real hosts: legacy selector lines (`*.* @host`, `@@host:port`,
 // `@@(o)host`, `:omrelp:host:port`), RainerScript `action(type="omfwd" ...)` / `action(type="omrelp" ...)` over several
 // lines, and the legacy `$DefaultNetstreamDriver gtls` + `$ActionSendStreamDriverMode 1` TLS switches.
-import { splitHostPort } from './util.js';
+import { joinContinued, lineNumbers, splitHostPort } from './util.js';
 
 export interface Forwarder {
   via: 'rsyslog' | 'syslog-ng' | 'journal-upload' | 'audisp-remote';
@@ -17,61 +17,72 @@ export interface Forwarder {
   selector?: string;
 }
 
-/** Removes comments (# outside quotes, RainerScript block comments) but keeps line numbers. */
+/**
+ * Removes comments (# outside quotes, RainerScript block comments) but keeps line numbers: a line comment leaves its
+ * line empty and a block comment leaves only its line breaks. Built from slices of the input, not char by char.
+ */
+/**
+ * `/*` opens a block comment only where a token can start: at the start of the text, after white space or after
+ * `;{}()`. Inside a path such as `$IncludeConfig /etc/rsyslog.d/*.conf` (Debian's default rsyslog.conf) it is a glob.
+ */
+function startsComment(text: string, i: number): boolean {
+  if (i === 0) return true;
+  const prev = text.charCodeAt(i - 1);
+  return prev === 32 || prev === 9 || prev === 10 || prev === 13 || prev === 59 || prev === 123 || prev === 125 || prev === 40 || prev === 41;
+}
+
 export function stripRsyslogComments(text: string): string {
-  let out = '';
-  let quote = false;
-  let block = false;
-  let lineComment = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\n') {
-      lineComment = false;
-      out += c;
-      continue;
-    }
-    if (lineComment) continue;
-    if (block) {
-      if (c === '*' && text[i + 1] === '/') {
-        block = false;
-        i++;
+  const parts: string[] = [];
+  const n = text.length;
+  let start = 0;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Quoted text is kept whole, line breaks and escapes included: a `#` or `/*` inside it is not a comment.
+      for (i++; i < n; i++) {
+        const q = text.charCodeAt(i);
+        if (q === 92 /* backslash */) i++;
+        else if (q === 34) break;
       }
-      continue;
-    }
-    if (quote) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') quote = false;
-      continue;
-    }
-    if (c === '"') quote = true;
-    else if (c === '/' && text[i + 1] === '*') {
-      block = true;
       i++;
-      continue;
-    } else if (c === '#') {
-      lineComment = true;
-      continue;
-    }
-    out += c;
+    } else if (c === 35 /* # */) {
+      parts.push(text.slice(start, i));
+      const eol = text.indexOf('\n', i);
+      start = i = eol < 0 ? n : eol;
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42 /* * */ && startsComment(text, i)) {
+      parts.push(text.slice(start, i));
+      const close = text.indexOf('*/', i + 2);
+      const end = close < 0 ? n : close + 2;
+      for (let nl = text.indexOf('\n', i); nl >= 0 && nl < end; nl = text.indexOf('\n', nl + 1)) parts.push('\n');
+      start = i = end;
+    } else i++;
   }
-  return out;
+  parts.push(text.slice(start, n));
+  return parts.join('');
 }
 
-function lineAt(text: string, index: number): number {
-  let n = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
+/** What follows a parameter name: `="value"`, `=["a","b"]` or `=value`. */
+const PARAM_VALUE = /\s*=\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|([^\s)]+))/y;
 
-/** Parameters of one RainerScript object body: name="value", name=["a","b"], name=value. */
+/**
+ * Parameters of one RainerScript object body: name="value", name=["a","b"], name=value. A name is the run of word
+ * characters and dots from its first letter; the run is tried once as a whole (a regex that may start anywhere inside
+ * it retries every suffix of a long run: quadratic).
+ */
 export function rainerParams(body: string): Record<string, string | string[]> {
   const params: Record<string, string | string[]> = {};
-  const re = /([A-Za-z][\w.]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|\[([^\]]*)\]|([^\s)]+))/g;
-  for (let m = re.exec(body); m; m = re.exec(body)) {
-    const name = m[1]!.toLowerCase();
-    if (m[3] !== undefined) params[name] = [...m[3].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]!);
-    else params[name] = m[2] ?? m[4]!;
+  const run = /[\w.]+/g;
+  for (let r = run.exec(body); r; r = run.exec(body)) {
+    const first = r[0].search(/[A-Za-z]/);
+    if (first < 0) continue;
+    PARAM_VALUE.lastIndex = r.index + r[0].length;
+    const m = PARAM_VALUE.exec(body);
+    if (!m) continue;
+    run.lastIndex = PARAM_VALUE.lastIndex;
+    const name = r[0].slice(first).toLowerCase();
+    if (m[2] !== undefined) params[name] = [...m[2].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]!);
+    else params[name] = m[1] ?? m[3]!;
   }
   return params;
 }
@@ -80,7 +91,15 @@ export function rainerParams(body: string): Record<string, string | string[]> {
 function actionObjects(text: string): { index: number; body: string; selector?: string }[] {
   const found: { index: number; body: string; selector?: string }[] = [];
   const re = /\baction\s*\(/gi;
+  // Start of the line holding the current match, moved forward newline by newline (one lastIndexOf per action would
+  // rescan a long line once per action on it).
+  let lineStart = 0;
+  let nextNl = text.indexOf('\n');
   for (let m = re.exec(text); m; m = re.exec(text)) {
+    while (nextNl >= 0 && nextNl < m.index) {
+      lineStart = nextNl + 1;
+      nextNl = text.indexOf('\n', lineStart);
+    }
     let depth = 1;
     let quote = false;
     let i = m.index + m[0].length;
@@ -93,7 +112,6 @@ function actionObjects(text: string): { index: number; body: string; selector?: 
       else if (c === '(') depth++;
       else if (c === ')') depth--;
     }
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
     const before = text.slice(lineStart, m.index).trim();
     const entry: { index: number; body: string; selector?: string } = { index: m.index, body: text.slice(m.index + m[0].length, i - 1) };
     if (before) entry.selector = before;
@@ -107,16 +125,33 @@ function str(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * The text inside `name(` ... `)` for each opening `re` finds (global flag), up to the first `)`. Without a `)` after
+ * an opening there is none after the later ones either, so the search stops instead of rescanning to the end.
+ */
+function parenObjects(text: string, re: RegExp): string[] {
+  const out: string[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const open = m.index + m[0].length;
+    const close = text.indexOf(')', open);
+    if (close < 0) break;
+    out.push(text.slice(open, close));
+    re.lastIndex = close + 1;
+  }
+  return out;
+}
+
 /** Forwarding actions in one rsyslog file. `tlsDefault` carries the legacy global netstream driver setting. */
 export function parseRsyslog(file: string, rawText: string, globalTls = { driver: '', mode: '' }): Forwarder[] {
   const text = stripRsyslogComments(rawText);
+  const lineAt = lineNumbers(text);
   const out: Forwarder[] = [];
   for (const action of actionObjects(text)) {
     const p = rainerParams(action.body);
     const type = str(p.type)?.toLowerCase();
     if (type !== 'omfwd' && type !== 'omrelp') continue;
     const targets = Array.isArray(p.target) ? p.target : p.target ? [p.target] : [];
-    const line = lineAt(text, action.index);
+    const line = lineAt(action.index);
     for (const target of targets) {
       if (type === 'omrelp') {
         const tls = /^(on|yes|1)$/i.test(str(p.tls) ?? '');
@@ -135,10 +170,10 @@ export function parseRsyslog(file: string, rawText: string, globalTls = { driver
   let driver = globalTls.driver;
   let mode = globalTls.mode;
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
     const lineNo = i + 1;
-    while (/\\\s*$/.test(line) && i + 1 < lines.length) line = line.replace(/\\\s*$/, ' ') + lines[++i];
-    const t = line.trim();
+    const joined = joinContinued(lines, i);
+    i = joined.last;
+    const t = joined.line.trim();
     const drv = /^\$DefaultNetstreamDriver\s+(\S+)/i.exec(t);
     const sendMode = /^\$ActionSendStreamDriverMode\s+(\S+)/i.exec(t);
     const fwd = /^(\S+)\s+(@@?)(?:\(([^)]*)\))?(\[[^\]]+\](?::\d+)?|[^\s;:]+(?::\d+)?)/.exec(t);
@@ -161,10 +196,11 @@ export function parseRsyslog(file: string, rawText: string, globalTls = { driver
 /** The legacy global TLS driver settings of the main file, which apply to the included files read after them. */
 export function rsyslogGlobalTls(rawText: string): { driver: string; mode: string } {
   const text = stripRsyslogComments(rawText);
-  const driver = /^\s*\$DefaultNetstreamDriver\s+(\S+)/im.exec(text)?.[1] ?? '';
-  const mode = /^\s*\$ActionSendStreamDriverMode\s+(\S+)/im.exec(text)?.[1] ?? '';
-  const global = /global\s*\(([^)]*)\)/i.exec(text);
-  const g = global ? rainerParams(global[1]!) : {};
+  // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+  const driver = /^[^\S\n\r\u2028\u2029]*\$DefaultNetstreamDriver\s+(\S+)/im.exec(text)?.[1] ?? '';
+  const mode = /^[^\S\n\r\u2028\u2029]*\$ActionSendStreamDriverMode\s+(\S+)/im.exec(text)?.[1] ?? '';
+  const global = parenObjects(text, /global\s*\(/gi)[0];
+  const g = global !== undefined ? rainerParams(global) : {};
   return { driver: str(g.defaultnetstreamdriver) ?? driver, mode };
 }
 
@@ -175,9 +211,9 @@ export function rsyslogGlobalTls(rawText: string): { driver: string; mode: strin
 export function rsyslogIncludes(rawText: string): string[] {
   const text = stripRsyslogComments(rawText);
   const out: string[] = [];
-  for (const m of text.matchAll(/^\s*\$IncludeConfig\s+(\S+)/gim)) out.push(m[1]!);
-  for (const m of text.matchAll(/\binclude\s*\(([^)]*)\)/gi)) {
-    const file = rainerParams(m[1]!).file;
+  for (const m of text.matchAll(/^[^\S\n\r\u2028\u2029]*\$IncludeConfig\s+(\S+)/gim)) out.push(m[1]!);
+  for (const body of parenObjects(text, /\binclude\s*\(/gi)) {
+    const file = rainerParams(body).file;
     if (typeof file === 'string') out.push(file);
   }
   // A directory include reads every file in it.

@@ -1,6 +1,7 @@
 // syslog-ng network destinations that a log {} statement actually uses. A destination that no log path references
 // sends nothing, so it does not count. Destinations and log paths may live in different files (conf.d).
 import type { Forwarder } from './rsyslog.js';
+import { lineNumbers } from './util.js';
 
 /** Drops `#` comments outside quotes, keeping line breaks so line numbers stay right. */
 function stripComments(text: string): string {
@@ -82,12 +83,6 @@ function driversIn(body: string, file: string, line: number): Omit<Forwarder, 's
   return out;
 }
 
-function lineAt(text: string, index: number): number {
-  let n = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) n++;
-  return n;
-}
-
 export interface SyslogNgResult {
   /** Network destinations used by some log path. */
   forwarders: Forwarder[];
@@ -101,10 +96,11 @@ export function parseSyslogNg(files: { path: string; content: string }[]): Syslo
   const inline: Forwarder[] = [];
   for (const f of files) {
     const text = stripComments(f.content);
+    const lineAt = lineNumbers(text);
     const destRe = /\bdestination\s+([\w-]+)\s*\{/g;
     for (let m = destRe.exec(text); m; m = destRe.exec(text)) {
       const { body, end } = balanced(text, m.index + m[0].length - 1);
-      declared.set(m[1]!, driversIn(body, f.path, lineAt(text, m.index)));
+      declared.set(m[1]!, driversIn(body, f.path, lineAt(m.index)));
       destRe.lastIndex = end;
     }
     const logRe = /\blog\s*\{/g;
@@ -115,7 +111,7 @@ export function parseSyslogNg(files: { path: string; content: string }[]): Syslo
       const inlineRe = /\bdestination\s*\{/g;
       for (let d = inlineRe.exec(body); d; d = inlineRe.exec(body)) {
         const inner = balanced(body, d.index + d[0].length - 1);
-        const line = lineAt(text, m.index);
+        const line = lineAt(m.index);
         for (const fw of driversIn(inner.body, f.path, line)) inline.push({ ...fw, selector: `log { source(${sources}) }` });
         inlineRe.lastIndex = inner.end;
       }
@@ -136,7 +132,8 @@ export function parseSyslogNg(files: { path: string; content: string }[]): Syslo
 /** `@include` targets of a syslog-ng file (relative ones below /etc/syslog-ng), comments removed. */
 export function syslogNgIncludes(text: string): string[] {
   const out: string[] = [];
-  for (const m of stripComments(text).matchAll(/^\s*@include\s+"([^"]+)"/gm)) {
+  // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+  for (const m of stripComments(text).matchAll(/^[^\S\n\r\u2028\u2029]*@include\s+"([^"]+)"/gm)) {
     const p = m[1]!.startsWith('/') ? m[1]! : `/etc/syslog-ng/${m[1]}`;
     out.push(p.endsWith('/') ? `${p}*` : p);
   }

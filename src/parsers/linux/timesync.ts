@@ -64,7 +64,9 @@ export interface ChronyTracking {
 export function parseChronyTracking(text: string): ChronyTracking | undefined {
   const kv: Record<string, string> = {};
   for (const line of text.split('\n')) {
-    const m = /^([A-Za-z][A-Za-z ()]*?)\s*:\s*(.*)$/.exec(line.trim());
+    // The name ends on its last non-blank character (as a lazy `[A-Za-z ()]*?` would make it) but is matched greedily:
+    // the lazy form retries the blanks after every character of a long line without a colon (quadratic).
+    const m = /^([A-Za-z](?:[A-Za-z ()]*[A-Za-z()])?)\s*:\s*(.*)$/.exec(line.trim());
     if (m) kv[m[1]!.toLowerCase()] = m[2]!.trim();
   }
   if (kv['reference id'] === undefined && kv['system time'] === undefined) return undefined;
@@ -92,12 +94,13 @@ export function parseNtpqPeers(text: string): { synchronized: boolean; offset_ms
 /** `timedatectl timesync-status`: "Offset: +1.234ms" among other lines. */
 export function parseTimesyncStatus(text: string): { offset_ms?: number; server?: string } {
   const out: { offset_ms?: number; server?: string } = {};
-  const off = /^\s*Offset:\s*(\S+)/m.exec(text);
+  // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+  const off = /^[^\S\n\r\u2028\u2029]*Offset:\s*(\S+)/m.exec(text);
   if (off) {
     const ms = durationMs(off[1]!);
     if (ms !== undefined) out.offset_ms = ms;
   }
-  const server = /^\s*Server:\s*(.+)$/m.exec(text);
+  const server = /^[^\S\n\r\u2028\u2029]*Server:\s*(.+)$/m.exec(text);
   if (server) out.server = server[1]!.trim();
   return out;
 }

@@ -129,3 +129,49 @@ export function globToRegex(glob: string): RegExp {
   const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${re}$`);
 }
+
+/**
+ * The 1-based line number of an offset in `text`, for many lookups: the line starts are found once (on first use) and
+ * each lookup is a binary search, where counting newlines from the start every time is quadratic.
+ */
+export function lineNumbers(text: string): (index: number) => number {
+  let starts: number[] | undefined;
+  return (index) => {
+    if (!starts) {
+      starts = [0];
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    }
+    // The number of line starts at or before `index`.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/**
+ * Joins a line ending in a backslash (whitespace after it allowed) with the next, repeatedly; the backslash and what
+ * follows it become one space. Kept as parts so a long run of continued lines costs linear time, not a rescan per line.
+ */
+export function joinContinued(lines: string[], first: number): { line: string; last: number } {
+  const parts = [lines[first]!];
+  let i = first;
+  while (i + 1 < lines.length) {
+    // The last non-whitespace character of the joined text so far (whitespace-only parts are skipped).
+    let p = parts.length - 1;
+    let k = -1;
+    for (; p >= 0; p--) {
+      k = parts[p]!.trimEnd().length - 1;
+      if (k >= 0) break;
+    }
+    if (p < 0 || parts[p]!.charCodeAt(k) !== 92 /* backslash */) break;
+    parts.length = p + 1;
+    parts[p] = parts[p]!.slice(0, k);
+    parts.push(' ', lines[++i]!);
+  }
+  return { line: parts.length === 1 ? parts[0]! : parts.join(''), last: i };
+}

@@ -53,30 +53,63 @@ export function winlogbeatTarget(yml: string): { target: string | null; security
 
 /** Splunk outputs.conf `server = host:port[, ...]` and inputs.conf `[WinEventLog://Security]` not disabled. */
 export function splunkTarget(outputs: string | undefined, inputs: string | undefined): { target: string | null; security: boolean | null } {
-  const server = outputs ? /^\s*server\s*=\s*(.+)$/m.exec(outputs) : null;
+  // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+  const server = outputs ? /^[^\S\n\r\u2028\u2029]*server\s*=\s*(.+)$/m.exec(outputs) : null;
   let security: boolean | null = null;
   if (inputs) {
     const stanza = /^\[WinEventLog:\/\/Security\]([\s\S]*?)(?=^\[|$(?![\s\S]))/im.exec(inputs);
-    security = stanza ? !/^\s*disabled\s*=\s*(1|true)\s*$/im.test(stanza[1]!) : false;
+    security = stanza ? !/^[^\S\n\r\u2028\u2029]*disabled\s*=\s*(1|true)\s*$/im.test(stanza[1]!) : false;
   }
   return { target: server ? server[1]!.trim() : null, security };
 }
 
+/**
+ * The text between each match of `open` and the first match of `close` after it (both global regexes). Without a close
+ * after an opening there is none after the later ones either: stop rather than rescan to the end from each opening.
+ */
+function blocks(text: string, open: RegExp, close: RegExp): string[] {
+  const out: string[] = [];
+  for (let m = open.exec(text); m; m = open.exec(text)) {
+    close.lastIndex = m.index + m[0].length;
+    const end = close.exec(text);
+    if (!end) break;
+    out.push(text.slice(m.index + m[0].length, end.index));
+    open.lastIndex = close.lastIndex;
+  }
+  return out;
+}
+
 /** Wazuh/OSSEC ossec.conf: `<address>` in `<server>` (or legacy `<server-ip>`), and the Security eventchannel. */
 export function wazuhTarget(xml: string): { target: string | null; security: boolean } {
-  const address = /<server>[\s\S]*?<address>\s*([^<\s]+)\s*<\/address>/i.exec(xml) ?? /<server-ip>\s*([^<\s]+)\s*<\/server-ip>/i.exec(xml);
-  const security = /<localfile>(?:(?!<\/localfile>)[\s\S])*<location>\s*Security\s*<\/location>(?:(?!<\/localfile>)[\s\S])*<\/localfile>/i.test(xml);
+  // The first <address> after the first <server> (what `<server>[\s\S]*?<address>` finds, without retrying from
+  // every later <server> when there is none).
+  const server = /<server>/i.exec(xml);
+  const addressRe = /<address>\s*([^<\s]+)\s*<\/address>/gi;
+  if (server) addressRe.lastIndex = server.index + server[0].length;
+  const address = (server ? addressRe.exec(xml) : null) ?? /<server-ip>\s*([^<\s]+)\s*<\/server-ip>/i.exec(xml);
+  // A <localfile> whose text up to its first </localfile> names the Security location.
+  const security = blocks(xml, /<localfile>/gi, /<\/localfile>/gi).some((body) => /<location>\s*Security\s*<\/location>/i.test(body));
   return { target: address ? address[1]! : null, security };
 }
 
 /** NXLog: an om_tcp/om_udp/om_ssl/om_http output with Host (or URL). */
 export function nxlogTarget(conf: string): { target: string | null; security: boolean | null } {
-  const out = /<Output[^>]*>([\s\S]*?)<\/Output>/gi;
-  for (let m = out.exec(conf); m; m = out.exec(conf)) {
-    const body = m[1]!;
+  // `<Output ...>` (the tag runs to the first `>`) ... the first `</Output>` after it. Without a `>` or a `</Output>`
+  // after an opening there is none after the later ones either: stop rather than rescan to the end from each.
+  const open = /<Output/gi;
+  const close = /<\/Output>/gi;
+  for (let m = open.exec(conf); m; m = open.exec(conf)) {
+    const tagEnd = conf.indexOf('>', m.index + m[0].length);
+    if (tagEnd < 0) break;
+    close.lastIndex = tagEnd + 1;
+    const end = close.exec(conf);
+    if (!end) break;
+    open.lastIndex = close.lastIndex;
+    const body = conf.slice(tagEnd + 1, end.index);
     if (!/Module\s+om_(tcp|udp|ssl|http|batchcompress)/i.test(body)) continue;
-    const host = /^\s*(?:Host|URL)\s+(\S+)/im.exec(body);
-    const port = /^\s*Port\s+(\d+)/im.exec(body);
+    // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
+    const host = /^[^\S\n\r\u2028\u2029]*(?:Host|URL)\s+(\S+)/im.exec(body);
+    const port = /^[^\S\n\r\u2028\u2029]*Port\s+(\d+)/im.exec(body);
     if (host) return { target: port ? `${host[1]}:${port[1]}` : host[1]!, security: /Security/i.test(conf) ? true : null };
   }
   return { target: null, security: null };

@@ -11,6 +11,13 @@ const ctx = { targetId: 't', kind: 'linux' as const };
 const pick = (fs: { host: string; port: number; protocol: string; tls: boolean }[]) => fs.map(({ host, port, protocol, tls }) => ({ host, port, protocol, tls }));
 
 describe('rsyslog', () => {
+  it('reads forwarders written after Debian\'s default `$IncludeConfig /etc/rsyslog.d/*.conf` (the glob is not a comment)', () => {
+    const text = '$FileCreateMode 0640\n$IncludeConfig /etc/rsyslog.d/*.conf\nauth,authpriv.*\t/var/log/auth.log\n*.* @@siem.example.com:514\n';
+    expect(pick(parseRsyslog('/etc/rsyslog.conf', text))).toEqual([{ host: 'siem.example.com', port: 514, protocol: 'tcp', tls: false }]);
+    // A real block comment still hides what it encloses.
+    expect(parseRsyslog('/etc/rsyslog.conf', '$IncludeConfig /etc/rsyslog.d/*.conf\n/* *.* @@old.example.com:514 */\n')).toEqual([]);
+  });
+
   it('reads legacy @, @@, @@(o), IPv6 and :omrelp: selectors, with the legacy TLS driver directives', () => {
     const text = fixture('rsyslog', 'legacy-forwarding.conf');
     const fws = parseRsyslog('/etc/rsyslog.d/50-remote.conf', text);
