@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
-npm ci --no-audit --no-fund --loglevel=error
+# npm install rather than npm ci: npm 11 leaves the platform-specific optional packages of Biome and esbuild out of
+# the lockfile, and npm ci then refuses the lockfile; install still honours every pinned version.
+npm install --no-audit --no-fund --loglevel=error
 npm run build --silent
 npm run lint --silent
 npx tsc -p tsconfig.check.json
