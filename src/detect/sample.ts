@@ -203,7 +203,6 @@ export async function runSampleDetections(opts: {
   const benignRan = new Set<ReportedRule>();
   const benignFired = new Set<ReportedRule>();
   const results: ScenarioResult[] = [];
-  let blindedPairs = 0;
 
   for (const s of scenarios) {
     const attack: PreparedGroup[] = s.attack.map((g) => ({ source: g.log_source, events: toEvents(g, s.file) }));
@@ -229,7 +228,6 @@ export async function runSampleDetections(opts: {
       if (tp) validated.add(r);
       if (fp) benignFired.add(r);
       const blinded = tp && !onBlind.has(r);
-      if (blinded) blindedPairs++;
       return {
         rule_id: r.id,
         title: r.title,
