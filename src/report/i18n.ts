@@ -53,15 +53,8 @@ export function formatDate(lang: Lang, iso: string | undefined | null, withTime 
   return withTime ? `${text} UTC` : text;
 }
 
-export const AREA_NAMES: Record<AreaId, Bilingual> = {
-  'log-collection': { en: 'Log collection scope', ja: 'ログ収集範囲' },
-  'audit-policy': { en: 'OS audit policy', ja: 'OS 監査ポリシー' },
-  'detection-rules': { en: 'Detection rules', ja: '検知ルール' },
-  'detection-validation': { en: 'Detection validation', ja: '検知の検証' },
-  'response-automation': { en: 'Response automation', ja: '対応の自動化' },
-  'people-process': { en: 'People and process', ja: '人と組織・プロセス' },
-  infrastructure: { en: 'Infrastructure', ja: '基盤（転送・保管・SIEM 稼働）' },
-};
+// One source for area names, so the HTML, PDF, CI formats and the terminal name an area alike.
+export { AREA_NAMES } from '../score/labels.js';
 
 /** Short names for chart axes, where space is scarce. */
 export const AREA_SHORT_NAMES: Record<AreaId, Bilingual> = {

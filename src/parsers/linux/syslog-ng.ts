@@ -1,24 +1,13 @@
 // syslog-ng network destinations that a log {} statement actually uses. A destination that no log path references
 // sends nothing, so it does not count. Destinations and log paths may live in different files (conf.d).
 import type { Forwarder } from './rsyslog.js';
-import { lineNumbers } from './util.js';
+import { lineNumbers, stripHashComment } from './util.js';
 
 /** Drops `#` comments outside quotes, keeping line breaks so line numbers stay right. */
 function stripComments(text: string): string {
   return text
     .split('\n')
-    .map((line) => {
-      let quote: string | undefined;
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i]!;
-        if (quote) {
-          if (c === '\\') i++;
-          else if (c === quote) quote = undefined;
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === '#') return line.slice(0, i);
-      }
-      return line;
-    })
+    .map(stripHashComment)
     .join('\n');
 }
 
