@@ -79,6 +79,8 @@ export interface Inventory {
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
   threat_focus?: string[];
+  /** Report settings: language and the browser for PDF output. */
+  report?: { lang?: Lang; browser?: string };
 }
 
 export type FindingStatus = 'pass' | 'fail' | 'warn' | 'error' | 'not-applicable' | 'inconclusive';

@@ -58,6 +58,7 @@ targets:
 # questionnaire: ./questionnaire.yaml
 # waivers: ./waivers.yaml
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most
+# report: { lang: ja, browser: /usr/bin/chromium }   # report language; Chromium/Chrome for PDF output
 `;
 
 export function register(program: Command): void {

@@ -29,6 +29,7 @@ export interface ScanCliOptions {
   failOn?: string;
   baseline?: string;
   hostsOnly?: boolean;
+  browser?: string;
 }
 
 export function defaultLang(): Lang {
@@ -55,7 +56,8 @@ export function register(program: Command): void {
     .option('--active', 'send the harmless live web probes (body-logging canary, WAF detection probe)')
     .option('--no-html', 'do not write report.html')
     .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
-    .option('--lang <lang>', 'report language: ja or en (default from LANG)')
+    .option('--lang <lang>', 'report language: ja or en (default: the inventory\'s report.lang, else LANG)')
+    .option('--browser <path>', 'Chromium or Chrome for the PDF (default: the inventory\'s report.browser, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, system paths)')
     .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
     .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0-5 or a level name)', parseFailUnder)
     .option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)')
@@ -64,11 +66,12 @@ export function register(program: Command): void {
 }
 
 export async function scanCommand(opts: ScanCliOptions): Promise<number> {
-  const lang = parseLang(opts.lang);
+  const inventoryFile = opts.inventory ? loadInventory(opts.inventory) : undefined;
+  const lang = parseLang(opts.lang ?? inventoryFile?.report?.lang);
   if (opts.failOn && !['critical', 'high', 'medium', 'low', 'info'].includes(opts.failOn)) {
     throw new InputError('(command line)', `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`);
   }
-  const inventory = opts.inventory ? loadInventory(opts.inventory) : builtInInventory();
+  const inventory = inventoryFile ?? builtInInventory();
   // A mistyped baseline must not cost a whole fleet scan: read it before reaching any host.
   const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
   if (opts.evidence) {
@@ -87,7 +90,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     progress,
     options: { lang },
   });
-  const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf) }, progress);
+  const browserPath = opts.browser ?? inventory.report?.browser;
+  const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf), ...(browserPath ? { browserPath } : {}) }, progress);
   progress.end();
   const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline, lang });
   if (opts.json) {

@@ -31,6 +31,7 @@ interface RawInventory {
   questionnaire?: string;
   waivers?: string;
   threat_focus?: string[];
+  report?: { lang?: 'ja' | 'en'; browser?: string };
 }
 
 const LOCAL_ADDRESSES = new Set(['localhost', 'local', '127.0.0.1', '::1']);
@@ -118,6 +119,7 @@ export function loadInventory(file: string): Inventory {
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
+    ...(raw.report ? { report: { ...raw.report, ...(raw.report.browser ? { browser: resolvePath(base, raw.report.browser) } : {}) } } : {}),
   };
 }
 

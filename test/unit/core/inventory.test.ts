@@ -55,6 +55,11 @@ targets:
     expect(inv.rules[0]).toMatch(/checks\/rules$/);
   });
 
+  it('reads report settings: language and a browser path resolved next to the file', () => {
+    const inv = loadInventory(write('report.yaml', 'version: 1\ntargets: []\nreport: { lang: ja, browser: ./chrome/chrome }\n'));
+    expect(inv.report).toEqual({ lang: 'ja', browser: join(dir, 'chrome/chrome') });
+  });
+
   it('audits a bare local address through the local transport', () => {
     const inv = loadInventory(write('local.yaml', 'version: 1\ntargets:\n  - { id: me, kind: linux, address: localhost }\n'));
     expect(inv.targets[0]!.transport).toBe('local');
