@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
+import { estimateFalsePositives } from './detect/estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
@@ -81,6 +82,16 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
       }),
     );
     if (detections) report.analyses.detections = { ...detections, content: rulesContent };
+    if (detections && inv.log_exports?.length) {
+      // How much a SOAR would have acted on: the rules over the organisation's real logs.
+      const estimate = await step('false-positive estimate', problems, opts, () =>
+        estimateFalsePositives({ rulePaths: inv.rules, exports: inv.log_exports!, onBytes: () => opts.progress?.step('false-positive estimate', 0, 0) }),
+      );
+      if (estimate) {
+        report.analyses.detections!.summary.estimated_alerts_per_day = estimate.alerts_per_day;
+        (report.analyses.detections!.details as DetectionDetails & { estimate?: unknown }).estimate = estimate;
+      }
+    }
     const details = detections?.details as DetectionDetails | undefined;
     const coverage = await step('coverage', problems, opts, () =>
       analyseCoverage({

@@ -75,6 +75,8 @@ export interface Inventory {
   playbooks: string[];
   scenarios: string[];
   alerts: string[];
+  /** Real log exports the rules run over to estimate how many alerts a SOAR would act on per day. */
+  log_exports?: string[];
   questionnaire?: string;
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */

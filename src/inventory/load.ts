@@ -28,6 +28,7 @@ interface RawInventory {
   playbooks?: string[];
   scenarios?: string[];
   alerts?: string[];
+  log_exports?: string[];
   questionnaire?: string;
   waivers?: string;
   threat_focus?: string[];
@@ -102,7 +103,7 @@ export function loadInventory(file: string): Inventory {
     const p = raw[key];
     if (p && !existsSync(resolvePath(base, p))) throw new InputError(file, `no such file: ${resolvePath(base, p)}`, undefined, undefined, key);
   }
-  for (const key of ['rules', 'playbooks', 'scenarios', 'alerts'] as const) {
+  for (const key of ['rules', 'playbooks', 'scenarios', 'alerts', 'log_exports'] as const) {
     (raw[key] ?? []).forEach((p, i) => {
       if (!existsSync(resolvePath(base, p))) throw new InputError(file, `no such file or folder: ${resolvePath(base, p)}`, undefined, undefined, `${key}.${i}`);
     });
@@ -116,6 +117,7 @@ export function loadInventory(file: string): Inventory {
     playbooks: paths(raw.playbooks, 'playbooks'),
     scenarios: paths(raw.scenarios, 'scenarios'),
     alerts: paths(raw.alerts, join('playbooks', 'alerts')),
+    ...(raw.log_exports ? { log_exports: raw.log_exports.map((p) => resolvePath(base, p)) } : {}),
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
