@@ -50,7 +50,8 @@ function regressionEvents(): object[] {
 // Deterministic pseudo-random numbers, so every run sees the same input.
 let seed = 42;
 const rnd = () => {
-  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  // Math.imul keeps the product in 32 bits: a plain multiply loses precision above 2^53 and repeats values.
+  seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
   return seed / 0x7fffffff;
 };
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;

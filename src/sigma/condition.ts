@@ -109,6 +109,24 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
 
 export type Evaluator<T> = (name: string, ctx: T) => boolean;
 
+// Plain loops: a callback per test would be a closure allocated per event.
+function every<T>(fs: ((c: T) => boolean)[]): (c: T) => boolean {
+  return (c) => {
+    for (let i = 0; i < fs.length; i++) if (!fs[i]!(c)) return false;
+    return true;
+  };
+}
+function some<T>(fs: ((c: T) => boolean)[]): (c: T) => boolean {
+  if (fs.length === 2) {
+    const [a, b] = fs as [(c: T) => boolean, (c: T) => boolean];
+    return (c) => a(c) || b(c);
+  }
+  return (c) => {
+    for (let i = 0; i < fs.length; i++) if (fs[i]!(c)) return true;
+    return false;
+  };
+}
+
 /** Turns a condition tree into one closure; identifier lookups are bound at compile time. */
 export function compileCondition<T>(node: CondNode, lookup: (name: string) => (ctx: T) => boolean): (ctx: T) => boolean {
   switch (node.op) {
@@ -124,16 +142,16 @@ export function compileCondition<T>(node: CondNode, lookup: (name: string) => (c
         const [a, b] = fs as [(c: T) => boolean, (c: T) => boolean];
         return (c) => a(c) && b(c);
       }
-      return (c) => fs.every((f) => f(c));
+      return every(fs);
     }
     case 'or': {
       const fs = node.args.map((a) => compileCondition(a, lookup));
-      return (c) => fs.some((f) => f(c));
+      return some(fs);
     }
     case 'of': {
       const fs = node.names.map((n) => lookup(n));
-      if (node.min === 'all') return (c) => fs.every((f) => f(c));
-      if (node.min === 1) return (c) => fs.some((f) => f(c));
+      if (node.min === 'all') return every(fs);
+      if (node.min === 1) return some(fs);
       const min = node.min;
       return (c) => {
         let n = 0;

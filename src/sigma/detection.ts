@@ -1,22 +1,21 @@
 // Compiles a rule's `detection` section into one matcher closure, plus the literal hints the prefilter uses.
-import { compileCondition, parseCondition, type CondNode } from './condition.js';
-import { compileCidr } from './ip.js';
+import { type CondNode, compileCondition, parseCondition } from './condition.js';
+import { compileCidrBytes, parseIp } from './ip.js';
 import {
   base64,
   base64offset,
   compilePattern,
   literalPattern,
-  longestLiteral,
+  type Pattern,
   parsePattern,
   plainText,
   utf16,
   windash,
   wrap,
-  type Pattern,
 } from './pattern.js';
 import { Automaton } from './prefilter.js';
 import { compileRegex, regexLiteral } from './regex.js';
-import { type CompileOptions, type EventMatcher, type MatchContext, type Need, RuleError } from './types.js';
+import { type CompileOptions, type EventMatcher, type MatchContext, type Need, type NeedClause, RuleError } from './types.js';
 
 export interface CompiledDetection {
   matcher: EventMatcher;
@@ -30,27 +29,61 @@ interface Piece {
   need: Need | null;
 }
 
-/** Shortest literal of a need; the prefilter prefers needs whose every literal is long (rarely present). */
-function strength(n: Need | null): number {
-  if (!n || n.length === 0) return 0;
+/** Shortest literal of a clause; the prefilter prefers clauses whose every literal is long (rarely present). */
+function strength(c: NeedClause): number {
   let min = Number.POSITIVE_INFINITY;
-  for (const x of n) min = Math.min(min, x.literal.length);
-  return min * 1_000_000 - n.length;
+  for (const x of c) min = Math.min(min, x.literal.length);
+  return min * 1_000_000 - c.length;
 }
 const MIN_LITERAL = 3;
 const MANY_LITERALS = 16;
+/** Clauses kept per need: each one more that must hold cuts candidates, each costs a little per hit. */
+const MAX_CLAUSES = 4;
 const isContainsLiteral = (p: Pattern) => p.parts.length === 3 && p.parts[0]!.t === 'any' && p.parts[1]!.t === 'lit' && p.parts[2]!.t === 'any';
-/** A literal worth indexing: three characters, or any non-ASCII character (emoji, homoglyphs are rare in logs). */
-const usable = (l: string) => l.length >= MIN_LITERAL || /[^\x00-\x7f]/.test(l);
+/**
+ * A literal worth indexing: three characters, any non-ASCII character (emoji, homoglyphs are rare in logs), or two
+ * with a character rare in logs (the prefilter gives those classes of their own: '^^' of cmd obfuscation).
+ */
+const usable = (l: string) => l.length >= MIN_LITERAL || /[^\x00-\x7f]/.test(l) || (l.length === 2 && /[\^`|~{}<>]/.test(l));
 
-function bestOf(needs: (Need | null)[]): Need | null {
-  let best: Need | null = null;
-  for (const n of needs) if (n && strength(n) > strength(best)) best = n;
-  return best;
+const byStrength = (a: NeedClause, b: NeedClause) => strength(b) - strength(a);
+function strongest(c: NeedClause[]): Need | null {
+  if (c.length === 0) return null;
+  return c.length <= MAX_CLAUSES ? c : [...c].sort(byStrength).slice(0, MAX_CLAUSES);
 }
-function unionOf(needs: (Need | null)[]): Need | null {
-  if (needs.some((n) => !n)) return null;
-  return needs.flatMap((n) => n!);
+/** Every part must hold: so must every clause of every part (the strongest few are kept). */
+function andOf(needs: (Need | null)[]): Need | null {
+  const all: NeedClause[] = [];
+  for (const n of needs) if (n) all.push(...n);
+  return strongest(all);
+}
+/** One part must hold: each clause of the result takes one clause of every part (all combinations while few). */
+function orOf(needs: (Need | null)[]): Need | null {
+  if (needs.length === 0 || needs.some((n) => !n)) return null;
+  const ns = needs as Need[];
+  if (ns.reduce((p, n) => p * n.length, 1) <= MAX_CLAUSES) {
+    let out: NeedClause[] = [[]];
+    for (const n of ns) out = out.flatMap((acc) => n.map((c) => [...acc, ...c]));
+    return out;
+  }
+  return [ns.flatMap((n) => [...n].sort(byStrength)[0]!)];
+}
+/** The longest literal run of a pattern, lower-cased, and where it sits (anchor bits: 1 at the start, 2 at the end). */
+function anchoredLiteral(p: Pattern): { literal: string; anchor: number } {
+  let best = -1;
+  let len = 0;
+  for (let i = 0; i < p.parts.length; i++) {
+    const x = p.parts[i]!;
+    if (x.t === 'lit' && x.s.length > len) {
+      best = i;
+      len = x.s.length;
+    }
+  }
+  if (best < 0) return { literal: '', anchor: 0 };
+  const literal = (p.parts[best] as { s: string }).s.toLowerCase();
+  // Lower-casing non-ASCII text can change lengths and depends on context: no position claims there.
+  const anchor = /[^\x00-\x7f]/.test(literal) ? 0 : (best === 0 ? 1 : 0) | (best === p.parts.length - 1 ? 2 : 0);
+  return { literal, anchor };
 }
 
 const ALL_MODIFIERS = new Set([
@@ -212,8 +245,15 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
 
   if (has('cidr')) {
     if (field === null) throw new RuleError("'cidr' needs a field");
-    const nets = rawList.map((v) => compileCidr(String(v)));
-    return finish((ctx) => anyString(ctx, field, false, (s) => nets.some((n) => n(s))), null);
+    const nets = rawList.map((v) => compileCidrBytes(String(v)));
+    return finish(
+      (ctx) =>
+        anyString(ctx, field, false, (s) => {
+          const ip = parseIp(s);
+          return ip !== null && nets.some((n) => n(ip));
+        }),
+      null,
+    );
   }
 
   // Strings: expand placeholders, then apply the modifiers in their written order.
@@ -236,14 +276,24 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
     const lits = strings.map((s) => regexLiteral(s).toLowerCase());
     let reNeed: Need | null = null;
     if (field !== null && !neq) {
-      if (linkAll) {
-        const best = lits.reduce((a, b) => (b.length > a.length ? b : a), '');
-        if (usable(best)) reNeed = [{ field, literal: best }];
-      } else if (lits.every(usable)) reNeed = lits.map((literal) => ({ field, literal }));
+      if (linkAll) reNeed = strongest(lits.filter(usable).map((literal) => [{ field, literal, anchor: 0 }]));
+      else if (lits.every(usable)) reNeed = [lits.map((literal) => ({ field, literal, anchor: 0 }))];
     }
-    const one = (ctx: MatchContext, r: (typeof regs)[number]) =>
-      field === null ? ctx.keywordValues().some((v) => r.test(v)) : anyString(ctx, field, false, (v) => r.test(v));
-    return finish(linkAll ? (ctx) => regs.every((r) => one(ctx, r)) : (ctx) => regs.some((r) => one(ctx, r)), reNeed);
+    const one = (ctx: MatchContext, r: (typeof regs)[number]) => {
+      const vs = field === null ? ctx.keywordValues() : ctx.strings(field, false);
+      if (!vs) return false;
+      for (let i = 0; i < vs.length; i++) if (r.test(vs[i]!)) return true;
+      return false;
+    };
+    const all = (ctx: MatchContext) => {
+      for (const r of regs) if (!one(ctx, r)) return false;
+      return true;
+    };
+    const any = (ctx: MatchContext) => {
+      for (const r of regs) if (one(ctx, r)) return true;
+      return false;
+    };
+    return finish(linkAll ? all : any, reNeed);
   }
   for (const m of ['i', 'm', 's']) if (has(m)) throw new RuleError(`${label}: '${m}' is a sub-modifier of 're'`);
 
@@ -285,25 +335,17 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
   // Encoded values are case-sensitive by nature (base64 letters carry the bytes).
   const encoded = mods.some((m) => m.startsWith('base64'));
   const lower = !cased && !encoded;
-  const tests = patterns.map((x) => compilePattern(x.p, lower));
-  const literals = patterns.map((x) => longestLiteral(x.p));
+  const literals = patterns.map((x) => anchoredLiteral(x.p));
   // An exact value (EventID: 27) is a fine hint however short: it can only hit a value that short or longer.
   const exact = patterns.every((x) => x.p.parts.length === 1 && x.p.parts[0]!.t === 'lit');
   const usableHere = (l: string) => usable(l) || (exact && field !== null && l.length > 0);
 
+  // Keywords: the literal may be in any value, anywhere in it.
+  const hint = (x: { literal: string; anchor: number }) => ({ field, literal: x.literal, anchor: field === null ? 0 : x.anchor });
   let need: Need | null = null;
-  if (field === null) {
-    // Keywords: the literal must appear in some value of the event.
-    if (linkAll) {
-      const best = literals.reduce((a, b) => (b.length > a.length ? b : a), '');
-      if (usable(best)) need = [{ field: null, literal: best }];
-    } else if (literals.every(usable)) need = literals.map((literal) => ({ field: null, literal }));
-  } else {
-    if (linkAll) {
-      const best = literals.reduce((a, b) => (b.length > a.length ? b : a), '');
-      if (usableHere(best)) need = [{ field, literal: best }];
-    } else if (literals.every(usableHere)) need = literals.map((literal) => ({ field, literal }));
-  }
+  // |all: every value must be present, so each usable one is a clause of its own.
+  if (linkAll) need = strongest(literals.filter((x) => usableHere(x.literal)).map((x) => [hint(x)]));
+  else if (literals.every((x) => usableHere(x.literal))) need = [literals.map(hint)];
 
   let match: EventMatcher;
   if (field === null) {
@@ -312,15 +354,18 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
     const one = (ctx: MatchContext, t: (s: string) => boolean) => ctx.keywordValues(lower).some(t);
     match = linkAll ? (ctx) => kw.every((t) => one(ctx, t)) : (ctx) => kw.some((t) => one(ctx, t));
   } else if (linkAll) {
+    // Compiled only where used: what a matcher's scope holds lives as long as the rule.
+    const tests = patterns.map((x) => compilePattern(x.p, lower));
     match = (ctx) => {
       const vs = ctx.strings(field, lower);
       if (!vs) return false;
-      return tests.every((t) => vs.some((v) => t(v)));
+      for (const t of tests) if (!vs.some((v) => t(v))) return false;
+      return true;
     };
   } else if (patterns.length >= MANY_LITERALS && patterns.every((x) => isContainsLiteral(x.p))) {
     // Long "contains" lists (hundreds of emoji, tool names): one automaton pass finds the few literals worth checking.
     const lits = patterns.map((x) => (x.p.parts[1] as { s: string }).s).map((s) => (lower ? s.toLowerCase() : s));
-    const automaton = new Automaton(lits.map((literal, rule) => ({ literal: literal.toLowerCase(), rule })));
+    const automaton = new Automaton(lits.map((literal, rule) => ({ literal: literal.toLowerCase(), rule })), true);
     const test = (v: string) => {
       const low = lower ? v : v.toLowerCase();
       return automaton.some(low, (k) => v.includes(lits[k]!));
@@ -331,8 +376,8 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
       for (const v of vs) if (test(v)) return true;
       return false;
     };
-  } else if (tests.length === 1) {
-    const t = tests[0]!;
+  } else if (patterns.length === 1 || patterns.length >= SET_LOOKUP) {
+    const t = patterns.length === 1 ? compilePattern(patterns[0]!.p, lower) : anyOfPatterns(patterns.map((x) => x.p), lower);
     match = (ctx) => {
       const vs = ctx.strings(field, lower);
       if (!vs) return false;
@@ -340,6 +385,8 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
       return false;
     };
   } else {
+    // Compiled only where used: what a matcher's scope holds lives as long as the rule.
+    const tests = patterns.map((x) => compilePattern(x.p, lower));
     match = (ctx) => {
       const vs = ctx.strings(field, lower);
       if (!vs) return false;
@@ -348,6 +395,34 @@ function compileItem(field: string | null, mods: string[], raw: unknown, opts: C
     };
   }
   return finish(match, need);
+}
+
+const SET_LOOKUP = 4;
+/**
+ * One test for a list of values of which any may match: exact values, and endings that are a file name after a
+ * backslash ('\\cmd.exe'), by set lookups; the rest one by one.
+ */
+function anyOfPatterns(ps: Pattern[], lower: boolean): (s: string) => boolean {
+  const norm = (s: string) => (lower ? s.toLowerCase() : s);
+  const exact = new Set<string>();
+  const names = new Set<string>();
+  const rest: ((s: string) => boolean)[] = [];
+  for (const p of ps) {
+    const [a, b] = p.parts;
+    if (p.parts.length === 1 && a!.t === 'lit') exact.add(norm(a!.s));
+    else if (p.parts.length === 2 && a!.t === 'any' && b!.t === 'lit' && norm(b!.s).lastIndexOf('\\') === 0) names.add(norm(b!.s));
+    else rest.push(compilePattern(p, lower));
+  }
+  // s ends with '\\name' (name without backslash) exactly when s from its last backslash on is '\\name'.
+  return (s) => {
+    if (exact.size > 0 && exact.has(s)) return true;
+    if (names.size > 0) {
+      const i = s.lastIndexOf('\\');
+      if (i >= 0 && names.has(s.slice(i))) return true;
+    }
+    for (let k = 0; k < rest.length; k++) if (rest[k]!(s)) return true;
+    return false;
+  };
 }
 
 function splitKey(key: string): { field: string | null; mods: string[] } {
@@ -371,7 +446,7 @@ function compileMap(map: Record<string, unknown>, opts: CompileOptions, warnings
           for (const f of fs) if (!f(ctx)) return false;
           return true;
         };
-  return { match, need: bestOf(pieces.map((p) => p.need)) };
+  return { match, need: andOf(pieces.map((p) => p.need)) };
 }
 
 function compileSearch(name: string, def: unknown, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
@@ -382,7 +457,13 @@ function compileSearch(name: string, def: unknown, opts: CompileOptions, warning
       if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
         const pieces = def.map((m) => compileMap(m as Record<string, unknown>, opts, warnings, fields));
         const fs = pieces.map((p) => p.match);
-        return { match: (ctx) => fs.some((f) => f(ctx)), need: unionOf(pieces.map((p) => p.need)) };
+        return {
+          match: (ctx) => {
+            for (let i = 0; i < fs.length; i++) if (fs[i]!(ctx)) return true;
+            return false;
+          },
+          need: orOf(pieces.map((p) => p.need)),
+        };
       }
       if (def.every((x) => typeof x === 'string' || typeof x === 'number')) return compileItem(null, [], def, opts, warnings);
       throw new RuleError('mixes maps and plain values in one list');
@@ -403,14 +484,14 @@ function needOf(node: CondNode, needs: Map<string, Need | null>): Need | null {
     case 'not':
       return null;
     case 'and':
-      return bestOf(node.args.map((a) => needOf(a, needs)));
+      return andOf(node.args.map((a) => needOf(a, needs)));
     case 'or':
-      return unionOf(node.args.map((a) => needOf(a, needs)));
+      return orOf(node.args.map((a) => needOf(a, needs)));
     case 'of':
       return node.min === 'all'
-        ? bestOf(node.names.map((n) => needs.get(n) ?? null))
+        ? andOf(node.names.map((n) => needs.get(n) ?? null))
         : node.min === 1
-          ? unionOf(node.names.map((n) => needs.get(n) ?? null))
+          ? orOf(node.names.map((n) => needs.get(n) ?? null))
           : null;
   }
 }
@@ -441,10 +522,11 @@ export function compileDetection(detection: unknown, opts: CompileOptions = {}):
   const tree: CondNode = trees.length === 1 ? trees[0]! : { op: 'or', args: trees };
   const lookup = (n: string) => searches.get(n)!.match;
   const needs = new Map([...searches].map(([k, v]) => [k, v.need] as const));
-  const need = needOf(tree, needs);
+  // A clause with an empty literal always holds: it constrains nothing.
+  const need = needOf(tree, needs)?.filter((c) => c.every((n) => n.literal.length > 0)) ?? [];
   return {
     matcher: compileCondition<MatchContext>(tree, lookup),
-    need: need?.every((n) => n.literal.length > 0) ? need : null,
+    need: need.length > 0 ? need : null,
     fields: [...fields],
     warnings,
   };

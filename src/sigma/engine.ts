@@ -164,15 +164,19 @@ export class SigmaEngine {
   process(event: SigmaEvent, onMatch: OnMatch): void {
     const bucket = this.bucketFor(event.logsource);
     if (bucket.rules.length === 0) return;
+    const prefilter = bucket.prefilter;
+    const cands = prefilter.candidates(event);
+    if (cands.length === 0) return;
     const ctx = new MatchContext(event);
-    const cands = bucket.prefilter.candidates(
-      (f) => ctx.strings(f, true),
-      () => ctx.keywordValues(true),
-    );
     const rules = bucket.rules;
-    for (let i = 0; i < cands.length; i++) {
-      const r = rules[cands[i]!]!;
-      if (r.matcher(ctx)) this.emit(r, event, onMatch);
+    prefilter.lock(true);
+    try {
+      for (let i = 0; i < cands.length; i++) {
+        const r = rules[cands[i]!]!;
+        if (r.matcher(ctx)) this.emit(r, event, onMatch);
+      }
+    } finally {
+      prefilter.lock(false);
     }
   }
 

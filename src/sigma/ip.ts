@@ -39,6 +39,15 @@ export function parseIp(s: string): Uint8Array | null {
 }
 
 export function compileCidr(spec: string): (ip: string) => boolean {
+  const inNet = compileCidrBytes(spec);
+  return (ipText: string) => {
+    const ip = parseIp(ipText);
+    return ip !== null && inNet(ip);
+  };
+}
+
+/** A network test on an address parsed by parseIp, so that one parse serves a list of networks. */
+export function compileCidrBytes(spec: string): (ip: Uint8Array) => boolean {
   const [addr, lenText] = spec.split('/');
   const base = parseIp(addr ?? '');
   if (!base) throw new RuleError(`cidr: "${spec}" is not an IPv4 or IPv6 network`);
@@ -47,9 +56,7 @@ export function compileCidr(spec: string): (ip: string) => boolean {
   const len = lenText === undefined ? max : Number(lenText);
   if (!Number.isInteger(len) || len < 0 || len > max) throw new RuleError(`cidr: bad prefix length in "${spec}"`);
   const bits = v4 ? 96 + len : len;
-  return (ipText: string) => {
-    const ip = parseIp(ipText);
-    if (!ip) return false;
+  return (ip: Uint8Array) => {
     // An IPv4 network only matches IPv4 (mapped) addresses, which the 96-bit ::ffff: prefix guarantees.
     let left = bits;
     for (let i = 0; i < 16 && left > 0; i++, left -= 8) {

@@ -188,6 +188,17 @@ export function regexLiteral(source: string): string {
       const e = src[i + 1] ?? '';
       next = i + 2;
       if (/[.*+?^${}()|[\]\\/-]/.test(e)) lit = e;
+      // Escapes with a payload (\x41, \u0041, \u{41}, \cJ, \k<name>, \101) stand for another character or a
+      // back-reference: their payload is no literal text.
+      else if (e === 'x') next = i + 4;
+      else if (e === 'u') next = src[i + 2] === '{' ? src.indexOf('}', i) + 1 || src.length : i + 6;
+      else if (e === 'c') next = i + 3;
+      else if (e === 'k' && src[i + 2] === '<') next = src.indexOf('>', i) + 1 || src.length;
+      // \1 and \12 are back-references, \101 a legacy octal escape: the digits after the backslash are no text.
+      else if (e >= '0' && e <= '9') {
+        next = i + 2;
+        while (next < src.length && src[next]! >= '0' && src[next]! <= '9') next++;
+      }
     } else if (c === '[') {
       let j = i + 1;
       while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
@@ -252,6 +263,15 @@ export function compileRegex(src: string, given: { i?: boolean; m?: boolean; s?:
         `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and cannot run in linear time: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
       );
     }
+  }
+  // Every match holds the regex's literal run: a native substring search rules most values out before the regex
+  // runs. Under `i`, only a run without letters is searched as is.
+  const lit = regexLiteral(src);
+  if (lit && (!flags.i || /^[\x00-\x40\x5b-\x60\x7b-\x7f]+$/.test(lit))) {
+    return {
+      engine,
+      test: (s: string) => s.includes(lit) && re.test(s.length > REGEX_INPUT_CAP ? s.slice(0, REGEX_INPUT_CAP) : s),
+    };
   }
   return {
     engine,

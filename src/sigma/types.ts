@@ -16,6 +16,11 @@ export interface SigmaEvent {
   get(field: string): unknown;
   /** Every leaf value of the event, for keyword searches. */
   values(): unknown[];
+  /**
+   * Optional: the object whose leaf values are exactly `values()`, where for every own key k holding a value other
+   * than undefined, `get(k)` returns that same value. Lets the prefilter skip values it already scanned by field.
+   */
+  valueRecord?(): Readonly<Record<string, unknown>>;
   /** Log sources the event belongs to (one event can be process_creation and sysmon at once). */
   logsource: EventLogSource;
   /** Epoch milliseconds, when the event carries a time. */
@@ -33,15 +38,21 @@ export type EventMatcher = (ctx: MatchContext) => boolean;
 
 /** Per-event cache so that a field lowered once serves every rule that reads it. */
 export class MatchContext {
-  private lowered = new Map<string, string[] | null>();
-  private raw = new Map<string, string[] | null>();
+  // Made on first use: most events run few rules, many none.
+  private lowered: Map<string, string[] | null> | undefined;
+  private raw: Map<string, string[] | null> | undefined;
   private keywordCache: string[] | undefined;
   private keywordLower: string[] | undefined;
   constructor(readonly event: SigmaEvent) {}
 
   /** The field's values as strings (null when absent or null), lower-cased when asked. */
   strings(field: string, lower: boolean): string[] | null {
-    const cache = lower ? this.lowered : this.raw;
+    let cache = lower ? this.lowered : this.raw;
+    if (cache === undefined) {
+      cache = new Map();
+      if (lower) this.lowered = cache;
+      else this.raw = cache;
+    }
     let v = cache.get(field);
     if (v === undefined) {
       v = toStrings(this.event.get(field), lower);
@@ -100,7 +111,7 @@ export interface DetectionRule extends RuleMeta {
   kind: 'detection';
   logsource: LogSource;
   matcher: EventMatcher;
-  /** Literal hints for the prefilter: if the rule can match, one of these appears (lower-cased) in the field. */
+  /** Literal hints for the prefilter: if the rule can match, every clause has a literal in its field (lower-cased). */
   need: Need | null;
   /** Non-fatal remarks (an unknown placeholder that can never match, ...). */
   warnings: string[];
@@ -108,8 +119,16 @@ export interface DetectionRule extends RuleMeta {
   fields: string[];
 }
 
-/** (field|null for any value, literal) pairs; at least one must appear for the rule to have a chance. */
-export type Need = { field: string | null; literal: string }[];
+/** A literal a matching value must hold; `anchor` 1: the value starts with it, 2: ends with it, 3: equals it. */
+export interface NeedLiteral {
+  field: string | null;
+  literal: string;
+  anchor: number;
+}
+/** (field|null for any value, literal) pairs; at least one must appear for the clause to hold. */
+export type NeedClause = NeedLiteral[];
+/** Clauses that must all hold for the rule to have a chance (a conjunction of disjunctions). */
+export type Need = NeedClause[];
 
 export type CorrelationType =
   | 'event_count'

@@ -23,7 +23,7 @@ describe('scan with log exports: how much a SOAR would have acted on', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8')) as Report;
     expect(report.analyses.detections?.summary.estimated_alerts_per_day).toBe(1);
-    const estimate = (report.analyses.detections?.details as { estimate: { top_noisy: { title: string }[] } }).estimate;
+    const estimate = (report.analyses.detections!.details as { estimate: { top_noisy: { title: string }[] } }).estimate;
     expect(estimate.top_noisy[0]!.title).toMatch(/Certutil/i);
     const html = readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.html'), 'utf8');
     expect(html).toContain('The noisiest rules on the organisation');

@@ -54,6 +54,9 @@ export class FlatEvent implements SigmaEvent {
   values(): unknown[] {
     return leaves(this.raw, []);
   }
+  valueRecord(): Obj {
+    return this.raw;
+  }
 }
 
 /** Sigma field -> ECS paths (Elastic Agent / Endpoint, Sysmon through Winlogbeat's ECS processors). */
@@ -126,6 +129,9 @@ export class EcsEvent implements SigmaEvent {
   }
   values(): unknown[] {
     return leaves(this.eventData ?? this.raw, []);
+  }
+  valueRecord(): Obj {
+    return this.eventData ?? this.raw;
   }
 }
 

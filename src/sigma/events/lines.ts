@@ -18,6 +18,9 @@ class FieldsEvent implements SigmaEvent {
   values(): unknown[] {
     return Object.values(this.fields);
   }
+  valueRecord(): Fields {
+    return this.fields;
+  }
 }
 
 // x86_64 syscall numbers for raw (non-enriched) auditd logs; ENRICHED logs name the syscall themselves.

@@ -74,12 +74,19 @@ const CHANNEL_SERVICES: Record<string, string> = {
   'microsoft-windows-dns-server/analytical': 'dns-server-analytic',
 };
 
-const cache = new Map<string, EventLogSource>();
+/** Routes by channel, then EventID: two lookups, no key string built per event. */
+const cache = new Map<string, Map<number | undefined, EventLogSource>>();
 
 /** Routes a Windows event by its channel and EventID. */
 export function routeWindows(channel: string | undefined, eventId: number | undefined): EventLogSource {
-  const key = `${channel ?? ''}\u0000${eventId ?? ''}`;
-  let ls = cache.get(key);
+  let byId = cache.get(channel ?? '');
+  if (!byId) {
+    // Bounded: odd input (random channel names) must not grow it without end.
+    if (cache.size >= 4_096) cache.clear();
+    byId = new Map();
+    cache.set(channel ?? '', byId);
+  }
+  let ls = byId.get(eventId);
   if (ls) return ls;
   const ch = (channel ?? '').toLowerCase();
   const services: string[] = [];
@@ -98,7 +105,8 @@ export function routeWindows(channel: string | undefined, eventId: number | unde
     if (eventId === 800) categories.push('ps_classic_script');
   }
   ls = { product: 'windows', categories, services };
-  cache.set(key, ls);
+  if (byId.size >= 4_096) byId.clear();
+  byId.set(eventId, ls);
   return ls;
 }
 
@@ -204,6 +212,10 @@ export class EvtxEvent implements SigmaEvent {
 
   values(): unknown[] {
     return leaves(this.data, []);
+  }
+
+  valueRecord(): Obj {
+    return this.data;
   }
 }
 
