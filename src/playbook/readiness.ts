@@ -99,20 +99,28 @@ export async function checkReadiness(
   const list = integrationsOf(pb);
   const config = opts.config ?? [];
   const allowed: AllowedProbe[] = [];
+  // Only the operator's integrations file may name what is probed and with which credential: a playbook under
+  // review is untrusted input, and a health URL plus token_env of its own choosing would send any environment
+  // variable to any host. What the playbook declares is listed, never probed.
+  const declaredOnly = new Set<IntegrationStatus>();
   for (const i of list) {
     const ep = endpointFor(i, config);
     if (ep) {
       i.health_url = ep.health_url;
       allowed.push({ url: ep.health_url, method: ep.method ?? 'GET', token_env: ep.token_env });
-    } else if (i.health_url) allowed.push({ url: i.health_url, method: 'GET', token_env: pb.agents[i.id]?.token_env });
+    } else if (i.health_url) declaredOnly.add(i);
   }
   if (!opts.probe) {
     for (const i of list) if (i.health_url) i.status = 'not-checked';
     return list;
   }
+  for (const i of declaredOnly) {
+    i.status = 'not-checked';
+    i.detail = 'declared by the playbook, not probed: only endpoints in the --integrations file are probed';
+  }
   const client = opts.client ?? new ReadOnlyProbe(allowed, opts.timeoutMs);
   for (const i of list) {
-    if (!i.health_url) continue;
+    if (!i.health_url || declaredOnly.has(i)) continue;
     const a = allowed.find((x) => x.url === i.health_url)!;
     const r = await client.probe(i.health_url, a.method);
     i.status = STATUS[r.status];

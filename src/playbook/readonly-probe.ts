@@ -29,6 +29,11 @@ const normalise = (u: string) => {
   }
 };
 
+/** A URL as it may be shown: user and password replaced. */
+function redactUserinfo(u: string): string {
+  return u.replace(/\/\/[^/@\s]*@/, '//[REDACTED]@');
+}
+
 export class ReadOnlyProbe {
   private readonly allowed = new Map<string, AllowedProbe>();
   readonly log: ProbeOutcome[] = [];
@@ -39,7 +44,8 @@ export class ReadOnlyProbe {
   ) {
     for (const a of allow) {
       const key = normalise(a.url);
-      if (key && (a.method === 'GET' || a.method === 'HEAD')) this.allowed.set(`${a.method} ${key}`, a);
+      // The first entry for a URL wins: a later one cannot swap in another credential for the same endpoint.
+      if (key && (a.method === 'GET' || a.method === 'HEAD') && !this.allowed.has(`${a.method} ${key}`)) this.allowed.set(`${a.method} ${key}`, a);
     }
   }
 
@@ -58,30 +64,46 @@ export class ReadOnlyProbe {
     if (!key || !entry) return { url, method: m, status: 'refused', detail: 'URL is not a configured health endpoint' };
     const target = new URL(key);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return { url, method: m, status: 'refused', detail: 'only http(s) is probed' };
+    if (target.username || target.password) return { url: redactUserinfo(url), method: m, status: 'refused', detail: 'credentials in the URL are not sent; use token_env' };
     const headers: Record<string, string> = { accept: 'application/json, */*', 'user-agent': 'socready-dry-run' };
     if (entry.token_env) {
       const token = process.env[entry.token_env];
       if (!token) return { url, method: m, status: 'missing-credentials', detail: `environment variable ${entry.token_env} is not set` };
+      if (/[\r\n\0]/.test(token)) return { url, method: m, status: 'missing-credentials', detail: `environment variable ${entry.token_env} holds a line break` };
       headers.authorization = `Bearer ${token}`;
     }
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<ProbeOutcome>((resolve) => {
-      const req = request(target, { method: m, headers, timeout: this.timeoutMs }, (res) => {
-        // The body is drained and dropped: readiness needs the status only, and nothing of it reaches a report.
-        res.on('data', () => {});
-        res.on('end', () => {
+      let settled = false;
+      const finish = (o: ProbeOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        resolve(o);
+      };
+      // A whole-request deadline: an idle timeout alone lets a server that trickles bytes hold the dry-run forever.
+      const deadline = setTimeout(() => {
+        req?.destroy();
+        finish({ url, method: m, status: 'timeout', detail: `no complete answer within ${this.timeoutMs} ms` });
+      }, this.timeoutMs);
+      let req: ReturnType<typeof request> | undefined;
+      try {
+        req = request(target, { method: m, headers, timeout: this.timeoutMs, rejectUnauthorized: true }, (res) => {
+          // The status is all readiness needs: the body is never read, and nothing of it reaches a report.
           const code = res.statusCode ?? 0;
+          res.destroy();
           const status = code >= 200 && code < 300 ? 'ok' : code === 401 || code === 403 ? 'auth-failed' : 'http-error';
-          resolve({ url, method: m, status, http_status: code });
+          finish({ url, method: m, status, http_status: code });
         });
-        res.on('error', (e) => resolve({ url, method: m, status: 'unreachable', detail: e.message }));
-      });
-      req.on('timeout', () => {
-        req.destroy();
-        resolve({ url, method: m, status: 'timeout', detail: `no answer within ${this.timeoutMs} ms` });
-      });
-      req.on('error', (e) => resolve({ url, method: m, status: 'unreachable', detail: e.message }));
-      req.end();
+        req.on('timeout', () => {
+          req?.destroy();
+          finish({ url, method: m, status: 'timeout', detail: `no answer within ${this.timeoutMs} ms` });
+        });
+        req.on('error', (e) => finish({ url, method: m, status: 'unreachable', detail: e.message }));
+        req.end();
+      } catch (e) {
+        finish({ url, method: m, status: 'unreachable', detail: (e as Error).message });
+      }
     });
   }
 }

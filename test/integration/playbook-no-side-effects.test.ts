@@ -91,7 +91,11 @@ function writePlaybooks(): { cacao: string; native: string; integrations: string
     '  - { id: wipe, type: action, integration: edr, action: delete_files, args: { path: "/" }, next: done }',
     '  - { id: done, type: end }',
   ].join('\n');
-  const integrations = ['integrations:', `  - { match: Recording WAF, health_url: "${base}/status", method: HEAD }`].join('\n');
+  const integrations = [
+    'integrations:',
+    `  - { match: Recording WAF, health_url: "${base}/status", method: HEAD }`,
+    `  - { match: edr, health_url: "${base}/health", token_env: SOCREADY_TEST_EDR_TOKEN }`,
+  ].join('\n');
   const files = { cacao: join(dir, 'writes.json'), native: join(dir, 'writes.yaml'), integrations: join(dir, 'integrations.yaml') };
   writeFileSync(files.cacao, JSON.stringify(cacao));
   writeFileSync(files.native, native);
@@ -112,7 +116,15 @@ describe('playbook dry-run against a recording HTTP server', () => {
     process.env.SOCREADY_TEST_EDR_TOKEN = TOKEN;
     const integrations = [{ match: 'Recording WAF', health_url: `${base}/status`, method: 'HEAD' as const }];
     const cacao = await dryRunPlaybook(loadPlaybookFile(files.cacao), { alerts, integrations, probe: true });
-    const native = await dryRunPlaybook(loadPlaybookFile(files.native), { alerts, probe: true });
+    // The playbook's own health URL and token_env are declared, never probed: only the operator's file is.
+    const declared = await dryRunPlaybook(loadPlaybookFile(files.native), { alerts, probe: true });
+    expect(declared.integrations[0]).toMatchObject({ id: 'edr', status: 'not-checked' });
+    expect(seen.filter((s) => s.url === '/health')).toEqual([]);
+    const native = await dryRunPlaybook(loadPlaybookFile(files.native), {
+      alerts,
+      integrations: [{ match: 'edr', health_url: `${base}/health`, token_env: 'SOCREADY_TEST_EDR_TOKEN' }],
+      probe: true,
+    });
 
     // The dry-run did plan the writes…
     expect(cacao.runs[0]!.actions.map((a) => a.risk)).toEqual(['investigate', 'contain', 'contain', 'contain', 'contain']);
