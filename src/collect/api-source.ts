@@ -172,7 +172,30 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   /** Checks the configuration and that the API answers this credential: its root, read once. */
+  /**
+   * Everything a server sent back (status line, headers, body, error texts) can echo the credential or carry
+   * terminal control characters: one chokepoint cleans whatever leaves this source.
+   */
+  private cleanText(text: string): string {
+    return scrub(text, this.secrets).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\uFFFD');
+  }
+
+  private cleanError(e: TransportError | undefined): TransportError | undefined {
+    return e ? { kind: e.kind, message: this.cleanText(e.message) } : undefined;
+  }
+
   async open(): Promise<TransportError | undefined> {
+    return this.cleanError(await this.openRaw());
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    const r = await this.collectRaw(probe);
+    const out: ProbeResult = { ...r, stdout: scrub(r.stdout, this.secrets), stderr: this.cleanText(r.stderr) };
+    if (r.error) out.error = this.cleanError(r.error)!;
+    return out;
+  }
+
+  private async openRaw(): Promise<TransportError | undefined> {
     const configError = this.configure();
     if (configError) return configError;
     const answer = await this.request(this.urlFor('/'), 'GET', 'application/json', API_DEFAULT_TIMEOUT_MS, 256 * 1024);
@@ -195,7 +218,7 @@ export class ApiProbeSource implements ProbeSource {
     return `${probe.method ?? 'GET'} ${url.toString()}`;
   }
 
-  async collect(probe: ProbeDef): Promise<ProbeResult> {
+  private async collectRaw(probe: ProbeDef): Promise<ProbeResult> {
     if (probe.kind !== 'http') return failedResult({ kind: 'unsupported', message: `${probe.kind} probes are not collected from a product API` });
     if (!this.base) return failedResult(this.configure() ?? { kind: 'other', message: 'source not opened' });
     if (probe.products && !probe.products.includes(this.product)) {

@@ -38,7 +38,7 @@ export class EvidenceStore {
       redactions: count,
     };
     if (probe.sudo) evidence.sudo = true;
-    if (result.error) evidence.error = result.error;
+    if (result.error) evidence.error = { kind: result.error.kind, message: redact(result.error.message).text };
     if (this.runDir && body) {
       const rel = join('evidence', safeName(targetId), `${safeName(probe.id)}.txt`);
       mkdirSync(join(this.runDir, 'evidence', safeName(targetId)), { recursive: true, mode: 0o750 });
