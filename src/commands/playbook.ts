@@ -6,6 +6,7 @@ import { SEVERITY_ORDER, type FindingSeverity, severityAtLeast } from '../playbo
 import { type IntegrationEndpoint, loadIntegrationConfig } from '../playbook/readiness.js';
 import { InputError } from '../util/validate.js';
 import { EXIT, collect, guarded } from './errors.js';
+import { terminalSafe } from '../util/terminal.js';
 
 interface DryRunCliOptions {
   alert?: string[];
@@ -44,7 +45,8 @@ function loadFailure(file: string, message: string) {
 }
 
 function printText(r: PlaybookResult): void {
-  const w = (s: string) => process.stdout.write(`${s}\n`);
+  // Playbooks and alerts are untrusted input: no control character reaches the terminal.
+  const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
   w(`  valid: ${r.valid ? 'yes' : 'NO'}${r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`}   verdict: ${r.verdict}`);
   for (const v of r.validation) if (v.tier !== 'strict' || v.level === 'error') w(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}`);

@@ -24,7 +24,7 @@ export interface HtmlOptions {
 type HbsEnv = typeof Handlebars;
 
 /** The CSP of every report: nothing may load or run; inline styles and data: images only. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function isBilingual(v: unknown): v is Bilingual {
   return typeof v === 'object' && v !== null && ('en' in v || 'ja' in v);

@@ -92,7 +92,8 @@ export function findBrowser(
 
 /** Flags for a throwaway, offline, quiet headless browser (RECIPES.md section 2). */
 export const BROWSER_ARGS = [
-  '--no-sandbox',
+  // Chromium refuses to start sandboxed as root; anyone else keeps the sandbox.
+  ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
   '--headless',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -106,6 +107,12 @@ export const BROWSER_ARGS = [
   '--disable-features=Translate,MediaRouter,OptimizationHints',
   '--no-pings',
   '--mute-audio',
+  // Request interception does not see preconnect, prefetch or DNS prefetch: send everything to a dead proxy and
+  // resolve no name, so the browser cannot reach the network at all.
+  '--proxy-server=http://127.0.0.1:9',
+  '--proxy-bypass-list=<-loopback>',
+  '--host-resolver-rules=MAP * ~NOTFOUND',
+  '--dns-prefetch-disable',
 ];
 
 /** Launches the browser with a fresh profile; the caller closes it and then removes profileDir. */

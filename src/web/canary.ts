@@ -156,7 +156,9 @@ export async function runCanary(t: CanaryTarget, runId: string, n: number, o: Li
     password: `SrFake-${randomBytes(6).toString('hex')}`,
     passwordField: passField,
   };
-  const url = new URL(t.login?.path ?? `socready-canary-${runId}-${n}`, t.base);
+  const declared = new URL(t.login?.path ?? `socready-canary-${runId}-${n}`, t.base);
+  // The canary goes to the target itself and nowhere else, whatever the inventory's path says.
+  const url = declared.origin === new URL(t.base).origin ? declared : new URL(`socready-canary-${runId}-${n}`, t.base);
   url.searchParams.set('socready_probe', tokens.request);
   const body = new URLSearchParams({ [userField]: tokens.username!, [passField]: tokens.password!, socready_canary: tokens.body! }).toString();
   await o.limiter.wait();

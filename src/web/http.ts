@@ -44,8 +44,14 @@ export function sendProbe(req: ProbeRequest): Promise<ProbeResponse> {
     const done = (r: Omit<ProbeResponse, 'durationMs'>) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       resolve({ ...r, durationMs: Date.now() - started });
     };
+    // A whole-request deadline: the idle timeout alone lets a server that trickles bytes hold the scan forever.
+    const deadline = setTimeout(() => {
+      r.destroy();
+      done({ status: null, headers: {}, body: '', error: `no complete answer within ${req.timeoutMs} ms` });
+    }, req.timeoutMs);
     const isHttps = req.url.protocol === 'https:';
     const body = req.body !== undefined ? Buffer.from(req.body) : undefined;
     const options = {
@@ -57,25 +63,31 @@ export function sendProbe(req: ProbeRequest): Promise<ProbeResponse> {
     const r = (isHttps ? httpsRequest : httpRequest)(req.url, options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < maxBytes) chunks.push(c.subarray(0, maxBytes - size));
-        size += c.length;
-      });
-      res.on('end', () => {
+      const finish = () => {
         const status = res.statusCode ?? null;
         const location = typeof res.headers.location === 'string' ? res.headers.location : undefined;
         let redirect: ProbeResponse['redirect'];
         if (status !== null && status >= 300 && status < 400 && location) {
           let other = true;
           try {
-            other = new URL(location, req.url).host !== req.url.host;
+            other = new URL(location, req.url).origin !== req.url.origin;
           } catch {
             // unparsable Location: treat as foreign
           }
           redirect = { location, other_host: other };
         }
         done({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ...(redirect ? { redirect } : {}) });
+      };
+      res.on('data', (c: Buffer) => {
+        if (size < maxBytes) chunks.push(c.subarray(0, maxBytes - size));
+        size += c.length;
+        // Enough read: a huge answer is cut, not downloaded.
+        if (size >= maxBytes) {
+          finish();
+          res.destroy();
+        }
       });
+      res.on('end', finish);
       res.on('error', (e) => done({ status: res.statusCode ?? null, headers: res.headers, body: '', error: e.message }));
     });
     r.setTimeout(req.timeoutMs, () => {

@@ -60,6 +60,13 @@ targets:
     expect(inv.report).toEqual({ lang: 'ja', browser: join(dir, 'chrome/chrome') });
   });
 
+  it('refuses credentials in web URLs and a login path that leaves the target', () => {
+    const creds = write('creds.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["http://user:pw@shop.example/"] }\n');
+    expect(errorOf(() => loadInventory(creds)).field).toBe('targets.0.web.urls.0');
+    const away = write('away.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], login: { path: "//evil.example/x", username_field: u } }\n');
+    expect(errorOf(() => loadInventory(away)).field).toBe('targets.0.web.login.path');
+  });
+
   it('audits a bare local address through the local transport', () => {
     const inv = loadInventory(write('local.yaml', 'version: 1\ntargets:\n  - { id: me, kind: linux, address: localhost }\n'));
     expect(inv.targets[0]!.transport).toBe('local');
