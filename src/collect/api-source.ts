@@ -105,7 +105,9 @@ function tlsNote(res: IncomingMessage, insecure: boolean): string {
   const socket = res.socket as TLSSocket | undefined;
   if (!socket || typeof socket.getPeerCertificate !== 'function') return 'none';
   const cert = socket.getPeerCertificate();
-  const notAfter = cert?.valid_to ? ` not_after=${new Date(cert.valid_to).toISOString()}` : '';
+  // OpenSSL prints "Bad time value" for an unreadable date: that must not throw inside the response callback.
+  const expiry = cert?.valid_to ? new Date(cert.valid_to) : undefined;
+  const notAfter = expiry && !Number.isNaN(expiry.getTime()) ? ` not_after=${expiry.toISOString()}` : '';
   const verified = !insecure && socket.authorized;
   return `${verified ? 'verified' : 'unverified'} ${socket.getProtocol?.() ?? ''}${notAfter}`.replace(/\s+/g, ' ').trim();
 }

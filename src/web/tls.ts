@@ -80,7 +80,16 @@ function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Prom
     const onData = (chunk: Buffer) => {
       head += chunk.toString('latin1');
       const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
+      if (end < 0) {
+        // A proxy's answer head is small: one that never ends is refused rather than buffered without limit.
+        if (head.length > 8192) {
+          sock.off('data', onData);
+          clearTimeout(timer);
+          sock.destroy();
+          reject(new Error(`proxy ${proxy.host} sent no complete CONNECT answer in 8 KiB`));
+        }
+        return;
+      }
       sock.off('data', onData);
       clearTimeout(timer);
       const status = /^HTTP\/[\d.]+ (\d{3})/.exec(head);
