@@ -23,12 +23,12 @@ export const LEVEL_NAMES: Bilingual[] = [
 export const NOT_ASSESSED: Bilingual = { en: 'not assessed', ja: '未評価' };
 
 export const VERDICT_TEXT: Record<SoarVerdict, Bilingual> = {
-  ready: { en: 'Ready for automated response', ja: '自動対応を導入できる状態です' },
+  ready: { en: 'Ready for automated response', ja: '自動対応を始められる状態です' },
   'semi-automatic': {
-    en: 'Ready for semi-automatic response only (human approval)',
-    ja: '半自動対応（人による承認つき）までなら導入できる状態です',
+    en: 'Ready for semi-automatic response only (a person approves each action)',
+    ja: '半自動対応のみ可能です（各対応に人の承認が必要）',
   },
-  'not-yet': { en: 'Not yet ready for automated response', ja: '自動対応を導入できる段階にはまだありません' },
+  'not-yet': { en: 'Not yet ready for automated response', ja: '自動対応はまだ始められません' },
 };
 
 export const BASIS_NAMES: Record<'measured' | 'attested' | 'mixed' | 'not-assessed', Bilingual> = {
