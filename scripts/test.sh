@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-system-deps.sh
-# npm install rather than npm ci: npm 11 leaves the platform-specific optional packages of Biome and esbuild out of
-# the lockfile, and npm ci then refuses the lockfile; install still honours every pinned version.
-npm install --no-audit --no-fund --loglevel=error
+# The lockfile lists every platform's optional packages (Biome, esbuild, TypeScript's native compiler), so npm ci
+# installs exactly what it pins and never rewrites it.
+npm ci --no-audit --no-fund --loglevel=error
 npm run build --silent
 npm run lint --silent
 npx tsc -p tsconfig.check.json

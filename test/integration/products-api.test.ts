@@ -3,6 +3,7 @@
 // The servers record every request, so the test proves what socready sent (only GET/HEAD, the credential only in
 // Authorization) as well as what it concluded.
 import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -43,11 +44,12 @@ function fixture(path: string): string {
 type Route = (url: URL) => { status?: number; body: string; type?: string } | undefined;
 
 /** A server that answers like a product when the expected Authorization comes, and like it refuses otherwise. */
-function handler(name: string, expectedAuth: string, route: Route, unauthorized: string, date: string | undefined = SERVER_DATE) {
+function handler(name: string, expectedAuth: string, route: Route, unauthorized: string, date: string = SERVER_DATE) {
   return (req: IncomingMessage, res: ServerResponse) => {
     seen.push({ server: name, method: req.method ?? '?', url: req.url ?? '', authorization: req.headers.authorization });
-    // The fixtures' event times are relative to SERVER_DATE; a server without it answers with the real clock.
-    if (date) res.setHeader('Date', date);
+    // Every server answers with an injected clock: the fixtures' event times are relative to SERVER_DATE, and the
+    // certificate checks are judged against a clock pinned to the throwaway certificate's own issue time.
+    res.setHeader('Date', date);
     if (req.headers.authorization !== expectedAuth) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="security"' });
       res.end(unauthorized);
@@ -131,7 +133,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A throwaway CA and a server certificate for 127.0.0.1 signed by it, plus a self-signed certificate. */
-function makeCertificates(at: string): { ca: string; key: string; cert: string; selfKey: string; selfCert: string } {
+function makeCertificates(at: string): { ca: string; key: string; cert: string; selfKey: string; selfCert: string; issuedAt: number } {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const f = (n: string) => join(at, n);
   execFileSync('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=socready test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
@@ -140,7 +142,8 @@ function makeCertificates(at: string): { ca: string; key: string; cert: string; 
   execFileSync('openssl', ['x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.pem'), '-days', '2', '-extfile', f('srv.ext')], { stdio: 'ignore' });
   execFileSync('openssl', ['req', '-x509', ...ec, '-keyout', f('self.key'), '-out', f('self.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   const r = (n: string) => readFileSync(f(n), 'utf8');
-  return { ca: f('ca.pem'), key: r('srv.key'), cert: r('srv.pem'), selfKey: r('self.key'), selfCert: r('self.pem') };
+  const cert = r('srv.pem');
+  return { ca: f('ca.pem'), key: r('srv.key'), cert, selfKey: r('self.key'), selfCert: r('self.pem'), issuedAt: Date.parse(new X509Certificate(cert).validFrom) };
 }
 
 function filesUnder(root: string): string[] {
@@ -162,6 +165,8 @@ function findingsOf(target: string): Map<string, Finding> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'socready-products-'));
   const certs = makeCertificates(dir);
+  // The Wazuh manager's clock: one hour after the 2-day certificate was issued, whatever day the test runs.
+  const wazuhClock = new Date(certs.issuedAt + 3_600_000).toUTCString();
   const searchAuth = `ApiKey ${ES_API_KEY}`;
   const esPort = await listen(
     createHttpServer((req, res) => {
@@ -170,7 +175,7 @@ beforeAll(async () => {
     }),
   );
   const splunkPort = await listen(createHttpsServer({ key: certs.key, cert: certs.cert }, handler('splunk', `Bearer ${SPLUNK_TOKEN}`, splunkRoutes, '{"messages":[{"type":"WARN","text":"call not properly authenticated"}]}')));
-  const wazuhPort = await listen(createHttpsServer({ key: certs.key, cert: certs.cert }, handler('wazuh', `Bearer ${WAZUH_TOKEN}`, wazuhRoutes, '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the URL requested."}', undefined)));
+  const wazuhPort = await listen(createHttpsServer({ key: certs.key, cert: certs.cert }, handler('wazuh', `Bearer ${WAZUH_TOKEN}`, wazuhRoutes, '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the URL requested."}', wazuhClock)));
   const selfSignedPort = await listen(createHttpsServer({ key: certs.selfKey, cert: certs.selfCert }, handler('self-signed', `Bearer ${SPLUNK_TOKEN}`, splunkRoutes, '{}')));
   const refusedPort = await freePort();
 
@@ -295,11 +300,10 @@ describe('socready scan of security products through their APIs', () => {
     expect(f.get('products.wazuh.agents-connected')?.status).toBe('fail');
     expect(f.get('products.wazuh.manager-daemons')?.status).toBe('pass');
     expect(f.get('products.api.tls-verified')?.status).toBe('pass');
-    // The throwaway certificate expires in 2 days (this server answers with the real clock): too soon.
+    // The throwaway certificate expires 2 days after issue; the server's clock reads one hour after issue: too soon.
     const lifetime = f.get('products.api.cert-lifetime');
     expect(lifetime?.status).toBe('fail');
-    expect(lifetime?.observed?.cert_days_left).toBeGreaterThan(1);
-    expect(lifetime?.observed?.cert_days_left).toBeLessThanOrEqual(2.1);
+    expect(lifetime?.observed?.cert_days_left).toBeCloseTo(2 - 1 / 24, 1);
   });
 
   it('a refused credential (HTTP 401) makes the findings inconclusive with the reason', () => {
