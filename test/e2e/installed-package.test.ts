@@ -145,3 +145,12 @@ describe('the npm package, packed and installed into an empty folder', () => {
     expect(text).toMatch(/<style[^>]*>[^<]{1000,}/);
   }, 120_000);
 });
+
+// The README's way to type `socready` inside a clone, without a global install.
+describe('npx socready inside the clone', () => {
+  it('runs the clone\'s own CLI, offline', () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], { stdio: 'inherit' });
+    const out = execFileSync('npm', ['exec', '--offline', '--', 'socready', '--version'], { cwd: REPO_ROOT, env: cleanEnv(), encoding: 'utf8' });
+    expect(out.trim()).toBe(PACKAGE.version);
+  }, 120_000);
+});
