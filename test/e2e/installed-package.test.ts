@@ -52,7 +52,9 @@ describe('the npm package, packed and installed into an empty folder', () => {
 
   function socready(args: string[]): Promise<Result> {
     return new Promise((resolve, reject) => {
-      const child = spawn(bin, args, { cwd: work, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      // An empty cache folder: the installed copy must use the ATT&CK catalog it ships, not one `attack update` fetched.
+      const env = { ...cleanEnv(), SOCREADY_CACHE_DIR: join(tmp, 'cache') };
+      const child = spawn(bin, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
