@@ -13,7 +13,8 @@ function evidence(host: string): string {
 }
 
 async function scan(args: string[], out: string): Promise<{ report: Report; html: string }> {
-  const r = await runCli(['scan', ...args, '-o', out, '--json', '--hosts-only']);
+  // SOCREADY_ORG names the organisation explicitly and would win: this test is about the default.
+  const r = await runCli(['scan', ...args, '-o', out, '--json', '--hosts-only'], { env: { SOCREADY_ORG: undefined } });
   expect(r.code, r.stderr).toBe(0);
   const runDir = (JSON.parse(r.stdout) as { run_dir: string }).run_dir;
   return { report: JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report, html: readFileSync(join(runDir, 'report.html'), 'utf8') };
