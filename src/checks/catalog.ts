@@ -4,6 +4,7 @@ import checkSchema from '../../checks/schema/check.schema.json' with { type: 'js
 import probeSchema from '../../checks/schema/probe.schema.json' with { type: 'json' };
 import { PARSERS } from '../parsers/index.js';
 import { CHECKS_DIR } from '../paths.js';
+import { exitViolation } from '../transport/pwsh-script.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 import type { CheckDef, ProbeDef } from './types.js';
 
@@ -51,6 +52,8 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
         try {
           const probe = validateDoc<ProbeDef>(parsed, 0, validate, `/${i}`);
           if (probes.has(probe.id)) throw new InputError(file, `duplicate probe id "${probe.id}"`, undefined, undefined, `${i}.id`);
+          const stops = probe.platform === 'windows' && probe.command ? exitViolation(probe.command) : undefined;
+          if (stops) throw new InputError(file, `probe "${probe.id}": ${stops}`, undefined, undefined, `${i}.command`);
           probes.set(probe.id, probe);
         } catch (e) {
           problems.push(e instanceof InputError ? e : new InputError(file, String(e)));
