@@ -31,6 +31,7 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { auditPolicyChecklistText } from './audit-policy-scope.js';
 
 export type DisplayStatus = FindingStatus | 'waived';
 
@@ -557,11 +558,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     ),
     row(
       tr(lang, 'Audit policy', '監査ポリシー'),
-      tr(
-        lang,
-        'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
-        'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
-      ),
+      pick(lang, auditPolicyChecklistText(report.targets.map((t) => t.kind))),
       ['audit-policy'],
       false,
     ),
