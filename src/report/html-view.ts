@@ -502,7 +502,8 @@ export function buildView(report: Report, lang: Lang): ReportView {
     const section = (report.analyses as Record<string, AnalysisSection<unknown> | undefined>)[name] as AnalysisSection<unknown>;
     const summary = Object.entries((section.summary ?? {}) as Record<string, unknown>).map(([key, value]) => ({
       label: summaryFieldLabel(lang, key),
-      value: typeof value === 'number' ? formatNumber(lang, value) : formatAnswer(lang, value),
+      // A null figure is one the run could not measure (visibility with no target reached), never a zero.
+      value: typeof value === 'number' ? formatNumber(lang, value) : value === null ? ui(lang, 'notMeasured') : formatAnswer(lang, value),
     }));
     const known = name in UI ? ui(lang, name as UiKey) : summaryFieldLabel(lang, name);
     return {
