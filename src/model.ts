@@ -130,7 +130,10 @@ export interface Finding {
   area: AreaId;
   severity: Severity;
   weight: number;
+  /** The check's title: the desired state ("auditd is running"). */
   title: Bilingual;
+  /** What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts). */
+  fail_title?: Bilingual;
   rationale?: Bilingual;
   remediation?: Bilingual;
   /** Why the status is what it is, in words (always set for inconclusive and error). */

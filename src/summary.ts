@@ -1,5 +1,6 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
 import { visibleFigures } from './coverage/measured.js';
+import { shownTitle } from './report/finding-title.js';
 import { isActivelyWaived } from './score/findings.js';
 import { terminalSafe } from './util/terminal.js';
 
@@ -40,7 +41,7 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
       if (seen.has(f.check)) continue;
       seen.add(f.check);
       const hosts = failing.filter((x) => x.check === f.check).length;
-      lines.push(`  ${c(31, f.severity.padEnd(8))} ${f.title[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
+      lines.push(`  ${c(31, f.severity.padEnd(8))} ${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
       if (seen.size >= 8) break;
     }
   }

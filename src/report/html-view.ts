@@ -31,6 +31,7 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { shownTitle } from './finding-title.js';
 
 export type DisplayStatus = FindingStatus | 'waived';
 
@@ -100,7 +101,10 @@ export interface FindingRow {
 export interface CheckCard {
   check: string;
   anchor: string;
+  /** What was observed when the card fails or warns, else the check's title. */
   title: string;
+  /** The check's desired-state title, shown beside an observed-state title. */
+  catalogTitle?: string;
   severity: Severity;
   severityLabel: string;
   status: DisplayStatus;
@@ -309,7 +313,9 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
     cards.push({
       check,
       anchor: anchorId('c', check),
-      title: pick(lang, first.title),
+      // A failing card says what was observed; the check's desired-state title stays beside it as the catalog name.
+      title: pick(lang, shownTitle({ status: status === 'waived' ? 'fail' : status, title: first.title, fail_title: first.fail_title })),
+      catalogTitle: status === 'fail' || status === 'warn' || status === 'waived' ? pick(lang, first.title) : undefined,
       severity: first.severity,
       severityLabel: pick(lang, SEVERITY_LABELS[first.severity] ?? SEVERITY_LABELS.info),
       status,
@@ -406,7 +412,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     .map((list) => {
       const f = list[0] as Finding;
       return {
-        title: pick(lang, f.title),
+        title: pick(lang, shownTitle(list.find((x) => x.status === 'fail') ?? f)),
         area: pick(lang, AREA_NAMES[f.area]),
         business: pick(lang, AREA_BUSINESS_RISK[f.area]),
         severity: f.severity,

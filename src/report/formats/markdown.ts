@@ -4,6 +4,7 @@
 import type { Finding, Lang, Report } from '../../model.js';
 import { isActivelyWaived, severityRank } from '../../score/findings.js';
 import { AREA_NAMES, BASIS_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
+import { shownTitle } from '../finding-title.js';
 import { formatDate, formatDateTime, formatNumber } from './locale.js';
 import { SEVERITY_TEXT, STATUS_TEXT, t } from './text.js';
 
@@ -107,7 +108,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
       let status = `${t(SEVERITY_TEXT[f.severity], lang)}${f.status === 'fail' ? '' : lang === 'ja' ? `（${t(STATUS_TEXT[f.status], lang)}）` : ` (${t(STATUS_TEXT[f.status], lang)})`}`;
       if (f.waiver && !f.waiver.expired) status += lang === 'ja' ? ` · ${formatDate(f.waiver.expires, lang)}まで例外適用` : ` · waived until ${formatDate(f.waiver.expires, lang)}`;
       else if (f.waiver?.expired) status += ` · ${t(L.expired, lang)}`;
-      const what = `${mdEscape(t(f.title, lang))}<br>\`${f.check.replace(/[`|<>&\r\n]/g, '')}\``;
+      const what = `${mdEscape(t(shownTitle(f), lang))}<br>\`${f.check.replace(/[`|<>&\r\n]/g, '')}\``;
       out.push(`| ${status} | ${what} | ${mdEscape(f.target)} | ${mdEscape(t(f.remediation, lang) || f.reason || '')} |`);
     }
     if (failing.length > max) out.push('', `${formatNumber(failing.length - max, lang)} ${t(L.more, lang)}`);
