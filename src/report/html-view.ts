@@ -32,6 +32,19 @@ import {
   ui,
 } from './i18n.js';
 import { shownTitle } from './finding-title.js';
+import { richBlocks } from './rich-text.js';
+
+/** Catalog text as blocks the templates render: paragraphs of text and <code> spans, and <pre> blocks to copy. */
+export interface RichBlock {
+  code: boolean;
+  text?: string;
+  spans?: { code: boolean; text: string }[];
+}
+
+function richView(text: string): RichBlock[] {
+  if (!text) return [];
+  return richBlocks(text).map((b) => (b.kind === 'code' ? { code: true, text: b.text } : { code: false, spans: b.spans }));
+}
 
 export type DisplayStatus = FindingStatus | 'waived';
 
@@ -109,8 +122,8 @@ export interface CheckCard {
   severityLabel: string;
   status: DisplayStatus;
   statusLabel: string;
-  rationale: string;
-  remediation: string;
+  rationale: RichBlock[];
+  remediation: RichBlock[];
   attack: string[];
   owasp: string[];
   counts: { status: DisplayStatus; label: string; count: number }[];
@@ -320,8 +333,8 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
       severityLabel: pick(lang, SEVERITY_LABELS[first.severity] ?? SEVERITY_LABELS.info),
       status,
       statusLabel: pick(lang, STATUS_LABELS[status]),
-      rationale: pick(lang, first.rationale),
-      remediation: pick(lang, first.remediation),
+      rationale: richView(pick(lang, first.rationale)),
+      remediation: richView(pick(lang, first.remediation)),
       attack: first.maps?.attack ?? [],
       owasp: first.maps?.owasp ?? [],
       counts: [...counts.entries()]
