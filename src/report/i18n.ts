@@ -347,3 +347,96 @@ export function summaryFieldLabel(lang: Lang, key: string): string {
   const words = key.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/**
+ * A row of the report's checklists: what the source articles ask before trusting a SIEM (readiness) and before letting
+ * a SOAR act on its alerts (SOAR timing). A row is marked from the levels of its areas; `gaps` adds the SOAR gaps in
+ * those areas as notes, `answers` adds the questionnaire answers whose id matches.
+ */
+export interface ChecklistItem {
+  item: Bilingual;
+  what: Bilingual;
+  areas: AreaId[];
+  gaps: boolean;
+  answers?: RegExp;
+}
+
+export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
+  {
+    item: { en: 'Log collection scope', ja: 'ログ収集範囲' },
+    what: {
+      en: 'Web request bodies, TLS-inspected traffic and product logs (WAF, IPS, NDR, EDR) reach the SIEM.',
+      ja: 'Web のリクエストボディ、TLS 復号後の通信、製品ログ（WAF・IPS・NDR・EDR）が SIEM に届いている。',
+    },
+    areas: ['log-collection'],
+    gaps: false,
+  },
+  {
+    item: { en: 'Audit policy', ja: '監査ポリシー' },
+    what: {
+      en: 'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
+      ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
+    },
+    areas: ['audit-policy'],
+    gaps: false,
+  },
+  {
+    item: { en: 'Detection rules', ja: '検知ルール' },
+    what: {
+      en: 'Rules cover the OWASP Top 10 and the relevant ATT&CK techniques over logs actually collected, with correlation, and were proven on sample attacks.',
+      ja: '実際に収集しているログに対し、OWASP Top 10 と関連する ATT&CK 手法をルールがカバーし、相関分析があり、サンプル攻撃で検証済みである。',
+    },
+    areas: ['detection-rules', 'detection-validation'],
+    gaps: false,
+  },
+  {
+    item: { en: 'People and organisation', ja: '人と組織' },
+    what: {
+      en: 'Staffing, on-call, a rule-tuning cadence and documented response procedures exist.',
+      ja: '体制、オンコール、ルールのチューニング周期、文書化された対応手順がある。',
+    },
+    areas: ['people-process'],
+    gaps: false,
+  },
+  {
+    item: { en: 'Automation and infrastructure', ja: '自動化と基盤' },
+    what: {
+      en: 'Log forwarding, retention, storage and SIEM health are sound; playbooks are valid and guarded.',
+      ja: 'ログ転送・保管期間・容量・SIEM の稼働状況が健全で、プレイブックが有効かつ安全策を備えている。',
+    },
+    areas: ['response-automation', 'infrastructure'],
+    gaps: false,
+  },
+];
+
+export const SOAR_TIMING_CHECKLIST: readonly ChecklistItem[] = [
+  {
+    item: { en: 'The SIEM yields accurate events', ja: 'SIEM が正確なイベントを出せている' },
+    what: {
+      en: 'Logs are collected, rules see them, and sample attacks fire while benign activity stays quiet.',
+      ja: 'ログが収集され、ルールがそれを参照でき、サンプル攻撃で検知し、正常な操作では誤検知しない。',
+    },
+    areas: ['log-collection', 'detection-rules', 'detection-validation'],
+    gaps: true,
+  },
+  {
+    item: { en: 'Response procedures per attack type are standardised', ja: '攻撃種別ごとの対応手順が標準化されている' },
+    what: {
+      en: 'Each kind of attack has a documented procedure that the playbooks follow.',
+      ja: '攻撃の種類ごとに文書化された手順があり、プレイブックがそれに沿っている。',
+    },
+    areas: ['people-process'],
+    gaps: true,
+    answers: /procedure|runbook|playbook/i,
+  },
+  {
+    item: { en: 'The business impact of automated blocking was assessed', ja: '自動遮断による業務影響が評価されている' },
+    what: {
+      en: 'Destructive actions are guarded and a false positive would not block critical systems.',
+      ja: '破壊的なアクションに安全策があり、誤検知でも重要なシステムを遮断しない。',
+    },
+    areas: ['response-automation'],
+    gaps: true,
+    answers: /block|impact|blast/i,
+  },
+];
