@@ -116,3 +116,19 @@ describe('scoring reads the same visibility decision', () => {
     expect(rules.every((c) => !c.met)).toBe(true);
   });
 });
+
+describe('the navigator layer says when visibility was not measured', () => {
+  it('names it in the description and metadata', async () => {
+    const { navigatorLayer } = await import('../../../src/coverage/exports.js');
+    const { computeCoverage } = await import('../../../src/coverage/analyse.js');
+    const { loadAttackCatalog } = await import('../../../src/attack/catalog.js');
+    const { loadRules } = await import('../../../src/rules/load.js');
+    const { REPO_ROOT } = await import('../../helpers/paths.js');
+    const rules = await loadRules([join(REPO_ROOT, 'checks', 'rules')]);
+    const cov = computeCoverage(rules, loadAttackCatalog(), { findings: [] });
+    const layer = navigatorLayer(cov.details);
+    expect(layer.description).toContain('Visibility not measured');
+    expect(layer.metadata).toContainEqual({ name: 'visibility measured', value: 'false' });
+    expect(cov.summary.techniques_visible).toBeNull();
+  });
+});
