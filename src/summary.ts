@@ -47,13 +47,13 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
   }
   const a = report.analyses;
   // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
-  const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" (socready's built-in examples, not yours)", '（socready 同梱のサンプルでの結果。自組織の結果ではありません）') : '');
+  const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" · socready's built-in examples, not yours", ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）') : '');
   if (a.coverage) {
     const cv = a.coverage.summary;
     const seen = visibleFigures(cv);
     lines.push(
       seen.techniques === null
-        ? L(`Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no target reached proved a log source)`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象がありません）`) + example(a.coverage)
+        ? L(`Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no reached target showed a log source)`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象なし）`) + example(a.coverage)
         : L(`Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`) + example(a.coverage),
     );
   }
