@@ -7,6 +7,7 @@ import { evaluateCheck } from '../../../../src/checks/evaluate.js';
 import { InconclusiveError } from '../../../../src/checks/types.js';
 import { EvidenceProbeSource, type OfflineEvidenceFile, readOfflineEvidence } from '../../../../src/collect/offline.js';
 import { auditpolParser, parseAuditpolCsv } from '../../../../src/parsers/windows/auditpol.js';
+import { w32tmParser } from '../../../../src/parsers/windows/w32tm.js';
 import { decodeWindowsOutput } from '../../../../src/transport/decode.js';
 import type { ProbeResult } from '../../../../src/transport/types.js';
 import { FIXTURES_DIR } from '../../../helpers/paths.js';
@@ -112,6 +113,28 @@ describe('Windows output bytes are decoded in the encoding they were written in'
     const finding = evaluateCheck(credentialCheck, { 'win-auditpol': out }, { targetId: 'x', kind: 'windows' });
     expect(finding.status).toBe('inconclusive');
     expect(finding.reason).toMatch(/undecodable characters \(U\+FFFD\).*wrong code page/);
+  });
+});
+
+describe('other Japanese Windows output in CP932', () => {
+  it('w32tm /query /status in CP932 gives the same facts as its UTF-8 text', async () => {
+    const text = readFileSync(join(FIXTURES_DIR, 'windows', 'w32tm-ja-cmos.txt'), 'utf8');
+    const file = join(dir, 'w32tm.json');
+    const evidence: OfflineEvidenceFile = {
+      format: 'socready-evidence',
+      version: 1,
+      platform: 'windows',
+      collected_at: '2026-11-23T09:00:00Z',
+      host: { hostname: 'EIGYO-PC01', console_code_page: 932 },
+      probes: { 'win-w32tm': { kind: 'command', what: 'w32tm.exe /query /status /verbose', exit_code: 0, stdout_b64: encodeShiftJis(text).toString('base64') } },
+    };
+    writeFileSync(file, JSON.stringify(evidence));
+    const source = new EvidenceProbeSource(file);
+    await source.open();
+    const out = await source.collect({ id: 'win-w32tm', platform: 'windows', kind: 'command', command: 'w32tm.exe /query /status /verbose' });
+    expect(out.stdout).toBe(text);
+    const ctx = { targetId: 'x', kind: 'windows' as const };
+    expect(w32tmParser({ 'win-w32tm': out }, ctx)).toEqual(w32tmParser({ 'win-w32tm': { ...out, stdout: text } }, ctx));
   });
 });
 
