@@ -16,6 +16,7 @@ import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
 import { assessWebTargets, isWebTarget } from './web/scan.js';
 import type { Progress } from './util/progress.js';
+import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -27,6 +28,8 @@ export interface ScanOptions {
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
   trustOnFirstUse?: boolean;
+  /** known_hosts used when a target has neither a pin nor its own (default ~/.ssh/known_hosts). */
+  knownHostsFallback?: string;
   /** Send the harmless live web probes (canary, WAF probe). */
   active?: boolean;
   catalogRoot?: string;
@@ -46,14 +49,20 @@ interface PlannedTarget {
   source: ProbeSource | { unsupported: string } | { failed: TransportError };
 }
 
+/** The one host-key policy of a run, handed to every path that opens SSH. */
+export function hostKeyOptions(opts: ScanOptions): HostKeyOptions {
+  return {
+    trustOnFirstUse: Boolean(opts.trustOnFirstUse),
+    ...(opts.knownHostsFallback ? { knownHostsFallback: opts.knownHostsFallback } : {}),
+    onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
+  };
+}
+
 function planLive(opts: ScanOptions): PlannedTarget[] {
   // Web targets are assessed by src/web (configuration through their host, TLS and live probes from outside).
   return opts.inventory.targets.filter((t) => !isWebTarget(t)).map((target) => ({
     target,
-    source: openSource(target, {
-      trustOnFirstUse: opts.trustOnFirstUse,
-      onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
-    }),
+    source: openSource(target, hostKeyOptions(opts)),
   }));
 }
 
@@ -153,7 +162,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
         catalog,
         store: new EvidenceStore(runDir),
         only: opts.only,
-        ssh: { trustOnFirstUse: opts.trustOnFirstUse },
+        ssh: hostKeyOptions(opts),
       });
   for (const w of web.assessments) {
     for (const f of w.findings) {

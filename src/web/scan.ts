@@ -4,7 +4,7 @@ import type { Catalog } from '../checks/catalog.js';
 import type { EvidenceStore } from '../collect/evidence-store.js';
 import type { AnalysisSection, Target, WebSummary } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
-import { createSshTransport, type SshTransportOptions } from '../transport/ssh.js';
+import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
 import type { Transport } from '../transport/types.js';
 import { matchesAny } from '../util/glob-match.js';
 import { mapLimit } from '../util/pool.js';
@@ -20,7 +20,8 @@ export interface WebScanOptions {
   only?: string[];
   /** Web targets assessed at once (each sends its live requests one at a time). */
   concurrency?: number;
-  ssh?: SshTransportOptions;
+  /** Host-key policy for the hosts named by `web.host` (the same factory as every other SSH path). */
+  ssh?: HostKeyOptions;
 }
 
 /** The targets this part of the scan handles: kind web, or any kind that declares `web` settings (a WAF). */
@@ -28,9 +29,10 @@ export function isWebTarget(t: Target): boolean {
   return t.kind === 'web' || (t.web !== undefined && t.web.urls.length > 0);
 }
 
-function hostTransport(host: Target | undefined, ssh: SshTransportOptions | undefined): Transport | undefined {
+/** The transport to the ssh/local target a web target's `web.host` names. */
+export function webHostTransport(host: Target | undefined, ssh: HostKeyOptions | undefined): Transport | undefined {
   if (!host) return undefined;
-  if (host.transport === 'ssh') return createSshTransport(host, ssh);
+  if (host.transport === 'ssh') return openSshTransport(host, ssh);
   if (host.transport === 'local') return createLocalTransport(host.rootdir ? { rootdir: host.rootdir } : {});
   return undefined;
 }
@@ -43,7 +45,7 @@ export async function assessWebTargets(
   const web = targets.filter(isWebTarget);
   const assessments = await mapLimit(web, opts.concurrency ?? 4, async (target) => {
     const host = target.web?.host ? byId.get(target.web.host) : undefined;
-    const transport = hostTransport(host, opts.ssh);
+    const transport = webHostTransport(host, opts.ssh);
     try {
       const a = await runWebAssessment({
         target,
