@@ -2,10 +2,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import checkSchema from '../../checks/schema/check.schema.json' with { type: 'json' };
 import probeSchema from '../../checks/schema/probe.schema.json' with { type: 'json' };
-import { PARSERS } from '../parsers/index.js';
+import { declaresFact } from '../parsers/define.js';
+import { PARSER_INDEX } from '../parsers/index.js';
+import type { TargetKind } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
-import type { CheckDef, ProbeDef } from './types.js';
+import type { CheckDef, Condition, ProbeDef } from './types.js';
 
 export interface Catalog {
   checks: CheckDef[];
@@ -14,7 +16,34 @@ export interface Catalog {
   problems: InputError[];
 }
 
-const CHECK_PLATFORMS = ['linux', 'windows', 'web', 'products'];
+/**
+ * Folders under checks/ that hold something other than checks (read by their own loaders). Every other folder holds
+ * checks and is loaded; its name is the platform, which must be known: a misspelt or new folder is a load error, not
+ * a silently empty platform.
+ */
+export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema'] as const;
+
+const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar'];
+/** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
+export const CHECK_PLATFORMS: readonly string[] = [...TARGET_KINDS, 'products'];
+
+/** The check folders under a catalog root (each sub-folder that is not declared a non-check folder). */
+export function checkFolders(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(root).sort();
+  } catch {
+    return [];
+  }
+  return names.filter((name) => {
+    if ((NON_CHECK_FOLDERS as readonly string[]).includes(name) || name.startsWith('.')) return false;
+    try {
+      return statSync(join(root, name)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+}
 
 function yamlFiles(dir: string): string[] {
   let entries: string[];
@@ -63,19 +92,46 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
   return probes;
 }
 
-/** Cross-checks a schema-valid check against the probes and parsers it names. */
-function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string): void {
-  for (const p of check.probes) {
-    if (!probes.has(p)) throw new InputError(file, `unknown probe "${p}"`, undefined, undefined, `${check.id}.probes`);
+/** Absolute fact paths a condition reads; inside some/every/none/count, `list[].field` for the element's fields. */
+export function factPaths(cond: Condition | undefined, prefix = '', out: Set<string> = new Set()): Set<string> {
+  if (!cond || typeof cond !== 'object') return out;
+  const c = cond as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const) if (Array.isArray(c[key])) for (const x of c[key] as Condition[]) factPaths(x, prefix, out);
+  if (c.not) factPaths(c.not as Condition, prefix, out);
+  if (typeof c.fact === 'string') out.add(prefix + c.fact);
+  for (const key of ['some', 'every', 'none', 'count'] as const) {
+    if (typeof c[key] !== 'string') continue;
+    out.add(prefix + (c[key] as string));
+    if (c.where) factPaths(c.where as Condition, `${prefix}${c[key] as string}[].`, out);
   }
-  if (!PARSERS[check.parser]) throw new InputError(file, `unknown parser "${check.parser}"`, undefined, undefined, `${check.id}.parser`);
-  for (const cond of [check.condition, check.applies_if, check.warn_if]) {
+  return out;
+}
+
+/** Cross-checks a schema-valid check against the probes, the parser and the facts that parser declares. */
+function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string): void {
+  const at = (field: string) => `${check.id}.${field}`;
+  for (const p of check.probes) {
+    if (!probes.has(p)) throw new InputError(file, `unknown probe "${p}"`, undefined, undefined, at('probes'));
+  }
+  const parser = PARSER_INDEX.get(check.parser);
+  if (!parser) throw new InputError(file, `unknown parser "${check.parser}"`, undefined, undefined, at('parser'));
+  const unread = check.probes.filter((p) => !parser.probes.includes(p));
+  if (unread.length > 0) {
+    throw new InputError(file, `parser "${parser.name}" does not read probe(s) ${unread.join(', ')} (it reads ${parser.probes.join(', ')})`, undefined, undefined, at('probes'));
+  }
+  for (const field of ['condition', 'applies_if', 'warn_if'] as const) {
+    const cond = check[field];
     if (!cond) continue;
+    for (const path of factPaths(cond)) {
+      if (!declaresFact(parser, path)) {
+        throw new InputError(file, `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at(field));
+      }
+    }
     for (const m of JSON.stringify(cond).matchAll(/"matches":"((?:[^"\\]|\\.)*)"/g)) {
       try {
         new RegExp(JSON.parse(`"${m[1]}"`) as string);
       } catch (e) {
-        throw new InputError(file, `bad regular expression: ${(e as Error).message}`, undefined, undefined, `${check.id}.condition`);
+        throw new InputError(file, `bad regular expression: ${(e as Error).message}`, undefined, undefined, at(field));
       }
     }
   }
@@ -88,7 +144,19 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [])
   const validate = compileSchema(checkSchema);
   const checks: CheckDef[] = [];
   const seen = new Set<string>();
-  const dirs = [...CHECK_PLATFORMS.map((p) => join(root, p)), ...extraDirs];
+  const dirs: string[] = [...extraDirs];
+  for (const folder of checkFolders(root)) {
+    if (!CHECK_PLATFORMS.includes(folder)) {
+      problems.push(
+        new InputError(
+          join(root, folder),
+          `unknown platform "${folder}": a check folder is named after a platform (${CHECK_PLATFORMS.join(', ')}); folders that hold no checks are declared in NON_CHECK_FOLDERS (${NON_CHECK_FOLDERS.join(', ')})`,
+        ),
+      );
+      continue;
+    }
+    dirs.push(join(root, folder));
+  }
   for (const file of dirs.flatMap(yamlFiles)) {
     let parsed: ReturnType<typeof readYamlFile>;
     try {
