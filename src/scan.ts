@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
-import { redact, redactDeep } from './collect/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
@@ -165,11 +164,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
         ssh: hostKeyOptions(opts),
       });
   for (const w of web.assessments) {
-    for (const f of w.findings) {
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
-    }
     opts.progress?.finish({ result: w.result, findings: w.findings, evidence: w.evidence });
   }
   const report: Report = {

@@ -119,7 +119,10 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string
   if (unread.length > 0) {
     throw new InputError(file, `parser "${parser.name}" does not read probe(s) ${unread.join(', ')} (it reads ${parser.probes.join(', ')})`, undefined, undefined, at('probes'));
   }
-  for (const field of ['condition', 'applies_if', 'warn_if'] as const) {
+  if (check.explain !== undefined && !declaresFact(parser, check.explain)) {
+    throw new InputError(file, `fact "${check.explain}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at('explain'));
+  }
+  for (const field of ['condition', 'applies_if', 'warn_if', 'inconclusive_if'] as const) {
     const cond = check[field];
     if (!cond) continue;
     for (const path of factPaths(cond)) {

@@ -8,11 +8,17 @@ import type { ProbeResult } from '../transport/types.js';
  * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
  * - http: a read-only request to a product API (siem, soar, edr, waf, ips, ndr targets): `path` (URL path and query)
  *   is appended to the target's api.url; only GET or HEAD; asked only of the api.product values in `products`.
+ * - live: something sent to the target from outside (a TLS handshake; with --active only, a canary POST or a WAF
+ *   probe), answered as a JSON document its parser reads.
  */
 export interface ProbeDef {
   id: string;
   platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
-  kind: 'command' | 'file' | 'glob' | 'http';
+  kind: 'command' | 'file' | 'glob' | 'http' | 'live';
+  /** live probes: the implementation that sends it (src/web/live-probes.ts). */
+  live?: 'tls-handshake' | 'body-canary' | 'waf-probe';
+  /** live probes: sends traffic the server logs, so it runs only with --active. */
+  active?: boolean;
   command?: string;
   path?: string;
   sudo?: boolean;
@@ -81,6 +87,10 @@ export interface CheckDef {
   condition: Condition;
   /** A failing check that meets this is a warn instead of a fail. */
   warn_if?: Condition;
+  /** A check that did not pass and meets this is inconclusive (asked before warn_if). */
+  inconclusive_if?: Condition;
+  /** Fact path of the parser's explanation of what it saw: the finding's reason. */
+  explain?: string;
   maps: Mappings;
   provides?: LogSourceRef[];
   tags?: string[];

@@ -7,7 +7,6 @@ import type { ProbeResult } from '../transport/types.js';
 import { matchesAny } from '../util/glob-match.js';
 import { mapLimit } from '../util/pool.js';
 import type { EvidenceStore } from './evidence-store.js';
-import { redact, redactDeep } from './redact.js';
 import type { ProbeSource } from './source.js';
 
 export interface AssessOptions {
@@ -113,13 +112,7 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
 
     const cache: FactsCache = new Map();
     const evidenceIds = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
-    const findings = checks.map((check) => {
-      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds }, cache);
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
-      return f;
-    });
+    const findings = checks.map((check) => evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds }, cache));
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
     result.duration_ms = Date.now() - started;
     evidence.sort((a, b) => a.probe.localeCompare(b.probe));

@@ -76,6 +76,9 @@ export class TransportProbeSource implements ProbeSource {
       case 'http':
         // Product API probes are answered by ApiProbeSource (src/collect/api-source.ts), never by a host transport.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a product API probe, not a host probe` });
+      case 'live':
+        // Live probes are sent to a web target from outside (src/web/live-probes.ts), never run on a host.
+        return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
     }
   }
 

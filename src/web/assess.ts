@@ -5,7 +5,7 @@ import { loadCatalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { ProbeDef } from '../checks/types.js';
 import { EvidenceStore } from '../collect/evidence-store.js';
-import { redact, redactDeep } from '../collect/redact.js';
+import { redact } from '../collect/redact.js';
 import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError, WebSettings } from '../model.js';
 import { apacheFacts } from '../parsers/web/apache.js';
 import { nginxFacts } from '../parsers/web/nginx.js';
@@ -221,9 +221,6 @@ export async function runWebAssessment(opts: WebAssessmentOptions): Promise<WebA
         f.status = 'not-applicable';
         f.reason = 'the server this check is about is not installed on the host';
       }
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
       findings.push(f);
     }
   } else {
@@ -255,7 +252,7 @@ export async function runWebAssessment(opts: WebAssessmentOptions): Promise<WebA
       evidence.push(e);
       return e.id;
     });
-    findings.push(...tlsFindings(target.id, tls, ids));
+    findings.push(...tlsFindings(target.id, tls, ids, catalog));
   }
   if (detected.length > 0 || https.length > 0) notes.push(SSH_RDP_NOTE);
 
@@ -288,13 +285,9 @@ export async function runWebAssessment(opts: WebAssessmentOptions): Promise<WebA
       evidence.push(e);
       return e.id;
     };
-    const c = canaryFinding(target.id, canary, hostOk, canary.map(record));
-    const w = wafFinding(target.id, waf, hostOk, waf.map(record));
-    for (const f of [c, w]) {
-      if (!f) continue;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      findings.push(f);
-    }
+    const c = canaryFinding(target.id, canary, hostOk, canary.map(record), catalog);
+    const w = wafFinding(target.id, waf, hostOk, waf.map(record), catalog);
+    for (const f of [c, w]) if (f) findings.push(f);
   } else if (!opts.active) {
     notes.push({
       en: 'Live probes not sent (run with --active to send the canary POST and the WAF detection probe).',

@@ -1,6 +1,7 @@
 import type { Parser } from '../../checks/types.js';
 import { defineParser, type ParserModule, parsersByName } from '../define.js';
 import { apacheFacts } from './apache.js';
+import { liveParserModules } from './live.js';
 import { nginxFacts } from './nginx.js';
 import { squidFacts } from './squid.js';
 
@@ -67,6 +68,7 @@ export const webParserModules: readonly ParserModule[] = [
     facts: ['present', 'error', 'errors', 'ports', 'ssl_bump_ports', 'rules', 'decrypts', 'mode', 'ca_certificates', 'access_log'],
     parse: (outputs) => squidFacts(outputs),
   }),
+  ...liveParserModules,
 ];
 
 /** name -> parse function (tests call parsers by name). */
