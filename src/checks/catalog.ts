@@ -144,6 +144,11 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string
 export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = []): Catalog {
   const problems: InputError[] = [];
   const probes = loadProbes(join(root, 'probes'), problems);
+  for (const probe of probes.values()) {
+    for (const need of probe.needs ?? []) {
+      if (!probes.has(need)) problems.push(new InputError(join(root, 'probes'), `probe "${probe.id}" needs unknown probe "${need}"`, undefined, undefined, `${probe.id}.needs`));
+    }
+  }
   const validate = compileSchema(checkSchema);
   const checks: CheckDef[] = [];
   const seen = new Set<string>();

@@ -37,7 +37,7 @@ function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatu
     remediation: check.remediation,
     evidence: check.probes.flatMap((p) => ctx.evidenceIds?.[p] ?? []),
     maps: check.maps,
-    ...(check.provides ? { provides: check.provides } : {}),
+    ...(check.provides && (status === 'pass' || !check.provides_on_pass_only) ? { provides: check.provides } : {}),
   };
 }
 

@@ -15,7 +15,11 @@ export interface ProbeDef {
   id: string;
   platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
   kind: 'command' | 'file' | 'glob' | 'http' | 'live';
-  /** live probes: the implementation that sends it (src/web/live-probes.ts). */
+  /** web configuration probes: the `web.server` values they are run for (auto runs every one). */
+  servers?: string[];
+  /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
+  needs?: string[];
+  /** live probes: the implementation that sends it (src/web/source.ts). */
   live?: 'tls-handshake' | 'body-canary' | 'waf-probe';
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
@@ -93,6 +97,8 @@ export interface CheckDef {
   explain?: string;
   maps: Mappings;
   provides?: LogSourceRef[];
+  /** A pass proves `provides` collected, a failure does not prove them missing: only a passing finding carries them. */
+  provides_on_pass_only?: boolean;
   tags?: string[];
   /** Catalog file, for error messages. */
   file?: string;

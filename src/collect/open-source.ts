@@ -6,12 +6,32 @@ import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
 import { TransportProbeSource } from './source.js';
+import { isWebTarget, webHostTransport } from '../web/host.js';
+import { WebProbeSource } from '../web/source.js';
 
-/** Host-key policy for every SSH-opening source (see transport/open.ts). */
-export type SourceOptions = HostKeyOptions;
+/** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
+export interface SourceOptions extends HostKeyOptions {
+  web?: {
+    /** The inventory's targets, where a web target's `web.host` is looked up. */
+    targets: Target[];
+    /** Send the active live probes (canary, WAF probe). */
+    active: boolean;
+    runId: string;
+  };
+}
 
-/** A probe source for a live target, by its transport. */
+/** A probe source for a live target: a web target through the host holding its configuration, others by transport. */
 export function openSource(target: Target, options: SourceOptions = {}): ProbeSource | { unsupported: string } {
+  if (isWebTarget(target)) {
+    const host = target.web?.host ? options.web?.targets.find((t) => t.id === target.web!.host) : undefined;
+    const hostTransport = webHostTransport(host, options);
+    return new WebProbeSource(target, {
+      ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
+      active: options.web?.active ?? false,
+      runId: options.web?.runId ?? 'run',
+      sudo: host?.ssh?.sudo ?? false,
+    });
+  }
   switch (target.transport) {
     case 'local': {
       // The probe source applies the rootdir to every file and glob probe; the transport must not add it again.
