@@ -2,8 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import checkSchema from '../../checks/schema/check.schema.json' with { type: 'json' };
 import probeSchema from '../../checks/schema/probe.schema.json' with { type: 'json' };
-import { declaresFact } from '../parsers/define.js';
-import { PARSER_INDEX } from '../parsers/index.js';
+import { declaresFact, type ParserModule, parserIndex } from '../parsers/define.js';
+import { PARSER_MODULES } from '../parsers/index.js';
 import type { TargetKind } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
@@ -12,6 +12,8 @@ import type { CheckDef, Condition, ProbeDef } from './types.js';
 export interface Catalog {
   checks: CheckDef[];
   probes: Map<string, ProbeDef>;
+  /** The parsers the checks were verified against: the registered ones plus any the caller added. */
+  parsers: ReadonlyMap<string, ParserModule>;
   /** Files or checks that could not be loaded; the rest of the catalog is still used. */
   problems: InputError[];
 }
@@ -108,12 +110,12 @@ export function factPaths(cond: Condition | undefined, prefix = '', out: Set<str
 }
 
 /** Cross-checks a schema-valid check against the probes, the parser and the facts that parser declares. */
-function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string): void {
+function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: ReadonlyMap<string, ParserModule>, file: string): void {
   const at = (field: string) => `${check.id}.${field}`;
   for (const p of check.probes) {
     if (!probes.has(p)) throw new InputError(file, `unknown probe "${p}"`, undefined, undefined, at('probes'));
   }
-  const parser = PARSER_INDEX.get(check.parser);
+  const parser = parsers.get(check.parser);
   if (!parser) throw new InputError(file, `unknown parser "${check.parser}"`, undefined, undefined, at('parser'));
   const unread = check.probes.filter((p) => !parser.probes.includes(p));
   if (unread.length > 0) {
@@ -140,9 +142,14 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, file: string
   }
 }
 
-/** Loads the check catalog (one check per YAML document) and the probe catalog; bad entries become problems. */
-export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = []): Catalog {
+/**
+ * Loads the check catalog (one check per YAML document) and the probe catalog; bad entries become problems.
+ * extraDirs adds check folders from elsewhere; extraParsers adds parser modules not (yet) registered in
+ * src/parsers/index.ts (the CONTRIBUTING examples are loaded this way).
+ */
+export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [], extraParsers: readonly ParserModule[] = []): Catalog {
   const problems: InputError[] = [];
+  const parsers = parserIndex([...PARSER_MODULES, ...extraParsers]);
   const probes = loadProbes(join(root, 'probes'), problems);
   for (const probe of probes.values()) {
     for (const need of probe.needs ?? []) {
@@ -178,7 +185,7 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [])
       try {
         const check = validateDoc<CheckDef>(parsed, i, validate);
         if (seen.has(check.id)) throw new InputError(file, `duplicate check id "${check.id}"`, undefined, undefined, 'id');
-        crossCheck(check, probes, file);
+        crossCheck(check, probes, parsers, file);
         seen.add(check.id);
         checks.push({ ...check, file: relative(root, file) });
       } catch (e) {
@@ -186,5 +193,5 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [])
       }
     });
   }
-  return { checks, probes, problems };
+  return { checks, probes, parsers, problems };
 }

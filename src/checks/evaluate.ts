@@ -3,12 +3,14 @@ import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
 import { redact, redactFinding } from '../collect/redact.js';
 import { PARSERS } from '../parsers/index.js';
-import { type CheckDef, type Facts, InconclusiveError, ParseError, type ParserContext } from './types.js';
+import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext } from './types.js';
 
 export interface EvaluateContext {
   targetId: string;
   kind: TargetKind;
   offline?: boolean;
+  /** Parsers to use (a catalog's `parsers`); default: the registered ones. */
+  parsers?: ReadonlyMap<string, { parse: Parser }>;
   /** Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them. */
   evidenceIds?: Record<string, string | string[]>;
 }
@@ -66,12 +68,12 @@ function observedFacts(facts: Facts, paths: Set<string>): Record<string, unknown
 /** Memoises parser runs per target: many checks share a parser and its probes. */
 export type FactsCache = Map<string, Facts | Error>;
 
-function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache): Facts {
+function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache, parsers?: EvaluateContext['parsers']): Facts {
   const key = `${check.parser}\u0000${check.probes.join(',')}`;
   const hit = cache?.get(key);
   if (hit instanceof Error) throw hit;
   if (hit) return hit;
-  const parser = PARSERS[check.parser];
+  const parser = parsers?.get(check.parser)?.parse ?? PARSERS[check.parser];
   if (!parser) throw new ParseError(`unknown parser "${check.parser}"`);
   const subset: Record<string, ProbeResult> = {};
   for (const p of check.probes) if (outputs[p]) subset[p] = outputs[p];
@@ -112,7 +114,7 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
   }
   let facts: Facts;
   try {
-    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache);
+    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache, ctx.parsers);
   } catch (e) {
     if (e instanceof InconclusiveError) return { ...baseFinding(check, ctx, 'inconclusive'), reason: e.message };
     const message = e instanceof ParseError ? e.message : `parser ${check.parser} failed: ${(e as Error).message}`;

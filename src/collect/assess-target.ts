@@ -125,7 +125,7 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       if (own) evidenceIds[probe.id] = own.map((e) => e.id);
     }
     const findings = checks.map((check) => {
-      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds }, cache);
+      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers }, cache);
       source.settle?.(f, check, outputs);
       return f;
     });
