@@ -1,16 +1,10 @@
 // Findings of the live web probes. The checks are catalog data (checks/web/live.yaml) decided by the one evaluator
 // from each live probe's answer (parsers/web/live.ts); this module only hands the answers to the evaluator.
-import { type Catalog, loadCatalog } from '../checks/catalog.js';
+import type { Catalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { Finding } from '../model.js';
-import type { CertOwner, LandingDocument, TlsDocument, TlsResult } from '../parsers/web/live.js';
+import type { LandingDocument, TlsDocument } from '../parsers/web/live.js';
 import type { ProbeResult } from '../transport/types.js';
-import type { LiveProbeResult } from './canary.js';
-
-export type { CertOwner, TlsResult };
-
-let shipped: Catalog | undefined;
-const defaultCatalog = (): Catalog => (shipped ??= loadCatalog());
 
 /** A live probe's answer as the evaluator reads it: the document in `data`, nothing on stdout. */
 export function liveAnswer(data: TlsDocument | LandingDocument, durationMs = 0): ProbeResult {
@@ -23,20 +17,4 @@ export function liveFindings(catalog: Catalog, target: string, probe: string, an
   return catalog.checks
     .filter((c) => c.probes.length === 1 && c.probes[0] === probe)
     .map((c) => evaluateCheck(c, { [probe]: answer }, { targetId: target, kind: 'web', evidenceIds: { [probe]: evidence } }, cache));
-}
-
-/** One finding per TLS check over all the target's HTTPS URLs. */
-export function tlsFindings(target: string, results: TlsResult[], evidence: string[], catalog: Catalog = defaultCatalog()): Finding[] {
-  if (results.length === 0) return [];
-  return liveFindings(catalog, target, 'tls-handshake', liveAnswer({ urls: results }), evidence);
-}
-
-export function canaryFinding(target: string, results: LiveProbeResult[], hasHost: boolean, evidence: string[], catalog: Catalog = defaultCatalog()): Finding | undefined {
-  if (results.length === 0) return undefined;
-  return liveFindings(catalog, target, 'body-canary', liveAnswer({ has_host: hasHost, probes: results }), evidence)[0];
-}
-
-export function wafFinding(target: string, results: LiveProbeResult[], hasHost: boolean, evidence: string[], catalog: Catalog = defaultCatalog()): Finding | undefined {
-  if (results.length === 0) return undefined;
-  return liveFindings(catalog, target, 'waf-probe', liveAnswer({ has_host: hasHost, probes: results }), evidence)[0];
 }
