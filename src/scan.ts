@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
-import { redact, redactDeep } from './collect/redact.js';
+import { redact, redactDeep } from './util/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
