@@ -2,9 +2,9 @@
 // reported and skipped (the scan's findings are not lost for it); the caller prints the problems.
 import type { Report } from '../model.js';
 import { loadQuestionnaire } from '../questionnaire/answers.js';
-import { withPrevious } from '../report/diff.js';
 import { InputError } from '../util/validate.js';
 import { scoreReport } from './model.js';
+import { withPrevious } from './previous.js';
 import { applyWaivers } from './waivers.js';
 
 export { MODEL_VERSION, overallLevel, scoreArea, scoreReport } from './model.js';
