@@ -20,7 +20,7 @@ import {
   SEVERITY_LABELS,
   STATUS_LABELS,
   TARGET_STATUS_LABELS,
-  VERDICT_TEXT,
+  VERDICT_EXPLAINED,
   formatDate,
   formatNumber,
   levelName,
@@ -368,8 +368,8 @@ export function buildView(report: Report, lang: Lang): ReportView {
   const verdict = verdictKey
     ? {
         key: verdictKey,
-        title: pick(lang, VERDICT_TEXT[verdictKey].title),
-        meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
+        title: pick(lang, VERDICT_EXPLAINED[verdictKey].title),
+        meaning: pick(lang, VERDICT_EXPLAINED[verdictKey].meaning),
         // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
         gaps: (score?.soar.gaps ?? []).slice(0, EXEC_GAPS).map((g) => ({
           area: pick(lang, AREA_NAMES[g.area]),

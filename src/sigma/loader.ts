@@ -11,7 +11,7 @@ import {
   type CorrelationRule,
   type CorrelationType,
   type CountCondition,
-  type DetectionRule,
+  type CompiledDetectionRule,
   type FilterRule,
   type LoadFailure,
   type LogSource,
@@ -125,7 +125,7 @@ export function buildRule(doc: Record<string, unknown>, path: string, index: num
     return rule;
   }
   const compiled = compileDetection(doc.detection, opts);
-  const rule: DetectionRule = {
+  const rule: CompiledDetectionRule = {
     ...meta(doc, path, index),
     kind: 'detection',
     logsource: logsourceOf(doc.logsource),

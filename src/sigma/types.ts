@@ -107,7 +107,11 @@ export interface RuleMeta {
   doc: number;
 }
 
-export interface DetectionRule extends RuleMeta {
+/**
+ * A Sigma detection rule compiled for the engine (matcher, prefilter hints). The rule model every format shares, for
+ * coverage and reports, is DetectionRule in src/rules/model.ts.
+ */
+export interface CompiledDetectionRule extends RuleMeta {
   kind: 'detection';
   logsource: LogSource;
   matcher: EventMatcher;
@@ -162,7 +166,7 @@ export interface FilterRule extends RuleMeta {
   matcher: EventMatcher;
 }
 
-export type AnyRule = DetectionRule | CorrelationRule | FilterRule;
+export type AnyRule = CompiledDetectionRule | CorrelationRule | FilterRule;
 
 export interface LoadFailure {
   path: string;

@@ -131,3 +131,16 @@ export function layeringViolations(graph: ImportGraph, layering: Layering): stri
   }
   return out;
 }
+
+const EXPORT_DECL = /^export\s+(?:declare\s+)?(?:async\s+)?(?:const|let|function\*?|interface|type|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
+
+/** Names declared and exported by more than one module under `root`, with the modules that export each. */
+export function duplicateExports(root: string): Map<string, string[]> {
+  const by = new Map<string, string[]>();
+  for (const file of tsFiles(root).sort()) {
+    for (const m of readFileSync(file, 'utf8').matchAll(EXPORT_DECL)) {
+      by.set(m[1]!, [...(by.get(m[1]!) ?? []), toKey(root, file)]);
+    }
+  }
+  return new Map([...by].filter(([, files]) => files.length > 1));
+}
