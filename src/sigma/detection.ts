@@ -3,7 +3,7 @@
 import { type CondNode, compileCondition, parseCondition } from './condition.js';
 import { compileItem, type Piece } from './modifiers.js';
 import { andOf, orOf } from './need.js';
-import { type CompileOptions, type EventMatcher, type MatchContext, type Need, RuleError } from './types.js';
+import { type CompileOptions, type EventMatcher, type MatchContext, type Need, RuleError, ruleErrorAt } from './types.js';
 
 export interface CompiledDetection {
   matcher: EventMatcher;
@@ -23,7 +23,7 @@ function compileMap(map: Record<string, unknown>, opts: CompileOptions, warnings
   const pieces = entries.map(([key, value]) => {
     const { field, mods } = splitKey(key);
     if (field) fields.add(field);
-    return compileItem(field, mods, value, opts, warnings);
+    return ruleErrorAt([key], () => compileItem(field, mods, value, opts, warnings));
   });
   const fs = pieces.map((p) => p.match);
   const match: EventMatcher =
@@ -37,31 +37,30 @@ function compileMap(map: Record<string, unknown>, opts: CompileOptions, warnings
 }
 
 function compileSearch(name: string, def: unknown, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
-  try {
-    if (def === null || def === undefined) throw new RuleError('is empty');
-    if (Array.isArray(def)) {
-      if (def.length === 0) throw new RuleError('is an empty list');
-      if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
-        const pieces = def.map((m) => compileMap(m as Record<string, unknown>, opts, warnings, fields));
-        const fs = pieces.map((p) => p.match);
-        return {
-          match: (ctx) => {
-            for (let i = 0; i < fs.length; i++) if (fs[i]!(ctx)) return true;
-            return false;
-          },
-          need: orOf(pieces.map((p) => p.need)),
-        };
-      }
-      if (def.every((x) => typeof x === 'string' || typeof x === 'number')) return compileItem(null, [], def, opts, warnings);
-      throw new RuleError('mixes maps and plain values in one list');
+  return ruleErrorAt([name], () => compileSearchValue(def, opts, warnings, fields), (m) => `detection.${name}: ${m}`);
+}
+
+function compileSearchValue(def: unknown, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
+  if (def === null || def === undefined) throw new RuleError('is empty');
+  if (Array.isArray(def)) {
+    if (def.length === 0) throw new RuleError('is an empty list');
+    if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
+      const pieces = def.map((m, i) => ruleErrorAt([i], () => compileMap(m as Record<string, unknown>, opts, warnings, fields)));
+      const fs = pieces.map((p) => p.match);
+      return {
+        match: (ctx) => {
+          for (let i = 0; i < fs.length; i++) if (fs[i]!(ctx)) return true;
+          return false;
+        },
+        need: orOf(pieces.map((p) => p.need)),
+      };
     }
-    if (typeof def === 'object') return compileMap(def as Record<string, unknown>, opts, warnings, fields);
-    if (typeof def === 'string' || typeof def === 'number') return compileItem(null, [], [def], opts, warnings);
-    throw new RuleError(`has an unsupported value ${JSON.stringify(def)}`);
-  } catch (e) {
-    if (e instanceof RuleError) throw new RuleError(`detection.${name}: ${e.message}`);
-    throw e;
+    if (def.every((x) => typeof x === 'string' || typeof x === 'number')) return compileItem(null, [], def, opts, warnings);
+    throw new RuleError('mixes maps and plain values in one list');
   }
+  if (typeof def === 'object') return compileMap(def as Record<string, unknown>, opts, warnings, fields);
+  if (typeof def === 'string' || typeof def === 'number') return compileItem(null, [], [def], opts, warnings);
+  throw new RuleError(`has an unsupported value ${JSON.stringify(def)}`);
 }
 
 function needOf(node: CondNode, needs: Map<string, Need | null>): Need | null {
@@ -84,7 +83,8 @@ function needOf(node: CondNode, needs: Map<string, Need | null>): Need | null {
 }
 
 /** Compiles `detection` (searches + condition). `extra` adds the conditions of meta-filters as "and not". */
-export function compileDetection(detection: unknown, opts: CompileOptions = {}): CompiledDetection {
+/** `root` is where the section sits in the rule document (a filter's is `filter`), for the place of an error. */
+export function compileDetection(detection: unknown, opts: CompileOptions = {}, root = 'detection'): CompiledDetection {
   if (!detection || typeof detection !== 'object' || Array.isArray(detection)) throw new RuleError('detection must be a map');
   const det = detection as Record<string, unknown>;
   const warnings: string[] = [];
@@ -92,7 +92,7 @@ export function compileDetection(detection: unknown, opts: CompileOptions = {}):
   const searches = new Map<string, Piece>();
   for (const [name, def] of Object.entries(det)) {
     if (name === 'condition' || name === 'timeframe') continue;
-    searches.set(name, compileSearch(name, def, opts, warnings, fields));
+    searches.set(name, ruleErrorAt([root], () => compileSearch(name, def, opts, warnings, fields)));
   }
   if ('timeframe' in det) throw new RuleError('detection.timeframe (Sigma 1.0 aggregation) is not supported; use a correlation rule');
   const cond = det.condition;

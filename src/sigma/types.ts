@@ -180,4 +180,21 @@ export interface CompileOptions {
 
 export class RuleError extends Error {
   override name = 'RuleError';
+  /** Where in the rule document the problem is (keys from the top: detection, search, field|modifiers), if known. */
+  constructor(
+    message: string,
+    readonly at?: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `f`, placing a RuleError that does not know where it is at `at` (inner places are kept and prefixed). */
+export function ruleErrorAt<T>(at: (string | number)[], f: () => T, message: (m: string) => string = (m) => m): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RuleError) throw new RuleError(message(e.message), [...at, ...(e.at ?? [])]);
+    throw e;
+  }
 }
