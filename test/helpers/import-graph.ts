@@ -106,12 +106,16 @@ function cyclePath(graph: ImportGraph, comp: Set<string>): string[] {
 
 /**
  * Layers from the bottom up; a module may import its own layer and those below. The layer of a module is the one
- * naming its top-level folder (or its file name, for files at the root of src/).
+ * naming the module itself (`web/tls`, without .ts), else the one naming its top-level folder (or its file name, for
+ * files at the root of src/).
  */
 export type Layering = { name: string; members: string[] }[];
 
 export function layerOf(layering: Layering, module: string): number {
-  const top = module.includes('/') ? module.slice(0, module.indexOf('/')) : module.replace(/\.ts$/, '');
+  const self = module.replace(/\.ts$/, '');
+  const own = layering.findIndex((l) => l.members.includes(self));
+  if (own >= 0) return own;
+  const top = module.includes('/') ? module.slice(0, module.indexOf('/')) : self;
   return layering.findIndex((l) => l.members.includes(top));
 }
 

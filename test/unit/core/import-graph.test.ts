@@ -16,12 +16,16 @@ import { REPO_ROOT } from '../../helpers/paths.js';
 /**
  * Which top-level parts of src/ may import which, from the bottom up: a module imports its own layer and the ones
  * below. Data flows inventory → collect → evaluate → analyse → score → render; the per-target path in collect/ runs
- * the evaluator, so collect/ sits above checks/ and parsers/ (which never reach back into collect/).
+ * the evaluator, so collect/ sits above checks/ and parsers/ (which never reach back into collect/). The web live
+ * probes (HTTP, TLS handshake, canary, log search) are ways of reaching a target, beside transport/.
  */
 const LAYERS: Layering = [
   { name: 'base', members: ['model', 'paths', 'version', 'util'] },
-  { name: 'inputs', members: ['transport', 'inventory', 'questionnaire', 'attack', 'rules', 'sigma'] },
-  { name: 'evaluate', members: ['parsers', 'checks'] },
+  {
+    name: 'inputs',
+    members: ['transport', 'web/http', 'web/tls', 'web/logs', 'web/canary', 'inventory', 'questionnaire', 'attack', 'rules', 'sigma'],
+  },
+  { name: 'evaluate', members: ['parsers', 'products', 'checks'] },
   { name: 'collect', members: ['collect', 'web'] },
   { name: 'analyse', members: ['coverage', 'detect', 'playbook'] },
   { name: 'score', members: ['score'] },
@@ -82,6 +86,15 @@ describe('the cycle and layering checker', () => {
 
   it('reports no cycle in a graph that only shares dependencies (a diamond)', () => {
     expect(findCycles(graphOf({ 'a.ts': ['b.ts', 'c.ts'], 'b.ts': ['d.ts'], 'c.ts': ['d.ts'], 'd.ts': [] }))).toEqual([]);
+  });
+
+  it('places a module named in a layer there, before its folder', () => {
+    const layers: Layering = [
+      { name: 'low', members: ['web/http'] },
+      { name: 'high', members: ['web'] },
+    ];
+    const graph = graphOf({ 'web/http.ts': ['web/scan.ts'], 'web/scan.ts': ['web/http.ts'] });
+    expect(layeringViolations(graph, layers)).toEqual(['web/http.ts (low) imports web/scan.ts (high), a higher layer']);
   });
 
   it('reports an import from a higher layer and a folder that no layer names', () => {
