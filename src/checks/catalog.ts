@@ -7,7 +7,8 @@ import { PARSER_MODULES } from '../parsers/index.js';
 import type { TargetKind } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
-import type { CheckDef, Condition, ProbeDef } from './types.js';
+import { factPaths } from './condition.js';
+import type { CheckDef, ProbeDef } from './types.js';
 
 export interface Catalog {
   checks: CheckDef[];
@@ -92,21 +93,6 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
     }
   }
   return probes;
-}
-
-/** Absolute fact paths a condition reads; inside some/every/none/count, `list[].field` for the element's fields. */
-export function factPaths(cond: Condition | undefined, prefix = '', out: Set<string> = new Set()): Set<string> {
-  if (!cond || typeof cond !== 'object') return out;
-  const c = cond as Record<string, unknown>;
-  for (const key of ['all', 'any'] as const) if (Array.isArray(c[key])) for (const x of c[key] as Condition[]) factPaths(x, prefix, out);
-  if (c.not) factPaths(c.not as Condition, prefix, out);
-  if (typeof c.fact === 'string') out.add(prefix + c.fact);
-  for (const key of ['some', 'every', 'none', 'count'] as const) {
-    if (typeof c[key] !== 'string') continue;
-    out.add(prefix + (c[key] as string));
-    if (c.where) factPaths(c.where as Condition, `${prefix}${c[key] as string}[].`, out);
-  }
-  return out;
 }
 
 /** Cross-checks a schema-valid check against the probes, the parser and the facts that parser declares. */

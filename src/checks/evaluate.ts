@@ -1,7 +1,7 @@
 import type { Finding, FindingStatus, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
-import { redact, redactFinding } from '../collect/redact.js';
+import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
 import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext } from './types.js';
 
@@ -35,6 +35,7 @@ function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatu
     severity: check.severity,
     weight: check.weight,
     title: check.title,
+    ...(check.fail_title ? { fail_title: check.fail_title } : {}),
     rationale: check.rationale,
     remediation: check.remediation,
     evidence: check.probes.flatMap((p) => ctx.evidenceIds?.[p] ?? []),

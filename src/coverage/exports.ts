@@ -1,33 +1,8 @@
 // Exports of graded coverage: an ATT&CK Navigator layer (format 4.5) and a DeTT&CT technique administration file.
 import YAML from 'yaml';
-import { type CoverageDetails, type Grade, GRADE_COLOR, GRADE_LABEL, GRADE_SCORE, GRADES, type TechniqueCoverage } from './types.js';
+import { type CoverageDetails, type Grade, GRADE_COLOR, GRADE_LABEL, GRADE_SCORE, GRADES, type NavigatorLayer, type TechniqueCoverage } from './types.js';
 
-export interface NavigatorLayer {
-  name: string;
-  versions: { attack: string; navigator: string; layer: '4.5' };
-  domain: 'enterprise-attack';
-  description: string;
-  sorting: number;
-  layout: { layout: 'side'; showID: boolean; showName: boolean; showAggregateScores: boolean; countUnscored: boolean; aggregateFunction: 'max'; expandedSubtechniques: 'annotated' };
-  hideDisabled: boolean;
-  techniques: {
-    techniqueID: string;
-    score: number;
-    color: string;
-    comment: string;
-    enabled: boolean;
-    showSubtechniques?: boolean;
-    metadata: ({ name: string; value: string } | { divider: true })[];
-  }[];
-  gradient: { colors: string[]; minValue: number; maxValue: number };
-  legendItems: { label: string; color: string }[];
-  showTacticRowBackground: boolean;
-  tacticRowBackground: string;
-  selectTechniquesAcrossTactics: boolean;
-  selectSubtechniquesWithParent: boolean;
-  selectVisibleTechniques: boolean;
-  metadata: { name: string; value: string }[];
-}
+export type { NavigatorLayer } from './types.js';
 
 function comment(t: TechniqueCoverage): string {
   const rules = t.rules.map((r) => `${r.title} [${r.format}, ${r.logsource}, ${r.visibility}]`);
@@ -45,7 +20,7 @@ export function navigatorLayer(details: CoverageDetails, opts: { name?: string; 
     domain: 'enterprise-attack',
     description:
       opts.description ??
-      'Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.',
+      `Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.${details.visibility_measured ? '' : ' Visibility not measured: no reached target proved a log source, so no technique is shown as visible.'}`,
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,

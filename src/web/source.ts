@@ -3,7 +3,7 @@
 // --active the canary and the WAF probe) are sent from outside, and the catalog's checks are evaluated by the one
 // evaluator. What only a web target has (the URLs, the log landings, the notes) is kept for the analyses.web view.
 import type { CheckDef, ProbeDef } from '../checks/types.js';
-import { redact } from '../collect/redact.js';
+import { redact } from '../util/redact.js';
 import type { ProbeSource } from '../collect/source.js';
 import type { Bilingual, Evidence, Finding, Target, TransportError, WebSettings } from '../model.js';
 import type { TlsResult } from '../parsers/web/live.js';

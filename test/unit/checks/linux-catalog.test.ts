@@ -65,7 +65,7 @@ describe('linux check catalog', () => {
       const facts = PARSERS[check.parser]!(outputs, { targetId: 'h', kind: 'linux' });
       for (const cond of [check.condition, check.applies_if, check.warn_if]) {
         if (!cond) continue;
-        for (const path of factPaths(cond)) expect(getFact(facts, path), `${check.id}: ${path}`).not.toBeUndefined();
+        for (const path of [...factPaths(cond)].filter((p) => !p.includes('[]'))) expect(getFact(facts, path), `${check.id}: ${path}`).not.toBeUndefined();
       }
     }
   });

@@ -3,10 +3,10 @@ import { AREAS } from '../../../src/model.js';
 import {
   AREA_BUSINESS_RISK,
   AREA_NAMES,
-  LEVEL_NAMES,
+  LEVEL_HEADINGS,
   STATUS_LABELS,
   UI,
-  VERDICT_TEXT,
+  VERDICT_EXPLAINED,
   formatDate,
   formatNumber,
   formatPercent,
@@ -39,9 +39,9 @@ describe('strings', () => {
       ...Object.values(UI),
       ...Object.values(AREA_NAMES),
       ...Object.values(AREA_BUSINESS_RISK),
-      ...LEVEL_NAMES,
+      ...LEVEL_HEADINGS,
       ...Object.values(STATUS_LABELS),
-      ...Object.values(VERDICT_TEXT).flatMap((v) => [v.title, v.meaning]),
+      ...Object.values(VERDICT_EXPLAINED).flatMap((v) => [v.title, v.meaning]),
     ];
     for (const b of all) {
       expect(b.en.trim().length).toBeGreaterThan(0);
@@ -65,5 +65,23 @@ describe('strings', () => {
   it('labels known summary fields and humanises unknown ones', () => {
     expect(summaryFieldLabel('ja', 'attacks_missed')).toBe('見逃した攻撃');
     expect(summaryFieldLabel('en', 'new_metric_count')).toBe('New metric count');
+  });
+});
+
+describe('checklist content is i18n data, not code', () => {
+  it('the readiness and SOAR timing rows are the data in i18n.ts, in both languages', async () => {
+    const { READINESS_CHECKLIST, SOAR_TIMING_CHECKLIST } = await import('../../../src/report/i18n.js');
+    const { buildView } = await import('../../../src/report/html-view.js');
+    const { loadReport } = await import('./helpers.js');
+    const report = loadReport('report-full');
+    for (const lang of ['en', 'ja'] as const) {
+      const view = buildView(report, lang);
+      expect(view.readiness.map((r) => [r.item, r.what])).toEqual(READINESS_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
+      expect(view.soarTiming.map((r) => [r.item, r.what])).toEqual(SOAR_TIMING_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
+    }
+    for (const c of [...READINESS_CHECKLIST, ...SOAR_TIMING_CHECKLIST]) {
+      expect(c.item.en && c.item.ja && c.what.en && c.what.ja).toBeTruthy();
+      expect(c.areas.length).toBeGreaterThan(0);
+    }
   });
 });
