@@ -50,9 +50,11 @@ function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportErr
 /** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
 export async function assessTarget(target: Target, source: ProbeSource, catalog: Catalog, options: AssessOptions): Promise<TargetAssessment> {
   const started = Date.now();
+  // Live probes are sent to web targets only: a source that plans nothing itself is never asked one.
   const planned = (id: string) => {
     const probe = catalog.probes.get(id);
-    return !probe || !source.plans || source.plans(probe);
+    if (!probe) return true;
+    return source.plans ? source.plans(probe) : probe.kind !== 'live';
   };
   const checks = applicableChecks(catalog, target, options.only).filter((c) => c.probes.every(planned));
   // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.

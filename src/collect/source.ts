@@ -19,7 +19,8 @@ export interface ProbeSource {
   /** What was run or read for a probe, for the evidence record. */
   what(probe: ProbeDef): string;
   /**
-   * Whether the source asks its target this probe at all (default: every probe). A check needing a probe the source
+   * Whether the source asks its target this probe at all (default: every probe but live ones, which only a web
+   * target's source sends). A check needing a probe the source
    * does not plan is not applicable to the target and not reported: a web target without a host has no configuration
    * findings, and without --active no canary finding.
    */
