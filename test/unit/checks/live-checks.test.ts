@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../src/checks/evaluate.js';
+import { ApiProbeSource } from '../../../src/collect/api-source.js';
+import { assessTarget } from '../../../src/collect/assess-target.js';
+import { EvidenceStore } from '../../../src/collect/evidence-store.js';
+import type { Target } from '../../../src/model.js';
 import type { LiveProbeResult } from '../../../src/web/canary.js';
 import { liveAnswer, liveFindings } from '../../../src/web/findings.js';
 
@@ -59,5 +63,15 @@ describe('live web checks from the catalog', () => {
     expect(f.status).toBe('inconclusive');
     expect(f.reason).toMatch(/request failed/);
     expect(f.reason).not.toContain('MIIEpAIB');
+  });
+});
+
+describe('live checks on targets that are not web targets', () => {
+  it('are never planned for a WAF audited through its API: it keeps only the checks it had', async () => {
+    // Port 9 (discard) on loopback: nothing answers, every finding is decided without traffic.
+    const waf: Target = { id: 'waf-api', kind: 'waf', address: '127.0.0.1', tags: [], transport: 'http', api: { url: 'http://127.0.0.1:9/', product: 'elasticsearch' } };
+    const a = await assessTarget(waf, new ApiProbeSource(waf), catalog, { store: new EvidenceStore(undefined) });
+    expect(a.findings.filter((f) => LIVE_IDS.includes(f.check)).map((f) => f.check)).toEqual([]);
+    expect(a.findings.some((f) => f.check.startsWith('web.modsecurity.'))).toBe(true);
   });
 });
