@@ -37,6 +37,18 @@ export interface WinrmSettings {
   over_ssh?: boolean;
 }
 
+/** A Linux host's syslog path to its central collector (inventory `syslog`), followed by the --active host canary. */
+export interface SyslogCanarySettings {
+  /** The target id of the central syslog collector the host forwards to. */
+  collector: string;
+  /** Unix socket the host's logger writes to (default: the system logger, /dev/log). */
+  logger_socket?: string;
+  /** The host's own log files, read to say where a canary that never reached the collector was last seen. */
+  local_paths?: string[];
+  /** Longest wait for the canaries on the collector, seconds (default 30). */
+  max_wait?: number;
+}
+
 export interface WebSettings {
   urls: string[];
   server?: 'nginx' | 'apache' | 'modsecurity-nginx' | 'modsecurity-apache' | 'squid' | 'auto';
@@ -57,6 +69,10 @@ export interface Target {
   ssh?: SshSettings;
   winrm?: WinrmSettings;
   web?: WebSettings;
+  /** A Linux host's syslog path to its collector, followed by the --active host canary (src/collect/host-canary.ts). */
+  syslog?: SyslogCanarySettings;
+  /** This target is a central syslog collector: the files (globs allowed) where forwarded messages land. */
+  collector?: { paths: string[] };
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */

@@ -20,7 +20,7 @@ export interface ProbeDef {
   /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
   needs?: string[];
   /** live probes: the implementation that sends it (src/web/source.ts). */
-  live?: 'tls-handshake' | 'body-canary' | 'waf-probe';
+  live?: 'tls-handshake' | 'body-canary' | 'waf-probe' | 'host-canary';
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;

@@ -5,7 +5,7 @@ import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
 import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
-import { TransportProbeSource } from './source.js';
+import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource } from '../web/source.js';
 
@@ -17,6 +17,23 @@ export interface SourceOptions extends HostKeyOptions {
     /** Send the active live probes (canary, WAF probe). */
     active: boolean;
     runId: string;
+  };
+}
+
+/** A Linux host's canary plan: its collector is another target, reached through that target's own transport. */
+function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan | undefined {
+  if (target.kind !== 'linux' || !target.syslog) return undefined;
+  const collector = options.web?.targets.find((t) => t.id === target.syslog!.collector);
+  const transport = webHostTransport(collector, options);
+  return {
+    active: options.web?.active ?? false,
+    runId: options.web?.runId ?? 'run',
+    targetId: target.id,
+    settings: target.syslog,
+    collectorId: target.syslog.collector,
+    collectorPaths: collector?.collector?.paths ?? [],
+    ...(transport ? { collector: transport } : {}),
+    collectorSudo: Boolean(collector?.ssh?.sudo),
   };
 }
 
@@ -32,14 +49,15 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       sudo: host?.ssh?.sudo ?? false,
     });
   }
+  const canary = hostCanaryPlan(target, options);
   switch (target.transport) {
     case 'local': {
       // The probe source applies the rootdir to every file and glob probe; the transport must not add it again.
       const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-      return new TransportProbeSource(createLocalTransport(), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo) });
+      return new TransportProbeSource(createLocalTransport(), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo), ...(canary ? { canary } : {}) });
     }
     case 'ssh': {
-      return new TransportProbeSource(openSshTransport(target, options), { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo) });
+      return new TransportProbeSource(openSshTransport(target, options), { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo), ...(canary ? { canary } : {}) });
     }
     case 'powershell':
       return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: options }));

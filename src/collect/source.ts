@@ -1,4 +1,5 @@
-import type { Evidence, Finding, TransportError } from '../model.js';
+import type { Evidence, Finding, SyslogCanarySettings, TransportError } from '../model.js';
+import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
@@ -37,6 +38,21 @@ export interface TransportSourceOptions {
   rootdir?: string;
   /** The inventory allows `sudo -n` for probes that need root. */
   sudo: boolean;
+  /** The host canary (a live probe, --active only): where the host's syslog must arrive. */
+  canary?: HostCanaryPlan;
+}
+
+/** What the host-canary live probe needs: the host's settings and the collector reached through its own transport. */
+export interface HostCanaryPlan {
+  active: boolean;
+  runId: string;
+  targetId: string;
+  settings: SyslogCanarySettings;
+  collectorId: string;
+  collectorPaths: string[];
+  /** Opened and closed by the probe; absent when the collector has no transport socready can use. */
+  collector?: Transport;
+  collectorSudo?: boolean;
 }
 
 /** Runs catalog probes over any Transport (local, ssh), honouring rootdir images and sudo. */
@@ -54,8 +70,18 @@ export class TransportProbeSource implements ProbeSource {
     return this.transport.open();
   }
 
+  /** Live probes: only the host canary, only with --active and a collector declared. */
+  plans(probe: ProbeDef): boolean {
+    if (probe.kind !== 'live') return true;
+    return probe.live === 'host-canary' && Boolean(this.options.canary?.active) && !this.options.rootdir;
+  }
+
   what(probe: ProbeDef): string {
     if (probe.kind === 'command') return probe.command!;
+    if (probe.kind === 'live') {
+      const c = this.options.canary;
+      return c ? `logger canaries (short, ${LONG_CANARY_BYTES} bytes) then tails of ${c.collectorId}:${c.collectorPaths.join(',')}` : probe.id;
+    }
     return rootedPath(probe.path!, this.options.rootdir);
   }
 
@@ -90,8 +116,32 @@ export class TransportProbeSource implements ProbeSource {
         // Product API probes are answered by ApiProbeSource (src/collect/api-source.ts), never by a host transport.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a product API probe, not a host probe` });
       case 'live':
-        // Live probes are sent to a web target from outside (src/web/live-probes.ts), never run on a host.
+        if (probe.live === 'host-canary' && this.options.canary?.active) return this.hostCanary(this.options.canary);
+        // Other live probes are sent to a web target from outside (src/web/source.ts), never run on a host.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
+    }
+  }
+
+  private async hostCanary(plan: HostCanaryPlan): Promise<ProbeResult> {
+    const started = Date.now();
+    const openError = plan.collector ? await plan.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message })) : undefined;
+    try {
+      const doc = await runHostCanary({
+        host: this.transport,
+        collector: openError ? undefined : plan.collector,
+        collectorId: plan.collectorId,
+        collectorPaths: plan.collectorPaths,
+        settings: plan.settings,
+        runId: plan.runId,
+        targetId: plan.targetId,
+        sudo: this.options.sudo,
+        ...(plan.collectorSudo !== undefined ? { collectorSudo: plan.collectorSudo } : {}),
+      });
+      if (openError) doc.read_errors.unshift(`collector ${plan.collectorId}: ${openError.kind}: ${openError.message}`);
+      // The document is the evidence too: what was planted, where each canary was found and after how long.
+      return { stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr: '', exitCode: 0, truncated: false, durationMs: Date.now() - started, data: doc };
+    } finally {
+      await plan.collector?.close().catch(() => undefined);
     }
   }
 

@@ -96,6 +96,12 @@ export function loadInventory(file: string): Inventory {
     if (t.web?.host && !ids.has(t.web.host)) {
       throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
     }
+    if (t.syslog) {
+      const c = targets.find((x) => x.id === t.syslog!.collector);
+      if (!c) throw new InputError(file, `syslog.collector names no target: "${t.syslog.collector}"`, undefined, undefined, `targets.${i}.syslog.collector`);
+      if (!c.collector) throw new InputError(file, `syslog.collector "${c.id}" declares no collector.paths to search`, undefined, undefined, `targets.${i}.syslog.collector`);
+      if (c.transport !== 'ssh' && c.transport !== 'local') throw new InputError(file, `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`, undefined, undefined, `targets.${i}.syslog.collector`);
+    }
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
   // Files the run reads later are checked now: a typo must fail before any host is reached.

@@ -65,7 +65,7 @@ export function parseAudispRemote(file: { path: string; content: string } | unde
 type ConfigFile = { path: string; content: string };
 
 /** Keeps the files some include pattern reads; a directory pattern (`conf.d`) also reads the files in it. */
-function included(files: ConfigFile[], patterns: string[]): { kept: ConfigFile[]; ignored: string[] } {
+export function included(files: ConfigFile[], patterns: string[]): { kept: ConfigFile[]; ignored: string[] } {
   const res = patterns.map((p) =>
     hasPathWildcard(p) ? pathPatternToRegExp(p) : new RegExp(`${pathPatternToRegExp(p).source.slice(0, -1)}(/[^/]*)?$`),
   );

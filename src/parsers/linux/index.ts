@@ -10,6 +10,9 @@ import { auditctlText, grubCmdline, parseAuditdConf, parseAuditStatus, parseCmdl
 import { parseAuthLogRecency } from './authlog.js';
 import { type Forwarder, parseAuditPlugins, parseAudispRemote, parseJournalUpload, syslogForwarders } from './forwarding.js';
 import { type DaemonState, daemonState, LOG_AGENTS, parseServiceState, type ServiceState } from './services.js';
+import { canaryParserModules } from './canary.js';
+import { included } from './forwarding.js';
+import { type MaxMessageSizeSetting, RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE, rsyslogIncludes, rsyslogMaxMessageSize } from './rsyslog.js';
 import { connectionTo, parseTcpConnections } from './sockets.js';
 import { logLevelRank, parseSshdConfig, parseSshdT } from './sshd.js';
 import {
@@ -291,6 +294,30 @@ const logForwardingConnection: Parser = (outputs) => {
   return { ...facts, collectors, connected: collectors.some((c) => c.connected), established_connections: conns.length };
 };
 
+// ---- rsyslog message size
+
+/** rsyslog's maxMessageSize on this host: where a longer message is cut, and what happens to its rest. */
+const rsyslogLimits: Parser = (outputs) => {
+  const main = fileText(outputs, 'rsyslog-conf');
+  if (main === undefined) return { installed: false, max_message_size: null, explanation: 'rsyslog is not configured on this host (no /etc/rsyslog.conf)' };
+  const files = [{ path: '/etc/rsyslog.conf', content: main }, ...included(globFiles(outputs, 'rsyslog-d'), rsyslogIncludes(main)).kept];
+  let setting: MaxMessageSizeSetting | undefined;
+  for (const f of files) setting = rsyslogMaxMessageSize(f.path, f.content) ?? setting;
+  const bytes = setting?.bytes ?? RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
+  const where = setting ? `set to ${setting.value} in ${setting.file}:${setting.line}` : 'the default: not set in /etc/rsyslog.conf or its included rsyslog.d files';
+  const raised = bytes > RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
+  return {
+    installed: true,
+    max_message_size: bytes,
+    source: setting ? `${setting.file}:${setting.line}` : 'default',
+    explanation:
+      `maxMessageSize is ${bytes} bytes (${where}). ` +
+      (raised
+        ? `Messages up to ${bytes} bytes (syslog header included) pass this rsyslog whole; it must be as large on every hop.`
+        : `A message longer than ${bytes} bytes (syslog header included) is cut at this rsyslog's input: as a sender the rest is dropped, as a TCP collector the rest arrives as a separate message without a header.`),
+  };
+};
+
 // ---- sshd
 
 const sshdLogging: Parser = (outputs) => {
@@ -371,6 +398,7 @@ const timeSync: Parser = (outputs) => {
 
 /** The linux parsers, by the name catalog checks use in their `parser` field. */
 export const linuxParserModules: readonly ParserModule[] = [
+  ...canaryParserModules,
   defineParser({
     name: 'auditd-service',
     probes: ['service-state', 'auditctl-status'],
@@ -416,6 +444,7 @@ export const linuxParserModules: readonly ParserModule[] = [
     parse: logForwardingConnection,
   }),
   defineParser({ name: 'audit-forwarding', probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state'], facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons'], parse: auditForwarding }),
+  defineParser({ name: 'rsyslog-limits', probes: ['rsyslog-conf', 'rsyslog-d'], facts: ['installed', 'max_message_size', 'source', 'explanation'], parse: rsyslogLimits }),
   defineParser({
     name: 'sshd-logging',
     probes: ['sshd-effective', 'sshd-config', 'sshd-config-d'],

@@ -219,3 +219,47 @@ export function rsyslogIncludes(rawText: string): string[] {
   // A directory include reads every file in it.
   return out.map((p) => (p.endsWith('/') ? `${p}*` : p));
 }
+
+/** rsyslog's built-in maxMessageSize: a raw message (header included) longer than this is cut at the input. */
+export const RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE = 8096;
+
+/** An rsyslog size: digits (`.`/`,` ignored), then k/m/g binary (1k = 1024) or K/M/G decimal (1K = 1000). */
+export function rsyslogSize(value: string): number | undefined {
+  const m = /^\s*([\d.,]+)\s*([kmgKMG]?)\s*$/.exec(value);
+  if (!m) return undefined;
+  const n = Number(m[1]!.replace(/[.,]/g, ''));
+  if (!Number.isFinite(n)) return undefined;
+  const unit = m[2]!;
+  const exp = { '': 0, k: 1, m: 2, g: 3, K: 1, M: 2, G: 3 }[unit] ?? 0;
+  return n * (unit === unit.toLowerCase() ? 1024 : 1000) ** exp;
+}
+
+export interface MaxMessageSizeSetting {
+  bytes: number;
+  value: string;
+  file: string;
+  line: number;
+}
+
+/**
+ * The last maxMessageSize set in one file: RainerScript `global(maxMessageSize="64k")` or the legacy
+ * `$MaxMessageSize 64k` (which must come before the inputs are loaded; both set the one global value).
+ */
+export function rsyslogMaxMessageSize(file: string, rawText: string): MaxMessageSizeSetting | undefined {
+  const text = stripRsyslogComments(rawText);
+  const lines = lineNumbers(text);
+  let found: MaxMessageSizeSetting | undefined;
+  let foundAt = -1;
+  const take = (index: number, value: string) => {
+    const bytes = rsyslogSize(value);
+    if (bytes === undefined || index < foundAt) return;
+    found = { bytes, value, file, line: lines(index) };
+    foundAt = index;
+  };
+  for (const m of text.matchAll(/\bglobal\s*\(([^)]*)\)/gi)) {
+    const v = rainerParams(m[1]!).maxmessagesize;
+    if (typeof v === 'string') take(m.index!, v);
+  }
+  for (const m of text.matchAll(/^[ \t]*\$MaxMessageSize[ \t]+(\S+)/gim)) take(m.index!, m[1]!);
+  return found;
+}

@@ -1,0 +1,238 @@
+// The host canary behind --active: a Linux host writes two syslog lines through its own logger (a short one and one
+// longer than rsyslog's default 8096-byte maxMessageSize), each with a marker unique to this run, this target and this
+// request; then the collector the inventory names is read (bounded tails of its configured files) until both arrive or
+// the stated wait ends. Per canary the answer says whether it arrived, where, after how long, whether it arrived whole
+// and, when not, where it was cut (see ../shared/RECIPES.md §11 for the rsyslog behaviour this reads).
+import { randomBytes } from 'node:crypto';
+import type { SyslogCanarySettings } from '../model.js';
+import { shellQuote } from '../transport/shell.js';
+import type { Transport } from '../transport/types.js';
+import { splitSections } from '../util/file-sections.js';
+
+export const DEFAULT_LOCAL_PATHS = ['/var/log/syslog', '/var/log/messages'];
+export const DEFAULT_MAX_WAIT_S = 30;
+/** Body length of the long canary: above rsyslog's default 8096-byte maxMessageSize (header included). */
+export const LONG_CANARY_BYTES = 12_000;
+/** logger's own default --size: a longer line is cut by logger before any syslog daemon sees it. */
+const LOGGER_DEFAULT_SIZE = 1024;
+/** Bytes read from the end of each file per poll. */
+const TAIL_BYTES = 4 * 1024 * 1024;
+
+export interface CanarySighting {
+  /** collector:<path> or host:<path>. */
+  place: string;
+  /** Bytes of the canary body found on the marker's line (from the marker to the end of the line). */
+  bytes: number;
+  /** The line ends with the canary's end token. */
+  whole: boolean;
+}
+
+export interface CanaryTrace {
+  name: 'short' | 'long';
+  marker: string;
+  sent_bytes: number;
+  planted: boolean;
+  plant_error?: string;
+  sent_at: string;
+  arrived: boolean;
+  /** The collector file it was found in. */
+  where?: string;
+  /** From planting to the collector read that first showed it: an upper bound, within one poll interval. */
+  latency_ms?: number;
+  /** The furthest place it was seen: collector:<path>, host:<path>, `logger (exit 0)` or `not planted`. */
+  last_seen: string;
+  /** The host's own log files held it (null: none of them could be read). */
+  seen_locally: boolean | null;
+  arrived_bytes?: number;
+  whole?: boolean;
+  /** Where a long canary was cut: logger (its 1 KiB default), sender-input, collector-input. */
+  cut_at?: 'logger' | 'sender-input' | 'collector-input';
+  /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
+  remainder_separate?: boolean;
+  summary: string;
+}
+
+export interface HostCanaryDocument {
+  collector: string;
+  collector_paths: string[];
+  max_wait_ms: number;
+  polls: number;
+  read_errors: string[];
+  canaries: CanaryTrace[];
+}
+
+export interface HostCanaryOptions {
+  host: Transport;
+  collector: Transport | undefined;
+  collectorId: string;
+  collectorPaths: string[];
+  settings: SyslogCanarySettings;
+  runId: string;
+  targetId: string;
+  sudo?: boolean;
+  collectorSudo?: boolean;
+  /** For tests: the first poll interval and its cap, ms. */
+  pollMs?: number;
+  maxPollMs?: number;
+  now?: () => number;
+}
+
+/** The shell command that plants one line through the host's logger; `--size` so logger itself cuts nothing. */
+export function loggerCommand(message: string, socket?: string): string {
+  const size = Math.max(LOGGER_DEFAULT_SIZE, Buffer.byteLength(message) + 1024);
+  return `logger --size ${size} -t socready -p user.notice${socket ? ` -u ${shellQuote(socket)}` : ''} -- ${shellQuote(message)}`;
+}
+
+/** Reads the last bytes of every file matching the paths (globs allowed) as `==> path <==` sections. */
+export function tailCommand(paths: string[], maxBytes = TAIL_BYTES): string {
+  const list = paths.map((p) => p.replace(/[^*?[\]]+/g, (part) => shellQuote(part))).join(' ');
+  return `for f in ${list}; do [ -f "$f" ] || continue; printf '==> %s <==\\n' "$f"; tail -c ${maxBytes} -- "$f"; printf '\\n'; done; true`;
+}
+
+function markers(runId: string, targetId: string): { short: string; long: string } {
+  const nonce = randomBytes(4).toString('hex');
+  const base = `socready-canary-${runId}-${targetId}-${nonce}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return { short: `${base}-1`, long: `${base}-2` };
+}
+
+/** The long canary: its marker, filler, and an end token carrying the marker so a cut-off rest can be recognised. */
+export function longCanary(marker: string, bytes = LONG_CANARY_BYTES): string {
+  const head = `${marker} long canary `;
+  const tail = ` ${marker}-END`;
+  return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
+}
+
+/** Where a marker appears in `==> path <==` sections: the line holding it (bytes from the marker on) and the end token. */
+export function sight(output: string, marker: string, prefix: string): { hit?: CanarySighting; endElsewhere: boolean } {
+  let hit: CanarySighting | undefined;
+  let endElsewhere = false;
+  const end = `${marker}-END`;
+  for (const f of splitSections(output).files) {
+    for (const line of f.text.split('\n')) {
+      const at = line.indexOf(`${marker} `);
+      if (at >= 0) {
+        const body = line.slice(at).trimEnd();
+        const candidate = { place: `${prefix}:${f.path}`, bytes: Buffer.byteLength(body), whole: body.endsWith(end) };
+        // Several copies (a retried message): the most complete one counts.
+        if (!hit || candidate.bytes > hit.bytes) hit = candidate;
+      } else if (line.includes(end)) endElsewhere = true;
+    }
+  }
+  return { ...(hit ? { hit } : {}), endElsewhere };
+}
+
+interface Pending {
+  trace: CanaryTrace;
+  body: string;
+  sentAt: number;
+  /** When the start of a not-whole long canary was first seen: its rest is awaited a little longer. */
+  partialAt?: number;
+}
+
+/** Plants the canaries on the host and follows them to the collector, polling with backoff up to the stated wait. */
+export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDocument> {
+  const now = o.now ?? Date.now;
+  const maxWaitMs = (o.settings.max_wait ?? DEFAULT_MAX_WAIT_S) * 1000;
+  const m = markers(o.runId, o.targetId);
+  const doc: HostCanaryDocument = { collector: o.collectorId, collector_paths: o.collectorPaths, max_wait_ms: maxWaitMs, polls: 0, read_errors: [], canaries: [] };
+  const pending: Pending[] = [];
+  for (const [name, marker, body] of [
+    ['short', m.short, `${m.short} short canary ${m.short}-END`],
+    ['long', m.long, longCanary(m.long)],
+  ] as const) {
+    const sentAt = now();
+    const r = await o.host.run(loggerCommand(body, o.settings.logger_socket), { timeoutMs: 15_000, sudo: false });
+    const failed = r.error ? `${r.error.kind}: ${r.error.message}` : r.exitCode !== 0 ? `logger exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}` : undefined;
+    const trace: CanaryTrace = {
+      name,
+      marker,
+      sent_bytes: Buffer.byteLength(body),
+      planted: !failed,
+      ...(failed ? { plant_error: failed } : {}),
+      sent_at: new Date(sentAt).toISOString(),
+      arrived: false,
+      last_seen: failed ? 'not planted' : 'logger (exit 0)',
+      seen_locally: null,
+      summary: '',
+    };
+    doc.canaries.push(trace);
+    if (!failed) pending.push({ trace, body, sentAt });
+  }
+
+  let wait = o.pollMs ?? 250;
+  const start = now();
+  while (pending.some((p) => !p.trace.arrived || p.partialAt !== undefined) && o.collector) {
+    doc.polls++;
+    const r = await o.collector.run(tailCommand(o.collectorPaths), { timeoutMs: 30_000, maxBytes: TAIL_BYTES * (o.collectorPaths.length + 1), sudo: o.collectorSudo ?? false });
+    if (r.error) {
+      doc.read_errors.push(`collector ${o.collectorId}: ${r.error.kind}: ${r.error.message}`);
+      break;
+    }
+    for (const p of pending) {
+      const s = sight(r.stdout, p.trace.marker, 'collector');
+      if (!s.hit) continue;
+      if (!p.trace.arrived) {
+        p.trace.arrived = true;
+        p.trace.where = s.hit.place.slice('collector:'.length);
+        p.trace.latency_ms = now() - p.sentAt;
+      }
+      p.trace.arrived_bytes = s.hit.bytes;
+      p.trace.whole = s.hit.whole;
+      p.trace.remainder_separate = s.endElsewhere;
+      p.trace.last_seen = s.hit.place;
+      // A cut long canary: its rest may come a moment later as a separate message; wait for it at most 2 s.
+      if (s.hit.whole || s.endElsewhere) p.partialAt = undefined;
+      else if (p.partialAt === undefined && p.trace.name === 'long') p.partialAt = now();
+      else if (p.partialAt !== undefined && now() - p.partialAt >= 2000) p.partialAt = undefined;
+    }
+    // Done when every canary arrived (and no cut long one still awaits its rest), or when the wait is over.
+    if (!pending.some((p) => !p.trace.arrived || p.partialAt !== undefined)) break;
+    if (now() - start >= maxWaitMs) break;
+    await new Promise((res) => setTimeout(res, Math.min(wait, Math.max(0, start + maxWaitMs - now()))));
+    wait = Math.min(wait * 2, o.maxPollMs ?? 4000);
+  }
+  if (!o.collector) doc.read_errors.push(`collector ${o.collectorId}: not reachable through any transport`);
+
+  // The host's own logs: where a canary that did not arrive was last seen, and whether the sender kept it whole.
+  const local = await o.host.run(tailCommand(o.settings.local_paths ?? DEFAULT_LOCAL_PATHS), { timeoutMs: 30_000, maxBytes: TAIL_BYTES * 4, sudo: o.sudo ?? false });
+  const localRead = !local.error && splitSections(local.stdout).files.length > 0;
+  for (const p of pending) {
+    const t = p.trace;
+    const s = localRead ? sight(local.stdout, t.marker, 'host') : { endElsewhere: false };
+    t.seen_locally = localRead ? Boolean(s.hit) : null;
+    if (!t.arrived && s.hit) t.last_seen = s.hit.place;
+    if (t.arrived && t.whole === false) t.cut_at = cutPoint(t, s.hit);
+  }
+  for (const t of doc.canaries) t.summary = summarise(t, doc);
+  return doc;
+}
+
+/**
+ * Where a long canary was cut. logger cuts at its --size; rsyslog cuts a message longer than the input's
+ * maxMessageSize: at the sender's input the rest is dropped, at the collector's imtcp the rest arrives as a second,
+ * header-less message (RECIPES §11). The host's own copy, when readable, settles it directly.
+ */
+function cutPoint(t: CanaryTrace, local: CanarySighting | undefined): CanaryTrace['cut_at'] {
+  if ((t.arrived_bytes ?? 0) <= LOGGER_DEFAULT_SIZE) return 'logger';
+  if (local) return local.whole ? 'collector-input' : 'sender-input';
+  return t.remainder_separate ? 'collector-input' : 'sender-input';
+}
+
+function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
+  const what = `${t.name} canary (${t.sent_bytes} bytes, ${t.marker})`;
+  if (!t.planted) return `${what}: not planted (${t.plant_error})`;
+  if (!t.arrived) {
+    const where = t.last_seen.startsWith('host:') ? `last seen in the host's own log ${t.last_seen.slice(5)}` : t.seen_locally === false ? 'not in the host\'s own logs either' : 'the host\'s own logs were not readable';
+    const errors = doc.read_errors.length > 0 ? `; ${doc.read_errors.join('; ')}` : '';
+    return `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ${doc.collector_paths.join(', ')}); ${where}${errors}`;
+  }
+  const base = `${what}: arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms`;
+  if (t.whole) return `${base}, whole`;
+  const cut =
+    t.cut_at === 'logger'
+      ? "cut by logger's 1 KiB default (--size)"
+      : t.cut_at === 'sender-input'
+        ? "cut at the sender's input (rsyslog maxMessageSize on the host; the rest was dropped)"
+        : `cut at the collector's input (its maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''})`;
+  return `${base}, but only ${t.arrived_bytes} of ${t.sent_bytes} bytes: ${cut}`;
+}

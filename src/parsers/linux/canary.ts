@@ -1,0 +1,59 @@
+// The host-canary live probe's answer (src/collect/host-canary.ts) as facts: per canary whether it arrived on the
+// collector, where, how fast, whole or cut and where. The checks in checks/linux/log-arrival.yaml decide over them.
+import { InconclusiveError, ParseError, type Facts } from '../../checks/types.js';
+import type { CanaryTrace, HostCanaryDocument } from '../../collect/host-canary.js';
+import type { ProbeResult } from '../../transport/types.js';
+import { defineParser, type ParserModule } from '../define.js';
+
+function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
+  const r = outputs['host-canary'];
+  if (r && r.data !== undefined) return r.data as HostCanaryDocument;
+  // Stored evidence holds the same document as JSON text: a replay decides as the live scan did.
+  if (r && !r.error && r.stdout.trim().startsWith('{')) {
+    try {
+      const doc = JSON.parse(r.stdout) as HostCanaryDocument;
+      if (Array.isArray(doc.canaries)) return doc;
+    } catch (e) {
+      throw new ParseError(`host-canary: the stored document is not JSON (${(e as Error).message})`);
+    }
+    throw new ParseError('host-canary: the stored document has no canaries');
+  }
+  throw new InconclusiveError(`host-canary: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not planted'}`);
+}
+
+function canaryFacts(t: CanaryTrace | undefined): Facts {
+  if (!t) return { planted: false, arrived: false, summary: 'not planted' };
+  return { ...t, latency_ms: t.latency_ms ?? null, whole: t.whole ?? null, cut_at: t.cut_at ?? null };
+}
+
+const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {
+  const doc = documentOf(outputs);
+  const short = doc.canaries.find((c) => c.name === 'short');
+  const long = doc.canaries.find((c) => c.name === 'long');
+  return {
+    collector: doc.collector,
+    collector_paths: doc.collector_paths,
+    max_wait_ms: doc.max_wait_ms,
+    polls: doc.polls,
+    read_errors: doc.read_errors,
+    planted: doc.canaries.every((c) => c.planted),
+    arrived: doc.canaries.every((c) => c.arrived),
+    canaries: doc.canaries.map(canaryFacts),
+    short: canaryFacts(short),
+    long: canaryFacts(long),
+    summary: doc.canaries.map((c) => c.summary).join('\n'),
+  };
+};
+
+export const canaryParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'host-canary',
+    probes: ['host-canary'],
+    facts: [
+      'collector', 'collector_paths', 'max_wait_ms', 'polls', 'read_errors', 'planted', 'arrived', 'summary',
+      'canaries[].name', 'canaries[].arrived', 'canaries[].planted', 'canaries[].latency_ms', 'canaries[].whole',
+      'short', 'long',
+    ],
+    parse: hostCanary,
+  }),
+];

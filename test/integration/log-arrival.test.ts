@@ -1,0 +1,122 @@
+// Real rsyslog end to end (issue 16): `socready scan --active` plants the host canary through a sender rsyslogd's
+// private socket and finds it on a collector rsyslogd over loopback TCP, with its latency and where a long one was cut.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HostCanaryDocument } from '../../src/collect/host-canary.js';
+import type { Finding } from '../../src/model.js';
+import { rsyslogMaxMessageSize } from '../../src/parsers/linux/rsyslog.js';
+import { runCli } from '../helpers/cli.js';
+import { type RsyslogPair, rsyslogAvailable, startRsyslogPair } from '../helpers/rsyslog.js';
+
+interface Scan {
+  code: number | null;
+  stderr: string;
+  findings: Finding[];
+  canary: HostCanaryDocument | undefined;
+}
+
+async function scan(pair: RsyslogPair, maxWait: number, active = true): Promise<Scan> {
+  const dir = mkdtempSync(join(tmpdir(), 'socready-arrival-'));
+  writeFileSync(
+    join(dir, 'inventory.yaml'),
+    `version: 1
+organization: Arrival Test Org
+targets:
+  - id: sender
+    kind: linux
+    address: localhost
+    transport: local
+    syslog: { collector: collector, logger_socket: ${pair.socket}, local_paths: [${pair.senderLocal}], max_wait: ${maxWait} }
+  - id: collector
+    kind: linux
+    address: localhost
+    transport: local
+    collector: { paths: [${pair.dir}/collector/*.log] }
+`,
+  );
+  const args = ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--only', 'linux.logfwd.canary-*', '--hosts-only', '--no-html', '--json'];
+  const r = await runCli(active ? [...args, '--active'] : args, { timeoutMs: 120_000 });
+  const runDir = JSON.parse(r.stdout).run_dir as string;
+  const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { findings: Finding[] };
+  let canary: HostCanaryDocument | undefined;
+  try {
+    canary = JSON.parse(readFileSync(join(runDir, 'evidence', 'sender', 'host-canary.txt'), 'utf8')) as HostCanaryDocument;
+  } catch {
+    canary = undefined;
+  }
+  return { code: r.code, stderr: r.stderr, findings: report.findings, canary };
+}
+
+const finding = (s: Scan, check: string) => s.findings.find((f) => f.target === 'sender' && f.check === check);
+
+describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog sender and collector on loopback', () => {
+  let pair: RsyslogPair | undefined;
+  afterEach(async () => {
+    await pair?.stop();
+    pair = undefined;
+  });
+
+  it('under the default maxMessageSize: the short canary arrives with its latency, the 12 000-byte one is cut at the sender input', async () => {
+    pair = await startRsyslogPair();
+    const s = await scan(pair, 20);
+    expect(s.code, s.stderr).toBe(0);
+    const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
+    expect(arrives.status, arrives.reason).toBe('pass');
+    expect(arrives.reason).toMatch(/short canary \(\d+ bytes, socready-canary-[^)]*-sender-[0-9a-f]{8}-1\): arrived on collector in .*remote\.log after \d+ ms, whole/);
+    const whole = finding(s, 'linux.logfwd.canary-whole')!;
+    expect(whole.status).toBe('fail');
+    expect(whole.reason).toMatch(/long canary \(12000 bytes.*only \d+ of 12000 bytes: cut at the sender's input/);
+    const text = readFileSync(pair.collectorLog, 'utf8');
+    expect(text).toContain('short canary');
+    // The limit is 8096 bytes of raw message, header included: what arrived of the body is a little under that.
+    const long = text.split('\n').find((l) => l.includes(' long canary '))!;
+    expect(Buffer.byteLength(long)).toBeLessThan(8200);
+    expect(text).not.toMatch(/-2-END/);
+    // The evidence holds the traced document: where, after how long, how many reads.
+    const short = s.canary!.canaries.find((c) => c.name === 'short')!;
+    expect(short).toMatchObject({ planted: true, arrived: true, whole: true, where: pair.collectorLog, seen_locally: true });
+    expect(short.latency_ms).toBeGreaterThanOrEqual(0);
+    expect(short.latency_ms).toBeLessThan(20_000);
+    expect(s.canary!.canaries.find((c) => c.name === 'long')).toMatchObject({ arrived: true, whole: false, cut_at: 'sender-input', remainder_separate: false });
+    expect(s.canary!.max_wait_ms).toBe(20_000);
+  }, 60_000);
+
+  it('with maxMessageSize raised on the sender only: the collector splits the message and the rest arrives separately', async () => {
+    pair = await startRsyslogPair({ senderMax: '64k' });
+    const s = await scan(pair, 20);
+    const whole = finding(s, 'linux.logfwd.canary-whole')!;
+    expect(whole.status).toBe('fail');
+    expect(whole.reason).toMatch(/cut at the collector's input \(its maxMessageSize; the rest arrived as a separate, header-less message\)/);
+  }, 60_000);
+
+  it('with maxMessageSize="64k" on both sides the long canary arrives whole, and the parser reads 65536 on both', async () => {
+    pair = await startRsyslogPair({ senderMax: '64k', collectorMax: '64k' });
+    const s = await scan(pair, 20);
+    expect(finding(s, 'linux.logfwd.canary-arrives')!.status).toBe('pass');
+    const whole = finding(s, 'linux.logfwd.canary-whole')!;
+    expect(whole.status, whole.reason).toBe('pass');
+    expect(whole.reason).toMatch(/long canary \(12000 bytes.*arrived on collector .* after \d+ ms, whole/);
+    for (const conf of [pair.senderConf, pair.collectorConf]) expect(rsyslogMaxMessageSize(conf, readFileSync(conf, 'utf8'))?.bytes).toBe(65536);
+  }, 60_000);
+
+  it('a sender forwarding to the wrong port: not arrived within the stated wait, last seen in the host\'s own log', async () => {
+    pair = await startRsyslogPair({ wrongPort: true });
+    const started = Date.now();
+    const s = await scan(pair, 3);
+    const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
+    expect(arrives.status).toBe('fail');
+    expect(arrives.reason).toMatch(/short canary .*did not arrive on collector within 3 s \(\d+ reads of .*\); last seen in the host's own log .*local\.log/);
+    // The long canary never arrived: whether it is whole cannot be decided.
+    expect(finding(s, 'linux.logfwd.canary-whole')!.status).toBe('inconclusive');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+
+  it('without --active nothing is planted and no canary finding is reported', async () => {
+    pair = await startRsyslogPair();
+    const s = await scan(pair, 3, false);
+    expect(finding(s, 'linux.logfwd.canary-arrives')).toBeUndefined();
+    expect(readFileSync(pair.senderLocal, { encoding: 'utf8', flag: 'a+' })).not.toContain('socready-canary');
+  }, 60_000);
+});
