@@ -8,6 +8,9 @@ import type { SyslogCanarySettings } from '../model.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
 import { splitSections } from '../util/file-sections.js';
+import type { CanarySighting, CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
+
+export type { CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
 
 export const DEFAULT_LOCAL_PATHS = ['/var/log/syslog', '/var/log/messages'];
 export const DEFAULT_MAX_WAIT_S = 30;
@@ -17,49 +20,6 @@ export const LONG_CANARY_BYTES = 12_000;
 const LOGGER_DEFAULT_SIZE = 1024;
 /** Bytes read from the end of each file per poll. */
 const TAIL_BYTES = 4 * 1024 * 1024;
-
-export interface CanarySighting {
-  /** collector:<path> or host:<path>. */
-  place: string;
-  /** Bytes of the canary body found on the marker's line (from the marker to the end of the line). */
-  bytes: number;
-  /** The line ends with the canary's end token. */
-  whole: boolean;
-}
-
-export interface CanaryTrace {
-  name: 'short' | 'long';
-  marker: string;
-  sent_bytes: number;
-  planted: boolean;
-  plant_error?: string;
-  sent_at: string;
-  arrived: boolean;
-  /** The collector file it was found in. */
-  where?: string;
-  /** From planting to the collector read that first showed it: an upper bound, within one poll interval. */
-  latency_ms?: number;
-  /** The furthest place it was seen: collector:<path>, host:<path>, `logger (exit 0)` or `not planted`. */
-  last_seen: string;
-  /** The host's own log files held it (null: none of them could be read). */
-  seen_locally: boolean | null;
-  arrived_bytes?: number;
-  whole?: boolean;
-  /** Where a long canary was cut: logger (its 1 KiB default), sender-input, collector-input. */
-  cut_at?: 'logger' | 'sender-input' | 'collector-input';
-  /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
-  remainder_separate?: boolean;
-  summary: string;
-}
-
-export interface HostCanaryDocument {
-  collector: string;
-  collector_paths: string[];
-  max_wait_ms: number;
-  polls: number;
-  read_errors: string[];
-  canaries: CanaryTrace[];
-}
 
 export interface HostCanaryOptions {
   host: Transport;

@@ -1,9 +1,52 @@
 // The host-canary live probe's answer (src/collect/host-canary.ts) as facts: per canary whether it arrived on the
 // collector, where, how fast, whole or cut and where. The checks in checks/linux/log-arrival.yaml decide over them.
 import { InconclusiveError, ParseError, type Facts } from '../../checks/types.js';
-import type { CanaryTrace, HostCanaryDocument } from '../../collect/host-canary.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { defineParser, type ParserModule } from '../define.js';
+
+/** The document the host-canary live probe answers (src/collect/host-canary.ts writes it). */
+export interface CanarySighting {
+  /** collector:<path> or host:<path>. */
+  place: string;
+  /** Bytes of the canary body found on the marker's line (from the marker to the end of the line). */
+  bytes: number;
+  /** The line ends with the canary's end token. */
+  whole: boolean;
+}
+
+export interface CanaryTrace {
+  name: 'short' | 'long';
+  marker: string;
+  sent_bytes: number;
+  planted: boolean;
+  plant_error?: string;
+  sent_at: string;
+  arrived: boolean;
+  /** The collector file it was found in. */
+  where?: string;
+  /** From planting to the collector read that first showed it: an upper bound, within one poll interval. */
+  latency_ms?: number;
+  /** The furthest place it was seen: collector:<path>, host:<path>, `logger (exit 0)` or `not planted`. */
+  last_seen: string;
+  /** The host's own log files held it (null: none of them could be read). */
+  seen_locally: boolean | null;
+  arrived_bytes?: number;
+  whole?: boolean;
+  /** Where a long canary was cut: logger (its 1 KiB default), sender-input, collector-input. */
+  cut_at?: 'logger' | 'sender-input' | 'collector-input';
+  /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
+  remainder_separate?: boolean;
+  summary: string;
+}
+
+export interface HostCanaryDocument {
+  collector: string;
+  collector_paths: string[];
+  max_wait_ms: number;
+  polls: number;
+  read_errors: string[];
+  canaries: CanaryTrace[];
+}
 
 function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
   const r = outputs['host-canary'];
