@@ -37,6 +37,9 @@ export interface WinrmSettings {
   over_ssh?: boolean;
 }
 
+/** The SIEM products socready can search for a canary (read-only search APIs, src/collect/siem-search.ts). */
+export const SIEM_SEARCH_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk'] as const;
+
 /** A Linux host's syslog path to its central collector (inventory `syslog`), followed by the --active host canary. */
 export interface SyslogCanarySettings {
   /** The target id of the central syslog collector the host forwards to. */
@@ -47,6 +50,8 @@ export interface SyslogCanarySettings {
   local_paths?: string[];
   /** Longest wait for the canaries on the collector, seconds (default 30). */
   max_wait?: number;
+  /** The SIEM target (api.product elasticsearch, opensearch or splunk) searched for the canaries, read-only. */
+  siem?: { target: string; index?: string; /** One search's limit, seconds (default 30). */ timeout?: number };
 }
 
 export interface WebSettings {

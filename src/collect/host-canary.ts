@@ -5,6 +5,7 @@
 // and, when not, where it was cut (see ../shared/RECIPES.md §11 for the rsyslog behaviour this reads).
 import { randomBytes } from 'node:crypto';
 import type { SyslogCanarySettings } from '../model.js';
+import type { SiemSearchAnswer } from './siem-search.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
 import { splitSections } from '../util/file-sections.js';
@@ -31,6 +32,8 @@ export interface HostCanaryOptions {
   targetId: string;
   sudo?: boolean;
   collectorSudo?: boolean;
+  /** The SIEM the canaries must reach after the collector: its id and a read-only search for one marker. */
+  siem?: { id: string; search(marker: string): Promise<SiemSearchAnswer> };
   /** For tests: the first poll interval and its cap, ms. */
   pollMs?: number;
   maxPollMs?: number;
@@ -163,8 +166,42 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     if (!t.arrived && s.hit) t.last_seen = s.hit.place;
     if (t.arrived && t.whole === false) t.cut_at = cutPoint(t, s.hit);
   }
+  if (o.siem) await searchSiem(o.siem, pending, doc, { start, maxWaitMs, pollMs: o.pollMs ?? 250, maxPollMs: o.maxPollMs ?? 4000, now });
   for (const t of doc.canaries) t.summary = summarise(t, doc);
   return doc;
+}
+
+/** Searches the SIEM for every planted canary, with the same backoff, until all are found or the wait is over. */
+async function searchSiem(
+  siem: NonNullable<HostCanaryOptions['siem']>,
+  pending: Pending[],
+  doc: HostCanaryDocument,
+  t: { start: number; maxWaitMs: number; pollMs: number; maxPollMs: number; now: () => number },
+): Promise<void> {
+  doc.siem = siem.id;
+  for (const p of pending) p.trace.siem = { target: siem.id, arrived: false, fields: [], searches: 0 };
+  let wait = t.pollMs;
+  for (;;) {
+    const open = pending.filter((p) => !p.trace.siem!.arrived);
+    for (const p of open) {
+      const s = p.trace.siem!;
+      s.searches++;
+      const a = await siem.search(p.trace.marker);
+      if (!a.answered) s.error = a.error;
+      else delete s.error;
+      if (a.found) {
+        s.arrived = true;
+        s.latency_ms = t.now() - p.sentAt;
+        s.fields = a.fields;
+        if (a.whole !== undefined) s.whole = a.whole;
+      }
+    }
+    // A refused credential does not get better by asking again.
+    const refused = pending.some((p) => /^(auth-failed|permission-denied)/.test(p.trace.siem!.error ?? ''));
+    if (refused || pending.every((p) => p.trace.siem!.arrived) || t.now() - t.start >= t.maxWaitMs) return;
+    await new Promise((res) => setTimeout(res, Math.min(wait, Math.max(0, t.start + t.maxWaitMs - t.now()))));
+    wait = Math.min(wait * 2, t.maxPollMs);
+  }
 }
 
 /**
@@ -178,7 +215,21 @@ function cutPoint(t: CanaryTrace, local: CanarySighting | undefined): CanaryTrac
   return t.remainder_separate ? 'collector-input' : 'sender-input';
 }
 
+function siemText(t: CanaryTrace): string {
+  const s = t.siem;
+  if (!s) return '';
+  if (s.arrived) {
+    const cut = s.whole === false ? ', cut' : '';
+    return `; in SIEM ${s.target} after ${s.latency_ms} ms${cut} (fields: ${s.fields.join(', ') || 'none'})`;
+  }
+  return s.error ? `; SIEM ${s.target} could not be searched (${s.error})` : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+}
+
 function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
+  return summariseCollector(t, doc) + (t.planted ? siemText(t) : '');
+}
+
+function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
   const what = `${t.name} canary (${t.sent_bytes} bytes, ${t.marker})`;
   if (!t.planted) return `${what}: not planted (${t.plant_error})`;
   if (!t.arrived) {

@@ -25,6 +25,7 @@ function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan 
   if (target.kind !== 'linux' || !target.syslog) return undefined;
   const collector = options.web?.targets.find((t) => t.id === target.syslog!.collector);
   const transport = webHostTransport(collector, options);
+  const siem = target.syslog.siem ? options.web?.targets.find((t) => t.id === target.syslog!.siem!.target) : undefined;
   return {
     active: options.web?.active ?? false,
     runId: options.web?.runId ?? 'run',
@@ -34,6 +35,7 @@ function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan 
     collectorPaths: collector?.collector?.paths ?? [],
     ...(transport ? { collector: transport } : {}),
     collectorSudo: Boolean(collector?.ssh?.sudo),
+    ...(siem?.api ? { siem: { id: siem.id, product: siem.api.product!.toLowerCase(), ...(target.syslog.siem?.index ? { index: target.syslog.siem.index } : {}), ...(target.syslog.siem?.timeout ? { timeoutS: target.syslog.siem.timeout } : {}), source: new ApiProbeSource(siem) } } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Evidence, Finding, SyslogCanarySettings, TransportError } from '../model.js';
 import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
+import { readSiemSearch, type SiemSearchAnswer, siemSearchProbe } from './siem-search.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
@@ -53,6 +54,8 @@ export interface HostCanaryPlan {
   /** Opened and closed by the probe; absent when the collector has no transport socready can use. */
   collector?: Transport;
   collectorSudo?: boolean;
+  /** The SIEM searched for the canaries after the collector, through its API source (opened and closed here). */
+  siem?: { id: string; product: string; index?: string; timeoutS?: number; source: ProbeSource };
 }
 
 /** Runs catalog probes over any Transport (local, ssh), honouring rootdir images and sudo. */
@@ -125,6 +128,7 @@ export class TransportProbeSource implements ProbeSource {
   private async hostCanary(plan: HostCanaryPlan): Promise<ProbeResult> {
     const started = Date.now();
     const openError = plan.collector ? await plan.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message })) : undefined;
+    const siem = plan.siem ? await openSiemSearch(plan.siem) : undefined;
     try {
       const doc = await runHostCanary({
         host: this.transport,
@@ -136,12 +140,14 @@ export class TransportProbeSource implements ProbeSource {
         targetId: plan.targetId,
         sudo: this.options.sudo,
         ...(plan.collectorSudo !== undefined ? { collectorSudo: plan.collectorSudo } : {}),
+        ...(siem ? { siem } : {}),
       });
       if (openError) doc.read_errors.unshift(`collector ${plan.collectorId}: ${openError.kind}: ${openError.message}`);
       // The document is the evidence too: what was planted, where each canary was found and after how long.
       return { stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr: '', exitCode: 0, truncated: false, durationMs: Date.now() - started, data: doc };
     } finally {
       await plan.collector?.close().catch(() => undefined);
+      await plan.siem?.source.close().catch(() => undefined);
     }
   }
 
@@ -152,6 +158,19 @@ export class TransportProbeSource implements ProbeSource {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+/** The SIEM search the host canary calls: one read-only GET per marker through the SIEM's API source. */
+async function openSiemSearch(p: NonNullable<HostCanaryPlan['siem']>): Promise<{ id: string; search(marker: string): Promise<SiemSearchAnswer> }> {
+  const openError = await p.source.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
+  return {
+    id: p.id,
+    search: async (marker) => {
+      if (openError) return { answered: false, found: false, fields: [], error: `${openError.kind}: ${openError.message}` };
+      const r = await p.source.collect(siemSearchProbe(p.product, marker, p.index, p.timeoutS));
+      return readSiemSearch(p.product, r, marker);
+    },
+  };
 }
 
 /** A glob that found nothing because a folder was unreadable is a permission problem, not an empty folder. */

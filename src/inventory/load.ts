@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Inventory, SshSettings, Target, TargetKind, TransportName, WinrmSettings } from '../model.js';
+import { type Inventory, SIEM_SEARCH_PRODUCTS, type SshSettings, type Target, type TargetKind, type TransportName, type WinrmSettings } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 import schema from './inventory.schema.json' with { type: 'json' };
@@ -101,6 +101,15 @@ export function loadInventory(file: string): Inventory {
       if (!c) throw new InputError(file, `syslog.collector names no target: "${t.syslog.collector}"`, undefined, undefined, `targets.${i}.syslog.collector`);
       if (!c.collector) throw new InputError(file, `syslog.collector "${c.id}" declares no collector.paths to search`, undefined, undefined, `targets.${i}.syslog.collector`);
       if (c.transport !== 'ssh' && c.transport !== 'local') throw new InputError(file, `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`, undefined, undefined, `targets.${i}.syslog.collector`);
+      const siemId = t.syslog.siem?.target;
+      if (siemId !== undefined) {
+        const siem = targets.find((x) => x.id === siemId);
+        const product = siem?.api?.product?.toLowerCase() ?? '';
+        if (!siem) throw new InputError(file, `syslog.siem.target names no target: "${siemId}"`, undefined, undefined, `targets.${i}.syslog.siem.target`);
+        if (!(SIEM_SEARCH_PRODUCTS as readonly string[]).includes(product)) {
+          throw new InputError(file, `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`, undefined, undefined, `targets.${i}.syslog.siem.target`);
+        }
+      }
     }
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);

@@ -36,7 +36,22 @@ export interface CanaryTrace {
   cut_at?: 'logger' | 'sender-input' | 'collector-input';
   /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
   remainder_separate?: boolean;
+  /** The search for it in the SIEM the host's syslog.siem names, when one is declared. */
+  siem?: CanarySiemTrace;
   summary: string;
+}
+
+export interface CanarySiemTrace {
+  target: string;
+  arrived: boolean;
+  /** From planting to the search that first found it (an upper bound, within one poll interval). */
+  latency_ms?: number;
+  /** The event's fields in the SIEM: a detection needs user, source IP, command line parsed, not one message string. */
+  fields: string[];
+  whole?: boolean;
+  searches: number;
+  /** Why the SIEM could not decide (401/403, timeout, a failed search). */
+  error?: string;
 }
 
 export interface HostCanaryDocument {
@@ -46,6 +61,8 @@ export interface HostCanaryDocument {
   polls: number;
   read_errors: string[];
   canaries: CanaryTrace[];
+  /** The SIEM target searched for the canaries, when the host's syslog.siem names one. */
+  siem?: string;
 }
 
 function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
@@ -65,8 +82,9 @@ function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
 }
 
 function canaryFacts(t: CanaryTrace | undefined): Facts {
-  if (!t) return { planted: false, arrived: false, summary: 'not planted' };
-  return { ...t, latency_ms: t.latency_ms ?? null, whole: t.whole ?? null, cut_at: t.cut_at ?? null };
+  if (!t) return { planted: false, arrived: false, summary: 'not planted', siem: null };
+  const siem = t.siem ? { ...t.siem, latency_ms: t.siem.latency_ms ?? null, whole: t.siem.whole ?? null, decided: t.siem.arrived || !t.siem.error } : null;
+  return { ...t, latency_ms: t.latency_ms ?? null, whole: t.whole ?? null, cut_at: t.cut_at ?? null, siem };
 }
 
 const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {
@@ -75,6 +93,7 @@ const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {
   const long = doc.canaries.find((c) => c.name === 'long');
   return {
     collector: doc.collector,
+    siem_declared: doc.siem !== undefined,
     collector_paths: doc.collector_paths,
     max_wait_ms: doc.max_wait_ms,
     polls: doc.polls,
@@ -93,7 +112,7 @@ export const canaryParserModules: readonly ParserModule[] = [
     name: 'host-canary',
     probes: ['host-canary'],
     facts: [
-      'collector', 'collector_paths', 'max_wait_ms', 'polls', 'read_errors', 'planted', 'arrived', 'summary',
+      'collector', 'siem_declared', 'collector_paths', 'max_wait_ms', 'polls', 'read_errors', 'planted', 'arrived', 'summary',
       'canaries[].name', 'canaries[].arrived', 'canaries[].planted', 'canaries[].latency_ms', 'canaries[].whole',
       'short', 'long',
     ],

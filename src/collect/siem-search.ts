@@ -1,0 +1,105 @@
+// The SIEM end of the host canary: a read-only search for the canary's marker through the product's own search API,
+// sent by the API probe source (one credential policy, same-origin redirects only, secrets scrubbed, timeouts).
+// Both searches are GET requests, so the API source's read-only rule (GET and HEAD only) holds unchanged:
+//   Elasticsearch / OpenSearch: GET /<index>/_search?q="<marker>" (URI search, Lucene query string, read-only)
+//   Splunk: GET /services/search/jobs/export?search=search index=<index> "<marker>"&output_mode=json (streams results)
+import type { ProbeDef } from '../checks/types.js';
+import type { ProbeResult } from '../transport/types.js';
+
+export { SIEM_SEARCH_PRODUCTS } from '../model.js';
+
+export interface SiemSearchAnswer {
+  /** The search ran and answered (it may have found nothing). */
+  answered: boolean;
+  found: boolean;
+  /** The fields the SIEM holds for the event: parsed fields, not one message string, is what a detection needs. */
+  fields: string[];
+  /** The longest value holding the marker ends with the canary's end token. */
+  whole?: boolean;
+  error?: string;
+}
+
+/** The catalog-shaped probe the API source sends for one marker (never in the catalog: built per canary). */
+export function siemSearchProbe(product: string, marker: string, index?: string, timeoutS = 30): ProbeDef {
+  const quoted = `"${marker.replace(/["\\]/g, '')}"`;
+  if (product === 'splunk') {
+    const spl = `search index=${index ?? '*'} ${quoted} earliest=-24h | head 5`;
+    return {
+      id: 'siem-canary-search',
+      platform: 'api',
+      kind: 'http',
+      method: 'GET',
+      products: ['splunk'],
+      path: `/services/search/jobs/export?output_mode=json&search=${encodeURIComponent(spl)}`,
+      timeout: timeoutS,
+      max_bytes: 4 * 1024 * 1024,
+      description: 'Splunk search export for the canary marker (read-only).',
+    };
+  }
+  const target = (index ?? '*').split(',').map(encodeURIComponent).join(',');
+  return {
+    id: 'siem-canary-search',
+    platform: 'api',
+    kind: 'http',
+    method: 'GET',
+    products: ['elasticsearch', 'opensearch'],
+    path: `/${target}/_search?size=5&timeout=${Math.max(1, Math.floor(timeoutS * 0.8))}s&q=${encodeURIComponent(quoted)}`,
+    timeout: timeoutS,
+    max_bytes: 4 * 1024 * 1024,
+    description: 'Elasticsearch/OpenSearch URI search for the canary marker (read-only).',
+  };
+}
+
+/** Field paths of a document, dot-joined (`source.ip`, `user.name`). */
+function fieldPaths(doc: unknown, prefix = '', out: string[] = []): string[] {
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) fieldPaths(v, path, out);
+      else out.push(path);
+    }
+  }
+  return out;
+}
+
+function wholeIn(doc: unknown, marker: string): boolean | undefined {
+  const texts: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') texts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(doc);
+  const holding = texts.filter((t) => t.includes(marker));
+  if (holding.length === 0) return undefined;
+  return holding.some((t) => t.trimEnd().endsWith(`${marker}-END`));
+}
+
+/** Reads the search answer: found or not, and with which fields; an error or a timed-out search did not decide. */
+export function readSiemSearch(product: string, result: ProbeResult, marker: string): SiemSearchAnswer {
+  if (result.error) return { answered: false, found: false, fields: [], error: `${result.error.kind}: ${result.error.message}` };
+  let docs: unknown[] = [];
+  try {
+    if (product === 'splunk') {
+      // One JSON object per line: {"preview":false,"offset":0,"result":{...}}; a failed search carries "messages".
+      for (const line of result.stdout.split('\n')) {
+        if (!line.trim()) continue;
+        const row = JSON.parse(line) as { result?: unknown; messages?: { type: string; text: string }[] };
+        const fatal = row.messages?.find((m) => m.type === 'FATAL' || m.type === 'ERROR');
+        if (fatal) return { answered: false, found: false, fields: [], error: `search failed: ${fatal.text}` };
+        if (row.result) docs.push(row.result);
+      }
+    } else {
+      const body = JSON.parse(result.stdout) as { timed_out?: boolean; hits?: { hits?: { _source?: unknown }[] } };
+      if (body.timed_out === true) return { answered: false, found: false, fields: [], error: 'the search timed out on the cluster (timed_out: true)' };
+      docs = (body.hits?.hits ?? []).map((h) => h._source ?? {});
+    }
+  } catch (e) {
+    return { answered: false, found: false, fields: [], error: `unreadable search answer: ${(e as Error).message}` };
+  }
+  const matching = docs.filter((d) => JSON.stringify(d).includes(marker));
+  if (matching.length === 0) return { answered: true, found: false, fields: [] };
+  const fields = [...new Set(matching.flatMap((d) => fieldPaths(d)))].filter((f) => !f.startsWith('_')).sort();
+  const whole = matching.map((d) => wholeIn(d, marker)).find((w) => w !== undefined);
+  return { answered: true, found: true, fields, ...(whole !== undefined ? { whole } : {}) };
+}
