@@ -50,6 +50,9 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
   return undefined;
 }
 
+/** The product probes whose answers are the rules a SIEM runs (src/rules/siem-api.ts reads them). */
+export const SIEM_RULE_PROBES: ReadonlySet<string> = new Set(['kibana-detection-rules', 'splunk-saved-searches']);
+
 /** What the analyses after a scan need from the scan's options (scan.ts extends this; nothing here imports scan). */
 export interface AnalyseOptions {
   inventory: Inventory;
@@ -58,6 +61,8 @@ export interface AnalyseOptions {
   progress?: Progress;
   /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
   hostsOnly?: boolean;
+  /** Stored answers of the SIEM rule APIs (SIEM_RULE_PROBES): the rules the SIEM really runs. */
+  siemRulePaths?: string[];
 }
 
 async function step<T>(label: string, problems: { path: string; error: string }[], opts: AnalyseOptions, run: () => Promise<T>): Promise<T | undefined> {
@@ -103,16 +108,19 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
       }
     }
     const details = detections?.details as DetectionDetails | undefined;
+    // The SIEM's own rules are the organisation's: beside the inventory's rule files, or instead of the built-in pack.
+    const siemRules = opts.siemRulePaths ?? [];
+    const coverageRules = siemRules.length === 0 ? inv.rules : rulesContent === 'built-in' ? siemRules : [...inv.rules, ...siemRules];
     const coverage = await step('coverage', problems, opts, () =>
       analyseCoverage({
-        rulePaths: inv.rules,
+        rulePaths: coverageRules,
         findings: report.findings,
         validations: details?.rules,
         threatFocus: inv.threat_focus,
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
       }),
     );
-    if (coverage) report.analyses.coverage = { ...coverage, content: rulesContent };
+    if (coverage) report.analyses.coverage = { ...coverage, content: siemRules.length > 0 ? 'organisation' : rulesContent };
     const playbooks = await step('playbook dry-runs', problems, opts, () =>
       analysePlaybooks({ playbookPaths: inv.playbooks, alertPaths: inv.alerts, falsePositiveAlerts: falsePositiveAlerts(details) }),
     );

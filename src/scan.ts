@@ -9,7 +9,7 @@ import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
 import type { Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
-import { type AnalyseOptions, completeReport } from './analyse.js';
+import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
@@ -180,7 +180,11 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
     evidence: assessments.flatMap((a) => a.evidence),
     analyses: web.length > 0 ? { web: summariseWeb(web) } : {},
   };
-  await completeReport(report, opts);
+  // The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's rules.
+  const siemRulePaths = report.evidence
+    .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
+    .map((e) => join(runDir, e.file!));
+  await completeReport(report, { ...opts, ...(siemRulePaths.length > 0 ? { siemRulePaths } : {}) });
   report.run.finished_at = new Date().toISOString();
   writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
   return { report, runDir, problems };

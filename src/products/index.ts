@@ -2,10 +2,11 @@
 // fixtures and tests (see CONTRIBUTING.md).
 import type { ProductModule } from './define.js';
 import { elasticsearch, opensearch } from './elastic.js';
+import { kibana } from './kibana.js';
 import { splunk } from './splunk.js';
 import { wazuh } from './wazuh.js';
 
-export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh];
+export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh, kibana];
 
 export function productNamed(name: string): ProductModule | undefined {
   return PRODUCTS.find((p) => p.name === name.toLowerCase());

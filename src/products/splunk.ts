@@ -1,4 +1,5 @@
 import { apiParserModules } from '../parsers/products/api.js';
+import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
 import { defineProduct } from './define.js';
 
@@ -10,6 +11,6 @@ export const splunk = defineProduct({
     const m = /<generator[^>]*version="([^"]+)"/.exec(body);
     return m ? { os: `Splunk ${m[1]}` } : {};
   },
-  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages'],
-  parsers: [...apiParserModules, ...splunkParserModules],
+  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages', 'splunk-saved-searches'],
+  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules],
 });

@@ -66,6 +66,14 @@ export function readElasticText(text: string, file: string): { rules: DetectionR
   const rule = asTable(doc.rule);
   const metadata = asTable(doc.metadata);
   if (!rule) return { rules: [], problems: [{ path: file, error: `${file}: missing [rule] table` }] };
+  return elasticRule(rule, metadata, file);
+}
+
+/**
+ * One Elastic rule from its fields: the [rule] table of a detection-rules TOML file, or one element of Kibana's
+ * detection engine API (`GET /api/detection_engine/rules/_find`), which carries the same fields plus `enabled`.
+ */
+export function elasticRule(rule: TomlTable, metadata: TomlTable | undefined, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
   const name = typeof rule.name === 'string' ? rule.name : undefined;
   const id = typeof rule.rule_id === 'string' ? rule.rule_id : undefined;
   if (!name || !id) return { rules: [], problems: [{ path: file, error: `${file}: rule.${name ? 'rule_id' : 'name'}: missing required field` }] };

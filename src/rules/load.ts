@@ -1,4 +1,5 @@
 // Finds rule files under the given paths, picks the reader by extension and content, and keeps going past bad files.
+import { readKibanaRules, readSplunkSavedSearches, siemApiFormat } from './siem-api.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { readElasticText } from './elastic.js';
@@ -95,8 +96,16 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
         continue;
       }
       const format = detectFormat(file, text);
+      // A SIEM's own rule list (its API answer, saved by a scan or exported by hand) is JSON.
+      const api = !format && /^\s*\{/.test(text) ? siemApiFormat(text) : undefined;
       try {
-        results[i] = format ? readText(format, text, file) : { rules: [], problems: [] };
+        results[i] = format
+          ? readText(format, text, file)
+          : api === 'kibana-rules'
+            ? readKibanaRules(text, file)
+            : api === 'splunk-saved-searches'
+              ? readSplunkSavedSearches(text, file)
+              : { rules: [], problems: [] };
       } catch (e) {
         results[i] = { rules: [], problems: [{ path: file, error: `${file}: ${(e as Error).message}` }] };
       }

@@ -117,7 +117,7 @@ export function readSplunkYamlText(text: string, file: string): { rules: Detecti
   };
 }
 
-interface ConfStanza {
+export interface ConfStanza {
   name: string;
   line: number;
   keys: Map<string, string>;
@@ -166,23 +166,37 @@ export function readSavedSearchesText(text: string, file: string): { rules: Dete
   const rules: DetectionRule[] = [];
   const problems: RuleProblem[] = [];
   for (const st of parseSplunkConf(text)) {
+    const rule = savedSearchRule(st, file, problems);
+    if (rule) rules.push(rule);
+  }
+  return { rules, problems };
+}
+
+/**
+ * One saved search as a detection rule, or undefined when it is not one: a correlation search, an annotated search,
+ * or (with `scheduledAlerts`, for the REST API's saved/searches) a scheduled search with an alert action or tracking.
+ */
+export function savedSearchRule(st: ConfStanza, file: string, problems: RuleProblem[], scheduledAlerts = false): DetectionRule | undefined {
+  {
     const search = st.keys.get('search');
-    if (!search) continue;
+    if (!search) return undefined;
     const annRaw = st.keys.get('action.correlationsearch.annotations');
     const mapRaw = st.keys.get('action.escu.mappings');
     const ann = jsonObject(annRaw);
     const map = jsonObject(mapRaw);
     if ((annRaw && !ann) || (mapRaw && !map)) {
       problems.push({ path: file, error: `${file}:${st.line}: [${st.name}]: annotations are not valid JSON` });
-      continue;
+      return undefined;
     }
-    const isDetection = st.keys.get('action.correlationsearch.enabled') === '1' || ann !== undefined || map !== undefined;
-    if (!isDetection) continue;
+    const on = (k: string) => ['1', 'true'].includes((st.keys.get(k) ?? '').toLowerCase());
+    const alerting = scheduledAlerts && on('is_scheduled') && (on('alert.track') || (st.keys.get('actions') ?? '').trim() !== '');
+    const isDetection = st.keys.get('action.correlationsearch.enabled') === '1' || ann !== undefined || map !== undefined || alerting;
+    if (!isDetection) return undefined;
     const attackIds = [...strings(ann?.mitre_attack), ...strings(map?.mitre_attack)];
     const dataModels = jsonObject(`{"d":${st.keys.get('action.escu.data_models') ?? '[]'}}`)?.d;
     const severity = st.keys.get('action.notable.param.severity') ?? st.keys.get('alert.severity');
     const disabled = st.keys.get('disabled');
-    rules.push({
+    return {
       file,
       line: st.line,
       format: 'splunk-conf',
@@ -197,7 +211,6 @@ export function readSavedSearchesText(text: string, file: string): { rules: Dete
       correlation: /datamodel[=\s:]+"?Risk/i.test(search),
       disabled: disabled === '1' || disabled === 'true',
       tags: attackIds,
-    });
+    };
   }
-  return { rules, problems };
 }

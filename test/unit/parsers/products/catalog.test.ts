@@ -46,11 +46,11 @@ describe('product check catalog', () => {
     }
   });
 
-  it('uses only product API probes and known parsers, and is about infrastructure or log collection', () => {
+  it('uses only product API probes and known parsers, and is about infrastructure, log collection or the rules the SIEM runs', () => {
     for (const check of checks) {
       expect(check.id).toMatch(/^products\./);
       expect(PARSERS[check.parser], check.id).toBeTypeOf('function');
-      expect(['infrastructure', 'log-collection']).toContain(check.area);
+      expect(['infrastructure', 'log-collection', ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : [])]).toContain(check.area);
       for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
       expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);
       // Japanese text is really Japanese (not a copy of the English).
