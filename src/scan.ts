@@ -26,6 +26,8 @@ export interface ScanOptions {
   only?: string[];
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
+  /** Read evidence files that are symbolic links (--follow-symlinks); refused otherwise. */
+  followSymlinks?: boolean;
   trustOnFirstUse?: boolean;
   /** Send the harmless live web probes (canary, WAF probe). */
   active?: boolean;
@@ -65,14 +67,14 @@ function planLive(opts: ScanOptions): PlannedTarget[] {
   }));
 }
 
-function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
+function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
   return listEvidenceFiles(path).map((file, i) => {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string } | undefined;
     let error: InputError | undefined;
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
-      const data = readOfflineEvidence(file);
+      const data = readOfflineEvidence(file, { followSymlinks });
       header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -84,7 +86,7 @@ function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
     seen.add(id);
     const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
     if (error) return { target, source: { failed: { kind: 'config' as const, message: error.message } } };
-    return { target, source: new EvidenceProbeSource(file) };
+    return { target, source: new EvidenceProbeSource(file, { followSymlinks }) };
   });
 }
 
@@ -115,7 +117,7 @@ export async function collectAndEvaluate(
   catalog: Catalog,
   problems: InputError[] = [],
 ): Promise<TargetAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts);
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems, opts.followSymlinks) : planLive(opts);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {

@@ -1,5 +1,6 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../attack/catalog.js';
@@ -70,12 +71,7 @@ function readInputs(o: CoverageCliOptions): Inputs {
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(o.report, 'utf8'));
-    } catch (e) {
-      throw new InputError(o.report, `cannot read report JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report, 'report JSON');
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];

@@ -171,7 +171,7 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
   parsed.docs.forEach((d, i) => {
     const where = multi ? `document ${i + 1}: ` : '';
     try {
-      let value = d.toJS({ maxAliasCount: 100 }) as unknown;
+      let value = parsed.values[i];
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) throw new RuleError('a rule document must be a map');
       let doc = value as Record<string, unknown>;
