@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { estimateFalsePositives, type FalsePositiveEstimate } from '../detect/estimate.js';
 import { BUILTIN_RULES, missingPaths, runDetect, totalBytes, type DetectOutput } from '../detect/run.js';
+import { listEventFiles } from '../sigma/events/reader.js';
+import { terminalSafe } from '../util/terminal.js';
 
 function progress(total: number): ((bytes: number) => void) | undefined {
   if (!process.stderr.isTTY || process.env.CI || total <= 0) return undefined;
@@ -76,6 +78,8 @@ export function register(program: Command): void {
         const missing = missingPaths([...rules, ...inputs]);
         if (missing.length) throw new UsageError(`not found: ${missing.join(', ')}`);
         const placeholders = parsePlaceholders(opts.placeholder);
+        // A symbolic link loop or a device in an events folder is named and skipped; the other files are read.
+        listEventFiles(inputs, (path, reason) => process.stderr.write(`warning: ${terminalSafe(path)}: ${reason}\n`));
         const onBytes = progress(totalBytes(inputs));
         if (opts.estimate?.length) {
           const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });
