@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
@@ -149,7 +149,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const started = new Date();
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
-  mkdirSync(runDir, { recursive: true, mode: 0o750 });
+  ensureOutputDir(runDir, 0o750);
   const catalog = loadCatalog(opts.catalogRoot);
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
@@ -192,6 +192,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
   return { report, runDir, problems };
 }

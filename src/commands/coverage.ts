@@ -1,5 +1,5 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
 import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -153,8 +153,8 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
     throw new InputError(o.attackCatalog ?? 'ATT&CK catalog', (e as Error).message);
   }
   const res = computeCoverage(ruleSet, catalog, { findings: inputs.findings, validations: inputs.validations, threatFocus: inputs.threatFocus, owaspEdition: o.owasp });
-  if (o.navigator) writeFileSync(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
-  if (o.dettect) writeFileSync(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
+  if (o.navigator) writeOutputFile(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
+  if (o.dettect) writeOutputFile(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
   if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
   else printText(res, catalog.origin);
   return 0;

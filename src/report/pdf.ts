@@ -1,14 +1,15 @@
 // The PDF report: the same HTML printed by a headless Chromium (puppeteer-core + a system browser), offline,
 // with page script disabled, every network request refused, a header naming the organisation and date, page
 // numbers, and a table of contents whose page numbers come from a first print pass.
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Lang, Report } from '../model.js';
 import { escapeXml } from './charts.js';
 import { renderHtml } from './html.js';
 import { formatDate, ui } from './i18n.js';
+import { writeOutputFile } from '../util/output-file.js';
 
 export interface PdfOptions {
   lang: Lang;
@@ -260,10 +261,7 @@ export async function renderPdfWith(browser: Browser, report: Report, opts: PdfO
         ? await printPdf(page, renderHtml(report, { ...base, tocPages: pages }), report, opts, timeoutMs)
         : first;
     }
-    mkdirSync(dirname(opts.out) || '.', { recursive: true });
-    const tmp = `${opts.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, pdf);
-    renameSync(tmp, opts.out);
+    writeOutputFile(opts.out, pdf);
     return { pages: pdfPageCount(pdf), blocked };
   } finally {
     await page.close().catch(() => undefined);

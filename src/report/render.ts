@@ -1,6 +1,5 @@
 // One entry point for every output format. Renderers read only the report document; a report without a score
 // (an older or hand-built one) is scored first with the current model.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Lang, Report } from '../model.js';
 import { InputError } from '../util/validate.js';
@@ -10,6 +9,7 @@ import { renderJunit } from './formats/junit.js';
 import { renderMarkdown } from './formats/markdown.js';
 import { renderSarif } from './formats/sarif.js';
 import { renderHtml } from './html.js';
+import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'md', 'junit', 'sarif', 'hdf', 'navigator'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -83,16 +83,13 @@ export async function renderReport(report: Report, format: ReportFormat, opts: R
     }
     case 'pdf': {
       if (!opts.out) throw new InputError('(command line)', 'PDF output needs a file: -o report.pdf');
-      mkdirSync(dirname(opts.out), { recursive: true });
+      ensureOutputDir(dirname(opts.out));
       // Loaded on demand: puppeteer is only needed for PDF.
       const { renderPdf } = await import('./pdf.js');
       await renderPdf(r, { lang, out: opts.out, ...(opts.browserPath ? { browserPath: opts.browserPath } : {}) });
       return undefined;
     }
   }
-  if (opts.out) {
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, text);
-  }
+  if (opts.out) writeOutputFile(opts.out, text);
   return text;
 }
