@@ -32,7 +32,9 @@ function parsePlaceholders(list: string[] | undefined): Record<string, string[]>
 
 class UsageError extends Error {}
 
-function table(rows: string[][]): string {
+function table(given: string[][]): string {
+  // Rule titles and ids come from rule files a pull request may have changed: no control character reaches the terminal.
+  const rows = given.map((r) => r.map(terminalSafe));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }

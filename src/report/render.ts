@@ -2,6 +2,7 @@
 // (an older or hand-built one) is scored first with the current model.
 import { dirname } from 'node:path';
 import type { Lang, Report } from '../model.js';
+import { controlFree } from '../util/terminal.js';
 import { InputError } from '../util/validate.js';
 import { ensureScore } from './diff.js';
 import { renderHdf } from './formats/hdf.js';
@@ -46,7 +47,9 @@ function withScore(report: Report): Report {
  * and returns undefined.
  */
 export async function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): Promise<string | undefined> {
-  const r = withScore(report);
+  // JSON keeps the report exactly (JSON escapes control characters) and HTML/PDF escape in their templates; the text
+  // formats (Markdown, JUnit, SARIF, HDF, the Navigator layer) render a copy free of control characters.
+  const r = ['json', 'html', 'pdf'].includes(format) ? withScore(report) : controlFree(withScore(report));
   const { lang } = opts;
   let text: string;
   switch (format) {
