@@ -1,5 +1,6 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
 import { writeOutputFile } from '../util/output-file.js';
+import { terminalSafe } from '../util/terminal.js';
 import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -162,7 +163,7 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
 
 function fail(e: unknown): number {
   if (e instanceof InputError) {
-    process.stderr.write(`socready: ${e.message}\n`);
+    process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
     return 2;
   }
   process.stderr.write(`socready: internal error: ${(e as Error).stack ?? String(e)}\n`);

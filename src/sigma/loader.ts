@@ -154,7 +154,7 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
   let global: Record<string, unknown> | undefined;
   let lastPlain: Record<string, unknown> | undefined;
   const multi = parsed.docs.length > 1;
-  parsed.docs.forEach((d, i) => {
+  parsed.docs.forEach((_d, i) => {
     const where = multi ? `document ${i + 1}: ` : '';
     try {
       let value = parsed.values[i];

@@ -102,9 +102,9 @@ describe('socready playbook validate', () => {
     expect((await run('validate', join(SHARED_DIR, 'playbooks', 'cacao-oasis', 'basic-example-1.json'), join(EX, 'native-waf-block.yaml'))).code).toBe(0);
   });
 
-  it('exits 1 when a file is invalid, naming the problem', async () => {
+  it('exits 2 (bad input, as the README says) when a file is read but invalid, naming the problem', async () => {
     const invalid = await run('validate', join(SHARED_DIR, 'playbooks', 'cacao-soarca', 'test-infinite_playbook.json'));
-    expect(invalid.code).toBe(1);
+    expect(invalid.code).toBe(2);
     expect(invalid.stdout).toContain('unbounded loop');
   });
 
