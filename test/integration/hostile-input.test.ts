@@ -29,7 +29,7 @@ function file(name: string, text: string): string {
 
 /** No stack trace, no "internal error", nothing of the canary or of a shadow line. */
 function clean(r: CliResult): void {
-  expect(r.stderr).not.toMatch(/internal error|    at |ELOOP|ReferenceError/);
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at |ELOOP|ReferenceError/);
   expect(`${r.stdout}${r.stderr}`).not.toContain(CANARY);
   expect(`${r.stdout}${r.stderr}`).not.toContain('root:*');
 }
