@@ -96,7 +96,7 @@ export interface EvidenceReadOptions {
 
 export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
   const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes, followSymlinks: Boolean(opts.followSymlinks), symlinkFlag: '--follow-symlinks' });
-  let json = parseJsonText(text, file, 'socready evidence file (JSON)');
+  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
   if (json && typeof json === 'object' && 'collection' in json && !('probes' in json)) json = fromCollection(json as Record<string, unknown>, file);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }

@@ -72,7 +72,7 @@ function readInputs(o: CoverageCliOptions): Inputs {
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
-    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report, 'report JSON');
+    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report);
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];

@@ -43,6 +43,6 @@ export function validateReport(json: unknown, file: string): Report {
 /** Reads and validates a report JSON file. */
 export function readReport(file: string): Report {
   const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes });
-  const json = parseJsonText(text, file, 'report JSON');
+  const json = parseJsonText(text, file);
   return validateReport(json, file);
 }

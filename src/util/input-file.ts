@@ -30,33 +30,25 @@ function mb(n: number): string {
 /** Why a file could not be opened, in words, from its error code (never the OS message, which may be localised). */
 export function fsReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a folder, not a file';
-    case 'ENOTDIR':
-      return 'a part of the path is not a folder';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'EDQUOT':
-      return 'disk quota exceeded';
-    case 'ENAMETOOLONG':
-      return 'file name too long';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many open files';
-    default:
-      return code ? `error ${code}` : String((e as Error).message ?? e);
-  }
+  const words = code ? REASONS[code] : undefined;
+  if (words) return `${words} (${code})`;
+  return code ? `error ${code}` : String((e as Error).message ?? e);
 }
+
+const REASONS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many levels of symbolic links',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+};
 
 /** Reads a regular file whole as bytes, with the size cap and link policy above; every refusal is an InputError. */
 export function readInputBytes(file: string, opts: ReadInputOptions): Buffer {
@@ -126,7 +118,7 @@ export function parseJsonText(text: string, file: string, what = 'JSON'): unknow
     const msg = String((e as Error).message);
     const at = /at position (\d+)/.exec(msg);
     const pos = at ? linePos(text, Number(at[1])) : undefined;
-    const detail = /end of JSON input|Unterminated/.test(msg) ? `not valid ${what}: it ends too early` : `not valid ${what}`;
+    const detail = /end of JSON input|Unterminated/.test(msg) ? `invalid ${what}: it ends too early` : `invalid ${what}`;
     throw new InputError(file, detail, pos?.line, pos?.col);
   }
 }

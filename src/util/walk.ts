@@ -32,7 +32,7 @@ export function walkFiles(paths: string[], opts: WalkOptions): string[] {
     try {
       st = statSync(path);
     } catch (e) {
-      opts.onSkip(path, (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop: skipped' : fsReason(e), explicit);
+      opts.onSkip(path, (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop: skipped' : `cannot read: ${fsReason(e)}`, explicit);
       return;
     }
     if (st.isDirectory()) {

@@ -110,11 +110,11 @@ describe('nothing read or printed where it should not be', () => {
     expect(lines).toEqual([expect.stringContaining('host.json: is a symbolic link: refused (pass --follow-symlinks to read it)')]);
   });
 
-  it('with --follow-symlinks, or named directly, a secret file is "not valid" and its first bytes are not printed', async () => {
+  it('with --follow-symlinks, or named directly, a secret file is "invalid JSON" and its first bytes are not printed', async () => {
     for (const args of [['--evidence', join(dir, 'evidence'), '--follow-symlinks'], ['--evidence', shadow]]) {
       const r = await runCli(['scan', ...args, '-o', join(dir, 'ev-out'), '--no-html', '--hosts-only']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/(host\.json|shadow)(:\d+:\d+)?: not valid socready evidence file/);
+      expect(r.stderr).toMatch(/(host\.json|shadow)(:\d+:\d+)?: invalid JSON \(not a socready evidence file\)/);
       clean(r);
     }
   });

@@ -74,7 +74,7 @@ describe('errors name the file and the problem, never its content', () => {
   it('a JSON parse error gives the place, not Node\'s quote of the text', () => {
     const e = thrown(() => parseJsonText(SHADOW, 'shadow'));
     // Node 20 gives no position for an unexpected token, later versions do: the place is shown when known.
-    expect(e.message).toMatch(/^shadow(:1:1)?: not valid JSON$/);
+    expect(e.message).toMatch(/^shadow(:1:1)?: invalid JSON$/);
     expect(thrown(() => parseJsonText(`{"a": "${CANARY}"`, 'cut.json')).message).not.toContain(CANARY);
   });
 
@@ -92,7 +92,7 @@ describe('errors name the file and the problem, never its content', () => {
     const refused = thrown(() => readOfflineEvidence(link));
     expect(refused.message).toContain('host.json: is a symbolic link: refused (pass --follow-symlinks');
     const followed = thrown(() => readOfflineEvidence(link, { followSymlinks: true }));
-    expect(followed.message).toMatch(/host\.json(:1:1)?: not valid socready evidence file/);
+    expect(followed.message).toMatch(/host\.json(:1:1)?: invalid JSON \(not a socready evidence file\)/);
     for (const e of [refused, followed, thrown(() => readOfflineEvidence(secret))]) expect(e.message).not.toMatch(/root|CANARY/);
   });
 
@@ -141,7 +141,7 @@ describe('one output writer', () => {
   it.each([
     ['a folder', () => dir, /cannot write: it is a folder/],
     ['a path under a regular file', () => join(dir, 'big.yaml', 'x.html'), /cannot write: cannot create the output folder: .*(a file is in the way|not a folder)/],
-    ['a full device', () => '/dev/full', /\/dev\/full: cannot write: no space left on the device/],
+    ['a full device', () => '/dev/full', /\/dev\/full: cannot write: no space left on the device \(ENOSPC\)/],
     ['a read-only place', () => '/sys/socready-test.html', /cannot write: (permission denied|read-only file system)/],
   ])('answers %s with an input error naming the path and the reason', (_what, path, reason) => {
     const e = thrown(() => writeOutputFile(path(), 'report'));
@@ -162,7 +162,7 @@ describe('one output writer', () => {
       const report = join(small!, 'report.json');
       writeOutputFile(report, '{"previous": true}\n');
       const e = thrown(() => writeOutputFile(report, 'x'.repeat(256 * 1024)));
-      expect(e.message).toMatch(/report\.json: cannot write: no space left on the device/);
+      expect(e.message).toMatch(/report\.json: cannot write: no space left on the device \(ENOSPC\)/);
       expect(readFileSync(report, 'utf8')).toBe('{"previous": true}\n');
       expect(readdirSync(small!)).toEqual(['report.json']);
     } finally {
