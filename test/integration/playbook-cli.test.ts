@@ -79,7 +79,7 @@ describe('socready playbook dry-run', () => {
   it('exits 2 for a playbook that cannot be loaded, still printing the others', async () => {
     const r = await run('dry-run', join(FIX, 'broken.json'), join(EX, 'cacao-waf-block-guarded.json'), '--format', 'json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.json: invalid JSON/);
+    expect(r.stderr).toMatch(/broken\.json(:\d+:\d+)?: invalid JSON/);
     const docs = lines(r.stdout);
     expect(docs.map((d) => d.valid)).toEqual([false, true]);
     expect(docs[0]!.error).toMatch(/invalid JSON/);
