@@ -10,6 +10,7 @@ import { validateReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import type { ScanOptions } from './scan.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
+import { sourceMapStep } from './sources/index.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
@@ -111,6 +112,10 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
   for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
     for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);
   }
+  // The source map sits between the analyses and the score: scoring and the SOAR gate read it.
+  const sources = sourceMapStep(report, inv.estate);
+  if ('problem' in sources) problems.push(sources.problem);
+  else report.analyses.sources = sources;
   const previous = findPreviousRun(resolve(opts.outDir), report);
   const scored = scoreRun(report, { questionnaire: inv.questionnaire, waivers: inv.waivers, baseline: previous });
   Object.assign(report, scored.report);

@@ -85,6 +85,14 @@ function nodeAt(doc: Document.Parsed, pointer: string, preferKey = false): Node 
   return node as Node | undefined;
 }
 
+/** Line and column of the YAML node at a JSON pointer, for errors found after schema validation (cross-references). */
+export function positionOf(parsed: ParsedYaml, docIndex: number, pointer: string): { line?: number; column?: number } {
+  const doc = parsed.docs[docIndex];
+  const node = doc ? nodeAt(doc, pointer) : undefined;
+  const pos = node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
+  return { line: pos?.line, column: pos?.col };
+}
+
 function describeError(e: ErrorObject): { field: string; detail: string; pointer: string } {
   const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
   if (e.keyword === 'additionalProperties') {

@@ -1,0 +1,35 @@
+// The source-map stage of a run: the shipped catalog, the report's findings and targets, the inventory's estate.
+import type { AnalysisSection, Estate, Report, SourceMapDetails, SourceMapSummary } from '../model.js';
+import type { PlaybooksDetails } from '../playbook/analyse.js';
+import { InputError } from '../util/validate.js';
+import { shippedSourceCatalog, type SourceCatalog } from './catalog.js';
+import { buildSourceMap } from './map.js';
+
+export { buildSourceMap, nextToConnect } from './map.js';
+export { loadSourceCatalog, shippedSourceCatalog, SOURCES_FILE, type SourceCatalog, type SourceClass, type UseCase } from './catalog.js';
+
+/** The organisation's playbooks (never socready's built-in examples): their use-cases can be inferred. */
+function organisationPlaybooks(report: Report): { id: string; name: string }[] {
+  const p = report.analyses.playbooks;
+  if (!p || p.content === 'built-in') return [];
+  return ((p.details as PlaybooksDetails | undefined)?.results ?? []).map((r) => ({ id: r.playbook.id, name: r.playbook.name }));
+}
+
+export function sourceMapStep(
+  report: Report,
+  estate: Estate | undefined,
+  catalog?: SourceCatalog,
+): AnalysisSection<SourceMapSummary, SourceMapDetails> | { problem: { path: string; error: string } } {
+  try {
+    return buildSourceMap({
+      catalog: catalog ?? shippedSourceCatalog(),
+      findings: report.findings,
+      targets: report.targets,
+      estate,
+      playbooks: organisationPlaybooks(report),
+    });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { problem: { path: e.file, error: e.message } };
+  }
+}
