@@ -82,6 +82,16 @@ export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire
       gaps.push(areaGap(req, score));
     }
   }
+  // Per use-case: automating a response to an attack the SIEM cannot see is automating on nothing.
+  const map = report.analyses?.sources;
+  const useCases = map ? useCaseReadiness(map) : undefined;
+  const blind = (useCases ?? []).filter((u) => !u.ready);
+  if (map && blind.length > 0) {
+    readyOk = false;
+    // Among the log gaps: after the areas beneath detection, before the detection and automation gaps.
+    const firstAbove = gaps.findIndex((g) => !['infrastructure', 'log-collection', 'audit-policy'].includes(g.area));
+    gaps.splice(firstAbove < 0 ? gaps.length : firstAbove, 0, blindUseCaseGap(map, blind));
+  }
   // The SOAR timing checklist: blocking on a false positive can stop the business, so its impact must be assessed.
   if (answerOf(report.questionnaire, 'automation.blocking_risk_assessed') !== true) {
     readyOk = false;
@@ -93,14 +103,6 @@ export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire
       },
       refs: [questionnaireRef('automation.blocking_risk_assessed')],
     });
-  }
-  // Per use-case: automating a response to an attack the SIEM cannot see is automating on nothing.
-  const map = report.analyses?.sources;
-  const useCases = map ? useCaseReadiness(map) : undefined;
-  const blind = (useCases ?? []).filter((u) => !u.ready);
-  if (map && blind.length > 0) {
-    readyOk = false;
-    gaps.push(blindUseCaseGap(map, blind));
   }
   const capacity = capacityCheck(report.analyses?.detections?.summary, report.questionnaire);
   const capacityGap = capacityGapOf(capacity);

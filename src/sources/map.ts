@@ -122,8 +122,8 @@ export function buildSourceMap(inputs: SourceMapInputs): AnalysisSection<SourceM
   const byTarget = new Map<string, Map<string, Finding>>();
   for (const f of inputs.findings) {
     if (!reached.has(f.target)) continue; // a target that was not reached proves nothing
-    let m = byTarget.get(f.target);
-    if (!m) byTarget.set(f.target, (m = new Map()));
+    const m = byTarget.get(f.target) ?? new Map<string, Finding>();
+    byTarget.set(f.target, m);
     m.set(f.check, f);
   }
 
