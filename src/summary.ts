@@ -1,4 +1,5 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
+import { sourceMapLine } from './report/source-map-view.js';
 import { isActivelyWaived } from './score/findings.js';
 import { terminalSafe } from './util/terminal.js';
 
@@ -44,6 +45,8 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
     }
   }
   const a = report.analyses;
+  const sources = sourceMapLine(report, lang);
+  if (sources) lines.push(terminalSafe(sources));
   if (a.coverage) {
     const cv = a.coverage.summary;
     lines.push(L(`Coverage: ${cv.techniques_visible}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${cv.techniques_visible} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`));

@@ -31,6 +31,7 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { missingSourcesNotes, sourceMapView, type SourceMapView } from './source-map-view.js';
 
 export type DisplayStatus = FindingStatus | 'waived';
 
@@ -179,6 +180,8 @@ export interface ReportView {
   }[];
   readiness: ChecklistRow[];
   soarTiming: ChecklistRow[];
+  /** The log-source map (src/report/source-map-view.ts). */
+  sourceMap?: SourceMapView;
   targets: {
     id: string;
     kind: string;
@@ -211,7 +214,7 @@ function formatObserved(value: unknown): string {
 }
 
 /** Analyses in report order; any other analysis a newer report carries follows, by name. */
-const ANALYSIS_ORDER = ['coverage', 'detections', 'playbooks', 'web'];
+const ANALYSIS_ORDER = ['sources', 'coverage', 'detections', 'playbooks', 'web'];
 
 /** Section anchor of an analysis: readable for our own names, hashed for anything unexpected. */
 export function analysisAnchor(name: string): string {
@@ -554,6 +557,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
       ),
       ['log-collection'],
       false,
+      missingSourcesNotes(report, lang),
     ),
     row(
       tr(lang, 'Audit policy', '監査ポリシー'),
@@ -699,6 +703,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     analyses,
     readiness,
     soarTiming,
+    sourceMap: sourceMapView(report, lang),
     targets,
     questionnaire,
     partialsContext: { report, lang },

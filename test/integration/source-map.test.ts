@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/checks/catalog.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import type { Report } from '../../src/model.js';
+import { renderHtml } from '../../src/report/html.js';
 import { runScan } from '../../src/scan.js';
+import { terminalSummary } from '../../src/summary.js';
 import { fixtureHost } from '../fixtures/linux/hosts.js';
 
 function hardenedEvidence(dir: string): string {
@@ -122,5 +124,23 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
     expect(s.details.classes.find((c) => c.id === 'linux-os-audit')!.status).toBe('measured');
     expect(bare.score!.areas.find((a) => a.area === 'log-collection')!.level).toBeLessThan(3);
     expect(bare.score!.soar.verdict).not.toBe('ready');
+  });
+
+  it('shows the map on the executive page in both languages, the missing classes in the checklist row, a terminal line', () => {
+    const en = renderHtml(report, { lang: 'en' });
+    const exec = en.slice(en.indexOf('id="sec-executive"'), en.indexOf('</section>', en.indexOf('class="block source-map"')));
+    expect(exec).toContain('Log sources the SOC needs');
+    expect(exec).toMatch(/badge st-pass"[^>]*>Linux OS audit: measured/);
+    expect(exec).toMatch(/badge st-fail"[^>]*>Database audit: missing/);
+    expect(exec).toMatch(/<tr><td>Web request bodies<\/td><td>.*?<\/td><td>SQL injection, Credential stuffing, Web shell<\/td><\/tr>/);
+    expect(en).toContain('Not collected or not proven: ');
+    expect(en).toContain('Log-source map');
+    const ja = renderHtml(report, { lang: 'ja' });
+    expect(ja).toContain('SOC に必要なログソース');
+    expect(ja).toMatch(/データベース監査ログ: 未収集/);
+    expect(ja).toContain('未収集または未確認: ');
+    const line = terminalSummary(report, {}, false, 'en').split('\n').find((l) => l.startsWith('Log sources:'))!;
+    expect(line).toMatch(/^Log sources: 1 of 6 required classes measured \(27% weighted\), 2\/5 use-cases visible; connect next: /);
+    expect(terminalSummary(report, {}, false, 'ja')).toContain('ログソース: 必要な 6 種中 1 種を実測');
   });
 });

@@ -107,7 +107,7 @@ targets:
 
   it('reads the estate of the init example once uncommented, and names the line of an unknown source class or use-case', () => {
     const block = EXAMPLE_INVENTORY.split('\n')
-      .filter((l) => /^# (estate:|  )/.test(l))
+      .filter((l) => /^# (estate:| {2})/.test(l))
       .map((l) => l.slice(2))
       .join('\n');
     const inv = loadInventory(write('estate.yaml', `version: 1\ntargets: []\n${block}\n`));
