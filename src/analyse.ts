@@ -10,7 +10,7 @@ import { validateReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import type { ScanOptions } from './scan.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
-import { sourceMapStep } from './sources/index.js';
+import { sourceClassGates, sourceMapStep } from './sources/index.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
@@ -94,6 +94,9 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
       }
     }
     const details = detections?.details as DetectionDetails | undefined;
+    // Class statuses do not depend on the playbooks (only which use-cases are automated does): coverage joins them now.
+    const early = sourceMapStep(report, inv.estate);
+    const sourceClasses = 'problem' in early ? undefined : sourceClassGates(early);
     const coverage = await step('coverage', problems, opts, () =>
       analyseCoverage({
         rulePaths: inv.rules,
@@ -101,6 +104,7 @@ export async function completeReport(report: Report, opts: ScanOptions): Promise
         validations: details?.rules,
         threatFocus: inv.threat_focus,
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
+        sourceClasses,
       }),
     );
     if (coverage) report.analyses.coverage = { ...coverage, content: rulesContent };

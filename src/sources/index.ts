@@ -15,6 +15,12 @@ function organisationPlaybooks(report: Report): { id: string; name: string }[] {
   return ((p.details as PlaybooksDetails | undefined)?.results ?? []).map((r) => ({ id: r.playbook.id, name: r.playbook.name }));
 }
 
+/** The classes with their status and Sigma log sources, for coverage's join (a rule is visible only where its class is measured). */
+export function sourceClassGates(map: AnalysisSection<SourceMapSummary, SourceMapDetails>, catalog: SourceCatalog = shippedSourceCatalog()) {
+  const sigma = new Map(catalog.classes.map((c) => [c.id, c.sigma]));
+  return map.details.classes.map((c) => ({ id: c.id, name: c.name, status: c.status, sigma: sigma.get(c.id) ?? [] }));
+}
+
 export function sourceMapStep(
   report: Report,
   estate: Estate | undefined,
