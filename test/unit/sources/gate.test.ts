@@ -50,7 +50,13 @@ function scan(canary: FindingStatus, over: { estimated_alerts_per_day?: number; 
 describe('SOAR gate per use-case', () => {
   it('is ready for every use-case when each class they need is measured', () => {
     const r = scan('pass');
+    // The worked example of docs/scoring.md: weights linux-os-audit 3, web-request-body 2, waf 1.
     expect(r.analyses.sources!.summary).toMatchObject({ classes_required: 3, classes_measured: 3, weighted_share: 1 });
+    expect(Object.fromEntries(r.analyses.sources!.details.classes.filter((c) => c.required).map((c) => [c.id, c.needed_by.length]))).toEqual({
+      'web-request-body': 2,
+      waf: 1,
+      'linux-os-audit': 3,
+    });
     expect(r.score!.soar.use_cases).toEqual([
       { id: 'sql-injection', ready: true, missing: [] },
       { id: 'web-shell', ready: true, missing: [] },
@@ -66,6 +72,9 @@ describe('SOAR gate per use-case', () => {
       status: 'missing',
       evidence: ['finding:web.active.body-canary@web01'],
     });
+    expect(r.analyses.sources!.summary.weighted_share).toBeCloseTo(4 / 6);
+    expect(r.score!.areas.find((a) => a.area === 'log-collection')!.level).toBe(2);
+    expect(r.analyses.sources!.details.use_cases.filter((u) => u.visible).map((u) => u.id)).toEqual(['kernel-backdoor', 'lateral-movement-ssh']);
     expect(r.score!.soar.use_cases).toEqual([
       { id: 'sql-injection', ready: false, missing: ['web-request-body'] },
       { id: 'web-shell', ready: false, missing: ['web-request-body'] },
