@@ -89,6 +89,20 @@ describe('SOAR gate per use-case', () => {
   });
 });
 
+describe('log-collection scope from the map', () => {
+  it('cannot reach level 3 while a required class is unknown, even above the 75% share', () => {
+    // NDR is not declared at all this time: BPFDoor needs it, so it is required and unknown.
+    const estate: Estate = { ...ESTATE, sources: { ...ESTATE.sources } };
+    delete estate.sources.ndr;
+    const base = scan('pass');
+    const map = buildSourceMap({ catalog: shippedSourceCatalog(), findings: base.findings, targets: base.targets, estate });
+    expect(map.summary).toMatchObject({ classes_unknown: 1, weighted_share: 6 / 7 });
+    const lc = scoreReport({ ...base, analyses: { ...base.analyses, sources: map } }).areas.find((a) => a.area === 'log-collection')!;
+    expect(lc.level).toBe(2);
+    expect(lc.criteria.find((c) => !c.met && c.level === 3)!.text.en).toContain('unknown: Network detection and response (NDR)');
+  });
+});
+
 describe('people and alert-volume gate', () => {
   it('blocks ready when estimated alerts exceed the triage capacity, with both numbers in the reason', () => {
     // 2 analysts per shift x 40 alerts each x 3 shifts (24x7) = 240 a day, against 500 estimated.
