@@ -8,11 +8,17 @@ import { buildSourceMap } from './map.js';
 export { buildSourceMap, nextToConnect } from './map.js';
 export { loadSourceCatalog, shippedSourceCatalog, SOURCES_FILE, type SourceCatalog, type SourceClass, type UseCase } from './catalog.js';
 
-/** The organisation's playbooks (never socready's built-in examples): their use-cases can be inferred. */
+/**
+ * The organisation's playbooks (never socready's built-in examples), described by their id, name and the integrations
+ * their actions call (a WAF, an EDR ...): the use-cases they handle are inferred from these words.
+ */
 function organisationPlaybooks(report: Report): { id: string; name: string }[] {
   const p = report.analyses.playbooks;
   if (!p || p.content === 'built-in') return [];
-  return ((p.details as PlaybooksDetails | undefined)?.results ?? []).map((r) => ({ id: r.playbook.id, name: r.playbook.name }));
+  return ((p.details as PlaybooksDetails | undefined)?.results ?? []).map((r) => ({
+    id: r.playbook.id,
+    name: [r.playbook.name, ...r.integrations.flatMap((i) => [i.id, i.name ?? '', i.product ?? ''])].filter(Boolean).join(' '),
+  }));
 }
 
 /** The classes with their status and Sigma log sources, for coverage's join (a rule is visible only where its class is measured). */

@@ -100,8 +100,10 @@ function classStatus(cls: SourceClass, p: Proof, kinds: Set<string>, e: EstateSo
   return { status: 'unknown', fromTargets };
 }
 
+/** Whole words only: "c2" must not match "ec2", "ips" not "ships". */
 function matchesKeyword(text: string, keyword: string): boolean {
-  return text.toLowerCase().replace(/[-_]/g, ' ').includes(keyword.toLowerCase());
+  const words = ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
+  return words.includes(` ${keyword.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `);
 }
 
 function playbooksFor(u: UseCase, inputs: SourceMapInputs, named: string[] | undefined): { id: string; inferred: boolean }[] {

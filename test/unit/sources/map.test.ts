@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Estate, Finding, FindingStatus, TargetKind, TargetResult } from '../../../src/model.js';
+import type { Estate, Finding, FindingStatus, Report, TargetKind, TargetResult } from '../../../src/model.js';
+import { sourceMapStep } from '../../../src/sources/index.js';
 import { shippedSourceCatalog } from '../../../src/sources/catalog.js';
 import { buildSourceMap } from '../../../src/sources/map.js';
 
@@ -117,5 +118,19 @@ describe('use-cases and weights', () => {
     const inferred = buildSourceMap({ catalog, targets: [], findings: [], playbooks: [{ id: 'pb-1', name: 'Contain ransomware: isolate host' }] });
     expect(uc(inferred, 'ransomware')).toMatchObject({ automate: true, playbooks: [{ id: 'pb-1', inferred: true }] });
     expect(uc(inferred, 'sql-injection').automate).toBe(false);
+    // Whole words: an EC2 playbook is about the cloud, not command-and-control.
+    const ec2 = buildSourceMap({ catalog, targets: [], findings: [], playbooks: [{ id: 'pb-2', name: 'Snapshot and isolate an AWS EC2 instance' }] });
+    expect(uc(ec2, 'c2-beaconing').automate).toBe(false);
+    expect(uc(ec2, 'cloud-account-abuse').automate).toBe(true);
+  });
+
+  it('infers from the integrations a playbook calls, and never from socready\'s built-in playbooks', () => {
+    const details = { results: [{ playbook: { id: 'block-attacker', name: 'Block attacker', format: 'native', source: 'x' }, integrations: [{ id: 'waf', type: 'http-api', product: 'ModSecurity', used_by: [], status: 'not-checked' }] }], alerts: [] };
+    const r = { findings: [], targets: [], analyses: { playbooks: { summary: {}, details, problems: [], content: 'organisation' } } } as unknown as Report;
+    const step = sourceMapStep(r, undefined) as Exclude<ReturnType<typeof sourceMapStep>, { problem: unknown }>;
+    expect(step.details.use_cases.find((u) => u.id === 'sql-injection')).toMatchObject({ automate: true, playbooks: [{ id: 'block-attacker', inferred: true }] });
+    const builtIn = { ...r, analyses: { playbooks: { ...r.analyses.playbooks!, content: 'built-in' as const } } } as Report;
+    const none = sourceMapStep(builtIn, undefined) as typeof step;
+    expect(none.details.use_cases.every((u) => u.playbooks.length === 0)).toBe(true);
   });
 });
