@@ -37,6 +37,8 @@ export interface SourceMapView {
     required: boolean;
     neededBy: string;
     blinds: string;
+    /** How many required use-cases it blinds (0 when measured). */
+    blindCount: number;
     records: string;
     blindTo: string;
     proof: string;
@@ -44,12 +46,18 @@ export interface SourceMapView {
     estate: string;
     evidence: string[];
   }[];
-  next: { name: string; gains: string; blinds: string }[];
+  /** blindsShort: the first use-cases it blinds and how many more, for the one-page executive summary. */
+  /** Required classes the inventory says nothing about: one chip on the executive page, named in the section. */
+  unknown: string[];
+  unknownNames: string;
+  next: { name: string; gains: string; blinds: string; blindsShort: string; blindCount: number }[];
   useCases: { name: string; attack: string; detect: boolean; visible: boolean; automate: boolean; missing: string }[];
-  capacity?: { alerts: string; capacity: string; fpShare: string; threshold: string; ok: boolean };
+  /** `known`: some figure of the people and alert-volume gate was measured or declared. */
+  capacity?: { alerts: string; capacity: string; fpShare: string; threshold: string; ok: boolean; known: boolean };
 }
 
 const NEXT_SHOWN = 3;
+const SHORT = 3;
 
 function list(lang: Lang, items: string[]): string {
   return items.join(lang === 'ja' ? '、' : ', ');
@@ -82,6 +90,7 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
       required: c.required,
       neededBy: list(lang, c.needed_by.map(ucName)),
       blinds: list(lang, blindsOf(c)),
+      blindCount: blindsOf(c).length,
       records: pick(lang, c.records),
       blindTo: pick(lang, c.blind_to),
       proof: c.proof === 'arrived' ? tr(lang, 'arrival proven', '到達を確認') : c.proof === 'collected' ? tr(lang, 'collection proven', '収集を確認') : '',
@@ -97,7 +106,15 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
     measured: tr(lang, `${s.classes_measured} of ${s.classes_required}`, `${s.classes_required} 種中 ${s.classes_measured} 種`),
     estateDeclared: s.estate_declared,
     rows,
-    next: map.details.next.slice(0, NEXT_SHOWN).map((x) => ({ name: clsName(x.class), gains: list(lang, x.gains.map(ucName)), blinds: list(lang, x.blinds.map(ucName)) })),
+    unknown: rows.filter((r) => r.required && r.status === 'unknown').map((r) => r.name),
+    unknownNames: list(lang, rows.filter((r) => r.required && r.status === 'unknown').map((r) => r.name)),
+    next: map.details.next.slice(0, NEXT_SHOWN).map((x) => ({
+      name: clsName(x.class),
+      gains: list(lang, x.gains.map(ucName)),
+      blinds: list(lang, x.blinds.map(ucName)),
+      blindsShort: `${list(lang, x.blinds.slice(0, SHORT).map(ucName))}${x.blinds.length > SHORT ? ` (+${x.blinds.length - SHORT})` : ''}`,
+      blindCount: x.blinds.length,
+    })),
     useCases: map.details.use_cases
       .filter((u) => u.applicable && (u.detect || u.automate))
       .map((u) => ({
@@ -109,7 +126,16 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
         missing: list(lang, u.missing.map(clsName)),
       })),
     ...(cap
-      ? { capacity: { alerts: n(cap.alerts_per_day), capacity: n(cap.capacity_per_day), fpShare: p(cap.false_positive_share), threshold: p(cap.false_positive_threshold), ok: cap.ok } }
+      ? {
+          capacity: {
+            alerts: n(cap.alerts_per_day),
+            capacity: n(cap.capacity_per_day),
+            fpShare: p(cap.false_positive_share),
+            threshold: p(cap.false_positive_threshold),
+            ok: cap.ok,
+            known: cap.alerts_per_day !== null || cap.capacity_per_day !== null || cap.false_positive_share !== null,
+          },
+        }
       : {}),
   };
 }
