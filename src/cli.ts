@@ -9,8 +9,11 @@ import { register as inventory } from './commands/inventory.js';
 import { register as playbook } from './commands/playbook.js';
 import { register as report } from './commands/report.js';
 import { register as scan } from './commands/scan.js';
+import { dropWritesOnceClosed } from './util/closed-output.js';
 import { InputError } from './util/validate.js';
 import { VERSION } from './version.js';
+
+for (const stream of [process.stdout, process.stderr]) dropWritesOnceClosed(stream);
 
 const program = new Command()
   .name('socready')

@@ -155,7 +155,10 @@ export interface Finding {
   area: AreaId;
   severity: Severity;
   weight: number;
+  /** The check's title: the desired state ("auditd is running"). */
   title: Bilingual;
+  /** What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts). */
+  fail_title?: Bilingual;
   rationale?: Bilingual;
   remediation?: Bilingual;
   /** Why the status is what it is, in words (always set for inconclusive and error). */
@@ -231,12 +234,16 @@ export interface CoverageSummary {
   rules_failed: number;
   techniques_in_scope: number;
   techniques_declared: number;
-  techniques_visible: number;
+  /** Techniques covered by a rule whose logs a reached target proved collected; null: visibility not measured. */
+  techniques_visible: number | null;
   techniques_validated: number;
   techniques_benign_tested: number;
   owasp_total: number;
   owasp_declared: number;
-  owasp_visible: number;
+  /** null: visibility not measured. */
+  owasp_visible: number | null;
+  /** Whether a reached target proved anything about log collection (src/coverage/measured.ts decides). */
+  visibility_measured?: boolean;
   /** Rules whose log source the scan found not collected. */
   rules_blind: number;
   correlation_rules: number;

@@ -34,6 +34,14 @@ export interface ScanOptions {
   /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
   hostsOnly?: boolean;
   options?: Record<string, unknown>;
+  /** No inventory names the organisation: title the report with the hosts the evidence came from. */
+  titleFromEvidence?: boolean;
+}
+
+/** "db-07" or "db-07, web-03" (at most three names, then a count), from the evidence targets' sanitised ids. */
+export function evidenceHostsTitle(ids: string[]): string {
+  const shown = ids.slice(0, 3).join(', ');
+  return ids.length > 3 ? `${shown} (+${ids.length - 3})` : shown || 'offline evidence';
 }
 
 export function newRunId(now = new Date()): string {
@@ -170,7 +178,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       id: runId,
       started_at: started.toISOString(),
       finished_at: started.toISOString(),
-      organization: opts.inventory.organization,
+      organization: opts.titleFromEvidence && opts.evidencePath ? evidenceHostsTitle(assessments.map((a) => a.result.id)) : opts.inventory.organization,
       inventory: opts.inventory.source,
       mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },

@@ -1,4 +1,6 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
+import { visibleFigures } from './coverage/measured.js';
+import { shownTitle } from './report/finding-title.js';
 import { sourceMapLine } from './report/source-map-view.js';
 import { isActivelyWaived } from './score/findings.js';
 import { terminalSafe } from './util/terminal.js';
@@ -40,24 +42,31 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
       if (seen.has(f.check)) continue;
       seen.add(f.check);
       const hosts = failing.filter((x) => x.check === f.check).length;
-      lines.push(`  ${c(31, f.severity.padEnd(8))} ${f.title[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
+      lines.push(`  ${c(31, f.severity.padEnd(8))} ${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
       if (seen.size >= 8) break;
     }
   }
   const a = report.analyses;
   const sources = sourceMapLine(report, lang);
   if (sources) lines.push(terminalSafe(sources));
+  // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
+  const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" · socready's built-in examples, not yours", ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）') : '');
   if (a.coverage) {
     const cv = a.coverage.summary;
-    lines.push(L(`Coverage: ${cv.techniques_visible}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${cv.techniques_visible} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`));
+    const seen = visibleFigures(cv);
+    lines.push(
+      seen.techniques === null
+        ? L(`Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no reached target showed a log source)`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象なし）`) + example(a.coverage)
+        : L(`Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`) + example(a.coverage),
+    );
   }
   if (a.detections) {
     const d = a.detections.summary;
-    lines.push(L(`Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`, `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`));
+    lines.push(L(`Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`, `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`) + example(a.detections));
   }
   if (a.playbooks) {
     const p = a.playbooks.summary;
-    lines.push(L(`Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`, `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`));
+    lines.push(L(`Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`, `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`) + example(a.playbooks));
   }
   if (report.score) {
     const verdict = {
@@ -65,7 +74,10 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
       'semi-automatic': c(33, L('semi-automatic only (human approval)', '半自動（人の承認つき）のみ可')),
       'not-yet': c(31, L('not yet', 'まだ早い')),
     }[report.score.soar.verdict];
-    lines.push(c(1, L(`Maturity: ${report.score.overall ?? 'not assessed'} / 5 · SOAR: ${verdict}`, `成熟度: ${report.score.overall ?? '未評価'} / 5 · SOAR: ${verdict}`)));
+    // A level reads "n / 5"; an area nobody assessed reads "not assessed" alone, never as a score out of 5.
+    const overall = report.score.overall;
+    const level = overall === null ? L('not assessed', '未評価') : `${overall} / 5`;
+    lines.push(c(1, L(`Maturity: ${level} · SOAR: ${verdict}`, `成熟度: ${level} · SOAR: ${verdict}`)));
     for (const gap of report.score.soar.gaps.slice(0, 3)) lines.push(`  - ${gap.text[lang]}`);
   }
   for (const [label, path] of Object.entries(paths)) lines.push(`${label.padEnd(7)} ${path}`);

@@ -33,6 +33,7 @@ function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatu
     severity: check.severity,
     weight: check.weight,
     title: check.title,
+    ...(check.fail_title ? { fail_title: check.fail_title } : {}),
     rationale: check.rationale,
     remediation: check.remediation,
     evidence: check.probes.map((p) => ctx.evidenceIds?.[p]).filter((id): id is string => Boolean(id)),

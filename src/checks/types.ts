@@ -66,7 +66,10 @@ export interface FactTest {
 
 export interface CheckDef {
   id: string;
+  /** The desired state, as the catalog lists it. */
   title: Bilingual;
+  /** What a failing finding observed, the negation of the title ("auditd is not running"). */
+  fail_title?: Bilingual;
   rationale: Bilingual;
   remediation: Bilingual;
   area: AreaId;

@@ -8,6 +8,7 @@ import { computeCoverage } from '../coverage/analyse.js';
 import { dettectTechniques, navigatorLayer } from '../coverage/exports.js';
 import type { Validation } from '../coverage/grade.js';
 import type { CoverageDetails } from '../coverage/types.js';
+import { visibleFigures } from '../coverage/measured.js';
 import type { AnalysisSection, CoverageSummary, Finding, SourceMapDetails, SourceMapSummary } from '../model.js';
 import reportSchema from '../report/report.schema.json' with { type: 'json' };
 import { shippedSourceCatalog, sourceClassGates } from '../sources/index.js';
@@ -123,14 +124,16 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
   const out: string[] = [];
   out.push(`ATT&CK ${s.attack_version} (${origin} catalog) · ${s.rules_total} rules read, ${s.rules_failed} file(s) with problems, ${s.correlation_rules} correlation rules`);
   const scope = s.techniques_in_scope > 0 ? s.techniques_in_scope : s.techniques_declared;
+  const seen = visibleFigures(s);
+  const visible = seen.techniques === null ? 'not measured' : `${seen.techniques} (${pct(seen.techniques, scope)})`;
   out.push(
     s.techniques_in_scope > 0
-      ? `Threat-focus techniques ${s.techniques_in_scope}: declared ${s.techniques_declared} (${pct(s.techniques_declared, scope)}), visible ${s.techniques_visible} (${pct(s.techniques_visible, scope)}), validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`
-      : `Techniques declared by the rules ${s.techniques_declared}: visible ${s.techniques_visible} (${pct(s.techniques_visible, scope)}), validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`,
+      ? `Threat-focus techniques ${s.techniques_in_scope}: declared ${s.techniques_declared} (${pct(s.techniques_declared, scope)}), visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`
+      : `Techniques declared by the rules ${s.techniques_declared}: visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`,
   );
-  if (!d.visibility_measured) out.push('Visibility not measured: no scan findings joined (use --report <report.json>).');
+  if (!seen.measured) out.push('Visibility not measured: no reached target proved a log source collected (join a scan with --report <report.json>).');
   else out.push(`Rules blind (their logs are not collected): ${s.rules_blind}`);
-  if (d.web_facing) out.push(`OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ${s.owasp_visible}/${s.owasp_total}`);
+  if (d.web_facing) out.push(`OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ${seen.owasp === null ? 'not measured' : `${seen.owasp}/${s.owasp_total}`}`);
   else out.push('OWASP Top 10: nothing web-facing in scope (not counted)');
   out.push('', 'Tactic                 declared  visible  techniques');
   for (const c of d.matrix) {

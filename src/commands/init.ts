@@ -43,18 +43,62 @@ targets:
   #   transport: local
   #   rootdir: /mnt/image-01
 
-  # A web server or WAF; its configuration and logs are read through the ssh target named in web.host.
+  # A Windows host through PowerShell: WinRM (Invoke-Command), or PowerShell over SSH with winrm.over_ssh: true.
+  # - id: dc01
+  #   kind: windows
+  #   address: dc01.example.local
+  #   winrm: { user: EXAMPLE\\audit, password_env: AUDIT_WINRM_PASSWORD, https: true }
+
+  # A web server; its configuration and logs are read through the ssh target named in web.host.
   # - id: shop
   #   kind: web
   #   web:
   #     urls: [https://shop.example.com/]
-  #     server: nginx
+  #     server: nginx                          # nginx, apache, modsecurity-nginx, modsecurity-apache, squid or auto
   #     host: web-01
+  #     config_path: /etc/nginx/nginx.conf     # only when not the server's default
+  #     log_paths: [/var/log/nginx/access.log] # only when the configuration does not say
   #     login: { path: /login, username_field: user, password_field: password }
+
+  # A WAF in front of a site (ModSecurity here), read like a web server.
+  # - id: waf-01
+  #   kind: waf
+  #   address: shop.example.com
+  #   web: { urls: [https://shop.example.com/], server: modsecurity-nginx, host: web-01 }
+
+  # A SIEM through its REST API, GET only (checks/products/README.md): elasticsearch, opensearch, splunk or wazuh.
+  # - id: siem
+  #   kind: siem
+  #   address: es01.example.com
+  #   api: { url: https://es01.example.com:9200, product: elasticsearch, token_env: SOCREADY_ES_KEY }
+
+  # SOAR, EDR, IPS and NDR products take the same api settings. This version has product checks for the four SIEM
+  # products above only: another product is listed in the report as not assessed, with the reason.
+  # - id: soar
+  #   kind: soar
+  #   address: soar.example.com
+  #   api: { url: https://soar.example.com/api, product: your-soar, token_env: SOCREADY_SOAR_KEY }
+  # - id: edr
+  #   kind: edr
+  #   address: edr.example.com
+  #   api: { url: https://edr.example.com/api, product: your-edr, token_env: SOCREADY_EDR_KEY }
+  # - id: ips-01
+  #   kind: ips
+  #   address: ips-01.example.com
+  #   api: { url: https://ips-01.example.com/api, product: your-ips, token_env: SOCREADY_IPS_KEY }
+  # - id: ndr
+  #   kind: ndr
+  #   address: ndr.example.com
+  #   api: { url: https://ndr.example.com/api, product: your-ndr, token_env: SOCREADY_NDR_KEY }
+
+  # Databases are not a target kind yet (coming).
 
 # Detection rules, playbooks and scenarios; the built-in pack is used when these are absent.
 # rules: [./sigma-rules]
 # playbooks: [./playbooks]
+# scenarios: [./scenarios]           # attack and benign events the sample detections replay
+# alerts: [./alerts]                 # sample alerts the playbook dry-runs use
+# log_exports: [./exports/sysmon.ndjson.gz]   # real logs: alerts per day a SOAR would act on
 # questionnaire: ./questionnaire.yaml
 # waivers: ./waivers.yaml
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most

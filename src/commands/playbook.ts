@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Alert, DEFAULT_PROTECTED, loadAlertFile } from '../playbook/alerts.js';
 import { type PlaybookResult, dryRunPlaybook } from '../playbook/analyse.js';
 import { loadPlaybookFile } from '../playbook/load.js';
+import { STEP_LEGEND, dryRunStepLines } from '../playbook/text.js';
 import { SEVERITY_ORDER, type FindingSeverity, severityAtLeast } from '../playbook/model.js';
 import { type IntegrationEndpoint, loadIntegrationConfig } from '../playbook/readiness.js';
 import { InputError } from '../util/validate.js';
@@ -53,15 +54,13 @@ function printText(r: PlaybookResult): void {
   for (const f of r.guardrail_findings) w(`  ! ${f.severity.padEnd(8)} ${f.kind}: ${f.message}`);
   for (const run of r.runs) {
     w(`  run: ${run.alert ? `${run.alert.id} (${run.alert.origin})` : 'no alert: every condition undecidable'}`);
-    for (const s of run.steps) {
+    const lines = dryRunStepLines(run, (s) => {
       const a = run.actions.find((x) => x.step_id === s.step_id);
-      const what = s.decision
-        ? `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`
-        : a
-          ? `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`
-          : '';
-      w(`    ${String(s.order + 1).padStart(3)}. ${s.reached === 'possible' ? '?' : ' '} ${s.status.padEnd(13)} ${(s.name ?? s.step_id).slice(0, 60)}${what ? `  ${what}` : ''}`);
-    }
+      if (s.decision) return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
+      if (!a) return '';
+      return `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`;
+    });
+    for (const line of lines) w(line);
   }
   if (r.blast_radius) {
     const counted = r.blast_radius.incidents.filter((i) => !i.gated_by_approval);
@@ -108,6 +107,7 @@ export function register(program: Command): void {
           protected_accounts: opts.protectedAccount ?? DEFAULT_PROTECTED.protected_accounts,
         };
         let failed = false;
+        let legendShown = false;
         for (const file of files) {
           let result: PlaybookResult;
           try {
@@ -122,7 +122,11 @@ export function register(program: Command): void {
           }
           if (failOn && result.guardrail_findings.some((f) => severityAtLeast(f.severity, failOn))) failed = true;
           if (format === 'json') process.stdout.write(`${JSON.stringify(result)}\n`);
-          else printText(result);
+          else {
+            if (!legendShown) process.stdout.write(`${STEP_LEGEND}\n\n`);
+            legendShown = true;
+            printText(result);
+          }
         }
         if (exit !== EXIT.ok) return exit;
         return failed ? EXIT.gate : EXIT.ok;

@@ -84,6 +84,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     concurrency: opts.concurrency,
     only: opts.only,
     evidencePath: opts.evidence,
+    // Without an inventory the organisation would be this machine's name; SOCREADY_ORG still names it explicitly.
+    titleFromEvidence: !inventoryFile && !process.env.SOCREADY_ORG,
     trustOnFirstUse: opts.trustOnFirstUse,
     active: opts.active,
     hostsOnly: opts.hostsOnly,

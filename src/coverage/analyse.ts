@@ -168,13 +168,14 @@ export function computeCoverage(
     rules_failed: failedFiles,
     techniques_in_scope: focused ? counted.length : 0,
     techniques_declared: counted.filter((t) => t.grade !== 'none').length,
-    techniques_visible: atLeast('visible'),
+    techniques_visible: visIndex.measured ? atLeast('visible') : null,
     techniques_validated: atLeast('validated'),
     techniques_benign_tested: atLeast('benign-tested'),
     // Nothing web-facing: the OWASP Top 10 is out of scope, and scoring reads owasp_total = 0 as "not applicable".
     owasp_total: webFacing ? owaspRows.length : 0,
     owasp_declared: webFacing ? owaspRows.filter((r) => r.grade !== 'none').length : 0,
-    owasp_visible: webFacing ? owaspRows.filter((r) => gradeRank(r.grade) >= gradeRank('visible')).length : 0,
+    owasp_visible: !visIndex.measured ? null : webFacing ? owaspRows.filter((r) => gradeRank(r.grade) >= gradeRank('visible')).length : 0,
+    visibility_measured: visIndex.measured,
     rules_blind: enabled.filter((r) => vis.get(r)?.visibility === 'blind').length,
     correlation_rules: ruleSet.rules.filter((r) => r.correlation).length,
   };

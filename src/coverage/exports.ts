@@ -45,7 +45,7 @@ export function navigatorLayer(details: CoverageDetails, opts: { name?: string; 
     domain: 'enterprise-attack',
     description:
       opts.description ??
-      'Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.',
+      `Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.${details.visibility_measured ? '' : ' Visibility not measured: no reached target proved a log source, so no technique is shown as visible.'}`,
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,

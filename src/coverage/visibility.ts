@@ -2,6 +2,7 @@
 import type { Bilingual, Finding, LogSourceRef, SourceStatus } from '../model.js';
 import type { DetectionRule } from '../rules/model.js';
 import { fieldsNamed, logSourceLabel, servesLogSource } from './logsource.js';
+import { provesVisibility } from './measured.js';
 import type { BlindSource, RuleVisibility, Visibility } from './types.js';
 
 interface Provider {
@@ -78,7 +79,7 @@ export class VisibilityIndex {
     private readonly classes?: SourceClassGate[],
   ) {
     for (const f of findings) {
-      if (!GOOD.has(f.status) && !BAD.has(f.status)) continue;
+      if (!provesVisibility(f)) continue;
       for (const ref of f.provides ?? []) this.providers.push({ finding: f, ref });
     }
     this.measured = this.providers.length > 0;
@@ -123,7 +124,7 @@ export class VisibilityIndex {
         missing_fields: [],
         explain: this.measured
           ? { en: `No check in this scan looked at ${label}: visibility not measured.`, ja: `今回のスキャンには ${label} を確認するチェックがなく、可視性は未測定です。` }
-          : { en: 'No scan joined: visibility not measured.', ja: 'スキャン結果と突き合わせていないため、可視性は未測定です。' },
+          : { en: 'No reached target proved a log source (or no scan joined): visibility not measured.', ja: 'ログソースを確認できた対象がない（またはスキャン結果と突き合わせていない）ため、可視性は未測定です。' },
       };
     }
     const passes = new Map<string, Provider[]>();

@@ -45,6 +45,8 @@ export interface StepRecord {
   decision?: { expression: string; result: Tri; branches: string[]; error?: string };
   /** Where the walk came from the first time (edge kind). */
   via?: string;
+  /** The edges the walk followed from this step (to steps that exist), so a reader can show each path in order. */
+  next?: { to: string; kind: Edge['kind']; label?: string }[];
 }
 
 export interface DryRun {
@@ -157,7 +159,11 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
     const step = pb.steps[id]!;
     const how = reached.get(id)!;
     const edges = stepEdges(step);
-    const follow = (e: Edge, certain: boolean) => visit(e.to, certain && how === 'definite' ? 'definite' : 'possible', e.kind);
+    const next: NonNullable<StepRecord['next']> = [];
+    const follow = (e: Edge, certain: boolean) => {
+      if (pb.steps[e.to]) next.push({ to: e.to, kind: e.kind, ...(e.label ? { label: e.label } : {}) });
+      visit(e.to, certain && how === 'definite' ? 'definite' : 'possible', e.kind);
+    };
     let record: StepRecord = records.get(id) ?? {
       order: order++,
       step_id: id,
@@ -167,7 +173,8 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
       status: 'would-execute',
       via: via.get(id),
     };
-    record = { ...record, reached: how };
+    // A step first reached as possible and later as definite is walked again: its edges are recorded afresh.
+    record = { ...record, reached: how, next };
 
     if (step.type === 'if-condition' || step.type === 'while-condition' || step.type === 'switch-condition') {
       const d = decide(pb, step, alert, scope);
@@ -193,7 +200,7 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
       const human = isApprovalStep(pb, step);
       for (const e of edges) follow(e, e.kind !== 'failure' && !human);
       if ((step.type === 'action' || step.type === 'playbook-action') && pb.exception && pb.exception !== id && !step.on_failure) {
-        visit(pb.exception, 'possible', 'exception');
+        follow({ from: id, to: pb.exception, kind: 'exception', via: 'workflow_exception' }, false);
       }
       if (human) record.status = 'awaits-human';
     }

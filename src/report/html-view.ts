@@ -17,7 +17,10 @@ import {
   AREA_NAMES,
   AREA_SHORT_NAMES,
   BASIS_LABELS,
+  type ChecklistItem,
+  READINESS_CHECKLIST,
   SEVERITY_LABELS,
+  SOAR_TIMING_CHECKLIST,
   STATUS_LABELS,
   TARGET_STATUS_LABELS,
   VERDICT_TEXT,
@@ -31,7 +34,21 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { shownTitle } from './finding-title.js';
+import { richBlocks } from './rich-text.js';
 import { missingSourcesNotes, sourceMapView, type SourceMapView } from './source-map-view.js';
+
+/** Catalog text as blocks the templates render: paragraphs of text and <code> spans, and <pre> blocks to copy. */
+export interface RichBlock {
+  code: boolean;
+  text?: string;
+  spans?: { code: boolean; text: string }[];
+}
+
+function richView(text: string): RichBlock[] {
+  if (!text) return [];
+  return richBlocks(text).map((b) => (b.kind === 'code' ? { code: true, text: b.text } : { code: false, spans: b.spans }));
+}
 
 export type DisplayStatus = FindingStatus | 'waived';
 
@@ -101,13 +118,16 @@ export interface FindingRow {
 export interface CheckCard {
   check: string;
   anchor: string;
+  /** What was observed when the card fails or warns, else the check's title. */
   title: string;
+  /** The check's desired-state title, shown beside an observed-state title. */
+  catalogTitle?: string;
   severity: Severity;
   severityLabel: string;
   status: DisplayStatus;
   statusLabel: string;
-  rationale: string;
-  remediation: string;
+  rationale: RichBlock[];
+  remediation: RichBlock[];
   attack: string[];
   owasp: string[];
   counts: { status: DisplayStatus; label: string; count: number }[];
@@ -175,6 +195,8 @@ export interface ReportView {
     anchor: string;
     title: string;
     hasPartial: boolean;
+    /** Ran on socready's built-in examples (shown, not scored). */
+    builtIn: boolean;
     summary: { label: string; value: string }[];
     problems: { path: string; error: string }[];
   }[];
@@ -312,13 +334,15 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
     cards.push({
       check,
       anchor: anchorId('c', check),
-      title: pick(lang, first.title),
+      // A failing card says what was observed; the check's desired-state title stays beside it as the catalog name.
+      title: pick(lang, shownTitle({ status: status === 'waived' ? 'fail' : status, title: first.title, fail_title: first.fail_title })),
+      catalogTitle: status === 'fail' || status === 'warn' || status === 'waived' ? pick(lang, first.title) : undefined,
       severity: first.severity,
       severityLabel: pick(lang, SEVERITY_LABELS[first.severity] ?? SEVERITY_LABELS.info),
       status,
       statusLabel: pick(lang, STATUS_LABELS[status]),
-      rationale: pick(lang, first.rationale),
-      remediation: pick(lang, first.remediation),
+      rationale: richView(pick(lang, first.rationale)),
+      remediation: richView(pick(lang, first.remediation)),
       attack: first.maps?.attack ?? [],
       owasp: first.maps?.owasp ?? [],
       counts: [...counts.entries()]
@@ -348,10 +372,22 @@ function markFor(levels: (number | null)[], blocked: boolean): ChecklistRow['mar
   return 'missing';
 }
 
-export function buildView(report: Report, lang: Lang): ReportView {
+/** What every part of the view needs: the report, the language, the scores by area and the anchors to link to. */
+interface ViewContext {
+  report: Report;
+  lang: Lang;
+  score: Report['score'];
+  areaScores: Map<AreaId, AreaScore>;
+  levelOf: (area: AreaId) => number | null;
+  areaAnchors: Map<AreaId, string>;
+  findingAnchors: Map<Finding, string>;
+  resolve: (ref: string) => Ref;
+  evidenceWhat: Map<string, string>;
+}
+
+function viewContext(report: Report, lang: Lang): ViewContext {
   const score = report.score;
   const areaScores = new Map<AreaId, AreaScore>((score?.areas ?? []).map((a) => [a.area, a]));
-  const levelOf = (area: AreaId): number | null => areaScores.get(area)?.level ?? null;
   const areaAnchors = new Map<AreaId, string>(AREAS.map((a) => [a, `area-${a}`]));
   const findingAnchors = new Map<Finding, string>();
   const usedAnchors = new Set<string>();
@@ -362,27 +398,38 @@ export function buildView(report: Report, lang: Lang): ReportView {
     usedAnchors.add(anchor);
     findingAnchors.set(f, anchor);
   }
-  const resolve = makeRefResolver(report, findingAnchors, areaAnchors);
-  const evidenceWhat = new Map(report.evidence.map((e) => [e.id, e.what]));
+  return {
+    report,
+    lang,
+    score,
+    areaScores,
+    levelOf: (area) => areaScores.get(area)?.level ?? null,
+    areaAnchors,
+    findingAnchors,
+    resolve: makeRefResolver(report, findingAnchors, areaAnchors),
+    evidenceWhat: new Map(report.evidence.map((e) => [e.id, e.what])),
+  };
+}
 
-  // Executive page.
-  const overall = score?.overall ?? null;
+function buildVerdict({ score, lang, resolve }: ViewContext): ReportView['verdict'] {
   const verdictKey = score?.soar.verdict;
-  const verdict = verdictKey
-    ? {
-        key: verdictKey,
-        title: pick(lang, VERDICT_TEXT[verdictKey].title),
-        meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
-        // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
-        gaps: (score?.soar.gaps ?? []).slice(0, EXEC_GAPS).map((g) => ({
-          area: pick(lang, AREA_NAMES[g.area]),
-          text: pick(lang, g.text),
-          ...refsOf(g.refs ?? [], resolve, MAX_GAP_REFS),
-        })),
-        moreGaps: Math.max(0, (score?.soar.gaps ?? []).length - EXEC_GAPS),
-      }
-    : undefined;
+  if (!verdictKey) return undefined;
+  const gaps = score?.soar.gaps ?? [];
+  return {
+    key: verdictKey,
+    title: pick(lang, VERDICT_TEXT[verdictKey].title),
+    meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
+    // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
+    gaps: gaps.slice(0, EXEC_GAPS).map((g) => ({
+      area: pick(lang, AREA_NAMES[g.area]),
+      text: pick(lang, g.text),
+      ...refsOf(g.refs ?? [], resolve, MAX_GAP_REFS),
+    })),
+    moreGaps: Math.max(0, gaps.length - EXEC_GAPS),
+  };
+}
 
+function buildTopRisks({ report, lang }: ViewContext): ReportView['topRisks'] {
   const targetCount = report.targets.length;
   const risksByCheck = new Map<string, Finding[]>();
   for (const f of report.findings) {
@@ -392,7 +439,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     if (list) list.push(f);
     else risksByCheck.set(f.check, [f]);
   }
-  const topRisks = [...risksByCheck.values()]
+  return [...risksByCheck.values()]
     .sort((a, b) => {
       const fa = a[0] as Finding;
       const fb = b[0] as Finding;
@@ -409,7 +456,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     .map((list) => {
       const f = list[0] as Finding;
       return {
-        title: pick(lang, f.title),
+        title: pick(lang, shownTitle(list.find((x) => x.status === 'fail') ?? f)),
         area: pick(lang, AREA_NAMES[f.area]),
         business: pick(lang, AREA_BUSINESS_RISK[f.area]),
         severity: f.severity,
@@ -422,64 +469,81 @@ export function buildView(report: Report, lang: Lang): ReportView {
         href: `#${anchorId('c', f.check)}`,
       };
     });
+}
 
-  const prevLevels = new Map((report.previous?.areas ?? []).map((a) => [a.area, a.level]));
-  const radar = {
+function previousLevels(report: Report): Map<AreaId, number | null> {
+  return new Map((report.previous?.areas ?? []).map((a) => [a.area, a.level]));
+}
+
+function buildRadar({ report, lang, levelOf }: ViewContext): ReportView['radar'] {
+  const prevLevels = previousLevels(report);
+  return {
     axes: AREAS.map((area) => ({
       label: pick(lang, AREA_SHORT_NAMES[area]),
       value: levelOf(area),
       previous: report.previous ? (prevLevels.get(area) ?? null) : undefined,
     })),
   };
+}
 
-  const changeRow = (name: string, before: number | null | undefined, now: number | null) => {
-    const b = before ?? null;
-    let trend: 'up' | 'down' | 'same' | 'na' = 'na';
-    if (b !== null && now !== null) trend = now > b ? 'up' : now < b ? 'down' : 'same';
-    const trendLabel =
-      trend === 'up' ? ui(lang, 'improved') : trend === 'down' ? ui(lang, 'worse') : trend === 'same' ? ui(lang, 'unchanged') : '';
-    const delta =
-      trend === 'up' || trend === 'down' ? `${now! - b! > 0 ? '+' : ''}${formatNumber(lang, now! - b!)}` : trend === 'na' ? '—' : '';
-    const show = (l: number | null) => (l === null ? ui(lang, 'notAssessed') : formatNumber(lang, l));
-    return { area: name, before: show(b), now: show(now), delta, trend, trendLabel };
-  };
-  const change = {
-    hasPrevious: Boolean(report.previous),
-    runId: report.previous?.run_id ?? '',
-    rows: report.previous
+function changeRow(lang: Lang, name: string, before: number | null | undefined, now: number | null): ReportView['change']['rows'][number] {
+  const b = before ?? null;
+  let trend: 'up' | 'down' | 'same' | 'na' = 'na';
+  if (b !== null && now !== null) trend = now > b ? 'up' : now < b ? 'down' : 'same';
+  const trendLabel = trend === 'up' ? ui(lang, 'improved') : trend === 'down' ? ui(lang, 'worse') : trend === 'same' ? ui(lang, 'unchanged') : '';
+  const delta = trend === 'up' || trend === 'down' ? `${now! - b! > 0 ? '+' : ''}${formatNumber(lang, now! - b!)}` : trend === 'na' ? '—' : '';
+  const show = (l: number | null) => (l === null ? ui(lang, 'notAssessed') : formatNumber(lang, l));
+  return { area: name, before: show(b), now: show(now), delta, trend, trendLabel };
+}
+
+function buildChange({ report, lang, levelOf, score }: ViewContext): ReportView['change'] {
+  const prev = report.previous;
+  const prevLevels = previousLevels(report);
+  return {
+    hasPrevious: Boolean(prev),
+    runId: prev?.run_id ?? '',
+    rows: prev
       ? [
-          changeRow(ui(lang, 'overall'), report.previous.overall, overall),
-          ...AREAS.map((area) => changeRow(pick(lang, AREA_NAMES[area]), prevLevels.get(area), levelOf(area))),
+          changeRow(lang, ui(lang, 'overall'), prev.overall, score?.overall ?? null),
+          ...AREAS.map((area) => changeRow(lang, pick(lang, AREA_NAMES[area]), prevLevels.get(area), levelOf(area))),
         ]
       : [],
   };
+}
 
+function buildStatusCounts({ report, lang }: ViewContext): ReportView['statusCounts'] {
   const statusTotals = new Map<DisplayStatus, number>();
   for (const f of report.findings) {
     const ds = displayStatus(f);
     statusTotals.set(ds, (statusTotals.get(ds) ?? 0) + 1);
   }
-  const statusCounts = (Object.keys(STATUS_RANK) as DisplayStatus[])
+  return (Object.keys(STATUS_RANK) as DisplayStatus[])
     .sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])
     .filter((s) => statusTotals.has(s))
     .map((s) => ({ status: s, label: pick(lang, STATUS_LABELS[s]), count: formatNumber(lang, statusTotals.get(s) ?? 0) }));
+}
+
+function buildFigures({ report, lang }: ViewContext): ReportView['figures'] {
+  const targetCount = report.targets.length;
   const unreachable = report.targets.filter((t) => t.status === 'unreachable' || t.status === 'error').length;
-  const figures = [
+  return [
     { label: ui(lang, 'targets'), value: formatNumber(lang, targetCount), cls: 'neutral' },
     { label: ui(lang, 'targetsAssessed'), value: formatNumber(lang, targetCount - unreachable), cls: 'good' },
     { label: ui(lang, 'targetsUnreachable'), value: formatNumber(lang, unreachable), cls: unreachable ? 'bad' : 'neutral' },
     { label: ui(lang, 'checks'), value: formatNumber(lang, new Set(report.findings.map((f) => f.check)).size), cls: 'neutral' },
     { label: ui(lang, 'findings'), value: formatNumber(lang, report.findings.length), cls: 'neutral' },
   ];
+}
 
-  // Findings by area.
+function buildAreas(ctx: ViewContext): AreaView[] {
+  const { report, lang, areaScores, areaAnchors, findingAnchors, resolve, evidenceWhat } = ctx;
   const findingsByArea = new Map<AreaId, Finding[]>();
   for (const f of report.findings) {
     const list = findingsByArea.get(f.area);
     if (list) list.push(f);
     else findingsByArea.set(f.area, [f]);
   }
-  const areas: AreaView[] = AREAS.map((area) => {
+  return AREAS.map((area) => {
     const s = areaScores.get(area);
     const level = s?.level ?? null;
     const basis = s?.basis ?? 'not-assessed';
@@ -500,142 +564,61 @@ export function buildView(report: Report, lang: Lang): ReportView {
       checks: buildCheckCards(lang, findingsByArea.get(area) ?? [], findingAnchors, evidenceWhat),
     };
   });
+}
 
-  const analyses = analysisNames(report).map((name) => {
+function buildAnalyses({ report, lang }: ViewContext): ReportView['analyses'] {
+  return analysisNames(report).map((name) => {
     const section = (report.analyses as Record<string, AnalysisSection<unknown> | undefined>)[name] as AnalysisSection<unknown>;
     const summary = Object.entries((section.summary ?? {}) as Record<string, unknown>).map(([key, value]) => ({
       label: summaryFieldLabel(lang, key),
-      value: typeof value === 'number' ? formatNumber(lang, value) : formatAnswer(lang, value),
+      // A null figure is one the run could not measure (visibility with no target reached), never a zero.
+      value: typeof value === 'number' ? formatNumber(lang, value) : value === null ? ui(lang, 'notMeasured') : formatAnswer(lang, value),
     }));
-    const known = name in UI ? ui(lang, name as UiKey) : summaryFieldLabel(lang, name);
     return {
       name,
       anchor: analysisAnchor(name),
-      title: known,
+      title: name in UI ? ui(lang, name as UiKey) : summaryFieldLabel(lang, name),
       hasPartial: false,
       builtIn: section.content === 'built-in',
       summary,
       problems: section.problems ?? [],
     };
   });
+}
 
-  // Checklists: each row is marked from the levels of the areas it covers, and from the SOAR gaps in them.
-  const gapsIn = (rowAreas: AreaId[]) => (score?.soar.gaps ?? []).filter((g) => rowAreas.includes(g.area)).map((g) => pick(lang, g.text));
-  const answersMatching = (re: RegExp) =>
-    (report.questionnaire?.answers ?? [])
-      .filter((a) => re.test(a.id))
-      .map((a) => `${pick(lang, a.question)}: ${formatAnswer(lang, a.answer)} (${ui(lang, 'attested')})`);
-  const row = (item: string, what: string, rowAreas: AreaId[], useGaps: boolean, extraNotes: string[] = []): ChecklistRow => {
-    const gaps = useGaps ? gapsIn(rowAreas) : [];
-    const mark = markFor(rowAreas.map(levelOf), gaps.length > 0);
-    const markLabels = { met: 'markMet', partial: 'markPartial', missing: 'markMissing', unknown: 'markUnknown' } as const;
-    return {
-      item,
-      what,
-      mark,
-      markLabel: ui(lang, markLabels[mark]),
-      markSymbol: MARK_SYMBOL[mark],
-      levels: rowAreas.map((a) => ({
-        name: pick(lang, AREA_SHORT_NAMES[a]),
-        level: levelOf(a) === null ? ui(lang, 'notAssessed') : `${formatNumber(lang, levelOf(a))} ${levelName(lang, levelOf(a))}`,
-        href: `#${areaAnchors.get(a)}`,
-      })),
-      attested: rowAreas.some((a) => {
-        const b = areaScores.get(a)?.basis;
-        return b === 'attested' || b === 'mixed';
-      }),
-      notes: [...gaps, ...extraNotes],
-    };
+const MARK_LABELS = { met: 'markMet', partial: 'markPartial', missing: 'markMissing', unknown: 'markUnknown' } as const;
+
+/** One checklist row (the content is data in i18n.ts), marked from the levels and SOAR gaps of its areas. */
+function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
+  const { report, lang, score, levelOf, areaScores, areaAnchors } = ctx;
+  const gaps = item.gaps ? (score?.soar.gaps ?? []).filter((g) => item.areas.includes(g.area)).map((g) => pick(lang, g.text)) : [];
+  const answers = item.answers
+    ? (report.questionnaire?.answers ?? [])
+        .filter((a) => item.answers!.test(a.id))
+        .map((a) => `${pick(lang, a.question)}: ${formatAnswer(lang, a.answer)} (${ui(lang, 'attested')})`)
+    : [];
+  const mark = markFor(item.areas.map(levelOf), gaps.length > 0);
+  return {
+    item: pick(lang, item.item),
+    what: pick(lang, item.what),
+    mark,
+    markLabel: ui(lang, MARK_LABELS[mark]),
+    markSymbol: MARK_SYMBOL[mark],
+    levels: item.areas.map((a) => ({
+      name: pick(lang, AREA_SHORT_NAMES[a]),
+      level: levelOf(a) === null ? ui(lang, 'notAssessed') : `${formatNumber(lang, levelOf(a))} ${levelName(lang, levelOf(a))}`,
+      href: `#${areaAnchors.get(a)}`,
+    })),
+    attested: item.areas.some((a) => {
+      const b = areaScores.get(a)?.basis;
+      return b === 'attested' || b === 'mixed';
+    }),
+    notes: [...gaps, ...answers, ...(item.sources ? missingSourcesNotes(report, lang) : [])],
   };
-  const readiness: ChecklistRow[] = [
-    row(
-      tr(lang, 'Log collection scope', 'ログ収集範囲'),
-      tr(
-        lang,
-        'Web request bodies, TLS-inspected traffic and product logs (WAF, IPS, NDR, EDR) reach the SIEM.',
-        'Web のリクエストボディ、TLS 復号後の通信、製品ログ（WAF・IPS・NDR・EDR）が SIEM に届いている。',
-      ),
-      ['log-collection'],
-      false,
-      missingSourcesNotes(report, lang),
-    ),
-    row(
-      tr(lang, 'Audit policy', '監査ポリシー'),
-      tr(
-        lang,
-        'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
-        'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
-      ),
-      ['audit-policy'],
-      false,
-    ),
-    row(
-      tr(lang, 'Detection rules', '検知ルール'),
-      tr(
-        lang,
-        'Rules cover the OWASP Top 10 and the relevant ATT&CK techniques over logs actually collected, with correlation, and were proven on sample attacks.',
-        '実際に収集しているログに対し、OWASP Top 10 と関連する ATT&CK 手法をルールがカバーし、相関分析があり、サンプル攻撃で検証済みである。',
-      ),
-      ['detection-rules', 'detection-validation'],
-      false,
-    ),
-    row(
-      tr(lang, 'People and organisation', '人と組織'),
-      tr(
-        lang,
-        'Staffing, on-call, a rule-tuning cadence and documented response procedures exist.',
-        '体制、オンコール、ルールのチューニング周期、文書化された対応手順がある。',
-      ),
-      ['people-process'],
-      false,
-    ),
-    row(
-      tr(lang, 'Automation and infrastructure', '自動化と基盤'),
-      tr(
-        lang,
-        'Log forwarding, retention, storage and SIEM health are sound; playbooks are valid and guarded.',
-        'ログ転送・保管期間・容量・SIEM の稼働状況が健全で、プレイブックが有効かつ安全策を備えている。',
-      ),
-      ['response-automation', 'infrastructure'],
-      false,
-    ),
-  ];
-  const soarTiming: ChecklistRow[] = [
-    row(
-      tr(lang, 'The SIEM yields accurate events', 'SIEM が正確なイベントを出せている'),
-      tr(
-        lang,
-        'Logs are collected, rules see them, and sample attacks fire while benign activity stays quiet.',
-        'ログが収集され、ルールがそれを参照でき、サンプル攻撃で検知し、正常な操作では誤検知しない。',
-      ),
-      ['log-collection', 'detection-rules', 'detection-validation'],
-      true,
-    ),
-    row(
-      tr(lang, 'Response procedures per attack type are standardised', '攻撃種別ごとの対応手順が標準化されている'),
-      tr(
-        lang,
-        'Each kind of attack has a documented procedure that the playbooks follow.',
-        '攻撃の種類ごとに文書化された手順があり、プレイブックがそれに沿っている。',
-      ),
-      ['people-process'],
-      true,
-      answersMatching(/procedure|runbook|playbook/i),
-    ),
-    row(
-      tr(lang, 'The business impact of automated blocking was assessed', '自動遮断による業務影響が評価されている'),
-      tr(
-        lang,
-        'Destructive actions are guarded and a false positive would not block critical systems.',
-        '破壊的なアクションに安全策があり、誤検知でも重要なシステムを遮断しない。',
-      ),
-      ['response-automation'],
-      true,
-      answersMatching(/block|impact|blast/i),
-    ),
-  ];
+}
 
-  const targets = report.targets.map((t) => ({
+function buildTargets({ report, lang }: ViewContext): ReportView['targets'] {
+  return report.targets.map((t) => ({
     id: t.id,
     kind: t.kind,
     address: t.address,
@@ -646,18 +629,21 @@ export function buildView(report: Report, lang: Lang): ReportView {
     checksRun: formatNumber(lang, t.checks_run),
     error: t.error ? `${t.error.kind}: ${t.error.message}` : '',
   }));
+}
 
-  const questionnaire = report.questionnaire
-    ? {
-        source: report.questionnaire.source,
-        answers: report.questionnaire.answers.map((a) => ({
-          area: pick(lang, AREA_NAMES[a.area]),
-          question: pick(lang, a.question),
-          answer: formatAnswer(lang, a.answer),
-        })),
-      }
-    : undefined;
+function buildQuestionnaire({ report, lang }: ViewContext): ReportView['questionnaire'] {
+  if (!report.questionnaire) return undefined;
+  return {
+    source: report.questionnaire.source,
+    answers: report.questionnaire.answers.map((a) => ({
+      area: pick(lang, AREA_NAMES[a.area]),
+      question: pick(lang, a.question),
+      answer: formatAnswer(lang, a.answer),
+    })),
+  };
+}
 
+function buildToc(lang: Lang, areas: AreaView[], analyses: ReportView['analyses'], hasQuestionnaire: boolean): ReportView['toc'] {
   const toc: ReportView['toc'] = [
     { id: 'sec-executive', title: ui(lang, 'executiveSummary'), sub: false },
     { id: 'sec-areas', title: ui(lang, 'findingsByArea'), sub: false },
@@ -672,8 +658,16 @@ export function buildView(report: Report, lang: Lang): ReportView {
     { id: 'sec-soar-timing', title: ui(lang, 'soarTiming'), sub: false },
     { id: 'sec-scope', title: ui(lang, 'scope'), sub: false },
   );
-  if (questionnaire) toc.push({ id: 'sec-questionnaire', title: ui(lang, 'questionnaire'), sub: false });
+  if (hasQuestionnaire) toc.push({ id: 'sec-questionnaire', title: ui(lang, 'questionnaire'), sub: false });
+  return toc;
+}
 
+export function buildView(report: Report, lang: Lang): ReportView {
+  const ctx = viewContext(report, lang);
+  const overall = ctx.score?.overall ?? null;
+  const areas = buildAreas(ctx);
+  const analyses = buildAnalyses(ctx);
+  const questionnaire = buildQuestionnaire(ctx);
   return {
     lang,
     report,
@@ -691,20 +685,20 @@ export function buildView(report: Report, lang: Lang): ReportView {
       levelText: overall === null ? '—' : formatNumber(lang, overall),
       name: levelName(lang, overall),
     },
-    scored: Boolean(score),
-    verdict,
-    topRisks,
-    radar,
-    change,
-    figures,
-    statusCounts,
-    toc,
+    scored: Boolean(ctx.score),
+    verdict: buildVerdict(ctx),
+    topRisks: buildTopRisks(ctx),
+    radar: buildRadar(ctx),
+    change: buildChange(ctx),
+    figures: buildFigures(ctx),
+    statusCounts: buildStatusCounts(ctx),
+    toc: buildToc(lang, areas, analyses, Boolean(questionnaire)),
     areas,
     analyses,
-    readiness,
-    soarTiming,
+    readiness: READINESS_CHECKLIST.map((item) => checklistRow(ctx, item)),
+    soarTiming: SOAR_TIMING_CHECKLIST.map((item) => checklistRow(ctx, item)),
     sourceMap: sourceMapView(report, lang),
-    targets,
+    targets: buildTargets(ctx),
     questionnaire,
     partialsContext: { report, lang },
   };

@@ -81,6 +81,18 @@ export function registerReportHelpers(hbs: HbsEnv, lang: Lang): void {
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('lang', () => lang);
   hbs.registerHelper('inc', (value: unknown) => Number(value) + 1);
+  /** Escaped text with a line-break opportunity after each slash ("Deobfuscate/<wbr>Decode"), never inside a word. */
+  hbs.registerHelper('wrapSlashes', (value: unknown) =>
+    new hbs.SafeString(hbs.escapeExpression(String(value ?? '')).replace(/\//g, '/<wbr>')),
+  );
+  /** `{{#each (rows list n)}}`: a list cut into n rows of (nearly) equal length, e.g. ATT&CK tactics on A4. */
+  hbs.registerHelper('rows', (list: unknown, n: unknown) => {
+    if (!Array.isArray(list)) return [];
+    const per = Math.max(1, Math.ceil(list.length / Math.max(1, Number(n) || 1)));
+    const out: unknown[][] = [];
+    for (let i = 0; i < list.length; i += per) out.push(list.slice(i, i + per));
+    return out;
+  });
 }
 
 function listTemplates(dir: string): string[] {

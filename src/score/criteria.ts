@@ -11,6 +11,7 @@ import type {
 } from '../model.js';
 import { atLeast, type FindingStats, MAX_REFS, pct, refsOf } from './findings.js';
 import { analysisRef, questionnaireRef } from './refs.js';
+import { visibleFigures } from '../coverage/measured.js';
 
 export type Criterion = AreaScore['criteria'][number];
 
@@ -74,15 +75,23 @@ export function logCollectionCoverageCriteria(c: CoverageSummary | undefined): C
       ),
     ];
   }
-  const blind = ratio(c.rules_blind, c.rules_total);
-  const visible = ratio(c.techniques_visible, c.techniques_declared);
+  // Not measured (no reached target proved a log source): no visibility criterion is met, and none reads "0 blind".
+  const seen = visibleFigures(c);
+  const blind = seen.measured ? ratio(c.rules_blind, c.rules_total) : Number.NaN;
+  const visible = seen.techniques === null ? Number.NaN : ratio(seen.techniques, c.techniques_declared);
   const ref = (f: keyof CoverageSummary) => analysisRef('coverage', f);
   return [
-    crit(1, c.techniques_visible >= 1, `Some detection rule sees its logs (${c.techniques_visible} techniques visible)`, `ログが届いている検知ルールがある（可視の手法 ${c.techniques_visible} 件）`, [ref('techniques_visible')]),
+    crit(
+      1,
+      (seen.techniques ?? 0) >= 1,
+      `Some detection rule sees its logs (${seen.techniques ?? 'not measured:'} techniques visible)`,
+      `ログが届いている検知ルールがある（可視の手法 ${seen.techniques === null ? '未測定' : `${seen.techniques} 件`}）`,
+      [ref('techniques_visible')],
+    ),
     crit(2, lte(blind, 0.5), `At most half of the rules lack their log source (now ${pct(blind)} blind)`, `ログソースが収集されていないルールが半数以下（現在 ${pct(blind)}）`, [ref('rules_blind'), ref('rules_total')]),
     crit(3, lte(blind, 0.25), `At most a quarter of the rules lack their log source (now ${pct(blind)} blind)`, `ログソースが収集されていないルールが 4 分の 1 以下（現在 ${pct(blind)}）`, [ref('rules_blind'), ref('rules_total')]),
     crit(4, gte(visible, 0.8), `At least 80% of the techniques the rules declare are visible in collected logs (now ${pct(visible)})`, `ルールが対象とする手法の 80% 以上が収集ログで可視（現在 ${pct(visible)}）`, [ref('techniques_visible'), ref('techniques_declared')]),
-    crit(5, c.rules_total > 0 && c.rules_blind === 0, `No rule is blind: every rule's log source is collected (now ${c.rules_blind} blind)`, `ログが届かないルールがない（現在 ${c.rules_blind} 件）`, [ref('rules_blind')]),
+    crit(5, seen.measured && c.rules_total > 0 && c.rules_blind === 0, `No rule is blind: every rule's log source is collected (now ${c.rules_blind} blind)`, `ログが届かないルールがない（現在 ${c.rules_blind} 件）`, [ref('rules_blind')]),
   ];
 }
 
@@ -123,13 +132,14 @@ export function detectionRuleCriteria(c: CoverageSummary): Criterion[] {
   const ref = (f: keyof CoverageSummary) => analysisRef('coverage', f);
   const loaded = c.rules_total - c.rules_failed;
   const broken = ratio(c.rules_failed, c.rules_total);
-  const blind = ratio(c.rules_blind, c.rules_total);
+  const seen = visibleFigures(c);
+  const blind = seen.measured ? ratio(c.rules_blind, c.rules_total) : Number.NaN;
   // Threat focus narrows the scope when given; otherwise the techniques the rules declare are the scope.
   const scope = c.techniques_in_scope > 0 ? c.techniques_in_scope : c.techniques_declared;
   const scopeRef = c.techniques_in_scope > 0 ? ref('techniques_in_scope') : ref('techniques_declared');
-  const visible = ratio(c.techniques_visible, scope);
-  const validated = ratio(c.techniques_validated, c.techniques_visible);
-  const owasp = ratio(c.owasp_visible, c.owasp_total);
+  const visible = seen.techniques === null ? Number.NaN : ratio(seen.techniques, scope);
+  const validated = seen.techniques === null ? Number.NaN : ratio(c.techniques_validated, seen.techniques);
+  const owasp = seen.owasp === null ? Number.NaN : ratio(seen.owasp, c.owasp_total);
   return [
     crit(1, loaded >= 1, `Detection rules are loaded (${loaded} of ${c.rules_total})`, `検知ルールが読み込まれている（${c.rules_total} 件中 ${loaded} 件）`, [ref('rules_total'), ref('rules_failed')]),
     crit(2, lte(broken, 0.1), `At most 10% of the rules fail to load (now ${pct(broken)})`, `読み込みに失敗するルールが 10% 以下（現在 ${pct(broken)}）`, [ref('rules_failed')]),
@@ -138,8 +148,8 @@ export function detectionRuleCriteria(c: CoverageSummary): Criterion[] {
     crit(
       3,
       c.owasp_total === 0 || gte(owasp, 0.5),
-      c.owasp_total === 0 ? 'OWASP Top 10 coverage: no web targets in scope' : `At least half of the OWASP Top 10 categories are covered and visible (now ${c.owasp_visible} of ${c.owasp_total})`,
-      c.owasp_total === 0 ? 'OWASP Top 10 カバレッジ：対象となる Web がない' : `OWASP Top 10 の半数以上のカテゴリを検知でき、ログも届いている（現在 ${c.owasp_total} 中 ${c.owasp_visible}）`,
+      c.owasp_total === 0 ? 'OWASP Top 10 coverage: no web targets in scope' : `At least half of the OWASP Top 10 categories are covered and visible (now ${seen.owasp ?? 'not measured'} of ${c.owasp_total})`,
+      c.owasp_total === 0 ? 'OWASP Top 10 カバレッジ：対象となる Web がない' : `OWASP Top 10 の半数以上のカテゴリを検知でき、ログも届いている（現在 ${c.owasp_total} 中 ${seen.owasp ?? '未測定'}）`,
       [ref('owasp_visible'), ref('owasp_total')],
     ),
     crit(3, c.correlation_rules >= 1, `Correlation rules exist (now ${c.correlation_rules})`, `相関ルールがある（現在 ${c.correlation_rules} 件）`, [ref('correlation_rules')]),

@@ -7,6 +7,8 @@ import type { TlsInspection } from './tls.js';
 interface CodeCheck {
   id: string;
   title: Bilingual;
+  /** What a failing or warning finding observed (the catalog's `fail_title`). */
+  fail_title: Bilingual;
   rationale: Bilingual;
   remediation: Bilingual;
   area: AreaId;
@@ -20,6 +22,7 @@ interface CodeCheck {
 export const TLS_HANDSHAKE: CodeCheck = {
   id: 'web.tls.handshake',
   title: { en: 'HTTPS endpoints negotiate TLS 1.2 or newer', ja: 'HTTPS エンドポイントが TLS 1.2 以上で接続できる' },
+  fail_title: { en: 'An HTTPS endpoint failed its handshake or still accepts TLS 1.0/1.1', ja: 'HTTPS エンドポイントのハンドシェイクが失敗したか、TLS 1.0 / 1.1 をまだ受け付けている' },
   rationale: {
     en: 'Seen from outside as any client would: a failed handshake or TLS 1.0/1.1 means clients are either cut off or exposed to downgrade attacks.',
     ja: '一般のクライアントと同じく外部から確認します。ハンドシェイクの失敗や TLS 1.0 / 1.1 は、クライアントが接続できないか、ダウングレード攻撃にさらされていることを意味します。',
@@ -34,6 +37,7 @@ export const TLS_HANDSHAKE: CodeCheck = {
 export const TLS_TRUST: CodeCheck = {
   id: 'web.tls.certificate-trust',
   title: { en: 'The certificate is trusted and valid', ja: '証明書が信頼でき、有効期限内である' },
+  fail_title: { en: 'The certificate is self-signed, expired or not trusted', ja: '証明書が自己署名・期限切れ、または信頼されていない' },
   rationale: {
     en: 'A self-signed, expired or untrusted certificate trains users and API clients to click through warnings, which is exactly what an interception attack needs.',
     ja: '自己署名・期限切れ・信頼されない証明書は、利用者や API クライアントに警告を無視する習慣を付けさせます。これはまさに中間者攻撃が必要とする状況です。',
@@ -48,6 +52,7 @@ export const TLS_TRUST: CodeCheck = {
 export const TLS_OWNER: CodeCheck = {
   id: 'web.tls.inspection-point',
   title: { en: 'TLS is terminated by the server or proxy whose logs are assessed', ja: '評価対象のサーバーまたはプロキシで TLS が終端されている' },
+  fail_title: { en: 'TLS ends on another device: the assessed logs never see the plaintext', ja: 'TLS が別の機器で終端しており、評価対象のログは平文を見ていない' },
   rationale: {
     en: 'The certificate a client receives shows who decrypts the traffic. If it is not one this proxy/WAF is configured with, TLS ends elsewhere (a load balancer or the backend) and these logs and rules never see the plaintext.',
     ja: 'クライアントが受け取る証明書から、誰が通信を復号しているかがわかります。このプロキシ / WAF に設定された証明書でなければ、TLS は別の場所（ロードバランサーやバックエンド）で終端しており、ここのログやルールは平文を一切見ていません。',
@@ -65,6 +70,7 @@ export const TLS_OWNER: CodeCheck = {
 export const BODY_CANARY: CodeCheck = {
   id: 'web.active.body-canary',
   title: { en: 'A live POST body reached the logs (canary), password not in clear', ja: '実際の POST ボディがログに届いた（カナリア）かつパスワードが平文でない' },
+  fail_title: { en: 'The canary POST body did not reach the logs, or its password was logged in clear', ja: 'カナリア POST のボディがログに届かなかったか、パスワードが平文で記録された' },
   rationale: {
     en: 'Configuration says what should be logged; a harmless canary POST with a unique marker proves what is: which log, which fields, how fast, and whether the password field was masked.',
     ja: '設定からわかるのは「記録されるはず」のことだけです。一意のマーカーを含む無害なカナリア POST を送ることで、どのログに、どのフィールドが、どれだけの時間で記録され、パスワードがマスクされたかを実際に確かめます。',
@@ -83,6 +89,7 @@ export const BODY_CANARY: CodeCheck = {
 export const WAF_PROBE: CodeCheck = {
   id: 'web.active.waf-detection',
   title: { en: 'A CRS-flagged request was detected and blocked', ja: 'CRS が検知する形のリクエストが検知・遮断された' },
+  fail_title: { en: 'A CRS-flagged request was not detected, or only detected and not blocked', ja: 'CRS が検知する形のリクエストが検知されなかったか、検知のみで遮断されなかった' },
   rationale: {
     en: 'A SQL-injection-shaped query sent to a path that does not exist harms nothing, yet the OWASP CRS flags it: it shows whether the WAF is in the path, logs the match with its rule ids, and blocks or only detects.',
     ja: '存在しないパスへ送る SQL インジェクション風のクエリは何も害しませんが、OWASP CRS はこれを検知します。WAF が経路上にあるか、一致したルール ID 付きで記録されるか、遮断するのか検知のみなのかがわかります。',
@@ -110,6 +117,7 @@ function finding(c: CodeCheck, target: string, status: FindingStatus, reason: st
     severity: c.severity,
     weight: c.weight,
     title: c.title,
+    fail_title: c.fail_title,
     rationale: c.rationale,
     remediation: c.remediation,
     reason,

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { AREAS, type Finding, type Lang, type Report, type Severity } from '../../model.js';
 import { isActivelyWaived } from '../../score/findings.js';
+import { shownTitle } from '../finding-title.js';
 import { AREA_NAMES } from '../../score/labels.js';
 import { t } from './text.js';
 
@@ -37,7 +38,7 @@ function resultOf(f: Finding, lang: Lang, startTime: string): Record<string, unk
     resource_id: f.target,
   };
   const msg = [f.reason, f.observed ? JSON.stringify(f.observed) : undefined, f.excerpt].filter(Boolean).join('\n');
-  if (st === 'failed' || f.status === 'warn') r.message = msg || t(f.title, lang);
+  if (st === 'failed' || f.status === 'warn') r.message = msg || t(shownTitle(f), lang);
   if (st === 'skipped') r.skip_message = f.reason ?? 'not applicable';
   if (st === 'error') {
     r.message = msg || f.status;

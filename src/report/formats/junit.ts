@@ -2,6 +2,7 @@
 // target (classname = check id, name = target id). fail -> <failure>, error/inconclusive -> <error>,
 // not-applicable and actively waived findings -> <skipped>, warnings pass with the warning in <system-out>.
 import { AREAS, type Finding, type Lang, type Report } from '../../model.js';
+import { shownTitle } from '../finding-title.js';
 import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel } from '../../score/labels.js';
 import { formatDate } from './locale.js';
@@ -29,7 +30,7 @@ function attrs(a: Record<string, string | number | undefined>): string {
 
 function details(f: Finding, lang: Lang): string {
   const lines: string[] = [];
-  lines.push(`${t(f.title, lang)} [${f.severity}]`);
+  lines.push(`${t(shownTitle(f), lang)} [${f.severity}]`);
   if (f.reason) lines.push(`${lang === 'en' ? 'Reason' : '理由'}: ${f.reason}`);
   if (f.observed) lines.push(`${lang === 'en' ? 'Observed' : '観測値'}: ${JSON.stringify(f.observed)}`);
   if (f.excerpt) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
@@ -42,7 +43,7 @@ function details(f: Finding, lang: Lang): string {
 
 function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failure' | 'error' | 'skipped' } {
   const head = `    <testcase${attrs({ classname: f.check, name: f.target, time: 0 })}`;
-  const msg = t(f.title, lang);
+  const msg = t(shownTitle(f), lang);
   if (isActivelyWaived(f)) {
     const w = f.waiver!;
     const text = lang === 'en' ? `waived until ${w.expires}: ${w.justification}` : `${formatDate(w.expires, lang)} まで例外適用：${w.justification}`;

@@ -4,6 +4,8 @@
 import type { Finding, Lang, Report } from '../../model.js';
 import { isActivelyWaived, severityRank } from '../../score/findings.js';
 import { AREA_NAMES, BASIS_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
+import { shownTitle } from '../finding-title.js';
+import { inlineSpans, isMultiBlock, richBlocks } from '../rich-text.js';
 import { formatDate, formatDateTime, formatNumber } from './locale.js';
 import { SEVERITY_TEXT, STATUS_TEXT, t } from './text.js';
 
@@ -24,6 +26,39 @@ export function mdEscape(s: string): string {
     .trim();
 }
 
+/** A code span for an identifier: backticks and table breaks removed, so it always stays one span in one cell. */
+function codeSpan(s: string): string {
+  return `\`${s.replace(/[`|<>&\r\n]/g, '')}\``;
+}
+
+/** Catalog prose for a table cell: `code` spans stay code spans; code holding markup or pipes falls back to text. */
+export function mdInline(text: string): string {
+  return inlineSpans(text.replace(/\s*\n\s*/g, ' '))
+    .map((s) => (s.code && !/[<>&|`]/.test(s.text) ? `\`${s.text}\`` : mdEscape(s.text)))
+    .join('')
+    .trim();
+}
+
+/** Catalog text as Markdown blocks: paragraphs with code spans, and fenced blocks for lines to copy. */
+function mdBlocks(text: string): string[] {
+  const out: string[] = [];
+  for (const b of richBlocks(text)) {
+    if (b.kind === 'para') out.push(b.spans.map((s) => (s.code && !/[<>&`]/.test(s.text) ? `\`${s.text}\`` : mdEscape(s.text))).join(''), '');
+    else {
+      // A fence longer than any backtick run inside keeps the block closed; the lines are copied verbatim.
+      const longest = Math.max(2, ...[...b.text.matchAll(/`+/g)].map((m) => m[0].length));
+      const fence = '`'.repeat(longest + 1);
+      out.push(fence, b.text, fence, '');
+    }
+  }
+  while (out.at(-1) === '') out.pop();
+  return out;
+}
+
+function headCount(n: number, lang: Lang): string {
+  return lang === 'ja' ? `（${formatNumber(n, lang)} 件）` : ` (${formatNumber(n, lang)})`;
+}
+
 const L = {
   title: { en: 'socready: SIEM/SOAR readiness', ja: 'socready：SIEM/SOAR 準備状況' },
   org: { en: 'Organisation', ja: '組織' },
@@ -36,6 +71,9 @@ const L = {
   change: { en: 'Change', ja: '前回比' },
   gaps: { en: 'What blocks automated response', ja: '自動対応を妨げている課題' },
   failing: { en: 'Failing checks', ja: '不合格のチェック' },
+  undecided: { en: 'Checks that could not decide (inconclusive or error)', ja: '判定できなかったチェック（判定不能・エラー）' },
+  reason: { en: 'Why', ja: '理由' },
+  seeBelow: { en: 'See the commands below the table:', ja: '表の下のコマンドを参照:' },
   sev: { en: 'Severity', ja: '重大度' },
   check: { en: 'Check', ja: 'チェック' },
   target: { en: 'Target', ja: '対象' },
@@ -98,19 +136,42 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
       out.push('');
     }
   }
-  const failing = failingFirst(report.findings);
-  out.push(`### ${t(L.failing, lang)}${lang === 'ja' ? `（${formatNumber(failing.length, lang)} 件）` : ` (${formatNumber(failing.length, lang)})`}`, '');
+  // Each heading counts exactly the findings of its kind: failures (fail, warn) apart from checks that could not decide.
+  const ordered = failingFirst(report.findings);
+  const failing = ordered.filter((f) => f.status === 'fail' || f.status === 'warn');
+  const undecided = ordered.filter((f) => f.status === 'error' || f.status === 'inconclusive');
+  out.push(`### ${t(L.failing, lang)}${headCount(failing.length, lang)}`, '');
   if (failing.length === 0) out.push(t(L.none, lang), '');
   else {
     out.push(`| ${t(L.sev, lang)} | ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.fix, lang)} |`, '| --- | --- | --- | --- |');
+    // Remediations that hold commands or configuration lines go below the table in fenced blocks, one per check.
+    const below: Finding[] = [];
     for (const f of failing.slice(0, max)) {
       let status = `${t(SEVERITY_TEXT[f.severity], lang)}${f.status === 'fail' ? '' : lang === 'ja' ? `（${t(STATUS_TEXT[f.status], lang)}）` : ` (${t(STATUS_TEXT[f.status], lang)})`}`;
       if (f.waiver && !f.waiver.expired) status += lang === 'ja' ? ` · ${formatDate(f.waiver.expires, lang)}まで例外適用` : ` · waived until ${formatDate(f.waiver.expires, lang)}`;
       else if (f.waiver?.expired) status += ` · ${t(L.expired, lang)}`;
-      const what = `${mdEscape(t(f.title, lang))}<br>\`${f.check.replace(/[`|<>&\r\n]/g, '')}\``;
-      out.push(`| ${status} | ${what} | ${mdEscape(f.target)} | ${mdEscape(t(f.remediation, lang) || f.reason || '')} |`);
+      const what = `${mdEscape(t(shownTitle(f), lang))}<br>${codeSpan(f.check)}`;
+      const fix = t(f.remediation, lang);
+      let cell: string;
+      if (fix && isMultiBlock(fix)) {
+        if (!below.some((b) => b.check === f.check)) below.push(f);
+        cell = `${t(L.seeBelow, lang)} ${codeSpan(f.check)}`;
+      } else cell = fix ? mdInline(fix) : mdEscape(f.reason ?? '');
+      out.push(`| ${status} | ${what} | ${mdEscape(f.target)} | ${cell} |`);
     }
     if (failing.length > max) out.push('', `${formatNumber(failing.length - max, lang)} ${t(L.more, lang)}`);
+    out.push('');
+    for (const f of below) {
+      out.push(`#### ${t(L.fix, lang)}${c}${codeSpan(f.check)}`, '', ...mdBlocks(t(f.remediation, lang)), '');
+    }
+  }
+  if (undecided.length > 0) {
+    out.push(`### ${t(L.undecided, lang)}${headCount(undecided.length, lang)}`, '');
+    out.push(`| ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.reason, lang)} |`, '| --- | --- | --- |');
+    for (const f of undecided.slice(0, max)) {
+      out.push(`| ${mdEscape(t(f.title, lang))}<br>${codeSpan(f.check)} | ${mdEscape(f.target)} | ${mdEscape(`${t(STATUS_TEXT[f.status], lang)}: ${f.reason ?? ''}`)} |`);
+    }
+    if (undecided.length > max) out.push('', `${formatNumber(undecided.length - max, lang)} ${t(L.more, lang)}`);
     out.push('');
   }
   const counts = new Map<string, number>();

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Lang, Report, Severity } from '../../model.js';
+import { shownTitle } from '../finding-title.js';
 import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
 import { STATUS_TEXT, t } from './text.js';
@@ -70,7 +71,7 @@ function resultKind(f: Finding): { kind: string; level: string } {
 }
 
 function message(f: Finding, lang: Lang): string {
-  const parts = [`${t(f.title, lang)}: ${t(STATUS_TEXT[f.status], lang)} (${f.target})`];
+  const parts = [`${t(shownTitle(f), lang)}: ${t(STATUS_TEXT[f.status], lang)} (${f.target})`];
   if (f.reason) parts.push(f.reason);
   if (f.excerpt) parts.push(`${lang === 'en' ? 'Evidence' : '証跡'}: ${f.excerpt.length > 400 ? `${f.excerpt.slice(0, 400)}…` : f.excerpt}`);
   return parts.join('\n');

@@ -241,10 +241,12 @@ describe('redaction stays linear on hostile input (correctness guard against cat
     ['a 4 MB single line of unterminated quoted values', 'password: "'.repeat(FOUR_MB / 11)],
     ['a 4 MB single line of URL fragments', 'http://a:'.repeat(FOUR_MB / 9)],
   ];
-  it.each(inputs)('finishes on %s within a generous bound (2 s)', (_what, input) => {
+  // Backtracking on 4 MB is quadratic or worse: hours, not seconds. The bound only separates that from linear work
+  // and is far above any load this machine sees (it ran in ~0.3 s idle and 2.6 s at load 12), so it cannot flake.
+  it.each(inputs)('finishes on %s: linear, not catastrophic (bound 20 s)', (_what, input) => {
     const started = performance.now();
     const { text } = redact(input);
     expect(text.length).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });

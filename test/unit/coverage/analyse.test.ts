@@ -9,6 +9,7 @@ import { dettectTechniques, navigatorLayer } from '../../../src/coverage/exports
 import { loadRules } from '../../../src/rules/load.js';
 import type { RuleSet } from '../../../src/rules/model.js';
 import { compileSchema } from '../../../src/util/validate.js';
+import { registerReportHelpers } from '../../../src/report/html.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../../helpers/paths.js';
 import { finding, fleet } from './helpers.js';
 
@@ -265,14 +266,14 @@ describe('report section template', () => {
   it('renders the heatmap and the OWASP table in the chosen language, escaping rule text', async () => {
     const set = await loadRules([RULES]);
     const res = computeCoverage(set, catalog, { findings: fleet('win.sysmon.event10', 3, 1, [SYSMON10], 'Sysmon <event 10> is on'), threatFocus: ['G0016'] });
-    const hb = Handlebars.create();
-    hb.registerHelper('tr', function (this: unknown, en: string, ja: string, options: Handlebars.HelperOptions) {
-      return options.data.root.lang === 'ja' ? ja : en;
-    });
-    const tpl = hb.compile(source);
-    const report = { analyses: { coverage: res } };
-    const en = tpl({ report, lang: 'en' });
-    const ja = tpl({ report, lang: 'ja' });
+    // The section with the report's own helpers (tr, rows, wrapSlashes), as the HTML renderer registers them.
+    const render = (lang: 'en' | 'ja') => {
+      const hb = Handlebars.create();
+      registerReportHelpers(hb, lang);
+      return hb.compile(source)({ report: { analyses: { coverage: res } }, lang });
+    };
+    const en = render('en');
+    const ja = render('ja');
     expect(en).not.toContain('<script');
     expect((en.match(/class="cov-cell /g) ?? []).length).toBe(res.details.matrix.reduce((n, c) => n + c.techniques.length, 0));
     expect(en).toContain('cov-cell cov-visible');

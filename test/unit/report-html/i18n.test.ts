@@ -67,3 +67,21 @@ describe('strings', () => {
     expect(summaryFieldLabel('en', 'new_metric_count')).toBe('New metric count');
   });
 });
+
+describe('checklist content is i18n data, not code', () => {
+  it('the readiness and SOAR timing rows are the data in i18n.ts, in both languages', async () => {
+    const { READINESS_CHECKLIST, SOAR_TIMING_CHECKLIST } = await import('../../../src/report/i18n.js');
+    const { buildView } = await import('../../../src/report/html-view.js');
+    const { loadReport } = await import('./helpers.js');
+    const report = loadReport('report-full');
+    for (const lang of ['en', 'ja'] as const) {
+      const view = buildView(report, lang);
+      expect(view.readiness.map((r) => [r.item, r.what])).toEqual(READINESS_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
+      expect(view.soarTiming.map((r) => [r.item, r.what])).toEqual(SOAR_TIMING_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
+    }
+    for (const c of [...READINESS_CHECKLIST, ...SOAR_TIMING_CHECKLIST]) {
+      expect(c.item.en && c.item.ja && c.what.en && c.what.ja).toBeTruthy();
+      expect(c.areas.length).toBeGreaterThan(0);
+    }
+  });
+});
