@@ -4,24 +4,20 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
-import { redact, redactDeep } from './collect/redact.js';
+import { redact, redactDeep } from './util/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
-import type { Inventory, Report, Target, TransportError } from './model.js';
+import type { Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
-import { completeReport } from './analyse.js';
+import { type AnalyseOptions, completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
 import { assessWebTargets, isWebTarget } from './web/scan.js';
-import type { Progress } from './util/progress.js';
 import { VERSION } from './version.js';
 
-export interface ScanOptions {
-  inventory: Inventory;
-  /** Parent folder of run folders (reports/). */
-  outDir: string;
+export interface ScanOptions extends AnalyseOptions {
   concurrency?: number;
   only?: string[];
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
@@ -30,9 +26,6 @@ export interface ScanOptions {
   /** Send the harmless live web probes (canary, WAF probe). */
   active?: boolean;
   catalogRoot?: string;
-  progress?: Progress;
-  /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
-  hostsOnly?: boolean;
   options?: Record<string, unknown>;
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;

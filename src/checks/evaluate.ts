@@ -1,7 +1,7 @@
 import type { Finding, FindingStatus, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
-import { redact } from '../collect/redact.js';
+import { redact } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
 import { type CheckDef, type Facts, InconclusiveError, ParseError, type ParserContext } from './types.js';
 

@@ -4,10 +4,10 @@ import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { failedResult } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
-import { matchesAny } from '../util/glob-match.js';
+import { matchesAny } from '../util/glob.js';
 import { mapLimit } from '../util/pool.js';
 import type { EvidenceStore } from './evidence-store.js';
-import { redact, redactDeep } from './redact.js';
+import { redact, redactDeep } from '../util/redact.js';
 import type { ProbeSource } from './source.js';
 
 export interface AssessOptions {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Evidence } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 /**
  * A file or folder name for an id: readable, never `.`/`..` or a path, and distinct for distinct ids (a short hash is

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Lang } from '../model.js';
-import { diffReports, formatDiff, withPrevious } from '../report/diff.js';
+import { diffReports, formatDiff } from '../report/diff.js';
+import { withPrevious } from '../score/previous.js';
 import { gate } from '../report/gate.js';
 import { FORMAT_EXTENSIONS, isReportFormat, REPORT_FORMATS, renderReport } from '../report/render.js';
 import { formatTrendTable, loadTrend, renderTrendHtml } from '../report/trend.js';
@@ -14,7 +15,7 @@ import { InputError } from '../util/validate.js';
 import { EXIT, guarded } from './errors.js';
 
 export { gate, type GateOptions, type GateResult } from '../report/gate.js';
-export { withPrevious } from '../report/diff.js';
+export { withPrevious } from '../score/previous.js';
 
 function langOf(value: string | undefined): Lang {
   const v = value ?? process.env.SOCREADY_LANG ?? (process.env.LANG?.startsWith('ja') ? 'ja' : 'en');

@@ -45,19 +45,19 @@ function resolveEstate(parsed: ParsedYaml, raw: NonNullable<RawInventory['estate
   const catalog = shippedSourceCatalog();
   const classes = new Set(catalog.classes.map((c) => c.id));
   const useCases = new Set(catalog.use_cases.map((u) => u.id));
-  const fail = (pointer: string, detail: string): never => {
-    const { line, column } = positionOf(parsed, 0, pointer);
-    throw new InputError(parsed.file, detail, line, column, pointer.slice(1).replace(/\//g, '.'));
+  const fail = (keys: (string | number)[], detail: string): never => {
+    const pos = positionOf(parsed, 0, keys);
+    throw new InputError(parsed.file, detail, pos?.line, pos?.col, keys.join('.'));
   };
   for (const id of Object.keys(raw.sources)) {
-    if (!classes.has(id)) fail(`/estate/sources/${id}`, `unknown source class "${id}" (one of ${[...classes].join(', ')})`);
+    if (!classes.has(id)) fail(['estate', 'sources', id], `unknown source class "${id}" (one of ${[...classes].join(', ')})`);
   }
   (raw.use_cases?.detect ?? []).forEach((u, i) => {
-    if (!useCases.has(u)) fail(`/estate/use_cases/detect/${i}`, `unknown use-case "${u}" (one of ${[...useCases].join(', ')})`);
+    if (!useCases.has(u)) fail(['estate', 'use_cases', 'detect', i], `unknown use-case "${u}" (one of ${[...useCases].join(', ')})`);
   });
   const automate = (raw.use_cases?.automate ?? []).map((a, i) => {
     const entry = typeof a === 'string' ? { use_case: a } : a;
-    if (!useCases.has(entry.use_case)) fail(`/estate/use_cases/automate/${i}`, `unknown use-case "${entry.use_case}" (one of ${[...useCases].join(', ')})`);
+    if (!useCases.has(entry.use_case)) fail(['estate', 'use_cases', 'automate', i], `unknown use-case "${entry.use_case}" (one of ${[...useCases].join(', ')})`);
     return entry;
   });
   return {

@@ -23,7 +23,7 @@ import {
   SOAR_TIMING_CHECKLIST,
   STATUS_LABELS,
   TARGET_STATUS_LABELS,
-  VERDICT_TEXT,
+  VERDICT_EXPLAINED,
   formatDate,
   formatNumber,
   levelName,
@@ -417,8 +417,8 @@ function buildVerdict({ score, lang, resolve }: ViewContext): ReportView['verdic
   const gaps = score?.soar.gaps ?? [];
   return {
     key: verdictKey,
-    title: pick(lang, VERDICT_TEXT[verdictKey].title),
-    meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
+    title: pick(lang, VERDICT_EXPLAINED[verdictKey].title),
+    meaning: pick(lang, VERDICT_EXPLAINED[verdictKey].meaning),
     // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
     gaps: gaps.slice(0, EXEC_GAPS).map((g) => ({
       area: pick(lang, AREA_NAMES[g.area]),

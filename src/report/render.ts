@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Lang, Report } from '../model.js';
 import { InputError } from '../util/validate.js';
-import { ensureScore } from './diff.js';
+import { ensureScore } from '../score/previous.js';
 import { renderHdf } from './formats/hdf.js';
 import { renderJunit } from './formats/junit.js';
 import { renderMarkdown } from './formats/markdown.js';

@@ -2,7 +2,7 @@
 // document and reason; every other document still loads.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { InputError, compileSchema, parseYaml, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
+import { InputError, compileSchema, parseYaml, positionOf, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
 import { compileDetection } from './detection.js';
 import { correlationRuleSchema, detectionRuleSchema, filterRuleSchema } from './schema.js';
 import {
@@ -11,7 +11,7 @@ import {
   type CorrelationRule,
   type CorrelationType,
   type CountCondition,
-  type DetectionRule,
+  type CompiledDetectionRule,
   type FilterRule,
   type LoadFailure,
   type LogSource,
@@ -120,12 +120,12 @@ export function buildRule(doc: Record<string, unknown>, path: string, index: num
   if ('filter' in doc && !('detection' in doc)) {
     const f = doc.filter as Record<string, unknown>;
     const { rules, ...detection } = f;
-    const compiled = compileDetection(detection);
+    const compiled = compileDetection(detection, {}, 'filter');
     const rule: FilterRule = { ...meta(doc, path, index), kind: 'filter', logsource: logsourceOf(doc.logsource), rules: asList(rules), matcher: compiled.matcher };
     return rule;
   }
   const compiled = compileDetection(doc.detection, opts);
-  const rule: DetectionRule = {
+  const rule: CompiledDetectionRule = {
     ...meta(doc, path, index),
     kind: 'detection',
     logsource: logsourceOf(doc.logsource),
@@ -146,6 +146,12 @@ function mergeGlobal(base: Record<string, unknown>, doc: Record<string, unknown>
       : v;
   }
   return out;
+}
+
+/** "line 12:5: " for the key at `at` in a document as written (a merged document has no lines of its own). */
+function lineOf(parsed: ParsedYaml, doc: number, at: (string | number)[] | undefined): string {
+  const pos = at ? positionOf(parsed, doc, at) : undefined;
+  return pos ? `line ${pos.line}:${pos.col}: ` : '';
 }
 
 /** "file:12:3: field: detail" -> "line 12:3: field: detail" (the path is reported separately). */
@@ -170,12 +176,12 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
   const multi = parsed.docs.length > 1;
   parsed.docs.forEach((d, i) => {
     const where = multi ? `document ${i + 1}: ` : '';
+    let merged = false;
     try {
       let value = d.toJS({ maxAliasCount: 100 }) as unknown;
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) throw new RuleError('a rule document must be a map');
       let doc = value as Record<string, unknown>;
-      let merged = false;
       // Sigma 1.0 rule collections: "action: global" documents are merged into the following ones.
       if (doc.action === 'global') {
         const { action: _a, ...rest } = doc;
@@ -200,7 +206,7 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
       rules.push(buildRule(value as Record<string, unknown>, path, i, opts));
     } catch (e) {
       if (e instanceof InputError) failures.push({ path, error: `${where}${inputErrorText(e, path)}` });
-      else if (e instanceof RuleError) failures.push({ path, error: `${where}${e.message}` });
+      else if (e instanceof RuleError) failures.push({ path, error: `${where}${lineOf(parsed, i, merged ? undefined : e.at)}${e.message}` });
       else failures.push({ path, error: `${where}internal error: ${(e as Error).message}` });
     }
   });

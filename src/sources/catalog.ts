@@ -53,24 +53,24 @@ export function loadSourceCatalog(file: string = SOURCES_FILE): SourceCatalog {
   const parsed = readYamlFile(file);
   if (parsed.docs.length !== 1) throw new InputError(file, 'a source catalog is one YAML document');
   const raw = validateDoc<RawCatalog>(parsed, 0, compileSchema(schema));
-  const located = (pointer: string, detail: string): InputError => {
-    const { line, column } = positionOf(parsed, 0, pointer);
-    return new InputError(file, detail, line, column, pointer.slice(1).replace(/\//g, '.'));
+  const located = (keys: (string | number)[], detail: string): InputError => {
+    const pos = positionOf(parsed, 0, keys);
+    return new InputError(file, detail, pos?.line, pos?.col, keys.join('.'));
   };
   const classIds = new Set<string>();
   raw.classes.forEach((c, i) => {
-    if (classIds.has(c.id)) throw located(`/classes/${i}/id`, `duplicate source class "${c.id}"`);
+    if (classIds.has(c.id)) throw located(['classes', i, 'id'], `duplicate source class "${c.id}"`);
     classIds.add(c.id);
   });
   const useCaseIds = new Set<string>();
   raw.use_cases.forEach((u, i) => {
-    if (useCaseIds.has(u.id)) throw located(`/use_cases/${i}/id`, `duplicate use-case "${u.id}"`);
+    if (useCaseIds.has(u.id)) throw located(['use_cases', i, 'id'], `duplicate use-case "${u.id}"`);
     useCaseIds.add(u.id);
     u.needs.forEach((n, j) => {
-      if (!classIds.has(n)) throw located(`/use_cases/${i}/needs/${j}`, `unknown source class "${n}"`);
+      if (!classIds.has(n)) throw located(['use_cases', i, 'needs', j], `unknown source class "${n}"`);
     });
     u.owasp.forEach((o, j) => {
-      if (!owaspCategory(o)) throw located(`/use_cases/${i}/owasp/${j}`, `unknown OWASP Top 10 category "${o}"`);
+      if (!owaspCategory(o)) throw located(['use_cases', i, 'owasp', j], `unknown OWASP Top 10 category "${o}"`);
     });
   });
   return { file, classes: raw.classes, use_cases: raw.use_cases };

@@ -85,12 +85,12 @@ function nodeAt(doc: Document.Parsed, pointer: string, preferKey = false): Node 
   return node as Node | undefined;
 }
 
-/** Line and column of the YAML node at a JSON pointer, for errors found after schema validation (cross-references). */
-export function positionOf(parsed: ParsedYaml, docIndex: number, pointer: string): { line?: number; column?: number } {
+/** Line and column of the key at `keys` (map keys and list indexes from the top) in one document, if it is there. */
+export function positionOf(parsed: ParsedYaml, docIndex: number, keys: (string | number)[]): { line: number; col: number } | undefined {
   const doc = parsed.docs[docIndex];
-  const node = doc ? nodeAt(doc, pointer) : undefined;
-  const pos = node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
-  return { line: pos?.line, column: pos?.col };
+  const pointer = keys.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const node = doc ? nodeAt(doc, pointer, true) : undefined;
+  return node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
 }
 
 function describeError(e: ErrorObject): { field: string; detail: string; pointer: string } {

@@ -5,7 +5,7 @@ import { loadCatalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { ProbeDef } from '../checks/types.js';
 import { EvidenceStore } from '../collect/evidence-store.js';
-import { redact, redactDeep } from '../collect/redact.js';
+import { redact, redactDeep } from '../util/redact.js';
 import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError, WebSettings } from '../model.js';
 import { apacheFacts } from '../parsers/web/apache.js';
 import { nginxFacts } from '../parsers/web/nginx.js';

@@ -6,7 +6,7 @@ import type { AnalysisSection, Target, WebSummary } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
 import { createSshTransport, type SshTransportOptions } from '../transport/ssh.js';
 import type { Transport } from '../transport/types.js';
-import { matchesAny } from '../util/glob-match.js';
+import { matchesAny } from '../util/glob.js';
 import { mapLimit } from '../util/pool.js';
 import { runWebAssessment, type WebAssessment, type WebDetails } from './assess.js';
 import { summariseWeb } from './summary.js';
