@@ -46,7 +46,13 @@ describe.skipIf(!isRoot)('checks list against the check ids full runs emit (need
       `version: 1
 organization: Emitted Ids Org
 targets:
-  - { id: web-host, kind: linux, address: localhost, transport: local }
+  - id: web-host
+    kind: linux
+    address: localhost
+    transport: local
+    # The host canary runs (--active) and is emitted; its logger socket does not exist, so it is not planted.
+    syslog: { collector: web-host, logger_socket: ${join(dir, 'no-such.sock')}, local_paths: [${join(dir, 'local.log')}], max_wait: 1, siem: { target: es } }
+    collector: { paths: [${join(dir, 'collector.log')}] }
   - id: shop
     kind: web
     web:
