@@ -36,7 +36,7 @@ describe('assessTarget when a source fails', () => {
   });
 
   it('redacts the error a transport gives when it cannot open', async () => {
-    const a = await assessTarget(host, source({ open: async () => ({ kind: 'auth', message: `login refused for ${SECRET}` }) }), catalog, {
+    const a = await assessTarget(host, source({ open: async () => ({ kind: 'auth-failed' as const, message: `login refused for ${SECRET}` }) }), catalog, {
       store: new EvidenceStore(undefined),
     });
     expect(a.result.error?.message).toMatch(/login refused/);
