@@ -11,6 +11,9 @@ import { globCommand } from './glob.js';
 export function linuxCollectScript(probes: ProbeDef[], version: string): string {
   const lines: string[] = [];
   for (const probe of probes) {
+    // A live probe (the host canary) writes to the host's logs and needs socready watching the collector: a script a
+    // client runs unattended never sends one.
+    if (probe.kind === 'live' || probe.kind === 'http') continue;
     const maxBytes = probe.max_bytes ?? DEFAULT_MAX_BYTES;
     const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
     let command: string;
