@@ -36,10 +36,10 @@ export function runVectors(file: string, language: Language): Outcome[] {
       return { vector, status: 'unmatched', detail: `socready refuses (${e.kind}): ${e.reason}` };
     }
     if (vector.expectsError) return { vector, status: 'unmatched', detail: 'pySigma refuses this rule; socready converts it', ours };
-    if (!vector.expected || vector.expected.length !== 1) return { vector, status: 'not-applicable', detail: 'no single expected query' };
+    if (vector.expected?.length !== 1) return { vector, status: 'not-applicable', detail: 'no single expected query' };
     let theirs: Node;
     try {
-      theirs = parse(vector.expected[0]!);
+      theirs = parse(vector.expected![0]!);
     } catch (e) {
       return { vector, status: 'unmatched', detail: `expected query not evaluable by the harness: ${(e as Error).message}`, ours };
     }
