@@ -4,10 +4,16 @@
 import { caseFold } from '../sigma/regex.js';
 import { Unconvertible } from './ir.js';
 
+// Lucene's RegExp has no \\d, \\w, \\s and reads \\t as a plain "t": classes are spelled out with the characters
+// themselves (real tab, newline... characters, not escapes).
+const CLASS_BODY: Record<string, string> = { d: '0-9', w: 'A-Za-z0-9_', s: ' \t\n\r\f\u000b' };
 const SHORTHAND: Record<string, string> = {
-  d: '[0-9]',
-  w: '[A-Za-z0-9_]',
-  s: '[ \\t\\n\\r\\f\\v]',
+  d: `[${CLASS_BODY.d}]`,
+  w: `[${CLASS_BODY.w}]`,
+  s: `[${CLASS_BODY.s}]`,
+  D: `[^${CLASS_BODY.d}]`,
+  W: `[^${CLASS_BODY.w}]`,
+  S: `[^${CLASS_BODY.s}]`,
 };
 
 function refuse(construct: string, flavour: string): never {
@@ -50,10 +56,9 @@ export function toLuceneRegex(source: string, flags: { i: boolean; m: boolean; s
       if (n === 'n') out += '\n';
       else if (n === 't') out += '\t';
       else if (n === 'r') out += '\r';
-      else if (SHORTHAND[n!]) {
-        if (inClass) refuse(`\\${n} inside a character class`, flavour);
-        out += SHORTHAND[n!];
-      } else if (/[DWS]/.test(n!)) refuse(`\\${n}`, flavour);
+      else if (inClass && CLASS_BODY[n!]) out += CLASS_BODY[n!];
+      else if (inClass && /[DWS]/.test(n!)) refuse(`\\${n} inside a character class`, flavour);
+      else if (SHORTHAND[n!]) out += SHORTHAND[n!];
       else out += `\\${n}`;
       continue;
     }
@@ -94,7 +99,7 @@ export function toLuceneRegex(source: string, flags: { i: boolean; m: boolean; s
     }
     if (c === '.' && !flags.s) {
       // PCRE's . stops at line ends; Lucene's does not.
-      out += '[^\\n]';
+      out += '[^\n]';
       continue;
     }
     // Lucene gives these meaning (optional operators, quoting); in PCRE they are plain characters.

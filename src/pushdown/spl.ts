@@ -1,7 +1,7 @@
 // The query as a Splunk SPL search. Splunk's search command compares case-insensitively with * as its only
 // wildcard; regular expressions and field comparisons become `| regex` / `| where` after the search, which is only
 // the same meaning when they sit in the query's top-level AND, so elsewhere they are refused.
-import type { Pattern } from '../sigma/pattern.js';
+import { type Pattern, patternToRegexSource } from '../sigma/pattern.js';
 import { type Q, Unconvertible } from './ir.js';
 import { toPcre } from './regex-flavour.js';
 
@@ -70,7 +70,18 @@ const needsEval = (q: Q): boolean =>
  * (`| regex`, `| where`); under OR/NOT each becomes a flag computed by `| eval` and the rest of the condition is
  * tested by a later `| search` over those flags, so the boolean structure is kept exactly.
  */
-export function toSpl(q: Q): string {
+/** A value the search command cannot spell (? wildcard, literal *, windash class) as the equivalent anchored regex. */
+function searchable(q: Q): Q {
+  if (q.t === 'and' || q.t === 'or') return { t: q.t, args: q.args.map(searchable) };
+  if (q.t === 'not') return { t: 'not', arg: searchable(q.arg) };
+  if (q.t !== 'str' || q.num !== undefined) return q;
+  const plain = q.p.parts.every((x) => x.t === 'any' || (x.t === 'lit' && !x.s.includes('*')));
+  if (plain) return q;
+  return { t: 're', field: q.field, re: `^${patternToRegexSource(q.p)}$`, i: !q.cased, m: false, s: true };
+}
+
+export function toSpl(query: Q): string {
+  const q = searchable(query);
   const conj = q.t === 'and' ? q.args : [q];
   const pipes: string[] = [];
   const terms: Q[] = [];

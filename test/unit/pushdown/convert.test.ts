@@ -67,4 +67,18 @@ describe('Lucene regular expressions', () => {
     expect(toLuceneRegex('\\d+', { i: false, m: false, s: true })).toBe('.*([0-9]+).*');
     expect(() => toLuceneRegex('(a)\\1', { i: false, m: false, s: false })).toThrow(Unconvertible);
   });
+
+  it('spells whitespace and "not a newline" with the characters themselves (Lucene reads \\t and \\n as letters)', () => {
+    expect(toLuceneRegex('a\\sb.c', { i: false, m: false, s: false })).toBe('.*(a[ \t\n\r\f\u000b]b[^\n]c).*');
+    expect(toLuceneRegex('[\\w.-]+', { i: false, m: false, s: true })).toBe('.*([A-Za-z0-9_\\.-]+).*');
+  });
+});
+
+describe('Splunk values the search command cannot spell', () => {
+  it('turns a ? wildcard or a literal * into an anchored case-insensitive regex filter', () => {
+    const spl = convertBare(parse('detection:\n  s:\n    f: "a?c"\n    g: "x\\\\*y"\n  condition: s') as Record<string, unknown>, 'spl');
+    expect(spl).toBe('*\n| regex f="(?is)^a.c$"\n| regex g="(?is)^x\\\\*y$"');
+    const q = parseSpl(spl);
+    expect([{ f: 'ABC', g: 'x*y' }, { f: 'abbc', g: 'x*y' }, { f: 'abc', g: 'xzy' }].map((e) => evaluate(q, e))).toEqual([true, false, false]);
+  });
 });
