@@ -23,7 +23,9 @@ function render(q: Q, parent: string): string {
       return parent === 'top' || parent === q.t ? s : `(${s})`;
     }
     case 'not':
-      return `not (${render(q.arg, 'not')})`;
+      // ES|QL's logic has three values: a test on a missing field is null and `not null` is null, which would drop
+      // the events Sigma's `not` keeps. COALESCE makes the unknown false first.
+      return `not coalesce(${render(q.arg, 'top')}, false)`;
     case 'str': {
       if (q.field === null) throw new Unconvertible('value', 'keyword searches (any field) have no ES|QL form');
       const f = fieldName(q.field);

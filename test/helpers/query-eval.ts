@@ -5,12 +5,15 @@ export type Val = { t: 'any' } | { t: 'one' } | { t: 'lit'; s: string };
 export type Node =
   | { op: 'and' | 'or'; args: Node[] }
   | { op: 'not'; arg: Node }
+  /** ES|QL COALESCE(x, false): a null (unknown) condition counts as false. */
+  | { op: 'coalesce'; arg: Node }
   | { op: 'all' }
   /** field null: any value of the event. */
-  | { op: 'term'; field: string | null; val: Val[]; cased: boolean }
-  | { op: 're'; field: string | null; re: RegExp }
+  /** nullable: a missing field makes the test null (unknown), as in ES|QL's three-valued logic, not false. */
+  | { op: 'term'; field: string | null; val: Val[]; cased: boolean; nullable?: boolean }
+  | { op: 're'; field: string | null; re: RegExp; nullable?: boolean }
   | { op: 'exists'; field: string }
-  | { op: 'cmp'; field: string; cmp: string; n: number }
+  | { op: 'cmp'; field: string; cmp: string; n: number; nullable?: boolean }
   | { op: 'fieldref'; a: string; b: string; cased: boolean };
 
 export type Event = Record<string, string>;
@@ -369,14 +372,29 @@ function cidrMatch(cidr: string, ip: string): boolean | undefined {
   return Math.floor(toN(ip) / 2 ** (32 - bits)) === Math.floor(toN(m[1]!) / 2 ** (32 - bits)) && mask >= 0;
 }
 
+/** Whether the query selects the event (an unknown condition selects nothing). */
 export function evaluate(n: Node, ev: Event): boolean {
+  return evaluate3(n, ev) === true;
+}
+
+/** Kleene three-valued evaluation; only nullable leaves (ES|QL) ever give null. */
+function evaluate3(n: Node, ev: Event): boolean | null {
+  const missing = (f: string | null) => f !== null && ev[f] === undefined && 'nullable' in n && n.nullable === true;
   switch (n.op) {
-    case 'and':
-      return n.args.every((a) => evaluate(a, ev));
-    case 'or':
-      return n.args.some((a) => evaluate(a, ev));
-    case 'not':
-      return !evaluate(n.arg, ev);
+    case 'and': {
+      const vs = n.args.map((a) => evaluate3(a, ev));
+      return vs.includes(false) ? false : vs.includes(null) ? null : true;
+    }
+    case 'or': {
+      const vs = n.args.map((a) => evaluate3(a, ev));
+      return vs.includes(true) ? true : vs.includes(null) ? null : false;
+    }
+    case 'not': {
+      const v = evaluate3(n.arg, ev);
+      return v === null ? null : !v;
+    }
+    case 'coalesce':
+      return evaluate3(n.arg, ev) ?? false;
     case 'all':
       return true;
     case 'fieldref': {
@@ -387,12 +405,14 @@ export function evaluate(n: Node, ev: Event): boolean {
     case 'exists':
       return ev[n.field] !== undefined;
     case 'cmp': {
+      if (missing(n.field)) return null;
       const v = ev[n.field];
       if (v === undefined || v.trim() === '' || Number.isNaN(Number(v))) return false;
       const x = Number(v);
       return n.cmp === '>' ? x > n.n : n.cmp === '>=' ? x >= n.n : n.cmp === '<' ? x < n.n : x <= n.n;
     }
     case 'term': {
+      if (missing(n.field)) return null;
       const vs = n.field === null ? Object.values(ev) : ev[n.field] === undefined ? [] : [ev[n.field]!];
       const lit = n.val.length === 1 && n.val[0]!.t === 'lit' ? n.val[0]!.s : undefined;
       return vs.some((v) => {
@@ -401,10 +421,175 @@ export function evaluate(n: Node, ev: Event): boolean {
       });
     }
     case 're': {
+      if (missing(n.field)) return null;
       const vs = n.field === null ? Object.values(ev) : ev[n.field] === undefined ? [] : [ev[n.field]!];
       return vs.some((v) => n.re.test(v));
     }
   }
+}
+
+// ---------- ES|QL (the WHERE expression) ----------
+export function parseEsqlWhere(src: string): Node {
+  const m = /^from\s+\S+(?:\s+metadata\s+[\w, ]+?)?\s*\|\s*where\s+/is.exec(src);
+  const s = m ? src.slice(m[0].length) : src;
+  if (/\n\||\|\s*(eval|stats)/.test(s)) throw new QueryParseError('ES|QL pipes after WHERE are not evaluated by this harness');
+  let i = 0;
+  const ws = () => {
+    while (i < s.length && /\s/.test(s[i]!)) i++;
+  };
+  const kw = (w: string) => {
+    ws();
+    const re = new RegExp(`^${w}\\b`, 'i');
+    if (re.test(s.slice(i))) {
+      i += w.length;
+      return true;
+    }
+    return false;
+  };
+  const str = (): string => {
+    ws();
+    if (s[i] !== '"') throw new QueryParseError(`string expected at ${i}: ${s.slice(i, i + 12)}`);
+    let k = i + 1;
+    let out = '';
+    while (k < s.length && s[k] !== '"') {
+      if (s[k] === '\\') {
+        const n = s[k + 1]!;
+        out += n === 'n' ? '\n' : n === 't' ? '\t' : n;
+        k += 2;
+      } else out += s[k++];
+    }
+    i = k + 1;
+    return out;
+  };
+  const field = (): string => {
+    ws();
+    if (s[i] === '`') {
+      const end = s.indexOf('`', i + 1);
+      const f = s.slice(i + 1, end);
+      i = end + 1;
+      return f;
+    }
+    const mm = /^[A-Za-z_@][\w.@]*/.exec(s.slice(i));
+    if (!mm) throw new QueryParseError(`field expected at ${i}: ${s.slice(i, i + 12)}`);
+    i += mm[0].length;
+    return mm[0];
+  };
+  const likeVal = (p: string): Val[] => {
+    const out: Val[] = [];
+    let lit = '';
+    for (let k = 0; k < p.length; k++) {
+      const c = p[k]!;
+      if (c === '\\') {
+        lit += p[k + 1] ?? '';
+        k++;
+      } else if (c === '*' || c === '?') {
+        if (lit) out.push({ t: 'lit', s: lit });
+        lit = '';
+        out.push({ t: c === '*' ? 'any' : 'one' });
+      } else lit += c;
+    }
+    if (lit) out.push({ t: 'lit', s: lit });
+    return out;
+  };
+  const lit = (f: string, v: string): Node => ({ op: 'term', field: f, val: v ? [{ t: 'lit', s: v }] : [], cased: true, nullable: true });
+  const scalar = (): string => {
+    ws();
+    if (s[i] === '"') return str();
+    const mm = /^-?\d+(\.\d+)?/.exec(s.slice(i));
+    if (!mm) throw new QueryParseError(`value expected at ${i}`);
+    i += mm[0].length;
+    return mm[0];
+  };
+  const atom = (): Node => {
+    ws();
+    if (s[i] === '(') {
+      i++;
+      const n = orExpr();
+      ws();
+      if (s[i] !== ')') throw new QueryParseError('")" expected');
+      i++;
+      return n;
+    }
+    if (kw('true')) return { op: 'all' };
+    if (kw('false')) return { op: 'not', arg: { op: 'all' } };
+    const fn = /^(starts_with|ends_with|cidr_match|coalesce)\s*\(/i.exec(s.slice(i));
+    if (fn) {
+      i += fn[0].length;
+      const name = fn[1]!.toLowerCase();
+      let n: Node;
+      if (name === 'coalesce') {
+        const inner = orExpr();
+        ws();
+        if (!s.startsWith(',', i)) throw new QueryParseError('coalesce(x, false) expected');
+        i++;
+        if (!kw('false')) throw new QueryParseError('coalesce(x, false) expected');
+        n = { op: 'coalesce', arg: inner };
+      } else {
+        const f = field();
+        const vals: string[] = [];
+        for (ws(); s[i] === ','; ws()) {
+          i++;
+          vals.push(str());
+        }
+        n =
+          name === 'cidr_match'
+            ? { op: 'or', args: vals.map((v) => lit(f, v)) }
+            : { op: 'term', field: f, val: name === 'starts_with' ? [{ t: 'lit', s: vals[0]! }, { t: 'any' }] : [{ t: 'any' }, { t: 'lit', s: vals[0]! }], cased: true, nullable: true };
+      }
+      ws();
+      if (s[i] !== ')') throw new QueryParseError(`")" expected after ${name}`);
+      i++;
+      return n;
+    }
+    const f = field();
+    ws();
+    if (kw('is not null')) return { op: 'exists', field: f };
+    if (kw('is null')) return { op: 'not', arg: { op: 'exists', field: f } };
+    if (kw('not like')) return { op: 'not', arg: { op: 'term', field: f, val: likeVal(str()), cased: true, nullable: true } };
+    if (kw('rlike')) return { op: 're', field: f, re: new RegExp(`^(?:${str()})$`, 's'), nullable: true };
+    if (kw('like')) return { op: 'term', field: f, val: likeVal(str()), cased: true, nullable: true };
+    if (kw('in')) {
+      ws();
+      if (s[i] !== '(') throw new QueryParseError('in ( expected');
+      i++;
+      const vals: Node[] = [];
+      for (;;) {
+        ws();
+        if (s[i] === ')') {
+          i++;
+          break;
+        }
+        if (s[i] === ',') {
+          i++;
+          continue;
+        }
+        vals.push(lit(f, scalar()));
+      }
+      return { op: 'or', args: vals };
+    }
+    const op = /^(==|!=|>=|<=|>|<)/.exec(s.slice(i));
+    if (!op) throw new QueryParseError(`operator expected at ${i}: ${s.slice(i, i + 12)}`);
+    i += op[0].length;
+    const v = scalar();
+    if (op[1] === '==') return lit(f, v);
+    if (op[1] === '!=') return { op: 'and', args: [{ op: 'exists', field: f }, { op: 'not', arg: lit(f, v) }] };
+    return { op: 'cmp', field: f, cmp: op[1]!, n: Number(v), nullable: true };
+  };
+  const notExpr = (): Node => (kw('not') ? { op: 'not', arg: notExpr() } : atom());
+  const andExpr = (): Node => {
+    const args = [notExpr()];
+    while (kw('and')) args.push(notExpr());
+    return args.length === 1 ? args[0]! : { op: 'and', args };
+  };
+  function orExpr(): Node {
+    const args = [andExpr()];
+    while (kw('or')) args.push(andExpr());
+    return args.length === 1 ? args[0]! : { op: 'or', args };
+  }
+  const n = orExpr();
+  ws();
+  if (i < s.length) throw new QueryParseError(`unexpected "${s.slice(i, i + 10)}"`);
+  return n;
 }
 
 function collect(n: Node, out: Map<string | null, Set<string>>): void {
@@ -418,6 +603,7 @@ function collect(n: Node, out: Map<string | null, Set<string>>): void {
       for (const a of n.args) collect(a, out);
       return;
     case 'not':
+    case 'coalesce':
       collect(n.arg, out);
       return;
     case 'all':

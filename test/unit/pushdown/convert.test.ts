@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Unconvertible } from '../../../src/pushdown/ir.js';
 import { toLuceneRegex } from '../../../src/pushdown/regex-flavour.js';
 import { convertBare, convertRule } from '../../../src/pushdown/targets.js';
-import { disagreement, evaluate, parseLucene, parseSpl } from '../../helpers/query-eval.js';
+import { disagreement, evaluate, parseEsqlWhere, parseLucene, parseSpl } from '../../helpers/query-eval.js';
 
 const rule = (detection: string, logsource = 'product: windows\n  category: process_creation') =>
   parse(`title: T\nid: r1\nlevel: high\nlogsource:\n  ${logsource}\ndetection:\n${detection}`) as Record<string, unknown>;
@@ -57,6 +57,15 @@ describe('convertRule', () => {
   it('keeps a Splunk regex under OR as an eval flag tested by a later search', () => {
     const spl = convertBare(parse('detection:\n  a:\n    f|re: x+y\n  b:\n    g: z\n  condition: a or b') as Record<string, unknown>, 'spl');
     expect(spl).toBe('*\n| eval socready_t0=if(match(\'f\', "x+y"), "1", "0")\n| search socready_t0="1" OR g="z"');
+  });
+});
+
+describe('ES|QL three-valued logic', () => {
+  it("keeps, under Sigma's not, the events that lack the field (a bare not would make them null and drop them)", () => {
+    const where = convertBare(parse('detection:\n  s:\n    a: x\n  f:\n    b: y\n  condition: s and not f') as Record<string, unknown>, 'esql');
+    expect(where).toBe('a=="x" and not coalesce(b=="y", false)');
+    expect(evaluate(parseEsqlWhere(where), { a: 'x' })).toBe(true);
+    expect(evaluate(parseEsqlWhere('a=="x" and not (b=="y")'), { a: 'x' })).toBe(false);
   });
 });
 

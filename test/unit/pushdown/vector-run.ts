@@ -6,7 +6,7 @@ import { Unconvertible } from '../../../src/pushdown/ir.js';
 import { convertBare, type Language } from '../../../src/pushdown/targets.js';
 import { readVectors, type Vector } from '../../helpers/pysigma-vectors.js';
 import { SHARED_DIR } from '../../helpers/paths.js';
-import { disagreement, type Node, parseLucene, parseSpl } from '../../helpers/query-eval.js';
+import { disagreement, type Node, parseEsqlWhere, parseLucene, parseSpl } from '../../helpers/query-eval.js';
 
 export const BACKENDS = join(SHARED_DIR, 'sigma-backends');
 
@@ -17,7 +17,7 @@ export interface Outcome {
   ours?: string;
 }
 
-const PARSERS: Partial<Record<Language, (s: string) => Node>> = { lucene: parseLucene, spl: parseSpl };
+const PARSERS: Partial<Record<Language, (s: string) => Node>> = { lucene: parseLucene, spl: parseSpl, esql: parseEsqlWhere };
 
 export function runVectors(file: string, language: Language): Outcome[] {
   const parse = PARSERS[language]!;
