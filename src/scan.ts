@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
-import { redact, redactDeep } from './util/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
@@ -14,7 +13,10 @@ import { type AnalyseOptions, completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
-import { assessWebTargets, isWebTarget } from './web/scan.js';
+import type { WebAssessment, WebDetails } from './web/assess.js';
+import { WebProbeSource } from './web/source.js';
+import { summariseWeb } from './web/summary.js';
+import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions extends AnalyseOptions {
@@ -23,6 +25,8 @@ export interface ScanOptions extends AnalyseOptions {
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
   trustOnFirstUse?: boolean;
+  /** known_hosts used when a target has neither a pin nor its own (default ~/.ssh/known_hosts). */
+  knownHostsFallback?: string;
   /** Send the harmless live web probes (canary, WAF probe). */
   active?: boolean;
   catalogRoot?: string;
@@ -47,15 +51,19 @@ interface PlannedTarget {
   source: ProbeSource | { unsupported: string } | { failed: TransportError };
 }
 
-function planLive(opts: ScanOptions): PlannedTarget[] {
-  // Web targets are assessed by src/web (configuration through their host, TLS and live probes from outside).
-  return opts.inventory.targets.filter((t) => !isWebTarget(t)).map((target) => ({
-    target,
-    source: openSource(target, {
-      trustOnFirstUse: opts.trustOnFirstUse,
-      onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
-    }),
-  }));
+/** The one host-key policy of a run, handed to every path that opens SSH. */
+export function hostKeyOptions(opts: ScanOptions): HostKeyOptions {
+  return {
+    trustOnFirstUse: Boolean(opts.trustOnFirstUse),
+    ...(opts.knownHostsFallback ? { knownHostsFallback: opts.knownHostsFallback } : {}),
+    onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
+  };
+}
+
+function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
+  // Every kind the same way: web targets too (configuration through their host, TLS and live probes from outside).
+  const web = { targets: opts.inventory.targets, active: Boolean(opts.active), runId };
+  return opts.inventory.targets.map((target) => ({ target, source: openSource(target, { ...hostKeyOptions(opts), web }) }));
 }
 
 function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
@@ -101,18 +109,24 @@ function unsupportedAssessment(target: Target, catalog: Catalog, reason: string,
   };
 }
 
+/** A target's assessment, with what the analyses.web view shows when it is a web target. */
+export interface ScanAssessment extends TargetAssessment {
+  web?: WebDetails;
+}
+
 /** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
 export async function collectAndEvaluate(
   opts: ScanOptions,
   runDir: string | undefined,
   catalog: Catalog,
   problems: InputError[] = [],
-): Promise<TargetAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts);
+  runId: string = newRunId(),
+): Promise<ScanAssessment[]> {
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
-    let assessment: TargetAssessment;
+    let assessment: ScanAssessment;
     try {
       if ('failed' in source) assessment = failedAssessment(target, source.failed);
       else if ('unsupported' in source) assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
@@ -125,6 +139,7 @@ export async function collectAndEvaluate(
           hostTimeoutMs: target.timeout ? target.timeout * 1000 : undefined,
           onProgress: (e) => opts.progress?.update(e),
         });
+        if (source instanceof WebProbeSource) assessment.web = source.details();
       }
     } catch (e) {
       // A bug or a full disk on one target is recorded on that target; the rest of the fleet goes on.
@@ -145,25 +160,9 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems);
-  const web = opts.evidencePath
-    ? { assessments: [] }
-    : await assessWebTargets(opts.inventory.targets, {
-        active: Boolean(opts.active),
-        runId,
-        catalog,
-        store: new EvidenceStore(runDir),
-        only: opts.only,
-        ssh: { trustOnFirstUse: opts.trustOnFirstUse },
-      });
-  for (const w of web.assessments) {
-    for (const f of w.findings) {
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
-    }
-    opts.progress?.finish({ result: w.result, findings: w.findings, evidence: w.evidence });
-  }
+  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId);
+  // analyses.web is a view of the web targets' findings, evidence and what their live probes saw.
+  const web = assessments.flatMap((a): WebAssessment[] => (a.web ? [{ target: a.result.id, result: a.result, findings: a.findings, evidence: a.evidence, details: a.web }] : []));
   const report: Report = {
     schema_version: '1.0',
     tool: { name: 'socready', version: VERSION },
@@ -176,10 +175,10 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
     },
-    targets: [...assessments.map((a) => a.result), ...web.assessments.map((w) => w.result)],
-    findings: [...assessments.flatMap((a) => a.findings), ...web.assessments.flatMap((w) => w.findings)],
-    evidence: [...assessments.flatMap((a) => a.evidence), ...web.assessments.flatMap((w) => w.evidence)],
-    analyses: 'section' in web && web.section ? { web: web.section } : {},
+    targets: assessments.map((a) => a.result),
+    findings: assessments.flatMap((a) => a.findings),
+    evidence: assessments.flatMap((a) => a.evidence),
+    analyses: web.length > 0 ? { web: summariseWeb(web) } : {},
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();

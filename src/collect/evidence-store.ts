@@ -28,7 +28,8 @@ export class EvidenceStore {
       id,
       target: targetId,
       probe: probe.id,
-      kind: probe.kind,
+      // A live probe is something sent over the network: recorded as http, like the requests it makes.
+      kind: probe.kind === 'live' ? 'http' : probe.kind,
       what: redact(what).text,
       exit_code: result.exitCode,
       started_at: startedAt.toISOString(),
