@@ -199,11 +199,3 @@ export function detectionQuery(detection: unknown, map: FieldMapper, opts: Compi
   for (const name of used) searches.set(name, searchQuery(name, det[name], map, opts));
   return or(trees.map((t) => condQuery(t, searches)));
 }
-
-/** Fields a query reads (for messages and routing checks). */
-export function queryFields(q: Q, out: Set<string> = new Set()): Set<string> {
-  if (q.t === 'and' || q.t === 'or') for (const a of q.args) queryFields(a, out);
-  else if (q.t === 'not') queryFields(q.arg, out);
-  else if ('field' in q && q.field) out.add(q.field);
-  return out;
-}
