@@ -86,7 +86,7 @@ function printPushdown(o: PushdownOutput): void {
   console.log('\nrun with --format json for every converted query and the counts per day');
 }
 
-const LANGS: Language[] = ['lucene', 'esql', 'spl', 'kql'];
+const LANGS: Language[] = ['dsl', 'lucene', 'esql', 'spl', 'kql'];
 
 export function register(program: Command): void {
   program
@@ -102,7 +102,7 @@ export function register(program: Command): void {
     .option('--days <n>', 'with --siem: whole UTC days to count, ending before --until', '30')
     .option('--until <date>', 'with --siem: the window ends at 00:00 UTC of this day (default: today)')
     .option('--index <pattern>', `with --siem: Elasticsearch index pattern (default ${'logs-*,winlogbeat-*'}) or Splunk index`)
-    .option('--language <lang>', 'with --siem: query language (Elasticsearch: lucene or esql)')
+    .option('--language <lang>', 'with --siem: query language (Elasticsearch/OpenSearch: dsl (default), lucene or esql)')
     .option('--timeout <seconds>', 'with --siem: time limit of each search', '60')
     .action(async (opts: { rules?: string[]; events?: string[]; estimate?: string[]; placeholder?: string[]; format: string; siem?: string; inventory?: string; days: string; until?: string; index?: string; language?: string; timeout: string }) => {
       try {

@@ -64,8 +64,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 // ---------- Elasticsearch / OpenSearch ----------
 
-/** `_search` with size 0: the Lucene query, a range on @timestamp and a daily date_histogram (UTC). */
-export function elasticSearchRequest(lucene: string, index: string, window: CountWindow, timeoutMs: number): SearchRequest {
+/** `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily date_histogram (UTC). */
+export function elasticSearchRequest(query: { dsl: string } | { lucene: string }, index: string, window: CountWindow, timeoutMs: number): SearchRequest {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
   const body = {
@@ -75,7 +75,7 @@ export function elasticSearchRequest(lucene: string, index: string, window: Coun
     query: {
       bool: {
         filter: [
-          { query_string: { query: lucene, analyze_wildcard: true, allow_leading_wildcard: true } },
+          'dsl' in query ? JSON.parse(query.dsl) : { query_string: { query: query.lucene, analyze_wildcard: true, allow_leading_wildcard: true } },
           { range: { '@timestamp': { gte: start, lt: end, format: 'strict_date_optional_time' } } },
         ],
       },
@@ -201,8 +201,10 @@ export interface CountPlan {
 
 export function planCount(language: Language, query: string, window: CountWindow, opts: { index: string; splunkIndex?: string; timeoutMs: number }): CountPlan {
   switch (language) {
+    case 'dsl':
+      return { language, request: elasticSearchRequest({ dsl: query }, opts.index, window, opts.timeoutMs), parse: parseElasticSearch };
     case 'lucene':
-      return { language, request: elasticSearchRequest(query, opts.index, window, opts.timeoutMs), parse: parseElasticSearch };
+      return { language, request: elasticSearchRequest({ lucene: query }, opts.index, window, opts.timeoutMs), parse: parseElasticSearch };
     case 'esql':
       return { language, request: esqlRequest(query, window, opts.timeoutMs), parse: parseEsql };
     case 'spl':

@@ -4,6 +4,7 @@
 import { ECS_FIELDS } from '../sigma/events/json.js';
 import { SECURITY_4688_FIELDS } from '../sigma/events/windows.js';
 import type { CompileOptions, LogSource } from '../sigma/types.js';
+import { toQueryDsl } from './dsl.js';
 import { toEsqlWhere } from './esql.js';
 import { and, detectionQuery, type FieldMapper, or, type Q, Unconvertible } from './ir.js';
 import { toKqlWhere } from './kql.js';
@@ -12,8 +13,9 @@ import { type WindowsRoute, windowsRoutes } from './routing.js';
 import { toSpl } from './spl.js';
 
 export type SiemTarget = 'elastic' | 'splunk' | 'sentinel';
-export type Language = 'lucene' | 'esql' | 'spl' | 'kql';
-export const LANGUAGES: Record<SiemTarget, Language[]> = { elastic: ['lucene', 'esql'], splunk: ['spl'], sentinel: ['kql'] };
+export type Language = 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
+/** The first language of each target is the one counts use by default. */
+export const LANGUAGES: Record<SiemTarget, Language[]> = { elastic: ['dsl', 'lucene', 'esql'], splunk: ['spl'], sentinel: ['kql'] };
 
 const lit = (field: string, s: string | number): Q => ({ t: 'str', field, p: { parts: [{ t: 'lit', s: String(s) }] }, cased: false, ...(typeof s === 'number' ? { num: s } : {}) });
 // Routing values are written as strings: event.code and EventCode are keyword fields (ES|QL compares types strictly).
@@ -185,6 +187,7 @@ export function convertRule(doc: Record<string, unknown>, target: SiemTarget, op
     if (target === 'elastic') {
       const q = or(converted.map((c) => c.q));
       queries.lucene = toLucene(q);
+      queries.dsl = JSON.stringify(toQueryDsl(q));
       try {
         queries.esql = `FROM ${opts.index ?? DEFAULT_ELASTIC_INDEX} | WHERE ${toEsqlWhere(q)}`;
       } catch (e) {
@@ -210,6 +213,8 @@ export function convertBare(doc: Record<string, unknown>, language: Language, op
   switch (language) {
     case 'lucene':
       return toLucene(q);
+    case 'dsl':
+      return JSON.stringify(toQueryDsl(q));
     case 'spl':
       return toSpl(q);
     case 'esql':

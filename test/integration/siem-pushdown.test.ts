@@ -113,7 +113,10 @@ describe('detect --siem against contract servers', () => {
     const whoami = byTitle(out, 'Whoami Execution');
     expect(whoami.counts).toEqual({ per_day: [{ day: '2026-11-27', count: 2 }, { day: '2026-11-28', count: 0 }, { day: '2026-11-29', count: 7 }], total: 9 });
     expect(whoami.alerts_per_day).toBe(3);
-    expect(whoami.query).toContain('winlog.event_data.Image:*\\\\whoami.exe');
+    expect(whoami.language).toBe('dsl');
+    expect(whoami.queries?.lucene).toContain('winlog.event_data.Image:*\\\\whoami.exe');
+    // Query DSL compares keyword values case-insensitively, as Sigma does; query_string could not.
+    expect(whoami.query).toContain('{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}');
     expect(byTitle(out, 'Whoami Burst').unsupported?.kind).toBe('correlation');
     expect(byTitle(out, 'Passwd Read').unsupported?.kind).toBe('logsource');
     expect(byTitle(out, 'Encoded Command Not Followed By Space').unsupported?.kind).toBe('regex');
@@ -124,6 +127,16 @@ describe('detect --siem against contract servers', () => {
     expect(body.size).toBe(0);
     expect(body.query.bool.filter[1]).toEqual({ range: { '@timestamp': { gte: '2026-11-27T00:00:00.000Z', lt: '2026-11-30T00:00:00.000Z', format: 'strict_date_optional_time' } } });
     expect(body.aggs.per_day.date_histogram).toMatchObject({ field: '@timestamp', calendar_interval: '1d', time_zone: 'UTC' });
+    const whoamiBody = JSON.parse(sent.find((x) => x.body.includes('whoami'))!.body);
+    expect(whoamiBody.query.bool.filter[0]).toEqual(JSON.parse(whoami.query!));
+  });
+
+  it('Elasticsearch with --language lucene: the same count through a query_string query', async () => {
+    const before = seen.length;
+    const out = await push('es', { language: 'lucene' });
+    expect(byTitle(out, 'Whoami Execution').counts?.total).toBe(9);
+    const body = JSON.parse(since(before).find((x) => x.body.includes('whoami'))!.body);
+    expect(body.query.bool.filter[0].query_string.query).toBe(byTitle(out, 'Whoami Execution').queries?.lucene);
   });
 
   it('Elasticsearch ES|QL: POST /_query with STATS count BY BUCKET(@timestamp, 1 day)', async () => {

@@ -60,6 +60,20 @@ describe('convertRule', () => {
   });
 });
 
+describe('Elasticsearch Query DSL', () => {
+  it('compares values case-insensitively unless the rule says |cased, and keeps not as must_not', () => {
+    const dsl = JSON.parse(convertBare(parse("detection:\n  s:\n    a|endswith: '\\\\X.exe'\n    b|cased: Ab\n  f:\n    c: 5\n  condition: s and not f") as Record<string, unknown>, 'dsl'));
+    expect(dsl).toEqual({
+      bool: {
+        filter: [
+          { bool: { filter: [{ wildcard: { a: { value: '*\\\\X.exe', case_insensitive: true } } }, { term: { b: { value: 'Ab' } } }] } },
+          { bool: { must_not: [{ term: { c: 5 } }] } },
+        ],
+      },
+    });
+  });
+});
+
 describe('ES|QL three-valued logic', () => {
   it("keeps, under Sigma's not, the events that lack the field (a bare not would make them null and drop them)", () => {
     const where = convertBare(parse('detection:\n  s:\n    a: x\n  f:\n    b: y\n  condition: s and not f') as Record<string, unknown>, 'esql');
