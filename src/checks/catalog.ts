@@ -77,7 +77,7 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
   for (const file of yamlFiles(dir)) {
     try {
       const parsed = readYamlFile(file);
-      const list = parsed.docs[0]?.toJS() as unknown;
+      const list = parsed.values[0];
       if (!Array.isArray(list)) throw new InputError(file, 'a probe file holds a YAML list of probes');
       list.forEach((_, i) => {
         // Each probe is validated on its own so that one bad probe does not hide the others.
