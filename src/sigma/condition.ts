@@ -36,6 +36,7 @@ function globToRegex(p: string): RegExp {
 /** Parses a condition; identifiers are checked against the detection's search identifiers. */
 export function parseCondition(src: string, identifiers: string[]): CondNode {
   const toks = tokenize(src);
+  const known = new Set(identifiers);
   let pos = 0;
   const fail = (msg: string): never => {
     const t = toks[pos];
@@ -97,7 +98,7 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
       return { op: 'of', min, names };
     }
     pos++;
-    if (!identifiers.includes(t.v)) throw new RuleError(`condition "${src}": unknown search identifier "${t.v}"`);
+    if (!known.has(t.v)) throw new RuleError(`condition "${src}": unknown search identifier "${t.v}"`);
     return { op: 'id', name: t.v };
   };
 
