@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
@@ -10,6 +10,7 @@ import { validateReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import type { ScanOptions } from './scan.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
+import { INPUT_LIMITS, readCapped } from './util/read-capped.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
@@ -41,7 +42,7 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
     const file = join(outDir, d, 'report.json');
     try {
       if (!statSync(file).isFile()) continue;
-      const r = validateReport(JSON.parse(readFileSync(file, 'utf8')), file);
+      const r = validateReport(JSON.parse(readCapped(file, INPUT_LIMITS.report, 'a report JSON')), file);
       if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
     } catch {
       // A damaged or older report is skipped, never fatal.

@@ -1,5 +1,5 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../attack/catalog.js';
@@ -12,6 +12,7 @@ import { visibleFigures } from '../coverage/measured.js';
 import type { AnalysisSection, CoverageSummary, Finding } from '../model.js';
 import { loadRules } from '../rules/load.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
+import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 
 const inventorySlice = {
   type: 'object',
@@ -72,7 +73,7 @@ function readInputs(o: CoverageCliOptions): Inputs {
   if (o.report) {
     let doc: unknown;
     try {
-      doc = JSON.parse(readFileSync(o.report, 'utf8'));
+      doc = JSON.parse(readCapped(o.report, INPUT_LIMITS.report, 'a report JSON'));
     } catch (e) {
       throw new InputError(o.report, `cannot read report JSON: ${(e as Error).message}`);
     }

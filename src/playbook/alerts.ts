@@ -1,11 +1,11 @@
 // Alerts for the dry-run: loading (JSON object or array, validated), the entities they name (attacker IP, host, user,
 // domain…), what counts as protected (internal ranges, critical assets, break-glass and service accounts) and the
 // mutations that turn a plausible alert into a dangerous false positive.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InputError, compileSchema } from '../util/validate.js';
 import type { EntityKind } from './model.js';
 import { ipCategory, isIp } from './net.js';
+import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 
 export type AlertOrigin = 'sample' | 'false-positive' | 'mutation';
 export type MutationKind = 'internal-ip' | 'domain-controller' | 'break-glass';
@@ -104,12 +104,7 @@ export function makeAlert(data: Obj, id: string, origin: AlertOrigin): Alert {
 
 /** Reads an alert file (one object or an array of them). */
 export function loadAlertFile(file: string, origin: AlertOrigin = 'sample'): Alert[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
+  const text = readCapped(file, INPUT_LIMITS.playbook, 'an alert file');
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -1,6 +1,5 @@
 // Reads a playbook file of any supported format, validates it and builds the model. A file that cannot be read,
 // parsed or recognised throws InputError (the CLI's exit 2); one that loads with errors comes back with valid=false.
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputError, parseYaml } from '../util/validate.js';
 import { validateCacao } from './cacao-schema.js';
@@ -9,6 +8,7 @@ import type { Playbook, PlaybookFormat, ValidationIssue } from './model.js';
 import { isNativeDoc, nativeToModel, validateNative } from './native.js';
 import { checkStructure } from './structure.js';
 import { isXsoarDoc, validateXsoar, xsoarToModel } from './xsoar.js';
+import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 
 export interface LoadedPlaybook {
   playbook: Playbook;
@@ -21,11 +21,7 @@ export interface LoadedPlaybook {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
+  return readCapped(file, /\.ya?ml$/i.test(file) ? INPUT_LIMITS.yaml : INPUT_LIMITS.playbook, 'a playbook');
 }
 
 function finish(playbook: Playbook, format: PlaybookFormat, schemaIssues: ValidationIssue[]): LoadedPlaybook {

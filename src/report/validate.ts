@@ -1,10 +1,10 @@
 // Reading a report JSON back (report, trend, diff, --baseline): parse, then validate against report.schema.json so a
 // renderer never meets a malformed document. Errors name the file and the field.
-import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { Report } from '../model.js';
 import { compileSchema, InputError } from '../util/validate.js';
 import schema from './report.schema.json' with { type: 'json' };
+import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 
 export const REPORT_SCHEMA: object = schema;
 
@@ -42,12 +42,7 @@ export function validateReport(json: unknown, file: string): Report {
 
 /** Reads and validates a report JSON file. */
 export function readReport(file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
+  const text = readCapped(file, INPUT_LIMITS.report, 'a report JSON');
   let json: unknown;
   try {
     json = JSON.parse(text);

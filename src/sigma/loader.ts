@@ -1,7 +1,8 @@
 // Reads Sigma files (multi-document YAML) into compiled rules. A bad document becomes a failure naming its file,
 // document and reason; every other document still loads.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 import { InputError, compileSchema, parseYaml, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
 import { compileDetection } from './detection.js';
 import { correlationRuleSchema, detectionRuleSchema, filterRuleSchema } from './schema.js';
@@ -215,9 +216,9 @@ export function loadRules(paths: string[], opts: CompileOptions = {}): LoadResul
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readCapped(file, INPUT_LIMITS.yaml, 'a Sigma rule file');
     } catch (e) {
-      failures.push({ path: file, error: `cannot read: ${(e as Error).message}` });
+      failures.push({ path: file, error: e instanceof InputError ? e.detail : `cannot read: ${(e as Error).message}` });
       continue;
     }
     const r = loadRuleText(text, file, opts);

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import YAML, { LineCounter, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { INPUT_LIMITS, readCapped } from './read-capped.js';
 
 /** An input problem, always naming the file and, where known, the line, column and field. */
 export class InputError extends Error {
@@ -86,13 +86,7 @@ function duplicateKey(doc: Document.Parsed): number | undefined {
 }
 
 export function readYamlFile(file: string): ParsedYaml {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
-  return parseYaml(text, file);
+  return parseYaml(readCapped(file, INPUT_LIMITS.yaml, 'a YAML file'), file);
 }
 
 /** Finds the YAML node at a JSON pointer such as /targets/0/ssh/key, for line numbers in schema errors. */
