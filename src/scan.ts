@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
@@ -17,6 +17,7 @@ import { InputError } from './util/validate.js';
 import { assessWebTargets, isWebTarget } from './web/scan.js';
 import type { Progress } from './util/progress.js';
 import { VERSION } from './version.js';
+import { writeJsonFile } from './util/write-json.js';
 
 export interface ScanOptions {
   inventory: Inventory;
@@ -190,6 +191,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  writeJsonFile(join(runDir, 'report.json'), report);
   return { report, runDir, problems };
 }
