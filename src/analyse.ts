@@ -1,16 +1,15 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
-import type { AnalysisSection, Finding, LogSourceRef, Report } from './model.js';
+import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from './model.js';
 import { analysePlaybooks } from './playbook/analyse.js';
 import { validateReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
-import type { ScanOptions } from './scan.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
-import { INPUT_LIMITS, readCapped } from './util/read-capped.js';
+import type { Progress } from './util/progress.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
@@ -42,7 +41,7 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
     const file = join(outDir, d, 'report.json');
     try {
       if (!statSync(file).isFile()) continue;
-      const r = validateReport(JSON.parse(readCapped(file, INPUT_LIMITS.report, 'a report JSON')), file);
+      const r = validateReport(JSON.parse(readFileSync(file, 'utf8')), file);
       if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
     } catch {
       // A damaged or older report is skipped, never fatal.
@@ -51,7 +50,17 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
   return undefined;
 }
 
-async function step<T>(label: string, problems: { path: string; error: string }[], opts: ScanOptions, run: () => Promise<T>): Promise<T | undefined> {
+/** What the analyses after a scan need from the scan's options (scan.ts extends this; nothing here imports scan). */
+export interface AnalyseOptions {
+  inventory: Inventory;
+  /** Parent folder of run folders (reports/): where the previous run is looked for. */
+  outDir: string;
+  progress?: Progress;
+  /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
+  hostsOnly?: boolean;
+}
+
+async function step<T>(label: string, problems: { path: string; error: string }[], opts: AnalyseOptions, run: () => Promise<T>): Promise<T | undefined> {
   opts.progress?.step(label, 0, 0);
   try {
     return await run();
@@ -67,7 +76,7 @@ async function step<T>(label: string, problems: { path: string; error: string }[
  * (which counts a rule only where its source is visible, and as validated where a detection proved it), then the
  * playbook dry-runs (fed the false positives the detections produced), then waivers, questionnaire and the score.
  */
-export async function completeReport(report: Report, opts: ScanOptions): Promise<{ path: string; error: string }[]> {
+export async function completeReport(report: Report, opts: AnalyseOptions): Promise<{ path: string; error: string }[]> {
   const inv = opts.inventory;
   const problems: { path: string; error: string }[] = [];
   if (!opts.hostsOnly) {

@@ -1,39 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
-import { redact, redactDeep } from './collect/redact.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
-import type { Inventory, Report, Target, TransportError } from './model.js';
+import type { Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
-import { completeReport } from './analyse.js';
+import { type AnalyseOptions, completeReport } from './analyse.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
-import { assessWebTargets, isWebTarget } from './web/scan.js';
-import type { Progress } from './util/progress.js';
+import type { WebAssessment, WebDetails } from './web/assess.js';
+import { WebProbeSource } from './web/source.js';
+import { summariseWeb } from './web/summary.js';
+import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
-import { writeJsonFile } from './util/write-json.js';
+import { jsonFilePieces } from './util/write-json.js';
 
-export interface ScanOptions {
-  inventory: Inventory;
-  /** Parent folder of run folders (reports/). */
-  outDir: string;
+export interface ScanOptions extends AnalyseOptions {
   concurrency?: number;
   only?: string[];
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
+  /** Read evidence files that are symbolic links (--follow-symlinks); refused otherwise. */
+  followSymlinks?: boolean;
   trustOnFirstUse?: boolean;
+  /** known_hosts used when a target has neither a pin nor its own (default ~/.ssh/known_hosts). */
+  knownHostsFallback?: string;
   /** Send the harmless live web probes (canary, WAF probe). */
   active?: boolean;
   catalogRoot?: string;
-  progress?: Progress;
-  /** Skip rule coverage, sample detections and playbook dry-runs (host audit only). */
-  hostsOnly?: boolean;
   options?: Record<string, unknown>;
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;
@@ -55,25 +54,29 @@ interface PlannedTarget {
   source: ProbeSource | { unsupported: string } | { failed: TransportError };
 }
 
-function planLive(opts: ScanOptions): PlannedTarget[] {
-  // Web targets are assessed by src/web (configuration through their host, TLS and live probes from outside).
-  return opts.inventory.targets.filter((t) => !isWebTarget(t)).map((target) => ({
-    target,
-    source: openSource(target, {
-      trustOnFirstUse: opts.trustOnFirstUse,
-      onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
-    }),
-  }));
+/** The one host-key policy of a run, handed to every path that opens SSH. */
+export function hostKeyOptions(opts: ScanOptions): HostKeyOptions {
+  return {
+    trustOnFirstUse: Boolean(opts.trustOnFirstUse),
+    ...(opts.knownHostsFallback ? { knownHostsFallback: opts.knownHostsFallback } : {}),
+    onTofu: (id, fp) => opts.progress?.note(`${id}: host key accepted on first use: ${fp} (pin it as ssh.host_key)`),
+  };
 }
 
-function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
+function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
+  // Every kind the same way: web targets too (configuration through their host, TLS and live probes from outside).
+  const web = { targets: opts.inventory.targets, active: Boolean(opts.active), runId };
+  return opts.inventory.targets.map((target) => ({ target, source: openSource(target, { ...hostKeyOptions(opts), web }) }));
+}
+
+function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
   return listEvidenceFiles(path).map((file, i) => {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string } | undefined;
     let error: InputError | undefined;
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
-      const data = readOfflineEvidence(file);
+      const data = readOfflineEvidence(file, { followSymlinks });
       header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -85,7 +88,7 @@ function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
     seen.add(id);
     const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
     if (error) return { target, source: { failed: { kind: 'config' as const, message: error.message } } };
-    return { target, source: new EvidenceProbeSource(file) };
+    return { target, source: new EvidenceProbeSource(file, { followSymlinks }) };
   });
 }
 
@@ -109,18 +112,24 @@ function unsupportedAssessment(target: Target, catalog: Catalog, reason: string,
   };
 }
 
+/** A target's assessment, with what the analyses.web view shows when it is a web target. */
+export interface ScanAssessment extends TargetAssessment {
+  web?: WebDetails;
+}
+
 /** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
 export async function collectAndEvaluate(
   opts: ScanOptions,
   runDir: string | undefined,
   catalog: Catalog,
   problems: InputError[] = [],
-): Promise<TargetAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts);
+  runId: string = newRunId(),
+): Promise<ScanAssessment[]> {
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems, opts.followSymlinks) : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
-    let assessment: TargetAssessment;
+    let assessment: ScanAssessment;
     try {
       if ('failed' in source) assessment = failedAssessment(target, source.failed);
       else if ('unsupported' in source) assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
@@ -133,6 +142,7 @@ export async function collectAndEvaluate(
           hostTimeoutMs: target.timeout ? target.timeout * 1000 : undefined,
           onProgress: (e) => opts.progress?.update(e),
         });
+        if (source instanceof WebProbeSource) assessment.web = source.details();
       }
     } catch (e) {
       // A bug or a full disk on one target is recorded on that target; the rest of the fleet goes on.
@@ -148,30 +158,14 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const started = new Date();
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
-  mkdirSync(runDir, { recursive: true, mode: 0o750 });
+  ensureOutputDir(runDir, 0o750);
   const catalog = loadCatalog(opts.catalogRoot);
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems);
-  const web = opts.evidencePath
-    ? { assessments: [] }
-    : await assessWebTargets(opts.inventory.targets, {
-        active: Boolean(opts.active),
-        runId,
-        catalog,
-        store: new EvidenceStore(runDir),
-        only: opts.only,
-        ssh: { trustOnFirstUse: opts.trustOnFirstUse },
-      });
-  for (const w of web.assessments) {
-    for (const f of w.findings) {
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
-    }
-    opts.progress?.finish({ result: w.result, findings: w.findings, evidence: w.evidence });
-  }
+  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId);
+  // analyses.web is a view of the web targets' findings, evidence and what their live probes saw.
+  const web = assessments.flatMap((a): WebAssessment[] => (a.web ? [{ target: a.result.id, result: a.result, findings: a.findings, evidence: a.evidence, details: a.web }] : []));
   const report: Report = {
     schema_version: '1.0',
     tool: { name: 'socready', version: VERSION },
@@ -184,13 +178,14 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
     },
-    targets: [...assessments.map((a) => a.result), ...web.assessments.map((w) => w.result)],
-    findings: [...assessments.flatMap((a) => a.findings), ...web.assessments.flatMap((w) => w.findings)],
-    evidence: [...assessments.flatMap((a) => a.evidence), ...web.assessments.flatMap((w) => w.evidence)],
-    analyses: 'section' in web && web.section ? { web: web.section } : {},
+    targets: assessments.map((a) => a.result),
+    findings: assessments.flatMap((a) => a.findings),
+    evidence: assessments.flatMap((a) => a.evidence),
+    analyses: web.length > 0 ? { web: summariseWeb(web) } : {},
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeJsonFile(join(runDir, 'report.json'), report);
+  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
   return { report, runDir, problems };
 }

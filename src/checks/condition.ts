@@ -103,15 +103,17 @@ export function evaluate(cond: Condition, facts: Facts | unknown, seen?: Set<str
   throw new Error(`unknown condition: ${JSON.stringify(cond)}`);
 }
 
-/** Every top-level fact path a condition reads, for validating catalogs against what a parser declares. */
-export function factPaths(cond: Condition, out = new Set<string>()): Set<string> {
-  if ('all' in cond || 'any' in cond) {
-    for (const c of 'all' in cond ? cond.all : cond.any) factPaths(c, out);
-  } else if ('not' in cond) factPaths(cond.not, out);
-  else if ('fact' in cond) out.add(cond.fact);
-  else if ('some' in cond) out.add(cond.some);
-  else if ('every' in cond) out.add(cond.every);
-  else if ('none' in cond) out.add(cond.none);
-  else if ('count' in cond) out.add(cond.count);
+/** Absolute fact paths a condition reads; inside some/every/none/count, `list[].field` for the element's fields. */
+export function factPaths(cond: Condition | undefined, prefix = '', out: Set<string> = new Set()): Set<string> {
+  if (!cond || typeof cond !== 'object') return out;
+  const c = cond as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const) if (Array.isArray(c[key])) for (const x of c[key] as Condition[]) factPaths(x, prefix, out);
+  if (c.not) factPaths(c.not as Condition, prefix, out);
+  if (typeof c.fact === 'string') out.add(prefix + c.fact);
+  for (const key of ['some', 'every', 'none', 'count'] as const) {
+    if (typeof c[key] !== 'string') continue;
+    out.add(prefix + (c[key] as string));
+    if (c.where) factPaths(c.where as Condition, `${prefix}${c[key] as string}[].`, out);
+  }
   return out;
 }

@@ -1,16 +1,18 @@
 import type { Finding, FindingStatus, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
-import { redact } from '../collect/redact.js';
+import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
-import { type CheckDef, type Facts, InconclusiveError, ParseError, type ParserContext } from './types.js';
+import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext } from './types.js';
 
 export interface EvaluateContext {
   targetId: string;
   kind: TargetKind;
   offline?: boolean;
-  /** Evidence ids by probe id, so findings can point at what they were decided on. */
-  evidenceIds?: Record<string, string>;
+  /** Parsers to use (a catalog's `parsers`); default: the registered ones. */
+  parsers?: ReadonlyMap<string, { parse: Parser }>;
+  /** Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them. */
+  evidenceIds?: Record<string, string | string[]>;
 }
 
 const EXCERPT_CHARS = 600;
@@ -36,9 +38,9 @@ function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatu
     ...(check.fail_title ? { fail_title: check.fail_title } : {}),
     rationale: check.rationale,
     remediation: check.remediation,
-    evidence: check.probes.map((p) => ctx.evidenceIds?.[p]).filter((id): id is string => Boolean(id)),
+    evidence: check.probes.flatMap((p) => ctx.evidenceIds?.[p] ?? []),
     maps: check.maps,
-    ...(check.provides ? { provides: check.provides } : {}),
+    ...(check.provides && (status === 'pass' || !check.provides_on_pass_only) ? { provides: check.provides } : {}),
   };
 }
 
@@ -67,12 +69,12 @@ function observedFacts(facts: Facts, paths: Set<string>): Record<string, unknown
 /** Memoises parser runs per target: many checks share a parser and its probes. */
 export type FactsCache = Map<string, Facts | Error>;
 
-function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache): Facts {
+function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache, parsers?: EvaluateContext['parsers']): Facts {
   const key = `${check.parser}\u0000${check.probes.join(',')}`;
   const hit = cache?.get(key);
   if (hit instanceof Error) throw hit;
   if (hit) return hit;
-  const parser = PARSERS[check.parser];
+  const parser = parsers?.get(check.parser)?.parse ?? PARSERS[check.parser];
   if (!parser) throw new ParseError(`unknown parser "${check.parser}"`);
   const subset: Record<string, ProbeResult> = {};
   for (const p of check.probes) if (outputs[p]) subset[p] = outputs[p];
@@ -97,6 +99,11 @@ export function evaluateCheck(
   ctx: EvaluateContext,
   cache?: FactsCache,
 ): Finding {
+  // Every finding of every path leaves the evaluator redacted: this is the one place findings are redacted.
+  return redactFinding(decide(check, outputs, ctx, cache));
+}
+
+function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: EvaluateContext, cache?: FactsCache): Finding {
   const errored = check.probes.map((p) => [p, outputs[p]] as const).filter(([, r]) => !r || r.error);
   const hostLevel = errored.find(([, r]) => !r || HOST_LEVEL_ERRORS.has(r.error!.kind));
   // A missing file is an answer (the parser reads "not configured"); every probe failing for any other reason is not.
@@ -108,7 +115,7 @@ export function evaluateCheck(
   }
   let facts: Facts;
   try {
-    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache);
+    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache, ctx.parsers);
   } catch (e) {
     if (e instanceof InconclusiveError) return { ...baseFinding(check, ctx, 'inconclusive'), reason: e.message };
     const message = e instanceof ParseError ? e.message : `parser ${check.parser} failed: ${(e as Error).message}`;
@@ -120,13 +127,21 @@ export function evaluateCheck(
       return { ...baseFinding(check, ctx, 'not-applicable'), observed: observedFacts(facts, seen) };
     }
     const passed = evaluate(check.condition, facts, seen);
-    const status: FindingStatus = passed ? 'pass' : check.warn_if && evaluate(check.warn_if, facts, seen) ? 'warn' : 'fail';
+    const status: FindingStatus = passed
+      ? 'pass'
+      : check.inconclusive_if && evaluate(check.inconclusive_if, facts, seen)
+        ? 'inconclusive'
+        : check.warn_if && evaluate(check.warn_if, facts, seen)
+          ? 'warn'
+          : 'fail';
+    const explained = check.explain !== undefined ? getFact(facts, check.explain) : undefined;
+    const reason = typeof explained === 'string' && explained !== '' ? { reason: explained } : {};
     // A failure decided while part of the evidence was unreadable is not trustworthy: say what could not be read.
     const blocked = errored.find(([, r]) => r?.error && ACCESS_ERRORS.has(r.error.kind));
     if (status !== 'pass' && blocked) {
       return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${blocked[0]}: ${blocked[1]!.error!.kind}: ${blocked[1]!.error!.message}`, observed: observedFacts(facts, seen) };
     }
-    return { ...baseFinding(check, ctx, status), observed: observedFacts(facts, seen), excerpt: excerptOf(check, outputs) };
+    return { ...baseFinding(check, ctx, status), ...reason, observed: observedFacts(facts, seen), excerpt: excerptOf(check, outputs) };
   } catch (e) {
     return { ...baseFinding(check, ctx, 'error'), reason: `condition failed: ${(e as Error).message}` };
   }

@@ -8,11 +8,21 @@ import type { ProbeResult } from '../transport/types.js';
  * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
  * - http: a read-only request to a product API (siem, soar, edr, waf, ips, ndr targets): `path` (URL path and query)
  *   is appended to the target's api.url; only GET or HEAD; asked only of the api.product values in `products`.
+ * - live: something sent to the target from outside (a TLS handshake; with --active only, a canary POST or a WAF
+ *   probe), answered as a JSON document its parser reads.
  */
 export interface ProbeDef {
   id: string;
   platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
-  kind: 'command' | 'file' | 'glob' | 'http';
+  kind: 'command' | 'file' | 'glob' | 'http' | 'live';
+  /** web configuration probes: the `web.server` values they are run for (auto runs every one). */
+  servers?: string[];
+  /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
+  needs?: string[];
+  /** live probes: the implementation that sends it (src/web/source.ts). */
+  live?: 'tls-handshake' | 'body-canary' | 'waf-probe';
+  /** live probes: sends traffic the server logs, so it runs only with --active. */
+  active?: boolean;
   command?: string;
   path?: string;
   sudo?: boolean;
@@ -84,8 +94,14 @@ export interface CheckDef {
   condition: Condition;
   /** A failing check that meets this is a warn instead of a fail. */
   warn_if?: Condition;
+  /** A check that did not pass and meets this is inconclusive (asked before warn_if). */
+  inconclusive_if?: Condition;
+  /** Fact path of the parser's explanation of what it saw: the finding's reason. */
+  explain?: string;
   maps: Mappings;
   provides?: LogSourceRef[];
+  /** A pass proves `provides` collected, a failure does not prove them missing: only a passing finding carries them. */
+  provides_on_pass_only?: boolean;
   tags?: string[];
   /** Catalog file, for error messages. */
   file?: string;

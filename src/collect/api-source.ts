@@ -6,6 +6,7 @@ import type { Target, TargetKind, TransportError } from '../model.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
 import type { ProbeSource } from './source.js';
+import { PRODUCTS, productNamed } from '../products/index.js';
 
 /**
  * Security products reached through their own REST APIs, read-only: every probe is one GET or HEAD to
@@ -23,7 +24,8 @@ import type { ProbeSource } from './source.js';
 export const API_KINDS: ReadonlySet<TargetKind> = new Set<TargetKind>(['siem', 'soar', 'edr', 'waf', 'ips', 'ndr']);
 
 /** api.product values the product checks know; probes say which of them they are asked of. */
-export const API_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'wazuh'] as const;
+/** The products with a module in src/products (their `api.product` names). */
+export const API_PRODUCTS: readonly string[] = PRODUCTS.map((p) => p.name);
 
 export const API_DEFAULT_TIMEOUT_MS = 20_000;
 /** Product answers (ILM policies, index lists) are bigger than most command outputs but never need more than this. */
@@ -152,7 +154,7 @@ export class ApiProbeSource implements ProbeSource {
     // Credentials in the URL would end up in every evidence record that names the request.
     if (url.username || url.password) return { kind: 'config', message: 'api.url must not carry credentials; put them in the variable named by api.token_env' };
     if (!this.product) return { kind: 'config', message: `api.product is not set; socready's product checks know: ${API_PRODUCTS.join(', ')}` };
-    if (!(API_PRODUCTS as readonly string[]).includes(this.product)) {
+    if (!productNamed(this.product)) {
       return { kind: 'config', message: `api.product "${api.product}" has no checks in this version; supported: ${API_PRODUCTS.join(', ')}` };
     }
     if (api.token_env) {
@@ -352,23 +354,6 @@ export class ApiProbeSource implements ProbeSource {
 
 /** What the API root says about the product, for the report's target line (best effort, never an error). */
 export function identify(product: string, body: string, base: URL): HostInfo {
-  const info: HostInfo = { platform: 'unknown', hostname: base.hostname };
-  try {
-    const json = JSON.parse(body) as Record<string, unknown>;
-    if (product === 'elasticsearch' || product === 'opensearch') {
-      const version = json.version as { number?: string; distribution?: string } | undefined;
-      const name = version?.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
-      if (typeof json.cluster_name === 'string') info.hostname = json.cluster_name;
-      if (version?.number) info.os = `${name} ${version.number}`;
-    } else if (product === 'wazuh') {
-      const data = json.data as { title?: string; api_version?: string; hostname?: string } | undefined;
-      if (data?.hostname) info.hostname = data.hostname;
-      if (data?.api_version) info.os = `Wazuh ${data.api_version}`;
-    }
-  } catch {
-    // Splunk's root is an Atom feed; its version is read by the checks that need it.
-    const m = /<generator[^>]*version="([^"]+)"/.exec(body);
-    if (product === 'splunk' && m) info.os = `Splunk ${m[1]}`;
-  }
-  return info;
+  const found = productNamed(product)?.identify(body) ?? {};
+  return { platform: 'unknown', hostname: found.hostname ?? base.hostname, ...(found.os ? { os: found.os } : {}) };
 }

@@ -4,10 +4,9 @@ import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { failedResult } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
-import { matchesAny } from '../util/glob-match.js';
+import { matchesAny } from '../util/glob.js';
 import { mapLimit } from '../util/pool.js';
 import type { EvidenceStore } from './evidence-store.js';
-import { redact, redactDeep } from './redact.js';
 import type { ProbeSource } from './source.js';
 
 export interface AssessOptions {
@@ -51,8 +50,16 @@ function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportErr
 /** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
 export async function assessTarget(target: Target, source: ProbeSource, catalog: Catalog, options: AssessOptions): Promise<TargetAssessment> {
   const started = Date.now();
-  const checks = applicableChecks(catalog, target, options.only);
+  // Live probes are sent to web targets only: a source that plans nothing itself is never asked one.
+  const planned = (id: string) => {
+    const probe = catalog.probes.get(id);
+    if (!probe) return true;
+    return source.plans ? source.plans(probe) : probe.kind !== 'live';
+  };
+  const checks = applicableChecks(catalog, target, options.only).filter((c) => c.probes.every(planned));
+  // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.
   const probeIds = [...new Set(checks.flatMap((c) => c.probes))];
+  for (const id of [...probeIds]) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
   const probes = probeIds.map((id) => catalog.probes.get(id)).filter((p): p is ProbeDef => Boolean(p));
   const result: TargetResult = {
     id: target.id,
@@ -105,22 +112,32 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       for (const probe of probes) {
         const out = all.get(probe.id) ?? failedResult({ kind: 'other', message: 'probe missing from batch answer' });
         outputs[probe.id] = out;
-        evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
+        const own = source.ownEvidence?.(probe.id);
+        if (own) evidence.push(...own);
+        else if (!(out.error?.kind === 'unsupported' && !out.stdout)) evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
       }
     } else {
       await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
     }
 
     const cache: FactsCache = new Map();
-    const evidenceIds = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
+    const evidenceIds: Record<string, string | string[]> = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
+    for (const probe of probes) {
+      const own = source.ownEvidence?.(probe.id);
+      if (own) evidenceIds[probe.id] = own.map((e) => e.id);
+    }
     const findings = checks.map((check) => {
-      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds }, cache);
-      if (f.excerpt) f.excerpt = redact(f.excerpt).text;
-      if (f.observed) f.observed = redactDeep(f.observed);
-      if (f.reason) f.reason = redact(f.reason).text;
+      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers }, cache);
+      source.settle?.(f, check, outputs);
       return f;
     });
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
+    const outcome = source.outcome?.();
+    if (outcome?.error) {
+      result.error = outcome.error;
+      result.status = 'partial';
+    }
+    if (outcome?.unreachable) result.status = 'unreachable';
     result.duration_ms = Date.now() - started;
     evidence.sort((a, b) => a.probe.localeCompare(b.probe));
     progress('done', done);

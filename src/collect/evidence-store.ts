@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Evidence } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 /**
  * A file or folder name for an id: readable, never `.`/`..` or a path, and distinct for distinct ids (a short hash is
@@ -28,7 +28,8 @@ export class EvidenceStore {
       id,
       target: targetId,
       probe: probe.id,
-      kind: probe.kind,
+      // A live probe is something sent over the network: recorded as http, like the requests it makes.
+      kind: probe.kind === 'live' ? 'http' : probe.kind,
       what: redact(what).text,
       exit_code: result.exitCode,
       started_at: startedAt.toISOString(),
@@ -41,8 +42,8 @@ export class EvidenceStore {
     if (result.error) evidence.error = { kind: result.error.kind, message: redact(result.error.message).text };
     if (this.runDir && body) {
       const rel = join('evidence', safeName(targetId), `${safeName(probe.id)}.txt`);
-      mkdirSync(join(this.runDir, 'evidence', safeName(targetId)), { recursive: true, mode: 0o750 });
-      writeFileSync(join(this.runDir, rel), text, { mode: 0o600 });
+      ensureOutputDir(join(this.runDir, 'evidence', safeName(targetId)), 0o750);
+      writeOutputFile(join(this.runDir, rel), text, { mode: 0o600, durable: false });
       evidence.file = rel;
     }
     return evidence;

@@ -33,16 +33,3 @@ export function globCommand(glob: string, maxBytes: number, rootdir = ''): strin
   const quoted = (root + glob).replace(/[^*?[\]]+/g, (part) => shellQuote(part));
   return `for f in ${quoted}; do ${each}; done; true`;
 }
-
-/** Splits glob output back into files. */
-export function splitGlobOutput(stdout: string): { path: string; content: string }[] {
-  const files: { path: string; content: string }[] = [];
-  const re = /^==> (.*) <==$/gm;
-  let last: { path: string; start: number } | undefined;
-  for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
-    if (last) files.push({ path: last.path, content: stdout.slice(last.start, m.index).replace(/\n$/, '') });
-    last = { path: m[1]!, start: m.index + m[0].length + 1 };
-  }
-  if (last) files.push({ path: last.path, content: stdout.slice(last.start).replace(/\n$/, '') });
-  return files;
-}

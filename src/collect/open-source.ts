@@ -1,22 +1,37 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { Target } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
 import { createPowerShellTransport } from '../transport/powershell.js';
-import { createSshTransport } from '../transport/ssh.js';
+import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
 import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
 import { TransportProbeSource } from './source.js';
+import { isWebTarget, webHostTransport } from '../web/host.js';
+import { WebProbeSource } from '../web/source.js';
 
-export interface SourceOptions {
-  trustOnFirstUse?: boolean;
-  /** Announces a fingerprint accepted on first use, so the user can pin it. */
-  onTofu?: (target: string, fingerprint: string) => void;
+/** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
+export interface SourceOptions extends HostKeyOptions {
+  web?: {
+    /** The inventory's targets, where a web target's `web.host` is looked up. */
+    targets: Target[];
+    /** Send the active live probes (canary, WAF probe). */
+    active: boolean;
+    runId: string;
+  };
 }
 
-/** A probe source for a live target, by its transport. */
+/** A probe source for a live target: a web target through the host holding its configuration, others by transport. */
 export function openSource(target: Target, options: SourceOptions = {}): ProbeSource | { unsupported: string } {
+  if (isWebTarget(target)) {
+    const host = target.web?.host ? options.web?.targets.find((t) => t.id === target.web!.host) : undefined;
+    const hostTransport = webHostTransport(host, options);
+    return new WebProbeSource(target, {
+      ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
+      active: options.web?.active ?? false,
+      runId: options.web?.runId ?? 'run',
+      sudo: host?.ssh?.sudo ?? false,
+    });
+  }
   switch (target.transport) {
     case 'local': {
       // The probe source applies the rootdir to every file and glob probe; the transport must not add it again.
@@ -24,20 +39,10 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       return new TransportProbeSource(createLocalTransport(), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo) });
     }
     case 'ssh': {
-      const transport = createSshTransport(target, { trustOnFirstUse: options.trustOnFirstUse, knownHostsFallback: join(homedir(), '.ssh', 'known_hosts') });
-      const source = new TransportProbeSource(transport, { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo) });
-      if (options.onTofu) {
-        const open = source.open.bind(source);
-        source.open = async () => {
-          const error = await open();
-          if (!error && transport.hostKeyTrust === 'tofu' && transport.presentedHostKey) options.onTofu!(target.id, transport.presentedHostKey);
-          return error;
-        };
-      }
-      return source;
+      return new TransportProbeSource(openSshTransport(target, options), { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo) });
     }
     case 'powershell':
-      return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: { trustOnFirstUse: options.trustOnFirstUse } }));
+      return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: options }));
     case 'http':
       // Security products (siem, soar, edr, waf, ips, ndr) are audited through their own read-only REST APIs.
       if (target.api && API_KINDS.has(target.kind)) return new ApiProbeSource(target);

@@ -1,5 +1,5 @@
-import type { TransportError } from '../model.js';
-import type { ProbeDef } from '../checks/types.js';
+import type { Evidence, Finding, TransportError } from '../model.js';
+import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
 import { GLOB_DENIED, globCommand } from './glob.js';
@@ -18,6 +18,19 @@ export interface ProbeSource {
   close(): Promise<void>;
   /** What was run or read for a probe, for the evidence record. */
   what(probe: ProbeDef): string;
+  /**
+   * Whether the source asks its target this probe at all (default: every probe but live ones, which only a web
+   * target's source sends). A check needing a probe the source
+   * does not plan is not applicable to the target and not reported: a web target without a host has no configuration
+   * findings, and without --active no canary finding.
+   */
+  plans?(probe: ProbeDef): boolean;
+  /** Evidence the source recorded itself for a probe (a live probe sent to several URLs), instead of one record. */
+  ownEvidence?(probeId: string): Evidence[] | undefined;
+  /** Lets the source settle what only it knows after evaluation (a web server that is not installed: not-applicable). */
+  settle?(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void;
+  /** After collection: a problem that did not stop the target (its host unreachable), and whether nothing answered. */
+  outcome?(): { error?: TransportError; unreachable?: boolean };
 }
 
 export interface TransportSourceOptions {
@@ -76,6 +89,9 @@ export class TransportProbeSource implements ProbeSource {
       case 'http':
         // Product API probes are answered by ApiProbeSource (src/collect/api-source.ts), never by a host transport.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a product API probe, not a host probe` });
+      case 'live':
+        // Live probes are sent to a web target from outside (src/web/live-probes.ts), never run on a host.
+        return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadCatalog } from '../checks/catalog.js';
-import { matchesAny } from '../util/glob-match.js';
+import { matchesAny } from '../util/glob.js';
 import { collect, EXIT, guarded } from './errors.js';
 
 export function register(program: Command): void {

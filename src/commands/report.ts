@@ -1,10 +1,11 @@
 // socready report | trend | diff: re-render, trend and compare report JSON files without scanning again.
 // Exit codes: 0 ok; 1 below --fail-under or regressed against --baseline; 2 bad input or usage; 3 internal error.
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Lang } from '../model.js';
-import { diffReports, formatDiff, withPrevious } from '../report/diff.js';
+import { diffReports, formatDiff } from '../report/diff.js';
+import { withPrevious } from '../score/previous.js';
 import { gate } from '../report/gate.js';
 import { FORMAT_EXTENSIONS, isReportFormat, REPORT_FORMATS, renderReport } from '../report/render.js';
 import { formatTrendTable, loadTrend, renderTrendHtml } from '../report/trend.js';
@@ -14,7 +15,7 @@ import { InputError } from '../util/validate.js';
 import { EXIT, guarded } from './errors.js';
 
 export { gate, type GateOptions, type GateResult } from '../report/gate.js';
-export { withPrevious } from '../report/diff.js';
+export { withPrevious } from '../score/previous.js';
 
 function langOf(value: string | undefined): Lang {
   const v = value ?? process.env.SOCREADY_LANG ?? (process.env.LANG?.startsWith('ja') ? 'ja' : 'en');
@@ -63,7 +64,7 @@ export function trendCommand(dir: string, opts: { out?: string; lang?: string })
   if (runs.points.length === 0) throw new InputError(dir, 'no valid report JSON found (reports/<run>/report.json or *.json)');
   process.stdout.write(formatTrendTable(runs, lang));
   if (opts.out) {
-    writeFileSync(opts.out, renderTrendHtml(runs, lang));
+    writeOutputFile(opts.out, renderTrendHtml(runs, lang));
     process.stderr.write(`socready: wrote ${opts.out}\n`);
   }
   return EXIT.ok;

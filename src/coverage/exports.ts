@@ -1,33 +1,8 @@
 // Exports of graded coverage: an ATT&CK Navigator layer (format 4.5) and a DeTT&CT technique administration file.
 import YAML from 'yaml';
-import { type CoverageDetails, type Grade, GRADE_COLOR, GRADE_LABEL, GRADE_SCORE, GRADES, type TechniqueCoverage } from './types.js';
+import { type CoverageDetails, type Grade, GRADE_COLOR, GRADE_LABEL, GRADE_SCORE, GRADES, type NavigatorLayer, type TechniqueCoverage } from './types.js';
 
-export interface NavigatorLayer {
-  name: string;
-  versions: { attack: string; navigator: string; layer: '4.5' };
-  domain: 'enterprise-attack';
-  description: string;
-  sorting: number;
-  layout: { layout: 'side'; showID: boolean; showName: boolean; showAggregateScores: boolean; countUnscored: boolean; aggregateFunction: 'max'; expandedSubtechniques: 'annotated' };
-  hideDisabled: boolean;
-  techniques: {
-    techniqueID: string;
-    score: number;
-    color: string;
-    comment: string;
-    enabled: boolean;
-    showSubtechniques?: boolean;
-    metadata: ({ name: string; value: string } | { divider: true })[];
-  }[];
-  gradient: { colors: string[]; minValue: number; maxValue: number };
-  legendItems: { label: string; color: string }[];
-  showTacticRowBackground: boolean;
-  tacticRowBackground: string;
-  selectTechniquesAcrossTactics: boolean;
-  selectSubtechniquesWithParent: boolean;
-  selectVisibleTechniques: boolean;
-  metadata: { name: string; value: string }[];
-}
+export type { NavigatorLayer } from './types.js';
 
 function comment(t: TechniqueCoverage): string {
   const rules = t.rules.map((r) => `${r.title} [${r.format}, ${r.logsource}, ${r.visibility}]`);

@@ -185,5 +185,33 @@ export interface CoverageDetails {
   /** False when nothing web-facing is in scope: the OWASP table is informative only and the summary counts 0. */
   web_facing: boolean;
   /** The ATT&CK Navigator layer (format 4.5) of this coverage. */
-  navigator?: import('./exports.js').NavigatorLayer;
+  navigator?: NavigatorLayer;
+}
+
+/** An ATT&CK Navigator layer (format 4.5), as `navigatorLayer` in exports.ts writes it. */
+export interface NavigatorLayer {
+  name: string;
+  versions: { attack: string; navigator: string; layer: '4.5' };
+  domain: 'enterprise-attack';
+  description: string;
+  sorting: number;
+  layout: { layout: 'side'; showID: boolean; showName: boolean; showAggregateScores: boolean; countUnscored: boolean; aggregateFunction: 'max'; expandedSubtechniques: 'annotated' };
+  hideDisabled: boolean;
+  techniques: {
+    techniqueID: string;
+    score: number;
+    color: string;
+    comment: string;
+    enabled: boolean;
+    showSubtechniques?: boolean;
+    metadata: ({ name: string; value: string } | { divider: true })[];
+  }[];
+  gradient: { colors: string[]; minValue: number; maxValue: number };
+  legendItems: { label: string; color: string }[];
+  showTacticRowBackground: boolean;
+  tacticRowBackground: string;
+  selectTechniquesAcrossTactics: boolean;
+  selectSubtechniquesWithParent: boolean;
+  selectVisibleTechniques: boolean;
+  metadata: { name: string; value: string }[];
 }

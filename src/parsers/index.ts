@@ -1,7 +1,22 @@
+// Every parser, registered one way (defineParser, src/parsers/define.ts): the platform parsers here, and the parsers
+// of each product module (src/products). Checks name a parser; the catalog loader verifies the name, the probes and
+// the fact paths against these declarations.
 import type { Parser } from '../checks/types.js';
-import { linuxParsers } from './linux/index.js';
-import { productParsers } from './products/index.js';
-import { webParsers } from './web/index.js';
-import { windowsParsers } from './windows/index.js';
+import { PRODUCTS } from '../products/index.js';
+import { type ParserModule, parserIndex, parsersByName } from './define.js';
+import { linuxParserModules } from './linux/index.js';
+import { webParserModules } from './web/index.js';
+import { windowsParserModules } from './windows/index.js';
 
-export const PARSERS: Readonly<Record<string, Parser>> = { ...linuxParsers, ...windowsParsers, ...webParsers, ...productParsers };
+/** Platform parsers and every product's parsers (a parser shared by products is registered once). */
+export const PARSER_MODULES: readonly ParserModule[] = [
+  ...linuxParserModules,
+  ...windowsParserModules,
+  ...webParserModules,
+  ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
+];
+
+export const PARSER_INDEX: ReadonlyMap<string, ParserModule> = parserIndex(PARSER_MODULES);
+
+/** name -> parse function, for the evaluator. */
+export const PARSERS: Readonly<Record<string, Parser>> = parsersByName(PARSER_MODULES);

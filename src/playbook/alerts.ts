@@ -2,10 +2,10 @@
 // domain…), what counts as protected (internal ranges, critical assets, break-glass and service accounts) and the
 // mutations that turn a plausible alert into a dangerous false positive.
 import { basename } from 'node:path';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { InputError, compileSchema } from '../util/validate.js';
 import type { EntityKind } from './model.js';
 import { ipCategory, isIp } from './net.js';
-import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
 
 export type AlertOrigin = 'sample' | 'false-positive' | 'mutation';
 export type MutationKind = 'internal-ip' | 'domain-controller' | 'break-glass';
@@ -104,13 +104,7 @@ export function makeAlert(data: Obj, id: string, origin: AlertOrigin): Alert {
 
 /** Reads an alert file (one object or an array of them). */
 export function loadAlertFile(file: string, origin: AlertOrigin = 'sample'): Alert[] {
-  const text = readCapped(file, INPUT_LIMITS.playbook, 'an alert file');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseJsonText(readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes }), file);
   if (!compileSchema(ALERT_FILE_SCHEMA)(doc)) throw new InputError(file, 'an alert file holds one JSON object or a non-empty array of objects');
   const list = (Array.isArray(doc) ? doc : [doc]) as Obj[];
   const name = basename(file);

@@ -1,10 +1,10 @@
 // What changed between two runs: levels per area, the overall level, the SOAR verdict, and findings that got better
 // (fail -> pass) or worse (pass -> fail). Reports without a score are scored first, with the same model.
-import type { AreaId, Bilingual, FindingStatus, Lang, Report, Score, Severity, SoarVerdict } from '../model.js';
+import type { AreaId, Bilingual, FindingStatus, Lang, Report, Severity, SoarVerdict } from '../model.js';
 import { AREAS } from '../model.js';
 import { findingRef } from '../score/refs.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../score/labels.js';
-import { scoreReport } from '../score/model.js';
+import { ensureScore } from '../score/previous.js';
 import { formatDateTime } from './formats/locale.js';
 import { STATUS_TEXT, t } from './formats/text.js';
 
@@ -40,20 +40,6 @@ export interface ReportDiff {
   new_failing: FindingChange[];
   /** Failing in the old run, absent from the new one (removed target or check: not the same as fixed). */
   gone: FindingChange[];
-}
-
-export function ensureScore(report: Report): Score {
-  return report.score ?? scoreReport(report);
-}
-
-/** The report with its score and `previous` set from a baseline, so renderers can show the change since that run. */
-export function withPrevious(report: Report, baseline: Report): Report {
-  const s = ensureScore(baseline);
-  return {
-    ...report,
-    score: ensureScore(report),
-    previous: { run_id: baseline.run.id, overall: s.overall, areas: s.areas.map((a) => ({ area: a.area, level: a.level })) },
-  };
 }
 
 export function levelChange(from: number | null, to: number | null): LevelChange {

@@ -2,7 +2,8 @@
 // regressed against --baseline; reasons say which. Exit 2 (bad input) is the caller's business.
 import type { Lang, Report } from '../model.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../score/labels.js';
-import { diffReports, ensureScore } from './diff.js';
+import { ensureScore } from '../score/previous.js';
+import { diffReports } from './diff.js';
 
 export interface GateOptions {
   /** Minimum overall level 0..5. */

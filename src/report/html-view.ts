@@ -23,7 +23,7 @@ import {
   SOAR_TIMING_CHECKLIST,
   STATUS_LABELS,
   TARGET_STATUS_LABELS,
-  VERDICT_TEXT,
+  VERDICT_EXPLAINED,
   formatDate,
   formatNumber,
   levelName,
@@ -34,6 +34,7 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { checklistWhat } from './checklist-platform.js';
 import { shownTitle } from './finding-title.js';
 import { richBlocks } from './rich-text.js';
 
@@ -414,8 +415,8 @@ function buildVerdict({ score, lang, resolve }: ViewContext): ReportView['verdic
   const gaps = score?.soar.gaps ?? [];
   return {
     key: verdictKey,
-    title: pick(lang, VERDICT_TEXT[verdictKey].title),
-    meaning: pick(lang, VERDICT_TEXT[verdictKey].meaning),
+    title: pick(lang, VERDICT_EXPLAINED[verdictKey].title),
+    meaning: pick(lang, VERDICT_EXPLAINED[verdictKey].meaning),
     // The executive page must fit one page: the first gaps there, all of them in the SOAR timing checklist.
     gaps: gaps.slice(0, EXEC_GAPS).map((g) => ({
       area: pick(lang, AREA_NAMES[g.area]),
@@ -597,7 +598,7 @@ function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
   const mark = markFor(item.areas.map(levelOf), gaps.length > 0);
   return {
     item: pick(lang, item.item),
-    what: pick(lang, item.what),
+    what: pick(lang, checklistWhat(item, report.targets.map((t) => t.kind))),
     mark,
     markLabel: ui(lang, MARK_LABELS[mark]),
     markSymbol: MARK_SYMBOL[mark],

@@ -55,7 +55,7 @@ export function formatDate(lang: Lang, iso: string | undefined | null, withTime 
 
 // One source for area names, so the HTML, PDF, CI formats and the terminal name an area alike.
 export { AREA_NAMES } from '../score/labels.js';
-import { BASIS_NAMES, LEVEL_NAMES as SCORE_LEVEL_NAMES, VERDICT_TEXT as SCORE_VERDICT_TEXT } from '../score/labels.js';
+import { BASIS_NAMES, LEVEL_NAMES, VERDICT_TEXT } from '../score/labels.js';
 
 /** Short names for chart axes, where space is scarce. */
 export const AREA_SHORT_NAMES: Record<AreaId, Bilingual> = {
@@ -101,11 +101,11 @@ export const AREA_BUSINESS_RISK: Record<AreaId, Bilingual> = {
 };
 
 /** The scoring model's level names, capitalised for headings (one source: src/score/labels.ts). */
-export const LEVEL_NAMES: Bilingual[] = SCORE_LEVEL_NAMES.map((n) => ({ en: n.en.charAt(0).toUpperCase() + n.en.slice(1), ja: n.ja }));
+export const LEVEL_HEADINGS: Bilingual[] = LEVEL_NAMES.map((n) => ({ en: n.en.charAt(0).toUpperCase() + n.en.slice(1), ja: n.ja }));
 
 export function levelName(lang: Lang, level: number | null | undefined): string {
   if (level === null || level === undefined) return pick(lang, UI.notAssessed);
-  const name = LEVEL_NAMES[Math.max(0, Math.min(5, Math.round(level)))];
+  const name = LEVEL_HEADINGS[Math.max(0, Math.min(5, Math.round(level)))];
   return pick(lang, name);
 }
 
@@ -136,23 +136,24 @@ export const TARGET_STATUS_LABELS: Record<'ok' | 'partial' | 'unreachable' | 'er
 
 export const BASIS_LABELS = BASIS_NAMES;
 
-export const VERDICT_TEXT: Record<SoarVerdict, { title: Bilingual; meaning: Bilingual }> = {
+/** Each SOAR verdict's title (src/score/labels.ts) and what it means for the reader. */
+export const VERDICT_EXPLAINED: Record<SoarVerdict, { title: Bilingual; meaning: Bilingual }> = {
   ready: {
-    title: SCORE_VERDICT_TEXT.ready,
+    title: VERDICT_TEXT.ready,
     meaning: {
       en: 'The SIEM produces trustworthy detections and the playbooks are guarded: SOAR may act without waiting for a person.',
       ja: 'SIEM の検知は信頼でき、プレイブックには安全策があります。SOAR が人の承認を待たずに対応してよい状態です。',
     },
   },
   'semi-automatic': {
-    title: SCORE_VERDICT_TEXT['semi-automatic'],
+    title: VERDICT_TEXT['semi-automatic'],
     meaning: {
       en: 'Automate enrichment and ticketing, but keep a person approving every blocking action until the gaps below are closed.',
       ja: '情報収集やチケット起票は自動化できますが、遮断などの対応は下記の課題が解消するまで人が承認してください。',
     },
   },
   'not-yet': {
-    title: SCORE_VERDICT_TEXT['not-yet'],
+    title: VERDICT_TEXT['not-yet'],
     meaning: {
       en: 'Automating now would act on missing or untrustworthy detections. Close the gaps below first, starting with the SIEM beneath it.',
       ja: '今自動化すると、欠けている、または信頼できない検知に基づいて動くことになります。まず SIEM 側から、下記の課題を解消してください。',
@@ -359,6 +360,11 @@ export interface ChecklistItem {
   areas: AreaId[];
   gaps: boolean;
   answers?: RegExp;
+  /**
+   * Wording by the host platforms the run scanned, where `what` would name something of one platform only (bpf()
+   * calls on a Windows-only run); see checklistWhat.
+   */
+  whatByPlatform?: { linux: Bilingual; windows: Bilingual; both: Bilingual; none: Bilingual };
 }
 
 export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
@@ -376,6 +382,24 @@ export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
     what: {
       en: 'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
       ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
+    },
+    whatByPlatform: {
+      linux: {
+        en: 'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
+        ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
+      },
+      windows: {
+        en: 'The Windows advanced audit policy records process creation with command lines, successful and failed logons, account changes and privilege use, and legacy category settings cannot override it.',
+        ja: 'Windows の監査ポリシーの詳細な構成が、コマンド ライン付きのプロセス作成、ログオンの成功と失敗、アカウントの変更、特権の使用を記録し、旧カテゴリ設定で上書きされない。',
+      },
+      both: {
+        en: 'OS audit policy records process execution, logons and privilege use: on Linux, kernel-level activity such as bpf() calls; on Windows, failed logons and process command lines.',
+        ja: 'OS の監査設定がプロセス実行、ログオン、特権の使用を記録している（Linux では bpf() などカーネルレベルの操作、Windows ではログオンの失敗とプロセスのコマンド ライン）。',
+      },
+      none: {
+        en: 'OS audit policy records process execution, logons and privilege use on the hosts behind the services.',
+        ja: 'サービスを支えるホストで、OS の監査設定がプロセス実行、ログオン、特権の使用を記録している。',
+      },
     },
     areas: ['audit-policy'],
     gaps: false,

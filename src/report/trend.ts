@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AREAS, type AreaId, type Lang, type Report, type SoarVerdict } from '../model.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../score/labels.js';
 import { InputError } from '../util/validate.js';
-import { ensureScore } from './diff.js';
+import { ensureScore } from '../score/previous.js';
 import { formatDate, formatDateTime } from './formats/locale.js';
 import { readReport } from './validate.js';
 

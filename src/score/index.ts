@@ -2,15 +2,15 @@
 // reported and skipped (the scan's findings are not lost for it); the caller prints the problems.
 import type { Report } from '../model.js';
 import { loadQuestionnaire } from '../questionnaire/answers.js';
-import { withPrevious } from '../report/diff.js';
 import { InputError } from '../util/validate.js';
 import { scoreReport } from './model.js';
+import { withPrevious } from './previous.js';
 import { applyWaivers } from './waivers.js';
 
 export { MODEL_VERSION, overallLevel, scoreArea, scoreReport } from './model.js';
 export { SOAR_REQUIREMENTS, soarGate } from './soar.js';
 export { applyWaivers, exampleWaiversYaml, isExpired, loadWaivers, markWaivers, type Waiver } from './waivers.js';
-export { AREA_NAMES, BASIS_NAMES, LEVEL_NAMES, levelLabel, levelName, NOT_ASSESSED, parseLevel, VERDICT_TEXT } from './labels.js';
+export { AREA_NAMES, BASIS_NAMES, LEVEL_NAMES, levelLabel, NOT_ASSESSED, parseLevel, VERDICT_TEXT } from './labels.js';
 export { analysisRef, findingRef, parseRef, questionnaireRef } from './refs.js';
 export { isActivelyWaived } from './findings.js';
 

@@ -49,10 +49,6 @@ export function levelLabel(level: number | null | undefined, lang: Lang): string
   return lang === 'ja' ? `${level}（${name}）` : `${level} (${name})`;
 }
 
-export function levelName(level: number, lang: Lang): string {
-  return LEVEL_NAMES[level]?.[lang] ?? String(level);
-}
-
 /** Parses a --fail-under value: a number 0..5 or a level name in either language. */
 export function parseLevel(value: string): number | undefined {
   const v = value.trim().toLowerCase();

@@ -3,7 +3,7 @@
 // stops applying and says so (`expired: true`), so forgotten exceptions surface instead of hiding problems.
 import type { Finding } from '../model.js';
 import { compileSchema, readYamlFile, validateDoc } from '../util/validate.js';
-import { globMatch } from './glob.js';
+import { nameMatches } from '../util/glob.js';
 import schema from './waivers.schema.json' with { type: 'json' };
 
 export interface Waiver {
@@ -40,7 +40,7 @@ export function markWaivers(findings: Finding[], waivers: Waiver[], file: string
   if (waivers.length === 0) return findings;
   return findings.map((f) => {
     if (f.status === 'pass' || f.status === 'not-applicable') return f;
-    const matching = waivers.filter((w) => globMatch(w.check, f.check) && globMatch(w.target, f.target));
+    const matching = waivers.filter((w) => nameMatches(w.check, f.check) && nameMatches(w.target, f.target));
     if (matching.length === 0) return f;
     const w = matching.find((m) => !isExpired(m, now)) ?? matching[0]!;
     return { ...f, waiver: { justification: w.justification, expires: w.expires, expired: isExpired(w, now), file } };

@@ -1,6 +1,7 @@
 // The Sigma condition grammar: or < and < not < "x of" < parentheses, with `1 of`/`all of`/`any of` over identifier
 // patterns (wildcards) or `them` (every identifier not starting with "_").
 import { RuleError } from './types.js';
+import { nameMatches } from '../util/glob.js';
 
 export type CondNode =
   | { op: 'id'; name: string }
@@ -27,10 +28,6 @@ function tokenize(src: string): Tok[] {
   }
   if (src.slice(re.lastIndex).trim()) throw new RuleError(`condition: cannot read "${src.slice(re.lastIndex)}"`);
   return toks;
-}
-
-function globToRegex(p: string): RegExp {
-  return new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
 /** Parses a condition; identifiers are checked against the detection's search identifiers. */
@@ -93,7 +90,7 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
       const names =
         target.v === 'them'
           ? identifiers.filter((n) => !n.startsWith('_'))
-          : identifiers.filter((n) => globToRegex(target.v).test(n));
+          : identifiers.filter((n) => nameMatches(target.v, n));
       if (names.length === 0) throw new RuleError(`condition "${src}": "${target.v}" matches no search identifier`);
       return { op: 'of', min, names };
     }

@@ -5,7 +5,7 @@ import { Prefilter } from './prefilter.js';
 import {
   type AnyRule,
   type CorrelationRule,
-  type DetectionRule,
+  type CompiledDetectionRule,
   type EventLogSource,
   type FilterRule,
   type LoadFailure,
@@ -13,11 +13,11 @@ import {
   type SigmaEvent,
 } from './types.js';
 
-export type ReportedRule = DetectionRule | CorrelationRule;
+export type ReportedRule = CompiledDetectionRule | CorrelationRule;
 export type OnMatch = (rule: ReportedRule, event: SigmaEvent) => void;
 
 interface Bucket {
-  rules: DetectionRule[];
+  rules: CompiledDetectionRule[];
   prefilter: Prefilter;
 }
 
@@ -31,7 +31,7 @@ export function appliesTo(ls: { product?: string; category?: string; service?: s
 }
 
 export class SigmaEngine {
-  readonly detections: DetectionRule[] = [];
+  readonly detections: CompiledDetectionRule[] = [];
   readonly correlations: CorrelationRule[] = [];
   readonly filters: FilterRule[] = [];
   /** Rules that could not be linked (a correlation naming an unknown rule, a reference cycle). */

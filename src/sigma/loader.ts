@@ -1,9 +1,9 @@
 // Reads Sigma files (multi-document YAML) into compiled rules. A bad document becomes a failure naming its file,
 // document and reason; every other document still loads.
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { INPUT_LIMITS, readCapped } from '../util/read-capped.js';
-import { InputError, compileSchema, parseYaml, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
+import { extname } from 'node:path';
+import { INPUT_LIMITS, readInputText } from '../util/input-file.js';
+import { InputError, compileSchema, parseYaml, positionOf, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
+import { walkFiles } from '../util/walk.js';
 import { compileDetection } from './detection.js';
 import { correlationRuleSchema, detectionRuleSchema, filterRuleSchema } from './schema.js';
 import {
@@ -12,7 +12,7 @@ import {
   type CorrelationRule,
   type CorrelationType,
   type CountCondition,
-  type DetectionRule,
+  type CompiledDetectionRule,
   type FilterRule,
   type LoadFailure,
   type LogSource,
@@ -30,27 +30,12 @@ export interface LoadResult {
   files: number;
 }
 
-/** Lists .yml/.yaml files below the given files or folders, sorted for stable output. */
+/** Lists .yml/.yaml files below the given files or folders, sorted for stable output; loops and devices are failures. */
 export function listRuleFiles(paths: string[], failures: LoadFailure[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      failures.push({ path: p, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        if (name.startsWith('.')) continue;
-        const child = join(p, name);
-        if (statSync(child).isDirectory() || ['.yml', '.yaml'].includes(extname(name))) walk(child);
-      }
-    } else out.push(p);
-  };
-  for (const p of paths) walk(p);
-  return out;
+  return walkFiles(paths, {
+    includeFile: (name) => !name.startsWith('.') && ['.yml', '.yaml'].includes(extname(name)),
+    onSkip: (path, reason) => failures.push({ path, error: reason }),
+  });
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -121,12 +106,12 @@ export function buildRule(doc: Record<string, unknown>, path: string, index: num
   if ('filter' in doc && !('detection' in doc)) {
     const f = doc.filter as Record<string, unknown>;
     const { rules, ...detection } = f;
-    const compiled = compileDetection(detection);
+    const compiled = compileDetection(detection, {}, 'filter');
     const rule: FilterRule = { ...meta(doc, path, index), kind: 'filter', logsource: logsourceOf(doc.logsource), rules: asList(rules), matcher: compiled.matcher };
     return rule;
   }
   const compiled = compileDetection(doc.detection, opts);
-  const rule: DetectionRule = {
+  const rule: CompiledDetectionRule = {
     ...meta(doc, path, index),
     kind: 'detection',
     logsource: logsourceOf(doc.logsource),
@@ -149,6 +134,12 @@ function mergeGlobal(base: Record<string, unknown>, doc: Record<string, unknown>
   return out;
 }
 
+/** "line 12:5: " for the key at `at` in a document as written (a merged document has no lines of its own). */
+function lineOf(parsed: ParsedYaml, doc: number, at: (string | number)[] | undefined): string {
+  const pos = at ? positionOf(parsed, doc, at) : undefined;
+  return pos ? `line ${pos.line}:${pos.col}: ` : '';
+}
+
 /** "file:12:3: field: detail" -> "line 12:3: field: detail" (the path is reported separately). */
 function inputErrorText(e: InputError, path: string): string {
   const rest = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^:/, '') : e.message;
@@ -169,14 +160,14 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
   let global: Record<string, unknown> | undefined;
   let lastPlain: Record<string, unknown> | undefined;
   const multi = parsed.docs.length > 1;
-  parsed.docs.forEach((d, i) => {
+  parsed.docs.forEach((_d, i) => {
     const where = multi ? `document ${i + 1}: ` : '';
+    let merged = false;
     try {
-      let value = d.toJS({ maxAliasCount: 100 }) as unknown;
+      let value = parsed.values[i];
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) throw new RuleError('a rule document must be a map');
       let doc = value as Record<string, unknown>;
-      let merged = false;
       // Sigma 1.0 rule collections: "action: global" documents are merged into the following ones.
       if (doc.action === 'global') {
         const { action: _a, ...rest } = doc;
@@ -201,7 +192,7 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
       rules.push(buildRule(value as Record<string, unknown>, path, i, opts));
     } catch (e) {
       if (e instanceof InputError) failures.push({ path, error: `${where}${inputErrorText(e, path)}` });
-      else if (e instanceof RuleError) failures.push({ path, error: `${where}${e.message}` });
+      else if (e instanceof RuleError) failures.push({ path, error: `${where}${lineOf(parsed, i, merged ? undefined : e.at)}${e.message}` });
       else failures.push({ path, error: `${where}internal error: ${(e as Error).message}` });
     }
   });
@@ -216,9 +207,9 @@ export function loadRules(paths: string[], opts: CompileOptions = {}): LoadResul
   for (const file of files) {
     let text: string;
     try {
-      text = readCapped(file, INPUT_LIMITS.yaml, 'a Sigma rule file');
+      text = readInputText(file, { maxBytes: INPUT_LIMITS.yamlBytes });
     } catch (e) {
-      failures.push({ path: file, error: e instanceof InputError ? e.detail : `cannot read: ${(e as Error).message}` });
+      failures.push({ path: file, error: e instanceof InputError ? e.detail : String(e) });
       continue;
     }
     const r = loadRuleText(text, file, opts);

@@ -107,7 +107,11 @@ export interface RuleMeta {
   doc: number;
 }
 
-export interface DetectionRule extends RuleMeta {
+/**
+ * A Sigma detection rule compiled for the engine (matcher, prefilter hints). The rule model every format shares, for
+ * coverage and reports, is DetectionRule in src/rules/model.ts.
+ */
+export interface CompiledDetectionRule extends RuleMeta {
   kind: 'detection';
   logsource: LogSource;
   matcher: EventMatcher;
@@ -162,7 +166,7 @@ export interface FilterRule extends RuleMeta {
   matcher: EventMatcher;
 }
 
-export type AnyRule = DetectionRule | CorrelationRule | FilterRule;
+export type AnyRule = CompiledDetectionRule | CorrelationRule | FilterRule;
 
 export interface LoadFailure {
   path: string;
@@ -176,4 +180,21 @@ export interface CompileOptions {
 
 export class RuleError extends Error {
   override name = 'RuleError';
+  /** Where in the rule document the problem is (keys from the top: detection, search, field|modifiers), if known. */
+  constructor(
+    message: string,
+    readonly at?: (string | number)[],
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `f`, placing a RuleError that does not know where it is at `at` (inner places are kept and prefixed). */
+export function ruleErrorAt<T>(at: (string | number)[], f: () => T, message: (m: string) => string = (m) => m): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RuleError) throw new RuleError(message(e.message), [...at, ...(e.at ?? [])]);
+    throw e;
+  }
 }

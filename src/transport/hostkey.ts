@@ -2,6 +2,7 @@
 // Trust on first use only when the caller asked for it; every refusal shows the fingerprint the server presented.
 import { createHash, createHmac } from 'node:crypto';
 import type { TransportError } from '../model.js';
+import { namePatternToRegExp } from '../util/glob.js';
 
 /** "SHA256:<base64 without padding>", exactly as `ssh-keygen -lf` prints it. */
 export function fingerprintSha256(keyBlob: Buffer): string {
@@ -55,11 +56,6 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
 function patternMatches(pattern: string, name: string): boolean {
   if (pattern.startsWith('|1|')) {
     const [, , salt, hash] = pattern.split('|');
@@ -67,7 +63,7 @@ function patternMatches(pattern: string, name: string): boolean {
     const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return mac === hash;
   }
-  return globToRegExp(pattern).test(name);
+  return namePatternToRegExp(pattern, true).test(name);
 }
 
 /** OpenSSH semantics: any positive pattern matches and no negated (!) pattern matches. */

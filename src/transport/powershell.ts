@@ -6,6 +6,7 @@ import type { Target, TransportError } from '../model.js';
 import {
   buildCollectionScript,
   encodeCommand,
+  exitViolation,
   oneLineInvocation,
   parseCollectionOutput,
   probeResultsFrom,
@@ -16,7 +17,8 @@ import {
   STDIN_BOOTSTRAP,
 } from './pwsh-script.js';
 import { failedResult, seconds } from './shell.js';
-import { createSshTransport, type SshTransport, type SshTransportOptions } from './ssh.js';
+import { openSshTransport, type SshOpenOptions } from './open.js';
+import type { SshTransport } from './ssh.js';
 import type { HostInfo, ProbeResult, ReadOptions, RunOptions, Transport } from './types.js';
 import { DEFAULT_MAX_BYTES } from './types.js';
 
@@ -25,8 +27,8 @@ export interface PowerShellTransportOptions {
   executable?: string;
   /** Executable started on a Windows host reached over SSH (default `powershell`, Windows PowerShell 5.1). */
   remoteExecutable?: string;
-  /** For PowerShell over SSH. */
-  ssh?: SshTransportOptions;
+  /** For PowerShell over SSH: host-key policy and connection options (the one factory in open.ts applies them). */
+  ssh?: SshOpenOptions;
   /** Whole-batch timeout (default 180 s; the target's `timeout` wins when set). */
   batchTimeoutMs?: number;
   /** Where credential variables are read (tests); default process.env. */
@@ -113,7 +115,7 @@ class PowerShellTransportImpl implements PowerShellTransport {
 
   private async doOpen(): Promise<TransportError | undefined> {
     if (this.connection.method === 'ssh') {
-      this.ssh = createSshTransport(this.target, this.opts.ssh ?? {});
+      this.ssh = openSshTransport(this.target, this.opts.ssh ?? {});
       return this.ssh.open();
     }
     const credentialError = this.credentialError();
@@ -267,7 +269,7 @@ class PowerShellTransportImpl implements PowerShellTransport {
     const refused: Record<string, ProbeResult> = {};
     const runnable: PwshProbe[] = [];
     for (const p of probes) {
-      const why = !PROBE_ID_PATTERN.test(p.id) ? `invalid probe id ${JSON.stringify(p.id)}` : readOnlyViolation(p.script);
+      const why = !PROBE_ID_PATTERN.test(p.id) ? `invalid probe id ${JSON.stringify(p.id)}` : (readOnlyViolation(p.script) ?? exitViolation(p.script));
       if (why || runnable.some((q) => q.id === p.id)) refused[p.id] = failedResult({ kind: 'config', message: why ?? `duplicate probe id ${p.id}` });
       else runnable.push(p);
     }

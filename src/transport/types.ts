@@ -26,6 +26,8 @@ export interface ProbeResult {
   /** Raw bytes were not valid UTF-8 and were decoded as latin1 so every byte survives. */
   binary?: boolean;
   error?: TransportError;
+  /** A live probe's structured answer (TLS handshakes, canary landings), read by its parser; stdout stays empty. */
+  data?: unknown;
 }
 
 export interface HostInfo {

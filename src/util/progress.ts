@@ -1,11 +1,11 @@
-import type { TransportError } from '../model.js';
-import type { TargetAssessment } from '../collect/assess-target.js';
+import type { Evidence, Finding, TargetResult, TransportError } from '../model.js';
 import { terminalSafe } from './terminal.js';
 
 export interface Progress {
   start(targets: number): void;
   update(event: { target: string; done: number; total: number; phase: 'connect' | 'probe' | 'done'; error?: TransportError }): void;
-  finish(assessment: TargetAssessment): void;
+  /** A target is done: its result and findings (a collect/ TargetAssessment fits; util imports nothing above it). */
+  finish(assessment: { result: TargetResult; findings: Finding[]; evidence?: Evidence[] }): void;
   /** One clear line for the user (an unreachable host, a refused key, a bad rule file). */
   note(message: string): void;
   /** A long analysis step (rules, events, playbooks). */

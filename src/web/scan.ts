@@ -1,13 +1,11 @@
-// The web part of a scan over a whole inventory: every web target assessed (a few at a time), each through the
-// transport of the host its `web.host` names, and the report's analyses.web section built from the results.
+// Web targets of an inventory assessed on their own (a few at a time), each through the host its `web.host` names,
+// with the analyses.web view built from the results. A scan does the same through collectAndEvaluate (src/scan.ts).
 import type { Catalog } from '../checks/catalog.js';
 import type { EvidenceStore } from '../collect/evidence-store.js';
 import type { AnalysisSection, Target, WebSummary } from '../model.js';
-import { createLocalTransport } from '../transport/local.js';
-import { createSshTransport, type SshTransportOptions } from '../transport/ssh.js';
-import type { Transport } from '../transport/types.js';
-import { matchesAny } from '../util/glob-match.js';
+import type { HostKeyOptions } from '../transport/open.js';
 import { mapLimit } from '../util/pool.js';
+import { isWebTarget, webHostTransport } from './host.js';
 import { runWebAssessment, type WebAssessment, type WebDetails } from './assess.js';
 import { summariseWeb } from './summary.js';
 
@@ -20,19 +18,8 @@ export interface WebScanOptions {
   only?: string[];
   /** Web targets assessed at once (each sends its live requests one at a time). */
   concurrency?: number;
-  ssh?: SshTransportOptions;
-}
-
-/** The targets this part of the scan handles: kind web, or any kind that declares `web` settings (a WAF). */
-export function isWebTarget(t: Target): boolean {
-  return t.kind === 'web' || (t.web !== undefined && t.web.urls.length > 0);
-}
-
-function hostTransport(host: Target | undefined, ssh: SshTransportOptions | undefined): Transport | undefined {
-  if (!host) return undefined;
-  if (host.transport === 'ssh') return createSshTransport(host, ssh);
-  if (host.transport === 'local') return createLocalTransport(host.rootdir ? { rootdir: host.rootdir } : {});
-  return undefined;
+  /** Host-key policy for the hosts named by `web.host` (the same factory as every other SSH path). */
+  ssh?: HostKeyOptions;
 }
 
 export async function assessWebTargets(
@@ -43,7 +30,7 @@ export async function assessWebTargets(
   const web = targets.filter(isWebTarget);
   const assessments = await mapLimit(web, opts.concurrency ?? 4, async (target) => {
     const host = target.web?.host ? byId.get(target.web.host) : undefined;
-    const transport = hostTransport(host, opts.ssh);
+    const transport = webHostTransport(host, opts.ssh);
     try {
       const a = await runWebAssessment({
         target,
@@ -53,8 +40,9 @@ export async function assessWebTargets(
         ...(opts.catalog ? { catalog: opts.catalog } : {}),
         ...(opts.store ? { store: opts.store } : {}),
         sudo: host?.ssh?.sudo ?? false,
+        // Only the probes the selected checks need are sent (no canary when --only names TLS checks).
+        ...(opts.only?.length ? { only: opts.only } : {}),
       });
-      if (opts.only?.length) a.findings = a.findings.filter((f) => matchesAny(f.check, opts.only));
       return a;
     } finally {
       await transport?.close().catch(() => undefined);
@@ -62,3 +50,5 @@ export async function assessWebTargets(
   });
   return { assessments, ...(assessments.length > 0 ? { section: summariseWeb(assessments) } : {}) };
 }
+
+export { isWebTarget, webHostTransport } from './host.js';

@@ -16,16 +16,16 @@ const good = join(dir, 'good.ndjson');
 writeFileSync(good, `${ndjson(10)}\n`);
 
 describe('hostile input sizes through the CLI', () => {
-  it('refuses a 5 MB inventory with exit 2, naming the file, its size and the limit', { timeout: 120_000 }, async () => {
-    const file = bigInventory(dir, 5 * MB, 'targets');
+  it('refuses a 17 MB inventory with exit 2, naming the file, its size and the limit', { timeout: 120_000 }, async () => {
+    const file = bigInventory(dir, 17 * MB, 'targets');
     const r = await runCli(['inventory', 'validate', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(file);
-    expect(r.stderr).toMatch(/is \d+ bytes \(5\.\d MiB\); the limit for a YAML file is 4194304 bytes/);
-    const str = bigInventory(dir, 5 * MB, 'string');
+    expect(r.stderr).toMatch(/is 1\d MB, over the 16 MB limit for this input: refused/);
+    const str = bigInventory(dir, 17 * MB, 'string');
     const s = await runCli(['scan', '-i', str, '-o', join(dir, 'out'), '--hosts-only', '--no-html']);
     expect(s.code).toBe(2);
-    expect(s.stderr).toContain('the limit for a YAML file');
+    expect(s.stderr).toContain('over the 16 MB limit for this input: refused');
   });
 
   it('reads ten valid NDJSON events after a lone "{" on line 1 and reports line 1', async () => {

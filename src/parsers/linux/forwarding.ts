@@ -2,7 +2,8 @@
 // configured to a network collector *and* its daemon runs; plus log agents we can see running but not read.
 import { type Forwarder, parseRsyslog, rsyslogGlobalTls, rsyslogIncludes } from './rsyslog.js';
 import { parseSyslogNg, syslogNgIncludes } from './syslog-ng.js';
-import { globToRegex, parseKeyValue, splitHostPort } from './util.js';
+import { hasPathWildcard, pathPatternToRegExp } from '../../util/glob.js';
+import { parseKeyValue, splitHostPort } from './util.js';
 
 /** systemd-journal-upload: the [Upload] URL of journal-upload.conf, drop-ins (sorted) override the main file. */
 export function parseJournalUpload(files: { path: string; content: string }[]): Forwarder | undefined {
@@ -65,7 +66,9 @@ type ConfigFile = { path: string; content: string };
 
 /** Keeps the files some include pattern reads; a directory pattern (`conf.d`) also reads the files in it. */
 function included(files: ConfigFile[], patterns: string[]): { kept: ConfigFile[]; ignored: string[] } {
-  const res = patterns.map((p) => (/[*?]/.test(p) ? globToRegex(p) : new RegExp(`^${globToRegex(p).source.slice(1, -1)}(/[^/]*)?$`)));
+  const res = patterns.map((p) =>
+    hasPathWildcard(p) ? pathPatternToRegExp(p) : new RegExp(`${pathPatternToRegExp(p).source.slice(0, -1)}(/[^/]*)?$`),
+  );
   const kept = files.filter((f) => res.some((re) => re.test(f.path)));
   return { kept, ignored: files.filter((f) => !kept.includes(f)).map((f) => f.path) };
 }

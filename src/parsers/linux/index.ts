@@ -2,6 +2,7 @@
 // outputs it is given (so stored evidence can be re-evaluated): it returns facts, throws InconclusiveError when the
 // evidence cannot decide (not root, offline image, sandbox) and ParseError when the evidence is malformed.
 import { InconclusiveError, ParseError, type Facts, type Parser } from '../../checks/types.js';
+import { defineParser, type ParserModule, parsersByName } from '../define.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { allCoverage } from './audit-coverage.js';
 import { type AuditRule, canonicalRule, controlSettings, parseAuditRules } from './audit-rules.js';
@@ -368,17 +369,67 @@ const timeSync: Parser = (outputs) => {
   };
 };
 
-export const linuxParsers: Record<string, Parser> = {
-  'auditd-service': auditdService,
-  'auditd-kernel-status': auditdKernelStatus,
-  'auditd-config': auditdConfig,
-  'kernel-cmdline': kernelCmdline,
-  'auditd-rules': auditdRules,
-  'auditd-rules-sync': auditdRulesSync,
-  'log-forwarding': logForwarding,
-  'log-forwarding-connection': logForwardingConnection,
-  'audit-forwarding': auditForwarding,
-  'sshd-logging': sshdLogging,
-  'auth-log': authLog,
-  'time-sync': timeSync,
-};
+/** The linux parsers, by the name catalog checks use in their `parser` field. */
+export const linuxParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'auditd-service',
+    probes: ['service-state', 'auditctl-status'],
+    facts: ['installed', 'running', 'enabled_at_boot', 'unit', 'kernel_pid', 'systemd'],
+    parse: auditdService,
+  }),
+  defineParser({
+    name: 'auditd-kernel-status',
+    probes: ['auditctl-status'],
+    // auditctl -s prints one "name value" per line; every value it prints becomes a fact of that name.
+    facts: ['available', 'enabled', 'failure', 'pid', 'rate_limit', 'backlog_limit', 'lost', 'backlog', 'backlog_wait_time', 'loginuid_immutable'],
+    parse: auditdKernelStatus,
+  }),
+  defineParser({
+    name: 'auditd-config',
+    probes: ['auditd-conf', 'service-state'],
+    // auditd.conf keys become facts of the same name (lower-case values for *_action, flush, log_format ...).
+    facts: [
+      'present', 'num_logs', 'num_logs_value', 'max_log_file', 'max_log_file_action', 'space_left', 'space_left_action',
+      'admin_space_left', 'admin_space_left_action', 'disk_full_action', 'disk_error_action', 'log_format', 'log_file',
+      'flush', 'freq', 'write_logs', 'local_events', 'log_group', 'name_format', 'priority_boost',
+    ],
+    parse: auditdConfig,
+  }),
+  defineParser({ name: 'kernel-cmdline', probes: ['proc-cmdline', 'grub-default'], facts: ['audit', 'audit_backlog_limit', 'source'], parse: kernelCmdline }),
+  defineParser({
+    name: 'auditd-rules',
+    probes: ['auditctl-rules', 'audit-rules-d', 'audit-rules-file'],
+    facts: ['source', 'rule_count', 'rules', 'coverage', 'problems'],
+    parse: auditdRules,
+  }),
+  defineParser({
+    name: 'auditd-rules-sync',
+    probes: ['auditctl-rules', 'audit-rules-d', 'audit-rules-file', 'augenrules-check'],
+    facts: ['installed', 'disk_source', 'disk_rules', 'loaded_rules', 'only_on_disk', 'only_loaded', 'augenrules', 'in_sync', 'immutable_on_disk', 'disk_problems'],
+    parse: auditdRulesSync,
+  }),
+  defineParser({ name: 'log-forwarding', probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state'], facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons'], parse: logForwarding }),
+  defineParser({
+    name: 'log-forwarding-connection',
+    probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state', 'tcp-established'],
+    facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons', 'collectors', 'connected', 'established_connections'],
+    parse: logForwardingConnection,
+  }),
+  defineParser({ name: 'audit-forwarding', probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state'], facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons'], parse: auditForwarding }),
+  defineParser({
+    name: 'sshd-logging',
+    probes: ['sshd-effective', 'sshd-config', 'sshd-config-d'],
+    facts: ['installed', 'source', 'loglevel', 'loglevel_rank', 'syslogfacility', 'match_loglevels', 'files'],
+    parse: sshdLogging,
+  }),
+  defineParser({ name: 'auth-log', probes: ['auth-log-recency'], facts: ['now', 'exists', 'newest_age_seconds', 'files', 'journal_last', 'source'], parse: authLog }),
+  defineParser({
+    name: 'time-sync',
+    probes: ['time-sync', 'service-state'],
+    facts: ['synchronized', 'source', 'ntp_enabled', 'offset_ms', 'abs_offset_ms', 'daemon', 'tools'],
+    parse: timeSync,
+  }),
+];
+
+/** name -> parse function (tests call parsers by name). */
+export const linuxParsers: Readonly<Record<string, Parser>> = parsersByName(linuxParserModules);

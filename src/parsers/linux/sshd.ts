@@ -1,7 +1,7 @@
 // sshd settings: the effective values from `sshd -T` when it can run, else sshd_config with its Include files read
 // in place (the fallback for offline images and hosts where sshd -T needs root or /run/sshd). sshd keeps the first
 // value it reads for a keyword, and Match blocks only apply to the connections they match.
-import { globToRegex } from './util.js';
+import { pathPatternToRegExp } from '../../util/glob.js';
 
 export const LOG_LEVELS = ['QUIET', 'FATAL', 'ERROR', 'INFO', 'VERBOSE', 'DEBUG1', 'DEBUG2', 'DEBUG3'];
 
@@ -57,7 +57,7 @@ export function parseSshdConfig(mainPath: string, files: Map<string, string>): S
       if (key === 'include') {
         for (const pattern of value.split(/\s+/)) {
           const abs = pattern.startsWith('/') ? pattern : `/etc/ssh/${pattern}`;
-          const re = globToRegex(abs);
+          const re = pathPatternToRegExp(abs);
           for (const p of [...files.keys()].filter((f) => re.test(f)).sort()) match = visit(p, depth + 1, match);
         }
         continue;

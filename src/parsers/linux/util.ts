@@ -1,8 +1,8 @@
 // Shared plumbing for the linux parsers: how a probe's result is read, and how "we could not ask" is told apart from
 // "the host answered no". Permission problems are never a fail: they become InconclusiveError with the reason.
-import { splitGlobOutput } from '../../collect/glob.js';
 import { InconclusiveError } from '../../checks/types.js';
 import type { ProbeResult } from '../../transport/types.js';
+import { splitGlobOutput } from '../../util/file-sections.js';
 
 export type Outputs = Record<string, ProbeResult>;
 
@@ -122,12 +122,6 @@ export function normaliseHost(host: string): string {
 
 export function isIpAddress(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
-}
-
-/** A shell glob (`*`, `?`; no `**`) as an anchored regular expression over whole paths. */
-export function globToRegex(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${re}$`);
 }
 
 /**

@@ -1,4 +1,5 @@
 // How socready reached a product API: the `tls:` line the API source records beside every answer.
+import { defineParser, type ParserModule } from '../define.js';
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { type Outputs, round, serverNow } from './util.js';
 
@@ -26,3 +27,13 @@ export const apiParsers = {
     return parseApiTransport(r.stderr);
   },
 };
+
+/** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
+export const apiParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'api-transport',
+    probes: ['api-root'],
+    facts: ['tls', 'encrypted', 'protocol', 'cert_not_after', 'cert_days_left'],
+    parse: apiParsers['api-transport'],
+  }),
+];

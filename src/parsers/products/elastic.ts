@@ -1,5 +1,6 @@
 // Elasticsearch and OpenSearch through their REST APIs: cluster health, disk watermarks, retention of log data
 // (ILM, data stream lifecycle, ISM) and how recent the newest event of each log source is.
+import { defineParser, type ParserModule } from '../define.js';
 import { type Facts, InconclusiveError, ParseError } from '../../checks/types.js';
 import { asRecord, durationDays, isNotFound, type Outputs, otherProduct, readJson, round, serverNow } from './util.js';
 
@@ -316,3 +317,34 @@ export const elasticParsers = {
   'es-ingest': (outputs: Outputs): Facts =>
     otherProduct(outputs, ['es-ingest-recency']) ?? parseIngest(readJson(outputs, 'es-ingest-recency'), serverNow(outputs['es-ingest-recency'], outputs['api-root'])),
 };
+
+/** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
+export const elasticParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'es-cluster-health',
+    probes: ['api-root', 'es-cluster-health'],
+    facts: [
+      'applicable', 'cluster_name', 'status', 'timed_out', 'number_of_nodes', 'number_of_data_nodes', 'active_shards', 'unassigned_shards',
+      'initializing_shards', 'relocating_shards', 'delayed_unassigned_shards', 'active_shards_percent',
+    ],
+    parse: elasticParsers['es-cluster-health'],
+  }),
+  defineParser({
+    name: 'es-disk',
+    probes: ['api-root', 'es-allocation', 'es-disk-settings'],
+    facts: ['applicable', 'threshold_enabled', 'watermark_low', 'watermark_high', 'watermark_flood_stage', 'max_disk_percent', 'nodes'],
+    parse: elasticParsers['es-disk'],
+  }),
+  defineParser({
+    name: 'es-retention',
+    probes: ['api-root', 'es-data-streams', 'es-ilm-policies', 'os-ism-policies'],
+    facts: ['applicable', 'engine', 'log_sets', 'shortest_retention_days', 'unmanaged'],
+    parse: elasticParsers['es-retention'],
+  }),
+  defineParser({
+    name: 'es-ingest',
+    probes: ['api-root', 'es-ingest-recency'],
+    facts: ['applicable', 'sources', 'windows_channels_24h', 'newest_age_minutes', 'stale_sources', 'shards_failed', 'timed_out'],
+    parse: elasticParsers['es-ingest'],
+  }),
+];

@@ -1,5 +1,6 @@
 // Splunk Enterprise through its management REST API (port 8089, output_mode=json): splunkd health report, index
 // retention, size caps and newest events, and licence violations.
+import { defineParser, type ParserModule } from '../define.js';
 import { type Facts, ParseError } from '../../checks/types.js';
 import { asRecord, type Outputs, otherProduct, readJson, round, serverNow } from './util.js';
 
@@ -108,3 +109,25 @@ export const splunkParsers = {
   'splunk-license': (outputs: Outputs): Facts =>
     otherProduct(outputs, ['splunk-license-messages']) ?? parseSplunkLicense(readJson(outputs, 'splunk-license-messages')),
 };
+
+/** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
+export const splunkParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'splunk-health',
+    probes: ['api-root', 'splunk-health'],
+    facts: ['applicable', 'health', 'red_features', 'yellow_features'],
+    parse: splunkParsers['splunk-health'],
+  }),
+  defineParser({
+    name: 'splunk-indexes',
+    probes: ['api-root', 'splunk-indexes'],
+    facts: ['applicable', 'indexes_total', 'log_indexes', 'newest_age_minutes', 'stale_indexes'],
+    parse: splunkParsers['splunk-indexes'],
+  }),
+  defineParser({
+    name: 'splunk-license',
+    probes: ['api-root', 'splunk-license-messages'],
+    facts: ['applicable', 'messages', 'violations', 'errors'],
+    parse: splunkParsers['splunk-license'],
+  }),
+];

@@ -1,5 +1,6 @@
 // Wazuh manager through its REST API (port 55000, JWT bearer token): agents that stopped reporting and the manager's
 // own daemons.
+import { defineParser, type ParserModule } from '../define.js';
 import { type Facts, ParseError } from '../../checks/types.js';
 import { asRecord, type Outputs, otherProduct, readJson, round } from './util.js';
 
@@ -51,3 +52,19 @@ export const wazuhParsers = {
   'wazuh-agents': (outputs: Outputs): Facts => otherProduct(outputs, ['wazuh-agents-summary']) ?? parseAgentsSummary(readJson(outputs, 'wazuh-agents-summary')),
   'wazuh-manager': (outputs: Outputs): Facts => otherProduct(outputs, ['wazuh-manager-status']) ?? parseManagerStatus(readJson(outputs, 'wazuh-manager-status')),
 };
+
+/** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
+export const wazuhParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'wazuh-agents',
+    probes: ['api-root', 'wazuh-agents-summary'],
+    facts: ['applicable', 'total', 'active', 'disconnected', 'never_connected', 'pending', 'not_connected', 'not_connected_ratio'],
+    parse: wazuhParsers['wazuh-agents'],
+  }),
+  defineParser({
+    name: 'wazuh-manager',
+    probes: ['api-root', 'wazuh-manager-status'],
+    facts: ['applicable', 'daemons', 'stopped_required', 'stopped_any'],
+    parse: wazuhParsers['wazuh-manager'],
+  }),
+];

@@ -1,5 +1,7 @@
 import type { Parser } from '../../checks/types.js';
+import { defineParser, type ParserModule, parsersByName } from '../define.js';
 import { apacheFacts } from './apache.js';
+import { liveParserModules } from './live.js';
 import { nginxFacts } from './nginx.js';
 import { squidFacts } from './squid.js';
 
@@ -23,6 +25,14 @@ function modsecurityParser(outputs: Parameters<Parser>[0]): Record<string, unkno
   return { present: true, server: chosen.server, ...chosen.facts };
 }
 
+/** Facts of a ModSecurity engine (modsecurityFacts in ./modsecurity.ts), wherever it is hosted. */
+const MODSECURITY_FACTS = [
+  'loaded', 'rule_engine', 'rule_engine_overrides', 'request_body_access', 'response_body_access', 'audit_engine',
+  'audit_relevant_status', 'audit_logs_success', 'audit_log_parts', 'parts', 'version', 'audit_request_body', 'audit_response_body',
+  'audit_log_format', 'audit_log', 'audit_log_type', 'audit_log_storage_dir', 'request_body_limit', 'sanitised_args',
+  'sanitise_matched', 'password_masked', 'crs',
+];
+
 /**
  * Parsers for web evidence, by the name catalog checks use in their `parser` field.
  * - web-nginx: `nginx -T` (+ the ModSecurity v3 rules files it names)
@@ -30,9 +40,36 @@ function modsecurityParser(outputs: Parameters<Parser>[0]): Record<string, unkno
  * - web-modsecurity: ModSecurity and CRS facts from whichever of the two hosts it
  * - web-squid: `squid -k parse`
  */
-export const webParsers: Record<string, Parser> = {
-  'web-nginx': (outputs) => nginxFacts(outputs),
-  'web-apache': (outputs) => apacheFacts(outputs),
-  'web-modsecurity': (outputs) => modsecurityParser(outputs),
-  'web-squid': (outputs) => squidFacts(outputs),
-};
+export const webParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'web-nginx',
+    probes: ['nginx-config', 'nginx-modsecurity-files'],
+    facts: [
+      'present', 'syntax_ok', 'error', 'files', 'log_formats', 'access_logs', 'locations', 'body', 'real_ip', 'tls',
+      'modsecurity_enabled', 'modsecurity_rules_files', 'modsecurity',
+    ],
+    parse: (outputs) => nginxFacts(outputs),
+  }),
+  defineParser({
+    name: 'web-apache',
+    probes: ['apache-modules', 'apache-vhosts', 'apache-config-dump'],
+    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'real_ip', 'tls', 'modsecurity'],
+    parse: (outputs) => apacheFacts(outputs),
+  }),
+  defineParser({
+    name: 'web-modsecurity',
+    probes: ['apache-modules', 'apache-vhosts', 'apache-config-dump', 'nginx-config', 'nginx-modsecurity-files'],
+    facts: ['present', 'server', 'servers', 'dumpio', ...MODSECURITY_FACTS],
+    parse: (outputs) => modsecurityParser(outputs),
+  }),
+  defineParser({
+    name: 'web-squid',
+    probes: ['squid-config'],
+    facts: ['present', 'error', 'errors', 'ports', 'ssl_bump_ports', 'rules', 'decrypts', 'mode', 'ca_certificates', 'access_log'],
+    parse: (outputs) => squidFacts(outputs),
+  }),
+  ...liveParserModules,
+];
+
+/** name -> parse function (tests call parsers by name). */
+export const webParsers: Readonly<Record<string, Parser>> = parsersByName(webParserModules);

@@ -88,6 +88,66 @@ function uniqueLogs(logs: { path: string; format: string }[]): { path: string; f
   });
 }
 
+/** The stream{} servers: what they listen on, where they pass to, whether TLS ends here, whether it is SSH or RDP. */
+function streamProxiesOf(config: NginxDirective[]) {
+  const stream = config.filter((d) => d.name === 'stream').flatMap((d) => d.block ?? []);
+  return children(stream, 'server').map((srv) => {
+    const b = srv.block ?? [];
+    const listen = children(b, 'listen').map((l) => l.args[0] ?? '');
+    const target = last(b, 'proxy_pass')?.args[0] ?? '';
+    const sslTerminated = children(b, 'listen').some((l) => l.args.includes('ssl'));
+    const ports = [...listen.map(listenPort), listenPort(target)];
+    return { listen: listen.join(','), proxy_pass: target, ssl_terminated: sslTerminated, ssh_or_rdp: ports.some((p) => SSH_RDP_PORTS.has(p)) };
+  });
+}
+
+/** Which locations read request bodies, and whether those log them (with what buffer and escaping). */
+function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
+  const bodyFormats = formats.filter((f) => f.request_body);
+  const reading = locations.filter((l) => l.reads_body);
+  const bodyLogging = locations.filter((l) => l.logs_request_body && l.reads_body);
+  return {
+    formats_with_body: bodyFormats.length,
+    escape_json: bodyFormats.length > 0 && bodyFormats.every((f) => f.escape === 'json'),
+    reading_locations: reading.length,
+    reading_locations_logging_body: bodyLogging.length,
+    reading_locations_missing_body: reading.filter((l) => !l.logs_request_body).map((l) => `${l.server} ${l.path}`),
+    logging_without_read: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => `${l.server} ${l.path}`),
+    min_buffer_bytes: bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null,
+  };
+}
+
+/**
+ * ModSecurity v3 facts from the rules files nginx names (read by the nginx-modsecurity-files probe, following their
+ * Include lines) and the inline modsecurity_rules blocks.
+ */
+function modsecurityRules(outputs: Record<string, ProbeResult>, rulesFiles: Set<string>, inlineRules: string[], enabled: boolean): ModSecurityFacts {
+  const modsecFiles = splitSections(outputs['nginx-modsecurity-files']?.stdout ?? '').files;
+  const byPath = new Map<string, ConfigFile>(modsecFiles.map((f) => [f.path, f]));
+  const directives: ScopedDirective[] = [];
+  const seen = new Set<string>();
+  const readRules = (file: ConfigFile, depth: number) => {
+    if (seen.has(file.path) || depth > 8) return;
+    seen.add(file.path);
+    for (const d of parseApacheFile(file.text, file.path)) {
+      if (/^include$/i.test(d.name) && d.args[0]) {
+        const base = file.path.slice(0, file.path.lastIndexOf('/')) || '/';
+        for (const f of matchInclude(d.args[0], base, byPath)) readRules(f, depth + 1);
+        continue;
+      }
+      if (!d.block) directives.push({ name: d.name, args: d.args, file: d.file, line: d.line, scope: [] });
+    }
+  };
+  for (const path of rulesFiles) {
+    const f = byPath.get(path);
+    if (f) readRules(f, 0);
+  }
+  inlineRules.forEach((r, i) => {
+    readRules({ path: `(modsecurity_rules #${i + 1})`, text: r }, 0);
+  });
+  return modsecurityFacts(directives, [...byPath.values()], enabled, 3);
+}
+
 /** Facts of an nginx configuration (`nginx -T`) and of the ModSecurity v3 rules files it loads. */
 export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
   const dump = outputs['nginx-config'];
@@ -179,47 +239,11 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     if (ssl && proxies) sslProxyServers++;
   }
 
-  const stream = config.filter((d) => d.name === 'stream').flatMap((d) => d.block ?? []);
-  const streamProxies = children(stream, 'server').map((srv) => {
-    const b = srv.block ?? [];
-    const listen = children(b, 'listen').map((l) => l.args[0] ?? '');
-    const target = last(b, 'proxy_pass')?.args[0] ?? '';
-    const sslTerminated = children(b, 'listen').some((l) => l.args.includes('ssl'));
-    const ports = [...listen.map(listenPort), listenPort(target)];
-    return { listen: listen.join(','), proxy_pass: target, ssl_terminated: sslTerminated, ssh_or_rdp: ports.some((p) => SSH_RDP_PORTS.has(p)) };
-  });
-
-  const bodyFormats = [...formats.values()].filter((f) => f.request_body);
-  const reading = locations.filter((l) => l.reads_body);
-  const bodyLogging = locations.filter((l) => l.logs_request_body && l.reads_body);
+  const streamProxies = streamProxiesOf(config);
   const xffLogged = locations.some((l) => l.logs_xff);
   const realIpConfigured = realIp.header !== null && realIp.trusted.length > 0;
 
-  // ModSecurity v3: the rules files nginx names, read by the nginx-modsecurity-files probe.
-  const modsecFiles = splitSections(outputs['nginx-modsecurity-files']?.stdout ?? '').files;
-  const byPath = new Map<string, ConfigFile>(modsecFiles.map((f) => [f.path, f]));
-  const directives: ScopedDirective[] = [];
-  const seen = new Set<string>();
-  const readRules = (file: ConfigFile, depth: number) => {
-    if (seen.has(file.path) || depth > 8) return;
-    seen.add(file.path);
-    for (const d of parseApacheFile(file.text, file.path)) {
-      if (/^include$/i.test(d.name) && d.args[0]) {
-        const base = file.path.slice(0, file.path.lastIndexOf('/')) || '/';
-        for (const f of matchInclude(d.args[0], base, byPath)) readRules(f, depth + 1);
-        continue;
-      }
-      if (!d.block) directives.push({ name: d.name, args: d.args, file: d.file, line: d.line, scope: [] });
-    }
-  };
-  for (const path of rulesFiles) {
-    const f = byPath.get(path);
-    if (f) readRules(f, 0);
-  }
-  inlineRules.forEach((r, i) => {
-    readRules({ path: `(modsecurity_rules #${i + 1})`, text: r }, 0);
-  });
-  const modsecurity: ModSecurityFacts = modsecurityFacts(directives, [...byPath.values()], modsecLoaded || modsecEnabled, 3);
+  const modsecurity = modsecurityRules(outputs, rulesFiles, inlineRules, modsecLoaded || modsecEnabled);
 
   return {
     present: true,
@@ -228,15 +252,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     log_formats: [...formats.values()],
     access_logs: uniqueLogs([...httpLogs, ...locations.flatMap((l) => l.logs)]),
     locations,
-    body: {
-      formats_with_body: bodyFormats.length,
-      escape_json: bodyFormats.length > 0 && bodyFormats.every((f) => f.escape === 'json'),
-      reading_locations: reading.length,
-      reading_locations_logging_body: bodyLogging.length,
-      reading_locations_missing_body: reading.filter((l) => !l.logs_request_body).map((l) => `${l.server} ${l.path}`),
-      logging_without_read: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => `${l.server} ${l.path}`),
-      min_buffer_bytes: bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null,
-    },
+    body: bodyFacts([...formats.values()], locations),
     real_ip: { header: realIp.header, trusted: realIp.trusted, module_configured: realIpConfigured, xff_logged: xffLogged, ok: realIpConfigured || xffLogged },
     tls: {
       ssl_servers: sslServers,

@@ -1,4 +1,5 @@
 import type { Parser } from '../../checks/types.js';
+import { defineParser, type ParserModule, parsersByName } from '../define.js';
 import { auditpolParser } from './auditpol.js';
 import { eventLogParser } from './eventlog.js';
 import { forwardersParser } from './forwarders.js';
@@ -8,12 +9,35 @@ import { w32tmParser } from './w32tm.js';
 import { winrmParser } from './winrm.js';
 
 /** Parsers for windows evidence, by the name catalog checks use in their `parser` field. */
-export const windowsParsers: Record<string, Parser> = {
-  'windows-auditpol': auditpolParser,
-  'windows-registry-policy': registryPolicyParser,
-  'windows-sysmon': sysmonParser,
-  'windows-w32tm': w32tmParser,
-  'windows-eventlog': eventLogParser,
-  'windows-forwarders': forwardersParser,
-  'windows-winrm': winrmParser,
-};
+export const windowsParserModules: readonly ParserModule[] = [
+  defineParser({ name: 'windows-auditpol', probes: ['win-auditpol'], facts: ['subcategories', 'by_guid'], parse: auditpolParser }),
+  defineParser({
+    name: 'windows-registry-policy',
+    probes: ['win-registry-policy'],
+    facts: ['cmdline_in_4688', 'scenoapplylegacyauditpolicy', 'force_subcategory_settings', 'windows_powershell', 'powershell7', 'wef_subscription_managers', 'security_log_policy_max_kb'],
+    parse: registryPolicyParser,
+  }),
+  defineParser({
+    name: 'windows-sysmon',
+    probes: ['win-sysmon-service', 'win-sysmon-config'],
+    facts: ['installed', 'running', 'service', 'events', 'event_config', 'config', 'baseline'],
+    parse: sysmonParser,
+  }),
+  defineParser({
+    name: 'windows-w32tm',
+    probes: ['win-w32tm'],
+    facts: ['source', 'stratum', 'leap', 'phase_offset', 'last_sync', 'synced', 'service_running'],
+    parse: w32tmParser,
+  }),
+  defineParser({ name: 'windows-eventlog', probes: ['win-eventlog'], facts: ['logs', 'by_name'], parse: eventLogParser }),
+  defineParser({
+    name: 'windows-forwarders',
+    probes: ['win-forwarders', 'win-registry-policy'],
+    facts: ['agents', 'forwarding', 'targets', 'security_forwarded'],
+    parse: forwardersParser,
+  }),
+  defineParser({ name: 'windows-winrm', probes: ['win-winrm-listeners'], facts: ['listeners', 'https', 'http', 'any'], parse: winrmParser }),
+];
+
+/** name -> parse function (tests call parsers by name). */
+export const windowsParsers: Readonly<Record<string, Parser>> = parsersByName(windowsParserModules);

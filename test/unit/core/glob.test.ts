@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GLOB_DENIED, globCommand, splitGlobOutput } from '../../../src/collect/glob.js';
+import { GLOB_DENIED, globCommand } from '../../../src/collect/glob.js';
+import { splitGlobOutput } from '../../../src/util/file-sections.js';
 import { globPermission } from '../../../src/collect/source.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redact, redactDeep } from '../../../src/collect/redact.js';
+import { redact, redactDeep } from '../../../src/util/redact.js';
 
 const M = '[REDACTED]';
 

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsonPieces, writeJsonFile } from '../../../src/util/write-json.js';
+import { writeOutputFile } from '../../../src/util/output-file.js';
+import { jsonFilePieces, jsonPieces } from '../../../src/util/write-json.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socready-write-json-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,9 +24,9 @@ describe('streamed JSON report writing', () => {
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(JSON.stringify(doc.findings).length / 10);
   });
 
-  it('renames a finished file into place and leaves no partial file behind', () => {
+  it('writes the pieces through writeOutputFile into one finished file, with no temporary file left', () => {
     const file = join(dir, 'report.json');
-    writeJsonFile(file, doc);
+    writeOutputFile(file, jsonFilePieces(doc));
     expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     expect(readdirSync(dir)).toEqual(['report.json']);
   });

@@ -74,7 +74,7 @@ describe('socready detect', () => {
     const doc = JSON.parse(r.out);
     expect(Object.keys(doc)).toEqual(['rules_loaded', 'rules_failed', 'events', 'matches']);
     expect(doc.rules_loaded).toBe(2);
-    expect(doc.rules_failed).toEqual([{ path: RULES, error: "document 3: detection.s: unsupported modifier 'bogus' on field A" }]);
+    expect(doc.rules_failed).toEqual([{ path: RULES, error: "document 3: line 24:7: detection.s: unsupported modifier 'bogus' on field A" }]);
     expect(doc.events).toBe(3);
     expect(doc.matches).toEqual([
       { rule_id: 'r-whoami', title: 'Whoami', level: 'medium', count: 2 },

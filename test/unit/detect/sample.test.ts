@@ -84,7 +84,7 @@ describe('built-in scenarios and rule pack', () => {
     writeFileSync(join(dir, 'broken.yml'), 'title: Broken\nlogsource: {product: windows}\ndetection:\n  s: {A|nosuch: 1}\n  condition: s\n');
     const r = await runSampleDetections({ rulePaths: [BUILTIN_RULES, dir], scenarioPaths: [BUILTIN_SCENARIOS], blind: [] });
     const d = r.details as DetectionDetails;
-    expect(r.problems).toEqual([{ path: join(dir, 'broken.yml'), error: "detection.s: unsupported modifier 'nosuch' on field A" }]);
+    expect(r.problems).toEqual([{ path: join(dir, 'broken.yml'), error: "line 4:7: detection.s: unsupported modifier 'nosuch' on field A" }]);
     const s = d.scenarios.find((x) => x.id === 'windows-process-creation-abuse')!;
     const noisy = s.rules.find((x) => x.rule_id === 'org-any-powershell')!;
     expect(noisy).toMatchObject({ source: 'organisation', expected: false, fired_on_attack: true, fired_on_baseline: true, baseline_matches: 1 });

@@ -3,10 +3,10 @@ import { AREAS } from '../../../src/model.js';
 import {
   AREA_BUSINESS_RISK,
   AREA_NAMES,
-  LEVEL_NAMES,
+  LEVEL_HEADINGS,
   STATUS_LABELS,
   UI,
-  VERDICT_TEXT,
+  VERDICT_EXPLAINED,
   formatDate,
   formatNumber,
   formatPercent,
@@ -39,9 +39,9 @@ describe('strings', () => {
       ...Object.values(UI),
       ...Object.values(AREA_NAMES),
       ...Object.values(AREA_BUSINESS_RISK),
-      ...LEVEL_NAMES,
+      ...LEVEL_HEADINGS,
       ...Object.values(STATUS_LABELS),
-      ...Object.values(VERDICT_TEXT).flatMap((v) => [v.title, v.meaning]),
+      ...Object.values(VERDICT_EXPLAINED).flatMap((v) => [v.title, v.meaning]),
     ];
     for (const b of all) {
       expect(b.en.trim().length).toBeGreaterThan(0);

@@ -23,10 +23,10 @@ describe('rule loading', () => {
     expect(r.failures).toHaveLength(3);
   });
 
-  it('keeps the good documents of a multi-document file and names the bad document', () => {
+  it('keeps the good documents of a multi-document file and names the bad document and the line of the bad key', () => {
     const r = loadRuleText('title: a\nid: a\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n---\ntitle: b\nid: b\nlogsource: {product: windows}\ndetection:\n  s: {A|nope: 1}\n  condition: s\n', 'multi.yml');
     expect(r.rules.map((x) => x.id)).toEqual(['a']);
-    expect(r.failures).toEqual([{ path: 'multi.yml', error: "document 2: detection.s: unsupported modifier 'nope' on field A" }]);
+    expect(r.failures).toEqual([{ path: 'multi.yml', error: "document 2: line 12:7: detection.s: unsupported modifier 'nope' on field A" }]);
   });
 
   it('merges Sigma 1.0 action: global documents into the following rules', () => {

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MODIFIERS } from '../../../src/sigma/modifiers.js';
+import { SHARED_DIR } from '../../helpers/paths.js';
 import { base64offset } from '../../../src/sigma/pattern.js';
 import { loadError, matches, rule } from './helpers.js';
 
@@ -204,5 +208,41 @@ describe('wildcard patterns with several *', () => {
     expect(matches(o, { CommandLine: 'abba' })).toBe(true);
     const long = rule("  sel:\n    CommandLine|contains: 'x*y*z*w'\n  condition: sel");
     expect(matches(long, { CommandLine: `${'xyz'.repeat(30_000)}!` })).toBe(false);
+  });
+});
+
+describe('the modifier table', () => {
+  it('has an entry for every modifier the Sigma specification lists', () => {
+    const spec = readFileSync(join(SHARED_DIR, 'sigma', 'spec', 'specification', 'sigma-appendix-modifiers.md'), 'utf8');
+    const listed = [...spec.matchAll(/^\s*- `([a-z0-9]+)`:/gm)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThan(25);
+    expect(listed.filter((m) => !Object.hasOwn(MODIFIERS, m))).toEqual([]);
+  });
+
+  it.each([
+    ['A|cidr|contains', "'10.0.0.0/8'", "'cidr' cannot be combined with contains"],
+    ['A|exists|neq', 'true', "'exists' cannot be combined with neq"],
+    ['A|lt|cased', '5', "'lt' cannot be combined with cased"],
+    ['A|re|base64', "'x'", "'re' cannot be combined with base64"],
+    ['A|base64|fieldref', 'B', "'fieldref' cannot be combined with base64"],
+    ['A|contains|m', "'x'", "'m' is a sub-modifier of 're'"],
+  ])('rejects %s, naming the search, the field, its modifiers and the line of the key', (key, value, reason) => {
+    const error = loadError(`  sel:\n    B: 1\n    ${key}: ${value}\n  condition: sel`);
+    expect(error).toContain(`line 9:5: detection.sel: `);
+    expect(error).toContain(reason);
+    if (!reason.includes('sub-modifier')) expect(error).toContain(key);
+  });
+
+  it('locates an error inside a list of maps by the key that caused it', () => {
+    expect(loadError("  sel:\n    - A: 1\n    - B|cidr|all: '10.0.0.0/8'\n  condition: sel")).toBe(
+      "line 9:7: detection.sel: B|cidr|all: 'cidr' cannot be combined with all",
+    );
+  });
+
+  it('accepts the combinations the table allows, in any written order', () => {
+    expect(matches(rule("  sel:\n    A|minute|lt: 30\n  condition: sel"), { A: '2024-01-01 10:15:00' })).toBe(true);
+    expect(matches(rule("  sel:\n    A|i|re: '^ab'\n  condition: sel"), { A: 'ABC' })).toBe(true);
+    expect(matches(rule("  sel:\n    A|endswith|fieldref: B\n  condition: sel"), { A: 'xyz', B: 'yz' })).toBe(true);
+    expect(matches(rule("  sel:\n    A|neq|cidr: '10.0.0.0/8'\n  condition: sel"), { A: '192.168.0.1' })).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { EvtxEvent } from '../../../src/sigma/events/windows.js';
 import { loadRuleText } from '../../../src/sigma/loader.js';
 import { Prefilter } from '../../../src/sigma/prefilter.js';
 import { compileRegex, regexLiteral } from '../../../src/sigma/regex.js';
-import type { DetectionRule, SigmaEvent } from '../../../src/sigma/types.js';
+import type { CompiledDetectionRule, SigmaEvent } from '../../../src/sigma/types.js';
 import { ev, PROC, rule, run } from './helpers.js';
 
 /** Several rules in one engine, each a process_creation rule with its own id. */
@@ -27,8 +27,8 @@ function agree(engine: SigmaEngine, events: SigmaEvent[]): Record<string, number
   return viaPrefilter;
 }
 
-function needOf(detection: string): DetectionRule['need'] {
-  return (rule(detection).detections[0] as DetectionRule).need;
+function needOf(detection: string): CompiledDetectionRule['need'] {
+  return (rule(detection).detections[0] as CompiledDetectionRule).need;
 }
 
 describe('literal prefilter', () => {

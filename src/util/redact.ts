@@ -234,3 +234,14 @@ export function redactDeep<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The one redaction of a finding: what it quotes from the target (excerpt, observed facts, reason). The evaluator
+ * applies it to every finding it returns, so no collection path redacts findings on its own.
+ */
+export function redactFinding<F extends { excerpt?: string; observed?: Record<string, unknown>; reason?: string }>(f: F): F {
+  if (f.excerpt) f.excerpt = redact(f.excerpt).text;
+  if (f.observed) f.observed = redactDeep(f.observed);
+  if (f.reason) f.reason = redact(f.reason).text;
+  return f;
+}

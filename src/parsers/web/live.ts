@@ -1,0 +1,166 @@
+// Parsers of the live web probes (kind live in checks/probes/web.yaml): what the TLS handshakes from outside showed
+// and where the canary POST and the WAF probe landed. They normalise each URL's result into facts and write one line
+// per URL explaining it; the checks in checks/web/live.yaml decide pass, warn, fail or inconclusive over those facts.
+import { InconclusiveError, type Facts } from '../../checks/types.js';
+import type { ProbeResult } from '../../transport/types.js';
+import type { LiveProbeResult } from '../../web/canary.js';
+import type { TlsInspection } from '../../web/tls.js';
+import { defineParser, type ParserModule } from '../define.js';
+
+export type CertOwner = 'this-server' | 'interception-ca' | 'elsewhere' | 'unknown';
+export type TlsResult = TlsInspection & { owner: CertOwner };
+
+/** The document the tls-handshake live probe answers. */
+export interface TlsDocument {
+  urls: TlsResult[];
+}
+
+/** The document the body-canary and waf-probe live probes answer. */
+export interface LandingDocument {
+  /** A host (web.host) was reachable to read the logs from. */
+  has_host: boolean;
+  probes: LiveProbeResult[];
+}
+
+function documentOf<T>(outputs: Record<string, ProbeResult>, id: string): T {
+  const r = outputs[id];
+  if (!r || r.data === undefined) throw new InconclusiveError(`${id}: not sent`);
+  return r.data as T;
+}
+
+function ownerText(owner: CertOwner): string {
+  switch (owner) {
+    case 'this-server':
+      return 'is one this server is configured with';
+    case 'interception-ca':
+      return 'is issued by the TLS-interception CA';
+    case 'elsewhere':
+      return 'is not one this server is configured with (TLS ends elsewhere)';
+    default:
+      return 'could not be compared with the configuration (no host access or no certificate paths)';
+  }
+}
+
+function tlsFacts(outputs: Record<string, ProbeResult>): Facts {
+  const { urls } = documentOf<TlsDocument>(outputs, 'tls-handshake');
+  const why = { handshake: [] as string[], trust: [] as string[], owner: [] as string[] };
+  const facts = urls.map((r) => {
+    const expired = (r.days_left ?? 0) < 0;
+    const selfSigned = r.leaf?.self_signed === true;
+    if (!r.ok) {
+      why.handshake.push(`${r.url}: ${r.error}`);
+      why.trust.push(`${r.url}: no handshake`);
+      why.owner.push(`${r.url}: no handshake`);
+    } else {
+      why.handshake.push(`${r.url}: ${r.protocol} ${r.cipher ?? ''}`.trim());
+      why.trust.push(
+        `${r.url}: ${r.authorized ? 'trusted' : `untrusted (${r.authorization_error ?? 'unknown'})`}${selfSigned ? ', self-signed' : ''}${expired ? ', expired' : ''}; subject ${r.leaf?.subject}; issuer ${r.leaf?.issuer}`,
+      );
+      why.owner.push(`${r.url}: certificate ${ownerText(r.owner)}`);
+    }
+    return {
+      url: r.url,
+      ok: r.ok,
+      protocol: r.protocol ?? null,
+      modern: r.ok && /^TLSv1\.[23]$/.test(r.protocol ?? ''),
+      authorized: r.authorized === true,
+      self_signed: selfSigned,
+      expired,
+      days_left: r.days_left ?? null,
+      // A certificate without a known end date is not reported as expiring.
+      expires_soon: (r.days_left ?? 99) < 14,
+      owner: r.ok ? r.owner : 'unknown',
+      subject: r.leaf?.subject ?? null,
+      issuer: r.leaf?.issuer ?? null,
+      error: r.error ?? null,
+    };
+  });
+  return { urls: facts, why: { handshake: why.handshake.join('; '), trust: why.trust.join('; '), owner: why.owner.join('; ') } };
+}
+
+/** Why a landing cannot be decided from the logs, when it cannot. */
+function unreadable(r: LiveProbeResult, hasHost: boolean): string | undefined {
+  if (!hasHost) return 'no host to read the logs from: set `web.host` to the ssh/local target that holds them';
+  if (r.logs.length === 0) return 'no log file known: set `web.log_paths` or let socready read the configuration';
+  if (r.logs.every((l) => l.read_error)) return `no log could be read: ${r.logs.map((l) => `${l.path}: ${l.read_error}`).join('; ')}`;
+  return undefined;
+}
+
+function landingSummary(r: LiveProbeResult) {
+  return {
+    marker: r.marker,
+    status: r.request.status,
+    found_in: r.found_in,
+    body_logged: r.body_logged,
+    username_logged: r.username_logged,
+    fake_credential: r.fake_credential,
+    rule_ids: r.rule_ids,
+    blocked: r.blocked,
+    first_seen_ms: r.first_seen_ms ?? null,
+    fields: r.logs.flatMap((l) => l.hits.flatMap((h) => h.fields.map((f) => `${l.path}: ${f}`))),
+    unreadable: r.logs.filter((l) => l.read_error).map((l) => `${l.path}: ${l.read_error}`),
+  };
+}
+
+function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
+  const doc = documentOf<LandingDocument>(outputs, 'body-canary');
+  const reasons: string[] = [];
+  const probes = doc.probes.map((r) => {
+    const failed = Boolean(r.request.error && r.request.status === null);
+    const u = unreadable(r, doc.has_host);
+    // Nothing found and nothing readable: the logs cannot say whether the request landed.
+    const undecided = failed || (r.found_in.length === 0 && u !== undefined);
+    if (failed) reasons.push(`${r.request.url}: request failed: ${r.request.error}`);
+    else if (undecided) reasons.push(`${r.marker}: ${u}`);
+    else if (!r.request_logged) reasons.push(`${r.marker}: not found in any log read (${r.logs.map((l) => l.path).join(', ')})`);
+    else if (!r.body_logged) reasons.push(`${r.marker}: the request was logged in ${r.found_in.join(', ')} but not its body`);
+    else if (r.fake_credential === 'clear') {
+      reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms, but the password field is in clear text`);
+    } else reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms, password ${r.fake_credential}`);
+    return { ...landingSummary(r), request_failed: failed, undecided, request_logged: r.request_logged };
+  });
+  return { probes, why: reasons.join('; ') };
+}
+
+function wafFacts(outputs: Record<string, ProbeResult>): Facts {
+  const doc = documentOf<LandingDocument>(outputs, 'waf-probe');
+  const reasons: string[] = [];
+  const probes = doc.probes.map((r) => {
+    const failed = Boolean(r.request.error && r.request.status === null);
+    const u = unreadable(r, doc.has_host);
+    const rules = r.rule_ids.length > 0 ? `rules ${r.rule_ids.join(', ')}` : 'no rule ids';
+    if (failed) reasons.push(`${r.request.url}: request failed: ${r.request.error}`);
+    else if (r.blocked && r.detected) reasons.push(`${r.marker}: blocked (HTTP ${r.request.status}) and logged with ${rules}`);
+    else if (r.blocked) reasons.push(`${r.marker}: blocked (HTTP ${r.request.status}) but ${u ?? 'no audit record with the marker was found'}`);
+    else if (r.detected) reasons.push(`${r.marker}: detected (${rules}) but not blocked (HTTP ${r.request.status}): detection only`);
+    else {
+      reasons.push(`${r.marker}: not blocked (HTTP ${r.request.status}) and ${u ?? `no WAF record (${r.found_in.length > 0 ? `only in ${r.found_in.join(', ')}` : 'in no log'})`}`);
+    }
+    return { ...landingSummary(r), request_failed: failed, detected: r.detected, logs_unreadable: u !== undefined };
+  });
+  return { probes, why: reasons.join('; ') };
+}
+
+const TLS_URL_FACTS = ['url', 'ok', 'protocol', 'modern', 'authorized', 'self_signed', 'expired', 'days_left', 'expires_soon', 'owner', 'subject', 'issuer', 'error'];
+const LANDING_FACTS = ['marker', 'status', 'found_in', 'body_logged', 'username_logged', 'fake_credential', 'rule_ids', 'blocked', 'first_seen_ms', 'fields', 'unreadable', 'request_failed'];
+
+export const liveParserModules: readonly ParserModule[] = [
+  defineParser({
+    name: 'web-tls',
+    probes: ['tls-handshake'],
+    facts: [...TLS_URL_FACTS.map((f) => `urls[].${f}`), 'why.handshake', 'why.trust', 'why.owner'],
+    parse: tlsFacts,
+  }),
+  defineParser({
+    name: 'web-body-canary',
+    probes: ['body-canary'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why'],
+    parse: canaryFacts,
+  }),
+  defineParser({
+    name: 'web-waf-probe',
+    probes: ['waf-probe'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why'],
+    parse: wafFacts,
+  }),
+];

@@ -1,0 +1,33 @@
+// Elasticsearch and OpenSearch: one API family, two products (OpenSearch keeps retention in ISM, not ILM).
+import { apiParserModules } from '../parsers/products/api.js';
+import { elasticParserModules } from '../parsers/products/elastic.js';
+import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
+
+function identifyCluster(body: string): ProductIdentity {
+  const json = jsonOrUndefined(body);
+  if (!json) return {};
+  const version = json.version as { number?: string; distribution?: string } | undefined;
+  const name = version?.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch';
+  return {
+    ...(typeof json.cluster_name === 'string' ? { hostname: json.cluster_name } : {}),
+    ...(version?.number ? { os: `${name} ${version.number}` } : {}),
+  };
+}
+
+const PROBES = ['api-root', 'es-cluster-health', 'es-allocation', 'es-disk-settings', 'es-ingest-recency'];
+
+export const elasticsearch = defineProduct({
+  name: 'elasticsearch',
+  kinds: ['siem'],
+  identify: identifyCluster,
+  probes: [...PROBES, 'es-data-streams', 'es-ilm-policies'],
+  parsers: [...apiParserModules, ...elasticParserModules],
+});
+
+export const opensearch = defineProduct({
+  name: 'opensearch',
+  kinds: ['siem'],
+  identify: identifyCluster,
+  probes: [...PROBES, 'os-ism-policies'],
+  parsers: [...apiParserModules, ...elasticParserModules],
+});

@@ -1,0 +1,15 @@
+import { apiParserModules } from '../parsers/products/api.js';
+import { splunkParserModules } from '../parsers/products/splunk.js';
+import { defineProduct } from './define.js';
+
+export const splunk = defineProduct({
+  name: 'splunk',
+  kinds: ['siem'],
+  // The REST root is an Atom feed whose generator element carries the version.
+  identify: (body) => {
+    const m = /<generator[^>]*version="([^"]+)"/.exec(body);
+    return m ? { os: `Splunk ${m[1]}` } : {};
+  },
+  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages'],
+  parsers: [...apiParserModules, ...splunkParserModules],
+});

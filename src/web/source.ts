@@ -1,0 +1,281 @@
+// A web target as a probe source, so it goes through the one per-target path (collect/assess-target.ts) like every
+// other kind: its configuration probes run on the host its `web.host` names, its live probes (TLS handshake; with
+// --active the canary and the WAF probe) are sent from outside, and the catalog's checks are evaluated by the one
+// evaluator. What only a web target has (the URLs, the log landings, the notes) is kept for the analyses.web view.
+import type { CheckDef, ProbeDef } from '../checks/types.js';
+import { redact } from '../util/redact.js';
+import type { ProbeSource } from '../collect/source.js';
+import type { Bilingual, Evidence, Finding, Target, TransportError, WebSettings } from '../model.js';
+import type { TlsResult } from '../parsers/web/live.js';
+import { failedResult } from '../transport/shell.js';
+import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
+import { type LiveProbeOptions, type LiveProbeResult, type LogSource, runCanary, runWafProbe } from './canary.js';
+import { liveAnswer } from './findings.js';
+import { RateLimiter } from './http.js';
+import { certificatePaths, logSourcesFrom, ownerOf, readCertificates, SSH_RDP_NOTE, serverFacts, type WebDetails, webProbeCommand } from './web-facts.js';
+import { inspectTls } from './tls.js';
+
+export interface WebSourceOptions {
+  /** Transport to the ssh/local target named by `web.host` (configuration and logs); absent: outside view only. */
+  hostTransport?: Transport;
+  /** The source closes the host transport when it opened it (a scan), not when the caller lent it (a test). */
+  ownsHostTransport?: boolean;
+  /** Send the active live probes (canary POST, WAF probe). Without it nothing but TLS handshakes reaches the server. */
+  active: boolean;
+  runId: string;
+  /** Run sudo-flagged probes and log reads through `sudo -n` (the host target's ssh.sudo). */
+  sudo?: boolean;
+  timeoutMs?: number;
+  logWaitMs?: number;
+  pollMs?: number;
+  maxLogBytes?: number;
+  minIntervalMs?: number;
+  tlsCa?: string;
+}
+
+/** Not installed on the host: the server a configuration check is about is absent. */
+function notInstalled(r: ProbeResult | undefined): boolean {
+  if (!r) return true;
+  if (r.error?.kind === 'unsupported' || r.error?.kind === 'not-found') return true;
+  return r.exitCode === 127 || /command not found|: not found/.test(r.stdout + r.stderr);
+}
+
+/** An evidence record for something sent over the network (its details are in analyses.web). */
+function httpEvidence(target: string, probe: string, what: string, durationMs: number, code: number | null, error?: string, at?: string): Evidence {
+  return {
+    id: `${target}/${probe}`,
+    target,
+    probe,
+    kind: 'http',
+    what: redact(what).text,
+    exit_code: code,
+    started_at: at ?? new Date(Date.now() - durationMs).toISOString(),
+    duration_ms: durationMs,
+    bytes: 0,
+    truncated: false,
+    redactions: 0,
+    ...(error ? { error: { kind: /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(error) ? 'unreachable' : /within \d+ ms|ETIMEDOUT/.test(error) ? 'timeout' : 'other', message: error } } : {}),
+  };
+}
+
+function redactLanding(r: LiveProbeResult): LiveProbeResult {
+  return { ...r, logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })) };
+}
+
+export class WebProbeSource implements ProbeSource {
+  readonly label = 'web';
+  private readonly settings: WebSettings;
+  private readonly declared: string;
+  private readonly urls: URL[];
+  private readonly notes: Bilingual[] = [];
+  private readonly own = new Map<string, Evidence[]>();
+  private hostError: TransportError | undefined;
+  private hostOk = false;
+  private tls: TlsResult[] = [];
+  private canary: LiveProbeResult[] = [];
+  private waf: LiveProbeResult[] = [];
+  private sources: LogSource[] = [];
+  private detected: string[] = [];
+
+  constructor(
+    private readonly target: Target,
+    private readonly opts: WebSourceOptions,
+  ) {
+    this.settings = target.web ?? { urls: [] };
+    this.declared = this.settings.server ?? 'auto';
+    this.urls = this.settings.urls.flatMap((u) => {
+      try {
+        return [new URL(u)];
+      } catch {
+        this.notes.push({ en: `Not a URL, skipped: ${u}`, ja: `URL ではないためスキップ: ${u}` });
+        return [];
+      }
+    });
+    if (!opts.hostTransport) {
+      this.notes.push({
+        en: 'Configuration not assessed: the target names no host (`web.host`) holding its configuration and logs.',
+        ja: '設定は評価していません。設定とログを持つホスト（`web.host`）が指定されていません。',
+      });
+    }
+  }
+
+  private get https(): URL[] {
+    return this.urls.filter((u) => u.protocol === 'https:');
+  }
+
+  /** Live probes are sent unless the target is a forward proxy (its URLs are other people's sites). */
+  private get liveAllowed(): boolean {
+    return this.opts.active && this.urls.length > 0 && this.declared !== 'squid';
+  }
+
+  /**
+   * Which catalog probes this target is asked: its configuration through its host (when it names one), a TLS
+   * handshake per https URL, and the active probes only with --active. A check needing a probe not planned here is
+   * not applicable to this target and not reported (a web target without a host has no configuration findings).
+   */
+  plans(probe: ProbeDef): boolean {
+    if (probe.platform !== 'web') return false;
+    if (probe.kind === 'live') {
+      if (probe.live === 'tls-handshake') return this.https.length > 0;
+      return probe.active === true ? this.liveAllowed : true;
+    }
+    return this.opts.hostTransport !== undefined;
+  }
+
+  async open(): Promise<TransportError | undefined> {
+    // The host is only one part of a web target: its failure leaves the configuration inconclusive, not the target.
+    if (this.opts.hostTransport) {
+      this.hostError = await this.opts.hostTransport.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
+      this.hostOk = !this.hostError;
+    }
+    return undefined;
+  }
+
+  describe(): Promise<HostInfo> {
+    return Promise.reject(new Error('a web target is described by its URLs'));
+  }
+
+  what(probe: ProbeDef): string {
+    return probe.kind === 'command' ? webProbeCommand(probe, this.settings.config_path) : (probe.description ?? probe.id);
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    return (await this.collectAll([probe])).get(probe.id)!;
+  }
+
+  /** Configuration first: the live probes need what it says (certificate paths, log files). */
+  async collectAll(probes: ProbeDef[]): Promise<Map<string, ProbeResult>> {
+    const out = new Map<string, ProbeResult>();
+    const config = probes.filter((p) => p.kind === 'command');
+    for (const probe of config) out.set(probe.id, await this.runConfigProbe(probe));
+    const facts = serverFacts(Object.fromEntries(out));
+    this.detected = Object.keys(facts);
+    this.sources = this.hostOk ? logSourcesFrom(this.settings, facts) : (this.settings.log_paths ?? []).map((path) => ({ path, origin: 'inventory' }));
+    const live = new Map(probes.filter((p) => p.kind === 'live').map((p) => [p.live!, p]));
+    const tlsProbe = live.get('tls-handshake');
+    if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
+    const canaryProbe = live.get('body-canary');
+    const wafProbe = live.get('waf-probe');
+    if (canaryProbe || wafProbe) {
+      await this.sendLive(Boolean(canaryProbe), Boolean(wafProbe));
+      if (canaryProbe) out.set(canaryProbe.id, this.landings(canaryProbe, this.canary));
+      if (wafProbe) out.set(wafProbe.id, this.landings(wafProbe, this.waf));
+    }
+    if (this.detected.length > 0 || this.https.length > 0) this.notes.push(SSH_RDP_NOTE);
+    if (this.opts.active && this.urls.length > 0 && this.declared === 'squid') {
+      this.notes.push({
+        en: 'Live probes are not sent through a forward proxy (Squid): its logs record URLs, not bodies; assess the origin servers instead.',
+        ja: 'フォワードプロキシ（Squid）経由ではライブプローブを送信しません。Squid のログに残るのは URL でボディではないため、オリジンサーバー側を評価してください。',
+      });
+    } else if (!this.opts.active) {
+      this.notes.push({
+        en: 'Live probes not sent (run with --active to send the canary POST and the WAF detection probe).',
+        ja: 'ライブプローブは送信していません（カナリア POST と WAF 検知プローブを送るには --active を指定してください）。',
+      });
+    }
+    for (const p of probes) if (!out.has(p.id)) out.set(p.id, failedResult({ kind: 'unsupported', message: `${p.id} is not asked of a web target` }));
+    return out;
+  }
+
+  private async runConfigProbe(probe: ProbeDef): Promise<ProbeResult> {
+    if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) {
+      return failedResult({ kind: 'unsupported', message: `not collected: the target's server is ${this.declared}` });
+    }
+    if (!this.opts.hostTransport || this.hostError) return failedResult(this.hostError ?? { kind: 'unsupported', message: 'no web.host' });
+    return this.opts.hostTransport.run(webProbeCommand(probe, this.settings.config_path), {
+      timeoutMs: (probe.timeout ?? 30) * 1000,
+      ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}),
+      sudo: Boolean(this.opts.sudo) && probe.sudo === true,
+    });
+  }
+
+  /** TLS from outside, compared with the certificates the configuration names. */
+  private async handshakes(probe: ProbeDef, facts: ReturnType<typeof serverFacts>): Promise<ProbeResult> {
+    const started = Date.now();
+    const host = this.hostOk ? this.opts.hostTransport : undefined;
+    const certs = certificatePaths(facts);
+    const sudo = this.opts.sudo ?? false;
+    const serverCerts = host ? await readCertificates(host, certs.server, sudo) : [];
+    const caCerts = host ? await readCertificates(host, certs.interceptionCa, sudo) : [];
+    const compared = serverCerts.length > 0 || caCerts.length > 0;
+    // A Squid target is a forward proxy: its URLs are sites reached through it, as a client configured with it would.
+    const t = this.target;
+    const proxy = this.declared === 'squid' && t.port ? new URL(`http://${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`) : undefined;
+    for (const u of this.https) {
+      const r = await inspectTls(u, { timeoutMs: this.opts.timeoutMs ?? 10_000, ...(this.opts.tlsCa ? { ca: this.opts.tlsCa } : {}), ...(proxy ? { proxy } : {}) });
+      this.tls.push({ ...r, owner: ownerOf(r, serverCerts, caCerts, compared) });
+    }
+    this.own.set(
+      probe.id,
+      this.tls.map((r, i) => httpEvidence(t.id, `tls-handshake-${i + 1}`, `TLS handshake with ${r.host}:${r.port}`, r.duration_ms, r.ok ? 0 : null, r.error)),
+    );
+    return liveAnswer({ urls: this.tls }, Date.now() - started);
+  }
+
+  /** The canary POST and the WAF probe, URL after URL, one request at a time. */
+  private async sendLive(canary: boolean, waf: boolean): Promise<void> {
+    const live: LiveProbeOptions = {
+      transport: this.hostOk ? this.opts.hostTransport : undefined,
+      sources: this.sources,
+      limiter: new RateLimiter(this.opts.minIntervalMs ?? 500),
+      timeoutMs: this.opts.timeoutMs ?? 10_000,
+      logWaitMs: this.opts.logWaitMs ?? 8_000,
+      pollMs: this.opts.pollMs ?? 400,
+      maxLogBytes: this.opts.maxLogBytes ?? 1024 * 1024,
+      sudo: this.opts.sudo ?? false,
+    };
+    let n = 0;
+    for (const base of this.urls) {
+      if (canary) this.canary.push(await runCanary({ base, ...(this.settings.login ? { login: this.settings.login } : {}) }, this.opts.runId, ++n, live));
+      if (waf) this.waf.push(await runWafProbe(base, this.opts.runId, ++n, live));
+    }
+  }
+
+  private landings(probe: ProbeDef, results: LiveProbeResult[]): ProbeResult {
+    const t = this.target.id;
+    this.own.set(
+      probe.id,
+      results.map((r) => httpEvidence(t, r.marker, `${r.request.method} ${r.request.url}`, r.request.duration_ms, r.request.status, r.request.error, r.request.time)),
+    );
+    return liveAnswer({ has_host: this.hostOk, probes: results }, results.reduce((s, r) => s + r.request.duration_ms, 0));
+  }
+
+  ownEvidence(probeId: string): Evidence[] | undefined {
+    return this.own.get(probeId);
+  }
+
+  /** In auto mode a server that is simply not installed is not-applicable, not inconclusive. */
+  settle(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void {
+    if (finding.status === 'inconclusive' && this.hostOk && check.probes.every((p) => notInstalled(outputs[p]))) {
+      finding.status = 'not-applicable';
+      finding.reason = 'the server this check is about is not installed on the host';
+    }
+  }
+
+  outcome(): { error?: TransportError; unreachable?: boolean } {
+    const sent = [...this.canary, ...this.waf];
+    const unreachable = this.tls.length > 0 && this.tls.every((t) => !t.ok) && sent.every((r) => r.request.status === null);
+    return { ...(this.hostError ? { error: this.hostError } : {}), unreachable };
+  }
+
+  /** What the analyses.web view shows of this target. */
+  details(): WebDetails {
+    return {
+      target: this.target.id,
+      urls: this.urls.map((u) => u.toString()),
+      server: { declared: this.declared, detected: this.detected },
+      ...(this.settings.config_path ? { config_path: this.settings.config_path } : {}),
+      ...(this.settings.host ? { host: this.settings.host } : {}),
+      tls: this.tls,
+      canary: this.canary.map(redactLanding),
+      waf: this.waf.map(redactLanding),
+      probes: [...this.canary, ...this.waf].map((r) => r.request).sort((a, b) => a.time.localeCompare(b.time)),
+      log_sources: this.sources,
+      notes: this.notes,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.opts.ownsHostTransport) await this.opts.hostTransport?.close();
+  }
+}

@@ -1,0 +1,94 @@
+// `socready checks list` is the whole set of findings a run can emit: every finding of a full run (hosts, web targets
+// with their live probes, a SIEM through its API, Windows through evidence) names a listed check, and every listed
+// check is emitted by one of these runs. A finding decided in code, outside the catalog, would fail the first half.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/model.js';
+import { runCli } from '../helpers/cli.js';
+import { hostEvidenceFile } from '../helpers/windows-hosts.js';
+import { copyCertsInto, type Daemon, makeCerts, makeTree, removeTree, startNginx, type Tree } from '../fixtures/web/servers.js';
+
+const isRoot = process.getuid?.() === 0;
+
+async function reportOf(args: string[]): Promise<Report> {
+  const r = await runCli(args, { timeoutMs: 280_000 });
+  expect([0, 1], r.stderr).toContain(r.code);
+  return JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir as string, 'report.json'), 'utf8')) as Report;
+}
+
+describe.skipIf(!isRoot)('checks list against the check ids full runs emit (needs root for nginx)', () => {
+  let tree: Tree;
+  let daemon: Daemon | undefined;
+  let siem: Server;
+  let listed: string[];
+  const emitted = new Set<string>();
+  const kindsRun = new Set<string>();
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socready-emitted-'));
+    tree = await makeTree('nginx', 'good', ['PORT', 'TLSPORT', 'UPSTREAM']);
+    copyCertsInto(tree, makeCerts(mkdtempSync(join(tmpdir(), 'socready-emitted-ca-'))), 'self');
+    daemon = await startNginx(tree);
+    // An Elasticsearch that answers its root and nothing else: every product check is still decided and emitted.
+    siem = createServer((req, res) => {
+      const root = req.url === '/';
+      res.writeHead(root ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(root ? '{"cluster_name":"c","version":{"number":"8.15.0"}}' : '{"error":"not found"}');
+    });
+    await new Promise<void>((r) => siem.listen(0, '127.0.0.1', r));
+    const siemPort = (siem.address() as AddressInfo).port;
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      `version: 1
+organization: Emitted Ids Org
+targets:
+  - { id: web-host, kind: linux, address: localhost, transport: local }
+  - id: shop
+    kind: web
+    web:
+      urls: ["http://127.0.0.1:${tree.ports.PORT}/", "https://127.0.0.1:${tree.ports.TLSPORT}/"]
+      server: nginx
+      host: web-host
+      config_path: ${tree.config}
+      login: { path: /login, username_field: username, password_field: password }
+  - id: es
+    kind: siem
+    address: 127.0.0.1
+    transport: http
+    api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
+`,
+    );
+    writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
+    const live = await reportOf(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--active', '--json', '--hosts-only', '--no-html']);
+    const offline = await reportOf(['scan', '--evidence', join(dir, 'dc01.json'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html']);
+    for (const report of [live, offline]) {
+      for (const f of report.findings) emitted.add(f.check);
+      for (const t of report.targets) kindsRun.add(t.kind);
+    }
+    const list = await runCli(['checks', 'list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    listed = (JSON.parse(list.stdout) as { id: string }[]).map((c) => c.id);
+  }, 300_000);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    removeTree(tree);
+    await new Promise((r) => siem?.close(r));
+  });
+
+  it('emits only check ids that checks list shows, the live web checks included', () => {
+    expect([...emitted].filter((id) => !listed.includes(id))).toEqual([]);
+    for (const id of ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.waf-detection']) {
+      expect(emitted.has(id), id).toBe(true);
+    }
+  });
+
+  it('emits every listed check from runs over a linux host, a web target, a SIEM and a Windows host', () => {
+    expect([...kindsRun].sort()).toEqual(['linux', 'siem', 'web', 'windows']);
+    expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
+  });
+});

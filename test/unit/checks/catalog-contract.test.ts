@@ -1,0 +1,129 @@
+// One contract for every check of every platform folder (linux, windows, web, products and any folder to come):
+// references resolve, fact paths are facts the parser declares, ATT&CK ids are live in the shipped catalog, both
+// languages are written, and every probe is read-only by what its declared kind allows.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SHIPPED_CATALOG } from '../../../src/attack/catalog.js';
+import { checkFolders, loadCatalog } from '../../../src/checks/catalog.js';
+import { factPaths } from '../../../src/checks/condition.js';
+import type { ProbeDef } from '../../../src/checks/types.js';
+import { declaresFact } from '../../../src/parsers/define.js';
+import { PARSER_INDEX, PARSER_MODULES } from '../../../src/parsers/index.js';
+import { CHECKS_DIR } from '../../../src/paths.js';
+import { PRODUCTS } from '../../../src/products/index.js';
+
+const catalog = loadCatalog();
+const probes = [...catalog.probes.values()];
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+interface AttackCatalog {
+  techniques: { id: string; deprecated: boolean; revoked: boolean }[];
+  data_components: { name: string; deprecated: boolean; revoked: boolean }[];
+}
+
+/** What a probe of each kind may do; anything that writes, reloads, signals or changes state is refused. */
+const SH_WRITES =
+  /\brm\b|\bmv\b|\bcp\b|\btee\b|>\s*\/(?!dev\/null)|>>|\bauditctl\s+-[DRaAwWedfbr]\b|\bsystemctl\s+(start|stop|restart|reload|enable|disable|mask)\b|\bservice\s+\S+\s+(start|stop|restart|reload)\b|\bkill(all)?\b|augenrules\s+--load|\bsed\s+-i\b|\b(nginx|squid)\s+-s\b|\bapache2ctl\s+(-k\s+)?(graceful|restart|stop|start)\b|\bsquid\s+-k\s+(reconfigure|shutdown|kill|rotate)\b/;
+const PS_WRITES =
+  /\b(Set|New|Remove|Clear|Stop|Start|Restart|Disable|Enable|Register|Unregister|Install|Uninstall|Add|Rename|Move|Copy|Write|Out-File|Invoke-WebRequest|Invoke-RestMethod)-[A-Z]\w*|\bauditpol\s+\/set\b|\bwevtutil\s+(sl|set-log|cl|clear-log)\b|\bsc(\.exe)?\s+(config|stop|start|delete)\b|\breg(\.exe)?\s+(add|delete|import)\b/i;
+
+function readOnlyProblem(p: ProbeDef): string | undefined {
+  switch (p.kind) {
+    case 'command':
+      if (p.platform === 'windows') return PS_WRITES.test(p.command!) ? 'PowerShell command that changes state' : undefined;
+      return SH_WRITES.test(p.command!) ? 'shell command that writes, reloads or signals' : undefined;
+    case 'file':
+    case 'glob':
+      return p.path!.startsWith('/') ? undefined : 'file and glob probes read absolute paths only';
+    case 'http':
+      return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
+    case 'live':
+      // A live probe that sends something the server logs must say so, so it runs only with --active.
+      if (p.active === undefined) return 'live probe without `active`';
+      return p.live === 'tls-handshake' || p.active ? undefined : `live probe ${p.live} sends traffic but is not marked active`;
+  }
+}
+
+describe('the check catalog, every platform folder', () => {
+  it('loads every check folder with no problem, and each folder holds checks', () => {
+    expect(catalog.problems.map((p) => p.message)).toEqual([]);
+    for (const folder of checkFolders(CHECKS_DIR)) expect(catalog.checks.some((c) => c.file!.startsWith(`${folder}/`)), folder).toBe(true);
+  });
+
+  it('names probes that exist and that its parser reads, and only facts its parser declares', () => {
+    for (const check of catalog.checks) {
+      const parser = PARSER_INDEX.get(check.parser);
+      expect(parser, `${check.id}: parser ${check.parser}`).toBeDefined();
+      for (const p of check.probes) {
+        expect(catalog.probes.has(p), `${check.id}: probe ${p}`).toBe(true);
+        expect(parser!.probes, `${check.id}: ${check.parser} reads ${p}`).toContain(p);
+      }
+      for (const cond of [check.condition, check.applies_if, check.warn_if, check.inconclusive_if]) {
+        for (const path of factPaths(cond)) expect(declaresFact(parser!, path), `${check.id}: fact ${path}`).toBe(true);
+      }
+      if (check.explain) expect(declaresFact(parser!, check.explain), `${check.id}: explain ${check.explain}`).toBe(true);
+    }
+  });
+
+  it('registers parsers that read existing probes, each used by some check', () => {
+    for (const parser of PARSER_MODULES) {
+      for (const p of parser.probes) expect(catalog.probes.has(p), `${parser.name}: probe ${p}`).toBe(true);
+      expect(catalog.checks.some((c) => c.parser === parser.name), `${parser.name} is used by a check`).toBe(true);
+    }
+  });
+
+  it('maps only ATT&CK techniques and data components that are live in the shipped ATT&CK catalog', () => {
+    const attack = JSON.parse(readFileSync(SHIPPED_CATALOG, 'utf8')) as AttackCatalog;
+    const live = new Set(attack.techniques.filter((t) => !t.revoked && !t.deprecated).map((t) => t.id));
+    const components = new Set(attack.data_components.filter((d) => !d.revoked && !d.deprecated).map((d) => d.name));
+    for (const check of catalog.checks) {
+      expect((check.maps.attack?.length ?? 0) + (check.maps.owasp?.length ?? 0), `${check.id} maps to ATT&CK or OWASP`).toBeGreaterThan(0);
+      for (const t of check.maps.attack ?? []) expect(live.has(t), `${check.id}: ${t}`).toBe(true);
+      for (const d of check.maps.data_components ?? []) expect(components.has(d), `${check.id}: ${d}`).toBe(true);
+    }
+  });
+
+  it('writes every text in English and Japanese', () => {
+    for (const check of catalog.checks) {
+      const texts = { title: check.title, rationale: check.rationale, remediation: check.remediation, ...((check as { fail_title?: typeof check.title }).fail_title ? { fail_title: (check as { fail_title?: typeof check.title }).fail_title! } : {}) };
+      for (const [field, text] of Object.entries(texts)) {
+        expect(text.en.trim().length, `${check.id}.${field}.en`).toBeGreaterThan(0);
+        expect(JAPANESE.test(text.ja), `${check.id}.${field}.ja`).toBe(true);
+      }
+    }
+  });
+
+  it('keeps every probe read-only by what its declared kind allows', () => {
+    expect(probes.map((p) => [p.id, readOnlyProblem(p)]).filter(([, problem]) => problem)).toEqual([]);
+    expect(probes.filter((p) => p.kind === 'live' && !p.active).map((p) => p.live)).toEqual(['tls-handshake']);
+  });
+
+  it('writes every POSIX command probe (linux, web) in sh syntax', () => {
+    for (const probe of probes.filter((p) => p.kind === 'command' && p.platform !== 'windows')) {
+      const r = spawnSync('sh', ['-n', '-c', probe.command!], { encoding: 'utf8' });
+      expect(r.stderr, probe.id).toBe('');
+    }
+  });
+
+  it('has a product module for every product the probes are asked of, offering exactly those probes', () => {
+    const named = new Set(probes.flatMap((p) => p.products ?? []));
+    expect(PRODUCTS.map((p) => p.name).sort()).toEqual([...named].sort());
+    for (const product of PRODUCTS) {
+      const offered = probes.filter((p) => p.products?.includes(product.name)).map((p) => p.id);
+      expect([...product.probes].sort(), product.name).toEqual(offered.sort());
+      for (const parser of product.parsers) expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);
+    }
+  });
+});
+
+describe('the contract catches what it promises to', () => {
+  it('flags a writing command, a state-changing http method and an unmarked live probe', () => {
+    expect(readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'systemctl restart auditd' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'auditpol /set /category:*' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'Set-ItemProperty -Path HKLM:\\x' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' as 'GET' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'web', kind: 'live', live: 'body-canary', active: false })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'auditctl -l' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,77 @@
+// The live web checks are catalog data decided by the one evaluator, and every finding leaves that evaluator redacted.
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/checks/catalog.js';
+import { evaluateCheck } from '../../../src/checks/evaluate.js';
+import { ApiProbeSource } from '../../../src/collect/api-source.js';
+import { assessTarget } from '../../../src/collect/assess-target.js';
+import { EvidenceStore } from '../../../src/collect/evidence-store.js';
+import type { Target } from '../../../src/model.js';
+import type { LiveProbeResult } from '../../../src/web/canary.js';
+import { liveAnswer, liveFindings } from '../../../src/web/findings.js';
+
+const catalog = loadCatalog();
+const LIVE_IDS = ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.waf-detection'];
+
+function landing(over: Partial<LiveProbeResult>): LiveProbeResult {
+  return {
+    kind: 'waf',
+    marker: 'socready-waf-r-1',
+    request: { kind: 'waf', time: '2026-01-01T00:00:00Z', method: 'GET', url: 'http://x/', marker: 'socready-waf-r-1', status: 200, duration_ms: 1 },
+    logs: [{ path: '/var/log/nginx/access.log', origin: 'x', truncated: false, bytes_read: 10, hits: [] }],
+    found_in: [],
+    request_logged: false,
+    body_logged: false,
+    username_logged: false,
+    fake_credential: 'unknown',
+    rule_ids: [],
+    blocked: false,
+    detected: false,
+    ...over,
+  };
+}
+
+describe('live web checks from the catalog', () => {
+  it('are catalog checks read from checks/web/live.yaml with live probes the catalog names', () => {
+    for (const id of LIVE_IDS) {
+      const check = catalog.checks.find((c) => c.id === id);
+      expect(check?.file, id).toBe('web/live.yaml');
+      for (const p of check!.probes) expect(catalog.probes.get(p)?.kind, `${id} -> ${p}`).toBe('live');
+    }
+    expect(catalog.probes.get('tls-handshake')?.active).toBe(false);
+    expect(catalog.probes.get('body-canary')?.active).toBe(true);
+    expect(catalog.probes.get('waf-probe')?.active).toBe(true);
+  });
+
+  it('takes the worst URL: a failed URL beats an undecidable one, which beats a warning', () => {
+    const decide = (probes: LiveProbeResult[]) =>
+      liveFindings(catalog, 't', 'waf-probe', liveAnswer({ has_host: true, probes }), ['t/e1'])[0]!;
+    const unreadable = landing({ logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied' }] });
+    const detectedOnly = landing({ detected: true, rule_ids: ['942100'] });
+    const missed = landing({});
+    expect(decide([detectedOnly]).status).toBe('warn');
+    expect(decide([detectedOnly, unreadable]).status).toBe('inconclusive');
+    expect(decide([detectedOnly, unreadable, missed]).status).toBe('fail');
+    expect(decide([landing({ blocked: true, detected: true })]).status).toBe('pass');
+    expect(decide([landing({ blocked: true, detected: true })]).evidence).toEqual(['t/e1']);
+  });
+
+  it('redacts what a finding quotes in the evaluator itself, whatever path produced it', () => {
+    const secret = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAsecretsecret\n-----END RSA PRIVATE KEY-----';
+    const failed = landing({ request: { kind: 'waf', time: 't', method: 'GET', url: 'http://x/', marker: 'm', status: null, duration_ms: 1, error: secret } });
+    const check = catalog.checks.find((c) => c.id === 'web.active.waf-detection')!;
+    const f = evaluateCheck(check, { 'waf-probe': liveAnswer({ has_host: true, probes: [failed] }) }, { targetId: 't', kind: 'web' });
+    expect(f.status).toBe('inconclusive');
+    expect(f.reason).toMatch(/request failed/);
+    expect(f.reason).not.toContain('MIIEpAIB');
+  });
+});
+
+describe('live checks on targets that are not web targets', () => {
+  it('are never planned for a WAF audited through its API: it keeps only the checks it had', async () => {
+    // Port 9 (discard) on loopback: nothing answers, every finding is decided without traffic.
+    const waf: Target = { id: 'waf-api', kind: 'waf', address: '127.0.0.1', tags: [], transport: 'http', api: { url: 'http://127.0.0.1:9/', product: 'elasticsearch' } };
+    const a = await assessTarget(waf, new ApiProbeSource(waf), catalog, { store: new EvidenceStore(undefined) });
+    expect(a.findings.filter((f) => LIVE_IDS.includes(f.check)).map((f) => f.check)).toEqual([]);
+    expect(a.findings.some((f) => f.check.startsWith('web.modsecurity.'))).toBe(true);
+  });
+});
