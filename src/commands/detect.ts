@@ -92,6 +92,11 @@ function printPushdown(o: PushdownOutput): void {
 
 const LANGS: Language[] = ['dsl', 'lucene', 'esql', 'spl', 'kql'];
 
+/** Files the reader refused (gzip bombs, corrupt gzip): one line each, the others were still read. */
+function warnRefused(refused: { file: string; reason: string }[]): void {
+  for (const r of refused) process.stderr.write(`warning: ${r.file}: refused: ${r.reason}\n`);
+}
+
 export function register(program: Command): void {
   program
     .command('detect')
@@ -159,12 +164,14 @@ export function register(program: Command): void {
         const onBytes = progress(totalBytes(inputs));
         if (opts.estimate?.length) {
           const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });
+          warnRefused(est.refused_files);
           if (opts.format === 'json') console.log(JSON.stringify(est, null, 2));
           else printEstimate(est);
           return;
         }
         const run = await runDetect({ rules, events: inputs, placeholders, onBytes });
         for (const w of run.warnings) process.stderr.write(`warning: ${w.path}: ${w.error}\n`);
+        warnRefused(run.read.refused);
         if (run.read.skipped) process.stderr.write(`warning: ${run.read.skipped} line(s) could not be read, e.g. ${run.read.problems[0]}\n`);
         if (opts.format === 'json') console.log(JSON.stringify(run.output));
         else printDetect(run.output);
