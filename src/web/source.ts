@@ -9,7 +9,7 @@ import type { Bilingual, Evidence, Finding, Target, TransportError, WebSettings 
 import type { TlsResult } from '../parsers/web/live.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
-import { type LiveProbeOptions, type LiveProbeResult, type LogSource, runCanary, runWafProbe } from './canary.js';
+import { type LiveProbeOptions, type LiveProbeResult, type LogSource, probeMarker, runCanary, runWafProbe } from './canary.js';
 import { liveAnswer } from './findings.js';
 import { RateLimiter } from './http.js';
 import { certificatePaths, logSourcesFrom, ownerOf, readCertificates, SSH_RDP_NOTE, serverFacts, type WebDetails, webProbeCommand } from './web-facts.js';
@@ -226,8 +226,9 @@ export class WebProbeSource implements ProbeSource {
     };
     let n = 0;
     for (const base of this.urls) {
-      if (canary) this.canary.push(await runCanary({ base, ...(this.settings.login ? { login: this.settings.login } : {}) }, this.opts.runId, ++n, live));
-      if (waf) this.waf.push(await runWafProbe(base, this.opts.runId, ++n, live));
+      const login = this.settings.login ? { login: this.settings.login } : {};
+      if (canary) this.canary.push(await runCanary({ base, ...login }, probeMarker('canary', this.opts.runId, this.target.id, ++n), live));
+      if (waf) this.waf.push(await runWafProbe(base, probeMarker('waf', this.opts.runId, this.target.id, ++n), live));
     }
   }
 

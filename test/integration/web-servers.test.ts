@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Target } from '../../src/model.js';
 import { createSshTransport } from '../../src/transport/ssh.js';
 import { runWebAssessment, type WebAssessment } from '../../src/web/assess.js';
+import { probeMarker } from '../../src/web/canary.js';
 import { assessWebTargets } from '../../src/web/scan.js';
 import { copyCertsInto, type Daemon, freePort, makeCerts, makeTree, removeTree, startApache, startNginx, type Tree } from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
@@ -116,7 +117,7 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
 
     expect(status(a, 'web.active.body-canary')).toBe('pass');
     const c = a.details.canary[0]!;
-    expect(c.marker).toBe('socready-canary-itest-1');
+    expect(c.marker).toBe(probeMarker('canary', 'itest', 'nginx-good', 1));
     expect(c.found_in).toEqual([join(tree.root, 'logs', 'body.log')]);
     expect(c).toMatchObject({ body_logged: true, username_logged: true, fake_credential: 'masked' });
     expect(c.logs[0]!.hits[0]!.fields).toEqual(['req', 'ua', 'body']);
@@ -126,11 +127,16 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     // No WAF in front: the SQLi-shaped probe reached the upstream and nothing flagged it.
     expect(status(a, 'web.active.waf-detection')).toBe('fail');
     // Every request is listed with its time and marker, in order.
-    expect(a.details.probes.map((p) => p.marker)).toEqual(['socready-canary-itest-1', 'socready-waf-itest-2', 'socready-canary-itest-3', 'socready-waf-itest-4']);
+    expect(a.details.probes.map((p) => p.marker)).toEqual([
+      probeMarker('canary', 'itest', 'nginx-good', 1),
+      probeMarker('waf', 'itest', 'nginx-good', 2),
+      probeMarker('canary', 'itest', 'nginx-good', 3),
+      probeMarker('waf', 'itest', 'nginx-good', 4),
+    ]);
     expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
     expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files']);
     // Each request and handshake is an evidence record the finding points at.
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual(['nginx-good/socready-canary-itest-1', 'nginx-good/socready-canary-itest-3']);
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([`nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`, `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`]);
     expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([{ category: 'webserver', fields: ['request_body'] }]);
     expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
     expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
