@@ -116,6 +116,7 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(a.details.tls[0]!.leaf).toMatchObject({ subject: 'CN=good.test', issuer: 'CN=socready-test-ca', self_signed: false });
 
     expect(status(a, 'web.active.body-canary')).toBe('pass');
+    expect(status(a, 'web.active.canary-password-masked')).toBe('pass');
     const c = a.details.canary[0]!;
     expect(c.marker).toBe(probeMarker('canary', 'itest', 'nginx-good', 1));
     expect(c.found_in).toEqual([join(tree.root, 'logs', 'body.log')]);
@@ -151,7 +152,10 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.nginx.body-logged-without-read')).toBe('warn');
     expect(status(a, 'web.nginx.real-client-ip')).toBe('fail');
     expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('warn');
-    expect(status(a, 'web.active.body-canary')).toBe('warn');
+    // The body reached the log (the canary passes), and the test password went with it in clear: its own failure.
+    expect(status(a, 'web.active.body-canary')).toBe('pass');
+    expect(status(a, 'web.active.canary-password-masked')).toBe('fail');
+    expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(/test password is in clear text in \S+body\.log/);
     expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
   });
 
