@@ -199,6 +199,7 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       'web.apache.request-body-source',
       'web.apache.real-client-ip',
       'web.apache.mod-dumpio',
+      'web.apache.log-user-agent',
     ]) {
       expect([id, status(a, id)]).toEqual([id, 'pass']);
     }
@@ -225,6 +226,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.modsecurity.crs-thresholds')).toBe('fail');
     expect(status(a, 'web.apache.mod-dumpio')).toBe('fail');
     expect(status(a, 'web.apache.request-body-source')).toBe('fail');
+    // LogFormat common: no user agent in the access log.
+    expect(status(a, 'web.apache.log-user-agent')).toBe('fail');
+    expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(/access\.log \(format common, \S+apache\.conf:8\)/);
     expect(status(a, 'web.login.credential-stuffing-modsecurity')).toBe('fail');
     expect(status(a, 'web.active.body-canary')).toBe('fail');
     expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });

@@ -53,7 +53,7 @@ export const webParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-apache',
     probes: ['apache-modules', 'apache-vhosts', 'apache-config-dump'],
-    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'real_ip', 'tls', 'modsecurity'],
+    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'user_agent', 'real_ip', 'tls', 'modsecurity'],
     parse: (outputs) => apacheFacts(outputs),
   }),
   defineParser({
