@@ -124,7 +124,10 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
   const seen = new Set<string>();
   try {
     if (check.applies_if && !evaluate(check.applies_if, facts, seen)) {
-      return { ...baseFinding(check, ctx, 'not-applicable'), observed: observedFacts(facts, seen) };
+      const observed = observedFacts(facts, seen);
+      // The true reason is what the target showed: the facts the check's applies_if read, as they were.
+      const shown = Object.entries(observed).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      return { ...baseFinding(check, ctx, 'not-applicable'), reason: `does not apply: ${shown.join(', ')}`, observed };
     }
     const passed = evaluate(check.condition, facts, seen);
     const status: FindingStatus = passed

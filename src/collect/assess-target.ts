@@ -56,7 +56,7 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
     if (!probe) return true;
     return source.plans ? source.plans(probe) : probe.kind !== 'live';
   };
-  const checks = applicableChecks(catalog, target, options.only).filter((c) => c.probes.every(planned));
+  const checks = applicableChecks(catalog, target, options.only).filter((c) => (source.plansCheck ? source.plansCheck(c, planned, (id) => catalog.probes.get(id)) : c.probes.every(planned)));
   // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.
   const probeIds = [...new Set(checks.flatMap((c) => c.probes))];
   for (const id of [...probeIds]) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
@@ -120,6 +120,11 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
     }
 
+    // A probe of a planned check that the source does not ask this target (the Apache half of a ModSecurity check on
+    // an nginx target) is an answer of its own kind, not a missing one.
+    for (const id of new Set(checks.flatMap((c) => c.probes))) {
+      outputs[id] ??= failedResult({ kind: 'unsupported', message: `${id} is not asked of this target` });
+    }
     const cache: FactsCache = new Map();
     const evidenceIds: Record<string, string | string[]> = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
     for (const probe of probes) {

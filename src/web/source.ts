@@ -62,6 +62,12 @@ function redactLanding(r: LiveProbeResult): LiveProbeResult {
   return { ...r, logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })) };
 }
 
+/** The servers a check's asked probes are about, in words. */
+function serversOf(check: CheckDef, asked: string[]): string {
+  const names = new Set(asked.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'Apache httpd' : p.startsWith('squid') ? 'Squid' : p)));
+  return [...names].join(' or ') || check.id;
+}
+
 export class WebProbeSource implements ProbeSource {
   readonly label = 'web';
   private readonly settings: WebSettings;
@@ -119,7 +125,16 @@ export class WebProbeSource implements ProbeSource {
       if (probe.live === 'tls-handshake') return this.https.length > 0;
       return probe.active === true ? this.liveAllowed : true;
     }
+    // Configuration probes of a server the target does not run are not asked (auto: every server is tried).
+    if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) return false;
     return this.opts.hostTransport !== undefined;
+  }
+
+  /** Live checks need all their probes; a configuration check needs one probe of the target's server. */
+  plansCheck(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean {
+    const live = check.probes.filter((p) => probe(p)?.kind === 'live');
+    const config = check.probes.filter((p) => !live.includes(p));
+    return live.every(planned) && (config.length === 0 || config.some(planned));
   }
 
   async open(): Promise<TransportError | undefined> {
@@ -178,9 +193,6 @@ export class WebProbeSource implements ProbeSource {
   }
 
   private async runConfigProbe(probe: ProbeDef): Promise<ProbeResult> {
-    if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) {
-      return failedResult({ kind: 'unsupported', message: `not collected: the target's server is ${this.declared}` });
-    }
     if (!this.opts.hostTransport || this.hostError) return failedResult(this.hostError ?? { kind: 'unsupported', message: 'no web.host' });
     return this.opts.hostTransport.run(webProbeCommand(probe, this.settings.config_path), {
       timeoutMs: (probe.timeout ?? 30) * 1000,
@@ -245,11 +257,21 @@ export class WebProbeSource implements ProbeSource {
     return this.own.get(probeId);
   }
 
-  /** In auto mode a server that is simply not installed is not-applicable, not inconclusive. */
+  /**
+   * In auto mode a server that is simply not installed is not-applicable, with that reason. A server the target
+   * declares but its host does not have is not a reason to skip its checks: they are inconclusive, saying so.
+   */
   settle(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void {
-    if (finding.status === 'inconclusive' && this.hostOk && check.probes.every((p) => notInstalled(outputs[p]))) {
+    const asked = check.probes.filter((p) => outputs[p] && !/is not asked of this target$/.test(outputs[p].error?.message ?? ''));
+    const absent = this.hostOk && asked.length > 0 && asked.every((p) => notInstalled(outputs[p]));
+    if (!absent || (finding.status !== 'inconclusive' && finding.status !== 'not-applicable')) return;
+    const host = this.settings.host ?? 'its host';
+    if (this.declared === 'auto') {
       finding.status = 'not-applicable';
-      finding.reason = 'the server this check is about is not installed on the host';
+      finding.reason = `no ${serversOf(check, asked)} is installed on ${host}`;
+    } else {
+      finding.status = 'inconclusive';
+      finding.reason = `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: set web.host to the host that runs it`;
     }
   }
 

@@ -108,7 +108,11 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.nginx.real-client-ip')).toBe('pass');
     expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
     expect(status(a, 'web.tls.nginx-termination')).toBe('pass');
+    // The target runs nginx: the Apache checks are not planned at all, and ModSecurity's n/a says what was seen.
+    expect(a.findings.filter((f) => f.check.startsWith('web.apache.')).map((f) => f.check)).toEqual([]);
     expect(status(a, 'web.modsecurity.engine-on')).toBe('not-applicable');
+    expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe('does not apply: present = false');
+    expect(a.findings.filter((f) => f.status === 'not-applicable').every((f) => f.reason && !/not installed/.test(f.reason))).toBe(true);
     expect(status(a, 'web.tls.handshake')).toBe('pass');
     expect(status(a, 'web.tls.certificate-trust')).toBe('pass');
     expect(status(a, 'web.tls.inspection-point')).toBe('pass');
