@@ -58,8 +58,9 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
   };
   const checks = applicableChecks(catalog, target, options.only).filter((c) => (source.plansCheck ? source.plansCheck(c, planned, (id) => catalog.probes.get(id)) : c.probes.every(planned)));
   // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.
-  const probeIds = [...new Set(checks.flatMap((c) => c.probes))];
-  for (const id of [...probeIds]) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
+  const probeIds = [...new Set(checks.flatMap((c) => c.probes))].filter(planned);
+  // Needs of needs too (the live probes need the configuration, which needs to know which server runs it).
+  for (const id of probeIds) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
   const probes = probeIds.map((id) => catalog.probes.get(id)).filter((p): p is ProbeDef => Boolean(p));
   const result: TargetResult = {
     id: target.id,
@@ -131,11 +132,11 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       const own = source.ownEvidence?.(probe.id);
       if (own) evidenceIds[probe.id] = own.map((e) => e.id);
     }
-    const findings = checks.map((check) => {
+    const findings = checks.flatMap((check) => {
       const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers }, cache);
-      source.settle?.(f, check, outputs);
-      return f;
+      return source.settle && !source.settle(f, check, outputs) ? [] : [f];
     });
+    result.checks_run = findings.length;
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
     const outcome = source.outcome?.();
     if (outcome?.error) {

@@ -38,7 +38,18 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
   async function assess(
     kind: 'nginx' | 'apache',
     variant: string,
-    o: { https?: boolean; cert?: 'ca' | 'self'; sudo?: boolean; active?: boolean; logPaths?: (t: Tree) => string[]; before?: (t: Tree) => void; maxLogBytes?: number } = {},
+    o: {
+      https?: boolean;
+      cert?: 'ca' | 'self';
+      sudo?: boolean;
+      active?: boolean;
+      logPaths?: (t: Tree) => string[];
+      before?: (t: Tree) => void;
+      maxLogBytes?: number;
+      /** No web.config_path: socready must find the configuration from the running process. */
+      discover?: boolean;
+      server?: 'nginx' | 'apache' | 'auto';
+    } = {},
   ): Promise<{ a: WebAssessment; tree: Tree }> {
     const tree = await makeTree(kind, variant, PORTS);
     copyCertsInto(tree, certs, o.cert ?? 'ca');
@@ -57,9 +68,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
         transport: 'local',
         web: {
           urls,
-          server: kind,
+          server: o.server ?? kind,
           host: 'web-host',
-          config_path: tree.config,
+          ...(o.discover ? {} : { config_path: tree.config }),
           login: { path: '/login', username_field: 'username', password_field: 'password' },
           ...(o.logPaths ? { log_paths: o.logPaths(tree) } : {}),
         },
@@ -139,7 +150,7 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       probeMarker('waf', 'itest', 'nginx-good', 4),
     ]);
     expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
-    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files']);
+    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files', 'web-running-servers']);
     // Each request and handshake is an evidence record the finding points at.
     expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([`nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`, `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`]);
     expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([{ category: 'webserver', fields: ['request_body'] }]);
@@ -242,6 +253,42 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(a.details.waf[0]!.rule_ids).toContain('942100');
   });
 
+  it('nginx started from a temp tree with no config_path: the configuration is found from the master answering the URL', async () => {
+    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'auto', active: false });
+    const config = a.findings.filter((f) => f.check.startsWith('web.nginx.'));
+    expect(config.length).toBeGreaterThan(3);
+    for (const f of config) {
+      expect(f.config_read?.path, f.check).toBe(tree.config);
+      expect(f.config_read?.how, f.check).toMatch(new RegExp(`^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ${tree.ports.PORT} \\(ss -ltnp\\)$`));
+    }
+    // The verdicts are those of the running configuration, not of /etc/nginx.
+    expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
+    expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
+    // auto: the URL is answered by nginx, so no Apache check is reported, whatever /etc/apache2 holds.
+    expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
+    expect(a.details.config_read?.path).toBe(tree.config);
+    expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `));
+  });
+
+  it('apache + ModSecurity started with -f from a temp tree, no config_path: engine On is read from that tree', async () => {
+    const { a, tree } = await assess('apache', 'good', { discover: true, active: false });
+    expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
+    expect(status(a, 'web.apache.log-user-agent')).toBe('pass');
+    const f = a.findings.find((x) => x.check === 'web.modsecurity.engine-on')!;
+    expect(f.config_read).toMatchObject({ path: tree.config, how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /) });
+  });
+
+  it('a URL answered by another server than the one declared: no configuration verdict, the reason says who answers', async () => {
+    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'apache', active: false });
+    const config = a.findings.filter((f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'));
+    expect(config.length).toBeGreaterThan(5);
+    for (const f of config) {
+      expect([f.check, f.status]).toEqual([f.check, 'inconclusive']);
+      expect(f.reason).toMatch(new RegExp(`^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by the declared apache$`));
+      expect(f.observed).toBeUndefined();
+    }
+  });
+
   it('a log the audit account cannot read makes the canary inconclusive with the reason', async () => {
     const { a } = await assess('nginx', 'good', {
       sudo: false,
@@ -296,12 +343,44 @@ describe.skipIf(!isRoot)('assessWebTargets over an inventory', () => {
       ];
       const { assessments, section } = await assessWebTargets(targets, { active: true, runId: 'scan', only: ['web.active.*'] });
       expect(assessments.map((a) => a.target)).toEqual(['site']);
-      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual(['web.active.body-canary=fail', 'web.active.waf-detection=fail']);
+      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual(['web.active.body-canary=fail', 'web.active.canary-password-masked=pass', 'web.active.waf-detection=fail']);
       expect(section!.summary).toMatchObject({ targets: 1, canaries_sent: 1, canaries_body_logged: 0, waf_probes_sent: 1, waf_probes_detected: 0 });
       expect(section!.details[0]!.log_sources).toEqual([{ path: join(tree.root, 'logs', 'access.log'), origin: 'nginx access_log' }]);
     } finally {
       await daemon.stop();
       removeTree(tree);
+    }
+  });
+});
+
+describe.skipIf(!isRoot)('two targets of one run writing into one log', () => {
+  it("credits a shared log's line only to the target whose marker it carries", async () => {
+    const withBody = await makeTree('nginx', 'good', PORTS);
+    const withoutBody = await makeTree('nginx', 'nobody', PORTS);
+    const certDir = mkdtempSync(join(tmpdir(), 'socready-shared-certs-'));
+    copyCertsInto(withBody, makeCerts(certDir), 'ca');
+    const daemons = [await startNginx(withBody), await startNginx(withoutBody)];
+    try {
+      const shared = join(withBody.root, 'logs', 'body.log');
+      const targets: Target[] = [
+        { id: 'me', kind: 'linux', address: 'localhost', tags: [], transport: 'local' },
+        { id: 'shop', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withBody.ports.PORT}/`], server: 'nginx', host: 'me' } },
+        // blog's operators also read shop's body log: the same canary number lands there first, from shop.
+        { id: 'blog', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withoutBody.ports.PORT}/`], server: 'nginx', host: 'me', log_paths: [shared] } },
+      ];
+      const { assessments } = await assessWebTargets(targets, { active: true, runId: 'shared', only: ['web.active.*'], concurrency: 1 });
+      const [shop, blog] = [assessments.find((x) => x.target === 'shop')!, assessments.find((x) => x.target === 'blog')!];
+      expect(status(shop, 'web.active.body-canary')).toBe('pass');
+      expect(status(blog, 'web.active.body-canary')).toBe('fail');
+      expect(shop.details.canary[0]!.marker).not.toBe(blog.details.canary[0]!.marker);
+      const inShared = blog.details.canary[0]!.logs.find((l) => l.path === shared)!;
+      expect(inShared.hits).toEqual([]);
+      expect(readFileSync(shared, 'utf8')).toContain(shop.details.canary[0]!.marker);
+    } finally {
+      for (const d of daemons) await d.stop();
+      removeTree(withBody);
+      removeTree(withoutBody);
+      rmSync(certDir, { recursive: true, force: true });
     }
   });
 });
