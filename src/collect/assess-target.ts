@@ -1,4 +1,4 @@
-import type { Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
+import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
 import type { Catalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
@@ -45,6 +45,28 @@ export function applicableChecks(catalog: Catalog, target: Target, only?: string
 
 function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportError): Finding[] {
   return checks.map((check) => evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }));
+}
+
+/**
+ * Links findings that explain each other on one target, both ways, when either did not pass: a failed body canary
+ * and the SecAuditLogRelevantStatus directive that kept the body out ("request body logged: pass" next to "canary:
+ * fail" then says why they differ).
+ */
+export function linkRelated(findings: Finding[], checks: CheckDef[]): void {
+  const byCheck = new Map(findings.map((f) => [f.check, f]));
+  const add = (f: Finding, check: string, why: Bilingual) => {
+    if (!f.related?.some((r) => r.check === check)) (f.related ??= []).push({ check, why });
+  };
+  for (const check of checks) {
+    const f = byCheck.get(check.id);
+    if (!f) continue;
+    for (const r of check.related ?? []) {
+      const other = byCheck.get(r.check);
+      if (!other || (f.status === 'pass' && other.status === 'pass')) continue;
+      add(f, other.check, r.why);
+      add(other, f.check, r.why);
+    }
+  }
 }
 
 /** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
@@ -137,6 +159,7 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       return source.settle && !source.settle(f, check, outputs) ? [] : [f];
     });
     result.checks_run = findings.length;
+    linkRelated(findings, checks);
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
     const outcome = source.outcome?.();
     if (outcome?.error) {

@@ -65,6 +65,7 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
   const userAgent = {
     logs: customLogs.length,
     missing: withoutUa.map((l) => `${l.path} (format ${l.format}) at ${l.file}:${l.line}`),
+    missing_at: withoutUa.map((l) => ({ file: l.file, line: l.line, text: `CustomLog ${l.path} ${l.format}` })),
     why:
       customLogs.length === 0
         ? 'no CustomLog or TransferLog is configured: no access log at all'

@@ -116,6 +116,16 @@ function passwordReason(r: LiveProbeResult, failed: boolean, unreadableWhy: stri
   return `${r.marker}: ${unreadableWhy ?? `found in no log read (${r.logs.map((l) => l.path).join(', ') || 'none'}), so the password's fate cannot be seen`}`;
 }
 
+/** Every log that was read for the markers. */
+function readLogs(results: LiveProbeResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.logs.map((l) => l.path)))];
+}
+
+/** The log lines that carried the markers, each with the log it was read from (the line number of a tail is unknown). */
+function landingLines(results: LiveProbeResult[]): { file: string; text: string }[] {
+  return results.flatMap((r) => r.logs.flatMap((l) => l.hits.map((h) => ({ file: l.path, text: h.excerpt })))).slice(0, 12);
+}
+
 function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
   const doc = documentOf<LandingDocument>(outputs, 'body-canary');
   const reasons: string[] = [];
@@ -133,7 +143,8 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
     passwords.push(passwordReason(r, failed, undecided ? u : undefined));
     return { ...landingSummary(r), request_failed: failed, undecided, request_logged: r.request_logged };
   });
-  return { probes, why: reasons.join('; '), why_password: passwords.join('; ') };
+  const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} (${r.marker})`);
+  return { probes, why: reasons.join('; '), why_password: passwords.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
 }
 
 function wafFacts(outputs: Record<string, ProbeResult>): Facts {
@@ -152,7 +163,8 @@ function wafFacts(outputs: Record<string, ProbeResult>): Facts {
     }
     return { ...landingSummary(r), request_failed: failed, detected: r.detected, logs_unreadable: u !== undefined };
   });
-  return { probes, why: reasons.join('; ') };
+  const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} → HTTP ${r.request.status ?? 'no answer'}`);
+  return { probes, why: reasons.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
 }
 
 const TLS_URL_FACTS = ['url', 'ok', 'protocol', 'modern', 'authorized', 'self_signed', 'expired', 'days_left', 'expires_soon', 'owner', 'subject', 'issuer', 'error'];
@@ -168,13 +180,13 @@ export const liveParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-body-canary',
     probes: ['body-canary'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why', 'why_password'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why', 'why_password', 'lines', 'sent', 'read'],
     parse: canaryFacts,
   }),
   defineParser({
     name: 'web-waf-probe',
     probes: ['waf-probe'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why', 'lines', 'sent', 'read'],
     parse: wafFacts,
   }),
 ];
