@@ -55,7 +55,8 @@ function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportErr
 export function linkRelated(findings: Finding[], checks: CheckDef[]): void {
   const byCheck = new Map(findings.map((f) => [f.check, f]));
   const add = (f: Finding, check: string, why: Bilingual) => {
-    if (!f.related?.some((r) => r.check === check)) (f.related ??= []).push({ check, why });
+    if (f.related?.some((r) => r.check === check)) return;
+    f.related = [...(f.related ?? []), { check, why }];
   };
   for (const check of checks) {
     const f = byCheck.get(check.id);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Apache variables are literal ${...} text here
 // Every finding says what was observed and what was expected in words (en, ja), the source lines that decided with
 // their file and line, and the findings that explain it. Web checks first: ModSecurity, Apache, nginx, live probes.
 import { readFileSync } from 'node:fs';
