@@ -231,7 +231,18 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
   });
 
   it('apache + ModSecurity traps: DetectionOnly, the RelevantStatus trap, no C/E, thresholds out of reach, mod_dumpio', async () => {
-    const { a } = await assess('apache', 'trap');
+    const { a, tree } = await assess('apache', 'trap');
+    // Every web finding that did not pass says what was observed and expected, in both languages.
+    for (const f of a.findings.filter((x) => x.status === 'fail' || x.status === 'warn')) {
+      expect(f.explanation?.observed.en, f.check).toBeTruthy();
+      expect(f.explanation?.expected.ja, f.check).toBeTruthy();
+    }
+    // The RelevantStatus trap points at its directive in the file that was read, and at the canary it explains.
+    const trap = a.findings.find((f) => f.check === 'web.modsecurity.audit-relevant-status')!;
+    expect(trap.decisive).toContainEqual({ file: tree.config, line: 16, text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))' });
+    expect(trap.config_read).toEqual({ path: tree.config, how: 'web.config_path in the inventory' });
+    expect(trap.related?.map((r) => r.check)).toContain('web.active.body-canary');
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain('web.modsecurity.audit-relevant-status');
     expect(status(a, 'web.modsecurity.engine-on')).toBe('warn');
     expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
     expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
