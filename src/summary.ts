@@ -2,7 +2,7 @@ import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js'
 import { visibleFigures } from './coverage/measured.js';
 import { shownTitle } from './report/finding-title.js';
 import { isActivelyWaived } from './score/findings.js';
-import { terminalSafe } from './util/terminal.js';
+import { controlFree, terminalSafe } from './util/terminal.js';
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'inconclusive', 'error', 'not-applicable'];
@@ -18,7 +18,9 @@ export function severityRank(s: Severity): number {
 }
 
 /** A short coloured summary of a run for the terminal. */
-export function terminalSummary(report: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+export function terminalSummary(given: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+  // Every string of the report (evidence excerpts, ids, titles) reaches the terminal free of control characters.
+  const report = controlFree(given);
   const L = (en: string, ja: string) => (lang === 'ja' ? ja : en);
   const c = (code: number, s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const paint: Record<FindingStatus, number> = { pass: 32, fail: 31, warn: 33, inconclusive: 35, error: 35, 'not-applicable': 90 };

@@ -1,5 +1,7 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
+import { terminalSafe } from '../util/terminal.js';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../attack/catalog.js';
@@ -70,12 +72,7 @@ function readInputs(o: CoverageCliOptions): Inputs {
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(o.report, 'utf8'));
-    } catch (e) {
-      throw new InputError(o.report, `cannot read report JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report);
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];
@@ -157,8 +154,8 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
     throw new InputError(o.attackCatalog ?? 'ATT&CK catalog', (e as Error).message);
   }
   const res = computeCoverage(ruleSet, catalog, { findings: inputs.findings, validations: inputs.validations, threatFocus: inputs.threatFocus, owaspEdition: o.owasp });
-  if (o.navigator) writeFileSync(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
-  if (o.dettect) writeFileSync(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
+  if (o.navigator) writeOutputFile(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
+  if (o.dettect) writeOutputFile(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
   if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
   else printText(res, catalog.origin);
   return 0;
@@ -166,7 +163,7 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
 
 function fail(e: unknown): number {
   if (e instanceof InputError) {
-    process.stderr.write(`socready: ${e.message}\n`);
+    process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
     return 2;
   }
   process.stderr.write(`socready: internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { exampleQuestionnaireYaml } from '../questionnaire/index.js';
@@ -122,7 +123,7 @@ export function register(program: Command): void {
           if (existsSync(join(opts.dir, name)) && !opts.force) throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');
         }
         for (const [name, text] of files) {
-          writeFileSync(join(opts.dir, name), text);
+          writeOutputFile(join(opts.dir, name), text);
           process.stdout.write(`wrote ${join(opts.dir, name)}\n`);
         }
         return 0;

@@ -34,6 +34,7 @@ import {
   type UiKey,
   ui,
 } from './i18n.js';
+import { checklistWhat } from './checklist-platform.js';
 import { shownTitle } from './finding-title.js';
 import { richBlocks } from './rich-text.js';
 import { type WebRow, webRows } from './web-rows.js';
@@ -613,7 +614,7 @@ function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
   const mark = markFor(item.areas.map(levelOf), gaps.length > 0);
   return {
     item: pick(lang, item.item),
-    what: pick(lang, item.what),
+    what: pick(lang, checklistWhat(item, report.targets.map((t) => t.kind))),
     mark,
     markLabel: ui(lang, MARK_LABELS[mark]),
     markSymbol: MARK_SYMBOL[mark],

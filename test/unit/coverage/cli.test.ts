@@ -72,6 +72,6 @@ describe('socready coverage', () => {
     expect(r.err).toMatch(/findings/);
     const none = await run(['coverage', '--rules', join(dir, 'empty-nothing')]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/no rule files found \(cannot read: ENOENT\)/);
+    expect(none.err).toMatch(/no rule files found \(cannot read: no such file or folder \(ENOENT\)\)/);
   });
 });
