@@ -159,8 +159,12 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
   });
 
   it('nginx traps: raw body with the password in clear, a proxied location without body, a body "logged" where never read', async () => {
-    const { a } = await assess('nginx', 'trap');
+    const { a, tree } = await assess('nginx', 'trap');
     expect(status(a, 'web.nginx.request-body-logged')).toBe('warn');
+    // The proxied location without a body log, by file and line of the configuration read.
+    expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.decisive).toEqual([
+      { file: tree.config, line: 25, text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/) },
+    ]);
     expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed!['body.reading_locations_missing_body']).toEqual([expect.stringMatching(/ \/api$/)]);
     expect(status(a, 'web.nginx.body-log-json-escape')).toBe('fail');
     expect(status(a, 'web.nginx.body-buffer-size')).toBe('warn');
