@@ -225,7 +225,7 @@ export class WebProbeSource implements ProbeSource {
     if (r.error || !r.stdout.trim()) {
       // The processes could not be listed: the default configuration is read, and only counts if it listens on the port.
       this.verifyListen = true;
-      this.configRead = { path: '(the default configuration)', how: `the running processes could not be listed (${r.error?.message ?? 'no output'})` };
+      this.configRead = { path: 'the default configuration of each server', how: `the running processes could not be listed (${r.error?.message ?? 'no output'})` };
       return;
     }
     const ties = this.urls.map((u) => ({ port: urlPort(u), tie: tieConfiguration(r.stdout, urlPort(u), this.declared) }));
@@ -264,14 +264,22 @@ export class WebProbeSource implements ProbeSource {
 
   /** The configuration read must listen on the URL's port, or it is not the one answering it. */
   private checkListen(out: Map<string, ProbeResult>): void {
-    const nginx = out.get('nginx-config')?.stdout ?? '';
-    const apache = out.get('apache-config-dump')?.stdout ?? '';
-    const ports = listenPorts(nginx, apache);
-    const missing = this.urls.map(urlPort).filter((p) => !ports.includes(p));
-    if (missing.length > 0) {
-      this.untied = `the configuration read (${this.configRead?.path}) has no listen directive for port ${[...new Set(missing)].join(', ')} (it listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set web.config_path`;
-    } else if (this.configRead) {
-      this.configRead = { ...this.configRead, how: `${this.configRead.how}; its listen directives name port ${this.urls.map(urlPort).join(', ')}` };
+    const wanted = this.urls.map(urlPort);
+    const listening = (['nginx', 'apache'] as const).filter((kind) => {
+      if (this.answering && kind !== this.answering) return false;
+      const ports = kind === 'nginx' ? listenPorts(out.get('nginx-config')?.stdout ?? '', '') : listenPorts('', out.get('apache-config-dump')?.stdout ?? '');
+      return wanted.every((p) => ports.includes(p));
+    });
+    const port = [...new Set(wanted)].join(', ');
+    if (listening.length === 0) {
+      const ports = listenPorts(out.get('nginx-config')?.stdout ?? '', out.get('apache-config-dump')?.stdout ?? '');
+      this.untied = `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set web.config_path`;
+    } else if (listening.length > 1) {
+      this.untied = `both the nginx and the Apache configurations read listen on port ${port}, and the running processes could not say which answers: set web.config_path`;
+    } else {
+      // Only the server whose configuration listens on the port is judged; the other's checks are not reported.
+      this.answering = listening[0];
+      if (this.configRead) this.configRead = { ...this.configRead, how: `${this.configRead.how}; the ${listening[0]} configuration's listen directives name port ${port}` };
     }
   }
 
