@@ -1,6 +1,7 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
 import { visibleFigures } from './coverage/measured.js';
 import { shownTitle } from './report/finding-title.js';
+import { sourceMapLine } from './report/source-map-view.js';
 import { isActivelyWaived } from './score/findings.js';
 import { controlFree, terminalSafe } from './util/terminal.js';
 
@@ -48,6 +49,8 @@ export function terminalSummary(given: Report, paths: Record<string, string>, co
     }
   }
   const a = report.analyses;
+  const sources = sourceMapLine(report, lang);
+  if (sources) lines.push(terminalSafe(sources));
   // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
   const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" · socready's built-in examples, not yours", ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）') : '');
   if (a.coverage) {

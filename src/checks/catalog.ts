@@ -25,7 +25,7 @@ export interface Catalog {
  * checks and is loaded; its name is the platform, which must be known: a misspelt or new folder is a load error, not
  * a silently empty platform.
  */
-export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema'] as const;
+export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
 
 const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar'];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */

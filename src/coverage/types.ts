@@ -48,6 +48,8 @@ export interface RuleVisibility {
   checks: string[];
   missing_fields: string[];
   explain: Bilingual;
+  /** The log-source classes (src/sources) the rule's log source belongs to, when the source map joined. */
+  source_classes?: string[];
 }
 
 export interface RuleRef {
@@ -173,7 +175,8 @@ export interface CoverageDetails {
   attack: { version: string; source: string; origin: string; scope: Bilingual };
   owasp_primary: '2021' | '2025';
   legend: { grade: Grade; score: number; color: string; label: Bilingual }[];
-  visibility_measured: boolean;
+  /** false: no reached target proved a log source. Absent in reports written before the flag: measured. */
+  visibility_measured?: boolean;
   rules_by_format: Record<string, number>;
   matrix: MatrixColumn[];
   techniques: TechniqueCoverage[];

@@ -139,7 +139,8 @@ export class WebProbeSource implements ProbeSource {
     if (probe.platform !== 'web') return false;
     if (probe.kind === 'live') {
       if (probe.live === 'tls-handshake') return this.https.length > 0;
-      return probe.active === true ? this.liveAllowed : true;
+      // Every live probe but the passive handshake sends traffic: only --active allows it, whatever the catalog says.
+      return this.liveAllowed;
     }
     // Configuration probes of a server the target does not run are not asked (auto: every server is tried).
     if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) return false;
@@ -317,6 +318,7 @@ export class WebProbeSource implements ProbeSource {
 
   /** The canary POST and the WAF probe, URL after URL, one request at a time. */
   private async sendLive(canary: boolean, waf: boolean): Promise<void> {
+    if (!this.liveAllowed) return;
     const live: LiveProbeOptions = {
       transport: this.hostOk ? this.opts.hostTransport : undefined,
       sources: this.sources,
