@@ -101,7 +101,8 @@ export function mariadbFacts(outputs: Record<string, ProbeResult>): Record<strin
   const events = auditEvents(v.server_audit_events ?? '');
   const outputType = (v.server_audit_output_type ?? 'file').toLowerCase();
   const files = auditLogFiles(v);
-  const dirs = files.map((f) => f.replace(/\/[^/]*$/, '/'));
+  // Syslog output is judged by the syslog daemon's forwarding, not by who reads /var/log.
+  const dirs = outputType === 'syslog' ? [] : files.map((f) => f.replace(/\/[^/]*$/, '/'));
   const shipping = shipperFacts(outputs['db-shipper-configs'], outputType === 'syslog', dirs);
   const warnings = Number(v.log_warnings ?? Number.NaN);
   const verbosity = Number(v.log_error_verbosity ?? Number.NaN);

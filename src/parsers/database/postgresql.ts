@@ -161,7 +161,7 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
   const mode = v.log_file_mode ?? '';
   const origin = s.origin === 'live' ? 'read from the live server (pg_settings)' : 'read from the configuration files (no live connection)';
   const files = logFiles(s);
-  const shipping = shipperFacts(outputs['db-shipper-configs'], destinations.includes('syslog'), files.map((f) => f.replace(/\/[^/]*$/, '/')));
+  const shipping = shipperFacts(outputs['db-shipper-configs'], destinations.includes('syslog'), files.filter((f) => f.endsWith('/*')).map((f) => f.slice(0, -1)));
   return {
     origin: s.origin,
     settings: v,
