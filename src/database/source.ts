@@ -70,7 +70,9 @@ export class DatabaseProbeSource implements ProbeSource {
   }
 
   what(probe: ProbeDef): string {
-    if (probe.kind === 'query' && this.product) return this.product.query(this.settings, this.target.address, probe.query!, {}).command || probe.query!;
+    // The client's command line as run (secrets are in its environment, so none shows here).
+    const noSecret = this.settings.password_env ? { [this.settings.password_env]: '' } : {};
+    if (probe.kind === 'query' && this.product) return this.product.query(this.settings, this.target.address, probe.query!, noSecret).command;
     if (probe.kind === 'command') return withConfig(probe.command!, this.settings);
     return probe.description ?? probe.id;
   }
