@@ -4,7 +4,7 @@
 import type { DatabaseSettings, Target, TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeSource } from '../collect/source.js';
-import { failedResult } from '../transport/shell.js';
+import { failedResult, shellQuote } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
 import { canaryMarker, runFailedLoginCanary, runQueryCanary } from './canary.js';
 import { DATABASE_PRODUCTS, type DatabaseProductModule } from './products.js';
@@ -25,9 +25,9 @@ export function isDatabaseTarget(t: Target): boolean {
   return t.kind === 'database' && t.database !== undefined;
 }
 
-/** `${CONFIG}` in a command probe: the configured main file, or empty for the product's default search. */
+/** `@CONFIG@` in a command probe: the configured main file, or empty for the product's default search. */
 function withConfig(command: string, settings: DatabaseSettings): string {
-  return command.replaceAll('${CONFIG}', settings.config_path ? `'${settings.config_path.replace(/'/g, `'\\''`)}'` : "''");
+  return command.replaceAll('@CONFIG@', settings.config_path ? shellQuote(settings.config_path) : "''");
 }
 
 export class DatabaseProbeSource implements ProbeSource {
