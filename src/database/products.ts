@@ -5,6 +5,8 @@ import type { DatabaseProduct, DatabaseSettings } from '../model.js';
 import type { ParserModule } from '../parsers/define.js';
 import { dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.js';
 import { auditLogFiles, mariadbParser, mariadbSettings } from '../parsers/database/mariadb.js';
+import { mssqlParser } from '../parsers/database/mssql.js';
+import { oracleParser } from '../parsers/database/oracle.js';
 import { logFiles, pgSettings, postgresqlParser } from '../parsers/database/postgresql.js';
 import { shellQuote } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
@@ -124,8 +126,52 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
 export const mariadb = mariadbModule('mariadb');
 export const mysql = mariadbModule('mysql');
 
-/** The products socready can connect to; mssql and oracle are read from their catalog-view outputs only. */
-export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = { postgresql, mariadb, mysql };
+/**
+ * SQL Server through sqlcmd (on Linux: mssql-tools; on Windows the same sqlcmd), password in SQLCMDPASSWORD. Only
+ * settings are read (no canary yet); parsers tested on documented catalog-view outputs, no SQL Server here.
+ */
+export const mssql: DatabaseProductModule = {
+  name: 'mssql',
+  query(settings, address, statement, env = process.env): ClientCall {
+    const pw = password(settings, env);
+    if (pw.error) return { command: '', env: {}, error: pw.error };
+    const server = `${address}${settings.port ? `,${settings.port}` : ''}`;
+    const parts = ['sqlcmd', '-S', shellQuote(server), '-h', '-1', '-W', '-s', "'|'", '-b', '-l', '10'];
+    parts.push(settings.user ? `-U ${shellQuote(settings.user)}` : '-E');
+    if (settings.tls && settings.tls.mode !== 'disable') parts.push('-N');
+    // The statement alone (no SET NOCOUNT: nothing but SELECT/SHOW leaves socready); the parser drops "(n rows affected)".
+    parts.push('-Q', shellQuote(statement));
+    return { command: parts.join(' '), env: pw.value !== undefined ? { SQLCMDPASSWORD: pw.value } : {} };
+  },
+  failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for SQL Server yet' }),
+  recordFiles: () => [],
+  refused: () => false,
+  parsers: [mssqlParser],
+};
+
+/** Oracle through sqlplus /nolog: the CONNECT line is built by the shell from the environment, never argv. */
+export const oracle: DatabaseProductModule = {
+  name: 'oracle',
+  query(settings, address, statement, env = process.env): ClientCall {
+    const pw = password(settings, env);
+    if (pw.error) return { command: '', env: {}, error: pw.error };
+    const service = `//${address}:${settings.port ?? 1521}/${settings.dbname ?? 'ORCL'}`;
+    const connect = settings.user ? `printf 'connect %s/"%s"@%s\n' ${shellQuote(settings.user)} "$SOCREADY_ORACLE_PASSWORD" ${shellQuote(service)}` : "printf 'connect / as sysdba\n'";
+    // SQL*Plus commands (whenever, set) stay in the client; only the statement reaches the server.
+    const script = ['whenever sqlerror exit failure', 'set heading off feedback off pagesize 0 linesize 32767 trimspool on colsep |', `${statement};`, 'exit'];
+    return {
+      command: `{ ${connect}; printf '%s\n' ${script.map(shellQuote).join(' ')}; } | sqlplus -S -L /nolog`,
+      env: pw.value !== undefined ? { SOCREADY_ORACLE_PASSWORD: pw.value } : {},
+    };
+  },
+  failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for Oracle yet' }),
+  recordFiles: () => [],
+  refused: () => false,
+  parsers: [oracleParser],
+};
+
+/** Every product's module; the canaries are offered for postgresql, mariadb and mysql (see checks/probes/database.yaml). */
+export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = { postgresql, mariadb, mysql, mssql, oracle };
 
 /** Every database parser, registered once. */
 export const DATABASE_PARSERS: readonly ParserModule[] = [...new Set(Object.values(DATABASE_PRODUCTS).flatMap((p) => p!.parsers))];
