@@ -15,6 +15,8 @@ export interface OfflineEvidenceFile {
   platform: 'linux' | 'windows';
   collected_at: string;
   host: { hostname?: string; os?: string; kernel?: string };
+  /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
+  databases?: ('postgresql' | 'mariadb' | 'mysql')[];
   probes: Record<
     string,
     {
@@ -39,6 +41,7 @@ const schema = {
     platform: { enum: ['linux', 'windows'] },
     collected_at: { type: 'string' },
     host: { type: 'object', properties: { hostname: { type: 'string' }, os: { type: 'string' }, kernel: { type: 'string' } } },
+    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql'] } },
     probes: {
       type: 'object',
       additionalProperties: {
@@ -127,7 +130,18 @@ export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
   private data: OfflineEvidenceFile | undefined;
 
-  constructor(private readonly file: string) {}
+  /** product: replay only that database product's probes (a database target read from its host's evidence file). */
+  constructor(
+    private readonly file: string,
+    private readonly product?: string,
+  ) {}
+
+  /** A host replays every probe but live ones; a database target only its product's database probes. */
+  plans(probe: ProbeDef): boolean {
+    if (probe.kind === 'live') return false;
+    if (this.product === undefined) return probe.platform !== 'database';
+    return probe.platform === 'database' && (probe.products ?? []).includes(this.product);
+  }
 
   async open(): Promise<TransportError | undefined> {
     try {

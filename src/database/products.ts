@@ -26,6 +26,11 @@ export interface DatabaseProductModule {
   failedLogin(settings: DatabaseSettings, address: string, user: string, password: string): ClientCall;
   /** Files on the host where the server's records land, from the collected settings (globs end in `/*`). */
   recordFiles(outputs: Record<string, ProbeResult>, what: 'query' | 'login'): string[];
+  /**
+   * The client command the offline collection script runs on the host itself (root, the server's own socket, peer
+   * or unix_socket authentication: no password anywhere). Absent: the product has no offline query yet.
+   */
+  offlineQuery?(statement: string): string;
   /** Whether a failed login's client output shows the server refused it (the attempt reached the server). */
   refused(r: ProbeResult): boolean;
   readonly parsers: readonly ParserModule[];
@@ -76,6 +81,10 @@ export const postgresql: DatabaseProductModule = {
     }
   },
   refused: (r) => r.exitCode !== 0 && /authentication failed|does not exist|no pg_hba\.conf entry|not permitted to log in/.test(r.stderr),
+  offlineQuery: (statement) => {
+    const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
+    return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
+  },
   parsers: [postgresqlParser, dbCanaryParser, dbFailedLoginParser],
 };
 
@@ -119,6 +128,8 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
       }
     },
     refused: (r) => r.exitCode !== 0 && /Access denied|ERROR 1045|ERROR 1698/.test(r.stderr),
+    // root over the default socket (Debian: unix_socket authentication); --no-defaults keeps option files out.
+    offlineQuery: (statement) => `"$(command -v mariadb || command -v mysql)" --no-defaults -N -B -e ${shellQuote(statement)}`,
     parsers: [mariadbParser, dbCanaryParser, dbFailedLoginParser],
   };
 }
