@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { EventLogSource, SigmaEvent } from '../types.js';
 import { wrapJson } from './json.js';
 import { parseAccessLog, parseAuditd, parseSquid, splitCsv } from './lines.js';
+import { parsePostgresLog, parseServerAudit } from './database.js';
 
 export interface ReadStats {
   events: number;
@@ -158,7 +159,7 @@ async function* jsonDocs(src: AsyncIterable<string>): AsyncGenerator<string> {
 }
 
 type LineParser = (line: string, ls?: EventLogSource) => SigmaEvent | undefined;
-const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid];
+const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid, parsePostgresLog, parseServerAudit];
 
 /** Reads the events of one file, deciding the format from its first bytes (and .csv from its name). */
 export async function* readEventFile(file: string, opts: ReadOptions = {}): AsyncGenerator<SigmaEvent> {
@@ -276,7 +277,7 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
       }
     }
     if (ev) yield counted(ev);
-    else skip(n, 'not a recognised log line (auditd, access log, squid, JSON)');
+    else skip(n, 'not a recognised log line (auditd, access log, squid, PostgreSQL, MariaDB server_audit, JSON)');
   }
 }
 
