@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
@@ -24,6 +24,8 @@ export interface ScanOptions extends AnalyseOptions {
   only?: string[];
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
+  /** Read evidence files that are symbolic links (--follow-symlinks); refused otherwise. */
+  followSymlinks?: boolean;
   trustOnFirstUse?: boolean;
   /** known_hosts used when a target has neither a pin nor its own (default ~/.ssh/known_hosts). */
   knownHostsFallback?: string;
@@ -66,14 +68,14 @@ function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
   return opts.inventory.targets.map((target) => ({ target, source: openSource(target, { ...hostKeyOptions(opts), web }) }));
 }
 
-function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
+function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
   return listEvidenceFiles(path).flatMap((file, i): PlannedTarget[] => {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string; databases?: string[] } | undefined;
     let error: InputError | undefined;
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
-      const data = readOfflineEvidence(file);
+      const data = readOfflineEvidence(file, { followSymlinks });
       header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname, ...(data.databases ? { databases: data.databases } : {}) };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -95,9 +97,9 @@ function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
         tags: ['offline'],
         database: { product: product as 'postgresql', host: id },
       };
-      return { target: db, source: new EvidenceProbeSource(file, product) };
+      return { target: db, source: new EvidenceProbeSource(file, { followSymlinks, product }) };
     });
-    return [{ target, source: new EvidenceProbeSource(file) }, ...databases];
+    return [{ target, source: new EvidenceProbeSource(file, { followSymlinks }) }, ...databases];
   });
 }
 
@@ -134,7 +136,7 @@ export async function collectAndEvaluate(
   problems: InputError[] = [],
   runId: string = newRunId(),
 ): Promise<ScanAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts, runId);
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems, opts.followSymlinks) : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
@@ -167,7 +169,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const started = new Date();
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
-  mkdirSync(runDir, { recursive: true, mode: 0o750 });
+  ensureOutputDir(runDir, 0o750);
   const catalog = loadCatalog(opts.catalogRoot);
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
@@ -194,6 +196,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
   return { report, runDir, problems };
 }

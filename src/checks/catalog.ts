@@ -6,6 +6,7 @@ import { declaresFact, type ParserModule, parserIndex } from '../parsers/define.
 import { PARSER_MODULES } from '../parsers/index.js';
 import type { TargetKind } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
+import { exitViolation } from '../transport/pwsh-script.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 import { factPaths } from './condition.js';
 import type { CheckDef, ProbeDef } from './types.js';
@@ -24,7 +25,7 @@ export interface Catalog {
  * checks and is loaded; its name is the platform, which must be known: a misspelt or new folder is a load error, not
  * a silently empty platform.
  */
-export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema'] as const;
+export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
 
 const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar', 'database'];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
@@ -76,13 +77,15 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
   for (const file of yamlFiles(dir)) {
     try {
       const parsed = readYamlFile(file);
-      const list = parsed.docs[0]?.toJS() as unknown;
+      const list = parsed.values[0];
       if (!Array.isArray(list)) throw new InputError(file, 'a probe file holds a YAML list of probes');
       list.forEach((_, i) => {
         // Each probe is validated on its own so that one bad probe does not hide the others.
         try {
           const probe = validateDoc<ProbeDef>(parsed, 0, validate, `/${i}`);
           if (probes.has(probe.id)) throw new InputError(file, `duplicate probe id "${probe.id}"`, undefined, undefined, `${i}.id`);
+          const stops = probe.platform === 'windows' && probe.command ? exitViolation(probe.command) : undefined;
+          if (stops) throw new InputError(file, `probe "${probe.id}": ${stops}`, undefined, undefined, `${i}.command`);
           probes.set(probe.id, probe);
         } catch (e) {
           problems.push(e instanceof InputError ? e : new InputError(file, String(e)));

@@ -1,10 +1,11 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
-import { decodeOutput } from '../transport/decode.js';
+import { decodeOutput, decodeWindowsOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { compileSchema, InputError, validateValue } from '../util/validate.js';
 import { globPermission, type ProbeSource } from './source.js';
 
@@ -14,7 +15,11 @@ export interface OfflineEvidenceFile {
   version: 1;
   platform: 'linux' | 'windows';
   collected_at: string;
-  host: { hostname?: string; os?: string; kernel?: string };
+  /**
+   * Windows: the code pages of the collecting session (console output, OEM as `chcp` shows it, ANSI), so raw program
+   * output stored as bytes is read in the encoding it was written in.
+   */
+  host: { hostname?: string; os?: string; kernel?: string; console_code_page?: number; oem_code_page?: number; ansi_code_page?: number };
   /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
   databases?: ('postgresql' | 'mariadb' | 'mysql')[];
   probes: Record<
@@ -40,7 +45,17 @@ const schema = {
     version: { const: 1 },
     platform: { enum: ['linux', 'windows'] },
     collected_at: { type: 'string' },
-    host: { type: 'object', properties: { hostname: { type: 'string' }, os: { type: 'string' }, kernel: { type: 'string' } } },
+    host: {
+      type: 'object',
+      properties: {
+        hostname: { type: 'string' },
+        os: { type: 'string' },
+        kernel: { type: 'string' },
+        console_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
+        oem_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
+        ansi_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
     databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql'] } },
     probes: {
       type: 'object',
@@ -62,6 +77,13 @@ const schema = {
   },
 };
 
+const CODE_PAGE_KEYS = ['console_code_page', 'oem_code_page', 'ansi_code_page'] as const;
+
+/** The code pages a Windows collector recorded, the console's first (what a `> file` redirect writes). */
+export function recordedCodePages(host: OfflineEvidenceFile['host']): number[] {
+  return CODE_PAGE_KEYS.map((k) => host[k]).filter((cp): cp is number => typeof cp === 'number' && cp > 0);
+}
+
 /** The Windows script writes the PowerShell collection document as-is; it becomes the common form here. */
 function fromCollection(json: Record<string, unknown>, file: string): Record<string, unknown> {
   const collection = json.collection as { host?: Record<string, unknown>; probes?: Record<string, Record<string, unknown>> } | undefined;
@@ -72,7 +94,11 @@ function fromCollection(json: Record<string, unknown>, file: string): Record<str
   const { collection: _c, ...rest } = json;
   return {
     ...rest,
-    host: { hostname: String(collection.host?.hostname ?? ''), os: String(collection.host?.os ?? '') },
+    host: {
+      hostname: String(collection.host?.hostname ?? ''),
+      os: String(collection.host?.os ?? ''),
+      ...Object.fromEntries(CODE_PAGE_KEYS.filter((k) => Number.isInteger(collection.host?.[k])).map((k) => [k, collection.host![k]])),
+    },
     probes: Object.fromEntries(
       Object.entries(collection.probes).map(([id, p]) => [
         id,
@@ -91,13 +117,14 @@ function fromCollection(json: Record<string, unknown>, file: string): Record<str
   };
 }
 
-export function readOfflineEvidence(file: string): OfflineEvidenceFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new InputError(file, `not a socready evidence file: ${(e as Error).message}`);
-  }
+export interface EvidenceReadOptions {
+  /** Read an evidence file that is a symbolic link (refused by default: it may point anywhere on this machine). */
+  followSymlinks?: boolean;
+}
+
+export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
+  const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes, followSymlinks: Boolean(opts.followSymlinks), symlinkFlag: '--follow-symlinks' });
+  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
   if (json && typeof json === 'object' && 'collection' in json && !('probes' in json)) json = fromCollection(json as Record<string, unknown>, file);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
@@ -130,22 +157,22 @@ export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
   private data: OfflineEvidenceFile | undefined;
 
-  /** product: replay only that database product's probes (a database target read from its host's evidence file). */
+  /** options.product: replay only that database product's probes (a database target read from its host's evidence file). */
   constructor(
     private readonly file: string,
-    private readonly product?: string,
+    private readonly options: EvidenceReadOptions & { product?: string } = {},
   ) {}
 
   /** A host replays every probe but live ones; a database target only its product's database probes. */
   plans(probe: ProbeDef): boolean {
     if (probe.kind === 'live') return false;
-    if (this.product === undefined) return probe.platform !== 'database';
-    return probe.platform === 'database' && (probe.products ?? []).includes(this.product);
+    if (this.options.product === undefined) return probe.platform !== 'database';
+    return probe.platform === 'database' && (probe.products ?? []).includes(this.options.product);
   }
 
   async open(): Promise<TransportError | undefined> {
     try {
-      this.data = readOfflineEvidence(this.file);
+      this.data = readOfflineEvidence(this.file, this.options);
       return undefined;
     } catch (e) {
       return { kind: 'config', message: (e as Error).message };
@@ -159,8 +186,11 @@ export class EvidenceProbeSource implements ProbeSource {
   async collect(probe: ProbeDef): Promise<ProbeResult> {
     const p = this.data?.probes[probe.id];
     if (!p) return failedResult({ kind: 'other', message: `probe ${probe.id} is not in ${basename(this.file)} (collected with an older script?)` });
-    const out = decodeOutput(Buffer.from(p.stdout_b64, 'base64'));
-    const err = decodeOutput(Buffer.from(p.stderr_b64 ?? '', 'base64'));
+    const stdout = Buffer.from(p.stdout_b64, 'base64');
+    const stderr = Buffer.from(p.stderr_b64 ?? '', 'base64');
+    if (this.data!.platform === 'windows') return this.windowsResult(p, stdout, stderr);
+    const out = decodeOutput(stdout);
+    const err = decodeOutput(stderr);
     const result: ProbeResult = {
       stdout: out.text,
       stderr: err.text,
@@ -172,6 +202,30 @@ export class EvidenceProbeSource implements ProbeSource {
     if (p.error) result.error = p.error;
     if (p.kind === 'glob') return globPermission(result);
     // A file read fails the same way it does live (no such file, permission denied), so findings match.
+    return p.kind === 'file' ? classifyFinished(result, { readPath: p.what }) : result;
+  }
+
+  /**
+   * Windows output is read in the encoding it was written in (see decodeWindowsOutput); output that no encoding reads
+   * is kept as latin1 for the evidence and marked as an error, so the finding is inconclusive rather than a verdict
+   * on mojibake.
+   */
+  private windowsResult(p: OfflineEvidenceFile['probes'][string], stdout: Buffer, stderr: Buffer): ProbeResult {
+    const codePages = recordedCodePages(this.data!.host);
+    const out = decodeWindowsOutput(stdout, codePages);
+    const err = decodeWindowsOutput(stderr, codePages);
+    const result: ProbeResult = {
+      stdout: out.text,
+      stderr: err.text,
+      exitCode: p.exit_code,
+      truncated: Boolean(p.truncated),
+      durationMs: p.duration_ms ?? 0,
+    };
+    if (p.error) result.error = p.error;
+    else if (out.undecodable) {
+      result.binary = true;
+      result.error = { kind: 'other', message: `cannot read the output as text: ${out.undecodable}` };
+    }
     return p.kind === 'file' ? classifyFinished(result, { readPath: p.what }) : result;
   }
 

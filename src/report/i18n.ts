@@ -360,6 +360,13 @@ export interface ChecklistItem {
   areas: AreaId[];
   gaps: boolean;
   answers?: RegExp;
+  /** The row lists the required log-source classes the source map found not measured. */
+  sources?: boolean;
+  /**
+   * Wording by the host platforms the run scanned, where `what` would name something of one platform only (bpf()
+   * calls on a Windows-only run); see checklistWhat.
+   */
+  whatByPlatform?: { linux: Bilingual; windows: Bilingual; both: Bilingual; none: Bilingual };
 }
 
 export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
@@ -371,12 +378,31 @@ export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
     },
     areas: ['log-collection'],
     gaps: false,
+    sources: true,
   },
   {
     item: { en: 'Audit policy', ja: '監査ポリシー' },
     what: {
       en: 'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
       ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
+    },
+    whatByPlatform: {
+      linux: {
+        en: 'OS audit rules record process execution, privilege use, and kernel-level activity such as bpf() calls.',
+        ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
+      },
+      windows: {
+        en: 'The Windows advanced audit policy records process creation with command lines, successful and failed logons, account changes and privilege use, and legacy category settings cannot override it.',
+        ja: 'Windows の監査ポリシーの詳細な構成が、コマンド ライン付きのプロセス作成、ログオンの成功と失敗、アカウントの変更、特権の使用を記録し、旧カテゴリ設定で上書きされない。',
+      },
+      both: {
+        en: 'OS audit policy records process execution, logons and privilege use: on Linux, kernel-level activity such as bpf() calls; on Windows, failed logons and process command lines.',
+        ja: 'OS の監査設定がプロセス実行、ログオン、特権の使用を記録している（Linux では bpf() などカーネルレベルの操作、Windows ではログオンの失敗とプロセスのコマンド ライン）。',
+      },
+      none: {
+        en: 'OS audit policy records process execution, logons and privilege use on the hosts behind the services.',
+        ja: 'サービスを支えるホストで、OS の監査設定がプロセス実行、ログオン、特権の使用を記録している。',
+      },
     },
     areas: ['audit-policy'],
     gaps: false,

@@ -6,6 +6,7 @@ import type { Target, TransportError } from '../model.js';
 import {
   buildCollectionScript,
   encodeCommand,
+  exitViolation,
   oneLineInvocation,
   parseCollectionOutput,
   probeResultsFrom,
@@ -268,7 +269,7 @@ class PowerShellTransportImpl implements PowerShellTransport {
     const refused: Record<string, ProbeResult> = {};
     const runnable: PwshProbe[] = [];
     for (const p of probes) {
-      const why = !PROBE_ID_PATTERN.test(p.id) ? `invalid probe id ${JSON.stringify(p.id)}` : readOnlyViolation(p.script);
+      const why = !PROBE_ID_PATTERN.test(p.id) ? `invalid probe id ${JSON.stringify(p.id)}` : (readOnlyViolation(p.script) ?? exitViolation(p.script));
       if (why || runnable.some((q) => q.id === p.id)) refused[p.id] = failedResult({ kind: 'config', message: why ?? `duplicate probe id ${p.id}` });
       else runnable.push(p);
     }

@@ -106,6 +106,70 @@ export function readOnlyViolation(script: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The probe text with comments and single-quoted strings (here-strings included) blanked out, so that a keyword
+ * search sees code only. Double-quoted strings are kept as they are (their `$( )` subexpressions are code), but a `#`
+ * or `'` inside one starts nothing.
+ */
+export function psCodeOnly(script: string): string {
+  const Q = "['\u2018\u2019\u201A\u201B]";
+  const blanked = [
+    /@'\r?\n[\s\S]*?\r?\n'@/y, // single-quoted here-string
+    /<#[\s\S]*?(?:#>|$)/y, // block comment
+    new RegExp(`${Q}(?:(?!${Q})[\\s\\S]|${Q}{2})*(?:${Q}|$)`, 'y'), // single-quoted string ('' is one quote)
+  ];
+  const kept = [/@"\r?\n[\s\S]*?\r?\n"@/y, /"(?:[^"`]|`[\s\S]|"")*(?:"|$)/y]; // double-quoted (here-)strings
+  const lineComment = /#[^\r\n]*/y;
+  let out = '';
+  let i = 0;
+  outer: while (i < script.length) {
+    for (const re of blanked) {
+      re.lastIndex = i;
+      const m = re.exec(script);
+      if (m && m[0].length > 0) {
+        out += m[0].replace(/[^\r\n]/g, ' ');
+        i += m[0].length;
+        continue outer;
+      }
+    }
+    for (const re of kept) {
+      re.lastIndex = i;
+      const m = re.exec(script);
+      if (m && m[0].length > 0) {
+        out += m[0];
+        i += m[0].length;
+        continue outer;
+      }
+    }
+    // `#` starts a comment only where a token may start (a#b is one bare word).
+    if (script[i] === '#' && (i === 0 || /[\s;{}()|,]/.test(script[i - 1]!))) {
+      lineComment.lastIndex = i;
+      const m = lineComment.exec(script)!;
+      out += ' '.repeat(m[0].length);
+      i += m[0].length;
+      continue;
+    }
+    out += script[i];
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Why a probe may end the collection instead of returning, or undefined. Every probe runs as a script block inside
+ * the one collection script: `exit` there ends the whole script (collect.ps1 writes no evidence) or the remote
+ * session, and `[Environment]::Exit` ends the process. A probe that must stop early uses `return`.
+ */
+export function exitViolation(script: string): string | undefined {
+  const code = psCodeOnly(script);
+  // `exit` as a statement: not a variable ($exit), member (.Exit), parameter (-exit) or part of a name (Exit-PSSession).
+  const statement = /(^|[^\w$.:\-`])exit(?![\w\-.:])/i.exec(code);
+  if (statement) return '"exit" would end the whole collection script (and a remote session); use "return" to stop a probe early';
+  if (/\[(System\.)?Environment\]\s*::\s*Exit\b/i.test(code)) return '"[Environment]::Exit" would end the PowerShell process';
+  if (/\$host\s*\.\s*SetShouldExit\b/i.test(code)) return '"$host.SetShouldExit" would end the PowerShell session';
+  return undefined;
+}
+
 const COLLECTOR_BODY = `
 $ErrorActionPreference = 'Continue'
 $ProgressPreference = 'SilentlyContinue'
@@ -117,6 +181,13 @@ $socreadyHost = [ordered]@{
   is_admin = $false
 }
 if ([Environment]::OSVersion.Platform -eq 'Win32NT') { $socreadyHost.platform = 'windows' }
+# The code pages native programs wrote in (chcp's console page, the system OEM and ANSI pages), so output stored as
+# bytes can be read in its own encoding. A remote session has no console: that read fails and is skipped.
+try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }
+try {
+  $socreadyNls = Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop
+  $socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP
+} catch { }
 try {
   $socreadyOs = Get-CimInstance -ClassName Win32_OperatingSystem -ErrorAction Stop
   $socreadyHost.os = [string]$socreadyOs.Caption; $socreadyHost.version = [string]$socreadyOs.Version
@@ -136,7 +207,11 @@ foreach ($socreadyId in @($socreadyProbes.Keys)) {
   try {
     $global:LASTEXITCODE = $null
     $socreadyBlock = [ScriptBlock]::Create($socreadyProbes[$socreadyId])
-    foreach ($socreadyItem in @(& $socreadyBlock *>&1)) {
+    # A one-pass loop around the call: a stray break or continue in a probe ends this loop, not the loop over probes.
+    # (exit cannot be contained here; buildCollectionScript refuses any probe that uses it.)
+    $socreadyItems = $null
+    do { $socreadyItems = @(& $socreadyBlock *>&1) } while ($false)
+    foreach ($socreadyItem in @($socreadyItems)) {
       if ($socreadyItem -is [System.Management.Automation.ErrorRecord]) {
         $socreadyErr.Add($socreadyItem.ToString())
         if ($null -eq $socreadyCategory) { $socreadyCategory = [string]$socreadyItem.CategoryInfo.Category }
@@ -195,7 +270,7 @@ export function buildCollectionScript(probes: PwshProbe[], opts: CollectionOptio
     if (!PROBE_ID_PATTERN.test(p.id)) throw new Error(`invalid probe id ${JSON.stringify(p.id)}`);
     if (ids.has(p.id)) throw new Error(`duplicate probe id ${p.id}`);
     ids.add(p.id);
-    const violation = readOnlyViolation(p.script);
+    const violation = readOnlyViolation(p.script) ?? exitViolation(p.script);
     if (violation) throw new Error(`probe ${p.id}: ${violation}`);
   }
   const lines = [

@@ -81,6 +81,14 @@ ${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.
     expect(verdict('maria-trap', 'database.mariadb.canary-logged')).toBe('fail');
   });
 
+  it('shows database audit measured by the good databases\' canaries only', () => {
+    const cls = report.analyses.sources!.details.classes.find((c) => c.id === 'database-audit')!;
+    expect(cls.status).toBe('measured');
+    expect(cls.proof).toBe('arrived');
+    expect(cls.evidence.every((e) => /@(pg-good|maria-good)$/.test(e))).toBe(true);
+    expect(cls.evidence.length).toBeGreaterThan(0);
+  });
+
   it('records the targets as database targets read through the host, and never the password', () => {
     const t = report.targets.find((x) => x.id === 'pg-good')!;
     expect(t.kind).toBe('database');

@@ -12,6 +12,8 @@ export interface AuditSetting {
   failure: boolean;
   /** The inclusion text as printed ("Success and Failure", "成功および失敗"). */
   setting: string;
+  /** The setting in English words, naming a missing half: "Success only (Failure is not audited)". */
+  state: string;
 }
 
 /** Splits one CSV line (auditpol quotes nothing today, but machine names and localised texts may need quotes). */
@@ -39,12 +41,24 @@ export function splitCsvLine(line: string): string[] {
 
 /**
  * Reads the inclusion setting in English or Japanese. "No Auditing"/"監査なし" has neither; the others name success
- * (成功) and failure (失敗) explicitly, so the test is by word, not by whole string.
+ * (成功) and failure (失敗) explicitly, so the test is by word, not by whole string. A text with none of these words
+ * (another display language, or mojibake from a wrong code page) is unknown: never read as "No Auditing".
  */
-export function readInclusion(text: string): { success: boolean; failure: boolean } {
+export function readInclusion(text: string): { success: boolean; failure: boolean } | undefined {
   const t = text.trim().toLowerCase();
-  if (t === '' || /no auditing|監査なし/.test(t)) return { success: false, failure: false };
-  return { success: /success|成功/.test(t), failure: /failure|失敗/.test(t) };
+  if (/no auditing|監査なし/.test(t)) return { success: false, failure: false };
+  const success = /success|成功/.test(t);
+  const failure = /failure|失敗/.test(t);
+  if (!success && !failure) return undefined;
+  return { success, failure };
+}
+
+/** The setting in words, saying which half is missing ("Success only (Failure is not audited)"). */
+export function inclusionState(s: { success: boolean; failure: boolean }): string {
+  if (s.success && s.failure) return 'Success and Failure';
+  if (s.success) return 'Success only (Failure is not audited)';
+  if (s.failure) return 'Failure only (Success is not audited)';
+  return 'No Auditing';
 }
 
 /**
@@ -54,6 +68,7 @@ export function readInclusion(text: string): { success: boolean; failure: boolea
  */
 export function parseAuditpolCsv(text: string): AuditSetting[] {
   const settings: AuditSetting[] = [];
+  const unreadable: string[] = [];
   const guidRe = /^\{([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}$/;
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     if (raw.trim() === '') continue;
@@ -62,13 +77,26 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
     if (guidCol < 0) continue; // header or noise
     const guid = guidRe.exec(cols[guidCol]!.trim())![1]!.toLowerCase();
     const setting = cols[guidCol + 1] ?? '';
+    const inclusion = readInclusion(setting);
+    if (!inclusion) {
+      unreadable.push(setting.trim());
+      continue;
+    }
     settings.push({
       guid,
       printed_name: (cols[guidCol - 1] ?? '').trim(),
       name: SUBCATEGORY_BY_GUID.get(guid)?.name ?? (cols[guidCol - 1] ?? '').trim(),
       setting: setting.trim(),
-      ...readInclusion(setting),
+      ...inclusion,
+      state: inclusionState(inclusion),
     });
+  }
+  if (unreadable.length > 0) {
+    const sample = [...new Set(unreadable)].slice(0, 3).map((t) => JSON.stringify(t)).join(', ');
+    throw new InconclusiveError(
+      `auditpol printed ${unreadable.length} inclusion setting(s) that are neither English nor Japanese audit settings (${sample}): ` +
+        'another display language, or text decoded in the wrong code page; no subcategory is judged on it',
+    );
   }
   return settings;
 }
@@ -76,6 +104,13 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
 export function requireOk(out: ProbeResult | undefined, probe: string): ProbeResult {
   if (!out) throw new InconclusiveError(`${probe} was not collected`);
   if (out.error) throw new InconclusiveError(`${probe}: ${out.error.kind}: ${out.error.message}`);
+  // U+FFFD is what a decoder leaves for bytes it could not read: the collecting shell read the program's output in
+  // another code page than it was written in, and any verdict on that text would be a guess.
+  const bad = out.stdout.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const line = out.stdout.slice(out.stdout.lastIndexOf('\n', bad) + 1, bad + 40).split(/\r?\n/)[0]!.trim();
+    throw new InconclusiveError(`${probe}: the output holds undecodable characters (U+FFFD), e.g. "${line}": it was read in the wrong code page`);
+  }
   return out;
 }
 

@@ -14,13 +14,13 @@ export const windowsParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'windows-registry-policy',
     probes: ['win-registry-policy'],
-    facts: ['cmdline_in_4688', 'scenoapplylegacyauditpolicy', 'windows_powershell', 'powershell7', 'wef_subscription_managers', 'security_log_policy_max_kb'],
+    facts: ['cmdline_in_4688', 'scenoapplylegacyauditpolicy', 'force_subcategory_settings', 'windows_powershell', 'powershell7', 'wef_subscription_managers', 'security_log_policy_max_kb'],
     parse: registryPolicyParser,
   }),
   defineParser({
     name: 'windows-sysmon',
     probes: ['win-sysmon-service', 'win-sysmon-config'],
-    facts: ['installed', 'running', 'service', 'events', 'config', 'baseline'],
+    facts: ['installed', 'running', 'service', 'events', 'event_config', 'config', 'baseline'],
     parse: sysmonParser,
   }),
   defineParser({

@@ -47,6 +47,18 @@ export function regValue(tree: RegistryTree, key: string, name: string): Registr
   return tree.get(normaliseKey(key))?.get(name.toUpperCase());
 }
 
+/**
+ * 'Audit: Force audit policy subcategory settings ... to override audit policy category settings' in words. Microsoft
+ * documents its effective default as Enabled on clients, member servers and domain controllers, so a missing value
+ * behaves as 1 until some policy writes 0; baselines (CIS, STIG) still require the explicit 1.
+ */
+export function forceSubcategorySettings(value: RegistryValue | undefined): string {
+  if (value === undefined) return 'not set explicitly (documented effective default: Enabled)';
+  if (value === 1) return 'enabled (1)';
+  if (value === 0) return 'disabled (0): legacy category settings replace the subcategory settings';
+  return `set to ${JSON.stringify(value)} (only 1 enables it)`;
+}
+
 const POLICIES = 'HKLM\\SOFTWARE\\Policies\\Microsoft';
 
 /** Facts about audit and PowerShell logging policy from the registry. */
@@ -72,6 +84,7 @@ export const registryPolicyParser: Parser = (outputs) => {
   return {
     cmdline_in_4688: flag('HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit', 'ProcessCreationIncludeCmdLine_Enabled'),
     scenoapplylegacyauditpolicy: regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy') ?? null,
+    force_subcategory_settings: forceSubcategorySettings(regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy')),
     windows_powershell: wps,
     powershell7: { installed: ps7Installed, ...(ps7UsesWindowsPolicy ? { ...wps, follows_windows_policy: true } : { ...ps7, follows_windows_policy: false }) },
     wef_subscription_managers: (() => {

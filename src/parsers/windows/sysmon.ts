@@ -42,8 +42,26 @@ export interface SysmonConfig {
   groups: SysmonGroup[];
   /** Event ids that produce events: an exclude group (everything but its matches) or an include group with rules. */
   enabled_events: number[];
+  /** Per event id, what the configuration says in words: "ProcessAccess (10): onmatch include with no rules". */
+  event_config: Record<string, string>;
   rule_names_with_techniques: number;
   baseline: 'swiftonsecurity' | 'sysmon-modular' | 'custom';
+}
+
+/** `sysmon -c` header switches that turn an event off whatever the rules say (-l, -n). */
+const GLOBAL_SWITCHES: [number, string][] = [
+  [7, 'Image loading'],
+  [3, 'Network connection'],
+];
+
+/** One event's rule groups in words; several groups for one event (RuleGroup) are listed in order. */
+function explainGroups(event: string, id: number, groups: SysmonGroup[]): string {
+  if (groups.length === 0) return `${event} (${id}): no rule group in the configuration, so no event is written`;
+  const parts = groups.map((g) => {
+    if (g.onmatch === 'include') return g.rules === 0 ? 'onmatch include with no rules, so no event is written' : `onmatch include with ${g.rules} rule(s)`;
+    return g.rules === 0 ? 'onmatch exclude with no rules, so every event is written' : `onmatch exclude with ${g.rules} exclusion(s)`;
+  });
+  return `${event} (${id}): ${parts.join('; ')}`;
 }
 
 /**
@@ -90,8 +108,17 @@ export function parseSysmonConfig(text: string): SysmonConfig {
     if (group.onmatch === 'exclude' || group.rules > 0) for (const id of SYSMON_EVENTS[group.event] ?? []) enabled.add(id);
   }
   // The global switches win over rules: with -l/-n off, Sysmon produces no image-load or network events at all.
-  if (/disabled/i.test(header['Image loading'] ?? '')) enabled.delete(7);
-  if (/disabled/i.test(header['Network connection'] ?? '')) enabled.delete(3);
+  const switchedOff: Record<number, string> = {};
+  for (const [id, name] of GLOBAL_SWITCHES) {
+    if (/disabled/i.test(header[name] ?? '')) {
+      enabled.delete(id);
+      switchedOff[id] = `${name} (${id}): disabled`;
+    }
+  }
+  const explained: Record<string, string> = {};
+  for (const [event, ids] of Object.entries(SYSMON_EVENTS)) {
+    for (const id of ids) explained[String(id)] = switchedOff[id] ?? explainGroups(event, id, groups.filter((g) => g.event === event));
+  }
   const file = (header['Config file'] ?? '').toLowerCase();
   const baseline =
     techniqueNames > 5 || /sysmon-?modular/.test(file)
@@ -107,6 +134,7 @@ export function parseSysmonConfig(text: string): SysmonConfig {
     header,
     groups,
     enabled_events: [...enabled].sort((a, b) => a - b),
+    event_config: explained,
     rule_names_with_techniques: techniqueNames,
     baseline,
   };
@@ -129,7 +157,9 @@ export const sysmonParser: Parser = (outputs) => {
   if (sysmon && cfg && !cfg.error && cfg.stdout.trim()) {
     const config = parseSysmonConfig(cfg.stdout);
     facts.config = config;
-    facts.events = Object.fromEntries(config.enabled_events.map((id) => [String(id), true]));
+    facts.events = Object.fromEntries(Object.keys(config.event_config).map((id) => [id, config.enabled_events.includes(Number(id))]));
+    // Read by the event checks beside `events.<id>`, so a finding says why an event is off, not `events.10 false`.
+    facts.event_config = config.event_config;
     facts.baseline = config.baseline;
   }
   return facts;

@@ -1,7 +1,7 @@
 // JSON event views: flat JSON/NDJSON, ECS and Winlogbeat, web access logs written as JSON, ModSecurity JSON audit
 // logs. Each maps Sigma field names onto the document's own paths; nothing is copied.
 import type { EventLogSource, LogSource, SigmaEvent } from '../types.js';
-import { EvtxEvent, SECURITY_4688_FIELDS, dotted, leaves, routeWindows } from './windows.js';
+import { EvtxEvent, SECURITY_4688_FIELDS, dotted, leaves, routeWindows, spacedNames } from './windows.js';
 
 type Obj = Record<string, unknown>;
 const UNROUTED: EventLogSource = { categories: [], services: [] };
@@ -29,6 +29,7 @@ export class FlatEvent implements SigmaEvent {
   readonly logsource: EventLogSource;
   readonly time?: number;
   private readonly is4688: boolean;
+  private spaced: Map<string, string> | undefined | null = null;
   constructor(
     readonly raw: Obj,
     logsource?: EventLogSource,
@@ -49,7 +50,12 @@ export class FlatEvent implements SigmaEvent {
     const v = this.raw[field];
     if (v !== undefined) return v;
     if (this.is4688 && SECURITY_4688_FIELDS[field]) return this.raw[SECURITY_4688_FIELDS[field]!];
-    return field.includes('.') ? dotted(this.raw, field) : undefined;
+    if (field.includes('.')) return dotted(this.raw, field);
+    // Field names with spaces ("Threat Name" in a Defender export) answer to their spaceless Sigma name; looked up
+    // only when a field is missing, and built once per event.
+    if (this.spaced === null) this.spaced = spacedNames(this.raw);
+    const spaced = this.spaced?.get(field);
+    return spaced === undefined ? undefined : this.raw[spaced];
   }
   values(): unknown[] {
     return leaves(this.raw, []);
@@ -98,12 +104,14 @@ export class EcsEvent implements SigmaEvent {
   readonly logsource: EventLogSource;
   readonly time?: number;
   private readonly eventData?: Obj;
+  private readonly spaced: Map<string, string> | undefined;
   constructor(
     readonly raw: Obj,
     logsource?: EventLogSource,
   ) {
     const winlog = raw.winlog as Obj | undefined;
     this.eventData = (winlog?.event_data ?? undefined) as Obj | undefined;
+    this.spaced = this.eventData ? spacedNames(this.eventData) : undefined;
     this.time = parseTime(raw['@timestamp']);
     if (logsource) this.logsource = logsource;
     else if (winlog) this.logsource = routeWindows(winlog.channel as string | undefined, Number(winlog.event_id ?? (raw.event as Obj | undefined)?.code));
@@ -113,6 +121,8 @@ export class EcsEvent implements SigmaEvent {
     if (this.eventData) {
       const v = this.eventData[field];
       if (v !== undefined) return v;
+      const spaced = this.spaced?.get(field);
+      if (spaced !== undefined) return this.eventData[spaced];
       const winlog = this.raw.winlog as Obj;
       if (field === 'EventID') return winlog.event_id ?? (this.raw.event as Obj | undefined)?.code;
       if (field === 'Channel') return winlog.channel;

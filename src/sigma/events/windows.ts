@@ -129,6 +129,23 @@ function attr(v: unknown, name: string): unknown {
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Windows Defender and other providers name EventData fields with spaces ("Threat Name", "Process Name"); Sigma
+ * rules, like SigmaHQ's own regression tooling, name them without ("ThreatName"). Maps the spaceless form to the
+ * written name, or undefined when no field name holds a space (the common case costs one scan of the keys).
+ */
+export function spacedNames(data: Obj): Map<string, string> | undefined {
+  let names: Map<string, string> | undefined;
+  for (const k of Object.keys(data)) {
+    if (!k.includes(' ')) continue;
+    const spaceless = k.replace(/ +/g, '');
+    if (spaceless in data) continue; // a field really named that way wins
+    names ??= new Map();
+    if (!names.has(spaceless)) names.set(spaceless, k);
+  }
+  return names;
+}
+
 /** Collects leaf values of a JSON value. */
 export function leaves(v: unknown, out: unknown[]): unknown[] {
   if (v === null || v === undefined) return out;
@@ -144,6 +161,7 @@ export class EvtxEvent implements SigmaEvent {
   private timeCache: number | undefined | null = null;
   private readonly sys: Obj;
   private data: Obj;
+  private readonly spaced: Map<string, string> | undefined;
   private readonly is4688: boolean;
 
   constructor(
@@ -168,6 +186,7 @@ export class EvtxEvent implements SigmaEvent {
       for (const inner of Object.values(ev.UserData as Obj)) if (inner && typeof inner === 'object') data = { ...(inner as Obj), ...data };
     }
     this.data = data;
+    this.spaced = spacedNames(data);
     const id = Number(text(this.sys.EventID));
     const channel = typeof this.sys.Channel === 'string' ? this.sys.Channel : undefined;
     this.logsource = logsource ?? routeWindows(channel, Number.isNaN(id) ? undefined : id);
@@ -187,6 +206,8 @@ export class EvtxEvent implements SigmaEvent {
   get(field: string): unknown {
     const d = this.data[field];
     if (d !== undefined) return d;
+    const spaced = this.spaced?.get(field);
+    if (spaced !== undefined) return this.data[spaced];
     if (this.is4688 && SECURITY_4688_FIELDS[field]) return this.data[SECURITY_4688_FIELDS[field]!];
     switch (field) {
       case 'EventID':

@@ -32,7 +32,8 @@ describe('Windows check catalog', () => {
     expect(status('windows.auditpol.logon')).toBe('pass');
     expect(status('windows.auditpol.account-lockout')).toBe('fail');
     expect(status('windows.audit.cmdline-4688')).toBe('fail');
-    expect(status('windows.audit.scenoapplylegacy')).toBe('fail');
+    // Not set explicitly: Microsoft's documented effective default is Enabled, so a warn, not a fail.
+    expect(status('windows.audit.scenoapplylegacy')).toBe('warn');
     expect(status('windows.powershell.scriptblock-logging')).toBe('fail');
     expect(status('windows.powershell7.scriptblock-logging')).toBe('fail');
     expect(status('windows.sysmon.running')).toBe('pass');
@@ -50,6 +51,10 @@ describe('Windows check catalog', () => {
   it('records what it saw: the process-access rules are blind because event 10 is off', () => {
     const f = evaluateHost('default').get('windows.sysmon.event-10')!;
     expect(f.provides).toEqual([{ product: 'windows', category: 'process_access' }]);
-    expect(f.observed).toEqual({ running: true, 'events.10': null });
+    expect(f.observed).toEqual({
+      running: true,
+      'event_config.10': 'ProcessAccess (10): onmatch include with no rules, so no event is written',
+      'events.10': false,
+    });
   });
 });
