@@ -60,7 +60,7 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
 
   it('good configuration: every setting passes from the live server and the marked query is found in the pgaudit log', async () => {
     const a = await scan('pg-good', conn(good, { failed_login_canary: true }), true);
-    for (const id of ['pgaudit-loaded', 'pgaudit-log-classes', 'pgaudit-role-overrides', 'log-connections', 'log-line-prefix', 'log-statement', 'log-file-mode']) {
+    for (const id of ['pgaudit-loaded', 'pgaudit-log-classes', 'pgaudit-role-overrides', 'pgaudit-log-relation', 'log-connections', 'log-line-prefix', 'log-statement', 'log-file-mode']) {
       expect(status(a, `database.postgresql.${id}`), id).toBe('pass');
     }
     expect(finding(a, 'database.postgresql.pgaudit-loaded').reason).toContain('live server');
@@ -149,7 +149,7 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
 
   it('good configuration: plugin, logging and events pass, the marked query and the failed login are in the audit file', async () => {
     const a = await scan('maria-good', conn(good, { failed_login_canary: true }), true);
-    for (const id of ['audit-plugin-loaded', 'audit-logging-on', 'audit-events', 'general-log-off', 'failed-logins-logged']) {
+    for (const id of ['audit-plugin-loaded', 'audit-logging-on', 'audit-events', 'audit-file-rotation', 'general-log-off', 'failed-logins-logged']) {
       expect(status(a, `database.mariadb.${id}`), id).toBe('pass');
     }
     const canary = finding(a, 'database.mariadb.canary-logged');

@@ -26,6 +26,11 @@ describe('mariadb-audit facts', () => {
     expect(f).toMatchObject({ general_log: false, failed_logins_error_log: true, forwarded: false });
   });
 
+  it('reads the rotation settings (zero rotations keeps no older file)', () => {
+    const f = mariadbFacts({ 'mariadb-audit-variables': ok(AUDIT.replace('rotations\t9', 'rotations\t0')), 'mariadb-log-variables': ok(LOGS), 'mariadb-plugins': ok(PLUGINS) });
+    expect(f).toMatchObject({ rotate_size: 1000000, rotations: 0 });
+  });
+
   it('an ACTIVE plugin with logging OFF is loaded but not logging', () => {
     const f = mariadbFacts({ 'mariadb-audit-variables': ok(AUDIT.replace('logging\tON', 'logging\tOFF')), 'mariadb-log-variables': ok(LOGS), 'mariadb-plugins': ok(PLUGINS) });
     expect(f).toMatchObject({ plugin_loaded: true, logging: false });
