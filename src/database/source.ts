@@ -87,6 +87,11 @@ export class DatabaseProbeSource implements ProbeSource {
     for (const probe of probes.filter((p) => p.kind !== 'live')) out.set(probe.id, await this.collectOne(probe));
     const outputs = Object.fromEntries(out);
     for (const probe of probes.filter((p) => p.kind === 'live')) {
+      // The gate is code, not catalog data: without --active and a connection nothing is sent, whatever is asked.
+      if (!this.plans(probe)) {
+        out.set(probe.id, failedResult({ kind: 'unsupported', message: `${probe.id} is sent only with --active and a connection` }));
+        continue;
+      }
       const started = Date.now();
       const o = {
         transport: this.opts.hostTransport!,
