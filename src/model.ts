@@ -7,7 +7,7 @@ export interface Bilingual {
   ja: string;
 }
 
-export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar';
+export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar' | 'database';
 export type TransportName = 'local' | 'ssh' | 'powershell' | 'http' | 'evidence';
 
 export interface SshSettings {
@@ -47,6 +47,29 @@ export interface WebSettings {
   login?: { path: string; username_field: string; password_field?: string };
 }
 
+export type DatabaseProduct = 'postgresql' | 'mariadb' | 'mysql' | 'mssql' | 'oracle';
+
+/** A database server read through the host it runs on (its files) and, optionally, a read-only connection. */
+export interface DatabaseSettings {
+  product: DatabaseProduct;
+  /** Id of the linux/windows target the server runs on: configuration and log files are read through it. */
+  host: string;
+  /** Read-only login for the live queries, run with the product's own client on the host. Absent: files only. */
+  user?: string;
+  /** Name of an environment variable holding the password (passed in the client's environment, never its command line). */
+  password_env?: string;
+  port?: number;
+  /** Unix socket directory (PostgreSQL) or socket file (MariaDB/MySQL) on the host; peer authentication. */
+  socket?: string;
+  /** Database to connect to (PostgreSQL default `postgres`). */
+  dbname?: string;
+  tls?: { mode: 'disable' | 'require' | 'verify-ca' | 'verify-full'; ca?: string };
+  /** Main configuration file on the host when not the product's default (postgresql.conf, my.cnf). */
+  config_path?: string;
+  /** With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it). */
+  failed_login_canary?: boolean;
+}
+
 export interface Target {
   id: string;
   kind: TargetKind;
@@ -57,6 +80,7 @@ export interface Target {
   ssh?: SshSettings;
   winrm?: WinrmSettings;
   web?: WebSettings;
+  database?: DatabaseSettings;
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */

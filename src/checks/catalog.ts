@@ -27,7 +27,7 @@ export interface Catalog {
  */
 export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
 
-const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar'];
+const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar', 'database'];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
 export const CHECK_PLATFORMS: readonly string[] = [...TARGET_KINDS, 'products'];
 

@@ -8,19 +8,22 @@ import type { ProbeResult } from '../transport/types.js';
  * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
  * - http: a read-only request to a product API (siem, soar, edr, waf, ips, ndr targets): `path` (URL path and query)
  *   is appended to the target's api.url; only GET or HEAD; asked only of the api.product values in `products`.
+ * - query: one read-only SELECT/SHOW statement a database target's client runs over its read-only connection.
  * - live: something sent to the target from outside (a TLS handshake; with --active only, a canary POST or a WAF
  *   probe), answered as a JSON document its parser reads.
  */
 export interface ProbeDef {
   id: string;
-  platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
-  kind: 'command' | 'file' | 'glob' | 'http' | 'live';
+  platform: 'linux' | 'windows' | 'web' | 'api' | 'database' | 'any';
+  kind: 'command' | 'file' | 'glob' | 'http' | 'live' | 'query';
+  /** query probes: one SELECT or SHOW statement, run with the database's client on its host (src/database/source.ts). */
+  query?: string;
   /** web configuration probes: the `web.server` values they are run for (auto runs every one). */
   servers?: string[];
   /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
   needs?: string[];
   /** live probes: the implementation that sends it (src/web/source.ts). */
-  live?: 'tls-handshake' | 'body-canary' | 'waf-probe';
+  live?: 'tls-handshake' | 'body-canary' | 'waf-probe' | 'db-canary' | 'db-failed-login';
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;

@@ -100,6 +100,9 @@ export class TransportProbeSource implements ProbeSource {
       case 'live':
         // Live probes are sent to a web target from outside (src/web/live-probes.ts), never run on a host.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
+      case 'query':
+        // Database queries are run by a database target's source (src/database/source.ts) with the product's client.
+        return failedResult({ kind: 'unsupported', message: `${probe.id} is a database query, not a host probe` });
     }
   }
 

@@ -106,7 +106,11 @@ export function loadInventory(file: string): Inventory {
     ids.add(t.id);
     const group = t.group ? raw.groups?.[t.group] : undefined;
     if (t.group && !group) throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
-    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : undefined);
+    if ((t.kind === 'database') !== (t.database !== undefined)) {
+      throw new InputError(file, t.kind === 'database' ? 'a database target needs a "database" section (product, host)' : '"database" settings belong to kind: database', undefined, undefined, `targets.${i}${t.kind === 'database' ? '' : '.database'}`);
+    }
+    // A database is reached from its host: the client runs there, so loopback is the natural default address.
+    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : t.kind === 'database' ? '127.0.0.1' : undefined);
     if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
     const ssh = t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
     const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
@@ -126,6 +130,16 @@ export function loadInventory(file: string): Inventory {
     } as Target;
   });
   targets.forEach((t, i) => {
+    if (t.database) {
+      const host = targets.find((h) => h.id === t.database!.host);
+      if (!host) throw new InputError(file, `database.host names no target: "${t.database.host}"`, undefined, undefined, `targets.${i}.database.host`);
+      if (host.kind !== 'linux' && host.kind !== 'windows') {
+        throw new InputError(file, `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`, undefined, undefined, `targets.${i}.database.host`);
+      }
+      if (t.database.password_env && !t.database.user) throw new InputError(file, 'database.password_env needs database.user', undefined, undefined, `targets.${i}.database.password_env`);
+      // The database is read through its host's transport: the target records that transport.
+      t.transport = host.transport;
+    }
     if (t.web?.host && !ids.has(t.web.host)) {
       throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
     }

@@ -72,7 +72,9 @@ targets:
     address: 127.0.0.1
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
-`,
+${['postgresql', 'mariadb', 'mssql', 'oracle']
+  .map((p) => `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`)
+  .join('')}`,
     );
     writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
     const live = await reportOf(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--active', '--json', '--hosts-only', '--no-html']);
@@ -105,8 +107,9 @@ targets:
     expect(apacheOnNginx.filter((f) => f.status !== 'inconclusive' || !/is answered by nginx/.test(f.reason ?? ''))).toEqual([]);
   });
 
-  it('emits every listed check from runs over a linux host, a web target, a SIEM and a Windows host', () => {
-    expect([...kindsRun].sort()).toEqual(['linux', 'siem', 'web', 'windows']);
+  it('emits every listed check from runs over a linux host, a web target, a SIEM, databases and a Windows host', () => {
+    // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
+    expect([...kindsRun].sort()).toEqual(['database', 'linux', 'siem', 'web', 'windows']);
     expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
   });
 });

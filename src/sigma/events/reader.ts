@@ -9,6 +9,7 @@ import type { EventLogSource, SigmaEvent } from '../types.js';
 import { walkFiles } from '../../util/walk.js';
 import { wrapJson } from './json.js';
 import { parseAccessLog, parseAuditd, parseSquid, splitCsv } from './lines.js';
+import { parsePostgresLog, parseServerAudit } from './database.js';
 
 export interface ReadStats {
   events: number;
@@ -260,7 +261,7 @@ export function looksLikeNdjson(head: string, sample = 32): boolean {
 }
 
 type LineParser = (line: string, ls?: EventLogSource) => SigmaEvent | undefined;
-const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid];
+const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid, parsePostgresLog, parseServerAudit];
 
 /** Reads the events of one file, deciding the format from its first bytes (and .csv from its name). A refused file
  * (gzip bomb, corrupt gzip) is recorded in `stats.refused` with the reason, and reading goes on with the next file. */
@@ -398,7 +399,7 @@ async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<Sig
       }
     }
     if (ev) yield counted(ev);
-    else skip(n, 'not a recognised log line (auditd, access log, squid, JSON)');
+    else skip(n, 'not a recognised log line (auditd, access log, squid, PostgreSQL, MariaDB server_audit, JSON)');
   }
 }
 

@@ -108,12 +108,12 @@ describe('check catalog loader', () => {
     }
   });
 
-  it('refuses a folder named after no platform (checks/database/ before databases exist) instead of loading 0 checks', () => {
-    const { root } = catalogWith('database', check({}));
+  it('refuses a folder named after no platform (checks/mainframe/, a kind that does not exist) instead of loading 0 checks', () => {
+    const { root } = catalogWith('mainframe', check({}));
     const catalog = loadCatalog(root);
     expect(catalog.checks).toEqual([]);
-    expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'database')]);
-    expect(catalog.problems[0]!.message).toMatch(/unknown platform "database"/);
+    expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'mainframe')]);
+    expect(catalog.problems[0]!.message).toMatch(/unknown platform "mainframe"/);
   });
 
   it('declares every folder of the shipped catalog as a check platform or a non-check folder, and loads all checks', () => {
