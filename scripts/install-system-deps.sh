@@ -3,7 +3,8 @@
 # services the integration tests start on loopback. Idempotent: installs only what is missing.
 set -euo pipefail
 PACKAGES=(chromium fonts-noto-cjk poppler-utils openssh-server openssh-client sudo nginx apache2
-  libapache2-mod-security2 modsecurity-crs libnginx-mod-http-modsecurity auditd rsyslog squid-openssl curl openssl)
+  libapache2-mod-security2 modsecurity-crs libnginx-mod-http-modsecurity auditd rsyslog squid-openssl curl openssl
+  nftables iptables)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
