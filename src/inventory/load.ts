@@ -46,8 +46,12 @@ function resolvePath(base: string, p: string): string {
   return isAbsolute(expanded) ? expanded : resolve(base, expanded);
 }
 
-function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean): TransportName {
+/** Network sensors (Suricata, Zeek) have no REST API: without `api:` they are read on their own Linux host. */
+const SENSOR_KINDS: readonly TargetKind[] = ['ips', 'ndr'];
+
+function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean, hasApi: boolean): TransportName {
   if (kind === 'windows') return 'powershell';
+  if (SENSOR_KINDS.includes(kind) && !hasApi) return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
   if (kind === 'web' || kind === 'waf' || kind === 'siem' || kind === 'soar' || kind === 'edr' || kind === 'ips' || kind === 'ndr') return 'http';
   return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
 }
@@ -79,7 +83,10 @@ export function loadInventory(file: string): Inventory {
     const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
-    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined);
+    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+    if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
+      throw new InputError(file, `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`, undefined, undefined, `targets.${i}.transport`);
+    }
     const { group: _group, ...rest } = t;
     return {
       ...rest,

@@ -4,6 +4,7 @@
 import type { Parser } from '../checks/types.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
+import { sensorParserModules } from './ips/index.js';
 import { linuxParserModules } from './linux/index.js';
 import { webParserModules } from './web/index.js';
 import { windowsParserModules } from './windows/index.js';
@@ -13,6 +14,7 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...linuxParserModules,
   ...windowsParserModules,
   ...webParserModules,
+  ...sensorParserModules,
   ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
 ];
 
