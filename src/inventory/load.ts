@@ -103,6 +103,17 @@ export function loadInventory(file: string): Inventory {
     if (t.web?.host && !ids.has(t.web.host)) {
       throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
     }
+    if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
+      throw new InputError(file, `sensor: is for ips and ndr targets, not ${t.kind}`, undefined, undefined, `targets.${i}.sensor`);
+    }
+    (t.sensor?.watches ?? []).forEach((w, j) => {
+      const at = `targets.${i}.sensor.watches.${j}`;
+      const watched = typeof w === 'string' ? w : w.target;
+      if (!ids.has(watched)) throw new InputError(file, `sensor.watches names no target: "${watched}"`, undefined, undefined, typeof w === 'string' ? at : `${at}.target`);
+      if (typeof w !== 'string' && w.decrypted_by && !ids.has(w.decrypted_by)) {
+        throw new InputError(file, `decrypted_by names no target: "${w.decrypted_by}"`, undefined, undefined, `${at}.decrypted_by`);
+      }
+    });
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
   // Files the run reads later are checked now: a typo must fail before any host is reached.

@@ -4,6 +4,7 @@
 import type { Parser } from '../checks/types.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
+import { edrParserModules } from './edr/index.js';
 import { sensorParserModules } from './ips/index.js';
 import { linuxParserModules } from './linux/index.js';
 import { webParserModules } from './web/index.js';
@@ -15,6 +16,7 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...windowsParserModules,
   ...webParserModules,
   ...sensorParserModules,
+  ...edrParserModules,
   ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
 ];
 
