@@ -3,7 +3,7 @@
 import { InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
 import { splitToolSections } from '../linux/timesync.js';
-import { requireCommand } from '../linux/util.js';
+import { requireCommand, toolMissing } from '../linux/util.js';
 import { type AgentHealth, parseDefenderStatus, parseFalconctl, parseMdatpHealth, parseSentinelctl } from './agents.js';
 
 function summary(agents: AgentHealth[]) {
@@ -22,6 +22,7 @@ export const linuxEdrAgents = defineParser({
   facts: ['agents', 'agents[].name', 'agents[].healthy', 'agents[].event_source', 'present', 'names', 'unhealthy', 'reason'],
   parse: (outputs) => {
     const r = requireCommand(outputs, 'linux-edr-status', 'the EDR agents');
+    if (toolMissing(r)) return summary([]);
     const sections = splitToolSections(r.stdout);
     const ran = (cmd: string) => sections.find((s) => s.command.startsWith(cmd) && s.rc !== 127);
     const agents: AgentHealth[] = [];

@@ -27,7 +27,7 @@ const LAYERS: Layering = [
   },
   { name: 'evaluate', members: ['parsers', 'products', 'checks'] },
   { name: 'collect', members: ['collect', 'web'] },
-  { name: 'analyse', members: ['coverage', 'detect', 'playbook'] },
+  { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sensors'] },
   { name: 'score', members: ['score'] },
   { name: 'render', members: ['report', 'summary'] },
   { name: 'run', members: ['scan', 'analyse', 'run-outputs'] },
