@@ -60,6 +60,8 @@ targets:
     address: 127.0.0.1
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
+  - { id: ids, kind: ips, address: localhost }
+  - { id: zeek, kind: ndr, address: localhost }
 `,
     );
     writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
@@ -87,8 +89,8 @@ targets:
     }
   });
 
-  it('emits every listed check from runs over a linux host, a web target, a SIEM and a Windows host', () => {
-    expect([...kindsRun].sort()).toEqual(['linux', 'siem', 'web', 'windows']);
+  it('emits every listed check from runs over a linux host, a web target, a SIEM, two network sensors and a Windows host', () => {
+    expect([...kindsRun].sort()).toEqual(['ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
     expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
   });
 });
