@@ -10,6 +10,7 @@ import { analysePlaybooks } from './playbook/analyse.js';
 import { validateReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
+import { sourceClassGates, sourceMapStep } from './sources/index.js';
 import type { Progress } from './util/progress.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
@@ -104,6 +105,9 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
       }
     }
     const details = detections?.details as DetectionDetails | undefined;
+    // Class statuses do not depend on the playbooks (only which use-cases are automated does): coverage joins them now.
+    const early = sourceMapStep(report, inv.estate);
+    const sourceClasses = 'problem' in early ? undefined : sourceClassGates(early);
     const coverage = await step('coverage', problems, opts, () =>
       analyseCoverage({
         rulePaths: inv.rules,
@@ -111,6 +115,7 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
         validations: details?.rules,
         threatFocus: inv.threat_focus,
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
+        sourceClasses,
       }),
     );
     if (coverage) report.analyses.coverage = { ...coverage, content: rulesContent };
@@ -125,6 +130,10 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
   for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
     for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);
   }
+  // The source map sits between the analyses and the score: scoring and the SOAR gate read it.
+  const sources = sourceMapStep(report, inv.estate);
+  if ('problem' in sources) problems.push(sources.problem);
+  else report.analyses.sources = sources;
   const previous = findPreviousRun(resolve(opts.outDir), report);
   const scored = scoreRun(report, { questionnaire: inv.questionnaire, waivers: inv.waivers, baseline: previous });
   Object.assign(report, scored.report);

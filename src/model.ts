@@ -83,8 +83,33 @@ export interface Inventory {
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
   threat_focus?: string[];
+  /** What the organisation has and what its SOC must see (src/sources reads it into the source map). */
+  estate?: Estate;
   /** Report settings: language and the browser for PDF output. */
   report?: { lang?: Lang; browser?: string };
+}
+
+/** One source class as the inventory declares it: `false` (or count 0) means the estate has none. */
+export type EstateSource =
+  | false
+  | {
+      count?: number;
+      products?: string[];
+      /** Free text: where it runs ("all Windows endpoints"). */
+      scope?: string;
+      /** The organisation says this class is collected by the SIEM (declared, not measured). */
+      collected?: boolean;
+    };
+
+export interface Estate {
+  /** Keyed by source class id (checks/sources/sources.yaml). A class not listed is unknown. */
+  sources: Record<string, EstateSource>;
+  use_cases?: {
+    /** Use-cases the SOC must detect; all of the catalog's when not given. */
+    detect?: string[];
+    /** Use-cases the SOAR must automate, optionally with the playbooks that handle them. */
+    automate?: { use_case: string; playbooks?: string[] }[];
+  };
 }
 
 export type FindingStatus = 'pass' | 'fail' | 'warn' | 'error' | 'not-applicable' | 'inconclusive';
@@ -280,7 +305,70 @@ export interface WebSummary {
   waf_probes_detected: number;
 }
 
+export type SourceStatus = 'measured' | 'declared' | 'missing' | 'not-in-estate' | 'unknown';
+
+/** The source map (src/sources): which log-source classes are proven collected, weighted by the use-cases that need them. */
+export interface SourceMapSummary {
+  /** False when the inventory has no estate section: every class no target shows is unknown. */
+  estate_declared: boolean;
+  classes_required: number;
+  classes_measured: number;
+  classes_declared: number;
+  classes_missing: number;
+  classes_unknown: number;
+  use_cases_required: number;
+  use_cases_visible: number;
+  /** Share of the required classes measured, each weighted by the required use-cases that need it; null if none required. */
+  weighted_share: number | null;
+}
+
+export interface SourceClassResult {
+  id: string;
+  name: Bilingual;
+  records: Bilingual;
+  blind_to: Bilingual;
+  status: SourceStatus;
+  /** Needed by a required use-case (detect or automate) and not declared absent. */
+  required: boolean;
+  /** Required use-cases that need it (its weight in the share). */
+  needed_by: string[];
+  /** Strongest proof seen: a marker that arrived beats configuration that collects. */
+  proof?: 'collected' | 'arrived';
+  /** Finding refs (finding:<check>@<target>) that proved or contradicted it. */
+  evidence: string[];
+  estate?: EstateSource;
+  reason: Bilingual;
+}
+
+export interface UseCaseResult {
+  id: string;
+  name: Bilingual;
+  attack: string[];
+  owasp: string[];
+  /** Needed classes the estate has (declared absent ones are dropped). */
+  needs: string[];
+  /** False when the estate has none of the classes it needs. */
+  applicable: boolean;
+  detect: boolean;
+  automate: boolean;
+  /** Playbooks that handle it: named in the inventory or inferred from their name (`inferred`). */
+  playbooks: { id: string; inferred: boolean }[];
+  /** Needed classes not measured: while any remain, the SOC is blind to this use-case. */
+  missing: string[];
+  visible: boolean;
+}
+
+export interface SourceMapDetails {
+  catalog: string;
+  classes: SourceClassResult[];
+  use_cases: UseCaseResult[];
+  /** Unmeasured required classes, the one that makes most use-cases visible first. */
+  next: { class: string; gains: string[]; blinds: string[] }[];
+}
+
 export interface Analyses {
+  /** The source map, between evaluate and score. */
+  sources?: AnalysisSection<SourceMapSummary, SourceMapDetails>;
   coverage?: AnalysisSection<CoverageSummary>;
   detections?: AnalysisSection<DetectionSummary>;
   playbooks?: AnalysisSection<PlaybookSummary>;
@@ -310,7 +398,30 @@ export interface Score {
   model_version: string;
   overall: number | null;
   areas: AreaScore[];
-  soar: { verdict: SoarVerdict; gaps: { area: AreaId; text: Bilingual; refs: string[] }[] };
+  soar: {
+    verdict: SoarVerdict;
+    gaps: { area: AreaId; text: Bilingual; refs: string[] }[];
+    /** Per use-case to automate: ready only when every source class it needs is measured. */
+    use_cases?: { id: string; ready: boolean; missing: string[] }[];
+    /** The people and alert-volume gate, the numbers side by side. */
+    capacity?: CapacityCheck;
+  };
+}
+
+export interface CapacityCheck {
+  /** Estimated alerts per day (detect --estimate over log_exports). */
+  alerts_per_day: number | null;
+  /** Analysts per shift x alerts one analyst triages per shift x shifts per day (questionnaire). */
+  capacity_per_day: number | null;
+  analysts_per_shift: number | null;
+  alerts_per_analyst_per_shift: number | null;
+  shifts_per_day: number | null;
+  /** Share of alerts that are false positives: measured on the sample detections, else attested. */
+  false_positive_share: number | null;
+  false_positive_basis: 'measured' | 'attested' | null;
+  /** Above this share, automated response is not ready. */
+  false_positive_threshold: number;
+  ok: boolean;
 }
 
 export interface QuestionnaireResult {

@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lang, Report } from './model.js';
 import { gate } from './report/gate.js';
 import { renderReport } from './report/render.js';
 import { isActivelyWaived } from './score/index.js';
 import { severityRank } from './summary.js';
+import { writeOutputFile } from './util/output-file.js';
 import type { Progress } from './util/progress.js';
 
 export interface OutputOptions {
@@ -20,7 +20,7 @@ export async function writeRunOutputs(report: Report, runDir: string, opts: Outp
   if (opts.html) {
     progress?.step('rendering HTML', 0, 0);
     const html = join(runDir, 'report.html');
-    writeFileSync(html, (await renderReport(report, 'html', { lang: opts.lang }))!, { mode: 0o640 });
+    writeOutputFile(html, (await renderReport(report, 'html', { lang: opts.lang }))!, { mode: 0o640 });
     paths.html = html;
   }
   if (opts.pdf) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
@@ -24,6 +24,8 @@ export interface ScanOptions extends AnalyseOptions {
   only?: string[];
   /** Evaluate offline evidence files (a file or a folder) instead of reaching targets. */
   evidencePath?: string;
+  /** Read evidence files that are symbolic links (--follow-symlinks); refused otherwise. */
+  followSymlinks?: boolean;
   trustOnFirstUse?: boolean;
   /** known_hosts used when a target has neither a pin nor its own (default ~/.ssh/known_hosts). */
   knownHostsFallback?: string;
@@ -66,14 +68,14 @@ function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
   return opts.inventory.targets.map((target) => ({ target, source: openSource(target, { ...hostKeyOptions(opts), web }) }));
 }
 
-function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
+function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
   return listEvidenceFiles(path).map((file, i) => {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string } | undefined;
     let error: InputError | undefined;
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
-      const data = readOfflineEvidence(file);
+      const data = readOfflineEvidence(file, { followSymlinks });
       header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
@@ -85,7 +87,7 @@ function planEvidence(path: string, problems: InputError[]): PlannedTarget[] {
     seen.add(id);
     const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
     if (error) return { target, source: { failed: { kind: 'config' as const, message: error.message } } };
-    return { target, source: new EvidenceProbeSource(file) };
+    return { target, source: new EvidenceProbeSource(file, { followSymlinks }) };
   });
 }
 
@@ -122,7 +124,7 @@ export async function collectAndEvaluate(
   problems: InputError[] = [],
   runId: string = newRunId(),
 ): Promise<ScanAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems) : planLive(opts, runId);
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems, opts.followSymlinks) : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
@@ -155,7 +157,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const started = new Date();
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
-  mkdirSync(runDir, { recursive: true, mode: 0o750 });
+  ensureOutputDir(runDir, 0o750);
   const catalog = loadCatalog(opts.catalogRoot);
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
@@ -182,6 +184,6 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeFileSync(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
   return { report, runDir, problems };
 }

@@ -1,8 +1,9 @@
 import type { Finding, FindingStatus, Lang, Report, Severity } from './model.js';
 import { visibleFigures } from './coverage/measured.js';
 import { shownTitle } from './report/finding-title.js';
+import { sourceMapLine } from './report/source-map-view.js';
 import { isActivelyWaived } from './score/findings.js';
-import { terminalSafe } from './util/terminal.js';
+import { controlFree, terminalSafe } from './util/terminal.js';
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'inconclusive', 'error', 'not-applicable'];
@@ -18,7 +19,9 @@ export function severityRank(s: Severity): number {
 }
 
 /** A short coloured summary of a run for the terminal. */
-export function terminalSummary(report: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+export function terminalSummary(given: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+  // Every string of the report (evidence excerpts, ids, titles) reaches the terminal free of control characters.
+  const report = controlFree(given);
   const L = (en: string, ja: string) => (lang === 'ja' ? ja : en);
   const c = (code: number, s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
   const paint: Record<FindingStatus, number> = { pass: 32, fail: 31, warn: 33, inconclusive: 35, error: 35, 'not-applicable': 90 };
@@ -46,6 +49,8 @@ export function terminalSummary(report: Report, paths: Record<string, string>, c
     }
   }
   const a = report.analyses;
+  const sources = sourceMapLine(report, lang);
+  if (sources) lines.push(terminalSafe(sources));
   // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
   const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" · socready's built-in examples, not yours", ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）') : '');
   if (a.coverage) {

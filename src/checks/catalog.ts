@@ -25,7 +25,7 @@ export interface Catalog {
  * checks and is loaded; its name is the platform, which must be known: a misspelt or new folder is a load error, not
  * a silently empty platform.
  */
-export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema'] as const;
+export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
 
 const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar'];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
@@ -77,7 +77,7 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
   for (const file of yamlFiles(dir)) {
     try {
       const parsed = readYamlFile(file);
-      const list = parsed.docs[0]?.toJS() as unknown;
+      const list = parsed.values[0];
       if (!Array.isArray(list)) throw new InputError(file, 'a probe file holds a YAML list of probes');
       list.forEach((_, i) => {
         // Each probe is validated on its own so that one bad probe does not hide the others.

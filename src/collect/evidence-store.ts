@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Evidence } from '../model.js';
@@ -42,8 +42,8 @@ export class EvidenceStore {
     if (result.error) evidence.error = { kind: result.error.kind, message: redact(result.error.message).text };
     if (this.runDir && body) {
       const rel = join('evidence', safeName(targetId), `${safeName(probe.id)}.txt`);
-      mkdirSync(join(this.runDir, 'evidence', safeName(targetId)), { recursive: true, mode: 0o750 });
-      writeFileSync(join(this.runDir, rel), text, { mode: 0o600 });
+      ensureOutputDir(join(this.runDir, 'evidence', safeName(targetId)), 0o750);
+      writeOutputFile(join(this.runDir, rel), text, { mode: 0o600, durable: false });
       evidence.file = rel;
     }
     return evidence;

@@ -1,10 +1,11 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import { decodeOutput, decodeWindowsOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { compileSchema, InputError, validateValue } from '../util/validate.js';
 import { globPermission, type ProbeSource } from './source.js';
 
@@ -113,13 +114,14 @@ function fromCollection(json: Record<string, unknown>, file: string): Record<str
   };
 }
 
-export function readOfflineEvidence(file: string): OfflineEvidenceFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (e) {
-    throw new InputError(file, `not a socready evidence file: ${(e as Error).message}`);
-  }
+export interface EvidenceReadOptions {
+  /** Read an evidence file that is a symbolic link (refused by default: it may point anywhere on this machine). */
+  followSymlinks?: boolean;
+}
+
+export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
+  const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes, followSymlinks: Boolean(opts.followSymlinks), symlinkFlag: '--follow-symlinks' });
+  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
   if (json && typeof json === 'object' && 'collection' in json && !('probes' in json)) json = fromCollection(json as Record<string, unknown>, file);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
@@ -152,11 +154,14 @@ export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
   private data: OfflineEvidenceFile | undefined;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: EvidenceReadOptions = {},
+  ) {}
 
   async open(): Promise<TransportError | undefined> {
     try {
-      this.data = readOfflineEvidence(this.file);
+      this.data = readOfflineEvidence(this.file, this.options);
       return undefined;
     } catch (e) {
       return { kind: 'config', message: (e as Error).message };

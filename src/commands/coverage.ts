@@ -1,5 +1,7 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
+import { terminalSafe } from '../util/terminal.js';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../attack/catalog.js';
@@ -9,7 +11,10 @@ import { dettectTechniques, navigatorLayer } from '../coverage/exports.js';
 import type { Validation } from '../coverage/grade.js';
 import type { CoverageDetails } from '../coverage/types.js';
 import { visibleFigures } from '../coverage/measured.js';
-import type { AnalysisSection, CoverageSummary, Finding } from '../model.js';
+import type { AnalysisSection, CoverageSummary, Finding, SourceMapDetails, SourceMapSummary } from '../model.js';
+import reportSchema from '../report/report.schema.json' with { type: 'json' };
+import { shippedSourceCatalog, sourceClassGates } from '../sources/index.js';
+import { dettectDataSources, sourceClassLayer } from '../sources/exports.js';
 import { loadRules } from '../rules/load.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 
@@ -32,6 +37,15 @@ const reportSlice = {
   },
 };
 
+/** The report's source map, validated with the report schema's own definition (the rest of the report is not needed). */
+const sourcesSlice = {
+  ...reportSchema,
+  $id: 'https://socready.dev/schema/report-sources-slice.json',
+  required: [],
+  additionalProperties: true,
+  properties: { analyses: { type: 'object', properties: { sources: reportSchema.properties.analyses.properties.sources } } },
+};
+
 const validationShape = {
   type: 'array',
   items: {
@@ -47,6 +61,8 @@ interface CoverageCliOptions {
   report?: string;
   navigator?: string;
   dettect?: string;
+  sourceLayer?: string;
+  dettectDataSources?: string;
   format: string;
   attackCatalog?: string;
   threat?: string[];
@@ -58,6 +74,7 @@ interface Inputs {
   findings: Finding[];
   validations: Validation[];
   threatFocus: string[];
+  sources?: AnalysisSection<SourceMapSummary, SourceMapDetails>;
 }
 
 function readInputs(o: CoverageCliOptions): Inputs {
@@ -70,12 +87,7 @@ function readInputs(o: CoverageCliOptions): Inputs {
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readFileSync(o.report, 'utf8'));
-    } catch (e) {
-      throw new InputError(o.report, `cannot read report JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report);
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];
@@ -86,6 +98,13 @@ function readInputs(o: CoverageCliOptions): Inputs {
     // Sample detections store their per-rule validation list at details.rules (src/detect/sample.ts).
     const vals = report.analyses?.detections?.details?.rules;
     if (vals !== undefined && compileSchema(validationShape)(vals)) inputs.validations = vals as Validation[];
+    const sv = compileSchema(sourcesSlice);
+    if (!sv(doc)) {
+      const err = sv.errors?.[0];
+      throw new InputError(o.report, err?.message ?? 'invalid source map', undefined, undefined, err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'analyses.sources');
+    }
+    const sources = (doc as { analyses?: { sources?: Inputs['sources'] } }).analyses?.sources;
+    if (sources) inputs.sources = sources;
     const tf = report.run?.options?.threat_focus;
     if (Array.isArray(tf)) inputs.threatFocus.push(...tf.filter((x): x is string => typeof x === 'string'));
   }
@@ -156,9 +175,23 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
   } catch (e) {
     throw new InputError(o.attackCatalog ?? 'ATT&CK catalog', (e as Error).message);
   }
-  const res = computeCoverage(ruleSet, catalog, { findings: inputs.findings, validations: inputs.validations, threatFocus: inputs.threatFocus, owaspEdition: o.owasp });
-  if (o.navigator) writeFileSync(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
-  if (o.dettect) writeFileSync(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
+  if ((o.sourceLayer || o.dettectDataSources) && !inputs.sources) {
+    throw new InputError(o.report ?? '--report', 'the source-class exports need a report with a source map (analyses.sources): give --report <report.json> of a scan');
+  }
+  const res = computeCoverage(ruleSet, catalog, {
+    findings: inputs.findings,
+    validations: inputs.validations,
+    threatFocus: inputs.threatFocus,
+    owaspEdition: o.owasp,
+    // The report's source map: a rule counts as visible only where its log-source class is measured, as in the scan.
+    ...(inputs.sources ? { sourceClasses: sourceClassGates(inputs.sources) } : {}),
+  });
+  if (o.navigator) writeOutputFile(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
+  if (o.dettect) writeOutputFile(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
+  if (o.sourceLayer && inputs.sources) writeOutputFile(o.sourceLayer, `${JSON.stringify(sourceClassLayer(inputs.sources, shippedSourceCatalog(), catalog.index.catalog), null, 2)}\n`);
+  if (o.dettectDataSources && inputs.sources) {
+    writeOutputFile(o.dettectDataSources, dettectDataSources(inputs.sources, shippedSourceCatalog(), { date: new Date().toISOString().slice(0, 10) }));
+  }
   if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
   else printText(res, catalog.origin);
   return 0;
@@ -166,7 +199,7 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
 
 function fail(e: unknown): number {
   if (e instanceof InputError) {
-    process.stderr.write(`socready: ${e.message}\n`);
+    process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
     return 2;
   }
   process.stderr.write(`socready: internal error: ${(e as Error).stack ?? String(e)}\n`);
@@ -182,6 +215,8 @@ export function register(program: Command): void {
     .option('--report <report.json>', 'a socready report: join the rules with its findings')
     .option('--navigator <out.json>', 'write an ATT&CK Navigator layer (format 4.5)')
     .option('--dettect <out.yaml>', 'write a DeTT&CT technique administration file')
+    .option('--source-layer <out.json>', 'with --report: write a Navigator layer of ATT&CK visibility by log-source class (the source map)')
+    .option('--dettect-data-sources <out.yaml>', 'with --report: write a DeTT&CT data-source administration file from the source map')
     .option('--threat <ids...>', 'ATT&CK groups (G0016, APT29) or techniques whose coverage matters most')
     .option('--attack-catalog <file>', 'ATT&CK STIX bundle (.json/.json.gz) or compact catalog to use')
     .option('--owasp <edition>', 'OWASP Top 10 edition for the summary: 2021 or 2025', '2025')

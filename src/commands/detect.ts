@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { estimateFalsePositives, type FalsePositiveEstimate } from '../detect/estimate.js';
 import { BUILTIN_RULES, missingPaths, runDetect, totalBytes, type DetectOutput } from '../detect/run.js';
+import { listEventFiles } from '../sigma/events/reader.js';
+import { terminalSafe } from '../util/terminal.js';
 
 function progress(total: number): ((bytes: number) => void) | undefined {
   if (!process.stderr.isTTY || process.env.CI || total <= 0) return undefined;
@@ -30,7 +32,9 @@ function parsePlaceholders(list: string[] | undefined): Record<string, string[]>
 
 class UsageError extends Error {}
 
-function table(rows: string[][]): string {
+function table(given: string[][]): string {
+  // Rule titles and ids come from rule files a pull request may have changed: no control character reaches the terminal.
+  const rows = given.map((r) => r.map(terminalSafe));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }
@@ -76,6 +80,8 @@ export function register(program: Command): void {
         const missing = missingPaths([...rules, ...inputs]);
         if (missing.length) throw new UsageError(`not found: ${missing.join(', ')}`);
         const placeholders = parsePlaceholders(opts.placeholder);
+        // A symbolic link loop or a device in an events folder is named and skipped; the other files are read.
+        listEventFiles(inputs, (path, reason) => process.stderr.write(`warning: ${terminalSafe(path)}: ${reason}\n`));
         const onBytes = progress(totalBytes(inputs));
         if (opts.estimate?.length) {
           const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { terminalSafe } from '../util/terminal.js';
 import { InputError } from '../util/validate.js';
 
 export const EXIT = { ok: 0, gate: 1, input: 2, internal: 3 } as const;
@@ -9,7 +10,7 @@ export async function guarded(body: () => Promise<number | undefined> | number |
     process.exitCode = (await body()) ?? EXIT.ok;
   } catch (e) {
     if (e instanceof InputError) {
-      process.stderr.write(`socready: ${e.message}\n`);
+      process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
       process.exitCode = EXIT.input;
     } else {
       process.stderr.write(`socready: internal error: ${(e as Error).stack ?? String(e)}\n`);

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { exampleQuestionnaireYaml } from '../questionnaire/index.js';
@@ -103,6 +104,22 @@ targets:
 # waivers: ./waivers.yaml
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most
 # report: { lang: ja, browser: /usr/bin/chromium }   # report language; Chromium/Chrome for PDF output
+
+# What exists, per log-source class (checks/sources/sources.yaml lists them), and the attacks the SOC must see. A class not
+# listed is "unknown" and caps log-collection scope; false means the estate has none. Checks on reached targets
+# decide what is measured; collected: true only says the SIEM is believed to receive it (shown as declared).
+# estate:
+#   sources:
+#     database-audit: { count: 3, products: [PostgreSQL] }
+#     firewall: { count: 1, products: [FortiGate] }
+#     edr: { products: [CrowdStrike], scope: all Windows endpoints }
+#     identity: { products: [Entra ID], collected: true }
+#     cloud-control-plane: { products: [AWS CloudTrail] }
+#     email-gateway: false
+#   use_cases:
+#     detect: [sql-injection, credential-stuffing, password-spraying, web-shell, lateral-movement-rdp, exfiltration]
+#     automate:
+#       - { use_case: sql-injection, playbooks: [native-waf-block] }
 `;
 
 export function register(program: Command): void {
@@ -122,7 +139,7 @@ export function register(program: Command): void {
           if (existsSync(join(opts.dir, name)) && !opts.force) throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');
         }
         for (const [name, text] of files) {
-          writeFileSync(join(opts.dir, name), text);
+          writeOutputFile(join(opts.dir, name), text);
           process.stdout.write(`wrote ${join(opts.dir, name)}\n`);
         }
         return 0;

@@ -97,7 +97,7 @@ export function register(program: Command): void {
             alerts.push(...loadAlertFile(f));
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
-            process.stderr.write(`socready: ${e.message}\n`);
+            process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
             exit = EXIT.input;
           }
         }
@@ -115,7 +115,7 @@ export function register(program: Command): void {
             result = await dryRunPlaybook(loaded, { alerts, protectedSets, integrations, probe: opts.probe === true, mutate: opts.mutations !== false });
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
-            process.stderr.write(`socready: ${e.message}\n`);
+            process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
             if (format === 'json') process.stdout.write(`${JSON.stringify(loadFailure(file, e.message))}\n`);
             exit = EXIT.input;
             continue;
@@ -144,7 +144,8 @@ export function register(program: Command): void {
         for (const file of files) {
           try {
             const r = loadPlaybookFile(file);
-            if (!r.valid && exit === EXIT.ok) exit = EXIT.gate;
+            // An invalid playbook is bad input, like one that cannot be parsed (README: exit 2); the others are still checked.
+            if (!r.valid) exit = EXIT.input;
             const doc = { file, playbook: { id: r.playbook.id, name: r.playbook.name, format: r.format }, valid: r.valid, strict_valid: r.strict_valid, validation: r.validation };
             if (format === 'json') process.stdout.write(`${JSON.stringify(doc)}\n`);
             else {
@@ -153,7 +154,7 @@ export function register(program: Command): void {
             }
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
-            process.stderr.write(`socready: ${e.message}\n`);
+            process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
             if (format === 'json') process.stdout.write(`${JSON.stringify({ file, valid: false, error: e.message })}\n`);
             exit = EXIT.input;
           }

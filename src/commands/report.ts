@@ -1,6 +1,6 @@
 // socready report | trend | diff: re-render, trend and compare report JSON files without scanning again.
 // Exit codes: 0 ok; 1 below --fail-under or regressed against --baseline; 2 bad input or usage; 3 internal error.
-import { writeFileSync } from 'node:fs';
+import { writeOutputFile } from '../util/output-file.js';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Lang } from '../model.js';
@@ -64,7 +64,7 @@ export function trendCommand(dir: string, opts: { out?: string; lang?: string })
   if (runs.points.length === 0) throw new InputError(dir, 'no valid report JSON found (reports/<run>/report.json or *.json)');
   process.stdout.write(formatTrendTable(runs, lang));
   if (opts.out) {
-    writeFileSync(opts.out, renderTrendHtml(runs, lang));
+    writeOutputFile(opts.out, renderTrendHtml(runs, lang));
     process.stderr.write(`socready: wrote ${opts.out}\n`);
   }
   return EXIT.ok;

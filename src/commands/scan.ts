@@ -8,7 +8,6 @@ import { runScan } from '../scan.js';
 import { countStatuses } from '../summary.js';
 import { terminalSummary } from '../summary.js';
 import { createProgress } from '../util/progress.js';
-import { terminalSafe } from '../util/terminal.js';
 import { InputError } from '../util/validate.js';
 import { collect, EXIT, guarded, parseIntOption } from './errors.js';
 import { parseFailUnder } from './report.js';
@@ -19,6 +18,7 @@ export interface ScanCliOptions {
   concurrency: number;
   only?: string[];
   evidence?: string;
+  followSymlinks?: boolean;
   json?: boolean;
   trustOnFirstUse?: boolean;
   active?: boolean;
@@ -51,6 +51,7 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 32)
     .option('--only <glob>', 'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*', collect)
     .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
+    .option('--follow-symlinks', 'with --evidence: also read evidence files that are symbolic links (refused by default)')
     .option('--json', 'print a machine-readable summary on stdout; no progress display')
     .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
     .option('--active', 'send the harmless live web probes (body-logging canary, WAF detection probe)')
@@ -84,6 +85,7 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     concurrency: opts.concurrency,
     only: opts.only,
     evidencePath: opts.evidence,
+    followSymlinks: opts.followSymlinks,
     // Without an inventory the organisation would be this machine's name; SOCREADY_ORG still names it explicitly.
     titleFromEvidence: !inventoryFile && !process.env.SOCREADY_ORG,
     trustOnFirstUse: opts.trustOnFirstUse,
@@ -112,8 +114,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, lang)}\n`);
     for (const reason of gate.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
   }
-  // Unreadable inputs (a bad evidence file) were reported per target and the rest evaluated; the run still says so.
-  for (const p of problems) process.stderr.write(`socready: ${terminalSafe(p.message)}\n`);
+  // Unreadable inputs (a bad evidence file) were each reported once, as the failed target's progress line naming the
+  // file and the problem, and the rest evaluated; the exit code still says so.
   if (problems.length > 0) return EXIT.input;
   return gate.exitCode === 0 ? EXIT.ok : EXIT.gate;
 }

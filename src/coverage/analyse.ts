@@ -19,7 +19,7 @@ import {
   type RuleVisibility,
   type TechniqueCoverage,
 } from './types.js';
-import { blindSources, VisibilityIndex } from './visibility.js';
+import { blindSources, type SourceClassGate, VisibilityIndex } from './visibility.js';
 
 export interface CoverageOptions {
   rulePaths: string[];
@@ -34,6 +34,8 @@ export interface CoverageOptions {
   owaspEdition?: '2021' | '2025';
   /** Whether anything web-facing is in scope (web or WAF targets); default: inferred from findings, else from rules. */
   webFacing?: boolean;
+  /** Source-map classes with their status (src/sources): rules count as visible only where their class is measured. */
+  sourceClasses?: SourceClassGate[];
 }
 
 /** Japanese names of the tactics as Japanese security teams usually write them. */
@@ -100,12 +102,20 @@ function buildMatrix(index: AttackIndex, byId: Map<string, TechniqueCoverage>): 
 export function computeCoverage(
   ruleSet: RuleSet,
   catalog: LoadedCatalog,
-  opts: { findings: Finding[]; validations?: Validation[]; threatFocus?: string[]; owaspEdition?: '2021' | '2025'; webFacing?: boolean },
+  opts: {
+    findings: Finding[];
+    validations?: Validation[];
+    threatFocus?: string[];
+    owaspEdition?: '2021' | '2025';
+    webFacing?: boolean;
+    /** Source-map classes: a rule counts as visible only where its class is measured. */
+    sourceClasses?: SourceClassGate[];
+  },
 ): AnalysisSection<CoverageSummary, CoverageDetails> {
   const { index } = catalog;
   const validations = opts.validations ?? [];
   const problems = ruleSet.problems.map((p) => ({ path: p.path, error: p.error }));
-  const visIndex = new VisibilityIndex(opts.findings);
+  const visIndex = new VisibilityIndex(opts.findings, opts.sourceClasses);
   const vis = new Map<DetectionRule, RuleVisibility>();
   for (const r of ruleSet.rules) if (!r.correlation) vis.set(r, visIndex.of(r));
   const resolved = resolveRules(ruleSet.rules, index);

@@ -48,6 +48,8 @@ export interface RuleVisibility {
   checks: string[];
   missing_fields: string[];
   explain: Bilingual;
+  /** The log-source classes (src/sources) the rule's log source belongs to, when the source map joined. */
+  source_classes?: string[];
 }
 
 export interface RuleRef {

@@ -1,5 +1,5 @@
 // Joins rules with the scan: a rule counts only where a passing check proves its log source (and fields) collected.
-import type { Bilingual, Finding, LogSourceRef } from '../model.js';
+import type { Bilingual, Finding, LogSourceRef, SourceStatus } from '../model.js';
 import type { DetectionRule } from '../rules/model.js';
 import { fieldsNamed, logSourceLabel, servesLogSource } from './logsource.js';
 import { provesVisibility } from './measured.js';
@@ -28,13 +28,56 @@ function listTargets(ts: string[]): string {
   return ts.length <= 3 ? ts.join(', ') : `${ts.slice(0, 3).join(', ')} …`;
 }
 
+/** A log-source class of the source map as coverage needs it: its status and the Sigma log sources it carries. */
+export interface SourceClassGate {
+  id: string;
+  name: Bilingual;
+  status: SourceStatus;
+  sigma: LogSourceRef[];
+}
+
+/** Classes whose Sigma log sources include the rule's (and, for a field-specific class, a field the rule reads). */
+export function classesOfRule(rule: Pick<DetectionRule, 'logsource' | 'fields'>, classes: SourceClassGate[]): SourceClassGate[] {
+  return classes.filter((c) =>
+    c.sigma.some((ref) => servesLogSource(rule.logsource, ref) && (!ref.fields || ref.fields.length === 0 || fieldsNamed(rule.fields, ref.fields).length > 0)),
+  );
+}
+
+/**
+ * A rule whose host checks pass is visible only where its log-source class is measured too (a check that the host
+ * logs something does not prove the SIEM receives the class): otherwise it is blind (class missing) or not measured.
+ */
+function gateByClass(v: RuleVisibility, rule: DetectionRule, classes: SourceClassGate[] | undefined): RuleVisibility {
+  if (!classes) return v;
+  const mine = classesOfRule(rule, classes);
+  if (mine.length === 0) return v;
+  const withClasses = { ...v, source_classes: mine.map((c) => c.id) };
+  if ((v.visibility !== 'visible' && v.visibility !== 'partial') || mine.some((c) => c.status === 'measured')) return withClasses;
+  const c = mine[0]!;
+  const label = logSourceLabel(rule.logsource);
+  const missing = mine.some((x) => x.status === 'missing');
+  return {
+    ...withClasses,
+    visibility: missing ? 'blind' : 'unknown',
+    visible_on: [],
+    blind_on: missing ? [...v.visible_on, ...v.blind_on] : v.blind_on,
+    explain: {
+      en: `${label} is logged on ${v.visible_on.length} target(s), but its source class "${c.name.en}" is ${c.status} in the source map: a rule counts as visible only where its class is measured.`,
+      ja: `${label} は ${v.visible_on.length} 台で記録されていますが、ログソース「${c.name.ja}」がソースマップで実測されていません（${c.status}）。ルールはログソースが実測された場合にだけ可視とみなします。`,
+    },
+  };
+}
+
 /** Computes every rule's visibility from the findings; rules sharing a log source share the source-level work. */
 export class VisibilityIndex {
   private readonly providers: Provider[] = [];
   private readonly bySource = new Map<string, Provider[]>();
   readonly measured: boolean;
 
-  constructor(findings: Finding[]) {
+  constructor(
+    findings: Finding[],
+    private readonly classes?: SourceClassGate[],
+  ) {
     for (const f of findings) {
       if (!provesVisibility(f)) continue;
       for (const ref of f.provides ?? []) this.providers.push({ finding: f, ref });
@@ -66,6 +109,10 @@ export class VisibilityIndex {
   }
 
   of(rule: DetectionRule): RuleVisibility {
+    return gateByClass(this.ofFindings(rule), rule, this.classes);
+  }
+
+  private ofFindings(rule: DetectionRule): RuleVisibility {
     const label = logSourceLabel(rule.logsource);
     const providers = this.providersFor(rule.logsource);
     if (providers.length === 0) {

@@ -1,7 +1,7 @@
 // Sample-detection scenarios (checks/scenarios/*.yaml): attack events and benign baseline events for one attack
 // class, the log sources and fields they need, and the rules (or tags) expected to fire on the attack.
-import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
+import { walkFiles } from '../util/walk.js';
 import type { Bilingual, LogSourceRef } from '../model.js';
 import { wrapJson } from '../sigma/events/json.js';
 import { parseAccessLog, parseAuditd, parseSquid } from '../sigma/events/lines.js';
@@ -86,14 +86,9 @@ export const scenarioSchema = {
 
 const validate = compileSchema(scenarioSchema);
 
-export function listScenarioFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    if (statSync(p).isDirectory()) {
-      for (const n of readdirSync(p).sort()) if (['.yaml', '.yml'].includes(extname(n))) out.push(join(p, n));
-    } else out.push(p);
-  }
-  return out;
+/** Scenario files of the given paths (a folder: its own .yaml/.yml files); what cannot be read goes to onSkip. */
+export function listScenarioFiles(paths: string[], onSkip: (path: string, reason: string) => void = () => undefined): string[] {
+  return walkFiles(paths, { includeFile: (n) => ['.yaml', '.yml'].includes(extname(n)), maxDepth: 1, onSkip });
 }
 
 /** Reads scenarios; a bad file becomes a problem naming file, line and field, and the others still load. */
@@ -103,7 +98,7 @@ export function loadScenarios(paths: string[]): { scenarios: Scenario[]; problem
   const seen = new Set<string>();
   let files: string[] = [];
   try {
-    files = listScenarioFiles(paths);
+    files = listScenarioFiles(paths, (path, error) => problems.push({ path, error: `${path}: ${error}` }));
   } catch (e) {
     problems.push({ path: paths.join(', '), error: (e as Error).message });
   }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Inventory, SshSettings, Target, TargetKind, TransportName, WinrmSettings } from '../model.js';
+import type { Estate, EstateSource, Inventory, SshSettings, Target, TargetKind, TransportName, WinrmSettings } from '../model.js';
+import { shippedSourceCatalog } from '../sources/catalog.js';
 import { CHECKS_DIR } from '../paths.js';
-import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
+import { compileSchema, InputError, positionOf, readYamlFile, validateDoc, type ParsedYaml } from '../util/validate.js';
 import schema from './inventory.schema.json' with { type: 'json' };
 
 interface RawDefaults {
@@ -33,6 +34,38 @@ interface RawInventory {
   waivers?: string;
   threat_focus?: string[];
   report?: { lang?: 'ja' | 'en'; browser?: string };
+  estate?: {
+    sources: Record<string, EstateSource>;
+    use_cases?: { detect?: string[]; automate?: (string | { use_case: string; playbooks?: string[] })[] };
+  };
+}
+
+/** The estate with its class and use-case ids checked against the source catalog (located errors). */
+function resolveEstate(parsed: ParsedYaml, raw: NonNullable<RawInventory['estate']>): Estate {
+  const catalog = shippedSourceCatalog();
+  const classes = new Set(catalog.classes.map((c) => c.id));
+  const useCases = new Set(catalog.use_cases.map((u) => u.id));
+  const fail = (keys: (string | number)[], detail: string): never => {
+    const pos = positionOf(parsed, 0, keys);
+    throw new InputError(parsed.file, detail, pos?.line, pos?.col, keys.join('.'));
+  };
+  for (const id of Object.keys(raw.sources)) {
+    if (!classes.has(id)) fail(['estate', 'sources', id], `unknown source class "${id}" (one of ${[...classes].join(', ')})`);
+  }
+  (raw.use_cases?.detect ?? []).forEach((u, i) => {
+    if (!useCases.has(u)) fail(['estate', 'use_cases', 'detect', i], `unknown use-case "${u}" (one of ${[...useCases].join(', ')})`);
+  });
+  const automate = (raw.use_cases?.automate ?? []).map((a, i) => {
+    const entry = typeof a === 'string' ? { use_case: a } : a;
+    if (!useCases.has(entry.use_case)) fail(['estate', 'use_cases', 'automate', i], `unknown use-case "${entry.use_case}" (one of ${[...useCases].join(', ')})`);
+    return entry;
+  });
+  return {
+    sources: raw.sources,
+    ...(raw.use_cases
+      ? { use_cases: { ...(raw.use_cases.detect ? { detect: raw.use_cases.detect } : {}), ...(raw.use_cases.automate ? { automate } : {}) } }
+      : {}),
+  };
 }
 
 const LOCAL_ADDRESSES = new Set(['localhost', 'local', '127.0.0.1', '::1']);
@@ -139,6 +172,7 @@ export function loadInventory(file: string): Inventory {
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
+    ...(raw.estate ? { estate: resolveEstate(parsed, raw.estate) } : {}),
     ...(raw.report ? { report: { ...raw.report, ...(raw.report.browser ? { browser: resolvePath(base, raw.report.browser) } : {}) } } : {}),
   };
 }

@@ -1,8 +1,8 @@
 // Alerts for the dry-run: loading (JSON object or array, validated), the entities they name (attacker IP, host, user,
 // domain…), what counts as protected (internal ranges, critical assets, break-glass and service accounts) and the
 // mutations that turn a plausible alert into a dangerous false positive.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { InputError, compileSchema } from '../util/validate.js';
 import type { EntityKind } from './model.js';
 import { ipCategory, isIp } from './net.js';
@@ -104,18 +104,7 @@ export function makeAlert(data: Obj, id: string, origin: AlertOrigin): Alert {
 
 /** Reads an alert file (one object or an array of them). */
 export function loadAlertFile(file: string, origin: AlertOrigin = 'sample'): Alert[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
-  }
+  const doc = parseJsonText(readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes }), file);
   if (!compileSchema(ALERT_FILE_SCHEMA)(doc)) throw new InputError(file, 'an alert file holds one JSON object or a non-empty array of objects');
   const list = (Array.isArray(doc) ? doc : [doc]) as Obj[];
   const name = basename(file);

@@ -1,9 +1,9 @@
 // One playbook, end to end: validation, dry-runs per alert with traces, guardrails, blast radius on false positives
 // and their dangerous mutations, integration readiness, verdict. And the scan pipeline's entry: analysePlaybooks.
-import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { AnalysisSection, PlaybookSummary } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
+import { walkFiles } from '../util/walk.js';
 import { type Alert, DEFAULT_PROTECTED, type ProtectedSets, loadAlertFile, makeAlert, mutateAlert } from './alerts.js';
 import { type ActionRecord, type DryRun, dryRun } from './dryrun.js';
 import { type GuardrailFinding, KIND_TITLES, analyseGuardrails } from './guardrails.js';
@@ -159,23 +159,16 @@ const PLAYBOOK_EXT = new Set(['.json', '.yml', '.yaml']);
 
 /** Files of a list of paths, directories expanded (one level, sorted). */
 export function expandPaths(paths: string[], exts: Set<string>): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let st: ReturnType<typeof statSync> | undefined;
-    try {
-      st = statSync(p);
-    } catch {
-      out.push(p); // the loader reports it
-      continue;
-    }
-    if (st.isDirectory()) {
-      for (const f of readdirSync(p).sort()) {
-        const full = join(p, f);
-        if (exts.has(extname(f).toLowerCase()) && statSync(full).isFile()) out.push(full);
-      }
-    } else out.push(p);
-  }
-  return out;
+  return paths.flatMap((p) => {
+    const missing: string[] = [];
+    const files = walkFiles([p], {
+      includeFile: (f) => exts.has(extname(f).toLowerCase()),
+      maxDepth: 1,
+      // An explicit path that cannot be read goes to the loader, which reports it as a problem naming the file.
+      onSkip: (path, _reason, explicit) => explicit && missing.push(path),
+    });
+    return [...missing, ...files];
+  });
 }
 
 export interface PlaybooksDetails {

@@ -1,7 +1,7 @@
 // Reads a playbook file of any supported format, validates it and builds the model. A file that cannot be read,
 // parsed or recognised throws InputError (the CLI's exit 2); one that loads with errors comes back with valid=false.
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { InputError, parseYaml } from '../util/validate.js';
 import { validateCacao } from './cacao-schema.js';
 import { cacaoToModel } from './cacao.js';
@@ -21,11 +21,8 @@ export interface LoadedPlaybook {
 }
 
 function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
+  // A CACAO JSON playbook may be larger than a YAML one; both are read whole, so both have a cap.
+  return readInputText(file, { maxBytes: extname(file).toLowerCase() === '.json' ? INPUT_LIMITS.jsonBytes : INPUT_LIMITS.yamlBytes });
 }
 
 function finish(playbook: Playbook, format: PlaybookFormat, schemaIssues: ValidationIssue[]): LoadedPlaybook {
@@ -49,19 +46,14 @@ export function loadPlaybookText(text: string, file: string): LoadedPlaybook {
   const ext = extname(file).toLowerCase();
   const trimmed = text.trimStart();
   if (ext === '.json' || trimmed.startsWith('{')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
-    }
+    const doc = parseJsonText(text, file);
     if (isNativeDoc(doc) || isXsoarDoc(doc)) throw new InputError(file, 'native and XSOAR playbooks are YAML files (.yml/.yaml)');
     return loadCacaoDoc(doc, file);
   }
   const parsed = parseYaml(text, file);
   if (parsed.docs.length !== 1) throw new InputError(file, `expected one YAML document, found ${parsed.docs.length}`);
   const ydoc = parsed.docs[0]!;
-  const value = ydoc.toJS({ maxAliasCount: 100 }) as unknown;
+  const value = parsed.values[0];
   if (isNativeDoc(value)) {
     const issues = validateNative(value, ydoc, parsed.lineCounter, file);
     if (!Array.isArray((value as { steps?: unknown }).steps)) throw new InputError(file, issues[0]?.message ?? 'native playbook without steps');

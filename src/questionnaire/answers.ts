@@ -16,7 +16,7 @@ function answerSchema(q: Question): object {
   const nullable = (s: object) => ({ anyOf: [s, { type: 'null' }] });
   switch (q.type) {
     case 'integer':
-      return nullable({ type: 'integer', minimum: q.minimum ?? 0 });
+      return nullable({ type: 'integer', minimum: q.minimum ?? 0, ...(q.maximum !== undefined ? { maximum: q.maximum } : {}) });
     case 'boolean':
       return nullable({ type: 'boolean' });
     case 'choice':

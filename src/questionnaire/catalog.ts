@@ -18,6 +18,7 @@ export interface Question {
   area: AreaId;
   type: 'integer' | 'boolean' | 'choice' | 'multi';
   minimum?: number;
+  maximum?: number;
   question: Bilingual;
   help?: Bilingual;
   level_if_true?: number;

@@ -37,6 +37,7 @@ import {
 import { checklistWhat } from './checklist-platform.js';
 import { shownTitle } from './finding-title.js';
 import { richBlocks } from './rich-text.js';
+import { missingSourcesNotes, sourceMapView, type SourceMapView } from './source-map-view.js';
 
 /** Catalog text as blocks the templates render: paragraphs of text and <code> spans, and <pre> blocks to copy. */
 export interface RichBlock {
@@ -202,6 +203,8 @@ export interface ReportView {
   }[];
   readiness: ChecklistRow[];
   soarTiming: ChecklistRow[];
+  /** The log-source map (src/report/source-map-view.ts). */
+  sourceMap?: SourceMapView;
   targets: {
     id: string;
     kind: string;
@@ -234,7 +237,7 @@ function formatObserved(value: unknown): string {
 }
 
 /** Analyses in report order; any other analysis a newer report carries follows, by name. */
-const ANALYSIS_ORDER = ['coverage', 'detections', 'playbooks', 'web'];
+const ANALYSIS_ORDER = ['sources', 'coverage', 'detections', 'playbooks', 'web'];
 
 /** Section anchor of an analysis: readable for our own names, hashed for anything unexpected. */
 export function analysisAnchor(name: string): string {
@@ -611,7 +614,7 @@ function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
       const b = areaScores.get(a)?.basis;
       return b === 'attested' || b === 'mixed';
     }),
-    notes: [...gaps, ...answers],
+    notes: [...gaps, ...answers, ...(item.sources ? missingSourcesNotes(report, lang) : [])],
   };
 }
 
@@ -695,6 +698,7 @@ export function buildView(report: Report, lang: Lang): ReportView {
     analyses,
     readiness: READINESS_CHECKLIST.map((item) => checklistRow(ctx, item)),
     soarTiming: SOAR_TIMING_CHECKLIST.map((item) => checklistRow(ctx, item)),
+    sourceMap: sourceMapView(report, lang),
     targets: buildTargets(ctx),
     questionnaire,
     partialsContext: { report, lang },

@@ -360,6 +360,8 @@ export interface ChecklistItem {
   areas: AreaId[];
   gaps: boolean;
   answers?: RegExp;
+  /** The row lists the required log-source classes the source map found not measured. */
+  sources?: boolean;
   /**
    * Wording by the host platforms the run scanned, where `what` would name something of one platform only (bpf()
    * calls on a Windows-only run); see checklistWhat.
@@ -376,6 +378,7 @@ export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
     },
     areas: ['log-collection'],
     gaps: false,
+    sources: true,
   },
   {
     item: { en: 'Audit policy', ja: '監査ポリシー' },

@@ -1,14 +1,17 @@
 // The PDF report: the same HTML printed by a headless Chromium (puppeteer-core + a system browser), offline,
 // with page script disabled, every network request refused, a header naming the organisation and date, page
 // numbers, and a table of contents whose page numbers come from a first print pass.
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Lang, Report } from '../model.js';
 import { escapeXml } from './charts.js';
 import { renderHtml } from './html.js';
 import { formatDate, ui } from './i18n.js';
+import { InputError } from '../util/input-error.js';
+import { fsReason } from '../util/input-file.js';
+import { writeOutputFile } from '../util/output-file.js';
 
 export interface PdfOptions {
   lang: Lang;
@@ -118,14 +121,30 @@ export const BROWSER_ARGS = [
 /** Launches the browser with a fresh profile; the caller closes it and then removes profileDir. */
 export async function launchBrowser(browserPath?: string, timeoutMs = 60_000): Promise<{ browser: Browser; profileDir: string }> {
   const executablePath = findBrowser(browserPath);
-  const profileDir = mkdtempSync(join(tmpdir(), 'socready-chromium-'));
+  // Everything Chromium writes (profile, dconf and fontconfig caches, crash reports) goes into one temporary folder
+  // that the caller removes: the user's $HOME is never written, and nothing of a report outlives the render there.
+  let profileDir: string;
+  try {
+    profileDir = mkdtempSync(join(tmpdir(), 'socready-chromium-'));
+  } catch (e) {
+    throw new InputError(tmpdir(), `cannot create a temporary folder for the browser: ${fsReason(e)} (set TMPDIR)`);
+  }
+  const home = join(profileDir, 'home');
   try {
     const browser = await puppeteer.launch({
       executablePath,
       headless: true,
       pipe: true,
-      userDataDir: profileDir,
-      args: BROWSER_ARGS,
+      userDataDir: join(profileDir, 'profile'),
+      args: [...BROWSER_ARGS, '--disable-breakpad', '--disable-crash-reporter', `--crash-dumps-dir=${join(profileDir, 'crash')}`],
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, '.config'),
+        XDG_CACHE_HOME: join(home, '.cache'),
+        XDG_DATA_HOME: join(home, '.local', 'share'),
+        XDG_RUNTIME_DIR: join(profileDir, 'run'),
+      },
       timeout: timeoutMs,
     });
     return { browser, profileDir };
@@ -260,10 +279,7 @@ export async function renderPdfWith(browser: Browser, report: Report, opts: PdfO
         ? await printPdf(page, renderHtml(report, { ...base, tocPages: pages }), report, opts, timeoutMs)
         : first;
     }
-    mkdirSync(dirname(opts.out) || '.', { recursive: true });
-    const tmp = `${opts.out}.${process.pid}.tmp`;
-    writeFileSync(tmp, pdf);
-    renameSync(tmp, opts.out);
+    writeOutputFile(opts.out, pdf);
     return { pages: pdfPageCount(pdf), blocked };
   } finally {
     await page.close().catch(() => undefined);

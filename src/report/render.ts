@@ -1,8 +1,8 @@
 // One entry point for every output format. Renderers read only the report document; a report without a score
 // (an older or hand-built one) is scored first with the current model.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Lang, Report } from '../model.js';
+import { controlFree } from '../util/terminal.js';
 import { InputError } from '../util/validate.js';
 import { ensureScore } from '../score/previous.js';
 import { renderHdf } from './formats/hdf.js';
@@ -10,6 +10,7 @@ import { renderJunit } from './formats/junit.js';
 import { renderMarkdown } from './formats/markdown.js';
 import { renderSarif } from './formats/sarif.js';
 import { renderHtml } from './html.js';
+import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
 
 export const REPORT_FORMATS = ['json', 'html', 'pdf', 'md', 'junit', 'sarif', 'hdf', 'navigator'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -46,7 +47,9 @@ function withScore(report: Report): Report {
  * and returns undefined.
  */
 export async function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): Promise<string | undefined> {
-  const r = withScore(report);
+  // JSON keeps the report exactly (JSON escapes control characters) and HTML/PDF escape in their templates; the text
+  // formats (Markdown, JUnit, SARIF, HDF, the Navigator layer) render a copy free of control characters.
+  const r = ['json', 'html', 'pdf'].includes(format) ? withScore(report) : controlFree(withScore(report));
   const { lang } = opts;
   let text: string;
   switch (format) {
@@ -83,16 +86,13 @@ export async function renderReport(report: Report, format: ReportFormat, opts: R
     }
     case 'pdf': {
       if (!opts.out) throw new InputError('(command line)', 'PDF output needs a file: -o report.pdf');
-      mkdirSync(dirname(opts.out), { recursive: true });
+      ensureOutputDir(dirname(opts.out));
       // Loaded on demand: puppeteer is only needed for PDF.
       const { renderPdf } = await import('./pdf.js');
       await renderPdf(r, { lang, out: opts.out, ...(opts.browserPath ? { browserPath: opts.browserPath } : {}) });
       return undefined;
     }
   }
-  if (opts.out) {
-    mkdirSync(dirname(opts.out), { recursive: true });
-    writeFileSync(opts.out, text);
-  }
+  if (opts.out) writeOutputFile(opts.out, text);
   return text;
 }

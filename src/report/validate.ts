@@ -1,8 +1,8 @@
 // Reading a report JSON back (report, trend, diff, --baseline): parse, then validate against report.schema.json so a
 // renderer never meets a malformed document. Errors name the file and the field.
-import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv';
 import type { Report } from '../model.js';
+import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
 import { compileSchema, InputError } from '../util/validate.js';
 import schema from './report.schema.json' with { type: 'json' };
 
@@ -42,25 +42,7 @@ export function validateReport(json: unknown, file: string): Report {
 
 /** Reads and validates a report JSON file. */
 export function readReport(file: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split('\n').length;
-      const col = pos - before.lastIndexOf('\n');
-      throw new InputError(file, `invalid JSON: ${(e as Error).message}`, line, col);
-    }
-    throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
-  }
+  const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes });
+  const json = parseJsonText(text, file);
   return validateReport(json, file);
 }

@@ -1,6 +1,8 @@
 // Finds rule files under the given paths, picks the reader by extension and content, and keeps going past bad files.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
+import { InputError } from '../util/input-error.js';
+import { INPUT_LIMITS, readInputText } from '../util/input-file.js';
+import { walkFiles } from '../util/walk.js';
 import { readElasticText } from './elastic.js';
 import type { DetectionRule, RuleFormat, RuleProblem, RuleSet } from './model.js';
 import { readModSecurityText } from './modsecurity.js';
@@ -9,30 +11,12 @@ import { readSavedSearchesText, readSplunkYamlText } from './splunk.js';
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml', '.conf']);
 
-async function collectFiles(path: string, out: string[], problems: RuleProblem[], explicit: boolean): Promise<void> {
-  let st: Awaited<ReturnType<typeof stat>>;
-  try {
-    st = await stat(path);
-  } catch (e) {
-    problems.push({ path, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-    return;
-  }
-  if (st.isDirectory()) {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await readdir(path, { withFileTypes: true });
-    } catch (e) {
-      problems.push({ path, error: `cannot list: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
-    }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const p = join(path, e.name);
-      if (e.isDirectory()) await collectFiles(p, out, problems, false);
-      else if (RULE_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(p);
-    }
-  } else if (explicit || RULE_EXTENSIONS.has(extname(path).toLowerCase())) out.push(path);
+/** Rule files below the given paths (an explicit file is always read); loops, devices and unreadable folders are problems. */
+function collectFiles(paths: string[], problems: RuleProblem[]): string[] {
+  return walkFiles(paths, {
+    includeFile: (name) => !name.startsWith('.') && RULE_EXTENSIONS.has(extname(name).toLowerCase()),
+    onSkip: (path, reason) => problems.push({ path, error: reason }),
+  });
 }
 
 /** Which reader a file needs; undefined for files that are not rules (e.g. CRS's crs-setup.conf data, README.yml). */
@@ -76,8 +60,7 @@ export interface LoadOptions {
 /** Reads every rule under the given files and folders. Unreadable files are reported with the reason; the rest are used. */
 export async function loadRules(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
   const problems: RuleProblem[] = [];
-  const files: string[] = [];
-  for (const p of paths) await collectFiles(p, files, problems, true);
+  const files = collectFiles(paths, problems);
   const rules: DetectionRule[] = [];
   const results: { rules: DetectionRule[]; problems: RuleProblem[] }[] = new Array(files.length);
   let next = 0;
@@ -89,9 +72,10 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
       const file = files[i]!;
       let text: string;
       try {
-        text = await readFile(file, 'utf8');
+        // Same refusals as every input: regular files only, under the size cap; never the content in the error.
+        text = readInputText(file, { maxBytes: INPUT_LIMITS.yamlBytes });
       } catch (e) {
-        results[i] = { rules: [], problems: [{ path: file, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] };
+        results[i] = { rules: [], problems: [{ path: file, error: e instanceof InputError ? e.detail : String(e) }] };
         continue;
       }
       const format = detectFormat(file, text);

@@ -71,7 +71,7 @@ export function readSigmaText(text: string, file: string): { rules: DetectionRul
     }
     const line = lineOf(doc, parsed.lineCounter);
     const where = (field: string, detail: string) => new InputError(file, detail, line, undefined, field).message;
-    const v = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    const v = parsed.values[i] as Record<string, unknown>;
     // Sigma filters (meta filters) tune other rules and detect nothing themselves.
     if (v.filter !== undefined && v.detection === undefined) return;
     const title = str(v.title);

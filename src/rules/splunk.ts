@@ -82,7 +82,7 @@ export function readSplunkYamlText(text: string, file: string): { rules: Detecti
   }
   const doc = parsed.docs[0];
   if (!doc || !isMap(doc.contents)) return { rules: [], problems: [{ path: file, error: `${file}: not a YAML mapping` }] };
-  const v = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  const v = parsed.values[0] as Record<string, unknown>;
   const name = typeof v.name === 'string' ? v.name : undefined;
   const search = typeof v.search === 'string' ? v.search : undefined;
   if (!name || !search) return { rules: [], problems: [{ path: file, error: `${file}: ${name ? 'search' : 'name'}: missing required field` }] };

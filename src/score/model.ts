@@ -17,6 +17,7 @@ import {
 import { findingStats, groupByArea } from './findings.js';
 import { AREA_NAMES, LEVEL_NAMES } from './labels.js';
 import { soarGate } from './soar.js';
+import { sourceMapCriteria } from './sources.js';
 
 export const MODEL_VERSION = '1.0';
 
@@ -43,7 +44,11 @@ function assess(area: AreaId, findings: Finding[], report: Report): Assessment |
     case 'log-collection': {
       const canaries = a.web && a.web.summary.canaries_sent > 0 ? webCanaryCriteria(a.web.summary) : [];
       if (!hasFindings && !a.coverage && canaries.length === 0) return undefined;
-      return { criteria: [...fromFindings(), ...canaries, ...logCollectionCoverageCriteria(a.coverage?.summary)], basis: 'measured' };
+      // The scope itself comes from the source map: per-host checks and canaries feed it but cannot certify it alone.
+      return {
+        criteria: [...fromFindings(), ...canaries, ...logCollectionCoverageCriteria(a.coverage?.summary), ...sourceMapCriteria(a.sources)],
+        basis: 'measured',
+      };
     }
     case 'detection-rules': {
       if (!a.coverage) return hasFindings ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' } : undefined;

@@ -8,7 +8,7 @@ export function findingRef(f: Pick<Finding, 'check' | 'target'>): string {
   return `finding:${f.check}@${f.target}`;
 }
 
-export function analysisRef(analysis: 'coverage' | 'detections' | 'playbooks' | 'web', field: string): string {
+export function analysisRef(analysis: 'coverage' | 'detections' | 'playbooks' | 'web' | 'sources', field: string): string {
   return `analysis:${analysis}.summary.${field}`;
 }
 

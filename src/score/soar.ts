@@ -1,9 +1,11 @@
 // The SOAR readiness gate. Automation stands on the SIEM beneath it: no logs, no detection; no trustworthy
 // detections, no safe automation. So the gate checks the layers bottom-up and lists the SIEM gaps first.
-import type { AreaId, AreaScore, Bilingual, Report, Score, SoarVerdict } from '../model.js';
+import type { AnalysisSection, AreaId, AreaScore, Bilingual, CapacityCheck, Report, Score, SoarVerdict, SourceMapDetails, SourceMapSummary } from '../model.js';
+import { capacityCheck } from './capacity.js';
 import { answerOf } from './criteria.js';
 import { AREA_NAMES, LEVEL_NAMES } from './labels.js';
-import { questionnaireRef } from './refs.js';
+import { analysisRef, questionnaireRef } from './refs.js';
+import { classNames, useCaseNames } from './sources.js';
 
 interface Requirement {
   area: AreaId;
@@ -66,7 +68,7 @@ function areaGap(req: Requirement, score: AreaScore): Gap {
  * ready: every area at its `ready` level and the business impact of automated blocking attested as assessed.
  * semi-automatic: every area at its `semi` level. not-yet: otherwise. Areas not assessed count as not met.
  */
-export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire'>): Score['soar'] {
+export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire'> & { analyses?: Report['analyses'] }): Score['soar'] {
   const byArea = new Map(areas.map((a) => [a.area, a]));
   const gaps: Gap[] = [];
   let semiOk = true;
@@ -80,6 +82,16 @@ export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire
       gaps.push(areaGap(req, score));
     }
   }
+  // Per use-case: automating a response to an attack the SIEM cannot see is automating on nothing.
+  const map = report.analyses?.sources;
+  const useCases = map ? useCaseReadiness(map) : undefined;
+  const blind = (useCases ?? []).filter((u) => !u.ready);
+  if (map && blind.length > 0) {
+    readyOk = false;
+    // Among the log gaps: after the areas beneath detection, before the detection and automation gaps.
+    const firstAbove = gaps.findIndex((g) => !['infrastructure', 'log-collection', 'audit-policy'].includes(g.area));
+    gaps.splice(firstAbove < 0 ? gaps.length : firstAbove, 0, blindUseCaseGap(map, blind));
+  }
   // The SOAR timing checklist: blocking on a false positive can stop the business, so its impact must be assessed.
   if (answerOf(report.questionnaire, 'automation.blocking_risk_assessed') !== true) {
     readyOk = false;
@@ -92,6 +104,77 @@ export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire
       refs: [questionnaireRef('automation.blocking_risk_assessed')],
     });
   }
+  const capacity = capacityCheck(report.analyses?.detections?.summary, report.questionnaire);
+  const capacityGap = capacityGapOf(capacity);
+  if (capacityGap) {
+    readyOk = false;
+    gaps.push(capacityGap);
+  }
   const verdict: SoarVerdict = readyOk ? 'ready' : semiOk ? 'semi-automatic' : 'not-yet';
-  return { verdict, gaps };
+  return { verdict, gaps, ...(useCases ? { use_cases: useCases } : {}), capacity };
+}
+
+type SourceMap = AnalysisSection<SourceMapSummary, SourceMapDetails>;
+
+/** Use-cases to automate that the estate has: ready when every class they need is measured. */
+export function useCaseReadiness(map: SourceMap): NonNullable<Score['soar']['use_cases']> {
+  return map.details.use_cases.filter((u) => u.automate && u.applicable).map((u) => ({ id: u.id, ready: u.missing.length === 0, missing: u.missing }));
+}
+
+function blindUseCaseGap(map: SourceMap, blind: { id: string; missing: string[] }[]): Gap {
+  const classes = [...new Set(blind.flatMap((u) => u.missing))];
+  const ids = blind.map((u) => u.id);
+  return {
+    area: 'log-collection',
+    text: {
+      en: `${NO_LOGS.en}: automated response to ${useCaseNames(map, ids, 'en')} needs log sources that are not measured: ${classNames(map, classes, 'en')}.`,
+      ja: `${NO_LOGS.ja}。${useCaseNames(map, ids, 'ja')}への自動対応に必要なログソースが実測できていません：${classNames(map, classes, 'ja')}。`,
+    },
+    refs: [analysisRef('sources', 'use_cases_visible'), analysisRef('sources', 'classes_missing'), analysisRef('sources', 'classes_unknown')],
+  };
+}
+
+const fmt = (n: number | null) => (n === null ? '?' : String(Math.round(n * 100) / 100));
+const pctOf = (n: number | null) => (n === null ? '?' : `${Math.round(n * 1000) / 10}%`);
+
+/** The numbers side by side, or undefined when the gate passes. */
+export function capacityGapOf(c: CapacityCheck): Gap | undefined {
+  if (c.ok) return undefined;
+  const refs = [
+    analysisRef('detections', 'estimated_alerts_per_day'),
+    questionnaireRef('staffing.analysts_per_shift'),
+    questionnaireRef('triage.alerts_per_analyst_per_shift'),
+    questionnaireRef('oncall.coverage'),
+  ];
+  const volumeBad = c.alerts_per_day !== null && (c.capacity_per_day === null || c.alerts_per_day > c.capacity_per_day);
+  const fpBad = c.false_positive_share !== null && c.false_positive_share > c.false_positive_threshold;
+  const capText =
+    c.capacity_per_day === null
+      ? { en: 'the triage capacity is not declared (questionnaire: staffing.analysts_per_shift, triage.alerts_per_analyst_per_shift, oncall.coverage)', ja: '対応能力が申告されていません（アンケート：staffing.analysts_per_shift、triage.alerts_per_analyst_per_shift、oncall.coverage）' }
+      : {
+          en: `the analysts can triage ${fmt(c.capacity_per_day)} per day (${fmt(c.analysts_per_shift)} per shift × ${fmt(c.alerts_per_analyst_per_shift)} alerts each × ${fmt(c.shifts_per_day)} shifts)`,
+          ja: `対応できるのは 1 日 ${fmt(c.capacity_per_day)} 件です（1 シフト ${fmt(c.analysts_per_shift)} 人 × 1 人 ${fmt(c.alerts_per_analyst_per_shift)} 件 × ${fmt(c.shifts_per_day)} シフト）`,
+        };
+  const parts: Bilingual[] = [];
+  if (volumeBad) {
+    parts.push({
+      en: `about ${fmt(c.alerts_per_day)} alerts per day are estimated but ${capText.en}`,
+      ja: `1 日あたり約 ${fmt(c.alerts_per_day)} 件のアラートが見込まれますが、${capText.ja}`,
+    });
+  }
+  if (fpBad) {
+    parts.push({
+      en: `${pctOf(c.false_positive_share)} of the alerts are false positives (${c.false_positive_basis}), above the ${pctOf(c.false_positive_threshold)} that automated response allows`,
+      ja: `アラートの ${pctOf(c.false_positive_share)} が誤検知です（${c.false_positive_basis === 'measured' ? '実測' : '自己申告'}）。自動対応で許容できる ${pctOf(c.false_positive_threshold)} を超えています`,
+    });
+    refs.push(analysisRef('detections', 'false_positives'), questionnaireRef('triage.false_positive_share'));
+  }
+  return {
+    area: 'people-process',
+    text: {
+      en: `${NO_PEOPLE.en}: ${parts.map((p) => p.en).join('; ')}.`,
+      ja: `${NO_PEOPLE.ja}。${parts.map((p) => p.ja).join('。')}。`,
+    },
+    refs,
+  };
 }

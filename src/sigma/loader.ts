@@ -1,8 +1,9 @@
 // Reads Sigma files (multi-document YAML) into compiled rules. A bad document becomes a failure naming its file,
 // document and reason; every other document still loads.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
+import { INPUT_LIMITS, readInputText } from '../util/input-file.js';
 import { InputError, compileSchema, parseYaml, positionOf, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
+import { walkFiles } from '../util/walk.js';
 import { compileDetection } from './detection.js';
 import { correlationRuleSchema, detectionRuleSchema, filterRuleSchema } from './schema.js';
 import {
@@ -29,27 +30,12 @@ export interface LoadResult {
   files: number;
 }
 
-/** Lists .yml/.yaml files below the given files or folders, sorted for stable output. */
+/** Lists .yml/.yaml files below the given files or folders, sorted for stable output; loops and devices are failures. */
 export function listRuleFiles(paths: string[], failures: LoadFailure[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch (e) {
-      failures.push({ path: p, error: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-      return;
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) {
-        if (name.startsWith('.')) continue;
-        const child = join(p, name);
-        if (statSync(child).isDirectory() || ['.yml', '.yaml'].includes(extname(name))) walk(child);
-      }
-    } else out.push(p);
-  };
-  for (const p of paths) walk(p);
-  return out;
+  return walkFiles(paths, {
+    includeFile: (name) => !name.startsWith('.') && ['.yml', '.yaml'].includes(extname(name)),
+    onSkip: (path, reason) => failures.push({ path, error: reason }),
+  });
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -174,11 +160,11 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
   let global: Record<string, unknown> | undefined;
   let lastPlain: Record<string, unknown> | undefined;
   const multi = parsed.docs.length > 1;
-  parsed.docs.forEach((d, i) => {
+  parsed.docs.forEach((_d, i) => {
     const where = multi ? `document ${i + 1}: ` : '';
     let merged = false;
     try {
-      let value = d.toJS({ maxAliasCount: 100 }) as unknown;
+      let value = parsed.values[i];
       if (value === null || value === undefined) return;
       if (typeof value !== 'object' || Array.isArray(value)) throw new RuleError('a rule document must be a map');
       let doc = value as Record<string, unknown>;
@@ -221,9 +207,9 @@ export function loadRules(paths: string[], opts: CompileOptions = {}): LoadResul
   for (const file of files) {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readInputText(file, { maxBytes: INPUT_LIMITS.yamlBytes });
     } catch (e) {
-      failures.push({ path: file, error: `cannot read: ${(e as Error).message}` });
+      failures.push({ path: file, error: e instanceof InputError ? e.detail : String(e) });
       continue;
     }
     const r = loadRuleText(text, file, opts);

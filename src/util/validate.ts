@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import YAML, { LineCounter, isMap, isSeq, type Document, type Node } from 'yaml';
+import YAML, { LineCounter, isAlias, isMap, isSeq, visit, type Document, type Node } from 'yaml';
+import { InputError } from './input-error.js';
+import { INPUT_LIMITS, readInputText, type ReadInputOptions } from './input-file.js';
 
-/** An input problem, always naming the file and, where known, the line, column and field. */
-export class InputError extends Error {
-  override name = 'InputError';
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-    readonly line?: number,
-    readonly column?: number,
-    readonly field?: string,
-  ) {
-    super(`${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
-  }
-}
+export { InputError } from './input-error.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -41,31 +30,62 @@ export interface ParsedYaml {
   docs: Document.Parsed[];
   lineCounter: LineCounter;
   file: string;
+  /** Each document as plain JavaScript, resolved once under the alias limit. */
+  values: unknown[];
 }
 
-/** Parses one or more YAML documents, answering syntax errors with file, line and column. */
+/**
+ * Aliases a document may expand: enough for any hand-written file, far below a "billion laughs" alias bomb. The yaml
+ * library throws a bare ReferenceError past it; parseYaml turns that into a located input error.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+/** The yaml library's message, first line, cut before any quoted source (an alias or tag name from the file). */
+function yamlMessage(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/:\s.*$/, '').replace(/ at line \d+, column \d+$/, '').slice(0, 160);
+}
+
+/**
+ * THE YAML loader of socready: every YAML input (inventory, questionnaire, waivers, playbooks, rules, scenarios, the
+ * catalog) is parsed here, with the same alias limit and the same error naming file, line and column, never the text.
+ */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const docs = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
+  const values: unknown[] = [];
   for (const doc of list) {
     const err = doc.errors[0];
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
-      throw new InputError(file, `YAML syntax: ${err.message.split('\n')[0]}`, pos.line, pos.col);
+      throw new InputError(file, `YAML syntax: ${yamlMessage(err.message)}`, pos.line, pos.col);
+    }
+    try {
+      values.push(doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }));
+    } catch (e) {
+      if (!(e instanceof ReferenceError || e instanceof RangeError)) throw e;
+      let at: Node | undefined;
+      visit(doc, {
+        Alias(_k, node) {
+          at = node;
+          return visit.BREAK;
+        },
+      });
+      const pos = at && isAlias(at) && at.range ? lineCounter.linePos(at.range[0]) : undefined;
+      throw new InputError(
+        file,
+        e instanceof RangeError ? 'YAML nested too deeply: refused' : `YAML aliases expand past ${MAX_YAML_ALIASES} (an alias bomb?): refused`,
+        pos?.line,
+        pos?.col,
+      );
     }
   }
-  return { docs: list, lineCounter, file };
+  return { docs: list, lineCounter, file, values };
 }
 
-export function readYamlFile(file: string): ParsedYaml {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read: ${(e as Error).message}`);
-  }
-  return parseYaml(text, file);
+/** Reads (regular file, size cap; see input-file.ts) and parses a YAML file. */
+export function readYamlFile(file: string, opts: Partial<ReadInputOptions> = {}): ParsedYaml {
+  return parseYaml(readInputText(file, { maxBytes: INPUT_LIMITS.yamlBytes, ...opts }), file);
 }
 
 /** Finds the YAML node at a JSON pointer such as /targets/0/ssh/key, for line numbers in schema errors. */
@@ -111,7 +131,7 @@ function describeError(e: ErrorObject): { field: string; detail: string; pointer
 /** Validates a parsed YAML document against a schema; the error names file, line, column and field. */
 export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: ValidateFunction, at = ''): T {
   const doc = parsed.docs[docIndex]!;
-  const whole = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const whole = parsed.values[docIndex];
   // `at` (a JSON pointer) validates one element of the document, e.g. /3 for the fourth item of a list.
   const value = at ? at.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], whole) : whole;
   if (!validate(value)) {

@@ -79,7 +79,7 @@ describe('socready playbook dry-run', () => {
   it('exits 2 for a playbook that cannot be loaded, still printing the others', async () => {
     const r = await run('dry-run', join(FIX, 'broken.json'), join(EX, 'cacao-waf-block-guarded.json'), '--format', 'json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.json: invalid JSON/);
+    expect(r.stderr).toMatch(/broken\.json(:\d+:\d+)?: invalid JSON/);
     const docs = lines(r.stdout);
     expect(docs.map((d) => d.valid)).toEqual([false, true]);
     expect(docs[0]!.error).toMatch(/invalid JSON/);
@@ -102,9 +102,9 @@ describe('socready playbook validate', () => {
     expect((await run('validate', join(SHARED_DIR, 'playbooks', 'cacao-oasis', 'basic-example-1.json'), join(EX, 'native-waf-block.yaml'))).code).toBe(0);
   });
 
-  it('exits 1 when a file is invalid, naming the problem', async () => {
+  it('exits 2 (bad input, as the README says) when a file is read but invalid, naming the problem', async () => {
     const invalid = await run('validate', join(SHARED_DIR, 'playbooks', 'cacao-soarca', 'test-infinite_playbook.json'));
-    expect(invalid.code).toBe(1);
+    expect(invalid.code).toBe(2);
     expect(invalid.stdout).toContain('unbounded loop');
   });
 

@@ -1,11 +1,12 @@
 // Streaming event input: files or folders, gzipped or not, in any supported format, with memory bounded by the
 // largest single event (the file is read in chunks; only the current partial document is kept).
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { EventLogSource, SigmaEvent } from '../types.js';
+import { walkFiles } from '../../util/walk.js';
 import { wrapJson } from './json.js';
 import { parseAccessLog, parseAuditd, parseSquid, splitCsv } from './lines.js';
 
@@ -35,21 +36,15 @@ export function newStats(): ReadStats {
 
 const EVENT_EXT = new Set(['.json', '.jsonl', '.ndjson', '.log', '.csv', '.txt', '.gz', '.evtx.json', '']);
 
-/** Files below the given paths (folders are walked; hidden files skipped), sorted. */
-export function listEventFiles(paths: string[]): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const n of readdirSync(p).sort()) {
-        if (n.startsWith('.') || n === 'info.yml') continue;
-        const c = join(p, n);
-        if (statSync(c).isDirectory() || EVENT_EXT.has(extname(n)) || /\.log\.\d+(\.gz)?$/.test(n)) walk(c);
-      }
-    } else out.push(p);
-  };
-  for (const p of paths) walk(p);
-  return out;
+/**
+ * Files below the given paths (folders are walked; hidden files skipped), sorted. A symbolic link loop, a device or
+ * an unreadable folder is passed to `onSkip` with the reason and the walk goes on.
+ */
+export function listEventFiles(paths: string[], onSkip: (path: string, reason: string) => void = () => undefined): string[] {
+  return walkFiles(paths, {
+    includeFile: (n) => !n.startsWith('.') && n !== 'info.yml' && (EVENT_EXT.has(extname(n)) || /\.log\.\d+(\.gz)?$/.test(n)),
+    onSkip,
+  });
 }
 
 async function isGzip(file: string): Promise<boolean> {
@@ -211,8 +206,9 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
         let obj: unknown;
         try {
           obj = JSON.parse(line);
-        } catch (e) {
-          skip(n, `not JSON: ${(e as Error).message}`);
+        } catch {
+          // Node's message quotes the line; an event file may hold secrets: the place only.
+          skip(n, 'not JSON');
           continue;
         }
         const ev = wrapJson(obj, opts.logsource);
@@ -226,8 +222,8 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
         let obj: unknown;
         try {
           obj = JSON.parse(doc);
-        } catch (e) {
-          skip(n, `document ${n} is not JSON: ${(e as Error).message}`);
+        } catch {
+          skip(n, `document ${n} is not JSON`);
           continue;
         }
         const ev = wrapJson(obj, opts.logsource);

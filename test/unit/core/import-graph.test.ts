@@ -17,17 +17,18 @@ import { REPO_ROOT } from '../../helpers/paths.js';
  * Which top-level parts of src/ may import which, from the bottom up: a module imports its own layer and the ones
  * below. Data flows inventory → collect → evaluate → analyse → score → render; the per-target path in collect/ runs
  * the evaluator, so collect/ sits above checks/ and parsers/ (which never reach back into collect/). The web live
- * probes (HTTP, TLS handshake, canary, log search) are ways of reaching a target, beside transport/.
+ * probes (HTTP, TLS handshake, canary, log search) are ways of reaching a target, beside transport/. The log-source
+ * catalog is an input (the inventory's estate is checked against it); the source map built from it is an analysis.
  */
 const LAYERS: Layering = [
   { name: 'base', members: ['model', 'paths', 'version', 'util'] },
   {
     name: 'inputs',
-    members: ['transport', 'web/http', 'web/tls', 'web/logs', 'web/canary', 'inventory', 'questionnaire', 'attack', 'rules', 'sigma'],
+    members: ['transport', 'web/http', 'web/tls', 'web/logs', 'web/canary', 'inventory', 'questionnaire', 'attack', 'rules', 'sigma', 'sources/catalog'],
   },
   { name: 'evaluate', members: ['parsers', 'products', 'checks'] },
   { name: 'collect', members: ['collect', 'web'] },
-  { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sensors'] },
+  { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sources', 'sensors'] },
   { name: 'score', members: ['score'] },
   { name: 'render', members: ['report', 'summary'] },
   { name: 'run', members: ['scan', 'analyse', 'run-outputs'] },

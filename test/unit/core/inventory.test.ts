@@ -105,6 +105,23 @@ targets:
     expect(inv.targets[0]!.tags).toContain('dmz');
   });
 
+  it('reads the estate of the init example once uncommented, and names the line of an unknown source class or use-case', () => {
+    const block = EXAMPLE_INVENTORY.split('\n')
+      .filter((l) => /^# (estate:| {2})/.test(l))
+      .map((l) => l.slice(2))
+      .join('\n');
+    const inv = loadInventory(write('estate.yaml', `version: 1\ntargets: []\n${block}\n`));
+    expect(inv.estate!.sources['database-audit']).toEqual({ count: 3, products: ['PostgreSQL'] });
+    expect(inv.estate!.sources['email-gateway']).toBe(false);
+    expect(inv.estate!.use_cases!.automate).toEqual([{ use_case: 'sql-injection', playbooks: ['native-waf-block'] }]);
+    const badClass = errorOf(() => loadInventory(write('estate-bad.yaml', 'version: 1\ntargets: []\nestate:\n  sources:\n    postgres: { count: 3 }\n')));
+    expect(badClass).toMatchObject({ line: 5, field: 'estate.sources.postgres' });
+    expect(badClass.detail).toContain('unknown source class "postgres"');
+    const badUse = errorOf(() => loadInventory(write('estate-bad2.yaml', 'version: 1\ntargets: []\nestate:\n  sources: {}\n  use_cases:\n    automate: [sqli]\n')));
+    expect(badUse).toMatchObject({ line: 6, field: 'estate.use_cases.automate.0' });
+    expect(badUse.detail).toContain('unknown use-case "sqli"');
+  });
+
   it('audits this machine through the local transport when there is no inventory', () => {
     const inv = builtInInventory();
     expect(inv.targets).toHaveLength(1);

@@ -104,3 +104,42 @@ describe('joining rules with the scan', () => {
     expect(vis.of(sigma.rules[0]!).visibility).toBe('unknown');
   });
 });
+
+describe('joining rules with the source map (issue 13)', () => {
+  let sigma: RuleSet;
+  const catalog = loadAttackCatalog();
+  beforeAll(async () => {
+    sigma = await loadRules([join(SHARED_DIR, 'sigma', 'rules', 'windows', 'process_access')]);
+  });
+  const gate = (status: 'measured' | 'missing' | 'declared' | 'unknown') => [
+    { id: 'sysmon', name: { en: 'Sysmon', ja: 'Sysmon' }, status, sigma: [{ product: 'windows', category: 'process_access' }] },
+  ];
+  const findings = () => fleet('win.sysmon.event10', 3, 3, [SYSMON10], 'Sysmon event 10 is on');
+
+  it('counts a rule as visible only where its log-source class is measured', () => {
+    const measured = computeCoverage(sigma, catalog, { findings: findings(), sourceClasses: gate('measured') });
+    const lsass = (r: typeof measured) => r.details.techniques.find((t) => t.id === 'T1003.001')!;
+    expect(lsass(measured).grade).toBe('visible');
+    // The hosts log event 10, but the class is not proven to reach the SIEM: not visible.
+    const missing = computeCoverage(sigma, catalog, { findings: findings(), sourceClasses: gate('missing') });
+    expect(lsass(missing).grade).toBe('blind');
+    expect(missing.summary.rules_blind).toBe(sigma.rules.filter((r) => !r.disabled).length);
+    const declared = computeCoverage(sigma, catalog, { findings: findings(), sourceClasses: gate('declared') });
+    expect(lsass(declared).rules.every((r) => r.visibility === 'unknown')).toBe(true);
+    expect(declared.summary.techniques_visible).toBe(0);
+  });
+
+  it('says why, naming the class and its status', () => {
+    const vis = new VisibilityIndex(findings(), gate('declared'));
+    const v = vis.of(sigma.rules[0]!);
+    expect(v).toMatchObject({ visibility: 'unknown', source_classes: ['sysmon'], visible_on: [] });
+    expect(v.explain.en).toContain('its source class "Sysmon" is declared in the source map');
+  });
+
+  it('leaves rules of a log source no class describes as the findings say', () => {
+    const other = [{ id: 'dns', name: { en: 'DNS', ja: 'DNS' }, status: 'missing' as const, sigma: [{ category: 'dns' }] }];
+    const v = new VisibilityIndex(findings(), other).of(sigma.rules[0]!);
+    expect(v.visibility).toBe('visible');
+    expect(v.source_classes).toBeUndefined();
+  });
+});

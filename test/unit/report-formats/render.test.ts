@@ -15,7 +15,9 @@ describe('renderReport dispatcher', () => {
   it('scores a report that has no score before rendering, so the JSON it writes validates', async () => {
     const { score: _s, ...unscored } = run(2);
     const json = JSON.parse((await renderReport(unscored, 'json', { lang: 'en' }))!);
-    expect(json.score.overall).toBe(3);
+    // 2, not the 3 stored in the fixture: these reports predate the source map (issue 13), and without one the
+    // log-collection scope is not certified (level 1), which caps the overall level one above it.
+    expect(json.score.overall).toBe(2);
     expect(() => validateReport(json, 'out.json')).not.toThrow();
   });
 

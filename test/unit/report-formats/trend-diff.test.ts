@@ -88,6 +88,8 @@ describe('diff', () => {
   it('scores reports that carry no score before comparing', () => {
     const { score: _a, ...a } = run(0);
     const { score: _b, ...b } = run(2);
-    expect(diffReports(a, b).overall).toEqual({ from: 1, to: 3, change: 'better' });
+    // Re-scored without a source map (the fixtures predate issue 13), log-collection scope is not certified, so the
+    // later run reaches 2 rather than its stored 3; the comparison still runs on the fresh scores.
+    expect(diffReports(a, b).overall).toEqual({ from: 1, to: 2, change: 'better' });
   });
 });

@@ -118,6 +118,8 @@ export function questionnaire(answers: Record<string, unknown>): QuestionnaireRe
 /** Answers that meet every people-and-process criterion. */
 export const BEST_ANSWERS: Record<string, unknown> = {
   'staffing.analysts': 6,
+  'staffing.analysts_per_shift': 2,
+  'triage.alerts_per_analyst_per_shift': 40,
   'staffing.detection_engineers': 2,
   'oncall.coverage': '24x7',
   'oncall.escalation_documented': true,
@@ -134,4 +136,61 @@ export const BEST_ANSWERS: Record<string, unknown> = {
 
 export function wrap<T>(summary: T) {
   return { summary, details: {}, problems: [] };
+}
+
+/**
+ * A source map whose required classes (web request bodies, WAF) are all measured with arrival proven: the log
+ * sources of the one use-case (SQL injection) reach the SIEM. `missing` turns classes unmeasured.
+ */
+export function sourceMap(opts: { missing?: string[]; unknown?: string[] } = {}) {
+  const ids = ['web-request-body', 'waf'];
+  const status = (id: string) => (opts.unknown?.includes(id) ? 'unknown' : opts.missing?.includes(id) ? 'missing' : 'measured');
+  const classes = ids.map((id) => ({
+    id,
+    name: { en: id, ja: id },
+    records: { en: '-', ja: '-' },
+    blind_to: { en: '-', ja: '-' },
+    status: status(id) as 'measured' | 'missing' | 'unknown',
+    required: true,
+    needed_by: ['sql-injection'],
+    ...(status(id) === 'measured' ? { proof: 'arrived' as const } : {}),
+    evidence: [],
+    reason: { en: '-', ja: '-' },
+  }));
+  const missing = ids.filter((id) => status(id) !== 'measured');
+  const measured = ids.length - missing.length;
+  return {
+    summary: {
+      estate_declared: true,
+      classes_required: ids.length,
+      classes_measured: measured,
+      classes_declared: 0,
+      classes_missing: classes.filter((c) => c.status === 'missing').length,
+      classes_unknown: classes.filter((c) => c.status === 'unknown').length,
+      use_cases_required: 1,
+      use_cases_visible: missing.length === 0 ? 1 : 0,
+      weighted_share: measured / ids.length,
+    },
+    details: {
+      catalog: 'test',
+      classes,
+      use_cases: [
+        {
+          id: 'sql-injection',
+          name: { en: 'SQL injection', ja: 'SQL インジェクション' },
+          attack: ['T1190'],
+          owasp: ['A03:2021'],
+          needs: ids,
+          applicable: true,
+          detect: true,
+          automate: true,
+          playbooks: [],
+          missing,
+          visible: missing.length === 0,
+        },
+      ],
+      next: missing.map((c) => ({ class: c, gains: missing.length === 1 ? ['sql-injection'] : [], blinds: ['sql-injection'] })),
+    },
+    problems: [],
+  };
 }

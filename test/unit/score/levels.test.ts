@@ -3,7 +3,7 @@ import { AREAS } from '../../../src/model.js';
 import { findingStats } from '../../../src/score/findings.js';
 import { overallLevel, scoreArea, scoreReport } from '../../../src/score/model.js';
 import { parseRef } from '../../../src/score/refs.js';
-import { BEST_ANSWERS, coverage, detections, finding, findings, playbooks, questionnaire, report, web, wrap } from './helpers.js';
+import { BEST_ANSWERS, coverage, detections, finding, findings, playbooks, questionnaire, report, sourceMap, web, wrap } from './helpers.js';
 
 const levelOf = (r: ReturnType<typeof report>, area: Parameters<typeof scoreArea>[0]) =>
   scoreArea(area, r.findings.filter((f) => f.area === area), r).level;
@@ -108,17 +108,29 @@ describe('finding-based levels (audit-policy, infrastructure)', () => {
 });
 
 describe('log collection', () => {
-  it('caps findings-only log collection at level 3 until the coverage analysis measures visibility', () => {
+  it('holds findings-only log collection at level 1 without a source map: per-host checks never certify the scope', () => {
+    // Was level 3 before issue 13: ten passing per-host checks said nothing about which log sources the use-cases
+    // need, so a Linux-only estate could look fully collected. The scope now comes from the source map.
     const r = report({ findings: findings('log-collection', 10, 0) });
-    expect(levelOf(r, 'log-collection')).toBe(3);
-    const measured = report({ findings: findings('log-collection', 10, 0), analyses: { coverage: wrap(coverage()) } });
+    expect(levelOf(r, 'log-collection')).toBe(1);
+    const mapped = report({ findings: findings('log-collection', 10, 0), analyses: { sources: sourceMap() } });
+    expect(levelOf(mapped, 'log-collection')).toBe(3);
+    const measured = report({ findings: findings('log-collection', 10, 0), analyses: { coverage: wrap(coverage()), sources: sourceMap() } });
     expect(levelOf(measured, 'log-collection')).toBe(5);
+  });
+
+  it('caps log collection by the source map: half the weighted classes measured is level 2, an unknown class stays below 3', () => {
+    const base = findings('log-collection', 10, 0);
+    const lc = (sources: ReturnType<typeof sourceMap>) => levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), sources } }), 'log-collection');
+    expect(lc(sourceMap({ missing: ['waf'] }))).toBe(2);
+    expect(lc(sourceMap({ unknown: ['waf'] }))).toBe(2);
+    expect(lc(sourceMap({ missing: ['waf', 'web-request-body'] }))).toBe(0);
   });
 
   it('needs at least 80% of declared techniques visible for level 4', () => {
     const base = findings('log-collection', 10, 0);
-    const at = report({ findings: base, analyses: { coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 40, rules_blind: 5 })) } });
-    const below = report({ findings: base, analyses: { coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 39, rules_blind: 5 })) } });
+    const at = report({ findings: base, analyses: { sources: sourceMap(), coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 40, rules_blind: 5 })) } });
+    const below = report({ findings: base, analyses: { sources: sourceMap(), coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 39, rules_blind: 5 })) } });
     expect(levelOf(at, 'log-collection')).toBe(4);
     expect(levelOf(below, 'log-collection')).toBe(3);
   });
@@ -126,7 +138,8 @@ describe('log collection', () => {
 
 describe('web canaries and live WAF probes (src/web)', () => {
   const base = findings('log-collection', 10, 0);
-  const lc = (w: Parameters<typeof web>[0]) => levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), web: wrap(web(w)) } }), 'log-collection');
+  const lc = (w: Parameters<typeof web>[0]) =>
+    levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), web: wrap(web(w)), sources: sourceMap() } }), 'log-collection');
 
   it('holds log collection at level 1 when a test password shows up in clear text in the logs', () => {
     expect(lc({ canaries_password_clear: 1 })).toBe(1);
@@ -137,7 +150,9 @@ describe('web canaries and live WAF probes (src/web)', () => {
     expect(lc({ canaries_sent: 4, canaries_body_logged: 4 })).toBe(5);
   });
   it('assesses log collection from canaries alone, capped below 4 until coverage measures visibility', () => {
-    expect(levelOf(report({ analyses: { web: wrap(web()) } }), 'log-collection')).toBe(3);
+    // Canaries feed the source map (web request bodies); the scope level needs the map beside them (issue 13).
+    expect(levelOf(report({ analyses: { web: wrap(web()) } }), 'log-collection')).toBe(1);
+    expect(levelOf(report({ analyses: { web: wrap(web()), sources: sourceMap() } }), 'log-collection')).toBe(3);
   });
   it('assesses detection validation from live WAF probes, counting a probe only when it was logged', () => {
     const dv = (w: Parameters<typeof web>[0], withDetections = false) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AreaId, AreaScore } from '../../../src/model.js';
 import { scoreReport } from '../../../src/score/model.js';
 import { SOAR_REQUIREMENTS, soarGate } from '../../../src/score/soar.js';
-import { BEST_ANSWERS, coverage, detections, findings, playbooks, questionnaire, report, wrap } from './helpers.js';
+import { BEST_ANSWERS, coverage, detections, findings, playbooks, questionnaire, report, sourceMap, wrap } from './helpers.js';
 
 function areas(levels: Partial<Record<AreaId, number | null>>): AreaScore[] {
   return SOAR_REQUIREMENTS.map((r) => {
@@ -61,7 +61,7 @@ describe('SOAR readiness gate', () => {
   it('reaches ready end to end from constructed findings and analyses, with refs to the evidence of each gap', () => {
     const good = report({
       findings: [...findings('infrastructure', 10, 0), ...findings('log-collection', 10, 0), ...findings('audit-policy', 10, 0)],
-      analyses: { coverage: wrap(coverage()), detections: wrap(detections()), playbooks: wrap(playbooks()) },
+      analyses: { coverage: wrap(coverage()), detections: wrap(detections()), playbooks: wrap(playbooks()), sources: sourceMap() },
       questionnaire: questionnaire(BEST_ANSWERS),
     });
     expect(scoreReport(good).soar.verdict).toBe('ready');

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from './input-error.js';
+import { fsReason } from './input-file.js';
+
+export interface WriteOutputOptions {
+  /** File mode of a new file (reports with evidence: 0o640; evidence: 0o600). */
+  mode?: number;
+  /** Flush to disk before the rename (default). Off for the many small evidence files of a run, which no later run reads. */
+  durable?: boolean;
+}
+
+/** A folder for outputs, created with its parents; a failure names the folder and the reason (exit 2). */
+export function ensureOutputDir(dir: string, mode?: number): void {
+  try {
+    mkdirSync(dir, { recursive: true, ...(mode ? { mode } : {}) });
+  } catch (e) {
+    // mkdir -p answers EEXIST when a regular file sits where a folder of the path should be.
+    const reason = (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'a file is in the way of a folder of the path' : fsReason(e);
+    throw new InputError(dir, `cannot create the output folder: ${reason}`);
+  }
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(dir);
+  } catch (e) {
+    throw new InputError(dir, `cannot create the output folder: ${fsReason(e)}`);
+  }
+  if (!st.isDirectory()) throw new InputError(dir, 'cannot create the output folder: a file of that name is in the way');
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+}
+
+/**
+ * THE way socready writes a file the user asked for (report, layer, PDF, run folder files, init's starter files):
+ * missing parent folders are created; the bytes go to a temporary file in the same folder, which is renamed over the
+ * target only once completely written and flushed, so a full disk or an interrupted run never leaves a half-written
+ * report that a later `trend` or `diff` would read. Any failure is an InputError naming the path and the reason
+ * (exit 2), and the temporary file is removed. A target that exists and is not a regular file (/dev/stdout, a FIFO,
+ * /dev/full) is written directly: renaming over a device would replace it.
+ */
+export function writeOutputFile(path: string, data: string | Uint8Array, opts: WriteOutputOptions = {}): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(path);
+  } catch {
+    existing = undefined;
+  }
+  if (existing?.isDirectory()) throw new InputError(path, 'cannot write: it is a folder (give a file name)');
+  if (existing && !existing.isFile()) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'w');
+      writeAll(fd, bytes);
+    } catch (e) {
+      throw new InputError(path, `cannot write: ${fsReason(e)}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return;
+  }
+  const dir = dirname(path);
+  try {
+    ensureOutputDir(dir);
+  } catch (e) {
+    throw new InputError(path, `cannot write: ${(e as InputError).detail} (${dir})`);
+  }
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
+    writeAll(fd, bytes);
+    if (opts.durable !== false) fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created, or already renamed
+    }
+    throw new InputError(path, `cannot write: ${fsReason(e)}`);
+  }
+}
