@@ -68,6 +68,12 @@ targets:
     expect(ssh.endpoint!.checks.map((c) => c.check)).toContain('linux.audit.rules.execve');
   });
 
+  it('feeds the source map: Suricata EVE flow and TLS records prove the ndr class; rules of unknown age leave ips unproved', () => {
+    const classes = report.analyses.sources!.details.classes;
+    expect(classes.find((c) => c.id === 'ndr')!.status).toBe('measured');
+    expect(classes.find((c) => c.id === 'ips')!.status).not.toBe('measured');
+  });
+
   it('renders the blind-spot section in the HTML report', () => {
     expect(html).toContain('id="sensors"');
     expect(html).toContain('Blind-spot map');
