@@ -22,7 +22,7 @@ const ok = (stdout: string, exitCode = 0): ProbeResult => ({ stdout, stderr: exi
 /** Every ips.suricata.* finding for a sensor running this suricata.yaml. */
 function suricataFindings(target: string, yaml: string): Finding[] {
   const outputs = { 'suricata-dump-config': ok('', 127), 'suricata-yaml': ok(yaml), 'suricata-rules-state': ok('now=1900000000\n1899900000 /var/lib/suricata/rules/suricata.rules\n') };
-  return catalog.checks.filter((c) => c.id.startsWith('ips.suricata.')).map((c) => evaluateCheck(c, outputs, { targetId: target, kind: 'ips' }));
+  return catalog.checks.filter((c) => c.parser === 'suricata-config').map((c) => evaluateCheck(c, outputs, { targetId: target, kind: 'ips' }));
 }
 
 /** A finding as the evaluator writes it, for host checks whose evidence is not the point of this test. */

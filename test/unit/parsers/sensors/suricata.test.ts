@@ -25,7 +25,7 @@ function fromFile(yaml: string, rulesState = 'now=1900000000\n'): Record<string,
 }
 
 function statuses(outputs: Record<string, ProbeResult>): Record<string, string> {
-  return Object.fromEntries(catalog.checks.filter((c) => c.id.startsWith('ips.suricata.')).map((c) => [c.id, evaluateCheck(c, outputs, ctx).status]));
+  return Object.fromEntries(catalog.checks.filter((c) => c.parser === 'suricata-config').map((c) => [c.id, evaluateCheck(c, outputs, ctx).status]));
 }
 
 /** The upstream default with its commented options switched on, the way an operator enables them. */
