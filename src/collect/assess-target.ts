@@ -6,6 +6,7 @@ import { failedResult } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
 import { matchesAny } from '../util/glob.js';
 import { mapLimit } from '../util/pool.js';
+import { redact } from '../util/redact.js';
 import type { EvidenceStore } from './evidence-store.js';
 import type { ProbeSource } from './source.js';
 
@@ -78,7 +79,8 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
   if (openError) {
     await source.close().catch(() => undefined);
     result.status = openError.kind === 'config' ? 'error' : 'unreachable';
-    result.error = openError;
+    // Target errors reach report.json, the HTML and the terminal: redacted like every finding and evidence record.
+    result.error = { ...openError, message: redact(openError.message).text };
     result.duration_ms = Date.now() - started;
     progress('done', 0, openError);
     return { result, findings: inconclusiveAll(checks, target, openError), evidence: [] };
@@ -108,7 +110,11 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       progress('probe', ++done);
     };
     if (source.collectAll) {
-      const all = await source.collectAll(probes);
+      // A batch that throws loses no target: every probe it owed becomes an error the findings carry as inconclusive.
+      const all = await source.collectAll(probes).catch((e: Error) => {
+        const failed = failedResult({ kind: 'other', message: redact(e.message).text });
+        return new Map(probes.map((p) => [p.id, failed]));
+      });
       for (const probe of probes) {
         const out = all.get(probe.id) ?? failedResult({ kind: 'other', message: 'probe missing from batch answer' });
         outputs[probe.id] = out;
@@ -134,7 +140,7 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
     const outcome = source.outcome?.();
     if (outcome?.error) {
-      result.error = outcome.error;
+      result.error = { ...outcome.error, message: redact(outcome.error.message).text };
       result.status = 'partial';
     }
     if (outcome?.unreachable) result.status = 'unreachable';

@@ -175,7 +175,8 @@ export interface CoverageDetails {
   attack: { version: string; source: string; origin: string; scope: Bilingual };
   owasp_primary: '2021' | '2025';
   legend: { grade: Grade; score: number; color: string; label: Bilingual }[];
-  visibility_measured: boolean;
+  /** false: no reached target proved a log source. Absent in reports written before the flag: measured. */
+  visibility_measured?: boolean;
   rules_by_format: Record<string, number>;
   matrix: MatrixColumn[];
   techniques: TechniqueCoverage[];

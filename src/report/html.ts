@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import type { Bilingual, Lang, Report } from '../model.js';
+import { visibleFigures } from '../coverage/measured.js';
+import type { Bilingual, CoverageSummary, Lang, Report } from '../model.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { levelBar, radarChart } from './charts.js';
 import { buildView } from './html-view.js';
@@ -80,6 +81,8 @@ export function registerReportHelpers(hbs: HbsEnv, lang: Lang): void {
   hbs.registerHelper('levelBar', (level: unknown) => new hbs.SafeString(levelBar(typeof level === 'number' ? level : null)));
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('lang', () => lang);
+  // One decision for every renderer: reports written before `visibility_measured` existed count as measured.
+  hbs.registerHelper('visibilityMeasured', (summary: unknown) => visibleFigures(summary as CoverageSummary).measured);
   hbs.registerHelper('inc', (value: unknown) => Number(value) + 1);
   /** Escaped text with a line-break opportunity after each slash ("Deobfuscate/<wbr>Decode"), never inside a word. */
   hbs.registerHelper('wrapSlashes', (value: unknown) =>

@@ -279,7 +279,7 @@ export async function renderPdfWith(browser: Browser, report: Report, opts: PdfO
         ? await printPdf(page, renderHtml(report, { ...base, tocPages: pages }), report, opts, timeoutMs)
         : first;
     }
-    writeOutputFile(opts.out, pdf);
+    writeOutputFile(opts.out, pdf, { mode: 0o640 }); // like report.html: the report quotes evidence
     return { pages: pdfPageCount(pdf), blocked };
   } finally {
     await page.close().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './input-error.js';
 import { fsReason } from './input-file.js';
@@ -69,9 +69,13 @@ export function writeOutputFile(path: string, data: string | Uint8Array, opts: W
     throw new InputError(path, `cannot write: ${(e as InputError).detail} (${dir})`);
   }
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Replacing a file keeps its permissions (a user's chmod 600 survives a re-render), never looser than asked for.
+  const kept = existing ? existing.mode & 0o777 : undefined;
+  const mode = kept === undefined ? (opts.mode ?? 0o644) : opts.mode === undefined ? kept : opts.mode & kept;
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', opts.mode ?? 0o644);
+    fd = openSync(tmp, 'wx', mode);
+    if (kept !== undefined) fchmodSync(fd, mode);
     writeAll(fd, bytes);
     if (opts.durable !== false) fsyncSync(fd);
     closeSync(fd);

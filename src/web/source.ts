@@ -117,7 +117,8 @@ export class WebProbeSource implements ProbeSource {
     if (probe.platform !== 'web') return false;
     if (probe.kind === 'live') {
       if (probe.live === 'tls-handshake') return this.https.length > 0;
-      return probe.active === true ? this.liveAllowed : true;
+      // Every live probe but the passive handshake sends traffic: only --active allows it, whatever the catalog says.
+      return this.liveAllowed;
     }
     return this.opts.hostTransport !== undefined;
   }
@@ -214,6 +215,7 @@ export class WebProbeSource implements ProbeSource {
 
   /** The canary POST and the WAF probe, URL after URL, one request at a time. */
   private async sendLive(canary: boolean, waf: boolean): Promise<void> {
+    if (!this.liveAllowed) return;
     const live: LiveProbeOptions = {
       transport: this.hostOk ? this.opts.hostTransport : undefined,
       sources: this.sources,

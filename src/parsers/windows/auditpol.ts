@@ -77,6 +77,8 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
     if (guidCol < 0) continue; // header or noise
     const guid = guidRe.exec(cols[guidCol]!.trim())![1]!.toLowerCase();
     const setting = cols[guidCol + 1] ?? '';
+    // An empty cell says nothing about this subcategory (it stays unknown) and nothing about the decoding of the rest.
+    if (setting.trim() === '') continue;
     const inclusion = readInclusion(setting);
     if (!inclusion) {
       unreadable.push(setting.trim());

@@ -41,6 +41,17 @@ describe('auditpol /r parser', () => {
     expect(readInclusion('監査なし')).toEqual({ success: false, failure: false });
   });
 
+  it('leaves a subcategory with an empty setting cell unknown and still reads every other row', () => {
+    const csv = read('auditpol-en-hardened.csv').split(/\r?\n/);
+    const row = csv.findIndex((l) => l.toLowerCase().includes(PROCESS_CREATION));
+    const cells = csv[row]!.split(',');
+    cells[cells.findIndex((c) => c.toLowerCase().includes(PROCESS_CREATION)) + 1] = '';
+    csv[row] = cells.join(',');
+    const settings = parseAuditpolCsv(csv.join('\r\n'));
+    expect(settings).toHaveLength(58);
+    expect(settings.find((s) => s.guid === PROCESS_CREATION)).toBeUndefined();
+  });
+
   it('is inconclusive, not failing, when auditpol runs without elevation', () => {
     const out = { stdout: 'Error 0x00000522 occurred:\r\nA required privilege is not held by the client.\r\n', stderr: '', exitCode: 1, truncated: false, durationMs: 1 };
     expect(() => auditpolParser({ 'win-auditpol': out }, { targetId: 'w', kind: 'windows' })).toThrow(InconclusiveError);
