@@ -42,6 +42,8 @@ export interface EdrRow {
   agent_status: FindingStatus;
   audit_policy: Measure;
   audit_checks: { check: string; status: FindingStatus | 'not-run' }[];
+  /** linux.edr.auditd-dependency: the agent reads its events from auditd (fail: and auditd is off). */
+  dependency: FindingStatus | null;
   flagged: boolean;
 }
 
@@ -166,7 +168,8 @@ export function analyseSensors(targets: Target[], findings: Finding[]): Analysis
     const auditChecks = spec.audit.map((check) => ({ check, status: status(check, f.target) ?? ('not-run' as const) }));
     const sysmon = spec.kind === 'windows' && status('windows.sysmon.running', f.target) === 'pass';
     const audit = sysmon ? 'measured' : endpointStatus(auditChecks);
-    edr.push({ target: f.target, check: f.check, agent_status: f.status, audit_policy: audit, audit_checks: auditChecks, flagged: audit === 'missing' });
+    const dependency = spec.kind === 'linux' ? (status('linux.edr.auditd-dependency', f.target) ?? null) : null;
+    edr.push({ target: f.target, check: f.check, agent_status: f.status, audit_policy: audit, audit_checks: auditChecks, dependency, flagged: audit === 'missing' || dependency === 'fail' });
   }
 
   return {

@@ -3,6 +3,7 @@
 import { InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
 import { splitToolSections } from '../linux/timesync.js';
+import { auditctlText, parseAuditStatus } from '../linux/auditd.js';
 import { requireCommand, toolMissing } from '../linux/util.js';
 import { type AgentHealth, parseDefenderStatus, parseFalconctl, parseMdatpHealth, parseSentinelctl } from './agents.js';
 
@@ -41,6 +42,27 @@ export const linuxEdrAgents = defineParser({
   },
 });
 
+/** Agents whose telemetry comes from auditd (mdatp with supplementaryEventsSubsystem auditd), and whether auditd feeds them. */
+export const linuxEdrAuditDependency = defineParser({
+  name: 'linux-edr-audit-dependency',
+  probes: ['linux-edr-status', 'auditctl-status'],
+  facts: ['auditd_dependent', 'kernel_audit_enabled', 'auditd_pid', 'reason'],
+  parse: (outputs, ctx) => {
+    const agents = linuxEdrAgents.parse(outputs, ctx) as { agents: AgentHealth[] };
+    const dependent = agents.agents.filter((a) => a.event_source === 'auditd').map((a) => a.name);
+    const text = auditctlText(outputs['auditctl-status'], 'auditctl -s');
+    const status = text === undefined ? undefined : parseAuditStatus(text);
+    const enabled = status ? status.enabled >= 1 : false;
+    const pid = status?.pid ?? 0;
+    return {
+      auditd_dependent: dependent,
+      kernel_audit_enabled: enabled,
+      auditd_pid: pid,
+      reason: dependent.length && !(enabled && pid > 0) ? `${dependent.join(', ')} reads its events from auditd, but ${text === undefined ? 'auditctl is not installed' : !enabled ? 'kernel auditing is off (enabled 0)' : 'no auditd receives the events (pid 0)'}` : '',
+    };
+  },
+});
+
 export const windowsDefender = defineParser({
   name: 'windows-defender',
   probes: ['win-defender-status'],
@@ -53,4 +75,4 @@ export const windowsDefender = defineParser({
   },
 });
 
-export const edrParserModules: readonly ParserModule[] = [linuxEdrAgents, windowsDefender];
+export const edrParserModules: readonly ParserModule[] = [linuxEdrAgents, linuxEdrAuditDependency, windowsDefender];

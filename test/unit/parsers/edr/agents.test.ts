@@ -90,3 +90,21 @@ describe('EDR checks', () => {
     expect(windows('windows.defender.healthy', '').status).toBe('not-applicable');
   });
 });
+
+describe('EDR dependency on auditd', () => {
+  const dep = (edr: Record<string, ProbeResult>, auditctl: string) =>
+    evaluateCheck(check('linux.edr.auditd-dependency'), { ...edr, 'auditctl-status': ok(auditctl) }, { targetId: 'l1', kind: 'linux' });
+  const RUNNING = 'enabled 1\nfailure 1\npid 812\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\n';
+  const OFF = 'enabled 0\nfailure 1\npid 0\nrate_limit 0\nbacklog_limit 64\nlost 0\nbacklog 0\n';
+
+  it('fails mdatp in auditd mode on a host whose kernel audit is off, saying so', () => {
+    const f = dep(sections({ mdatp: fx('mdatp-health.json') }), OFF);
+    expect(f.status).toBe('fail');
+    expect(f.reason).toBe('mdatp reads its events from auditd, but kernel auditing is off (enabled 0)');
+  });
+
+  it('passes it with auditd running, and does not apply to an agent on eBPF', () => {
+    expect(dep(sections({ mdatp: fx('mdatp-health.json') }), RUNNING).status).toBe('pass');
+    expect(dep(sections({ mdatp: fx('mdatp-health-unhealthy.json') }), OFF).status).toBe('not-applicable');
+  });
+});
