@@ -175,6 +175,22 @@ export interface Finding {
   /** Log sources this check proves collected when it passes. */
   provides?: LogSourceRef[];
   waiver?: { justification: string; expires: string; expired: boolean; file: string };
+  /** What was observed and what was expected, in words, in both languages (the check's `explain_text`). */
+  explanation?: { observed: Bilingual; expected: Bilingual };
+  /** The lines that decided: with file and line where the source is a file, the command otherwise. */
+  decisive?: SourceLine[];
+  /** Web: the configuration file that was read, and how socready knows the server answering the URL runs it. */
+  config_read?: { path: string; how: string };
+  /** Findings on the same target that explain this one (a failed body canary and the directive that caused it). */
+  related?: { check: string; why: Bilingual }[];
+}
+
+/** One line a parser read a fact from. */
+export interface SourceLine {
+  file?: string;
+  line?: number;
+  command?: string;
+  text: string;
 }
 
 export type TransportErrorKind =

@@ -18,6 +18,7 @@ import { WebProbeSource } from './web/source.js';
 import { summariseWeb } from './web/summary.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
+import { jsonFilePieces } from './util/write-json.js';
 
 export interface ScanOptions extends AnalyseOptions {
   concurrency?: number;
@@ -184,6 +185,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   };
   await completeReport(report, opts);
   report.run.finished_at = new Date().toISOString();
-  writeOutputFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
   return { report, runDir, problems };
 }

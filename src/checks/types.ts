@@ -98,6 +98,12 @@ export interface CheckDef {
   inconclusive_if?: Condition;
   /** Fact path of the parser's explanation of what it saw: the finding's reason. */
   explain?: string;
+  /** Observed and expected in words; `{fact.path}` placeholders are filled from the facts. */
+  explain_text?: { observed: Bilingual; expected: Bilingual };
+  /** Fact paths of the source lines ({file, line, text}) that decide the check. */
+  decisive?: string[];
+  /** Checks whose findings on the same target explain this one's. */
+  related?: { check: string; why: Bilingual }[];
   maps: Mappings;
   provides?: LogSourceRef[];
   /** A pass proves `provides` collected, a failure does not prove them missing: only a passing finding carries them. */
@@ -108,6 +114,9 @@ export interface CheckDef {
 }
 
 export type Facts = Record<string, unknown>;
+
+/** A `{fact.path}` placeholder in a check's observed/expected text. */
+export const PLACEHOLDER = /\{([a-z_][\w.]*)\}/gi;
 
 export interface ParserContext {
   targetId: string;

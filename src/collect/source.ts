@@ -25,10 +25,18 @@ export interface ProbeSource {
    * findings, and without --active no canary finding.
    */
   plans?(probe: ProbeDef): boolean;
+  /**
+   * Whether a check is asked of this target, given which of its probes are planned (default: all of them). A web
+   * target declared as nginx keeps the ModSecurity checks, which read nginx or Apache probes, but not the Apache ones.
+   */
+  plansCheck?(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean;
   /** Evidence the source recorded itself for a probe (a live probe sent to several URLs), instead of one record. */
   ownEvidence?(probeId: string): Evidence[] | undefined;
-  /** Lets the source settle what only it knows after evaluation (a web server that is not installed: not-applicable). */
-  settle?(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void;
+  /**
+   * Lets the source settle what only it knows after evaluation (a web server that is not installed: not-applicable);
+   * false: the finding is not reported (a check about a server the target turned out not to run).
+   */
+  settle?(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): boolean;
   /** After collection: a problem that did not stop the target (its host unreachable), and whether nothing answered. */
   outcome?(): { error?: TransportError; unreachable?: boolean };
 }

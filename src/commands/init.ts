@@ -57,7 +57,7 @@ targets:
   #     urls: [https://shop.example.com/]
   #     server: nginx                          # nginx, apache, modsecurity-nginx, modsecurity-apache, squid or auto
   #     host: web-01
-  #     config_path: /etc/nginx/nginx.conf     # only when not the server's default
+  #     config_path: /etc/nginx/nginx.conf     # optional: without it, the configuration of the server answering the URL's port
   #     log_paths: [/var/log/nginx/access.log] # only when the configuration does not say
   #     login: { path: /login, username_field: user, password_field: password }
 
