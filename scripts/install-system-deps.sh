@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(chromium fonts-noto-cjk poppler-utils openssh-server openssh-client sudo nginx apache2
   libapache2-mod-security2 modsecurity-crs libnginx-mod-http-modsecurity auditd rsyslog squid-openssl curl openssl
-  postgresql-15 postgresql-15-pgaudit mariadb-server)
+  postgresql-15 postgresql-15-pgaudit mariadb-server nftables iptables)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -83,6 +83,8 @@ export interface Target {
   database?: DatabaseSettings;
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
+  /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
+  sensor?: { watches: (string | { target: string; decrypted_by?: string })[] };
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
   rootdir?: string;
   /** Timeout for the whole host, seconds. */
@@ -412,6 +414,8 @@ export interface Analyses {
   playbooks?: AnalysisSection<PlaybookSummary>;
   /** details: one src/web WebDetails per web target. */
   web?: AnalysisSection<WebSummary>;
+  /** The blind-spot map and the EDR/audit-policy dependency (src/sensors/map.ts). */
+  sensors?: AnalysisSection<Record<string, number>>;
 }
 
 // ---- Scoring

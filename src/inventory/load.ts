@@ -79,8 +79,12 @@ function resolvePath(base: string, p: string): string {
   return isAbsolute(expanded) ? expanded : resolve(base, expanded);
 }
 
-function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean): TransportName {
+/** Network sensors (Suricata, Zeek) have no REST API: without `api:` they are read on their own Linux host. */
+const SENSOR_KINDS: readonly TargetKind[] = ['ips', 'ndr'];
+
+function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean, hasApi: boolean): TransportName {
   if (kind === 'windows') return 'powershell';
+  if (SENSOR_KINDS.includes(kind) && !hasApi) return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
   if (kind === 'web' || kind === 'waf' || kind === 'siem' || kind === 'soar' || kind === 'edr' || kind === 'ips' || kind === 'ndr') return 'http';
   return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
 }
@@ -116,7 +120,10 @@ export function loadInventory(file: string): Inventory {
     const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
-    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined);
+    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+    if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
+      throw new InputError(file, `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`, undefined, undefined, `targets.${i}.transport`);
+    }
     const { group: _group, ...rest } = t;
     return {
       ...rest,
@@ -143,6 +150,17 @@ export function loadInventory(file: string): Inventory {
     if (t.web?.host && !ids.has(t.web.host)) {
       throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
     }
+    if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
+      throw new InputError(file, `sensor: is for ips and ndr targets, not ${t.kind}`, undefined, undefined, `targets.${i}.sensor`);
+    }
+    (t.sensor?.watches ?? []).forEach((w, j) => {
+      const at = `targets.${i}.sensor.watches.${j}`;
+      const watched = typeof w === 'string' ? w : w.target;
+      if (!ids.has(watched)) throw new InputError(file, `sensor.watches names no target: "${watched}"`, undefined, undefined, typeof w === 'string' ? at : `${at}.target`);
+      if (typeof w !== 'string' && w.decrypted_by && !ids.has(w.decrypted_by)) {
+        throw new InputError(file, `decrypted_by names no target: "${w.decrypted_by}"`, undefined, undefined, `${at}.decrypted_by`);
+      }
+    });
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
   // Files the run reads later are checked now: a typo must fail before any host is reached.

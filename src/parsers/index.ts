@@ -5,6 +5,8 @@ import type { Parser } from '../checks/types.js';
 import { DATABASE_PARSERS } from '../database/products.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
+import { edrParserModules } from './edr/index.js';
+import { sensorParserModules } from './ips/index.js';
 import { linuxParserModules } from './linux/index.js';
 import { webParserModules } from './web/index.js';
 import { windowsParserModules } from './windows/index.js';
@@ -15,6 +17,8 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...windowsParserModules,
   ...webParserModules,
   ...DATABASE_PARSERS,
+  ...sensorParserModules,
+  ...edrParserModules,
   ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
 ];
 

@@ -72,6 +72,8 @@ targets:
     address: 127.0.0.1
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
+  - { id: ids, kind: ips, address: localhost }
+  - { id: zeek, kind: ndr, address: localhost }
 ${['postgresql', 'mariadb', 'mssql', 'oracle']
   .map((p) => `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`)
   .join('')}`,
@@ -107,9 +109,9 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
     expect(apacheOnNginx.filter((f) => f.status !== 'inconclusive' || !/is answered by nginx/.test(f.reason ?? ''))).toEqual([]);
   });
 
-  it('emits every listed check from runs over a linux host, a web target, a SIEM, databases and a Windows host', () => {
+  it('emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network sensors and a Windows host', () => {
     // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
-    expect([...kindsRun].sort()).toEqual(['database', 'linux', 'siem', 'web', 'windows']);
+    expect([...kindsRun].sort()).toEqual(['database', 'ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
     expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
   });
 });

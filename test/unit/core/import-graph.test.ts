@@ -28,7 +28,7 @@ const LAYERS: Layering = [
   },
   { name: 'evaluate', members: ['parsers', 'products', 'database/products', 'checks'] },
   { name: 'collect', members: ['collect', 'web', 'database'] },
-  { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sources', 'pushdown'] },
+  { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sources', 'pushdown', 'sensors'] },
   { name: 'score', members: ['score'] },
   { name: 'render', members: ['report', 'summary'] },
   { name: 'run', members: ['scan', 'analyse', 'run-outputs'] },
