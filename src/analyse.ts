@@ -4,6 +4,7 @@ import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
+import { analyseSensors } from './sensors/map.js';
 import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from './model.js';
 import { analysePlaybooks } from './playbook/analyse.js';
 import { validateReport } from './report/validate.js';
@@ -131,6 +132,9 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
     );
     if (playbooks) report.analyses.playbooks = { ...playbooks, content: builtIn(inv.playbooks) ? 'built-in' : 'organisation' };
   }
+  // The blind-spot map reads the findings only: it runs for host-only scans too.
+  const sensors = analyseSensors(inv.targets, report.findings);
+  if (sensors.summary.flows > 0 || sensors.summary.edr_agents > 0) report.analyses.sensors = sensors as unknown as AnalysisSection<Record<string, number>>;
   for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
     for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);
   }

@@ -7,7 +7,7 @@ export interface Bilingual {
   ja: string;
 }
 
-export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar';
+export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar' | 'database';
 export type TransportName = 'local' | 'ssh' | 'powershell' | 'http' | 'evidence';
 
 export interface SshSettings {
@@ -64,6 +64,29 @@ export interface WebSettings {
   login?: { path: string; username_field: string; password_field?: string };
 }
 
+export type DatabaseProduct = 'postgresql' | 'mariadb' | 'mysql' | 'mssql' | 'oracle';
+
+/** A database server read through the host it runs on (its files) and, optionally, a read-only connection. */
+export interface DatabaseSettings {
+  product: DatabaseProduct;
+  /** Id of the linux/windows target the server runs on: configuration and log files are read through it. */
+  host: string;
+  /** Read-only login for the live queries, run with the product's own client on the host. Absent: files only. */
+  user?: string;
+  /** Name of an environment variable holding the password (passed in the client's environment, never its command line). */
+  password_env?: string;
+  port?: number;
+  /** Unix socket directory (PostgreSQL) or socket file (MariaDB/MySQL) on the host; peer authentication. */
+  socket?: string;
+  /** Database to connect to (PostgreSQL default `postgres`). */
+  dbname?: string;
+  tls?: { mode: 'disable' | 'require' | 'verify-ca' | 'verify-full'; ca?: string };
+  /** Main configuration file on the host when not the product's default (postgresql.conf, my.cnf). */
+  config_path?: string;
+  /** With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it). */
+  failed_login_canary?: boolean;
+}
+
 export interface Target {
   id: string;
   kind: TargetKind;
@@ -78,8 +101,11 @@ export interface Target {
   syslog?: SyslogCanarySettings;
   /** This target is a central syslog collector: the files (globs allowed) where forwarded messages land. */
   collector?: { paths: string[] };
+  database?: DatabaseSettings;
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
+  /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
+  sensor?: { watches: (string | { target: string; decrypted_by?: string })[] };
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
   rootdir?: string;
   /** Timeout for the whole host, seconds. */
@@ -194,6 +220,22 @@ export interface Finding {
   /** Log sources this check proves collected when it passes. */
   provides?: LogSourceRef[];
   waiver?: { justification: string; expires: string; expired: boolean; file: string };
+  /** What was observed and what was expected, in words, in both languages (the check's `explain_text`). */
+  explanation?: { observed: Bilingual; expected: Bilingual };
+  /** The lines that decided: with file and line where the source is a file, the command otherwise. */
+  decisive?: SourceLine[];
+  /** Web: the configuration file that was read, and how socready knows the server answering the URL runs it. */
+  config_read?: { path: string; how: string };
+  /** Findings on the same target that explain this one (a failed body canary and the directive that caused it). */
+  related?: { check: string; why: Bilingual }[];
+}
+
+/** One line a parser read a fact from. */
+export interface SourceLine {
+  file?: string;
+  line?: number;
+  command?: string;
+  text: string;
 }
 
 export type TransportErrorKind =
@@ -393,6 +435,8 @@ export interface Analyses {
   playbooks?: AnalysisSection<PlaybookSummary>;
   /** details: one src/web WebDetails per web target. */
   web?: AnalysisSection<WebSummary>;
+  /** The blind-spot map and the EDR/audit-policy dependency (src/sensors/map.ts). */
+  sensors?: AnalysisSection<Record<string, number>>;
 }
 
 // ---- Scoring

@@ -18,6 +18,7 @@ import { WebProbeSource } from './web/source.js';
 import { summariseWeb } from './web/summary.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
+import { jsonFilePieces } from './util/write-json.js';
 
 export interface ScanOptions extends AnalyseOptions {
   concurrency?: number;
@@ -70,13 +71,13 @@ function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
 
 function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
-  return listEvidenceFiles(path).map((file, i) => {
-    let header: { id: string; platform: 'linux' | 'windows'; hostname?: string } | undefined;
+  return listEvidenceFiles(path).flatMap((file, i): PlannedTarget[] => {
+    let header: { id: string; platform: 'linux' | 'windows'; hostname?: string; databases?: string[] } | undefined;
     let error: InputError | undefined;
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
       const data = readOfflineEvidence(file, { followSymlinks });
-      header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname };
+      header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname, ...(data.databases ? { databases: data.databases } : {}) };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       error = e;
@@ -86,8 +87,20 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
     while (seen.has(id)) id = `${id}-${i}`;
     seen.add(id);
     const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
-    if (error) return { target, source: { failed: { kind: 'config' as const, message: error.message } } };
-    return { target, source: new EvidenceProbeSource(file, { followSymlinks }) };
+    if (error) return [{ target, source: { failed: { kind: 'config' as const, message: error.message } } }];
+    // A database the script read on this host is a database target of its own, replayed from the same file.
+    const databases = (header?.databases ?? []).map((product) => {
+      const db: Target = {
+        id: `${id}-${product}`,
+        kind: 'database',
+        address: target.address,
+        transport: 'evidence',
+        tags: ['offline'],
+        database: { product: product as 'postgresql', host: id },
+      };
+      return { target: db, source: new EvidenceProbeSource(file, { followSymlinks, product }) };
+    });
+    return [{ target, source: new EvidenceProbeSource(file, { followSymlinks }) }, ...databases];
   });
 }
 
@@ -188,6 +201,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
     .map((e) => join(runDir, e.file!));
   await completeReport(report, { ...opts, ...(siemRulePaths.length > 0 ? { siemRulePaths } : {}) });
   report.run.finished_at = new Date().toISOString();
-  writeOutputFile(join(runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`, { mode: 0o640 });
+  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
   return { report, runDir, problems };
 }

@@ -9,7 +9,7 @@ import { CHECKS_DIR } from '../paths.js';
 import { exitViolation } from '../transport/pwsh-script.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 import { factPaths } from './condition.js';
-import type { CheckDef, ProbeDef } from './types.js';
+import { type CheckDef, PLACEHOLDER, type ProbeDef } from './types.js';
 
 export interface Catalog {
   checks: CheckDef[];
@@ -27,7 +27,7 @@ export interface Catalog {
  */
 export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
 
-const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar'];
+const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar', 'database'];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
 export const CHECK_PLATFORMS: readonly string[] = [...TARGET_KINDS, 'products'];
 
@@ -113,6 +113,14 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: Rea
   if (check.explain !== undefined && !declaresFact(parser, check.explain)) {
     throw new InputError(file, `fact "${check.explain}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at('explain'));
   }
+  const textFacts = check.explain_text
+    ? [check.explain_text.observed.en, check.explain_text.observed.ja, check.explain_text.expected.en, check.explain_text.expected.ja].flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1]!))
+    : [];
+  for (const [field, path] of [...textFacts.map((p) => ['explain_text', p] as const), ...(check.decisive ?? []).map((p) => ['decisive', p] as const)]) {
+    if (!declaresFact(parser, path)) {
+      throw new InputError(file, `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at(field));
+    }
+  }
   for (const field of ['condition', 'applies_if', 'warn_if', 'inconclusive_if'] as const) {
     const cond = check[field];
     if (!cond) continue;
@@ -181,6 +189,11 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [],
         problems.push(e instanceof InputError ? e : new InputError(file, String(e)));
       }
     });
+  }
+  for (const check of checks) {
+    for (const r of check.related ?? []) {
+      if (!seen.has(r.check)) problems.push(new InputError(join(root, check.file ?? ''), `related check "${r.check}" does not exist`, undefined, undefined, `${check.id}.related`));
+    }
   }
   return { checks, probes, parsers, problems };
 }

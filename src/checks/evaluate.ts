@@ -1,9 +1,9 @@
-import type { Finding, FindingStatus, TargetKind } from '../model.js';
+import type { Finding, FindingStatus, SourceLine, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
 import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
-import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext } from './types.js';
+import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext, PLACEHOLDER } from './types.js';
 
 export interface EvaluateContext {
   targetId: string;
@@ -66,6 +66,40 @@ function observedFacts(facts: Facts, paths: Set<string>): Record<string, unknown
   return observed;
 }
 
+/** A fact as words in an observed/expected text. */
+function factText(v: unknown): string {
+  if (v === undefined || v === null || v === '') return 'not set';
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map(factText).join(', ');
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function fill(text: string, facts: Facts): string {
+  return text.replace(PLACEHOLDER, (_, path: string) => factText(getFact(facts, path)));
+}
+
+function isSourceLine(v: unknown): v is SourceLine {
+  return typeof v === 'object' && v !== null && typeof (v as SourceLine).text === 'string';
+}
+
+/** The check's observed/expected words and the source lines that decided, from the facts. */
+function explained_(check: CheckDef, facts: Facts): Pick<Finding, 'explanation' | 'decisive'> {
+  const out: Pick<Finding, 'explanation' | 'decisive'> = {};
+  if (check.explain_text) {
+    const { observed, expected } = check.explain_text;
+    out.explanation = {
+      observed: { en: fill(observed.en, facts), ja: fill(observed.ja, facts) },
+      expected: { en: fill(expected.en, facts), ja: fill(expected.ja, facts) },
+    };
+  }
+  const lines = (check.decisive ?? []).flatMap((path) => {
+    const v = getFact(facts, path);
+    return (Array.isArray(v) ? v : [v]).filter(isSourceLine).map((l) => ({ ...(l.file ? { file: l.file } : {}), ...(l.line ? { line: l.line } : {}), ...(l.command ? { command: l.command } : {}), text: l.text }));
+  });
+  if (lines.length > 0) out.decisive = lines;
+  return out;
+}
+
 /** Memoises parser runs per target: many checks share a parser and its probes. */
 export type FactsCache = Map<string, Facts | Error>;
 
@@ -124,7 +158,10 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
   const seen = new Set<string>();
   try {
     if (check.applies_if && !evaluate(check.applies_if, facts, seen)) {
-      return { ...baseFinding(check, ctx, 'not-applicable'), observed: observedFacts(facts, seen) };
+      const observed = observedFacts(facts, seen);
+      // The true reason is what the target showed: the facts the check's applies_if read, as they were.
+      const shown = Object.entries(observed).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      return { ...baseFinding(check, ctx, 'not-applicable'), reason: `does not apply: ${shown.join(', ')}`, observed };
     }
     const passed = evaluate(check.condition, facts, seen);
     const status: FindingStatus = passed
@@ -141,7 +178,7 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
     if (status !== 'pass' && blocked) {
       return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${blocked[0]}: ${blocked[1]!.error!.kind}: ${blocked[1]!.error!.message}`, observed: observedFacts(facts, seen) };
     }
-    return { ...baseFinding(check, ctx, status), ...reason, observed: observedFacts(facts, seen), excerpt: excerptOf(check, outputs) };
+    return { ...baseFinding(check, ctx, status), ...reason, observed: observedFacts(facts, seen), ...explained_(check, facts), excerpt: excerptOf(check, outputs) };
   } catch (e) {
     return { ...baseFinding(check, ctx, 'error'), reason: `condition failed: ${(e as Error).message}` };
   }

@@ -8,19 +8,22 @@ import type { ProbeResult } from '../transport/types.js';
  * - glob: every file matching a shell glob (below rootdir), concatenated as `==> path <==` sections like `head`.
  * - http: a read-only request to a product API (siem, soar, edr, waf, ips, ndr targets): `path` (URL path and query)
  *   is appended to the target's api.url; only GET or HEAD; asked only of the api.product values in `products`.
+ * - query: one read-only SELECT/SHOW statement a database target's client runs over its read-only connection.
  * - live: something sent to the target from outside (a TLS handshake; with --active only, a canary POST or a WAF
  *   probe), answered as a JSON document its parser reads.
  */
 export interface ProbeDef {
   id: string;
-  platform: 'linux' | 'windows' | 'web' | 'api' | 'any';
-  kind: 'command' | 'file' | 'glob' | 'http' | 'live';
+  platform: 'linux' | 'windows' | 'web' | 'api' | 'database' | 'any';
+  kind: 'command' | 'file' | 'glob' | 'http' | 'live' | 'query';
+  /** query probes: one SELECT or SHOW statement, run with the database's client on its host (src/database/source.ts). */
+  query?: string;
   /** web configuration probes: the `web.server` values they are run for (auto runs every one). */
   servers?: string[];
   /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
   needs?: string[];
   /** live probes: the implementation that sends it (src/web/source.ts). */
-  live?: 'tls-handshake' | 'body-canary' | 'waf-probe' | 'host-canary';
+  live?: 'tls-handshake' | 'body-canary' | 'waf-probe' | 'db-canary' | 'db-failed-login' | 'host-canary';
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;
@@ -98,6 +101,12 @@ export interface CheckDef {
   inconclusive_if?: Condition;
   /** Fact path of the parser's explanation of what it saw: the finding's reason. */
   explain?: string;
+  /** Observed and expected in words; `{fact.path}` placeholders are filled from the facts. */
+  explain_text?: { observed: Bilingual; expected: Bilingual };
+  /** Fact paths of the source lines ({file, line, text}) that decide the check. */
+  decisive?: string[];
+  /** Checks whose findings on the same target explain this one's. */
+  related?: { check: string; why: Bilingual }[];
   maps: Mappings;
   provides?: LogSourceRef[];
   /** A pass proves `provides` collected, a failure does not prove them missing: only a passing finding carries them. */
@@ -108,6 +117,9 @@ export interface CheckDef {
 }
 
 export type Facts = Record<string, unknown>;
+
+/** A `{fact.path}` placeholder in a check's observed/expected text. */
+export const PLACEHOLDER = /\{([a-z_][\w.]*)\}/gi;
 
 export interface ParserContext {
   targetId: string;

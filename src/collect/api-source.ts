@@ -38,6 +38,43 @@ export interface ApiSourceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * The only requests other than GET/HEAD socready ever sends: read-only searches (detect --siem), one POST endpoint
+ * shape per product, matched against the whole path below api.url. Elasticsearch/OpenSearch `<indices>/_search` and
+ * ES|QL `_query` read documents; Splunk's search export runs a search and streams its results (the search string is
+ * built by socready and starts with `search`); the Log Analytics query API (Sentinel) runs one KQL query.
+ */
+export const SEARCH_ENDPOINTS: Readonly<Record<string, readonly RegExp[]>> = {
+  elasticsearch: [/^\/[A-Za-z0-9*.,:_-]+\/_search$/, /^\/_query$/],
+  opensearch: [/^\/[A-Za-z0-9*.,:_-]+\/_search$/],
+  splunk: [/^\/services\/search\/v2\/jobs\/export$/],
+  sentinel: [/^\/query$/],
+};
+/** Products reached only for searches (no product checks yet). */
+export const SEARCH_ONLY_PRODUCTS = ['sentinel'] as const;
+
+export interface SearchRequest {
+  /** Path below api.url; must match SEARCH_ENDPOINTS for the target's product. */
+  path: string;
+  /** application/json or application/x-www-form-urlencoded */
+  contentType: string;
+  body: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface SearchAnswer {
+  status: number;
+  body: string;
+  truncated: boolean;
+  error?: TransportError;
+}
+
+export function searchAllowed(product: string, path: string): boolean {
+  if (path.split('/').some((seg) => seg === '.' || seg === '..')) return false;
+  return (SEARCH_ENDPOINTS[product] ?? []).some((re) => re.test(path));
+}
+
 /** How the secret in token_env becomes an Authorization header value. */
 export function authorizationFor(secret: string): string {
   const s = secret.trim();
@@ -131,7 +168,7 @@ export class ApiProbeSource implements ProbeSource {
 
   constructor(
     private readonly target: Target,
-    options: ApiSourceOptions = {},
+    private readonly options: ApiSourceOptions & { search?: boolean } = {},
   ) {
     this.env = options.env ?? process.env;
   }
@@ -154,7 +191,7 @@ export class ApiProbeSource implements ProbeSource {
     // Credentials in the URL would end up in every evidence record that names the request.
     if (url.username || url.password) return { kind: 'config', message: 'api.url must not carry credentials; put them in the variable named by api.token_env' };
     if (!this.product) return { kind: 'config', message: `api.product is not set; socready's product checks know: ${API_PRODUCTS.join(', ')}` };
-    if (!productNamed(this.product)) {
+    if (!productNamed(this.product) && !(this.options.search && (SEARCH_ONLY_PRODUCTS as readonly string[]).includes(this.product))) {
       return { kind: 'config', message: `api.product "${api.product}" has no checks in this version; supported: ${API_PRODUCTS.join(', ')}` };
     }
     if (api.token_env) {
@@ -196,6 +233,27 @@ export class ApiProbeSource implements ProbeSource {
     const r = await this.collectRaw(probe);
     const out: ProbeResult = { ...r, stdout: scrub(r.stdout, this.secrets), stderr: this.cleanText(r.stderr) };
     if (r.error) out.error = this.cleanError(r.error)!;
+    return out;
+  }
+
+  /** One read-only search (see SEARCH_ENDPOINTS); anything else is refused before a byte is sent. */
+  async search(req: SearchRequest): Promise<SearchAnswer> {
+    if (!this.base) {
+      const e = this.configure();
+      if (e) return { status: 0, body: '', truncated: false, error: e };
+    }
+    if (!searchAllowed(this.product, req.path)) {
+      return { status: 0, body: '', truncated: false, error: { kind: 'config', message: `POST ${req.path} refused: not a read-only search endpoint socready allows for ${this.product || 'this product'}` } };
+    }
+    const answer = await this.request(this.urlFor(req.path), 'POST', 'application/json', req.timeoutMs ?? API_DEFAULT_TIMEOUT_MS, req.maxBytes ?? API_DEFAULT_MAX_BYTES, {
+      type: req.contentType,
+      body: req.body,
+    });
+    if ('kind' in answer) return { status: 0, body: '', truncated: false, error: this.cleanError(answer)! };
+    const body = this.cleanText(answer.body.toString('utf8'));
+    const out: SearchAnswer = { status: answer.status, body, truncated: answer.truncated };
+    const error = classifyStatus(answer.status, answer.statusText, body);
+    if (error) out.error = this.cleanError(error)!;
     return out;
   }
 
@@ -268,12 +326,14 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   /** One request, following redirects only to the same origin (never to another host, never https -> http). */
-  private async request(url: URL, method: 'GET' | 'HEAD', accept: string, timeoutMs: number, maxBytes: number): Promise<RawAnswer | TransportError> {
+  private async request(url: URL, method: 'GET' | 'HEAD' | 'POST', accept: string, timeoutMs: number, maxBytes: number, payload?: { type: string; body: string }): Promise<RawAnswer | TransportError> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const answer = await this.once(current, method, accept, timeoutMs, maxBytes);
+      const answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload);
       if ('kind' in answer) return answer;
       if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !answer.location) return answer;
+      // A search is never re-sent elsewhere: the allow-list was checked for this path only.
+      if (method === 'POST') return { kind: 'other', message: `HTTP ${answer.status}: the search endpoint redirected; socready does not follow redirects for searches` };
       let next: URL;
       try {
         next = new URL(answer.location, current);
@@ -288,10 +348,14 @@ export class ApiProbeSource implements ProbeSource {
     return { kind: 'other', message: `more than ${MAX_REDIRECTS} redirects` };
   }
 
-  private once(url: URL, method: 'GET' | 'HEAD', accept: string, timeoutMs: number, maxBytes: number): Promise<RawAnswer | TransportError> {
+  private once(url: URL, method: 'GET' | 'HEAD' | 'POST', accept: string, timeoutMs: number, maxBytes: number, payload?: { type: string; body: string }): Promise<RawAnswer | TransportError> {
     const insecure = Boolean(this.target.api?.insecure_tls);
     const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
     if (this.authorization) headers.authorization = this.authorization;
+    if (payload) {
+      headers['content-type'] = payload.type;
+      headers['content-length'] = String(Buffer.byteLength(payload.body));
+    }
     const options = { method, headers, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}) };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
@@ -347,7 +411,7 @@ export class ApiProbeSource implements ProbeSource {
         req.destroy();
       });
       req.on('error', (e: NodeJS.ErrnoException) => done(classifyRequestError(e, url)));
-      req.end();
+      req.end(payload?.body);
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
+import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
 import type { Catalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
@@ -48,6 +48,29 @@ function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportErr
   return checks.map((check) => evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }));
 }
 
+/**
+ * Links findings that explain each other on one target, both ways, when either did not pass: a failed body canary
+ * and the SecAuditLogRelevantStatus directive that kept the body out ("request body logged: pass" next to "canary:
+ * fail" then says why they differ).
+ */
+export function linkRelated(findings: Finding[], checks: CheckDef[]): void {
+  const byCheck = new Map(findings.map((f) => [f.check, f]));
+  const add = (f: Finding, check: string, why: Bilingual) => {
+    if (f.related?.some((r) => r.check === check)) return;
+    f.related = [...(f.related ?? []), { check, why }];
+  };
+  for (const check of checks) {
+    const f = byCheck.get(check.id);
+    if (!f) continue;
+    for (const r of check.related ?? []) {
+      const other = byCheck.get(r.check);
+      if (!other || (f.status === 'pass' && other.status === 'pass')) continue;
+      add(f, other.check, r.why);
+      add(other, f.check, r.why);
+    }
+  }
+}
+
 /** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
 export async function assessTarget(target: Target, source: ProbeSource, catalog: Catalog, options: AssessOptions): Promise<TargetAssessment> {
   const started = Date.now();
@@ -57,10 +80,11 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
     if (!probe) return true;
     return source.plans ? source.plans(probe) : probe.kind !== 'live';
   };
-  const checks = applicableChecks(catalog, target, options.only).filter((c) => c.probes.every(planned));
+  const checks = applicableChecks(catalog, target, options.only).filter((c) => (source.plansCheck ? source.plansCheck(c, planned, (id) => catalog.probes.get(id)) : c.probes.every(planned)));
   // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.
-  const probeIds = [...new Set(checks.flatMap((c) => c.probes))];
-  for (const id of [...probeIds]) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
+  const probeIds = [...new Set(checks.flatMap((c) => c.probes))].filter(planned);
+  // Needs of needs too (the live probes need the configuration, which needs to know which server runs it).
+  for (const id of probeIds) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
   const probes = probeIds.map((id) => catalog.probes.get(id)).filter((p): p is ProbeDef => Boolean(p));
   const result: TargetResult = {
     id: target.id,
@@ -126,17 +150,23 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
     }
 
+    // A probe of a planned check that the source does not ask this target (the Apache half of a ModSecurity check on
+    // an nginx target) is an answer of its own kind, not a missing one.
+    for (const id of new Set(checks.flatMap((c) => c.probes))) {
+      outputs[id] ??= failedResult({ kind: 'unsupported', message: `${id} is not asked of this target` });
+    }
     const cache: FactsCache = new Map();
     const evidenceIds: Record<string, string | string[]> = Object.fromEntries(evidence.map((e) => [e.probe, e.id]));
     for (const probe of probes) {
       const own = source.ownEvidence?.(probe.id);
       if (own) evidenceIds[probe.id] = own.map((e) => e.id);
     }
-    const findings = checks.map((check) => {
+    const findings = checks.flatMap((check) => {
       const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers }, cache);
-      source.settle?.(f, check, outputs);
-      return f;
+      return source.settle && !source.settle(f, check, outputs) ? [] : [f];
     });
+    result.checks_run = findings.length;
+    linkRelated(findings, checks);
     if (findings.some((f) => f.status === 'inconclusive' || f.status === 'error')) result.status = 'partial';
     const outcome = source.outcome?.();
     if (outcome?.error) {

@@ -29,7 +29,8 @@ export class EvidenceStore {
       target: targetId,
       probe: probe.id,
       // A live probe is something sent over the network: recorded as http, like the requests it makes.
-      kind: probe.kind === 'live' ? 'http' : probe.kind,
+      // A database query is run as the client's command on the database's host.
+      kind: probe.kind === 'live' ? 'http' : probe.kind === 'query' ? 'command' : probe.kind,
       what: redact(what).text,
       exit_code: result.exitCode,
       started_at: startedAt.toISOString(),

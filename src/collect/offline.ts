@@ -20,6 +20,8 @@ export interface OfflineEvidenceFile {
    * output stored as bytes is read in the encoding it was written in.
    */
   host: { hostname?: string; os?: string; kernel?: string; console_code_page?: number; oem_code_page?: number; ansi_code_page?: number };
+  /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
+  databases?: ('postgresql' | 'mariadb' | 'mysql')[];
   probes: Record<
     string,
     {
@@ -54,6 +56,7 @@ const schema = {
         ansi_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
+    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql'] } },
     probes: {
       type: 'object',
       additionalProperties: {
@@ -154,10 +157,18 @@ export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
   private data: OfflineEvidenceFile | undefined;
 
+  /** options.product: replay only that database product's probes (a database target read from its host's evidence file). */
   constructor(
     private readonly file: string,
-    private readonly options: EvidenceReadOptions = {},
+    private readonly options: EvidenceReadOptions & { product?: string } = {},
   ) {}
+
+  /** A host replays every probe but live ones; a database target only its product's database probes. */
+  plans(probe: ProbeDef): boolean {
+    if (probe.kind === 'live') return false;
+    if (this.options.product === undefined) return probe.platform !== 'database';
+    return probe.platform === 'database' && (probe.products ?? []).includes(this.options.product);
+  }
 
   async open(): Promise<TransportError | undefined> {
     try {

@@ -8,6 +8,7 @@ import type { ProbeSource } from './source.js';
 import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource } from '../web/source.js';
+import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
@@ -45,6 +46,17 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     const host = target.web?.host ? options.web?.targets.find((t) => t.id === target.web!.host) : undefined;
     const hostTransport = webHostTransport(host, options);
     return new WebProbeSource(target, {
+      ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
+      active: options.web?.active ?? false,
+      runId: options.web?.runId ?? 'run',
+      sudo: host?.ssh?.sudo ?? false,
+    });
+  }
+  if (isDatabaseTarget(target)) {
+    // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
+    const host = options.web?.targets.find((t) => t.id === target.database!.host);
+    const hostTransport = webHostTransport(host, options);
+    return new DatabaseProbeSource(target, {
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
       active: options.web?.active ?? false,
       runId: options.web?.runId ?? 'run',

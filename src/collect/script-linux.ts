@@ -1,6 +1,7 @@
 import type { ProbeDef } from '../checks/types.js';
 import { shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/types.js';
+import type { DatabaseProductModule } from '../database/products.js';
 import { globCommand } from './glob.js';
 
 /**
@@ -8,18 +9,28 @@ import { globCommand } from './glob.js';
  * probes and writes one JSON evidence file (outputs base64-encoded, so any byte survives) for `scan --evidence`.
  * It needs only sh, head, base64 and date; it writes nothing but its output file and a temporary folder it removes.
  */
-export function linuxCollectScript(probes: ProbeDef[], version: string): string {
+export function linuxCollectScript(probes: ProbeDef[], version: string, databases: DatabaseProductModule[] = []): string {
   const lines: string[] = [];
-  for (const probe of probes) {
-    // A live probe (the host canary) writes to the host's logs and needs socready watching the collector: a script a
-    // client runs unattended never sends one.
-    if (probe.kind === 'live' || probe.kind === 'http') continue;
+  // Database probes of the products asked for (collect-script --database): configuration reads and, as root over the
+  // server's own socket, the same read-only SELECT/SHOW statements a live scan runs. Live canaries are never offline.
+  const names = databases.map((d) => d.name as string);
+  const dbProbes = probes.filter((p) => p.platform === 'database' && p.kind !== 'live' && p.products?.some((x) => names.includes(x)));
+  for (const probe of [...probes.filter((p) => p.platform !== 'database' && p.kind !== 'live'), ...dbProbes]) {
+    if (probe.kind === 'query') {
+      const module = databases.find((d) => probe.products!.includes(d.name) && d.offlineQuery);
+      if (!module) continue;
+      const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
+      const command = module.offlineQuery!(probe.query!);
+      lines.push(`probe ${shellQuote(probe.id)} command ${timeout} ${probe.max_bytes ?? DEFAULT_MAX_BYTES} ${shellQuote(command)} ${shellQuote(command)} head`);
+      continue;
+    }
     const maxBytes = probe.max_bytes ?? DEFAULT_MAX_BYTES;
     const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
     let command: string;
     let what: string;
     if (probe.kind === 'command') {
-      command = probe.command!;
+      // A database's configuration probe: no inventory here, so the product's default locations.
+      command = probe.command!.replaceAll('@CONFIG@', "''");
       what = probe.command!;
     } else if (probe.kind === 'file') {
       command = `${probe.tail ? 'tail' : 'head'} -c ${maxBytes + 1} -- ${shellQuote(probe.path!)}`;
@@ -53,6 +64,7 @@ FIRST=1
 {
   printf '{"format":"socready-evidence","version":1,"platform":"linux","tool_version":"%s",' ${shellQuote(version)}
   printf '"collected_at":"%s",' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  printf '"databases":[%s],' ${shellQuote(names.map((n) => `"${n}"`).join(','))}
   printf '"host":{"hostname":"%s","os":"%s","kernel":"%s"},"probes":{' "$(jstr "$(hostname 2>/dev/null || uname -n)")" "$(jstr "$(osname)")" "$(jstr "$(uname -r)")"
 } > "$OUT"
 probe() {

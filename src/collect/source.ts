@@ -27,10 +27,18 @@ export interface ProbeSource {
    * findings, and without --active no canary finding.
    */
   plans?(probe: ProbeDef): boolean;
+  /**
+   * Whether a check is asked of this target, given which of its probes are planned (default: all of them). A web
+   * target declared as nginx keeps the ModSecurity checks, which read nginx or Apache probes, but not the Apache ones.
+   */
+  plansCheck?(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean;
   /** Evidence the source recorded itself for a probe (a live probe sent to several URLs), instead of one record. */
   ownEvidence?(probeId: string): Evidence[] | undefined;
-  /** Lets the source settle what only it knows after evaluation (a web server that is not installed: not-applicable). */
-  settle?(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void;
+  /**
+   * Lets the source settle what only it knows after evaluation (a web server that is not installed: not-applicable);
+   * false: the finding is not reported (a check about a server the target turned out not to run).
+   */
+  settle?(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): boolean;
   /** After collection: a problem that did not stop the target (its host unreachable), and whether nothing answered. */
   outcome?(): { error?: TransportError; unreachable?: boolean };
 }
@@ -122,6 +130,9 @@ export class TransportProbeSource implements ProbeSource {
         if (probe.live === 'host-canary' && this.options.canary?.active) return this.hostCanary(this.options.canary);
         // Other live probes are sent to a web target from outside (src/web/source.ts), never run on a host.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
+      case 'query':
+        // Database queries are run by a database target's source (src/database/source.ts) with the product's client.
+        return failedResult({ kind: 'unsupported', message: `${probe.id} is a database query, not a host probe` });
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadCatalog } from '../checks/catalog.js';
 import { linuxCollectScript } from '../collect/script-linux.js';
+import { DATABASE_PRODUCTS } from '../database/products.js';
 import { InputError } from '../util/validate.js';
 import { VERSION } from '../version.js';
 import { guarded } from './errors.js';
@@ -10,12 +11,23 @@ export function register(program: Command): void {
     .command('collect-script')
     .description('print a read-only collection script for a host socready cannot reach; evaluate its output with scan --evidence')
     .requiredOption('--platform <platform>', 'linux or windows')
-    .action((opts: { platform: string }) =>
+    .option('--database <products>', 'linux: also read these database servers on the host (comma-separated: postgresql, mariadb, mysql)')
+    .action((opts: { platform: string; database?: string }) =>
       guarded(async () => {
         const catalog = loadCatalog();
-        const probes = [...catalog.probes.values()].filter((p) => p.platform === opts.platform || p.platform === 'any');
+        const databases = (opts.database ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((name) => {
+            const module = DATABASE_PRODUCTS[name as keyof typeof DATABASE_PRODUCTS];
+            if (!module?.offlineQuery) throw new InputError('(command line)', `--database: "${name}" is not one of postgresql, mariadb, mysql`);
+            return module;
+          });
+        if (databases.length > 0 && opts.platform !== 'linux') throw new InputError('(command line)', '--database is offered for --platform linux only');
+        const probes = [...catalog.probes.values()].filter((p) => p.platform === opts.platform || p.platform === 'any' || (databases.length > 0 && p.platform === 'database'));
         if (opts.platform === 'linux') {
-          process.stdout.write(linuxCollectScript(probes, VERSION));
+          process.stdout.write(linuxCollectScript(probes, VERSION, databases));
         } else if (opts.platform === 'windows') {
           const { windowsCollectScript } = await import('../collect/script-windows.js');
           process.stdout.write(windowsCollectScript(probes, VERSION));

@@ -2,6 +2,10 @@
 import type { Command } from 'commander';
 import { estimateFalsePositives, type FalsePositiveEstimate } from '../detect/estimate.js';
 import { BUILTIN_RULES, missingPaths, runDetect, totalBytes, type DetectOutput } from '../detect/run.js';
+import { InputError } from '../util/validate.js';
+import { loadInventory } from '../inventory/load.js';
+import { PushdownUsageError, type PushdownOutput, runPushdown } from '../pushdown/run.js';
+import type { Language } from '../pushdown/targets.js';
 import { listEventFiles } from '../sigma/events/reader.js';
 import { terminalSafe } from '../util/terminal.js';
 
@@ -61,6 +65,38 @@ function printEstimate(e: FalsePositiveEstimate): void {
   if (e.skipped_lines) console.log(`\n${e.skipped_lines} line(s) could not be read, e.g. ${e.problems[0]}`);
 }
 
+function printPushdown(o: PushdownOutput): void {
+  console.log(`SIEM ${o.target} (${o.product}, ${o.language})   window ${o.window.start.slice(0, 10)} .. ${o.window.end.slice(0, 10)} (${o.window.days} day(s), end exclusive)`);
+  console.log(`rules: ${o.rules_loaded} loaded, ${o.converted} converted, ${o.unsupported} not convertible, ${o.counted} counted, ${o.rules_failed.length} failed to load`);
+  const counted = o.results.filter((r) => r.counts).sort((a, b) => b.counts!.total - a.counts!.total);
+  if (counted.length) {
+    console.log('');
+    console.log(table([['MATCHES', 'PER DAY', 'LEVEL', 'RULE ID', 'TITLE'], ...counted.map((r) => [`${r.counts!.total}${r.counts!.partial ? ' (partial)' : ''}`, String(r.alerts_per_day), r.level ?? '-', r.rule_id, r.title])]));
+  }
+  const failed = o.results.filter((r) => r.error);
+  if (failed.length) {
+    console.log('\nrules the SIEM could not count:');
+    for (const r of failed) console.log(terminalSafe(`  ${r.rule_id} ${r.title}: ${r.error}`));
+  }
+  const unsupported = o.results.filter((r) => r.unsupported);
+  if (unsupported.length) {
+    console.log('\nrules not converted (why):');
+    for (const r of unsupported) console.log(terminalSafe(`  ${r.rule_id} ${r.title}: [${r.unsupported!.kind}] ${r.unsupported!.reason}`));
+  }
+  if (o.rules_failed.length) {
+    console.log('\nrules that failed to load:');
+    for (const f of o.rules_failed) console.log(terminalSafe(`  ${f.path}: ${f.error}`));
+  }
+  console.log('\nrun with --format json for every converted query and the counts per day');
+}
+
+const LANGS: Language[] = ['dsl', 'lucene', 'esql', 'spl', 'kql'];
+
+/** Files the reader refused (gzip bombs, corrupt gzip): one line each, the others were still read. */
+function warnRefused(refused: { file: string; reason: string }[]): void {
+  for (const r of refused) process.stderr.write(`warning: ${r.file}: refused: ${r.reason}\n`);
+}
+
 export function register(program: Command): void {
   program
     .command('detect')
@@ -70,9 +106,52 @@ export function register(program: Command): void {
     .option('--estimate <exports...>', 'estimate alerts per rule per day over real log exports (NDJSON/JSON/CSV, gzip ok)')
     .option('--placeholder <name=values...>', 'values for |expand placeholders, e.g. Admins=root,admin')
     .option('--format <format>', 'table or json', 'table')
-    .action(async (opts: { rules?: string[]; events?: string[]; estimate?: string[]; placeholder?: string[]; format: string }) => {
+    .option('--siem <target-id>', 'push the rules down: ask this SIEM target of the inventory (read-only) how many events each rule matches per day')
+    .option('-i, --inventory <file>', 'inventory holding the --siem target (api: url, product, token_env)')
+    .option('--days <n>', 'with --siem: whole UTC days to count, ending before --until', '30')
+    .option('--until <date>', 'with --siem: the window ends at 00:00 UTC of this day (default: today)')
+    .option('--index <pattern>', `with --siem: Elasticsearch index pattern (default ${'logs-*,winlogbeat-*'}) or Splunk index`)
+    .option('--language <lang>', 'with --siem: query language (Elasticsearch/OpenSearch: dsl (default), lucene or esql)')
+    .option('--timeout <seconds>', 'with --siem: time limit of each search', '60')
+    .action(async (opts: { rules?: string[]; events?: string[]; estimate?: string[]; placeholder?: string[]; format: string; siem?: string; inventory?: string; days: string; until?: string; index?: string; language?: string; timeout: string }) => {
       try {
         if (opts.format !== 'table' && opts.format !== 'json') throw new UsageError(`--format must be table or json, not "${opts.format}"`);
+        if (opts.siem) {
+          if (opts.events?.length || opts.estimate?.length) throw new UsageError('--siem counts in the SIEM: it cannot be combined with --events or --estimate');
+          if (!opts.inventory) throw new UsageError('--siem needs -i <inventory.yaml> naming the SIEM target');
+          const days = Number(opts.days);
+          if (!Number.isInteger(days) || days < 1 || days > 3660) throw new UsageError(`--days must be a whole number from 1 to 3660, not "${opts.days}"`);
+          const timeout = Number(opts.timeout);
+          if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not "${opts.timeout}"`);
+          const now = opts.until ? new Date(`${opts.until}T00:00:00Z`) : new Date();
+          if (Number.isNaN(now.getTime())) throw new UsageError(`--until must be a date like 2026-11-30, not "${opts.until}"`);
+          if (opts.language && !LANGS.includes(opts.language as Language)) throw new UsageError(`--language must be one of ${LANGS.join(', ')}`);
+          const rules = opts.rules?.length ? opts.rules : [BUILTIN_RULES];
+          const missing = missingPaths([...rules, opts.inventory]);
+          if (missing.length) throw new UsageError(`not found: ${missing.join(', ')}`);
+          let out: PushdownOutput;
+          try {
+            out = await runPushdown({
+              rulePaths: rules,
+              inventory: loadInventory(opts.inventory),
+              siem: opts.siem,
+              days,
+              now,
+              ...(opts.index ? { index: opts.index } : {}),
+              ...(opts.language ? { language: opts.language as Language } : {}),
+              timeoutMs: timeout * 1000,
+              placeholders: parsePlaceholders(opts.placeholder),
+            });
+          } catch (e) {
+            if (e instanceof PushdownUsageError || e instanceof InputError) throw new UsageError(e.message);
+            throw e;
+          }
+          if (opts.format === 'json') console.log(JSON.stringify(out, null, 2));
+          else printPushdown(out);
+          // A count the SIEM refused or could not give is a failed measurement, not an empty one.
+          if (out.results.some((r) => r.error)) process.exitCode = 1;
+          return;
+        }
         if (!opts.events?.length && !opts.estimate?.length) throw new UsageError('give --events <file|dir>... or --estimate <exports>...');
         if (opts.events?.length && opts.estimate?.length) throw new UsageError('--events and --estimate cannot be combined');
         const rules = opts.rules?.length ? opts.rules : [BUILTIN_RULES];
@@ -85,12 +164,14 @@ export function register(program: Command): void {
         const onBytes = progress(totalBytes(inputs));
         if (opts.estimate?.length) {
           const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });
+          warnRefused(est.refused_files);
           if (opts.format === 'json') console.log(JSON.stringify(est, null, 2));
           else printEstimate(est);
           return;
         }
         const run = await runDetect({ rules, events: inputs, placeholders, onBytes });
         for (const w of run.warnings) process.stderr.write(`warning: ${w.path}: ${w.error}\n`);
+        warnRefused(run.read.refused);
         if (run.read.skipped) process.stderr.write(`warning: ${run.read.skipped} line(s) could not be read, e.g. ${run.read.problems[0]}\n`);
         if (opts.format === 'json') console.log(JSON.stringify(run.output));
         else printDetect(run.output);

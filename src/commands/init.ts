@@ -57,7 +57,7 @@ targets:
   #     urls: [https://shop.example.com/]
   #     server: nginx                          # nginx, apache, modsecurity-nginx, modsecurity-apache, squid or auto
   #     host: web-01
-  #     config_path: /etc/nginx/nginx.conf     # only when not the server's default
+  #     config_path: /etc/nginx/nginx.conf     # optional: without it, the configuration of the server answering the URL's port
   #     log_paths: [/var/log/nginx/access.log] # only when the configuration does not say
   #     login: { path: /login, username_field: user, password_field: password }
 
@@ -66,6 +66,21 @@ targets:
   #   kind: waf
   #   address: shop.example.com
   #   web: { urls: [https://shop.example.com/], server: modsecurity-nginx, host: web-01 }
+
+  # A database server (postgresql, mariadb, mysql; mssql and oracle: not yet collected live), read through the linux
+  # or windows target named in database.host: its configuration files always, and with a read-only login the live
+  # settings (SELECT/SHOW only). --active adds a marked canary query searched for in the server's audit log.
+  # PostgreSQL role: CREATE ROLE socready_ro LOGIN PASSWORD '...' IN ROLE pg_read_all_settings;
+  # - id: orders-db
+  #   kind: database
+  #   database:
+  #     product: postgresql
+  #     host: web-01
+  #     user: socready_ro
+  #     password_env: SOCREADY_DB_PASSWORD   # the variable's name, never the password
+  #     port: 5432                           # or socket: /var/run/postgresql (peer authentication on the host)
+  #     tls: { mode: verify-full, ca: /etc/ssl/certs/db-ca.pem }
+  #     failed_login_canary: false           # true: with --active, also one login as a marked user that does not exist
 
   # A SIEM through its REST API, GET only (checks/products/README.md): elasticsearch, opensearch, splunk or wazuh.
   # - id: siem

@@ -54,8 +54,10 @@ function printText(r: PlaybookResult): void {
   for (const f of r.guardrail_findings) w(`  ! ${f.severity.padEnd(8)} ${f.kind}: ${f.message}`);
   for (const run of r.runs) {
     w(`  run: ${run.alert ? `${run.alert.id} (${run.alert.origin})` : 'no alert: every condition undecidable'}`);
+    // A map, not a search per step: 50,000 steps against 25,000 actions was a billion comparisons.
+    const actionOf = new Map(run.actions.map((x) => [x.step_id, x]));
     const lines = dryRunStepLines(run, (s) => {
-      const a = run.actions.find((x) => x.step_id === s.step_id);
+      const a = actionOf.get(s.step_id);
       if (s.decision) return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
       if (!a) return '';
       return `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`;

@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--follow-symlinks', 'with --evidence: also read evidence files that are symbolic links (refused by default)')
     .option('--json', 'print a machine-readable summary on stdout; no progress display')
     .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
-    .option('--active', 'send the harmless live probes (web: body-logging canary, WAF detection probe; Linux hosts with syslog.collector: logger canaries traced to the collector)')
+    .option('--active', 'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; logger canaries traced from a Linux host to its syslog collector)')
     .option('--no-html', 'do not write report.html')
     .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
     .option('--lang <lang>', 'report language: ja or en (default: the inventory\'s report.lang, else LANG)')

@@ -32,6 +32,8 @@ export interface FalsePositiveEstimate {
   top_noisy: RuleNoise[];
   skipped_lines: number;
   problems: string[];
+  /** Export files that were refused (gzip bomb, corrupt gzip), with the reason. */
+  refused_files: { file: string; reason: string }[];
 }
 
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -86,5 +88,6 @@ export async function estimateFalsePositives(opts: {
     top_noisy: rules.slice(0, 10),
     skipped_lines: stats.skipped,
     problems: stats.problems,
+    refused_files: stats.refused,
   };
 }

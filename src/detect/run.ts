@@ -15,6 +15,8 @@ export interface DetectOutput {
   rules_failed: LoadFailure[];
   events: number;
   matches: { rule_id: string; title: string; level: string; count: number }[];
+  /** Event files that were refused (gzip bomb, corrupt gzip), with the reason; present only when there are some. */
+  files_refused?: { file: string; reason: string }[];
 }
 
 export interface DetectRun {
@@ -74,5 +76,7 @@ export async function runDetect(opts: { rules: string[]; events: string[]; place
   const matches = [...counts]
     .map(([r, count]) => ({ rule_id: r.id, title: r.title, level: r.level ?? 'medium', count }))
     .sort((a, b) => b.count - a.count || a.rule_id.localeCompare(b.rule_id));
-  return { output: { rules_loaded: loaded, rules_failed: failed, events: read.events, matches }, warnings: engine.warnings, read };
+  const output: DetectOutput = { rules_loaded: loaded, rules_failed: failed, events: read.events, matches };
+  if (read.refused.length) output.files_refused = read.refused;
+  return { output, warnings: engine.warnings, read };
 }

@@ -5,6 +5,7 @@ import { walkFiles } from '../util/walk.js';
 import type { Bilingual, LogSourceRef } from '../model.js';
 import { wrapJson } from '../sigma/events/json.js';
 import { parseAccessLog, parseAuditd, parseSquid } from '../sigma/events/lines.js';
+import { parsePostgresLog, parseServerAudit } from '../sigma/events/database.js';
 import type { EventLogSource, SigmaEvent } from '../sigma/types.js';
 import { InputError, compileSchema, readYamlFile, validateDoc } from '../util/validate.js';
 
@@ -122,7 +123,7 @@ export function routing(ls: LogSourceRef): EventLogSource {
   return { product: ls.product, categories: ls.category ? [ls.category] : [], services: ls.service ? [ls.service] : [] };
 }
 
-const LINE_PARSERS = [parseAuditd, parseAccessLog, parseSquid];
+const LINE_PARSERS = [parseAuditd, parseAccessLog, parseSquid, parsePostgresLog, parseServerAudit];
 
 /** Turns one group's events into engine events routed to the group's log source. */
 export function toEvents(g: EventGroup, file: string): SigmaEvent[] {

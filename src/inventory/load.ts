@@ -79,8 +79,12 @@ function resolvePath(base: string, p: string): string {
   return isAbsolute(expanded) ? expanded : resolve(base, expanded);
 }
 
-function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean): TransportName {
+/** Network sensors (Suricata, Zeek) have no REST API: without `api:` they are read on their own Linux host. */
+const SENSOR_KINDS: readonly TargetKind[] = ['ips', 'ndr'];
+
+function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean, hasApi: boolean): TransportName {
   if (kind === 'windows') return 'powershell';
+  if (SENSOR_KINDS.includes(kind) && !hasApi) return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
   if (kind === 'web' || kind === 'waf' || kind === 'siem' || kind === 'soar' || kind === 'edr' || kind === 'ips' || kind === 'ndr') return 'http';
   return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
 }
@@ -106,13 +110,20 @@ export function loadInventory(file: string): Inventory {
     ids.add(t.id);
     const group = t.group ? raw.groups?.[t.group] : undefined;
     if (t.group && !group) throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
-    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : undefined);
+    if ((t.kind === 'database') !== (t.database !== undefined)) {
+      throw new InputError(file, t.kind === 'database' ? 'a database target needs a "database" section (product, host)' : '"database" settings belong to kind: database', undefined, undefined, `targets.${i}${t.kind === 'database' ? '' : '.database'}`);
+    }
+    // A database is reached from its host: the client runs there, so loopback is the natural default address.
+    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : t.kind === 'database' ? '127.0.0.1' : undefined);
     if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
     const ssh = t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
     const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
-    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined);
+    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+    if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
+      throw new InputError(file, `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`, undefined, undefined, `targets.${i}.transport`);
+    }
     const { group: _group, ...rest } = t;
     return {
       ...rest,
@@ -126,6 +137,16 @@ export function loadInventory(file: string): Inventory {
     } as Target;
   });
   targets.forEach((t, i) => {
+    if (t.database) {
+      const host = targets.find((h) => h.id === t.database!.host);
+      if (!host) throw new InputError(file, `database.host names no target: "${t.database.host}"`, undefined, undefined, `targets.${i}.database.host`);
+      if (host.kind !== 'linux' && host.kind !== 'windows') {
+        throw new InputError(file, `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`, undefined, undefined, `targets.${i}.database.host`);
+      }
+      if (t.database.password_env && !t.database.user) throw new InputError(file, 'database.password_env needs database.user', undefined, undefined, `targets.${i}.database.password_env`);
+      // The database is read through its host's transport: the target records that transport.
+      t.transport = host.transport;
+    }
     if (t.web?.host && !ids.has(t.web.host)) {
       throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
     }
@@ -144,6 +165,17 @@ export function loadInventory(file: string): Inventory {
         }
       }
     }
+    if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
+      throw new InputError(file, `sensor: is for ips and ndr targets, not ${t.kind}`, undefined, undefined, `targets.${i}.sensor`);
+    }
+    (t.sensor?.watches ?? []).forEach((w, j) => {
+      const at = `targets.${i}.sensor.watches.${j}`;
+      const watched = typeof w === 'string' ? w : w.target;
+      if (!ids.has(watched)) throw new InputError(file, `sensor.watches names no target: "${watched}"`, undefined, undefined, typeof w === 'string' ? at : `${at}.target`);
+      if (typeof w !== 'string' && w.decrypted_by && !ids.has(w.decrypted_by)) {
+        throw new InputError(file, `decrypted_by names no target: "${w.decrypted_by}"`, undefined, undefined, `${at}.decrypted_by`);
+      }
+    });
   });
   const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
   // Files the run reads later are checked now: a typo must fail before any host is reached.

@@ -2,8 +2,11 @@
 // of each product module (src/products). Checks name a parser; the catalog loader verifies the name, the probes and
 // the fact paths against these declarations.
 import type { Parser } from '../checks/types.js';
+import { DATABASE_PARSERS } from '../database/products.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
+import { edrParserModules } from './edr/index.js';
+import { sensorParserModules } from './ips/index.js';
 import { linuxParserModules } from './linux/index.js';
 import { webParserModules } from './web/index.js';
 import { windowsParserModules } from './windows/index.js';
@@ -13,6 +16,9 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...linuxParserModules,
   ...windowsParserModules,
   ...webParserModules,
+  ...DATABASE_PARSERS,
+  ...sensorParserModules,
+  ...edrParserModules,
   ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
 ];
 

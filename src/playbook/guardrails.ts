@@ -4,7 +4,7 @@
 // a cap on targets, timeouts on human steps, a rollback, failure handling, and the closed loop (confirm with the
 // enforcing product, record the outcome in the SIEM or ticket).
 import type { Bilingual } from '../model.js';
-import { branchNode, canReachAny, dominatorsOf, guardGraph } from './graph.js';
+import { branchNode, canReachAny, guardGraph } from './graph.js';
 import type { EntityKind, FindingSeverity, Playbook, Step } from './model.js';
 import { type ActionProfile, allowListKinds, decodeB64, isApprovalStep, isCapCondition, isVerificationStep, profileAction } from './risk.js';
 import { makeResolver, runtimeVariables, substitute } from './variables.js';
@@ -148,13 +148,33 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
   };
   const recordedAfter = canReachAny(g, [...profiles.entries()].filter(([, p]) => p.records_outcome).map(([id]) => id));
 
+  // The guard nodes among the dominators of a node, memoised down the dominator tree: walking every action's
+  // dominator chain was quadratic on long workflows (a chain of 50,000 steps).
+  type GuardNode = NonNullable<ReturnType<typeof guardNodes.get>>;
+  const guardMemo = new Map<string, GuardNode[]>();
+  const guardsAbove = (id: string): GuardNode[] => {
+    const chain: string[] = [];
+    let x: string | undefined = id;
+    while (x !== undefined && !guardMemo.has(x)) {
+      chain.push(x);
+      const up = idom.get(x);
+      x = up === undefined || up === x ? undefined : up;
+    }
+    let acc = x === undefined ? [] : guardMemo.get(x)!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const own = guardNodes.get(chain[i]!);
+      if (own) acc = [...acc, own];
+      guardMemo.set(chain[i]!, acc);
+    }
+    return guardMemo.get(id)!;
+  };
+
   const actions: ActionGuard[] = [];
   for (const s of steps) {
     const profile = profiles.get(s.id);
     if (!profile) continue;
     const destructive = profile.risk === 'contain' && !profile.manual;
-    const doms = idom.has(s.id) ? dominatorsOf(idom, s.id) : [];
-    const guards = doms.map((d) => guardNodes.get(d)).filter((x): x is NonNullable<typeof x> => !!x);
+    const guards = idom.has(s.id) ? guardsAbove(s.id) : [];
     const guarded_by = [...new Set(guards.map((x) => x.step))];
     const allow_listed = [...new Set(guards.flatMap((x) => x.kinds))];
     actions.push({ step_id: s.id, profile, destructive, guarded_by, allow_listed });

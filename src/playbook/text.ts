@@ -54,7 +54,8 @@ export function dryRunStepLines(run: Pick<DryRun, 'steps'>, describe: (s: StepRe
     return `${String(numbers.get(s.step_id)).padStart(7)}. ${s.reached === 'possible' ? '?' : ' '} ${s.status.padEnd(13)} ${(s.name ?? s.step_id).slice(0, 60)}${end}${what ? `  ${what}` : ''}`;
   };
 
-  const walk = (id: string) => {
+  /** Numbers the straight path from `id` and returns the branches left along it. */
+  const path = (id: string): [StepRecord, Next][] => {
     const branches: [StepRecord, Next][] = [];
     let current = byId.get(id);
     while (current && !numbers.has(current.step_id)) {
@@ -71,14 +72,26 @@ export function dryRunStepLines(run: Pick<DryRun, 'steps'>, describe: (s: StepRe
         current = inline ? byId.get(inline.to) : undefined;
       }
     }
-    for (const [from, e] of branches) {
+    return branches;
+  };
+
+  // Depth first with an explicit stack: a recursion per branch overflowed the call stack on 20,000-step playbooks.
+  const walk = (id: string) => {
+    const stack: { branches: [StepRecord, Next][]; i: number }[] = [{ branches: path(id), i: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      if (top.i >= top.branches.length) {
+        stack.pop();
+        continue;
+      }
+      const [from, e] = top.branches[top.i++]!;
       const head = `${indent}from step ${numbers.get(from.step_id)}, ${edgeText(e)}:`;
       if (numbers.has(e.to)) {
         lines.push(`${head} -> step ${numbers.get(e.to)}`);
         continue;
       }
       lines.push(head);
-      walk(e.to);
+      stack.push({ branches: path(e.to), i: 0 });
     }
   };
 

@@ -38,6 +38,7 @@ import { checklistWhat } from './checklist-platform.js';
 import { shownTitle } from './finding-title.js';
 import { richBlocks } from './rich-text.js';
 import { missingSourcesNotes, sourceMapView, type SourceMapView } from './source-map-view.js';
+import { type WebRow, webRows } from './web-rows.js';
 
 /** Catalog text as blocks the templates render: paragraphs of text and <code> spans, and <pre> blocks to copy. */
 export interface RichBlock {
@@ -114,6 +115,14 @@ export interface FindingRow {
   evidence: string[];
   evidenceCount: number;
   waiver?: { justification: string; expires: string; expired: boolean; file: string };
+  /** What was observed and what was expected, in words. */
+  observedText?: string;
+  expectedText?: string;
+  /** The lines that decided: `file:line` (or the command) and the text. */
+  decisive: { where: string; text: string }[];
+  /** Web: the configuration file read, and how it was tied to the server answering the URL. */
+  configRead?: { path: string; how: string };
+  related: { label: string; href: string; why: string }[];
 }
 
 export interface CheckCard {
@@ -217,7 +226,7 @@ export interface ReportView {
     error: string;
   }[];
   questionnaire?: { source: string; answers: { area: string; question: string; answer: string }[] };
-  partialsContext: { report: Report; lang: Lang };
+  partialsContext: { report: Report; lang: Lang; webRows: WebRow[] };
 }
 
 function formatAnswer(lang: Lang, value: unknown): string {
@@ -305,7 +314,7 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
       else if (ds === 'not-applicable') notApplicable.push(f.target);
       else {
         const target = { name: f.target, anchor: anchors.get(f) as string };
-        const key = JSON.stringify([ds, f.status, f.reason, f.excerpt, f.observed, f.waiver]);
+        const key = JSON.stringify([ds, f.status, f.reason, f.excerpt, f.observed, f.waiver, f.explanation, f.decisive, f.config_read, f.related]);
         const same = rowByKey.get(key);
         const whats = f.evidence.map((id) => evidenceWhat.get(id)).filter((w): w is string => Boolean(w));
         if (same) {
@@ -326,6 +335,13 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
           evidence: [...new Set(whats)],
           evidenceCount: f.evidence.length,
           waiver: f.waiver ? { ...f.waiver, expires: formatDate(lang, f.waiver.expires, false) } : undefined,
+          ...(f.explanation ? { observedText: pick(lang, f.explanation.observed), expectedText: pick(lang, f.explanation.expected) } : {}),
+          decisive: (f.decisive ?? []).map((l) => ({
+            where: l.file ? `${l.file}${l.line ? `:${l.line}` : ''}` : (l.command ?? ''),
+            text: clip(l.text, MAX_EXCERPT),
+          })),
+          ...(f.config_read ? { configRead: f.config_read } : {}),
+          related: (f.related ?? []).map((r) => ({ label: r.check, href: `#${anchorId('c', r.check)}`, why: pick(lang, r.why) })),
         };
         rowByKey.set(key, row);
         rows.push(row);
@@ -701,6 +717,6 @@ export function buildView(report: Report, lang: Lang): ReportView {
     sourceMap: sourceMapView(report, lang),
     targets: buildTargets(ctx),
     questionnaire,
-    partialsContext: { report, lang },
+    partialsContext: { report, lang, webRows: webRows(report, lang, (check) => anchorId('c', check)) },
   };
 }

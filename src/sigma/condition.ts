@@ -33,6 +33,7 @@ function tokenize(src: string): Tok[] {
 /** Parses a condition; identifiers are checked against the detection's search identifiers. */
 export function parseCondition(src: string, identifiers: string[]): CondNode {
   const toks = tokenize(src);
+  const known = new Set(identifiers);
   let pos = 0;
   const fail = (msg: string): never => {
     const t = toks[pos];
@@ -94,7 +95,7 @@ export function parseCondition(src: string, identifiers: string[]): CondNode {
       return { op: 'of', min, names };
     }
     pos++;
-    if (!identifiers.includes(t.v)) throw new RuleError(`condition "${src}": unknown search identifier "${t.v}"`);
+    if (!known.has(t.v)) throw new RuleError(`condition "${src}": unknown search identifier "${t.v}"`);
     return { op: 'id', name: t.v };
   };
 

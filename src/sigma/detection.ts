@@ -12,7 +12,7 @@ export interface CompiledDetection {
   warnings: string[];
 }
 
-function splitKey(key: string): { field: string | null; mods: string[] } {
+export function splitKey(key: string): { field: string | null; mods: string[] } {
   const [field, ...mods] = key.split('|');
   return { field: field === '' ? null : field!, mods };
 }

@@ -144,6 +144,55 @@ export function compileItem(field: string | null, mods: string[], raw: unknown, 
   return finish(def.compile!(item));
 }
 
+/**
+ * One item as data, for converters into other query languages (src/pushdown): the match modifier the table chose,
+ * the options written, and for string and regex matches the values after every transform, in the order written.
+ * The same table and transforms as the local engine, so a converted query means what the engine matches.
+ */
+export interface ItemShape {
+  field: string | null;
+  /** '' for plain strings, else the match modifier (re, cidr, exists, fieldref, lt..gte, minute..year). */
+  match: string;
+  has: (m: string) => boolean;
+  values: unknown[];
+  /** Plain strings: patterns after the transforms; `binary` when they stand for UTF-16 bytes. */
+  patterns?: { p: Pattern; binary: boolean }[];
+  /** re: the expressions after |expand. */
+  strings?: string[];
+  /** A lone null value: the field is absent or null. */
+  isNull: boolean;
+  /** The values compare case-sensitively (cased, or an encoding). */
+  cased: boolean;
+}
+
+export function itemShape(field: string | null, mods: string[], raw: unknown, opts: CompileOptions): ItemShape {
+  const label = `${field ?? '(keywords)'}|${mods.join('|')}`;
+  const { name, def } = matchOf(field, mods, label);
+  const values = Array.isArray(raw) ? raw : [raw];
+  if (values.length === 0) throw new RuleError(`${label}: empty value list`);
+  const has = (m: string) => mods.includes(m);
+  const cased = has('cased') || mods.some((m) => MODIFIERS[m]!.caseSensitive);
+  const shape: ItemShape = { field, match: name, has, values, isNull: false, cased };
+  if (def.rawValues) return shape;
+  if (values.some((v) => v === null)) {
+    if (field === null) throw new RuleError('keyword searches cannot use null');
+    if (values.length > 1) throw new RuleError(`${label}: null cannot be part of a list of values`);
+    return { ...shape, isNull: true };
+  }
+  for (const v of values) {
+    if (typeof v === 'object') throw new RuleError(`${label}: values must be strings, numbers or booleans, not ${JSON.stringify(v).slice(0, 60)}`);
+  }
+  const item: Item = { field, mods, label, has, values, opts, warnings: [] };
+  if (name === 're') return { ...shape, strings: expandedStrings(item) };
+  if (name !== '') return shape;
+  let patterns: Value[] = expandedStrings(item).map((s) => ({ p: parsePattern(s), binary: false }));
+  for (const m of mods) {
+    const t = MODIFIERS[m]!.transform;
+    if (t) patterns = patterns.flatMap((x) => t(x, m));
+  }
+  return { ...shape, patterns };
+}
+
 const NEVER: Piece = { match: () => false, need: null };
 
 function anyString(ctx: MatchContext, field: string, lower: boolean, test: (s: string) => boolean): boolean {

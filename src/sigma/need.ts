@@ -32,9 +32,23 @@ export function andOf(needs: (Need | null)[]): Need | null {
 export function orOf(needs: (Need | null)[]): Need | null {
   if (needs.length === 0 || needs.some((n) => !n)) return null;
   const ns = needs as Need[];
-  if (ns.reduce((p, n) => p * n.length, 1) <= MAX_CLAUSES) {
-    let out: NeedClause[] = [[]];
-    for (const n of ns) out = out.flatMap((acc) => n.map((c) => [...acc, ...c]));
+  const combos = ns.reduce((p, n) => p * n.length, 1);
+  if (combos <= MAX_CLAUSES) {
+    // Combination k picks clause (k / radix) % length of each part, and is built once: copying a growing clause per
+    // part made a condition of 100,000 `or` terms quadratic. The last part varies fastest, as in nested loops.
+    const radix: number[] = new Array(ns.length);
+    for (let i = ns.length - 1, r = 1; i >= 0; i--) {
+      radix[i] = r;
+      r *= ns[i]!.length;
+    }
+    const out: NeedClause[] = [];
+    for (let k = 0; k < combos; k++) {
+      const clause: NeedClause = [];
+      ns.forEach((n, i) => {
+        for (const x of n[Math.floor(k / radix[i]!) % n.length]!) clause.push(x);
+      });
+      out.push(clause);
+    }
     return out;
   }
   return [ns.flatMap((n) => [...n].sort(byStrength)[0]!)];

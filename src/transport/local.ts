@@ -49,6 +49,7 @@ class LocalTransport implements Transport {
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
       stopWhenFull: true,
+      ...(options.env ? { env: options.env } : {}),
     });
     return classifyFinished(result, { sudo });
   }
@@ -77,6 +78,8 @@ class LocalTransport implements Transport {
 }
 
 interface SpawnOptions {
+  /** Added to the child's environment (secrets: never on its command line). */
+  env?: Record<string, string>;
   timeoutMs: number;
   maxBytes: number;
   tail?: boolean;
@@ -88,7 +91,11 @@ function spawnShell(line: string, o: SpawnOptions): Promise<ProbeResult> {
     const out = new OutputCollector(o.maxBytes, o.tail ?? false);
     let done = false;
     // detached: its own process group, so kill(-pid) reaches the probe's children too.
-    const child = spawn('sh', ['-c', line], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', line], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(o.env ? { env: { ...process.env, ...o.env } } : {}),
+    });
     const killGroup = () => {
       try {
         if (child.pid) process.kill(-child.pid, 'SIGKILL');

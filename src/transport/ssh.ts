@@ -306,6 +306,15 @@ class SshTransportImpl implements SshTransport {
   async run(command: string, options: RunOptions = {}): Promise<ProbeResult> {
     const sudo = options.sudo ?? this.ssh.sudo ?? false;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (options.env && Object.keys(options.env).length > 0) {
+      // sshd drops most client environment variables (AcceptEnv): the secrets go through stdin, one line each, and
+      // the remote shell exports them before running the command, so they never reach a command line.
+      const names = Object.keys(options.env).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+      const read = names.map((n) => `IFS= read -r ${n}; export ${n};`).join(' ');
+      const input = `${names.map((n) => options.env![n]!.replace(/\n/g, '')).join('\n')}\n`;
+      const result = await this.execRaw(`sh -c ${shellQuote(`${read} ${command}`)}`, { timeoutMs, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, input });
+      return classifyFinished(result, { sudo: false });
+    }
     const line = workerLine(command, { sudo, remoteTimeoutSec: timeoutMs / 1000 + 2 });
     const result = await this.onWorker(line, { timeoutMs, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, stopWhenFull: true });
     return classifyFinished(result, { sudo });

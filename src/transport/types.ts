@@ -6,6 +6,11 @@ export interface RunOptions {
   maxBytes?: number;
   /** Run through non-interactive `sudo -n` (ssh, local); a password prompt becomes `sudo-password-required`. */
   sudo?: boolean;
+  /**
+   * Secrets the command reads from its environment (PGPASSWORD, MYSQL_PWD). They never appear on a command line:
+   * the local transport sets them in the child's environment, ssh writes them to the command's stdin.
+   */
+  env?: Record<string, string>;
 }
 
 export interface ReadOptions {

@@ -29,8 +29,25 @@ export function ensureOutputDir(dir: string, mode?: number): void {
   if (!st.isDirectory()) throw new InputError(dir, 'cannot create the output folder: a file of that name is in the way');
 }
 
-function writeAll(fd: number, data: Uint8Array): void {
-  for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+function writeAll(fd: number, data: Uint8Array | Iterable<string>): void {
+  if (data instanceof Uint8Array) {
+    for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+    return;
+  }
+  // Pieces (a large report streamed by jsonPieces) are written in batches of about 1 MiB, never joined whole.
+  let batch: string[] = [];
+  let len = 0;
+  const flush = () => {
+    if (len) writeAll(fd, Buffer.from(batch.join(''), 'utf8'));
+    batch = [];
+    len = 0;
+  };
+  for (const piece of data) {
+    batch.push(piece);
+    len += piece.length;
+    if (len >= 1 << 20) flush();
+  }
+  flush();
 }
 
 /**
@@ -39,9 +56,10 @@ function writeAll(fd: number, data: Uint8Array): void {
  * target only once completely written and flushed, so a full disk or an interrupted run never leaves a half-written
  * report that a later `trend` or `diff` would read. Any failure is an InputError naming the path and the reason
  * (exit 2), and the temporary file is removed. A target that exists and is not a regular file (/dev/stdout, a FIFO,
- * /dev/full) is written directly: renaming over a device would replace it.
+ * /dev/full) is written directly: renaming over a device would replace it. `data` may be an iterable of string pieces
+ * (written one batch at a time) for documents too large to hold as one string.
  */
-export function writeOutputFile(path: string, data: string | Uint8Array, opts: WriteOutputOptions = {}): void {
+export function writeOutputFile(path: string, data: string | Uint8Array | Iterable<string>, opts: WriteOutputOptions = {}): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let existing: ReturnType<typeof statSync> | undefined;
   try {

@@ -239,8 +239,13 @@ export function redactDeep<T>(value: T): T {
  * The one redaction of a finding: what it quotes from the target (excerpt, observed facts, reason). The evaluator
  * applies it to every finding it returns, so no collection path redacts findings on its own.
  */
-export function redactFinding<F extends { excerpt?: string; observed?: Record<string, unknown>; reason?: string }>(f: F): F {
+export function redactFinding<
+  F extends { excerpt?: string; observed?: Record<string, unknown>; reason?: string; explanation?: { observed: object; expected: object }; decisive?: { text: string }[] },
+>(f: F): F {
   if (f.excerpt) f.excerpt = redact(f.excerpt).text;
+  // Observed words and decisive lines quote the configuration: a secret in a directive must not reach the report.
+  if (f.explanation) f.explanation = redactDeep(f.explanation as unknown as Record<string, unknown>) as unknown as F['explanation'];
+  if (f.decisive) f.decisive = f.decisive.map((l) => ({ ...l, text: redact(l.text).text }));
   if (f.observed) f.observed = redactDeep(f.observed);
   if (f.reason) f.reason = redact(f.reason).text;
   return f;

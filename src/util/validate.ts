@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import YAML, { LineCounter, isAlias, isMap, isSeq, visit, type Document, type Node } from 'yaml';
+import YAML, { LineCounter, isAlias, isMap, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import { InputError } from './input-error.js';
 import { INPUT_LIMITS, readInputText, type ReadInputOptions } from './input-file.js';
 
@@ -45,13 +45,35 @@ function yamlMessage(message: string): string {
   return (message.split('\n')[0] ?? '').replace(/:\s.*$/, '').replace(/ at line \d+, column \d+$/, '').slice(0, 160);
 }
 
+/** The offset of the first repeated scalar key in any map of the document, found with one set per map. */
+function duplicateKey(doc: Document.Parsed): number | undefined {
+  let at: number | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          at = (pair.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0;
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return at;
+}
+
 /**
  * THE YAML loader of socready: every YAML input (inventory, questionnaire, waivers, playbooks, rules, scenarios, the
  * catalog) is parsed here, with the same alias limit and the same error naming file, line and column, never the text.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // uniqueKeys off: the yaml package checks each key against every earlier one (a map of 100,000 keys took minutes);
+  // duplicateKey below does the same check with a set, in linear time.
+  const docs = YAML.parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed];
   const values: unknown[] = [];
   for (const doc of list) {
@@ -59,6 +81,11 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     if (err) {
       const pos = lineCounter.linePos(err.pos[0]);
       throw new InputError(file, `YAML syntax: ${yamlMessage(err.message)}`, pos.line, pos.col);
+    }
+    const dup = duplicateKey(doc);
+    if (dup !== undefined) {
+      const pos = lineCounter.linePos(dup);
+      throw new InputError(file, 'YAML syntax: Map keys must be unique', pos.line, pos.col);
     }
     try {
       values.push(doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }));

@@ -1,6 +1,6 @@
 // The live probes behind --active: a body-logging canary POST and a WAF detection probe. Each request carries unique
 // tokens; afterwards the server's logs are read (tail only, capped) through the host transport to see where they landed.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Transport } from '../transport/types.js';
 import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';
 import { findMarker, type MarkerHit, type ProbeTokens } from './logs.js';
@@ -134,6 +134,20 @@ function summarise(kind: LiveProbeResult['kind'], marker: string, req: ProbeReco
   };
 }
 
+/**
+ * The part of every marker that names the target: a run sends the same numbered requests to each target, and
+ * several targets may write into one log (`other_vhosts_access.log`, a shared body log), so a marker must say whose
+ * request a line is, or one target's line is credited to another. Hex of fixed length: safe in a URL path and a regex.
+ */
+export function targetTag(targetId: string): string {
+  return createHash('sha256').update(targetId).digest('hex').slice(0, 8);
+}
+
+/** A probe marker, unique per run, per target and per request. */
+export function probeMarker(kind: 'canary' | 'waf', runId: string, targetId: string, n: number): string {
+  return `socready-${kind}-${runId}-${targetTag(targetId)}-${n}`;
+}
+
 export interface CanaryTarget {
   base: URL;
   /** Login endpoint declared in the inventory; otherwise a path that does not exist is used. */
@@ -144,8 +158,7 @@ export interface CanaryTarget {
  * Body-logging canary: one form POST whose username, an extra field and the query string each carry a distinct token,
  * and whose password field holds a random fake password. Nothing else is sent; redirects are not followed.
  */
-export async function runCanary(t: CanaryTarget, runId: string, n: number, o: LiveProbeOptions): Promise<LiveProbeResult> {
-  const marker = `socready-canary-${runId}-${n}`;
+export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOptions): Promise<LiveProbeResult> {
   const userField = t.login?.username_field ?? 'username';
   const passField = t.login?.password_field ?? 'password';
   const tokens: ProbeTokens = {
@@ -156,9 +169,9 @@ export async function runCanary(t: CanaryTarget, runId: string, n: number, o: Li
     password: `SrFake-${randomBytes(6).toString('hex')}`,
     passwordField: passField,
   };
-  const declared = new URL(t.login?.path ?? `socready-canary-${runId}-${n}`, t.base);
+  const declared = new URL(t.login?.path ?? marker, t.base);
   // The canary goes to the target itself and nowhere else, whatever the inventory's path says.
-  const url = declared.origin === new URL(t.base).origin ? declared : new URL(`socready-canary-${runId}-${n}`, t.base);
+  const url = declared.origin === new URL(t.base).origin ? declared : new URL(marker, t.base);
   url.searchParams.set('socready_probe', tokens.request);
   const body = new URLSearchParams({ [userField]: tokens.username!, [passField]: tokens.password!, socready_canary: tokens.body! }).toString();
   await o.limiter.wait();
@@ -179,10 +192,9 @@ export async function runCanary(t: CanaryTarget, runId: string, n: number, o: Li
  * WAF detection probe: a GET to a path that does not exist with a SQL-injection-shaped query value that the OWASP CRS
  * flags (libinjection, rule 942100) but that no application ever receives as a real query.
  */
-export async function runWafProbe(base: URL, runId: string, n: number, o: LiveProbeOptions): Promise<LiveProbeResult> {
-  const marker = `socready-waf-${runId}-${n}`;
+export async function runWafProbe(base: URL, marker: string, o: LiveProbeOptions): Promise<LiveProbeResult> {
   const tokens: ProbeTokens = { marker, request: `${marker}-url` };
-  const url = new URL(`socready-waf-probe-${runId}-${n}`, base);
+  const url = new URL(marker.replace('socready-waf-', 'socready-waf-probe-'), base);
   url.searchParams.set('socready_probe', tokens.request);
   url.searchParams.set('id', "1' OR '1'='1");
   await o.limiter.wait();

@@ -9,11 +9,12 @@ import type { Bilingual, Evidence, Finding, Target, TransportError, WebSettings 
 import type { TlsResult } from '../parsers/web/live.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
-import { type LiveProbeOptions, type LiveProbeResult, type LogSource, runCanary, runWafProbe } from './canary.js';
+import { type LiveProbeOptions, type LiveProbeResult, type LogSource, probeMarker, runCanary, runWafProbe } from './canary.js';
 import { liveAnswer } from './findings.js';
 import { RateLimiter } from './http.js';
 import { certificatePaths, logSourcesFrom, ownerOf, readCertificates, SSH_RDP_NOTE, serverFacts, type WebDetails, webProbeCommand } from './web-facts.js';
 import { inspectTls } from './tls.js';
+import { type ConfigLocation, listenPorts, type RunningKind, tieConfiguration, urlPort } from '../parsers/web/running.js';
 
 export interface WebSourceOptions {
   /** Transport to the ssh/local target named by `web.host` (configuration and logs); absent: outside view only. */
@@ -62,6 +63,14 @@ function redactLanding(r: LiveProbeResult): LiveProbeResult {
   return { ...r, logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })) };
 }
 
+const RUNNING_PROBE = 'web-running-servers';
+
+/** The servers a check's asked probes are about, in words. */
+function serversOf(check: CheckDef, asked: string[]): string {
+  const names = new Set(asked.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'Apache httpd' : p.startsWith('squid') ? 'Squid' : p)));
+  return [...names].join(' or ') || check.id;
+}
+
 export class WebProbeSource implements ProbeSource {
   readonly label = 'web';
   private readonly settings: WebSettings;
@@ -76,12 +85,25 @@ export class WebProbeSource implements ProbeSource {
   private waf: LiveProbeResult[] = [];
   private sources: LogSource[] = [];
   private detected: string[] = [];
+  /** Where the configuration probes read from (config_path, or the server the URL's port is tied to). */
+  private location: ConfigLocation | undefined;
+  private configRead: { path: string; how: string } | undefined;
+  /** Why the configuration cannot be tied to the server answering the URL: then no configuration verdict is given. */
+  private untied: string | undefined;
+  /** The kind of server that answers the URL, when the running processes said so. */
+  private answering: RunningKind | undefined;
+  /** Socket owners were not visible: the configuration's listen directives must name the URL's port. */
+  private verifyListen = false;
 
   constructor(
     private readonly target: Target,
     private readonly opts: WebSourceOptions,
   ) {
     this.settings = target.web ?? { urls: [] };
+    if (this.settings.config_path) {
+      this.location = { config: this.settings.config_path };
+      this.configRead = { path: this.settings.config_path, how: 'web.config_path in the inventory' };
+    }
     this.declared = this.settings.server ?? 'auto';
     this.urls = this.settings.urls.flatMap((u) => {
       try {
@@ -120,7 +142,16 @@ export class WebProbeSource implements ProbeSource {
       // Every live probe but the passive handshake sends traffic: only --active allows it, whatever the catalog says.
       return this.liveAllowed;
     }
+    // Configuration probes of a server the target does not run are not asked (auto: every server is tried).
+    if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) return false;
     return this.opts.hostTransport !== undefined;
+  }
+
+  /** Live checks need all their probes; a configuration check needs one probe of the target's server. */
+  plansCheck(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean {
+    const live = check.probes.filter((p) => probe(p)?.kind === 'live');
+    const config = check.probes.filter((p) => !live.includes(p));
+    return live.every(planned) && (config.length === 0 || config.some(planned));
   }
 
   async open(): Promise<TransportError | undefined> {
@@ -137,7 +168,7 @@ export class WebProbeSource implements ProbeSource {
   }
 
   what(probe: ProbeDef): string {
-    return probe.kind === 'command' ? webProbeCommand(probe, this.settings.config_path) : (probe.description ?? probe.id);
+    return probe.kind === 'command' ? webProbeCommand(probe, this.location) : (probe.description ?? probe.id);
   }
 
   async collect(probe: ProbeDef): Promise<ProbeResult> {
@@ -147,11 +178,19 @@ export class WebProbeSource implements ProbeSource {
   /** Configuration first: the live probes need what it says (certificate paths, log files). */
   async collectAll(probes: ProbeDef[]): Promise<Map<string, ProbeResult>> {
     const out = new Map<string, ProbeResult>();
-    const config = probes.filter((p) => p.kind === 'command');
-    for (const probe of config) out.set(probe.id, await this.runConfigProbe(probe));
-    const facts = serverFacts(Object.fromEntries(out));
+    const config = probes.filter((p) => p.kind === 'command' && p.id !== RUNNING_PROBE);
+    const running = probes.find((p) => p.id === RUNNING_PROBE);
+    if (running) {
+      const r = await this.runConfigProbe(running);
+      out.set(running.id, r);
+      if (!this.settings.config_path) this.tie(r);
+    }
+    for (const probe of config) out.set(probe.id, this.skipConfig(probe) ?? (await this.runConfigProbe(probe)));
+    if (this.verifyListen) this.checkListen(out);
+    const facts = this.untied ? {} : serverFacts(Object.fromEntries(out));
     this.detected = Object.keys(facts);
-    this.sources = this.hostOk ? logSourcesFrom(this.settings, facts) : (this.settings.log_paths ?? []).map((path) => ({ path, origin: 'inventory' }));
+    // Logs named by a configuration that is not the URL's server would say nothing about this target.
+    this.sources = this.hostOk && !this.untied ? logSourcesFrom(this.settings, facts) : (this.settings.log_paths ?? []).map((path) => ({ path, origin: 'inventory' }));
     const live = new Map(probes.filter((p) => p.kind === 'live').map((p) => [p.live!, p]));
     const tlsProbe = live.get('tls-handshake');
     if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
@@ -178,12 +217,76 @@ export class WebProbeSource implements ProbeSource {
     return out;
   }
 
-  private async runConfigProbe(probe: ProbeDef): Promise<ProbeResult> {
-    if (this.declared !== 'auto' && probe.servers && !probe.servers.includes(this.declared)) {
-      return failedResult({ kind: 'unsupported', message: `not collected: the target's server is ${this.declared}` });
+  /**
+   * Ties every URL's port to the server process answering it (src/parsers/web/running.ts). All URLs must lead to the
+   * same server; otherwise, or when nothing can be tied, the configuration is not judged (`untied`).
+   */
+  private tie(r: ProbeResult): void {
+    if (this.urls.length === 0) return;
+    if (r.error || !r.stdout.trim()) {
+      // The processes could not be listed: the default configuration is read, and only counts if it listens on the port.
+      this.verifyListen = true;
+      this.configRead = { path: 'the default configuration of each server', how: `the running processes could not be listed (${r.error?.message ?? 'no output'})` };
+      return;
     }
+    const ties = this.urls.map((u) => ({ port: urlPort(u), tie: tieConfiguration(r.stdout, urlPort(u), this.declared) }));
+    const failed = ties.find((t) => t.tie.untied);
+    if (failed) {
+      this.untied = failed.tie.untied;
+      return;
+    }
+    const pids = new Set(ties.map((t) => t.tie.server!.pid));
+    if (pids.size > 1) {
+      this.untied = `the URLs are answered by different server processes (${ties.map((t) => `port ${t.port}: ${t.tie.server!.kind} pid ${t.tie.server!.pid}`).join(', ')}): declare one web target per server`;
+      return;
+    }
+    const server = ties[0]!.tie.server!;
+    this.location = server.location;
+    this.answering = server.kind;
+    this.verifyListen = !ties[0]!.tie.owners_visible;
+    const ports = ties.map((t) => t.port).join(', ');
+    this.configRead = {
+      path: server.location.config,
+      how: ties[0]!.tie.owners_visible
+        ? `${server.how}; it answers port ${ports} (ss -ltnp)`
+        : `${server.how}; the only running ${server.kind}, its listen directives must name port ${ports} (socket owners not visible)`,
+    };
+  }
+
+  /** Configuration probes not run: the configuration cannot be tied, or the URL is answered by another kind of server. */
+  private skipConfig(probe: ProbeDef): ProbeResult | undefined {
+    if (this.untied) return failedResult({ kind: 'other', message: this.untied });
+    const kind = probe.id.startsWith('nginx') ? 'nginx' : probe.id.startsWith('apache') ? 'apache' : undefined;
+    if (this.answering && kind && kind !== this.answering) {
+      return failedResult({ kind: 'unsupported', message: `${probe.id} is not asked of this target: its URL is answered by ${this.answering}` });
+    }
+    return undefined;
+  }
+
+  /** The configuration read must listen on the URL's port, or it is not the one answering it. */
+  private checkListen(out: Map<string, ProbeResult>): void {
+    const wanted = this.urls.map(urlPort);
+    const listening = (['nginx', 'apache'] as const).filter((kind) => {
+      if (this.answering && kind !== this.answering) return false;
+      const ports = kind === 'nginx' ? listenPorts(out.get('nginx-config')?.stdout ?? '', '') : listenPorts('', out.get('apache-config-dump')?.stdout ?? '');
+      return wanted.every((p) => ports.includes(p));
+    });
+    const port = [...new Set(wanted)].join(', ');
+    if (listening.length === 0) {
+      const ports = listenPorts(out.get('nginx-config')?.stdout ?? '', out.get('apache-config-dump')?.stdout ?? '');
+      this.untied = `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set web.config_path`;
+    } else if (listening.length > 1) {
+      this.untied = `both the nginx and the Apache configurations read listen on port ${port}, and the running processes could not say which answers: set web.config_path`;
+    } else {
+      // Only the server whose configuration listens on the port is judged; the other's checks are not reported.
+      this.answering = listening[0];
+      if (this.configRead) this.configRead = { ...this.configRead, how: `${this.configRead.how}; the ${listening[0]} configuration's listen directives name port ${port}` };
+    }
+  }
+
+  private async runConfigProbe(probe: ProbeDef): Promise<ProbeResult> {
     if (!this.opts.hostTransport || this.hostError) return failedResult(this.hostError ?? { kind: 'unsupported', message: 'no web.host' });
-    return this.opts.hostTransport.run(webProbeCommand(probe, this.settings.config_path), {
+    return this.opts.hostTransport.run(webProbeCommand(probe, this.location), {
       timeoutMs: (probe.timeout ?? 30) * 1000,
       ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}),
       sudo: Boolean(this.opts.sudo) && probe.sudo === true,
@@ -228,8 +331,9 @@ export class WebProbeSource implements ProbeSource {
     };
     let n = 0;
     for (const base of this.urls) {
-      if (canary) this.canary.push(await runCanary({ base, ...(this.settings.login ? { login: this.settings.login } : {}) }, this.opts.runId, ++n, live));
-      if (waf) this.waf.push(await runWafProbe(base, this.opts.runId, ++n, live));
+      const login = this.settings.login ? { login: this.settings.login } : {};
+      if (canary) this.canary.push(await runCanary({ base, ...login }, probeMarker('canary', this.opts.runId, this.target.id, ++n), live));
+      if (waf) this.waf.push(await runWafProbe(base, probeMarker('waf', this.opts.runId, this.target.id, ++n), live));
     }
   }
 
@@ -246,12 +350,36 @@ export class WebProbeSource implements ProbeSource {
     return this.own.get(probeId);
   }
 
-  /** In auto mode a server that is simply not installed is not-applicable, not inconclusive. */
-  settle(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): void {
-    if (finding.status === 'inconclusive' && this.hostOk && check.probes.every((p) => notInstalled(outputs[p]))) {
-      finding.status = 'not-applicable';
-      finding.reason = 'the server this check is about is not installed on the host';
+  /**
+   * In auto mode a server that is simply not installed is not-applicable, with that reason. A server the target
+   * declares but its host does not have is not a reason to skip its checks: they are inconclusive, saying so.
+   */
+  settle(finding: Finding, check: CheckDef, outputs: Record<string, ProbeResult>): boolean {
+    const configCheck = check.probes.some((p) => outputs[p] && !outputs[p].data && p !== RUNNING_PROBE);
+    if (!configCheck) return true;
+    if (this.untied) {
+      // Never a verdict on a file that is not the URL's server's.
+      for (const k of ['observed', 'excerpt', 'explanation', 'decisive'] as const) delete finding[k];
+      finding.status = 'inconclusive';
+      finding.reason = `configuration not judged: ${this.untied}`;
+      return true;
     }
+    const kinds = new Set(check.probes.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'apache' : 'other')));
+    // The URL is answered by another kind of server than this check is about: the check is not reported at all.
+    if (this.answering && !kinds.has(this.answering)) return false;
+    if (this.configRead && this.hostOk) finding.config_read = this.configRead;
+    const asked = check.probes.filter((p) => outputs[p] && !/is not asked of this target$/.test(outputs[p].error?.message ?? ''));
+    const absent = this.hostOk && asked.length > 0 && asked.every((p) => notInstalled(outputs[p]));
+    if (!absent || (finding.status !== 'inconclusive' && finding.status !== 'not-applicable')) return true;
+    const host = this.settings.host ?? 'its host';
+    if (this.declared === 'auto') {
+      finding.status = 'not-applicable';
+      finding.reason = `no ${serversOf(check, asked)} is installed on ${host}`;
+    } else {
+      finding.status = 'inconclusive';
+      finding.reason = `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: set web.host to the host that runs it`;
+    }
+    return true;
   }
 
   outcome(): { error?: TransportError; unreachable?: boolean } {
@@ -267,6 +395,8 @@ export class WebProbeSource implements ProbeSource {
       urls: this.urls.map((u) => u.toString()),
       server: { declared: this.declared, detected: this.detected },
       ...(this.settings.config_path ? { config_path: this.settings.config_path } : {}),
+      ...(this.configRead && this.hostOk && !this.untied ? { config_read: this.configRead } : {}),
+      ...(this.untied ? { config_untied: this.untied } : {}),
       ...(this.settings.host ? { host: this.settings.host } : {}),
       tls: this.tls,
       canary: this.canary.map(redactLanding),

@@ -5,6 +5,7 @@ import type { Bilingual, WebSettings } from '../model.js';
 import { apacheFacts } from '../parsers/web/apache.js';
 import type { CertOwner, TlsResult } from '../parsers/web/live.js';
 import { nginxFacts } from '../parsers/web/nginx.js';
+import type { ConfigLocation } from '../parsers/web/running.js';
 import { squidFacts } from '../parsers/web/squid.js';
 import { shellQuote } from '../transport/shell.js';
 import type { ProbeResult, Transport } from '../transport/types.js';
@@ -16,6 +17,9 @@ export interface WebDetails {
   urls: string[];
   server: { declared: string; detected: string[] };
   config_path?: string;
+  /** The configuration that was read and how it was tied to the server answering the URL, or why it could not be. */
+  config_read?: { path: string; how: string };
+  config_untied?: string;
   host?: string;
   tls: TlsResult[];
   canary: LiveProbeResult[];
@@ -31,10 +35,21 @@ export const SSH_RDP_NOTE: Bilingual = {
   ja: 'SSH と RDP のセッションはエンドツーエンドで暗号化されており、プロキシや WAF はその中で起きたことを記録できません。可視性はエンドポイント側のログ（Linux では sshd の LogLevel VERBOSE と auditd、Windows では 4624 / 4625、RDP の 1149、Sysmon）で確保する必要があります。',
 };
 
-/** The command a web probe runs, with the target's configuration path set as a quoted shell variable. */
-export function webProbeCommand(probe: ProbeDef, configPath: string | undefined): string {
+/**
+ * The command a web probe runs, with the configuration to read set as quoted shell variables: the target's
+ * `config_path`, or where the server answering its URL was started from (nginx -p, Apache -d, APACHE_CONFDIR).
+ */
+export function webProbeCommand(probe: ProbeDef, where: string | ConfigLocation | undefined): string {
   const command = probe.command ?? '';
-  return configPath ? `SOCREADY_WEB_CONFIG=${shellQuote(configPath)}\n${command}` : command;
+  const loc = typeof where === 'string' ? { config: where } : where;
+  if (!loc) return command;
+  const vars = [
+    `SOCREADY_WEB_CONFIG=${shellQuote(loc.config)}`,
+    ...(loc.prefix ? [`SOCREADY_WEB_PREFIX=${shellQuote(loc.prefix)}`] : []),
+    ...(loc.root ? [`SOCREADY_WEB_ROOT=${shellQuote(loc.root)}`] : []),
+    ...(loc.confdir ? [`export APACHE_CONFDIR=${shellQuote(loc.confdir)}`] : []),
+  ];
+  return `${vars.join('\n')}\n${command}`;
 }
 
 /** Facts of each server found in the outputs, computed once (a parse error leaves that server out). */

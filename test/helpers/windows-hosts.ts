@@ -17,6 +17,8 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
     'win-forwarders': join(W, 'forwarders-winlogbeat.json'),
     'win-w32tm': join(W, 'w32tm-en-domain.txt'),
     'win-winrm-listeners': join(W, 'winrm-https.txt'),
+    'win-defender-status': join(FIXTURES_DIR, 'products', 'edr', 'defender-status-healthy.json'),
+    'win-firewall-profiles': join(W, 'firewall-profiles-hardened.json'),
   },
   default: {
     'win-auditpol': join(W, 'auditpol-en-default.csv'),
@@ -27,6 +29,8 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
     'win-forwarders': join(W, 'forwarders-none.json'),
     'win-w32tm': join(W, 'w32tm-ja-cmos.txt'),
     'win-winrm-listeners': join(W, 'winrm-http-only.txt'),
+    'win-defender-status': join(FIXTURES_DIR, 'products', 'edr', 'defender-status-passive.json'),
+    'win-firewall-profiles': join(W, 'firewall-profiles-default.json'),
   },
 };
 

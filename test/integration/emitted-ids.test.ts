@@ -27,6 +27,7 @@ describe.skipIf(!isRoot)('checks list against the check ids full runs emit (need
   let listed: string[];
   const emitted = new Set<string>();
   const kindsRun = new Set<string>();
+  let apacheOnNginx: Report['findings'] = [];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-emitted-'));
@@ -61,16 +62,32 @@ targets:
       host: web-host
       config_path: ${tree.config}
       login: { path: /login, username_field: username, password_field: password }
+  # Declared Apache, answered by nginx: the Apache checks are emitted, inconclusive, never judged on /etc/apache2.
+  - id: shop-apache
+    kind: web
+    web:
+      urls: ["http://127.0.0.1:${tree.ports.PORT}/"]
+      server: apache
+      host: web-host
+  # A forward proxy declared on the same host: its check is planned for it alone.
+  - id: proxy
+    kind: web
+    web: { urls: ["http://127.0.0.1:${tree.ports.PORT}/"], server: squid, host: web-host }
   - id: es
     kind: siem
     address: 127.0.0.1
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
-`,
+  - { id: ids, kind: ips, address: localhost }
+  - { id: zeek, kind: ndr, address: localhost }
+${['postgresql', 'mariadb', 'mssql', 'oracle']
+  .map((p) => `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`)
+  .join('')}`,
     );
     writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
     const live = await reportOf(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--active', '--json', '--hosts-only', '--no-html']);
     const offline = await reportOf(['scan', '--evidence', join(dir, 'dc01.json'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html']);
+    apacheOnNginx = live.findings.filter((f) => f.target === 'shop-apache' && f.check.startsWith('web.apache.'));
     for (const report of [live, offline]) {
       for (const f of report.findings) emitted.add(f.check);
       for (const t of report.targets) kindsRun.add(t.kind);
@@ -88,13 +105,19 @@ targets:
 
   it('emits only check ids that checks list shows, the live web checks included', () => {
     expect([...emitted].filter((id) => !listed.includes(id))).toEqual([]);
-    for (const id of ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.waf-detection']) {
+    for (const id of ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.canary-password-masked', 'web.active.waf-detection']) {
       expect(emitted.has(id), id).toBe(true);
     }
   });
 
-  it('emits every listed check from runs over a linux host, a web target, a SIEM and a Windows host', () => {
-    expect([...kindsRun].sort()).toEqual(['linux', 'siem', 'web', 'windows']);
+  it('never judges the Apache checks of a target whose URL nginx answers', () => {
+    expect(apacheOnNginx.length).toBeGreaterThan(3);
+    expect(apacheOnNginx.filter((f) => f.status !== 'inconclusive' || !/is answered by nginx/.test(f.reason ?? ''))).toEqual([]);
+  });
+
+  it('emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network sensors and a Windows host', () => {
+    // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
+    expect([...kindsRun].sort()).toEqual(['database', 'ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
     expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Target } from '../../src/model.js';
 import { createSshTransport } from '../../src/transport/ssh.js';
 import { runWebAssessment, type WebAssessment } from '../../src/web/assess.js';
+import { probeMarker } from '../../src/web/canary.js';
 import { assessWebTargets } from '../../src/web/scan.js';
 import { copyCertsInto, type Daemon, freePort, makeCerts, makeTree, removeTree, startApache, startNginx, type Tree } from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
@@ -37,7 +38,18 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
   async function assess(
     kind: 'nginx' | 'apache',
     variant: string,
-    o: { https?: boolean; cert?: 'ca' | 'self'; sudo?: boolean; active?: boolean; logPaths?: (t: Tree) => string[]; before?: (t: Tree) => void; maxLogBytes?: number } = {},
+    o: {
+      https?: boolean;
+      cert?: 'ca' | 'self';
+      sudo?: boolean;
+      active?: boolean;
+      logPaths?: (t: Tree) => string[];
+      before?: (t: Tree) => void;
+      maxLogBytes?: number;
+      /** No web.config_path: socready must find the configuration from the running process. */
+      discover?: boolean;
+      server?: 'nginx' | 'apache' | 'auto';
+    } = {},
   ): Promise<{ a: WebAssessment; tree: Tree }> {
     const tree = await makeTree(kind, variant, PORTS);
     copyCertsInto(tree, certs, o.cert ?? 'ca');
@@ -56,9 +68,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
         transport: 'local',
         web: {
           urls,
-          server: kind,
+          server: o.server ?? kind,
           host: 'web-host',
-          config_path: tree.config,
+          ...(o.discover ? {} : { config_path: tree.config }),
           login: { path: '/login', username_field: 'username', password_field: 'password' },
           ...(o.logPaths ? { log_paths: o.logPaths(tree) } : {}),
         },
@@ -107,7 +119,11 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.nginx.real-client-ip')).toBe('pass');
     expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
     expect(status(a, 'web.tls.nginx-termination')).toBe('pass');
+    // The target runs nginx: the Apache checks are not planned at all, and ModSecurity's n/a says what was seen.
+    expect(a.findings.filter((f) => f.check.startsWith('web.apache.')).map((f) => f.check)).toEqual([]);
     expect(status(a, 'web.modsecurity.engine-on')).toBe('not-applicable');
+    expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe('does not apply: present = false');
+    expect(a.findings.filter((f) => f.status === 'not-applicable').every((f) => f.reason && !/not installed/.test(f.reason))).toBe(true);
     expect(status(a, 'web.tls.handshake')).toBe('pass');
     expect(status(a, 'web.tls.certificate-trust')).toBe('pass');
     expect(status(a, 'web.tls.inspection-point')).toBe('pass');
@@ -115,8 +131,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(a.details.tls[0]!.leaf).toMatchObject({ subject: 'CN=good.test', issuer: 'CN=socready-test-ca', self_signed: false });
 
     expect(status(a, 'web.active.body-canary')).toBe('pass');
+    expect(status(a, 'web.active.canary-password-masked')).toBe('pass');
     const c = a.details.canary[0]!;
-    expect(c.marker).toBe('socready-canary-itest-1');
+    expect(c.marker).toBe(probeMarker('canary', 'itest', 'nginx-good', 1));
     expect(c.found_in).toEqual([join(tree.root, 'logs', 'body.log')]);
     expect(c).toMatchObject({ body_logged: true, username_logged: true, fake_credential: 'masked' });
     expect(c.logs[0]!.hits[0]!.fields).toEqual(['req', 'ua', 'body']);
@@ -126,26 +143,38 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     // No WAF in front: the SQLi-shaped probe reached the upstream and nothing flagged it.
     expect(status(a, 'web.active.waf-detection')).toBe('fail');
     // Every request is listed with its time and marker, in order.
-    expect(a.details.probes.map((p) => p.marker)).toEqual(['socready-canary-itest-1', 'socready-waf-itest-2', 'socready-canary-itest-3', 'socready-waf-itest-4']);
+    expect(a.details.probes.map((p) => p.marker)).toEqual([
+      probeMarker('canary', 'itest', 'nginx-good', 1),
+      probeMarker('waf', 'itest', 'nginx-good', 2),
+      probeMarker('canary', 'itest', 'nginx-good', 3),
+      probeMarker('waf', 'itest', 'nginx-good', 4),
+    ]);
     expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
-    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files']);
+    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files', 'web-running-servers']);
     // Each request and handshake is an evidence record the finding points at.
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual(['nginx-good/socready-canary-itest-1', 'nginx-good/socready-canary-itest-3']);
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([`nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`, `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`]);
     expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([{ category: 'webserver', fields: ['request_body'] }]);
     expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
     expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
   });
 
   it('nginx traps: raw body with the password in clear, a proxied location without body, a body "logged" where never read', async () => {
-    const { a } = await assess('nginx', 'trap');
+    const { a, tree } = await assess('nginx', 'trap');
     expect(status(a, 'web.nginx.request-body-logged')).toBe('warn');
+    // The proxied location without a body log, by file and line of the configuration read.
+    expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.decisive).toEqual([
+      { file: tree.config, line: 25, text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/) },
+    ]);
     expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed!['body.reading_locations_missing_body']).toEqual([expect.stringMatching(/ \/api$/)]);
     expect(status(a, 'web.nginx.body-log-json-escape')).toBe('fail');
     expect(status(a, 'web.nginx.body-buffer-size')).toBe('warn');
     expect(status(a, 'web.nginx.body-logged-without-read')).toBe('warn');
     expect(status(a, 'web.nginx.real-client-ip')).toBe('fail');
     expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('warn');
-    expect(status(a, 'web.active.body-canary')).toBe('warn');
+    // The body reached the log (the canary passes), and the test password went with it in clear: its own failure.
+    expect(status(a, 'web.active.body-canary')).toBe('pass');
+    expect(status(a, 'web.active.canary-password-masked')).toBe('fail');
+    expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(/test password is in clear text in \S+body\.log/);
     expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
   });
 
@@ -189,6 +218,7 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       'web.apache.request-body-source',
       'web.apache.real-client-ip',
       'web.apache.mod-dumpio',
+      'web.apache.log-user-agent',
     ]) {
       expect([id, status(a, id)]).toEqual([id, 'pass']);
     }
@@ -205,7 +235,18 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
   });
 
   it('apache + ModSecurity traps: DetectionOnly, the RelevantStatus trap, no C/E, thresholds out of reach, mod_dumpio', async () => {
-    const { a } = await assess('apache', 'trap');
+    const { a, tree } = await assess('apache', 'trap');
+    // Every web finding that did not pass says what was observed and expected, in both languages.
+    for (const f of a.findings.filter((x) => x.status === 'fail' || x.status === 'warn')) {
+      expect(f.explanation?.observed.en, f.check).toBeTruthy();
+      expect(f.explanation?.expected.ja, f.check).toBeTruthy();
+    }
+    // The RelevantStatus trap points at its directive in the file that was read, and at the canary it explains.
+    const trap = a.findings.find((f) => f.check === 'web.modsecurity.audit-relevant-status')!;
+    expect(trap.decisive).toContainEqual({ file: tree.config, line: 16, text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))' });
+    expect(trap.config_read).toEqual({ path: tree.config, how: 'web.config_path in the inventory' });
+    expect(trap.related?.map((r) => r.check)).toContain('web.active.body-canary');
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain('web.modsecurity.audit-relevant-status');
     expect(status(a, 'web.modsecurity.engine-on')).toBe('warn');
     expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
     expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
@@ -215,6 +256,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.modsecurity.crs-thresholds')).toBe('fail');
     expect(status(a, 'web.apache.mod-dumpio')).toBe('fail');
     expect(status(a, 'web.apache.request-body-source')).toBe('fail');
+    // LogFormat common: no user agent in the access log.
+    expect(status(a, 'web.apache.log-user-agent')).toBe('fail');
+    expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(/access\.log \(format common, \S+apache\.conf:8\)/);
     expect(status(a, 'web.login.credential-stuffing-modsecurity')).toBe('fail');
     expect(status(a, 'web.active.body-canary')).toBe('fail');
     expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
@@ -222,6 +266,42 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.active.waf-detection')).toBe('warn');
     expect(a.details.waf[0]).toMatchObject({ blocked: false, detected: true });
     expect(a.details.waf[0]!.rule_ids).toContain('942100');
+  });
+
+  it('nginx started from a temp tree with no config_path: the configuration is found from the master answering the URL', async () => {
+    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'auto', active: false });
+    const config = a.findings.filter((f) => f.check.startsWith('web.nginx.'));
+    expect(config.length).toBeGreaterThan(3);
+    for (const f of config) {
+      expect(f.config_read?.path, f.check).toBe(tree.config);
+      expect(f.config_read?.how, f.check).toMatch(new RegExp(`^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ${tree.ports.PORT} \\(ss -ltnp\\)$`));
+    }
+    // The verdicts are those of the running configuration, not of /etc/nginx.
+    expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
+    expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
+    // auto: the URL is answered by nginx, so no Apache check is reported, whatever /etc/apache2 holds.
+    expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
+    expect(a.details.config_read?.path).toBe(tree.config);
+    expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `));
+  });
+
+  it('apache + ModSecurity started with -f from a temp tree, no config_path: engine On is read from that tree', async () => {
+    const { a, tree } = await assess('apache', 'good', { discover: true, active: false });
+    expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
+    expect(status(a, 'web.apache.log-user-agent')).toBe('pass');
+    const f = a.findings.find((x) => x.check === 'web.modsecurity.engine-on')!;
+    expect(f.config_read).toMatchObject({ path: tree.config, how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /) });
+  });
+
+  it('a URL answered by another server than the one declared: no configuration verdict, the reason says who answers', async () => {
+    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'apache', active: false });
+    const config = a.findings.filter((f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'));
+    expect(config.length).toBeGreaterThan(5);
+    for (const f of config) {
+      expect([f.check, f.status]).toEqual([f.check, 'inconclusive']);
+      expect(f.reason).toMatch(new RegExp(`^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by the declared apache$`));
+      expect(f.observed).toBeUndefined();
+    }
   });
 
   it('a log the audit account cannot read makes the canary inconclusive with the reason', async () => {
@@ -278,12 +358,44 @@ describe.skipIf(!isRoot)('assessWebTargets over an inventory', () => {
       ];
       const { assessments, section } = await assessWebTargets(targets, { active: true, runId: 'scan', only: ['web.active.*'] });
       expect(assessments.map((a) => a.target)).toEqual(['site']);
-      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual(['web.active.body-canary=fail', 'web.active.waf-detection=fail']);
+      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual(['web.active.body-canary=fail', 'web.active.canary-password-masked=pass', 'web.active.waf-detection=fail']);
       expect(section!.summary).toMatchObject({ targets: 1, canaries_sent: 1, canaries_body_logged: 0, waf_probes_sent: 1, waf_probes_detected: 0 });
       expect(section!.details[0]!.log_sources).toEqual([{ path: join(tree.root, 'logs', 'access.log'), origin: 'nginx access_log' }]);
     } finally {
       await daemon.stop();
       removeTree(tree);
+    }
+  });
+});
+
+describe.skipIf(!isRoot)('two targets of one run writing into one log', () => {
+  it("credits a shared log's line only to the target whose marker it carries", async () => {
+    const withBody = await makeTree('nginx', 'good', PORTS);
+    const withoutBody = await makeTree('nginx', 'nobody', PORTS);
+    const certDir = mkdtempSync(join(tmpdir(), 'socready-shared-certs-'));
+    copyCertsInto(withBody, makeCerts(certDir), 'ca');
+    const daemons = [await startNginx(withBody), await startNginx(withoutBody)];
+    try {
+      const shared = join(withBody.root, 'logs', 'body.log');
+      const targets: Target[] = [
+        { id: 'me', kind: 'linux', address: 'localhost', tags: [], transport: 'local' },
+        { id: 'shop', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withBody.ports.PORT}/`], server: 'nginx', host: 'me' } },
+        // blog's operators also read shop's body log: the same canary number lands there first, from shop.
+        { id: 'blog', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withoutBody.ports.PORT}/`], server: 'nginx', host: 'me', log_paths: [shared] } },
+      ];
+      const { assessments } = await assessWebTargets(targets, { active: true, runId: 'shared', only: ['web.active.*'], concurrency: 1 });
+      const [shop, blog] = [assessments.find((x) => x.target === 'shop')!, assessments.find((x) => x.target === 'blog')!];
+      expect(status(shop, 'web.active.body-canary')).toBe('pass');
+      expect(status(blog, 'web.active.body-canary')).toBe('fail');
+      expect(shop.details.canary[0]!.marker).not.toBe(blog.details.canary[0]!.marker);
+      const inShared = blog.details.canary[0]!.logs.find((l) => l.path === shared)!;
+      expect(inShared.hits).toEqual([]);
+      expect(readFileSync(shared, 'utf8')).toContain(shop.details.canary[0]!.marker);
+    } finally {
+      for (const d of daemons) await d.stop();
+      removeTree(withBody);
+      removeTree(withoutBody);
+      rmSync(certDir, { recursive: true, force: true });
     }
   });
 });

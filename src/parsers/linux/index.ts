@@ -8,6 +8,7 @@ import { allCoverage } from './audit-coverage.js';
 import { type AuditRule, canonicalRule, controlSettings, parseAuditRules } from './audit-rules.js';
 import { auditctlText, grubCmdline, parseAuditdConf, parseAuditStatus, parseCmdline } from './auditd.js';
 import { parseAuthLogRecency } from './authlog.js';
+import { firewallFacts, type FwChain, IP6_MARKER, mergeRulesets, parseIptablesSave, parseNftJson } from './firewall.js';
 import { type Forwarder, parseAuditPlugins, parseAudispRemote, parseJournalUpload, syslogForwarders } from './forwarding.js';
 import { type DaemonState, daemonState, LOG_AGENTS, parseServiceState, type ServiceState } from './services.js';
 import { canaryParserModules } from './canary.js';
@@ -397,6 +398,30 @@ const timeSync: Parser = (outputs) => {
 };
 
 /** The linux parsers, by the name catalog checks use in their `parser` field. */
+/** The netfilter ruleset from nft and iptables-save; a missing tool is "not used", a refusal is inconclusive. */
+const netfilterLogging: Parser = (outputs) => {
+  const read = (id: string, what: string): string | undefined => {
+    const r = outputs[id];
+    if (!r || (r.error?.kind === 'offline')) return undefined;
+    if (toolMissing(r)) return undefined;
+    return requireCommand(outputs, id, what).stdout;
+  };
+  const nftText = read('nft-ruleset', 'nft -j list ruleset');
+  const iptText = read('iptables-save', 'iptables-save');
+  if (nftText === undefined && iptText === undefined) {
+    const r = outputs['nft-ruleset'];
+    if (r?.error?.kind === 'offline') throw new InconclusiveError('the live netfilter ruleset cannot be read from an offline image');
+  }
+  const nft = nftText?.trim() ? parseNftJson(nftText) : undefined;
+  let ipt: FwChain[] | undefined;
+  if (iptText?.trim()) {
+    const [v4 = '', v6 = ''] = iptText.split(IP6_MARKER);
+    ipt = [...parseIptablesSave(v4, 'ip').chains, ...parseIptablesSave(v6, 'ip6').chains];
+  }
+  const source = [nft ? 'nft -j list ruleset' : '', ipt?.length ? 'iptables-save' : ''].filter(Boolean).join(' + ') || 'none';
+  return { ...firewallFacts(mergeRulesets(nft, ipt), source) };
+};
+
 export const linuxParserModules: readonly ParserModule[] = [
   ...canaryParserModules,
   defineParser({
@@ -450,6 +475,12 @@ export const linuxParserModules: readonly ParserModule[] = [
     probes: ['sshd-effective', 'sshd-config', 'sshd-config-d'],
     facts: ['installed', 'source', 'loglevel', 'loglevel_rank', 'syslogfacility', 'match_loglevels', 'files'],
     parse: sshdLogging,
+  }),
+  defineParser({
+    name: 'netfilter-logging',
+    probes: ['nft-ruleset', 'iptables-save'],
+    facts: ['source', 'ruleset_present', 'input_policy', 'drop_points', 'unlogged_drops', 'unlogged_drop_count', 'policy_drops', 'mgmt_accepts', 'mgmt_accepts[].ports', 'mgmt_accepts[].logged', 'unlogged_mgmt_count', 'mgmt_by_policy_unlogged', 'drops_reason', 'mgmt_reason'],
+    parse: netfilterLogging,
   }),
   defineParser({ name: 'auth-log', probes: ['auth-log-recency'], facts: ['now', 'exists', 'newest_age_seconds', 'files', 'journal_last', 'source'], parse: authLog }),
   defineParser({

@@ -58,8 +58,21 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     .map((x) => {
       const fmt = x.args[1] ?? 'default';
       const f = formats.get(fmt) ?? formatFacts(fmt, fmt);
-      return { path: x.args[0] ?? '', format: fmt, scope: x.scope.join(' > '), xff: f.xff, user_agent: f.user_agent, status: f.status };
+      return { path: x.args[0] ?? '', format: fmt, scope: x.scope.join(' > '), xff: f.xff, user_agent: f.user_agent, status: f.status, file: x.file, line: x.line };
     });
+  // Credential stuffing and bots show as one user agent across many addresses: every access log needs %{User-agent}i.
+  const withoutUa = customLogs.filter((l) => !l.user_agent);
+  const userAgent = {
+    logs: customLogs.length,
+    missing: withoutUa.map((l) => `${l.path} (format ${l.format}) at ${l.file}:${l.line}`),
+    missing_at: withoutUa.map((l) => ({ file: l.file, line: l.line, text: `CustomLog ${l.path} ${l.format}` })),
+    why:
+      customLogs.length === 0
+        ? 'no CustomLog or TransferLog is configured: no access log at all'
+        : withoutUa.length === 0
+          ? `every access log records the user agent: ${customLogs.map((l) => `${l.path} (format ${l.format})`).join(', ')}`
+          : `no %{User-agent}i in ${withoutUa.map((l) => `${l.path} (format ${l.format}, ${l.file}:${l.line})`).join(', ')}`,
+  };
   const remoteIpHeader = d.filter((x) => lower(x) === 'remoteipheader').at(-1)?.args[0] ?? null;
   const trusted = d.filter((x) => /^remoteip(trusted|internal)proxy(list)?$/.test(lower(x))).flatMap((x) => x.args);
   const realIpModule = loaded.has('remoteip_module') && remoteIpHeader !== null;
@@ -97,6 +110,7 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     dumpio,
     log_formats: [...formats.values()],
     custom_logs: customLogs,
+    user_agent: userAgent,
     real_ip: { header: remoteIpHeader, trusted, module_configured: realIpModule, xff_logged: xffLogged, ok: realIpModule || xffLogged },
     tls: { ssl_vhosts: sslVhosts, ssl_proxy_vhosts: sslProxyVhosts, certificates },
     modsecurity: modsecurityFacts(modsecLoaded ? d : [], files, modsecLoaded),

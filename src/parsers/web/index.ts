@@ -30,7 +30,7 @@ const MODSECURITY_FACTS = [
   'loaded', 'rule_engine', 'rule_engine_overrides', 'request_body_access', 'response_body_access', 'audit_engine',
   'audit_relevant_status', 'audit_logs_success', 'audit_log_parts', 'parts', 'version', 'audit_request_body', 'audit_response_body',
   'audit_log_format', 'audit_log', 'audit_log_type', 'audit_log_storage_dir', 'request_body_limit', 'sanitised_args',
-  'sanitise_matched', 'password_masked', 'crs',
+  'sanitise_matched', 'password_masked', 'crs', 'at', 'sanitise_at',
 ];
 
 /**
@@ -53,7 +53,7 @@ export const webParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-apache',
     probes: ['apache-modules', 'apache-vhosts', 'apache-config-dump'],
-    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'real_ip', 'tls', 'modsecurity'],
+    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'user_agent', 'real_ip', 'tls', 'modsecurity'],
     parse: (outputs) => apacheFacts(outputs),
   }),
   defineParser({

@@ -102,9 +102,34 @@ function landingSummary(r: LiveProbeResult) {
   };
 }
 
+/** What became of one canary's fake password, in words (the password itself is never quoted). */
+function passwordReason(r: LiveProbeResult, failed: boolean, unreadableWhy: string | undefined): string {
+  const where = (state: string) =>
+    r.logs
+      .filter((l) => l.hits.some((h) => h.fake_credential === state))
+      .map((l) => l.path)
+      .join(', ');
+  if (failed) return `${r.request.url}: request failed: ${r.request.error}`;
+  if (r.fake_credential === 'clear') return `${r.marker}: the test password is in clear text in ${where('clear')}`;
+  if (r.fake_credential === 'masked') return `${r.marker}: the password field is masked in ${where('masked')}`;
+  if (r.fake_credential === 'absent') return `${r.marker}: the lines that carry the canary (${r.found_in.join(', ')}) do not hold the password`;
+  return `${r.marker}: ${unreadableWhy ?? `found in no log read (${r.logs.map((l) => l.path).join(', ') || 'none'}), so the password's fate cannot be seen`}`;
+}
+
+/** Every log that was read for the markers. */
+function readLogs(results: LiveProbeResult[]): string[] {
+  return [...new Set(results.flatMap((r) => r.logs.map((l) => l.path)))];
+}
+
+/** The log lines that carried the markers, each with the log it was read from (the line number of a tail is unknown). */
+function landingLines(results: LiveProbeResult[]): { file: string; text: string }[] {
+  return results.flatMap((r) => r.logs.flatMap((l) => l.hits.map((h) => ({ file: l.path, text: h.excerpt })))).slice(0, 12);
+}
+
 function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
   const doc = documentOf<LandingDocument>(outputs, 'body-canary');
   const reasons: string[] = [];
+  const passwords: string[] = [];
   const probes = doc.probes.map((r) => {
     const failed = Boolean(r.request.error && r.request.status === null);
     const u = unreadable(r, doc.has_host);
@@ -114,12 +139,12 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
     else if (undecided) reasons.push(`${r.marker}: ${u}`);
     else if (!r.request_logged) reasons.push(`${r.marker}: not found in any log read (${r.logs.map((l) => l.path).join(', ')})`);
     else if (!r.body_logged) reasons.push(`${r.marker}: the request was logged in ${r.found_in.join(', ')} but not its body`);
-    else if (r.fake_credential === 'clear') {
-      reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms, but the password field is in clear text`);
-    } else reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms, password ${r.fake_credential}`);
+    else reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms`);
+    passwords.push(passwordReason(r, failed, undecided ? u : undefined));
     return { ...landingSummary(r), request_failed: failed, undecided, request_logged: r.request_logged };
   });
-  return { probes, why: reasons.join('; ') };
+  const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} (${r.marker})`);
+  return { probes, why: reasons.join('; '), why_password: passwords.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
 }
 
 function wafFacts(outputs: Record<string, ProbeResult>): Facts {
@@ -138,7 +163,8 @@ function wafFacts(outputs: Record<string, ProbeResult>): Facts {
     }
     return { ...landingSummary(r), request_failed: failed, detected: r.detected, logs_unreadable: u !== undefined };
   });
-  return { probes, why: reasons.join('; ') };
+  const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} → HTTP ${r.request.status ?? 'no answer'}`);
+  return { probes, why: reasons.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
 }
 
 const TLS_URL_FACTS = ['url', 'ok', 'protocol', 'modern', 'authorized', 'self_signed', 'expired', 'days_left', 'expires_soon', 'owner', 'subject', 'issuer', 'error'];
@@ -154,13 +180,13 @@ export const liveParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-body-canary',
     probes: ['body-canary'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why', 'why_password', 'lines', 'sent', 'read'],
     parse: canaryFacts,
   }),
   defineParser({
     name: 'web-waf-probe',
     probes: ['waf-probe'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why'],
+    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why', 'lines', 'sent', 'read'],
     parse: wafFacts,
   }),
 ];

@@ -1,3 +1,4 @@
+import type { SourceLine } from '../../model.js';
 import type { ScopedDirective } from './apache-config.js';
 import type { ConfigFile } from './sections.js';
 
@@ -32,6 +33,10 @@ export interface ModSecurityFacts {
   sanitise_matched: boolean;
   password_masked: boolean;
   crs: CrsFacts;
+  /** Where each server-level directive that won was read (file, line, text); absent: the directive is not set. */
+  at: Partial<Record<(typeof LAST_WINS)[number], SourceLine>>;
+  /** The rules that mask arguments (sanitiseArg / sanitiseMatched), where they are. */
+  sanitise_at: SourceLine[];
 }
 
 export interface CrsFacts {
@@ -122,6 +127,9 @@ function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts 
 /** Facts about ModSecurity from the effective directive list (Apache: resolved tree; nginx: its rules files). */
 export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFile[], loaded: boolean, version: 2 | 3 = 2): ModSecurityFacts {
   const values: Partial<Record<(typeof LAST_WINS)[number], string>> = {};
+  const at: Partial<Record<(typeof LAST_WINS)[number], SourceLine>> = {};
+  const sanitiseAt: SourceLine[] = [];
+  const where = (d: ScopedDirective): SourceLine => ({ file: d.file, line: d.line, text: `${d.name} ${d.args.join(' ')}`.slice(0, 300) });
   const overrides: { value: string; scope: string }[] = [];
   const sanitised = new Set<string>();
   let sanitiseMatched = false;
@@ -129,13 +137,17 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
   for (const d of directives) {
     const lname = d.name.toLowerCase() as (typeof LAST_WINS)[number];
     if ((LAST_WINS as readonly string[]).includes(lname)) {
-      if (isGlobal(d)) values[lname] = d.args.join(' ');
+      if (isGlobal(d)) {
+        values[lname] = d.args.join(' ');
+        at[lname] = where(d);
+      }
       else if (lname === 'secruleengine') overrides.push({ value: d.args[0] ?? '', scope: d.scope.join(' > ') });
       continue;
     }
     if (/^sec(rule|action)$/i.test(d.name)) {
       const actions = d.args[d.args.length - 1] ?? '';
       for (const m of actions.matchAll(/saniti[sz]eArg:'?([^,'"]+)/gi)) sanitised.add(m[1]!.trim());
+      if (/saniti[sz]e(Arg|Matched)/i.test(actions)) sanitiseAt.push(where(d));
       if (/saniti[sz]eMatched(Bytes)?/i.test(actions)) {
         sanitiseMatched = true;
         // sanitiseMatched on a rule over argument names that look like passwords masks those values.
@@ -175,5 +187,7 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
     sanitise_matched: sanitiseMatched,
     password_masked: [...sanitised].some((a) => PASSWORD_NAME.test(a)) || passwordMatched,
     crs: crsFacts(directives, files),
+    at,
+    sanitise_at: sanitiseAt,
   };
 }

@@ -1,3 +1,4 @@
+import type { SourceLine } from '../../model.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { parseApacheFile, type ScopedDirective } from './apache-config.js';
 import { type ModSecurityFacts, modsecurityFacts } from './modsecurity.js';
@@ -30,6 +31,8 @@ export interface NginxLocation {
   logs_masked_body: boolean;
   body_buffer_bytes: number;
   modsecurity: boolean;
+  /** Where the location block starts in the configuration nginx -T printed. */
+  at: SourceLine;
 }
 
 const COMBINED: NginxLogFormat = {
@@ -112,7 +115,9 @@ function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
     reading_locations: reading.length,
     reading_locations_logging_body: bodyLogging.length,
     reading_locations_missing_body: reading.filter((l) => !l.logs_request_body).map((l) => `${l.server} ${l.path}`),
+    reading_locations_missing_at: reading.filter((l) => !l.logs_request_body).map((l) => l.at),
     logging_without_read: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => `${l.server} ${l.path}`),
+    logging_without_read_at: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => l.at),
     min_buffer_bytes: bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null,
   };
 }
@@ -230,6 +235,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
           logs_masked_body: used.some((f) => f.request_body) && used.filter((f) => f.request_body).every((f) => f.body_masked),
           body_buffer_bytes: buffer,
           modsecurity: modsec,
+          at: { file: loc.file, line: loc.line, text: `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }` },
         });
         walk(b, { logs, buffer, modsec });
       }

@@ -1,7 +1,8 @@
-import type { Parser } from '../../checks/types.js';
+import { InconclusiveError, type Parser } from '../../checks/types.js';
 import { defineParser, type ParserModule, parsersByName } from '../define.js';
 import { auditpolParser } from './auditpol.js';
 import { eventLogParser } from './eventlog.js';
+import { parseFirewallProfiles } from './firewall.js';
 import { forwardersParser } from './forwarders.js';
 import { registryPolicyParser } from './registry.js';
 import { sysmonParser } from './sysmon.js';
@@ -37,6 +38,30 @@ export const windowsParserModules: readonly ParserModule[] = [
     parse: forwardersParser,
   }),
   defineParser({ name: 'windows-winrm', probes: ['win-winrm-listeners'], facts: ['listeners', 'https', 'http', 'any'], parse: winrmParser }),
+  defineParser({
+    name: 'windows-firewall-logging',
+    probes: ['win-firewall-profiles'],
+    facts: ['profiles', 'profiles[].name', 'profiles[].enabled', 'profiles[].log_blocked', 'profiles[].log_max_kb', 'enabled_profiles', 'not_logging_blocked', 'small_logs', 'reason'],
+    parse: (outputs) => {
+      const r = outputs['win-firewall-profiles'];
+      if (!r || r.error) throw new InconclusiveError(`win-firewall-profiles: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`);
+      const profiles = parseFirewallProfiles(r.stdout);
+      const enabled = profiles.filter((p) => p.enabled);
+      const unlogged = enabled.filter((p) => !p.log_blocked);
+      // 4096 KB (the default) fills in hours on a busy server; the file then rolls over to .old once and is overwritten.
+      const small = enabled.filter((p) => p.log_blocked && (p.log_max_kb ?? 4096) < 16384);
+      return {
+        profiles,
+        enabled_profiles: enabled.length,
+        not_logging_blocked: unlogged.map((p) => p.name),
+        small_logs: small.map((p) => p.name),
+        reason: [
+          ...unlogged.map((p) => `${p.name} profile: dropped packets are not logged (LogBlocked not True)`),
+          ...small.map((p) => `${p.name} profile: log limited to ${p.log_max_kb ?? 4096} KB`),
+        ].join('\n'),
+      };
+    },
+  }),
 ];
 
 /** name -> parse function (tests call parsers by name). */

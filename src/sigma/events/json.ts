@@ -66,7 +66,7 @@ export class FlatEvent implements SigmaEvent {
 }
 
 /** Sigma field -> ECS paths (Elastic Agent / Endpoint, Sysmon through Winlogbeat's ECS processors). */
-const ECS_FIELDS: Record<string, string[]> = {
+export const ECS_FIELDS: Record<string, string[]> = {
   Image: ['process.executable'],
   CommandLine: ['process.command_line'],
   ParentImage: ['process.parent.executable'],

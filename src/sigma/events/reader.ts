@@ -9,6 +9,7 @@ import type { EventLogSource, SigmaEvent } from '../types.js';
 import { walkFiles } from '../../util/walk.js';
 import { wrapJson } from './json.js';
 import { parseAccessLog, parseAuditd, parseSquid, splitCsv } from './lines.js';
+import { parsePostgresLog, parseServerAudit } from './database.js';
 
 export interface ReadStats {
   events: number;
@@ -20,6 +21,8 @@ export interface ReadStats {
   untimed: number;
   /** The first few reasons lines were skipped, with file and line. */
   problems: string[];
+  /** Files the reader refused (gzip bomb, corrupt gzip), with the reason; the other files were still read. */
+  refused: { file: string; reason: string }[];
 }
 
 export interface ReadOptions {
@@ -31,7 +34,7 @@ export interface ReadOptions {
 }
 
 export function newStats(): ReadStats {
-  return { events: 0, skipped: 0, bytes: 0, untimed: 0, problems: [] };
+  return { events: 0, skipped: 0, bytes: 0, untimed: 0, problems: [], refused: [] };
 }
 
 const EVENT_EXT = new Set(['.json', '.jsonl', '.ndjson', '.log', '.csv', '.txt', '.gz', '.evtx.json', '']);
@@ -58,11 +61,29 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
-/** Yields text chunks of a (possibly gzipped) file. */
+/**
+ * Stated limits of the event reader. A line (or one JSON document) longer than MAX_RECORD_CHARS is reported and
+ * skipped. A gzip file is refused once it expands past MAX_EXPANDED_BYTES, or once it has expanded past
+ * RATIO_CHECK_AFTER_BYTES at more than MAX_EXPANSION_RATIO times its compressed size (real log exports compress
+ * 5 to 50 times; a bomb of zeros or newlines compresses about 1,000 times).
+ */
+export const EVENT_LIMITS = {
+  MAX_RECORD_CHARS: 8 * 1024 * 1024,
+  MAX_EXPANDED_BYTES: 4 * 1024 * 1024 * 1024,
+  MAX_EXPANSION_RATIO: 200,
+  RATIO_CHECK_AFTER_BYTES: 8 * 1024 * 1024,
+};
+
+/** A file the reader stopped reading, and why (gzip bomb, corrupt gzip). */
+export class RefusedFile extends Error {}
+
+/** Yields text chunks of a (possibly gzipped) file; a gzip file past the expansion limits throws RefusedFile. */
 async function* chunks(file: string, opts: ReadOptions): AsyncGenerator<string> {
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  let bytes = 0;
   const gz = await isGzip(file);
+  // Small compressed reads keep the expansion ratio measured finely enough to stop a bomb early.
+  const raw = createReadStream(file, { highWaterMark: gz ? 16 * 1024 : 1 << 20 });
+  let bytes = 0;
+  let expanded = 0;
   if (gz) {
     // Progress follows the compressed bytes, which is what the file size on disk measures.
     raw.on('data', (b) => {
@@ -70,54 +91,105 @@ async function* chunks(file: string, opts: ReadOptions): AsyncGenerator<string> 
       opts.onBytes?.(bytes);
     });
   }
-  const stream = gz ? raw.pipe(createGunzip()) : raw;
+  const gunzip = gz ? createGunzip() : undefined;
+  const stream = gunzip ? raw.pipe(gunzip) : raw;
   const decoder = new StringDecoder('utf8');
-  for await (const b of stream) {
-    if (!gz) {
-      bytes += (b as Buffer).length;
-      opts.onBytes?.(bytes);
+  try {
+    for await (const b of stream) {
+      const len = (b as Buffer).length;
+      if (!gz) {
+        bytes += len;
+        opts.onBytes?.(bytes);
+      } else {
+        expanded += len;
+        if (expanded > EVENT_LIMITS.MAX_EXPANDED_BYTES)
+          throw new RefusedFile(`gzip expands past ${EVENT_LIMITS.MAX_EXPANDED_BYTES} bytes (the limit); file not read further`);
+        if (expanded > EVENT_LIMITS.RATIO_CHECK_AFTER_BYTES && expanded > EVENT_LIMITS.MAX_EXPANSION_RATIO * Math.max(bytes, 1))
+          throw new RefusedFile(
+            `gzip expands more than ${EVENT_LIMITS.MAX_EXPANSION_RATIO} times (${expanded} bytes from ${bytes} compressed; a gzip bomb?); file not read further`,
+          );
+      }
+      yield decoder.write(b as Buffer);
     }
-    yield decoder.write(b as Buffer);
+  } catch (e) {
+    if (e instanceof RefusedFile) throw e;
+    // Only a broken gzip stream is the file's fault; anything else (EACCES, EISDIR) keeps its own error.
+    if (gz && (e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new RefusedFile(`not valid gzip: ${(e as Error).message}`);
+    throw e;
+  } finally {
+    raw.destroy();
+    gunzip?.destroy();
+    if (opts.stats) opts.stats.bytes += bytes;
   }
   const tail = decoder.end();
   if (tail) yield tail;
-  if (opts.stats) opts.stats.bytes += bytes;
 }
 
-/** Splits a chunk stream into lines. */
-async function* lines(src: AsyncIterable<string>): AsyncGenerator<string> {
-  let rest = '';
+/** Stands for a line or document longer than the record limit (skipped, but still counted for line numbers). */
+export const TOO_LONG: unique symbol = Symbol('too long');
+type Record_ = string | typeof TOO_LONG;
+
+/**
+ * Splits a chunk stream into lines, one batch per chunk (an await per line would make a file of millions of empty
+ * lines slow). Linear in bytes: each chunk is scanned once and the pieces of an unfinished line are kept in a list
+ * (joined once), never re-concatenated and re-scanned per chunk. A line past `maxChars` is dropped as it arrives, so
+ * memory stays bounded by the limit.
+ */
+export async function* splitLines(src: AsyncIterable<string>, maxChars = EVENT_LIMITS.MAX_RECORD_CHARS): AsyncGenerator<Record_[]> {
+  let parts: string[] = [];
+  let partLen = 0;
+  let tooLong = false;
   for await (const c of src) {
-    const text = rest + c;
+    const batch: Record_[] = [];
     let start = 0;
-    let nl = text.indexOf('\n', start);
+    let nl = c.indexOf('\n');
     while (nl >= 0) {
-      yield text.charCodeAt(nl - 1) === 13 ? text.slice(start, nl - 1) : text.slice(start, nl);
+      if (tooLong || partLen + (nl - start) > maxChars) batch.push(TOO_LONG);
+      else {
+        let line = partLen ? parts.join('') + c.slice(start, nl) : c.slice(start, nl);
+        if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+        batch.push(line);
+      }
+      parts = [];
+      partLen = 0;
+      tooLong = false;
       start = nl + 1;
-      nl = text.indexOf('\n', start);
+      nl = c.indexOf('\n', start);
     }
-    rest = text.slice(start);
+    if (start < c.length && !tooLong) {
+      partLen += c.length - start;
+      if (partLen > maxChars) {
+        tooLong = true;
+        parts = [];
+      } else parts.push(c.slice(start));
+    }
+    if (batch.length) yield batch;
   }
-  if (rest) yield rest;
+  if (tooLong) yield [TOO_LONG];
+  else if (partLen) {
+    const line = parts.join('');
+    yield [line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line];
+  }
 }
 
 /**
  * Splits concatenated (pretty-printed) JSON documents, or the elements of a top-level array, by tracking nesting
- * depth outside strings. Works across chunk boundaries.
+ * depth outside strings. Works across chunk boundaries; linear in bytes like `splitLines`, with the same record cap.
  */
-async function* jsonDocs(src: AsyncIterable<string>): AsyncGenerator<string> {
-  let buf = '';
+export async function* jsonDocs(src: AsyncIterable<string>, maxChars = EVENT_LIMITS.MAX_RECORD_CHARS): AsyncGenerator<Record_> {
   let depth = 0;
   let inStr = false;
   let esc = false;
-  let start = -1;
+  let inDoc = false;
+  let tooLong = false;
+  let parts: string[] = [];
+  let partLen = 0;
   let arrayTop = false;
   let decided = false;
   for await (const c of src) {
-    let i = buf.length;
-    buf += c;
-    for (; i < buf.length; i++) {
-      const ch = buf.charCodeAt(i);
+    let segStart = 0;
+    for (let i = 0; i < c.length; i++) {
+      const ch = c.charCodeAt(i);
       if (inStr) {
         if (esc) esc = false;
         else if (ch === 92) esc = true;
@@ -134,29 +206,77 @@ async function* jsonDocs(src: AsyncIterable<string>): AsyncGenerator<string> {
             continue;
           }
         }
-        if (depth === (arrayTop ? 1 : 0)) start = i;
+        if (depth === (arrayTop ? 1 : 0)) {
+          inDoc = true;
+          segStart = i;
+        }
         depth++;
       } else if (ch === 125 || ch === 93) {
         depth--;
-        if (depth === (arrayTop ? 1 : 0) && start >= 0) {
-          yield buf.slice(start, i + 1);
-          start = -1;
+        if (depth === (arrayTop ? 1 : 0) && inDoc) {
+          if (tooLong || partLen + (i + 1 - segStart) > maxChars) yield TOO_LONG;
+          else yield partLen ? parts.join('') + c.slice(segStart, i + 1) : c.slice(segStart, i + 1);
+          inDoc = false;
+          tooLong = false;
+          parts = [];
+          partLen = 0;
         }
       }
     }
-    // Keep only the unfinished document.
-    if (start >= 0) {
-      buf = buf.slice(start);
-      start = 0;
-    } else buf = '';
+    // Keep only the unfinished document, as pieces.
+    if (inDoc && !tooLong) {
+      partLen += c.length - segStart;
+      if (partLen > maxChars) {
+        tooLong = true;
+        parts = [];
+      } else parts.push(c.slice(segStart));
+    }
   }
 }
 
-type LineParser = (line: string, ls?: EventLogSource) => SigmaEvent | undefined;
-const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid];
+/**
+ * Whether the start of a file is NDJSON: decided over a sample of lines, not the first alone, so one malformed line
+ * (a lone "{") does not turn a file of valid lines into zero events. A pretty-printed document has few lines that
+ * are whole JSON objects; NDJSON has mostly such lines.
+ */
+export function looksLikeNdjson(head: string, sample = 32): boolean {
+  const segs = head.split('\n', sample + 1);
+  // The last segment may be cut by the chunk boundary; judge it only when the head ended there.
+  if (segs.length > sample || !head.endsWith('\n')) segs.pop();
+  let lines = 0;
+  let objects = 0;
+  for (const s of segs) {
+    const t = s.trim();
+    if (!t) continue;
+    lines++;
+    if (t[0] !== '{') continue;
+    try {
+      const v: unknown = JSON.parse(t);
+      if (v && typeof v === 'object' && !Array.isArray(v)) objects++;
+    } catch {
+      // A malformed line: counted as a line that is not an object.
+    }
+  }
+  return objects > 0 && objects * 2 >= lines;
+}
 
-/** Reads the events of one file, deciding the format from its first bytes (and .csv from its name). */
+type LineParser = (line: string, ls?: EventLogSource) => SigmaEvent | undefined;
+const LINE_PARSERS: LineParser[] = [parseAuditd, parseAccessLog, parseSquid, parsePostgresLog, parseServerAudit];
+
+/** Reads the events of one file, deciding the format from its first bytes (and .csv from its name). A refused file
+ * (gzip bomb, corrupt gzip) is recorded in `stats.refused` with the reason, and reading goes on with the next file. */
 export async function* readEventFile(file: string, opts: ReadOptions = {}): AsyncGenerator<SigmaEvent> {
+  try {
+    yield* readRecords(file, opts);
+  } catch (e) {
+    if (!(e instanceof RefusedFile)) throw e;
+    if (opts.stats) opts.stats.refused.push({ file, reason: e.message });
+  }
+}
+
+const tooLongWhy = () => `longer than ${EVENT_LIMITS.MAX_RECORD_CHARS} characters (the limit); skipped`;
+
+async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<SigmaEvent> {
   const stats = opts.stats;
   const counted = (ev: SigmaEvent): SigmaEvent => {
     if (!stats) return ev;
@@ -188,56 +308,63 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
     }
   })();
   const trimmed = head.trimStart();
-  const firstLine = trimmed.split('\n', 1)[0]!.trim();
   const csv = /\.csv(\.gz)?$/i.test(file);
-  if (!csv && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
-    let oneLine = false;
-    try {
-      JSON.parse(firstLine);
-      oneLine = trimmed.startsWith('{');
-    } catch {
-      oneLine = false;
+  const ndjson = !csv && looksLikeNdjson(head);
+  if (ndjson) {
+    let n = 0;
+    for await (const batch of splitLines(replay))
+      for (const line of batch) {
+      n++;
+      if (line === TOO_LONG) {
+        skip(n, tooLongWhy());
+        continue;
+      }
+      if (!line.trim()) continue;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        // Node's message quotes the line; an event file may hold secrets: the place only.
+        skip(n, 'not JSON');
+        continue;
+      }
+      const ev = wrapJson(obj, opts.logsource);
+      if (ev) yield counted(ev);
+      else skip(n, 'not a JSON object');
     }
-    if (oneLine) {
-      let n = 0;
-      for await (const line of lines(replay)) {
-        n++;
-        if (!line.trim()) continue;
-        let obj: unknown;
-        try {
-          obj = JSON.parse(line);
-        } catch {
-          // Node's message quotes the line; an event file may hold secrets: the place only.
-          skip(n, 'not JSON');
-          continue;
-        }
-        const ev = wrapJson(obj, opts.logsource);
-        if (ev) yield counted(ev);
-        else skip(n, 'not a JSON object');
+    return;
+  }
+  if (!csv && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
+    let n = 0;
+    for await (const doc of jsonDocs(replay)) {
+      n++;
+      if (doc === TOO_LONG) {
+        skip(n, `document ${n} is ${tooLongWhy()}`);
+        continue;
       }
-    } else {
-      let n = 0;
-      for await (const doc of jsonDocs(replay)) {
-        n++;
-        let obj: unknown;
-        try {
-          obj = JSON.parse(doc);
-        } catch {
-          skip(n, `document ${n} is not JSON`);
-          continue;
-        }
-        const ev = wrapJson(obj, opts.logsource);
-        if (ev) yield counted(ev);
-        else skip(n, `document ${n} is not a JSON object`);
+      let obj: unknown;
+      try {
+        obj = JSON.parse(doc);
+      } catch {
+        skip(n, `document ${n} is not JSON`);
+        continue;
       }
+      const ev = wrapJson(obj, opts.logsource);
+      if (ev) yield counted(ev);
+      else skip(n, `document ${n} is not a JSON object`);
     }
     return;
   }
   let header: string[] | undefined;
   let parser: LineParser | undefined;
   let n = 0;
-  for await (const line of lines(replay)) {
+  for await (const batch of splitLines(replay))
+    for (const line of batch) {
     n++;
+    if (line === TOO_LONG) {
+      skip(n, tooLongWhy());
+      continue;
+    }
     if (!line.trim()) continue;
     if (csv) {
       if (!header) {
@@ -272,7 +399,7 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
       }
     }
     if (ev) yield counted(ev);
-    else skip(n, 'not a recognised log line (auditd, access log, squid, JSON)');
+    else skip(n, 'not a recognised log line (auditd, access log, squid, PostgreSQL, MariaDB server_audit, JSON)');
   }
 }
 

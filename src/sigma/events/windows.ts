@@ -2,7 +2,7 @@
 // appendix) and the evtx_dump JSON event view (Event.System, Event.EventData, Event.UserData).
 import type { EventLogSource, SigmaEvent } from '../types.js';
 
-const SYSMON_CATEGORIES: Record<number, string[]> = {
+export const SYSMON_CATEGORIES: Record<number, string[]> = {
   1: ['process_creation'],
   2: ['file_change'],
   3: ['network_connection'],
@@ -35,7 +35,7 @@ const SYSMON_CATEGORIES: Record<number, string[]> = {
   255: ['sysmon_error'],
 };
 
-const CHANNEL_SERVICES: Record<string, string> = {
+export const CHANNEL_SERVICES: Record<string, string> = {
   security: 'security',
   system: 'system',
   application: 'application',

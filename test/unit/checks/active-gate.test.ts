@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeDef } from '../../../src/checks/types.js';
 import type { Target } from '../../../src/model.js';
+import { DatabaseProbeSource } from '../../../src/database/source.js';
 import { WebProbeSource } from '../../../src/web/source.js';
 
 const target = { id: 'shop', kind: 'web', web: { urls: ['https://shop.example.test/'] } } as unknown as Target;
@@ -24,5 +25,42 @@ describe('web live probes and --active', () => {
     const active = new WebProbeSource(target, { active: true, runId: 'r' });
     expect(active.plans(live('body-canary', true))).toBe(true);
     expect(active.plans(live('waf-probe', true))).toBe(true);
+  });
+});
+
+describe('database canaries and --active', () => {
+  const db = (extra: Record<string, unknown> = {}) =>
+    ({ id: 'pg', kind: 'database', address: '127.0.0.1', database: { product: 'postgresql', host: 'h', user: 'ro', ...extra } }) as unknown as Target;
+  const canary = (name: string, active?: boolean) =>
+    ({ id: `p-${name}`, platform: 'database', kind: 'live', live: name, products: ['postgresql'], ...(active === undefined ? {} : { active }) }) as unknown as ProbeDef;
+  // A host transport that records every command: nothing may reach it without --active.
+  const ran: string[] = [];
+  const host = {
+    name: 'fake',
+    open: async () => undefined,
+    run: async (c: string) => {
+      ran.push(c);
+      return { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 0 };
+    },
+    readFile: async () => ({ stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 0 }),
+    describe: async () => ({ platform: 'linux' as const }),
+    close: async () => undefined,
+  };
+
+  it('plans and sends no canary without --active, even when the catalog marks it passive', async () => {
+    const source = new DatabaseProbeSource(db({ failed_login_canary: true }), { hostTransport: host, active: false, runId: 'r' });
+    for (const name of ['db-canary', 'db-failed-login']) {
+      for (const flag of [true, false, undefined]) expect(source.plans(canary(name, flag))).toBe(false);
+      const r = await source.collect(canary(name, false));
+      expect(r.error?.kind).toBe('unsupported');
+    }
+    expect(ran).toEqual([]);
+  });
+
+  it('plans the failed login only when the target opts in, and no canary without a connection', () => {
+    expect(new DatabaseProbeSource(db(), { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-failed-login', true))).toBe(false);
+    expect(new DatabaseProbeSource(db({ failed_login_canary: true }), { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-failed-login', true))).toBe(true);
+    const noConnection = { id: 'pg', kind: 'database', address: '127.0.0.1', database: { product: 'postgresql', host: 'h' } } as unknown as Target;
+    expect(new DatabaseProbeSource(noConnection, { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-canary', true))).toBe(false);
   });
 });

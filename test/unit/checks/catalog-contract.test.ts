@@ -12,6 +12,7 @@ import { declaresFact } from '../../../src/parsers/define.js';
 import { PARSER_INDEX, PARSER_MODULES } from '../../../src/parsers/index.js';
 import { CHECKS_DIR } from '../../../src/paths.js';
 import { PRODUCTS } from '../../../src/products/index.js';
+import { DATABASE_PARSERS, DATABASE_PRODUCTS } from '../../../src/database/products.js';
 
 const catalog = loadCatalog();
 const probes = [...catalog.probes.values()];
@@ -38,6 +39,11 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
       return p.path!.startsWith('/') ? undefined : 'file and glob probes read absolute paths only';
     case 'http':
       return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
+    case 'query':
+      // One read-only statement: SELECT or SHOW, nothing chained (the schema says the same; this is the contract).
+      return /^(SELECT|SHOW) [^;]*$/.test(p.query ?? '') && !/\b(INTO\s+OUTFILE|INTO\s+DUMPFILE|FOR\s+UPDATE|pg_read_file|lo_import|dblink)\b/i.test(p.query ?? '')
+        ? undefined
+        : 'query that is not one plain SELECT/SHOW';
     case 'live':
       // A live probe that sends something the server logs must say so, so it runs only with --active.
       if (p.active === undefined) return 'live probe without `active`';
@@ -107,13 +113,22 @@ describe('the check catalog, every platform folder', () => {
   });
 
   it('has a product module for every product the probes are asked of, offering exactly those probes', () => {
-    const named = new Set(probes.flatMap((p) => p.products ?? []));
+    // API products; database products (platform database) have their own modules, checked below.
+    const named = new Set(probes.filter((p) => p.platform !== 'database').flatMap((p) => p.products ?? []));
     expect(PRODUCTS.map((p) => p.name).sort()).toEqual([...named].sort());
     for (const product of PRODUCTS) {
-      const offered = probes.filter((p) => p.products?.includes(product.name)).map((p) => p.id);
+      const offered = probes.filter((p) => p.platform !== 'database' && p.products?.includes(product.name)).map((p) => p.id);
       expect([...product.probes].sort(), product.name).toEqual(offered.sort());
       for (const parser of product.parsers) expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);
     }
+  });
+});
+
+describe('database probes', () => {
+  it('name only products with a database module, whose parsers are registered', () => {
+    const named = new Set(probes.filter((p) => p.platform === 'database').flatMap((p) => p.products ?? []));
+    expect([...named].sort()).toEqual(Object.keys(DATABASE_PRODUCTS).sort());
+    for (const parser of DATABASE_PARSERS) expect(PARSER_INDEX.get(parser.name)).toBe(parser);
   });
 });
 
@@ -125,5 +140,9 @@ describe('the contract catches what it promises to', () => {
     expect(readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' as 'GET' })).toBeDefined();
     expect(readOnlyProblem({ id: 'x', platform: 'web', kind: 'live', live: 'body-canary', active: false })).toBeDefined();
     expect(readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'auditctl -l' })).toBeUndefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SELECT 1; DROP TABLE t' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: "SELECT * FROM t INTO OUTFILE '/tmp/x'" })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SET GLOBAL general_log = 1' })).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: "SHOW GLOBAL VARIABLES LIKE 'server_audit%'" })).toBeUndefined();
   });
 });

@@ -82,6 +82,17 @@ describe('check catalog loader', () => {
     expect(problems[0]!.message).toMatch(/fact "nope"/);
   });
 
+  it('locates an observed/expected placeholder or a decisive path naming an undeclared fact, and a related check that does not exist', () => {
+    const text = (fact: string) => `{ observed: { en: "enabled {${fact}}", ja: "有効 {${fact}}" }, expected: { en: "1", ja: "1" } }`;
+    expect(loadCatalog(catalogWith('ips', check({ explain_text: text('enabled') })).root).problems.map((p) => p.message)).toEqual([]);
+    const [placeholder] = loadCatalog(catalogWith('ips', check({ explain_text: text('enabld') })).root).problems;
+    expect(placeholder).toMatchObject({ field: 'ips.sample.rules-loaded.explain_text', message: expect.stringMatching(/fact "enabld"/) });
+    const [decisive] = loadCatalog(catalogWith('ips', check({ decisive: '[nope.at]' })).root).problems;
+    expect(decisive).toMatchObject({ field: 'ips.sample.rules-loaded.decisive', message: expect.stringMatching(/fact "nope\.at"/) });
+    const [related] = loadCatalog(catalogWith('ips', check({ related: '[{ check: ips.nothing, why: { en: "x", ja: "x" } }]' })).root).problems;
+    expect(related).toMatchObject({ field: 'ips.sample.rules-loaded.related', message: expect.stringContaining('related check "ips.nothing" does not exist') });
+  });
+
   it('names an unknown probe, an unknown parser and a probe the parser never reads, each with its field', () => {
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ probes: '[no-such-probe]' }, 'probes', /unknown probe "no-such-probe"/],
@@ -97,12 +108,12 @@ describe('check catalog loader', () => {
     }
   });
 
-  it('refuses a folder named after no platform (checks/database/ before databases exist) instead of loading 0 checks', () => {
-    const { root } = catalogWith('database', check({}));
+  it('refuses a folder named after no platform (checks/mainframe/, a kind that does not exist) instead of loading 0 checks', () => {
+    const { root } = catalogWith('mainframe', check({}));
     const catalog = loadCatalog(root);
     expect(catalog.checks).toEqual([]);
-    expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'database')]);
-    expect(catalog.problems[0]!.message).toMatch(/unknown platform "database"/);
+    expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'mainframe')]);
+    expect(catalog.problems[0]!.message).toMatch(/unknown platform "mainframe"/);
   });
 
   it('declares every folder of the shipped catalog as a check platform or a non-check folder, and loads all checks', () => {

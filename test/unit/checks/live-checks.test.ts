@@ -10,7 +10,7 @@ import type { LiveProbeResult } from '../../../src/web/canary.js';
 import { liveAnswer, liveFindings } from '../../../src/web/findings.js';
 
 const catalog = loadCatalog();
-const LIVE_IDS = ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.waf-detection'];
+const LIVE_IDS = ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.canary-password-masked', 'web.active.waf-detection'];
 
 function landing(over: Partial<LiveProbeResult>): LiveProbeResult {
   return {
@@ -53,6 +53,30 @@ describe('live web checks from the catalog', () => {
     expect(decide([detectedOnly, unreadable, missed]).status).toBe('fail');
     expect(decide([landing({ blocked: true, detected: true })]).status).toBe('pass');
     expect(decide([landing({ blocked: true, detected: true })]).evidence).toEqual(['t/e1']);
+  });
+
+  it('a canary password logged in clear text fails its own high-severity check, while the body canary passes', () => {
+    const hit = (state: 'clear' | 'masked') => ({
+      format: 'json' as const, fields: ['body'], carried: { request: true, username: true, body: true }, fake_credential: state, rule_ids: [], intercepted: null, status: 200, excerpt: '',
+    });
+    const canary = (state: 'clear' | 'masked', path: string) =>
+      landing({
+        kind: 'canary', marker: `m-${state}`, found_in: [path], request_logged: true, body_logged: true, username_logged: true, fake_credential: state,
+        logs: [{ path, origin: 'x', truncated: false, bytes_read: 10, hits: [hit(state)] }],
+      });
+    const run = (probes: LiveProbeResult[]) => Object.fromEntries(
+      liveFindings(catalog, 't', 'body-canary', liveAnswer({ has_host: true, probes }), ['t/e1']).map((f) => [f.check, f]),
+    );
+    const clear = run([canary('masked', '/var/log/a.log'), canary('clear', '/var/log/body.log')]);
+    expect(clear['web.active.body-canary']!.status).toBe('pass');
+    const pw = clear['web.active.canary-password-masked']!;
+    expect(pw).toMatchObject({ status: 'fail', severity: 'high' });
+    expect(pw.reason).toContain('m-clear: the test password is in clear text in /var/log/body.log');
+    expect(run([canary('masked', '/var/log/a.log')])['web.active.canary-password-masked']!.status).toBe('pass');
+    // Nothing landed: whether the password would be logged cannot be seen.
+    const none = run([landing({ kind: 'canary', marker: 'm-none' })])['web.active.canary-password-masked']!;
+    expect(none.status).toBe('inconclusive');
+    expect(none.reason).toMatch(/found in no log read/);
   });
 
   it('redacts what a finding quotes in the evaluator itself, whatever path produced it', () => {

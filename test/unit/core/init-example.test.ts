@@ -1,12 +1,13 @@
 // `socready init` writes a commented inventory that shows one example of every target kind the inventory schema
 // knows. Each commented example, uncommented as a user would, must pass the real inventory validator.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_INVENTORY } from '../../../src/commands/init.js';
 import schema from '../../../src/inventory/inventory.schema.json' with { type: 'json' };
 import { loadInventory } from '../../../src/inventory/load.js';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
 const KINDS: string[] = schema.definitions.target.properties.kind.enum;
 const lines = EXAMPLE_INVENTORY.split('\n');
@@ -78,5 +79,9 @@ describe('the inventory that socready init writes', () => {
     expect(Object.keys(schema.definitions.web.properties)).toEqual(expect.arrayContaining(['config_path', 'log_paths']));
     expect(web?.web?.config_path).toBeTruthy();
     expect(web?.web?.log_paths?.length).toBeGreaterThan(0);
+    // ... and says what happens without it, as the README does.
+    expect(lines.find((l) => /config_path:/.test(l))).toMatch(/without it, the configuration of the server answering the URL's port/);
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    expect(readme).toMatch(/Without `web\.config_path`, socready finds the\s+server answering each URL's port/);
   });
 });

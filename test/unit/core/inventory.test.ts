@@ -128,3 +128,25 @@ targets:
     expect(inv.targets[0]).toMatchObject({ kind: 'linux', transport: 'local' });
   });
 });
+
+describe('network sensor targets (ips, ndr)', () => {
+  it('reads a sensor without api: on its own host: ssh when remote, local on this machine', () => {
+    const file = write(
+      'sensors.yaml',
+      'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, ssh: { user: audit } }\n  - { id: zeek, kind: ndr, address: localhost }\n  - { id: ndr-api, kind: ndr, address: ndr.example, api: { url: "https://ndr.example/api" } }\n',
+    );
+    const inv = loadInventory(file);
+    expect(inv.targets.map((t) => [t.id, t.transport])).toEqual([
+      ['ids1', 'ssh'],
+      ['zeek', 'local'],
+      ['ndr-api', 'http'],
+    ]);
+  });
+
+  it('rejects an ips target over http with no api, naming the field', () => {
+    const file = write('sensor-http.yaml', 'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, transport: http }\n');
+    const e = errorOf(() => loadInventory(file));
+    expect(e.message).toContain('targets.0.transport');
+    expect(e.message).toContain('needs api:');
+  });
+});

@@ -134,3 +134,20 @@ describe('use-cases and weights', () => {
     expect(none.details.use_cases.every((u) => u.playbooks.length === 0)).toBe(true);
   });
 });
+
+describe('database audit (database targets)', () => {
+  it('is measured by a database canary found in the server log, and contradicted by a canary that was not', () => {
+    const good = buildSourceMap({ catalog, targets: [target('pg', 'database')], findings: [f('database.postgresql.canary-logged', 'pg')] });
+    expect(cls(good, 'database-audit')).toMatchObject({ status: 'measured', proof: 'arrived', evidence: ['finding:database.postgresql.canary-logged@pg'] });
+    const trap = buildSourceMap({ catalog, targets: [target('maria', 'database')], findings: [f('database.mariadb.canary-logged', 'maria', 'fail')] });
+    expect(cls(trap, 'database-audit').status).not.toBe('measured');
+  });
+
+  it('is measured as collected when the audit settings pass and a shipper reads the log', () => {
+    const ids = ['database.mariadb.audit-plugin-loaded', 'database.mariadb.audit-logging-on', 'database.mariadb.audit-events', 'database.mariadb.audit-forwarded'];
+    const m = buildSourceMap({ catalog, targets: [target('maria', 'database')], findings: ids.map((c) => f(c, 'maria')) });
+    expect(cls(m, 'database-audit')).toMatchObject({ status: 'measured', proof: 'collected' });
+    const local = buildSourceMap({ catalog, targets: [target('maria', 'database')], findings: ids.map((c) => f(c, 'maria', c.endsWith('forwarded') ? 'fail' : 'pass')) });
+    expect(cls(local, 'database-audit').status).not.toBe('measured');
+  });
+});

@@ -7,6 +7,8 @@ import { ParseError } from '../../../../src/checks/types.js';
 import { apacheFacts, parseModules, parseVhosts } from '../../../../src/parsers/web/apache.js';
 import { moduleName, parseApacheFile, resolveApacheTree, splitApacheArgs } from '../../../../src/parsers/web/apache-config.js';
 import { webParsers } from '../../../../src/parsers/web/index.js';
+import { loadCatalog } from '../../../../src/checks/catalog.js';
+import { evaluateCheck } from '../../../../src/checks/evaluate.js';
 import { modsecurityFacts } from '../../../../src/parsers/web/modsecurity.js';
 import { squidFacts } from '../../../../src/parsers/web/squid.js';
 import type { ProbeResult } from '../../../../src/transport/types.js';
@@ -142,5 +144,23 @@ describe('Squid ssl_bump', () => {
   it('treats an ssl-bump port without rules as the default splice', () => {
     const f = squidFacts({ 'squid-config': out('2026/01/01| Processing: http_port 3128 ssl-bump tls-cert=/x.pem\n') });
     expect(f).toMatchObject({ decrypts: false, mode: 'splice (default)' });
+  });
+});
+
+describe('web.apache.log-user-agent', () => {
+  const check = loadCatalog().checks.find((c) => c.id === 'web.apache.log-user-agent')!;
+  const evaluateWith = (text: string) =>
+    evaluateCheck(check, { 'apache-modules': out(MODULES), 'apache-vhosts': out(''), 'apache-config-dump': out(text) }, { targetId: 'w', kind: 'web' });
+
+  it('fails on an access log whose format leaves out the user agent, naming the log, its format and where it is set', () => {
+    const f = evaluateWith(dump('apache-dump.txt'));
+    expect(f.status).toBe('fail');
+    expect(f.reason).toBe('no %{User-agent}i in ${APACHE_LOG_DIR}/app.log (format proxied, /etc/apache2/sites-enabled/app.conf:6)');
+  });
+
+  it('passes when every CustomLog format carries %{User-Agent}i, warns when only some do', () => {
+    const ok = '==> /etc/apache2/apache2.conf <==\nLogFormat "%h %t \\"%r\\" %>s \\"%{User-Agent}i\\"" ua\nCustomLog /var/log/apache2/access.log ua\n';
+    expect(evaluateWith(ok).status).toBe('pass');
+    expect(evaluateWith(`${ok}CustomLog /var/log/apache2/other.log common\n`).status).toBe('warn');
   });
 });

@@ -1,0 +1,73 @@
+// The database canaries (--active with a connection): a harmless marked SELECT and, opt-in, one login as a marked
+// user that does not exist; then the server's own log files on its host are searched for the marker until it shows
+// up or the wait ends. Passing needs the marker found: the database recorded what was done to it.
+import { randomBytes } from 'node:crypto';
+import type { DatabaseSettings } from '../model.js';
+import type { DbCanaryDocument } from '../parsers/database/canary.js';
+import { shellQuote } from '../transport/shell.js';
+import type { ProbeResult, Transport } from '../transport/types.js';
+import type { DatabaseProductModule } from './products.js';
+
+export interface DbCanaryOptions {
+  transport: Transport;
+  product: DatabaseProductModule;
+  settings: DatabaseSettings;
+  address: string;
+  outputs: Record<string, ProbeResult>;
+  sudo: boolean;
+  waitMs: number;
+  pollMs: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A marker unique to the run, the target and this request; letters, digits and '-' only (safe in SQL and grep). */
+export function canaryMarker(runId: string, targetId: string, kind: 'query' | 'login'): string {
+  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24);
+  return `socready-${kind === 'query' ? 'canary' : 'fl'}-${clean(runId)}-${clean(targetId)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A shell word list for the files: a trailing `/*` stays a glob, the rest is quoted. */
+function fileWords(files: string[]): string {
+  return files.map((f) => (f.endsWith('/*') ? `${shellQuote(f.slice(0, -2))}/*` : shellQuote(f))).join(' ');
+}
+
+async function search(o: DbCanaryOptions, marker: string, files: string[], sentAt: number): Promise<Pick<DbCanaryDocument, 'found' | 'where' | 'line' | 'latency_ms' | 'waited_ms'>> {
+  const command = `for f in ${fileWords(files)}; do [ -f "$f" ] && grep -F -H -m1 -- ${shellQuote(marker)} "$f" 2>/dev/null; done; true`;
+  for (;;) {
+    const r = await o.transport.run(command, { timeoutMs: 15_000, maxBytes: 64 * 1024, sudo: o.sudo });
+    const hit = r.stdout.split('\n').find((l) => l.includes(marker));
+    const waited = Date.now() - sentAt;
+    if (hit) {
+      const files0 = files.map((f) => f.replace(/\*$/, ''));
+      const where = files0.map((f) => (hit.startsWith(f) ? hit.slice(0, hit.indexOf(':', f.length)) : '')).find(Boolean) ?? hit.slice(0, hit.indexOf(':'));
+      return { found: true, where, line: hit.slice(where.length + 1, where.length + 1 + 400), latency_ms: waited, waited_ms: waited };
+    }
+    if (waited >= o.waitMs) return { found: false, waited_ms: waited };
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
+}
+
+/** The marked query: `SELECT '<marker>'`, which any audit of reads (pgaudit READ, server_audit QUERY_DML) records. */
+export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promise<DbCanaryDocument> {
+  const files = o.product.recordFiles(o.outputs, 'query');
+  const call = o.product.query(o.settings, o.address, `SELECT '${marker}'`, o.env);
+  if (call.error) return { marker, sent: false, send_error: call.error, found: false, searched: files, waited_ms: 0 };
+  const sentAt = Date.now();
+  const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
+  if (r.error || r.exitCode !== 0 || !r.stdout.includes(marker)) {
+    return { marker, sent: false, send_error: r.error?.message ?? (r.stderr.trim() || `client exited ${r.exitCode}`), found: false, searched: files, waited_ms: 0 };
+  }
+  return { marker, sent: true, searched: files, ...(await search(o, marker, files, sentAt)) };
+}
+
+/** One login as a marked user that does not exist: no account is locked, since none has that name. */
+export async function runFailedLoginCanary(o: DbCanaryOptions, user: string): Promise<DbCanaryDocument> {
+  const files = o.product.recordFiles(o.outputs, 'login');
+  const call = o.product.failedLogin(o.settings, o.address, user, randomBytes(12).toString('hex'));
+  const sentAt = Date.now();
+  const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
+  if (!o.product.refused(r)) {
+    return { marker: user, sent: false, send_error: r.error?.message ?? (r.stderr.trim() || `the login was not refused (exit ${r.exitCode})`), found: false, searched: files, waited_ms: 0 };
+  }
+  return { marker: user, sent: true, searched: files, ...(await search(o, user, files, sentAt)) };
+}

@@ -1,0 +1,136 @@
+// A database target as a probe source, on the one per-target path (collect/assess-target.ts) like a web target
+// (src/web/source.ts is the model): its files and its client run on the host `database.host` names, through that
+// host's transport. Query probes (one SELECT/SHOW each) need a connection; the canaries need --active as well.
+import type { DatabaseSettings, Target, TransportError } from '../model.js';
+import type { ProbeDef } from '../checks/types.js';
+import type { ProbeSource } from '../collect/source.js';
+import { failedResult, shellQuote } from '../transport/shell.js';
+import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
+import { canaryMarker, runFailedLoginCanary, runQueryCanary } from './canary.js';
+import { DATABASE_PRODUCTS, type DatabaseProductModule } from './products.js';
+
+export interface DatabaseSourceOptions {
+  hostTransport?: Transport;
+  ownsHostTransport?: boolean;
+  active: boolean;
+  runId: string;
+  sudo?: boolean;
+  /** How long the canary search waits for the marker (ms). */
+  logWaitMs?: number;
+  pollMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function isDatabaseTarget(t: Target): boolean {
+  return t.kind === 'database' && t.database !== undefined;
+}
+
+/** `@CONFIG@` in a command probe: the configured main file, or empty for the product's default search. */
+function withConfig(command: string, settings: DatabaseSettings): string {
+  return command.replaceAll('@CONFIG@', settings.config_path ? shellQuote(settings.config_path) : "''");
+}
+
+export class DatabaseProbeSource implements ProbeSource {
+  readonly label = 'database';
+  private readonly settings: DatabaseSettings;
+  private readonly product: DatabaseProductModule | undefined;
+
+  constructor(
+    private readonly target: Target,
+    private readonly opts: DatabaseSourceOptions,
+  ) {
+    this.settings = target.database!;
+    this.product = DATABASE_PRODUCTS[this.settings.product];
+  }
+
+  /** A read-only login, or peer authentication over a socket on the host. */
+  private get connected(): boolean {
+    return this.product !== undefined && (this.settings.user !== undefined || this.settings.socket !== undefined);
+  }
+
+  plans(probe: ProbeDef): boolean {
+    if (probe.platform !== 'database' || !probe.products?.includes(this.settings.product)) return false;
+    if (!this.opts.hostTransport) return false;
+    // Asked even without a connection: the answer says so and the parser reads the configuration files instead.
+    if (probe.kind === 'query') return this.product !== undefined;
+    if (probe.kind === 'live') {
+      if (!this.opts.active || !this.connected) return false;
+      return probe.live === 'db-failed-login' ? this.settings.failed_login_canary === true : probe.live === 'db-canary';
+    }
+    return true;
+  }
+
+  async open(): Promise<TransportError | undefined> {
+    if (!this.opts.hostTransport) return { kind: 'config', message: `database.host "${this.settings.host}" is not a host socready can reach (ssh or local)` };
+    return this.opts.hostTransport.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
+  }
+
+  describe(): Promise<HostInfo> {
+    return this.opts.hostTransport!.describe();
+  }
+
+  what(probe: ProbeDef): string {
+    // The client's command line as run (secrets are in its environment, so none shows here).
+    const noSecret = this.settings.password_env ? { [this.settings.password_env]: '' } : {};
+    if (probe.kind === 'query' && this.product) return this.product.query(this.settings, this.target.address, probe.query!, noSecret).command;
+    if (probe.kind === 'command') return withConfig(probe.command!, this.settings);
+    return probe.description ?? probe.id;
+  }
+
+  async collect(probe: ProbeDef): Promise<ProbeResult> {
+    return (await this.collectAll([probe])).get(probe.id)!;
+  }
+
+  /** Files and queries first: the canaries search where the settings say the server logs. */
+  async collectAll(probes: ProbeDef[]): Promise<Map<string, ProbeResult>> {
+    const out = new Map<string, ProbeResult>();
+    for (const probe of probes.filter((p) => p.kind !== 'live')) out.set(probe.id, await this.collectOne(probe));
+    const outputs = Object.fromEntries(out);
+    for (const probe of probes.filter((p) => p.kind === 'live')) {
+      // The gate is code, not catalog data: without --active and a connection nothing is sent, whatever is asked.
+      if (!this.plans(probe)) {
+        out.set(probe.id, failedResult({ kind: 'unsupported', message: `${probe.id} is sent only with --active and a connection` }));
+        continue;
+      }
+      const started = Date.now();
+      const o = {
+        transport: this.opts.hostTransport!,
+        product: this.product!,
+        settings: this.settings,
+        address: this.target.address,
+        outputs,
+        sudo: this.opts.sudo ?? false,
+        waitMs: this.opts.logWaitMs ?? 10_000,
+        pollMs: this.opts.pollMs ?? 500,
+        ...(this.opts.env ? { env: this.opts.env } : {}),
+      };
+      const doc =
+        probe.live === 'db-canary'
+          ? await runQueryCanary(o, canaryMarker(this.opts.runId, this.target.id, 'query'))
+          : await runFailedLoginCanary(o, canaryMarker(this.opts.runId, this.target.id, 'login').replace(/-/g, '_'));
+      // The document is the answer (data) and its evidence (stdout), so a stored run re-evaluates the same.
+      out.set(probe.id, { stdout: JSON.stringify(doc), stderr: '', exitCode: 0, truncated: false, durationMs: Date.now() - started, data: doc });
+    }
+    return out;
+  }
+
+  private async collectOne(probe: ProbeDef): Promise<ProbeResult> {
+    const transport = this.opts.hostTransport!;
+    const timeoutMs = (probe.timeout ?? 30) * 1000;
+    if (probe.kind === 'query') {
+      if (!this.connected) return failedResult({ kind: 'unsupported', message: 'no connection declared (database.user or database.socket): settings read from the configuration files' });
+      const call = this.product!.query(this.settings, this.target.address, probe.query!, this.opts.env);
+      if (call.error) return failedResult({ kind: 'config', message: call.error });
+      return transport.run(call.command, { timeoutMs, env: call.env, ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}) });
+    }
+    if (probe.kind === 'command') {
+      return transport.run(withConfig(probe.command!, this.settings), { timeoutMs, sudo: Boolean(this.opts.sudo && probe.sudo), ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}) });
+    }
+    if (probe.kind === 'file') return transport.readFile(probe.path!, { timeoutMs, sudo: Boolean(this.opts.sudo && probe.sudo) });
+    return failedResult({ kind: 'unsupported', message: `${probe.id} is not asked of a database target` });
+  }
+
+  async close(): Promise<void> {
+    if (this.opts.ownsHostTransport) await this.opts.hostTransport?.close();
+  }
+}
