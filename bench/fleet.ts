@@ -99,7 +99,11 @@ async function direct(sshd: SshdHandle, n: number): Promise<{ ms: number; probes
   return { ms: performance.now() - started, probes, failures };
 }
 
-async function viaScan(sshd: SshdHandle, n: number, out: string): Promise<{ ms: number; findings: number; unreachable: number }> {
+async function viaScan(
+  sshd: SshdHandle,
+  n: number,
+  out: string,
+): Promise<{ ms: number; findings: number; unreachable: number }> {
   const { runScan } = await import('../src/scan.js');
   const inventory: Inventory = {
     version: 1,
@@ -138,18 +142,26 @@ function cpuSeconds(sshd: SshdHandle): { node: number; sshd: number } {
   return { node: (u.user + u.system) / 1e6, sshd: remote };
 }
 
-async function measured<T extends { ms: number }>(sshd: SshdHandle, fn: () => Promise<T>): Promise<T & { cpu: string }> {
+async function measured<T extends { ms: number }>(
+  sshd: SshdHandle,
+  fn: () => Promise<T>,
+): Promise<T & { cpu: string }> {
   const before = cpuSeconds(sshd);
   const r = await fn();
   const after = cpuSeconds(sshd);
   const node = after.node - before.node;
   const remote = after.sshd - before.sshd;
   const cores = 2;
-  return { ...r, cpu: `cpu: socready ${node.toFixed(1)} s + sshd/probes ${remote.toFixed(1)} s (idle ${cores}-core floor ~${((node + remote) / cores).toFixed(1)} s)` };
+  return {
+    ...r,
+    cpu: `cpu: socready ${node.toFixed(1)} s + sshd/probes ${remote.toFixed(1)} s (idle ${cores}-core floor ~${((node + remote) / cores).toFixed(1)} s)`,
+  };
 }
 
 function line(label: string, n: number, ms: number, extra: string): void {
-  console.log(`${label.padEnd(8)} N=${String(n).padStart(3)}  wall ${(ms / 1000).toFixed(2).padStart(6)} s  ${(n / (ms / 1000)).toFixed(1).padStart(6)} hosts/s  ${extra}`);
+  console.log(
+    `${label.padEnd(8)} N=${String(n).padStart(3)}  wall ${(ms / 1000).toFixed(2).padStart(6)} s  ${(n / (ms / 1000)).toFixed(1).padStart(6)} hosts/s  ${extra}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -158,10 +170,14 @@ async function main(): Promise<void> {
   // Other work on the machine skews every figure: print the load next to them.
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`load average before: ${load()}`);
-  console.log(`fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ${CONCURRENCY}, 4 channels per host`);
+  console.log(
+    `fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ${CONCURRENCY}, 4 channels per host`,
+  );
   try {
     if (!flag('--scan-only')) {
-      console.log(`\nA. ssh transport directly: ${COMMANDS.length} commands + ${FILES.length} file reads + describe per host`);
+      console.log(
+        `\nA. ssh transport directly: ${COMMANDS.length} commands + ${FILES.length} file reads + describe per host`,
+      );
       await direct(sshd, 1); // warm-up: module load, first key parse
       const times = new Map<number, number>();
       for (const n of SIZES) {
@@ -193,7 +209,9 @@ async function main(): Promise<void> {
   }
   console.log(`load average after: ${load()}`);
   const maxRssKb = process.resourceUsage().maxRSS;
-  console.log(`\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`);
+  console.log(
+    `\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`,
+  );
 }
 
 main().catch((e) => {

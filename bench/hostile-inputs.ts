@@ -39,7 +39,9 @@ export function cacaoPlaybook(dir: string, n: number): string {
     playbook_variables: { __n__: { type: 'integer', value: 1 }, __host__: { type: 'string', external: true } },
     workflow_start: start,
     workflow,
-    agent_definitions: { [`http-api--${uuid(99_999_999)}`]: { type: 'http-api', name: 'EDR', address: { url: ['https://edr.example'] } } },
+    agent_definitions: {
+      [`http-api--${uuid(99_999_999)}`]: { type: 'http-api', name: 'EDR', address: { url: ['https://edr.example'] } },
+    },
   };
   const file = join(dir, `playbook-${n}.json`);
   writeFileSync(file, JSON.stringify(pb));
@@ -48,7 +50,12 @@ export function cacaoPlaybook(dir: string, n: number): string {
 
 /** A Sigma rule whose condition is `n` search identifiers joined by `or`. */
 export function orRule(dir: string, n: number): string {
-  const lines = ['title: big', `id: ${uuid(7)}`, 'logsource: {product: windows, category: process_creation}', 'detection:'];
+  const lines = [
+    'title: big',
+    `id: ${uuid(7)}`,
+    'logsource: {product: windows, category: process_creation}',
+    'detection:',
+  ];
   for (let k = 0; k < n; k++) lines.push(`  s${k}: {Image: x${k}.exe}`);
   lines.push(`  condition: ${Array.from({ length: n }, (_, k) => `s${k}`).join(' or ')}`);
   const file = join(dir, `or-${n}.yml`);
@@ -71,7 +78,8 @@ export async function gzipBomb(dir: string, bytes: number, fill: 0 | 10): Promis
   gz.pipe(out);
   const block = Buffer.alloc(1 << 20, fill);
   for (let left = bytes; left > 0; left -= block.length) {
-    if (!gz.write(left >= block.length ? block : block.subarray(0, left))) await new Promise((r) => gz.once('drain', r));
+    if (!gz.write(left >= block.length ? block : block.subarray(0, left)))
+      await new Promise((r) => gz.once('drain', r));
   }
   gz.end();
   await new Promise<void>((r) => out.once('close', () => r()));
@@ -82,10 +90,14 @@ export async function gzipBomb(dir: string, bytes: number, fill: 0 | 10): Promis
 export function bigInventory(dir: string, bytes: number, shape: 'targets' | 'string'): string {
   const file = join(dir, `inventory-${shape}-${bytes}.yaml`);
   if (shape === 'string') {
-    writeFileSync(file, `version: 1\ntargets:\n  - id: big\n    kind: linux\n    address: ${'a'.repeat(bytes)}\n    transport: local\n`);
+    writeFileSync(
+      file,
+      `version: 1\ntargets:\n  - id: big\n    kind: linux\n    address: ${'a'.repeat(bytes)}\n    transport: local\n`,
+    );
     return file;
   }
-  const one = (k: number) => `  - id: host-${k}\n    kind: linux\n    address: 10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}\n    transport: ssh\n    ssh: { user: audit, key: /keys/id_ed25519 }\n`;
+  const one = (k: number) =>
+    `  - id: host-${k}\n    kind: linux\n    address: 10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}\n    transport: ssh\n    ssh: { user: audit, key: /keys/id_ed25519 }\n`;
   const per = one(0).length;
   const parts = ['version: 1\ntargets:\n'];
   for (let k = 0; k * per < bytes; k++) parts.push(one(k));

@@ -27,7 +27,10 @@ interface Outcome {
 function run(args: string[]): Promise<Outcome> {
   return new Promise((done) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: 'true', NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    });
     let stderr = '';
     let peakKb = 0;
     child.stderr.on('data', (d) => {
@@ -56,8 +59,24 @@ async function main(): Promise<void> {
   const small = join(dir, 'one.ndjson');
   writeFileSync(small, `${JSON.stringify({ Image: 'C:\\x0.exe' })}\n`);
   const classes: { name: string; make: () => Promise<string[]> | string[]; expect: number }[] = [
-    { name: 'inventory 50 MB (50k targets): inventory validate', make: () => ['inventory', 'validate', bigInventory(dir, 50 * MB, 'targets')], expect: 2 },
-    { name: 'inventory 50 MB string field: scan -i', make: () => ['scan', '-i', bigInventory(dir, 50 * MB, 'string'), '-o', join(dir, 'out'), '--hosts-only', '--no-html'], expect: 2 },
+    {
+      name: 'inventory 50 MB (50k targets): inventory validate',
+      make: () => ['inventory', 'validate', bigInventory(dir, 50 * MB, 'targets')],
+      expect: 2,
+    },
+    {
+      name: 'inventory 50 MB string field: scan -i',
+      make: () => [
+        'scan',
+        '-i',
+        bigInventory(dir, 50 * MB, 'string'),
+        '-o',
+        join(dir, 'out'),
+        '--hosts-only',
+        '--no-html',
+      ],
+      expect: 2,
+    },
     {
       name: 'evidence folder of 5,000 files: scan --evidence',
       make: () => {
@@ -67,17 +86,54 @@ async function main(): Promise<void> {
         const sample = join(dir, 'sample.json');
         execFileSync('sh', [script, sample], { stdio: 'ignore' });
         const text = readFileSync(sample, 'utf8').replace(/("hostname"\s*:\s*)"[^"]*"/, '$1"__HOST__"');
-        return ['scan', '--evidence', evidenceFolder(dir, 5000, text, '.json'), '-o', join(dir, 'out'), '--hosts-only', '--no-html', '--json'];
+        return [
+          'scan',
+          '--evidence',
+          evidenceFolder(dir, 5000, text, '.json'),
+          '-o',
+          join(dir, 'out'),
+          '--hosts-only',
+          '--no-html',
+          '--json',
+        ];
       },
       expect: 0,
     },
-    { name: 'gzip bomb, 1 GiB of zeros: detect --events', make: async () => ['detect', '--events', await gzipBomb(dir, 1024 * MB, 0), small], expect: 0 },
-    { name: 'gzip bomb, 1 GiB of newlines: detect --events', make: async () => ['detect', '--events', await gzipBomb(dir, 1024 * MB, 10), small], expect: 0 },
-    { name: 'gzip bomb, 1 GiB of newlines: detect --estimate', make: async () => ['detect', '--estimate', await gzipBomb(dir, 1024 * MB, 10), small], expect: 0 },
-    ...[10, 20, 40].map((n) => ({ name: `one line of ${n} MB: detect --events`, make: () => ['detect', '--events', longLine(dir, n * MB)], expect: 0 })),
-    { name: 'Sigma condition of 100,000 `or` terms: detect', make: () => ['detect', '--rules', orRule(dir, 100_000), '--events', small], expect: 0 },
-    { name: 'CACAO playbook of 50,000 steps: playbook validate', make: () => ['playbook', 'validate', cacaoPlaybook(dir, 50_000)], expect: 0 },
-    { name: 'CACAO playbook of 50,000 steps: playbook dry-run', make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, 50_000)], expect: 0 },
+    {
+      name: 'gzip bomb, 1 GiB of zeros: detect --events',
+      make: async () => ['detect', '--events', await gzipBomb(dir, 1024 * MB, 0), small],
+      expect: 0,
+    },
+    {
+      name: 'gzip bomb, 1 GiB of newlines: detect --events',
+      make: async () => ['detect', '--events', await gzipBomb(dir, 1024 * MB, 10), small],
+      expect: 0,
+    },
+    {
+      name: 'gzip bomb, 1 GiB of newlines: detect --estimate',
+      make: async () => ['detect', '--estimate', await gzipBomb(dir, 1024 * MB, 10), small],
+      expect: 0,
+    },
+    ...[10, 20, 40].map((n) => ({
+      name: `one line of ${n} MB: detect --events`,
+      make: () => ['detect', '--events', longLine(dir, n * MB)],
+      expect: 0,
+    })),
+    {
+      name: 'Sigma condition of 100,000 `or` terms: detect',
+      make: () => ['detect', '--rules', orRule(dir, 100_000), '--events', small],
+      expect: 0,
+    },
+    {
+      name: 'CACAO playbook of 50,000 steps: playbook validate',
+      make: () => ['playbook', 'validate', cacaoPlaybook(dir, 50_000)],
+      expect: 0,
+    },
+    {
+      name: 'CACAO playbook of 50,000 steps: playbook dry-run',
+      make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, 50_000)],
+      expect: 0,
+    },
   ];
   console.log(`cli: ${CLI}\ntemp: ${dir}\n`);
   console.log(['EXIT', 'WANT', 'SECONDS', 'PEAK MB', 'CLASS'].join('\t'));
@@ -86,7 +142,9 @@ async function main(): Promise<void> {
       if (ONLY && !c.name.includes(ONLY)) continue;
       const args = await c.make();
       const o = await run(args);
-      console.log([String(o.code ?? 'killed'), String(c.expect), o.seconds.toFixed(1), o.peakMb.toFixed(0), c.name].join('\t'));
+      console.log(
+        [String(o.code ?? 'killed'), String(c.expect), o.seconds.toFixed(1), o.peakMb.toFixed(0), c.name].join('\t'),
+      );
       const said = o.stderr.split('\n').find((l) => /refused|limit|error/i.test(l));
       if (said) console.log(`\t\t\t\t  ${said.slice(0, 200)}`);
       rmSync(join(dir, 'out'), { recursive: true, force: true });

@@ -32,7 +32,20 @@ export function syntheticReport(targetCount: number, findingCount: number): Repo
     for (const t of targets) {
       if (findings.length >= findingCount) break;
       const r = rand();
-      const status = t.status === 'unreachable' ? 'inconclusive' : r < 0.7 ? 'pass' : r < 0.85 ? 'fail' : r < 0.91 ? 'warn' : r < 0.95 ? 'inconclusive' : r < 0.98 ? 'not-applicable' : 'fail';
+      const status =
+        t.status === 'unreachable'
+          ? 'inconclusive'
+          : r < 0.7
+            ? 'pass'
+            : r < 0.85
+              ? 'fail'
+              : r < 0.91
+                ? 'warn'
+                : r < 0.95
+                  ? 'inconclusive'
+                  : r < 0.98
+                    ? 'not-applicable'
+                    : 'fail';
       const id = `ev-${findings.length}`;
       evidence.push({ ...(base.evidence[0] as Report['evidence'][number]), id, target: t.id });
       const f: Finding = {
@@ -44,7 +57,13 @@ export function syntheticReport(targetCount: number, findingCount: number): Repo
         excerpt: status === 'pass' ? undefined : (tpl.excerpt ?? 'No rules'),
         reason: status === 'inconclusive' ? 'sudo -n: a password is required' : undefined,
       };
-      if (r >= 0.98) f.waiver = { justification: 'Accepted risk, ticket SEC-1182', expires: '2027-03-31', expired: false, file: 'waivers.yaml' };
+      if (r >= 0.98)
+        f.waiver = {
+          justification: 'Accepted risk, ticket SEC-1182',
+          expires: '2027-03-31',
+          expired: false,
+          file: 'waivers.yaml',
+        };
       findings.push(f);
     }
   }
@@ -55,8 +74,14 @@ async function main(): Promise<void> {
   const targetCount = Number(process.argv[2] ?? 200);
   const findingCount = Number(process.argv[3] ?? 5000);
   const report = syntheticReport(targetCount, findingCount);
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (figures scale with load)`);
-  console.log(`report: ${report.targets.length} targets, ${report.findings.length} findings, ${report.evidence.length} evidence records`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (figures scale with load)`,
+  );
+  console.log(
+    `report: ${report.targets.length} targets, ${report.findings.length} findings, ${report.evidence.length} evidence records`,
+  );
 
   for (const lang of ['en', 'ja'] as const) {
     const runs: number[] = [];
@@ -79,7 +104,9 @@ async function main(): Promise<void> {
       await renderPdf(report, { lang, out });
       const ms = performance.now() - t0;
       const pages = pdfPageCount(readFileSync(out));
-      console.log(`pdf ${lang}: ${(ms / 1000).toFixed(2)} s incl. browser start and two print passes (TOC page numbers); ${pages} pages; ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`);
+      console.log(
+        `pdf ${lang}: ${(ms / 1000).toFixed(2)} s incl. browser start and two print passes (TOC page numbers); ${pages} pages; ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`,
+      );
     }
     const out = join(dir, 'report.single.pdf');
     const t0 = performance.now();
@@ -90,4 +117,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[1]?.endsWith("report.ts")) await main();
+if (process.argv[1]?.endsWith('report.ts')) await main();

@@ -55,17 +55,48 @@ const rnd = () => {
   return seed / 0x7fffffff;
 };
 const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('').toUpperCase();
+const hex = (n: number) =>
+  Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16))
+    .join('')
+    .toUpperCase();
 
 const BENIGN_PROCS = [
-  ['C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', 'C:\\Windows\\System32\\services.exe'],
-  ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-US --renderer-client-id=12', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'],
+  [
+    'C:\\Windows\\System32\\svchost.exe',
+    'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule',
+    'C:\\Windows\\System32\\services.exe',
+  ],
+  [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-US --renderer-client-id=12',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  ],
   ['C:\\Windows\\explorer.exe', 'C:\\Windows\\Explorer.EXE', 'C:\\Windows\\System32\\userinit.exe'],
-  ['C:\\Windows\\System32\\conhost.exe', '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1', 'C:\\Windows\\System32\\cmd.exe'],
-  ['C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE', '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\alice\\Documents\\report.docx"', 'C:\\Windows\\explorer.exe'],
-  ['C:\\Windows\\System32\\backgroundTaskHost.exe', '"C:\\Windows\\system32\\backgroundTaskHost.exe" -ServerName:BackgroundTaskHost.WebAccountProvider', 'C:\\Windows\\System32\\svchost.exe'],
-  ['C:\\Program Files\\Microsoft VS Code\\Code.exe', '"C:\\Program Files\\Microsoft VS Code\\Code.exe" --type=utility --utility-sub-type=node.mojom.NodeService', 'C:\\Program Files\\Microsoft VS Code\\Code.exe'],
-  ['C:\\Windows\\System32\\SearchProtocolHost.exe', '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1', 'C:\\Windows\\System32\\SearchIndexer.exe'],
+  [
+    'C:\\Windows\\System32\\conhost.exe',
+    '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1',
+    'C:\\Windows\\System32\\cmd.exe',
+  ],
+  [
+    'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE',
+    '"C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE" /n "C:\\Users\\alice\\Documents\\report.docx"',
+    'C:\\Windows\\explorer.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\backgroundTaskHost.exe',
+    '"C:\\Windows\\system32\\backgroundTaskHost.exe" -ServerName:BackgroundTaskHost.WebAccountProvider',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
+  [
+    'C:\\Program Files\\Microsoft VS Code\\Code.exe',
+    '"C:\\Program Files\\Microsoft VS Code\\Code.exe" --type=utility --utility-sub-type=node.mojom.NodeService',
+    'C:\\Program Files\\Microsoft VS Code\\Code.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\SearchProtocolHost.exe',
+    '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1',
+    'C:\\Windows\\System32\\SearchIndexer.exe',
+  ],
 ];
 
 function sysmon(eventId: number, data: Record<string, unknown>) {
@@ -76,13 +107,21 @@ function sysmon(eventId: number, data: Record<string, unknown>) {
         EventID: eventId,
         Version: 5,
         Level: 4,
-        TimeCreated: { '#attributes': { SystemTime: new Date(1_780_000_000_000 + Math.floor(rnd() * 86_400_000)).toISOString() } },
+        TimeCreated: {
+          '#attributes': { SystemTime: new Date(1_780_000_000_000 + Math.floor(rnd() * 86_400_000)).toISOString() },
+        },
         EventRecordID: Math.floor(rnd() * 1e6),
         Channel: 'Microsoft-Windows-Sysmon/Operational',
         Computer: pick(['ws-001.corp.local', 'ws-002.corp.local', 'srv-db.corp.local']),
         Security: { '#attributes': { UserID: 'S-1-5-18' } },
       },
-      EventData: { RuleName: '-', UtcTime: '2026-06-01 10:00:00.000', ProcessGuid: `{${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}}`, ProcessId: Math.floor(rnd() * 9000), ...data },
+      EventData: {
+        RuleName: '-',
+        UtcTime: '2026-06-01 10:00:00.000',
+        ProcessGuid: `{${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}}`,
+        ProcessId: Math.floor(rnd() * 9000),
+        ...data,
+      },
     },
   };
 }
@@ -93,21 +132,81 @@ function benign(): object {
   const r = rnd();
   if (r < 0.55) {
     return sysmon(1, {
-      Image: image, FileVersion: '10.0.19041.1', Description: 'Windows host process', Product: 'Microsoft Windows Operating System',
-      Company: 'Microsoft Corporation', OriginalFileName: image!.split('\\').pop(), CommandLine: cmd, CurrentDirectory: 'C:\\Windows\\system32\\',
-      User: user, LogonGuid: `{${hex(8)}}`, LogonId: `0x${hex(6)}`, TerminalSessionId: 1, IntegrityLevel: 'Medium',
-      Hashes: `SHA256=${hex(64)},IMPHASH=${hex(32)}`, ParentProcessGuid: `{${hex(8)}}`, ParentProcessId: 4242, ParentImage: parent,
-      ParentCommandLine: parent, ParentUser: user,
+      Image: image,
+      FileVersion: '10.0.19041.1',
+      Description: 'Windows host process',
+      Product: 'Microsoft Windows Operating System',
+      Company: 'Microsoft Corporation',
+      OriginalFileName: image!.split('\\').pop(),
+      CommandLine: cmd,
+      CurrentDirectory: 'C:\\Windows\\system32\\',
+      User: user,
+      LogonGuid: `{${hex(8)}}`,
+      LogonId: `0x${hex(6)}`,
+      TerminalSessionId: 1,
+      IntegrityLevel: 'Medium',
+      Hashes: `SHA256=${hex(64)},IMPHASH=${hex(32)}`,
+      ParentProcessGuid: `{${hex(8)}}`,
+      ParentProcessId: 4242,
+      ParentImage: parent,
+      ParentCommandLine: parent,
+      ParentUser: user,
     });
   }
-  if (r < 0.7) return sysmon(11, { Image: image, TargetFilename: `C:\\Users\\alice\\AppData\\Local\\Temp\\${hex(8)}.tmp`, CreationUtcTime: '2026-06-01 10:00:00.000', User: user });
-  if (r < 0.82) return sysmon(13, { EventType: 'SetValue', Image: image, TargetObject: `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\${hex(6)}`, Details: 'DWORD (0x00000001)', User: user });
-  if (r < 0.9) return sysmon(7, { Image: image, ImageLoaded: 'C:\\Windows\\System32\\kernel32.dll', FileVersion: '10.0', Signed: 'true', Signature: 'Microsoft Windows', SignatureStatus: 'Valid', User: user });
-  if (r < 0.96) return sysmon(3, { Image: image, User: user, Protocol: 'tcp', Initiated: 'true', SourceIp: '10.0.0.5', SourcePort: 50000, DestinationIp: '142.250.74.46', DestinationHostname: 'www.google.com', DestinationPort: 443 });
+  if (r < 0.7)
+    return sysmon(11, {
+      Image: image,
+      TargetFilename: `C:\\Users\\alice\\AppData\\Local\\Temp\\${hex(8)}.tmp`,
+      CreationUtcTime: '2026-06-01 10:00:00.000',
+      User: user,
+    });
+  if (r < 0.82)
+    return sysmon(13, {
+      EventType: 'SetValue',
+      Image: image,
+      TargetObject: `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\${hex(6)}`,
+      Details: 'DWORD (0x00000001)',
+      User: user,
+    });
+  if (r < 0.9)
+    return sysmon(7, {
+      Image: image,
+      ImageLoaded: 'C:\\Windows\\System32\\kernel32.dll',
+      FileVersion: '10.0',
+      Signed: 'true',
+      Signature: 'Microsoft Windows',
+      SignatureStatus: 'Valid',
+      User: user,
+    });
+  if (r < 0.96)
+    return sysmon(3, {
+      Image: image,
+      User: user,
+      Protocol: 'tcp',
+      Initiated: 'true',
+      SourceIp: '10.0.0.5',
+      SourcePort: 50000,
+      DestinationIp: '142.250.74.46',
+      DestinationHostname: 'www.google.com',
+      DestinationPort: 443,
+    });
   return {
     Event: {
-      System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } }, EventID: 4624, Channel: 'Security', Computer: 'dc01.corp.local', TimeCreated: { '#attributes': { SystemTime: '2026-06-01T10:00:00Z' } } },
-      EventData: { TargetUserName: 'alice', TargetDomainName: 'CORP', LogonType: 3, IpAddress: '10.0.0.7', WorkstationName: 'WS-001', AuthenticationPackageName: 'Kerberos' },
+      System: {
+        Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } },
+        EventID: 4624,
+        Channel: 'Security',
+        Computer: 'dc01.corp.local',
+        TimeCreated: { '#attributes': { SystemTime: '2026-06-01T10:00:00Z' } },
+      },
+      EventData: {
+        TargetUserName: 'alice',
+        TargetDomainName: 'CORP',
+        LogonType: 3,
+        IpAddress: '10.0.0.7',
+        WorkstationName: 'WS-001',
+        AuthenticationPackageName: 'Kerberos',
+      },
     },
   };
 }
@@ -161,7 +260,9 @@ if (!isMainThread) {
   const { engine, rules, failed, ms: loadMs } = loadEngine();
   const pool = buildPool();
   const bytes = pool.reduce((s, l) => s + l.length, 0) / pool.length;
-  console.log(`rules: ${rules} loaded (${failed} failed) in ${(loadMs / 1000).toFixed(1)} s; events: ${N.toLocaleString('en')} (pool of ${POOL.toLocaleString('en')} distinct lines, avg ${Math.round(bytes)} chars, 2% true positives)`);
+  console.log(
+    `rules: ${rules} loaded (${failed} failed) in ${(loadMs / 1000).toFixed(1)} s; events: ${N.toLocaleString('en')} (pool of ${POOL.toLocaleString('en')} distinct lines, avg ${Math.round(bytes)} chars, 2% true positives)`,
+  );
 
   // Warm-up on both paths, so JIT and lazy bucket building do not count.
   runEngine(engine, pool, 50_000);
@@ -176,10 +277,17 @@ if (!isMainThread) {
   sample();
   const parseRate = N / (parseMs / 1000);
   const engineRate = N / (engineMs / 1000);
-  console.log(`JSON.parse only:         ${Math.round(parseRate).toLocaleString('en')} events/s (${sink === N ? 'ok' : 'mismatch'})`);
-  console.log(`engine, 1 thread:        ${Math.round(engineRate).toLocaleString('en')} events/s, ${matches.toLocaleString('en')} matches`);
+  console.log(
+    `JSON.parse only:         ${Math.round(parseRate).toLocaleString('en')} events/s (${sink === N ? 'ok' : 'mismatch'})`,
+  );
+  console.log(
+    `engine, 1 thread:        ${Math.round(engineRate).toLocaleString('en')} events/s, ${matches.toLocaleString('en')} matches`,
+  );
   console.log(`ratio engine/parse-only: ${(engineRate / parseRate).toFixed(2)}`);
-  for (const b of engine.stats().buckets.sort((a, b) => b.rules - a.rules).slice(0, 4)) {
+  for (const b of engine
+    .stats()
+    .buckets.sort((a, b) => b.rules - a.rules)
+    .slice(0, 4)) {
     console.log(`  bucket ${b.key}: ${b.rules} rules, ${b.always} without literal hints`);
   }
   clearInterval(timer);
@@ -192,8 +300,13 @@ if (!isMainThread) {
   await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
   t = performance.now();
   for (const w of workers) w.postMessage('go');
-  const results = (await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))))) as { ms: number; matches: number }[];
+  const results = (await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))))) as {
+    ms: number;
+    matches: number;
+  }[];
   const wall = performance.now() - t;
-  console.log(`engine, 2 worker threads: ${Math.round(N / (wall / 1000)).toLocaleString('en')} events/s, ${results.reduce((s, r) => s + r.matches, 0).toLocaleString('en')} matches`);
+  console.log(
+    `engine, 2 worker threads: ${Math.round(N / (wall / 1000)).toLocaleString('en')} events/s, ${results.reduce((s, r) => s + r.matches, 0).toLocaleString('en')} matches`,
+  );
   await Promise.all(workers.map((w) => w.terminate()));
 }

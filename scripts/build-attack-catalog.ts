@@ -17,7 +17,9 @@ if (!existsSync(bundle)) {
   process.exit(2);
 }
 if (!existsSync(license)) {
-  console.error(`MITRE licence notice not found: ${license} (pass --license; the ATT&CK Terms of Use require it next to any copy)`);
+  console.error(
+    `MITRE licence notice not found: ${license} (pass --license; the ATT&CK Terms of Use require it next to any copy)`,
+  );
   process.exit(2);
 }
 const catalog = parseCatalogFile(bundle);

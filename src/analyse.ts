@@ -15,7 +15,9 @@ import type { Progress } from './util/progress.js';
 
 /** True when every path is socready's own content (a run with no inventory, or an inventory that names none). */
 function builtIn(paths: string[]): boolean {
-  return paths.length > 0 && paths.every((p) => resolve(p) === CHECKS_DIR || resolve(p).startsWith(`${CHECKS_DIR}${sep}`));
+  return (
+    paths.length > 0 && paths.every((p) => resolve(p) === CHECKS_DIR || resolve(p).startsWith(`${CHECKS_DIR}${sep}`))
+  );
 }
 
 /** Log sources the scan found not collected: what failing checks would have proved had they passed. */
@@ -27,7 +29,9 @@ export function blindSources(findings: Finding[]): LogSourceRef[] {
   }
   // A source that some other target does collect is still blind on this one; detections re-run per source, so
   // only sources that no target proved collected are removed from the scenarios.
-  const collected = new Set(findings.filter((f) => f.status === 'pass').flatMap((f) => (f.provides ?? []).map((p) => JSON.stringify(p))));
+  const collected = new Set(
+    findings.filter((f) => f.status === 'pass').flatMap((f) => (f.provides ?? []).map((p) => JSON.stringify(p))),
+  );
   return [...seen.entries()].filter(([k]) => !collected.has(k)).map(([, v]) => v);
 }
 
@@ -35,7 +39,10 @@ export function blindSources(findings: Finding[]): LogSourceRef[] {
 export function findPreviousRun(outDir: string, current: Report): Report | undefined {
   let dirs: string[];
   try {
-    dirs = readdirSync(outDir).filter((d) => d !== current.run.id).sort().reverse();
+    dirs = readdirSync(outDir)
+      .filter((d) => d !== current.run.id)
+      .sort()
+      .reverse();
   } catch {
     return undefined;
   }
@@ -67,7 +74,12 @@ export interface AnalyseOptions {
   siemRulePaths?: string[];
 }
 
-async function step<T>(label: string, problems: { path: string; error: string }[], opts: AnalyseOptions, run: () => Promise<T>): Promise<T | undefined> {
+async function step<T>(
+  label: string,
+  problems: { path: string; error: string }[],
+  opts: AnalyseOptions,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
   opts.progress?.step(label, 0, 0);
   try {
     return await run();
@@ -102,7 +114,11 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
     if (detections && inv.log_exports?.length) {
       // How much a SOAR would have acted on: the rules over the organisation's real logs.
       const estimate = await step('false-positive estimate', problems, opts, () =>
-        estimateFalsePositives({ rulePaths: inv.rules, exports: inv.log_exports!, onBytes: () => opts.progress?.step('false-positive estimate', 0, 0) }),
+        estimateFalsePositives({
+          rulePaths: inv.rules,
+          exports: inv.log_exports!,
+          onBytes: () => opts.progress?.step('false-positive estimate', 0, 0),
+        }),
       );
       if (estimate) {
         report.analyses.detections!.summary.estimated_alerts_per_day = estimate.alerts_per_day;
@@ -112,7 +128,8 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
     const details = detections?.details as DetectionDetails | undefined;
     // The SIEM's own rules are the organisation's: beside the inventory's rule files, or instead of the built-in pack.
     const siemRules = opts.siemRulePaths ?? [];
-    const coverageRules = siemRules.length === 0 ? inv.rules : rulesContent === 'built-in' ? siemRules : [...inv.rules, ...siemRules];
+    const coverageRules =
+      siemRules.length === 0 ? inv.rules : rulesContent === 'built-in' ? siemRules : [...inv.rules, ...siemRules];
     // Class statuses do not depend on the playbooks (only which use-cases are automated does): coverage joins them now.
     const early = sourceMapStep(report, inv.estate);
     const sourceClasses = 'problem' in early ? undefined : sourceClassGates(early);
@@ -126,15 +143,22 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
         sourceClasses,
       }),
     );
-    if (coverage) report.analyses.coverage = { ...coverage, content: siemRules.length > 0 ? 'organisation' : rulesContent };
+    if (coverage)
+      report.analyses.coverage = { ...coverage, content: siemRules.length > 0 ? 'organisation' : rulesContent };
     const playbooks = await step('playbook dry-runs', problems, opts, () =>
-      analysePlaybooks({ playbookPaths: inv.playbooks, alertPaths: inv.alerts, falsePositiveAlerts: falsePositiveAlerts(details) }),
+      analysePlaybooks({
+        playbookPaths: inv.playbooks,
+        alertPaths: inv.alerts,
+        falsePositiveAlerts: falsePositiveAlerts(details),
+      }),
     );
-    if (playbooks) report.analyses.playbooks = { ...playbooks, content: builtIn(inv.playbooks) ? 'built-in' : 'organisation' };
+    if (playbooks)
+      report.analyses.playbooks = { ...playbooks, content: builtIn(inv.playbooks) ? 'built-in' : 'organisation' };
   }
   // The blind-spot map reads the findings only: it runs for host-only scans too.
   const sensors = analyseSensors(inv.targets, report.findings);
-  if (sensors.summary.flows > 0 || sensors.summary.edr_agents > 0) report.analyses.sensors = sensors as unknown as AnalysisSection<Record<string, number>>;
+  if (sensors.summary.flows > 0 || sensors.summary.edr_agents > 0)
+    report.analyses.sensors = sensors as unknown as AnalysisSection<Record<string, number>>;
   for (const section of Object.values(report.analyses) as (AnalysisSection<unknown> | undefined)[]) {
     for (const p of section?.problems ?? []) opts.progress?.note(`${p.path}: ${p.error}`);
   }
@@ -158,6 +182,13 @@ export function falsePositiveAlerts(details: DetectionDetails | undefined): Reco
   return details.scenarios.flatMap((s) =>
     s.rules
       .filter((r) => r.fired_on_baseline)
-      .map((r) => ({ rule_id: r.rule_id, title: r.title, severity: r.level, scenario: s.id, attack_class: s.attack_class, false_positive: true })),
+      .map((r) => ({
+        rule_id: r.rule_id,
+        title: r.title,
+        severity: r.level,
+        scenario: s.id,
+        attack_class: s.attack_class,
+        false_positive: true,
+      })),
   );
 }

@@ -26,7 +26,8 @@ const program = new Command()
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 
-for (const register of [scan, report, coverage, detect, playbook, checks, inventory, init, collectScript]) register(program);
+for (const register of [scan, report, coverage, detect, playbook, checks, inventory, init, collectScript])
+  register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -51,7 +51,7 @@ export interface SyslogCanarySettings {
   /** Longest wait for the canaries on the collector, seconds (default 30). */
   max_wait?: number;
   /** The SIEM target (api.product elasticsearch, opensearch or splunk) searched for the canaries, read-only. */
-  siem?: { target: string; index?: string; /** One search's limit, seconds (default 30). */ timeout?: number };
+  siem?: { target: string; index?: string /** One search's limit, seconds (default 30). */; timeout?: number };
 }
 
 export interface WebSettings {

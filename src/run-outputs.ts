@@ -15,7 +15,12 @@ export interface OutputOptions {
 }
 
 /** render: the human formats of a finished run, written beside report.json. A PDF failure loses nothing else. */
-export async function writeRunOutputs(report: Report, runDir: string, opts: OutputOptions, progress?: Progress): Promise<Record<string, string>> {
+export async function writeRunOutputs(
+  report: Report,
+  runDir: string,
+  opts: OutputOptions,
+  progress?: Progress,
+): Promise<Record<string, string>> {
   const paths: Record<string, string> = { report: join(runDir, 'report.json') };
   if (opts.html) {
     progress?.step('rendering HTML', 0, 0);
@@ -49,7 +54,9 @@ export function gateRun(report: Report, opts: GateOptions): { exitCode: number; 
   const reasons = [...result.reasons];
   if (opts.failOn) {
     const limit = severityRank(opts.failOn as never);
-    const bad = report.findings.filter((f) => f.status === 'fail' && !isActivelyWaived(f) && severityRank(f.severity) <= limit);
+    const bad = report.findings.filter(
+      (f) => f.status === 'fail' && !isActivelyWaived(f) && severityRank(f.severity) <= limit,
+    );
     if (bad.length > 0) reasons.push(`${bad.length} failing findings at severity ${opts.failOn} or higher`);
   }
   return { exitCode: reasons.length > 0 ? 1 : 0, reasons };

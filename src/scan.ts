@@ -45,7 +45,10 @@ export function evidenceHostsTitle(ids: string[]): string {
 }
 
 export function newRunId(now = new Date()): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(4).toString('hex')}`;
 }
 
 interface PlannedTarget {
@@ -66,7 +69,10 @@ export function hostKeyOptions(opts: ScanOptions): HostKeyOptions {
 function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
   // Every kind the same way: web targets too (configuration through their host, TLS and live probes from outside).
   const web = { targets: opts.inventory.targets, active: Boolean(opts.active), runId };
-  return opts.inventory.targets.map((target) => ({ target, source: openSource(target, { ...hostKeyOptions(opts), web }) }));
+  return opts.inventory.targets.map((target) => ({
+    target,
+    source: openSource(target, { ...hostKeyOptions(opts), web }),
+  }));
 }
 
 function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
@@ -77,7 +83,12 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
     try {
       // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
       const data = readOfflineEvidence(file, { followSymlinks });
-      header = { id: evidenceTargetId(file, data), platform: data.platform, hostname: data.host.hostname, ...(data.databases ? { databases: data.databases } : {}) };
+      header = {
+        id: evidenceTargetId(file, data),
+        platform: data.platform,
+        hostname: data.host.hostname,
+        ...(data.databases ? { databases: data.databases } : {}),
+      };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       error = e;
@@ -86,7 +97,13 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
     let id = header?.id ?? evidenceTargetId(file, { host: {} } as never);
     while (seen.has(id)) id = `${id}-${i}`;
     seen.add(id);
-    const target: Target = { id, kind: header?.platform ?? 'linux', address: header?.hostname || id, transport: 'evidence', tags: ['offline'] };
+    const target: Target = {
+      id,
+      kind: header?.platform ?? 'linux',
+      address: header?.hostname || id,
+      transport: 'evidence',
+      tags: ['offline'],
+    };
     if (error) return [{ target, source: { failed: { kind: 'config' as const, message: error.message } } }];
     // A database the script read on this host is a database target of its own, replayed from the same file.
     const databases = (header?.databases ?? []).map((product) => {
@@ -106,7 +123,16 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
 
 function failedAssessment(target: Target, error: TransportError): TargetAssessment {
   return {
-    result: { id: target.id, kind: target.kind, address: target.address, transport: target.transport, status: 'error', error, duration_ms: 0, checks_run: 0 },
+    result: {
+      id: target.id,
+      kind: target.kind,
+      address: target.address,
+      transport: target.transport,
+      status: 'error',
+      error,
+      duration_ms: 0,
+      checks_run: 0,
+    },
     findings: [],
     evidence: [],
   };
@@ -115,10 +141,22 @@ function failedAssessment(target: Target, error: TransportError): TargetAssessme
 function unsupportedAssessment(target: Target, catalog: Catalog, reason: string, only?: string[]): TargetAssessment {
   const error = { kind: 'unsupported' as const, message: reason };
   const findings = applicableChecks(catalog, target, only).map((check) =>
-    evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }),
+    evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), {
+      targetId: target.id,
+      kind: target.kind,
+    }),
   );
   return {
-    result: { id: target.id, kind: target.kind, address: target.address, transport: target.transport, status: 'error', error, duration_ms: 0, checks_run: findings.length },
+    result: {
+      id: target.id,
+      kind: target.kind,
+      address: target.address,
+      transport: target.transport,
+      status: 'error',
+      error,
+      duration_ms: 0,
+      checks_run: findings.length,
+    },
     findings,
     evidence: [],
   };
@@ -137,14 +175,17 @@ export async function collectAndEvaluate(
   problems: InputError[] = [],
   runId: string = newRunId(),
 ): Promise<ScanAssessment[]> {
-  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, problems, opts.followSymlinks) : planLive(opts, runId);
+  const planned = opts.evidencePath
+    ? planEvidence(opts.evidencePath, problems, opts.followSymlinks)
+    : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
   opts.progress?.start(planned.length);
   return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
     let assessment: ScanAssessment;
     try {
       if ('failed' in source) assessment = failedAssessment(target, source.failed);
-      else if ('unsupported' in source) assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
+      else if ('unsupported' in source)
+        assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
       else {
         assessment = await assessTarget(target, source, catalog, {
           only: opts.only,
@@ -177,7 +218,11 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const problems: InputError[] = [];
   const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId);
   // analyses.web is a view of the web targets' findings, evidence and what their live probes saw.
-  const web = assessments.flatMap((a): WebAssessment[] => (a.web ? [{ target: a.result.id, result: a.result, findings: a.findings, evidence: a.evidence, details: a.web }] : []));
+  const web = assessments.flatMap((a): WebAssessment[] =>
+    a.web
+      ? [{ target: a.result.id, result: a.result, findings: a.findings, evidence: a.evidence, details: a.web }]
+      : [],
+  );
   const report: Report = {
     schema_version: '1.0',
     tool: { name: 'socready', version: VERSION },
@@ -185,9 +230,16 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       id: runId,
       started_at: started.toISOString(),
       finished_at: started.toISOString(),
-      organization: opts.titleFromEvidence && opts.evidencePath ? evidenceHostsTitle(assessments.map((a) => a.result.id)) : opts.inventory.organization,
+      organization:
+        opts.titleFromEvidence && opts.evidencePath
+          ? evidenceHostsTitle(assessments.map((a) => a.result.id))
+          : opts.inventory.organization,
       inventory: opts.inventory.source,
-      mode: opts.evidencePath ? 'evidence' : opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live',
+      mode: opts.evidencePath
+        ? 'evidence'
+        : opts.inventory.targets.every((t) => t.transport === 'local')
+          ? 'local'
+          : 'live',
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
     },
     targets: assessments.map((a) => a.result),

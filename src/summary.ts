@@ -19,12 +19,24 @@ export function severityRank(s: Severity): number {
 }
 
 /** A short coloured summary of a run for the terminal. */
-export function terminalSummary(given: Report, paths: Record<string, string>, colour: boolean, lang: Lang = 'en'): string {
+export function terminalSummary(
+  given: Report,
+  paths: Record<string, string>,
+  colour: boolean,
+  lang: Lang = 'en',
+): string {
   // Every string of the report (evidence excerpts, ids, titles) reaches the terminal free of control characters.
   const report = controlFree(given);
   const L = (en: string, ja: string) => (lang === 'ja' ? ja : en);
   const c = (code: number, s: string) => (colour ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const paint: Record<FindingStatus, number> = { pass: 32, fail: 31, warn: 33, inconclusive: 35, error: 35, 'not-applicable': 90 };
+  const paint: Record<FindingStatus, number> = {
+    pass: 32,
+    fail: 31,
+    warn: 33,
+    inconclusive: 35,
+    error: 35,
+    'not-applicable': 90,
+  };
   const lines: string[] = [];
   lines.push(c(1, `socready ${report.tool.version} · ${terminalSafe(report.run.organization)} · run ${report.run.id}`));
   for (const t of report.targets) {
@@ -44,7 +56,9 @@ export function terminalSummary(given: Report, paths: Record<string, string>, co
       if (seen.has(f.check)) continue;
       seen.add(f.check);
       const hosts = failing.filter((x) => x.check === f.check).length;
-      lines.push(`  ${c(31, f.severity.padEnd(8))} ${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`);
+      lines.push(
+        `  ${c(31, f.severity.padEnd(8))} ${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`,
+      );
       if (seen.size >= 8) break;
     }
   }
@@ -52,23 +66,45 @@ export function terminalSummary(given: Report, paths: Record<string, string>, co
   const sources = sourceMapLine(report, lang);
   if (sources) lines.push(terminalSafe(sources));
   // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
-  const example = (section: { content?: string }) => (section.content === 'built-in' ? L(" · socready's built-in examples, not yours", ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）') : '');
+  const example = (section: { content?: string }) =>
+    section.content === 'built-in'
+      ? L(
+          " · socready's built-in examples, not yours",
+          ' · socready 同梱のサンプルでの結果（自組織の結果ではありません）',
+        )
+      : '';
   if (a.coverage) {
     const cv = a.coverage.summary;
     const seen = visibleFigures(cv);
     lines.push(
       seen.techniques === null
-        ? L(`Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no reached target showed a log source)`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象なし）`) + example(a.coverage)
-        : L(`Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`, `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`) + example(a.coverage),
+        ? L(
+            `Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no reached target showed a log source)`,
+            `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象なし）`,
+          ) + example(a.coverage)
+        : L(
+            `Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`,
+            `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`,
+          ) + example(a.coverage),
     );
   }
   if (a.detections) {
     const d = a.detections.summary;
-    lines.push(L(`Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`, `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`) + example(a.detections));
+    lines.push(
+      L(
+        `Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`,
+        `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`,
+      ) + example(a.detections),
+    );
   }
   if (a.playbooks) {
     const p = a.playbooks.summary;
-    lines.push(L(`Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`, `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`) + example(a.playbooks));
+    lines.push(
+      L(
+        `Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`,
+        `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`,
+      ) + example(a.playbooks),
+    );
   }
   if (report.score) {
     const verdict = {

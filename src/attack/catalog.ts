@@ -25,14 +25,21 @@ const compactSchema = {
     attack_version: { type: 'string' },
     tactics: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'shortname', 'name', 'order'], properties: { id: { type: 'string' }, shortname: { type: 'string' }, order: { type: 'number' } } },
+      items: {
+        type: 'object',
+        required: ['id', 'shortname', 'name', 'order'],
+        properties: { id: { type: 'string' }, shortname: { type: 'string' }, order: { type: 'number' } },
+      },
     },
     techniques: {
       type: 'array',
       items: {
         type: 'object',
         required: ['id', 'name', 'tactics'],
-        properties: { id: { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' }, tactics: { type: 'array', items: { type: 'string' } } },
+        properties: {
+          id: { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' },
+          tactics: { type: 'array', items: { type: 'string' } },
+        },
       },
     },
     groups: { type: 'array', items: { type: 'object', required: ['id', 'name', 'techniques'] } },
@@ -53,7 +60,9 @@ export function parseCatalogFile(path: string): AttackCatalog {
   const validate = compileSchema(compactSchema);
   if (!validate(doc)) {
     const err = validate.errors?.[0];
-    throw new Error(`${path}: not an ATT&CK catalog: ${err?.instancePath || '(top level)'} ${err?.message ?? ''}`.trim());
+    throw new Error(
+      `${path}: not an ATT&CK catalog: ${err?.instancePath || '(top level)'} ${err?.message ?? ''}`.trim(),
+    );
   }
   const c = doc as AttackCatalog;
   return {
@@ -61,7 +70,15 @@ export function parseCatalogFile(path: string): AttackCatalog {
     attack_version: c.attack_version,
     domain: 'enterprise-attack',
     tactics: c.tactics,
-    techniques: c.techniques.map((t) => ({ ...t, parent: t.parent ?? (t.id.includes('.') ? t.id.split('.')[0]! : null), platforms: t.platforms ?? [], data_components: t.data_components ?? [], deprecated: !!t.deprecated, revoked: !!t.revoked, url: t.url ?? '' })),
+    techniques: c.techniques.map((t) => ({
+      ...t,
+      parent: t.parent ?? (t.id.includes('.') ? t.id.split('.')[0]! : null),
+      platforms: t.platforms ?? [],
+      data_components: t.data_components ?? [],
+      deprecated: !!t.deprecated,
+      revoked: !!t.revoked,
+      url: t.url ?? '',
+    })),
     data_components: c.data_components ?? [],
     groups: c.groups ?? [],
   };
@@ -71,7 +88,9 @@ export function parseCatalogFile(path: string): AttackCatalog {
  * Tactic shortnames that changed between ATT&CK releases. v19 renamed TA0005 defense-evasion to stealth and split the
  * tampering techniques into the new TA0112 defense-impairment; rules written for v18 still say defense-evasion.
  */
-export const TACTIC_RENAMES: { old: string; now: string[]; since: string }[] = [{ old: 'defense-evasion', now: ['stealth', 'defense-impairment'], since: '19.0' }];
+export const TACTIC_RENAMES: { old: string; now: string[]; since: string }[] = [
+  { old: 'defense-evasion', now: ['stealth', 'defense-impairment'], since: '19.0' },
+];
 
 export type Resolution =
   | { status: 'live'; id: string }
@@ -104,7 +123,8 @@ export class AttackIndex {
       this.children.set(t.parent, list);
     }
     for (const g of catalog.groups) {
-      for (const id of new Set(g.techniques.map((t) => this.resolve(t).id))) this.groupUse.set(id, (this.groupUse.get(id) ?? 0) + 1);
+      for (const id of new Set(g.techniques.map((t) => this.resolve(t).id)))
+        this.groupUse.set(id, (this.groupUse.get(id) ?? 0) + 1);
     }
   }
 
@@ -129,7 +149,8 @@ export class AttackIndex {
       cur = next;
     }
     if (cur.revoked) return { status: 'unknown', id };
-    if (chain.length > 0) return cur.deprecated ? { status: 'deprecated', id: cur.id } : { status: 'revoked', id: cur.id, from: id, chain };
+    if (chain.length > 0)
+      return cur.deprecated ? { status: 'deprecated', id: cur.id } : { status: 'revoked', id: cur.id, from: id, chain };
     if (cur.deprecated) return { status: 'deprecated', id };
     return { status: 'live', id };
   }
@@ -164,7 +185,11 @@ const memo = new Map<string, AttackIndex>();
 /** Loads the catalog: an explicit path, else the downloaded bundle in the cache, else the shipped compact catalog. */
 export function loadAttackCatalog(opts: { path?: string; cacheDir?: string } = {}): LoadedCatalog {
   const cached = join(opts.cacheDir ?? attackCacheDir(), CACHED_BUNDLE_NAME);
-  const [origin, path] = opts.path ? (['path', opts.path] as const) : existsSync(cached) ? (['cache', cached] as const) : (['shipped', SHIPPED_CATALOG] as const);
+  const [origin, path] = opts.path
+    ? (['path', opts.path] as const)
+    : existsSync(cached)
+      ? (['cache', cached] as const)
+      : (['shipped', SHIPPED_CATALOG] as const);
   // Keyed by modification time too, so a cache refreshed by `attack update` is read again.
   let key = path;
   try {

@@ -30,7 +30,10 @@ const BODY: OwaspNeed = {
 };
 const QUERY: OwaspNeed = {
   source: { category: 'webserver', fields: ['cs-uri-query'] },
-  why: { en: 'access log with query strings (GET parameters only)', ja: 'クエリ文字列を含むアクセスログ（GET パラメータのみ）' },
+  why: {
+    en: 'access log with query strings (GET parameters only)',
+    ja: 'クエリ文字列を含むアクセスログ（GET パラメータのみ）',
+  },
 };
 const STATUS: OwaspNeed = {
   source: { category: 'webserver', fields: ['sc-status', 'cs-uri-stem'] },
@@ -46,7 +49,10 @@ const PROXY: OwaspNeed = {
 };
 const ERRORS: OwaspNeed = {
   source: { category: 'webserver', fields: ['sc-status'] },
-  why: { en: 'error responses (5xx) and application error logs', ja: 'エラー応答（5xx）とアプリケーションのエラーログ' },
+  why: {
+    en: 'error responses (5xx) and application error logs',
+    ja: 'エラー応答（5xx）とアプリケーションのエラーログ',
+  },
 };
 const FILES: OwaspNeed = {
   source: { category: 'file_change' },
@@ -54,7 +60,10 @@ const FILES: OwaspNeed = {
 };
 const PROC: OwaspNeed = {
   source: { category: 'process_creation' },
-  why: { en: 'process creation on web and build hosts (web shells, installers)', ja: 'Web サーバー・ビルドホストでのプロセス生成（Web シェル、インストーラー）' },
+  why: {
+    en: 'process creation on web and build hosts (web shells, installers)',
+    ja: 'Web サーバー・ビルドホストでのプロセス生成（Web シェル、インストーラー）',
+  },
 };
 const TLS: OwaspNeed = {
   source: { category: 'webserver', fields: ['ssl_protocol'] },
@@ -65,7 +74,13 @@ const PIPELINE: OwaspNeed = {
   why: { en: 'health of log forwarding and alerting itself', ja: 'ログ転送とアラート基盤そのものの稼働状況' },
 };
 
-function cat(id: string, en: string, ja: string, detectability: OwaspCategory['detectability'], needs: OwaspNeed[]): OwaspCategory {
+function cat(
+  id: string,
+  en: string,
+  ja: string,
+  detectability: OwaspCategory['detectability'],
+  needs: OwaspNeed[],
+): OwaspCategory {
   return { id, edition: id.endsWith('2025') ? '2025' : '2021', name: { en, ja }, detectability, needs };
 }
 
@@ -77,9 +92,19 @@ export const OWASP_2021: OwaspCategory[] = [
   cat('A05:2021', 'Security Misconfiguration', 'セキュリティの設定ミス', 'partial', [WAF, ERRORS]),
   cat('A06:2021', 'Vulnerable and Outdated Components', '脆弱で古くなったコンポーネント', 'limited', [WAF, PROC]),
   cat('A07:2021', 'Identification and Authentication Failures', '識別と認証の失敗', 'good', [AUTH, STATUS, WAF]),
-  cat('A08:2021', 'Software and Data Integrity Failures', 'ソフトウェアとデータの整合性の不具合', 'partial', [WAF, FILES, BODY]),
-  cat('A09:2021', 'Security Logging and Monitoring Failures', 'セキュリティログとモニタリングの失敗', 'partial', [PIPELINE]),
-  cat('A10:2021', 'Server-Side Request Forgery (SSRF)', 'サーバーサイドリクエストフォージェリ（SSRF）', 'partial', [PROXY, WAF, BODY]),
+  cat('A08:2021', 'Software and Data Integrity Failures', 'ソフトウェアとデータの整合性の不具合', 'partial', [
+    WAF,
+    FILES,
+    BODY,
+  ]),
+  cat('A09:2021', 'Security Logging and Monitoring Failures', 'セキュリティログとモニタリングの失敗', 'partial', [
+    PIPELINE,
+  ]),
+  cat('A10:2021', 'Server-Side Request Forgery (SSRF)', 'サーバーサイドリクエストフォージェリ（SSRF）', 'partial', [
+    PROXY,
+    WAF,
+    BODY,
+  ]),
 ];
 
 export const OWASP_2025: OwaspCategory[] = [
@@ -90,7 +115,11 @@ export const OWASP_2025: OwaspCategory[] = [
   cat('A05:2025', 'Injection', 'インジェクション', 'good', [WAF, BODY, QUERY]),
   cat('A06:2025', 'Insecure Design', '安全でない設計', 'limited', [STATUS]),
   cat('A07:2025', 'Authentication Failures', '認証の失敗', 'good', [AUTH, STATUS, WAF]),
-  cat('A08:2025', 'Software or Data Integrity Failures', 'ソフトウェアまたはデータの整合性の不具合', 'partial', [WAF, FILES, BODY]),
+  cat('A08:2025', 'Software or Data Integrity Failures', 'ソフトウェアまたはデータの整合性の不具合', 'partial', [
+    WAF,
+    FILES,
+    BODY,
+  ]),
   cat('A09:2025', 'Security Logging and Alerting Failures', 'セキュリティログとアラートの失敗', 'partial', [PIPELINE]),
   cat('A10:2025', 'Mishandling of Exceptional Conditions', '例外的な状況の不適切な処理', 'partial', [ERRORS, WAF]),
 ];
@@ -104,7 +133,16 @@ export function owaspCategory(id: string): OwaspCategory | undefined {
 
 /** The same class of weakness in both editions ("A03:2021" ↔ "A05:2025"); SSRF joined Broken Access Control in 2025. */
 const TO_2025: Record<string, string> = {
-  A01: 'A01', A02: 'A04', A03: 'A05', A04: 'A06', A05: 'A02', A06: 'A03', A07: 'A07', A08: 'A08', A09: 'A09', A10: 'A01',
+  A01: 'A01',
+  A02: 'A04',
+  A03: 'A05',
+  A04: 'A06',
+  A05: 'A02',
+  A06: 'A03',
+  A07: 'A07',
+  A08: 'A08',
+  A09: 'A09',
+  A10: 'A01',
 };
 
 function both(k2021: string): string[] {
@@ -143,7 +181,9 @@ export function owaspFromCrsTag(tag: string): string[] {
 
 /** Explicit tags such as `owasp.a03`, `owasp.a03.2021`, `OWASP-A05:2025`, `owasp_top10_2021_a01`. */
 export function owaspFromExplicitTag(tag: string): string[] {
-  const m = /owasp(?:[._\- ]?top[._\- ]?10)?(?:[._\- ]?(2021|2025))?[._\-: ]?a(\d{1,2})(?:[._\-: ]?(2021|2025))?/i.exec(tag);
+  const m = /owasp(?:[._\- ]?top[._\- ]?10)?(?:[._\- ]?(2021|2025))?[._\-: ]?a(\d{1,2})(?:[._\-: ]?(2021|2025))?/i.exec(
+    tag,
+  );
   if (!m) return [];
   const n = `A${m[2]!.padStart(2, '0')}`;
   const edition = m[1] ?? m[3];
@@ -157,7 +197,10 @@ export function owaspFromExplicitTag(tag: string): string[] {
 const TITLE_HINTS: [RegExp, string][] = [
   [/sql.?injection|\bsqli\b|union.?select/i, 'A03'],
   [/cross.?site.?scripting|\bxss\b/i, 'A03'],
-  [/\bssti\b|template injection|command injection|code injection|os command|\bjndi\b|log4(j|shell)|\bognl\b|expression language|remote code/i, 'A03'],
+  [
+    /\bssti\b|template injection|command injection|code injection|os command|\bjndi\b|log4(j|shell)|\bognl\b|expression language|remote code/i,
+    'A03',
+  ],
   [/path traversal|directory traversal|\blfi\b|local file inclusion|\.\.\//i, 'A01'],
   [/\bssrf\b|server.?side request forgery|metadata service/i, 'A10'],
   [/deserial/i, 'A08'],

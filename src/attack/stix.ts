@@ -29,7 +29,8 @@ function versionOf(objects: StixObject[], hint?: string): string {
 
 export function catalogFromStix(bundle: unknown, sourceName: string): AttackCatalog {
   const b = bundle as { type?: string; objects?: StixObject[] };
-  if (b?.type !== 'bundle' || !Array.isArray(b.objects)) throw new Error(`${sourceName}: not a STIX bundle (no "type": "bundle" with "objects")`);
+  if (b?.type !== 'bundle' || !Array.isArray(b.objects))
+    throw new Error(`${sourceName}: not a STIX bundle (no "type": "bundle" with "objects")`);
   const objects = b.objects;
   const byStixId = new Map<string, StixObject>();
   for (const o of objects) if (o && typeof o.id === 'string') byStixId.set(o.id, o);
@@ -38,7 +39,10 @@ export function catalogFromStix(bundle: unknown, sourceName: string): AttackCata
   const matrix = objects.find((o) => o.type === 'x-mitre-matrix' && !o.revoked);
   const tacticRefs = Array.isArray(matrix?.tactic_refs) ? (matrix.tactic_refs as string[]) : [];
   const tacticObjs = objects.filter((o) => o.type === 'x-mitre-tactic' && !o.revoked && !o.x_mitre_deprecated);
-  const ordered = tacticRefs.length > 0 ? tacticRefs.map((r) => byStixId.get(r)).filter((o): o is StixObject => !!o) : tacticObjs.sort((a, b) => (attackId(a) ?? '').localeCompare(attackId(b) ?? ''));
+  const ordered =
+    tacticRefs.length > 0
+      ? tacticRefs.map((r) => byStixId.get(r)).filter((o): o is StixObject => !!o)
+      : tacticObjs.sort((a, b) => (attackId(a) ?? '').localeCompare(attackId(b) ?? ''));
   const tactics: AttackTactic[] = ordered.map((o, i) => ({
     id: attackId(o) ?? o.id,
     shortname: String(o.x_mitre_shortname ?? ''),
@@ -54,7 +58,8 @@ export function catalogFromStix(bundle: unknown, sourceName: string): AttackCata
   for (const o of objects) {
     if (o.type !== 'x-mitre-data-component') continue;
     dcName.set(o.id, o.name ?? '');
-    const dsRef = typeof o.x_mitre_data_source_ref === 'string' ? dataSources.get(o.x_mitre_data_source_ref) : undefined;
+    const dsRef =
+      typeof o.x_mitre_data_source_ref === 'string' ? dataSources.get(o.x_mitre_data_source_ref) : undefined;
     dataComponents.push({
       id: attackId(o) ?? o.id,
       name: o.name ?? '',
@@ -85,17 +90,19 @@ export function catalogFromStix(bundle: unknown, sourceName: string): AttackCata
       for (const aRef of (src.x_mitre_analytic_refs as string[] | undefined) ?? []) {
         const an = byStixId.get(aRef);
         if (!an || an.revoked || an.x_mitre_deprecated) continue;
-        for (const ls of (an.x_mitre_log_source_references as { x_mitre_data_component_ref?: string }[] | undefined) ?? [])
+        for (const ls of (an.x_mitre_log_source_references as { x_mitre_data_component_ref?: string }[] | undefined) ??
+          [])
           addDc(target, ls.x_mitre_data_component_ref ? dcName.get(ls.x_mitre_data_component_ref) : undefined);
       }
     }
   }
 
   const techIdByStix = new Map<string, string>();
-  for (const o of objects) if (o.type === 'attack-pattern') {
-    const id = attackId(o);
-    if (id) techIdByStix.set(o.id, id);
-  }
+  for (const o of objects)
+    if (o.type === 'attack-pattern') {
+      const id = attackId(o);
+      if (id) techIdByStix.set(o.id, id);
+    }
   const revokedBy = new Map<string, string>();
   const uses = new Map<string, Set<string>>();
   for (const r of relationships) {

@@ -5,14 +5,17 @@ import { attackCacheDir, CACHED_BUNDLE_NAME } from './catalog.js';
 import { catalogFromStix } from './stix.js';
 
 /** MITRE's published Enterprise ATT&CK bundle (STIX 2.1), always the latest release. */
-export const OFFICIAL_BUNDLE_URL = 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json';
+export const OFFICIAL_BUNDLE_URL =
+  'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json';
 
 export type UpdateResult =
   | { status: 'updated'; path: string; attack_version: string; techniques: number; bytes: number }
   | { status: 'offline'; url: string; reason: string }
   | { status: 'invalid'; url: string; reason: string };
 
-export async function updateAttackCache(opts: { url?: string; cacheDir?: string; timeoutMs?: number; fetchImpl?: typeof fetch } = {}): Promise<UpdateResult> {
+export async function updateAttackCache(
+  opts: { url?: string; cacheDir?: string; timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+): Promise<UpdateResult> {
   const url = opts.url ?? OFFICIAL_BUNDLE_URL;
   const doFetch = opts.fetchImpl ?? fetch;
   let text: string;
@@ -37,5 +40,11 @@ export async function updateAttackCache(opts: { url?: string; cacheDir?: string;
   // Write then rename, so a half-written download never replaces a good cache.
   await writeFile(`${path}.tmp`, text);
   await rename(`${path}.tmp`, path);
-  return { status: 'updated', path, attack_version: catalog.attack_version, techniques: catalog.techniques.length, bytes: Buffer.byteLength(text) };
+  return {
+    status: 'updated',
+    path,
+    attack_version: catalog.attack_version,
+    techniques: catalog.techniques.length,
+    bytes: Buffer.byteLength(text),
+  };
 }

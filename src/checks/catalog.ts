@@ -25,9 +25,29 @@ export interface Catalog {
  * checks and is loaded; its name is the platform, which must be known: a misspelt or new folder is a load error, not
  * a silently empty platform.
  */
-export const NON_CHECK_FOLDERS = ['attack', 'playbooks', 'probes', 'questionnaire', 'rules', 'scenarios', 'schema', 'sources'] as const;
+export const NON_CHECK_FOLDERS = [
+  'attack',
+  'playbooks',
+  'probes',
+  'questionnaire',
+  'rules',
+  'scenarios',
+  'schema',
+  'sources',
+] as const;
 
-const TARGET_KINDS: readonly TargetKind[] = ['linux', 'windows', 'web', 'waf', 'ips', 'ndr', 'edr', 'siem', 'soar', 'database'];
+const TARGET_KINDS: readonly TargetKind[] = [
+  'linux',
+  'windows',
+  'web',
+  'waf',
+  'ips',
+  'ndr',
+  'edr',
+  'siem',
+  'soar',
+  'database',
+];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
 export const CHECK_PLATFORMS: readonly string[] = [...TARGET_KINDS, 'products'];
 
@@ -56,19 +76,17 @@ function yamlFiles(dir: string): string[] {
   } catch {
     return [];
   }
-  return entries
-    .sort()
-    .flatMap((name) => {
-      const full = join(dir, name);
-      let isDir = false;
-      try {
-        isDir = statSync(full).isDirectory();
-      } catch {
-        return []; // a dangling link is not a catalog file
-      }
-      if (isDir) return yamlFiles(full);
-      return /\.ya?ml$/.test(name) ? [full] : [];
-    });
+  return entries.sort().flatMap((name) => {
+    const full = join(dir, name);
+    let isDir = false;
+    try {
+      isDir = statSync(full).isDirectory();
+    } catch {
+      return []; // a dangling link is not a catalog file
+    }
+    if (isDir) return yamlFiles(full);
+    return /\.ya?ml$/.test(name) ? [full] : [];
+  });
 }
 
 export function loadProbes(dir: string, problems: InputError[]): Map<string, ProbeDef> {
@@ -83,7 +101,8 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
         // Each probe is validated on its own so that one bad probe does not hide the others.
         try {
           const probe = validateDoc<ProbeDef>(parsed, 0, validate, `/${i}`);
-          if (probes.has(probe.id)) throw new InputError(file, `duplicate probe id "${probe.id}"`, undefined, undefined, `${i}.id`);
+          if (probes.has(probe.id))
+            throw new InputError(file, `duplicate probe id "${probe.id}"`, undefined, undefined, `${i}.id`);
           const stops = probe.platform === 'windows' && probe.command ? exitViolation(probe.command) : undefined;
           if (stops) throw new InputError(file, `probe "${probe.id}": ${stops}`, undefined, undefined, `${i}.command`);
           probes.set(probe.id, probe);
@@ -99,7 +118,12 @@ export function loadProbes(dir: string, problems: InputError[]): Map<string, Pro
 }
 
 /** Cross-checks a schema-valid check against the probes, the parser and the facts that parser declares. */
-function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: ReadonlyMap<string, ParserModule>, file: string): void {
+function crossCheck(
+  check: CheckDef,
+  probes: Map<string, ProbeDef>,
+  parsers: ReadonlyMap<string, ParserModule>,
+  file: string,
+): void {
   const at = (field: string) => `${check.id}.${field}`;
   for (const p of check.probes) {
     if (!probes.has(p)) throw new InputError(file, `unknown probe "${p}"`, undefined, undefined, at('probes'));
@@ -108,17 +132,43 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: Rea
   if (!parser) throw new InputError(file, `unknown parser "${check.parser}"`, undefined, undefined, at('parser'));
   const unread = check.probes.filter((p) => !parser.probes.includes(p));
   if (unread.length > 0) {
-    throw new InputError(file, `parser "${parser.name}" does not read probe(s) ${unread.join(', ')} (it reads ${parser.probes.join(', ')})`, undefined, undefined, at('probes'));
+    throw new InputError(
+      file,
+      `parser "${parser.name}" does not read probe(s) ${unread.join(', ')} (it reads ${parser.probes.join(', ')})`,
+      undefined,
+      undefined,
+      at('probes'),
+    );
   }
   if (check.explain !== undefined && !declaresFact(parser, check.explain)) {
-    throw new InputError(file, `fact "${check.explain}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at('explain'));
+    throw new InputError(
+      file,
+      `fact "${check.explain}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`,
+      undefined,
+      undefined,
+      at('explain'),
+    );
   }
   const textFacts = check.explain_text
-    ? [check.explain_text.observed.en, check.explain_text.observed.ja, check.explain_text.expected.en, check.explain_text.expected.ja].flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1]!))
+    ? [
+        check.explain_text.observed.en,
+        check.explain_text.observed.ja,
+        check.explain_text.expected.en,
+        check.explain_text.expected.ja,
+      ].flatMap((t) => [...t.matchAll(PLACEHOLDER)].map((m) => m[1]!))
     : [];
-  for (const [field, path] of [...textFacts.map((p) => ['explain_text', p] as const), ...(check.decisive ?? []).map((p) => ['decisive', p] as const)]) {
+  for (const [field, path] of [
+    ...textFacts.map((p) => ['explain_text', p] as const),
+    ...(check.decisive ?? []).map((p) => ['decisive', p] as const),
+  ]) {
     if (!declaresFact(parser, path)) {
-      throw new InputError(file, `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at(field));
+      throw new InputError(
+        file,
+        `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`,
+        undefined,
+        undefined,
+        at(field),
+      );
     }
   }
   for (const field of ['condition', 'applies_if', 'warn_if', 'inconclusive_if'] as const) {
@@ -126,7 +176,13 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: Rea
     if (!cond) continue;
     for (const path of factPaths(cond)) {
       if (!declaresFact(parser, path)) {
-        throw new InputError(file, `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`, undefined, undefined, at(field));
+        throw new InputError(
+          file,
+          `fact "${path}" is not among the facts parser "${parser.name}" declares (${parser.facts.join(', ')})`,
+          undefined,
+          undefined,
+          at(field),
+        );
       }
     }
     for (const m of JSON.stringify(cond).matchAll(/"matches":"((?:[^"\\]|\\.)*)"/g)) {
@@ -144,13 +200,26 @@ function crossCheck(check: CheckDef, probes: Map<string, ProbeDef>, parsers: Rea
  * extraDirs adds check folders from elsewhere; extraParsers adds parser modules not (yet) registered in
  * src/parsers/index.ts (the CONTRIBUTING examples are loaded this way).
  */
-export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [], extraParsers: readonly ParserModule[] = []): Catalog {
+export function loadCatalog(
+  root: string = CHECKS_DIR,
+  extraDirs: string[] = [],
+  extraParsers: readonly ParserModule[] = [],
+): Catalog {
   const problems: InputError[] = [];
   const parsers = parserIndex([...PARSER_MODULES, ...extraParsers]);
   const probes = loadProbes(join(root, 'probes'), problems);
   for (const probe of probes.values()) {
     for (const need of probe.needs ?? []) {
-      if (!probes.has(need)) problems.push(new InputError(join(root, 'probes'), `probe "${probe.id}" needs unknown probe "${need}"`, undefined, undefined, `${probe.id}.needs`));
+      if (!probes.has(need))
+        problems.push(
+          new InputError(
+            join(root, 'probes'),
+            `probe "${probe.id}" needs unknown probe "${need}"`,
+            undefined,
+            undefined,
+            `${probe.id}.needs`,
+          ),
+        );
     }
   }
   const validate = compileSchema(checkSchema);
@@ -181,7 +250,8 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [],
       if (doc.contents === null) return;
       try {
         const check = validateDoc<CheckDef>(parsed, i, validate);
-        if (seen.has(check.id)) throw new InputError(file, `duplicate check id "${check.id}"`, undefined, undefined, 'id');
+        if (seen.has(check.id))
+          throw new InputError(file, `duplicate check id "${check.id}"`, undefined, undefined, 'id');
         crossCheck(check, probes, parsers, file);
         seen.add(check.id);
         checks.push({ ...check, file: relative(root, file) });
@@ -192,7 +262,16 @@ export function loadCatalog(root: string = CHECKS_DIR, extraDirs: string[] = [],
   }
   for (const check of checks) {
     for (const r of check.related ?? []) {
-      if (!seen.has(r.check)) problems.push(new InputError(join(root, check.file ?? ''), `related check "${r.check}" does not exist`, undefined, undefined, `${check.id}.related`));
+      if (!seen.has(r.check))
+        problems.push(
+          new InputError(
+            join(root, check.file ?? ''),
+            `related check "${r.check}" does not exist`,
+            undefined,
+            undefined,
+            `${check.id}.related`,
+          ),
+        );
     }
   }
   return { checks, probes, parsers, problems };

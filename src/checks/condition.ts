@@ -16,7 +16,8 @@ function looseEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a === 'number' && typeof b === 'string') return String(a) === b;
   if (typeof a === 'string' && typeof b === 'number') return a === String(b);
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return JSON.stringify(a) === JSON.stringify(b);
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
+    return JSON.stringify(a) === JSON.stringify(b);
   return false;
 }
 
@@ -107,7 +108,8 @@ export function evaluate(cond: Condition, facts: Facts | unknown, seen?: Set<str
 export function factPaths(cond: Condition | undefined, prefix = '', out: Set<string> = new Set()): Set<string> {
   if (!cond || typeof cond !== 'object') return out;
   const c = cond as Record<string, unknown>;
-  for (const key of ['all', 'any'] as const) if (Array.isArray(c[key])) for (const x of c[key] as Condition[]) factPaths(x, prefix, out);
+  for (const key of ['all', 'any'] as const)
+    if (Array.isArray(c[key])) for (const x of c[key] as Condition[]) factPaths(x, prefix, out);
   if (c.not) factPaths(c.not as Condition, prefix, out);
   if (typeof c.fact === 'string') out.add(prefix + c.fact);
   for (const key of ['some', 'every', 'none', 'count'] as const) {

@@ -3,7 +3,15 @@ import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
 import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
-import { type CheckDef, type Facts, InconclusiveError, ParseError, type Parser, type ParserContext, PLACEHOLDER } from './types.js';
+import {
+  type CheckDef,
+  type Facts,
+  InconclusiveError,
+  ParseError,
+  type Parser,
+  type ParserContext,
+  PLACEHOLDER,
+} from './types.js';
 
 export interface EvaluateContext {
   targetId: string;
@@ -24,7 +32,15 @@ const EXCERPT_CHARS = 600;
  * sshd_config) can still decide; a parser that cannot must throw InconclusiveError with the reason.
  */
 const ACCESS_ERRORS = new Set(['permission-denied', 'sudo-password-required']);
-const HOST_LEVEL_ERRORS = new Set(['unreachable', 'host-key-unknown', 'host-key-mismatch', 'auth-failed', 'timeout', 'config', 'other']);
+const HOST_LEVEL_ERRORS = new Set([
+  'unreachable',
+  'host-key-unknown',
+  'host-key-mismatch',
+  'auth-failed',
+  'timeout',
+  'config',
+  'other',
+]);
 
 function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatus): Finding {
   return {
@@ -94,7 +110,12 @@ function explained_(check: CheckDef, facts: Facts): Pick<Finding, 'explanation' 
   }
   const lines = (check.decisive ?? []).flatMap((path) => {
     const v = getFact(facts, path);
-    return (Array.isArray(v) ? v : [v]).filter(isSourceLine).map((l) => ({ ...(l.file ? { file: l.file } : {}), ...(l.line ? { line: l.line } : {}), ...(l.command ? { command: l.command } : {}), text: l.text }));
+    return (Array.isArray(v) ? v : [v]).filter(isSourceLine).map((l) => ({
+      ...(l.file ? { file: l.file } : {}),
+      ...(l.line ? { line: l.line } : {}),
+      ...(l.command ? { command: l.command } : {}),
+      text: l.text,
+    }));
   });
   if (lines.length > 0) out.decisive = lines;
   return out;
@@ -103,7 +124,13 @@ function explained_(check: CheckDef, facts: Facts): Pick<Finding, 'explanation' 
 /** Memoises parser runs per target: many checks share a parser and its probes. */
 export type FactsCache = Map<string, Facts | Error>;
 
-function runParser(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: ParserContext, cache?: FactsCache, parsers?: EvaluateContext['parsers']): Facts {
+function runParser(
+  check: CheckDef,
+  outputs: Record<string, ProbeResult>,
+  ctx: ParserContext,
+  cache?: FactsCache,
+  parsers?: EvaluateContext['parsers'],
+): Facts {
   const key = `${check.parser}\u0000${check.probes.join(',')}`;
   const hit = cache?.get(key);
   if (hit instanceof Error) throw hit;
@@ -137,7 +164,12 @@ export function evaluateCheck(
   return redactFinding(decide(check, outputs, ctx, cache));
 }
 
-function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: EvaluateContext, cache?: FactsCache): Finding {
+function decide(
+  check: CheckDef,
+  outputs: Record<string, ProbeResult>,
+  ctx: EvaluateContext,
+  cache?: FactsCache,
+): Finding {
   const errored = check.probes.map((p) => [p, outputs[p]] as const).filter(([, r]) => !r || r.error);
   const hostLevel = errored.find(([, r]) => !r || HOST_LEVEL_ERRORS.has(r.error!.kind));
   // A missing file is an answer (the parser reads "not configured"); every probe failing for any other reason is not.
@@ -149,7 +181,13 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
   }
   let facts: Facts;
   try {
-    facts = runParser(check, outputs, { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline }, cache, ctx.parsers);
+    facts = runParser(
+      check,
+      outputs,
+      { targetId: ctx.targetId, kind: ctx.kind, offline: ctx.offline },
+      cache,
+      ctx.parsers,
+    );
   } catch (e) {
     if (e instanceof InconclusiveError) return { ...baseFinding(check, ctx, 'inconclusive'), reason: e.message };
     const message = e instanceof ParseError ? e.message : `parser ${check.parser} failed: ${(e as Error).message}`;
@@ -176,9 +214,19 @@ function decide(check: CheckDef, outputs: Record<string, ProbeResult>, ctx: Eval
     // A failure decided while part of the evidence was unreadable is not trustworthy: say what could not be read.
     const blocked = errored.find(([, r]) => r?.error && ACCESS_ERRORS.has(r.error.kind));
     if (status !== 'pass' && blocked) {
-      return { ...baseFinding(check, ctx, 'inconclusive'), reason: `${blocked[0]}: ${blocked[1]!.error!.kind}: ${blocked[1]!.error!.message}`, observed: observedFacts(facts, seen) };
+      return {
+        ...baseFinding(check, ctx, 'inconclusive'),
+        reason: `${blocked[0]}: ${blocked[1]!.error!.kind}: ${blocked[1]!.error!.message}`,
+        observed: observedFacts(facts, seen),
+      };
     }
-    return { ...baseFinding(check, ctx, status), ...reason, observed: observedFacts(facts, seen), ...explained_(check, facts), excerpt: excerptOf(check, outputs) };
+    return {
+      ...baseFinding(check, ctx, status),
+      ...reason,
+      observed: observedFacts(facts, seen),
+      ...explained_(check, facts),
+      excerpt: excerptOf(check, outputs),
+    };
   } catch (e) {
     return { ...baseFinding(check, ctx, 'error'), reason: `condition failed: ${(e as Error).message}` };
   }

@@ -99,7 +99,15 @@ const TLS_TRUST_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** Maps a request failure (no HTTP answer) to a transport error kind with a message a reader can act on. */
 export function classifyRequestError(e: NodeJS.ErrnoException, url: URL): TransportError {
@@ -112,9 +120,11 @@ export function classifyRequestError(e: NodeJS.ErrnoException, url: URL): Transp
     };
   }
   if (code === 'ECONNREFUSED') return { kind: 'unreachable', message: `connection refused by ${where}` };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'unreachable', message: `cannot resolve ${url.hostname}` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { kind: 'unreachable', message: `cannot resolve ${url.hostname}` };
   if (NETWORK_CODES.has(code)) return { kind: 'unreachable', message: `${where}: ${code}: ${e.message}` };
-  if (/^ERR_SSL|^ERR_TLS|SSL/.test(code) || /ssl|tls/i.test(e.message)) return { kind: 'unreachable', message: `TLS handshake with ${where} failed: ${e.message}` };
+  if (/^ERR_SSL|^ERR_TLS|SSL/.test(code) || /ssl|tls/i.test(e.message))
+    return { kind: 'unreachable', message: `TLS handshake with ${where} failed: ${e.message}` };
   return { kind: 'other', message: `${where}: ${code ? `${code}: ` : ''}${e.message}` };
 }
 
@@ -148,7 +158,9 @@ function tlsNote(res: IncomingMessage, insecure: boolean): string {
   const expiry = cert?.valid_to ? new Date(cert.valid_to) : undefined;
   const notAfter = expiry && !Number.isNaN(expiry.getTime()) ? ` not_after=${expiry.toISOString()}` : '';
   const verified = !insecure && socket.authorized;
-  return `${verified ? 'verified' : 'unverified'} ${socket.getProtocol?.() ?? ''}${notAfter}`.replace(/\s+/g, ' ').trim();
+  return `${verified ? 'verified' : 'unverified'} ${socket.getProtocol?.() ?? ''}${notAfter}`
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Replaces every occurrence of the secret (and of the header built from it) in text the server sent back. */
@@ -180,26 +192,48 @@ export class ApiProbeSource implements ProbeSource {
   /** Settles the configuration (URL, product, credential); asks nothing of the server. */
   private configure(): TransportError | undefined {
     const api = this.target.api;
-    if (!api) return { kind: 'config', message: `target ${this.target.id} has no api: { url, token_env, product } settings` };
+    if (!api)
+      return { kind: 'config', message: `target ${this.target.id} has no api: { url, token_env, product } settings` };
     let url: URL;
     try {
       url = new URL(api.url);
     } catch {
       return { kind: 'config', message: `api.url "${api.url}" is not a URL` };
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return { kind: 'config', message: `api.url must be http(s), not ${url.protocol}` };
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      return { kind: 'config', message: `api.url must be http(s), not ${url.protocol}` };
     // Credentials in the URL would end up in every evidence record that names the request.
-    if (url.username || url.password) return { kind: 'config', message: 'api.url must not carry credentials; put them in the variable named by api.token_env' };
-    if (!this.product) return { kind: 'config', message: `api.product is not set; socready's product checks know: ${API_PRODUCTS.join(', ')}` };
-    if (!productNamed(this.product) && !(this.options.search && (SEARCH_ONLY_PRODUCTS as readonly string[]).includes(this.product))) {
-      return { kind: 'config', message: `api.product "${api.product}" has no checks in this version; supported: ${API_PRODUCTS.join(', ')}` };
+    if (url.username || url.password)
+      return {
+        kind: 'config',
+        message: 'api.url must not carry credentials; put them in the variable named by api.token_env',
+      };
+    if (!this.product)
+      return {
+        kind: 'config',
+        message: `api.product is not set; socready's product checks know: ${API_PRODUCTS.join(', ')}`,
+      };
+    if (
+      !productNamed(this.product) &&
+      !(this.options.search && (SEARCH_ONLY_PRODUCTS as readonly string[]).includes(this.product))
+    ) {
+      return {
+        kind: 'config',
+        message: `api.product "${api.product}" has no checks in this version; supported: ${API_PRODUCTS.join(', ')}`,
+      };
     }
     if (api.token_env) {
       const secret = this.env[api.token_env];
-      if (secret === undefined) return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is not set` };
-      if (secret.trim() === '') return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is empty` };
+      if (secret === undefined)
+        return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is not set` };
+      if (secret.trim() === '')
+        return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) is empty` };
       // A line break would let the value inject headers; it is never valid in a credential.
-      if (/[\u0000-\u001f\u007f]/.test(secret.trim())) return { kind: 'config', message: `environment variable ${api.token_env} (api.token_env) contains a control character` };
+      if (/[\u0000-\u001f\u007f]/.test(secret.trim()))
+        return {
+          kind: 'config',
+          message: `environment variable ${api.token_env} (api.token_env) contains a control character`,
+        };
       this.authorization = authorizationFor(secret);
       const parts = this.authorization.split(/\s+/);
       this.secrets = [secret.trim(), this.authorization, parts.slice(1).join(' ')];
@@ -243,12 +277,27 @@ export class ApiProbeSource implements ProbeSource {
       if (e) return { status: 0, body: '', truncated: false, error: e };
     }
     if (!searchAllowed(this.product, req.path)) {
-      return { status: 0, body: '', truncated: false, error: { kind: 'config', message: `POST ${req.path} refused: not a read-only search endpoint socready allows for ${this.product || 'this product'}` } };
+      return {
+        status: 0,
+        body: '',
+        truncated: false,
+        error: {
+          kind: 'config',
+          message: `POST ${req.path} refused: not a read-only search endpoint socready allows for ${this.product || 'this product'}`,
+        },
+      };
     }
-    const answer = await this.request(this.urlFor(req.path), 'POST', 'application/json', req.timeoutMs ?? API_DEFAULT_TIMEOUT_MS, req.maxBytes ?? API_DEFAULT_MAX_BYTES, {
-      type: req.contentType,
-      body: req.body,
-    });
+    const answer = await this.request(
+      this.urlFor(req.path),
+      'POST',
+      'application/json',
+      req.timeoutMs ?? API_DEFAULT_TIMEOUT_MS,
+      req.maxBytes ?? API_DEFAULT_MAX_BYTES,
+      {
+        type: req.contentType,
+        body: req.body,
+      },
+    );
     if ('kind' in answer) return { status: 0, body: '', truncated: false, error: this.cleanError(answer)! };
     const body = this.cleanText(answer.body.toString('utf8'));
     const out: SearchAnswer = { status: answer.status, body, truncated: answer.truncated };
@@ -281,18 +330,32 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   private async collectRaw(probe: ProbeDef): Promise<ProbeResult> {
-    if (probe.kind !== 'http') return failedResult({ kind: 'unsupported', message: `${probe.kind} probes are not collected from a product API` });
+    if (probe.kind !== 'http')
+      return failedResult({
+        kind: 'unsupported',
+        message: `${probe.kind} probes are not collected from a product API`,
+      });
     if (!this.base) return failedResult(this.configure() ?? { kind: 'other', message: 'source not opened' });
     if (probe.products && !probe.products.includes(this.product)) {
-      return failedResult({ kind: 'unsupported', message: `asked only of ${probe.products.join(', ')}; this target's api.product is ${this.product}` });
+      return failedResult({
+        kind: 'unsupported',
+        message: `asked only of ${probe.products.join(', ')}; this target's api.product is ${this.product}`,
+      });
     }
     const method = probe.method ?? 'GET';
     // Read-only by construction: the schema allows GET and HEAD only, and so does this line.
-    if (method !== 'GET' && method !== 'HEAD') return failedResult({ kind: 'config', message: `method ${String(method)} refused: product probes only read` });
+    if (method !== 'GET' && method !== 'HEAD')
+      return failedResult({ kind: 'config', message: `method ${String(method)} refused: product probes only read` });
     const timeoutMs = (probe.timeout ?? API_DEFAULT_TIMEOUT_MS / 1000) * 1000;
     const maxBytes = probe.max_bytes ?? API_DEFAULT_MAX_BYTES;
     const started = Date.now();
-    const answer = await this.request(this.urlFor(probe.path!), method, probe.accept ?? 'application/json', timeoutMs, maxBytes);
+    const answer = await this.request(
+      this.urlFor(probe.path!),
+      method,
+      probe.accept ?? 'application/json',
+      timeoutMs,
+      maxBytes,
+    );
     const durationMs = Date.now() - started;
     if ('kind' in answer) return failedResult(answer, durationMs);
     const body = scrub(answer.body.toString('utf8'), this.secrets);
@@ -302,7 +365,13 @@ export class ApiProbeSource implements ProbeSource {
       if (typeof v === 'string') meta.push(`${h}: ${v}`);
     }
     meta.push(`tls: ${answer.tls}`);
-    const result: ProbeResult = { stdout: body, stderr: meta.join('\n'), exitCode: answer.status, truncated: answer.truncated, durationMs };
+    const result: ProbeResult = {
+      stdout: body,
+      stderr: meta.join('\n'),
+      exitCode: answer.status,
+      truncated: answer.truncated,
+      durationMs,
+    };
     const error = classifyStatus(answer.status, answer.statusText, body);
     if (error) result.error = error;
     return result;
@@ -326,14 +395,25 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   /** One request, following redirects only to the same origin (never to another host, never https -> http). */
-  private async request(url: URL, method: 'GET' | 'HEAD' | 'POST', accept: string, timeoutMs: number, maxBytes: number, payload?: { type: string; body: string }): Promise<RawAnswer | TransportError> {
+  private async request(
+    url: URL,
+    method: 'GET' | 'HEAD' | 'POST',
+    accept: string,
+    timeoutMs: number,
+    maxBytes: number,
+    payload?: { type: string; body: string },
+  ): Promise<RawAnswer | TransportError> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload);
       if ('kind' in answer) return answer;
       if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !answer.location) return answer;
       // A search is never re-sent elsewhere: the allow-list was checked for this path only.
-      if (method === 'POST') return { kind: 'other', message: `HTTP ${answer.status}: the search endpoint redirected; socready does not follow redirects for searches` };
+      if (method === 'POST')
+        return {
+          kind: 'other',
+          message: `HTTP ${answer.status}: the search endpoint redirected; socready does not follow redirects for searches`,
+        };
       let next: URL;
       try {
         next = new URL(answer.location, current);
@@ -341,14 +421,24 @@ export class ApiProbeSource implements ProbeSource {
         return { kind: 'other', message: `HTTP ${answer.status}: unusable redirect` };
       }
       if (next.origin !== this.base!.origin) {
-        return { kind: 'other', message: `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the credential is sent to ${this.base!.origin} only` };
+        return {
+          kind: 'other',
+          message: `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the credential is sent to ${this.base!.origin} only`,
+        };
       }
       current = next;
     }
     return { kind: 'other', message: `more than ${MAX_REDIRECTS} redirects` };
   }
 
-  private once(url: URL, method: 'GET' | 'HEAD' | 'POST', accept: string, timeoutMs: number, maxBytes: number, payload?: { type: string; body: string }): Promise<RawAnswer | TransportError> {
+  private once(
+    url: URL,
+    method: 'GET' | 'HEAD' | 'POST',
+    accept: string,
+    timeoutMs: number,
+    maxBytes: number,
+    payload?: { type: string; body: string },
+  ): Promise<RawAnswer | TransportError> {
     const insecure = Boolean(this.target.api?.insecure_tls);
     const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
     if (this.authorization) headers.authorization = this.authorization;
@@ -356,7 +446,12 @@ export class ApiProbeSource implements ProbeSource {
       headers['content-type'] = payload.type;
       headers['content-length'] = String(Buffer.byteLength(payload.body));
     }
-    const options = { method, headers, timeout: timeoutMs, ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}) };
+    const options = {
+      method,
+      headers,
+      timeout: timeoutMs,
+      ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}),
+    };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       let settled = false;
@@ -399,15 +494,25 @@ export class ApiProbeSource implements ProbeSource {
         res.on('end', finish);
         res.on('error', (e: NodeJS.ErrnoException) => (truncated ? finish() : done(classifyRequestError(e, url))));
         // A connection that closes mid-answer must not pass for a complete (shorter) answer.
-        res.on('close', () => (truncated || res.complete ? finish() : done({ kind: 'other', message: `${url.origin}: the connection closed before the answer was complete` })));
+        res.on('close', () =>
+          truncated || res.complete
+            ? finish()
+            : done({ kind: 'other', message: `${url.origin}: the connection closed before the answer was complete` }),
+        );
       });
       // A whole-request deadline: the socket timeout alone restarts on every trickled byte.
       const timer = setTimeout(() => {
-        done({ kind: 'timeout', message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms` });
+        done({
+          kind: 'timeout',
+          message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms`,
+        });
         req.destroy();
       }, timeoutMs);
       req.on('timeout', () => {
-        done({ kind: 'timeout', message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms` });
+        done({
+          kind: 'timeout',
+          message: `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms`,
+        });
         req.destroy();
       });
       req.on('error', (e: NodeJS.ErrnoException) => done(classifyRequestError(e, url)));

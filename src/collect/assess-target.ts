@@ -18,7 +18,13 @@ export interface AssessOptions {
   /** Whole-host budget in ms; probes not finished by then are recorded as timed out. */
   hostTimeoutMs?: number;
   offline?: boolean;
-  onProgress?: (event: { target: string; done: number; total: number; phase: 'connect' | 'probe' | 'done'; error?: TransportError }) => void;
+  onProgress?: (event: {
+    target: string;
+    done: number;
+    total: number;
+    phase: 'connect' | 'probe' | 'done';
+    error?: TransportError;
+  }) => void;
 }
 
 export interface TargetAssessment {
@@ -31,7 +37,13 @@ export interface TargetAssessment {
 async function raceBudget(collected: Promise<ProbeResult>, leftMs: number, budgetMs: number): Promise<ProbeResult> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<ProbeResult>((resolve) => {
-    timer = setTimeout(() => resolve(failedResult({ kind: 'timeout', message: `host time budget of ${budgetMs} ms ran out during this probe` })), leftMs);
+    timer = setTimeout(
+      () =>
+        resolve(
+          failedResult({ kind: 'timeout', message: `host time budget of ${budgetMs} ms ran out during this probe` }),
+        ),
+      leftMs,
+    );
   });
   try {
     return await Promise.race([collected, expired]);
@@ -45,7 +57,12 @@ export function applicableChecks(catalog: Catalog, target: Target, only?: string
 }
 
 function inconclusiveAll(checks: CheckDef[], target: Target, error: TransportError): Finding[] {
-  return checks.map((check) => evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), { targetId: target.id, kind: target.kind }));
+  return checks.map((check) =>
+    evaluateCheck(check, Object.fromEntries(check.probes.map((p) => [p, failedResult(error)])), {
+      targetId: target.id,
+      kind: target.kind,
+    }),
+  );
 }
 
 /**
@@ -72,7 +89,12 @@ export function linkRelated(findings: Finding[], checks: CheckDef[]): void {
 }
 
 /** Collects what a target's applicable checks need, once per probe, and evaluates the checks into findings. */
-export async function assessTarget(target: Target, source: ProbeSource, catalog: Catalog, options: AssessOptions): Promise<TargetAssessment> {
+export async function assessTarget(
+  target: Target,
+  source: ProbeSource,
+  catalog: Catalog,
+  options: AssessOptions,
+): Promise<TargetAssessment> {
   const started = Date.now();
   // Live probes are sent to web targets only: a source that plans nothing itself is never asked one.
   const planned = (id: string) => {
@@ -80,11 +102,15 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
     if (!probe) return true;
     return source.plans ? source.plans(probe) : probe.kind !== 'live';
   };
-  const checks = applicableChecks(catalog, target, options.only).filter((c) => (source.plansCheck ? source.plansCheck(c, planned, (id) => catalog.probes.get(id)) : c.probes.every(planned)));
+  const checks = applicableChecks(catalog, target, options.only).filter((c) =>
+    source.plansCheck ? source.plansCheck(c, planned, (id) => catalog.probes.get(id)) : c.probes.every(planned),
+  );
   // A probe's `needs` (what a live probe reads first) are collected with it when the source plans them.
   const probeIds = [...new Set(checks.flatMap((c) => c.probes))].filter(planned);
   // Needs of needs too (the live probes need the configuration, which needs to know which server runs it).
-  for (const id of probeIds) for (const need of catalog.probes.get(id)?.needs ?? []) if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
+  for (const id of probeIds)
+    for (const need of catalog.probes.get(id)?.needs ?? [])
+      if (!probeIds.includes(need) && planned(need)) probeIds.push(need);
   const probes = probeIds.map((id) => catalog.probes.get(id)).filter((p): p is ProbeDef => Boolean(p));
   const result: TargetResult = {
     id: target.id,
@@ -123,14 +149,20 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       let out: ProbeResult;
       const left = deadline - Date.now();
       if (left <= 0) {
-        out = failedResult({ kind: 'timeout', message: `host time budget of ${options.hostTimeoutMs} ms spent before this probe ran` });
+        out = failedResult({
+          kind: 'timeout',
+          message: `host time budget of ${options.hostTimeoutMs} ms spent before this probe ran`,
+        });
       } else {
-        const collected = source.collect(probe).catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
+        const collected = source
+          .collect(probe)
+          .catch((e: Error) => failedResult({ kind: 'other', message: e.message }));
         out = Number.isFinite(left) ? await raceBudget(collected, left, options.hostTimeoutMs!) : await collected;
       }
       outputs[probe.id] = out;
       // A probe this target's product or platform does not answer produced nothing worth keeping as evidence.
-      if (!(out.error?.kind === 'unsupported' && !out.stdout)) evidence.push(options.store.record(target.id, probe, source.what(probe), out, at));
+      if (!(out.error?.kind === 'unsupported' && !out.stdout))
+        evidence.push(options.store.record(target.id, probe, source.what(probe), out, at));
       progress('probe', ++done);
     };
     if (source.collectAll) {
@@ -144,7 +176,8 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
         outputs[probe.id] = out;
         const own = source.ownEvidence?.(probe.id);
         if (own) evidence.push(...own);
-        else if (!(out.error?.kind === 'unsupported' && !out.stdout)) evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
+        else if (!(out.error?.kind === 'unsupported' && !out.stdout))
+          evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
       }
     } else {
       await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
@@ -162,7 +195,12 @@ export async function assessTarget(target: Target, source: ProbeSource, catalog:
       if (own) evidenceIds[probe.id] = own.map((e) => e.id);
     }
     const findings = checks.flatMap((check) => {
-      const f = evaluateCheck(check, outputs, { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers }, cache);
+      const f = evaluateCheck(
+        check,
+        outputs,
+        { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers },
+        cache,
+      );
       return source.settle && !source.settle(f, check, outputs) ? [] : [f];
     });
     result.checks_run = findings.length;

@@ -11,7 +11,10 @@ import { redact } from '../util/redact.js';
  * added whenever the readable form had to change the id).
  */
 export function safeName(s: string): string {
-  const readable = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[.]+/, '_').slice(0, 80);
+  const readable = s
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[.]+/, '_')
+    .slice(0, 80);
   if (readable === s) return readable;
   return `${readable}-${createHash('sha256').update(s).digest('hex').slice(0, 8)}`;
 }

@@ -97,7 +97,14 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
   const now = o.now ?? Date.now;
   const maxWaitMs = (o.settings.max_wait ?? DEFAULT_MAX_WAIT_S) * 1000;
   const m = markers(o.runId, o.targetId);
-  const doc: HostCanaryDocument = { collector: o.collectorId, collector_paths: o.collectorPaths, max_wait_ms: maxWaitMs, polls: 0, read_errors: [], canaries: [] };
+  const doc: HostCanaryDocument = {
+    collector: o.collectorId,
+    collector_paths: o.collectorPaths,
+    max_wait_ms: maxWaitMs,
+    polls: 0,
+    read_errors: [],
+    canaries: [],
+  };
   const pending: Pending[] = [];
   for (const [name, marker, body] of [
     ['short', m.short, `${m.short} short canary ${m.short}-END`],
@@ -105,7 +112,11 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
   ] as const) {
     const sentAt = now();
     const r = await o.host.run(loggerCommand(body, o.settings.logger_socket), { timeoutMs: 15_000, sudo: false });
-    const failed = r.error ? `${r.error.kind}: ${r.error.message}` : r.exitCode !== 0 ? `logger exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}` : undefined;
+    const failed = r.error
+      ? `${r.error.kind}: ${r.error.message}`
+      : r.exitCode !== 0
+        ? `logger exited ${r.exitCode}: ${r.stderr.trim().split('\n')[0] ?? ''}`
+        : undefined;
     const trace: CanaryTrace = {
       name,
       marker,
@@ -126,7 +137,11 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
   const start = now();
   while (pending.some((p) => !p.trace.arrived || p.partialAt !== undefined) && o.collector) {
     doc.polls++;
-    const r = await o.collector.run(tailCommand(o.collectorPaths), { timeoutMs: 30_000, maxBytes: TAIL_BYTES * (o.collectorPaths.length + 1), sudo: o.collectorSudo ?? false });
+    const r = await o.collector.run(tailCommand(o.collectorPaths), {
+      timeoutMs: 30_000,
+      maxBytes: TAIL_BYTES * (o.collectorPaths.length + 1),
+      sudo: o.collectorSudo ?? false,
+    });
     if (r.error) {
       doc.read_errors.push(`collector ${o.collectorId}: ${r.error.kind}: ${r.error.message}`);
       break;
@@ -157,7 +172,11 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
   if (!o.collector) doc.read_errors.push(`collector ${o.collectorId}: not reachable through any transport`);
 
   // The host's own logs: where a canary that did not arrive was last seen, and whether the sender kept it whole.
-  const local = await o.host.run(tailCommand(o.settings.local_paths ?? DEFAULT_LOCAL_PATHS), { timeoutMs: 30_000, maxBytes: TAIL_BYTES * 4, sudo: o.sudo ?? false });
+  const local = await o.host.run(tailCommand(o.settings.local_paths ?? DEFAULT_LOCAL_PATHS), {
+    timeoutMs: 30_000,
+    maxBytes: TAIL_BYTES * 4,
+    sudo: o.sudo ?? false,
+  });
   const localRead = !local.error && splitSections(local.stdout).files.length > 0;
   for (const p of pending) {
     const t = p.trace;
@@ -166,7 +185,14 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     if (!t.arrived && s.hit) t.last_seen = s.hit.place;
     if (t.arrived && t.whole === false) t.cut_at = cutPoint(t, s.hit);
   }
-  if (o.siem) await searchSiem(o.siem, pending, doc, { start, maxWaitMs, pollMs: o.pollMs ?? 250, maxPollMs: o.maxPollMs ?? 4000, now });
+  if (o.siem)
+    await searchSiem(o.siem, pending, doc, {
+      start,
+      maxWaitMs,
+      pollMs: o.pollMs ?? 250,
+      maxPollMs: o.maxPollMs ?? 4000,
+      now,
+    });
   for (const t of doc.canaries) t.summary = summarise(t, doc);
   return doc;
 }
@@ -222,7 +248,9 @@ function siemText(t: CanaryTrace): string {
     const cut = s.whole === false ? ', cut' : '';
     return `; in SIEM ${s.target} after ${s.latency_ms} ms${cut} (fields: ${s.fields.join(', ') || 'none'})`;
   }
-  return s.error ? `; SIEM ${s.target} could not be searched (${s.error})` : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+  return s.error
+    ? `; SIEM ${s.target} could not be searched (${s.error})`
+    : `; not found in SIEM ${s.target} (${s.searches} searches)`;
 }
 
 function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
@@ -233,7 +261,11 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
   const what = `${t.name} canary (${t.sent_bytes} bytes, ${t.marker})`;
   if (!t.planted) return `${what}: not planted (${t.plant_error})`;
   if (!t.arrived) {
-    const where = t.last_seen.startsWith('host:') ? `last seen in the host's own log ${t.last_seen.slice(5)}` : t.seen_locally === false ? 'not in the host\'s own logs either' : 'the host\'s own logs were not readable';
+    const where = t.last_seen.startsWith('host:')
+      ? `last seen in the host's own log ${t.last_seen.slice(5)}`
+      : t.seen_locally === false
+        ? "not in the host's own logs either"
+        : "the host's own logs were not readable";
     const errors = doc.read_errors.length > 0 ? `; ${doc.read_errors.join('; ')}` : '';
     return `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ${doc.collector_paths.join(', ')}); ${where}${errors}`;
   }

@@ -19,7 +19,14 @@ export interface OfflineEvidenceFile {
    * Windows: the code pages of the collecting session (console output, OEM as `chcp` shows it, ANSI), so raw program
    * output stored as bytes is read in the encoding it was written in.
    */
-  host: { hostname?: string; os?: string; kernel?: string; console_code_page?: number; oem_code_page?: number; ansi_code_page?: number };
+  host: {
+    hostname?: string;
+    os?: string;
+    kernel?: string;
+    console_code_page?: number;
+    oem_code_page?: number;
+    ansi_code_page?: number;
+  };
   /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
   databases?: ('postgresql' | 'mariadb' | 'mysql')[];
   probes: Record<
@@ -70,7 +77,11 @@ const schema = {
           stderr_b64: { type: 'string' },
           truncated: { type: 'boolean' },
           duration_ms: { type: ['number', 'null'] },
-          error: { type: 'object', required: ['kind', 'message'], properties: { kind: { type: 'string' }, message: { type: 'string' } } },
+          error: {
+            type: 'object',
+            required: ['kind', 'message'],
+            properties: { kind: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
@@ -86,9 +97,22 @@ export function recordedCodePages(host: OfflineEvidenceFile['host']): number[] {
 
 /** The Windows script writes the PowerShell collection document as-is; it becomes the common form here. */
 function fromCollection(json: Record<string, unknown>, file: string): Record<string, unknown> {
-  const collection = json.collection as { host?: Record<string, unknown>; probes?: Record<string, Record<string, unknown>> } | undefined;
-  if (!collection || typeof collection !== 'object' || typeof collection.probes !== 'object' || collection.probes === null) {
-    throw new InputError(file, 'missing required field "probes" (or "collection.probes")', undefined, undefined, 'probes');
+  const collection = json.collection as
+    | { host?: Record<string, unknown>; probes?: Record<string, Record<string, unknown>> }
+    | undefined;
+  if (
+    !collection ||
+    typeof collection !== 'object' ||
+    typeof collection.probes !== 'object' ||
+    collection.probes === null
+  ) {
+    throw new InputError(
+      file,
+      'missing required field "probes" (or "collection.probes")',
+      undefined,
+      undefined,
+      'probes',
+    );
   }
   const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : '', 'utf8').toString('base64');
   const { collection: _c, ...rest } = json;
@@ -97,7 +121,9 @@ function fromCollection(json: Record<string, unknown>, file: string): Record<str
     host: {
       hostname: String(collection.host?.hostname ?? ''),
       os: String(collection.host?.os ?? ''),
-      ...Object.fromEntries(CODE_PAGE_KEYS.filter((k) => Number.isInteger(collection.host?.[k])).map((k) => [k, collection.host![k]])),
+      ...Object.fromEntries(
+        CODE_PAGE_KEYS.filter((k) => Number.isInteger(collection.host?.[k])).map((k) => [k, collection.host![k]]),
+      ),
     },
     probes: Object.fromEntries(
       Object.entries(collection.probes).map(([id, p]) => [
@@ -123,9 +149,14 @@ export interface EvidenceReadOptions {
 }
 
 export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
-  const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes, followSymlinks: Boolean(opts.followSymlinks), symlinkFlag: '--follow-symlinks' });
+  const text = readInputText(file, {
+    maxBytes: INPUT_LIMITS.jsonBytes,
+    followSymlinks: Boolean(opts.followSymlinks),
+    symlinkFlag: '--follow-symlinks',
+  });
   let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
-  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json)) json = fromCollection(json as Record<string, unknown>, file);
+  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json))
+    json = fromCollection(json as Record<string, unknown>, file);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
 
@@ -148,7 +179,10 @@ export function listEvidenceFiles(path: string): string[] {
 export function evidenceTargetId(file: string, data: OfflineEvidenceFile): string {
   const name = data.host.hostname?.trim();
   if (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name.slice(0, 120);
-  const fromFile = basename(file, '.json').replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '').slice(0, 120);
+  const fromFile = basename(file, '.json')
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 120);
   return fromFile || 'host';
 }
 
@@ -185,7 +219,11 @@ export class EvidenceProbeSource implements ProbeSource {
 
   async collect(probe: ProbeDef): Promise<ProbeResult> {
     const p = this.data?.probes[probe.id];
-    if (!p) return failedResult({ kind: 'other', message: `probe ${probe.id} is not in ${basename(this.file)} (collected with an older script?)` });
+    if (!p)
+      return failedResult({
+        kind: 'other',
+        message: `probe ${probe.id} is not in ${basename(this.file)} (collected with an older script?)`,
+      });
     const stdout = Buffer.from(p.stdout_b64, 'base64');
     const stderr = Buffer.from(p.stderr_b64 ?? '', 'base64');
     if (this.data!.platform === 'windows') return this.windowsResult(p, stdout, stderr);

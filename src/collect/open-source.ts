@@ -36,7 +36,17 @@ function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan 
     collectorPaths: collector?.collector?.paths ?? [],
     ...(transport ? { collector: transport } : {}),
     collectorSudo: Boolean(collector?.ssh?.sudo),
-    ...(siem?.api ? { siem: { id: siem.id, product: siem.api.product!.toLowerCase(), ...(target.syslog.siem?.index ? { index: target.syslog.siem.index } : {}), ...(target.syslog.siem?.timeout ? { timeoutS: target.syslog.siem.timeout } : {}), source: new ApiProbeSource(siem) } } : {}),
+    ...(siem?.api
+      ? {
+          siem: {
+            id: siem.id,
+            product: siem.api.product!.toLowerCase(),
+            ...(target.syslog.siem?.index ? { index: target.syslog.siem.index } : {}),
+            ...(target.syslog.siem?.timeout ? { timeoutS: target.syslog.siem.timeout } : {}),
+            source: new ApiProbeSource(siem),
+          },
+        }
+      : {}),
   };
 }
 
@@ -68,10 +78,18 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     case 'local': {
       // The probe source applies the rootdir to every file and glob probe; the transport must not add it again.
       const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-      return new TransportProbeSource(createLocalTransport(), { rootdir: target.rootdir, sudo: !isRoot && Boolean(target.ssh?.sudo), ...(canary ? { canary } : {}) });
+      return new TransportProbeSource(createLocalTransport(), {
+        rootdir: target.rootdir,
+        sudo: !isRoot && Boolean(target.ssh?.sudo),
+        ...(canary ? { canary } : {}),
+      });
     }
     case 'ssh': {
-      return new TransportProbeSource(openSshTransport(target, options), { rootdir: target.rootdir, sudo: Boolean(target.ssh?.sudo), ...(canary ? { canary } : {}) });
+      return new TransportProbeSource(openSshTransport(target, options), {
+        rootdir: target.rootdir,
+        sudo: Boolean(target.ssh?.sudo),
+        ...(canary ? { canary } : {}),
+      });
     }
     case 'powershell':
       return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: options }));

@@ -32,7 +32,11 @@ export class PowerShellProbeSource implements ProbeSource {
         )
       : {};
     return new Map(
-      probes.map((p) => [p.id, results[p.id] ?? failedResult({ kind: 'unsupported', message: `${p.kind} probes are not collected over PowerShell` })]),
+      probes.map((p) => [
+        p.id,
+        results[p.id] ??
+          failedResult({ kind: 'unsupported', message: `${p.kind} probes are not collected over PowerShell` }),
+      ]),
     );
   }
 

@@ -9,19 +9,27 @@ import { globCommand } from './glob.js';
  * probes and writes one JSON evidence file (outputs base64-encoded, so any byte survives) for `scan --evidence`.
  * It needs only sh, head, base64 and date; it writes nothing but its output file and a temporary folder it removes.
  */
-export function linuxCollectScript(probes: ProbeDef[], version: string, databases: DatabaseProductModule[] = []): string {
+export function linuxCollectScript(
+  probes: ProbeDef[],
+  version: string,
+  databases: DatabaseProductModule[] = [],
+): string {
   const lines: string[] = [];
   // Database probes of the products asked for (collect-script --database): configuration reads and, as root over the
   // server's own socket, the same read-only SELECT/SHOW statements a live scan runs. Live canaries are never offline.
   const names = databases.map((d) => d.name as string);
-  const dbProbes = probes.filter((p) => p.platform === 'database' && p.kind !== 'live' && p.products?.some((x) => names.includes(x)));
+  const dbProbes = probes.filter(
+    (p) => p.platform === 'database' && p.kind !== 'live' && p.products?.some((x) => names.includes(x)),
+  );
   for (const probe of [...probes.filter((p) => p.platform !== 'database' && p.kind !== 'live'), ...dbProbes]) {
     if (probe.kind === 'query') {
       const module = databases.find((d) => probe.products!.includes(d.name) && d.offlineQuery);
       if (!module) continue;
       const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
       const command = module.offlineQuery!(probe.query!);
-      lines.push(`probe ${shellQuote(probe.id)} command ${timeout} ${probe.max_bytes ?? DEFAULT_MAX_BYTES} ${shellQuote(command)} ${shellQuote(command)} head`);
+      lines.push(
+        `probe ${shellQuote(probe.id)} command ${timeout} ${probe.max_bytes ?? DEFAULT_MAX_BYTES} ${shellQuote(command)} ${shellQuote(command)} head`,
+      );
       continue;
     }
     const maxBytes = probe.max_bytes ?? DEFAULT_MAX_BYTES;
@@ -41,7 +49,9 @@ export function linuxCollectScript(probes: ProbeDef[], version: string, database
     }
     // The same caps as a live scan: glob output holds several files (source.ts reads globs with four times the cap).
     const cap = probe.kind === 'glob' ? maxBytes * 4 : maxBytes;
-    lines.push(`probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${cap} ${shellQuote(what)} ${shellQuote(command)} ${probe.tail ? 'tail' : 'head'}`);
+    lines.push(
+      `probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${cap} ${shellQuote(what)} ${shellQuote(command)} ${probe.tail ? 'tail' : 'head'}`,
+    );
   }
   return `#!/bin/sh
 # socready ${version} offline evidence collection for Linux.

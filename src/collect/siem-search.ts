@@ -77,7 +77,8 @@ function wholeIn(doc: unknown, marker: string): boolean | undefined {
 
 /** Reads the search answer: found or not, and with which fields; an error or a timed-out search did not decide. */
 export function readSiemSearch(product: string, result: ProbeResult, marker: string): SiemSearchAnswer {
-  if (result.error) return { answered: false, found: false, fields: [], error: `${result.error.kind}: ${result.error.message}` };
+  if (result.error)
+    return { answered: false, found: false, fields: [], error: `${result.error.kind}: ${result.error.message}` };
   let docs: unknown[] = [];
   try {
     if (product === 'splunk') {
@@ -91,7 +92,13 @@ export function readSiemSearch(product: string, result: ProbeResult, marker: str
       }
     } else {
       const body = JSON.parse(result.stdout) as { timed_out?: boolean; hits?: { hits?: { _source?: unknown }[] } };
-      if (body.timed_out === true) return { answered: false, found: false, fields: [], error: 'the search timed out on the cluster (timed_out: true)' };
+      if (body.timed_out === true)
+        return {
+          answered: false,
+          found: false,
+          fields: [],
+          error: 'the search timed out on the cluster (timed_out: true)',
+        };
       docs = (body.hits?.hits ?? []).map((h) => h._source ?? {});
     }
   } catch (e) {

@@ -3,7 +3,13 @@ import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
 import { readSiemSearch, type SiemSearchAnswer, siemSearchProbe } from './siem-search.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type HostInfo, type ProbeResult, type Transport } from '../transport/types.js';
+import {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type HostInfo,
+  type ProbeResult,
+  type Transport,
+} from '../transport/types.js';
 import { GLOB_DENIED, globCommand } from './glob.js';
 
 /**
@@ -31,7 +37,11 @@ export interface ProbeSource {
    * Whether a check is asked of this target, given which of its probes are planned (default: all of them). A web
    * target declared as nginx keeps the ModSecurity checks, which read nginx or Apache probes, but not the Apache ones.
    */
-  plansCheck?(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean;
+  plansCheck?(
+    check: CheckDef,
+    planned: (probeId: string) => boolean,
+    probe: (probeId: string) => ProbeDef | undefined,
+  ): boolean;
   /** Evidence the source recorded itself for a probe (a live probe sent to several URLs), instead of one record. */
   ownEvidence?(probeId: string): Evidence[] | undefined;
   /**
@@ -91,7 +101,9 @@ export class TransportProbeSource implements ProbeSource {
     if (probe.kind === 'command') return probe.command!;
     if (probe.kind === 'live') {
       const c = this.options.canary;
-      return c ? `logger canaries (short, ${LONG_CANARY_BYTES} bytes) then tails of ${c.collectorId}:${c.collectorPaths.join(',')}` : probe.id;
+      return c
+        ? `logger canaries (short, ${LONG_CANARY_BYTES} bytes) then tails of ${c.collectorId}:${c.collectorPaths.join(',')}`
+        : probe.id;
     }
     return rootedPath(probe.path!, this.options.rootdir);
   }
@@ -104,12 +116,16 @@ export class TransportProbeSource implements ProbeSource {
       case 'command':
         // A mounted image has no running kernel or daemons to ask: its command probes are not collected.
         if (this.options.rootdir) {
-          return failedResult({ kind: 'offline', message: `not run: the target is an image at ${this.options.rootdir}` });
+          return failedResult({
+            kind: 'offline',
+            message: `not run: the target is an image at ${this.options.rootdir}`,
+          });
         }
         return this.transport.run(probe.command!, { timeoutMs, maxBytes, sudo });
       case 'file': {
         const path = rootedPath(probe.path!, this.options.rootdir);
-        if (!this.options.rootdir) return this.transport.readFile(path, { timeoutMs, maxBytes, tail: probe.tail, sudo });
+        if (!this.options.rootdir)
+          return this.transport.readFile(path, { timeoutMs, maxBytes, tail: probe.tail, sudo });
         // In an image, a link may point at the auditor's own files: resolve it and read only inside the root.
         const root = shellQuote(this.options.rootdir.replace(/\/+$/, ''));
         const command =
@@ -120,7 +136,11 @@ export class TransportProbeSource implements ProbeSource {
         return classifyFinished(result, { readPath: probe.path! });
       }
       case 'glob': {
-        const result = await this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), { timeoutMs, maxBytes: maxBytes * 4, sudo });
+        const result = await this.transport.run(globCommand(probe.path!, maxBytes, this.options.rootdir), {
+          timeoutMs,
+          maxBytes: maxBytes * 4,
+          sudo,
+        });
         return globPermission(result);
       }
       case 'http':
@@ -129,7 +149,10 @@ export class TransportProbeSource implements ProbeSource {
       case 'live':
         if (probe.live === 'host-canary' && this.options.canary?.active) return this.hostCanary(this.options.canary);
         // Other live probes are sent to a web target from outside (src/web/source.ts), never run on a host.
-        return failedResult({ kind: 'unsupported', message: `${probe.id} is a live probe sent to a web target, not a host probe` });
+        return failedResult({
+          kind: 'unsupported',
+          message: `${probe.id} is a live probe sent to a web target, not a host probe`,
+        });
       case 'query':
         // Database queries are run by a database target's source (src/database/source.ts) with the product's client.
         return failedResult({ kind: 'unsupported', message: `${probe.id} is a database query, not a host probe` });
@@ -138,7 +161,9 @@ export class TransportProbeSource implements ProbeSource {
 
   private async hostCanary(plan: HostCanaryPlan): Promise<ProbeResult> {
     const started = Date.now();
-    const openError = plan.collector ? await plan.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message })) : undefined;
+    const openError = plan.collector
+      ? await plan.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }))
+      : undefined;
     const siem = plan.siem ? await openSiemSearch(plan.siem) : undefined;
     try {
       const doc = await runHostCanary({
@@ -155,7 +180,14 @@ export class TransportProbeSource implements ProbeSource {
       });
       if (openError) doc.read_errors.unshift(`collector ${plan.collectorId}: ${openError.kind}: ${openError.message}`);
       // The document is the evidence too: what was planted, where each canary was found and after how long.
-      return { stdout: `${JSON.stringify(doc, null, 2)}\n`, stderr: '', exitCode: 0, truncated: false, durationMs: Date.now() - started, data: doc };
+      return {
+        stdout: `${JSON.stringify(doc, null, 2)}\n`,
+        stderr: '',
+        exitCode: 0,
+        truncated: false,
+        durationMs: Date.now() - started,
+        data: doc,
+      };
     } finally {
       await plan.collector?.close().catch(() => undefined);
       await plan.siem?.source.close().catch(() => undefined);
@@ -172,12 +204,15 @@ export class TransportProbeSource implements ProbeSource {
 }
 
 /** The SIEM search the host canary calls: one read-only GET per marker through the SIEM's API source. */
-async function openSiemSearch(p: NonNullable<HostCanaryPlan['siem']>): Promise<{ id: string; search(marker: string): Promise<SiemSearchAnswer> }> {
+async function openSiemSearch(
+  p: NonNullable<HostCanaryPlan['siem']>,
+): Promise<{ id: string; search(marker: string): Promise<SiemSearchAnswer> }> {
   const openError = await p.source.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
   return {
     id: p.id,
     search: async (marker) => {
-      if (openError) return { answered: false, found: false, fields: [], error: `${openError.kind}: ${openError.message}` };
+      if (openError)
+        return { answered: false, found: false, fields: [], error: `${openError.kind}: ${openError.message}` };
       const r = await p.source.collect(siemSearchProbe(p.product, marker, p.index, p.timeoutS));
       return readSiemSearch(p.product, r, marker);
     },
@@ -187,6 +222,13 @@ async function openSiemSearch(p: NonNullable<HostCanaryPlan['siem']>): Promise<{
 /** A glob that found nothing because a folder was unreadable is a permission problem, not an empty folder. */
 export function globPermission(result: ProbeResult): ProbeResult {
   if (result.error || result.stdout.trim() !== '' || !result.stderr.includes(GLOB_DENIED)) return result;
-  const dir = result.stderr.split('\n').find((l) => l.startsWith(GLOB_DENIED))!.slice(GLOB_DENIED.length).trim();
-  return { ...result, error: { kind: 'permission-denied', message: `${dir}: permission denied (run with sudo or as root)` } };
+  const dir = result.stderr
+    .split('\n')
+    .find((l) => l.startsWith(GLOB_DENIED))!
+    .slice(GLOB_DENIED.length)
+    .trim();
+  return {
+    ...result,
+    error: { kind: 'permission-denied', message: `${dir}: permission denied (run with sudo or as root)` },
+  };
 }

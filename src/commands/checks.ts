@@ -15,13 +15,24 @@ export function register(program: Command): void {
       guarded(() => {
         const catalog = loadCatalog();
         for (const p of catalog.problems) process.stderr.write(`socready: check catalog: ${p.message}\n`);
-        const list = catalog.checks.filter((c) => matchesAny(c.id, opts.only) && (!opts.kind || c.kinds.includes(opts.kind as never)));
+        const list = catalog.checks.filter(
+          (c) => matchesAny(c.id, opts.only) && (!opts.kind || c.kinds.includes(opts.kind as never)),
+        );
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify(list.map(({ file, ...c }) => ({ ...c, file })), null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify(
+              list.map(({ file, ...c }) => ({ ...c, file })),
+              null,
+              2,
+            )}\n`,
+          );
         } else {
           const width = Math.max(...list.map((c) => c.id.length), 8);
           process.stdout.write(`${'ID'.padEnd(width)}  ${'AREA'.padEnd(20)} ${'SEVERITY'.padEnd(8)}  TITLE\n`);
-          for (const c of list) process.stdout.write(`${c.id.padEnd(width)}  ${c.area.padEnd(20)} ${c.severity.padEnd(8)}  ${c.title.en}\n`);
+          for (const c of list)
+            process.stdout.write(
+              `${c.id.padEnd(width)}  ${c.area.padEnd(20)} ${c.severity.padEnd(8)}  ${c.title.en}\n`,
+            );
           process.stdout.write(`${list.length} checks\n`);
         }
         return catalog.problems.length > 0 ? EXIT.input : EXIT.ok;

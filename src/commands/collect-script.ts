@@ -9,9 +9,14 @@ import { guarded } from './errors.js';
 export function register(program: Command): void {
   program
     .command('collect-script')
-    .description('print a read-only collection script for a host socready cannot reach; evaluate its output with scan --evidence')
+    .description(
+      'print a read-only collection script for a host socready cannot reach; evaluate its output with scan --evidence',
+    )
     .requiredOption('--platform <platform>', 'linux or windows')
-    .option('--database <products>', 'linux: also read these database servers on the host (comma-separated: postgresql, mariadb, mysql)')
+    .option(
+      '--database <products>',
+      'linux: also read these database servers on the host (comma-separated: postgresql, mariadb, mysql)',
+    )
     .action((opts: { platform: string; database?: string }) =>
       guarded(async () => {
         const catalog = loadCatalog();
@@ -21,11 +26,16 @@ export function register(program: Command): void {
           .filter(Boolean)
           .map((name) => {
             const module = DATABASE_PRODUCTS[name as keyof typeof DATABASE_PRODUCTS];
-            if (!module?.offlineQuery) throw new InputError('(command line)', `--database: "${name}" is not one of postgresql, mariadb, mysql`);
+            if (!module?.offlineQuery)
+              throw new InputError('(command line)', `--database: "${name}" is not one of postgresql, mariadb, mysql`);
             return module;
           });
-        if (databases.length > 0 && opts.platform !== 'linux') throw new InputError('(command line)', '--database is offered for --platform linux only');
-        const probes = [...catalog.probes.values()].filter((p) => p.platform === opts.platform || p.platform === 'any' || (databases.length > 0 && p.platform === 'database'));
+        if (databases.length > 0 && opts.platform !== 'linux')
+          throw new InputError('(command line)', '--database is offered for --platform linux only');
+        const probes = [...catalog.probes.values()].filter(
+          (p) =>
+            p.platform === opts.platform || p.platform === 'any' || (databases.length > 0 && p.platform === 'database'),
+        );
         if (opts.platform === 'linux') {
           process.stdout.write(linuxCollectScript(probes, VERSION, databases));
         } else if (opts.platform === 'windows') {

@@ -32,7 +32,11 @@ const reportSlice = {
   properties: {
     findings: {
       type: 'array',
-      items: { type: 'object', required: ['check', 'target', 'status'], properties: { provides: { type: 'array', items: { type: 'object' } } } },
+      items: {
+        type: 'object',
+        required: ['check', 'target', 'status'],
+        properties: { provides: { type: 'array', items: { type: 'object' } } },
+      },
     },
   },
 };
@@ -43,7 +47,9 @@ const sourcesSlice = {
   $id: 'https://socready.dev/schema/report-sources-slice.json',
   required: [],
   additionalProperties: true,
-  properties: { analyses: { type: 'object', properties: { sources: reportSchema.properties.analyses.properties.sources } } },
+  properties: {
+    analyses: { type: 'object', properties: { sources: reportSchema.properties.analyses.properties.sources } },
+  },
 };
 
 const validationShape = {
@@ -51,7 +57,12 @@ const validationShape = {
   items: {
     type: 'object',
     required: ['rule_id', 'title', 'techniques', 'validated', 'benign_tested'],
-    properties: { rule_id: { type: 'string' }, techniques: { type: 'array', items: { type: 'string' } }, validated: { type: 'boolean' }, benign_tested: { type: 'boolean' } },
+    properties: {
+      rule_id: { type: 'string' },
+      techniques: { type: 'array', items: { type: 'string' } },
+      validated: { type: 'boolean' },
+      benign_tested: { type: 'boolean' },
+    },
   },
 };
 
@@ -78,12 +89,18 @@ interface Inputs {
 }
 
 function readInputs(o: CoverageCliOptions): Inputs {
-  const inputs: Inputs = { rulePaths: [...(o.rules ?? [])], findings: [], validations: [], threatFocus: [...(o.threat ?? [])] };
+  const inputs: Inputs = {
+    rulePaths: [...(o.rules ?? [])],
+    findings: [],
+    validations: [],
+    threatFocus: [...(o.threat ?? [])],
+  };
   if (o.inventory) {
     const parsed = readYamlFile(o.inventory);
     const inv = validateDoc<{ rules?: string[]; threat_focus?: string[] }>(parsed, 0, compileSchema(inventorySlice));
     // Inventory paths are relative to the inventory file, as everywhere else in socready.
-    if (inputs.rulePaths.length === 0) inputs.rulePaths = (inv.rules ?? []).map((p) => resolve(dirname(o.inventory!), p));
+    if (inputs.rulePaths.length === 0)
+      inputs.rulePaths = (inv.rules ?? []).map((p) => resolve(dirname(o.inventory!), p));
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
@@ -91,9 +108,19 @@ function readInputs(o: CoverageCliOptions): Inputs {
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];
-      throw new InputError(o.report, err?.message ?? 'invalid report', undefined, undefined, err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)');
+      throw new InputError(
+        o.report,
+        err?.message ?? 'invalid report',
+        undefined,
+        undefined,
+        err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)',
+      );
     }
-    const report = doc as { findings: Finding[]; analyses?: { detections?: { details?: { rules?: unknown } } }; run?: { options?: { threat_focus?: unknown } } };
+    const report = doc as {
+      findings: Finding[];
+      analyses?: { detections?: { details?: { rules?: unknown } } };
+      run?: { options?: { threat_focus?: unknown } };
+    };
     inputs.findings = report.findings;
     // Sample detections store their per-rule validation list at details.rules (src/detect/sample.ts).
     const vals = report.analyses?.detections?.details?.rules;
@@ -101,7 +128,13 @@ function readInputs(o: CoverageCliOptions): Inputs {
     const sv = compileSchema(sourcesSlice);
     if (!sv(doc)) {
       const err = sv.errors?.[0];
-      throw new InputError(o.report, err?.message ?? 'invalid source map', undefined, undefined, err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'analyses.sources');
+      throw new InputError(
+        o.report,
+        err?.message ?? 'invalid source map',
+        undefined,
+        undefined,
+        err?.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'analyses.sources',
+      );
     }
     const sources = (doc as { analyses?: { sources?: Inputs['sources'] } }).analyses?.sources;
     if (sources) inputs.sources = sources;
@@ -119,7 +152,9 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
   const s = res.summary;
   const d = res.details;
   const out: string[] = [];
-  out.push(`ATT&CK ${s.attack_version} (${origin} catalog) · ${s.rules_total} rules read, ${s.rules_failed} file(s) with problems, ${s.correlation_rules} correlation rules`);
+  out.push(
+    `ATT&CK ${s.attack_version} (${origin} catalog) · ${s.rules_total} rules read, ${s.rules_failed} file(s) with problems, ${s.correlation_rules} correlation rules`,
+  );
   const scope = s.techniques_in_scope > 0 ? s.techniques_in_scope : s.techniques_declared;
   const seen = visibleFigures(s);
   const visible = seen.techniques === null ? 'not measured' : `${seen.techniques} (${pct(seen.techniques, scope)})`;
@@ -128,14 +163,22 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
       ? `Threat-focus techniques ${s.techniques_in_scope}: declared ${s.techniques_declared} (${pct(s.techniques_declared, scope)}), visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`
       : `Techniques declared by the rules ${s.techniques_declared}: visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`,
   );
-  if (!seen.measured) out.push('Visibility not measured: no reached target proved a log source collected (join a scan with --report <report.json>).');
+  if (!seen.measured)
+    out.push(
+      'Visibility not measured: no reached target proved a log source collected (join a scan with --report <report.json>).',
+    );
   else out.push(`Rules blind (their logs are not collected): ${s.rules_blind}`);
-  if (d.web_facing) out.push(`OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ${seen.owasp === null ? 'not measured' : `${seen.owasp}/${s.owasp_total}`}`);
+  if (d.web_facing)
+    out.push(
+      `OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ${seen.owasp === null ? 'not measured' : `${seen.owasp}/${s.owasp_total}`}`,
+    );
   else out.push('OWASP Top 10: nothing web-facing in scope (not counted)');
   out.push('', 'Tactic                 declared  visible  techniques');
   for (const c of d.matrix) {
     const declared = c.techniques.filter((t) => t.grade !== 'none').length;
-    out.push(`  ${c.name.padEnd(22)} ${String(declared).padStart(6)}  ${String(c.covered).padStart(7)}  ${String(c.total).padStart(10)}`);
+    out.push(
+      `  ${c.name.padEnd(22)} ${String(declared).padStart(6)}  ${String(c.covered).padStart(7)}  ${String(c.total).padStart(10)}`,
+    );
   }
   if (d.blind_sources.length) {
     out.push('', 'Blind log sources:');
@@ -143,19 +186,25 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
   }
   if (d.threat_focus.length) {
     out.push('', 'Threat focus:');
-    for (const f of d.threat_focus) out.push(`  - ${f.name} (${f.id}): ${Math.round(f.covered_ratio * 100)}% of ${f.techniques} techniques visible or better`);
+    for (const f of d.threat_focus)
+      out.push(
+        `  - ${f.name} (${f.id}): ${Math.round(f.covered_ratio * 100)}% of ${f.techniques} techniques visible or better`,
+      );
   }
   if (d.gaps.length) {
     out.push('', 'Top gaps:');
-    for (const g of d.gaps.slice(0, 10)) out.push(`  ${g.priority.toFixed(1).padStart(5)}  ${g.technique} ${g.name} [${g.grade}] — ${g.reasons.en}`);
+    for (const g of d.gaps.slice(0, 10))
+      out.push(`  ${g.priority.toFixed(1).padStart(5)}  ${g.technique} ${g.name} [${g.grade}] — ${g.reasons.en}`);
   }
   if (d.resolutions.length) {
     out.push('', 'Outdated ATT&CK IDs in rules:');
-    for (const r of d.resolutions.slice(0, 10)) out.push(`  - ${r.from} → ${r.to ?? '(none)'} [${r.status}] in ${r.rules} rule(s)`);
+    for (const r of d.resolutions.slice(0, 10))
+      out.push(`  - ${r.from} → ${r.to ?? '(none)'} [${r.status}] in ${r.rules} rule(s)`);
   }
   if (res.problems.length) {
     out.push('', `Problems (${res.problems.length}):`);
-    for (const p of res.problems.slice(0, 20)) out.push(`  - ${p.error.startsWith(p.path) ? p.error : `${p.path}: ${p.error}`}`);
+    for (const p of res.problems.slice(0, 20))
+      out.push(`  - ${p.error.startsWith(p.path) ? p.error : `${p.path}: ${p.error}`}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -164,11 +213,19 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
   if (o.format !== 'json' && o.format !== 'text') throw new InputError('--format', 'must be json or text');
   if (o.owasp !== '2021' && o.owasp !== '2025') throw new InputError('--owasp', 'must be 2021 or 2025');
   const inputs = readInputs(o);
-  if (inputs.rulePaths.length === 0) throw new InputError('--rules', 'no rule paths: give --rules <paths...> or an inventory with rules');
+  if (inputs.rulePaths.length === 0)
+    throw new InputError('--rules', 'no rule paths: give --rules <paths...> or an inventory with rules');
   const progress = process.stderr.isTTY && !process.env.CI;
-  const ruleSet = await loadRules(inputs.rulePaths, progress ? { onFile: (n, t) => n % 200 === 0 && process.stderr.write(`\rreading rules ${n}/${t}`) } : {});
+  const ruleSet = await loadRules(
+    inputs.rulePaths,
+    progress ? { onFile: (n, t) => n % 200 === 0 && process.stderr.write(`\rreading rules ${n}/${t}`) } : {},
+  );
   if (progress) process.stderr.write('\r\x1b[K');
-  if (ruleSet.files === 0) throw new InputError(inputs.rulePaths.join(', '), `no rule files found${ruleSet.problems[0] ? ` (${ruleSet.problems[0].error})` : ''}`);
+  if (ruleSet.files === 0)
+    throw new InputError(
+      inputs.rulePaths.join(', '),
+      `no rule files found${ruleSet.problems[0] ? ` (${ruleSet.problems[0].error})` : ''}`,
+    );
   let catalog: ReturnType<typeof loadAttackCatalog>;
   try {
     catalog = loadAttackCatalog(o.attackCatalog ? { path: o.attackCatalog } : {});
@@ -176,7 +233,10 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
     throw new InputError(o.attackCatalog ?? 'ATT&CK catalog', (e as Error).message);
   }
   if ((o.sourceLayer || o.dettectDataSources) && !inputs.sources) {
-    throw new InputError(o.report ?? '--report', 'the source-class exports need a report with a source map (analyses.sources): give --report <report.json> of a scan');
+    throw new InputError(
+      o.report ?? '--report',
+      'the source-class exports need a report with a source map (analyses.sources): give --report <report.json> of a scan',
+    );
   }
   const res = computeCoverage(ruleSet, catalog, {
     findings: inputs.findings,
@@ -187,10 +247,18 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
     ...(inputs.sources ? { sourceClasses: sourceClassGates(inputs.sources) } : {}),
   });
   if (o.navigator) writeOutputFile(o.navigator, `${JSON.stringify(navigatorLayer(res.details), null, 2)}\n`);
-  if (o.dettect) writeOutputFile(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
-  if (o.sourceLayer && inputs.sources) writeOutputFile(o.sourceLayer, `${JSON.stringify(sourceClassLayer(inputs.sources, shippedSourceCatalog(), catalog.index.catalog), null, 2)}\n`);
+  if (o.dettect)
+    writeOutputFile(o.dettect, dettectTechniques(res.details, { date: new Date().toISOString().slice(0, 10) }));
+  if (o.sourceLayer && inputs.sources)
+    writeOutputFile(
+      o.sourceLayer,
+      `${JSON.stringify(sourceClassLayer(inputs.sources, shippedSourceCatalog(), catalog.index.catalog), null, 2)}\n`,
+    );
   if (o.dettectDataSources && inputs.sources) {
-    writeOutputFile(o.dettectDataSources, dettectDataSources(inputs.sources, shippedSourceCatalog(), { date: new Date().toISOString().slice(0, 10) }));
+    writeOutputFile(
+      o.dettectDataSources,
+      dettectDataSources(inputs.sources, shippedSourceCatalog(), { date: new Date().toISOString().slice(0, 10) }),
+    );
   }
   if (o.format === 'json') process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
   else printText(res, catalog.origin);
@@ -209,14 +277,25 @@ function fail(e: unknown): number {
 export function register(program: Command): void {
   program
     .command('coverage')
-    .description('Detection coverage mapped to MITRE ATT&CK and OWASP Top 10; counted as visible only where a scan found the logs collected')
-    .option('--rules <paths...>', 'rule files or folders (Sigma, Elastic TOML, Splunk YAML / savedsearches.conf, ModSecurity/CRS .conf)')
+    .description(
+      'Detection coverage mapped to MITRE ATT&CK and OWASP Top 10; counted as visible only where a scan found the logs collected',
+    )
+    .option(
+      '--rules <paths...>',
+      'rule files or folders (Sigma, Elastic TOML, Splunk YAML / savedsearches.conf, ModSecurity/CRS .conf)',
+    )
     .option('--inventory <file>', 'inventory: its rules and threat_focus')
     .option('--report <report.json>', 'a socready report: join the rules with its findings')
     .option('--navigator <out.json>', 'write an ATT&CK Navigator layer (format 4.5)')
     .option('--dettect <out.yaml>', 'write a DeTT&CT technique administration file')
-    .option('--source-layer <out.json>', 'with --report: write a Navigator layer of ATT&CK visibility by log-source class (the source map)')
-    .option('--dettect-data-sources <out.yaml>', 'with --report: write a DeTT&CT data-source administration file from the source map')
+    .option(
+      '--source-layer <out.json>',
+      'with --report: write a Navigator layer of ATT&CK visibility by log-source class (the source map)',
+    )
+    .option(
+      '--dettect-data-sources <out.yaml>',
+      'with --report: write a DeTT&CT data-source administration file from the source map',
+    )
     .option('--threat <ids...>', 'ATT&CK groups (G0016, APT29) or techniques whose coverage matters most')
     .option('--attack-catalog <file>', 'ATT&CK STIX bundle (.json/.json.gz) or compact catalog to use')
     .option('--owasp <edition>', 'OWASP Top 10 edition for the summary: 2021 or 2025', '2025')
@@ -239,13 +318,19 @@ export function register(program: Command): void {
       try {
         const r = await updateAttackCache({ url: o.url, cacheDir: o.cacheDir });
         if (r.status === 'updated') {
-          process.stdout.write(`Updated: ATT&CK ${r.attack_version}, ${r.techniques} techniques, ${r.bytes} bytes → ${r.path}\n`);
+          process.stdout.write(
+            `Updated: ATT&CK ${r.attack_version}, ${r.techniques} techniques, ${r.bytes} bytes → ${r.path}\n`,
+          );
           process.exitCode = 0;
         } else if (r.status === 'offline') {
-          process.stdout.write(`Offline: could not reach ${r.url} (${r.reason}). Nothing changed; coverage keeps using the cached or shipped catalog.\n`);
+          process.stdout.write(
+            `Offline: could not reach ${r.url} (${r.reason}). Nothing changed; coverage keeps using the cached or shipped catalog.\n`,
+          );
           process.exitCode = 1;
         } else {
-          process.stderr.write(`socready: ${r.url} did not hold a usable ATT&CK bundle: ${r.reason}. Nothing changed.\n`);
+          process.stderr.write(
+            `socready: ${r.url} did not hold a usable ATT&CK bundle: ${r.reason}. Nothing changed.\n`,
+          );
           process.exitCode = 1;
         }
       } catch (e) {
@@ -264,7 +349,9 @@ export function register(program: Command): void {
           `ATT&CK ${cat.attack_version} (${c.origin}: ${c.path})\n${cat.tactics.length} tactics, ${c.index.live().length} live techniques, ${cat.techniques.length - c.index.live().length} revoked or deprecated, ${cat.data_components.length} data components, ${cat.groups.length} groups\n`,
         );
       } catch (e) {
-        process.exitCode = fail(e instanceof InputError ? e : new InputError(o.attackCatalog ?? 'catalog', (e as Error).message));
+        process.exitCode = fail(
+          e instanceof InputError ? e : new InputError(o.attackCatalog ?? 'catalog', (e as Error).message),
+        );
       }
     });
 }

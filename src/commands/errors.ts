@@ -23,11 +23,18 @@ export async function guarded(body: () => Promise<number | undefined> | number |
 export function parseIntOption(name: string, min = 1) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number of at least ${min}, not "${value}"`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} takes a whole number of at least ${min}, not "${value}"`);
     return n;
   };
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }

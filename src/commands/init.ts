@@ -145,13 +145,14 @@ export function register(program: Command): void {
     .option('--force', 'overwrite existing files')
     .action((opts: { dir: string; force?: boolean }) =>
       guarded(() => {
-                const files: [string, string][] = [
+        const files: [string, string][] = [
           ['inventory.yaml', EXAMPLE_INVENTORY],
           ['questionnaire.yaml', exampleQuestionnaireYaml()],
           ['waivers.yaml', exampleWaiversYaml()],
         ];
         for (const [name] of files) {
-          if (existsSync(join(opts.dir, name)) && !opts.force) throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');
+          if (existsSync(join(opts.dir, name)) && !opts.force)
+            throw new InputError(join(opts.dir, name), 'exists already (use --force to overwrite)');
         }
         for (const [name, text] of files) {
           writeOutputFile(join(opts.dir, name), text);

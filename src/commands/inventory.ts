@@ -10,7 +10,9 @@ export function register(program: Command): void {
     .action((file: string) =>
       guarded(() => {
         const inv = loadInventory(file);
-        process.stdout.write(`${file}: valid, ${inv.targets.length} targets (${[...new Set(inv.targets.map((t) => t.kind))].join(', ') || 'none'})\n`);
+        process.stdout.write(
+          `${file}: valid, ${inv.targets.length} targets (${[...new Set(inv.targets.map((t) => t.kind))].join(', ') || 'none'})\n`,
+        );
         return 0;
       }),
     );

@@ -23,7 +23,8 @@ interface DryRunCliOptions {
 
 function failOnOption(v: string | undefined): FindingSeverity | undefined {
   if (v === undefined) return undefined;
-  if (!(SEVERITY_ORDER as readonly string[]).includes(v)) throw new InputError('(command line)', `--fail-on takes one of ${SEVERITY_ORDER.join(', ')}, not "${v}"`);
+  if (!(SEVERITY_ORDER as readonly string[]).includes(v))
+    throw new InputError('(command line)', `--fail-on takes one of ${SEVERITY_ORDER.join(', ')}, not "${v}"`);
   return v as FindingSeverity;
 }
 
@@ -49,8 +50,12 @@ function printText(r: PlaybookResult): void {
   // Playbooks and alerts are untrusted input: no control character reaches the terminal.
   const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
-  w(`  valid: ${r.valid ? 'yes' : 'NO'}${r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`}   verdict: ${r.verdict}`);
-  for (const v of r.validation) if (v.tier !== 'strict' || v.level === 'error') w(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}`);
+  w(
+    `  valid: ${r.valid ? 'yes' : 'NO'}${r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`}   verdict: ${r.verdict}`,
+  );
+  for (const v of r.validation)
+    if (v.tier !== 'strict' || v.level === 'error')
+      w(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}`);
   for (const f of r.guardrail_findings) w(`  ! ${f.severity.padEnd(8)} ${f.kind}: ${f.message}`);
   for (const run of r.runs) {
     w(`  run: ${run.alert ? `${run.alert.id} (${run.alert.origin})` : 'no alert: every condition undecidable'}`);
@@ -58,7 +63,8 @@ function printText(r: PlaybookResult): void {
     const actionOf = new Map(run.actions.map((x) => [x.step_id, x]));
     const lines = dryRunStepLines(run, (s) => {
       const a = actionOf.get(s.step_id);
-      if (s.decision) return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
+      if (s.decision)
+        return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
       if (!a) return '';
       return `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`;
     });
@@ -66,32 +72,51 @@ function printText(r: PlaybookResult): void {
   }
   if (r.blast_radius) {
     const counted = r.blast_radius.incidents.filter((i) => !i.gated_by_approval);
-    w(`  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} false-positive and mutated alert(s)`);
+    w(
+      `  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} false-positive and mutated alert(s)`,
+    );
   }
-  for (const i of r.integrations) w(`  integration ${i.name ?? i.id}: ${i.status}${i.health_url ? ` (${i.health_url})` : ''}`);
+  for (const i of r.integrations)
+    w(`  integration ${i.name ?? i.id}: ${i.status}${i.health_url ? ` (${i.health_url})` : ''}`);
   w('');
 }
 
 export function register(program: Command): void {
-  const pb = program.command('playbook').description('SOAR playbooks: validation and safe dry-runs (CACAO 2.0, native YAML, Cortex XSOAR)');
+  const pb = program
+    .command('playbook')
+    .description('SOAR playbooks: validation and safe dry-runs (CACAO 2.0, native YAML, Cortex XSOAR)');
 
   pb.command('dry-run')
-    .description('walk each playbook for each alert without executing anything; report what it would do and whether guardrails stop it on false positives')
+    .description(
+      'walk each playbook for each alert without executing anything; report what it would do and whether guardrails stop it on false positives',
+    )
     .argument('<playbook...>', 'playbook files (CACAO JSON, socready native YAML, XSOAR YAML)')
     .option('--alert <file...>', 'alert JSON files (an object or an array); without, every condition is undecidable')
     .option('--format <format>', 'json (one document per playbook per line) or text', 'text')
-    .option('--fail-on <severity>', 'exit 1 when a guardrail finding at or above this severity exists (info, low, medium, high, critical)')
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a guardrail finding at or above this severity exists (info, low, medium, high, critical)',
+    )
     .option('--integrations <file>', 'YAML/JSON: integrations: [{match, health_url, method?, token_env?}]')
-    .option('--probe', 'send the read-only readiness probe (GET/HEAD to each configured health endpoint); off by default')
+    .option(
+      '--probe',
+      'send the read-only readiness probe (GET/HEAD to each configured health endpoint); off by default',
+    )
     .option('--no-mutations', 'do not run the internal-IP / domain-controller / break-glass mutations of the alerts')
     .option('--own-ranges <cidrs>', "the organisation's own address ranges (comma-separated, repeatable)", collect)
     .option('--critical-asset <names>', 'critical asset host names (comma-separated, repeatable)', collect)
-    .option('--protected-account <names>', 'accounts never to disable automatically (comma-separated, repeatable)', collect)
+    .option(
+      '--protected-account <names>',
+      'accounts never to disable automatically (comma-separated, repeatable)',
+      collect,
+    )
     .action((files: string[], opts: DryRunCliOptions) =>
       guarded(async () => {
         const format = formatOption(opts.format);
         const failOn = failOnOption(opts.failOn);
-        const integrations: IntegrationEndpoint[] | undefined = opts.integrations ? loadIntegrationConfig(opts.integrations) : undefined;
+        const integrations: IntegrationEndpoint[] | undefined = opts.integrations
+          ? loadIntegrationConfig(opts.integrations)
+          : undefined;
         let exit: number = EXIT.ok;
         const alerts: Alert[] = [];
         for (const f of opts.alert ?? []) {
@@ -114,7 +139,13 @@ export function register(program: Command): void {
           let result: PlaybookResult;
           try {
             const loaded = loadPlaybookFile(file);
-            result = await dryRunPlaybook(loaded, { alerts, protectedSets, integrations, probe: opts.probe === true, mutate: opts.mutations !== false });
+            result = await dryRunPlaybook(loaded, {
+              alerts,
+              protectedSets,
+              integrations,
+              probe: opts.probe === true,
+              mutate: opts.mutations !== false,
+            });
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
             process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
@@ -148,16 +179,26 @@ export function register(program: Command): void {
             const r = loadPlaybookFile(file);
             // An invalid playbook is bad input, like one that cannot be parsed (README: exit 2); the others are still checked.
             if (!r.valid) exit = EXIT.input;
-            const doc = { file, playbook: { id: r.playbook.id, name: r.playbook.name, format: r.format }, valid: r.valid, strict_valid: r.strict_valid, validation: r.validation };
+            const doc = {
+              file,
+              playbook: { id: r.playbook.id, name: r.playbook.name, format: r.format },
+              valid: r.valid,
+              strict_valid: r.strict_valid,
+              validation: r.validation,
+            };
             if (format === 'json') process.stdout.write(`${JSON.stringify(doc)}\n`);
             else {
-              process.stdout.write(`${file}: ${r.valid ? 'valid' : 'INVALID'} (${r.format}${r.strict_valid === undefined ? '' : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`})\n`);
-              for (const v of r.validation) process.stdout.write(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}\n`);
+              process.stdout.write(
+                `${file}: ${r.valid ? 'valid' : 'INVALID'} (${r.format}${r.strict_valid === undefined ? '' : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`})\n`,
+              );
+              for (const v of r.validation)
+                process.stdout.write(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}\n`);
             }
           } catch (e) {
             if (!(e instanceof InputError)) throw e;
             process.stderr.write(`socready: ${terminalSafe(e.message)}\n`);
-            if (format === 'json') process.stdout.write(`${JSON.stringify({ file, valid: false, error: e.message })}\n`);
+            if (format === 'json')
+              process.stdout.write(`${JSON.stringify({ file, valid: false, error: e.message })}\n`);
             exit = EXIT.input;
           }
         }

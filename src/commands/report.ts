@@ -25,7 +25,11 @@ function langOf(value: string | undefined): Lang {
 
 export function parseFailUnder(value: string): number {
   const n = parseLevel(value);
-  if (n === undefined) throw new InputError('(command line)', `--fail-under takes a level 0..5 or its name (none, initial, managed, defined, measured, optimising), not "${value}"`);
+  if (n === undefined)
+    throw new InputError(
+      '(command line)',
+      `--fail-under takes a level 0..5 or its name (none, initial, managed, defined, measured, optimising), not "${value}"`,
+    );
   return n;
 }
 
@@ -48,11 +52,23 @@ export async function reportCommand(file: string, opts: ReportOpts): Promise<num
   const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
   if (baseline) report = withPrevious(report, baseline);
   // Without -o, text goes to stdout; a PDF needs a file, so it lands next to the JSON.
-  const out = opts.out ?? (opts.format === 'pdf' ? join(dirname(file), `${basename(file, extname(file))}${FORMAT_EXTENSIONS.pdf}`) : undefined);
-  const text = await renderReport(report, opts.format, { lang, ...(out ? { out } : {}), ...(opts.browser ? { browserPath: opts.browser } : {}) });
+  const out =
+    opts.out ??
+    (opts.format === 'pdf'
+      ? join(dirname(file), `${basename(file, extname(file))}${FORMAT_EXTENSIONS.pdf}`)
+      : undefined);
+  const text = await renderReport(report, opts.format, {
+    lang,
+    ...(out ? { out } : {}),
+    ...(opts.browser ? { browserPath: opts.browser } : {}),
+  });
   if (out) process.stderr.write(`socready: wrote ${out}\n`);
   else if (text !== undefined) process.stdout.write(text);
-  const g = gate(report, { ...(failUnder !== undefined ? { failUnder } : {}), ...(baseline ? { baseline } : {}), lang });
+  const g = gate(report, {
+    ...(failUnder !== undefined ? { failUnder } : {}),
+    ...(baseline ? { baseline } : {}),
+    lang,
+  });
   for (const reason of g.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
   return g.exitCode === 0 ? EXIT.ok : EXIT.gate;
 }
@@ -61,7 +77,8 @@ export function trendCommand(dir: string, opts: { out?: string; lang?: string })
   const lang = langOf(opts.lang);
   const runs = loadTrend(dir);
   for (const p of runs.problems) process.stderr.write(`socready: skipped ${p.error}\n`);
-  if (runs.points.length === 0) throw new InputError(dir, 'no valid report JSON found (reports/<run>/report.json or *.json)');
+  if (runs.points.length === 0)
+    throw new InputError(dir, 'no valid report JSON found (reports/<run>/report.json or *.json)');
   process.stdout.write(formatTrendTable(runs, lang));
   if (opts.out) {
     writeOutputFile(opts.out, renderTrendHtml(runs, lang));
@@ -88,7 +105,10 @@ export function register(program: Command): void {
     .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0..5 or a level name)')
     .option('--baseline <report.json>', 'show changes since this report and exit 1 on any regression')
     .option('--browser <path>', 'Chromium or Chrome executable for PDF output')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 below --fail-under or regressed against --baseline, 2 bad input, 3 internal error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 below --fail-under or regressed against --baseline, 2 bad input, 3 internal error.',
+    )
     .action((file: string, opts: ReportOpts) => guarded(() => reportCommand(file, opts)));
 
   program
@@ -107,6 +127,11 @@ export function register(program: Command): void {
     .argument('<new.json>', 'the later report')
     .option('--lang <lang>', 'ja or en (default from LANG)')
     .option('--json', 'print the comparison as JSON')
-    .addHelpText('after', '\nExit codes: 0 ok (whatever changed), 2 bad input. Use report --baseline to fail on regressions.')
-    .action((oldFile: string, newFile: string, opts: { lang?: string; json?: boolean }) => guarded(() => diffCommand(oldFile, newFile, opts)));
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok (whatever changed), 2 bad input. Use report --baseline to fail on regressions.',
+    )
+    .action((oldFile: string, newFile: string, opts: { lang?: string; json?: boolean }) =>
+      guarded(() => diffCommand(oldFile, newFile, opts)),
+    );
 }

@@ -38,30 +38,52 @@ export function defaultLang(): Lang {
 
 export function parseLang(value: string | undefined): Lang {
   if (value === undefined) return defaultLang();
-  if (value !== 'ja' && value !== 'en') throw new InputError('(command line)', `--lang must be ja or en, not "${value}"`);
+  if (value !== 'ja' && value !== 'en')
+    throw new InputError('(command line)', `--lang must be ja or en, not "${value}"`);
   return value;
 }
 
 export function register(program: Command): void {
   program
     .command('scan')
-    .description('assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and report.html')
-    .option('-i, --inventory <file>', 'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)')
+    .description(
+      'assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and report.html',
+    )
+    .option(
+      '-i, --inventory <file>',
+      'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)',
+    )
     .option('-o, --out <dir>', 'folder for run folders', 'reports')
     .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 32)
     .option('--only <glob>', 'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*', collect)
     .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
-    .option('--follow-symlinks', 'with --evidence: also read evidence files that are symbolic links (refused by default)')
+    .option(
+      '--follow-symlinks',
+      'with --evidence: also read evidence files that are symbolic links (refused by default)',
+    )
     .option('--json', 'print a machine-readable summary on stdout; no progress display')
     .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
-    .option('--active', 'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; logger canaries traced from a Linux host to its syslog collector)')
+    .option(
+      '--active',
+      'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; logger canaries traced from a Linux host to its syslog collector)',
+    )
     .option('--no-html', 'do not write report.html')
     .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
-    .option('--lang <lang>', 'report language: ja or en (default: the inventory\'s report.lang, else LANG)')
-    .option('--browser <path>', 'Chromium or Chrome for the PDF (default: the inventory\'s report.browser, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, system paths)')
+    .option('--lang <lang>', "report language: ja or en (default: the inventory's report.lang, else LANG)")
+    .option(
+      '--browser <path>',
+      "Chromium or Chrome for the PDF (default: the inventory's report.browser, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, system paths)",
+    )
     .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
-    .option('--fail-under <level>', 'exit 1 when the overall maturity level is below this (0-5 or a level name)', parseFailUnder)
-    .option('--fail-on <severity>', 'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)')
+    .option(
+      '--fail-under <level>',
+      'exit 1 when the overall maturity level is below this (0-5 or a level name)',
+      parseFailUnder,
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)',
+    )
     .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
     .action((opts: ScanCliOptions) => guarded(() => scanCommand(opts)));
 }
@@ -70,7 +92,10 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
   const inventoryFile = opts.inventory ? loadInventory(opts.inventory) : undefined;
   const lang = parseLang(opts.lang ?? inventoryFile?.report?.lang);
   if (opts.failOn && !['critical', 'high', 'medium', 'low', 'info'].includes(opts.failOn)) {
-    throw new InputError('(command line)', `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`);
+    throw new InputError(
+      '(command line)',
+      `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`,
+    );
   }
   const inventory = inventoryFile ?? builtInInventory();
   // A mistyped baseline must not cost a whole fleet scan: read it before reaching any host.
@@ -95,7 +120,12 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     options: { lang },
   });
   const browserPath = opts.browser ?? inventory.report?.browser;
-  const paths = await writeRunOutputs(report, runDir, { lang, html: opts.html, pdf: Boolean(opts.pdf), ...(browserPath ? { browserPath } : {}) }, progress);
+  const paths = await writeRunOutputs(
+    report,
+    runDir,
+    { lang, html: opts.html, pdf: Boolean(opts.pdf), ...(browserPath ? { browserPath } : {}) },
+    progress,
+  );
   progress.end();
   const gate = gateRun(report, { failUnder: opts.failUnder, failOn: opts.failOn, baseline, lang });
   if (opts.json) {
@@ -111,7 +141,9 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
-    process.stdout.write(`${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, lang)}\n`);
+    process.stdout.write(
+      `${terminalSummary(report, paths, Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, lang)}\n`,
+    );
     for (const reason of gate.reasons) process.stderr.write(`socready: gate: ${reason}\n`);
   }
   // Unreadable inputs (a bad evidence file) were each reported once, as the failed target's progress line naming the

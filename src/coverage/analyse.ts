@@ -71,7 +71,9 @@ function buildMatrix(index: AttackIndex, byId: Map<string, TechniqueCoverage>): 
         .filter((t) => t.parent === null && t.tactics.includes(tactic.shortname))
         .map((t) => {
           const own = byId.get(t.id)!;
-          const subs = (index.children.get(t.id) ?? []).map((s) => byId.get(s.id)!).sort((a, b) => a.id.localeCompare(b.id));
+          const subs = (index.children.get(t.id) ?? [])
+            .map((s) => byId.get(s.id)!)
+            .sort((a, b) => a.id.localeCompare(b.id));
           const grade = subs.reduce((g, s) => best(g, s.grade), own.grade);
           const rules = own.rules_total + subs.reduce((n, s) => n + s.rules_total, 0);
           return {
@@ -81,7 +83,9 @@ function buildMatrix(index: AttackIndex, byId: Map<string, TechniqueCoverage>): 
             own_grade: own.grade,
             rules,
             focus: own.focus.length > 0 || subs.some((s) => s.focus.length > 0),
-            subtechniques: subs.filter((s) => s.grade !== 'none').map((s) => ({ id: s.id, name: s.name, grade: s.grade, rules: s.rules_total })),
+            subtechniques: subs
+              .filter((s) => s.grade !== 'none')
+              .map((s) => ({ id: s.id, name: s.name, grade: s.grade, rules: s.rules_total })),
             title: `${t.id} ${t.name}: ${GRADE_LABEL[grade].en}${rules ? ` (${rules} rule${rules === 1 ? '' : 's'})` : ''}`,
           };
         })
@@ -120,13 +124,22 @@ export function computeCoverage(
   for (const r of ruleSet.rules) if (!r.correlation) vis.set(r, visIndex.of(r));
   const resolved = resolveRules(ruleSet.rules, index);
   const focus = resolveFocus(opts.threatFocus ?? [], index);
-  for (const u of focus.unknown) problems.push({ path: 'threat_focus', error: `"${u}" is neither an ATT&CK group (ID, name or alias) nor a live technique in ATT&CK ${index.version}` });
+  for (const u of focus.unknown)
+    problems.push({
+      path: 'threat_focus',
+      error: `"${u}" is neither an ATT&CK group (ID, name or alias) nor a live technique in ATT&CK ${index.version}`,
+    });
 
   const techniques: TechniqueCoverage[] = [];
   const byId = new Map<string, TechniqueCoverage>();
   for (const t of index.live()) {
     const rules = resolved.byTechnique.get(t.id) ?? [];
-    const g = gradeOf({ rules, vis, validations: validationsFor(t.id, rules, validations, index), measured: visIndex.measured });
+    const g = gradeOf({
+      rules,
+      vis,
+      validations: validationsFor(t.id, rules, validations, index),
+      measured: visIndex.measured,
+    });
     const tc: TechniqueCoverage = {
       id: t.id,
       name: t.name,
@@ -155,7 +168,11 @@ export function computeCoverage(
   const focused = focus.techniques.size > 0;
   const counted = focused ? techniques.filter((t) => focus.techniques.has(t.id)) : techniques;
   const atLeast = (g: Grade) => counted.filter((t) => gradeRank(t.grade) >= gradeRank(g) && t.grade !== 'blind').length;
-  const webFacing = opts.webFacing ?? (opts.findings.length === 0 ? ruleSet.rules.some((r) => isWebLogSource(r.logsource)) : opts.findings.some((f) => (f.provides ?? []).some(isWebLogSource)));
+  const webFacing =
+    opts.webFacing ??
+    (opts.findings.length === 0
+      ? ruleSet.rules.some((r) => isWebLogSource(r.logsource))
+      : opts.findings.some((f) => (f.provides ?? []).some(isWebLogSource)));
   const enabled = ruleSet.rules.filter((r) => !r.disabled);
   const rulesByFormat: Record<string, number> = {};
   for (const r of ruleSet.rules) rulesByFormat[r.format] = (rulesByFormat[r.format] ?? 0) + 1;
@@ -174,7 +191,11 @@ export function computeCoverage(
     // Nothing web-facing: the OWASP Top 10 is out of scope, and scoring reads owasp_total = 0 as "not applicable".
     owasp_total: webFacing ? owaspRows.length : 0,
     owasp_declared: webFacing ? owaspRows.filter((r) => r.grade !== 'none').length : 0,
-    owasp_visible: !visIndex.measured ? null : webFacing ? owaspRows.filter((r) => gradeRank(r.grade) >= gradeRank('visible')).length : 0,
+    owasp_visible: !visIndex.measured
+      ? null
+      : webFacing
+        ? owaspRows.filter((r) => gradeRank(r.grade) >= gradeRank('visible')).length
+        : 0,
     visibility_measured: visIndex.measured,
     rules_blind: enabled.filter((r) => vis.get(r)?.visibility === 'blind').length,
     correlation_rules: ruleSet.rules.filter((r) => r.correlation).length,
@@ -222,7 +243,10 @@ export async function analyseCoverage(opts: CoverageOptions): Promise<AnalysisSe
     if (!opts.attackCatalog) throw e;
     // A broken user-supplied catalog should not lose the run: fall back to the shipped one and say so.
     catalog = { ...loadAttackCatalog({ path: SHIPPED_CATALOG }), origin: 'shipped' };
-    ruleSet.problems.push({ path: opts.attackCatalog, error: `${(e as Error).message}; used the shipped catalog instead` });
+    ruleSet.problems.push({
+      path: opts.attackCatalog,
+      error: `${(e as Error).message}; used the shipped catalog instead`,
+    });
   }
   return computeCoverage(ruleSet, catalog, opts);
 }

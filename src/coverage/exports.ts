@@ -1,6 +1,15 @@
 // Exports of graded coverage: an ATT&CK Navigator layer (format 4.5) and a DeTT&CT technique administration file.
 import YAML from 'yaml';
-import { type CoverageDetails, type Grade, GRADE_COLOR, GRADE_LABEL, GRADE_SCORE, GRADES, type NavigatorLayer, type TechniqueCoverage } from './types.js';
+import {
+  type CoverageDetails,
+  type Grade,
+  GRADE_COLOR,
+  GRADE_LABEL,
+  GRADE_SCORE,
+  GRADES,
+  type NavigatorLayer,
+  type TechniqueCoverage,
+} from './types.js';
 
 export type { NavigatorLayer } from './types.js';
 
@@ -11,7 +20,10 @@ function comment(t: TechniqueCoverage): string {
 }
 
 /** One technique entry per graded technique (and per uncovered threat-focus technique, scored 0). */
-export function navigatorLayer(details: CoverageDetails, opts: { name?: string; description?: string } = {}): NavigatorLayer {
+export function navigatorLayer(
+  details: CoverageDetails,
+  opts: { name?: string; description?: string } = {},
+): NavigatorLayer {
   const graded = details.techniques.filter((t) => t.grade !== 'none' || t.focus.length > 0);
   const annotatedParents = new Set(graded.filter((t) => t.parent).map((t) => t.parent!));
   return {
@@ -22,7 +34,15 @@ export function navigatorLayer(details: CoverageDetails, opts: { name?: string; 
       opts.description ??
       `Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.${details.visibility_measured !== false ? '' : ' Visibility not measured: no reached target proved a log source, so no technique is shown as visible.'}`,
     sorting: 3,
-    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
+    layout: {
+      layout: 'side',
+      showID: true,
+      showName: true,
+      showAggregateScores: true,
+      countUnscored: false,
+      aggregateFunction: 'max',
+      expandedSubtechniques: 'annotated',
+    },
     hideDisabled: false,
     techniques: graded.map((t) => ({
       techniqueID: t.id,
@@ -37,8 +57,15 @@ export function navigatorLayer(details: CoverageDetails, opts: { name?: string; 
         ...(t.focus.length ? [{ name: 'threat focus', value: t.focus.join(', ') }] : []),
       ],
     })),
-    gradient: { colors: [GRADE_COLOR.blind, GRADE_COLOR.declared, GRADE_COLOR['benign-tested']], minValue: 0, maxValue: 100 },
-    legendItems: GRADES.filter((g) => g !== 'none').map((g) => ({ label: `${GRADE_LABEL[g].en} (${GRADE_SCORE[g]})`, color: GRADE_COLOR[g] })),
+    gradient: {
+      colors: [GRADE_COLOR.blind, GRADE_COLOR.declared, GRADE_COLOR['benign-tested']],
+      minValue: 0,
+      maxValue: 100,
+    },
+    legendItems: GRADES.filter((g) => g !== 'none').map((g) => ({
+      label: `${GRADE_LABEL[g].en} (${GRADE_SCORE[g]})`,
+      color: GRADE_COLOR[g],
+    })),
     showTacticRowBackground: false,
     tacticRowBackground: '#dddddd',
     selectTechniquesAcrossTactics: true,
@@ -53,18 +80,29 @@ export function navigatorLayer(details: CoverageDetails, opts: { name?: string; 
 }
 
 /** DeTT&CT detection score (-1 none .. 5 excellent) and visibility score (0 none .. 4 excellent) for a grade. */
-const DETTECT_DETECTION: Record<Grade, number> = { none: -1, blind: -1, declared: 1, visible: 2, validated: 3, 'benign-tested': 4 };
+const DETTECT_DETECTION: Record<Grade, number> = {
+  none: -1,
+  blind: -1,
+  declared: 1,
+  visible: 2,
+  validated: 3,
+  'benign-tested': 4,
+};
 
 function dettectVisibility(t: TechniqueCoverage): { score: number; comment: string } {
   const vis = t.rules.map((r) => r.visibility);
   if (vis.includes('visible')) return { score: 3, comment: 'log source collected (socready scan)' };
-  if (vis.includes('partial')) return { score: 2, comment: 'log source collected on some targets only (socready scan)' };
+  if (vis.includes('partial'))
+    return { score: 2, comment: 'log source collected on some targets only (socready scan)' };
   if (vis.includes('blind')) return { score: 0, comment: 'log source not collected (socready scan)' };
   return { score: 0, comment: 'visibility not measured' };
 }
 
 /** A DeTT&CT technique administration file (file_type technique-administration, version 1.2). */
-export function dettectTechniques(details: CoverageDetails, opts: { name?: string; date: string; platform?: string[] }): string {
+export function dettectTechniques(
+  details: CoverageDetails,
+  opts: { name?: string; date: string; platform?: string[] },
+): string {
   const techniques = details.techniques
     .filter((t) => t.grade !== 'none')
     .map((t) => {
@@ -77,7 +115,9 @@ export function dettectTechniques(details: CoverageDetails, opts: { name?: strin
             applicable_to: ['all'],
             location: [...new Set(t.rules.map((r) => r.title))].slice(0, 20),
             comment: t.explain.map((e) => e.en).join(' '),
-            score_logbook: [{ date: opts.date, score: DETTECT_DETECTION[t.grade], comment: `socready grade: ${t.grade}` }],
+            score_logbook: [
+              { date: opts.date, score: DETTECT_DETECTION[t.grade], comment: `socready grade: ${t.grade}` },
+            ],
           },
         ],
         visibility: [

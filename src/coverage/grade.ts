@@ -5,7 +5,17 @@ import type { OwaspCategory } from '../attack/owasp.js';
 import type { Bilingual } from '../model.js';
 import { type DetectionRule, normaliseTechniqueId } from '../rules/model.js';
 import { logSourceLabel } from './logsource.js';
-import { type Grade, GRADE_LABEL, GRADE_SCORE, gradeStatus, RULES_SHOWN, type IdResolution, type OwaspRow, type RuleRef, type RuleVisibility } from './types.js';
+import {
+  type Grade,
+  GRADE_LABEL,
+  GRADE_SCORE,
+  gradeStatus,
+  RULES_SHOWN,
+  type IdResolution,
+  type OwaspRow,
+  type RuleRef,
+  type RuleVisibility,
+} from './types.js';
 import type { VisibilityIndex } from './visibility.js';
 
 export interface Validation {
@@ -38,7 +48,14 @@ export function resolveRules(rules: DetectionRule[], index: AttackIndex): Resolv
   const res = new Map<string, IdResolution>();
   const note = (from: string, to: string | undefined, status: IdResolution['status'], rule: DetectionRule) => {
     const k = `${status}|${from}|${to ?? ''}`;
-    const r = res.get(k) ?? { from, ...(to ? { to } : {}), status, status_label: STATUS_LABEL[status], rules: 0, examples: [] };
+    const r = res.get(k) ?? {
+      from,
+      ...(to ? { to } : {}),
+      status,
+      status_label: STATUS_LABEL[status],
+      rules: 0,
+      examples: [],
+    };
     r.rules++;
     if (r.examples.length < 3) r.examples.push(rule.title);
     res.set(k, r);
@@ -116,16 +133,25 @@ export function gradeOf(input: GradeInput): GradeResult {
   const { rules, vis, validations, measured } = input;
   const valByRule = new Map(validations.map((v) => [v.rule_id, v]));
   const order: Record<string, number> = { visible: 0, partial: 1, blind: 2, unknown: 3 };
-  const sorted = [...rules].sort((a, b) => order[vis.get(a)?.visibility ?? 'unknown']! - order[vis.get(b)?.visibility ?? 'unknown']!);
+  const sorted = [...rules].sort(
+    (a, b) => order[vis.get(a)?.visibility ?? 'unknown']! - order[vis.get(b)?.visibility ?? 'unknown']!,
+  );
   const refs = sorted.slice(0, RULES_SHOWN).map((r) => ruleRef(r, vis.get(r), valByRule.get(r.id)));
   if (rules.length === 0) {
     const explain: Bilingual[] = [{ en: 'No rule declares it.', ja: 'これを対象とするルールはありません。' }];
     const v = validations.find((x) => x.validated);
-    if (v) explain.push({ en: `A sample detection by "${v.title}" names it, but that rule is not among the rules read.`, ja: `サンプル検知で「${v.title}」が対象としていますが、読み込んだルールには含まれていません。` });
+    if (v)
+      explain.push({
+        en: `A sample detection by "${v.title}" names it, but that rule is not among the rules read.`,
+        ja: `サンプル検知で「${v.title}」が対象としていますが、読み込んだルールには含まれていません。`,
+      });
     return { grade: 'none', score: 0, refs, explain };
   }
   const explain: Bilingual[] = [];
-  explain.push({ en: `${rules.length} rule(s) declare it: ${titles(sorted)}.`, ja: `${rules.length} 件のルールが対象としています：${titlesJa(sorted)}。` });
+  explain.push({
+    en: `${rules.length} rule(s) declare it: ${titles(sorted)}.`,
+    ja: `${rules.length} 件のルールが対象としています：${titlesJa(sorted)}。`,
+  });
   const seeing = rules.filter((r) => {
     const v = vis.get(r)?.visibility;
     return v === 'visible' || v === 'partial';
@@ -156,11 +182,17 @@ export function gradeOf(input: GradeInput): GradeResult {
   const usable = fired.filter(canSee);
   if (usable.length > 0) {
     grade = 'validated';
-    explain.push({ en: `Validated: "${usable[0]!.title}" fired on its attack sample.`, ja: `検証済み：「${usable[0]!.title}」が攻撃サンプルで発報しました。` });
+    explain.push({
+      en: `Validated: "${usable[0]!.title}" fired on its attack sample.`,
+      ja: `検証済み：「${usable[0]!.title}」が攻撃サンプルで発報しました。`,
+    });
     const benign = usable.find((v) => v.benign_tested);
     if (benign) {
       grade = 'benign-tested';
-      explain.push({ en: `Benign-tested: "${benign.title}" stayed silent on the benign baseline.`, ja: `誤検知試験済み：「${benign.title}」は平常時のログでは発報しませんでした。` });
+      explain.push({
+        en: `Benign-tested: "${benign.title}" stayed silent on the benign baseline.`,
+        ja: `誤検知試験済み：「${benign.title}」は平常時のログでは発報しませんでした。`,
+      });
     }
   } else if (fired.length > 0) {
     explain.push({
@@ -172,7 +204,12 @@ export function gradeOf(input: GradeInput): GradeResult {
 }
 
 /** Validations that concern a technique: they name it (revoked IDs resolved) or they test a rule that declares it. */
-export function validationsFor(id: string, rules: DetectionRule[], validations: Validation[], index: AttackIndex): Validation[] {
+export function validationsFor(
+  id: string,
+  rules: DetectionRule[],
+  validations: Validation[],
+  index: AttackIndex,
+): Validation[] {
   const ruleIds = new Set(rules.map((r) => r.id));
   return validations.filter(
     (v) =>
@@ -184,20 +221,40 @@ export function validationsFor(id: string, rules: DetectionRule[], validations: 
   );
 }
 
-export function owaspRow(cat: OwaspCategory, rules: DetectionRule[], vis: Map<DetectionRule, RuleVisibility>, visIndex: VisibilityIndex, validations: Validation[]): OwaspRow {
+export function owaspRow(
+  cat: OwaspCategory,
+  rules: DetectionRule[],
+  vis: Map<DetectionRule, RuleVisibility>,
+  visIndex: VisibilityIndex,
+  validations: Validation[],
+): OwaspRow {
   const ruleIds = new Set(rules.map((r) => r.id));
-  const g = gradeOf({ rules, vis, validations: validations.filter((v) => ruleIds.has(v.rule_id)), measured: visIndex.measured });
+  const g = gradeOf({
+    rules,
+    vis,
+    validations: validations.filter((v) => ruleIds.has(v.rule_id)),
+    measured: visIndex.measured,
+  });
   const sources = cat.needs.map((n) => {
     const s = visIndex.sourceStatus(n.source);
     const label = `${logSourceLabel(n.source)}${n.source.fields?.length ? ` [${n.source.fields.join(', ')}]` : ''}`;
-    const st = s.status === 'collected' ? ('pass' as const) : s.status === 'not-collected' ? ('fail' as const) : ('na' as const);
+    const st =
+      s.status === 'collected' ? ('pass' as const) : s.status === 'not-collected' ? ('fail' as const) : ('na' as const);
     return { source: label, why: n.why, status: s.status, st, checks: s.checks };
   });
   const collected = sources.filter((s) => s.status === 'collected');
   const missing = sources.filter((s) => s.status === 'not-collected');
   const parts: Bilingual[] = [g.explain[g.explain.length > 1 ? 1 : 0]!];
-  if (collected.length > 0) parts.push({ en: `Logs that show it are collected: ${collected.map((s) => s.why.en).join('; ')}.`, ja: `これを捉えられるログは収集されています：${collected.map((s) => s.why.ja).join('、')}。` });
-  else if (missing.length > 0) parts.push({ en: `Logs it needs are not collected: ${missing.map((s) => s.why.en).join('; ')}.`, ja: `必要なログが収集されていません：${missing.map((s) => s.why.ja).join('、')}。` });
+  if (collected.length > 0)
+    parts.push({
+      en: `Logs that show it are collected: ${collected.map((s) => s.why.en).join('; ')}.`,
+      ja: `これを捉えられるログは収集されています：${collected.map((s) => s.why.ja).join('、')}。`,
+    });
+  else if (missing.length > 0)
+    parts.push({
+      en: `Logs it needs are not collected: ${missing.map((s) => s.why.en).join('; ')}.`,
+      ja: `必要なログが収集されていません：${missing.map((s) => s.why.ja).join('、')}。`,
+    });
   return {
     id: cat.id,
     name: cat.name,

@@ -3,7 +3,16 @@
 import type { AttackIndex } from '../attack/catalog.js';
 import type { AttackTechnique } from '../attack/types.js';
 import { normaliseTechniqueId } from '../rules/model.js';
-import { type FocusCoverage, type Gap, type Grade, GRADE_LABEL, GRADES, gradeRank, gradeStatus, type TechniqueCoverage } from './types.js';
+import {
+  type FocusCoverage,
+  type Gap,
+  type Grade,
+  GRADE_LABEL,
+  GRADES,
+  gradeRank,
+  gradeStatus,
+  type TechniqueCoverage,
+} from './types.js';
 
 export interface FocusResolution {
   /** Technique ID → the focus entries (group names or the technique itself) that make it a priority. */
@@ -29,7 +38,13 @@ export function resolveFocus(focus: string[], index: AttackIndex): FocusResoluti
       if (r.status === 'live' || r.status === 'revoked') {
         add(r.id, r.id);
         if (entries.some((e) => e.id === r.id)) continue;
-        entries.push({ key, id: r.id, name: index.techniques.get(r.id)?.name ?? r.id, kind: 'technique', techniques: [r.id] });
+        entries.push({
+          key,
+          id: r.id,
+          name: index.techniques.get(r.id)?.name ?? r.id,
+          kind: 'technique',
+          techniques: [r.id],
+        });
       } else unknown.push(key);
       continue;
     }
@@ -39,7 +54,14 @@ export function resolveFocus(focus: string[], index: AttackIndex): FocusResoluti
       continue;
     }
     if (entries.some((e) => e.id === g.id)) continue;
-    const ids = [...new Set(g.techniques.map((t) => index.resolve(t)).filter((r) => r.status === 'live' || r.status === 'revoked').map((r) => r.id))].sort();
+    const ids = [
+      ...new Set(
+        g.techniques
+          .map((t) => index.resolve(t))
+          .filter((r) => r.status === 'live' || r.status === 'revoked')
+          .map((r) => r.id),
+      ),
+    ].sort();
     for (const t of ids) add(t, `${g.name} (${g.id})`);
     entries.push({ key, id: g.id, name: g.name, kind: 'group', techniques: ids });
   }
@@ -52,7 +74,16 @@ export function focusCoverage(focus: FocusResolution, byId: Map<string, Techniqu
     for (const t of e.techniques) by_grade[byId.get(t)?.grade ?? 'none']++;
     const covered = e.techniques.filter((t) => gradeRank(byId.get(t)?.grade ?? 'none') >= gradeRank('visible')).length;
     const ratio = e.techniques.length ? covered / e.techniques.length : 0;
-    return { key: e.key, id: e.id, name: e.name, kind: e.kind, techniques: e.techniques.length, by_grade, covered_ratio: ratio, covered_percent: Math.round(ratio * 100) };
+    return {
+      key: e.key,
+      id: e.id,
+      name: e.name,
+      kind: e.kind,
+      techniques: e.techniques.length,
+      by_grade,
+      covered_ratio: ratio,
+      covered_percent: Math.round(ratio * 100),
+    };
   });
 }
 
@@ -81,16 +112,47 @@ export function prioritiseGaps(techs: TechniqueCoverage[], index: AttackIndex, m
       en.push(`used by ${t.groups_using} known group(s)`);
       ja.push(`既知の攻撃グループ ${t.groups_using} 件が使用`);
     }
-    en.push(t.grade === 'none' ? 'no rule' : t.grade === 'blind' ? 'rules exist but their logs are not collected' : 'rules exist; their logs were not checked');
-    ja.push(t.grade === 'none' ? 'ルールなし' : t.grade === 'blind' ? 'ルールはあるがログが未収集' : 'ルールはあるがログ収集は未確認');
+    en.push(
+      t.grade === 'none'
+        ? 'no rule'
+        : t.grade === 'blind'
+          ? 'rules exist but their logs are not collected'
+          : 'rules exist; their logs were not checked',
+    );
+    ja.push(
+      t.grade === 'none'
+        ? 'ルールなし'
+        : t.grade === 'blind'
+          ? 'ルールはあるがログが未収集'
+          : 'ルールはあるがログ収集は未確認',
+    );
     const dcs = tech.data_components.slice(0, 4);
     const action =
       t.grade === 'blind'
-        ? { en: `Collect the logs the rules read: ${t.explain.find((e) => /blind/.test(e.en))?.en ?? ''}`.trim(), ja: `ルールが読むログを収集してください。${t.explain.find((e) => /blind/.test(e.en))?.ja ?? ''}`.trim() }
+        ? {
+            en: `Collect the logs the rules read: ${t.explain.find((e) => /blind/.test(e.en))?.en ?? ''}`.trim(),
+            ja: `ルールが読むログを収集してください。${t.explain.find((e) => /blind/.test(e.en))?.ja ?? ''}`.trim(),
+          }
         : t.grade === 'declared'
-          ? { en: `Scan the assets that produce ${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join(', ')} to confirm the logs are collected.`, ja: `${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join('、')} を出力する資産をスキャンし、ログの収集を確認してください。` }
-          : { en: `Write or enable a rule${dcs.length ? ` over ${dcs.join(', ')}` : ''}.`, ja: `${dcs.length ? `${dcs.join('、')} を対象とする` : ''}ルールを作成するか有効にしてください。` };
-    gaps.push({ technique: t.id, name: t.name, tactics: t.tactics, grade: t.grade, grade_label: GRADE_LABEL[t.grade], st: gradeStatus(t.grade), priority, reasons: { en: en.join('; '), ja: ja.join('、') }, action });
+          ? {
+              en: `Scan the assets that produce ${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join(', ')} to confirm the logs are collected.`,
+              ja: `${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join('、')} を出力する資産をスキャンし、ログの収集を確認してください。`,
+            }
+          : {
+              en: `Write or enable a rule${dcs.length ? ` over ${dcs.join(', ')}` : ''}.`,
+              ja: `${dcs.length ? `${dcs.join('、')} を対象とする` : ''}ルールを作成するか有効にしてください。`,
+            };
+    gaps.push({
+      technique: t.id,
+      name: t.name,
+      tactics: t.tactics,
+      grade: t.grade,
+      grade_label: GRADE_LABEL[t.grade],
+      st: gradeStatus(t.grade),
+      priority,
+      reasons: { en: en.join('; '), ja: ja.join('、') },
+      action,
+    });
   }
   return gaps.sort((a, b) => b.priority - a.priority || a.technique.localeCompare(b.technique)).slice(0, maxGaps);
 }

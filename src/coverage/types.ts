@@ -6,7 +6,14 @@ import type { RuleFormat } from '../rules/model.js';
 export type Grade = 'none' | 'blind' | 'declared' | 'visible' | 'validated' | 'benign-tested';
 export const GRADES: Grade[] = ['none', 'blind', 'declared', 'visible', 'validated', 'benign-tested'];
 
-export const GRADE_SCORE: Record<Grade, number> = { none: 0, blind: 10, declared: 25, visible: 50, validated: 75, 'benign-tested': 100 };
+export const GRADE_SCORE: Record<Grade, number> = {
+  none: 0,
+  blind: 10,
+  declared: 25,
+  visible: 50,
+  validated: 75,
+  'benign-tested': 100,
+};
 export const GRADE_COLOR: Record<Grade, string> = {
   none: '#f4f4f4',
   blind: '#e5534b',
@@ -198,7 +205,15 @@ export interface NavigatorLayer {
   domain: 'enterprise-attack';
   description: string;
   sorting: number;
-  layout: { layout: 'side'; showID: boolean; showName: boolean; showAggregateScores: boolean; countUnscored: boolean; aggregateFunction: 'max'; expandedSubtechniques: 'annotated' };
+  layout: {
+    layout: 'side';
+    showID: boolean;
+    showName: boolean;
+    showAggregateScores: boolean;
+    countUnscored: boolean;
+    aggregateFunction: 'max';
+    expandedSubtechniques: 'annotated';
+  };
   hideDisabled: boolean;
   techniques: {
     techniqueID: string;

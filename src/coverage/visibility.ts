@@ -37,9 +37,16 @@ export interface SourceClassGate {
 }
 
 /** Classes whose Sigma log sources include the rule's (and, for a field-specific class, a field the rule reads). */
-export function classesOfRule(rule: Pick<DetectionRule, 'logsource' | 'fields'>, classes: SourceClassGate[]): SourceClassGate[] {
+export function classesOfRule(
+  rule: Pick<DetectionRule, 'logsource' | 'fields'>,
+  classes: SourceClassGate[],
+): SourceClassGate[] {
   return classes.filter((c) =>
-    c.sigma.some((ref) => servesLogSource(rule.logsource, ref) && (!ref.fields || ref.fields.length === 0 || fieldsNamed(rule.fields, ref.fields).length > 0)),
+    c.sigma.some(
+      (ref) =>
+        servesLogSource(rule.logsource, ref) &&
+        (!ref.fields || ref.fields.length === 0 || fieldsNamed(rule.fields, ref.fields).length > 0),
+    ),
   );
 }
 
@@ -52,7 +59,8 @@ function gateByClass(v: RuleVisibility, rule: DetectionRule, classes: SourceClas
   const mine = classesOfRule(rule, classes);
   if (mine.length === 0) return v;
   const withClasses = { ...v, source_classes: mine.map((c) => c.id) };
-  if ((v.visibility !== 'visible' && v.visibility !== 'partial') || mine.some((c) => c.status === 'measured')) return withClasses;
+  if ((v.visibility !== 'visible' && v.visibility !== 'partial') || mine.some((c) => c.status === 'measured'))
+    return withClasses;
   const c = mine[0]!;
   const label = logSourceLabel(rule.logsource);
   const missing = mine.some((x) => x.status === 'missing');
@@ -99,10 +107,20 @@ export class VisibilityIndex {
   sourceStatus(ls: LogSourceRef): { status: 'collected' | 'not-collected' | 'unknown'; checks: string[] } {
     const needFields = ls.fields ?? [];
     const matches = this.providers.filter((p) => servesLogSource(ls, p.ref));
-    const relevant = matches.filter((p) => needFields.length === 0 || !p.ref.fields || p.ref.fields.length === 0 || fieldsNamed(needFields, p.ref.fields).length > 0);
+    const relevant = matches.filter(
+      (p) =>
+        needFields.length === 0 ||
+        !p.ref.fields ||
+        p.ref.fields.length === 0 ||
+        fieldsNamed(needFields, p.ref.fields).length > 0,
+    );
     const names = (ps: Provider[]) => [...new Set(ps.map((p) => p.finding.check))].sort();
     // Only a passing check that names the needed fields proves them; the checks listed are the ones that decided.
-    const good = relevant.filter((p) => GOOD.has(p.finding.status) && (needFields.length === 0 || (p.ref.fields && fieldsNamed(needFields, p.ref.fields).length > 0)));
+    const good = relevant.filter(
+      (p) =>
+        GOOD.has(p.finding.status) &&
+        (needFields.length === 0 || (p.ref.fields && fieldsNamed(needFields, p.ref.fields).length > 0)),
+    );
     if (good.length > 0) return { status: 'collected', checks: names(good) };
     const bad = relevant.filter((p) => BAD.has(p.finding.status));
     return bad.length > 0 ? { status: 'not-collected', checks: names(bad) } : { status: 'unknown', checks: [] };
@@ -123,8 +141,14 @@ export class VisibilityIndex {
         checks: [],
         missing_fields: [],
         explain: this.measured
-          ? { en: `No check in this scan looked at ${label}: visibility not measured.`, ja: `今回のスキャンには ${label} を確認するチェックがなく、可視性は未測定です。` }
-          : { en: 'No reached target proved a log source (or no scan joined): visibility not measured.', ja: 'ログソースを確認できた対象がない（またはスキャン結果と突き合わせていない）ため、可視性は未測定です。' },
+          ? {
+              en: `No check in this scan looked at ${label}: visibility not measured.`,
+              ja: `今回のスキャンには ${label} を確認するチェックがなく、可視性は未測定です。`,
+            }
+          : {
+              en: 'No reached target proved a log source (or no scan joined): visibility not measured.',
+              ja: 'ログソースを確認できた対象がない（またはスキャン結果と突き合わせていない）ため、可視性は未測定です。',
+            },
       };
     }
     const passes = new Map<string, Provider[]>();
@@ -136,7 +160,10 @@ export class VisibilityIndex {
         // A failing check about specific fields blinds only the rules that read one of those fields.
         const named = p.ref.fields && p.ref.fields.length > 0 ? fieldsNamed(rule.fields, p.ref.fields) : [];
         if (p.ref.fields && p.ref.fields.length > 0 && named.length === 0) continue;
-        fails.set(target, [...(fails.get(target) ?? []), { check: p.finding.check, title: p.finding.title, fields: named }]);
+        fails.set(target, [
+          ...(fails.get(target) ?? []),
+          { check: p.finding.check, title: p.finding.title, fields: named },
+        ]);
       }
     }
     // A target sees the rule's events when some passing check proves the source there: another source of the same
@@ -145,7 +172,11 @@ export class VisibilityIndex {
     const seesOn = (target: string): boolean => {
       const ok = passes.get(target) ?? [];
       if (ok.length === 0) return false;
-      return (fails.get(target) ?? []).every((f) => f.fields.length === 0 || ok.some((p) => p.ref.fields && fieldsNamed(f.fields, p.ref.fields).length === f.fields.length));
+      return (fails.get(target) ?? []).every(
+        (f) =>
+          f.fields.length === 0 ||
+          ok.some((p) => p.ref.fields && fieldsNamed(f.fields, p.ref.fields).length === f.fields.length),
+      );
     };
     const targets = [...new Set([...passes.keys(), ...fails.keys()])].sort();
     const visibleOn = targets.filter(seesOn);
@@ -156,7 +187,14 @@ export class VisibilityIndex {
       const fs = fails.get(t)!;
       fail.set(t, { check: fs[0]!.check, title: fs[0]!.title, fields: fs.flatMap((f) => f.fields) });
     }
-    const visibility: Visibility = blindOn.length === 0 ? (visibleOn.length > 0 ? 'visible' : 'unknown') : visibleOn.length === 0 ? 'blind' : 'partial';
+    const visibility: Visibility =
+      blindOn.length === 0
+        ? visibleOn.length > 0
+          ? 'visible'
+          : 'unknown'
+        : visibleOn.length === 0
+          ? 'blind'
+          : 'partial';
     const failing = [...fail.values()];
     const missing = [...new Set(failing.flatMap((f) => f.fields))].sort();
     const checks = [...new Set(providers.map((p) => p.finding.check))].sort();
@@ -169,14 +207,26 @@ export class VisibilityIndex {
         ja: `${proof.join('、')} により、${label} は ${visibleOn.length} 台（${listTargets(visibleOn)}）で収集されていることを確認しました。`,
       };
     } else if (first) {
-      const what = missing.length > 0 ? { en: ` (field ${missing.join(', ')} not logged)`, ja: `（フィールド ${missing.join('、')} が記録されていません）` } : { en: '', ja: '' };
-      const head = visibility === 'blind' ? { en: `${label} rules are blind`, ja: `${label} のルールは機能しません` } : { en: `${label} rules are partly blind`, ja: `${label} のルールは一部の対象で機能しません` };
+      const what =
+        missing.length > 0
+          ? {
+              en: ` (field ${missing.join(', ')} not logged)`,
+              ja: `（フィールド ${missing.join('、')} が記録されていません）`,
+            }
+          : { en: '', ja: '' };
+      const head =
+        visibility === 'blind'
+          ? { en: `${label} rules are blind`, ja: `${label} のルールは機能しません` }
+          : { en: `${label} rules are partly blind`, ja: `${label} のルールは一部の対象で機能しません` };
       explain = {
         en: `${head.en}: "${first.title.en}" (${first.check}) fails on ${blindOn.length} of ${measured} target(s) (${listTargets(blindOn)})${what.en}.`,
         ja: `${head.ja}。「${first.title.ja}」（${first.check}）が ${measured} 台中 ${blindOn.length} 台（${listTargets(blindOn)}）で不合格です${what.ja}。`,
       };
     } else {
-      explain = { en: `Checks on ${label} were inconclusive.`, ja: `${label} に関するチェックの結果は判定不能でした。` };
+      explain = {
+        en: `Checks on ${label} were inconclusive.`,
+        ja: `${label} に関するチェックの結果は判定不能でした。`,
+      };
     }
     return { visibility, visible_on: visibleOn, blind_on: blindOn, checks, missing_fields: missing, explain };
   }

@@ -22,7 +22,12 @@ export interface DbCanaryOptions {
 
 /** A marker unique to the run, the target and this request; letters, digits and '-' only (safe in SQL and grep). */
 export function canaryMarker(runId: string, targetId: string, kind: 'query' | 'login'): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24);
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24);
   return `socready-${kind === 'query' ? 'canary' : 'fl'}-${clean(runId)}-${clean(targetId)}-${randomBytes(4).toString('hex')}`;
 }
 
@@ -31,7 +36,12 @@ function fileWords(files: string[]): string {
   return files.map((f) => (f.endsWith('/*') ? `${shellQuote(f.slice(0, -2))}/*` : shellQuote(f))).join(' ');
 }
 
-async function search(o: DbCanaryOptions, marker: string, files: string[], sentAt: number): Promise<Pick<DbCanaryDocument, 'found' | 'where' | 'line' | 'latency_ms' | 'waited_ms'>> {
+async function search(
+  o: DbCanaryOptions,
+  marker: string,
+  files: string[],
+  sentAt: number,
+): Promise<Pick<DbCanaryDocument, 'found' | 'where' | 'line' | 'latency_ms' | 'waited_ms'>> {
   const command = `for f in ${fileWords(files)}; do [ -f "$f" ] && grep -F -H -m1 -- ${shellQuote(marker)} "$f" 2>/dev/null; done; true`;
   for (;;) {
     const r = await o.transport.run(command, { timeoutMs: 15_000, maxBytes: 64 * 1024, sudo: o.sudo });
@@ -39,8 +49,16 @@ async function search(o: DbCanaryOptions, marker: string, files: string[], sentA
     const waited = Date.now() - sentAt;
     if (hit) {
       const files0 = files.map((f) => f.replace(/\*$/, ''));
-      const where = files0.map((f) => (hit.startsWith(f) ? hit.slice(0, hit.indexOf(':', f.length)) : '')).find(Boolean) ?? hit.slice(0, hit.indexOf(':'));
-      return { found: true, where, line: hit.slice(where.length + 1, where.length + 1 + 400), latency_ms: waited, waited_ms: waited };
+      const where =
+        files0.map((f) => (hit.startsWith(f) ? hit.slice(0, hit.indexOf(':', f.length)) : '')).find(Boolean) ??
+        hit.slice(0, hit.indexOf(':'));
+      return {
+        found: true,
+        where,
+        line: hit.slice(where.length + 1, where.length + 1 + 400),
+        latency_ms: waited,
+        waited_ms: waited,
+      };
     }
     if (waited >= o.waitMs) return { found: false, waited_ms: waited };
     await new Promise((r) => setTimeout(r, o.pollMs));
@@ -55,7 +73,14 @@ export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promis
   const sentAt = Date.now();
   const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
   if (r.error || r.exitCode !== 0 || !r.stdout.includes(marker)) {
-    return { marker, sent: false, send_error: r.error?.message ?? (r.stderr.trim() || `client exited ${r.exitCode}`), found: false, searched: files, waited_ms: 0 };
+    return {
+      marker,
+      sent: false,
+      send_error: r.error?.message ?? (r.stderr.trim() || `client exited ${r.exitCode}`),
+      found: false,
+      searched: files,
+      waited_ms: 0,
+    };
   }
   return { marker, sent: true, searched: files, ...(await search(o, marker, files, sentAt)) };
 }
@@ -67,7 +92,14 @@ export async function runFailedLoginCanary(o: DbCanaryOptions, user: string): Pr
   const sentAt = Date.now();
   const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
   if (!o.product.refused(r)) {
-    return { marker: user, sent: false, send_error: r.error?.message ?? (r.stderr.trim() || `the login was not refused (exit ${r.exitCode})`), found: false, searched: files, waited_ms: 0 };
+    return {
+      marker: user,
+      sent: false,
+      send_error: r.error?.message ?? (r.stderr.trim() || `the login was not refused (exit ${r.exitCode})`),
+      found: false,
+      searched: files,
+      waited_ms: 0,
+    };
   }
   return { marker: user, sent: true, searched: files, ...(await search(o, user, files, sentAt)) };
 }

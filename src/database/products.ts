@@ -39,13 +39,37 @@ export interface DatabaseProductModule {
 function password(settings: DatabaseSettings, env: NodeJS.ProcessEnv): { value?: string; error?: string } {
   if (!settings.password_env) return {};
   const value = env[settings.password_env];
-  return value === undefined ? { error: `database.password_env: environment variable ${settings.password_env} is not set` } : { value };
+  return value === undefined
+    ? { error: `database.password_env: environment variable ${settings.password_env} is not set` }
+    : { value };
 }
 
-const PG_SSL: Record<string, string> = { disable: 'disable', require: 'require', 'verify-ca': 'verify-ca', 'verify-full': 'verify-full' };
+const PG_SSL: Record<string, string> = {
+  disable: 'disable',
+  require: 'require',
+  'verify-ca': 'verify-ca',
+  'verify-full': 'verify-full',
+};
 
-function psql(settings: DatabaseSettings, address: string, statement: string, user: string | undefined, env: Record<string, string>): ClientCall {
-  const parts = ['psql', '-X', '-w', '-A', '-t', "-F'|'", '-v', 'ON_ERROR_STOP=1', '-h', shellQuote(settings.socket ?? address)];
+function psql(
+  settings: DatabaseSettings,
+  address: string,
+  statement: string,
+  user: string | undefined,
+  env: Record<string, string>,
+): ClientCall {
+  const parts = [
+    'psql',
+    '-X',
+    '-w',
+    '-A',
+    '-t',
+    "-F'|'",
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-h',
+    shellQuote(settings.socket ?? address),
+  ];
   if (settings.port) parts.push('-p', String(settings.port));
   if (user) parts.push('-U', shellQuote(user));
   parts.push('-d', shellQuote(settings.dbname ?? 'postgres'), '-c', shellQuote(statement));
@@ -80,7 +104,9 @@ export const postgresql: DatabaseProductModule = {
       return [];
     }
   },
-  refused: (r) => r.exitCode !== 0 && /authentication failed|does not exist|no pg_hba\.conf entry|not permitted to log in/.test(r.stderr),
+  refused: (r) =>
+    r.exitCode !== 0 &&
+    /authentication failed|does not exist|no pg_hba\.conf entry|not permitted to log in/.test(r.stderr),
   offlineQuery: (statement) => {
     const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
     return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
@@ -88,7 +114,13 @@ export const postgresql: DatabaseProductModule = {
   parsers: [postgresqlParser, dbCanaryParser, dbFailedLoginParser],
 };
 
-function mariadbClient(settings: DatabaseSettings, address: string, statement: string, user: string | undefined, env: Record<string, string>): ClientCall {
+function mariadbClient(
+  settings: DatabaseSettings,
+  address: string,
+  statement: string,
+  user: string | undefined,
+  env: Record<string, string>,
+): ClientCall {
   // --no-defaults: the host's option files must not add options (or a [client] password) to what socready runs.
   const parts = ['"$(command -v mariadb || command -v mysql)"', '--no-defaults', '-N', '-B', '--connect-timeout=10'];
   if (settings.socket) parts.push('-S', shellQuote(settings.socket));
@@ -98,7 +130,8 @@ function mariadbClient(settings: DatabaseSettings, address: string, statement: s
   if (settings.tls && settings.tls.mode !== 'disable') {
     parts.push('--ssl');
     if (settings.tls.ca) parts.push(`--ssl-ca=${shellQuote(settings.tls.ca)}`);
-    if (settings.tls.mode === 'verify-full' || settings.tls.mode === 'verify-ca') parts.push('--ssl-verify-server-cert');
+    if (settings.tls.mode === 'verify-full' || settings.tls.mode === 'verify-ca')
+      parts.push('--ssl-verify-server-cert');
   }
   parts.push('-e', shellQuote(statement));
   return { command: parts.join(' '), env };
@@ -110,7 +143,13 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
     query(settings, address, statement, env = process.env) {
       const pw = password(settings, env);
       if (pw.error) return { command: '', env: {}, error: pw.error };
-      return mariadbClient(settings, address, statement, settings.user, pw.value !== undefined ? { MYSQL_PWD: pw.value } : {});
+      return mariadbClient(
+        settings,
+        address,
+        statement,
+        settings.user,
+        pw.value !== undefined ? { MYSQL_PWD: pw.value } : {},
+      );
     },
     failedLogin(settings, address, user, pass) {
       return mariadbClient({ ...settings, socket: undefined }, address, 'SELECT 1', user, { MYSQL_PWD: pass });
@@ -121,7 +160,8 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
         const files = auditLogFiles({ ...s.values });
         const errorLog = s.values.log_error;
         const datadir = (s.values.datadir ?? '').replace(/\/+$/, '');
-        if (what === 'login' && errorLog) files.push(errorLog.startsWith('/') ? errorLog : `${datadir}/${errorLog.replace(/^\.\//, '')}`);
+        if (what === 'login' && errorLog)
+          files.push(errorLog.startsWith('/') ? errorLog : `${datadir}/${errorLog.replace(/^\.\//, '')}`);
         return files;
       } catch {
         return [];
@@ -129,7 +169,8 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
     },
     refused: (r) => r.exitCode !== 0 && /Access denied|ERROR 1045|ERROR 1698/.test(r.stderr),
     // root over the default socket (Debian: unix_socket authentication); --no-defaults keeps option files out.
-    offlineQuery: (statement) => `"$(command -v mariadb || command -v mysql)" --no-defaults -N -B -e ${shellQuote(statement)}`,
+    offlineQuery: (statement) =>
+      `"$(command -v mariadb || command -v mysql)" --no-defaults -N -B -e ${shellQuote(statement)}`,
     parsers: [mariadbParser, dbCanaryParser, dbFailedLoginParser],
   };
 }
@@ -167,9 +208,16 @@ export const oracle: DatabaseProductModule = {
     const pw = password(settings, env);
     if (pw.error) return { command: '', env: {}, error: pw.error };
     const service = `//${address}:${settings.port ?? 1521}/${settings.dbname ?? 'ORCL'}`;
-    const connect = settings.user ? `printf 'connect %s/"%s"@%s\n' ${shellQuote(settings.user)} "$SOCREADY_ORACLE_PASSWORD" ${shellQuote(service)}` : "printf 'connect / as sysdba\n'";
+    const connect = settings.user
+      ? `printf 'connect %s/"%s"@%s\n' ${shellQuote(settings.user)} "$SOCREADY_ORACLE_PASSWORD" ${shellQuote(service)}`
+      : "printf 'connect / as sysdba\n'";
     // SQL*Plus commands (whenever, set) stay in the client; only the statement reaches the server.
-    const script = ['whenever sqlerror exit failure', 'set heading off feedback off pagesize 0 linesize 32767 trimspool on colsep |', `${statement};`, 'exit'];
+    const script = [
+      'whenever sqlerror exit failure',
+      'set heading off feedback off pagesize 0 linesize 32767 trimspool on colsep |',
+      `${statement};`,
+      'exit',
+    ];
     return {
       command: `{ ${connect}; printf '%s\n' ${script.map(shellQuote).join(' ')}; } | sqlplus -S -L /nolog`,
       env: pw.value !== undefined ? { SOCREADY_ORACLE_PASSWORD: pw.value } : {},
@@ -182,7 +230,15 @@ export const oracle: DatabaseProductModule = {
 };
 
 /** Every product's module; the canaries are offered for postgresql, mariadb and mysql (see checks/probes/database.yaml). */
-export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = { postgresql, mariadb, mysql, mssql, oracle };
+export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = {
+  postgresql,
+  mariadb,
+  mysql,
+  mssql,
+  oracle,
+};
 
 /** Every database parser, registered once. */
-export const DATABASE_PARSERS: readonly ParserModule[] = [...new Set(Object.values(DATABASE_PRODUCTS).flatMap((p) => p!.parsers))];
+export const DATABASE_PARSERS: readonly ParserModule[] = [
+  ...new Set(Object.values(DATABASE_PRODUCTS).flatMap((p) => p!.parsers)),
+];

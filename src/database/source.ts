@@ -61,7 +61,11 @@ export class DatabaseProbeSource implements ProbeSource {
   }
 
   async open(): Promise<TransportError | undefined> {
-    if (!this.opts.hostTransport) return { kind: 'config', message: `database.host "${this.settings.host}" is not a host socready can reach (ssh or local)` };
+    if (!this.opts.hostTransport)
+      return {
+        kind: 'config',
+        message: `database.host "${this.settings.host}" is not a host socready can reach (ssh or local)`,
+      };
     return this.opts.hostTransport.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
   }
 
@@ -72,7 +76,8 @@ export class DatabaseProbeSource implements ProbeSource {
   what(probe: ProbeDef): string {
     // The client's command line as run (secrets are in its environment, so none shows here).
     const noSecret = this.settings.password_env ? { [this.settings.password_env]: '' } : {};
-    if (probe.kind === 'query' && this.product) return this.product.query(this.settings, this.target.address, probe.query!, noSecret).command;
+    if (probe.kind === 'query' && this.product)
+      return this.product.query(this.settings, this.target.address, probe.query!, noSecret).command;
     if (probe.kind === 'command') return withConfig(probe.command!, this.settings);
     return probe.description ?? probe.id;
   }
@@ -89,7 +94,10 @@ export class DatabaseProbeSource implements ProbeSource {
     for (const probe of probes.filter((p) => p.kind === 'live')) {
       // The gate is code, not catalog data: without --active and a connection nothing is sent, whatever is asked.
       if (!this.plans(probe)) {
-        out.set(probe.id, failedResult({ kind: 'unsupported', message: `${probe.id} is sent only with --active and a connection` }));
+        out.set(
+          probe.id,
+          failedResult({ kind: 'unsupported', message: `${probe.id} is sent only with --active and a connection` }),
+        );
         continue;
       }
       const started = Date.now();
@@ -109,7 +117,14 @@ export class DatabaseProbeSource implements ProbeSource {
           ? await runQueryCanary(o, canaryMarker(this.opts.runId, this.target.id, 'query'))
           : await runFailedLoginCanary(o, canaryMarker(this.opts.runId, this.target.id, 'login').replace(/-/g, '_'));
       // The document is the answer (data) and its evidence (stdout), so a stored run re-evaluates the same.
-      out.set(probe.id, { stdout: JSON.stringify(doc), stderr: '', exitCode: 0, truncated: false, durationMs: Date.now() - started, data: doc });
+      out.set(probe.id, {
+        stdout: JSON.stringify(doc),
+        stderr: '',
+        exitCode: 0,
+        truncated: false,
+        durationMs: Date.now() - started,
+        data: doc,
+      });
     }
     return out;
   }
@@ -118,15 +133,29 @@ export class DatabaseProbeSource implements ProbeSource {
     const transport = this.opts.hostTransport!;
     const timeoutMs = (probe.timeout ?? 30) * 1000;
     if (probe.kind === 'query') {
-      if (!this.connected) return failedResult({ kind: 'unsupported', message: 'no connection declared (database.user or database.socket): settings read from the configuration files' });
+      if (!this.connected)
+        return failedResult({
+          kind: 'unsupported',
+          message:
+            'no connection declared (database.user or database.socket): settings read from the configuration files',
+        });
       const call = this.product!.query(this.settings, this.target.address, probe.query!, this.opts.env);
       if (call.error) return failedResult({ kind: 'config', message: call.error });
-      return transport.run(call.command, { timeoutMs, env: call.env, ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}) });
+      return transport.run(call.command, {
+        timeoutMs,
+        env: call.env,
+        ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}),
+      });
     }
     if (probe.kind === 'command') {
-      return transport.run(withConfig(probe.command!, this.settings), { timeoutMs, sudo: Boolean(this.opts.sudo && probe.sudo), ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}) });
+      return transport.run(withConfig(probe.command!, this.settings), {
+        timeoutMs,
+        sudo: Boolean(this.opts.sudo && probe.sudo),
+        ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}),
+      });
     }
-    if (probe.kind === 'file') return transport.readFile(probe.path!, { timeoutMs, sudo: Boolean(this.opts.sudo && probe.sudo) });
+    if (probe.kind === 'file')
+      return transport.readFile(probe.path!, { timeoutMs, sudo: Boolean(this.opts.sudo && probe.sudo) });
     return failedResult({ kind: 'unsupported', message: `${probe.id} is not asked of a database target` });
   }
 

@@ -71,7 +71,14 @@ export async function estimateFalsePositives(opts: {
       ? Math.round((Date.parse(dayOf(stats.timeMax)) - Date.parse(dayOf(stats.timeMin))) / 86_400_000) + 1
       : 1;
   const rules: RuleNoise[] = [...per]
-    .map(([r, p]) => ({ rule_id: r.id, title: r.title, level: r.level ?? 'medium', alerts: p.alerts, per_day: round2(p.alerts / days), by_day: p.by_day }))
+    .map(([r, p]) => ({
+      rule_id: r.id,
+      title: r.title,
+      level: r.level ?? 'medium',
+      alerts: p.alerts,
+      per_day: round2(p.alerts / days),
+      by_day: p.by_day,
+    }))
     .sort((a, b) => b.alerts - a.alerts || a.rule_id.localeCompare(b.rule_id));
   const total = rules.reduce((s, r) => s + r.alerts, 0);
   return {

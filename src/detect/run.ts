@@ -62,13 +62,19 @@ export async function streamEvents(
   let done = 0;
   for (const file of listEventFiles(eventPaths)) {
     const size = statSync(file).size;
-    for await (const ev of readEventFile(file, { stats, onBytes: onBytes ? (b) => onBytes(done + b) : undefined })) engine.process(ev, onMatch);
+    for await (const ev of readEventFile(file, { stats, onBytes: onBytes ? (b) => onBytes(done + b) : undefined }))
+      engine.process(ev, onMatch);
     done += size;
   }
   engine.flush(onMatch);
 }
 
-export async function runDetect(opts: { rules: string[]; events: string[]; placeholders?: Record<string, string[]>; onBytes?: (b: number) => void }): Promise<DetectRun> {
+export async function runDetect(opts: {
+  rules: string[];
+  events: string[];
+  placeholders?: Record<string, string[]>;
+  onBytes?: (b: number) => void;
+}): Promise<DetectRun> {
   const { engine, loaded, failed } = buildEngine(opts.rules, { placeholders: opts.placeholders });
   const counts = new Map<ReportedRule, number>();
   const read = newStats();

@@ -148,7 +148,10 @@ function techniquesOf(tags: string[]): string[] {
 
 function byTime(events: SigmaEvent[]): SigmaEvent[] {
   // Stable: events without time keep their written order.
-  return events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.time ?? 0) - (b.e.time ?? 0) || a.i - b.i).map((x) => x.e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (a.e.time ?? 0) - (b.e.time ?? 0) || a.i - b.i)
+    .map((x) => x.e);
 }
 
 function runEvents(engine: SigmaEngine, events: SigmaEvent[]): Map<ReportedRule, number> {
@@ -207,14 +210,21 @@ export async function runSampleDetections(opts: {
   for (const s of scenarios) {
     const attack: PreparedGroup[] = s.attack.map((g) => ({ source: g.log_source, events: toEvents(g, s.file) }));
     const baseline: PreparedGroup[] = s.baseline.map((g) => ({ source: g.log_source, events: toEvents(g, s.file) }));
-    const onAttack = runEvents(engine, attack.flatMap((g) => g.events));
-    const onBaseline = runEvents(engine, baseline.flatMap((g) => g.events));
+    const onAttack = runEvents(
+      engine,
+      attack.flatMap((g) => g.events),
+    );
+    const onBaseline = runEvents(
+      engine,
+      baseline.flatMap((g) => g.events),
+    );
     const touched: LogSourceRef[] = [];
     const blindAttack = blindGroups(attack, opts.blind, touched);
     const onBlind = touched.length ? runEvents(engine, blindAttack) : onAttack;
 
     const expected = (r: ReportedRule) =>
-      (s.expect.rules ?? []).some((x) => x === r.id || x === r.name) || (s.expect.tags ?? []).some((t) => r.tags.includes(t));
+      (s.expect.rules ?? []).some((x) => x === r.id || x === r.name) ||
+      (s.expect.tags ?? []).some((t) => r.tags.includes(t));
     // Rules that ran over the baseline: a detection whose log source matches a baseline event, or a correlation.
     const baselineSources = baseline.flatMap((g) => g.events.map((e) => e.logsource));
     for (const r of reported) {
@@ -254,7 +264,8 @@ export async function runSampleDetections(opts: {
       detected,
       false_positive: ruleResults.some((r) => r.fired_on_baseline),
       blinded: detected && !expectedResults.some((r) => r.fired_on_attack && !r.blinded),
-      partly_blinded: detected && expectedResults.some((r) => r.fired_on_attack && !r.blinded) && ruleResults.some((r) => r.blinded),
+      partly_blinded:
+        detected && expectedResults.some((r) => r.fired_on_attack && !r.blinded) && ruleResults.some((r) => r.blinded),
       blind_by: dedupe(touched),
       rules: ruleResults,
     });
@@ -273,11 +284,23 @@ export async function runSampleDetections(opts: {
     const rules = sr.rules.filter(counted);
     // An organisation rule is not named by the scenario: firing on the attack events (all malicious) is the detection.
     const expectedHit = rules.filter((r) => (r.expected || r.source === 'organisation') && r.fired_on_attack);
-    return { detected: expectedHit.length > 0, falsePositive: rules.some((r) => r.fired_on_baseline), blinded: rules.filter((r) => r.blinded).length };
+    return {
+      detected: expectedHit.length > 0,
+      falsePositive: rules.some((r) => r.fired_on_baseline),
+      blinded: rules.filter((r) => r.blinded).length,
+    };
   });
   const summary: DetectionSummary = {
     scenarios: results.length,
-    rules_tested: opts.countOnly ? ruleList.filter((r) => reported.find((x) => x.id === r.rule_id && (resolve(x.path).startsWith(builtinDir) ? 'built-in' : 'organisation') === opts.countOnly)).length : reported.length,
+    rules_tested: opts.countOnly
+      ? ruleList.filter((r) =>
+          reported.find(
+            (x) =>
+              x.id === r.rule_id &&
+              (resolve(x.path).startsWith(builtinDir) ? 'built-in' : 'organisation') === opts.countOnly,
+          ),
+        ).length
+      : reported.length,
     attacks_detected: scored.filter((r) => r.detected).length,
     attacks_missed: scored.filter((r) => !r.detected).length,
     false_positives: scored.filter((r) => r.falsePositive).length,

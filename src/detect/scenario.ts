@@ -88,7 +88,10 @@ export const scenarioSchema = {
 const validate = compileSchema(scenarioSchema);
 
 /** Scenario files of the given paths (a folder: its own .yaml/.yml files); what cannot be read goes to onSkip. */
-export function listScenarioFiles(paths: string[], onSkip: (path: string, reason: string) => void = () => undefined): string[] {
+export function listScenarioFiles(
+  paths: string[],
+  onSkip: (path: string, reason: string) => void = () => undefined,
+): string[] {
   return walkFiles(paths, { includeFile: (n) => ['.yaml', '.yml'].includes(extname(n)), maxDepth: 1, onSkip });
 }
 
@@ -120,7 +123,11 @@ export function loadScenarios(paths: string[]): { scenarios: Scenario[]; problem
 }
 
 export function routing(ls: LogSourceRef): EventLogSource {
-  return { product: ls.product, categories: ls.category ? [ls.category] : [], services: ls.service ? [ls.service] : [] };
+  return {
+    product: ls.product,
+    categories: ls.category ? [ls.category] : [],
+    services: ls.service ? [ls.service] : [],
+  };
 }
 
 const LINE_PARSERS = [parseAuditd, parseAccessLog, parseSquid, parsePostgresLog, parseServerAudit];

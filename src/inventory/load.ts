@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { type Estate, type EstateSource, type Inventory, SIEM_SEARCH_PRODUCTS, type SshSettings, type Target, type TargetKind, type TransportName, type WinrmSettings } from '../model.js';
+import {
+  type Estate,
+  type EstateSource,
+  type Inventory,
+  SIEM_SEARCH_PRODUCTS,
+  type SshSettings,
+  type Target,
+  type TargetKind,
+  type TransportName,
+  type WinrmSettings,
+} from '../model.js';
 import { shippedSourceCatalog } from '../sources/catalog.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, positionOf, readYamlFile, validateDoc, type ParsedYaml } from '../util/validate.js';
@@ -50,20 +60,31 @@ function resolveEstate(parsed: ParsedYaml, raw: NonNullable<RawInventory['estate
     throw new InputError(parsed.file, detail, pos?.line, pos?.col, keys.join('.'));
   };
   for (const id of Object.keys(raw.sources)) {
-    if (!classes.has(id)) fail(['estate', 'sources', id], `unknown source class "${id}" (one of ${[...classes].join(', ')})`);
+    if (!classes.has(id))
+      fail(['estate', 'sources', id], `unknown source class "${id}" (one of ${[...classes].join(', ')})`);
   }
   (raw.use_cases?.detect ?? []).forEach((u, i) => {
-    if (!useCases.has(u)) fail(['estate', 'use_cases', 'detect', i], `unknown use-case "${u}" (one of ${[...useCases].join(', ')})`);
+    if (!useCases.has(u))
+      fail(['estate', 'use_cases', 'detect', i], `unknown use-case "${u}" (one of ${[...useCases].join(', ')})`);
   });
   const automate = (raw.use_cases?.automate ?? []).map((a, i) => {
     const entry = typeof a === 'string' ? { use_case: a } : a;
-    if (!useCases.has(entry.use_case)) fail(['estate', 'use_cases', 'automate', i], `unknown use-case "${entry.use_case}" (one of ${[...useCases].join(', ')})`);
+    if (!useCases.has(entry.use_case))
+      fail(
+        ['estate', 'use_cases', 'automate', i],
+        `unknown use-case "${entry.use_case}" (one of ${[...useCases].join(', ')})`,
+      );
     return entry;
   });
   return {
     sources: raw.sources,
     ...(raw.use_cases
-      ? { use_cases: { ...(raw.use_cases.detect ? { detect: raw.use_cases.detect } : {}), ...(raw.use_cases.automate ? { automate } : {}) } }
+      ? {
+          use_cases: {
+            ...(raw.use_cases.detect ? { detect: raw.use_cases.detect } : {}),
+            ...(raw.use_cases.automate ? { automate } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -85,7 +106,16 @@ const SENSOR_KINDS: readonly TargetKind[] = ['ips', 'ndr'];
 function defaultTransport(kind: TargetKind, address: string, hasSsh: boolean, hasApi: boolean): TransportName {
   if (kind === 'windows') return 'powershell';
   if (SENSOR_KINDS.includes(kind) && !hasApi) return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
-  if (kind === 'web' || kind === 'waf' || kind === 'siem' || kind === 'soar' || kind === 'edr' || kind === 'ips' || kind === 'ndr') return 'http';
+  if (
+    kind === 'web' ||
+    kind === 'waf' ||
+    kind === 'siem' ||
+    kind === 'soar' ||
+    kind === 'edr' ||
+    kind === 'ips' ||
+    kind === 'ndr'
+  )
+    return 'http';
   return LOCAL_ADDRESSES.has(address) && !hasSsh ? 'local' : 'ssh';
 }
 
@@ -106,23 +136,50 @@ export function loadInventory(file: string): Inventory {
   const base = dirname(resolve(file));
   const ids = new Set<string>();
   const targets: Target[] = raw.targets.map((t, i) => {
-    if (ids.has(t.id)) throw new InputError(file, `duplicate target id "${t.id}"`, undefined, undefined, `targets.${i}.id`);
+    if (ids.has(t.id))
+      throw new InputError(file, `duplicate target id "${t.id}"`, undefined, undefined, `targets.${i}.id`);
     ids.add(t.id);
     const group = t.group ? raw.groups?.[t.group] : undefined;
-    if (t.group && !group) throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
+    if (t.group && !group)
+      throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
     if ((t.kind === 'database') !== (t.database !== undefined)) {
-      throw new InputError(file, t.kind === 'database' ? 'a database target needs a "database" section (product, host)' : '"database" settings belong to kind: database', undefined, undefined, `targets.${i}${t.kind === 'database' ? '' : '.database'}`);
+      throw new InputError(
+        file,
+        t.kind === 'database'
+          ? 'a database target needs a "database" section (product, host)'
+          : '"database" settings belong to kind: database',
+        undefined,
+        undefined,
+        `targets.${i}${t.kind === 'database' ? '' : '.database'}`,
+      );
     }
     // A database is reached from its host: the client runs there, so loopback is the natural default address.
-    const address = t.address ?? (t.kind === 'web' ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname : t.kind === 'database' ? '127.0.0.1' : undefined);
+    const address =
+      t.address ??
+      (t.kind === 'web'
+        ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname
+        : t.kind === 'database'
+          ? '127.0.0.1'
+          : undefined);
     if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
-    const ssh = t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
-    const winrm = t.winrm || group?.winrm || raw.defaults?.winrm ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm } : undefined;
+    const ssh =
+      t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
+    const winrm =
+      t.winrm || group?.winrm || raw.defaults?.winrm
+        ? { ...raw.defaults?.winrm, ...group?.winrm, ...t.winrm }
+        : undefined;
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
-    const transport = t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+    const transport =
+      t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
     if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
-      throw new InputError(file, `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`, undefined, undefined, `targets.${i}.transport`);
+      throw new InputError(
+        file,
+        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`,
+        undefined,
+        undefined,
+        `targets.${i}.transport`,
+      );
     }
     const { group: _group, ...rest } = t;
     return {
@@ -133,59 +190,149 @@ export function loadInventory(file: string): Inventory {
       ...(ssh ? { ssh: resolveSsh(base, ssh) } : {}),
       ...(winrm ? { winrm } : {}),
       ...(t.rootdir ? { rootdir: resolvePath(base, t.rootdir) } : {}),
-      ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout) ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout } : {}),
+      ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout)
+        ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout }
+        : {}),
     } as Target;
   });
   targets.forEach((t, i) => {
     if (t.database) {
       const host = targets.find((h) => h.id === t.database!.host);
-      if (!host) throw new InputError(file, `database.host names no target: "${t.database.host}"`, undefined, undefined, `targets.${i}.database.host`);
+      if (!host)
+        throw new InputError(
+          file,
+          `database.host names no target: "${t.database.host}"`,
+          undefined,
+          undefined,
+          `targets.${i}.database.host`,
+        );
       if (host.kind !== 'linux' && host.kind !== 'windows') {
-        throw new InputError(file, `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`, undefined, undefined, `targets.${i}.database.host`);
+        throw new InputError(
+          file,
+          `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`,
+          undefined,
+          undefined,
+          `targets.${i}.database.host`,
+        );
       }
-      if (t.database.password_env && !t.database.user) throw new InputError(file, 'database.password_env needs database.user', undefined, undefined, `targets.${i}.database.password_env`);
+      if (t.database.password_env && !t.database.user)
+        throw new InputError(
+          file,
+          'database.password_env needs database.user',
+          undefined,
+          undefined,
+          `targets.${i}.database.password_env`,
+        );
       // The database is read through its host's transport: the target records that transport.
       t.transport = host.transport;
     }
     if (t.web?.host && !ids.has(t.web.host)) {
-      throw new InputError(file, `web.host names no target: "${t.web.host}"`, undefined, undefined, `targets.${i}.web.host`);
+      throw new InputError(
+        file,
+        `web.host names no target: "${t.web.host}"`,
+        undefined,
+        undefined,
+        `targets.${i}.web.host`,
+      );
     }
     if (t.syslog) {
       const c = targets.find((x) => x.id === t.syslog!.collector);
-      if (!c) throw new InputError(file, `syslog.collector names no target: "${t.syslog.collector}"`, undefined, undefined, `targets.${i}.syslog.collector`);
-      if (!c.collector) throw new InputError(file, `syslog.collector "${c.id}" declares no collector.paths to search`, undefined, undefined, `targets.${i}.syslog.collector`);
-      if (c.transport !== 'ssh' && c.transport !== 'local') throw new InputError(file, `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`, undefined, undefined, `targets.${i}.syslog.collector`);
+      if (!c)
+        throw new InputError(
+          file,
+          `syslog.collector names no target: "${t.syslog.collector}"`,
+          undefined,
+          undefined,
+          `targets.${i}.syslog.collector`,
+        );
+      if (!c.collector)
+        throw new InputError(
+          file,
+          `syslog.collector "${c.id}" declares no collector.paths to search`,
+          undefined,
+          undefined,
+          `targets.${i}.syslog.collector`,
+        );
+      if (c.transport !== 'ssh' && c.transport !== 'local')
+        throw new InputError(
+          file,
+          `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`,
+          undefined,
+          undefined,
+          `targets.${i}.syslog.collector`,
+        );
       const siemId = t.syslog.siem?.target;
       if (siemId !== undefined) {
         const siem = targets.find((x) => x.id === siemId);
         const product = siem?.api?.product?.toLowerCase() ?? '';
-        if (!siem) throw new InputError(file, `syslog.siem.target names no target: "${siemId}"`, undefined, undefined, `targets.${i}.syslog.siem.target`);
+        if (!siem)
+          throw new InputError(
+            file,
+            `syslog.siem.target names no target: "${siemId}"`,
+            undefined,
+            undefined,
+            `targets.${i}.syslog.siem.target`,
+          );
         if (!(SIEM_SEARCH_PRODUCTS as readonly string[]).includes(product)) {
-          throw new InputError(file, `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`, undefined, undefined, `targets.${i}.syslog.siem.target`);
+          throw new InputError(
+            file,
+            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`,
+            undefined,
+            undefined,
+            `targets.${i}.syslog.siem.target`,
+          );
         }
       }
     }
     if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
-      throw new InputError(file, `sensor: is for ips and ndr targets, not ${t.kind}`, undefined, undefined, `targets.${i}.sensor`);
+      throw new InputError(
+        file,
+        `sensor: is for ips and ndr targets, not ${t.kind}`,
+        undefined,
+        undefined,
+        `targets.${i}.sensor`,
+      );
     }
     (t.sensor?.watches ?? []).forEach((w, j) => {
       const at = `targets.${i}.sensor.watches.${j}`;
       const watched = typeof w === 'string' ? w : w.target;
-      if (!ids.has(watched)) throw new InputError(file, `sensor.watches names no target: "${watched}"`, undefined, undefined, typeof w === 'string' ? at : `${at}.target`);
+      if (!ids.has(watched))
+        throw new InputError(
+          file,
+          `sensor.watches names no target: "${watched}"`,
+          undefined,
+          undefined,
+          typeof w === 'string' ? at : `${at}.target`,
+        );
       if (typeof w !== 'string' && w.decrypted_by && !ids.has(w.decrypted_by)) {
-        throw new InputError(file, `decrypted_by names no target: "${w.decrypted_by}"`, undefined, undefined, `${at}.decrypted_by`);
+        throw new InputError(
+          file,
+          `decrypted_by names no target: "${w.decrypted_by}"`,
+          undefined,
+          undefined,
+          `${at}.decrypted_by`,
+        );
       }
     });
   });
-  const paths = (list: string[] | undefined, builtin: string) => (list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)]);
+  const paths = (list: string[] | undefined, builtin: string) =>
+    list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)];
   // Files the run reads later are checked now: a typo must fail before any host is reached.
   for (const key of ['questionnaire', 'waivers'] as const) {
     const p = raw[key];
-    if (p && !existsSync(resolvePath(base, p))) throw new InputError(file, `no such file: ${resolvePath(base, p)}`, undefined, undefined, key);
+    if (p && !existsSync(resolvePath(base, p)))
+      throw new InputError(file, `no such file: ${resolvePath(base, p)}`, undefined, undefined, key);
   }
   for (const key of ['rules', 'playbooks', 'scenarios', 'alerts', 'log_exports'] as const) {
     (raw[key] ?? []).forEach((p, i) => {
-      if (!existsSync(resolvePath(base, p))) throw new InputError(file, `no such file or folder: ${resolvePath(base, p)}`, undefined, undefined, `${key}.${i}`);
+      if (!existsSync(resolvePath(base, p)))
+        throw new InputError(
+          file,
+          `no such file or folder: ${resolvePath(base, p)}`,
+          undefined,
+          undefined,
+          `${key}.${i}`,
+        );
     });
   }
   return {
@@ -202,7 +349,9 @@ export function loadInventory(file: string): Inventory {
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
     ...(raw.estate ? { estate: resolveEstate(parsed, raw.estate) } : {}),
-    ...(raw.report ? { report: { ...raw.report, ...(raw.report.browser ? { browser: resolvePath(base, raw.report.browser) } : {}) } } : {}),
+    ...(raw.report
+      ? { report: { ...raw.report, ...(raw.report.browser ? { browser: resolvePath(base, raw.report.browser) } : {}) } }
+      : {}),
   };
 }
 
@@ -212,7 +361,9 @@ export function builtInInventory(): Inventory {
     version: 1,
     organization: process.env.SOCREADY_ORG ?? hostname(),
     source: '(built-in: this machine)',
-    targets: [{ id: hostname() || 'localhost', kind: 'linux', address: 'localhost', transport: 'local', tags: ['self'] }],
+    targets: [
+      { id: hostname() || 'localhost', kind: 'linux', address: 'localhost', transport: 'local', tags: ['self'] },
+    ],
     rules: [join(CHECKS_DIR, 'rules')],
     playbooks: [join(CHECKS_DIR, 'playbooks')],
     scenarios: [join(CHECKS_DIR, 'scenarios')],

@@ -37,7 +37,14 @@ export function parserIndex(modules: readonly ParserModule[]): ReadonlyMap<strin
 
 /** Whether a fact path (absolute, `list[].field` inside a where) is covered by a parser's declared facts. */
 export function declaresFact(parser: ParserModule, path: string): boolean {
-  return parser.facts.some((d) => path === d || path.startsWith(`${d}.`) || path.startsWith(`${d}[].`) || d.startsWith(`${path}.`) || d.startsWith(`${path}[].`));
+  return parser.facts.some(
+    (d) =>
+      path === d ||
+      path.startsWith(`${d}.`) ||
+      path.startsWith(`${d}[].`) ||
+      d.startsWith(`${path}.`) ||
+      d.startsWith(`${path}[].`),
+  );
 }
 
 /** name -> parse function. */

@@ -51,11 +51,64 @@ const FIELD_SYNONYMS: { kind: EntityKind; role?: 'source' | 'destination'; keys:
   {
     kind: 'ip',
     role: 'source',
-    keys: ['source.ip', 'src_ip', 'source_ip', 'srcip', 'src', 'client.ip', 'client_ip', 'c-ip', 'remote_addr', 'remote_ip', 'attacker_ip', 'attacker.ip', 'ipaddress', 'sourceip', 'sourceaddress', 'src_addr', 'ip', 'sourceipaddress'],
+    keys: [
+      'source.ip',
+      'src_ip',
+      'source_ip',
+      'srcip',
+      'src',
+      'client.ip',
+      'client_ip',
+      'c-ip',
+      'remote_addr',
+      'remote_ip',
+      'attacker_ip',
+      'attacker.ip',
+      'ipaddress',
+      'sourceip',
+      'sourceaddress',
+      'src_addr',
+      'ip',
+      'sourceipaddress',
+    ],
   },
-  { kind: 'ip', role: 'destination', keys: ['destination.ip', 'dst_ip', 'dest_ip', 'destinationip', 'dst', 'destinationaddress'] },
-  { kind: 'host', keys: ['host.name', 'host.hostname', 'hostname', 'host', 'computer', 'computername', 'device.name', 'device_name', 'endpoint', 'workstationname', 'agent.hostname', 'dest_host'] },
-  { kind: 'user', keys: ['user.name', 'username', 'user', 'targetusername', 'subjectusername', 'account', 'account_name', 'user_name', 'userprincipalname', 'samaccountname'] },
+  {
+    kind: 'ip',
+    role: 'destination',
+    keys: ['destination.ip', 'dst_ip', 'dest_ip', 'destinationip', 'dst', 'destinationaddress'],
+  },
+  {
+    kind: 'host',
+    keys: [
+      'host.name',
+      'host.hostname',
+      'hostname',
+      'host',
+      'computer',
+      'computername',
+      'device.name',
+      'device_name',
+      'endpoint',
+      'workstationname',
+      'agent.hostname',
+      'dest_host',
+    ],
+  },
+  {
+    kind: 'user',
+    keys: [
+      'user.name',
+      'username',
+      'user',
+      'targetusername',
+      'subjectusername',
+      'account',
+      'account_name',
+      'user_name',
+      'userprincipalname',
+      'samaccountname',
+    ],
+  },
   { kind: 'domain', keys: ['domain', 'url.domain', 'dns.question.name', 'queryname', 'destination.domain'] },
   { kind: 'hash', keys: ['file.hash.sha256', 'sha256', 'file.hash.md5', 'md5', 'hash'] },
   { kind: 'url', keys: ['url', 'url.original', 'request_url', 'url.full'] },
@@ -97,15 +150,24 @@ export function lookupField(data: Obj, path: string): unknown {
 }
 
 export function makeAlert(data: Obj, id: string, origin: AlertOrigin): Alert {
-  const title = [data.title, data.rule, data.name, data.rule_name].find((x) => typeof x === 'string') as string | undefined;
+  const title = [data.title, data.rule, data.name, data.rule_name].find((x) => typeof x === 'string') as
+    | string
+    | undefined;
   const fp = data.false_positive === true || data.falsePositive === true;
-  return { id, title, origin: fp && origin === 'sample' ? 'false-positive' : origin, data, entities: extractEntities(data) };
+  return {
+    id,
+    title,
+    origin: fp && origin === 'sample' ? 'false-positive' : origin,
+    data,
+    entities: extractEntities(data),
+  };
 }
 
 /** Reads an alert file (one object or an array of them). */
 export function loadAlertFile(file: string, origin: AlertOrigin = 'sample'): Alert[] {
   const doc = parseJsonText(readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes }), file);
-  if (!compileSchema(ALERT_FILE_SCHEMA)(doc)) throw new InputError(file, 'an alert file holds one JSON object or a non-empty array of objects');
+  if (!compileSchema(ALERT_FILE_SCHEMA)(doc))
+    throw new InputError(file, 'an alert file holds one JSON object or a non-empty array of objects');
   const list = (Array.isArray(doc) ? doc : [doc]) as Obj[];
   const name = basename(file);
   return list.map((d, i) => makeAlert(d, list.length === 1 ? name : `${name}#${i + 1}`, origin));
@@ -124,8 +186,10 @@ export interface ProtectedSets {
 
 export const DEFAULT_PROTECTED: ProtectedSets = { own_ranges: [], critical_assets: [], protected_accounts: [] };
 
-const CRITICAL_HOST = /^(dc|pdc|rodc|ad|adds|dc-\w+)\d*([.-]|$)|domain.?controller|(^|[.-])(siem|splunk|wazuh|qradar|sentinel|elastic|soar)\d*([.-]|$)/i;
-const PROTECTED_USER = /break.?glass|emergency|^(admin|administrator|root|krbtgt)$|^svc[_.-]|[_.-]svc$|^service[_.-]|[_.-]sa$/i;
+const CRITICAL_HOST =
+  /^(dc|pdc|rodc|ad|adds|dc-\w+)\d*([.-]|$)|domain.?controller|(^|[.-])(siem|splunk|wazuh|qradar|sentinel|elastic|soar)\d*([.-]|$)/i;
+const PROTECTED_USER =
+  /break.?glass|emergency|^(admin|administrator|root|krbtgt)$|^svc[_.-]|[_.-]svc$|^service[_.-]|[_.-]sa$/i;
 
 /** Why an entity must not be the object of an automatic containment, or undefined when nothing protects it. */
 export function protectedReason(e: Entity, sets: ProtectedSets = DEFAULT_PROTECTED): string | undefined {
@@ -144,7 +208,9 @@ export function protectedReason(e: Entity, sets: ProtectedSets = DEFAULT_PROTECT
     }
     case 'user': {
       if (sets.protected_accounts.some((a) => a.toLowerCase() === v)) return 'protected account';
-      return PROTECTED_USER.test(v.replace(/^.*\\/, '').replace(/@.*$/, '')) ? 'break-glass, administrative or service account' : undefined;
+      return PROTECTED_USER.test(v.replace(/^.*\\/, '').replace(/@.*$/, ''))
+        ? 'break-glass, administrative or service account'
+        : undefined;
     }
     default:
       return undefined;
@@ -153,9 +219,22 @@ export function protectedReason(e: Entity, sets: ProtectedSets = DEFAULT_PROTECT
 
 // ---- Mutations
 
-const MUTATION_VALUES: Record<MutationKind, { kind: EntityKind; value: string; field: [string, string]; pick: (e: Entity) => boolean }> = {
-  'internal-ip': { kind: 'ip', value: '10.20.30.40', field: ['source', 'ip'], pick: (e) => e.kind === 'ip' && e.role === 'source' },
-  'domain-controller': { kind: 'host', value: 'dc01.corp.example', field: ['host', 'name'], pick: (e) => e.kind === 'host' },
+const MUTATION_VALUES: Record<
+  MutationKind,
+  { kind: EntityKind; value: string; field: [string, string]; pick: (e: Entity) => boolean }
+> = {
+  'internal-ip': {
+    kind: 'ip',
+    value: '10.20.30.40',
+    field: ['source', 'ip'],
+    pick: (e) => e.kind === 'ip' && e.role === 'source',
+  },
+  'domain-controller': {
+    kind: 'host',
+    value: 'dc01.corp.example',
+    field: ['host', 'name'],
+    pick: (e) => e.kind === 'host',
+  },
   'break-glass': { kind: 'user', value: 'breakglass-admin', field: ['user', 'name'], pick: (e) => e.kind === 'user' },
 };
 

@@ -41,7 +41,13 @@ export interface PlaybookResult {
   blast_radius: { alerts_run: string[]; incidents: BlastIncident[] } | null;
   integrations: IntegrationStatus[];
   verdict: Verdict;
-  counts: { destructive_actions: number; unguarded_destructive: number; blast_radius_incidents: number; undecidable_steps: number; integrations_unready: number };
+  counts: {
+    destructive_actions: number;
+    unguarded_destructive: number;
+    blast_radius_incidents: number;
+    undecidable_steps: number;
+    integrations_unready: number;
+  };
 }
 
 export interface DryRunOptions {
@@ -61,14 +67,21 @@ export interface DryRunOptions {
 
 const UNREADY = new Set(['auth-failed', 'unreachable', 'http-error', 'missing-credentials']);
 
-function blastRadius(lp: LoadedPlaybook, alerts: Alert[], approvalGated: Set<string>, sets: ProtectedSets): { alerts_run: string[]; incidents: BlastIncident[] } {
+function blastRadius(
+  lp: LoadedPlaybook,
+  alerts: Alert[],
+  approvalGated: Set<string>,
+  sets: ProtectedSets,
+): { alerts_run: string[]; incidents: BlastIncident[] } {
   const incidents: BlastIncident[] = [];
   for (const alert of alerts) {
     const run = dryRun(lp.playbook, alert, sets);
     for (const a of run.actions) {
       if (a.risk !== 'contain' || !a.automated) continue;
       // On a mutation only protected entities are wrong to hit; on a false positive everything it names is.
-      const hits = a.entities.filter((e) => (alert.origin === 'mutation' ? !!e.protected : e.field !== 'command' || !!e.protected));
+      const hits = a.entities.filter((e) =>
+        alert.origin === 'mutation' ? !!e.protected : e.field !== 'command' || !!e.protected,
+      );
       for (const e of hits) {
         incidents.push({
           alert: alert.id,
@@ -95,7 +108,9 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
   const guard = analyseGuardrails(pb);
   const findings = [...guard.findings];
   const approvalGated = new Set(
-    guard.actions.filter((a) => a.guarded_by.some((g) => pb.steps[g]?.approval || pb.steps[g]?.type === 'action')).map((a) => a.step_id),
+    guard.actions
+      .filter((a) => a.guarded_by.some((g) => pb.steps[g]?.approval || pb.steps[g]?.type === 'action'))
+      .map((a) => a.step_id),
   );
 
   const runAlerts = [...(opts.alerts ?? []), ...(opts.falsePositives ?? [])];
@@ -126,10 +141,20 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
     }
   }
 
-  const integrations = await checkReadiness(pb, { config: opts.integrations, probe: opts.probe, client: opts.probeClient });
+  const integrations = await checkReadiness(pb, {
+    config: opts.integrations,
+    probe: opts.probe,
+    client: opts.probeClient,
+  });
   for (const i of integrations) {
     if (UNREADY.has(i.status)) {
-      findings.push({ kind: 'integration-unready', title: KIND_TITLES['integration-unready'], step_id: i.used_by[0] ?? null, severity: 'medium', message: `integration ${i.name ?? i.id} is ${i.status}${i.detail ? `: ${i.detail}` : ''}` });
+      findings.push({
+        kind: 'integration-unready',
+        title: KIND_TITLES['integration-unready'],
+        step_id: i.used_by[0] ?? null,
+        severity: 'medium',
+        message: `integration ${i.name ?? i.id} is ${i.status}${i.detail ? `: ${i.detail}` : ''}`,
+      });
     }
   }
 
@@ -202,8 +227,7 @@ export async function analysePlaybooks(opts: {
       const data = a as Record<string, unknown>;
       const rule = typeof data.rule_id === 'string' ? `:${data.rule_id}` : '';
       falsePositives.push(makeAlert(data, `false-positive#${i + 1}${rule}`, 'false-positive'));
-    }
-    else problems.push({ path: `falsePositiveAlerts[${i}]`, error: 'an alert must be a JSON object' });
+    } else problems.push({ path: `falsePositiveAlerts[${i}]`, error: 'an alert must be a JSON object' });
   });
 
   const results: PlaybookResult[] = [];
@@ -211,7 +235,9 @@ export async function analysePlaybooks(opts: {
   for (const f of expandPaths(opts.playbookPaths.length ? opts.playbookPaths : [PLAYBOOKS_DIR], PLAYBOOK_EXT)) {
     try {
       const lp = loadPlaybookFile(f);
-      results.push(await dryRunPlaybook(lp, { alerts, falsePositives, integrations: opts.integrations, probe: opts.probe }));
+      results.push(
+        await dryRunPlaybook(lp, { alerts, falsePositives, integrations: opts.integrations, probe: opts.probe }),
+      );
     } catch (e) {
       unloadable++;
       problems.push({ path: f, error: (e as Error).message });

@@ -162,7 +162,10 @@ const STRICT_STEP_EXTRA: Record<StepType, { required: string[]; properties: Reco
       out_args: stringList,
     },
   },
-  parallel: { required: ['next_steps'], properties: { next_steps: { type: 'array', minItems: 2, items: anyIdentifier } } },
+  parallel: {
+    required: ['next_steps'],
+    properties: { next_steps: { type: 'array', minItems: 2, items: anyIdentifier } },
+  },
   'if-condition': {
     required: ['condition', 'on_true'],
     properties: { condition: { type: 'string', minLength: 1 }, on_true: anyIdentifier, on_false: anyIdentifier },
@@ -173,7 +176,10 @@ const STRICT_STEP_EXTRA: Record<StepType, { required: string[]; properties: Reco
   },
   'switch-condition': {
     required: ['switch', 'cases'],
-    properties: { switch: { type: 'string', minLength: 1 }, cases: { type: 'object', additionalProperties: anyIdentifier } },
+    properties: {
+      switch: { type: 'string', minLength: 1 },
+      cases: { type: 'object', additionalProperties: anyIdentifier },
+    },
   },
 };
 
@@ -191,10 +197,19 @@ function strictStepSchema(type: StepType): object {
 }
 
 const LENIENT_STEP_EXTRA: Partial<Record<StepType, object>> = {
-  action: { required: ['commands'], properties: { commands: { type: 'array', minItems: 1, items: { type: 'object' } } } },
+  action: {
+    required: ['commands'],
+    properties: { commands: { type: 'array', minItems: 1, items: { type: 'object' } } },
+  },
   'playbook-action': { required: ['playbook_id'], properties: { playbook_id: { type: 'string' } } },
-  parallel: { required: ['next_steps'], properties: { next_steps: { type: 'array', minItems: 1, items: { type: 'string' } } } },
-  'if-condition': { required: ['condition', 'on_true'], properties: { condition: { type: 'string' }, on_true: { type: 'string' } } },
+  parallel: {
+    required: ['next_steps'],
+    properties: { next_steps: { type: 'array', minItems: 1, items: { type: 'string' } } },
+  },
+  'if-condition': {
+    required: ['condition', 'on_true'],
+    properties: { condition: { type: 'string' }, on_true: { type: 'string' } },
+  },
   'while-condition': {
     required: ['condition', 'on_true'],
     properties: { condition: { type: 'string' }, on_true: { type: 'string' } },
@@ -206,7 +221,10 @@ const LENIENT_STEP_EXTRA: Partial<Record<StepType, object>> = {
 };
 
 function lenientStepSchema(type: StepType): object {
-  const extra = (LENIENT_STEP_EXTRA[type] ?? { required: [], properties: {} }) as { required: string[]; properties: object };
+  const extra = (LENIENT_STEP_EXTRA[type] ?? { required: [], properties: {} }) as {
+    required: string[];
+    properties: object;
+  };
   return {
     type: 'object',
     required: ['type', ...extra.required],
@@ -300,7 +318,8 @@ function issuesFrom(fn: ValidateFunction, value: unknown, base: string, tier: 's
 }
 
 function pathOf(base: string, e: ErrorObject): string {
-  const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
+  const extra =
+    e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
   return `${base}${e.instancePath}${extra}` || '/';
 }
 
@@ -368,14 +387,24 @@ export function validateCacao(doc: unknown): ValidationIssue[] {
     if (!isObj(raw)) continue;
     const type = raw.type as StepType;
     if (!STEP_TYPES.includes(type)) {
-      out.push({ tier: 'lenient', level: 'error', path: `${base}/type`, message: `unknown step type "${String(raw.type)}"` });
+      out.push({
+        tier: 'lenient',
+        level: 'error',
+        path: `${base}/type`,
+        message: `unknown step type "${String(raw.type)}"`,
+      });
       continue;
     }
     out.push(...issuesFrom(compileSchema(strictSteps.get(type)!), raw, base, 'strict'));
     out.push(...issuesFrom(compileSchema(lenientSteps.get(type)!), raw, base, 'lenient'));
     const prefix = id.split('--')[0];
     if (prefix !== type) {
-      out.push({ tier: 'strict', level: 'error', path: base, message: `step id prefix "${prefix}" does not match its type "${type}"` });
+      out.push({
+        tier: 'strict',
+        level: 'error',
+        path: base,
+        message: `step id prefix "${prefix}" does not match its type "${type}"`,
+      });
     }
     if (raw.on_completion !== undefined && (raw.on_success !== undefined || raw.on_failure !== undefined)) {
       out.push({
@@ -407,10 +436,20 @@ export function validateCacao(doc: unknown): ValidationIssue[] {
   const wf = doc.workflow as Obj;
   const start = typeof doc.workflow_start === 'string' ? wf[doc.workflow_start] : undefined;
   if (isObj(start) && start.type !== 'start') {
-    out.push({ tier: 'strict', level: 'error', path: '/workflow_start', message: 'workflow_start must reference a start step' });
+    out.push({
+      tier: 'strict',
+      level: 'error',
+      path: '/workflow_start',
+      message: 'workflow_start must reference a start step',
+    });
   }
   if (typeof doc.workflow_exception === 'string' && !(doc.workflow_exception in wf)) {
-    out.push({ tier: 'strict', level: 'error', path: '/workflow_exception', message: 'workflow_exception references a step that does not exist' });
+    out.push({
+      tier: 'strict',
+      level: 'error',
+      path: '/workflow_exception',
+      message: 'workflow_exception references a step that does not exist',
+    });
   }
   out.push(...variableIssues(doc.playbook_variables, '/playbook_variables'));
   for (const key of ['agent_definitions', 'target_definitions'] as const) {
@@ -425,7 +464,8 @@ export function validateCacao(doc: unknown): ValidationIssue[] {
   }
   const auth = doc.authentication_info_definitions;
   if (isObj(auth)) {
-    for (const [id, def] of Object.entries(auth)) out.push(...issuesFrom(v.strictAuth(), def, `/authentication_info_definitions/${esc(id)}`, 'strict'));
+    for (const [id, def] of Object.entries(auth))
+      out.push(...issuesFrom(v.strictAuth(), def, `/authentication_info_definitions/${esc(id)}`, 'strict'));
   }
   return out;
 }
@@ -448,7 +488,14 @@ function agentTypeIssues(id: string, type: string, base: string): ValidationIssu
       },
     ];
   }
-  return [{ tier: 'lenient', level: 'warning', path: `${base}/type`, message: `extension agent/target type "${type}" accepted` }];
+  return [
+    {
+      tier: 'lenient',
+      level: 'warning',
+      path: `${base}/type`,
+      message: `extension agent/target type "${type}" accepted`,
+    },
+  ];
 }
 
 function variableIssues(vars: unknown, base: string): ValidationIssue[] {

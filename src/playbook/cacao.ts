@@ -98,7 +98,13 @@ function stepOf(id: string, raw: Obj): Step {
 export function embeddedCredentials(defs: unknown): string[] {
   if (!isObj(defs)) return [];
   return Object.entries(defs)
-    .filter(([, def]) => isObj(def) && Object.entries(def).some(([k, val]) => SECRET_KEYS.test(k) && typeof val === 'string' && val !== '' && !/^__.*__(:value)?$/.test(val)))
+    .filter(
+      ([, def]) =>
+        isObj(def) &&
+        Object.entries(def).some(
+          ([k, val]) => SECRET_KEYS.test(k) && typeof val === 'string' && val !== '' && !/^__.*__(:value)?$/.test(val),
+        ),
+    )
     .map(([id]) => id);
 }
 

@@ -28,7 +28,22 @@ interface Tok {
   v: string;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'issubset', 'issuperset', 'like', 'matches', 'exists', 'empty', 'contains', 'true', 'false', 'null']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'in',
+  'issubset',
+  'issuperset',
+  'like',
+  'matches',
+  'exists',
+  'empty',
+  'contains',
+  'true',
+  'false',
+  'null',
+]);
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -151,12 +166,21 @@ export function parseCondition(src: string): Expr {
   const cmpTail = (a: Expr, grouped = false): Expr => {
     const t = peek();
     let negate = false;
-    if (t?.t === 'kw' && t.v === 'not' && toks[p + 1]?.t === 'kw' && ['in', 'contains', 'like', 'matches'].includes(toks[p + 1]!.v)) {
+    if (
+      t?.t === 'kw' &&
+      t.v === 'not' &&
+      toks[p + 1]?.t === 'kw' &&
+      ['in', 'contains', 'like', 'matches'].includes(toks[p + 1]!.v)
+    ) {
       negate = true;
       p++;
     }
     const op = peek();
-    if (op && (op.t === 'op' || (op.t === 'kw' && ['in', 'issubset', 'issuperset', 'like', 'matches', 'contains'].includes(op.v)))) {
+    if (
+      op &&
+      (op.t === 'op' ||
+        (op.t === 'kw' && ['in', 'issubset', 'issuperset', 'like', 'matches', 'contains'].includes(op.v)))
+    ) {
       if (op.t === 'op' && ['&&', '||', '!'].includes(op.v)) return grouped ? a : { k: 'truthy', e: a };
       p++;
       const e: Expr = { k: 'cmp', op: op.v === '==' ? '=' : op.v, a, b: parseOperand() };
@@ -258,8 +282,10 @@ function value(e: Expr, r: Resolver): V {
   }
 }
 
-const asList = (v: Value): Value[] => (Array.isArray(v) ? v : typeof v === 'string' && v.includes(',') ? v.split(',').map((s) => s.trim()) : [v]);
-const numeric = (v: Value) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : undefined);
+const asList = (v: Value): Value[] =>
+  Array.isArray(v) ? v : typeof v === 'string' && v.includes(',') ? v.split(',').map((s) => s.trim()) : [v];
+const numeric = (v: Value) =>
+  typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : undefined;
 
 function eq(a: Value, b: Value): boolean {
   const na = numeric(a);
@@ -293,13 +319,19 @@ function compare(op: string, a: Value, b: Value): Tri {
     case 'in':
       return asList(a).every((x) => member(x, asList(b)));
     case 'issubset':
-      return asList(a).every((x) => typeof x === 'string' && asList(b).some((c) => typeof c === 'string' && isIp(x) && isCidr(c) && inCidr(x, c)));
+      return asList(a).every(
+        (x) =>
+          typeof x === 'string' && asList(b).some((c) => typeof c === 'string' && isIp(x) && isCidr(c) && inCidr(x, c)),
+      );
     case 'issuperset':
       return compare('issubset', b, a);
     case 'contains':
       return Array.isArray(a) ? member(b, a) : String(a).toLowerCase().includes(String(b).toLowerCase());
     case 'like': {
-      const re = `^${String(b).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`;
+      const re = `^${String(b)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/%/g, '.*')
+        .replace(/_/g, '.')}$`;
       return new RegExp(re, 'i').test(String(a));
     }
     case 'matches':
@@ -313,7 +345,8 @@ function compare(op: string, a: Value, b: Value): Tri {
   }
 }
 
-const truthy = (v: Value) => !(v === false || v === null || v === 0 || v === '' || v === 'false' || (Array.isArray(v) && v.length === 0));
+const truthy = (v: Value) =>
+  !(v === false || v === null || v === 0 || v === '' || v === 'false' || (Array.isArray(v) && v.length === 0));
 
 export function evaluate(e: Expr, r: Resolver): Tri {
   switch (e.k) {

@@ -78,7 +78,14 @@ function entitiesIn(texts: string[], alert: Alert | undefined, sets: ProtectedSe
 }
 
 /** Describes what one action step would do for this alert. */
-export function describeAction(pb: Playbook, step: Step, alert: Alert | undefined, scope: VariableScope, sets: ProtectedSets, reached: Reach): ActionRecord {
+export function describeAction(
+  pb: Playbook,
+  step: Step,
+  alert: Alert | undefined,
+  scope: VariableScope,
+  sets: ProtectedSets,
+  reached: Reach,
+): ActionRecord {
   const r = makeResolver(pb, step.step_variables, alert, scope);
   const unresolved = new Set<string>();
   const sub = (t: string) => {
@@ -95,7 +102,14 @@ export function describeAction(pb: Playbook, step: Step, alert: Alert | undefine
   const def = (id: string) => pb.targets[id] ?? pb.agents[id];
   const targets = (step.targets ?? []).map((id) => {
     const t = def(id);
-    return { id, type: t?.type ?? 'unknown', name: t?.name, address: Object.values(t?.address ?? {}).flat().map(sub) };
+    return {
+      id,
+      type: t?.type ?? 'unknown',
+      name: t?.name,
+      address: Object.values(t?.address ?? {})
+        .flat()
+        .map(sub),
+    };
   });
   const agentDef = step.agent ? def(step.agent) : undefined;
   const profile = profileAction(pb, step, commands.map((c) => c.command).join(' ; '));
@@ -119,7 +133,12 @@ export function describeAction(pb: Playbook, step: Step, alert: Alert | undefine
   };
 }
 
-function decide(pb: Playbook, step: Step, alert: Alert | undefined, scope: VariableScope): { expression: string; result: Tri; error?: string; caseKey?: string } {
+function decide(
+  pb: Playbook,
+  step: Step,
+  alert: Alert | undefined,
+  scope: VariableScope,
+): { expression: string; result: Tri; error?: string; caseKey?: string } {
   const r = makeResolver(pb, step.step_variables, alert, scope);
   if (step.type === 'switch-condition') {
     const expression = step.switch ?? '';
@@ -199,7 +218,12 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
       // After a human decision nothing is certain: the approved and the rejected path are both only possible.
       const human = isApprovalStep(pb, step);
       for (const e of edges) follow(e, e.kind !== 'failure' && !human);
-      if ((step.type === 'action' || step.type === 'playbook-action') && pb.exception && pb.exception !== id && !step.on_failure) {
+      if (
+        (step.type === 'action' || step.type === 'playbook-action') &&
+        pb.exception &&
+        pb.exception !== id &&
+        !step.on_failure
+      ) {
         follow({ from: id, to: pb.exception, kind: 'exception', via: 'workflow_exception' }, false);
       }
       if (human) record.status = 'awaits-human';

@@ -1,7 +1,16 @@
 // The workflow as a graph: edges by kind, reachability, strongly connected components and dominators.
 import type { Playbook, Step } from './model.js';
 
-export type EdgeKind = 'completion' | 'success' | 'failure' | 'next' | 'true' | 'false' | 'case' | 'default' | 'exception';
+export type EdgeKind =
+  | 'completion'
+  | 'success'
+  | 'failure'
+  | 'next'
+  | 'true'
+  | 'false'
+  | 'case'
+  | 'default'
+  | 'exception';
 
 export interface Edge {
   from: string;
@@ -64,7 +73,10 @@ const canFail = (s: Step) => s.type === 'action' || s.type === 'playbook-action'
 export class Graph {
   readonly succ = new Map<string, string[]>();
   readonly pred = new Map<string, string[]>();
-  constructor(readonly nodes: string[], edges: { from: string; to: string }[]) {
+  constructor(
+    readonly nodes: string[],
+    edges: { from: string; to: string }[],
+  ) {
     for (const n of nodes) {
       this.succ.set(n, []);
       this.pred.set(n, []);
@@ -114,7 +126,9 @@ export class Graph {
     }
     const rpo = order.reverse();
     const index = new Map(rpo.map((n, i) => [n, i]));
-    const preds = rpo.map((n) => (this.pred.get(n) ?? []).map((p) => index.get(p)).filter((i): i is number => i !== undefined));
+    const preds = rpo.map((n) =>
+      (this.pred.get(n) ?? []).map((p) => index.get(p)).filter((i): i is number => i !== undefined),
+    );
     const idom = new Int32Array(rpo.length).fill(-1);
     idom[0] = 0;
     const intersect = (a: number, b: number) => {
@@ -250,7 +264,12 @@ export function guardGraph(pb: Playbook, alsoSplit: Set<string> = new Set()): Gr
   for (const e of allEdges(pb)) {
     if (!pb.steps[e.to]) continue;
     const from = pb.steps[e.from]!;
-    if (from.type === 'if-condition' || from.type === 'while-condition' || from.type === 'switch-condition' || alsoSplit.has(e.from)) {
+    if (
+      from.type === 'if-condition' ||
+      from.type === 'while-condition' ||
+      from.type === 'switch-condition' ||
+      alsoSplit.has(e.from)
+    ) {
       const b = branchNode(e.from, e.label ?? e.kind);
       nodes.add(b);
       edges.push({ from: e.from, to: b }, { from: b, to: e.to });

@@ -6,7 +6,15 @@
 import type { Bilingual } from '../model.js';
 import { branchNode, canReachAny, guardGraph } from './graph.js';
 import type { EntityKind, FindingSeverity, Playbook, Step } from './model.js';
-import { type ActionProfile, allowListKinds, decodeB64, isApprovalStep, isCapCondition, isVerificationStep, profileAction } from './risk.js';
+import {
+  type ActionProfile,
+  allowListKinds,
+  decodeB64,
+  isApprovalStep,
+  isCapCondition,
+  isVerificationStep,
+  profileAction,
+} from './risk.js';
 import { makeResolver, runtimeVariables, substitute } from './variables.js';
 
 /**
@@ -42,17 +50,32 @@ export interface GuardrailFinding {
 }
 
 export const KIND_TITLES: Record<GuardrailKind, Bilingual> = {
-  'unguarded-destructive-action': { en: 'Destructive action reachable without approval or allow-list', ja: '承認や許可リスト確認を経ずに到達できる破壊的アクション' },
+  'unguarded-destructive-action': {
+    en: 'Destructive action reachable without approval or allow-list',
+    ja: '承認や許可リスト確認を経ずに到達できる破壊的アクション',
+  },
   'unguarded-state-change': { en: 'State change without approval', ja: '承認なしの状態変更' },
-  'missing-allow-list': { en: 'Allow-list not checked before containment', ja: '封じ込め前に許可リストを確認していない' },
+  'missing-allow-list': {
+    en: 'Allow-list not checked before containment',
+    ja: '封じ込め前に許可リストを確認していない',
+  },
   'missing-target-cap': { en: 'No cap on targets per run', ja: '1 回の実行で対象にできる数の上限がない' },
   'approval-without-timeout': { en: 'Human step without timeout', ja: 'タイムアウトのない人手のステップ' },
   'missing-rollback': { en: 'No rollback step', ja: 'ロールバック手順がない' },
   'missing-failure-handling': { en: 'Failed containment not handled', ja: '封じ込め失敗時の処理がない' },
-  'no-enforcement-confirmation': { en: 'Containment not confirmed with the enforcing product', ja: '封じ込めの効果を実施製品で確認していない' },
-  'outcome-not-recorded': { en: 'Outcome not recorded in the SIEM or ticket', ja: '結果を SIEM やチケットに記録していない' },
+  'no-enforcement-confirmation': {
+    en: 'Containment not confirmed with the enforcing product',
+    ja: '封じ込めの効果を実施製品で確認していない',
+  },
+  'outcome-not-recorded': {
+    en: 'Outcome not recorded in the SIEM or ticket',
+    ja: '結果を SIEM やチケットに記録していない',
+  },
   'embedded-credential': { en: 'Credential stored in the playbook', ja: 'プレイブック内に認証情報を記載' },
-  'skip-unavailable-containment': { en: 'Containment silently skipped when the integration is missing', ja: '連携先がないと封じ込めが黙って省略される' },
+  'skip-unavailable-containment': {
+    en: 'Containment silently skipped when the integration is missing',
+    ja: '連携先がないと封じ込めが黙って省略される',
+  },
   'unresolved-sub-playbook': { en: 'Sub-playbook not analysed', ja: 'サブプレイブックは未分析' },
   'false-positive-blast-radius': { en: 'Wrong containment on a false positive', ja: '誤検知による誤った封じ込め' },
   'integration-unready': { en: 'Integration not ready', ja: '連携先が利用できない' },
@@ -106,7 +129,8 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
   const guardNodes = new Map<string, { step: string; what: 'approval' | 'allow-list'; kinds: EntityKind[] }>();
   for (const s of steps) {
     if (approvals.has(s.id)) {
-      const labels = s.type === 'action' ? ['completion', 'success'] : [...Object.keys(s.cases ?? {}), 'default', 'true', 'false'];
+      const labels =
+        s.type === 'action' ? ['completion', 'success'] : [...Object.keys(s.cases ?? {}), 'default', 'true', 'false'];
       for (const l of labels) guardNodes.set(branchNode(s.id, l), { step: s.id, what: 'approval', kinds: [] });
       continue;
     }
@@ -128,7 +152,9 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
     }
   }
   const profiles = new Map<string, ActionProfile>();
-  for (const s of steps) if ((s.type === 'action' || s.type === 'playbook-action') && reach.has(s.id)) profiles.set(s.id, staticProfile(pb, s));
+  for (const s of steps)
+    if ((s.type === 'action' || s.type === 'playbook-action') && reach.has(s.id))
+      profiles.set(s.id, staticProfile(pb, s));
 
   // The closed loop: which steps have a confirmation by the same enforcing product, and an outcome record, after them.
   const verifications = steps.filter((x) => isVerificationStep(pb, x));
@@ -141,12 +167,18 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
     if (!set) {
       // A containment without a named product can only be confirmed generically; otherwise the same product must answer.
       const same = verifications.filter((v) => mine.length === 0 || products(v).some((p) => mine.includes(p)));
-      set = canReachAny(g, same.map((v) => v.id));
+      set = canReachAny(
+        g,
+        same.map((v) => v.id),
+      );
       confirmedAfterCache.set(key, set);
     }
     return set.has(s.id);
   };
-  const recordedAfter = canReachAny(g, [...profiles.entries()].filter(([, p]) => p.records_outcome).map(([id]) => id));
+  const recordedAfter = canReachAny(
+    g,
+    [...profiles.entries()].filter(([, p]) => p.records_outcome).map(([id]) => id),
+  );
 
   // The guard nodes among the dominators of a node, memoised down the dominator tree: walking every action's
   // dominator chain was quadratic on long workflows (a chain of 50,000 steps).
@@ -180,33 +212,86 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
     actions.push({ step_id: s.id, profile, destructive, guarded_by, allow_listed });
     const label = s.name ? `"${s.name}" (${s.id})` : s.id;
 
-    if (s.type === 'playbook-action') add('unresolved-sub-playbook', s.id, 'info', `sub-playbook "${s.playbook_id}" is not analysed here; dry-run it on its own`);
+    if (s.type === 'playbook-action')
+      add(
+        'unresolved-sub-playbook',
+        s.id,
+        'info',
+        `sub-playbook "${s.playbook_id}" is not analysed here; dry-run it on its own`,
+      );
     if (destructive && guarded_by.length === 0) {
       // Is there a guard on some path at least? Then one branch is guarded and another is not.
       if (guardReach.has(s.id)) {
-        add('unguarded-destructive-action', s.id, 'high', `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list check, although another path to it passes one`);
+        add(
+          'unguarded-destructive-action',
+          s.id,
+          'high',
+          `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list check, although another path to it passes one`,
+        );
       } else {
-        add('unguarded-destructive-action', s.id, 'high', `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or allow-list check on any path`);
+        add(
+          'unguarded-destructive-action',
+          s.id,
+          'high',
+          `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or allow-list check on any path`,
+        );
       }
     }
     if (!destructive && profile.risk === 'change' && !profile.rollback && !profile.manual && guarded_by.length === 0) {
-      add('unguarded-state-change', s.id, 'low', `${label} changes state (${profile.verb ?? 'write'}) without approval or allow-list check`);
+      add(
+        'unguarded-state-change',
+        s.id,
+        'low',
+        `${label} changes state (${profile.verb ?? 'write'}) without approval or allow-list check`,
+      );
     }
     if (destructive) {
       const kinds = profile.entity ? [profile.entity] : [];
-      const missing = kinds.length ? kinds.filter((k) => !allow_listed.includes(k)) : allow_listed.length ? [] : ['any'];
+      const missing = kinds.length
+        ? kinds.filter((k) => !allow_listed.includes(k))
+        : allow_listed.length
+          ? []
+          : ['any'];
       for (const k of missing) {
-        add('missing-allow-list', s.id, 'medium', k === 'any' ? `${label}: no allow-list check (internal ranges, critical assets, protected accounts) precedes it` : `${label}: no allow-list of ${ENTITY_ALLOW_LIST[k]} is checked before it`);
+        add(
+          'missing-allow-list',
+          s.id,
+          'medium',
+          k === 'any'
+            ? `${label}: no allow-list check (internal ranges, critical assets, protected accounts) precedes it`
+            : `${label}: no allow-list of ${ENTITY_ALLOW_LIST[k]} is checked before it`,
+        );
       }
       if (!s.on_failure && !(pb.exception && pb.steps[pb.exception])) {
-        add('missing-failure-handling', s.id, 'medium', `${label}: neither on_failure nor a valid workflow_exception handles a failed containment`);
+        add(
+          'missing-failure-handling',
+          s.id,
+          'medium',
+          `${label}: neither on_failure nor a valid workflow_exception handles a failed containment`,
+        );
       }
-      if (s.skip_unavailable) add('skip-unavailable-containment', s.id, 'low', `${label} is skipped silently when its integration is unavailable (skipunavailable): containment may not happen and nobody is told`);
+      if (s.skip_unavailable)
+        add(
+          'skip-unavailable-containment',
+          s.id,
+          'low',
+          `${label} is skipped silently when its integration is unavailable (skipunavailable): containment may not happen and nobody is told`,
+        );
       if (!confirmedAfter(s)) {
-        add('no-enforcement-confirmation', s.id, 'medium', `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether the containment took effect`);
+        add(
+          'no-enforcement-confirmation',
+          s.id,
+          'medium',
+          `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether the containment took effect`,
+        );
       }
       if (!recordedAfter.has(s.id)) {
-        add('outcome-not-recorded', s.id, 'low', `${label}: the outcome is not recorded back in the SIEM, case or ticket`);
+        add(
+          'outcome-not-recorded',
+          s.id,
+          'low',
+          `${label}: the outcome is not recorded back in the SIEM, case or ticket`,
+        );
       }
     }
   }
@@ -214,18 +299,39 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
   const destructiveActions = actions.filter((a) => a.destructive);
   if (destructiveActions.length > 0) {
     const capped = pb.max_targets !== undefined || steps.some((x) => reach.has(x.id) && isCapCondition(x));
-    if (!capped) add('missing-target-cap', null, 'medium', 'nothing caps how many targets one run can contain (a count check or max_targets)');
+    if (!capped)
+      add(
+        'missing-target-cap',
+        null,
+        'medium',
+        'nothing caps how many targets one run can contain (a count check or max_targets)',
+      );
     if (![...profiles.values()].some((p) => p.rollback)) {
-      add('missing-rollback', null, 'medium', 'no rollback step (unblock, release, re-enable) exists to undo a wrong containment');
+      add(
+        'missing-rollback',
+        null,
+        'medium',
+        'no rollback step (unblock, release, re-enable) exists to undo a wrong containment',
+      );
     }
   }
   for (const id of approvals) {
     const s = pb.steps[id]!;
     if (!reach.has(id) || (s.timeout ?? 0) > 0) continue;
-    add('approval-without-timeout', id, 'medium', `human step "${s.name ?? id}" has no timeout: the run waits forever or someone approves under pressure`);
+    add(
+      'approval-without-timeout',
+      id,
+      'medium',
+      `human step "${s.name ?? id}" has no timeout: the run waits forever or someone approves under pressure`,
+    );
   }
   for (const c of pb.embedded_credentials) {
-    add('embedded-credential', null, 'high', `authentication_info ${c} holds a secret inline in the playbook file; reference a vault or environment instead`);
+    add(
+      'embedded-credential',
+      null,
+      'high',
+      `authentication_info ${c} holds a secret inline in the playbook file; reference a vault or environment instead`,
+    );
   }
   return { findings, actions };
 }

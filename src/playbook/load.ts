@@ -22,22 +22,33 @@ export interface LoadedPlaybook {
 
 function readText(file: string): string {
   // A CACAO JSON playbook may be larger than a YAML one; both are read whole, so both have a cap.
-  return readInputText(file, { maxBytes: extname(file).toLowerCase() === '.json' ? INPUT_LIMITS.jsonBytes : INPUT_LIMITS.yamlBytes });
+  return readInputText(file, {
+    maxBytes: extname(file).toLowerCase() === '.json' ? INPUT_LIMITS.jsonBytes : INPUT_LIMITS.yamlBytes,
+  });
 }
 
 function finish(playbook: Playbook, format: PlaybookFormat, schemaIssues: ValidationIssue[]): LoadedPlaybook {
   const validation = [...schemaIssues, ...checkStructure(playbook)];
   const valid = !validation.some((i) => i.level === 'error' && i.tier !== 'strict');
-  const strict_valid = format === 'cacao' ? !validation.some((i) => i.tier === 'strict' && i.level === 'error') : undefined;
+  const strict_valid =
+    format === 'cacao' ? !validation.some((i) => i.tier === 'strict' && i.level === 'error') : undefined;
   return { playbook, format, validation, valid, strict_valid };
 }
 
 /** Loads a CACAO document already parsed (used for JSON files and tests). */
 export function loadCacaoDoc(doc: unknown, file: string): LoadedPlaybook {
   const issues = validateCacao(doc);
-  const fatal = issues.find((i) => i.tier === 'lenient' && i.level === 'error' && (i.path === '/' || i.path === '/workflow' || i.path === '/workflow_start'));
+  const fatal = issues.find(
+    (i) =>
+      i.tier === 'lenient' &&
+      i.level === 'error' &&
+      (i.path === '/' || i.path === '/workflow' || i.path === '/workflow_start'),
+  );
   if (fatal || typeof doc !== 'object' || doc === null) {
-    throw new InputError(file, `not a usable CACAO playbook: ${fatal ? `${fatal.path} ${fatal.message}` : 'not an object'}`);
+    throw new InputError(
+      file,
+      `not a usable CACAO playbook: ${fatal ? `${fatal.path} ${fatal.message}` : 'not an object'}`,
+    );
   }
   return finish(cacaoToModel(doc as Record<string, unknown>, file), 'cacao', issues);
 }
@@ -47,7 +58,8 @@ export function loadPlaybookText(text: string, file: string): LoadedPlaybook {
   const trimmed = text.trimStart();
   if (ext === '.json' || trimmed.startsWith('{')) {
     const doc = parseJsonText(text, file);
-    if (isNativeDoc(doc) || isXsoarDoc(doc)) throw new InputError(file, 'native and XSOAR playbooks are YAML files (.yml/.yaml)');
+    if (isNativeDoc(doc) || isXsoarDoc(doc))
+      throw new InputError(file, 'native and XSOAR playbooks are YAML files (.yml/.yaml)');
     return loadCacaoDoc(doc, file);
   }
   const parsed = parseYaml(text, file);
@@ -56,17 +68,22 @@ export function loadPlaybookText(text: string, file: string): LoadedPlaybook {
   const value = parsed.values[0];
   if (isNativeDoc(value)) {
     const issues = validateNative(value, ydoc, parsed.lineCounter, file);
-    if (!Array.isArray((value as { steps?: unknown }).steps)) throw new InputError(file, issues[0]?.message ?? 'native playbook without steps');
+    if (!Array.isArray((value as { steps?: unknown }).steps))
+      throw new InputError(file, issues[0]?.message ?? 'native playbook without steps');
     return finish(nativeToModel(value as Record<string, unknown>, file), 'native', issues);
   }
   if (isXsoarDoc(value)) {
     const issues = validateXsoar(value, ydoc, parsed.lineCounter, file);
     const tasks = (value as { tasks?: unknown }).tasks;
-    if (typeof tasks !== 'object' || tasks === null) throw new InputError(file, issues[0]?.message ?? 'XSOAR playbook without tasks');
+    if (typeof tasks !== 'object' || tasks === null)
+      throw new InputError(file, issues[0]?.message ?? 'XSOAR playbook without tasks');
     return finish(xsoarToModel(value as Record<string, unknown>, file), 'xsoar', issues);
   }
   if (typeof value === 'object' && value !== null && 'workflow' in value) return loadCacaoDoc(value, file);
-  throw new InputError(file, 'unrecognised playbook format: expected CACAO 2.0 JSON, a socready native YAML playbook (socready_playbook: 1) or a Cortex XSOAR playbook YAML (starttaskid, tasks)');
+  throw new InputError(
+    file,
+    'unrecognised playbook format: expected CACAO 2.0 JSON, a socready native YAML playbook (socready_playbook: 1) or a Cortex XSOAR playbook YAML (starttaskid, tasks)',
+  );
 }
 
 export function loadPlaybookFile(file: string): LoadedPlaybook {

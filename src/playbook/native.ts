@@ -6,7 +6,12 @@ import type { AgentTarget, Command, Playbook, Step, ValidationIssue, Variable } 
 import { yamlSchemaIssues } from './yaml-issues.js';
 
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' };
-const duration = { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\d+\\s*(ms|s|m|h|d)$' }] };
+const duration = {
+  anyOf: [
+    { type: 'integer', minimum: 0 },
+    { type: 'string', pattern: '^\\d+\\s*(ms|s|m|h|d)$' },
+  ],
+};
 const common = { id, name: { type: 'string' }, description: { type: 'string' } };
 
 const STEP_SCHEMAS = {
@@ -46,11 +51,23 @@ const STEP_SCHEMAS = {
   },
   parallel: {
     required: ['id', 'type', 'branches'],
-    properties: { ...common, type: { const: 'parallel' }, branches: { type: 'array', minItems: 1, items: id }, next: id },
+    properties: {
+      ...common,
+      type: { const: 'parallel' },
+      branches: { type: 'array', minItems: 1, items: id },
+      next: id,
+    },
   },
   loop: {
     required: ['id', 'type', 'while', 'do', 'max_iterations'],
-    properties: { ...common, type: { const: 'loop' }, while: { type: 'string' }, do: id, next: id, max_iterations: { type: 'integer', minimum: 1 } },
+    properties: {
+      ...common,
+      type: { const: 'loop' },
+      while: { type: 'string' },
+      do: id,
+      next: id,
+      max_iterations: { type: 'integer', minimum: 1 },
+    },
   },
   playbook: {
     required: ['id', 'type', 'playbook'],
@@ -76,7 +93,13 @@ export const NATIVE_SCHEMA = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: { type: { type: 'string' }, value: {}, from: { type: 'string' }, constant: { type: 'boolean' }, description: { type: 'string' } },
+        properties: {
+          type: { type: 'string' },
+          value: {},
+          from: { type: 'string' },
+          constant: { type: 'boolean' },
+          description: { type: 'string' },
+        },
       },
     },
     integrations: {
@@ -138,12 +161,19 @@ export function isNativeDoc(doc: unknown): boolean {
   return typeof doc === 'object' && doc !== null && 'socready_playbook' in doc;
 }
 
-export function validateNative(value: unknown, doc: Document.Parsed, lines: LineCounter, file: string): ValidationIssue[] {
+export function validateNative(
+  value: unknown,
+  doc: Document.Parsed,
+  lines: LineCounter,
+  file: string,
+): ValidationIssue[] {
   return yamlSchemaIssues(compileSchema(NATIVE_SCHEMA), value, doc, lines, file, 'lenient');
 }
 
 export function nativeToModel(doc: Obj, source: string): Playbook {
-  const rawSteps = (Array.isArray(doc.steps) ? doc.steps : []).filter((x): x is Obj => typeof x === 'object' && x !== null);
+  const rawSteps = (Array.isArray(doc.steps) ? doc.steps : []).filter(
+    (x): x is Obj => typeof x === 'object' && x !== null,
+  );
   const integrations = (doc.integrations ?? {}) as Record<string, Obj>;
   const agents: Record<string, AgentTarget> = {};
   for (const [name, def] of Object.entries(integrations)) {
@@ -179,7 +209,9 @@ export function nativeToModel(doc: Obj, source: string): Playbook {
         const args = Object.fromEntries(Object.entries((r.args ?? {}) as Obj).map(([k, v]) => [k, String(v)]));
         const cmd: Command = {
           type: agents[integration]?.type ?? 'http-api',
-          command: `${String(r.action)} ${Object.entries(args).map(([k, v]) => `${k}=${v}`).join(' ')}`.trim(),
+          command: `${String(r.action)} ${Object.entries(args)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`.trim(),
         };
         steps[sid] = {
           ...base,
@@ -213,7 +245,13 @@ export function nativeToModel(doc: Obj, source: string): Playbook {
         break;
       }
       case 'condition':
-        steps[sid] = { ...base, type: 'if-condition', condition: String(r.if), on_true: s(r.then), on_false: s(r.else) };
+        steps[sid] = {
+          ...base,
+          type: 'if-condition',
+          condition: String(r.if),
+          on_true: s(r.then),
+          on_false: s(r.else),
+        };
         break;
       case 'parallel':
         steps[sid] = { ...base, type: 'parallel', next_steps: r.branches as string[], on_completion: s(r.next) };
@@ -229,7 +267,13 @@ export function nativeToModel(doc: Obj, source: string): Playbook {
         };
         break;
       case 'playbook':
-        steps[sid] = { ...base, type: 'playbook-action', playbook_id: String(r.playbook), on_completion: s(r.next), on_failure: s(r.on_failure) };
+        steps[sid] = {
+          ...base,
+          type: 'playbook-action',
+          playbook_id: String(r.playbook),
+          on_completion: s(r.next),
+          on_failure: s(r.on_failure),
+        };
         break;
       default:
         steps[sid] = { ...base, type: 'end' };

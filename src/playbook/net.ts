@@ -38,7 +38,7 @@ export function inCidr(ip: string, cidr: string): boolean {
     if (!(bits >= 0 && bits <= 32)) return false;
     if (bits === 0) return true;
     const mask = (0xffffffff << (32 - bits)) >>> 0;
-    return ((v4 & mask) >>> 0) === ((n4 & mask) >>> 0);
+    return (v4 & mask) >>> 0 === (n4 & mask) >>> 0;
   }
   const v6 = parseIpv6(ip);
   const n6 = parseIpv6(net);
@@ -74,7 +74,10 @@ export const INTERNAL_RANGES = [
 /** Documentation ranges (RFC 5737, RFC 3849): examples, never real attackers either. */
 export const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'];
 
-export function ipCategory(ip: string, ownRanges: string[] = []): 'internal' | 'own' | 'documentation' | 'public' | undefined {
+export function ipCategory(
+  ip: string,
+  ownRanges: string[] = [],
+): 'internal' | 'own' | 'documentation' | 'public' | undefined {
   if (!isIp(ip)) return undefined;
   if (INTERNAL_RANGES.some((c) => inCidr(ip, c))) return 'internal';
   if (ownRanges.some((c) => inCidr(ip, c))) return 'own';

@@ -20,7 +20,15 @@ export interface IntegrationStatus {
   product?: string;
   used_by: string[];
   health_url?: string;
-  status: 'ready' | 'not-configured' | 'not-checked' | 'auth-failed' | 'unreachable' | 'http-error' | 'missing-credentials' | 'refused';
+  status:
+    | 'ready'
+    | 'not-configured'
+    | 'not-checked'
+    | 'auth-failed'
+    | 'unreachable'
+    | 'http-error'
+    | 'missing-credentials'
+    | 'refused';
   http_status?: number;
   detail?: string;
 }
@@ -64,7 +72,15 @@ export function integrationsOf(pb: Playbook): IntegrationStatus[] {
     for (const id of [s.agent, ...(s.targets ?? [])]) {
       if (!id || isHumanAgent(pb, id)) continue;
       const def = pb.agents[id] ?? pb.targets[id];
-      const entry = out.get(id) ?? { id, name: def?.name, type: def?.type ?? 'unknown', product: def?.product, used_by: [], status: 'not-configured', health_url: def?.health_url };
+      const entry = out.get(id) ?? {
+        id,
+        name: def?.name,
+        type: def?.type ?? 'unknown',
+        product: def?.product,
+        used_by: [],
+        status: 'not-configured',
+        health_url: def?.health_url,
+      };
       entry.used_by.push(s.id);
       out.set(id, entry);
     }

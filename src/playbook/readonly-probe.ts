@@ -45,7 +45,8 @@ export class ReadOnlyProbe {
     for (const a of allow) {
       const key = normalise(a.url);
       // The first entry for a URL wins: a later one cannot swap in another credential for the same endpoint.
-      if (key && (a.method === 'GET' || a.method === 'HEAD') && !this.allowed.has(`${a.method} ${key}`)) this.allowed.set(`${a.method} ${key}`, a);
+      if (key && (a.method === 'GET' || a.method === 'HEAD') && !this.allowed.has(`${a.method} ${key}`))
+        this.allowed.set(`${a.method} ${key}`, a);
     }
   }
 
@@ -58,18 +59,38 @@ export class ReadOnlyProbe {
 
   private async send(url: string, method: string): Promise<ProbeOutcome> {
     const m = method.toUpperCase();
-    if (m !== 'GET' && m !== 'HEAD') return { url, method: m, status: 'refused', detail: 'only GET and HEAD are allowed in a dry-run' };
+    if (m !== 'GET' && m !== 'HEAD')
+      return { url, method: m, status: 'refused', detail: 'only GET and HEAD are allowed in a dry-run' };
     const key = normalise(url);
     const entry = key ? this.allowed.get(`${m} ${key}`) : undefined;
     if (!key || !entry) return { url, method: m, status: 'refused', detail: 'URL is not a configured health endpoint' };
     const target = new URL(key);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return { url, method: m, status: 'refused', detail: 'only http(s) is probed' };
-    if (target.username || target.password) return { url: redactUserinfo(url), method: m, status: 'refused', detail: 'credentials in the URL are not sent; use token_env' };
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return { url, method: m, status: 'refused', detail: 'only http(s) is probed' };
+    if (target.username || target.password)
+      return {
+        url: redactUserinfo(url),
+        method: m,
+        status: 'refused',
+        detail: 'credentials in the URL are not sent; use token_env',
+      };
     const headers: Record<string, string> = { accept: 'application/json, */*', 'user-agent': 'socready-dry-run' };
     if (entry.token_env) {
       const token = process.env[entry.token_env];
-      if (!token) return { url, method: m, status: 'missing-credentials', detail: `environment variable ${entry.token_env} is not set` };
-      if (/[\r\n\0]/.test(token)) return { url, method: m, status: 'missing-credentials', detail: `environment variable ${entry.token_env} holds a line break` };
+      if (!token)
+        return {
+          url,
+          method: m,
+          status: 'missing-credentials',
+          detail: `environment variable ${entry.token_env} is not set`,
+        };
+      if (/[\r\n\0]/.test(token))
+        return {
+          url,
+          method: m,
+          status: 'missing-credentials',
+          detail: `environment variable ${entry.token_env} holds a line break`,
+        };
       headers.authorization = `Bearer ${token}`;
     }
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;

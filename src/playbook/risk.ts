@@ -4,11 +4,140 @@ import { conditionLiterals, parseCondition } from './condition.js';
 import type { EntityKind, Playbook, RiskClass, Step } from './model.js';
 import { isCidr } from './net.js';
 
-const ROLLBACK = ['unblock', 'unisolate', 'unquarantine', 'release', 'restore', 'reenable', 'enable', 'allow', 'unlock', 'unban', 'rollback', 'revert', 'undo', 'unsuspend', 'reinstate', 'unblacklist', 'unblocklist'];
-const CONTAIN = ['block', 'blocklist', 'blacklist', 'deny', 'isolate', 'isolation', 'quarantine', 'disable', 'delete', 'remove', 'kill', 'terminate', 'shutdown', 'revoke', 'lock', 'suspend', 'ban', 'drop', 'reject', 'contain', 'containment', 'nullroute', 'wipe', 'sinkhole', 'expire', 'logoff', 'signout', 'reset', 'rm', 'stop'];
-const NOTIFY = ['notify', 'notification', 'email', 'mail', 'send', 'slack', 'teams', 'message', 'page', 'sms', 'ticket', 'comment', 'note', 'escalate', 'inform', 'record', 'post_message'];
-const INVESTIGATE = ['get', 'list', 'query', 'search', 'lookup', 'look', 'enrich', 'enrichment', 'whois', 'reputation', 'check', 'verify', 'confirm', 'status', 'scan', 'analyze', 'analyse', 'retrieve', 'fetch', 'read', 'ls', 'pwd', 'date', 'cat', 'grep', 'describe', 'show', 'find', 'identify', 'head', 'ping', 'dig', 'nslookup', 'hunt', 'collect', 'investigate', 'triage', 'review', 'whoami', 'uname'];
-const CHANGE = ['post', 'put', 'patch', 'touch', 'mkdir', 'cp', 'mv', 'echo', 'set', 'update', 'create', 'write', 'add', 'new', 'modify', 'restart', 'start', 'install', 'chmod', 'chown'];
+const ROLLBACK = [
+  'unblock',
+  'unisolate',
+  'unquarantine',
+  'release',
+  'restore',
+  'reenable',
+  'enable',
+  'allow',
+  'unlock',
+  'unban',
+  'rollback',
+  'revert',
+  'undo',
+  'unsuspend',
+  'reinstate',
+  'unblacklist',
+  'unblocklist',
+];
+const CONTAIN = [
+  'block',
+  'blocklist',
+  'blacklist',
+  'deny',
+  'isolate',
+  'isolation',
+  'quarantine',
+  'disable',
+  'delete',
+  'remove',
+  'kill',
+  'terminate',
+  'shutdown',
+  'revoke',
+  'lock',
+  'suspend',
+  'ban',
+  'drop',
+  'reject',
+  'contain',
+  'containment',
+  'nullroute',
+  'wipe',
+  'sinkhole',
+  'expire',
+  'logoff',
+  'signout',
+  'reset',
+  'rm',
+  'stop',
+];
+const NOTIFY = [
+  'notify',
+  'notification',
+  'email',
+  'mail',
+  'send',
+  'slack',
+  'teams',
+  'message',
+  'page',
+  'sms',
+  'ticket',
+  'comment',
+  'note',
+  'escalate',
+  'inform',
+  'record',
+  'post_message',
+];
+const INVESTIGATE = [
+  'get',
+  'list',
+  'query',
+  'search',
+  'lookup',
+  'look',
+  'enrich',
+  'enrichment',
+  'whois',
+  'reputation',
+  'check',
+  'verify',
+  'confirm',
+  'status',
+  'scan',
+  'analyze',
+  'analyse',
+  'retrieve',
+  'fetch',
+  'read',
+  'ls',
+  'pwd',
+  'date',
+  'cat',
+  'grep',
+  'describe',
+  'show',
+  'find',
+  'identify',
+  'head',
+  'ping',
+  'dig',
+  'nslookup',
+  'hunt',
+  'collect',
+  'investigate',
+  'triage',
+  'review',
+  'whoami',
+  'uname',
+];
+const CHANGE = [
+  'post',
+  'put',
+  'patch',
+  'touch',
+  'mkdir',
+  'cp',
+  'mv',
+  'echo',
+  'set',
+  'update',
+  'create',
+  'write',
+  'add',
+  'new',
+  'modify',
+  'restart',
+  'start',
+  'install',
+  'chmod',
+  'chown',
+];
 const STEMS: [string, RiskClass][] = [
   ['isolat', 'contain'],
   ['quarantin', 'contain'],
@@ -59,7 +188,8 @@ export function decodeB64(s: string | undefined): string {
 export function openc2Action(content: string): string | undefined {
   try {
     const doc = JSON.parse(content) as Record<string, unknown>;
-    const req = ((doc.body as Record<string, unknown> | undefined)?.openc2 as Record<string, unknown> | undefined)?.request as Record<string, unknown> | undefined;
+    const req = ((doc.body as Record<string, unknown> | undefined)?.openc2 as Record<string, unknown> | undefined)
+      ?.request as Record<string, unknown> | undefined;
     const action = req?.action ?? doc.action;
     return typeof action === 'string' ? action.toLowerCase() : undefined;
   } catch {
@@ -84,7 +214,8 @@ export function classifyText(text: string): { risk: RiskClass; verb: string; rol
     if (INVESTIGATE.includes(w)) return { risk: 'investigate', verb: w, rollback: false };
     if (CHANGE.includes(w)) {
       // "update the ticket", "close the case": writing back to the case system is a notification, not a change.
-      if (/ticket|case|incident|alert|siem|note|comment/i.test(text)) return { risk: 'notify', verb: w, rollback: false };
+      if (/ticket|case|incident|alert|siem|note|comment/i.test(text))
+        return { risk: 'notify', verb: w, rollback: false };
       return { risk: 'change', verb: w, rollback: false };
     }
     const stem = STEMS.find(([s]) => w.startsWith(s));
@@ -95,7 +226,8 @@ export function classifyText(text: string): { risk: RiskClass; verb: string; rol
 
 function entityOf(text: string): EntityKind | undefined {
   const t = text.toLowerCase();
-  if (/\b(ip|ipv4|ipv6|address|addr|cidr|mac)\b|ipv4_connection|ip_connection|src_addr|firewall|iptables/.test(t)) return 'ip';
+  if (/\b(ip|ipv4|ipv6|address|addr|cidr|mac)\b|ipv4_connection|ip_connection|src_addr|firewall|iptables/.test(t))
+    return 'ip';
   if (/\b(user|account|password|credential|session|principal)s?\b/.test(t)) return 'user';
   if (/\b(host|endpoint|device|machine|computer|server|workstation)s?\b|isolat/.test(t)) return 'host';
   if (/\b(domain|dns|fqdn)s?\b/.test(t)) return 'domain';
@@ -113,7 +245,9 @@ export function isHumanAgent(pb: Playbook, id: string | undefined): boolean {
 /** The text of a step's commands (command, decoded command_b64 and content). */
 export function commandText(step: Step): string {
   return (step.commands ?? [])
-    .map((c) => [c.command ?? '', decodeB64(c.command_b64), c.content ?? '', decodeB64(c.content_b64)].filter(Boolean).join(' '))
+    .map((c) =>
+      [c.command ?? '', decodeB64(c.command_b64), c.content ?? '', decodeB64(c.content_b64)].filter(Boolean).join(' '),
+    )
     .join(' ; ');
 }
 
@@ -143,10 +277,15 @@ export function profileAction(pb: Playbook, step: Step, resolvedCommands?: strin
   // An HTTP method says little ("POST /api/unblock", "DELETE /blocklist/x"): the step's own name says more.
   // A manual command is prose for a person; the step's name states its purpose more reliably.
   const allManual = cmds.length > 0 && cmds.every((c) => c.type === 'manual');
-  decided ??= (fromCommand && HTTP_METHODS.has(fromCommand.verb)) || allManual ? (fromLabel ?? fromCommand) : (fromCommand ?? fromLabel);
+  decided ??=
+    (fromCommand && HTTP_METHODS.has(fromCommand.verb)) || allManual
+      ? (fromLabel ?? fromCommand)
+      : (fromCommand ?? fromLabel);
   // Query languages (Sigma, YARA, Kestrel, Elastic, STIX patterns) only look, whatever the step is called.
-  if (!decided && cmds.length > 0 && cmds.every((c) => QUERY_COMMAND_TYPES.has(c.type))) decided = { risk: 'investigate', verb: cmds[0]!.type, rollback: false };
-  if (step.type === 'playbook-action') decided = classifyText(`${step.verb ?? ''} ${label} ${step.playbook_id ?? ''}`) ?? decided;
+  if (!decided && cmds.length > 0 && cmds.every((c) => QUERY_COMMAND_TYPES.has(c.type)))
+    decided = { risk: 'investigate', verb: cmds[0]!.type, rollback: false };
+  if (step.type === 'playbook-action')
+    decided = classifyText(`${step.verb ?? ''} ${label} ${step.playbook_id ?? ''}`) ?? decided;
   // An approval decides; it does not act. Its words ("approve the block") are about the next step.
   if (isApprovalStep(pb, step)) decided = { risk: 'manual', verb: 'approve', rollback: false };
   const risk: RiskClass = decided?.risk ?? (manual ? 'manual' : 'unknown');
@@ -157,11 +296,14 @@ export function profileAction(pb: Playbook, step: Step, resolvedCommands?: strin
     manual,
     verb: decided?.verb,
     entity: entityOf(`${step.verb ?? ''} ${label} ${cmdText} ${Object.keys(step.args ?? {}).join(' ')}`),
-    records_outcome: (risk === 'notify' || risk === 'change') && /siem|ticket|case|incident|alert|note|comment|record|close/i.test(all),
+    records_outcome:
+      (risk === 'notify' || risk === 'change') &&
+      /siem|ticket|case|incident|alert|note|comment|record|close/i.test(all),
   };
 }
 
-const APPROVAL_WORDS = /approv|authori[sz]|confirm|sign.?off|permission|accept|consent|decide|decision|go.?no.?go|承認/i;
+const APPROVAL_WORDS =
+  /approv|authori[sz]|confirm|sign.?off|permission|accept|consent|decide|decision|go.?no.?go|承認/i;
 
 /** A step where a human decides whether the flow goes on: an explicit approval or a manual step that asks for one. */
 export function isApprovalStep(pb: Playbook, step: Step): boolean {
@@ -172,7 +314,8 @@ export function isApprovalStep(pb: Playbook, step: Step): boolean {
   return manual && APPROVAL_WORDS.test(`${step.name ?? ''} ${step.description ?? ''} ${commandText(step)}`);
 }
 
-const ALLOW_WORDS = /allow.?list|white.?list|exclu|exempt|safe.?list|internal|rfc.?1918|private|own.?range|critical|domain.?controller|break.?glass|protected|\bvip\b|service.?account|known.?good|trusted|issubset|in.?cidr/i;
+const ALLOW_WORDS =
+  /allow.?list|white.?list|exclu|exempt|safe.?list|internal|rfc.?1918|private|own.?range|critical|domain.?controller|break.?glass|protected|\bvip\b|service.?account|known.?good|trusted|issubset|in.?cidr/i;
 
 function conditionSource(step: Step): string {
   return step.type === 'switch-condition' ? (step.switch ?? '') : (step.condition ?? '');
@@ -203,12 +346,17 @@ export function allowListKinds(step: Step): EntityKind[] | undefined {
 export function isCapCondition(step: Step): boolean {
   if (!['if-condition', 'while-condition', 'switch-condition'].includes(step.type)) return false;
   const src = conditionSource(step);
-  return /(count|len|length|size|num|number|max|limit|cap|total)/i.test(src) && /<=?|>=?|lessthan|greaterthan/i.test(src);
+  return (
+    /(count|len|length|size|num|number|max|limit|cap|total)/i.test(src) && /<=?|>=?|lessthan|greaterthan/i.test(src)
+  );
 }
 
 /** A step that checks the enforcing product's state after a containment (the "confirm" half of the closed loop). */
 export function isVerificationStep(pb: Playbook, step: Step): boolean {
   if (step.type !== 'action' && step.type !== 'if-condition' && step.type !== 'while-condition') return false;
   const text = `${step.name ?? ''} ${step.description ?? ''} ${step.verb ?? ''} ${step.type === 'action' ? commandText(step) : (step.condition ?? '')}`;
-  return /verif|confirm|check|status|is.?blocked|is.?isolated|validate|ensure|assert/i.test(text) && !isApprovalStep(pb, step);
+  return (
+    /verif|confirm|check|status|is.?blocked|is.?isolated|validate|ensure|assert/i.test(text) &&
+    !isApprovalStep(pb, step)
+  );
 }

@@ -5,32 +5,55 @@ import { Graph, allEdges } from './graph.js';
 import type { Playbook, ValidationIssue } from './model.js';
 import { bareName } from './variables.js';
 
-const issue = (level: 'error' | 'warning', path: string, message: string): ValidationIssue => ({ tier: 'structure', level, path, message });
+const issue = (level: 'error' | 'warning', path: string, message: string): ValidationIssue => ({
+  tier: 'structure',
+  level,
+  path,
+  message,
+});
 
 export function checkStructure(pb: Playbook): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const ids = new Set(Object.keys(pb.steps));
-  if (!ids.has(pb.start)) out.push(issue('error', 'workflow_start', `workflow_start references missing step "${pb.start}"`));
+  if (!ids.has(pb.start))
+    out.push(issue('error', 'workflow_start', `workflow_start references missing step "${pb.start}"`));
   else if (pb.steps[pb.start]!.type !== 'start') {
-    out.push(issue('warning', 'workflow_start', `workflow_start is a "${pb.steps[pb.start]!.type}" step, not a start step`));
+    out.push(
+      issue('warning', 'workflow_start', `workflow_start is a "${pb.steps[pb.start]!.type}" step, not a start step`),
+    );
   }
   if (pb.exception && !ids.has(pb.exception)) {
     // The flow itself still runs; only a failing step would have nowhere to go.
-    out.push(issue('warning', 'workflow_exception', `workflow_exception references missing step "${pb.exception}": a failing step has no exception handler`));
+    out.push(
+      issue(
+        'warning',
+        'workflow_exception',
+        `workflow_exception references missing step "${pb.exception}": a failing step has no exception handler`,
+      ),
+    );
   }
 
   const edges = allEdges(pb);
   for (const e of edges) {
-    if (!ids.has(e.to)) out.push(issue('error', `${e.from}/${e.via}`, `${e.via} of step "${e.from}" references missing step "${e.to}"`));
+    if (!ids.has(e.to))
+      out.push(issue('error', `${e.from}/${e.via}`, `${e.via} of step "${e.from}" references missing step "${e.to}"`));
   }
   for (const s of Object.values(pb.steps)) {
     const p = s.id;
-    if (s.type === 'parallel' && (s.next_steps ?? []).length === 0) out.push(issue('error', p, 'parallel step without next_steps'));
+    if (s.type === 'parallel' && (s.next_steps ?? []).length === 0)
+      out.push(issue('error', p, 'parallel step without next_steps'));
     if ((s.type === 'if-condition' || s.type === 'while-condition') && s.condition !== undefined) {
       try {
         parseCondition(s.condition);
       } catch (e) {
-        if (e instanceof ConditionSyntaxError) out.push(issue('warning', `${p}/condition`, `condition cannot be evaluated by the dry-run (${e.message}); both branches are explored`));
+        if (e instanceof ConditionSyntaxError)
+          out.push(
+            issue(
+              'warning',
+              `${p}/condition`,
+              `condition cannot be evaluated by the dry-run (${e.message}); both branches are explored`,
+            ),
+          );
       }
     }
   }
@@ -39,10 +62,12 @@ export function checkStructure(pb: Playbook): ValidationIssue[] {
   const reach = g.reachable(pb.start);
   if (ids.has(pb.start)) {
     for (const id of ids) {
-      if (!reach.has(id) && id !== pb.exception) out.push(issue('error', id, `step "${id}" is unreachable from workflow_start`));
+      if (!reach.has(id) && id !== pb.exception)
+        out.push(issue('error', id, `step "${id}" is unreachable from workflow_start`));
     }
     const ends = [...reach].filter((id) => pb.steps[id]!.type === 'end');
-    if (ends.length === 0) out.push(issue('error', 'workflow', 'no end step is reachable from workflow_start: the playbook never finishes'));
+    if (ends.length === 0)
+      out.push(issue('error', 'workflow', 'no end step is reachable from workflow_start: the playbook never finishes'));
     const hasEdge = new Set(edges.map((e) => e.from));
     for (const id of reach) {
       const s = pb.steps[id]!;
@@ -52,7 +77,10 @@ export function checkStructure(pb: Playbook): ValidationIssue[] {
     }
     // Steps from which no end can be reached are stuck forever (a loop with no way out).
     const canFinish = new Set<string>();
-    const rev = new Graph([...ids], edges.map((e) => ({ from: e.to, to: e.from })));
+    const rev = new Graph(
+      [...ids],
+      edges.map((e) => ({ from: e.to, to: e.from })),
+    );
     for (const id of ids) if (pb.steps[id]!.type === 'end') for (const r of rev.reachable(id)) canFinish.add(r);
     for (const comp of g.sccs()) {
       const cyclic = comp.length > 1 || g.succ.get(comp[0]!)!.includes(comp[0]!);
@@ -73,8 +101,15 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
   if (bounded) return [];
   if (whiles.length === 0) {
     const conds = comp.filter((c) => ['if-condition', 'switch-condition'].includes(pb.steps[c]!.type));
-    if (conds.length === 0) return [issue('error', comp[0]!, `unbounded loop: steps ${where} form a cycle no condition controls`)];
-    return [issue('warning', comp[0]!, `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing bounds the number of iterations`)];
+    if (conds.length === 0)
+      return [issue('error', comp[0]!, `unbounded loop: steps ${where} form a cycle no condition controls`)];
+    return [
+      issue(
+        'warning',
+        comp[0]!,
+        `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing bounds the number of iterations`,
+      ),
+    ];
   }
   // A while loop ends only if something inside it changes what the condition reads.
   const written = new Set(comp.flatMap((c) => pb.steps[c]!.out_args ?? []));
@@ -87,7 +122,13 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
       continue;
     }
     if (refs.length > 0 && !refs.some((r) => written.has(r))) {
-      out.push(issue('warning', w, `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop may never end`));
+      out.push(
+        issue(
+          'warning',
+          w,
+          `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop may never end`,
+        ),
+      );
     }
   }
   return out;

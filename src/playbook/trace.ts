@@ -34,7 +34,13 @@ export function toExecutionStatus(pb: Playbook, run: DryRun, startedAt: string):
   return run.steps.map((s) => {
     const a = actions.get(s.step_id);
     const status: ExecutionStatus['status'] =
-      s.status === 'awaits-human' ? 'awaits_human' : s.status === 'undecidable' ? 'undecidable' : s.reached === 'possible' ? 'would_execute_if_reached' : 'would_execute';
+      s.status === 'awaits-human'
+        ? 'awaits_human'
+        : s.status === 'undecidable'
+          ? 'undecidable'
+          : s.reached === 'possible'
+            ? 'would_execute_if_reached'
+            : 'would_execute';
     const text = s.decision
       ? `condition ${s.decision.expression} → ${String(s.decision.result)}; branches followed: ${s.decision.branches.join(', ') || 'none'}`
       : a

@@ -6,7 +6,11 @@ import { UNKNOWN, type Resolver, type Value } from './condition.js';
 import type { EntityKind, Playbook, Variable } from './model.js';
 
 const NAME_HINTS: { re: RegExp; kind: EntityKind; role?: 'source' }[] = [
-  { re: /(^|[_.])(src|source|attacker|remote|client|bad|malicious)?_?(ip|ipv4|ipv6|addr|address)s?($|[_.])|ip$/i, kind: 'ip', role: 'source' },
+  {
+    re: /(^|[_.])(src|source|attacker|remote|client|bad|malicious)?_?(ip|ipv4|ipv6|addr|address)s?($|[_.])|ip$/i,
+    kind: 'ip',
+    role: 'source',
+  },
   { re: /host|computer|device|endpoint|machine|asset/i, kind: 'host' },
   { re: /user|account|principal/i, kind: 'user' },
   { re: /domain|fqdn/i, kind: 'domain' },
@@ -16,7 +20,10 @@ const NAME_HINTS: { re: RegExp; kind: EntityKind; role?: 'source' }[] = [
 
 /** Bare name of a variable reference: "__x__:value" → "__x__", "${inputs.IP}" → "inputs.IP". */
 export function bareName(ref: string): string {
-  return ref.replace(/^\$\{|\}$/g, '').replace(/:value$/, '').trim();
+  return ref
+    .replace(/^\$\{|\}$/g, '')
+    .replace(/:value$/, '')
+    .trim();
 }
 
 const strip = (n: string) => n.replace(/^__|__$/g, '').replace(/^(inputs|alert|incident|event)\./i, '');
@@ -24,7 +31,8 @@ const strip = (n: string) => n.replace(/^__|__$/g, '').replace(/^(inputs|alert|i
 function toValue(x: unknown): Value | typeof UNKNOWN {
   if (x === undefined) return UNKNOWN;
   if (x === null || typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') return x;
-  if (Array.isArray(x)) return x.every((i) => i === null || ['string', 'number', 'boolean'].includes(typeof i)) ? (x as Value[]) : UNKNOWN;
+  if (Array.isArray(x))
+    return x.every((i) => i === null || ['string', 'number', 'boolean'].includes(typeof i)) ? (x as Value[]) : UNKNOWN;
   return UNKNOWN;
 }
 
@@ -63,7 +71,12 @@ export function runtimeVariables(pb: Playbook): Set<string> {
  * The resolver for one step: step variables shadow playbook variables. Constants keep their value; a runtime output
  * is unknown; an external (or value-less) variable is bound from the alert; otherwise its default value is used.
  */
-export function makeResolver(pb: Playbook, stepVars: Record<string, Variable> | undefined, alert: Alert | undefined, scope: VariableScope): Resolver {
+export function makeResolver(
+  pb: Playbook,
+  stepVars: Record<string, Variable> | undefined,
+  alert: Alert | undefined,
+  scope: VariableScope,
+): Resolver {
   const listFor = (name: string): string[] | undefined => {
     const al = pb.allow_lists;
     if (!al) return undefined;
@@ -102,14 +115,17 @@ const REF = /(__[A-Za-z0-9_.-]+?__)(:value)?|\{\{\s*([\w.-]+)\s*\}\}|\$\{([^}]+)
 /** Substitutes every variable reference it can; unknown ones stay as written and are listed. */
 export function substitute(text: string, r: Resolver): { text: string; unresolved: string[] } {
   const unresolved: string[] = [];
-  const out = text.replace(REF, (whole, cacao: string | undefined, _v, native: string | undefined, xsoar: string | undefined) => {
-    const name = cacao ?? native ?? xsoar ?? whole;
-    const v = r(name);
-    if (v === UNKNOWN) {
-      unresolved.push(name);
-      return whole;
-    }
-    return Array.isArray(v) ? v.join(',') : String(v);
-  });
+  const out = text.replace(
+    REF,
+    (whole, cacao: string | undefined, _v, native: string | undefined, xsoar: string | undefined) => {
+      const name = cacao ?? native ?? xsoar ?? whole;
+      const v = r(name);
+      if (v === UNKNOWN) {
+        unresolved.push(name);
+        return whole;
+      }
+      return Array.isArray(v) ? v.join(',') : String(v);
+    },
+  );
   return { text: out, unresolved };
 }

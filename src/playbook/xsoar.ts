@@ -59,14 +59,20 @@ export function isXsoarDoc(doc: unknown): boolean {
   return isObj(doc) && 'starttaskid' in doc && 'tasks' in doc;
 }
 
-export function validateXsoar(value: unknown, doc: Document.Parsed, lines: LineCounter, file: string): ValidationIssue[] {
+export function validateXsoar(
+  value: unknown,
+  doc: Document.Parsed,
+  lines: LineCounter,
+  file: string,
+): ValidationIssue[] {
   return yamlSchemaIssues(compileSchema(XSOAR_SCHEMA), value, doc, lines, file, 'lenient');
 }
 
 /** An XSOAR argument value (`simple: x` or `complex: {root, accessor}`) as text with `${…}` context references. */
 function argText(v: unknown): string {
   if (!isObj(v)) return String(v ?? '');
-  if (typeof v.simple === 'string' || typeof v.simple === 'number' || typeof v.simple === 'boolean') return String(v.simple);
+  if (typeof v.simple === 'string' || typeof v.simple === 'number' || typeof v.simple === 'boolean')
+    return String(v.simple);
   if (isObj(v.complex)) {
     const root = s(v.complex.root) ?? '';
     const acc = s(v.complex.accessor);
@@ -130,7 +136,8 @@ export function translateCondition(groups: unknown): string {
 
 function nextOf(t: Obj): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  if (isObj(t.nexttasks)) for (const [k, v] of Object.entries(t.nexttasks)) if (Array.isArray(v)) out[k] = v.map(String);
+  if (isObj(t.nexttasks))
+    for (const [k, v] of Object.entries(t.nexttasks)) if (Array.isArray(v)) out[k] = v.map(String);
   return out;
 }
 
@@ -172,7 +179,14 @@ export function xsoarToModel(doc: Obj, source: string): Playbook {
           // A manual conditional task: a person picks the branch. That is a human decision gate.
           const cases: Record<string, string> = {};
           for (const l of labels) cases[l === '#default#' ? 'default' : l] = link(`${id}#${l}`, next[l])!;
-          steps[id] = { ...base, type: 'switch-condition', switch: `\${manual_choice_${taskId}}`, cases, approval: true, on_failure: onError };
+          steps[id] = {
+            ...base,
+            type: 'switch-condition',
+            switch: `\${manual_choice_${taskId}}`,
+            cases,
+            approval: true,
+            on_failure: onError,
+          };
           break;
         }
         // Built-in conditions: labels are checked in order, the first true wins, else #default#.
@@ -223,15 +237,22 @@ export function xsoarToModel(doc: Obj, source: string): Playbook {
         if (isObj(t.scriptarguments)) for (const [k, v] of Object.entries(t.scriptarguments)) args[k] = argText(v);
         const manual = script === '' || t.type === 'collection';
         const agentId = manual ? 'analyst' : brand || s(task.brand) || 'xsoar';
-        agents[agentId] ??= manual ? { id: agentId, type: 'individual', name: 'SOC analyst' } : { id: agentId, type: 'xsoar-integration', name: agentId, product: brand || undefined };
-        const argLine = Object.entries(args).map(([k, v]) => `${k}=${v}`).join(' ');
+        agents[agentId] ??= manual
+          ? { id: agentId, type: 'individual', name: 'SOC analyst' }
+          : { id: agentId, type: 'xsoar-integration', name: agentId, product: brand || undefined };
+        const argLine = Object.entries(args)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
         steps[id] = {
           ...base,
           type: 'action',
           commands: [
             manual
               ? { type: 'manual', command: s(task.description) || base.name }
-              : { type: task.iscommand === true ? 'xsoar-command' : 'xsoar-script', command: `${command}${argLine ? ` ${argLine}` : ''}` },
+              : {
+                  type: task.iscommand === true ? 'xsoar-command' : 'xsoar-script',
+                  command: `${command}${argLine ? ` ${argLine}` : ''}`,
+                },
           ],
           agent: agentId,
           verb: manual ? undefined : command,
@@ -252,7 +273,9 @@ export function xsoarToModel(doc: Obj, source: string): Playbook {
     const key = `inputs.${String(input.key)}`;
     const text = argText(input.value);
     const ref = /^\$\{(.+)\}$/.exec(text)?.[1];
-    variables[key] = ref ? { type: 'string', from_alert: ref, external: true } : { type: 'string', value: text === '' ? undefined : text, external: text === '' };
+    variables[key] = ref
+      ? { type: 'string', from_alert: ref, external: true }
+      : { type: 'string', value: text === '' ? undefined : text, external: text === '' };
   }
   return {
     id: String(doc.id),

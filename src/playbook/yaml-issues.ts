@@ -8,8 +8,16 @@ function describe(e: ErrorObject): { pointer: string; message: string } {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
     return { pointer: `${e.instancePath}/${extra}`, message: 'unknown field' };
   }
-  if (e.keyword === 'required') return { pointer: e.instancePath, message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
-  if (e.keyword === 'enum') return { pointer: e.instancePath, message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` };
+  if (e.keyword === 'required')
+    return {
+      pointer: e.instancePath,
+      message: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`,
+    };
+  if (e.keyword === 'enum')
+    return {
+      pointer: e.instancePath,
+      message: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`,
+    };
   return { pointer: e.instancePath, message: e.message ?? e.keyword };
 }
 
@@ -53,7 +61,12 @@ export function yamlSchemaIssues(
     const key = `${pointer}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ tier, level: 'error', path: pointer || '/', message: `${where}: ${pointer.replace(/^\//, '').replace(/\//g, '.') || '(top level)'}: ${message}` });
+    out.push({
+      tier,
+      level: 'error',
+      path: pointer || '/',
+      message: `${where}: ${pointer.replace(/^\//, '').replace(/\//g, '.') || '(top level)'}: ${message}`,
+    });
   }
   return out;
 }

@@ -26,7 +26,8 @@ export interface ProductModule {
 
 export function defineProduct(def: ProductModule): ProductModule {
   if (!/^[a-z][a-z0-9-]*$/.test(def.name)) throw new Error(`product name "${def.name}" must be lower-case`);
-  if (!def.probes.includes('api-root')) throw new Error(`product ${def.name} must answer api-root (how it is reached and identified)`);
+  if (!def.probes.includes('api-root'))
+    throw new Error(`product ${def.name} must answer api-root (how it is reached and identified)`);
   return Object.freeze(def);
 }
 

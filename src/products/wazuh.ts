@@ -7,7 +7,10 @@ export const wazuh = defineProduct({
   kinds: ['siem', 'edr'],
   identify: (body) => {
     const data = jsonOrUndefined(body)?.data as { api_version?: string; hostname?: string } | undefined;
-    return { ...(data?.hostname ? { hostname: data.hostname } : {}), ...(data?.api_version ? { os: `Wazuh ${data.api_version}` } : {}) };
+    return {
+      ...(data?.hostname ? { hostname: data.hostname } : {}),
+      ...(data?.api_version ? { os: `Wazuh ${data.api_version}` } : {}),
+    };
   },
   probes: ['api-root', 'wazuh-agents-summary', 'wazuh-manager-status'],
   parsers: [...apiParserModules, ...wazuhParserModules],

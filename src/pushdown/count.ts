@@ -44,7 +44,8 @@ function counts(window: CountWindow, got: Map<string, number>, partial?: string)
   const per_day = fillDays(window, got);
   const inWindow = new Set(per_day.map((d) => d.day));
   const outside = [...got.keys()].filter((d) => !inWindow.has(d));
-  if (outside.length) throw new SiemAnswerError(`the answer has days outside the window asked for: ${outside.slice(0, 3).join(', ')}`);
+  if (outside.length)
+    throw new SiemAnswerError(`the answer has days outside the window asked for: ${outside.slice(0, 3).join(', ')}`);
   return { per_day, total: per_day.reduce((n, d) => n + d.count, 0), ...(partial ? { partial } : {}) };
 }
 
@@ -65,7 +66,12 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 // ---------- Elasticsearch / OpenSearch ----------
 
 /** `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily date_histogram (UTC). */
-export function elasticSearchRequest(query: { dsl: string } | { lucene: string }, index: string, window: CountWindow, timeoutMs: number): SearchRequest {
+export function elasticSearchRequest(
+  query: { dsl: string } | { lucene: string },
+  index: string,
+  window: CountWindow,
+  timeoutMs: number,
+): SearchRequest {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
   const body = {
@@ -75,33 +81,58 @@ export function elasticSearchRequest(query: { dsl: string } | { lucene: string }
     query: {
       bool: {
         filter: [
-          'dsl' in query ? JSON.parse(query.dsl) : { query_string: { query: query.lucene, analyze_wildcard: true, allow_leading_wildcard: true } },
+          'dsl' in query
+            ? JSON.parse(query.dsl)
+            : { query_string: { query: query.lucene, analyze_wildcard: true, allow_leading_wildcard: true } },
           { range: { '@timestamp': { gte: start, lt: end, format: 'strict_date_optional_time' } } },
         ],
       },
     },
     aggs: {
       per_day: {
-        date_histogram: { field: '@timestamp', calendar_interval: '1d', time_zone: 'UTC', min_doc_count: 0, extended_bounds: { min: start, max: new Date(window.end.getTime() - 1).toISOString() } },
+        date_histogram: {
+          field: '@timestamp',
+          calendar_interval: '1d',
+          time_zone: 'UTC',
+          min_doc_count: 0,
+          extended_bounds: { min: start, max: new Date(window.end.getTime() - 1).toISOString() },
+        },
       },
     },
   };
-  return { path: `/${index}/_search`, contentType: 'application/json', body: JSON.stringify(body), timeoutMs: timeoutMs + Math.min(5_000, timeoutMs) };
+  return {
+    path: `/${index}/_search`,
+    contentType: 'application/json',
+    body: JSON.stringify(body),
+    timeoutMs: timeoutMs + Math.min(5_000, timeoutMs),
+  };
 }
 
 export function parseElasticSearch(body: string, window: CountWindow): Counts {
   const j = json(body, 'Elasticsearch _search');
   if (!isObj(j)) throw new SiemAnswerError('Elasticsearch _search answer is not an object');
   const buckets = (j.aggregations as { per_day?: { buckets?: unknown } } | undefined)?.per_day?.buckets;
-  if (!Array.isArray(buckets)) throw new SiemAnswerError('Elasticsearch _search answer has no aggregations.per_day.buckets');
+  if (!Array.isArray(buckets))
+    throw new SiemAnswerError('Elasticsearch _search answer has no aggregations.per_day.buckets');
   const got = new Map<string, number>();
   for (const b of buckets) {
-    if (!isObj(b) || typeof b.doc_count !== 'number' || (typeof b.key !== 'number' && typeof b.key_as_string !== 'string')) throw new SiemAnswerError('a date_histogram bucket lacks key or doc_count');
-    const day = typeof b.key === 'number' ? new Date(b.key).toISOString().slice(0, 10) : String(b.key_as_string).slice(0, 10);
+    if (
+      !isObj(b) ||
+      typeof b.doc_count !== 'number' ||
+      (typeof b.key !== 'number' && typeof b.key_as_string !== 'string')
+    )
+      throw new SiemAnswerError('a date_histogram bucket lacks key or doc_count');
+    const day =
+      typeof b.key === 'number' ? new Date(b.key).toISOString().slice(0, 10) : String(b.key_as_string).slice(0, 10);
     got.set(day, (got.get(day) ?? 0) + b.doc_count);
   }
   const shards = j._shards as { failed?: number; total?: number } | undefined;
-  const partial = j.timed_out === true ? 'the search timed out on the cluster: counts are partial' : shards?.failed ? `${shards.failed} of ${shards.total} shard(s) failed: counts are partial` : undefined;
+  const partial =
+    j.timed_out === true
+      ? 'the search timed out on the cluster: counts are partial'
+      : shards?.failed
+        ? `${shards.failed} of ${shards.total} shard(s) failed: counts are partial`
+        : undefined;
   return counts(window, got, partial);
 }
 
@@ -115,7 +146,8 @@ export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number
 
 export function parseEsql(body: string, window: CountWindow): Counts {
   const j = json(body, 'ES|QL');
-  if (!isObj(j) || !Array.isArray(j.columns) || !Array.isArray(j.values)) throw new SiemAnswerError('ES|QL answer has no columns/values');
+  if (!isObj(j) || !Array.isArray(j.columns) || !Array.isArray(j.values))
+    throw new SiemAnswerError('ES|QL answer has no columns/values');
   const names = (j.columns as { name?: string }[]).map((c) => c.name);
   const ci = names.indexOf('count');
   const di = names.indexOf('day');
@@ -128,9 +160,19 @@ export function parseEsql(body: string, window: CountWindow): Counts {
 // ---------- Splunk ----------
 
 /** Search export (output_mode=json): `search <spl> | bin _time span=1d | stats count by _time` over earliest..latest. */
-export function splunkExportRequest(spl: string, window: CountWindow, index: string | undefined, timeoutMs: number): SearchRequest {
+export function splunkExportRequest(
+  spl: string,
+  window: CountWindow,
+  index: string | undefined,
+  timeoutMs: number,
+): SearchRequest {
   const [first, ...pipes] = spl.split('\n');
-  const search = [`search ${index ? `index=${JSON.stringify(index)} ` : ''}${first}`, ...pipes, '| bin _time span=1d', '| stats count by _time'].join('\n');
+  const search = [
+    `search ${index ? `index=${JSON.stringify(index)} ` : ''}${first}`,
+    ...pipes,
+    '| bin _time span=1d',
+    '| stats count by _time',
+  ].join('\n');
   const form = new URLSearchParams({
     search,
     earliest_time: window.start.toISOString(),
@@ -140,7 +182,12 @@ export function splunkExportRequest(spl: string, window: CountWindow, index: str
     output_mode: 'json',
     max_time: String(Math.max(1, Math.floor(timeoutMs / 1000))),
   });
-  return { path: '/services/search/v2/jobs/export', contentType: 'application/x-www-form-urlencoded', body: form.toString(), timeoutMs: timeoutMs + Math.min(5_000, timeoutMs) };
+  return {
+    path: '/services/search/v2/jobs/export',
+    contentType: 'application/x-www-form-urlencoded',
+    body: form.toString(),
+    timeoutMs: timeoutMs + Math.min(5_000, timeoutMs),
+  };
 }
 
 export function parseSplunkExport(body: string, window: CountWindow): Counts {
@@ -153,7 +200,8 @@ export function parseSplunkExport(body: string, window: CountWindow): Counts {
     if (Array.isArray(j.messages)) {
       for (const m of j.messages as { type?: string; text?: string }[]) {
         if (m.type === 'FATAL' || m.type === 'ERROR') throw new SiemAnswerError(`Splunk: ${m.text ?? m.type}`);
-        if (m.type === 'WARN' && /auto-finaliz|time limit|max_time|truncat/i.test(m.text ?? '')) partial = `Splunk: ${m.text}`;
+        if (m.type === 'WARN' && /auto-finaliz|time limit|max_time|truncat/i.test(m.text ?? ''))
+          partial = `Splunk: ${m.text}`;
       }
     }
     // Export streams previews before the final results; only final rows count.
@@ -161,7 +209,8 @@ export function parseSplunkExport(body: string, window: CountWindow): Counts {
     const r = j.result as Record<string, unknown>;
     const t = Number(r._time);
     const n = Number(r.count);
-    if (!Number.isFinite(t) || !Number.isFinite(n)) throw new SiemAnswerError(`Splunk result row without numeric _time/count: ${line.slice(0, 120)}`);
+    if (!Number.isFinite(t) || !Number.isFinite(n))
+      throw new SiemAnswerError(`Splunk result row without numeric _time/count: ${line.slice(0, 120)}`);
     const day = new Date(t * 1000).toISOString().slice(0, 10);
     got.set(day, (got.get(day) ?? 0) + n);
   }
@@ -174,12 +223,18 @@ export function sentinelRequest(kql: string, window: CountWindow, timeoutMs: num
   const start = window.start.toISOString();
   const end = window.end.toISOString();
   const query = `${kql}\n| where TimeGenerated >= datetime(${start}) and TimeGenerated < datetime(${end})\n| summarize count_ = count() by bin(TimeGenerated, 1d)`;
-  return { path: '/query', contentType: 'application/json', body: JSON.stringify({ query, timespan: `${start}/${end}` }), timeoutMs };
+  return {
+    path: '/query',
+    contentType: 'application/json',
+    body: JSON.stringify({ query, timespan: `${start}/${end}` }),
+    timeoutMs,
+  };
 }
 
 export function parseSentinel(body: string, window: CountWindow): Counts {
   const j = json(body, 'Log Analytics');
-  if (!isObj(j) || !Array.isArray(j.tables) || !isObj(j.tables[0])) throw new SiemAnswerError('Log Analytics answer has no tables');
+  if (!isObj(j) || !Array.isArray(j.tables) || !isObj(j.tables[0]))
+    throw new SiemAnswerError('Log Analytics answer has no tables');
   const t = j.tables[0] as { columns?: { name?: string }[]; rows?: unknown[][] };
   const names = (t.columns ?? []).map((c) => c.name);
   const ti = names.indexOf('TimeGenerated');
@@ -187,7 +242,9 @@ export function parseSentinel(body: string, window: CountWindow): Counts {
   if (ti < 0 || ci < 0) throw new SiemAnswerError('Log Analytics answer lacks the TimeGenerated or count_ column');
   const got = new Map<string, number>();
   for (const row of t.rows ?? []) got.set(String(row[ti]).slice(0, 10), Number(row[ci]));
-  const err = isObj(j.error) ? `Log Analytics partial error: ${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}` : undefined;
+  const err = isObj(j.error)
+    ? `Log Analytics partial error: ${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}`
+    : undefined;
   return counts(window, got, err);
 }
 
@@ -199,16 +256,33 @@ export interface CountPlan {
   parse: (body: string, window: CountWindow) => Counts;
 }
 
-export function planCount(language: Language, query: string, window: CountWindow, opts: { index: string; splunkIndex?: string; timeoutMs: number }): CountPlan {
+export function planCount(
+  language: Language,
+  query: string,
+  window: CountWindow,
+  opts: { index: string; splunkIndex?: string; timeoutMs: number },
+): CountPlan {
   switch (language) {
     case 'dsl':
-      return { language, request: elasticSearchRequest({ dsl: query }, opts.index, window, opts.timeoutMs), parse: parseElasticSearch };
+      return {
+        language,
+        request: elasticSearchRequest({ dsl: query }, opts.index, window, opts.timeoutMs),
+        parse: parseElasticSearch,
+      };
     case 'lucene':
-      return { language, request: elasticSearchRequest({ lucene: query }, opts.index, window, opts.timeoutMs), parse: parseElasticSearch };
+      return {
+        language,
+        request: elasticSearchRequest({ lucene: query }, opts.index, window, opts.timeoutMs),
+        parse: parseElasticSearch,
+      };
     case 'esql':
       return { language, request: esqlRequest(query, window, opts.timeoutMs), parse: parseEsql };
     case 'spl':
-      return { language, request: splunkExportRequest(query, window, opts.splunkIndex, opts.timeoutMs), parse: parseSplunkExport };
+      return {
+        language,
+        request: splunkExportRequest(query, window, opts.splunkIndex, opts.timeoutMs),
+        parse: parseSplunkExport,
+      };
     case 'kql':
       return { language, request: sentinelRequest(query, window, opts.timeoutMs), parse: parseSentinel };
   }

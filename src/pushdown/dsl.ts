@@ -7,14 +7,28 @@ import { toLuceneRegex } from './regex-flavour.js';
 
 type Dsl = Record<string, unknown>;
 
-const wildcardValue = (p: Pattern) => p.parts.map((x) => (x.t === 'any' ? '*' : x.t === 'one' ? '?' : x.t === 'lit' ? x.s.replace(/[\\*?]/g, '\\$&') : '')).join('');
+const wildcardValue = (p: Pattern) =>
+  p.parts
+    .map((x) => (x.t === 'any' ? '*' : x.t === 'one' ? '?' : x.t === 'lit' ? x.s.replace(/[\\*?]/g, '\\$&') : ''))
+    .join('');
 
 function strQuery(field: string, p: Pattern, cased: boolean, num: number | undefined): Dsl {
   if (num !== undefined) return { term: { [field]: num } };
   const ci = cased ? {} : { case_insensitive: true };
-  if (p.parts.every((x) => x.t === 'lit')) return { term: { [field]: { value: p.parts.map((x) => (x as { s: string }).s).join(''), ...ci } } };
+  if (p.parts.every((x) => x.t === 'lit'))
+    return { term: { [field]: { value: p.parts.map((x) => (x as { s: string }).s).join(''), ...ci } } };
   if (p.parts.some((x) => x.t === 'cls')) {
-    const src = p.parts.map((x) => (x.t === 'lit' ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${x.chars}]`)).join('');
+    const src = p.parts
+      .map((x) =>
+        x.t === 'lit'
+          ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+          : x.t === 'any'
+            ? '.*'
+            : x.t === 'one'
+              ? '.'
+              : `[${x.chars}]`,
+      )
+      .join('');
     return { regexp: { [field]: { value: toLuceneRegex(`^${src}$`, { i: false, m: false, s: true }), ...ci } } };
   }
   return { wildcard: { [field]: { value: wildcardValue(p), ...ci } } };
@@ -35,11 +49,18 @@ export function toQueryDsl(q: Q): Dsl {
     case 'str':
       if (q.field === null) {
         // A keyword: any field, as query_string's default field (*) searches.
-        return { query_string: { query: q.p.parts.map((x) => (x.t === 'lit' ? luceneEscape(x.s) : x.t === 'any' ? '*' : '?')).join(''), analyze_wildcard: true, allow_leading_wildcard: true } };
+        return {
+          query_string: {
+            query: q.p.parts.map((x) => (x.t === 'lit' ? luceneEscape(x.s) : x.t === 'any' ? '*' : '?')).join(''),
+            analyze_wildcard: true,
+            allow_leading_wildcard: true,
+          },
+        };
       }
       return strQuery(q.field, q.p, q.cased, q.num);
     case 're':
-      if (q.field === null) throw new Unconvertible('regex', 'keyword regular expressions (any field) have no Query DSL form');
+      if (q.field === null)
+        throw new Unconvertible('regex', 'keyword regular expressions (any field) have no Query DSL form');
       // Case folding is already spelled into the expression for |i; Sigma regexes are case-sensitive otherwise.
       return { regexp: { [q.field]: { value: toLuceneRegex(q.re, q), flags: 'ALL' } } };
     case 'cmp':
@@ -49,6 +70,9 @@ export function toQueryDsl(q: Q): Dsl {
     case 'cidr':
       return { term: { [q.field]: q.cidr } };
     case 'fieldref':
-      throw new Unconvertible('modifier', `${q.field}|fieldref: the Query DSL cannot compare two fields without a script`);
+      throw new Unconvertible(
+        'modifier',
+        `${q.field}|fieldref: the Query DSL cannot compare two fields without a script`,
+      );
   }
 }

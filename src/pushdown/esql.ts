@@ -8,7 +8,11 @@ const str = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').rep
 const fieldName = (f: string) => (/^[A-Za-z_@][A-Za-z0-9_.@]*$/.test(f) ? f : `\`${f.replace(/`/g, '``')}\``);
 
 function likePattern(p: Pattern): string {
-  return p.parts.map((x) => (x.t === 'any' ? '*' : x.t === 'one' ? '?' : x.t === 'lit' ? x.s.replace(/[\\*?]/g, '\\$&') : `[${x.chars}]`)).join('');
+  return p.parts
+    .map((x) =>
+      x.t === 'any' ? '*' : x.t === 'one' ? '?' : x.t === 'lit' ? x.s.replace(/[\\*?]/g, '\\$&') : `[${x.chars}]`,
+    )
+    .join('');
 }
 
 function render(q: Q, parent: string): string {
@@ -30,8 +34,10 @@ function render(q: Q, parent: string): string {
       if (q.field === null) throw new Unconvertible('value', 'keyword searches (any field) have no ES|QL form');
       const f = fieldName(q.field);
       if (q.num !== undefined) return `${f}==${q.num}`;
-      if (q.p.parts.some((x) => x.t === 'cls')) return `${f} rlike ${str(toLuceneRegex(`^${q.p.parts.map((x) => (x.t === 'lit' ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${x.chars}]`)).join('')}$`, { i: false, m: false, s: true }))}`;
-      if (q.p.parts.every((x) => x.t === 'lit')) return `${f}==${str(q.p.parts.map((x) => (x as { s: string }).s).join(''))}`;
+      if (q.p.parts.some((x) => x.t === 'cls'))
+        return `${f} rlike ${str(toLuceneRegex(`^${q.p.parts.map((x) => (x.t === 'lit' ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${x.chars}]`)).join('')}$`, { i: false, m: false, s: true }))}`;
+      if (q.p.parts.every((x) => x.t === 'lit'))
+        return `${f}==${str(q.p.parts.map((x) => (x as { s: string }).s).join(''))}`;
       // ES|QL's like treats a backslash as an escape, so literal * and ? stay literal.
       return `${f} like ${str(likePattern(q.p))}`;
     }

@@ -72,11 +72,13 @@ function itemQuery(key: string, raw: unknown, map: FieldMapper, opts: CompileOpt
     case 'gte': {
       const op = shape.match;
       const others = mods.filter((m) => m !== op && m !== 'all' && m !== 'neq');
-      if (others.length) throw new Unconvertible('modifier', `${key}: modifier '${others[0]}' with '${op}' is not converted`);
+      if (others.length)
+        throw new Unconvertible('modifier', `${key}: modifier '${others[0]}' with '${op}' is not converted`);
       q = combine(
         shape.values.map((v) => {
           const n = typeof v === 'number' ? v : Number(v);
-          if (typeof v === 'boolean' || Number.isNaN(n)) throw new Unconvertible('rule', `${key}: ${JSON.stringify(v)} is not a number`);
+          if (typeof v === 'boolean' || Number.isNaN(n))
+            throw new Unconvertible('rule', `${key}: ${JSON.stringify(v)} is not a number`);
           return perField((f) => ({ t: 'cmp', field: f, op, n }));
         }),
       );
@@ -88,12 +90,19 @@ function itemQuery(key: string, raw: unknown, map: FieldMapper, opts: CompileOpt
     case 'fieldref': {
       const extra = mods.filter((m) => m !== 'fieldref' && m !== 'neq' && m !== 'all');
       if (extra.length) throw new Unconvertible('modifier', `${key}: fieldref with '${extra[0]}' is not converted`);
-      q = combine(shape.values.map((v) => perField((f) => ({ t: 'fieldref', field: f, other: mapped(map, String(v))[0]! }))));
+      q = combine(
+        shape.values.map((v) => perField((f) => ({ t: 'fieldref', field: f, other: mapped(map, String(v))[0]! }))),
+      );
       break;
     }
     case 're': {
-      if (shape.strings!.length === 0) throw new Unconvertible('value', `${key}: |expand placeholder has no configured values`);
-      q = combine(shape.strings!.map((re) => perField((f) => ({ t: 're', field: f || null, re, i: shape.has('i'), m: shape.has('m'), s: shape.has('s') }))));
+      if (shape.strings!.length === 0)
+        throw new Unconvertible('value', `${key}: |expand placeholder has no configured values`);
+      q = combine(
+        shape.strings!.map((re) =>
+          perField((f) => ({ t: 're', field: f || null, re, i: shape.has('i'), m: shape.has('m'), s: shape.has('s') })),
+        ),
+      );
       break;
     }
     case '': {
@@ -103,14 +112,22 @@ function itemQuery(key: string, raw: unknown, map: FieldMapper, opts: CompileOpt
       }
       const ps = shape.patterns!;
       if (ps.length === 0) throw new Unconvertible('value', `${key}: |expand placeholder has no configured values`);
-      if (ps.some((x) => x.binary)) throw new Unconvertible('modifier', `${key}: UTF-16 bytes without |base64 cannot be searched as text`);
-      const plainValues = ps.length === shape.values.length && !mods.some((m) => m !== 'all' && m !== 'neq' && m !== 'cased');
+      if (ps.some((x) => x.binary))
+        throw new Unconvertible('modifier', `${key}: UTF-16 bytes without |base64 cannot be searched as text`);
+      const plainValues =
+        ps.length === shape.values.length && !mods.some((m) => m !== 'all' && m !== 'neq' && m !== 'cased');
       q = combine(
         ps.map((x, i) => {
           const v = plainValues ? shape.values[i] : undefined;
           // A keyword matches anywhere inside any value of the event, as in the local engine.
           if (field === null) return { t: 'str', field: null, p: wrap(x.p, true, true), cased: shape.cased } as Q;
-          return perField((f) => ({ t: 'str', field: f, p: x.p, cased: shape.cased, ...(typeof v === 'number' ? { num: v } : {}) }));
+          return perField((f) => ({
+            t: 'str',
+            field: f,
+            p: x.p,
+            cased: shape.cased,
+            ...(typeof v === 'number' ? { num: v } : {}),
+          }));
         }),
       );
       break;
@@ -129,7 +146,8 @@ function searchQuery(name: string, def: unknown, map: FieldMapper, opts: Compile
   };
   if (Array.isArray(def)) {
     if (def.length === 0) throw new Unconvertible('rule', `detection.${name} is an empty list`);
-    if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) return or(def.map((m) => mapQuery(m as Record<string, unknown>)));
+    if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x)))
+      return or(def.map((m) => mapQuery(m as Record<string, unknown>)));
     return itemQuery('', def, map, opts);
   }
   if (def !== null && typeof def === 'object') return mapQuery(def as Record<string, unknown>);
@@ -161,7 +179,11 @@ function condQuery(node: CondNode, searches: Map<string, Q>): Q {
       if (node.min === 'all') return and(qs);
       if (node.min === 1) return or(qs);
       const combos = combinations(qs, node.min);
-      if (combos.length > MAX_COMBINATIONS) throw new Unconvertible('rule', `"${node.min} of" over ${qs.length} searches needs ${combos.length} alternatives`);
+      if (combos.length > MAX_COMBINATIONS)
+        throw new Unconvertible(
+          'rule',
+          `"${node.min} of" over ${qs.length} searches needs ${combos.length} alternatives`,
+        );
       return combos.length === 0 ? { t: 'false' } : or(combos.map(and));
     }
   }
@@ -169,16 +191,19 @@ function condQuery(node: CondNode, searches: Map<string, Q>): Q {
 
 /** The rule's detection as one boolean query over target field names. */
 export function detectionQuery(detection: unknown, map: FieldMapper, opts: CompileOptions = {}): Q {
-  if (!detection || typeof detection !== 'object' || Array.isArray(detection)) throw new Unconvertible('rule', 'detection must be a map');
+  if (!detection || typeof detection !== 'object' || Array.isArray(detection))
+    throw new Unconvertible('rule', 'detection must be a map');
   const det = detection as Record<string, unknown>;
-  if ('timeframe' in det) throw new Unconvertible('correlation', 'detection.timeframe (Sigma 1.0 aggregation) is not converted');
+  if ('timeframe' in det)
+    throw new Unconvertible('correlation', 'detection.timeframe (Sigma 1.0 aggregation) is not converted');
   const cond = det.condition;
   const conds = Array.isArray(cond) ? cond : [cond];
   if (cond === undefined || conds.length === 0) throw new Unconvertible('rule', 'detection.condition is missing');
   const ids = Object.keys(det).filter((k) => k !== 'condition');
   const trees = conds.map((c) => {
     if (typeof c !== 'string') throw new Unconvertible('rule', 'detection.condition must be a string');
-    if (/\|\s*(count|min|max|avg|sum|near)\b/.test(c)) throw new Unconvertible('correlation', `condition "${c}" is a Sigma 1.0 aggregation`);
+    if (/\|\s*(count|min|max|avg|sum|near)\b/.test(c))
+      throw new Unconvertible('correlation', `condition "${c}" is a Sigma 1.0 aggregation`);
     try {
       return parseCondition(c, ids);
     } catch (e) {

@@ -24,7 +24,9 @@ function strMatch(f: string, p: Pattern, cased: boolean): string {
     if (tail) return `${f} startswith${cs} ${lit}`;
     return cased ? `${f} == ${lit}` : `${f} =~ ${lit}`;
   }
-  const re = parts.map((x) => (x.t === 'lit' ? reEscape(x.s) : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${reEscape(x.chars)}]`)).join('');
+  const re = parts
+    .map((x) => (x.t === 'lit' ? reEscape(x.s) : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${reEscape(x.chars)}]`))
+    .join('');
   return `${f} matches regex ${str(`${cased ? '' : '(?i)'}^${re}$`)}`;
 }
 

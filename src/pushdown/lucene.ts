@@ -23,7 +23,15 @@ function patternTerm(p: Pattern): string {
   if (p.parts.some((x) => x.t === 'cls')) {
     // A windash class has no wildcard form: a whole-term regular expression says it exactly.
     const re = p.parts
-      .map((x) => (x.t === 'lit' ? luceneRegexLiteral(x.s) : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${[...x.chars].map((c) => `\\${c}`).join('')}]`))
+      .map((x) =>
+        x.t === 'lit'
+          ? luceneRegexLiteral(x.s)
+          : x.t === 'any'
+            ? '.*'
+            : x.t === 'one'
+              ? '.'
+              : `[${[...x.chars].map((c) => `\\${c}`).join('')}]`,
+      )
       .join('');
     return `/${re}/`;
   }
@@ -42,7 +50,7 @@ function render(q: Q, parent: 'and' | 'or' | 'not' | 'top'): string {
     case 'and':
     case 'or': {
       const s = q.args.map((a) => render(a, q.t as 'and' | 'or')).join(q.t === 'and' ? ' AND ' : ' OR ');
-      return parent === 'top' || (parent === q.t) ? s : `(${s})`;
+      return parent === 'top' || parent === q.t ? s : `(${s})`;
     }
     case 'not':
       return parent === 'top' ? `NOT ${render(q.arg, 'not')}` : `(NOT ${render(q.arg, 'not')})`;

@@ -17,7 +17,10 @@ const SHORTHAND: Record<string, string> = {
 };
 
 function refuse(construct: string, flavour: string): never {
-  throw new Unconvertible('regex', `regular expression uses ${construct}, which ${flavour} regular expressions do not support`);
+  throw new Unconvertible(
+    'regex',
+    `regular expression uses ${construct}, which ${flavour} regular expressions do not support`,
+  );
 }
 
 /** PCRE-like `src` (search semantics) as a Lucene RegExp matching whole values. */
@@ -94,7 +97,11 @@ export function toLuceneRegex(source: string, flags: { i: boolean; m: boolean; s
       continue;
     }
     if (c === '^' || c === '$') refuse(`an anchor '${c}' inside the expression`, flavour);
-    if ((c === '*' || c === '+' || c === '?' || c === '}') && (src[k + 1] === '?' || src[k + 1] === '+') && !(c === '?' && out.endsWith('('))) {
+    if (
+      (c === '*' || c === '+' || c === '?' || c === '}') &&
+      (src[k + 1] === '?' || src[k + 1] === '+') &&
+      !(c === '?' && out.endsWith('('))
+    ) {
       refuse('lazy or possessive quantifiers', flavour);
     }
     if (c === '.' && !flags.s) {

@@ -17,7 +17,8 @@ export const CHANNEL_SPELLING: Record<string, string> = {
   'microsoft-windows-taskscheduler/operational': 'Microsoft-Windows-TaskScheduler/Operational',
   'microsoft-windows-bits-client/operational': 'Microsoft-Windows-Bits-Client/Operational',
   'microsoft-windows-codeintegrity/operational': 'Microsoft-Windows-CodeIntegrity/Operational',
-  'microsoft-windows-windows firewall with advanced security/firewall': 'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
+  'microsoft-windows-windows firewall with advanced security/firewall':
+    'Microsoft-Windows-Windows Firewall With Advanced Security/Firewall',
   'microsoft-windows-dns client events/operational': 'Microsoft-Windows-DNS Client Events/Operational',
   'dns server': 'DNS Server',
   'microsoft-windows-ntlm/operational': 'Microsoft-Windows-NTLM/Operational',
@@ -34,7 +35,10 @@ export const CHANNEL_SPELLING: Record<string, string> = {
 
 /** EventIDs of a channel's service that the engine gives each category (routeWindows in src/sigma/events/windows.ts). */
 function idsFor(service: string, category: string): number[] {
-  if (service === 'sysmon') return Object.entries(SYSMON_CATEGORIES).filter(([, cs]) => cs.includes(category)).map(([id]) => Number(id));
+  if (service === 'sysmon')
+    return Object.entries(SYSMON_CATEGORIES)
+      .filter(([, cs]) => cs.includes(category))
+      .map(([id]) => Number(id));
   if (service === 'security' && category === 'process_creation') return [4688];
   if (service === 'powershell') return category === 'ps_module' ? [4103] : category === 'ps_script' ? [4104] : [];
   if (service === 'powershell-classic') {

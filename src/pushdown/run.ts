@@ -7,11 +7,23 @@ import { listRuleFiles, loadRuleText } from '../sigma/loader.js';
 import type { CompileOptions } from '../sigma/types.js';
 import { parseYaml } from '../util/validate.js';
 import { type CountWindow, type Counts, countWindow, planCount, readAnswer } from './count.js';
-import { type Conversion, convertRule, DEFAULT_ELASTIC_INDEX, type Language, LANGUAGES, type SiemTarget } from './targets.js';
+import {
+  type Conversion,
+  convertRule,
+  DEFAULT_ELASTIC_INDEX,
+  type Language,
+  LANGUAGES,
+  type SiemTarget,
+} from './targets.js';
 
 export class PushdownUsageError extends Error {}
 
-const PRODUCT_TARGET: Record<string, SiemTarget> = { elasticsearch: 'elastic', opensearch: 'elastic', splunk: 'splunk', sentinel: 'sentinel' };
+const PRODUCT_TARGET: Record<string, SiemTarget> = {
+  elasticsearch: 'elastic',
+  opensearch: 'elastic',
+  splunk: 'splunk',
+  sentinel: 'sentinel',
+};
 
 export interface PushdownRuleResult extends Conversion {
   language?: Language;
@@ -54,13 +66,18 @@ export function siemTarget(inventory: Inventory, id: string): { target: Target; 
   const product = (target.api?.product ?? '').toLowerCase();
   const kind = PRODUCT_TARGET[product];
   if (!target.api || !kind) {
-    throw new PushdownUsageError(`--siem ${id}: the target needs api: { url, product } with product one of ${Object.keys(PRODUCT_TARGET).join(', ')}${product ? ` (it says "${product}")` : ''}`);
+    throw new PushdownUsageError(
+      `--siem ${id}: the target needs api: { url, product } with product one of ${Object.keys(PRODUCT_TARGET).join(', ')}${product ? ` (it says "${product}")` : ''}`,
+    );
   }
   return { target, product, kind };
 }
 
 /** Rule documents that the local engine loads (so a rule the engine refuses is a load failure here too). */
-function loadDocs(paths: string[], opts: CompileOptions): { docs: Record<string, unknown>[]; failures: { path: string; error: string }[] } {
+function loadDocs(
+  paths: string[],
+  opts: CompileOptions,
+): { docs: Record<string, unknown>[]; failures: { path: string; error: string }[] } {
   const failures: { path: string; error: string }[] = [];
   const docs: Record<string, unknown>[] = [];
   for (const file of listRuleFiles(paths, failures)) {
@@ -84,7 +101,10 @@ function loadDocs(paths: string[], opts: CompileOptions): { docs: Record<string,
 export async function runPushdown(o: PushdownOptions): Promise<PushdownOutput> {
   const { target, product, kind } = siemTarget(o.inventory, o.siem);
   const language = o.language ?? LANGUAGES[kind][0]!;
-  if (!LANGUAGES[kind].includes(language)) throw new PushdownUsageError(`--language ${language} is not a language of ${product} (${LANGUAGES[kind].join(', ')})`);
+  if (!LANGUAGES[kind].includes(language))
+    throw new PushdownUsageError(
+      `--language ${language} is not a language of ${product} (${LANGUAGES[kind].join(', ')})`,
+    );
   if (product === 'opensearch' && language === 'esql') throw new PushdownUsageError('OpenSearch has no ES|QL');
   const window: CountWindow = countWindow(o.now, o.days);
   const { docs, failures } = loadDocs(o.rulePaths, { placeholders: o.placeholders });
@@ -99,7 +119,8 @@ export async function runPushdown(o: PushdownOptions): Promise<PushdownOutput> {
   for (const r of results) {
     const query = r.queries?.[language];
     if (!query) {
-      if (!r.unsupported && r.queries) r.unsupported = { kind: 'language', reason: `no ${language} form: ${r.notes.join('; ') || 'see queries'}` };
+      if (!r.unsupported && r.queries)
+        r.unsupported = { kind: 'language', reason: `no ${language} form: ${r.notes.join('; ') || 'see queries'}` };
       continue;
     }
     r.language = language;

@@ -16,9 +16,17 @@ function patternValue(p: Pattern, field: string | null): string {
   for (const x of p.parts) {
     if (x.t === 'any') s += '*';
     else if (x.t === 'lit') {
-      if (x.s.includes('*')) throw new Unconvertible('value', `${field ?? 'keyword'}: a literal * cannot be written in a Splunk search (it is always a wildcard)`);
+      if (x.s.includes('*'))
+        throw new Unconvertible(
+          'value',
+          `${field ?? 'keyword'}: a literal * cannot be written in a Splunk search (it is always a wildcard)`,
+        );
       s += x.s;
-    } else throw new Unconvertible('value', `${field ?? 'keyword'}: ${x.t === 'one' ? 'the ? wildcard' : 'a windash class'} has no Splunk search form`);
+    } else
+      throw new Unconvertible(
+        'value',
+        `${field ?? 'keyword'}: ${x.t === 'one' ? 'the ? wildcard' : 'a windash class'} has no Splunk search form`,
+      );
   }
   return quote(s);
 }
@@ -49,7 +57,10 @@ function term(q: Q, parent: string): string {
       return `${fieldName(q.field)}=${quote(q.cidr)}`;
     case 're':
     case 'fieldref':
-      throw new Unconvertible(q.t === 're' ? 'regex' : 'modifier', `${q.field ?? 'keyword'}: a ${q.t === 're' ? 'regular expression' : 'field reference'} under OR or NOT has no Splunk search form (only as a filter of the whole search)`);
+      throw new Unconvertible(
+        q.t === 're' ? 'regex' : 'modifier',
+        `${q.field ?? 'keyword'}: a ${q.t === 're' ? 'regular expression' : 'field reference'} under OR or NOT has no Splunk search form (only as a filter of the whole search)`,
+      );
   }
 }
 
@@ -63,7 +74,10 @@ function evalTest(x: Q): string {
 }
 
 const needsEval = (q: Q): boolean =>
-  q.t === 're' || q.t === 'fieldref' || ((q.t === 'and' || q.t === 'or') && q.args.some(needsEval)) || (q.t === 'not' && needsEval(q.arg));
+  q.t === 're' ||
+  q.t === 'fieldref' ||
+  ((q.t === 'and' || q.t === 'or') && q.args.some(needsEval)) ||
+  (q.t === 'not' && needsEval(q.arg));
 
 /**
  * The search command cannot test a regex or compare two fields. At the top of the query they filter the whole search
@@ -89,12 +103,16 @@ export function toSpl(query: Q): string {
   for (const c of conj) {
     const neg = c.t === 'not';
     const x = neg ? c.arg : c;
-    if (x.t === 're') pipes.push(`| regex ${x.field === null ? '_raw' : fieldName(x.field)}${neg ? '!=' : '='}${quote(toPcre(x.re, x))}`);
+    if (x.t === 're')
+      pipes.push(
+        `| regex ${x.field === null ? '_raw' : fieldName(x.field)}${neg ? '!=' : '='}${quote(toPcre(x.re, x))}`,
+      );
     else if (x.t === 'fieldref') pipes.push(`| where ${neg ? 'NOT ' : ''}${evalTest(x)}`);
     else if (needsEval(c)) later.push(c);
     else terms.push(c);
   }
-  const search = terms.length === 0 ? '*' : terms.length === 1 ? term(terms[0]!, 'top') : term({ t: 'and', args: terms }, 'top');
+  const search =
+    terms.length === 0 ? '*' : terms.length === 1 ? term(terms[0]!, 'top') : term({ t: 'and', args: terms }, 'top');
   if (later.length) {
     const evals: string[] = [];
     const flag = (x: Q): Q => {

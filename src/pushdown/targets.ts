@@ -15,9 +15,19 @@ import { toSpl } from './spl.js';
 export type SiemTarget = 'elastic' | 'splunk' | 'sentinel';
 export type Language = 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
 /** The first language of each target is the one counts use by default. */
-export const LANGUAGES: Record<SiemTarget, Language[]> = { elastic: ['dsl', 'lucene', 'esql'], splunk: ['spl'], sentinel: ['kql'] };
+export const LANGUAGES: Record<SiemTarget, Language[]> = {
+  elastic: ['dsl', 'lucene', 'esql'],
+  splunk: ['spl'],
+  sentinel: ['kql'],
+};
 
-const lit = (field: string, s: string | number): Q => ({ t: 'str', field, p: { parts: [{ t: 'lit', s: String(s) }] }, cased: false, ...(typeof s === 'number' ? { num: s } : {}) });
+const lit = (field: string, s: string | number): Q => ({
+  t: 'str',
+  field,
+  p: { parts: [{ t: 'lit', s: String(s) }] },
+  cased: false,
+  ...(typeof s === 'number' ? { num: s } : {}),
+});
 // Routing values are written as strings: event.code and EventCode are keyword fields (ES|QL compares types strictly).
 const anyOf = (field: string, values: (string | number)[]): Q => or(values.map((v) => lit(field, String(v))));
 
@@ -58,14 +68,22 @@ function elasticBranches(ls: LogSource): Branch[] {
   const out: Branch[] = [];
   for (const r of windowsRoutes(ls).routes) {
     const where = and([lit('winlog.channel', r.channel), ...(r.eventIds ? [anyOf('event.code', r.eventIds)] : [])]);
-    out.push({ label: `${r.channel}${r.eventIds ? ` ${r.eventIds.join(',')}` : ''}`, where, map: elasticWindowsMap(r) });
+    out.push({
+      label: `${r.channel}${r.eventIds ? ` ${r.eventIds.join(',')}` : ''}`,
+      where,
+      map: elasticWindowsMap(r),
+    });
   }
   // ECS-native events (Elastic Defend, Auditbeat, web integrations): routed by event.category like the engine's routeEcs.
   if (ls.category && ECS_CATEGORY[ls.category] && !ls.service) {
     const product = ls.product ? ECS_PRODUCT[ls.product] : undefined;
     if (!ls.product || product) {
       const where = and([ECS_CATEGORY[ls.category]!, ...(product ? [lit('host.os.type', product)] : [])]);
-      out.push({ label: `ECS event.category (${ls.category})`, where, map: (f) => (f.includes('.') ? [f] : ECS_FIELDS[f]) });
+      out.push({
+        label: `ECS event.category (${ls.category})`,
+        where,
+        map: (f) => (f.includes('.') ? [f] : ECS_FIELDS[f]),
+      });
     }
   }
   return out;
@@ -81,7 +99,8 @@ function splunkBranches(ls: LogSource): Branch[] {
       or([lit('source', `WinEventLog:${r.channel}`), lit('source', `XmlWinEventLog:${r.channel}`)]),
       ...(r.eventIds ? [anyOf('EventCode', r.eventIds)] : []),
     ]);
-    const map: FieldMapper = (f) => (f === 'EventID' ? ['EventCode'] : f === 'Channel' ? ['source'] : [is4688 ? (SECURITY_4688_FIELDS[f] ?? f) : f]);
+    const map: FieldMapper = (f) =>
+      f === 'EventID' ? ['EventCode'] : f === 'Channel' ? ['source'] : [is4688 ? (SECURITY_4688_FIELDS[f] ?? f) : f];
     return { label: `${r.channel}${r.eventIds ? ` ${r.eventIds.join(',')}` : ''}`, where, map };
   });
 }
@@ -89,26 +108,103 @@ function splunkBranches(ls: LogSource): Branch[] {
 // Sentinel: Windows Security events land in SecurityEvent (event data fields as columns: only those listed here);
 // Defender for Endpoint tables hold process, network and file events under their own column names.
 const SECURITY_EVENT_COLUMNS = new Set([
-  'EventID', 'Computer', 'Account', 'AccountType', 'Activity', 'TargetUserName', 'TargetDomainName', 'TargetUserSid', 'TargetLogonId',
-  'SubjectUserName', 'SubjectDomainName', 'SubjectUserSid', 'SubjectLogonId', 'LogonType', 'LogonProcessName', 'AuthenticationPackageName',
-  'IpAddress', 'IpPort', 'WorkstationName', 'ProcessName', 'ProcessId', 'NewProcessName', 'NewProcessId', 'ParentProcessName', 'CommandLine',
-  'TokenElevationType', 'MandatoryLabel', 'ServiceName', 'ServiceFileName', 'ObjectName', 'ObjectType', 'ObjectServer', 'AccessMask', 'AccessList',
-  'ShareName', 'ShareLocalPath', 'RelativeTargetName', 'Status', 'SubStatus', 'FailureReason', 'PrivilegeList', 'MemberName', 'MemberSid',
-  'TargetSid', 'CallerProcessName', 'CallerProcessId', 'TicketEncryptionType', 'TicketOptions', 'Properties', 'OperationType',
-  'ElevatedToken', 'ImpersonationLevel', 'KeyLength', 'LmPackageName', 'TargetOutboundUserName', 'TargetOutboundDomainName',
-  'SamAccountName', 'UserPrincipalName', 'AuditPolicyChanges', 'CategoryId', 'SubcategoryGuid', 'SidHistory', 'TaskName', 'TaskContent',
+  'EventID',
+  'Computer',
+  'Account',
+  'AccountType',
+  'Activity',
+  'TargetUserName',
+  'TargetDomainName',
+  'TargetUserSid',
+  'TargetLogonId',
+  'SubjectUserName',
+  'SubjectDomainName',
+  'SubjectUserSid',
+  'SubjectLogonId',
+  'LogonType',
+  'LogonProcessName',
+  'AuthenticationPackageName',
+  'IpAddress',
+  'IpPort',
+  'WorkstationName',
+  'ProcessName',
+  'ProcessId',
+  'NewProcessName',
+  'NewProcessId',
+  'ParentProcessName',
+  'CommandLine',
+  'TokenElevationType',
+  'MandatoryLabel',
+  'ServiceName',
+  'ServiceFileName',
+  'ObjectName',
+  'ObjectType',
+  'ObjectServer',
+  'AccessMask',
+  'AccessList',
+  'ShareName',
+  'ShareLocalPath',
+  'RelativeTargetName',
+  'Status',
+  'SubStatus',
+  'FailureReason',
+  'PrivilegeList',
+  'MemberName',
+  'MemberSid',
+  'TargetSid',
+  'CallerProcessName',
+  'CallerProcessId',
+  'TicketEncryptionType',
+  'TicketOptions',
+  'Properties',
+  'OperationType',
+  'ElevatedToken',
+  'ImpersonationLevel',
+  'KeyLength',
+  'LmPackageName',
+  'TargetOutboundUserName',
+  'TargetOutboundDomainName',
+  'SamAccountName',
+  'UserPrincipalName',
+  'AuditPolicyChanges',
+  'CategoryId',
+  'SubcategoryGuid',
+  'SidHistory',
+  'TaskName',
+  'TaskContent',
 ]);
 const MDE_PROCESS: Record<string, string> = {
-  Image: 'FolderPath', CommandLine: 'ProcessCommandLine', ParentImage: 'InitiatingProcessFolderPath', ParentCommandLine: 'InitiatingProcessCommandLine',
-  User: 'AccountName', OriginalFileName: 'ProcessVersionInfoOriginalFileName', Computer: 'DeviceName', ProcessId: 'ProcessId',
-  ParentProcessId: 'InitiatingProcessId', IntegrityLevel: 'ProcessIntegrityLevel', Product: 'ProcessVersionInfoProductName',
-  Company: 'ProcessVersionInfoCompanyName', Description: 'ProcessVersionInfoFileDescription',
+  Image: 'FolderPath',
+  CommandLine: 'ProcessCommandLine',
+  ParentImage: 'InitiatingProcessFolderPath',
+  ParentCommandLine: 'InitiatingProcessCommandLine',
+  User: 'AccountName',
+  OriginalFileName: 'ProcessVersionInfoOriginalFileName',
+  Computer: 'DeviceName',
+  ProcessId: 'ProcessId',
+  ParentProcessId: 'InitiatingProcessId',
+  IntegrityLevel: 'ProcessIntegrityLevel',
+  Product: 'ProcessVersionInfoProductName',
+  Company: 'ProcessVersionInfoCompanyName',
+  Description: 'ProcessVersionInfoFileDescription',
 };
 const MDE_NETWORK: Record<string, string> = {
-  DestinationIp: 'RemoteIP', DestinationPort: 'RemotePort', DestinationHostname: 'RemoteUrl', SourceIp: 'LocalIP', SourcePort: 'LocalPort',
-  Image: 'InitiatingProcessFolderPath', User: 'InitiatingProcessAccountName', Computer: 'DeviceName', Protocol: 'Protocol',
+  DestinationIp: 'RemoteIP',
+  DestinationPort: 'RemotePort',
+  DestinationHostname: 'RemoteUrl',
+  SourceIp: 'LocalIP',
+  SourcePort: 'LocalPort',
+  Image: 'InitiatingProcessFolderPath',
+  User: 'InitiatingProcessAccountName',
+  Computer: 'DeviceName',
+  Protocol: 'Protocol',
 };
-const MDE_FILE: Record<string, string> = { TargetFilename: 'FolderPath', Image: 'InitiatingProcessFolderPath', User: 'InitiatingProcessAccountName', Computer: 'DeviceName' };
+const MDE_FILE: Record<string, string> = {
+  TargetFilename: 'FolderPath',
+  Image: 'InitiatingProcessFolderPath',
+  User: 'InitiatingProcessAccountName',
+  Computer: 'DeviceName',
+};
 const MDE_TABLES: Record<string, [string, Record<string, string>]> = {
   process_creation: ['DeviceProcessEvents', MDE_PROCESS],
   network_connection: ['DeviceNetworkEvents', MDE_NETWORK],
@@ -124,14 +220,23 @@ function sentinelBranches(ls: LogSource): Branch[] {
       const name = fld === 'Provider_Name' ? 'EventSourceName' : is4688 ? (SECURITY_4688_FIELDS[fld] ?? fld) : fld;
       return SECURITY_EVENT_COLUMNS.has(name) || name === 'EventSourceName' ? [name] : undefined;
     };
-    out.push({ label: `SecurityEvent${r.eventIds ? ` ${r.eventIds.join(',')}` : ''}`, table: 'SecurityEvent', where: r.eventIds ? or(r.eventIds.map((id) => lit('EventID', id))) : null, map });
+    out.push({
+      label: `SecurityEvent${r.eventIds ? ` ${r.eventIds.join(',')}` : ''}`,
+      table: 'SecurityEvent',
+      where: r.eventIds ? or(r.eventIds.map((id) => lit('EventID', id))) : null,
+      map,
+    });
   }
   const mde = ls.product === 'windows' && ls.category && !ls.service ? MDE_TABLES[ls.category] : undefined;
   if (mde) out.push({ label: mde[0], table: mde[0], where: null, map: (fld) => one(mde[1][fld]) });
   return out;
 }
 
-const BRANCHES: Record<SiemTarget, (ls: LogSource) => Branch[]> = { elastic: elasticBranches, splunk: splunkBranches, sentinel: sentinelBranches };
+const BRANCHES: Record<SiemTarget, (ls: LogSource) => Branch[]> = {
+  elastic: elasticBranches,
+  splunk: splunkBranches,
+  sentinel: sentinelBranches,
+};
 
 export interface Conversion {
   rule_id: string;
@@ -148,7 +253,12 @@ export interface Conversion {
 }
 
 function logsourceText(ls: LogSource): string {
-  return (['product', 'category', 'service'] as const).filter((k) => ls[k]).map((k) => `${k}=${ls[k]}`).join(' ') || '(none)';
+  return (
+    (['product', 'category', 'service'] as const)
+      .filter((k) => ls[k])
+      .map((k) => `${k}=${ls[k]}`)
+      .join(' ') || '(none)'
+  );
 }
 
 export interface ConvertOptions extends CompileOptions {
@@ -160,14 +270,24 @@ export const DEFAULT_ELASTIC_INDEX = 'logs-*,winlogbeat-*';
 
 /** Converts one Sigma rule document for one SIEM. Never throws on a rule: what cannot convert is said in `unsupported`. */
 export function convertRule(doc: Record<string, unknown>, target: SiemTarget, opts: ConvertOptions = {}): Conversion {
-  const base = { rule_id: String(doc.id ?? doc.name ?? doc.title ?? '(no id)'), title: String(doc.title ?? ''), target, notes: [] as string[] };
+  const base = {
+    rule_id: String(doc.id ?? doc.name ?? doc.title ?? '(no id)'),
+    title: String(doc.title ?? ''),
+    target,
+    notes: [] as string[],
+  };
   const level = typeof doc.level === 'string' ? { level: doc.level } : {};
   const fail = (kind: string, reason: string): Conversion => ({ ...base, ...level, unsupported: { kind, reason } });
-  if (doc.correlation) return fail('correlation', `correlation rule (type ${String((doc.correlation as { type?: unknown }).type ?? '?')}) is not pushed down; its base rules are`);
+  if (doc.correlation)
+    return fail(
+      'correlation',
+      `correlation rule (type ${String((doc.correlation as { type?: unknown }).type ?? '?')}) is not pushed down; its base rules are`,
+    );
   if (doc.filter) return fail('rule', 'Sigma filter documents are applied by the local engine only');
   const ls = (doc.logsource ?? {}) as LogSource;
   const branches = BRANCHES[target](ls);
-  if (branches.length === 0) return fail('logsource', `log source ${logsourceText(ls)} has no routing to ${target} in socready's table`);
+  if (branches.length === 0)
+    return fail('logsource', `log source ${logsourceText(ls)} has no routing to ${target} in socready's table`);
   const converted: { b: Branch; q: Q }[] = [];
   const left: string[] = [];
   for (const b of branches) {

@@ -16,7 +16,11 @@ function answerSchema(q: Question): object {
   const nullable = (s: object) => ({ anyOf: [s, { type: 'null' }] });
   switch (q.type) {
     case 'integer':
-      return nullable({ type: 'integer', minimum: q.minimum ?? 0, ...(q.maximum !== undefined ? { maximum: q.maximum } : {}) });
+      return nullable({
+        type: 'integer',
+        minimum: q.minimum ?? 0,
+        ...(q.maximum !== undefined ? { maximum: q.maximum } : {}),
+      });
     case 'boolean':
       return nullable({ type: 'boolean' });
     case 'choice':
@@ -67,7 +71,13 @@ export function loadQuestionnaire(path: string, catalog: QuestionCatalog = loadC
     const answer = doc.answers[q.id];
     if (answer === undefined || answer === null) continue;
     const hint = levelHint(q, answer);
-    answers.push({ id: q.id, area: q.area, question: q.question, answer, ...(hint !== undefined ? { level_hint: hint } : {}) });
+    answers.push({
+      id: q.id,
+      area: q.area,
+      question: q.question,
+      answer,
+      ...(hint !== undefined ? { level_hint: hint } : {}),
+    });
   }
   return { source: path, answers };
 }

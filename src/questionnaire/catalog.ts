@@ -40,10 +40,17 @@ export function loadCatalog(file = CATALOG_FILE): QuestionCatalog {
   const catalog = validateDoc<QuestionCatalog>(parsed, 0, compileSchema(schema));
   const seen = new Set<string>();
   for (const q of catalog.questions) {
-    if (seen.has(q.id)) throw new InputError(file, `duplicate question id "${q.id}"`, undefined, undefined, 'questions');
+    if (seen.has(q.id))
+      throw new InputError(file, `duplicate question id "${q.id}"`, undefined, undefined, 'questions');
     seen.add(q.id);
     if ((q.type === 'choice' || q.type === 'multi') && !q.options?.length) {
-      throw new InputError(file, `question "${q.id}" of type ${q.type} needs options`, undefined, undefined, 'questions');
+      throw new InputError(
+        file,
+        `question "${q.id}" of type ${q.type} needs options`,
+        undefined,
+        undefined,
+        'questions',
+      );
     }
   }
   if (file === CATALOG_FILE) cached = catalog;
@@ -52,5 +59,9 @@ export function loadCatalog(file = CATALOG_FILE): QuestionCatalog {
 
 /** The attack types a response procedure can cover (options of procedures.attack_types). */
 export function attackTypeIds(): string[] {
-  return loadCatalog().questions.find((q) => q.id === 'procedures.attack_types')?.options?.map((o) => o.value) ?? [];
+  return (
+    loadCatalog()
+      .questions.find((q) => q.id === 'procedures.attack_types')
+      ?.options?.map((o) => o.value) ?? []
+  );
 }

@@ -52,7 +52,9 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
   // Rings, one per level, and the level numbers along the first axis.
   for (let level = 1; level <= max; level++) {
     const ring = axes.map((_, i) => at(i, level).map(n).join(',')).join(' ');
-    parts.push(`<polygon class="ring" points="${ring}" fill="none" stroke="#cfd6de" stroke-width="${level === max ? 1.2 : 0.7}"/>`);
+    parts.push(
+      `<polygon class="ring" points="${ring}" fill="none" stroke="#cfd6de" stroke-width="${level === max ? 1.2 : 0.7}"/>`,
+    );
     const [lx, ly] = at(0, level);
     parts.push(`<text class="tick" x="${n(lx + 4)}" y="${n(ly + 3)}" font-size="10" fill="#7a8794">${level}</text>`);
   }
@@ -81,7 +83,9 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
     // An axis nothing measured gets no point (a point at the centre would read as level 0).
     if (axis.value === null) return;
     const [x, y] = at(i, axis.value);
-    parts.push(`<circle class="point" cx="${n(x)}" cy="${n(y)}" r="3.2" fill="#0072B2"><title>${escapeXml(`${axis.label}: ${axis.value}`)}</title></circle>`);
+    parts.push(
+      `<circle class="point" cx="${n(x)}" cy="${n(y)}" r="3.2" fill="#0072B2"><title>${escapeXml(`${axis.label}: ${axis.value}`)}</title></circle>`,
+    );
   });
   // Axis labels outside the outer ring, anchored away from the centre.
   axes.forEach((axis, i) => {
@@ -98,19 +102,29 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
       `<text class="${cls}" x="${n(x)}" y="${n(y)}" text-anchor="${anchor}" font-size="16" fill="${fill}">${escapeXml(axis.label)}`,
     );
     if (axis.value === null) {
-      parts.push(`<tspan x="${n(x)}" dy="16" font-size="13" font-style="italic">${escapeXml(opts.notAssessedLabel)}</tspan>`);
+      parts.push(
+        `<tspan x="${n(x)}" dy="16" font-size="13" font-style="italic">${escapeXml(opts.notAssessedLabel)}</tspan>`,
+      );
     } else {
-      parts.push(`<tspan x="${n(x)}" dy="17" font-size="15" font-weight="700" fill="#0072B2">${escapeXml(axis.value)}</tspan>`);
+      parts.push(
+        `<tspan x="${n(x)}" dy="17" font-size="15" font-weight="700" fill="#0072B2">${escapeXml(axis.value)}</tspan>`,
+      );
     }
     parts.push('</text>');
   });
   // Legend.
   const ly = size + 26;
-  parts.push(`<rect x="${n(cx - 120)}" y="${ly - 10}" width="16" height="10" fill="#0072B2" fill-opacity="0.4" stroke="#0072B2"/>`);
+  parts.push(
+    `<rect x="${n(cx - 120)}" y="${ly - 10}" width="16" height="10" fill="#0072B2" fill-opacity="0.4" stroke="#0072B2"/>`,
+  );
   parts.push(`<text x="${n(cx - 102)}" y="${ly}" font-size="14" fill="#1d2b3a">${escapeXml(opts.currentLabel)}</text>`);
   if (opts.previousLabel && axes.some((a) => a.previous !== undefined && a.previous !== null)) {
-    parts.push(`<line x1="${n(cx + 10)}" y1="${ly - 4}" x2="${n(cx + 26)}" y2="${ly - 4}" stroke="#7a8794" stroke-width="1.5" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${n(cx + 30)}" y="${ly}" font-size="14" fill="#1d2b3a">${escapeXml(opts.previousLabel)}</text>`);
+    parts.push(
+      `<line x1="${n(cx + 10)}" y1="${ly - 4}" x2="${n(cx + 26)}" y2="${ly - 4}" stroke="#7a8794" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+    );
+    parts.push(
+      `<text x="${n(cx + 30)}" y="${ly}" font-size="14" fill="#1d2b3a">${escapeXml(opts.previousLabel)}</text>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
@@ -153,12 +167,18 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
   );
   const step = yMax <= 10 ? 1 : Math.ceil(yMax / 5);
   for (let v = 0; v <= yMax; v += step) {
-    parts.push(`<line x1="${left}" y1="${n(y(v))}" x2="${width - right}" y2="${n(y(v))}" stroke="#e3e8ee" stroke-width="0.8"/>`);
+    parts.push(
+      `<line x1="${left}" y1="${n(y(v))}" x2="${width - right}" y2="${n(y(v))}" stroke="#e3e8ee" stroke-width="0.8"/>`,
+    );
     const label = opts.yTickLabels?.[v] !== undefined ? `${v} ${opts.yTickLabels[v]}` : String(v);
-    parts.push(`<text x="${left - 6}" y="${n(y(v) + 3)}" text-anchor="end" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${left - 6}" y="${n(y(v) + 3)}" text-anchor="end" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`,
+    );
   }
   opts.xLabels.forEach((label, i) => {
-    parts.push(`<text x="${n(x(i))}" y="${bottom + 16}" text-anchor="middle" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`);
+    parts.push(
+      `<text x="${n(x(i))}" y="${bottom + 16}" text-anchor="middle" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`,
+    );
   });
   series.forEach((s, si) => {
     const colour = PALETTE[si % PALETTE.length];
@@ -185,7 +205,9 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
     const row = Math.floor(si / 3);
     const lx = left + col * ((width - left) / 3);
     const ly = plotHeight + 30 + row * 16;
-    parts.push(`<line x1="${n(lx)}" y1="${ly - 4}" x2="${n(lx + 16)}" y2="${ly - 4}" stroke="${colour}" stroke-width="2.5"/>`);
+    parts.push(
+      `<line x1="${n(lx)}" y1="${ly - 4}" x2="${n(lx + 16)}" y2="${ly - 4}" stroke="${colour}" stroke-width="2.5"/>`,
+    );
     parts.push(`<text x="${n(lx + 21)}" y="${ly}" font-size="10" fill="#1d2b3a">${escapeXml(s.label)}</text>`);
   });
   parts.push('</svg>');
@@ -195,7 +217,9 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
 /** A small horizontal bar of a level out of max, for tables. */
 export function levelBar(level: number | null, max = 5, width = 90): string {
   const h = 8;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="level-bar" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" aria-hidden="true">`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="level-bar" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" aria-hidden="true">`,
+  ];
   parts.push(`<rect x="0" y="0" width="${width}" height="${h}" rx="2" fill="#e8edf2"/>`);
   if (level !== null) {
     const w = (width * Math.max(0, Math.min(max, level))) / max;

@@ -78,14 +78,23 @@ export function diffReports(oldReport: Report, newReport: Report): ReportDiff {
     const ref = findingRef(f);
     seen.add(ref);
     const o = before.get(ref);
-    const c: FindingChange = { ref, check: f.check, target: f.target, title: f.title, severity: f.severity, ...(o ? { from: o.status } : {}), to: f.status };
+    const c: FindingChange = {
+      ref,
+      check: f.check,
+      target: f.target,
+      title: f.title,
+      severity: f.severity,
+      ...(o ? { from: o.status } : {}),
+      to: f.status,
+    };
     if (!o) {
       if (isBad(f.status)) d.new_failing.push(c);
     } else if (isBad(o.status) && f.status === 'pass') d.fixed.push(c);
     else if (o.status === 'pass' && (f.status === 'fail' || f.status === 'warn')) d.regressed.push(c);
   }
   for (const [ref, o] of before) {
-    if (!seen.has(ref) && isBad(o.status)) d.gone.push({ ref, check: o.check, target: o.target, title: o.title, severity: o.severity, from: o.status });
+    if (!seen.has(ref) && isBad(o.status))
+      d.gone.push({ ref, check: o.check, target: o.target, title: o.title, severity: o.severity, from: o.status });
   }
   return d;
 }
@@ -101,18 +110,32 @@ function changeWord(c: Change, lang: Lang): string {
   return words[c][lang];
 }
 
-const MARK: Record<Change, string> = { better: '+', worse: '-', same: '=', 'newly-assessed': '+', 'no-longer-assessed': '-' };
+const MARK: Record<Change, string> = {
+  better: '+',
+  worse: '-',
+  same: '=',
+  'newly-assessed': '+',
+  'no-longer-assessed': '-',
+};
 
 /** Plain text for the terminal: what got better, then what got worse. */
 export function formatDiff(d: ReportDiff, lang: Lang): string {
   const L = (en: string, ja: string) => (lang === 'en' ? en : ja);
   const lines: string[] = [];
-  lines.push(`${L('Comparing', '比較')}: ${d.old.run_id} (${formatDateTime(d.old.started_at, lang)}) → ${d.new.run_id} (${formatDateTime(d.new.started_at, lang)})`);
-  lines.push(`${L('Overall', '総合')}: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)} [${changeWord(d.overall.change, lang)}]`);
-  lines.push(`SOAR: ${t(VERDICT_TEXT[d.soar.from], lang)} → ${t(VERDICT_TEXT[d.soar.to], lang)} [${changeWord(d.soar.change, lang)}]`);
+  lines.push(
+    `${L('Comparing', '比較')}: ${d.old.run_id} (${formatDateTime(d.old.started_at, lang)}) → ${d.new.run_id} (${formatDateTime(d.new.started_at, lang)})`,
+  );
+  lines.push(
+    `${L('Overall', '総合')}: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)} [${changeWord(d.overall.change, lang)}]`,
+  );
+  lines.push(
+    `SOAR: ${t(VERDICT_TEXT[d.soar.from], lang)} → ${t(VERDICT_TEXT[d.soar.to], lang)} [${changeWord(d.soar.change, lang)}]`,
+  );
   lines.push('');
   for (const a of d.areas) {
-    lines.push(`  ${MARK[a.change]} ${t(AREA_NAMES[a.area], lang)}: ${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}${a.change === 'same' ? '' : ` [${changeWord(a.change, lang)}]`}`);
+    lines.push(
+      `  ${MARK[a.change]} ${t(AREA_NAMES[a.area], lang)}: ${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}${a.change === 'same' ? '' : ` [${changeWord(a.change, lang)}]`}`,
+    );
   }
   const list = (title: string, items: FindingChange[]) => {
     if (items.length === 0) return;

@@ -30,28 +30,58 @@ export function gate(report: Report, opts: GateOptions = {}): GateResult {
   const score = ensureScore(report);
   if (opts.failUnder !== undefined) {
     if (score.overall === null) {
-      reasons.push(L(`overall maturity was not assessed; --fail-under ${opts.failUnder} needs a level`, `総合成熟度が未評価のため、--fail-under ${opts.failUnder} を判定できません`));
+      reasons.push(
+        L(
+          `overall maturity was not assessed; --fail-under ${opts.failUnder} needs a level`,
+          `総合成熟度が未評価のため、--fail-under ${opts.failUnder} を判定できません`,
+        ),
+      );
     } else if (score.overall < opts.failUnder) {
-      reasons.push(L(`overall maturity ${levelLabel(score.overall, lang)} is below ${levelLabel(opts.failUnder, lang)}`, `総合成熟度 ${levelLabel(score.overall, lang)} が基準 ${levelLabel(opts.failUnder, lang)} を下回っています`));
+      reasons.push(
+        L(
+          `overall maturity ${levelLabel(score.overall, lang)} is below ${levelLabel(opts.failUnder, lang)}`,
+          `総合成熟度 ${levelLabel(score.overall, lang)} が基準 ${levelLabel(opts.failUnder, lang)} を下回っています`,
+        ),
+      );
     }
   }
   if (opts.baseline) {
     const d = diffReports(opts.baseline, { ...report, score });
     if (d.overall.change === 'worse' || d.overall.change === 'no-longer-assessed') {
-      reasons.push(L(`overall maturity regressed: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)}`, `総合成熟度が低下しました：${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)}`));
+      reasons.push(
+        L(
+          `overall maturity regressed: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)}`,
+          `総合成熟度が低下しました：${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)}`,
+        ),
+      );
     }
     for (const a of d.areas) {
       if (a.change === 'worse' || a.change === 'no-longer-assessed') {
         const name = AREA_NAMES[a.area][lang];
-        reasons.push(L(`${name} regressed: ${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}`, `${name}が低下しました：${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}`));
+        reasons.push(
+          L(
+            `${name} regressed: ${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}`,
+            `${name}が低下しました：${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}`,
+          ),
+        );
       }
     }
     if (d.soar.change === 'worse') {
-      reasons.push(L(`SOAR verdict regressed: ${VERDICT_TEXT[d.soar.from].en} → ${VERDICT_TEXT[d.soar.to].en}`, `SOAR 判定が後退しました：${VERDICT_TEXT[d.soar.from].ja} → ${VERDICT_TEXT[d.soar.to].ja}`));
+      reasons.push(
+        L(
+          `SOAR verdict regressed: ${VERDICT_TEXT[d.soar.from].en} → ${VERDICT_TEXT[d.soar.to].en}`,
+          `SOAR 判定が後退しました：${VERDICT_TEXT[d.soar.from].ja} → ${VERDICT_TEXT[d.soar.to].ja}`,
+        ),
+      );
     }
     for (const c of d.regressed) {
       const now = c.to === 'warn' ? 'warns' : 'fails';
-      reasons.push(L(`${c.check} on ${c.target} passed in the baseline and now ${now}`, `${c.target} の ${c.check} はベースラインでは合格でしたが、今回は${c.to === 'warn' ? '警告' : '不合格'}です`));
+      reasons.push(
+        L(
+          `${c.check} on ${c.target} passed in the baseline and now ${now}`,
+          `${c.target} の ${c.check} はベースラインでは合格でしたが、今回は${c.to === 'warn' ? '警告' : '不合格'}です`,
+        ),
+      );
     }
   }
   return { exitCode: reasons.length > 0 ? 1 : 0, reasons };

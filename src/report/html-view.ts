@@ -49,7 +49,9 @@ export interface RichBlock {
 
 function richView(text: string): RichBlock[] {
   if (!text) return [];
-  return richBlocks(text).map((b) => (b.kind === 'code' ? { code: true, text: b.text } : { code: false, spans: b.spans }));
+  return richBlocks(text).map((b) =>
+    b.kind === 'code' ? { code: true, text: b.text } : { code: false, spans: b.spans },
+  );
 }
 
 export type DisplayStatus = FindingStatus | 'waived';
@@ -180,7 +182,13 @@ export interface ReportView {
   meta: { title: string; organization: string; date: string; runId: string; mode: string; tool: string };
   overall: { assessed: boolean; level: number | null; levelText: string; name: string };
   scored: boolean;
-  verdict?: { key: string; title: string; meaning: string; gaps: { area: string; text: string; refs: Ref[]; more: number }[]; moreGaps: number };
+  verdict?: {
+    key: string;
+    title: string;
+    meaning: string;
+    gaps: { area: string; text: string; refs: Ref[]; more: number }[];
+    moreGaps: number;
+  };
   topRisks: {
     title: string;
     area: string;
@@ -194,7 +202,14 @@ export interface ReportView {
   change: {
     hasPrevious: boolean;
     runId: string;
-    rows: { area: string; before: string; now: string; delta: string; trend: 'up' | 'down' | 'same' | 'na'; trendLabel: string }[];
+    rows: {
+      area: string;
+      before: string;
+      now: string;
+      delta: string;
+      trend: 'up' | 'down' | 'same' | 'na';
+      trendLabel: string;
+    }[];
   };
   figures: { label: string; value: string; cls: string }[];
   statusCounts: { status: DisplayStatus; label: string; count: string }[];
@@ -255,7 +270,10 @@ export function analysisAnchor(name: string): string {
 
 export function analysisNames(report: Report): string[] {
   const present = Object.keys(report.analyses ?? {}).filter((k) => (report.analyses as Record<string, unknown>)[k]);
-  return [...ANALYSIS_ORDER.filter((n) => present.includes(n)), ...present.filter((n) => !ANALYSIS_ORDER.includes(n)).sort()];
+  return [
+    ...ANALYSIS_ORDER.filter((n) => present.includes(n)),
+    ...present.filter((n) => !ANALYSIS_ORDER.includes(n)).sort(),
+  ];
 }
 
 /** Resolves the refs that levels and gaps cite (finding keys, evidence ids, analyses) to links inside the report. */
@@ -289,7 +307,12 @@ function worst(statuses: DisplayStatus[]): DisplayStatus {
   return statuses.reduce<DisplayStatus>((w, s) => (STATUS_RANK[s] > STATUS_RANK[w] ? s : w), 'not-applicable');
 }
 
-function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, string>, evidenceWhat: Map<string, string>): CheckCard[] {
+function buildCheckCards(
+  lang: Lang,
+  findings: Finding[],
+  anchors: Map<Finding, string>,
+  evidenceWhat: Map<string, string>,
+): CheckCard[] {
   const byCheck = new Map<string, Finding[]>();
   for (const f of findings) {
     const list = byCheck.get(f.check);
@@ -314,7 +337,18 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
       else if (ds === 'not-applicable') notApplicable.push(f.target);
       else {
         const target = { name: f.target, anchor: anchors.get(f) as string };
-        const key = JSON.stringify([ds, f.status, f.reason, f.excerpt, f.observed, f.waiver, f.explanation, f.decisive, f.config_read, f.related]);
+        const key = JSON.stringify([
+          ds,
+          f.status,
+          f.reason,
+          f.excerpt,
+          f.observed,
+          f.waiver,
+          f.explanation,
+          f.decisive,
+          f.config_read,
+          f.related,
+        ]);
         const same = rowByKey.get(key);
         const whats = f.evidence.map((id) => evidenceWhat.get(id)).filter((w): w is string => Boolean(w));
         if (same) {
@@ -328,20 +362,28 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
           status: ds,
           rawStatus: f.status,
           statusLabel:
-            ds === 'waived' ? `${pick(lang, STATUS_LABELS.waived)} (${pick(lang, STATUS_LABELS[f.status])})` : pick(lang, STATUS_LABELS[ds]),
+            ds === 'waived'
+              ? `${pick(lang, STATUS_LABELS.waived)} (${pick(lang, STATUS_LABELS[f.status])})`
+              : pick(lang, STATUS_LABELS[ds]),
           reason: f.reason,
           excerpt: f.excerpt ? clip(f.excerpt, MAX_EXCERPT) : undefined,
           observed: Object.entries(f.observed ?? {}).map(([k, value]) => ({ key: k, value: formatObserved(value) })),
           evidence: [...new Set(whats)],
           evidenceCount: f.evidence.length,
           waiver: f.waiver ? { ...f.waiver, expires: formatDate(lang, f.waiver.expires, false) } : undefined,
-          ...(f.explanation ? { observedText: pick(lang, f.explanation.observed), expectedText: pick(lang, f.explanation.expected) } : {}),
+          ...(f.explanation
+            ? { observedText: pick(lang, f.explanation.observed), expectedText: pick(lang, f.explanation.expected) }
+            : {}),
           decisive: (f.decisive ?? []).map((l) => ({
             where: l.file ? `${l.file}${l.line ? `:${l.line}` : ''}` : (l.command ?? ''),
             text: clip(l.text, MAX_EXCERPT),
           })),
           ...(f.config_read ? { configRead: f.config_read } : {}),
-          related: (f.related ?? []).map((r) => ({ label: r.check, href: `#${anchorId('c', r.check)}`, why: pick(lang, r.why) })),
+          related: (f.related ?? []).map((r) => ({
+            label: r.check,
+            href: `#${anchorId('c', r.check)}`,
+            why: pick(lang, r.why),
+          })),
         };
         rowByKey.set(key, row);
         rows.push(row);
@@ -352,7 +394,10 @@ function buildCheckCards(lang: Lang, findings: Finding[], anchors: Map<Finding, 
       check,
       anchor: anchorId('c', check),
       // A failing card says what was observed; the check's desired-state title stays beside it as the catalog name.
-      title: pick(lang, shownTitle({ status: status === 'waived' ? 'fail' : status, title: first.title, fail_title: first.fail_title })),
+      title: pick(
+        lang,
+        shownTitle({ status: status === 'waived' ? 'fail' : status, title: first.title, fail_title: first.fail_title }),
+      ),
       catalogTitle: status === 'fail' || status === 'warn' || status === 'waived' ? pick(lang, first.title) : undefined,
       severity: first.severity,
       severityLabel: pick(lang, SEVERITY_LABELS[first.severity] ?? SEVERITY_LABELS.info),
@@ -503,12 +548,29 @@ function buildRadar({ report, lang, levelOf }: ViewContext): ReportView['radar']
   };
 }
 
-function changeRow(lang: Lang, name: string, before: number | null | undefined, now: number | null): ReportView['change']['rows'][number] {
+function changeRow(
+  lang: Lang,
+  name: string,
+  before: number | null | undefined,
+  now: number | null,
+): ReportView['change']['rows'][number] {
   const b = before ?? null;
   let trend: 'up' | 'down' | 'same' | 'na' = 'na';
   if (b !== null && now !== null) trend = now > b ? 'up' : now < b ? 'down' : 'same';
-  const trendLabel = trend === 'up' ? ui(lang, 'improved') : trend === 'down' ? ui(lang, 'worse') : trend === 'same' ? ui(lang, 'unchanged') : '';
-  const delta = trend === 'up' || trend === 'down' ? `${now! - b! > 0 ? '+' : ''}${formatNumber(lang, now! - b!)}` : trend === 'na' ? '—' : '';
+  const trendLabel =
+    trend === 'up'
+      ? ui(lang, 'improved')
+      : trend === 'down'
+        ? ui(lang, 'worse')
+        : trend === 'same'
+          ? ui(lang, 'unchanged')
+          : '';
+  const delta =
+    trend === 'up' || trend === 'down'
+      ? `${now! - b! > 0 ? '+' : ''}${formatNumber(lang, now! - b!)}`
+      : trend === 'na'
+        ? '—'
+        : '';
   const show = (l: number | null) => (l === null ? ui(lang, 'notAssessed') : formatNumber(lang, l));
   return { area: name, before: show(b), now: show(now), delta, trend, trendLabel };
 }
@@ -537,7 +599,11 @@ function buildStatusCounts({ report, lang }: ViewContext): ReportView['statusCou
   return (Object.keys(STATUS_RANK) as DisplayStatus[])
     .sort((a, b) => STATUS_RANK[b] - STATUS_RANK[a])
     .filter((s) => statusTotals.has(s))
-    .map((s) => ({ status: s, label: pick(lang, STATUS_LABELS[s]), count: formatNumber(lang, statusTotals.get(s) ?? 0) }));
+    .map((s) => ({
+      status: s,
+      label: pick(lang, STATUS_LABELS[s]),
+      count: formatNumber(lang, statusTotals.get(s) ?? 0),
+    }));
 }
 
 function buildFigures({ report, lang }: ViewContext): ReportView['figures'] {
@@ -546,8 +612,16 @@ function buildFigures({ report, lang }: ViewContext): ReportView['figures'] {
   return [
     { label: ui(lang, 'targets'), value: formatNumber(lang, targetCount), cls: 'neutral' },
     { label: ui(lang, 'targetsAssessed'), value: formatNumber(lang, targetCount - unreachable), cls: 'good' },
-    { label: ui(lang, 'targetsUnreachable'), value: formatNumber(lang, unreachable), cls: unreachable ? 'bad' : 'neutral' },
-    { label: ui(lang, 'checks'), value: formatNumber(lang, new Set(report.findings.map((f) => f.check)).size), cls: 'neutral' },
+    {
+      label: ui(lang, 'targetsUnreachable'),
+      value: formatNumber(lang, unreachable),
+      cls: unreachable ? 'bad' : 'neutral',
+    },
+    {
+      label: ui(lang, 'checks'),
+      value: formatNumber(lang, new Set(report.findings.map((f) => f.check)).size),
+      cls: 'neutral',
+    },
     { label: ui(lang, 'findings'), value: formatNumber(lang, report.findings.length), cls: 'neutral' },
   ];
 }
@@ -585,11 +659,18 @@ function buildAreas(ctx: ViewContext): AreaView[] {
 
 function buildAnalyses({ report, lang }: ViewContext): ReportView['analyses'] {
   return analysisNames(report).map((name) => {
-    const section = (report.analyses as Record<string, AnalysisSection<unknown> | undefined>)[name] as AnalysisSection<unknown>;
+    const section = (report.analyses as Record<string, AnalysisSection<unknown> | undefined>)[
+      name
+    ] as AnalysisSection<unknown>;
     const summary = Object.entries((section.summary ?? {}) as Record<string, unknown>).map(([key, value]) => ({
       label: summaryFieldLabel(lang, key),
       // A null figure is one the run could not measure (visibility with no target reached), never a zero.
-      value: typeof value === 'number' ? formatNumber(lang, value) : value === null ? ui(lang, 'notMeasured') : formatAnswer(lang, value),
+      value:
+        typeof value === 'number'
+          ? formatNumber(lang, value)
+          : value === null
+            ? ui(lang, 'notMeasured')
+            : formatAnswer(lang, value),
     }));
     return {
       name,
@@ -608,7 +689,9 @@ const MARK_LABELS = { met: 'markMet', partial: 'markPartial', missing: 'markMiss
 /** One checklist row (the content is data in i18n.ts), marked from the levels and SOAR gaps of its areas. */
 function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
   const { report, lang, score, levelOf, areaScores, areaAnchors } = ctx;
-  const gaps = item.gaps ? (score?.soar.gaps ?? []).filter((g) => item.areas.includes(g.area)).map((g) => pick(lang, g.text)) : [];
+  const gaps = item.gaps
+    ? (score?.soar.gaps ?? []).filter((g) => item.areas.includes(g.area)).map((g) => pick(lang, g.text))
+    : [];
   const answers = item.answers
     ? (report.questionnaire?.answers ?? [])
         .filter((a) => item.answers!.test(a.id))
@@ -617,13 +700,22 @@ function checklistRow(ctx: ViewContext, item: ChecklistItem): ChecklistRow {
   const mark = markFor(item.areas.map(levelOf), gaps.length > 0);
   return {
     item: pick(lang, item.item),
-    what: pick(lang, checklistWhat(item, report.targets.map((t) => t.kind))),
+    what: pick(
+      lang,
+      checklistWhat(
+        item,
+        report.targets.map((t) => t.kind),
+      ),
+    ),
     mark,
     markLabel: ui(lang, MARK_LABELS[mark]),
     markSymbol: MARK_SYMBOL[mark],
     levels: item.areas.map((a) => ({
       name: pick(lang, AREA_SHORT_NAMES[a]),
-      level: levelOf(a) === null ? ui(lang, 'notAssessed') : `${formatNumber(lang, levelOf(a))} ${levelName(lang, levelOf(a))}`,
+      level:
+        levelOf(a) === null
+          ? ui(lang, 'notAssessed')
+          : `${formatNumber(lang, levelOf(a))} ${levelName(lang, levelOf(a))}`,
       href: `#${areaAnchors.get(a)}`,
     })),
     attested: item.areas.some((a) => {
@@ -660,7 +752,12 @@ function buildQuestionnaire({ report, lang }: ViewContext): ReportView['question
   };
 }
 
-function buildToc(lang: Lang, areas: AreaView[], analyses: ReportView['analyses'], hasQuestionnaire: boolean): ReportView['toc'] {
+function buildToc(
+  lang: Lang,
+  areas: AreaView[],
+  analyses: ReportView['analyses'],
+  hasQuestionnaire: boolean,
+): ReportView['toc'] {
   const toc: ReportView['toc'] = [
     { id: 'sec-executive', title: ui(lang, 'executiveSummary'), sub: false },
     { id: 'sec-areas', title: ui(lang, 'findingsByArea'), sub: false },

@@ -10,7 +10,19 @@ import type { Bilingual, CoverageSummary, Lang, Report } from '../model.js';
 import { TEMPLATES_DIR } from '../paths.js';
 import { levelBar, radarChart } from './charts.js';
 import { buildView } from './html-view.js';
-import { AREA_NAMES, formatDate, formatNumber, formatPercent, isLang, levelName, pick, tr, ui, type UiKey, UI } from './i18n.js';
+import {
+  AREA_NAMES,
+  formatDate,
+  formatNumber,
+  formatPercent,
+  isLang,
+  levelName,
+  pick,
+  tr,
+  ui,
+  type UiKey,
+  UI,
+} from './i18n.js';
 
 export interface HtmlOptions {
   lang: Lang;
@@ -25,7 +37,8 @@ export interface HtmlOptions {
 type HbsEnv = typeof Handlebars;
 
 /** The CSP of every report: nothing may load or run; inline styles and data: images only. */
-export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+export const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 function isBilingual(v: unknown): v is Bilingual {
   return typeof v === 'object' && v !== null && ('en' in v || 'ja' in v);
@@ -46,8 +59,12 @@ function args(list: unknown[]): unknown[] {
  */
 export function registerReportHelpers(hbs: HbsEnv, lang: Lang): void {
   hbs.registerHelper('tr', (en: unknown, ja: unknown) => tr(lang, String(en ?? ''), String(ja ?? '')));
-  hbs.registerHelper('t', (value: unknown) => (isBilingual(value) ? pick(lang, value) : value === undefined || value === null ? '' : String(value)));
-  hbs.registerHelper('ui', (key: unknown) => (typeof key === 'string' && key in UI ? ui(lang, key as UiKey) : String(key)));
+  hbs.registerHelper('t', (value: unknown) =>
+    isBilingual(value) ? pick(lang, value) : value === undefined || value === null ? '' : String(value),
+  );
+  hbs.registerHelper('ui', (key: unknown) =>
+    typeof key === 'string' && key in UI ? ui(lang, key as UiKey) : String(key),
+  );
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
   hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
@@ -56,9 +73,15 @@ export function registerReportHelpers(hbs: HbsEnv, lang: Lang): void {
   hbs.registerHelper('not', (a: unknown) => !a);
   hbs.registerHelper('num', (value: unknown, ...rest: unknown[]) => {
     const digits = args(rest)[0];
-    return formatNumber(lang, value === null || value === undefined ? null : Number(value), typeof digits === 'number' ? digits : 1);
+    return formatNumber(
+      lang,
+      value === null || value === undefined ? null : Number(value),
+      typeof digits === 'number' ? digits : 1,
+    );
   });
-  hbs.registerHelper('pct', (value: unknown) => formatPercent(lang, value === null || value === undefined ? null : Number(value)));
+  hbs.registerHelper('pct', (value: unknown) =>
+    formatPercent(lang, value === null || value === undefined ? null : Number(value)),
+  );
   /** `{{pctOf part whole}}`: a share in percent, "—" when whole is 0. */
   hbs.registerHelper('pctOf', (part: unknown, whole: unknown) => {
     const w = Number(whole);
@@ -70,23 +93,45 @@ export function registerReportHelpers(hbs: HbsEnv, lang: Lang): void {
   });
   hbs.registerHelper('levelName', (level: unknown) => levelName(lang, typeof level === 'number' ? level : null));
   hbs.registerHelper('areaName', (area: unknown) =>
-    typeof area === 'string' && area in AREA_NAMES ? pick(lang, AREA_NAMES[area as keyof typeof AREA_NAMES]) : String(area ?? ''),
+    typeof area === 'string' && area in AREA_NAMES
+      ? pick(lang, AREA_NAMES[area as keyof typeof AREA_NAMES])
+      : String(area ?? ''),
   );
   /** A CSS class from a status word; anything unexpected maps to a neutral class, never into the markup. */
-  hbs.registerHelper('statusClass', (status: unknown) => `st-${String(status ?? 'unknown').toLowerCase().replace(/[^a-z-]/g, '') || 'unknown'}`);
-  hbs.registerHelper('sevClass', (sev: unknown) => `sev-${String(sev ?? 'info').toLowerCase().replace(/[^a-z]/g, '') || 'info'}`);
+  hbs.registerHelper(
+    'statusClass',
+    (status: unknown) =>
+      `st-${
+        String(status ?? 'unknown')
+          .toLowerCase()
+          .replace(/[^a-z-]/g, '') || 'unknown'
+      }`,
+  );
+  hbs.registerHelper(
+    'sevClass',
+    (sev: unknown) =>
+      `sev-${
+        String(sev ?? 'info')
+          .toLowerCase()
+          .replace(/[^a-z]/g, '') || 'info'
+      }`,
+  );
   hbs.registerHelper('join', (list: unknown, sepArg: unknown) =>
     Array.isArray(list) ? list.map(String).join(typeof sepArg === 'string' ? sepArg : ', ') : '',
   );
-  hbs.registerHelper('levelBar', (level: unknown) => new hbs.SafeString(levelBar(typeof level === 'number' ? level : null)));
+  hbs.registerHelper(
+    'levelBar',
+    (level: unknown) => new hbs.SafeString(levelBar(typeof level === 'number' ? level : null)),
+  );
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('lang', () => lang);
   // One decision for every renderer: reports written before `visibility_measured` existed count as measured.
   hbs.registerHelper('visibilityMeasured', (summary: unknown) => visibleFigures(summary as CoverageSummary).measured);
   hbs.registerHelper('inc', (value: unknown) => Number(value) + 1);
   /** Escaped text with a line-break opportunity after each slash ("Deobfuscate/<wbr>Decode"), never inside a word. */
-  hbs.registerHelper('wrapSlashes', (value: unknown) =>
-    new hbs.SafeString(hbs.escapeExpression(String(value ?? '')).replace(/\//g, '/<wbr>')),
+  hbs.registerHelper(
+    'wrapSlashes',
+    (value: unknown) => new hbs.SafeString(hbs.escapeExpression(String(value ?? '')).replace(/\//g, '/<wbr>')),
   );
   /** `{{#each (rows list n)}}`: a list cut into n rows of (nearly) equal length, e.g. ATT&CK tactics on A4. */
   hbs.registerHelper('rows', (list: unknown, n: unknown) => {
@@ -118,7 +163,12 @@ const cache = new Map<string, Compiled>();
 
 /** The cache key changes whenever a template file is added, removed or edited. */
 function cacheKey(dir: string, lang: Lang): string {
-  const files = [join(dir, 'report.hbs'), join(dir, 'report.css'), ...listTemplates(join(dir, 'partials')), ...listTemplates(join(dir, 'sections'))];
+  const files = [
+    join(dir, 'report.hbs'),
+    join(dir, 'report.css'),
+    ...listTemplates(join(dir, 'partials')),
+    ...listTemplates(join(dir, 'sections')),
+  ];
   return `${dir}|${lang}|${files.map((f) => (existsSync(f) ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : f)).join('|')}`;
 }
 
@@ -134,13 +184,19 @@ function compile(dir: string, lang: Lang): Compiled {
   hbs.registerHelper('inlineCss', () => new hbs.SafeString(css));
   const partialsDir = join(dir, 'partials');
   for (const file of listTemplates(partialsDir)) {
-    const name = relative(partialsDir, file).split(sep).join('/').replace(/\.hbs$/, '');
+    const name = relative(partialsDir, file)
+      .split(sep)
+      .join('/')
+      .replace(/\.hbs$/, '');
     hbs.registerPartial(name, readFileSync(file, 'utf8'));
   }
   const sections = new Set<string>();
   const sectionsDir = join(dir, 'sections');
   for (const file of listTemplates(sectionsDir)) {
-    const name = relative(sectionsDir, file).split(sep).join('/').replace(/\.hbs$/, '');
+    const name = relative(sectionsDir, file)
+      .split(sep)
+      .join('/')
+      .replace(/\.hbs$/, '');
     // Section partials are named by file name: templates/sections/coverage.hbs is {{> coverage}}.
     hbs.registerPartial(name, readFileSync(file, 'utf8'));
     sections.add(name);
@@ -170,7 +226,14 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
   const pages = opts.tocPages;
   const toc = view.toc.map((entry) => ({ ...entry, page: pages === 'placeholder' ? '00' : pages?.[entry.id] }));
   return template(
-    { ...view, toc, radarSvg, csp: REPORT_CSP, forPdf: Boolean(opts.forPdf), hasTocPages: pages !== undefined && (pages === 'placeholder' || Object.keys(pages).length > 0) },
+    {
+      ...view,
+      toc,
+      radarSvg,
+      csp: REPORT_CSP,
+      forPdf: Boolean(opts.forPdf),
+      hasTocPages: pages !== undefined && (pages === 'placeholder' || Object.keys(pages).length > 0),
+    },
     { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false },
   );
 }

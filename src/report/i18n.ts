@@ -101,7 +101,10 @@ export const AREA_BUSINESS_RISK: Record<AreaId, Bilingual> = {
 };
 
 /** The scoring model's level names, capitalised for headings (one source: src/score/labels.ts). */
-export const LEVEL_HEADINGS: Bilingual[] = LEVEL_NAMES.map((n) => ({ en: n.en.charAt(0).toUpperCase() + n.en.slice(1), ja: n.ja }));
+export const LEVEL_HEADINGS: Bilingual[] = LEVEL_NAMES.map((n) => ({
+  en: n.en.charAt(0).toUpperCase() + n.en.slice(1),
+  ja: n.ja,
+}));
 
 export function levelName(lang: Lang, level: number | null | undefined): string {
   if (level === null || level === undefined) return pick(lang, UI.notAssessed);
@@ -224,7 +227,10 @@ export const UI = {
   criterionUnmet: { en: 'not met', ja: '未達' },
   basis: { en: 'Basis', ja: '根拠' },
   evidence: { en: 'Evidence', ja: '証跡' },
-  noFindingsInArea: { en: 'No check of this run belongs to this area.', ja: '今回の実行では、この領域に該当するチェックはありません。' },
+  noFindingsInArea: {
+    en: 'No check of this run belongs to this area.',
+    ja: '今回の実行では、この領域に該当するチェックはありません。',
+  },
   severity: { en: 'Severity', ja: '重大度' },
   status: { en: 'Status', ja: '状態' },
   target: { en: 'Target', ja: '対象' },
@@ -336,7 +342,10 @@ export const SUMMARY_FIELD_LABELS: Record<string, Bilingual> = {
   tls_problems: { en: 'HTTPS endpoints with TLS problems', ja: 'TLS に問題がある HTTPS エンドポイント' },
   canaries_sent: { en: 'Canary requests sent', ja: '送信したカナリアリクエスト' },
   canaries_body_logged: { en: 'Canaries whose body was logged', ja: 'ボディが記録されたカナリア' },
-  canaries_password_clear: { en: 'Canaries whose password was logged in clear', ja: 'パスワードが平文で記録されたカナリア' },
+  canaries_password_clear: {
+    en: 'Canaries whose password was logged in clear',
+    ja: 'パスワードが平文で記録されたカナリア',
+  },
   waf_probes_sent: { en: 'WAF probes sent', ja: '送信した WAF プローブ' },
   waf_probes_blocked: { en: 'WAF probes blocked', ja: 'ブロックされた WAF プローブ' },
   waf_probes_detected: { en: 'WAF probes detected', ja: '検知された WAF プローブ' },
@@ -447,7 +456,10 @@ export const SOAR_TIMING_CHECKLIST: readonly ChecklistItem[] = [
     gaps: true,
   },
   {
-    item: { en: 'Response procedures per attack type are standardised', ja: '攻撃種別ごとの対応手順が標準化されている' },
+    item: {
+      en: 'Response procedures per attack type are standardised',
+      ja: '攻撃種別ごとの対応手順が標準化されている',
+    },
     what: {
       en: 'Each kind of attack has a documented procedure that the playbooks follow.',
       ja: '攻撃の種類ごとに文書化された手順があり、プレイブックがそれに沿っている。',
@@ -457,7 +469,10 @@ export const SOAR_TIMING_CHECKLIST: readonly ChecklistItem[] = [
     answers: /procedure|runbook|playbook/i,
   },
   {
-    item: { en: 'The business impact of automated blocking was assessed', ja: '自動遮断による業務影響が評価されている' },
+    item: {
+      en: 'The business impact of automated blocking was assessed',
+      ja: '自動遮断による業務影響が評価されている',
+    },
     what: {
       en: 'Destructive actions are guarded and a false positive would not block critical systems.',
       ja: '破壊的なアクションに安全策があり、誤検知でも重要なシステムを遮断しない。',

@@ -41,7 +41,10 @@ const INSTALL_HINT = [
 ].join('\n');
 
 /** Where browsers usually live, per platform. */
-export function systemBrowserPaths(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string[] {
+export function systemBrowserPaths(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   if (platform === 'darwin') {
     return [
       '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
@@ -119,7 +122,10 @@ export const BROWSER_ARGS = [
 ];
 
 /** Launches the browser with a fresh profile; the caller closes it and then removes profileDir. */
-export async function launchBrowser(browserPath?: string, timeoutMs = 60_000): Promise<{ browser: Browser; profileDir: string }> {
+export async function launchBrowser(
+  browserPath?: string,
+  timeoutMs = 60_000,
+): Promise<{ browser: Browser; profileDir: string }> {
   const executablePath = findBrowser(browserPath);
   // Everything Chromium writes (profile, dconf and fontconfig caches, crash reports) goes into one temporary folder
   // that the caller removes: the user's $HOME is never written, and nothing of a report outlives the render there.
@@ -136,7 +142,12 @@ export async function launchBrowser(browserPath?: string, timeoutMs = 60_000): P
       headless: true,
       pipe: true,
       userDataDir: join(profileDir, 'profile'),
-      args: [...BROWSER_ARGS, '--disable-breakpad', '--disable-crash-reporter', `--crash-dumps-dir=${join(profileDir, 'crash')}`],
+      args: [
+        ...BROWSER_ARGS,
+        '--disable-breakpad',
+        '--disable-crash-reporter',
+        `--crash-dumps-dir=${join(profileDir, 'crash')}`,
+      ],
       env: {
         ...process.env,
         HOME: home,
@@ -176,14 +187,16 @@ export async function lockedPage(browser: Browser): Promise<{ page: Page; blocke
 }
 
 function headerTemplate(report: Report, lang: Lang): string {
-  const style = 'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
+  const style =
+    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
   // A long organisation name is cut with an ellipsis rather than pushing the date off the page.
   const cut = 'overflow:hidden;white-space:nowrap;text-overflow:ellipsis;';
   return `<div style='${style}'><span style='${cut}max-width:55%;'>${escapeXml(report.run.organization.slice(0, 200))}</span><span style='${cut}'>${escapeXml(ui(lang, 'reportTitle'))} · ${escapeXml(formatDate(lang, report.run.finished_at || report.run.started_at, false))}</span></div>`;
 }
 
 function footerTemplate(report: Report): string {
-  const style = 'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
+  const style =
+    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
   return `<div style='${style}'><span>${escapeXml(`${report.tool.name} · ${report.run.id}`)}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`;
 }
 
@@ -199,7 +212,9 @@ function objectBodies(text: string): Map<number, string> {
 /** Page object numbers in document order, walking the /Pages tree from the catalog. */
 function pageOrder(bodies: Map<number, string>, text: string): number[] {
   const rootRef = /\/Root (\d+) 0 R/.exec(text);
-  const catalog = rootRef ? bodies.get(Number(rootRef[1])) : [...bodies.values()].find((b) => /\/Type\s*\/Catalog/.test(b));
+  const catalog = rootRef
+    ? bodies.get(Number(rootRef[1]))
+    : [...bodies.values()].find((b) => /\/Type\s*\/Catalog/.test(b));
   const pagesRef = catalog ? /\/Pages (\d+) 0 R/.exec(catalog) : null;
   const order: number[] = [];
   const walk = (num: number, depth: number) => {
@@ -238,14 +253,22 @@ export function namedDestinationPages(pdf: Uint8Array): Record<string, number> {
     if (body.includes('/Dest ')) continue; // link annotations, not the destination dictionary
     for (const m of body.matchAll(re)) {
       const page = index.get(Number(m[2]));
-      const name = (m[1] as string).replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+      const name = (m[1] as string).replace(/#([0-9A-Fa-f]{2})/g, (_, h: string) =>
+        String.fromCharCode(Number.parseInt(h, 16)),
+      );
       if (page && !(name in pages)) pages[name] = page;
     }
   }
   return pages;
 }
 
-async function printPdf(page: Page, html: string, report: Report, opts: PdfOptions, timeoutMs: number): Promise<Uint8Array> {
+async function printPdf(
+  page: Page,
+  html: string,
+  report: Report,
+  opts: PdfOptions,
+  timeoutMs: number,
+): Promise<Uint8Array> {
   const lang = opts.lang;
   await page.setContent(html, { waitUntil: 'load', timeout: timeoutMs });
   return page.pdf({
@@ -262,7 +285,11 @@ async function printPdf(page: Page, html: string, report: Report, opts: PdfOptio
 }
 
 /** Renders the report to a PDF at opts.out, using an already started browser (bench, batch rendering). */
-export async function renderPdfWith(browser: Browser, report: Report, opts: PdfOptions): Promise<{ pages: number; blocked: string[] }> {
+export async function renderPdfWith(
+  browser: Browser,
+  report: Report,
+  opts: PdfOptions,
+): Promise<{ pages: number; blocked: string[] }> {
   const timeoutMs = opts.timeoutMs ?? 300_000;
   const { page, blocked } = await lockedPage(browser);
   try {
@@ -273,7 +300,13 @@ export async function renderPdfWith(browser: Browser, report: Report, opts: PdfO
     } else {
       // Pass 1 lays out with placeholder numbers in the TOC; pass 2 prints the real ones. The TOC has its own
       // page, so the numbers cannot move anything after it.
-      const first = await printPdf(page, renderHtml(report, { ...base, tocPages: 'placeholder' }), report, opts, timeoutMs);
+      const first = await printPdf(
+        page,
+        renderHtml(report, { ...base, tocPages: 'placeholder' }),
+        report,
+        opts,
+        timeoutMs,
+      );
       const pages = namedDestinationPages(first);
       pdf = Object.keys(pages).length
         ? await printPdf(page, renderHtml(report, { ...base, tocPages: pages }), report, opts, timeoutMs)

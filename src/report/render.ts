@@ -46,7 +46,11 @@ function withScore(report: Report): Report {
  * Renders a report. Returns the text of text formats (also written to opts.out when set); for pdf, writes opts.out
  * and returns undefined.
  */
-export async function renderReport(report: Report, format: ReportFormat, opts: RenderOptions): Promise<string | undefined> {
+export async function renderReport(
+  report: Report,
+  format: ReportFormat,
+  opts: RenderOptions,
+): Promise<string | undefined> {
   // JSON keeps the report exactly (JSON escapes control characters) and HTML/PDF escape in their templates; the text
   // formats (Markdown, JUnit, SARIF, HDF, the Navigator layer) render a copy free of control characters.
   const r = ['json', 'html', 'pdf'].includes(format) ? withScore(report) : controlFree(withScore(report));

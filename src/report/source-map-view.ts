@@ -67,7 +67,9 @@ function estateText(lang: Lang, c: SourceClassResult): string {
   const e = c.estate;
   if (e === undefined) return '';
   if (e === false) return tr(lang, 'none', 'なし');
-  const parts = [e.count !== undefined ? String(e.count) : '', (e.products ?? []).join(' / '), e.scope ?? ''].filter(Boolean);
+  const parts = [e.count !== undefined ? String(e.count) : '', (e.products ?? []).join(' / '), e.scope ?? ''].filter(
+    Boolean,
+  );
   return parts.join(' · ');
 }
 
@@ -78,9 +80,16 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
   const ucName = (id: string) => pick(lang, map.details.use_cases.find((u) => u.id === id)?.name) || id;
   const clsName = (id: string) => pick(lang, map.details.classes.find((c) => c.id === id)?.name) || id;
   const blindsOf = (c: SourceClassResult) =>
-    c.status === 'measured' ? [] : map.details.use_cases.filter((u) => (u.detect || u.automate) && u.missing.includes(c.id)).map((u) => ucName(u.id));
+    c.status === 'measured'
+      ? []
+      : map.details.use_cases
+          .filter((u) => (u.detect || u.automate) && u.missing.includes(c.id))
+          .map((u) => ucName(u.id));
   const rows = [...map.details.classes]
-    .sort((a, b) => Number(b.required) - Number(a.required) || STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status))
+    .sort(
+      (a, b) =>
+        Number(b.required) - Number(a.required) || STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status),
+    )
     .map((c) => ({
       id: c.id,
       name: pick(lang, c.name),
@@ -93,7 +102,12 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
       blindCount: blindsOf(c).length,
       records: pick(lang, c.records),
       blindTo: pick(lang, c.blind_to),
-      proof: c.proof === 'arrived' ? tr(lang, 'arrival proven', '到達を確認') : c.proof === 'collected' ? tr(lang, 'collection proven', '収集を確認') : '',
+      proof:
+        c.proof === 'arrived'
+          ? tr(lang, 'arrival proven', '到達を確認')
+          : c.proof === 'collected'
+            ? tr(lang, 'collection proven', '収集を確認')
+            : '',
       reason: pick(lang, c.reason),
       estate: estateText(lang, c),
       evidence: c.evidence,
@@ -103,11 +117,18 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
   const p = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
   return {
     share: s.weighted_share === null ? '—' : `${Math.round(s.weighted_share * 100)}%`,
-    measured: tr(lang, `${s.classes_measured} of ${s.classes_required}`, `${s.classes_required} 種中 ${s.classes_measured} 種`),
+    measured: tr(
+      lang,
+      `${s.classes_measured} of ${s.classes_required}`,
+      `${s.classes_required} 種中 ${s.classes_measured} 種`,
+    ),
     estateDeclared: s.estate_declared,
     rows,
     unknown: rows.filter((r) => r.required && r.status === 'unknown').map((r) => r.name),
-    unknownNames: list(lang, rows.filter((r) => r.required && r.status === 'unknown').map((r) => r.name)),
+    unknownNames: list(
+      lang,
+      rows.filter((r) => r.required && r.status === 'unknown').map((r) => r.name),
+    ),
     next: map.details.next.slice(0, NEXT_SHOWN).map((x) => ({
       name: clsName(x.class),
       gains: list(lang, x.gains.map(ucName)),
@@ -148,7 +169,11 @@ export function missingSourcesNotes(report: Report, lang: Lang): string[] {
   for (const status of ['missing', 'unknown', 'declared'] as const) {
     const names = map.details.classes.filter((c) => c.required && c.status === status).map((c) => pick(lang, c.name));
     if (names.length === 0) continue;
-    const label = { missing: tr(lang, 'Not collected or not proven', '未収集または未確認'), unknown: tr(lang, 'Not declared in the inventory (unknown)', 'インベントリに記載なし（不明）'), declared: tr(lang, 'Declared only, not measured', '申告のみ（未実測）') }[status];
+    const label = {
+      missing: tr(lang, 'Not collected or not proven', '未収集または未確認'),
+      unknown: tr(lang, 'Not declared in the inventory (unknown)', 'インベントリに記載なし（不明）'),
+      declared: tr(lang, 'Declared only, not measured', '申告のみ（未実測）'),
+    }[status];
     notes.push(`${label}: ${list(lang, names)}`);
   }
   return notes;
@@ -159,10 +184,16 @@ export function sourceMapLine(report: Report, lang: Lang): string | undefined {
   const v = sourceMapView(report, lang);
   const map = report.analyses.sources;
   if (!v || !map) return undefined;
-  const next = map.details.next.map((x) => pick(lang, map.details.classes.find((c) => c.id === x.class)?.name) || x.class);
+  const next = map.details.next.map(
+    (x) => pick(lang, map.details.classes.find((c) => c.id === x.class)?.name) || x.class,
+  );
   const shown = next.slice(0, 4);
   const more = next.length > shown.length ? ` (+${next.length - shown.length})` : '';
-  const uc = tr(lang, `${map.summary.use_cases_visible}/${map.summary.use_cases_required} use-cases visible`, `ユースケース ${map.summary.use_cases_required} 件中 ${map.summary.use_cases_visible} 件が可視`);
+  const uc = tr(
+    lang,
+    `${map.summary.use_cases_visible}/${map.summary.use_cases_required} use-cases visible`,
+    `ユースケース ${map.summary.use_cases_required} 件中 ${map.summary.use_cases_visible} 件が可視`,
+  );
   return tr(
     lang,
     `Log sources: ${v.measured} required classes measured (${v.share} weighted), ${uc}${shown.length ? `; connect next: ${list(lang, shown)}${more}` : ''}`,

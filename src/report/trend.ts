@@ -50,7 +50,9 @@ function reportFiles(dir: string, depth = 0): string[] {
 
 export function pointOf(report: Report, file: string): TrendPoint {
   const score = ensureScore(report);
-  const levels = Object.fromEntries(AREAS.map((a) => [a, score.areas.find((x) => x.area === a)?.level ?? null])) as Record<AreaId, number | null>;
+  const levels = Object.fromEntries(
+    AREAS.map((a) => [a, score.areas.find((x) => x.area === a)?.level ?? null]),
+  ) as Record<AreaId, number | null>;
   return {
     file,
     run_id: report.run.id,
@@ -95,7 +97,10 @@ const VERDICT_SHORT: Record<SoarVerdict, { en: string; ja: string }> = {
 /** Display width: CJK characters take two columns in a terminal. */
 function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch)
+      ? 2
+      : 1;
   return w;
 }
 
@@ -105,7 +110,13 @@ function pad(s: string, n: number): string {
 
 /** One row per run: date, run id, overall, each area, SOAR verdict. "–" is not assessed. */
 export function formatTrendTable(runs: TrendRuns, lang: Lang): string {
-  const head = [lang === 'en' ? 'date' : '日付', 'run', lang === 'en' ? 'overall' : '総合', ...AREAS.map((a) => SHORT[a][lang]), 'SOAR'];
+  const head = [
+    lang === 'en' ? 'date' : '日付',
+    'run',
+    lang === 'en' ? 'overall' : '総合',
+    ...AREAS.map((a) => SHORT[a][lang]),
+    'SOAR',
+  ];
   const rows = runs.points.map((p) => [
     formatDate(p.started_at, lang),
     p.run_id,
@@ -114,13 +125,22 @@ export function formatTrendTable(runs: TrendRuns, lang: Lang): string {
     VERDICT_SHORT[p.verdict][lang],
   ]);
   const widths = head.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i]!))));
-  const line = (r: string[]) => r.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => pad(c, widths[i]!))
+      .join('  ')
+      .trimEnd();
   const legend = AREAS.map((a) => `${SHORT[a][lang]} = ${AREA_NAMES[a][lang]}`).join('; ');
   return `${[line(head), ...rows.map(line)].join('\n')}\n\n${legend}; – = ${levelLabel(null, lang)}\n`;
 }
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const COLOURS: Record<AreaId | 'overall', string> = {
@@ -157,12 +177,18 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
   const x = (i: number) => (n <= 1 ? left + (W - left - right) / 2 : left + (i * (W - left - right)) / (n - 1));
   const y = (l: number) => top + ((5 - l) * (H - top - bottom)) / 5;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(lang === 'en' ? 'Maturity level per area across runs' : '実行ごとの領域別成熟度')}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(lang === 'en' ? 'Maturity level per area across runs' : '実行ごとの領域別成熟度')}">`,
+  );
   for (let l = 0; l <= 5; l++) {
-    parts.push(`<line x1="${left}" y1="${y(l)}" x2="${W - right}" y2="${y(l)}" stroke="#ddd"/><text x="${left - 8}" y="${y(l) + 4}" text-anchor="end" font-size="11">${l}</text>`);
+    parts.push(
+      `<line x1="${left}" y1="${y(l)}" x2="${W - right}" y2="${y(l)}" stroke="#ddd"/><text x="${left - 8}" y="${y(l) + 4}" text-anchor="end" font-size="11">${l}</text>`,
+    );
   }
   points.forEach((p, i) => {
-    parts.push(`<text x="${x(i)}" y="${H - bottom + 16}" text-anchor="middle" font-size="10">${esc(formatDate(p.started_at, lang))}</text>`);
+    parts.push(
+      `<text x="${x(i)}" y="${H - bottom + 16}" text-anchor="middle" font-size="10">${esc(formatDate(p.started_at, lang))}</text>`,
+    );
   });
   const series: (AreaId | 'overall')[] = [...AREAS, 'overall'];
   for (const s of series) {
@@ -170,7 +196,9 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
     let seg: string[] = [];
     const flush = () => {
       if (seg.length > 1) {
-        parts.push(`<polyline fill="none" stroke="${COLOURS[s]}" stroke-width="${s === 'overall' ? 3 : 2}"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''} points="${seg.join(' ')}"/>`);
+        parts.push(
+          `<polyline fill="none" stroke="${COLOURS[s]}" stroke-width="${s === 'overall' ? 3 : 2}"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''} points="${seg.join(' ')}"/>`,
+        );
       }
       seg = [];
     };
@@ -181,7 +209,9 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
         return;
       }
       seg.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
-      parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${COLOURS[s]}"><title>${esc(`${s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang]}: ${levelLabel(v, lang)}`)}</title></circle>`);
+      parts.push(
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${COLOURS[s]}"><title>${esc(`${s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang]}: ${levelLabel(v, lang)}`)}</title></circle>`,
+      );
     });
     flush();
   }
@@ -190,7 +220,9 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
     const lx = left + (i % 4) * 180;
     const ly = H - bottom + 32 + Math.floor(i / 4) * 16;
     const name = s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang];
-    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${COLOURS[s]}" stroke-width="2"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''}/><text x="${lx + 28}" y="${ly}" font-size="11">${esc(name)}</text>`);
+    parts.push(
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${COLOURS[s]}" stroke-width="2"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''}/><text x="${lx + 28}" y="${ly}" font-size="11">${esc(name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');
@@ -199,7 +231,13 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
 export function renderTrendHtml(runs: TrendRuns, lang: Lang): string {
   const L = (en: string, ja: string) => (lang === 'en' ? en : ja);
   const orgs = [...new Set(runs.points.map((p) => p.organization))];
-  const head = [L('Run', '実行'), L('Date', '日時'), L('Overall', '総合'), ...AREAS.map((a) => AREA_NAMES[a][lang]), 'SOAR'];
+  const head = [
+    L('Run', '実行'),
+    L('Date', '日時'),
+    L('Overall', '総合'),
+    ...AREAS.map((a) => AREA_NAMES[a][lang]),
+    'SOAR',
+  ];
   const rows = runs.points
     .map(
       (p) =>

@@ -15,10 +15,16 @@ function explain(e: ErrorObject): { field: string; detail: string } {
     return { field: base ? `${base}.${extra}` : extra, detail: 'unknown field' };
   }
   if (e.keyword === 'required') {
-    return { field: base || '(top level)', detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"` };
+    return {
+      field: base || '(top level)',
+      detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`,
+    };
   }
   if (e.keyword === 'enum') {
-    return { field: base || '(top level)', detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}` };
+    return {
+      field: base || '(top level)',
+      detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`,
+    };
   }
   return { field: base || '(top level)', detail: e.message ?? e.keyword };
 }

@@ -36,16 +36,36 @@ export interface WebRow {
   tls: WebCell;
 }
 
-const RANK: Record<FindingStatus, number> = { pass: 0, 'not-applicable': 0, warn: 2, inconclusive: 1, error: 1, fail: 3 };
+const RANK: Record<FindingStatus, number> = {
+  pass: 0,
+  'not-applicable': 0,
+  warn: 2,
+  inconclusive: 1,
+  error: 1,
+  fail: 3,
+};
 const NONE = { en: 'not assessed', ja: '評価なし' };
 
 /** The worst of the findings of these checks on the target, as a cell; the first check found names the link. */
-function cell(lang: Lang, findings: Finding[], checks: string[], anchor: (check: string) => string, text?: (f: Finding) => string | undefined): WebCell {
-  const found = checks.map((c) => findings.find((f) => f.check === c)).filter((f): f is Finding => f !== undefined && f.status !== 'not-applicable');
+function cell(
+  lang: Lang,
+  findings: Finding[],
+  checks: string[],
+  anchor: (check: string) => string,
+  text?: (f: Finding) => string | undefined,
+): WebCell {
+  const found = checks
+    .map((c) => findings.find((f) => f.check === c))
+    .filter((f): f is Finding => f !== undefined && f.status !== 'not-applicable');
   if (found.length === 0) return { status: 'none', label: pick(lang, NONE), text: '' };
   const worst = found.reduce((w, f) => (RANK[f.status] > RANK[w.status] ? f : w));
   const words = text?.(worst) ?? (worst.explanation ? pick(lang, worst.explanation.observed) : (worst.reason ?? ''));
-  return { status: worst.status, label: pick(lang, STATUS_LABELS[worst.status]), text: words, href: `#${anchor(worst.check)}` };
+  return {
+    status: worst.status,
+    label: pick(lang, STATUS_LABELS[worst.status]),
+    text: words,
+    href: `#${anchor(worst.check)}`,
+  };
 }
 
 function wafOutcome(lang: Lang, d: WebDetails | undefined): string | undefined {
@@ -54,10 +74,19 @@ function wafOutcome(lang: Lang, d: WebDetails | undefined): string | undefined {
   return w
     .map((p) =>
       p.blocked && p.detected
-        ? pick(lang, { en: `blocked (HTTP ${p.request.status}), rules ${p.rule_ids.join(', ')}`, ja: `遮断（HTTP ${p.request.status}）、ルール ${p.rule_ids.join(', ')}` })
+        ? pick(lang, {
+            en: `blocked (HTTP ${p.request.status}), rules ${p.rule_ids.join(', ')}`,
+            ja: `遮断（HTTP ${p.request.status}）、ルール ${p.rule_ids.join(', ')}`,
+          })
         : p.detected
-          ? pick(lang, { en: `detected only (HTTP ${p.request.status}), rules ${p.rule_ids.join(', ')}`, ja: `検知のみ（HTTP ${p.request.status}）、ルール ${p.rule_ids.join(', ')}` })
-          : pick(lang, { en: `went through unseen (HTTP ${p.request.status ?? '-'})`, ja: `検知されずに通過（HTTP ${p.request.status ?? '-'}）` }),
+          ? pick(lang, {
+              en: `detected only (HTTP ${p.request.status}), rules ${p.rule_ids.join(', ')}`,
+              ja: `検知のみ（HTTP ${p.request.status}）、ルール ${p.rule_ids.join(', ')}`,
+            })
+          : pick(lang, {
+              en: `went through unseen (HTTP ${p.request.status ?? '-'})`,
+              ja: `検知されずに通過（HTTP ${p.request.status ?? '-'}）`,
+            }),
     )
     .join('; ');
 }
@@ -66,21 +95,35 @@ export function webRows(report: Report, lang: Lang, anchor: (check: string) => s
   const details = (report.analyses?.web?.details ?? []) as WebDetails[];
   return details.map((d) => {
     const findings = report.findings.filter((f) => f.target === d.target);
-    const c = (checks: string[], text?: (f: Finding) => string | undefined) => cell(lang, findings, checks, anchor, text);
+    const c = (checks: string[], text?: (f: Finding) => string | undefined) =>
+      cell(lang, findings, checks, anchor, text);
     const config: WebCell = d.config_untied
       ? { status: 'inconclusive', label: pick(lang, STATUS_LABELS.inconclusive), text: d.config_untied }
       : d.config_read
         ? { status: 'pass', label: d.config_read.path, text: d.config_read.how }
-        : { status: 'none', label: pick(lang, { en: 'not read', ja: '未読み取り' }), text: d.host ? '' : pick(lang, { en: 'no web.host', ja: 'web.host の指定なし' }) };
+        : {
+            status: 'none',
+            label: pick(lang, { en: 'not read', ja: '未読み取り' }),
+            text: d.host ? '' : pick(lang, { en: 'no web.host', ja: 'web.host の指定なし' }),
+          };
     return {
       target: d.target,
       urls: d.urls.join(' '),
       server: d.server.declared + (d.server.detected.length ? ` (${d.server.detected.join(', ')})` : ''),
       config,
-      bodyConfig: c(['web.nginx.request-body-logged', 'web.modsecurity.request-body-logged', 'web.modsecurity.audit-relevant-status', 'web.apache.request-body-source']),
+      bodyConfig: c([
+        'web.nginx.request-body-logged',
+        'web.modsecurity.request-body-logged',
+        'web.modsecurity.audit-relevant-status',
+        'web.apache.request-body-source',
+      ]),
       bodyProven: c(['web.active.body-canary']),
       responseBody: c(['web.nginx.response-body', 'web.modsecurity.audit-parts']),
-      credentials: c(['web.active.canary-password-masked', 'web.modsecurity.password-masking', 'web.login.credential-stuffing-nginx']),
+      credentials: c([
+        'web.active.canary-password-masked',
+        'web.modsecurity.password-masking',
+        'web.login.credential-stuffing-nginx',
+      ]),
       realIp: c(['web.nginx.real-client-ip', 'web.apache.real-client-ip']),
       wafMode: c(['web.modsecurity.engine-on']),
       wafProven: c(['web.active.waf-detection'], () => wafOutcome(lang, d)),

@@ -1,7 +1,14 @@
 // Elastic detection-rules TOML files ([metadata] + [rule] with [[rule.threat]] ATT&CK mappings).
 import { owaspFromExplicitTag } from '../attack/owasp.js';
 import type { LogSourceRef } from '../model.js';
-import { type DetectionRule, normaliseLevel, normaliseTechniqueId, type RuleProblem, tacticShortname, uniq } from './model.js';
+import {
+  type DetectionRule,
+  normaliseLevel,
+  normaliseTechniqueId,
+  type RuleProblem,
+  tacticShortname,
+  uniq,
+} from './model.js';
 import { SYSMON_CATEGORY } from './sysmon.js';
 import { parseToml, type TomlTable, TomlError, type TomlValue } from './toml.js';
 
@@ -20,7 +27,9 @@ function asTable(v: TomlValue | undefined): TomlTable | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 function asTables(v: TomlValue | undefined): TomlTable[] {
-  return Array.isArray(v) ? v.filter((x): x is TomlTable => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+  return Array.isArray(v)
+    ? v.filter((x): x is TomlTable => typeof x === 'object' && x !== null && !Array.isArray(x))
+    : [];
 }
 function asStrings(v: TomlValue | undefined): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
@@ -37,7 +46,11 @@ export function queryFields(query: string): string[] {
 function logSourceOf(rule: TomlTable, metadata: TomlTable | undefined, tags: string[], query: string): LogSourceRef {
   const ls: LogSourceRef = {};
   const os = tags.find((t) => /^os:\s*/i.test(t));
-  if (os) ls.product = os.replace(/^os:\s*/i, '').trim().toLowerCase();
+  if (os)
+    ls.product = os
+      .replace(/^os:\s*/i, '')
+      .trim()
+      .toLowerCase();
   else {
     const integ = asStrings(metadata?.integration)[0];
     if (integ) ls.product = integ.toLowerCase();
@@ -73,10 +86,18 @@ export function readElasticText(text: string, file: string): { rules: DetectionR
  * One Elastic rule from its fields: the [rule] table of a detection-rules TOML file, or one element of Kibana's
  * detection engine API (`GET /api/detection_engine/rules/_find`), which carries the same fields plus `enabled`.
  */
-export function elasticRule(rule: TomlTable, metadata: TomlTable | undefined, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
+export function elasticRule(
+  rule: TomlTable,
+  metadata: TomlTable | undefined,
+  file: string,
+): { rules: DetectionRule[]; problems: RuleProblem[] } {
   const name = typeof rule.name === 'string' ? rule.name : undefined;
   const id = typeof rule.rule_id === 'string' ? rule.rule_id : undefined;
-  if (!name || !id) return { rules: [], problems: [{ path: file, error: `${file}: rule.${name ? 'rule_id' : 'name'}: missing required field` }] };
+  if (!name || !id)
+    return {
+      rules: [],
+      problems: [{ path: file, error: `${file}: rule.${name ? 'rule_id' : 'name'}: missing required field` }],
+    };
   const techniques: string[] = [];
   const tactics: string[] = [];
   for (const threat of asTables(rule.threat)) {

@@ -50,7 +50,13 @@ export function parseActions(actions: string): [string, string][] {
 function variableFields(vars: string): string[] {
   return vars
     .split('|')
-    .map((v) => v.replace(/^[!&]+/, '').split(':')[0]!.trim().toUpperCase())
+    .map((v) =>
+      v
+        .replace(/^[!&]+/, '')
+        .split(':')[0]!
+        .trim()
+        .toUpperCase(),
+    )
     .filter((v) => v && !v.startsWith('TX') && v !== 'IP' && v !== 'GLOBAL' && v !== 'SESSION' && v !== 'USER');
 }
 
@@ -59,7 +65,8 @@ function variableFields(vars: string): string[] {
  * scanner detection is active scanning (T1595.002).
  */
 function attackOf(tags: string[], owasp: string[]): { techniques: string[]; tactics: string[] } {
-  if (tags.some((t) => /attack-reputation-scanner|scanner/i.test(t))) return { techniques: ['T1595.002'], tactics: ['reconnaissance'] };
+  if (tags.some((t) => /attack-reputation-scanner|scanner/i.test(t)))
+    return { techniques: ['T1595.002'], tactics: ['reconnaissance'] };
   if (owasp.length > 0) return { techniques: ['T1190'], tactics: ['initial-access'] };
   return { techniques: [], tactics: [] };
 }
@@ -100,7 +107,9 @@ export function readModSecurityText(text: string, file: string): { rules: Detect
       problems.push({ path: file, error: `${file}:${d.line}: ${name} without an id action` });
       continue;
     }
-    const owasp = uniq(tags.flatMap((t) => [...owaspFromCrsTag(t), ...owaspFromExplicitTag(t.replace(/^owasp_crs\b.*/i, ''))]));
+    const owasp = uniq(
+      tags.flatMap((t) => [...owaspFromCrsTag(t), ...owaspFromExplicitTag(t.replace(/^owasp_crs\b.*/i, ''))]),
+    );
     const rule: DetectionRule = {
       file,
       line: d.line,

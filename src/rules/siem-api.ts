@@ -25,8 +25,10 @@ function parse(text: string, file: string): { value?: unknown; problem?: RulePro
 /** Whether a JSON text is a Kibana rules `_find` answer or a Splunk saved/searches answer. */
 export function siemApiFormat(text: string): 'kibana-rules' | 'splunk-saved-searches' | undefined {
   const head = text.slice(0, 4096);
-  if (/"data"\s*:/.test(text) && /"rule_id"\s*:/.test(text) && /"perPage"|"per_page"|"total"/.test(head)) return 'kibana-rules';
-  if (/"entry"\s*:/.test(head) && /"content"\s*:/.test(text) && /"search"\s*:/.test(text)) return 'splunk-saved-searches';
+  if (/"data"\s*:/.test(text) && /"rule_id"\s*:/.test(text) && /"perPage"|"per_page"|"total"/.test(head))
+    return 'kibana-rules';
+  if (/"entry"\s*:/.test(head) && /"content"\s*:/.test(text) && /"search"\s*:/.test(text))
+    return 'splunk-saved-searches';
   return undefined;
 }
 
@@ -45,7 +47,10 @@ export function readKibanaRules(text: string, file: string): Read {
   });
   const page = value as { total?: number; perPage?: number; page?: number };
   if (typeof page.total === 'number' && page.total > data.length) {
-    out.problems.push({ path: file, error: `${file}: ${data.length} of ${page.total} rules read (page ${page.page ?? 1}, perPage ${page.perPage ?? '?'}): the rest are not in this answer` });
+    out.problems.push({
+      path: file,
+      error: `${file}: ${data.length} of ${page.total} rules read (page ${page.page ?? 1}, perPage ${page.perPage ?? '?'}): the rest are not in this answer`,
+    });
   }
   return out;
 }
@@ -55,7 +60,8 @@ export function readSplunkSavedSearches(text: string, file: string): Read {
   const { value, problem } = parse(text, file);
   if (problem) return { rules: [], problems: [problem] };
   const entries = (value as { entry?: unknown }).entry;
-  if (!Array.isArray(entries)) return { rules: [], problems: [{ path: file, error: `${file}: no "entry" list of saved searches` }] };
+  if (!Array.isArray(entries))
+    return { rules: [], problems: [{ path: file, error: `${file}: no "entry" list of saved searches` }] };
   const out: Read = { rules: [], problems: [] };
   entries.forEach((e, i) => {
     const entry = e as { name?: unknown; content?: Record<string, unknown> };
@@ -71,7 +77,10 @@ export function readSplunkSavedSearches(text: string, file: string): Read {
   });
   const paging = (value as { paging?: { total?: number } }).paging;
   if (typeof paging?.total === 'number' && paging.total > entries.length) {
-    out.problems.push({ path: file, error: `${file}: ${entries.length} of ${paging.total} saved searches read: the rest are not in this answer` });
+    out.problems.push({
+      path: file,
+      error: `${file}: ${entries.length} of ${paging.total} saved searches read: the rest are not in this answer`,
+    });
   }
   return out;
 }

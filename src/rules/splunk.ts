@@ -55,7 +55,11 @@ export function splunkLogSource(dataSources: string[], search: string, assetType
 }
 
 function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x) => typeof x === 'string' || typeof x === 'number').map(String) : typeof v === 'string' ? [v] : [];
+  return Array.isArray(v)
+    ? v.filter((x) => typeof x === 'string' || typeof x === 'number').map(String)
+    : typeof v === 'string'
+      ? [v]
+      : [];
 }
 
 function techniquesOf(ids: string[]): string[] {
@@ -68,7 +72,12 @@ export function splFields(search: string): string[] {
   const out = new Set<string>();
   for (const m of noStrings.matchAll(/\b([A-Za-z_][A-Za-z0-9_.]*)\s*(?:!=|=|\s+IN\s*\()/g)) {
     const f = m[1]!;
-    if (!/^(index|sourcetype|source|host|earliest|latest|count|as|by|where|eval|datamodel|summariesonly|allow_old_summaries)$/i.test(f)) out.add(f);
+    if (
+      !/^(index|sourcetype|source|host|earliest|latest|count|as|by|where|eval|datamodel|summariesonly|allow_old_summaries)$/i.test(
+        f,
+      )
+    )
+      out.add(f);
   }
   return [...out].sort();
 }
@@ -81,11 +90,16 @@ export function readSplunkYamlText(text: string, file: string): { rules: Detecti
     return { rules: [], problems: [{ path: file, error: (e as Error).message }] };
   }
   const doc = parsed.docs[0];
-  if (!doc || !isMap(doc.contents)) return { rules: [], problems: [{ path: file, error: `${file}: not a YAML mapping` }] };
+  if (!doc || !isMap(doc.contents))
+    return { rules: [], problems: [{ path: file, error: `${file}: not a YAML mapping` }] };
   const v = parsed.values[0] as Record<string, unknown>;
   const name = typeof v.name === 'string' ? v.name : undefined;
   const search = typeof v.search === 'string' ? v.search : undefined;
-  if (!name || !search) return { rules: [], problems: [{ path: file, error: `${file}: ${name ? 'search' : 'name'}: missing required field` }] };
+  if (!name || !search)
+    return {
+      rules: [],
+      problems: [{ path: file, error: `${file}: ${name ? 'search' : 'name'}: missing required field` }],
+    };
   const tags = (v.tags && typeof v.tags === 'object' ? v.tags : {}) as Record<string, unknown>;
   const required = strings(tags.required_fields);
   const fields = required.length > 0 ? required.filter((f) => f !== '_time') : splFields(search);
@@ -93,8 +107,11 @@ export function readSplunkYamlText(text: string, file: string): { rules: Detecti
   const status = typeof v.status === 'string' ? v.status : undefined;
   // Older detections carry tags.risk_score; newer ones score each risk object under rba.
   const rba = (v.rba && typeof v.rba === 'object' ? v.rba : {}) as { risk_objects?: { score?: unknown }[] };
-  const rbaScores = (Array.isArray(rba.risk_objects) ? rba.risk_objects : []).map((o) => o?.score).filter((x): x is number => typeof x === 'number');
-  const riskScore = typeof tags.risk_score === 'number' ? tags.risk_score : rbaScores.length ? Math.max(...rbaScores) : undefined;
+  const rbaScores = (Array.isArray(rba.risk_objects) ? rba.risk_objects : [])
+    .map((o) => o?.score)
+    .filter((x): x is number => typeof x === 'number');
+  const riskScore =
+    typeof tags.risk_score === 'number' ? tags.risk_score : rbaScores.length ? Math.max(...rbaScores) : undefined;
   return {
     rules: [
       {
@@ -102,8 +119,21 @@ export function readSplunkYamlText(text: string, file: string): { rules: Detecti
         format: 'splunk-yaml',
         id: typeof v.id === 'string' ? v.id : name,
         title: name,
-        level: riskScore === undefined ? undefined : riskScore >= 80 ? 'critical' : riskScore >= 60 ? 'high' : riskScore >= 40 ? 'medium' : 'low',
-        logsource: splunkLogSource(strings(v.data_source), search, typeof tags.asset_type === 'string' ? tags.asset_type : undefined),
+        level:
+          riskScore === undefined
+            ? undefined
+            : riskScore >= 80
+              ? 'critical'
+              : riskScore >= 60
+                ? 'high'
+                : riskScore >= 40
+                  ? 'medium'
+                  : 'low',
+        logsource: splunkLogSource(
+          strings(v.data_source),
+          search,
+          typeof tags.asset_type === 'string' ? tags.asset_type : undefined,
+        ),
         fields: uniq(fields).sort(),
         techniques: techniquesOf(strings(tags.mitre_attack_id)),
         tactics: [],
@@ -160,7 +190,13 @@ function jsonObject(raw: string | undefined): Record<string, unknown> | undefine
   }
 }
 
-const URGENCY: Record<string, string> = { informational: 'informational', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const URGENCY: Record<string, string> = {
+  informational: 'informational',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 
 export function readSavedSearchesText(text: string, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
   const rules: DetectionRule[] = [];
@@ -176,7 +212,12 @@ export function readSavedSearchesText(text: string, file: string): { rules: Dete
  * One saved search as a detection rule, or undefined when it is not one: a correlation search, an annotated search,
  * or (with `scheduledAlerts`, for the REST API's saved/searches) a scheduled search with an alert action or tracking.
  */
-export function savedSearchRule(st: ConfStanza, file: string, problems: RuleProblem[], scheduledAlerts = false): DetectionRule | undefined {
+export function savedSearchRule(
+  st: ConfStanza,
+  file: string,
+  problems: RuleProblem[],
+  scheduledAlerts = false,
+): DetectionRule | undefined {
   {
     const search = st.keys.get('search');
     if (!search) return undefined;
@@ -189,8 +230,10 @@ export function savedSearchRule(st: ConfStanza, file: string, problems: RuleProb
       return undefined;
     }
     const on = (k: string) => ['1', 'true'].includes((st.keys.get(k) ?? '').toLowerCase());
-    const alerting = scheduledAlerts && on('is_scheduled') && (on('alert.track') || (st.keys.get('actions') ?? '').trim() !== '');
-    const isDetection = st.keys.get('action.correlationsearch.enabled') === '1' || ann !== undefined || map !== undefined || alerting;
+    const alerting =
+      scheduledAlerts && on('is_scheduled') && (on('alert.track') || (st.keys.get('actions') ?? '').trim() !== '');
+    const isDetection =
+      st.keys.get('action.correlationsearch.enabled') === '1' || ann !== undefined || map !== undefined || alerting;
     if (!isDetection) return undefined;
     const attackIds = [...strings(ann?.mitre_attack), ...strings(map?.mitre_attack)];
     const dataModels = jsonObject(`{"d":${st.keys.get('action.escu.data_models') ?? '[]'}}`)?.d;
@@ -203,7 +246,12 @@ export function savedSearchRule(st: ConfStanza, file: string, problems: RuleProb
       id: st.name,
       title: st.keys.get('action.correlationsearch.label') ?? st.name,
       level: severity ? (URGENCY[severity.toLowerCase()] ?? normaliseLevel(severity)) : undefined,
-      logsource: splunkLogSource(strings(ann?.data_source), `${search} ${strings(dataModels).map((d) => `datamodel=${d}`).join(' ')}`),
+      logsource: splunkLogSource(
+        strings(ann?.data_source),
+        `${search} ${strings(dataModels)
+          .map((d) => `datamodel=${d}`)
+          .join(' ')}`,
+      ),
       fields: splFields(search),
       techniques: techniquesOf(attackIds),
       tactics: [],

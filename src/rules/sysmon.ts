@@ -24,4 +24,3 @@ export const SYSMON_CATEGORY: Record<number, string> = {
   25: 'process_tampering',
   26: 'file_delete',
 };
-

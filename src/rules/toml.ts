@@ -126,7 +126,12 @@ class Parser {
     const last = path[path.length - 1]!;
     const existing = t[last];
     if (existing !== undefined) {
-      if (typeof existing !== 'object' || Array.isArray(existing) || this.explicit.has(existing) || this.frozen.has(existing))
+      if (
+        typeof existing !== 'object' ||
+        Array.isArray(existing) ||
+        this.explicit.has(existing) ||
+        this.frozen.has(existing)
+      )
         this.fail(`table [${path.join('.')}] defined twice`, at);
       this.explicit.add(existing);
       return existing;
@@ -210,9 +215,13 @@ class Parser {
     this.i = start + raw.length;
     if (raw === '') this.fail('expected a value', start);
     // Dates and times stay strings: nothing in socready computes with them.
-    if (/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$/.test(raw) || /^\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(raw))
+    if (
+      /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$/.test(raw) ||
+      /^\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(raw)
+    )
       return raw;
-    if (/^[+-]?(inf|nan)$/.test(raw)) return raw.includes('nan') ? Number.NaN : raw.startsWith('-') ? -Infinity : Infinity;
+    if (/^[+-]?(inf|nan)$/.test(raw))
+      return raw.includes('nan') ? Number.NaN : raw.startsWith('-') ? -Infinity : Infinity;
     if (/^0x[0-9A-Fa-f_]+$/.test(raw)) return Number.parseInt(raw.slice(2).replace(/_/g, ''), 16);
     if (/^0o[0-7_]+$/.test(raw)) return Number.parseInt(raw.slice(2).replace(/_/g, ''), 8);
     if (/^0b[01_]+$/.test(raw)) return Number.parseInt(raw.slice(2).replace(/_/g, ''), 2);

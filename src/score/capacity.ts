@@ -12,7 +12,10 @@ const SHIFTS: Record<string, number> = { none: 0, 'business-hours': 1, extended:
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export function capacityCheck(detections: DetectionSummary | undefined, q: QuestionnaireResult | undefined): CapacityCheck {
+export function capacityCheck(
+  detections: DetectionSummary | undefined,
+  q: QuestionnaireResult | undefined,
+): CapacityCheck {
   const alerts = detections?.estimated_alerts_per_day ?? null;
   const analysts = num(answerOf(q, 'staffing.analysts_per_shift'));
   const perAnalyst = num(answerOf(q, 'triage.alerts_per_analyst_per_shift'));
@@ -23,7 +26,11 @@ export function capacityCheck(detections: DetectionSummary | undefined, q: Quest
   const sampleAlerts = detections ? detections.attacks_detected + detections.false_positives : 0;
   const attested = num(answerOf(q, 'triage.false_positive_share'));
   const [fpShare, basis]: [number | null, CapacityCheck['false_positive_basis']] =
-    sampleAlerts > 0 ? [detections!.false_positives / sampleAlerts, 'measured'] : attested !== null ? [attested / 100, 'attested'] : [null, null];
+    sampleAlerts > 0
+      ? [detections!.false_positives / sampleAlerts, 'measured']
+      : attested !== null
+        ? [attested / 100, 'attested']
+        : [null, null];
   const volumeOk = alerts === null || (capacity !== null && alerts <= capacity);
   const fpOk = fpShare === null || fpShare <= MAX_FALSE_POSITIVE_SHARE + 1e-12;
   return {

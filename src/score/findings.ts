@@ -24,7 +24,15 @@ export function isActivelyWaived(f: Finding): boolean {
 }
 
 export function findingStats(findings: Finding[]): FindingStats {
-  const s: FindingStats = { conclusive: [], passed: [], failed: [], warned: [], unknown: [], waived: [], weightedRate: Number.NaN };
+  const s: FindingStats = {
+    conclusive: [],
+    passed: [],
+    failed: [],
+    warned: [],
+    unknown: [],
+    waived: [],
+    weightedRate: Number.NaN,
+  };
   let total = 0;
   let good = 0;
   for (const f of findings) {

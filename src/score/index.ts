@@ -24,7 +24,10 @@ export interface ScoringInputs {
   now?: Date;
 }
 
-export function scoreRun(report: Report, inputs: ScoringInputs = {}): { report: Report; problems: { path: string; error: string }[] } {
+export function scoreRun(
+  report: Report,
+  inputs: ScoringInputs = {},
+): { report: Report; problems: { path: string; error: string }[] } {
   const problems: { path: string; error: string }[] = [];
   let r: Report = report;
   const attempt = (path: string, f: () => void) => {

@@ -1,6 +1,15 @@
 // The maturity model: per area a level 0..5 from the criteria in criteria.ts, the overall level and the SOAR gate.
 // Scoring reads only the report document (findings, analysis summaries, questionnaire), so any report can be re-scored.
-import { AREAS, type AreaId, type AreaScore, type Bilingual, type Finding, type Report, type Score, type AnalysisSection } from '../model.js';
+import {
+  AREAS,
+  type AreaId,
+  type AreaScore,
+  type Bilingual,
+  type Finding,
+  type Report,
+  type Score,
+  type AnalysisSection,
+} from '../model.js';
 import { attackTypeIds } from '../questionnaire/catalog.js';
 import {
   type Criterion,
@@ -46,24 +55,41 @@ function assess(area: AreaId, findings: Finding[], report: Report): Assessment |
       if (!hasFindings && !a.coverage && canaries.length === 0) return undefined;
       // The scope itself comes from the source map: per-host checks and canaries feed it but cannot certify it alone.
       return {
-        criteria: [...fromFindings(), ...canaries, ...logCollectionCoverageCriteria(a.coverage?.summary), ...sourceMapCriteria(a.sources)],
+        criteria: [
+          ...fromFindings(),
+          ...canaries,
+          ...logCollectionCoverageCriteria(a.coverage?.summary),
+          ...sourceMapCriteria(a.sources),
+        ],
         basis: 'measured',
       };
     }
     case 'detection-rules': {
-      if (!a.coverage) return hasFindings ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' } : undefined;
+      if (!a.coverage)
+        return hasFindings
+          ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' }
+          : undefined;
       return { criteria: [...fromFindings(), ...detectionRuleCriteria(a.coverage.summary)], basis: 'measured' };
     }
     case 'detection-validation': {
-      const probes = a.web && a.web.summary.waf_probes_sent > 0 ? webProbeCriteria(a.web.summary, Boolean(a.detections)) : [];
+      const probes =
+        a.web && a.web.summary.waf_probes_sent > 0 ? webProbeCriteria(a.web.summary, Boolean(a.detections)) : [];
       if (!a.detections) {
         if (probes.length > 0) return { criteria: [...fromFindings(), ...probes], basis: 'measured' };
-        return hasFindings ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' } : undefined;
+        return hasFindings
+          ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' }
+          : undefined;
       }
-      return { criteria: [...fromFindings(), ...probes, ...detectionValidationCriteria(a.detections.summary)], basis: 'measured' };
+      return {
+        criteria: [...fromFindings(), ...probes, ...detectionValidationCriteria(a.detections.summary)],
+        basis: 'measured',
+      };
     }
     case 'response-automation': {
-      if (!a.playbooks) return hasFindings ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' } : undefined;
+      if (!a.playbooks)
+        return hasFindings
+          ? { criteria: findingCriteria(stats, { measuredAbove3: MEASURE_NOTE }), basis: 'measured' }
+          : undefined;
       return {
         criteria: [...fromFindings(), ...responseAutomationCriteria(a.playbooks.summary, report.questionnaire)],
         basis: report.questionnaire ? 'mixed' : 'measured',
@@ -71,8 +97,12 @@ function assess(area: AreaId, findings: Finding[], report: Report): Assessment |
     }
     case 'people-process': {
       const q = report.questionnaire;
-      if (!q || q.answers.length === 0) return hasFindings ? { criteria: findingCriteria(stats), basis: 'measured' } : undefined;
-      return { criteria: [...fromFindings(), ...peopleProcessCriteria(q, attackTypeIds())], basis: hasFindings ? 'mixed' : 'attested' };
+      if (!q || q.answers.length === 0)
+        return hasFindings ? { criteria: findingCriteria(stats), basis: 'measured' } : undefined;
+      return {
+        criteria: [...fromFindings(), ...peopleProcessCriteria(q, attackTypeIds())],
+        basis: hasFindings ? 'mixed' : 'attested',
+      };
     }
     default:
       // audit-policy, infrastructure: configuration checks measure them fully.
@@ -83,7 +113,11 @@ function assess(area: AreaId, findings: Finding[], report: Report): Assessment |
 function summarise(level: number, criteria: Criterion[]): Bilingual {
   const next = criteria.find((c) => c.level === level + 1 && !c.met);
   const name = LEVEL_NAMES[level]!;
-  if (!next) return { en: `Level ${level} (${name.en}): every criterion met.`, ja: `レベル ${level}（${name.ja}）：すべての基準を満たしています。` };
+  if (!next)
+    return {
+      en: `Level ${level} (${name.en}): every criterion met.`,
+      ja: `レベル ${level}（${name.ja}）：すべての基準を満たしています。`,
+    };
   return {
     en: `Level ${level} (${name.en}). Next step to level ${level + 1}: ${next.text.en}.`,
     ja: `レベル ${level}（${name.ja}）。レベル ${level + 1} への次の一歩：${next.text.ja}。`,
@@ -130,7 +164,9 @@ export function overallLevel(areas: Pick<AreaScore, 'level'>[]): number | null {
 
 export function scoreReport(input: Report): Score {
   // socready's built-in example rules and playbooks say nothing about the organisation: shown, never scored.
-  const analyses = Object.fromEntries(Object.entries(input.analyses).filter(([, a]) => a && (a as AnalysisSection<unknown>).content !== 'built-in'));
+  const analyses = Object.fromEntries(
+    Object.entries(input.analyses).filter(([, a]) => a && (a as AnalysisSection<unknown>).content !== 'built-in'),
+  );
   const report: Report = { ...input, analyses };
   const byArea = groupByArea(report.findings);
   const areas = AREAS.map((area) => scoreArea(area, byArea.get(area) ?? [], report));

@@ -13,6 +13,10 @@ export function withPrevious(report: Report, baseline: Report): Report {
   return {
     ...report,
     score: ensureScore(report),
-    previous: { run_id: baseline.run.id, overall: s.overall, areas: s.areas.map((a) => ({ area: a.area, level: a.level })) },
+    previous: {
+      run_id: baseline.run.id,
+      overall: s.overall,
+      areas: s.areas.map((a) => ({ area: a.area, level: a.level })),
+    },
   };
 }

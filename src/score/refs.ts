@@ -8,7 +8,10 @@ export function findingRef(f: Pick<Finding, 'check' | 'target'>): string {
   return `finding:${f.check}@${f.target}`;
 }
 
-export function analysisRef(analysis: 'coverage' | 'detections' | 'playbooks' | 'web' | 'sources', field: string): string {
+export function analysisRef(
+  analysis: 'coverage' | 'detections' | 'playbooks' | 'web' | 'sources',
+  field: string,
+): string {
   return `analysis:${analysis}.summary.${field}`;
 }
 
@@ -19,7 +22,11 @@ export function questionnaireRef(id: string): string {
 /** Splits a ref back into its kind and parts, for renderers that link evidence. */
 export function parseRef(
   ref: string,
-): { kind: 'finding'; check: string; target: string } | { kind: 'analysis'; path: string } | { kind: 'questionnaire'; id: string } | undefined {
+):
+  | { kind: 'finding'; check: string; target: string }
+  | { kind: 'analysis'; path: string }
+  | { kind: 'questionnaire'; id: string }
+  | undefined {
   if (ref.startsWith('finding:')) {
     const body = ref.slice(8);
     const at = body.lastIndexOf('@');

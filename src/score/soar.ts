@@ -1,6 +1,17 @@
 // The SOAR readiness gate. Automation stands on the SIEM beneath it: no logs, no detection; no trustworthy
 // detections, no safe automation. So the gate checks the layers bottom-up and lists the SIEM gaps first.
-import type { AnalysisSection, AreaId, AreaScore, Bilingual, CapacityCheck, Report, Score, SoarVerdict, SourceMapDetails, SourceMapSummary } from '../model.js';
+import type {
+  AnalysisSection,
+  AreaId,
+  AreaScore,
+  Bilingual,
+  CapacityCheck,
+  Report,
+  Score,
+  SoarVerdict,
+  SourceMapDetails,
+  SourceMapSummary,
+} from '../model.js';
 import { capacityCheck } from './capacity.js';
 import { answerOf } from './criteria.js';
 import { AREA_NAMES, LEVEL_NAMES } from './labels.js';
@@ -17,10 +28,19 @@ interface Requirement {
 }
 
 const NO_LOGS: Bilingual = { en: 'No logs, no detection', ja: 'ログがなければ検知はできません' };
-const NO_DETECTION: Bilingual = { en: 'No detection, nothing to respond to', ja: '検知がなければ対応のきっかけもありません' };
-const NO_TRUST: Bilingual = { en: 'No trustworthy detections, no safe automation', ja: '信頼できる検知がなければ、安全な自動化はできません' };
+const NO_DETECTION: Bilingual = {
+  en: 'No detection, nothing to respond to',
+  ja: '検知がなければ対応のきっかけもありません',
+};
+const NO_TRUST: Bilingual = {
+  en: 'No trustworthy detections, no safe automation',
+  ja: '信頼できる検知がなければ、安全な自動化はできません',
+};
 const NO_SAFE: Bilingual = { en: 'Automation must be safe to run', ja: '自動化そのものが安全に動く必要があります' };
-const NO_PEOPLE: Bilingual = { en: 'Someone must own what automation does', ja: '自動化の結果に責任を持つ体制が必要です' };
+const NO_PEOPLE: Bilingual = {
+  en: 'Someone must own what automation does',
+  ja: '自動化の結果に責任を持つ体制が必要です',
+};
 
 /** In layer order: the gaps come out in this order, SIEM first. */
 export const SOAR_REQUIREMENTS: Requirement[] = [
@@ -68,13 +88,22 @@ function areaGap(req: Requirement, score: AreaScore): Gap {
  * ready: every area at its `ready` level and the business impact of automated blocking attested as assessed.
  * semi-automatic: every area at its `semi` level. not-yet: otherwise. Areas not assessed count as not met.
  */
-export function soarGate(areas: AreaScore[], report: Pick<Report, 'questionnaire'> & { analyses?: Report['analyses'] }): Score['soar'] {
+export function soarGate(
+  areas: AreaScore[],
+  report: Pick<Report, 'questionnaire'> & { analyses?: Report['analyses'] },
+): Score['soar'] {
   const byArea = new Map(areas.map((a) => [a.area, a]));
   const gaps: Gap[] = [];
   let semiOk = true;
   let readyOk = true;
   for (const req of SOAR_REQUIREMENTS) {
-    const score = byArea.get(req.area) ?? { area: req.area, level: null, basis: 'not-assessed', criteria: [], summary: { en: '', ja: '' } };
+    const score = byArea.get(req.area) ?? {
+      area: req.area,
+      level: null,
+      basis: 'not-assessed',
+      criteria: [],
+      summary: { en: '', ja: '' },
+    };
     const level = score.level ?? -1;
     if (level < req.semi) semiOk = false;
     if (level < req.ready) {
@@ -118,7 +147,9 @@ type SourceMap = AnalysisSection<SourceMapSummary, SourceMapDetails>;
 
 /** Use-cases to automate that the estate has: ready when every class they need is measured. */
 export function useCaseReadiness(map: SourceMap): NonNullable<Score['soar']['use_cases']> {
-  return map.details.use_cases.filter((u) => u.automate && u.applicable).map((u) => ({ id: u.id, ready: u.missing.length === 0, missing: u.missing }));
+  return map.details.use_cases
+    .filter((u) => u.automate && u.applicable)
+    .map((u) => ({ id: u.id, ready: u.missing.length === 0, missing: u.missing }));
 }
 
 function blindUseCaseGap(map: SourceMap, blind: { id: string; missing: string[] }[]): Gap {
@@ -130,7 +161,11 @@ function blindUseCaseGap(map: SourceMap, blind: { id: string; missing: string[] 
       en: `${NO_LOGS.en}: automated response to ${useCaseNames(map, ids, 'en')} needs log sources that are not measured: ${classNames(map, classes, 'en')}.`,
       ja: `${NO_LOGS.ja}。${useCaseNames(map, ids, 'ja')}への自動対応に必要なログソースが実測できていません：${classNames(map, classes, 'ja')}。`,
     },
-    refs: [analysisRef('sources', 'use_cases_visible'), analysisRef('sources', 'classes_missing'), analysisRef('sources', 'classes_unknown')],
+    refs: [
+      analysisRef('sources', 'use_cases_visible'),
+      analysisRef('sources', 'classes_missing'),
+      analysisRef('sources', 'classes_unknown'),
+    ],
   };
 }
 
@@ -150,7 +185,10 @@ export function capacityGapOf(c: CapacityCheck): Gap | undefined {
   const fpBad = c.false_positive_share !== null && c.false_positive_share > c.false_positive_threshold;
   const capText =
     c.capacity_per_day === null
-      ? { en: 'the triage capacity is not declared (questionnaire: staffing.analysts_per_shift, triage.alerts_per_analyst_per_shift, oncall.coverage)', ja: '対応能力が申告されていません（アンケート：staffing.analysts_per_shift、triage.alerts_per_analyst_per_shift、oncall.coverage）' }
+      ? {
+          en: 'the triage capacity is not declared (questionnaire: staffing.analysts_per_shift, triage.alerts_per_analyst_per_shift, oncall.coverage)',
+          ja: '対応能力が申告されていません（アンケート：staffing.analysts_per_shift、triage.alerts_per_analyst_per_shift、oncall.coverage）',
+        }
       : {
           en: `the analysts can triage ${fmt(c.capacity_per_day)} per day (${fmt(c.analysts_per_shift)} per shift × ${fmt(c.alerts_per_analyst_per_shift)} alerts each × ${fmt(c.shifts_per_day)} shifts)`,
           ja: `対応できるのは 1 日 ${fmt(c.capacity_per_day)} 件です（1 シフト ${fmt(c.analysts_per_shift)} 人 × 1 人 ${fmt(c.alerts_per_analyst_per_shift)} 件 × ${fmt(c.shifts_per_day)} シフト）`,

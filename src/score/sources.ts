@@ -51,7 +51,13 @@ export function sourceMapCriteria(map: SourceMap | undefined): Criterion[] {
   ];
   const shareRefs = [ref('weighted_share'), ref('classes_measured'), ref('classes_required')];
   return [
-    crit(1, s.classes_measured >= 1, `A required log source is measured as collected (${s.classes_measured} of ${s.classes_required})`, `必要なログソースのうち収集を実測できたものがある（${s.classes_required} 種中 ${s.classes_measured} 種）`, [ref('classes_measured')]),
+    crit(
+      1,
+      s.classes_measured >= 1,
+      `A required log source is measured as collected (${s.classes_measured} of ${s.classes_required})`,
+      `必要なログソースのうち収集を実測できたものがある（${s.classes_required} 種中 ${s.classes_measured} 種）`,
+      [ref('classes_measured')],
+    ),
     crit(2, shareMet(0.5), ...shareText(50), shareRefs),
     crit(3, shareMet(0.75), ...shareText(75), shareRefs),
     crit(
@@ -68,8 +74,12 @@ export function sourceMapCriteria(map: SourceMap | undefined): Criterion[] {
     crit(
       4,
       missing.length === 0 && s.classes_required > 0,
-      missing.length === 0 ? 'Every required log source is measured' : `Every required log source is measured (not yet: ${classNames(map, missing, 'en')})`,
-      missing.length === 0 ? '必要なログソースをすべて実測済み' : `必要なログソースをすべて実測済み（未実測：${classNames(map, missing, 'ja')}）`,
+      missing.length === 0
+        ? 'Every required log source is measured'
+        : `Every required log source is measured (not yet: ${classNames(map, missing, 'en')})`,
+      missing.length === 0
+        ? '必要なログソースをすべて実測済み'
+        : `必要なログソースをすべて実測済み（未実測：${classNames(map, missing, 'ja')}）`,
       [ref('classes_missing'), ref('classes_declared'), ref('classes_unknown')],
     ),
     crit(

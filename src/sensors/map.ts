@@ -73,18 +73,30 @@ export const SENSOR_CAPABILITY_CHECKS = {
 } as const;
 const ENDPOINT_CHECKS = {
   ssh: ['linux.auditd.running', 'linux.audit.rules.execve', 'linux.sshd.loglevel'],
-  rdp: ['windows.auditpol.logon', 'windows.auditpol.process-creation', 'windows.audit.cmdline-4688', 'windows.powershell.scriptblock-logging'],
+  rdp: [
+    'windows.auditpol.logon',
+    'windows.auditpol.process-creation',
+    'windows.audit.cmdline-4688',
+    'windows.powershell.scriptblock-logging',
+  ],
 } as const;
 const DECRYPTION_CHECKS = ['web.tls.nginx-termination', 'web.tls.squid-ssl-bump'];
 const BLINDS = {
-  https: ['T1190 exploitation of the web application (request bodies)', 'T1505.003 web shell upload', 'T1071.001 C2 over HTTPS'],
+  https: [
+    'T1190 exploitation of the web application (request bodies)',
+    'T1505.003 web shell upload',
+    'T1071.001 C2 over HTTPS',
+  ],
   http: ['T1190 exploitation of the web application (request bodies)', 'T1505.003 web shell upload'],
   ssh: ['T1021.004 lateral movement over SSH', 'T1059.004 commands run in the session'],
   rdp: ['T1021.001 lateral movement over RDP', 'T1059.001 PowerShell run in the session'],
 };
 const EDR_CHECKS: Record<string, { kind: 'linux' | 'windows'; audit: string[] }> = {
   'linux.edr.healthy': { kind: 'linux', audit: ['linux.auditd.running', 'linux.audit.rules.execve'] },
-  'windows.defender.healthy': { kind: 'windows', audit: ['windows.auditpol.process-creation', 'windows.audit.cmdline-4688'] },
+  'windows.defender.healthy': {
+    kind: 'windows',
+    audit: ['windows.auditpol.process-creation', 'windows.audit.cmdline-4688'],
+  },
 };
 
 function statusIndex(findings: Finding[]): (check: string, target: string) => FindingStatus | undefined {
@@ -98,37 +110,80 @@ function endpointStatus(checks: { status: FindingStatus | 'not-run' }[]): Measur
   return 'unknown';
 }
 
-export function analyseSensors(targets: Target[], findings: Finding[]): AnalysisSection<SensorsSummary, SensorsDetails> {
+export function analyseSensors(
+  targets: Target[],
+  findings: Finding[],
+): AnalysisSection<SensorsSummary, SensorsDetails> {
   const status = statusIndex(findings);
   const byId = new Map(targets.map((t) => [t.id, t]));
   const sensors = targets.filter((t) => t.sensor);
-  const any = (ids: readonly string[], target: string) => ids.some((id) => GOOD.includes(status(id, target) as FindingStatus));
-  const measured = (target: string) => findings.some((f) => f.target === target && (f.check.startsWith('ips.') || f.check.startsWith('ndr.')) && ['pass', 'warn', 'fail'].includes(f.status));
+  const any = (ids: readonly string[], target: string) =>
+    ids.some((id) => GOOD.includes(status(id, target) as FindingStatus));
+  const measured = (target: string) =>
+    findings.some(
+      (f) =>
+        f.target === target &&
+        (f.check.startsWith('ips.') || f.check.startsWith('ndr.')) &&
+        ['pass', 'warn', 'fail'].includes(f.status),
+    );
 
   const view = (sensor: Target, target: string, cls: FlowRow['class'], decryptedBy: string | null): SensorOnPath => {
-    const decryption: SensorOnPath['decryption'] = decryptedBy ? (DECRYPTION_CHECKS.some((c) => status(c, decryptedBy) === 'pass') ? 'measured' : 'declared') : null;
-    const base = { sensor: sensor.id, kind: sensor.kind, decrypted_by: decryptedBy, decryption, body: false, evidence: [] as string[] };
+    const decryption: SensorOnPath['decryption'] = decryptedBy
+      ? DECRYPTION_CHECKS.some((c) => status(c, decryptedBy) === 'pass')
+        ? 'measured'
+        : 'declared'
+      : null;
+    const base = {
+      sensor: sensor.id,
+      kind: sensor.kind,
+      decrypted_by: decryptedBy,
+      decryption,
+      body: false,
+      evidence: [] as string[],
+    };
     if (!measured(sensor.id)) return { ...base, sees: 'unknown' };
-    const proved = (ids: readonly string[]) => ids.filter((id) => GOOD.includes(status(id, sensor.id) as FindingStatus)).map((id) => `${id}@${sensor.id}`);
+    const proved = (ids: readonly string[]) =>
+      ids.filter((id) => GOOD.includes(status(id, sensor.id) as FindingStatus)).map((id) => `${id}@${sensor.id}`);
     const flow = any(SENSOR_CAPABILITY_CHECKS.flow, sensor.id);
     if (cls === 'ssh' || cls === 'rdp') {
       // Encrypted remote sessions: the network never shows the commands, whatever the sensor logs.
       const meta = flow || (cls === 'ssh' && any(SENSOR_CAPABILITY_CHECKS.ssh_metadata, sensor.id));
-      return { ...base, sees: meta ? 'metadata' : 'nothing', evidence: [...proved(SENSOR_CAPABILITY_CHECKS.flow), ...(cls === 'ssh' ? proved(SENSOR_CAPABILITY_CHECKS.ssh_metadata) : [])] };
+      return {
+        ...base,
+        sees: meta ? 'metadata' : 'nothing',
+        evidence: [
+          ...proved(SENSOR_CAPABILITY_CHECKS.flow),
+          ...(cls === 'ssh' ? proved(SENSOR_CAPABILITY_CHECKS.ssh_metadata) : []),
+        ],
+      };
     }
     const clear = cls === 'http' || decryptedBy !== null;
     if (clear && any(SENSOR_CAPABILITY_CHECKS.http_content, sensor.id)) {
-      return { ...base, sees: 'content', body: any(SENSOR_CAPABILITY_CHECKS.body, sensor.id), evidence: proved(SENSOR_CAPABILITY_CHECKS.http_content) };
+      return {
+        ...base,
+        sees: 'content',
+        body: any(SENSOR_CAPABILITY_CHECKS.body, sensor.id),
+        evidence: proved(SENSOR_CAPABILITY_CHECKS.http_content),
+      };
     }
     const tls = !clear && any(SENSOR_CAPABILITY_CHECKS.tls_metadata, sensor.id);
-    return { ...base, sees: flow || tls ? 'metadata' : 'nothing', evidence: [...proved(SENSOR_CAPABILITY_CHECKS.flow), ...(tls ? proved(SENSOR_CAPABILITY_CHECKS.tls_metadata) : [])] };
+    return {
+      ...base,
+      sees: flow || tls ? 'metadata' : 'nothing',
+      evidence: [
+        ...proved(SENSOR_CAPABILITY_CHECKS.flow),
+        ...(tls ? proved(SENSOR_CAPABILITY_CHECKS.tls_metadata) : []),
+      ],
+    };
   };
 
   const onPath = (target: string): { sensor: Target; decryptedBy: string | null }[] =>
     sensors.flatMap((s) =>
       (s.sensor?.watches ?? []).flatMap((w) => {
         const id = typeof w === 'string' ? w : w.target;
-        return id === target ? [{ sensor: s, decryptedBy: typeof w === 'string' ? null : (w.decrypted_by ?? null) }] : [];
+        return id === target
+          ? [{ sensor: s, decryptedBy: typeof w === 'string' ? null : (w.decrypted_by ?? null) }]
+          : [];
       }),
     );
 
@@ -144,7 +199,10 @@ export function analyseSensors(targets: Target[], findings: Finding[]): Analysis
     for (const cls of classes) {
       const path = onPath(t.id).map(({ sensor, decryptedBy }) => view(sensor, t.id, cls, decryptedBy));
       const endpointIds = cls === 'ssh' || cls === 'rdp' ? ENDPOINT_CHECKS[cls] : undefined;
-      const endpointChecks = endpointIds?.map((check) => ({ check, status: status(check, t.id) ?? ('not-run' as const) }));
+      const endpointChecks = endpointIds?.map((check) => ({
+        check,
+        status: status(check, t.id) ?? ('not-run' as const),
+      }));
       const endpoint = endpointChecks ? { status: endpointStatus(endpointChecks), checks: endpointChecks } : null;
       const contentBy = path.filter((p) => p.sees === 'content').map((p) => p.sensor);
       flows.push({
@@ -169,7 +227,15 @@ export function analyseSensors(targets: Target[], findings: Finding[]): Analysis
     const sysmon = spec.kind === 'windows' && status('windows.sysmon.running', f.target) === 'pass';
     const audit = sysmon ? 'measured' : endpointStatus(auditChecks);
     const dependency = spec.kind === 'linux' ? (status('linux.edr.auditd-dependency', f.target) ?? null) : null;
-    edr.push({ target: f.target, check: f.check, agent_status: f.status, audit_policy: audit, audit_checks: auditChecks, dependency, flagged: audit === 'missing' || dependency === 'fail' });
+    edr.push({
+      target: f.target,
+      check: f.check,
+      agent_status: f.status,
+      audit_policy: audit,
+      audit_checks: auditChecks,
+      dependency,
+      flagged: audit === 'missing' || dependency === 'fail',
+    });
   }
 
   return {

@@ -126,7 +126,10 @@ function some<T>(fs: ((c: T) => boolean)[]): (c: T) => boolean {
 }
 
 /** Turns a condition tree into one closure; identifier lookups are bound at compile time. */
-export function compileCondition<T>(node: CondNode, lookup: (name: string) => (ctx: T) => boolean): (ctx: T) => boolean {
+export function compileCondition<T>(
+  node: CondNode,
+  lookup: (name: string) => (ctx: T) => boolean,
+): (ctx: T) => boolean {
   switch (node.op) {
     case 'id':
       return lookup(node.name);

@@ -52,7 +52,8 @@ export class CorrelationState {
     const c = rule.condition;
     this.tumbling =
       rule.type === 'value_percentile' ||
-      ((rule.type === 'event_count' || rule.type.startsWith('value_')) && (c.lt !== undefined || c.lte !== undefined || c.eq !== undefined));
+      ((rule.type === 'event_count' || rule.type.startsWith('value_')) &&
+        (c.lt !== undefined || c.lte !== undefined || c.eq !== undefined));
   }
 
   private fieldFor(groupField: string, ref: number): string {
@@ -168,7 +169,8 @@ export class CorrelationState {
     if (this.rule.type === 'value_percentile') {
       const counts = new Map<unknown, number>();
       for (const e of g.entries) counts.set(e.v, (counts.get(e.v) ?? 0) + 1);
-      for (const c of counts.values()) if (meets(this.rule.condition, (100 * c) / g.entries.length)) fire(this.rule, g.last);
+      for (const c of counts.values())
+        if (meets(this.rule.condition, (100 * c) / g.entries.length)) fire(this.rule, g.last);
       return;
     }
     if (meets(this.rule.condition, this.measure(g.entries))) fire(this.rule, g.last);

@@ -3,7 +3,14 @@
 import { type CondNode, compileCondition, parseCondition } from './condition.js';
 import { compileItem, type Piece } from './modifiers.js';
 import { andOf, orOf } from './need.js';
-import { type CompileOptions, type EventMatcher, type MatchContext, type Need, RuleError, ruleErrorAt } from './types.js';
+import {
+  type CompileOptions,
+  type EventMatcher,
+  type MatchContext,
+  type Need,
+  RuleError,
+  ruleErrorAt,
+} from './types.js';
 
 export interface CompiledDetection {
   matcher: EventMatcher;
@@ -17,7 +24,12 @@ export function splitKey(key: string): { field: string | null; mods: string[] } 
   return { field: field === '' ? null : field!, mods };
 }
 
-function compileMap(map: Record<string, unknown>, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
+function compileMap(
+  map: Record<string, unknown>,
+  opts: CompileOptions,
+  warnings: string[],
+  fields: Set<string>,
+): Piece {
   const entries = Object.entries(map);
   if (entries.length === 0) throw new RuleError('empty selection map');
   const pieces = entries.map(([key, value]) => {
@@ -36,8 +48,18 @@ function compileMap(map: Record<string, unknown>, opts: CompileOptions, warnings
   return { match, need: andOf(pieces.map((p) => p.need)) };
 }
 
-function compileSearch(name: string, def: unknown, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
-  return ruleErrorAt([name], () => compileSearchValue(def, opts, warnings, fields), (m) => `detection.${name}: ${m}`);
+function compileSearch(
+  name: string,
+  def: unknown,
+  opts: CompileOptions,
+  warnings: string[],
+  fields: Set<string>,
+): Piece {
+  return ruleErrorAt(
+    [name],
+    () => compileSearchValue(def, opts, warnings, fields),
+    (m) => `detection.${name}: ${m}`,
+  );
 }
 
 function compileSearchValue(def: unknown, opts: CompileOptions, warnings: string[], fields: Set<string>): Piece {
@@ -45,7 +67,9 @@ function compileSearchValue(def: unknown, opts: CompileOptions, warnings: string
   if (Array.isArray(def)) {
     if (def.length === 0) throw new RuleError('is an empty list');
     if (def.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))) {
-      const pieces = def.map((m, i) => ruleErrorAt([i], () => compileMap(m as Record<string, unknown>, opts, warnings, fields)));
+      const pieces = def.map((m, i) =>
+        ruleErrorAt([i], () => compileMap(m as Record<string, unknown>, opts, warnings, fields)),
+      );
       const fs = pieces.map((p) => p.match);
       return {
         match: (ctx) => {
@@ -55,7 +79,8 @@ function compileSearchValue(def: unknown, opts: CompileOptions, warnings: string
         need: orOf(pieces.map((p) => p.need)),
       };
     }
-    if (def.every((x) => typeof x === 'string' || typeof x === 'number')) return compileItem(null, [], def, opts, warnings);
+    if (def.every((x) => typeof x === 'string' || typeof x === 'number'))
+      return compileItem(null, [], def, opts, warnings);
     throw new RuleError('mixes maps and plain values in one list');
   }
   if (typeof def === 'object') return compileMap(def as Record<string, unknown>, opts, warnings, fields);
@@ -85,16 +110,21 @@ function needOf(node: CondNode, needs: Map<string, Need | null>): Need | null {
 /** Compiles `detection` (searches + condition). `extra` adds the conditions of meta-filters as "and not". */
 /** `root` is where the section sits in the rule document (a filter's is `filter`), for the place of an error. */
 export function compileDetection(detection: unknown, opts: CompileOptions = {}, root = 'detection'): CompiledDetection {
-  if (!detection || typeof detection !== 'object' || Array.isArray(detection)) throw new RuleError('detection must be a map');
+  if (!detection || typeof detection !== 'object' || Array.isArray(detection))
+    throw new RuleError('detection must be a map');
   const det = detection as Record<string, unknown>;
   const warnings: string[] = [];
   const fields = new Set<string>();
   const searches = new Map<string, Piece>();
   for (const [name, def] of Object.entries(det)) {
     if (name === 'condition' || name === 'timeframe') continue;
-    searches.set(name, ruleErrorAt([root], () => compileSearch(name, def, opts, warnings, fields)));
+    searches.set(
+      name,
+      ruleErrorAt([root], () => compileSearch(name, def, opts, warnings, fields)),
+    );
   }
-  if ('timeframe' in det) throw new RuleError('detection.timeframe (Sigma 1.0 aggregation) is not supported; use a correlation rule');
+  if ('timeframe' in det)
+    throw new RuleError('detection.timeframe (Sigma 1.0 aggregation) is not supported; use a correlation rule');
   const cond = det.condition;
   const conds = Array.isArray(cond) ? cond : [cond];
   if (cond === undefined || conds.length === 0) throw new RuleError('detection.condition is missing');
@@ -102,7 +132,9 @@ export function compileDetection(detection: unknown, opts: CompileOptions = {}, 
   const trees = conds.map((c) => {
     if (typeof c !== 'string') throw new RuleError('detection.condition must be a string or a list of strings');
     if (/\|\s*(count|min|max|avg|sum|near)\b/.test(c)) {
-      throw new RuleError(`condition "${c}" uses a Sigma 1.0 aggregation ("| count() by"), which v2 replaced by correlation rules`);
+      throw new RuleError(
+        `condition "${c}" uses a Sigma 1.0 aggregation ("| count() by"), which v2 replaced by correlation rules`,
+      );
     }
     return parseCondition(c, ids);
   });

@@ -49,7 +49,8 @@ export class SigmaEngine {
       else if (r.kind === 'correlation') this.correlations.push(r);
       else this.filters.push(r);
     }
-    for (const r of this.detections) for (const w of r.warnings) this.warnings.push({ path: r.path, error: `${r.id}: ${w}` });
+    for (const r of this.detections)
+      for (const w of r.warnings) this.warnings.push({ path: r.path, error: `${r.id}: ${w}` });
     this.applyFilters();
     this.linkCorrelations();
   }
@@ -62,11 +63,17 @@ export class SigmaEngine {
     for (const f of this.filters) {
       for (const ref of f.rules) {
         const targets = this.detections.filter((r) => r.id === ref || r.name === ref);
-        if (targets.length === 0) this.warnings.push({ path: f.path, error: `filter "${f.title}" names rule ${ref}, which is not loaded` });
+        if (targets.length === 0)
+          this.warnings.push({ path: f.path, error: `filter "${f.title}" names rule ${ref}, which is not loaded` });
         for (const t of targets) {
-          const clash = (['product', 'category', 'service'] as const).find((k) => f.logsource[k] && t.logsource[k] && f.logsource[k] !== t.logsource[k]);
+          const clash = (['product', 'category', 'service'] as const).find(
+            (k) => f.logsource[k] && t.logsource[k] && f.logsource[k] !== t.logsource[k],
+          );
           if (clash) {
-            this.warnings.push({ path: f.path, error: `filter "${f.title}" not applied to ${t.id}: logsource ${clash} differs` });
+            this.warnings.push({
+              path: f.path,
+              error: `filter "${f.title}" not applied to ${t.id}: logsource ${clash} differs`,
+            });
             continue;
           }
           const base = t.matcher;
@@ -86,10 +93,16 @@ export class SigmaEngine {
       for (const ref of c.rules) {
         const found = this.lookup(ref);
         if (found.length === 0) {
-          this.failures.push({ path: c.path, error: `correlation "${c.title}" references rule "${ref}", which is not loaded or failed to load` });
+          this.failures.push({
+            path: c.path,
+            error: `correlation "${c.title}" references rule "${ref}", which is not loaded or failed to load`,
+          });
           bad.add(c);
         } else if (found.length > 1) {
-          this.failures.push({ path: c.path, error: `correlation "${c.title}": rule reference "${ref}" is ambiguous (${found.length} rules)` });
+          this.failures.push({
+            path: c.path,
+            error: `correlation "${c.title}": rule reference "${ref}" is ambiguous (${found.length} rules)`,
+          });
           bad.add(c);
         } else targets.push(found[0]!);
       }
@@ -109,7 +122,8 @@ export class SigmaEngine {
       let good = !bad.has(c);
       for (const t of resolved.get(c) ?? []) if (t.kind === 'correlation' && !check(t)) good = false;
       visiting.delete(c);
-      if (!good && !bad.has(c)) this.failures.push({ path: c.path, error: `correlation "${c.title}" depends on a correlation that failed` });
+      if (!good && !bad.has(c))
+        this.failures.push({ path: c.path, error: `correlation "${c.title}" depends on a correlation that failed` });
       ok.set(c, good);
       return good;
     };
@@ -183,7 +197,9 @@ export class SigmaEngine {
   /** Rule ids matching one event, ignoring correlations (handy for tests and sample checks). */
   matchIds(event: SigmaEvent): string[] {
     const ctx = new MatchContext(event);
-    return this.bucketFor(event.logsource).rules.filter((r) => r.matcher(ctx)).map((r) => r.id);
+    return this.bucketFor(event.logsource)
+      .rules.filter((r) => r.matcher(ctx))
+      .map((r) => r.id);
   }
 
   private emit(rule: ReportedRule, event: SigmaEvent, onMatch: OnMatch): void {
@@ -209,6 +225,8 @@ export class SigmaEngine {
 
   /** Prefilter statistics for benchmarks: rules per bucket and how many run without literal hints. */
   stats(): { buckets: { key: string; rules: number; always: number }[] } {
-    return { buckets: [...this.buckets].map(([key, b]) => ({ key, rules: b.rules.length, always: b.prefilter.always.length })) };
+    return {
+      buckets: [...this.buckets].map(([key, b]) => ({ key, rules: b.rules.length, always: b.prefilter.always.length })),
+    };
   }
 }

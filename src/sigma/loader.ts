@@ -2,7 +2,15 @@
 // document and reason; every other document still loads.
 import { extname } from 'node:path';
 import { INPUT_LIMITS, readInputText } from '../util/input-file.js';
-import { InputError, compileSchema, parseYaml, positionOf, validateDoc, validateValue, type ParsedYaml } from '../util/validate.js';
+import {
+  InputError,
+  compileSchema,
+  parseYaml,
+  positionOf,
+  validateDoc,
+  validateValue,
+  type ParsedYaml,
+} from '../util/validate.js';
 import { walkFiles } from '../util/walk.js';
 import { compileDetection } from './detection.js';
 import { correlationRuleSchema, detectionRuleSchema, filterRuleSchema } from './schema.js';
@@ -70,7 +78,8 @@ function meta(doc: Record<string, unknown>, path: string, index: number) {
 function logsourceOf(v: unknown): LogSource {
   const ls = (v ?? {}) as Record<string, unknown>;
   const out: LogSource = {};
-  for (const k of ['product', 'category', 'service'] as const) if (typeof ls[k] === 'string') out[k] = (ls[k] as string).toLowerCase();
+  for (const k of ['product', 'category', 'service'] as const)
+    if (typeof ls[k] === 'string') out[k] = (ls[k] as string).toLowerCase();
   return out;
 }
 
@@ -81,14 +90,17 @@ export function buildRule(doc: Record<string, unknown>, path: string, index: num
     const cond = (c.condition ?? {}) as Record<string, unknown>;
     const type = c.type as CorrelationType;
     const condition: CountCondition = {};
-    for (const k of ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const) if (typeof cond[k] === 'number') condition[k] = cond[k] as number;
-    const needsField = type === 'value_count' || type === 'value_sum' || type === 'value_avg' || type === 'value_percentile';
+    for (const k of ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const)
+      if (typeof cond[k] === 'number') condition[k] = cond[k] as number;
+    const needsField =
+      type === 'value_count' || type === 'value_sum' || type === 'value_avg' || type === 'value_percentile';
     const fieldList = asList(cond.field);
     if (needsField && fieldList.length === 0) throw new RuleError(`correlation ${type} needs condition.field`);
     if (type !== 'temporal' && type !== 'temporal_ordered' && Object.keys(condition).length === 0) {
       throw new RuleError(`correlation ${type} needs a condition (gt, gte, lt, lte, eq or neq)`);
     }
-    if (fieldList.length > 1) throw new RuleError('correlation condition.field with several fields is not supported (use one field)');
+    if (fieldList.length > 1)
+      throw new RuleError('correlation condition.field with several fields is not supported (use one field)');
     const rule: CorrelationRule = {
       ...meta(doc, path, index),
       kind: 'correlation',
@@ -107,7 +119,13 @@ export function buildRule(doc: Record<string, unknown>, path: string, index: num
     const f = doc.filter as Record<string, unknown>;
     const { rules, ...detection } = f;
     const compiled = compileDetection(detection, {}, 'filter');
-    const rule: FilterRule = { ...meta(doc, path, index), kind: 'filter', logsource: logsourceOf(doc.logsource), rules: asList(rules), matcher: compiled.matcher };
+    const rule: FilterRule = {
+      ...meta(doc, path, index),
+      kind: 'filter',
+      logsource: logsourceOf(doc.logsource),
+      rules: asList(rules),
+      matcher: compiled.matcher,
+    };
     return rule;
   }
   const compiled = compileDetection(doc.detection, opts);
@@ -127,9 +145,10 @@ function mergeGlobal(base: Record<string, unknown>, doc: Record<string, unknown>
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(doc)) {
     const b = out[k];
-    out[k] = b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(b) && !Array.isArray(v)
-      ? mergeGlobal(b as Record<string, unknown>, v as Record<string, unknown>)
-      : v;
+    out[k] =
+      b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(b) && !Array.isArray(v)
+        ? mergeGlobal(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
@@ -187,12 +206,18 @@ export function loadRuleText(text: string, path: string, opts: CompileOptions = 
         merged = true;
       }
       lastPlain = doc;
-      const validator = 'correlation' in doc ? validateCorrelation : 'filter' in doc && !('detection' in doc) ? validateFilter : validateDetection;
+      const validator =
+        'correlation' in doc
+          ? validateCorrelation
+          : 'filter' in doc && !('detection' in doc)
+            ? validateFilter
+            : validateDetection;
       value = merged ? validateValue(doc, validator, path) : validateDoc(parsed, i, validator);
       rules.push(buildRule(value as Record<string, unknown>, path, i, opts));
     } catch (e) {
       if (e instanceof InputError) failures.push({ path, error: `${where}${inputErrorText(e, path)}` });
-      else if (e instanceof RuleError) failures.push({ path, error: `${where}${lineOf(parsed, i, merged ? undefined : e.at)}${e.message}` });
+      else if (e instanceof RuleError)
+        failures.push({ path, error: `${where}${lineOf(parsed, i, merged ? undefined : e.at)}${e.message}` });
       else failures.push({ path, error: `${where}internal error: ${(e as Error).message}` });
     }
   });

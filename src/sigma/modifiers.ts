@@ -60,7 +60,18 @@ interface Modifier {
   transform?: (v: Value, name: string) => Value[];
 }
 
-const TRANSFORMS = ['contains', 'startswith', 'endswith', 'windash', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide'];
+const TRANSFORMS = [
+  'contains',
+  'startswith',
+  'endswith',
+  'windash',
+  'base64',
+  'base64offset',
+  'utf16le',
+  'utf16be',
+  'utf16',
+  'wide',
+];
 const COMPARISONS = ['lt', 'lte', 'gt', 'gte'] as const;
 const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
 type NumOp = (typeof COMPARISONS)[number];
@@ -68,16 +79,32 @@ type TimePart = (typeof TIME_PARTS)[number];
 const COMPARE_WITH = [...COMPARISONS, ...TIME_PARTS, 'all', 'neq'];
 
 /** Plain strings: what an item without a match modifier compares. */
-const STRING_MATCH: Modifier = { role: 'match', with: [...TRANSFORMS, 'all', 'cased', 'neq', 'expand'], compile: compileStrings };
+const STRING_MATCH: Modifier = {
+  role: 'match',
+  with: [...TRANSFORMS, 'all', 'cased', 'neq', 'expand'],
+  compile: compileStrings,
+};
 
 const COMPARE: Modifier = { role: 'match', with: COMPARE_WITH, needsField: true, compile: compileCompare };
 
-const transform = (f: (v: Value, name: string) => Value[], caseSensitive = false): Modifier => ({ role: 'transform', transform: f, caseSensitive });
-const encoded = (p: Pattern, name: string, encode: (s: string) => string, binary: boolean): Value => ({ p: literalPattern(encode(plainText(p, name))), binary });
+const transform = (f: (v: Value, name: string) => Value[], caseSensitive = false): Modifier => ({
+  role: 'transform',
+  transform: f,
+  caseSensitive,
+});
+const encoded = (p: Pattern, name: string, encode: (s: string) => string, binary: boolean): Value => ({
+  p: literalPattern(encode(plainText(p, name))),
+  binary,
+});
 
 export const MODIFIERS: Readonly<Record<string, Modifier>> = {
   exists: { role: 'match', with: [], needsField: true, rawValues: true, compile: compileExists },
-  fieldref: { role: 'match', with: ['contains', 'startswith', 'endswith', 'all', 'neq', 'cased'], needsField: true, compile: compileFieldref },
+  fieldref: {
+    role: 'match',
+    with: ['contains', 'startswith', 'endswith', 'all', 'neq', 'cased'],
+    needsField: true,
+    compile: compileFieldref,
+  },
   ...Object.fromEntries([...COMPARISONS, ...TIME_PARTS].map((m) => [m, COMPARE])),
   cidr: { role: 'match', with: ['neq'], needsField: true, compile: compileCidr },
   re: { role: 'match', with: ['i', 'm', 's', 'all', 'neq', 'cased', 'expand'], compile: compileRe },
@@ -93,7 +120,10 @@ export const MODIFIERS: Readonly<Record<string, Modifier>> = {
   endswith: transform((x) => [{ ...x, p: wrap(x.p, true, false) }]),
   windash: transform((x) => windash(x.p).map((p) => ({ p, binary: x.binary }))),
   base64: transform((x, m) => [encoded(x.p, m, (s) => base64(s, x.binary), false)], true),
-  base64offset: transform((x, m) => base64offset(plainText(x.p, m), x.binary).map((s) => ({ p: literalPattern(s), binary: false })), true),
+  base64offset: transform(
+    (x, m) => base64offset(plainText(x.p, m), x.binary).map((s) => ({ p: literalPattern(s), binary: false })),
+    true,
+  ),
   utf16le: transform((x, m) => [encoded(x.p, m, (s) => utf16(s, 'le', false), true)]),
   wide: transform((x, m) => [encoded(x.p, m, (s) => utf16(s, 'le', false), true)]),
   utf16be: transform((x, m) => [encoded(x.p, m, (s) => utf16(s, 'be', false), true)]),
@@ -102,7 +132,9 @@ export const MODIFIERS: Readonly<Record<string, Modifier>> = {
 
 /** The item's match modifier, after checking every modifier exists and may be written with the others. */
 function matchOf(field: string | null, mods: readonly string[], label: string): { name: string; def: Modifier } {
-  for (const m of mods) if (!Object.hasOwn(MODIFIERS, m)) throw new RuleError(`unsupported modifier '${m}'${field ? ` on field ${field}` : ''}`);
+  for (const m of mods)
+    if (!Object.hasOwn(MODIFIERS, m))
+      throw new RuleError(`unsupported modifier '${m}'${field ? ` on field ${field}` : ''}`);
   for (const m of mods) {
     const of = MODIFIERS[m]!.of;
     if (of && !mods.includes(of)) throw new RuleError(`${label}: '${m}' is a sub-modifier of '${of}'`);
@@ -116,7 +148,13 @@ function matchOf(field: string | null, mods: readonly string[], label: string): 
 }
 
 /** Compiles one `field|modifiers: values` entry (field null for keyword searches). */
-export function compileItem(field: string | null, mods: string[], raw: unknown, opts: CompileOptions, warnings: string[]): Piece {
+export function compileItem(
+  field: string | null,
+  mods: string[],
+  raw: unknown,
+  opts: CompileOptions,
+  warnings: string[],
+): Piece {
   const label = `${field ?? '(keywords)'}|${mods.join('|')}`;
   const { def } = matchOf(field, mods, label);
   const values = Array.isArray(raw) ? raw : [raw];
@@ -139,7 +177,10 @@ export function compileItem(field: string | null, mods: string[], raw: unknown, 
     });
   }
   for (const v of values) {
-    if (typeof v === 'object') throw new RuleError(`${label}: values must be strings, numbers or booleans, not ${JSON.stringify(v).slice(0, 60)}`);
+    if (typeof v === 'object')
+      throw new RuleError(
+        `${label}: values must be strings, numbers or booleans, not ${JSON.stringify(v).slice(0, 60)}`,
+      );
   }
   return finish(def.compile!(item));
 }
@@ -180,7 +221,10 @@ export function itemShape(field: string | null, mods: string[], raw: unknown, op
     return { ...shape, isNull: true };
   }
   for (const v of values) {
-    if (typeof v === 'object') throw new RuleError(`${label}: values must be strings, numbers or booleans, not ${JSON.stringify(v).slice(0, 60)}`);
+    if (typeof v === 'object')
+      throw new RuleError(
+        `${label}: values must be strings, numbers or booleans, not ${JSON.stringify(v).slice(0, 60)}`,
+      );
   }
   const item: Item = { field, mods, label, has, values, opts, warnings: [] };
   if (name === 're') return { ...shape, strings: expandedStrings(item) };
@@ -207,7 +251,8 @@ const allOrAny = (tests: EventMatcher[], all: boolean): EventMatcher =>
   all ? (ctx) => tests.every((t) => t(ctx)) : (ctx) => tests.some((t) => t(ctx));
 
 function compileExists({ field, label, values }: Item): Piece {
-  if (values.length !== 1 || typeof values[0] !== 'boolean') throw new RuleError(`${label}: exists takes true or false`);
+  if (values.length !== 1 || typeof values[0] !== 'boolean')
+    throw new RuleError(`${label}: exists takes true or false`);
   const want = values[0];
   const f = field!;
   return { match: (ctx) => (ctx.event.get(f) !== undefined) === want, need: null };
@@ -222,7 +267,9 @@ function compileFieldref({ field, has, values }: Item): Piece {
     const others = ctx.strings(ref, !cased);
     if (!others) return false;
     return anyString(ctx, f, !cased, (s) =>
-      others.some((o) => (before && after ? s.includes(o) : before ? s.endsWith(o) : after ? s.startsWith(o) : s === o)),
+      others.some((o) =>
+        before && after ? s.includes(o) : before ? s.endsWith(o) : after ? s.startsWith(o) : s === o,
+      ),
     );
   });
   return { match: allOrAny(tests, has('all')), need: null };
@@ -245,7 +292,13 @@ export function timePart(value: string, part: TimePart): number | null {
     const t = Date.parse(value);
     if (Number.isNaN(t)) return null;
     const dt = new Date(t);
-    [y, mo, d, h, mi] = [dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate(), dt.getUTCHours(), dt.getUTCMinutes()];
+    [y, mo, d, h, mi] = [
+      dt.getUTCFullYear(),
+      dt.getUTCMonth() + 1,
+      dt.getUTCDate(),
+      dt.getUTCHours(),
+      dt.getUTCMinutes(),
+    ];
   }
   switch (part) {
     case 'minute':
@@ -276,15 +329,17 @@ function compileCompare({ field, mods, label, has, values }: Item): Piece {
   const tp = mods.find((m): m is TimePart => (TIME_PARTS as readonly string[]).includes(m));
   const nums = values.map((v) => {
     const n = typeof v === 'number' ? v : Number(v);
-    if (typeof v === 'boolean' || Number.isNaN(n)) throw new RuleError(`${label}: ${JSON.stringify(v)} is not a number`);
+    if (typeof v === 'boolean' || Number.isNaN(n))
+      throw new RuleError(`${label}: ${JSON.stringify(v)} is not a number`);
     return n;
   });
   const cmp = numOp ? numCompare[numOp] : (a: number, b: number) => a === b;
-  const tests = nums.map((n) => (ctx: MatchContext) =>
-    anyString(ctx, f, false, (s) => {
-      const x = tp ? timePart(s, tp) : s.trim() === '' ? Number.NaN : Number(s);
-      return x !== null && !Number.isNaN(x) && cmp(x, n);
-    }),
+  const tests = nums.map(
+    (n) => (ctx: MatchContext) =>
+      anyString(ctx, f, false, (s) => {
+        const x = tp ? timePart(s, tp) : s.trim() === '' ? Number.NaN : Number(s);
+        return x !== null && !Number.isNaN(x) && cmp(x, n);
+      }),
   );
   return { match: allOrAny(tests, has('all')), need: null };
 }
@@ -309,7 +364,9 @@ function expandedStrings({ values, has, opts, warnings, label }: Item): string[]
     const missing = new Set<string>();
     strings = strings.flatMap((s) => expandPlaceholders(s, opts.placeholders ?? {}, missing));
     if (missing.size) {
-      warnings.push(`placeholder ${[...missing].map((m) => `%${m}%`).join(', ')} has no configured values, so ${label} never matches`);
+      warnings.push(
+        `placeholder ${[...missing].map((m) => `%${m}%`).join(', ')} has no configured values, so ${label} never matches`,
+      );
     }
   }
   return strings;
@@ -377,7 +434,8 @@ function compileRe(item: Item): Piece {
 
 const MANY_LITERALS = 16;
 const SET_LOOKUP = 4;
-const isContainsLiteral = (p: Pattern) => p.parts.length === 3 && p.parts[0]!.t === 'any' && p.parts[1]!.t === 'lit' && p.parts[2]!.t === 'any';
+const isContainsLiteral = (p: Pattern) =>
+  p.parts.length === 3 && p.parts[0]!.t === 'any' && p.parts[1]!.t === 'lit' && p.parts[2]!.t === 'any';
 
 /** Strings with wildcards, through the transforms in the order written. */
 function compileStrings(item: Item): Piece {
@@ -397,7 +455,11 @@ function compileStrings(item: Item): Piece {
   const usableHere = (l: string) => usable(l) || (exact && field !== null && l.length > 0);
 
   // Keywords: the literal may be in any value, anywhere in it.
-  const hint = (x: { literal: string; anchor: number }) => ({ field, literal: x.literal, anchor: field === null ? 0 : x.anchor });
+  const hint = (x: { literal: string; anchor: number }) => ({
+    field,
+    literal: x.literal,
+    anchor: field === null ? 0 : x.anchor,
+  });
   let need: Need | null = null;
   // |all: every value must be present, so each usable one is a clause of its own.
   if (linkAll) need = strongest(literals.filter((x) => usableHere(x.literal)).map((x) => [hint(x)]));
@@ -421,7 +483,10 @@ function compileStrings(item: Item): Piece {
   } else if (patterns.length >= MANY_LITERALS && patterns.every((x) => isContainsLiteral(x.p))) {
     // Long "contains" lists (hundreds of emoji, tool names): one automaton pass finds the few literals worth checking.
     const lits = patterns.map((x) => (x.p.parts[1] as { s: string }).s).map((s) => (lower ? s.toLowerCase() : s));
-    const automaton = new Automaton(lits.map((literal, rule) => ({ literal: literal.toLowerCase(), rule })), true);
+    const automaton = new Automaton(
+      lits.map((literal, rule) => ({ literal: literal.toLowerCase(), rule })),
+      true,
+    );
     const test = (v: string) => {
       const low = lower ? v : v.toLowerCase();
       return automaton.some(low, (k) => v.includes(lits[k]!));
@@ -433,7 +498,13 @@ function compileStrings(item: Item): Piece {
       return false;
     };
   } else if (patterns.length === 1 || patterns.length >= SET_LOOKUP) {
-    const t = patterns.length === 1 ? compilePattern(patterns[0]!.p, lower) : anyOfPatterns(patterns.map((x) => x.p), lower);
+    const t =
+      patterns.length === 1
+        ? compilePattern(patterns[0]!.p, lower)
+        : anyOfPatterns(
+            patterns.map((x) => x.p),
+            lower,
+          );
     match = (ctx) => {
       const vs = ctx.strings(field, lower);
       if (!vs) return false;
@@ -465,7 +536,8 @@ function anyOfPatterns(ps: Pattern[], lower: boolean): (s: string) => boolean {
   for (const p of ps) {
     const [a, b] = p.parts;
     if (p.parts.length === 1 && a!.t === 'lit') exact.add(norm(a!.s));
-    else if (p.parts.length === 2 && a!.t === 'any' && b!.t === 'lit' && norm(b!.s).lastIndexOf('\\') === 0) names.add(norm(b!.s));
+    else if (p.parts.length === 2 && a!.t === 'any' && b!.t === 'lit' && norm(b!.s).lastIndexOf('\\') === 0)
+      names.add(norm(b!.s));
     else rest.push(compilePattern(p, lower));
   }
   // s ends with '\\name' (name without backslash) exactly when s from its last backslash on is '\\name'.

@@ -15,7 +15,8 @@ const MAX_CLAUSES = 4;
  * A literal worth indexing: three characters, any non-ASCII character (emoji, homoglyphs are rare in logs), or two
  * with a character rare in logs (the prefilter gives those classes of their own: '^^' of cmd obfuscation).
  */
-export const usable = (l: string) => l.length >= MIN_LITERAL || /[^\x00-\x7f]/.test(l) || (l.length === 2 && /[\^`|~{}<>]/.test(l));
+export const usable = (l: string) =>
+  l.length >= MIN_LITERAL || /[^\x00-\x7f]/.test(l) || (l.length === 2 && /[\^`|~{}<>]/.test(l));
 
 const byStrength = (a: NeedClause, b: NeedClause) => strength(b) - strength(a);
 export function strongest(c: NeedClause[]): Need | null {

@@ -51,7 +51,8 @@ export function isPlain(p: Pattern): boolean {
 }
 
 export function plainText(p: Pattern, modifier: string): string {
-  if (!isPlain(p)) throw new RuleError(`modifier '${modifier}' cannot apply to a value with wildcards or windash classes`);
+  if (!isPlain(p))
+    throw new RuleError(`modifier '${modifier}' cannot apply to a value with wildcards or windash classes`);
   return p.parts.map((x) => (x as { s: string }).s).join('');
 }
 
@@ -67,7 +68,10 @@ const DASH_SET = new Set(DASHES);
 
 /** windash: every -, /, en dash, em dash and horizontal bar may be any of the five. */
 export function windash(p: Pattern): Pattern[] {
-  const positions = p.parts.reduce((n, x) => n + (x.t === 'lit' ? [...x.s].filter((c) => DASH_SET.has(c)).length : 0), 0);
+  const positions = p.parts.reduce(
+    (n, x) => n + (x.t === 'lit' ? [...x.s].filter((c) => DASH_SET.has(c)).length : 0),
+    0,
+  );
   if (positions === 0) return [p];
   if (positions <= 2) {
     // Expanded values stay literal, so the prefilter and the fast string tests keep working.
@@ -78,7 +82,8 @@ export function windash(p: Pattern): Pattern[] {
         continue;
       }
       let variants = [''];
-      for (const c of part.s) variants = DASH_SET.has(c) ? variants.flatMap((v) => DASHES.map((d) => v + d)) : variants.map((v) => v + c);
+      for (const c of part.s)
+        variants = DASH_SET.has(c) ? variants.flatMap((v) => DASHES.map((d) => v + d)) : variants.map((v) => v + c);
       out = out.flatMap((o) => variants.map((v) => [...o, { t: 'lit' as const, s: v }]));
     }
     return out.map((parts) => ({ parts }));
@@ -209,7 +214,9 @@ export function compilePattern(p: Pattern, lower: boolean): StringTest {
       return pos <= end;
     };
   }
-  const src = patternToRegexSource(lower ? { parts: parts.map((x) => (x.t === 'lit' ? { t: 'lit', s: x.s.toLowerCase() } : x)) } : p);
+  const src = patternToRegexSource(
+    lower ? { parts: parts.map((x) => (x.t === 'lit' ? { t: 'lit', s: x.s.toLowerCase() } : x)) } : p,
+  );
   const re = new RegExp(`^${src}$`, 's');
   return (s) => re.test(s.length > REGEX_INPUT_CAP ? s.slice(0, REGEX_INPUT_CAP) : s);
 }

@@ -256,7 +256,9 @@ export class Prefilter {
     for (const [field, literals] of byField) {
       if (field === ANY_FIELD) continue;
       // Keyword literals ride along in every field's pass, so values read by field need no second pass.
-      this.fields.push(fieldScan(field, new Automaton(anyLiterals ? [...literals, ...anyLiterals] : literals), CACHE_CHARS));
+      this.fields.push(
+        fieldScan(field, new Automaton(anyLiterals ? [...literals, ...anyLiterals] : literals), CACHE_CHARS),
+      );
       if (anyLiterals) this.anyByKey.set(field, SKIP);
     }
     this.any = anyLiterals ? fieldScan(ANY_FIELD, new Automaton(anyLiterals), KEYWORD_CACHE_CHARS) : undefined;

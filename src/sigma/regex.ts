@@ -32,7 +32,7 @@ export function hasNestedQuantifier(src: string): boolean {
     if (c === '*' || c === '+') return 1;
     if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(j));
-      if (m && (m[2] !== undefined && (m[3] === '' || Number(m[3]) > 1))) return m[0].length;
+      if (m && m[2] !== undefined && (m[3] === '' || Number(m[3]) > 1)) return m[0].length;
       if (m) return -m[0].length; // a fixed count: consumed but not a repetition worth worrying about
     }
     return 0;
@@ -254,7 +254,10 @@ export function compileRegex(src: string, given: { i?: boolean; m?: boolean; s?:
       throw new RuleError(`invalid regular expression /${src}/: ${(e as Error).message}`);
     }
   } else {
-    if (!linearEngine) throw new RuleError(`regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and no linear-time engine is available`);
+    if (!linearEngine)
+      throw new RuleError(
+        `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and no linear-time engine is available`,
+      );
     try {
       re = new RegExp(flags.i ? caseFold(src) : src, `${f}l`);
       engine = 'linear';

@@ -30,7 +30,11 @@ export const detectionRuleSchema = {
   properties: {
     ...common,
     logsource,
-    detection: { type: 'object', required: ['condition'], properties: { condition: { type: ['string', 'array'], items: str } } },
+    detection: {
+      type: 'object',
+      required: ['condition'],
+      properties: { condition: { type: ['string', 'array'], items: str } },
+    },
     fields: { type: 'array' },
     related: { type: 'array', items: { type: 'object', required: ['id', 'type'] } },
   },
@@ -45,7 +49,17 @@ export const correlationRuleSchema = {
       type: 'object',
       required: ['type', 'rules', 'timespan'],
       properties: {
-        type: { enum: ['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg', 'value_percentile'] },
+        type: {
+          enum: [
+            'event_count',
+            'value_count',
+            'temporal',
+            'temporal_ordered',
+            'value_sum',
+            'value_avg',
+            'value_percentile',
+          ],
+        },
         rules: { type: ['array', 'string'], items: { type: 'string', minLength: 1 }, minItems: 1 },
         'group-by': strList,
         timespan: { type: 'string', pattern: '^\\d+[smhdwMy]$' },

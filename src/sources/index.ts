@@ -6,7 +6,14 @@ import { shippedSourceCatalog, type SourceCatalog } from './catalog.js';
 import { buildSourceMap } from './map.js';
 
 export { buildSourceMap, nextToConnect } from './map.js';
-export { loadSourceCatalog, shippedSourceCatalog, SOURCES_FILE, type SourceCatalog, type SourceClass, type UseCase } from './catalog.js';
+export {
+  loadSourceCatalog,
+  shippedSourceCatalog,
+  SOURCES_FILE,
+  type SourceCatalog,
+  type SourceClass,
+  type UseCase,
+} from './catalog.js';
 
 /**
  * The organisation's playbooks (never socready's built-in examples), described by their id, name and the integrations
@@ -17,12 +24,17 @@ function organisationPlaybooks(report: Report): { id: string; name: string }[] {
   if (!p || p.content === 'built-in') return [];
   return ((p.details as PlaybooksDetails | undefined)?.results ?? []).map((r) => ({
     id: r.playbook.id,
-    name: [r.playbook.name, ...r.integrations.flatMap((i) => [i.id, i.name ?? '', i.product ?? ''])].filter(Boolean).join(' '),
+    name: [r.playbook.name, ...r.integrations.flatMap((i) => [i.id, i.name ?? '', i.product ?? ''])]
+      .filter(Boolean)
+      .join(' '),
   }));
 }
 
 /** The classes with their status and Sigma log sources, for coverage's join (a rule is visible only where its class is measured). */
-export function sourceClassGates(map: AnalysisSection<SourceMapSummary, SourceMapDetails>, catalog: SourceCatalog = shippedSourceCatalog()) {
+export function sourceClassGates(
+  map: AnalysisSection<SourceMapSummary, SourceMapDetails>,
+  catalog: SourceCatalog = shippedSourceCatalog(),
+) {
   const sigma = new Map(catalog.classes.map((c) => [c.id, c.sigma]));
   return map.details.classes.map((c) => ({ id: c.id, name: c.name, status: c.status, sigma: sigma.get(c.id) ?? [] }));
 }

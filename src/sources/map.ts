@@ -76,19 +76,39 @@ function reasonFor(status: SourceStatus, p: Proof, fromTargets: boolean, e: Esta
       };
     case 'missing':
       if (p.status === 'contradicted') {
-        return { en: 'Exists, but the checks that would prove it collected fail.', ja: '存在しますが、収集を示すはずのチェックが不合格です。' };
+        return {
+          en: 'Exists, but the checks that would prove it collected fail.',
+          ja: '存在しますが、収集を示すはずのチェックが不合格です。',
+        };
       }
       return fromTargets && e === undefined
-        ? { en: 'A target of this kind is in the inventory, but no check on a reached target proved the class collected.', ja: 'この種類の対象がインベントリにありますが、到達できた対象のチェックで収集を確認できていません。' }
-        : { en: 'The estate has it, but nothing proves it is collected.', ja: '環境には存在しますが、収集されていることを示すものがありません。' };
+        ? {
+            en: 'A target of this kind is in the inventory, but no check on a reached target proved the class collected.',
+            ja: 'この種類の対象がインベントリにありますが、到達できた対象のチェックで収集を確認できていません。',
+          }
+        : {
+            en: 'The estate has it, but nothing proves it is collected.',
+            ja: '環境には存在しますが、収集されていることを示すものがありません。',
+          };
     case 'not-in-estate':
-      return { en: 'The inventory declares the estate has none.', ja: 'インベントリで「環境にない」と申告されています。' };
+      return {
+        en: 'The inventory declares the estate has none.',
+        ja: 'インベントリで「環境にない」と申告されています。',
+      };
     default:
-      return { en: 'The inventory says nothing about it: declare it under estate.sources.', ja: 'インベントリに記載がありません（estate.sources に記載してください）。' };
+      return {
+        en: 'The inventory says nothing about it: declare it under estate.sources.',
+        ja: 'インベントリに記載がありません（estate.sources に記載してください）。',
+      };
   }
 }
 
-function classStatus(cls: SourceClass, p: Proof, kinds: Set<string>, e: EstateSource | undefined): { status: SourceStatus; fromTargets: boolean } {
+function classStatus(
+  cls: SourceClass,
+  p: Proof,
+  kinds: Set<string>,
+  e: EstateSource | undefined,
+): { status: SourceStatus; fromTargets: boolean } {
   const fromTargets = cls.target_kinds.some((k) => kinds.has(k));
   if (p.status === 'measured') return { status: 'measured', fromTargets };
   const declared = present(e);
@@ -103,10 +123,19 @@ function classStatus(cls: SourceClass, p: Proof, kinds: Set<string>, e: EstateSo
 /** Whole words only: "c2" must not match "ec2", "ips" not "ships". */
 function matchesKeyword(text: string, keyword: string): boolean {
   const words = ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
-  return words.includes(` ${keyword.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `);
+  return words.includes(
+    ` ${keyword
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim()} `,
+  );
 }
 
-function playbooksFor(u: UseCase, inputs: SourceMapInputs, named: string[] | undefined): { id: string; inferred: boolean }[] {
+function playbooksFor(
+  u: UseCase,
+  inputs: SourceMapInputs,
+  named: string[] | undefined,
+): { id: string; inferred: boolean }[] {
   if (named) return named.map((id) => ({ id, inferred: false }));
   return (inputs.playbooks ?? [])
     .filter((pb) => (u.playbook_keywords ?? []).some((k) => matchesKeyword(`${pb.id} ${pb.name}`, k)))
@@ -161,7 +190,9 @@ export function buildSourceMap(inputs: SourceMapInputs): AnalysisSection<SourceM
   });
   // Automate: declared, else what the playbooks handle, else everything to detect.
   const inferred = useCases.filter((u) => u.playbooks.length > 0).map((u) => u.id);
-  const automateIds = new Set(estate?.use_cases?.automate ? automateNamed.keys() : inferred.length > 0 ? inferred : detectIds);
+  const automateIds = new Set(
+    estate?.use_cases?.automate ? automateNamed.keys() : inferred.length > 0 ? inferred : detectIds,
+  );
   for (const u of useCases) u.automate = automateIds.has(u.id);
 
   const required = useCases.filter((u) => u.applicable && (u.detect || u.automate));
@@ -199,7 +230,11 @@ export function buildSourceMap(inputs: SourceMapInputs): AnalysisSection<SourceM
     use_cases_visible: required.filter((u) => u.visible).length,
     weighted_share: total > 0 ? measured.reduce((s, c) => s + weight(c), 0) / total : null,
   };
-  return { summary, details: { catalog: catalog.file, classes, use_cases: useCases, next: nextToConnect(classes, required) }, problems: [] };
+  return {
+    summary,
+    details: { catalog: catalog.file, classes, use_cases: useCases, next: nextToConnect(classes, required) },
+    problems: [],
+  };
 }
 
 /** Unmeasured required classes, ordered by the use-cases that connecting it alone makes visible, then by those it blinds. */
@@ -211,5 +246,7 @@ export function nextToConnect(classes: SourceClassResult[], required: UseCaseRes
       const gains = required.filter((u) => u.missing.length === 1 && u.missing[0] === c.id).map((u) => u.id);
       return { class: c.id, gains, blinds };
     })
-    .sort((a, b) => b.gains.length - a.gains.length || b.blinds.length - a.blinds.length || a.class.localeCompare(b.class));
+    .sort(
+      (a, b) => b.gains.length - a.gains.length || b.blinds.length - a.blinds.length || a.class.localeCompare(b.class),
+    );
 }

@@ -130,7 +130,10 @@ export function verifyHostKey(policy: HostKeyPolicy, presented: Buffer): HostKey
   if (policy.knownHosts) {
     const matching = policy.knownHosts.entries.filter((e) => entryMatchesHost(e, policy.host, policy.port));
     if (matching.some((e) => e.marker === '@revoked' && e.key.equals(presented))) {
-      return refuse('host-key-mismatch', `host key of ${where} is marked @revoked in ${policy.knownHosts.path}: ${shown}`);
+      return refuse(
+        'host-key-mismatch',
+        `host key of ${where} is marked @revoked in ${policy.knownHosts.path}: ${shown}`,
+      );
     }
     const plain = matching.filter((e) => !e.marker);
     if (plain.some((e) => e.key.equals(presented))) return { ok: true, fingerprint, keyType, trust: 'known_hosts' };

@@ -111,7 +111,10 @@ function spawnShell(line: string, o: SpawnOptions): Promise<ProbeResult> {
     };
     const timer = setTimeout(() => {
       killGroup();
-      finish(null, { kind: 'timeout', message: `command did not finish within ${seconds(o.timeoutMs)} and was killed` });
+      finish(null, {
+        kind: 'timeout',
+        message: `command did not finish within ${seconds(o.timeoutMs)} and was killed`,
+      });
     }, o.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       out.stdout.push(chunk);

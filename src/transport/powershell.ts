@@ -80,11 +80,19 @@ export function connectionMethod(target: Target): PowerShellConnection['method']
 
 /** Maps a New-PSSession / Invoke-Command failure (FullyQualifiedErrorId + message) onto a failure kind. */
 export function winrmErrorKind(text: string): TransportError['kind'] {
-  if (/Access is denied|AccessDenied|LogonFailure|logon failure|user name or (bad )?password|credentials were rejected|authenticat/i.test(text)) {
+  if (
+    /Access is denied|AccessDenied|LogonFailure|logon failure|user name or (bad )?password|credentials were rejected|authenticat/i.test(
+      text,
+    )
+  ) {
     return 'auth-failed';
   }
   if (/certificate|\bSSL\b|\bCA\b|CN name|revocation/i.test(text)) return 'other';
-  if (/cannot connect|cannot complete the operation|unreachable|timed out|No such host|could not resolve|network path|refused|listener|not be resolved|WinRM client cannot process/i.test(text)) {
+  if (
+    /cannot connect|cannot complete the operation|unreachable|timed out|No such host|could not resolve|network path|refused|listener|not be resolved|WinRM client cannot process/i.test(
+      text,
+    )
+  ) {
     return 'unreachable';
   }
   return 'other';
@@ -125,7 +133,8 @@ class PowerShellTransportImpl implements PowerShellTransport {
     if (this.connection.method === 'local') {
       const probe = await this.invoke("[Console]::Out.WriteLine('SOCREADY-READY')", 30_000);
       if (probe.error) return probe.error;
-      if (!probe.stdout.includes('SOCREADY-READY')) return { kind: 'other', message: `PowerShell did not answer: ${probe.stderr.slice(0, 200)}` };
+      if (!probe.stdout.includes('SOCREADY-READY'))
+        return { kind: 'other', message: `PowerShell did not answer: ${probe.stderr.slice(0, 200)}` };
       return undefined;
     }
     return this.openWinrmSession();
@@ -134,8 +143,10 @@ class PowerShellTransportImpl implements PowerShellTransport {
   private credentialError(): TransportError | undefined {
     const w = this.target.winrm;
     if (this.connection.method !== 'winrm' || !w?.password_env) return undefined;
-    if (!ENV_NAME.test(w.password_env)) return { kind: 'config', message: `winrm.password_env: "${w.password_env}" is not a valid variable name` };
-    if (this.env[w.password_env] === undefined) return { kind: 'config', message: `winrm.password_env: environment variable ${w.password_env} is not set` };
+    if (!ENV_NAME.test(w.password_env))
+      return { kind: 'config', message: `winrm.password_env: "${w.password_env}" is not a valid variable name` };
+    if (this.env[w.password_env] === undefined)
+      return { kind: 'config', message: `winrm.password_env: environment variable ${w.password_env} is not set` };
     if (!w.user) return { kind: 'config', message: 'winrm.user is required with winrm.password_env' };
     return undefined;
   }
@@ -161,7 +172,10 @@ class PowerShellTransportImpl implements PowerShellTransport {
   }
 
   /** Sends one script line to the long-lived local PowerShell; a timeout kills that process (it is restarted lazily). */
-  private async invoke(line: string, timeoutMs: number): Promise<{ stdout: string; stderr: string; error?: TransportError }> {
+  private async invoke(
+    line: string,
+    timeoutMs: number,
+  ): Promise<{ stdout: string; stderr: string; error?: TransportError }> {
     const shell = this.shell;
     if (!shell) return { stdout: '', stderr: '', error: { kind: 'other', message: 'PowerShell is not running' } };
     let timer: NodeJS.Timeout | undefined;
@@ -178,18 +192,27 @@ class PowerShellTransportImpl implements PowerShellTransport {
       this.shell = undefined;
       this.opening = undefined;
       await shell.dispose('SIGKILL').catch(() => {});
-      return { stdout: '', stderr: '', error: { kind: 'timeout', message: `PowerShell did not finish within ${seconds(timeoutMs)} and was stopped` } };
+      return {
+        stdout: '',
+        stderr: '',
+        error: { kind: 'timeout', message: `PowerShell did not finish within ${seconds(timeoutMs)} and was stopped` },
+      };
     }
     if (!outcome.ok) {
       this.shell = undefined;
       this.opening = undefined;
       const exe = this.opts.executable ?? this.env.NODE_POWERSHELL ?? 'pwsh';
-      const missing = /ENOENT|exited|spawn/i.test(`${outcome.e.message} ${String((outcome.e as { cause?: unknown }).cause ?? '')}`);
+      const missing = /ENOENT|exited|spawn/i.test(
+        `${outcome.e.message} ${String((outcome.e as { cause?: unknown }).cause ?? '')}`,
+      );
       return {
         stdout: '',
         stderr: '',
         error: missing
-          ? { kind: 'unsupported', message: `PowerShell (${exe}) could not be started or exited: install PowerShell 7 or set NODE_POWERSHELL (${outcome.e.message})` }
+          ? {
+              kind: 'unsupported',
+              message: `PowerShell (${exe}) could not be started or exited: install PowerShell 7 or set NODE_POWERSHELL (${outcome.e.message})`,
+            }
           : { kind: 'other', message: `PowerShell invocation failed: ${outcome.e.message}` },
       };
     }
@@ -228,7 +251,9 @@ class PowerShellTransportImpl implements PowerShellTransport {
     if (r.error) return r.error;
     if (r.stdout.includes(SESSION_OK)) return undefined;
     const m = SESSION_ERROR.exec(r.stdout);
-    const why = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : `no answer from New-PSSession ${r.stderr.slice(0, 200)}`;
+    const why = m
+      ? Buffer.from(m[1]!, 'base64').toString('utf8')
+      : `no answer from New-PSSession ${r.stderr.slice(0, 200)}`;
     const where = `${this.target.address}:${port} (WinRM ${useSsl ? 'HTTPS' : 'HTTP'})`;
     return { kind: winrmErrorKind(why), message: `${where}: ${why.trim()}` };
   }
@@ -269,14 +294,19 @@ class PowerShellTransportImpl implements PowerShellTransport {
     const refused: Record<string, ProbeResult> = {};
     const runnable: PwshProbe[] = [];
     for (const p of probes) {
-      const why = !PROBE_ID_PATTERN.test(p.id) ? `invalid probe id ${JSON.stringify(p.id)}` : (readOnlyViolation(p.script) ?? exitViolation(p.script));
-      if (why || runnable.some((q) => q.id === p.id)) refused[p.id] = failedResult({ kind: 'config', message: why ?? `duplicate probe id ${p.id}` });
+      const why = !PROBE_ID_PATTERN.test(p.id)
+        ? `invalid probe id ${JSON.stringify(p.id)}`
+        : (readOnlyViolation(p.script) ?? exitViolation(p.script));
+      if (why || runnable.some((q) => q.id === p.id))
+        refused[p.id] = failedResult({ kind: 'config', message: why ?? `duplicate probe id ${p.id}` });
       else runnable.push(p);
     }
 
     const openError = await this.open();
     if (openError) return all(openError);
-    const timeoutMs = options.timeoutMs ?? (this.target.timeout ? this.target.timeout * 1000 : (this.opts.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS));
+    const timeoutMs =
+      options.timeoutMs ??
+      (this.target.timeout ? this.target.timeout * 1000 : (this.opts.batchTimeoutMs ?? DEFAULT_BATCH_TIMEOUT_MS));
     const script = buildCollectionScript(runnable, {
       maxChars: options.maxBytes ?? DEFAULT_MAX_BYTES,
       output: 'marker',
@@ -287,11 +317,14 @@ class PowerShellTransportImpl implements PowerShellTransport {
     let stderr: string;
     if (this.connection.method === 'ssh' && this.ssh) {
       const exe = this.opts.remoteExecutable ?? 'powershell';
-      const r = await this.ssh.execRaw(`${exe} -NoProfile -NonInteractive -EncodedCommand ${encodeCommand(STDIN_BOOTSTRAP)}`, {
-        input: `${Buffer.from(script, 'utf8').toString('base64')}\n`,
-        timeoutMs,
-        maxBytes: 256 * 1024 * 1024,
-      });
+      const r = await this.ssh.execRaw(
+        `${exe} -NoProfile -NonInteractive -EncodedCommand ${encodeCommand(STDIN_BOOTSTRAP)}`,
+        {
+          input: `${Buffer.from(script, 'utf8').toString('base64')}\n`,
+          timeoutMs,
+          maxBytes: 256 * 1024 * 1024,
+        },
+      );
       if (r.error) return { ...all(r.error), ...refused };
       stdout = r.stdout;
       stderr = r.stderr;
@@ -322,7 +355,10 @@ class PowerShellTransportImpl implements PowerShellTransport {
       const sessionError = SESSION_ERROR.exec(r.stdout);
       if (sessionError) {
         const why = Buffer.from(sessionError[1]!, 'base64').toString('utf8').trim();
-        return { ...all({ kind: winrmErrorKind(why), message: `Invoke-Command on ${this.target.address}: ${why}` }), ...refused };
+        return {
+          ...all({ kind: winrmErrorKind(why), message: `Invoke-Command on ${this.target.address}: ${why}` }),
+          ...refused,
+        };
       }
       stdout = r.stdout;
       stderr = r.stderr;
@@ -334,7 +370,13 @@ class PowerShellTransportImpl implements PowerShellTransport {
       return { ...all({ kind: parsed.error.kind, message: parsed.error.message + detail }), ...refused };
     }
     this.hostInfo = parsed.doc.host;
-    return { ...probeResultsFrom(parsed.doc, runnable.map((p) => p.id)), ...refused };
+    return {
+      ...probeResultsFrom(
+        parsed.doc,
+        runnable.map((p) => p.id),
+      ),
+      ...refused,
+    };
   }
 
   async run(command: string, options: RunOptions = {}): Promise<ProbeResult> {
@@ -349,7 +391,10 @@ class PowerShellTransportImpl implements PowerShellTransport {
     const batch: BatchOptions = { tailIds: options.tail ? ['read'] : [] };
     if (options.timeoutMs !== undefined) batch.timeoutMs = options.timeoutMs;
     if (options.maxBytes !== undefined) batch.maxBytes = options.maxBytes;
-    const r = await this.runBatch([{ id: 'read', script: `Get-Content -LiteralPath ${psQuote(path)} -Raw -ErrorAction Stop` }], batch);
+    const r = await this.runBatch(
+      [{ id: 'read', script: `Get-Content -LiteralPath ${psQuote(path)} -Raw -ErrorAction Stop` }],
+      batch,
+    );
     return r.read!;
   }
 
@@ -367,7 +412,12 @@ class PowerShellTransportImpl implements PowerShellTransport {
 
   async close(): Promise<void> {
     if (this.shell && this.connection.method === 'winrm') {
-      await this.invoke(oneLineInvocation('if ($global:socreadySession) { Remove-PSSession $global:socreadySession -ErrorAction SilentlyContinue }'), 10_000);
+      await this.invoke(
+        oneLineInvocation(
+          'if ($global:socreadySession) { Remove-PSSession $global:socreadySession -ErrorAction SilentlyContinue }',
+        ),
+        10_000,
+      );
     }
     const shell = this.shell;
     this.shell = undefined;

@@ -164,8 +164,10 @@ export function exitViolation(script: string): string | undefined {
   const code = psCodeOnly(script);
   // `exit` as a statement: not a variable ($exit), member (.Exit), parameter (-exit) or part of a name (Exit-PSSession).
   const statement = /(^|[^\w$.:\-`])exit(?![\w\-.:])/i.exec(code);
-  if (statement) return '"exit" would end the whole collection script (and a remote session); use "return" to stop a probe early';
-  if (/\[(System\.)?Environment\]\s*::\s*Exit\b/i.test(code)) return '"[Environment]::Exit" would end the PowerShell process';
+  if (statement)
+    return '"exit" would end the whole collection script (and a remote session); use "return" to stop a probe early';
+  if (/\[(System\.)?Environment\]\s*::\s*Exit\b/i.test(code))
+    return '"[Environment]::Exit" would end the PowerShell process';
   if (/\$host\s*\.\s*SetShouldExit\b/i.test(code)) return '"$host.SetShouldExit" would end the PowerShell session';
   return undefined;
 }
@@ -264,7 +266,10 @@ $socreadyJson = ConvertTo-Json -InputObject ([ordered]@{ host = $socreadyHost; p
  * `{ host: {...}, probes: { <id>: { stdout, stderr, exit_code, duration_ms, truncated?, error? } } }`.
  * Probes listed in `tailIds` keep the end of their output when cut (logs).
  */
-export function buildCollectionScript(probes: PwshProbe[], opts: CollectionOptions & { tailIds?: string[] } = {}): string {
+export function buildCollectionScript(
+  probes: PwshProbe[],
+  opts: CollectionOptions & { tailIds?: string[] } = {},
+): string {
   const ids = new Set<string>();
   for (const p of probes) {
     if (!PROBE_ID_PATTERN.test(p.id)) throw new Error(`invalid probe id ${JSON.stringify(p.id)}`);
@@ -277,7 +282,10 @@ export function buildCollectionScript(probes: PwshProbe[], opts: CollectionOptio
     '# socready read-only collection script: it reads configuration and state, and changes nothing.',
     `# socready-probes: ${JSON.stringify(probes.map((p) => p.id))}`,
     `$socreadyMaxChars = ${Math.max(1, Math.floor(opts.maxChars ?? DEFAULT_MAX_CHARS))}`,
-    `$socreadyTail = @(${(opts.tailIds ?? []).filter((id) => ids.has(id)).map(psQuote).join(', ')})`,
+    `$socreadyTail = @(${(opts.tailIds ?? [])
+      .filter((id) => ids.has(id))
+      .map(psQuote)
+      .join(', ')})`,
     '$socreadyProbes = [ordered]@{}',
     ...probes.map((p) => `$socreadyProbes[${psQuote(p.id)}] = ${psQuote(p.script)}`),
     COLLECTOR_BODY.trim(),
@@ -291,7 +299,9 @@ export function buildCollectionScript(probes: PwshProbe[], opts: CollectionOptio
       `'socready: evidence written to ' + ${psQuote(path)}`,
     );
   } else {
-    lines.push(`'${MARKER_BEGIN} ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyJson)) + ' ${MARKER_END}'`);
+    lines.push(
+      `'${MARKER_BEGIN} ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyJson)) + ' ${MARKER_END}'`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -362,7 +372,14 @@ export function probeResultsFrom(doc: CollectionDocument, ids: string[]): Record
   for (const id of ids) {
     const e = doc.probes[id];
     if (!e) {
-      out[id] = { stdout: '', stderr: '', exitCode: null, truncated: false, durationMs: 0, error: { kind: 'other', message: `probe ${id} missing from the collection output` } };
+      out[id] = {
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        truncated: false,
+        durationMs: 0,
+        error: { kind: 'other', message: `probe ${id} missing from the collection output` },
+      };
       continue;
     }
     const result: ProbeResult = {

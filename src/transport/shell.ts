@@ -57,7 +57,11 @@ export function readFileCommand(path: string, maxBytes: number, tail = false): s
 /** sudo's own refusals, recognised on stderr (sudo prints them in English whatever the locale with LC_ALL=C). */
 export function sudoError(stderr: string, exitCode: number | null): TransportError | undefined {
   if (/sudo: a password is required|sudo: a terminal is required|sudo: \d+ incorrect password/i.test(stderr)) {
-    return { kind: 'sudo-password-required', message: 'sudo asks for a password (sudo -n refused); allow the audit account NOPASSWD for read-only commands or run without sudo' };
+    return {
+      kind: 'sudo-password-required',
+      message:
+        'sudo asks for a password (sudo -n refused); allow the audit account NOPASSWD for read-only commands or run without sudo',
+    };
   }
   if (/is not in the sudoers file|is not allowed to (execute|run sudo)|may not run sudo/i.test(stderr)) {
     return { kind: 'permission-denied', message: `sudo refused: ${firstLine(stderr)}` };
@@ -121,10 +125,7 @@ export function failedResult(error: TransportError, durationMs = 0): ProbeResult
  * After a command finished: sudo refusals first (they explain everything else), then for file reads the read
  * errors. Plain commands keep their exit code and stderr uninterpreted: that is the parsers' business.
  */
-export function classifyFinished(
-  result: ProbeResult,
-  context: { sudo?: boolean; readPath?: string },
-): ProbeResult {
+export function classifyFinished(result: ProbeResult, context: { sudo?: boolean; readPath?: string }): ProbeResult {
   if (result.error) return result;
   const error =
     (context.sudo ? sudoError(result.stderr, result.exitCode) : undefined) ??
@@ -138,13 +139,16 @@ export const DESCRIBE_COMMAND =
   "uname -s; echo '--socready--'; (hostname 2>/dev/null || uname -n); echo '--socready--'; uname -r; echo '--socready--'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null";
 
 export function parseDescribe(stdout: string): import('./types.js').HostInfo {
-  const [system = '', hostname = '', kernel = '', osRelease = ''] = stdout.split(/^--socready--$/m).map((s) => s.trim());
+  const [system = '', hostname = '', kernel = '', osRelease = ''] = stdout
+    .split(/^--socready--$/m)
+    .map((s) => s.trim());
   const fields = new Map<string, string>();
   for (const line of osRelease.split('\n')) {
     const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
     if (m) fields.set(m[1]!, m[2]!.replace(/^(["'])(.*)\1$/, '$2'));
   }
-  const os = fields.get('PRETTY_NAME') ?? ([fields.get('NAME'), fields.get('VERSION')].filter(Boolean).join(' ') || undefined);
+  const os =
+    fields.get('PRETTY_NAME') ?? ([fields.get('NAME'), fields.get('VERSION')].filter(Boolean).join(' ') || undefined);
   const info: import('./types.js').HostInfo = { platform: /linux/i.test(system) ? 'linux' : 'unknown' };
   if (hostname) info.hostname = hostname;
   if (os) info.os = os;

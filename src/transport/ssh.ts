@@ -120,9 +120,10 @@ export function buildAuth(ssh: SshSettings, env: NodeJS.ProcessEnv): { auth: Aut
     }
     const parsed = utils.parseKey(data, passphrase);
     if (parsed instanceof Error) {
-      const why = /encrypted/i.test(parsed.message) && passphrase === undefined
-        ? 'the key is encrypted: set ssh.passphrase_env to the name of a variable holding its passphrase'
-        : parsed.message;
+      const why =
+        /encrypted/i.test(parsed.message) && passphrase === undefined
+          ? 'the key is encrypted: set ssh.passphrase_env to the name of a variable holding its passphrase'
+          : parsed.message;
       return config(`ssh.key: cannot use ${path}: ${why}`);
     }
     auth.privateKey = data;
@@ -147,7 +148,12 @@ export function buildAuth(ssh: SshSettings, env: NodeJS.ProcessEnv): { auth: Aut
   return { auth };
 }
 
-function connectError(err: Error & { level?: string; code?: string }, where: string, timeoutMs: number, user: string): TransportError {
+function connectError(
+  err: Error & { level?: string; code?: string },
+  where: string,
+  timeoutMs: number,
+  user: string,
+): TransportError {
   const code = err.code ?? '';
   if (err.level === 'client-authentication') {
     return { kind: 'auth-failed', message: `authentication as ${user} on ${where} failed: ${err.message}` };
@@ -156,7 +162,8 @@ function connectError(err: Error & { level?: string; code?: string }, where: str
     return { kind: 'unreachable', message: `${where}: no SSH handshake within ${Math.round(timeoutMs / 1000)} s` };
   }
   if (code === 'ECONNREFUSED') return { kind: 'unreachable', message: `${where}: connection refused` };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'unreachable', message: `${where}: cannot resolve host name` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { kind: 'unreachable', message: `${where}: cannot resolve host name` };
   if (['EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code)) {
     return { kind: 'unreachable', message: `${where}: ${code} ${err.message}` };
   }
@@ -210,7 +217,10 @@ class SshTransportImpl implements SshTransport {
       try {
         return parseKnownHosts(readFileSync(path, 'utf8'));
       } catch (e) {
-        return { kind: 'config', message: `ssh.known_hosts: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+        return {
+          kind: 'config',
+          message: `ssh.known_hosts: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        };
       }
     };
     if (this.ssh.known_hosts !== undefined) {
@@ -233,7 +243,10 @@ class SshTransportImpl implements SshTransport {
     const hk = this.hostKeyPolicy();
     if ('error' in hk) return Promise.resolve(hk.error);
     const { policy } = hk;
-    const timeoutMs = this.ssh.connect_timeout !== undefined ? this.ssh.connect_timeout * 1000 : (this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const timeoutMs =
+      this.ssh.connect_timeout !== undefined
+        ? this.ssh.connect_timeout * 1000
+        : (this.opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
 
     const config: ConnectConfig = {
       ...built.auth,
@@ -259,7 +272,12 @@ class SshTransportImpl implements SshTransport {
     return this.handshake(new SshClient(), config, policy, timeoutMs);
   }
 
-  private handshake(client: Client, config: ConnectConfig, policy: HostKeyPolicy, timeoutMs: number): Promise<TransportError | undefined> {
+  private handshake(
+    client: Client,
+    config: ConnectConfig,
+    policy: HostKeyPolicy,
+    timeoutMs: number,
+  ): Promise<TransportError | undefined> {
     let refusal: TransportError | undefined;
     config.hostVerifier = (key: Buffer) => {
       const verdict = verifyHostKey(policy, key);
@@ -288,7 +306,13 @@ class SshTransportImpl implements SshTransport {
         if (!settled) settle(refusal ?? connectError(err, this.where, timeoutMs, config.username ?? '?'));
       });
       client.on('close', () => {
-        if (!settled) settle(refusal ?? { kind: 'unreachable', message: `${this.where}: connection closed before the SSH session was ready` });
+        if (!settled)
+          settle(
+            refusal ?? {
+              kind: 'unreachable',
+              message: `${this.where}: connection closed before the SSH session was ready`,
+            },
+          );
         else if (this.client === client && !this.closing) {
           // Lost after it was ready: forget it so the next probe reconnects once.
           this.client = undefined;
@@ -312,11 +336,19 @@ class SshTransportImpl implements SshTransport {
       const names = Object.keys(options.env).filter((n) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
       const read = names.map((n) => `IFS= read -r ${n}; export ${n};`).join(' ');
       const input = `${names.map((n) => options.env![n]!.replace(/\n/g, '')).join('\n')}\n`;
-      const result = await this.execRaw(`sh -c ${shellQuote(`${read} ${command}`)}`, { timeoutMs, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, input });
+      const result = await this.execRaw(`sh -c ${shellQuote(`${read} ${command}`)}`, {
+        timeoutMs,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+        input,
+      });
       return classifyFinished(result, { sudo: false });
     }
     const line = workerLine(command, { sudo, remoteTimeoutSec: timeoutMs / 1000 + 2 });
-    const result = await this.onWorker(line, { timeoutMs, maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES, stopWhenFull: true });
+    const result = await this.onWorker(line, {
+      timeoutMs,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      stopWhenFull: true,
+    });
     return classifyFinished(result, { sudo });
   }
 
@@ -325,7 +357,10 @@ class SshTransportImpl implements SshTransport {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const full = rootedPath(path, this.target.rootdir);
-    const line = workerLine(readFileCommand(full, maxBytes, options.tail), { sudo, remoteTimeoutSec: timeoutMs / 1000 + 2 });
+    const line = workerLine(readFileCommand(full, maxBytes, options.tail), {
+      sudo,
+      remoteTimeoutSec: timeoutMs / 1000 + 2,
+    });
     const result = await this.onWorker(line, { timeoutMs, maxBytes, tail: options.tail ?? false, stopWhenFull: false });
     return classifyFinished(result, { sudo, readPath: full });
   }
@@ -375,7 +410,8 @@ class SshTransportImpl implements SshTransport {
       while (worker && !worker.healthy) worker = this.idle.pop();
       if (!worker) {
         const client = this.client;
-        if (!client) return failedResult({ kind: 'unreachable', message: `${this.where}: connection lost` }, Date.now() - started);
+        if (!client)
+          return failedResult({ kind: 'unreachable', message: `${this.where}: connection lost` }, Date.now() - started);
         const startedWorker = await ShellWorker.start(client, Math.max(o.timeoutMs, 15_000));
         if (!(startedWorker instanceof ShellWorker)) return failedResult(startedWorker, Date.now() - started);
         worker = startedWorker;
@@ -395,7 +431,8 @@ class SshTransportImpl implements SshTransport {
     await this.slots.acquire();
     try {
       const client = this.client;
-      if (!client) return failedResult({ kind: 'unreachable', message: `${this.where}: connection lost` }, Date.now() - started);
+      if (!client)
+        return failedResult({ kind: 'unreachable', message: `${this.where}: connection lost` }, Date.now() - started);
       return await execOnChannel(client, command, o);
     } finally {
       this.slots.release();
@@ -436,7 +473,10 @@ function execOnChannel(client: Client, command: string, o: ExecOptions): Promise
     };
     const timer = setTimeout(() => {
       kill();
-      finish(null, { kind: 'timeout', message: `command did not finish within ${seconds(o.timeoutMs)} and was killed` });
+      finish(null, {
+        kind: 'timeout',
+        message: `command did not finish within ${seconds(o.timeoutMs)} and was killed`,
+      });
     }, o.timeoutMs);
 
     try {
@@ -488,7 +528,9 @@ const WORKER_SETUP =
 
 // Words the shell would treat specially as the first word of a command: these always go through `sh -c`.
 const SHELL_WORDS = new Set(
-  '! { } . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export false fc fg fi for getopts hash if jobs kill local printf pwd read readonly return set shift source test then times trap true type ulimit umask unalias unset until wait while echo'.split(' '),
+  '! { } . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export false fc fg fi for getopts hash if jobs kill local printf pwd read readonly return set shift source test then times trap true type ulimit umask unalias unset until wait while echo'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -657,10 +699,14 @@ class ShellWorker {
           maybeDone();
         }
       };
-      this.onClose = () => finish(null, { kind: 'other', message: 'the SSH channel closed while the command ran (connection lost?)' });
+      this.onClose = () =>
+        finish(null, { kind: 'other', message: 'the SSH channel closed while the command ran (connection lost?)' });
       const timer = setTimeout(() => {
         this.kill();
-        finish(null, { kind: 'timeout', message: `command did not finish within ${seconds(o.timeoutMs)} and was killed` });
+        finish(null, {
+          kind: 'timeout',
+          message: `command did not finish within ${seconds(o.timeoutMs)} and was killed`,
+        });
       }, o.timeoutMs);
       if (!this.healthy) {
         finish(null, { kind: 'other', message: 'the SSH channel is closed' });

@@ -28,7 +28,10 @@ export function namePatternToRegExp(pattern: string, ignoreCase = false): RegExp
   const cache = ignoreCase ? nameCacheI : nameCache;
   let re = cache.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
     re = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
     cache.set(pattern, re);
   }

@@ -59,7 +59,10 @@ export function readInputBytes(file: string, opts: ReadInputOptions): Buffer {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | (follow ? 0 : constants.O_NOFOLLOW));
   } catch (e) {
     if (!follow && (e as NodeJS.ErrnoException).code === 'ELOOP') {
-      throw new InputError(file, `is a symbolic link: refused${opts.symlinkFlag ? ` (pass ${opts.symlinkFlag} to read it)` : ''}`);
+      throw new InputError(
+        file,
+        `is a symbolic link: refused${opts.symlinkFlag ? ` (pass ${opts.symlinkFlag} to read it)` : ''}`,
+      );
     }
     throw new InputError(file, `cannot read: ${fsReason(e)}`);
   }
@@ -67,7 +70,8 @@ export function readInputBytes(file: string, opts: ReadInputOptions): Buffer {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new InputError(file, 'is a folder, not a file');
     if (!st.isFile()) throw new InputError(file, 'is not a regular file (a device, FIFO or socket): refused');
-    if (st.size > opts.maxBytes) throw new InputError(file, `is ${mb(st.size)}, over the ${mb(opts.maxBytes)} limit for this input: refused`);
+    if (st.size > opts.maxBytes)
+      throw new InputError(file, `is ${mb(st.size)}, over the ${mb(opts.maxBytes)} limit for this input: refused`);
     // Read at most the cap plus one byte: a file growing while it is read cannot get past the limit either.
     const buf = Buffer.allocUnsafe(Math.min(st.size, opts.maxBytes) + 1);
     let got = 0;
@@ -81,7 +85,8 @@ export function readInputBytes(file: string, opts: ReadInputOptions): Buffer {
       if (n === 0) break;
       got += n;
       if (got === buf.length) {
-        if (got > opts.maxBytes) throw new InputError(file, `is over the ${mb(opts.maxBytes)} limit for this input: refused`);
+        if (got > opts.maxBytes)
+          throw new InputError(file, `is over the ${mb(opts.maxBytes)} limit for this input: refused`);
         break;
       }
     }
@@ -93,7 +98,9 @@ export function readInputBytes(file: string, opts: ReadInputOptions): Buffer {
 
 /** The same, as UTF-8 text without a byte-order mark. */
 export function readInputText(file: string, opts: ReadInputOptions): string {
-  return readInputBytes(file, opts).toString('utf8').replace(/^\uFEFF/, '');
+  return readInputBytes(file, opts)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 /** 1-based line and column of a character offset. */
@@ -118,7 +125,9 @@ export function parseJsonText(text: string, file: string, what = 'JSON'): unknow
     const msg = String((e as Error).message);
     const at = /at position (\d+)/.exec(msg);
     const pos = at ? linePos(text, Number(at[1])) : undefined;
-    const detail = /end of JSON input|Unterminated/.test(msg) ? `invalid ${what}: it ends too early` : `invalid ${what}`;
+    const detail = /end of JSON input|Unterminated/.test(msg)
+      ? `invalid ${what}: it ends too early`
+      : `invalid ${what}`;
     throw new InputError(file, detail, pos?.line, pos?.col);
   }
 }

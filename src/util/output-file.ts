@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './input-error.js';
 import { fsReason } from './input-file.js';
@@ -17,7 +27,8 @@ export function ensureOutputDir(dir: string, mode?: number): void {
     mkdirSync(dir, { recursive: true, ...(mode ? { mode } : {}) });
   } catch (e) {
     // mkdir -p answers EEXIST when a regular file sits where a folder of the path should be.
-    const reason = (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'a file is in the way of a folder of the path' : fsReason(e);
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'a file is in the way of a folder of the path' : fsReason(e);
     throw new InputError(dir, `cannot create the output folder: ${reason}`);
   }
   let st: ReturnType<typeof statSync>;
@@ -26,7 +37,8 @@ export function ensureOutputDir(dir: string, mode?: number): void {
   } catch (e) {
     throw new InputError(dir, `cannot create the output folder: ${fsReason(e)}`);
   }
-  if (!st.isDirectory()) throw new InputError(dir, 'cannot create the output folder: a file of that name is in the way');
+  if (!st.isDirectory())
+    throw new InputError(dir, 'cannot create the output folder: a file of that name is in the way');
 }
 
 function writeAll(fd: number, data: Uint8Array | Iterable<string>): void {
@@ -59,7 +71,11 @@ function writeAll(fd: number, data: Uint8Array | Iterable<string>): void {
  * /dev/full) is written directly: renaming over a device would replace it. `data` may be an iterable of string pieces
  * (written one batch at a time) for documents too large to hold as one string.
  */
-export function writeOutputFile(path: string, data: string | Uint8Array | Iterable<string>, opts: WriteOutputOptions = {}): void {
+export function writeOutputFile(
+  path: string,
+  data: string | Uint8Array | Iterable<string>,
+  opts: WriteOutputOptions = {},
+): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let existing: ReturnType<typeof statSync> | undefined;
   try {

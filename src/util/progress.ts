@@ -3,7 +3,13 @@ import { terminalSafe } from './terminal.js';
 
 export interface Progress {
   start(targets: number): void;
-  update(event: { target: string; done: number; total: number; phase: 'connect' | 'probe' | 'done'; error?: TransportError }): void;
+  update(event: {
+    target: string;
+    done: number;
+    total: number;
+    phase: 'connect' | 'probe' | 'done';
+    error?: TransportError;
+  }): void;
   /** A target is done: its result and findings (a collect/ TargetAssessment fits; util imports nothing above it). */
   finish(assessment: { result: TargetResult; findings: Finding[]; evidence?: Evidence[] }): void;
   /** One clear line for the user (an unreachable host, a refused key, a bad rule file). */
@@ -28,7 +34,10 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   const clear = () => live && stream.write('\r\x1b[K');
   const draw = () => {
     if (!live) return;
-    const hosts = [...active.entries()].slice(0, 4).map(([id, s]) => `${terminalSafe(id)} ${s}`).join(', ');
+    const hosts = [...active.entries()]
+      .slice(0, 4)
+      .map(([id, s]) => `${terminalSafe(id)} ${s}`)
+      .join(', ');
     const more = active.size > 4 ? ` +${active.size - 4}` : '';
     const line = stepLabel || `scanning ${finished}/${total} hosts${hosts ? ` · ${hosts}${more}` : ''}`;
     stream.write(`\r\x1b[K${line.slice(0, (stream.columns || 100) - 1)}`);
@@ -53,10 +62,14 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       active.delete(result.id);
       const seconds = (result.duration_ms / 1000).toFixed(1);
       if (result.error) {
-        println(`${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ${terminalSafe(result.error.message)}`);
+        println(
+          `${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ${terminalSafe(result.error.message)}`,
+        );
       } else if (live) {
         const fails = findings.filter((f) => f.status === 'fail').length;
-        println(`${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ${seconds}s`);
+        println(
+          `${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ${seconds}s`,
+        );
       }
     },
     note(message) {

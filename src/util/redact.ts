@@ -11,12 +11,14 @@
 const MASK = '[REDACTED]';
 
 /** Names whose value is a secret: the whole name, or its last part (`ldap_password`, `xpack.security.token`). */
-const SECRET_NAME = '(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|storepass|keypass|psk|community)';
+const SECRET_NAME =
+  '(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|storepass|keypass|psk|community)';
 /**
  * Directive-style lines (`name value`) need a narrower list: `Token Right Adjusted Events` and `Credential Validation`
  * are auditpol subcategories, not secrets.
  */
-const DIRECTIVE_NAME = '(?:password|passwd|passphrase|secret|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|community|psk)';
+const DIRECTIVE_NAME =
+  '(?:password|passwd|passphrase|secret|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|community|psk)';
 /** A name made of `[\w.-]` ending in one of the words above; the lookbehind makes it start where the name starts;
  * lazy, so a long name is scanned once forward instead of swallowed and then backtracked. */
 const name = (words: string) => String.raw`(?<![\w.-])[\w.-]*?${words}(?![\w.-])`;
@@ -37,7 +39,8 @@ const LINE_REST = String.raw`${ATOM_LINE}+(?:[ \t;]+${ATOM_LINE}+)*(?=[ \t;]*(?:
 
 const AUTH_SCHEME = /^(basic|bearer|digest|negotiate|ntlm|token|aws4-hmac-sha256|apikey|sso-key|splunk)[ \t]+(?=\S)/i;
 /** Values that are settings, not secrets: booleans, PAM control words, single-digit policy flags. */
-const NOT_SECRET = /^(?:true|false|null|none|yes|no|on|off|required|requisite|sufficient|optional|include|substack|\d|\[REDACTED\])$/i;
+const NOT_SECRET =
+  /^(?:true|false|null|none|yes|no|on|off|required|requisite|sufficient|optional|include|substack|\d|\[REDACTED\])$/i;
 /** nsswitch.conf `passwd: files systemd` names lookup sources. */
 const NSS_MAP = /(?:^|[^\w.-])passwd[ \t]*:[ \t]*$/i;
 const NSS_SOURCE = /^(?:files|compat|systemd|sss|db|nis|ldap|winbind|extrausers|cache)\b/i;
@@ -62,7 +65,7 @@ function maskValue(value: string, head: string, keepScheme = false): string | un
   // `[REDACTED` too: a token stops before `]`, so an earlier rule's mask must not be masked (and counted) again.
   if (NOT_SECRET.test(inner.trim()) || inner.startsWith(MASK.slice(0, -1))) return undefined;
   if (NSS_MAP.test(head) && NSS_SOURCE.test(inner)) return undefined;
-  const scheme = keepScheme ? AUTH_SCHEME.exec(inner)?.[0] ?? '' : '';
+  const scheme = keepScheme ? (AUTH_SCHEME.exec(inner)?.[0] ?? '') : '';
   if (inner.startsWith(MASK.slice(0, -1), scheme.length)) return undefined;
   return `${open}${scheme}${MASK}${close}`;
 }
@@ -119,7 +122,9 @@ const RULES: Rule[] = [
     true,
   ),
   // Cookies: a quoted value, or the rest of the header line.
-  headValue(new RegExp(String.raw`((?<![\w.-])(?:set-)?cookie${NAME_QUOTE}[ \t]*[:=][ \t]*)(${QUOTED}|[^\r\n"'\\]+)`, 'gi')),
+  headValue(
+    new RegExp(String.raw`((?<![\w.-])(?:set-)?cookie${NAME_QUOTE}[ \t]*[:=][ \t]*)(${QUOTED}|[^\r\n"'\\]+)`, 'gi'),
+  ),
   // URLs with credentials: scheme://user:pass@host. The password may hold `/` and `@` (`u:ab/cd@h`, `u:p@ss@h`);
   // the last `@` before the host ends it, and `host:8080/path@x` is a port, not a password. The password never spans
   // a `://`, so a line of many `x://a:` fragments is scanned once, not once per fragment.
@@ -128,9 +133,16 @@ const RULES: Rule[] = [
     replace: (m, head, pass) => (pass.startsWith(MASK) ? m : `${head}${MASK}@`),
   },
   // Form and query parameters carrying passwords (access logs, ModSecurity audit logs, ODBC `;PWD=…;`).
-  headValue(/([?&;](?:pass|password|passwd|pwd|passphrase|token|access_token|auth|secret|api_?key|apikey|client_secret)=)([^&\s"'#;]+)/gi),
+  headValue(
+    /([?&;](?:pass|password|passwd|pwd|passphrase|token|access_token|auth|secret|api_?key|apikey|client_secret)=)([^&\s"'#;]+)/gi,
+  ),
   // Windows registry values (`reg query`): `DefaultPassword    REG_SZ    s3cret`.
-  headValue(new RegExp(String.raw`^([ \t]+\w*${SECRET_NAME}[ \t]+REG_(?:SZ|EXPAND_SZ|MULTI_SZ|BINARY)[ \t]+)([^\r\n]*[^\s])`, 'gim')),
+  headValue(
+    new RegExp(
+      String.raw`^([ \t]+\w*${SECRET_NAME}[ \t]+REG_(?:SZ|EXPAND_SZ|MULTI_SZ|BINARY)[ \t]+)([^\r\n]*[^\s])`,
+      'gim',
+    ),
+  ),
   // `name = value` at the start of a configuration line: the value may be several words (INI, YAML, properties).
   {
     re: new RegExp(
@@ -143,7 +155,9 @@ const RULES: Rule[] = [
     },
   },
   // `name = value`, `name: value`, `"name": "value"`, `name => "value"` (Logstash) anywhere on a line: one token or one quoted string.
-  headValue(new RegExp(String.raw`(${name(SECRET_NAME)}${NAME_QUOTE}[ \t]*(?:=>|:=|[=:])[ \t]*)(${QUOTED}|${TOKEN})`, 'gi')),
+  headValue(
+    new RegExp(String.raw`(${name(SECRET_NAME)}${NAME_QUOTE}[ \t]*(?:=>|:=|[=:])[ \t]*)(${QUOTED}|${TOKEN})`, 'gi'),
+  ),
   // syslog-ng `password("…")`: only directly followed by a quoted string, so prose like `password (default)` stays.
   headValue(new RegExp(String.raw`(${name(SECRET_NAME)}\([ \t]*)(${QUOTED})`, 'gi')),
   // rsyslog `pwd="…"` (omelasticsearch); only quoted, so the `PWD=/root` of an environment dump stays.
@@ -161,14 +175,24 @@ const RULES: Rule[] = [
   },
   // net-snmp `com2sec name source community`, SNMPv3 `createUser name SHA authpass AES privpass`.
   headValue(/^([ \t]*com2sec6?[ \t]+(?:-Cn[ \t]+\S+[ \t]+)?\S+[ \t]+\S+[ \t]+)(\S+)/gim),
-  { re: /^([ \t]*createUser[ \t]+(?:-e[ \t]+\S+[ \t]+)?\S+)[ \t]+\S[^\r\n]*/gim, replace: (_m, head) => `${head} ${MASK}` },
+  {
+    re: /^([ \t]*createUser[ \t]+(?:-e[ \t]+\S+[ \t]+)?\S+)[ \t]+\S[^\r\n]*/gim,
+    replace: (_m, head) => `${head} ${MASK}`,
+  },
   // Redis ACL `user alice on >s3cret #<sha256> ~* +@all`.
   {
     re: /^[ \t]*user[ \t][^\r\n]*/gim,
-    replace: (m) => m.replace(/(^|[ \t])(>)[^\s]+|(^|[ \t])(#)[0-9a-f]{64}(?![0-9a-f])/gi, (_x, a = '', b = '', c = '', d = '') => `${a}${c}${b}${d}${MASK}`),
+    replace: (m) =>
+      m.replace(
+        /(^|[ \t])(>)[^\s]+|(^|[ \t])(#)[0-9a-f]{64}(?![0-9a-f])/gi,
+        (_x, a = '', b = '', c = '', d = '') => `${a}${c}${b}${d}${MASK}`,
+      ),
   },
   // squid `cache_peer … login=user:pass`.
-  { re: /((?<![\w.-])login=[^\s:]*:)([^\s]+)/g, replace: (m, head, value) => (value.startsWith(MASK) ? m : `${head}${MASK}`) },
+  {
+    re: /((?<![\w.-])login=[^\s:]*:)([^\s]+)/g,
+    replace: (m, head, value) => (value.startsWith(MASK) ? m : `${head}${MASK}`),
+  },
   // crypt(3) hashes in shadow/htpasswd-style lines, also behind the `!`/`*` of a locked account (kept: it is a fact).
   {
     re: /(^|:)([!*]*)(\$(?:1|2[abxy]?|5|6|y|gy|7|apr1|argon2(?:id|i|d)|sha1|md5)\$[^:\s]{8,})/gm,
@@ -190,7 +214,10 @@ export function redact(text: string): { text: string; count: number } {
     out = out.replace(rule.re, (...args: unknown[]) => {
       // replace() passes (match, ...groups, offset, input[, namedGroups]); keep only the strings before the offset.
       const end = args.findIndex((a) => typeof a === 'number');
-      const [match, ...groups] = args.slice(0, end).map((g) => (typeof g === 'string' ? g : '')) as [string, ...string[]];
+      const [match, ...groups] = args.slice(0, end).map((g) => (typeof g === 'string' ? g : '')) as [
+        string,
+        ...string[],
+      ];
       const replaced = rule.replace(match, ...groups);
       if (replaced !== match) count++;
       return replaced;
@@ -204,8 +231,10 @@ export function redact(text: string): { text: string; count: number } {
  * (`password`, `ldap_password`, `Authorization`), or its last camelCase word (`DefaultPassword`, `clientSecret`).
  * `passwordauthentication`, `bypass_mode`, `key` and `password_masked` are not secret names.
  */
-const SECRET_KEY = /(?:^|[_.\- ])(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|client_?secret|authorization|cookie|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey)$/i;
-const SECRET_KEY_CAMEL = /[a-z0-9](?:Password|Passwd|Passphrase|Secret|Token|ApiKey|AccessKey|SecretKey|PrivateKey|SymmKey)$/;
+const SECRET_KEY =
+  /(?:^|[_.\- ])(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|client_?secret|authorization|cookie|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey)$/i;
+const SECRET_KEY_CAMEL =
+  /[a-z0-9](?:Password|Passwd|Passphrase|Secret|Token|ApiKey|AccessKey|SecretKey|PrivateKey|SymmKey)$/;
 
 function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) || SECRET_KEY_CAMEL.test(key);
@@ -230,7 +259,9 @@ export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value).text as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? maskAll(v) : redactDeep(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? maskAll(v) : redactDeep(v)]),
+    ) as T;
   }
   return value;
 }
@@ -240,11 +271,18 @@ export function redactDeep<T>(value: T): T {
  * applies it to every finding it returns, so no collection path redacts findings on its own.
  */
 export function redactFinding<
-  F extends { excerpt?: string; observed?: Record<string, unknown>; reason?: string; explanation?: { observed: object; expected: object }; decisive?: { text: string }[] },
+  F extends {
+    excerpt?: string;
+    observed?: Record<string, unknown>;
+    reason?: string;
+    explanation?: { observed: object; expected: object };
+    decisive?: { text: string }[];
+  },
 >(f: F): F {
   if (f.excerpt) f.excerpt = redact(f.excerpt).text;
   // Observed words and decisive lines quote the configuration: a secret in a directive must not reach the report.
-  if (f.explanation) f.explanation = redactDeep(f.explanation as unknown as Record<string, unknown>) as unknown as F['explanation'];
+  if (f.explanation)
+    f.explanation = redactDeep(f.explanation as unknown as Record<string, unknown>) as unknown as F['explanation'];
   if (f.decisive) f.decisive = f.decisive.map((l) => ({ ...l, text: redact(l.text).text }));
   if (f.observed) f.observed = redactDeep(f.observed);
   if (f.reason) f.reason = redact(f.reason).text;

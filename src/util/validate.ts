@@ -42,7 +42,10 @@ export const MAX_YAML_ALIASES = 100;
 
 /** The yaml library's message, first line, cut before any quoted source (an alias or tag name from the file). */
 function yamlMessage(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/:\s.*$/, '').replace(/ at line \d+, column \d+$/, '').slice(0, 160);
+  return (message.split('\n')[0] ?? '')
+    .replace(/:\s.*$/, '')
+    .replace(/ at line \d+, column \d+$/, '')
+    .slice(0, 160);
 }
 
 /** The offset of the first repeated scalar key in any map of the document, found with one set per map. */
@@ -101,7 +104,9 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       const pos = at && isAlias(at) && at.range ? lineCounter.linePos(at.range[0]) : undefined;
       throw new InputError(
         file,
-        e instanceof RangeError ? 'YAML nested too deeply: refused' : `YAML aliases expand past ${MAX_YAML_ALIASES} (an alias bomb?): refused`,
+        e instanceof RangeError
+          ? 'YAML nested too deeply: refused'
+          : `YAML aliases expand past ${MAX_YAML_ALIASES} (an alias bomb?): refused`,
         pos?.line,
         pos?.col,
       );
@@ -133,7 +138,11 @@ function nodeAt(doc: Document.Parsed, pointer: string, preferKey = false): Node 
 }
 
 /** Line and column of the key at `keys` (map keys and list indexes from the top) in one document, if it is there. */
-export function positionOf(parsed: ParsedYaml, docIndex: number, keys: (string | number)[]): { line: number; col: number } | undefined {
+export function positionOf(
+  parsed: ParsedYaml,
+  docIndex: number,
+  keys: (string | number)[],
+): { line: number; col: number } | undefined {
   const doc = parsed.docs[docIndex];
   const pointer = keys.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   const node = doc ? nodeAt(doc, pointer, true) : undefined;
@@ -144,13 +153,25 @@ function describeError(e: ErrorObject): { field: string; detail: string; pointer
   const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(top level)';
   if (e.keyword === 'additionalProperties') {
     const extra = (e.params as { additionalProperty: string }).additionalProperty;
-    return { field: field === '(top level)' ? extra : `${field}.${extra}`, detail: 'unknown field', pointer: `${e.instancePath}/${extra}` };
+    return {
+      field: field === '(top level)' ? extra : `${field}.${extra}`,
+      detail: 'unknown field',
+      pointer: `${e.instancePath}/${extra}`,
+    };
   }
   if (e.keyword === 'required') {
-    return { field, detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`, pointer: e.instancePath };
+    return {
+      field,
+      detail: `missing required field "${(e.params as { missingProperty: string }).missingProperty}"`,
+      pointer: e.instancePath,
+    };
   }
   if (e.keyword === 'enum') {
-    return { field, detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`, pointer: e.instancePath };
+    return {
+      field,
+      detail: `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}`,
+      pointer: e.instancePath,
+    };
   }
   return { field, detail: e.message ?? e.keyword, pointer: e.instancePath };
 }
@@ -160,7 +181,12 @@ export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: V
   const doc = parsed.docs[docIndex]!;
   const whole = parsed.values[docIndex];
   // `at` (a JSON pointer) validates one element of the document, e.g. /3 for the fourth item of a list.
-  const value = at ? at.split('/').slice(1).reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], whole) : whole;
+  const value = at
+    ? at
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], whole)
+    : whole;
   if (!validate(value)) {
     const errors = validate.errors ?? [];
     // The most specific error first: unknown fields and missing fields explain themselves best.
@@ -170,10 +196,19 @@ export function validateDoc<T>(parsed: ParsedYaml, docIndex: number, validate: V
       errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.keyword !== 'if') ??
       errors[0]!;
     const { field, detail, pointer } = describeError(best);
-    const node = nodeAt(doc, at + pointer, best.keyword === 'additionalProperties') ?? nodeAt(doc, at + best.instancePath) ?? nodeAt(doc, at);
+    const node =
+      nodeAt(doc, at + pointer, best.keyword === 'additionalProperties') ??
+      nodeAt(doc, at + best.instancePath) ??
+      nodeAt(doc, at);
     const pos = node?.range ? parsed.lineCounter.linePos(node.range[0]) : undefined;
     const prefix = at ? at.slice(1).replace(/\//g, '.') : '';
-    throw new InputError(parsed.file, detail, pos?.line, pos?.col, prefix ? (field === '(top level)' ? prefix : `${prefix}.${field}`) : field);
+    throw new InputError(
+      parsed.file,
+      detail,
+      pos?.line,
+      pos?.col,
+      prefix ? (field === '(top level)' ? prefix : `${prefix}.${field}`) : field,
+    );
   }
   return value as T;
 }

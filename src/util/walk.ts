@@ -32,13 +32,18 @@ export function walkFiles(paths: string[], opts: WalkOptions): string[] {
     try {
       st = statSync(path);
     } catch (e) {
-      opts.onSkip(path, (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop: skipped' : `cannot read: ${fsReason(e)}`, explicit);
+      opts.onSkip(
+        path,
+        (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop: skipped' : `cannot read: ${fsReason(e)}`,
+        explicit,
+      );
       return;
     }
     if (st.isDirectory()) {
       if (!explicit && (depth >= maxDepth || !includeDir(name, path))) return;
       const key = `${st.dev}:${st.ino}`;
-      if (ancestors.has(key)) return opts.onSkip(path, 'symbolic link loop (leads back to a folder above it): skipped', explicit);
+      if (ancestors.has(key))
+        return opts.onSkip(path, 'symbolic link loop (leads back to a folder above it): skipped', explicit);
       if (seen.has(key)) return opts.onSkip(path, 'same folder already read through another path: skipped', explicit);
       seen.add(key);
       let names: string[];

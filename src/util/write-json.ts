@@ -7,7 +7,12 @@ export function* jsonPieces(value: unknown, indent = '', depth = 2): Generator<s
     const s = JSON.stringify(value, null, 2);
     return indent ? s.replace(/\n/g, `\n${indent}`) : s;
   };
-  if (depth <= 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    depth <= 0 ||
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
     yield whole();
     return;
   }
@@ -26,7 +31,9 @@ export function* jsonPieces(value: unknown, indent = '', depth = 2): Generator<s
     yield `${indent}]`;
     return;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
+  );
   if (entries.length === 0) return yield '{}';
   yield '{\n';
   for (let i = 0; i < entries.length; i++) {

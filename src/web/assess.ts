@@ -9,7 +9,14 @@ import type { Transport } from '../transport/types.js';
 import { WebProbeSource, type WebSourceOptions } from './source.js';
 import type { WebDetails } from './web-facts.js';
 
-export { SSH_RDP_NOTE, type ServerFacts, serverFacts, logSourcesFrom, type WebDetails, webProbeCommand } from './web-facts.js';
+export {
+  SSH_RDP_NOTE,
+  type ServerFacts,
+  serverFacts,
+  logSourcesFrom,
+  type WebDetails,
+  webProbeCommand,
+} from './web-facts.js';
 
 export interface WebAssessmentOptions extends Omit<WebSourceOptions, 'hostTransport' | 'ownsHostTransport'> {
   target: Target;

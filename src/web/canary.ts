@@ -77,7 +77,12 @@ export async function watchLogs(tokens: ProbeTokens, sentAt: number, o: LiveProb
   for (;;) {
     const pending = [...landings.values()].filter((l) => l.hits.length === 0 && !l.read_error);
     for (const l of pending) {
-      const r = await o.transport.readFile(l.path, { tail: true, maxBytes: o.maxLogBytes, timeoutMs: o.timeoutMs, sudo: o.sudo });
+      const r = await o.transport.readFile(l.path, {
+        tail: true,
+        maxBytes: o.maxLogBytes,
+        timeoutMs: o.timeoutMs,
+        sudo: o.sudo,
+      });
       if (r.error) {
         l.read_error = `${r.error.kind}: ${r.error.message}`;
         continue;
@@ -97,7 +102,14 @@ export async function watchLogs(tokens: ProbeTokens, sentAt: number, o: LiveProb
   return [...landings.values()];
 }
 
-function record(kind: ProbeRecord['kind'], method: string, url: URL, marker: string, sentAt: number, res: ProbeResponse): ProbeRecord {
+function record(
+  kind: ProbeRecord['kind'],
+  method: string,
+  url: URL,
+  marker: string,
+  sentAt: number,
+  res: ProbeResponse,
+): ProbeRecord {
   return {
     kind,
     time: new Date(sentAt).toISOString(),
@@ -111,7 +123,13 @@ function record(kind: ProbeRecord['kind'], method: string, url: URL, marker: str
   };
 }
 
-function summarise(kind: LiveProbeResult['kind'], marker: string, req: ProbeRecord, logs: LogLanding[], hasPassword: boolean): LiveProbeResult {
+function summarise(
+  kind: LiveProbeResult['kind'],
+  marker: string,
+  req: ProbeRecord,
+  logs: LogLanding[],
+  hasPassword: boolean,
+): LiveProbeResult {
   const hits = logs.flatMap((l) => l.hits);
   const passwords = hits.map((h) => h.fake_credential);
   const rule = new Set(hits.flatMap((h) => h.rule_ids));
@@ -125,7 +143,14 @@ function summarise(kind: LiveProbeResult['kind'], marker: string, req: ProbeReco
     request_logged: hits.length > 0,
     body_logged: hits.some((h) => h.carried.body),
     username_logged: hits.some((h) => h.carried.username),
-    fake_credential: !hasPassword || hits.length === 0 ? 'unknown' : passwords.includes('clear') ? 'clear' : passwords.includes('masked') ? 'masked' : 'absent',
+    fake_credential:
+      !hasPassword || hits.length === 0
+        ? 'unknown'
+        : passwords.includes('clear')
+          ? 'clear'
+          : passwords.includes('masked')
+            ? 'masked'
+            : 'absent',
     rule_ids: [...rule].sort(),
     blocked: req.status === 403 || hits.some((h) => h.intercepted === true),
     // A rule must have matched; CRS 920350 only says the probe was sent to a numeric Host, which is our doing.
@@ -173,7 +198,11 @@ export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOpt
   // The canary goes to the target itself and nowhere else, whatever the inventory's path says.
   const url = declared.origin === new URL(t.base).origin ? declared : new URL(marker, t.base);
   url.searchParams.set('socready_probe', tokens.request);
-  const body = new URLSearchParams({ [userField]: tokens.username!, [passField]: tokens.password!, socready_canary: tokens.body! }).toString();
+  const body = new URLSearchParams({
+    [userField]: tokens.username!,
+    [passField]: tokens.password!,
+    socready_canary: tokens.body!,
+  }).toString();
   await o.limiter.wait();
   const sentAt = Date.now();
   const res = await sendProbe({
@@ -181,7 +210,11 @@ export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOpt
     url,
     body,
     timeoutMs: o.timeoutMs,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': `socready-canary (${marker})`, accept: '*/*' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': `socready-canary (${marker})`,
+      accept: '*/*',
+    },
   });
   const req = record('canary', 'POST', url, marker, sentAt, res);
   const logs = await watchLogs(tokens, sentAt, o);
@@ -199,7 +232,12 @@ export async function runWafProbe(base: URL, marker: string, o: LiveProbeOptions
   url.searchParams.set('id', "1' OR '1'='1");
   await o.limiter.wait();
   const sentAt = Date.now();
-  const res = await sendProbe({ method: 'GET', url, timeoutMs: o.timeoutMs, headers: { 'user-agent': `socready-waf-probe (${marker})`, accept: '*/*' } });
+  const res = await sendProbe({
+    method: 'GET',
+    url,
+    timeoutMs: o.timeoutMs,
+    headers: { 'user-agent': `socready-waf-probe (${marker})`, accept: '*/*' },
+  });
   const req = record('waf', 'GET', url, marker, sentAt, res);
   const logs = await watchLogs(tokens, sentAt, o);
   return summarise('waf', marker, req, logs, false);

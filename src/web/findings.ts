@@ -12,9 +12,22 @@ export function liveAnswer(data: TlsDocument | LandingDocument, durationMs = 0):
 }
 
 /** Evaluates every catalog check reading `probe` on one web target, from that probe's answer. */
-export function liveFindings(catalog: Catalog, target: string, probe: string, answer: ProbeResult, evidence: string[]): Finding[] {
+export function liveFindings(
+  catalog: Catalog,
+  target: string,
+  probe: string,
+  answer: ProbeResult,
+  evidence: string[],
+): Finding[] {
   const cache: FactsCache = new Map();
   return catalog.checks
     .filter((c) => c.probes.length === 1 && c.probes[0] === probe)
-    .map((c) => evaluateCheck(c, { [probe]: answer }, { targetId: target, kind: 'web', evidenceIds: { [probe]: evidence } }, cache));
+    .map((c) =>
+      evaluateCheck(
+        c,
+        { [probe]: answer },
+        { targetId: target, kind: 'web', evidenceIds: { [probe]: evidence } },
+        cache,
+      ),
+    );
 }

@@ -16,4 +16,3 @@ export function webHostTransport(host: Target | undefined, ssh: HostKeyOptions |
   if (host.transport === 'local') return createLocalTransport(host.rootdir ? { rootdir: host.rootdir } : {});
   return undefined;
 }
-

@@ -56,9 +56,15 @@ export function sendProbe(req: ProbeRequest): Promise<ProbeResponse> {
     const body = req.body !== undefined ? Buffer.from(req.body) : undefined;
     const options = {
       method: req.method,
-      headers: { ...(req.headers ?? {}), ...(body ? { 'content-length': String(body.length) } : {}), connection: 'close' },
+      headers: {
+        ...(req.headers ?? {}),
+        ...(body ? { 'content-length': String(body.length) } : {}),
+        connection: 'close',
+      },
       timeout: req.timeoutMs,
-      ...(isHttps ? { rejectUnauthorized: false, servername: isIpLiteral(req.url.hostname) ? undefined : req.url.hostname } : {}),
+      ...(isHttps
+        ? { rejectUnauthorized: false, servername: isIpLiteral(req.url.hostname) ? undefined : req.url.hostname }
+        : {}),
     };
     const r = (isHttps ? httpsRequest : httpRequest)(req.url, options, (res) => {
       const chunks: Buffer[] = [];
@@ -76,7 +82,12 @@ export function sendProbe(req: ProbeRequest): Promise<ProbeResponse> {
           }
           redirect = { location, other_host: other };
         }
-        done({ status, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), ...(redirect ? { redirect } : {}) });
+        done({
+          status,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          ...(redirect ? { redirect } : {}),
+        });
       };
       res.on('data', (c: Buffer) => {
         if (size < maxBytes) chunks.push(c.subarray(0, maxBytes - size));
@@ -88,12 +99,16 @@ export function sendProbe(req: ProbeRequest): Promise<ProbeResponse> {
         }
       });
       res.on('end', finish);
-      res.on('error', (e) => done({ status: res.statusCode ?? null, headers: res.headers, body: '', error: e.message }));
+      res.on('error', (e) =>
+        done({ status: res.statusCode ?? null, headers: res.headers, body: '', error: e.message }),
+      );
     });
     r.setTimeout(req.timeoutMs, () => {
       r.destroy(new Error(`no answer within ${req.timeoutMs} ms`));
     });
-    r.on('error', (e: NodeJS.ErrnoException) => done({ status: null, headers: {}, body: '', error: e.code ? `${e.code}: ${e.message}` : e.message }));
+    r.on('error', (e: NodeJS.ErrnoException) =>
+      done({ status: null, headers: {}, body: '', error: e.code ? `${e.code}: ${e.message}` : e.message }),
+    );
     if (body) r.write(body);
     r.end();
   });

@@ -85,8 +85,7 @@ function jsonPaths(value: unknown, t: ProbeTokens, path: string, out: string[], 
     value.forEach((v, i) => {
       jsonPaths(v, t, `${path}[${i}]`, out, re);
     });
-  }
-  else if (value && typeof value === 'object') {
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) jsonPaths(v, t, path ? `${path}.${k}` : k, out, re);
   }
 }
@@ -125,7 +124,9 @@ export function findMarker(text: string, t: ProbeTokens): MarkerHit[] {
     for (const rec of nativeRecords(text)) {
       const all = [...rec.parts.values()].join('\n');
       if (!re.test(all)) continue;
-      const fields = [...rec.parts].filter(([, body]) => re.test(body) || (t.password !== undefined && body.includes(t.password))).map(([p]) => PART_NAMES[p] ?? p);
+      const fields = [...rec.parts]
+        .filter(([, body]) => re.test(body) || (t.password !== undefined && body.includes(t.password)))
+        .map(([p]) => PART_NAMES[p] ?? p);
       const h = rec.parts.get('H') ?? '';
       const statusLine = /^HTTP\/[\d.]+ (\d{3})/m.exec(rec.parts.get('F') ?? '');
       hits.push({
@@ -163,7 +164,9 @@ export function findMarker(text: string, t: ProbeTokens): MarkerHit[] {
         carried: carried(trimmed, t),
         fake_credential: passwordState(trimmed, t),
         rule_ids: modsec ? ruleIds(trimmed) : [],
-        intercepted: modsec ? /"intercepted"\s*:\s*true|Action: Intercepted|"disruptive"\s*:\s*true/.test(trimmed) : null,
+        intercepted: modsec
+          ? /"intercepted"\s*:\s*true|Action: Intercepted|"disruptive"\s*:\s*true/.test(trimmed)
+          : null,
         status: statusOf(obj),
         excerpt: excerpt(trimmed, t),
       });

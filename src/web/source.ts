@@ -9,12 +9,34 @@ import type { Bilingual, Evidence, Finding, Target, TransportError, WebSettings 
 import type { TlsResult } from '../parsers/web/live.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
-import { type LiveProbeOptions, type LiveProbeResult, type LogSource, probeMarker, runCanary, runWafProbe } from './canary.js';
+import {
+  type LiveProbeOptions,
+  type LiveProbeResult,
+  type LogSource,
+  probeMarker,
+  runCanary,
+  runWafProbe,
+} from './canary.js';
 import { liveAnswer } from './findings.js';
 import { RateLimiter } from './http.js';
-import { certificatePaths, logSourcesFrom, ownerOf, readCertificates, SSH_RDP_NOTE, serverFacts, type WebDetails, webProbeCommand } from './web-facts.js';
+import {
+  certificatePaths,
+  logSourcesFrom,
+  ownerOf,
+  readCertificates,
+  SSH_RDP_NOTE,
+  serverFacts,
+  type WebDetails,
+  webProbeCommand,
+} from './web-facts.js';
 import { inspectTls } from './tls.js';
-import { type ConfigLocation, listenPorts, type RunningKind, tieConfiguration, urlPort } from '../parsers/web/running.js';
+import {
+  type ConfigLocation,
+  listenPorts,
+  type RunningKind,
+  tieConfiguration,
+  urlPort,
+} from '../parsers/web/running.js';
 
 export interface WebSourceOptions {
   /** Transport to the ssh/local target named by `web.host` (configuration and logs); absent: outside view only. */
@@ -42,7 +64,15 @@ function notInstalled(r: ProbeResult | undefined): boolean {
 }
 
 /** An evidence record for something sent over the network (its details are in analyses.web). */
-function httpEvidence(target: string, probe: string, what: string, durationMs: number, code: number | null, error?: string, at?: string): Evidence {
+function httpEvidence(
+  target: string,
+  probe: string,
+  what: string,
+  durationMs: number,
+  code: number | null,
+  error?: string,
+  at?: string,
+): Evidence {
   return {
     id: `${target}/${probe}`,
     target,
@@ -55,19 +85,37 @@ function httpEvidence(target: string, probe: string, what: string, durationMs: n
     bytes: 0,
     truncated: false,
     redactions: 0,
-    ...(error ? { error: { kind: /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(error) ? 'unreachable' : /within \d+ ms|ETIMEDOUT/.test(error) ? 'timeout' : 'other', message: error } } : {}),
+    ...(error
+      ? {
+          error: {
+            kind: /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(error)
+              ? 'unreachable'
+              : /within \d+ ms|ETIMEDOUT/.test(error)
+                ? 'timeout'
+                : 'other',
+            message: error,
+          },
+        }
+      : {}),
   };
 }
 
 function redactLanding(r: LiveProbeResult): LiveProbeResult {
-  return { ...r, logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })) };
+  return {
+    ...r,
+    logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })),
+  };
 }
 
 const RUNNING_PROBE = 'web-running-servers';
 
 /** The servers a check's asked probes are about, in words. */
 function serversOf(check: CheckDef, asked: string[]): string {
-  const names = new Set(asked.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'Apache httpd' : p.startsWith('squid') ? 'Squid' : p)));
+  const names = new Set(
+    asked.map((p) =>
+      p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'Apache httpd' : p.startsWith('squid') ? 'Squid' : p,
+    ),
+  );
   return [...names].join(' or ') || check.id;
 }
 
@@ -148,7 +196,11 @@ export class WebProbeSource implements ProbeSource {
   }
 
   /** Live checks need all their probes; a configuration check needs one probe of the target's server. */
-  plansCheck(check: CheckDef, planned: (probeId: string) => boolean, probe: (probeId: string) => ProbeDef | undefined): boolean {
+  plansCheck(
+    check: CheckDef,
+    planned: (probeId: string) => boolean,
+    probe: (probeId: string) => ProbeDef | undefined,
+  ): boolean {
     const live = check.probes.filter((p) => probe(p)?.kind === 'live');
     const config = check.probes.filter((p) => !live.includes(p));
     return live.every(planned) && (config.length === 0 || config.some(planned));
@@ -157,7 +209,9 @@ export class WebProbeSource implements ProbeSource {
   async open(): Promise<TransportError | undefined> {
     // The host is only one part of a web target: its failure leaves the configuration inconclusive, not the target.
     if (this.opts.hostTransport) {
-      this.hostError = await this.opts.hostTransport.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
+      this.hostError = await this.opts.hostTransport
+        .open()
+        .catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));
       this.hostOk = !this.hostError;
     }
     return undefined;
@@ -190,7 +244,10 @@ export class WebProbeSource implements ProbeSource {
     const facts = this.untied ? {} : serverFacts(Object.fromEntries(out));
     this.detected = Object.keys(facts);
     // Logs named by a configuration that is not the URL's server would say nothing about this target.
-    this.sources = this.hostOk && !this.untied ? logSourcesFrom(this.settings, facts) : (this.settings.log_paths ?? []).map((path) => ({ path, origin: 'inventory' }));
+    this.sources =
+      this.hostOk && !this.untied
+        ? logSourcesFrom(this.settings, facts)
+        : (this.settings.log_paths ?? []).map((path) => ({ path, origin: 'inventory' }));
     const live = new Map(probes.filter((p) => p.kind === 'live').map((p) => [p.live!, p]));
     const tlsProbe = live.get('tls-handshake');
     if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
@@ -213,7 +270,9 @@ export class WebProbeSource implements ProbeSource {
         ja: 'ライブプローブは送信していません（カナリア POST と WAF 検知プローブを送るには --active を指定してください）。',
       });
     }
-    for (const p of probes) if (!out.has(p.id)) out.set(p.id, failedResult({ kind: 'unsupported', message: `${p.id} is not asked of a web target` }));
+    for (const p of probes)
+      if (!out.has(p.id))
+        out.set(p.id, failedResult({ kind: 'unsupported', message: `${p.id} is not asked of a web target` }));
     return out;
   }
 
@@ -226,10 +285,16 @@ export class WebProbeSource implements ProbeSource {
     if (r.error || !r.stdout.trim()) {
       // The processes could not be listed: the default configuration is read, and only counts if it listens on the port.
       this.verifyListen = true;
-      this.configRead = { path: 'the default configuration of each server', how: `the running processes could not be listed (${r.error?.message ?? 'no output'})` };
+      this.configRead = {
+        path: 'the default configuration of each server',
+        how: `the running processes could not be listed (${r.error?.message ?? 'no output'})`,
+      };
       return;
     }
-    const ties = this.urls.map((u) => ({ port: urlPort(u), tie: tieConfiguration(r.stdout, urlPort(u), this.declared) }));
+    const ties = this.urls.map((u) => ({
+      port: urlPort(u),
+      tie: tieConfiguration(r.stdout, urlPort(u), this.declared),
+    }));
     const failed = ties.find((t) => t.tie.untied);
     if (failed) {
       this.untied = failed.tie.untied;
@@ -258,7 +323,10 @@ export class WebProbeSource implements ProbeSource {
     if (this.untied) return failedResult({ kind: 'other', message: this.untied });
     const kind = probe.id.startsWith('nginx') ? 'nginx' : probe.id.startsWith('apache') ? 'apache' : undefined;
     if (this.answering && kind && kind !== this.answering) {
-      return failedResult({ kind: 'unsupported', message: `${probe.id} is not asked of this target: its URL is answered by ${this.answering}` });
+      return failedResult({
+        kind: 'unsupported',
+        message: `${probe.id} is not asked of this target: its URL is answered by ${this.answering}`,
+      });
     }
     return undefined;
   }
@@ -268,7 +336,10 @@ export class WebProbeSource implements ProbeSource {
     const wanted = this.urls.map(urlPort);
     const listening = (['nginx', 'apache'] as const).filter((kind) => {
       if (this.answering && kind !== this.answering) return false;
-      const ports = kind === 'nginx' ? listenPorts(out.get('nginx-config')?.stdout ?? '', '') : listenPorts('', out.get('apache-config-dump')?.stdout ?? '');
+      const ports =
+        kind === 'nginx'
+          ? listenPorts(out.get('nginx-config')?.stdout ?? '', '')
+          : listenPorts('', out.get('apache-config-dump')?.stdout ?? '');
       return wanted.every((p) => ports.includes(p));
     });
     const port = [...new Set(wanted)].join(', ');
@@ -280,12 +351,17 @@ export class WebProbeSource implements ProbeSource {
     } else {
       // Only the server whose configuration listens on the port is judged; the other's checks are not reported.
       this.answering = listening[0];
-      if (this.configRead) this.configRead = { ...this.configRead, how: `${this.configRead.how}; the ${listening[0]} configuration's listen directives name port ${port}` };
+      if (this.configRead)
+        this.configRead = {
+          ...this.configRead,
+          how: `${this.configRead.how}; the ${listening[0]} configuration's listen directives name port ${port}`,
+        };
     }
   }
 
   private async runConfigProbe(probe: ProbeDef): Promise<ProbeResult> {
-    if (!this.opts.hostTransport || this.hostError) return failedResult(this.hostError ?? { kind: 'unsupported', message: 'no web.host' });
+    if (!this.opts.hostTransport || this.hostError)
+      return failedResult(this.hostError ?? { kind: 'unsupported', message: 'no web.host' });
     return this.opts.hostTransport.run(webProbeCommand(probe, this.location), {
       timeoutMs: (probe.timeout ?? 30) * 1000,
       ...(probe.max_bytes ? { maxBytes: probe.max_bytes } : {}),
@@ -304,14 +380,30 @@ export class WebProbeSource implements ProbeSource {
     const compared = serverCerts.length > 0 || caCerts.length > 0;
     // A Squid target is a forward proxy: its URLs are sites reached through it, as a client configured with it would.
     const t = this.target;
-    const proxy = this.declared === 'squid' && t.port ? new URL(`http://${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`) : undefined;
+    const proxy =
+      this.declared === 'squid' && t.port
+        ? new URL(`http://${t.address.includes(':') ? `[${t.address}]` : t.address}:${t.port}`)
+        : undefined;
     for (const u of this.https) {
-      const r = await inspectTls(u, { timeoutMs: this.opts.timeoutMs ?? 10_000, ...(this.opts.tlsCa ? { ca: this.opts.tlsCa } : {}), ...(proxy ? { proxy } : {}) });
+      const r = await inspectTls(u, {
+        timeoutMs: this.opts.timeoutMs ?? 10_000,
+        ...(this.opts.tlsCa ? { ca: this.opts.tlsCa } : {}),
+        ...(proxy ? { proxy } : {}),
+      });
       this.tls.push({ ...r, owner: ownerOf(r, serverCerts, caCerts, compared) });
     }
     this.own.set(
       probe.id,
-      this.tls.map((r, i) => httpEvidence(t.id, `tls-handshake-${i + 1}`, `TLS handshake with ${r.host}:${r.port}`, r.duration_ms, r.ok ? 0 : null, r.error)),
+      this.tls.map((r, i) =>
+        httpEvidence(
+          t.id,
+          `tls-handshake-${i + 1}`,
+          `TLS handshake with ${r.host}:${r.port}`,
+          r.duration_ms,
+          r.ok ? 0 : null,
+          r.error,
+        ),
+      ),
     );
     return liveAnswer({ urls: this.tls }, Date.now() - started);
   }
@@ -332,7 +424,10 @@ export class WebProbeSource implements ProbeSource {
     let n = 0;
     for (const base of this.urls) {
       const login = this.settings.login ? { login: this.settings.login } : {};
-      if (canary) this.canary.push(await runCanary({ base, ...login }, probeMarker('canary', this.opts.runId, this.target.id, ++n), live));
+      if (canary)
+        this.canary.push(
+          await runCanary({ base, ...login }, probeMarker('canary', this.opts.runId, this.target.id, ++n), live),
+        );
       if (waf) this.waf.push(await runWafProbe(base, probeMarker('waf', this.opts.runId, this.target.id, ++n), live));
     }
   }
@@ -341,9 +436,22 @@ export class WebProbeSource implements ProbeSource {
     const t = this.target.id;
     this.own.set(
       probe.id,
-      results.map((r) => httpEvidence(t, r.marker, `${r.request.method} ${r.request.url}`, r.request.duration_ms, r.request.status, r.request.error, r.request.time)),
+      results.map((r) =>
+        httpEvidence(
+          t,
+          r.marker,
+          `${r.request.method} ${r.request.url}`,
+          r.request.duration_ms,
+          r.request.status,
+          r.request.error,
+          r.request.time,
+        ),
+      ),
     );
-    return liveAnswer({ has_host: this.hostOk, probes: results }, results.reduce((s, r) => s + r.request.duration_ms, 0));
+    return liveAnswer(
+      { has_host: this.hostOk, probes: results },
+      results.reduce((s, r) => s + r.request.duration_ms, 0),
+    );
   }
 
   ownEvidence(probeId: string): Evidence[] | undefined {
@@ -364,11 +472,15 @@ export class WebProbeSource implements ProbeSource {
       finding.reason = `configuration not judged: ${this.untied}`;
       return true;
     }
-    const kinds = new Set(check.probes.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'apache' : 'other')));
+    const kinds = new Set(
+      check.probes.map((p) => (p.startsWith('nginx') ? 'nginx' : p.startsWith('apache') ? 'apache' : 'other')),
+    );
     // The URL is answered by another kind of server than this check is about: the check is not reported at all.
     if (this.answering && !kinds.has(this.answering)) return false;
     if (this.configRead && this.hostOk) finding.config_read = this.configRead;
-    const asked = check.probes.filter((p) => outputs[p] && !/is not asked of this target$/.test(outputs[p].error?.message ?? ''));
+    const asked = check.probes.filter(
+      (p) => outputs[p] && !/is not asked of this target$/.test(outputs[p].error?.message ?? ''),
+    );
     const absent = this.hostOk && asked.length > 0 && asked.every((p) => notInstalled(outputs[p]));
     if (!absent || (finding.status !== 'inconclusive' && finding.status !== 'not-applicable')) return true;
     const host = this.settings.host ?? 'its host';
@@ -384,7 +496,8 @@ export class WebProbeSource implements ProbeSource {
 
   outcome(): { error?: TransportError; unreachable?: boolean } {
     const sent = [...this.canary, ...this.waf];
-    const unreachable = this.tls.length > 0 && this.tls.every((t) => !t.ok) && sent.every((r) => r.request.status === null);
+    const unreachable =
+      this.tls.length > 0 && this.tls.every((t) => !t.ok) && sent.every((r) => r.request.status === null);
     return { ...(this.hostError ? { error: this.hostError } : {}), unreachable };
   }
 

@@ -106,14 +106,24 @@ function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Prom
   });
 }
 
-export function inspectTls(url: URL, opts: { timeoutMs?: number; ca?: string | Buffer; proxy?: URL } = {}): Promise<TlsInspection> {
+export function inspectTls(
+  url: URL,
+  opts: { timeoutMs?: number; ca?: string | Buffer; proxy?: URL } = {},
+): Promise<TlsInspection> {
   if (opts.proxy) {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || 443);
     const started = Date.now();
     return tunnel(opts.proxy, host, port, opts.timeoutMs ?? 10_000).then(
       (socket) => handshake(url, opts, socket),
-      (e: Error) => ({ url: url.toString(), host, port, ok: false, error: e.message, duration_ms: Date.now() - started }),
+      (e: Error) => ({
+        url: url.toString(),
+        host,
+        port,
+        ok: false,
+        error: e.message,
+        duration_ms: Date.now() - started,
+      }),
     );
   }
   return handshake(url, opts);
@@ -146,7 +156,11 @@ function handshake(url: URL, opts: { timeoutMs?: number; ca?: string | Buffer },
       const peer = socket.getPeerCertificate(true) as DetailedPeerCertificate;
       const chain: CertSummary[] = [];
       const seen = new Set<string>();
-      for (let c: DetailedPeerCertificate | undefined = peer; c?.fingerprint256 && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+      for (
+        let c: DetailedPeerCertificate | undefined = peer;
+        c?.fingerprint256 && !seen.has(c.fingerprint256);
+        c = c.issuerCertificate
+      ) {
         seen.add(c.fingerprint256);
         chain.push(summarise(c));
       }
@@ -163,6 +177,8 @@ function handshake(url: URL, opts: { timeoutMs?: number; ca?: string | Buffer },
       });
       socket.end();
     });
-    socket.once('error', (e: NodeJS.ErrnoException) => finish({ ok: false, error: e.code ? `${e.code}: ${e.message}` : e.message }));
+    socket.once('error', (e: NodeJS.ErrnoException) =>
+      finish({ ok: false, error: e.code ? `${e.code}: ${e.message}` : e.message }),
+    );
   });
 }

@@ -88,7 +88,9 @@ export function logSourcesFrom(settings: WebSettings, facts: ServerFacts): LogSo
   const n = facts.nginx as { access_logs?: { path: string }[]; modsecurity?: { audit_log: string | null } } | undefined;
   for (const l of n?.access_logs ?? []) add(l.path, 'nginx access_log');
   add(n?.modsecurity?.audit_log, 'ModSecurity SecAuditLog (nginx)');
-  const a = facts.apache as { custom_logs?: { path: string }[]; modsecurity?: { audit_log: string | null } } | undefined;
+  const a = facts.apache as
+    | { custom_logs?: { path: string }[]; modsecurity?: { audit_log: string | null } }
+    | undefined;
   for (const l of a?.custom_logs ?? []) add(l.path, 'Apache CustomLog');
   add(a?.modsecurity?.audit_log, 'ModSecurity SecAuditLog (Apache)');
   const q = facts.squid as { access_log?: string[] } | undefined;
@@ -98,13 +100,21 @@ export function logSourcesFrom(settings: WebSettings, facts: ServerFacts): LogSo
 
 /** Certificate files the configuration names (nginx ssl_certificate, Apache SSLCertificateFile, Squid's bump CA). */
 export function certificatePaths(facts: ServerFacts): { server: string[]; interceptionCa: string[] } {
-  const tlsOf = (x: Record<string, unknown> | undefined) => ((x?.tls as { certificates?: string[] } | undefined)?.certificates ?? []);
+  const tlsOf = (x: Record<string, unknown> | undefined) =>
+    (x?.tls as { certificates?: string[] } | undefined)?.certificates ?? [];
   const server = [...tlsOf(facts.nginx), ...tlsOf(facts.apache)];
   const ca = (facts.squid?.ca_certificates as string[] | undefined) ?? [];
-  return { server: server.filter((p) => p.startsWith('/') && !p.includes('$')), interceptionCa: ca.filter((p) => p.startsWith('/')) };
+  return {
+    server: server.filter((p) => p.startsWith('/') && !p.includes('$')),
+    interceptionCa: ca.filter((p) => p.startsWith('/')),
+  };
 }
 
-export async function readCertificates(t: Transport, paths: string[], sudo: boolean): Promise<{ fingerprint256: string; subject: string }[]> {
+export async function readCertificates(
+  t: Transport,
+  paths: string[],
+  sudo: boolean,
+): Promise<{ fingerprint256: string; subject: string }[]> {
   const out: { fingerprint256: string; subject: string }[] = [];
   for (const path of paths) {
     const r = await t.readFile(path, { maxBytes: 256 * 1024, timeoutMs: 10_000, sudo });
@@ -116,11 +126,15 @@ export async function readCertificates(t: Transport, paths: string[], sudo: bool
   return out;
 }
 
-export function ownerOf(tls: TlsInspection, serverCerts: { fingerprint256: string }[], caCerts: { subject: string }[], compared: boolean): CertOwner {
+export function ownerOf(
+  tls: TlsInspection,
+  serverCerts: { fingerprint256: string }[],
+  caCerts: { subject: string }[],
+  compared: boolean,
+): CertOwner {
   if (!tls.ok || !tls.leaf) return 'unknown';
   if (serverCerts.some((c) => c.fingerprint256 === tls.leaf!.fingerprint256)) return 'this-server';
   const issuerCn = /CN=([^,]+)/.exec(tls.leaf.issuer)?.[1];
   if (issuerCn && caCerts.some((c) => c.subject.includes(`CN=${issuerCn}`))) return 'interception-ca';
   return compared ? 'elsewhere' : 'unknown';
 }
-

@@ -2,7 +2,16 @@
 // `socready` command, run from a folder that is not the clone. Every data file the CLI reads at run time (check
 // catalog and its schemas, templates, built-in rules, scenarios and playbooks, ATT&CK catalog) must be in the tarball.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,16 +75,32 @@ describe('the npm package, packed and installed into an empty folder', () => {
 
   beforeAll(() => {
     // Always the package as built from this tree (a stale dist would test old code).
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], {
+      stdio: 'inherit',
+    });
     // Every file this test writes goes under one temporary folder: the clone must stay clean.
     tmp = mkdtempSync(join(tmpdir(), 'socready-pack-'));
-    const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const npm = (args: string[], cwd: string) =>
+      execFileSync('npm', args, { cwd, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], REPO_ROOT)) as { filename: string }[];
     const tarball = join(tmp, packed[0]!.filename);
     const prefix = join(tmp, 'prefix');
     mkdirSync(prefix);
     linkRuntimeDependencies(prefix);
-    npm(['install', '--prefix', prefix, tarball, '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], tmp);
+    npm(
+      [
+        'install',
+        '--prefix',
+        prefix,
+        tarball,
+        '--offline',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+      ],
+      tmp,
+    );
     bin = join(prefix, 'node_modules', '.bin', 'socready');
     work = join(tmp, 'work');
     mkdirSync(work);
@@ -102,7 +127,11 @@ describe('the npm package, packed and installed into an empty folder', () => {
     const r = await socready(['checks', 'list', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const ids = (JSON.parse(r.stdout) as { id: string }[]).map((c) => c.id).sort();
-    expect(ids).toEqual(loadCatalog().checks.map((c) => c.id).sort());
+    expect(ids).toEqual(
+      loadCatalog()
+        .checks.map((c) => c.id)
+        .sort(),
+    );
   });
 
   it('attack info reads the shipped ATT&CK catalog', async () => {
@@ -150,9 +179,15 @@ describe('the npm package, packed and installed into an empty folder', () => {
 
 // The README's way to type `socready` inside a clone, without a global install.
 describe('npx socready inside the clone', () => {
-  it('runs the clone\'s own CLI, offline', () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], { stdio: 'inherit' });
-    const out = execFileSync('npm', ['exec', '--offline', '--', 'socready', '--version'], { cwd: REPO_ROOT, env: cleanEnv(), encoding: 'utf8' });
+  it("runs the clone's own CLI, offline", () => {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], {
+      stdio: 'inherit',
+    });
+    const out = execFileSync('npm', ['exec', '--offline', '--', 'socready', '--version'], {
+      cwd: REPO_ROOT,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe(PACKAGE.version);
   }, 120_000);
 });

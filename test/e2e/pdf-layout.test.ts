@@ -29,11 +29,18 @@ function pageTexts(pdf: string): string[] {
   return all.split('\f');
 }
 
-const lines = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}-line-${String(i + 1).padStart(3, '0')} some collected output`).join('\n');
+const lines = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${tag}-line-${String(i + 1).padStart(3, '0')} some collected output`).join('\n');
 
 function card(check: string, title: string, excerptLines: number): Finding {
   return {
-    ...finding('log-collection', 'fail', { check, target: 'vm', severity: 'high', title: { en: title, ja: title }, excerpt: lines(check, excerptLines) }),
+    ...finding('log-collection', 'fail', {
+      check,
+      target: 'vm',
+      severity: 'high',
+      title: { en: title, ja: title },
+      excerpt: lines(check, excerptLines),
+    }),
     observed: { active: false, agents: [] },
   };
 }
@@ -70,7 +77,16 @@ describe.skipIf(!ready)('PDF layout (Chromium, A4)', () => {
 
   it('prints every tactic name of the matrix whole, and no technique name cut inside a word', () => {
     const text = pageTexts(out.en!).join('\n');
-    for (const name of ['Reconnaissance', 'Persistence', 'Discovery', 'Collection', 'Exfiltration', 'Execution', 'Impact', 'Stealth']) {
+    for (const name of [
+      'Reconnaissance',
+      'Persistence',
+      'Discovery',
+      'Collection',
+      'Exfiltration',
+      'Execution',
+      'Impact',
+      'Stealth',
+    ]) {
       expect(text).toMatch(new RegExp(`\\b${name}\\b`));
     }
     expect(text).not.toMatch(/Reconnais\s*\n|Persistenc\s*\n|Compro\s*\n\s*mise/);

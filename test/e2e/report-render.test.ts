@@ -80,7 +80,9 @@ describe.skipIf(!hasBrowser)('HTML report in headless Chromium', () => {
         scripts: document.querySelectorAll('script').length,
         images: document.querySelectorAll('img').length,
         textareas: document.querySelectorAll('textarea').length,
-        handlers: [...document.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => a.name.startsWith('on'))).length,
+        handlers: [...document.querySelectorAll('*')].filter((el) =>
+          [...el.attributes].some((a) => a.name.startsWith('on')),
+        ).length,
         ourStyle: document.querySelectorAll('style')[0]?.textContent?.startsWith('/* socready report') ?? false,
         coverBackground: getComputedStyle(document.querySelector('.cover') as Element).backgroundImage,
         bodyDisplay: getComputedStyle(document.body).display,
@@ -105,7 +107,9 @@ describe.skipIf(!hasBrowser)('HTML report in headless Chromium', () => {
       expect(state.text).toContain('<script>window.__pwned=1;alert(1)</script>');
       expect(state.text).toContain('{{#each this}}{{/each}} {{{raw}}}');
       expect(state.text).toContain('</textarea><textarea>');
-      expect(state.text).toContain('Evil </style><script>window.__pwned=2</script> {{constructor.constructor}} </textarea> Corp');
+      expect(state.text).toContain(
+        'Evil </style><script>window.__pwned=2</script> {{constructor.constructor}} </textarea> Corp',
+      );
       expect(state.text).toContain('<img src=x onerror="window.__pwned=5">');
       await page.close();
     }
@@ -113,9 +117,12 @@ describe.skipIf(!hasBrowser)('HTML report in headless Chromium', () => {
 
   it('blocks every network request from the locked page used for PDF printing', async () => {
     const { page, blocked } = await lockedPage(browser);
-    await page.setContent('<p>x</p><img src="http://127.0.0.1:9/beacon.png"><link rel="stylesheet" href="https://example.invalid/x.css">', {
-      waitUntil: 'load',
-    });
+    await page.setContent(
+      '<p>x</p><img src="http://127.0.0.1:9/beacon.png"><link rel="stylesheet" href="https://example.invalid/x.css">',
+      {
+        waitUntil: 'load',
+      },
+    );
     expect(blocked.sort()).toEqual(['http://127.0.0.1:9/beacon.png', 'https://example.invalid/x.css']);
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
     await page.close();
@@ -142,7 +149,9 @@ describe.skipIf(!hasBrowser || !hasPoppler)('PDF report', () => {
     const toc = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', out, '-'], { encoding: 'utf8' });
     const readinessPage = Number(/準備状況チェックリスト\s+(\d+)/.exec(toc)?.[1]);
     expect(readinessPage).toBeGreaterThan(2);
-    const thatPage = execFileSync('pdftotext', ['-f', String(readinessPage), '-l', String(readinessPage), out, '-'], { encoding: 'utf8' });
+    const thatPage = execFileSync('pdftotext', ['-f', String(readinessPage), '-l', String(readinessPage), out, '-'], {
+      encoding: 'utf8',
+    });
     expect(thatPage).toContain('準備状況チェックリスト');
     // pdftotext reads text even from tofu glyphs, so check the fonts: all embedded, and Noto Sans CJK among them.
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
@@ -171,7 +180,11 @@ describe.skipIf(!hasBrowser || !hasPoppler)('socready report CLI on a fixture ru
   const dir = mkdtempSync(join(tmpdir(), 'socready-cli-e2e-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (...args: string[]) =>
-    execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
 
   it('re-renders report.json as HTML whose executive summary shows in Chromium, and as a Japanese PDF', async () => {
     const fixture = join(FIXTURES_DIR, 'html', 'report-full.json');
@@ -193,6 +206,8 @@ describe.skipIf(!hasBrowser || !hasPoppler)('socready report CLI on a fixture ru
     }
     const pdfText = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
     expect(pdfText).toContain('自動対応はまだ始められません');
-    expect(Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1])).toBeGreaterThanOrEqual(5);
+    expect(
+      Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]),
+    ).toBeGreaterThanOrEqual(5);
   });
 });

@@ -11,7 +11,11 @@ const BUILT_CLI = join(REPO_ROOT, 'dist', 'src', 'cli.js');
 
 function runBuilt(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -29,7 +33,9 @@ describe('socready scan end to end (built CLI, no inventory, HTML and PDF)', () 
 
   beforeAll(async () => {
     // Always the CLI as built from this tree (a stale dist would test old code).
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], {
+      stdio: 'inherit',
+    });
     expect(existsSync(BUILT_CLI)).toBe(true);
     const out = mkdtempSync(join(tmpdir(), 'socready-e2e-'));
     scan = await runBuilt(['scan', '-o', out, '--pdf', '--lang', 'ja', '--json']);

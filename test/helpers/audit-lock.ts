@@ -8,7 +8,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 export const AUDIT_LOCK = '/tmp/socready-auditd.lock';
 
 export async function acquireAuditLock(): Promise<ChildProcess> {
-  const holder = spawn('flock', ['-x', '-w', '300', AUDIT_LOCK, '-c', 'echo locked; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const holder = spawn('flock', ['-x', '-w', '300', AUDIT_LOCK, '-c', 'echo locked; exec cat'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
     holder.once('exit', (code) => reject(new Error(`could not take ${AUDIT_LOCK} (flock exit ${code})`)));

@@ -9,7 +9,10 @@ export interface CliResult {
 }
 
 /** Runs the socready CLI from source (tsx), as a user would run the built one, with CI-like quiet output. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), ...args], {
       cwd: options.cwd ?? REPO_ROOT,

@@ -11,7 +11,10 @@ const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const RO_PASSWORD = 'ro-pass-123';
 
 export const haveDatabases = (): boolean =>
-  process.getuid?.() === 0 && existsSync(`${PG_BIN}/initdb`) && existsSync('/usr/lib/postgresql/15/lib/pgaudit.so') && existsSync('/usr/lib/mysql/plugin/server_audit.so');
+  process.getuid?.() === 0 &&
+  existsSync(`${PG_BIN}/initdb`) &&
+  existsSync('/usr/lib/postgresql/15/lib/pgaudit.so') &&
+  existsSync('/usr/lib/mysql/plugin/server_audit.so');
 
 export interface PgInstance {
   dir: string;
@@ -29,8 +32,23 @@ export async function startPostgres(settings: Record<string, string>): Promise<P
   execFileSync('chown', ['postgres:', dir]);
   const port = await freePort();
   const asPg = (args: string[], input?: string) =>
-    execFileSync('runuser', ['-u', 'postgres', '--', ...args], { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...(input ? { input } : {}) });
-  asPg([`${PG_BIN}/initdb`, '-D', `${dir}/data`, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']);
+    execFileSync('runuser', ['-u', 'postgres', '--', ...args], {
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(input ? { input } : {}),
+    });
+  asPg([
+    `${PG_BIN}/initdb`,
+    '-D',
+    `${dir}/data`,
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]);
   for (const d of ['log', 'sock']) {
     mkdirSync(join(dir, d));
     execFileSync('chown', ['postgres:', join(dir, d)]);
@@ -44,11 +62,37 @@ export async function startPostgres(settings: Record<string, string>): Promise<P
     log_filename: `'postgresql.log'`,
     ...settings,
   };
-  writeFileSync(join(dir, 'audit.conf'), Object.entries(conf).map(([k, v]) => `${k} = ${v}\n`).join(''));
+  writeFileSync(
+    join(dir, 'audit.conf'),
+    Object.entries(conf)
+      .map(([k, v]) => `${k} = ${v}\n`)
+      .join(''),
+  );
   execFileSync('chown', ['postgres:', join(dir, 'audit.conf')]);
-  writeFileSync(join(dir, 'data', 'postgresql.conf'), `${readFileSync(join(dir, 'data', 'postgresql.conf'), 'utf8')}\ninclude '${dir}/audit.conf'\n`);
+  writeFileSync(
+    join(dir, 'data', 'postgresql.conf'),
+    `${readFileSync(join(dir, 'data', 'postgresql.conf'), 'utf8')}\ninclude '${dir}/audit.conf'\n`,
+  );
   asPg([`${PG_BIN}/pg_ctl`, '-D', `${dir}/data`, '-l', `${dir}/pg_ctl.log`, '-w', '-t', '30', 'start']);
-  const superuser = (sql: string) => asPg(['psql', '-X', '-h', `${dir}/sock`, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-Atq'], sql);
+  const superuser = (sql: string) =>
+    asPg(
+      [
+        'psql',
+        '-X',
+        '-h',
+        `${dir}/sock`,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-Atq',
+      ],
+      sql,
+    );
   superuser(`CREATE EXTENSION pgaudit;
 CREATE ROLE socready_ro LOGIN PASSWORD '${RO_PASSWORD}' IN ROLE pg_read_all_data;
 GRANT pg_read_all_settings TO socready_ro;
@@ -98,17 +142,21 @@ export async function startMariadb(options: Record<string, string>): Promise<Mar
   };
   const lines = Object.entries(cnf).map(([k, v]) => (v === '' ? k : `${k}=${v}`));
   writeFileSync(join(dir, 'my.cnf'), `[mariadbd]\n${lines.join('\n')}\n[client]\nsocket=${dir}/mysqld.sock\n`);
-  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${dir}/data`, '--user=mysql', '--skip-test-db'], { stdio: 'ignore' });
+  execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${dir}/data`, '--user=mysql', '--skip-test-db'], {
+    stdio: 'ignore',
+  });
   const child = spawn('mariadbd', [`--defaults-file=${dir}/my.cnf`], { stdio: 'ignore', detached: true });
   child.unref();
-  const root = (sql: string) => execFileSync('mariadb', [`--defaults-file=${dir}/my.cnf`, '-uroot', '-N', '-B', '-e', sql], { encoding: 'utf8' });
+  const root = (sql: string) =>
+    execFileSync('mariadb', [`--defaults-file=${dir}/my.cnf`, '-uroot', '-N', '-B', '-e', sql], { encoding: 'utf8' });
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
       execFileSync('mariadb-admin', [`--defaults-file=${dir}/my.cnf`, '-uroot', 'ping'], { stdio: 'ignore' });
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`mariadbd did not start: ${readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`mariadbd did not start: ${readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

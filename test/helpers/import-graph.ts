@@ -7,7 +7,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /** Module path relative to the source root, with '/' separators → the modules it imports. */
 export type ImportGraph = Map<string, string[]>;
 
-const STATIC_IMPORT = /(?:^|[;\n}])\s*(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
+const STATIC_IMPORT =
+  /(?:^|[;\n}])\s*(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
 /** `import('./x.js')`: a dynamic import, or an inline type (`import('./x.js').T`), is a dependency all the same. */
 const IMPORT_CALL = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
@@ -136,7 +137,8 @@ export function layeringViolations(graph: ImportGraph, layering: Layering): stri
   return out;
 }
 
-const EXPORT_DECL = /^export\s+(?:declare\s+)?(?:async\s+)?(?:const|let|function\*?|interface|type|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
+const EXPORT_DECL =
+  /^export\s+(?:declare\s+)?(?:async\s+)?(?:const|let|function\*?|interface|type|class|enum)\s+([A-Za-z_$][\w$]*)/gm;
 
 /** Names declared and exported by more than one module under `root`, with the modules that export each. */
 export function duplicateExports(root: string): Map<string, string[]> {

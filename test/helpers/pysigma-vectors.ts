@@ -85,10 +85,16 @@ export function readVectors(path: string): Vector[] {
     const rules = strings.filter((x) => /\bdetection:/.test(x) || /\bcorrelation:/.test(x));
     if (rules.length === 1) v.yaml = rules[0];
     else if (rules.length > 1) v.yaml = rules.join('\n---\n');
-    if (/ProcessingPipeline|pipeline\s*=|_pipeline\(|Backend\(\s*pipeline|splunk_cim_data_model|ecs_windows|custom_backend|_backend\([^)]/.test(body)) {
-      v.notApplicable = 'converts through a pySigma processing pipeline or backend options (field renames, index names, data models) that socready models as its own per-target tables';
+    if (
+      /ProcessingPipeline|pipeline\s*=|_pipeline\(|Backend\(\s*pipeline|splunk_cim_data_model|ecs_windows|custom_backend|_backend\([^)]/.test(
+        body,
+      )
+    ) {
+      v.notApplicable =
+        'converts through a pySigma processing pipeline or backend options (field renames, index names, data models) that socready models as its own per-target tables';
     } else if (/output_format\s*=|"data_model"|\.finalize|fields_output|savedsearch/.test(body)) {
-      v.notApplicable = 'checks an output format (NDJSON, Query DSL document, SIEM rule, saved search), not the query string';
+      v.notApplicable =
+        'checks an output format (NDJSON, Query DSL document, SIEM rule, saved search), not the query string';
     } else if (/Deferred|reset\(\)|get_field_match/.test(body) && !v.yaml) {
       v.notApplicable = 'tests a pySigma internal helper, not a conversion';
     }

@@ -211,7 +211,15 @@ function parseSearch(s: string): Node {
       i++;
     } else raw = s[i] === '"' ? quoted() : bare();
     const t: Node = raw === '*' ? { op: 'exists', field } : { op: 'term', field, val: toVal(raw), cased };
-    return neg ? { op: 'and', args: [{ op: 'exists', field }, { op: 'not', arg: t }] } : t;
+    return neg
+      ? {
+          op: 'and',
+          args: [
+            { op: 'exists', field },
+            { op: 'not', arg: t },
+          ],
+        }
+      : t;
   };
   const atom = (): Node => {
     ws();
@@ -288,7 +296,11 @@ const unquote = (q: string) => q.slice(1, -1).replace(/\\"/g, '"').replace(/\\\\
 function splRegex(field: string, quotedRe: string): Node {
   const re = unquote(quotedRe);
   const inline = /^\(\?([ims]+)\)/.exec(re);
-  return { op: 're', field: field === '_raw' ? null : field, re: new RegExp(inline ? re.slice(inline[0].length) : re, inline?.[1] ?? '') };
+  return {
+    op: 're',
+    field: field === '_raw' ? null : field,
+    re: new RegExp(inline ? re.slice(inline[0].length) : re, inline?.[1] ?? ''),
+  };
 }
 
 /** A search, then pipes on their own lines: regex, rex + eval flags (pySigma), eval if(match()) (socready), search, where a=b. */
@@ -326,7 +338,10 @@ export function parseSpl(src: string): Node {
         captures.set(g[1]!, splRegex(m[1]!, `"${g[2]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
       },
     ],
-    [/^eval\s+(\w+)=if\(isnotnull\((\w+)\),\s*"(\w+)",\s*"\w+"\)$/, (m) => defs.set(m[1]!, { cond: captures.get(m[2]!)!, yes: m[3]! })],
+    [
+      /^eval\s+(\w+)=if\(isnotnull\((\w+)\),\s*"(\w+)",\s*"\w+"\)$/,
+      (m) => defs.set(m[1]!, { cond: captures.get(m[2]!)!, yes: m[3]! }),
+    ],
     [
       new RegExp(`^eval\\s+(\\w+)=if\\(match\\((${FIELD}),\\s*(${Q})\\),\\s*"(\\w+)",\\s*"\\w+"\\)$`, 's'),
       (m) => defs.set(m[1]!, { cond: splRegex(bare(m[2]!), m[3]!), yes: m[4]! }),
@@ -342,9 +357,12 @@ export function parseSpl(src: string): Node {
         node = { op: 'and', args: [node, m[1] ? { op: 'not', arg: r } : r] };
       },
     ],
-    [/^search\s+(.*)$/s, (m) => {
-      node = { op: 'and', args: [node, substitute(parseSearch(m[1]!))] };
-    }],
+    [
+      /^search\s+(.*)$/s,
+      (m) => {
+        node = { op: 'and', args: [node, substitute(parseSearch(m[1]!))] };
+      },
+    ],
   ];
   for (const raw of pipes) {
     const p = raw.trim();
@@ -432,7 +450,8 @@ function evaluate3(n: Node, ev: Event): boolean | null {
 export function parseEsqlWhere(src: string): Node {
   const m = /^from\s+\S+(?:\s+metadata\s+[\w, ]+?)?\s*\|\s*where\s+/is.exec(src);
   const s = m ? src.slice(m[0].length) : src;
-  if (/\n\||\|\s*(eval|stats)/.test(s)) throw new QueryParseError('ES|QL pipes after WHERE are not evaluated by this harness');
+  if (/\n\||\|\s*(eval|stats)/.test(s))
+    throw new QueryParseError('ES|QL pipes after WHERE are not evaluated by this harness');
   let i = 0;
   const ws = () => {
     while (i < s.length && /\s/.test(s[i]!)) i++;
@@ -491,7 +510,13 @@ export function parseEsqlWhere(src: string): Node {
     if (lit) out.push({ t: 'lit', s: lit });
     return out;
   };
-  const lit = (f: string, v: string): Node => ({ op: 'term', field: f, val: v ? [{ t: 'lit', s: v }] : [], cased: true, nullable: true });
+  const lit = (f: string, v: string): Node => ({
+    op: 'term',
+    field: f,
+    val: v ? [{ t: 'lit', s: v }] : [],
+    cased: true,
+    nullable: true,
+  });
   const scalar = (): string => {
     ws();
     if (s[i] === '"') return str();
@@ -534,7 +559,16 @@ export function parseEsqlWhere(src: string): Node {
         n =
           name === 'cidr_match'
             ? { op: 'or', args: vals.map((v) => lit(f, v)) }
-            : { op: 'term', field: f, val: name === 'starts_with' ? [{ t: 'lit', s: vals[0]! }, { t: 'any' }] : [{ t: 'any' }, { t: 'lit', s: vals[0]! }], cased: true, nullable: true };
+            : {
+                op: 'term',
+                field: f,
+                val:
+                  name === 'starts_with'
+                    ? [{ t: 'lit', s: vals[0]! }, { t: 'any' }]
+                    : [{ t: 'any' }, { t: 'lit', s: vals[0]! }],
+                cased: true,
+                nullable: true,
+              };
       }
       ws();
       if (s[i] !== ')') throw new QueryParseError(`")" expected after ${name}`);
@@ -545,7 +579,8 @@ export function parseEsqlWhere(src: string): Node {
     ws();
     if (kw('is not null')) return { op: 'exists', field: f };
     if (kw('is null')) return { op: 'not', arg: { op: 'exists', field: f } };
-    if (kw('not like')) return { op: 'not', arg: { op: 'term', field: f, val: likeVal(str()), cased: true, nullable: true } };
+    if (kw('not like'))
+      return { op: 'not', arg: { op: 'term', field: f, val: likeVal(str()), cased: true, nullable: true } };
     if (kw('rlike')) return { op: 're', field: f, re: new RegExp(`^(?:${str()})$`, 's'), nullable: true };
     if (kw('like')) return { op: 'term', field: f, val: likeVal(str()), cased: true, nullable: true };
     if (kw('in')) {
@@ -572,7 +607,14 @@ export function parseEsqlWhere(src: string): Node {
     i += op[0].length;
     const v = scalar();
     if (op[1] === '==') return lit(f, v);
-    if (op[1] === '!=') return { op: 'and', args: [{ op: 'exists', field: f }, { op: 'not', arg: lit(f, v) }] };
+    if (op[1] === '!=')
+      return {
+        op: 'and',
+        args: [
+          { op: 'exists', field: f },
+          { op: 'not', arg: lit(f, v) },
+        ],
+      };
     return { op: 'cmp', field: f, cmp: op[1]!, n: Number(v), nullable: true };
   };
   const notExpr = (): Node => (kw('not') ? { op: 'not', arg: notExpr() } : atom());
@@ -620,7 +662,15 @@ function collect(n: Node, out: Map<string | null, Set<string>>): void {
     case 'term': {
       const lits = n.val.map((v) => (v.t === 'lit' ? v.s : ''));
       const joined = lits.join('');
-      for (const s of [joined, n.val.map((v) => (v.t === 'lit' ? v.s : v.t === 'one' ? 'q' : 'zz')).join(''), `a${joined}`, `${joined}b`, joined.toUpperCase(), joined.toLowerCase()]) add(n.field, s);
+      for (const s of [
+        joined,
+        n.val.map((v) => (v.t === 'lit' ? v.s : v.t === 'one' ? 'q' : 'zz')).join(''),
+        `a${joined}`,
+        `${joined}b`,
+        joined.toUpperCase(),
+        joined.toLowerCase(),
+      ])
+        add(n.field, s);
       const c = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(joined);
       if (c) {
         add(n.field, `${c[1]}.${c[2]}.${c[3]}.${Number(c[4]) + 1}`);
@@ -629,7 +679,11 @@ function collect(n: Node, out: Map<string | null, Set<string>>): void {
       return;
     }
     case 're': {
-      const chunks = n.re.source.replace(/\\d\{?\d*\}?/g, '1234').replace(/\\(.)/g, '$1').split(/[.*+?^$(){}|[\]]+/).filter(Boolean);
+      const chunks = n.re.source
+        .replace(/\\d\{?\d*\}?/g, '1234')
+        .replace(/\\(.)/g, '$1')
+        .split(/[.*+?^$(){}|[\]]+/)
+        .filter(Boolean);
       add(n.field, chunks.join(''));
       add(n.field, chunks.join('x'));
       add(n.field, `a${chunks.join('')}b`);
@@ -669,7 +723,14 @@ export function sampleEvents(a: Node, b: Node, count = 600): Event[] {
   for (const f of fields) for (const v of choices(f)) events.push(withValues(base, [[f, v]]), withValues({}, [[f, v]]));
   for (let x = 0; x < fields.length && events.length < 20_000; x++) {
     for (let y = x + 1; y < fields.length; y++) {
-      for (const a of choices(fields[x]!)) for (const b of choices(fields[y]!)) events.push(withValues(base, [[fields[x]!, a], [fields[y]!, b]]));
+      for (const a of choices(fields[x]!))
+        for (const b of choices(fields[y]!))
+          events.push(
+            withValues(base, [
+              [fields[x]!, a],
+              [fields[y]!, b],
+            ]),
+          );
     }
   }
   for (let k = 0; k < count; k++) {

@@ -46,12 +46,15 @@ async function waitFor(test: () => boolean, ms: number, what: string): Promise<v
 }
 
 /** Starts the pair; `forwardPort` other than the collector's simulates a broken forwarding config. */
-export async function startRsyslogPair(o: { senderMax?: string; collectorMax?: string; wrongPort?: boolean } = {}): Promise<RsyslogPair> {
+export async function startRsyslogPair(
+  o: { senderMax?: string; collectorMax?: string; wrongPort?: boolean } = {},
+): Promise<RsyslogPair> {
   const dir = mkdtempSync(join(tmpdir(), 'socready-rsyslog-'));
   for (const d of ['collector/work', 'sender/work']) mkdirSync(join(dir, d), { recursive: true });
   const port = await freePort();
   const forwardPort = o.wrongPort ? await freePort() : port;
-  const global = (side: string, max?: string) => `global(workDirectory="${join(dir, side, 'work')}"${max ? ` maxMessageSize="${max}"` : ''})`;
+  const global = (side: string, max?: string) =>
+    `global(workDirectory="${join(dir, side, 'work')}"${max ? ` maxMessageSize="${max}"` : ''})`;
   const collectorConf = join(dir, 'collector.conf');
   const senderConf = join(dir, 'sender.conf');
   const collectorLog = join(dir, 'collector', 'remote.log');

@@ -75,7 +75,17 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
 
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'hostkey_ed25519')]);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'socready-test', '-f', join(dir, 'client_ed25519')]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'socready-test',
+    '-f',
+    join(dir, 'client_ed25519'),
+  ]);
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_ed25519.pub')), { mode: 0o644 });
 
   execFileSync('useradd', ['-m', '-d', home, '-s', '/bin/sh', user]);

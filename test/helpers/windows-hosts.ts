@@ -36,7 +36,10 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
 
 export function hostOutputs(host: keyof typeof WINDOWS_HOSTS): Record<string, ProbeResult> {
   return Object.fromEntries(
-    Object.entries(WINDOWS_HOSTS[host]).map(([probe, file]) => [probe, { stdout: readFileSync(file, 'utf8'), stderr: '', exitCode: 0, truncated: false, durationMs: 1 }]),
+    Object.entries(WINDOWS_HOSTS[host]).map(([probe, file]) => [
+      probe,
+      { stdout: readFileSync(file, 'utf8'), stderr: '', exitCode: 0, truncated: false, durationMs: 1 },
+    ]),
   );
 }
 
@@ -51,7 +54,14 @@ export function hostEvidenceFile(host: keyof typeof WINDOWS_HOSTS, hostname: str
     probes: Object.fromEntries(
       Object.entries(WINDOWS_HOSTS[host]).map(([probe, file]) => [
         probe,
-        { kind: 'command', what: probe, exit_code: 0, stdout_b64: readFileSync(file).toString('base64'), stderr_b64: '', duration_ms: 10 },
+        {
+          kind: 'command',
+          what: probe,
+          exit_code: 0,
+          stdout_b64: readFileSync(file).toString('base64'),
+          stderr_b64: '',
+          duration_ms: 10,
+        },
       ]),
     ),
   };

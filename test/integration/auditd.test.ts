@@ -22,7 +22,8 @@ function skipReason(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'needs root: loading audit rules and starting auditd need CAP_AUDIT_CONTROL';
   for (const tool of ['auditctl', 'auditd', 'flock']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install auditd util-linux)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (apt-get install auditd util-linux)`;
   }
   const s = spawnSync('auditctl', ['-s'], { encoding: 'utf8' });
   if (s.status !== 0) return `the kernel audit API is not available here: ${s.stderr.trim()}`;
@@ -145,10 +146,25 @@ describe.skipIf(SKIP)('auditd on this machine (real kernel audit API)', () => {
     it('finds the loaded rules equal to the same rules on disk, and reports one added by hand', () => {
       const root = join(dir, 'root');
       mkdirSync(join(root, 'etc', 'audit', 'rules.d'), { recursive: true });
-      writeFileSync(join(root, 'etc', 'audit', 'rules.d', '50-test.rules'), `## test rules\n-D\n${RULES.join('\n')}\n-e 2\n`);
-      const globbed = spawnSync('sh', ['-c', globCommand(probe('audit-rules-d').path!, 1 << 20, root)], { encoding: 'utf8' });
-      const diskProbe: ProbeResult = { stdout: globbed.stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 };
-      const sync = () => linuxParsers['auditd-rules-sync']!({ 'auditctl-rules': runProbe('auditctl-rules'), 'audit-rules-d': diskProbe }, ctx);
+      writeFileSync(
+        join(root, 'etc', 'audit', 'rules.d', '50-test.rules'),
+        `## test rules\n-D\n${RULES.join('\n')}\n-e 2\n`,
+      );
+      const globbed = spawnSync('sh', ['-c', globCommand(probe('audit-rules-d').path!, 1 << 20, root)], {
+        encoding: 'utf8',
+      });
+      const diskProbe: ProbeResult = {
+        stdout: globbed.stdout,
+        stderr: '',
+        exitCode: 0,
+        truncated: false,
+        durationMs: 1,
+      };
+      const sync = () =>
+        linuxParsers['auditd-rules-sync']!(
+          { 'auditctl-rules': runProbe('auditctl-rules'), 'audit-rules-d': diskProbe },
+          ctx,
+        );
       expect(sync()).toMatchObject({ in_sync: true, only_on_disk: [], only_loaded: [], immutable_on_disk: true });
       auditctl('-a', 'always,exit', '-F', 'arch=b64', '-S', 'ptrace', '-k', 'by_hand');
       expect(sync()).toMatchObject({ in_sync: false, only_loaded: ['-a always,exit arch=b64 -S ptrace key=by_hand'] });
@@ -227,7 +243,10 @@ describe.skipIf(SKIP)('auditd on this machine (real kernel audit API)', () => {
       daemon!.kill('SIGTERM');
       await exited;
       await waitFor('the kernel to forget the daemon', () => /^pid 0$/m.test(auditctl('-s')));
-      const facts = linuxParsers['auditd-service']!({ 'service-state': runProbe('service-state'), 'auditctl-status': runProbe('auditctl-status') }, ctx);
+      const facts = linuxParsers['auditd-service']!(
+        { 'service-state': runProbe('service-state'), 'auditctl-status': runProbe('auditctl-status') },
+        ctx,
+      );
       expect(facts).toMatchObject({ installed: true, running: false, kernel_pid: 0 });
     });
   });

@@ -7,7 +7,9 @@ import { CHECKS_DIR } from '../../src/paths.js';
 import { FIXTURES_DIR, REPO_ROOT } from '../helpers/paths.js';
 
 /** Runs the CLI with a stdout pipe whose reading end is closed before the CLI writes anything. */
-function runWithClosedStdout(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runWithClosedStdout(
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), ...args], {
       cwd: REPO_ROOT,
@@ -36,8 +38,16 @@ describe('a closed stdout ends the CLI quietly, with its documented exit code', 
     { name: 'collect-script', args: ['collect-script', '--platform', 'linux'], code: 0 },
     { name: 'attack info', args: ['attack', 'info'], code: 0 },
     { name: '--help', args: ['--help'], code: 0 },
-    { name: 'playbook dry-run whose gate fails', args: ['playbook', 'dry-run', join(PLAYBOOKS, 'cacao-auto-contain-dangerous.json'), '--fail-on', 'high'], code: 1 },
-    { name: 'inventory validate on a bad inventory', args: ['inventory', 'validate', join(FIXTURES_DIR, 'playbook', 'broken.json')], code: 2 },
+    {
+      name: 'playbook dry-run whose gate fails',
+      args: ['playbook', 'dry-run', join(PLAYBOOKS, 'cacao-auto-contain-dangerous.json'), '--fail-on', 'high'],
+      code: 1,
+    },
+    {
+      name: 'inventory validate on a bad inventory',
+      args: ['inventory', 'validate', join(FIXTURES_DIR, 'playbook', 'broken.json')],
+      code: 2,
+    },
   ])('$name: exit $code, no stack trace', async ({ args, code }) => {
     const r = await runWithClosedStdout(args);
     expect(r.stderr).not.toMatch(/EPIPE|Unhandled 'error' event|\n\s+at /);

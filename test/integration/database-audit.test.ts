@@ -9,18 +9,33 @@ import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import { DatabaseProbeSource } from '../../src/database/source.js';
 import type { DatabaseSettings, Finding, Target } from '../../src/model.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import { haveDatabases, type MariaInstance, type PgInstance, RO_PASSWORD, startMariadb, startPostgres } from '../helpers/databases.js';
+import {
+  haveDatabases,
+  type MariaInstance,
+  type PgInstance,
+  RO_PASSWORD,
+  startMariadb,
+  startPostgres,
+} from '../helpers/databases.js';
 
 const catalog = loadCatalog();
 const ENV = { SR_DB_PASSWORD: RO_PASSWORD };
 
 async function scan(id: string, database: DatabaseSettings, active: boolean): Promise<TargetAssessment> {
   const target: Target = { id, kind: 'database', address: '127.0.0.1', tags: [], transport: 'local', database };
-  const source = new DatabaseProbeSource(target, { hostTransport: createLocalTransport(), active, runId: 'itest', logWaitMs: 3000, pollMs: 200, env: ENV });
+  const source = new DatabaseProbeSource(target, {
+    hostTransport: createLocalTransport(),
+    active,
+    runId: 'itest',
+    logWaitMs: 3000,
+    pollMs: 200,
+    env: ENV,
+  });
   return assessTarget(target, source, catalog, { store: new EvidenceStore(undefined) });
 }
 
-const status = (a: TargetAssessment, check: string): Finding['status'] | undefined => a.findings.find((f) => f.check === check)?.status;
+const status = (a: TargetAssessment, check: string): Finding['status'] | undefined =>
+  a.findings.find((f) => f.check === check)?.status;
 const finding = (a: TargetAssessment, check: string): Finding => {
   const f = a.findings.find((x) => x.check === check);
   if (!f) throw new Error(`no finding ${check}: ${a.findings.map((x) => x.check).join(', ')}`);
@@ -60,13 +75,24 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
 
   it('good configuration: every setting passes from the live server and the marked query is found in the pgaudit log', async () => {
     const a = await scan('pg-good', conn(good, { failed_login_canary: true }), true);
-    for (const id of ['pgaudit-loaded', 'pgaudit-log-classes', 'pgaudit-role-overrides', 'pgaudit-log-relation', 'log-connections', 'log-line-prefix', 'log-statement', 'log-file-mode']) {
+    for (const id of [
+      'pgaudit-loaded',
+      'pgaudit-log-classes',
+      'pgaudit-role-overrides',
+      'pgaudit-log-relation',
+      'log-connections',
+      'log-line-prefix',
+      'log-statement',
+      'log-file-mode',
+    ]) {
       expect(status(a, `database.postgresql.${id}`), id).toBe('pass');
     }
     expect(finding(a, 'database.postgresql.pgaudit-loaded').reason).toContain('live server');
     const canary = finding(a, 'database.postgresql.canary-logged');
     expect(canary.status).toBe('pass');
-    expect(canary.reason).toMatch(/socready-canary-itest-pg-good-[0-9a-f]{8} found in .*postgresql\.log after \d+ ms: .*AUDIT: SESSION,\d+,\d+,READ,SELECT/);
+    expect(canary.reason).toMatch(
+      /socready-canary-itest-pg-good-[0-9a-f]{8} found in .*postgresql\.log after \d+ ms: .*AUDIT: SESSION,\d+,\d+,READ,SELECT/,
+    );
     const login = finding(a, 'database.postgresql.failed-login-logged');
     expect(login.status).toBe('pass');
     expect(login.reason).toMatch(/password authentication failed for user "socready_fl_itest_pg_good_/);
@@ -101,7 +127,11 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
   }, 60_000);
 
   it('without a connection the settings come from postgresql.conf and its include, and say so; no canary is planned', async () => {
-    const a = await scan('pg-files', { product: 'postgresql', host: 'db-host', config_path: `${good.dir}/data/postgresql.conf` }, true);
+    const a = await scan(
+      'pg-files',
+      { product: 'postgresql', host: 'db-host', config_path: `${good.dir}/data/postgresql.conf` },
+      true,
+    );
     expect(status(a, 'database.postgresql.pgaudit-loaded')).toBe('pass');
     expect(finding(a, 'database.postgresql.pgaudit-loaded').reason).toContain('configuration files');
     expect(status(a, 'database.postgresql.pgaudit-log-classes')).toBe('pass');
@@ -149,13 +179,22 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
 
   it('good configuration: plugin, logging and events pass, the marked query and the failed login are in the audit file', async () => {
     const a = await scan('maria-good', conn(good, { failed_login_canary: true }), true);
-    for (const id of ['audit-plugin-loaded', 'audit-logging-on', 'audit-events', 'audit-file-rotation', 'general-log-off', 'failed-logins-logged']) {
+    for (const id of [
+      'audit-plugin-loaded',
+      'audit-logging-on',
+      'audit-events',
+      'audit-file-rotation',
+      'general-log-off',
+      'failed-logins-logged',
+    ]) {
       expect(status(a, `database.mariadb.${id}`), id).toBe('pass');
     }
     const canary = finding(a, 'database.mariadb.canary-logged');
     expect(canary.status).toBe('pass');
     expect(canary.reason).toContain(`found in ${good.auditLog}`);
-    expect(canary.reason).toMatch(/,socready_ro,127\.0\.0\.1,\d+,\d+,QUERY,,'SELECT \\'socready-canary-itest-maria-good-/);
+    expect(canary.reason).toMatch(
+      /,socready_ro,127\.0\.0\.1,\d+,\d+,QUERY,,'SELECT \\'socready-canary-itest-maria-good-/,
+    );
     const login = finding(a, 'database.mariadb.failed-login-logged');
     expect(login.status).toBe('pass');
     expect(login.reason).toMatch(/FAILED_CONNECT/);
@@ -182,7 +221,11 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
   }, 60_000);
 
   it('without a connection the settings come from the option files (my_print_defaults) and say so', async () => {
-    const a = await scan('maria-files', { product: 'mariadb', host: 'db-host', config_path: `${off.dir}/my.cnf` }, false);
+    const a = await scan(
+      'maria-files',
+      { product: 'mariadb', host: 'db-host', config_path: `${off.dir}/my.cnf` },
+      false,
+    );
     expect(status(a, 'database.mariadb.audit-plugin-loaded')).toBe('pass');
     expect(finding(a, 'database.mariadb.audit-plugin-loaded').reason).toContain('option files');
     expect(status(a, 'database.mariadb.audit-logging-on')).toBe('fail');
@@ -197,7 +240,9 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
       good.root('SET GLOBAL general_log = OFF');
     }
     const lines = readFileSync(log, 'utf8').split('\n');
-    const ours = new Set(lines.flatMap((l) => /^\s*(?:\d{6}\s+[\d:]+\s+)?(\d+) Connect\tsocready_ro@/.exec(l)?.[1] ?? []));
+    const ours = new Set(
+      lines.flatMap((l) => /^\s*(?:\d{6}\s+[\d:]+\s+)?(\d+) Connect\tsocready_ro@/.exec(l)?.[1] ?? []),
+    );
     const queries = lines.flatMap((l) => {
       const m = /^\s*(?:\d{6}\s+[\d:]+\s+)?(\d+) Query\t(.*)$/.exec(l);
       return m && ours.has(m[1]!) ? [m[2]!] : [];

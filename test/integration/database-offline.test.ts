@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
-import { haveDatabases, type MariaInstance, type PgInstance, startMariadb, startPostgres } from '../helpers/databases.js';
+import {
+  haveDatabases,
+  type MariaInstance,
+  type PgInstance,
+  startMariadb,
+  startPostgres,
+} from '../helpers/databases.js';
 
 describe.skipIf(!haveDatabases())('offline database collection (collect-script --database, scan --evidence)', () => {
   let pg: PgInstance;
@@ -32,8 +38,21 @@ describe.skipIf(!haveDatabases())('offline database collection (collect-script -
       timeout: 120_000,
     });
     evidence = JSON.parse(readFileSync(join(dir, 'db-host.json'), 'utf8'));
-    const r = await runCli(['scan', '--evidence', join(dir, 'db-host.json'), '-o', join(dir, 'reports'), '--only', 'database.*', '--json', '--hosts-only', '--no-html']);
-    report = JSON.parse(readFileSync(join((JSON.parse(r.stdout) as { run_dir: string }).run_dir, 'report.json'), 'utf8')) as Report;
+    const r = await runCli([
+      'scan',
+      '--evidence',
+      join(dir, 'db-host.json'),
+      '-o',
+      join(dir, 'reports'),
+      '--only',
+      'database.*',
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
+    report = JSON.parse(
+      readFileSync(join((JSON.parse(r.stdout) as { run_dir: string }).run_dir, 'report.json'), 'utf8'),
+    ) as Report;
   }, 180_000);
 
   afterAll(async () => {
@@ -56,7 +75,11 @@ describe.skipIf(!haveDatabases())('offline database collection (collect-script -
     expect(v(`${host}-mariadb`, 'database.mariadb.audit-plugin-loaded')).toBe('pass');
     expect(v(`${host}-mariadb`, 'database.mariadb.audit-logging-on')).toBe('fail');
     // No MariaDB check on the PostgreSQL target and the other way round.
-    expect(report.findings.filter((f) => f.target === `${host}-postgresql` && f.check.startsWith('database.mariadb.'))).toEqual([]);
-    expect(report.findings.filter((f) => f.target === `${host}-mariadb` && f.check.startsWith('database.postgresql.'))).toEqual([]);
+    expect(
+      report.findings.filter((f) => f.target === `${host}-postgresql` && f.check.startsWith('database.mariadb.')),
+    ).toEqual([]);
+    expect(
+      report.findings.filter((f) => f.target === `${host}-mariadb` && f.check.startsWith('database.postgresql.')),
+    ).toEqual([]);
   });
 });

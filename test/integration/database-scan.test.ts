@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
-import { haveDatabases, type MariaInstance, type PgInstance, RO_PASSWORD, startMariadb, startPostgres } from '../helpers/databases.js';
+import {
+  haveDatabases,
+  type MariaInstance,
+  type PgInstance,
+  RO_PASSWORD,
+  startMariadb,
+  startPostgres,
+} from '../helpers/databases.js';
 import { type SshdHandle, startSshd } from '../helpers/sshd.js';
 
 const PG_GOOD = {
@@ -50,10 +57,25 @@ targets:
     ssh: { user: ${sshd.user}, key: ${sshd.clientKeyPath}, host_key: "${sshd.hostKeyFingerprint}", sudo: true }
 ${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.port)}${db('maria-good', 'mariadb', mGood.port)}${db('maria-trap', 'mariadb', mTrap.port)}`,
     );
-    const r = await runCli(['scan', '--active', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--only', 'database.*', '--json', '--hosts-only', '--no-html'], {
-      env: { SR_DB_PW: RO_PASSWORD },
-      timeoutMs: 170_000,
-    });
+    const r = await runCli(
+      [
+        'scan',
+        '--active',
+        '-i',
+        join(dir, 'inventory.yaml'),
+        '-o',
+        join(dir, 'reports'),
+        '--only',
+        'database.*',
+        '--json',
+        '--hosts-only',
+        '--no-html',
+      ],
+      {
+        env: { SR_DB_PW: RO_PASSWORD },
+        timeoutMs: 170_000,
+      },
+    );
     stdout = r.stdout + r.stderr;
     const summary = JSON.parse(r.stdout) as { run_dir: string };
     report = JSON.parse(readFileSync(join(summary.run_dir, 'report.json'), 'utf8')) as Report;
@@ -65,7 +87,8 @@ ${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.
     await Promise.all([mGood?.stop(), mTrap?.stop(), sshd?.stop()]);
   });
 
-  const verdict = (target: string, check: string) => report.findings.find((f) => f.target === target && f.check === check)?.status;
+  const verdict = (target: string, check: string) =>
+    report.findings.find((f) => f.target === target && f.check === check)?.status;
 
   it('gives the right verdict on each good and trap configuration', () => {
     expect(verdict('pg-good', 'database.postgresql.pgaudit-log-classes')).toBe('pass');
@@ -81,7 +104,7 @@ ${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.
     expect(verdict('maria-trap', 'database.mariadb.canary-logged')).toBe('fail');
   });
 
-  it('shows database audit measured by the good databases\' canaries only', () => {
+  it("shows database audit measured by the good databases' canaries only", () => {
     const cls = report.analyses.sources!.details.classes.find((c) => c.id === 'database-audit')!;
     expect(cls.status).toBe('measured');
     expect(cls.proof).toBe('arrived');

@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
 import { hostEvidenceFile } from '../helpers/windows-hosts.js';
-import { copyCertsInto, type Daemon, makeCerts, makeTree, removeTree, startNginx, type Tree } from '../fixtures/web/servers.js';
+import {
+  copyCertsInto,
+  type Daemon,
+  makeCerts,
+  makeTree,
+  removeTree,
+  startNginx,
+  type Tree,
+} from '../fixtures/web/servers.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -81,12 +89,34 @@ targets:
   - { id: ids, kind: ips, address: localhost }
   - { id: zeek, kind: ndr, address: localhost }
 ${['postgresql', 'mariadb', 'mssql', 'oracle']
-  .map((p) => `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`)
+  .map(
+    (p) =>
+      `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`,
+  )
   .join('')}`,
     );
     writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
-    const live = await reportOf(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--active', '--json', '--hosts-only', '--no-html']);
-    const offline = await reportOf(['scan', '--evidence', join(dir, 'dc01.json'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html']);
+    const live = await reportOf([
+      'scan',
+      '-i',
+      join(dir, 'inventory.yaml'),
+      '-o',
+      join(dir, 'reports'),
+      '--active',
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
+    const offline = await reportOf([
+      'scan',
+      '--evidence',
+      join(dir, 'dc01.json'),
+      '-o',
+      join(dir, 'reports'),
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
     apacheOnNginx = live.findings.filter((f) => f.target === 'shop-apache' && f.check.startsWith('web.apache.'));
     for (const report of [live, offline]) {
       for (const f of report.findings) emitted.add(f.check);
@@ -105,14 +135,23 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
 
   it('emits only check ids that checks list shows, the live web checks included', () => {
     expect([...emitted].filter((id) => !listed.includes(id))).toEqual([]);
-    for (const id of ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.canary-password-masked', 'web.active.waf-detection']) {
+    for (const id of [
+      'web.tls.handshake',
+      'web.tls.certificate-trust',
+      'web.tls.inspection-point',
+      'web.active.body-canary',
+      'web.active.canary-password-masked',
+      'web.active.waf-detection',
+    ]) {
       expect(emitted.has(id), id).toBe(true);
     }
   });
 
   it('never judges the Apache checks of a target whose URL nginx answers', () => {
     expect(apacheOnNginx.length).toBeGreaterThan(3);
-    expect(apacheOnNginx.filter((f) => f.status !== 'inconclusive' || !/is answered by nginx/.test(f.reason ?? ''))).toEqual([]);
+    expect(
+      apacheOnNginx.filter((f) => f.status !== 'inconclusive' || !/is answered by nginx/.test(f.reason ?? '')),
+    ).toEqual([]);
   });
 
   it('emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network sensors and a Windows host', () => {

@@ -9,7 +9,14 @@ import { evidenceHostsTitle } from '../../src/scan.js';
 import { runCli } from '../helpers/cli.js';
 
 function evidence(host: string): string {
-  return JSON.stringify({ format: 'socready-evidence', version: 1, platform: 'linux', collected_at: '2026-01-05T10:00:00Z', host: { hostname: host }, probes: {} });
+  return JSON.stringify({
+    format: 'socready-evidence',
+    version: 1,
+    platform: 'linux',
+    collected_at: '2026-01-05T10:00:00Z',
+    host: { hostname: host },
+    probes: {},
+  });
 }
 
 async function scan(args: string[], out: string): Promise<{ report: Report; html: string }> {
@@ -17,7 +24,10 @@ async function scan(args: string[], out: string): Promise<{ report: Report; html
   const r = await runCli(['scan', ...args, '-o', out, '--json', '--hosts-only'], { env: { SOCREADY_ORG: undefined } });
   expect(r.code, r.stderr).toBe(0);
   const runDir = (JSON.parse(r.stdout) as { run_dir: string }).run_dir;
-  return { report: JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report, html: readFileSync(join(runDir, 'report.html'), 'utf8') };
+  return {
+    report: JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report,
+    html: readFileSync(join(runDir, 'report.html'), 'utf8'),
+  };
 }
 
 describe('scan --evidence titles the report with the evidence hosts or the inventory organisation', () => {
@@ -46,7 +56,10 @@ describe('scan --evidence titles the report with the evidence hosts or the inven
   });
 
   it('with an inventory: the inventory organisation titles the report', async () => {
-    const { report } = await scan(['-i', join(dir, 'inventory.yaml'), '--evidence', join(dir, 'fleet', 'a.json')], join(dir, 'inv'));
+    const { report } = await scan(
+      ['-i', join(dir, 'inventory.yaml'), '--evidence', join(dir, 'fleet', 'a.json')],
+      join(dir, 'inv'),
+    );
     expect(report.run.organization).toBe('Example Bank');
   });
 

@@ -108,7 +108,11 @@ describe.skipIf(!isRoot)('one host-key policy for every target kind that opens S
 
       it('accepts an unknown key on first use and announces its fingerprint, but never a changed one', async () => {
         const notices: string[] = [];
-        const policy: HostKeyOptions = { trustOnFirstUse: true, knownHostsFallback: emptyKnownHosts, onTofu: (_id, fp) => notices.push(fp) };
+        const policy: HostKeyOptions = {
+          trustOnFirstUse: true,
+          knownHostsFallback: emptyKnownHosts,
+          onTofu: (_id, fp) => notices.push(fp),
+        };
         expect(await open(undefined, policy)).toBeUndefined();
         expect(notices).toEqual([sshd.hostKeyFingerprint]);
         const changed = await open(WRONG_PIN, { ...policy, onTofu: () => notices.push('again') });

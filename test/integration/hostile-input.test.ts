@@ -1,7 +1,16 @@
 // Hostile inputs through the CLI (issue 18): crashes become a located exit 2, nothing of a secret file is printed,
 // nothing is written outside the output folder. Every hostile file is generated here, in a temp folder.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +26,12 @@ const REPORT = join(FIXTURES_DIR, 'reports', 'acme', '2026-11-01T0900Z-e5f6', 'r
 
 function aliasBomb(): string {
   const lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-  for (let i = 1; i < 9; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 9; i++)
+    lines.push(
+      `a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -68,14 +82,28 @@ describe('output paths: one writer, exit 2 with the path and the reason', () => 
   });
 
   it('scan -o under a regular file: exit 2 before any work, naming the folder', async () => {
-    const r = await runCli(['scan', '--evidence', join(dir, 'nothing-here'), '-o', join(blocker, 'runs'), '--no-html', '--hosts-only']);
+    const r = await runCli([
+      'scan',
+      '--evidence',
+      join(dir, 'nothing-here'),
+      '-o',
+      join(blocker, 'runs'),
+      '--no-html',
+      '--hosts-only',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(join(blocker, 'runs'));
     clean(r);
   });
 
   it('coverage --navigator creates the missing folders, as report --format pdf does, and leaves no temporary file', async () => {
-    const r = await runCli(['coverage', '--rules', join(REPO_ROOT, 'checks', 'rules'), '--navigator', join(dir, 'nope', 'deeper', 'layer.json')]);
+    const r = await runCli([
+      'coverage',
+      '--rules',
+      join(REPO_ROOT, 'checks', 'rules'),
+      '--navigator',
+      join(dir, 'nope', 'deeper', 'layer.json'),
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'nope', 'deeper', 'layer.json'), 'utf8'))).toHaveProperty('techniques');
     expect(readdirSync(join(dir, 'nope', 'deeper'))).toEqual(['layer.json']);
@@ -107,11 +135,16 @@ describe('nothing read or printed where it should not be', () => {
     expect(r.code).toBe(2);
     clean(r);
     const lines = r.stderr.split('\n').filter((l) => l.includes('host.json'));
-    expect(lines).toEqual([expect.stringContaining('host.json: is a symbolic link: refused (pass --follow-symlinks to read it)')]);
+    expect(lines).toEqual([
+      expect.stringContaining('host.json: is a symbolic link: refused (pass --follow-symlinks to read it)'),
+    ]);
   });
 
   it('with --follow-symlinks, or named directly, a secret file is "invalid JSON" and its first bytes are not printed', async () => {
-    for (const args of [['--evidence', join(dir, 'evidence'), '--follow-symlinks'], ['--evidence', shadow]]) {
+    for (const args of [
+      ['--evidence', join(dir, 'evidence'), '--follow-symlinks'],
+      ['--evidence', shadow],
+    ]) {
       const r = await runCli(['scan', ...args, '-o', join(dir, 'ev-out'), '--no-html', '--hosts-only']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/(host\.json|shadow)(:\d+:\d+)?: invalid JSON \(not a socready evidence file\)/);
@@ -121,8 +154,13 @@ describe('nothing read or printed where it should not be', () => {
 
   it('a waivers path that is a secret file or a device: refused by name, the scan ends, nothing quoted', async () => {
     for (const waivers of [shadow, '/dev/zero']) {
-      const inv = file('inventory-waivers.yaml', `version: 1\norganization: Acme\ntargets: []\nwaivers: ${waivers}\nrules: []\nplaybooks: []\nscenarios: []\n`);
-      const r = await runCli(['scan', '-i', inv, '-o', join(dir, 'wv-out'), '--no-html', '--hosts-only'], { timeoutMs: 60_000 });
+      const inv = file(
+        'inventory-waivers.yaml',
+        `version: 1\norganization: Acme\ntargets: []\nwaivers: ${waivers}\nrules: []\nplaybooks: []\nscenarios: []\n`,
+      );
+      const r = await runCli(['scan', '-i', inv, '-o', join(dir, 'wv-out'), '--no-html', '--hosts-only'], {
+        timeoutMs: 60_000,
+      });
       expect(r.code).not.toBeNull(); // not killed: /dev/zero used to be read until memory ran out
       expect(r.stderr).toContain(waivers);
       clean(r);
@@ -157,7 +195,10 @@ describe.skipIf(!hasBrowser())('PDF rendering', () => {
     mkdirSync(home);
     mkdirSync(tmp);
     const out = join(dir, 'pdf', 'deeper', 'report.pdf');
-    const r = await runCli(['report', REPORT, '--format', 'pdf', '-o', out], { env: { HOME: home, TMPDIR: tmp }, timeoutMs: 300_000 });
+    const r = await runCli(['report', REPORT, '--format', 'pdf', '-o', out], {
+      env: { HOME: home, TMPDIR: tmp },
+      timeoutMs: 300_000,
+    });
     expect(r.code).toBe(0);
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
     expect(execFileSync('find', [home, '-mindepth', '1'], { encoding: 'utf8' })).toBe('');

@@ -11,12 +11,15 @@ const MB = 1024 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'socready-hostile-size-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ndjson = (n: number) => Array.from({ length: n }, (_, i) => JSON.stringify({ EventID: 1, Image: `C:\\tools\\t${i}.exe` })).join('\n');
+const ndjson = (n: number) =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ EventID: 1, Image: `C:\\tools\\t${i}.exe` })).join('\n');
 const good = join(dir, 'good.ndjson');
 writeFileSync(good, `${ndjson(10)}\n`);
 
 describe('hostile input sizes through the CLI', () => {
-  it('refuses a 17 MB inventory with exit 2, naming the file, its size and the limit', { timeout: 120_000 }, async () => {
+  it('refuses a 17 MB inventory with exit 2, naming the file, its size and the limit', {
+    timeout: 120_000,
+  }, async () => {
     const file = bigInventory(dir, 17 * MB, 'targets');
     const r = await runCli(['inventory', 'validate', file]);
     expect(r.code).toBe(2);
@@ -37,7 +40,9 @@ describe('hostile input sizes through the CLI', () => {
     expect(r.stderr).toContain(`${file}:1: not JSON`);
   });
 
-  it('refuses gzip bombs of zeros and of newlines with the reason, and still reads the other file (detect and --estimate)', { timeout: 120_000 }, async () => {
+  it('refuses gzip bombs of zeros and of newlines with the reason, and still reads the other file (detect and --estimate)', {
+    timeout: 120_000,
+  }, async () => {
     const zeros = await gzipBomb(dir, 64 * MB, 0);
     const newlines = await gzipBomb(dir, 64 * MB, 10);
     const r = await runCli(['detect', '--events', zeros, newlines, good, '--format', 'json']);
@@ -73,7 +78,9 @@ describe('hostile input sizes through the CLI', () => {
     expect(out.matches[0].count).toBe(1);
   });
 
-  it('dry-runs a CACAO playbook of 10,000 steps and reports every destructive action unguarded', { timeout: 240_000 }, async () => {
+  it('dry-runs a CACAO playbook of 10,000 steps and reports every destructive action unguarded', {
+    timeout: 240_000,
+  }, async () => {
     const file = cacaoPlaybook(dir, 10_000);
     const r = await runCli(['playbook', 'dry-run', file, '--format', 'json']);
     expect(r.stderr).not.toContain('internal error');
@@ -83,9 +90,25 @@ describe('hostile input sizes through the CLI', () => {
   });
 
   it('evaluates a folder of 300 evidence files into one report of 300 targets', { timeout: 120_000 }, async () => {
-    const sample = JSON.stringify({ format: 'socready-evidence', version: 1, platform: 'linux', collected_at: '2026-01-01T00:00:00Z', host: { hostname: '__HOST__' }, probes: {} });
+    const sample = JSON.stringify({
+      format: 'socready-evidence',
+      version: 1,
+      platform: 'linux',
+      collected_at: '2026-01-01T00:00:00Z',
+      host: { hostname: '__HOST__' },
+      probes: {},
+    });
     const folder = evidenceFolder(dir, 300, sample);
-    const r = await runCli(['scan', '--evidence', folder, '-o', join(dir, 'ev-out'), '--hosts-only', '--no-html', '--json']);
+    const r = await runCli([
+      'scan',
+      '--evidence',
+      folder,
+      '-o',
+      join(dir, 'ev-out'),
+      '--hosts-only',
+      '--no-html',
+      '--json',
+    ]);
     expect(r.stderr).not.toContain('internal error');
     const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8'));
     expect(report.targets.length).toBe(300);

@@ -36,13 +36,26 @@ targets:
     collector: { paths: [${pair.dir}/collector/*.log] }
 `,
   );
-  const args = ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--only', 'linux.logfwd.canary-*', '--hosts-only', '--no-html', '--json'];
+  const args = [
+    'scan',
+    '-i',
+    join(dir, 'inventory.yaml'),
+    '-o',
+    join(dir, 'reports'),
+    '--only',
+    'linux.logfwd.canary-*',
+    '--hosts-only',
+    '--no-html',
+    '--json',
+  ];
   const r = await runCli(active ? [...args, '--active'] : args, { timeoutMs: 120_000 });
   const runDir = JSON.parse(r.stdout).run_dir as string;
   const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { findings: Finding[] };
   let canary: HostCanaryDocument | undefined;
   try {
-    canary = JSON.parse(readFileSync(join(runDir, 'evidence', 'sender', 'host-canary.txt'), 'utf8')) as HostCanaryDocument;
+    canary = JSON.parse(
+      readFileSync(join(runDir, 'evidence', 'sender', 'host-canary.txt'), 'utf8'),
+    ) as HostCanaryDocument;
   } catch {
     canary = undefined;
   }
@@ -64,7 +77,9 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     expect(s.code, s.stderr).toBe(0);
     const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
     expect(arrives.status, arrives.reason).toBe('pass');
-    expect(arrives.reason).toMatch(/short canary \(\d+ bytes, socready-canary-[^)]*-sender-[0-9a-f]{8}-1\): arrived on collector in .*remote\.log after \d+ ms, whole/);
+    expect(arrives.reason).toMatch(
+      /short canary \(\d+ bytes, socready-canary-[^)]*-sender-[0-9a-f]{8}-1\): arrived on collector in .*remote\.log after \d+ ms, whole/,
+    );
     const whole = finding(s, 'linux.logfwd.canary-whole')!;
     expect(whole.status).toBe('fail');
     expect(whole.reason).toMatch(/long canary \(12000 bytes.*only \d+ of 12000 bytes: cut at the sender's input/);
@@ -76,10 +91,21 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     expect(text).not.toMatch(/-2-END/);
     // The evidence holds the traced document: where, after how long, how many reads.
     const short = s.canary!.canaries.find((c) => c.name === 'short')!;
-    expect(short).toMatchObject({ planted: true, arrived: true, whole: true, where: pair.collectorLog, seen_locally: true });
+    expect(short).toMatchObject({
+      planted: true,
+      arrived: true,
+      whole: true,
+      where: pair.collectorLog,
+      seen_locally: true,
+    });
     expect(short.latency_ms).toBeGreaterThanOrEqual(0);
     expect(short.latency_ms).toBeLessThan(20_000);
-    expect(s.canary!.canaries.find((c) => c.name === 'long')).toMatchObject({ arrived: true, whole: false, cut_at: 'sender-input', remainder_separate: false });
+    expect(s.canary!.canaries.find((c) => c.name === 'long')).toMatchObject({
+      arrived: true,
+      whole: false,
+      cut_at: 'sender-input',
+      remainder_separate: false,
+    });
     expect(s.canary!.max_wait_ms).toBe(20_000);
   }, 60_000);
 
@@ -88,7 +114,9 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     const s = await scan(pair, 20);
     const whole = finding(s, 'linux.logfwd.canary-whole')!;
     expect(whole.status).toBe('fail');
-    expect(whole.reason).toMatch(/cut at the collector's input \(its maxMessageSize; the rest arrived as a separate, header-less message\)/);
+    expect(whole.reason).toMatch(
+      /cut at the collector's input \(its maxMessageSize; the rest arrived as a separate, header-less message\)/,
+    );
   }, 60_000);
 
   it('with maxMessageSize="64k" on both sides the long canary arrives whole, and the parser reads 65536 on both', async () => {
@@ -98,16 +126,19 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     const whole = finding(s, 'linux.logfwd.canary-whole')!;
     expect(whole.status, whole.reason).toBe('pass');
     expect(whole.reason).toMatch(/long canary \(12000 bytes.*arrived on collector .* after \d+ ms, whole/);
-    for (const conf of [pair.senderConf, pair.collectorConf]) expect(rsyslogMaxMessageSize(conf, readFileSync(conf, 'utf8'))?.bytes).toBe(65536);
+    for (const conf of [pair.senderConf, pair.collectorConf])
+      expect(rsyslogMaxMessageSize(conf, readFileSync(conf, 'utf8'))?.bytes).toBe(65536);
   }, 60_000);
 
-  it('a sender forwarding to the wrong port: not arrived within the stated wait, last seen in the host\'s own log', async () => {
+  it("a sender forwarding to the wrong port: not arrived within the stated wait, last seen in the host's own log", async () => {
     pair = await startRsyslogPair({ wrongPort: true });
     const started = Date.now();
     const s = await scan(pair, 3);
     const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
     expect(arrives.status).toBe('fail');
-    expect(arrives.reason).toMatch(/short canary .*did not arrive on collector within 3 s \(\d+ reads of .*\); last seen in the host's own log .*local\.log/);
+    expect(arrives.reason).toMatch(
+      /short canary .*did not arrive on collector within 3 s \(\d+ reads of .*\); last seen in the host's own log .*local\.log/,
+    );
     // The long canary never arrived: whether it is whole cannot be decided.
     expect(finding(s, 'linux.logfwd.canary-whole')!.status).toBe('inconclusive');
     expect(Date.now() - started).toBeLessThan(60_000);

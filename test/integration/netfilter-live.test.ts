@@ -16,7 +16,8 @@ function skipReason(): string | undefined {
   if (process.platform !== 'linux') return 'not Linux';
   if (process.getuid?.() !== 0) return 'needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for unshare -n)';
   for (const tool of ['nft', 'iptables-save', 'unshare', 'ip']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (apt-get install nftables iptables iproute2)`;
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (apt-get install nftables iptables iproute2)`;
   }
   if (spawnSync('unshare', ['-n', 'true']).status !== 0) return 'unshare -n is not permitted here';
   return undefined;

@@ -32,10 +32,21 @@ describe('offline evidence: the collection script replayed with scan --evidence'
     // The same machine, the same moment: the live scan and the script see the same configuration.
     const [liveRun] = await Promise.all([
       runCli(['scan', '-o', join(dir, 'live'), '--json', '--hosts-only', '--no-html']),
-      Promise.resolve(execFileSync('sh', [join(dir, 'collect.sh'), evidenceFile], { stdio: ['ignore', 'ignore', 'pipe'] })),
+      Promise.resolve(
+        execFileSync('sh', [join(dir, 'collect.sh'), evidenceFile], { stdio: ['ignore', 'ignore', 'pipe'] }),
+      ),
     ]);
     live = JSON.parse(readFileSync(join(JSON.parse(liveRun.stdout).run_dir, 'report.json'), 'utf8'));
-    const offRun = await runCli(['scan', '--evidence', evidenceFile, '-o', join(dir, 'offline'), '--json', '--hosts-only', '--no-html']);
+    const offRun = await runCli([
+      'scan',
+      '--evidence',
+      evidenceFile,
+      '-o',
+      join(dir, 'offline'),
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
     expect(offRun.code).toBe(0);
     offline = JSON.parse(readFileSync(join(JSON.parse(offRun.stdout).run_dir, 'report.json'), 'utf8'));
   }, 480_000);
@@ -57,7 +68,16 @@ describe('offline evidence: the collection script replayed with scan --evidence'
     mkdirSync(folder);
     copyFileSync(evidenceFile, join(folder, 'good.json'));
     writeFileSync(join(folder, 'bad.json'), '{"format":"something-else"}');
-    const r = await runCli(['scan', '--evidence', folder, '-o', join(dir, 'mixed-out'), '--json', '--hosts-only', '--no-html']);
+    const r = await runCli([
+      'scan',
+      '--evidence',
+      folder,
+      '-o',
+      join(dir, 'mixed-out'),
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('bad.json');
     const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8')) as Report;

@@ -68,10 +68,40 @@ function writePlaybooks(): { cacao: string; native: string; integrations: string
     workflow_start: `start--${U(3)}`,
     workflow: {
       [`start--${U(3)}`]: { type: 'start', on_completion: `action--${U(4)}` },
-      ...step(4, 'Look the IP up', { type: 'http-api', command: `GET ${base}/api/v1/ip/__attacker_ip__:value HTTP/1.1` }, `action--${U(5)}`),
-      ...step(5, 'Block the IP', { type: 'http-api', command: `POST ${base}/api/v1/blocklist HTTP/1.1`, content: '{"ip":"__attacker_ip__:value"}' }, `action--${U(6)}`),
-      ...step(6, 'Deny with OpenC2', { type: 'openc2-http', command: `POST ${base}/openc2 HTTP/1.1`, content_b64: Buffer.from('{"action":"deny","target":{"ipv4_net":"__attacker_ip__:value"}}').toString('base64') }, `action--${U(7)}`),
-      ...step(7, 'Delete the old rule', { type: 'http-api', command: `DELETE ${base}/api/v1/rules/42 HTTP/1.1` }, `action--${U(8)}`),
+      ...step(
+        4,
+        'Look the IP up',
+        { type: 'http-api', command: `GET ${base}/api/v1/ip/__attacker_ip__:value HTTP/1.1` },
+        `action--${U(5)}`,
+      ),
+      ...step(
+        5,
+        'Block the IP',
+        {
+          type: 'http-api',
+          command: `POST ${base}/api/v1/blocklist HTTP/1.1`,
+          content: '{"ip":"__attacker_ip__:value"}',
+        },
+        `action--${U(6)}`,
+      ),
+      ...step(
+        6,
+        'Deny with OpenC2',
+        {
+          type: 'openc2-http',
+          command: `POST ${base}/openc2 HTTP/1.1`,
+          content_b64: Buffer.from('{"action":"deny","target":{"ipv4_net":"__attacker_ip__:value"}}').toString(
+            'base64',
+          ),
+        },
+        `action--${U(7)}`,
+      ),
+      ...step(
+        7,
+        'Delete the old rule',
+        { type: 'http-api', command: `DELETE ${base}/api/v1/rules/42 HTTP/1.1` },
+        `action--${U(8)}`,
+      ),
       ...step(8, 'Disable the user on the host', { type: 'ssh', command: 'usermod -L victim' }, `end--${U(9)}`),
       [`end--${U(9)}`]: { type: 'end' },
     },
@@ -96,7 +126,11 @@ function writePlaybooks(): { cacao: string; native: string; integrations: string
     `  - { match: Recording WAF, health_url: "${base}/status", method: HEAD }`,
     `  - { match: edr, health_url: "${base}/health", token_env: SOCREADY_TEST_EDR_TOKEN }`,
   ].join('\n');
-  const files = { cacao: join(dir, 'writes.json'), native: join(dir, 'writes.yaml'), integrations: join(dir, 'integrations.yaml') };
+  const files = {
+    cacao: join(dir, 'writes.json'),
+    native: join(dir, 'writes.yaml'),
+    integrations: join(dir, 'integrations.yaml'),
+  };
   writeFileSync(files.cacao, JSON.stringify(cacao));
   writeFileSync(files.native, native);
   writeFileSync(files.integrations, integrations);
@@ -127,13 +161,22 @@ describe('playbook dry-run against a recording HTTP server', () => {
     });
 
     // The dry-run did plan the writes…
-    expect(cacao.runs[0]!.actions.map((a) => a.risk)).toEqual(['investigate', 'contain', 'contain', 'contain', 'contain']);
+    expect(cacao.runs[0]!.actions.map((a) => a.risk)).toEqual([
+      'investigate',
+      'contain',
+      'contain',
+      'contain',
+      'contain',
+    ]);
     expect(native.blast_radius!.incidents.length).toBeGreaterThan(0);
     // …and the server saw only one read per configured endpoint.
     expect(seen.filter((s) => !isRead(s))).toEqual([]);
     expect(seen.map((s) => `${s.method} ${s.url}`).sort()).toEqual(['GET /health', 'HEAD /status']);
     expect(seen.find((s) => s.url === '/health')!.auth).toBe(`Bearer ${TOKEN}`);
-    expect(cacao.integrations.find((i) => i.name === 'Recording WAF')).toMatchObject({ status: 'ready', http_status: 200 });
+    expect(cacao.integrations.find((i) => i.name === 'Recording WAF')).toMatchObject({
+      status: 'ready',
+      http_status: 200,
+    });
     expect(native.integrations[0]).toMatchObject({ id: 'edr', status: 'ready' });
     expect(JSON.stringify([cacao, native])).not.toContain(TOKEN);
   });
@@ -171,11 +214,29 @@ describe('playbook dry-run against a recording HTTP server', () => {
     // Asynchronous on purpose: the recording server lives in this process and must keep answering.
     const res = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', join(FIXTURES_DIR, 'playbook', 'cli-harness.ts'), 'playbook', 'dry-run', files.cacao, files.native, '--alert', join(CHECKS_DIR, 'playbooks', 'alerts', 'vpn-bruteforce.json'), '--integrations', files.integrations, '--probe', '--format', 'json'],
+      [
+        '--import',
+        'tsx',
+        join(FIXTURES_DIR, 'playbook', 'cli-harness.ts'),
+        'playbook',
+        'dry-run',
+        files.cacao,
+        files.native,
+        '--alert',
+        join(CHECKS_DIR, 'playbooks', 'alerts', 'vpn-bruteforce.json'),
+        '--integrations',
+        files.integrations,
+        '--probe',
+        '--format',
+        'json',
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SOCREADY_TEST_EDR_TOKEN: TOKEN } },
     );
     expect(res.stderr.replace(/npm warn.*\n/g, '')).toBe('');
-    const docs = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { integrations: { status: string }[] });
+    const docs = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { integrations: { status: string }[] });
     expect(docs).toHaveLength(2);
     expect(seen.filter((s) => !isRead(s))).toEqual([]);
     expect(seen.map((s) => `${s.method} ${s.url}`).sort()).toEqual(['GET /health', 'HEAD /status']);

@@ -46,7 +46,12 @@ type Route = (url: URL) => { status?: number; body: string; type?: string } | un
 /** A server that answers like a product when the expected Authorization comes, and like it refuses otherwise. */
 function handler(name: string, expectedAuth: string, route: Route, unauthorized: string, date: string = SERVER_DATE) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    seen.push({ server: name, method: req.method ?? '?', url: req.url ?? '', authorization: req.headers.authorization });
+    seen.push({
+      server: name,
+      method: req.method ?? '?',
+      url: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
     // Every server answers with an injected clock: the fixtures' event times are relative to SERVER_DATE, and the
     // certificate checks are judged against a clock pinned to the throwaway certificate's own issue time.
     res.setHeader('Date', date);
@@ -67,7 +72,16 @@ function handler(name: string, expectedAuth: string, route: Route, unauthorized:
 }
 
 const ES_UNAUTHORIZED = JSON.stringify({
-  error: { root_cause: [{ type: 'security_exception', reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request' }], type: 'security_exception', reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request' },
+  error: {
+    root_cause: [
+      {
+        type: 'security_exception',
+        reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request',
+      },
+    ],
+    type: 'security_exception',
+    reason: 'unable to authenticate with provided credentials and anonymous access is not allowed for this request',
+  },
   status: 401,
 });
 
@@ -80,7 +94,8 @@ const searchRoutes: Route = (url) => {
     return { body: JSON.stringify({ ...root, name: `es-hot-01 (key ${ES_API_KEY})` }) };
   }
   if (p === '/_cluster/health') return { body: fixture('elasticsearch/cluster-health-green.json') };
-  if (p === '/_cat/allocation' && url.searchParams.get('format') === 'json') return { body: fixture('elasticsearch/allocation.json') };
+  if (p === '/_cat/allocation' && url.searchParams.get('format') === 'json')
+    return { body: fixture('elasticsearch/allocation.json') };
   if (p === '/_cluster/settings') return { body: fixture('elasticsearch/disk-settings-defaults.json') };
   if (p === '/_data_stream') return { body: fixture('elasticsearch/data-streams.json') };
   if (p === '/_ilm/policy') return { body: fixture('elasticsearch/ilm-policies.json') };
@@ -106,7 +121,12 @@ const opensearchRoutes: Route = (url) => {
 const splunkRoutes: Route = (url) => {
   const json = url.searchParams.get('output_mode') === 'json';
   if (url.pathname === '/') return { body: fixture('splunk/root.xml'), type: 'text/xml; charset=UTF-8' };
-  if (!json) return { status: 400, body: '<response><messages><msg type="ERROR">output_mode</msg></messages></response>', type: 'text/xml' };
+  if (!json)
+    return {
+      status: 400,
+      body: '<response><messages><msg type="ERROR">output_mode</msg></messages></response>',
+      type: 'text/xml',
+    };
   if (url.pathname === '/services/server/health/splunkd') return { body: fixture('splunk/health-red.json') };
   if (url.pathname === '/services/data/indexes') return { body: fixture('splunk/indexes.json') };
   if (url.pathname === '/services/licenser/messages') return { body: fixture('splunk/license-messages.json') };
@@ -127,23 +147,99 @@ function listen(server: Server): Promise<number> {
 
 async function freePort(): Promise<number> {
   const s = createHttpServer();
-  const port = await new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
+  const port = await new Promise<number>((resolve) =>
+    s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)),
+  );
   await new Promise((r) => s.close(r));
   return port;
 }
 
 /** A throwaway CA and a server certificate for 127.0.0.1 signed by it, plus a self-signed certificate. */
-function makeCertificates(at: string): { ca: string; key: string; cert: string; selfKey: string; selfCert: string; issuedAt: number } {
+function makeCertificates(at: string): {
+  ca: string;
+  key: string;
+  cert: string;
+  selfKey: string;
+  selfCert: string;
+  issuedAt: number;
+} {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   const f = (n: string) => join(at, n);
-  execFileSync('openssl', ['req', '-x509', ...ec, '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=socready test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
-  execFileSync('openssl', ['req', ...ec, '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=socready test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync('openssl', ['req', ...ec, '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1'], {
+    stdio: 'ignore',
+  });
   writeFileSync(f('srv.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  execFileSync('openssl', ['x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.pem'), '-days', '2', '-extfile', f('srv.ext')], { stdio: 'ignore' });
-  execFileSync('openssl', ['req', '-x509', ...ec, '-keyout', f('self.key'), '-out', f('self.pem'), '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      f('srv.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('srv.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      f('srv.ext'),
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      f('self.key'),
+      '-out',
+      f('self.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const r = (n: string) => readFileSync(f(n), 'utf8');
   const cert = r('srv.pem');
-  return { ca: f('ca.pem'), key: r('srv.key'), cert, selfKey: r('self.key'), selfCert: r('self.pem'), issuedAt: Date.parse(new X509Certificate(cert).validFrom) };
+  return {
+    ca: f('ca.pem'),
+    key: r('srv.key'),
+    cert,
+    selfKey: r('self.key'),
+    selfCert: r('self.pem'),
+    issuedAt: Date.parse(new X509Certificate(cert).validFrom),
+  };
 }
 
 function filesUnder(root: string): string[] {
@@ -171,12 +267,43 @@ beforeAll(async () => {
   const esPort = await listen(
     createHttpServer((req, res) => {
       const isOs = (req.url ?? '').startsWith('/opensearch');
-      return handler(isOs ? 'opensearch' : 'elasticsearch', isOs ? basicOs : searchAuth, isOs ? opensearchRoutes : searchRoutes, ES_UNAUTHORIZED)(req, res);
+      return handler(
+        isOs ? 'opensearch' : 'elasticsearch',
+        isOs ? basicOs : searchAuth,
+        isOs ? opensearchRoutes : searchRoutes,
+        ES_UNAUTHORIZED,
+      )(req, res);
     }),
   );
-  const splunkPort = await listen(createHttpsServer({ key: certs.key, cert: certs.cert }, handler('splunk', `Bearer ${SPLUNK_TOKEN}`, splunkRoutes, '{"messages":[{"type":"WARN","text":"call not properly authenticated"}]}')));
-  const wazuhPort = await listen(createHttpsServer({ key: certs.key, cert: certs.cert }, handler('wazuh', `Bearer ${WAZUH_TOKEN}`, wazuhRoutes, '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the URL requested."}', wazuhClock)));
-  const selfSignedPort = await listen(createHttpsServer({ key: certs.selfKey, cert: certs.selfCert }, handler('self-signed', `Bearer ${SPLUNK_TOKEN}`, splunkRoutes, '{}')));
+  const splunkPort = await listen(
+    createHttpsServer(
+      { key: certs.key, cert: certs.cert },
+      handler(
+        'splunk',
+        `Bearer ${SPLUNK_TOKEN}`,
+        splunkRoutes,
+        '{"messages":[{"type":"WARN","text":"call not properly authenticated"}]}',
+      ),
+    ),
+  );
+  const wazuhPort = await listen(
+    createHttpsServer(
+      { key: certs.key, cert: certs.cert },
+      handler(
+        'wazuh',
+        `Bearer ${WAZUH_TOKEN}`,
+        wazuhRoutes,
+        '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the URL requested."}',
+        wazuhClock,
+      ),
+    ),
+  );
+  const selfSignedPort = await listen(
+    createHttpsServer(
+      { key: certs.selfKey, cert: certs.selfCert },
+      handler('self-signed', `Bearer ${SPLUNK_TOKEN}`, splunkRoutes, '{}'),
+    ),
+  );
   const refusedPort = await freePort();
 
   const inventory = join(dir, 'inventory.yaml');
@@ -246,7 +373,16 @@ describe('socready scan of security products through their APIs', () => {
   it('runs to the end and reports every target', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect(report.targets.map((t) => t.id).sort()).toEqual(
-      ['es-refused', 'es-siem', 'es-unset-token', 'es-wrong-key', 'os-indexer', 'splunk-idx', 'splunk-self-signed', 'wazuh-mgr'].sort(),
+      [
+        'es-refused',
+        'es-siem',
+        'es-unset-token',
+        'es-wrong-key',
+        'os-indexer',
+        'splunk-idx',
+        'splunk-self-signed',
+        'wazuh-mgr',
+      ].sort(),
     );
   });
 
@@ -258,7 +394,9 @@ describe('socready scan of security products through their APIs', () => {
   it('asks each product only its own endpoints', () => {
     const paths = (server: string) => seen.filter((s) => s.server === server).map((s) => s.url.split('?')[0]);
     // /servicesNS/-/-/ is Splunk's every-app, every-owner namespace (saved searches shared in any app).
-    expect(paths('splunk').every((p) => p === '/' || p!.startsWith('/services/') || p!.startsWith('/servicesNS/-/-/'))).toBe(true);
+    expect(
+      paths('splunk').every((p) => p === '/' || p!.startsWith('/services/') || p!.startsWith('/servicesNS/-/-/')),
+    ).toBe(true);
     expect(paths('wazuh').every((p) => p === '/' || /^\/(agents|manager)\//.test(p!))).toBe(true);
     expect(paths('elasticsearch').some((p) => p!.startsWith('/_plugins'))).toBe(false);
     expect(paths('opensearch')).toContain('/opensearch/_plugins/_ism/policies');
@@ -273,7 +411,10 @@ describe('socready scan of security products through their APIs', () => {
     expect(JSON.stringify(f.get('products.es.retention')?.observed)).toContain('logs-nginx.access-default');
     expect(f.get('products.es.ingest-current')?.status).toBe('pass');
     expect(f.get('products.es.sources-reporting')?.status).toBe('fail');
-    expect(f.get('products.es.windows-security-received')).toMatchObject({ status: 'pass', provides: [{ product: 'windows', service: 'security' }] });
+    expect(f.get('products.es.windows-security-received')).toMatchObject({
+      status: 'pass',
+      provides: [{ product: 'windows', service: 'security' }],
+    });
     expect(f.get('products.api.tls-verified')?.status).toBe('fail');
     expect(f.get('products.splunk.health')?.status).toBe('not-applicable');
     expect(report.targets.find((t) => t.id === 'es-siem')?.host?.os).toBe('Elasticsearch 8.15.3');
@@ -320,14 +461,22 @@ describe('socready scan of security products through their APIs', () => {
   it('a refused port makes the findings inconclusive: unreachable, never failed', () => {
     const f = [...findingsOf('es-refused').values()];
     expect(f.length).toBeGreaterThan(5);
-    for (const x of f) expect(x).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/unreachable: connection refused/) });
+    for (const x of f)
+      expect(x).toMatchObject({
+        status: 'inconclusive',
+        reason: expect.stringMatching(/unreachable: connection refused/),
+      });
     expect(report.targets.find((t) => t.id === 'es-refused')?.status).toBe('unreachable');
   });
 
   it('a self-signed certificate without insecure_tls is refused, and the findings say why', () => {
     const f = [...findingsOf('splunk-self-signed').values()];
     expect(f.length).toBeGreaterThan(5);
-    for (const x of f) expect(x).toMatchObject({ status: 'inconclusive', reason: expect.stringMatching(/not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT/) });
+    for (const x of f)
+      expect(x).toMatchObject({
+        status: 'inconclusive',
+        reason: expect.stringMatching(/not trusted \(DEPTH_ZERO_SELF_SIGNED_CERT/),
+      });
     // Nothing was sent over the untrusted connection: no request (and no token) reached that server.
     expect(seen.filter((s) => s.server === 'self-signed')).toEqual([]);
   });
@@ -367,17 +516,43 @@ describe('socready scan of security products through their APIs', () => {
 describe('ApiProbeSource safeguards', () => {
   let port: number;
   let otherPort: number;
-  const probe = (path: string, extra: Partial<ProbeDef> = {}): ProbeDef => ({ id: 'p', platform: 'api', kind: 'http', path, products: ['elasticsearch'], ...extra });
-  const target = (url: string, env = 'SRT_DIRECT'): Target => ({ id: 'direct', kind: 'siem', address: '127.0.0.1', transport: 'http', tags: [], api: { url, token_env: env, product: 'elasticsearch' } });
+  const probe = (path: string, extra: Partial<ProbeDef> = {}): ProbeDef => ({
+    id: 'p',
+    platform: 'api',
+    kind: 'http',
+    path,
+    products: ['elasticsearch'],
+    ...extra,
+  });
+  const target = (url: string, env = 'SRT_DIRECT'): Target => ({
+    id: 'direct',
+    kind: 'siem',
+    address: '127.0.0.1',
+    transport: 'http',
+    tags: [],
+    api: { url, token_env: env, product: 'elasticsearch' },
+  });
 
   beforeAll(async () => {
-    otherPort = await listen(createHttpServer((req, res) => {
-      seen.push({ server: 'elsewhere', method: req.method ?? '?', url: req.url ?? '', authorization: req.headers.authorization });
-      res.end('{}');
-    }));
+    otherPort = await listen(
+      createHttpServer((req, res) => {
+        seen.push({
+          server: 'elsewhere',
+          method: req.method ?? '?',
+          url: req.url ?? '',
+          authorization: req.headers.authorization,
+        });
+        res.end('{}');
+      }),
+    );
     port = await listen(
       createHttpServer((req, res) => {
-        seen.push({ server: 'direct', method: req.method ?? '?', url: req.url ?? '', authorization: req.headers.authorization });
+        seen.push({
+          server: 'direct',
+          method: req.method ?? '?',
+          url: req.url ?? '',
+          authorization: req.headers.authorization,
+        });
         if (req.url === '/elsewhere') {
           res.writeHead(302, { location: `http://localhost:${otherPort}/steal` });
           return res.end();
@@ -414,7 +589,10 @@ describe('ApiProbeSource safeguards', () => {
   it('follows a redirect on the same origin but never to another host', async () => {
     expect((await collect('/moved')).stdout).toBe('{"status":"green"}');
     const r = await collect('/elsewhere');
-    expect(r.error).toMatchObject({ kind: 'other', message: expect.stringMatching(/redirect to another origin .* refused/) });
+    expect(r.error).toMatchObject({
+      kind: 'other',
+      message: expect.stringMatching(/redirect to another origin .* refused/),
+    });
     expect(seen.filter((s) => s.server === 'elsewhere')).toEqual([]);
   });
 
@@ -432,7 +610,9 @@ describe('ApiProbeSource safeguards', () => {
   });
 
   it('refuses a credential with a line break (header injection) as a configuration error', async () => {
-    expect(await new ApiProbeSource(target(`http://127.0.0.1:${port}`), { env: { SRT_DIRECT: 'tok\r\nX-Evil: 1' } }).open()).toMatchObject({ kind: 'config' });
+    expect(
+      await new ApiProbeSource(target(`http://127.0.0.1:${port}`), { env: { SRT_DIRECT: 'tok\r\nX-Evil: 1' } }).open(),
+    ).toMatchObject({ kind: 'config' });
   });
 
   it('maps 403 to permission-denied and refuses methods other than GET and HEAD', async () => {
@@ -455,8 +635,12 @@ describe('ApiProbeSource safeguards', () => {
   });
 
   it('refuses credentials in the URL and names a missing variable', async () => {
-    expect(await new ApiProbeSource(target(`http://user:secret@127.0.0.1:${port}`), { env: { SRT_DIRECT: 'x' } }).open()).toMatchObject({ kind: 'config' });
-    expect(await new ApiProbeSource(target(`http://127.0.0.1:${port}`, 'SRT_MISSING'), { env: {} }).open()).toMatchObject({
+    expect(
+      await new ApiProbeSource(target(`http://user:secret@127.0.0.1:${port}`), { env: { SRT_DIRECT: 'x' } }).open(),
+    ).toMatchObject({ kind: 'config' });
+    expect(
+      await new ApiProbeSource(target(`http://127.0.0.1:${port}`, 'SRT_MISSING'), { env: {} }).open(),
+    ).toMatchObject({
       kind: 'config',
       message: expect.stringContaining('SRT_MISSING'),
     });
@@ -465,7 +649,9 @@ describe('ApiProbeSource safeguards', () => {
   it('builds the Authorization header from the variable: scheme kept, user:password as basic, else bearer', () => {
     expect(authorizationFor('ApiKey abc==')).toBe('ApiKey abc==');
     expect(authorizationFor('Splunk 0a1b')).toBe('Splunk 0a1b');
-    expect(authorizationFor('admin:pw:with:colons')).toBe(`Basic ${Buffer.from('admin:pw:with:colons').toString('base64')}`);
+    expect(authorizationFor('admin:pw:with:colons')).toBe(
+      `Basic ${Buffer.from('admin:pw:with:colons').toString('base64')}`,
+    );
     expect(authorizationFor('eyJhbGciOi.x.y')).toBe('Bearer eyJhbGciOi.x.y');
   });
 });

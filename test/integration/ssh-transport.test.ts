@@ -32,7 +32,11 @@ function transport(t: Target, opts: Parameters<typeof createSshTransport>[1] = {
 }
 
 beforeAll(async () => {
-  [sshd, sudoSshd, rootSshd] = await Promise.all([startSshd(), startSshd({ sudo: 'password' }), startSshd({ sudo: 'nopasswd' })]);
+  [sshd, sudoSshd, rootSshd] = await Promise.all([
+    startSshd(),
+    startSshd({ sudo: 'password' }),
+    startSshd({ sudo: 'nopasswd' }),
+  ]);
   work = mkdtempSync(join(tmpdir(), 'socready-ssh-test-'));
   chmodSync(work, 0o755);
 });
@@ -68,7 +72,9 @@ describe('ssh transport against a throwaway sshd', () => {
     expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
     // sshd logs one accepted login per connection.
     const { readFileSync } = await import('node:fs');
-    const logins = readFileSync(sshd.logPath, 'utf8').split('\n').filter((l) => l.includes('Accepted publickey') && l.includes(sshd.user));
+    const logins = readFileSync(sshd.logPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('Accepted publickey') && l.includes(sshd.user));
     expect(logins.length).toBeGreaterThan(0);
   });
 
@@ -236,13 +242,23 @@ describe('ssh transport against a throwaway sshd', () => {
     const pw = await startSshd({ password: 'Audit-Pass-42' });
     try {
       const t = transport(
-        { ...target({ user: pw.user, key: undefined, host_key: pw.hostKeyFingerprint, password_env: 'SR_TEST_PW' }, pw.port) },
+        {
+          ...target(
+            { user: pw.user, key: undefined, host_key: pw.hostKeyFingerprint, password_env: 'SR_TEST_PW' },
+            pw.port,
+          ),
+        },
         { env: { SR_TEST_PW: 'Audit-Pass-42' } },
       );
       expect(await t.open()).toBeUndefined();
       expect((await t.run('id -un')).stdout.trim()).toBe(pw.user);
       const wrong = transport(
-        { ...target({ user: pw.user, key: undefined, host_key: pw.hostKeyFingerprint, password_env: 'SR_TEST_PW' }, pw.port) },
+        {
+          ...target(
+            { user: pw.user, key: undefined, host_key: pw.hostKeyFingerprint, password_env: 'SR_TEST_PW' },
+            pw.port,
+          ),
+        },
         { env: { SR_TEST_PW: 'wrong' } },
       );
       expect((await wrong.open())?.kind).toBe('auth-failed');
@@ -275,7 +291,9 @@ describe('ssh transport against a throwaway sshd', () => {
 
   it('gives up on a port that accepts TCP but never speaks SSH after the connect timeout', async () => {
     const silent = createServer(() => {});
-    const port = await new Promise<number>((resolve) => silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)));
+    const port = await new Promise<number>((resolve) =>
+      silent.listen(0, '127.0.0.1', () => resolve((silent.address() as { port: number }).port)),
+    );
     try {
       const t = transport(target({ connect_timeout: 1 }, port));
       const err = await t.open();
@@ -288,7 +306,10 @@ describe('ssh transport against a throwaway sshd', () => {
 
   it('maps sudo asking for a password to sudo-password-required', async () => {
     const t = transport({
-      ...target({ user: sudoSshd.user, key: sudoSshd.clientKeyPath, host_key: sudoSshd.hostKeyFingerprint }, sudoSshd.port),
+      ...target(
+        { user: sudoSshd.user, key: sudoSshd.clientKeyPath, host_key: sudoSshd.hostKeyFingerprint },
+        sudoSshd.port,
+      ),
     });
     const r = await t.run('id -u', { sudo: true });
     expect(r.error?.kind).toBe('sudo-password-required');
@@ -304,7 +325,9 @@ describe('ssh transport against a throwaway sshd', () => {
     const stdin = await t.run('cat; echo "rc=$?"', { timeoutMs: 5000 });
     expect(stdin.error).toBeUndefined();
     expect(stdin.stdout).toBe('rc=0\n');
-    const big = await t.run('head -c 3000000 /dev/zero | tr "\\0" "x"; printf "\\n%s" end', { maxBytes: 8 * 1024 * 1024 });
+    const big = await t.run('head -c 3000000 /dev/zero | tr "\\0" "x"; printf "\\n%s" end', {
+      maxBytes: 8 * 1024 * 1024,
+    });
     expect(big.truncated).toBe(false);
     expect(big.stdout.length).toBe(3_000_004);
     expect(big.stdout.endsWith('x\nend')).toBe(true);
@@ -320,7 +343,12 @@ describe('ssh transport against a throwaway sshd', () => {
   });
 
   it('runs probes as root through sudo -n when the account may', async () => {
-    const t = transport(target({ user: rootSshd.user, key: rootSshd.clientKeyPath, host_key: rootSshd.hostKeyFingerprint }, rootSshd.port));
+    const t = transport(
+      target(
+        { user: rootSshd.user, key: rootSshd.clientKeyPath, host_key: rootSshd.hostKeyFingerprint },
+        rootSshd.port,
+      ),
+    );
     const r = await t.run('id -u', { sudo: true });
     expect(r.error).toBeUndefined();
     expect(r.stdout).toBe('0\n');

@@ -9,7 +9,17 @@ import { createSshTransport } from '../../src/transport/ssh.js';
 import { runWebAssessment, type WebAssessment } from '../../src/web/assess.js';
 import { probeMarker } from '../../src/web/canary.js';
 import { assessWebTargets } from '../../src/web/scan.js';
-import { copyCertsInto, type Daemon, freePort, makeCerts, makeTree, removeTree, startApache, startNginx, type Tree } from '../fixtures/web/servers.js';
+import {
+  copyCertsInto,
+  type Daemon,
+  freePort,
+  makeCerts,
+  makeTree,
+  removeTree,
+  startApache,
+  startNginx,
+  type Tree,
+} from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -122,13 +132,21 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     // The target runs nginx: the Apache checks are not planned at all, and ModSecurity's n/a says what was seen.
     expect(a.findings.filter((f) => f.check.startsWith('web.apache.')).map((f) => f.check)).toEqual([]);
     expect(status(a, 'web.modsecurity.engine-on')).toBe('not-applicable');
-    expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe('does not apply: present = false');
-    expect(a.findings.filter((f) => f.status === 'not-applicable').every((f) => f.reason && !/not installed/.test(f.reason))).toBe(true);
+    expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe(
+      'does not apply: present = false',
+    );
+    expect(
+      a.findings.filter((f) => f.status === 'not-applicable').every((f) => f.reason && !/not installed/.test(f.reason)),
+    ).toBe(true);
     expect(status(a, 'web.tls.handshake')).toBe('pass');
     expect(status(a, 'web.tls.certificate-trust')).toBe('pass');
     expect(status(a, 'web.tls.inspection-point')).toBe('pass');
     expect(a.details.tls[0]).toMatchObject({ owner: 'this-server', authorized: true });
-    expect(a.details.tls[0]!.leaf).toMatchObject({ subject: 'CN=good.test', issuer: 'CN=socready-test-ca', self_signed: false });
+    expect(a.details.tls[0]!.leaf).toMatchObject({
+      subject: 'CN=good.test',
+      issuer: 'CN=socready-test-ca',
+      self_signed: false,
+    });
 
     expect(status(a, 'web.active.body-canary')).toBe('pass');
     expect(status(a, 'web.active.canary-password-masked')).toBe('pass');
@@ -150,10 +168,19 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       probeMarker('waf', 'itest', 'nginx-good', 4),
     ]);
     expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
-    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual(['nginx-config', 'nginx-modsecurity-files', 'web-running-servers']);
+    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual([
+      'nginx-config',
+      'nginx-modsecurity-files',
+      'web-running-servers',
+    ]);
     // Each request and handshake is an evidence record the finding points at.
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([`nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`, `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`]);
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([{ category: 'webserver', fields: ['request_body'] }]);
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([
+      `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`,
+      `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`,
+    ]);
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([
+      { category: 'webserver', fields: ['request_body'] },
+    ]);
     expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
     expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
   });
@@ -163,9 +190,17 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.nginx.request-body-logged')).toBe('warn');
     // The proxied location without a body log, by file and line of the configuration read.
     expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.decisive).toEqual([
-      { file: tree.config, line: 25, text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/) },
+      {
+        file: tree.config,
+        line: 25,
+        text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/),
+      },
     ]);
-    expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed!['body.reading_locations_missing_body']).toEqual([expect.stringMatching(/ \/api$/)]);
+    expect(
+      a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed![
+        'body.reading_locations_missing_body'
+      ],
+    ).toEqual([expect.stringMatching(/ \/api$/)]);
     expect(status(a, 'web.nginx.body-log-json-escape')).toBe('fail');
     expect(status(a, 'web.nginx.body-buffer-size')).toBe('warn');
     expect(status(a, 'web.nginx.body-logged-without-read')).toBe('warn');
@@ -174,7 +209,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     // The body reached the log (the canary passes), and the test password went with it in clear: its own failure.
     expect(status(a, 'web.active.body-canary')).toBe('pass');
     expect(status(a, 'web.active.canary-password-masked')).toBe('fail');
-    expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(/test password is in clear text in \S+body\.log/);
+    expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(
+      /test password is in clear text in \S+body\.log/,
+    );
     expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
   });
 
@@ -190,7 +227,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(a.evidence.find((e) => e.probe === 'nginx-modsecurity-files')!.bytes).toBeGreaterThan(1000);
     expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
     expect(status(a, 'web.modsecurity.crs-installed')).toBe('pass');
-    expect(a.findings.find((f) => f.check === 'web.modsecurity.crs-version')!.observed).toMatchObject({ 'crs.version': '3.3.4' });
+    expect(a.findings.find((f) => f.check === 'web.modsecurity.crs-version')!.observed).toMatchObject({
+      'crs.version': '3.3.4',
+    });
     expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
     expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
     expect(status(a, 'web.nginx.request-body-logged')).toBe('fail');
@@ -243,10 +282,16 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     }
     // The RelevantStatus trap points at its directive in the file that was read, and at the canary it explains.
     const trap = a.findings.find((f) => f.check === 'web.modsecurity.audit-relevant-status')!;
-    expect(trap.decisive).toContainEqual({ file: tree.config, line: 16, text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))' });
+    expect(trap.decisive).toContainEqual({
+      file: tree.config,
+      line: 16,
+      text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))',
+    });
     expect(trap.config_read).toEqual({ path: tree.config, how: 'web.config_path in the inventory' });
     expect(trap.related?.map((r) => r.check)).toContain('web.active.body-canary');
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain('web.modsecurity.audit-relevant-status');
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain(
+      'web.modsecurity.audit-relevant-status',
+    );
     expect(status(a, 'web.modsecurity.engine-on')).toBe('warn');
     expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
     expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
@@ -258,7 +303,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.apache.request-body-source')).toBe('fail');
     // LogFormat common: no user agent in the access log.
     expect(status(a, 'web.apache.log-user-agent')).toBe('fail');
-    expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(/access\.log \(format common, \S+apache\.conf:8\)/);
+    expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(
+      /access\.log \(format common, \S+apache\.conf:8\)/,
+    );
     expect(status(a, 'web.login.credential-stuffing-modsecurity')).toBe('fail');
     expect(status(a, 'web.active.body-canary')).toBe('fail');
     expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
@@ -274,7 +321,11 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(config.length).toBeGreaterThan(3);
     for (const f of config) {
       expect(f.config_read?.path, f.check).toBe(tree.config);
-      expect(f.config_read?.how, f.check).toMatch(new RegExp(`^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ${tree.ports.PORT} \\(ss -ltnp\\)$`));
+      expect(f.config_read?.how, f.check).toMatch(
+        new RegExp(
+          `^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ${tree.ports.PORT} \\(ss -ltnp\\)$`,
+        ),
+      );
     }
     // The verdicts are those of the running configuration, not of /etc/nginx.
     expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
@@ -282,7 +333,9 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     // auto: the URL is answered by nginx, so no Apache check is reported, whatever /etc/apache2 holds.
     expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
     expect(a.details.config_read?.path).toBe(tree.config);
-    expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `));
+    expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(
+      new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `),
+    );
   });
 
   it('apache + ModSecurity started with -f from a temp tree, no config_path: engine On is read from that tree', async () => {
@@ -290,16 +343,25 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
     expect(status(a, 'web.apache.log-user-agent')).toBe('pass');
     const f = a.findings.find((x) => x.check === 'web.modsecurity.engine-on')!;
-    expect(f.config_read).toMatchObject({ path: tree.config, how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /) });
+    expect(f.config_read).toMatchObject({
+      path: tree.config,
+      how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /),
+    });
   });
 
   it('a URL answered by another server than the one declared: no configuration verdict, the reason says who answers', async () => {
     const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'apache', active: false });
-    const config = a.findings.filter((f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'));
+    const config = a.findings.filter(
+      (f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'),
+    );
     expect(config.length).toBeGreaterThan(5);
     for (const f of config) {
       expect([f.check, f.status]).toEqual([f.check, 'inconclusive']);
-      expect(f.reason).toMatch(new RegExp(`^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by the declared apache$`));
+      expect(f.reason).toMatch(
+        new RegExp(
+          `^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by the declared apache$`,
+        ),
+      );
       expect(f.observed).toBeUndefined();
     }
   });
@@ -330,7 +392,14 @@ describe('web targets that are down', () => {
   it('a server that is down makes the handshake fail and the live probes inconclusive, without throwing', async () => {
     const [http, https] = [await freePort(), await freePort()];
     const a = await runWebAssessment({
-      target: { id: 'down', kind: 'web', address: '127.0.0.1', tags: [], transport: 'local', web: { urls: [`http://127.0.0.1:${http}/`, `https://127.0.0.1:${https}/`] } },
+      target: {
+        id: 'down',
+        kind: 'web',
+        address: '127.0.0.1',
+        tags: [],
+        transport: 'local',
+        web: { urls: [`http://127.0.0.1:${http}/`, `https://127.0.0.1:${https}/`] },
+      },
       active: true,
       runId: 'down',
       timeoutMs: 3000,
@@ -340,7 +409,9 @@ describe('web targets that are down', () => {
     expect(a.findings.find((f) => f.check === 'web.tls.handshake')!.reason).toMatch(/ECONNREFUSED/);
     expect(status(a, 'web.tls.certificate-trust')).toBe('inconclusive');
     expect(status(a, 'web.active.body-canary')).toBe('inconclusive');
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.reason).toMatch(/request failed: ECONNREFUSED/);
+    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.reason).toMatch(
+      /request failed: ECONNREFUSED/,
+    );
     expect(a.details.probes).toHaveLength(4);
     expect(a.result).toMatchObject({ id: 'down', status: 'unreachable' });
     expect(a.details.notes.some((n) => /web\.host/.test(n.en))).toBe(true);
@@ -354,13 +425,41 @@ describe.skipIf(!isRoot)('assessWebTargets over an inventory', () => {
     try {
       const targets: Target[] = [
         { id: 'me', kind: 'linux', address: 'localhost', tags: [], transport: 'local' },
-        { id: 'site', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${tree.ports.PORT}/`], server: 'nginx', host: 'me', config_path: tree.config } },
+        {
+          id: 'site',
+          kind: 'web',
+          address: '127.0.0.1',
+          tags: [],
+          transport: 'http',
+          web: {
+            urls: [`http://127.0.0.1:${tree.ports.PORT}/`],
+            server: 'nginx',
+            host: 'me',
+            config_path: tree.config,
+          },
+        },
       ];
-      const { assessments, section } = await assessWebTargets(targets, { active: true, runId: 'scan', only: ['web.active.*'] });
+      const { assessments, section } = await assessWebTargets(targets, {
+        active: true,
+        runId: 'scan',
+        only: ['web.active.*'],
+      });
       expect(assessments.map((a) => a.target)).toEqual(['site']);
-      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual(['web.active.body-canary=fail', 'web.active.canary-password-masked=pass', 'web.active.waf-detection=fail']);
-      expect(section!.summary).toMatchObject({ targets: 1, canaries_sent: 1, canaries_body_logged: 0, waf_probes_sent: 1, waf_probes_detected: 0 });
-      expect(section!.details[0]!.log_sources).toEqual([{ path: join(tree.root, 'logs', 'access.log'), origin: 'nginx access_log' }]);
+      expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual([
+        'web.active.body-canary=fail',
+        'web.active.canary-password-masked=pass',
+        'web.active.waf-detection=fail',
+      ]);
+      expect(section!.summary).toMatchObject({
+        targets: 1,
+        canaries_sent: 1,
+        canaries_body_logged: 0,
+        waf_probes_sent: 1,
+        waf_probes_detected: 0,
+      });
+      expect(section!.details[0]!.log_sources).toEqual([
+        { path: join(tree.root, 'logs', 'access.log'), origin: 'nginx access_log' },
+      ]);
     } finally {
       await daemon.stop();
       removeTree(tree);
@@ -379,12 +478,39 @@ describe.skipIf(!isRoot)('two targets of one run writing into one log', () => {
       const shared = join(withBody.root, 'logs', 'body.log');
       const targets: Target[] = [
         { id: 'me', kind: 'linux', address: 'localhost', tags: [], transport: 'local' },
-        { id: 'shop', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withBody.ports.PORT}/`], server: 'nginx', host: 'me' } },
+        {
+          id: 'shop',
+          kind: 'web',
+          address: '127.0.0.1',
+          tags: [],
+          transport: 'http',
+          web: { urls: [`http://127.0.0.1:${withBody.ports.PORT}/`], server: 'nginx', host: 'me' },
+        },
         // blog's operators also read shop's body log: the same canary number lands there first, from shop.
-        { id: 'blog', kind: 'web', address: '127.0.0.1', tags: [], transport: 'http', web: { urls: [`http://127.0.0.1:${withoutBody.ports.PORT}/`], server: 'nginx', host: 'me', log_paths: [shared] } },
+        {
+          id: 'blog',
+          kind: 'web',
+          address: '127.0.0.1',
+          tags: [],
+          transport: 'http',
+          web: {
+            urls: [`http://127.0.0.1:${withoutBody.ports.PORT}/`],
+            server: 'nginx',
+            host: 'me',
+            log_paths: [shared],
+          },
+        },
       ];
-      const { assessments } = await assessWebTargets(targets, { active: true, runId: 'shared', only: ['web.active.*'], concurrency: 1 });
-      const [shop, blog] = [assessments.find((x) => x.target === 'shop')!, assessments.find((x) => x.target === 'blog')!];
+      const { assessments } = await assessWebTargets(targets, {
+        active: true,
+        runId: 'shared',
+        only: ['web.active.*'],
+        concurrency: 1,
+      });
+      const [shop, blog] = [
+        assessments.find((x) => x.target === 'shop')!,
+        assessments.find((x) => x.target === 'blog')!,
+      ];
       expect(status(shop, 'web.active.body-canary')).toBe('pass');
       expect(status(blog, 'web.active.body-canary')).toBe('fail');
       expect(shop.details.canary[0]!.marker).not.toBe(blog.details.canary[0]!.marker);

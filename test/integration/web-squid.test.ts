@@ -25,7 +25,9 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
     certDir = mkdtempSync(join(tmpdir(), 'socready-squid-certs-'));
     const certs = makeCerts(certDir);
     originPort = await freePort();
-    origin = createServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (_req, res) => res.end('origin\n'));
+    origin = createServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (_req, res) =>
+      res.end('origin\n'),
+    );
     await new Promise<void>((r) => origin.listen(originPort, '127.0.0.1', () => r()));
   });
 
@@ -39,9 +41,38 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
     const tree = await makeTree('squid', variant, ['PORT']);
     // The interception CA (certificate + key in one PEM, as Squid's tls-cert= wants it).
     const ssl = join(tree.root, 'ssl');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=socready-bump-ca', '-keyout', join(ssl, 'ca.key'), '-out', join(ssl, 'ca.crt')], { stdio: 'pipe' });
-    writeFileSync(join(ssl, 'ca.pem'), readFileSync(join(ssl, 'ca.crt'), 'utf8') + readFileSync(join(ssl, 'ca.key'), 'utf8'));
-    const host: Target = { id: 'proxy-host', kind: 'linux', address: '127.0.0.1', port: sshd.port, tags: [], transport: 'ssh', ssh: { user: sshd.user, key: sshd.clientKeyPath, host_key: sshd.hostKeyFingerprint, sudo: true } };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=socready-bump-ca',
+        '-keyout',
+        join(ssl, 'ca.key'),
+        '-out',
+        join(ssl, 'ca.crt'),
+      ],
+      { stdio: 'pipe' },
+    );
+    writeFileSync(
+      join(ssl, 'ca.pem'),
+      readFileSync(join(ssl, 'ca.crt'), 'utf8') + readFileSync(join(ssl, 'ca.key'), 'utf8'),
+    );
+    const host: Target = {
+      id: 'proxy-host',
+      kind: 'linux',
+      address: '127.0.0.1',
+      port: sshd.port,
+      tags: [],
+      transport: 'ssh',
+      ssh: { user: sshd.user, key: sshd.clientKeyPath, host_key: sshd.hostKeyFingerprint, sudo: true },
+    };
     const transport = createSshTransport(host);
     const daemon = start ? await startSquid(tree) : undefined;
     try {
@@ -52,9 +83,21 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
         port: tree.ports.PORT,
         tags: [],
         transport: 'local',
-        web: { urls: [`https://127.0.0.1:${originPort}/`], server: 'squid', host: 'proxy-host', config_path: tree.config },
+        web: {
+          urls: [`https://127.0.0.1:${originPort}/`],
+          server: 'squid',
+          host: 'proxy-host',
+          config_path: tree.config,
+        },
       };
-      return await runWebAssessment({ target, hostTransport: transport, active: true, runId: 'sq', sudo: true, timeoutMs: 15_000 });
+      return await runWebAssessment({
+        target,
+        hostTransport: transport,
+        active: true,
+        runId: 'sq',
+        sudo: true,
+        timeoutMs: 15_000,
+      });
     } finally {
       await transport.close();
       await daemon?.stop();

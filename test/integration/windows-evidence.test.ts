@@ -34,19 +34,40 @@ describe('Windows through offline evidence (scan --evidence)', () => {
       platform: 'windows',
       collected_at: '2026-11-23T09:00:00Z',
       collection: {
-        host: { hostname: 'WS042', os: 'Microsoft Windows 11 Pro', ps_version: '5.1.22621.4391', culture: 'ja-JP', is_admin: true },
-        probes: Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, { stdout: o.stdout, stderr: '', exit_code: 0, duration_ms: 12 }])),
+        host: {
+          hostname: 'WS042',
+          os: 'Microsoft Windows 11 Pro',
+          ps_version: '5.1.22621.4391',
+          culture: 'ja-JP',
+          is_admin: true,
+        },
+        probes: Object.fromEntries(
+          Object.entries(outputs).map(([id, o]) => [
+            id,
+            { stdout: o.stdout, stderr: '', exit_code: 0, duration_ms: 12 },
+          ]),
+        ),
       },
     };
     writeFileSync(join(dir, 'ws042.json'), `\uFEFF${JSON.stringify(collection)}`);
-    const r = await runCli(['scan', '--evidence', dir, '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html']);
+    const r = await runCli([
+      'scan',
+      '--evidence',
+      dir,
+      '-o',
+      join(dir, 'reports'),
+      '--json',
+      '--hosts-only',
+      '--no-html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8')) as Report;
     expect(report.targets.map((t) => [t.id, t.kind, t.transport])).toEqual([
       ['DC01', 'windows', 'evidence'],
       ['WS042', 'windows', 'evidence'],
     ]);
-    const status = (target: string, check: string) => report.findings.find((f) => f.target === target && f.check === check)?.status;
+    const status = (target: string, check: string) =>
+      report.findings.find((f) => f.target === target && f.check === check)?.status;
     expect(status('DC01', 'windows.sysmon.event-10')).toBe('pass');
     expect(status('WS042', 'windows.sysmon.event-10')).toBe('fail');
     expect(status('DC01', 'windows.auditpol.process-creation')).toBe('pass');

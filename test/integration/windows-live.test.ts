@@ -17,11 +17,16 @@ describe.skipIf(!host)('Windows scan over WinRM (live; set SOCREADY_TEST_WINRM t
       join(dir, 'inventory.yaml'),
       `version: 1\norganization: live\ntargets:\n  - id: win\n    kind: windows\n    address: ${JSON.stringify(host)}\n    winrm: { user: ${JSON.stringify(process.env.SOCREADY_TEST_WINRM_USER ?? 'Administrator')}, password_env: SOCREADY_TEST_WINRM_PASSWORD }\n`,
     );
-    const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html'], { timeoutMs: 300_000 });
+    const r = await runCli(
+      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html'],
+      { timeoutMs: 300_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir, 'report.json'), 'utf8')) as Report;
     expect(report.targets[0]!.error).toBeUndefined();
-    const decided = report.findings.filter((f) => f.check.startsWith('windows.auditpol.') && (f.status === 'pass' || f.status === 'fail'));
+    const decided = report.findings.filter(
+      (f) => f.check.startsWith('windows.auditpol.') && (f.status === 'pass' || f.status === 'fail'),
+    );
     expect(decided.length).toBeGreaterThan(10);
   }, 320_000);
 });

@@ -38,7 +38,14 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     : d.found
       ? `${d.marker} found in ${d.where} after ${d.latency_ms} ms: ${d.line ?? ''}`
       : `${d.marker} not found after ${d.waited_ms} ms in ${d.searched.length > 0 ? d.searched.join(', ') : '(no log file known: the settings did not say where the server logs)'}`;
-  return { sent: d.sent, found: d.found, where: d.where ?? '', latency_ms: d.latency_ms ?? -1, searched: d.searched, why };
+  return {
+    sent: d.sent,
+    found: d.found,
+    where: d.where ?? '',
+    latency_ms: d.latency_ms ?? -1,
+    searched: d.searched,
+    why,
+  };
 }
 
 export const dbCanaryParser = defineParser({

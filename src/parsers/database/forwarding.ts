@@ -17,7 +17,12 @@ export interface ShipperFacts {
 
 /** `dirs` are the log directories ("/var/lib/postgresql/15/main/log/"); `syslog`: the server also logs to syslog. */
 export function shipperFacts(r: ProbeResult | undefined, syslog: boolean, dirs: string[]): ShipperFacts {
-  if (!r || r.error) return { forwarded: null, by: [], why: `log shipper configuration not read (${r?.error?.message ?? 'not collected'})` };
+  if (!r || r.error)
+    return {
+      forwarded: null,
+      by: [],
+      why: `log shipper configuration not read (${r?.error?.message ?? 'not collected'})`,
+    };
   const files = splitSections(r.stdout).files;
   const by: string[] = [];
   for (const f of files) {

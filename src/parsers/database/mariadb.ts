@@ -30,7 +30,10 @@ function parseOptions(stdout: string): Record<string, string> {
   for (const line of stdout.split('\n')) {
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(line.trim());
     if (!m) continue;
-    const name = m[1]!.replace(/-/g, '_').toLowerCase().replace(/^loose_/, '');
+    const name = m[1]!
+      .replace(/-/g, '_')
+      .toLowerCase()
+      .replace(/^loose_/, '');
     const value = m[2] ?? 'ON';
     out[name] = name === 'plugin_load_add' && out[name] ? `${out[name]};${value}` : value;
   }
@@ -42,7 +45,8 @@ export function mariadbSettings(outputs: Record<string, ProbeResult>): MariadbSe
   const logs = outputs['mariadb-log-variables'];
   if (answered(audit) || answered(logs)) {
     const values: Record<string, string> = {};
-    for (const r of [audit, logs]) if (answered(r)) for (const [k, v] of rows(r.stdout)) values[k!.toLowerCase()] = v ?? '';
+    for (const r of [audit, logs])
+      if (answered(r)) for (const [k, v] of rows(r.stdout)) values[k!.toLowerCase()] = v ?? '';
     const plugins = answered(outputs['mariadb-plugins'])
       ? rows(outputs['mariadb-plugins'].stdout)
           .filter(([, status]) => status === 'ACTIVE')
@@ -63,8 +67,12 @@ export function mariadbSettings(outputs: Record<string, ProbeResult>): MariadbSe
     values.general_log ??= 'OFF';
     return { origin: 'config', values, plugins: [...new Set(plugins)] };
   }
-  const why = [audit?.error?.message ?? audit?.stderr.trim(), conf?.error?.message ?? conf?.stderr.trim()].filter(Boolean).join('; ');
-  throw new InconclusiveError(`MariaDB/MySQL settings not read: no live answer and no option files (${why || 'not collected'})`);
+  const why = [audit?.error?.message ?? audit?.stderr.trim(), conf?.error?.message ?? conf?.stderr.trim()]
+    .filter(Boolean)
+    .join('; ');
+  throw new InconclusiveError(
+    `MariaDB/MySQL settings not read: no live answer and no option files (${why || 'not collected'})`,
+  );
 }
 
 const on = (v: string | undefined) => /^(on|1|true|yes)$/i.test((v ?? '').trim());
@@ -106,9 +114,13 @@ export function mariadbFacts(outputs: Record<string, ProbeResult>): Record<strin
   const shipping = shipperFacts(outputs['db-shipper-configs'], outputType === 'syslog', dirs);
   const warnings = Number(v.log_warnings ?? Number.NaN);
   const verbosity = Number(v.log_error_verbosity ?? Number.NaN);
-  const origin = s.origin === 'live' ? 'read from the live server (SHOW GLOBAL VARIABLES, information_schema.PLUGINS)' : 'read from the option files (my_print_defaults; no live connection)';
+  const origin =
+    s.origin === 'live'
+      ? 'read from the live server (SHOW GLOBAL VARIABLES, information_schema.PLUGINS)'
+      : 'read from the option files (my_print_defaults; no live connection)';
   // MySQL Enterprise / Percona audit_log logs by policy rather than server_audit_logging.
-  const logging = plugin === 'audit_log' ? (v.audit_log_policy ?? 'ALL').toUpperCase() !== 'NONE' : on(v.server_audit_logging);
+  const logging =
+    plugin === 'audit_log' ? (v.audit_log_policy ?? 'ALL').toUpperCase() !== 'NONE' : on(v.server_audit_logging);
   return {
     origin: s.origin,
     settings: v,
@@ -127,14 +139,20 @@ export function mariadbFacts(outputs: Record<string, ProbeResult>): Record<strin
     rotations: Number(v.server_audit_file_rotations ?? 0),
     general_log: on(v.general_log),
     // MariaDB writes "Access denied" to the error log when log_warnings >= 2 (default 2); MySQL 8 at verbosity 3.
-    failed_logins_error_log: (Number.isFinite(warnings) && warnings >= 2) || (Number.isFinite(verbosity) && verbosity >= 3),
+    failed_logins_error_log:
+      (Number.isFinite(warnings) && warnings >= 2) || (Number.isFinite(verbosity) && verbosity >= 3),
     failed_logins_known: Number.isFinite(warnings) || Number.isFinite(verbosity),
     forwarded: shipping.forwarded,
     forwarded_by: shipping.by,
     why: {
       origin,
-      plugin: plugin ? `${plugin} is ${s.origin === 'live' ? 'ACTIVE' : 'loaded by the option files'} (${origin})` : `no audit plugin ${s.origin === 'live' ? 'is ACTIVE in information_schema.PLUGINS' : 'is loaded by the option files'}`,
-      logging: plugin === 'audit_log' ? `audit_log_policy = ${v.audit_log_policy ?? 'ALL'}` : `server_audit_logging = ${v.server_audit_logging ?? '(unset)'} (${origin})`,
+      plugin: plugin
+        ? `${plugin} is ${s.origin === 'live' ? 'ACTIVE' : 'loaded by the option files'} (${origin})`
+        : `no audit plugin ${s.origin === 'live' ? 'is ACTIVE in information_schema.PLUGINS' : 'is loaded by the option files'}`,
+      logging:
+        plugin === 'audit_log'
+          ? `audit_log_policy = ${v.audit_log_policy ?? 'ALL'}`
+          : `server_audit_logging = ${v.server_audit_logging ?? '(unset)'} (${origin})`,
       events: `server_audit_events = '${v.server_audit_events ?? ''}'${(v.server_audit_events ?? '') === '' ? ' (empty: every event)' : ''}`,
       output: `server_audit_output_type = ${outputType}, records at ${files.join(', ') || '(unknown)'}; ${shipping.why}`,
       general_log: `general_log = ${v.general_log ?? '(unknown)'}`,
@@ -145,7 +163,13 @@ export function mariadbFacts(outputs: Record<string, ProbeResult>): Record<strin
 
 export const mariadbParser = defineParser({
   name: 'mariadb-audit',
-  probes: ['mariadb-audit-variables', 'mariadb-plugins', 'mariadb-log-variables', 'mariadb-config', 'db-shipper-configs'],
+  probes: [
+    'mariadb-audit-variables',
+    'mariadb-plugins',
+    'mariadb-log-variables',
+    'mariadb-config',
+    'db-shipper-configs',
+  ],
   facts: [
     'origin',
     'settings',

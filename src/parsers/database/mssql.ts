@@ -15,7 +15,8 @@ export const MSSQL_REQUIRED_GROUPS = [
 ];
 
 function rows(r: ProbeResult | undefined, probe: string): string[][] {
-  if (!r || r.error || r.exitCode !== 0) throw new InconclusiveError(`${probe}: ${r?.error?.message ?? (r?.stderr.trim() || 'not collected')}`);
+  if (!r || r.error || r.exitCode !== 0)
+    throw new InconclusiveError(`${probe}: ${r?.error?.message ?? (r?.stderr.trim() || 'not collected')}`);
   return r.stdout
     .split(/\r?\n/)
     .map((l) => l.trim())
@@ -25,22 +26,26 @@ function rows(r: ProbeResult | undefined, probe: string): string[][] {
 
 export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
   // name | type_desc | on_failure_desc | is_state_enabled | status_desc | audit_file_path
-  const audits = rows(outputs['mssql-server-audits'], 'mssql-server-audits').map(([name, type, onFailure, enabled, status, path]) => ({
-    name: name!,
-    target: type ?? '',
-    on_failure: onFailure ?? '',
-    enabled: enabled === '1',
-    status: status === 'NULL' ? '' : (status ?? ''),
-    file_path: path === 'NULL' ? '' : (path ?? ''),
-  }));
+  const audits = rows(outputs['mssql-server-audits'], 'mssql-server-audits').map(
+    ([name, type, onFailure, enabled, status, path]) => ({
+      name: name!,
+      target: type ?? '',
+      on_failure: onFailure ?? '',
+      enabled: enabled === '1',
+      status: status === 'NULL' ? '' : (status ?? ''),
+      file_path: path === 'NULL' ? '' : (path ?? ''),
+    }),
+  );
   const running = audits.filter((a) => a.enabled && a.status === 'STARTED');
   // specification | is_state_enabled | audit_action_name | audit name
-  const specs = rows(outputs['mssql-audit-specifications'], 'mssql-audit-specifications').map(([spec, enabled, action, audit]) => ({
-    spec: spec!,
-    enabled: enabled === '1',
-    group: (action ?? '').toUpperCase(),
-    audit: audit ?? '',
-  }));
+  const specs = rows(outputs['mssql-audit-specifications'], 'mssql-audit-specifications').map(
+    ([spec, enabled, action, audit]) => ({
+      spec: spec!,
+      enabled: enabled === '1',
+      group: (action ?? '').toUpperCase(),
+      audit: audit ?? '',
+    }),
+  );
   const runningNames = new Set(running.map((a) => a.name));
   const groups = [...new Set(specs.filter((s) => s.enabled && runningNames.has(s.audit)).map((s) => s.group))].sort();
   const missing = MSSQL_REQUIRED_GROUPS.filter((g) => !groups.includes(g));
@@ -56,9 +61,20 @@ export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string,
       audits:
         audits.length === 0
           ? 'sys.server_audits is empty: no server audit exists'
-          : audits.map((a) => `${a.name}: ${a.target}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.status || 'not running'}${a.file_path ? ` (${a.file_path})` : ''}`).join('; '),
-      groups: missing.length === 0 ? `every required action group is audited by a running audit: ${groups.join(', ')}` : `not audited by any running audit: ${missing.join(', ')}`,
-      target: running.length === 0 ? 'no running audit' : `running audits write to ${[...new Set(running.map((a) => a.target))].join(', ')}${windowsLog ? '' : ': files only, which the Windows event pipeline does not collect'}`,
+          : audits
+              .map(
+                (a) =>
+                  `${a.name}: ${a.target}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.status || 'not running'}${a.file_path ? ` (${a.file_path})` : ''}`,
+              )
+              .join('; '),
+      groups:
+        missing.length === 0
+          ? `every required action group is audited by a running audit: ${groups.join(', ')}`
+          : `not audited by any running audit: ${missing.join(', ')}`,
+      target:
+        running.length === 0
+          ? 'no running audit'
+          : `running audits write to ${[...new Set(running.map((a) => a.target))].join(', ')}${windowsLog ? '' : ': files only, which the Windows event pipeline does not collect'}`,
     },
   };
 }

@@ -6,7 +6,8 @@ import type { ProbeResult } from '../../transport/types.js';
 import { defineParser } from '../define.js';
 
 function rows(r: ProbeResult | undefined, probe: string): string[][] {
-  if (!r || r.error || r.exitCode !== 0) throw new InconclusiveError(`${probe}: ${r?.error?.message ?? (r?.stderr.trim() || 'not collected')}`);
+  if (!r || r.error || r.exitCode !== 0)
+    throw new InconclusiveError(`${probe}: ${r?.error?.message ?? (r?.stderr.trim() || 'not collected')}`);
   // sqlplus prints ORA-/SP2- errors on stdout with exit 0 unless WHENEVER SQLERROR is set.
   const error = /^(ORA|SP2)-\d+.*$/m.exec(r.stdout);
   if (error) throw new InconclusiveError(`${probe}: ${error[0]}`);
@@ -17,18 +18,27 @@ function rows(r: ProbeResult | undefined, probe: string): string[][] {
 }
 
 export function oracleFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
-  const option = rows(outputs['oracle-unified-option'], 'oracle-unified-option').find(([p]) => p === 'Unified Auditing');
+  const option = rows(outputs['oracle-unified-option'], 'oracle-unified-option').find(
+    ([p]) => p === 'Unified Auditing',
+  );
   const pure = option?.[1] === 'TRUE';
   // POLICY_NAME | ENABLED_OPTION | ENTITY_NAME | SUCCESS | FAILURE
-  const policies = rows(outputs['oracle-unified-policies'], 'oracle-unified-policies').map(([name, option_, entity, success, failure]) => ({
-    name: name!,
-    enabled_option: option_ ?? '',
-    entity: entity ?? '',
-    success: success === 'YES',
-    failure: failure === 'YES',
-  }));
+  const policies = rows(outputs['oracle-unified-policies'], 'oracle-unified-policies').map(
+    ([name, option_, entity, success, failure]) => ({
+      name: name!,
+      enabled_option: option_ ?? '',
+      entity: entity ?? '',
+      success: success === 'YES',
+      failure: failure === 'YES',
+    }),
+  );
   const names = new Set(policies.map((p) => p.name.toUpperCase()));
-  const params = Object.fromEntries(rows(outputs['oracle-audit-parameters'], 'oracle-audit-parameters').map(([k, v]) => [k!.toLowerCase(), (v ?? '').toUpperCase()]));
+  const params = Object.fromEntries(
+    rows(outputs['oracle-audit-parameters'], 'oracle-audit-parameters').map(([k, v]) => [
+      k!.toLowerCase(),
+      (v ?? '').toUpperCase(),
+    ]),
+  );
   const logonFailures = policies.some((p) => p.name.toUpperCase() === 'ORA_LOGON_FAILURES' && p.failure);
   return {
     unified_pure: pure,
@@ -42,7 +52,10 @@ export function oracleFacts(outputs: Record<string, ProbeResult>): Record<string
       mode: option
         ? `V$OPTION Unified Auditing = ${option[1]} (${pure ? 'pure unified auditing' : 'mixed mode'}); audit_trail = ${params.audit_trail ?? '(unknown)'}`
         : 'V$OPTION has no Unified Auditing row',
-      policies: policies.length === 0 ? 'AUDIT_UNIFIED_ENABLED_POLICIES is empty: no unified audit policy is enabled' : `enabled policies: ${[...names].sort().join(', ')}`,
+      policies:
+        policies.length === 0
+          ? 'AUDIT_UNIFIED_ENABLED_POLICIES is empty: no unified audit policy is enabled'
+          : `enabled policies: ${[...names].sort().join(', ')}`,
     },
   };
 }
@@ -50,6 +63,15 @@ export function oracleFacts(outputs: Record<string, ProbeResult>): Record<string
 export const oracleParser = defineParser({
   name: 'oracle-audit',
   probes: ['oracle-unified-option', 'oracle-unified-policies', 'oracle-audit-parameters'],
-  facts: ['unified_pure', 'unified_known', 'policies', 'logon_failures', 'secureconfig', 'account_mgmt', 'audit_trail', 'why'],
+  facts: [
+    'unified_pure',
+    'unified_known',
+    'policies',
+    'logon_failures',
+    'secureconfig',
+    'account_mgmt',
+    'audit_trail',
+    'why',
+  ],
   parse: (outputs) => oracleFacts(outputs),
 });

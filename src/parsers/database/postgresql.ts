@@ -59,7 +59,10 @@ function on(v: string | undefined): boolean {
 }
 
 /** `name = value` lines of postgresql.conf (later ones win, as in PostgreSQL). */
-function parseConf(files: { path: string; text: string }[]): { values: Record<string, string>; sources: Record<string, string> } {
+function parseConf(files: { path: string; text: string }[]): {
+  values: Record<string, string>;
+  sources: Record<string, string>;
+} {
   const values: Record<string, string> = {};
   const sources: Record<string, string> = {};
   for (const f of files) {
@@ -103,7 +106,9 @@ export function pgSettings(outputs: Record<string, ProbeResult>): PgSettings {
     const overrides = answered(roles)
       ? parseRows(roles.stdout, 3).flatMap(([role, database, setting]) => {
           const eq = (setting ?? '').indexOf('=');
-          return eq > 0 ? [{ role: role!, database: database!, name: setting!.slice(0, eq), value: setting!.slice(eq + 1) }] : [];
+          return eq > 0
+            ? [{ role: role!, database: database!, name: setting!.slice(0, eq), value: setting!.slice(eq + 1) }]
+            : [];
         })
       : [];
     return { origin: 'live', values, sources, overrides };
@@ -120,8 +125,12 @@ export function pgSettings(outputs: Record<string, ProbeResult>): PgSettings {
     }
     return { origin: 'config', values, sources, overrides: [] };
   }
-  const why = [live?.error?.message ?? live?.stderr.trim(), conf?.error?.message ?? conf?.stderr.trim()].filter(Boolean).join('; ');
-  throw new InconclusiveError(`PostgreSQL settings not read: no live answer and no configuration file (${why || 'not collected'})`);
+  const why = [live?.error?.message ?? live?.stderr.trim(), conf?.error?.message ?? conf?.stderr.trim()]
+    .filter(Boolean)
+    .join('; ');
+  throw new InconclusiveError(
+    `PostgreSQL settings not read: no live answer and no configuration file (${why || 'not collected'})`,
+  );
 }
 
 const PGAUDIT_CLASSES = ['read', 'write', 'function', 'role', 'ddl', 'misc', 'misc_set', 'all'];
@@ -133,7 +142,8 @@ export function pgauditClasses(value: string): string[] {
     if (!item || item === 'none') continue;
     const minus = item.startsWith('-');
     const name = minus ? item.slice(1) : item;
-    const expand = name === 'all' ? PGAUDIT_CLASSES.filter((c) => c !== 'all') : name === 'misc' ? ['misc', 'misc_set'] : [name];
+    const expand =
+      name === 'all' ? PGAUDIT_CLASSES.filter((c) => c !== 'all') : name === 'misc' ? ['misc', 'misc_set'] : [name];
     for (const c of expand) minus ? set.delete(c) : set.add(c);
   }
   return [...set].sort();
@@ -159,9 +169,16 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
   const destinations = splitList(v.log_destination);
   const collector = on(v.logging_collector);
   const mode = v.log_file_mode ?? '';
-  const origin = s.origin === 'live' ? 'read from the live server (pg_settings)' : 'read from the configuration files (no live connection)';
+  const origin =
+    s.origin === 'live'
+      ? 'read from the live server (pg_settings)'
+      : 'read from the configuration files (no live connection)';
   const files = logFiles(s);
-  const shipping = shipperFacts(outputs['db-shipper-configs'], destinations.includes('syslog'), files.filter((f) => f.endsWith('/*')).map((f) => f.slice(0, -1)));
+  const shipping = shipperFacts(
+    outputs['db-shipper-configs'],
+    destinations.includes('syslog'),
+    files.filter((f) => f.endsWith('/*')).map((f) => f.slice(0, -1)),
+  );
   return {
     origin: s.origin,
     settings: v,
@@ -220,7 +237,11 @@ export function logFiles(s: Pick<PgSettings, 'values'>): string[] {
   const out: string[] = [];
   const destinations = splitList(v.log_destination);
   if (on(v.logging_collector) && v.log_directory) {
-    const dir = v.log_directory.startsWith('/') ? v.log_directory : v.data_directory ? `${v.data_directory}/${v.log_directory}` : '';
+    const dir = v.log_directory.startsWith('/')
+      ? v.log_directory
+      : v.data_directory
+        ? `${v.data_directory}/${v.log_directory}`
+        : '';
     if (dir) out.push(`${dir.replace(/\/+$/, '')}/*`);
   }
   if (destinations.includes('syslog')) out.push('/var/log/syslog', '/var/log/messages');

@@ -15,7 +15,12 @@ export interface AgentHealth {
   event_source: string | null;
 }
 
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'boolean' ? (v as { value: boolean }).value : undefined);
+const bool = (v: unknown): boolean | undefined =>
+  typeof v === 'boolean'
+    ? v
+    : v && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'boolean'
+      ? (v as { value: boolean }).value
+      : undefined;
 
 /** `mdatp health --output json`: keys are camelCase in current builds, snake_case in older docs; both are read. */
 export function parseMdatpHealth(text: string): AgentHealth {
@@ -36,21 +41,38 @@ export function parseMdatpHealth(text: string): AgentHealth {
   if (rtp === false) issues.push('real-time protection is off');
   if (licensed === false) issues.push('not licensed (not onboarded)');
   const minutes = Number(get('definitionsUpdatedMinutesAgo'));
-  if (Number.isFinite(minutes) && minutes > 7 * 24 * 60) issues.push(`definitions are ${Math.floor(minutes / 1440)} days old`);
+  if (Number.isFinite(minutes) && minutes > 7 * 24 * 60)
+    issues.push(`definitions are ${Math.floor(minutes / 1440)} days old`);
   const subsystem = get('supplementaryEventsSubsystem');
-  return { name: 'mdatp', present: true, running: healthy !== undefined, healthy: healthy === true && issues.length === 0, issues, event_source: typeof subsystem === 'string' ? subsystem : null };
+  return {
+    name: 'mdatp',
+    present: true,
+    running: healthy !== undefined,
+    healthy: healthy === true && issues.length === 0,
+    issues,
+    event_source: typeof subsystem === 'string' ? subsystem : null,
+  };
 }
 
 /** `falconctl -g --rfm-state --aid`: `rfm-state=false, aid="0123...".` (or `aid is not set.`). */
 export function parseFalconctl(text: string, serviceActive: boolean | undefined): AgentHealth {
   const rfm = /rfm-state\s*=\s*(true|false)/i.exec(text);
   const aid = /aid\s*=\s*"?([0-9a-f]{32})"?/i.exec(text);
-  if (!rfm && !aid && !/aid is not set/i.test(text)) throw new ParseError(`falconctl: unexpected output "${text.trim().slice(0, 80)}"`);
+  if (!rfm && !aid && !/aid is not set/i.test(text))
+    throw new ParseError(`falconctl: unexpected output "${text.trim().slice(0, 80)}"`);
   const issues: string[] = [];
-  if (rfm?.[1]?.toLowerCase() === 'true') issues.push('reduced functionality mode (the kernel is not supported by this sensor)');
+  if (rfm?.[1]?.toLowerCase() === 'true')
+    issues.push('reduced functionality mode (the kernel is not supported by this sensor)');
   if (!aid) issues.push('no agent id: the sensor never registered with the cloud');
   if (serviceActive === false) issues.push('falcon-sensor is not running');
-  return { name: 'crowdstrike', present: true, running: serviceActive !== false, healthy: issues.length === 0, issues, event_source: null };
+  return {
+    name: 'crowdstrike',
+    present: true,
+    running: serviceActive !== false,
+    healthy: issues.length === 0,
+    issues,
+    event_source: null,
+  };
 }
 
 /** `sentinelctl control status` (Linux) / `SentinelCtl.exe status` (Windows): `Key: value` lines. */
@@ -68,7 +90,14 @@ export function parseSentinelctl(text: string): AgentHealth {
   if (protection && /disabled|off/i.test(protection)) issues.push(`protection: ${protection}`);
   const mgmt = kv.get('connectivity') ?? kv.get('management connectivity') ?? kv.get('agent connectivity');
   if (mgmt && /off|disconnected|offline/i.test(mgmt)) issues.push(`management connectivity: ${mgmt}`);
-  return { name: 'sentinelone', present: true, running: !state || /^(enabled|running|loaded|on)\b/i.test(state), healthy: issues.length === 0, issues, event_source: null };
+  return {
+    name: 'sentinelone',
+    present: true,
+    running: !state || /^(enabled|running|loaded|on)\b/i.test(state),
+    healthy: issues.length === 0,
+    issues,
+    event_source: null,
+  };
 }
 
 /** Get-MpComputerStatus (ConvertTo-Json) with the MDE onboarding state beside it. */
@@ -102,6 +131,10 @@ export function parseDefenderStatus(text: string): AgentHealth & { details: Reco
     healthy: issues.length === 0,
     issues,
     event_source: null,
-    details: { running_mode: mode, signature_age_days: Number.isFinite(age) ? age : null, mde_onboarded: onboarding === null ? null : onboarding === 1 },
+    details: {
+      running_mode: mode,
+      signature_age_days: Number.isFinite(age) ? age : null,
+      mde_onboarded: onboarding === null ? null : onboarding === 1,
+    },
   };
 }

@@ -13,14 +13,26 @@ function summary(agents: AgentHealth[]) {
     present: agents.length > 0,
     names: agents.map((a) => a.name),
     unhealthy: agents.filter((a) => !a.healthy).map((a) => a.name),
-    reason: agents.filter((a) => !a.healthy).map((a) => `${a.name}: ${a.issues.join('; ')}`).join('\n'),
+    reason: agents
+      .filter((a) => !a.healthy)
+      .map((a) => `${a.name}: ${a.issues.join('; ')}`)
+      .join('\n'),
   };
 }
 
 export const linuxEdrAgents = defineParser({
   name: 'linux-edr-agents',
   probes: ['linux-edr-status'],
-  facts: ['agents', 'agents[].name', 'agents[].healthy', 'agents[].event_source', 'present', 'names', 'unhealthy', 'reason'],
+  facts: [
+    'agents',
+    'agents[].name',
+    'agents[].healthy',
+    'agents[].event_source',
+    'present',
+    'names',
+    'unhealthy',
+    'reason',
+  ],
   parse: (outputs) => {
     const r = requireCommand(outputs, 'linux-edr-status', 'the EDR agents');
     if (toolMissing(r)) return summary([]);
@@ -28,7 +40,19 @@ export const linuxEdrAgents = defineParser({
     const ran = (cmd: string) => sections.find((s) => s.command.startsWith(cmd) && s.rc !== 127);
     const agents: AgentHealth[] = [];
     const mdatp = ran('mdatp');
-    if (mdatp) agents.push(mdatp.rc === 0 ? parseMdatpHealth(mdatp.text) : { name: 'mdatp', present: true, running: false, healthy: false, issues: [`mdatp health exited ${mdatp.rc}: ${mdatp.text.trim().slice(0, 200)}`], event_source: null });
+    if (mdatp)
+      agents.push(
+        mdatp.rc === 0
+          ? parseMdatpHealth(mdatp.text)
+          : {
+              name: 'mdatp',
+              present: true,
+              running: false,
+              healthy: false,
+              issues: [`mdatp health exited ${mdatp.rc}: ${mdatp.text.trim().slice(0, 200)}`],
+              event_source: null,
+            },
+      );
     const falcon = ran('falconctl');
     if (falcon) {
       const svc = sections.find((s) => s.command.startsWith('systemctl is-active falcon-sensor'));
@@ -58,7 +82,10 @@ export const linuxEdrAuditDependency = defineParser({
       auditd_dependent: dependent,
       kernel_audit_enabled: enabled,
       auditd_pid: pid,
-      reason: dependent.length && !(enabled && pid > 0) ? `${dependent.join(', ')} reads its events from auditd, but ${text === undefined ? 'auditctl is not installed' : !enabled ? 'kernel auditing is off (enabled 0)' : 'no auditd receives the events (pid 0)'}` : '',
+      reason:
+        dependent.length && !(enabled && pid > 0)
+          ? `${dependent.join(', ')} reads its events from auditd, but ${text === undefined ? 'auditctl is not installed' : !enabled ? 'kernel auditing is off (enabled 0)' : 'no auditd receives the events (pid 0)'}`
+          : '',
     };
   },
 });
@@ -66,7 +93,18 @@ export const linuxEdrAuditDependency = defineParser({
 export const windowsDefender = defineParser({
   name: 'windows-defender',
   probes: ['win-defender-status'],
-  facts: ['agents', 'agents[].name', 'agents[].healthy', 'present', 'names', 'unhealthy', 'reason', 'running_mode', 'signature_age_days', 'mde_onboarded'],
+  facts: [
+    'agents',
+    'agents[].name',
+    'agents[].healthy',
+    'present',
+    'names',
+    'unhealthy',
+    'reason',
+    'running_mode',
+    'signature_age_days',
+    'mde_onboarded',
+  ],
   parse: (outputs) => {
     const r = requireCommand(outputs, 'win-defender-status', 'Microsoft Defender');
     if (!r.stdout.trim()) return { ...summary([]), running_mode: null, signature_age_days: null, mde_onboarded: null };

@@ -17,7 +17,9 @@ const TEMPLATE_PLACEHOLDER = /@([A-Za-z_][A-Za-z0-9_]*)@/g;
 /** Parses suricata.yaml (or its .in template) into plain data; a YAML error names the file and line. */
 export function parseSuricataYaml(text: string, file: string): ConfNode {
   const isTemplate = /@e_[a-z]+@/.test(text);
-  const source = isTemplate ? text.replace(TEMPLATE_PLACEHOLDER, (_m, name: string) => (name.endsWith('_comment') ? '#' : `\${${name}}`)) : text;
+  const source = isTemplate
+    ? text.replace(TEMPLATE_PLACEHOLDER, (_m, name: string) => (name.endsWith('_comment') ? '#' : `\${${name}}`))
+    : text;
   let data: unknown;
   try {
     // Suricata reads YAML 1.1 scalars as strings and decides yes/no itself; so do we (no schema coercion).
@@ -27,7 +29,8 @@ export function parseSuricataYaml(text: string, file: string): ConfNode {
     const line = err.linePos?.[0]?.line;
     throw new ParseError(`${file}${line ? `:${line}` : ''}: not valid YAML: ${err.message.split('\n')[0]}`);
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ParseError(`${file}: not a Suricata configuration (the top level is not a mapping)`);
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new ParseError(`${file}: not a Suricata configuration (the top level is not a mapping)`);
   return data as ConfNode;
 }
 

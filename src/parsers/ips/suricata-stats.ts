@@ -27,9 +27,21 @@ export const suricataStats = defineParser({
   facts: ['present', 'date', 'kernel_packets', 'kernel_drops', 'drop_percent', 'decoder_invalid', 'reason'],
   parse: (outputs) => {
     const text = fileText(outputs, 'suricata-stats-log');
-    if (text === undefined) return { present: false, date: null, kernel_packets: null, kernel_drops: null, drop_percent: null, decoder_invalid: null, reason: '' };
+    if (text === undefined)
+      return {
+        present: false,
+        date: null,
+        kernel_packets: null,
+        kernel_drops: null,
+        drop_percent: null,
+        decoder_invalid: null,
+        reason: '',
+      };
     const dump = lastStatsDump(text);
-    if (!dump) throw new InconclusiveError('stats.log holds no counters dump (the stats output is off or Suricata has not run long enough)');
+    if (!dump)
+      throw new InconclusiveError(
+        'stats.log holds no counters dump (the stats output is off or Suricata has not run long enough)',
+      );
     const c = dump.counters;
     // AF_PACKET/PF_RING report capture.kernel_*; NFQ/inline modes have no kernel counters: unknown, not zero.
     const packets = c['capture.kernel_packets'] ?? null;
@@ -42,7 +54,10 @@ export const suricataStats = defineParser({
       kernel_drops: drops,
       drop_percent: percent,
       decoder_invalid: c['decoder.invalid'] ?? null,
-      reason: percent === null ? 'no capture.kernel_* counters in the last dump' : `${drops} of ${packets} packets dropped by the kernel (${percent}%) as of ${dump.date}`,
+      reason:
+        percent === null
+          ? 'no capture.kernel_* counters in the last dump'
+          : `${drops} of ${packets} packets dropped by the kernel (${percent}%) as of ${dump.date}`,
     };
   },
 });

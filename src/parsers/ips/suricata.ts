@@ -5,10 +5,27 @@
 import { InconclusiveError, ParseError } from '../../checks/types.js';
 import { defineParser } from '../define.js';
 import { fileText, type Outputs, permissionProblem, toolMissing } from '../linux/util.js';
-import { at, type ConfNode, namedItems, parseDumpConfig, parseSuricataYaml, sizeBytes, text, truth } from './suricata-config.js';
+import {
+  at,
+  type ConfNode,
+  namedItems,
+  parseDumpConfig,
+  parseSuricataYaml,
+  sizeBytes,
+  text,
+  truth,
+} from './suricata-config.js';
 
 export interface EveTypes {
-  alert: { logged: boolean; payload: boolean; payload_printable: boolean; packet: boolean; metadata: boolean; http_body: boolean; http_body_printable: boolean };
+  alert: {
+    logged: boolean;
+    payload: boolean;
+    payload_printable: boolean;
+    packet: boolean;
+    metadata: boolean;
+    http_body: boolean;
+    http_body_printable: boolean;
+  };
   http: { logged: boolean; extended: boolean; dump_all_headers: string; custom: string[] };
   tls: { logged: boolean; extended: boolean; custom: string[] };
   ssh: { logged: boolean };
@@ -25,17 +42,33 @@ function readConfig(outputs: Outputs): { conf: ConfNode; source: string } | unde
     return { conf: parseDumpConfig(dump.stdout), source: 'suricata --dump-config' };
   }
   const file = fileText(outputs, 'suricata-yaml');
-  if (file !== undefined) return { conf: parseSuricataYaml(file, '/etc/suricata/suricata.yaml'), source: '/etc/suricata/suricata.yaml' };
+  if (file !== undefined)
+    return { conf: parseSuricataYaml(file, '/etc/suricata/suricata.yaml'), source: '/etc/suricata/suricata.yaml' };
   const perm = permissionProblem(dump);
-  if (perm) throw new InconclusiveError(`suricata --dump-config: not permitted (${perm}); run with sudo: true or as root`);
+  if (perm)
+    throw new InconclusiveError(`suricata --dump-config: not permitted (${perm}); run with sudo: true or as root`);
   return undefined;
 }
 
 /** Every enabled eve-log output, merged: a type counts as logged when any enabled EVE output logs it. */
-export function eveFacts(conf: ConfNode): { enabled: boolean; outputs: { filetype: string; filename: string }[]; types: EveTypes } {
-  const eves = namedItems(at(conf, 'outputs')).filter((o) => o.name === 'eve-log' && truth(at(o.conf, 'enabled')) === true);
+export function eveFacts(conf: ConfNode): {
+  enabled: boolean;
+  outputs: { filetype: string; filename: string }[];
+  types: EveTypes;
+} {
+  const eves = namedItems(at(conf, 'outputs')).filter(
+    (o) => o.name === 'eve-log' && truth(at(o.conf, 'enabled')) === true,
+  );
   const types: EveTypes = {
-    alert: { logged: false, payload: false, payload_printable: false, packet: false, metadata: false, http_body: false, http_body_printable: false },
+    alert: {
+      logged: false,
+      payload: false,
+      payload_printable: false,
+      packet: false,
+      metadata: false,
+      http_body: false,
+      http_body_printable: false,
+    },
     http: { logged: false, extended: false, dump_all_headers: 'none', custom: [] },
     tls: { logged: false, extended: false, custom: [] },
     ssh: { logged: false },
@@ -45,7 +78,12 @@ export function eveFacts(conf: ConfNode): { enabled: boolean; outputs: { filetyp
     stats: { logged: false },
   };
   const on = (conf: ConfNode, key: string) => truth(at(conf, key)) === true;
-  const list = (v: ConfNode | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? v.split(/[\s,[\]]+/).filter(Boolean) : []);
+  const list = (v: ConfNode | undefined) =>
+    Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string')
+      : typeof v === 'string'
+        ? v.split(/[\s,[\]]+/).filter(Boolean)
+        : [];
   for (const eve of eves) {
     for (const { name, conf: t } of namedItems(at(eve.conf, 'types'))) {
       // A type item is on unless it says `enabled: no` (frame, arp, pgsql ship that way).
@@ -58,7 +96,7 @@ export function eveFacts(conf: ConfNode): { enabled: boolean; outputs: { filetyp
         a.packet ||= on(t, 'packet');
         // metadata defaults to on; a mapping under it (app-layer, flow, rule) is on too.
         const meta = at(t, 'metadata');
-        const metaOn = meta === undefined || meta === null || (typeof meta === 'object') || truth(meta) !== false;
+        const metaOn = meta === undefined || meta === null || typeof meta === 'object' || truth(meta) !== false;
         a.metadata ||= metaOn;
         // http-body needs metadata: without it Suricata writes no body into the alert.
         a.http_body ||= metaOn && on(t, 'http-body');
@@ -84,13 +122,20 @@ export function eveFacts(conf: ConfNode): { enabled: boolean; outputs: { filetyp
   }
   return {
     enabled: eves.length > 0,
-    outputs: eves.map((e) => ({ filetype: text(at(e.conf, 'filetype')) ?? 'regular', filename: text(at(e.conf, 'filename')) ?? 'eve.json' })),
+    outputs: eves.map((e) => ({
+      filetype: text(at(e.conf, 'filetype')) ?? 'regular',
+      filename: text(at(e.conf, 'filename')) ?? 'eve.json',
+    })),
     types,
   };
 }
 
 /** HTTP parsing and the body sizes libhtp keeps (0 = unlimited): a body beyond the limit is never seen whole. */
-export function httpAppLayer(conf: ConfNode): { enabled: boolean; request_body_limit: number | null; response_body_limit: number | null } {
+export function httpAppLayer(conf: ConfNode): {
+  enabled: boolean;
+  request_body_limit: number | null;
+  response_body_limit: number | null;
+} {
   const http = at(conf, 'app-layer.protocols.http');
   const enabledText = text(at(http, 'enabled'));
   // `enabled: detection-only` parses but logs nothing; a missing value is Suricata's default (on).
@@ -107,7 +152,10 @@ export function parseRulesState(stdout: string): { now: number; files: { path: s
   const nowLine = /^now=(\d+)\s*$/m.exec(stdout);
   if (!nowLine) throw new ParseError('suricata-rules-state: no now=<epoch> line');
   const now = Number(nowLine[1]);
-  const files = [...stdout.matchAll(/^(\d+) (\/\S.*)$/gm)].map((m) => ({ path: m[2]!, age_days: Math.floor((now - Number(m[1])) / 86400) }));
+  const files = [...stdout.matchAll(/^(\d+) (\/\S.*)$/gm)].map((m) => ({
+    path: m[2]!,
+    age_days: Math.floor((now - Number(m[1])) / 86400),
+  }));
   return { now, files };
 }
 
@@ -118,11 +166,19 @@ export const suricataConfig = defineParser({
   parse: (outputs) => {
     const read = readConfig(outputs);
     if (!read) {
-      return { installed: false, source: 'none', eve: { enabled: false }, app_layer: {}, rules: { files: [], loaded: 0 } };
+      return {
+        installed: false,
+        source: 'none',
+        eve: { enabled: false },
+        app_layer: {},
+        rules: { files: [], loaded: 0 },
+      };
     }
     const { conf, source } = read;
     const eve = eveFacts(conf);
-    const ruleFiles = Array.isArray(at(conf, 'rule-files')) ? (at(conf, 'rule-files') as ConfNode[]).filter((r): r is string => typeof r === 'string') : [];
+    const ruleFiles = Array.isArray(at(conf, 'rule-files'))
+      ? (at(conf, 'rule-files') as ConfNode[]).filter((r): r is string => typeof r === 'string')
+      : [];
     const state = outputs['suricata-rules-state'];
     let files: { path: string; age_days: number }[] = [];
     let newest: number | null = null;

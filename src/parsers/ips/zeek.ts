@@ -7,7 +7,16 @@ import { defineParser } from '../define.js';
 import { type Outputs, requireCommand } from '../linux/util.js';
 
 /** The base streams a SOC reads, by the module name Zeek gives their log stream. */
-export const ZEEK_STREAMS: Record<string, string> = { conn: 'Conn', http: 'HTTP', ssl: 'SSL', ssh: 'SSH', files: 'Files', dns: 'DNS', x509: 'X509', notice: 'Notice' };
+export const ZEEK_STREAMS: Record<string, string> = {
+  conn: 'Conn',
+  http: 'HTTP',
+  ssl: 'SSL',
+  ssh: 'SSH',
+  files: 'Files',
+  dns: 'DNS',
+  x509: 'X509',
+  notice: 'Notice',
+};
 
 /** Drops a `#` comment outside double quotes (Zeek strings are double-quoted). */
 function stripComment(line: string): string {
@@ -23,7 +32,11 @@ function stripComment(line: string): string {
 
 /** `policy/tuning/json-logs.zeek` and `tuning/json-logs` are one script. */
 function scriptName(path: string): string {
-  return path.replace(/^\.\//, '').replace(/^policy\//, '').replace(/\.(zeek|bro)$/, '').replace(/\/$/, '');
+  return path
+    .replace(/^\.\//, '')
+    .replace(/^policy\//, '')
+    .replace(/\.(zeek|bro)$/, '')
+    .replace(/\/$/, '');
 }
 
 export interface ZeekPolicy {
@@ -55,14 +68,18 @@ export function parseLocalZeek(text: string, file: string): ZeekPolicy {
       const value = redef[3]!.replace(/;$/, '').trim();
       redefs[redef[1]!] = value;
       if (redef[1] === 'LogAscii::use_json') {
-        if (value !== 'T' && value !== 'F') throw new ParseError(`${file}:${i + 1}: LogAscii::use_json must be T or F, got "${value}"`);
+        if (value !== 'T' && value !== 'F')
+          throw new ParseError(`${file}:${i + 1}: LogAscii::use_json must be T or F, got "${value}"`);
         json = value === 'T';
       }
       return;
     }
-    for (const m of line.matchAll(/Log::disable_stream\s*\(\s*([A-Za-z_][\w]*)::LOG\s*\)/g)) disabled.add(m[1]!.toLowerCase());
+    for (const m of line.matchAll(/Log::disable_stream\s*\(\s*([A-Za-z_][\w]*)::LOG\s*\)/g))
+      disabled.add(m[1]!.toLowerCase());
   });
-  const streams = Object.fromEntries(Object.entries(ZEEK_STREAMS).map(([key, module]) => [key, !disabled.has(module.toLowerCase())]));
+  const streams = Object.fromEntries(
+    Object.entries(ZEEK_STREAMS).map(([key, module]) => [key, !disabled.has(module.toLowerCase())]),
+  );
   return { loads, use_json: json, disabled_streams: [...disabled].sort(), streams, redefs };
 }
 
@@ -79,12 +96,33 @@ export function parseZeekctlCfg(text: string): Record<string, string> {
 export const zeekSite = defineParser({
   name: 'zeek-site',
   probes: ['zeek-site'],
-  facts: ['installed', 'file', 'loads', 'use_json', 'disabled_streams', 'streams', 'log_dir', 'rotation_seconds', 'expire'],
+  facts: [
+    'installed',
+    'file',
+    'loads',
+    'use_json',
+    'disabled_streams',
+    'streams',
+    'log_dir',
+    'rotation_seconds',
+    'expire',
+  ],
   parse: (outputs: Outputs) => {
     const r = requireCommand(outputs, 'zeek-site', "Zeek's site policy");
     const sections = splitGlobOutput(r.stdout);
     const local = sections.find((s) => /\/local\.(zeek|bro)$/.test(s.path));
-    if (!local) return { installed: false, file: null, loads: [], use_json: false, disabled_streams: [], streams: {}, log_dir: null, rotation_seconds: null, expire: null };
+    if (!local)
+      return {
+        installed: false,
+        file: null,
+        loads: [],
+        use_json: false,
+        disabled_streams: [],
+        streams: {},
+        log_dir: null,
+        rotation_seconds: null,
+        expire: null,
+      };
     const policy = parseLocalZeek(local.content, local.path);
     const cfgText = sections.find((s) => s.path.endsWith('zeekctl.cfg'))?.content;
     const cfg = cfgText ? parseZeekctlCfg(cfgText) : {};

@@ -44,7 +44,8 @@ export const TOPICS: TopicSpec[] = [
 ];
 
 /** Fields that narrow a rule to some subjects or outcomes. a0..a3 narrow to an operation (ptrace POKETEXT), not a subject. */
-const SUBJECT_FILTERS = /^(auid|uid|euid|suid|fsuid|gid|egid|sgid|fsgid|loginuid|pid|ppid|sessionid|exe|exit|success|subj_\w+|C)$/;
+const SUBJECT_FILTERS =
+  /^(auid|uid|euid|suid|fsuid|gid|egid|sgid|fsgid|loginuid|pid|ppid|sessionid|exe|exit|success|subj_\w+|C)$/;
 
 function isFiltered(rule: AuditRule): boolean {
   return rule.fields.some((f) => SUBJECT_FILTERS.test(f.name));

@@ -58,7 +58,21 @@ const ARCH_ALIASES: Record<string, Arch> = {
   s390: 'b32',
 };
 
-const ID_FIELDS = new Set(['auid', 'uid', 'euid', 'suid', 'fsuid', 'loginuid', 'obj_uid', 'ouid', 'gid', 'egid', 'sgid', 'fsgid', 'obj_gid']);
+const ID_FIELDS = new Set([
+  'auid',
+  'uid',
+  'euid',
+  'suid',
+  'fsuid',
+  'loginuid',
+  'obj_uid',
+  'ouid',
+  'gid',
+  'egid',
+  'sgid',
+  'fsgid',
+  'obj_gid',
+]);
 const FIELD_RE = /^([A-Za-z0-9_]+)(!=|>=|<=|&=|=|>|<|&)(.*)$/;
 
 /** Canonical permission string: the letters of r, w, x, a that are present, in that order. */

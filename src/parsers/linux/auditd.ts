@@ -34,20 +34,27 @@ export function parseAuditStatus(text: string): AuditStatus {
 }
 
 /** Reasons auditctl could not talk to the kernel that say nothing about the host's configuration. */
-const SANDBOX_RE = /Error (opening|sending).*\((Protocol not supported|Connection refused|Operation not permitted)\)|Cannot open netlink audit socket/i;
+const SANDBOX_RE =
+  /Error (opening|sending).*\((Protocol not supported|Connection refused|Operation not permitted)\)|Cannot open netlink audit socket/i;
 
 /** auditctl -s / -l results: undefined when the tool is missing; InconclusiveError when not allowed to ask. */
 export function auditctlText(result: ProbeResult | undefined, what: string): string | undefined {
   if (!result) throw new InconclusiveError(`${what}: not collected`);
   if (result.error) {
-    if (result.error.kind === 'offline') throw new InconclusiveError(`${what}: the kernel cannot be asked on an offline image`);
+    if (result.error.kind === 'offline')
+      throw new InconclusiveError(`${what}: the kernel cannot be asked on an offline image`);
     throw new InconclusiveError(`${what}: ${result.error.kind}: ${result.error.message}`);
   }
   const perm = permissionProblem(result);
-  if (perm) throw new InconclusiveError(`${what}: not permitted (${perm}); give the audit account sudo for auditctl or scan as root`);
+  if (perm)
+    throw new InconclusiveError(
+      `${what}: not permitted (${perm}); give the audit account sudo for auditctl or scan as root`,
+    );
   if (result.exitCode === 127 || /auditctl: (command )?not found/.test(result.stderr)) return undefined;
   if (SANDBOX_RE.test(result.stderr)) {
-    throw new InconclusiveError(`${what}: the kernel audit API is not reachable from here (${result.stderr.trim().split('\n')[0]}): container or sandbox`);
+    throw new InconclusiveError(
+      `${what}: the kernel audit API is not reachable from here (${result.stderr.trim().split('\n')[0]}): container or sandbox`,
+    );
   }
   return result.stdout;
 }
@@ -55,7 +62,8 @@ export function auditctlText(result: ProbeResult | undefined, what: string): str
 /** auditd.conf keys lower-cased; values lower-cased where auditd treats them case-insensitively (actions). */
 export function parseAuditdConf(text: string): Record<string, string> {
   const kv = parseKeyValue(text);
-  for (const k of Object.keys(kv)) if (/_action$|^flush$|^log_format$|^write_logs$|^local_events$/.test(k)) kv[k] = kv[k]!.toLowerCase();
+  for (const k of Object.keys(kv))
+    if (/_action$|^flush$|^log_format$|^write_logs$|^local_events$/.test(k)) kv[k] = kv[k]!.toLowerCase();
   return kv;
 }
 
@@ -79,6 +87,7 @@ export function parseCmdline(text: string): Record<string, string> {
 export function grubCmdline(text: string): string {
   const parts: string[] = [];
   // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
-  for (const m of text.matchAll(/^[^\S\n\r\u2028\u2029]*GRUB_CMDLINE_LINUX(?:_DEFAULT)?\s*=\s*(["']?)(.*)\1\s*$/gm)) parts.push(m[2]!);
+  for (const m of text.matchAll(/^[^\S\n\r\u2028\u2029]*GRUB_CMDLINE_LINUX(?:_DEFAULT)?\s*=\s*(["']?)(.*)\1\s*$/gm))
+    parts.push(m[2]!);
   return parts.join(' ');
 }

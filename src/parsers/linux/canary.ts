@@ -83,7 +83,14 @@ function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
 
 function canaryFacts(t: CanaryTrace | undefined): Facts {
   if (!t) return { planted: false, arrived: false, summary: 'not planted', siem: null };
-  const siem = t.siem ? { ...t.siem, latency_ms: t.siem.latency_ms ?? null, whole: t.siem.whole ?? null, decided: t.siem.arrived || !t.siem.error } : null;
+  const siem = t.siem
+    ? {
+        ...t.siem,
+        latency_ms: t.siem.latency_ms ?? null,
+        whole: t.siem.whole ?? null,
+        decided: t.siem.arrived || !t.siem.error,
+      }
+    : null;
   return { ...t, latency_ms: t.latency_ms ?? null, whole: t.whole ?? null, cut_at: t.cut_at ?? null, siem };
 }
 
@@ -112,9 +119,22 @@ export const canaryParserModules: readonly ParserModule[] = [
     name: 'host-canary',
     probes: ['host-canary'],
     facts: [
-      'collector', 'siem_declared', 'collector_paths', 'max_wait_ms', 'polls', 'read_errors', 'planted', 'arrived', 'summary',
-      'canaries[].name', 'canaries[].arrived', 'canaries[].planted', 'canaries[].latency_ms', 'canaries[].whole',
-      'short', 'long',
+      'collector',
+      'siem_declared',
+      'collector_paths',
+      'max_wait_ms',
+      'polls',
+      'read_errors',
+      'planted',
+      'arrived',
+      'summary',
+      'canaries[].name',
+      'canaries[].arrived',
+      'canaries[].planted',
+      'canaries[].latency_ms',
+      'canaries[].whole',
+      'short',
+      'long',
     ],
     parse: hostCanary,
   }),

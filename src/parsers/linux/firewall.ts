@@ -46,10 +46,17 @@ function splitArgs(line: string): string[] {
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 }
 
-export function parseIptablesSave(text: string, family = 'ip'): { chains: FwChain[]; backend: 'nf_tables' | 'legacy' | 'unknown' } {
+export function parseIptablesSave(
+  text: string,
+  family = 'ip',
+): { chains: FwChain[]; backend: 'nf_tables' | 'legacy' | 'unknown' } {
   const chains: FwChain[] = [];
   let table: string | undefined;
-  const backend = /iptables-nft-save|\(nf_tables\)/.test(text) ? 'nf_tables' : /iptables-(legacy-)?save/.test(text) ? 'legacy' : 'unknown';
+  const backend = /iptables-nft-save|\(nf_tables\)/.test(text)
+    ? 'nf_tables'
+    : /iptables-(legacy-)?save/.test(text)
+      ? 'legacy'
+      : 'unknown';
   const chainOf = (name: string): FwChain => {
     let c = chains.find((x) => x.table === table && x.name === name && x.family === family);
     if (!c) {
@@ -82,14 +89,41 @@ export function parseIptablesSave(text: string, family = 'ip'): { chains: FwChai
     const c = chainOf(args[1]!);
     const j = args.indexOf('-j');
     const target = j >= 0 ? args[j + 1]! : '';
-    const matchArgs = (j >= 0 ? args.slice(2, j) : args.slice(2)).filter((a, k, all) => a !== 'limit' && all[k - 1] !== '--limit' && a !== '--limit' && a !== '--limit-burst' && all[k - 1] !== '--limit-burst');
-    const match = matchArgs.join(' ').replace(/-m\s*$/, '').trim();
+    const matchArgs = (j >= 0 ? args.slice(2, j) : args.slice(2)).filter(
+      (a, k, all) =>
+        a !== 'limit' &&
+        all[k - 1] !== '--limit' &&
+        a !== '--limit' &&
+        a !== '--limit-burst' &&
+        all[k - 1] !== '--limit-burst',
+    );
+    const match = matchArgs
+      .join(' ')
+      .replace(/-m\s*$/, '')
+      .trim();
     const dports: number[] = [];
     args.forEach((a, k) => {
-      if (a === '--dport' || a === '--dports' || a === '--destination-port' || a === '--destination-ports') dports.push(...portsOf(args[k + 1] ?? ''));
+      if (a === '--dport' || a === '--dports' || a === '--destination-port' || a === '--destination-ports')
+        dports.push(...portsOf(args[k + 1] ?? ''));
     });
-    const verdict = target === 'ACCEPT' ? 'accept' : target === 'DROP' || target === 'REJECT' ? 'drop' : target === 'LOG' || target === 'NFLOG' || target === 'ULOG' ? 'log-only' : 'other';
-    c.rules.push({ table: table!, chain: c.name, text: line, match, verdict, logs: verdict === 'log-only', dports, matchesAll: match === '' || /^-m (tcp|limit)$/.test(match) });
+    const verdict =
+      target === 'ACCEPT'
+        ? 'accept'
+        : target === 'DROP' || target === 'REJECT'
+          ? 'drop'
+          : target === 'LOG' || target === 'NFLOG' || target === 'ULOG'
+            ? 'log-only'
+            : 'other';
+    c.rules.push({
+      table: table!,
+      chain: c.name,
+      text: line,
+      match,
+      verdict,
+      logs: verdict === 'log-only',
+      dports,
+      matchesAll: match === '' || /^-m (tcp|limit)$/.test(match),
+    });
   });
   return { chains, backend };
 }
@@ -122,17 +156,34 @@ function dportsOfMatch(m: Record<string, unknown>): number[] {
 /** A short nft-like rendering of a rule for the finding ("tcp dport 9999 counter drop"). */
 function nftRuleText(expr: NftExpr[]): string {
   const value = (v: unknown): string =>
-    typeof v === 'object' && v !== null ? (Array.isArray(v) ? `{ ${v.map(value).join(', ')} }` : 'set' in v ? value((v as { set: unknown }).set) : 'range' in v ? (v as { range: unknown[] }).range.map(value).join('-') : JSON.stringify(v)) : String(v);
+    typeof v === 'object' && v !== null
+      ? Array.isArray(v)
+        ? `{ ${v.map(value).join(', ')} }`
+        : 'set' in v
+          ? value((v as { set: unknown }).set)
+          : 'range' in v
+            ? (v as { range: unknown[] }).range.map(value).join('-')
+            : JSON.stringify(v)
+      : String(v);
   return expr
     .map((e) => {
       const [key, body] = Object.entries(e)[0] ?? ['?', null];
       if (key === 'match') {
         const m = body as { op: string; left: Record<string, Record<string, string>>; right: unknown };
-        const left = m.left.payload ? `${m.left.payload.protocol} ${m.left.payload.field}` : m.left.meta ? `meta ${m.left.meta.key}` : m.left.ct ? `ct ${m.left.ct.key}` : Object.keys(m.left)[0];
+        const left = m.left.payload
+          ? `${m.left.payload.protocol} ${m.left.payload.field}`
+          : m.left.meta
+            ? `meta ${m.left.meta.key}`
+            : m.left.ct
+              ? `ct ${m.left.ct.key}`
+              : Object.keys(m.left)[0];
         return `${left}${m.op === '==' || m.op === 'in' ? '' : ` ${m.op}`} ${value(m.right)}`;
       }
       if (key === 'xt') return `xt ${(body as { name?: string }).name ?? ''}`;
-      if (key === 'log') return (body as { prefix?: string } | null)?.prefix ? `log prefix "${(body as { prefix: string }).prefix}"` : 'log';
+      if (key === 'log')
+        return (body as { prefix?: string } | null)?.prefix
+          ? `log prefix "${(body as { prefix: string }).prefix}"`
+          : 'log';
       return key;
     })
     .join(' ');
@@ -149,8 +200,22 @@ export function parseNftJson(text: string): FwChain[] {
   const chains: FwChain[] = [];
   for (const item of doc.nftables) {
     if (item.chain) {
-      const c = item.chain as { family: string; table: string; name: string; hook?: string; policy?: string; type?: string };
-      chains.push({ family: c.family, table: c.table, name: c.name, hook: c.type === 'filter' || !c.type ? (c.hook ?? null) : c.hook ? `${c.type}:${c.hook}` : null, policy: c.hook ? (c.policy ?? 'accept') : null, rules: [] });
+      const c = item.chain as {
+        family: string;
+        table: string;
+        name: string;
+        hook?: string;
+        policy?: string;
+        type?: string;
+      };
+      chains.push({
+        family: c.family,
+        table: c.table,
+        name: c.name,
+        hook: c.type === 'filter' || !c.type ? (c.hook ?? null) : c.hook ? `${c.type}:${c.hook}` : null,
+        policy: c.hook ? (c.policy ?? 'accept') : null,
+        rules: [],
+      });
     }
   }
   for (const item of doc.nftables) {
@@ -159,12 +224,32 @@ export function parseNftJson(text: string): FwChain[] {
     const chain = chains.find((c) => c.family === r.family && c.table === r.table && c.name === r.chain);
     if (!chain) continue;
     const expr = r.expr ?? [];
-    const logs = expr.some((e) => 'log' in e || (e.xt as { name?: string } | undefined)?.name === 'LOG' || (e.xt as { name?: string } | undefined)?.name === 'NFLOG');
-    const verdict = expr.some((e) => 'drop' in e || 'reject' in e) ? 'drop' : expr.some((e) => 'accept' in e) ? 'accept' : logs ? 'log-only' : 'other';
+    const logs = expr.some(
+      (e) =>
+        'log' in e ||
+        (e.xt as { name?: string } | undefined)?.name === 'LOG' ||
+        (e.xt as { name?: string } | undefined)?.name === 'NFLOG',
+    );
+    const verdict = expr.some((e) => 'drop' in e || 'reject' in e)
+      ? 'drop'
+      : expr.some((e) => 'accept' in e)
+        ? 'accept'
+        : logs
+          ? 'log-only'
+          : 'other';
     const matches = expr.filter((e) => 'match' in e || ('xt' in e && (e.xt as { type?: string }).type === 'match'));
     const dports = matches.flatMap((e) => (e.match ? dportsOfMatch(e.match as Record<string, unknown>) : []));
     const match = JSON.stringify(matches);
-    chain.rules.push({ table: r.table, chain: r.chain, text: nftRuleText(expr), match, verdict, logs, dports, matchesAll: matches.length === 0 });
+    chain.rules.push({
+      table: r.table,
+      chain: r.chain,
+      text: nftRuleText(expr),
+      match,
+      verdict,
+      logs,
+      dports,
+      matchesAll: matches.length === 0,
+    });
   }
   return chains;
 }
@@ -197,7 +282,9 @@ function loggedBefore(rules: FwRule[], index: number): boolean {
 export function firewallFacts(chains: FwChain[], source: string): FirewallFacts {
   const label = (c: FwChain) => `${c.family} ${c.table} ${c.name}`;
   // Filtering happens in filter chains; iptables' nat/mangle/raw tables and nft nat chains do not decide drops.
-  const filterChains = chains.filter((c) => !['nat', 'mangle', 'raw', 'security'].includes(c.table) && !c.hook?.startsWith('nat:'));
+  const filterChains = chains.filter(
+    (c) => !['nat', 'mangle', 'raw', 'security'].includes(c.table) && !c.hook?.startsWith('nat:'),
+  );
   const unlogged: FirewallFacts['unlogged_drops'] = [];
   const policyDrops: FirewallFacts['policy_drops'] = [];
   const mgmt: FirewallFacts['mgmt_accepts'] = [];
@@ -240,11 +327,17 @@ export function firewallFacts(chains: FwChain[], source: string): FirewallFacts 
     mgmt_by_policy_unlogged: mgmtByPolicy && inputPolicy !== 'drop',
     drops_reason: [
       ...unlogged.map((d) => `unlogged drop in ${d.chain}: ${d.rule}`),
-      ...policyDrops.filter((p) => !p.logged).map((p) => `policy drop of ${p.chain} with no catch-all log rule at its end`),
+      ...policyDrops
+        .filter((p) => !p.logged)
+        .map((p) => `policy drop of ${p.chain} with no catch-all log rule at its end`),
     ].join('\n'),
     mgmt_reason: [
-      ...mgmt.filter((m) => !m.logged).map((m) => `unlogged accept of port ${m.ports.join(',')} in ${m.chain}: ${m.rule}`),
-      ...(mgmtByPolicy && inputPolicy !== 'drop' ? ['the input policy accepts everything left, with no log rule: management ports are reachable unlogged'] : []),
+      ...mgmt
+        .filter((m) => !m.logged)
+        .map((m) => `unlogged accept of port ${m.ports.join(',')} in ${m.chain}: ${m.rule}`),
+      ...(mgmtByPolicy && inputPolicy !== 'drop'
+        ? ['the input policy accepts everything left, with no log rule: management ports are reachable unlogged']
+        : []),
     ].join('\n'),
   };
 }

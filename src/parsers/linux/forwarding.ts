@@ -31,7 +31,15 @@ export function parseJournalUpload(files: { path: string; content: string }[]): 
   const u = /^(?:(https?):\/\/)?(\[[^\]]+\]|[^/:]+)(?::(\d+))?/.exec(url);
   if (!u) return undefined;
   const https = (u[1] ?? 'https') === 'https';
-  return { via: 'journal-upload', host: u[2]!.replace(/^\[|\]$/g, ''), port: Number(u[3] ?? 19532), protocol: https ? 'https' : 'http', transport: 'tcp', tls: https, ...where };
+  return {
+    via: 'journal-upload',
+    host: u[2]!.replace(/^\[|\]$/g, ''),
+    port: Number(u[3] ?? 19532),
+    protocol: https ? 'https' : 'http',
+    transport: 'tcp',
+    tls: https,
+    ...where,
+  };
 }
 
 export interface AuditPlugin {
@@ -44,7 +52,11 @@ export interface AuditPlugin {
 export function parseAuditPlugins(files: { path: string; content: string }[]): AuditPlugin[] {
   return files.map((f) => {
     const kv = parseKeyValue(f.content);
-    const plugin: AuditPlugin = { file: f.path, active: (kv.active ?? 'no').toLowerCase() === 'yes', path: kv.path ?? '' };
+    const plugin: AuditPlugin = {
+      file: f.path,
+      active: (kv.active ?? 'no').toLowerCase() === 'yes',
+      path: kv.path ?? '',
+    };
     if (kv.args) plugin.args = kv.args;
     return plugin;
   });
@@ -59,7 +71,16 @@ export function parseAudispRemote(file: { path: string; content: string } | unde
   const { host, port } = splitHostPort(server);
   const transport = (kv.transport ?? 'tcp').toLowerCase();
   const lineNo = file.content.split('\n').findIndex((l) => /^\s*remote_server\s*=/.test(l)) + 1;
-  return { via: 'audisp-remote', host, port: Number(kv.port ?? port ?? 60), protocol: 'tcp', transport: 'tcp', tls: transport === 'krb5', file: file.path, line: lineNo };
+  return {
+    via: 'audisp-remote',
+    host,
+    port: Number(kv.port ?? port ?? 60),
+    protocol: 'tcp',
+    transport: 'tcp',
+    tls: transport === 'krb5',
+    file: file.path,
+    line: lineNo,
+  };
 }
 
 type ConfigFile = { path: string; content: string };
@@ -98,20 +119,38 @@ function sameKey(a: (string | number)[], b: (string | number)[]): boolean {
  * Every network forwarder of rsyslog (main file, then the drop-ins it includes) and syslog-ng (main file and what
  * it @includes). Drop-ins whose include line is commented out are not read by the daemon, so they do not count.
  */
-export function syslogForwarders(rsyslogMain: ConfigFile | undefined, rsyslogDropins: ConfigFile[], syslogNgFiles: ConfigFile[]): SyslogForwarders {
+export function syslogForwarders(
+  rsyslogMain: ConfigFile | undefined,
+  rsyslogDropins: ConfigFile[],
+  syslogNgFiles: ConfigFile[],
+): SyslogForwarders {
   // Main file (or nothing), the number of drop-ins, then every path and text: one flat list, unambiguous.
-  const key: (string | number)[] = [...(rsyslogMain ? [rsyslogMain.path, rsyslogMain.content] : []), rsyslogDropins.length];
+  const key: (string | number)[] = [
+    ...(rsyslogMain ? [rsyslogMain.path, rsyslogMain.content] : []),
+    rsyslogDropins.length,
+  ];
   for (const f of [...rsyslogDropins, ...syslogNgFiles]) key.push(f.path, f.content);
   const at = recent.findIndex((e) => sameKey(e.key, key));
-  const entry = at >= 0 ? recent.splice(at, 1)[0]! : { key, value: parseSyslogForwarders(rsyslogMain, rsyslogDropins, syslogNgFiles) };
+  const entry =
+    at >= 0
+      ? recent.splice(at, 1)[0]!
+      : { key, value: parseSyslogForwarders(rsyslogMain, rsyslogDropins, syslogNgFiles) };
   recent.unshift(entry);
   if (recent.length > RECENT_MAX) recent.length = RECENT_MAX;
   // Copies: each caller owns what it gets and cannot change what the next one is given.
   const v = entry.value;
-  return { forwarders: v.forwarders.map((f) => ({ ...f })), syslogNgUnused: [...v.syslogNgUnused], ignoredFiles: [...v.ignoredFiles] };
+  return {
+    forwarders: v.forwarders.map((f) => ({ ...f })),
+    syslogNgUnused: [...v.syslogNgUnused],
+    ignoredFiles: [...v.ignoredFiles],
+  };
 }
 
-function parseSyslogForwarders(rsyslogMain: ConfigFile | undefined, rsyslogDropins: ConfigFile[], syslogNgFiles: ConfigFile[]): SyslogForwarders {
+function parseSyslogForwarders(
+  rsyslogMain: ConfigFile | undefined,
+  rsyslogDropins: ConfigFile[],
+  syslogNgFiles: ConfigFile[],
+): SyslogForwarders {
   const forwarders: Forwarder[] = [];
   const ignoredFiles: string[] = [];
   const tls = rsyslogMain ? rsyslogGlobalTls(rsyslogMain.content) : { driver: '', mode: '' };
@@ -127,7 +166,10 @@ function parseSyslogForwarders(rsyslogMain: ConfigFile | undefined, rsyslogDropi
   const ngMain = syslogNgFiles.find((f) => f.path === '/etc/syslog-ng/syslog-ng.conf');
   let ngFiles = syslogNgFiles;
   if (ngMain) {
-    const inc = included(syslogNgFiles.filter((f) => f !== ngMain), syslogNgIncludes(ngMain.content));
+    const inc = included(
+      syslogNgFiles.filter((f) => f !== ngMain),
+      syslogNgIncludes(ngMain.content),
+    );
     ngFiles = [ngMain, ...inc.kept];
     ignoredFiles.push(...inc.ignored);
   }

@@ -9,11 +9,22 @@ import { type AuditRule, canonicalRule, controlSettings, parseAuditRules } from 
 import { auditctlText, grubCmdline, parseAuditdConf, parseAuditStatus, parseCmdline } from './auditd.js';
 import { parseAuthLogRecency } from './authlog.js';
 import { firewallFacts, type FwChain, IP6_MARKER, mergeRulesets, parseIptablesSave, parseNftJson } from './firewall.js';
-import { type Forwarder, parseAuditPlugins, parseAudispRemote, parseJournalUpload, syslogForwarders } from './forwarding.js';
+import {
+  type Forwarder,
+  parseAuditPlugins,
+  parseAudispRemote,
+  parseJournalUpload,
+  syslogForwarders,
+} from './forwarding.js';
 import { type DaemonState, daemonState, LOG_AGENTS, parseServiceState, type ServiceState } from './services.js';
 import { canaryParserModules } from './canary.js';
 import { included } from './forwarding.js';
-import { type MaxMessageSizeSetting, RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE, rsyslogIncludes, rsyslogMaxMessageSize } from './rsyslog.js';
+import {
+  type MaxMessageSizeSetting,
+  RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE,
+  rsyslogIncludes,
+  rsyslogMaxMessageSize,
+} from './rsyslog.js';
 import { connectionTo, parseTcpConnections } from './sockets.js';
 import { logLevelRank, parseSshdConfig, parseSshdT } from './sshd.js';
 import {
@@ -53,13 +64,21 @@ const auditdService: Parser = (outputs) => {
   // The kernel knows which daemon receives its events: a non-zero pid is a running auditd, whatever init says.
   if (status?.pid) d.running = true;
   if (status) d.installed = true;
-  return { installed: d.installed, running: d.running, enabled_at_boot: d.enabled, unit: d.unit ?? null, kernel_pid: status?.pid ?? null, systemd: state.systemd };
+  return {
+    installed: d.installed,
+    running: d.running,
+    enabled_at_boot: d.enabled,
+    unit: d.unit ?? null,
+    kernel_pid: status?.pid ?? null,
+    systemd: state.systemd,
+  };
 };
 
 /** The kernel audit status (auditctl -s). auditctl missing means no audit: enabled 0. */
 const auditdKernelStatus: Parser = (outputs) => {
   const text = auditctlText(outputs['auditctl-status'], 'auditctl -s');
-  if (text === undefined) return { available: false, enabled: 0, lost: null, backlog_limit: null, failure: null, pid: null };
+  if (text === undefined)
+    return { available: false, enabled: 0, lost: null, backlog_limit: null, failure: null, pid: null };
   return { available: true, ...parseAuditStatus(text) };
 };
 
@@ -82,7 +101,11 @@ const kernelCmdline: Parser = (outputs) => {
   } else {
     const grub = fileText(outputs, 'grub-default');
     if (grub === undefined) {
-      const why = live?.error ? `${live.error.kind}: ${live.error.message}` : live ? live.stderr.trim() || `exit ${live.exitCode}` : 'not collected';
+      const why = live?.error
+        ? `${live.error.kind}: ${live.error.message}`
+        : live
+          ? live.stderr.trim() || `exit ${live.exitCode}`
+          : 'not collected';
       throw new InconclusiveError(`the kernel command line is unknown (/proc/cmdline: ${why}; no /etc/default/grub)`);
     }
     args = parseCmdline(grubCmdline(grub));
@@ -161,11 +184,20 @@ function augenrulesState(result: ProbeResult | undefined): string {
 /** Rules on disk versus rules in the kernel: what a reboot would load is what is loaded now. */
 const auditdRulesSync: Parser = (outputs) => {
   const r = outputs['auditctl-rules'];
-  if (r?.error?.kind === 'offline') throw new InconclusiveError('loaded audit rules cannot be read from an offline image');
+  if (r?.error?.kind === 'offline')
+    throw new InconclusiveError('loaded audit rules cannot be read from an offline image');
   const loaded = loadedRules(outputs);
-  if (!loaded) return { installed: false, in_sync: false, only_on_disk: [], only_loaded: [], augenrules: augenrulesState(outputs['augenrules-check']) };
+  if (!loaded)
+    return {
+      installed: false,
+      in_sync: false,
+      only_on_disk: [],
+      only_loaded: [],
+      augenrules: augenrulesState(outputs['augenrules-check']),
+    };
   const disk = diskRules(outputs);
-  const canon = (rules: AuditRule[]): Set<string> => new Set(rules.map(canonicalRule).filter((c): c is string => c !== undefined));
+  const canon = (rules: AuditRule[]): Set<string> =>
+    new Set(rules.map(canonicalRule).filter((c): c is string => c !== undefined));
   const onDisk = canon(disk.rules);
   const inKernel = canon(loaded.rules);
   const onlyOnDisk = [...onDisk].filter((c) => !inKernel.has(c));
@@ -194,7 +226,13 @@ function daemonRunning(state: ServiceState | undefined, d: DaemonState): boolean
 
 interface ForwardingFacts extends Facts {
   forwarders: (Forwarder & { daemon_running: boolean | null })[];
-  audit: { forwarded: boolean; via: string | null; remote_configured: boolean; remote_plugin_active: boolean; syslog_plugin_active: boolean };
+  audit: {
+    forwarded: boolean;
+    via: string | null;
+    remote_configured: boolean;
+    remote_plugin_active: boolean;
+    syslog_plugin_active: boolean;
+  };
 }
 
 function forwardingFacts(outputs: Outputs): ForwardingFacts {
@@ -203,7 +241,10 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
   const rsMain = rsMainText !== undefined ? { path: '/etc/rsyslog.conf', content: rsMainText } : undefined;
   const syslog = syslogForwarders(rsMain, globFiles(outputs, 'rsyslog-d'), globFiles(outputs, 'syslog-ng-conf'));
   const juMain = fileText(outputs, 'journal-upload-conf');
-  const juFiles = [...(juMain !== undefined ? [{ path: '/etc/systemd/journal-upload.conf', content: juMain }] : []), ...globFiles(outputs, 'journal-upload-dropins')];
+  const juFiles = [
+    ...(juMain !== undefined ? [{ path: '/etc/systemd/journal-upload.conf', content: juMain }] : []),
+    ...globFiles(outputs, 'journal-upload-dropins'),
+  ];
   const journal = parseJournalUpload(juFiles);
   const plugins = parseAuditPlugins(globFiles(outputs, 'audit-plugins'));
   const remotePlugin = plugins.find((p) => /audisp-remote$/.test(p.path));
@@ -222,7 +263,9 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
     if (via === 'audisp-remote') {
       // auditd starts audisp-remote itself: the plugin must be active and auditd (or the plugin process) running.
       if (!remotePlugin?.active) return false;
-      return daemons['audisp-remote']!.running === true || daemons.auditd!.running === true ? true : daemonRunning(state, daemons.auditd!);
+      return daemons['audisp-remote']!.running === true || daemons.auditd!.running === true
+        ? true
+        : daemonRunning(state, daemons.auditd!);
     }
     return daemonRunning(state, daemons[via]!);
   };
@@ -269,7 +312,9 @@ const auditForwarding: Parser = (outputs, ctx) => {
   const auditd = (facts.daemons as Record<string, DaemonState>).auditd;
   const seen = plugins && !plugins.error && plugins.stdout.includes('==> ');
   if (!ctx.offline && auditd?.installed && !seen && !facts.audit.forwarded) {
-    throw new InconclusiveError('no audit plugin configuration was readable in /etc/audit/plugins.d (mode 0750 root): allow sudo for the audit account');
+    throw new InconclusiveError(
+      'no audit plugin configuration was readable in /etc/audit/plugins.d (mode 0750 root): allow sudo for the audit account',
+    );
   }
   return facts;
 };
@@ -283,16 +328,30 @@ const logForwardingConnection: Parser = (outputs) => {
     throw new InconclusiveError(`open connections are unknown (tcp-established: ${why})`);
   }
   if (r.exitCode !== 0 && !r.stdout.trim()) {
-    throw new InconclusiveError(`open connections are unknown (${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`})`);
+    throw new InconclusiveError(
+      `open connections are unknown (${r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`})`,
+    );
   }
   const conns = parseTcpConnections(r.stdout);
   const collectors = facts.forwarders
     .filter((f) => f.transport === 'tcp' && f.daemon_running !== false)
     .map((f) => {
       const c = connectionTo(conns, f.host, f.port);
-      return { via: f.via, host: f.host, port: f.port, connected: c.match !== 'none', match: c.match, ...(c.peer ? { peer: c.peer } : {}) };
+      return {
+        via: f.via,
+        host: f.host,
+        port: f.port,
+        connected: c.match !== 'none',
+        match: c.match,
+        ...(c.peer ? { peer: c.peer } : {}),
+      };
     });
-  return { ...facts, collectors, connected: collectors.some((c) => c.connected), established_connections: conns.length };
+  return {
+    ...facts,
+    collectors,
+    connected: collectors.some((c) => c.connected),
+    established_connections: conns.length,
+  };
 };
 
 // ---- rsyslog message size
@@ -300,12 +359,22 @@ const logForwardingConnection: Parser = (outputs) => {
 /** rsyslog's maxMessageSize on this host: where a longer message is cut, and what happens to its rest. */
 const rsyslogLimits: Parser = (outputs) => {
   const main = fileText(outputs, 'rsyslog-conf');
-  if (main === undefined) return { installed: false, max_message_size: null, explanation: 'rsyslog is not configured on this host (no /etc/rsyslog.conf)' };
-  const files = [{ path: '/etc/rsyslog.conf', content: main }, ...included(globFiles(outputs, 'rsyslog-d'), rsyslogIncludes(main)).kept];
+  if (main === undefined)
+    return {
+      installed: false,
+      max_message_size: null,
+      explanation: 'rsyslog is not configured on this host (no /etc/rsyslog.conf)',
+    };
+  const files = [
+    { path: '/etc/rsyslog.conf', content: main },
+    ...included(globFiles(outputs, 'rsyslog-d'), rsyslogIncludes(main)).kept,
+  ];
   let setting: MaxMessageSizeSetting | undefined;
   for (const f of files) setting = rsyslogMaxMessageSize(f.path, f.content) ?? setting;
   const bytes = setting?.bytes ?? RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
-  const where = setting ? `set to ${setting.value} in ${setting.file}:${setting.line}` : 'the default: not set in /etc/rsyslog.conf or its included rsyslog.d files';
+  const where = setting
+    ? `set to ${setting.value} in ${setting.file}:${setting.line}`
+    : 'the default: not set in /etc/rsyslog.conf or its included rsyslog.d files';
   const raised = bytes > RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
   return {
     installed: true,
@@ -327,15 +396,24 @@ const sshdLogging: Parser = (outputs) => {
     const settings = parseSshdT(t.stdout);
     if (settings.loglevel) {
       const level = settings.loglevel.toUpperCase();
-      return { installed: true, source: 'sshd -T', loglevel: level, loglevel_rank: logLevelRank(level) ?? null, syslogfacility: settings.syslogfacility ?? null };
+      return {
+        installed: true,
+        source: 'sshd -T',
+        loglevel: level,
+        loglevel_rank: logLevelRank(level) ?? null,
+        syslogfacility: settings.syslogfacility ?? null,
+      };
     }
   }
   const sshdMissing = t !== undefined && toolMissing(t);
   const main = fileText(outputs, 'sshd-config');
   if (main === undefined) {
-    if (sshdMissing || t?.error?.kind === 'offline') return { installed: false, source: 'none', loglevel: null, loglevel_rank: null };
+    if (sshdMissing || t?.error?.kind === 'offline')
+      return { installed: false, source: 'none', loglevel: null, loglevel_rank: null };
     const why = t?.error ? `${t.error.kind}: ${t.error.message}` : (t?.stdout || t?.stderr || '').trim().split('\n')[0];
-    throw new InconclusiveError(`sshd settings are unknown: sshd -T failed (${why}) and /etc/ssh/sshd_config was not read`);
+    throw new InconclusiveError(
+      `sshd settings are unknown: sshd -T failed (${why}) and /etc/ssh/sshd_config was not read`,
+    );
   }
   const files = new Map<string, string>([['/etc/ssh/sshd_config', main]]);
   for (const f of globFiles(outputs, 'sshd-config-d')) files.set(f.path, f.content);
@@ -372,7 +450,9 @@ const timeSync: Parser = (outputs) => {
   const td = show ? parseTimedatectlShow(show.text) : undefined;
   const chrony = section('chronyc') ? parseChronyTracking(section('chronyc')!.text) : undefined;
   const ntpq = section('ntpq') ? parseNtpqPeers(section('ntpq')!.text) : undefined;
-  const timesync = section('timedatectl timesync-status') ? parseTimesyncStatus(section('timedatectl timesync-status')!.text) : undefined;
+  const timesync = section('timedatectl timesync-status')
+    ? parseTimesyncStatus(section('timedatectl timesync-status')!.text)
+    : undefined;
   let source: string | null = null;
   let offset: number | undefined;
   if (chrony?.synchronized) [source, offset] = ['chrony', chrony.offset_ms];
@@ -383,7 +463,9 @@ const timeSync: Parser = (outputs) => {
   const state = serviceState(outputs, true);
   const daemon = state
     ? (['chronyd', 'ntpd', 'systemd-timesyn'].find((p) => state.procs.includes(p)) ??
-      ['chrony', 'chronyd', 'ntp', 'ntpd', 'ntpsec', 'systemd-timesyncd'].find((u) => state.units[u]?.active === 'active') ??
+      ['chrony', 'chronyd', 'ntp', 'ntpd', 'ntpsec', 'systemd-timesyncd'].find(
+        (u) => state.units[u]?.active === 'active',
+      ) ??
       null)
     : null;
   return {
@@ -402,7 +484,7 @@ const timeSync: Parser = (outputs) => {
 const netfilterLogging: Parser = (outputs) => {
   const read = (id: string, what: string): string | undefined => {
     const r = outputs[id];
-    if (!r || (r.error?.kind === 'offline')) return undefined;
+    if (!r || r.error?.kind === 'offline') return undefined;
     if (toolMissing(r)) return undefined;
     return requireCommand(outputs, id, what).stdout;
   };
@@ -410,7 +492,8 @@ const netfilterLogging: Parser = (outputs) => {
   const iptText = read('iptables-save', 'iptables-save');
   if (nftText === undefined && iptText === undefined) {
     const r = outputs['nft-ruleset'];
-    if (r?.error?.kind === 'offline') throw new InconclusiveError('the live netfilter ruleset cannot be read from an offline image');
+    if (r?.error?.kind === 'offline')
+      throw new InconclusiveError('the live netfilter ruleset cannot be read from an offline image');
   }
   const nft = nftText?.trim() ? parseNftJson(nftText) : undefined;
   let ipt: FwChain[] | undefined;
@@ -418,7 +501,8 @@ const netfilterLogging: Parser = (outputs) => {
     const [v4 = '', v6 = ''] = iptText.split(IP6_MARKER);
     ipt = [...parseIptablesSave(v4, 'ip').chains, ...parseIptablesSave(v6, 'ip6').chains];
   }
-  const source = [nft ? 'nft -j list ruleset' : '', ipt?.length ? 'iptables-save' : ''].filter(Boolean).join(' + ') || 'none';
+  const source =
+    [nft ? 'nft -j list ruleset' : '', ipt?.length ? 'iptables-save' : ''].filter(Boolean).join(' + ') || 'none';
   return { ...firewallFacts(mergeRulesets(nft, ipt), source) };
 };
 
@@ -434,7 +518,18 @@ export const linuxParserModules: readonly ParserModule[] = [
     name: 'auditd-kernel-status',
     probes: ['auditctl-status'],
     // auditctl -s prints one "name value" per line; every value it prints becomes a fact of that name.
-    facts: ['available', 'enabled', 'failure', 'pid', 'rate_limit', 'backlog_limit', 'lost', 'backlog', 'backlog_wait_time', 'loginuid_immutable'],
+    facts: [
+      'available',
+      'enabled',
+      'failure',
+      'pid',
+      'rate_limit',
+      'backlog_limit',
+      'lost',
+      'backlog',
+      'backlog_wait_time',
+      'loginuid_immutable',
+    ],
     parse: auditdKernelStatus,
   }),
   defineParser({
@@ -442,13 +537,35 @@ export const linuxParserModules: readonly ParserModule[] = [
     probes: ['auditd-conf', 'service-state'],
     // auditd.conf keys become facts of the same name (lower-case values for *_action, flush, log_format ...).
     facts: [
-      'present', 'num_logs', 'num_logs_value', 'max_log_file', 'max_log_file_action', 'space_left', 'space_left_action',
-      'admin_space_left', 'admin_space_left_action', 'disk_full_action', 'disk_error_action', 'log_format', 'log_file',
-      'flush', 'freq', 'write_logs', 'local_events', 'log_group', 'name_format', 'priority_boost',
+      'present',
+      'num_logs',
+      'num_logs_value',
+      'max_log_file',
+      'max_log_file_action',
+      'space_left',
+      'space_left_action',
+      'admin_space_left',
+      'admin_space_left_action',
+      'disk_full_action',
+      'disk_error_action',
+      'log_format',
+      'log_file',
+      'flush',
+      'freq',
+      'write_logs',
+      'local_events',
+      'log_group',
+      'name_format',
+      'priority_boost',
     ],
     parse: auditdConfig,
   }),
-  defineParser({ name: 'kernel-cmdline', probes: ['proc-cmdline', 'grub-default'], facts: ['audit', 'audit_backlog_limit', 'source'], parse: kernelCmdline }),
+  defineParser({
+    name: 'kernel-cmdline',
+    probes: ['proc-cmdline', 'grub-default'],
+    facts: ['audit', 'audit_backlog_limit', 'source'],
+    parse: kernelCmdline,
+  }),
   defineParser({
     name: 'auditd-rules',
     probes: ['auditctl-rules', 'audit-rules-d', 'audit-rules-file'],
@@ -458,18 +575,111 @@ export const linuxParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'auditd-rules-sync',
     probes: ['auditctl-rules', 'audit-rules-d', 'audit-rules-file', 'augenrules-check'],
-    facts: ['installed', 'disk_source', 'disk_rules', 'loaded_rules', 'only_on_disk', 'only_loaded', 'augenrules', 'in_sync', 'immutable_on_disk', 'disk_problems'],
+    facts: [
+      'installed',
+      'disk_source',
+      'disk_rules',
+      'loaded_rules',
+      'only_on_disk',
+      'only_loaded',
+      'augenrules',
+      'in_sync',
+      'immutable_on_disk',
+      'disk_problems',
+    ],
     parse: auditdRulesSync,
   }),
-  defineParser({ name: 'log-forwarding', probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state'], facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons'], parse: logForwarding }),
+  defineParser({
+    name: 'log-forwarding',
+    probes: [
+      'rsyslog-conf',
+      'rsyslog-d',
+      'syslog-ng-conf',
+      'journal-upload-conf',
+      'journal-upload-dropins',
+      'audisp-remote-conf',
+      'audit-plugins',
+      'service-state',
+    ],
+    facts: [
+      'forwarders',
+      'configured',
+      'active',
+      'tcp',
+      'encrypted',
+      'udp_only',
+      'agents',
+      'syslog_ng_unused_destinations',
+      'ignored_config_files',
+      'audit',
+      'daemons',
+    ],
+    parse: logForwarding,
+  }),
   defineParser({
     name: 'log-forwarding-connection',
-    probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state', 'tcp-established'],
-    facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons', 'collectors', 'connected', 'established_connections'],
+    probes: [
+      'rsyslog-conf',
+      'rsyslog-d',
+      'syslog-ng-conf',
+      'journal-upload-conf',
+      'journal-upload-dropins',
+      'audisp-remote-conf',
+      'audit-plugins',
+      'service-state',
+      'tcp-established',
+    ],
+    facts: [
+      'forwarders',
+      'configured',
+      'active',
+      'tcp',
+      'encrypted',
+      'udp_only',
+      'agents',
+      'syslog_ng_unused_destinations',
+      'ignored_config_files',
+      'audit',
+      'daemons',
+      'collectors',
+      'connected',
+      'established_connections',
+    ],
     parse: logForwardingConnection,
   }),
-  defineParser({ name: 'audit-forwarding', probes: ['rsyslog-conf', 'rsyslog-d', 'syslog-ng-conf', 'journal-upload-conf', 'journal-upload-dropins', 'audisp-remote-conf', 'audit-plugins', 'service-state'], facts: ['forwarders', 'configured', 'active', 'tcp', 'encrypted', 'udp_only', 'agents', 'syslog_ng_unused_destinations', 'ignored_config_files', 'audit', 'daemons'], parse: auditForwarding }),
-  defineParser({ name: 'rsyslog-limits', probes: ['rsyslog-conf', 'rsyslog-d'], facts: ['installed', 'max_message_size', 'source', 'explanation'], parse: rsyslogLimits }),
+  defineParser({
+    name: 'audit-forwarding',
+    probes: [
+      'rsyslog-conf',
+      'rsyslog-d',
+      'syslog-ng-conf',
+      'journal-upload-conf',
+      'journal-upload-dropins',
+      'audisp-remote-conf',
+      'audit-plugins',
+      'service-state',
+    ],
+    facts: [
+      'forwarders',
+      'configured',
+      'active',
+      'tcp',
+      'encrypted',
+      'udp_only',
+      'agents',
+      'syslog_ng_unused_destinations',
+      'ignored_config_files',
+      'audit',
+      'daemons',
+    ],
+    parse: auditForwarding,
+  }),
+  defineParser({
+    name: 'rsyslog-limits',
+    probes: ['rsyslog-conf', 'rsyslog-d'],
+    facts: ['installed', 'max_message_size', 'source', 'explanation'],
+    parse: rsyslogLimits,
+  }),
   defineParser({
     name: 'sshd-logging',
     probes: ['sshd-effective', 'sshd-config', 'sshd-config-d'],
@@ -479,10 +689,30 @@ export const linuxParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'netfilter-logging',
     probes: ['nft-ruleset', 'iptables-save'],
-    facts: ['source', 'ruleset_present', 'input_policy', 'drop_points', 'unlogged_drops', 'unlogged_drop_count', 'policy_drops', 'mgmt_accepts', 'mgmt_accepts[].ports', 'mgmt_accepts[].logged', 'unlogged_mgmt_count', 'mgmt_by_policy_unlogged', 'drops_reason', 'mgmt_reason'],
+    facts: [
+      'source',
+      'ruleset_present',
+      'input_policy',
+      'drop_points',
+      'unlogged_drops',
+      'unlogged_drop_count',
+      'policy_drops',
+      'mgmt_accepts',
+      'mgmt_accepts[].ports',
+      'mgmt_accepts[].logged',
+      'unlogged_mgmt_count',
+      'mgmt_by_policy_unlogged',
+      'drops_reason',
+      'mgmt_reason',
+    ],
     parse: netfilterLogging,
   }),
-  defineParser({ name: 'auth-log', probes: ['auth-log-recency'], facts: ['now', 'exists', 'newest_age_seconds', 'files', 'journal_last', 'source'], parse: authLog }),
+  defineParser({
+    name: 'auth-log',
+    probes: ['auth-log-recency'],
+    facts: ['now', 'exists', 'newest_age_seconds', 'files', 'journal_last', 'source'],
+    parse: authLog,
+  }),
   defineParser({
     name: 'time-sync',
     probes: ['time-sync', 'service-state'],

@@ -28,7 +28,17 @@ export interface Forwarder {
 function startsComment(text: string, i: number): boolean {
   if (i === 0) return true;
   const prev = text.charCodeAt(i - 1);
-  return prev === 32 || prev === 9 || prev === 10 || prev === 13 || prev === 59 || prev === 123 || prev === 125 || prev === 40 || prev === 41;
+  return (
+    prev === 32 ||
+    prev === 9 ||
+    prev === 10 ||
+    prev === 13 ||
+    prev === 59 ||
+    prev === 123 ||
+    prev === 125 ||
+    prev === 40 ||
+    prev === 41
+  );
 }
 
 export function stripRsyslogComments(text: string): string {
@@ -113,7 +123,10 @@ function actionObjects(text: string): { index: number; body: string; selector?: 
       else if (c === ')') depth--;
     }
     const before = text.slice(lineStart, m.index).trim();
-    const entry: { index: number; body: string; selector?: string } = { index: m.index, body: text.slice(m.index + m[0].length, i - 1) };
+    const entry: { index: number; body: string; selector?: string } = {
+      index: m.index,
+      body: text.slice(m.index + m[0].length, i - 1),
+    };
     if (before) entry.selector = before;
     found.push(entry);
     re.lastIndex = i;
@@ -155,13 +168,33 @@ export function parseRsyslog(file: string, rawText: string, globalTls = { driver
     for (const target of targets) {
       if (type === 'omrelp') {
         const tls = /^(on|yes|1)$/i.test(str(p.tls) ?? '');
-        out.push({ via: 'rsyslog', host: target, port: Number(str(p.port) ?? 514), protocol: 'relp', transport: 'tcp', tls, file, line, ...(action.selector ? { selector: action.selector } : {}) });
+        out.push({
+          via: 'rsyslog',
+          host: target,
+          port: Number(str(p.port) ?? 514),
+          protocol: 'relp',
+          transport: 'tcp',
+          tls,
+          file,
+          line,
+          ...(action.selector ? { selector: action.selector } : {}),
+        });
       } else {
         const protocol = (str(p.protocol) ?? 'udp').toLowerCase() === 'tcp' ? 'tcp' : 'udp';
         const driver = (str(p.streamdriver) ?? globalTls.driver).toLowerCase();
         const mode = str(p.streamdrivermode) ?? globalTls.mode;
         const tls = protocol === 'tcp' && /^(gtls|ossl|openssl|mbedtls)$/.test(driver) && mode === '1';
-        out.push({ via: 'rsyslog', host: target, port: Number(str(p.port) ?? 514), protocol, transport: protocol, tls, file, line, ...(action.selector ? { selector: action.selector } : {}) });
+        out.push({
+          via: 'rsyslog',
+          host: target,
+          port: Number(str(p.port) ?? 514),
+          protocol,
+          transport: protocol,
+          tls,
+          file,
+          line,
+          ...(action.selector ? { selector: action.selector } : {}),
+        });
       }
     }
   }
@@ -185,9 +218,29 @@ export function parseRsyslog(file: string, rawText: string, globalTls = { driver
       const { host, port } = splitHostPort(addr);
       const tcp = at === '@@';
       const tls = tcp && /^(gtls|ossl|openssl)$/i.test(driver) && mode === '1';
-      out.push({ via: 'rsyslog', host, port: port ?? 514, protocol: tcp ? 'tcp' : 'udp', transport: tcp ? 'tcp' : 'udp', tls, file, line: lineNo, selector });
+      out.push({
+        via: 'rsyslog',
+        host,
+        port: port ?? 514,
+        protocol: tcp ? 'tcp' : 'udp',
+        transport: tcp ? 'tcp' : 'udp',
+        tls,
+        file,
+        line: lineNo,
+        selector,
+      });
     } else if (relp) {
-      out.push({ via: 'rsyslog', host: relp[2]!.replace(/^\[|\]$/g, ''), port: Number(relp[3]), protocol: 'relp', transport: 'tcp', tls: false, file, line: lineNo, selector: relp[1]! });
+      out.push({
+        via: 'rsyslog',
+        host: relp[2]!.replace(/^\[|\]$/g, ''),
+        port: Number(relp[3]),
+        protocol: 'relp',
+        transport: 'tcp',
+        tls: false,
+        file,
+        line: lineNo,
+        selector: relp[1]!,
+      });
     }
   }
   return out;

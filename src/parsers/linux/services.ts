@@ -48,14 +48,21 @@ export interface DaemonState {
  */
 export function daemonState(state: ServiceState, units: string[], procs: string[], bins: string[]): DaemonState {
   const known = units.map((u) => [u, state.units[u]] as const).filter(([, s]) => s !== undefined);
-  const unitFound = known.find(([, s]) => s!.enabled !== 'unknown' && s!.enabled !== 'not-found' && s!.enabled !== '') ?? known[0];
+  const unitFound =
+    known.find(([, s]) => s!.enabled !== 'unknown' && s!.enabled !== 'not-found' && s!.enabled !== '') ?? known[0];
   const procRunning = procs.some((p) => state.procs.includes(p));
-  const active = known.some(([, s]) => s!.active === 'active' || s!.active === 'reloading' || s!.active === 'activating');
+  const active = known.some(
+    ([, s]) => s!.active === 'active' || s!.active === 'reloading' || s!.active === 'activating',
+  );
   const enabledUnit = known.find(([, s]) => ENABLED_STATES.has(s!.enabled));
-  const installed = bins.some((b) => state.bins[b] !== undefined) || enabledUnit !== undefined || procRunning ||
+  const installed =
+    bins.some((b) => state.bins[b] !== undefined) ||
+    enabledUnit !== undefined ||
+    procRunning ||
     known.some(([, s]) => ['disabled', 'masked', 'static'].includes(s!.enabled));
   let running: boolean | null = procRunning || active ? true : null;
-  if (running === null && (state.systemd === true || state.procs.length > 0 || Object.keys(state.bins).length > 0)) running = false;
+  if (running === null && (state.systemd === true || state.procs.length > 0 || Object.keys(state.bins).length > 0))
+    running = false;
   let enabled: boolean | null = enabledUnit ? true : null;
   if (enabled === null) {
     const rc = state.rc.some((r) => units.some((u) => new RegExp(`^S\\d*${u}$`).test(r)));

@@ -54,11 +54,19 @@ export function parseTcpConnections(text: string): TcpConnection[] {
     const line = raw.trim();
     if (!line) continue;
     // /proc/net/tcp: "  1: 0100007F:158A 0100007F:8124 01 ..."; state 01 is ESTABLISHED.
-    const proc = /^\d+:\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{2})\b/i.exec(line);
+    const proc =
+      /^\d+:\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{2})\b/i.exec(
+        line,
+      );
     if (proc) {
       if (proc[5] !== '01') continue;
       const dec = (h: string): string => (h.length === 8 ? hexV4(h) : hexV6(h));
-      out.push({ local: dec(proc[1]!), localPort: Number.parseInt(proc[2]!, 16), peer: dec(proc[3]!), peerPort: Number.parseInt(proc[4]!, 16) });
+      out.push({
+        local: dec(proc[1]!),
+        localPort: Number.parseInt(proc[2]!, 16),
+        peer: dec(proc[3]!),
+        peerPort: Number.parseInt(proc[4]!, 16),
+      });
       continue;
     }
     const words = line.split(/\s+/);
@@ -83,7 +91,11 @@ export function parseTcpConnections(text: string): TcpConnection[] {
  * Whether a connection reaches a configured collector. By address when the collector is an IP address; a collector
  * named by DNS can only be matched by its port (no resolver in a pure parser), which the finding says.
  */
-export function connectionTo(conns: TcpConnection[], host: string, port: number): { match: 'address' | 'port' | 'none'; peer?: string } {
+export function connectionTo(
+  conns: TcpConnection[],
+  host: string,
+  port: number,
+): { match: 'address' | 'port' | 'none'; peer?: string } {
   const want = normaliseHost(splitHostPort(host).host);
   const exact = conns.find((c) => c.peerPort === port && c.peer === want);
   if (exact) return { match: 'address', peer: `${exact.peer}:${exact.peerPort}` };

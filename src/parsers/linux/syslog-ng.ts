@@ -5,10 +5,7 @@ import { lineNumbers, stripHashComment } from './util.js';
 
 /** Drops `#` comments outside quotes, keeping line breaks so line numbers stay right. */
 function stripComments(text: string): string {
-  return text
-    .split('\n')
-    .map(stripHashComment)
-    .join('\n');
+  return text.split('\n').map(stripHashComment).join('\n');
 }
 
 /** The text between a `{` (or `(`) at `open` and its partner, quotes respected. */
@@ -40,7 +37,8 @@ function option(body: string, name: string): string | undefined {
   return m ? unquote(m[1]!) : undefined;
 }
 
-const DRIVERS = /\b(network|tcp6?|udp6?|syslog|syslog-ng|http|elasticsearch-http|loggly|splunk-hec-event|opensearch)\s*\(/g;
+const DRIVERS =
+  /\b(network|tcp6?|udp6?|syslog|syslog-ng|http|elasticsearch-http|loggly|splunk-hec-event|opensearch)\s*\(/g;
 
 /** Network drivers inside one destination body. */
 function driversIn(body: string, file: string, line: number): Omit<Forwarder, 'selector'>[] {
@@ -56,18 +54,42 @@ function driversIn(body: string, file: string, line: number): Omit<Forwarder, 's
       const u = /^(https?):\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?/.exec(url);
       if (!u) continue;
       const https = u[1] === 'https';
-      out.push({ via: 'syslog-ng', host: u[2]!.replace(/^\[|\]$/g, ''), port: Number(u[3] ?? (https ? 443 : 80)), protocol: https ? 'https' : 'http', transport: 'tcp', tls: https, file, line });
+      out.push({
+        via: 'syslog-ng',
+        host: u[2]!.replace(/^\[|\]$/g, ''),
+        port: Number(u[3] ?? (https ? 443 : 80)),
+        protocol: https ? 'https' : 'http',
+        transport: 'tcp',
+        tls: https,
+        file,
+        line,
+      });
       continue;
     }
     const positional = /^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.:-]+)(?=\s|$|\))/.exec(args);
-    const host = option(args, 'server') ?? option(args, 'host') ?? (positional && !/\($/.test(positional[1]!) ? unquote(positional[1]!) : undefined);
+    const host =
+      option(args, 'server') ??
+      option(args, 'host') ??
+      (positional && !/\($/.test(positional[1]!) ? unquote(positional[1]!) : undefined);
     if (!host) continue;
     const declared = option(args, 'transport')?.toLowerCase();
     const udp = /^udp/.test(driver) || declared === 'udp' || declared === 'dtls';
-    const tls = declared === 'tls' || declared === 'proxied-tls-passthrough' || (/\btls\s*\(/.test(args) && declared !== 'tcp' && !udp);
+    const tls =
+      declared === 'tls' ||
+      declared === 'proxied-tls-passthrough' ||
+      (/\btls\s*\(/.test(args) && declared !== 'tcp' && !udp);
     const defaultPort = udp ? 514 : tls ? 6514 : driver === 'syslog' ? 601 : 514;
     const port = Number(option(args, 'port') ?? option(args, 'destport') ?? defaultPort);
-    out.push({ via: 'syslog-ng', host, port, protocol: udp ? 'udp' : 'tcp', transport: udp ? 'udp' : 'tcp', tls, file, line });
+    out.push({
+      via: 'syslog-ng',
+      host,
+      port,
+      protocol: udp ? 'udp' : 'tcp',
+      transport: udp ? 'udp' : 'tcp',
+      tls,
+      file,
+      line,
+    });
   }
   return out;
 }
@@ -101,7 +123,8 @@ export function parseSyslogNg(files: { path: string; content: string }[]): Syslo
       for (let d = inlineRe.exec(body); d; d = inlineRe.exec(body)) {
         const inner = balanced(body, d.index + d[0].length - 1);
         const line = lineAt(m.index);
-        for (const fw of driversIn(inner.body, f.path, line)) inline.push({ ...fw, selector: `log { source(${sources}) }` });
+        for (const fw of driversIn(inner.body, f.path, line))
+          inline.push({ ...fw, selector: `log { source(${sources}) }` });
         inlineRe.lastIndex = inner.end;
       }
       logRe.lastIndex = end;
@@ -113,7 +136,8 @@ export function parseSyslogNg(files: { path: string; content: string }[]): Syslo
     if (drivers.length === 0) continue;
     const sources = used.get(name);
     if (sources === undefined) unused.push(name);
-    else for (const d of drivers) forwarders.push({ ...d, selector: `log { source(${sources}); destination(${name}) }` });
+    else
+      for (const d of drivers) forwarders.push({ ...d, selector: `log { source(${sources}); destination(${name}) }` });
   }
   return { forwarders, unused };
 }

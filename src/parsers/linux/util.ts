@@ -64,7 +64,8 @@ export function requireCommand(outputs: Outputs, id: string, what: string): Prob
   const r = outputs[id];
   if (!r) throw new InconclusiveError(`${id}: not collected`);
   if (r.error) {
-    if (r.error.kind === 'offline') throw new InconclusiveError(`${what} cannot be asked on an offline image (${id} not run)`);
+    if (r.error.kind === 'offline')
+      throw new InconclusiveError(`${what} cannot be asked on an offline image (${id} not run)`);
     throw new InconclusiveError(`${id}: ${r.error.kind}: ${r.error.message}`);
   }
   const perm = permissionProblem(r);

@@ -3,7 +3,10 @@ import { defineParser, type ParserModule } from '../define.js';
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { type Outputs, round, serverNow } from './util.js';
 
-export function parseApiTransport(stderr: string, nowMs: number = serverNow({ stdout: '', stderr, exitCode: null, truncated: false, durationMs: 0 })): Facts {
+export function parseApiTransport(
+  stderr: string,
+  nowMs: number = serverNow({ stdout: '', stderr, exitCode: null, truncated: false, durationMs: 0 }),
+): Facts {
   const m = /^tls:\s*(verified|unverified|none)\b(.*)$/m.exec(stderr);
   if (!m) throw new InconclusiveError('api-root: the answer carries no TLS record (not collected by the API source)');
   const rest = m[2] ?? '';

@@ -8,7 +8,8 @@ import { asRecord, durationDays, isNotFound, type Outputs, otherProduct, readJso
 
 export function parseClusterHealth(json: unknown): Facts {
   const h = asRecord(json);
-  if (typeof h.status !== 'string') throw new ParseError('es-cluster-health: no "status" in the answer of /_cluster/health');
+  if (typeof h.status !== 'string')
+    throw new ParseError('es-cluster-health: no "status" in the answer of /_cluster/health');
   return {
     cluster_name: h.cluster_name ?? null,
     status: h.status,
@@ -34,7 +35,14 @@ export interface Watermark {
   free_bytes?: number;
 }
 
-const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4, pb: 1024 ** 5 };
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+  tb: 1024 ** 4,
+  pb: 1024 ** 5,
+};
 
 export function parseWatermark(value: unknown): Watermark | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
@@ -75,21 +83,35 @@ function num(v: unknown): number | null {
 }
 
 export function parseDisk(allocation: unknown, settings: unknown): Facts {
-  if (!Array.isArray(allocation)) throw new ParseError('es-allocation: expected a JSON array from /_cat/allocation?format=json');
+  if (!Array.isArray(allocation))
+    throw new ParseError('es-allocation: expected a JSON array from /_cat/allocation?format=json');
   const marks = Object.fromEntries(
     (Object.keys(DEFAULT_WATERMARKS) as (keyof typeof DEFAULT_WATERMARKS)[]).map((k) => {
-      const w = parseWatermark(clusterSetting(settings, `cluster.routing.allocation.disk.watermark.${k}`)) ?? parseWatermark(DEFAULT_WATERMARKS[k])!;
+      const w =
+        parseWatermark(clusterSetting(settings, `cluster.routing.allocation.disk.watermark.${k}`)) ??
+        parseWatermark(DEFAULT_WATERMARKS[k])!;
       return [k, w];
     }),
   ) as Record<keyof typeof DEFAULT_WATERMARKS, Watermark>;
-  const thresholdEnabled = String(clusterSetting(settings, 'cluster.routing.allocation.disk.threshold_enabled') ?? 'true') !== 'false';
+  const thresholdEnabled =
+    String(clusterSetting(settings, 'cluster.routing.allocation.disk.threshold_enabled') ?? 'true') !== 'false';
   const nodes = allocation
     .map(asRecord)
     // The UNASSIGNED row counts shards with no node; it has no disk.
     .filter((r) => r.node !== 'UNASSIGNED' && r['disk.percent'] !== null && r['disk.percent'] !== undefined)
     .map((r) => {
-      const node = { node: String(r.node ?? r.host ?? '?'), disk_percent: num(r['disk.percent']), avail_bytes: num(r['disk.avail']), total_bytes: num(r['disk.total']) };
-      return { ...node, over_low: crossed(node, marks.low), over_high: crossed(node, marks.high), over_flood_stage: crossed(node, marks.flood_stage) };
+      const node = {
+        node: String(r.node ?? r.host ?? '?'),
+        disk_percent: num(r['disk.percent']),
+        avail_bytes: num(r['disk.avail']),
+        total_bytes: num(r['disk.total']),
+      };
+      return {
+        ...node,
+        over_low: crossed(node, marks.low),
+        over_high: crossed(node, marks.high),
+        over_flood_stage: crossed(node, marks.flood_stage),
+      };
     });
   if (nodes.length === 0) throw new InconclusiveError('es-allocation: no data node reported its disk');
   return {
@@ -145,7 +167,9 @@ interface IsmState {
  */
 export function ismPolicyRetention(policy: unknown): { retention: number | null; hotWarm: number | null } {
   const p = asRecord(asRecord(policy).policy);
-  const states = new Map<string, IsmState>((Array.isArray(p.states) ? (p.states as IsmState[]) : []).map((s) => [String(s.name), s]));
+  const states = new Map<string, IsmState>(
+    (Array.isArray(p.states) ? (p.states as IsmState[]) : []).map((s) => [String(s.name), s]),
+  );
   let retention: number | null = null;
   let hotWarm: number | null = null;
   const best = new Map<string, number>();
@@ -181,21 +205,47 @@ interface DataStream {
 
 export function elasticsearchRetention(dataStreams: unknown, ilmPolicies: unknown): RetentionSet[] {
   const policies = asRecord(ilmPolicies);
-  const streams = (Array.isArray(asRecord(dataStreams).data_streams) ? (asRecord(dataStreams).data_streams as DataStream[]) : []).filter(
-    (d) => d.name && !d.hidden && !d.system && !NOT_LOGS.test(d.name),
-  );
+  const streams = (
+    Array.isArray(asRecord(dataStreams).data_streams) ? (asRecord(dataStreams).data_streams as DataStream[]) : []
+  ).filter((d) => d.name && !d.hidden && !d.system && !NOT_LOGS.test(d.name));
   const sets: RetentionSet[] = streams.map((d) => {
-    const managedBy = d.next_generation_managed_by ?? (d.ilm_policy && d.prefer_ilm !== false ? 'Index Lifecycle Management' : d.lifecycle && d.lifecycle.enabled !== false ? 'Data stream lifecycle' : 'Unmanaged');
+    const managedBy =
+      d.next_generation_managed_by ??
+      (d.ilm_policy && d.prefer_ilm !== false
+        ? 'Index Lifecycle Management'
+        : d.lifecycle && d.lifecycle.enabled !== false
+          ? 'Data stream lifecycle'
+          : 'Unmanaged');
     if (/Index Lifecycle/i.test(managedBy) && d.ilm_policy) {
       const policy = policies[d.ilm_policy];
-      if (!policy) return { name: d.name!, managed_by: 'ilm', policy: d.ilm_policy, retention_days: null, hot_warm_days: null, note: 'ILM policy not found: data is never deleted' };
+      if (!policy)
+        return {
+          name: d.name!,
+          managed_by: 'ilm',
+          policy: d.ilm_policy,
+          retention_days: null,
+          hot_warm_days: null,
+          note: 'ILM policy not found: data is never deleted',
+        };
       const { retention, hotWarm } = ilmPolicyRetention(policy);
-      return { name: d.name!, managed_by: 'ilm', policy: d.ilm_policy, retention_days: retention, hot_warm_days: hotWarm };
+      return {
+        name: d.name!,
+        managed_by: 'ilm',
+        policy: d.ilm_policy,
+        retention_days: retention,
+        hot_warm_days: hotWarm,
+      };
     }
     if (/Data stream lifecycle/i.test(managedBy)) {
       const days = durationDays(d.lifecycle?.effective_retention ?? d.lifecycle?.data_retention) ?? null;
       // The data stream lifecycle has no tiers: all data stays searchable until it is deleted.
-      return { name: d.name!, managed_by: 'data-stream-lifecycle', policy: null, retention_days: days, hot_warm_days: days };
+      return {
+        name: d.name!,
+        managed_by: 'data-stream-lifecycle',
+        policy: null,
+        retention_days: days,
+        hot_warm_days: days,
+      };
     }
     return { name: d.name!, managed_by: 'none', policy: null, retention_days: null, hot_warm_days: null };
   });
@@ -206,23 +256,46 @@ export function elasticsearchRetention(dataStreams: unknown, ilmPolicies: unknow
     const indices = (Array.isArray(inUse.indices) ? (inUse.indices as string[]) : []).filter((i) => !NOT_LOGS.test(i));
     if (indices.length === 0) return [];
     const { retention, hotWarm } = ilmPolicyRetention(policy);
-    return [{ name: `${name} (${indices.length} indices)`, managed_by: 'ilm' as const, policy: name, retention_days: retention, hot_warm_days: hotWarm }];
+    return [
+      {
+        name: `${name} (${indices.length} indices)`,
+        managed_by: 'ilm' as const,
+        policy: name,
+        retention_days: retention,
+        hot_warm_days: hotWarm,
+      },
+    ];
   });
 }
 
 export function opensearchRetention(ismPolicies: unknown): RetentionSet[] {
   const list = asRecord(ismPolicies).policies;
-  if (!Array.isArray(list)) throw new ParseError('os-ism-policies: no "policies" list in the answer of /_plugins/_ism/policies');
+  if (!Array.isArray(list))
+    throw new ParseError('os-ism-policies: no "policies" list in the answer of /_plugins/_ism/policies');
   return list.flatMap((entry) => {
     const e = asRecord(entry);
     const policy = asRecord(e.policy);
     const id = String(e._id ?? policy.policy_id ?? '?');
-    const templates = Array.isArray(policy.ism_template) ? policy.ism_template : policy.ism_template ? [policy.ism_template] : [];
-    const patterns = templates.flatMap((t) => (Array.isArray(asRecord(t).index_patterns) ? (asRecord(t).index_patterns as string[]) : []));
+    const templates = Array.isArray(policy.ism_template)
+      ? policy.ism_template
+      : policy.ism_template
+        ? [policy.ism_template]
+        : [];
+    const patterns = templates.flatMap((t) =>
+      Array.isArray(asRecord(t).index_patterns) ? (asRecord(t).index_patterns as string[]) : [],
+    );
     // Policies for product internals (.opendistro-*, .kibana) are not about logs; manual ones (no template) may be.
     if (patterns.length > 0 && patterns.every((p) => NOT_LOGS.test(p))) return [];
     const { retention, hotWarm } = ismPolicyRetention(e);
-    return [{ name: patterns.length ? patterns.join(',') : `${id} (attached by hand)`, managed_by: 'ism' as const, policy: id, retention_days: retention, hot_warm_days: hotWarm }];
+    return [
+      {
+        name: patterns.length ? patterns.join(',') : `${id} (attached by hand)`,
+        managed_by: 'ism' as const,
+        policy: id,
+        retention_days: retention,
+        hot_warm_days: hotWarm,
+      },
+    ];
   });
 }
 
@@ -260,23 +333,34 @@ interface Bucket {
 export function parseIngest(json: unknown, nowMs: number): Facts {
   const r = asRecord(json);
   const agg = asRecord(asRecord(r.aggregations).indices);
-  if (!Array.isArray(agg.buckets)) throw new ParseError('es-ingest-recency: no "aggregations.indices.buckets" in the search answer');
+  if (!Array.isArray(agg.buckets))
+    throw new ParseError('es-ingest-recency: no "aggregations.indices.buckets" in the search answer');
   const bySource = new Map<string, { newest: number; docs: number }>();
   for (const b of agg.buckets as Bucket[]) {
     if (typeof b.key !== 'string' || typeof b.newest?.value !== 'number') continue;
     const name = sourceOfIndex(b.key);
     if (name.startsWith('.') && !b.key.startsWith('.ds-')) continue;
     const prev = bySource.get(name);
-    bySource.set(name, { newest: Math.max(prev?.newest ?? 0, b.newest.value), docs: (prev?.docs ?? 0) + (b.doc_count ?? 0) });
+    bySource.set(name, {
+      newest: Math.max(prev?.newest ?? 0, b.newest.value),
+      docs: (prev?.docs ?? 0) + (b.doc_count ?? 0),
+    });
   }
   const sources = [...bySource.entries()]
-    .map(([name, s]) => ({ name, newest: new Date(s.newest).toISOString(), age_minutes: round(Math.max(0, nowMs - s.newest) / 60_000), docs: s.docs }))
+    .map(([name, s]) => ({
+      name,
+      newest: new Date(s.newest).toISOString(),
+      age_minutes: round(Math.max(0, nowMs - s.newest) / 60_000),
+      docs: s.docs,
+    }))
     .sort((a, b) => a.age_minutes - b.age_minutes || a.name.localeCompare(b.name));
   const shards = asRecord(r._shards);
   // Windows channels seen in the last 24 hours (winlog.channel): what a Winlogbeat index holds is not in its name.
   const channels = asRecord(asRecord(asRecord(r.aggregations).recent).channels).buckets;
   const windowsChannels = Array.isArray(channels)
-    ? (channels as Bucket[]).filter((b) => typeof b.key === 'string' && (b.doc_count ?? 0) > 0).map((b) => b.key as string)
+    ? (channels as Bucket[])
+        .filter((b) => typeof b.key === 'string' && (b.doc_count ?? 0) > 0)
+        .map((b) => b.key as string)
     : [];
   return {
     applicable: true,
@@ -293,11 +377,17 @@ export function parseIngest(json: unknown, nowMs: number): Facts {
 
 export const elasticParsers = {
   'es-cluster-health': (outputs: Outputs): Facts =>
-    otherProduct(outputs, ['es-cluster-health']) ?? { applicable: true, ...parseClusterHealth(readJson(outputs, 'es-cluster-health')) },
+    otherProduct(outputs, ['es-cluster-health']) ?? {
+      applicable: true,
+      ...parseClusterHealth(readJson(outputs, 'es-cluster-health')),
+    },
 
   'es-disk': (outputs: Outputs): Facts =>
     otherProduct(outputs, ['es-allocation']) ??
-    parseDisk(readJson(outputs, 'es-allocation'), outputs['es-disk-settings']?.error ? {} : readJson(outputs, 'es-disk-settings')),
+    parseDisk(
+      readJson(outputs, 'es-allocation'),
+      outputs['es-disk-settings']?.error ? {} : readJson(outputs, 'es-disk-settings'),
+    ),
 
   'es-retention': (outputs: Outputs): Facts => {
     const gate = otherProduct(outputs, ['es-ilm-policies', 'os-ism-policies']);
@@ -305,17 +395,21 @@ export const elasticParsers = {
     if (outputs['os-ism-policies'] && !outputs['os-ism-policies'].error) {
       return retentionFacts(opensearchRetention(readJson(outputs, 'os-ism-policies')), 'ism');
     }
-    if (isNotFound(outputs, 'os-ism-policies')) throw new InconclusiveError('os-ism-policies: the Index State Management plugin does not answer (HTTP 404)');
-    if (outputs['os-ism-policies']?.error && outputs['os-ism-policies'].error.kind !== 'unsupported') readJson(outputs, 'os-ism-policies');
+    if (isNotFound(outputs, 'os-ism-policies'))
+      throw new InconclusiveError('os-ism-policies: the Index State Management plugin does not answer (HTTP 404)');
+    if (outputs['os-ism-policies']?.error && outputs['os-ism-policies'].error.kind !== 'unsupported')
+      readJson(outputs, 'os-ism-policies');
     // Elasticsearch: data streams are optional (older clusters use classic indices), ILM policies are not.
     const streams = isNotFound(outputs, 'es-data-streams') ? {} : readJson(outputs, 'es-data-streams');
     const sets = elasticsearchRetention(streams, readJson(outputs, 'es-ilm-policies'));
-    if (sets.length === 0) throw new InconclusiveError('no log data stream and no ILM policy in use by log indices was found');
+    if (sets.length === 0)
+      throw new InconclusiveError('no log data stream and no ILM policy in use by log indices was found');
     return retentionFacts(sets, 'ilm');
   },
 
   'es-ingest': (outputs: Outputs): Facts =>
-    otherProduct(outputs, ['es-ingest-recency']) ?? parseIngest(readJson(outputs, 'es-ingest-recency'), serverNow(outputs['es-ingest-recency'], outputs['api-root'])),
+    otherProduct(outputs, ['es-ingest-recency']) ??
+    parseIngest(readJson(outputs, 'es-ingest-recency'), serverNow(outputs['es-ingest-recency'], outputs['api-root'])),
 };
 
 /** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
@@ -324,15 +418,33 @@ export const elasticParserModules: readonly ParserModule[] = [
     name: 'es-cluster-health',
     probes: ['api-root', 'es-cluster-health'],
     facts: [
-      'applicable', 'cluster_name', 'status', 'timed_out', 'number_of_nodes', 'number_of_data_nodes', 'active_shards', 'unassigned_shards',
-      'initializing_shards', 'relocating_shards', 'delayed_unassigned_shards', 'active_shards_percent',
+      'applicable',
+      'cluster_name',
+      'status',
+      'timed_out',
+      'number_of_nodes',
+      'number_of_data_nodes',
+      'active_shards',
+      'unassigned_shards',
+      'initializing_shards',
+      'relocating_shards',
+      'delayed_unassigned_shards',
+      'active_shards_percent',
     ],
     parse: elasticParsers['es-cluster-health'],
   }),
   defineParser({
     name: 'es-disk',
     probes: ['api-root', 'es-allocation', 'es-disk-settings'],
-    facts: ['applicable', 'threshold_enabled', 'watermark_low', 'watermark_high', 'watermark_flood_stage', 'max_disk_percent', 'nodes'],
+    facts: [
+      'applicable',
+      'threshold_enabled',
+      'watermark_low',
+      'watermark_high',
+      'watermark_flood_stage',
+      'max_disk_percent',
+      'nodes',
+    ],
     parse: elasticParsers['es-disk'],
   }),
   defineParser({
@@ -344,7 +456,15 @@ export const elasticParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'es-ingest',
     probes: ['api-root', 'es-ingest-recency'],
-    facts: ['applicable', 'sources', 'windows_channels_24h', 'newest_age_minutes', 'stale_sources', 'shards_failed', 'timed_out'],
+    facts: [
+      'applicable',
+      'sources',
+      'windows_channels_24h',
+      'newest_age_minutes',
+      'stale_sources',
+      'shards_failed',
+      'timed_out',
+    ],
     parse: elasticParsers['es-ingest'],
   }),
 ];

@@ -27,12 +27,22 @@ const kibanaRules = (outputs: Outputs): Facts => {
   const body = asRecord(readJson(outputs, 'kibana-detection-rules'));
   if (!Array.isArray(body.data)) throw new InconclusiveError('kibana-detection-rules: the answer has no "data" list');
   const rules = body.data.map(asRecord);
-  return facts('Kibana detection engine', rules.length, rules.filter((r) => on(r.enabled)).length, typeof body.total === 'number' ? body.total : undefined);
+  return facts(
+    'Kibana detection engine',
+    rules.length,
+    rules.filter((r) => on(r.enabled)).length,
+    typeof body.total === 'number' ? body.total : undefined,
+  );
 };
 
 /** A saved search that is a detection: a correlation search, annotated, or scheduled with an alert action. */
 function isDetection(c: Record<string, unknown>): boolean {
-  if (on(c['action.correlationsearch.enabled']) || c['action.correlationsearch.annotations'] || c['action.escu.mappings']) return true;
+  if (
+    on(c['action.correlationsearch.enabled']) ||
+    c['action.correlationsearch.annotations'] ||
+    c['action.escu.mappings']
+  )
+    return true;
   return on(c.is_scheduled) && (on(c['alert.track']) || (typeof c.actions === 'string' && c.actions.trim() !== ''));
 }
 
@@ -41,7 +51,12 @@ const splunkSearches = (outputs: Outputs): Facts => {
   if (!Array.isArray(body.entry)) throw new InconclusiveError('splunk-saved-searches: the answer has no "entry" list');
   const detections = body.entry.map((e) => asRecord(asRecord(e).content)).filter(isDetection);
   const total = asRecord(body.paging).total;
-  return facts('Splunk saved searches', detections.length, detections.filter((c) => !on(c.disabled)).length, typeof total === 'number' && total > body.entry.length ? total : undefined);
+  return facts(
+    'Splunk saved searches',
+    detections.length,
+    detections.filter((c) => !on(c.disabled)).length,
+    typeof total === 'number' && total > body.entry.length ? total : undefined,
+  );
 };
 
 export const siemRuleParserModules: readonly ParserModule[] = [

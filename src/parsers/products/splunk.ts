@@ -12,7 +12,8 @@ interface Entry {
 /** The `entry` list of a Splunk REST answer (Atom as JSON). */
 export function splunkEntries(json: unknown, probe: string): Entry[] {
   const entries = asRecord(json).entry;
-  if (!Array.isArray(entries)) throw new ParseError(`${probe}: no "entry" list in the answer (was output_mode=json honoured?)`);
+  if (!Array.isArray(entries))
+    throw new ParseError(`${probe}: no "entry" list in the answer (was output_mode=json honoured?)`);
   return entries as Entry[];
 }
 
@@ -21,7 +22,8 @@ export function splunkEntries(json: unknown, probe: string): Entry[] {
 /** Features of the health report whose colour is not green, as "Parent > Child" paths, worst first. */
 export function parseSplunkHealth(json: unknown): Facts {
   const content = asRecord(splunkEntries(json, 'splunk-health')[0]?.content);
-  if (typeof content.health !== 'string') throw new ParseError('splunk-health: no "health" in the splunkd health report');
+  if (typeof content.health !== 'string')
+    throw new ParseError('splunk-health: no "health" in the splunkd health report');
   const red: string[] = [];
   const yellow: string[] = [];
   const walk = (features: unknown, path: string[]) => {
@@ -99,15 +101,23 @@ export function parseSplunkLicense(json: unknown): Facts {
     };
   });
   const violations = messages.filter((m) => VIOLATION.test(m.category) || m.severity.toUpperCase() === 'ERROR');
-  return { applicable: true, messages: messages.length, violations, errors: violations.filter((v) => v.severity.toUpperCase() === 'ERROR').length };
+  return {
+    applicable: true,
+    messages: messages.length,
+    violations,
+    errors: violations.filter((v) => v.severity.toUpperCase() === 'ERROR').length,
+  };
 }
 
 export const splunkParsers = {
-  'splunk-health': (outputs: Outputs): Facts => otherProduct(outputs, ['splunk-health']) ?? parseSplunkHealth(readJson(outputs, 'splunk-health')),
+  'splunk-health': (outputs: Outputs): Facts =>
+    otherProduct(outputs, ['splunk-health']) ?? parseSplunkHealth(readJson(outputs, 'splunk-health')),
   'splunk-indexes': (outputs: Outputs): Facts =>
-    otherProduct(outputs, ['splunk-indexes']) ?? parseSplunkIndexes(readJson(outputs, 'splunk-indexes'), serverNow(outputs['splunk-indexes'], outputs['api-root'])),
+    otherProduct(outputs, ['splunk-indexes']) ??
+    parseSplunkIndexes(readJson(outputs, 'splunk-indexes'), serverNow(outputs['splunk-indexes'], outputs['api-root'])),
   'splunk-license': (outputs: Outputs): Facts =>
-    otherProduct(outputs, ['splunk-license-messages']) ?? parseSplunkLicense(readJson(outputs, 'splunk-license-messages')),
+    otherProduct(outputs, ['splunk-license-messages']) ??
+    parseSplunkLicense(readJson(outputs, 'splunk-license-messages')),
 };
 
 /** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */

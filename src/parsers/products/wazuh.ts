@@ -9,7 +9,8 @@ export function parseAgentsSummary(json: unknown): Facts {
   const data = asRecord(asRecord(json).data);
   const c = 'connection' in data ? asRecord(data.connection) : data;
   const count = (k: string) => (typeof c[k] === 'number' ? (c[k] as number) : 0);
-  if (typeof c.total !== 'number' && typeof c.active !== 'number') throw new ParseError('wazuh-agents-summary: no agent counts in data.connection or data');
+  if (typeof c.total !== 'number' && typeof c.active !== 'number')
+    throw new ParseError('wazuh-agents-summary: no agent counts in data.connection or data');
   const active = count('active');
   const disconnected = count('disconnected');
   const never = count('never_connected');
@@ -30,14 +31,23 @@ export function parseAgentsSummary(json: unknown): Facts {
 }
 
 /** Daemons without which agents' events are not received, analysed or stored. */
-export const REQUIRED_DAEMONS = ['wazuh-analysisd', 'wazuh-remoted', 'wazuh-db', 'wazuh-modulesd', 'wazuh-monitord', 'wazuh-logcollector'];
+export const REQUIRED_DAEMONS = [
+  'wazuh-analysisd',
+  'wazuh-remoted',
+  'wazuh-db',
+  'wazuh-modulesd',
+  'wazuh-monitord',
+  'wazuh-logcollector',
+];
 
 /** GET /manager/status: one item mapping daemon name to running/stopped (ossec-* names before 4.2). */
 export function parseManagerStatus(json: unknown): Facts {
   const items = asRecord(asRecord(json).data).affected_items;
-  if (!Array.isArray(items) || items.length === 0) throw new ParseError('wazuh-manager-status: no data.affected_items in the answer');
+  if (!Array.isArray(items) || items.length === 0)
+    throw new ParseError('wazuh-manager-status: no data.affected_items in the answer');
   const daemons: Record<string, string> = {};
-  for (const [name, state] of Object.entries(asRecord(items[0]))) daemons[name.replace(/^ossec-/, 'wazuh-')] = String(state);
+  for (const [name, state] of Object.entries(asRecord(items[0])))
+    daemons[name.replace(/^ossec-/, 'wazuh-')] = String(state);
   return {
     applicable: true,
     daemons,
@@ -49,8 +59,10 @@ export function parseManagerStatus(json: unknown): Facts {
 }
 
 export const wazuhParsers = {
-  'wazuh-agents': (outputs: Outputs): Facts => otherProduct(outputs, ['wazuh-agents-summary']) ?? parseAgentsSummary(readJson(outputs, 'wazuh-agents-summary')),
-  'wazuh-manager': (outputs: Outputs): Facts => otherProduct(outputs, ['wazuh-manager-status']) ?? parseManagerStatus(readJson(outputs, 'wazuh-manager-status')),
+  'wazuh-agents': (outputs: Outputs): Facts =>
+    otherProduct(outputs, ['wazuh-agents-summary']) ?? parseAgentsSummary(readJson(outputs, 'wazuh-agents-summary')),
+  'wazuh-manager': (outputs: Outputs): Facts =>
+    otherProduct(outputs, ['wazuh-manager-status']) ?? parseManagerStatus(readJson(outputs, 'wazuh-manager-status')),
 };
 
 /** Parser modules (see src/parsers/define.ts), by the name catalog checks use in `parser`. */
@@ -58,7 +70,16 @@ export const wazuhParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'wazuh-agents',
     probes: ['api-root', 'wazuh-agents-summary'],
-    facts: ['applicable', 'total', 'active', 'disconnected', 'never_connected', 'pending', 'not_connected', 'not_connected_ratio'],
+    facts: [
+      'applicable',
+      'total',
+      'active',
+      'disconnected',
+      'never_connected',
+      'pending',
+      'not_connected',
+      'not_connected_ratio',
+    ],
     parse: wazuhParsers['wazuh-agents'],
   }),
   defineParser({

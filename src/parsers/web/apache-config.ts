@@ -102,7 +102,17 @@ export function moduleName(id: string): string {
   return `${s.replace(/^mod_/, '').replace(/\.c$/, '')}_module`;
 }
 
-const TRANSPARENT = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection', 'if', 'elseif', 'else']);
+const TRANSPARENT = new Set([
+  'ifmodule',
+  'ifdefine',
+  'ifversion',
+  'iffile',
+  'ifdirective',
+  'ifsection',
+  'if',
+  'elseif',
+  'else',
+]);
 
 export interface ApacheTree {
   files: string[];
@@ -148,7 +158,12 @@ export function resolveApacheTree(
         }
         if (lname === 'ifdefine' && (d.args[0] ?? '').startsWith('!')) continue;
         const inVhost = lname === 'virtualhost' ? `${d.file}:${d.line}` : vhost;
-        walk(d.block, TRANSPARENT.has(lname) ? scope : [...scope, `${d.name} ${d.args.join(' ')}`.trim()], depth, inVhost);
+        walk(
+          d.block,
+          TRANSPARENT.has(lname) ? scope : [...scope, `${d.name} ${d.args.join(' ')}`.trim()],
+          depth,
+          inVhost,
+        );
         continue;
       }
       if (lname === 'serverroot' && d.args[0]) serverRoot = d.args[0];

@@ -41,7 +41,10 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
   const loaded = new Set([...modules, ...tree.loadModules]);
   const d = tree.directives;
 
-  const formats = new Map<string, { name: string; xff: boolean; user_agent: boolean; status: boolean; unique_id: boolean }>();
+  const formats = new Map<
+    string,
+    { name: string; xff: boolean; user_agent: boolean; status: boolean; unique_id: boolean }
+  >();
   const formatFacts = (name: string, f: string) => ({
     name,
     xff: /%\{(X-Forwarded-For|X-Real-IP|Forwarded)\}i/i.test(f),
@@ -58,7 +61,16 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     .map((x) => {
       const fmt = x.args[1] ?? 'default';
       const f = formats.get(fmt) ?? formatFacts(fmt, fmt);
-      return { path: x.args[0] ?? '', format: fmt, scope: x.scope.join(' > '), xff: f.xff, user_agent: f.user_agent, status: f.status, file: x.file, line: x.line };
+      return {
+        path: x.args[0] ?? '',
+        format: fmt,
+        scope: x.scope.join(' > '),
+        xff: f.xff,
+        user_agent: f.user_agent,
+        status: f.status,
+        file: x.file,
+        line: x.line,
+      };
     });
   // Credential stuffing and bots show as one user agent across many addresses: every access log needs %{User-agent}i.
   const withoutUa = customLogs.filter((l) => !l.user_agent);
@@ -93,7 +105,14 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     if (!ssl) continue;
     sslVhosts++;
     certificates.push(...inside.filter((x) => lower(x) === 'sslcertificatefile').map((x) => x.args[0] ?? ''));
-    if (inside.some((x) => /^(proxypass|proxypassmatch|rewriterule)$/.test(lower(x)) && (lower(x) !== 'rewriterule' || /\[.*P.*\]/.test(x.args.at(-1) ?? '')))) sslProxyVhosts++;
+    if (
+      inside.some(
+        (x) =>
+          /^(proxypass|proxypassmatch|rewriterule)$/.test(lower(x)) &&
+          (lower(x) !== 'rewriterule' || /\[.*P.*\]/.test(x.args.at(-1) ?? '')),
+      )
+    )
+      sslProxyVhosts++;
   }
   const dumpio = {
     loaded: loaded.has('dumpio_module'),
@@ -111,7 +130,13 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     log_formats: [...formats.values()],
     custom_logs: customLogs,
     user_agent: userAgent,
-    real_ip: { header: remoteIpHeader, trusted, module_configured: realIpModule, xff_logged: xffLogged, ok: realIpModule || xffLogged },
+    real_ip: {
+      header: remoteIpHeader,
+      trusted,
+      module_configured: realIpModule,
+      xff_logged: xffLogged,
+      ok: realIpModule || xffLogged,
+    },
     tls: { ssl_vhosts: sslVhosts, ssl_proxy_vhosts: sslProxyVhosts, certificates },
     modsecurity: modsecurityFacts(modsecLoaded ? d : [], files, modsecLoaded),
   };

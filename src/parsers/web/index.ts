@@ -17,7 +17,11 @@ function modsecurityParser(outputs: Parameters<Parser>[0]): Record<string, unkno
   }
   if (outputs['nginx-config']) {
     const n = nginxFacts(outputs);
-    if (n.present) candidates.push({ server: 'nginx', facts: { ...(n.modsecurity as object), loaded: (n.modsecurity as { loaded: boolean }).loaded } });
+    if (n.present)
+      candidates.push({
+        server: 'nginx',
+        facts: { ...(n.modsecurity as object), loaded: (n.modsecurity as { loaded: boolean }).loaded },
+      });
   }
   const loaded = candidates.filter((c) => c.facts.loaded === true);
   const chosen = loaded.find((c) => c.facts.rule_engine !== 'Off') ?? loaded[0];
@@ -27,10 +31,30 @@ function modsecurityParser(outputs: Parameters<Parser>[0]): Record<string, unkno
 
 /** Facts of a ModSecurity engine (modsecurityFacts in ./modsecurity.ts), wherever it is hosted. */
 const MODSECURITY_FACTS = [
-  'loaded', 'rule_engine', 'rule_engine_overrides', 'request_body_access', 'response_body_access', 'audit_engine',
-  'audit_relevant_status', 'audit_logs_success', 'audit_log_parts', 'parts', 'version', 'audit_request_body', 'audit_response_body',
-  'audit_log_format', 'audit_log', 'audit_log_type', 'audit_log_storage_dir', 'request_body_limit', 'sanitised_args',
-  'sanitise_matched', 'password_masked', 'crs', 'at', 'sanitise_at',
+  'loaded',
+  'rule_engine',
+  'rule_engine_overrides',
+  'request_body_access',
+  'response_body_access',
+  'audit_engine',
+  'audit_relevant_status',
+  'audit_logs_success',
+  'audit_log_parts',
+  'parts',
+  'version',
+  'audit_request_body',
+  'audit_response_body',
+  'audit_log_format',
+  'audit_log',
+  'audit_log_type',
+  'audit_log_storage_dir',
+  'request_body_limit',
+  'sanitised_args',
+  'sanitise_matched',
+  'password_masked',
+  'crs',
+  'at',
+  'sanitise_at',
 ];
 
 /**
@@ -45,15 +69,40 @@ export const webParserModules: readonly ParserModule[] = [
     name: 'web-nginx',
     probes: ['nginx-config', 'nginx-modsecurity-files'],
     facts: [
-      'present', 'syntax_ok', 'error', 'files', 'log_formats', 'access_logs', 'locations', 'body', 'real_ip', 'tls',
-      'modsecurity_enabled', 'modsecurity_rules_files', 'modsecurity',
+      'present',
+      'syntax_ok',
+      'error',
+      'files',
+      'log_formats',
+      'access_logs',
+      'locations',
+      'body',
+      'real_ip',
+      'tls',
+      'modsecurity_enabled',
+      'modsecurity_rules_files',
+      'modsecurity',
     ],
     parse: (outputs) => nginxFacts(outputs),
   }),
   defineParser({
     name: 'web-apache',
     probes: ['apache-modules', 'apache-vhosts', 'apache-config-dump'],
-    facts: ['present', 'syntax_ok', 'error', 'files', 'modules', 'vhosts', 'dumpio', 'log_formats', 'custom_logs', 'user_agent', 'real_ip', 'tls', 'modsecurity'],
+    facts: [
+      'present',
+      'syntax_ok',
+      'error',
+      'files',
+      'modules',
+      'vhosts',
+      'dumpio',
+      'log_formats',
+      'custom_logs',
+      'user_agent',
+      'real_ip',
+      'tls',
+      'modsecurity',
+    ],
     parse: (outputs) => apacheFacts(outputs),
   }),
   defineParser({
@@ -65,7 +114,18 @@ export const webParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-squid',
     probes: ['squid-config'],
-    facts: ['present', 'error', 'errors', 'ports', 'ssl_bump_ports', 'rules', 'decrypts', 'mode', 'ca_certificates', 'access_log'],
+    facts: [
+      'present',
+      'error',
+      'errors',
+      'ports',
+      'ssl_bump_ports',
+      'rules',
+      'decrypts',
+      'mode',
+      'ca_certificates',
+      'access_log',
+    ],
     parse: (outputs) => squidFacts(outputs),
   }),
   ...liveParserModules,

@@ -75,14 +75,18 @@ function tlsFacts(outputs: Record<string, ProbeResult>): Facts {
       error: r.error ?? null,
     };
   });
-  return { urls: facts, why: { handshake: why.handshake.join('; '), trust: why.trust.join('; '), owner: why.owner.join('; ') } };
+  return {
+    urls: facts,
+    why: { handshake: why.handshake.join('; '), trust: why.trust.join('; '), owner: why.owner.join('; ') },
+  };
 }
 
 /** Why a landing cannot be decided from the logs, when it cannot. */
 function unreadable(r: LiveProbeResult, hasHost: boolean): string | undefined {
   if (!hasHost) return 'no host to read the logs from: set `web.host` to the ssh/local target that holds them';
   if (r.logs.length === 0) return 'no log file known: set `web.log_paths` or let socready read the configuration';
-  if (r.logs.every((l) => l.read_error)) return `no log could be read: ${r.logs.map((l) => `${l.path}: ${l.read_error}`).join('; ')}`;
+  if (r.logs.every((l) => l.read_error))
+    return `no log could be read: ${r.logs.map((l) => `${l.path}: ${l.read_error}`).join('; ')}`;
   return undefined;
 }
 
@@ -112,7 +116,8 @@ function passwordReason(r: LiveProbeResult, failed: boolean, unreadableWhy: stri
   if (failed) return `${r.request.url}: request failed: ${r.request.error}`;
   if (r.fake_credential === 'clear') return `${r.marker}: the test password is in clear text in ${where('clear')}`;
   if (r.fake_credential === 'masked') return `${r.marker}: the password field is masked in ${where('masked')}`;
-  if (r.fake_credential === 'absent') return `${r.marker}: the lines that carry the canary (${r.found_in.join(', ')}) do not hold the password`;
+  if (r.fake_credential === 'absent')
+    return `${r.marker}: the lines that carry the canary (${r.found_in.join(', ')}) do not hold the password`;
   return `${r.marker}: ${unreadableWhy ?? `found in no log read (${r.logs.map((l) => l.path).join(', ') || 'none'}), so the password's fate cannot be seen`}`;
 }
 
@@ -123,7 +128,9 @@ function readLogs(results: LiveProbeResult[]): string[] {
 
 /** The log lines that carried the markers, each with the log it was read from (the line number of a tail is unknown). */
 function landingLines(results: LiveProbeResult[]): { file: string; text: string }[] {
-  return results.flatMap((r) => r.logs.flatMap((l) => l.hits.map((h) => ({ file: l.path, text: h.excerpt })))).slice(0, 12);
+  return results
+    .flatMap((r) => r.logs.flatMap((l) => l.hits.map((h) => ({ file: l.path, text: h.excerpt }))))
+    .slice(0, 12);
 }
 
 function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
@@ -137,14 +144,23 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
     const undecided = failed || (r.found_in.length === 0 && u !== undefined);
     if (failed) reasons.push(`${r.request.url}: request failed: ${r.request.error}`);
     else if (undecided) reasons.push(`${r.marker}: ${u}`);
-    else if (!r.request_logged) reasons.push(`${r.marker}: not found in any log read (${r.logs.map((l) => l.path).join(', ')})`);
-    else if (!r.body_logged) reasons.push(`${r.marker}: the request was logged in ${r.found_in.join(', ')} but not its body`);
+    else if (!r.request_logged)
+      reasons.push(`${r.marker}: not found in any log read (${r.logs.map((l) => l.path).join(', ')})`);
+    else if (!r.body_logged)
+      reasons.push(`${r.marker}: the request was logged in ${r.found_in.join(', ')} but not its body`);
     else reasons.push(`${r.marker}: body logged in ${r.found_in.join(', ')} after ${r.first_seen_ms} ms`);
     passwords.push(passwordReason(r, failed, undecided ? u : undefined));
     return { ...landingSummary(r), request_failed: failed, undecided, request_logged: r.request_logged };
   });
   const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} (${r.marker})`);
-  return { probes, why: reasons.join('; '), why_password: passwords.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
+  return {
+    probes,
+    why: reasons.join('; '),
+    why_password: passwords.join('; '),
+    lines: landingLines(doc.probes),
+    sent,
+    read: readLogs(doc.probes),
+  };
 }
 
 function wafFacts(outputs: Record<string, ProbeResult>): Facts {
@@ -155,11 +171,18 @@ function wafFacts(outputs: Record<string, ProbeResult>): Facts {
     const u = unreadable(r, doc.has_host);
     const rules = r.rule_ids.length > 0 ? `rules ${r.rule_ids.join(', ')}` : 'no rule ids';
     if (failed) reasons.push(`${r.request.url}: request failed: ${r.request.error}`);
-    else if (r.blocked && r.detected) reasons.push(`${r.marker}: blocked (HTTP ${r.request.status}) and logged with ${rules}`);
-    else if (r.blocked) reasons.push(`${r.marker}: blocked (HTTP ${r.request.status}) but ${u ?? 'no audit record with the marker was found'}`);
-    else if (r.detected) reasons.push(`${r.marker}: detected (${rules}) but not blocked (HTTP ${r.request.status}): detection only`);
+    else if (r.blocked && r.detected)
+      reasons.push(`${r.marker}: blocked (HTTP ${r.request.status}) and logged with ${rules}`);
+    else if (r.blocked)
+      reasons.push(
+        `${r.marker}: blocked (HTTP ${r.request.status}) but ${u ?? 'no audit record with the marker was found'}`,
+      );
+    else if (r.detected)
+      reasons.push(`${r.marker}: detected (${rules}) but not blocked (HTTP ${r.request.status}): detection only`);
     else {
-      reasons.push(`${r.marker}: not blocked (HTTP ${r.request.status}) and ${u ?? `no WAF record (${r.found_in.length > 0 ? `only in ${r.found_in.join(', ')}` : 'in no log'})`}`);
+      reasons.push(
+        `${r.marker}: not blocked (HTTP ${r.request.status}) and ${u ?? `no WAF record (${r.found_in.length > 0 ? `only in ${r.found_in.join(', ')}` : 'in no log'})`}`,
+      );
     }
     return { ...landingSummary(r), request_failed: failed, detected: r.detected, logs_unreadable: u !== undefined };
   });
@@ -167,8 +190,35 @@ function wafFacts(outputs: Record<string, ProbeResult>): Facts {
   return { probes, why: reasons.join('; '), lines: landingLines(doc.probes), sent, read: readLogs(doc.probes) };
 }
 
-const TLS_URL_FACTS = ['url', 'ok', 'protocol', 'modern', 'authorized', 'self_signed', 'expired', 'days_left', 'expires_soon', 'owner', 'subject', 'issuer', 'error'];
-const LANDING_FACTS = ['marker', 'status', 'found_in', 'body_logged', 'username_logged', 'fake_credential', 'rule_ids', 'blocked', 'first_seen_ms', 'fields', 'unreadable', 'request_failed'];
+const TLS_URL_FACTS = [
+  'url',
+  'ok',
+  'protocol',
+  'modern',
+  'authorized',
+  'self_signed',
+  'expired',
+  'days_left',
+  'expires_soon',
+  'owner',
+  'subject',
+  'issuer',
+  'error',
+];
+const LANDING_FACTS = [
+  'marker',
+  'status',
+  'found_in',
+  'body_logged',
+  'username_logged',
+  'fake_credential',
+  'rule_ids',
+  'blocked',
+  'first_seen_ms',
+  'fields',
+  'unreadable',
+  'request_failed',
+];
 
 export const liveParserModules: readonly ParserModule[] = [
   defineParser({
@@ -180,13 +230,30 @@ export const liveParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'web-body-canary',
     probes: ['body-canary'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].undecided', 'probes[].request_logged', 'why', 'why_password', 'lines', 'sent', 'read'],
+    facts: [
+      ...LANDING_FACTS.map((f) => `probes[].${f}`),
+      'probes[].undecided',
+      'probes[].request_logged',
+      'why',
+      'why_password',
+      'lines',
+      'sent',
+      'read',
+    ],
     parse: canaryFacts,
   }),
   defineParser({
     name: 'web-waf-probe',
     probes: ['waf-probe'],
-    facts: [...LANDING_FACTS.map((f) => `probes[].${f}`), 'probes[].detected', 'probes[].logs_unreadable', 'why', 'lines', 'sent', 'read'],
+    facts: [
+      ...LANDING_FACTS.map((f) => `probes[].${f}`),
+      'probes[].detected',
+      'probes[].logs_unreadable',
+      'why',
+      'lines',
+      'sent',
+      'read',
+    ],
     parse: wafFacts,
   }),
 ];

@@ -68,7 +68,9 @@ const LAST_WINS = [
 
 /** Sections that narrow a directive to some requests; IfModule and friends are already resolved away. */
 function isGlobal(d: ScopedDirective): boolean {
-  return !d.scope.some((s) => /^(location|locationmatch|directory|directorymatch|files|filesmatch|virtualhost|proxy)/i.test(s));
+  return !d.scope.some((s) =>
+    /^(location|locationmatch|directory|directorymatch|files|filesmatch|virtualhost|proxy)/i.test(s),
+  );
 }
 
 /** Does the (PCRE) status regex match this status code? Unsupported syntax counts as "unknown" (null). */
@@ -84,10 +86,14 @@ const PASSWORD_NAME = /pass|pwd|secret|token|otp|pin/i;
 
 /** Reads CRS facts from setvar actions and the rule files' banner. */
 function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts {
-  const ruleFiles = files.filter((f) => /\/(REQUEST|RESPONSE)-9\d\d[\w.-]*\.conf$/.test(f.path) && !/-(900|999)-EXCLUSION/.test(f.path));
+  const ruleFiles = files.filter(
+    (f) => /\/(REQUEST|RESPONSE)-9\d\d[\w.-]*\.conf$/.test(f.path) && !/-(900|999)-EXCLUSION/.test(f.path),
+  );
   let version: string | null = null;
   for (const f of ruleFiles) {
-    const m = /(?:OWASP (?:ModSecurity )?Core Rule Set|OWASP CRS|Core Rule Set)\s+ver\.?\s*(\d+\.\d+\.\d+)/i.exec(f.text.slice(0, 2000));
+    const m = /(?:OWASP (?:ModSecurity )?Core Rule Set|OWASP CRS|Core Rule Set)\s+ver\.?\s*(\d+\.\d+\.\d+)/i.exec(
+      f.text.slice(0, 2000),
+    );
     if (m) {
       version = m[1]!;
       break;
@@ -117,7 +123,8 @@ function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts 
     major,
     setup_version: setupVersion,
     paranoia_level: installed ? (paranoia ?? 1) : paranoia,
-    executing_paranoia_level: setvar('detection_paranoia_level') ?? setvar('executing_paranoia_level') ?? (installed ? (paranoia ?? 1) : null),
+    executing_paranoia_level:
+      setvar('detection_paranoia_level') ?? setvar('executing_paranoia_level') ?? (installed ? (paranoia ?? 1) : null),
     inbound_threshold: setvar('inbound_anomaly_score_threshold') ?? (installed ? 5 : null),
     outbound_threshold: setvar('outbound_anomaly_score_threshold') ?? (installed ? 4 : null),
     rule_files: ruleFiles.length,
@@ -125,11 +132,20 @@ function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts 
 }
 
 /** Facts about ModSecurity from the effective directive list (Apache: resolved tree; nginx: its rules files). */
-export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFile[], loaded: boolean, version: 2 | 3 = 2): ModSecurityFacts {
+export function modsecurityFacts(
+  directives: ScopedDirective[],
+  files: ConfigFile[],
+  loaded: boolean,
+  version: 2 | 3 = 2,
+): ModSecurityFacts {
   const values: Partial<Record<(typeof LAST_WINS)[number], string>> = {};
   const at: Partial<Record<(typeof LAST_WINS)[number], SourceLine>> = {};
   const sanitiseAt: SourceLine[] = [];
-  const where = (d: ScopedDirective): SourceLine => ({ file: d.file, line: d.line, text: `${d.name} ${d.args.join(' ')}`.slice(0, 300) });
+  const where = (d: ScopedDirective): SourceLine => ({
+    file: d.file,
+    line: d.line,
+    text: `${d.name} ${d.args.join(' ')}`.slice(0, 300),
+  });
   const overrides: { value: string; scope: string }[] = [];
   const sanitised = new Set<string>();
   let sanitiseMatched = false;
@@ -140,8 +156,7 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
       if (isGlobal(d)) {
         values[lname] = d.args.join(' ');
         at[lname] = where(d);
-      }
-      else if (lname === 'secruleengine') overrides.push({ value: d.args[0] ?? '', scope: d.scope.join(' > ') });
+      } else if (lname === 'secruleengine') overrides.push({ value: d.args[0] ?? '', scope: d.scope.join(' > ') });
       continue;
     }
     if (/^sec(rule|action)$/i.test(d.name)) {
@@ -151,7 +166,8 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
       if (/saniti[sz]eMatched(Bytes)?/i.test(actions)) {
         sanitiseMatched = true;
         // sanitiseMatched on a rule over argument names that look like passwords masks those values.
-        if (d.name.toLowerCase() === 'secrule' && PASSWORD_NAME.test(`${d.args[0] ?? ''} ${d.args[1] ?? ''}`)) passwordMatched = true;
+        if (d.name.toLowerCase() === 'secrule' && PASSWORD_NAME.test(`${d.args[0] ?? ''} ${d.args[1] ?? ''}`))
+          passwordMatched = true;
       }
     }
   }
@@ -162,7 +178,10 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
   const responseBodyAccess = (values.secresponsebodyaccess ?? 'Off').toLowerCase() === 'on';
   const auditOn = auditEngine.toLowerCase() === 'on';
   const successLogged =
-    auditOn || (auditEngine.toLowerCase() === 'relevantonly' && relevant !== null && (statusMatches(relevant, '200') === true || statusMatches(relevant, '302') === true));
+    auditOn ||
+    (auditEngine.toLowerCase() === 'relevantonly' &&
+      relevant !== null &&
+      (statusMatches(relevant, '200') === true || statusMatches(relevant, '302') === true));
   const limit = values.secrequestbodylimit ? Number(values.secrequestbodylimit) : null;
   return {
     loaded,
@@ -176,7 +195,8 @@ export function modsecurityFacts(directives: ScopedDirective[], files: ConfigFil
     audit_log_parts: parts,
     parts: { B: has('B'), C: has('C'), E: has('E'), F: has('F'), H: has('H'), I: has('I'), K: has('K') },
     version,
-    audit_request_body: (has('C') || (version === 2 && has('I'))) && (values.secrequestbodyaccess ?? 'Off').toLowerCase() === 'on',
+    audit_request_body:
+      (has('C') || (version === 2 && has('I'))) && (values.secrequestbodyaccess ?? 'Off').toLowerCase() === 'on',
     audit_response_body: has('E') && responseBodyAccess,
     audit_log_format: values.secauditlogformat ?? 'Native',
     audit_log: values.secauditlog?.replace(/^\|.*/, '') || null,

@@ -100,7 +100,12 @@ function streamProxiesOf(config: NginxDirective[]) {
     const target = last(b, 'proxy_pass')?.args[0] ?? '';
     const sslTerminated = children(b, 'listen').some((l) => l.args.includes('ssl'));
     const ports = [...listen.map(listenPort), listenPort(target)];
-    return { listen: listen.join(','), proxy_pass: target, ssl_terminated: sslTerminated, ssh_or_rdp: ports.some((p) => SSH_RDP_PORTS.has(p)) };
+    return {
+      listen: listen.join(','),
+      proxy_pass: target,
+      ssl_terminated: sslTerminated,
+      ssh_or_rdp: ports.some((p) => SSH_RDP_PORTS.has(p)),
+    };
   });
 }
 
@@ -116,7 +121,9 @@ function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
     reading_locations_logging_body: bodyLogging.length,
     reading_locations_missing_body: reading.filter((l) => !l.logs_request_body).map((l) => `${l.server} ${l.path}`),
     reading_locations_missing_at: reading.filter((l) => !l.logs_request_body).map((l) => l.at),
-    logging_without_read: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => `${l.server} ${l.path}`),
+    logging_without_read: locations
+      .filter((l) => l.logs_request_body && !l.reads_body)
+      .map((l) => `${l.server} ${l.path}`),
     logging_without_read_at: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => l.at),
     min_buffer_bytes: bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null,
   };
@@ -126,7 +133,12 @@ function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
  * ModSecurity v3 facts from the rules files nginx names (read by the nginx-modsecurity-files probe, following their
  * Include lines) and the inline modsecurity_rules blocks.
  */
-function modsecurityRules(outputs: Record<string, ProbeResult>, rulesFiles: Set<string>, inlineRules: string[], enabled: boolean): ModSecurityFacts {
+function modsecurityRules(
+  outputs: Record<string, ProbeResult>,
+  rulesFiles: Set<string>,
+  inlineRules: string[],
+  enabled: boolean,
+): ModSecurityFacts {
   const modsecFiles = splitSections(outputs['nginx-modsecurity-files']?.stdout ?? '').files;
   const byPath = new Map<string, ConfigFile>(modsecFiles.map((f) => [f.path, f]));
   const directives: ScopedDirective[] = [];
@@ -170,7 +182,10 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
   for (const d of children(http, 'log_format')) formats.set(d.args[0] ?? '', formatOf(d, bodyVars));
 
   const accessLogs = (list: NginxDirective[] | undefined) =>
-    children(list, 'access_log').map((d) => ({ path: d.args[0] ?? '', format: d.args[0] === 'off' ? 'off' : (d.args[1] ?? 'combined') }));
+    children(list, 'access_log').map((d) => ({
+      path: d.args[0] ?? '',
+      format: d.args[0] === 'off' ? 'off' : (d.args[1] ?? 'combined'),
+    }));
   const httpLogs = accessLogs(http);
   const httpBuffer = parseSize(last(http, 'client_body_buffer_size')?.args[0]) ?? DEFAULT_BODY_BUFFER;
   const modsecLoaded = config.some((d) => d.name === 'load_module' && /modsecurity/.test(d.args[0] ?? ''));
@@ -181,7 +196,10 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
 
   const locations: NginxLocation[] = [];
   const servers = children(http, 'server');
-  const realIp = { header: last(http, 'real_ip_header')?.args[0] ?? null, trusted: children(http, 'set_real_ip_from').map((d) => d.args[0] ?? '') };
+  const realIp = {
+    header: last(http, 'real_ip_header')?.args[0] ?? null,
+    trusted: children(http, 'set_real_ip_from').map((d) => d.args[0] ?? ''),
+  };
   let sslServers = 0;
   let sslProxyServers = 0;
   const certificates = new Set<string>();
@@ -210,7 +228,10 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     const serverBuffer = parseSize(last(s, 'client_body_buffer_size')?.args[0]) ?? httpBuffer;
     const serverModsec = modsecOn(s, httpModsec);
     let proxies = false;
-    const walk = (list: NginxDirective[], parent: { logs: { path: string; format: string }[]; buffer: number; modsec: boolean }) => {
+    const walk = (
+      list: NginxDirective[],
+      parent: { logs: { path: string; format: string }[]; buffer: number; modsec: boolean },
+    ) => {
       for (const loc of children(list, 'location')) {
         const b = loc.block ?? [];
         collectModsec(b);
@@ -218,10 +239,13 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
         const logs = own.length > 0 ? own : parent.logs;
         const buffer = parseSize(last(b, 'client_body_buffer_size')?.args[0]) ?? parent.buffer;
         const modsec = modsecOn(b, parent.modsec);
-        const pass = PASS.find((p) => b.some((d) => d.name === p || (d.name === 'if' && children(d.block, p).length > 0))) ?? null;
+        const pass =
+          PASS.find((p) => b.some((d) => d.name === p || (d.name === 'if' && children(d.block, p).length > 0))) ?? null;
         if (pass) proxies = true;
         if (modsec) modsecEnabled = true;
-        const used = logs.filter((l) => l.format !== 'off').map((l) => formats.get(l.format) ?? { ...COMBINED, name: l.format });
+        const used = logs
+          .filter((l) => l.format !== 'off')
+          .map((l) => formats.get(l.format) ?? { ...COMBINED, name: l.format });
         locations.push({
           server: label,
           path: loc.args.join(' '),
@@ -232,15 +256,29 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
           logs_xff: used.some((f) => f.xff),
           logs_user_agent: used.some((f) => f.user_agent),
           logs_status: used.some((f) => f.status),
-          logs_masked_body: used.some((f) => f.request_body) && used.filter((f) => f.request_body).every((f) => f.body_masked),
+          logs_masked_body:
+            used.some((f) => f.request_body) && used.filter((f) => f.request_body).every((f) => f.body_masked),
           body_buffer_bytes: buffer,
           modsecurity: modsec,
-          at: { file: loc.file, line: loc.line, text: `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }` },
+          at: {
+            file: loc.file,
+            line: loc.line,
+            text: `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }`,
+          },
         });
         walk(b, { logs, buffer, modsec });
       }
     };
-    walk(s, { logs: serverLogs.length > 0 ? serverLogs : httpLogs.length > 0 ? httpLogs : [{ path: 'logs/access.log', format: 'combined' }], buffer: serverBuffer, modsec: serverModsec });
+    walk(s, {
+      logs:
+        serverLogs.length > 0
+          ? serverLogs
+          : httpLogs.length > 0
+            ? httpLogs
+            : [{ path: 'logs/access.log', format: 'combined' }],
+      buffer: serverBuffer,
+      modsec: serverModsec,
+    });
     if (serverModsec) modsecEnabled = true;
     if (ssl && proxies) sslProxyServers++;
   }
@@ -259,7 +297,13 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     access_logs: uniqueLogs([...httpLogs, ...locations.flatMap((l) => l.logs)]),
     locations,
     body: bodyFacts([...formats.values()], locations),
-    real_ip: { header: realIp.header, trusted: realIp.trusted, module_configured: realIpConfigured, xff_logged: xffLogged, ok: realIpConfigured || xffLogged },
+    real_ip: {
+      header: realIp.header,
+      trusted: realIp.trusted,
+      module_configured: realIpConfigured,
+      xff_logged: xffLogged,
+      ok: realIpConfigured || xffLogged,
+    },
     tls: {
       ssl_servers: sslServers,
       ssl_proxy_servers: sslProxyServers,

@@ -101,7 +101,14 @@ function nginxServer(p: Proc, nginxV: string): RunningServer {
   const how = configFlag
     ? `nginx master pid ${p.pid} was started with -c ${configFlag}${prefixFlag ? ` -p ${prefixFlag}` : ''}`
     : `nginx master pid ${p.pid} was started without -c: its compiled-in --conf-path ${compiledConf}`;
-  return { kind: 'nginx', pid: p.pid, args: p.args, location: { config, ...(prefixFlag ? { prefix: prefixFlag } : {}) }, how, ports: [] };
+  return {
+    kind: 'nginx',
+    pid: p.pid,
+    args: p.args,
+    location: { config, ...(prefixFlag ? { prefix: prefixFlag } : {}) },
+    how,
+    ports: [],
+  };
 }
 
 function apacheServer(p: Proc, apacheV: string, confdir: string | undefined): RunningServer {
@@ -121,7 +128,11 @@ function apacheServer(p: Proc, apacheV: string, confdir: string | undefined): Ru
       : confdir
         ? `Apache parent pid ${p.pid} runs with APACHE_CONFDIR=${confdir}: ${compiledConf} under it`
         : `Apache parent pid ${p.pid} was started without -f/-d: the compiled-in ${compiledConf} under ${httpdRoot}`;
-  const location: ConfigLocation = { config, ...(rootFlag || confdir ? { root } : {}), ...(confdir ? { confdir } : {}) };
+  const location: ConfigLocation = {
+    config,
+    ...(rootFlag || confdir ? { root } : {}),
+    ...(confdir ? { confdir } : {}),
+  };
   return { kind: 'apache', pid: p.pid, args: p.args, location, how, ports: [] };
 }
 
@@ -136,7 +147,8 @@ export function urlPort(u: URL): number {
  */
 export function tieConfiguration(output: string, port: number, declared: string): ConfigTie {
   const { files } = splitSections(output);
-  const section = (name: string) => files.filter((f) => f.path === name || f.path.startsWith(`${name} `)).map((f) => f.text);
+  const section = (name: string) =>
+    files.filter((f) => f.path === name || f.path.startsWith(`${name} `)).map((f) => f.text);
   const procs = processes(section('ps').join('\n'));
   const byPid = new Map(procs.map((p) => [p.pid, p]));
   const nginxV = section('nginx -V').join('\n');
@@ -151,7 +163,8 @@ export function tieConfiguration(output: string, port: number, declared: string)
   const servers = new Map<number, RunningServer>();
   for (const p of procs) {
     if (NGINX_MASTER.test(p.args)) servers.set(p.pid, nginxServer(p, nginxV));
-    else if (isApache(p) && !isApache(byPid.get(p.ppid))) servers.set(p.pid, apacheServer(p, apacheV, confdirs.get(p.pid)));
+    else if (isApache(p) && !isApache(byPid.get(p.ppid)))
+      servers.set(p.pid, apacheServer(p, apacheV, confdirs.get(p.pid)));
   }
   /** The server a pid belongs to: itself, or the parent it was forked from (nginx workers, Apache children). */
   const serverOf = (pid: number): RunningServer | undefined => {
@@ -175,19 +188,33 @@ export function tieConfiguration(output: string, port: number, declared: string)
   const wanted = (k: RunningKind) => declared === 'auto' || declared.endsWith(k);
   if (ownersVisible) {
     if (onPort.length === 0) {
-      return { ...base, untied: `nothing listens on port ${port} on this host: the URL is answered by another machine (set web.host to the host that serves it, or web.config_path)` };
+      return {
+        ...base,
+        untied: `nothing listens on port ${port} on this host: the URL is answered by another machine (set web.host to the host that serves it, or web.config_path)`,
+      };
     }
-    const answering = [...new Set(onPort.flatMap((s) => s.pids.map(serverOf)).filter((s): s is RunningServer => s !== undefined))];
+    const answering = [
+      ...new Set(onPort.flatMap((s) => s.pids.map(serverOf)).filter((s): s is RunningServer => s !== undefined)),
+    ];
     if (answering.length === 0) {
       const names = [...new Set(onPort.flatMap((s) => s.names))].join(', ') || 'an unknown process';
-      return { ...base, untied: `port ${port} is answered by ${names}, not by an nginx or Apache process socready can read the configuration of (set web.config_path)` };
+      return {
+        ...base,
+        untied: `port ${port} is answered by ${names}, not by an nginx or Apache process socready can read the configuration of (set web.config_path)`,
+      };
     }
     if (answering.length > 1) {
-      return { ...base, untied: `port ${port} is answered by ${answering.length} server processes (${answering.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path` };
+      return {
+        ...base,
+        untied: `port ${port} is answered by ${answering.length} server processes (${answering.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path`,
+      };
     }
     const server = answering[0]!;
     if (!wanted(server.kind)) {
-      return { ...base, untied: `port ${port} is answered by ${server.kind} (pid ${server.pid}), not by the declared ${declared}` };
+      return {
+        ...base,
+        untied: `port ${port} is answered by ${server.kind} (pid ${server.pid}), not by the declared ${declared}`,
+      };
     }
     return { ...base, server };
   }
@@ -196,7 +223,10 @@ export function tieConfiguration(output: string, port: number, declared: string)
   const candidates = all.filter((s) => wanted(s.kind));
   if (candidates.length === 1) return { ...base, server: candidates[0]! };
   if (candidates.length === 0) {
-    return { ...base, untied: `no running ${declared === 'auto' ? 'nginx or Apache' : declared} process was found on this host (set web.config_path)` };
+    return {
+      ...base,
+      untied: `no running ${declared === 'auto' ? 'nginx or Apache' : declared} process was found on this host (set web.config_path)`,
+    };
   }
   return {
     ...base,

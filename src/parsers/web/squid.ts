@@ -21,7 +21,11 @@ export function squidFacts(outputs: Record<string, ProbeResult>): Record<string,
     .filter((l) => /^(http_port|https_port)\s/.test(l))
     .map((l) => {
       const [, port = '', ...opts] = l.split(/\s+/);
-      return { port, ssl_bump: opts.includes('ssl-bump'), cert: opts.find((o) => /^(tls-)?cert=/.test(o))?.replace(/^(tls-)?cert=/, '') ?? null };
+      return {
+        port,
+        ssl_bump: opts.includes('ssl-bump'),
+        cert: opts.find((o) => /^(tls-)?cert=/.test(o))?.replace(/^(tls-)?cert=/, '') ?? null,
+      };
     });
   const rules = lines
     .filter((l) => l.startsWith('ssl_bump '))
@@ -38,7 +42,14 @@ export function squidFacts(outputs: Record<string, ProbeResult>): Record<string,
     ssl_bump_ports: bumpPorts,
     rules,
     decrypts,
-    mode: bumpPorts === 0 ? 'no-interception' : decrypts ? 'bump' : rules.length === 0 ? 'splice (default)' : 'splice/peek only',
+    mode:
+      bumpPorts === 0
+        ? 'no-interception'
+        : decrypts
+          ? 'bump'
+          : rules.length === 0
+            ? 'splice (default)'
+            : 'splice/peek only',
     ca_certificates: ports.filter((p) => p.ssl_bump && p.cert).map((p) => p.cert),
     access_log: lines.filter((l) => l.startsWith('access_log ')).map((l) => l.split(/\s+/)[1] ?? ''),
   };

@@ -94,7 +94,10 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
     });
   }
   if (unreadable.length > 0) {
-    const sample = [...new Set(unreadable)].slice(0, 3).map((t) => JSON.stringify(t)).join(', ');
+    const sample = [...new Set(unreadable)]
+      .slice(0, 3)
+      .map((t) => JSON.stringify(t))
+      .join(', ');
     throw new InconclusiveError(
       `auditpol printed ${unreadable.length} inclusion setting(s) that are neither English nor Japanese audit settings (${sample}): ` +
         'another display language, or text decoded in the wrong code page; no subcategory is judged on it',
@@ -110,8 +113,13 @@ export function requireOk(out: ProbeResult | undefined, probe: string): ProbeRes
   // another code page than it was written in, and any verdict on that text would be a guess.
   const bad = out.stdout.indexOf('\uFFFD');
   if (bad >= 0) {
-    const line = out.stdout.slice(out.stdout.lastIndexOf('\n', bad) + 1, bad + 40).split(/\r?\n/)[0]!.trim();
-    throw new InconclusiveError(`${probe}: the output holds undecodable characters (U+FFFD), e.g. "${line}": it was read in the wrong code page`);
+    const line = out.stdout
+      .slice(out.stdout.lastIndexOf('\n', bad) + 1, bad + 40)
+      .split(/\r?\n/)[0]!
+      .trim();
+    throw new InconclusiveError(
+      `${probe}: the output holds undecodable characters (U+FFFD), e.g. "${line}": it was read in the wrong code page`,
+    );
   }
   return out;
 }
@@ -119,12 +127,17 @@ export function requireOk(out: ProbeResult | undefined, probe: string): ProbeRes
 /** Facts: `by_guid.<guid>.success|failure`, and the list. auditpol needs an elevated shell. */
 export const auditpolParser: Parser = (outputs) => {
   const out = requireOk(outputs['win-auditpol'], 'win-auditpol');
-  if (/0x00000522|A required privilege is not held|必要な特権がクライアントにありません/i.test(out.stdout + out.stderr)) {
-    throw new InconclusiveError('auditpol needs an elevated (administrator) session: "A required privilege is not held by the client"');
+  if (
+    /0x00000522|A required privilege is not held|必要な特権がクライアントにありません/i.test(out.stdout + out.stderr)
+  ) {
+    throw new InconclusiveError(
+      'auditpol needs an elevated (administrator) session: "A required privilege is not held by the client"',
+    );
   }
   const settings = parseAuditpolCsv(out.stdout);
   if (settings.length === 0) {
-    if (out.exitCode !== 0) throw new InconclusiveError(`auditpol failed (exit ${out.exitCode}): ${out.stderr.trim().slice(0, 200)}`);
+    if (out.exitCode !== 0)
+      throw new InconclusiveError(`auditpol failed (exit ${out.exitCode}): ${out.stderr.trim().slice(0, 200)}`);
     throw new ParseError('auditpol /r printed no subcategory rows');
   }
   return { subcategories: settings, by_guid: Object.fromEntries(settings.map((s) => [s.guid, s])) };

@@ -52,7 +52,10 @@ export function winlogbeatTarget(yml: string): { target: string | null; security
 }
 
 /** Splunk outputs.conf `server = host:port[, ...]` and inputs.conf `[WinEventLog://Security]` not disabled. */
-export function splunkTarget(outputs: string | undefined, inputs: string | undefined): { target: string | null; security: boolean | null } {
+export function splunkTarget(
+  outputs: string | undefined,
+  inputs: string | undefined,
+): { target: string | null; security: boolean | null } {
   // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
   const server = outputs ? /^[^\S\n\r\u2028\u2029]*server\s*=\s*(.+)$/m.exec(outputs) : null;
   let security: boolean | null = null;
@@ -88,7 +91,9 @@ export function wazuhTarget(xml: string): { target: string | null; security: boo
   if (server) addressRe.lastIndex = server.index + server[0].length;
   const address = (server ? addressRe.exec(xml) : null) ?? /<server-ip>\s*([^<\s]+)\s*<\/server-ip>/i.exec(xml);
   // A <localfile> whose text up to its first </localfile> names the Security location.
-  const security = blocks(xml, /<localfile>/gi, /<\/localfile>/gi).some((body) => /<location>\s*Security\s*<\/location>/i.test(body));
+  const security = blocks(xml, /<localfile>/gi, /<\/localfile>/gi).some((body) =>
+    /<location>\s*Security\s*<\/location>/i.test(body),
+  );
   return { target: address ? address[1]! : null, security };
 }
 
@@ -110,14 +115,17 @@ export function nxlogTarget(conf: string): { target: string | null; security: bo
     // Leading blanks: spaces and tabs only. `^\s*` may run over many empty lines from every line start (quadratic).
     const host = /^[^\S\n\r\u2028\u2029]*(?:Host|URL)\s+(\S+)/im.exec(body);
     const port = /^[^\S\n\r\u2028\u2029]*Port\s+(\d+)/im.exec(body);
-    if (host) return { target: port ? `${host[1]}:${port[1]}` : host[1]!, security: /Security/i.test(conf) ? true : null };
+    if (host)
+      return { target: port ? `${host[1]}:${port[1]}` : host[1]!, security: /Security/i.test(conf) ? true : null };
   }
   return { target: null, security: null };
 }
 
 /** Facts: the log forwarders on a Windows host, with where they send and whether Security is among it. */
 export const forwardersParser: Parser = (outputs) => {
-  const probe = psJsonList<ForwarderProbe>(requireOk(outputs['win-forwarders'], 'win-forwarders').stdout, 'win-forwarders')[0] ?? {};
+  const probe =
+    psJsonList<ForwarderProbe>(requireOk(outputs['win-forwarders'], 'win-forwarders').stdout, 'win-forwarders')[0] ??
+    {};
   const services = Array.isArray(probe.services) ? probe.services : probe.services ? [probe.services] : [];
   const configs = probe.configs ?? {};
   const running = (name: string) => {
@@ -134,7 +142,10 @@ export const forwardersParser: Parser = (outputs) => {
       const yml = configFor(configs, /winlogbeat\.yml$/i);
       if (yml) ({ target, security } = winlogbeatTarget(yml));
     } else if (svc === 'splunkforwarder') {
-      ({ target, security } = splunkTarget(configFor(configs, /outputs\.conf$/i), configFor(configs, /inputs\.conf$/i)));
+      ({ target, security } = splunkTarget(
+        configFor(configs, /outputs\.conf$/i),
+        configFor(configs, /inputs\.conf$/i),
+      ));
     } else if (svc === 'wazuhsvc' || svc === 'ossecsvc') {
       const xml = configFor(configs, /ossec\.conf$/i);
       if (xml) ({ target, security } = wazuhTarget(xml));
@@ -150,8 +161,15 @@ export const forwardersParser: Parser = (outputs) => {
   const reg = outputs['win-registry-policy'];
   if (reg && !reg.error) {
     const tree = parseRegQuery(reg.stdout);
-    const sm = tree.get(normaliseKey('HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\EventForwarding\\SubscriptionManager'));
-    const value = sm ? [...sm.values()].flat().map(String).find((v) => /Server=/i.test(v)) : undefined;
+    const sm = tree.get(
+      normaliseKey('HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\EventLog\\EventForwarding\\SubscriptionManager'),
+    );
+    const value = sm
+      ? [...sm.values()]
+          .flat()
+          .map(String)
+          .find((v) => /Server=/i.test(v))
+      : undefined;
     if (value) {
       const winrm = running('winrm');
       agents.push({
@@ -168,6 +186,10 @@ export const forwardersParser: Parser = (outputs) => {
     agents,
     forwarding: active.length > 0,
     targets: active.map((a) => a.target),
-    security_forwarded: active.some((a) => a.security_channel === true) ? true : active.every((a) => a.security_channel === false) ? false : null,
+    security_forwarded: active.some((a) => a.security_channel === true)
+      ? true
+      : active.every((a) => a.security_channel === false)
+        ? false
+        : null,
   };
 };

@@ -11,11 +11,24 @@ import { winrmParser } from './winrm.js';
 
 /** Parsers for windows evidence, by the name catalog checks use in their `parser` field. */
 export const windowsParserModules: readonly ParserModule[] = [
-  defineParser({ name: 'windows-auditpol', probes: ['win-auditpol'], facts: ['subcategories', 'by_guid'], parse: auditpolParser }),
+  defineParser({
+    name: 'windows-auditpol',
+    probes: ['win-auditpol'],
+    facts: ['subcategories', 'by_guid'],
+    parse: auditpolParser,
+  }),
   defineParser({
     name: 'windows-registry-policy',
     probes: ['win-registry-policy'],
-    facts: ['cmdline_in_4688', 'scenoapplylegacyauditpolicy', 'force_subcategory_settings', 'windows_powershell', 'powershell7', 'wef_subscription_managers', 'security_log_policy_max_kb'],
+    facts: [
+      'cmdline_in_4688',
+      'scenoapplylegacyauditpolicy',
+      'force_subcategory_settings',
+      'windows_powershell',
+      'powershell7',
+      'wef_subscription_managers',
+      'security_log_policy_max_kb',
+    ],
     parse: registryPolicyParser,
   }),
   defineParser({
@@ -30,21 +43,44 @@ export const windowsParserModules: readonly ParserModule[] = [
     facts: ['source', 'stratum', 'leap', 'phase_offset', 'last_sync', 'synced', 'service_running'],
     parse: w32tmParser,
   }),
-  defineParser({ name: 'windows-eventlog', probes: ['win-eventlog'], facts: ['logs', 'by_name'], parse: eventLogParser }),
+  defineParser({
+    name: 'windows-eventlog',
+    probes: ['win-eventlog'],
+    facts: ['logs', 'by_name'],
+    parse: eventLogParser,
+  }),
   defineParser({
     name: 'windows-forwarders',
     probes: ['win-forwarders', 'win-registry-policy'],
     facts: ['agents', 'forwarding', 'targets', 'security_forwarded'],
     parse: forwardersParser,
   }),
-  defineParser({ name: 'windows-winrm', probes: ['win-winrm-listeners'], facts: ['listeners', 'https', 'http', 'any'], parse: winrmParser }),
+  defineParser({
+    name: 'windows-winrm',
+    probes: ['win-winrm-listeners'],
+    facts: ['listeners', 'https', 'http', 'any'],
+    parse: winrmParser,
+  }),
   defineParser({
     name: 'windows-firewall-logging',
     probes: ['win-firewall-profiles'],
-    facts: ['profiles', 'profiles[].name', 'profiles[].enabled', 'profiles[].log_blocked', 'profiles[].log_max_kb', 'enabled_profiles', 'not_logging_blocked', 'small_logs', 'reason'],
+    facts: [
+      'profiles',
+      'profiles[].name',
+      'profiles[].enabled',
+      'profiles[].log_blocked',
+      'profiles[].log_max_kb',
+      'enabled_profiles',
+      'not_logging_blocked',
+      'small_logs',
+      'reason',
+    ],
     parse: (outputs) => {
       const r = outputs['win-firewall-profiles'];
-      if (!r || r.error) throw new InconclusiveError(`win-firewall-profiles: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`);
+      if (!r || r.error)
+        throw new InconclusiveError(
+          `win-firewall-profiles: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`,
+        );
       const profiles = parseFirewallProfiles(r.stdout);
       const enabled = profiles.filter((p) => p.enabled);
       const unlogged = enabled.filter((p) => !p.log_blocked);

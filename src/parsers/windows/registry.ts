@@ -12,7 +12,10 @@ const HIVE_ALIASES: [RegExp, string][] = [
 ];
 
 export function normaliseKey(key: string): string {
-  let k = key.trim().replace(/^Registry::/i, '').replace(/:\\/, '\\');
+  let k = key
+    .trim()
+    .replace(/^Registry::/i, '')
+    .replace(/:\\/, '\\');
   for (const [re, short] of HIVE_ALIASES) k = k.replace(re, short);
   return k.toUpperCase();
 }
@@ -38,7 +41,8 @@ export function parseRegQuery(text: string, into: RegistryTree = new Map()): Reg
       continue;
     }
     const m = /^ {2,}(.*?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$/.exec(line);
-    if (m && current) current.set((m[1] === '(Default)' || m[1] === '(既定)' ? '' : m[1]!).toUpperCase(), convert(m[2]!, m[3] ?? ''));
+    if (m && current)
+      current.set((m[1] === '(Default)' || m[1] === '(既定)' ? '' : m[1]!).toUpperCase(), convert(m[2]!, m[3] ?? ''));
   }
   return into;
 }
@@ -74,19 +78,31 @@ export const registryPolicyParser: Parser = (outputs) => {
     transcription: flag(`${root}\\Transcription`, 'EnableTranscripting'),
     transcript_dir: regValue(tree, `${root}\\Transcription`, 'OutputDirectory') ?? null,
   });
-  const ps7Installed = tree.has(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')) ||
-    [...tree.keys()].some((k) => k.startsWith(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')));
+  const ps7Installed =
+    tree.has(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')) ||
+    [...tree.keys()].some((k) =>
+      k.startsWith(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')),
+    );
   const ps7 = psLogging(`${POLICIES}\\PowerShellCore`);
   // PowerShell 7 can be told to follow the Windows PowerShell policy instead of its own.
   const ps7UsesWindowsPolicy =
     regValue(tree, `${POLICIES}\\PowerShellCore\\ScriptBlockLogging`, 'UseWindowsPowerShellPolicySetting') === 1;
   const wps = psLogging(`${POLICIES}\\Windows\\PowerShell`);
   return {
-    cmdline_in_4688: flag('HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit', 'ProcessCreationIncludeCmdLine_Enabled'),
-    scenoapplylegacyauditpolicy: regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy') ?? null,
-    force_subcategory_settings: forceSubcategorySettings(regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy')),
+    cmdline_in_4688: flag(
+      'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit',
+      'ProcessCreationIncludeCmdLine_Enabled',
+    ),
+    scenoapplylegacyauditpolicy:
+      regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy') ?? null,
+    force_subcategory_settings: forceSubcategorySettings(
+      regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy'),
+    ),
     windows_powershell: wps,
-    powershell7: { installed: ps7Installed, ...(ps7UsesWindowsPolicy ? { ...wps, follows_windows_policy: true } : { ...ps7, follows_windows_policy: false }) },
+    powershell7: {
+      installed: ps7Installed,
+      ...(ps7UsesWindowsPolicy ? { ...wps, follows_windows_policy: true } : { ...ps7, follows_windows_policy: false }),
+    },
     wef_subscription_managers: (() => {
       const v = tree.get(normaliseKey(`${POLICIES}\\Windows\\EventLog\\EventForwarding\\SubscriptionManager`));
       return v ? [...v.values()].flat().map(String) : [];

@@ -58,8 +58,13 @@ const GLOBAL_SWITCHES: [number, string][] = [
 function explainGroups(event: string, id: number, groups: SysmonGroup[]): string {
   if (groups.length === 0) return `${event} (${id}): no rule group in the configuration, so no event is written`;
   const parts = groups.map((g) => {
-    if (g.onmatch === 'include') return g.rules === 0 ? 'onmatch include with no rules, so no event is written' : `onmatch include with ${g.rules} rule(s)`;
-    return g.rules === 0 ? 'onmatch exclude with no rules, so every event is written' : `onmatch exclude with ${g.rules} exclusion(s)`;
+    if (g.onmatch === 'include')
+      return g.rules === 0
+        ? 'onmatch include with no rules, so no event is written'
+        : `onmatch include with ${g.rules} rule(s)`;
+    return g.rules === 0
+      ? 'onmatch exclude with no rules, so every event is written'
+      : `onmatch exclude with ${g.rules} exclusion(s)`;
   });
   return `${event} (${id}): ${parts.join('; ')}`;
 }
@@ -102,10 +107,12 @@ export function parseSysmonConfig(text: string): SysmonConfig {
       if (/technique_id=T\d{4}/.test(line)) techniqueNames++;
     }
   }
-  if (!inRules && Object.keys(header).length === 0) throw new ParseError('not sysmon -c output (no "Current configuration" or "Rule configuration")');
+  if (!inRules && Object.keys(header).length === 0)
+    throw new ParseError('not sysmon -c output (no "Current configuration" or "Rule configuration")');
   const enabled = new Set<number>();
   for (const group of groups) {
-    if (group.onmatch === 'exclude' || group.rules > 0) for (const id of SYSMON_EVENTS[group.event] ?? []) enabled.add(id);
+    if (group.onmatch === 'exclude' || group.rules > 0)
+      for (const id of SYSMON_EVENTS[group.event] ?? []) enabled.add(id);
   }
   // The global switches win over rules: with -l/-n off, Sysmon produces no image-load or network events at all.
   const switchedOff: Record<number, string> = {};
@@ -117,13 +124,23 @@ export function parseSysmonConfig(text: string): SysmonConfig {
   }
   const explained: Record<string, string> = {};
   for (const [event, ids] of Object.entries(SYSMON_EVENTS)) {
-    for (const id of ids) explained[String(id)] = switchedOff[id] ?? explainGroups(event, id, groups.filter((g) => g.event === event));
+    for (const id of ids)
+      explained[String(id)] =
+        switchedOff[id] ??
+        explainGroups(
+          event,
+          id,
+          groups.filter((g) => g.event === event),
+        );
   }
   const file = (header['Config file'] ?? '').toLowerCase();
   const baseline =
     techniqueNames > 5 || /sysmon-?modular/.test(file)
       ? 'sysmon-modular'
-      : /sysmonconfig-export\.xml$/.test(file) || (!enabled.has(7) && !enabled.has(10) && groups.some((g) => g.event === 'ProcessAccess' && g.onmatch === 'include' && g.rules === 0))
+      : /sysmonconfig-export\.xml$/.test(file) ||
+          (!enabled.has(7) &&
+            !enabled.has(10) &&
+            groups.some((g) => g.event === 'ProcessAccess' && g.onmatch === 'include' && g.rules === 0))
         ? 'swiftonsecurity'
         : 'custom';
   return {
@@ -145,7 +162,8 @@ export const sysmonParser: Parser = (outputs) => {
   const svc = outputs['win-sysmon-service'];
   const cfg = outputs['win-sysmon-config'];
   if (!svc || svc.error) throw new InconclusiveError(`win-sysmon-service: ${svc?.error?.message ?? 'not collected'}`);
-  let services: { Name: string; State?: string; Status?: string | number; StartMode?: string; PathName?: string }[] = [];
+  let services: { Name: string; State?: string; Status?: string | number; StartMode?: string; PathName?: string }[] =
+    [];
   const text = svc.stdout.trim();
   if (text) {
     const parsed = JSON.parse(text) as unknown;
@@ -153,11 +171,18 @@ export const sysmonParser: Parser = (outputs) => {
   }
   const sysmon = services.find((s) => /^sysmon(64)?$/i.test(s.Name));
   const running = sysmon ? /running/i.test(String(sysmon.State ?? sysmon.Status)) || sysmon.Status === 4 : false;
-  const facts: Record<string, unknown> = { installed: Boolean(sysmon), running, service: sysmon?.Name ?? null, events: {} };
+  const facts: Record<string, unknown> = {
+    installed: Boolean(sysmon),
+    running,
+    service: sysmon?.Name ?? null,
+    events: {},
+  };
   if (sysmon && cfg && !cfg.error && cfg.stdout.trim()) {
     const config = parseSysmonConfig(cfg.stdout);
     facts.config = config;
-    facts.events = Object.fromEntries(Object.keys(config.event_config).map((id) => [id, config.enabled_events.includes(Number(id))]));
+    facts.events = Object.fromEntries(
+      Object.keys(config.event_config).map((id) => [id, config.enabled_events.includes(Number(id))]),
+    );
     // Read by the event checks beside `events.<id>`, so a finding says why an event is off, not `events.10 false`.
     facts.event_config = config.event_config;
     facts.baseline = config.baseline;

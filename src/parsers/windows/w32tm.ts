@@ -31,7 +31,11 @@ export function parseW32tmStatus(text: string): W32tmStatus {
   const stratum = values.has('stratum') ? Number.parseInt(values.get('stratum')!, 10) : null;
   const leap = values.has('leap') ? Number.parseInt(values.get('leap')!, 10) : null;
   const phase = values.has('phase') ? Number.parseFloat(values.get('phase')!) : null;
-  const local = !source || /Local CMOS Clock|Free-running System Clock|ローカル CMOS クロック|フリー ランニング システム クロック/i.test(source);
+  const local =
+    !source ||
+    /Local CMOS Clock|Free-running System Clock|ローカル CMOS クロック|フリー ランニング システム クロック/i.test(
+      source,
+    );
   return {
     source,
     stratum: Number.isNaN(stratum) ? null : stratum,

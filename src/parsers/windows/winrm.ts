@@ -2,7 +2,9 @@ import type { Parser } from '../../checks/types.js';
 import { requireOk } from './auditpol.js';
 
 /** Parses `winrm enumerate winrm/config/listener`: blocks of `Key = Value` lines under `Listener`. */
-export function parseWinrmListeners(text: string): { transport: string; port: number | null; address: string; enabled: boolean }[] {
+export function parseWinrmListeners(
+  text: string,
+): { transport: string; port: number | null; address: string; enabled: boolean }[] {
   const listeners: { transport: string; port: number | null; address: string; enabled: boolean }[] = [];
   for (const block of text.split(/^Listener\b.*$/m).slice(1)) {
     const get = (k: string) => new RegExp(`^\\s*${k}\\s*=\\s*(.*)$`, 'mi').exec(block)?.[1]?.trim() ?? '';

@@ -75,7 +75,10 @@ export function renderHdf(report: Report, opts: { lang: Lang }): string {
       desc: t(f.rationale ?? f.title, lang),
       descriptions,
       // A control wholly under an active waiver is accepted risk; Heimdall shows impact 0 as not applicable.
-      impact: findings.every((x) => isActivelyWaived(x) || x.status === 'pass') && findings.some(isActivelyWaived) ? 0 : IMPACT[f.severity],
+      impact:
+        findings.every((x) => isActivelyWaived(x) || x.status === 'pass') && findings.some(isActivelyWaived)
+          ? 0
+          : IMPACT[f.severity],
       refs: [],
       tags: {
         severity: f.severity === 'critical' ? 'critical' : f.severity === 'info' ? 'low' : f.severity,
@@ -96,7 +99,9 @@ export function renderHdf(report: Report, opts: { lang: Lang }): string {
     title: t(AREA_NAMES[a], lang),
     controls: controls.filter((c) => c.tags.area === a).map((c) => c.id),
   }));
-  const sha256 = createHash('sha256').update(controls.map((c) => c.id).join('\n')).digest('hex');
+  const sha256 = createHash('sha256')
+    .update(controls.map((c) => c.id).join('\n'))
+    .digest('hex');
   const count = (s: HdfStatus) => ({ total: report.findings.filter((f) => status(f) === s).length });
   const seconds = Math.max(0, (Date.parse(report.run.finished_at) - Date.parse(report.run.started_at)) / 1000) || 0;
   const hdf = {
@@ -105,9 +110,15 @@ export function renderHdf(report: Report, opts: { lang: Lang }): string {
       {
         name: 'socready',
         version: report.tool.version,
-        title: lang === 'en' ? `socready SIEM/SOAR readiness: ${report.run.organization}` : `socready SIEM/SOAR 準備状況：${report.run.organization}`,
+        title:
+          lang === 'en'
+            ? `socready SIEM/SOAR readiness: ${report.run.organization}`
+            : `socready SIEM/SOAR 準備状況：${report.run.organization}`,
         maintainer: 'socready',
-        summary: lang === 'en' ? 'Checks that the SIEM can see, detect and safely automate.' : 'SIEM が見えて・検知でき・安全に自動化できるかのチェック',
+        summary:
+          lang === 'en'
+            ? 'Checks that the SIEM can see, detect and safely automate.'
+            : 'SIEM が見えて・検知でき・安全に自動化できるかのチェック',
         license: 'Apache-2.0',
         sha256,
         status: 'loaded',
@@ -117,7 +128,10 @@ export function renderHdf(report: Report, opts: { lang: Lang }): string {
         controls,
       },
     ],
-    statistics: { duration: seconds, controls: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') } },
+    statistics: {
+      duration: seconds,
+      controls: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+    },
     version: report.tool.version,
     passthrough: { socready: { run: report.run.id, score: report.score ?? null } },
   };

@@ -9,7 +9,8 @@ import { formatDate } from './locale.js';
 import { STATUS_TEXT, t } from './text.js';
 
 // Characters XML 1.0 cannot carry at all (even escaped): control characters, lone surrogates, U+FFFE/U+FFFF.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlEscape(s: string): string {
   return s
@@ -36,7 +37,11 @@ function details(f: Finding, lang: Lang): string {
   if (f.excerpt) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
   if (f.remediation) lines.push(`${lang === 'en' ? 'Remediation' : '対処'}: ${t(f.remediation, lang)}`);
   if (f.waiver?.expired) {
-    lines.push(lang === 'en' ? `Waiver expired on ${f.waiver.expires}: no longer applies (${f.waiver.file})` : `例外は ${formatDate(f.waiver.expires, lang)} に期限切れのため適用されていません（${f.waiver.file}）`);
+    lines.push(
+      lang === 'en'
+        ? `Waiver expired on ${f.waiver.expires}: no longer applies (${f.waiver.file})`
+        : `例外は ${formatDate(f.waiver.expires, lang)} に期限切れのため適用されていません（${f.waiver.file}）`,
+    );
   }
   return lines.join('\n');
 }
@@ -46,20 +51,35 @@ function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failur
   const msg = t(shownTitle(f), lang);
   if (isActivelyWaived(f)) {
     const w = f.waiver!;
-    const text = lang === 'en' ? `waived until ${w.expires}: ${w.justification}` : `${formatDate(w.expires, lang)} まで例外適用：${w.justification}`;
+    const text =
+      lang === 'en'
+        ? `waived until ${w.expires}: ${w.justification}`
+        : `${formatDate(w.expires, lang)} まで例外適用：${w.justification}`;
     return { xml: `${head}>\n      <skipped${attrs({ message: text })}/>\n    </testcase>`, kind: 'skipped' };
   }
   switch (f.status) {
     case 'pass':
       return { xml: `${head}/>`, kind: 'pass' };
     case 'warn':
-      return { xml: `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</system-out>\n    </testcase>`, kind: 'pass' };
+      return {
+        xml: `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</system-out>\n    </testcase>`,
+        kind: 'pass',
+      };
     case 'fail':
-      return { xml: `${head}>\n      <failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    </testcase>`, kind: 'failure' };
+      return {
+        xml: `${head}>\n      <failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    </testcase>`,
+        kind: 'failure',
+      };
     case 'not-applicable':
-      return { xml: `${head}>\n      <skipped${attrs({ message: t(STATUS_TEXT['not-applicable'], lang) })}/>\n    </testcase>`, kind: 'skipped' };
+      return {
+        xml: `${head}>\n      <skipped${attrs({ message: t(STATUS_TEXT['not-applicable'], lang) })}/>\n    </testcase>`,
+        kind: 'skipped',
+      };
     default:
-      return { xml: `${head}>\n      <error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>\n    </testcase>`, kind: 'error' };
+      return {
+        xml: `${head}>\n      <error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>\n    </testcase>`,
+        kind: 'error',
+      };
   }
 }
 

@@ -26,7 +26,11 @@ export function formatDateTime(iso: string, lang: Lang): string {
   if (Number.isNaN(d.getTime())) return iso;
   let f = dateFormats.get(`dt:${lang}`);
   if (!f) {
-    f = new Intl.DateTimeFormat(LOCALE[lang], { dateStyle: lang === 'ja' ? 'long' : 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    f = new Intl.DateTimeFormat(LOCALE[lang], {
+      dateStyle: lang === 'ja' ? 'long' : 'medium',
+      timeStyle: 'short',
+      timeZone: 'UTC',
+    });
     dateFormats.set(`dt:${lang}`, f);
   }
   return `${f.format(d)} UTC`;

@@ -43,7 +43,11 @@ export function mdInline(text: string): string {
 function mdBlocks(text: string): string[] {
   const out: string[] = [];
   for (const b of richBlocks(text)) {
-    if (b.kind === 'para') out.push(b.spans.map((s) => (s.code && !/[<>&`]/.test(s.text) ? `\`${s.text}\`` : mdEscape(s.text))).join(''), '');
+    if (b.kind === 'para')
+      out.push(
+        b.spans.map((s) => (s.code && !/[<>&`]/.test(s.text) ? `\`${s.text}\`` : mdEscape(s.text))).join(''),
+        '',
+      );
     else {
       // A fence longer than any backtick run inside keeps the block closed; the lines are copied verbatim.
       const longest = Math.max(2, ...[...b.text.matchAll(/`+/g)].map((m) => m[0].length));
@@ -71,7 +75,10 @@ const L = {
   change: { en: 'Change', ja: '前回比' },
   gaps: { en: 'What blocks automated response', ja: '自動対応を妨げている課題' },
   failing: { en: 'Failing checks', ja: '不合格のチェック' },
-  undecided: { en: 'Checks that could not decide (inconclusive or error)', ja: '判定できなかったチェック（判定不能・エラー）' },
+  undecided: {
+    en: 'Checks that could not decide (inconclusive or error)',
+    ja: '判定できなかったチェック（判定不能・エラー）',
+  },
   reason: { en: 'Why', ja: '理由' },
   seeBelow: { en: 'See the commands below the table:', ja: '表の下のコマンドを参照:' },
   sev: { en: 'Severity', ja: '重大度' },
@@ -114,9 +121,16 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const s = report.score;
   const out: string[] = [];
   out.push(`## ${t(L.title, lang)}`, '');
-  out.push(`${t(L.org, lang)}${c}**${mdEscape(report.run.organization)}** · ${t(L.run, lang)}${c}${mdEscape(report.run.id)} · ${formatDateTime(report.run.started_at, lang)}`, '');
+  out.push(
+    `${t(L.org, lang)}${c}**${mdEscape(report.run.organization)}** · ${t(L.run, lang)}${c}${mdEscape(report.run.id)} · ${formatDateTime(report.run.started_at, lang)}`,
+    '',
+  );
   if (s) {
-    const since = report.previous ? (lang === 'ja' ? `（前回比 ${change(s.overall, report.previous.overall, lang)}）` : ` (${change(s.overall, report.previous.overall, lang)})`) : '';
+    const since = report.previous
+      ? lang === 'ja'
+        ? `（前回比 ${change(s.overall, report.previous.overall, lang)}）`
+        : ` (${change(s.overall, report.previous.overall, lang)})`
+      : '';
     out.push(`- **${t(L.overall, lang)}${c}${levelLabel(s.overall, lang)}**${since}`);
     out.push(`- **${t(L.soar, lang)}${c}${t(VERDICT_TEXT[s.soar.verdict], lang)}**`, '');
     const prev = new Map(report.previous?.areas.map((a) => [a.area, a.level]));
@@ -143,12 +157,19 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   out.push(`### ${t(L.failing, lang)}${headCount(failing.length, lang)}`, '');
   if (failing.length === 0) out.push(t(L.none, lang), '');
   else {
-    out.push(`| ${t(L.sev, lang)} | ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.fix, lang)} |`, '| --- | --- | --- | --- |');
+    out.push(
+      `| ${t(L.sev, lang)} | ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.fix, lang)} |`,
+      '| --- | --- | --- | --- |',
+    );
     // Remediations that hold commands or configuration lines go below the table in fenced blocks, one per check.
     const below: Finding[] = [];
     for (const f of failing.slice(0, max)) {
       let status = `${t(SEVERITY_TEXT[f.severity], lang)}${f.status === 'fail' ? '' : lang === 'ja' ? `（${t(STATUS_TEXT[f.status], lang)}）` : ` (${t(STATUS_TEXT[f.status], lang)})`}`;
-      if (f.waiver && !f.waiver.expired) status += lang === 'ja' ? ` · ${formatDate(f.waiver.expires, lang)}まで例外適用` : ` · waived until ${formatDate(f.waiver.expires, lang)}`;
+      if (f.waiver && !f.waiver.expired)
+        status +=
+          lang === 'ja'
+            ? ` · ${formatDate(f.waiver.expires, lang)}まで例外適用`
+            : ` · waived until ${formatDate(f.waiver.expires, lang)}`;
       else if (f.waiver?.expired) status += ` · ${t(L.expired, lang)}`;
       const what = `${mdEscape(t(shownTitle(f), lang))}<br>${codeSpan(f.check)}`;
       const fix = t(f.remediation, lang);
@@ -169,7 +190,9 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     out.push(`### ${t(L.undecided, lang)}${headCount(undecided.length, lang)}`, '');
     out.push(`| ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.reason, lang)} |`, '| --- | --- | --- |');
     for (const f of undecided.slice(0, max)) {
-      out.push(`| ${mdEscape(t(f.title, lang))}<br>${codeSpan(f.check)} | ${mdEscape(f.target)} | ${mdEscape(`${t(STATUS_TEXT[f.status], lang)}: ${f.reason ?? ''}`)} |`);
+      out.push(
+        `| ${mdEscape(t(f.title, lang))}<br>${codeSpan(f.check)} | ${mdEscape(f.target)} | ${mdEscape(`${t(STATUS_TEXT[f.status], lang)}: ${f.reason ?? ''}`)} |`,
+      );
     }
     if (undecided.length > max) out.push('', `${formatNumber(undecided.length - max, lang)} ${t(L.more, lang)}`);
     out.push('');
@@ -183,7 +206,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const waived = report.findings.filter((f) => f.waiver);
   if (waived.length > 0) {
     const expired = waived.filter((f) => f.waiver!.expired).length;
-    out.push('', `${t(L.waivers, lang)}${c}${lang === 'en' ? `${waived.length - expired} active, ${expired} expired` : `有効 ${waived.length - expired} 件、期限切れ ${expired} 件`}`);
+    out.push(
+      '',
+      `${t(L.waivers, lang)}${c}${lang === 'en' ? `${waived.length - expired} active, ${expired} expired` : `有効 ${waived.length - expired} 件、期限切れ ${expired} 件`}`,
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -11,7 +11,8 @@ import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
 import { STATUS_TEXT, t } from './text.js';
 
-export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const SARIF_SCHEMA_URI =
+  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 export interface SarifOptions {
   lang: Lang;
@@ -19,8 +20,20 @@ export interface SarifOptions {
   includePasses?: boolean;
 }
 
-const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
 
 type Json = Record<string, unknown>;
 
@@ -73,13 +86,18 @@ function resultKind(f: Finding): { kind: string; level: string } {
 function message(f: Finding, lang: Lang): string {
   const parts = [`${t(shownTitle(f), lang)}: ${t(STATUS_TEXT[f.status], lang)} (${f.target})`];
   if (f.reason) parts.push(f.reason);
-  if (f.excerpt) parts.push(`${lang === 'en' ? 'Evidence' : '証跡'}: ${f.excerpt.length > 400 ? `${f.excerpt.slice(0, 400)}…` : f.excerpt}`);
+  if (f.excerpt)
+    parts.push(
+      `${lang === 'en' ? 'Evidence' : '証跡'}: ${f.excerpt.length > 400 ? `${f.excerpt.slice(0, 400)}…` : f.excerpt}`,
+    );
   return parts.join('\n');
 }
 
 export function renderSarif(report: Report, opts: SarifOptions): string {
   const { lang } = opts;
-  const shown = report.findings.filter((f) => f.status !== 'not-applicable' && (opts.includePasses || f.status !== 'pass'));
+  const shown = report.findings.filter(
+    (f) => f.status !== 'not-applicable' && (opts.includePasses || f.status !== 'pass'),
+  );
   // Rules: every check the report ran, so "0 results for rule X" is visible too.
   const rules: Json[] = [];
   const ruleIndex = new Map<string, number>();
@@ -91,9 +109,20 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
   const uri = inventoryUri(report.run.inventory);
   const results = shown.map((f): Json => {
     const { kind, level } = resultKind(f);
-    const properties: Json = { target: f.target, area: f.area, status: f.status, severity: f.severity, evidence: f.evidence };
+    const properties: Json = {
+      target: f.target,
+      area: f.area,
+      status: f.status,
+      severity: f.severity,
+      evidence: f.evidence,
+    };
     if (f.observed) properties.observed = f.observed;
-    if (f.waiver?.expired) properties.waiver_expired = { expires: f.waiver.expires, file: f.waiver.file, justification: f.waiver.justification };
+    if (f.waiver?.expired)
+      properties.waiver_expired = {
+        expires: f.waiver.expires,
+        file: f.waiver.file,
+        justification: f.waiver.justification,
+      };
     return {
       ruleId: f.check,
       ruleIndex: ruleIndex.get(f.check),
@@ -108,7 +137,16 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
       ],
       partialFingerprints: { 'socreadyFinding/v1': fingerprint(f) },
       ...(isActivelyWaived(f)
-        ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.waiver!.justification, properties: { expires: f.waiver!.expires, file: f.waiver!.file } }] }
+        ? {
+            suppressions: [
+              {
+                kind: 'external',
+                status: 'accepted',
+                justification: f.waiver!.justification,
+                properties: { expires: f.waiver!.expires, file: f.waiver!.file },
+              },
+            ],
+          }
         : {}),
       properties,
     };
@@ -119,9 +157,13 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'socready', version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        tool: {
+          driver: { name: 'socready', version: report.tool.version, semanticVersion: report.tool.version, rules },
+        },
         automationDetails: { id: `socready/${report.run.id}` },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.run.started_at, endTimeUtc: report.run.finished_at }],
+        invocations: [
+          { executionSuccessful: true, startTimeUtc: report.run.started_at, endTimeUtc: report.run.finished_at },
+        ],
         language: lang === 'ja' ? 'ja-JP' : 'en-US',
         results,
         properties: {

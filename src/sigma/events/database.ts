@@ -46,7 +46,8 @@ function csv(text: string): string[] {
 }
 
 // 2026-12-03 03:00:51.206 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: SESSION,...
-const PG = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|[+-]\d\d))? \[(\d+)\] (?:(\S*)@(\S*) (\S+) (\S+) )?([A-Z]+):\s+(.*)$/;
+const PG =
+  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|[+-]\d\d))? \[(\d+)\] (?:(\S*)@(\S*) (\S+) (\S+) )?([A-Z]+):\s+(.*)$/;
 
 /** One PostgreSQL stderr log line (prefix '%m [%p] %u@%d %h %c '); pgaudit records get their fields. */
 export function parsePostgresLog(line: string, logsource?: EventLogSource): SigmaEvent | undefined {
@@ -82,14 +83,19 @@ export function parsePostgresLog(line: string, logsource?: EventLogSource): Sigm
   if (failed) fields.auth_user = failed[1] ?? failed[2] ?? '';
   const zone = m[2] === 'UTC' || m[2] === 'GMT' || !m[2] ? 'Z' : '';
   const time = Date.parse(`${m[1]!.replace(' ', 'T')}${zone}`);
-  return new DbEvent(fields, logsource ?? { product: 'postgresql', categories: [], services: audit ? ['pgaudit'] : [] }, Number.isNaN(time) ? undefined : time);
+  return new DbEvent(
+    fields,
+    logsource ?? { product: 'postgresql', categories: [], services: audit ? ['pgaudit'] : [] },
+    Number.isNaN(time) ? undefined : time,
+  );
 }
 
 // 20261203 03:02:25,vm,socready_ro,localhost,12,18,QUERY,appdb,'SELECT 1',0   (file output)
 // ... mysql-server_auditing:  vm,nosuchuser,127.0.0.1,5,0,FAILED_CONNECT,,,1698   (syslog output)
 const AUDIT_FILE = /^(\d{8} \d\d:\d\d:\d\d),(.*)$/;
 const AUDIT_SYSLOG = /mysql-server_auditing:\s+(.*)$/;
-const OPERATIONS = /^(CONNECT|DISCONNECT|FAILED_CONNECT|CHANGEUSER|QUERY|QUERY_DDL|QUERY_DML|QUERY_DCL|READ|WRITE|CREATE|ALTER|RENAME|DROP)$/;
+const OPERATIONS =
+  /^(CONNECT|DISCONNECT|FAILED_CONNECT|CHANGEUSER|QUERY|QUERY_DDL|QUERY_DML|QUERY_DCL|READ|WRITE|CREATE|ALTER|RENAME|DROP)$/;
 
 /** One MariaDB server_audit record: serverhost,username,host,connectionid,queryid,operation,database,object,retcode. */
 export function parseServerAudit(line: string, logsource?: EventLogSource): SigmaEvent | undefined {

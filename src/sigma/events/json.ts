@@ -8,7 +8,11 @@ const UNROUTED: EventLogSource = { categories: [], services: [] };
 
 export function fixedLogsource(ls: LogSource | undefined): EventLogSource | undefined {
   if (!ls) return undefined;
-  return { product: ls.product, categories: ls.category ? [ls.category] : [], services: ls.service ? [ls.service] : [] };
+  return {
+    product: ls.product,
+    categories: ls.category ? [ls.category] : [],
+    services: ls.service ? [ls.service] : [],
+  };
 }
 
 export function parseTime(v: unknown): number | undefined {
@@ -18,11 +22,24 @@ export function parseTime(v: unknown): number | undefined {
   // Apache/nginx: 10/Oct/2000:13:55:36 -0700
   const clf = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-]\d{4})$/.exec(v);
   if (clf) return Date.parse(`${clf[2]} ${clf[1]} ${clf[3]} ${clf[4]}:${clf[5]}:${clf[6]} GMT${clf[7]}`);
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2} \d/.test(v) && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? `${v.replace(' ', 'T')}Z` : v);
+  const t = Date.parse(
+    /^\d{4}-\d{2}-\d{2} \d/.test(v) && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? `${v.replace(' ', 'T')}Z` : v,
+  );
   return Number.isNaN(t) ? undefined : t;
 }
 
-const TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'TimeCreated', 'UtcTime', 'EventTime', 'date', 'ts', 'time_local', 'time_iso8601'];
+const TIME_KEYS = [
+  '@timestamp',
+  'timestamp',
+  'time',
+  'TimeCreated',
+  'UtcTime',
+  'EventTime',
+  'date',
+  'ts',
+  'time_local',
+  'time_iso8601',
+];
 
 /** A flat (or nested, read by dotted paths) JSON object. Windows fields route it when present. */
 export class FlatEvent implements SigmaEvent {
@@ -37,7 +54,8 @@ export class FlatEvent implements SigmaEvent {
     const ch = raw.Channel;
     const id = raw.EventID;
     this.is4688 = Number(id) === 4688 && ch === 'Security';
-    this.logsource = logsource ?? (typeof ch === 'string' && id !== undefined ? routeWindows(ch, Number(id)) : UNROUTED);
+    this.logsource =
+      logsource ?? (typeof ch === 'string' && id !== undefined ? routeWindows(ch, Number(id)) : UNROUTED);
     for (const k of TIME_KEYS) {
       const t = parseTime(raw[k]);
       if (t !== undefined) {
@@ -114,7 +132,11 @@ export class EcsEvent implements SigmaEvent {
     this.spaced = this.eventData ? spacedNames(this.eventData) : undefined;
     this.time = parseTime(raw['@timestamp']);
     if (logsource) this.logsource = logsource;
-    else if (winlog) this.logsource = routeWindows(winlog.channel as string | undefined, Number(winlog.event_id ?? (raw.event as Obj | undefined)?.code));
+    else if (winlog)
+      this.logsource = routeWindows(
+        winlog.channel as string | undefined,
+        Number(winlog.event_id ?? (raw.event as Obj | undefined)?.code),
+      );
     else this.logsource = routeEcs(raw);
   }
   get(field: string): unknown {
@@ -150,7 +172,13 @@ function routeEcs(raw: Obj): EventLogSource {
   const cats = ([] as unknown[]).concat(ev.category ?? []).map(String);
   const types = ([] as unknown[]).concat(ev.type ?? []).map(String);
   const os = String(dotted(raw, 'host.os.type') ?? dotted(raw, 'host.os.family') ?? '').toLowerCase();
-  const product = os.includes('windows') ? 'windows' : os.includes('linux') ? 'linux' : os.includes('mac') ? 'macos' : undefined;
+  const product = os.includes('windows')
+    ? 'windows'
+    : os.includes('linux')
+      ? 'linux'
+      : os.includes('mac')
+        ? 'macos'
+        : undefined;
   const categories: string[] = [];
   if (cats.includes('process') && types.includes('start')) categories.push('process_creation');
   if (cats.includes('network')) categories.push('network_connection');
@@ -211,7 +239,10 @@ export class WebJsonEvent implements SigmaEvent {
         return this.raw['cs-uri-query'] ?? this.raw.query_string ?? this.raw.args ?? this.req.query;
       case 'cs-uri':
       case 'c-uri':
-        return this.raw.request_uri ?? (this.req.stem !== undefined ? `${this.req.stem}${this.req.query ? `?${this.req.query}` : ''}` : undefined);
+        return (
+          this.raw.request_uri ??
+          (this.req.stem !== undefined ? `${this.req.stem}${this.req.query ? `?${this.req.query}` : ''}` : undefined)
+        );
       case 'cs-version':
         return this.raw['cs-version'] ?? this.raw.server_protocol ?? this.req.version;
     }
@@ -242,7 +273,12 @@ export class ModsecEvent implements SigmaEvent {
     this.request = (raw.request ?? this.tx.request ?? {}) as Obj;
     this.response = (raw.response ?? this.tx.response ?? {}) as Obj;
     this.logsource = logsource ?? { product: 'modsecurity', categories: ['webserver'], services: [] };
-    this.req = typeof this.request.request_line === 'string' ? splitRequestLine(this.request.request_line) : splitRequestLine(`${this.request.method ?? ''} ${this.request.uri ?? ''} HTTP/${this.request.http_version ?? ''}`);
+    this.req =
+      typeof this.request.request_line === 'string'
+        ? splitRequestLine(this.request.request_line)
+        : splitRequestLine(
+            `${this.request.method ?? ''} ${this.request.uri ?? ''} HTTP/${this.request.http_version ?? ''}`,
+          );
     this.time = parseTime(this.tx.time ?? this.tx.time_stamp);
   }
   private header(name: string): unknown {
@@ -283,7 +319,9 @@ export class ModsecEvent implements SigmaEvent {
         return Array.isArray(b) ? b.join('') : b;
       }
       case 'modsec_rule_id':
-        return this.messages().map((m) => (typeof m === 'string' ? /\[id "(\d+)"\]/.exec(m)?.[1] : (m.details as Obj | undefined)?.ruleId));
+        return this.messages().map((m) =>
+          typeof m === 'string' ? /\[id "(\d+)"\]/.exec(m)?.[1] : (m.details as Obj | undefined)?.ruleId,
+        );
       case 'modsec_message':
         return this.messages().map((m) => (typeof m === 'string' ? m : m.message));
     }
@@ -302,8 +340,12 @@ export function wrapJson(obj: unknown, logsource?: EventLogSource): SigmaEvent |
     return new EvtxEvent(o as { Event: Obj }, logsource);
   }
   if (o.winlog || (o['@timestamp'] !== undefined && (o.event || o.process || o.ecs))) return new EcsEvent(o, logsource);
-  if (o.transaction && typeof o.transaction === 'object' && (o.request || (o.transaction as Obj).request)) return new ModsecEvent(o, logsource);
-  if ((typeof o.request === 'string' || typeof o.req === 'string' || typeof o.request_line === 'string') && (o.status !== undefined || o['sc-status'] !== undefined)) {
+  if (o.transaction && typeof o.transaction === 'object' && (o.request || (o.transaction as Obj).request))
+    return new ModsecEvent(o, logsource);
+  if (
+    (typeof o.request === 'string' || typeof o.req === 'string' || typeof o.request_line === 'string') &&
+    (o.status !== undefined || o['sc-status'] !== undefined)
+  ) {
     return new WebJsonEvent(o, logsource);
   }
   return new FlatEvent(o, logsource);

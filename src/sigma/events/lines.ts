@@ -25,12 +25,45 @@ class FieldsEvent implements SigmaEvent {
 
 // x86_64 syscall numbers for raw (non-enriched) auditd logs; ENRICHED logs name the syscall themselves.
 const X86_64_SYSCALLS: Record<string, string> = {
-  '0': 'read', '1': 'write', '2': 'open', '3': 'close', '9': 'mmap', '41': 'socket', '42': 'connect', '43': 'accept',
-  '44': 'sendto', '45': 'recvfrom', '49': 'bind', '50': 'listen', '54': 'setsockopt', '56': 'clone', '57': 'fork',
-  '59': 'execve', '62': 'kill', '82': 'rename', '83': 'mkdir', '84': 'rmdir', '87': 'unlink', '90': 'chmod',
-  '92': 'chown', '101': 'ptrace', '103': 'syslog', '133': 'mknod', '135': 'personality', '157': 'prctl',
-  '165': 'mount', '175': 'init_module', '176': 'delete_module', '257': 'openat', '263': 'unlinkat', '288': 'accept4',
-  '313': 'finit_module', '319': 'memfd_create', '321': 'bpf', '322': 'execveat', '99': 'sysinfo',
+  '0': 'read',
+  '1': 'write',
+  '2': 'open',
+  '3': 'close',
+  '9': 'mmap',
+  '41': 'socket',
+  '42': 'connect',
+  '43': 'accept',
+  '44': 'sendto',
+  '45': 'recvfrom',
+  '49': 'bind',
+  '50': 'listen',
+  '54': 'setsockopt',
+  '56': 'clone',
+  '57': 'fork',
+  '59': 'execve',
+  '62': 'kill',
+  '82': 'rename',
+  '83': 'mkdir',
+  '84': 'rmdir',
+  '87': 'unlink',
+  '90': 'chmod',
+  '92': 'chown',
+  '101': 'ptrace',
+  '103': 'syslog',
+  '133': 'mknod',
+  '135': 'personality',
+  '157': 'prctl',
+  '165': 'mount',
+  '175': 'init_module',
+  '176': 'delete_module',
+  '257': 'openat',
+  '263': 'unlinkat',
+  '288': 'accept4',
+  '313': 'finit_module',
+  '319': 'memfd_create',
+  '321': 'bpf',
+  '322': 'execveat',
+  '99': 'sysinfo',
 };
 
 const AUDIT_KV = /([A-Za-z0-9_-]+)=("(?:[^"]*)"|'[^']*'|\S*)/g;
@@ -65,15 +98,28 @@ export function parseAuditd(line: string, logsource?: EventLogSource): SigmaEven
   for (const [k, v] of Object.entries(fields)) {
     const quotedInRaw = rawPart.includes(`${k}="`);
     if (quotedInRaw || v.length < 2 || v.length % 2 || !HEX.test(v)) continue;
-    if ((type === 'EXECVE' && /^a\d+$/.test(k)) || k === 'proctitle' || (type === 'PATH' && k === 'name') || k === 'cmd') fields[k] = decodeHex(v);
+    if (
+      (type === 'EXECVE' && /^a\d+$/.test(k)) ||
+      k === 'proctitle' ||
+      (type === 'PATH' && k === 'name') ||
+      k === 'cmd'
+    )
+      fields[k] = decodeHex(v);
   }
   if (type === 'SYSCALL' && !fields.SYSCALL && fields.syscall) {
-    fields.SYSCALL = /^\d+$/.test(fields.syscall) ? (X86_64_SYSCALLS[fields.syscall] ?? fields.syscall) : fields.syscall;
+    fields.SYSCALL = /^\d+$/.test(fields.syscall)
+      ? (X86_64_SYSCALLS[fields.syscall] ?? fields.syscall)
+      : fields.syscall;
   }
-  return new FieldsEvent(fields, logsource ?? { product: 'linux', categories: [], services: ['auditd'] }, msg ? Number(msg[1]) * 1000 : undefined);
+  return new FieldsEvent(
+    fields,
+    logsource ?? { product: 'linux', categories: [], services: ['auditd'] },
+    msg ? Number(msg[1]) * 1000 : undefined,
+  );
 }
 
-const COMBINED = /^(\S+) (\S+) (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
+const COMBINED =
+  /^(\S+) (\S+) (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}|-) (\S+)(?: "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)")?/;
 
 /** Common and combined access log lines (Apache, nginx). */
 export function parseAccessLog(line: string, logsource?: EventLogSource): SigmaEvent | undefined {
@@ -94,7 +140,9 @@ export function parseAccessLog(line: string, logsource?: EventLogSource): SigmaE
   if (m[8] !== undefined) fields['cs-referer'] = m[8];
   if (m[9] !== undefined) fields['cs-user-agent'] = m[9];
   return new FieldsEvent(fields, logsource ?? { categories: ['webserver'], services: [] }, parseTime(m[4]), (f) =>
-    f === 'cs-uri' || f === 'c-uri' ? `${fields['cs-uri-stem']}${fields['cs-uri-query'] ? `?${fields['cs-uri-query']}` : ''}` : undefined,
+    f === 'cs-uri' || f === 'c-uri'
+      ? `${fields['cs-uri-stem']}${fields['cs-uri-query'] ? `?${fields['cs-uri-query']}` : ''}`
+      : undefined,
   );
 }
 

@@ -43,9 +43,13 @@ const EVENT_EXT = new Set(['.json', '.jsonl', '.ndjson', '.log', '.csv', '.txt',
  * Files below the given paths (folders are walked; hidden files skipped), sorted. A symbolic link loop, a device or
  * an unreadable folder is passed to `onSkip` with the reason and the walk goes on.
  */
-export function listEventFiles(paths: string[], onSkip: (path: string, reason: string) => void = () => undefined): string[] {
+export function listEventFiles(
+  paths: string[],
+  onSkip: (path: string, reason: string) => void = () => undefined,
+): string[] {
   return walkFiles(paths, {
-    includeFile: (n) => !n.startsWith('.') && n !== 'info.yml' && (EVENT_EXT.has(extname(n)) || /\.log\.\d+(\.gz)?$/.test(n)),
+    includeFile: (n) =>
+      !n.startsWith('.') && n !== 'info.yml' && (EVENT_EXT.has(extname(n)) || /\.log\.\d+(\.gz)?$/.test(n)),
     onSkip,
   });
 }
@@ -103,8 +107,13 @@ async function* chunks(file: string, opts: ReadOptions): AsyncGenerator<string> 
       } else {
         expanded += len;
         if (expanded > EVENT_LIMITS.MAX_EXPANDED_BYTES)
-          throw new RefusedFile(`gzip expands past ${EVENT_LIMITS.MAX_EXPANDED_BYTES} bytes (the limit); file not read further`);
-        if (expanded > EVENT_LIMITS.RATIO_CHECK_AFTER_BYTES && expanded > EVENT_LIMITS.MAX_EXPANSION_RATIO * Math.max(bytes, 1))
+          throw new RefusedFile(
+            `gzip expands past ${EVENT_LIMITS.MAX_EXPANDED_BYTES} bytes (the limit); file not read further`,
+          );
+        if (
+          expanded > EVENT_LIMITS.RATIO_CHECK_AFTER_BYTES &&
+          expanded > EVENT_LIMITS.MAX_EXPANSION_RATIO * Math.max(bytes, 1)
+        )
           throw new RefusedFile(
             `gzip expands more than ${EVENT_LIMITS.MAX_EXPANSION_RATIO} times (${expanded} bytes from ${bytes} compressed; a gzip bomb?); file not read further`,
           );
@@ -114,7 +123,8 @@ async function* chunks(file: string, opts: ReadOptions): AsyncGenerator<string> 
   } catch (e) {
     if (e instanceof RefusedFile) throw e;
     // Only a broken gzip stream is the file's fault; anything else (EACCES, EISDIR) keeps its own error.
-    if (gz && (e as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new RefusedFile(`not valid gzip: ${(e as Error).message}`);
+    if (gz && (e as NodeJS.ErrnoException).code?.startsWith('Z_'))
+      throw new RefusedFile(`not valid gzip: ${(e as Error).message}`);
     throw e;
   } finally {
     raw.destroy();
@@ -135,7 +145,10 @@ type Record_ = string | typeof TOO_LONG;
  * (joined once), never re-concatenated and re-scanned per chunk. A line past `maxChars` is dropped as it arrives, so
  * memory stays bounded by the limit.
  */
-export async function* splitLines(src: AsyncIterable<string>, maxChars = EVENT_LIMITS.MAX_RECORD_CHARS): AsyncGenerator<Record_[]> {
+export async function* splitLines(
+  src: AsyncIterable<string>,
+  maxChars = EVENT_LIMITS.MAX_RECORD_CHARS,
+): AsyncGenerator<Record_[]> {
   let parts: string[] = [];
   let partLen = 0;
   let tooLong = false;
@@ -176,7 +189,10 @@ export async function* splitLines(src: AsyncIterable<string>, maxChars = EVENT_L
  * Splits concatenated (pretty-printed) JSON documents, or the elements of a top-level array, by tracking nesting
  * depth outside strings. Works across chunk boundaries; linear in bytes like `splitLines`, with the same record cap.
  */
-export async function* jsonDocs(src: AsyncIterable<string>, maxChars = EVENT_LIMITS.MAX_RECORD_CHARS): AsyncGenerator<Record_> {
+export async function* jsonDocs(
+  src: AsyncIterable<string>,
+  maxChars = EVENT_LIMITS.MAX_RECORD_CHARS,
+): AsyncGenerator<Record_> {
   let depth = 0;
   let inStr = false;
   let esc = false;
@@ -314,24 +330,24 @@ async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<Sig
     let n = 0;
     for await (const batch of splitLines(replay))
       for (const line of batch) {
-      n++;
-      if (line === TOO_LONG) {
-        skip(n, tooLongWhy());
-        continue;
+        n++;
+        if (line === TOO_LONG) {
+          skip(n, tooLongWhy());
+          continue;
+        }
+        if (!line.trim()) continue;
+        let obj: unknown;
+        try {
+          obj = JSON.parse(line);
+        } catch {
+          // Node's message quotes the line; an event file may hold secrets: the place only.
+          skip(n, 'not JSON');
+          continue;
+        }
+        const ev = wrapJson(obj, opts.logsource);
+        if (ev) yield counted(ev);
+        else skip(n, 'not a JSON object');
       }
-      if (!line.trim()) continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        // Node's message quotes the line; an event file may hold secrets: the place only.
-        skip(n, 'not JSON');
-        continue;
-      }
-      const ev = wrapJson(obj, opts.logsource);
-      if (ev) yield counted(ev);
-      else skip(n, 'not a JSON object');
-    }
     return;
   }
   if (!csv && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
@@ -360,47 +376,47 @@ async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<Sig
   let n = 0;
   for await (const batch of splitLines(replay))
     for (const line of batch) {
-    n++;
-    if (line === TOO_LONG) {
-      skip(n, tooLongWhy());
-      continue;
-    }
-    if (!line.trim()) continue;
-    if (csv) {
-      if (!header) {
-        header = splitCsv(line.replace(/^\uFEFF/, '')).map((h) => h.trim());
+      n++;
+      if (line === TOO_LONG) {
+        skip(n, tooLongWhy());
         continue;
       }
-      const cells = splitCsv(line);
-      const obj: Record<string, unknown> = {};
-      header.forEach((h, i) => {
-        const v = cells[i];
-        if (v !== undefined && v !== '') obj[h] = v;
-      });
-      const ev = wrapJson(obj, opts.logsource);
-      if (ev) yield counted(ev);
-      continue;
-    }
-    let ev = parser?.(line, opts.logsource);
-    if (!ev) {
-      for (const p of LINE_PARSERS) {
-        ev = p(line, opts.logsource);
-        if (ev) {
-          parser = p;
-          break;
+      if (!line.trim()) continue;
+      if (csv) {
+        if (!header) {
+          header = splitCsv(line.replace(/^\uFEFF/, '')).map((h) => h.trim());
+          continue;
+        }
+        const cells = splitCsv(line);
+        const obj: Record<string, unknown> = {};
+        header.forEach((h, i) => {
+          const v = cells[i];
+          if (v !== undefined && v !== '') obj[h] = v;
+        });
+        const ev = wrapJson(obj, opts.logsource);
+        if (ev) yield counted(ev);
+        continue;
+      }
+      let ev = parser?.(line, opts.logsource);
+      if (!ev) {
+        for (const p of LINE_PARSERS) {
+          ev = p(line, opts.logsource);
+          if (ev) {
+            parser = p;
+            break;
+          }
         }
       }
-    }
-    if (!ev && line.trimStart().startsWith('{')) {
-      try {
-        ev = wrapJson(JSON.parse(line), opts.logsource);
-      } catch {
-        ev = undefined;
+      if (!ev && line.trimStart().startsWith('{')) {
+        try {
+          ev = wrapJson(JSON.parse(line), opts.logsource);
+        } catch {
+          ev = undefined;
+        }
       }
+      if (ev) yield counted(ev);
+      else skip(n, 'not a recognised log line (auditd, access log, squid, PostgreSQL, MariaDB server_audit, JSON)');
     }
-    if (ev) yield counted(ev);
-    else skip(n, 'not a recognised log line (auditd, access log, squid, PostgreSQL, MariaDB server_audit, JSON)');
-  }
 }
 
 /** Reads every event below the given files and folders, one file after another. */

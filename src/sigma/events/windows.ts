@@ -119,7 +119,8 @@ export const SECURITY_4688_FIELDS: Record<string, string> = {
 };
 
 function text(v: unknown): unknown {
-  if (v && typeof v === 'object' && !Array.isArray(v) && '#text' in (v as object)) return (v as Record<string, unknown>)['#text'];
+  if (v && typeof v === 'object' && !Array.isArray(v) && '#text' in (v as object))
+    return (v as Record<string, unknown>)['#text'];
   return v;
 }
 
@@ -183,7 +184,8 @@ export class EvtxEvent implements SigmaEvent {
     }
     if (ev.UserData && typeof ev.UserData === 'object') {
       // UserData wraps its fields in one provider-specific element.
-      for (const inner of Object.values(ev.UserData as Obj)) if (inner && typeof inner === 'object') data = { ...(inner as Obj), ...data };
+      for (const inner of Object.values(ev.UserData as Obj))
+        if (inner && typeof inner === 'object') data = { ...(inner as Obj), ...data };
     }
     this.data = data;
     this.spaced = spacedNames(data);

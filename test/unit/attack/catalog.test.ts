@@ -12,7 +12,11 @@ describe('ATT&CK catalog from the STIX bundle', () => {
 
   it('reads the gzipped STIX 2.0 bundle: version, 15 tactics in matrix order, techniques, data components, groups', () => {
     expect(fromBundle.attack_version).toBe('19.1');
-    expect(fromBundle.tactics.map((t) => t.shortname).slice(0, 3)).toEqual(['reconnaissance', 'resource-development', 'initial-access']);
+    expect(fromBundle.tactics.map((t) => t.shortname).slice(0, 3)).toEqual([
+      'reconnaissance',
+      'resource-development',
+      'initial-access',
+    ]);
     expect(fromBundle.tactics.map((t) => t.shortname)).toContain('defense-impairment');
     expect(fromBundle.tactics.map((t) => t.shortname)).not.toContain('defense-evasion');
     const live = fromBundle.techniques.filter((t) => !t.revoked && !t.deprecated);
@@ -38,7 +42,7 @@ describe('ATT&CK catalog from the STIX bundle', () => {
     }
   });
 
-  it('the shipped compact catalog is this bundle, carries no descriptions, and sits next to MITRE\'s licence notice', () => {
+  it("the shipped compact catalog is this bundle, carries no descriptions, and sits next to MITRE's licence notice", () => {
     const shipped = parseCatalogFile(SHIPPED_CATALOG);
     expect(shipped.attack_version).toBe(fromBundle.attack_version);
     expect(shipped.techniques).toEqual(fromBundle.techniques);
@@ -58,7 +62,12 @@ describe('AttackIndex', () => {
   const { index } = loadAttackCatalog({ path: SHIPPED_CATALOG });
 
   it('resolves revoked IDs through their chain to the live replacement', () => {
-    expect(index.resolve('T1562.001')).toEqual({ status: 'revoked', id: 'T1685', from: 'T1562.001', chain: ['T1562.001'] });
+    expect(index.resolve('T1562.001')).toEqual({
+      status: 'revoked',
+      id: 'T1685',
+      from: 'T1562.001',
+      chain: ['T1562.001'],
+    });
     // T1089 was revoked by T1562.001, itself revoked by T1685 in v19.
     const r = index.resolve('t1089');
     expect(r.status).toBe('revoked');

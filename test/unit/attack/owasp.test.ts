@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { OWASP_2021, OWASP_2025, owaspFromCrsTag, owaspFromExplicitTag, owaspFromWebTitle } from '../../../src/attack/owasp.js';
+import {
+  OWASP_2021,
+  OWASP_2025,
+  owaspFromCrsTag,
+  owaspFromExplicitTag,
+  owaspFromWebTitle,
+} from '../../../src/attack/owasp.js';
 
 describe('OWASP Top 10 catalogs', () => {
   it('hold ten categories per edition, each with at least one log source that makes it observable', () => {
     for (const ed of [OWASP_2021, OWASP_2025]) {
-      expect(ed.map((c) => c.id.slice(0, 3))).toEqual(['A01', 'A02', 'A03', 'A04', 'A05', 'A06', 'A07', 'A08', 'A09', 'A10']);
+      expect(ed.map((c) => c.id.slice(0, 3))).toEqual([
+        'A01',
+        'A02',
+        'A03',
+        'A04',
+        'A05',
+        'A06',
+        'A07',
+        'A08',
+        'A09',
+        'A10',
+      ]);
       for (const c of ed) {
         expect(c.needs.length, c.id).toBeGreaterThan(0);
         expect(c.name.ja, c.id).not.toBe('');

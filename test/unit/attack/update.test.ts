@@ -10,7 +10,13 @@ const tiny = {
   id: 'bundle--1',
   objects: [
     { type: 'x-mitre-collection', id: 'x-mitre-collection--1', x_mitre_version: '20.0' },
-    { type: 'x-mitre-tactic', id: 'x-mitre-tactic--1', name: 'Execution', x_mitre_shortname: 'execution', external_references: [{ source_name: 'mitre-attack', external_id: 'TA0002' }] },
+    {
+      type: 'x-mitre-tactic',
+      id: 'x-mitre-tactic--1',
+      name: 'Execution',
+      x_mitre_shortname: 'execution',
+      external_references: [{ source_name: 'mitre-attack', external_id: 'TA0002' }],
+    },
     {
       type: 'attack-pattern',
       id: 'attack-pattern--1',

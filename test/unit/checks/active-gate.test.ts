@@ -8,7 +8,13 @@ import { WebProbeSource } from '../../../src/web/source.js';
 
 const target = { id: 'shop', kind: 'web', web: { urls: ['https://shop.example.test/'] } } as unknown as Target;
 const live = (name: string, active?: boolean) =>
-  ({ id: `p-${name}`, platform: 'web', kind: 'live', live: name, ...(active === undefined ? {} : { active }) }) as unknown as ProbeDef;
+  ({
+    id: `p-${name}`,
+    platform: 'web',
+    kind: 'live',
+    live: name,
+    ...(active === undefined ? {} : { active }),
+  }) as unknown as ProbeDef;
 
 describe('web live probes and --active', () => {
   it('plans neither the canary nor the WAF probe without --active, even when the catalog marks them passive', () => {
@@ -30,9 +36,21 @@ describe('web live probes and --active', () => {
 
 describe('database canaries and --active', () => {
   const db = (extra: Record<string, unknown> = {}) =>
-    ({ id: 'pg', kind: 'database', address: '127.0.0.1', database: { product: 'postgresql', host: 'h', user: 'ro', ...extra } }) as unknown as Target;
+    ({
+      id: 'pg',
+      kind: 'database',
+      address: '127.0.0.1',
+      database: { product: 'postgresql', host: 'h', user: 'ro', ...extra },
+    }) as unknown as Target;
   const canary = (name: string, active?: boolean) =>
-    ({ id: `p-${name}`, platform: 'database', kind: 'live', live: name, products: ['postgresql'], ...(active === undefined ? {} : { active }) }) as unknown as ProbeDef;
+    ({
+      id: `p-${name}`,
+      platform: 'database',
+      kind: 'live',
+      live: name,
+      products: ['postgresql'],
+      ...(active === undefined ? {} : { active }),
+    }) as unknown as ProbeDef;
   // A host transport that records every command: nothing may reach it without --active.
   const ran: string[] = [];
   const host = {
@@ -48,7 +66,11 @@ describe('database canaries and --active', () => {
   };
 
   it('plans and sends no canary without --active, even when the catalog marks it passive', async () => {
-    const source = new DatabaseProbeSource(db({ failed_login_canary: true }), { hostTransport: host, active: false, runId: 'r' });
+    const source = new DatabaseProbeSource(db({ failed_login_canary: true }), {
+      hostTransport: host,
+      active: false,
+      runId: 'r',
+    });
     for (const name of ['db-canary', 'db-failed-login']) {
       for (const flag of [true, false, undefined]) expect(source.plans(canary(name, flag))).toBe(false);
       const r = await source.collect(canary(name, false));
@@ -58,9 +80,28 @@ describe('database canaries and --active', () => {
   });
 
   it('plans the failed login only when the target opts in, and no canary without a connection', () => {
-    expect(new DatabaseProbeSource(db(), { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-failed-login', true))).toBe(false);
-    expect(new DatabaseProbeSource(db({ failed_login_canary: true }), { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-failed-login', true))).toBe(true);
-    const noConnection = { id: 'pg', kind: 'database', address: '127.0.0.1', database: { product: 'postgresql', host: 'h' } } as unknown as Target;
-    expect(new DatabaseProbeSource(noConnection, { hostTransport: host, active: true, runId: 'r' }).plans(canary('db-canary', true))).toBe(false);
+    expect(
+      new DatabaseProbeSource(db(), { hostTransport: host, active: true, runId: 'r' }).plans(
+        canary('db-failed-login', true),
+      ),
+    ).toBe(false);
+    expect(
+      new DatabaseProbeSource(db({ failed_login_canary: true }), {
+        hostTransport: host,
+        active: true,
+        runId: 'r',
+      }).plans(canary('db-failed-login', true)),
+    ).toBe(true);
+    const noConnection = {
+      id: 'pg',
+      kind: 'database',
+      address: '127.0.0.1',
+      database: { product: 'postgresql', host: 'h' },
+    } as unknown as Target;
+    expect(
+      new DatabaseProbeSource(noConnection, { hostTransport: host, active: true, runId: 'r' }).plans(
+        canary('db-canary', true),
+      ),
+    ).toBe(false);
   });
 });

@@ -32,7 +32,8 @@ const PS_WRITES =
 function readOnlyProblem(p: ProbeDef): string | undefined {
   switch (p.kind) {
     case 'command':
-      if (p.platform === 'windows') return PS_WRITES.test(p.command!) ? 'PowerShell command that changes state' : undefined;
+      if (p.platform === 'windows')
+        return PS_WRITES.test(p.command!) ? 'PowerShell command that changes state' : undefined;
       return SH_WRITES.test(p.command!) ? 'shell command that writes, reloads or signals' : undefined;
     case 'file':
     case 'glob':
@@ -41,20 +42,27 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
       return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
     case 'query':
       // One read-only statement: SELECT or SHOW, nothing chained (the schema says the same; this is the contract).
-      return /^(SELECT|SHOW) [^;]*$/.test(p.query ?? '') && !/\b(INTO\s+OUTFILE|INTO\s+DUMPFILE|FOR\s+UPDATE|pg_read_file|lo_import|dblink)\b/i.test(p.query ?? '')
+      return /^(SELECT|SHOW) [^;]*$/.test(p.query ?? '') &&
+        !/\b(INTO\s+OUTFILE|INTO\s+DUMPFILE|FOR\s+UPDATE|pg_read_file|lo_import|dblink)\b/i.test(p.query ?? '')
         ? undefined
         : 'query that is not one plain SELECT/SHOW';
     case 'live':
       // A live probe that sends something the server logs must say so, so it runs only with --active.
       if (p.active === undefined) return 'live probe without `active`';
-      return p.live === 'tls-handshake' || p.active ? undefined : `live probe ${p.live} sends traffic but is not marked active`;
+      return p.live === 'tls-handshake' || p.active
+        ? undefined
+        : `live probe ${p.live} sends traffic but is not marked active`;
   }
 }
 
 describe('the check catalog, every platform folder', () => {
   it('loads every check folder with no problem, and each folder holds checks', () => {
     expect(catalog.problems.map((p) => p.message)).toEqual([]);
-    for (const folder of checkFolders(CHECKS_DIR)) expect(catalog.checks.some((c) => c.file!.startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of checkFolders(CHECKS_DIR))
+      expect(
+        catalog.checks.some((c) => c.file!.startsWith(`${folder}/`)),
+        folder,
+      ).toBe(true);
   });
 
   it('names probes that exist and that its parser reads, and only facts its parser declares', () => {
@@ -68,14 +76,18 @@ describe('the check catalog, every platform folder', () => {
       for (const cond of [check.condition, check.applies_if, check.warn_if, check.inconclusive_if]) {
         for (const path of factPaths(cond)) expect(declaresFact(parser!, path), `${check.id}: fact ${path}`).toBe(true);
       }
-      if (check.explain) expect(declaresFact(parser!, check.explain), `${check.id}: explain ${check.explain}`).toBe(true);
+      if (check.explain)
+        expect(declaresFact(parser!, check.explain), `${check.id}: explain ${check.explain}`).toBe(true);
     }
   });
 
   it('registers parsers that read existing probes, each used by some check', () => {
     for (const parser of PARSER_MODULES) {
       for (const p of parser.probes) expect(catalog.probes.has(p), `${parser.name}: probe ${p}`).toBe(true);
-      expect(catalog.checks.some((c) => c.parser === parser.name), `${parser.name} is used by a check`).toBe(true);
+      expect(
+        catalog.checks.some((c) => c.parser === parser.name),
+        `${parser.name} is used by a check`,
+      ).toBe(true);
     }
   });
 
@@ -84,7 +96,10 @@ describe('the check catalog, every platform folder', () => {
     const live = new Set(attack.techniques.filter((t) => !t.revoked && !t.deprecated).map((t) => t.id));
     const components = new Set(attack.data_components.filter((d) => !d.revoked && !d.deprecated).map((d) => d.name));
     for (const check of catalog.checks) {
-      expect((check.maps.attack?.length ?? 0) + (check.maps.owasp?.length ?? 0), `${check.id} maps to ATT&CK or OWASP`).toBeGreaterThan(0);
+      expect(
+        (check.maps.attack?.length ?? 0) + (check.maps.owasp?.length ?? 0),
+        `${check.id} maps to ATT&CK or OWASP`,
+      ).toBeGreaterThan(0);
       for (const t of check.maps.attack ?? []) expect(live.has(t), `${check.id}: ${t}`).toBe(true);
       for (const d of check.maps.data_components ?? []) expect(components.has(d), `${check.id}: ${d}`).toBe(true);
     }
@@ -92,7 +107,14 @@ describe('the check catalog, every platform folder', () => {
 
   it('writes every text in English and Japanese', () => {
     for (const check of catalog.checks) {
-      const texts = { title: check.title, rationale: check.rationale, remediation: check.remediation, ...((check as { fail_title?: typeof check.title }).fail_title ? { fail_title: (check as { fail_title?: typeof check.title }).fail_title! } : {}) };
+      const texts = {
+        title: check.title,
+        rationale: check.rationale,
+        remediation: check.remediation,
+        ...((check as { fail_title?: typeof check.title }).fail_title
+          ? { fail_title: (check as { fail_title?: typeof check.title }).fail_title! }
+          : {}),
+      };
       for (const [field, text] of Object.entries(texts)) {
         expect(text.en.trim().length, `${check.id}.${field}.en`).toBeGreaterThan(0);
         expect(JAPANESE.test(text.ja), `${check.id}.${field}.ja`).toBe(true);
@@ -117,9 +139,12 @@ describe('the check catalog, every platform folder', () => {
     const named = new Set(probes.filter((p) => p.platform !== 'database').flatMap((p) => p.products ?? []));
     expect(PRODUCTS.map((p) => p.name).sort()).toEqual([...named].sort());
     for (const product of PRODUCTS) {
-      const offered = probes.filter((p) => p.platform !== 'database' && p.products?.includes(product.name)).map((p) => p.id);
+      const offered = probes
+        .filter((p) => p.platform !== 'database' && p.products?.includes(product.name))
+        .map((p) => p.id);
       expect([...product.probes].sort(), product.name).toEqual(offered.sort());
-      for (const parser of product.parsers) expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);
+      for (const parser of product.parsers)
+        expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);
     }
   });
 });
@@ -134,15 +159,38 @@ describe('database probes', () => {
 
 describe('the contract catches what it promises to', () => {
   it('flags a writing command, a state-changing http method and an unmarked live probe', () => {
-    expect(readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'systemctl restart auditd' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'auditpol /set /category:*' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'Set-ItemProperty -Path HKLM:\\x' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' as 'GET' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'web', kind: 'live', live: 'body-canary', active: false })).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'systemctl restart auditd' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'auditpol /set /category:*' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'Set-ItemProperty -Path HKLM:\\x' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' as 'GET' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'web', kind: 'live', live: 'body-canary', active: false }),
+    ).toBeDefined();
     expect(readOnlyProblem({ id: 'x', platform: 'linux', kind: 'command', command: 'auditctl -l' })).toBeUndefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SELECT 1; DROP TABLE t' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: "SELECT * FROM t INTO OUTFILE '/tmp/x'" })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SET GLOBAL general_log = 1' })).toBeDefined();
-    expect(readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: "SHOW GLOBAL VARIABLES LIKE 'server_audit%'" })).toBeUndefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SELECT 1; DROP TABLE t' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: "SELECT * FROM t INTO OUTFILE '/tmp/x'" }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({ id: 'x', platform: 'database', kind: 'query', query: 'SET GLOBAL general_log = 1' }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({
+        id: 'x',
+        platform: 'database',
+        kind: 'query',
+        query: "SHOW GLOBAL VARIABLES LIKE 'server_audit%'",
+      }),
+    ).toBeUndefined();
   });
 });

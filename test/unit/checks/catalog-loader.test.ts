@@ -65,7 +65,14 @@ describe('check catalog loader', () => {
   });
 
   it('accepts element paths under a declared list and locates a bad path in applies_if/condition/warn_if', () => {
-    const good = catalogWith('linux', check({ parser: 'log-forwarding', probes: '[rsyslog-conf]', condition: '{ some: forwarders, where: { fact: tls, equals: true } }' }));
+    const good = catalogWith(
+      'linux',
+      check({
+        parser: 'log-forwarding',
+        probes: '[rsyslog-conf]',
+        condition: '{ some: forwarders, where: { fact: tls, equals: true } }',
+      }),
+    );
     expect(loadCatalog(good.root).problems.map((p) => p.message)).toEqual([]);
     const bad = catalogWith(
       'linux',
@@ -83,14 +90,28 @@ describe('check catalog loader', () => {
   });
 
   it('locates an observed/expected placeholder or a decisive path naming an undeclared fact, and a related check that does not exist', () => {
-    const text = (fact: string) => `{ observed: { en: "enabled {${fact}}", ja: "有効 {${fact}}" }, expected: { en: "1", ja: "1" } }`;
-    expect(loadCatalog(catalogWith('ips', check({ explain_text: text('enabled') })).root).problems.map((p) => p.message)).toEqual([]);
+    const text = (fact: string) =>
+      `{ observed: { en: "enabled {${fact}}", ja: "有効 {${fact}}" }, expected: { en: "1", ja: "1" } }`;
+    expect(
+      loadCatalog(catalogWith('ips', check({ explain_text: text('enabled') })).root).problems.map((p) => p.message),
+    ).toEqual([]);
     const [placeholder] = loadCatalog(catalogWith('ips', check({ explain_text: text('enabld') })).root).problems;
-    expect(placeholder).toMatchObject({ field: 'ips.sample.rules-loaded.explain_text', message: expect.stringMatching(/fact "enabld"/) });
+    expect(placeholder).toMatchObject({
+      field: 'ips.sample.rules-loaded.explain_text',
+      message: expect.stringMatching(/fact "enabld"/),
+    });
     const [decisive] = loadCatalog(catalogWith('ips', check({ decisive: '[nope.at]' })).root).problems;
-    expect(decisive).toMatchObject({ field: 'ips.sample.rules-loaded.decisive', message: expect.stringMatching(/fact "nope\.at"/) });
-    const [related] = loadCatalog(catalogWith('ips', check({ related: '[{ check: ips.nothing, why: { en: "x", ja: "x" } }]' })).root).problems;
-    expect(related).toMatchObject({ field: 'ips.sample.rules-loaded.related', message: expect.stringContaining('related check "ips.nothing" does not exist') });
+    expect(decisive).toMatchObject({
+      field: 'ips.sample.rules-loaded.decisive',
+      message: expect.stringMatching(/fact "nope\.at"/),
+    });
+    const [related] = loadCatalog(
+      catalogWith('ips', check({ related: '[{ check: ips.nothing, why: { en: "x", ja: "x" } }]' })).root,
+    ).problems;
+    expect(related).toMatchObject({
+      field: 'ips.sample.rules-loaded.related',
+      message: expect.stringContaining('related check "ips.nothing" does not exist'),
+    });
   });
 
   it('names an unknown probe, an unknown parser and a probe the parser never reads, each with its field', () => {
@@ -118,7 +139,8 @@ describe('check catalog loader', () => {
 
   it('declares every folder of the shipped catalog as a check platform or a non-check folder, and loads all checks', () => {
     const folders = readdirSync(CHECKS_DIR).filter((n) => statSync(join(CHECKS_DIR, n)).isDirectory());
-    for (const f of folders) expect(CHECK_PLATFORMS.includes(f) || (NON_CHECK_FOLDERS as readonly string[]).includes(f), f).toBe(true);
+    for (const f of folders)
+      expect(CHECK_PLATFORMS.includes(f) || (NON_CHECK_FOLDERS as readonly string[]).includes(f), f).toBe(true);
     expect(checkFolders(CHECKS_DIR).sort()).toEqual(folders.filter((f) => CHECK_PLATFORMS.includes(f)).sort());
     const catalog = loadCatalog();
     expect(catalog.problems.map((p) => p.message)).toEqual([]);

@@ -31,7 +31,13 @@ cpSync(join(EXAMPLES, 'checks', 'siem'), join(root, 'siem'), { recursive: true }
 const catalog: Catalog = loadCatalog(root, [], graylog.parsers);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const answered = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 200, truncated: false, durationMs: 3 });
+const answered = (stdout: string): ProbeResult => ({
+  stdout,
+  stderr: '',
+  exitCode: 200,
+  truncated: false,
+  durationMs: 3,
+});
 
 describe('CONTRIBUTING.md worked examples', () => {
   it('quotes every example file verbatim', () => {
@@ -44,21 +50,36 @@ describe('CONTRIBUTING.md worked examples', () => {
     const check = catalog.checks.find((c) => c.id === 'example.sshd.syslog-facility')!;
     expect(check.file).toBe(join('linux', 'sshd-facility.yaml'));
     const outputs = fixtureHost('hardened', catalog.probes.values());
-    expect(evaluateCheck(check, outputs, { targetId: 'h', kind: 'linux', parsers: catalog.parsers }).status).toBe('pass');
+    expect(evaluateCheck(check, outputs, { targetId: 'h', kind: 'linux', parsers: catalog.parsers }).status).toBe(
+      'pass',
+    );
   });
 
   it('add a parser: verified by the loader against its declared probes and facts, run by the evaluator', () => {
     const check = catalog.checks.find((c) => c.id === 'example.graylog.inputs-running')!;
     expect(catalog.parsers.get('example-graylog-inputs')).toBe(graylogInputs);
     const fixture = readFileSync(join(EXAMPLES, 'fixtures', 'inputstates.json'), 'utf8');
-    const failing = evaluateCheck(check, { 'graylog-input-states': answered(fixture) }, { targetId: 'g', kind: 'siem', parsers: catalog.parsers });
+    const failing = evaluateCheck(
+      check,
+      { 'graylog-input-states': answered(fixture) },
+      { targetId: 'g', kind: 'siem', parsers: catalog.parsers },
+    );
     expect(failing.status).toBe('fail');
     const running = fixture.replace('"FAILED"', '"RUNNING"');
-    expect(evaluateCheck(check, { 'graylog-input-states': answered(running) }, { targetId: 'g', kind: 'siem', parsers: catalog.parsers }).status).toBe('pass');
+    expect(
+      evaluateCheck(
+        check,
+        { 'graylog-input-states': answered(running) },
+        { targetId: 'g', kind: 'siem', parsers: catalog.parsers },
+      ).status,
+    ).toBe('pass');
   });
 
   it('add a product: identifies itself from its API root and offers probes the catalog has', () => {
-    expect(graylog.identify('{"cluster_id":"c","version":"6.1.4","hostname":"gl-01"}')).toEqual({ os: 'Graylog 6.1.4', hostname: 'gl-01' });
+    expect(graylog.identify('{"cluster_id":"c","version":"6.1.4","hostname":"gl-01"}')).toEqual({
+      os: 'Graylog 6.1.4',
+      hostname: 'gl-01',
+    });
     expect(graylog.identify('<html>')).toEqual({});
     for (const p of graylog.probes) expect(catalog.probes.has(p), p).toBe(true);
     expect(catalog.probes.get('graylog-input-states')?.products).toEqual(['graylog']);

@@ -19,13 +19,23 @@ describe('every catalog check has a fail_title in both languages', () => {
     expect(catalog.checks.length).toBeGreaterThan(100);
   });
   it('each YAML check (linux, windows, web, products) says what a failure observed, distinct from its title', () => {
-    const missing = catalog.checks.filter((c) => !c.fail_title?.en?.trim() || !c.fail_title?.ja?.trim()).map((c) => c.id);
+    const missing = catalog.checks
+      .filter((c) => !c.fail_title?.en?.trim() || !c.fail_title?.ja?.trim())
+      .map((c) => c.id);
     expect(missing).toEqual([]);
-    const same = catalog.checks.filter((c) => c.fail_title!.en === c.title.en || c.fail_title!.ja === c.title.ja).map((c) => c.id);
+    const same = catalog.checks
+      .filter((c) => c.fail_title!.en === c.title.en || c.fail_title!.ja === c.title.ja)
+      .map((c) => c.id);
     expect(same).toEqual([]);
   });
   it('the live web checks, once TypeScript and now in checks/web/live.yaml, kept theirs', () => {
-    for (const id of ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.waf-detection']) {
+    for (const id of [
+      'web.tls.handshake',
+      'web.tls.certificate-trust',
+      'web.tls.inspection-point',
+      'web.active.body-canary',
+      'web.active.waf-detection',
+    ]) {
       const c = catalog.checks.find((x) => x.id === id)!;
       expect(c.file, id).toBe('web/live.yaml');
       expect(c.fail_title?.en.trim(), c.id).not.toBe('');
@@ -42,7 +52,15 @@ describe('every catalog check has a fail_title in both languages', () => {
 describe('a failing finding shows what was observed; the check keeps its desired-state title', () => {
   const title = { en: 'auditd is running', ja: 'auditd が稼働している' };
   const fail_title = { en: 'auditd is not running', ja: 'auditd が稼働していない' };
-  const failing: Finding = { ...finding('audit-policy', 'fail', { check: 'linux.auditd.running', severity: 'critical', title, target: 'web-01' }), fail_title };
+  const failing: Finding = {
+    ...finding('audit-policy', 'fail', {
+      check: 'linux.auditd.running',
+      severity: 'critical',
+      title,
+      target: 'web-01',
+    }),
+    fail_title,
+  };
   const passing: Finding = { ...failing, status: 'pass', target: 'web-02' };
   const r: Report = report({ findings: [failing, passing], targets: [] });
 

@@ -14,11 +14,19 @@ let linuxProbes: ProbeDef[];
 
 function evaluateHost(outputs: Record<string, ProbeResult>, offline = false): Map<string, Finding> {
   const findings = new Map<string, Finding>();
-  for (const check of linuxChecks) findings.set(check.id, evaluateCheck(check, outputs, { targetId: 'host', kind: 'linux', offline }));
+  for (const check of linuxChecks)
+    findings.set(check.id, evaluateCheck(check, outputs, { targetId: 'host', kind: 'linux', offline }));
   return findings;
 }
 
-const offlineResult: ProbeResult = { stdout: '', stderr: '', exitCode: null, truncated: false, durationMs: 0, error: { kind: 'offline', message: 'not run: the target is an image' } };
+const offlineResult: ProbeResult = {
+  stdout: '',
+  stderr: '',
+  exitCode: null,
+  truncated: false,
+  durationMs: 0,
+  error: { kind: 'offline', message: 'not run: the target is an image' },
+};
 
 beforeAll(() => {
   catalog = loadCatalog();
@@ -59,7 +67,9 @@ describe('linux check catalog', () => {
       }
     }
     const provided = linuxChecks.flatMap((c) => (c.provides ?? []).map((p) => p.service ?? p.category));
-    expect(new Set(provided)).toEqual(new Set(['auditd', 'process_creation', 'syslog', 'auth', 'sudo', 'cron', 'sshd']));
+    expect(new Set(provided)).toEqual(
+      new Set(['auditd', 'process_creation', 'syslog', 'auth', 'sudo', 'cron', 'sshd']),
+    );
   });
 
   it('reads only facts that its parser produces (no typos in fact paths)', () => {
@@ -68,7 +78,8 @@ describe('linux check catalog', () => {
       const facts = PARSERS[check.parser]!(outputs, { targetId: 'h', kind: 'linux' });
       for (const cond of [check.condition, check.applies_if, check.warn_if]) {
         if (!cond) continue;
-        for (const path of [...factPaths(cond)].filter((p) => !p.includes('[]'))) expect(getFact(facts, path), `${check.id}: ${path}`).not.toBeUndefined();
+        for (const path of [...factPaths(cond)].filter((p) => !p.includes('[]')))
+          expect(getFact(facts, path), `${check.id}: ${path}`).not.toBeUndefined();
       }
     }
   });
@@ -94,7 +105,9 @@ describe('linux catalog on fixture hosts', () => {
 
   it('passes every check on the hardened host', () => {
     const findings = evaluateHost(fixtureHost('hardened', catalog.probes.values()));
-    const notPassing = [...findings.values()].filter((f) => f.status !== 'pass').map((f) => `${f.check}: ${f.status} ${f.reason ?? JSON.stringify(f.observed)}`);
+    const notPassing = [...findings.values()]
+      .filter((f) => f.status !== 'pass')
+      .map((f) => `${f.check}: ${f.status} ${f.reason ?? JSON.stringify(f.observed)}`);
     expect(notPassing).toEqual([]);
   });
 
@@ -103,27 +116,53 @@ describe('linux catalog on fixture hosts', () => {
     const status = (id: string) => findings.get(id)!.status;
     for (const id of KEY_CHECKS.filter((k) => k !== 'linux.auditd.kernel-enabled')) expect(status(id), id).toBe('fail');
     // What a stock install gets right is not reported as a failure.
-    for (const id of ['linux.auditd.installed', 'linux.auditd.running', 'linux.auditd.kernel-enabled', 'linux.auditd.backlog-limit', 'linux.time.sync', 'linux.authlog.recent']) {
+    for (const id of [
+      'linux.auditd.installed',
+      'linux.auditd.running',
+      'linux.auditd.kernel-enabled',
+      'linux.auditd.backlog-limit',
+      'linux.time.sync',
+      'linux.authlog.recent',
+    ]) {
       expect(status(id), id).toBe('pass');
     }
     expect(status('linux.auditd.disk-full-action')).toBe('warn');
     expect(status('linux.logfwd.connected')).toBe('not-applicable');
-    expect(findings.get('linux.audit.rules.execve')!.observed!['coverage.execve.missing']).toEqual(['execve (b64)', 'execve (b32)']);
+    expect(findings.get('linux.audit.rules.execve')!.observed!['coverage.execve.missing']).toEqual([
+      'execve (b64)',
+      'execve (b32)',
+    ]);
     expect(findings.get('linux.sshd.loglevel')!.observed).toMatchObject({ loglevel: 'INFO' });
   });
 
   it('fails, rather than skips, auditing on a minimal Debian host without auditd or rsyslog (journald only)', () => {
     const findings = evaluateHost(fixtureHost('debian-minimal', catalog.probes.values()));
     const status = (id: string) => findings.get(id)!.status;
-    for (const id of ['linux.auditd.installed', 'linux.auditd.kernel-enabled', 'linux.audit.rules.execve', 'linux.logfwd.configured', 'linux.logfwd.audit-events']) {
+    for (const id of [
+      'linux.auditd.installed',
+      'linux.auditd.kernel-enabled',
+      'linux.audit.rules.execve',
+      'linux.logfwd.configured',
+      'linux.logfwd.audit-events',
+    ]) {
       expect(status(id), id).toBe('fail');
     }
     // Checks about a daemon that is not there are not applicable: the missing daemon is reported once, above.
-    for (const id of ['linux.auditd.running', 'linux.auditd.backlog-limit', 'linux.auditd.immutable', 'linux.auditd.rules-persisted', 'linux.auditd.disk-full-action', 'linux.logfwd.connected']) {
+    for (const id of [
+      'linux.auditd.running',
+      'linux.auditd.backlog-limit',
+      'linux.auditd.immutable',
+      'linux.auditd.rules-persisted',
+      'linux.auditd.disk-full-action',
+      'linux.logfwd.connected',
+    ]) {
       expect(status(id), id).toBe('not-applicable');
     }
     expect(status('linux.authlog.recent')).toBe('pass'); // the journal holds auth records from an hour ago
-    expect(findings.get('linux.audit.rules.bpf')!.observed!['coverage.bpf.missing']).toEqual(['bpf (b64)', 'bpf (b32)']);
+    expect(findings.get('linux.audit.rules.bpf')!.observed!['coverage.bpf.missing']).toEqual([
+      'bpf (b64)',
+      'bpf (b32)',
+    ]);
   });
 
   it('audits an offline image of the hardened host from its files: rules from disk, live-only checks inconclusive', () => {
@@ -134,19 +173,41 @@ describe('linux catalog on fixture hosts', () => {
     for (const id of KEY_CHECKS.filter((k) => k.startsWith('linux.audit.rules.'))) expect(status(id), id).toBe('pass');
     expect(status('linux.auditd.kernel-cmdline')).toBe('pass'); // from /etc/default/grub
     expect(status('linux.sshd.loglevel')).toBe('pass'); // from sshd_config.d
-    for (const id of ['linux.auditd.kernel-enabled', 'linux.auditd.rules-persisted', 'linux.logfwd.connected', 'linux.time.sync', 'linux.authlog.recent']) {
+    for (const id of [
+      'linux.auditd.kernel-enabled',
+      'linux.auditd.rules-persisted',
+      'linux.logfwd.connected',
+      'linux.time.sync',
+      'linux.authlog.recent',
+    ]) {
       expect(status(id), id).toBe('inconclusive');
     }
   });
 
   it('reports checks that need root as inconclusive, never failed, when the account may not use the audit API', () => {
     const outputs = fixtureHost('hardened', catalog.probes.values());
-    const refused: ProbeResult = { stdout: '', stderr: 'You must be root to run this program.\n', exitCode: 4, truncated: false, durationMs: 1 };
+    const refused: ProbeResult = {
+      stdout: '',
+      stderr: 'You must be root to run this program.\n',
+      exitCode: 4,
+      truncated: false,
+      durationMs: 1,
+    };
     outputs['auditctl-status'] = refused;
     outputs['auditctl-rules'] = refused;
-    outputs['augenrules-check'] = { ...refused, stderr: '', stdout: '/usr/sbin/augenrules: No rules directory - /etc/audit/rules.d\n', exitCode: 1 };
+    outputs['augenrules-check'] = {
+      ...refused,
+      stderr: '',
+      stdout: '/usr/sbin/augenrules: No rules directory - /etc/audit/rules.d\n',
+      exitCode: 1,
+    };
     const findings = evaluateHost(outputs);
-    for (const id of ['linux.auditd.kernel-enabled', 'linux.auditd.immutable', 'linux.audit.rules.execve', 'linux.auditd.rules-persisted']) {
+    for (const id of [
+      'linux.auditd.kernel-enabled',
+      'linux.auditd.immutable',
+      'linux.audit.rules.execve',
+      'linux.auditd.rules-persisted',
+    ]) {
       expect(findings.get(id)!.status, id).toBe('inconclusive');
       expect(findings.get(id)!.reason, id).toMatch(/You must be root/);
     }

@@ -10,13 +10,28 @@ import type { LiveProbeResult } from '../../../src/web/canary.js';
 import { liveAnswer, liveFindings } from '../../../src/web/findings.js';
 
 const catalog = loadCatalog();
-const LIVE_IDS = ['web.tls.handshake', 'web.tls.certificate-trust', 'web.tls.inspection-point', 'web.active.body-canary', 'web.active.canary-password-masked', 'web.active.waf-detection'];
+const LIVE_IDS = [
+  'web.tls.handshake',
+  'web.tls.certificate-trust',
+  'web.tls.inspection-point',
+  'web.active.body-canary',
+  'web.active.canary-password-masked',
+  'web.active.waf-detection',
+];
 
 function landing(over: Partial<LiveProbeResult>): LiveProbeResult {
   return {
     kind: 'waf',
     marker: 'socready-waf-r-1',
-    request: { kind: 'waf', time: '2026-01-01T00:00:00Z', method: 'GET', url: 'http://x/', marker: 'socready-waf-r-1', status: 200, duration_ms: 1 },
+    request: {
+      kind: 'waf',
+      time: '2026-01-01T00:00:00Z',
+      method: 'GET',
+      url: 'http://x/',
+      marker: 'socready-waf-r-1',
+      status: 200,
+      duration_ms: 1,
+    },
     logs: [{ path: '/var/log/nginx/access.log', origin: 'x', truncated: false, bytes_read: 10, hits: [] }],
     found_in: [],
     request_logged: false,
@@ -45,7 +60,9 @@ describe('live web checks from the catalog', () => {
   it('takes the worst URL: a failed URL beats an undecidable one, which beats a warning', () => {
     const decide = (probes: LiveProbeResult[]) =>
       liveFindings(catalog, 't', 'waf-probe', liveAnswer({ has_host: true, probes }), ['t/e1'])[0]!;
-    const unreadable = landing({ logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied' }] });
+    const unreadable = landing({
+      logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied' }],
+    });
     const detectedOnly = landing({ detected: true, rule_ids: ['942100'] });
     const missed = landing({});
     expect(decide([detectedOnly]).status).toBe('warn');
@@ -57,16 +74,33 @@ describe('live web checks from the catalog', () => {
 
   it('a canary password logged in clear text fails its own high-severity check, while the body canary passes', () => {
     const hit = (state: 'clear' | 'masked') => ({
-      format: 'json' as const, fields: ['body'], carried: { request: true, username: true, body: true }, fake_credential: state, rule_ids: [], intercepted: null, status: 200, excerpt: '',
+      format: 'json' as const,
+      fields: ['body'],
+      carried: { request: true, username: true, body: true },
+      fake_credential: state,
+      rule_ids: [],
+      intercepted: null,
+      status: 200,
+      excerpt: '',
     });
     const canary = (state: 'clear' | 'masked', path: string) =>
       landing({
-        kind: 'canary', marker: `m-${state}`, found_in: [path], request_logged: true, body_logged: true, username_logged: true, fake_credential: state,
+        kind: 'canary',
+        marker: `m-${state}`,
+        found_in: [path],
+        request_logged: true,
+        body_logged: true,
+        username_logged: true,
+        fake_credential: state,
         logs: [{ path, origin: 'x', truncated: false, bytes_read: 10, hits: [hit(state)] }],
       });
-    const run = (probes: LiveProbeResult[]) => Object.fromEntries(
-      liveFindings(catalog, 't', 'body-canary', liveAnswer({ has_host: true, probes }), ['t/e1']).map((f) => [f.check, f]),
-    );
+    const run = (probes: LiveProbeResult[]) =>
+      Object.fromEntries(
+        liveFindings(catalog, 't', 'body-canary', liveAnswer({ has_host: true, probes }), ['t/e1']).map((f) => [
+          f.check,
+          f,
+        ]),
+      );
     const clear = run([canary('masked', '/var/log/a.log'), canary('clear', '/var/log/body.log')]);
     expect(clear['web.active.body-canary']!.status).toBe('pass');
     const pw = clear['web.active.canary-password-masked']!;
@@ -81,9 +115,24 @@ describe('live web checks from the catalog', () => {
 
   it('redacts what a finding quotes in the evaluator itself, whatever path produced it', () => {
     const secret = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAsecretsecret\n-----END RSA PRIVATE KEY-----';
-    const failed = landing({ request: { kind: 'waf', time: 't', method: 'GET', url: 'http://x/', marker: 'm', status: null, duration_ms: 1, error: secret } });
+    const failed = landing({
+      request: {
+        kind: 'waf',
+        time: 't',
+        method: 'GET',
+        url: 'http://x/',
+        marker: 'm',
+        status: null,
+        duration_ms: 1,
+        error: secret,
+      },
+    });
     const check = catalog.checks.find((c) => c.id === 'web.active.waf-detection')!;
-    const f = evaluateCheck(check, { 'waf-probe': liveAnswer({ has_host: true, probes: [failed] }) }, { targetId: 't', kind: 'web' });
+    const f = evaluateCheck(
+      check,
+      { 'waf-probe': liveAnswer({ has_host: true, probes: [failed] }) },
+      { targetId: 't', kind: 'web' },
+    );
     expect(f.status).toBe('inconclusive');
     expect(f.reason).toMatch(/request failed/);
     expect(f.reason).not.toContain('MIIEpAIB');
@@ -93,7 +142,14 @@ describe('live web checks from the catalog', () => {
 describe('live checks on targets that are not web targets', () => {
   it('are never planned for a WAF audited through its API: it keeps only the checks it had', async () => {
     // Port 9 (discard) on loopback: nothing answers, every finding is decided without traffic.
-    const waf: Target = { id: 'waf-api', kind: 'waf', address: '127.0.0.1', tags: [], transport: 'http', api: { url: 'http://127.0.0.1:9/', product: 'elasticsearch' } };
+    const waf: Target = {
+      id: 'waf-api',
+      kind: 'waf',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'http',
+      api: { url: 'http://127.0.0.1:9/', product: 'elasticsearch' },
+    };
     const a = await assessTarget(waf, new ApiProbeSource(waf), catalog, { store: new EvidenceStore(undefined) });
     expect(a.findings.filter((f) => LIVE_IDS.includes(f.check)).map((f) => f.check)).toEqual([]);
     expect(a.findings.some((f) => f.check.startsWith('web.modsecurity.'))).toBe(true);

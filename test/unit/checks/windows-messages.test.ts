@@ -30,26 +30,48 @@ describe('audit subcategories where detection needs failures', () => {
   ] as const;
 
   it.each(cases)('%s set to Success only is a fail that says Failure is missing', (id, guid) => {
-    const f = evaluateCheck(check(id), { 'win-auditpol': auditpolWith(guid, 'Success') }, { targetId: 'h', kind: 'windows' });
+    const f = evaluateCheck(
+      check(id),
+      { 'win-auditpol': auditpolWith(guid, 'Success') },
+      { targetId: 'h', kind: 'windows' },
+    );
     expect(f.status).toBe('fail');
     expect(f.observed).toEqual({ [`by_guid.${guid.toLowerCase()}.state`]: 'Success only (Failure is not audited)' });
   });
 
   it.each(cases)('%s on a Japanese host set to 成功 only is a fail too', (id, guid) => {
-    const f = evaluateCheck(check(id), { 'win-auditpol': auditpolWith(guid, '成功', 'auditpol-ja-hardened.csv') }, { targetId: 'h', kind: 'windows' });
+    const f = evaluateCheck(
+      check(id),
+      { 'win-auditpol': auditpolWith(guid, '成功', 'auditpol-ja-hardened.csv') },
+      { targetId: 'h', kind: 'windows' },
+    );
     expect(f.status).toBe('fail');
     expect(Object.values(f.observed ?? {})).toEqual(['Success only (Failure is not audited)']);
   });
 
   it.each(cases)('%s set to Failure only is a fail that says Success is missing; both halves pass', (id, guid) => {
-    const failureOnly = evaluateCheck(check(id), { 'win-auditpol': auditpolWith(guid, 'Failure') }, { targetId: 'h', kind: 'windows' });
+    const failureOnly = evaluateCheck(
+      check(id),
+      { 'win-auditpol': auditpolWith(guid, 'Failure') },
+      { targetId: 'h', kind: 'windows' },
+    );
     expect(failureOnly.status).toBe('fail');
     expect(Object.values(failureOnly.observed ?? {})).toEqual(['Failure only (Success is not audited)']);
-    expect(evaluateCheck(check(id), { 'win-auditpol': auditpolWith(guid, 'Success and Failure') }, { targetId: 'h', kind: 'windows' }).status).toBe('pass');
+    expect(
+      evaluateCheck(
+        check(id),
+        { 'win-auditpol': auditpolWith(guid, 'Success and Failure') },
+        { targetId: 'h', kind: 'windows' },
+      ).status,
+    ).toBe('pass');
   });
 
   it('a subcategory that needs both halves for another reason still warns when only one is set (Sensitive Privilege Use)', () => {
-    const f = evaluateCheck(check('windows.auditpol.sensitive-privilege-use'), { 'win-auditpol': auditpolWith('0CCE9228-69AE-11D9-BED3-505054503030', 'Success') }, { targetId: 'h', kind: 'windows' });
+    const f = evaluateCheck(
+      check('windows.auditpol.sensitive-privilege-use'),
+      { 'win-auditpol': auditpolWith('0CCE9228-69AE-11D9-BED3-505054503030', 'Success') },
+      { targetId: 'h', kind: 'windows' },
+    );
     expect(f.status).toBe('warn');
   });
 });
@@ -59,7 +81,9 @@ describe('Windows finding texts', () => {
     for (const c of catalog.checks) {
       for (const lang of ['en', 'ja'] as const) expect(c.title[lang], c.id).not.toMatch(/\b(\w+) \1\b/i);
     }
-    expect(check('windows.auditpol.audit-policy-change').title.en).toBe("'Audit Policy Change' auditing is set to Success");
+    expect(check('windows.auditpol.audit-policy-change').title.en).toBe(
+      "'Audit Policy Change' auditing is set to Success",
+    );
   });
 
   it('Sysmon findings say in words why an event is off: "Image loading (7): disabled", "ProcessAccess (10): onmatch include with no rules"', () => {
@@ -68,7 +92,9 @@ describe('Windows finding texts', () => {
     expect(seven.status).toBe('fail');
     expect(seven.observed?.['event_config.7']).toBe('Image loading (7): disabled');
     const ten = evaluateCheck(check('windows.sysmon.event-10'), outputs, { targetId: 'h', kind: 'windows' });
-    expect(ten.observed?.['event_config.10']).toBe('ProcessAccess (10): onmatch include with no rules, so no event is written');
+    expect(ten.observed?.['event_config.10']).toBe(
+      'ProcessAccess (10): onmatch include with no rules, so no event is written',
+    );
     for (const f of [seven, ten]) expect(Object.values(f.observed ?? {})).not.toContain(null);
     const one = evaluateCheck(check('windows.sysmon.event-1'), outputs, { targetId: 'h', kind: 'windows' });
     expect(one.status).toBe('pass');
@@ -89,15 +115,27 @@ describe('Windows finding texts', () => {
 
   it('SCENoApplyLegacyAuditPolicy not set says so and gives the documented effective default (a warn), 0 fails, 1 passes', () => {
     const c = check('windows.audit.scenoapplylegacy');
-    const run = (file: string, extra = '') => evaluateCheck(c, { 'win-registry-policy': ok(readFileSync(join(W, file), 'utf8') + extra) }, { targetId: 'h', kind: 'windows' });
+    const run = (file: string, extra = '') =>
+      evaluateCheck(
+        c,
+        { 'win-registry-policy': ok(readFileSync(join(W, file), 'utf8') + extra) },
+        { targetId: 'h', kind: 'windows' },
+      );
     const unset = run('reg-policy-default.txt');
     expect(unset.status).toBe('warn');
-    expect(unset.observed).toEqual({ force_subcategory_settings: 'not set explicitly (documented effective default: Enabled)' });
+    expect(unset.observed).toEqual({
+      force_subcategory_settings: 'not set explicitly (documented effective default: Enabled)',
+    });
     expect(c.rationale.en).toMatch(/not set explicitly, Microsoft documents the effective default as Enabled/);
     expect(c.rationale.en).not.toMatch(/Unless SCENoApplyLegacyAuditPolicy is 1/);
-    const zero = run('reg-policy-default.txt', '\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\r\n    SCENoApplyLegacyAuditPolicy    REG_DWORD    0x0\r\n');
+    const zero = run(
+      'reg-policy-default.txt',
+      '\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\r\n    SCENoApplyLegacyAuditPolicy    REG_DWORD    0x0\r\n',
+    );
     expect(zero.status).toBe('fail');
-    expect(zero.observed).toEqual({ force_subcategory_settings: 'disabled (0): legacy category settings replace the subcategory settings' });
+    expect(zero.observed).toEqual({
+      force_subcategory_settings: 'disabled (0): legacy category settings replace the subcategory settings',
+    });
     expect(run('reg-policy-hardened.txt').status).toBe('pass');
   });
 });
@@ -106,7 +144,8 @@ describe('the readiness checklist speaks of the platforms scanned', () => {
   const base = JSON.parse(readFileSync(join(FIXTURES_DIR, 'html', 'report-full.json'), 'utf8')) as Report;
   const auditRow = (kinds: TargetKind[], lang: 'en' | 'ja' = 'en') => {
     const report: Report = { ...base, targets: kinds.map((kind, i) => ({ ...base.targets[0]!, id: `t${i}`, kind })) };
-    return buildView(report, lang).readiness.find((r) => r.item === (lang === 'en' ? 'Audit policy' : '監査ポリシー'))!.what;
+    return buildView(report, lang).readiness.find((r) => r.item === (lang === 'en' ? 'Audit policy' : '監査ポリシー'))!
+      .what;
   };
 
   it('a Windows-only run mentions no bpf() calls, in either language', () => {

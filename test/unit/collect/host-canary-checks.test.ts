@@ -32,29 +32,63 @@ const doc = (canaries: CanaryTrace[], siem?: string): HostCanaryDocument => ({
 });
 const run = (id: string, d: HostCanaryDocument) => {
   const answer: ProbeResult = { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 1, data: d };
-  return evaluateCheck(check(id), { 'host-canary': answer }, { targetId: 'web1', kind: 'linux', parsers: catalog.parsers });
+  return evaluateCheck(
+    check(id),
+    { 'host-canary': answer },
+    { targetId: 'web1', kind: 'linux', parsers: catalog.parsers },
+  );
 };
 
 describe('host canary checks, decided by the one evaluator', () => {
   it('arrives: pass when both arrived, fail with the summary when one did not, inconclusive when logger failed', () => {
     expect(run('linux.logfwd.canary-arrives', doc([trace('short'), trace('long')])).status).toBe('pass');
-    const lost = run('linux.logfwd.canary-arrives', doc([trace('short', { arrived: false, summary: 'short: did not arrive; last seen in the host log' }), trace('long')]));
+    const lost = run(
+      'linux.logfwd.canary-arrives',
+      doc([
+        trace('short', { arrived: false, summary: 'short: did not arrive; last seen in the host log' }),
+        trace('long'),
+      ]),
+    );
     expect(lost.status).toBe('fail');
     expect(lost.reason).toContain('last seen in the host log');
-    expect(run('linux.logfwd.canary-arrives', doc([trace('short', { planted: false, arrived: false }), trace('long')])).status).toBe('inconclusive');
+    expect(
+      run('linux.logfwd.canary-arrives', doc([trace('short', { planted: false, arrived: false }), trace('long')]))
+        .status,
+    ).toBe('inconclusive');
   });
 
   it('whole: fail when the long canary was cut, inconclusive when it never arrived', () => {
-    expect(run('linux.logfwd.canary-whole', doc([trace('short'), trace('long', { whole: false, cut_at: 'sender-input', summary: 'cut at the sender' })])).reason).toBe('cut at the sender');
-    expect(run('linux.logfwd.canary-whole', doc([trace('short'), trace('long', { whole: false })])).status).toBe('fail');
-    expect(run('linux.logfwd.canary-whole', doc([trace('short'), trace('long', { arrived: false })])).status).toBe('inconclusive');
+    expect(
+      run(
+        'linux.logfwd.canary-whole',
+        doc([trace('short'), trace('long', { whole: false, cut_at: 'sender-input', summary: 'cut at the sender' })]),
+      ).reason,
+    ).toBe('cut at the sender');
+    expect(run('linux.logfwd.canary-whole', doc([trace('short'), trace('long', { whole: false })])).status).toBe(
+      'fail',
+    );
+    expect(run('linux.logfwd.canary-whole', doc([trace('short'), trace('long', { arrived: false })])).status).toBe(
+      'inconclusive',
+    );
   });
 
   it('in SIEM: not applicable without a SIEM, pass when found, fail when searched and absent, inconclusive when the search was refused', () => {
     expect(run('linux.logfwd.canary-in-siem', doc([trace('short'), trace('long')])).status).toBe('not-applicable');
     const siem = (s: CanaryTrace['siem']) => doc([trace('short', { siem: s }), trace('long')], 'es');
-    expect(run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: true, fields: ['message'], searches: 1, latency_ms: 900 })).status).toBe('pass');
-    expect(run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: false, fields: [], searches: 4 })).status).toBe('fail');
-    expect(run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: false, fields: [], searches: 1, error: 'auth-failed: HTTP 401' })).status).toBe('inconclusive');
+    expect(
+      run(
+        'linux.logfwd.canary-in-siem',
+        siem({ target: 'es', arrived: true, fields: ['message'], searches: 1, latency_ms: 900 }),
+      ).status,
+    ).toBe('pass');
+    expect(
+      run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: false, fields: [], searches: 4 })).status,
+    ).toBe('fail');
+    expect(
+      run(
+        'linux.logfwd.canary-in-siem',
+        siem({ target: 'es', arrived: false, fields: [], searches: 1, error: 'auth-failed: HTTP 401' }),
+      ).status,
+    ).toBe('inconclusive');
   });
 });

@@ -18,7 +18,11 @@ function fakes(o: { collectorSees?: (body: string) => string | undefined; delayR
         planted.push(command.slice(command.indexOf(" -- '") + 5, -1));
         return ok('');
       }
-      return ok(o.localSees === false ? '==> /var/log/syslog <==\nnothing\n' : `==> /var/log/syslog <==\n${planted.map((b) => `Dec  3 host socready: ${b}`).join('\n')}\n`);
+      return ok(
+        o.localSees === false
+          ? '==> /var/log/syslog <==\nnothing\n'
+          : `==> /var/log/syslog <==\n${planted.map((b) => `Dec  3 host socready: ${b}`).join('\n')}\n`,
+      );
     },
     readFile: async () => ok(''),
     describe: async () => ({ platform: 'linux' as const, hostname: 'h' }),
@@ -37,70 +41,134 @@ function fakes(o: { collectorSees?: (body: string) => string | undefined; delayR
   return { host, collector, planted, commands, reads: () => reads };
 }
 
-const base = { collectorId: 'logs', collectorPaths: ['/var/log/remote.log'], runId: 'run1', targetId: 'web1', pollMs: 10, maxPollMs: 40 };
+const base = {
+  collectorId: 'logs',
+  collectorPaths: ['/var/log/remote.log'],
+  runId: 'run1',
+  targetId: 'web1',
+  pollMs: 10,
+  maxPollMs: 40,
+};
 
 describe('host canary', () => {
-  it('quotes the socket and the message for the shell and lifts logger\'s 1 KiB default above the message size', () => {
+  it("quotes the socket and the message for the shell and lifts logger's 1 KiB default above the message size", () => {
     const cmd = loggerCommand(longCanary('m-1'), "/tmp/it's.sock");
-    expect(cmd).toMatch(/^logger --size 13024 -t socready -p user\.notice -u '\/tmp\/it'\\''s\.sock' -- 'm-1 long canary A+ m-1-END'$/);
+    expect(cmd).toMatch(
+      /^logger --size 13024 -t socready -p user\.notice -u '\/tmp\/it'\\''s\.sock' -- 'm-1 long canary A+ m-1-END'$/,
+    );
     expect(tailCommand(["/var/log/it's/*.log"])).toContain("for f in '/var/log/it'\\''s/'*.log; do");
   });
 
   it('finds a whole line, a cut line and a cut-off rest that arrived as a separate message', () => {
-    const out = '==> /c.log <==\nDec 3 h socready: m-2 long canary AAAA\nAAAA m-2-END\nDec 3 h socready: m-1 short canary m-1-END\n';
-    expect(sight(out, 'm-1', 'collector')).toEqual({ hit: { place: 'collector:/c.log', bytes: 24, whole: true }, endElsewhere: false });
-    expect(sight(out, 'm-2', 'collector')).toEqual({ hit: { place: 'collector:/c.log', bytes: 20, whole: false }, endElsewhere: true });
+    const out =
+      '==> /c.log <==\nDec 3 h socready: m-2 long canary AAAA\nAAAA m-2-END\nDec 3 h socready: m-1 short canary m-1-END\n';
+    expect(sight(out, 'm-1', 'collector')).toEqual({
+      hit: { place: 'collector:/c.log', bytes: 24, whole: true },
+      endElsewhere: false,
+    });
+    expect(sight(out, 'm-2', 'collector')).toEqual({
+      hit: { place: 'collector:/c.log', bytes: 20, whole: false },
+      endElsewhere: true,
+    });
     expect(sight(out, 'm-3', 'collector')).toEqual({ endElsewhere: false });
   });
 
   it('uses a marker unique to the target and the request, and reports both canaries arrived whole with latency', async () => {
     const f = fakes({ collectorSees: (b) => `Dec  3 web1 socready: ${b}`, delayReads: 2 });
-    const doc = await runHostCanary({ ...base, host: f.host, collector: f.collector, settings: { collector: 'logs', max_wait: 5 } });
+    const doc = await runHostCanary({
+      ...base,
+      host: f.host,
+      collector: f.collector,
+      settings: { collector: 'logs', max_wait: 5 },
+    });
     const [short, long] = doc.canaries;
     expect(short!.marker).toMatch(/^socready-canary-run1-web1-[0-9a-f]{8}-1$/);
     expect(long!.marker).toBe(short!.marker.replace(/-1$/, '-2'));
     expect(long!.sent_bytes).toBe(12_000);
     expect(doc.canaries.every((c) => c.arrived && c.whole && c.latency_ms! >= 0)).toBe(true);
     expect(doc.polls).toBe(3);
-    const again = await runHostCanary({ ...base, host: fakes({}).host, collector: undefined, settings: { collector: 'logs', max_wait: 0.05 } });
+    const again = await runHostCanary({
+      ...base,
+      host: fakes({}).host,
+      collector: undefined,
+      settings: { collector: 'logs', max_wait: 0.05 },
+    });
     expect(again.canaries[0]!.marker).not.toBe(short!.marker);
   });
 
-  it('stops at the stated wait with backoff and names the last place seen: the host\'s own log', async () => {
+  it("stops at the stated wait with backoff and names the last place seen: the host's own log", async () => {
     const f = fakes({});
     const started = Date.now();
-    const doc = await runHostCanary({ ...base, host: f.host, collector: f.collector, settings: { collector: 'logs', max_wait: 0.3 } });
+    const doc = await runHostCanary({
+      ...base,
+      host: f.host,
+      collector: f.collector,
+      settings: { collector: 'logs', max_wait: 0.3 },
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     // 10, 20, 40, 40 ... ms between reads: far fewer reads than a fixed 10 ms poll would make in 300 ms.
     expect(f.reads()).toBeGreaterThan(2);
     expect(f.reads()).toBeLessThan(15);
     expect(doc.canaries[0]).toMatchObject({ arrived: false, seen_locally: true, last_seen: 'host:/var/log/syslog' });
-    expect(doc.canaries[0]!.summary).toMatch(/did not arrive on logs within 0.3 s \(\d+ reads of \/var\/log\/remote.log\); last seen in the host's own log \/var\/log\/syslog/);
+    expect(doc.canaries[0]!.summary).toMatch(
+      /did not arrive on logs within 0.3 s \(\d+ reads of \/var\/log\/remote.log\); last seen in the host's own log \/var\/log\/syslog/,
+    );
   });
 
-  it('says when the canary is not even in the host\'s own log, and when the collector cannot be read', async () => {
+  it("says when the canary is not even in the host's own log, and when the collector cannot be read", async () => {
     const f = fakes({ localSees: false });
-    const doc = await runHostCanary({ ...base, host: f.host, collector: undefined, settings: { collector: 'logs', max_wait: 0.05 } });
+    const doc = await runHostCanary({
+      ...base,
+      host: f.host,
+      collector: undefined,
+      settings: { collector: 'logs', max_wait: 0.05 },
+    });
     expect(doc.canaries[0]).toMatchObject({ arrived: false, seen_locally: false, last_seen: 'logger (exit 0)' });
     expect(doc.canaries[0]!.summary).toMatch(/not in the host's own logs either; collector logs: not reachable/);
   });
 
   it('places the cut: sender input when the host kept it cut too, collector input when the host kept it whole, logger at 1 KiB', async () => {
     const cut = (n: number) => (b: string) => `Dec 3 web1 socready: ${b.slice(0, n)}`;
-    const sender = await runHostCanary({ ...base, ...pick(fakes({ collectorSees: cut(8063) })), settings: { collector: 'logs', max_wait: 0.5 } });
+    const sender = await runHostCanary({
+      ...base,
+      ...pick(fakes({ collectorSees: cut(8063) })),
+      settings: { collector: 'logs', max_wait: 0.5 },
+    });
     // The fake host keeps the whole line locally: a cut on the collector is then the collector's.
-    expect(sender.canaries[1]).toMatchObject({ arrived: true, whole: false, arrived_bytes: 8063, cut_at: 'collector-input' });
-    const byLogger = await runHostCanary({ ...base, ...pick(fakes({ collectorSees: cut(1000), localSees: false })), settings: { collector: 'logs', max_wait: 0.5 } });
+    expect(sender.canaries[1]).toMatchObject({
+      arrived: true,
+      whole: false,
+      arrived_bytes: 8063,
+      cut_at: 'collector-input',
+    });
+    const byLogger = await runHostCanary({
+      ...base,
+      ...pick(fakes({ collectorSees: cut(1000), localSees: false })),
+      settings: { collector: 'logs', max_wait: 0.5 },
+    });
     expect(byLogger.canaries[1]).toMatchObject({ cut_at: 'logger' });
     expect(byLogger.canaries[1]!.summary).toMatch(/only 1000 of 12000 bytes: cut by logger's 1 KiB default/);
   });
 
   it('reports a logger that failed as not planted', async () => {
     const f = fakes({});
-    const host: Transport = { ...f.host, run: async (c: string) => (c.startsWith('logger') ? { ...ok(''), exitCode: 1, stderr: 'logger: socket /x: No such file or directory' } : ok('')) };
-    const doc = await runHostCanary({ ...base, host, collector: f.collector, settings: { collector: 'logs', max_wait: 0.05 } });
+    const host: Transport = {
+      ...f.host,
+      run: async (c: string) =>
+        c.startsWith('logger')
+          ? { ...ok(''), exitCode: 1, stderr: 'logger: socket /x: No such file or directory' }
+          : ok(''),
+    };
+    const doc = await runHostCanary({
+      ...base,
+      host,
+      collector: f.collector,
+      settings: { collector: 'logs', max_wait: 0.05 },
+    });
     expect(doc.canaries[0]).toMatchObject({ planted: false, last_seen: 'not planted' });
-    expect(doc.canaries[0]!.summary).toMatch(/not planted \(logger exited 1: logger: socket \/x: No such file or directory\)/);
+    expect(doc.canaries[0]!.summary).toMatch(
+      /not planted \(logger exited 1: logger: socket \/x: No such file or directory\)/,
+    );
     expect(f.reads()).toBe(0);
   });
 });

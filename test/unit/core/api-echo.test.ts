@@ -15,11 +15,24 @@ describe('product API answers that echo the credential', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const source = new ApiProbeSource(
-        { id: 'siem', kind: 'siem', address: '127.0.0.1', tags: [], transport: 'http', api: { url: `http://127.0.0.1:${port}`, product: 'elasticsearch', token_env: 'SR_TEST_TOKEN' } },
+        {
+          id: 'siem',
+          kind: 'siem',
+          address: '127.0.0.1',
+          tags: [],
+          transport: 'http',
+          api: { url: `http://127.0.0.1:${port}`, product: 'elasticsearch', token_env: 'SR_TEST_TOKEN' },
+        },
         { env: { SR_TEST_TOKEN: token } },
       );
       const opened = await source.open();
-      const collected = await source.collect({ id: 'es-health', platform: 'api', kind: 'http', path: '/_cluster/health', products: ['elasticsearch'] } as never);
+      const collected = await source.collect({
+        id: 'es-health',
+        platform: 'api',
+        kind: 'http',
+        path: '/_cluster/health',
+        products: ['elasticsearch'],
+      } as never);
       const everything = JSON.stringify({ opened, collected });
       expect(everything).not.toContain('c2VjcmV0LWtleS12YWx1ZQ');
       expect(everything).not.toContain('\u001b');

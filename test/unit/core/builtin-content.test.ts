@@ -7,7 +7,10 @@ import { renderHtml } from '../../../src/report/html.js';
 import { scoreReport } from '../../../src/score/index.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
 
-const fixture = () => JSON.parse(readFileSync(join(FIXTURES_DIR, 'reports', 'acme', '2026-11-01T0900Z-e5f6', 'report.json'), 'utf8')) as Report;
+const fixture = () =>
+  JSON.parse(
+    readFileSync(join(FIXTURES_DIR, 'reports', 'acme', '2026-11-01T0900Z-e5f6', 'report.json'), 'utf8'),
+  ) as Report;
 
 describe('analyses on socready built-in content', () => {
   it('are not scored as the organisation’s detection rules, validation or automation', () => {
@@ -23,7 +26,9 @@ describe('analyses on socready built-in content', () => {
     // With the organisation's playbooks the area is measured; with only socready's examples nothing measured it.
     expect(level(ownScore, 'response-automation').level).not.toBeNull();
     expect(level(demoScore, 'response-automation').level).toBeNull();
-    expect(JSON.stringify(level(demoScore, 'detection-rules').criteria)).not.toEqual(JSON.stringify(level(ownScore, 'detection-rules').criteria));
+    expect(JSON.stringify(level(demoScore, 'detection-rules').criteria)).not.toEqual(
+      JSON.stringify(level(ownScore, 'detection-rules').criteria),
+    );
   });
 
   it('are shown in the HTML with a note that they are examples and not scored', () => {
@@ -75,12 +80,45 @@ describe('what the scan feeds the analyses', () => {
           blinded: false,
           blind_by: [],
           rules: [
-            { rule_id: 'r1', title: 'noisy', level: 'high', source: 'built-in', expected: true, fired_on_attack: true, attack_matches: 3, fired_on_baseline: true, baseline_matches: 1, missed: false, blinded: false },
-            { rule_id: 'r2', title: 'quiet', level: 'high', source: 'built-in', expected: true, fired_on_attack: true, attack_matches: 3, fired_on_baseline: false, baseline_matches: 0, missed: false, blinded: false },
+            {
+              rule_id: 'r1',
+              title: 'noisy',
+              level: 'high',
+              source: 'built-in',
+              expected: true,
+              fired_on_attack: true,
+              attack_matches: 3,
+              fired_on_baseline: true,
+              baseline_matches: 1,
+              missed: false,
+              blinded: false,
+            },
+            {
+              rule_id: 'r2',
+              title: 'quiet',
+              level: 'high',
+              source: 'built-in',
+              expected: true,
+              fired_on_attack: true,
+              attack_matches: 3,
+              fired_on_baseline: false,
+              baseline_matches: 0,
+              missed: false,
+              blinded: false,
+            },
           ],
         },
       ],
     } as never);
-    expect(alerts).toEqual([{ rule_id: 'r1', title: 'noisy', severity: 'high', scenario: 's1', attack_class: 'credential-stuffing', false_positive: true }]);
+    expect(alerts).toEqual([
+      {
+        rule_id: 'r1',
+        title: 'noisy',
+        severity: 'high',
+        scenario: 's1',
+        attack_class: 'credential-stuffing',
+        false_positive: true,
+      },
+    ]);
   });
 });

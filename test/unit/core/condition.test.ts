@@ -38,7 +38,12 @@ describe('condition engine', () => {
   });
 
   it('quantifies over lists with some, every, none and count', () => {
-    const b32 = { all: [{ fact: 'arch', equals: 'b32' }, { fact: 'syscalls', contains: 'execve' }] };
+    const b32 = {
+      all: [
+        { fact: 'arch', equals: 'b32' },
+        { fact: 'syscalls', contains: 'execve' },
+      ],
+    };
     expect(evaluate({ some: 'rules', where: b32 }, facts)).toBe(true);
     expect(evaluate({ every: 'rules', where: { fact: 'arch', exists: true } }, facts)).toBe(false);
     expect(evaluate({ none: 'rules', where: { fact: 'syscalls', contains: 'bpf' } }, facts)).toBe(true);
@@ -52,6 +57,16 @@ describe('condition engine', () => {
     const cond = { all: [{ fact: 'status.enabled', in: [1, 2] }, { not: { fact: 'cmdline', contains: 'audit=0' } }] };
     expect(evaluate(cond, facts, seen)).toBe(true);
     expect([...seen].sort()).toEqual(['cmdline', 'status.enabled']);
-    expect(evaluate({ any: [{ fact: 'status.enabled', equals: 0 }, { fact: 'status.lost', equals: 1 }] }, facts)).toBe(false);
+    expect(
+      evaluate(
+        {
+          any: [
+            { fact: 'status.enabled', equals: 0 },
+            { fact: 'status.lost', equals: 1 },
+          ],
+        },
+        facts,
+      ),
+    ).toBe(false);
   });
 });

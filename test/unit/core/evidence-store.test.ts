@@ -9,8 +9,15 @@ describe('evidence store', () => {
   it('writes redacted output and never a secret a hostile host returned', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-ev-'));
     const store = new EvidenceStore(dir);
-    const hostile = 'root:$6$saltsalt$abcdefghijklmnop:19000:0:99999:7:::\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\nAuthorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl\n';
-    const e = store.record('web-01', { id: 'shadow', platform: 'linux', kind: 'file', path: '/etc/shadow' }, '/etc/shadow', { stdout: hostile, stderr: '', exitCode: 0, truncated: false, durationMs: 3 }, new Date());
+    const hostile =
+      'root:$6$saltsalt$abcdefghijklmnop:19000:0:99999:7:::\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\nAuthorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl\n';
+    const e = store.record(
+      'web-01',
+      { id: 'shadow', platform: 'linux', kind: 'file', path: '/etc/shadow' },
+      '/etc/shadow',
+      { stdout: hostile, stderr: '', exitCode: 0, truncated: false, durationMs: 3 },
+      new Date(),
+    );
     const written = readFileSync(join(dir, e.file!), 'utf8');
     expect(written).not.toContain('abcdefghijklmnop');
     expect(written).not.toContain('b3BlbnNzaC1rZXkt');

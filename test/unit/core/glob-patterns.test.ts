@@ -61,7 +61,11 @@ describe('path patterns (include directives, fnmatch with FNM_PATHNAME | FNM_PER
 });
 
 describe('sshd and nginx read an include pattern the same way', () => {
-  const paths = ['/etc/ssh/sshd_config.d/10-a.conf', '/etc/ssh/sshd_config.d/50-b.conf', '/etc/ssh/sshd_config.d/.swp.conf'];
+  const paths = [
+    '/etc/ssh/sshd_config.d/10-a.conf',
+    '/etc/ssh/sshd_config.d/50-b.conf',
+    '/etc/ssh/sshd_config.d/.swp.conf',
+  ];
 
   it('a negated bracket range selects the same files for an nginx include and an sshd Include', () => {
     const files = new Map<string, ConfigFile>(paths.map((p) => [p, { path: p, text: '' }]));

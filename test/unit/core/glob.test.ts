@@ -11,7 +11,9 @@ const isRoot = process.getuid?.() === 0;
 let root: string;
 
 function runAs(user: string | undefined, command: string): { stdout: string; stderr: string } {
-  const r = user ? spawnSync('su', [user, '-s', '/bin/sh', '-c', command], { encoding: 'utf8' }) : spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+  const r = user
+    ? spawnSync('su', [user, '-s', '/bin/sh', '-c', command], { encoding: 'utf8' })
+    : spawnSync('sh', ['-c', command], { encoding: 'utf8' });
   return { stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,7 +34,10 @@ describe('glob probes', () => {
     const out = execFileSync('sh', ['-c', globCommand('/etc/rsyslog.d/*.conf', 1000, root)], { encoding: 'utf8' });
     expect(splitGlobOutput(out)).toEqual([{ path: '/etc/rsyslog.d/10-fwd.conf', content: '*.* @@collector:514\n' }]);
     const deep = execFileSync('sh', ['-c', globCommand('/etc/rsyslog.d/**/*.conf', 1000, root)], { encoding: 'utf8' });
-    expect(splitGlobOutput(deep).map((f) => f.path)).toEqual(['/etc/rsyslog.d/10-fwd.conf', "/etc/rsyslog.d/sub/it's here.conf"]);
+    expect(splitGlobOutput(deep).map((f) => f.path)).toEqual([
+      '/etc/rsyslog.d/10-fwd.conf',
+      "/etc/rsyslog.d/sub/it's here.conf",
+    ]);
   });
 
   it('print nothing and no error for a folder that does not exist', () => {
@@ -40,18 +45,36 @@ describe('glob probes', () => {
     expect(r).toEqual({ stdout: '', stderr: '' });
   });
 
-  it.skipIf(!isRoot)('report an unreadable folder (or parent folder) instead of looking empty, as a non-root user', () => {
-    for (const glob of ['/etc/audit/plugins.d/*.conf', '/etc/audit/**/*.conf']) {
-      const r = runAs('nobody', globCommand(glob, 100, root));
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`${GLOB_DENIED} /etc/audit`);
-      const result = globPermission({ stdout: r.stdout, stderr: r.stderr, exitCode: 0, truncated: false, durationMs: 1 });
-      expect(result.error).toEqual({ kind: 'permission-denied', message: '/etc/audit: permission denied (run with sudo or as root)' });
-    }
-  });
+  it.skipIf(!isRoot)(
+    'report an unreadable folder (or parent folder) instead of looking empty, as a non-root user',
+    () => {
+      for (const glob of ['/etc/audit/plugins.d/*.conf', '/etc/audit/**/*.conf']) {
+        const r = runAs('nobody', globCommand(glob, 100, root));
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(`${GLOB_DENIED} /etc/audit`);
+        const result = globPermission({
+          stdout: r.stdout,
+          stderr: r.stderr,
+          exitCode: 0,
+          truncated: false,
+          durationMs: 1,
+        });
+        expect(result.error).toEqual({
+          kind: 'permission-denied',
+          message: '/etc/audit: permission denied (run with sudo or as root)',
+        });
+      }
+    },
+  );
 
   it('keep what it could read when only part of the tree is unreadable', () => {
-    const partial = globPermission({ stdout: '==> /etc/a.conf <==\nx\n', stderr: `${GLOB_DENIED} /etc/b\n`, exitCode: 0, truncated: false, durationMs: 1 });
+    const partial = globPermission({
+      stdout: '==> /etc/a.conf <==\nx\n',
+      stderr: `${GLOB_DENIED} /etc/b\n`,
+      exitCode: 0,
+      truncated: false,
+      durationMs: 1,
+    });
     expect(partial.error).toBeUndefined();
   });
 });

@@ -26,7 +26,12 @@ const SHADOW = `root:*:20200:0:99999:7:::${CANARY}\n`;
 /** Nine levels of nine aliases: a few hundred bytes that expand to 9^9 strings ("billion laughs"). */
 function aliasBomb(prefix = ''): string {
   const lines = [`${prefix}a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`];
-  for (let i = 1; i < 9; i++) lines.push(`${prefix}a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(',')}]`);
+  for (let i = 1; i < 9; i++)
+    lines.push(
+      `${prefix}a${i}: &a${i} [${Array(9)
+        .fill(`*a${i - 1}`)
+        .join(',')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -48,8 +53,14 @@ function file(name: string, text: string): string {
 describe('one YAML loader: alias bombs are a located input error, not a ReferenceError', () => {
   it.each([
     ['an inventory', () => loadInventory(file('inv-bomb.yaml', aliasBomb()))],
-    ['a native playbook', () => loadPlaybookFile(file('native-bomb.yaml', `socready_playbook: 1\nid: x\n${aliasBomb()}`))],
-    ['an XSOAR playbook', () => loadPlaybookFile(file('xsoar-bomb.yml', `starttaskid: "0"\ntasks: {}\n${aliasBomb()}`))],
+    [
+      'a native playbook',
+      () => loadPlaybookFile(file('native-bomb.yaml', `socready_playbook: 1\nid: x\n${aliasBomb()}`)),
+    ],
+    [
+      'an XSOAR playbook',
+      () => loadPlaybookFile(file('xsoar-bomb.yml', `starttaskid: "0"\ntasks: {}\n${aliasBomb()}`)),
+    ],
     ['a waivers file', () => loadWaivers(file('waivers-bomb.yaml', `waivers:\n${aliasBomb('  ')}`))],
   ])('%s', (_what, load) => {
     const e = thrown(load);
@@ -71,7 +82,7 @@ describe('one YAML loader: alias bombs are a located input error, not a Referenc
 });
 
 describe('errors name the file and the problem, never its content', () => {
-  it('a JSON parse error gives the place, not Node\'s quote of the text', () => {
+  it("a JSON parse error gives the place, not Node's quote of the text", () => {
     const e = thrown(() => parseJsonText(SHADOW, 'shadow'));
     // Node 20 gives no position for an unexpected token, later versions do: the place is shown when known.
     expect(e.message).toMatch(/^shadow(:1:1)?: invalid JSON$/);
@@ -93,11 +104,14 @@ describe('errors name the file and the problem, never its content', () => {
     expect(refused.message).toContain('host.json: is a symbolic link: refused (pass --follow-symlinks');
     const followed = thrown(() => readOfflineEvidence(link, { followSymlinks: true }));
     expect(followed.message).toMatch(/host\.json(:1:1)?: invalid JSON \(not a socready evidence file\)/);
-    for (const e of [refused, followed, thrown(() => readOfflineEvidence(secret))]) expect(e.message).not.toMatch(/root|CANARY/);
+    for (const e of [refused, followed, thrown(() => readOfflineEvidence(secret))])
+      expect(e.message).not.toMatch(/root|CANARY/);
   });
 
   it('refuses devices and FIFOs (which would block or never end) instead of reading them', () => {
-    expect(thrown(() => readInputText('/dev/zero', { maxBytes: 1024 })).message).toBe('/dev/zero: is not a regular file (a device, FIFO or socket): refused');
+    expect(thrown(() => readInputText('/dev/zero', { maxBytes: 1024 })).message).toBe(
+      '/dev/zero: is not a regular file (a device, FIFO or socket): refused',
+    );
     const fifo = join(dir, 'fifo.yaml');
     execFileSync('mkfifo', [fifo]);
     expect(thrown(() => loadWaivers(fifo)).message).toContain('is not a regular file');
@@ -127,7 +141,9 @@ describe('directory walks', () => {
     mkdirSync(root);
     symlinkSync('.', join(root, 'self'));
     const r = loadRules([root]);
-    expect(r.failures).toEqual([{ path: join(root, 'self'), error: 'symbolic link loop (leads back to a folder above it): skipped' }]);
+    expect(r.failures).toEqual([
+      { path: join(root, 'self'), error: 'symbolic link loop (leads back to a folder above it): skipped' },
+    ]);
   });
 });
 
@@ -140,7 +156,11 @@ describe('one output writer', () => {
 
   it.each([
     ['a folder', () => dir, /cannot write: it is a folder/],
-    ['a path under a regular file', () => join(dir, 'big.yaml', 'x.html'), /cannot write: cannot create the output folder: .*(a file is in the way|not a folder)/],
+    [
+      'a path under a regular file',
+      () => join(dir, 'big.yaml', 'x.html'),
+      /cannot write: cannot create the output folder: .*(a file is in the way|not a folder)/,
+    ],
     ['a full device', () => '/dev/full', /\/dev\/full: cannot write: no space left on the device \(ENOSPC\)/],
     ['a read-only place', () => '/sys/socready-test.html', /cannot write: (permission denied|read-only file system)/],
   ])('answers %s with an input error naming the path and the reason', (_what, path, reason) => {

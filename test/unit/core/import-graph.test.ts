@@ -24,7 +24,19 @@ const LAYERS: Layering = [
   { name: 'base', members: ['model', 'paths', 'version', 'util'] },
   {
     name: 'inputs',
-    members: ['transport', 'web/http', 'web/tls', 'web/logs', 'web/canary', 'inventory', 'questionnaire', 'attack', 'rules', 'sigma', 'sources/catalog'],
+    members: [
+      'transport',
+      'web/http',
+      'web/tls',
+      'web/logs',
+      'web/canary',
+      'inventory',
+      'questionnaire',
+      'attack',
+      'rules',
+      'sigma',
+      'sources/catalog',
+    ],
   },
   { name: 'evaluate', members: ['parsers', 'products', 'database/products', 'checks'] },
   { name: 'collect', members: ['collect', 'web', 'database'] },
@@ -62,13 +74,29 @@ describe('the import graph of src/', () => {
  * A name added here needs a reason; a second levelName or glob-to-regex is what this test is for.
  */
 const SAME_NAME_DIFFERENT_THINGS = new Set([
-  'register', 'parseCondition', 'evaluate', 'loadRules', 'loadCatalog', 'ReadOptions', 'Outputs', 'LogSource',
-  'GateOptions', 'blindSources', 'durationMs', 'severityRank', 'expandHome', 'formatDate', 'formatNumber', 'formatPercent',
+  'register',
+  'parseCondition',
+  'evaluate',
+  'loadRules',
+  'loadCatalog',
+  'ReadOptions',
+  'Outputs',
+  'LogSource',
+  'GateOptions',
+  'blindSources',
+  'durationMs',
+  'severityRank',
+  'expandHome',
+  'formatDate',
+  'formatNumber',
+  'formatPercent',
 ]);
 
 describe('exported names of src/', () => {
   it('declares each exported helper, label table and type in one module only', () => {
-    const dupes = [...duplicateExports(join(REPO_ROOT, 'src'))].filter(([name]) => !SAME_NAME_DIFFERENT_THINGS.has(name));
+    const dupes = [...duplicateExports(join(REPO_ROOT, 'src'))].filter(
+      ([name]) => !SAME_NAME_DIFFERENT_THINGS.has(name),
+    );
     expect(dupes.map(([name, files]) => `${name}: ${files.join(', ')}`)).toEqual([]);
   });
 });
@@ -80,13 +108,22 @@ describe('the cycle and layering checker', () => {
   });
 
   it('finds a module that imports itself and each of two separate cycles', () => {
-    const cycles = findCycles(graphOf({ 'a.ts': ['a.ts'], 'x/b.ts': ['x/c.ts'], 'x/c.ts': ['x/b.ts'], 'd.ts': ['x/b.ts'] }));
-    expect(cycles).toEqual(expect.arrayContaining([['a.ts', 'a.ts'], ['x/b.ts', 'x/c.ts', 'x/b.ts']]));
+    const cycles = findCycles(
+      graphOf({ 'a.ts': ['a.ts'], 'x/b.ts': ['x/c.ts'], 'x/c.ts': ['x/b.ts'], 'd.ts': ['x/b.ts'] }),
+    );
+    expect(cycles).toEqual(
+      expect.arrayContaining([
+        ['a.ts', 'a.ts'],
+        ['x/b.ts', 'x/c.ts', 'x/b.ts'],
+      ]),
+    );
     expect(cycles).toHaveLength(2);
   });
 
   it('reports no cycle in a graph that only shares dependencies (a diamond)', () => {
-    expect(findCycles(graphOf({ 'a.ts': ['b.ts', 'c.ts'], 'b.ts': ['d.ts'], 'c.ts': ['d.ts'], 'd.ts': [] }))).toEqual([]);
+    expect(findCycles(graphOf({ 'a.ts': ['b.ts', 'c.ts'], 'b.ts': ['d.ts'], 'c.ts': ['d.ts'], 'd.ts': [] }))).toEqual(
+      [],
+    );
   });
 
   it('places a module named in a layer there, before its folder', () => {
@@ -103,7 +140,12 @@ describe('the cycle and layering checker', () => {
       { name: 'low', members: ['util'] },
       { name: 'high', members: ['collect'] },
     ];
-    const graph = graphOf({ 'util/progress.ts': ['collect/assess.ts'], 'collect/assess.ts': ['util/pool.ts'], 'util/pool.ts': [], 'stray/x.ts': [] });
+    const graph = graphOf({
+      'util/progress.ts': ['collect/assess.ts'],
+      'collect/assess.ts': ['util/pool.ts'],
+      'util/pool.ts': [],
+      'stray/x.ts': [],
+    });
     expect(layeringViolations(graph, layers)).toEqual([
       'util/progress.ts (low) imports collect/assess.ts (high), a higher layer',
       'stray/x.ts belongs to no declared layer',
@@ -112,7 +154,7 @@ describe('the cycle and layering checker', () => {
 
   it('reads imports, type imports, re-exports, side-effect imports and import() types, and skips packages', () => {
     const source = [
-      "import { a,",
+      'import { a,',
       "  b } from './a.js';",
       "import type { T } from '../t.js';",
       "export { c } from './c.js';",

@@ -75,12 +75,18 @@ describe('the inventory that socready init writes', () => {
   });
 
   it('the web example shows config_path and log_paths, which the schema supports', () => {
-    const web = load(uncomment(commentedTargets().flatMap((b) => range(b.start, b.end)))).targets.find((t) => t.kind === 'web');
-    expect(Object.keys(schema.definitions.web.properties)).toEqual(expect.arrayContaining(['config_path', 'log_paths']));
+    const web = load(uncomment(commentedTargets().flatMap((b) => range(b.start, b.end)))).targets.find(
+      (t) => t.kind === 'web',
+    );
+    expect(Object.keys(schema.definitions.web.properties)).toEqual(
+      expect.arrayContaining(['config_path', 'log_paths']),
+    );
     expect(web?.web?.config_path).toBeTruthy();
     expect(web?.web?.log_paths?.length).toBeGreaterThan(0);
     // ... and says what happens without it, as the README does.
-    expect(lines.find((l) => /config_path:/.test(l))).toMatch(/without it, the configuration of the server answering the URL's port/);
+    expect(lines.find((l) => /config_path:/.test(l))).toMatch(
+      /without it, the configuration of the server answering the URL's port/,
+    );
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     expect(readme).toMatch(/Without `web\.config_path`, socready finds the\s+server answering each URL's port/);
   });

@@ -32,17 +32,25 @@ describe('inventory: a host names its syslog collector', () => {
   });
 
   it('rejects a collector id that names no target, and a collector target without paths, at the field', () => {
-    const none = fieldOf(() => load('  - { id: web1, kind: linux, address: localhost, syslog: { collector: nowhere } }\n'));
+    const none = fieldOf(() =>
+      load('  - { id: web1, kind: linux, address: localhost, syslog: { collector: nowhere } }\n'),
+    );
     expect(none.field).toBe('targets.0.syslog.collector');
     expect(none.message).toMatch(/names no target: "nowhere"/);
     const bare = fieldOf(() =>
-      load('  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs } }\n  - { id: logs, kind: linux, address: localhost }\n'),
+      load(
+        '  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs } }\n  - { id: logs, kind: linux, address: localhost }\n',
+      ),
     );
     expect(bare.message).toMatch(/declares no collector.paths/);
   });
 
   it('rejects a relative collector path and an unknown syslog key', () => {
-    expect(() => load('  - { id: logs, kind: linux, address: localhost, collector: { paths: [remote.log] } }\n')).toThrow(InputError);
-    expect(() => load('  - { id: w, kind: linux, address: localhost, syslog: { collector: w, socket: /x } }\n')).toThrow(InputError);
+    expect(() =>
+      load('  - { id: logs, kind: linux, address: localhost, collector: { paths: [remote.log] } }\n'),
+    ).toThrow(InputError);
+    expect(() =>
+      load('  - { id: w, kind: linux, address: localhost, syslog: { collector: w, socket: /x } }\n'),
+    ).toThrow(InputError);
   });
 });

@@ -56,24 +56,37 @@ targets:
   });
 
   it('reads report settings: language and a browser path resolved next to the file', () => {
-    const inv = loadInventory(write('report.yaml', 'version: 1\ntargets: []\nreport: { lang: ja, browser: ./chrome/chrome }\n'));
+    const inv = loadInventory(
+      write('report.yaml', 'version: 1\ntargets: []\nreport: { lang: ja, browser: ./chrome/chrome }\n'),
+    );
     expect(inv.report).toEqual({ lang: 'ja', browser: join(dir, 'chrome/chrome') });
   });
 
   it('refuses credentials in web URLs and a login path that leaves the target', () => {
-    const creds = write('creds.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["http://user:pw@shop.example/"] }\n');
+    const creds = write(
+      'creds.yaml',
+      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["http://user:pw@shop.example/"] }\n',
+    );
     expect(errorOf(() => loadInventory(creds)).field).toBe('targets.0.web.urls.0');
-    const away = write('away.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], login: { path: "//evil.example/x", username_field: u } }\n');
+    const away = write(
+      'away.yaml',
+      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], login: { path: "//evil.example/x", username_field: u } }\n',
+    );
     expect(errorOf(() => loadInventory(away)).field).toBe('targets.0.web.login.path');
   });
 
   it('audits a bare local address through the local transport', () => {
-    const inv = loadInventory(write('local.yaml', 'version: 1\ntargets:\n  - { id: me, kind: linux, address: localhost }\n'));
+    const inv = loadInventory(
+      write('local.yaml', 'version: 1\ntargets:\n  - { id: me, kind: linux, address: localhost }\n'),
+    );
     expect(inv.targets[0]!.transport).toBe('local');
   });
 
   it('names file, line, column and field for an unknown field', () => {
-    const file = write('unknown.yaml', 'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    pasword: x\n');
+    const file = write(
+      'unknown.yaml',
+      'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    pasword: x\n',
+    );
     const e = errorOf(() => loadInventory(file));
     expect(e.message).toBe(`${file}:6:5: targets.0.pasword: unknown field`);
   });
@@ -86,16 +99,25 @@ targets:
   });
 
   it('rejects a password written into the file instead of an environment variable name', () => {
-    const file = write('secret.yaml', 'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    ssh: { password_env: "hunter 2!" }\n');
+    const file = write(
+      'secret.yaml',
+      'version: 1\ntargets:\n  - id: a\n    kind: linux\n    address: h\n    ssh: { password_env: "hunter 2!" }\n',
+    );
     const e = errorOf(() => loadInventory(file));
     expect(e.field).toBe('targets.0.ssh.password_env');
     expect(e.line).toBe(6);
   });
 
   it('rejects duplicate target ids and a web host that names no target', () => {
-    const dup = write('dup.yaml', 'version: 1\ntargets:\n  - { id: a, kind: linux, address: h }\n  - { id: a, kind: linux, address: h2 }\n');
+    const dup = write(
+      'dup.yaml',
+      'version: 1\ntargets:\n  - { id: a, kind: linux, address: h }\n  - { id: a, kind: linux, address: h2 }\n',
+    );
     expect(errorOf(() => loadInventory(dup)).message).toContain('duplicate target id "a"');
-    const web = write('web.yaml', 'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: nowhere }\n');
+    const web = write(
+      'web.yaml',
+      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: nowhere }\n',
+    );
     expect(errorOf(() => loadInventory(web)).field).toBe('targets.0.web.host');
   });
 
@@ -114,10 +136,21 @@ targets:
     expect(inv.estate!.sources['database-audit']).toEqual({ count: 3, products: ['PostgreSQL'] });
     expect(inv.estate!.sources['email-gateway']).toBe(false);
     expect(inv.estate!.use_cases!.automate).toEqual([{ use_case: 'sql-injection', playbooks: ['native-waf-block'] }]);
-    const badClass = errorOf(() => loadInventory(write('estate-bad.yaml', 'version: 1\ntargets: []\nestate:\n  sources:\n    postgres: { count: 3 }\n')));
+    const badClass = errorOf(() =>
+      loadInventory(
+        write('estate-bad.yaml', 'version: 1\ntargets: []\nestate:\n  sources:\n    postgres: { count: 3 }\n'),
+      ),
+    );
     expect(badClass).toMatchObject({ line: 5, field: 'estate.sources.postgres' });
     expect(badClass.detail).toContain('unknown source class "postgres"');
-    const badUse = errorOf(() => loadInventory(write('estate-bad2.yaml', 'version: 1\ntargets: []\nestate:\n  sources: {}\n  use_cases:\n    automate: [sqli]\n')));
+    const badUse = errorOf(() =>
+      loadInventory(
+        write(
+          'estate-bad2.yaml',
+          'version: 1\ntargets: []\nestate:\n  sources: {}\n  use_cases:\n    automate: [sqli]\n',
+        ),
+      ),
+    );
     expect(badUse).toMatchObject({ line: 6, field: 'estate.use_cases.automate.0' });
     expect(badUse.detail).toContain('unknown use-case "sqli"');
   });
@@ -144,7 +177,10 @@ describe('network sensor targets (ips, ndr)', () => {
   });
 
   it('rejects an ips target over http with no api, naming the field', () => {
-    const file = write('sensor-http.yaml', 'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, transport: http }\n');
+    const file = write(
+      'sensor-http.yaml',
+      'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, transport: http }\n',
+    );
     const e = errorOf(() => loadInventory(file));
     expect(e.message).toContain('targets.0.transport');
     expect(e.message).toContain('needs api:');

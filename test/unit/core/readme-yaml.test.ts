@@ -51,7 +51,10 @@ function substitute(text: string): string {
 /** Creates every relative path an inventory names (rules, playbooks, log exports, ...) in the folder `dir`. */
 function createNamedPaths(doc: Record<string, unknown>, dir: string): void {
   const lists = ['rules', 'playbooks', 'scenarios', 'alerts', 'log_exports'] as const;
-  const paths = [...lists.flatMap((k) => (doc[k] as string[] | undefined) ?? []), ...(['questionnaire', 'waivers'] as const).flatMap((k) => (doc[k] ? [doc[k] as string] : []))];
+  const paths = [
+    ...lists.flatMap((k) => (doc[k] as string[] | undefined) ?? []),
+    ...(['questionnaire', 'waivers'] as const).flatMap((k) => (doc[k] ? [doc[k] as string] : [])),
+  ];
   for (const p of paths) {
     const full = join(dir, p);
     if (/\.[a-z]+$/i.test(p)) {
@@ -84,7 +87,9 @@ function validate(block: Block): string {
     expect(loaded.valid, JSON.stringify(loaded.validation)).toBe(true);
     return 'playbook';
   }
-  throw new Error(`README.md line ${block.line}: a YAML block this test does not recognise; validate it here or list it in SKIPPED with a reason`);
+  throw new Error(
+    `README.md line ${block.line}: a YAML block this test does not recognise; validate it here or list it in SKIPPED with a reason`,
+  );
 }
 
 const blocks = yamlBlocks(readFileSync(README, 'utf8'));
@@ -94,11 +99,14 @@ describe('the YAML blocks of README.md', () => {
     expect(blocks.length).toBeGreaterThan(0);
   });
 
-  it.each(blocks.map((b) => [b.line, b] as const))('block at line %i validates once its placeholders are replaced', (_line, block) => {
-    const first = block.text.split('\n')[0]!;
-    if (SKIPPED[first]) return;
-    expect(['inventory', 'waivers', 'playbook']).toContain(validate(block));
-  });
+  it.each(blocks.map((b) => [b.line, b] as const))(
+    'block at line %i validates once its placeholders are replaced',
+    (_line, block) => {
+      const first = block.text.split('\n')[0]!;
+      if (SKIPPED[first]) return;
+      expect(['inventory', 'waivers', 'playbook']).toContain(validate(block));
+    },
+  );
 
   it('the inventory example shows one target of the kinds it talks about and passes the validator with every path it names', () => {
     const inventory = blocks.find((b) => /^version: 1$/m.test(b.text) && /^targets:/m.test(b.text));
@@ -107,6 +115,8 @@ describe('the YAML blocks of README.md', () => {
     const text = substitute(inventory!.text);
     createNamedPaths(parse(text) as Record<string, unknown>, dir);
     writeFileSync(join(dir, 'inventory.yaml'), text);
-    expect(loadInventory(join(dir, 'inventory.yaml')).targets.map((t) => t.kind)).toEqual(expect.arrayContaining(['linux', 'windows', 'web', 'siem']));
+    expect(loadInventory(join(dir, 'inventory.yaml')).targets.map((t) => t.kind)).toEqual(
+      expect.arrayContaining(['linux', 'windows', 'web', 'siem']),
+    );
   });
 });

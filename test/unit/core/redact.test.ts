@@ -5,7 +5,8 @@ const M = '[REDACTED]';
 
 describe('redaction of evidence', () => {
   it('removes private key material but says a key was there', () => {
-    const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n';
+    const key =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n';
     const { text, count } = redact(`before\n${key}after`);
     expect(text).not.toContain('b3BlbnNzaC1rZXkt');
     expect(text).toContain('BEGIN OPENSSH PRIVATE KEY');
@@ -13,24 +14,35 @@ describe('redaction of evidence', () => {
     expect(count).toBe(1);
   });
 
-  it.each(['RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'PGP PRIVATE KEY BLOCK'])(
-    'masks a whole %s block and keeps its kind',
-    (kind) => {
-      const { text, count } = redact(`-----BEGIN ${kind}-----\nVersion: x\n\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n=ab12\n-----END ${kind}-----\n`);
-      expect(text).toBe(`-----BEGIN ${kind}-----\n${M}\n-----END ${kind}-----\n`);
-      expect(count).toBe(1);
-    },
-  );
+  it.each([
+    'RSA PRIVATE KEY',
+    'EC PRIVATE KEY',
+    'DSA PRIVATE KEY',
+    'PRIVATE KEY',
+    'ENCRYPTED PRIVATE KEY',
+    'PGP PRIVATE KEY BLOCK',
+  ])('masks a whole %s block and keeps its kind', (kind) => {
+    const { text, count } = redact(
+      `-----BEGIN ${kind}-----\nVersion: x\n\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n=ab12\n-----END ${kind}-----\n`,
+    );
+    expect(text).toBe(`-----BEGIN ${kind}-----\n${M}\n-----END ${kind}-----\n`);
+    expect(count).toBe(1);
+  });
 
   it('masks a truncated private key (no END line) up to the end of the output', () => {
     expect(redact('-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nMIIEpAIB').text).not.toContain('MIIE');
   });
 
   it('keeps a JSON-escaped private key valid JSON (ConvertTo-Json output)', () => {
-    const doc = JSON.stringify({ file: 'id_rsa', content: '-----BEGIN RSA PRIVATE KEY-----\r\nMIIEpAIBAAKCAQEA\r\n-----END RSA PRIVATE KEY-----\r\n' });
+    const doc = JSON.stringify({
+      file: 'id_rsa',
+      content: '-----BEGIN RSA PRIVATE KEY-----\r\nMIIEpAIBAAKCAQEA\r\n-----END RSA PRIVATE KEY-----\r\n',
+    });
     const { text } = redact(doc);
     expect(text).not.toContain('MIIEpAIB');
-    expect(JSON.parse(text).content).toBe(`-----BEGIN RSA PRIVATE KEY-----\r\n${M}\r\n-----END RSA PRIVATE KEY-----\r\n`);
+    expect(JSON.parse(text).content).toBe(
+      `-----BEGIN RSA PRIVATE KEY-----\r\n${M}\r\n-----END RSA PRIVATE KEY-----\r\n`,
+    );
   });
 
   it.each(['2', '3'])('masks the private lines and MAC of a PuTTY-User-Key-File-%s but keeps the public half', (v) => {
@@ -65,7 +77,15 @@ describe('redaction of evidence', () => {
       'AuthLDAPBindPassword ldapS3cret',
     ].join('\n');
     const { text } = redact(input);
-    for (const secret of ['eyJhbGciOiJIUzI1NiJ9', 'abc123', 'Sup3rS3cret', 'canary-hunter2', 'hunter2', 'abcd1234efgh', 'ldapS3cret']) {
+    for (const secret of [
+      'eyJhbGciOiJIUzI1NiJ9',
+      'abc123',
+      'Sup3rS3cret',
+      'canary-hunter2',
+      'hunter2',
+      'abcd1234efgh',
+      'ldapS3cret',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('Authorization: Bearer [REDACTED]');
@@ -76,11 +96,23 @@ describe('redaction of evidence', () => {
 
   // Each row: input, exact redacted output. Every one of these leaked before (regressions from review).
   it.each([
-    ['nginx proxy_set_header Authorization', 'proxy_set_header Authorization "Basic dXNlcjpzM2NyZXQ=";', `proxy_set_header Authorization "Basic ${M}";`],
-    ['Apache RequestHeader Authorization', 'RequestHeader set Authorization "Bearer abc.def"', `RequestHeader set Authorization "Bearer ${M}"`],
+    [
+      'nginx proxy_set_header Authorization',
+      'proxy_set_header Authorization "Basic dXNlcjpzM2NyZXQ=";',
+      `proxy_set_header Authorization "Basic ${M}";`,
+    ],
+    [
+      'Apache RequestHeader Authorization',
+      'RequestHeader set Authorization "Bearer abc.def"',
+      `RequestHeader set Authorization "Bearer ${M}"`,
+    ],
     ['JSON Authorization key', '{"Authorization": "Bearer abcdef123"}', `{"Authorization": "Bearer ${M}"}`],
     ['JSON Cookie key, the rest of the document kept', '{"Cookie":"a=b","Other":"x"}', `{"Cookie":"${M}","Other":"x"}`],
-    ['curl -H header argument', "curl -H 'Authorization: Bearer tok123' https://x", `curl -H 'Authorization: Bearer ${M}' https://x`],
+    [
+      'curl -H header argument',
+      "curl -H 'Authorization: Bearer tok123' https://x",
+      `curl -H 'Authorization: Bearer ${M}' https://x`,
+    ],
     ['Digest authorization', 'Authorization: Digest username="bob", response="6629fae4"', `Authorization: Digest ${M}`],
     [
       'JSON-escaped winlogbeat password inside ConvertTo-Json output',
@@ -95,7 +127,11 @@ describe('redaction of evidence', () => {
       'destination d_es { elasticsearch-http(url("https://es:9200") user("sng") password("sngS3cret")); };',
       `destination d_es { elasticsearch-http(url("https://es:9200") user("sng") password("${M}")); };`,
     ],
-    ['squid cache_peer login=user:pass', 'cache_peer parent.example 3128 0 login=user:pass', `cache_peer parent.example 3128 0 login=user:${M}`],
+    [
+      'squid cache_peer login=user:pass',
+      'cache_peer parent.example 3128 0 login=user:pass',
+      `cache_peer parent.example 3128 0 login=user:${M}`,
+    ],
     ['redis requirepass', 'requirepass foobared', `requirepass ${M}`],
     ['redis masterauth', 'masterauth r3plS3cret', `masterauth ${M}`],
     ['redis ACL >password', 'user alice on >p1pp0 ~* +@all', `user alice on >${M} ~* +@all`],
@@ -107,15 +143,27 @@ describe('redaction of evidence', () => {
     ['SNMP com2sec community', 'com2sec notConfigUser default c0mS3cret', `com2sec notConfigUser default ${M}`],
     ['Splunk pass4SymmKey', 'pass4SymmKey = splunkS3cret', `pass4SymmKey = ${M}`],
     ['a value holding ;', 'password=abc;def', `password=${M}`],
-    ['a value holding ; in the middle of a log line', 'login ok password=abc;def user=bob', `login ok password=${M} user=bob`],
+    [
+      'a value holding ; in the middle of a log line',
+      'login ok password=abc;def user=bob',
+      `login ok password=${M} user=bob`,
+    ],
     ['nginx directive value, the ; kept', 'secure_link_secret s3cret;', `secure_link_secret ${M};`],
-    ['locked shadow entry, the lock kept', 'bob:!$6$saltsalt$hashhashhash:19000:0:99999:7:::', `bob:!${M}:19000:0:99999:7:::`],
+    [
+      'locked shadow entry, the lock kept',
+      'bob:!$6$saltsalt$hashhashhash:19000:0:99999:7:::',
+      `bob:!${M}:19000:0:99999:7:::`,
+    ],
     ['URL password holding /', 'https://u:ab/cd@h/x', `https://u:${M}@h/x`],
     ['URL password holding @', 'mongodb://u:p@ss@h/db', `mongodb://u:${M}@h/db`],
     ['registry value of a secret', '    DefaultPassword    REG_SZ    hunter2', `    DefaultPassword    REG_SZ    ${M}`],
     ['shell export', 'export DB_PASSWORD=s3cret', `export DB_PASSWORD=${M}`],
     ['command-line flag', 'mysqldump --password s3cret db', `mysqldump --password ${M} db`],
-    ['rsyslog omelasticsearch pwd', 'action(type="omelasticsearch" uid="elastic" pwd="esS3cret")', `action(type="omelasticsearch" uid="elastic" pwd="${M}")`],
+    [
+      'rsyslog omelasticsearch pwd',
+      'action(type="omelasticsearch" uid="elastic" pwd="esS3cret")',
+      `action(type="omelasticsearch" uid="elastic" pwd="${M}")`,
+    ],
     ['ODBC connection string PWD', 'Driver=x;UID=sa;PWD=odbcS3cret;', `Driver=x;UID=sa;PWD=${M};`],
   ])('masks %s', (_what, input, expected) => {
     expect(redact(input).text).toBe(expected);
@@ -133,7 +181,8 @@ describe('redaction of evidence', () => {
   });
 
   it('leaves audit rules and sshd settings that merely name password files intact', () => {
-    const rules = '-w /etc/passwd -p wa -k identity\n-a always,exit -F path=/etc/shadow -F perm=wa -k identity\nPasswordAuthentication no\n';
+    const rules =
+      '-w /etc/passwd -p wa -k identity\n-a always,exit -F path=/etc/shadow -F perm=wa -k identity\nPasswordAuthentication no\n';
     expect(redact(rules)).toEqual({ text: rules, count: 0 });
   });
 
@@ -148,19 +197,37 @@ describe('redaction of evidence', () => {
     ['nginx ssl_password_file (names a file)', 'ssl_password_file /etc/nginx/pass.txt;'],
     ['nginx Authorization from a variable', 'proxy_set_header Authorization $http_authorization;'],
     ['ModSecurity rule naming the password field', 'SecRule ARGS:password "@rx x" "id:1"'],
-    ['ModSecurity sanitiseArg action', 'SecAction "id:1000200,phase:5,pass,nolog,sanitiseArg:password,sanitiseArg:passwd"'],
+    [
+      'ModSecurity sanitiseArg action',
+      'SecAction "id:1000200,phase:5,pass,nolog,sanitiseArg:password,sanitiseArg:passwd"',
+    ],
     ['nginx log_format with request body', "log_format body '$request_body';"],
     ['sanitiseArg password', 'sanitiseArg password'],
     ['rsyslog auth selector', 'auth,authpriv.* /var/log/auth.log'],
     ['PowerShell logging value name', '"EnableScriptBlockLogging"'],
     ['a name of an environment variable', 'token_env: SOCREADY_ES_KEY'],
-    ['reg query output', 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging\n    EnableScriptBlockLogging    REG_DWORD    0x1\n'],
-    ['reg query LSA values', '    LimitBlankPasswordUse    REG_DWORD    0x1\n    DisablePasswordChange    REG_DWORD    0x0\n'],
-    ['PAM password stack', 'password\t[success=1 default=ignore]\tpam_unix.so obscure sha512\npassword\trequisite\t\t\tpam_deny.so\n'],
+    [
+      'reg query output',
+      'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging\n    EnableScriptBlockLogging    REG_DWORD    0x1\n',
+    ],
+    [
+      'reg query LSA values',
+      '    LimitBlankPasswordUse    REG_DWORD    0x1\n    DisablePasswordChange    REG_DWORD    0x0\n',
+    ],
+    [
+      'PAM password stack',
+      'password\t[success=1 default=ignore]\tpam_unix.so obscure sha512\npassword\trequisite\t\t\tpam_deny.so\n',
+    ],
     ['nsswitch.conf passwd sources', 'passwd:         files systemd'],
-    ['auditpol subcategories', '  Credential Validation                   Success and Failure\n  Token Right Adjusted Events             No Auditing\n'],
+    [
+      'auditpol subcategories',
+      '  Credential Validation                   Success and Failure\n  Token Right Adjusted Events             No Auditing\n',
+    ],
     ['secedit policy flag', 'ClearTextPassword = 0'],
-    ['sshd auth log line', 'Nov 23 10:00:00 h sshd[1]: Failed password for invalid user bob from 192.0.2.1 port 22 ssh2'],
+    [
+      'sshd auth log line',
+      'Nov 23 10:00:00 h sshd[1]: Failed password for invalid user bob from 192.0.2.1 port 22 ssh2',
+    ],
     ['a port, not a URL password', 'http://host:8080/path/@alice'],
     ['a working-directory variable', 'PWD=/root'],
     ['an empty or null password setting', '"password": "", "secret": null, "token": false'],
@@ -191,8 +258,12 @@ describe('redaction of evidence', () => {
   });
 
   it('redacts crypt hashes in shadow-style lines and secret-named keys in JSON values', () => {
-    expect(redact('root:$6$saltsalt$hashhashhashhash:19000:0:99999:7:::').text).toBe('root:[REDACTED]:19000:0:99999:7:::');
-    expect(redactDeep({ token: 'abc', nested: { note: 'password=xyz' }, list: ['Authorization: Basic dXNlcjpwYXNz'] })).toEqual({
+    expect(redact('root:$6$saltsalt$hashhashhashhash:19000:0:99999:7:::').text).toBe(
+      'root:[REDACTED]:19000:0:99999:7:::',
+    );
+    expect(
+      redactDeep({ token: 'abc', nested: { note: 'password=xyz' }, list: ['Authorization: Basic dXNlcjpwYXNz'] }),
+    ).toEqual({
       token: '[REDACTED]',
       nested: { note: 'password=[REDACTED]' },
       list: ['Authorization: Basic [REDACTED]'],
@@ -202,12 +273,20 @@ describe('redaction of evidence', () => {
 
 describe('redactDeep on observed facts', () => {
   it('keeps keys that only resemble secret names', () => {
-    const facts = { key: 'identity', passwordauthentication: 'no', bypass_mode: 'off', token_env: 'SOCREADY_ES_KEY', password_masked: true };
+    const facts = {
+      key: 'identity',
+      passwordauthentication: 'no',
+      bypass_mode: 'off',
+      token_env: 'SOCREADY_ES_KEY',
+      password_masked: true,
+    };
     expect(redactDeep(facts)).toEqual(facts);
   });
 
   it('masks non-string values under secret keys, keeping their shape', () => {
-    expect(redactDeep({ password: ['hunter2'], secret: { v: 'x' }, api_key: 12345, 'ldap.bind_password': 's' })).toEqual({
+    expect(
+      redactDeep({ password: ['hunter2'], secret: { v: 'x' }, api_key: 12345, 'ldap.bind_password': 's' }),
+    ).toEqual({
       password: [M],
       secret: { v: M },
       api_key: M,
@@ -216,11 +295,24 @@ describe('redactDeep on observed facts', () => {
   });
 
   it('keeps booleans and nulls under secret keys: they are facts, not secrets', () => {
-    expect(redactDeep({ password: true, token: null, secret: { set: false, value: 'x' } })).toEqual({ password: true, token: null, secret: { set: false, value: M } });
+    expect(redactDeep({ password: true, token: null, secret: { set: false, value: 'x' } })).toEqual({
+      password: true,
+      token: null,
+      secret: { set: false, value: M },
+    });
   });
 
   it('matches secret keys whatever their case or camelCase prefix', () => {
-    expect(redactDeep({ Authorization: 'Basic x', Cookie: 'a=b', DefaultPassword: 'p', clientSecret: 's', privateKey: 'k', NoLMHash: 1 })).toEqual({
+    expect(
+      redactDeep({
+        Authorization: 'Basic x',
+        Cookie: 'a=b',
+        DefaultPassword: 'p',
+        clientSecret: 's',
+        privateKey: 'k',
+        NoLMHash: 1,
+      }),
+    ).toEqual({
       Authorization: M,
       Cookie: M,
       DefaultPassword: M,

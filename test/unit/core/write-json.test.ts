@@ -13,7 +13,11 @@ describe('streamed JSON report writing', () => {
     schema_version: '1.0',
     skipped: undefined,
     run: { id: 'r', options: { only: undefined, active: false }, empty: {}, list: [] },
-    findings: Array.from({ length: 50 }, (_, i) => ({ check: `c${i}`, observed: { lines: ['a\nb', i], none: null }, gone: undefined })),
+    findings: Array.from({ length: 50 }, (_, i) => ({
+      check: `c${i}`,
+      observed: { lines: ['a\nb', i], none: null },
+      gone: undefined,
+    })),
     odd: [undefined, () => 1, 'x'],
   };
 

@@ -20,14 +20,34 @@ const catalog = loadAttackCatalog();
 /** The ATT&CK Navigator layer format 4.5, transcribed from its property tables (layers/spec/v4.5/layerformat.md). */
 const metadataOrDivider = {
   oneOf: [
-    { type: 'object', required: ['name', 'value'], additionalProperties: false, properties: { name: { type: 'string' }, value: { type: 'string' } } },
-    { type: 'object', required: ['divider'], additionalProperties: false, properties: { divider: { type: 'boolean' } } },
+    {
+      type: 'object',
+      required: ['name', 'value'],
+      additionalProperties: false,
+      properties: { name: { type: 'string' }, value: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['divider'],
+      additionalProperties: false,
+      properties: { divider: { type: 'boolean' } },
+    },
   ],
 };
 const linkOrDivider = {
   oneOf: [
-    { type: 'object', required: ['label', 'url'], additionalProperties: false, properties: { label: { type: 'string' }, url: { type: 'string', pattern: '^[a-z]+://' } } },
-    { type: 'object', required: ['divider'], additionalProperties: false, properties: { divider: { type: 'boolean' } } },
+    {
+      type: 'object',
+      required: ['label', 'url'],
+      additionalProperties: false,
+      properties: { label: { type: 'string' }, url: { type: 'string', pattern: '^[a-z]+://' } },
+    },
+    {
+      type: 'object',
+      required: ['divider'],
+      additionalProperties: false,
+      properties: { divider: { type: 'boolean' } },
+    },
   ],
 };
 const layer45 = {
@@ -39,13 +59,21 @@ const layer45 = {
       type: 'object',
       required: ['navigator', 'layer'],
       additionalProperties: false,
-      properties: { attack: { type: 'string' }, navigator: { type: 'string', pattern: '^(4\\.(9|\\d{2,})|[5-9]|\\d{2,})(\\.\\d+)*$' }, layer: { const: '4.5' } },
+      properties: {
+        attack: { type: 'string' },
+        navigator: { type: 'string', pattern: '^(4\\.(9|\\d{2,})|[5-9]|\\d{2,})(\\.\\d+)*$' },
+        layer: { const: '4.5' },
+      },
     },
     name: { type: 'string' },
     description: { type: 'string' },
     domain: { enum: ['enterprise-attack', 'mobile-attack', 'ics-attack'] },
     customDataURL: { type: 'string' },
-    filters: { type: 'object', additionalProperties: false, properties: { platforms: { type: 'array', items: { type: 'string' } } } },
+    filters: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { platforms: { type: 'array', items: { type: 'string' } } },
+    },
     sorting: { enum: [0, 1, 2, 3] },
     layout: {
       type: 'object',
@@ -84,9 +112,21 @@ const layer45 = {
       type: 'object',
       required: ['colors', 'minValue', 'maxValue'],
       additionalProperties: false,
-      properties: { colors: { type: 'array', minItems: 2, items: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' } }, minValue: { type: 'number' }, maxValue: { type: 'number' } },
+      properties: {
+        colors: { type: 'array', minItems: 2, items: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' } },
+        minValue: { type: 'number' },
+        maxValue: { type: 'number' },
+      },
     },
-    legendItems: { type: 'array', items: { type: 'object', required: ['label', 'color'], additionalProperties: false, properties: { label: { type: 'string' }, color: { type: 'string' } } } },
+    legendItems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['label', 'color'],
+        additionalProperties: false,
+        properties: { label: { type: 'string' }, color: { type: 'string' } },
+      },
+    },
     showTacticRowBackground: { type: 'boolean' },
     tacticRowBackground: { type: 'string' },
     selectTechniquesAcrossTactics: { type: 'boolean' },
@@ -104,17 +144,30 @@ describe('graded coverage', () => {
   });
 
   it('climbs declared → visible → validated → benign-tested, each step explained', () => {
-    const declared = computeCoverage(set, catalog, { findings: [] }).details.techniques.find((t) => t.id === 'T1003.001')!;
+    const declared = computeCoverage(set, catalog, { findings: [] }).details.techniques.find(
+      (t) => t.id === 'T1003.001',
+    )!;
     expect(declared.grade).toBe('declared');
     const findings = fleet('win.sysmon.event10', 3, 3, [SYSMON10], 'Sysmon event 10 is on');
     const visible = computeCoverage(set, catalog, { findings }).details.techniques.find((t) => t.id === 'T1003.001')!;
     expect(visible.grade).toBe('visible');
     expect(visible.explain.map((e) => e.en).join(' ')).toMatch(/windows\/process_access is collected on 3 target\(s\)/);
-    const val = { rule_id: '9a2f4c1e-3333-4d6b-8e0f-1a2b3c4d5e6f', title: 'Windows LSASS Memory Access For Dump', techniques: ['T1003.001'], validated: true, benign_tested: false };
-    const validated = computeCoverage(set, catalog, { findings, validations: [val] }).details.techniques.find((t) => t.id === 'T1003.001')!;
+    const val = {
+      rule_id: '9a2f4c1e-3333-4d6b-8e0f-1a2b3c4d5e6f',
+      title: 'Windows LSASS Memory Access For Dump',
+      techniques: ['T1003.001'],
+      validated: true,
+      benign_tested: false,
+    };
+    const validated = computeCoverage(set, catalog, { findings, validations: [val] }).details.techniques.find(
+      (t) => t.id === 'T1003.001',
+    )!;
     expect(validated.grade).toBe('validated');
     expect(validated.rules.find((r) => r.id === val.rule_id)?.validated).toBe(true);
-    const benign = computeCoverage(set, catalog, { findings, validations: [{ ...val, benign_tested: true }] }).details.techniques.find((t) => t.id === 'T1003.001')!;
+    const benign = computeCoverage(set, catalog, {
+      findings,
+      validations: [{ ...val, benign_tested: true }],
+    }).details.techniques.find((t) => t.id === 'T1003.001')!;
     expect(benign.grade).toBe('benign-tested');
     expect(benign.score).toBe(100);
     expect(benign.explain.at(-1)!.ja).toContain('平常時のログでは発報しませんでした');
@@ -122,10 +175,20 @@ describe('graded coverage', () => {
 
   it('does not call a technique validated when the rule that fired cannot see its logs here', () => {
     const findings = fleet('win.sysmon.event10', 3, 0, [SYSMON10]);
-    const val = { rule_id: '9a2f4c1e-3333-4d6b-8e0f-1a2b3c4d5e6f', title: 'Windows LSASS Memory Access For Dump', techniques: ['T1003.001'], validated: true, benign_tested: true };
-    const t = computeCoverage(set, catalog, { findings, validations: [val] }).details.techniques.find((x) => x.id === 'T1003.001')!;
+    const val = {
+      rule_id: '9a2f4c1e-3333-4d6b-8e0f-1a2b3c4d5e6f',
+      title: 'Windows LSASS Memory Access For Dump',
+      techniques: ['T1003.001'],
+      validated: true,
+      benign_tested: true,
+    };
+    const t = computeCoverage(set, catalog, { findings, validations: [val] }).details.techniques.find(
+      (x) => x.id === 'T1003.001',
+    )!;
     expect(t.grade).toBe('blind');
-    expect(t.explain.map((e) => e.en).join(' ')).toMatch(/fired on its sample, but this environment does not collect the logs it needs/);
+    expect(t.explain.map((e) => e.en).join(' ')).toMatch(
+      /fired on its sample, but this environment does not collect the logs it needs/,
+    );
   });
 
   it('resolves revoked IDs and renamed tactics in old rules and reports them; disabled rules do not count', () => {
@@ -145,11 +208,24 @@ describe('graded coverage', () => {
   });
 
   it('grades OWASP categories and says whether the logs each needs are collected', () => {
-    const findings = [finding('web.access_log', 'web1', 'pass', [{ category: 'webserver' }]), finding('web.request_body', 'web1', 'fail', [{ category: 'webserver', fields: ['request_body'] }], 'Request bodies are logged')];
+    const findings = [
+      finding('web.access_log', 'web1', 'pass', [{ category: 'webserver' }]),
+      finding(
+        'web.request_body',
+        'web1',
+        'fail',
+        [{ category: 'webserver', fields: ['request_body'] }],
+        'Request bodies are logged',
+      ),
+    ];
     const res = computeCoverage(set, catalog, { findings, owaspEdition: '2021' });
     const a03 = res.details.owasp['2021'].find((o) => o.id === 'A03:2021')!;
     expect(a03.rules).toBe(2); // CRS 942100 and the Sigma request-body rule
-    expect(a03.sources.find((s) => s.source.includes('request_body'))).toMatchObject({ status: 'not-collected', st: 'fail', checks: ['web.request_body'] });
+    expect(a03.sources.find((s) => s.source.includes('request_body'))).toMatchObject({
+      status: 'not-collected',
+      st: 'fail',
+      checks: ['web.request_body'],
+    });
     expect(a03.sources.find((s) => s.source === 'waf')!.status).toBe('unknown');
     expect(res.summary.owasp_total).toBe(10);
     expect(res.summary.owasp_declared).toBe(res.details.owasp['2021'].filter((o) => o.grade !== 'none').length);
@@ -157,7 +233,10 @@ describe('graded coverage', () => {
   });
 
   it('weighs gaps by the threat-focus groups and shows their coverage; unknown focus entries become problems', () => {
-    const res = computeCoverage(set, catalog, { findings: [], threatFocus: ['APT29', 'G0016', 'T1003.001', 'Nobody Group'] });
+    const res = computeCoverage(set, catalog, {
+      findings: [],
+      threatFocus: ['APT29', 'G0016', 'T1003.001', 'Nobody Group'],
+    });
     expect(res.details.threat_focus.map((f) => f.id)).toEqual(['G0016', 'T1003.001']);
     const apt29 = res.details.threat_focus[0]!;
     expect(apt29.techniques).toBe(catalog.index.group('G0016')!.techniques.length);
@@ -183,14 +262,21 @@ describe('graded coverage', () => {
     expect(none.details.web_facing).toBe(false);
     expect(none.summary.owasp_total).toBe(0);
     expect(none.details.owasp['2025']).toHaveLength(10);
-    const forced = computeCoverage(set, catalog, { findings: fleet('win.sysmon.event10', 1, 1, [SYSMON10]), webFacing: true });
+    const forced = computeCoverage(set, catalog, {
+      findings: fleet('win.sysmon.event10', 1, 1, [SYSMON10]),
+      webFacing: true,
+    });
     expect(forced.summary.owasp_total).toBe(10);
   });
 
   it('fits the coverage section of the report JSON schema', async () => {
     const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'src', 'report', 'report.schema.json'), 'utf8'));
     const section = { definitions: schema.definitions, ...schema.properties.analyses.properties.coverage };
-    const res = await analyseCoverage({ rulePaths: [RULES], findings: fleet('win.sysmon.event10', 2, 1, [SYSMON10]), threatFocus: ['G0016'] });
+    const res = await analyseCoverage({
+      rulePaths: [RULES],
+      findings: fleet('win.sysmon.event10', 2, 1, [SYSMON10]),
+      threatFocus: ['G0016'],
+    });
     const validate = compileSchema(section);
     expect(validate(JSON.parse(JSON.stringify(res))), JSON.stringify(validate.errors)).toBe(true);
   });
@@ -198,14 +284,18 @@ describe('graded coverage', () => {
   it('carries its Navigator layer in details for the report exporter', () => {
     const res = computeCoverage(set, catalog, { findings: [] });
     expect(res.details.navigator?.versions.layer).toBe('4.5');
-    expect(res.details.navigator?.techniques.length).toBe(res.details.techniques.filter((t) => t.grade !== 'none' || t.focus.length > 0).length);
+    expect(res.details.navigator?.techniques.length).toBe(
+      res.details.techniques.filter((t) => t.grade !== 'none' || t.focus.length > 0).length,
+    );
   });
 
   it('analyseCoverage reads the rule paths itself and reports unreadable files in problems', async () => {
     const res = await analyseCoverage({ rulePaths: [join(RULES, 'broken'), join(RULES, 'elastic')], findings: [] });
     expect(res.summary.rules_total).toBe(2);
     expect(res.summary.rules_failed).toBe(4);
-    expect(res.problems.map((p) => p.path.split('/').pop())).toEqual(expect.arrayContaining(['bad_toml.toml', 'bad_sigma.yml', 'bad_yaml.yml', 'bad_crs.conf']));
+    expect(res.problems.map((p) => p.path.split('/').pop())).toEqual(
+      expect.arrayContaining(['bad_toml.toml', 'bad_sigma.yml', 'bad_yaml.yml', 'bad_crs.conf']),
+    );
   });
 });
 
@@ -216,7 +306,10 @@ describe('exports', () => {
   });
 
   it('writes an ATT&CK Navigator layer that validates against the 4.5 layer format', () => {
-    const res = computeCoverage(set, catalog, { findings: fleet('win.sysmon.event10', 2, 1, [SYSMON10]), threatFocus: ['G0016'] });
+    const res = computeCoverage(set, catalog, {
+      findings: fleet('win.sysmon.event10', 2, 1, [SYSMON10]),
+      threatFocus: ['G0016'],
+    });
     const layer = JSON.parse(JSON.stringify(navigatorLayer(res.details)));
     const validate = compileSchema(layer45);
     expect(validate(layer), JSON.stringify(validate.errors)).toBe(true);
@@ -226,7 +319,9 @@ describe('exports', () => {
     expect(t.comment).toContain('Windows LSASS Memory Access For Dump');
     // Uncovered techniques of a focus group are listed with score 0 so the gap shows.
     expect(layer.techniques.some((x: { score: number }) => x.score === 0)).toBe(true);
-    expect(layer.techniques.find((x: { techniqueID: string }) => x.techniqueID === 'T1003')?.showSubtechniques).toBe(true);
+    expect(layer.techniques.find((x: { techniqueID: string }) => x.techniqueID === 'T1003')?.showSubtechniques).toBe(
+      true,
+    );
   });
 
   it('a layer with an unknown property fails the 4.5 schema (the test can fail)', () => {
@@ -241,7 +336,11 @@ describe('exports', () => {
       version: number;
       file_type: string;
       domain: string;
-      techniques: { technique_id: string; detection: { applicable_to: string[]; location: string[]; score_logbook: { date: string; score: number }[] }[]; visibility: { score_logbook: { score: number; auto_generated: boolean }[] }[] }[];
+      techniques: {
+        technique_id: string;
+        detection: { applicable_to: string[]; location: string[]; score_logbook: { date: string; score: number }[] }[];
+        visibility: { score_logbook: { score: number; auto_generated: boolean }[] }[];
+      }[];
     };
     expect(doc).toMatchObject({ version: 1.2, file_type: 'technique-administration', domain: 'enterprise-attack' });
     const t = doc.techniques.find((x) => x.technique_id === 'T1003.001')!;
@@ -265,7 +364,10 @@ describe('report section template', () => {
 
   it('renders the heatmap and the OWASP table in the chosen language, escaping rule text', async () => {
     const set = await loadRules([RULES]);
-    const res = computeCoverage(set, catalog, { findings: fleet('win.sysmon.event10', 3, 1, [SYSMON10], 'Sysmon <event 10> is on'), threatFocus: ['G0016'] });
+    const res = computeCoverage(set, catalog, {
+      findings: fleet('win.sysmon.event10', 3, 1, [SYSMON10], 'Sysmon <event 10> is on'),
+      threatFocus: ['G0016'],
+    });
     // The section with the report's own helpers (tr, rows, wrapSlashes), as the HTML renderer registers them.
     const render = (lang: 'en' | 'ja') => {
       const hb = Handlebars.create();
@@ -275,7 +377,9 @@ describe('report section template', () => {
     const en = render('en');
     const ja = render('ja');
     expect(en).not.toContain('<script');
-    expect((en.match(/class="cov-cell /g) ?? []).length).toBe(res.details.matrix.reduce((n, c) => n + c.techniques.length, 0));
+    expect((en.match(/class="cov-cell /g) ?? []).length).toBe(
+      res.details.matrix.reduce((n, c) => n + c.techniques.length, 0),
+    );
     expect(en).toContain('cov-cell cov-visible');
     expect(en).toContain('Credential Access');
     expect(ja).toContain('認証情報へのアクセス');

@@ -14,8 +14,14 @@ describe('the built-in rule pack (checks/rules) against the shipped ATT&CK catal
     expect(rules.rules.length).toBeGreaterThan(10);
     const { index } = loadAttackCatalog({ path: SHIPPED_CATALOG });
     const { resolutions } = resolveRules(rules.rules, index);
-    expect(resolutions.map((r) => `${r.from} (${r.status}${r.to ? ` → ${r.to}` : ''}): ${r.examples.join('; ')}`)).toEqual([]);
+    expect(
+      resolutions.map((r) => `${r.from} (${r.status}${r.to ? ` → ${r.to}` : ''}): ${r.examples.join('; ')}`),
+    ).toEqual([]);
     // Every rule still maps to at least one live technique after resolution.
-    for (const r of rules.rules) expect(r.techniques.every((t) => index.resolve(t).status === 'live'), r.title).toBe(true);
+    for (const r of rules.rules)
+      expect(
+        r.techniques.every((t) => index.resolve(t).status === 'live'),
+        r.title,
+      ).toBe(true);
   });
 });

@@ -45,7 +45,15 @@ describe('socready coverage', () => {
   it('works on rules alone and writes the Navigator layer and DeTT&CT file', async () => {
     const nav = join(dir, 'layer.json');
     const det = join(dir, 'dettect.yaml');
-    const r = await run(['coverage', '--rules', join(FIXTURES_DIR, 'rules', 'elastic'), '--navigator', nav, '--dettect', det]);
+    const r = await run([
+      'coverage',
+      '--rules',
+      join(FIXTURES_DIR, 'rules', 'elastic'),
+      '--navigator',
+      nav,
+      '--dettect',
+      det,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/ATT&CK 19\.1 .* 2 rules read/);
     expect(r.out).toContain('Visibility not measured');
@@ -53,9 +61,14 @@ describe('socready coverage', () => {
     expect(readFileSync(det, 'utf8')).toContain('file_type: technique-administration');
   });
 
-  it('joins a report\'s findings and the inventory\'s threat focus, answering JSON', async () => {
+  it("joins a report's findings and the inventory's threat focus, answering JSON", async () => {
     const report = join(dir, 'report.json');
-    writeFileSync(report, JSON.stringify({ findings: fleet('win.sysmon.event10', 4, 1, [{ product: 'windows', category: 'process_access' }]) }));
+    writeFileSync(
+      report,
+      JSON.stringify({
+        findings: fleet('win.sysmon.event10', 4, 1, [{ product: 'windows', category: 'process_access' }]),
+      }),
+    );
     const inv = join(dir, 'inventory.yaml');
     writeFileSync(inv, `rules:\n  - ${join(FIXTURES_DIR, 'rules', 'splunk')}\nthreat_focus: [G0016]\n`);
     const r = await run(['coverage', '--inventory', inv, '--report', report, '--format', 'json']);
@@ -78,7 +91,7 @@ describe('socready coverage', () => {
     expect(none.err).toMatch(/no rule files found \(cannot read: no such file or folder \(ENOENT\)\)/);
   });
 
-  it('writes ATT&CK visibility by log-source class from a report\'s source map (Navigator layer and DeTT&CT data sources)', async () => {
+  it("writes ATT&CK visibility by log-source class from a report's source map (Navigator layer and DeTT&CT data sources)", async () => {
     const findings = ['linux.auditd.running', 'linux.audit.rules.execve', 'linux.logfwd.audit-events'].map((check) => ({
       check,
       target: 'h1',
@@ -90,13 +103,30 @@ describe('socready coverage', () => {
       evidence: [],
       maps: {},
     }));
-    const targets = [{ id: 'h1', kind: 'linux', address: 'h1', transport: 'ssh', status: 'ok', duration_ms: 1, checks_run: 3 }] as const;
-    const sources = buildSourceMap({ catalog: shippedSourceCatalog(), findings: findings as never, targets: [...targets], estate: { sources: { edr: { products: ['CrowdStrike'] } } } });
+    const targets = [
+      { id: 'h1', kind: 'linux', address: 'h1', transport: 'ssh', status: 'ok', duration_ms: 1, checks_run: 3 },
+    ] as const;
+    const sources = buildSourceMap({
+      catalog: shippedSourceCatalog(),
+      findings: findings as never,
+      targets: [...targets],
+      estate: { sources: { edr: { products: ['CrowdStrike'] } } },
+    });
     const report = join(dir, 'report.json');
     writeFileSync(report, JSON.stringify({ findings, analyses: { sources } }));
     const layer = join(dir, 'sources.layer.json');
     const ds = join(dir, 'data-sources.yaml');
-    const r = await run(['coverage', '--rules', join(FIXTURES_DIR, 'rules', 'elastic'), '--report', report, '--source-layer', layer, '--dettect-data-sources', ds]);
+    const r = await run([
+      'coverage',
+      '--rules',
+      join(FIXTURES_DIR, 'rules', 'elastic'),
+      '--report',
+      report,
+      '--source-layer',
+      layer,
+      '--dettect-data-sources',
+      ds,
+    ]);
     expect(r.code).toBe(0);
     const l = JSON.parse(readFileSync(layer, 'utf8'));
     // T1059 (Command and Scripting Interpreter) shows in process creation: Linux OS audit is measured, EDR missing.
@@ -106,13 +136,32 @@ describe('socready coverage', () => {
     expect(t1059.comment).toContain('missing: Endpoint detection and response (EDR)');
     const doc = YAML.parse(readFileSync(ds, 'utf8'));
     expect(doc.file_type).toBe('data-source-administration');
-    const pc = doc.data_sources.find((d: { data_source_name: string }) => d.data_source_name === 'Process Creation').data_source[0];
-    expect(pc).toMatchObject({ available_for_data_analytics: true, products: ['Linux OS audit'], data_quality: { device_completeness: 3 } });
-    const cloud = doc.data_sources.find((d: { data_source_name: string }) => d.data_source_name === 'Cloud Service Modification').data_source[0];
-    expect(cloud).toMatchObject({ available_for_data_analytics: false, date_connected: null, comment: 'Cloud control plane: unknown' });
+    const pc = doc.data_sources.find((d: { data_source_name: string }) => d.data_source_name === 'Process Creation')
+      .data_source[0];
+    expect(pc).toMatchObject({
+      available_for_data_analytics: true,
+      products: ['Linux OS audit'],
+      data_quality: { device_completeness: 3 },
+    });
+    const cloud = doc.data_sources.find(
+      (d: { data_source_name: string }) => d.data_source_name === 'Cloud Service Modification',
+    ).data_source[0];
+    expect(cloud).toMatchObject({
+      available_for_data_analytics: false,
+      date_connected: null,
+      comment: 'Cloud control plane: unknown',
+    });
     // Without a source map the exports say what is missing instead of writing an empty view.
     writeFileSync(report, JSON.stringify({ findings }));
-    const none = await run(['coverage', '--rules', join(FIXTURES_DIR, 'rules', 'elastic'), '--report', report, '--source-layer', layer]);
+    const none = await run([
+      'coverage',
+      '--rules',
+      join(FIXTURES_DIR, 'rules', 'elastic'),
+      '--report',
+      report,
+      '--source-layer',
+      layer,
+    ]);
     expect(none.code).toBe(2);
     expect(none.err).toContain('need a report with a source map');
   });

@@ -1,7 +1,13 @@
 // Findings as the scan produces them, for joining rules with what is really collected.
 import type { Finding, FindingStatus, LogSourceRef } from '../../../src/model.js';
 
-export function finding(check: string, target: string, status: FindingStatus, provides: LogSourceRef[], title = check): Finding {
+export function finding(
+  check: string,
+  target: string,
+  status: FindingStatus,
+  provides: LogSourceRef[],
+  title = check,
+): Finding {
   return {
     check,
     target,
@@ -17,6 +23,14 @@ export function finding(check: string, target: string, status: FindingStatus, pr
 }
 
 /** The same check on many hosts: the first `passing` pass, the rest fail. */
-export function fleet(check: string, hosts: number, passing: number, provides: LogSourceRef[], title?: string): Finding[] {
-  return Array.from({ length: hosts }, (_, i) => finding(check, `win${String(i + 1).padStart(2, '0')}`, i < passing ? 'pass' : 'fail', provides, title));
+export function fleet(
+  check: string,
+  hosts: number,
+  passing: number,
+  provides: LogSourceRef[],
+  title?: string,
+): Finding[] {
+  return Array.from({ length: hosts }, (_, i) =>
+    finding(check, `win${String(i + 1).padStart(2, '0')}`, i < passing ? 'pass' : 'fail', provides, title),
+  );
 }

@@ -12,13 +12,29 @@ import { finding, fleet } from './helpers.js';
 const SYSMON10 = { product: 'windows', category: 'process_access' };
 
 describe('servesLogSource', () => {
-  it('matches on the rule\'s most specific key and refuses conflicts or vaguer providers', () => {
+  it("matches on the rule's most specific key and refuses conflicts or vaguer providers", () => {
     expect(servesLogSource({ product: 'windows', category: 'process_access' }, SYSMON10)).toBe(true);
-    expect(servesLogSource({ product: 'windows', category: 'process_access' }, { category: 'process_access' })).toBe(true);
-    expect(servesLogSource({ product: 'windows', category: 'process_access' }, { product: 'windows', service: 'sysmon' })).toBe(false);
-    expect(servesLogSource({ product: 'linux', category: 'process_creation' }, { product: 'windows', category: 'process_creation' })).toBe(false);
-    expect(servesLogSource({ product: 'windows', category: 'registry_set' }, { product: 'windows', category: 'registry_event' })).toBe(true);
-    expect(servesLogSource({ product: 'windows', service: 'security' }, { product: 'windows', service: 'security' })).toBe(true);
+    expect(servesLogSource({ product: 'windows', category: 'process_access' }, { category: 'process_access' })).toBe(
+      true,
+    );
+    expect(
+      servesLogSource({ product: 'windows', category: 'process_access' }, { product: 'windows', service: 'sysmon' }),
+    ).toBe(false);
+    expect(
+      servesLogSource(
+        { product: 'linux', category: 'process_creation' },
+        { product: 'windows', category: 'process_creation' },
+      ),
+    ).toBe(false);
+    expect(
+      servesLogSource(
+        { product: 'windows', category: 'registry_set' },
+        { product: 'windows', category: 'registry_event' },
+      ),
+    ).toBe(true);
+    expect(
+      servesLogSource({ product: 'windows', service: 'security' }, { product: 'windows', service: 'security' }),
+    ).toBe(true);
     expect(servesLogSource({}, SYSMON10)).toBe(false);
   });
 });
@@ -29,12 +45,20 @@ describe('joining rules with the scan', () => {
   const catalog = loadAttackCatalog();
   beforeAll(async () => {
     sigma = await loadRules([join(SHARED_DIR, 'sigma', 'rules', 'windows', 'process_access')]);
-    fixtures = await loadRules([join(FIXTURES_DIR, 'rules', 'sigma'), join(FIXTURES_DIR, 'rules', 'splunk'), join(FIXTURES_DIR, 'rules', 'elastic')]);
+    fixtures = await loadRules([
+      join(FIXTURES_DIR, 'rules', 'sigma'),
+      join(FIXTURES_DIR, 'rules', 'splunk'),
+      join(FIXTURES_DIR, 'rules', 'elastic'),
+    ]);
   });
 
   it('a failing Sysmon event 10 check turns the process_access rules from visible to blind', () => {
-    const on = computeCoverage(sigma, catalog, { findings: fleet('win.sysmon.event10', 14, 14, [SYSMON10], 'Sysmon event 10 is on') });
-    const off = computeCoverage(sigma, catalog, { findings: fleet('win.sysmon.event10', 14, 0, [SYSMON10], 'Sysmon event 10 is on') });
+    const on = computeCoverage(sigma, catalog, {
+      findings: fleet('win.sysmon.event10', 14, 14, [SYSMON10], 'Sysmon event 10 is on'),
+    });
+    const off = computeCoverage(sigma, catalog, {
+      findings: fleet('win.sysmon.event10', 14, 0, [SYSMON10], 'Sysmon event 10 is on'),
+    });
     const lsass = (r: typeof on) => r.details.techniques.find((t) => t.id === 'T1003.001')!;
     expect(on.summary.rules_blind).toBe(0);
     expect(lsass(on).grade).toBe('visible');
@@ -49,17 +73,30 @@ describe('joining rules with the scan', () => {
   });
 
   it('explains a partly collected source with how many hosts miss it', () => {
-    const res = computeCoverage(sigma, catalog, { findings: fleet('win.sysmon.event10', 14, 2, [SYSMON10], 'Sysmon event 10 is on') });
+    const res = computeCoverage(sigma, catalog, {
+      findings: fleet('win.sysmon.event10', 14, 2, [SYSMON10], 'Sysmon event 10 is on'),
+    });
     const b = res.details.blind_sources[0]!;
     expect(b).toMatchObject({ visibility: 'partial', st: 'warn', blind_targets: 12, measured_targets: 14 });
-    expect(b.explain.en).toMatch(/partly blind: "Sysmon event 10 is on" \(win\.sysmon\.event10\) fails on 12 of 14 target/);
+    expect(b.explain.en).toMatch(
+      /partly blind: "Sysmon event 10 is on" \(win\.sysmon\.event10\) fails on 12 of 14 target/,
+    );
     expect(b.explain.ja).toMatch(/14 台中 12 台/);
     // Partly visible still counts as visible for the technique, with the partial explanation attached.
     expect(res.details.techniques.find((t) => t.id === 'T1003.001')!.grade).toBe('visible');
   });
 
   it('a failing check about a field blinds only the rules that read that field', () => {
-    const web = [finding('web.access_log', 'web1', 'pass', [{ category: 'webserver' }]), finding('web.request_body_logged', 'web1', 'fail', [{ category: 'webserver', fields: ['request_body'] }], 'Request bodies are logged')];
+    const web = [
+      finding('web.access_log', 'web1', 'pass', [{ category: 'webserver' }]),
+      finding(
+        'web.request_body_logged',
+        'web1',
+        'fail',
+        [{ category: 'webserver', fields: ['request_body'] }],
+        'Request bodies are logged',
+      ),
+    ];
     const vis = new VisibilityIndex(web);
     const sqli = fixtures.rules.find((r) => r.title === 'SQL Injection Strings In Request Body')!;
     const burst = fixtures.rules.find((r) => r.title === 'Web Server 404 Burst')!;
@@ -76,7 +113,13 @@ describe('joining rules with the scan', () => {
       finding('win.audit.4688', 'h1', 'fail', [proc], 'Process creation auditing (4688) is on'),
       finding('win.sysmon.event1', 'h1', 'pass', [proc], 'Sysmon event 1 is on'),
       finding('win.audit.4688', 'h2', 'fail', [proc], 'Process creation auditing (4688) is on'),
-      finding('win.audit.4688_cmdline', 'h3', 'fail', [{ ...proc, fields: ['CommandLine'] }], '4688 includes the command line'),
+      finding(
+        'win.audit.4688_cmdline',
+        'h3',
+        'fail',
+        [{ ...proc, fields: ['CommandLine'] }],
+        '4688 includes the command line',
+      ),
       finding('win.audit.4688', 'h3', 'pass', [proc], 'Process creation auditing (4688) is on'),
     ];
     const vis = new VisibilityIndex(findings);
@@ -99,7 +142,10 @@ describe('joining rules with the scan', () => {
   });
 
   it('ignores error and inconclusive findings: they measure nothing', () => {
-    const vis = new VisibilityIndex([finding('x', 'h', 'error', [SYSMON10]), finding('y', 'h', 'inconclusive', [SYSMON10])]);
+    const vis = new VisibilityIndex([
+      finding('x', 'h', 'error', [SYSMON10]),
+      finding('y', 'h', 'inconclusive', [SYSMON10]),
+    ]);
     expect(vis.measured).toBe(false);
     expect(vis.of(sigma.rules[0]!).visibility).toBe('unknown');
   });
@@ -112,7 +158,12 @@ describe('joining rules with the source map (issue 13)', () => {
     sigma = await loadRules([join(SHARED_DIR, 'sigma', 'rules', 'windows', 'process_access')]);
   });
   const gate = (status: 'measured' | 'missing' | 'declared' | 'unknown') => [
-    { id: 'sysmon', name: { en: 'Sysmon', ja: 'Sysmon' }, status, sigma: [{ product: 'windows', category: 'process_access' }] },
+    {
+      id: 'sysmon',
+      name: { en: 'Sysmon', ja: 'Sysmon' },
+      status,
+      sigma: [{ product: 'windows', category: 'process_access' }],
+    },
   ];
   const findings = () => fleet('win.sysmon.event10', 3, 3, [SYSMON10], 'Sysmon event 10 is on');
 
@@ -137,7 +188,9 @@ describe('joining rules with the source map (issue 13)', () => {
   });
 
   it('leaves rules of a log source no class describes as the findings say', () => {
-    const other = [{ id: 'dns', name: { en: 'DNS', ja: 'DNS' }, status: 'missing' as const, sigma: [{ category: 'dns' }] }];
+    const other = [
+      { id: 'dns', name: { en: 'DNS', ja: 'DNS' }, status: 'missing' as const, sigma: [{ category: 'dns' }] },
+    ];
     const v = new VisibilityIndex(findings(), other).of(sigma.rules[0]!);
     expect(v.visibility).toBe('visible');
     expect(v.source_classes).toBeUndefined();

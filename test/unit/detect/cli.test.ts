@@ -40,9 +40,28 @@ detection:
 `,
 );
 const sysmon1 = (t: string, image: string) =>
-  JSON.stringify({ Event: { System: { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: 'ws1', TimeCreated: { '#attributes': { SystemTime: t } } }, EventData: { Image: image } } });
+  JSON.stringify({
+    Event: {
+      System: {
+        EventID: 1,
+        Channel: 'Microsoft-Windows-Sysmon/Operational',
+        Computer: 'ws1',
+        TimeCreated: { '#attributes': { SystemTime: t } },
+      },
+      EventData: { Image: image },
+    },
+  });
 const EVENTS = join(dir, 'events.ndjson.gz');
-writeFileSync(EVENTS, gzipSync([sysmon1('2026-11-20T10:00:00Z', 'C:\\Windows\\System32\\whoami.exe'), sysmon1('2026-11-20T10:01:00Z', 'C:\\Windows\\System32\\whoami.exe'), sysmon1('2026-11-21T09:00:00Z', 'C:\\Windows\\notepad.exe')].join('\n')));
+writeFileSync(
+  EVENTS,
+  gzipSync(
+    [
+      sysmon1('2026-11-20T10:00:00Z', 'C:\\Windows\\System32\\whoami.exe'),
+      sysmon1('2026-11-20T10:01:00Z', 'C:\\Windows\\System32\\whoami.exe'),
+      sysmon1('2026-11-21T09:00:00Z', 'C:\\Windows\\notepad.exe'),
+    ].join('\n'),
+  ),
+);
 
 async function cli(...args: string[]): Promise<{ out: string; err: string; code: number }> {
   const out: string[] = [];
@@ -74,7 +93,9 @@ describe('socready detect', () => {
     const doc = JSON.parse(r.out);
     expect(Object.keys(doc)).toEqual(['rules_loaded', 'rules_failed', 'events', 'matches']);
     expect(doc.rules_loaded).toBe(2);
-    expect(doc.rules_failed).toEqual([{ path: RULES, error: "document 3: line 24:7: detection.s: unsupported modifier 'bogus' on field A" }]);
+    expect(doc.rules_failed).toEqual([
+      { path: RULES, error: "document 3: line 24:7: detection.s: unsupported modifier 'bogus' on field A" },
+    ]);
     expect(doc.events).toBe(3);
     expect(doc.matches).toEqual([
       { rule_id: 'r-whoami', title: 'Whoami', level: 'medium', count: 2 },
@@ -90,9 +111,15 @@ describe('socready detect', () => {
   });
 
   it('exits 2 with a message on missing paths or bad options', async () => {
-    expect(await cli('--rules', RULES, '--events', join(dir, 'nope'))).toMatchObject({ code: 2, err: expect.stringMatching(/not found: .*nope/) });
+    expect(await cli('--rules', RULES, '--events', join(dir, 'nope'))).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/not found: .*nope/),
+    });
     expect(await cli('--rules', RULES)).toMatchObject({ code: 2 });
-    expect(await cli('--rules', RULES, '--events', EVENTS, '--format', 'xml')).toMatchObject({ code: 2, err: expect.stringMatching(/--format/) });
+    expect(await cli('--rules', RULES, '--events', EVENTS, '--format', 'xml')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--format/),
+    });
   });
 
   it('uses the built-in rule pack when no --rules is given', async () => {
@@ -100,17 +127,45 @@ describe('socready detect', () => {
     expect(JSON.parse(r.out).rules_loaded).toBeGreaterThan(15);
   });
 
-  it.skipIf(!existsSync(join(SHARED_DIR, 'sigma', 'regression_data')))('matches the regression samples of a folder (reads pretty-printed evtx_dump JSON)', async () => {
-    const sample = join(SHARED_DIR, 'sigma', 'regression_data', 'rules', 'windows', 'process_creation', 'proc_creation_win_certutil_download');
-    const r = await cli('--rules', join(SHARED_DIR, 'sigma', 'rules', 'windows', 'process_creation', 'proc_creation_win_certutil_download.yml'), '--events', sample, '--format', 'json');
-    expect(JSON.parse(r.out).matches).toEqual([{ rule_id: '19b08b1c-861d-4e75-a1ef-ea0c1baf202b', title: 'Suspicious Download Via Certutil.EXE', level: 'medium', count: 1 }]);
-  });
+  it.skipIf(!existsSync(join(SHARED_DIR, 'sigma', 'regression_data')))(
+    'matches the regression samples of a folder (reads pretty-printed evtx_dump JSON)',
+    async () => {
+      const sample = join(
+        SHARED_DIR,
+        'sigma',
+        'regression_data',
+        'rules',
+        'windows',
+        'process_creation',
+        'proc_creation_win_certutil_download',
+      );
+      const r = await cli(
+        '--rules',
+        join(SHARED_DIR, 'sigma', 'rules', 'windows', 'process_creation', 'proc_creation_win_certutil_download.yml'),
+        '--events',
+        sample,
+        '--format',
+        'json',
+      );
+      expect(JSON.parse(r.out).matches).toEqual([
+        {
+          rule_id: '19b08b1c-861d-4e75-a1ef-ea0c1baf202b',
+          title: 'Suspicious Download Via Certutil.EXE',
+          level: 'medium',
+          count: 1,
+        },
+      ]);
+    },
+  );
 });
 
 describe('false-positive estimation', () => {
   it('counts alerts per rule per day over NDJSON (gzip) and CSV exports', async () => {
     const csv = join(dir, 'export.csv');
-    writeFileSync(csv, 'timestamp,Channel,EventID,Image,Computer\n2026-11-22T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\whoami.exe",ws2\n2026-11-22T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\x\\calc.exe",ws2\n');
+    writeFileSync(
+      csv,
+      'timestamp,Channel,EventID,Image,Computer\n2026-11-22T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\whoami.exe",ws2\n2026-11-22T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\x\\calc.exe",ws2\n',
+    );
     const e = await estimateFalsePositives({ rulePaths: [RULES], exports: [EVENTS, csv] });
     expect(e.events).toBe(5);
     expect(e.days).toBe(3);

@@ -9,8 +9,15 @@ import { registerReportHelpers } from '../../../src/report/html.js';
 
 const source = readFileSync(join(TEMPLATES_DIR, 'sections', 'detections.hbs'), 'utf8');
 
-async function render(lang: 'en' | 'ja', tamper?: (d: { details: { scenarios: { title: { en: string; ja: string } }[] } }) => void): Promise<string> {
-  const section = await runSampleDetections({ rulePaths: [BUILTIN_RULES], scenarioPaths: [BUILTIN_SCENARIOS], blind: [{ product: 'nginx', category: 'webserver', fields: ['request_body'] }] });
+async function render(
+  lang: 'en' | 'ja',
+  tamper?: (d: { details: { scenarios: { title: { en: string; ja: string } }[] } }) => void,
+): Promise<string> {
+  const section = await runSampleDetections({
+    rulePaths: [BUILTIN_RULES],
+    scenarioPaths: [BUILTIN_SCENARIOS],
+    blind: [{ product: 'nginx', category: 'webserver', fields: ['request_body'] }],
+  });
   tamper?.(section as never);
   const hbs = Handlebars.create();
   registerReportHelpers(hbs as never, lang);

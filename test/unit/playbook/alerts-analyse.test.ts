@@ -2,7 +2,13 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractEntities, loadAlertFile, makeAlert, mutateAlert, protectedReason } from '../../../src/playbook/alerts.js';
+import {
+  extractEntities,
+  loadAlertFile,
+  makeAlert,
+  mutateAlert,
+  protectedReason,
+} from '../../../src/playbook/alerts.js';
 import { analysePlaybooks, dryRunPlaybook } from '../../../src/playbook/analyse.js';
 import { loadPlaybookFile } from '../../../src/playbook/load.js';
 import { toExecutionStatus } from '../../../src/playbook/trace.js';
@@ -16,15 +22,28 @@ const EXAMPLES = join(CHECKS_DIR, 'playbooks');
 describe('alerts', () => {
   it('finds the entities of ECS-like, flat and Windows-style alerts', () => {
     const ents = (d: Record<string, unknown>) => extractEntities(d).map((e) => `${e.kind}:${e.value}`);
-    expect(ents({ source: { ip: '203.0.113.1' }, host: { name: 'web01' }, user: { name: 'alice' } })).toEqual(['ip:203.0.113.1', 'host:web01', 'user:alice']);
-    expect(ents({ src_ip: '198.51.100.2', Computer: 'WS01', TargetUserName: 'bob' })).toEqual(['ip:198.51.100.2', 'host:WS01', 'user:bob']);
+    expect(ents({ source: { ip: '203.0.113.1' }, host: { name: 'web01' }, user: { name: 'alice' } })).toEqual([
+      'ip:203.0.113.1',
+      'host:web01',
+      'user:alice',
+    ]);
+    expect(ents({ src_ip: '198.51.100.2', Computer: 'WS01', TargetUserName: 'bob' })).toEqual([
+      'ip:198.51.100.2',
+      'host:WS01',
+      'user:bob',
+    ]);
     expect(ents({ src_ip: 'not-an-ip' })).toEqual([]);
   });
 
   it('knows what must not be contained automatically', () => {
     expect(protectedReason({ kind: 'ip', value: '10.1.2.3', field: 'x' })).toMatch(/internal/);
     expect(protectedReason({ kind: 'ip', value: '203.0.113.9', field: 'x' })).toBeUndefined();
-    expect(protectedReason({ kind: 'ip', value: '198.18.0.9', field: 'x' }, { own_ranges: ['198.18.0.0/15'], critical_assets: [], protected_accounts: [] })).toMatch(/own/);
+    expect(
+      protectedReason(
+        { kind: 'ip', value: '198.18.0.9', field: 'x' },
+        { own_ranges: ['198.18.0.0/15'], critical_assets: [], protected_accounts: [] },
+      ),
+    ).toMatch(/own/);
     expect(protectedReason({ kind: 'host', value: 'DC01.corp.example', field: 'x' })).toMatch(/critical/);
     expect(protectedReason({ kind: 'host', value: 'ws-042', field: 'x' })).toBeUndefined();
     expect(protectedReason({ kind: 'user', value: 'CORP\\breakglass-admin', field: 'x' })).toMatch(/break-glass/);
@@ -33,7 +52,16 @@ describe('alerts', () => {
   });
 
   it('mutates an alert into its internal-IP, domain-controller and break-glass twins, everywhere the value appears', () => {
-    const base = makeAlert({ source: { ip: '198.51.100.23' }, host: { name: 'vpn-gw01' }, user: { name: 'j.tanaka' }, message: 'login j.tanaka from 198.51.100.23' }, 'a.json', 'sample');
+    const base = makeAlert(
+      {
+        source: { ip: '198.51.100.23' },
+        host: { name: 'vpn-gw01' },
+        user: { name: 'j.tanaka' },
+        message: 'login j.tanaka from 198.51.100.23',
+      },
+      'a.json',
+      'sample',
+    );
     const m = mutateAlert(base);
     expect(m.map((x) => x.id)).toEqual(['a.json~internal-ip', 'a.json~domain-controller', 'a.json~break-glass']);
     expect(m[0]!.data).toMatchObject({ source: { ip: '10.20.30.40' }, message: 'login j.tanaka from 10.20.30.40' });
@@ -42,8 +70,14 @@ describe('alerts', () => {
   });
 
   it('adds the entity under its ECS field when the alert does not name one', () => {
-    const m = mutateAlert(makeAlert({ rule_id: 'r1', title: 'fired on a benign baseline', false_positive: true }, 'fp', 'false-positive'));
-    expect(m.map((x) => x.entities.map((e) => `${e.kind}:${e.value}`))).toEqual([['ip:10.20.30.40'], ['host:dc01.corp.example'], ['user:breakglass-admin']]);
+    const m = mutateAlert(
+      makeAlert({ rule_id: 'r1', title: 'fired on a benign baseline', false_positive: true }, 'fp', 'false-positive'),
+    );
+    expect(m.map((x) => x.entities.map((e) => `${e.kind}:${e.value}`))).toEqual([
+      ['ip:10.20.30.40'],
+      ['host:dc01.corp.example'],
+      ['user:breakglass-admin'],
+    ]);
     expect(m[0]!.data).toEqual({ rule_id: 'r1', title: 'fired on a benign baseline', source: { ip: '10.20.30.40' } });
   });
 
@@ -57,14 +91,28 @@ describe('analysePlaybooks (scan pipeline)', () => {
   it("analyses socready's own examples by default and sums them up", async () => {
     const r = await analysePlaybooks({ playbookPaths: [], alertPaths: [] });
     expect(r.problems).toEqual([]);
-    expect(r.summary).toMatchObject({ playbooks: 3, valid: 3, invalid: 0, destructive_actions: 5, unguarded_destructive: 3, integrations_unready: 0 });
+    expect(r.summary).toMatchObject({
+      playbooks: 3,
+      valid: 3,
+      invalid: 0,
+      destructive_actions: 5,
+      unguarded_destructive: 3,
+      integrations_unready: 0,
+    });
     expect(r.summary.blast_radius_incidents).toBeGreaterThan(0);
     const byName = Object.fromEntries(r.details.results.map((x) => [x.playbook.source.split('/').pop(), x]));
     expect(byName['cacao-waf-block-guarded.json']!.verdict).toBe('ok');
     expect(byName['native-waf-block.yaml']!.verdict).toBe('ok');
     expect(byName['cacao-auto-contain-dangerous.json']!.verdict).toBe('unsafe');
-    expect(byName['cacao-auto-contain-dangerous.json']!.counts.blast_radius_incidents).toBe(r.summary.blast_radius_incidents);
-    expect(r.details.alerts.map((a) => a.origin).sort()).toEqual(['false-positive', 'false-positive', 'sample', 'sample']);
+    expect(byName['cacao-auto-contain-dangerous.json']!.counts.blast_radius_incidents).toBe(
+      r.summary.blast_radius_incidents,
+    );
+    expect(r.details.alerts.map((a) => a.origin).sort()).toEqual([
+      'false-positive',
+      'false-positive',
+      'sample',
+      'sample',
+    ]);
   });
 
   it('lists a broken playbook in problems and still analyses the others', async () => {
@@ -84,7 +132,9 @@ describe('analysePlaybooks (scan pipeline)', () => {
       falsePositiveAlerts: [{ src_ip: '10.9.9.9', hostname: 'ws-1', user: 'alice' }, 'nope'],
     });
     expect(r.problems).toEqual([{ path: 'falsePositiveAlerts[1]', error: 'an alert must be a JSON object' }]);
-    const incidents = r.details.results[0]!.blast_radius!.incidents.filter((i) => i.alert === 'false-positive#1').map((i) => i.entity?.value).sort();
+    const incidents = r.details.results[0]!.blast_radius!.incidents.filter((i) => i.alert === 'false-positive#1')
+      .map((i) => i.entity?.value)
+      .sort();
     expect(incidents).toEqual(['10.9.9.9', 'alice', 'ws-1']);
   });
 });
@@ -105,16 +155,26 @@ describe('execution-status trace', () => {
     const block = t1.find((e) => e.workflow_step === 'action--3caa99e1-57c5-4949-b9c9-feb2d40c2e83')!;
     expect(Buffer.from(block.command_b64[0]!, 'base64').toString()).toContain('"ip":"203.0.113.45"');
     // Reached only if the SOC lead approves: a possibility, not a certainty.
-    expect(block).toMatchObject({ status: 'would_execute_if_reached', automated_execution: true, executed_by: 'http-api--248e939d-b240-4ed0-a8c6-a26cc9b4b57c' });
-    expect(t1.find((e) => e.workflow_step === 'action--65602cc8-d663-426c-946e-20e8a0e1c414')).toMatchObject({ status: 'awaits_human', automated_execution: false });
-    expect(t1.find((e) => e.workflow_step === 'if-condition--0740ee45-79bf-476a-a659-3c33c27e2cb2')!.status).toBe('undecidable');
+    expect(block).toMatchObject({
+      status: 'would_execute_if_reached',
+      automated_execution: true,
+      executed_by: 'http-api--248e939d-b240-4ed0-a8c6-a26cc9b4b57c',
+    });
+    expect(t1.find((e) => e.workflow_step === 'action--65602cc8-d663-426c-946e-20e8a0e1c414')).toMatchObject({
+      status: 'awaits_human',
+      automated_execution: false,
+    });
+    expect(t1.find((e) => e.workflow_step === 'if-condition--0740ee45-79bf-476a-a659-3c33c27e2cb2')!.status).toBe(
+      'undecidable',
+    );
   });
 });
 
 describe('no side effects by construction', () => {
   it('only readonly-probe.ts may import a network module, and no playbook module can start processes or open sockets', () => {
     const dir = join(CHECKS_DIR, '..', 'src', 'playbook');
-    const forbidden = /from ['"](node:)?(child_process|net|tls|dgram|http2|worker_threads)['"]|from ['"]ssh2|node-powershell|\bfetch\(|XMLHttpRequest|WebSocket/;
+    const forbidden =
+      /from ['"](node:)?(child_process|net|tls|dgram|http2|worker_threads)['"]|from ['"]ssh2|node-powershell|\bfetch\(|XMLHttpRequest|WebSocket/;
     const http = /from ['"](node:)?https?['"]/;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
       const src = readFileSync(join(dir, f), 'utf8');

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ConditionSyntaxError, UNKNOWN, type Value, conditionRefs, evaluate, evaluateSource, parseCondition } from '../../../src/playbook/condition.js';
+import {
+  ConditionSyntaxError,
+  UNKNOWN,
+  type Value,
+  conditionRefs,
+  evaluate,
+  evaluateSource,
+  parseCondition,
+} from '../../../src/playbook/condition.js';
 
-const env = (vars: Record<string, Value>) => (name: string) => (name.replace(/:value$/, '') in vars ? vars[name.replace(/:value$/, '')]! : UNKNOWN);
+const env = (vars: Record<string, Value>) => (name: string) =>
+  name.replace(/:value$/, '') in vars ? vars[name.replace(/:value$/, '')]! : UNKNOWN;
 
 describe('conditions', () => {
   it('evaluates STIX-style ISSUBSET against CIDR lists', () => {

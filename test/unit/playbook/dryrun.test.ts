@@ -6,7 +6,12 @@ import { loadCacaoDoc } from '../../../src/playbook/load.js';
 const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const S = `start--${U(1)}`;
 const END = `end--${U(9)}`;
-const act = (name: string, command: string, next: string, type = 'bash') => ({ type: 'action', name, commands: [{ type, command }], on_completion: next });
+const act = (name: string, command: string, next: string, type = 'bash') => ({
+  type: 'action',
+  name,
+  commands: [{ type, command }],
+  on_completion: next,
+});
 
 function pb(workflow: Record<string, unknown>, first: string, vars: Record<string, unknown> = {}) {
   return loadCacaoDoc(
@@ -31,7 +36,11 @@ describe('dry-run walk', () => {
     const SW = `switch-condition--${U(2)}`;
     const p = pb(
       {
-        [SW]: { type: 'switch-condition', switch: '__kind__', cases: { malware: `action--${U(3)}`, phishing: `action--${U(4)}`, default: END } },
+        [SW]: {
+          type: 'switch-condition',
+          switch: '__kind__',
+          cases: { malware: `action--${U(3)}`, phishing: `action--${U(4)}`, default: END },
+        },
         [`action--${U(3)}`]: act('Isolate the host', 'isolate', END),
         [`action--${U(4)}`]: act('Notify the user', 'mail', END),
       },
@@ -43,14 +52,22 @@ describe('dry-run walk', () => {
     expect(known.actions.map((a) => a.name)).toEqual(['Notify the user']);
     const unknown = dryRun(p, makeAlert({ other: 1 }, 'b', 'sample'));
     expect(unknown.steps.find((s) => s.step_id === SW)!.status).toBe('undecidable');
-    expect(unknown.actions.map((a) => `${a.name}:${a.reached}`).sort()).toEqual(['Isolate the host:possible', 'Notify the user:possible']);
+    expect(unknown.actions.map((a) => `${a.name}:${a.reached}`).sort()).toEqual([
+      'Isolate the host:possible',
+      'Notify the user:possible',
+    ]);
   });
 
   it('enters a while loop whose condition holds, and leaves it only as a possibility', () => {
     const W = `while-condition--${U(2)}`;
     const p = pb(
       {
-        [W]: { type: 'while-condition', condition: "__state__:value != 'done'", on_true: `action--${U(3)}`, on_false: END },
+        [W]: {
+          type: 'while-condition',
+          condition: "__state__:value != 'done'",
+          on_true: `action--${U(3)}`,
+          on_false: END,
+        },
         [`action--${U(3)}`]: { ...act('Poll the EDR status', 'status', W), out_args: ['__state__'] },
       },
       W,
@@ -66,7 +83,13 @@ describe('dry-run walk', () => {
     const F = `action--${U(4)}`;
     const p = pb(
       {
-        [A]: { type: 'action', name: 'Sigma sweep', commands: [{ type: 'sigma', command: 'title: x' }], on_success: END, on_failure: F },
+        [A]: {
+          type: 'action',
+          name: 'Sigma sweep',
+          commands: [{ type: 'sigma', command: 'title: x' }],
+          on_success: END,
+          on_failure: F,
+        },
         [F]: act('Tell the team', 'notify soc', END),
       },
       A,

@@ -16,14 +16,30 @@ function chain(n: number, opts: { approval: boolean; branchy?: boolean }) {
   const act = (i: number) => `action--${U(10 + 2 * i)}`;
   const cond = (i: number) => `if-condition--${U(11 + 2 * i)}`;
   const first = opts.branchy ? cond(0) : act(0);
-  const workflow: Record<string, unknown> = { [start]: { type: 'start', on_completion: opts.approval ? approve : first } };
+  const workflow: Record<string, unknown> = {
+    [start]: { type: 'start', on_completion: opts.approval ? approve : first },
+  };
   if (opts.approval) {
-    workflow[approve] = { type: 'action', name: 'Analyst approves', timeout: 600000, commands: [{ type: 'manual', command: 'Approve isolating __host__:value?' }], agent: `individual--${U(4)}`, on_completion: first };
+    workflow[approve] = {
+      type: 'action',
+      name: 'Analyst approves',
+      timeout: 600000,
+      commands: [{ type: 'manual', command: 'Approve isolating __host__:value?' }],
+      agent: `individual--${U(4)}`,
+      on_completion: first,
+    };
   }
   for (let i = 0; i < n; i++) {
     const next = i + 1 < n ? (opts.branchy ? cond(i + 1) : act(i + 1)) : end;
-    if (opts.branchy) workflow[cond(i)] = { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act(i), on_false: next };
-    workflow[act(i)] = { type: 'action', name: `Isolate host ${i}`, commands: [{ type: 'http-api', command: 'POST /api/hosts/__host__:value/isolate HTTP/1.1' }], agent: `http-api--${U(5)}`, on_completion: next };
+    if (opts.branchy)
+      workflow[cond(i)] = { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act(i), on_false: next };
+    workflow[act(i)] = {
+      type: 'action',
+      name: `Isolate host ${i}`,
+      commands: [{ type: 'http-api', command: 'POST /api/hosts/__host__:value/isolate HTTP/1.1' }],
+      agent: `http-api--${U(5)}`,
+      on_completion: next,
+    };
   }
   workflow[end] = { type: 'end' };
   return loadCacaoDoc(

@@ -17,7 +17,13 @@ describe('native YAML playbooks', () => {
     expect(lp.valid).toBe(true);
     const pb = lp.playbook;
     expect(pb.steps[pb.start]).toMatchObject({ type: 'start', on_completion: 'allow-list' });
-    expect(pb.steps.approve).toMatchObject({ type: 'action', approval: true, timeout: 1_800_000, on_success: 'block', on_failure: 'record-rejected' });
+    expect(pb.steps.approve).toMatchObject({
+      type: 'action',
+      approval: true,
+      timeout: 1_800_000,
+      on_success: 'block',
+      on_failure: 'record-rejected',
+    });
     expect(pb.steps.block).toMatchObject({ verb: 'block_ip', agent: 'waf', on_failure: 'notify-failure' });
     expect(pb.agents.waf).toMatchObject({ health_url: 'https://waf.corp.example/health', token_env: 'WAF_TOKEN' });
   });
@@ -50,9 +56,24 @@ describe('Cortex XSOAR playbooks', () => {
     expect(lp.valid).toBe(true);
     const s = lp.playbook.steps;
     // biome-ignore lint/suspicious/noTemplateCurlyInString: XSOAR ${context} syntax, not a template.
-    expect(s['task-4']).toMatchObject({ type: 'action', agent: 'Panorama', verb: 'pan-os-block-ip', on_success: 'task-5', on_failure: 'task-8', args: { ip: '${inputs.IP}', log_forwarding: 'default' } });
-    expect(s['task-3']).toMatchObject({ type: 'switch-condition', approval: true, cases: { Yes: 'task-4', No: 'task-9' } });
-    expect(s['task-7']).toMatchObject({ type: 'playbook-action', playbook_id: 'Unblock IP - Generic', skip_unavailable: true });
+    expect(s['task-4']).toMatchObject({
+      type: 'action',
+      agent: 'Panorama',
+      verb: 'pan-os-block-ip',
+      on_success: 'task-5',
+      on_failure: 'task-8',
+      args: { ip: '${inputs.IP}', log_forwarding: 'default' },
+    });
+    expect(s['task-3']).toMatchObject({
+      type: 'switch-condition',
+      approval: true,
+      cases: { Yes: 'task-4', No: 'task-9' },
+    });
+    expect(s['task-7']).toMatchObject({
+      type: 'playbook-action',
+      playbook_id: 'Unblock IP - Generic',
+      skip_unavailable: true,
+    });
     expect(s['task-8']!.commands![0]!.type).toBe('manual');
     expect(s['task-9']!.type).toBe('end');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: XSOAR ${context} syntax, not a template.
@@ -62,26 +83,47 @@ describe('Cortex XSOAR playbooks', () => {
 
   it('decides the allow-list condition from the alert: internal source ends, external source waits for the analyst', async () => {
     const lp = loadPlaybookFile(join(FIX, 'xsoar-block-ip-guarded.yml'));
-    const r = await dryRunPlaybook(lp, { alerts: [makeAlert({ sourceip: '192.168.10.5' }, 'internal', 'sample'), makeAlert({ sourceip: '198.51.100.23' }, 'external', 'sample')] });
+    const r = await dryRunPlaybook(lp, {
+      alerts: [
+        makeAlert({ sourceip: '192.168.10.5' }, 'internal', 'sample'),
+        makeAlert({ sourceip: '198.51.100.23' }, 'external', 'sample'),
+      ],
+    });
     const [internal, external] = r.runs;
     expect(internal!.steps.map((x) => x.step_id)).toEqual(['task-0', 'task-1', 'task-2', 'task-9']);
     expect(external!.steps.find((x) => x.step_id === 'task-3')!.status).toBe('awaits-human');
     const blockAction = external!.actions.find((a) => a.step_id === 'task-4')!;
-    expect(blockAction).toMatchObject({ risk: 'contain', reached: 'possible', commands: [{ type: 'xsoar-command', command: 'pan-os-block-ip ip=198.51.100.23 log_forwarding=default' }] });
+    expect(blockAction).toMatchObject({
+      risk: 'contain',
+      reached: 'possible',
+      commands: [{ type: 'xsoar-command', command: 'pan-os-block-ip ip=198.51.100.23 log_forwarding=default' }],
+    });
     expect(r.guardrail_findings.filter((f) => f.kind === 'unguarded-destructive-action')).toEqual([]);
     expect(r.counts.blast_radius_incidents).toBe(0);
   });
 
   it('flags the auto-isolating playbook: unguarded isolate and account block, silently skipped when the integration is missing', async () => {
     const lp = loadPlaybookFile(join(FIX, 'xsoar-isolate-unguarded.yml'));
-    const r = await dryRunPlaybook(lp, { alerts: [makeAlert({ hostname: 'ws-042.corp.example', username: 'k.sato' }, 'edr', 'sample')] });
-    const unguarded = r.guardrail_findings.filter((f) => f.kind === 'unguarded-destructive-action').map((f) => f.step_id);
+    const r = await dryRunPlaybook(lp, {
+      alerts: [makeAlert({ hostname: 'ws-042.corp.example', username: 'k.sato' }, 'edr', 'sample')],
+    });
+    const unguarded = r.guardrail_findings
+      .filter((f) => f.kind === 'unguarded-destructive-action')
+      .map((f) => f.step_id);
     expect(unguarded).toEqual(['task-2', 'task-3']);
     expect(r.guardrail_findings.filter((f) => f.kind === 'skip-unavailable-containment')).toHaveLength(2);
     const run = r.runs[0]!;
-    expect(run.actions.find((a) => a.step_id === 'task-2')!.commands[0]!.command).toBe('xdr-endpoint-isolate endpoint_id=ws-042.corp.example');
+    expect(run.actions.find((a) => a.step_id === 'task-2')!.commands[0]!.command).toBe(
+      'xdr-endpoint-isolate endpoint_id=ws-042.corp.example',
+    );
     // The domain-controller mutation would isolate dc01: a critical blast-radius incident.
-    expect(r.blast_radius!.incidents).toContainEqual(expect.objectContaining({ alert: 'edr~domain-controller', step_id: 'task-2', entity: expect.objectContaining({ value: 'dc01.corp.example' }) }));
+    expect(r.blast_radius!.incidents).toContainEqual(
+      expect.objectContaining({
+        alert: 'edr~domain-controller',
+        step_id: 'task-2',
+        entity: expect.objectContaining({ value: 'dc01.corp.example' }),
+      }),
+    );
   });
 
   it('rejects an XSOAR task of an unknown type with file and line', () => {

@@ -16,7 +16,11 @@ function minimal(extra: Record<string, unknown> = {}, steps?: Record<string, unk
     workflow_start: `start--${U(3)}`,
     workflow: steps ?? {
       [`start--${U(3)}`]: { type: 'start', on_completion: `action--${U(4)}` },
-      [`action--${U(4)}`]: { type: 'action', commands: [{ type: 'bash', command: 'id' }], on_completion: `end--${U(5)}` },
+      [`action--${U(4)}`]: {
+        type: 'action',
+        commands: [{ type: 'bash', command: 'id' }],
+        on_completion: `end--${U(5)}`,
+      },
       [`end--${U(5)}`]: { type: 'end' },
     },
     ...extra,
@@ -36,7 +40,9 @@ describe('CACAO 2.0 two-tier schema', () => {
     const lp = loadCacaoDoc(doc, 'x.json');
     expect(lp.strict_valid).toBe(false);
     expect(lp.valid).toBe(true);
-    expect(lp.validation).toContainEqual(expect.objectContaining({ tier: 'strict', message: expect.stringContaining('must not be combined') }));
+    expect(lp.validation).toContainEqual(
+      expect.objectContaining({ tier: 'strict', message: expect.stringContaining('must not be combined') }),
+    );
   });
 
   it('rejects an unknown step type in the lenient tier, with the step path', () => {
@@ -44,7 +50,12 @@ describe('CACAO 2.0 two-tier schema', () => {
     (doc.workflow as Record<string, unknown>)[`action--${U(4)}`] = { type: 'teleport', on_completion: `end--${U(5)}` };
     const lp = loadCacaoDoc(doc, 'x.json');
     expect(lp.valid).toBe(false);
-    expect(lp.validation).toContainEqual({ tier: 'lenient', level: 'error', path: `/workflow/action--${U(4)}/type`, message: 'unknown step type "teleport"' });
+    expect(lp.validation).toContainEqual({
+      tier: 'lenient',
+      level: 'error',
+      path: `/workflow/action--${U(4)}/type`,
+      message: 'unknown step type "teleport"',
+    });
   });
 
   it('rejects an action without commands in the lenient tier', () => {
@@ -52,16 +63,27 @@ describe('CACAO 2.0 two-tier schema', () => {
     (doc.workflow as Record<string, unknown>)[`action--${U(4)}`] = { type: 'action', on_completion: `end--${U(5)}` };
     const lp = loadCacaoDoc(doc, 'x.json');
     expect(lp.valid).toBe(false);
-    expect(lp.validation).toContainEqual(expect.objectContaining({ tier: 'lenient', path: `/workflow/action--${U(4)}`, message: 'missing required property "commands"' }));
+    expect(lp.validation).toContainEqual(
+      expect.objectContaining({
+        tier: 'lenient',
+        path: `/workflow/action--${U(4)}`,
+        message: 'missing required property "commands"',
+      }),
+    );
   });
 
   it('flags a step id whose prefix does not match its type (strict)', () => {
-    const doc = minimal({}, {
-      [`start--${U(3)}`]: { type: 'start', on_completion: `step--${U(4)}` },
-      [`step--${U(4)}`]: { type: 'end' },
-    });
+    const doc = minimal(
+      {},
+      {
+        [`start--${U(3)}`]: { type: 'start', on_completion: `step--${U(4)}` },
+        [`step--${U(4)}`]: { type: 'end' },
+      },
+    );
     const lp = loadCacaoDoc(doc, 'x.json');
-    expect(lp.validation).toContainEqual(expect.objectContaining({ tier: 'strict', message: expect.stringContaining('does not match its type') }));
+    expect(lp.validation).toContainEqual(
+      expect.objectContaining({ tier: 'strict', message: expect.stringContaining('does not match its type') }),
+    );
   });
 
   it('cannot load a document without a workflow (InputError naming the file)', () => {
@@ -75,23 +97,55 @@ describe('CACAO 2.0 two-tier schema', () => {
   });
 
   it('reports a while loop whose condition variable nothing in the loop changes', () => {
-    const doc = minimal({ playbook_variables: { __n__: { type: 'integer', value: 0 } } }, {
-      [`start--${U(3)}`]: { type: 'start', on_completion: `while-condition--${U(6)}` },
-      [`while-condition--${U(6)}`]: { type: 'while-condition', condition: '__n__:value < 5', on_true: `action--${U(4)}`, on_false: `end--${U(5)}` },
-      [`action--${U(4)}`]: { type: 'action', commands: [{ type: 'bash', command: 'sleep 1' }], on_completion: `while-condition--${U(6)}` },
-      [`end--${U(5)}`]: { type: 'end' },
-    });
+    const doc = minimal(
+      { playbook_variables: { __n__: { type: 'integer', value: 0 } } },
+      {
+        [`start--${U(3)}`]: { type: 'start', on_completion: `while-condition--${U(6)}` },
+        [`while-condition--${U(6)}`]: {
+          type: 'while-condition',
+          condition: '__n__:value < 5',
+          on_true: `action--${U(4)}`,
+          on_false: `end--${U(5)}`,
+        },
+        [`action--${U(4)}`]: {
+          type: 'action',
+          commands: [{ type: 'bash', command: 'sleep 1' }],
+          on_completion: `while-condition--${U(6)}`,
+        },
+        [`end--${U(5)}`]: { type: 'end' },
+      },
+    );
     const lp = loadCacaoDoc(doc, 'x.json');
-    expect(lp.validation).toContainEqual(expect.objectContaining({ tier: 'structure', level: 'warning', path: `while-condition--${U(6)}`, message: expect.stringContaining('may never end') }));
+    expect(lp.validation).toContainEqual(
+      expect.objectContaining({
+        tier: 'structure',
+        level: 'warning',
+        path: `while-condition--${U(6)}`,
+        message: expect.stringContaining('may never end'),
+      }),
+    );
   });
 
   it('accepts the same while loop when the body writes the variable (out_args)', () => {
-    const doc = minimal({ playbook_variables: { __n__: { type: 'integer', value: 0 } } }, {
-      [`start--${U(3)}`]: { type: 'start', on_completion: `while-condition--${U(6)}` },
-      [`while-condition--${U(6)}`]: { type: 'while-condition', condition: '__n__:value < 5', on_true: `action--${U(4)}`, on_false: `end--${U(5)}` },
-      [`action--${U(4)}`]: { type: 'action', commands: [{ type: 'bash', command: 'expr 1 + 1' }], out_args: ['__n__'], on_completion: `while-condition--${U(6)}` },
-      [`end--${U(5)}`]: { type: 'end' },
-    });
+    const doc = minimal(
+      { playbook_variables: { __n__: { type: 'integer', value: 0 } } },
+      {
+        [`start--${U(3)}`]: { type: 'start', on_completion: `while-condition--${U(6)}` },
+        [`while-condition--${U(6)}`]: {
+          type: 'while-condition',
+          condition: '__n__:value < 5',
+          on_true: `action--${U(4)}`,
+          on_false: `end--${U(5)}`,
+        },
+        [`action--${U(4)}`]: {
+          type: 'action',
+          commands: [{ type: 'bash', command: 'expr 1 + 1' }],
+          out_args: ['__n__'],
+          on_completion: `while-condition--${U(6)}`,
+        },
+        [`end--${U(5)}`]: { type: 'end' },
+      },
+    );
     expect(loadCacaoDoc(doc, 'x.json').validation.filter((i) => i.tier === 'structure')).toEqual([]);
   });
 });

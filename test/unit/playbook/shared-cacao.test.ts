@@ -8,10 +8,13 @@ import { SHARED_DIR } from '../../helpers/paths.js';
 const OASIS = join(SHARED_DIR, 'playbooks', 'cacao-oasis');
 const SOARCA = join(SHARED_DIR, 'playbooks', 'cacao-soarca');
 const load = (dir: string, f: string) => loadPlaybookFile(join(dir, f));
-const errors = (lp: ReturnType<typeof load>, tier?: string) => lp.validation.filter((i) => i.level === 'error' && (!tier || i.tier === tier));
+const errors = (lp: ReturnType<typeof load>, tier?: string) =>
+  lp.validation.filter((i) => i.level === 'error' && (!tier || i.tier === tier));
 
 describe('every CACAO file in shared/playbooks', () => {
-  const files = [...readdirSync(OASIS).map((f) => [OASIS, f]), ...readdirSync(SOARCA).map((f) => [SOARCA, f])].filter(([, f]) => f!.endsWith('.json'));
+  const files = [...readdirSync(OASIS).map((f) => [OASIS, f]), ...readdirSync(SOARCA).map((f) => [SOARCA, f])].filter(
+    ([, f]) => f!.endsWith('.json'),
+  );
 
   it('covers the 11 reference playbooks', () => {
     expect(files).toHaveLength(11);
@@ -61,8 +64,16 @@ describe('SOARCA examples', () => {
     const lp = load(SOARCA, 'http-playbook.json');
     expect(lp.valid).toBe(true);
     expect(lp.strict_valid).toBe(false);
-    expect(lp.validation).toContainEqual(expect.objectContaining({ tier: 'lenient', level: 'warning', message: expect.stringContaining('extension agent/target type "soarca"') }));
-    expect(errors(lp, 'strict').map((i) => i.path)).toContain('/agent_definitions/soarca--00020001-1000-1000-a000-000100010001/type');
+    expect(lp.validation).toContainEqual(
+      expect.objectContaining({
+        tier: 'lenient',
+        level: 'warning',
+        message: expect.stringContaining('extension agent/target type "soarca"'),
+      }),
+    );
+    expect(errors(lp, 'strict').map((i) => i.path)).toContain(
+      '/agent_definitions/soarca--00020001-1000-1000-a000-000100010001/type',
+    );
   });
 
   it('accepts the "openc2" command type with a warning naming the specification\'s "openc2-http"', () => {
@@ -78,7 +89,13 @@ describe('SOARCA examples', () => {
     const a = r.runs[0]!.actions[0]!;
     expect(a).toMatchObject({ risk: 'contain', verb: 'deny', automated: true });
     expect(a.entities.map((e) => e.value)).toEqual(expect.arrayContaining(['1.2.3.4', '198.2.3.4']));
-    expect(r.guardrail_findings).toContainEqual(expect.objectContaining({ kind: 'unguarded-destructive-action', step_id: 'action--eb9372d4-d524-49fc-bf24-be26ea084779', severity: 'high' }));
+    expect(r.guardrail_findings).toContainEqual(
+      expect.objectContaining({
+        kind: 'unguarded-destructive-action',
+        step_id: 'action--eb9372d4-d524-49fc-bf24-be26ea084779',
+        severity: 'high',
+      }),
+    );
     expect(r.verdict).toBe('unsafe');
   });
 
@@ -97,7 +114,12 @@ describe('SOARCA examples', () => {
     expect(ls!.risk).toBe('investigate');
     expect(touch!.commands[0]!.command).toBe('touch /root/file1');
     expect(touch!.risk).toBe('change');
-    expect(r.guardrail_findings).toContainEqual(expect.objectContaining({ kind: 'unguarded-state-change', step_id: 'action--88f4c4df-fa96-44e6-b310-1c06d193ea55' }));
+    expect(r.guardrail_findings).toContainEqual(
+      expect.objectContaining({
+        kind: 'unguarded-state-change',
+        step_id: 'action--88f4c4df-fa96-44e6-b310-1c06d193ea55',
+      }),
+    );
   });
 
   it('reports credentials stored inline without ever copying the secret into the result', async () => {
@@ -118,7 +140,9 @@ describe("SOARCA's edge cases", () => {
     const lp = load(SOARCA, 'test-infinite_playbook.json');
     expect(lp.valid).toBe(false);
     const msgs = errors(lp, 'structure').map((i) => i.message);
-    expect(msgs).toContainEqual(expect.stringMatching(/^unbounded loop: steps action--6b23c237-ade8-4d00-9aa1-75999738d557 repeat forever/));
+    expect(msgs).toContainEqual(
+      expect.stringMatching(/^unbounded loop: steps action--6b23c237-ade8-4d00-9aa1-75999738d557 repeat forever/),
+    );
     expect(msgs).toContainEqual(expect.stringContaining('no end step is reachable'));
     const r = await dryRunPlaybook(lp);
     expect(r.verdict).toBe('invalid');
@@ -129,7 +153,10 @@ describe("SOARCA's edge cases", () => {
     const lp = load(SOARCA, 'test-invalid_playbook.json');
     expect(lp.valid).toBe(false);
     expect(errors(lp, 'lenient')).toEqual([
-      expect.objectContaining({ path: '/agent_definitions/http-api--7e9174ec-a293-43df-a72d-471c79e276bf/type', message: expect.stringContaining('contradicts') }),
+      expect.objectContaining({
+        path: '/agent_definitions/http-api--7e9174ec-a293-43df-a72d-471c79e276bf/type',
+        message: expect.stringContaining('contradicts'),
+      }),
     ]);
     expect(errors(lp, 'structure')).toEqual([]);
   });
@@ -138,8 +165,18 @@ describe("SOARCA's edge cases", () => {
     const lp = load(SOARCA, 'test-missing_step_playbook.json');
     expect(lp.valid).toBe(false);
     const st = errors(lp, 'structure');
-    expect(st).toContainEqual(expect.objectContaining({ path: 'action--2190f685-1857-44ac-ad0e-0ded6c6ef3ce/on_completion', message: expect.stringContaining('missing step "end--6b23c237-ade8-4d00-9aa1-75999738d558"') }));
-    expect(st).toContainEqual(expect.objectContaining({ path: 'end--6b23c237-ade8-4d00-9aa1-75999738d557', message: expect.stringContaining('unreachable') }));
+    expect(st).toContainEqual(
+      expect.objectContaining({
+        path: 'action--2190f685-1857-44ac-ad0e-0ded6c6ef3ce/on_completion',
+        message: expect.stringContaining('missing step "end--6b23c237-ade8-4d00-9aa1-75999738d558"'),
+      }),
+    );
+    expect(st).toContainEqual(
+      expect.objectContaining({
+        path: 'end--6b23c237-ade8-4d00-9aa1-75999738d557',
+        message: expect.stringContaining('unreachable'),
+      }),
+    );
   });
 
   it('test-parallels: loads (lenient) with warnings for the parallel start and the dangling workflow_exception, and walks both branches', async () => {

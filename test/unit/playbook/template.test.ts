@@ -40,8 +40,30 @@ describe('playbooks report section', () => {
 
   it('escapes what comes from the playbook files', () => {
     const html = render('en', {
-      summary: { playbooks: 1, valid: 1, invalid: 0, destructive_actions: 0, unguarded_destructive: 0, blast_radius_incidents: 0, integrations_unready: 0 },
-      details: { alerts: [], results: [{ playbook: { name: '<img src=x onerror=alert(1)>', format: 'cacao', source: 'x' }, valid: true, verdict: 'ok', validation: [], guardrail_findings: [], runs: [], integrations: [], counts: {} }] },
+      summary: {
+        playbooks: 1,
+        valid: 1,
+        invalid: 0,
+        destructive_actions: 0,
+        unguarded_destructive: 0,
+        blast_radius_incidents: 0,
+        integrations_unready: 0,
+      },
+      details: {
+        alerts: [],
+        results: [
+          {
+            playbook: { name: '<img src=x onerror=alert(1)>', format: 'cacao', source: 'x' },
+            valid: true,
+            verdict: 'ok',
+            validation: [],
+            guardrail_findings: [],
+            runs: [],
+            integrations: [],
+            counts: {},
+          },
+        ],
+      },
       problems: [{ path: '<b>p</b>', error: 'e' }],
     });
     expect(html).not.toContain('<img src=x');
@@ -52,6 +74,10 @@ describe('playbooks report section', () => {
   it('renders nothing without playbook data', () => {
     const hbs = Handlebars.create();
     registerReportHelpers(hbs, 'en');
-    expect(hbs.compile(source)({ report: { analyses: {} }, lang: 'en' }).trim()).toBe('');
+    expect(
+      hbs
+        .compile(source)({ report: { analyses: {} }, lang: 'en' })
+        .trim(),
+    ).toBe('');
   });
 });

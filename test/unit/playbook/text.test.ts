@@ -11,11 +11,16 @@ import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 const EX = join(CHECKS_DIR, 'playbooks');
 const PLAYBOOKS = [
-  ...readdirSync(EX).filter((f) => /\.(json|ya?ml)$/.test(f)).map((f) => join(EX, f)),
+  ...readdirSync(EX)
+    .filter((f) => /\.(json|ya?ml)$/.test(f))
+    .map((f) => join(EX, f)),
   join(FIXTURES_DIR, 'playbook', 'xsoar-block-ip-guarded.yml'),
   join(FIXTURES_DIR, 'playbook', 'xsoar-isolate-unguarded.yml'),
 ];
-const ALERTS: (Alert | undefined)[] = [undefined, ...readdirSync(join(EX, 'alerts')).flatMap((f) => loadAlertFile(join(EX, 'alerts', f)))];
+const ALERTS: (Alert | undefined)[] = [
+  undefined,
+  ...readdirSync(join(EX, 'alerts')).flatMap((f) => loadAlertFile(join(EX, 'alerts', f))),
+];
 const STEP_LINE = /^\s+(\d+)\. /;
 
 describe('dry-run step lines, path by path', () => {

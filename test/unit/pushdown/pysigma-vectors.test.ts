@@ -17,12 +17,14 @@ const UNMATCHED_LUCENE: Record<string, string> = {
     'the rule writes `exists: yes`; socready reads rules as YAML 1.2 (as its engine does), where yes is a string, and refuses rather than guess',
 };
 const UNMATCHED_ESQL: Record<string, string> = {
-  test_elasticsearch_esql_regex_query: 'rlike matches the whole value: pySigma emits rlike "foo.*bar", which misses "xfoobar"; socready anchors the search (see test_lucene_regex_query)',
+  test_elasticsearch_esql_regex_query:
+    'rlike matches the whole value: pySigma emits rlike "foo.*bar", which misses "xfoobar"; socready anchors the search (see test_lucene_regex_query)',
 };
 const UNMATCHED_SPL: Record<string, string> = {
   test_splunk_fieldref_query:
     "pySigma compares fields case-sensitively ('a'='b'); socready follows its engine, where fieldref compares case-insensitively unless |cased",
-  test_splunk_fieldref_or: 'pySigma refuses a field reference under OR; socready converts it with | eval flags and a later | search',
+  test_splunk_fieldref_or:
+    'pySigma refuses a field reference under OR; socready converts it with | eval flags and a later | search',
   test_splunk_exists: 'the rule writes `exists: yes`: YAML 1.2 string, refused (see test_elasticsearch_exists)',
 };
 
@@ -34,21 +36,25 @@ function summary(outcomes: Outcome[]): string {
 
 function check(outcomes: Outcome[], known: Record<string, string>, minimum: number): void {
   console.log(summary(outcomes));
-  for (const o of outcomes.filter((x) => x.status === 'not-applicable')) console.log(`  not applicable: ${o.vector.name}: ${o.detail}`);
+  for (const o of outcomes.filter((x) => x.status === 'not-applicable'))
+    console.log(`  not applicable: ${o.vector.name}: ${o.detail}`);
   const unmatched = outcomes.filter((o) => o.status === 'unmatched');
   for (const o of unmatched) console.log(`  unmatched: ${o.vector.name}: ${o.detail}`);
   expect(unmatched.map((o) => o.vector.name).sort()).toEqual(Object.keys(known).sort());
   expect(outcomes.filter((o) => o.status === 'matched').length).toBeGreaterThanOrEqual(minimum);
 }
 
-describe.skipIf(!present)(`pySigma backend vectors (${present ? BACKENDS : 'skipped: ../shared/sigma-backends absent'})`, () => {
-  it('Elasticsearch Lucene: converted rules mean what pySigma-backend-elasticsearch expects, except the listed vectors', () => {
-    check(runVectors('elasticsearch/test_backend_elasticsearch_lucene.py', 'lucene'), UNMATCHED_LUCENE, 20);
-  });
-  it('Elasticsearch ES|QL: WHERE expressions mean what pySigma-backend-elasticsearch expects (three-valued logic), except the listed vectors', () => {
-    check(runVectors('elasticsearch/test_backend_elasticsearch_esql.py', 'esql'), UNMATCHED_ESQL, 8);
-  });
-  it('Splunk SPL: converted rules mean what pySigma-backend-splunk expects, except the listed vectors', () => {
-    check(runVectors('splunk/test_backend_splunk.py', 'spl'), UNMATCHED_SPL, 12);
-  });
-});
+describe.skipIf(!present)(
+  `pySigma backend vectors (${present ? BACKENDS : 'skipped: ../shared/sigma-backends absent'})`,
+  () => {
+    it('Elasticsearch Lucene: converted rules mean what pySigma-backend-elasticsearch expects, except the listed vectors', () => {
+      check(runVectors('elasticsearch/test_backend_elasticsearch_lucene.py', 'lucene'), UNMATCHED_LUCENE, 20);
+    });
+    it('Elasticsearch ES|QL: WHERE expressions mean what pySigma-backend-elasticsearch expects (three-valued logic), except the listed vectors', () => {
+      check(runVectors('elasticsearch/test_backend_elasticsearch_esql.py', 'esql'), UNMATCHED_ESQL, 8);
+    });
+    it('Splunk SPL: converted rules mean what pySigma-backend-splunk expects, except the listed vectors', () => {
+      check(runVectors('splunk/test_backend_splunk.py', 'spl'), UNMATCHED_SPL, 12);
+    });
+  },
+);

@@ -17,7 +17,11 @@ export interface Outcome {
   ours?: string;
 }
 
-const PARSERS: Partial<Record<Language, (s: string) => Node>> = { lucene: parseLucene, spl: parseSpl, esql: parseEsqlWhere };
+const PARSERS: Partial<Record<Language, (s: string) => Node>> = {
+  lucene: parseLucene,
+  spl: parseSpl,
+  esql: parseEsqlWhere,
+};
 
 export function runVectors(file: string, language: Language): Outcome[] {
   const parse = PARSERS[language]!;
@@ -25,8 +29,10 @@ export function runVectors(file: string, language: Language): Outcome[] {
     if (vector.notApplicable) return { vector, status: 'not-applicable', detail: vector.notApplicable };
     // Read as the engine's loader reads rules (YAML 1.2: `yes` is a string, not true).
     const docs = parseYaml(vector.yaml!, vector.name).docs.map((d) => d.toJS() as Record<string, unknown>);
-    if (docs.some((d) => d.correlation)) return { vector, status: 'not-applicable', detail: 'correlation rule: socready pushes down base rules only' };
-    if (docs.length !== 1) return { vector, status: 'not-applicable', detail: `${docs.length} rule documents in one vector` };
+    if (docs.some((d) => d.correlation))
+      return { vector, status: 'not-applicable', detail: 'correlation rule: socready pushes down base rules only' };
+    if (docs.length !== 1)
+      return { vector, status: 'not-applicable', detail: `${docs.length} rule documents in one vector` };
     let ours: string;
     try {
       ours = convertBare(docs[0]!, language);
@@ -35,22 +41,35 @@ export function runVectors(file: string, language: Language): Outcome[] {
       if (vector.expectsError) return { vector, status: 'matched', detail: `both refuse: ${e.reason}` };
       return { vector, status: 'unmatched', detail: `socready refuses (${e.kind}): ${e.reason}` };
     }
-    if (vector.expectsError) return { vector, status: 'unmatched', detail: 'pySigma refuses this rule; socready converts it', ours };
+    if (vector.expectsError)
+      return { vector, status: 'unmatched', detail: 'pySigma refuses this rule; socready converts it', ours };
     if (vector.expected?.length !== 1) return { vector, status: 'not-applicable', detail: 'no single expected query' };
     let theirs: Node;
     try {
       theirs = parse(vector.expected![0]!);
     } catch (e) {
-      return { vector, status: 'unmatched', detail: `expected query not evaluable by the harness: ${(e as Error).message}`, ours };
+      return {
+        vector,
+        status: 'unmatched',
+        detail: `expected query not evaluable by the harness: ${(e as Error).message}`,
+        ours,
+      };
     }
     let mine: Node;
     try {
       mine = parse(ours);
     } catch (e) {
-      return { vector, status: 'unmatched', detail: `socready's query not readable by the harness: ${(e as Error).message}`, ours };
+      return {
+        vector,
+        status: 'unmatched',
+        detail: `socready's query not readable by the harness: ${(e as Error).message}`,
+        ours,
+      };
     }
     const diff = disagreement(mine, theirs);
-    return diff ? { vector, status: 'unmatched', detail: `differs on event ${JSON.stringify(diff)}`, ours } : { vector, status: 'matched', detail: 'same meaning', ours };
+    return diff
+      ? { vector, status: 'unmatched', detail: `differs on event ${JSON.stringify(diff)}`, ours }
+      : { vector, status: 'matched', detail: 'same meaning', ours };
   });
 }
 

@@ -33,7 +33,9 @@ describe('gate', () => {
     expect(gate(run(1), { baseline: run(0) }).exitCode).toBe(0);
   });
   it('explains in Japanese', () => {
-    expect(gate(run(2), { failUnder: 5, lang: 'ja' }).reasons[0]).toBe('総合成熟度 3（定義） が基準 5（最適化） を下回っています');
+    expect(gate(run(2), { failUnder: 5, lang: 'ja' }).reasons[0]).toBe(
+      '総合成熟度 3（定義） が基準 5（最適化） を下回っています',
+    );
   });
 });
 

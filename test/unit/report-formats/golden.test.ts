@@ -13,7 +13,11 @@ import { GOLDEN_DIR, run } from './fixtures.js';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function sarifValidator() {
-  const { id, $schema: _draft04, ...schema } = JSON.parse(readFileSync(join(FIXTURES_DIR, 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
+  const {
+    id,
+    $schema: _draft04,
+    ...schema
+  } = JSON.parse(readFileSync(join(FIXTURES_DIR, 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
   // The OASIS schema declares draft-04. The keywords it uses validate the same under ajv's draft-07 engine; only the
   // draft-04 `id` is spelt `$id` there (ajv ships no draft-04 meta-schema to check the schema itself against).
   const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
@@ -30,7 +34,10 @@ describe('Markdown summary', () => {
   });
   it('stays well under the 1 MiB GitHub job summary limit and caps the findings it lists', () => {
     const r = run(2);
-    const many = { ...r, findings: Array.from({ length: 5000 }, (_, i) => ({ ...r.findings[4]!, target: `host-${i}` })) };
+    const many = {
+      ...r,
+      findings: Array.from({ length: 5000 }, (_, i) => ({ ...r.findings[4]!, target: `host-${i}` })),
+    };
     const md = renderMarkdown(many, { lang: 'en' });
     expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
     expect(md).toContain('4,975 more not shown');
@@ -51,8 +58,12 @@ describe('JUnit XML', () => {
     expect(xml.match(/<error /g)).toHaveLength(Number(head[3]));
     expect(xml.match(/<skipped /g)).toHaveLength(Number(head[4]));
     // The active waiver is skipped with its justification; the expired one still fails and says the waiver expired.
-    expect(xml).toMatch(/<testcase classname="siem\.retention\.days" name="siem-01" time="0">\s*<skipped message="waived until 2027-03-31: Storage budget/);
-    expect(xml).toMatch(/classname="linux\.audit\.immutable" name="db-01"[\s\S]*?<failure[\s\S]*?Waiver expired on 2026-10-15/);
+    expect(xml).toMatch(
+      /<testcase classname="siem\.retention\.days" name="siem-01" time="0">\s*<skipped message="waived until 2027-03-31: Storage budget/,
+    );
+    expect(xml).toMatch(
+      /classname="linux\.audit\.immutable" name="db-01"[\s\S]*?<failure[\s\S]*?Waiver expired on 2026-10-15/,
+    );
   });
 });
 
@@ -95,7 +106,10 @@ describe('SARIF 2.1.0', () => {
     expect(inconclusive).toMatchObject({ kind: 'review', level: 'none' });
     const waived = r0.results.find((r: { ruleId: string }) => r.ruleId === 'siem.retention.days');
     expect(waived.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
-    const expired = r0.results.find((r: { ruleId: string; locations: { logicalLocations: { name: string }[] }[] }) => r.ruleId === 'linux.audit.immutable' && r.locations[0]!.logicalLocations[0]!.name === 'db-01');
+    const expired = r0.results.find(
+      (r: { ruleId: string; locations: { logicalLocations: { name: string }[] }[] }) =>
+        r.ruleId === 'linux.audit.immutable' && r.locations[0]!.logicalLocations[0]!.name === 'db-01',
+    );
     expect(expired.suppressions).toBeUndefined();
     expect(expired.properties.waiver_expired.expires).toBe('2026-10-15');
     expect(r0.properties.soar_verdict).toBe('semi-automatic');

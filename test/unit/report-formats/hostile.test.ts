@@ -40,7 +40,11 @@ describe('evidence from a compromised host stays text in every machine format', 
     expect(xml).toContain(']]&gt;');
     // every tag in the document is one JUnit uses
     const tags = new Set([...xml.matchAll(/<\/?([a-zA-Z?][\w-]*)/g)].map((m) => m[1]));
-    expect([...tags].sort()).toEqual(['?xml', 'error', 'failure', 'properties', 'property', 'testcase', 'testsuite', 'testsuites'].filter((t) => tags.has(t)).sort());
+    expect([...tags].sort()).toEqual(
+      ['?xml', 'error', 'failure', 'properties', 'property', 'testcase', 'testsuite', 'testsuites']
+        .filter((t) => tags.has(t))
+        .sort(),
+    );
   });
 
   it('SARIF and HDF: JSON strings carry the text unchanged and parse back', () => {

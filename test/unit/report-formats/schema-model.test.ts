@@ -53,7 +53,10 @@ describe('report.schema.json mirrors src/model.ts', () => {
     const model = fields(name);
     const props = Object.keys(node.properties ?? {}).sort();
     expect(props).toEqual([...model.keys()].sort());
-    const required = [...model].filter(([, optional]) => !optional).map(([k]) => k).sort();
+    const required = [...model]
+      .filter(([, optional]) => !optional)
+      .map(([k]) => k)
+      .sort();
     expect([...(node.required ?? [])].sort()).toEqual(required);
   });
 });

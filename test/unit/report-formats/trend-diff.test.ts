@@ -68,7 +68,10 @@ describe('diff', () => {
       'finding:web.modsecurity.engine-on@web-02',
       'finding:linux.rsyslog.forward-tls@web-02',
     ]);
-    expect(d.regressed.map((c) => c.ref)).toEqual(['finding:web.modsecurity.password-masking@web-02', 'finding:linux.audit.rules.bpf@db-01']);
+    expect(d.regressed.map((c) => c.ref)).toEqual([
+      'finding:web.modsecurity.password-masking@web-02',
+      'finding:linux.audit.rules.bpf@db-01',
+    ]);
     const text = formatDiff(d, 'en');
     expect(text).toContain('- OS audit policy: 3 (defined) → 2 (managed) [worse]');
     expect(text).toContain('Worse: checks that passed and now fail (2)');
@@ -79,7 +82,10 @@ describe('diff', () => {
     const a = run(1);
     const b = run(2);
     const dropped = { ...b, findings: b.findings.filter((f) => f.target !== 'siem-01') };
-    const added = { ...dropped, findings: [...dropped.findings, { ...b.findings[0]!, target: 'web-03', status: 'fail' as const }] };
+    const added = {
+      ...dropped,
+      findings: [...dropped.findings, { ...b.findings[0]!, target: 'web-03', status: 'fail' as const }],
+    };
     const d = diffReports(a, added);
     expect(d.gone.map((c) => c.ref)).toEqual(['finding:siem.retention.days@siem-01']);
     expect(d.new_failing.map((c) => c.ref)).toEqual([`finding:${b.findings[0]!.check}@web-03`]);

@@ -13,7 +13,17 @@ import { RUN_FILES } from './fixtures.js';
 function fullReport(): Report {
   const r = report({
     targets: [
-      { id: 'h1', kind: 'linux', address: '10.0.0.1', transport: 'ssh', status: 'partial', error: { kind: 'sudo-password-required', message: 'sudo: a password is required' }, host: { hostname: 'h1', os: 'Debian 12', kernel: '6.1' }, duration_ms: 12, checks_run: 3 },
+      {
+        id: 'h1',
+        kind: 'linux',
+        address: '10.0.0.1',
+        transport: 'ssh',
+        status: 'partial',
+        error: { kind: 'sudo-password-required', message: 'sudo: a password is required' },
+        host: { hostname: 'h1', os: 'Debian 12', kernel: '6.1' },
+        duration_ms: 12,
+        checks_run: 3,
+      },
     ],
     findings: [
       finding('audit-policy', 'fail', {
@@ -28,15 +38,39 @@ function fullReport(): Report {
       }),
     ],
     evidence: [
-      { id: 'h1:auditctl', target: 'h1', probe: 'auditctl-rules', kind: 'command', what: 'auditctl -l', sudo: true, exit_code: null, started_at: '2026-11-01T09:00:00Z', duration_ms: 3, bytes: 10, truncated: false, file: 'evidence/h1/auditctl.txt', redactions: 1, error: { kind: 'timeout', message: 'timed out' } },
+      {
+        id: 'h1:auditctl',
+        target: 'h1',
+        probe: 'auditctl-rules',
+        kind: 'command',
+        what: 'auditctl -l',
+        sudo: true,
+        exit_code: null,
+        started_at: '2026-11-01T09:00:00Z',
+        duration_ms: 3,
+        bytes: 10,
+        truncated: false,
+        file: 'evidence/h1/auditctl.txt',
+        redactions: 1,
+        error: { kind: 'timeout', message: 'timed out' },
+      },
     ],
     analyses: {
-      coverage: { summary: coverage(), details: { navigator: { name: 'layer' } }, problems: [{ path: 'rules/x.yml', error: 'bad' }] },
+      coverage: {
+        summary: coverage(),
+        details: { navigator: { name: 'layer' } },
+        problems: [{ path: 'rules/x.yml', error: 'bad' }],
+      },
       detections: wrap(detections()),
       playbooks: wrap(playbooks()),
       web: { summary: web(), details: [{ target: 'w1' }], problems: [] },
     },
-    questionnaire: { source: 'q.yaml', answers: [{ id: 'staffing.analysts', area: 'people-process', question: { en: 'q', ja: 'q' }, answer: 3, level_hint: 1 }] },
+    questionnaire: {
+      source: 'q.yaml',
+      answers: [
+        { id: 'staffing.analysts', area: 'people-process', question: { en: 'q', ja: 'q' }, answer: 3, level_hint: 1 },
+      ],
+    },
     previous: { run_id: 'run-0', overall: null, areas: [{ area: 'audit-policy', level: 2 }] },
   });
   return { ...r, score: scoreReport(r) };
@@ -54,7 +88,9 @@ describe('report JSON schema', () => {
   it('rejects a field the model does not have, naming it', () => {
     const r = JSON.parse(JSON.stringify(fullReport()));
     r.findings[0].colour = 'red';
-    expect(() => validateReport(r, 'x.json')).toThrow(/x\.json: findings\.0\.colour: not a socready report: unknown field/);
+    expect(() => validateReport(r, 'x.json')).toThrow(
+      /x\.json: findings\.0\.colour: not a socready report: unknown field/,
+    );
   });
 
   it('rejects a level outside 0..5 and a wrong status with the field path', () => {
@@ -63,7 +99,9 @@ describe('report JSON schema', () => {
     expect(() => validateReport(r, 'x.json')).toThrow(/score\.areas\.0\.level/);
     const s = JSON.parse(JSON.stringify(fullReport()));
     s.findings[0].status = 'failed';
-    expect(() => validateReport(s, 'x.json')).toThrow(/findings\.0\.status: not a socready report: must be one of pass, fail/);
+    expect(() => validateReport(s, 'x.json')).toThrow(
+      /findings\.0\.status: not a socready report: must be one of pass, fail/,
+    );
   });
 
   it('keeps analyses details free-form', () => {
@@ -75,7 +113,10 @@ describe('report JSON schema', () => {
   it('reports invalid JSON with its line and column', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-rep-'));
     const p = join(dir, 'broken.json');
-    writeFileSync(p, readFileSync(RUN_FILES[0]!, 'utf8').replace('"schema_version": "1.0",', '"schema_version": "1.0",,'));
+    writeFileSync(
+      p,
+      readFileSync(RUN_FILES[0]!, 'utf8').replace('"schema_version": "1.0",', '"schema_version": "1.0",,'),
+    );
     try {
       readReport(p);
       expect.unreachable();

@@ -36,7 +36,10 @@ describe('radarChart', () => {
       ],
       { ...opts, size: 200 },
     );
-    const points = [...svg.matchAll(/class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const points = [...svg.matchAll(/class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
     const outer = /<polygon class="ring" points="([^"]+)"[^>]*stroke-width="1.2"/.exec(svg)?.[1]?.split(' ')[0];
     expect(points[0]?.join(',')).toBe(outer);
     expect(points[1]).toEqual([100, 94]);
@@ -87,7 +90,11 @@ describe('lineChart', () => {
   });
 
   it('escapes series and axis labels', () => {
-    const svg = lineChart([{ label: '<b>&', values: [1] }], { title: 't', xLabels: ['</svg><script>'], yTickLabels: ['"0"'] });
+    const svg = lineChart([{ label: '<b>&', values: [1] }], {
+      title: 't',
+      xLabels: ['</svg><script>'],
+      yTickLabels: ['"0"'],
+    });
     expect(svg).not.toMatch(/<script|<b>/);
     expect(svg.match(/<\/svg>/g)).toHaveLength(1);
     expect(svg).toContain('&#60;b&#62;&#38;');

@@ -13,9 +13,15 @@ const ja = renderHtml(full, { lang: 'ja' });
 
 describe('HTML report structure', () => {
   it('puts the executive page first, then findings by area, analyses, readiness and SOAR timing checklists', () => {
-    const order = ['sec-executive', 'sec-toc', 'sec-areas', 'sec-analyses', 'sec-readiness', 'sec-soar-timing', 'sec-scope'].map((id) =>
-      en.indexOf(`id="${id}"`),
-    );
+    const order = [
+      'sec-executive',
+      'sec-toc',
+      'sec-areas',
+      'sec-analyses',
+      'sec-readiness',
+      'sec-soar-timing',
+      'sec-scope',
+    ].map((id) => en.indexOf(`id="${id}"`));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -48,7 +54,11 @@ describe('HTML report structure', () => {
     const audit = sectionOf(en, 'area-audit-policy');
     const bpfCard = audit.slice(audit.indexOf('bpf() calls are audited'));
     const firstRow = /<td class="col-target">([\s\S]*?)<\/td>/.exec(bpfCard)?.[1] ?? '';
-    expect([...firstRow.matchAll(/class="target-name">([^<]+)</g)].map((m) => m[1])).toEqual(['web-01', 'web-02', 'app-01']);
+    expect([...firstRow.matchAll(/class="target-name">([^<]+)</g)].map((m) => m[1])).toEqual([
+      'web-01',
+      'web-02',
+      'app-01',
+    ]);
     expect(firstRow).toContain('3 targets');
     // Once for the three failing targets, once for log-01, whose waiver makes its row differ.
     expect(bpfCard.split('<article')[0]?.match(/# no rule for -S bpf/g)).toHaveLength(2);
@@ -81,7 +91,13 @@ describe('HTML report structure', () => {
 
   it('renders the readiness checklist with one mark per row and the three SOAR timing items', () => {
     const readiness = sectionOf(en, 'sec-readiness');
-    for (const item of ['Log collection scope', 'Audit policy', 'Detection rules', 'People and organisation', 'Automation and infrastructure']) {
+    for (const item of [
+      'Log collection scope',
+      'Audit policy',
+      'Detection rules',
+      'People and organisation',
+      'Automation and infrastructure',
+    ]) {
       expect(readiness).toContain(`<td class="item">${item}`);
     }
     expect(readiness.match(/<span class="mark mark-/g)).toHaveLength(5);
@@ -98,7 +114,9 @@ describe('HTML report structure', () => {
 describe('HTML report is self-contained and inert', () => {
   it('has a strict CSP, no script, and no reference to anything outside the document', () => {
     for (const html of [en, ja]) {
-      expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP.replace(/'/g, '&#x27;')}">`);
+      expect(html).toContain(
+        `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP.replace(/'/g, '&#x27;')}">`,
+      );
       expect(html).not.toMatch(/<script/i);
       expect(html).not.toMatch(/\s(src|href|action|srcset|background)="(?!#)/i);
       expect(html).not.toMatch(/url\(|@import/i);
@@ -167,7 +185,10 @@ describe('HTML report edge cases', () => {
   });
 
   it('renders an empty report without failing', () => {
-    const html = renderHtml({ ...full, targets: [], findings: [], evidence: [], analyses: {}, questionnaire: undefined }, { lang: 'ja' });
+    const html = renderHtml(
+      { ...full, targets: [], findings: [], evidence: [], analyses: {}, questionnaire: undefined },
+      { lang: 'ja' },
+    );
     expect(html).toContain('不合格の項目はありません。');
     expect(html).not.toContain('id="sec-analyses"');
   });
@@ -187,13 +208,18 @@ describe('analysis section partials', () => {
 
   it('renders templates/sections/<name>.hbs with { report, lang } when the analysis exists', () => {
     const html = renderHtml(full, { lang: 'ja', templatesDir: dir });
-    expect(html).toContain('<h3 class="cov-test">カバレッジ部品</h3><p>212 · ja · プロセス実行（execve）が監査されている · JA</p>');
+    expect(html).toContain(
+      '<h3 class="cov-test">カバレッジ部品</h3><p>212 · ja · プロセス実行（execve）が監査されている · JA</p>',
+    );
     // The detections analysis has no partial: the built-in summary table stands in for it.
     expect(sectionOf(html, 'sec-detections')).toContain('見逃した攻撃');
   });
 
   it('renders an analysis this renderer does not know with its own partial, or a summary table, escaped', () => {
-    writeFileSync(join(dir, 'sections', 'web.hbs'), '<p class="web-test">{{report.analyses.web.summary.canaries_sent}} {{tr "canaries" "カナリア"}}</p>');
+    writeFileSync(
+      join(dir, 'sections', 'web.hbs'),
+      '<p class="web-test">{{report.analyses.web.summary.canaries_sent}} {{tr "canaries" "カナリア"}}</p>',
+    );
     const analyses = {
       ...full.analyses,
       web: { summary: { canaries_sent: 4 }, details: [], problems: [] },

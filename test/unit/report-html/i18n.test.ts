@@ -76,8 +76,12 @@ describe('checklist content is i18n data, not code', () => {
     const report = loadReport('report-full');
     for (const lang of ['en', 'ja'] as const) {
       const view = buildView(report, lang);
-      expect(view.readiness.map((r) => [r.item, r.what])).toEqual(READINESS_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
-      expect(view.soarTiming.map((r) => [r.item, r.what])).toEqual(SOAR_TIMING_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]));
+      expect(view.readiness.map((r) => [r.item, r.what])).toEqual(
+        READINESS_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]),
+      );
+      expect(view.soarTiming.map((r) => [r.item, r.what])).toEqual(
+        SOAR_TIMING_CHECKLIST.map((c) => [c.item[lang], c.what[lang]]),
+      );
     }
     for (const c of [...READINESS_CHECKLIST, ...SOAR_TIMING_CHECKLIST]) {
       expect(c.item.en && c.item.ja && c.what.en && c.what.ja).toBeTruthy();

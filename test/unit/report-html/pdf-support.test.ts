@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, findBrowser, namedDestinationPages, pdfPageCount, systemBrowserPaths } from '../../../src/report/pdf.js';
+import {
+  BrowserNotFoundError,
+  findBrowser,
+  namedDestinationPages,
+  pdfPageCount,
+  systemBrowserPaths,
+} from '../../../src/report/pdf.js';
 
-const existing = (...paths: string[]) => (p: string) => paths.includes(p);
+const existing =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
 describe('findBrowser', () => {
   it('prefers the configured path, then PUPPETEER_EXECUTABLE_PATH, then CHROME_PATH, then system paths', () => {
@@ -11,23 +20,29 @@ describe('findBrowser', () => {
     expect(findBrowser(undefined, env, all, 'linux')).toBe('/opt/pp/chrome');
     expect(findBrowser(undefined, { CHROME_PATH: '/opt/cp/chrome' }, all, 'linux')).toBe('/opt/cp/chrome');
     expect(findBrowser(undefined, {}, all, 'linux')).toBe('/usr/bin/chromium');
-    expect(findBrowser(undefined, {}, existing('/usr/bin/google-chrome-stable'), 'linux')).toBe('/usr/bin/google-chrome-stable');
+    expect(findBrowser(undefined, {}, existing('/usr/bin/google-chrome-stable'), 'linux')).toBe(
+      '/usr/bin/google-chrome-stable',
+    );
   });
 
   it('knows where Chrome lives on macOS and Windows', () => {
-    expect(findBrowser(undefined, {}, existing('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'), 'darwin')).toContain(
-      'Google Chrome.app',
-    );
+    expect(
+      findBrowser(undefined, {}, existing('/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'), 'darwin'),
+    ).toContain('Google Chrome.app');
     const win = systemBrowserPaths('win32', { PROGRAMFILES: 'C:\\Program Files' });
     expect(win).toContain('C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe');
-    expect(findBrowser(undefined, { PROGRAMFILES: 'C:\\Program Files' }, existing(win[0] as string), 'win32')).toBe(win[0]);
+    expect(findBrowser(undefined, { PROGRAMFILES: 'C:\\Program Files' }, existing(win[0] as string), 'win32')).toBe(
+      win[0],
+    );
   });
 
   it('refuses a named path that does not exist instead of silently using another browser', () => {
-    expect(() => findBrowser('/nope/chrome', {}, existing('/usr/bin/chromium'), 'linux')).toThrow(/browser option.*\/nope\/chrome.*does not exist/);
-    expect(() => findBrowser(undefined, { PUPPETEER_EXECUTABLE_PATH: '/nope' }, existing('/usr/bin/chromium'), 'linux')).toThrow(
-      /PUPPETEER_EXECUTABLE_PATH/,
+    expect(() => findBrowser('/nope/chrome', {}, existing('/usr/bin/chromium'), 'linux')).toThrow(
+      /browser option.*\/nope\/chrome.*does not exist/,
     );
+    expect(() =>
+      findBrowser(undefined, { PUPPETEER_EXECUTABLE_PATH: '/nope' }, existing('/usr/bin/chromium'), 'linux'),
+    ).toThrow(/PUPPETEER_EXECUTABLE_PATH/);
   });
 
   it('says how to install a browser when none is found', () => {
@@ -61,7 +76,11 @@ trailer <</Root 1 0 R>>
 
 describe('reading our PDF back', () => {
   it('maps named destinations to 1-based page numbers in page-tree order', () => {
-    expect(namedDestinationPages(Buffer.from(PDF, 'latin1'))).toEqual({ 'sec-executive': 1, 'sec-areas': 2, 'area-log-collection': 3 });
+    expect(namedDestinationPages(Buffer.from(PDF, 'latin1'))).toEqual({
+      'sec-executive': 1,
+      'sec-areas': 2,
+      'area-log-collection': 3,
+    });
   });
 
   it('counts pages through the page tree', () => {

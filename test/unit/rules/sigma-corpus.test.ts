@@ -39,15 +39,32 @@ describe('Sigma corpus against the ATT&CK catalog', () => {
       const covered = inCatalog.filter((t) => declared.has(t.id));
       expect(covered.length, tactic.shortname).toBeLessThanOrEqual(inCatalog.length);
       // Top-level cells: a technique counts when it or one of its sub-techniques is declared.
-      const topLevel = inCatalog.filter((t) => t.parent === null && (declared.has(t.id) || (index.children.get(t.id) ?? []).some((s) => declared.has(s.id))));
+      const topLevel = inCatalog.filter(
+        (t) =>
+          t.parent === null && (declared.has(t.id) || (index.children.get(t.id) ?? []).some((s) => declared.has(s.id))),
+      );
       const column = res.details.matrix.find((c) => c.shortname === tactic.shortname)!;
       expect(column.techniques.filter((c) => c.grade !== 'none').length, tactic.shortname).toBe(topLevel.length);
       expect(column.total).toBe(inCatalog.filter((t) => t.parent === null).length);
     }
     // Host-observable tactics are where Sigma's rules live; each has coverage.
-    for (const t of ['execution', 'persistence', 'privilege-escalation', 'stealth', 'defense-impairment', 'credential-access', 'discovery', 'lateral-movement', 'command-and-control', 'impact']) {
+    for (const t of [
+      'execution',
+      'persistence',
+      'privilege-escalation',
+      'stealth',
+      'defense-impairment',
+      'credential-access',
+      'discovery',
+      'lateral-movement',
+      'command-and-control',
+      'impact',
+    ]) {
       const column = res.details.matrix.find((c) => c.shortname === t)!;
-      expect(column.techniques.some((c) => c.grade === 'declared'), t).toBe(true);
+      expect(
+        column.techniques.some((c) => c.grade === 'declared'),
+        t,
+      ).toBe(true);
     }
     expect(res.summary.techniques_declared).toBe([...declared].filter((id) => index.techniques.get(id)).length);
   });
@@ -71,7 +88,10 @@ describe('Sigma corpus against the ATT&CK catalog', () => {
 
 describe('Sigma emerging-threats and threat-hunting folders', () => {
   it('reads every rule without a problem and resolves their technique tags', async () => {
-    const set = await loadRules([join(SHARED_DIR, 'sigma', 'rules-emerging-threats'), join(SHARED_DIR, 'sigma', 'rules-threat-hunting')]);
+    const set = await loadRules([
+      join(SHARED_DIR, 'sigma', 'rules-emerging-threats'),
+      join(SHARED_DIR, 'sigma', 'rules-threat-hunting'),
+    ]);
     expect(set.files).toBeGreaterThan(500);
     expect(set.problems).toEqual([]);
     const { index } = loadAttackCatalog();

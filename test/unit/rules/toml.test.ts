@@ -67,7 +67,17 @@ arr = [
 ]
 inline = { package = "windows", version = "^1.5.0" }
 `);
-    expect(doc).toMatchObject({ i: 1000, neg: -7, hex: 255, f: 0.75, e: 1000, t: true, d: '2024-03-11', dt: '1979-05-27T07:32:00Z', arr: ['a', 'b'] });
+    expect(doc).toMatchObject({
+      i: 1000,
+      neg: -7,
+      hex: 255,
+      f: 0.75,
+      e: 1000,
+      t: true,
+      d: '2024-03-11',
+      dt: '1979-05-27T07:32:00Z',
+      arr: ['a', 'b'],
+    });
     expect(doc.inline).toEqual({ package: 'windows', version: '^1.5.0' });
   });
 

@@ -1,9 +1,24 @@
 // Builders for constructed findings and reports in scoring and renderer tests.
-import type { AreaId, CoverageSummary, DetectionSummary, Finding, FindingStatus, PlaybookSummary, QuestionnaireResult, Report, Severity, WebSummary } from '../../../src/model.js';
+import type {
+  AreaId,
+  CoverageSummary,
+  DetectionSummary,
+  Finding,
+  FindingStatus,
+  PlaybookSummary,
+  QuestionnaireResult,
+  Report,
+  Severity,
+  WebSummary,
+} from '../../../src/model.js';
 
 let n = 0;
 
-export function finding(area: AreaId, status: FindingStatus, opts: Partial<Finding> & { severity?: Severity } = {}): Finding {
+export function finding(
+  area: AreaId,
+  status: FindingStatus,
+  opts: Partial<Finding> & { severity?: Severity } = {},
+): Finding {
   n++;
   return {
     check: opts.check ?? `${area}.check-${n}`,
@@ -90,7 +105,16 @@ export function detections(over: Partial<DetectionSummary> = {}): DetectionSumma
 }
 
 export function playbooks(over: Partial<PlaybookSummary> = {}): PlaybookSummary {
-  return { playbooks: 5, valid: 5, invalid: 0, destructive_actions: 4, unguarded_destructive: 0, blast_radius_incidents: 0, integrations_unready: 0, ...over };
+  return {
+    playbooks: 5,
+    valid: 5,
+    invalid: 0,
+    destructive_actions: 4,
+    unguarded_destructive: 0,
+    blast_radius_incidents: 0,
+    integrations_unready: 0,
+    ...over,
+  };
 }
 
 export function web(over: Partial<WebSummary> = {}): WebSummary {
@@ -111,7 +135,12 @@ export function web(over: Partial<WebSummary> = {}): WebSummary {
 export function questionnaire(answers: Record<string, unknown>): QuestionnaireResult {
   return {
     source: 'questionnaire.yaml',
-    answers: Object.entries(answers).map(([id, answer]) => ({ id, area: 'people-process' as const, question: { en: id, ja: id }, answer })),
+    answers: Object.entries(answers).map(([id, answer]) => ({
+      id,
+      area: 'people-process' as const,
+      question: { en: id, ja: id },
+      answer,
+    })),
   };
 }
 
@@ -125,7 +154,16 @@ export const BEST_ANSWERS: Record<string, unknown> = {
   'oncall.escalation_documented': true,
   'tuning.cadence': 'weekly',
   'tuning.fp_tracked': true,
-  'procedures.attack_types': ['ransomware', 'phishing', 'web-attack', 'credential-attack', 'malware', 'data-exfiltration', 'ddos', 'insider'],
+  'procedures.attack_types': [
+    'ransomware',
+    'phishing',
+    'web-attack',
+    'credential-attack',
+    'malware',
+    'data-exfiltration',
+    'ddos',
+    'insider',
+  ],
   'procedures.reviewed': 'quarterly',
   'automation.blocking_risk_assessed': true,
   'automation.approval_defined': true,
@@ -144,7 +182,8 @@ export function wrap<T>(summary: T) {
  */
 export function sourceMap(opts: { missing?: string[]; unknown?: string[] } = {}) {
   const ids = ['web-request-body', 'waf'];
-  const status = (id: string) => (opts.unknown?.includes(id) ? 'unknown' : opts.missing?.includes(id) ? 'missing' : 'measured');
+  const status = (id: string) =>
+    opts.unknown?.includes(id) ? 'unknown' : opts.missing?.includes(id) ? 'missing' : 'measured';
   const classes = ids.map((id) => ({
     id,
     name: { en: id, ja: id },
@@ -189,7 +228,11 @@ export function sourceMap(opts: { missing?: string[]; unknown?: string[] } = {})
           visible: missing.length === 0,
         },
       ],
-      next: missing.map((c) => ({ class: c, gains: missing.length === 1 ? ['sql-injection'] : [], blinds: ['sql-injection'] })),
+      next: missing.map((c) => ({
+        class: c,
+        gains: missing.length === 1 ? ['sql-injection'] : [],
+        blinds: ['sql-injection'],
+      })),
     },
     problems: [],
   };

@@ -3,10 +3,26 @@ import { AREAS } from '../../../src/model.js';
 import { findingStats } from '../../../src/score/findings.js';
 import { overallLevel, scoreArea, scoreReport } from '../../../src/score/model.js';
 import { parseRef } from '../../../src/score/refs.js';
-import { BEST_ANSWERS, coverage, detections, finding, findings, playbooks, questionnaire, report, sourceMap, web, wrap } from './helpers.js';
+import {
+  BEST_ANSWERS,
+  coverage,
+  detections,
+  finding,
+  findings,
+  playbooks,
+  questionnaire,
+  report,
+  sourceMap,
+  web,
+  wrap,
+} from './helpers.js';
 
 const levelOf = (r: ReturnType<typeof report>, area: Parameters<typeof scoreArea>[0]) =>
-  scoreArea(area, r.findings.filter((f) => f.area === area), r).level;
+  scoreArea(
+    area,
+    r.findings.filter((f) => f.area === area),
+    r,
+  ).level;
 
 describe('finding-based levels (audit-policy, infrastructure)', () => {
   it('scores an area with nothing measured as not assessed (null), never 0', () => {
@@ -58,7 +74,10 @@ describe('finding-based levels (audit-policy, infrastructure)', () => {
     expect(levelOf(report({ findings: findings('audit-policy', 10, 0) }), 'audit-policy')).toBe(5);
     const withWarn = [...findings('audit-policy', 30, 0), finding('audit-policy', 'warn')];
     expect(levelOf(report({ findings: withWarn }), 'audit-policy')).toBe(4);
-    const withUnknown = [...findings('audit-policy', 30, 0), finding('audit-policy', 'inconclusive', { reason: 'timeout' })];
+    const withUnknown = [
+      ...findings('audit-policy', 30, 0),
+      finding('audit-policy', 'inconclusive', { reason: 'timeout' }),
+    ];
     expect(levelOf(report({ findings: withUnknown }), 'audit-policy')).toBe(4);
   });
 
@@ -66,19 +85,33 @@ describe('finding-based levels (audit-policy, infrastructure)', () => {
     // pass weight 3, fail weight 1 -> 75%; pass weight 1 + warn weight 1 (0.5) of 2 -> 75%
     const s = findingStats([finding('infrastructure', 'pass', { weight: 3 }), finding('infrastructure', 'fail')]);
     expect(s.weightedRate).toBeCloseTo(0.75);
-    const t = findingStats([finding('infrastructure', 'pass'), finding('infrastructure', 'warn'), finding('infrastructure', 'fail'), finding('infrastructure', 'fail')]);
+    const t = findingStats([
+      finding('infrastructure', 'pass'),
+      finding('infrastructure', 'warn'),
+      finding('infrastructure', 'fail'),
+      finding('infrastructure', 'fail'),
+    ]);
     expect(t.weightedRate).toBeCloseTo(1.5 / 4);
   });
 
   it('leaves an actively waived failure out of the pass rate, but counts an expired waiver', () => {
-    const waived = finding('audit-policy', 'fail', { severity: 'critical', waiver: { justification: 'accepted', expires: '2099-01-01', expired: false, file: 'w.yaml' } });
-    const expired = finding('audit-policy', 'fail', { severity: 'critical', waiver: { justification: 'accepted', expires: '2020-01-01', expired: true, file: 'w.yaml' } });
+    const waived = finding('audit-policy', 'fail', {
+      severity: 'critical',
+      waiver: { justification: 'accepted', expires: '2099-01-01', expired: false, file: 'w.yaml' },
+    });
+    const expired = finding('audit-policy', 'fail', {
+      severity: 'critical',
+      waiver: { justification: 'accepted', expires: '2020-01-01', expired: true, file: 'w.yaml' },
+    });
     expect(levelOf(report({ findings: [...findings('audit-policy', 4, 0), waived] }), 'audit-policy')).toBe(5);
     expect(levelOf(report({ findings: [...findings('audit-policy', 4, 0), expired] }), 'audit-policy')).toBe(1);
   });
 
   it('leaves an area whose checks were all inconclusive (host unreachable) not assessed, saying why', () => {
-    const unknown = [finding('audit-policy', 'inconclusive', { reason: 'unreachable' }), finding('audit-policy', 'error', { reason: 'timeout' })];
+    const unknown = [
+      finding('audit-policy', 'inconclusive', { reason: 'unreachable' }),
+      finding('audit-policy', 'error', { reason: 'timeout' }),
+    ];
     const a = scoreArea('audit-policy', unknown, report({ findings: unknown }));
     expect(a.level).toBeNull();
     expect(a.summary.en).toBe('Not assessed: all 2 checks for OS audit policy were inconclusive (see their reasons).');
@@ -115,13 +148,17 @@ describe('log collection', () => {
     expect(levelOf(r, 'log-collection')).toBe(1);
     const mapped = report({ findings: findings('log-collection', 10, 0), analyses: { sources: sourceMap() } });
     expect(levelOf(mapped, 'log-collection')).toBe(3);
-    const measured = report({ findings: findings('log-collection', 10, 0), analyses: { coverage: wrap(coverage()), sources: sourceMap() } });
+    const measured = report({
+      findings: findings('log-collection', 10, 0),
+      analyses: { coverage: wrap(coverage()), sources: sourceMap() },
+    });
     expect(levelOf(measured, 'log-collection')).toBe(5);
   });
 
   it('caps log collection by the source map: half the weighted classes measured is level 2, an unknown class stays below 3', () => {
     const base = findings('log-collection', 10, 0);
-    const lc = (sources: ReturnType<typeof sourceMap>) => levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), sources } }), 'log-collection');
+    const lc = (sources: ReturnType<typeof sourceMap>) =>
+      levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), sources } }), 'log-collection');
     expect(lc(sourceMap({ missing: ['waf'] }))).toBe(2);
     expect(lc(sourceMap({ unknown: ['waf'] }))).toBe(2);
     expect(lc(sourceMap({ missing: ['waf', 'web-request-body'] }))).toBe(0);
@@ -129,8 +166,20 @@ describe('log collection', () => {
 
   it('needs at least 80% of declared techniques visible for level 4', () => {
     const base = findings('log-collection', 10, 0);
-    const at = report({ findings: base, analyses: { sources: sourceMap(), coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 40, rules_blind: 5 })) } });
-    const below = report({ findings: base, analyses: { sources: sourceMap(), coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 39, rules_blind: 5 })) } });
+    const at = report({
+      findings: base,
+      analyses: {
+        sources: sourceMap(),
+        coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 40, rules_blind: 5 })),
+      },
+    });
+    const below = report({
+      findings: base,
+      analyses: {
+        sources: sourceMap(),
+        coverage: wrap(coverage({ techniques_declared: 50, techniques_visible: 39, rules_blind: 5 })),
+      },
+    });
     expect(levelOf(at, 'log-collection')).toBe(4);
     expect(levelOf(below, 'log-collection')).toBe(3);
   });
@@ -139,7 +188,10 @@ describe('log collection', () => {
 describe('web canaries and live WAF probes (src/web)', () => {
   const base = findings('log-collection', 10, 0);
   const lc = (w: Parameters<typeof web>[0]) =>
-    levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), web: wrap(web(w)), sources: sourceMap() } }), 'log-collection');
+    levelOf(
+      report({ findings: base, analyses: { coverage: wrap(coverage()), web: wrap(web(w)), sources: sourceMap() } }),
+      'log-collection',
+    );
 
   it('holds log collection at level 1 when a test password shows up in clear text in the logs', () => {
     expect(lc({ canaries_password_clear: 1 })).toBe(1);
@@ -156,7 +208,10 @@ describe('web canaries and live WAF probes (src/web)', () => {
   });
   it('assesses detection validation from live WAF probes, counting a probe only when it was logged', () => {
     const dv = (w: Parameters<typeof web>[0], withDetections = false) =>
-      levelOf(report({ analyses: { web: wrap(web(w)), ...(withDetections ? { detections: wrap(detections()) } : {}) } }), 'detection-validation');
+      levelOf(
+        report({ analyses: { web: wrap(web(w)), ...(withDetections ? { detections: wrap(detections()) } : {}) } }),
+        'detection-validation',
+      );
     expect(dv({ waf_probes_sent: 5, waf_probes_blocked: 5, waf_probes_detected: 2 })).toBe(1);
     expect(dv({ waf_probes_sent: 5, waf_probes_detected: 4 })).toBe(3);
     // without sample detections the false-positive rate is unknown: level 3 at most
@@ -165,13 +220,36 @@ describe('web canaries and live WAF probes (src/web)', () => {
     expect(dv({ waf_probes_sent: 5, waf_probes_detected: 4 }, true)).toBe(4);
   });
   it('ignores a web analysis that sent nothing', () => {
-    expect(levelOf(report({ analyses: { web: wrap(web({ canaries_sent: 0, canaries_body_logged: 0, waf_probes_sent: 0, waf_probes_blocked: 0, waf_probes_detected: 0 })) } }), 'detection-validation')).toBeNull();
-    expect(levelOf(report({ analyses: { web: wrap(web({ canaries_sent: 0, canaries_body_logged: 0 })) } }), 'log-collection')).toBeNull();
+    expect(
+      levelOf(
+        report({
+          analyses: {
+            web: wrap(
+              web({
+                canaries_sent: 0,
+                canaries_body_logged: 0,
+                waf_probes_sent: 0,
+                waf_probes_blocked: 0,
+                waf_probes_detected: 0,
+              }),
+            ),
+          },
+        }),
+        'detection-validation',
+      ),
+    ).toBeNull();
+    expect(
+      levelOf(
+        report({ analyses: { web: wrap(web({ canaries_sent: 0, canaries_body_logged: 0 })) } }),
+        'log-collection',
+      ),
+    ).toBeNull();
   });
 });
 
 describe('detection rules (coverage analysis)', () => {
-  const level = (over: Parameters<typeof coverage>[0]) => levelOf(report({ analyses: { coverage: wrap(coverage(over)) } }), 'detection-rules');
+  const level = (over: Parameters<typeof coverage>[0]) =>
+    levelOf(report({ analyses: { coverage: wrap(coverage(over)) } }), 'detection-rules');
 
   it('is not assessed without a coverage analysis or checks', () => {
     expect(levelOf(report(), 'detection-rules')).toBeNull();
@@ -204,7 +282,8 @@ describe('detection rules (coverage analysis)', () => {
 });
 
 describe('detection validation (sample detections)', () => {
-  const level = (over: Parameters<typeof detections>[0]) => levelOf(report({ analyses: { detections: wrap(detections(over)) } }), 'detection-validation');
+  const level = (over: Parameters<typeof detections>[0]) =>
+    levelOf(report({ analyses: { detections: wrap(detections(over)) } }), 'detection-validation');
 
   it('is level 1 below a 50% detection rate and 2 at exactly 50%', () => {
     expect(level({ attacks_detected: 4, attacks_missed: 6 })).toBe(1);
@@ -219,17 +298,39 @@ describe('detection validation (sample detections)', () => {
   });
   it('needs the alert volume estimated over real logs for level 4', () => {
     expect(level({ attacks_detected: 9, attacks_missed: 1, false_positives: 1, benign_silent: 9 })).toBe(4);
-    expect(level({ attacks_detected: 9, attacks_missed: 1, false_positives: 1, benign_silent: 9, estimated_alerts_per_day: undefined })).toBe(3);
+    expect(
+      level({
+        attacks_detected: 9,
+        attacks_missed: 1,
+        false_positives: 1,
+        benign_silent: 9,
+        estimated_alerts_per_day: undefined,
+      }),
+    ).toBe(3);
   });
   it('needs 95% detected, at most 2% false positives and nothing blinded for level 5', () => {
     expect(level({ attacks_detected: 19, attacks_missed: 1, false_positives: 1, benign_silent: 49 })).toBe(5);
-    expect(level({ attacks_detected: 19, attacks_missed: 1, false_positives: 1, benign_silent: 49, blinded_by_environment: 1 })).toBe(4);
+    expect(
+      level({
+        attacks_detected: 19,
+        attacks_missed: 1,
+        false_positives: 1,
+        benign_silent: 49,
+        blinded_by_environment: 1,
+      }),
+    ).toBe(4);
   });
 });
 
 describe('response automation (playbooks)', () => {
   const level = (over: Parameters<typeof playbooks>[0], answers?: Record<string, unknown>) =>
-    levelOf(report({ analyses: { playbooks: wrap(playbooks(over)) }, ...(answers ? { questionnaire: questionnaire(answers) } : {}) }), 'response-automation');
+    levelOf(
+      report({
+        analyses: { playbooks: wrap(playbooks(over)) },
+        ...(answers ? { questionnaire: questionnaire(answers) } : {}),
+      }),
+      'response-automation',
+    );
 
   it('is level 0 with no playbook', () => {
     expect(level({ playbooks: 0, valid: 0 })).toBe(0);
@@ -256,7 +357,8 @@ describe('people and process (questionnaire, attested)', () => {
     expect(a.criteria.every((c) => c.evidence.every((e) => e.startsWith('questionnaire:')))).toBe(true);
   });
   it('steps down a level for each missing practice', () => {
-    const lvl = (over: Record<string, unknown>) => levelOf(report({ questionnaire: questionnaire({ ...BEST_ANSWERS, ...over }) }), 'people-process');
+    const lvl = (over: Record<string, unknown>) =>
+      levelOf(report({ questionnaire: questionnaire({ ...BEST_ANSWERS, ...over }) }), 'people-process');
     expect(lvl({ 'exercises.cadence': 'yearly' })).toBe(4);
     expect(lvl({ 'metrics.kpis': ['mttd'] })).toBe(3);
     expect(lvl({ 'procedures.attack_types': ['ransomware', 'phishing', 'web-attack'] })).toBe(2);

@@ -24,7 +24,13 @@ describe('questionnaire', () => {
       for (const o of q.options ?? []) expect(o.label.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]|^[A-Za-z0-9 ()/-]+$/);
     }
     const ids = c.questions.map((q) => q.id);
-    for (const id of ['staffing.analysts', 'oncall.coverage', 'tuning.cadence', 'procedures.attack_types', 'automation.blocking_risk_assessed']) {
+    for (const id of [
+      'staffing.analysts',
+      'oncall.coverage',
+      'tuning.cadence',
+      'procedures.attack_types',
+      'automation.blocking_risk_assessed',
+    ]) {
       expect(ids).toContain(id);
     }
   });
@@ -45,8 +51,17 @@ describe('questionnaire', () => {
       .replace('oncall.escalation_documented: null', 'oncall.escalation_documented: true')
       .replace('tuning.cadence: null', 'tuning.cadence: monthly');
     const q = loadQuestionnaire(file('filled.yaml', text));
-    expect(q.answers.map((a) => a.id)).toEqual(['staffing.analysts', 'oncall.coverage', 'oncall.escalation_documented', 'tuning.cadence']);
-    expect(q.answers[1]).toMatchObject({ answer: '24x7', level_hint: 4, question: { ja: 'アラートはどの時間帯に監視されていますか？' } });
+    expect(q.answers.map((a) => a.id)).toEqual([
+      'staffing.analysts',
+      'oncall.coverage',
+      'oncall.escalation_documented',
+      'tuning.cadence',
+    ]);
+    expect(q.answers[1]).toMatchObject({
+      answer: '24x7',
+      level_hint: 4,
+      question: { ja: 'アラートはどの時間帯に監視されていますか？' },
+    });
     const a = scoreArea('people-process', [], report({ questionnaire: q }));
     expect(a.basis).toBe('attested');
     expect(a.level).toBe(2);
@@ -71,11 +86,17 @@ describe('questionnaire', () => {
   });
 
   it('rejects a wrong type and a negative head count', () => {
-    expect(() => loadQuestionnaire(file('type.yaml', 'answers:\n  oncall.escalation_documented: "yes"\n'))).toThrow(/answers\.oncall\.escalation_documented: must be boolean/);
-    expect(() => loadQuestionnaire(file('neg.yaml', 'answers:\n  staffing.analysts: -1\n'))).toThrow(/neg\.yaml:2:\d+: answers\.staffing\.analysts: must be >= 0/);
+    expect(() => loadQuestionnaire(file('type.yaml', 'answers:\n  oncall.escalation_documented: "yes"\n'))).toThrow(
+      /answers\.oncall\.escalation_documented: must be boolean/,
+    );
+    expect(() => loadQuestionnaire(file('neg.yaml', 'answers:\n  staffing.analysts: -1\n'))).toThrow(
+      /neg\.yaml:2:\d+: answers\.staffing\.analysts: must be >= 0/,
+    );
   });
 
   it('reports a YAML syntax error with its line', () => {
-    expect(() => loadQuestionnaire(file('syntax.yaml', 'answers:\n  staffing.analysts: [1\n'))).toThrow(/syntax\.yaml:\d+:\d+: YAML syntax/);
+    expect(() => loadQuestionnaire(file('syntax.yaml', 'answers:\n  staffing.analysts: [1\n'))).toThrow(
+      /syntax\.yaml:\d+:\d+: YAML syntax/,
+    );
   });
 });

@@ -2,12 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { AreaId, AreaScore } from '../../../src/model.js';
 import { scoreReport } from '../../../src/score/model.js';
 import { SOAR_REQUIREMENTS, soarGate } from '../../../src/score/soar.js';
-import { BEST_ANSWERS, coverage, detections, findings, playbooks, questionnaire, report, sourceMap, wrap } from './helpers.js';
+import {
+  BEST_ANSWERS,
+  coverage,
+  detections,
+  findings,
+  playbooks,
+  questionnaire,
+  report,
+  sourceMap,
+  wrap,
+} from './helpers.js';
 
 function areas(levels: Partial<Record<AreaId, number | null>>): AreaScore[] {
   return SOAR_REQUIREMENTS.map((r) => {
     const level = r.area in levels ? (levels[r.area] ?? null) : 5;
-    return { area: r.area, level, basis: level === null ? 'not-assessed' : 'measured', criteria: [], summary: { en: '', ja: '' } };
+    return {
+      area: r.area,
+      level,
+      basis: level === null ? 'not-assessed' : 'measured',
+      criteria: [],
+      summary: { en: '', ja: '' },
+    };
   });
 }
 
@@ -15,7 +31,10 @@ const attested = { questionnaire: questionnaire({ 'automation.blocking_risk_asse
 
 describe('SOAR readiness gate', () => {
   it('is ready when every layer is mature and the blocking risk was assessed', () => {
-    const g = soarGate(areas({ 'detection-validation': 4, 'response-automation': 4, 'people-process': 3, 'log-collection': 3 }), attested);
+    const g = soarGate(
+      areas({ 'detection-validation': 4, 'response-automation': 4, 'people-process': 3, 'log-collection': 3 }),
+      attested,
+    );
     expect(g.verdict).toBe('ready');
     expect(g.gaps).toEqual([]);
   });
@@ -38,7 +57,9 @@ describe('SOAR readiness gate', () => {
   it('is not yet when the logs beneath are missing, however good the playbooks', () => {
     const g = soarGate(areas({ 'log-collection': 1 }), attested);
     expect(g.verdict).toBe('not-yet');
-    expect(g.gaps[0]!.text.en).toMatch(/^No logs, no detection: Log collection scope is at level 1 \(initial\); semi-automatic response needs level 2/);
+    expect(g.gaps[0]!.text.en).toMatch(
+      /^No logs, no detection: Log collection scope is at level 1 \(initial\); semi-automatic response needs level 2/,
+    );
   });
 
   it('treats an area nobody measured as a gap, not as a pass', () => {
@@ -48,8 +69,17 @@ describe('SOAR readiness gate', () => {
   });
 
   it('lists the SIEM gaps before the automation gaps', () => {
-    const g = soarGate(areas({ 'response-automation': 1, 'detection-validation': 2, 'detection-rules': 1, infrastructure: 1 }), {});
-    expect(g.gaps.map((x) => x.area)).toEqual(['infrastructure', 'detection-rules', 'detection-validation', 'response-automation', 'people-process']);
+    const g = soarGate(
+      areas({ 'response-automation': 1, 'detection-validation': 2, 'detection-rules': 1, infrastructure: 1 }),
+      {},
+    );
+    expect(g.gaps.map((x) => x.area)).toEqual([
+      'infrastructure',
+      'detection-rules',
+      'detection-validation',
+      'response-automation',
+      'people-process',
+    ]);
   });
 
   it('semi-automatic needs detection validation at 3 and response automation at 3: one level less is not yet', () => {
@@ -60,12 +90,24 @@ describe('SOAR readiness gate', () => {
 
   it('reaches ready end to end from constructed findings and analyses, with refs to the evidence of each gap', () => {
     const good = report({
-      findings: [...findings('infrastructure', 10, 0), ...findings('log-collection', 10, 0), ...findings('audit-policy', 10, 0)],
-      analyses: { coverage: wrap(coverage()), detections: wrap(detections()), playbooks: wrap(playbooks()), sources: sourceMap() },
+      findings: [
+        ...findings('infrastructure', 10, 0),
+        ...findings('log-collection', 10, 0),
+        ...findings('audit-policy', 10, 0),
+      ],
+      analyses: {
+        coverage: wrap(coverage()),
+        detections: wrap(detections()),
+        playbooks: wrap(playbooks()),
+        sources: sourceMap(),
+      },
       questionnaire: questionnaire(BEST_ANSWERS),
     });
     expect(scoreReport(good).soar.verdict).toBe('ready');
-    const noisy = { ...good, analyses: { ...good.analyses, detections: wrap(detections({ false_positives: 15, benign_silent: 85 })) } };
+    const noisy = {
+      ...good,
+      analyses: { ...good.analyses, detections: wrap(detections({ false_positives: 15, benign_silent: 85 })) },
+    };
     const s = scoreReport(noisy);
     expect(s.soar.verdict).toBe('semi-automatic');
     expect(s.soar.gaps[0]!.area).toBe('detection-validation');

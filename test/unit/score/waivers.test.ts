@@ -35,7 +35,12 @@ describe('waivers', () => {
     const f = finding('audit-policy', 'fail', { check: 'linux.audit.immutable', target: 'db-01' });
     const [w] = applyWaivers([f], WAIVERS, NOW);
     expect(w!.status).toBe('fail');
-    expect(w!.waiver).toEqual({ justification: 'Live patching reloads rules until the Q3 migration.', expires: '2026-12-31', expired: false, file: WAIVERS });
+    expect(w!.waiver).toEqual({
+      justification: 'Live patching reloads rules until the Q3 migration.',
+      expires: '2026-12-31',
+      expired: false,
+      file: WAIVERS,
+    });
   });
 
   it('does not touch targets outside the pattern or passing findings', () => {
@@ -85,7 +90,10 @@ describe('waivers', () => {
   });
 
   it('rejects a date that is not YYYY-MM-DD with the field name', () => {
-    const p = file('date.yaml', 'waivers:\n  - check: a.b\n    target: "*"\n    justification: because we said so\n    expires: next year\n');
+    const p = file(
+      'date.yaml',
+      'waivers:\n  - check: a.b\n    target: "*"\n    justification: because we said so\n    expires: next year\n',
+    );
     expect(() => applyWaivers([], p, NOW)).toThrow(/date\.yaml:5:\d+: waivers\.0\.expires: must match format "date"/);
   });
 
@@ -96,7 +104,12 @@ describe('waivers', () => {
       .replace(/^# {2}- /m, '  - ')
       .replace(/^# {4}/gm, '    ');
     expect(loadWaivers(file('enabled.yaml', enabled))).toEqual([
-      expect.objectContaining({ check: 'linux.audit.immutable', target: 'web-*', expires: '2027-03-31', owner: 'infrastructure lead' }),
+      expect.objectContaining({
+        check: 'linux.audit.immutable',
+        target: 'web-*',
+        expires: '2027-03-31',
+        owner: 'infrastructure lead',
+      }),
     ]);
   });
 });

@@ -17,12 +17,24 @@ import { SHARED_DIR } from '../../helpers/paths.js';
 const UPSTREAM = join(SHARED_DIR, 'products', 'suricata', 'suricata.yaml.in');
 const present = existsSync(UPSTREAM);
 const catalog = loadCatalog();
-const ok = (stdout: string, exitCode = 0): ProbeResult => ({ stdout, stderr: exitCode === 127 ? 'sh: 1: suricata: not found' : '', exitCode, truncated: false, durationMs: 1 });
+const ok = (stdout: string, exitCode = 0): ProbeResult => ({
+  stdout,
+  stderr: exitCode === 127 ? 'sh: 1: suricata: not found' : '',
+  exitCode,
+  truncated: false,
+  durationMs: 1,
+});
 
 /** Every ips.suricata.* finding for a sensor running this suricata.yaml. */
 function suricataFindings(target: string, yaml: string): Finding[] {
-  const outputs = { 'suricata-dump-config': ok('', 127), 'suricata-yaml': ok(yaml), 'suricata-rules-state': ok('now=1900000000\n1899900000 /var/lib/suricata/rules/suricata.rules\n') };
-  return catalog.checks.filter((c) => c.parser === 'suricata-config').map((c) => evaluateCheck(c, outputs, { targetId: target, kind: 'ips' }));
+  const outputs = {
+    'suricata-dump-config': ok('', 127),
+    'suricata-yaml': ok(yaml),
+    'suricata-rules-state': ok('now=1900000000\n1899900000 /var/lib/suricata/rules/suricata.rules\n'),
+  };
+  return catalog.checks
+    .filter((c) => c.parser === 'suricata-config')
+    .map((c) => evaluateCheck(c, outputs, { targetId: target, kind: 'ips' }));
 }
 
 /** A finding as the evaluator writes it, for host checks whose evidence is not the point of this test. */
@@ -34,15 +46,31 @@ function finding(check: string, target: string, status: FindingStatus): Finding 
 const targets: Target[] = [
   { id: 'lb1', kind: 'web', address: 'lb1', tags: [], transport: 'local', web: { urls: ['https://lb1.example/'] } },
   { id: 'web1', kind: 'web', address: 'web1', tags: [], transport: 'local', web: { urls: ['https://shop.example/'] } },
-  { id: 'ids-edge', kind: 'ips', address: 'ids-edge', tags: [], transport: 'ssh', sensor: { watches: ['web1', 'linux1', 'win1'] } },
-  { id: 'ids-dmz', kind: 'ips', address: 'ids-dmz', tags: [], transport: 'ssh', sensor: { watches: [{ target: 'web1', decrypted_by: 'lb1' }] } },
+  {
+    id: 'ids-edge',
+    kind: 'ips',
+    address: 'ids-edge',
+    tags: [],
+    transport: 'ssh',
+    sensor: { watches: ['web1', 'linux1', 'win1'] },
+  },
+  {
+    id: 'ids-dmz',
+    kind: 'ips',
+    address: 'ids-dmz',
+    tags: [],
+    transport: 'ssh',
+    sensor: { watches: [{ target: 'web1', decrypted_by: 'lb1' }] },
+  },
   { id: 'linux1', kind: 'linux', address: 'linux1', tags: [], transport: 'ssh' },
   { id: 'win1', kind: 'windows', address: 'win1', tags: [], transport: 'powershell' },
 ];
 
 describe.skipIf(!present)('blind-spot map', () => {
   const upstream = readFileSync(UPSTREAM, 'utf8');
-  const httpOn = upstream.replace('# dump-all-headers: none', 'dump-all-headers: both').replace('# http-body-printable: yes # Requires metadata', 'http-body-printable: yes #');
+  const httpOn = upstream
+    .replace('# dump-all-headers: none', 'dump-all-headers: both')
+    .replace('# http-body-printable: yes # Requires metadata', 'http-body-printable: yes #');
   const findings: Finding[] = [
     ...suricataFindings('ids-edge', httpOn),
     ...suricataFindings('ids-dmz', httpOn),
@@ -78,8 +106,14 @@ describe.skipIf(!present)('blind-spot map', () => {
   });
 
   it('reads "declared" decryption when the terminator has no passing TLS-termination finding', () => {
-    const declared = analyseSensors(targets, findings.filter((f) => f.target !== 'lb1'));
-    expect(declared.details.flows.find((f) => f.flow === 'HTTPS → web1')!.sensors.find((s) => s.sensor === 'ids-dmz')!.decryption).toBe('declared');
+    const declared = analyseSensors(
+      targets,
+      findings.filter((f) => f.target !== 'lb1'),
+    );
+    expect(
+      declared.details.flows.find((f) => f.flow === 'HTTPS → web1')!.sensors.find((s) => s.sensor === 'ids-dmz')!
+        .decryption,
+    ).toBe('declared');
   });
 
   it('lists SSH and RDP as endpoint-only flows with their endpoint evidence status', () => {
@@ -95,7 +129,9 @@ describe.skipIf(!present)('blind-spot map', () => {
   });
 
   it('flags the EDR agent running on a host whose auditd is off', () => {
-    expect(map.details.edr).toEqual([expect.objectContaining({ target: 'linux1', check: 'linux.edr.healthy', audit_policy: 'missing', flagged: true })]);
+    expect(map.details.edr).toEqual([
+      expect.objectContaining({ target: 'linux1', check: 'linux.edr.healthy', audit_policy: 'missing', flagged: true }),
+    ]);
     expect(map.summary.edr_audit_off).toBe(1);
     const fixed = analyseSensors(targets, [
       ...findings.filter((f) => !f.check.startsWith('linux.audit')),
@@ -114,7 +150,10 @@ describe.skipIf(!present)('blind-spot map', () => {
   });
 
   it('marks a sensor that was never measured as unknown, not as blind or seeing', () => {
-    const unmeasured = analyseSensors(targets, findings.filter((f) => f.target !== 'ids-edge'));
+    const unmeasured = analyseSensors(
+      targets,
+      findings.filter((f) => f.target !== 'ids-edge'),
+    );
     expect(unmeasured.details.flows.find((f) => f.flow === 'SSH → linux1')!.sensors[0]!.sees).toBe('unknown');
   });
 
@@ -126,7 +165,15 @@ describe.skipIf(!present)('blind-spot map', () => {
     const report: Report = {
       schema_version: '1.0',
       tool: { name: 'socready', version: '0.0.0' },
-      run: { id: 'r1', started_at: '2026-01-01T00:00:00.000Z', finished_at: '2026-01-01T00:00:01.000Z', organization: 'Org', inventory: 'inv.yaml', mode: 'live', options: {} },
+      run: {
+        id: 'r1',
+        started_at: '2026-01-01T00:00:00.000Z',
+        finished_at: '2026-01-01T00:00:01.000Z',
+        organization: 'Org',
+        inventory: 'inv.yaml',
+        mode: 'live',
+        options: {},
+      },
       targets: [],
       findings,
       evidence: [],

@@ -5,7 +5,8 @@ import { parseCondition } from '../../../src/sigma/condition.js';
 import { loadRuleText } from '../../../src/sigma/loader.js';
 import { parseYaml } from '../../../src/util/validate.js';
 
-const header = 'title: big\nid: 11111111-2222-3333-4444-555555555555\nlogsource: {product: windows, category: process_creation}\ndetection:\n';
+const header =
+  'title: big\nid: 11111111-2222-3333-4444-555555555555\nlogsource: {product: windows, category: process_creation}\ndetection:\n';
 
 // Each bound is generous (linear work is well under a second here); the quadratic versions took minutes.
 const BOUND_MS = 30_000;
@@ -33,6 +34,8 @@ describe('large Sigma conditions', () => {
     const t0 = Date.now();
     expect(parseYaml(keys, 'big.yml').docs.length).toBe(1);
     expect(Date.now() - t0).toBeLessThan(BOUND_MS);
-    expect(() => parseYaml('a: 1\nb: 2\na: 3\n', 'dup.yml')).toThrow('dup.yml:3:1: YAML syntax: Map keys must be unique');
+    expect(() => parseYaml('a: 1\nb: 2\na: 3\n', 'dup.yml')).toThrow(
+      'dup.yml:3:1: YAML syntax: Map keys must be unique',
+    );
   });
 });

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EVENT_LIMITS, jsonDocs, looksLikeNdjson, newStats, readEventFile, readEvents, splitLines, TOO_LONG } from '../../../src/sigma/events/reader.js';
+import {
+  EVENT_LIMITS,
+  jsonDocs,
+  looksLikeNdjson,
+  newStats,
+  readEventFile,
+  readEvents,
+  splitLines,
+  TOO_LONG,
+} from '../../../src/sigma/events/reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socready-hostile-events-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,19 +64,25 @@ describe('line splitting', () => {
 describe('NDJSON detection', () => {
   const valid = Array.from({ length: 10 }, (_, i) => JSON.stringify({ EventID: 1, n: i })).join('\n');
 
-  it.each([['{'], ['{garbage'], ['garbage']])('reads ten valid lines after a malformed first line %j and reports line 1', async (first) => {
-    const file = join(dir, `first-${Buffer.from(first).toString('hex')}.ndjson`);
-    writeFileSync(file, `${first}\n${valid}\n`);
-    const stats = newStats();
-    const events = await collect(readEventFile(file, { stats }));
-    expect(events.length).toBe(10);
-    expect(stats.skipped).toBe(1);
-    expect(stats.problems[0]).toMatch(/:1: /);
-  });
+  it.each([['{'], ['{garbage'], ['garbage']])(
+    'reads ten valid lines after a malformed first line %j and reports line 1',
+    async (first) => {
+      const file = join(dir, `first-${Buffer.from(first).toString('hex')}.ndjson`);
+      writeFileSync(file, `${first}\n${valid}\n`);
+      const stats = newStats();
+      const events = await collect(readEventFile(file, { stats }));
+      expect(events.length).toBe(10);
+      expect(stats.skipped).toBe(1);
+      expect(stats.problems[0]).toMatch(/:1: /);
+    },
+  );
 
   it('counts malformed lines in the middle with their line numbers', async () => {
     const file = join(dir, 'middle.ndjson');
-    writeFileSync(file, `${JSON.stringify({ a: 1 })}\n{\n${JSON.stringify({ a: 2 })}\nnot json\n${JSON.stringify({ a: 3 })}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ a: 1 })}\n{\n${JSON.stringify({ a: 2 })}\nnot json\n${JSON.stringify({ a: 3 })}\n`,
+    );
     const stats = newStats();
     expect((await collect(readEventFile(file, { stats }))).length).toBe(3);
     expect(stats.problems.map((p) => p.replace(/^.*middle\.ndjson:(\d+):.*$/, '$1'))).toEqual(['2', '4']);
@@ -88,11 +103,17 @@ describe('gzip bombs and long lines in files', () => {
     mkdirSync(bombs);
     writeFileSync(join(bombs, 'a-newlines.log.gz'), gzipSync(Buffer.alloc(size, 10), { level: 9 }));
     writeFileSync(join(bombs, 'b-zeros.json.gz'), gzipSync(Buffer.alloc(size, 0), { level: 9 }));
-    writeFileSync(join(bombs, 'c-good.ndjson.gz'), gzipSync(`${JSON.stringify({ a: 1 })}\n${JSON.stringify({ a: 2 })}\n`));
+    writeFileSync(
+      join(bombs, 'c-good.ndjson.gz'),
+      gzipSync(`${JSON.stringify({ a: 1 })}\n${JSON.stringify({ a: 2 })}\n`),
+    );
     const stats = newStats();
     const events = await collect(readEvents([bombs], { stats }));
     expect(events.length).toBe(2);
-    expect(stats.refused.map((r) => r.file)).toEqual([join(bombs, 'a-newlines.log.gz'), join(bombs, 'b-zeros.json.gz')]);
+    expect(stats.refused.map((r) => r.file)).toEqual([
+      join(bombs, 'a-newlines.log.gz'),
+      join(bombs, 'b-zeros.json.gz'),
+    ]);
     for (const r of stats.refused) expect(r.reason).toMatch(/expands more than 200 times/);
   });
 

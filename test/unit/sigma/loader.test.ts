@@ -10,9 +10,15 @@ import { ev } from './helpers.js';
 describe('rule loading', () => {
   it('loads good files and lists bad ones with file, line and reason', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sigma-'));
-    writeFileSync(join(dir, 'good.yml'), 'title: ok\nid: g\nlogsource:\n  product: windows\ndetection:\n  s:\n    A: 1\n  condition: s\n');
+    writeFileSync(
+      join(dir, 'good.yml'),
+      'title: ok\nid: g\nlogsource:\n  product: windows\ndetection:\n  s:\n    A: 1\n  condition: s\n',
+    );
     writeFileSync(join(dir, 'syntax.yml'), 'title: [unclosed\n');
-    writeFileSync(join(dir, 'schema.yml'), 'title: x\nlogsource:\n  product: windows\ndetection:\n  s:\n    A: 1\n  condition: s\nlevel: urgent\n');
+    writeFileSync(
+      join(dir, 'schema.yml'),
+      'title: x\nlogsource:\n  product: windows\ndetection:\n  s:\n    A: 1\n  condition: s\nlevel: urgent\n',
+    );
     writeFileSync(join(dir, 'nodetect.yml'), 'title: x\nlogsource:\n  product: windows\n');
     const r = loadRules([dir]);
     expect(r.rules.map((x) => x.id)).toEqual(['g']);
@@ -24,13 +30,21 @@ describe('rule loading', () => {
   });
 
   it('keeps the good documents of a multi-document file and names the bad document and the line of the bad key', () => {
-    const r = loadRuleText('title: a\nid: a\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n---\ntitle: b\nid: b\nlogsource: {product: windows}\ndetection:\n  s: {A|nope: 1}\n  condition: s\n', 'multi.yml');
+    const r = loadRuleText(
+      'title: a\nid: a\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n---\ntitle: b\nid: b\nlogsource: {product: windows}\ndetection:\n  s: {A|nope: 1}\n  condition: s\n',
+      'multi.yml',
+    );
     expect(r.rules.map((x) => x.id)).toEqual(['a']);
-    expect(r.failures).toEqual([{ path: 'multi.yml', error: "document 2: line 12:7: detection.s: unsupported modifier 'nope' on field A" }]);
+    expect(r.failures).toEqual([
+      { path: 'multi.yml', error: "document 2: line 12:7: detection.s: unsupported modifier 'nope' on field A" },
+    ]);
   });
 
   it('merges Sigma 1.0 action: global documents into the following rules', () => {
-    const r = loadRuleText('action: global\ntitle: g\nlogsource: {product: windows}\ndetection:\n  condition: s\n---\nid: one\ndetection:\n  s: {A: 1}\n---\nid: two\ndetection:\n  s: {A: 2}\n', 'global.yml');
+    const r = loadRuleText(
+      'action: global\ntitle: g\nlogsource: {product: windows}\ndetection:\n  condition: s\n---\nid: one\ndetection:\n  s: {A: 1}\n---\nid: two\ndetection:\n  s: {A: 2}\n',
+      'global.yml',
+    );
     expect(r.failures).toEqual([]);
     expect(r.rules.map((x) => x.id)).toEqual(['one', 'two']);
   });
@@ -49,8 +63,10 @@ describe('rule loading', () => {
 
 describe('regular expression guard', () => {
   it('finds the shapes that backtrack catastrophically', () => {
-    for (const bad of ['(a+)+$', '(a|aa)*b', '(\\w+\\s?)*$', '(?:.*\\)){1,}x', '((ab)*)+']) expect(hasNestedQuantifier(bad)).toBe(true);
-    for (const ok of ['a+b*', '(abc)+', '(a|b)', '[a-z]+\\d{2,5}', 'x(?:foo)?y', '(ab){3}']) expect(hasNestedQuantifier(ok)).toBe(false);
+    for (const bad of ['(a+)+$', '(a|aa)*b', '(\\w+\\s?)*$', '(?:.*\\)){1,}x', '((ab)*)+'])
+      expect(hasNestedQuantifier(bad)).toBe(true);
+    for (const ok of ['a+b*', '(abc)+', '(a|b)', '[a-z]+\\d{2,5}', 'x(?:foo)?y', '(ab){3}'])
+      expect(hasNestedQuantifier(ok)).toBe(false);
   });
 
   it('runs a risky regex in linear time instead of hanging', () => {

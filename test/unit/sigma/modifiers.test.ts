@@ -42,7 +42,9 @@ describe('value matching', () => {
   });
 
   it('lists are OR, maps are AND, and lists of maps are OR of ANDs', () => {
-    const r = rule("  sel:\n    - Image|endswith: '\\a.exe'\n      User: bob\n    - Image|endswith: '\\b.exe'\n  condition: sel");
+    const r = rule(
+      "  sel:\n    - Image|endswith: '\\a.exe'\n      User: bob\n    - Image|endswith: '\\b.exe'\n  condition: sel",
+    );
     expect(matches(r, { Image: 'x\\a.exe', User: 'bob' })).toBe(true);
     expect(matches(r, { Image: 'x\\a.exe', User: 'eve' })).toBe(false);
     expect(matches(r, { Image: 'x\\b.exe' })).toBe(true);
@@ -61,7 +63,9 @@ describe('value matching', () => {
     const empty = rule("  sel:\n    OriginalFileName: ''\n  condition: sel");
     expect(matches(empty, { OriginalFileName: '' })).toBe(true);
     expect(matches(empty, { Image: 'x' })).toBe(false);
-    expect(loadError("  sel:\n    A:\n      - ''\n      - null\n  condition: sel")).toMatch(/null cannot be part of a list/);
+    expect(loadError("  sel:\n    A:\n      - ''\n      - null\n  condition: sel")).toMatch(
+      /null cannot be part of a list/,
+    );
   });
 
   it('neq matches values different from all given ones', () => {
@@ -72,7 +76,8 @@ describe('value matching', () => {
 
   it('windash accepts -, /, en dash, em dash and horizontal bar', () => {
     const r = rule("  sel:\n    CommandLine|windash|contains: ' -decode '\n  condition: sel");
-    for (const d of ['-', '/', '\u2013', '\u2014', '\u2015']) expect(matches(r, { CommandLine: `certutil ${d}decode a b` })).toBe(true);
+    for (const d of ['-', '/', '\u2013', '\u2014', '\u2015'])
+      expect(matches(r, { CommandLine: `certutil ${d}decode a b` })).toBe(true);
     expect(matches(r, { CommandLine: 'certutil +decode a b' })).toBe(false);
   });
 
@@ -113,7 +118,9 @@ describe('value matching', () => {
     const be = rule("  sel:\n    CommandLine|utf16be|base64: 'cmd'\n  condition: sel");
     expect(matches(be, { CommandLine: Buffer.from([0, 0x63, 0, 0x6d, 0, 0x64]).toString('base64') })).toBe(true);
     const bom = rule("  sel:\n    CommandLine|utf16|base64: 'cmd'\n  condition: sel");
-    expect(matches(bom, { CommandLine: Buffer.from([0xff, 0xfe, 0x63, 0, 0x6d, 0, 0x64, 0]).toString('base64') })).toBe(true);
+    expect(matches(bom, { CommandLine: Buffer.from([0xff, 0xfe, 0x63, 0, 0x6d, 0, 0x64, 0]).toString('base64') })).toBe(
+      true,
+    );
   });
 
   it('lt, lte, gt, gte compare numbers', () => {
@@ -132,7 +139,9 @@ describe('value matching', () => {
     const night = rule('  sel:\n    UtcTime|hour|gte: 22\n  condition: sel');
     expect(matches(night, { UtcTime: '2026-03-01 23:15:00.000' })).toBe(true);
     expect(matches(night, { UtcTime: '2026-03-01 08:15:00.000' })).toBe(false);
-    const parts = rule('  sel:\n    T|year: 2026\n    T|month: 3\n    T|day: 1\n    T|minute: 15\n    T|week: 9\n  condition: sel');
+    const parts = rule(
+      '  sel:\n    T|year: 2026\n    T|month: 3\n    T|day: 1\n    T|minute: 15\n    T|week: 9\n  condition: sel',
+    );
     expect(matches(parts, { T: '2026-03-01T23:15:00Z' })).toBe(true);
     expect(matches(parts, { T: '2026-03-02T23:15:00Z' })).toBe(false);
   });
@@ -149,13 +158,17 @@ describe('value matching', () => {
   });
 
   it('expand replaces placeholders from configuration; unknown ones never match and are reported', () => {
-    const r = rule("  sel:\n    User|expand: '%Admins%'\n  condition: sel", { placeholders: { Admins: ['root', 'admin'] } });
+    const r = rule("  sel:\n    User|expand: '%Admins%'\n  condition: sel", {
+      placeholders: { Admins: ['root', 'admin'] },
+    });
     expect(matches(r, { User: 'admin' })).toBe(true);
     expect(matches(r, { User: 'alice' })).toBe(false);
     const missing = rule("  sel:\n    User|expand: '%Nobody%'\n  condition: sel");
     expect(matches(missing, { User: '%Nobody%' })).toBe(false);
     expect(missing.warnings[0]!.error).toMatch(/%Nobody% has no configured values/);
-    const escaped = rule("  sel:\n    User|expand: '\\%plain%Admins%'\n  condition: sel", { placeholders: { Admins: ['x'] } });
+    const escaped = rule("  sel:\n    User|expand: '\\%plain%Admins%'\n  condition: sel", {
+      placeholders: { Admins: ['x'] },
+    });
     expect(matches(escaped, { User: '%plainx' })).toBe(true);
   });
 
@@ -170,7 +183,7 @@ describe('value matching', () => {
   });
 
   it('keyword searches look at every value; |all needs every keyword', () => {
-    const r = rule("  keywords:\n    - 'event::clear'\n    - 'event::drop'\n  condition: keywords", );
+    const r = rule("  keywords:\n    - 'event::clear'\n    - 'event::drop'\n  condition: keywords");
     expect(matches(r, { Payload: 'mimikatz # EVENT::Clear' })).toBe(true);
     expect(matches(r, { Payload: 'nothing' })).toBe(false);
     const all = rule("  kw:\n    '|all':\n      - 'OabVirtualDirectory'\n      - ' -ExternalUrl '\n  condition: kw");
@@ -213,7 +226,10 @@ describe('wildcard patterns with several *', () => {
 
 describe('the modifier table', () => {
   it('has an entry for every modifier the Sigma specification lists', () => {
-    const spec = readFileSync(join(SHARED_DIR, 'sigma', 'spec', 'specification', 'sigma-appendix-modifiers.md'), 'utf8');
+    const spec = readFileSync(
+      join(SHARED_DIR, 'sigma', 'spec', 'specification', 'sigma-appendix-modifiers.md'),
+      'utf8',
+    );
     const listed = [...spec.matchAll(/^\s*- `([a-z0-9]+)`:/gm)].map((m) => m[1]!);
     expect(listed.length).toBeGreaterThan(25);
     expect(listed.filter((m) => !Object.hasOwn(MODIFIERS, m))).toEqual([]);
@@ -240,9 +256,9 @@ describe('the modifier table', () => {
   });
 
   it('accepts the combinations the table allows, in any written order', () => {
-    expect(matches(rule("  sel:\n    A|minute|lt: 30\n  condition: sel"), { A: '2024-01-01 10:15:00' })).toBe(true);
+    expect(matches(rule('  sel:\n    A|minute|lt: 30\n  condition: sel'), { A: '2024-01-01 10:15:00' })).toBe(true);
     expect(matches(rule("  sel:\n    A|i|re: '^ab'\n  condition: sel"), { A: 'ABC' })).toBe(true);
-    expect(matches(rule("  sel:\n    A|endswith|fieldref: B\n  condition: sel"), { A: 'xyz', B: 'yz' })).toBe(true);
+    expect(matches(rule('  sel:\n    A|endswith|fieldref: B\n  condition: sel'), { A: 'xyz', B: 'yz' })).toBe(true);
     expect(matches(rule("  sel:\n    A|neq|cidr: '10.0.0.0/8'\n  condition: sel"), { A: '192.168.0.1' })).toBe(true);
   });
 });

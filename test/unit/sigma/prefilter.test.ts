@@ -33,7 +33,9 @@ function needOf(detection: string): CompiledDetectionRule['need'] {
 
 describe('literal prefilter', () => {
   it('needs every and-ed selection: a rule is no candidate while one part has no literal present', () => {
-    const need = needOf("  img:\n    Image|endswith: '\\csi.exe'\n  co:\n    Company: 'Microsoft Corporation'\n  condition: img and co");
+    const need = needOf(
+      "  img:\n    Image|endswith: '\\csi.exe'\n  co:\n    Company: 'Microsoft Corporation'\n  condition: img and co",
+    );
     expect(need).toHaveLength(2);
     const p = new Prefilter([{ need }]);
     expect(p.candidates(ev({ Image: 'C:\\x\\svchost.exe', Company: 'Microsoft Corporation' }))).toEqual([]);
@@ -83,9 +85,14 @@ describe('literal prefilter', () => {
   });
 
   it('finds keywords in any value, in values the field passes scan and in the others, nested ones included', () => {
-    const engine = engineOf(["  keywords:\n    - 'sekurlsa::'\n    - 'gentilkiwi.com'\n  condition: keywords", "  s:\n    Image|endswith: '\\lsass.exe'\n  condition: s"]);
+    const engine = engineOf([
+      "  keywords:\n    - 'sekurlsa::'\n    - 'gentilkiwi.com'\n  condition: keywords",
+      "  s:\n    Image|endswith: '\\lsass.exe'\n  condition: s",
+    ]);
     const evtx = (data: Record<string, unknown>) =>
-      new EvtxEvent({ Event: { System: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 }, EventData: data } });
+      new EvtxEvent({
+        Event: { System: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 1 }, EventData: data },
+      });
     const events = [
       evtx({ Image: 'C:\\x\\SEKURLSA::logonpasswords.exe' }),
       evtx({ Image: 'C:\\x\\a.exe', Comment: 'see gentilkiwi.com' }),
@@ -97,7 +104,9 @@ describe('literal prefilter', () => {
   });
 
   it('remembers values per field without changing results, also once the memory fills or pauses', () => {
-    const engine = engineOf(["  s:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: ' /c '\n  condition: s"]);
+    const engine = engineOf([
+      "  s:\n    Image|endswith: '\\cmd.exe'\n    CommandLine|contains: ' /c '\n  condition: s",
+    ]);
     const events: SigmaEvent[] = [];
     for (let i = 0; i < 12_000; i++) {
       // Repeating images, unique command lines: one field remembered, one paused.

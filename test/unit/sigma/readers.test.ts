@@ -17,7 +17,15 @@ async function read(name: string, content: string | Buffer): Promise<SigmaEvent[
 }
 
 const evtx = (id: number, channel: string, data: object) => ({
-  Event: { System: { EventID: id, Channel: channel, TimeCreated: { '#attributes': { SystemTime: '2026-01-02T03:04:05Z' } }, Provider: { '#attributes': { Name: 'P' } } }, EventData: data },
+  Event: {
+    System: {
+      EventID: id,
+      Channel: channel,
+      TimeCreated: { '#attributes': { SystemTime: '2026-01-02T03:04:05Z' } },
+      Provider: { '#attributes': { Name: 'P' } },
+    },
+    EventData: data,
+  },
 });
 
 describe('event readers', () => {
@@ -35,8 +43,16 @@ describe('event readers', () => {
 
   it('reads gzipped NDJSON and Winlogbeat/ECS documents', async () => {
     const lines = [
-      JSON.stringify({ '@timestamp': '2026-01-01T00:00:00Z', winlog: { channel: 'Security', event_id: 4625, event_data: { TargetUserName: 'bob' } } }),
-      JSON.stringify({ '@timestamp': '2026-01-01T00:00:01Z', event: { category: ['process'], type: ['start'] }, host: { os: { type: 'linux' } }, process: { executable: '/usr/bin/curl', command_line: 'curl x' } }),
+      JSON.stringify({
+        '@timestamp': '2026-01-01T00:00:00Z',
+        winlog: { channel: 'Security', event_id: 4625, event_data: { TargetUserName: 'bob' } },
+      }),
+      JSON.stringify({
+        '@timestamp': '2026-01-01T00:00:01Z',
+        event: { category: ['process'], type: ['start'] },
+        host: { os: { type: 'linux' } },
+        process: { executable: '/usr/bin/curl', command_line: 'curl x' },
+      }),
     ].join('\n');
     const evs = await read('beats.ndjson.gz', gzipSync(lines));
     expect(evs[0]!.logsource.services).toEqual(['security']);
@@ -48,7 +64,12 @@ describe('event readers', () => {
   });
 
   it('maps Security 4688 onto process_creation field names', async () => {
-    const evs = await read('4688.json', JSON.stringify(evtx(4688, 'Security', { NewProcessName: 'C:\\x.exe', ParentProcessName: 'C:\\p.exe', CommandLine: 'x' })));
+    const evs = await read(
+      '4688.json',
+      JSON.stringify(
+        evtx(4688, 'Security', { NewProcessName: 'C:\\x.exe', ParentProcessName: 'C:\\p.exe', CommandLine: 'x' }),
+      ),
+    );
     expect(evs[0]!.logsource.categories).toEqual(['process_creation']);
     expect(evs[0]!.get('Image')).toBe('C:\\x.exe');
     expect(evs[0]!.get('ParentImage')).toBe('C:\\p.exe');
@@ -72,24 +93,46 @@ describe('event readers', () => {
   });
 
   it('reads combined access logs, JSON body logs and squid logs into the Sigma web/proxy taxonomy', async () => {
-    const acc = await read('access.log', '10.0.0.9 - - [01/Jan/2026:10:00:00 +0000] "GET /index.php?id=1%27%20OR%201=1 HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n');
+    const acc = await read(
+      'access.log',
+      '10.0.0.9 - - [01/Jan/2026:10:00:00 +0000] "GET /index.php?id=1%27%20OR%201=1 HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n',
+    );
     expect(acc[0]!.logsource.categories).toEqual(['webserver']);
     expect(acc[0]!.get('cs-uri-query')).toBe('id=1%27%20OR%201=1');
     expect(acc[0]!.get('cs-user-agent')).toBe('sqlmap/1.7');
     expect(acc[0]!.time).toBe(Date.parse('2026-01-01T10:00:00Z'));
-    const body = await read('body.log', `${JSON.stringify({ time: '2026-01-01T10:00:00+00:00', remote: '10.0.0.9', req: 'POST /app HTTP/1.1', status: 200, body: "user=a&q=1' OR '1'='1" })}\n`);
+    const body = await read(
+      'body.log',
+      `${JSON.stringify({ time: '2026-01-01T10:00:00+00:00', remote: '10.0.0.9', req: 'POST /app HTTP/1.1', status: 200, body: "user=a&q=1' OR '1'='1" })}\n`,
+    );
     expect(body[0]!.get('cs-method')).toBe('POST');
     expect(body[0]!.get('request_body')).toBe("user=a&q=1' OR '1'='1");
     expect(body[0]!.get('c-ip')).toBe('10.0.0.9');
-    const squid = await read('squid.log', '1767225600.123    150 10.0.0.5 TCP_MISS/200 4512 GET http://evil.example.top/beacon?id=7 - HIER_DIRECT/203.0.113.9 text/html\n');
+    const squid = await read(
+      'squid.log',
+      '1767225600.123    150 10.0.0.5 TCP_MISS/200 4512 GET http://evil.example.top/beacon?id=7 - HIER_DIRECT/203.0.113.9 text/html\n',
+    );
     expect(squid[0]!.logsource.categories).toEqual(['proxy']);
     expect(squid[0]!.get('cs-host')).toBe('evil.example.top');
     expect(squid[0]!.get('c-uri-query')).toBe('id=7');
   });
 
   it('reads ModSecurity JSON audit records (mod_security2 and libmodsecurity v3 shapes)', async () => {
-    const v2 = { transaction: { time: '01/Jan/2026:10:00:00 +0000', remote_address: '10.0.0.9' }, request: { request_line: 'POST /login HTTP/1.1', headers: { 'User-Agent': 'curl' }, body: ["user=a' OR 1=1--"] }, response: { status: 403 }, audit_data: { messages: ['Warning. detected SQLi [id "942100"] [msg "SQL Injection"]'] } };
-    const v3 = { transaction: { client_ip: '10.0.0.8', time_stamp: 'Thu Jan  1 10:00:00 2026', request: { method: 'POST', uri: '/q?x=1', http_version: 1.1, headers: {}, body: 'a=b' }, response: { http_code: 200, body: 'ok' }, messages: [{ message: 'm', details: { ruleId: '941100' } }] } };
+    const v2 = {
+      transaction: { time: '01/Jan/2026:10:00:00 +0000', remote_address: '10.0.0.9' },
+      request: { request_line: 'POST /login HTTP/1.1', headers: { 'User-Agent': 'curl' }, body: ["user=a' OR 1=1--"] },
+      response: { status: 403 },
+      audit_data: { messages: ['Warning. detected SQLi [id "942100"] [msg "SQL Injection"]'] },
+    };
+    const v3 = {
+      transaction: {
+        client_ip: '10.0.0.8',
+        time_stamp: 'Thu Jan  1 10:00:00 2026',
+        request: { method: 'POST', uri: '/q?x=1', http_version: 1.1, headers: {}, body: 'a=b' },
+        response: { http_code: 200, body: 'ok' },
+        messages: [{ message: 'm', details: { ruleId: '941100' } }],
+      },
+    };
     const evs = await read('modsec.json', `${JSON.stringify(v2)}\n${JSON.stringify(v3)}\n`);
     expect(evs[0]!.logsource).toEqual({ product: 'modsecurity', categories: ['webserver'], services: [] });
     expect(evs[0]!.get('request_body')).toBe("user=a' OR 1=1--");
@@ -114,7 +157,10 @@ describe('event readers', () => {
 
   it('routes Windows channels to Sigma services and categories', () => {
     expect(routeWindows('Microsoft-Windows-PowerShell/Operational', 4104).categories).toEqual(['ps_script']);
-    expect(routeWindows('Microsoft-Windows-Sysmon/Operational', 13).categories).toEqual(['registry_event', 'registry_set']);
+    expect(routeWindows('Microsoft-Windows-Sysmon/Operational', 13).categories).toEqual([
+      'registry_event',
+      'registry_set',
+    ]);
     expect(routeWindows('System', 7045)).toEqual({ product: 'windows', categories: [], services: ['system'] });
   });
 });

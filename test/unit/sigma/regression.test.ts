@@ -44,36 +44,44 @@ interface Info {
   regression_tests_info: { match_count?: number; type: string }[];
 }
 
-describe.skipIf(!present)(`SigmaHQ regression samples (${present ? REG : 'skipped: shared reference data absent'})`, () => {
-  const samples = present
-    ? [...infos(REG)].map((f) => {
-        const info = YAML.parse(readFileSync(f, 'utf8')) as Info;
-        const rel = relative(REG, dirname(f));
-        return { rel, dir: dirname(f), id: info.rule_metadata[0]!.id, want: info.regression_tests_info[0]!.match_count };
-      })
-    : [];
-  const loaded = present
-    ? loadRules(['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(SIGMA, d)))
-    : { rules: [], failures: [] };
-  const engine = new SigmaEngine(loaded.rules);
-  const ids = new Set(engine.detections.map((r) => r.id));
+describe.skipIf(!present)(
+  `SigmaHQ regression samples (${present ? REG : 'skipped: shared reference data absent'})`,
+  () => {
+    const samples = present
+      ? [...infos(REG)].map((f) => {
+          const info = YAML.parse(readFileSync(f, 'utf8')) as Info;
+          const rel = relative(REG, dirname(f));
+          return {
+            rel,
+            dir: dirname(f),
+            id: info.rule_metadata[0]!.id,
+            want: info.regression_tests_info[0]!.match_count,
+          };
+        })
+      : [];
+    const loaded = present
+      ? loadRules(['rules', 'rules-emerging-threats', 'rules-threat-hunting'].map((d) => join(SIGMA, d)))
+      : { rules: [], failures: [] };
+    const engine = new SigmaEngine(loaded.rules);
+    const ids = new Set(engine.detections.map((r) => r.id));
 
-  it('finds the samples and loads every rule they test', () => {
-    expect(samples.length).toBeGreaterThan(90);
-    expect(samples.filter((s) => !ids.has(s.id)).map((s) => s.rel)).toEqual([]);
-  });
+    it('finds the samples and loads every rule they test', () => {
+      expect(samples.length).toBeGreaterThan(90);
+      expect(samples.filter((s) => !ids.has(s.id)).map((s) => s.rel)).toEqual([]);
+    });
 
-  it.each(samples.map((s) => [s.rel, s] as const))('%s fires its rule match_count times', async (_rel, s) => {
-    const counts = new Map<string, number>();
-    for await (const ev of readEventFile(join(s.dir, `${s.id}.json`))) {
-      engine.process(ev, (r) => counts.set(r.id, (counts.get(r.id) ?? 0) + 1));
-    }
-    const got = counts.get(s.id) ?? 0;
-    const known = KNOWN_COUNT_DIFFERENCES[s.rel];
-    if (known) {
-      expect(s.want).toBe(known.want);
-      expect(got).toBe(known.got);
-    } else if (s.want === undefined) expect(got).toBeGreaterThanOrEqual(1);
-    else expect(got).toBe(s.want);
-  });
-});
+    it.each(samples.map((s) => [s.rel, s] as const))('%s fires its rule match_count times', async (_rel, s) => {
+      const counts = new Map<string, number>();
+      for await (const ev of readEventFile(join(s.dir, `${s.id}.json`))) {
+        engine.process(ev, (r) => counts.set(r.id, (counts.get(r.id) ?? 0) + 1));
+      }
+      const got = counts.get(s.id) ?? 0;
+      const known = KNOWN_COUNT_DIFFERENCES[s.rel];
+      if (known) {
+        expect(s.want).toBe(known.want);
+        expect(got).toBe(known.got);
+      } else if (s.want === undefined) expect(got).toBeGreaterThanOrEqual(1);
+      else expect(got).toBe(s.want);
+    });
+  },
+);

@@ -9,7 +9,15 @@ import type { SigmaEvent } from '../../../src/sigma/types.js';
 import { SHARED_DIR } from '../../helpers/paths.js';
 
 // SigmaHQ's own rule: EventID 1116 with SourceName 'AMSI'. Defender writes that field as "Source Name".
-const RULE_FILE = join(SHARED_DIR, 'sigma', 'rules', 'windows', 'builtin', 'windefend', 'win_defender_malware_detected_amsi_source.yml');
+const RULE_FILE = join(
+  SHARED_DIR,
+  'sigma',
+  'rules',
+  'windows',
+  'builtin',
+  'windefend',
+  'win_defender_malware_detected_amsi_source.yml',
+);
 
 /** Microsoft-Windows-Windows Defender/Operational 1116 as evtx_dump writes it (EventData names as Defender writes them). */
 const DEFENDER_1116: Record<string, string> = {
@@ -23,7 +31,8 @@ const DEFENDER_1116: Record<string, string> = {
   'Severity Name': 'Severe',
   'Category ID': '8',
   'Category Name': 'Trojan',
-  FWLink: 'https://go.microsoft.com/fwlink/?linkid=37020&name=Trojan:PowerShell/Mimikatz.A&threatid=2147735503&enterprise=0',
+  FWLink:
+    'https://go.microsoft.com/fwlink/?linkid=37020&name=Trojan:PowerShell/Mimikatz.A&threatid=2147735503&enterprise=0',
   'Status Code': '1',
   'Status Description': '',
   State: '1',
@@ -51,7 +60,9 @@ const DEFENDER_1116: Record<string, string> = {
 };
 
 const SYSTEM = {
-  Provider: { '#attributes': { Name: 'Microsoft-Windows-Windows Defender', Guid: '{11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78}' } },
+  Provider: {
+    '#attributes': { Name: 'Microsoft-Windows-Windows Defender', Guid: '{11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78}' },
+  },
   EventID: 1116,
   Version: 0,
   Level: 3,
@@ -78,7 +89,20 @@ function engine(): SigmaEngine {
 
 describe('EventData names written with spaces match the spaceless Sigma field names', () => {
   it('evtx_dump JSON: a Defender 1116 AMSI detection fires SigmaHQ win_defender_malware_detected_amsi_source (SourceName)', async () => {
-    const [event] = await read('defender.json', JSON.stringify({ Event: { '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' }, System: SYSTEM, EventData: DEFENDER_1116 } }, null, 2));
+    const [event] = await read(
+      'defender.json',
+      JSON.stringify(
+        {
+          Event: {
+            '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+            System: SYSTEM,
+            EventData: DEFENDER_1116,
+          },
+        },
+        null,
+        2,
+      ),
+    );
     expect(event!.logsource.services).toEqual(['windefend']);
     expect(event!.get('SourceName')).toBe('AMSI');
     expect(event!.get('ThreatName')).toBe('Trojan:PowerShell/Mimikatz.A');
@@ -89,13 +113,21 @@ describe('EventData names written with spaces match the spaceless Sigma field na
 
   it('evtx_dump JSON with classic Data items (Name attributes with spaces) reads them the same way', async () => {
     const data = Object.entries(DEFENDER_1116).map(([Name, text]) => ({ '#attributes': { Name }, '#text': text }));
-    const [event] = await read('defender-classic.json', JSON.stringify({ Event: { System: SYSTEM, EventData: { Data: data } } }));
+    const [event] = await read(
+      'defender-classic.json',
+      JSON.stringify({ Event: { System: SYSTEM, EventData: { Data: data } } }),
+    );
     expect(event!.get('SourceName')).toBe('AMSI');
     expect(engine().matchIds(event!)).toHaveLength(1);
   });
 
   it('a Defender event from another source (real-time protection) does not fire the AMSI rule', async () => {
-    const [event] = await read('defender-rtp.json', JSON.stringify({ Event: { System: SYSTEM, EventData: { ...DEFENDER_1116, 'Source Name': 'Real-Time Protection' } } }));
+    const [event] = await read(
+      'defender-rtp.json',
+      JSON.stringify({
+        Event: { System: SYSTEM, EventData: { ...DEFENDER_1116, 'Source Name': 'Real-Time Protection' } },
+      }),
+    );
     expect(event!.get('SourceName')).toBe('Real-Time Protection');
     expect(engine().matchIds(event!)).toEqual([]);
   });
@@ -103,9 +135,18 @@ describe('EventData names written with spaces match the spaceless Sigma field na
   it('Winlogbeat (winlog.event_data) and flat NDJSON exports keep the names with spaces and match too', async () => {
     const winlogbeat = JSON.stringify({
       '@timestamp': '2026-11-20T01:23:46.123Z',
-      winlog: { channel: 'Microsoft-Windows-Windows Defender/Operational', event_id: 1116, provider_name: 'Microsoft-Windows-Windows Defender', event_data: DEFENDER_1116 },
+      winlog: {
+        channel: 'Microsoft-Windows-Windows Defender/Operational',
+        event_id: 1116,
+        provider_name: 'Microsoft-Windows-Windows Defender',
+        event_data: DEFENDER_1116,
+      },
     });
-    const flat = JSON.stringify({ Channel: 'Microsoft-Windows-Windows Defender/Operational', EventID: 1116, ...DEFENDER_1116 });
+    const flat = JSON.stringify({
+      Channel: 'Microsoft-Windows-Windows Defender/Operational',
+      EventID: 1116,
+      ...DEFENDER_1116,
+    });
     const events = await read('defender.ndjson', `${winlogbeat}\n${flat}\n`);
     expect(events).toHaveLength(2);
     for (const e of events) {
@@ -115,7 +156,10 @@ describe('EventData names written with spaces match the spaceless Sigma field na
   });
 
   it('a field really named without spaces wins over the spaced one', async () => {
-    const [event] = await read('both.json', JSON.stringify({ Event: { System: SYSTEM, EventData: { 'Source Name': 'AMSI', SourceName: 'Other' } } }));
+    const [event] = await read(
+      'both.json',
+      JSON.stringify({ Event: { System: SYSTEM, EventData: { 'Source Name': 'AMSI', SourceName: 'Other' } } }),
+    );
     expect(event!.get('SourceName')).toBe('Other');
   });
 });

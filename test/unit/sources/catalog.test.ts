@@ -30,19 +30,55 @@ describe('source catalog loader', () => {
   it('loads the shipped catalog: every class of the issue and the use-cases that need them', () => {
     const c = loadSourceCatalog();
     const ids = c.classes.map((x) => x.id);
-    for (const id of ['web-request-body', 'web-response-body', 'waf', 'tls-decrypting-proxy', 'ips', 'ndr', 'edr', 'linux-os-audit', 'windows-os-audit', 'sysmon', 'database-audit', 'firewall', 'vpn-remote-access', 'identity', 'dns', 'email-gateway', 'cloud-control-plane', 'saas']) {
+    for (const id of [
+      'web-request-body',
+      'web-response-body',
+      'waf',
+      'tls-decrypting-proxy',
+      'ips',
+      'ndr',
+      'edr',
+      'linux-os-audit',
+      'windows-os-audit',
+      'sysmon',
+      'database-audit',
+      'firewall',
+      'vpn-remote-access',
+      'identity',
+      'dns',
+      'email-gateway',
+      'cloud-control-plane',
+      'saas',
+    ]) {
       expect(ids, id).toContain(id);
     }
     const uc = c.use_cases.map((u) => u.id);
-    for (const id of ['sql-injection', 'data-leakage', 'credential-stuffing', 'password-spraying', 'web-shell', 'kernel-backdoor', 'process-injection', 'lateral-movement-ssh', 'lateral-movement-rdp', 'exfiltration']) {
+    for (const id of [
+      'sql-injection',
+      'data-leakage',
+      'credential-stuffing',
+      'password-spraying',
+      'web-shell',
+      'kernel-backdoor',
+      'process-injection',
+      'lateral-movement-ssh',
+      'lateral-movement-rdp',
+      'exfiltration',
+    ]) {
       expect(uc, id).toContain(id);
     }
     // Every class is needed by some use-case: a class nothing needs would never weigh in the score.
-    for (const id of ids) expect(c.use_cases.some((u) => u.needs.includes(id)), id).toBe(true);
+    for (const id of ids)
+      expect(
+        c.use_cases.some((u) => u.needs.includes(id)),
+        id,
+      ).toBe(true);
   });
 
   it('names the line and field of a use-case that needs an unknown class', () => {
-    const e = errorOf(GOOD.replace('needs: [web-request-body, waf, database-audit]', 'needs: [web-request-body, waff, database-audit]'));
+    const e = errorOf(
+      GOOD.replace('needs: [web-request-body, waf, database-audit]', 'needs: [web-request-body, waff, database-audit]'),
+    );
     expect(e.field).toBe('use_cases.0.needs.1');
     expect(e.detail).toContain('unknown source class "waff"');
     const line = GOOD.split('\n').findIndex((l) => l.includes('needs: [web-request-body, waf, database-audit]')) + 1;
@@ -50,7 +86,10 @@ describe('source catalog loader', () => {
   });
 
   it('names the line and field of a schema error (a proof without its meaning)', () => {
-    const bad = GOOD.replace(/ - \{ checks: \[web\.nginx\.request-body-logged\], proves: collected, means: \{[^}]*\} \}/, ' - { checks: [web.nginx.request-body-logged], proves: collected }');
+    const bad = GOOD.replace(
+      / - \{ checks: \[web\.nginx\.request-body-logged\], proves: collected, means: \{[^}]*\} \}/,
+      ' - { checks: [web.nginx.request-body-logged], proves: collected }',
+    );
     const e = errorOf(bad);
     expect(e.detail).toBe('missing required field "means"');
     expect(e.field).toBe('classes.0.measured_by.1');
@@ -58,9 +97,15 @@ describe('source catalog loader', () => {
   });
 
   it('rejects duplicate ids, unknown OWASP categories and unknown proof kinds', () => {
-    expect(errorOf(GOOD.replace('  - id: waf\n', '  - id: web-request-body\n')).detail).toContain('duplicate source class "web-request-body"');
-    expect(errorOf(GOOD.replace('owasp: ["A03:2021", "A05:2025"]', 'owasp: ["A11:2021"]')).detail).toContain('unknown OWASP Top 10 category "A11:2021"');
-    expect(errorOf(GOOD.replace('proves: arrived', 'proves: maybe')).detail).toContain('must be one of collected, arrived');
+    expect(errorOf(GOOD.replace('  - id: waf\n', '  - id: web-request-body\n')).detail).toContain(
+      'duplicate source class "web-request-body"',
+    );
+    expect(errorOf(GOOD.replace('owasp: ["A03:2021", "A05:2025"]', 'owasp: ["A11:2021"]')).detail).toContain(
+      'unknown OWASP Top 10 category "A11:2021"',
+    );
+    expect(errorOf(GOOD.replace('proves: arrived', 'proves: maybe')).detail).toContain(
+      'must be one of collected, arrived',
+    );
   });
 });
 
@@ -87,6 +132,7 @@ describe('shipped source catalog against the other shipped catalogs', () => {
 
   it('proves classes only with check ids of the check catalog', () => {
     const ids = new Set(loadCatalog().checks.map((ch) => ch.id));
-    for (const cls of c.classes) for (const p of cls.measured_by) for (const id of p.checks) expect(ids.has(id), `${cls.id}: ${id}`).toBe(true);
+    for (const cls of c.classes)
+      for (const p of cls.measured_by) for (const id of p.checks) expect(ids.has(id), `${cls.id}: ${id}`).toBe(true);
   });
 });

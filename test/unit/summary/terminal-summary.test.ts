@@ -59,7 +59,7 @@ describe('a run where no target was reached (the inventory of socready init, not
     expect(html).not.toContain('No scan joined');
   });
 
-  it('marks on their own lines the analyses that ran on socready\'s built-in examples', () => {
+  it("marks on their own lines the analyses that ran on socready's built-in examples", () => {
     const lines = terminalSummary(report, {}, false, 'en').split('\n');
     for (const head of ['Coverage:', 'Sample detections:', 'Playbooks:']) {
       expect(lines.find((l) => l.startsWith(head))).toContain("socready's built-in examples, not yours");
@@ -84,14 +84,37 @@ describe('terminal summary of organisation content', () => {
     const report = {
       schema_version: '1.0',
       tool: { name: 'socready', version: '0.1.0' },
-      run: { id: 'r', started_at: '2026-11-01T09:00:00.000Z', finished_at: '2026-11-01T09:01:00.000Z', organization: 'Acme', inventory: 'i', mode: 'live', options: {} },
+      run: {
+        id: 'r',
+        started_at: '2026-11-01T09:00:00.000Z',
+        finished_at: '2026-11-01T09:01:00.000Z',
+        organization: 'Acme',
+        inventory: 'i',
+        mode: 'live',
+        options: {},
+      },
       targets: [],
       findings: [],
       evidence: [],
       analyses: {
         coverage: {
           content: 'organisation',
-          summary: { attack_version: '19.1', rules_total: 10, rules_failed: 0, techniques_in_scope: 0, techniques_declared: 8, techniques_visible: 5, techniques_validated: 1, techniques_benign_tested: 0, owasp_total: 0, owasp_declared: 0, owasp_visible: 0, visibility_measured: true, rules_blind: 2, correlation_rules: 0 },
+          summary: {
+            attack_version: '19.1',
+            rules_total: 10,
+            rules_failed: 0,
+            techniques_in_scope: 0,
+            techniques_declared: 8,
+            techniques_visible: 5,
+            techniques_validated: 1,
+            techniques_benign_tested: 0,
+            owasp_total: 0,
+            owasp_declared: 0,
+            owasp_visible: 0,
+            visibility_measured: true,
+            rules_blind: 2,
+            correlation_rules: 0,
+          },
           details: {},
           problems: [],
         },
@@ -109,7 +132,12 @@ describe('scoring reads the same visibility decision', () => {
   it('meets no visibility criterion when visibility was not measured (no "0 blind" pass, no visible count)', async () => {
     const { logCollectionCoverageCriteria, detectionRuleCriteria } = await import('../../../src/score/criteria.js');
     const { coverage } = await import('../score/helpers.js');
-    const notMeasured = coverage({ techniques_visible: null, owasp_visible: null, visibility_measured: false, rules_blind: 0 });
+    const notMeasured = coverage({
+      techniques_visible: null,
+      owasp_visible: null,
+      visibility_measured: false,
+      rules_blind: 0,
+    });
     expect(logCollectionCoverageCriteria(notMeasured).every((c) => !c.met)).toBe(true);
     const rules = detectionRuleCriteria(notMeasured).filter((c) => c.evidence.some((e) => /visible|blind/.test(e)));
     expect(rules.length).toBeGreaterThan(0);

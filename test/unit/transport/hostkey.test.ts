@@ -21,9 +21,13 @@ let fingerprintA: string;
 
 function keygen(name: string): { blob: Buffer; line: string; fp: string } {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, name)]);
-  const pub = readFileSync(join(dir, `${name}.pub`), 'utf8').trim().split(/\s+/);
+  const pub = readFileSync(join(dir, `${name}.pub`), 'utf8')
+    .trim()
+    .split(/\s+/);
   // ssh-keygen's own fingerprint is the reference the pin format must match.
-  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, `${name}.pub`)], { encoding: 'utf8' }).split(/\s+/)[1]!;
+  const fp = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, `${name}.pub`)], {
+    encoding: 'utf8',
+  }).split(/\s+/)[1]!;
   return { blob: Buffer.from(pub[1]!, 'base64'), line: `${pub[0]} ${pub[1]}`, fp };
 }
 
@@ -73,17 +77,26 @@ describe('fingerprints and pins', () => {
       expect(v.error.kind).toBe('host-key-unknown');
       expect(v.error.message).toContain(`host_key: "${fingerprintA}"`);
     }
-    expect(verifyHostKey({ host: 'h', port: 22, trustOnFirstUse: true }, keyA)).toMatchObject({ ok: true, trust: 'tofu' });
+    expect(verifyHostKey({ host: 'h', port: 22, trustOnFirstUse: true }, keyA)).toMatchObject({
+      ok: true,
+      trust: 'tofu',
+    });
   });
 });
 
 describe('known_hosts', () => {
   it('matches plain names, [host]:port, wildcards and negations as OpenSSH does', () => {
     const entries = parseKnownHosts(
-      [`# comment`, `web-01,10.0.0.5 ${lineA}`, `[10.0.0.6]:2222 ${lineA}`, `*.example.org,!bad.example.org ${lineA}`, `garbage line`].join('\n'),
+      [
+        `# comment`,
+        `web-01,10.0.0.5 ${lineA}`,
+        `[10.0.0.6]:2222 ${lineA}`,
+        `*.example.org,!bad.example.org ${lineA}`,
+        `garbage line`,
+      ].join('\n'),
     );
     expect(entries).toHaveLength(3);
-    const [plain, ported, wild] = entries as [typeof entries[0], typeof entries[0], typeof entries[0]];
+    const [plain, ported, wild] = entries as [(typeof entries)[0], (typeof entries)[0], (typeof entries)[0]];
     expect(entryMatchesHost(plain, '10.0.0.5', 22)).toBe(true);
     expect(entryMatchesHost(plain, '10.0.0.5', 2222)).toBe(false);
     expect(entryMatchesHost(ported, '10.0.0.6', 2222)).toBe(true);
@@ -116,7 +129,10 @@ describe('known_hosts', () => {
       expect(changed.error.message).toContain('/kh line 1');
     }
     const revoked = parseKnownHosts(`@revoked * ${lineA}\n`);
-    const r = verifyHostKey({ host: 'x', port: 22, knownHosts: { path: '/kh', entries: revoked }, trustOnFirstUse: true }, keyA);
+    const r = verifyHostKey(
+      { host: 'x', port: 22, knownHosts: { path: '/kh', entries: revoked }, trustOnFirstUse: true },
+      keyA,
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toContain('@revoked');
   });
@@ -128,6 +144,11 @@ describe('known_hosts', () => {
   });
 
   it('offers the known key types first so the server presents a comparable key', () => {
-    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519', 'ssh-rsa'])).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+    expect(hostKeyAlgorithmsFor(['ssh-rsa', 'ssh-ed25519', 'ssh-rsa'])).toEqual([
+      'rsa-sha2-512',
+      'rsa-sha2-256',
+      'ssh-rsa',
+      'ssh-ed25519',
+    ]);
   });
 });

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../../src/model.js';
-import { createPowerShellTransport, type PowerShellTransport, winrmErrorKind } from '../../../src/transport/powershell.js';
+import {
+  createPowerShellTransport,
+  type PowerShellTransport,
+  winrmErrorKind,
+} from '../../../src/transport/powershell.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 const FAKE = join(FIXTURES_DIR, 'pwsh', 'fake-pwsh.mjs');
@@ -43,7 +47,10 @@ const log = () => {
     return '';
   }
 };
-const starts = () => log().split('\n').filter((l) => l.startsWith('START ')).length;
+const starts = () =>
+  log()
+    .split('\n')
+    .filter((l) => l.startsWith('START ')).length;
 
 const PROBES = [
   { id: 'auditpol', script: 'auditpol /get /category:* /r' },
@@ -83,11 +90,18 @@ describe('powershell transport (fake pwsh speaking the node-powershell protocol)
 
   it('describes the host from the collection document', async () => {
     const t = transport(windows({ address: 'localhost' }));
-    expect(await t.describe()).toEqual({ platform: 'windows', hostname: 'WIN-JP01', os: 'Microsoft Windows Server 2022 Standard', kernel: '10.0.20348' });
+    expect(await t.describe()).toEqual({
+      platform: 'windows',
+      hostname: 'WIN-JP01',
+      os: 'Microsoft Windows Server 2022 Standard',
+      kernel: '10.0.20348',
+    });
   });
 
   it('reaches a remote host over WinRM HTTPS by default with credentials read from the named variable', async () => {
-    const t = transport(windows({ winrm: { user: 'CORP\\audit', password_env: 'WINRM_PW' } }), { WINRM_PW: 'S3cr3t-value!' });
+    const t = transport(windows({ winrm: { user: 'CORP\\audit', password_env: 'WINRM_PW' } }), {
+      WINRM_PW: 'S3cr3t-value!',
+    });
     const r = await t.runBatch(PROBES.slice(0, 2));
     expect(r.auditpol!.error).toBeUndefined();
     expect(t.connection).toEqual({ method: 'winrm', scheme: 'https', port: 5986 });
@@ -101,7 +115,10 @@ describe('powershell transport (fake pwsh speaking the node-powershell protocol)
   });
 
   it('falls back to HTTP when no HTTPS listener answers, and says so', async () => {
-    const t = transport(windows({ winrm: { user: 'audit', password_env: 'WINRM_PW' } }), { WINRM_PW: 'x', FAKE_PWSH_MODE: 'no-https' });
+    const t = transport(windows({ winrm: { user: 'audit', password_env: 'WINRM_PW' } }), {
+      WINRM_PW: 'x',
+      FAKE_PWSH_MODE: 'no-https',
+    });
     const r = await t.runBatch(PROBES.slice(0, 1));
     expect(r.auditpol!.error).toBeUndefined();
     expect(t.connection.scheme).toBe('http');
@@ -118,7 +135,10 @@ describe('powershell transport (fake pwsh speaking the node-powershell protocol)
   });
 
   it('maps access denied to auth-failed for every probe', async () => {
-    const t = transport(windows({ winrm: { user: 'audit', password_env: 'WINRM_PW' } }), { WINRM_PW: 'x', FAKE_PWSH_MODE: 'auth-denied' });
+    const t = transport(windows({ winrm: { user: 'audit', password_env: 'WINRM_PW' } }), {
+      WINRM_PW: 'x',
+      FAKE_PWSH_MODE: 'auth-denied',
+    });
     const r = await t.runBatch(PROBES);
     expect(Object.values(r).every((p) => p.error?.kind === 'auth-failed')).toBe(true);
     expect(r.auditpol!.error?.message).toContain('Access is denied');
@@ -165,7 +185,13 @@ describe('winrmErrorKind', () => {
   it('classifies the usual New-PSSession failures', () => {
     expect(winrmErrorKind('PSSessionOpenFailed ... Access is denied.')).toBe('auth-failed');
     expect(winrmErrorKind('PSSessionOpenFailed ... The user name or password is incorrect.')).toBe('auth-failed');
-    expect(winrmErrorKind('WinRM cannot complete the operation. Verify that the specified computer name is valid')).toBe('unreachable');
-    expect(winrmErrorKind('The server certificate on the destination computer (win-01:5986) has the following errors: The SSL certificate is signed by an unknown certificate authority.')).toBe('other');
+    expect(
+      winrmErrorKind('WinRM cannot complete the operation. Verify that the specified computer name is valid'),
+    ).toBe('unreachable');
+    expect(
+      winrmErrorKind(
+        'The server certificate on the destination computer (win-01:5986) has the following errors: The SSL certificate is signed by an unknown certificate authority.',
+      ),
+    ).toBe('other');
   });
 });

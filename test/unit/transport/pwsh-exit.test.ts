@@ -23,7 +23,10 @@ function declaredProbes(script: string): Map<string, string> {
 
 describe('no probe can end the collection (exit)', () => {
   it.each([
-    ['a trailing exit', "reg.exe query 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa' /v SCENoApplyLegacyAuditPolicy 2>$null; exit 0"],
+    [
+      'a trailing exit',
+      "reg.exe query 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa' /v SCENoApplyLegacyAuditPolicy 2>$null; exit 0",
+    ],
     ['a bare exit', 'Get-Date\nexit'],
     ['an exit in a branch, any case', 'if (-not $s) { EXIT 1 }'],
     ['an exit after a pipeline', 'Get-Service | Select-Object Name; Exit'],
@@ -78,7 +81,9 @@ describe('no probe can end the collection (exit)', () => {
   });
 
   it('refuses to build a collection script around a probe that uses exit, live or offline', () => {
-    expect(() => buildCollectionScript([{ id: 'reg', script: 'reg.exe query HKLM\\X 2>$null; exit 0' }])).toThrow(/probe reg: "exit" would end the whole collection script/);
+    expect(() => buildCollectionScript([{ id: 'reg', script: 'reg.exe query HKLM\\X 2>$null; exit 0' }])).toThrow(
+      /probe reg: "exit" would end the whole collection script/,
+    );
   });
 
   it('a catalog probe that uses exit is a located load error, not a probe that runs', () => {
@@ -86,21 +91,29 @@ describe('no probe can end the collection (exit)', () => {
     mkdirSync(join(dir, 'p'));
     writeFileSync(
       join(dir, 'p', 'windows.yaml'),
-      "- id: ok\n  platform: windows\n  kind: command\n  command: Get-Date\n- id: stops\n  platform: windows\n  kind: command\n  command: \"Get-Date; exit 0\"\n",
+      '- id: ok\n  platform: windows\n  kind: command\n  command: Get-Date\n- id: stops\n  platform: windows\n  kind: command\n  command: "Get-Date; exit 0"\n',
     );
     const problems: InputError[] = [];
     const probes = loadProbes(join(dir, 'p'), problems);
     expect([...probes.keys()]).toEqual(['ok']);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/windows\.yaml.*1\.command.*probe "stops": "exit" would end/s)]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/windows\.yaml.*1\.command.*probe "stops": "exit" would end/s),
+    ]);
   });
 });
 
 describe('the collection script records the code pages native output was written in', () => {
   it('reads the console output code page and the system OEM/ANSI code pages (each guarded: a remote session has no console)', () => {
     const script = windowsCollectScript(windowsProbes, '0.0.0-test');
-    expect(script).toContain('try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }');
-    expect(script).toContain("Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop");
-    expect(script).toContain('$socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP');
+    expect(script).toContain(
+      'try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }',
+    );
+    expect(script).toContain(
+      "Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop",
+    );
+    expect(script).toContain(
+      '$socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP',
+    );
     // The live PowerShell path runs the same body.
     expect(buildCollectionScript([{ id: 'a', script: 'Get-Date' }])).toContain('[Console]::OutputEncoding.CodePage');
   });
@@ -113,7 +126,7 @@ describe('psCodeOnly', () => {
     expect(code.length).toBe(script.length);
     expect(code.split('\n')).toHaveLength(script.split('\n').length);
     expect(code).not.toContain('exit');
-    expect(code).toContain("\"# not a comment; 'not a string'\"");
+    expect(code).toContain('"# not a comment; \'not a string\'"');
     expect(code).toContain('a#b');
     expect(code.endsWith('x')).toBe(true);
   });

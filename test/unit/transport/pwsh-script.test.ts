@@ -69,7 +69,7 @@ describe('psQuote', () => {
     ['C:\\Program Files\\Sysmon\\Sysmon64.exe'],
     ['$env:SECRET `n $(Remove-Item C:\\) "double"'],
     ['typographic \u2018quotes\u2019 and \u201Alow\u201B'],
-    ['監査ポリシー \'日本語\''],
+    ["監査ポリシー '日本語'"],
     [''],
   ])('quotes %j so PowerShell reads back the same text', (text) => {
     expect(readPsLiteral(psQuote(text))).toBe(text);
@@ -79,7 +79,9 @@ describe('psQuote', () => {
 describe('EncodedCommand', () => {
   it('matches the documented example of powershell.exe -EncodedCommand', () => {
     // about_PowerShell_exe: $command = 'dir "c:\program files" ' encodes to this UTF-16LE base64.
-    expect(encodeCommand('dir "c:\\program files" ')).toBe('ZABpAHIAIAAiAGMAOgBcAHAAcgBvAGcAcgBhAG0AIABmAGkAbABlAHMAIgAgAA==');
+    expect(encodeCommand('dir "c:\\program files" ')).toBe(
+      'ZABpAHIAIAAiAGMAOgBcAHAAcgBvAGcAcgBhAG0AIABmAGkAbABlAHMAIgAgAA==',
+    );
   });
 
   it('round-trips any script, Japanese included', () => {
@@ -104,7 +106,11 @@ describe('EncodedCommand', () => {
 describe('buildCollectionScript', () => {
   const probes = [
     { id: 'auditpol', script: 'auditpol /get /category:* /r' },
-    { id: 'ps.scriptblock', script: "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging' | ConvertTo-Json" },
+    {
+      id: 'ps.scriptblock',
+      script:
+        "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging' | ConvertTo-Json",
+    },
     { id: 'quote-test', script: "Write-Output 'it''s ok'; \"{\"" },
   ];
 
@@ -137,14 +143,25 @@ describe('buildCollectionScript', () => {
 
   it('writes offline evidence as UTF-8 without BOM when asked for a file', () => {
     const script = buildCollectionScript(probes, { output: 'file', outputPath: "C:\\evidence\\it's.json" });
-    expect(script).toContain("[IO.File]::WriteAllText('C:\\evidence\\it''s.json', $socreadyJson, (New-Object Text.UTF8Encoding $false))");
+    expect(script).toContain(
+      "[IO.File]::WriteAllText('C:\\evidence\\it''s.json', $socreadyJson, (New-Object Text.UTF8Encoding $false))",
+    );
     expect(unbalanced(script)).toBeUndefined();
   });
 
   it('refuses bad ids and state-changing probes', () => {
-    expect(() => buildCollectionScript([{ id: "x'; Remove-Item C:\\ #", script: 'Get-Date' }])).toThrow(/invalid probe id/);
-    expect(() => buildCollectionScript([{ id: 'a', script: 'Get-Date' }, { id: 'a', script: 'Get-Date' }])).toThrow(/duplicate/);
-    expect(() => buildCollectionScript([{ id: 'a', script: 'auditpol /set /subcategory:"Logon" /success:enable' }])).toThrow(/read-only/);
+    expect(() => buildCollectionScript([{ id: "x'; Remove-Item C:\\ #", script: 'Get-Date' }])).toThrow(
+      /invalid probe id/,
+    );
+    expect(() =>
+      buildCollectionScript([
+        { id: 'a', script: 'Get-Date' },
+        { id: 'a', script: 'Get-Date' },
+      ]),
+    ).toThrow(/duplicate/);
+    expect(() =>
+      buildCollectionScript([{ id: 'a', script: 'auditpol /set /subcategory:"Logon" /success:enable' }]),
+    ).toThrow(/read-only/);
   });
 });
 
@@ -192,17 +209,31 @@ const JA_AUDITPOL = [
 
 function realisticDocument() {
   return {
-    host: { platform: 'windows', hostname: 'WIN-JP01', os: 'Microsoft Windows Server 2022 Standard', culture: 'ja-JP', ps_version: '5.1.20348.2849', is_admin: true },
+    host: {
+      platform: 'windows',
+      hostname: 'WIN-JP01',
+      os: 'Microsoft Windows Server 2022 Standard',
+      culture: 'ja-JP',
+      ps_version: '5.1.20348.2849',
+      is_admin: true,
+    },
     probes: {
       auditpol: { stdout: `${JA_AUDITPOL}\r\n`, stderr: '', exit_code: 0, duration_ms: 412 },
       sysmon: {
         stdout: '',
-        stderr: "用語 'sysmon64' は、コマンドレット、関数、スクリプト ファイル、または操作可能なプログラムの名前として認識されません。",
+        stderr:
+          "用語 'sysmon64' は、コマンドレット、関数、スクリプト ファイル、または操作可能なプログラムの名前として認識されません。",
         exit_code: null,
         duration_ms: 9,
         error: { kind: 'not-found', message: "用語 'sysmon64' は認識されません。" },
       },
-      security_log: { stdout: '{"LogName":"Security","MaximumSizeInBytes":20971520,"LogMode":0}\n', stderr: '', exit_code: 0, duration_ms: 120, truncated: true },
+      security_log: {
+        stdout: '{"LogName":"Security","MaximumSizeInBytes":20971520,"LogMode":0}\n',
+        stderr: '',
+        exit_code: 0,
+        duration_ms: 120,
+        truncated: true,
+      },
       odd: { stdout: 'x', stderr: '', exit_code: 0, duration_ms: 1, error: { kind: 'explosion', message: 'weird' } },
     },
   };
@@ -232,7 +263,9 @@ describe('parseCollectionOutput', () => {
   it('returns an error, never throws, for output without a document or with broken JSON', () => {
     const none = parseCollectionOutput('Windows PowerShell\r\nAccess is denied.\r\n');
     expect('error' in none && none.error.message).toContain('no collection document');
-    const broken = parseCollectionOutput(`${MARKER_BEGIN} ${Buffer.from('{"host":{},"probes":{"a":').toString('base64')} ${MARKER_END}`);
+    const broken = parseCollectionOutput(
+      `${MARKER_BEGIN} ${Buffer.from('{"host":{},"probes":{"a":').toString('base64')} ${MARKER_END}`,
+    );
     expect('error' in broken && broken.error.message).toContain('not valid JSON');
     const shape = parseCollectionOutput('{"host":"x","probes":{}}');
     expect('error' in shape).toBe(true);

@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseDescribe, readFileError, rootedPath, shellQuote, sudoError, wrapCommand } from '../../../src/transport/shell.js';
+import {
+  parseDescribe,
+  readFileError,
+  rootedPath,
+  shellQuote,
+  sudoError,
+  wrapCommand,
+} from '../../../src/transport/shell.js';
 
 const sh = (line: string) => execFileSync('sh', ['-c', line], { encoding: 'utf8' });
 
@@ -40,13 +47,19 @@ describe('wrapCommand', () => {
 describe('error mapping', () => {
   it('recognises sudo asking for a password', () => {
     expect(sudoError('sudo: a password is required\n', 1)?.kind).toBe('sudo-password-required');
-    expect(sudoError('audit is not in the sudoers file.  This incident will be reported.\n', 1)?.kind).toBe('permission-denied');
+    expect(sudoError('audit is not in the sudoers file.  This incident will be reported.\n', 1)?.kind).toBe(
+      'permission-denied',
+    );
     expect(sudoError('', 0)).toBeUndefined();
   });
 
   it('maps read errors only for failed reads', () => {
-    expect(readFileError("head: cannot open '/x' for reading: No such file or directory", 1, '/x')?.kind).toBe('not-found');
-    expect(readFileError("head: cannot open '/etc/shadow' for reading: Permission denied", 1, '/etc/shadow')?.kind).toBe('permission-denied');
+    expect(readFileError("head: cannot open '/x' for reading: No such file or directory", 1, '/x')?.kind).toBe(
+      'not-found',
+    );
+    expect(
+      readFileError("head: cannot open '/etc/shadow' for reading: Permission denied", 1, '/etc/shadow')?.kind,
+    ).toBe('permission-denied');
     expect(readFileError('tail: cannot open: Operation not permitted', 1, '/p')?.kind).toBe('permission-denied');
     expect(readFileError('Permission denied', 0, '/p')).toBeUndefined();
   });
@@ -64,7 +77,13 @@ describe('rootedPath', () => {
 
 describe('parseDescribe', () => {
   it('reads hostname, PRETTY_NAME and kernel', () => {
-    const out = 'Linux\n--socready--\nweb-01\n--socready--\n6.1.0-18-amd64\n--socready--\nNAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
-    expect(parseDescribe(out)).toEqual({ platform: 'linux', hostname: 'web-01', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-18-amd64' });
+    const out =
+      'Linux\n--socready--\nweb-01\n--socready--\n6.1.0-18-amd64\n--socready--\nNAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
+    expect(parseDescribe(out)).toEqual({
+      platform: 'linux',
+      hostname: 'web-01',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      kernel: '6.1.0-18-amd64',
+    });
   });
 });

@@ -6,7 +6,8 @@ import type { ProbeResult, Transport } from '../../../src/transport/types.js';
 import { runWebAssessment } from '../../../src/web/assess.js';
 
 const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
-const NGINX_T = 'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nhttp {\n  server {\n    listen 8080;\n    location / { proxy_pass http://127.0.0.1:9000; }\n  }\n}\n';
+const NGINX_T =
+  'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nhttp {\n  server {\n    listen 8080;\n    location / { proxy_pass http://127.0.0.1:9000; }\n  }\n}\n';
 const APACHE_DUMP = 'Included configuration files:\n==> /etc/apache2/apache2.conf <==\nListen 80\nSecRuleEngine Off\n';
 
 /** A host whose answers are scripted by what the command starts with; every command it was asked is kept. */
@@ -46,13 +47,18 @@ describe('configuration tied to the server answering the URL', () => {
     const a = await runWebAssessment({ target: target('auto'), hostTransport: t, active: false, runId: 'r' });
     expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
     const nginx = a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!;
-    expect(nginx.config_read?.how).toBe("the running processes could not be listed (ps: not found); the nginx configuration's listen directives name port 8080");
+    expect(nginx.config_read?.how).toBe(
+      "the running processes could not be listed (ps: not found); the nginx configuration's listen directives name port 8080",
+    );
   });
 
   it('when no configuration read listens on the URL port, no configuration check is judged', async () => {
     const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
     const a = await runWebAssessment({ target: target('auto', 8443), hostTransport: t, active: false, runId: 'r' });
-    const config = a.findings.filter((f) => f.check.startsWith('web.nginx.') || f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'));
+    const config = a.findings.filter(
+      (f) =>
+        f.check.startsWith('web.nginx.') || f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'),
+    );
     expect(config.length).toBeGreaterThan(10);
     expect(config.filter((f) => f.status !== 'inconclusive')).toEqual([]);
     expect(config[0]!.reason).toBe(
@@ -68,7 +74,8 @@ describe('configuration tied to the server answering the URL', () => {
     const a = await runWebAssessment({ target: target('nginx'), hostTransport: t, active: false, runId: 'r' });
     const reads = t.asked.filter((c) => /\nnginx /.test(c));
     expect(reads.length).toBe(2);
-    for (const c of reads) expect(c.startsWith("SOCREADY_WEB_CONFIG=/srv/shop/conf/nginx.conf\nSOCREADY_WEB_PREFIX=/srv/shop\n")).toBe(true);
+    for (const c of reads)
+      expect(c.startsWith('SOCREADY_WEB_CONFIG=/srv/shop/conf/nginx.conf\nSOCREADY_WEB_PREFIX=/srv/shop\n')).toBe(true);
     expect(a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!.config_read).toEqual({
       path: '/srv/shop/conf/nginx.conf',
       how: 'nginx master pid 900 was started with -c conf/nginx.conf -p /srv/shop; it answers port 8080 (ss -ltnp)',

@@ -10,7 +10,13 @@ import type { ProbeResult } from '../../../../src/transport/types.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 
 const catalog = loadCatalog();
-const fixture = (name: string): ProbeResult => ({ stdout: readFileSync(join(REPO_ROOT, 'test/fixtures/database', name), 'utf8'), stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
+const fixture = (name: string): ProbeResult => ({
+  stdout: readFileSync(join(REPO_ROOT, 'test/fixtures/database', name), 'utf8'),
+  stderr: '',
+  exitCode: 0,
+  truncated: false,
+  durationMs: 1,
+});
 const verdicts = (prefix: string, outputs: Record<string, ProbeResult>) =>
   Object.fromEntries(
     catalog.checks
@@ -23,24 +29,46 @@ const verdicts = (prefix: string, outputs: Record<string, ProbeResult>) =>
 
 describe('SQL Server audit (fixtures)', () => {
   it('a started audit to the Security log with every required action group passes', () => {
-    const v = verdicts('database.mssql.', { 'mssql-server-audits': fixture('mssql-server-audits-good.txt'), 'mssql-audit-specifications': fixture('mssql-audit-specs-good.txt') });
+    const v = verdicts('database.mssql.', {
+      'mssql-server-audits': fixture('mssql-server-audits-good.txt'),
+      'mssql-audit-specifications': fixture('mssql-audit-specs-good.txt'),
+    });
     expect(v['server-audit-running']).toMatch(/^pass/);
     expect(v['audit-action-groups']).toMatch(/^pass/);
     expect(v['audit-target-collected']).toMatch(/^pass/);
   });
 
   it('a file audit with only login groups: running, groups missing named, target a warn', () => {
-    const v = verdicts('database.mssql.', { 'mssql-server-audits': fixture('mssql-server-audits-file.txt'), 'mssql-audit-specifications': fixture('mssql-audit-specs-logins-only.txt') });
+    const v = verdicts('database.mssql.', {
+      'mssql-server-audits': fixture('mssql-server-audits-file.txt'),
+      'mssql-audit-specifications': fixture('mssql-audit-specs-logins-only.txt'),
+    });
     expect(v['server-audit-running']).toMatch(/^pass/);
-    expect(v['audit-action-groups']).toBe('fail: not audited by any running audit: SCHEMA_OBJECT_CHANGE_GROUP, DATABASE_ROLE_MEMBER_CHANGE_GROUP, SERVER_ROLE_MEMBER_CHANGE_GROUP');
+    expect(v['audit-action-groups']).toBe(
+      'fail: not audited by any running audit: SCHEMA_OBJECT_CHANGE_GROUP, DATABASE_ROLE_MEMBER_CHANGE_GROUP, SERVER_ROLE_MEMBER_CHANGE_GROUP',
+    );
     expect(v['audit-target-collected']).toMatch(/^warn: running audits write to FILE: files only/);
   });
 
   it('no audit at all fails, and an unreachable server is inconclusive, not a fail', () => {
     const empty: ProbeResult = { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 1 };
-    expect(verdicts('database.mssql.', { 'mssql-server-audits': empty, 'mssql-audit-specifications': empty })['server-audit-running']).toMatch(/^fail: sys.server_audits is empty/);
-    const refused: ProbeResult = { stdout: '', stderr: "Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Login failed for user 'socready_ro'..", exitCode: 1, truncated: false, durationMs: 1 };
-    expect(verdicts('database.mssql.', { 'mssql-server-audits': refused, 'mssql-audit-specifications': refused })['server-audit-running']).toMatch(/^inconclusive/);
+    expect(
+      verdicts('database.mssql.', { 'mssql-server-audits': empty, 'mssql-audit-specifications': empty })[
+        'server-audit-running'
+      ],
+    ).toMatch(/^fail: sys.server_audits is empty/);
+    const refused: ProbeResult = {
+      stdout: '',
+      stderr: "Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Login failed for user 'socready_ro'..",
+      exitCode: 1,
+      truncated: false,
+      durationMs: 1,
+    };
+    expect(
+      verdicts('database.mssql.', { 'mssql-server-audits': refused, 'mssql-audit-specifications': refused })[
+        'server-audit-running'
+      ],
+    ).toMatch(/^inconclusive/);
   });
 });
 
@@ -67,8 +95,18 @@ describe('Oracle auditing (fixtures)', () => {
   });
 
   it('an ORA- error printed by sqlplus is inconclusive, not an empty answer', () => {
-    const err: ProbeResult = { stdout: 'ORA-00942: table or view does not exist\n', stderr: '', exitCode: 0, truncated: false, durationMs: 1 };
-    const v = verdicts('database.oracle.', { 'oracle-unified-option': err, 'oracle-unified-policies': err, 'oracle-audit-parameters': err });
+    const err: ProbeResult = {
+      stdout: 'ORA-00942: table or view does not exist\n',
+      stderr: '',
+      exitCode: 0,
+      truncated: false,
+      durationMs: 1,
+    };
+    const v = verdicts('database.oracle.', {
+      'oracle-unified-option': err,
+      'oracle-unified-policies': err,
+      'oracle-audit-parameters': err,
+    });
     expect(v['logon-failures-policy']).toMatch(/^inconclusive: .*ORA-00942/);
   });
 });

@@ -4,7 +4,14 @@ import { pgauditClasses, postgresqlFacts } from '../../../../src/parsers/databas
 import type { ProbeResult } from '../../../../src/transport/types.js';
 
 const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
-const failed = (message: string): ProbeResult => ({ stdout: '', stderr: '', exitCode: null, truncated: false, durationMs: 0, error: { kind: 'unsupported', message } });
+const failed = (message: string): ProbeResult => ({
+  stdout: '',
+  stderr: '',
+  exitCode: null,
+  truncated: false,
+  durationMs: 0,
+  error: { kind: 'unsupported', message },
+});
 
 const LIVE = `data_directory|/var/lib/postgresql/15/main|override
 log_connections|on|configuration file
@@ -23,15 +30,32 @@ shared_preload_libraries|pgaudit|configuration file
 describe('postgresql-audit facts', () => {
   it('reads the live settings and names them as live', () => {
     const f = postgresqlFacts({ 'pg-settings': ok(LIVE), 'pg-role-settings': ok(''), 'db-shipper-configs': ok('') });
-    expect(f).toMatchObject({ origin: 'live', pgaudit_loaded: true, pgaudit_ddl: true, pgaudit_write: true, pgaudit_read: false, pgaudit_misc_set: false });
-    expect(f).toMatchObject({ log_connections: true, log_disconnections: false, prefix_user: true, prefix_client: false, prefix_session: false, log_statement: 'all' });
+    expect(f).toMatchObject({
+      origin: 'live',
+      pgaudit_loaded: true,
+      pgaudit_ddl: true,
+      pgaudit_write: true,
+      pgaudit_read: false,
+      pgaudit_misc_set: false,
+    });
+    expect(f).toMatchObject({
+      log_connections: true,
+      log_disconnections: false,
+      prefix_user: true,
+      prefix_client: false,
+      prefix_session: false,
+      log_statement: 'all',
+    });
     expect(f.log_file_mode_private).toBe(false);
     expect(f.log_files).toEqual(['/var/lib/postgresql/15/main/log/*']);
     expect((f.why as { loaded: string }).loaded).toContain('live server');
   });
 
   it('without pg_read_all_settings the preload row is missing: unknown, not "not loaded"', () => {
-    const f = postgresqlFacts({ 'pg-settings': ok(LIVE.replace(/^shared_preload_libraries.*\n/m, '')), 'pg-role-settings': ok('') });
+    const f = postgresqlFacts({
+      'pg-settings': ok(LIVE.replace(/^shared_preload_libraries.*\n/m, '')),
+      'pg-role-settings': ok(''),
+    });
     expect(f.pgaudit_known).toBe(false);
     expect((f.why as { loaded: string }).loaded).toContain('pg_read_all_settings');
   });
@@ -54,21 +78,40 @@ shared_preload_libraries = 'pg_stat_statements,pgaudit'
 pgaudit.log = 'all, -misc'
 log_line_prefix = '%m [%p] %u@%d %r %c '
 `;
-    const f = postgresqlFacts({ 'pg-settings': failed('no connection declared'), 'pg-config-files': ok(dump), 'db-shipper-configs': ok('') });
+    const f = postgresqlFacts({
+      'pg-settings': failed('no connection declared'),
+      'pg-config-files': ok(dump),
+      'db-shipper-configs': ok(''),
+    });
     expect(f.origin).toBe('config');
     expect(f.pgaudit_loaded).toBe(true);
     expect(f.pgaudit_classes).toEqual(['ddl', 'function', 'read', 'role', 'write']);
-    expect(f).toMatchObject({ prefix_client: true, prefix_session: true, log_connections: false, logging_collector: false, roles_known: false });
+    expect(f).toMatchObject({
+      prefix_client: true,
+      prefix_session: true,
+      log_connections: false,
+      logging_collector: false,
+      roles_known: false,
+    });
     expect((f.why as { classes: string }).classes).toContain('conf.d/50-audit.conf');
   });
 
   it('is inconclusive with neither a live answer nor a configuration file', () => {
-    expect(() => postgresqlFacts({ 'pg-settings': failed('no connection declared'), 'pg-config-files': { ...ok(''), exitCode: 3, stderr: 'postgresql.conf not found' } })).toThrow(/not read/);
+    expect(() =>
+      postgresqlFacts({
+        'pg-settings': failed('no connection declared'),
+        'pg-config-files': { ...ok(''), exitCode: 3, stderr: 'postgresql.conf not found' },
+      }),
+    ).toThrow(/not read/);
   });
 
   it('sees the log picked up when a shipper reads the log directory, and not when only another path is read', () => {
-    const shipper = (paths: string) => ok(`==> /etc/filebeat/filebeat.yml <==\nfilebeat.inputs:\n  - type: filestream\n    paths: [${paths}]\n`);
-    const read = postgresqlFacts({ 'pg-settings': ok(LIVE), 'db-shipper-configs': shipper('/var/lib/postgresql/15/main/log/*.log') });
+    const shipper = (paths: string) =>
+      ok(`==> /etc/filebeat/filebeat.yml <==\nfilebeat.inputs:\n  - type: filestream\n    paths: [${paths}]\n`);
+    const read = postgresqlFacts({
+      'pg-settings': ok(LIVE),
+      'db-shipper-configs': shipper('/var/lib/postgresql/15/main/log/*.log'),
+    });
     expect(read).toMatchObject({ forwarded: true, forwarded_by: ['/etc/filebeat/filebeat.yml'] });
     const other = postgresqlFacts({ 'pg-settings': ok(LIVE), 'db-shipper-configs': shipper('/var/log/nginx/*.log') });
     expect(other.forwarded).toBe(false);
@@ -78,9 +121,15 @@ log_line_prefix = '%m [%p] %u@%d %r %c '
 
   it('sees syslog output forwarded only when rsyslog has a network action', () => {
     const syslog = LIVE.replace('log_destination|stderr|default', 'log_destination|syslog|configuration file');
-    const fwd = postgresqlFacts({ 'pg-settings': ok(syslog), 'db-shipper-configs': ok('==> /etc/rsyslog.d/60-siem.conf <==\n*.* @@siem.example:6514\n') });
+    const fwd = postgresqlFacts({
+      'pg-settings': ok(syslog),
+      'db-shipper-configs': ok('==> /etc/rsyslog.d/60-siem.conf <==\n*.* @@siem.example:6514\n'),
+    });
     expect(fwd.forwarded).toBe(true);
-    const local = postgresqlFacts({ 'pg-settings': ok(syslog), 'db-shipper-configs': ok('==> /etc/rsyslog.conf <==\n# *.* @@siem:514\nlocal0.* /var/log/postgresql.log\n') });
+    const local = postgresqlFacts({
+      'pg-settings': ok(syslog),
+      'db-shipper-configs': ok('==> /etc/rsyslog.conf <==\n# *.* @@siem:514\nlocal0.* /var/log/postgresql.log\n'),
+    });
     expect(local.forwarded).toBe(false);
   });
 });

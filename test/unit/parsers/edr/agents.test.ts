@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../../src/checks/evaluate.js';
-import { parseDefenderStatus, parseFalconctl, parseMdatpHealth, parseSentinelctl } from '../../../../src/parsers/edr/agents.js';
+import {
+  parseDefenderStatus,
+  parseFalconctl,
+  parseMdatpHealth,
+  parseSentinelctl,
+} from '../../../../src/parsers/edr/agents.js';
 import type { ProbeResult } from '../../../../src/transport/types.js';
 import { FIXTURES_DIR } from '../../../helpers/paths.js';
 
@@ -15,8 +20,14 @@ const catalog = loadCatalog();
 const check = (id: string) => catalog.checks.find((c) => c.id === id)!;
 
 /** The linux-edr-status probe's sections, as its `run` wrapper prints them (127: tool not installed). */
-function sections(parts: { mdatp?: string; falcon?: string; falconService?: string; s1?: string }): Record<string, ProbeResult> {
-  const sec = (cmd: string, text: string | undefined) => (text === undefined ? `### ${cmd}\n### rc=127\n` : `### ${cmd}\n${text.trimEnd()}\n### rc=0\n`);
+function sections(parts: {
+  mdatp?: string;
+  falcon?: string;
+  falconService?: string;
+  s1?: string;
+}): Record<string, ProbeResult> {
+  const sec = (cmd: string, text: string | undefined) =>
+    text === undefined ? `### ${cmd}\n### rc=127\n` : `### ${cmd}\n${text.trimEnd()}\n### rc=0\n`;
   return {
     'linux-edr-status': ok(
       sec('mdatp health --output json', parts.mdatp) +
@@ -26,18 +37,32 @@ function sections(parts: { mdatp?: string; falcon?: string; falconService?: stri
     ),
   };
 }
-const linux = (outputs: Record<string, ProbeResult>) => evaluateCheck(check('linux.edr.healthy'), outputs, { targetId: 'l1', kind: 'linux' });
-const windows = (id: string, stdout: string) => evaluateCheck(check(id), { 'win-defender-status': ok(stdout) }, { targetId: 'w1', kind: 'windows' });
+const linux = (outputs: Record<string, ProbeResult>) =>
+  evaluateCheck(check('linux.edr.healthy'), outputs, { targetId: 'l1', kind: 'linux' });
+const windows = (id: string, stdout: string) =>
+  evaluateCheck(check(id), { 'win-defender-status': ok(stdout) }, { targetId: 'w1', kind: 'windows' });
 
 describe('EDR agent status parsers', () => {
   it('reads mdatp health: healthy, with the auditd event subsystem it depends on', () => {
-    expect(parseMdatpHealth(fx('mdatp-health.json'))).toMatchObject({ name: 'mdatp', healthy: true, issues: [], event_source: 'auditd' });
+    expect(parseMdatpHealth(fx('mdatp-health.json'))).toMatchObject({
+      name: 'mdatp',
+      healthy: true,
+      issues: [],
+      event_source: 'auditd',
+    });
   });
 
   it('reads an unhealthy mdatp: its own issues, real-time protection off, unlicensed, 14-day-old definitions', () => {
     const h = parseMdatpHealth(fx('mdatp-health-unhealthy.json'));
     expect(h.healthy).toBe(false);
-    expect(h.issues).toEqual(expect.arrayContaining(['no active event provider', 'real-time protection is off', 'not licensed (not onboarded)', 'definitions are 14 days old']));
+    expect(h.issues).toEqual(
+      expect.arrayContaining([
+        'no active event provider',
+        'real-time protection is off',
+        'not licensed (not onboarded)',
+        'definitions are 14 days old',
+      ]),
+    );
   });
 
   it('reads falconctl: registered and in full mode vs reduced functionality mode with no agent id', () => {
@@ -53,13 +78,25 @@ describe('EDR agent status parsers', () => {
     expect(parseSentinelctl(fx('sentinelctl-ok.txt')).healthy).toBe(true);
     const off = parseSentinelctl(fx('sentinelctl-disconnected.txt'));
     expect(off.healthy).toBe(false);
-    expect(off.issues).toEqual(['agent state: Disabled by management', 'protection: Disabled', 'management connectivity: Off']);
+    expect(off.issues).toEqual([
+      'agent state: Disabled by management',
+      'protection: Disabled',
+      'management connectivity: Off',
+    ]);
   });
 
   it('reads Get-MpComputerStatus: passive mode, real-time and tamper protection off, old signatures, not onboarded', () => {
-    expect(parseDefenderStatus(fx('defender-status-healthy.json'))).toMatchObject({ healthy: true, details: { mde_onboarded: true, running_mode: 'Normal' } });
+    expect(parseDefenderStatus(fx('defender-status-healthy.json'))).toMatchObject({
+      healthy: true,
+      details: { mde_onboarded: true, running_mode: 'Normal' },
+    });
     const p = parseDefenderStatus(fx('defender-status-passive.json'));
-    expect(p.issues).toEqual(['real-time protection is off', 'tamper protection is off', 'signatures are 12 days old', 'running mode: Passive Mode']);
+    expect(p.issues).toEqual([
+      'real-time protection is off',
+      'tamper protection is off',
+      'signatures are 12 days old',
+      'running mode: Passive Mode',
+    ]);
     expect(p.details.mde_onboarded).toBeNull();
   });
 
@@ -71,7 +108,10 @@ describe('EDR agent status parsers', () => {
 
 describe('EDR checks', () => {
   it('passes healthy mdatp and Falcon agents, fails an RFM Falcon naming why, and is not applicable with no agent', () => {
-    expect(linux(sections({ mdatp: fx('mdatp-health.json'), falcon: fx('falconctl-ok.txt'), falconService: 'active' })).status).toBe('pass');
+    expect(
+      linux(sections({ mdatp: fx('mdatp-health.json'), falcon: fx('falconctl-ok.txt'), falconService: 'active' }))
+        .status,
+    ).toBe('pass');
     const bad = linux(sections({ falcon: fx('falconctl-rfm.txt'), falconService: 'active' }));
     expect(bad.status).toBe('fail');
     expect(bad.reason).toMatch(/crowdstrike: reduced functionality mode/);
@@ -93,7 +133,11 @@ describe('EDR checks', () => {
 
 describe('EDR dependency on auditd', () => {
   const dep = (edr: Record<string, ProbeResult>, auditctl: string) =>
-    evaluateCheck(check('linux.edr.auditd-dependency'), { ...edr, 'auditctl-status': ok(auditctl) }, { targetId: 'l1', kind: 'linux' });
+    evaluateCheck(
+      check('linux.edr.auditd-dependency'),
+      { ...edr, 'auditctl-status': ok(auditctl) },
+      { targetId: 'l1', kind: 'linux' },
+    );
   const RUNNING = 'enabled 1\nfailure 1\npid 812\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\n';
   const OFF = 'enabled 0\nfailure 1\npid 0\nrate_limit 0\nbacklog_limit 64\nlost 0\nbacklog 0\n';
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { allCoverage, topicCoverage, TOPICS } from '../../../../src/parsers/linux/audit-coverage.js';
-import { canonicalRule, controlSettings, parseAuditRules, parseRuleLine } from '../../../../src/parsers/linux/audit-rules.js';
+import {
+  canonicalRule,
+  controlSettings,
+  parseAuditRules,
+  parseRuleLine,
+} from '../../../../src/parsers/linux/audit-rules.js';
 import { linuxParsers } from '../../../../src/parsers/linux/index.js';
 import { InconclusiveError } from '../../../../src/checks/types.js';
 import { fixture, ok } from '../../../fixtures/linux/hosts.js';
@@ -19,7 +24,9 @@ describe('audit rule lines', () => {
   });
 
   it('reads -a rules in either order of action and list, with arch aliases, repeated -S and -F key', () => {
-    const r = parseRuleLine('-a exit,always -F arch=x86_64 -S init_module -S finit_module,delete_module -F key=modules')!;
+    const r = parseRuleLine(
+      '-a exit,always -F arch=x86_64 -S init_module -S finit_module,delete_module -F key=modules',
+    )!;
     expect(r).toMatchObject({ type: 'syscall', list: 'exit', action: 'always', arch: 'b64', keys: ['modules'] });
     expect(r.syscalls).toEqual(['init_module', 'finit_module', 'delete_module']);
   });
@@ -36,7 +43,13 @@ describe('audit rule lines', () => {
 
   it('reads control lines and keeps the last value of each', () => {
     const { rules } = parseAuditRules('-D\n-b 320\n-b 8192\n--backlog_wait_time 60000\n-f 1\n-e 2\n');
-    expect(controlSettings(rules)).toEqual({ '-D': true, '-b': '8192', '--backlog_wait_time': '60000', '-f': '1', '-e': '2' });
+    expect(controlSettings(rules)).toEqual({
+      '-D': true,
+      '-b': '8192',
+      '--backlog_wait_time': '60000',
+      '-f': '1',
+      '-e': '2',
+    });
   });
 
   it('reports unreadable lines with file and line and keeps the rest', () => {
@@ -66,7 +79,9 @@ describe('disk rules versus auditctl -l (real captures)', () => {
   });
 
   it('treats -F path=/dir= with perm and no arch as the -w watch auditctl lists for it', () => {
-    const disk = parseAuditRules('-a always,exit -F path=/etc/shadow -F perm=wa -F key=identity\n-a always,exit -F dir=/etc/cron.d/ -F perm=wa -k cron').rules;
+    const disk = parseAuditRules(
+      '-a always,exit -F path=/etc/shadow -F perm=wa -F key=identity\n-a always,exit -F dir=/etc/cron.d/ -F perm=wa -k cron',
+    ).rules;
     const loaded = parseAuditRules('-w /etc/shadow -p wa -k identity\n-w /etc/cron.d/ -p wa -k cron').rules;
     expect(disk.map(canonicalRule)).toEqual(loaded.map(canonicalRule));
   });
@@ -86,7 +101,8 @@ describe('coverage', () => {
 
   it('covers every topic on the hardened host, unfiltered execve included', () => {
     const cov = allCoverage(hardened);
-    for (const [topic, c] of Object.entries(cov)) expect({ topic, ...c }).toMatchObject({ topic, covered: true, missing: [] });
+    for (const [topic, c] of Object.entries(cov))
+      expect({ topic, ...c }).toMatchObject({ topic, covered: true, missing: [] });
     expect(cov.execve!.filtered).toBe(false);
     expect(cov.mounts!.filtered).toBe(true);
     expect(cov.ptrace!.keys).toEqual(['code_injection', 'data_injection', 'register_injection']);
@@ -109,7 +125,9 @@ describe('coverage', () => {
 
   it('counts an arch-less rule for the native 64-bit table only', () => {
     const c = topicCoverage(stig, spec('time'));
-    expect(c.missing).toEqual(expect.arrayContaining(['adjtimex (b32)', 'settimeofday (b32)', 'clock_settime (b64)', '/etc/localtime']));
+    expect(c.missing).toEqual(
+      expect.arrayContaining(['adjtimex (b32)', 'settimeofday (b32)', 'clock_settime (b64)', '/etc/localtime']),
+    );
     expect(c.missing).not.toContain('adjtimex (b64)');
   });
 
@@ -118,12 +136,16 @@ describe('coverage', () => {
   });
 
   it('does not count never rules, path-limited syscall rules or exclude rules as coverage', () => {
-    const rules = parseAuditRules('-a never,exit -F arch=b64 -S bpf\n-a always,exit -F arch=b64 -S bpf -F path=/x\n-a always,exclude -F msgtype=BPF').rules;
+    const rules = parseAuditRules(
+      '-a never,exit -F arch=b64 -S bpf\n-a always,exit -F arch=b64 -S bpf -F path=/x\n-a always,exclude -F msgtype=BPF',
+    ).rules;
     expect(topicCoverage(rules, spec('bpf')).missing).toEqual(['bpf (b64)', 'bpf (b32)']);
   });
 
   it('counts a directory watch for the files below it', () => {
-    const rules = parseAuditRules('-w /etc/ssh/ -p wa -k ssh\n-a always,exit -F arch=b64 -S all -F dir=/root/.ssh -F perm=wa -F key=rootkey').rules;
+    const rules = parseAuditRules(
+      '-w /etc/ssh/ -p wa -k ssh\n-a always,exit -F arch=b64 -S all -F dir=/root/.ssh -F perm=wa -F key=rootkey',
+    ).rules;
     expect(topicCoverage(rules, spec('ssh'))).toMatchObject({ covered: true, keys: ['rootkey', 'ssh'] });
   });
 
@@ -138,7 +160,10 @@ describe('coverage', () => {
 
 describe('auditd-rules parser', () => {
   it('reads the kernel rules and reports coverage', () => {
-    const facts = linuxParsers['auditd-rules']!({ 'auditctl-rules': ok(fixture('audit', 'rhel-stig-mixed.loaded.txt')) }, ctx);
+    const facts = linuxParsers['auditd-rules']!(
+      { 'auditctl-rules': ok(fixture('audit', 'rhel-stig-mixed.loaded.txt')) },
+      ctx,
+    );
     expect(facts).toMatchObject({ source: 'kernel', rule_count: 16 });
     expect((facts.coverage as Record<string, { covered: boolean }>).identity!.covered).toBe(true);
   });
@@ -156,8 +181,17 @@ describe('auditd-rules parser', () => {
   });
 
   it('falls back to the rules on disk for an offline image', () => {
-    const offline = { stdout: '', stderr: '', exitCode: null, truncated: false, durationMs: 0, error: { kind: 'offline' as const, message: 'image' } };
-    const glob = ok(`==> /etc/audit/rules.d/30-bpf.rules <==\n-a always,exit -F arch=b64 -S bpf -k bpf\n-a always,exit -F arch=b32 -S bpf -k bpf\n`);
+    const offline = {
+      stdout: '',
+      stderr: '',
+      exitCode: null,
+      truncated: false,
+      durationMs: 0,
+      error: { kind: 'offline' as const, message: 'image' },
+    };
+    const glob = ok(
+      `==> /etc/audit/rules.d/30-bpf.rules <==\n-a always,exit -F arch=b64 -S bpf -k bpf\n-a always,exit -F arch=b32 -S bpf -k bpf\n`,
+    );
     const facts = linuxParsers['auditd-rules']!({ 'auditctl-rules': offline, 'audit-rules-d': glob }, ctx);
     expect(facts.source).toBe('/etc/audit/rules.d');
     expect((facts.coverage as Record<string, { covered: boolean }>).bpf!.covered).toBe(true);
@@ -176,7 +210,13 @@ describe('auditd-rules-sync parser', () => {
       },
       ctx,
     );
-    expect(facts).toMatchObject({ in_sync: true, only_on_disk: [], only_loaded: [], immutable_on_disk: true, augenrules: 'no-change' });
+    expect(facts).toMatchObject({
+      in_sync: true,
+      only_on_disk: [],
+      only_loaded: [],
+      immutable_on_disk: true,
+      augenrules: 'no-change',
+    });
   });
 
   it('lists rules that failed to load and rules added by hand', () => {
@@ -198,9 +238,17 @@ describe('auditd-rules-sync parser', () => {
 
   it('uses /etc/audit/audit.rules when rules.d is empty (hosts without augenrules)', () => {
     const facts = linuxParsers['auditd-rules-sync']!(
-      { 'auditctl-rules': ok('No rules\n'), 'audit-rules-d': ok(''), 'audit-rules-file': ok('-D\n-b 8192\n-w /etc/shadow -p wa\n') },
+      {
+        'auditctl-rules': ok('No rules\n'),
+        'audit-rules-d': ok(''),
+        'audit-rules-file': ok('-D\n-b 8192\n-w /etc/shadow -p wa\n'),
+      },
       ctx,
     );
-    expect(facts).toMatchObject({ disk_source: '/etc/audit/audit.rules', only_on_disk: ['-w /etc/shadow -p wa'], in_sync: false });
+    expect(facts).toMatchObject({
+      disk_source: '/etc/audit/audit.rules',
+      only_on_disk: ['-w /etc/shadow -p wa'],
+      in_sync: false,
+    });
   });
 });

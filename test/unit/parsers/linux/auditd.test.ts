@@ -30,10 +30,16 @@ describe('auditctl -s', () => {
   });
 
   it('reads the audit 2 AUDIT_STATUS line', () => {
-    expect(parseAuditStatus(fixture('audit', 'auditctl-s-audit2.txt'))).toMatchObject({ enabled: 1, failure: 1, pid: 1123, backlog_limit: 320, lost: 57 });
+    expect(parseAuditStatus(fixture('audit', 'auditctl-s-audit2.txt'))).toMatchObject({
+      enabled: 1,
+      failure: 1,
+      pid: 1123,
+      backlog_limit: 320,
+      lost: 57,
+    });
   });
 
-  it('reads this machine\'s disabled status', () => {
+  it("reads this machine's disabled status", () => {
     expect(parseAuditStatus(fixture('audit', 'auditctl-s-disabled.txt'))).toMatchObject({ enabled: 0, pid: 0 });
   });
 
@@ -53,11 +59,16 @@ describe('auditctl -s', () => {
   });
 
   it('turns a sudo password prompt into inconclusive', () => {
-    expect(() => linuxParsers['auditd-kernel-status']!({ 'auditctl-status': failed('permission-denied', 'sudo refused') }, ctx)).toThrow(InconclusiveError);
+    expect(() =>
+      linuxParsers['auditd-kernel-status']!({ 'auditctl-status': failed('permission-denied', 'sudo refused') }, ctx),
+    ).toThrow(InconclusiveError);
   });
 
   it('reports auditing off when auditctl is not installed', () => {
-    const facts = linuxParsers['auditd-kernel-status']!({ 'auditctl-status': ok('', 127, 'sh: 1: auditctl: not found\n') }, ctx);
+    const facts = linuxParsers['auditd-kernel-status']!(
+      { 'auditctl-status': ok('', 127, 'sh: 1: auditctl: not found\n') },
+      ctx,
+    );
     expect(facts).toMatchObject({ available: false, enabled: 0 });
   });
 });
@@ -65,7 +76,12 @@ describe('auditctl -s', () => {
 describe('auditd.conf', () => {
   it('lower-cases action values and keeps the other keys', () => {
     const conf = parseAuditdConf(fixture('hosts', 'hardened', 'root', 'etc', 'audit', 'auditd.conf'));
-    expect(conf).toMatchObject({ max_log_file_action: 'keep_logs', disk_full_action: 'halt', admin_space_left_action: 'single', log_file: '/var/log/audit/audit.log' });
+    expect(conf).toMatchObject({
+      max_log_file_action: 'keep_logs',
+      disk_full_action: 'halt',
+      admin_space_left_action: 'single',
+      log_file: '/var/log/audit/audit.log',
+    });
     expect(conf.name).toBeUndefined(); // "##name = mydomain" is a comment
   });
 
@@ -74,7 +90,12 @@ describe('auditd.conf', () => {
   });
 
   it('is inconclusive when the file cannot be read', () => {
-    expect(() => linuxParsers['auditd-config']!({ 'auditd-conf': failed('permission-denied', '/etc/audit/auditd.conf: permission denied') }, ctx)).toThrow(InconclusiveError);
+    expect(() =>
+      linuxParsers['auditd-config']!(
+        { 'auditd-conf': failed('permission-denied', '/etc/audit/auditd.conf: permission denied') },
+        ctx,
+      ),
+    ).toThrow(InconclusiveError);
   });
 });
 
@@ -90,17 +111,25 @@ describe('kernel command line', () => {
   });
 
   it('uses the running kernel when it can, the boot loader on an offline image', () => {
-    const live = linuxParsers['kernel-cmdline']!({ 'proc-cmdline': ok(fixture('hosts', 'debian-default', 'commands', 'proc-cmdline.txt')) }, ctx);
+    const live = linuxParsers['kernel-cmdline']!(
+      { 'proc-cmdline': ok(fixture('hosts', 'debian-default', 'commands', 'proc-cmdline.txt')) },
+      ctx,
+    );
     expect(live).toMatchObject({ audit: null, source: '/proc/cmdline' });
     const image = linuxParsers['kernel-cmdline']!(
-      { 'proc-cmdline': failed('offline'), 'grub-default': ok(fixture('hosts', 'hardened', 'root', 'etc', 'default', 'grub')) },
+      {
+        'proc-cmdline': failed('offline'),
+        'grub-default': ok(fixture('hosts', 'hardened', 'root', 'etc', 'default', 'grub')),
+      },
       ctx,
     );
     expect(image).toMatchObject({ audit: '1', audit_backlog_limit: 8192, source: '/etc/default/grub' });
   });
 
   it('is inconclusive when neither is available', () => {
-    expect(() => linuxParsers['kernel-cmdline']!({ 'proc-cmdline': failed('offline'), 'grub-default': failed('not-found') }, ctx)).toThrow(InconclusiveError);
+    expect(() =>
+      linuxParsers['kernel-cmdline']!({ 'proc-cmdline': failed('offline'), 'grub-default': failed('not-found') }, ctx),
+    ).toThrow(InconclusiveError);
   });
 });
 
@@ -109,23 +138,42 @@ describe('service state', () => {
     const state = parseServiceState(
       'init other\nunit auditd active=unknown enabled=enabled\nunit ssh active=unknown enabled=enabled\nbin auditd /usr/sbin/auditd\nbin auditctl /usr/sbin/auditctl\nrc S01auditd\nrc S01ssh\n',
     );
-    expect(daemonState(state, ['auditd'], ['auditd'], ['auditd'])).toEqual({ installed: true, running: false, enabled: true, unit: 'auditd' });
+    expect(daemonState(state, ['auditd'], ['auditd'], ['auditd'])).toEqual({
+      installed: true,
+      running: false,
+      enabled: true,
+      unit: 'auditd',
+    });
   });
 
   it('takes a running process as running when systemd cannot be asked', () => {
     const state = parseServiceState('init other\nbin rsyslogd /usr/sbin/rsyslogd\nproc rsyslogd\n');
-    expect(daemonState(state, ['rsyslog'], ['rsyslogd'], ['rsyslogd'])).toMatchObject({ installed: true, running: true });
+    expect(daemonState(state, ['rsyslog'], ['rsyslogd'], ['rsyslogd'])).toMatchObject({
+      installed: true,
+      running: true,
+    });
   });
 
   it('matches any of several unit names (chrony vs chronyd) and treats an alias as enabled', () => {
     const state = parseServiceState(fixture('hosts', 'hardened', 'commands', 'service-state.txt'));
-    expect(daemonState(state, ['chrony', 'chronyd'], ['chronyd'], ['chronyd'])).toMatchObject({ running: true, enabled: true, unit: 'chrony' });
-    expect(daemonState(state, ['syslog-ng'], ['syslog-ng'], ['syslog-ng'])).toMatchObject({ installed: false, running: false, enabled: false });
+    expect(daemonState(state, ['chrony', 'chronyd'], ['chronyd'], ['chronyd'])).toMatchObject({
+      running: true,
+      enabled: true,
+      unit: 'chrony',
+    });
+    expect(daemonState(state, ['syslog-ng'], ['syslog-ng'], ['syslog-ng'])).toMatchObject({
+      installed: false,
+      running: false,
+      enabled: false,
+    });
   });
 
   it('auditd-service: a non-zero kernel pid means auditd runs whatever init says', () => {
     const facts = linuxParsers['auditd-service']!(
-      { 'service-state': ok('init other\nbin auditctl /usr/sbin/auditctl\n'), 'auditctl-status': ok(fixture('audit', 'auditctl-s-debian-running.txt')) },
+      {
+        'service-state': ok('init other\nbin auditctl /usr/sbin/auditctl\n'),
+        'auditctl-status': ok(fixture('audit', 'auditctl-s-debian-running.txt')),
+      },
       ctx,
     );
     expect(facts).toMatchObject({ installed: true, running: true, kernel_pid: 498 });
@@ -133,7 +181,12 @@ describe('service state', () => {
 
   it('auditd-service: not installed on a minimal host', () => {
     const facts = linuxParsers['auditd-service']!(
-      { 'service-state': ok('init systemd\nunit auditd active=inactive enabled=unknown\nbin journalctl /usr/bin/journalctl\n'), 'auditctl-status': ok('', 127, 'sh: 1: auditctl: not found\n') },
+      {
+        'service-state': ok(
+          'init systemd\nunit auditd active=inactive enabled=unknown\nbin journalctl /usr/bin/journalctl\n',
+        ),
+        'auditctl-status': ok('', 127, 'sh: 1: auditctl: not found\n'),
+      },
       ctx,
     );
     expect(facts).toMatchObject({ installed: false, running: false, enabled_at_boot: false });

@@ -24,13 +24,17 @@ function outputsFor(product: string, own: Record<string, ProbeResult>): Record<s
   const out: Record<string, ProbeResult> = {};
   for (const probe of catalog.probes.values()) {
     if (probe.kind !== 'http') continue;
-    out[probe.id] = probe.products?.includes(product) ? (own[probe.id] ?? failed('other', `no fixture for ${probe.id}`)) : otherProductProbe();
+    out[probe.id] = probe.products?.includes(product)
+      ? (own[probe.id] ?? failed('other', `no fixture for ${probe.id}`))
+      : otherProductProbe();
   }
   return out;
 }
 
 function statuses(outputs: Record<string, ProbeResult>): Record<string, FindingStatus> {
-  return Object.fromEntries(checks.map((c) => [c.id, evaluateCheck(c, outputs, { targetId: 't', kind: 'siem' }).status]));
+  return Object.fromEntries(
+    checks.map((c) => [c.id, evaluateCheck(c, outputs, { targetId: 't', kind: 'siem' }).status]),
+  );
 }
 
 describe('product check catalog', () => {
@@ -50,11 +54,16 @@ describe('product check catalog', () => {
     for (const check of checks) {
       expect(check.id).toMatch(/^products\./);
       expect(PARSERS[check.parser], check.id).toBeTypeOf('function');
-      expect(['infrastructure', 'log-collection', ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : [])]).toContain(check.area);
+      expect([
+        'infrastructure',
+        'log-collection',
+        ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
+      ]).toContain(check.area);
       for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
       expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);
       // Japanese text is really Japanese (not a copy of the English).
-      for (const field of [check.title, check.rationale, check.remediation]) expect(field.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      for (const field of [check.title, check.rationale, check.remediation])
+        expect(field.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     }
   });
 
@@ -84,7 +93,13 @@ describe('product check catalog', () => {
 
   it('declares the log sources that a passing visibility check proves', () => {
     const provides = checks.filter((c) => c.provides?.length).map((c) => c.id);
-    expect(provides).toEqual(expect.arrayContaining(['products.es.windows-security-received', 'products.es.linux-auth-received', 'products.es.webserver-received']));
+    expect(provides).toEqual(
+      expect.arrayContaining([
+        'products.es.windows-security-received',
+        'products.es.linux-auth-received',
+        'products.es.webserver-received',
+      ]),
+    );
   });
 });
 
@@ -114,14 +129,25 @@ describe('product checks on realistic answers', () => {
       'products.es.sysmon-received': 'pass',
       'products.es.powershell-received': 'pass',
     });
-    for (const [id, status] of Object.entries(s)) if (/^products\.(splunk|wazuh)\./.test(id)) expect(status, id).toBe('not-applicable');
+    for (const [id, status] of Object.entries(s))
+      if (/^products\.(splunk|wazuh)\./.test(id)) expect(status, id).toBe('not-applicable');
   });
 
   it('does not take an index name alone as proof of Windows channels: the channel must have been seen', () => {
-    const search = JSON.parse(fixture('elasticsearch/ingest-search.json')) as { aggregations: { indices: { buckets: { key: string }[] }; recent: { channels: { buckets: unknown[] } } } };
+    const search = JSON.parse(fixture('elasticsearch/ingest-search.json')) as {
+      aggregations: { indices: { buckets: { key: string }[] }; recent: { channels: { buckets: unknown[] } } };
+    };
     search.aggregations.recent.channels.buckets = [];
-    search.aggregations.indices.buckets = search.aggregations.indices.buckets.map((b) => ({ ...b, key: b.key.replace('system.security', 'winlogbeat') }));
-    const s = statuses(outputsFor('elasticsearch', { 'api-root': fromFixture('elasticsearch/root.json'), 'es-ingest-recency': answered(JSON.stringify(search)) }));
+    search.aggregations.indices.buckets = search.aggregations.indices.buckets.map((b) => ({
+      ...b,
+      key: b.key.replace('system.security', 'winlogbeat'),
+    }));
+    const s = statuses(
+      outputsFor('elasticsearch', {
+        'api-root': fromFixture('elasticsearch/root.json'),
+        'es-ingest-recency': answered(JSON.stringify(search)),
+      }),
+    );
     expect(s['products.es.windows-security-received']).toBe('fail');
     expect(s['products.es.sysmon-received']).toBe('fail');
     expect(s['products.es.linux-auth-received']).toBe('pass');
@@ -184,11 +210,17 @@ describe('product checks on realistic answers', () => {
         'wazuh-manager-status': fromFixture('wazuh/manager-status.json'),
       }),
     );
-    expect(healthy).toMatchObject({ 'products.wazuh.agents-connected': 'pass', 'products.wazuh.manager-daemons': 'pass' });
+    expect(healthy).toMatchObject({
+      'products.wazuh.agents-connected': 'pass',
+      'products.wazuh.manager-daemons': 'pass',
+    });
   });
 
   it('is inconclusive, with the reason, when the API refused the credential', () => {
-    const outputs = outputsFor('splunk', { 'api-root': fromFixture('wazuh/root.json'), 'splunk-health': failed('auth-failed', 'HTTP 401 Unauthorized') });
+    const outputs = outputsFor('splunk', {
+      'api-root': fromFixture('wazuh/root.json'),
+      'splunk-health': failed('auth-failed', 'HTTP 401 Unauthorized'),
+    });
     const check = checks.find((c) => c.id === 'products.splunk.health')!;
     const f = evaluateCheck(check, outputs, { targetId: 't', kind: 'siem' });
     expect(f.status).toBe('inconclusive');

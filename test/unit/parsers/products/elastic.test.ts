@@ -15,18 +15,34 @@ const json = (p: string) => JSON.parse(fixture(p)) as unknown;
 
 describe('Elasticsearch cluster health', () => {
   it('reads status and unassigned shards from GET /_cluster/health', () => {
-    const facts = elasticParsers['es-cluster-health']({ 'es-cluster-health': fromFixture('elasticsearch/cluster-health-red.json') });
-    expect(facts).toMatchObject({ applicable: true, status: 'red', unassigned_shards: 125, number_of_data_nodes: 2, active_shards_percent: 70.32710280373831 });
+    const facts = elasticParsers['es-cluster-health']({
+      'es-cluster-health': fromFixture('elasticsearch/cluster-health-red.json'),
+    });
+    expect(facts).toMatchObject({
+      applicable: true,
+      status: 'red',
+      unassigned_shards: 125,
+      number_of_data_nodes: 2,
+      active_shards_percent: 70.32710280373831,
+    });
   });
 
   it('is not applicable when the target is another product', () => {
-    expect(elasticParsers['es-cluster-health']({ 'api-root': answered('{}'), 'es-cluster-health': otherProductProbe() })).toEqual({ applicable: false });
+    expect(
+      elasticParsers['es-cluster-health']({ 'api-root': answered('{}'), 'es-cluster-health': otherProductProbe() }),
+    ).toEqual({ applicable: false });
   });
 
   it('is inconclusive when the API refused the request, and an error when the answer is not JSON', () => {
-    expect(() => elasticParsers['es-cluster-health']({ 'es-cluster-health': failed('permission-denied', 'HTTP 403 Forbidden') })).toThrow(InconclusiveError);
-    expect(() => elasticParsers['es-cluster-health']({ 'es-cluster-health': answered('<html>proxy error</html>') })).toThrow(ParseError);
-    expect(() => elasticParsers['es-cluster-health']({ 'es-cluster-health': answered('{"cluster_name":"x"}') })).toThrow(/no "status"/);
+    expect(() =>
+      elasticParsers['es-cluster-health']({ 'es-cluster-health': failed('permission-denied', 'HTTP 403 Forbidden') }),
+    ).toThrow(InconclusiveError);
+    expect(() =>
+      elasticParsers['es-cluster-health']({ 'es-cluster-health': answered('<html>proxy error</html>') }),
+    ).toThrow(ParseError);
+    expect(() =>
+      elasticParsers['es-cluster-health']({ 'es-cluster-health': answered('{"cluster_name":"x"}') }),
+    ).toThrow(/no "status"/);
   });
 });
 
@@ -42,7 +58,12 @@ describe('disk watermarks', () => {
     const settings = json('elasticsearch/disk-settings-defaults.json');
     expect(clusterSetting(settings, 'cluster.routing.allocation.disk.watermark.high')).toBe('90%');
     expect(clusterSetting(settings, 'cluster.routing.allocation.disk.watermark.flood_stage')).toBe('95%');
-    expect(clusterSetting({ persistent: { 'cluster.routing.allocation.disk.watermark.low': '70%' } }, 'cluster.routing.allocation.disk.watermark.low')).toBe('70%');
+    expect(
+      clusterSetting(
+        { persistent: { 'cluster.routing.allocation.disk.watermark.low': '70%' } },
+        'cluster.routing.allocation.disk.watermark.low',
+      ),
+    ).toBe('70%');
   });
 
   it('flags the node past the low watermark with the default watermarks and skips the UNASSIGNED row', () => {
@@ -59,12 +80,19 @@ describe('disk watermarks', () => {
     const nodes = facts.nodes as { node: string; over_low: boolean; over_high: boolean; over_flood_stage: boolean }[];
     expect(facts.watermark_high).toBe('60gb');
     expect(nodes.find((n) => n.node === 'es-hot-01')).toMatchObject({ over_low: true, over_high: false });
-    expect(nodes.find((n) => n.node === 'es-hot-02')).toMatchObject({ over_low: true, over_high: true, over_flood_stage: false });
+    expect(nodes.find((n) => n.node === 'es-hot-02')).toMatchObject({
+      over_low: true,
+      over_high: true,
+      over_flood_stage: false,
+    });
     expect(nodes.find((n) => n.node === 'es-warm-01')).toMatchObject({ over_low: false });
   });
 
   it('falls back to the default watermarks when the settings probe was refused', () => {
-    const facts = elasticParsers['es-disk']({ 'es-allocation': fromFixture('elasticsearch/allocation.json'), 'es-disk-settings': failed('permission-denied') });
+    const facts = elasticParsers['es-disk']({
+      'es-allocation': fromFixture('elasticsearch/allocation.json'),
+      'es-disk-settings': failed('permission-denied'),
+    });
     expect(facts.watermark_low).toBe('85%');
   });
 });
@@ -78,9 +106,27 @@ describe('retention', () => {
     });
     expect(facts.engine).toBe('ilm');
     expect(facts.log_sets).toEqual([
-      { name: 'logs-system.auth-default', managed_by: 'ilm', policy: 'logs-siem', retention_days: 400, hot_warm_days: 90 },
-      { name: 'logs-system.security-default', managed_by: 'ilm', policy: 'logs-siem', retention_days: 400, hot_warm_days: 90 },
-      { name: 'logs-nginx.access-default', managed_by: 'data-stream-lifecycle', policy: null, retention_days: 30, hot_warm_days: 30 },
+      {
+        name: 'logs-system.auth-default',
+        managed_by: 'ilm',
+        policy: 'logs-siem',
+        retention_days: 400,
+        hot_warm_days: 90,
+      },
+      {
+        name: 'logs-system.security-default',
+        managed_by: 'ilm',
+        policy: 'logs-siem',
+        retention_days: 400,
+        hot_warm_days: 90,
+      },
+      {
+        name: 'logs-nginx.access-default',
+        managed_by: 'data-stream-lifecycle',
+        policy: null,
+        retention_days: 30,
+        hot_warm_days: 30,
+      },
     ]);
     expect(facts.shortest_retention_days).toBe(30);
   });
@@ -91,7 +137,9 @@ describe('retention', () => {
       'es-ilm-policies': fromFixture('elasticsearch/ilm-policies-classic.json'),
       'os-ism-policies': otherProductProbe(),
     });
-    expect(facts.log_sets).toEqual([{ name: 'filebeat (2 indices)', managed_by: 'ilm', policy: 'filebeat', retention_days: 30, hot_warm_days: 30 }]);
+    expect(facts.log_sets).toEqual([
+      { name: 'filebeat (2 indices)', managed_by: 'ilm', policy: 'filebeat', retention_days: 30, hot_warm_days: 30 },
+    ]);
   });
 
   it('walks ISM states: min_index_age counts from creation, so delete happens at the largest age on the path', () => {
@@ -102,19 +150,43 @@ describe('retention', () => {
     });
     expect(facts.engine).toBe('ism');
     expect(facts.log_sets).toEqual([
-      { name: 'wazuh-alerts-*', managed_by: 'ism', policy: 'wazuh-alerts-retention', retention_days: 180, hot_warm_days: 180 },
-      { name: 'wazuh-archives-*', managed_by: 'ism', policy: 'archives-retention', retention_days: 400, hot_warm_days: 120 },
+      {
+        name: 'wazuh-alerts-*',
+        managed_by: 'ism',
+        policy: 'wazuh-alerts-retention',
+        retention_days: 180,
+        hot_warm_days: 180,
+      },
+      {
+        name: 'wazuh-archives-*',
+        managed_by: 'ism',
+        policy: 'archives-retention',
+        retention_days: 400,
+        hot_warm_days: 120,
+      },
     ]);
   });
 
   it('treats an ISM policy that never reaches a delete action as keeping data forever', () => {
-    const policy = { policy: { default_state: 'hot', states: [{ name: 'hot', actions: [], transitions: [{ state_name: 'warm', conditions: { min_doc_count: 1000 } }] }, { name: 'warm', actions: [], transitions: [] }] } };
+    const policy = {
+      policy: {
+        default_state: 'hot',
+        states: [
+          { name: 'hot', actions: [], transitions: [{ state_name: 'warm', conditions: { min_doc_count: 1000 } }] },
+          { name: 'warm', actions: [], transitions: [] },
+        ],
+      },
+    };
     expect(ismPolicyRetention(policy)).toEqual({ retention: null, hotWarm: null });
   });
 
   it('is inconclusive when OpenSearch has no ISM plugin', () => {
     expect(() =>
-      elasticParsers['es-retention']({ 'es-data-streams': otherProductProbe(), 'es-ilm-policies': otherProductProbe(), 'os-ism-policies': failed('not-found', 'HTTP 404') }),
+      elasticParsers['es-retention']({
+        'es-data-streams': otherProductProbe(),
+        'es-ilm-policies': otherProductProbe(),
+        'os-ism-policies': failed('not-found', 'HTTP 404'),
+      }),
     ).toThrow(InconclusiveError);
   });
 });
@@ -140,11 +212,18 @@ describe('ingest recency', () => {
     expect(sources.find((s) => s.name === 'logs-system.auth-default')!.docs).toBe(1288391 + 20311);
     expect(facts.newest_age_minutes).toBe(0.5);
     expect(facts.stale_sources).toEqual(['logs-nginx.access-default']);
-    expect(facts.windows_channels_24h).toEqual(['Security', 'Microsoft-Windows-Sysmon/Operational', 'System', 'Microsoft-Windows-PowerShell/Operational']);
+    expect(facts.windows_channels_24h).toEqual([
+      'Security',
+      'Microsoft-Windows-Sysmon/Operational',
+      'System',
+      'Microsoft-Windows-PowerShell/Operational',
+    ]);
   });
 
   it('reports no Windows channel when the cluster holds none (the aggregation answers no buckets)', () => {
-    const answer = json('elasticsearch/ingest-search.json') as { aggregations: { recent: { channels: { buckets: unknown[] } } } };
+    const answer = json('elasticsearch/ingest-search.json') as {
+      aggregations: { recent: { channels: { buckets: unknown[] } } };
+    };
     answer.aggregations.recent.channels.buckets = [];
     expect(parseIngest(answer, SERVER_NOW).windows_channels_24h).toEqual([]);
   });
@@ -153,7 +232,9 @@ describe('ingest recency', () => {
     const probe = fromFixture('elasticsearch/ingest-search.json');
     const later = elasticParsers['es-ingest']({ 'es-ingest-recency': probe });
     expect(later.newest_age_minutes).toBe(0.5);
-    const dayLater = elasticParsers['es-ingest']({ 'es-ingest-recency': fromFixture('elasticsearch/ingest-search.json', { date: 'Tue, 24 Nov 2026 17:00:00 GMT' }) });
+    const dayLater = elasticParsers['es-ingest']({
+      'es-ingest-recency': fromFixture('elasticsearch/ingest-search.json', { date: 'Tue, 24 Nov 2026 17:00:00 GMT' }),
+    });
     expect(dayLater.newest_age_minutes).toBe(1440.5);
   });
 

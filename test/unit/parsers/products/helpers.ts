@@ -16,7 +16,12 @@ export function answered(body: string, opts: { status?: number; tls?: string; da
   const status = opts.status ?? 200;
   return {
     stdout: body,
-    stderr: [`HTTP ${status} OK`, `date: ${opts.date ?? SERVER_DATE}`, 'content-type: application/json; charset=UTF-8', `tls: ${opts.tls ?? 'verified TLSv1.3'}`].join('\n'),
+    stderr: [
+      `HTTP ${status} OK`,
+      `date: ${opts.date ?? SERVER_DATE}`,
+      'content-type: application/json; charset=UTF-8',
+      `tls: ${opts.tls ?? 'verified TLSv1.3'}`,
+    ].join('\n'),
     exitCode: status,
     truncated: false,
     durationMs: 12,

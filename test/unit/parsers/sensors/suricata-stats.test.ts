@@ -23,7 +23,20 @@ function dump(date: string, packets: number, drops: number): string {
   ].join('\n');
 }
 const run = (stdout: string, error?: ProbeResult['error']) =>
-  evaluateCheck(check, { 'suricata-stats-log': { stdout, stderr: '', exitCode: error ? 1 : 0, truncated: true, durationMs: 1, ...(error ? { error } : {}) } }, { targetId: 'ids', kind: 'ips' });
+  evaluateCheck(
+    check,
+    {
+      'suricata-stats-log': {
+        stdout,
+        stderr: '',
+        exitCode: error ? 1 : 0,
+        truncated: true,
+        durationMs: 1,
+        ...(error ? { error } : {}),
+      },
+    },
+    { targetId: 'ids', kind: 'ips' },
+  );
 
 describe('Suricata capture drops (stats.log)', () => {
   it('reads the last dump, not a cut first one: 0.2% dropped passes', () => {

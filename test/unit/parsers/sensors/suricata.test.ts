@@ -16,7 +16,13 @@ const present = existsSync(UPSTREAM);
 const upstream = present ? readFileSync(UPSTREAM, 'utf8') : '';
 const catalog = loadCatalog();
 const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
-const missing = (): ProbeResult => ({ stdout: '', stderr: 'sh: 1: suricata: not found', exitCode: 127, truncated: false, durationMs: 1 });
+const missing = (): ProbeResult => ({
+  stdout: '',
+  stderr: 'sh: 1: suricata: not found',
+  exitCode: 127,
+  truncated: false,
+  durationMs: 1,
+});
 const ctx = { targetId: 'ids1', kind: 'ips' as const };
 
 /** Outputs as a sensor without the binary in PATH gives them: the file, and the rule-file times (none by default). */
@@ -25,7 +31,11 @@ function fromFile(yaml: string, rulesState = 'now=1900000000\n'): Record<string,
 }
 
 function statuses(outputs: Record<string, ProbeResult>): Record<string, string> {
-  return Object.fromEntries(catalog.checks.filter((c) => c.parser === 'suricata-config').map((c) => [c.id, evaluateCheck(c, outputs, ctx).status]));
+  return Object.fromEntries(
+    catalog.checks
+      .filter((c) => c.parser === 'suricata-config')
+      .map((c) => [c.id, evaluateCheck(c, outputs, ctx).status]),
+  );
 }
 
 /** The upstream default with its commented options switched on, the way an operator enables them. */
@@ -67,7 +77,11 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
       flow: { logged: true },
       alert: { logged: true, payload: false, packet: false, http_body: false, http_body_printable: false },
     });
-    expect(facts.app_layer.http).toEqual({ enabled: true, request_body_limit: 100 * 1024, response_body_limit: 100 * 1024 });
+    expect(facts.app_layer.http).toEqual({
+      enabled: true,
+      request_body_limit: 100 * 1024,
+      response_body_limit: 100 * 1024,
+    });
     expect(facts.rules.rule_files).toEqual(['suricata.rules']);
   });
 
@@ -106,7 +120,10 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
   });
 
   it('trap: a tls `custom` list switches extended logging off (warn), as Suricata documents', () => {
-    const custom = upstream.replace('            extended: yes     # enable this for extended logging information\n            # output TLS', '            extended: yes\n            custom: [sni, version]\n            # output TLS');
+    const custom = upstream.replace(
+      '            extended: yes     # enable this for extended logging information\n            # output TLS',
+      '            extended: yes\n            custom: [sni, version]\n            # output TLS',
+    );
     expect(statuses(fromFile(custom))['ips.suricata.eve-tls-extended']).toBe('warn');
   });
 
@@ -127,7 +144,10 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
     expect(dump).toMatch(/^outputs\.1 = eve-log$/m);
     expect(dump).toMatch(/^outputs\.1\.eve-log\.types\.0 = alert$/m);
     expect(Array.isArray((parseDumpConfig(dump) as any).outputs)).toBe(true);
-    const { source: _a, ...viaDump } = suricataConfig.parse({ ...fromFile(''), 'suricata-dump-config': ok(dump) }, ctx) as any;
+    const { source: _a, ...viaDump } = suricataConfig.parse(
+      { ...fromFile(''), 'suricata-dump-config': ok(dump) },
+      ctx,
+    ) as any;
     const { source: _b, ...viaFile } = suricataConfig.parse(fromFile(tuned(upstream)), ctx) as any;
     expect(viaDump).toEqual(viaFile);
     // The effective configuration wins: here the file on disk is the untuned default.
@@ -150,7 +170,12 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
       'outputs.0.eve-log.types.1.tls.extended = no',
     ].join('\n');
     const facts = suricataConfig.parse({ 'suricata-dump-config': ok(dump) }, ctx) as any;
-    expect(facts.eve).toMatchObject({ enabled: true, flow: { logged: true }, tls: { logged: true, extended: false }, ssh: { logged: false } });
+    expect(facts.eve).toMatchObject({
+      enabled: true,
+      flow: { logged: true },
+      tls: { logged: true, extended: false },
+      ssh: { logged: false },
+    });
   });
 
   it('answers malformed YAML with an error finding naming the file and line', () => {
@@ -163,7 +188,10 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
 
   it('is not applicable on a host with neither the binary nor the file', () => {
     const check = catalog.checks.find((c) => c.id === 'ips.suricata.eve-enabled')!;
-    const outputs = { ...fromFile(''), 'suricata-yaml': { ...ok(''), exitCode: 1, error: { kind: 'not-found' as const, message: 'no such file' } } };
+    const outputs = {
+      ...fromFile(''),
+      'suricata-yaml': { ...ok(''), exitCode: 1, error: { kind: 'not-found' as const, message: 'no such file' } },
+    };
     expect(evaluateCheck(check, outputs, ctx).status).toBe('not-applicable');
   });
 });

@@ -24,7 +24,8 @@ const site = (local: string, cfg?: string): Record<string, ProbeResult> => ({
     durationMs: 1,
   },
 });
-const status = (id: string, outputs: Record<string, ProbeResult>) => evaluateCheck(catalog.checks.find((c) => c.id === id)!, outputs, ctx).status;
+const status = (id: string, outputs: Record<string, ProbeResult>) =>
+  evaluateCheck(catalog.checks.find((c) => c.id === id)!, outputs, ctx).status;
 
 describe.skipIf(!present)('Zeek site policy (upstream local.zeek and traps)', () => {
   it('reads the upstream policy: its @load scripts, every core stream on, TSV logs', () => {
@@ -45,7 +46,9 @@ describe.skipIf(!present)('Zeek site policy (upstream local.zeek and traps)', ()
 
   it('trap: a commented-out json-logs load and a later use_json = F leave the logs TSV', () => {
     expect(status('ndr.zeek.json-logs', site(`${upstream}\n# @load tuning/json-logs\n`))).toBe('fail');
-    expect(status('ndr.zeek.json-logs', site(`${upstream}\n@load tuning/json-logs\nredef LogAscii::use_json = F;\n`))).toBe('fail');
+    expect(
+      status('ndr.zeek.json-logs', site(`${upstream}\n@load tuning/json-logs\nredef LogAscii::use_json = F;\n`)),
+    ).toBe('fail');
   });
 
   it('trap: an HTTP stream disabled to save disk fails the core-logs check', () => {
@@ -55,11 +58,23 @@ describe.skipIf(!present)('Zeek site policy (upstream local.zeek and traps)', ()
   });
 
   it('reads the log directory and rotation from zeekctl.cfg', () => {
-    const facts = zeekSite.parse(site(upstream, 'LogDir = /var/log/zeek/logs\nLogRotationInterval = 3600\nLogExpireInterval = 30day\n'), ctx) as any;
-    expect(facts).toMatchObject({ installed: true, log_dir: '/var/log/zeek/logs', rotation_seconds: 3600, expire: '30day' });
+    const facts = zeekSite.parse(
+      site(upstream, 'LogDir = /var/log/zeek/logs\nLogRotationInterval = 3600\nLogExpireInterval = 30day\n'),
+      ctx,
+    ) as any;
+    expect(facts).toMatchObject({
+      installed: true,
+      log_dir: '/var/log/zeek/logs',
+      rotation_seconds: 3600,
+      expire: '30day',
+    });
   });
 
   it('is not applicable on a host without local.zeek', () => {
-    expect(status('ndr.zeek.core-logs', { 'zeek-site': { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 1 } })).toBe('not-applicable');
+    expect(
+      status('ndr.zeek.core-logs', {
+        'zeek-site': { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs: 1 },
+      }),
+    ).toBe('not-applicable');
   });
 });

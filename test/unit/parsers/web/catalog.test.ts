@@ -8,9 +8,12 @@ import type { LiveProbeResult } from '../../../../src/web/canary.js';
 
 // The live checks are catalog data (checks/web/live.yaml) decided by the one evaluator from each live probe's answer.
 const shipped = loadCatalog();
-const tlsFindings = (target: string, urls: TlsResult[]): Finding[] => liveFindings(shipped, target, 'tls-handshake', liveAnswer({ urls }), []);
-const landing = (probe: string) => (target: string, probes: LiveProbeResult[], hasHost: boolean): Finding | undefined =>
-  liveFindings(shipped, target, probe, liveAnswer({ has_host: hasHost, probes }), [])[0];
+const tlsFindings = (target: string, urls: TlsResult[]): Finding[] =>
+  liveFindings(shipped, target, 'tls-handshake', liveAnswer({ urls }), []);
+const landing =
+  (probe: string) =>
+  (target: string, probes: LiveProbeResult[], hasHost: boolean): Finding | undefined =>
+    liveFindings(shipped, target, probe, liveAnswer({ has_host: hasHost, probes }), [])[0];
 const wafFinding = landing('waf-probe');
 const canaryFinding = landing('body-canary');
 
@@ -21,7 +24,14 @@ describe('web check catalog', () => {
   it('loads every web check and probe without problems', () => {
     expect(catalog.problems.filter((p) => /web/.test(String(p.message)))).toEqual([]);
     expect(web.length).toBeGreaterThanOrEqual(20);
-    for (const id of ['nginx-config', 'nginx-modsecurity-files', 'apache-modules', 'apache-vhosts', 'apache-config-dump', 'squid-config']) {
+    for (const id of [
+      'nginx-config',
+      'nginx-modsecurity-files',
+      'apache-modules',
+      'apache-vhosts',
+      'apache-config-dump',
+      'squid-config',
+    ]) {
       expect(catalog.probes.get(id)?.platform).toBe('web');
     }
   });
@@ -39,7 +49,15 @@ function live(p: Partial<LiveProbeResult>): LiveProbeResult {
   return {
     kind: 'waf',
     marker: 'socready-waf-r-2',
-    request: { kind: 'waf', time: 't', method: 'GET', url: 'http://x/', marker: 'socready-waf-r-2', status: 404, duration_ms: 1 },
+    request: {
+      kind: 'waf',
+      time: 't',
+      method: 'GET',
+      url: 'http://x/',
+      marker: 'socready-waf-r-2',
+      status: 404,
+      duration_ms: 1,
+    },
     logs: [{ path: '/l', origin: 'inventory', truncated: false, bytes_read: 1, hits: [] }],
     found_in: [],
     request_logged: false,
@@ -55,7 +73,28 @@ function live(p: Partial<LiveProbeResult>): LiveProbeResult {
 
 describe('live checks graded by the evaluator', () => {
   it('warns when the certificate clients get is not one this server is configured with', () => {
-    const tls = tlsFindings('t', [{ url: 'https://x/', host: 'x', port: 443, ok: true, protocol: 'TLSv1.3', authorized: true, days_left: 90, duration_ms: 1, owner: 'elsewhere', leaf: { subject: 'CN=x', issuer: 'CN=ca', san: [], valid_from: '', valid_to: '', fingerprint256: 'AA', self_signed: false } }]);
+    const tls = tlsFindings('t', [
+      {
+        url: 'https://x/',
+        host: 'x',
+        port: 443,
+        ok: true,
+        protocol: 'TLSv1.3',
+        authorized: true,
+        days_left: 90,
+        duration_ms: 1,
+        owner: 'elsewhere',
+        leaf: {
+          subject: 'CN=x',
+          issuer: 'CN=ca',
+          san: [],
+          valid_from: '',
+          valid_to: '',
+          fingerprint256: 'AA',
+          self_signed: false,
+        },
+      },
+    ]);
     expect(tls.map((f) => [f.check, f.status])).toEqual([
       ['web.tls.handshake', 'pass'],
       ['web.tls.certificate-trust', 'pass'],
@@ -64,21 +103,66 @@ describe('live checks graded by the evaluator', () => {
   });
 
   it('fails an old protocol', () => {
-    const [hs] = tlsFindings('t', [{ url: 'https://x/', host: 'x', port: 443, ok: true, protocol: 'TLSv1', authorized: true, days_left: 90, duration_ms: 1, owner: 'unknown' }]);
+    const [hs] = tlsFindings('t', [
+      {
+        url: 'https://x/',
+        host: 'x',
+        port: 443,
+        ok: true,
+        protocol: 'TLSv1',
+        authorized: true,
+        days_left: 90,
+        duration_ms: 1,
+        owner: 'unknown',
+      },
+    ]);
     expect(hs!.status).toBe('fail');
   });
 
   it('grades the WAF probe: blocked+logged pass, detected only warn, nothing fail, unreadable inconclusive', () => {
-    expect(wafFinding('t', [live({ blocked: true, detected: true, rule_ids: ['942100'], request_logged: true, found_in: ['/l'] })], true)!.status).toBe('pass');
+    expect(
+      wafFinding(
+        't',
+        [live({ blocked: true, detected: true, rule_ids: ['942100'], request_logged: true, found_in: ['/l'] })],
+        true,
+      )!.status,
+    ).toBe('pass');
     expect(wafFinding('t', [live({ detected: true, rule_ids: ['942100'] })], true)!.status).toBe('warn');
     expect(wafFinding('t', [live({})], true)!.status).toBe('fail');
-    const u = wafFinding('t', [live({ logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied: no' }] })], true)!;
+    const u = wafFinding(
+      't',
+      [
+        live({
+          logs: [
+            { path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied: no' },
+          ],
+        }),
+      ],
+      true,
+    )!;
     expect(u.status).toBe('inconclusive');
     expect(u.reason).toMatch(/permission-denied/);
   });
 
   it('makes the canary inconclusive without a host to read logs from', () => {
-    const f = canaryFinding('t', [live({ kind: 'canary', request: { kind: 'canary', time: 't', method: 'POST', url: 'http://x/', marker: 'm', status: 200, duration_ms: 1 } })], false)!;
+    const f = canaryFinding(
+      't',
+      [
+        live({
+          kind: 'canary',
+          request: {
+            kind: 'canary',
+            time: 't',
+            method: 'POST',
+            url: 'http://x/',
+            marker: 'm',
+            status: 200,
+            duration_ms: 1,
+          },
+        }),
+      ],
+      false,
+    )!;
     expect(f.status).toBe('inconclusive');
     expect(f.reason).toMatch(/web\.host/);
   });

@@ -21,7 +21,9 @@ describe('nginx tokenizer', () => {
   });
 
   it('reports an unterminated directive and an unbalanced brace with file and line', () => {
-    expect(() => parseNginxFile('http {\n  listen 80\n}\n', '/etc/nginx/x.conf')).toThrow(/x\.conf:3: directive "listen" is not terminated/);
+    expect(() => parseNginxFile('http {\n  listen 80\n}\n', '/etc/nginx/x.conf')).toThrow(
+      /x\.conf:3: directive "listen" is not terminated/,
+    );
     expect(() => parseNginxFile('http {\n', '/e/y.conf')).toThrow(ParseError);
     expect(() => parseNginxFile('}\n', '/e/z.conf')).toThrow(/z\.conf:1: unexpected "}"/);
   });
@@ -36,9 +38,17 @@ describe('nginx -T dump', () => {
   });
 
   it('derives body logging, buffers, TLS termination, stream pass-through and SSH relays', () => {
-    const f = nginxFacts({ 'nginx-config': out(dump('nginx-T-stream.txt')), 'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')) }) as any;
+    const f = nginxFacts({
+      'nginx-config': out(dump('nginx-T-stream.txt')),
+      'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')),
+    }) as any;
     expect(f.present).toBe(true);
-    expect(f.log_formats.find((x: any) => x.name === 'body')).toMatchObject({ escape: 'json', request_body: true, user_agent: true, xff: false });
+    expect(f.log_formats.find((x: any) => x.name === 'body')).toMatchObject({
+      escape: 'json',
+      request_body: true,
+      user_agent: true,
+      xff: false,
+    });
     expect(f.log_formats.find((x: any) => x.name === 'plain').request_body).toBe(true);
     // `/` logs the body; the nested upload location inherits that log but its 8k buffer is the smallest.
     expect(f.body.reading_locations).toBe(2);
@@ -46,14 +56,23 @@ describe('nginx -T dump', () => {
     expect(f.body.min_buffer_bytes).toBe(8 * 1024);
     // /health and the static regex location do not read bodies; they log with the http-level combined format.
     expect(f.body.logging_without_read).toEqual([]);
-    expect(f.tls).toMatchObject({ ssl_servers: 1, ssl_proxy_servers: 1, stream_passthrough: 2, ssh_rdp_streams: 1, certificates: ['/etc/ssl/app.crt'] });
+    expect(f.tls).toMatchObject({
+      ssl_servers: 1,
+      ssl_proxy_servers: 1,
+      stream_passthrough: 2,
+      ssh_rdp_streams: 1,
+      certificates: ['/etc/ssl/app.crt'],
+    });
     expect(f.real_ip.ok).toBe(false);
     expect(f.modsecurity_enabled).toBe(true);
     expect(f.modsecurity_rules_files).toEqual(['/etc/nginx/modsec/main.conf']);
   });
 
   it('reads ModSecurity v3 settings through the rules files and their relative includes; part I does not count on v3', () => {
-    const f = nginxFacts({ 'nginx-config': out(dump('nginx-T-stream.txt')), 'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')) }) as any;
+    const f = nginxFacts({
+      'nginx-config': out(dump('nginx-T-stream.txt')),
+      'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')),
+    }) as any;
     expect(f.modsecurity).toMatchObject({
       loaded: true,
       rule_engine: 'On',
@@ -67,7 +86,14 @@ describe('nginx -T dump', () => {
       password_masked: true,
       sanitise_matched: true,
     });
-    expect(f.modsecurity.crs).toMatchObject({ installed: true, version: '4.3.0', major: 4, paranoia_level: 2, inbound_threshold: 7, outbound_threshold: 6 });
+    expect(f.modsecurity.crs).toMatchObject({
+      installed: true,
+      version: '4.3.0',
+      major: 4,
+      paranoia_level: 2,
+      inbound_threshold: 7,
+      outbound_threshold: 6,
+    });
   });
 
   it('recognises a body logged only through a masking map', () => {
@@ -81,7 +107,12 @@ describe('nginx -T dump', () => {
     ].join('\n');
     const f = nginxFacts({ 'nginx-config': out(conf) }) as any;
     const login = f.locations.find((l: any) => l.path === '/login');
-    expect(login).toMatchObject({ reads_body: true, logs_request_body: true, logs_masked_body: true, logs_user_agent: true });
+    expect(login).toMatchObject({
+      reads_body: true,
+      logs_request_body: true,
+      logs_masked_body: true,
+      logs_user_agent: true,
+    });
     expect(f.real_ip).toMatchObject({ xff_logged: true, ok: true });
   });
 

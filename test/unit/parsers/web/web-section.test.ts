@@ -11,10 +11,26 @@ import { REPO_ROOT } from '../../../helpers/paths.js';
 const TEMPLATE = readFileSync(join(REPO_ROOT, 'templates', 'sections', 'web.hbs'), 'utf8');
 
 function assessment(): WebAssessment {
-  const request = { kind: 'canary' as const, time: '2026-11-23T10:00:00.000Z', method: 'POST', url: 'http://app.test/login?socready_probe=m-url', marker: 'socready-canary-r1-1', status: 200, duration_ms: 5 };
+  const request = {
+    kind: 'canary' as const,
+    time: '2026-11-23T10:00:00.000Z',
+    method: 'POST',
+    url: 'http://app.test/login?socready_probe=m-url',
+    marker: 'socready-canary-r1-1',
+    status: 200,
+    duration_ms: 5,
+  };
   return {
     target: 'app',
-    result: { id: 'app', kind: 'web', address: 'app.test', transport: 'http', status: 'ok', duration_ms: 1, checks_run: 0 },
+    result: {
+      id: 'app',
+      kind: 'web',
+      address: 'app.test',
+      transport: 'http',
+      status: 'ok',
+      duration_ms: 1,
+      checks_run: 0,
+    },
     findings: [],
     evidence: [],
     details: {
@@ -22,13 +38,43 @@ function assessment(): WebAssessment {
       urls: ['http://app.test/'],
       server: { declared: 'nginx', detected: ['nginx'] },
       host: 'web-host',
-      tls: [{ url: 'https://app.test/', host: 'app.test', port: 443, ok: false, error: 'ECONNREFUSED: <script>x</script>', duration_ms: 1, owner: 'unknown' }],
+      tls: [
+        {
+          url: 'https://app.test/',
+          host: 'app.test',
+          port: 443,
+          ok: false,
+          error: 'ECONNREFUSED: <script>x</script>',
+          duration_ms: 1,
+          owner: 'unknown',
+        },
+      ],
       canary: [
         {
           kind: 'canary',
           marker: 'socready-canary-r1-1',
           request,
-          logs: [{ path: '/var/log/nginx/body.log', origin: 'nginx access_log', truncated: true, bytes_read: 10, latency_ms: 42, hits: [{ format: 'json', fields: ['req', 'body'], carried: { request: true, username: true, body: true }, fake_credential: 'clear', rule_ids: [], intercepted: null, status: 200, excerpt: '' }] }],
+          logs: [
+            {
+              path: '/var/log/nginx/body.log',
+              origin: 'nginx access_log',
+              truncated: true,
+              bytes_read: 10,
+              latency_ms: 42,
+              hits: [
+                {
+                  format: 'json',
+                  fields: ['req', 'body'],
+                  carried: { request: true, username: true, body: true },
+                  fake_credential: 'clear',
+                  rule_ids: [],
+                  intercepted: null,
+                  status: 200,
+                  excerpt: '',
+                },
+              ],
+            },
+          ],
           found_in: ['/var/log/nginx/body.log'],
           request_logged: true,
           body_logged: true,
@@ -75,6 +121,14 @@ describe('web report section', () => {
   });
 
   it('summarises canaries and WAF probes', () => {
-    expect(summariseWeb([assessment()]).summary).toMatchObject({ targets: 1, https_endpoints: 1, tls_problems: 1, canaries_sent: 1, canaries_body_logged: 1, canaries_password_clear: 1, waf_probes_sent: 0 });
+    expect(summariseWeb([assessment()]).summary).toMatchObject({
+      targets: 1,
+      https_endpoints: 1,
+      tls_problems: 1,
+      canaries_sent: 1,
+      canaries_body_logged: 1,
+      canaries_password_clear: 1,
+      waf_probes_sent: 0,
+    });
   });
 });

@@ -11,7 +11,11 @@ import { FIXTURES_DIR } from '../../../helpers/paths.js';
 const fx = (name: string) => readFileSync(join(FIXTURES_DIR, 'windows', name), 'utf8');
 const catalog = loadCatalog();
 const run = (id: string, stdout: string) =>
-  evaluateCheck(catalog.checks.find((c) => c.id === id)!, { 'win-firewall-profiles': { stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 } }, { targetId: 'w1', kind: 'windows' });
+  evaluateCheck(
+    catalog.checks.find((c) => c.id === id)!,
+    { 'win-firewall-profiles': { stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 } },
+    { targetId: 'w1', kind: 'windows' },
+  );
 
 describe('Windows Defender Firewall logging', () => {
   it('fails the default: NotConfigured LogBlocked is off in all three profiles, each named', () => {
@@ -27,14 +31,20 @@ describe('Windows Defender Firewall logging', () => {
   });
 
   it('fails the log size at the default 4096 KB once drops are logged', () => {
-    const logged = fx('firewall-profiles-default.json').replaceAll('"LogBlocked":"NotConfigured"', '"LogBlocked":"True"');
+    const logged = fx('firewall-profiles-default.json').replaceAll(
+      '"LogBlocked":"NotConfigured"',
+      '"LogBlocked":"True"',
+    );
     expect(run('windows.firewall.log-dropped', logged).status).toBe('pass');
     expect(run('windows.firewall.log-size', logged).status).toBe('fail');
   });
 
   it('ignores a disabled profile and reads a single profile written as an object', () => {
-    const one = '{"Name":"Public","Enabled":"False","LogBlocked":"False","LogAllowed":"False","LogFileName":"","LogMaxSizeKilobytes":4096}';
-    expect(parseFirewallProfiles(one)).toEqual([{ name: 'Public', enabled: false, log_blocked: false, log_allowed: false, log_file: null, log_max_kb: 4096 }]);
+    const one =
+      '{"Name":"Public","Enabled":"False","LogBlocked":"False","LogAllowed":"False","LogFileName":"","LogMaxSizeKilobytes":4096}';
+    expect(parseFirewallProfiles(one)).toEqual([
+      { name: 'Public', enabled: false, log_blocked: false, log_allowed: false, log_file: null, log_max_kb: 4096 },
+    ]);
     expect(run('windows.firewall.log-dropped', one).status).toBe('not-applicable');
   });
 

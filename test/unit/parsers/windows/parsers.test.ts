@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditpolParser, parseAuditpolCsv, readInclusion } from '../../../../src/parsers/windows/auditpol.js';
 import { parseEventLogs } from '../../../../src/parsers/windows/eventlog.js';
-import { forwardersParser, nxlogTarget, splunkTarget, wazuhTarget, winlogbeatTarget } from '../../../../src/parsers/windows/forwarders.js';
+import {
+  forwardersParser,
+  nxlogTarget,
+  splunkTarget,
+  wazuhTarget,
+  winlogbeatTarget,
+} from '../../../../src/parsers/windows/forwarders.js';
 import { parseRegQuery, registryPolicyParser, regValue } from '../../../../src/parsers/windows/registry.js';
 import { parseSysmonConfig } from '../../../../src/parsers/windows/sysmon.js';
 import { parseW32tmStatus } from '../../../../src/parsers/windows/w32tm.js';
@@ -24,11 +30,28 @@ describe('auditpol /r parser', () => {
     expect(en).toHaveLength(59);
     expect(ja.map((s) => [s.guid, s.success, s.failure])).toEqual(en.map((s) => [s.guid, s.success, s.failure]));
     const pc = ja.find((s) => s.guid === PROCESS_CREATION)!;
-    expect(pc).toMatchObject({ printed_name: 'プロセス作成', name: 'Process Creation', success: true, failure: false, setting: '成功' });
+    expect(pc).toMatchObject({
+      printed_name: 'プロセス作成',
+      name: 'Process Creation',
+      success: true,
+      failure: false,
+      setting: '成功',
+    });
   });
 
   it('reads the default member-server policy: process creation off, logon on', () => {
-    const facts = auditpolParser({ 'win-auditpol': { stdout: read('auditpol-en-default.csv'), stderr: '', exitCode: 0, truncated: false, durationMs: 1 } }, { targetId: 'w', kind: 'windows' });
+    const facts = auditpolParser(
+      {
+        'win-auditpol': {
+          stdout: read('auditpol-en-default.csv'),
+          stderr: '',
+          exitCode: 0,
+          truncated: false,
+          durationMs: 1,
+        },
+      },
+      { targetId: 'w', kind: 'windows' },
+    );
     const byGuid = facts.by_guid as Record<string, { success: boolean; failure: boolean }>;
     expect(byGuid[PROCESS_CREATION]).toMatchObject({ success: false, failure: false });
     expect(byGuid[LOGON]).toMatchObject({ success: true, failure: true });
@@ -53,8 +76,16 @@ describe('auditpol /r parser', () => {
   });
 
   it('is inconclusive, not failing, when auditpol runs without elevation', () => {
-    const out = { stdout: 'Error 0x00000522 occurred:\r\nA required privilege is not held by the client.\r\n', stderr: '', exitCode: 1, truncated: false, durationMs: 1 };
-    expect(() => auditpolParser({ 'win-auditpol': out }, { targetId: 'w', kind: 'windows' })).toThrow(InconclusiveError);
+    const out = {
+      stdout: 'Error 0x00000522 occurred:\r\nA required privilege is not held by the client.\r\n',
+      stderr: '',
+      exitCode: 1,
+      truncated: false,
+      durationMs: 1,
+    };
+    expect(() => auditpolParser({ 'win-auditpol': out }, { targetId: 'w', kind: 'windows' })).toThrow(
+      InconclusiveError,
+    );
   });
 });
 
@@ -62,7 +93,13 @@ describe('reg query parser', () => {
   it('reads DWORD, string and multi-string values under their keys', () => {
     const tree = parseRegQuery(read('reg-policy-hardened.txt'));
     expect(regValue(tree, 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa', 'SCENoApplyLegacyAuditPolicy')).toBe(1);
-    expect(regValue(tree, 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\Transcription', 'OutputDirectory')).toBe('\\\\logsrv01\\PSTranscripts$');
+    expect(
+      regValue(
+        tree,
+        'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\Transcription',
+        'OutputDirectory',
+      ),
+    ).toBe('\\\\logsrv01\\PSTranscripts$');
     const multi = parseRegQuery('HKEY_LOCAL_MACHINE\\X\r\n    Sources    REG_MULTI_SZ    a\\0b c\\0\r\n');
     expect(regValue(multi, 'HKLM\\X', 'sources')).toEqual(['a', 'b c']);
   });
@@ -70,7 +107,12 @@ describe('reg query parser', () => {
   it('derives audit and PowerShell logging facts, following the PowerShell 7 "use Windows policy" switch', () => {
     const facts = registryPolicyParser(hostOutputs('hardened'), { targetId: 'w', kind: 'windows' });
     expect(facts).toMatchObject({ cmdline_in_4688: true, scenoapplylegacyauditpolicy: 1 });
-    expect(facts.windows_powershell).toMatchObject({ script_block: true, module: true, module_names: ['*'], transcription: true });
+    expect(facts.windows_powershell).toMatchObject({
+      script_block: true,
+      module: true,
+      module_names: ['*'],
+      transcription: true,
+    });
     expect(facts.powershell7).toMatchObject({ installed: true, script_block: true, follows_windows_policy: true });
     const plain = registryPolicyParser(hostOutputs('default'), { targetId: 'w', kind: 'windows' });
     expect(plain).toMatchObject({ cmdline_in_4688: false, scenoapplylegacyauditpolicy: null });
@@ -99,40 +141,85 @@ describe('sysmon -c parser', () => {
   });
 
   it('lets the global "Image loading: disabled" switch win over image-load rules', () => {
-    const text = 'Current configuration:\n - Image loading:                 disabled\n\nRule configuration (version 4.90):\n - ImageLoad                          onmatch: exclude   combine rules using \'Or\'\n';
+    const text =
+      "Current configuration:\n - Image loading:                 disabled\n\nRule configuration (version 4.90):\n - ImageLoad                          onmatch: exclude   combine rules using 'Or'\n";
     expect(parseSysmonConfig(text).enabled_events).not.toContain(7);
   });
 });
 
 describe('w32tm, event log, WinRM and forwarder parsers', () => {
   it('reads w32tm status in English and Japanese', () => {
-    expect(parseW32tmStatus(read('w32tm-en-domain.txt'))).toMatchObject({ source: 'DC01.corp.example.jp', stratum: 4, synced: true, phase_offset: 0.0002581 });
-    expect(parseW32tmStatus(read('w32tm-ja-cmos.txt'))).toMatchObject({ source: 'Local CMOS Clock', leap: 3, synced: false });
+    expect(parseW32tmStatus(read('w32tm-en-domain.txt'))).toMatchObject({
+      source: 'DC01.corp.example.jp',
+      stratum: 4,
+      synced: true,
+      phase_offset: 0.0002581,
+    });
+    expect(parseW32tmStatus(read('w32tm-ja-cmos.txt'))).toMatchObject({
+      source: 'Local CMOS Clock',
+      leap: 3,
+      synced: false,
+    });
   });
 
   it('reads Get-WinEvent -ListLog JSON, numeric or named log modes', () => {
-    expect(parseEventLogs(read('eventlog-default.json'))[0]).toEqual({ name: 'Security', enabled: true, max_bytes: 20971520, mode: 'circular', records: 28817 });
-    expect(parseEventLogs('{"LogName":"Security","IsEnabled":true,"MaximumSizeInBytes":1,"LogMode":2,"RecordCount":0}')[0]!.mode).toBe('retain');
+    expect(parseEventLogs(read('eventlog-default.json'))[0]).toEqual({
+      name: 'Security',
+      enabled: true,
+      max_bytes: 20971520,
+      mode: 'circular',
+      records: 28817,
+    });
+    expect(
+      parseEventLogs('{"LogName":"Security","IsEnabled":true,"MaximumSizeInBytes":1,"LogMode":2,"RecordCount":0}')[0]!
+        .mode,
+    ).toBe('retain');
   });
 
   it('lists WinRM listeners by transport', () => {
     expect(parseWinrmListeners(read('winrm-http-only.txt')).map((l) => l.transport)).toEqual(['HTTP']);
-    expect(parseWinrmListeners(read('winrm-https.txt')).map((l) => [l.transport, l.port])).toEqual([['HTTP', 5985], ['HTTPS', 5986]]);
+    expect(parseWinrmListeners(read('winrm-https.txt')).map((l) => [l.transport, l.port])).toEqual([
+      ['HTTP', 5985],
+      ['HTTPS', 5986],
+    ]);
   });
 
   it('finds forwarder targets and whether the Security channel is shipped', () => {
     const facts = forwardersParser(hostOutputs('hardened'), { targetId: 'w', kind: 'windows' });
     expect(facts.forwarding).toBe(true);
-    expect(facts.targets).toEqual(['logstash://logstash01.corp.example.jp:5044', 'http://wec01.corp.example.jp:5985/wsman/SubscriptionManager/WEC']);
+    expect(facts.targets).toEqual([
+      'logstash://logstash01.corp.example.jp:5044',
+      'http://wec01.corp.example.jp:5985/wsman/SubscriptionManager/WEC',
+    ]);
     expect(facts.security_forwarded).toBe(true);
-    expect(forwardersParser(hostOutputs('default'), { targetId: 'w', kind: 'windows' })).toMatchObject({ forwarding: false, agents: [] });
+    expect(forwardersParser(hostOutputs('default'), { targetId: 'w', kind: 'windows' })).toMatchObject({
+      forwarding: false,
+      agents: [],
+    });
   });
 
   it('reads Splunk, Wazuh and NXLog configurations', () => {
-    expect(splunkTarget('[tcpout]\ndefaultGroup = idx\n[tcpout:idx]\nserver = idx1.example:9997, idx2.example:9997\n', '[WinEventLog://Security]\ndisabled = 0\n')).toEqual({ target: 'idx1.example:9997, idx2.example:9997', security: true });
+    expect(
+      splunkTarget(
+        '[tcpout]\ndefaultGroup = idx\n[tcpout:idx]\nserver = idx1.example:9997, idx2.example:9997\n',
+        '[WinEventLog://Security]\ndisabled = 0\n',
+      ),
+    ).toEqual({ target: 'idx1.example:9997, idx2.example:9997', security: true });
     expect(splunkTarget('server = a:9997\n', '[WinEventLog://Security]\ndisabled = 1\n').security).toBe(false);
-    expect(wazuhTarget('<ossec_config><client><server><address>10.1.1.1</address><port>1514</port></server></client><localfile><location>Security</location><log_format>eventchannel</log_format></localfile></ossec_config>')).toEqual({ target: '10.1.1.1', security: true });
-    expect(nxlogTarget('<Input eventlog>\n Module im_msvistalog\n</Input>\n<Output out>\n Module om_tcp\n Host 10.2.2.2\n Port 514\n</Output>\n').target).toBe('10.2.2.2:514');
-    expect(winlogbeatTarget('winlogbeat.event_logs:\n  - name: Application\noutput.elasticsearch:\n  hosts: ["https://es01:9200"]\n')).toEqual({ target: 'elasticsearch://https://es01:9200', security: false });
+    expect(
+      wazuhTarget(
+        '<ossec_config><client><server><address>10.1.1.1</address><port>1514</port></server></client><localfile><location>Security</location><log_format>eventchannel</log_format></localfile></ossec_config>',
+      ),
+    ).toEqual({ target: '10.1.1.1', security: true });
+    expect(
+      nxlogTarget(
+        '<Input eventlog>\n Module im_msvistalog\n</Input>\n<Output out>\n Module om_tcp\n Host 10.2.2.2\n Port 514\n</Output>\n',
+      ).target,
+    ).toBe('10.2.2.2:514');
+    expect(
+      winlogbeatTarget(
+        'winlogbeat.event_logs:\n  - name: Application\noutput.elasticsearch:\n  hosts: ["https://es01:9200"]\n',
+      ),
+    ).toEqual({ target: 'elasticsearch://https://es01:9200', security: false });
   });
 });
