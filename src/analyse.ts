@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
@@ -7,7 +7,7 @@ import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import { analyseSensors } from './sensors/map.js';
 import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from './model.js';
 import { analysePlaybooks } from './playbook/analyse.js';
-import { validateReport } from './report/validate.js';
+import { readReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
 import { sourceClassGates, sourceMapStep } from './sources/index.js';
@@ -50,7 +50,8 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
     const file = join(outDir, d, 'report.json');
     try {
       if (!statSync(file).isFile()) continue;
-      const r = validateReport(JSON.parse(readFileSync(file, 'utf8')), file);
+      // The one report reader: regular file only, the stated size cap, no content quoted in errors.
+      const r = readReport(file);
       if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
     } catch {
       // A damaged or older report is skipped, never fatal.
