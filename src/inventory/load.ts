@@ -50,14 +50,20 @@ interface RawInventory {
   };
 }
 
+/** An error at a field of the inventory, with the line and column of that field in the file. */
+function fieldError(parsed: ParsedYaml, field: string, detail: string): InputError {
+  const keys = field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+  const pos = positionOf(parsed, 0, keys);
+  return new InputError(parsed.file, detail, pos?.line, pos?.col, field);
+}
+
 /** The estate with its class and use-case ids checked against the source catalog (located errors). */
 function resolveEstate(parsed: ParsedYaml, raw: NonNullable<RawInventory['estate']>): Estate {
   const catalog = shippedSourceCatalog();
   const classes = new Set(catalog.classes.map((c) => c.id));
   const useCases = new Set(catalog.use_cases.map((u) => u.id));
   const fail = (keys: (string | number)[], detail: string): never => {
-    const pos = positionOf(parsed, 0, keys);
-    throw new InputError(parsed.file, detail, pos?.line, pos?.col, keys.join('.'));
+    throw fieldError(parsed, keys.join('.'), detail);
   };
   for (const id of Object.keys(raw.sources)) {
     if (!classes.has(id))
@@ -136,21 +142,17 @@ export function loadInventory(file: string): Inventory {
   const base = dirname(resolve(file));
   const ids = new Set<string>();
   const targets: Target[] = raw.targets.map((t, i) => {
-    if (ids.has(t.id))
-      throw new InputError(file, `duplicate target id "${t.id}"`, undefined, undefined, `targets.${i}.id`);
+    if (ids.has(t.id)) throw fieldError(parsed, `targets.${i}.id`, `duplicate target id "${t.id}"`);
     ids.add(t.id);
     const group = t.group ? raw.groups?.[t.group] : undefined;
-    if (t.group && !group)
-      throw new InputError(file, `unknown group "${t.group}"`, undefined, undefined, `targets.${i}.group`);
+    if (t.group && !group) throw fieldError(parsed, `targets.${i}.group`, `unknown group "${t.group}"`);
     if ((t.kind === 'database') !== (t.database !== undefined)) {
-      throw new InputError(
-        file,
+      throw fieldError(
+        parsed,
+        `targets.${i}${t.kind === 'database' ? '' : '.database'}`,
         t.kind === 'database'
           ? 'a database target needs a "database" section (product, host)'
           : '"database" settings belong to kind: database',
-        undefined,
-        undefined,
-        `targets.${i}${t.kind === 'database' ? '' : '.database'}`,
       );
     }
     // A database is reached from its host: the client runs there, so loopback is the natural default address.
@@ -161,7 +163,7 @@ export function loadInventory(file: string): Inventory {
         : t.kind === 'database'
           ? '127.0.0.1'
           : undefined);
-    if (!address) throw new InputError(file, 'missing required field "address"', undefined, undefined, `targets.${i}`);
+    if (!address) throw fieldError(parsed, `targets.${i}`, 'missing required field "address"');
     const ssh =
       t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
     const winrm =
@@ -173,12 +175,10 @@ export function loadInventory(file: string): Inventory {
     const transport =
       t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
     if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
-      throw new InputError(
-        file,
-        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`,
-        undefined,
-        undefined,
+      throw fieldError(
+        parsed,
         `targets.${i}.transport`,
+        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`,
       );
     }
     const { group: _group, ...rest } = t;
@@ -199,119 +199,75 @@ export function loadInventory(file: string): Inventory {
     if (t.database) {
       const host = targets.find((h) => h.id === t.database!.host);
       if (!host)
-        throw new InputError(
-          file,
-          `database.host names no target: "${t.database.host}"`,
-          undefined,
-          undefined,
-          `targets.${i}.database.host`,
-        );
+        throw fieldError(parsed, `targets.${i}.database.host`, `database.host names no target: "${t.database.host}"`);
       if (host.kind !== 'linux' && host.kind !== 'windows') {
-        throw new InputError(
-          file,
-          `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`,
-          undefined,
-          undefined,
+        throw fieldError(
+          parsed,
           `targets.${i}.database.host`,
+          `database.host "${host.id}" is a ${host.kind} target; it must be a linux or windows target`,
         );
       }
       if (t.database.password_env && !t.database.user)
-        throw new InputError(
-          file,
-          'database.password_env needs database.user',
-          undefined,
-          undefined,
-          `targets.${i}.database.password_env`,
-        );
+        throw fieldError(parsed, `targets.${i}.database.password_env`, 'database.password_env needs database.user');
       // The database is read through its host's transport: the target records that transport.
       t.transport = host.transport;
     }
     if (t.web?.host && !ids.has(t.web.host)) {
-      throw new InputError(
-        file,
-        `web.host names no target: "${t.web.host}"`,
-        undefined,
-        undefined,
-        `targets.${i}.web.host`,
-      );
+      throw fieldError(parsed, `targets.${i}.web.host`, `web.host names no target: "${t.web.host}"`);
     }
     if (t.syslog) {
       const c = targets.find((x) => x.id === t.syslog!.collector);
       if (!c)
-        throw new InputError(
-          file,
-          `syslog.collector names no target: "${t.syslog.collector}"`,
-          undefined,
-          undefined,
+        throw fieldError(
+          parsed,
           `targets.${i}.syslog.collector`,
+          `syslog.collector names no target: "${t.syslog.collector}"`,
         );
       if (!c.collector)
-        throw new InputError(
-          file,
-          `syslog.collector "${c.id}" declares no collector.paths to search`,
-          undefined,
-          undefined,
+        throw fieldError(
+          parsed,
           `targets.${i}.syslog.collector`,
+          `syslog.collector "${c.id}" declares no collector.paths to search`,
         );
       if (c.transport !== 'ssh' && c.transport !== 'local')
-        throw new InputError(
-          file,
-          `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`,
-          undefined,
-          undefined,
+        throw fieldError(
+          parsed,
           `targets.${i}.syslog.collector`,
+          `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`,
         );
       const siemId = t.syslog.siem?.target;
       if (siemId !== undefined) {
         const siem = targets.find((x) => x.id === siemId);
         const product = siem?.api?.product?.toLowerCase() ?? '';
         if (!siem)
-          throw new InputError(
-            file,
-            `syslog.siem.target names no target: "${siemId}"`,
-            undefined,
-            undefined,
+          throw fieldError(
+            parsed,
             `targets.${i}.syslog.siem.target`,
+            `syslog.siem.target names no target: "${siemId}"`,
           );
         if (!(SIEM_SEARCH_PRODUCTS as readonly string[]).includes(product)) {
-          throw new InputError(
-            file,
-            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`,
-            undefined,
-            undefined,
+          throw fieldError(
+            parsed,
             `targets.${i}.syslog.siem.target`,
+            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`,
           );
         }
       }
     }
     if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
-      throw new InputError(
-        file,
-        `sensor: is for ips and ndr targets, not ${t.kind}`,
-        undefined,
-        undefined,
-        `targets.${i}.sensor`,
-      );
+      throw fieldError(parsed, `targets.${i}.sensor`, `sensor: is for ips and ndr targets, not ${t.kind}`);
     }
     (t.sensor?.watches ?? []).forEach((w, j) => {
       const at = `targets.${i}.sensor.watches.${j}`;
       const watched = typeof w === 'string' ? w : w.target;
       if (!ids.has(watched))
-        throw new InputError(
-          file,
-          `sensor.watches names no target: "${watched}"`,
-          undefined,
-          undefined,
+        throw fieldError(
+          parsed,
           typeof w === 'string' ? at : `${at}.target`,
+          `sensor.watches names no target: "${watched}"`,
         );
       if (typeof w !== 'string' && w.decrypted_by && !ids.has(w.decrypted_by)) {
-        throw new InputError(
-          file,
-          `decrypted_by names no target: "${w.decrypted_by}"`,
-          undefined,
-          undefined,
-          `${at}.decrypted_by`,
-        );
+        throw fieldError(parsed, `${at}.decrypted_by`, `decrypted_by names no target: "${w.decrypted_by}"`);
       }
     });
   });
@@ -320,19 +276,12 @@ export function loadInventory(file: string): Inventory {
   // Files the run reads later are checked now: a typo must fail before any host is reached.
   for (const key of ['questionnaire', 'waivers'] as const) {
     const p = raw[key];
-    if (p && !existsSync(resolvePath(base, p)))
-      throw new InputError(file, `no such file: ${resolvePath(base, p)}`, undefined, undefined, key);
+    if (p && !existsSync(resolvePath(base, p))) throw fieldError(parsed, key, `no such file: ${resolvePath(base, p)}`);
   }
   for (const key of ['rules', 'playbooks', 'scenarios', 'alerts', 'log_exports'] as const) {
     (raw[key] ?? []).forEach((p, i) => {
       if (!existsSync(resolvePath(base, p)))
-        throw new InputError(
-          file,
-          `no such file or folder: ${resolvePath(base, p)}`,
-          undefined,
-          undefined,
-          `${key}.${i}`,
-        );
+        throw fieldError(parsed, `${key}.${i}`, `no such file or folder: ${resolvePath(base, p)}`);
     });
   }
   return {

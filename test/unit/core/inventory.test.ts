@@ -113,12 +113,17 @@ targets:
       'dup.yaml',
       'version: 1\ntargets:\n  - { id: a, kind: linux, address: h }\n  - { id: a, kind: linux, address: h2 }\n',
     );
-    expect(errorOf(() => loadInventory(dup)).message).toContain('duplicate target id "a"');
+    const dupError = errorOf(() => loadInventory(dup));
+    expect(dupError.message).toContain('duplicate target id "a"');
+    // Cross-target checks are located like schema errors: file, line and column of the field.
+    expect(dupError.message).toMatch(/dup\.yaml:4:\d+: targets\.1\.id: /);
     const web = write(
       'web.yaml',
       'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: nowhere }\n',
     );
-    expect(errorOf(() => loadInventory(web)).field).toBe('targets.0.web.host');
+    const webError = errorOf(() => loadInventory(web));
+    expect(webError.field).toBe('targets.0.web.host');
+    expect(webError.line).toBe(5);
   });
 
   it('accepts the example that socready init writes', () => {
