@@ -1,5 +1,6 @@
 // The data contracts of one socready run. Every stage adds to one Report document; renderers read only that.
 // Shapes here are the public contract of report.json (see src/report/report.schema.json): change them with care.
+import type { SiemAlertDetail, SiemAlertSummary } from './rules/siem-alerts.js';
 
 export type Lang = 'en' | 'ja';
 export interface Bilingual {
@@ -437,6 +438,8 @@ export interface Analyses {
   web?: AnalysisSection<WebSummary>;
   /** The blind-spot map and the EDR/audit-policy dependency (src/sensors/map.ts). */
   sensors?: AnalysisSection<Record<string, number>>;
+  /** Alerts per rule over the last 30 days, read from the SIEMs' own alert history (src/rules/siem-alerts.ts). */
+  siem_alerts?: AnalysisSection<SiemAlertSummary, SiemAlertDetail[]>;
 }
 
 // ---- Scoring
@@ -470,8 +473,14 @@ export interface Score {
 }
 
 export interface CapacityCheck {
-  /** Estimated alerts per day (detect --estimate over log_exports). */
+  /** Alerts per day: measured in the SIEM's alert history when read, else estimated over log_exports. */
   alerts_per_day: number | null;
+  /** Where alerts_per_day comes from: the SIEM's own alert counts (preferred) or the estimate over real logs. */
+  alerts_basis?: 'siem-alert-history' | 'log-estimate' | null;
+  /** The SIEM targets and window the measured figure was read from. */
+  alerts_source?: string;
+  /** The rules raising the most alerts per day (measured), busiest first. */
+  noisy_rules?: { target: string; rule: string; per_day: number }[];
   /** Analysts per shift x alerts one analyst triages per shift x shifts per day (questionnaire). */
   capacity_per_day: number | null;
   analysts_per_shift: number | null;

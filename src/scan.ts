@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
@@ -10,6 +11,7 @@ import type { ProbeSource } from './collect/source.js';
 import type { Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
+import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
@@ -251,6 +253,16 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const siemRulePaths = report.evidence
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));
+  // What those rules raised over 30 days (stored evidence): the SOAR gate's measured alert volume.
+  const alertAnswers = report.evidence.filter((e) => SIEM_ALERT_PROBES.has(e.probe) && !e.error && e.file);
+  if (alertAnswers.length > 0)
+    report.analyses.siem_alerts = siemAlertSection(
+      alertAnswers.map((e) => ({
+        target: e.target,
+        probe: e.probe,
+        text: readFileSync(join(runDir, e.file!), 'utf8'),
+      })),
+    );
   await completeReport(report, { ...opts, ...(siemRulePaths.length > 0 ? { siemRulePaths } : {}) });
   report.run.finished_at = new Date().toISOString();
   // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.

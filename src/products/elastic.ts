@@ -1,5 +1,6 @@
 // Elasticsearch and OpenSearch: one API family, two products (OpenSearch keeps retention in ISM, not ILM).
 import { apiParserModules } from '../parsers/products/api.js';
+import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
 import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
 
@@ -20,8 +21,8 @@ export const elasticsearch = defineProduct({
   name: 'elasticsearch',
   kinds: ['siem'],
   identify: identifyCluster,
-  probes: [...PROBES, 'es-data-streams', 'es-ilm-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules],
+  probes: [...PROBES, 'es-data-streams', 'es-ilm-policies', 'es-security-alert-counts'],
+  parsers: [...apiParserModules, ...elasticParserModules, ...alertCountParserModules],
 });
 
 export const opensearch = defineProduct({

@@ -1,4 +1,5 @@
 import { apiParserModules } from '../parsers/products/api.js';
+import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
 import { defineProduct } from './define.js';
@@ -11,6 +12,13 @@ export const splunk = defineProduct({
     const m = /<generator[^>]*version="([^"]+)"/.exec(body);
     return m ? { os: `Splunk ${m[1]}` } : {};
   },
-  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages', 'splunk-saved-searches'],
-  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules],
+  probes: [
+    'api-root',
+    'splunk-health',
+    'splunk-indexes',
+    'splunk-license-messages',
+    'splunk-saved-searches',
+    'splunk-alert-history',
+  ],
+  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules, ...alertCountParserModules],
 });

@@ -158,3 +158,92 @@ describe("scan: the rules pulled from the SIEM are the coverage section's rules"
     ]);
   }, 150_000);
 });
+
+describe('alert counts per rule over 30 days: the SOAR gate measures the alert volume in the SIEM', () => {
+  const ES_ALERTS = catalog.probes.get('es-security-alert-counts')!.path!;
+  const SPLUNK_ALERTS = catalog.probes.get('splunk-alert-history')!.path!;
+
+  it('an Elasticsearch scan reads alerts per rule, names the noisy rule, and the gate prefers this figure', async () => {
+    const s = await serve({
+      '/': { status: 200, body: fixture('elasticsearch/root.json') },
+      [ES_ALERTS]: { status: 200, body: fixture('elasticsearch/security-alert-counts.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-siem-alerts-scan-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      `version: 1\norganization: Alerts Org\ntargets:\n  - { id: es, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", product: elasticsearch, token_env: ES_TOKEN } }\n`,
+    );
+    const r = await runCli(
+      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'],
+      { env: { ES_TOKEN: 'ApiKey abc123def456' }, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      findings: { check: string; status: string; reason?: string }[];
+      analyses: { siem_alerts?: { summary: Record<string, number>; details: { rules: unknown[] }[] } };
+      score: { soar: { capacity: Record<string, unknown> } };
+    };
+    // The request is a GET whose body travels in `source`: a size-0 count aggregation over 30 whole days.
+    const sent = s.seen.find((x) => x.includes('.alerts-security.alerts-'))!;
+    expect(sent.startsWith('GET ')).toBe(true);
+    const source = JSON.parse(new URL(sent.slice(4), 'http://x').searchParams.get('source')!);
+    expect(source).toMatchObject({ size: 0, query: { range: { '@timestamp': { gte: 'now-30d/d', lt: 'now/d' } } } });
+    expect(report.analyses.siem_alerts!.summary).toEqual({
+      targets: 1,
+      window_days: 30,
+      alerts: 4530,
+      alerts_per_day: 151,
+      rules_alerting: 4,
+    });
+    const volume = report.findings.find((f) => f.check === 'products.siem.alert-volume')!;
+    expect(volume.status).toBe('fail');
+    expect(volume.reason).toMatch(/4530 alerts in 30 days \(151\/day\).*noisiest: Multiple Logon Failure .* 130\/day/);
+    expect(report.score.soar.capacity).toMatchObject({
+      alerts_per_day: 151,
+      alerts_basis: 'siem-alert-history',
+      alerts_source: 'es (Elastic Security alerts index), last 30 days',
+      noisy_rules: [
+        { target: 'es', rule: 'Multiple Logon Failure from the same Source Address', per_day: 130 },
+        { target: 'es', rule: 'Suspicious PowerShell Engine ImageLoad', per_day: 16 },
+        { target: 'es', rule: 'Potential SSH Brute Force Detected', per_day: 4 },
+        { target: 'es', rule: 'Web Shell Detection: Script Process Child of Common Web Processes', per_day: 1 },
+      ],
+    });
+  }, 150_000);
+
+  it("Splunk's fired-alert history (index=_audit) is read the same way; 403 on it decides nothing", async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [SPLUNK_ALERTS]: { status: 200, body: fixture('splunk/alert-history.ndjson') },
+    });
+    const runDir = mkdtempSync(join(tmpdir(), 'socready-splunk-alerts-'));
+    const target: Target = {
+      id: 'splunk',
+      kind: 'siem',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'http',
+      api: { url: s.url, product: 'splunk', token_env: 'T' },
+    };
+    const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'auditor:pw-1234' } }), catalog, {
+      store: new EvidenceStore(runDir),
+      only: ['products.siem.alert-volume'],
+    });
+    const f = a.findings.find((x) => x.check === 'products.siem.alert-volume')!;
+    expect(f.status).toBe('fail');
+    expect(f.reason).toMatch(/Splunk _audit \(action=alert_fired\): 3000 alerts in 30 days \(100\/day\) from 3 rules/);
+    expect(f.reason).toMatch(/noisiest: ESCU - Excessive Failed Logins - Rule 80\/day, Threat - Port Scan/);
+    server!.close();
+    const denied = await serve({
+      '/': { status: 200, body: '{}' },
+      [SPLUNK_ALERTS]: { status: 403, body: '{"messages":[{"type":"ERROR","text":"Unauthorized"}]}' },
+    });
+    const t2 = { ...target, api: { ...target.api!, url: denied.url } };
+    const b = await assessTarget(t2, new ApiProbeSource(t2, { env: { T: 'auditor:pw-1234' } }), catalog, {
+      store: new EvidenceStore(mkdtempSync(join(tmpdir(), 'socready-splunk-alerts-'))),
+      only: ['products.siem.alert-volume'],
+    });
+    expect(b.findings.find((x) => x.check === 'products.siem.alert-volume')!.status).toBe('inconclusive');
+  });
+});
