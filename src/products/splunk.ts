@@ -1,5 +1,6 @@
 import { apiParserModules } from '../parsers/products/api.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
+import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
 import { defineProduct } from './define.js';
@@ -20,5 +21,11 @@ export const splunk = defineProduct({
     'splunk-saved-searches',
     'splunk-alert-history',
   ],
-  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules, ...alertCountParserModules],
+  parsers: [
+    ...apiParserModules,
+    ...splunkParserModules,
+    ...siemRuleParserModules,
+    ...alertCountParserModules,
+    ...alertForwardingParserModules,
+  ],
 });

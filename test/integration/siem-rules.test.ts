@@ -72,7 +72,8 @@ describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
       'Kibana detection engine: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)',
     );
     // The API source opens with GET / and the api-root probe reads it again: nothing but GETs of these two paths.
-    expect([...new Set(s.seen)]).toEqual(['GET /', `GET ${KIBANA_FIND}`]);
+    // (The connectors API, asked for the SIEM -> SOAR hop, answers 404 here.)
+    expect([...new Set(s.seen)].sort()).toEqual(['GET /', 'GET /api/actions/connectors', `GET ${KIBANA_FIND}`]);
     const rules = await loadRules(files);
     expect(rules.rules.map((r) => [r.title, r.disabled])).toEqual([
       ['Potential SSH Brute Force Detected', false],
@@ -245,5 +246,67 @@ describe('alert counts per rule over 30 days: the SOAR gate measures the alert v
       only: ['products.siem.alert-volume'],
     });
     expect(b.findings.find((x) => x.check === 'products.siem.alert-volume')!.status).toBe('inconclusive');
+  });
+});
+
+describe('the SIEM -> SOAR hop, from Kibana connectors and rule actions, shown in the playbook section', () => {
+  it('an enabled rule with a webhook connector to the SOAR: the hop is ok in the report JSON and the HTML', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find-actions.json') },
+      '/api/actions/connectors': { status: 200, body: fixture('kibana/connectors.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-siem-loop-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      `version: 1\norganization: Loop Org\ntargets:\n  - { id: kibana, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", product: kibana, token_env: KIBANA_TOKEN } }\n`,
+    );
+    const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json'], {
+      env: { KIBANA_TOKEN: 'ApiKey abc123def456' },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      findings: { check: string; status: string; reason?: string }[];
+      analyses: { playbooks: { details: { loop: { id: string; status: string; detail: string }[] } } };
+    };
+    const f = report.findings.find((x) => x.check === 'products.siem.alerts-to-soar')!;
+    expect(f.status).toBe('pass');
+    // The disabled rule's action does not count; the connector's host is named.
+    expect(f.reason).toBe('Kibana rule actions: 1 enabled rules hand their alerts to soar.example.test:8443');
+    const loop = report.analyses.playbooks.details.loop;
+    expect(loop.map((h) => h.id)).toEqual(['siem-to-soar', 'soar-knows-siem', 'waf-block-api', 'waf-logs-in-siem']);
+    expect(loop[0]).toMatchObject({ status: 'ok' });
+    expect(loop[0]!.detail).toMatch(/no SOAR target declared to compare the endpoint with/);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('loop-table');
+    expect(html).toMatch(/SIEM hands its alerts to the SOAR<\/th><td><span class="st st-ok">ok<\/span>/);
+  }, 150_000);
+
+  it('connectors but no rule action: the hop fails, naming that no enabled rule forwards', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') },
+      '/api/actions/connectors': { status: 200, body: fixture('kibana/connectors.json') },
+    });
+    const runDir = mkdtempSync(join(tmpdir(), 'socready-siem-loop-'));
+    const target: Target = {
+      id: 'kibana',
+      kind: 'siem',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'http',
+      api: { url: s.url, product: 'kibana', token_env: 'T' },
+    };
+    const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'ApiKey x' } }), catalog, {
+      store: new EvidenceStore(runDir),
+      only: ['products.siem.alerts-to-soar'],
+    });
+    const f = a.findings.find((x) => x.check === 'products.siem.alerts-to-soar')!;
+    expect(f.status).toBe('fail');
+    expect(f.reason).toBe(
+      'Kibana rule actions: no enabled detection rule hands its alerts to a webhook or a SOAR connector',
+    );
   });
 });
