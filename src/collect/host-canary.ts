@@ -44,7 +44,10 @@ export interface HostCanaryOptions {
 /** The shell command that plants one line through the host's logger; `--size` so logger itself cuts nothing. */
 export function loggerCommand(message: string, socket?: string): string {
   const size = Math.max(LOGGER_DEFAULT_SIZE, Buffer.byteLength(message) + 1024);
-  return `logger --size ${size} -t socready -p user.notice${socket ? ` -u ${shellQuote(socket)}` : ''} -- ${shellQuote(message)}`;
+  return (
+    `logger --size ${size} -t socready -p user.notice${socket ? ` -u ${shellQuote(socket)}` : ''} -- ` +
+    `${shellQuote(message)}`
+  );
 }
 
 function markers(runId: string, targetId: string): { short: string; long: string } {
@@ -200,7 +203,10 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
         ? "not in the host's own logs either"
         : "the host's own logs were not readable";
     const errors = doc.read_errors.length > 0 ? `; ${doc.read_errors.join('; ')}` : '';
-    return `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ${doc.collector_paths.join(', ')}); ${where}${errors}`;
+    return (
+      `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ` +
+      `${doc.collector_paths.join(', ')}); ${where}${errors}`
+    );
   }
   const base = `${what}: arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms`;
   if (t.whole) return `${base}, whole`;
@@ -209,6 +215,8 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
       ? "cut by logger's 1 KiB default (--size)"
       : t.cut_at === 'sender-input'
         ? "cut at the sender's input (rsyslog maxMessageSize on the host; the rest was dropped)"
-        : `cut at the collector's input (its maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''})`;
+        : "cut at the collector's input (its " +
+          `maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''}` +
+          ')';
   return `${base}, but only ${t.arrived_bytes} of ${t.sent_bytes} bytes: ${cut}`;
 }

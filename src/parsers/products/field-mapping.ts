@@ -50,7 +50,8 @@ const fieldMapping = (outputs: Outputs): Facts => {
       (missing.length ? `; not a field in any index: ${missing.map((f) => `${NEEDED[f]} (${f})`).join(', ')}` : ''),
     explanation_cut:
       cut.length === 0
-        ? `${indices} event indices read: no long field (message, command line, request body) is a keyword with ignore_above below ${LONG_ENOUGH}`
+        ? `${indices} event indices read: no long field (message, command line, request body) is a keyword ` +
+          `with ignore_above below ${LONG_ENOUGH}`
         : `cut at indexing: ${cut.join('; ')}`,
   };
 };

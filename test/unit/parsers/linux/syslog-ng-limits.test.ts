@@ -17,7 +17,8 @@ describe("syslog-ng's log-msg-size (a truncation point beyond rsyslog)", () => {
         'syslog-ng-conf': glob({
           '/etc/syslog-ng/syslog-ng.conf': '@version: 4.3\noptions { chain-hostnames(off); log-msg-size(65536); };\n',
           '/etc/syslog-ng/conf.d/net.conf':
-            '# log-msg-size(1) in a comment does not count\nsource s_net {\n  network(port(514) log-msg-size(8192));\n};\n',
+            '# log-msg-size(1) in a comment does not count\nsource s_net {\n' +
+            '  network(port(514) log-msg-size(8192));\n};\n',
         }),
       },
       CTX,
