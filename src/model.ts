@@ -1,6 +1,5 @@
 // The data contracts of one socready run. Every stage adds to one Report document; renderers read only that.
 // Shapes here are the public contract of report.json (see src/report/report.schema.json): change them with care.
-import type { SiemAlertDetail, SiemAlertSummary } from './rules/siem-alerts.js';
 
 export type Lang = 'en' | 'ja';
 export interface Bilingual {
@@ -438,6 +437,73 @@ export interface SourceMapDetails {
   use_cases: UseCaseResult[];
   /** Unmeasured required classes, the one that makes most use-cases visible first. */
   next: { class: string; gains: string[]; blinds: string[] }[];
+}
+
+/** A canary marker on the central collector (src/collect/trace.ts follows it there). */
+export interface CanaryCollectorArrival {
+  arrived: boolean;
+  /** The collector file it was found in. */
+  where?: string;
+  /** From planting to the read that first showed it: an upper bound, within one poll interval. */
+  latency_ms?: number;
+  bytes?: number;
+  whole?: boolean;
+  /** The end token arrived on a line of its own: the collector split an over-long message. */
+  remainder_separate?: boolean;
+}
+
+/** A canary marker searched in the SIEM. */
+export interface CanarySiemArrival {
+  target: string;
+  arrived: boolean;
+  /** From planting to the search that first found it (an upper bound, within one poll interval). */
+  latency_ms?: number;
+  /** The event's fields in the SIEM: a detection needs user, source IP, command line parsed, not one message string. */
+  fields: string[];
+  whole?: boolean;
+  searches: number;
+  /** Why the SIEM could not decide (401/403, timeout, a failed search). */
+  error?: string;
+}
+
+/** Per marker: on the collector, in the SIEM, and the furthest place it was seen. */
+export interface CanaryMarkerTrace {
+  marker: string;
+  collector?: CanaryCollectorArrival & { id: string };
+  siem?: CanarySiemArrival;
+  /** collector:<path>, siem:<id>, or `planted` when no place showed it. */
+  last_seen: string;
+}
+
+/** Alerts one SIEM rule raised over the window (src/rules/siem-alerts.ts reads them from the SIEM's answers). */
+export interface RuleAlertCount {
+  rule: string;
+  alerts: number;
+  per_day: number;
+}
+
+export interface AlertCounts {
+  source: string;
+  window_days: number;
+  total: number;
+  per_day: number;
+  /** Busiest first. */
+  rules: RuleAlertCount[];
+  /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
+  other_alerts: number;
+}
+
+export interface SiemAlertDetail extends AlertCounts {
+  target: string;
+  probe: string;
+}
+
+export interface SiemAlertSummary {
+  targets: number;
+  window_days: number;
+  alerts: number;
+  alerts_per_day: number;
+  rules_alerting: number;
 }
 
 export interface Analyses {

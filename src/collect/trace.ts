@@ -3,6 +3,7 @@
 // (the host's logger lines, the web body canary, a database's canary query) is traced by these two functions, so the
 // polling bound, the backoff and "where was it last seen" mean the same for each. A marker that must arrive whole
 // carries an end token (`<marker>-END`) at its very end: the token present on the marker's line means nothing was cut.
+import type { CanaryCollectorArrival, CanaryMarkerTrace } from '../model.js';
 import type { CanarySiemTrace, CanarySighting } from '../parsers/linux/canary.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
@@ -46,17 +47,7 @@ export interface TraceTiming {
 
 export type { CanarySighting } from '../parsers/linux/canary.js';
 
-export interface CollectorArrival {
-  arrived: boolean;
-  /** The collector file it was found in. */
-  where?: string;
-  /** From planting to the read that first showed it: an upper bound, within one poll interval. */
-  latency_ms?: number;
-  bytes?: number;
-  whole?: boolean;
-  /** The end token arrived on a line of its own: the collector split an over-long message. */
-  remainder_separate?: boolean;
-}
+export type CollectorArrival = CanaryCollectorArrival;
 
 export interface CollectorTrace {
   polls: number;
@@ -196,14 +187,7 @@ export interface TracePlaces {
   siem?: SiemPlace;
 }
 
-/** Per marker: on the collector, in the SIEM, and the furthest place it was seen. */
-export interface MarkerTrace {
-  marker: string;
-  collector?: CollectorArrival & { id: string };
-  siem?: SiemArrival;
-  /** collector:<path>, siem:<id>, or `planted` when no place showed it. */
-  last_seen: string;
-}
+export type MarkerTrace = CanaryMarkerTrace;
 
 export interface TraceResult {
   max_wait_ms: number;

@@ -4,8 +4,13 @@
 // integration readiness probe), (4) the WAF's own logs reach the SIEM so a block is confirmed (the source map's
 // waf class). A hop nothing measured is `unknown`, never `ok`.
 import type { Finding, Report, Target } from '../model.js';
-import type { PlaybookResult } from './analyse.js';
 import type { IntegrationStatus } from './readiness.js';
+
+/** What the loop reads of a playbook dry-run (a PlaybookResult of ./analyse.ts, which imports this module). */
+interface PlaybookResult {
+  playbook: { id: string };
+  integrations: IntegrationStatus[];
+}
 
 export type HopStatus = 'ok' | 'declared' | 'fail' | 'unknown' | 'not-applicable';
 

@@ -2,28 +2,15 @@
 // read-only answers (Elastic Security's alerts index through a count aggregation; Splunk's audit index of fired
 // alerts). These are the measured alert-volume and noisy-rule figures the SOAR gate prefers over an estimate.
 
+import type { AlertCounts, SiemAlertDetail, SiemAlertSummary } from '../model.js';
+
+export type { AlertCounts, RuleAlertCount, SiemAlertDetail, SiemAlertSummary } from '../model.js';
+
 /** Every alert-count query covers the 30 whole days before the day of the scan (now-30d/d .. now/d; -30d@d .. @d). */
 export const ALERT_WINDOW_DAYS = 30;
 
 /** The probes whose stored answers hold alert counts per rule. */
 export const SIEM_ALERT_PROBES: ReadonlySet<string> = new Set(['es-security-alert-counts', 'splunk-alert-history']);
-
-export interface RuleAlertCount {
-  rule: string;
-  alerts: number;
-  per_day: number;
-}
-
-export interface AlertCounts {
-  source: string;
-  window_days: number;
-  total: number;
-  per_day: number;
-  /** Busiest first. */
-  rules: RuleAlertCount[];
-  /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
-  other_alerts: number;
-}
 
 /** socready's evidence files append the response metadata after this line (src/collect/evidence-store.ts). */
 const EVIDENCE_STDERR = '\n--- stderr ---\n';
@@ -91,19 +78,6 @@ export function readAlertCounts(probe: string, text: string): AlertCounts {
   if (probe === 'es-security-alert-counts') return readEs(b);
   if (probe === 'splunk-alert-history') return readSplunk(b);
   throw new Error(`${probe} is not an alert-count probe`);
-}
-
-export interface SiemAlertDetail extends AlertCounts {
-  target: string;
-  probe: string;
-}
-
-export interface SiemAlertSummary {
-  targets: number;
-  window_days: number;
-  alerts: number;
-  alerts_per_day: number;
-  rules_alerting: number;
 }
 
 /** The analyses.siem_alerts section: per SIEM target its counts, summed; unreadable answers are problems. */

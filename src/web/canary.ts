@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Transport } from '../transport/types.js';
 import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';
 import { findMarker, type MarkerHit, type ProbeTokens } from './logs.js';
-import type { MarkerTrace } from '../collect/trace.js';
+import type { CanaryMarkerTrace } from '../model.js';
 
 /**
  * Body bytes of the long canary: above rsyslog's 8096-byte maxMessageSize, nginx's 16k client_body_buffer_size
@@ -67,7 +67,7 @@ export interface LiveProbeResult {
   /** The long body canary: bytes of the POST body sent, and whether some log read holds it whole (its end token). */
   long?: { sent_bytes: number; whole_in_log: boolean };
   /** Where the canary was followed after the server's own logs: its collector and its SIEM (collect/trace.ts). */
-  trace?: MarkerTrace;
+  trace?: CanaryMarkerTrace;
 }
 
 export interface LiveProbeOptions {
