@@ -26,7 +26,7 @@ export function liveFindings(
       evaluateCheck(
         c,
         { [probe]: answer },
-        { targetId: target, kind: 'web', evidenceIds: { [probe]: evidence } },
+        { targetId: target, kind: 'web', evidenceIds: { [probe]: evidence }, probes: catalog.probes },
         cache,
       ),
     );
