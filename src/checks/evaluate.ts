@@ -113,9 +113,9 @@ function explained_(
       expected: { en: fill(expected.en, facts), ja: fill(expected.ja, facts) },
     };
   } else out.explanation = genericExplanation(check, facts);
-  const named = check.decisive
-    ? explicitDecisive(check.decisive, facts, probes)
-    : genericDecisive(check, facts, outputs, probes);
+  // The check's own decisive paths first; a directive that is absent has no line, and then the generic lines say so.
+  const own = check.decisive ? explicitDecisive(check.decisive, facts, probes) : [];
+  const named = own.length > 0 ? own : genericDecisive(check, facts, outputs, probes);
   if (named.length > 0) out.decisive = named;
   return out;
 }
