@@ -234,7 +234,11 @@ function numbered(text: string, probe: string, def?: ProbeDef): Located[] {
 }
 
 /** Members of a JSON answer (an API's, or PowerShell's ConvertTo-Json) whose key and value state a fact read. */
-function jsonLines(text: string, probe: string, wanted: { key: string; value: RegExp }[]): Located[] | undefined {
+function jsonLines(
+  text: string,
+  probe: string,
+  wanted: { key: string; value: RegExp | undefined }[],
+): Located[] | undefined {
   const t = text.trim();
   if (!/^[[{]/.test(t)) return undefined;
   let doc: unknown;
@@ -252,7 +256,7 @@ function jsonLines(text: string, probe: string, wanted: { key: string; value: Re
         const here = path ? `${path}.${k}` : k;
         if (x === null || typeof x !== 'object') {
           const shown = `${here}: ${JSON.stringify(x)}`;
-          if (wanted.some((w) => squash(k).includes(w.key) && w.value.test(String(x))))
+          if (wanted.some((w) => squash(k).includes(w.key) && (w.value ? w.value.test(String(x)) : w.key.length >= 8)))
             out.push({ probe, text: shown });
         } else walk(x, here, depth + 1);
       }
@@ -274,8 +278,16 @@ function fromOutputs(
   const wanted = reads(check.condition)
     .filter((r) => !r.list)
     .map((r) => ({ key: squash(r.path.split('.').at(-1)!), value: getFact(facts, r.path) }))
-    .filter((w) => typeof w.value === 'string' || typeof w.value === 'number')
-    .map((w) => ({ key: w.key, value: new RegExp(`(^|[^\\w.])${escapeRe(String(w.value))}($|[^\\w.])`, 'i') }));
+    .filter((w) => ['string', 'number', 'boolean'].includes(typeof w.value))
+    // A word or number is found beside its key; a yes/no fact only by a line that starts with its (long) key, since
+    // settings print it in many spellings (`log_connections|off`, `DumpIOInput On`).
+    .map((w) => ({
+      key: w.key,
+      value:
+        typeof w.value === 'boolean'
+          ? undefined
+          : new RegExp(`(^|[^\\w.])${escapeRe(String(w.value))}($|[^\\w.])`, 'i'),
+    }));
   const out: SourceLine[] = [];
   for (const probe of check.probes) {
     const result = outputs[probe];
@@ -288,8 +300,12 @@ function fromOutputs(
     for (const l of numbered(result.stdout, probe, probes?.get(probe))) {
       if (out.length >= MAX_LINES) break;
       if (/^\s*[#;]/.test(l.text) && wanted.length) continue;
-      if (wanted.some((w) => w.key.length > 1 && squash(l.text).includes(w.key) && w.value.test(l.text)))
-        out.push(resolve(l, probes));
+      const line = squash(l.text);
+      const states = (w: (typeof wanted)[number]) =>
+        w.value
+          ? w.key.length > 1 && line.includes(w.key) && w.value.test(l.text)
+          : w.key.length >= 8 && line.startsWith(w.key);
+      if (wanted.some(states)) out.push(resolve(l, probes));
     }
   }
   return dedupe(out);

@@ -61,7 +61,8 @@ describe('every catalog check has a failing fixture', () => {
     const listed = [...Object.keys(registry.checks), ...Object.keys(registry.cannot_fail ?? {})];
     expect(listed.filter((id) => !known.has(id))).toEqual([]);
     expect(Object.keys(registry.checks).filter((id) => registry.cannot_fail?.[id])).toEqual([]);
-    for (const [id, why] of Object.entries(registry.cannot_fail ?? {})) expect(why.trim().length, id).toBeGreaterThan(20);
+    for (const [id, why] of Object.entries(registry.cannot_fail ?? {}))
+      expect(why.trim().length, id).toBeGreaterThan(20);
   });
 
   it('pins the words and lines of every failing fixture (failing-findings.json)', () => {
