@@ -21,7 +21,9 @@ export interface EvaluateContext {
   offline?: boolean;
   /** Parsers to use (a catalog's `parsers`); default: the registered ones. */
   parsers?: ReadonlyMap<string, { parse: Parser }>;
-  /** Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them. */
+  /**
+   * Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them.
+   */
   evidenceIds?: Record<string, string | string[]>;
   /** The catalog's probes: a decisive line read from a probe's output names that probe's file or command. */
   probes?: ReadonlyMap<string, ProbeDef>;
@@ -150,7 +152,8 @@ function runParser(
 
 /**
  * Decides one check on one target from its probe outputs:
- * a host-level transport error on a needed probe (or every probe failed) or InconclusiveError -> inconclusive; ParseError or a bug -> error;
+ * a host-level transport error on a needed probe (or every probe failed) or InconclusiveError -> inconclusive;
+ * ParseError or a bug -> error;
  * applies_if false -> not-applicable; condition true -> pass; warn_if true -> warn; else fail.
  */
 export function evaluateCheck(

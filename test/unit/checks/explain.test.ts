@@ -60,7 +60,7 @@ describe('observed and expected in words', () => {
 });
 
 describe('decisive lines', () => {
-  it("takes the parser's location: on the fact's object, keyed in an `at` map, or on the offending list entries", () => {
+  it("takes the parser's location: on the fact's object, keyed in an `at` map, or on offending list entries", () => {
     const facts = {
       at: {
         cmdline: { probe: 'cmd', text: 'HKLM\\...\\Audit  ProcessCreationIncludeCmdLine_Enabled  REG_DWORD  0x0' },
