@@ -4,6 +4,7 @@
 // canned per check: what a finding says it observed is always the facts as they were.
 import type { Bilingual, Lang, SourceLine } from '../model.js';
 import { evaluate, getFact } from './condition.js';
+import { labelFor } from './labels.js';
 import type { CheckDef, Condition, Facts, ProbeDef } from './types.js';
 import type { ProbeResult } from '../transport/types.js';
 
@@ -19,7 +20,7 @@ interface Read {
   list?: { how: 'some' | 'every' | 'none' | 'count'; where?: Condition };
 }
 
-function reads(cond: Condition, out: Read[] = []): Read[] {
+export function reads(cond: Condition, out: Read[] = []): Read[] {
   if ('all' in cond) for (const c of cond.all) reads(c, out);
   else if ('any' in cond) for (const c of cond.any) reads(c, out);
   else if ('not' in cond) reads(cond.not, out);
@@ -36,15 +37,28 @@ function reads(cond: Condition, out: Read[] = []): Read[] {
 const STATE_KEYS = new Set(['state', 'value', 'setting', 'status']);
 const words = (s: string) => s.replace(/[_-]+/g, ' ').trim();
 
-/** The nearest object along the path that names itself (`name`) names the fact: "Credential Validation: ...". */
-function label(facts: Facts, path: string): string {
-  const segs = path.split('.');
+/** The name of the nearest object along the path that names itself (an audit subcategory, an event log). */
+function ownerName(facts: Facts, segs: string[]): { name: string; at: number } | undefined {
   for (let i = segs.length - 1; i > 0; i--) {
     const owner = getFact(facts, segs.slice(0, i).join('.')) as Record<string, unknown> | undefined;
-    if (owner && typeof owner === 'object' && typeof owner.name === 'string' && owner.name !== '') {
-      const rest = segs.slice(i).filter((s) => !STATE_KEYS.has(s));
-      return rest.length ? `${owner.name} ${words(rest.join(' '))}` : owner.name;
-    }
+    if (owner && typeof owner === 'object' && typeof owner.name === 'string' && owner.name !== '')
+      return { name: owner.name, at: i };
+  }
+  return undefined;
+}
+
+/**
+ * The words naming a fact: the catalog's label for the parser's fact (checks/labels, `{name}` filled with the owner's
+ * name), else the owner's name and the rest of the path ("Credential Validation: ..."), else the path in words.
+ */
+function label(check: CheckDef, facts: Facts, path: string, lang: Lang): string {
+  const segs = path.split('.');
+  const owner = ownerName(facts, segs);
+  const given = labelFor(check.fact_labels, path);
+  if (given) return given[lang].replace('{name}', owner?.name ?? '');
+  if (owner) {
+    const rest = segs.slice(owner.at).filter((s) => !STATE_KEYS.has(s));
+    return rest.length ? `${owner.name} ${words(rest.join(' '))}` : owner.name;
   }
   return words(segs.join(' '));
 }
@@ -73,8 +87,8 @@ function matching(facts: Facts, r: Read): { all: unknown[]; hits: unknown[] } {
   return { all, hits: where ? all.filter((el) => evaluate(where, el)) : all };
 }
 
-function readWords(facts: Facts, r: Read, lang: Lang): string {
-  const name = label(facts, r.path);
+function readWords(check: CheckDef, facts: Facts, r: Read, lang: Lang): string {
+  const name = label(check, facts, r.path, lang);
   // A parser may give a word fact in Japanese too, beside it (`state` and `state_ja`).
   const ja = lang === 'ja' ? getFact(facts, `${r.path}_ja`) : undefined;
   if (!r.list) return `${name}: ${typeof ja === 'string' ? ja : valueWords(getFact(facts, r.path), lang)}`;
@@ -89,7 +103,7 @@ function readWords(facts: Facts, r: Read, lang: Lang): string {
 export function genericExplanation(check: CheckDef, facts: Facts): { observed: Bilingual; expected: Bilingual } {
   const read = reads(check.condition);
   const observed = (lang: Lang) =>
-    read.map((r) => readWords(facts, r, lang)).join(lang === 'en' ? '; ' : '、') || valueWords(undefined, lang);
+    read.map((r) => readWords(check, facts, r, lang)).join(lang === 'en' ? '; ' : '、') || valueWords(undefined, lang);
   return { observed: { en: observed('en'), ja: observed('ja') }, expected: check.title };
 }
 

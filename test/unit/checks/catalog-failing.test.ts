@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../src/checks/evaluate.js';
+import { reads } from '../../../src/checks/explain.js';
+import { labelFor } from '../../../src/checks/labels.js';
 import { PLACEHOLDER } from '../../../src/checks/types.js';
 import type { Bilingual, Finding, SourceLine } from '../../../src/model.js';
 import { CATALOG_FIXTURES, fixtureOutputs, loadRegistry } from '../../fixtures/catalog/fixtures.js';
@@ -63,6 +65,15 @@ describe('every catalog check has a failing fixture', () => {
     expect(Object.keys(registry.checks).filter((id) => registry.cannot_fail?.[id])).toEqual([]);
     for (const [id, why] of Object.entries(registry.cannot_fail ?? {}))
       expect(why.trim().length, id).toBeGreaterThan(20);
+  });
+
+  it('has words in both languages (checks/labels) for every fact a check without its own explain_text reads', () => {
+    const unlabelled = catalog.checks
+      .filter((c) => !c.explain_text)
+      .flatMap((c) =>
+        reads(c.condition).flatMap((r) => (labelFor(c.fact_labels, r.path) ? [] : [`${c.parser} ${r.path}`])),
+      );
+    expect(unlabelled, 'add the fact to checks/labels/facts.yaml').toEqual([]);
   });
 
   it('pins the words and lines of every failing fixture (failing-findings.json)', () => {

@@ -43,6 +43,18 @@ describe('observed and expected in words', () => {
     expect(e.expected).toEqual({ en: 'It is set', ja: '設定されている' });
   });
 
+  it("names a fact with the catalog's label for the parser's fact, the owner's name in place of {name}", () => {
+    const facts = { by_guid: { g1: { name: 'Logon', success: true, failure: false } } };
+    const labelled = {
+      ...check({ fact: 'by_guid.g1.failure', equals: true }),
+      fact_labels: { 'by_guid.*.failure': { en: '{name}: Failure audited', ja: '{name}: 失敗の監査' } },
+    };
+    expect(genericExplanation(labelled, facts).observed).toEqual({
+      en: 'Logon: Failure audited: no',
+      ja: 'Logon: 失敗の監査: いいえ',
+    });
+  });
+
   it('says yes/no and not set in each language, and how many list entries matched', () => {
     const facts = { running: false, backlog_limit: null, rules: [{ key: 'a' }, { key: 'b' }] };
     const cond: Condition = {
