@@ -184,6 +184,11 @@ export const sysmonParser: Parser = (outputs) => {
   }
   const sysmon = services.find((s) => /^sysmon(64)?$/i.test(s.Name));
   const running = sysmon ? /running/i.test(String(sysmon.State ?? sysmon.Status)) || sysmon.Status === 4 : false;
+  // The service entry decides installed/running; with none, the (empty) service query itself.
+  const serviceLine = {
+    probe: 'win-sysmon-service',
+    text: sysmon ? JSON.stringify(sysmon) : '(no Sysmon or Sysmon64 service)',
+  };
   const facts: Record<string, unknown> = {
     installed: Boolean(sysmon),
     running,
@@ -200,7 +205,10 @@ export const sysmonParser: Parser = (outputs) => {
     facts.event_config = config.event_config;
     facts.baseline = config.baseline;
     // Where each event's verdict was read: `events.<id>` and `event_config.<id>` point at the same lines.
-    const at: Record<string, { probe: string; text: string }[]> = {};
+    const at: Record<string, { probe: string; text: string }[]> = {
+      installed: [serviceLine],
+      running: [serviceLine],
+    };
     for (const [id, rows] of Object.entries(config.lines)) {
       const located = rows.map((text) => ({ probe: 'win-sysmon-config', text }));
       at[`events.${id}`] = located;
@@ -208,5 +216,6 @@ export const sysmonParser: Parser = (outputs) => {
     }
     facts.at = at;
   }
+  facts.at ??= { installed: [serviceLine], running: [serviceLine] };
   return facts;
 };
