@@ -52,6 +52,8 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
       if (!statSync(file).isFile()) continue;
       // The one report reader: regular file only, the stated size cap, no content quoted in errors.
       const r = readReport(file);
+      // A shard's partial report is not a run of the estate: its merge is.
+      if (r.run.shard) continue;
       if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
     } catch {
       // A damaged or older report is skipped, never fatal.

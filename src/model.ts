@@ -490,6 +490,22 @@ export interface QuestionnaireResult {
   answers: { id: string; area: AreaId; question: Bilingual; answer: unknown; level_hint?: number }[];
 }
 
+/** What a shard's partial report carries so that merge can check its siblings and put the estate back in order. */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  inventory_digest: string;
+  catalog_digest: string;
+  /** Every target of the estate, all shards together, in plan order (their ids' digest and how many). */
+  plan_digest: string;
+  plan_size: number;
+  hosts_only: boolean;
+  /** No inventory named the organisation: merge titles the report with the evidence hosts, as scan does. */
+  title_from_evidence: boolean;
+  /** Per entry of `targets`: its place in the plan and how many of `findings` and `evidence` (in order) are its own. */
+  blocks: { position: number; findings: number; evidence: number }[];
+}
+
 export interface Report {
   schema_version: '1.0';
   tool: { name: 'socready'; version: string };
@@ -501,6 +517,8 @@ export interface Report {
     inventory: string;
     mode: 'live' | 'evidence' | 'local';
     options: Record<string, unknown>;
+    /** Set on the partial report of `scan --shard i/n`: `merge` joins these and runs the analyses once. */
+    shard?: ShardInfo;
   };
   targets: TargetResult[];
   findings: Finding[];
