@@ -64,8 +64,11 @@ async function parseWithProgram(argv: string[]): Promise<{ command: string; opts
   const quiet = (cmd: Command) => {
     cmd.exitOverride();
     cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-    if (cmd.commands.length === 0)
-      cmd.action((...args: unknown[]) => void (seen = { command: cmd.name(), opts: (args.at(-1) as Command).opts() }));
+    if (cmd.commands.length === 0) {
+      cmd.action((...args: unknown[]) => {
+        seen = { command: cmd.name(), opts: (args.at(-1) as Command).opts() };
+      });
+    }
     for (const sub of cmd.commands) quiet(sub);
   };
   quiet(program);
@@ -127,7 +130,7 @@ describe('examples/github-actions/socready-sharded.yml', () => {
       expect(parsed.opts.inventory).toBe('inventory.yaml');
     }
     const upload = scan!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.with?.name).toBe('socready-shard-${{ matrix.shard }}');
+    expect(upload?.with?.name).toBe(`socready-shard-\${{ matrix.shard }}`);
     expect(merge!.needs).toBe('scan');
     const download = merge!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download?.with?.pattern).toBe('socready-shard-*');
@@ -176,7 +179,7 @@ describe('examples/kubernetes: an Indexed Job of shards and a merge Job', () => 
     expect(validate(broken)).toBe(false);
   });
 
-  it('gives pod JOB_COMPLETION_INDEX = 0..n-1 shard index+1 of n, each in its own folder of the shared volume', async () => {
+  it('gives pod JOB_COMPLETION_INDEX = 0..n-1 shard index+1 of n, each in its own folder of the volume', async () => {
     expect(scanJob.spec.completionMode).toBe('Indexed');
     const count = scanJob.spec.completions!;
     expect(scanJob.spec.parallelism).toBe(count);
