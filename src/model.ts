@@ -112,6 +112,18 @@ export interface Target {
   timeout?: number;
 }
 
+export interface SiemEstimateSettings {
+  /** Id of a target with api: { product: elasticsearch | opensearch | splunk | sentinel }. */
+  siem: string;
+  /** Whole UTC days counted, ending at 00:00 UTC of the run's day (default 30). */
+  days?: number;
+  /** Elasticsearch index pattern or Splunk index. */
+  index?: string;
+  language?: 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
+  /** Time limit of each search, seconds (default 60). */
+  timeout?: number;
+}
+
 export interface Inventory {
   version: 1;
   organization: string;
@@ -124,6 +136,8 @@ export interface Inventory {
   alerts: string[];
   /** Real log exports the rules run over to estimate how many alerts a SOAR would act on per day. */
   log_exports?: string[];
+  /** The same estimate pushed down into a SIEM target of the inventory (src/pushdown): counted over its retention. */
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
