@@ -36,6 +36,7 @@ beforeAll(async () => {
         return json(200, '{"version":{"number":"8.15.0"}}');
       if (req.method === 'POST' && url.startsWith('/es/') && url.endsWith('/_search'))
         return json(200, fixture('elasticsearch/search-per-day.json'));
+      if (req.method === 'POST' && url === '/es/_query') return json(200, fixture('elasticsearch/esql-per-day.json'));
       if (req.method === 'POST' && url.startsWith('/es-403/'))
         return json(403, fixture('elasticsearch/forbidden.json'));
       if (req.method === 'POST' && url === '/splunk/services/search/v2/jobs/export')
@@ -81,17 +82,18 @@ describe('scan with estimate: { siem } pushes the rules down into the SIEM', () 
   it('Elasticsearch: per-rule counts per day over the window, unconvertible rules with reasons, alerts/day scored', async () => {
     const report = await scanWith('es', '/es', 'elasticsearch');
     const est = estimateOf(report);
-    expect(est).toMatchObject({ target: 'es', product: 'elasticsearch', language: 'dsl', counted: 2, failed: 0 });
+    expect(est).toMatchObject({ target: 'es', product: 'elasticsearch', language: 'dsl', counted: 3, failed: 0 });
     expect(est.window).toEqual({ start: '2026-11-27T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', days: 3 });
     const whoami = est.rules.find((r) => r.title === 'Whoami Execution')!;
     expect(whoami.counts?.per_day.map((d) => d.count)).toEqual([2, 0, 7]);
     expect(whoami.alerts_per_day).toBe(3);
-    expect(est.rules.find((r) => r.title === 'Whoami Burst')!.unsupported?.kind).toBe('correlation');
+    // The correlation rule is counted too, with ES|QL (groups meeting the condition per day).
+    expect(est.rules.find((r) => r.title === 'Whoami Burst')).toMatchObject({ language: 'esql', alerts_per_day: 3 });
     expect(est.rules.find((r) => r.title === 'Passwd Read')!.unsupported?.kind).toBe('logsource');
     for (const r of est.rules.filter((x) => !x.counts)) expect(r.unsupported?.reason ?? r.error).toBeTruthy();
-    // What scoring and the SOAR gate read: the SIEM's count, both counted rules at 3 per day.
-    expect(report.analyses.detections!.summary.estimated_alerts_per_day).toBe(6);
-    const searches = requests.filter((q) => q.url.startsWith('/es/') && q.method === 'POST');
+    // What scoring and the SOAR gate read: the SIEM's count, the three counted rules at 3 per day each.
+    expect(report.analyses.detections!.summary.estimated_alerts_per_day).toBe(9);
+    const searches = requests.filter((q) => q.url.startsWith('/es/') && q.url.endsWith('/_search'));
     expect(searches.length).toBe(2);
     for (const s of searches) expect(JSON.parse(s.body).size).toBe(0);
     const html = renderHtml(report, { lang: 'en' });
@@ -113,9 +115,9 @@ describe('scan with estimate: { siem } pushes the rules down into the SIEM', () 
     const report = await scanWith('es-403', '/es-403', 'elasticsearch');
     const est = estimateOf(report);
     expect(est.counted).toBe(0);
-    expect(est.failed).toBe(2);
+    expect(est.failed).toBe(3);
     expect(report.analyses.detections!.summary.estimated_alerts_per_day).toBeUndefined();
-    expect(report.analyses.detections!.problems.map((p) => p.error).join('\n')).toMatch(/2 of 2 counts failed.*403/);
+    expect(report.analyses.detections!.problems.map((p) => p.error).join('\n')).toMatch(/3 of 3 counts failed.*403/);
   }, 60_000);
 
   it('an estimate naming no SIEM target is an inventory error naming the field', () => {
