@@ -201,7 +201,10 @@ export function planScan(opts: ScanOptions, runId: string, problems: InputError[
   return { ids: planned.map((p) => p.target.id), mine };
 }
 
-/** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
+/**
+ * inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing
+ * else.
+ */
 export async function collectAndEvaluate(
   opts: ScanOptions,
   runDir: string | undefined,

@@ -79,7 +79,7 @@ estimate: { siem: ${siem}, days: 3 }
 const estimateOf = (r: Report) => (r.analyses.detections!.details as { siem_estimate: SiemEstimate }).siem_estimate;
 
 describe('scan with estimate: { siem } pushes the rules down into the SIEM', () => {
-  it('Elasticsearch: per-rule counts per day over the window, unconvertible rules with reasons, alerts/day scored', async () => {
+  it('Elasticsearch: counts per rule per day, unconvertible rules with reasons, alerts/day scored', async () => {
     const report = await scanWith('es', '/es', 'elasticsearch');
     const est = estimateOf(report);
     expect(est).toMatchObject({ target: 'es', product: 'elasticsearch', language: 'dsl', counted: 3, failed: 0 });
