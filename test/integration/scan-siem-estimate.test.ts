@@ -44,6 +44,9 @@ beforeAll(async () => {
       json(404, '{}');
     });
   });
+  // The scan reads the target's product API first, then counts: on a loaded machine more than Node's default 5 s of
+  // keep-alive can pass between the two, and a socket the server closed meanwhile would be reused (ECONNRESET).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(join(tmpdir(), 'socready-scan-siem-'));
@@ -104,6 +107,7 @@ describe('scan with estimate: { siem } pushes the rules down into the SIEM', () 
 
   it('Splunk: the same rules as SPL through the search export endpoint', async () => {
     const est = estimateOf(await scanWith('splunk', '/splunk', 'splunk'));
+    expect(est.rules.filter((r) => r.error).map((r) => `${r.title}: ${r.error}`)).toEqual([]);
     expect(est).toMatchObject({ product: 'splunk', language: 'spl', failed: 0 });
     expect(est.rules.find((r) => r.title === 'Whoami Execution')!.counts?.per_day.map((d) => d.count)).toEqual([
       3, 0, 5,
