@@ -2,7 +2,7 @@
 // then renders and gates it exactly as scan does.
 import type { Command } from 'commander';
 import { builtInInventory, loadInventory } from '../inventory/load.js';
-import { readReport } from '../report/validate.js';
+import { readRunReport } from '../report/validate.js';
 import { inventoryDigest } from '../shard/digest.js';
 import { runMerge } from '../shard/merge.js';
 import { createProgress } from '../util/progress.js';
@@ -54,7 +54,7 @@ export function register(program: Command): void {
 export async function mergeCommand(reports: string[], opts: MergeCliOptions): Promise<number> {
   checkFailOn(opts.failOn);
   const inventory = opts.inventory ? loadInventory(opts.inventory) : builtInInventory();
-  const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
+  const baseline = opts.baseline ? readRunReport(opts.baseline) : undefined;
   const progress = createProgress(process.stderr, opts.json);
   const { report, runDir } = await runMerge({
     reports,

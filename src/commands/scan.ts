@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtInInventory, loadInventory } from '../inventory/load.js';
 import type { Lang } from '../model.js';
-import { readReport } from '../report/validate.js';
+import { readRunReport } from '../report/validate.js';
 import { gateRun, writeRunOutputs } from '../run-outputs.js';
 import { runScan } from '../scan.js';
 import { countStatuses } from '../summary.js';
@@ -143,7 +143,7 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
   checkFailOn(opts.failOn);
   const inventory = inventoryFile ?? builtInInventory();
   // A mistyped baseline must not cost a whole fleet scan: read it before reaching any host.
-  const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
+  const baseline = opts.baseline ? readRunReport(opts.baseline) : undefined;
   if (opts.evidence) {
     inventory.source = `${inventory.source} (evidence: ${resolve(opts.evidence)})`;
   }

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/load.js';
 import type { Report } from '../../src/model.js';
 import { inventoryDigest } from '../../src/shard/digest.js';
+import { loadTrend } from '../../src/report/trend.js';
 import { runMerge } from '../../src/shard/merge.js';
 import { runScan } from '../../src/scan.js';
 import { runCli } from '../helpers/cli.js';
@@ -208,6 +209,11 @@ describe('socready scan --shard and socready merge on the command line', () => {
     const gated = await runCli(['scan', '-i', inventoryFile, '--shard', '1/2', '--fail-under', '3', '-o', dir]);
     expect(gated.code).toBe(2);
     expect(gated.stderr).toContain('--fail-under cannot be used with --shard');
+    // A shard alone is no run: report and diff refuse it, trend leaves it out.
+    const rendered = await runCli(['report', join(shards[0]!, 'report.json'), '--format', 'md']);
+    expect(rendered.code).toBe(2);
+    expect(rendered.stderr).toContain('a partial report of shard 1/2 (scan --shard): join every shard');
+    expect(loadTrend(join(dir, 'shards'))).toEqual({ points: [], problems: [] });
     const bad = await runCli(['scan', '-i', inventoryFile, '--shard', '3/2', '-o', dir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--shard takes i/n');
