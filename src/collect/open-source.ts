@@ -8,8 +8,14 @@ import type { ProbeSource } from './source.js';
 import { type HostCanaryPlan, type TracePlan, TransportProbeSource } from './source.js';
 import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
-import { WebProbeSource } from '../web/source.js';
+import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+
+/** Timing and trust of a web target's live probes (waits, request interval, a CA to verify TLS); defaults apply. */
+export type WebLiveTuning = Pick<
+  WebSourceOptions,
+  'timeoutMs' | 'logWaitMs' | 'pollMs' | 'maxLogBytes' | 'minIntervalMs' | 'tlsCa'
+>;
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
@@ -19,6 +25,7 @@ export interface SourceOptions extends HostKeyOptions {
     /** Send the active live probes (canary, WAF probe). */
     active: boolean;
     runId: string;
+    live?: WebLiveTuning;
   };
 }
 
@@ -73,6 +80,7 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     // The canaries are followed to the host's collector and SIEM only when they are sent (--active).
     const trace = options.web?.active ? tracePlanOf(host, options) : undefined;
     return new WebProbeSource(target, {
+      ...options.web?.live,
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
       active: options.web?.active ?? false,
       runId: options.web?.runId ?? 'run',

@@ -5,11 +5,45 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding, Target } from '../../src/model.js';
-import { createLocalTransport } from '../../src/transport/local.js';
-import { runWebAssessment, type WebAssessment } from '../../src/web/assess.js';
 import { probeMarker } from '../../src/web/canary.js';
+import type { WebAssessment } from '../../src/web/summary.js';
 import { type Daemon, makeTree, removeTree, startNginx, type Tree } from '../fixtures/web/servers.js';
 import { type RsyslogPair, rsyslogAvailable, startRsyslogPair } from '../helpers/rsyslog.js';
+import { assessWeb } from '../helpers/web-assess.js';
+
+/** The inventory: the web host (local) declares its collector; the collector target lists where lines land. */
+function inventory(pair: RsyslogPair, tree: Tree, maxWait: number): { web: Target; targets: Target[] } {
+  const web: Target = {
+    id: 'shop',
+    kind: 'web',
+    address: '127.0.0.1',
+    tags: [],
+    transport: 'local',
+    web: {
+      urls: [`http://127.0.0.1:${tree.ports.PORT}/`],
+      server: 'nginx',
+      host: 'web-host',
+      config_path: tree.config,
+    },
+  };
+  const host: Target = {
+    id: 'web-host',
+    kind: 'linux',
+    address: 'localhost',
+    tags: [],
+    transport: 'local',
+    syslog: { collector: 'collector', max_wait: maxWait },
+  };
+  const collector: Target = {
+    id: 'collector',
+    kind: 'linux',
+    address: 'localhost',
+    tags: [],
+    transport: 'local',
+    collector: { paths: [pair.collectorLog] },
+  };
+  return { web, targets: [web, host, collector] };
+}
 
 const isRoot = process.getuid?.() === 0;
 
@@ -34,34 +68,13 @@ describe.skipIf(!isRoot || !rsyslogAvailable)('web canary traced from nginx thro
     tree = await makeTree('nginx', 'syslog', ['PORT', 'UPSTREAM']);
     writeFileSync(tree.config, readFileSync(tree.config, 'utf8').replaceAll('@SYSLOG@', pair.socket));
     nginx = await startNginx(tree);
-    const target: Target = {
-      id: 'shop',
-      kind: 'web',
-      address: '127.0.0.1',
-      tags: [],
-      transport: 'local',
-      web: {
-        urls: [`http://127.0.0.1:${tree.ports.PORT}/`],
-        server: 'nginx',
-        host: 'web-host',
-        config_path: tree.config,
-      },
-    };
-    return runWebAssessment({
-      target,
-      hostTransport: createLocalTransport(),
+    const { web, targets } = inventory(pair, tree, 8);
+    return assessWeb(web, {
+      targets,
       active: true,
       runId: 'arrival',
-      logWaitMs: 4000,
-      pollMs: 200,
-      minIntervalMs: 50,
+      live: { logWaitMs: 4000, pollMs: 200, minIntervalMs: 50 },
       only: ['web.active.*'],
-      trace: {
-        maxWaitS: 8,
-        collectorId: 'collector',
-        collectorPaths: [pair.collectorLog],
-        collector: createLocalTransport(),
-      },
     });
   }
 
@@ -105,28 +118,13 @@ describe.skipIf(!isRoot || !rsyslogAvailable)('web canary traced from nginx thro
     tree = await makeTree('nginx', 'syslog', ['PORT', 'UPSTREAM']);
     writeFileSync(tree.config, readFileSync(tree.config, 'utf8').replaceAll('@SYSLOG@', pair.socket));
     nginx = await startNginx(tree);
-    const a = await runWebAssessment({
-      target: {
-        id: 'shop',
-        kind: 'web',
-        address: '127.0.0.1',
-        tags: [],
-        transport: 'local',
-        web: { urls: [`http://127.0.0.1:${tree.ports.PORT}/`], server: 'nginx', host: 'h', config_path: tree.config },
-      },
-      hostTransport: createLocalTransport(),
+    const { web, targets } = inventory(pair, tree, 3);
+    const a = await assessWeb(web, {
+      targets,
       active: true,
       runId: 'lost',
-      logWaitMs: 4000,
-      pollMs: 200,
-      minIntervalMs: 50,
+      live: { logWaitMs: 4000, pollMs: 200, minIntervalMs: 50 },
       only: ['web.active.canary-arrives'],
-      trace: {
-        maxWaitS: 3,
-        collectorId: 'collector',
-        collectorPaths: [pair.collectorLog],
-        collector: createLocalTransport(),
-      },
     });
     const arrives = finding(a, 'web.active.canary-arrives');
     expect(arrives.status).toBe('fail');
