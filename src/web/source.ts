@@ -462,10 +462,13 @@ export class WebProbeSource implements ProbeSource {
       const login = this.settings.login ? { login: this.settings.login } : {};
       if (canary) {
         const t = { base, ...login };
-        this.canary.push(await runCanary(t, probeMarker('canary', this.opts.runId, this.target.id, ++n), live));
+        const short = await runCanary(t, probeMarker('canary', this.opts.runId, this.target.id, ++n), live);
+        this.canary.push(short);
         // Numbered from 1001 so the short canaries keep their numbers (1001 is not read as 1: a digit follows).
+        // A server that did not answer the short canary is not sent the long one.
         const marker = probeMarker('canary', this.opts.runId, this.target.id, 1001 + i);
-        this.longCanary.push(await runCanary(t, marker, live, WEB_LONG_CANARY_BYTES));
+        if (short.request.status !== null)
+          this.longCanary.push(await runCanary(t, marker, live, WEB_LONG_CANARY_BYTES));
       }
       if (waf) this.waf.push(await runWafProbe(base, probeMarker('waf', this.opts.runId, this.target.id, ++n), live));
     }
