@@ -7,7 +7,7 @@ import { dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.
 import { auditLogFiles, mariadbParser, mariadbSettings } from '../parsers/database/mariadb.js';
 import { mssqlParser } from '../parsers/database/mssql.js';
 import { oracleParser } from '../parsers/database/oracle.js';
-import { logFiles, pgSettings, postgresqlParser } from '../parsers/database/postgresql.js';
+import { logFiles, pgSettings, postgresqlObjectAuditParser, postgresqlParser } from '../parsers/database/postgresql.js';
 import { shellQuote } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
 
@@ -111,7 +111,7 @@ export const postgresql: DatabaseProductModule = {
     const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
     return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
   },
-  parsers: [postgresqlParser, dbCanaryParser, dbFailedLoginParser],
+  parsers: [postgresqlParser, postgresqlObjectAuditParser, dbCanaryParser, dbFailedLoginParser],
 };
 
 function mariadbClient(
