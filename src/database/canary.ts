@@ -82,7 +82,8 @@ export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promis
       waited_ms: 0,
     };
   }
-  return { marker, sent: true, searched: files, ...(await search(o, marker, files, sentAt)) };
+  const sent_at = new Date(sentAt).toISOString();
+  return { marker, sent: true, sent_at, searched: files, ...(await search(o, marker, files, sentAt)) };
 }
 
 /** One login as a marked user that does not exist: no account is locked, since none has that name. */
@@ -101,5 +102,6 @@ export async function runFailedLoginCanary(o: DbCanaryOptions, user: string): Pr
       waited_ms: 0,
     };
   }
-  return { marker: user, sent: true, searched: files, ...(await search(o, user, files, sentAt)) };
+  const sent_at = new Date(sentAt).toISOString();
+  return { marker: user, sent: true, sent_at, searched: files, ...(await search(o, user, files, sentAt)) };
 }

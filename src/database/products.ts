@@ -3,7 +3,7 @@
 // host for the canary search. Secrets go in the client's environment (RunOptions.env), never on its command line.
 import type { DatabaseProduct, DatabaseSettings } from '../model.js';
 import type { ParserModule } from '../parsers/define.js';
-import { dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.js';
+import { dbCanaryArrivalParser, dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.js';
 import { auditLogFiles, mariadbParser, mariadbSettings } from '../parsers/database/mariadb.js';
 import { mssqlParser } from '../parsers/database/mssql.js';
 import { oracleParser } from '../parsers/database/oracle.js';
@@ -111,7 +111,7 @@ export const postgresql: DatabaseProductModule = {
     const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
     return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
   },
-  parsers: [postgresqlParser, postgresqlObjectAuditParser, dbCanaryParser, dbFailedLoginParser],
+  parsers: [postgresqlParser, postgresqlObjectAuditParser, dbCanaryParser, dbCanaryArrivalParser, dbFailedLoginParser],
 };
 
 function mariadbClient(
@@ -171,7 +171,7 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
     // root over the default socket (Debian: unix_socket authentication); --no-defaults keeps option files out.
     offlineQuery: (statement) =>
       `"$(command -v mariadb || command -v mysql)" --no-defaults -N -B -e ${shellQuote(statement)}`,
-    parsers: [mariadbParser, dbCanaryParser, dbFailedLoginParser],
+    parsers: [mariadbParser, dbCanaryParser, dbCanaryArrivalParser, dbFailedLoginParser],
   };
 }
 

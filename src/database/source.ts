@@ -3,9 +3,11 @@
 // host's transport. Query probes (one SELECT/SHOW each) need a connection; the canaries need --active as well.
 import type { DatabaseSettings, Target, TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
-import type { ProbeSource } from '../collect/source.js';
+import { type HostCanaryPlan, openSiemSearch, type ProbeSource } from '../collect/source.js';
+import type { DbArrival, DbCanaryDocument } from '../parsers/database/canary.js';
 import { failedResult, shellQuote } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
+import { type DbArrivalPlan, traceDbArrival } from './arrival.js';
 import { canaryMarker, runFailedLoginCanary, runQueryCanary } from './canary.js';
 import { DATABASE_PRODUCTS, type DatabaseProductModule } from './products.js';
 
@@ -19,6 +21,19 @@ export interface DatabaseSourceOptions {
   logWaitMs?: number;
   pollMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Where the database's host forwards its logs (its inventory `syslog`): the canaries are followed there. */
+  arrival?: DatabaseArrivalOptions;
+}
+
+/** The host's collector (and SIEM), reached through their own transports; opened on first use, closed with the source. */
+export interface DatabaseArrivalOptions {
+  collectorId: string;
+  collectorPaths: string[];
+  collector?: Transport;
+  collectorSudo?: boolean;
+  siem?: HostCanaryPlan['siem'];
+  maxWaitMs: number;
+  pollMs?: number;
 }
 
 export function isDatabaseTarget(t: Target): boolean {
@@ -34,6 +49,7 @@ export class DatabaseProbeSource implements ProbeSource {
   readonly label = 'database';
   private readonly settings: DatabaseSettings;
   private readonly product: DatabaseProductModule | undefined;
+  private arrivalOpened?: Promise<Omit<DbArrivalPlan, 'maxWaitMs'> & { openError?: string }>;
 
   constructor(
     private readonly target: Target,
@@ -116,6 +132,7 @@ export class DatabaseProbeSource implements ProbeSource {
         probe.live === 'db-canary'
           ? await runQueryCanary(o, canaryMarker(this.opts.runId, this.target.id, 'query'))
           : await runFailedLoginCanary(o, canaryMarker(this.opts.runId, this.target.id, 'login').replace(/-/g, '_'));
+      if (this.opts.arrival) doc.arrival = await this.follow(doc);
       // The document is the answer (data) and its evidence (stdout), so a stored run re-evaluates the same.
       out.set(probe.id, {
         stdout: JSON.stringify(doc),
@@ -127,6 +144,44 @@ export class DatabaseProbeSource implements ProbeSource {
       });
     }
     return out;
+  }
+
+  /** Follows a canary written on the host to the collector (and SIEM) the host forwards to. */
+  private async follow(doc: DbCanaryDocument): Promise<DbArrival> {
+    const a = this.opts.arrival!;
+    const skipped = (why: string): DbArrival => ({
+      collector: a.collectorId,
+      collector_paths: a.collectorPaths,
+      skipped: why,
+      arrived: false,
+      reads: 0,
+      errors: [],
+      max_wait_ms: a.maxWaitMs,
+    });
+    if (!doc.sent || !doc.sent_at) return skipped('the canary was not sent');
+    // Files known and the marker not in them: nothing on the host wrote it, so nothing can forward it.
+    if (!doc.found && doc.searched.length > 0) return skipped("the marker was not written in the server's own log");
+    this.arrivalOpened ??= (async () => {
+      const openError = a.collector
+        ? await a.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }))
+        : undefined;
+      return {
+        collectorId: a.collectorId,
+        collectorPaths: a.collectorPaths,
+        ...(a.collector && !openError ? { collector: a.collector } : {}),
+        ...(a.collectorSudo !== undefined ? { collectorSudo: a.collectorSudo } : {}),
+        ...(a.siem ? { siem: await openSiemSearch(a.siem) } : {}),
+        ...(openError ? { openError: `collector ${a.collectorId}: ${openError.kind}: ${openError.message}` } : {}),
+      };
+    })();
+    const { openError, ...plan } = await this.arrivalOpened;
+    const traced = await traceDbArrival(
+      { ...plan, maxWaitMs: a.maxWaitMs, ...(a.pollMs !== undefined ? { pollMs: a.pollMs } : {}) },
+      doc.marker,
+      Date.parse(doc.sent_at),
+    );
+    if (openError) traced.errors.unshift(openError);
+    return traced;
   }
 
   private async collectOne(probe: ProbeDef): Promise<ProbeResult> {
@@ -161,5 +216,9 @@ export class DatabaseProbeSource implements ProbeSource {
 
   async close(): Promise<void> {
     if (this.opts.ownsHostTransport) await this.opts.hostTransport?.close();
+    if (this.arrivalOpened) {
+      await this.opts.arrival?.collector?.close().catch(() => undefined);
+      await this.opts.arrival?.siem?.source.close().catch(() => undefined);
+    }
   }
 }
