@@ -104,7 +104,7 @@ function arrivalFacts(probe: string, outputs: Record<string, ProbeResult>): Reco
   const a = d.arrival;
   const siemDeclared = a?.siem !== undefined;
   const arrived = a === undefined ? false : siemDeclared ? a.siem!.arrived : a.arrived;
-  const written = d.found ? `written in ${d.where} after ${d.latency_ms} ms` : 'not written in the server\'s own log';
+  const written = d.found ? `written in ${d.where} after ${d.latency_ms} ms` : "not written in the server's own log";
   const why = !d.sent
     ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
     : a === undefined
@@ -126,7 +126,17 @@ function arrivalFacts(probe: string, outputs: Record<string, ProbeResult>): Reco
 export const dbCanaryArrivalParser = defineParser({
   name: 'database-canary-arrival',
   probes: ['db-canary'],
-  facts: ['sent', 'written', 'declared', 'collector_arrived', 'siem_declared', 'siem_arrived', 'arrived', 'latency_ms', 'why'],
+  facts: [
+    'sent',
+    'written',
+    'declared',
+    'collector_arrived',
+    'siem_declared',
+    'siem_arrived',
+    'arrived',
+    'latency_ms',
+    'why',
+  ],
   parse: (outputs) => arrivalFacts('db-canary', outputs),
 });
 
