@@ -66,7 +66,11 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
   if (isDatabaseTarget(target)) {
     // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
     const host = options.web?.targets.find((t) => t.id === target.database!.host);
-    const hostTransport = webHostTransport(host, options);
+    // A Windows host is read through PowerShell (SQL Server: Invoke-Sqlcmd or sqlcmd.exe, the registry).
+    const hostTransport =
+      host?.transport === 'powershell'
+        ? createPowerShellTransport(host, { ssh: options })
+        : webHostTransport(host, options);
     // The canaries are followed where the host forwards its logs: the collector (and SIEM) its `syslog` names.
     const fwd = host ? hostCanaryPlan(host, options) : undefined;
     return new DatabaseProbeSource(target, {

@@ -226,7 +226,7 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
     }
     const canary = finding(a, 'database.mariadb.canary-logged');
     expect(canary.status).toBe('pass');
-    expect(canary.reason).toContain(`found in ${good.auditLog}`);
+    expect(canary.reason).toContain(`found in the server's own log ${good.auditLog}`);
     expect(canary.reason).toMatch(
       /,socready_ro,127\.0\.0\.1,\d+,\d+,QUERY,,'SELECT \\'socready-canary-itest-maria-good-/,
     );

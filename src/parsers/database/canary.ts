@@ -19,6 +19,10 @@ export interface DbCanaryDocument {
   latency_ms?: number;
   searched: string[];
   waited_ms: number;
+  /** Audit-trail read-backs that failed (a view not readable, an event log access denied). */
+  search_errors?: string[];
+  /** What the product needs to record a marked SELECT at all (said when the marker was not found). */
+  needs?: string;
   /** Where the record went next: the collector (and SIEM) the database's host forwards to (src/database/arrival.ts). */
   arrival?: DbArrival;
 }
@@ -65,7 +69,12 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
     : d.found
       ? `written: ${d.marker} found in the server's own log ${d.where} after ${d.latency_ms} ms: ${d.line ?? ''}`
-      : `${d.marker} not found after ${d.waited_ms} ms in ${d.searched.length > 0 ? d.searched.join(', ') : '(no log file known: the settings did not say where the server logs)'}`;
+      : `${d.marker} not found after ${d.waited_ms} ms in ` +
+        (d.searched.length > 0
+          ? d.searched.join(', ')
+          : '(nowhere to search: the settings name no log file and no running audit)') +
+        (d.search_errors?.length ? `; ${d.search_errors.join('; ')}` : '') +
+        (d.needs ? `; ${d.needs}` : '');
   return {
     sent: d.sent,
     found: d.found,
