@@ -23,7 +23,7 @@ export interface DbArrivalPlan {
 }
 
 /** The line holding the marker (not followed by a word character: a longer marker is another run's) and its file. */
-export function findMarker(output: string, marker: string): { where: string; line: string } | undefined {
+export function markerLine(output: string, marker: string): { where: string; line: string } | undefined {
   const re = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
   for (const f of splitSections(output).files) {
     const line = f.text.split('\n').find((l) => re.test(l));
@@ -61,7 +61,7 @@ export async function traceDbArrival(plan: DbArrivalPlan, marker: string, sentAt
         doc.errors.push(`collector ${plan.collectorId}: ${r.error.kind}: ${r.error.message}`);
         break;
       }
-      const hit = findMarker(r.stdout, marker);
+      const hit = markerLine(r.stdout, marker);
       if (hit) {
         Object.assign(doc, { arrived: true, where: hit.where, line: hit.line, latency_ms: now() - sentAt });
         break;

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/checks/catalog.js';
 import { ApiProbeSource } from '../../src/collect/api-source.js';
 import { evaluateCheck } from '../../src/checks/evaluate.js';
-import { findMarker } from '../../src/database/arrival.js';
+import { markerLine } from '../../src/database/arrival.js';
 import { DatabaseProbeSource } from '../../src/database/source.js';
 import type { DbCanaryDocument } from '../../src/parsers/database/canary.js';
 import type { Finding, Target } from '../../src/model.js';
@@ -21,15 +21,15 @@ import { type RsyslogPair, rsyslogAvailable, startRsyslogPair } from '../helpers
 const catalog = loadCatalog();
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', 'elasticsearch', p), 'utf8');
 
-describe('findMarker', () => {
-  it('finds the line and file of a marker, and not a longer marker that starts with it', () => {
+describe('markerLine', () => {
+  it('markerLine finds the line and file of a marker, and not a longer marker that starts with it', () => {
     const out =
       "==> /c/remote.log <==\nx postgres: AUDIT: SESSION,1,1,READ,SELECT,,,SELECT 'socready-canary-a-1',<n>\n";
-    expect(findMarker(out, 'socready-canary-a-1')).toEqual({
+    expect(markerLine(out, 'socready-canary-a-1')).toEqual({
       where: '/c/remote.log',
       line: "x postgres: AUDIT: SESSION,1,1,READ,SELECT,,,SELECT 'socready-canary-a-1',<n>",
     });
-    expect(findMarker(out, 'socready-canary-a')).toBeUndefined();
+    expect(markerLine(out, 'socready-canary-a')).toBeUndefined();
   });
 });
 
