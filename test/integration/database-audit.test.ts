@@ -255,6 +255,16 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
     }
   }, 60_000);
 
+  it('trap server_audit_file_rotations = 0 (set live): rotation keeps no older file, read from the live server', async () => {
+    good.root('SET GLOBAL server_audit_file_rotations = 0');
+    try {
+      const a = await scan('maria-rotate', conn(good), false);
+      expect(status(a, 'database.mariadb.audit-file-rotation')).toBe('fail');
+    } finally {
+      good.root('SET GLOBAL server_audit_file_rotations = 9');
+    }
+  }, 60_000);
+
   it('without a connection the settings come from the option files (my_print_defaults) and say so', async () => {
     const a = await scan(
       'maria-files',
