@@ -36,7 +36,8 @@ export function windowsCollectScript(
   const header =
     `{"format":"socready-evidence","version":1,"platform":"windows","tool_version":"${version}",` +
     (names.length > 0 ? `"databases":${JSON.stringify(names)},` : '');
-  return `<#
+  return (
+    `<#
   socready ${version} offline evidence collection for Windows.
   Runs read-only commands only and writes one JSON file. Run it in an elevated PowerShell (auditpol needs it):
     powershell -NoProfile -ExecutionPolicy Bypass -File .\\collect.ps1 [-OutFile evidence.json]
@@ -44,8 +45,10 @@ export function windowsCollectScript(
 #>
 param([string]$OutFile = ("socready-evidence-" + $env:COMPUTERNAME + ".json"))
 ${body}
-$socreadyEvidence = '${header}"collected_at":"' + (Get-Date).ToUniversalTime().ToString('o') + '","collection":' + $socreadyJson + '}'
+$socreadyEvidence = '${header}"collected_at":"' ` +
+    `+ (Get-Date).ToUniversalTime().ToString('o') + '","collection":' + $socreadyJson + '}'
 [IO.File]::WriteAllText([IO.Path]::GetFullPath($OutFile), $socreadyEvidence, (New-Object Text.UTF8Encoding $false))
 'socready: evidence written to ' + $OutFile
-`;
+`
+  );
 }

@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .requiredOption('--platform <platform>', 'linux or windows')
     .option(
       '--database <products>',
-      'also read these database servers on the host (comma-separated; linux: postgresql, mariadb, mysql; windows: mssql)',
+      'also read these database servers on the host (linux: postgresql, mariadb, mysql; windows: mssql)',
     )
     .action((opts: { platform: string; database?: string }) =>
       guarded(async () => {

@@ -140,8 +140,13 @@ export const postgresql: DatabaseProductModule = {
     r.exitCode !== 0 &&
     /authentication failed|does not exist|no pg_hba\.conf entry|not permitted to log in/.test(r.stderr),
   offlineQuery: (statement) => {
-    const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
-    return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
+    const psqlLine =
+      "PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c " +
+      `${shellQuote(statement)}`;
+    return (
+      `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ` +
+      `${psqlLine}; fi`
+    );
   },
   parsers: [postgresqlParser, postgresqlObjectAuditParser, dbCanaryParser, dbCanaryArrivalParser, dbFailedLoginParser],
 };
@@ -283,7 +288,8 @@ export const mssql: DatabaseProductModule = {
     const parts = ['sqlcmd', '-S', shellQuote(server), '-h', '-1', '-W', '-s', "'|'", '-b', '-l', '10'];
     parts.push(settings.user ? `-U ${shellQuote(settings.user)}` : '-E');
     if (settings.tls && settings.tls.mode !== 'disable') parts.push('-N');
-    // The statement alone (no SET NOCOUNT: nothing but SELECT/SHOW leaves socready); the parser drops "(n rows affected)".
+    // The statement alone (no SET NOCOUNT: nothing but SELECT/SHOW leaves socready); the parser drops "(n rows
+    // affected)".
     parts.push('-Q', shellQuote(statement));
     return { command: parts.join(' '), env: pw.value !== undefined ? { SQLCMDPASSWORD: pw.value } : {} };
   },

@@ -27,7 +27,7 @@ export interface DatabaseSourceOptions {
   arrival?: DatabaseArrivalOptions;
 }
 
-/** The host's collector (and SIEM), reached through their own transports; opened on first use, closed with the source. */
+/** The host's collector (and SIEM), through their own transports; opened on first use, closed with the source. */
 export interface DatabaseArrivalOptions {
   collectorId: string;
   collectorPaths: string[];

@@ -71,17 +71,20 @@ input(type="imtcp" address="127.0.0.1" port="${port}")
 *.* action(type="omfile" file="${collectorLog}")
 `,
   );
+  // Application log files the sender also ships (imfile), as a host ships a database's audit file.
+  const imfile = o.files?.length
+    ? `module(load="imfile")\n${o.files
+        .map((f) => `input(type="imfile" File="${f.path}" Tag="${f.tag}" Facility="local0")\n`)
+        .join('')}`
+    : '';
   writeFileSync(
     senderConf,
     `${global('sender', o.senderMax)}
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="${socket}" CreatePath="on")
-${
-  o.files?.length
-    ? `module(load="imfile")\n${o.files.map((f) => `input(type="imfile" File="${f.path}" Tag="${f.tag}" Facility="local0")`).join('\n')}\n`
-    : ''
-}*.* action(type="omfile" file="${senderLocal}")
-*.* action(type="omfwd" target="127.0.0.1" port="${forwardPort}" protocol="tcp" queue.type="LinkedList" queue.filename="fwdq" action.resumeRetryCount="-1")
+${imfile}*.* action(type="omfile" file="${senderLocal}")
+*.* action(type="omfwd" target="127.0.0.1" port="${forwardPort}" protocol="tcp" queue.type="LinkedList" ` +
+      `queue.filename="fwdq" action.resumeRetryCount="-1")
 `,
   );
   const start = (conf: string, side: string): ChildProcess =>

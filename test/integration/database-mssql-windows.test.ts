@@ -72,7 +72,7 @@ targets:
     expect(report.findings.some((f) => f.check === 'database.mssql.canary-logged')).toBe(false);
   });
 
-  it('sends the catalog SELECTs through Invoke-Sqlcmd/sqlcmd.exe with Windows authentication, read-only, no exit', () => {
+  it('sends the SELECTs through Invoke-Sqlcmd/sqlcmd.exe, Windows authentication, read-only, no exit', () => {
     // One collection script for the database (the host's own batch asks no probe under --only database.mssql.*).
     const batches = log.split('\n').filter((l) => l.startsWith('# socready-probes:') && l.includes('mssql'));
     expect(batches).toEqual([

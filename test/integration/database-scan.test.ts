@@ -151,13 +151,19 @@ ${dbs}`,
   it('says where each canary was written and where it arrived, with the latency of each', () => {
     const arrived = verdict(report, 'pg-good', 'database.postgresql.canary-arrived')!;
     expect(arrived.reason).toMatch(
-      /^socready-canary-\S+-pg-good-[0-9a-f]{8} written in .*postgresql\.log after \d+ ms; arrived on collector in .*remote\.log after \d+ ms$/,
+      new RegExp(
+        '^socready-canary-\\S+-pg-good-[0-9a-f]{8} written in .*postgresql\\.log after \\d+ ms; ' +
+          'arrived on collector in .*remote\\.log after \\d+ ms$',
+      ),
     );
     expect(verdict(report, 'maria-good', 'database.mariadb.canary-arrived')!.reason).toMatch(
       /written in .*audit\.log after \d+ ms; arrived on collector in .*remote\.log after \d+ ms/,
     );
     expect(verdict(report, 'pg-local', 'database.postgresql.canary-arrived')!.reason).toMatch(
-      /written in .*postgresql\.log after \d+ ms; did not arrive on collector within 8 s \(\d+ reads of .*remote\.log\)/,
+      new RegExp(
+        'written in .*postgresql\\.log after \\d+ ms; ' +
+          'did not arrive on collector within 8 s \\(\\d+ reads of .*remote\\.log\\)',
+      ),
     );
     expect(verdict(report, 'pg-trap', 'database.postgresql.canary-arrived')!.reason).toMatch(
       /not written in the server's own log; not followed to collector: the marker was not written/,
@@ -183,7 +189,7 @@ ${dbs}`,
     );
   });
 
-  it('the sample detection shows the web + database SQL injection pair, and names the database half when it is missing', () => {
+  it('the sample detection shows the web + database SQLi pair, and names the database half when missing', () => {
     const scenario = (r: Report) =>
       (r.analyses.detections!.details as DetectionDetails).scenarios.find((s) => s.id === 'sqli-web-and-database')!;
     const good = scenario(report);

@@ -102,7 +102,10 @@ describe('SQL Server canary through PowerShell on the Windows host (fixtures)', 
     const { finding, doc } = await canary(transport, { product: 'mssql', host: 'win' }, MSSQL_PROBES);
     expect(finding.status, finding.reason).toBe('pass');
     expect(finding.reason).toMatch(
-      /^written: socready-canary-fx-db1-[0-9a-f]{8} found in the server's own log sys\.fn_get_audit_file\(D:\\Audit\\\*\.sqlaudit\) \[file_audit\] after \d+ ms: .*\|BCM \|/,
+      new RegExp(
+        "^written: socready-canary-fx-db1-[0-9a-f]{8} found in the server's own log " +
+          'sys\\.fn_get_audit_file\\(D:\\\\Audit\\\\\\*\\.sqlaudit\\) \\[file_audit\\] after \\d+ ms: .*\\|BCM \\|',
+      ),
     );
     expect(doc.searched).toEqual(['sys.fn_get_audit_file(D:\\Audit\\*.sqlaudit) [file_audit]']);
     const search = sent.find((s) => s.includes('fn_get_audit_file'))!;
@@ -133,7 +136,10 @@ describe('SQL Server canary through PowerShell on the Windows host (fixtures)', 
     const { finding } = await canary(transport, { product: 'mssql', host: 'win' }, MSSQL_PROBES);
     expect(finding.status).toBe('fail');
     expect(finding.reason).toMatch(
-      /not found after \d+ ms in sys\.fn_get_audit_file\(D:\\Audit\\\*\.sqlaudit\) \[file_audit\]; .*BATCH_COMPLETED_GROUP/,
+      new RegExp(
+        'not found after \\d+ ms in sys\\.fn_get_audit_file\\(D:\\\\Audit\\\\\\*\\.sqlaudit\\) \\[file_audit\\]; ' +
+          '.*BATCH_COMPLETED_GROUP',
+      ),
     );
   });
 
