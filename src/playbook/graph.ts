@@ -1,4 +1,5 @@
 // The workflow as a graph: edges by kind, reachability, strongly connected components and dominators.
+import type { Budget } from './budget.js';
 import type { Playbook, Step } from './model.js';
 
 export type EdgeKind =
@@ -88,7 +89,7 @@ export class Graph {
     }
   }
 
-  reachable(from: string): Set<string> {
+  reachable(from: string, budget?: Budget): Set<string> {
     const seen = new Set<string>();
     if (!this.succ.has(from)) return seen;
     const stack = [from];
@@ -96,7 +97,9 @@ export class Graph {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      for (const s of this.succ.get(n)!) if (!seen.has(s)) stack.push(s);
+      const out = this.succ.get(n)!;
+      budget?.spend(1 + out.length);
+      for (const s of out) if (!seen.has(s)) stack.push(s);
     }
     return seen;
   }
@@ -105,7 +108,7 @@ export class Graph {
    * Immediate dominators (Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm"), on integer
    * reverse-post-order indices so long workflows (deep dominator trees) stay fast.
    */
-  dominators(entry: string): Map<string, string> {
+  dominators(entry: string, budget?: Budget): Map<string, string> {
     const order: string[] = [];
     const seen = new Set<string>();
     const stack: [string, number][] = [[entry, 0]];
@@ -113,6 +116,7 @@ export class Graph {
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const children = this.succ.get(top[0]) ?? [];
+      budget?.spend();
       if (top[1] < children.length) {
         const c = children[top[1]++]!;
         if (!seen.has(c)) {
@@ -131,13 +135,22 @@ export class Graph {
     );
     const idom = new Int32Array(rpo.length).fill(-1);
     idom[0] = 0;
+    // Each climb of the intersection is an operation: on irreducible graphs the passes, not the nodes, grow.
     const intersect = (a: number, b: number) => {
       let x = a;
       let y = b;
+      let climbs = 0;
       while (x !== y) {
-        while (x > y) x = idom[x]!;
-        while (y > x) y = idom[y]!;
+        while (x > y) {
+          x = idom[x]!;
+          climbs++;
+        }
+        while (y > x) {
+          y = idom[y]!;
+          climbs++;
+        }
       }
+      budget?.spend(1 + climbs);
       return x;
     };
     let changed = true;
@@ -161,7 +174,7 @@ export class Graph {
   }
 
   /** Strongly connected components (Tarjan, iterative). */
-  sccs(): string[][] {
+  sccs(budget?: Budget): string[][] {
     let index = 0;
     const idx = new Map<string, number>();
     const low = new Map<string, number>();
@@ -179,6 +192,7 @@ export class Graph {
         const frame = work[work.length - 1]!;
         const [n] = frame;
         const children = this.succ.get(n)!;
+        budget?.spend();
         if (frame[1] < children.length) {
           const c = children[frame[1]++]!;
           if (!idx.has(c)) {
@@ -212,12 +226,14 @@ export class Graph {
 }
 
 /** Nodes with a path of at least one edge to one of `targets` (one reverse search, not one per node). */
-export function canReachAny(g: Graph, targets: Iterable<string>): Set<string> {
+export function canReachAny(g: Graph, targets: Iterable<string>, budget?: Budget): Set<string> {
   const out = new Set<string>();
   const stack = [...targets];
   while (stack.length) {
     const n = stack.pop()!;
-    for (const p of g.pred.get(n) ?? []) {
+    const preds = g.pred.get(n) ?? [];
+    budget?.spend(1 + preds.length);
+    for (const p of preds) {
       if (out.has(p)) continue;
       out.add(p);
       stack.push(p);
