@@ -7,8 +7,12 @@ import { createGzip } from 'node:zlib';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
-/** A CACAO 2.0 playbook of `n` steps: a chain of if-conditions each with a destructive action on one branch. */
-export function cacaoPlaybook(dir: string, n: number): string {
+/**
+ * A CACAO 2.0 playbook of `n` steps: a chain of if-conditions each with a destructive action on one branch. `nested`:
+ * each condition is an allow-list check whose refusal ends the run, so every action sits under every earlier check
+ * and the end step has n/2 predecessors at every depth of the dominator tree (quadratic for Cooper-Harvey-Kennedy).
+ */
+export function cacaoPlaybook(dir: string, n: number, shape: 'chain' | 'nested' = 'chain'): string {
   const start = `start--${uuid(0)}`;
   const end = `end--${uuid(1)}`;
   const workflow: Record<string, unknown> = { [start]: { type: 'start', on_completion: `if-condition--${uuid(2)}` } };
@@ -17,7 +21,16 @@ export function cacaoPlaybook(dir: string, n: number): string {
     const cond = `if-condition--${uuid(i)}`;
     const act = `action--${uuid(i + 1)}`;
     const next = i + 2 < n ? `if-condition--${uuid(i + 2)}` : end;
-    workflow[cond] = { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act, on_false: next };
+    workflow[cond] =
+      shape === 'nested'
+        ? {
+            type: 'if-condition',
+            name: 'Host not on the critical asset allow-list',
+            condition: `__host__:value != 'dc${i}'`,
+            on_true: act,
+            on_false: end,
+          }
+        : { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act, on_false: next };
     workflow[act] = {
       type: 'action',
       name: `Isolate host ${i}`,
@@ -43,7 +56,7 @@ export function cacaoPlaybook(dir: string, n: number): string {
       [`http-api--${uuid(99_999_999)}`]: { type: 'http-api', name: 'EDR', address: { url: ['https://edr.example'] } },
     },
   };
-  const file = join(dir, `playbook-${n}.json`);
+  const file = join(dir, `playbook-${shape}-${n}.json`);
   writeFileSync(file, JSON.stringify(pb));
   return file;
 }

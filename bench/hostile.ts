@@ -129,9 +129,20 @@ async function main(): Promise<void> {
       make: () => ['playbook', 'validate', cacaoPlaybook(dir, 50_000)],
       expect: 0,
     },
+    // The growth series: roughly linear (the issue measured 0.65, 1.3, 4.2 s for 2.5k, 5k, 10k and no end at 50k).
+    ...[2_500, 5_000, 10_000, 50_000].map((n) => ({
+      name: `CACAO playbook of ${n.toLocaleString('en')} steps: playbook dry-run`,
+      make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, n)],
+      expect: 0,
+    })),
     {
-      name: 'CACAO playbook of 50,000 steps: playbook dry-run',
-      make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, 50_000)],
+      name: 'CACAO playbook of 50,000 steps, nested allow-list checks: playbook dry-run',
+      make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, 50_000, 'nested')],
+      expect: 0,
+    },
+    {
+      name: 'CACAO playbook of 50,000 steps, dominator budget of 10,000 operations: dry-run says it was cut',
+      make: () => ['playbook', 'dry-run', cacaoPlaybook(dir, 50_000), '--budget', 'dominators=10000'],
       expect: 0,
     },
   ];
