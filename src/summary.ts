@@ -105,6 +105,14 @@ export function terminalSummary(
         `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`,
       ) + example(a.playbooks),
     );
+    // A cut analysis proves nothing about what it did not reach: say so next to the counts it would have changed.
+    if (p.analyses_cut)
+      lines.push(
+        `  ${L(
+          `${p.analyses_cut} playbook(s) analysed only in part (a budget was reached); ${p.guards_unknown ?? 0} destructive actions have an unknown guard`,
+          `${p.analyses_cut} 件のプレイブックは上限に達したため一部のみ分析、ガードの有無が不明な破壊的アクション ${p.guards_unknown ?? 0} 件`,
+        )}`,
+      );
   }
   if (report.score) {
     const verdict = {
