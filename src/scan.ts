@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
+import { TargetSpill } from './collect/spill.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
@@ -36,6 +37,12 @@ export interface ScanOptions extends AnalyseOptions {
   options?: Record<string, unknown>;
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;
+  /**
+   * Return the report with every finding and evidence record in memory (for the HTML and PDF renderers). Without,
+   * the returned report holds slim findings and no spilled evidence: memory stays bounded for any estate, and
+   * report.json (written in full either way) is what renderers read.
+   */
+  fullReport?: boolean;
 }
 
 /** "db-07" or "db-07, web-03" (at most three names, then a count), from the evidence targets' sanitised ids. */
@@ -174,6 +181,7 @@ export async function collectAndEvaluate(
   catalog: Catalog,
   problems: InputError[] = [],
   runId: string = newRunId(),
+  spill?: TargetSpill,
 ): Promise<ScanAssessment[]> {
   const planned = opts.evidencePath
     ? planEvidence(opts.evidencePath, problems, opts.followSymlinks)
@@ -202,7 +210,8 @@ export async function collectAndEvaluate(
       assessment = failedAssessment(target, { kind: 'other', message: (e as Error).message });
     }
     opts.progress?.finish(assessment);
-    return assessment;
+    // A finished target goes to disk; web targets stay whole (analyses.web reads their findings and evidence).
+    return spill ? spill.put(assessment, !assessment.web) : assessment;
   });
 }
 
@@ -216,7 +225,21 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId);
+  // The SIEM's rule answers are read again after collection (coverage): kept aside when their target is spilled.
+  const spill = new TargetSpill(join(runDir, '.targets.ndjson'), (e) => SIEM_RULE_PROBES.has(e.probe));
+  try {
+    return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });
+  } finally {
+    spill.dispose();
+  }
+}
+
+async function scanWith(
+  opts: ScanOptions,
+  run: { started: Date; runId: string; runDir: string; catalog: Catalog; problems: InputError[]; spill: TargetSpill },
+): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
+  const { started, runId, runDir, catalog, problems, spill } = run;
+  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId, spill);
   // analyses.web is a view of the web targets' findings, evidence and what their live probes saw.
   const web = assessments.flatMap((a): WebAssessment[] =>
     a.web
@@ -248,12 +271,13 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
     analyses: web.length > 0 ? { web: summariseWeb(web) } : {},
   };
   // The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's rules.
-  const siemRulePaths = report.evidence
+  const siemRulePaths = [...report.evidence, ...spill.kept]
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));
   await completeReport(report, { ...opts, ...(siemRulePaths.length > 0 ? { siemRulePaths } : {}) });
   report.run.finished_at = new Date().toISOString();
-  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
-  return { report, runDir, problems };
+  // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
+  // one string is ~400 MB (near V8's string limit), and as objects several times that.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
+  return { report: opts.fullReport ? spill.hydrate(report) : report, runDir, problems };
 }

@@ -118,6 +118,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     hostsOnly: opts.hostsOnly,
     progress,
     options: { lang },
+    // The HTML and PDF renderers take the whole report; without them memory stays bounded by the concurrency.
+    fullReport: opts.html !== false || Boolean(opts.pdf),
   });
   const browserPath = opts.browser ?? inventory.report?.browser;
   const paths = await writeRunOutputs(
