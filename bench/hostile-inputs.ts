@@ -1,7 +1,8 @@
 // Generators of hostile inputs at any size, shared by bench/hostile.ts (full sizes) and the hostile-size tests
 // (scaled down). Each writes into a folder it is given and returns the path of what it wrote.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 
@@ -118,9 +119,25 @@ export function bigInventory(dir: string, bytes: number, shape: 'targets' | 'str
   return file;
 }
 
+/**
+ * One real evidence file of this machine (the Linux collection script run here, read-only), as a template whose host
+ * name is __HOST__. `cli`: the socready entry to ask for the script (the built dist/src/cli.js, or src/cli.ts with
+ * tsx). Cached in `dir`.
+ */
+export function evidenceSample(dir: string, cli: string): string {
+  const sample = join(dir, 'sample.json');
+  if (!existsSync(sample)) {
+    const script = join(dir, 'collect.sh');
+    const loader = cli.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    writeFileSync(script, execFileSync(process.execPath, [...loader, cli, 'collect-script', '--platform', 'linux']));
+    execFileSync('sh', [script, sample], { stdio: 'ignore' });
+  }
+  return readFileSync(sample, 'utf8').replace(/("hostname"\s*:\s*)"[^"]*"/, '$1"__HOST__"');
+}
+
 /** A folder of `n` evidence files: `sample` (a collection-script output) with __HOST__ replaced by a host name each. */
 export function evidenceFolder(dir: string, n: number, sample: string, ext = '.json'): string {
-  const folder = join(dir, `evidence-${n}`);
+  const folder = join(dir, 'evidence', String(n));
   mkdirSync(folder, { recursive: true });
   for (let k = 0; k < n; k++) writeFileSync(join(folder, `host-${k}${ext}`), sample.replace(/__HOST__/g, `host-${k}`));
   return folder;
