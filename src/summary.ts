@@ -109,7 +109,8 @@ export function terminalSummary(
     if (p.analyses_cut)
       lines.push(
         `  ${L(
-          `${p.analyses_cut} playbook(s) analysed only in part (a budget was reached); ${p.guards_unknown ?? 0} destructive actions have an unknown guard`,
+          `${p.analyses_cut} playbook(s) analysed only in part (a budget was reached); ` +
+            `${p.guards_unknown ?? 0} destructive actions have an unknown guard`,
           `${p.analyses_cut} 件のプレイブックは上限に達したため一部のみ分析、ガードの有無が不明な破壊的アクション ${p.guards_unknown ?? 0} 件`,
         )}`,
       );

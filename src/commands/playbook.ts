@@ -32,7 +32,8 @@ function budgetOption(items: string[] | undefined): PlaybookBudgets {
 }
 
 const BUDGET_HELP =
-  'analysis budgets, repeatable: validation=<operations>, dominators=<operations>, exploration=<operations per walk>, ' +
+  'analysis budgets, repeatable: validation=<operations>, dominators=<operations>, ' +
+  'exploration=<operations per walk>, ' +
   '<analysis>.seconds=<s>, seconds=<s> (all); defaults 2,000,000 / 2,000,000 / 1,000,000 operations, 15 s each';
 
 function failOnOption(v: string | undefined): FindingSeverity | undefined {
@@ -60,13 +61,18 @@ function loadFailure(file: string, message: string) {
   };
 }
 
+/** Validation stopped by its budget without finding an error: validity is not established, not denied. */
+const validationCut = (r: PlaybookResult) =>
+  r.verdict !== 'invalid' && r.analysis_cuts.some((c) => c.analysis === 'validation');
+
 function printText(r: PlaybookResult): void {
   // Playbooks and alerts are untrusted input: no control character reaches the terminal.
   const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
-  w(
-    `  valid: ${r.valid ? 'yes' : r.verdict !== 'invalid' && r.analysis_cuts.some((c) => c.analysis === 'validation') ? 'not established' : 'NO'}${r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`}   verdict: ${r.verdict}`,
-  );
+  const strict =
+    r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`;
+  w(`  valid: ${r.valid ? 'yes' : validationCut(r) ? 'not established' : 'NO'}${strict}   verdict: ${r.verdict}`);
+
   for (const v of r.validation)
     if (v.tier !== 'strict' || v.level === 'error')
       w(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}`);
@@ -214,9 +220,11 @@ export function register(program: Command): void {
             else {
               const errors = r.validation.some((i) => i.level === 'error' && i.tier !== 'strict');
               const verdict = errors ? 'INVALID' : r.valid ? 'valid' : 'NOT ESTABLISHED (validation cut)';
-              process.stdout.write(
-                `${file}: ${verdict} (${r.format}${r.strict_valid === undefined ? '' : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`})\n`,
-              );
+              const strict =
+                r.strict_valid === undefined
+                  ? ''
+                  : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`;
+              process.stdout.write(`${file}: ${verdict} (${r.format}${strict})\n`);
               if (r.validation_cut) process.stdout.write(`  cut: ${cutMessage(r.validation_cut, 0)}\n`);
               for (const v of r.validation)
                 process.stdout.write(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}\n`);

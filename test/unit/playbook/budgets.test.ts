@@ -202,7 +202,7 @@ describe('dominators (Lengauer-Tarjan)', () => {
 });
 
 describe('validation budget', () => {
-  it('when cut, the playbook is not claimed valid and the dry-run says validation was cut, not that it is invalid', async () => {
+  it('when cut, the playbook is not claimed valid; the dry-run says validation was cut, not invalid', async () => {
     const lp = loadCacaoDoc(doc(300), 'pb.json', {
       budgets: budgets({ validation: { operations: 100, seconds: 60 } }),
     });
