@@ -73,7 +73,9 @@ export interface DatabaseSettings {
   host: string;
   /** Read-only login for the live queries, run with the product's own client on the host. Absent: files only. */
   user?: string;
-  /** Name of an environment variable holding the password (passed in the client's environment, never its command line). */
+  /**
+   * Name of an environment variable holding the password (passed in the client's environment, never its command line).
+   */
   password_env?: string;
   port?: number;
   /** Unix socket directory (PostgreSQL) or socket file (MariaDB/MySQL) on the host; peer authentication. */
@@ -83,7 +85,9 @@ export interface DatabaseSettings {
   tls?: { mode: 'disable' | 'require' | 'verify-ca' | 'verify-full'; ca?: string };
   /** Main configuration file on the host when not the product's default (postgresql.conf, my.cnf). */
   config_path?: string;
-  /** With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it). */
+  /**
+   * With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it).
+   */
   failed_login_canary?: boolean;
 }
 
@@ -112,6 +116,18 @@ export interface Target {
   timeout?: number;
 }
 
+export interface SiemEstimateSettings {
+  /** Id of a target with api: { product: elasticsearch | opensearch | splunk | sentinel }. */
+  siem: string;
+  /** Whole UTC days counted, ending at 00:00 UTC of the run's day (default 30). */
+  days?: number;
+  /** Elasticsearch index pattern or Splunk index. */
+  index?: string;
+  language?: 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
+  /** Time limit of each search, seconds (default 60). */
+  timeout?: number;
+}
+
 export interface Inventory {
   version: 1;
   organization: string;
@@ -124,6 +140,8 @@ export interface Inventory {
   alerts: string[];
   /** Real log exports the rules run over to estimate how many alerts a SOAR would act on per day. */
   log_exports?: string[];
+  /** The same estimate pushed down into a SIEM target of the inventory (src/pushdown): counted over its retention. */
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
@@ -204,7 +222,9 @@ export interface Finding {
   weight: number;
   /** The check's title: the desired state ("auditd is running"). */
   title: Bilingual;
-  /** What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts). */
+  /**
+   * What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts).
+   */
   fail_title?: Bilingual;
   rationale?: Bilingual;
   remediation?: Bilingual;
@@ -372,7 +392,10 @@ export interface WebSummary {
 
 export type SourceStatus = 'measured' | 'declared' | 'missing' | 'not-in-estate' | 'unknown';
 
-/** The source map (src/sources): which log-source classes are proven collected, weighted by the use-cases that need them. */
+/**
+ * The source map (src/sources): which log-source classes are proven collected, weighted by the use-cases that need
+ * them.
+ */
 export interface SourceMapSummary {
   /** False when the inventory has no estate section: every class no target shows is unknown. */
   estate_declared: boolean;
@@ -383,7 +406,10 @@ export interface SourceMapSummary {
   classes_unknown: number;
   use_cases_required: number;
   use_cases_visible: number;
-  /** Share of the required classes measured, each weighted by the required use-cases that need it; null if none required. */
+  /**
+   * Share of the required classes measured, each weighted by the required use-cases that need it; null if none
+   * required.
+   */
   weighted_share: number | null;
 }
 
@@ -494,6 +520,22 @@ export interface QuestionnaireResult {
   answers: { id: string; area: AreaId; question: Bilingual; answer: unknown; level_hint?: number }[];
 }
 
+/** What a shard's partial report carries so that merge can check its siblings and put the estate back in order. */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  inventory_digest: string;
+  catalog_digest: string;
+  /** Every target of the estate, all shards together, in plan order (their ids' digest and how many). */
+  plan_digest: string;
+  plan_size: number;
+  hosts_only: boolean;
+  /** No inventory named the organisation: merge titles the report with the evidence hosts, as scan does. */
+  title_from_evidence: boolean;
+  /** Per entry of `targets`: its place in the plan and how many of `findings` and `evidence` (in order) are its own. */
+  blocks: { position: number; findings: number; evidence: number }[];
+}
+
 export interface Report {
   schema_version: '1.0';
   tool: { name: 'socready'; version: string };
@@ -505,6 +547,8 @@ export interface Report {
     inventory: string;
     mode: 'live' | 'evidence' | 'local';
     options: Record<string, unknown>;
+    /** Set on the partial report of `scan --shard i/n`: `merge` joins these and runs the analyses once. */
+    shard?: ShardInfo;
   };
   targets: TargetResult[];
   findings: Finding[];

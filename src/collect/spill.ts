@@ -68,6 +68,11 @@ export class TargetSpill {
     return { ...a, findings: a.findings.map(slim), evidence: [] };
   }
 
+  /** How many evidence records a target had (spilled or not); undefined for a target never put. */
+  evidenceCount(t: TargetResult): number | undefined {
+    return this.counts.get(t)?.evidence;
+  }
+
   private read(p: Placed): { findings: Finding[]; evidence: Evidence[] } {
     const buf = Buffer.alloc(p.length);
     for (let done = 0; done < p.length; ) done += readSync(this.fd, buf, done, p.length - done, p.offset + done);

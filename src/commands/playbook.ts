@@ -8,7 +8,7 @@ import { SEVERITY_ORDER, type FindingSeverity, severityAtLeast } from '../playbo
 import { type IntegrationEndpoint, loadIntegrationConfig } from '../playbook/readiness.js';
 import { InputError } from '../util/validate.js';
 import { EXIT, collect, guarded } from './errors.js';
-import { terminalSafe } from '../util/terminal.js';
+import { terminalLine, terminalSafe } from '../util/terminal.js';
 
 interface DryRunCliOptions {
   alert?: string[];
@@ -66,8 +66,8 @@ const validationCut = (r: PlaybookResult) =>
   r.verdict !== 'invalid' && r.analysis_cuts.some((c) => c.analysis === 'validation');
 
 function printText(r: PlaybookResult): void {
-  // Playbooks and alerts are untrusted input: no control character reaches the terminal.
-  const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
+  // Playbooks and alerts are untrusted input: no control character reaches the terminal, and each line stays one.
+  const w = (s: string) => process.stdout.write(`${terminalLine(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
   const strict =
     r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`;
@@ -86,16 +86,25 @@ function printText(r: PlaybookResult): void {
     const lines = dryRunStepLines(run, (s) => {
       const a = actionOf.get(s.step_id);
       if (s.decision)
-        return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
+        return (
+          `${s.decision.expression} is ${String(s.decision.result)}; follows ` +
+          `${s.decision.branches.join(', ') || 'nothing'}`
+        );
       if (!a) return '';
-      return `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`;
+      return (
+        `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}` +
+        (a.entities.length
+          ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}`
+          : '')
+      );
     });
     for (const line of lines) w(line);
   }
   if (r.blast_radius) {
     const counted = r.blast_radius.incidents.filter((i) => !i.gated_by_approval);
     w(
-      `  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} false-positive and mutated alert(s)`,
+      `  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} ` +
+        'false-positive and mutated alert(s)',
     );
   }
   for (const i of r.integrations)
@@ -110,7 +119,8 @@ export function register(program: Command): void {
 
   pb.command('dry-run')
     .description(
-      'walk each playbook for each alert without executing anything; report what it would do and whether guardrails stop it on false positives',
+      'walk each playbook for each alert without executing anything; report what it would do and whether ' +
+        'guardrails stop it on false positives',
     )
     .argument('<playbook...>', 'playbook files (CACAO JSON, socready native YAML, XSOAR YAML)')
     .option('--alert <file...>', 'alert JSON files (an object or an array); without, every condition is undecidable')

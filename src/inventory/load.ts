@@ -6,6 +6,7 @@ import {
   type EstateSource,
   type Inventory,
   SIEM_SEARCH_PRODUCTS,
+  type SiemEstimateSettings,
   type SshSettings,
   type Target,
   type TargetKind,
@@ -24,6 +25,9 @@ interface RawDefaults {
   tags?: string[];
 }
 
+/** The SIEM products the rules can be pushed down into (src/pushdown/run.ts). */
+const ESTIMATE_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'sentinel'];
+
 interface RawInventory {
   version: 1;
   organization?: string;
@@ -40,6 +44,7 @@ interface RawInventory {
   scenarios?: string[];
   alerts?: string[];
   log_exports?: string[];
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   threat_focus?: string[];
@@ -178,7 +183,8 @@ export function loadInventory(file: string): Inventory {
       throw fieldError(
         parsed,
         `targets.${i}.transport`,
-        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`,
+        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration ` +
+          'on its host, use transport ssh, local or evidence',
       );
     }
     const { group: _group, ...rest } = t;
@@ -249,7 +255,8 @@ export function loadInventory(file: string): Inventory {
           throw fieldError(
             parsed,
             `targets.${i}.syslog.siem.target`,
-            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`,
+            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ` +
+              `${product || 'none'})`,
           );
         }
       }
@@ -271,6 +278,19 @@ export function loadInventory(file: string): Inventory {
       }
     });
   });
+  if (raw.estimate) {
+    const siem = targets.find((t) => t.id === raw.estimate!.siem);
+    const product = siem?.api?.product?.toLowerCase() ?? '';
+    if (!siem) throw fieldError(parsed, 'estimate.siem', `estimate.siem names no target: "${raw.estimate.siem}"`);
+    if (!ESTIMATE_PRODUCTS.includes(product)) {
+      throw fieldError(
+        parsed,
+        'estimate.siem',
+        `estimate.siem "${siem.id}" needs api: { url, product } with product ${ESTIMATE_PRODUCTS.join(', ')}` +
+          ` (it has ${product || 'none'})`,
+      );
+    }
+  }
   const paths = (list: string[] | undefined, builtin: string) =>
     list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)];
   // Files the run reads later are checked now: a typo must fail before any host is reached.
@@ -294,6 +314,7 @@ export function loadInventory(file: string): Inventory {
     scenarios: paths(raw.scenarios, 'scenarios'),
     alerts: paths(raw.alerts, join('playbooks', 'alerts')),
     ...(raw.log_exports ? { log_exports: raw.log_exports.map((p) => resolvePath(base, p)) } : {}),
+    ...(raw.estimate ? { estimate: raw.estimate } : {}),
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),

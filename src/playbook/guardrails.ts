@@ -244,7 +244,8 @@ function closedLoop(pb: Playbook, g: Graph, steps: Step[], profiles: Map<string,
     const key = mine.join('|');
     let set = confirmedAfterCache.get(key);
     if (!set) {
-      // A containment without a named product can only be confirmed generically; otherwise the same product must answer.
+      // A containment without a named product can only be confirmed generically; otherwise the same product must
+      // answer.
       const same = verifications.filter((v) => mine.length === 0 || products(v).some((p) => mine.includes(p)));
       set = canReachAny(
         g,
@@ -328,14 +329,16 @@ export function analyseGuardrails(pb: Playbook, budget: Budget = unlimited('domi
           'unguarded-destructive-action',
           s.id,
           'high',
-          `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list check, although another path to it passes one`,
+          `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list ` +
+            'check, although another path to it passes one',
         );
       } else {
         add(
           'unguarded-destructive-action',
           s.id,
           'high',
-          `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or allow-list check on any path`,
+          `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or ` +
+            'allow-list check on any path',
         );
       }
     }
@@ -380,14 +383,16 @@ export function analyseGuardrails(pb: Playbook, budget: Budget = unlimited('domi
           'skip-unavailable-containment',
           s.id,
           'low',
-          `${label} is skipped silently when its integration is unavailable (skipunavailable): containment may not happen and nobody is told`,
+          `${label} is skipped silently when its integration is unavailable (skipunavailable): containment ` +
+            'may not happen and nobody is told',
         );
       if (loop && !loop.confirmedAfter(s)) {
         add(
           'no-enforcement-confirmation',
           s.id,
           'medium',
-          `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether the containment took effect`,
+          `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether ` +
+            'the containment took effect',
         );
       }
       if (loop && !loop.recordedAfter.has(s.id)) {

@@ -125,7 +125,8 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
       issue(
         'warning',
         comp[0]!,
-        `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing bounds the number of iterations`,
+        `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing ` +
+          'bounds the number of iterations',
       ),
     ];
   }
@@ -144,7 +145,8 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
         issue(
           'warning',
           w,
-          `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop may never end`,
+          `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop ` +
+            'may never end',
         ),
       );
     }

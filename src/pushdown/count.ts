@@ -65,7 +65,10 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 // ---------- Elasticsearch / OpenSearch ----------
 
-/** `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily date_histogram (UTC). */
+/**
+ * `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily
+ * date_histogram (UTC).
+ */
 export function elasticSearchRequest(
   query: { dsl: string } | { lucene: string },
   index: string,
@@ -137,10 +140,14 @@ export function parseElasticSearch(body: string, window: CountWindow): Counts {
 }
 
 /** ES|QL `_query`: the rule's WHERE, a time filter and STATS count BY BUCKET(@timestamp, 1 day). */
-export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number): SearchRequest {
+export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number, correlation = false): SearchRequest {
   const [from, ...rest] = esql.split(' | WHERE ');
   const where = rest.join(' | WHERE ');
-  const query = `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < "${window.end.toISOString()}" | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(@timestamp, 1 day)`;
+  // A correlation's rows are its groups that met the condition, each at the start of its time bucket.
+  const time = correlation ? 'timebucket' : '@timestamp';
+  const query =
+    `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < "${window.end.toISOString()}"` +
+    ` | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(${time}, 1 day)`;
   return { path: '/_query', contentType: 'application/json', body: JSON.stringify({ query }), timeoutMs };
 }
 
@@ -159,7 +166,9 @@ export function parseEsql(body: string, window: CountWindow): Counts {
 
 // ---------- Splunk ----------
 
-/** Search export (output_mode=json): `search <spl> | bin _time span=1d | stats count by _time` over earliest..latest. */
+/**
+ * Search export (output_mode=json): `search <spl> | bin _time span=1d | stats count by _time` over earliest..latest.
+ */
 export function splunkExportRequest(
   spl: string,
   window: CountWindow,
@@ -167,12 +176,12 @@ export function splunkExportRequest(
   timeoutMs: number,
 ): SearchRequest {
   const [first, ...pipes] = spl.split('\n');
-  const search = [
-    `search ${index ? `index=${JSON.stringify(index)} ` : ''}${first}`,
-    ...pipes,
-    '| bin _time span=1d',
-    '| stats count by _time',
-  ].join('\n');
+  const where = index ? `index=${JSON.stringify(index)} ` : '';
+  // A temporal correlation starts with `| multisearch [ search ... ]`: the index goes into each subsearch.
+  const lines = first!.startsWith('|')
+    ? [first!, ...pipes.map((l) => (l.startsWith('[ search ') ? `[ search ${where}${l.slice(9)}` : l))]
+    : [`search ${where}${first}`, ...pipes];
+  const search = [...lines, '| bin _time span=1d', '| stats count by _time'].join('\n');
   const form = new URLSearchParams({
     search,
     earliest_time: window.start.toISOString(),
@@ -222,7 +231,9 @@ export function parseSplunkExport(body: string, window: CountWindow): Counts {
 export function sentinelRequest(kql: string, window: CountWindow, timeoutMs: number): SearchRequest {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
-  const query = `${kql}\n| where TimeGenerated >= datetime(${start}) and TimeGenerated < datetime(${end})\n| summarize count_ = count() by bin(TimeGenerated, 1d)`;
+  const query =
+    `${kql}\n| where TimeGenerated >= datetime(${start}) and TimeGenerated < datetime(${end})\n| summarize ` +
+    'count_ = count() by bin(TimeGenerated, 1d)';
   return {
     path: '/query',
     contentType: 'application/json',
@@ -243,7 +254,8 @@ export function parseSentinel(body: string, window: CountWindow): Counts {
   const got = new Map<string, number>();
   for (const row of t.rows ?? []) got.set(String(row[ti]).slice(0, 10), Number(row[ci]));
   const err = isObj(j.error)
-    ? `Log Analytics partial error: ${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}`
+    ? 'Log Analytics partial error: ' +
+      `${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}`
     : undefined;
   return counts(window, got, err);
 }
@@ -260,7 +272,7 @@ export function planCount(
   language: Language,
   query: string,
   window: CountWindow,
-  opts: { index: string; splunkIndex?: string; timeoutMs: number },
+  opts: { index: string; splunkIndex?: string; timeoutMs: number; correlation?: boolean },
 ): CountPlan {
   switch (language) {
     case 'dsl':
@@ -276,7 +288,11 @@ export function planCount(
         parse: parseElasticSearch,
       };
     case 'esql':
-      return { language, request: esqlRequest(query, window, opts.timeoutMs), parse: parseEsql };
+      return {
+        language,
+        request: esqlRequest(query, window, opts.timeoutMs, opts.correlation),
+        parse: parseEsql,
+      };
     case 'spl':
       return {
         language,

@@ -1,4 +1,5 @@
-// Serialises a large JSON document piece by piece (for writeOutputFile), with the layout of JSON.stringify(value, null, 2): a report
+// Serialises a large JSON document piece by piece (for writeOutputFile), with the layout of JSON.stringify(value, null,
+// 2): a report
 // of thousands of targets is never held as one string (for 5,000 hosts that string alone is ~400 MB, close to V8's
 // string limit, on top of the objects it came from).
 /**
@@ -9,7 +10,9 @@ export class StreamedArray<T> {
   constructor(readonly items: () => Iterable<T>) {}
 }
 
-/** The pieces of `JSON.stringify(value, null, 2)`: objects and arrays are opened one level at a time, down to `depth`. */
+/**
+ * The pieces of `JSON.stringify(value, null, 2)`: objects and arrays are opened one level at a time, down to `depth`.
+ */
 export function* jsonPieces(value: unknown, indent = '', depth = 2): Generator<string> {
   if (value instanceof StreamedArray) {
     const inner = `${indent}  `;

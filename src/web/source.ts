@@ -13,6 +13,7 @@ import {
   type LiveProbeOptions,
   type LiveProbeResult,
   type LogSource,
+  type ProbeRecord,
   probeMarker,
   runCanary,
   runWafProbe,
@@ -63,7 +64,10 @@ function notInstalled(r: ProbeResult | undefined): boolean {
   return r.exitCode === 127 || /command not found|: not found/.test(r.stdout + r.stderr);
 }
 
-/** An evidence record for something sent over the network (its details are in analyses.web). */
+/**
+ * An evidence record for something sent over the network (its details are in analyses.web). What was sent and the
+ * error text are redacted like every other evidence: an error may quote a URL with credentials or a server's answer.
+ */
 function httpEvidence(
   target: string,
   probe: string,
@@ -73,19 +77,21 @@ function httpEvidence(
   error?: string,
   at?: string,
 ): Evidence {
+  const shown = redact(what);
+  const message = error === undefined ? undefined : redact(error);
   return {
     id: `${target}/${probe}`,
     target,
     probe,
     kind: 'http',
-    what: redact(what).text,
+    what: shown.text,
     exit_code: code,
     started_at: at ?? new Date(Date.now() - durationMs).toISOString(),
     duration_ms: durationMs,
     bytes: 0,
     truncated: false,
-    redactions: 0,
-    ...(error
+    redactions: shown.count + (message?.count ?? 0),
+    ...(error && message
       ? {
           error: {
             kind: /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(error)
@@ -93,16 +99,22 @@ function httpEvidence(
               : /within \d+ ms|ETIMEDOUT/.test(error)
                 ? 'timeout'
                 : 'other',
-            message: error,
+            message: message.text,
           },
         }
       : {}),
   };
 }
 
+/** What a live request recorded, redacted for analyses.web: its URL and error text like its log excerpts. */
+function redactRequest(r: ProbeRecord): ProbeRecord {
+  return { ...r, url: redact(r.url).text, ...(r.error !== undefined ? { error: redact(r.error).text } : {}) };
+}
+
 function redactLanding(r: LiveProbeResult): LiveProbeResult {
   return {
     ...r,
+    request: redactRequest(r.request),
     logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })),
   };
 }
@@ -261,7 +273,9 @@ export class WebProbeSource implements ProbeSource {
     if (this.detected.length > 0 || this.https.length > 0) this.notes.push(SSH_RDP_NOTE);
     if (this.opts.active && this.urls.length > 0 && this.declared === 'squid') {
       this.notes.push({
-        en: 'Live probes are not sent through a forward proxy (Squid): its logs record URLs, not bodies; assess the origin servers instead.',
+        en:
+          'Live probes are not sent through a forward proxy (Squid): its logs record URLs, not bodies; assess ' +
+          'the origin servers instead.',
         ja: 'フォワードプロキシ（Squid）経由ではライブプローブを送信しません。Squid のログに残るのは URL でボディではないため、オリジンサーバー側を評価してください。',
       });
     } else if (!this.opts.active) {
@@ -283,7 +297,8 @@ export class WebProbeSource implements ProbeSource {
   private tie(r: ProbeResult): void {
     if (this.urls.length === 0) return;
     if (r.error || !r.stdout.trim()) {
-      // The processes could not be listed: the default configuration is read, and only counts if it listens on the port.
+      // The processes could not be listed: the default configuration is read, and only counts if it listens on the
+      // port.
       this.verifyListen = true;
       this.configRead = {
         path: 'the default configuration of each server',
@@ -302,7 +317,10 @@ export class WebProbeSource implements ProbeSource {
     }
     const pids = new Set(ties.map((t) => t.tie.server!.pid));
     if (pids.size > 1) {
-      this.untied = `the URLs are answered by different server processes (${ties.map((t) => `port ${t.port}: ${t.tie.server!.kind} pid ${t.tie.server!.pid}`).join(', ')}): declare one web target per server`;
+      this.untied =
+        'the URLs are answered by different server processes ' +
+        `(${ties.map((t) => `port ${t.port}: ${t.tie.server!.kind} pid ${t.tie.server!.pid}`).join(', ')}): ` +
+        'declare one web target per server';
       return;
     }
     const server = ties[0]!.tie.server!;
@@ -314,11 +332,14 @@ export class WebProbeSource implements ProbeSource {
       path: server.location.config,
       how: ties[0]!.tie.owners_visible
         ? `${server.how}; it answers port ${ports} (ss -ltnp)`
-        : `${server.how}; the only running ${server.kind}, its listen directives must name port ${ports} (socket owners not visible)`,
+        : `${server.how}; the only running ${server.kind}, its listen directives must name port ${ports} ` +
+          '(socket owners not visible)',
     };
   }
 
-  /** Configuration probes not run: the configuration cannot be tied, or the URL is answered by another kind of server. */
+  /**
+   * Configuration probes not run: the configuration cannot be tied, or the URL is answered by another kind of server.
+   */
   private skipConfig(probe: ProbeDef): ProbeResult | undefined {
     if (this.untied) return failedResult({ kind: 'other', message: this.untied });
     const kind = probe.id.startsWith('nginx') ? 'nginx' : probe.id.startsWith('apache') ? 'apache' : undefined;
@@ -345,9 +366,14 @@ export class WebProbeSource implements ProbeSource {
     const port = [...new Set(wanted)].join(', ');
     if (listening.length === 0) {
       const ports = listenPorts(out.get('nginx-config')?.stdout ?? '', out.get('apache-config-dump')?.stdout ?? '');
-      this.untied = `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set web.config_path`;
+      this.untied =
+        `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it ` +
+        `listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set ` +
+        'web.config_path';
     } else if (listening.length > 1) {
-      this.untied = `both the nginx and the Apache configurations read listen on port ${port}, and the running processes could not say which answers: set web.config_path`;
+      this.untied =
+        `both the nginx and the Apache configurations read listen on port ${port}, and the running processes ` +
+        'could not say which answers: set web.config_path';
     } else {
       // Only the server whose configuration listens on the port is judged; the other's checks are not reported.
       this.answering = listening[0];
@@ -489,7 +515,9 @@ export class WebProbeSource implements ProbeSource {
       finding.reason = `no ${serversOf(check, asked)} is installed on ${host}`;
     } else {
       finding.status = 'inconclusive';
-      finding.reason = `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: set web.host to the host that runs it`;
+      finding.reason =
+        `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: ` +
+        'set web.host to the host that runs it';
     }
     return true;
   }
@@ -505,16 +533,19 @@ export class WebProbeSource implements ProbeSource {
   details(): WebDetails {
     return {
       target: this.target.id,
-      urls: this.urls.map((u) => u.toString()),
+      // An inventory URL may carry credentials (https://user:pass@host/): the view shows it redacted.
+      urls: this.urls.map((u) => redact(u.toString()).text),
       server: { declared: this.declared, detected: this.detected },
       ...(this.settings.config_path ? { config_path: this.settings.config_path } : {}),
       ...(this.configRead && this.hostOk && !this.untied ? { config_read: this.configRead } : {}),
       ...(this.untied ? { config_untied: this.untied } : {}),
       ...(this.settings.host ? { host: this.settings.host } : {}),
-      tls: this.tls,
+      tls: this.tls.map((t) => (t.error === undefined ? t : { ...t, error: redact(t.error).text })),
       canary: this.canary.map(redactLanding),
       waf: this.waf.map(redactLanding),
-      probes: [...this.canary, ...this.waf].map((r) => r.request).sort((a, b) => a.time.localeCompare(b.time)),
+      probes: [...this.canary, ...this.waf]
+        .map((r) => redactRequest(r.request))
+        .sort((a, b) => a.time.localeCompare(b.time)),
       log_sources: this.sources,
       notes: this.notes,
     };

@@ -84,13 +84,15 @@ export const windowsParserModules: readonly ParserModule[] = [
       const profiles = parseFirewallProfiles(r.stdout);
       const enabled = profiles.filter((p) => p.enabled);
       const unlogged = enabled.filter((p) => !p.log_blocked);
-      // 4096 KB (the default) fills in hours on a busy server; the file then rolls over to .old once and is overwritten.
+      // 4096 KB (the default) fills in hours on a busy server; the file then rolls over to .old once and is
+      // overwritten.
       const small = enabled.filter((p) => p.log_blocked && (p.log_max_kb ?? 4096) < 16384);
       return {
         profiles,
         enabled_profiles: enabled.length,
         not_logging_blocked: unlogged.map((p) => p.name),
         small_logs: small.map((p) => p.name),
+        at: { not_logging_blocked: unlogged.map((p) => p.at), small_logs: small.map((p) => p.at) },
         reason: [
           ...unlogged.map((p) => `${p.name} profile: dropped packets are not logged (LogBlocked not True)`),
           ...small.map((p) => `${p.name} profile: log limited to ${p.log_max_kb ?? 4096} KB`),

@@ -6,11 +6,14 @@ import { shownTitle } from '../finding-title.js';
 import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel } from '../../score/labels.js';
 import { formatDate } from './locale.js';
-import { STATUS_TEXT, t } from './text.js';
+import { explanationLines, STATUS_TEXT, t } from './text.js';
 
 // Characters XML 1.0 cannot carry at all (even escaped): control characters, lone surrogates, U+FFFE/U+FFFF.
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML = new RegExp(
+  String.raw`[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|` +
+    String.raw`(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`,
+  'g',
+);
 
 export function xmlEscape(s: string): string {
   return s
@@ -33,8 +36,11 @@ function details(f: Finding, lang: Lang): string {
   const lines: string[] = [];
   lines.push(`${t(shownTitle(f), lang)} [${f.severity}]`);
   if (f.reason) lines.push(`${lang === 'en' ? 'Reason' : '理由'}: ${f.reason}`);
-  if (f.observed) lines.push(`${lang === 'en' ? 'Observed' : '観測値'}: ${JSON.stringify(f.observed)}`);
-  if (f.excerpt) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
+  // Observed and expected in words with the lines that decided; the raw facts only for findings without them.
+  const explained = explanationLines(f, lang);
+  if (explained.length) lines.push(...explained);
+  else if (f.observed) lines.push(`${lang === 'en' ? 'Observed' : '観測値'}: ${JSON.stringify(f.observed)}`);
+  if (f.excerpt && !f.decisive?.length) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
   if (f.remediation) lines.push(`${lang === 'en' ? 'Remediation' : '対処'}: ${t(f.remediation, lang)}`);
   if (f.waiver?.expired) {
     lines.push(
@@ -48,7 +54,9 @@ function details(f: Finding, lang: Lang): string {
 
 function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failure' | 'error' | 'skipped' } {
   const head = `    <testcase${attrs({ classname: f.check, name: f.target, time: 0 })}`;
-  const msg = t(shownTitle(f), lang);
+  const title = t(shownTitle(f), lang);
+  // The failure message says what was seen, not only which check: "... : Credential Validation: Success only ...".
+  const msg = f.explanation ? `${title}${lang === 'ja' ? '：' : ': '}${t(f.explanation.observed, lang)}` : title;
   if (isActivelyWaived(f)) {
     const w = f.waiver!;
     const text =
@@ -62,12 +70,17 @@ function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failur
       return { xml: `${head}/>`, kind: 'pass' };
     case 'warn':
       return {
-        xml: `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</system-out>\n    </testcase>`,
+        xml:
+          `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</syste` +
+          'm-out>\n    </testcase>',
         kind: 'pass',
       };
     case 'fail':
       return {
-        xml: `${head}>\n      <failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    </testcase>`,
+        xml:
+          `${head}>\n      ` +
+          `<failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    ` +
+          '</testcase>',
         kind: 'failure',
       };
     case 'not-applicable':
@@ -77,7 +90,10 @@ function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failur
       };
     default:
       return {
-        xml: `${head}>\n      <error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>\n    </testcase>`,
+        xml:
+          `${head}>\n      ` +
+          `<error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>` +
+          '\n    </testcase>',
         kind: 'error',
       };
   }
@@ -114,10 +130,21 @@ export function renderJunit(report: Report, opts: { lang: Lang }): string {
     totals.errors += c.errors;
     totals.skipped += c.skipped;
     const props = report.score
-      ? `    <properties>\n      <property${attrs({ name: 'maturity.level', value: levelLabel(areaLevel.get(area) ?? null, lang) })}/>\n    </properties>\n`
+      ? '    <properties>\n      ' +
+        `<property${attrs({ name: 'maturity.level', value: levelLabel(areaLevel.get(area) ?? null, lang) })}/>` +
+        '\n    </properties>\n'
       : '';
     suites.push(
-      `  <testsuite${attrs({ name: `socready.${area}`, id: area, package: t(AREA_NAMES[area], lang), ...c, time: 0, timestamp: junitTimestamp(report.run.started_at) })}>\n${props}${cases.join('\n')}\n  </testsuite>`,
+      '  <testsuite' +
+        attrs({
+          name: `socready.${area}`,
+          id: area,
+          package: t(AREA_NAMES[area], lang),
+          ...c,
+          time: 0,
+          timestamp: junitTimestamp(report.run.started_at),
+        }) +
+        `>\n${props}${cases.join('\n')}\n  </testsuite>`,
     );
   }
   const head = `<testsuites${attrs({ name: `socready ${report.run.organization}`, ...totals, time: seconds })}>`;
