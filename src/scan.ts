@@ -40,11 +40,11 @@ export interface ScanOptions extends AnalyseOptions {
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;
   /**
-   * Return the report with every finding and evidence record in memory (for the HTML and PDF renderers). Without,
-   * the returned report holds slim findings and no spilled evidence: memory stays bounded for any estate, and
-   * report.json (written in full either way) is what renderers read.
+   * Return the report with slim findings (the fields the analyses read) and without the spilled evidence, so memory
+   * stays bounded for any estate; report.json is written in full either way. Off by default: callers get the whole
+   * report, which the HTML and PDF renderers need.
    */
-  fullReport?: boolean;
+  slimReport?: boolean;
   /** `--shard i/n`: assess this share of the targets only and write a partial report for `merge` (src/shard/). */
   shard?: { spec: ShardSpec; inventoryDigest: string };
 }
@@ -334,7 +334,7 @@ async function scanWith(
   // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
   // one string is ~400 MB (near V8's string limit), and as objects several times that.
   writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
-  return { report: opts.fullReport ? spill.hydrate(report) : report, runDir, problems };
+  return { report: opts.slimReport ? report : spill.hydrate(report), runDir, problems };
 }
 
 /** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */

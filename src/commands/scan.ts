@@ -163,7 +163,7 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     progress,
     options: { lang },
     // The HTML and PDF renderers take the whole report; without them memory stays bounded by the concurrency.
-    fullReport: opts.html !== false || Boolean(opts.pdf),
+    slimReport: opts.html === false && !opts.pdf,
     ...(opts.shard ? { shard: { spec: opts.shard, inventoryDigest: inventoryDigest(opts.inventory) } } : {}),
   });
   if (opts.shard) return shardSummary(report, runDir, problems.length, Boolean(opts.json), progress);
