@@ -356,6 +356,10 @@ export interface PlaybookSummary {
   /** Actions that would have hit an internal, critical or break-glass entity on a (mutated) false positive. */
   blast_radius_incidents: number;
   integrations_unready: number;
+  /** Playbooks with an analysis stopped by its budget (absent in reports before budgets existed). */
+  analyses_cut?: number;
+  /** Destructive actions whose guard is unknown because the dominator analysis was cut. */
+  guards_unknown?: number;
 }
 
 export interface AnalysisSection<S, D = unknown> {
