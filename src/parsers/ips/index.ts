@@ -1,4 +1,5 @@
-// Parsers of network sensors (Suricata, Zeek, Snort 3) read through their own host (kind ips or ndr with an ssh/local/evidence transport).
+// Parsers of network sensors (Suricata, Zeek, Snort 3) read through their own host (kind ips or ndr with an
+// ssh/local/evidence transport).
 import type { ParserModule } from '../define.js';
 import { snortConfig } from './snort.js';
 import { suricataConfig } from './suricata.js';

@@ -256,7 +256,7 @@ export const snortConfig = defineParser({
         if (opts) loggers.push(alertLogger(name, opts, 'config'));
       }
       for (const mode of cmd.alert) {
-        // -A cmg is alert_fast with the packet, to stdout; -A <logger> uses that logger's configured or default options.
+        // -A cmg is alert_fast with the packet, to stdout; -A <logger> uses its configured or default options.
         const name =
           mode === 'cmg' ? 'alert_fast' : mode.startsWith('alert_') || mode === 'unified2' ? mode : `alert_${mode}`;
         if (loggers.some((l) => l.name === name)) continue;
@@ -289,7 +289,8 @@ export const snortConfig = defineParser({
       );
     else if (collectable.length === 0)
       reasons.push(
-        `alerts go to ${[...new Set(loggers.map((l) => l.destination))].join(', ')} only (${loggers.map((l) => l.name).join(', ')})`,
+        `alerts go to ${[...new Set(loggers.map((l) => l.destination))].join(', ')} only ` +
+          `(${loggers.map((l) => l.name).join(', ')})`,
       );
     if (json && !complete) reasons.push(`alert_json: ${json.destination}, fields ${jsonFields.join(' ')}`);
     if (rules.length === 0) reasons.push('no rules are loaded (ips has no include or rules, no -R/--rule-path)');

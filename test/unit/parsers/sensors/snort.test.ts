@@ -105,7 +105,8 @@ describe('Snort 3 outputs and rules (fixtures after upstream snort.lua, and trap
 
   it('passes alert_json to a file with msg, sid, addresses and b64_data, and rules from the command line', () => {
     const lua = withOutputs(
-      "alert_json =\n{\n    file = true,\n    fields = 'timestamp msg sid gid rev src_addr src_port dst_addr dst_port b64_data',\n}",
+      'alert_json =\n{\n    file = true,\n' +
+        "    fields = 'timestamp msg sid gid rev src_addr src_port dst_addr dst_port b64_data',\n}",
     );
     const outputs = host(
       lua,
