@@ -199,7 +199,7 @@ export class EvidenceProbeSource implements ProbeSource {
 
   /** A host replays every probe but live ones; a database target only its product's database probes. */
   plans(probe: ProbeDef): boolean {
-    if (probe.kind === 'live') return false;
+    if (probe.kind === 'live' || probe.platform === 'export') return false;
     if (this.options.product === undefined) return probe.platform !== 'database';
     return probe.platform === 'database' && (probe.products ?? []).includes(this.options.product);
   }

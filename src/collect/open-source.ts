@@ -9,6 +9,7 @@ import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+import { ExportProbeSource, isExportTarget } from './export-source.js';
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
@@ -62,6 +63,8 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       sudo: host?.ssh?.sudo ?? false,
     });
   }
+  // Exported configuration files (cloud WAF, firewall appliance): read here, nothing is reached.
+  if (isExportTarget(target)) return new ExportProbeSource(target);
   if (isDatabaseTarget(target)) {
     // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
     const host = options.web?.targets.find((t) => t.id === target.database!.host);
