@@ -42,7 +42,7 @@ export interface EdrRow {
   agent_status: FindingStatus;
   audit_policy: Measure;
   audit_checks: { check: string; status: FindingStatus | 'not-run' }[];
-  /** linux.edr.auditd-dependency: the agent reads its events from auditd (fail: and auditd is off). */
+  /** linux.edr.auditd-dependency (mdatp) or linux.edr.agents-audit-dependency (Wazuh, osquery): fail = audit off. */
   dependency: FindingStatus | null;
   flagged: boolean;
 }
@@ -91,8 +91,12 @@ const BLINDS = {
   ssh: ['T1021.004 lateral movement over SSH', 'T1059.004 commands run in the session'],
   rdp: ['T1021.001 lateral movement over RDP', 'T1059.001 PowerShell run in the session'],
 };
-const EDR_CHECKS: Record<string, { kind: 'linux' | 'windows'; audit: string[] }> = {
-  'linux.edr.healthy': { kind: 'linux', audit: ['linux.auditd.running', 'linux.audit.rules.execve'] },
+/** Per agent check: the OS audit checks it needs, and the check that says it reads its events from OS auditing. */
+const LINUX_AUDIT = ['linux.auditd.running', 'linux.audit.rules.execve'];
+const EDR_CHECKS: Record<string, { kind: 'linux' | 'windows'; audit: string[]; dependency?: string }> = {
+  'linux.edr.healthy': { kind: 'linux', audit: LINUX_AUDIT, dependency: 'linux.edr.auditd-dependency' },
+  'linux.edr.wazuh-agent': { kind: 'linux', audit: LINUX_AUDIT, dependency: 'linux.edr.agents-audit-dependency' },
+  'linux.edr.osquery': { kind: 'linux', audit: LINUX_AUDIT, dependency: 'linux.edr.agents-audit-dependency' },
   'windows.defender.healthy': {
     kind: 'windows',
     audit: ['windows.auditpol.process-creation', 'windows.audit.cmdline-4688'],
@@ -226,7 +230,7 @@ export function analyseSensors(
     const auditChecks = spec.audit.map((check) => ({ check, status: status(check, f.target) ?? ('not-run' as const) }));
     const sysmon = spec.kind === 'windows' && status('windows.sysmon.running', f.target) === 'pass';
     const audit = sysmon ? 'measured' : endpointStatus(auditChecks);
-    const dependency = spec.kind === 'linux' ? (status('linux.edr.auditd-dependency', f.target) ?? null) : null;
+    const dependency = spec.dependency ? (status(spec.dependency, f.target) ?? null) : null;
     edr.push({
       target: f.target,
       check: f.check,

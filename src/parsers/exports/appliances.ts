@@ -15,7 +15,7 @@
 import { ParseError } from '../../checks/types.js';
 import { defineParser } from '../define.js';
 import { exportFiles, type Outputs } from '../linux/util.js';
-import { parseXml, type XmlElement } from './xml.js';
+import { parseXml, type XmlElement } from '../xml.js';
 
 export interface AppliancePolicy {
   id: string;

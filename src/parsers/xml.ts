@@ -1,6 +1,6 @@
 // A small XML reader for configuration exports (PAN-OS `show config running`): elements, attributes and text, with
 // the five predefined entities and numeric references. No DTDs, no namespaces beyond keeping the prefixed name.
-import { ParseError } from '../../checks/types.js';
+import { ParseError } from '../checks/types.js';
 
 export interface XmlElement {
   name: string;
@@ -21,7 +21,15 @@ function decode(s: string): string {
   );
 }
 
+/** The first element of a document. */
 export function parseXml(xml: string, file: string): XmlElement {
+  const doc = parseXmlDocument(xml, file).children[0];
+  if (!doc) throw new ParseError(`${file}: no XML element`);
+  return doc;
+}
+
+/** The whole document (`#document`), for files with several top-level elements (Wazuh's ossec.conf). */
+export function parseXmlDocument(xml: string, file: string): XmlElement {
   const root: XmlElement = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlElement[] = [root];
   const line = (i: number) => xml.slice(0, i).split('\n').length;
@@ -48,7 +56,5 @@ export function parseXml(xml: string, file: string): XmlElement {
     else if (m[0].startsWith('<') && !/^<[?!]/.test(m[0])) throw new ParseError(`${file}:${line(m.index)}: bad tag`);
   }
   if (stack.length > 1) throw new ParseError(`${file}: <${stack[stack.length - 1]!.name}> is never closed`);
-  const doc = root.children[0];
-  if (!doc) throw new ParseError(`${file}: no XML element`);
-  return doc;
+  return root;
 }
