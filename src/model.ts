@@ -128,7 +128,7 @@ export interface Target {
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
   /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
-  sensor?: { watches: (string | { target: string; decrypted_by?: string })[] };
+  sensor?: { watches: (string | { target: string; decrypted_by?: string; encrypted?: boolean })[] };
   /**
    * Configuration a product's own CLI or API exported (a cloud WAF's logging configuration, a firewall appliance's
    * configuration), read as offline evidence: `transport: evidence` (src/collect/export-source.ts).

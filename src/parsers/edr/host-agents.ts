@@ -12,7 +12,7 @@ import { defineParser } from '../define.js';
 import { parseXmlDocument, type XmlElement } from '../xml.js';
 import { auditctlText, parseAuditStatus } from '../linux/auditd.js';
 import { splitToolSections } from '../linux/timesync.js';
-import { type Outputs, requireCommand } from '../linux/util.js';
+import { type Outputs, requireCommand, toolMissing } from '../linux/util.js';
 
 export interface WazuhAgent {
   installed: boolean;
@@ -183,7 +183,8 @@ export const linuxHostAgents = defineParser({
   ],
   parse: (outputs: Outputs) => {
     const r = requireCommand(outputs, 'linux-agent-status', 'the Wazuh/osquery agents');
-    const sections = splitToolSections(r.stdout);
+    // A stored answer of a host where the probe's shell found nothing to run (an older evidence file, a fixture).
+    const sections = toolMissing(r) ? [{ command: 'none', rc: 127, text: '' }] : splitToolSections(r.stdout);
     if (sections.length === 0) throw new InconclusiveError('linux-agent-status printed no sections');
     const wazuh = wazuhAgent(sections);
     const osquery = osqueryAgent(sections);
