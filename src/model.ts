@@ -134,6 +134,8 @@ export interface Target {
    * configuration), read as offline evidence: `transport: evidence` (src/collect/export-source.ts).
    */
   export?: { product: ExportProductName; files: string[] };
+  /** A linux/windows host read from the evidence file socready's collection script wrote on it (transport evidence). */
+  evidence_file?: string;
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
   rootdir?: string;
   /** Timeout for the whole host, seconds. */

@@ -194,7 +194,7 @@ export class EvidenceProbeSource implements ProbeSource {
   /** options.product: replay only that database product's probes (a database target read from its host's evidence file). */
   constructor(
     private readonly file: string,
-    private readonly options: EvidenceReadOptions & { product?: string } = {},
+    private readonly options: EvidenceReadOptions & { product?: string; platform?: 'linux' | 'windows' } = {},
   ) {}
 
   /** A host replays every probe but live ones; a database target only its product's database probes. */
@@ -207,6 +207,12 @@ export class EvidenceProbeSource implements ProbeSource {
   async open(): Promise<TransportError | undefined> {
     try {
       this.data = readOfflineEvidence(this.file, this.options);
+      // An inventory target names its kind: a Windows file under a linux target would be judged by the wrong catalog.
+      if (this.options.platform && this.data.platform !== this.options.platform)
+        return {
+          kind: 'config',
+          message: `${this.file} holds ${this.data.platform} evidence, the target is ${this.options.platform}`,
+        };
       return undefined;
     } catch (e) {
       return { kind: 'config', message: (e as Error).message };

@@ -10,6 +10,7 @@ import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
 import { ExportProbeSource, isExportTarget } from './export-source.js';
+import { EvidenceProbeSource } from './offline.js';
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
@@ -65,6 +66,9 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
   }
   // Exported configuration files (cloud WAF, firewall appliance): read here, nothing is reached.
   if (isExportTarget(target)) return new ExportProbeSource(target);
+  // A host of the estate scanned from its collection script's evidence file, beside the live targets.
+  if (target.transport === 'evidence' && target.evidence_file)
+    return new EvidenceProbeSource(target.evidence_file, { platform: target.kind as 'linux' | 'windows' });
   if (isDatabaseTarget(target)) {
     // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
     const host = options.web?.targets.find((t) => t.id === target.database!.host);

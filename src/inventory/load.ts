@@ -163,7 +163,7 @@ export function loadInventory(file: string): Inventory {
         ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname
         : t.kind === 'database'
           ? '127.0.0.1'
-          : t.export
+          : t.export || t.evidence_file
             ? t.id
             : undefined);
     if (!address) throw fieldError(parsed, `targets.${i}`, 'missing required field "address"');
@@ -177,7 +177,15 @@ export function loadInventory(file: string): Inventory {
     // (a port-forwarded container): only a bare local address is audited through the local transport.
     const transport =
       t.transport ??
-      (t.export ? 'evidence' : defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api)));
+      (t.export || t.evidence_file
+        ? 'evidence'
+        : defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api)));
+    if (t.evidence_file && (!['linux', 'windows'].includes(t.kind) || transport !== 'evidence'))
+      throw fieldError(
+        parsed,
+        `targets.${i}.evidence_file`,
+        'an evidence file belongs to a linux or windows target with transport: evidence',
+      );
     if (t.export) {
       const expected = EXPORT_PRODUCT_KINDS[t.export.product];
       if (t.kind !== expected)
@@ -205,6 +213,7 @@ export function loadInventory(file: string): Inventory {
       ...(ssh ? { ssh: resolveSsh(base, ssh) } : {}),
       ...(winrm ? { winrm } : {}),
       ...(t.rootdir ? { rootdir: resolvePath(base, t.rootdir) } : {}),
+      ...(t.evidence_file ? { evidence_file: resolvePath(base, t.evidence_file) } : {}),
       ...(t.export ? { export: { ...t.export, files: t.export.files.map((f) => resolvePath(base, f)) } } : {}),
       ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout)
         ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout }

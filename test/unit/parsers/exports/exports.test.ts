@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../../src/checks/evaluate.js';
 import { ExportProbeSource } from '../../../../src/collect/export-source.js';
+import { EvidenceProbeSource } from '../../../../src/collect/offline.js';
 import { loadInventory } from '../../../../src/inventory/load.js';
 import type { ExportProductName, Target } from '../../../../src/model.js';
 import { firewallAppliance } from '../../../../src/parsers/exports/appliances.js';
@@ -210,6 +211,32 @@ describe('export targets in the inventory', () => {
       loadInventory(write('  - { id: fw1, kind: firewall, transport: ssh, export: { product: panos, files: [a] } }\n')),
     );
     expect(transport.field).toBe('targets.0.transport');
+  });
+});
+
+describe('hosts scanned from evidence files beside live targets', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'socready-evidence-inv-'));
+  const inv = (body: string) => {
+    const file = join(dir, `inv-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, `version: 1\norganization: Evidence Org\ntargets:\n${body}`);
+    return file;
+  };
+
+  it('reads evidence_file as transport evidence with the file resolved, for linux and windows only', () => {
+    const t = loadInventory(inv('  - { id: app1, kind: linux, evidence_file: ev/app1.json }\n')).targets[0]!;
+    expect(t).toMatchObject({ transport: 'evidence', address: 'app1', evidence_file: join(dir, 'ev', 'app1.json') });
+    const e = errorOf(() => loadInventory(inv('  - { id: ids, kind: ips, evidence_file: ev/ids.json }\n')));
+    expect(e.field).toBe('targets.0.evidence_file');
+  });
+
+  it('refuses a Windows evidence file under a linux target instead of judging it with the linux catalog', async () => {
+    const file = join(dir, 'win.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'socready-evidence', version: 1, platform: 'windows', host: {}, probes: {} }),
+    );
+    const error = await new EvidenceProbeSource(file, { platform: 'linux' }).open();
+    expect(error).toMatchObject({ kind: 'config', message: expect.stringContaining('holds windows evidence') });
   });
 });
 
