@@ -112,7 +112,7 @@ export function wazuhAgent(sections: { command: string; rc: number | null; text:
 
 /** osquery.conf allows comments (C and shell style) around JSON. */
 function jsonWithComments(text: string): Record<string, unknown> {
-  const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\*[\s\S]*?\*\/|(?:\/\/|#)[^\n]*/g, (m, s: string) => s ?? '');
+  const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\*[\s\S]*?\*\/|(?:\/\/|#)[^\n]*/g, (_m, s: string) => s ?? '');
   try {
     const v = JSON.parse(stripped) as unknown;
     return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};

@@ -204,7 +204,8 @@ export function parseLuaChunk(src: string, file: string): LuaChunk {
     const tok = t[i]!;
     if (tok.kind === 'name' && tok.text === 'include') {
       i++;
-      const arg = isPunct(peek(), '(') ? (i++, value()) : value();
+      if (isPunct(peek(), '(')) i++;
+      const arg = value();
       if (isPunct(peek(), ')')) i++;
       if (typeof arg === 'string') chunk.includes.push(arg);
       continue;

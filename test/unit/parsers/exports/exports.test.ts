@@ -44,15 +44,7 @@ async function exported(product: ExportProductName, files: string[]): Promise<Re
   for (const probe of catalog.probes.values()) {
     if (source.plans(probe)) out[probe.id] = await source.collect(probe);
     // What the collector gives a check's probes the source does not ask (another product's export).
-    else if (probe.platform === 'export')
-      out[probe.id] = {
-        stdout: '',
-        stderr: '',
-        exitCode: null,
-        truncated: false,
-        durationMs: 0,
-        error: { kind: 'unsupported', message: 'not asked' },
-      };
+    else if (probe.platform === 'export') out[probe.id] = failedResult({ kind: 'unsupported', message: 'not asked' });
   }
   return out;
 }
@@ -122,12 +114,7 @@ describe('cloud WAF logging configurations', () => {
 describe('firewall appliance exports', () => {
   it('FortiGate: syslog on, allow and deny policies logging all, the implicit deny logged', async () => {
     const out = await exported('fortigate', [join(FW, 'fortigate-good.conf')]);
-    for (const id of [
-      'firewall.appliance.syslog-destination',
-      'firewall.appliance.allow-logged',
-      'firewall.appliance.deny-logged',
-    ])
-      expect(status(id, out, 'firewall').status, id).toBe('pass');
+    for (const id of FW_CHECKS) expect(status(id, out, 'firewall').status, id).toBe('pass');
   });
 
   it('trap, FortiGate: syslog off (FortiAnalyzer only), utm/disable policies, silent denies', async () => {
@@ -147,12 +134,7 @@ describe('firewall appliance exports', () => {
     const out = await exported('panos', [join(FW, 'panos-running.xml')]);
     const facts = firewallAppliance.parse(out, { targetId: 't', kind: 'firewall' }) as any;
     expect(facts.syslog).toEqual([{ name: 'SIEM-Syslog', server: '10.20.0.15', port: '6514', enabled: true }]);
-    for (const id of [
-      'firewall.appliance.syslog-destination',
-      'firewall.appliance.allow-logged',
-      'firewall.appliance.deny-logged',
-    ])
-      expect(status(id, out, 'firewall').status, id).toBe('pass');
+    for (const id of FW_CHECKS) expect(status(id, out, 'firewall').status, id).toBe('pass');
   });
 
   it('trap, PAN-OS set format: threats-only profile, log-end no, no log-setting, default interzone', async () => {
