@@ -127,6 +127,12 @@ const RULES: Rule[] = [
     ),
     true,
   ),
+  // Headers carried in a URL's query string (Cloudflare Logpush `destination_conf`: `?header_Authorization=Splunk%20…`,
+  // `&header_DD-API-KEY=…`): the value up to the next parameter.
+  {
+    re: /((?<![\w.-])header_(?:proxy-)?(?:authorization|[\w-]*?(?:api[_-]?key|token|secret|password))=)([^&\s"'\\]+)/gi,
+    replace: (_m, head) => `${head}${MASK}`,
+  },
   // Cookies: a quoted value, or the rest of the header line.
   headValue(
     new RegExp(String.raw`((?<![\w.-])(?:set-)?cookie${NAME_QUOTE}[ \t]*[:=][ \t]*)(${QUOTED}|[^\r\n"'\\]+)`, 'gi'),

@@ -66,6 +66,18 @@ describe('redaction of evidence', () => {
     expect(count).toBe(2);
   });
 
+  it('masks headers carried in a Logpush destination URL, keeping the other parameters', () => {
+    const conf =
+      '"destination_conf": "https://siem.example.com/cf?header_Authorization=Splunk%20f1e2d3c4-1111-2222&' +
+      'header_DD-API-KEY=0123456789abcdef&tags=waf"';
+    const { text, count } = redact(conf);
+    expect(text).toBe(
+      '"destination_conf": "https://siem.example.com/cf?header_Authorization=[REDACTED]&' +
+        'header_DD-API-KEY=[REDACTED]&tags=waf"',
+    );
+    expect(count).toBe(2);
+  });
+
   it('masks Authorization headers, cookies, URL credentials and password parameters', () => {
     const input = [
       'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijk',
