@@ -73,6 +73,7 @@ describe.skipIf(!isRoot || !existsSync(UPSTREAM))(
     let daemon: Daemon | undefined;
     let report: Report;
     let html: string;
+    let runDir: string;
 
     beforeAll(async () => {
       tree = await makeTree('nginx', 'good', ['PORT', 'TLSPORT', 'UPSTREAM']);
@@ -128,7 +129,7 @@ targets:
         },
       );
       expect([0, 1], r.stderr).toContain(r.code);
-      const runDir = JSON.parse(r.stdout).run_dir as string;
+      runDir = JSON.parse(r.stdout).run_dir as string;
       report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as Report;
       html = readFileSync(join(runDir, 'report.html'), 'utf8');
     }, 300_000);
@@ -194,6 +195,11 @@ targets:
       expect(status('firewall.appliance.deny-logged', 'fw-edge')).toBe('fail');
       expect(status('waf.cloud.all-requests', 'waf-cdn')).toBe('fail');
       expect(report.targets.find((t) => t.id === 'fw-edge')).toMatchObject({ kind: 'firewall', transport: 'evidence' });
+      // The exported file is the evidence, stored redacted: the admin password hash never reaches the run folder.
+      const stored = report.evidence.find((e) => e.target === 'fw-edge' && e.probe === 'export-fortigate')!;
+      const text = readFileSync(join(runDir, stored.file!), 'utf8');
+      expect(text).toContain('set password ENC [REDACTED]');
+      expect(text).not.toContain('SH2nlSm9');
     });
 
     it('renders the blind-spot map with the flagged agent in the HTML report', () => {
