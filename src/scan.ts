@@ -13,9 +13,9 @@ import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
-import type { WebAssessment, WebDetails } from './web/assess.js';
 import { WebProbeSource } from './web/source.js';
-import { summariseWeb } from './web/summary.js';
+import { summariseWeb, type WebAssessment } from './web/summary.js';
+import type { WebDetails } from './web/web-facts.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 import { jsonFilePieces } from './util/write-json.js';
