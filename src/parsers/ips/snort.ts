@@ -210,7 +210,7 @@ export const snortConfig = defineParser({
     } else {
       const files = ['snort-lua', 'snort-lua-local'].flatMap((id) => {
         const r = outputs[id];
-        if (!r || (r.error && ['not-found', 'offline'].includes(r.error.kind))) return [];
+        if (!r || (r.error && ['not-found', 'offline', 'unsupported'].includes(r.error.kind))) return [];
         if (r.error) throw new InconclusiveError(`${id}: ${permissionProblem(r) ?? r.error.message}`);
         return splitGlobOutput(r.stdout);
       });
