@@ -128,7 +128,12 @@ export function azureDiagnosticSettings(doc: unknown, file: string): WafLogging[
     const logs = arr(props.logs).map(obj);
     const on = (category: string) =>
       // The allLogs group covers every category; the audit group holds neither of these.
-      logs.some((l) => l.enabled === true && (l.category === category || l.categoryGroup === 'allLogs'));
+      // Classic Front Door spells its categories FrontdoorAccessLog / FrontdoorWebApplicationFirewallLog.
+      logs.some(
+        (l) =>
+          l.enabled === true &&
+          (String(l.category).toLowerCase() === category.toLowerCase() || l.categoryGroup === 'allLogs'),
+      );
     const destinations = [
       props.workspaceId ? `Log Analytics ${props.workspaceId}` : '',
       props.storageAccountId ? `storage account ${props.storageAccountId}` : '',

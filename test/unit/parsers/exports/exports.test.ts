@@ -12,7 +12,7 @@ import { EvidenceProbeSource } from '../../../../src/collect/offline.js';
 import { loadInventory } from '../../../../src/inventory/load.js';
 import type { ExportProductName, Target } from '../../../../src/model.js';
 import { firewallAppliance } from '../../../../src/parsers/exports/appliances.js';
-import { cloudWafLogging } from '../../../../src/parsers/exports/cloud-waf.js';
+import { azureDiagnosticSettings, cloudWafLogging } from '../../../../src/parsers/exports/cloud-waf.js';
 import { EXPORT_PRODUCTS } from '../../../../src/products/exports.js';
 import { failedResult } from '../../../../src/transport/shell.js';
 import type { ProbeResult } from '../../../../src/transport/types.js';
@@ -101,6 +101,22 @@ describe('cloud WAF logging configurations', () => {
     expect(facts.destinations).toEqual(['firewall_events → https://siem.example.com/cloudflare-fw']);
     expect(status('waf.cloud.all-requests', trap, 'waf').status).toBe('fail');
     expect(status('waf.cloud.detection-fields-kept', trap, 'waf').reason).toContain('ClientIP');
+  });
+
+  it('Azure classic Front Door: the Frontdoor* category spelling counts', () => {
+    const doc = [
+      {
+        id:
+          '/subscriptions/0/resourceGroups/rg/providers/Microsoft.Network/frontdoors/fd1' +
+          '/providers/microsoft.insights/diagnosticSettings/s',
+        workspaceId: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/w',
+        logs: [
+          { category: 'FrontdoorAccessLog', enabled: true },
+          { category: 'FrontdoorWebApplicationFirewallLog', enabled: true },
+        ],
+      },
+    ];
+    expect(azureDiagnosticSettings(doc, 'fd.json')[0]).toMatchObject({ enabled: true, all_requests: true });
   });
 
   it('a file that is not the export it claims to be is an error naming the file', async () => {
