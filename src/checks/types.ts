@@ -29,6 +29,8 @@ export interface ProbeDef {
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;
+  /** database command probes: `powershell` when the command is PowerShell, run only on a Windows database host. */
+  shell?: 'sh' | 'powershell';
   path?: string;
   sudo?: boolean;
   /** seconds */

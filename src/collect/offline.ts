@@ -28,7 +28,7 @@ export interface OfflineEvidenceFile {
     ansi_code_page?: number;
   };
   /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
-  databases?: ('postgresql' | 'mariadb' | 'mysql')[];
+  databases?: ('postgresql' | 'mariadb' | 'mysql' | 'mssql')[];
   probes: Record<
     string,
     {
@@ -63,7 +63,7 @@ const schema = {
         ansi_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
-    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql'] } },
+    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql', 'mssql'] } },
     probes: {
       type: 'object',
       additionalProperties: {

@@ -207,7 +207,7 @@ export class TransportProbeSource implements ProbeSource {
 }
 
 /** The SIEM search the host canary calls: one read-only GET per marker through the SIEM's API source. */
-async function openSiemSearch(
+export async function openSiemSearch(
   p: NonNullable<HostCanaryPlan['siem']>,
 ): Promise<{ id: string; search(marker: string): Promise<SiemSearchAnswer> }> {
   const openError = await p.source.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }));

@@ -107,7 +107,11 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
   )
   .join('')}`,
     );
-    writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
+    // A SQL Server on the Windows host (collect-script --database mssql): its PowerShell-only checks are emitted too.
+    writeFileSync(
+      join(dir, 'dc01.json'),
+      JSON.stringify({ ...hostEvidenceFile('hardened', 'DC01'), databases: ['mssql'] }),
+    );
     const live = await reportOf([
       'scan',
       '-i',

@@ -3,6 +3,7 @@
 // languages are written, and every probe is read-only by what its declared kind allows.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_CATALOG } from '../../../src/attack/catalog.js';
 import { checkFolders, loadCatalog } from '../../../src/checks/catalog.js';
@@ -142,10 +143,18 @@ describe('the check catalog, every platform folder', () => {
   });
 
   it('writes every POSIX command probe (linux, web) in sh syntax', () => {
-    for (const probe of probes.filter((p) => p.kind === 'command' && p.platform !== 'windows')) {
+    for (const probe of probes.filter(
+      (p) => p.kind === 'command' && p.platform !== 'windows' && p.shell !== 'powershell',
+    )) {
       const r = spawnSync('sh', ['-n', '-c', probe.command!], { encoding: 'utf8' });
       expect(r.stderr, probe.id).toBe('');
     }
+  });
+
+  it('keeps every PowerShell database probe within the collection script rules (read-only, no exit)', () => {
+    const ps = probes.filter((p) => p.shell === 'powershell');
+    expect(ps.map((p) => p.id)).toContain('mssql-login-audit-level');
+    for (const p of ps) expect(() => buildCollectionScript([{ id: p.id, script: p.command! }]), p.id).not.toThrow();
   });
 
   it('has a product module for every product the probes are asked of, offering exactly those probes', () => {
