@@ -10,6 +10,8 @@ import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+import { ExportProbeSource, isExportTarget } from './export-source.js';
+import { EvidenceProbeSource } from './offline.js';
 
 /** Timing and trust of a web target's live probes (waits, request interval, a CA to verify TLS); defaults apply. */
 export type WebLiveTuning = Pick<
@@ -71,6 +73,11 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       sudo: host?.ssh?.sudo ?? false,
     });
   }
+  // Exported configuration files (cloud WAF, firewall appliance): read here, nothing is reached.
+  if (isExportTarget(target)) return new ExportProbeSource(target);
+  // A host of the estate scanned from its collection script's evidence file, beside the live targets.
+  if (target.transport === 'evidence' && target.evidence_file)
+    return new EvidenceProbeSource(target.evidence_file, { platform: target.kind as 'linux' | 'windows' });
   if (isDatabaseTarget(target)) {
     // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
     const host = options.web?.targets.find((t) => t.id === target.database!.host);

@@ -93,6 +93,7 @@ export class TransportProbeSource implements ProbeSource {
 
   /** Live probes: only the host canary, only with --active and a collector declared. */
   plans(probe: ProbeDef): boolean {
+    if (probe.platform === 'export') return false;
     if (probe.kind !== 'live') return true;
     return probe.live === 'host-canary' && Boolean(this.options.canary?.active) && !this.options.rootdir;
   }

@@ -50,6 +50,8 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
       return SH_WRITES.test(p.command!) ? 'shell command that writes, reloads or signals' : undefined;
     case 'file':
     case 'glob':
+      // Export probes read the files the inventory lists (src/collect/export-source.ts); their path names the command.
+      if (p.platform === 'export') return p.products?.length ? undefined : 'export probe without products';
       return p.path!.startsWith('/') ? undefined : 'file and glob probes read absolute paths only';
     case 'http':
       return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
@@ -157,12 +159,12 @@ describe('the check catalog, every platform folder', () => {
 
   it('has a product module for every product the probes are asked of, offering exactly those probes', () => {
     // API products; database products (platform database) have their own modules, checked below.
-    const named = new Set(probes.filter((p) => p.platform !== 'database').flatMap((p) => p.products ?? []));
+    // Exported-configuration products (platform export) have theirs in src/products/exports.ts (exports.test.ts).
+    const api = probes.filter((p) => p.platform !== 'database' && p.platform !== 'export');
+    const named = new Set(api.flatMap((p) => p.products ?? []));
     expect(PRODUCTS.map((p) => p.name).sort()).toEqual([...named].sort());
     for (const product of PRODUCTS) {
-      const offered = probes
-        .filter((p) => p.platform !== 'database' && p.products?.includes(product.name))
-        .map((p) => p.id);
+      const offered = api.filter((p) => p.products?.includes(product.name)).map((p) => p.id);
       expect([...product.probes].sort(), product.name).toEqual(offered.sort());
       for (const parser of product.parsers)
         expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);
