@@ -1,5 +1,6 @@
 // Findings of the live web probes. The checks are catalog data (checks/web/live.yaml) decided by the one evaluator
 // from each live probe's answer (parsers/web/live.ts); this module only hands the answers to the evaluator.
+import type { LogSampleDocument } from '../cost/web-volume.js';
 import type { Catalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { Finding } from '../model.js';
@@ -7,7 +8,10 @@ import type { LandingDocument, TlsDocument } from '../parsers/web/live.js';
 import type { ProbeResult } from '../transport/types.js';
 
 /** A live probe's answer as the evaluator reads it: the document in `data`, nothing on stdout. */
-export function liveAnswer(data: TlsDocument | LandingDocument, durationMs = 0): ProbeResult {
+export function liveAnswer(
+  data: TlsDocument | LandingDocument | LogSampleDocument,
+  durationMs = 0,
+): ProbeResult {
   return { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs, data };
 }
 

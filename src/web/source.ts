@@ -30,6 +30,7 @@ import {
   webProbeCommand,
 } from './web-facts.js';
 import { inspectTls } from './tls.js';
+import { logSampleCommand, splitLogSample } from '../cost/web-sample.js';
 import {
   type ConfigLocation,
   listenPorts,
@@ -187,6 +188,8 @@ export class WebProbeSource implements ProbeSource {
     if (probe.platform !== 'web') return false;
     if (probe.kind === 'live') {
       if (probe.live === 'tls-handshake') return this.https.length > 0;
+      // Reads the logs on the host (sizes, a bounded tail): sends nothing to the server.
+      if (probe.live === 'log-sample') return this.opts.hostTransport !== undefined;
       // Every live probe but the passive handshake sends traffic: only --active allows it, whatever the catalog says.
       return this.liveAllowed;
     }
@@ -251,6 +254,8 @@ export class WebProbeSource implements ProbeSource {
     const live = new Map(probes.filter((p) => p.kind === 'live').map((p) => [p.live!, p]));
     const tlsProbe = live.get('tls-handshake');
     if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
+    const sampleProbe = live.get('log-sample');
+    if (sampleProbe) out.set(sampleProbe.id, await this.logSamples());
     const canaryProbe = live.get('body-canary');
     const wafProbe = live.get('waf-probe');
     if (canaryProbe || wafProbe) {
@@ -406,6 +411,27 @@ export class WebProbeSource implements ProbeSource {
       ),
     );
     return liveAnswer({ urls: this.tls }, Date.now() - started);
+  }
+
+  /** Volume of each log the configuration names and a bounded tail of it (src/cost/web-volume.ts reads them). */
+  private async logSamples(): Promise<ProbeResult> {
+    const started = Date.now();
+    const host = this.hostOk ? this.opts.hostTransport : undefined;
+    const logs = [];
+    for (const s of host ? this.sources : []) {
+      const r = await host!.run(logSampleCommand(s.path), {
+        timeoutMs: 30_000,
+        maxBytes: 2 * 1024 * 1024,
+        sudo: this.opts.sudo ?? false,
+      });
+      logs.push({
+        path: s.path,
+        origin: s.origin,
+        ...splitLogSample(r.stdout),
+        ...(r.error ? { error: `${r.error.kind}: ${r.error.message}` } : {}),
+      });
+    }
+    return liveAnswer({ has_host: Boolean(host), logs }, Date.now() - started);
   }
 
   /** The canary POST and the WAF probe, URL after URL, one request at a time. */
