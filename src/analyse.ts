@@ -197,7 +197,8 @@ export function whatIfScore(report: Report, inv: Inventory): WhatIfFn {
       areas,
       soar: score.soar.verdict,
       soar_ready: (score.soar.use_cases ?? []).filter((u) => u.ready).map((u) => u.id),
-      use_cases_visible: 'problem' in sources ? [] : sources.details.use_cases.filter((u) => u.visible).map((u) => u.id),
+      use_cases_visible:
+        'problem' in sources ? [] : sources.details.use_cases.filter((u) => u.visible).map((u) => u.id),
     };
   };
 }

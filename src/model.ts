@@ -510,7 +510,10 @@ export interface CostPhase {
   /** Use-cases that become visible (every class they need measured) once this and the earlier phases are done. */
   use_cases_gained: string[];
   techniques_gained: string[];
-  maturity: { overall: [number | null, number | null]; areas: { area: AreaId; before: number | null; after: number | null }[] };
+  maturity: {
+    overall: [number | null, number | null];
+    areas: { area: AreaId; before: number | null; after: number | null }[];
+  };
   soar: { verdict: [SoarVerdict | null, SoarVerdict | null]; ready_gained: string[] };
 }
 

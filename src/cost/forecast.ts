@@ -15,7 +15,7 @@ import type {
   SourceMapSummary,
 } from '../model.js';
 import type { MeasuredFigure, Measures } from './measures.js';
-import type { Range, Term, VolumeModel } from './tables.js';
+import type { Term, VolumeModel } from './tables.js';
 
 export const GB = 1e9;
 /** Days in an average month: monthly prices are per month, volumes per day. */
@@ -29,7 +29,8 @@ export const severityRank = (s: Severity) => SEVERITY_RANK[s];
 export type Lookup = (target: string, input: string) => MeasuredFigure | undefined;
 
 export function lookupIn(measures: Measures, hostOf: Map<string, string>): Lookup {
-  return (target, input) => measures.rates.get(target)?.get(input) ?? measures.rates.get(hostOf.get(target) ?? '')?.get(input);
+  return (target, input) =>
+    measures.rates.get(target)?.get(input) ?? measures.rates.get(hostOf.get(target) ?? '')?.get(input);
 }
 
 /** A measured input, summed over a list (each measured part; the missing ones are named in the basis). */

@@ -7,7 +7,7 @@ import { readMeasures } from './measures.js';
 import { buildPhases, groupIntoPhases, orderChanges, savingsFor, type WhatIfFn, withTechniques } from './plan.js';
 import { loadVolumeModels, VOLUME_MODELS_FILE } from './tables.js';
 
-export { type WhatIf, type WhatIfFn } from './plan.js';
+export type { WhatIf, WhatIfFn } from './plan.js';
 export { VOLUME_CHECKS } from './measures.js';
 
 export interface CostOptions {
@@ -47,10 +47,7 @@ export function analyseCost(report: Report, opts: CostOptions): AnalysisSection<
   const priced = Boolean(inv.costs?.currency);
   const budget = inv.budget?.per_month !== undefined && !priced ? undefined : inv.budget;
   const attackOf = new Map((report.analyses.sources?.details.use_cases ?? []).map((u) => [u.id, u.attack]));
-  const phases = withTechniques(
-    buildPhases(groupIntoPhases(ordered, budget), budget, opts.whatIf, priced),
-    attackOf,
-  );
+  const phases = withTechniques(buildPhases(groupIntoPhases(ordered, budget), budget, opts.whatIf, priced), attackOf);
   const quantified = changes.filter((c) => c.bytes_per_day !== null);
   const measured = measures.today.filter((s) => s.bytes_per_day !== null);
   const summary: CostSummary = {
@@ -84,4 +81,3 @@ export function analyseCost(report: Report, opts: CostOptions): AnalysisSection<
         : [],
   };
 }
-

@@ -92,7 +92,9 @@ function processStarts(text: string): Rate {
 export function linuxVolume(outputs: Record<string, ProbeResult>): { volume: LinuxVolume } {
   const r = outputs['linux-log-volume'];
   if (!r || (r.error && r.error.kind !== 'not-found')) {
-    throw new InconclusiveError(`linux-log-volume: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`);
+    throw new InconclusiveError(
+      `linux-log-volume: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`,
+    );
   }
   const perm = permissionProblem(r);
   if (perm && !r.stdout.includes('file\t')) throw new InconclusiveError(`linux-log-volume: ${perm}`);

@@ -23,7 +23,7 @@ export const LOG_STAT_SH = `socready_logstat() {
         u=$(gzip -l "$f" 2>/dev/null | awk 'NR==2{print $2}')
         printf 'file\\t%s\\t%s\\t%s\\t%s\\t%s\\n' "$s" "$sz" "$mt" "\${u:-?}" "$f"
         gzip -dc "$f" 2>/dev/null | head -n 3 | cut -c1-400 | awk '{print "head\\t" $0}'
-        if [ "$sz" -le 4194304 ]; then gzip -dc "$f" 2>/dev/null | tail -n 3 | cut -c1-400 | awk '{print "tail\\t" $0}'; fi
+        [ "$sz" -le 4194304 ] && gzip -dc "$f" 2>/dev/null | tail -n 3 | cut -c1-400 | awk '{print "tail\\t" $0}'
         ;;
       *.xz|*.bz2|*.zst|*.lz4) printf 'file\\t%s\\t%s\\t%s\\t?\\t%s\\n' "$s" "$sz" "$mt" "$f" ;;
       *)

@@ -92,12 +92,13 @@ export function buildPhases(
     const money = priced ? changes.reduce((s, c) => add(s, c.monthly_cost ?? ZERO), ZERO) : null;
     const used = budget ? changes.reduce((s, c) => s + spend(c, budget), 0) : 0;
     const gained = after && before ? after.use_cases_visible.filter((u) => !before!.use_cases_visible.includes(u)) : [];
-    const areas = after && before
-      ? (Object.keys(after.areas) as AreaId[])
-          .filter((a) => after.areas[a] !== before!.areas[a])
-          .sort()
-          .map((a) => ({ area: a, before: before!.areas[a] ?? null, after: after.areas[a] ?? null }))
-      : [];
+    const areas =
+      after && before
+        ? (Object.keys(after.areas) as AreaId[])
+            .filter((a) => after.areas[a] !== before!.areas[a])
+            .sort()
+            .map((a) => ({ area: a, before: before!.areas[a] ?? null, after: after.areas[a] ?? null }))
+        : [];
     const phase: CostPhase = {
       phase: i + 1,
       changes: changes.map((c) => c.id),
@@ -150,7 +151,12 @@ export function savingsFor(changes: CostChange[], savings: Saving[], lookup: Loo
       });
     }
   }
-  return out.sort((a, b) => b.bytes_per_day.expected - a.bytes_per_day.expected || a.id.localeCompare(b.id) || a.change.localeCompare(b.change));
+  return out.sort(
+    (a, b) =>
+      b.bytes_per_day.expected - a.bytes_per_day.expected ||
+      a.id.localeCompare(b.id) ||
+      a.change.localeCompare(b.change),
+  );
 }
 
 /** Techniques of the use-cases a phase makes visible (from the source map's use-cases). */

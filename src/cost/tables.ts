@@ -45,7 +45,6 @@ export interface VolumeModels {
   savings: Saving[];
 }
 
-
 function located(parsed: ParsedYaml, keys: (string | number)[], detail: string): InputError {
   const pos = positionOf(parsed, 0, keys);
   return new InputError(parsed.file, detail, pos?.line, pos?.col, keys.join('.'));
@@ -74,14 +73,14 @@ export function loadVolumeModels(file: string = VOLUME_MODELS_FILE, checkIds?: R
     });
   });
   const byCheck = new Map<string, string>();
-  raw.models.forEach((m, i) =>
+  raw.models.forEach((m, i) => {
     m.checks.forEach((c, j) => {
       // One check, one model: a finding must not be counted twice.
       const other = byCheck.get(c);
       if (other) throw located(parsed, ['models', i, 'checks', j], `check "${c}" is already in model "${other}"`);
       byCheck.set(c, m.id);
-    }),
-  );
+    });
+  });
   (raw.savings ?? []).forEach((s, i) => {
     s.applies_to.forEach((a, j) => {
       if (!ids.has(a)) throw located(parsed, ['savings', i, 'applies_to', j], `unknown model "${a}"`);

@@ -44,7 +44,14 @@ export function lineTime(line: string, refMs?: number): number | undefined {
   if (epoch) return Number(epoch[1]) * 1000;
   const clf = CLF.exec(head);
   if (clf && MONTHS[clf[2]!] !== undefined) {
-    const t = Date.UTC(Number(clf[3]), MONTHS[clf[2]!]!, Number(clf[1]), Number(clf[4]), Number(clf[5]), Number(clf[6]));
+    const t = Date.UTC(
+      Number(clf[3]),
+      MONTHS[clf[2]!]!,
+      Number(clf[1]),
+      Number(clf[4]),
+      Number(clf[5]),
+      Number(clf[6]),
+    );
     return t - offsetMs(clf[7]);
   }
   const iso = ISO.exec(head);

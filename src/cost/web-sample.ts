@@ -8,8 +8,10 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 export function logSampleCommand(path: string): string {
   const p = quote(path);
-  return `${LOG_STAT_SH}\nsocready_logstat ${p} ${p} ${p}.* ${p}-*\necho ${quote(SEPARATOR)}\n` +
-    `tail -c 1048576 ${p} 2>/dev/null | tail -n 2000\ntrue`;
+  return (
+    `${LOG_STAT_SH}\nsocready_logstat ${p} ${p} ${p}.* ${p}-*\necho ${quote(SEPARATOR)}\n` +
+    `tail -c 1048576 ${p} 2>/dev/null | tail -n 2000\ntrue`
+  );
 }
 
 export function splitLogSample(stdout: string): { stat: string; sample: string } {

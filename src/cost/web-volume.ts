@@ -186,7 +186,9 @@ export interface WebVolume {
 export function webVolume(outputs: Record<string, ProbeResult>): { volume: WebVolume } {
   const r = outputs['web-log-sample'];
   if (!r || r.error) {
-    throw new InconclusiveError(`web-log-sample: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`);
+    throw new InconclusiveError(
+      `web-log-sample: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`,
+    );
   }
   const doc = r.data as LogSampleDocument | undefined;
   if (!doc?.has_host) throw new InconclusiveError('no web.host: the logs cannot be read');

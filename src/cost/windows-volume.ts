@@ -62,10 +62,14 @@ export function eventLogVolume(l: ListLog): EventLogVolume {
   };
 }
 
-export function windowsVolume(outputs: Record<string, ProbeResult>): { volume: { logs: EventLogVolume[]; measured: number } } {
+export function windowsVolume(outputs: Record<string, ProbeResult>): {
+  volume: { logs: EventLogVolume[]; measured: number };
+} {
   const r = outputs['win-eventlog-volume'];
   if (!r || r.error) {
-    throw new InconclusiveError(`win-eventlog-volume: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`);
+    throw new InconclusiveError(
+      `win-eventlog-volume: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`,
+    );
   }
   const text = r.stdout.trim();
   if (text === '') throw new InconclusiveError('win-eventlog-volume: no event log could be listed');

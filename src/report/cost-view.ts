@@ -15,7 +15,9 @@ export function gbText(lang: Lang, bytes: number | null | undefined): string {
 }
 
 const rangeGb = (lang: Lang, r: CostRange | null) =>
-  r ? `${gbText(lang, r.low)} – ${gbText(lang, r.high)} (${tr(lang, 'expected', '想定')} ${gbText(lang, r.expected)})` : '';
+  r
+    ? `${gbText(lang, r.low)} – ${gbText(lang, r.high)} (${tr(lang, 'expected', '想定')} ${gbText(lang, r.expected)})`
+    : '';
 
 function money(lang: Lang, x: number | null | undefined, currency: string | null): string {
   if (x === null || x === undefined || !currency) return '—';
@@ -24,17 +26,14 @@ function money(lang: Lang, x: number | null | undefined, currency: string | null
 
 const rangeMoney = (lang: Lang, r: CostRange | null, cur: string | null) =>
   r && cur
-    ? `${money(lang, r.low, cur)} – ${money(lang, r.high, cur)} (${tr(lang, 'expected', '想定')} ${money(lang, r.expected, cur)})`
+    ? `${money(lang, r.low, cur)} – ${money(lang, r.high, cur)} ` +
+      `(${tr(lang, 'expected', '想定')} ${money(lang, r.expected, cur)})`
     : '—';
 
 const num = (lang: Lang, x: number) => formatNumber(lang, x, Math.abs(x) < 10 ? 3 : 0);
 
 /** Bars: today's volume, then today plus each phase cumulatively (expected), with a low–high whisker. */
-export function phaseChart(
-  lang: Lang,
-  today: number,
-  phases: { label: string; range: CostRange }[],
-): string {
+export function phaseChart(lang: Lang, today: number, phases: { label: string; range: CostRange }[]): string {
   const bars = [{ label: tr(lang, 'Today', '現在'), low: today, expected: today, high: today, base: today }];
   let acc: CostRange = { low: today, expected: today, high: today };
   for (const p of phases) {
@@ -58,7 +57,8 @@ export function phaseChart(
   ];
   for (const f of [0, 0.5, 1]) {
     parts.push(
-      `<text x="${left - 4}" y="${r1(y(max * f) + 3)}" font-size="9" text-anchor="end">${escapeXml(gbText(lang, max * f))}</text>`,
+      `<text x="${left - 4}" y="${r1(y(max * f) + 3)}" font-size="9" text-anchor="end">` +
+        `${escapeXml(gbText(lang, max * f))}</text>`,
     );
   }
   bars.forEach((b, i) => {
@@ -95,7 +95,15 @@ export function phaseChart(
 export interface CostView {
   currency: string | null;
   headline: { label: string; value: string }[];
-  today: { target: string; source: string; perDay: string; span: string; files: number; basis: string; measured: boolean }[];
+  today: {
+    target: string;
+    source: string;
+    perDay: string;
+    span: string;
+    files: number;
+    basis: string;
+    measured: boolean;
+  }[];
   chart: string;
   phases: {
     phase: number;
@@ -146,20 +154,45 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
   );
   const changeById = new Map(c.details.changes.map((x) => [x.id, x]));
   const changeLabel = (x: CostChange | undefined, id: string) => (x ? `${pick(lang, x.title)} — ${x.target}` : id);
-  const budget = s.budget?.per_month !== undefined
-    ? money(lang, s.budget.per_month, cur) + tr(lang, ' per month', '／月')
-    : s.budget?.gb_per_day !== undefined
-      ? `${formatNumber(lang, s.budget.gb_per_day, 3)} GB${tr(lang, ' per day', '／日')}`
-      : tr(lang, 'none given (one phase)', '指定なし（1 フェーズ）');
+  const budget =
+    s.budget?.per_month !== undefined
+      ? money(lang, s.budget.per_month, cur) + tr(lang, ' per month', '／月')
+      : s.budget?.gb_per_day !== undefined
+        ? `${formatNumber(lang, s.budget.gb_per_day, 3)} GB${tr(lang, ' per day', '／日')}`
+        : tr(lang, 'none given (one phase)', '指定なし（1 フェーズ）');
   const headline = [
-    { label: tr(lang, 'Log volume today (measured sources)', '現在のログ量（実測できたソース）'), value: `${gbText(lang, s.today_bytes_per_day)}${tr(lang, '/day', '／日')} · ${s.sources_measured}` },
-    { label: tr(lang, 'Added by every recommended change', '推奨変更すべてによる追加量'), value: s.added_bytes_per_day ? `${rangeGb(lang, s.added_bytes_per_day)}${tr(lang, '/day', '／日')}` : tr(lang, 'not measured', '未計測') },
-    { label: tr(lang, 'Cost per month', '月額費用'), value: cur ? rangeMoney(lang, s.monthly_cost, cur) : tr(lang, 'no price table: volumes only', '価格表なし（量のみ）') },
+    {
+      label: tr(lang, 'Log volume today (measured sources)', '現在のログ量（実測できたソース）'),
+      value:
+        `${gbText(lang, s.today_bytes_per_day)}${tr(lang, '/day', '／日')} ` +
+        tr(lang, `(${s.sources_measured} source(s) measured)`, `（実測できたソース ${s.sources_measured} 件）`),
+    },
+    {
+      label: tr(lang, 'Added by every recommended change', '推奨変更すべてによる追加量'),
+      value: s.added_bytes_per_day
+        ? `${rangeGb(lang, s.added_bytes_per_day)}${tr(lang, '/day', '／日')}`
+        : tr(lang, 'not measured', '未計測'),
+    },
+    {
+      label: tr(lang, 'Cost per month', '月額費用'),
+      value: cur
+        ? rangeMoney(lang, s.monthly_cost, cur)
+        : tr(lang, 'no price table: volumes only', '価格表なし（量のみ）'),
+    },
     { label: tr(lang, 'Budget per phase', 'フェーズあたりの予算'), value: budget },
-    { label: tr(lang, 'Changes forecast / with a figure', '見積り対象の変更／数値あり'), value: `${s.changes} / ${s.changes_quantified}` },
+    {
+      label: tr(lang, 'Changes forecast / with a figure', '見積り対象の変更／数値あり'),
+      value: `${s.changes} / ${s.changes_quantified}`,
+    },
   ];
   const verdict = (v: string | null) =>
-    v === 'ready' ? tr(lang, 'ready', '可') : v === 'semi-automatic' ? tr(lang, 'semi-automatic', '半自動') : v === 'not-yet' ? tr(lang, 'not yet', '未達') : '—';
+    v === 'ready'
+      ? tr(lang, 'ready', '可')
+      : v === 'semi-automatic'
+        ? tr(lang, 'semi-automatic', '半自動')
+        : v === 'not-yet'
+          ? tr(lang, 'not yet', '未達')
+          : '—';
   return {
     currency: cur,
     headline,
@@ -175,7 +208,10 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
     chart: phaseChart(
       lang,
       s.today_bytes_per_day,
-      c.details.phases.map((p) => ({ label: tr(lang, `Phase ${p.phase}`, `フェーズ ${p.phase}`), range: p.bytes_per_day })),
+      c.details.phases.map((p) => ({
+        label: tr(lang, `Phase ${p.phase}`, `フェーズ ${p.phase}`),
+        range: p.bytes_per_day,
+      })),
     ),
     phases: c.details.phases.map((p) => ({
       phase: p.phase,
@@ -186,7 +222,8 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       useCases: p.use_cases_gained.map((u) => ucName.get(u) ?? u),
       techniques: p.techniques_gained.join(', '),
       maturity: [
-        `${tr(lang, 'overall', '総合')} ${levelLabel(p.maturity.overall[0], lang)} → ${levelLabel(p.maturity.overall[1], lang)}`,
+        `${tr(lang, 'overall', '総合')} ${levelLabel(p.maturity.overall[0], lang)} → ` +
+          levelLabel(p.maturity.overall[1], lang),
         ...p.maturity.areas.map(
           (a) => `${pick(lang, AREA_NAMES[a.area])} ${levelLabel(a.before, lang)} → ${levelLabel(a.after, lang)}`,
         ),
@@ -194,7 +231,8 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       soar:
         `${verdict(p.soar.verdict[0])} → ${verdict(p.soar.verdict[1])}` +
         (p.soar.ready_gained.length > 0
-          ? ` (${tr(lang, 'ready to automate: ', '自動化可能: ')}${p.soar.ready_gained.map((u) => ucName.get(u) ?? u).join(', ')})`
+          ? ` (${tr(lang, 'ready to automate: ', '自動化可能: ')}` +
+            `${p.soar.ready_gained.map((u) => ucName.get(u) ?? u).join(', ')})`
           : ''),
     })),
     savings: c.details.savings.map((x) => ({
@@ -219,7 +257,7 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
         source: pick(lang, SOURCE_WORDS[i.source] ?? SOURCE_WORDS.missing!),
         basis: i.basis,
       })),
-      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : x.reason ?? '',
+      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : (x.reason ?? ''),
       stored: x.stored_gb
         ? `hot ${formatNumber(lang, x.stored_gb.hot.expected, 1)} GB` +
           (x.stored_gb.warm ? ` · warm ${formatNumber(lang, x.stored_gb.warm.expected, 1)} GB` : '')

@@ -8,10 +8,7 @@ import type { LandingDocument, TlsDocument } from '../parsers/web/live.js';
 import type { ProbeResult } from '../transport/types.js';
 
 /** A live probe's answer as the evaluator reads it: the document in `data`, nothing on stdout. */
-export function liveAnswer(
-  data: TlsDocument | LandingDocument | LogSampleDocument,
-  durationMs = 0,
-): ProbeResult {
+export function liveAnswer(data: TlsDocument | LandingDocument | LogSampleDocument, durationMs = 0): ProbeResult {
   return { stdout: '', stderr: '', exitCode: 0, truncated: false, durationMs, data };
 }
 

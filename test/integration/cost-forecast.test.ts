@@ -99,7 +99,15 @@ budget: { gb_per_day: 0.5 }
 `,
     );
     const r = await runCli(
-      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json', ...(hasBrowser ? ['--pdf'] : [])],
+      [
+        'scan',
+        '-i',
+        join(dir, 'inventory.yaml'),
+        '-o',
+        join(dir, 'reports'),
+        '--json',
+        ...(hasBrowser ? ['--pdf'] : []),
+      ],
       { timeoutMs: 280_000 },
     );
     code = r.code;
@@ -114,7 +122,7 @@ budget: { gb_per_day: 0.5 }
     removeTree(tree);
   });
 
-  it('measures today\'s access-log volume over the 36 hours its rotated and compressed files span', () => {
+  it("measures today's access-log volume over the 36 hours its rotated and compressed files span", () => {
     expect(code, stderr).not.toBeNull();
     const today = report.analyses.cost!.details.today.find((t) => t.target === 'shop')!;
     expect(today.files).toBe(3);
@@ -152,27 +160,31 @@ budget: { gb_per_day: 0.5 }
     expect(c.stored_gb!.hot.expected).toBeCloseTo((c.bytes_per_day!.expected / 1e9) * 30, 9);
   });
 
-  it('plans phases within the 0.5 GB/day budget: critical findings first, each phase within it or one change alone', () => {
-    const cost = report.analyses.cost!;
-    expect(cost.summary.budget).toEqual({ gb_per_day: 0.5 });
-    const planned = cost.details.phases.flatMap((p) => p.changes);
-    const byId = new Map(cost.details.changes.map((c) => [c.id, c]));
-    const critical = planned.filter((id) => byId.get(id)!.severity === 'critical');
-    expect(planned.slice(0, critical.length)).toEqual(critical);
-    for (const p of cost.details.phases) {
-      if (!p.over_budget) expect(p.bytes_per_day.expected).toBeLessThanOrEqual(0.5e9);
-      else expect(p.changes).toHaveLength(1);
-    }
-    const body = cost.details.phases.find((p) => p.changes.includes('web-request-body@shop'))!;
-    expect(body.over_budget).toBe(false);
-    if (cost.summary.added_bytes_per_day!.expected > 0.5e9) expect(cost.details.phases.length).toBeGreaterThanOrEqual(2);
-    // What the phases buy, from a what-if score: body logging moves log collection up.
-    const last = cost.details.phases.at(-1)!;
-    expect(last.maturity.overall[1]).not.toBeNull();
-    // Changes without a measured input (no syslog on this machine) are listed apart, with the reason.
-    for (const id of cost.details.unquantified) expect(byId.get(id)!.reason).toMatch(/not measured/);
-    expect(cost.summary.currency).toBe('JPY');
-  });
+  it(
+    'plans phases within the 0.5 GB/day budget: critical findings first, each phase within it ' + 'or one change alone',
+    () => {
+      const cost = report.analyses.cost!;
+      expect(cost.summary.budget).toEqual({ gb_per_day: 0.5 });
+      const planned = cost.details.phases.flatMap((p) => p.changes);
+      const byId = new Map(cost.details.changes.map((c) => [c.id, c]));
+      const critical = planned.filter((id) => byId.get(id)!.severity === 'critical');
+      expect(planned.slice(0, critical.length)).toEqual(critical);
+      for (const p of cost.details.phases) {
+        if (!p.over_budget) expect(p.bytes_per_day.expected).toBeLessThanOrEqual(0.5e9);
+        else expect(p.changes).toHaveLength(1);
+      }
+      const body = cost.details.phases.find((p) => p.changes.includes('web-request-body@shop'))!;
+      expect(body.over_budget).toBe(false);
+      if (cost.summary.added_bytes_per_day!.expected > 0.5e9)
+        expect(cost.details.phases.length).toBeGreaterThanOrEqual(2);
+      // What the phases buy, from a what-if score: body logging moves log collection up.
+      const last = cost.details.phases.at(-1)!;
+      expect(last.maturity.overall[1]).not.toBeNull();
+      // Changes without a measured input (no syslog on this machine) are listed apart, with the reason.
+      for (const id of cost.details.unquantified) expect(byId.get(id)!.reason).toMatch(/not measured/);
+      expect(cost.summary.currency).toBe('JPY');
+    },
+  );
 
   it('renders the CISO page and the appendix in HTML (inline SVG chart, no script), and the PDF', () => {
     expect(html).toContain('id="cost"');

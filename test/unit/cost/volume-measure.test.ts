@@ -56,7 +56,8 @@ function auditFamily(): { dir: string; bytes: number } {
   return { dir, bytes: current.length + rotated.length + old.length };
 }
 
-const sh = (script: string) => execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { LC_ALL: 'C', PATH: process.env.PATH } });
+const sh = (script: string) =>
+  execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8', env: { LC_ALL: 'C', PATH: process.env.PATH } });
 
 describe('log volume from sizes and spans (the probe shell function over real files)', () => {
   it('measures a rotated, partly gzip-compressed audit log spanning 36 hours: uncompressed bytes over 36 h', () => {
@@ -86,7 +87,9 @@ describe('log volume from sizes and spans (the probe shell function over real fi
   it('gives null with the reason, never 0, when the span is under an hour, the log is missing or unreadable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-vol-'));
     writeFileSync(join(dir, 'auth.log'), lines(T0, T0 + MIN_SPAN_MS / 2, 10));
-    const out = sh(`${LOG_STAT_SH}\nsocready_logstat linux-auth ${dir}/auth.log*\nsocready_logstat syslog ${dir}/none*`);
+    const out = sh(
+      `${LOG_STAT_SH}\nsocready_logstat linux-auth ${dir}/auth.log*\nsocready_logstat syslog ${dir}/none*`,
+    );
     const [auth, syslog] = volumesBySource(out, ['linux-auth', 'syslog']);
     expect(auth!.bytes_per_day).toBeNull();
     expect(auth!.basis).toMatch(/under an hour/);
@@ -137,13 +140,18 @@ describe('log volume from sizes and spans (the probe shell function over real fi
 
 describe('web request mix from a bounded tail of the access log', () => {
   it('reads combined and JSON lines: method, path, logged body and response sizes', () => {
-    expect(parseRequestLine('10.0.0.1 - - [20/Nov/2026:00:00:00 +0000] "POST /api/x HTTP/1.1" 201 512 "-" "ua"')).toMatchObject({
+    expect(
+      parseRequestLine('10.0.0.1 - - [20/Nov/2026:00:00:00 +0000] "POST /api/x HTTP/1.1" 201 512 "-" "ua"'),
+    ).toMatchObject({
       method: 'POST',
       path: '/api/x',
       response_bytes: 512,
     });
-    expect(parseRequestLine('{"time":"2026-11-20T00:00:00+00:00","req":"POST /login HTTP/1.1","body":"user=a&password=***"}'))
-      .toMatchObject({ method: 'POST', path: '/login', request_bytes: 19, request_bytes_kind: 'body' });
+    expect(
+      parseRequestLine(
+        '{"time":"2026-11-20T00:00:00+00:00","req":"POST /login HTTP/1.1","body":"user=a&password=***"}',
+      ),
+    ).toMatchObject({ method: 'POST', path: '/login', request_bytes: 19, request_bytes_kind: 'body' });
     expect(parseRequestLine('garbage')).toBeUndefined();
   });
 
@@ -165,7 +173,10 @@ describe('web request mix from a bounded tail of the access log', () => {
   });
 
   it('gives no rate from a sample too short to extrapolate, and says why', () => {
-    const r = requestRates([{ time: T0, method: 'GET', path: '/' }, { time: T0 + 5000, method: 'GET', path: '/' }]);
+    const r = requestRates([
+      { time: T0, method: 'GET', path: '/' },
+      { time: T0 + 5000, method: 'GET', path: '/' },
+    ]);
     expect(r.requests_per_day.value).toBeNull();
     expect(r.requests_per_day.basis).toMatch(/at least 20 over 10 s/);
     expect(r.mean_request_body_bytes.basis).toMatch(/no POST\/PUT\/PATCH/);
