@@ -27,6 +27,7 @@ export interface Catalog {
  */
 export const NON_CHECK_FOLDERS = [
   'attack',
+  'cost',
   'playbooks',
   'probes',
   'questionnaire',

@@ -1,7 +1,7 @@
 // Facts of the `linux-log-volume` probe: bytes per day per log source, the journal, and process starts per day.
 import { InconclusiveError } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
-import { permissionProblem } from '../parsers/linux/util.js';
+import { permissionProblem, toolMissing } from '../parsers/linux/util.js';
 import { MIN_SPAN_MS, type SourceVolume, volumesBySource } from './logstat.js';
 import { lineTime } from './timestamps.js';
 
@@ -96,6 +96,7 @@ export function linuxVolume(outputs: Record<string, ProbeResult>): { volume: Lin
       `linux-log-volume: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not collected'}`,
     );
   }
+  if (toolMissing(r)) throw new InconclusiveError('linux-log-volume: the shell could not run it (exit 127)');
   const perm = permissionProblem(r);
   if (perm && !r.stdout.includes('file\t')) throw new InconclusiveError(`linux-log-volume: ${perm}`);
   const files = volumesBySource(
