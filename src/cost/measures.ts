@@ -6,7 +6,13 @@ import type { SourceVolume } from './logstat.js';
 import type { RequestRates } from './web-volume.js';
 import type { EventLogVolume } from './windows-volume.js';
 
-export const VOLUME_CHECKS = ['linux.volume.measured', 'web.volume.measured', 'windows.volume.measured'] as const;
+export const VOLUME_CHECKS = [
+  'linux.volume.measured',
+  'web.volume.measured',
+  'windows.volume.measured',
+  'products.es.ingest-volume',
+  'products.splunk.license-usage',
+] as const;
 
 export interface MeasuredFigure extends Rate {
   check: string;
@@ -84,6 +90,9 @@ export function readMeasures(findings: Finding[]): Measures {
         const r = req?.[k] as Rate | undefined;
         if (r) put(t, `web.${k}`, { ...r, check: f.check });
       }
+    } else if (f.check.startsWith('products.')) {
+      // Already in the SIEM: what it ingests today, per index or licence pool.
+      for (const v of (volume.sources as SourceVolume[] | undefined) ?? []) today.push(row(t, f.check, v, null));
     } else {
       for (const v of (volume.logs as EventLogVolume[] | undefined) ?? []) {
         today.push(row(t, f.check, v, WINDOWS_CLASS[v.source] ?? null));

@@ -1,6 +1,7 @@
 // The parsers of the volume probes (issue 19), registered like every other (src/parsers/index.ts).
 import { defineParser, type ParserModule } from '../parsers/define.js';
 import { linuxVolume } from './linux-volume.js';
+import { siemVolumeParserModules } from './siem-volume.js';
 import { webVolume } from './web-volume.js';
 import { windowsVolume } from './windows-volume.js';
 
@@ -23,4 +24,5 @@ export const costParserModules: readonly ParserModule[] = [
     facts: ['volume', 'volume.logs', 'volume.measured'],
     parse: (outputs) => windowsVolume(outputs) as unknown as Record<string, unknown>,
   }),
+  ...siemVolumeParserModules,
 ];

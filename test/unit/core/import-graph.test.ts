@@ -53,6 +53,7 @@ const LAYERS: Layering = [
       'cost/web-volume',
       'cost/windows-volume',
       'cost/parsers',
+      'cost/siem-volume',
     ],
   },
   { name: 'collect', members: ['collect', 'web', 'database'] },
