@@ -255,7 +255,7 @@ export class WebProbeSource implements ProbeSource {
     const tlsProbe = live.get('tls-handshake');
     if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
     const sampleProbe = live.get('log-sample');
-    if (sampleProbe) out.set(sampleProbe.id, await this.logSamples());
+    if (sampleProbe) out.set(sampleProbe.id, await this.logSamples(sampleProbe));
     const canaryProbe = live.get('body-canary');
     const wafProbe = live.get('waf-probe');
     if (canaryProbe || wafProbe) {
@@ -413,12 +413,18 @@ export class WebProbeSource implements ProbeSource {
     return liveAnswer({ urls: this.tls }, Date.now() - started);
   }
 
-  /** Volume of each log the configuration names and a bounded tail of it (src/cost/web-volume.ts reads them). */
-  private async logSamples(): Promise<ProbeResult> {
+  /**
+   * Volume of each log the configuration names and a bounded tail of it (src/cost/web-volume.ts reads them). The
+   * sampled lines may hold bodies and credentials: only the rates the parser derives are kept, so the evidence
+   * records say what was read and store no output.
+   */
+  private async logSamples(probe: ProbeDef): Promise<ProbeResult> {
     const started = Date.now();
     const host = this.hostOk ? this.opts.hostTransport : undefined;
     const logs = [];
-    for (const s of host ? this.sources : []) {
+    const records: Evidence[] = [];
+    for (const [i, s] of (host ? this.sources : []).entries()) {
+      const at = new Date().toISOString();
       const r = await host!.run(logSampleCommand(s.path), {
         timeoutMs: 30_000,
         maxBytes: 2 * 1024 * 1024,
@@ -430,7 +436,23 @@ export class WebProbeSource implements ProbeSource {
         ...splitLogSample(r.stdout),
         ...(r.error ? { error: `${r.error.kind}: ${r.error.message}` } : {}),
       });
+      records.push({
+        id: `${this.target.id}/${probe.id}-${i + 1}`,
+        target: this.target.id,
+        probe: probe.id,
+        kind: 'command',
+        what: redact(`sizes and first/last lines of ${s.path} and its rotated files; its last 2000 lines`).text,
+        ...(this.opts.sudo ? { sudo: true } : {}),
+        exit_code: r.exitCode,
+        started_at: at,
+        duration_ms: r.durationMs,
+        bytes: 0,
+        truncated: r.truncated,
+        redactions: 0,
+        ...(r.error ? { error: r.error } : {}),
+      });
     }
+    this.own.set(probe.id, records);
     return liveAnswer({ has_host: Boolean(host), logs }, Date.now() - started);
   }
 
