@@ -154,13 +154,16 @@ async function measured<T extends { ms: number }>(
   const cores = 2;
   return {
     ...r,
-    cpu: `cpu: socready ${node.toFixed(1)} s + sshd/probes ${remote.toFixed(1)} s (idle ${cores}-core floor ~${((node + remote) / cores).toFixed(1)} s)`,
+    cpu:
+      `cpu: socready ${node.toFixed(1)} s + sshd/probes ${remote.toFixed(1)} s (idle ${cores}-core floor ` +
+      `~${((node + remote) / cores).toFixed(1)} s)`,
   };
 }
 
 function line(label: string, n: number, ms: number, extra: string): void {
   console.log(
-    `${label.padEnd(8)} N=${String(n).padStart(3)}  wall ${(ms / 1000).toFixed(2).padStart(6)} s  ${(n / (ms / 1000)).toFixed(1).padStart(6)} hosts/s  ${extra}`,
+    `${label.padEnd(8)} N=${String(n).padStart(3)}  wall ${(ms / 1000).toFixed(2).padStart(6)} s  ` +
+      `${(n / (ms / 1000)).toFixed(1).padStart(6)} hosts/s  ${extra}`,
   );
 }
 
@@ -171,7 +174,8 @@ async function main(): Promise<void> {
   const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`load average before: ${load()}`);
   console.log(
-    `fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ${CONCURRENCY}, 4 channels per host`,
+    `fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ` +
+      `${CONCURRENCY}, 4 channels per host`,
   );
   try {
     if (!flag('--scan-only')) {
@@ -210,7 +214,8 @@ async function main(): Promise<void> {
   console.log(`load average after: ${load()}`);
   const maxRssKb = process.resourceUsage().maxRSS;
   console.log(
-    `\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`,
+    `\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ` +
+      `${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`,
   );
 }
 

@@ -97,7 +97,8 @@ export function bigInventory(dir: string, bytes: number, shape: 'targets' | 'str
     return file;
   }
   const one = (k: number) =>
-    `  - id: host-${k}\n    kind: linux\n    address: 10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}\n    transport: ssh\n    ssh: { user: audit, key: /keys/id_ed25519 }\n`;
+    `  - id: host-${k}\n    kind: linux\n    address: 10.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}\n   ` +
+    ' transport: ssh\n    ssh: { user: audit, key: /keys/id_ed25519 }\n';
   const per = one(0).length;
   const parts = ['version: 1\ntargets:\n'];
   for (let k = 0; k * per < bytes; k++) parts.push(one(k));

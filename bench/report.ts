@@ -80,7 +80,8 @@ async function main(): Promise<void> {
       .join(' ')} (figures scale with load)`,
   );
   console.log(
-    `report: ${report.targets.length} targets, ${report.findings.length} findings, ${report.evidence.length} evidence records`,
+    `report: ${report.targets.length} targets, ${report.findings.length} findings, ${report.evidence.length} ` +
+      'evidence records',
   );
 
   for (const lang of ['en', 'ja'] as const) {
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
       runs.push(performance.now() - t0);
     }
     console.log(
-      `html ${lang}: first ${runs[0]?.toFixed(0)} ms (incl. template compile), then ${Math.min(...runs.slice(1)).toFixed(0)}-${Math.max(...runs.slice(1)).toFixed(0)} ms; ${(size / 1024 / 1024).toFixed(2)} MiB`,
+      `html ${lang}: first ${runs[0]?.toFixed(0)} ms (incl. template compile), then ` +
+        `${Math.min(...runs.slice(1)).toFixed(0)}-${Math.max(...runs.slice(1)).toFixed(0)} ms; ` +
+        `${(size / 1024 / 1024).toFixed(2)} MiB`,
     );
   }
 
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
       const ms = performance.now() - t0;
       const pages = pdfPageCount(readFileSync(out));
       console.log(
-        `pdf ${lang}: ${(ms / 1000).toFixed(2)} s incl. browser start and two print passes (TOC page numbers); ${pages} pages; ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`,
+        `pdf ${lang}: ${(ms / 1000).toFixed(2)} s incl. browser start and two print passes (TOC page ` +
+          `numbers); ${pages} pages; ${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB`,
       );
     }
     const out = join(dir, 'report.single.pdf');

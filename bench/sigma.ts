@@ -94,7 +94,8 @@ const BENIGN_PROCS = [
   ],
   [
     'C:\\Windows\\System32\\SearchProtocolHost.exe',
-    '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1',
+    '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ ' +
+      'Global\\UsGthrCtrlFltPipeMssGthrPipe1',
     'C:\\Windows\\System32\\SearchIndexer.exe',
   ],
 ];
@@ -261,7 +262,9 @@ if (!isMainThread) {
   const pool = buildPool();
   const bytes = pool.reduce((s, l) => s + l.length, 0) / pool.length;
   console.log(
-    `rules: ${rules} loaded (${failed} failed) in ${(loadMs / 1000).toFixed(1)} s; events: ${N.toLocaleString('en')} (pool of ${POOL.toLocaleString('en')} distinct lines, avg ${Math.round(bytes)} chars, 2% true positives)`,
+    `rules: ${rules} loaded (${failed} failed) in ${(loadMs / 1000).toFixed(1)} s; events: ` +
+      `${N.toLocaleString('en')} (pool of ${POOL.toLocaleString('en')} distinct lines, avg ` +
+      `${Math.round(bytes)} chars, 2% true positives)`,
   );
 
   // Warm-up on both paths, so JIT and lazy bucket building do not count.
@@ -278,10 +281,12 @@ if (!isMainThread) {
   const parseRate = N / (parseMs / 1000);
   const engineRate = N / (engineMs / 1000);
   console.log(
-    `JSON.parse only:         ${Math.round(parseRate).toLocaleString('en')} events/s (${sink === N ? 'ok' : 'mismatch'})`,
+    `JSON.parse only:         ${Math.round(parseRate).toLocaleString('en')} events/s ` +
+      `(${sink === N ? 'ok' : 'mismatch'})`,
   );
   console.log(
-    `engine, 1 thread:        ${Math.round(engineRate).toLocaleString('en')} events/s, ${matches.toLocaleString('en')} matches`,
+    `engine, 1 thread:        ${Math.round(engineRate).toLocaleString('en')} events/s, ` +
+      `${matches.toLocaleString('en')} matches`,
   );
   console.log(`ratio engine/parse-only: ${(engineRate / parseRate).toFixed(2)}`);
   for (const b of engine
@@ -295,7 +300,8 @@ if (!isMainThread) {
 
   // Two worker threads, each with its own engine and half the events.
   // Workers load this same TypeScript file through tsx's loader.
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const boot =
+    "import('tsx/esm/api').then((m) => { m.register(); return " + `import(${JSON.stringify(import.meta.url)}); })`;
   const workers = [0, 1].map(() => new Worker(boot, { eval: true, workerData: { n: Math.floor(N / 2) } }));
   await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
   t = performance.now();
@@ -306,7 +312,8 @@ if (!isMainThread) {
   }[];
   const wall = performance.now() - t;
   console.log(
-    `engine, 2 worker threads: ${Math.round(N / (wall / 1000)).toLocaleString('en')} events/s, ${results.reduce((s, r) => s + r.matches, 0).toLocaleString('en')} matches`,
+    `engine, 2 worker threads: ${Math.round(N / (wall / 1000)).toLocaleString('en')} events/s, ` +
+      `${results.reduce((s, r) => s + r.matches, 0).toLocaleString('en')} matches`,
   );
   await Promise.all(workers.map((w) => w.terminate()));
 }

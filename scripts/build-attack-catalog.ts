@@ -1,4 +1,5 @@
-// Generates checks/attack/enterprise-attack-catalog.json (the compact catalog socready ships, so coverage works offline)
+// Generates checks/attack/enterprise-attack-catalog.json (the compact catalog socready ships, so coverage works
+// offline)
 // from a MITRE ATT&CK Enterprise STIX bundle, and puts MITRE's licence notice beside it as the ATT&CK Terms of Use ask.
 //   npx tsx scripts/build-attack-catalog.ts [bundle.json|bundle.json.gz] [--license LICENSE-ATTACK.txt]
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,9 @@ if (!existsSync(license)) {
 }
 const catalog = parseCatalogFile(bundle);
 // Record where the facts came from without the builder's local path.
-catalog.source = `MITRE ATT&CK Enterprise STIX bundle ${bundle.split('/').pop()} (ATT&CK v${catalog.attack_version}); built by scripts/build-attack-catalog.ts`;
+catalog.source =
+  `MITRE ATT&CK Enterprise STIX bundle ${bundle.split('/').pop()} (ATT&CK v${catalog.attack_version}); built ` +
+  'by scripts/build-attack-catalog.ts';
 const outDir = join(root, 'checks', 'attack');
 mkdirSync(outDir, { recursive: true });
 const out = join(outDir, 'enterprise-attack-catalog.json');
@@ -33,6 +36,7 @@ copyFileSync(license, join(outDir, 'LICENSE-ATTACK.txt'));
 chmodSync(join(outDir, 'LICENSE-ATTACK.txt'), 0o644);
 const live = catalog.techniques.filter((t) => !t.revoked && !t.deprecated);
 console.log(
-  `${out}: ATT&CK ${catalog.attack_version}, ${catalog.tactics.length} tactics, ${catalog.techniques.length} technique records (${live.length} live), ` +
+  `${out}: ATT&CK ${catalog.attack_version}, ${catalog.tactics.length} tactics, ${catalog.techniques.length} ` +
+    `technique records (${live.length} live), ` +
     `${catalog.data_components.length} data components, ${catalog.groups.length} groups`,
 );

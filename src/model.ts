@@ -73,7 +73,9 @@ export interface DatabaseSettings {
   host: string;
   /** Read-only login for the live queries, run with the product's own client on the host. Absent: files only. */
   user?: string;
-  /** Name of an environment variable holding the password (passed in the client's environment, never its command line). */
+  /**
+   * Name of an environment variable holding the password (passed in the client's environment, never its command line).
+   */
   password_env?: string;
   port?: number;
   /** Unix socket directory (PostgreSQL) or socket file (MariaDB/MySQL) on the host; peer authentication. */
@@ -83,7 +85,9 @@ export interface DatabaseSettings {
   tls?: { mode: 'disable' | 'require' | 'verify-ca' | 'verify-full'; ca?: string };
   /** Main configuration file on the host when not the product's default (postgresql.conf, my.cnf). */
   config_path?: string;
-  /** With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it). */
+  /**
+   * With --active: also try one login as a marked user that does not exist (opt-in: some sites alert or lock on it).
+   */
   failed_login_canary?: boolean;
 }
 
@@ -225,7 +229,9 @@ export interface Finding {
   weight: number;
   /** The check's title: the desired state ("auditd is running"). */
   title: Bilingual;
-  /** What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts). */
+  /**
+   * What a fail or warn observed ("auditd is not running"); shown instead of title for those (report/finding-title.ts).
+   */
   fail_title?: Bilingual;
   rationale?: Bilingual;
   remediation?: Bilingual;
@@ -389,7 +395,10 @@ export interface WebSummary {
 
 export type SourceStatus = 'measured' | 'declared' | 'missing' | 'not-in-estate' | 'unknown';
 
-/** The source map (src/sources): which log-source classes are proven collected, weighted by the use-cases that need them. */
+/**
+ * The source map (src/sources): which log-source classes are proven collected, weighted by the use-cases that need
+ * them.
+ */
 export interface SourceMapSummary {
   /** False when the inventory has no estate section: every class no target shows is unknown. */
   estate_declared: boolean;
@@ -400,7 +409,10 @@ export interface SourceMapSummary {
   classes_unknown: number;
   use_cases_required: number;
   use_cases_visible: number;
-  /** Share of the required classes measured, each weighted by the required use-cases that need it; null if none required. */
+  /**
+   * Share of the required classes measured, each weighted by the required use-cases that need it; null if none
+   * required.
+   */
   weighted_share: number | null;
 }
 

@@ -167,7 +167,10 @@ export interface ScanAssessment extends TargetAssessment {
   web?: WebDetails;
 }
 
-/** inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing else. */
+/**
+ * inventory -> collect -> evaluate: every target assessed under a concurrency bound; one failing host loses nothing
+ * else.
+ */
 export async function collectAndEvaluate(
   opts: ScanOptions,
   runDir: string | undefined,

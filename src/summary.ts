@@ -57,7 +57,8 @@ export function terminalSummary(
       seen.add(f.check);
       const hosts = failing.filter((x) => x.check === f.check).length;
       lines.push(
-        `  ${c(31, f.severity.padEnd(8))} ${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`,
+        `  ${c(31, f.severity.padEnd(8))} ` +
+          `${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`,
       );
       if (seen.size >= 8) break;
     }
@@ -79,12 +80,15 @@ export function terminalSummary(
     lines.push(
       seen.techniques === null
         ? L(
-            `Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not measured (no reached target showed a log source)`,
+            `Coverage: ${cv.techniques_declared} ATT&CK techniques declared by the rules; visibility not ` +
+              'measured (no reached target showed a log source)',
             `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件、可視性は未測定（ログソースを確認できた対象なし）`,
           ) + example(a.coverage)
         : L(
-            `Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ${cv.rules_blind} rules blind`,
-            `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} 件、ログ欠落で機能しないルール ${cv.rules_blind} 件`,
+            `Coverage: ${seen.techniques}/${cv.techniques_declared} declared ATT&CK techniques visible, ` +
+              `${cv.rules_blind} rules blind`,
+            `カバレッジ: ルールが対象とする ATT&CK テクニック ${cv.techniques_declared} 件のうち可視 ${seen.techniques} ` +
+              `件、ログ欠落で機能しないルール ${cv.rules_blind} 件`,
           ) + example(a.coverage),
     );
   }
@@ -92,8 +96,10 @@ export function terminalSummary(
     const d = a.detections.summary;
     lines.push(
       L(
-        `Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`,
-        `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} 件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`,
+        `Sample detections: ${d.attacks_detected} attacks detected, ${d.attacks_missed} missed, ` +
+          `${d.false_positives} false positives, ${d.blinded_by_environment} blinded here`,
+        `サンプル検知: 検知 ${d.attacks_detected} 件、見逃し ${d.attacks_missed} 件、誤検知 ${d.false_positives} ` +
+          `件、この環境のログ欠落で検知不能 ${d.blinded_by_environment} 件`,
       ) + example(a.detections),
     );
   }
@@ -101,8 +107,10 @@ export function terminalSummary(
     const p = a.playbooks.summary;
     lines.push(
       L(
-        `Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ${p.blast_radius_incidents} harmful actions on false positives`,
-        `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ${p.blast_radius_incidents} 件`,
+        `Playbooks: ${p.playbooks} analysed, ${p.unguarded_destructive} unguarded destructive actions, ` +
+          `${p.blast_radius_incidents} harmful actions on false positives`,
+        `プレイブック: ${p.playbooks} 件を分析、承認や許可リストのない破壊的アクション ${p.unguarded_destructive} 件、誤検知時の有害なアクション ` +
+          `${p.blast_radius_incidents} 件`,
       ) + example(a.playbooks),
     );
   }

@@ -213,7 +213,8 @@ export function serialiseCatalog(c: AttackCatalog): string {
     `  "source": ${JSON.stringify(c.source)},`,
     `  "attack_version": ${JSON.stringify(c.attack_version)},`,
     `  "domain": ${JSON.stringify(c.domain)},`,
-    `  "notice": "ATT&CK® is © The MITRE Corporation. Reproduced and distributed under the ATT&CK Terms of Use; see LICENSE-ATTACK.txt beside this file.",`,
+    '  "notice": "ATT&CK® is © The MITRE Corporation. Reproduced and distributed under the ATT&CK Terms of ' +
+      'Use; see LICENSE-ATTACK.txt beside this file.",',
     `  "tactics": [\n${lines(c.tactics)}\n  ],`,
     `  "techniques": [\n${lines(c.techniques)}\n  ],`,
     `  "data_components": [\n${lines(c.data_components)}\n  ],`,

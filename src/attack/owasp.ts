@@ -198,7 +198,12 @@ const TITLE_HINTS: [RegExp, string][] = [
   [/sql.?injection|\bsqli\b|union.?select/i, 'A03'],
   [/cross.?site.?scripting|\bxss\b/i, 'A03'],
   [
-    /\bssti\b|template injection|command injection|code injection|os command|\bjndi\b|log4(j|shell)|\bognl\b|expression language|remote code/i,
+    new RegExp(
+      String.raw`\bssti\b|template injection|command injection|code injection|` +
+        String.raw`os command|\bjndi\b|log4(j|shell)|\bognl\b|expression language|` +
+        'remote code',
+      'i',
+    ),
     'A03',
   ],
   [/path traversal|directory traversal|\blfi\b|local file inclusion|\.\.\//i, 'A01'],

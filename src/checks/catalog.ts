@@ -232,7 +232,9 @@ export function loadCatalog(
       problems.push(
         new InputError(
           join(root, folder),
-          `unknown platform "${folder}": a check folder is named after a platform (${CHECK_PLATFORMS.join(', ')}); folders that hold no checks are declared in NON_CHECK_FOLDERS (${NON_CHECK_FOLDERS.join(', ')})`,
+          `unknown platform "${folder}": a check folder is named after a platform ` +
+            `(${CHECK_PLATFORMS.join(', ')}); folders that hold no checks are declared in NON_CHECK_FOLDERS ` +
+            `(${NON_CHECK_FOLDERS.join(', ')})`,
         ),
       );
       continue;

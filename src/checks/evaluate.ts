@@ -19,7 +19,9 @@ export interface EvaluateContext {
   offline?: boolean;
   /** Parsers to use (a catalog's `parsers`); default: the registered ones. */
   parsers?: ReadonlyMap<string, { parse: Parser }>;
-  /** Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them. */
+  /**
+   * Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them.
+   */
   evidenceIds?: Record<string, string | string[]>;
 }
 
@@ -151,7 +153,8 @@ function runParser(
 
 /**
  * Decides one check on one target from its probe outputs:
- * a host-level transport error on a needed probe (or every probe failed) or InconclusiveError -> inconclusive; ParseError or a bug -> error;
+ * a host-level transport error on a needed probe (or every probe failed) or InconclusiveError -> inconclusive;
+ * ParseError or a bug -> error;
  * applies_if false -> not-applicable; condition true -> pass; warn_if true -> warn; else fail.
  */
 export function evaluateCheck(

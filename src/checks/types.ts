@@ -16,7 +16,9 @@ export interface ProbeDef {
   id: string;
   platform: 'linux' | 'windows' | 'web' | 'api' | 'database' | 'any';
   kind: 'command' | 'file' | 'glob' | 'http' | 'live' | 'query';
-  /** query probes: one SELECT or SHOW statement, run with the database's client on its host (src/database/source.ts). */
+  /**
+   * query probes: one SELECT or SHOW statement, run with the database's client on its host (src/database/source.ts).
+   */
   query?: string;
   /** web configuration probes: the `web.server` values they are run for (auto runs every one). */
   servers?: string[];
@@ -46,7 +48,7 @@ export interface ProbeDef {
  * Conditions over facts (plain JSON from a parser). Paths are dot-separated (`status.enabled`, `rules`); inside
  * some/every/none/count the paths are relative to the list element.
  *   { all: [c...] } | { any: [c...] } | { not: c }
- *   { fact: path, equals | not_equals | in | not_in | gt | gte | lt | lte | matches | contains | exists | empty: value }
+ * { fact: path, equals | not_equals | in | not_in | gt | gte | lt | lte | matches | contains | exists | empty: value }
  *   { some | every | none: path, where: c }
  *   { count: path, where?: c, gte | lte | equals: n }
  */

@@ -116,7 +116,9 @@ export function classifyRequestError(e: NodeJS.ErrnoException, url: URL): Transp
   if (TLS_TRUST_CODES.has(code)) {
     return {
       kind: 'unreachable',
-      message: `TLS certificate of ${where} is not trusted (${code}: ${e.message}); add its CA through NODE_EXTRA_CA_CERTS, or set api.insecure_tls: true only for a lab`,
+      message:
+        `TLS certificate of ${where} is not trusted (${code}: ${e.message}); add its CA through ` +
+        'NODE_EXTRA_CA_CERTS, or set api.insecure_tls: true only for a lab',
     };
   }
   if (code === 'ECONNREFUSED') return { kind: 'unreachable', message: `connection refused by ${where}` };
@@ -283,7 +285,9 @@ export class ApiProbeSource implements ProbeSource {
         truncated: false,
         error: {
           kind: 'config',
-          message: `POST ${req.path} refused: not a read-only search endpoint socready allows for ${this.product || 'this product'}`,
+          message:
+            `POST ${req.path} refused: not a read-only search endpoint socready allows for ` +
+            `${this.product || 'this product'}`,
         },
       };
     }
@@ -412,7 +416,9 @@ export class ApiProbeSource implements ProbeSource {
       if (method === 'POST')
         return {
           kind: 'other',
-          message: `HTTP ${answer.status}: the search endpoint redirected; socready does not follow redirects for searches`,
+          message:
+            `HTTP ${answer.status}: the search endpoint redirected; socready does not follow redirects for ` +
+            'searches',
         };
       let next: URL;
       try {
@@ -423,7 +429,9 @@ export class ApiProbeSource implements ProbeSource {
       if (next.origin !== this.base!.origin) {
         return {
           kind: 'other',
-          message: `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the credential is sent to ${this.base!.origin} only`,
+          message:
+            `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the ` +
+            `credential is sent to ${this.base!.origin} only`,
         };
       }
       current = next;

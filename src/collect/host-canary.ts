@@ -43,13 +43,19 @@ export interface HostCanaryOptions {
 /** The shell command that plants one line through the host's logger; `--size` so logger itself cuts nothing. */
 export function loggerCommand(message: string, socket?: string): string {
   const size = Math.max(LOGGER_DEFAULT_SIZE, Buffer.byteLength(message) + 1024);
-  return `logger --size ${size} -t socready -p user.notice${socket ? ` -u ${shellQuote(socket)}` : ''} -- ${shellQuote(message)}`;
+  return (
+    `logger --size ${size} -t socready -p user.notice${socket ? ` -u ${shellQuote(socket)}` : ''} -- ` +
+    `${shellQuote(message)}`
+  );
 }
 
 /** Reads the last bytes of every file matching the paths (globs allowed) as `==> path <==` sections. */
 export function tailCommand(paths: string[], maxBytes = TAIL_BYTES): string {
   const list = paths.map((p) => p.replace(/[^*?[\]]+/g, (part) => shellQuote(part))).join(' ');
-  return `for f in ${list}; do [ -f "$f" ] || continue; printf '==> %s <==\\n' "$f"; tail -c ${maxBytes} -- "$f"; printf '\\n'; done; true`;
+  return (
+    `for f in ${list}; do [ -f "$f" ] || continue; printf '==> %s <==\\n' "$f"; tail -c ${maxBytes} -- "$f"; ` +
+    "printf '\\n'; done; true"
+  );
 }
 
 function markers(runId: string, targetId: string): { short: string; long: string } {
@@ -65,7 +71,9 @@ export function longCanary(marker: string, bytes = LONG_CANARY_BYTES): string {
   return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
 }
 
-/** Where a marker appears in `==> path <==` sections: the line holding it (bytes from the marker on) and the end token. */
+/**
+ * Where a marker appears in `==> path <==` sections: the line holding it (bytes from the marker on) and the end token.
+ */
 export function sight(output: string, marker: string, prefix: string): { hit?: CanarySighting; endElsewhere: boolean } {
   let hit: CanarySighting | undefined;
   let endElsewhere = false;
@@ -267,7 +275,10 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
         ? "not in the host's own logs either"
         : "the host's own logs were not readable";
     const errors = doc.read_errors.length > 0 ? `; ${doc.read_errors.join('; ')}` : '';
-    return `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ${doc.collector_paths.join(', ')}); ${where}${errors}`;
+    return (
+      `${what}: did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ` +
+      `${doc.collector_paths.join(', ')}); ${where}${errors}`
+    );
   }
   const base = `${what}: arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms`;
   if (t.whole) return `${base}, whole`;
@@ -276,6 +287,8 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
       ? "cut by logger's 1 KiB default (--size)"
       : t.cut_at === 'sender-input'
         ? "cut at the sender's input (rsyslog maxMessageSize on the host; the rest was dropped)"
-        : `cut at the collector's input (its maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''})`;
+        : "cut at the collector's input (its " +
+          `maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''}` +
+          ')';
   return `${base}, but only ${t.arrived_bytes} of ${t.sent_bytes} bytes: ${cut}`;
 }

@@ -191,7 +191,9 @@ export class EvidenceProbeSource implements ProbeSource {
   readonly label = 'evidence';
   private data: OfflineEvidenceFile | undefined;
 
-  /** options.product: replay only that database product's probes (a database target read from its host's evidence file). */
+  /**
+   * options.product: replay only that database product's probes (a database target read from its host's evidence file).
+   */
   constructor(
     private readonly file: string,
     private readonly options: EvidenceReadOptions & { product?: string } = {},

@@ -28,7 +28,8 @@ export function linuxCollectScript(
       const timeout = Math.ceil(probe.timeout ?? DEFAULT_TIMEOUT_MS / 1000);
       const command = module.offlineQuery!(probe.query!);
       lines.push(
-        `probe ${shellQuote(probe.id)} command ${timeout} ${probe.max_bytes ?? DEFAULT_MAX_BYTES} ${shellQuote(command)} ${shellQuote(command)} head`,
+        `probe ${shellQuote(probe.id)} command ${timeout} ${probe.max_bytes ?? DEFAULT_MAX_BYTES} ` +
+          `${shellQuote(command)} ${shellQuote(command)} head`,
       );
       continue;
     }
@@ -50,10 +51,12 @@ export function linuxCollectScript(
     // The same caps as a live scan: glob output holds several files (source.ts reads globs with four times the cap).
     const cap = probe.kind === 'glob' ? maxBytes * 4 : maxBytes;
     lines.push(
-      `probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${cap} ${shellQuote(what)} ${shellQuote(command)} ${probe.tail ? 'tail' : 'head'}`,
+      `probe ${shellQuote(probe.id)} ${probe.kind} ${timeout} ${cap} ${shellQuote(what)} ` +
+        `${shellQuote(command)} ${probe.tail ? 'tail' : 'head'}`,
     );
   }
-  return `#!/bin/sh
+  return (
+    `#!/bin/sh
 # socready ${version} offline evidence collection for Linux.
 # Runs read-only commands only and writes one JSON file: sh collect.sh [output.json]
 # Run it as root (or the audit account) so audit rules and protected configuration can be read.
@@ -75,7 +78,8 @@ FIRST=1
   printf '{"format":"socready-evidence","version":1,"platform":"linux","tool_version":"%s",' ${shellQuote(version)}
   printf '"collected_at":"%s",' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   printf '"databases":[%s],' ${shellQuote(names.map((n) => `"${n}"`).join(','))}
-  printf '"host":{"hostname":"%s","os":"%s","kernel":"%s"},"probes":{' "$(jstr "$(hostname 2>/dev/null || uname -n)")" "$(jstr "$(osname)")" "$(jstr "$(uname -r)")"
+  printf '"host":{"hostname":"%s","os":"%s","kernel":"%s"},"probes":{' "$(jstr "$(hostname 2>/dev/null || uname ` +
+    `-n)")" "$(jstr "$(osname)")" "$(jstr "$(uname -r)")"
 } > "$OUT"
 probe() {
   id="$1"; kind="$2"; limit="$3"; cap="$4"; what="$5"; cmd="$6"; keep="$7"
@@ -89,17 +93,22 @@ probe() {
   rc=$?
   end=$(date +%s)
   truncated=false
-  if [ "$(wc -c < "$TMP/out")" -gt "$cap" ]; then "$keep" -c "$cap" "$TMP/out" > "$TMP/cut"; mv "$TMP/cut" "$TMP/out"; truncated=true; fi
+  if [ "$(wc -c < "$TMP/out")" -gt "$cap" ]; then "$keep" -c "$cap" "$TMP/out" > "$TMP/cut"; mv "$TMP/cut" ` +
+    `"$TMP/out"; truncated=true; fi
   # Killed by timeout(1): a live scan records this as a timeout (inconclusive), so the evidence says so too.
   err=""
-  if [ "$HAVE_TIMEOUT" = 1 ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; }; then err=',"error":{"kind":"timeout","message":"timed out after '"$limit"' s"}'; fi
+  if [ "$HAVE_TIMEOUT" = 1 ] && { [ "$rc" = 124 ] || [ "$rc" = 137 ]; }; then ` +
+    `err=',"error":{"kind":"timeout","message":"timed out after '"$limit"' s"}'; fi
   [ "$FIRST" = 1 ] || printf ',' >> "$OUT"
   FIRST=0
-  printf '"%s":{"kind":"%s","what":"%s","exit_code":%s,"duration_ms":%s,"truncated":%s,"stdout_b64":"%s","stderr_b64":"%s"%s}' \\
-    "$id" "$kind" "$(jstr "$what")" "$rc" "$(( (end - start) * 1000 ))" "$truncated" "$(b64 "$TMP/out")" "$(b64 "$TMP/err")" "$err" >> "$OUT"
+  printf '"%s":{"kind":"%s","what":"%s","exit_code":%s,"duration_ms":%s,"truncated":%s,` +
+    `"stdout_b64":"%s","stderr_b64":"%s"%s}' \\
+    "$id" "$kind" "$(jstr "$what")" "$rc" "$(( (end - start) * 1000 ))" "$truncated" "$(b64 "$TMP/out")" "$(b64 ` +
+    `"$TMP/err")" "$err" >> "$OUT"
 }
 ${lines.join('\n')}
 printf '}}\\n' >> "$OUT"
 echo "socready: evidence written to $OUT" >&2
-`;
+`
+  );
 }

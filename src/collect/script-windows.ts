@@ -13,7 +13,8 @@ export function windowsCollectScript(probes: ProbeDef[], version: string): strin
     commands.map((p) => ({ id: p.id, script: p.command! })),
     { output: 'json', maxChars: Math.max(...commands.map((p) => p.max_bytes ?? 4 * 1024 * 1024)) },
   ).replace(/\n\$socreadyJson\n$/, '\n');
-  return `<#
+  return (
+    `<#
   socready ${version} offline evidence collection for Windows.
   Runs read-only commands only and writes one JSON file. Run it in an elevated PowerShell (auditpol needs it):
     powershell -NoProfile -ExecutionPolicy Bypass -File .\\collect.ps1 [-OutFile evidence.json]
@@ -21,8 +22,11 @@ export function windowsCollectScript(probes: ProbeDef[], version: string): strin
 #>
 param([string]$OutFile = ("socready-evidence-" + $env:COMPUTERNAME + ".json"))
 ${body}
-$socreadyEvidence = '{"format":"socready-evidence","version":1,"platform":"windows","tool_version":"${version}","collected_at":"' + (Get-Date).ToUniversalTime().ToString('o') + '","collection":' + $socreadyJson + '}'
+$socreadyEvidence = ` +
+    `'{"format":"socready-evidence","version":1,"platform":"windows","tool_version":"${version}","collected_at":"' ` +
+    `+ (Get-Date).ToUniversalTime().ToString('o') + '","collection":' + $socreadyJson + '}'
 [IO.File]::WriteAllText([IO.Path]::GetFullPath($OutFile), $socreadyEvidence, (New-Object Text.UTF8Encoding $false))
 'socready: evidence written to ' + $OutFile
-`;
+`
+  );
 }

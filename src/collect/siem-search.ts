@@ -43,7 +43,9 @@ export function siemSearchProbe(product: string, marker: string, index?: string,
     kind: 'http',
     method: 'GET',
     products: ['elasticsearch', 'opensearch'],
-    path: `/${target}/_search?size=5&timeout=${Math.max(1, Math.floor(timeoutS * 0.8))}s&q=${encodeURIComponent(quoted)}`,
+    path:
+      `/${target}/_search?size=5&timeout=${Math.max(1, Math.floor(timeoutS * 0.8))}s&q=` +
+      `${encodeURIComponent(quoted)}`,
     timeout: timeoutS,
     max_bytes: 4 * 1024 * 1024,
     description: 'Elasticsearch/OpenSearch URI search for the canary marker (read-only).',

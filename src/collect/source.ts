@@ -102,7 +102,8 @@ export class TransportProbeSource implements ProbeSource {
     if (probe.kind === 'live') {
       const c = this.options.canary;
       return c
-        ? `logger canaries (short, ${LONG_CANARY_BYTES} bytes) then tails of ${c.collectorId}:${c.collectorPaths.join(',')}`
+        ? `logger canaries (short, ${LONG_CANARY_BYTES} bytes) then tails of ` +
+            `${c.collectorId}:${c.collectorPaths.join(',')}`
         : probe.id;
     }
     return rootedPath(probe.path!, this.options.rootdir);
@@ -130,7 +131,8 @@ export class TransportProbeSource implements ProbeSource {
         const root = shellQuote(this.options.rootdir.replace(/\/+$/, ''));
         const command =
           `r=$(readlink -f -- ${root}); p=$(readlink -f -- ${shellQuote(path)}) || p=${shellQuote(path)}; ` +
-          `case "$p" in "$r"/*) ;; *) echo "${probe.path}: Permission denied (resolves outside the image root)" >&2; exit 1;; esac; ` +
+          (`case "$p" in "$r"/*) ;; *) echo "${probe.path}: Permission denied (resolves outside the image ` +
+            'root)" >&2; exit 1;; esac; ') +
           readFileCommand('$p', maxBytes, probe.tail).replace("'$p'", '"$p"');
         const result = await this.transport.run(command, { timeoutMs, maxBytes, sudo });
         return classifyFinished(result, { readPath: probe.path! });

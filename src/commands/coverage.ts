@@ -41,7 +41,9 @@ const reportSlice = {
   },
 };
 
-/** The report's source map, validated with the report schema's own definition (the rest of the report is not needed). */
+/**
+ * The report's source map, validated with the report schema's own definition (the rest of the report is not needed).
+ */
 const sourcesSlice = {
   ...reportSchema,
   $id: 'https://socready.dev/schema/report-sources-slice.json',
@@ -153,31 +155,38 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
   const d = res.details;
   const out: string[] = [];
   out.push(
-    `ATT&CK ${s.attack_version} (${origin} catalog) · ${s.rules_total} rules read, ${s.rules_failed} file(s) with problems, ${s.correlation_rules} correlation rules`,
+    `ATT&CK ${s.attack_version} (${origin} catalog) · ${s.rules_total} rules read, ${s.rules_failed} file(s) ` +
+      `with problems, ${s.correlation_rules} correlation rules`,
   );
   const scope = s.techniques_in_scope > 0 ? s.techniques_in_scope : s.techniques_declared;
   const seen = visibleFigures(s);
   const visible = seen.techniques === null ? 'not measured' : `${seen.techniques} (${pct(seen.techniques, scope)})`;
   out.push(
     s.techniques_in_scope > 0
-      ? `Threat-focus techniques ${s.techniques_in_scope}: declared ${s.techniques_declared} (${pct(s.techniques_declared, scope)}), visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`
-      : `Techniques declared by the rules ${s.techniques_declared}: visible ${visible}, validated ${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`,
+      ? `Threat-focus techniques ${s.techniques_in_scope}: declared ${s.techniques_declared} ` +
+          `(${pct(s.techniques_declared, scope)}), visible ${visible}, validated ${s.techniques_validated}, ` +
+          `benign-tested ${s.techniques_benign_tested}`
+      : `Techniques declared by the rules ${s.techniques_declared}: visible ${visible}, validated ` +
+          `${s.techniques_validated}, benign-tested ${s.techniques_benign_tested}`,
   );
   if (!seen.measured)
     out.push(
-      'Visibility not measured: no reached target proved a log source collected (join a scan with --report <report.json>).',
+      'Visibility not measured: no reached target proved a log source collected (join a scan with --report ' +
+        '<report.json>).',
     );
   else out.push(`Rules blind (their logs are not collected): ${s.rules_blind}`);
   if (d.web_facing)
     out.push(
-      `OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ${seen.owasp === null ? 'not measured' : `${seen.owasp}/${s.owasp_total}`}`,
+      `OWASP Top 10 ${d.owasp_primary}: declared ${s.owasp_declared}/${s.owasp_total}, visible ` +
+        `${seen.owasp === null ? 'not measured' : `${seen.owasp}/${s.owasp_total}`}`,
     );
   else out.push('OWASP Top 10: nothing web-facing in scope (not counted)');
   out.push('', 'Tactic                 declared  visible  techniques');
   for (const c of d.matrix) {
     const declared = c.techniques.filter((t) => t.grade !== 'none').length;
     out.push(
-      `  ${c.name.padEnd(22)} ${String(declared).padStart(6)}  ${String(c.covered).padStart(7)}  ${String(c.total).padStart(10)}`,
+      `  ${c.name.padEnd(22)} ${String(declared).padStart(6)}  ${String(c.covered).padStart(7)}  ` +
+        `${String(c.total).padStart(10)}`,
     );
   }
   if (d.blind_sources.length) {
@@ -188,7 +197,8 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
     out.push('', 'Threat focus:');
     for (const f of d.threat_focus)
       out.push(
-        `  - ${f.name} (${f.id}): ${Math.round(f.covered_ratio * 100)}% of ${f.techniques} techniques visible or better`,
+        `  - ${f.name} (${f.id}): ${Math.round(f.covered_ratio * 100)}% of ${f.techniques} techniques ` +
+          'visible or better',
       );
   }
   if (d.gaps.length) {
@@ -235,7 +245,8 @@ async function runCoverage(o: CoverageCliOptions): Promise<number> {
   if ((o.sourceLayer || o.dettectDataSources) && !inputs.sources) {
     throw new InputError(
       o.report ?? '--report',
-      'the source-class exports need a report with a source map (analyses.sources): give --report <report.json> of a scan',
+      'the source-class exports need a report with a source map (analyses.sources): give --report ' +
+        '<report.json> of a scan',
     );
   }
   const res = computeCoverage(ruleSet, catalog, {
@@ -278,7 +289,8 @@ export function register(program: Command): void {
   program
     .command('coverage')
     .description(
-      'Detection coverage mapped to MITRE ATT&CK and OWASP Top 10; counted as visible only where a scan found the logs collected',
+      'Detection coverage mapped to MITRE ATT&CK and OWASP Top 10; counted as visible only where a scan ' +
+        'found the logs collected',
     )
     .option(
       '--rules <paths...>',
@@ -324,7 +336,8 @@ export function register(program: Command): void {
           process.exitCode = 0;
         } else if (r.status === 'offline') {
           process.stdout.write(
-            `Offline: could not reach ${r.url} (${r.reason}). Nothing changed; coverage keeps using the cached or shipped catalog.\n`,
+            `Offline: could not reach ${r.url} (${r.reason}). Nothing changed; coverage keeps using the ` +
+              'cached or shipped catalog.\n',
           );
           process.exitCode = 1;
         } else {
@@ -346,7 +359,10 @@ export function register(program: Command): void {
         const c = loadAttackCatalog(o.attackCatalog ? { path: o.attackCatalog } : {});
         const cat = c.index.catalog;
         process.stdout.write(
-          `ATT&CK ${cat.attack_version} (${c.origin}: ${c.path})\n${cat.tactics.length} tactics, ${c.index.live().length} live techniques, ${cat.techniques.length - c.index.live().length} revoked or deprecated, ${cat.data_components.length} data components, ${cat.groups.length} groups\n`,
+          `ATT&CK ${cat.attack_version} (${c.origin}: ${c.path})\n${cat.tactics.length} tactics, ` +
+            `${c.index.live().length} live techniques, ${cat.techniques.length - c.index.live().length} ` +
+            `revoked or deprecated, ${cat.data_components.length} data components, ${cat.groups.length} ` +
+            'groups\n',
         );
       } catch (e) {
         process.exitCode = fail(

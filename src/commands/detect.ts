@@ -20,7 +20,8 @@ function progress(total: number): ((bytes: number) => void) | undefined {
     const width = 30;
     const fill = Math.round(frac * width);
     process.stderr.write(
-      `\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ${(bytes / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MiB`,
+      `\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}% ` +
+        `${(bytes / 1048576).toFixed(1)}/${(total / 1048576).toFixed(1)} MiB`,
     );
     if (bytes >= total) process.stderr.write('\n');
   };
@@ -43,7 +44,8 @@ function parsePlaceholders(list: string[] | undefined): Record<string, string[]>
 class UsageError extends Error {}
 
 function table(given: string[][]): string {
-  // Rule titles and ids come from rule files a pull request may have changed: no control character reaches the terminal.
+  // Rule titles and ids come from rule files a pull request may have changed: no control character reaches the
+  // terminal.
   const rows = given.map((r) => r.map(terminalSafe));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
@@ -51,7 +53,8 @@ function table(given: string[][]): string {
 
 function printDetect(out: DetectOutput): void {
   console.log(
-    `rules loaded: ${out.rules_loaded}   rules failed: ${out.rules_failed.length}   events: ${out.events}   rules matched: ${out.matches.length}`,
+    `rules loaded: ${out.rules_loaded}   rules failed: ${out.rules_failed.length}   events: ${out.events}   ` +
+      `rules matched: ${out.matches.length}`,
   );
   if (out.matches.length) {
     console.log('');
@@ -70,7 +73,9 @@ function printDetect(out: DetectOutput): void {
 
 function printEstimate(e: FalsePositiveEstimate): void {
   console.log(
-    `events: ${e.events} over ${e.days} day(s)${e.first ? ` (${e.first.slice(0, 10)} .. ${e.last!.slice(0, 10)})` : ''}   rules loaded: ${e.rules_loaded}   failed: ${e.rules_failed.length}`,
+    `events: ${e.events} over ${e.days} ` +
+      `day(s)${e.first ? ` (${e.first.slice(0, 10)} .. ${e.last!.slice(0, 10)})` : ''}   rules loaded: ` +
+      `${e.rules_loaded}   failed: ${e.rules_failed.length}`,
   );
   console.log(`alerts: ${e.alerts_total} in total, ${e.alerts_per_day} per day`);
   if (e.top_noisy.length) {
@@ -87,10 +92,12 @@ function printEstimate(e: FalsePositiveEstimate): void {
 
 function printPushdown(o: PushdownOutput): void {
   console.log(
-    `SIEM ${o.target} (${o.product}, ${o.language})   window ${o.window.start.slice(0, 10)} .. ${o.window.end.slice(0, 10)} (${o.window.days} day(s), end exclusive)`,
+    `SIEM ${o.target} (${o.product}, ${o.language})   window ${o.window.start.slice(0, 10)} .. ` +
+      `${o.window.end.slice(0, 10)} (${o.window.days} day(s), end exclusive)`,
   );
   console.log(
-    `rules: ${o.rules_loaded} loaded, ${o.converted} converted, ${o.unsupported} not convertible, ${o.counted} counted, ${o.rules_failed.length} failed to load`,
+    `rules: ${o.rules_loaded} loaded, ${o.converted} converted, ${o.unsupported} not convertible, ` +
+      `${o.counted} counted, ${o.rules_failed.length} failed to load`,
   );
   const counted = o.results.filter((r) => r.counts).sort((a, b) => b.counts!.total - a.counts!.total);
   if (counted.length) {
@@ -137,7 +144,8 @@ export function register(program: Command): void {
   program
     .command('detect')
     .description(
-      'Run Sigma rules over event files (evtx_dump JSON, NDJSON, ECS/Winlogbeat, auditd, access logs, ModSecurity; gzip ok)',
+      'Run Sigma rules over event files (evtx_dump JSON, NDJSON, ECS/Winlogbeat, auditd, access logs, ' +
+        'ModSecurity; gzip ok)',
     )
     .option('--rules <paths...>', 'Sigma rule files or folders (default: the built-in rule pack)')
     .option('--events <paths...>', 'event files or folders')
@@ -149,7 +157,8 @@ export function register(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .option(
       '--siem <target-id>',
-      'push the rules down: ask this SIEM target of the inventory (read-only) how many events each rule matches per day',
+      'push the rules down: ask this SIEM target of the inventory (read-only) how many events each rule ' +
+        'matches per day',
     )
     .option('-i, --inventory <file>', 'inventory holding the --siem target (api: url, product, token_env)')
     .option('--days <n>', 'with --siem: whole UTC days to count, ending before --until', '30')

@@ -7,7 +7,9 @@ import { exampleWaiversYaml } from '../score/waivers.js';
 import { InputError } from '../util/validate.js';
 import { guarded } from './errors.js';
 
-export const EXAMPLE_INVENTORY = `# socready inventory: what to assess. Validate with: socready inventory validate inventory.yaml
+export const EXAMPLE_INVENTORY =
+  `# socready inventory: what to assess. Validate with: socready inventory ` +
+  `validate inventory.yaml
 # Secrets never go in this file: name an environment variable (password_env), a key file, or use ssh-agent.
 version: 1
 organization: Example Corp
@@ -57,7 +59,8 @@ targets:
   #     urls: [https://shop.example.com/]
   #     server: nginx                          # nginx, apache, modsecurity-nginx, modsecurity-apache, squid or auto
   #     host: web-01
-  #     config_path: /etc/nginx/nginx.conf     # optional: without it, the configuration of the server answering the URL's port
+  #     config_path: /etc/nginx/nginx.conf     # optional: without it, the configuration of the server ` +
+  `answering the URL's port
   #     log_paths: [/var/log/nginx/access.log] # only when the configuration does not say
   #     login: { path: /login, username_field: user, password_field: password }
 
@@ -125,7 +128,8 @@ targets:
 # costs: { currency: JPY, ingest_per_gb_day: 1, retention_days: { hot: 90 } }   # placeholders; or ./costs.yaml
 # budget: { gb_per_day: 20 }        # or { per_month: 500000 } in the price table's currency
 
-# What exists, per log-source class (checks/sources/sources.yaml lists them), and the attacks the SOC must see. A class not
+# What exists, per log-source class (checks/sources/sources.yaml lists them), and the attacks the SOC must see. ` +
+  `A class not
 # listed is "unknown" and caps log-collection scope; false means the estate has none. Checks on reached targets
 # decide what is measured; collected: true only says the SIEM is believed to receive it (shown as declared).
 # estate:

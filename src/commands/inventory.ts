@@ -11,7 +11,8 @@ export function register(program: Command): void {
       guarded(() => {
         const inv = loadInventory(file);
         process.stdout.write(
-          `${file}: valid, ${inv.targets.length} targets (${[...new Set(inv.targets.map((t) => t.kind))].join(', ') || 'none'})\n`,
+          `${file}: valid, ${inv.targets.length} targets ` +
+            `(${[...new Set(inv.targets.map((t) => t.kind))].join(', ') || 'none'})\n`,
         );
         return 0;
       }),

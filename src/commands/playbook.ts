@@ -51,7 +51,10 @@ function printText(r: PlaybookResult): void {
   const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
   w(
-    `  valid: ${r.valid ? 'yes' : 'NO'}${r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`}   verdict: ${r.verdict}`,
+    '  valid: ' +
+      (r.valid ? 'yes' : 'NO') +
+      (r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`) +
+      `   verdict: ${r.verdict}`,
   );
   for (const v of r.validation)
     if (v.tier !== 'strict' || v.level === 'error')
@@ -64,16 +67,25 @@ function printText(r: PlaybookResult): void {
     const lines = dryRunStepLines(run, (s) => {
       const a = actionOf.get(s.step_id);
       if (s.decision)
-        return `${s.decision.expression} is ${String(s.decision.result)}; follows ${s.decision.branches.join(', ') || 'nothing'}`;
+        return (
+          `${s.decision.expression} is ${String(s.decision.result)}; follows ` +
+          `${s.decision.branches.join(', ') || 'nothing'}`
+        );
       if (!a) return '';
-      return `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}${a.entities.length ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}` : ''}`;
+      return (
+        `${a.risk}${a.verb ? `/${a.verb}` : ''}${a.automated ? '' : ' (human)'}` +
+        (a.entities.length
+          ? ` on ${a.entities.map((e) => `${e.value}${e.protected ? ` [${e.protected}]` : ''}`).join(', ')}`
+          : '')
+      );
     });
     for (const line of lines) w(line);
   }
   if (r.blast_radius) {
     const counted = r.blast_radius.incidents.filter((i) => !i.gated_by_approval);
     w(
-      `  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} false-positive and mutated alert(s)`,
+      `  blast radius: ${counted.length} wrong containment(s) on ${r.blast_radius.alerts_run.length} ` +
+        'false-positive and mutated alert(s)',
     );
   }
   for (const i of r.integrations)
@@ -88,7 +100,8 @@ export function register(program: Command): void {
 
   pb.command('dry-run')
     .description(
-      'walk each playbook for each alert without executing anything; report what it would do and whether guardrails stop it on false positives',
+      'walk each playbook for each alert without executing anything; report what it would do and whether ' +
+        'guardrails stop it on false positives',
     )
     .argument('<playbook...>', 'playbook files (CACAO JSON, socready native YAML, XSOAR YAML)')
     .option('--alert <file...>', 'alert JSON files (an object or an array); without, every condition is undecidable')
@@ -177,7 +190,8 @@ export function register(program: Command): void {
         for (const file of files) {
           try {
             const r = loadPlaybookFile(file);
-            // An invalid playbook is bad input, like one that cannot be parsed (README: exit 2); the others are still checked.
+            // An invalid playbook is bad input, like one that cannot be parsed (README: exit 2); the others are still
+            // checked.
             if (!r.valid) exit = EXIT.input;
             const doc = {
               file,
@@ -189,7 +203,12 @@ export function register(program: Command): void {
             if (format === 'json') process.stdout.write(`${JSON.stringify(doc)}\n`);
             else {
               process.stdout.write(
-                `${file}: ${r.valid ? 'valid' : 'INVALID'} (${r.format}${r.strict_valid === undefined ? '' : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`})\n`,
+                `${file}: ${r.valid ? 'valid' : 'INVALID'} ` +
+                  `(${r.format}` +
+                  (r.strict_valid === undefined
+                    ? ''
+                    : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`) +
+                  ')\n',
               );
               for (const v of r.validation)
                 process.stdout.write(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}\n`);

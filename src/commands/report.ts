@@ -28,7 +28,8 @@ export function parseFailUnder(value: string): number {
   if (n === undefined)
     throw new InputError(
       '(command line)',
-      `--fail-under takes a level 0..5 or its name (none, initial, managed, defined, measured, optimising), not "${value}"`,
+      '--fail-under takes a level 0..5 or its name (none, initial, managed, defined, measured, optimising), ' +
+        `not "${value}"`,
     );
   return n;
 }

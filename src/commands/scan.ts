@@ -47,7 +47,8 @@ export function register(program: Command): void {
   program
     .command('scan')
     .description(
-      'assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and report.html',
+      'assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and ' +
+        'report.html',
     )
     .option(
       '-i, --inventory <file>',
@@ -65,14 +66,16 @@ export function register(program: Command): void {
     .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
     .option(
       '--active',
-      'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; logger canaries traced from a Linux host to its syslog collector)',
+      'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; ' +
+        'logger canaries traced from a Linux host to its syslog collector)',
     )
     .option('--no-html', 'do not write report.html')
     .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
     .option('--lang <lang>', "report language: ja or en (default: the inventory's report.lang, else LANG)")
     .option(
       '--browser <path>',
-      "Chromium or Chrome for the PDF (default: the inventory's report.browser, PUPPETEER_EXECUTABLE_PATH, CHROME_PATH, system paths)",
+      "Chromium or Chrome for the PDF (default: the inventory's report.browser, PUPPETEER_EXECUTABLE_PATH, " +
+        'CHROME_PATH, system paths)',
     )
     .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
     .option(

@@ -86,7 +86,9 @@ function buildMatrix(index: AttackIndex, byId: Map<string, TechniqueCoverage>): 
             subtechniques: subs
               .filter((s) => s.grade !== 'none')
               .map((s) => ({ id: s.id, name: s.name, grade: s.grade, rules: s.rules_total })),
-            title: `${t.id} ${t.name}: ${GRADE_LABEL[grade].en}${rules ? ` (${rules} rule${rules === 1 ? '' : 's'})` : ''}`,
+            title:
+              `${t.id} ${t.name}: ` +
+              `${GRADE_LABEL[grade].en}${rules ? ` (${rules} rule${rules === 1 ? '' : 's'})` : ''}`,
           };
         })
         .sort((a, b) => a.name.localeCompare(b.name));
@@ -208,10 +210,13 @@ export function computeCoverage(
       origin: catalog.origin,
       scope: {
         en: focused
-          ? `Figures count the ${counted.length} ATT&CK ${index.version} techniques of the threat focus (${focus.entries.map((e) => e.name).join(', ')}).`
-          : `No threat focus: figures count all ${techniques.length} live ATT&CK ${index.version} techniques and sub-techniques; the scope is what the rules declare.`,
+          ? `Figures count the ${counted.length} ATT&CK ${index.version} techniques of the threat focus ` +
+            `(${focus.entries.map((e) => e.name).join(', ')}).`
+          : `No threat focus: figures count all ${techniques.length} live ATT&CK ${index.version} techniques ` +
+            'and sub-techniques; the scope is what the rules declare.',
         ja: focused
-          ? `集計対象は重点脅威（${focus.entries.map((e) => e.name).join('、')}）が使う ATT&CK ${index.version} のテクニック ${counted.length} 件です。`
+          ? `集計対象は重点脅威（${focus.entries.map((e) => e.name).join('、')}）が使う ATT&CK ${index.version} のテクニック ` +
+            `${counted.length} 件です。`
           : `重点脅威の指定がないため、ATT&CK ${index.version} の現行テクニック・サブテクニック全 ${techniques.length} 件を集計し、ルールが対象とするものを評価範囲とします。`,
       },
     },

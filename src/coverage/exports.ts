@@ -16,7 +16,10 @@ export type { NavigatorLayer } from './types.js';
 function comment(t: TechniqueCoverage): string {
   const rules = t.rules.map((r) => `${r.title} [${r.format}, ${r.logsource}, ${r.visibility}]`);
   const more = t.rules_total > rules.length ? ` (+${t.rules_total - rules.length} more)` : '';
-  return `${GRADE_LABEL[t.grade].en}. ${t.explain.map((e) => e.en).join(' ')}${rules.length ? ` Rules: ${rules.join('; ')}${more}` : ''}`;
+  return (
+    `${GRADE_LABEL[t.grade].en}. ` +
+    `${t.explain.map((e) => e.en).join(' ')}${rules.length ? ` Rules: ${rules.join('; ')}${more}` : ''}`
+  );
 }
 
 /** One technique entry per graded technique (and per uncovered threat-focus technique, scored 0). */
@@ -32,7 +35,11 @@ export function navigatorLayer(
     domain: 'enterprise-attack',
     description:
       opts.description ??
-      `Graded detection coverage from socready: a rule counts as visible only where the scan found its log source collected; validated and benign-tested come from sample detections.${details.visibility_measured !== false ? '' : ' Visibility not measured: no reached target proved a log source, so no technique is shown as visible.'}`,
+      'Graded detection coverage from socready: a rule counts as visible only where the scan found its log ' +
+        'source collected; validated and benign-tested come from sample detections.' +
+        (details.visibility_measured !== false
+          ? ''
+          : ' Visibility not measured: no reached target proved a log source, so no technique is shown as visible.'),
     sorting: 3,
     layout: {
       layout: 'side',

@@ -135,8 +135,13 @@ export function prioritiseGaps(techs: TechniqueCoverage[], index: AttackIndex, m
           }
         : t.grade === 'declared'
           ? {
-              en: `Scan the assets that produce ${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join(', ')} to confirm the logs are collected.`,
-              ja: `${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join('、')} を出力する資産をスキャンし、ログの収集を確認してください。`,
+              en:
+                'Scan the assets that produce ' +
+                `${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join(', ')} to confirm the logs ` +
+                'are collected.',
+              ja:
+                `${[...new Set(t.rules.map((r) => r.logsource))].slice(0, 3).join('、')} を出力する資産をスキャンし、ログの収集を確認し` +
+                'てください。',
             }
           : {
               en: `Write or enable a rule${dcs.length ? ` over ${dcs.join(', ')}` : ''}.`,

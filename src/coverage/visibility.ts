@@ -70,8 +70,12 @@ function gateByClass(v: RuleVisibility, rule: DetectionRule, classes: SourceClas
     visible_on: [],
     blind_on: missing ? [...v.visible_on, ...v.blind_on] : v.blind_on,
     explain: {
-      en: `${label} is logged on ${v.visible_on.length} target(s), but its source class "${c.name.en}" is ${c.status} in the source map: a rule counts as visible only where its class is measured.`,
-      ja: `${label} は ${v.visible_on.length} 台で記録されていますが、ログソース「${c.name.ja}」がソースマップで実測されていません（${c.status}）。ルールはログソースが実測された場合にだけ可視とみなします。`,
+      en:
+        `${label} is logged on ${v.visible_on.length} target(s), but its source class "${c.name.en}" is ` +
+        `${c.status} in the source map: a rule counts as visible only where its class is measured.`,
+      ja:
+        `${label} は ${v.visible_on.length} 台で記録されていますが、ログソース「${c.name.ja}」がソースマップで実測されていません（${c.status}）。ルールはログ` +
+        'ソースが実測された場合にだけ可視とみなします。',
     },
   };
 }
@@ -203,7 +207,9 @@ export class VisibilityIndex {
     if (visibility === 'visible') {
       const proof = [...new Set(visibleOn.flatMap((t) => passes.get(t)!.map((p) => p.finding.check)))].sort();
       explain = {
-        en: `${label} is collected on ${visibleOn.length} target(s) (${listTargets(visibleOn)}), per ${proof.join(', ')}.`,
+        en:
+          `${label} is collected on ${visibleOn.length} target(s) (${listTargets(visibleOn)}), per ` +
+          `${proof.join(', ')}.`,
         ja: `${proof.join('、')} により、${label} は ${visibleOn.length} 台（${listTargets(visibleOn)}）で収集されていることを確認しました。`,
       };
     } else if (first) {
@@ -219,8 +225,12 @@ export class VisibilityIndex {
           ? { en: `${label} rules are blind`, ja: `${label} のルールは機能しません` }
           : { en: `${label} rules are partly blind`, ja: `${label} のルールは一部の対象で機能しません` };
       explain = {
-        en: `${head.en}: "${first.title.en}" (${first.check}) fails on ${blindOn.length} of ${measured} target(s) (${listTargets(blindOn)})${what.en}.`,
-        ja: `${head.ja}。「${first.title.ja}」（${first.check}）が ${measured} 台中 ${blindOn.length} 台（${listTargets(blindOn)}）で不合格です${what.ja}。`,
+        en:
+          `${head.en}: "${first.title.en}" (${first.check}) fails on ${blindOn.length} of ${measured} ` +
+          `target(s) (${listTargets(blindOn)})${what.en}.`,
+        ja:
+          `${head.ja}。「${first.title.ja}」（${first.check}）が ${measured} 台中 ${blindOn.length} ` +
+          `台（${listTargets(blindOn)}）で不合格です${what.ja}。`,
       };
     } else {
       explain = {

@@ -28,7 +28,10 @@ export function canaryMarker(runId: string, targetId: string, kind: 'query' | 'l
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
       .slice(0, 24);
-  return `socready-${kind === 'query' ? 'canary' : 'fl'}-${clean(runId)}-${clean(targetId)}-${randomBytes(4).toString('hex')}`;
+  return (
+    `socready-${kind === 'query' ? 'canary' : 'fl'}-${clean(runId)}-${clean(targetId)}-` +
+    `${randomBytes(4).toString('hex')}`
+  );
 }
 
 /** A shell word list for the files: a trailing `/*` stays a glob, the rest is quoted. */
@@ -42,7 +45,9 @@ async function search(
   files: string[],
   sentAt: number,
 ): Promise<Pick<DbCanaryDocument, 'found' | 'where' | 'line' | 'latency_ms' | 'waited_ms'>> {
-  const command = `for f in ${fileWords(files)}; do [ -f "$f" ] && grep -F -H -m1 -- ${shellQuote(marker)} "$f" 2>/dev/null; done; true`;
+  const command =
+    `for f in ${fileWords(files)}; do [ -f "$f" ] && grep -F -H -m1 -- ${shellQuote(marker)} "$f" 2>/dev/null; ` +
+    'done; true';
   for (;;) {
     const r = await o.transport.run(command, { timeoutMs: 15_000, maxBytes: 64 * 1024, sudo: o.sudo });
     const hit = r.stdout.split('\n').find((l) => l.includes(marker));

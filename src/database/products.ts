@@ -108,8 +108,13 @@ export const postgresql: DatabaseProductModule = {
     r.exitCode !== 0 &&
     /authentication failed|does not exist|no pg_hba\.conf entry|not permitted to log in/.test(r.stderr),
   offlineQuery: (statement) => {
-    const psqlLine = `PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c ${shellQuote(statement)}`;
-    return `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ${psqlLine}; fi`;
+    const psqlLine =
+      "PGOPTIONS='-c default_transaction_read_only=on' psql -X -w -A -t -F'|' -d postgres -c " +
+      `${shellQuote(statement)}`;
+    return (
+      `cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- sh -c ${shellQuote(psqlLine)}; else ` +
+      `${psqlLine}; fi`
+    );
   },
   parsers: [postgresqlParser, dbCanaryParser, dbFailedLoginParser],
 };
@@ -191,7 +196,8 @@ export const mssql: DatabaseProductModule = {
     const parts = ['sqlcmd', '-S', shellQuote(server), '-h', '-1', '-W', '-s', "'|'", '-b', '-l', '10'];
     parts.push(settings.user ? `-U ${shellQuote(settings.user)}` : '-E');
     if (settings.tls && settings.tls.mode !== 'disable') parts.push('-N');
-    // The statement alone (no SET NOCOUNT: nothing but SELECT/SHOW leaves socready); the parser drops "(n rows affected)".
+    // The statement alone (no SET NOCOUNT: nothing but SELECT/SHOW leaves socready); the parser drops "(n rows
+    // affected)".
     parts.push('-Q', shellQuote(statement));
     return { command: parts.join(' '), env: pw.value !== undefined ? { SQLCMDPASSWORD: pw.value } : {} };
   },
@@ -229,7 +235,9 @@ export const oracle: DatabaseProductModule = {
   parsers: [oracleParser],
 };
 
-/** Every product's module; the canaries are offered for postgresql, mariadb and mysql (see checks/probes/database.yaml). */
+/**
+ * Every product's module; the canaries are offered for postgresql, mariadb and mysql (see checks/probes/database.yaml).
+ */
 export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = {
   postgresql,
   mariadb,

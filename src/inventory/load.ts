@@ -190,7 +190,8 @@ export function loadInventory(file: string): Inventory {
       throw fieldError(
         parsed,
         `targets.${i}.transport`,
-        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration on its host, use transport ssh, local or evidence`,
+        `a ${t.kind} target read over http needs api: (its product API); to read the sensor's configuration ` +
+          'on its host, use transport ssh, local or evidence',
       );
     }
     const { group: _group, ...rest } = t;
@@ -261,7 +262,8 @@ export function loadInventory(file: string): Inventory {
           throw fieldError(
             parsed,
             `targets.${i}.syslog.siem.target`,
-            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ${product || 'none'})`,
+            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ` +
+              `${product || 'none'})`,
           );
         }
       }

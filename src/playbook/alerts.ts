@@ -186,8 +186,12 @@ export interface ProtectedSets {
 
 export const DEFAULT_PROTECTED: ProtectedSets = { own_ranges: [], critical_assets: [], protected_accounts: [] };
 
-const CRITICAL_HOST =
-  /^(dc|pdc|rodc|ad|adds|dc-\w+)\d*([.-]|$)|domain.?controller|(^|[.-])(siem|splunk|wazuh|qradar|sentinel|elastic|soar)\d*([.-]|$)/i;
+const CRITICAL_HOST = new RegExp(
+  String.raw`^(dc|pdc|rodc|ad|adds|dc-\w+)\d*([.-]|$)|domain.?controller|` +
+    String.raw`(^|[.-])(siem|splunk|wazuh|qradar|sentinel|elastic|soar)\d*([.-]|` +
+    '$)',
+  'i',
+);
 const PROTECTED_USER =
   /break.?glass|emergency|^(admin|administrator|root|krbtgt)$|^svc[_.-]|[_.-]svc$|^service[_.-]|[_.-]sa$/i;
 

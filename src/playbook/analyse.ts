@@ -136,7 +136,9 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
         title: KIND_TITLES['false-positive-blast-radius'],
         step_id: i.step_id,
         severity: i.entity?.protected ? 'critical' : 'high',
-        message: `on ${i.alert}, "${i.action ?? i.step_id}" would ${i.verb ?? 'contain'} ${i.entity?.kind} ${i.entity?.value}${why}${i.reached === 'possible' ? ' if the undecidable branch is taken' : ''}`,
+        message:
+          `on ${i.alert}, "${i.action ?? i.step_id}" would ${i.verb ?? 'contain'} ${i.entity?.kind} ` +
+          `${i.entity?.value}${why}${i.reached === 'possible' ? ' if the undecidable branch is taken' : ''}`,
       });
     }
   }

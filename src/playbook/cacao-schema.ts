@@ -424,7 +424,9 @@ export function validateCacao(doc: unknown): ValidationIssue[] {
             tier: 'lenient',
             level: 'warning',
             path: `${cbase}/type`,
-            message: `extension command type "${c.type}" accepted (not in the CACAO 2.0 vocabulary${c.type === 'openc2' ? '; the specification says "openc2-http"' : ''})`,
+            message:
+              `extension command type "${c.type}" accepted (not in the CACAO 2.0 ` +
+              `vocabulary${c.type === 'openc2' ? '; the specification says "openc2-http"' : ''})`,
           });
         }
       });

@@ -165,7 +165,8 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
     const key = mine.join('|');
     let set = confirmedAfterCache.get(key);
     if (!set) {
-      // A containment without a named product can only be confirmed generically; otherwise the same product must answer.
+      // A containment without a named product can only be confirmed generically; otherwise the same product must
+      // answer.
       const same = verifications.filter((v) => mine.length === 0 || products(v).some((p) => mine.includes(p)));
       set = canReachAny(
         g,
@@ -226,14 +227,16 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
           'unguarded-destructive-action',
           s.id,
           'high',
-          `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list check, although another path to it passes one`,
+          `${label} (${profile.verb ?? profile.risk}) is reached on some path without approval or allow-list ` +
+            'check, although another path to it passes one',
         );
       } else {
         add(
           'unguarded-destructive-action',
           s.id,
           'high',
-          `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or allow-list check on any path`,
+          `${label} (${profile.verb ?? profile.risk}) runs automatically with no human approval or ` +
+            'allow-list check on any path',
         );
       }
     }
@@ -275,14 +278,16 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
           'skip-unavailable-containment',
           s.id,
           'low',
-          `${label} is skipped silently when its integration is unavailable (skipunavailable): containment may not happen and nobody is told`,
+          `${label} is skipped silently when its integration is unavailable (skipunavailable): containment ` +
+            'may not happen and nobody is told',
         );
       if (!confirmedAfter(s)) {
         add(
           'no-enforcement-confirmation',
           s.id,
           'medium',
-          `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether the containment took effect`,
+          `${label}: no later step asks the enforcing product (${products(s).join(', ') || 'any'}) whether ` +
+            'the containment took effect',
         );
       }
       if (!recordedAfter.has(s.id)) {

@@ -82,7 +82,8 @@ export function loadPlaybookText(text: string, file: string): LoadedPlaybook {
   if (typeof value === 'object' && value !== null && 'workflow' in value) return loadCacaoDoc(value, file);
   throw new InputError(
     file,
-    'unrecognised playbook format: expected CACAO 2.0 JSON, a socready native YAML playbook (socready_playbook: 1) or a Cortex XSOAR playbook YAML (starttaskid, tasks)',
+    'unrecognised playbook format: expected CACAO 2.0 JSON, a socready native YAML playbook ' +
+      '(socready_playbook: 1) or a Cortex XSOAR playbook YAML (starttaskid, tasks)',
   );
 }
 

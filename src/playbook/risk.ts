@@ -314,8 +314,13 @@ export function isApprovalStep(pb: Playbook, step: Step): boolean {
   return manual && APPROVAL_WORDS.test(`${step.name ?? ''} ${step.description ?? ''} ${commandText(step)}`);
 }
 
-const ALLOW_WORDS =
-  /allow.?list|white.?list|exclu|exempt|safe.?list|internal|rfc.?1918|private|own.?range|critical|domain.?controller|break.?glass|protected|\bvip\b|service.?account|known.?good|trusted|issubset|in.?cidr/i;
+const ALLOW_WORDS = new RegExp(
+  'allow.?list|white.?list|exclu|exempt|safe.?list|internal|rfc.?1918|' +
+    'private|own.?range|critical|domain.?controller|break.?glass|' +
+    String.raw`protected|\bvip\b|service.?account|known.?good|trusted|issubset|` +
+    'in.?cidr',
+  'i',
+);
 
 function conditionSource(step: Step): string {
   return step.type === 'switch-condition' ? (step.switch ?? '') : (step.condition ?? '');
@@ -354,7 +359,9 @@ export function isCapCondition(step: Step): boolean {
 /** A step that checks the enforcing product's state after a containment (the "confirm" half of the closed loop). */
 export function isVerificationStep(pb: Playbook, step: Step): boolean {
   if (step.type !== 'action' && step.type !== 'if-condition' && step.type !== 'while-condition') return false;
-  const text = `${step.name ?? ''} ${step.description ?? ''} ${step.verb ?? ''} ${step.type === 'action' ? commandText(step) : (step.condition ?? '')}`;
+  const text =
+    `${step.name ?? ''} ${step.description ?? ''} ${step.verb ?? ''} ` +
+    `${step.type === 'action' ? commandText(step) : (step.condition ?? '')}`;
   return (
     /verif|confirm|check|status|is.?blocked|is.?isolated|validate|ensure|assert/i.test(text) &&
     !isApprovalStep(pb, step)

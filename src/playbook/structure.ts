@@ -107,7 +107,8 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
       issue(
         'warning',
         comp[0]!,
-        `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing bounds the number of iterations`,
+        `loop through ${where} is controlled by an if/switch condition instead of a while-condition; nothing ` +
+          'bounds the number of iterations',
       ),
     ];
   }
@@ -126,7 +127,8 @@ function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): Valid
         issue(
           'warning',
           w,
-          `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop may never end`,
+          `while-condition reads ${refs.join(', ')} but no step in the loop writes it (out_args): the loop ` +
+            'may never end',
         ),
       );
     }

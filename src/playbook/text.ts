@@ -6,7 +6,8 @@ import type { DryRun, StepRecord } from './dryrun.js';
 /** One line that explains the markers of the step lines below it. */
 export const STEP_LEGEND =
   'legend: "?" = reached only through an undecidable condition, a person\'s decision or a failure; ' +
-  'would-execute = the dry-run would run it; undecidable = the alert lacks what the condition needs (every branch is shown); ' +
+  ('would-execute = the dry-run would run it; undecidable = the alert lacks what the condition needs (every ' +
+    'branch is shown); ') +
   'awaits-human = a person decides; (end) = the path ends there; "from step N, ..." = another path leaving step N; ' +
   '"-> step N" = continues at a step listed above';
 
@@ -51,7 +52,10 @@ export function dryRunStepLines(run: Pick<DryRun, 'steps'>, describe: (s: StepRe
   const stepLine = (s: StepRecord) => {
     const what = describe(s);
     const end = s.type === 'end' ? ' (end)' : '';
-    return `${String(numbers.get(s.step_id)).padStart(7)}. ${s.reached === 'possible' ? '?' : ' '} ${s.status.padEnd(13)} ${(s.name ?? s.step_id).slice(0, 60)}${end}${what ? `  ${what}` : ''}`;
+    return (
+      `${String(numbers.get(s.step_id)).padStart(7)}. ${s.reached === 'possible' ? '?' : ' '} ` +
+      `${s.status.padEnd(13)} ${(s.name ?? s.step_id).slice(0, 60)}${end}${what ? `  ${what}` : ''}`
+    );
   };
 
   /** Numbers the straight path from `id` and returns the branches left along it. */

@@ -42,9 +42,11 @@ export function toExecutionStatus(pb: Playbook, run: DryRun, startedAt: string):
             ? 'would_execute_if_reached'
             : 'would_execute';
     const text = s.decision
-      ? `condition ${s.decision.expression} → ${String(s.decision.result)}; branches followed: ${s.decision.branches.join(', ') || 'none'}`
+      ? `condition ${s.decision.expression} → ${String(s.decision.result)}; branches followed: ` +
+        `${s.decision.branches.join(', ') || 'none'}`
       : a
-        ? `${a.risk}${a.verb ? ` (${a.verb})` : ''}${a.entities.length ? ` on ${a.entities.map((e) => e.value).join(', ')}` : ''}`
+        ? `${a.risk}${a.verb ? ` (${a.verb})` : ''}` +
+          `${a.entities.length ? ` on ${a.entities.map((e) => e.value).join(', ')}` : ''}`
         : undefined;
     return {
       type: 'execution-status',

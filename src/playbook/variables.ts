@@ -52,7 +52,9 @@ export function bindFromAlert(alert: Alert, name: string): Value | typeof UNKNOW
 export interface VariableScope {
   /** Variables written by actions at run time (out_args): unknown in a dry-run. */
   runtime: Set<string>;
-  /** When true (no alert given), nothing is bound from an alert and the walker treats every condition as undecidable. */
+  /**
+   * When true (no alert given), nothing is bound from an alert and the walker treats every condition as undecidable.
+   */
   noAlert: boolean;
 }
 

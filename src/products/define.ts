@@ -1,6 +1,7 @@
 // The one way to add a product that socready audits through its own read-only API (a SIEM, SOAR, EDR, WAF, IPS, NDR).
 // A product module says how to recognise the product from its API root, which catalog probes (read-only GET/HEAD
-// requests, checks/probes/*.yaml with `products: [<name>]`) it answers, and which parsers turn those answers into facts.
+// requests, checks/probes/*.yaml with `products: [<name>]`) it answers, and which parsers turn those answers into
+// facts.
 import type { TargetKind } from '../model.js';
 import type { ParserModule } from '../parsers/define.js';
 
@@ -18,7 +19,10 @@ export interface ProductModule {
   readonly kinds: readonly TargetKind[];
   /** What the API root's answer says about the product; best effort, never throws. */
   readonly identify: (rootBody: string) => ProductIdentity;
-  /** Probe ids (kind http) asked of this product: exactly the catalog probes whose `products` name it (a test keeps both equal). */
+  /**
+   * Probe ids (kind http) asked of this product: exactly the catalog probes whose `products` name it (a test keeps both
+   * equal).
+   */
   readonly probes: readonly string[];
   /** Parsers reading those probes' answers. */
   readonly parsers: readonly ParserModule[];

@@ -65,7 +65,10 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 
 // ---------- Elasticsearch / OpenSearch ----------
 
-/** `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily date_histogram (UTC). */
+/**
+ * `_search` with size 0: the rule's query (Query DSL, or Lucene as query_string), a range on @timestamp and a daily
+ * date_histogram (UTC).
+ */
 export function elasticSearchRequest(
   query: { dsl: string } | { lucene: string },
   index: string,
@@ -140,7 +143,9 @@ export function parseElasticSearch(body: string, window: CountWindow): Counts {
 export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number): SearchRequest {
   const [from, ...rest] = esql.split(' | WHERE ');
   const where = rest.join(' | WHERE ');
-  const query = `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < "${window.end.toISOString()}" | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(@timestamp, 1 day)`;
+  const query =
+    `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < ` +
+    `"${window.end.toISOString()}" | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(@timestamp, 1 day)`;
   return { path: '/_query', contentType: 'application/json', body: JSON.stringify({ query }), timeoutMs };
 }
 
@@ -159,7 +164,9 @@ export function parseEsql(body: string, window: CountWindow): Counts {
 
 // ---------- Splunk ----------
 
-/** Search export (output_mode=json): `search <spl> | bin _time span=1d | stats count by _time` over earliest..latest. */
+/**
+ * Search export (output_mode=json): `search <spl> | bin _time span=1d | stats count by _time` over earliest..latest.
+ */
 export function splunkExportRequest(
   spl: string,
   window: CountWindow,
@@ -222,7 +229,9 @@ export function parseSplunkExport(body: string, window: CountWindow): Counts {
 export function sentinelRequest(kql: string, window: CountWindow, timeoutMs: number): SearchRequest {
   const start = window.start.toISOString();
   const end = window.end.toISOString();
-  const query = `${kql}\n| where TimeGenerated >= datetime(${start}) and TimeGenerated < datetime(${end})\n| summarize count_ = count() by bin(TimeGenerated, 1d)`;
+  const query =
+    `${kql}\n| where TimeGenerated >= datetime(${start}) and TimeGenerated < datetime(${end})\n| summarize ` +
+    'count_ = count() by bin(TimeGenerated, 1d)';
   return {
     path: '/query',
     contentType: 'application/json',
@@ -243,7 +252,8 @@ export function parseSentinel(body: string, window: CountWindow): Counts {
   const got = new Map<string, number>();
   for (const row of t.rows ?? []) got.set(String(row[ti]).slice(0, 10), Number(row[ci]));
   const err = isObj(j.error)
-    ? `Log Analytics partial error: ${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}`
+    ? 'Log Analytics partial error: ' +
+      `${String((j.error as { message?: unknown }).message ?? (j.error as { code?: unknown }).code)}`
     : undefined;
   return counts(window, got, err);
 }

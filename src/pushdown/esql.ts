@@ -34,8 +34,20 @@ function render(q: Q, parent: string): string {
       if (q.field === null) throw new Unconvertible('value', 'keyword searches (any field) have no ES|QL form');
       const f = fieldName(q.field);
       if (q.num !== undefined) return `${f}==${q.num}`;
-      if (q.p.parts.some((x) => x.t === 'cls'))
-        return `${f} rlike ${str(toLuceneRegex(`^${q.p.parts.map((x) => (x.t === 'lit' ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : x.t === 'any' ? '.*' : x.t === 'one' ? '.' : `[${x.chars}]`)).join('')}$`, { i: false, m: false, s: true }))}`;
+      if (q.p.parts.some((x) => x.t === 'cls')) {
+        const body = q.p.parts
+          .map((x) =>
+            x.t === 'lit'
+              ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+              : x.t === 'any'
+                ? '.*'
+                : x.t === 'one'
+                  ? '.'
+                  : `[${x.chars}]`,
+          )
+          .join('');
+        return `${f} rlike ${str(toLuceneRegex(`^${body}$`, { i: false, m: false, s: true }))}`;
+      }
       if (q.p.parts.every((x) => x.t === 'lit'))
         return `${f}==${str(q.p.parts.map((x) => (x as { s: string }).s).join(''))}`;
       // ES|QL's like treats a backslash as an escape, so literal * and ? stay literal.

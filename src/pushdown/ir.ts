@@ -25,7 +25,10 @@ export type Q =
   | { t: 'not'; arg: Q }
   | { t: 'true' }
   | { t: 'false' }
-  /** A string pattern (wildcards, windash classes); field null: a keyword anywhere in the event. num: written as a number. */
+  /**
+   * A string pattern (wildcards, windash classes); field null: a keyword anywhere in the event. num: written as a
+   * number.
+   */
   | { t: 'str'; field: string | null; p: Pattern; cased: boolean; num?: number }
   | { t: 're'; field: string | null; re: string; i: boolean; m: boolean; s: boolean }
   | { t: 'cmp'; field: string; op: 'lt' | 'lte' | 'gt' | 'gte'; n: number }

@@ -4,7 +4,10 @@
 import { CHANNEL_SERVICES, SYSMON_CATEGORIES } from '../sigma/events/windows.js';
 import type { LogSource } from '../sigma/types.js';
 
-/** Channel names as Windows writes them (the engine's table holds them lower-cased; SIEM keyword fields compare exactly). */
+/**
+ * Channel names as Windows writes them (the engine's table holds them lower-cased; SIEM keyword fields compare
+ * exactly).
+ */
 export const CHANNEL_SPELLING: Record<string, string> = {
   security: 'Security',
   system: 'System',
@@ -33,7 +36,9 @@ export const CHANNEL_SPELLING: Record<string, string> = {
   'microsoft-windows-printservice/operational': 'Microsoft-Windows-PrintService/Operational',
 };
 
-/** EventIDs of a channel's service that the engine gives each category (routeWindows in src/sigma/events/windows.ts). */
+/**
+ * EventIDs of a channel's service that the engine gives each category (routeWindows in src/sigma/events/windows.ts).
+ */
 function idsFor(service: string, category: string): number[] {
   if (service === 'sysmon')
     return Object.entries(SYSMON_CATEGORIES)

@@ -67,7 +67,8 @@ export function siemTarget(inventory: Inventory, id: string): { target: Target; 
   const kind = PRODUCT_TARGET[product];
   if (!target.api || !kind) {
     throw new PushdownUsageError(
-      `--siem ${id}: the target needs api: { url, product } with product one of ${Object.keys(PRODUCT_TARGET).join(', ')}${product ? ` (it says "${product}")` : ''}`,
+      `--siem ${id}: the target needs api: { url, product } with product one of ` +
+        `${Object.keys(PRODUCT_TARGET).join(', ')}${product ? ` (it says "${product}")` : ''}`,
     );
   }
   return { target, product, kind };

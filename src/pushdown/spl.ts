@@ -59,7 +59,8 @@ function term(q: Q, parent: string): string {
     case 'fieldref':
       throw new Unconvertible(
         q.t === 're' ? 'regex' : 'modifier',
-        `${q.field ?? 'keyword'}: a ${q.t === 're' ? 'regular expression' : 'field reference'} under OR or NOT has no Splunk search form (only as a filter of the whole search)`,
+        `${q.field ?? 'keyword'}: a ${q.t === 're' ? 'regular expression' : 'field reference'} under OR or ` +
+          'NOT has no Splunk search form (only as a filter of the whole search)',
       );
   }
 }

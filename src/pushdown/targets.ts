@@ -74,7 +74,8 @@ function elasticBranches(ls: LogSource): Branch[] {
       map: elasticWindowsMap(r),
     });
   }
-  // ECS-native events (Elastic Defend, Auditbeat, web integrations): routed by event.category like the engine's routeEcs.
+  // ECS-native events (Elastic Defend, Auditbeat, web integrations): routed by event.category like the engine's
+  // routeEcs.
   if (ls.category && ECS_CATEGORY[ls.category] && !ls.service) {
     const product = ls.product ? ECS_PRODUCT[ls.product] : undefined;
     if (!ls.product || product) {
@@ -268,7 +269,9 @@ export interface ConvertOptions extends CompileOptions {
 
 export const DEFAULT_ELASTIC_INDEX = 'logs-*,winlogbeat-*';
 
-/** Converts one Sigma rule document for one SIEM. Never throws on a rule: what cannot convert is said in `unsupported`. */
+/**
+ * Converts one Sigma rule document for one SIEM. Never throws on a rule: what cannot convert is said in `unsupported`.
+ */
 export function convertRule(doc: Record<string, unknown>, target: SiemTarget, opts: ConvertOptions = {}): Conversion {
   const base = {
     rule_id: String(doc.id ?? doc.name ?? doc.title ?? '(no id)'),
@@ -281,7 +284,8 @@ export function convertRule(doc: Record<string, unknown>, target: SiemTarget, op
   if (doc.correlation)
     return fail(
       'correlation',
-      `correlation rule (type ${String((doc.correlation as { type?: unknown }).type ?? '?')}) is not pushed down; its base rules are`,
+      `correlation rule (type ${String((doc.correlation as { type?: unknown }).type ?? '?')}) is not pushed ` +
+        'down; its base rules are',
     );
   if (doc.filter) return fail('rule', 'Sigma filter documents are applied by the local engine only');
   const ls = (doc.logsource ?? {}) as LogSource;
@@ -327,7 +331,10 @@ export function convertRule(doc: Record<string, unknown>, target: SiemTarget, op
   return { ...base, ...level, queries, branches: converted.map((c) => c.b.label), notes };
 }
 
-/** A bare conversion without routing or mapping (field names as written), as pySigma's backends convert with no pipeline. */
+/**
+ * A bare conversion without routing or mapping (field names as written), as pySigma's backends convert with no
+ * pipeline.
+ */
 export function convertBare(doc: Record<string, unknown>, language: Language, opts: CompileOptions = {}): string {
   const q = detectionQuery(doc.detection, (fld) => [fld], opts);
   switch (language) {

@@ -46,14 +46,16 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
   };
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" viewBox="-96 0 ${size + 192} ${size + 34}" role="img" aria-label="${escapeXml(opts.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart radar" viewBox="-96 0 ${size + 192} ${size + 34}" ` +
+      `role="img" aria-label="${escapeXml(opts.title)}">`,
     `<title>${escapeXml(opts.title)}</title>`,
   );
   // Rings, one per level, and the level numbers along the first axis.
   for (let level = 1; level <= max; level++) {
     const ring = axes.map((_, i) => at(i, level).map(n).join(',')).join(' ');
     parts.push(
-      `<polygon class="ring" points="${ring}" fill="none" stroke="#cfd6de" stroke-width="${level === max ? 1.2 : 0.7}"/>`,
+      `<polygon class="ring" points="${ring}" fill="none" stroke="#cfd6de" ` +
+        `stroke-width="${level === max ? 1.2 : 0.7}"/>`,
     );
     const [lx, ly] = at(0, level);
     parts.push(`<text class="tick" x="${n(lx + 4)}" y="${n(ly + 3)}" font-size="10" fill="#7a8794">${level}</text>`);
@@ -84,7 +86,8 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
     if (axis.value === null) return;
     const [x, y] = at(i, axis.value);
     parts.push(
-      `<circle class="point" cx="${n(x)}" cy="${n(y)}" r="3.2" fill="#0072B2"><title>${escapeXml(`${axis.label}: ${axis.value}`)}</title></circle>`,
+      `<circle class="point" cx="${n(x)}" cy="${n(y)}" r="3.2" ` +
+        `fill="#0072B2"><title>${escapeXml(`${axis.label}: ${axis.value}`)}</title></circle>`,
     );
   });
   // Axis labels outside the outer ring, anchored away from the centre.
@@ -99,7 +102,8 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
     const fill = axis.value === null ? '#8a96a3' : '#1d2b3a';
     // Name on the first line, the level (or "not assessed") under it, so long names fit beside the chart.
     parts.push(
-      `<text class="${cls}" x="${n(x)}" y="${n(y)}" text-anchor="${anchor}" font-size="16" fill="${fill}">${escapeXml(axis.label)}`,
+      `<text class="${cls}" x="${n(x)}" y="${n(y)}" text-anchor="${anchor}" font-size="16" ` +
+        `fill="${fill}">${escapeXml(axis.label)}`,
     );
     if (axis.value === null) {
       parts.push(
@@ -115,12 +119,14 @@ export function radarChart(axes: RadarAxis[], opts: RadarOptions): string {
   // Legend.
   const ly = size + 26;
   parts.push(
-    `<rect x="${n(cx - 120)}" y="${ly - 10}" width="16" height="10" fill="#0072B2" fill-opacity="0.4" stroke="#0072B2"/>`,
+    `<rect x="${n(cx - 120)}" y="${ly - 10}" width="16" height="10" fill="#0072B2" fill-opacity="0.4" ` +
+      'stroke="#0072B2"/>',
   );
   parts.push(`<text x="${n(cx - 102)}" y="${ly}" font-size="14" fill="#1d2b3a">${escapeXml(opts.currentLabel)}</text>`);
   if (opts.previousLabel && axes.some((a) => a.previous !== undefined && a.previous !== null)) {
     parts.push(
-      `<line x1="${n(cx + 10)}" y1="${ly - 4}" x2="${n(cx + 26)}" y2="${ly - 4}" stroke="#7a8794" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      `<line x1="${n(cx + 10)}" y1="${ly - 4}" x2="${n(cx + 26)}" y2="${ly - 4}" stroke="#7a8794" ` +
+        'stroke-width="1.5" stroke-dasharray="4 3"/>',
     );
     parts.push(
       `<text x="${n(cx + 30)}" y="${ly}" font-size="14" fill="#1d2b3a">${escapeXml(opts.previousLabel)}</text>`,
@@ -162,7 +168,8 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
   const y = (v: number) => bottom - ((bottom - top) * Math.max(0, Math.min(yMax, v))) / yMax;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart line" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(opts.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart line" viewBox="0 0 ${width} ${height}" role="img" ` +
+      `aria-label="${escapeXml(opts.title)}">`,
     `<title>${escapeXml(opts.title)}</title>`,
   );
   const step = yMax <= 10 ? 1 : Math.ceil(yMax / 5);
@@ -172,12 +179,14 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
     );
     const label = opts.yTickLabels?.[v] !== undefined ? `${v} ${opts.yTickLabels[v]}` : String(v);
     parts.push(
-      `<text x="${left - 6}" y="${n(y(v) + 3)}" text-anchor="end" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`,
+      `<text x="${left - 6}" y="${n(y(v) + 3)}" text-anchor="end" font-size="10" ` +
+        `fill="#5b6b7b">${escapeXml(label)}</text>`,
     );
   }
   opts.xLabels.forEach((label, i) => {
     parts.push(
-      `<text x="${n(x(i))}" y="${bottom + 16}" text-anchor="middle" font-size="10" fill="#5b6b7b">${escapeXml(label)}</text>`,
+      `<text x="${n(x(i))}" y="${bottom + 16}" text-anchor="middle" font-size="10" ` +
+        `fill="#5b6b7b">${escapeXml(label)}</text>`,
     );
   });
   series.forEach((s, si) => {
@@ -197,7 +206,8 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
       }
       segment.push(`${n(x(i))},${n(y(v))}`);
       parts.push(
-        `<circle cx="${n(x(i))}" cy="${n(y(v))}" r="3" fill="${colour}"><title>${escapeXml(`${s.label} · ${opts.xLabels[i] ?? ''}: ${v}`)}</title></circle>`,
+        `<circle cx="${n(x(i))}" cy="${n(y(v))}" r="3" ` +
+          `fill="${colour}"><title>${escapeXml(`${s.label} · ${opts.xLabels[i] ?? ''}: ${v}`)}</title></circle>`,
       );
     });
     flush();
@@ -218,7 +228,8 @@ export function lineChart(series: LineSeries[], opts: LineChartOptions): string 
 export function levelBar(level: number | null, max = 5, width = 90): string {
   const h = 8;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="level-bar" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" aria-hidden="true">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="level-bar" width="${width}" height="${h}" viewBox="0 0 ` +
+      `${width} ${h}" aria-hidden="true">`,
   ];
   parts.push(`<rect x="0" y="0" width="${width}" height="${h}" rx="2" fill="#e8edf2"/>`);
   if (level !== null) {

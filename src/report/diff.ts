@@ -123,18 +123,22 @@ export function formatDiff(d: ReportDiff, lang: Lang): string {
   const L = (en: string, ja: string) => (lang === 'en' ? en : ja);
   const lines: string[] = [];
   lines.push(
-    `${L('Comparing', '比較')}: ${d.old.run_id} (${formatDateTime(d.old.started_at, lang)}) → ${d.new.run_id} (${formatDateTime(d.new.started_at, lang)})`,
+    `${L('Comparing', '比較')}: ${d.old.run_id} (${formatDateTime(d.old.started_at, lang)}) → ${d.new.run_id} ` +
+      `(${formatDateTime(d.new.started_at, lang)})`,
   );
   lines.push(
-    `${L('Overall', '総合')}: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)} [${changeWord(d.overall.change, lang)}]`,
+    `${L('Overall', '総合')}: ${levelLabel(d.overall.from, lang)} → ${levelLabel(d.overall.to, lang)} ` +
+      `[${changeWord(d.overall.change, lang)}]`,
   );
   lines.push(
-    `SOAR: ${t(VERDICT_TEXT[d.soar.from], lang)} → ${t(VERDICT_TEXT[d.soar.to], lang)} [${changeWord(d.soar.change, lang)}]`,
+    `SOAR: ${t(VERDICT_TEXT[d.soar.from], lang)} → ${t(VERDICT_TEXT[d.soar.to], lang)} ` +
+      `[${changeWord(d.soar.change, lang)}]`,
   );
   lines.push('');
   for (const a of d.areas) {
     lines.push(
-      `  ${MARK[a.change]} ${t(AREA_NAMES[a.area], lang)}: ${levelLabel(a.from, lang)} → ${levelLabel(a.to, lang)}${a.change === 'same' ? '' : ` [${changeWord(a.change, lang)}]`}`,
+      `  ${MARK[a.change]} ${t(AREA_NAMES[a.area], lang)}: ${levelLabel(a.from, lang)} → ` +
+        `${levelLabel(a.to, lang)}${a.change === 'same' ? '' : ` [${changeWord(a.change, lang)}]`}`,
     );
   }
   const list = (title: string, items: FindingChange[]) => {

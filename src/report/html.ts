@@ -169,7 +169,10 @@ function cacheKey(dir: string, lang: Lang): string {
     ...listTemplates(join(dir, 'partials')),
     ...listTemplates(join(dir, 'sections')),
   ];
-  return `${dir}|${lang}|${files.map((f) => (existsSync(f) ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : f)).join('|')}`;
+  return (
+    `${dir}|${lang}|` +
+    `${files.map((f) => (existsSync(f) ? `${f}:${statSync(f).mtimeMs}:${statSync(f).size}` : f)).join('|')}`
+  );
 }
 
 function compile(dir: string, lang: Lang): Compiled {

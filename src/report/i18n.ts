@@ -144,21 +144,27 @@ export const VERDICT_EXPLAINED: Record<SoarVerdict, { title: Bilingual; meaning:
   ready: {
     title: VERDICT_TEXT.ready,
     meaning: {
-      en: 'The SIEM produces trustworthy detections and the playbooks are guarded: SOAR may act without waiting for a person.',
+      en:
+        'The SIEM produces trustworthy detections and the playbooks are guarded: SOAR may act without waiting ' +
+        'for a person.',
       ja: 'SIEM の検知は信頼でき、プレイブックには安全策があります。SOAR が人の承認を待たずに対応してよい状態です。',
     },
   },
   'semi-automatic': {
     title: VERDICT_TEXT['semi-automatic'],
     meaning: {
-      en: 'Automate enrichment and ticketing, but keep a person approving every blocking action until the gaps below are closed.',
+      en:
+        'Automate enrichment and ticketing, but keep a person approving every blocking action until the gaps ' +
+        'below are closed.',
       ja: '情報収集やチケット起票は自動化できますが、遮断などの対応は下記の課題が解消するまで人が承認してください。',
     },
   },
   'not-yet': {
     title: VERDICT_TEXT['not-yet'],
     meaning: {
-      en: 'Automating now would act on missing or untrustworthy detections. Close the gaps below first, starting with the SIEM beneath it.',
+      en:
+        'Automating now would act on missing or untrustworthy detections. Close the gaps below first, starting ' +
+        'with the SIEM beneath it.',
       ja: '今自動化すると、欠けている、または信頼できない検知に基づいて動くことになります。まず SIEM 側から、下記の課題を解消してください。',
     },
   },
@@ -250,8 +256,12 @@ export const UI = {
   owasp: { en: 'OWASP', ja: 'OWASP' },
   analyses: { en: 'Analyses', ja: '分析' },
   builtInContent: {
-    en: "Ran on socready's built-in example rules and playbooks (no inventory named the organisation's own), to show what this analysis reports. It is not scored: name your rules and playbooks in the inventory.",
-    ja: 'この分析は socready 同梱のサンプル ルールとプレイブックで実行したもので（インベントリに組織のルールやプレイブックの指定がないため）、分析内容を示すための例です。成熟度の評価には含めていません。インベントリで自組織のルールとプレイブックを指定してください。',
+    en:
+      "Ran on socready's built-in example rules and playbooks (no inventory named the organisation's own), to " +
+      'show what this analysis reports. It is not scored: name your rules and playbooks in the inventory.',
+    ja:
+      'この分析は socready 同梱のサンプル ルールとプレイブックで実行したもので（インベントリに組織のルールやプレイブックの指定がないため）、分析内容を示すための例です。成熟度の評価には含めていません。イン' +
+      'ベントリで自組織のルールとプレイブックを指定してください。',
   },
   coverage: { en: 'Detection coverage', ja: '検知カバレッジ' },
   detections: { en: 'Sample detections', ja: 'サンプル検知' },
@@ -402,11 +412,15 @@ export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
         ja: 'OS の監査設定がプロセス実行、特権の使用、bpf() などカーネルレベルの操作を記録している。',
       },
       windows: {
-        en: 'The Windows advanced audit policy records process creation with command lines, successful and failed logons, account changes and privilege use, and legacy category settings cannot override it.',
+        en:
+          'The Windows advanced audit policy records process creation with command lines, successful and ' +
+          'failed logons, account changes and privilege use, and legacy category settings cannot override it.',
         ja: 'Windows の監査ポリシーの詳細な構成が、コマンド ライン付きのプロセス作成、ログオンの成功と失敗、アカウントの変更、特権の使用を記録し、旧カテゴリ設定で上書きされない。',
       },
       both: {
-        en: 'OS audit policy records process execution, logons and privilege use: on Linux, kernel-level activity such as bpf() calls; on Windows, failed logons and process command lines.',
+        en:
+          'OS audit policy records process execution, logons and privilege use: on Linux, kernel-level ' +
+          'activity such as bpf() calls; on Windows, failed logons and process command lines.',
         ja: 'OS の監査設定がプロセス実行、ログオン、特権の使用を記録している（Linux では bpf() などカーネルレベルの操作、Windows ではログオンの失敗とプロセスのコマンド ライン）。',
       },
       none: {
@@ -420,7 +434,9 @@ export const READINESS_CHECKLIST: readonly ChecklistItem[] = [
   {
     item: { en: 'Detection rules', ja: '検知ルール' },
     what: {
-      en: 'Rules cover the OWASP Top 10 and the relevant ATT&CK techniques over logs actually collected, with correlation, and were proven on sample attacks.',
+      en:
+        'Rules cover the OWASP Top 10 and the relevant ATT&CK techniques over logs actually collected, with ' +
+        'correlation, and were proven on sample attacks.',
       ja: '実際に収集しているログに対し、OWASP Top 10 と関連する ATT&CK 手法をルールがカバーし、相関分析があり、サンプル攻撃で検証済みである。',
     },
     areas: ['detection-rules', 'detection-validation'],

@@ -188,16 +188,26 @@ export async function lockedPage(browser: Browser): Promise<{ page: Page; blocke
 
 function headerTemplate(report: Report, lang: Lang): string {
   const style =
-    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
+    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 ' +
+    '12mm;display:flex;justify-content:space-between;';
   // A long organisation name is cut with an ellipsis rather than pushing the date off the page.
   const cut = 'overflow:hidden;white-space:nowrap;text-overflow:ellipsis;';
-  return `<div style='${style}'><span style='${cut}max-width:55%;'>${escapeXml(report.run.organization.slice(0, 200))}</span><span style='${cut}'>${escapeXml(ui(lang, 'reportTitle'))} · ${escapeXml(formatDate(lang, report.run.finished_at || report.run.started_at, false))}</span></div>`;
+  return (
+    `<div style='${style}'><span ` +
+    `style='${cut}max-width:55%;'>${escapeXml(report.run.organization.slice(0, 200))}</span><span ` +
+    `style='${cut}'>${escapeXml(ui(lang, 'reportTitle'))} · ` +
+    `${escapeXml(formatDate(lang, report.run.finished_at || report.run.started_at, false))}</span></div>`
+  );
 }
 
 function footerTemplate(report: Report): string {
   const style =
-    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 12mm;display:flex;justify-content:space-between;';
-  return `<div style='${style}'><span>${escapeXml(`${report.tool.name} · ${report.run.id}`)}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`;
+    'font-family:"Noto Sans CJK JP","Noto Sans",sans-serif;font-size:7.5px;color:#5b6b7b;width:100%;margin:0 ' +
+    '12mm;display:flex;justify-content:space-between;';
+  return (
+    `<div style='${style}'><span>${escapeXml(`${report.tool.name} · ${report.run.id}`)}</span><span><span ` +
+    'class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
+  );
 }
 
 // ---- Reading our own PDF back: named destinations (one per TOC anchor) and the page order.

@@ -81,7 +81,8 @@ export async function renderReport(
         throw new InputError(
           opts.out ?? '(report)',
           lang === 'en'
-            ? 'this report has no ATT&CK Navigator layer: the coverage analysis did not run (give the inventory rule sources and scan again)'
+            ? 'this report has no ATT&CK Navigator layer: the coverage analysis did not run (give the ' +
+                'inventory rule sources and scan again)'
             : 'このレポートには ATT&CK Navigator レイヤーがありません。カバレッジ分析が実行されていません（インベントリにルールを指定して再スキャンしてください）',
         );
       }

@@ -133,7 +133,9 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
       name: clsName(x.class),
       gains: list(lang, x.gains.map(ucName)),
       blinds: list(lang, x.blinds.map(ucName)),
-      blindsShort: `${list(lang, x.blinds.slice(0, SHORT).map(ucName))}${x.blinds.length > SHORT ? ` (+${x.blinds.length - SHORT})` : ''}`,
+      blindsShort:
+        `${list(lang, x.blinds.slice(0, SHORT).map(ucName))}` +
+        `${x.blinds.length > SHORT ? ` (+${x.blinds.length - SHORT})` : ''}`,
       blindCount: x.blinds.length,
     })),
     useCases: map.details.use_cases
@@ -196,7 +198,8 @@ export function sourceMapLine(report: Report, lang: Lang): string | undefined {
   );
   return tr(
     lang,
-    `Log sources: ${v.measured} required classes measured (${v.share} weighted), ${uc}${shown.length ? `; connect next: ${list(lang, shown)}${more}` : ''}`,
+    `Log sources: ${v.measured} required classes measured (${v.share} weighted), ` +
+      `${uc}${shown.length ? `; connect next: ${list(lang, shown)}${more}` : ''}`,
     `ログソース: 必要な ${v.measured}を実測（重み付き ${v.share}）、${uc}${shown.length ? `。次に接続: ${list(lang, shown)}${more}` : ''}`,
   );
 }

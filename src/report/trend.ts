@@ -178,16 +178,19 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
   const y = (l: number) => top + ((5 - l) * (H - top - bottom)) / 5;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(lang === 'en' ? 'Maturity level per area across runs' : '実行ごとの領域別成熟度')}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" ` +
+      `aria-label="${esc(lang === 'en' ? 'Maturity level per area across runs' : '実行ごとの領域別成熟度')}">`,
   );
   for (let l = 0; l <= 5; l++) {
     parts.push(
-      `<line x1="${left}" y1="${y(l)}" x2="${W - right}" y2="${y(l)}" stroke="#ddd"/><text x="${left - 8}" y="${y(l) + 4}" text-anchor="end" font-size="11">${l}</text>`,
+      `<line x1="${left}" y1="${y(l)}" x2="${W - right}" y2="${y(l)}" stroke="#ddd"/><text x="${left - 8}" ` +
+        `y="${y(l) + 4}" text-anchor="end" font-size="11">${l}</text>`,
     );
   }
   points.forEach((p, i) => {
     parts.push(
-      `<text x="${x(i)}" y="${H - bottom + 16}" text-anchor="middle" font-size="10">${esc(formatDate(p.started_at, lang))}</text>`,
+      `<text x="${x(i)}" y="${H - bottom + 16}" text-anchor="middle" ` +
+        `font-size="10">${esc(formatDate(p.started_at, lang))}</text>`,
     );
   });
   const series: (AreaId | 'overall')[] = [...AREAS, 'overall'];
@@ -197,7 +200,9 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
     const flush = () => {
       if (seg.length > 1) {
         parts.push(
-          `<polyline fill="none" stroke="${COLOURS[s]}" stroke-width="${s === 'overall' ? 3 : 2}"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''} points="${seg.join(' ')}"/>`,
+          `<polyline fill="none" stroke="${COLOURS[s]}" ` +
+            `stroke-width="${s === 'overall' ? 3 : 2}"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''} ` +
+            `points="${seg.join(' ')}"/>`,
         );
       }
       seg = [];
@@ -210,7 +215,12 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
       }
       seg.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
       parts.push(
-        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${COLOURS[s]}"><title>${esc(`${s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang]}: ${levelLabel(v, lang)}`)}</title></circle>`,
+        `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" ` +
+          `fill="${COLOURS[s]}"><title>` +
+          esc(
+            `${s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang]}: ${levelLabel(v, lang)}`,
+          ) +
+          '</title></circle>',
       );
     });
     flush();
@@ -221,7 +231,9 @@ export function trendSvg(points: TrendPoint[], lang: Lang): string {
     const ly = H - bottom + 32 + Math.floor(i / 4) * 16;
     const name = s === 'overall' ? (lang === 'en' ? 'Overall' : '総合') : AREA_NAMES[s][lang];
     parts.push(
-      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${COLOURS[s]}" stroke-width="2"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''}/><text x="${lx + 28}" y="${ly}" font-size="11">${esc(name)}</text>`,
+      `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${COLOURS[s]}" ` +
+        `stroke-width="2"${DASHES[s] ? ` stroke-dasharray="${DASHES[s]}"` : ''}/><text x="${lx + 28}" ` +
+        `y="${ly}" font-size="11">${esc(name)}</text>`,
     );
   });
   parts.push('</svg>');
@@ -241,11 +253,15 @@ export function renderTrendHtml(runs: TrendRuns, lang: Lang): string {
   const rows = runs.points
     .map(
       (p) =>
-        `<tr><td>${esc(p.run_id)}</td><td>${esc(formatDateTime(p.started_at, lang))}</td><td>${esc(levelLabel(p.overall, lang))}</td>${AREAS.map((a) => `<td>${esc(levelLabel(p.levels[a], lang))}</td>`).join('')}<td>${esc(VERDICT_TEXT[p.verdict][lang])}</td></tr>`,
+        `<tr><td>${esc(p.run_id)}</td><td>${esc(formatDateTime(p.started_at, lang))}</td><td>` +
+        `${esc(levelLabel(p.overall, lang))}</td>` +
+        `${AREAS.map((a) => `<td>${esc(levelLabel(p.levels[a], lang))}</td>`).join('')}<td>` +
+        `${esc(VERDICT_TEXT[p.verdict][lang])}</td></tr>`,
     )
     .join('\n');
   const problems = runs.problems.length
-    ? `<h2>${L('Files skipped', '読み込めなかったファイル')}</h2><ul>${runs.problems.map((p) => `<li>${esc(p.error)}</li>`).join('')}</ul>`
+    ? `<h2>${L('Files skipped', '読み込めなかったファイル')}</h2><ul>` +
+      `${runs.problems.map((p) => `<li>${esc(p.error)}</li>`).join('')}</ul>`
     : '';
   return `<!DOCTYPE html>
 <html lang="${lang}">

@@ -12,7 +12,10 @@ import { readSavedSearchesText, readSplunkYamlText } from './splunk.js';
 
 const RULE_EXTENSIONS = new Set(['.yml', '.yaml', '.toml', '.conf']);
 
-/** Rule files below the given paths (an explicit file is always read); loops, devices and unreadable folders are problems. */
+/**
+ * Rule files below the given paths (an explicit file is always read); loops, devices and unreadable folders are
+ * problems.
+ */
 function collectFiles(paths: string[], problems: RuleProblem[]): string[] {
   return walkFiles(paths, {
     includeFile: (name) => !name.startsWith('.') && RULE_EXTENSIONS.has(extname(name).toLowerCase()),
@@ -58,7 +61,9 @@ export interface LoadOptions {
   onFile?: (done: number, total: number) => void;
 }
 
-/** Reads every rule under the given files and folders. Unreadable files are reported with the reason; the rest are used. */
+/**
+ * Reads every rule under the given files and folders. Unreadable files are reported with the reason; the rest are used.
+ */
 export async function loadRules(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
   const problems: RuleProblem[] = [];
   const files = collectFiles(paths, problems);

@@ -49,7 +49,9 @@ export function readKibanaRules(text: string, file: string): Read {
   if (typeof page.total === 'number' && page.total > data.length) {
     out.problems.push({
       path: file,
-      error: `${file}: ${data.length} of ${page.total} rules read (page ${page.page ?? 1}, perPage ${page.perPage ?? '?'}): the rest are not in this answer`,
+      error:
+        `${file}: ${data.length} of ${page.total} rules read (page ${page.page ?? 1}, perPage ` +
+        `${page.perPage ?? '?'}): the rest are not in this answer`,
     });
   }
   return out;

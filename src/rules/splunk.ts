@@ -66,18 +66,19 @@ function techniquesOf(ids: string[]): string[] {
   return uniq(ids.map((x) => normaliseTechniqueId(x)).filter((x): x is string => x !== undefined));
 }
 
+const SPL_KEYWORDS = new RegExp(
+  '^(index|sourcetype|source|host|earliest|latest|count|as|by|' +
+    'where|eval|datamodel|summariesonly|allow_old_summaries)$',
+  'i',
+);
+
 /** Splunk fields the SPL names explicitly: `by a, b`, `field=value`, `Processes.process_name`. */
 export function splFields(search: string): string[] {
   const noStrings = search.replace(/"(?:\\.|[^"\\])*"/g, '""');
   const out = new Set<string>();
   for (const m of noStrings.matchAll(/\b([A-Za-z_][A-Za-z0-9_.]*)\s*(?:!=|=|\s+IN\s*\()/g)) {
     const f = m[1]!;
-    if (
-      !/^(index|sourcetype|source|host|earliest|latest|count|as|by|where|eval|datamodel|summariesonly|allow_old_summaries)$/i.test(
-        f,
-      )
-    )
-      out.add(f);
+    if (!SPL_KEYWORDS.test(f)) out.add(f);
   }
   return [...out].sort();
 }

@@ -1,4 +1,5 @@
-// A small TOML 1.0 parser: everything Elastic detection-rules files use (tables, arrays of tables, dotted keys, all four
+// A small TOML 1.0 parser: everything Elastic detection-rules files use (tables, arrays of tables, dotted keys, all
+// four
 // string kinds, arrays, inline tables, numbers, booleans, dates kept as strings), with line:column errors.
 
 export type TomlValue = string | number | boolean | TomlValue[] | TomlTable;

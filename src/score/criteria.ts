@@ -32,7 +32,8 @@ export function findingCriteria(s: FindingStats, opts: { measuredAbove3?: Biling
   const medium = s.failed.filter((f) => atLeast(f.severity, 'medium'));
   const r = s.weightedRate;
   const rateText = (t: number): [string, string] => [
-    `Weighted pass rate of the checks is at least ${t}% (now ${pct(r)}, ${s.passed.length} of ${s.conclusive.length} pass)`,
+    `Weighted pass rate of the checks is at least ${t}% (now ${pct(r)}, ${s.passed.length} of ` +
+      `${s.conclusive.length} pass)`,
     `チェックの重み付き合格率が ${t}% 以上（現在 ${pct(r)}、${s.conclusive.length} 件中 ${s.passed.length} 件合格）`,
   ];
   const notFailing = [...s.failed, ...s.warned];
@@ -76,7 +77,8 @@ export function findingCriteria(s: FindingStats, opts: { measuredAbove3?: Biling
     crit(
       5,
       s.failed.length === 0 && s.warned.length === 0 && s.unknown.length === 0 && s.conclusive.length > 0,
-      `Every check passes, with no warning and none inconclusive (now ${s.failed.length} failed, ${s.warned.length} warnings, ${s.unknown.length} inconclusive)`,
+      `Every check passes, with no warning and none inconclusive (now ${s.failed.length} failed, ` +
+        `${s.warned.length} warnings, ${s.unknown.length} inconclusive)`,
       `すべてのチェックが合格し、警告・判定不能もない（現在 不合格 ${s.failed.length} 件、警告 ${s.warned.length} 件、判定不能 ${s.unknown.length} 件）`,
       s.failed.length + s.warned.length + s.unknown.length > 0
         ? refsOf([...s.failed, ...s.warned, ...s.unknown])
@@ -169,7 +171,8 @@ export function webCanaryCriteria(w: WebSummary): Criterion[] {
     crit(
       3,
       gte(logged, 0.5),
-      `At least half of the canary request bodies reached the logs (now ${w.canaries_body_logged} of ${w.canaries_sent})`,
+      `At least half of the canary request bodies reached the logs (now ${w.canaries_body_logged} of ` +
+        `${w.canaries_sent})`,
       `カナリアリクエストのボディの半数以上がログに記録された（現在 ${w.canaries_sent} 件中 ${w.canaries_body_logged} 件）`,
       refs,
     ),
@@ -199,14 +202,16 @@ export function webProbeCriteria(w: WebSummary, withSampleDetections: boolean): 
     crit(
       2,
       gte(det, 0.5),
-      `At least half of the live WAF probes were detected and logged (now ${w.waf_probes_detected} of ${w.waf_probes_sent})`,
+      `At least half of the live WAF probes were detected and logged (now ${w.waf_probes_detected} of ` +
+        `${w.waf_probes_sent})`,
       `WAF へのライブプローブの半数以上が検知・記録された（現在 ${w.waf_probes_sent} 件中 ${w.waf_probes_detected} 件）`,
       refs,
     ),
     crit(
       3,
       gte(det, 0.8),
-      `At least 80% of the live WAF probes were detected and logged (now ${w.waf_probes_detected} of ${w.waf_probes_sent})`,
+      `At least 80% of the live WAF probes were detected and logged (now ${w.waf_probes_detected} of ` +
+        `${w.waf_probes_sent})`,
       `WAF へのライブプローブの 80% 以上が検知・記録された（現在 ${w.waf_probes_sent} 件中 ${w.waf_probes_detected} 件）`,
       refs,
     ),
@@ -280,7 +285,8 @@ export function detectionRuleCriteria(c: CoverageSummary): Criterion[] {
       c.owasp_total === 0 || gte(owasp, 0.5),
       c.owasp_total === 0
         ? 'OWASP Top 10 coverage: no web targets in scope'
-        : `At least half of the OWASP Top 10 categories are covered and visible (now ${seen.owasp ?? 'not measured'} of ${c.owasp_total})`,
+        : 'At least half of the OWASP Top 10 categories are covered and visible (now ' +
+            `${seen.owasp ?? 'not measured'} of ${c.owasp_total})`,
       c.owasp_total === 0
         ? 'OWASP Top 10 カバレッジ：対象となる Web がない'
         : `OWASP Top 10 の半数以上のカテゴリを検知でき、ログも届いている（現在 ${c.owasp_total} 中 ${seen.owasp ?? '未測定'}）`,
@@ -338,11 +344,13 @@ export function detectionValidationCriteria(d: DetectionSummary): Criterion[] {
   const { detection, falsePositive } = detectionRates(d);
   const benign = d.false_positives + d.benign_silent;
   const det = (t: number): [string, string] => [
-    `At least ${t}% of the attack scenarios are detected (now ${pct(detection)}, ${d.attacks_detected} of ${d.attacks_detected + d.attacks_missed})`,
+    `At least ${t}% of the attack scenarios are detected (now ${pct(detection)}, ${d.attacks_detected} of ` +
+      `${d.attacks_detected + d.attacks_missed})`,
     `攻撃シナリオの ${t}% 以上を検知（現在 ${pct(detection)}、${d.attacks_detected + d.attacks_missed} 件中 ${d.attacks_detected} 件）`,
   ];
   const fp = (t: number): [string, string] => [
-    `At most ${t}% of the benign baselines raise an alert (now ${pct(falsePositive)}, ${d.false_positives} of ${benign})`,
+    `At most ${t}% of the benign baselines raise an alert (now ${pct(falsePositive)}, ${d.false_positives} ` +
+      `of ${benign})`,
     `正常系ベースラインでの誤検知が ${t}% 以下（現在 ${pct(falsePositive)}、${benign} 件中 ${d.false_positives} 件）`,
   ];
   const detRefs = [ref('attacks_detected'), ref('attacks_missed')];
@@ -422,7 +430,8 @@ export function responseAutomationCriteria(p: PlaybookSummary, q: QuestionnaireR
     crit(
       3,
       p.unguarded_destructive === 0,
-      `Every destructive action (block, isolate, disable) is guarded (now ${p.unguarded_destructive} unguarded of ${p.destructive_actions})`,
+      `Every destructive action (block, isolate, disable) is guarded (now ${p.unguarded_destructive} ` +
+        `unguarded of ${p.destructive_actions})`,
       `破壊的アクション（遮断・隔離・無効化）にすべてガードがある（現在 ${p.destructive_actions} 件中 ${p.unguarded_destructive} 件がガードなし）`,
       [ref('unguarded_destructive'), ref('destructive_actions')],
     ),
@@ -537,7 +546,8 @@ export function peopleProcessCriteria(q: QuestionnaireResult, attackTypes: strin
     crit(
       3,
       gte(share, 0.5),
-      `Response procedures are documented for at least half of the attack types (now ${covered} of ${attackTypes.length})`,
+      `Response procedures are documented for at least half of the attack types (now ${covered} of ` +
+        `${attackTypes.length})`,
       `攻撃種別の半数以上について対応手順が文書化されている（現在 ${attackTypes.length} 種中 ${covered} 種）`,
       r('procedures.attack_types'),
     ),
@@ -572,7 +582,8 @@ export function peopleProcessCriteria(q: QuestionnaireResult, attackTypes: strin
     crit(
       4,
       rank(CADENCE, tuning) >= 3 && fpTracked === true,
-      `Rules are tuned at least monthly from per-rule false-positive figures (cadence: ${answerText(tuning)}, tracked: ${answerText(fpTracked)})`,
+      'Rules are tuned at least monthly from per-rule false-positive figures (cadence: ' +
+        `${answerText(tuning)}, tracked: ${answerText(fpTracked)})`,
       `ルールごとの誤検知数に基づき月 1 回以上チューニングしている（頻度：${answerTextJa(tuning)}、計測：${answerTextJa(fpTracked)}）`,
       [...r('tuning.cadence'), ...r('tuning.fp_tracked')],
     ),

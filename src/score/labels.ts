@@ -1,4 +1,5 @@
-// Bilingual names for the maturity model, shared by every renderer so a level reads the same in HTML, PDF and CI output.
+// Bilingual names for the maturity model, shared by every renderer so a level reads the same in HTML, PDF and CI
+// output.
 import type { AreaId, Bilingual, Lang, SoarVerdict } from '../model.js';
 
 export const AREA_NAMES: Record<AreaId, Bilingual> = {

@@ -67,8 +67,12 @@ function areaGap(req: Requirement, score: AreaScore): Gap {
     return {
       area: req.area,
       text: {
-        en: `${req.layer.en}: ${name.en} was not assessed; it must be shown at ${levelText(req.semi, 'en')} for semi-automatic response and ${levelText(req.ready, 'en')} for automated response.`,
-        ja: `${req.layer.ja}。${name.ja}は未評価です。半自動対応には${levelText(req.semi, 'ja')}、自動対応には${levelText(req.ready, 'ja')}以上であることを示す必要があります。`,
+        en:
+          `${req.layer.en}: ${name.en} was not assessed; it must be shown at ${levelText(req.semi, 'en')} for ` +
+          `semi-automatic response and ${levelText(req.ready, 'en')} for automated response.`,
+        ja:
+          `${req.layer.ja}。${name.ja}は未評価です。半自動対応には${levelText(req.semi, 'ja')}、自動対応には` +
+          `${levelText(req.ready, 'ja')}以上であることを示す必要があります。`,
       },
       refs,
     };
@@ -77,8 +81,13 @@ function areaGap(req: Requirement, score: AreaScore): Gap {
   return {
     area: req.area,
     text: {
-      en: `${req.layer.en}: ${name.en} is at ${levelText(score.level, 'en')}; ${blocksSemi ? `semi-automatic response needs ${levelText(req.semi, 'en')} and ` : ''}automated response needs ${levelText(req.ready, 'en')}.`,
-      ja: `${req.layer.ja}。${name.ja}は${levelText(score.level, 'ja')}です。${blocksSemi ? `半自動対応には${levelText(req.semi, 'ja')}、` : ''}自動対応には${levelText(req.ready, 'ja')}以上が必要です。`,
+      en:
+        `${req.layer.en}: ${name.en} is at ${levelText(score.level, 'en')}; ` +
+        `${blocksSemi ? `semi-automatic response needs ${levelText(req.semi, 'en')} and ` : ''}automated ` +
+        `response needs ${levelText(req.ready, 'en')}.`,
+      ja:
+        `${req.layer.ja}。${name.ja}は${levelText(score.level, 'ja')}です。` +
+        `${blocksSemi ? `半自動対応には${levelText(req.semi, 'ja')}、` : ''}自動対応には${levelText(req.ready, 'ja')}以上が必要です。`,
     },
     refs,
   };
@@ -127,7 +136,9 @@ export function soarGate(
     gaps.push({
       area: 'people-process',
       text: {
-        en: 'The business impact of automated blocking has not been assessed (questionnaire: automation.blocking_risk_assessed); without it, keep a human approval step.',
+        en:
+          'The business impact of automated blocking has not been assessed (questionnaire: ' +
+          'automation.blocking_risk_assessed); without it, keep a human approval step.',
         ja: '自動遮断が業務に与える影響が評価されていません（アンケート：automation.blocking_risk_assessed）。評価するまでは人による承認を残してください。',
       },
       refs: [questionnaireRef('automation.blocking_risk_assessed')],
@@ -158,7 +169,9 @@ function blindUseCaseGap(map: SourceMap, blind: { id: string; missing: string[] 
   return {
     area: 'log-collection',
     text: {
-      en: `${NO_LOGS.en}: automated response to ${useCaseNames(map, ids, 'en')} needs log sources that are not measured: ${classNames(map, classes, 'en')}.`,
+      en:
+        `${NO_LOGS.en}: automated response to ${useCaseNames(map, ids, 'en')} needs log sources that are not ` +
+        `measured: ${classNames(map, classes, 'en')}.`,
       ja: `${NO_LOGS.ja}。${useCaseNames(map, ids, 'ja')}への自動対応に必要なログソースが実測できていません：${classNames(map, classes, 'ja')}。`,
     },
     refs: [
@@ -186,12 +199,18 @@ export function capacityGapOf(c: CapacityCheck): Gap | undefined {
   const capText =
     c.capacity_per_day === null
       ? {
-          en: 'the triage capacity is not declared (questionnaire: staffing.analysts_per_shift, triage.alerts_per_analyst_per_shift, oncall.coverage)',
+          en:
+            'the triage capacity is not declared (questionnaire: staffing.analysts_per_shift, ' +
+            'triage.alerts_per_analyst_per_shift, oncall.coverage)',
           ja: '対応能力が申告されていません（アンケート：staffing.analysts_per_shift、triage.alerts_per_analyst_per_shift、oncall.coverage）',
         }
       : {
-          en: `the analysts can triage ${fmt(c.capacity_per_day)} per day (${fmt(c.analysts_per_shift)} per shift × ${fmt(c.alerts_per_analyst_per_shift)} alerts each × ${fmt(c.shifts_per_day)} shifts)`,
-          ja: `対応できるのは 1 日 ${fmt(c.capacity_per_day)} 件です（1 シフト ${fmt(c.analysts_per_shift)} 人 × 1 人 ${fmt(c.alerts_per_analyst_per_shift)} 件 × ${fmt(c.shifts_per_day)} シフト）`,
+          en:
+            `the analysts can triage ${fmt(c.capacity_per_day)} per day (${fmt(c.analysts_per_shift)} per ` +
+            `shift × ${fmt(c.alerts_per_analyst_per_shift)} alerts each × ${fmt(c.shifts_per_day)} shifts)`,
+          ja:
+            `対応できるのは 1 日 ${fmt(c.capacity_per_day)} 件です（1 シフト ${fmt(c.analysts_per_shift)} 人 × 1 人 ` +
+            `${fmt(c.alerts_per_analyst_per_shift)} 件 × ${fmt(c.shifts_per_day)} シフト）`,
         };
   const parts: Bilingual[] = [];
   if (volumeBad) {
@@ -202,8 +221,13 @@ export function capacityGapOf(c: CapacityCheck): Gap | undefined {
   }
   if (fpBad) {
     parts.push({
-      en: `${pctOf(c.false_positive_share)} of the alerts are false positives (${c.false_positive_basis}), above the ${pctOf(c.false_positive_threshold)} that automated response allows`,
-      ja: `アラートの ${pctOf(c.false_positive_share)} が誤検知です（${c.false_positive_basis === 'measured' ? '実測' : '自己申告'}）。自動対応で許容できる ${pctOf(c.false_positive_threshold)} を超えています`,
+      en:
+        `${pctOf(c.false_positive_share)} of the alerts are false positives (${c.false_positive_basis}), above ` +
+        `the ${pctOf(c.false_positive_threshold)} that automated response allows`,
+      ja:
+        `アラートの ${pctOf(c.false_positive_share)} ` +
+        `が誤検知です（${c.false_positive_basis === 'measured' ? '実測' : '自己申告'}）。自動対応で許容できる ` +
+        `${pctOf(c.false_positive_threshold)} を超えています`,
     });
     refs.push(analysisRef('detections', 'false_positives'), questionnaireRef('triage.false_positive_share'));
   }

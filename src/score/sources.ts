@@ -46,8 +46,10 @@ export function sourceMapCriteria(map: SourceMap | undefined): Criterion[] {
   const unknown = map.details.classes.filter((c) => c.required && c.status === 'unknown').map((c) => c.id);
   const notArrived = map.details.classes.filter((c) => c.required && c.proof !== 'arrived').map((c) => c.id);
   const shareText = (t: number): [string, string] => [
-    `At least ${t}% of the required log sources are measured, weighted by the use-cases that need them (now ${pct(share ?? Number.NaN)}, ${s.classes_measured} of ${s.classes_required} classes)`,
-    `必要なログソースの ${t}% 以上を実測済み（ユースケース数で重み付け、現在 ${pct(share ?? Number.NaN)}、${s.classes_required} 種中 ${s.classes_measured} 種）`,
+    `At least ${t}% of the required log sources are measured, weighted by the use-cases that need them (now ` +
+      `${pct(share ?? Number.NaN)}, ${s.classes_measured} of ${s.classes_required} classes)`,
+    `必要なログソースの ${t}% 以上を実測済み（ユースケース数で重み付け、現在 ${pct(share ?? Number.NaN)}、${s.classes_required} 種中 ` +
+      `${s.classes_measured} 種）`,
   ];
   const shareRefs = [ref('weighted_share'), ref('classes_measured'), ref('classes_required')];
   return [
@@ -85,7 +87,8 @@ export function sourceMapCriteria(map: SourceMap | undefined): Criterion[] {
     crit(
       5,
       notArrived.length === 0 && s.classes_required > 0,
-      `Every required log source is proven to arrive (a marker sent by socready was found; not yet: ${notArrived.length})`,
+      'Every required log source is proven to arrive (a marker sent by socready was found; not yet: ' +
+        `${notArrived.length})`,
       `必要なログソースすべてで到達を確認済み（socready が送ったマーカーを確認、未確認 ${notArrived.length} 種）`,
       [ref('classes_measured')],
     ),

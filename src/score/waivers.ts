@@ -54,7 +54,8 @@ export function applyWaivers(findings: Finding[], file: string, now: Date = new 
 
 /** The commented waivers file `socready init` writes (valid as written; its one example waiver is commented out). */
 export function exampleWaiversYaml(): string {
-  return `# socready waivers: accepted risks / 例外（リスク受容）の一覧
+  return (
+    `# socready waivers: accepted risks / 例外（リスク受容）の一覧
 # A waived finding keeps its status and stays visible as waived; it leaves the maturity pass rate until the waiver
 # expires. From the day after "expires" the waiver stops applying and the report says it expired.
 # 例外を適用した検出結果も「例外適用」として表示され続けます。期限の翌日からは適用されず、期限切れと表示されます。
@@ -62,8 +63,10 @@ version: 1
 waivers: []
 #  - check: linux.audit.immutable          # check id, or a glob with * and ? / チェック ID（* と ? のワイルドカード可）
 #    target: "web-*"                       # glob over target ids / 対象 ID のパターン
-#    justification: "Immutable audit rules block the weekly rule deployment; compensating control: the SIEM monitors the rule hash."
+#    justification: "Immutable audit rules block the weekly rule deployment; compensating control: the SIEM ` +
+    `monitors the rule hash."
 #    expires: 2027-03-31                   # last day it applies (UTC) / 適用最終日（UTC）
 #    owner: "infrastructure lead"          # optional / 任意
-`;
+`
+  );
 }

@@ -38,7 +38,9 @@ export interface LoadResult {
   files: number;
 }
 
-/** Lists .yml/.yaml files below the given files or folders, sorted for stable output; loops and devices are failures. */
+/**
+ * Lists .yml/.yaml files below the given files or folders, sorted for stable output; loops and devices are failures.
+ */
 export function listRuleFiles(paths: string[], failures: LoadFailure[]): string[] {
   return walkFiles(paths, {
     includeFile: (name) => !name.startsWith('.') && ['.yml', '.yaml'].includes(extname(name)),

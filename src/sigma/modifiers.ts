@@ -365,7 +365,8 @@ function expandedStrings({ values, has, opts, warnings, label }: Item): string[]
     strings = strings.flatMap((s) => expandPlaceholders(s, opts.placeholders ?? {}, missing));
     if (missing.size) {
       warnings.push(
-        `placeholder ${[...missing].map((m) => `%${m}%`).join(', ')} has no configured values, so ${label} never matches`,
+        `placeholder ${[...missing].map((m) => `%${m}%`).join(', ')} has no configured values, so ${label} ` +
+          'never matches',
       );
     }
   }

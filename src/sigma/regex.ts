@@ -256,14 +256,16 @@ export function compileRegex(src: string, given: { i?: boolean; m?: boolean; s?:
   } else {
     if (!linearEngine)
       throw new RuleError(
-        `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and no linear-time engine is available`,
+        `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and no ` +
+          'linear-time engine is available',
       );
     try {
       re = new RegExp(flags.i ? caseFold(src) : src, `${f}l`);
       engine = 'linear';
     } catch (e) {
       throw new RuleError(
-        `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and cannot run in linear time: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+        `regular expression /${src}/ has nested quantifiers (catastrophic backtracking risk) and cannot run ` +
+          `in linear time: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
       );
     }
   }

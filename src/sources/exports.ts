@@ -49,7 +49,9 @@ export function sourceClassLayer(map: SourceMap, catalog: SourceCatalog, attack:
           techniqueID: t.id,
           score,
           color: score === 100 ? COLOR.measured : score === 50 ? COLOR.declared : COLOR.blind,
-          comment: `Log-source classes that can show it (ATT&CK data components ${t.data_components.join(', ')}): ${parts.join('; ')}.`,
+          comment:
+            `Log-source classes that can show it (ATT&CK data components ${t.data_components.join(', ')}): ` +
+            `${parts.join('; ')}.`,
           enabled: true,
           metadata: providers.map((p) => ({ name: p.name, value: p.status })),
         },
@@ -60,7 +62,9 @@ export function sourceClassLayer(map: SourceMap, catalog: SourceCatalog, attack:
     versions: { attack: attack.attack_version.split('.')[0]!, navigator: '5.2.0', layer: '4.5' },
     domain: 'enterprise-attack',
     description:
-      'DeTT&CT-style data-source view from the socready source map: a technique is green when a log-source class providing one of its ATT&CK data components is measured, yellow when only declared, red when missing or unknown.',
+      'DeTT&CT-style data-source view from the socready source map: a technique is green when a log-source ' +
+      'class providing one of its ATT&CK data components is measured, yellow when only declared, red when ' +
+      'missing or unknown.',
     sorting: 3,
     layout: {
       layout: 'side',

@@ -30,7 +30,10 @@ function organisationPlaybooks(report: Report): { id: string; name: string }[] {
   }));
 }
 
-/** The classes with their status and Sigma log sources, for coverage's join (a rule is visible only where its class is measured). */
+/**
+ * The classes with their status and Sigma log sources, for coverage's join (a rule is visible only where its class is
+ * measured).
+ */
 export function sourceClassGates(
   map: AnalysisSection<SourceMapSummary, SourceMapDetails>,
   catalog: SourceCatalog = shippedSourceCatalog(),

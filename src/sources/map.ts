@@ -83,7 +83,9 @@ function reasonFor(status: SourceStatus, p: Proof, fromTargets: boolean, e: Esta
       }
       return fromTargets && e === undefined
         ? {
-            en: 'A target of this kind is in the inventory, but no check on a reached target proved the class collected.',
+            en:
+              'A target of this kind is in the inventory, but no check on a reached target proved the class ' +
+              'collected.',
             ja: 'この種類の対象がインベントリにありますが、到達できた対象のチェックで収集を確認できていません。',
           }
         : {
@@ -237,7 +239,10 @@ export function buildSourceMap(inputs: SourceMapInputs): AnalysisSection<SourceM
   };
 }
 
-/** Unmeasured required classes, ordered by the use-cases that connecting it alone makes visible, then by those it blinds. */
+/**
+ * Unmeasured required classes, ordered by the use-cases that connecting it alone makes visible, then by those it
+ * blinds.
+ */
 export function nextToConnect(classes: SourceClassResult[], required: UseCaseResult[]): SourceMapDetails['next'] {
   return classes
     .filter((c) => c.required && c.status !== 'measured')

@@ -62,7 +62,9 @@ export class CappedBuffer {
   }
 }
 
-/** Windows code pages that the WHATWG decoders in Node know, by number (`chcp`, `[Console]::OutputEncoding.CodePage`). */
+/**
+ * Windows code pages that the WHATWG decoders in Node know, by number (`chcp`, `[Console]::OutputEncoding.CodePage`).
+ */
 const CODE_PAGE_LABELS: Record<number, string> = {
   932: 'shift_jis',
   936: 'gbk',

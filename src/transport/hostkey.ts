@@ -123,7 +123,8 @@ export function verifyHostKey(policy: HostKeyPolicy, presented: Buffer): HostKey
     if (pin === fingerprint) return { ok: true, fingerprint, keyType, trust: 'pin' };
     return refuse(
       'host-key-mismatch',
-      `host key of ${where} does not match the pinned ${pin}: ${shown}. The key changed or someone is in the middle; verify it out of band before updating the pin`,
+      `host key of ${where} does not match the pinned ${pin}: ${shown}. The key changed or someone is in the ` +
+        'middle; verify it out of band before updating the pin',
     );
   }
 
@@ -141,7 +142,8 @@ export function verifyHostKey(policy: HostKeyPolicy, presented: Buffer): HostKey
       const lines = plain.map((e) => e.line).join(', ');
       return refuse(
         'host-key-mismatch',
-        `host key of ${where} changed: ${policy.knownHosts.path} line ${lines} holds another key; ${shown}. Verify it out of band`,
+        `host key of ${where} changed: ${policy.knownHosts.path} line ${lines} holds another key; ${shown}. ` +
+          'Verify it out of band',
       );
     }
   }
@@ -150,6 +152,7 @@ export function verifyHostKey(policy: HostKeyPolicy, presented: Buffer): HostKey
   const lookedIn = policy.knownHosts ? `not in ${policy.knownHosts.path}` : 'no host_key pin or known_hosts configured';
   return refuse(
     'host-key-unknown',
-    `host key of ${where} is not known (${lookedIn}); ${shown}. Verify it out of band and pin it: host_key: "${fingerprint}"`,
+    `host key of ${where} is not known (${lookedIn}); ${shown}. Verify it out of band and pin it: host_key: ` +
+      `"${fingerprint}"`,
   );
 }

@@ -78,21 +78,26 @@ export function connectionMethod(target: Target): PowerShellConnection['method']
   return 'winrm';
 }
 
+const WINRM_AUTH_FAILED = new RegExp(
+  'Access is denied|AccessDenied|LogonFailure|logon failure|user name or (bad )?password|' +
+    'credentials were rejected|authenticat',
+  'i',
+);
+
+const WINRM_UNREACHABLE = new RegExp(
+  'cannot connect|cannot complete the operation|unreachable|timed out|' +
+    'No such host|could not resolve|network path|refused|listener|' +
+    'not be resolved|WinRM client cannot process',
+  'i',
+);
+
 /** Maps a New-PSSession / Invoke-Command failure (FullyQualifiedErrorId + message) onto a failure kind. */
 export function winrmErrorKind(text: string): TransportError['kind'] {
-  if (
-    /Access is denied|AccessDenied|LogonFailure|logon failure|user name or (bad )?password|credentials were rejected|authenticat/i.test(
-      text,
-    )
-  ) {
+  if (WINRM_AUTH_FAILED.test(text)) {
     return 'auth-failed';
   }
   if (/certificate|\bSSL\b|\bCA\b|CN name|revocation/i.test(text)) return 'other';
-  if (
-    /cannot connect|cannot complete the operation|unreachable|timed out|No such host|could not resolve|network path|refused|listener|not be resolved|WinRM client cannot process/i.test(
-      text,
-    )
-  ) {
+  if (WINRM_UNREACHABLE.test(text)) {
     return 'unreachable';
   }
   return 'other';
@@ -171,7 +176,9 @@ class PowerShellTransportImpl implements PowerShellTransport {
     }
   }
 
-  /** Sends one script line to the long-lived local PowerShell; a timeout kills that process (it is restarted lazily). */
+  /**
+   * Sends one script line to the long-lived local PowerShell; a timeout kills that process (it is restarted lazily).
+   */
   private async invoke(
     line: string,
     timeoutMs: number,
@@ -211,7 +218,9 @@ class PowerShellTransportImpl implements PowerShellTransport {
         error: missing
           ? {
               kind: 'unsupported',
-              message: `PowerShell (${exe}) could not be started or exited: install PowerShell 7 or set NODE_POWERSHELL (${outcome.e.message})`,
+              message:
+                `PowerShell (${exe}) could not be started or exited: install PowerShell 7 or set ` +
+                `NODE_POWERSHELL (${outcome.e.message})`,
             }
           : { kind: 'other', message: `PowerShell invocation failed: ${outcome.e.message}` },
       };
@@ -231,7 +240,8 @@ class PowerShellTransportImpl implements PowerShellTransport {
     if (w.password_env) {
       lines.push(
         `  $socreadySecret = ConvertTo-SecureString ([string]$env:${w.password_env}) -AsPlainText -Force`,
-        `  $socreadyOpts.Credential = New-Object System.Management.Automation.PSCredential(${psQuote(w.user ?? '')}, $socreadySecret)`,
+        '  $socreadyOpts.Credential = New-Object ' +
+          `System.Management.Automation.PSCredential(${psQuote(w.user ?? '')}, $socreadySecret)`,
       );
     }
     lines.push(
@@ -240,7 +250,8 @@ class PowerShellTransportImpl implements PowerShellTransport {
       `  [Console]::Out.WriteLine('${SESSION_OK}')`,
       '} catch {',
       "  $socreadyWhy = [string]$_.FullyQualifiedErrorId + ' ' + $_.Exception.Message",
-      "  [Console]::Out.WriteLine('SOCREADY-SESSION error ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyWhy)))",
+      "  [Console]::Out.WriteLine('SOCREADY-SESSION error ' + " +
+        '[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyWhy)))',
       '}',
     );
     return lines.filter(Boolean).join('\n');
@@ -340,15 +351,19 @@ class PowerShellTransportImpl implements PowerShellTransport {
           ? oneLineInvocation(
               [
                 'try {',
-                `  $socreadyOut = Invoke-Command -Session $global:socreadySession -ScriptBlock ([ScriptBlock]::Create(${psQuote(script)})) -ErrorAction Stop`,
+                '  $socreadyOut = Invoke-Command -Session $global:socreadySession -ScriptBlock ' +
+                  `([ScriptBlock]::Create(${psQuote(script)})) -ErrorAction Stop`,
                 '  foreach ($socreadyLine in @($socreadyOut)) { [Console]::Out.WriteLine([string]$socreadyLine) }',
                 '} catch {',
-                "  [Console]::Out.WriteLine('SOCREADY-SESSION error ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes([string]$_.FullyQualifiedErrorId + ' ' + $_.Exception.Message)))",
+                "  [Console]::Out.WriteLine('SOCREADY-SESSION error ' + " +
+                  '[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes([string]$_.FullyQualifiedErrorId + ' +
+                  "' ' + $_.Exception.Message)))",
                 '}',
               ].join('\n'),
             )
           : oneLineInvocation(
-              `foreach ($socreadyLine in @(& ([ScriptBlock]::Create(${psQuote(script)})))) { [Console]::Out.WriteLine([string]$socreadyLine) }`,
+              `foreach ($socreadyLine in @(& ([ScriptBlock]::Create(${psQuote(script)})))) { ` +
+                '[Console]::Out.WriteLine([string]$socreadyLine) }',
             );
       const r = await this.invoke(line, timeoutMs);
       if (r.error) return { ...all(r.error), ...refused };

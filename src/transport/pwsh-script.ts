@@ -72,13 +72,21 @@ export function oneLineInvocation(script: string): string {
  */
 export const STDIN_BOOTSTRAP =
   "$ProgressPreference = 'SilentlyContinue'; $socreadyIn = [Console]::In.ReadToEnd(); " +
-  'foreach ($socreadyLine in @(& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($socreadyIn.Trim())))))) ' +
+  ('foreach ($socreadyLine in @(& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64' +
+    'String($socreadyIn.Trim())))))) ') +
   '{ [Console]::Out.WriteLine([string]$socreadyLine) }';
 
 // Verbs and native invocations that change a host. The catalog is data, so this guard keeps a state-changing line
 // from ever reaching a Windows host through socready; it is a tripwire, not a sandbox.
 const STATE_CHANGING: RegExp[] = [
-  /\b(Set|Remove|Clear|Stop|Start|Restart|Suspend|Resume|Disable|Enable|Install|Uninstall|Register|Unregister|Rename|Move|Copy|Add|Update|Reset|Mount|Dismount|Initialize|Protect|Unprotect|Grant|Revoke|Block|Unblock|Import|Export|Limit|Publish|Save|Send)-[A-Za-z]/i,
+  new RegExp(
+    String.raw`\b(Set|Remove|Clear|Stop|Start|Restart|Suspend|Resume|Disable|` +
+      'Enable|Install|Uninstall|Register|Unregister|Rename|Move|Copy|' +
+      'Add|Update|Reset|Mount|Dismount|Initialize|Protect|Unprotect|' +
+      'Grant|Revoke|Block|Unblock|Import|Export|Limit|Publish|Save|' +
+      'Send)-[A-Za-z]',
+    'i',
+  ),
   /\bWrite-EventLog\b/i,
   /\bNew-(?!Object\b|TimeSpan\b)[A-Za-z]/i,
   /\bInvoke-(Expression|WebRequest|RestMethod|WmiMethod|CimMethod|Item|Command)\b/i,
@@ -162,7 +170,8 @@ export function psCodeOnly(script: string): string {
  */
 export function exitViolation(script: string): string | undefined {
   const code = psCodeOnly(script);
-  // `exit` as a statement: not a variable ($exit), member (.Exit), parameter (-exit) or part of a name (Exit-PSSession).
+  // `exit` as a statement: not a variable ($exit), member (.Exit), parameter (-exit) or part of a name
+  // (Exit-PSSession).
   const statement = /(^|[^\w$.:\-`])exit(?![\w\-.:])/i.exec(code);
   if (statement)
     return '"exit" would end the whole collection script (and a remote session); use "return" to stop a probe early';
@@ -172,7 +181,8 @@ export function exitViolation(script: string): string | undefined {
   return undefined;
 }
 
-const COLLECTOR_BODY = `
+const COLLECTOR_BODY =
+  `
 $ErrorActionPreference = 'Continue'
 $ProgressPreference = 'SilentlyContinue'
 $socreadyNl = [string][char]10
@@ -187,7 +197,8 @@ if ([Environment]::OSVersion.Platform -eq 'Win32NT') { $socreadyHost.platform = 
 # bytes can be read in its own encoding. A remote session has no console: that read fails and is skipped.
 try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }
 try {
-  $socreadyNls = Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop
+  $socreadyNls = Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' ` +
+  `-ErrorAction Stop
   $socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP
 } catch { }
 try {
@@ -197,7 +208,8 @@ try {
 } catch { }
 try {
   $socreadyIdentity = [Security.Principal.WindowsIdentity]::GetCurrent()
-  $socreadyHost.is_admin = (New-Object Security.Principal.WindowsPrincipal $socreadyIdentity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+  $socreadyHost.is_admin = (New-Object Security.Principal.WindowsPrincipal ` +
+  `$socreadyIdentity).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
 } catch { }
 $socreadyResults = [ordered]@{}
 foreach ($socreadyId in @($socreadyProbes.Keys)) {
@@ -219,7 +231,8 @@ foreach ($socreadyId in @($socreadyProbes.Keys)) {
         if ($null -eq $socreadyCategory) { $socreadyCategory = [string]$socreadyItem.CategoryInfo.Category }
       } elseif ($socreadyItem -is [System.Management.Automation.WarningRecord]) {
         $socreadyErr.Add('WARNING: ' + $socreadyItem.Message)
-      } elseif ($socreadyItem -is [System.Management.Automation.VerboseRecord] -or $socreadyItem -is [System.Management.Automation.DebugRecord]) {
+      } elseif ($socreadyItem -is [System.Management.Automation.VerboseRecord] -or $socreadyItem -is ` +
+  `[System.Management.Automation.DebugRecord]) {
       } else {
         $socreadyOut.Add($socreadyItem)
       }
@@ -234,7 +247,8 @@ foreach ($socreadyId in @($socreadyProbes.Keys)) {
     else { $socreadyEntry.exit_code = 0 }
     if ($socreadyOut.Count -eq 0 -and $socreadyCategory -eq 'ObjectNotFound') {
       $socreadyEntry.error = [ordered]@{ kind = 'not-found'; message = $socreadyErr[0] }
-    } elseif ($socreadyOut.Count -eq 0 -and ($socreadyCategory -eq 'PermissionDenied' -or $socreadyCategory -eq 'SecurityError')) {
+    } elseif ($socreadyOut.Count -eq 0 -and ($socreadyCategory -eq 'PermissionDenied' -or $socreadyCategory -eq ` +
+  `'SecurityError')) {
       $socreadyEntry.error = [ordered]@{ kind = 'permission-denied'; message = $socreadyErr[0] }
     }
   } catch {
@@ -242,13 +256,17 @@ foreach ($socreadyId in @($socreadyProbes.Keys)) {
     $socreadyErr.Add($_.ToString())
     $socreadyKind = 'other'
     $socreadyEx = $_.Exception
-    if ($socreadyEx -is [System.UnauthorizedAccessException] -or $socreadyEx -is [System.Security.SecurityException]) { $socreadyKind = 'permission-denied' }
-    elseif ($socreadyEx -is [System.Management.Automation.ItemNotFoundException] -or $socreadyEx -is [System.Management.Automation.CommandNotFoundException] -or $socreadyEx -is [System.IO.FileNotFoundException] -or $socreadyEx -is [System.IO.DirectoryNotFoundException]) { $socreadyKind = 'not-found' }
+    if ($socreadyEx -is [System.UnauthorizedAccessException] -or $socreadyEx -is ` +
+  `[System.Security.SecurityException]) { $socreadyKind = 'permission-denied' }
+    elseif ($socreadyEx -is [System.Management.Automation.ItemNotFoundException] -or $socreadyEx -is ` +
+  `[System.Management.Automation.CommandNotFoundException] -or $socreadyEx -is [System.IO.FileNotFoundException] ` +
+  `-or $socreadyEx -is [System.IO.DirectoryNotFoundException]) { $socreadyKind = 'not-found' }
     $socreadyEntry.exit_code = $null
     $socreadyEntry.error = [ordered]@{ kind = $socreadyKind; message = $_.ToString() }
   }
   if ($socreadyText.Length -gt $socreadyMaxChars) {
-    if ($socreadyTail -contains $socreadyId) { $socreadyText = $socreadyText.Substring($socreadyText.Length - $socreadyMaxChars) }
+    if ($socreadyTail -contains $socreadyId) { $socreadyText = $socreadyText.Substring($socreadyText.Length - ` +
+  `$socreadyMaxChars) }
     else { $socreadyText = $socreadyText.Substring(0, $socreadyMaxChars) }
     $socreadyEntry.truncated = $true
   }
@@ -257,7 +275,8 @@ foreach ($socreadyId in @($socreadyProbes.Keys)) {
   $socreadyEntry.duration_ms = [int]$socreadyWatch.ElapsedMilliseconds
   $socreadyResults[$socreadyId] = $socreadyEntry
 }
-$socreadyJson = ConvertTo-Json -InputObject ([ordered]@{ host = $socreadyHost; probes = $socreadyResults }) -Depth 6 -Compress
+$socreadyJson = ConvertTo-Json -InputObject ([ordered]@{ host = $socreadyHost; probes = $socreadyResults }) ` +
+  `-Depth 6 -Compress
 `;
 
 /**
@@ -300,7 +319,8 @@ export function buildCollectionScript(
     );
   } else {
     lines.push(
-      `'${MARKER_BEGIN} ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyJson)) + ' ${MARKER_END}'`,
+      `'${MARKER_BEGIN} ' + [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($socreadyJson)) + ' ` +
+        `${MARKER_END}'`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -60,7 +60,8 @@ export function sudoError(stderr: string, exitCode: number | null): TransportErr
     return {
       kind: 'sudo-password-required',
       message:
-        'sudo asks for a password (sudo -n refused); allow the audit account NOPASSWD for read-only commands or run without sudo',
+        'sudo asks for a password (sudo -n refused); allow the audit account NOPASSWD for read-only commands ' +
+        'or run without sudo',
     };
   }
   if (/is not in the sudoers file|is not allowed to (execute|run sudo)|may not run sudo/i.test(stderr)) {
@@ -136,7 +137,8 @@ export function classifyFinished(result: ProbeResult, context: { sudo?: boolean;
 
 /** One command for describe(): kernel name, hostname, kernel release and os-release, split by marker lines. */
 export const DESCRIBE_COMMAND =
-  "uname -s; echo '--socready--'; (hostname 2>/dev/null || uname -n); echo '--socready--'; uname -r; echo '--socready--'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null";
+  "uname -s; echo '--socready--'; (hostname 2>/dev/null || uname -n); echo '--socready--'; uname -r; echo " +
+  "'--socready--'; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null";
 
 export function parseDescribe(stdout: string): import('./types.js').HostInfo {
   const [system = '', hostname = '', kernel = '', osRelease = ''] = stdout

@@ -528,9 +528,11 @@ const WORKER_SETUP =
 
 // Words the shell would treat specially as the first word of a command: these always go through `sh -c`.
 const SHELL_WORDS = new Set(
-  '! { } . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export false fc fg fi for getopts hash if jobs kill local printf pwd read readonly return set shift source test then times trap true type ulimit umask unalias unset until wait while echo'.split(
-    ' ',
-  ),
+  (
+    '! { } . : [ [[ alias bg break case cd command continue do done elif else esac eval exec exit export false ' +
+    'fc fg fi for getopts hash if jobs kill local printf pwd read readonly return set shift source test then ' +
+    'times trap true type ulimit umask unalias unset until wait while echo'
+  ).split(' '),
 );
 
 /**

@@ -17,7 +17,10 @@ import { fsReason } from './input-file.js';
 export interface WriteOutputOptions {
   /** File mode of a new file (reports with evidence: 0o640; evidence: 0o600). */
   mode?: number;
-  /** Flush to disk before the rename (default). Off for the many small evidence files of a run, which no later run reads. */
+  /**
+   * Flush to disk before the rename (default). Off for the many small evidence files of a run, which no later run
+   * reads.
+   */
   durable?: boolean;
 }
 

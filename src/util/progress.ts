@@ -63,12 +63,14 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       const seconds = (result.duration_ms / 1000).toFixed(1);
       if (result.error) {
         println(
-          `${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ${terminalSafe(result.error.message)}`,
+          `${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ` +
+            `${terminalSafe(result.error.message)}`,
         );
       } else if (live) {
         const fails = findings.filter((f) => f.status === 'fail').length;
         println(
-          `${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ${seconds}s`,
+          `${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ` +
+            `${seconds}s`,
         );
       }
     },

@@ -12,13 +12,16 @@ const MASK = '[REDACTED]';
 
 /** Names whose value is a secret: the whole name, or its last part (`ldap_password`, `xpack.security.token`). */
 const SECRET_NAME =
-  '(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|client[_-]?secret|credentials?|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|storepass|keypass|psk|community)';
+  '(?:password|passwd|passphrase|secret|token|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key|clien' +
+  't[_-]?secret|credentials?|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|storepass|ke' +
+  'ypass|psk|community)';
 /**
  * Directive-style lines (`name value`) need a narrower list: `Token Right Adjusted Events` and `Credential Validation`
  * are auditpol subcategories, not secrets.
  */
 const DIRECTIVE_NAME =
-  '(?:password|passwd|passphrase|secret|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|community|psk)';
+  '(?:password|passwd|passphrase|secret|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey|auth_pass|c' +
+  'ommunity|psk)';
 /** A name made of `[\w.-]` ending in one of the words above; the lookbehind makes it start where the name starts;
  * lazy, so a long name is scanned once forward instead of swallowed and then backtracked. */
 const name = (words: string) => String.raw`(?<![\w.-])[\w.-]*?${words}(?![\w.-])`;
@@ -116,7 +119,10 @@ const RULES: Rule[] = [
   // Without a separator the value must be quoted or start with a scheme (`Authorization $http_authorization` is kept).
   headValue(
     new RegExp(
-      String.raw`((?<![\w.-])(?:proxy-)?authorization${NAME_QUOTE}(?:[ \t]*[:=][ \t]*|[ \t]+(?=\\?["']|(?:basic|bearer|digest|negotiate|ntlm|token)[ \t])))(${QUOTED}|digest[ \t](?:[^\r\n'\\]|\\[^nr])+|(?:(?:basic|bearer|negotiate|ntlm|token|aws4-hmac-sha256|apikey|sso-key|splunk)[ \t]+)?${TOKEN})`,
+      String.raw`((?<![\w.-])(?:proxy-)?authorization${NAME_QUOTE}(?:[ \t]*[:=][ \t]*|[ ` +
+        String.raw`\t]+(?=\\?["']|(?:basic|bearer|digest|negotiate|ntlm|token)[ \t])))(${QUOTED}|digest[ ` +
+        String.raw`\t](?:[^\r\n'\\]|\\[^nr])+|` +
+        String.raw`(?:(?:basic|bearer|negotiate|ntlm|token|aws4-hmac-sha256|apikey|sso-key|splunk)[ \t]+)?${TOKEN})`,
       'gi',
     ),
     true,
@@ -129,12 +135,20 @@ const RULES: Rule[] = [
   // the last `@` before the host ends it, and `host:8080/path@x` is a port, not a password. The password never spans
   // a `://`, so a line of many `x://a:` fragments is scanned once, not once per fragment.
   {
-    re: /((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>\\]*:)(?!\d*(?:[/?#\s"']|$))((?:[^\s@:"'<>\\`]|:(?!\/\/))+(?:@[^\s@/"'<>\\`]*)*)@/gi,
+    re: new RegExp(
+      String.raw`((?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>\\]*:)(?!\d*(?:[/?#\s"']|$))` +
+        String.raw`((?:[^\s@:"'<>\\\`]|:(?!\/\/))+(?:@[^\s@/"'<>\\\`]*)*)@`,
+      'gi',
+    ),
     replace: (m, head, pass) => (pass.startsWith(MASK) ? m : `${head}${MASK}@`),
   },
   // Form and query parameters carrying passwords (access logs, ModSecurity audit logs, ODBC `;PWD=…;`).
   headValue(
-    /([?&;](?:pass|password|passwd|pwd|passphrase|token|access_token|auth|secret|api_?key|apikey|client_secret)=)([^&\s"'#;]+)/gi,
+    new RegExp(
+      '([?&;](?:pass|password|passwd|pwd|passphrase|token|access_token|' +
+        String.raw`auth|secret|api_?key|apikey|client_secret)=)([^&\s"'#;]+)`,
+      'gi',
+    ),
   ),
   // Windows registry values (`reg query`): `DefaultPassword    REG_SZ    s3cret`.
   headValue(
@@ -146,7 +160,8 @@ const RULES: Rule[] = [
   // `name = value` at the start of a configuration line: the value may be several words (INI, YAML, properties).
   {
     re: new RegExp(
-      String.raw`(${LINE_START}(?:export[ \t]+|-[ \t]+)?${NAME_QUOTE}${name(SECRET_NAME)}${NAME_QUOTE}[ \t]*(?:=>|:=|[=:])[ \t]*)(${QUOTED}|${LINE_REST}|${TOKEN})`,
+      String.raw`(${LINE_START}(?:export[ \t]+|-[ \t]+)?${NAME_QUOTE}${name(SECRET_NAME)}${NAME_QUOTE}[ ` +
+        String.raw`\t]*(?:=>|:=|[=:])[ \t]*)(${QUOTED}|${LINE_REST}|${TOKEN})`,
       'gim',
     ),
     replace: (m, head, value) => {
@@ -154,7 +169,8 @@ const RULES: Rule[] = [
       return masked === undefined ? m : `${head}${masked}`;
     },
   },
-  // `name = value`, `name: value`, `"name": "value"`, `name => "value"` (Logstash) anywhere on a line: one token or one quoted string.
+  // `name = value`, `name: value`, `"name": "value"`, `name => "value"` (Logstash) anywhere on a line: one token or one
+  // quoted string.
   headValue(
     new RegExp(String.raw`(${name(SECRET_NAME)}${NAME_QUOTE}[ \t]*(?:=>|:=|[=:])[ \t]*)(${QUOTED}|${TOKEN})`, 'gi'),
   ),
@@ -202,7 +218,11 @@ const RULES: Rule[] = [
   { re: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/g, replace: () => MASK },
   { re: /(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, replace: () => MASK },
   {
-    re: /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,}|xox[abprse]-[A-Za-z0-9-]{10,}|glpat-[\w-]{20,}|AIza[\w-]{35})/g,
+    re: new RegExp(
+      String.raw`(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{22,}|` +
+        String.raw`xox[abprse]-[A-Za-z0-9-]{10,}|glpat-[\w-]{20,}|AIza[\w-]{35})`,
+      'g',
+    ),
     replace: () => MASK,
   },
 ];
@@ -231,8 +251,12 @@ export function redact(text: string): { text: string; count: number } {
  * (`password`, `ldap_password`, `Authorization`), or its last camelCase word (`DefaultPassword`, `clientSecret`).
  * `passwordauthentication`, `bypass_mode`, `key` and `password_masked` are not secret names.
  */
-const SECRET_KEY =
-  /(?:^|[_.\- ])(?:password|passwd|passphrase|secret|token|api_?key|access_?key|secret_?key|private_?key|client_?secret|authorization|cookie|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey)$/i;
+const SECRET_KEY = new RegExp(
+  String.raw`(?:^|[_.\- ])(?:password|passwd|passphrase|secret|token|api_?key|` +
+    'access_?key|secret_?key|private_?key|client_?secret|authorization|' +
+    'cookie|authtok|bindpw|rootpw|requirepass|masterauth|pass4symmkey)$',
+  'i',
+);
 const SECRET_KEY_CAMEL =
   /[a-z0-9](?:Password|Passwd|Passphrase|Secret|Token|ApiKey|AccessKey|SecretKey|PrivateKey|SymmKey)$/;
 

@@ -1,7 +1,10 @@
-// Serialises a large JSON document piece by piece (for writeOutputFile), with the layout of JSON.stringify(value, null, 2): a report
+// Serialises a large JSON document piece by piece (for writeOutputFile), with the layout of JSON.stringify(value, null,
+// 2): a report
 // of thousands of targets is never held as one string (for 5,000 hosts that string alone is ~400 MB, close to V8's
 // string limit, on top of the objects it came from).
-/** The pieces of `JSON.stringify(value, null, 2)`: objects and arrays are opened one level at a time, down to `depth`. */
+/**
+ * The pieces of `JSON.stringify(value, null, 2)`: objects and arrays are opened one level at a time, down to `depth`.
+ */
 export function* jsonPieces(value: unknown, indent = '', depth = 2): Generator<string> {
   const whole = () => {
     const s = JSON.stringify(value, null, 2);

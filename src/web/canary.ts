@@ -1,5 +1,6 @@
 // The live probes behind --active: a body-logging canary POST and a WAF detection probe. Each request carries unique
-// tokens; afterwards the server's logs are read (tail only, capped) through the host transport to see where they landed.
+// tokens; afterwards the server's logs are read (tail only, capped) through the host transport to see where they
+// landed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Transport } from '../transport/types.js';
 import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';

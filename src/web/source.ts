@@ -266,7 +266,9 @@ export class WebProbeSource implements ProbeSource {
     if (this.detected.length > 0 || this.https.length > 0) this.notes.push(SSH_RDP_NOTE);
     if (this.opts.active && this.urls.length > 0 && this.declared === 'squid') {
       this.notes.push({
-        en: 'Live probes are not sent through a forward proxy (Squid): its logs record URLs, not bodies; assess the origin servers instead.',
+        en:
+          'Live probes are not sent through a forward proxy (Squid): its logs record URLs, not bodies; assess ' +
+          'the origin servers instead.',
         ja: 'フォワードプロキシ（Squid）経由ではライブプローブを送信しません。Squid のログに残るのは URL でボディではないため、オリジンサーバー側を評価してください。',
       });
     } else if (!this.opts.active) {
@@ -288,7 +290,8 @@ export class WebProbeSource implements ProbeSource {
   private tie(r: ProbeResult): void {
     if (this.urls.length === 0) return;
     if (r.error || !r.stdout.trim()) {
-      // The processes could not be listed: the default configuration is read, and only counts if it listens on the port.
+      // The processes could not be listed: the default configuration is read, and only counts if it listens on the
+      // port.
       this.verifyListen = true;
       this.configRead = {
         path: 'the default configuration of each server',
@@ -307,7 +310,10 @@ export class WebProbeSource implements ProbeSource {
     }
     const pids = new Set(ties.map((t) => t.tie.server!.pid));
     if (pids.size > 1) {
-      this.untied = `the URLs are answered by different server processes (${ties.map((t) => `port ${t.port}: ${t.tie.server!.kind} pid ${t.tie.server!.pid}`).join(', ')}): declare one web target per server`;
+      this.untied =
+        'the URLs are answered by different server processes ' +
+        `(${ties.map((t) => `port ${t.port}: ${t.tie.server!.kind} pid ${t.tie.server!.pid}`).join(', ')}): ` +
+        'declare one web target per server';
       return;
     }
     const server = ties[0]!.tie.server!;
@@ -319,11 +325,14 @@ export class WebProbeSource implements ProbeSource {
       path: server.location.config,
       how: ties[0]!.tie.owners_visible
         ? `${server.how}; it answers port ${ports} (ss -ltnp)`
-        : `${server.how}; the only running ${server.kind}, its listen directives must name port ${ports} (socket owners not visible)`,
+        : `${server.how}; the only running ${server.kind}, its listen directives must name port ${ports} ` +
+          '(socket owners not visible)',
     };
   }
 
-  /** Configuration probes not run: the configuration cannot be tied, or the URL is answered by another kind of server. */
+  /**
+   * Configuration probes not run: the configuration cannot be tied, or the URL is answered by another kind of server.
+   */
   private skipConfig(probe: ProbeDef): ProbeResult | undefined {
     if (this.untied) return failedResult({ kind: 'other', message: this.untied });
     const kind = probe.id.startsWith('nginx') ? 'nginx' : probe.id.startsWith('apache') ? 'apache' : undefined;
@@ -350,9 +359,14 @@ export class WebProbeSource implements ProbeSource {
     const port = [...new Set(wanted)].join(', ');
     if (listening.length === 0) {
       const ports = listenPorts(out.get('nginx-config')?.stdout ?? '', out.get('apache-config-dump')?.stdout ?? '');
-      this.untied = `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set web.config_path`;
+      this.untied =
+        `the configuration read (${this.configRead?.path}) has no listen directive for port ${port} (it ` +
+        `listens on ${ports.join(', ') || 'no port'}): it is not the server answering the URL; set ` +
+        'web.config_path';
     } else if (listening.length > 1) {
-      this.untied = `both the nginx and the Apache configurations read listen on port ${port}, and the running processes could not say which answers: set web.config_path`;
+      this.untied =
+        `both the nginx and the Apache configurations read listen on port ${port}, and the running processes ` +
+        'could not say which answers: set web.config_path';
     } else {
       // Only the server whose configuration listens on the port is judged; the other's checks are not reported.
       this.answering = listening[0];
@@ -537,7 +551,9 @@ export class WebProbeSource implements ProbeSource {
       finding.reason = `no ${serversOf(check, asked)} is installed on ${host}`;
     } else {
       finding.status = 'inconclusive';
-      finding.reason = `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: set web.host to the host that runs it`;
+      finding.reason =
+        `the target declares server ${this.declared}, but ${host} has no ${serversOf(check, asked)} installed: ` +
+        'set web.host to the host that runs it';
     }
     return true;
   }

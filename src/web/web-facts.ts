@@ -31,8 +31,13 @@ export interface WebDetails {
 }
 
 export const SSH_RDP_NOTE: Bilingual = {
-  en: 'SSH and RDP sessions are encrypted end to end: no proxy or WAF can log what happens inside them. Their visibility must come from endpoint logging (sshd LogLevel VERBOSE and auditd on Linux; 4624/4625, RDP 1149 and Sysmon on Windows).',
-  ja: 'SSH と RDP のセッションはエンドツーエンドで暗号化されており、プロキシや WAF はその中で起きたことを記録できません。可視性はエンドポイント側のログ（Linux では sshd の LogLevel VERBOSE と auditd、Windows では 4624 / 4625、RDP の 1149、Sysmon）で確保する必要があります。',
+  en:
+    'SSH and RDP sessions are encrypted end to end: no proxy or WAF can log what happens inside them. Their ' +
+    'visibility must come from endpoint logging (sshd LogLevel VERBOSE and auditd on Linux; 4624/4625, RDP ' +
+    '1149 and Sysmon on Windows).',
+  ja:
+    'SSH と RDP のセッションはエンドツーエンドで暗号化されており、プロキシや WAF はその中で起きたことを記録できません。可視性はエンドポイント側のログ（Linux では sshd の LogLevel ' +
+    'VERBOSE と auditd、Windows では 4624 / 4625、RDP の 1149、Sysmon）で確保する必要があります。',
 };
 
 /**

@@ -61,7 +61,8 @@ describe('the npm package, packed and installed into an empty folder', () => {
 
   function socready(args: string[]): Promise<Result> {
     return new Promise((resolve, reject) => {
-      // An empty cache folder: the installed copy must use the ATT&CK catalog it ships, not one `attack update` fetched.
+      // An empty cache folder: the installed copy must use the ATT&CK catalog it ships, not one `attack update`
+      // fetched.
       const env = { ...cleanEnv(), SOCREADY_CACHE_DIR: join(tmp, 'cache') };
       const child = spawn(bin, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
@@ -157,7 +158,8 @@ describe('the npm package, packed and installed into an empty folder', () => {
     expect(existsSync(summary.outputs.html!)).toBe(true);
   }, 120_000);
 
-  it('scan finds the built-in rule pack, scenarios and playbooks, and report --format html renders it again', async () => {
+  it('scan finds the built-in rule pack, scenarios and playbooks, and report --format html ' +
+    'renders it again', async () => {
     const scan = await socready(['scan', '-o', join(tmp, 'reports'), '--json']);
     expect(scan.code, scan.stderr).toBe(0);
     const reportFile = (JSON.parse(scan.stdout) as { outputs: { report: string } }).outputs.report;

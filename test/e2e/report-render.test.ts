@@ -58,62 +58,65 @@ describe.skipIf(!hasBrowser)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
-  it('runs no script from hostile evidence, even with JavaScript enabled and the CSP removed, and shows it as text', async () => {
-    const hostile = renderHtml(load('report-hostile'), { lang: 'en' });
-    // Without the CSP only escaping stands between the payloads and execution: that is what this proves.
-    for (const html of [hostile, hostile.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')]) {
-      const page = await browser.newPage();
-      const dialogs: string[] = [];
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
-      await page.setRequestInterception(true);
-      const requests: string[] = [];
-      page.on('request', (r) => {
-        if (!r.url().startsWith('data:') && r.url() !== 'about:blank') requests.push(r.url());
-        void r.abort();
-      });
-      await page.setContent(html, { waitUntil: 'load' });
-      const state = await page.evaluate(() => ({
-        pwned: (window as unknown as { __pwned?: number }).__pwned,
-        scripts: document.querySelectorAll('script').length,
-        images: document.querySelectorAll('img').length,
-        textareas: document.querySelectorAll('textarea').length,
-        handlers: [...document.querySelectorAll('*')].filter((el) =>
-          [...el.attributes].some((a) => a.name.startsWith('on')),
-        ).length,
-        ourStyle: document.querySelectorAll('style')[0]?.textContent?.startsWith('/* socready report') ?? false,
-        coverBackground: getComputedStyle(document.querySelector('.cover') as Element).backgroundImage,
-        bodyDisplay: getComputedStyle(document.body).display,
-        overflowX: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-        title: document.title,
-        // biome-ignore lint/performance/useDomNodeTextContent: the rendered (visible) text is what is checked
-        text: document.body.innerText,
-      }));
-      expect(state.pwned).toBeUndefined();
-      expect(dialogs).toEqual([]);
-      expect(requests).toEqual([]);
-      expect(state.scripts).toBe(0);
-      expect(state.images).toBe(0);
-      expect(state.textareas).toBe(0);
-      expect(state.handlers).toBe(0);
-      expect(state.ourStyle).toBe(true);
-      expect(state.coverBackground).toContain('linear-gradient');
-      expect(state.bodyDisplay).toBe('block');
-      // A 2,600-character token and a 300-character target name wrap inside the page instead of widening it.
-      expect(state.overflowX).toBeLessThanOrEqual(0);
-      expect(state.title).toContain('Evil </style><script>window.__pwned=2</script>');
-      expect(state.text).toContain('<script>window.__pwned=1;alert(1)</script>');
-      expect(state.text).toContain('{{#each this}}{{/each}} {{{raw}}}');
-      expect(state.text).toContain('</textarea><textarea>');
-      expect(state.text).toContain(
-        'Evil </style><script>window.__pwned=2</script> {{constructor.constructor}} </textarea> Corp',
-      );
-      expect(state.text).toContain('<img src=x onerror="window.__pwned=5">');
-      await page.close();
-    }
-  });
+  it(
+    'runs no script from hostile evidence, even with JavaScript enabled and the CSP removed, and shows it as ' + 'text',
+    async () => {
+      const hostile = renderHtml(load('report-hostile'), { lang: 'en' });
+      // Without the CSP only escaping stands between the payloads and execution: that is what this proves.
+      for (const html of [hostile, hostile.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')]) {
+        const page = await browser.newPage();
+        const dialogs: string[] = [];
+        page.on('dialog', (d) => {
+          dialogs.push(d.message());
+          void d.dismiss();
+        });
+        await page.setRequestInterception(true);
+        const requests: string[] = [];
+        page.on('request', (r) => {
+          if (!r.url().startsWith('data:') && r.url() !== 'about:blank') requests.push(r.url());
+          void r.abort();
+        });
+        await page.setContent(html, { waitUntil: 'load' });
+        const state = await page.evaluate(() => ({
+          pwned: (window as unknown as { __pwned?: number }).__pwned,
+          scripts: document.querySelectorAll('script').length,
+          images: document.querySelectorAll('img').length,
+          textareas: document.querySelectorAll('textarea').length,
+          handlers: [...document.querySelectorAll('*')].filter((el) =>
+            [...el.attributes].some((a) => a.name.startsWith('on')),
+          ).length,
+          ourStyle: document.querySelectorAll('style')[0]?.textContent?.startsWith('/* socready report') ?? false,
+          coverBackground: getComputedStyle(document.querySelector('.cover') as Element).backgroundImage,
+          bodyDisplay: getComputedStyle(document.body).display,
+          overflowX: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          title: document.title,
+          // biome-ignore lint/performance/useDomNodeTextContent: the rendered (visible) text is what is checked
+          text: document.body.innerText,
+        }));
+        expect(state.pwned).toBeUndefined();
+        expect(dialogs).toEqual([]);
+        expect(requests).toEqual([]);
+        expect(state.scripts).toBe(0);
+        expect(state.images).toBe(0);
+        expect(state.textareas).toBe(0);
+        expect(state.handlers).toBe(0);
+        expect(state.ourStyle).toBe(true);
+        expect(state.coverBackground).toContain('linear-gradient');
+        expect(state.bodyDisplay).toBe('block');
+        // A 2,600-character token and a 300-character target name wrap inside the page instead of widening it.
+        expect(state.overflowX).toBeLessThanOrEqual(0);
+        expect(state.title).toContain('Evil </style><script>window.__pwned=2</script>');
+        expect(state.text).toContain('<script>window.__pwned=1;alert(1)</script>');
+        expect(state.text).toContain('{{#each this}}{{/each}} {{{raw}}}');
+        expect(state.text).toContain('</textarea><textarea>');
+        expect(state.text).toContain(
+          'Evil </style><script>window.__pwned=2</script> {{constructor.constructor}} </textarea> Corp',
+        );
+        expect(state.text).toContain('<img src=x onerror="window.__pwned=5">');
+        await page.close();
+      }
+    },
+  );
 
   it('blocks every network request from the locked page used for PDF printing', async () => {
     const { page, blocked } = await lockedPage(browser);
@@ -133,33 +136,36 @@ describe.skipIf(!hasBrowser || !hasPoppler)('PDF report', () => {
   const dir = mkdtempSync(join(tmpdir(), 'socready-pdf-e2e-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes a paged Japanese PDF with the SOAR verdict, a numbered table of contents and embedded Noto CJK fonts', async () => {
-    const out = join(dir, 'report.ja.pdf');
-    await renderPdf(load('report-full'), { lang: 'ja', out });
-    const info = execFileSync('pdfinfo', [out], { encoding: 'utf8' });
-    const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
-    expect(pages).toBeGreaterThanOrEqual(5);
-    const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
-    expect(text).toContain('エグゼクティブサマリー');
-    expect(text).toContain('自動対応はまだ始められません');
-    expect(text).toContain('株式会社サンプル製作所');
-    expect(text).toContain(`1 / ${pages}`);
-    expect(text).toContain(`${pages} / ${pages}`);
-    // The TOC (page 2) carries real page numbers, and each points at the page where its section starts.
-    const toc = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', out, '-'], { encoding: 'utf8' });
-    const readinessPage = Number(/準備状況チェックリスト\s+(\d+)/.exec(toc)?.[1]);
-    expect(readinessPage).toBeGreaterThan(2);
-    const thatPage = execFileSync('pdftotext', ['-f', String(readinessPage), '-l', String(readinessPage), out, '-'], {
-      encoding: 'utf8',
-    });
-    expect(thatPage).toContain('準備状況チェックリスト');
-    // pdftotext reads text even from tofu glyphs, so check the fonts: all embedded, and Noto Sans CJK among them.
-    const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
-    expect(fonts.length).toBeGreaterThan(0);
-    for (const line of fonts) expect(line).toMatch(/\byes\b/);
-    const raw = readFileSync(out).toString('latin1');
-    expect(raw).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansCJKjp-Regular/);
-  });
+  it(
+    'writes a paged Japanese PDF with the SOAR verdict, a numbered table of contents and embedded Noto CJK ' + 'fonts',
+    async () => {
+      const out = join(dir, 'report.ja.pdf');
+      await renderPdf(load('report-full'), { lang: 'ja', out });
+      const info = execFileSync('pdfinfo', [out], { encoding: 'utf8' });
+      const pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+      expect(pages).toBeGreaterThanOrEqual(5);
+      const text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+      expect(text).toContain('エグゼクティブサマリー');
+      expect(text).toContain('自動対応はまだ始められません');
+      expect(text).toContain('株式会社サンプル製作所');
+      expect(text).toContain(`1 / ${pages}`);
+      expect(text).toContain(`${pages} / ${pages}`);
+      // The TOC (page 2) carries real page numbers, and each points at the page where its section starts.
+      const toc = execFileSync('pdftotext', ['-layout', '-f', '2', '-l', '2', out, '-'], { encoding: 'utf8' });
+      const readinessPage = Number(/準備状況チェックリスト\s+(\d+)/.exec(toc)?.[1]);
+      expect(readinessPage).toBeGreaterThan(2);
+      const thatPage = execFileSync('pdftotext', ['-f', String(readinessPage), '-l', String(readinessPage), out, '-'], {
+        encoding: 'utf8',
+      });
+      expect(thatPage).toContain('準備状況チェックリスト');
+      // pdftotext reads text even from tofu glyphs, so check the fonts: all embedded, and Noto Sans CJK among them.
+      const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+      expect(fonts.length).toBeGreaterThan(0);
+      for (const line of fonts) expect(line).toMatch(/\byes\b/);
+      const raw = readFileSync(out).toString('latin1');
+      expect(raw).toMatch(/\/FontName \/[A-Z]{6}\+NotoSansCJKjp-Regular/);
+    },
+  );
 
   it('prints hostile evidence as text in the PDF', async () => {
     const out = join(dir, 'hostile.pdf');

@@ -160,8 +160,11 @@ export async function startMariadb(options: Record<string, string>): Promise<Mar
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  root(`CREATE DATABASE appdb; CREATE TABLE appdb.t_secret(id INT); INSERT INTO appdb.t_secret VALUES (1);
-CREATE USER 'socready_ro'@'127.0.0.1' IDENTIFIED BY '${RO_PASSWORD}'; GRANT SELECT ON appdb.* TO 'socready_ro'@'127.0.0.1';`);
+  root(
+    `CREATE DATABASE appdb; CREATE TABLE appdb.t_secret(id INT); INSERT INTO appdb.t_secret VALUES (1);
+CREATE USER 'socready_ro'@'127.0.0.1' IDENTIFIED BY '${RO_PASSWORD}'; GRANT SELECT ON appdb.* TO ` +
+      `'socready_ro'@'127.0.0.1';`,
+  );
   return {
     dir,
     port,

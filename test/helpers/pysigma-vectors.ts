@@ -13,7 +13,9 @@ export interface Vector {
   notApplicable?: string;
 }
 
-/** One Python string literal at s[i] (prefixes r/b/f, single/triple quotes); returns its value and the index after it. */
+/**
+ * One Python string literal at s[i] (prefixes r/b/f, single/triple quotes); returns its value and the index after it.
+ */
 function pyString(s: string, i: number): { value: string; end: number } | null {
   const m = /^([rRbBuUfF]{0,2})('''|"""|'|")/.exec(s.slice(i));
   if (!m) return null;
@@ -86,12 +88,14 @@ export function readVectors(path: string): Vector[] {
     if (rules.length === 1) v.yaml = rules[0];
     else if (rules.length > 1) v.yaml = rules.join('\n---\n');
     if (
-      /ProcessingPipeline|pipeline\s*=|_pipeline\(|Backend\(\s*pipeline|splunk_cim_data_model|ecs_windows|custom_backend|_backend\([^)]/.test(
-        body,
-      )
+      new RegExp(
+        String.raw`ProcessingPipeline|pipeline\s*=|_pipeline\(|Backend\(\s*pipeline|` +
+          String.raw`splunk_cim_data_model|ecs_windows|custom_backend|_backend\([^)]`,
+      ).test(body)
     ) {
       v.notApplicable =
-        'converts through a pySigma processing pipeline or backend options (field renames, index names, data models) that socready models as its own per-target tables';
+        'converts through a pySigma processing pipeline or backend options (field renames, index names, data ' +
+        'models) that socready models as its own per-target tables';
     } else if (/output_format\s*=|"data_model"|\.finalize|fields_output|savedsearch/.test(body)) {
       v.notApplicable =
         'checks an output format (NDJSON, Query DSL document, SIEM rule, saved search), not the query string';

@@ -303,7 +303,10 @@ function splRegex(field: string, quotedRe: string): Node {
   };
 }
 
-/** A search, then pipes on their own lines: regex, rex + eval flags (pySigma), eval if(match()) (socready), search, where a=b. */
+/**
+ * A search, then pipes on their own lines: regex, rex + eval flags (pySigma), eval if(match()) (socready), search,
+ * where a=b.
+ */
 export function parseSpl(src: string): Node {
   const [search, ...pipes] = src.split(/\n\|\s*/);
   let node = parseSearch(search!);

@@ -74,7 +74,8 @@ input(type="imtcp" address="127.0.0.1" port="${port}")
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="${socket}" CreatePath="on")
 *.* action(type="omfile" file="${senderLocal}")
-*.* action(type="omfwd" target="127.0.0.1" port="${forwardPort}" protocol="tcp" queue.type="LinkedList" queue.filename="fwdq" action.resumeRetryCount="-1")
+*.* action(type="omfwd" target="127.0.0.1" port="${forwardPort}" protocol="tcp" queue.type="LinkedList" ` +
+      `queue.filename="fwdq" action.resumeRetryCount="-1")
 `,
   );
   const start = (conf: string, side: string): ChildProcess =>

@@ -1,5 +1,6 @@
 // A throwaway OpenSSH server on 127.0.0.1 for integration tests and benchmarks: its own config, host key, client key
-// and a fresh non-root login user (shell /bin/sh), all removed by stop(). Needs root (useradd, sshd privilege separation).
+// and a fresh non-root login user (shell /bin/sh), all removed by stop(). Needs root (useradd, sshd privilege
+// separation).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

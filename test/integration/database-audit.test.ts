@@ -73,7 +73,8 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     trap?.stop();
   });
 
-  it('good configuration: every setting passes from the live server and the marked query is found in the pgaudit log', async () => {
+  it('good configuration: every setting passes from the live server and the marked query is found in the ' +
+    'pgaudit log', async () => {
     const a = await scan('pg-good', conn(good, { failed_login_canary: true }), true);
     for (const id of [
       'pgaudit-loaded',
@@ -91,7 +92,10 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     const canary = finding(a, 'database.postgresql.canary-logged');
     expect(canary.status).toBe('pass');
     expect(canary.reason).toMatch(
-      /socready-canary-itest-pg-good-[0-9a-f]{8} found in .*postgresql\.log after \d+ ms: .*AUDIT: SESSION,\d+,\d+,READ,SELECT/,
+      new RegExp(
+        String.raw`socready-canary-itest-pg-good-[0-9a-f]{8} found in .*postgresql\.log after \d+ ms: .*AUDIT: SE` +
+          String.raw`SSION,\d+,\d+,READ,SELECT`,
+      ),
     );
     const login = finding(a, 'database.postgresql.failed-login-logged');
     expect(login.status).toBe('pass');
@@ -113,7 +117,8 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     expect(canary.reason).toMatch(/not found after \d+ ms in .*\/log\/\*/);
   }, 60_000);
 
-  it('trap per-role pgaudit.log = none: the server-wide setting passes, pg_db_role_setting shows the override, the canary is not found', async () => {
+  it('trap per-role pgaudit.log = none: the server-wide setting passes, pg_db_role_setting shows the override, ' +
+    'the canary is not found', async () => {
     good.superuser(`ALTER ROLE socready_ro SET pgaudit.log = 'none';`);
     try {
       const a = await scan('pg-role-none', conn(good), true);
@@ -126,7 +131,8 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     }
   }, 60_000);
 
-  it('without a connection the settings come from postgresql.conf and its include, and say so; no canary is planned', async () => {
+  it('without a connection the settings come from postgresql.conf and its include, and say so; no canary is ' +
+    'planned', async () => {
     const a = await scan(
       'pg-files',
       { product: 'postgresql', host: 'db-host', config_path: `${good.dir}/data/postgresql.conf` },
@@ -177,7 +183,8 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
     await off?.stop();
   });
 
-  it('good configuration: plugin, logging and events pass, the marked query and the failed login are in the audit file', async () => {
+  it('good configuration: plugin, logging and events pass, the marked query and the failed login are in the ' +
+    'audit file', async () => {
     const a = await scan('maria-good', conn(good, { failed_login_canary: true }), true);
     for (const id of [
       'audit-plugin-loaded',
@@ -202,14 +209,16 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
     expect(JSON.stringify(a)).not.toContain(RO_PASSWORD);
   }, 60_000);
 
-  it('trap server_audit_logging = OFF: the plugin is ACTIVE but logging fails and the canary is not found', async () => {
+  it('trap server_audit_logging = OFF: the plugin is ACTIVE but logging fails and the canary ' +
+    'is not found', async () => {
     const a = await scan('maria-off', conn(off), true);
     expect(status(a, 'database.mariadb.audit-plugin-loaded')).toBe('pass');
     expect(status(a, 'database.mariadb.audit-logging-on')).toBe('fail');
     expect(status(a, 'database.mariadb.canary-logged')).toBe('fail');
   }, 60_000);
 
-  it('trap events narrowed silently by SET GLOBAL (no QUERY_DML): the events check still passes, only the canary shows the gap', async () => {
+  it('trap events narrowed silently by SET GLOBAL (no QUERY_DML): the events check still passes, only the ' +
+    'canary shows the gap', async () => {
     good.root(`SET GLOBAL server_audit_events = 'CONNECT,QUERY_DDL,QUERY_DCL,TABLE'`);
     try {
       const a = await scan('maria-narrow', conn(good), true);

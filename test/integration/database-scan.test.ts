@@ -45,7 +45,8 @@ describe.skipIf(!haveDatabases())('socready scan --active with real databases be
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'socready-db-scan-'));
     const db = (id: string, product: string, port: number) =>
-      `  - id: ${id}\n    kind: database\n    database: { product: ${product}, host: db-host, user: socready_ro, password_env: SR_DB_PW, port: ${port}, failed_login_canary: true }\n`;
+      `  - id: ${id}\n    kind: database\n    database: { product: ${product}, host: db-host, user: ` +
+      `socready_ro, password_env: SR_DB_PW, port: ${port}, failed_login_canary: true }\n`;
     writeFileSync(
       join(dir, 'inventory.yaml'),
       `version: 1
@@ -55,7 +56,8 @@ targets:
     address: 127.0.0.1
     port: ${sshd.port}
     ssh: { user: ${sshd.user}, key: ${sshd.clientKeyPath}, host_key: "${sshd.hostKeyFingerprint}", sudo: true }
-${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.port)}${db('maria-good', 'mariadb', mGood.port)}${db('maria-trap', 'mariadb', mTrap.port)}`,
+${db('pg-good', 'postgresql', pgGood.port)}${db('pg-trap', 'postgresql', pgTrap.port)}` +
+        `${db('maria-good', 'mariadb', mGood.port)}${db('maria-trap', 'mariadb', mTrap.port)}`,
     );
     const r = await runCli(
       [

@@ -60,7 +60,8 @@ targets:
     address: localhost
     transport: local
     # The host canary runs (--active) and is emitted; its logger socket does not exist, so it is not planted.
-    syslog: { collector: web-host, logger_socket: ${join(dir, 'no-such.sock')}, local_paths: [${join(dir, 'local.log')}], max_wait: 1, siem: { target: es } }
+    syslog: { collector: web-host, logger_socket: ${join(dir, 'no-such.sock')}, local_paths: ` +
+        `[${join(dir, 'local.log')}], max_wait: 1, siem: { target: es } }
     collector: { paths: [${join(dir, 'collector.log')}] }
   - id: shop
     kind: web
@@ -91,7 +92,8 @@ targets:
 ${['postgresql', 'mariadb', 'mssql', 'oracle']
   .map(
     (p) =>
-      `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, port: 1, failed_login_canary: true } }\n`,
+      `  - { id: db-${p}, kind: database, database: { product: ${p}, host: web-host, user: socready_ro, ` +
+      'port: 1, failed_login_canary: true } }\n',
   )
   .join('')}`,
     );
@@ -154,9 +156,13 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
     ).toEqual([]);
   });
 
-  it('emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network sensors and a Windows host', () => {
-    // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
-    expect([...kindsRun].sort()).toEqual(['database', 'ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
-    expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
-  });
+  it(
+    'emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network ' +
+      'sensors and a Windows host',
+    () => {
+      // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
+      expect([...kindsRun].sort()).toEqual(['database', 'ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
+      expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
+    },
+  );
 });

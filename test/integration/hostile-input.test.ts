@@ -96,18 +96,21 @@ describe('output paths: one writer, exit 2 with the path and the reason', () => 
     clean(r);
   });
 
-  it('coverage --navigator creates the missing folders, as report --format pdf does, and leaves no temporary file', async () => {
-    const r = await runCli([
-      'coverage',
-      '--rules',
-      join(REPO_ROOT, 'checks', 'rules'),
-      '--navigator',
-      join(dir, 'nope', 'deeper', 'layer.json'),
-    ]);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'nope', 'deeper', 'layer.json'), 'utf8'))).toHaveProperty('techniques');
-    expect(readdirSync(join(dir, 'nope', 'deeper'))).toEqual(['layer.json']);
-  });
+  it(
+    'coverage --navigator creates the missing folders, as report --format pdf does, and leaves no temporary ' + 'file',
+    async () => {
+      const r = await runCli([
+        'coverage',
+        '--rules',
+        join(REPO_ROOT, 'checks', 'rules'),
+        '--navigator',
+        join(dir, 'nope', 'deeper', 'layer.json'),
+      ]);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(readFileSync(join(dir, 'nope', 'deeper', 'layer.json'), 'utf8'))).toHaveProperty('techniques');
+      expect(readdirSync(join(dir, 'nope', 'deeper'))).toEqual(['layer.json']);
+    },
+  );
 });
 
 describe('directory walks', () => {
@@ -140,17 +143,21 @@ describe('nothing read or printed where it should not be', () => {
     ]);
   });
 
-  it('with --follow-symlinks, or named directly, a secret file is "invalid JSON" and its first bytes are not printed', async () => {
-    for (const args of [
-      ['--evidence', join(dir, 'evidence'), '--follow-symlinks'],
-      ['--evidence', shadow],
-    ]) {
-      const r = await runCli(['scan', ...args, '-o', join(dir, 'ev-out'), '--no-html', '--hosts-only']);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/(host\.json|shadow)(:\d+:\d+)?: invalid JSON \(not a socready evidence file\)/);
-      clean(r);
-    }
-  });
+  it(
+    'with --follow-symlinks, or named directly, a secret file is "invalid JSON" and its first bytes are not ' +
+      'printed',
+    async () => {
+      for (const args of [
+        ['--evidence', join(dir, 'evidence'), '--follow-symlinks'],
+        ['--evidence', shadow],
+      ]) {
+        const r = await runCli(['scan', ...args, '-o', join(dir, 'ev-out'), '--no-html', '--hosts-only']);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/(host\.json|shadow)(:\d+:\d+)?: invalid JSON \(not a socready evidence file\)/);
+        clean(r);
+      }
+    },
+  );
 
   it('a waivers path that is a secret file or a device: refused by name, the scan ends, nothing quoted', async () => {
     for (const waivers of [shadow, '/dev/zero']) {

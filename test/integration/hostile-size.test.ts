@@ -40,7 +40,8 @@ describe('hostile input sizes through the CLI', () => {
     expect(r.stderr).toContain(`${file}:1: not JSON`);
   });
 
-  it('refuses gzip bombs of zeros and of newlines with the reason, and still reads the other file (detect and --estimate)', {
+  it('refuses gzip bombs of zeros and of newlines with the reason, and still reads the other file (detect and ' +
+    '--estimate)', {
     timeout: 120_000,
   }, async () => {
     const zeros = await gzipBomb(dir, 64 * MB, 0);

@@ -28,7 +28,8 @@ targets:
     kind: linux
     address: localhost
     transport: local
-    syslog: { collector: collector, logger_socket: ${pair.socket}, local_paths: [${pair.senderLocal}], max_wait: ${maxWait} }
+    syslog: { collector: collector, logger_socket: ${pair.socket}, local_paths: [${pair.senderLocal}], ` +
+      `max_wait: ${maxWait} }
   - id: collector
     kind: linux
     address: localhost
@@ -71,14 +72,18 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     pair = undefined;
   });
 
-  it('under the default maxMessageSize: the short canary arrives with its latency, the 12 000-byte one is cut at the sender input', async () => {
+  it('under the default maxMessageSize: the short canary arrives with its latency, the 12 000-byte one is cut ' +
+    'at the sender input', async () => {
     pair = await startRsyslogPair();
     const s = await scan(pair, 20);
     expect(s.code, s.stderr).toBe(0);
     const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
     expect(arrives.status, arrives.reason).toBe('pass');
     expect(arrives.reason).toMatch(
-      /short canary \(\d+ bytes, socready-canary-[^)]*-sender-[0-9a-f]{8}-1\): arrived on collector in .*remote\.log after \d+ ms, whole/,
+      new RegExp(
+        String.raw`short canary \(\d+ bytes, socready-canary-[^)]*-sender-[0-9a-f]{8}-1\): arrived on collector i` +
+          String.raw`n .*remote\.log after \d+ ms, whole`,
+      ),
     );
     const whole = finding(s, 'linux.logfwd.canary-whole')!;
     expect(whole.status).toBe('fail');
@@ -109,7 +114,8 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     expect(s.canary!.max_wait_ms).toBe(20_000);
   }, 60_000);
 
-  it('with maxMessageSize raised on the sender only: the collector splits the message and the rest arrives separately', async () => {
+  it('with maxMessageSize raised on the sender only: the collector splits the message and the rest arrives ' +
+    'separately', async () => {
     pair = await startRsyslogPair({ senderMax: '64k' });
     const s = await scan(pair, 20);
     const whole = finding(s, 'linux.logfwd.canary-whole')!;
@@ -119,7 +125,8 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
     );
   }, 60_000);
 
-  it('with maxMessageSize="64k" on both sides the long canary arrives whole, and the parser reads 65536 on both', async () => {
+  it('with maxMessageSize="64k" on both sides the long canary arrives whole, and the parser ' +
+    'reads 65536 on both', async () => {
     pair = await startRsyslogPair({ senderMax: '64k', collectorMax: '64k' });
     const s = await scan(pair, 20);
     expect(finding(s, 'linux.logfwd.canary-arrives')!.status).toBe('pass');
@@ -130,14 +137,18 @@ describe.skipIf(!rsyslogAvailable)('host canary traced through a real rsyslog se
       expect(rsyslogMaxMessageSize(conf, readFileSync(conf, 'utf8'))?.bytes).toBe(65536);
   }, 60_000);
 
-  it("a sender forwarding to the wrong port: not arrived within the stated wait, last seen in the host's own log", async () => {
+  it('a sender forwarding to the wrong port: not arrived within the stated wait, last seen in ' +
+    "the host's own log", async () => {
     pair = await startRsyslogPair({ wrongPort: true });
     const started = Date.now();
     const s = await scan(pair, 3);
     const arrives = finding(s, 'linux.logfwd.canary-arrives')!;
     expect(arrives.status).toBe('fail');
     expect(arrives.reason).toMatch(
-      /short canary .*did not arrive on collector within 3 s \(\d+ reads of .*\); last seen in the host's own log .*local\.log/,
+      new RegExp(
+        String.raw`short canary .*did not arrive on collector within 3 s \(\d+ reads of .*\); last seen in the ho` +
+          String.raw`st's own log .*local\.log`,
+      ),
     );
     // The long canary never arrived: whether it is whole cannot be decided.
     expect(finding(s, 'linux.logfwd.canary-whole')!.status).toBe('inconclusive');

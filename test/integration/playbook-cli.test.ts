@@ -65,22 +65,26 @@ describe('socready playbook dry-run', () => {
     expect(docs[1]!.guardrail_findings).toEqual([]);
   });
 
-  it('text output: a legend explains the step markers, and no step is listed right after the done step of a path that ended', async () => {
-    const r = await run(
-      'dry-run',
-      join(EX, 'native-waf-block.yaml'),
-      '--alert',
-      join(EX, 'alerts', 'fp-backup-service-logons.json'),
-    );
-    expect(r.code).toBe(0);
-    const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(
-      /^legend: "\?" = reached only through .*would-execute = .*undecidable = .*awaits-human = /,
-    );
-    const done = lines.findIndex((l) => /^\s+\d+\. .*would-execute done\b/.test(l));
-    expect(done).toBeGreaterThan(0);
-    expect(lines[done + 1]).not.toMatch(/^\s+\d+\. /);
-  });
+  it(
+    'text output: a legend explains the step markers, and no step is listed right after the done step of a ' +
+      'path that ended',
+    async () => {
+      const r = await run(
+        'dry-run',
+        join(EX, 'native-waf-block.yaml'),
+        '--alert',
+        join(EX, 'alerts', 'fp-backup-service-logons.json'),
+      );
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split('\n');
+      expect(lines[0]).toMatch(
+        /^legend: "\?" = reached only through .*would-execute = .*undecidable = .*awaits-human = /,
+      );
+      const done = lines.findIndex((l) => /^\s+\d+\. .*would-execute done\b/.test(l));
+      expect(done).toBeGreaterThan(0);
+      expect(lines[done + 1]).not.toMatch(/^\s+\d+\. /);
+    },
+  );
 
   it('explores every branch without --alert (one run, alert null, conditions undecidable)', async () => {
     const r = await run('dry-run', join(EX, 'cacao-waf-block-guarded.json'), '--format', 'json');

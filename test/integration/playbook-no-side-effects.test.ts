@@ -140,46 +140,50 @@ function writePlaybooks(): { cacao: string; native: string; integrations: string
 const isRead = (s: Seen) => (s.method === 'GET' || s.method === 'HEAD') && s.bodyBytes === 0;
 
 describe('playbook dry-run against a recording HTTP server', () => {
-  it('sends only the configured GET/HEAD health probes, never an action, on sample, false-positive and mutated alerts', async () => {
-    seen.length = 0;
-    const files = writePlaybooks();
-    const alerts = [
-      ...loadAlertFile(join(CHECKS_DIR, 'playbooks', 'alerts', 'sqli-web-attacker.json')),
-      ...loadAlertFile(join(CHECKS_DIR, 'playbooks', 'alerts', 'fp-internal-scanner.json')),
-    ];
-    process.env.SOCREADY_TEST_EDR_TOKEN = TOKEN;
-    const integrations = [{ match: 'Recording WAF', health_url: `${base}/status`, method: 'HEAD' as const }];
-    const cacao = await dryRunPlaybook(loadPlaybookFile(files.cacao), { alerts, integrations, probe: true });
-    // The playbook's own health URL and token_env are declared, never probed: only the operator's file is.
-    const declared = await dryRunPlaybook(loadPlaybookFile(files.native), { alerts, probe: true });
-    expect(declared.integrations[0]).toMatchObject({ id: 'edr', status: 'not-checked' });
-    expect(seen.filter((s) => s.url === '/health')).toEqual([]);
-    const native = await dryRunPlaybook(loadPlaybookFile(files.native), {
-      alerts,
-      integrations: [{ match: 'edr', health_url: `${base}/health`, token_env: 'SOCREADY_TEST_EDR_TOKEN' }],
-      probe: true,
-    });
+  it(
+    'sends only the configured GET/HEAD health probes, never an action, on sample, false-positive and mutated ' +
+      'alerts',
+    async () => {
+      seen.length = 0;
+      const files = writePlaybooks();
+      const alerts = [
+        ...loadAlertFile(join(CHECKS_DIR, 'playbooks', 'alerts', 'sqli-web-attacker.json')),
+        ...loadAlertFile(join(CHECKS_DIR, 'playbooks', 'alerts', 'fp-internal-scanner.json')),
+      ];
+      process.env.SOCREADY_TEST_EDR_TOKEN = TOKEN;
+      const integrations = [{ match: 'Recording WAF', health_url: `${base}/status`, method: 'HEAD' as const }];
+      const cacao = await dryRunPlaybook(loadPlaybookFile(files.cacao), { alerts, integrations, probe: true });
+      // The playbook's own health URL and token_env are declared, never probed: only the operator's file is.
+      const declared = await dryRunPlaybook(loadPlaybookFile(files.native), { alerts, probe: true });
+      expect(declared.integrations[0]).toMatchObject({ id: 'edr', status: 'not-checked' });
+      expect(seen.filter((s) => s.url === '/health')).toEqual([]);
+      const native = await dryRunPlaybook(loadPlaybookFile(files.native), {
+        alerts,
+        integrations: [{ match: 'edr', health_url: `${base}/health`, token_env: 'SOCREADY_TEST_EDR_TOKEN' }],
+        probe: true,
+      });
 
-    // The dry-run did plan the writes…
-    expect(cacao.runs[0]!.actions.map((a) => a.risk)).toEqual([
-      'investigate',
-      'contain',
-      'contain',
-      'contain',
-      'contain',
-    ]);
-    expect(native.blast_radius!.incidents.length).toBeGreaterThan(0);
-    // …and the server saw only one read per configured endpoint.
-    expect(seen.filter((s) => !isRead(s))).toEqual([]);
-    expect(seen.map((s) => `${s.method} ${s.url}`).sort()).toEqual(['GET /health', 'HEAD /status']);
-    expect(seen.find((s) => s.url === '/health')!.auth).toBe(`Bearer ${TOKEN}`);
-    expect(cacao.integrations.find((i) => i.name === 'Recording WAF')).toMatchObject({
-      status: 'ready',
-      http_status: 200,
-    });
-    expect(native.integrations[0]).toMatchObject({ id: 'edr', status: 'ready' });
-    expect(JSON.stringify([cacao, native])).not.toContain(TOKEN);
-  });
+      // The dry-run did plan the writes…
+      expect(cacao.runs[0]!.actions.map((a) => a.risk)).toEqual([
+        'investigate',
+        'contain',
+        'contain',
+        'contain',
+        'contain',
+      ]);
+      expect(native.blast_radius!.incidents.length).toBeGreaterThan(0);
+      // …and the server saw only one read per configured endpoint.
+      expect(seen.filter((s) => !isRead(s))).toEqual([]);
+      expect(seen.map((s) => `${s.method} ${s.url}`).sort()).toEqual(['GET /health', 'HEAD /status']);
+      expect(seen.find((s) => s.url === '/health')!.auth).toBe(`Bearer ${TOKEN}`);
+      expect(cacao.integrations.find((i) => i.name === 'Recording WAF')).toMatchObject({
+        status: 'ready',
+        http_status: 200,
+      });
+      expect(native.integrations[0]).toMatchObject({ id: 'edr', status: 'ready' });
+      expect(JSON.stringify([cacao, native])).not.toContain(TOKEN);
+    },
+  );
 
   it('refuses anything but an allow-listed GET/HEAD before a socket is opened, and records the refusal', async () => {
     seen.length = 0;
@@ -196,17 +200,21 @@ describe('playbook dry-run against a recording HTTP server', () => {
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /health']);
   });
 
-  it('reports an endpoint that rejects the credentials as auth-failed, and a missing token without sending anything', async () => {
-    seen.length = 0;
-    const probe = new ReadOnlyProbe([
-      { url: `${base}/denied`, method: 'GET' },
-      { url: `${base}/health`, method: 'GET', token_env: 'SOCREADY_TEST_UNSET_TOKEN' },
-    ]);
-    delete process.env.SOCREADY_TEST_UNSET_TOKEN;
-    expect((await probe.probe(`${base}/denied`, 'GET')).status).toBe('auth-failed');
-    expect((await probe.probe(`${base}/health`, 'GET')).status).toBe('missing-credentials');
-    expect(seen.map((s) => s.url)).toEqual(['/denied']);
-  });
+  it(
+    'reports an endpoint that rejects the credentials as auth-failed, and a missing token without sending ' +
+      'anything',
+    async () => {
+      seen.length = 0;
+      const probe = new ReadOnlyProbe([
+        { url: `${base}/denied`, method: 'GET' },
+        { url: `${base}/health`, method: 'GET', token_env: 'SOCREADY_TEST_UNSET_TOKEN' },
+      ]);
+      delete process.env.SOCREADY_TEST_UNSET_TOKEN;
+      expect((await probe.probe(`${base}/denied`, 'GET')).status).toBe('auth-failed');
+      expect((await probe.probe(`${base}/health`, 'GET')).status).toBe('missing-credentials');
+      expect(seen.map((s) => s.url)).toEqual(['/denied']);
+    },
+  );
 
   it('the CLI with --probe sends the same reads and nothing else', async () => {
     seen.length = 0;

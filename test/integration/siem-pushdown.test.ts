@@ -97,7 +97,8 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 }
 
 const target = (id: string, path: string, product: string, env: string) =>
-  `  - id: ${id}\n    kind: siem\n    address: 127.0.0.1\n    api: { url: "BASE${path}", product: ${product}, token_env: ${env} }\n`;
+  `  - id: ${id}\n    kind: siem\n    address: 127.0.0.1\n    api: { url: "BASE${path}", product: ` +
+  `${product}, token_env: ${env} }\n`;
 const ENV = {
   SR_ES: ES_KEY,
   SR_SPLUNK: SPLUNK_TOKEN,
@@ -147,54 +148,58 @@ const byTitle = (o: PushdownOutput, title: string) => o.results.find((r) => r.ti
 const since = (n: number) => seen.slice(n);
 
 describe('detect --siem against contract servers', () => {
-  it('Elasticsearch: one size-0 _search per converted rule, counts per day from the date_histogram, reasons for the rest', async () => {
-    const before = seen.length;
-    const out = await push('es');
-    const whoami = byTitle(out, 'Whoami Execution');
-    expect(whoami.counts).toEqual({
-      per_day: [
-        { day: '2026-11-27', count: 2 },
-        { day: '2026-11-28', count: 0 },
-        { day: '2026-11-29', count: 7 },
-      ],
-      total: 9,
-    });
-    expect(whoami.alerts_per_day).toBe(3);
-    expect(whoami.language).toBe('dsl');
-    expect(whoami.queries?.lucene).toContain('winlog.event_data.Image:*\\\\whoami.exe');
-    // Query DSL compares keyword values case-insensitively, as Sigma does; query_string could not.
-    expect(whoami.query).toContain(
-      '{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}',
-    );
-    expect(byTitle(out, 'Whoami Burst').unsupported?.kind).toBe('correlation');
-    expect(byTitle(out, 'Passwd Read').unsupported?.kind).toBe('logsource');
-    expect(byTitle(out, 'Encoded Command Not Followed By Space').unsupported?.kind).toBe('regex');
-    expect(out).toMatchObject({ rules_loaded: 5, converted: 2, unsupported: 3, counted: 2, rules_failed: [] });
-    const sent = since(before);
-    expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
-      'GET /es-ok/',
-      'POST /es-ok/logs-*,winlogbeat-*/_search',
-      'POST /es-ok/logs-*,winlogbeat-*/_search',
-    ]);
-    const body = JSON.parse(sent[1]!.body);
-    expect(body.size).toBe(0);
-    expect(body.query.bool.filter[1]).toEqual({
-      range: {
-        '@timestamp': {
-          gte: '2026-11-27T00:00:00.000Z',
-          lt: '2026-11-30T00:00:00.000Z',
-          format: 'strict_date_optional_time',
+  it(
+    'Elasticsearch: one size-0 _search per converted rule, counts per day from the date_histogram, reasons for ' +
+      'the rest',
+    async () => {
+      const before = seen.length;
+      const out = await push('es');
+      const whoami = byTitle(out, 'Whoami Execution');
+      expect(whoami.counts).toEqual({
+        per_day: [
+          { day: '2026-11-27', count: 2 },
+          { day: '2026-11-28', count: 0 },
+          { day: '2026-11-29', count: 7 },
+        ],
+        total: 9,
+      });
+      expect(whoami.alerts_per_day).toBe(3);
+      expect(whoami.language).toBe('dsl');
+      expect(whoami.queries?.lucene).toContain('winlog.event_data.Image:*\\\\whoami.exe');
+      // Query DSL compares keyword values case-insensitively, as Sigma does; query_string could not.
+      expect(whoami.query).toContain(
+        '{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}',
+      );
+      expect(byTitle(out, 'Whoami Burst').unsupported?.kind).toBe('correlation');
+      expect(byTitle(out, 'Passwd Read').unsupported?.kind).toBe('logsource');
+      expect(byTitle(out, 'Encoded Command Not Followed By Space').unsupported?.kind).toBe('regex');
+      expect(out).toMatchObject({ rules_loaded: 5, converted: 2, unsupported: 3, counted: 2, rules_failed: [] });
+      const sent = since(before);
+      expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
+        'GET /es-ok/',
+        'POST /es-ok/logs-*,winlogbeat-*/_search',
+        'POST /es-ok/logs-*,winlogbeat-*/_search',
+      ]);
+      const body = JSON.parse(sent[1]!.body);
+      expect(body.size).toBe(0);
+      expect(body.query.bool.filter[1]).toEqual({
+        range: {
+          '@timestamp': {
+            gte: '2026-11-27T00:00:00.000Z',
+            lt: '2026-11-30T00:00:00.000Z',
+            format: 'strict_date_optional_time',
+          },
         },
-      },
-    });
-    expect(body.aggs.per_day.date_histogram).toMatchObject({
-      field: '@timestamp',
-      calendar_interval: '1d',
-      time_zone: 'UTC',
-    });
-    const whoamiBody = JSON.parse(sent.find((x) => x.body.includes('whoami'))!.body);
-    expect(whoamiBody.query.bool.filter[0]).toEqual(JSON.parse(whoami.query!));
-  });
+      });
+      expect(body.aggs.per_day.date_histogram).toMatchObject({
+        field: '@timestamp',
+        calendar_interval: '1d',
+        time_zone: 'UTC',
+      });
+      const whoamiBody = JSON.parse(sent.find((x) => x.body.includes('whoami'))!.body);
+      expect(whoamiBody.query.bool.filter[0]).toEqual(JSON.parse(whoami.query!));
+    },
+  );
 
   it('Elasticsearch with --language lucene: the same count through a query_string query', async () => {
     const before = seen.length;
@@ -210,26 +215,33 @@ describe('detect --siem against contract servers', () => {
     expect(byTitle(out, 'Whoami Execution').counts?.total).toBe(9);
     const q = JSON.parse(since(before)[1]!.body).query as string;
     expect(q).toMatch(
-      /^FROM logs-\*,winlogbeat-\* \| WHERE @timestamp >= "2026-11-27T00:00:00.000Z" AND @timestamp < "2026-11-30T00:00:00.000Z" \| WHERE .* \| STATS count = COUNT\(\*\) BY day = BUCKET\(@timestamp, 1 day\)$/,
+      new RegExp(
+        String.raw`^FROM logs-\*,winlogbeat-\* \| WHERE @timestamp >= "2026-11-27T00:00:00.000Z" AND @timestamp <` +
+          String.raw` "2026-11-30T00:00:00.000Z" \| WHERE .* \| STATS count = COUNT\(\*\) BY day = BUCKET\(@timesta` +
+          String.raw`mp, 1 day\)$`,
+      ),
     );
   });
 
-  it('says when a count is partial (timed out on the cluster, failed shard) or refused (401, 403, bucket limit)', async () => {
-    expect(byTitle(await push('es-partial'), 'Whoami Execution').counts?.partial).toBe(
-      'the search timed out on the cluster: counts are partial',
-    );
-    expect(byTitle(await push('es-forbidden'), 'Whoami Execution').error).toMatch(
-      /^permission-denied: HTTP 403.*indices:data\/read\/search/,
-    );
-    expect(byTitle(await push('es-buckets'), 'Whoami Execution').error).toMatch(
-      /^other: HTTP 400.*too_many_buckets_exception/,
-    );
-    const before = seen.length;
-    const wrong = await push('es-wrong-key');
-    expect(wrong.results.filter((r) => r.query).every((r) => r.error?.startsWith('auth-failed'))).toBe(true);
-    // A refused credential stops at the API root: no search is sent with it.
-    expect(since(before).map((s) => s.method)).toEqual(['GET']);
-  });
+  it(
+    'says when a count is partial (timed out on the cluster, failed ' + 'shard) or refused (401, 403, bucket limit)',
+    async () => {
+      expect(byTitle(await push('es-partial'), 'Whoami Execution').counts?.partial).toBe(
+        'the search timed out on the cluster: counts are partial',
+      );
+      expect(byTitle(await push('es-forbidden'), 'Whoami Execution').error).toMatch(
+        /^permission-denied: HTTP 403.*indices:data\/read\/search/,
+      );
+      expect(byTitle(await push('es-buckets'), 'Whoami Execution').error).toMatch(
+        /^other: HTTP 400.*too_many_buckets_exception/,
+      );
+      const before = seen.length;
+      const wrong = await push('es-wrong-key');
+      expect(wrong.results.filter((r) => r.query).every((r) => r.error?.startsWith('auth-failed'))).toBe(true);
+      // A refused credential stops at the API root: no search is sent with it.
+      expect(since(before).map((s) => s.method)).toEqual(['GET']);
+    },
+  );
 
   it('ends a search the SIEM never answers at the time limit', async () => {
     const started = Date.now();
@@ -238,43 +250,53 @@ describe('detect --siem against contract servers', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 
-  it('Splunk: search export with earliest/latest, final rows only (previews ignored), FATAL messages reported', async () => {
-    const before = seen.length;
-    const out = await push('splunk');
-    const whoami = byTitle(out, 'Whoami Execution');
-    expect(whoami.counts?.per_day).toEqual([
-      { day: '2026-11-27', count: 3 },
-      { day: '2026-11-28', count: 0 },
-      { day: '2026-11-29', count: 5 },
-    ]);
-    expect(byTitle(out, 'Failed Network Logon').query).toContain('EventCode=4625 LogonType=3 NOT TargetUserName="*$"');
-    const post = since(before).find((s) => s.method === 'POST')!;
-    expect(post.url).toBe('/splunk/services/search/v2/jobs/export');
-    const form = new URLSearchParams(post.body);
-    expect(form.get('search')).toMatch(/^search .*\n\| bin _time span=1d\n\| stats count by _time$/s);
-    expect([
-      form.get('earliest_time'),
-      form.get('latest_time'),
-      form.get('output_mode'),
-      form.get('time_format'),
-    ]).toEqual(['2026-11-27T00:00:00.000Z', '2026-11-30T00:00:00.000Z', 'json', '%s']);
-    expect(byTitle(await push('splunk-bad'), 'Whoami Execution').error).toContain("Splunk: Error in 'search' command");
-  });
+  it(
+    'Splunk: search export with earliest/latest, final rows only ' + '(previews ignored), FATAL messages reported',
+    async () => {
+      const before = seen.length;
+      const out = await push('splunk');
+      const whoami = byTitle(out, 'Whoami Execution');
+      expect(whoami.counts?.per_day).toEqual([
+        { day: '2026-11-27', count: 3 },
+        { day: '2026-11-28', count: 0 },
+        { day: '2026-11-29', count: 5 },
+      ]);
+      expect(byTitle(out, 'Failed Network Logon').query).toContain(
+        'EventCode=4625 LogonType=3 NOT TargetUserName="*$"',
+      );
+      const post = since(before).find((s) => s.method === 'POST')!;
+      expect(post.url).toBe('/splunk/services/search/v2/jobs/export');
+      const form = new URLSearchParams(post.body);
+      expect(form.get('search')).toMatch(/^search .*\n\| bin _time span=1d\n\| stats count by _time$/s);
+      expect([
+        form.get('earliest_time'),
+        form.get('latest_time'),
+        form.get('output_mode'),
+        form.get('time_format'),
+      ]).toEqual(['2026-11-27T00:00:00.000Z', '2026-11-30T00:00:00.000Z', 'json', '%s']);
+      expect(byTitle(await push('splunk-bad'), 'Whoami Execution').error).toContain(
+        "Splunk: Error in 'search' command",
+      );
+    },
+  );
 
-  it('Sentinel: one KQL query per rule through the Log Analytics query API, summarised by bin(TimeGenerated, 1d)', async () => {
-    const before = seen.length;
-    const out = await push('sentinel');
-    const logon = byTitle(out, 'Failed Network Logon');
-    expect(logon.query).toBe(
-      'SecurityEvent | where EventID == 4625 and LogonType == 3 and not(TargetUserName endswith "$")',
-    );
-    expect(logon.counts?.total).toBe(5);
-    const post = since(before).find((s) => s.method === 'POST')!;
-    expect(post.url).toBe(`${WORKSPACE}/query`);
-    const sent = JSON.parse(post.body);
-    expect(sent.timespan).toBe('2026-11-27T00:00:00.000Z/2026-11-30T00:00:00.000Z');
-    expect(sent.query).toContain('| summarize count_ = count() by bin(TimeGenerated, 1d)');
-  });
+  it(
+    'Sentinel: one KQL query per rule through the Log Analytics ' + 'query API, summarised by bin(TimeGenerated, 1d)',
+    async () => {
+      const before = seen.length;
+      const out = await push('sentinel');
+      const logon = byTitle(out, 'Failed Network Logon');
+      expect(logon.query).toBe(
+        'SecurityEvent | where EventID == 4625 and LogonType == 3 and not(TargetUserName endswith "$")',
+      );
+      expect(logon.counts?.total).toBe(5);
+      const post = since(before).find((s) => s.method === 'POST')!;
+      expect(post.url).toBe(`${WORKSPACE}/query`);
+      const sent = JSON.parse(post.body);
+      expect(sent.timespan).toBe('2026-11-27T00:00:00.000Z/2026-11-30T00:00:00.000Z');
+      expect(sent.query).toContain('| summarize count_ = count() by bin(TimeGenerated, 1d)');
+    },
+  );
 
   it('the CLI prints JSON per rule (query, counts per day, alerts/day or reason) and the table', async () => {
     const env = { ...ENV };
@@ -321,24 +343,28 @@ describe('detect --siem against contract servers', () => {
     expect(table.stdout).toContain('[correlation] correlation rule (type event_count)');
   }, 60_000);
 
-  it('only GET of the API root and allow-listed searches ever reached the servers, the credential only in Authorization', () => {
-    expect(seen.length).toBeGreaterThan(10);
-    for (const s of seen) {
-      const path = s.url.replace(/^\/(es-[a-z-]+|es|splunk-bad|splunk|sentinel\/v1\/workspaces\/[0-9a-f-]+)/, '');
-      const product = s.url.startsWith('/splunk')
-        ? 'splunk'
-        : s.url.startsWith('/sentinel')
-          ? 'sentinel'
-          : 'elasticsearch';
-      if (s.method === 'GET') expect(path).toBe('/');
-      else {
-        expect(s.method).toBe('POST');
-        expect(searchAllowed(product, path)).toBe(true);
+  it(
+    'only GET of the API root and allow-listed searches ever reached the servers, the credential only in ' +
+      'Authorization',
+    () => {
+      expect(seen.length).toBeGreaterThan(10);
+      for (const s of seen) {
+        const path = s.url.replace(/^\/(es-[a-z-]+|es|splunk-bad|splunk|sentinel\/v1\/workspaces\/[0-9a-f-]+)/, '');
+        const product = s.url.startsWith('/splunk')
+          ? 'splunk'
+          : s.url.startsWith('/sentinel')
+            ? 'sentinel'
+            : 'elasticsearch';
+        if (s.method === 'GET') expect(path).toBe('/');
+        else {
+          expect(s.method).toBe('POST');
+          expect(searchAllowed(product, path)).toBe(true);
+        }
+        for (const secret of [ES_KEY, SPLUNK_TOKEN, SENTINEL_TOKEN])
+          expect(s.body + s.url).not.toContain(secret.split(' ')[1]);
       }
-      for (const secret of [ES_KEY, SPLUNK_TOKEN, SENTINEL_TOKEN])
-        expect(s.body + s.url).not.toContain(secret.split(' ')[1]);
-    }
-  });
+    },
+  );
 
   it('refuses, without sending it, any POST outside the allow-list', async () => {
     const inv = loadInventory(inventoryFile);

@@ -94,21 +94,26 @@ describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
     expect((await loadRules(files)).problems[0]?.error).toMatch(/2 of 250 rules read/);
   });
 
-  it('401 stops the target and 403 on the rules API leaves the check inconclusive, never a pass or a fail', async () => {
-    const denied = await serve({ '/': { status: 401, body: fixture('elasticsearch/security-401.json') } });
-    expect((await pull('kibana', denied.url)).finding?.status).toBe('inconclusive');
-    server!.close();
-    const forbidden = await serve({
-      '/': { status: 200, body: '{}' },
-      [KIBANA_FIND]: {
-        status: 403,
-        body: '{"statusCode":403,"error":"Forbidden","message":"API [GET /api/detection_engine/rules/_find] is unauthorized for user, this action is granted by the Kibana privileges [securitySolution]"}',
-      },
-    });
-    const f = (await pull('kibana', forbidden.url)).finding;
-    expect(f?.status).toBe('inconclusive');
-    expect(f?.reason).toMatch(/permission-denied: HTTP 403/);
-  });
+  it(
+    '401 stops the target and 403 on the rules API leaves the check ' + 'inconclusive, never a pass or a fail',
+    async () => {
+      const denied = await serve({ '/': { status: 401, body: fixture('elasticsearch/security-401.json') } });
+      expect((await pull('kibana', denied.url)).finding?.status).toBe('inconclusive');
+      server!.close();
+      const forbidden = await serve({
+        '/': { status: 200, body: '{}' },
+        [KIBANA_FIND]: {
+          status: 403,
+          body:
+            '{"statusCode":403,"error":"Forbidden","message":"API [GET /api/detection_engine/rules/_find] is ' +
+            'unauthorized for user, this action is granted by the Kibana privileges [securitySolution]"}',
+        },
+      });
+      const f = (await pull('kibana', forbidden.url)).finding;
+      expect(f?.status).toBe('inconclusive');
+      expect(f?.reason).toMatch(/permission-denied: HTTP 403/);
+    },
+  );
 });
 
 describe('rules pulled from Splunk (saved/searches)', () => {
@@ -132,7 +137,8 @@ describe('rules pulled from Splunk (saved/searches)', () => {
 });
 
 describe("scan: the rules pulled from the SIEM are the coverage section's rules", () => {
-  it("a scan of a Kibana target without rule files reports coverage over the SIEM's rules, as the organisation's", async () => {
+  it("a scan of a Kibana target without rule files reports coverage over the SIEM's rules, as " +
+    "the organisation's", async () => {
     const s = await serve({
       '/': { status: 200, body: '{}' },
       [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') },
@@ -140,7 +146,8 @@ describe("scan: the rules pulled from the SIEM are the coverage section's rules"
     const dir = mkdtempSync(join(tmpdir(), 'socready-siem-rules-scan-'));
     writeFileSync(
       join(dir, 'inventory.yaml'),
-      `version: 1\norganization: Rules Org\ntargets:\n  - { id: kibana, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", product: kibana, token_env: KIBANA_TOKEN } }\n`,
+      'version: 1\norganization: Rules Org\ntargets:\n  - { id: kibana, kind: siem, address: 127.0.0.1, ' +
+        `transport: http, api: { url: "${s.url}", product: kibana, token_env: KIBANA_TOKEN } }\n`,
     );
     const r = await runCli(
       ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'],

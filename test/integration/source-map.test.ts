@@ -170,34 +170,39 @@ describe('source map: Linux-only evidence with perfect forwarding', () => {
     expect(bare.score!.soar.verdict).not.toBe('ready');
   });
 
-  it('shows the map on the executive page in both languages, the missing classes in the checklist row, a terminal line', () => {
-    const en = renderHtml(report, { lang: 'en' });
-    const exec = en.slice(
-      en.indexOf('id="sec-executive"'),
-      en.indexOf('</section>', en.indexOf('class="block source-map"')),
-    );
-    expect(exec).toContain('Log sources the SOC needs');
-    expect(exec).toMatch(/badge st-pass"[^>]*>Linux OS audit: measured/);
-    expect(exec).toMatch(/badge st-fail"[^>]*>Database audit: missing/);
-    expect(exec).toContain(
-      '<li><strong>Web request bodies</strong>: blinds SQL injection, Credential stuffing, Web shell</li>',
-    );
-    expect(exec).toMatch(/badge st-fail"[^>]*>Web request bodies: missing \(3\)/);
-    expect(en).toContain('Not collected or not proven: ');
-    expect(en).toContain('Log-source map');
-    // Without an estate the unknown classes fold into one chip so the executive page stays one page. The hardened host
-    // proves two of the 18 classes: Linux OS audit and, from its nftables ruleset that logs drops, firewall.
-    expect(renderHtml(bare, { lang: 'en' })).toMatch(/badge st-inconclusive"[^>]*>unknown: 16 classes</);
-    const ja = renderHtml(report, { lang: 'ja' });
-    expect(ja).toContain('SOC に必要なログソース');
-    expect(ja).toMatch(/データベース監査ログ: 未収集/);
-    expect(ja).toContain('未収集または未確認: ');
-    const line = terminalSummary(report, {}, false, 'en')
-      .split('\n')
-      .find((l) => l.startsWith('Log sources:'))!;
-    expect(line).toMatch(
-      /^Log sources: 1 of 6 required classes measured \(27% weighted\), 2\/5 use-cases visible; connect next: /,
-    );
-    expect(terminalSummary(report, {}, false, 'ja')).toContain('ログソース: 必要な 6 種中 1 種を実測');
-  });
+  it(
+    'shows the map on the executive page in both languages, the missing classes in the checklist row, a ' +
+      'terminal line',
+    () => {
+      const en = renderHtml(report, { lang: 'en' });
+      const exec = en.slice(
+        en.indexOf('id="sec-executive"'),
+        en.indexOf('</section>', en.indexOf('class="block source-map"')),
+      );
+      expect(exec).toContain('Log sources the SOC needs');
+      expect(exec).toMatch(/badge st-pass"[^>]*>Linux OS audit: measured/);
+      expect(exec).toMatch(/badge st-fail"[^>]*>Database audit: missing/);
+      expect(exec).toContain(
+        '<li><strong>Web request bodies</strong>: blinds SQL injection, Credential stuffing, Web shell</li>',
+      );
+      expect(exec).toMatch(/badge st-fail"[^>]*>Web request bodies: missing \(3\)/);
+      expect(en).toContain('Not collected or not proven: ');
+      expect(en).toContain('Log-source map');
+      // Without an estate the unknown classes fold into one chip so the executive page stays one page. The hardened
+      // host
+      // proves two of the 18 classes: Linux OS audit and, from its nftables ruleset that logs drops, firewall.
+      expect(renderHtml(bare, { lang: 'en' })).toMatch(/badge st-inconclusive"[^>]*>unknown: 16 classes</);
+      const ja = renderHtml(report, { lang: 'ja' });
+      expect(ja).toContain('SOC に必要なログソース');
+      expect(ja).toMatch(/データベース監査ログ: 未収集/);
+      expect(ja).toContain('未収集または未確認: ');
+      const line = terminalSummary(report, {}, false, 'en')
+        .split('\n')
+        .find((l) => l.startsWith('Log sources:'))!;
+      expect(line).toMatch(
+        /^Log sources: 1 of 6 required classes measured \(27% weighted\), 2\/5 use-cases visible; connect next: /,
+      );
+      expect(terminalSummary(report, {}, false, 'ja')).toContain('ログソース: 必要な 6 種中 1 種を実測');
+    },
+  );
 });

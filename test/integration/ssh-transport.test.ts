@@ -319,28 +319,31 @@ describe('ssh transport against a throwaway sshd', () => {
     expect((await t.run('id -un')).stdout.trim()).toBe(sudoSshd.user);
   });
 
-  it('frames each probe exactly on a reused shell: no trailing newline, stdin closed, large output intact', async () => {
-    const t = transport(target(), { maxChannels: 1 });
-    expect((await t.run(`printf 'no newline'`)).stdout).toBe('no newline');
-    const stdin = await t.run('cat; echo "rc=$?"', { timeoutMs: 5000 });
-    expect(stdin.error).toBeUndefined();
-    expect(stdin.stdout).toBe('rc=0\n');
-    const big = await t.run('head -c 3000000 /dev/zero | tr "\\0" "x"; printf "\\n%s" end', {
-      maxBytes: 8 * 1024 * 1024,
-    });
-    expect(big.truncated).toBe(false);
-    expect(big.stdout.length).toBe(3_000_004);
-    expect(big.stdout.endsWith('x\nend')).toBe(true);
-    // A probe cannot disturb the shell that runs the next one.
-    expect((await t.run('exit 3')).exitCode).toBe(3);
-    expect((await t.run('cd /')).exitCode).toBe(0);
-    expect((await t.run('ls -d /etc')).stdout).toBe('/etc\n');
-    expect((await t.run('no-such-command-socready')).exitCode).toBe(127);
-    await t.run('exit 7; echo never');
-    await t.run("cd /; export LC_ALL=fr_FR; alias ls=false; trap 'echo trapped' EXIT");
-    const after = await t.run('pwd; echo "$LC_ALL"');
-    expect(after.stdout).toBe(`${sshd.dir}/home\nC\n`);
-  });
+  it(
+    'frames each probe exactly on a reused shell: no trailing ' + 'newline, stdin closed, large output intact',
+    async () => {
+      const t = transport(target(), { maxChannels: 1 });
+      expect((await t.run(`printf 'no newline'`)).stdout).toBe('no newline');
+      const stdin = await t.run('cat; echo "rc=$?"', { timeoutMs: 5000 });
+      expect(stdin.error).toBeUndefined();
+      expect(stdin.stdout).toBe('rc=0\n');
+      const big = await t.run('head -c 3000000 /dev/zero | tr "\\0" "x"; printf "\\n%s" end', {
+        maxBytes: 8 * 1024 * 1024,
+      });
+      expect(big.truncated).toBe(false);
+      expect(big.stdout.length).toBe(3_000_004);
+      expect(big.stdout.endsWith('x\nend')).toBe(true);
+      // A probe cannot disturb the shell that runs the next one.
+      expect((await t.run('exit 3')).exitCode).toBe(3);
+      expect((await t.run('cd /')).exitCode).toBe(0);
+      expect((await t.run('ls -d /etc')).stdout).toBe('/etc\n');
+      expect((await t.run('no-such-command-socready')).exitCode).toBe(127);
+      await t.run('exit 7; echo never');
+      await t.run("cd /; export LC_ALL=fr_FR; alias ls=false; trap 'echo trapped' EXIT");
+      const after = await t.run('pwd; echo "$LC_ALL"');
+      expect(after.stdout).toBe(`${sshd.dir}/home\nC\n`);
+    },
+  );
 
   it('runs probes as root through sudo -n when the account may', async () => {
     const t = transport(

@@ -116,106 +116,116 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     rmSync(certDir, { recursive: true, force: true });
   });
 
-  it('nginx well configured: masked JSON body log proven by the canary, TLS terminated here, huge log read by its tail', async () => {
-    const { a, tree } = await assess('nginx', 'good', {
-      https: true,
-      maxLogBytes: 256 * 1024,
-      // 3 MB of older traffic in front of the canary: only the tail may be read.
-      before: (t) => appendFileSync(join(t.root, 'logs', 'body.log'), `${'{"old":"line"}\n'.repeat(200_000)}`),
-    });
-    expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
-    expect(status(a, 'web.nginx.body-log-json-escape')).toBe('pass');
-    expect(status(a, 'web.nginx.body-buffer-size')).toBe('pass');
-    expect(status(a, 'web.nginx.real-client-ip')).toBe('pass');
-    expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
-    expect(status(a, 'web.tls.nginx-termination')).toBe('pass');
-    // The target runs nginx: the Apache checks are not planned at all, and ModSecurity's n/a says what was seen.
-    expect(a.findings.filter((f) => f.check.startsWith('web.apache.')).map((f) => f.check)).toEqual([]);
-    expect(status(a, 'web.modsecurity.engine-on')).toBe('not-applicable');
-    expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe(
-      'does not apply: present = false',
-    );
-    expect(
-      a.findings.filter((f) => f.status === 'not-applicable').every((f) => f.reason && !/not installed/.test(f.reason)),
-    ).toBe(true);
-    expect(status(a, 'web.tls.handshake')).toBe('pass');
-    expect(status(a, 'web.tls.certificate-trust')).toBe('pass');
-    expect(status(a, 'web.tls.inspection-point')).toBe('pass');
-    expect(a.details.tls[0]).toMatchObject({ owner: 'this-server', authorized: true });
-    expect(a.details.tls[0]!.leaf).toMatchObject({
-      subject: 'CN=good.test',
-      issuer: 'CN=socready-test-ca',
-      self_signed: false,
-    });
+  it(
+    'nginx well configured: masked JSON body log proven by the canary, TLS terminated here, huge log read by ' +
+      'its tail',
+    async () => {
+      const { a, tree } = await assess('nginx', 'good', {
+        https: true,
+        maxLogBytes: 256 * 1024,
+        // 3 MB of older traffic in front of the canary: only the tail may be read.
+        before: (t) => appendFileSync(join(t.root, 'logs', 'body.log'), `${'{"old":"line"}\n'.repeat(200_000)}`),
+      });
+      expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
+      expect(status(a, 'web.nginx.body-log-json-escape')).toBe('pass');
+      expect(status(a, 'web.nginx.body-buffer-size')).toBe('pass');
+      expect(status(a, 'web.nginx.real-client-ip')).toBe('pass');
+      expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
+      expect(status(a, 'web.tls.nginx-termination')).toBe('pass');
+      // The target runs nginx: the Apache checks are not planned at all, and ModSecurity's n/a says what was seen.
+      expect(a.findings.filter((f) => f.check.startsWith('web.apache.')).map((f) => f.check)).toEqual([]);
+      expect(status(a, 'web.modsecurity.engine-on')).toBe('not-applicable');
+      expect(a.findings.find((f) => f.check === 'web.modsecurity.engine-on')!.reason).toBe(
+        'does not apply: present = false',
+      );
+      expect(
+        a.findings
+          .filter((f) => f.status === 'not-applicable')
+          .every((f) => f.reason && !/not installed/.test(f.reason)),
+      ).toBe(true);
+      expect(status(a, 'web.tls.handshake')).toBe('pass');
+      expect(status(a, 'web.tls.certificate-trust')).toBe('pass');
+      expect(status(a, 'web.tls.inspection-point')).toBe('pass');
+      expect(a.details.tls[0]).toMatchObject({ owner: 'this-server', authorized: true });
+      expect(a.details.tls[0]!.leaf).toMatchObject({
+        subject: 'CN=good.test',
+        issuer: 'CN=socready-test-ca',
+        self_signed: false,
+      });
 
-    expect(status(a, 'web.active.body-canary')).toBe('pass');
-    expect(status(a, 'web.active.canary-password-masked')).toBe('pass');
-    const c = a.details.canary[0]!;
-    expect(c.marker).toBe(probeMarker('canary', 'itest', 'nginx-good', 1));
-    expect(c.found_in).toEqual([join(tree.root, 'logs', 'body.log')]);
-    expect(c).toMatchObject({ body_logged: true, username_logged: true, fake_credential: 'masked' });
-    expect(c.logs[0]!.hits[0]!.fields).toEqual(['req', 'ua', 'body']);
-    expect(c.logs[0]!.truncated).toBe(true);
-    expect(c.logs[0]!.bytes_read).toBeLessThanOrEqual(256 * 1024);
-    expect(c.first_seen_ms).toBeGreaterThanOrEqual(0);
-    // No WAF in front: the SQLi-shaped probe reached the upstream and nothing flagged it.
-    expect(status(a, 'web.active.waf-detection')).toBe('fail');
-    // Every request is listed with its time and marker, in order.
-    expect(a.details.probes.map((p) => p.marker)).toEqual([
-      probeMarker('canary', 'itest', 'nginx-good', 1),
-      probeMarker('waf', 'itest', 'nginx-good', 2),
-      probeMarker('canary', 'itest', 'nginx-good', 3),
-      probeMarker('waf', 'itest', 'nginx-good', 4),
-    ]);
-    expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
-    expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual([
-      'nginx-config',
-      'nginx-modsecurity-files',
-      // The cost forecast's log sample: read on the host, never sent to the server (its output is not stored).
-      'web-log-sample',
-      'web-running-servers',
-    ]);
-    // Each request and handshake is an evidence record the finding points at.
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([
-      `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`,
-      `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`,
-    ]);
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([
-      { category: 'webserver', fields: ['request_body'] },
-    ]);
-    expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
-    expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
-  });
+      expect(status(a, 'web.active.body-canary')).toBe('pass');
+      expect(status(a, 'web.active.canary-password-masked')).toBe('pass');
+      const c = a.details.canary[0]!;
+      expect(c.marker).toBe(probeMarker('canary', 'itest', 'nginx-good', 1));
+      expect(c.found_in).toEqual([join(tree.root, 'logs', 'body.log')]);
+      expect(c).toMatchObject({ body_logged: true, username_logged: true, fake_credential: 'masked' });
+      expect(c.logs[0]!.hits[0]!.fields).toEqual(['req', 'ua', 'body']);
+      expect(c.logs[0]!.truncated).toBe(true);
+      expect(c.logs[0]!.bytes_read).toBeLessThanOrEqual(256 * 1024);
+      expect(c.first_seen_ms).toBeGreaterThanOrEqual(0);
+      // No WAF in front: the SQLi-shaped probe reached the upstream and nothing flagged it.
+      expect(status(a, 'web.active.waf-detection')).toBe('fail');
+      // Every request is listed with its time and marker, in order.
+      expect(a.details.probes.map((p) => p.marker)).toEqual([
+        probeMarker('canary', 'itest', 'nginx-good', 1),
+        probeMarker('waf', 'itest', 'nginx-good', 2),
+        probeMarker('canary', 'itest', 'nginx-good', 3),
+        probeMarker('waf', 'itest', 'nginx-good', 4),
+      ]);
+      expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
+      expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual([
+        'nginx-config',
+        'nginx-modsecurity-files',
+        // The cost forecast's log sample: read on the host, never sent to the server (its output is not stored).
+        'web-log-sample',
+        'web-running-servers',
+      ]);
+      // Each request and handshake is an evidence record the finding points at.
+      expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([
+        `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`,
+        `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`,
+      ]);
+      expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([
+        { category: 'webserver', fields: ['request_body'] },
+      ]);
+      expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
+      expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
+    },
+  );
 
-  it('nginx traps: raw body with the password in clear, a proxied location without body, a body "logged" where never read', async () => {
-    const { a, tree } = await assess('nginx', 'trap');
-    expect(status(a, 'web.nginx.request-body-logged')).toBe('warn');
-    // The proxied location without a body log, by file and line of the configuration read.
-    expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.decisive).toEqual([
-      {
-        file: tree.config,
-        line: 25,
-        text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/),
-      },
-    ]);
-    expect(
-      a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed![
-        'body.reading_locations_missing_body'
-      ],
-    ).toEqual([expect.stringMatching(/ \/api$/)]);
-    expect(status(a, 'web.nginx.body-log-json-escape')).toBe('fail');
-    expect(status(a, 'web.nginx.body-buffer-size')).toBe('warn');
-    expect(status(a, 'web.nginx.body-logged-without-read')).toBe('warn');
-    expect(status(a, 'web.nginx.real-client-ip')).toBe('fail');
-    expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('warn');
-    // The body reached the log (the canary passes), and the test password went with it in clear: its own failure.
-    expect(status(a, 'web.active.body-canary')).toBe('pass');
-    expect(status(a, 'web.active.canary-password-masked')).toBe('fail');
-    expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(
-      /test password is in clear text in \S+body\.log/,
-    );
-    expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
-  });
+  it(
+    'nginx traps: raw body with the password in clear, a proxied location without body, a body "logged" where ' +
+      'never read',
+    async () => {
+      const { a, tree } = await assess('nginx', 'trap');
+      expect(status(a, 'web.nginx.request-body-logged')).toBe('warn');
+      // The proxied location without a body log, by file and line of the configuration read.
+      expect(a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.decisive).toEqual([
+        {
+          file: tree.config,
+          line: 25,
+          text: expect.stringMatching(/^location \/api \{ proxy_pass; access_log \S+ combined \}$/),
+        },
+      ]);
+      expect(
+        a.findings.find((f) => f.check === 'web.nginx.request-body-logged')!.observed![
+          'body.reading_locations_missing_body'
+        ],
+      ).toEqual([expect.stringMatching(/ \/api$/)]);
+      expect(status(a, 'web.nginx.body-log-json-escape')).toBe('fail');
+      expect(status(a, 'web.nginx.body-buffer-size')).toBe('warn');
+      expect(status(a, 'web.nginx.body-logged-without-read')).toBe('warn');
+      expect(status(a, 'web.nginx.real-client-ip')).toBe('fail');
+      expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('warn');
+      // The body reached the log (the canary passes), and the test password went with it in clear: its own failure.
+      expect(status(a, 'web.active.body-canary')).toBe('pass');
+      expect(status(a, 'web.active.canary-password-masked')).toBe('fail');
+      expect(a.findings.find((f) => f.check === 'web.active.canary-password-masked')!.reason).toMatch(
+        /test password is in clear text in \S+body\.log/,
+      );
+      expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
+    },
+  );
 
   it('nginx with only the combined log: the canary proves the request is logged but its body is not', async () => {
     const { a } = await assess('nginx', 'nobody');
@@ -224,149 +234,173 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false, fake_credential: 'absent' });
   });
 
-  it('nginx + ModSecurity v3 + CRS: the SQLi probe is blocked and audited, but part I leaves the canary body out', async () => {
-    const { a, tree } = await assess('nginx', 'modsec');
-    expect(a.evidence.find((e) => e.probe === 'nginx-modsecurity-files')!.bytes).toBeGreaterThan(1000);
-    expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
-    expect(status(a, 'web.modsecurity.crs-installed')).toBe('pass');
-    expect(a.findings.find((f) => f.check === 'web.modsecurity.crs-version')!.observed).toMatchObject({
-      'crs.version': '3.3.4',
-    });
-    expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
-    expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
-    expect(status(a, 'web.nginx.request-body-logged')).toBe('fail');
-    expect(status(a, 'web.active.waf-detection')).toBe('pass');
-    expect(a.details.waf[0]).toMatchObject({ blocked: true, detected: true });
-    expect(a.details.waf[0]!.rule_ids).toEqual(expect.arrayContaining(['942100', '949110']));
-    expect(a.details.waf[0]!.found_in).toContain(join(tree.root, 'logs', 'modsec_audit.log'));
-    // The canary reached the audit log (rule 920350 made it relevant) but without its body: config and reality agree.
-    expect(status(a, 'web.active.body-canary')).toBe('fail');
-    expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
-  });
+  it(
+    'nginx + ModSecurity v3 + CRS: the SQLi probe is blocked and ' + 'audited, but part I leaves the canary body out',
+    async () => {
+      const { a, tree } = await assess('nginx', 'modsec');
+      expect(a.evidence.find((e) => e.probe === 'nginx-modsecurity-files')!.bytes).toBeGreaterThan(1000);
+      expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
+      expect(status(a, 'web.modsecurity.crs-installed')).toBe('pass');
+      expect(a.findings.find((f) => f.check === 'web.modsecurity.crs-version')!.observed).toMatchObject({
+        'crs.version': '3.3.4',
+      });
+      expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
+      expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
+      expect(status(a, 'web.nginx.request-body-logged')).toBe('fail');
+      expect(status(a, 'web.active.waf-detection')).toBe('pass');
+      expect(a.details.waf[0]).toMatchObject({ blocked: true, detected: true });
+      expect(a.details.waf[0]!.rule_ids).toEqual(expect.arrayContaining(['942100', '949110']));
+      expect(a.details.waf[0]!.found_in).toContain(join(tree.root, 'logs', 'modsec_audit.log'));
+      // The canary reached the audit log (rule 920350 made it relevant) but without its body: config and reality agree.
+      expect(status(a, 'web.active.body-canary')).toBe('fail');
+      expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
+    },
+  );
 
-  it('apache + ModSecurity well configured: engine On, body audited as JSON with the password masked, SQLi probe blocked', async () => {
-    const { a, tree } = await assess('apache', 'good');
-    for (const id of [
-      'web.modsecurity.engine-on',
-      'web.modsecurity.request-body-logged',
-      'web.modsecurity.audit-relevant-status',
-      'web.modsecurity.audit-parts',
-      'web.modsecurity.audit-json',
-      'web.modsecurity.password-masking',
-      'web.modsecurity.crs-installed',
-      'web.modsecurity.crs-thresholds',
-      'web.login.credential-stuffing-modsecurity',
-      'web.apache.request-body-source',
-      'web.apache.real-client-ip',
-      'web.apache.mod-dumpio',
-      'web.apache.log-user-agent',
-    ]) {
-      expect([id, status(a, id)]).toEqual([id, 'pass']);
-    }
-    expect(status(a, 'web.modsecurity.crs-version')).toBe('warn'); // Debian 12 ships CRS 3.3.4
-    expect(status(a, 'web.active.body-canary')).toBe('pass');
-    const c = a.details.canary[0]!;
-    expect(c.found_in).toContain(join(tree.root, 'logs', 'modsec_audit.log'));
-    const audit = c.logs.find((l) => l.path.endsWith('modsec_audit.log'))!.hits[0]!;
-    expect(audit).toMatchObject({ format: 'modsec-json', fake_credential: 'masked' });
-    expect(status(a, 'web.active.waf-detection')).toBe('pass');
-    expect(a.details.waf[0]).toMatchObject({ blocked: true, detected: true });
-    expect(a.details.waf[0]!.request.status).toBe(403);
-    expect(a.details.waf[0]!.rule_ids).toContain('942100');
-  });
+  it(
+    'apache + ModSecurity well configured: engine On, body audited as JSON with the password masked, SQLi ' +
+      'probe blocked',
+    async () => {
+      const { a, tree } = await assess('apache', 'good');
+      for (const id of [
+        'web.modsecurity.engine-on',
+        'web.modsecurity.request-body-logged',
+        'web.modsecurity.audit-relevant-status',
+        'web.modsecurity.audit-parts',
+        'web.modsecurity.audit-json',
+        'web.modsecurity.password-masking',
+        'web.modsecurity.crs-installed',
+        'web.modsecurity.crs-thresholds',
+        'web.login.credential-stuffing-modsecurity',
+        'web.apache.request-body-source',
+        'web.apache.real-client-ip',
+        'web.apache.mod-dumpio',
+        'web.apache.log-user-agent',
+      ]) {
+        expect([id, status(a, id)]).toEqual([id, 'pass']);
+      }
+      expect(status(a, 'web.modsecurity.crs-version')).toBe('warn'); // Debian 12 ships CRS 3.3.4
+      expect(status(a, 'web.active.body-canary')).toBe('pass');
+      const c = a.details.canary[0]!;
+      expect(c.found_in).toContain(join(tree.root, 'logs', 'modsec_audit.log'));
+      const audit = c.logs.find((l) => l.path.endsWith('modsec_audit.log'))!.hits[0]!;
+      expect(audit).toMatchObject({ format: 'modsec-json', fake_credential: 'masked' });
+      expect(status(a, 'web.active.waf-detection')).toBe('pass');
+      expect(a.details.waf[0]).toMatchObject({ blocked: true, detected: true });
+      expect(a.details.waf[0]!.request.status).toBe(403);
+      expect(a.details.waf[0]!.rule_ids).toContain('942100');
+    },
+  );
 
-  it('apache + ModSecurity traps: DetectionOnly, the RelevantStatus trap, no C/E, thresholds out of reach, mod_dumpio', async () => {
-    const { a, tree } = await assess('apache', 'trap');
-    // Every web finding that did not pass says what was observed and expected, in both languages.
-    for (const f of a.findings.filter((x) => x.status === 'fail' || x.status === 'warn')) {
-      expect(f.explanation?.observed.en, f.check).toBeTruthy();
-      expect(f.explanation?.expected.ja, f.check).toBeTruthy();
-    }
-    // The RelevantStatus trap points at its directive in the file that was read, and at the canary it explains.
-    const trap = a.findings.find((f) => f.check === 'web.modsecurity.audit-relevant-status')!;
-    expect(trap.decisive).toContainEqual({
-      file: tree.config,
-      line: 16,
-      text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))',
-    });
-    expect(trap.config_read).toEqual({ path: tree.config, how: 'web.config_path in the inventory' });
-    expect(trap.related?.map((r) => r.check)).toContain('web.active.body-canary');
-    expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain(
-      'web.modsecurity.audit-relevant-status',
-    );
-    expect(status(a, 'web.modsecurity.engine-on')).toBe('warn');
-    expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
-    expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
-    expect(status(a, 'web.modsecurity.audit-parts')).toBe('warn');
-    expect(status(a, 'web.modsecurity.audit-json')).toBe('fail');
-    expect(status(a, 'web.modsecurity.password-masking')).toBe('not-applicable');
-    expect(status(a, 'web.modsecurity.crs-thresholds')).toBe('fail');
-    expect(status(a, 'web.apache.mod-dumpio')).toBe('fail');
-    expect(status(a, 'web.apache.request-body-source')).toBe('fail');
-    // LogFormat common: no user agent in the access log.
-    expect(status(a, 'web.apache.log-user-agent')).toBe('fail');
-    expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(
-      /access\.log \(format common, \S+apache\.conf:8\)/,
-    );
-    expect(status(a, 'web.login.credential-stuffing-modsecurity')).toBe('fail');
-    expect(status(a, 'web.active.body-canary')).toBe('fail');
-    expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
-    // DetectionOnly: CRS flags the probe (942100) but the server answers 404, not 403.
-    expect(status(a, 'web.active.waf-detection')).toBe('warn');
-    expect(a.details.waf[0]).toMatchObject({ blocked: false, detected: true });
-    expect(a.details.waf[0]!.rule_ids).toContain('942100');
-  });
-
-  it('nginx started from a temp tree with no config_path: the configuration is found from the master answering the URL', async () => {
-    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'auto', active: false });
-    const config = a.findings.filter((f) => f.check.startsWith('web.nginx.'));
-    expect(config.length).toBeGreaterThan(3);
-    for (const f of config) {
-      expect(f.config_read?.path, f.check).toBe(tree.config);
-      expect(f.config_read?.how, f.check).toMatch(
-        new RegExp(
-          `^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ${tree.ports.PORT} \\(ss -ltnp\\)$`,
-        ),
+  it(
+    'apache + ModSecurity traps: DetectionOnly, the RelevantStatus trap, no C/E, thresholds out of reach, ' +
+      'mod_dumpio',
+    async () => {
+      const { a, tree } = await assess('apache', 'trap');
+      // Every web finding that did not pass says what was observed and expected, in both languages.
+      for (const f of a.findings.filter((x) => x.status === 'fail' || x.status === 'warn')) {
+        expect(f.explanation?.observed.en, f.check).toBeTruthy();
+        expect(f.explanation?.expected.ja, f.check).toBeTruthy();
+      }
+      // The RelevantStatus trap points at its directive in the file that was read, and at the canary it explains.
+      const trap = a.findings.find((f) => f.check === 'web.modsecurity.audit-relevant-status')!;
+      expect(trap.decisive).toContainEqual({
+        file: tree.config,
+        line: 16,
+        text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))',
+      });
+      expect(trap.config_read).toEqual({ path: tree.config, how: 'web.config_path in the inventory' });
+      expect(trap.related?.map((r) => r.check)).toContain('web.active.body-canary');
+      expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.related?.map((r) => r.check)).toContain(
+        'web.modsecurity.audit-relevant-status',
       );
-    }
-    // The verdicts are those of the running configuration, not of /etc/nginx.
-    expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
-    expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
-    // auto: the URL is answered by nginx, so no Apache check is reported, whatever /etc/apache2 holds.
-    expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
-    expect(a.details.config_read?.path).toBe(tree.config);
-    expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(
-      new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `),
-    );
-  });
-
-  it('apache + ModSecurity started with -f from a temp tree, no config_path: engine On is read from that tree', async () => {
-    const { a, tree } = await assess('apache', 'good', { discover: true, active: false });
-    expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
-    expect(status(a, 'web.apache.log-user-agent')).toBe('pass');
-    const f = a.findings.find((x) => x.check === 'web.modsecurity.engine-on')!;
-    expect(f.config_read).toMatchObject({
-      path: tree.config,
-      how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /),
-    });
-  });
-
-  it('a URL answered by another server than the one declared: no configuration verdict, the reason says who answers', async () => {
-    const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'apache', active: false });
-    const config = a.findings.filter(
-      (f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'),
-    );
-    expect(config.length).toBeGreaterThan(5);
-    for (const f of config) {
-      expect([f.check, f.status]).toEqual([f.check, 'inconclusive']);
-      expect(f.reason).toMatch(
-        new RegExp(
-          `^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by the declared apache$`,
-        ),
+      expect(status(a, 'web.modsecurity.engine-on')).toBe('warn');
+      expect(status(a, 'web.modsecurity.request-body-logged')).toBe('fail');
+      expect(status(a, 'web.modsecurity.audit-relevant-status')).toBe('fail');
+      expect(status(a, 'web.modsecurity.audit-parts')).toBe('warn');
+      expect(status(a, 'web.modsecurity.audit-json')).toBe('fail');
+      expect(status(a, 'web.modsecurity.password-masking')).toBe('not-applicable');
+      expect(status(a, 'web.modsecurity.crs-thresholds')).toBe('fail');
+      expect(status(a, 'web.apache.mod-dumpio')).toBe('fail');
+      expect(status(a, 'web.apache.request-body-source')).toBe('fail');
+      // LogFormat common: no user agent in the access log.
+      expect(status(a, 'web.apache.log-user-agent')).toBe('fail');
+      expect(a.findings.find((f) => f.check === 'web.apache.log-user-agent')!.reason).toMatch(
+        /access\.log \(format common, \S+apache\.conf:8\)/,
       );
-      expect(f.observed).toBeUndefined();
-    }
-  });
+      expect(status(a, 'web.login.credential-stuffing-modsecurity')).toBe('fail');
+      expect(status(a, 'web.active.body-canary')).toBe('fail');
+      expect(a.details.canary[0]).toMatchObject({ request_logged: true, body_logged: false });
+      // DetectionOnly: CRS flags the probe (942100) but the server answers 404, not 403.
+      expect(status(a, 'web.active.waf-detection')).toBe('warn');
+      expect(a.details.waf[0]).toMatchObject({ blocked: false, detected: true });
+      expect(a.details.waf[0]!.rule_ids).toContain('942100');
+    },
+  );
+
+  it(
+    'nginx started from a temp tree with no config_path: the configuration is found from the master answering ' +
+      'the URL',
+    async () => {
+      const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'auto', active: false });
+      const config = a.findings.filter((f) => f.check.startsWith('web.nginx.'));
+      expect(config.length).toBeGreaterThan(3);
+      for (const f of config) {
+        expect(f.config_read?.path, f.check).toBe(tree.config);
+        expect(f.config_read?.how, f.check).toMatch(
+          new RegExp(
+            `^nginx master pid \\d+ was started with -c ${tree.config} -p ${tree.root}; it answers port ` +
+              `${tree.ports.PORT} \\(ss -ltnp\\)$`,
+          ),
+        );
+      }
+      // The verdicts are those of the running configuration, not of /etc/nginx.
+      expect(status(a, 'web.nginx.request-body-logged')).toBe('pass');
+      expect(status(a, 'web.login.credential-stuffing-nginx')).toBe('pass');
+      // auto: the URL is answered by nginx, so no Apache check is reported, whatever /etc/apache2 holds.
+      expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
+      expect(a.details.config_read?.path).toBe(tree.config);
+      expect(a.evidence.find((e) => e.probe === 'nginx-config')!.what).toMatch(
+        new RegExp(`^SOCREADY_WEB_CONFIG='?${tree.config}'?\nSOCREADY_WEB_PREFIX='?${tree.root}'?\nnginx `),
+      );
+    },
+  );
+
+  it(
+    'apache + ModSecurity started with -f from a temp tree, no ' + 'config_path: engine On is read from that tree',
+    async () => {
+      const { a, tree } = await assess('apache', 'good', { discover: true, active: false });
+      expect(status(a, 'web.modsecurity.engine-on')).toBe('pass');
+      expect(status(a, 'web.apache.log-user-agent')).toBe('pass');
+      const f = a.findings.find((x) => x.check === 'web.modsecurity.engine-on')!;
+      expect(f.config_read).toMatchObject({
+        path: tree.config,
+        how: expect.stringMatching(/^Apache parent pid \d+ was started with -f /),
+      });
+    },
+  );
+
+  it(
+    'a URL answered by another server than the one declared: no configuration verdict, the reason says who ' +
+      'answers',
+    async () => {
+      const { a, tree } = await assess('nginx', 'good', { discover: true, server: 'apache', active: false });
+      const config = a.findings.filter(
+        (f) => f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'),
+      );
+      expect(config.length).toBeGreaterThan(5);
+      for (const f of config) {
+        expect([f.check, f.status]).toEqual([f.check, 'inconclusive']);
+        expect(f.reason).toMatch(
+          new RegExp(
+            `^configuration not judged: port ${tree.ports.PORT} is answered by nginx \\(pid \\d+\\), not by ` +
+              'the declared apache$',
+          ),
+        );
+        expect(f.observed).toBeUndefined();
+      }
+    },
+  );
 
   it('a log the audit account cannot read makes the canary inconclusive with the reason', async () => {
     const { a } = await assess('nginx', 'good', {

@@ -15,7 +15,10 @@ describe.skipIf(!host)('Windows scan over WinRM (live; set SOCREADY_TEST_WINRM t
     const dir = mkdtempSync(join(tmpdir(), 'socready-winrm-'));
     writeFileSync(
       join(dir, 'inventory.yaml'),
-      `version: 1\norganization: live\ntargets:\n  - id: win\n    kind: windows\n    address: ${JSON.stringify(host)}\n    winrm: { user: ${JSON.stringify(process.env.SOCREADY_TEST_WINRM_USER ?? 'Administrator')}, password_env: SOCREADY_TEST_WINRM_PASSWORD }\n`,
+      'version: 1\norganization: live\ntargets:\n  - id: win\n    kind: windows\n    address: ' +
+        `${JSON.stringify(host)}\n    winrm: { user: ` +
+        `${JSON.stringify(process.env.SOCREADY_TEST_WINRM_USER ?? 'Administrator')}, password_env: ` +
+        'SOCREADY_TEST_WINRM_PASSWORD }\n',
     );
     const r = await runCli(
       ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json', '--hosts-only', '--no-html'],

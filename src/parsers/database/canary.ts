@@ -37,7 +37,10 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
     : d.found
       ? `${d.marker} found in ${d.where} after ${d.latency_ms} ms: ${d.line ?? ''}`
-      : `${d.marker} not found after ${d.waited_ms} ms in ${d.searched.length > 0 ? d.searched.join(', ') : '(no log file known: the settings did not say where the server logs)'}`;
+      : `${d.marker} not found after ${d.waited_ms} ms in ` +
+        (d.searched.length > 0
+          ? d.searched.join(', ')
+          : '(no log file known: the settings did not say where the server logs)');
   return {
     sent: d.sent,
     found: d.found,

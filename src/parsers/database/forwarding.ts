@@ -38,6 +38,8 @@ export function shipperFacts(r: ProbeResult | undefined, syslog: boolean, dirs: 
     why:
       by.length > 0
         ? `picked up by ${by.join(', ')}`
-        : `no log shipper on the host reads ${where}${syslog ? ' and no syslog daemon forwards over the network' : ''} (${files.length} shipper configuration file(s) read)`,
+        : 'no log shipper on the host reads ' +
+          `${where}${syslog ? ' and no syslog daemon forwards over the network' : ''} (${files.length} shipper ` +
+          'configuration file(s) read)',
   };
 }

@@ -148,15 +148,21 @@ export function mariadbFacts(outputs: Record<string, ProbeResult>): Record<strin
       origin,
       plugin: plugin
         ? `${plugin} is ${s.origin === 'live' ? 'ACTIVE' : 'loaded by the option files'} (${origin})`
-        : `no audit plugin ${s.origin === 'live' ? 'is ACTIVE in information_schema.PLUGINS' : 'is loaded by the option files'}`,
+        : 'no audit plugin ' +
+          `${s.origin === 'live' ? 'is ACTIVE in information_schema.PLUGINS' : 'is loaded by the option files'}`,
       logging:
         plugin === 'audit_log'
           ? `audit_log_policy = ${v.audit_log_policy ?? 'ALL'}`
           : `server_audit_logging = ${v.server_audit_logging ?? '(unset)'} (${origin})`,
-      events: `server_audit_events = '${v.server_audit_events ?? ''}'${(v.server_audit_events ?? '') === '' ? ' (empty: every event)' : ''}`,
-      output: `server_audit_output_type = ${outputType}, records at ${files.join(', ') || '(unknown)'}; ${shipping.why}`,
+      events:
+        'server_audit_events = ' +
+        `'${v.server_audit_events ?? ''}'${(v.server_audit_events ?? '') === '' ? ' (empty: every event)' : ''}`,
+      output:
+        `server_audit_output_type = ${outputType}, records at ${files.join(', ') || '(unknown)'}; ` + `${shipping.why}`,
       general_log: `general_log = ${v.general_log ?? '(unknown)'}`,
-      failed_logins: `log_warnings = ${v.log_warnings ?? '(unset)'}, log_error_verbosity = ${v.log_error_verbosity ?? '(unset)'}`,
+      failed_logins:
+        `log_warnings = ${v.log_warnings ?? '(unset)'}, log_error_verbosity = ` +
+        `${v.log_error_verbosity ?? '(unset)'}`,
     },
   };
 }

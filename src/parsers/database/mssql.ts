@@ -64,7 +64,8 @@ export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string,
           : audits
               .map(
                 (a) =>
-                  `${a.name}: ${a.target}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.status || 'not running'}${a.file_path ? ` (${a.file_path})` : ''}`,
+                  `${a.name}: ${a.target}, ${a.enabled ? 'enabled' : 'disabled'}, ` +
+                  `${a.status || 'not running'}${a.file_path ? ` (${a.file_path})` : ''}`,
               )
               .join('; '),
       groups:
@@ -74,7 +75,9 @@ export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string,
       target:
         running.length === 0
           ? 'no running audit'
-          : `running audits write to ${[...new Set(running.map((a) => a.target))].join(', ')}${windowsLog ? '' : ': files only, which the Windows event pipeline does not collect'}`,
+          : 'running audits write to ' +
+            (`${[...new Set(running.map((a) => a.target))].join(', ')}` +
+              `${windowsLog ? '' : ': files only, which the Windows event pipeline does not collect'}`),
     },
   };
 }

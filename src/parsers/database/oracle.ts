@@ -50,7 +50,8 @@ export function oracleFacts(outputs: Record<string, ProbeResult>): Record<string
     audit_trail: params.audit_trail ?? '',
     why: {
       mode: option
-        ? `V$OPTION Unified Auditing = ${option[1]} (${pure ? 'pure unified auditing' : 'mixed mode'}); audit_trail = ${params.audit_trail ?? '(unknown)'}`
+        ? `V$OPTION Unified Auditing = ${option[1]} (${pure ? 'pure unified auditing' : 'mixed mode'}); ` +
+          `audit_trail = ${params.audit_trail ?? '(unknown)'}`
         : 'V$OPTION has no Unified Auditing row',
       policies:
         policies.length === 0

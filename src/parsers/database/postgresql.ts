@@ -216,7 +216,9 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
       loaded: !preloadKnown
         ? 'shared_preload_libraries is not visible to this role: GRANT pg_read_all_settings to it'
         : `shared_preload_libraries = '${preload}' (${origin})`,
-      classes: `pgaudit.log = '${v['pgaudit.log'] ?? 'none'}' (${origin}${s.sources['pgaudit.log'] ? `, source: ${s.sources['pgaudit.log']}` : ''})`,
+      classes:
+        `pgaudit.log = '${v['pgaudit.log'] ?? 'none'}' ` +
+        `(${origin}${s.sources['pgaudit.log'] ? `, source: ${s.sources['pgaudit.log']}` : ''})`,
       roles:
         s.origin !== 'live'
           ? 'per-role settings are only visible over a live connection (pg_db_role_setting)'
@@ -224,7 +226,9 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
             ? `pgaudit.log = none for ${offRoles.map((o) => `${o.role} (database ${o.database})`).join(', ')}`
             : 'no role or database switches pgaudit.log off',
       prefix: `log_line_prefix = '${prefix}' (${origin})`,
-      destination: `log_destination = '${v.log_destination ?? ''}', logging_collector = ${v.logging_collector ?? '?'}; ${shipping.why}`,
+      destination:
+        `log_destination = '${v.log_destination ?? ''}', logging_collector = ${v.logging_collector ?? '?'}; ` +
+        `${shipping.why}`,
       statement: `log_statement = '${v.log_statement ?? 'none'}'`,
       mode: `log_file_mode = ${mode || '(unknown)'}`,
     },

@@ -66,7 +66,10 @@ export const linuxEdrAgents = defineParser({
   },
 });
 
-/** Agents whose telemetry comes from auditd (mdatp with supplementaryEventsSubsystem auditd), and whether auditd feeds them. */
+/**
+ * Agents whose telemetry comes from auditd (mdatp with supplementaryEventsSubsystem auditd), and whether auditd feeds
+ * them.
+ */
 export const linuxEdrAuditDependency = defineParser({
   name: 'linux-edr-audit-dependency',
   probes: ['linux-edr-status', 'auditctl-status'],
@@ -84,7 +87,12 @@ export const linuxEdrAuditDependency = defineParser({
       auditd_pid: pid,
       reason:
         dependent.length && !(enabled && pid > 0)
-          ? `${dependent.join(', ')} reads its events from auditd, but ${text === undefined ? 'auditctl is not installed' : !enabled ? 'kernel auditing is off (enabled 0)' : 'no auditd receives the events (pid 0)'}`
+          ? `${dependent.join(', ')} reads its events from auditd, but ` +
+            (text === undefined
+              ? 'auditctl is not installed'
+              : !enabled
+                ? 'kernel auditing is off (enabled 0)'
+                : 'no auditd receives the events (pid 0)')
           : '',
     };
   },

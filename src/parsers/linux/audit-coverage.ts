@@ -43,7 +43,10 @@ export const TOPICS: TopicSpec[] = [
   { id: 'ld_preload', paths: [['/etc/ld.so.preload']] },
 ];
 
-/** Fields that narrow a rule to some subjects or outcomes. a0..a3 narrow to an operation (ptrace POKETEXT), not a subject. */
+/**
+ * Fields that narrow a rule to some subjects or outcomes. a0..a3 narrow to an operation (ptrace POKETEXT), not a
+ * subject.
+ */
 const SUBJECT_FILTERS =
   /^(auid|uid|euid|suid|fsuid|gid|egid|sgid|fsgid|loginuid|pid|ppid|sessionid|exe|exit|success|subj_\w+|C)$/;
 

@@ -34,8 +34,11 @@ export function parseAuditStatus(text: string): AuditStatus {
 }
 
 /** Reasons auditctl could not talk to the kernel that say nothing about the host's configuration. */
-const SANDBOX_RE =
-  /Error (opening|sending).*\((Protocol not supported|Connection refused|Operation not permitted)\)|Cannot open netlink audit socket/i;
+const SANDBOX_RE = new RegExp(
+  String.raw`Error (opening|sending).*\((Protocol not supported|Connection refused|` +
+    String.raw`Operation not permitted)\)|Cannot open netlink audit socket`,
+  'i',
+);
 
 /** auditctl -s / -l results: undefined when the tool is missing; InconclusiveError when not allowed to ask. */
 export function auditctlText(result: ProbeResult | undefined, what: string): string | undefined {
@@ -53,7 +56,8 @@ export function auditctlText(result: ProbeResult | undefined, what: string): str
   if (result.exitCode === 127 || /auditctl: (command )?not found/.test(result.stderr)) return undefined;
   if (SANDBOX_RE.test(result.stderr)) {
     throw new InconclusiveError(
-      `${what}: the kernel audit API is not reachable from here (${result.stderr.trim().split('\n')[0]}): container or sandbox`,
+      `${what}: the kernel audit API is not reachable from here (${result.stderr.trim().split('\n')[0]}): ` +
+        'container or sandbox',
     );
   }
   return result.stdout;

@@ -313,7 +313,8 @@ const auditForwarding: Parser = (outputs, ctx) => {
   const seen = plugins && !plugins.error && plugins.stdout.includes('==> ');
   if (!ctx.offline && auditd?.installed && !seen && !facts.audit.forwarded) {
     throw new InconclusiveError(
-      'no audit plugin configuration was readable in /etc/audit/plugins.d (mode 0750 root): allow sudo for the audit account',
+      'no audit plugin configuration was readable in /etc/audit/plugins.d (mode 0750 root): allow sudo for ' +
+        'the audit account',
     );
   }
   return facts;
@@ -383,8 +384,11 @@ const rsyslogLimits: Parser = (outputs) => {
     explanation:
       `maxMessageSize is ${bytes} bytes (${where}). ` +
       (raised
-        ? `Messages up to ${bytes} bytes (syslog header included) pass this rsyslog whole; it must be as large on every hop.`
-        : `A message longer than ${bytes} bytes (syslog header included) is cut at this rsyslog's input: as a sender the rest is dropped, as a TCP collector the rest arrives as a separate message without a header.`),
+        ? `Messages up to ${bytes} bytes (syslog header included) pass this rsyslog whole; it must be as large ` +
+          'on every hop.'
+        : `A message longer than ${bytes} bytes (syslog header included) is cut at this rsyslog's input: as a ` +
+          'sender the rest is dropped, as a TCP collector the rest arrives as a separate message without a ' +
+          'header.'),
   };
 };
 
@@ -502,7 +506,7 @@ const netfilterLogging: Parser = (outputs) => {
     ipt = [...parseIptablesSave(v4, 'ip').chains, ...parseIptablesSave(v6, 'ip6').chains];
   }
   const source =
-    [nft ? 'nft -j list ruleset' : '', ipt?.length ? 'iptables-save' : ''].filter(Boolean).join(' + ') || 'none';
+    [nft ? 'nft -j list ruleset' : '', ipt?.length ? 'iptables-save' : ''].filter(Boolean).join() || 'none';
   return { ...firewallFacts(mergeRulesets(nft, ipt), source) };
 };
 

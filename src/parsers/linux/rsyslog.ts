@@ -198,7 +198,8 @@ export function parseRsyslog(file: string, rawText: string, globalTls = { driver
       }
     }
   }
-  // Legacy selector actions: `<selector> @host`, `@@host`, `@@(o,z9)host:port;Template`, `:omrelp:host:port`; also `& @@host`.
+  // Legacy selector actions: `<selector> @host`, `@@host`, `@@(o,z9)host:port;Template`, `:omrelp:host:port`; also `&
+  // @@host`.
   const lines = text.split('\n');
   let driver = globalTls.driver;
   let mode = globalTls.mode;

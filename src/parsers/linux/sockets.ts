@@ -48,16 +48,19 @@ function hexV4ToDotted(bytes: number[]): string {
   return bytes.join('.');
 }
 
+const PROC_NET_TCP_LINE = new RegExp(
+  String.raw`^\d+:\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{8}|` +
+    String.raw`[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{2})\b`,
+  'i',
+);
+
 export function parseTcpConnections(text: string): TcpConnection[] {
   const out: TcpConnection[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line) continue;
     // /proc/net/tcp: "  1: 0100007F:158A 0100007F:8124 01 ..."; state 01 is ESTABLISHED.
-    const proc =
-      /^\d+:\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{8}|[0-9A-F]{32}):([0-9A-F]{4})\s+([0-9A-F]{2})\b/i.exec(
-        line,
-      );
+    const proc = PROC_NET_TCP_LINE.exec(line);
     if (proc) {
       if (proc[5] !== '01') continue;
       const dec = (h: string): string => (h.length === 8 ? hexV4(h) : hexV6(h));

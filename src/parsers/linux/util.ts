@@ -6,8 +6,12 @@ import { splitGlobOutput } from '../../util/file-sections.js';
 
 export type Outputs = Record<string, ProbeResult>;
 
-const PERMISSION_RE =
-  /You must be root|Operation not permitted|Permission denied|permission-denied|sudo-password-required|a password is required|not in the sudoers|Access denied|Interactive authentication required/i;
+const PERMISSION_RE = new RegExp(
+  'You must be root|Operation not permitted|Permission denied|' +
+    'permission-denied|sudo-password-required|a password is required|' +
+    'not in the sudoers|Access denied|Interactive authentication required',
+  'i',
+);
 
 /** True when the probe's answer says it was not allowed to look (EPERM, not root, sudo refused). */
 export function permissionProblem(result: ProbeResult | undefined): string | undefined {

@@ -18,7 +18,8 @@ function facts(source: string, total: number, enabled: number, declared?: number
     disabled,
     complete: !incomplete,
     explanation:
-      `${source}: ${total} detection rules read, ${enabled} enabled, ${disabled} disabled (counted as absent in coverage)` +
+      `${source}: ${total} detection rules read, ${enabled} enabled, ${disabled} disabled (counted as absent ` +
+      'in coverage)' +
       (incomplete ? `; the API reported ${declared}, so the rest were not read (paging)` : ''),
   };
 }

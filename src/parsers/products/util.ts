@@ -31,7 +31,9 @@ export function isNotFound(outputs: Outputs, id: string): boolean {
   return outputs[id]?.error?.kind === 'not-found';
 }
 
-/** The server's clock from the Date header the API source recorded, so ages do not depend on when evidence is re-read. */
+/**
+ * The server's clock from the Date header the API source recorded, so ages do not depend on when evidence is re-read.
+ */
 export function serverNow(...results: (ProbeResult | undefined)[]): number {
   for (const r of results) {
     const m = /^date:\s*(.+)$/im.exec(r?.stderr ?? '');

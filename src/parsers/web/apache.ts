@@ -82,8 +82,10 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
       customLogs.length === 0
         ? 'no CustomLog or TransferLog is configured: no access log at all'
         : withoutUa.length === 0
-          ? `every access log records the user agent: ${customLogs.map((l) => `${l.path} (format ${l.format})`).join(', ')}`
-          : `no %{User-agent}i in ${withoutUa.map((l) => `${l.path} (format ${l.format}, ${l.file}:${l.line})`).join(', ')}`,
+          ? 'every access log records the user agent: ' +
+            `${customLogs.map((l) => `${l.path} (format ${l.format})`).join(', ')}`
+          : 'no %{User-agent}i in ' +
+            `${withoutUa.map((l) => `${l.path} (format ${l.format}, ${l.file}:${l.line})`).join(', ')}`,
   };
   const remoteIpHeader = d.filter((x) => lower(x) === 'remoteipheader').at(-1)?.args[0] ?? null;
   const trusted = d.filter((x) => /^remoteip(trusted|internal)proxy(list)?$/.test(lower(x))).flatMap((x) => x.args);

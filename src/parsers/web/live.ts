@@ -54,7 +54,10 @@ function tlsFacts(outputs: Record<string, ProbeResult>): Facts {
     } else {
       why.handshake.push(`${r.url}: ${r.protocol} ${r.cipher ?? ''}`.trim());
       why.trust.push(
-        `${r.url}: ${r.authorized ? 'trusted' : `untrusted (${r.authorization_error ?? 'unknown'})`}${selfSigned ? ', self-signed' : ''}${expired ? ', expired' : ''}; subject ${r.leaf?.subject}; issuer ${r.leaf?.issuer}`,
+        `${r.url}: ` +
+          (`${r.authorized ? 'trusted' : `untrusted (${r.authorization_error ?? 'unknown'})`}` +
+            `${selfSigned ? ', self-signed' : ''}`) +
+          `${expired ? ', expired' : ''}; subject ${r.leaf?.subject}; issuer ${r.leaf?.issuer}`,
       );
       why.owner.push(`${r.url}: certificate ${ownerText(r.owner)}`);
     }
@@ -118,7 +121,12 @@ function passwordReason(r: LiveProbeResult, failed: boolean, unreadableWhy: stri
   if (r.fake_credential === 'masked') return `${r.marker}: the password field is masked in ${where('masked')}`;
   if (r.fake_credential === 'absent')
     return `${r.marker}: the lines that carry the canary (${r.found_in.join(', ')}) do not hold the password`;
-  return `${r.marker}: ${unreadableWhy ?? `found in no log read (${r.logs.map((l) => l.path).join(', ') || 'none'}), so the password's fate cannot be seen`}`;
+  return (
+    `${r.marker}: ` +
+    (unreadableWhy ??
+      `found in no log read (${r.logs.map((l) => l.path).join(', ') || 'none'}), so the ` +
+        "password's fate cannot be seen")
+  );
 }
 
 /** Every log that was read for the markers. */
@@ -126,7 +134,9 @@ function readLogs(results: LiveProbeResult[]): string[] {
   return [...new Set(results.flatMap((r) => r.logs.map((l) => l.path)))];
 }
 
-/** The log lines that carried the markers, each with the log it was read from (the line number of a tail is unknown). */
+/**
+ * The log lines that carried the markers, each with the log it was read from (the line number of a tail is unknown).
+ */
 function landingLines(results: LiveProbeResult[]): { file: string; text: string }[] {
   return results
     .flatMap((r) => r.logs.flatMap((l) => l.hits.map((h) => ({ file: l.path, text: h.excerpt }))))
@@ -181,7 +191,8 @@ function wafFacts(outputs: Record<string, ProbeResult>): Facts {
       reasons.push(`${r.marker}: detected (${rules}) but not blocked (HTTP ${r.request.status}): detection only`);
     else {
       reasons.push(
-        `${r.marker}: not blocked (HTTP ${r.request.status}) and ${u ?? `no WAF record (${r.found_in.length > 0 ? `only in ${r.found_in.join(', ')}` : 'in no log'})`}`,
+        `${r.marker}: not blocked (HTTP ${r.request.status}) and ` +
+          `${u ?? `no WAF record (${r.found_in.length > 0 ? `only in ${r.found_in.join(', ')}` : 'in no log'})`}`,
       );
     }
     return { ...landingSummary(r), request_failed: failed, detected: r.detected, logs_unreadable: u !== undefined };

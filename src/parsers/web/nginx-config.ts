@@ -128,7 +128,9 @@ export function parseNginxFile(text: string, file: string): NginxDirective[] {
   return root;
 }
 
-/** Splits `nginx -T` output into its files (`# configuration file /path:` markers) and the test messages before them. */
+/**
+ * Splits `nginx -T` output into its files (`# configuration file /path:` markers) and the test messages before them.
+ */
 export function splitNginxDump(output: string): { messages: string; files: ConfigFile[] } {
   const re = /^# configuration file (.+):\r?$/gm;
   const files: ConfigFile[] = [];

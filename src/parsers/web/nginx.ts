@@ -263,7 +263,9 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
           at: {
             file: loc.file,
             line: loc.line,
-            text: `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }`,
+            text:
+              `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ` +
+              `${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }`,
           },
         });
         walk(b, { logs, buffer, modsec });

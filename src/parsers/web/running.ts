@@ -190,7 +190,9 @@ export function tieConfiguration(output: string, port: number, declared: string)
     if (onPort.length === 0) {
       return {
         ...base,
-        untied: `nothing listens on port ${port} on this host: the URL is answered by another machine (set web.host to the host that serves it, or web.config_path)`,
+        untied:
+          `nothing listens on port ${port} on this host: the URL is answered by another machine (set web.host ` +
+          'to the host that serves it, or web.config_path)',
       };
     }
     const answering = [
@@ -200,13 +202,17 @@ export function tieConfiguration(output: string, port: number, declared: string)
       const names = [...new Set(onPort.flatMap((s) => s.names))].join(', ') || 'an unknown process';
       return {
         ...base,
-        untied: `port ${port} is answered by ${names}, not by an nginx or Apache process socready can read the configuration of (set web.config_path)`,
+        untied:
+          `port ${port} is answered by ${names}, not by an nginx or Apache process socready can read the ` +
+          'configuration of (set web.config_path)',
       };
     }
     if (answering.length > 1) {
       return {
         ...base,
-        untied: `port ${port} is answered by ${answering.length} server processes (${answering.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path`,
+        untied:
+          `port ${port} is answered by ${answering.length} server processes ` +
+          `(${answering.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path`,
       };
     }
     const server = answering[0]!;
@@ -225,12 +231,16 @@ export function tieConfiguration(output: string, port: number, declared: string)
   if (candidates.length === 0) {
     return {
       ...base,
-      untied: `no running ${declared === 'auto' ? 'nginx or Apache' : declared} process was found on this host (set web.config_path)`,
+      untied:
+        `no running ${declared === 'auto' ? 'nginx or Apache' : declared} process was found on this host (set ` +
+        'web.config_path)',
     };
   }
   return {
     ...base,
-    untied: `the owners of listening sockets are not visible (run with sudo) and ${candidates.length} servers run (${candidates.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path`,
+    untied:
+      `the owners of listening sockets are not visible (run with sudo) and ${candidates.length} servers run ` +
+      `(${candidates.map((s) => `${s.kind} pid ${s.pid}`).join(', ')}): set web.config_path`,
   };
 }
 

@@ -2,7 +2,9 @@ import type { ProbeResult } from '../../transport/types.js';
 
 const DECRYPTING = new Set(['bump', 'client-first', 'server-first']);
 
-/** The directive lines of `squid -k parse` ("Processing: <line>"), or of squid.conf itself when that is what was read. */
+/**
+ * The directive lines of `squid -k parse` ("Processing: <line>"), or of squid.conf itself when that is what was read.
+ */
 export function squidDirectives(output: string): string[] {
   const processed = [...output.matchAll(/Processing: (.*)$/gm)].map((m) => m[1]!);
   const lines = processed.length > 0 ? processed : output.split('\n');

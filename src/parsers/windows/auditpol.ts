@@ -99,7 +99,8 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
       .map((t) => JSON.stringify(t))
       .join(', ');
     throw new InconclusiveError(
-      `auditpol printed ${unreadable.length} inclusion setting(s) that are neither English nor Japanese audit settings (${sample}): ` +
+      `auditpol printed ${unreadable.length} inclusion setting(s) that are neither English nor Japanese ` +
+        `audit settings (${sample}): ` +
         'another display language, or text decoded in the wrong code page; no subcategory is judged on it',
     );
   }

@@ -24,7 +24,10 @@ export function psJsonList<T>(text: string, what: string): T[] {
   }
 }
 
-/** Parses `Get-WinEvent -ListLog ... | Select LogName, IsEnabled, MaximumSizeInBytes, LogMode, RecordCount | ConvertTo-Json`. */
+/**
+ * Parses `Get-WinEvent -ListLog ... | Select LogName, IsEnabled, MaximumSizeInBytes, LogMode, RecordCount |
+ * ConvertTo-Json`.
+ */
 export function parseEventLogs(text: string): EventLogInfo[] {
   return psJsonList<Record<string, unknown>>(text, 'win-eventlog').map((l) => {
     const rawMode = l.LogMode;

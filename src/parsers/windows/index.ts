@@ -84,7 +84,8 @@ export const windowsParserModules: readonly ParserModule[] = [
       const profiles = parseFirewallProfiles(r.stdout);
       const enabled = profiles.filter((p) => p.enabled);
       const unlogged = enabled.filter((p) => !p.log_blocked);
-      // 4096 KB (the default) fills in hours on a busy server; the file then rolls over to .old once and is overwritten.
+      // 4096 KB (the default) fills in hours on a busy server; the file then rolls over to .old once and is
+      // overwritten.
       const small = enabled.filter((p) => p.log_blocked && (p.log_max_kb ?? 4096) < 16384);
       return {
         profiles,

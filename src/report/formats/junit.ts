@@ -9,8 +9,11 @@ import { formatDate } from './locale.js';
 import { STATUS_TEXT, t } from './text.js';
 
 // Characters XML 1.0 cannot carry at all (even escaped): control characters, lone surrogates, U+FFFE/U+FFFF.
-const INVALID_XML =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML = new RegExp(
+  String.raw`[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|` +
+    String.raw`(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`,
+  'g',
+);
 
 export function xmlEscape(s: string): string {
   return s
@@ -62,12 +65,17 @@ function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failur
       return { xml: `${head}/>`, kind: 'pass' };
     case 'warn':
       return {
-        xml: `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</system-out>\n    </testcase>`,
+        xml:
+          `${head}>\n      <system-out>${xmlEscape(`${t(STATUS_TEXT.warn, lang)}: ${details(f, lang)}`)}</syste` +
+          'm-out>\n    </testcase>',
         kind: 'pass',
       };
     case 'fail':
       return {
-        xml: `${head}>\n      <failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    </testcase>`,
+        xml:
+          `${head}>\n      ` +
+          `<failure${attrs({ message: msg, type: f.severity })}>${xmlEscape(details(f, lang))}</failure>\n    ` +
+          '</testcase>',
         kind: 'failure',
       };
     case 'not-applicable':
@@ -77,7 +85,10 @@ function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failur
       };
     default:
       return {
-        xml: `${head}>\n      <error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>\n    </testcase>`,
+        xml:
+          `${head}>\n      ` +
+          `<error${attrs({ message: f.reason ?? msg, type: f.status })}>${xmlEscape(details(f, lang))}</error>` +
+          '\n    </testcase>',
         kind: 'error',
       };
   }
@@ -114,10 +125,21 @@ export function renderJunit(report: Report, opts: { lang: Lang }): string {
     totals.errors += c.errors;
     totals.skipped += c.skipped;
     const props = report.score
-      ? `    <properties>\n      <property${attrs({ name: 'maturity.level', value: levelLabel(areaLevel.get(area) ?? null, lang) })}/>\n    </properties>\n`
+      ? '    <properties>\n      ' +
+        `<property${attrs({ name: 'maturity.level', value: levelLabel(areaLevel.get(area) ?? null, lang) })}/>` +
+        '\n    </properties>\n'
       : '';
     suites.push(
-      `  <testsuite${attrs({ name: `socready.${area}`, id: area, package: t(AREA_NAMES[area], lang), ...c, time: 0, timestamp: junitTimestamp(report.run.started_at) })}>\n${props}${cases.join('\n')}\n  </testsuite>`,
+      '  <testsuite' +
+        attrs({
+          name: `socready.${area}`,
+          id: area,
+          package: t(AREA_NAMES[area], lang),
+          ...c,
+          time: 0,
+          timestamp: junitTimestamp(report.run.started_at),
+        }) +
+        `>\n${props}${cases.join('\n')}\n  </testsuite>`,
     );
   }
   const head = `<testsuites${attrs({ name: `socready ${report.run.organization}`, ...totals, time: seconds })}>`;

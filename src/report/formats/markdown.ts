@@ -123,7 +123,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const out: string[] = [];
   out.push(`## ${t(L.title, lang)}`, '');
   out.push(
-    `${t(L.org, lang)}${c}**${mdEscape(report.run.organization)}** · ${t(L.run, lang)}${c}${mdEscape(report.run.id)} · ${formatDateTime(report.run.started_at, lang)}`,
+    `${t(L.org, lang)}${c}**${mdEscape(report.run.organization)}** · ` +
+      `${t(L.run, lang)}${c}${mdEscape(report.run.id)} · ${formatDateTime(report.run.started_at, lang)}`,
     '',
   );
   if (s) {
@@ -151,7 +152,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
       out.push('');
     }
   }
-  // Each heading counts exactly the findings of its kind: failures (fail, warn) apart from checks that could not decide.
+  // Each heading counts exactly the findings of its kind: failures (fail, warn) apart from checks that could not
+  // decide.
   const ordered = failingFirst(report.findings);
   const failing = ordered.filter((f) => f.status === 'fail' || f.status === 'warn');
   const undecided = ordered.filter((f) => f.status === 'error' || f.status === 'inconclusive');
@@ -165,7 +167,13 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     // Remediations that hold commands or configuration lines go below the table in fenced blocks, one per check.
     const below: Finding[] = [];
     for (const f of failing.slice(0, max)) {
-      let status = `${t(SEVERITY_TEXT[f.severity], lang)}${f.status === 'fail' ? '' : lang === 'ja' ? `（${t(STATUS_TEXT[f.status], lang)}）` : ` (${t(STATUS_TEXT[f.status], lang)})`}`;
+      let status =
+        `${t(SEVERITY_TEXT[f.severity], lang)}` +
+        (f.status === 'fail'
+          ? ''
+          : lang === 'ja'
+            ? `（${t(STATUS_TEXT[f.status], lang)}）`
+            : ` (${t(STATUS_TEXT[f.status], lang)})`);
       if (f.waiver && !f.waiver.expired)
         status +=
           lang === 'ja'
@@ -192,7 +200,8 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     out.push(`| ${t(L.check, lang)} | ${t(L.target, lang)} | ${t(L.reason, lang)} |`, '| --- | --- | --- |');
     for (const f of undecided.slice(0, max)) {
       out.push(
-        `| ${mdEscape(t(f.title, lang))}<br>${codeSpan(f.check)} | ${mdEscape(f.target)} | ${mdEscape(`${t(STATUS_TEXT[f.status], lang)}: ${f.reason ?? ''}`)} |`,
+        `| ${mdEscape(t(f.title, lang))}<br>${codeSpan(f.check)} | ${mdEscape(f.target)} | ` +
+          `${mdEscape(`${t(STATUS_TEXT[f.status], lang)}: ${f.reason ?? ''}`)} |`,
       );
     }
     if (undecided.length > max) out.push('', `${formatNumber(undecided.length - max, lang)} ${t(L.more, lang)}`);
@@ -210,7 +219,10 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     const expired = waived.filter((f) => f.waiver!.expired).length;
     out.push(
       '',
-      `${t(L.waivers, lang)}${c}${lang === 'en' ? `${waived.length - expired} active, ${expired} expired` : `有効 ${waived.length - expired} 件、期限切れ ${expired} 件`}`,
+      `${t(L.waivers, lang)}${c}` +
+        (lang === 'en'
+          ? `${waived.length - expired} active, ${expired} expired`
+          : `有効 ${waived.length - expired} 件、期限切れ ${expired} 件`),
     );
   }
   return `${out.join('\n')}\n`;

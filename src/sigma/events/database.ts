@@ -46,8 +46,10 @@ function csv(text: string): string[] {
 }
 
 // 2026-12-03 03:00:51.206 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: SESSION,...
-const PG =
-  /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|[+-]\d\d))? \[(\d+)\] (?:(\S*)@(\S*) (\S+) (\S+) )?([A-Z]+):\s+(.*)$/;
+const PG = new RegExp(
+  String.raw`^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)(?: ([A-Z]{2,5}|` +
+    String.raw`[+-]\d\d))? \[(\d+)\] (?:(\S*)@(\S*) (\S+) (\S+) )?([A-Z]+):\s+(.*)$`,
+);
 
 /** One PostgreSQL stderr log line (prefix '%m [%p] %u@%d %h %c '); pgaudit records get their fields. */
 export function parsePostgresLog(line: string, logsource?: EventLogSource): SigmaEvent | undefined {
@@ -94,15 +96,18 @@ export function parsePostgresLog(line: string, logsource?: EventLogSource): Sigm
 // ... mysql-server_auditing:  vm,nosuchuser,127.0.0.1,5,0,FAILED_CONNECT,,,1698   (syslog output)
 const AUDIT_FILE = /^(\d{8} \d\d:\d\d:\d\d),(.*)$/;
 const AUDIT_SYSLOG = /mysql-server_auditing:\s+(.*)$/;
-const OPERATIONS =
-  /^(CONNECT|DISCONNECT|FAILED_CONNECT|CHANGEUSER|QUERY|QUERY_DDL|QUERY_DML|QUERY_DCL|READ|WRITE|CREATE|ALTER|RENAME|DROP)$/;
+const OPERATIONS = new RegExp(
+  '^(CONNECT|DISCONNECT|FAILED_CONNECT|CHANGEUSER|QUERY|QUERY_DDL|' +
+    'QUERY_DML|QUERY_DCL|READ|WRITE|CREATE|ALTER|RENAME|DROP)$',
+);
 
 /** One MariaDB server_audit record: serverhost,username,host,connectionid,queryid,operation,database,object,retcode. */
 export function parseServerAudit(line: string, logsource?: EventLogSource): SigmaEvent | undefined {
   const file = AUDIT_FILE.exec(line);
   const body = file ? file[2]! : AUDIT_SYSLOG.exec(line)?.[1];
   if (body === undefined) return undefined;
-  // The object (a query in quotes, with \' escapes) may hold commas: take five fields from the left, one from the right.
+  // The object (a query in quotes, with \' escapes) may hold commas: take five fields from the left, one from the
+  // right.
   const parts = body.split(',');
   if (parts.length < 9) return undefined;
   const [host, user, client, conn, query, op, db] = parts;

@@ -73,7 +73,10 @@ function decodeHex(v: string): string {
   return Buffer.from(v, 'hex').toString('utf8').replace(/\0/g, ' ');
 }
 
-/** One auditd record line: "type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=321 ... \x1d ARCH=x86_64 SYSCALL=bpf". */
+/**
+ * One auditd record line: "type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=321 ... \x1d ARCH=x86_64
+ * SYSCALL=bpf".
+ */
 export function parseAuditd(line: string, logsource?: EventLogSource): SigmaEvent | undefined {
   if (!line.startsWith('type=') && !line.includes('msg=audit(')) return undefined;
   const fields: Fields = {};

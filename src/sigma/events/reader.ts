@@ -115,7 +115,8 @@ async function* chunks(file: string, opts: ReadOptions): AsyncGenerator<string> 
           expanded > EVENT_LIMITS.MAX_EXPANSION_RATIO * Math.max(bytes, 1)
         )
           throw new RefusedFile(
-            `gzip expands more than ${EVENT_LIMITS.MAX_EXPANSION_RATIO} times (${expanded} bytes from ${bytes} compressed; a gzip bomb?); file not read further`,
+            `gzip expands more than ${EVENT_LIMITS.MAX_EXPANSION_RATIO} times (${expanded} bytes from ` +
+              `${bytes} compressed; a gzip bomb?); file not read further`,
           );
       }
       yield decoder.write(b as Buffer);

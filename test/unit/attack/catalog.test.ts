@@ -10,48 +10,58 @@ const BUNDLE = join(SHARED_DIR, 'attack', 'enterprise-attack-19.1-subset.json.gz
 describe('ATT&CK catalog from the STIX bundle', () => {
   const fromBundle = parseCatalogFile(BUNDLE);
 
-  it('reads the gzipped STIX 2.0 bundle: version, 15 tactics in matrix order, techniques, data components, groups', () => {
-    expect(fromBundle.attack_version).toBe('19.1');
-    expect(fromBundle.tactics.map((t) => t.shortname).slice(0, 3)).toEqual([
-      'reconnaissance',
-      'resource-development',
-      'initial-access',
-    ]);
-    expect(fromBundle.tactics.map((t) => t.shortname)).toContain('defense-impairment');
-    expect(fromBundle.tactics.map((t) => t.shortname)).not.toContain('defense-evasion');
-    const live = fromBundle.techniques.filter((t) => !t.revoked && !t.deprecated);
-    expect(live.length).toBe(697);
-    expect(fromBundle.data_components.length).toBe(109);
-    const apt29 = fromBundle.groups.find((g) => g.id === 'G0016')!;
-    expect(apt29.name).toBe('APT29');
-    expect(apt29.aliases).toContain('Cozy Bear');
-    expect(apt29.techniques.length).toBeGreaterThan(30);
-  });
+  it(
+    'reads the gzipped STIX 2.0 bundle: version, 15 tactics in matrix order, techniques, data components, ' + 'groups',
+    () => {
+      expect(fromBundle.attack_version).toBe('19.1');
+      expect(fromBundle.tactics.map((t) => t.shortname).slice(0, 3)).toEqual([
+        'reconnaissance',
+        'resource-development',
+        'initial-access',
+      ]);
+      expect(fromBundle.tactics.map((t) => t.shortname)).toContain('defense-impairment');
+      expect(fromBundle.tactics.map((t) => t.shortname)).not.toContain('defense-evasion');
+      const live = fromBundle.techniques.filter((t) => !t.revoked && !t.deprecated);
+      expect(live.length).toBe(697);
+      expect(fromBundle.data_components.length).toBe(109);
+      const apt29 = fromBundle.groups.find((g) => g.id === 'G0016')!;
+      expect(apt29.name).toBe('APT29');
+      expect(apt29.aliases).toContain('Cozy Bear');
+      expect(apt29.techniques.length).toBeGreaterThan(30);
+    },
+  );
 
-  it('derives technique → data components through v18+ detection strategies and analytics, as the reference catalog does', () => {
-    const ref = JSON.parse(readFileSync(join(SHARED_DIR, 'attack', 'enterprise-attack-catalog.json'), 'utf8')) as {
-      techniques: { id: string; data_components: string[]; tactics: string[]; revoked_by?: string }[];
-    };
-    const mine = new Map(fromBundle.techniques.map((t) => [t.id, t]));
-    expect(mine.size).toBe(ref.techniques.length);
-    for (const r of ref.techniques) {
-      const m = mine.get(r.id)!;
-      expect(m.data_components, r.id).toEqual([...r.data_components].sort());
-      expect(m.tactics, r.id).toEqual(r.tactics);
-      expect(m.revoked_by, r.id).toBe(r.revoked_by);
-    }
-  });
+  it(
+    'derives technique → data components through v18+ detection strategies and analytics, as the reference ' +
+      'catalog does',
+    () => {
+      const ref = JSON.parse(readFileSync(join(SHARED_DIR, 'attack', 'enterprise-attack-catalog.json'), 'utf8')) as {
+        techniques: { id: string; data_components: string[]; tactics: string[]; revoked_by?: string }[];
+      };
+      const mine = new Map(fromBundle.techniques.map((t) => [t.id, t]));
+      expect(mine.size).toBe(ref.techniques.length);
+      for (const r of ref.techniques) {
+        const m = mine.get(r.id)!;
+        expect(m.data_components, r.id).toEqual([...r.data_components].sort());
+        expect(m.tactics, r.id).toEqual(r.tactics);
+        expect(m.revoked_by, r.id).toBe(r.revoked_by);
+      }
+    },
+  );
 
-  it("the shipped compact catalog is this bundle, carries no descriptions, and sits next to MITRE's licence notice", () => {
-    const shipped = parseCatalogFile(SHIPPED_CATALOG);
-    expect(shipped.attack_version).toBe(fromBundle.attack_version);
-    expect(shipped.techniques).toEqual(fromBundle.techniques);
-    expect(shipped.groups).toEqual(fromBundle.groups);
-    expect(readFileSync(SHIPPED_CATALOG, 'utf8')).not.toMatch(/"description"/);
-    const licence = join(REPO_ROOT, 'checks', 'attack', 'LICENSE-ATTACK.txt');
-    expect(existsSync(licence)).toBe(true);
-    expect(readFileSync(licence, 'utf8')).toContain('The MITRE Corporation');
-  });
+  it(
+    "the shipped compact catalog is this bundle, carries no descriptions, and sits next to MITRE's licence " + 'notice',
+    () => {
+      const shipped = parseCatalogFile(SHIPPED_CATALOG);
+      expect(shipped.attack_version).toBe(fromBundle.attack_version);
+      expect(shipped.techniques).toEqual(fromBundle.techniques);
+      expect(shipped.groups).toEqual(fromBundle.groups);
+      expect(readFileSync(SHIPPED_CATALOG, 'utf8')).not.toMatch(/"description"/);
+      const licence = join(REPO_ROOT, 'checks', 'attack', 'LICENSE-ATTACK.txt');
+      expect(existsSync(licence)).toBe(true);
+      expect(readFileSync(licence, 'utf8')).toContain('The MITRE Corporation');
+    },
+  );
 
   it('rejects a file that is neither a bundle nor a catalog, naming the file', () => {
     expect(() => catalogFromStix({ type: 'report' }, 'x.json')).toThrow(/x\.json: not a STIX bundle/);

@@ -24,10 +24,22 @@ interface AttackCatalog {
 }
 
 /** What a probe of each kind may do; anything that writes, reloads, signals or changes state is refused. */
-const SH_WRITES =
-  /\brm\b|\bmv\b|\bcp\b|\btee\b|>\s*\/(?!dev\/null)|>>|\bauditctl\s+-[DRaAwWedfbr]\b|\bsystemctl\s+(start|stop|restart|reload|enable|disable|mask)\b|\bservice\s+\S+\s+(start|stop|restart|reload)\b|\bkill(all)?\b|augenrules\s+--load|\bsed\s+-i\b|\b(nginx|squid)\s+-s\b|\bapache2ctl\s+(-k\s+)?(graceful|restart|stop|start)\b|\bsquid\s+-k\s+(reconfigure|shutdown|kill|rotate)\b/;
-const PS_WRITES =
-  /\b(Set|New|Remove|Clear|Stop|Start|Restart|Disable|Enable|Register|Unregister|Install|Uninstall|Add|Rename|Move|Copy|Write|Out-File|Invoke-WebRequest|Invoke-RestMethod)-[A-Z]\w*|\bauditpol\s+\/set\b|\bwevtutil\s+(sl|set-log|cl|clear-log)\b|\bsc(\.exe)?\s+(config|stop|start|delete)\b|\breg(\.exe)?\s+(add|delete|import)\b/i;
+const SH_WRITES = new RegExp(
+  String.raw`\brm\b|\bmv\b|\bcp\b|\btee\b|>\s*\/(?!dev\/null)|>>|\bauditctl\s+-[DRaAwWedfbr]\b|` +
+    String.raw`\bsystemctl\s+(start|stop|restart|reload|enable|disable|mask)\b|` +
+    String.raw`\bservice\s+\S+\s+(start|stop|restart|reload)\b|\bkill(all)?\b|` +
+    String.raw`augenrules\s+--load|\bsed\s+-i\b|\b(nginx|squid)\s+-s\b|\bapache2ctl\s+(-k\s+)?(graceful|` +
+    String.raw`restart|stop|start)\b|\bsquid\s+-k\s+(reconfigure|shutdown|` +
+    String.raw`kill|rotate)\b`,
+);
+const PS_WRITES = new RegExp(
+  String.raw`\b(Set|New|Remove|Clear|Stop|Start|Restart|Disable|Enable|Register|` +
+    'Unregister|Install|Uninstall|Add|Rename|Move|Copy|Write|Out-File|' +
+    String.raw`Invoke-WebRequest|Invoke-RestMethod)-[A-Z]\w*|\bauditpol\s+\/set\b|` +
+    String.raw`\bwevtutil\s+(sl|set-log|cl|clear-log)\b|\bsc(\.exe)?\s+(config|` +
+    String.raw`stop|start|delete)\b|\breg(\.exe)?\s+(add|delete|import)\b`,
+  'i',
+);
 
 function readOnlyProblem(p: ProbeDef): string | undefined {
   switch (p.kind) {

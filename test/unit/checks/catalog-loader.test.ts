@@ -53,16 +53,20 @@ describe('check catalog loader', () => {
     expect(catalog.checks[0]!.file).toBe(join('ips', 'new.yaml'));
   });
 
-  it('fails loading a new catalog folder whose check reads a fact its parser does not declare, naming file and field', () => {
-    const { root, file } = catalogWith('ips', check({ condition: '{ fact: enabeld, equals: 1 }' }));
-    const catalog = loadCatalog(root);
-    expect(catalog.checks).toEqual([]);
-    expect(catalog.problems).toHaveLength(1);
-    const [problem] = catalog.problems;
-    expect(problem!.file).toBe(file);
-    expect(problem!.field).toBe('ips.sample.rules-loaded.condition');
-    expect(problem!.message).toMatch(/fact "enabeld" is not among the facts parser "auditd-kernel-status" declares/);
-  });
+  it(
+    'fails loading a new catalog folder whose check reads a fact its parser does not declare, naming file and ' +
+      'field',
+    () => {
+      const { root, file } = catalogWith('ips', check({ condition: '{ fact: enabeld, equals: 1 }' }));
+      const catalog = loadCatalog(root);
+      expect(catalog.checks).toEqual([]);
+      expect(catalog.problems).toHaveLength(1);
+      const [problem] = catalog.problems;
+      expect(problem!.file).toBe(file);
+      expect(problem!.field).toBe('ips.sample.rules-loaded.condition');
+      expect(problem!.message).toMatch(/fact "enabeld" is not among the facts parser "auditd-kernel-status" declares/);
+    },
+  );
 
   it('accepts element paths under a declared list and locates a bad path in applies_if/condition/warn_if', () => {
     const good = catalogWith(
@@ -89,30 +93,34 @@ describe('check catalog loader', () => {
     expect(problems[0]!.message).toMatch(/fact "nope"/);
   });
 
-  it('locates an observed/expected placeholder or a decisive path naming an undeclared fact, and a related check that does not exist', () => {
-    const text = (fact: string) =>
-      `{ observed: { en: "enabled {${fact}}", ja: "有効 {${fact}}" }, expected: { en: "1", ja: "1" } }`;
-    expect(
-      loadCatalog(catalogWith('ips', check({ explain_text: text('enabled') })).root).problems.map((p) => p.message),
-    ).toEqual([]);
-    const [placeholder] = loadCatalog(catalogWith('ips', check({ explain_text: text('enabld') })).root).problems;
-    expect(placeholder).toMatchObject({
-      field: 'ips.sample.rules-loaded.explain_text',
-      message: expect.stringMatching(/fact "enabld"/),
-    });
-    const [decisive] = loadCatalog(catalogWith('ips', check({ decisive: '[nope.at]' })).root).problems;
-    expect(decisive).toMatchObject({
-      field: 'ips.sample.rules-loaded.decisive',
-      message: expect.stringMatching(/fact "nope\.at"/),
-    });
-    const [related] = loadCatalog(
-      catalogWith('ips', check({ related: '[{ check: ips.nothing, why: { en: "x", ja: "x" } }]' })).root,
-    ).problems;
-    expect(related).toMatchObject({
-      field: 'ips.sample.rules-loaded.related',
-      message: expect.stringContaining('related check "ips.nothing" does not exist'),
-    });
-  });
+  it(
+    'locates an observed/expected placeholder or a decisive path naming an undeclared fact, and a related ' +
+      'check that does not exist',
+    () => {
+      const text = (fact: string) =>
+        `{ observed: { en: "enabled {${fact}}", ja: "有効 {${fact}}" }, expected: { en: "1", ja: "1" } }`;
+      expect(
+        loadCatalog(catalogWith('ips', check({ explain_text: text('enabled') })).root).problems.map((p) => p.message),
+      ).toEqual([]);
+      const [placeholder] = loadCatalog(catalogWith('ips', check({ explain_text: text('enabld') })).root).problems;
+      expect(placeholder).toMatchObject({
+        field: 'ips.sample.rules-loaded.explain_text',
+        message: expect.stringMatching(/fact "enabld"/),
+      });
+      const [decisive] = loadCatalog(catalogWith('ips', check({ decisive: '[nope.at]' })).root).problems;
+      expect(decisive).toMatchObject({
+        field: 'ips.sample.rules-loaded.decisive',
+        message: expect.stringMatching(/fact "nope\.at"/),
+      });
+      const [related] = loadCatalog(
+        catalogWith('ips', check({ related: '[{ check: ips.nothing, why: { en: "x", ja: "x" } }]' })).root,
+      ).problems;
+      expect(related).toMatchObject({
+        field: 'ips.sample.rules-loaded.related',
+        message: expect.stringContaining('related check "ips.nothing" does not exist'),
+      });
+    },
+  );
 
   it('names an unknown probe, an unknown parser and a probe the parser never reads, each with its field', () => {
     const cases: [Record<string, string>, string, RegExp][] = [
@@ -129,22 +137,29 @@ describe('check catalog loader', () => {
     }
   });
 
-  it('refuses a folder named after no platform (checks/mainframe/, a kind that does not exist) instead of loading 0 checks', () => {
-    const { root } = catalogWith('mainframe', check({}));
-    const catalog = loadCatalog(root);
-    expect(catalog.checks).toEqual([]);
-    expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'mainframe')]);
-    expect(catalog.problems[0]!.message).toMatch(/unknown platform "mainframe"/);
-  });
+  it(
+    'refuses a folder named after no platform (checks/mainframe/, a kind that does not exist) instead of ' +
+      'loading 0 checks',
+    () => {
+      const { root } = catalogWith('mainframe', check({}));
+      const catalog = loadCatalog(root);
+      expect(catalog.checks).toEqual([]);
+      expect(catalog.problems.map((p) => p.file)).toEqual([join(root, 'mainframe')]);
+      expect(catalog.problems[0]!.message).toMatch(/unknown platform "mainframe"/);
+    },
+  );
 
-  it('declares every folder of the shipped catalog as a check platform or a non-check folder, and loads all checks', () => {
-    const folders = readdirSync(CHECKS_DIR).filter((n) => statSync(join(CHECKS_DIR, n)).isDirectory());
-    for (const f of folders)
-      expect(CHECK_PLATFORMS.includes(f) || (NON_CHECK_FOLDERS as readonly string[]).includes(f), f).toBe(true);
-    expect(checkFolders(CHECKS_DIR).sort()).toEqual(folders.filter((f) => CHECK_PLATFORMS.includes(f)).sort());
-    const catalog = loadCatalog();
-    expect(catalog.problems.map((p) => p.message)).toEqual([]);
-    const loadedFolders = new Set(catalog.checks.map((c) => c.file!.split('/')[0]));
-    expect([...loadedFolders].sort()).toEqual(checkFolders(CHECKS_DIR).sort());
-  });
+  it(
+    'declares every folder of the shipped catalog as a check platform or a non-check folder, and loads all ' + 'checks',
+    () => {
+      const folders = readdirSync(CHECKS_DIR).filter((n) => statSync(join(CHECKS_DIR, n)).isDirectory());
+      for (const f of folders)
+        expect(CHECK_PLATFORMS.includes(f) || (NON_CHECK_FOLDERS as readonly string[]).includes(f), f).toBe(true);
+      expect(checkFolders(CHECKS_DIR).sort()).toEqual(folders.filter((f) => CHECK_PLATFORMS.includes(f)).sort());
+      const catalog = loadCatalog();
+      expect(catalog.problems.map((p) => p.message)).toEqual([]);
+      const loadedFolders = new Set(catalog.checks.map((c) => c.file!.split('/')[0]));
+      expect([...loadedFolders].sort()).toEqual(checkFolders(CHECKS_DIR).sort());
+    },
+  );
 });

@@ -75,14 +75,17 @@ describe('a failing finding shows what was observed; the check keeps its desired
     expect(terminalSummary(r, {}, false, 'en')).toMatch(/critical\s+auditd is not running/);
     expect(terminalSummary(r, {}, false, 'ja')).toContain('auditd が稼働していない');
   });
-  it('HTML (and so the PDF): the card heading and the top risk say what was observed, the desired state is kept', () => {
-    const html = renderHtml(r, { lang: 'en' });
-    expect(html).toContain('<h4>auditd is not running</h4>');
-    expect(html).toMatch(/Expected: auditd is running/);
-    expect(html).not.toContain('<h4>auditd is running</h4>');
-    const ja = renderHtml(r, { lang: 'ja' });
-    expect(ja).toContain('<h4>auditd が稼働していない</h4>');
-  });
+  it(
+    'HTML (and so the PDF): the card heading and the top risk say ' + 'what was observed, the desired state is kept',
+    () => {
+      const html = renderHtml(r, { lang: 'en' });
+      expect(html).toContain('<h4>auditd is not running</h4>');
+      expect(html).toMatch(/Expected: auditd is running/);
+      expect(html).not.toContain('<h4>auditd is running</h4>');
+      const ja = renderHtml(r, { lang: 'ja' });
+      expect(ja).toContain('<h4>auditd が稼働していない</h4>');
+    },
+  );
   it('Markdown, JUnit and SARIF messages', () => {
     expect(renderMarkdown(r, { lang: 'en' })).toContain('auditd is not running');
     const junit = renderJunit(r, { lang: 'en' });

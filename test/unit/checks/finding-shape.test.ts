@@ -16,7 +16,8 @@ import { FIXTURES_DIR } from '../../helpers/paths.js';
 const catalog = loadCatalog();
 const out = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
 const MODULES =
-  'Loaded Modules:\n core_module (static)\n log_config_module (static)\n security2_module (shared)\n ssl_module (shared)\n proxy_module (shared)\n';
+  'Loaded Modules:\n core_module (static)\n log_config_module (static)\n security2_module (shared)\n ' +
+  'ssl_module (shared)\n proxy_module (shared)\n';
 const apacheOutputs = {
   'apache-modules': out(MODULES),
   'apache-vhosts': out(''),
@@ -28,19 +29,23 @@ const decide = (id: string, outputs: Record<string, ProbeResult> = apacheOutputs
   evaluateCheck(catalog.checks.find((c) => c.id === id)!, outputs, { targetId: 'shop', kind: 'web' });
 
 describe('finding shape: observed, expected, decisive lines', () => {
-  it('the RelevantStatus trap says what it saw in both languages and points at the two directives, file and line', () => {
-    const f = decide('web.modsecurity.audit-relevant-status');
-    expect(f.status).toBe('fail');
-    expect(f.explanation!.observed.en).toBe(
-      'SecAuditEngine RelevantOnly with SecAuditLogRelevantStatus ^(?:5|4(?!04)): a successful (200/302) request no rule matched is audited: false',
-    );
-    expect(f.explanation!.observed.ja).toContain('SecAuditLogRelevantStatus ^(?:5|4(?!04))');
-    expect(f.explanation!.expected.en).toMatch(/^Successful requests reach the audit log/);
-    expect(f.decisive).toEqual([
-      { file: '/etc/modsecurity/modsecurity.conf', line: 3, text: 'SecAuditEngine RelevantOnly' },
-      { file: '/etc/modsecurity/modsecurity.conf', line: 4, text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))' },
-    ]);
-  });
+  it(
+    'the RelevantStatus trap says what it saw in both languages and ' + 'points at the two directives, file and line',
+    () => {
+      const f = decide('web.modsecurity.audit-relevant-status');
+      expect(f.status).toBe('fail');
+      expect(f.explanation!.observed.en).toBe(
+        'SecAuditEngine RelevantOnly with SecAuditLogRelevantStatus ^(?:5|4(?!04)): a successful (200/302) ' +
+          'request no rule matched is audited: false',
+      );
+      expect(f.explanation!.observed.ja).toContain('SecAuditLogRelevantStatus ^(?:5|4(?!04))');
+      expect(f.explanation!.expected.en).toMatch(/^Successful requests reach the audit log/);
+      expect(f.decisive).toEqual([
+        { file: '/etc/modsecurity/modsecurity.conf', line: 3, text: 'SecAuditEngine RelevantOnly' },
+        { file: '/etc/modsecurity/modsecurity.conf', line: 4, text: 'SecAuditLogRelevantStatus ^(?:5|4(?!04))' },
+      ]);
+    },
+  );
 
   it('DetectionOnly: the engine line that won, not the one inside <IfModule !mod_security2.c>', () => {
     const f = decide('web.modsecurity.engine-on');
@@ -57,7 +62,8 @@ describe('finding shape: observed, expected, decisive lines', () => {
   it('Apache without a user agent names the CustomLog line', () => {
     const f = decide('web.apache.log-user-agent');
     expect(f.explanation!.observed.en).toBe(
-      'Access logs without the user agent: ${APACHE_LOG_DIR}/app.log (format proxied) at /etc/apache2/sites-enabled/app.conf:6',
+      'Access logs without the user agent: ${APACHE_LOG_DIR}/app.log (format proxied) at ' +
+        '/etc/apache2/sites-enabled/app.conf:6',
     );
     expect(f.decisive).toEqual([
       { file: '/etc/apache2/sites-enabled/app.conf', line: 6, text: 'CustomLog ${APACHE_LOG_DIR}/app.log proxied' },
@@ -109,7 +115,8 @@ describe('finding shape: observed, expected, decisive lines', () => {
     const f = decide('web.active.body-canary', { 'body-canary': liveAnswer({ has_host: true, probes: [r] }) });
     expect(f.status).toBe('fail');
     expect(f.explanation!.observed.en).toBe(
-      'Sent: POST http://shop/login (socready-canary-r-abcd1234-1). socready-canary-r-abcd1234-1: the request was logged in /var/log/nginx/access.log but not its body',
+      'Sent: POST http://shop/login (socready-canary-r-abcd1234-1). socready-canary-r-abcd1234-1: the ' +
+        'request was logged in /var/log/nginx/access.log but not its body',
     );
     expect(f.explanation!.expected.en).toBe(
       "The canary's URL, username and body fields in a log read from the server (/var/log/nginx/access.log)",
@@ -129,22 +136,25 @@ describe('finding shape: observed, expected, decisive lines', () => {
 });
 
 describe('related findings', () => {
-  it('links a failed body canary and the RelevantStatus directive that kept it out, both ways, and not two passes', () => {
-    const checks = catalog.checks.filter(
-      (c) => c.id === 'web.active.body-canary' || c.id === 'web.modsecurity.audit-relevant-status',
-    );
-    const f = (check: string, status: Finding['status']) => ({ check, status }) as Finding;
-    const findings = [f('web.active.body-canary', 'fail'), f('web.modsecurity.audit-relevant-status', 'fail')];
-    linkRelated(findings, checks);
-    expect(findings[0]!.related).toEqual([
-      {
-        check: 'web.modsecurity.audit-relevant-status',
-        why: expect.objectContaining({ en: expect.stringMatching(/^SecAuditLogRelevantStatus decides/) }),
-      },
-    ]);
-    expect(findings[1]!.related!.map((r) => r.check)).toEqual(['web.active.body-canary']);
-    const passes = [f('web.active.body-canary', 'pass'), f('web.modsecurity.audit-relevant-status', 'pass')];
-    linkRelated(passes, checks);
-    expect(passes.every((x) => x.related === undefined)).toBe(true);
-  });
+  it(
+    'links a failed body canary and the RelevantStatus directive that kept it out, both ways, and not two ' + 'passes',
+    () => {
+      const checks = catalog.checks.filter(
+        (c) => c.id === 'web.active.body-canary' || c.id === 'web.modsecurity.audit-relevant-status',
+      );
+      const f = (check: string, status: Finding['status']) => ({ check, status }) as Finding;
+      const findings = [f('web.active.body-canary', 'fail'), f('web.modsecurity.audit-relevant-status', 'fail')];
+      linkRelated(findings, checks);
+      expect(findings[0]!.related).toEqual([
+        {
+          check: 'web.modsecurity.audit-relevant-status',
+          why: expect.objectContaining({ en: expect.stringMatching(/^SecAuditLogRelevantStatus decides/) }),
+        },
+      ]);
+      expect(findings[1]!.related!.map((r) => r.check)).toEqual(['web.active.body-canary']);
+      const passes = [f('web.active.body-canary', 'pass'), f('web.modsecurity.audit-relevant-status', 'pass')];
+      linkRelated(passes, checks);
+      expect(passes.every((x) => x.related === undefined)).toBe(true);
+    },
+  );
 });

@@ -165,24 +165,28 @@ describe('linux catalog on fixture hosts', () => {
     ]);
   });
 
-  it('audits an offline image of the hardened host from its files: rules from disk, live-only checks inconclusive', () => {
-    const outputs = fixtureHost('hardened', catalog.probes.values());
-    for (const probe of linuxProbes) if (probe.kind === 'command') outputs[probe.id] = offlineResult;
-    const findings = evaluateHost(outputs, true);
-    const status = (id: string) => findings.get(id)!.status;
-    for (const id of KEY_CHECKS.filter((k) => k.startsWith('linux.audit.rules.'))) expect(status(id), id).toBe('pass');
-    expect(status('linux.auditd.kernel-cmdline')).toBe('pass'); // from /etc/default/grub
-    expect(status('linux.sshd.loglevel')).toBe('pass'); // from sshd_config.d
-    for (const id of [
-      'linux.auditd.kernel-enabled',
-      'linux.auditd.rules-persisted',
-      'linux.logfwd.connected',
-      'linux.time.sync',
-      'linux.authlog.recent',
-    ]) {
-      expect(status(id), id).toBe('inconclusive');
-    }
-  });
+  it(
+    'audits an offline image of the hardened host from its files: rules from disk, live-only checks ' + 'inconclusive',
+    () => {
+      const outputs = fixtureHost('hardened', catalog.probes.values());
+      for (const probe of linuxProbes) if (probe.kind === 'command') outputs[probe.id] = offlineResult;
+      const findings = evaluateHost(outputs, true);
+      const status = (id: string) => findings.get(id)!.status;
+      for (const id of KEY_CHECKS.filter((k) => k.startsWith('linux.audit.rules.')))
+        expect(status(id), id).toBe('pass');
+      expect(status('linux.auditd.kernel-cmdline')).toBe('pass'); // from /etc/default/grub
+      expect(status('linux.sshd.loglevel')).toBe('pass'); // from sshd_config.d
+      for (const id of [
+        'linux.auditd.kernel-enabled',
+        'linux.auditd.rules-persisted',
+        'linux.logfwd.connected',
+        'linux.time.sync',
+        'linux.authlog.recent',
+      ]) {
+        expect(status(id), id).toBe('inconclusive');
+      }
+    },
+  );
 
   it('reports checks that need root as inconclusive, never failed, when the account may not use the audit API', () => {
     const outputs = fixtureHost('hardened', catalog.probes.values());

@@ -66,14 +66,18 @@ describe('audit subcategories where detection needs failures', () => {
     ).toBe('pass');
   });
 
-  it('a subcategory that needs both halves for another reason still warns when only one is set (Sensitive Privilege Use)', () => {
-    const f = evaluateCheck(
-      check('windows.auditpol.sensitive-privilege-use'),
-      { 'win-auditpol': auditpolWith('0CCE9228-69AE-11D9-BED3-505054503030', 'Success') },
-      { targetId: 'h', kind: 'windows' },
-    );
-    expect(f.status).toBe('warn');
-  });
+  it(
+    'a subcategory that needs both halves for another reason still warns when only one is set (Sensitive ' +
+      'Privilege Use)',
+    () => {
+      const f = evaluateCheck(
+        check('windows.auditpol.sensitive-privilege-use'),
+        { 'win-auditpol': auditpolWith('0CCE9228-69AE-11D9-BED3-505054503030', 'Success') },
+        { targetId: 'h', kind: 'windows' },
+      );
+      expect(f.status).toBe('warn');
+    },
+  );
 });
 
 describe('Windows finding texts', () => {
@@ -86,20 +90,26 @@ describe('Windows finding texts', () => {
     );
   });
 
-  it('Sysmon findings say in words why an event is off: "Image loading (7): disabled", "ProcessAccess (10): onmatch include with no rules"', () => {
-    const outputs = hostOutputs('default'); // SwiftOnSecurity's sysmon-config
-    const seven = evaluateCheck(check('windows.sysmon.event-7'), outputs, { targetId: 'h', kind: 'windows' });
-    expect(seven.status).toBe('fail');
-    expect(seven.observed?.['event_config.7']).toBe('Image loading (7): disabled');
-    const ten = evaluateCheck(check('windows.sysmon.event-10'), outputs, { targetId: 'h', kind: 'windows' });
-    expect(ten.observed?.['event_config.10']).toBe(
-      'ProcessAccess (10): onmatch include with no rules, so no event is written',
-    );
-    for (const f of [seven, ten]) expect(Object.values(f.observed ?? {})).not.toContain(null);
-    const one = evaluateCheck(check('windows.sysmon.event-1'), outputs, { targetId: 'h', kind: 'windows' });
-    expect(one.status).toBe('pass');
-    expect(one.observed?.['event_config.1']).toMatch(/^ProcessCreate \(1\): onmatch exclude with \d+ exclusion\(s\)$/);
-  });
+  it(
+    'Sysmon findings say in words why an event is off: "Image loading (7): disabled", "ProcessAccess (10): ' +
+      'onmatch include with no rules"',
+    () => {
+      const outputs = hostOutputs('default'); // SwiftOnSecurity's sysmon-config
+      const seven = evaluateCheck(check('windows.sysmon.event-7'), outputs, { targetId: 'h', kind: 'windows' });
+      expect(seven.status).toBe('fail');
+      expect(seven.observed?.['event_config.7']).toBe('Image loading (7): disabled');
+      const ten = evaluateCheck(check('windows.sysmon.event-10'), outputs, { targetId: 'h', kind: 'windows' });
+      expect(ten.observed?.['event_config.10']).toBe(
+        'ProcessAccess (10): onmatch include with no rules, so no event is written',
+      );
+      for (const f of [seven, ten]) expect(Object.values(f.observed ?? {})).not.toContain(null);
+      const one = evaluateCheck(check('windows.sysmon.event-1'), outputs, { targetId: 'h', kind: 'windows' });
+      expect(one.status).toBe('pass');
+      expect(one.observed?.['event_config.1']).toMatch(
+        /^ProcessCreate \(1\): onmatch exclude with \d+ exclusion\(s\)$/,
+      );
+    },
+  );
 
   it('each Sysmon event rationale names only the global switch of its own event', () => {
     const events = catalog.checks.filter((c) => /^windows\.sysmon\.event-\d+$/.test(c.id));
@@ -113,31 +123,36 @@ describe('Windows finding texts', () => {
     }
   });
 
-  it('SCENoApplyLegacyAuditPolicy not set says so and gives the documented effective default (a warn), 0 fails, 1 passes', () => {
-    const c = check('windows.audit.scenoapplylegacy');
-    const run = (file: string, extra = '') =>
-      evaluateCheck(
-        c,
-        { 'win-registry-policy': ok(readFileSync(join(W, file), 'utf8') + extra) },
-        { targetId: 'h', kind: 'windows' },
+  it(
+    'SCENoApplyLegacyAuditPolicy not set says so and gives the documented effective default (a warn), 0 fails, ' +
+      '1 passes',
+    () => {
+      const c = check('windows.audit.scenoapplylegacy');
+      const run = (file: string, extra = '') =>
+        evaluateCheck(
+          c,
+          { 'win-registry-policy': ok(readFileSync(join(W, file), 'utf8') + extra) },
+          { targetId: 'h', kind: 'windows' },
+        );
+      const unset = run('reg-policy-default.txt');
+      expect(unset.status).toBe('warn');
+      expect(unset.observed).toEqual({
+        force_subcategory_settings: 'not set explicitly (documented effective default: Enabled)',
+      });
+      expect(c.rationale.en).toMatch(/not set explicitly, Microsoft documents the effective default as Enabled/);
+      expect(c.rationale.en).not.toMatch(/Unless SCENoApplyLegacyAuditPolicy is 1/);
+      const zero = run(
+        'reg-policy-default.txt',
+        '\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\r\n    SCENoApplyLegacyAuditPolicy    ' +
+          'REG_DWORD    0x0\r\n',
       );
-    const unset = run('reg-policy-default.txt');
-    expect(unset.status).toBe('warn');
-    expect(unset.observed).toEqual({
-      force_subcategory_settings: 'not set explicitly (documented effective default: Enabled)',
-    });
-    expect(c.rationale.en).toMatch(/not set explicitly, Microsoft documents the effective default as Enabled/);
-    expect(c.rationale.en).not.toMatch(/Unless SCENoApplyLegacyAuditPolicy is 1/);
-    const zero = run(
-      'reg-policy-default.txt',
-      '\r\nHKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Lsa\r\n    SCENoApplyLegacyAuditPolicy    REG_DWORD    0x0\r\n',
-    );
-    expect(zero.status).toBe('fail');
-    expect(zero.observed).toEqual({
-      force_subcategory_settings: 'disabled (0): legacy category settings replace the subcategory settings',
-    });
-    expect(run('reg-policy-hardened.txt').status).toBe('pass');
-  });
+      expect(zero.status).toBe('fail');
+      expect(zero.observed).toEqual({
+        force_subcategory_settings: 'disabled (0): legacy category settings replace the subcategory settings',
+      });
+      expect(run('reg-policy-hardened.txt').status).toBe('pass');
+    },
+  );
 });
 
 describe('the readiness checklist speaks of the platforms scanned', () => {

@@ -72,23 +72,27 @@ describe('host canary checks, decided by the one evaluator', () => {
     );
   });
 
-  it('in SIEM: not applicable without a SIEM, pass when found, fail when searched and absent, inconclusive when the search was refused', () => {
-    expect(run('linux.logfwd.canary-in-siem', doc([trace('short'), trace('long')])).status).toBe('not-applicable');
-    const siem = (s: CanaryTrace['siem']) => doc([trace('short', { siem: s }), trace('long')], 'es');
-    expect(
-      run(
-        'linux.logfwd.canary-in-siem',
-        siem({ target: 'es', arrived: true, fields: ['message'], searches: 1, latency_ms: 900 }),
-      ).status,
-    ).toBe('pass');
-    expect(
-      run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: false, fields: [], searches: 4 })).status,
-    ).toBe('fail');
-    expect(
-      run(
-        'linux.logfwd.canary-in-siem',
-        siem({ target: 'es', arrived: false, fields: [], searches: 1, error: 'auth-failed: HTTP 401' }),
-      ).status,
-    ).toBe('inconclusive');
-  });
+  it(
+    'in SIEM: not applicable without a SIEM, pass when found, fail when searched and absent, inconclusive when ' +
+      'the search was refused',
+    () => {
+      expect(run('linux.logfwd.canary-in-siem', doc([trace('short'), trace('long')])).status).toBe('not-applicable');
+      const siem = (s: CanaryTrace['siem']) => doc([trace('short', { siem: s }), trace('long')], 'es');
+      expect(
+        run(
+          'linux.logfwd.canary-in-siem',
+          siem({ target: 'es', arrived: true, fields: ['message'], searches: 1, latency_ms: 900 }),
+        ).status,
+      ).toBe('pass');
+      expect(
+        run('linux.logfwd.canary-in-siem', siem({ target: 'es', arrived: false, fields: [], searches: 4 })).status,
+      ).toBe('fail');
+      expect(
+        run(
+          'linux.logfwd.canary-in-siem',
+          siem({ target: 'es', arrived: false, fields: [], searches: 1, error: 'auth-failed: HTTP 401' }),
+        ).status,
+      ).toBe('inconclusive');
+    },
+  );
 });

@@ -61,7 +61,8 @@ describe('host canary', () => {
 
   it('finds a whole line, a cut line and a cut-off rest that arrived as a separate message', () => {
     const out =
-      '==> /c.log <==\nDec 3 h socready: m-2 long canary AAAA\nAAAA m-2-END\nDec 3 h socready: m-1 short canary m-1-END\n';
+      '==> /c.log <==\nDec 3 h socready: m-2 long canary AAAA\nAAAA m-2-END\nDec 3 h socready: m-1 short ' +
+      'canary m-1-END\n';
     expect(sight(out, 'm-1', 'collector')).toEqual({
       hit: { place: 'collector:/c.log', bytes: 24, whole: true },
       endElsewhere: false,
@@ -73,28 +74,31 @@ describe('host canary', () => {
     expect(sight(out, 'm-3', 'collector')).toEqual({ endElsewhere: false });
   });
 
-  it('uses a marker unique to the target and the request, and reports both canaries arrived whole with latency', async () => {
-    const f = fakes({ collectorSees: (b) => `Dec  3 web1 socready: ${b}`, delayReads: 2 });
-    const doc = await runHostCanary({
-      ...base,
-      host: f.host,
-      collector: f.collector,
-      settings: { collector: 'logs', max_wait: 5 },
-    });
-    const [short, long] = doc.canaries;
-    expect(short!.marker).toMatch(/^socready-canary-run1-web1-[0-9a-f]{8}-1$/);
-    expect(long!.marker).toBe(short!.marker.replace(/-1$/, '-2'));
-    expect(long!.sent_bytes).toBe(12_000);
-    expect(doc.canaries.every((c) => c.arrived && c.whole && c.latency_ms! >= 0)).toBe(true);
-    expect(doc.polls).toBe(3);
-    const again = await runHostCanary({
-      ...base,
-      host: fakes({}).host,
-      collector: undefined,
-      settings: { collector: 'logs', max_wait: 0.05 },
-    });
-    expect(again.canaries[0]!.marker).not.toBe(short!.marker);
-  });
+  it(
+    'uses a marker unique to the target and the request, and ' + 'reports both canaries arrived whole with latency',
+    async () => {
+      const f = fakes({ collectorSees: (b) => `Dec  3 web1 socready: ${b}`, delayReads: 2 });
+      const doc = await runHostCanary({
+        ...base,
+        host: f.host,
+        collector: f.collector,
+        settings: { collector: 'logs', max_wait: 5 },
+      });
+      const [short, long] = doc.canaries;
+      expect(short!.marker).toMatch(/^socready-canary-run1-web1-[0-9a-f]{8}-1$/);
+      expect(long!.marker).toBe(short!.marker.replace(/-1$/, '-2'));
+      expect(long!.sent_bytes).toBe(12_000);
+      expect(doc.canaries.every((c) => c.arrived && c.whole && c.latency_ms! >= 0)).toBe(true);
+      expect(doc.polls).toBe(3);
+      const again = await runHostCanary({
+        ...base,
+        host: fakes({}).host,
+        collector: undefined,
+        settings: { collector: 'logs', max_wait: 0.05 },
+      });
+      expect(again.canaries[0]!.marker).not.toBe(short!.marker);
+    },
+  );
 
   it("stops at the stated wait with backoff and names the last place seen: the host's own log", async () => {
     const f = fakes({});
@@ -111,7 +115,10 @@ describe('host canary', () => {
     expect(f.reads()).toBeLessThan(15);
     expect(doc.canaries[0]).toMatchObject({ arrived: false, seen_locally: true, last_seen: 'host:/var/log/syslog' });
     expect(doc.canaries[0]!.summary).toMatch(
-      /did not arrive on logs within 0.3 s \(\d+ reads of \/var\/log\/remote.log\); last seen in the host's own log \/var\/log\/syslog/,
+      new RegExp(
+        String.raw`did not arrive on logs within 0.3 s \(\d+ reads of \/var\/log\/remote.log\); last seen in the ` +
+          String.raw`host's own log \/var\/log\/syslog`,
+      ),
     );
   });
 
@@ -127,28 +134,32 @@ describe('host canary', () => {
     expect(doc.canaries[0]!.summary).toMatch(/not in the host's own logs either; collector logs: not reachable/);
   });
 
-  it('places the cut: sender input when the host kept it cut too, collector input when the host kept it whole, logger at 1 KiB', async () => {
-    const cut = (n: number) => (b: string) => `Dec 3 web1 socready: ${b.slice(0, n)}`;
-    const sender = await runHostCanary({
-      ...base,
-      ...pick(fakes({ collectorSees: cut(8063) })),
-      settings: { collector: 'logs', max_wait: 0.5 },
-    });
-    // The fake host keeps the whole line locally: a cut on the collector is then the collector's.
-    expect(sender.canaries[1]).toMatchObject({
-      arrived: true,
-      whole: false,
-      arrived_bytes: 8063,
-      cut_at: 'collector-input',
-    });
-    const byLogger = await runHostCanary({
-      ...base,
-      ...pick(fakes({ collectorSees: cut(1000), localSees: false })),
-      settings: { collector: 'logs', max_wait: 0.5 },
-    });
-    expect(byLogger.canaries[1]).toMatchObject({ cut_at: 'logger' });
-    expect(byLogger.canaries[1]!.summary).toMatch(/only 1000 of 12000 bytes: cut by logger's 1 KiB default/);
-  });
+  it(
+    'places the cut: sender input when the host kept it cut too, collector input when the host kept it whole, ' +
+      'logger at 1 KiB',
+    async () => {
+      const cut = (n: number) => (b: string) => `Dec 3 web1 socready: ${b.slice(0, n)}`;
+      const sender = await runHostCanary({
+        ...base,
+        ...pick(fakes({ collectorSees: cut(8063) })),
+        settings: { collector: 'logs', max_wait: 0.5 },
+      });
+      // The fake host keeps the whole line locally: a cut on the collector is then the collector's.
+      expect(sender.canaries[1]).toMatchObject({
+        arrived: true,
+        whole: false,
+        arrived_bytes: 8063,
+        cut_at: 'collector-input',
+      });
+      const byLogger = await runHostCanary({
+        ...base,
+        ...pick(fakes({ collectorSees: cut(1000), localSees: false })),
+        settings: { collector: 'logs', max_wait: 0.5 },
+      });
+      expect(byLogger.canaries[1]).toMatchObject({ cut_at: 'logger' });
+      expect(byLogger.canaries[1]!.summary).toMatch(/only 1000 of 12000 bytes: cut by logger's 1 KiB default/);
+    },
+  );
 
   it('reports a logger that failed as not planted', async () => {
     const f = fakes({});

@@ -50,13 +50,17 @@ describe('the offline Linux collection script', () => {
 });
 
 describe('linux collection script and live probes', () => {
-  it('never contains the host canary (a live probe writes to the host logs): the shipped catalog renders without it', async () => {
-    const { loadCatalog } = await import('../../../src/checks/catalog.js');
-    const probes = [...loadCatalog().probes.values()].filter((p) => p.platform === 'linux');
-    expect(probes.some((p) => p.kind === 'live')).toBe(true);
-    const script = linuxCollectScript(probes, '0.0.0-test');
-    expect(script).not.toContain('host-canary');
-    expect(script).not.toContain('logger ');
-    expect(script).toMatch(/probe '?rsyslog-conf'? file/);
-  });
+  it(
+    'never contains the host canary (a live probe writes to the host logs): the shipped catalog renders ' +
+      'without it',
+    async () => {
+      const { loadCatalog } = await import('../../../src/checks/catalog.js');
+      const probes = [...loadCatalog().probes.values()].filter((p) => p.platform === 'linux');
+      expect(probes.some((p) => p.kind === 'live')).toBe(true);
+      const script = linuxCollectScript(probes, '0.0.0-test');
+      expect(script).not.toContain('host-canary');
+      expect(script).not.toContain('logger ');
+      expect(script).toMatch(/probe '?rsyslog-conf'? file/);
+    },
+  );
 });

@@ -10,7 +10,9 @@ describe('evidence store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-ev-'));
     const store = new EvidenceStore(dir);
     const hostile =
-      'root:$6$saltsalt$abcdefghijklmnop:19000:0:99999:7:::\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\nAuthorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl\n';
+      'root:$6$saltsalt$abcdefghijklmnop:19000:0:99999:7:::\n-----BEGIN OPENSSH PRIVATE ' +
+      'KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE ' +
+      'KEY-----\nAuthorization: Bearer eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl\n';
     const e = store.record(
       'web-01',
       { id: 'shadow', platform: 'linux', kind: 'file', path: '/etc/shadow' },

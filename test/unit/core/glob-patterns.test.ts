@@ -72,7 +72,8 @@ describe('sshd and nginx read an include pattern the same way', () => {
     const nginx = matchInclude('/etc/ssh/sshd_config.d/[!5-9]*.conf', '/', files).map((f) => f.path);
     expect(nginx).toEqual(['/etc/ssh/sshd_config.d/10-a.conf']);
 
-    // sshd: the included file sets LogLevel only when the bracket pattern selects it (before, sshd read [!5-9] as the set of !, 5..9).
+    // sshd: the included file sets LogLevel only when the bracket pattern selects it (before, sshd read [!5-9] as the
+    // set of !, 5..9).
     const sshd = parseSshdConfig(
       '/etc/ssh/sshd_config',
       new Map([

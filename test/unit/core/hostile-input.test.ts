@@ -96,17 +96,21 @@ describe('errors name the file and the problem, never its content', () => {
     expect(e.message).not.toContain('\n');
   });
 
-  it('an evidence file that is a symbolic link is refused unless links are allowed, and its content is never quoted', () => {
-    const secret = file('shadow', SHADOW);
-    const link = join(dir, 'host.json');
-    symlinkSync(secret, link);
-    const refused = thrown(() => readOfflineEvidence(link));
-    expect(refused.message).toContain('host.json: is a symbolic link: refused (pass --follow-symlinks');
-    const followed = thrown(() => readOfflineEvidence(link, { followSymlinks: true }));
-    expect(followed.message).toMatch(/host\.json(:1:1)?: invalid JSON \(not a socready evidence file\)/);
-    for (const e of [refused, followed, thrown(() => readOfflineEvidence(secret))])
-      expect(e.message).not.toMatch(/root|CANARY/);
-  });
+  it(
+    'an evidence file that is a symbolic link is refused unless links are allowed, and its content is never ' +
+      'quoted',
+    () => {
+      const secret = file('shadow', SHADOW);
+      const link = join(dir, 'host.json');
+      symlinkSync(secret, link);
+      const refused = thrown(() => readOfflineEvidence(link));
+      expect(refused.message).toContain('host.json: is a symbolic link: refused (pass --follow-symlinks');
+      const followed = thrown(() => readOfflineEvidence(link, { followSymlinks: true }));
+      expect(followed.message).toMatch(/host\.json(:1:1)?: invalid JSON \(not a socready evidence file\)/);
+      for (const e of [refused, followed, thrown(() => readOfflineEvidence(secret))])
+        expect(e.message).not.toMatch(/root|CANARY/);
+    },
+  );
 
   it('refuses devices and FIFOs (which would block or never end) instead of reading them', () => {
     expect(thrown(() => readInputText('/dev/zero', { maxBytes: 1024 })).message).toBe(

@@ -13,7 +13,8 @@ function load(targets: string): ReturnType<typeof loadInventory> {
   const file = join(dir, `inv-${++n}.yaml`);
   writeFileSync(
     file,
-    `version: 1\ntargets:\n  - { id: db-host, kind: linux, address: 10.0.0.5, ssh: { user: audit } }\n  - { id: web, kind: web, web: { urls: [https://shop.example/] } }\n${targets}`,
+    'version: 1\ntargets:\n  - { id: db-host, kind: linux, address: 10.0.0.5, ssh: { user: audit } }\n  - { ' +
+      `id: web, kind: web, web: { urls: [https://shop.example/] } }\n${targets}`,
   );
   return loadInventory(file);
 }
@@ -30,7 +31,8 @@ function errorOf(targets: string): InputError {
 describe('database targets in the inventory', () => {
   it('accepts a database on a linux host, defaults its address to loopback and takes the host transport', () => {
     const inv = load(
-      '  - id: pg\n    kind: database\n    database: { product: postgresql, host: db-host, user: socready_ro, password_env: PG_PW, port: 5432, tls: { mode: verify-full } }\n',
+      '  - id: pg\n    kind: database\n    database: { product: postgresql, host: db-host, user: ' +
+        'socready_ro, password_env: PG_PW, port: 5432, tls: { mode: verify-full } }\n',
     );
     const pg = inv.targets.find((t) => t.id === 'pg')!;
     expect(pg.address).toBe('127.0.0.1');
@@ -46,7 +48,8 @@ describe('database targets in the inventory', () => {
 
   it('rejects a password written into the inventory (only password_env exists)', () => {
     const e = errorOf(
-      '  - id: pg\n    kind: database\n    database: { product: mariadb, host: db-host, user: ro, password: hunter2 }\n',
+      '  - id: pg\n    kind: database\n    database: { product: mariadb, host: db-host, user: ro, password: ' +
+        'hunter2 }\n',
     );
     expect(e.message).toMatch(/password/);
     expect(e.field).toMatch(/^targets\.2\.database/);

@@ -24,7 +24,8 @@ function fieldOf(fn: () => unknown): { field?: string; message: string } {
 describe('inventory: a host names its syslog collector', () => {
   it('accepts a host whose syslog.collector is a collector target with paths', () => {
     const inv = load(
-      '  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs, logger_socket: /run/x.sock, max_wait: 5 } }\n' +
+      '  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs, logger_socket: ' +
+        '/run/x.sock, max_wait: 5 } }\n' +
         '  - { id: logs, kind: linux, address: localhost, collector: { paths: [/var/log/remote/*.log] } }\n',
     );
     expect(inv.targets[0]!.syslog).toEqual({ collector: 'logs', logger_socket: '/run/x.sock', max_wait: 5 });
@@ -39,7 +40,8 @@ describe('inventory: a host names its syslog collector', () => {
     expect(none.message).toMatch(/names no target: "nowhere"/);
     const bare = fieldOf(() =>
       load(
-        '  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs } }\n  - { id: logs, kind: linux, address: localhost }\n',
+        '  - { id: web1, kind: linux, address: localhost, syslog: { collector: logs } }\n  - { id: logs, ' +
+          'kind: linux, address: localhost }\n',
       ),
     );
     expect(bare.message).toMatch(/declares no collector.paths/);

@@ -70,7 +70,8 @@ targets:
     expect(errorOf(() => loadInventory(creds)).field).toBe('targets.0.web.urls.0');
     const away = write(
       'away.yaml',
-      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], login: { path: "//evil.example/x", username_field: u } }\n',
+      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], login: ' +
+        '{ path: "//evil.example/x", username_field: u } }\n',
     );
     expect(errorOf(() => loadInventory(away)).field).toBe('targets.0.web.login.path');
   });
@@ -119,7 +120,8 @@ targets:
     expect(dupError.message).toMatch(/dup\.yaml:4:\d+: targets\.1\.id: /);
     const web = write(
       'web.yaml',
-      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: nowhere }\n',
+      'version: 1\ntargets:\n  - id: shop\n    kind: web\n    web: { urls: ["https://shop.example/"], host: ' +
+        'nowhere }\n',
     );
     const webError = errorOf(() => loadInventory(web));
     expect(webError.field).toBe('targets.0.web.host');
@@ -132,33 +134,37 @@ targets:
     expect(inv.targets[0]!.tags).toContain('dmz');
   });
 
-  it('reads the estate of the init example once uncommented, and names the line of an unknown source class or use-case', () => {
-    const block = EXAMPLE_INVENTORY.split('\n')
-      .filter((l) => /^# (estate:| {2})/.test(l))
-      .map((l) => l.slice(2))
-      .join('\n');
-    const inv = loadInventory(write('estate.yaml', `version: 1\ntargets: []\n${block}\n`));
-    expect(inv.estate!.sources['database-audit']).toEqual({ count: 3, products: ['PostgreSQL'] });
-    expect(inv.estate!.sources['email-gateway']).toBe(false);
-    expect(inv.estate!.use_cases!.automate).toEqual([{ use_case: 'sql-injection', playbooks: ['native-waf-block'] }]);
-    const badClass = errorOf(() =>
-      loadInventory(
-        write('estate-bad.yaml', 'version: 1\ntargets: []\nestate:\n  sources:\n    postgres: { count: 3 }\n'),
-      ),
-    );
-    expect(badClass).toMatchObject({ line: 5, field: 'estate.sources.postgres' });
-    expect(badClass.detail).toContain('unknown source class "postgres"');
-    const badUse = errorOf(() =>
-      loadInventory(
-        write(
-          'estate-bad2.yaml',
-          'version: 1\ntargets: []\nestate:\n  sources: {}\n  use_cases:\n    automate: [sqli]\n',
+  it(
+    'reads the estate of the init example once uncommented, and names the line of an unknown source class or ' +
+      'use-case',
+    () => {
+      const block = EXAMPLE_INVENTORY.split('\n')
+        .filter((l) => /^# (estate:| {2})/.test(l))
+        .map((l) => l.slice(2))
+        .join('\n');
+      const inv = loadInventory(write('estate.yaml', `version: 1\ntargets: []\n${block}\n`));
+      expect(inv.estate!.sources['database-audit']).toEqual({ count: 3, products: ['PostgreSQL'] });
+      expect(inv.estate!.sources['email-gateway']).toBe(false);
+      expect(inv.estate!.use_cases!.automate).toEqual([{ use_case: 'sql-injection', playbooks: ['native-waf-block'] }]);
+      const badClass = errorOf(() =>
+        loadInventory(
+          write('estate-bad.yaml', 'version: 1\ntargets: []\nestate:\n  sources:\n    postgres: { count: 3 }\n'),
         ),
-      ),
-    );
-    expect(badUse).toMatchObject({ line: 6, field: 'estate.use_cases.automate.0' });
-    expect(badUse.detail).toContain('unknown use-case "sqli"');
-  });
+      );
+      expect(badClass).toMatchObject({ line: 5, field: 'estate.sources.postgres' });
+      expect(badClass.detail).toContain('unknown source class "postgres"');
+      const badUse = errorOf(() =>
+        loadInventory(
+          write(
+            'estate-bad2.yaml',
+            'version: 1\ntargets: []\nestate:\n  sources: {}\n  use_cases:\n    automate: [sqli]\n',
+          ),
+        ),
+      );
+      expect(badUse).toMatchObject({ line: 6, field: 'estate.use_cases.automate.0' });
+      expect(badUse.detail).toContain('unknown use-case "sqli"');
+    },
+  );
 
   it('audits this machine through the local transport when there is no inventory', () => {
     const inv = builtInInventory();
@@ -171,7 +177,9 @@ describe('network sensor targets (ips, ndr)', () => {
   it('reads a sensor without api: on its own host: ssh when remote, local on this machine', () => {
     const file = write(
       'sensors.yaml',
-      'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, ssh: { user: audit } }\n  - { id: zeek, kind: ndr, address: localhost }\n  - { id: ndr-api, kind: ndr, address: ndr.example, api: { url: "https://ndr.example/api" } }\n',
+      'version: 1\ntargets:\n  - { id: ids1, kind: ips, address: 10.0.0.5, ssh: { user: audit } }\n  - { id: ' +
+        'zeek, kind: ndr, address: localhost }\n  - { id: ndr-api, kind: ndr, address: ndr.example, api: { ' +
+        'url: "https://ndr.example/api" } }\n',
     );
     const inv = loadInventory(file);
     expect(inv.targets.map((t) => [t.id, t.transport])).toEqual([

@@ -88,7 +88,8 @@ function validate(block: Block): string {
     return 'playbook';
   }
   throw new Error(
-    `README.md line ${block.line}: a YAML block this test does not recognise; validate it here or list it in SKIPPED with a reason`,
+    `README.md line ${block.line}: a YAML block this test does not recognise; validate it here or list it in ` +
+      'SKIPPED with a reason',
   );
 }
 
@@ -108,15 +109,19 @@ describe('the YAML blocks of README.md', () => {
     },
   );
 
-  it('the inventory example shows one target of the kinds it talks about and passes the validator with every path it names', () => {
-    const inventory = blocks.find((b) => /^version: 1$/m.test(b.text) && /^targets:/m.test(b.text));
-    expect(inventory).toBeDefined();
-    const dir = mkdtempSync(join(tmpdir(), 'socready-readme-'));
-    const text = substitute(inventory!.text);
-    createNamedPaths(parse(text) as Record<string, unknown>, dir);
-    writeFileSync(join(dir, 'inventory.yaml'), text);
-    expect(loadInventory(join(dir, 'inventory.yaml')).targets.map((t) => t.kind)).toEqual(
-      expect.arrayContaining(['linux', 'windows', 'web', 'siem']),
-    );
-  });
+  it(
+    'the inventory example shows one target of the kinds it talks about and passes the validator with every ' +
+      'path it names',
+    () => {
+      const inventory = blocks.find((b) => /^version: 1$/m.test(b.text) && /^targets:/m.test(b.text));
+      expect(inventory).toBeDefined();
+      const dir = mkdtempSync(join(tmpdir(), 'socready-readme-'));
+      const text = substitute(inventory!.text);
+      createNamedPaths(parse(text) as Record<string, unknown>, dir);
+      writeFileSync(join(dir, 'inventory.yaml'), text);
+      expect(loadInventory(join(dir, 'inventory.yaml')).targets.map((t) => t.kind)).toEqual(
+        expect.arrayContaining(['linux', 'windows', 'web', 'siem']),
+      );
+    },
+  );
 });

@@ -182,7 +182,8 @@ describe('redaction of evidence', () => {
 
   it('leaves audit rules and sshd settings that merely name password files intact', () => {
     const rules =
-      '-w /etc/passwd -p wa -k identity\n-a always,exit -F path=/etc/shadow -F perm=wa -k identity\nPasswordAuthentication no\n';
+      '-w /etc/passwd -p wa -k identity\n-a always,exit -F path=/etc/shadow -F perm=wa -k ' +
+      'identity\nPasswordAuthentication no\n';
     expect(redact(rules)).toEqual({ text: rules, count: 0 });
   });
 
@@ -208,7 +209,8 @@ describe('redaction of evidence', () => {
     ['a name of an environment variable', 'token_env: SOCREADY_ES_KEY'],
     [
       'reg query output',
-      'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging\n    EnableScriptBlockLogging    REG_DWORD    0x1\n',
+      'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging\n    ' +
+        'EnableScriptBlockLogging    REG_DWORD    0x1\n',
     ],
     [
       'reg query LSA values',
@@ -221,7 +223,8 @@ describe('redaction of evidence', () => {
     ['nsswitch.conf passwd sources', 'passwd:         files systemd'],
     [
       'auditpol subcategories',
-      '  Credential Validation                   Success and Failure\n  Token Right Adjusted Events             No Auditing\n',
+      '  Credential Validation                   Success and Failure\n  Token Right Adjusted Events          ' +
+        '   No Auditing\n',
     ],
     ['secedit policy flag', 'ClearTextPassword = 0'],
     [
@@ -323,22 +326,25 @@ describe('redactDeep on observed facts', () => {
   });
 });
 
-describe('redaction stays linear on hostile input (correctness guard against catastrophic backtracking, not a benchmark)', () => {
-  const FOUR_MB = 4 * 1024 * 1024;
-  const inputs: [string, string][] = [
-    ['4 MB of blank lines', `x\n${'\n'.repeat(FOUR_MB)}y`],
-    ['4 MB of spaces and newlines', `x\n${' \n'.repeat(FOUR_MB / 2)}y`],
-    ['a 4 MB single line of one character', 'a'.repeat(FOUR_MB)],
-    ['a 4 MB single line of repeated secret names', 'password = a '.repeat(FOUR_MB / 13)],
-    ['a 4 MB single line of unterminated quoted values', 'password: "'.repeat(FOUR_MB / 11)],
-    ['a 4 MB single line of URL fragments', 'http://a:'.repeat(FOUR_MB / 9)],
-  ];
-  // Backtracking on 4 MB is quadratic or worse: hours, not seconds. The bound only separates that from linear work
-  // and is far above any load this machine sees (it ran in ~0.3 s idle and 2.6 s at load 12), so it cannot flake.
-  it.each(inputs)('finishes on %s: linear, not catastrophic (bound 20 s)', (_what, input) => {
-    const started = performance.now();
-    const { text } = redact(input);
-    expect(text.length).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(20_000);
-  });
-});
+describe(
+  'redaction stays linear on hostile input (correctness guard against catastrophic backtracking, not a ' + 'benchmark)',
+  () => {
+    const FOUR_MB = 4 * 1024 * 1024;
+    const inputs: [string, string][] = [
+      ['4 MB of blank lines', `x\n${'\n'.repeat(FOUR_MB)}y`],
+      ['4 MB of spaces and newlines', `x\n${' \n'.repeat(FOUR_MB / 2)}y`],
+      ['a 4 MB single line of one character', 'a'.repeat(FOUR_MB)],
+      ['a 4 MB single line of repeated secret names', 'password = a '.repeat(FOUR_MB / 13)],
+      ['a 4 MB single line of unterminated quoted values', 'password: "'.repeat(FOUR_MB / 11)],
+      ['a 4 MB single line of URL fragments', 'http://a:'.repeat(FOUR_MB / 9)],
+    ];
+    // Backtracking on 4 MB is quadratic or worse: hours, not seconds. The bound only separates that from linear work
+    // and is far above any load this machine sees (it ran in ~0.3 s idle and 2.6 s at load 12), so it cannot flake.
+    it.each(inputs)('finishes on %s: linear, not catastrophic (bound 20 s)', (_what, input) => {
+      const started = performance.now();
+      const { text } = redact(input);
+      expect(text.length).toBeGreaterThan(0);
+      expect(performance.now() - started).toBeLessThan(20_000);
+    });
+  },
+);

@@ -247,15 +247,19 @@ describe('graded coverage', () => {
     expect(res.problems.some((p) => p.error.includes('"Nobody Group"'))).toBe(true);
   });
 
-  it('counts only the threat-focus techniques in the summary when a focus is given, else scopes to what rules declare', () => {
-    const all = computeCoverage(set, catalog, { findings: [] });
-    expect(all.summary.techniques_in_scope).toBe(0);
-    const focused = computeCoverage(set, catalog, { findings: [], threatFocus: ['T1003.001', 'T1110'] });
-    expect(focused.summary.techniques_in_scope).toBe(2);
-    expect(focused.summary.techniques_declared).toBe(2);
-    expect(all.summary.techniques_declared).toBeGreaterThan(2);
-    expect(focused.details.attack.scope.en).toContain('threat focus');
-  });
+  it(
+    'counts only the threat-focus techniques in the summary when a focus is given, else scopes to what rules ' +
+      'declare',
+    () => {
+      const all = computeCoverage(set, catalog, { findings: [] });
+      expect(all.summary.techniques_in_scope).toBe(0);
+      const focused = computeCoverage(set, catalog, { findings: [], threatFocus: ['T1003.001', 'T1110'] });
+      expect(focused.summary.techniques_in_scope).toBe(2);
+      expect(focused.summary.techniques_declared).toBe(2);
+      expect(all.summary.techniques_declared).toBeGreaterThan(2);
+      expect(focused.details.attack.scope.en).toContain('threat focus');
+    },
+  );
 
   it('reports OWASP totals of 0 when nothing web-facing is in scope, and keeps the rows for information', () => {
     const none = computeCoverage(set, catalog, { findings: fleet('win.sysmon.event10', 1, 1, [SYSMON10]) });

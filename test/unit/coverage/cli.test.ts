@@ -91,78 +91,84 @@ describe('socready coverage', () => {
     expect(none.err).toMatch(/no rule files found \(cannot read: no such file or folder \(ENOENT\)\)/);
   });
 
-  it("writes ATT&CK visibility by log-source class from a report's source map (Navigator layer and DeTT&CT data sources)", async () => {
-    const findings = ['linux.auditd.running', 'linux.audit.rules.execve', 'linux.logfwd.audit-events'].map((check) => ({
-      check,
-      target: 'h1',
-      status: 'pass',
-      area: 'log-collection',
-      severity: 'high',
-      weight: 1,
-      title: { en: check, ja: check },
-      evidence: [],
-      maps: {},
-    }));
-    const targets = [
-      { id: 'h1', kind: 'linux', address: 'h1', transport: 'ssh', status: 'ok', duration_ms: 1, checks_run: 3 },
-    ] as const;
-    const sources = buildSourceMap({
-      catalog: shippedSourceCatalog(),
-      findings: findings as never,
-      targets: [...targets],
-      estate: { sources: { edr: { products: ['CrowdStrike'] } } },
-    });
-    const report = join(dir, 'report.json');
-    writeFileSync(report, JSON.stringify({ findings, analyses: { sources } }));
-    const layer = join(dir, 'sources.layer.json');
-    const ds = join(dir, 'data-sources.yaml');
-    const r = await run([
-      'coverage',
-      '--rules',
-      join(FIXTURES_DIR, 'rules', 'elastic'),
-      '--report',
-      report,
-      '--source-layer',
-      layer,
-      '--dettect-data-sources',
-      ds,
-    ]);
-    expect(r.code).toBe(0);
-    const l = JSON.parse(readFileSync(layer, 'utf8'));
-    // T1059 (Command and Scripting Interpreter) shows in process creation: Linux OS audit is measured, EDR missing.
-    const t1059 = l.techniques.find((t: { techniqueID: string }) => t.techniqueID === 'T1059');
-    expect(t1059.score).toBe(100);
-    expect(t1059.comment).toContain('measured: Linux OS audit');
-    expect(t1059.comment).toContain('missing: Endpoint detection and response (EDR)');
-    const doc = YAML.parse(readFileSync(ds, 'utf8'));
-    expect(doc.file_type).toBe('data-source-administration');
-    const pc = doc.data_sources.find((d: { data_source_name: string }) => d.data_source_name === 'Process Creation')
-      .data_source[0];
-    expect(pc).toMatchObject({
-      available_for_data_analytics: true,
-      products: ['Linux OS audit'],
-      data_quality: { device_completeness: 3 },
-    });
-    const cloud = doc.data_sources.find(
-      (d: { data_source_name: string }) => d.data_source_name === 'Cloud Service Modification',
-    ).data_source[0];
-    expect(cloud).toMatchObject({
-      available_for_data_analytics: false,
-      date_connected: null,
-      comment: 'Cloud control plane: unknown',
-    });
-    // Without a source map the exports say what is missing instead of writing an empty view.
-    writeFileSync(report, JSON.stringify({ findings }));
-    const none = await run([
-      'coverage',
-      '--rules',
-      join(FIXTURES_DIR, 'rules', 'elastic'),
-      '--report',
-      report,
-      '--source-layer',
-      layer,
-    ]);
-    expect(none.code).toBe(2);
-    expect(none.err).toContain('need a report with a source map');
-  });
+  it(
+    "writes ATT&CK visibility by log-source class from a report's source map (Navigator layer and DeTT&CT data " +
+      'sources)',
+    async () => {
+      const findings = ['linux.auditd.running', 'linux.audit.rules.execve', 'linux.logfwd.audit-events'].map(
+        (check) => ({
+          check,
+          target: 'h1',
+          status: 'pass',
+          area: 'log-collection',
+          severity: 'high',
+          weight: 1,
+          title: { en: check, ja: check },
+          evidence: [],
+          maps: {},
+        }),
+      );
+      const targets = [
+        { id: 'h1', kind: 'linux', address: 'h1', transport: 'ssh', status: 'ok', duration_ms: 1, checks_run: 3 },
+      ] as const;
+      const sources = buildSourceMap({
+        catalog: shippedSourceCatalog(),
+        findings: findings as never,
+        targets: [...targets],
+        estate: { sources: { edr: { products: ['CrowdStrike'] } } },
+      });
+      const report = join(dir, 'report.json');
+      writeFileSync(report, JSON.stringify({ findings, analyses: { sources } }));
+      const layer = join(dir, 'sources.layer.json');
+      const ds = join(dir, 'data-sources.yaml');
+      const r = await run([
+        'coverage',
+        '--rules',
+        join(FIXTURES_DIR, 'rules', 'elastic'),
+        '--report',
+        report,
+        '--source-layer',
+        layer,
+        '--dettect-data-sources',
+        ds,
+      ]);
+      expect(r.code).toBe(0);
+      const l = JSON.parse(readFileSync(layer, 'utf8'));
+      // T1059 (Command and Scripting Interpreter) shows in process creation: Linux OS audit is measured, EDR missing.
+      const t1059 = l.techniques.find((t: { techniqueID: string }) => t.techniqueID === 'T1059');
+      expect(t1059.score).toBe(100);
+      expect(t1059.comment).toContain('measured: Linux OS audit');
+      expect(t1059.comment).toContain('missing: Endpoint detection and response (EDR)');
+      const doc = YAML.parse(readFileSync(ds, 'utf8'));
+      expect(doc.file_type).toBe('data-source-administration');
+      const pc = doc.data_sources.find((d: { data_source_name: string }) => d.data_source_name === 'Process Creation')
+        .data_source[0];
+      expect(pc).toMatchObject({
+        available_for_data_analytics: true,
+        products: ['Linux OS audit'],
+        data_quality: { device_completeness: 3 },
+      });
+      const cloud = doc.data_sources.find(
+        (d: { data_source_name: string }) => d.data_source_name === 'Cloud Service Modification',
+      ).data_source[0];
+      expect(cloud).toMatchObject({
+        available_for_data_analytics: false,
+        date_connected: null,
+        comment: 'Cloud control plane: unknown',
+      });
+      // Without a source map the exports say what is missing instead of writing an empty view.
+      writeFileSync(report, JSON.stringify({ findings }));
+      const none = await run([
+        'coverage',
+        '--rules',
+        join(FIXTURES_DIR, 'rules', 'elastic'),
+        '--report',
+        report,
+        '--source-layer',
+        layer,
+      ]);
+      expect(none.code).toBe(2);
+      expect(none.err).toContain('need a report with a source map');
+    },
+  );
 });

@@ -68,7 +68,8 @@ describe('joining rules with the scan', () => {
     expect(off.summary.techniques_visible).toBe(0);
     expect(off.details.blind_sources).toHaveLength(1);
     expect(off.details.blind_sources[0]!.explain.en).toBe(
-      'windows/process_access rules are blind: "Sysmon event 10 is on" (win.sysmon.event10) fails on 14 of 14 target(s) (win01, win02, win03 …).',
+      'windows/process_access rules are blind: "Sysmon event 10 is on" (win.sysmon.event10) fails on 14 of ' +
+        '14 target(s) (win01, win02, win03 …).',
     );
   });
 

@@ -164,7 +164,9 @@ describe('false-positive estimation', () => {
     const csv = join(dir, 'export.csv');
     writeFileSync(
       csv,
-      'timestamp,Channel,EventID,Image,Computer\n2026-11-22T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\Windows\\System32\\whoami.exe",ws2\n2026-11-22T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"C:\\x\\calc.exe",ws2\n',
+      'timestamp,Channel,EventID,Image,Computer\n2026-11-22T08:00:00Z,Microsoft-Windows-Sysmon/Operational,1,' +
+        '"C:\\Windows\\System32\\whoami.exe",ws2\n2026-11-22T09:00:00Z,Microsoft-Windows-Sysmon/Operational,1,"' +
+        'C:\\x\\calc.exe",ws2\n',
     );
     const e = await estimateFalsePositives({ rulePaths: [RULES], exports: [EVENTS, csv] });
     expect(e.events).toBe(5);

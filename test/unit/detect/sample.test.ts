@@ -184,47 +184,54 @@ describe('built-in scenarios and rule pack', () => {
     ]);
   });
 
-  it("runs the organisation's rules beside the pack, reports their failures and marks a noisy rule as a false positive", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'org-rules-'));
-    writeFileSync(
-      join(dir, 'noisy.yml'),
-      'title: Any PowerShell\nid: org-any-powershell\nlogsource: {product: windows, category: process_creation}\ndetection:\n  s:\n    Image|endswith: \\powershell.exe\n  condition: s\nlevel: low\n',
-    );
-    writeFileSync(
-      join(dir, 'broken.yml'),
-      'title: Broken\nlogsource: {product: windows}\ndetection:\n  s: {A|nosuch: 1}\n  condition: s\n',
-    );
-    const r = await runSampleDetections({
-      rulePaths: [BUILTIN_RULES, dir],
-      scenarioPaths: [BUILTIN_SCENARIOS],
-      blind: [],
-    });
-    const d = r.details as DetectionDetails;
-    expect(r.problems).toEqual([
-      { path: join(dir, 'broken.yml'), error: "line 4:7: detection.s: unsupported modifier 'nosuch' on field A" },
-    ]);
-    const s = d.scenarios.find((x) => x.id === 'windows-process-creation-abuse')!;
-    const noisy = s.rules.find((x) => x.rule_id === 'org-any-powershell')!;
-    expect(noisy).toMatchObject({
-      source: 'organisation',
-      expected: false,
-      fired_on_attack: true,
-      fired_on_baseline: true,
-      baseline_matches: 1,
-    });
-    expect(s.false_positive).toBe(true);
-    expect(r.summary.false_positives).toBe(1);
-    expect(d.rules.find((x) => x.rule_id === 'org-any-powershell')).toMatchObject({
-      validated: true,
-      benign_tested: false,
-    });
-  });
+  it(
+    "runs the organisation's rules beside the pack, reports their failures and marks a noisy rule as a false " +
+      'positive',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'org-rules-'));
+      writeFileSync(
+        join(dir, 'noisy.yml'),
+        'title: Any PowerShell\nid: org-any-powershell\nlogsource: {product: windows, category: ' +
+          'process_creation}\ndetection:\n  s:\n    Image|endswith: \\powershell.exe\n  condition: s\nlevel: ' +
+          'low\n',
+      );
+      writeFileSync(
+        join(dir, 'broken.yml'),
+        'title: Broken\nlogsource: {product: windows}\ndetection:\n  s: {A|nosuch: 1}\n  condition: s\n',
+      );
+      const r = await runSampleDetections({
+        rulePaths: [BUILTIN_RULES, dir],
+        scenarioPaths: [BUILTIN_SCENARIOS],
+        blind: [],
+      });
+      const d = r.details as DetectionDetails;
+      expect(r.problems).toEqual([
+        { path: join(dir, 'broken.yml'), error: "line 4:7: detection.s: unsupported modifier 'nosuch' on field A" },
+      ]);
+      const s = d.scenarios.find((x) => x.id === 'windows-process-creation-abuse')!;
+      const noisy = s.rules.find((x) => x.rule_id === 'org-any-powershell')!;
+      expect(noisy).toMatchObject({
+        source: 'organisation',
+        expected: false,
+        fired_on_attack: true,
+        fired_on_baseline: true,
+        baseline_matches: 1,
+      });
+      expect(s.false_positive).toBe(true);
+      expect(r.summary.false_positives).toBe(1);
+      expect(d.rules.find((x) => x.rule_id === 'org-any-powershell')).toMatchObject({
+        validated: true,
+        benign_tested: false,
+      });
+    },
+  );
 
   it('reports a scenario that fails its schema with file, line and field, and still runs the others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scen-'));
     writeFileSync(
       join(dir, 'bad.yaml'),
-      'id: bad\ntitle: {en: x, ja: y}\nattack_class: x\nlog_sources: [{product: linux}]\nattack: []\nbaseline: []\nexpect: {rules: [x]}\nextra: 1\n',
+      'id: bad\ntitle: {en: x, ja: y}\nattack_class: x\nlog_sources: [{product: linux}]\nattack: ' +
+        '[]\nbaseline: []\nexpect: {rules: [x]}\nextra: 1\n',
     );
     const r = await runSampleDetections({
       rulePaths: [BUILTIN_RULES],

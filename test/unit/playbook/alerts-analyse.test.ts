@@ -51,23 +51,26 @@ describe('alerts', () => {
     expect(protectedReason({ kind: 'user', value: 'j.tanaka', field: 'x' })).toBeUndefined();
   });
 
-  it('mutates an alert into its internal-IP, domain-controller and break-glass twins, everywhere the value appears', () => {
-    const base = makeAlert(
-      {
-        source: { ip: '198.51.100.23' },
-        host: { name: 'vpn-gw01' },
-        user: { name: 'j.tanaka' },
-        message: 'login j.tanaka from 198.51.100.23',
-      },
-      'a.json',
-      'sample',
-    );
-    const m = mutateAlert(base);
-    expect(m.map((x) => x.id)).toEqual(['a.json~internal-ip', 'a.json~domain-controller', 'a.json~break-glass']);
-    expect(m[0]!.data).toMatchObject({ source: { ip: '10.20.30.40' }, message: 'login j.tanaka from 10.20.30.40' });
-    expect(m[2]!.entities.find((e) => e.kind === 'user')!.value).toBe('breakglass-admin');
-    expect(m.every((x) => x.origin === 'mutation')).toBe(true);
-  });
+  it(
+    'mutates an alert into its internal-IP, domain-controller and break-glass twins, everywhere the value ' + 'appears',
+    () => {
+      const base = makeAlert(
+        {
+          source: { ip: '198.51.100.23' },
+          host: { name: 'vpn-gw01' },
+          user: { name: 'j.tanaka' },
+          message: 'login j.tanaka from 198.51.100.23',
+        },
+        'a.json',
+        'sample',
+      );
+      const m = mutateAlert(base);
+      expect(m.map((x) => x.id)).toEqual(['a.json~internal-ip', 'a.json~domain-controller', 'a.json~break-glass']);
+      expect(m[0]!.data).toMatchObject({ source: { ip: '10.20.30.40' }, message: 'login j.tanaka from 10.20.30.40' });
+      expect(m[2]!.entities.find((e) => e.kind === 'user')!.value).toBe('breakglass-admin');
+      expect(m.every((x) => x.origin === 'mutation')).toBe(true);
+    },
+  );
 
   it('adds the entity under its ECS field when the alert does not name one', () => {
     const m = mutateAlert(
@@ -140,53 +143,67 @@ describe('analysePlaybooks (scan pipeline)', () => {
 });
 
 describe('execution-status trace', () => {
-  it('has one CACAO execution-status object per walked step, deterministic ids, base64 commands and dry-run statuses', () => {
-    const lp = loadPlaybookFile(join(EXAMPLES, 'cacao-waf-block-guarded.json'));
-    const alert = loadAlertFile(join(EXAMPLES, 'alerts', 'sqli-web-attacker.json'))[0]!;
-    const run = dryRun(lp.playbook, alert);
-    const t1 = toExecutionStatus(lp.playbook, run, '2026-11-23T00:00:00.000Z');
-    const t2 = toExecutionStatus(lp.playbook, dryRun(lp.playbook, alert), '2026-11-23T00:00:00.000Z');
-    expect(t1).toEqual(t2);
-    expect(t1).toHaveLength(run.steps.length);
-    for (const e of t1) {
-      expect(e.type).toBe('execution-status');
-      expect(e.id).toMatch(/^execution-status--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    }
-    const block = t1.find((e) => e.workflow_step === 'action--3caa99e1-57c5-4949-b9c9-feb2d40c2e83')!;
-    expect(Buffer.from(block.command_b64[0]!, 'base64').toString()).toContain('"ip":"203.0.113.45"');
-    // Reached only if the SOC lead approves: a possibility, not a certainty.
-    expect(block).toMatchObject({
-      status: 'would_execute_if_reached',
-      automated_execution: true,
-      executed_by: 'http-api--248e939d-b240-4ed0-a8c6-a26cc9b4b57c',
-    });
-    expect(t1.find((e) => e.workflow_step === 'action--65602cc8-d663-426c-946e-20e8a0e1c414')).toMatchObject({
-      status: 'awaits_human',
-      automated_execution: false,
-    });
-    expect(t1.find((e) => e.workflow_step === 'if-condition--0740ee45-79bf-476a-a659-3c33c27e2cb2')!.status).toBe(
-      'undecidable',
-    );
-  });
+  it(
+    'has one CACAO execution-status object per walked step, deterministic ids, base64 commands and dry-run ' +
+      'statuses',
+    () => {
+      const lp = loadPlaybookFile(join(EXAMPLES, 'cacao-waf-block-guarded.json'));
+      const alert = loadAlertFile(join(EXAMPLES, 'alerts', 'sqli-web-attacker.json'))[0]!;
+      const run = dryRun(lp.playbook, alert);
+      const t1 = toExecutionStatus(lp.playbook, run, '2026-11-23T00:00:00.000Z');
+      const t2 = toExecutionStatus(lp.playbook, dryRun(lp.playbook, alert), '2026-11-23T00:00:00.000Z');
+      expect(t1).toEqual(t2);
+      expect(t1).toHaveLength(run.steps.length);
+      for (const e of t1) {
+        expect(e.type).toBe('execution-status');
+        expect(e.id).toMatch(/^execution-status--[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      }
+      const block = t1.find((e) => e.workflow_step === 'action--3caa99e1-57c5-4949-b9c9-feb2d40c2e83')!;
+      expect(Buffer.from(block.command_b64[0]!, 'base64').toString()).toContain('"ip":"203.0.113.45"');
+      // Reached only if the SOC lead approves: a possibility, not a certainty.
+      expect(block).toMatchObject({
+        status: 'would_execute_if_reached',
+        automated_execution: true,
+        executed_by: 'http-api--248e939d-b240-4ed0-a8c6-a26cc9b4b57c',
+      });
+      expect(t1.find((e) => e.workflow_step === 'action--65602cc8-d663-426c-946e-20e8a0e1c414')).toMatchObject({
+        status: 'awaits_human',
+        automated_execution: false,
+      });
+      expect(t1.find((e) => e.workflow_step === 'if-condition--0740ee45-79bf-476a-a659-3c33c27e2cb2')!.status).toBe(
+        'undecidable',
+      );
+    },
+  );
 });
 
 describe('no side effects by construction', () => {
-  it('only readonly-probe.ts may import a network module, and no playbook module can start processes or open sockets', () => {
-    const dir = join(CHECKS_DIR, '..', 'src', 'playbook');
-    const forbidden =
-      /from ['"](node:)?(child_process|net|tls|dgram|http2|worker_threads)['"]|from ['"]ssh2|node-powershell|\bfetch\(|XMLHttpRequest|WebSocket/;
-    const http = /from ['"](node:)?https?['"]/;
-    for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
-      const src = readFileSync(join(dir, f), 'utf8');
-      expect(forbidden.test(src), f).toBe(false);
-      expect(http.test(src), f).toBe(f === 'readonly-probe.ts');
-    }
-  });
+  it(
+    'only readonly-probe.ts may import a network module, and no playbook module can start processes or open ' +
+      'sockets',
+    () => {
+      const dir = join(CHECKS_DIR, '..', 'src', 'playbook');
+      const forbidden = new RegExp(
+        'from [\'"](node:)?(child_process|net|tls|dgram|http2|worker_threads)[\'"]|' +
+          String.raw`from ['"]ssh2|node-powershell|\bfetch\(|XMLHttpRequest|WebSocket`,
+      );
+      const http = /from ['"](node:)?https?['"]/;
+      for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
+        const src = readFileSync(join(dir, f), 'utf8');
+        expect(forbidden.test(src), f).toBe(false);
+        expect(http.test(src), f).toBe(f === 'readonly-probe.ts');
+      }
+    },
+  );
 
-  it('the dry-run result of the dangerous example is the same whether or not a probe is allowed (nothing is sent for actions)', async () => {
-    const lp = loadPlaybookFile(join(EXAMPLES, 'cacao-auto-contain-dangerous.json'));
-    const a = await dryRunPlaybook(lp, { probe: false, now: () => new Date(0) });
-    const b = await dryRunPlaybook(lp, { probe: true, now: () => new Date(0) });
-    expect(b).toEqual(a);
-  });
+  it(
+    'the dry-run result of the dangerous example is the same whether or not a probe is allowed (nothing is ' +
+      'sent for actions)',
+    async () => {
+      const lp = loadPlaybookFile(join(EXAMPLES, 'cacao-auto-contain-dangerous.json'));
+      const a = await dryRunPlaybook(lp, { probe: false, now: () => new Date(0) });
+      const b = await dryRunPlaybook(lp, { probe: true, now: () => new Date(0) });
+      expect(b).toEqual(a);
+    },
+  );
 });

@@ -74,7 +74,8 @@ describe('dry-run walk', () => {
       { __state__: { type: 'string', value: 'pending' } },
     );
     const run = dryRun(p, makeAlert({ x: 1 }, 'a', 'sample'));
-    expect(run.steps.find((s) => s.step_id === W)!.decision!.result).toBe('unknown'); // written by the body: a runtime output
+    // written by the body: a runtime output
+    expect(run.steps.find((s) => s.step_id === W)!.decision!.result).toBe('unknown');
     expect(run.steps.map((s) => s.step_id)).toEqual([S, W, `action--${U(3)}`, END]);
   });
 

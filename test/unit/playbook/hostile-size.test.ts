@@ -8,7 +8,9 @@ import { dryRunStepLines } from '../../../src/playbook/text.js';
 
 const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-/** start -> (approval) -> n destructive actions in a chain -> end; with `branchy` each action sits behind a condition. */
+/**
+ * start -> (approval) -> n destructive actions in a chain -> end; with `branchy` each action sits behind a condition.
+ */
 function chain(n: number, opts: { approval: boolean; branchy?: boolean }) {
   const start = `start--${U(1)}`;
   const end = `end--${U(2)}`;

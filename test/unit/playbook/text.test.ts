@@ -25,25 +25,28 @@ const STEP_LINE = /^\s+(\d+)\. /;
 
 describe('dry-run step lines, path by path', () => {
   for (const file of PLAYBOOKS) {
-    it(`${file.split('/').pop()}: no step is listed right after an end step, every step once, headers point back`, () => {
-      const loaded = loadPlaybookFile(file);
-      for (const alert of ALERTS) {
-        const run = dryRun(loaded.playbook, alert);
-        const lines = dryRunStepLines(run, () => '');
-        const numbered = lines.filter((l) => STEP_LINE.test(l));
-        expect(numbered).toHaveLength(run.steps.length);
-        // Numbers run 1..n in the order printed.
-        expect(numbered.map((l) => Number(STEP_LINE.exec(l)![1]))).toEqual(run.steps.map((_, i) => i + 1));
-        lines.forEach((line, i) => {
-          if (line.includes(' (end)') && i + 1 < lines.length) expect(lines[i + 1]).not.toMatch(STEP_LINE);
-          const from = /from step (\d+),/.exec(line);
-          const printedSoFar = lines.slice(0, i).filter((l) => STEP_LINE.test(l)).length;
-          if (from) expect(Number(from[1])).toBeLessThanOrEqual(printedSoFar);
-          const join = /-> step (\d+)$/.exec(line);
-          if (join) expect(Number(join[1])).toBeLessThanOrEqual(printedSoFar);
-        });
-      }
-    });
+    it(
+      `${file.split('/').pop()}: no step is listed right after an end step, every step once, ` + 'headers point back',
+      () => {
+        const loaded = loadPlaybookFile(file);
+        for (const alert of ALERTS) {
+          const run = dryRun(loaded.playbook, alert);
+          const lines = dryRunStepLines(run, () => '');
+          const numbered = lines.filter((l) => STEP_LINE.test(l));
+          expect(numbered).toHaveLength(run.steps.length);
+          // Numbers run 1..n in the order printed.
+          expect(numbered.map((l) => Number(STEP_LINE.exec(l)![1]))).toEqual(run.steps.map((_, i) => i + 1));
+          lines.forEach((line, i) => {
+            if (line.includes(' (end)') && i + 1 < lines.length) expect(lines[i + 1]).not.toMatch(STEP_LINE);
+            const from = /from step (\d+),/.exec(line);
+            const printedSoFar = lines.slice(0, i).filter((l) => STEP_LINE.test(l)).length;
+            if (from) expect(Number(from[1])).toBeLessThanOrEqual(printedSoFar);
+            const join = /-> step (\d+)$/.exec(line);
+            if (join) expect(Number(join[1])).toBeLessThanOrEqual(printedSoFar);
+          });
+        }
+      },
+    );
   }
 
   it('a failure route of the native example is listed under its own header after the path that ended at done', () => {

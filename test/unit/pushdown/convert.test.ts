@@ -57,41 +57,48 @@ describe('convertRule', () => {
     expect(c.queries!.esql).toContain('FROM logs-*,winlogbeat-* | WHERE');
   });
 
-  it('routes to Splunk WinEventLog sources with EventCode, and Sentinel to DeviceProcessEvents with MDE columns', () => {
-    const s = convertRule(WHOAMI, 'splunk');
-    expect(s.queries!.spl).toContain('source="WinEventLog:Microsoft-Windows-Sysmon/Operational"');
-    expect(s.queries!.spl).toContain('EventCode="1"');
-    const k = convertRule(WHOAMI, 'sentinel');
-    expect(k.queries!.kql).toContain(
-      'DeviceProcessEvents | where FolderPath endswith "\\\\whoami.exe" and ProcessCommandLine contains "/all"',
-    );
-    expect(k.queries!.kql).toContain(
-      '(SecurityEvent | where EventID == 4688 and NewProcessName endswith "\\\\whoami.exe"',
-    );
-  });
+  it(
+    'routes to Splunk WinEventLog sources with EventCode, and ' + 'Sentinel to DeviceProcessEvents with MDE columns',
+    () => {
+      const s = convertRule(WHOAMI, 'splunk');
+      expect(s.queries!.spl).toContain('source="WinEventLog:Microsoft-Windows-Sysmon/Operational"');
+      expect(s.queries!.spl).toContain('EventCode="1"');
+      const k = convertRule(WHOAMI, 'sentinel');
+      expect(k.queries!.kql).toContain(
+        'DeviceProcessEvents | where FolderPath endswith "\\\\whoami.exe" and ProcessCommandLine contains "/all"',
+      );
+      expect(k.queries!.kql).toContain(
+        '(SecurityEvent | where EventID == 4688 and NewProcessName endswith "\\\\whoami.exe"',
+      );
+    },
+  );
 
-  it('says why a rule does not convert: correlation, unrouted log source, unmapped field, regex flavour, modifier', () => {
-    expect(convertRule({ title: 'c', correlation: { type: 'event_count' } }, 'elastic').unsupported).toEqual({
-      kind: 'correlation',
-      reason: 'correlation rule (type event_count) is not pushed down; its base rules are',
-    });
-    expect(
-      convertRule(rule('  sel:\n    a: b\n  condition: sel', 'product: linux\n  service: auditd'), 'splunk').unsupported
-        ?.kind,
-    ).toBe('logsource');
-    const unmapped = convertRule(rule('  sel:\n    Hashes|contains: abc\n  condition: sel'), 'sentinel').unsupported;
-    expect(unmapped?.kind).toBe('field-mapping');
-    expect(unmapped?.reason).toContain('field Hashes has no mapping');
-    const look = convertRule(rule("  sel:\n    CommandLine|re: 'a(?=b)'\n  condition: sel"), 'elastic').unsupported;
-    expect(look).toEqual({
-      kind: 'regex',
-      reason:
-        'regular expression uses look-around, named groups or inline flags, which Lucene regular expressions do not support',
-    });
-    expect(convertRule(rule('  sel:\n    UtcTime|hour: 3\n  condition: sel'), 'elastic').unsupported?.kind).toBe(
-      'modifier',
-    );
-  });
+  it(
+    'says why a rule does not convert: correlation, unrouted log source, unmapped field, regex flavour, ' + 'modifier',
+    () => {
+      expect(convertRule({ title: 'c', correlation: { type: 'event_count' } }, 'elastic').unsupported).toEqual({
+        kind: 'correlation',
+        reason: 'correlation rule (type event_count) is not pushed down; its base rules are',
+      });
+      expect(
+        convertRule(rule('  sel:\n    a: b\n  condition: sel', 'product: linux\n  service: auditd'), 'splunk')
+          .unsupported?.kind,
+      ).toBe('logsource');
+      const unmapped = convertRule(rule('  sel:\n    Hashes|contains: abc\n  condition: sel'), 'sentinel').unsupported;
+      expect(unmapped?.kind).toBe('field-mapping');
+      expect(unmapped?.reason).toContain('field Hashes has no mapping');
+      const look = convertRule(rule("  sel:\n    CommandLine|re: 'a(?=b)'\n  condition: sel"), 'elastic').unsupported;
+      expect(look).toEqual({
+        kind: 'regex',
+        reason:
+          'regular expression uses look-around, named groups or inline flags, which Lucene regular expressions ' +
+          'do not support',
+      });
+      expect(convertRule(rule('  sel:\n    UtcTime|hour: 3\n  condition: sel'), 'elastic').unsupported?.kind).toBe(
+        'modifier',
+      );
+    },
+  );
 
   it('keeps a Splunk regex under OR as an eval flag tested by a later search', () => {
     const spl = convertBare(
@@ -150,10 +157,13 @@ describe('Lucene regular expressions', () => {
     expect(() => toLuceneRegex('(a)\\1', { i: false, m: false, s: false })).toThrow(Unconvertible);
   });
 
-  it('spells whitespace and "not a newline" with the characters themselves (Lucene reads \\t and \\n as letters)', () => {
-    expect(toLuceneRegex('a\\sb.c', { i: false, m: false, s: false })).toBe('.*(a[ \t\n\r\f\u000b]b[^\n]c).*');
-    expect(toLuceneRegex('[\\w.-]+', { i: false, m: false, s: true })).toBe('.*([A-Za-z0-9_\\.-]+).*');
-  });
+  it(
+    'spells whitespace and "not a newline" with the characters ' + 'themselves (Lucene reads \\t and \\n as letters)',
+    () => {
+      expect(toLuceneRegex('a\\sb.c', { i: false, m: false, s: false })).toBe('.*(a[ \t\n\r\f\u000b]b[^\n]c).*');
+      expect(toLuceneRegex('[\\w.-]+', { i: false, m: false, s: true })).toBe('.*([A-Za-z0-9_\\.-]+).*');
+    },
+  );
 });
 
 describe('Splunk values the search command cannot spell', () => {

@@ -15,4 +15,5 @@ export function run(i: 0 | 1 | 2) {
 
 /** Evidence from a compromised host trying to break out of every output format. */
 export const HOSTILE =
-  '<script>alert(1)</script> {{constructor.constructor("x")()}} </style><img src=x onerror=alert(2)> | ]]> & "\' \u0007 `code`';
+  '<script>alert(1)</script> {{constructor.constructor("x")()}} </style><img src=x onerror=alert(2)> | ]]> & ' +
+  '"\' \u0007 `code`';

@@ -34,7 +34,8 @@ describe('Markdown report layout', () => {
     const row = md.split('\n').find((l) => l.startsWith('|') && l.includes('linux.audit.rules.execve'))!;
     expect(row).not.toContain('-a always,exit');
     const fence = md.indexOf(
-      '```\n-a always,exit -F arch=b64 -S execve,execveat -k exec\n-a always,exit -F arch=b32 -S execve,execveat -k exec\n```',
+      '```\n-a always,exit -F arch=b64 -S execve,execveat -k exec\n-a always,exit -F arch=b32 -S ' +
+        'execve,execveat -k exec\n```',
     );
     expect(fence).toBeGreaterThan(md.indexOf(row));
     expect(md).toContain('#### Remediation: `linux.audit.rules.execve`');

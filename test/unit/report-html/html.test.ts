@@ -26,18 +26,22 @@ describe('HTML report structure', () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 
-  it('shows the overall level, the SOAR verdict in plain words, top risks, the radar chart and the change since the last run', () => {
-    const exec = sectionOf(en, 'sec-executive');
-    expect(exec).toContain('Not yet ready for automated response');
-    expect(exec).toMatch(/class="big">2<\/span>/);
-    expect(exec).toContain('Top risks');
-    expect(exec).toContain('bpf() calls are audited');
-    expect(exec).toContain('An intruder on a server could act unrecorded');
-    expect(exec).toMatch(/<svg[^>]*class="chart radar"/);
-    expect(exec).toContain('2026-08-18T0900Z-1c2d');
-    expect(exec).toMatch(/Log collection scope<\/td><td class="num">1<\/td><td class="num">2<\/td>.*improved/);
-    expect(exec).toMatch(/Infrastructure[^<]*<\/td><td class="num">3<\/td><td class="num">2<\/td>.*worse/);
-  });
+  it(
+    'shows the overall level, the SOAR verdict in plain words, top risks, the radar chart and the change since ' +
+      'the last run',
+    () => {
+      const exec = sectionOf(en, 'sec-executive');
+      expect(exec).toContain('Not yet ready for automated response');
+      expect(exec).toMatch(/class="big">2<\/span>/);
+      expect(exec).toContain('Top risks');
+      expect(exec).toContain('bpf() calls are audited');
+      expect(exec).toContain('An intruder on a server could act unrecorded');
+      expect(exec).toMatch(/<svg[^>]*class="chart radar"/);
+      expect(exec).toContain('2026-08-18T0900Z-1c2d');
+      expect(exec).toMatch(/Log collection scope<\/td><td class="num">1<\/td><td class="num">2<\/td>.*improved/);
+      expect(exec).toMatch(/Infrastructure[^<]*<\/td><td class="num">3<\/td><td class="num">2<\/td>.*worse/);
+    },
+  );
 
   it('groups findings by area with status badges, evidence excerpts and remediation', () => {
     const audit = sectionOf(en, 'area-audit-policy');
@@ -64,15 +68,19 @@ describe('HTML report structure', () => {
     expect(bpfCard.split('<article')[0]?.match(/# no rule for -S bpf/g)).toHaveLength(2);
   });
 
-  it('marks a waived finding as waived with its justification and expiry, and an expired waiver as no longer applying', () => {
-    const audit = sectionOf(en, 'area-audit-policy');
-    expect(audit).toContain('Waived (Fail)');
-    expect(audit).toContain('Waived until 31 March 2027');
-    expect(audit).toContain('compensating control accepted by CISO');
-    const infra = sectionOf(en, 'area-infrastructure');
-    expect(infra).toContain('Waiver expired on 31 October 2026');
-    expect(infra).toContain('it no longer applies');
-  });
+  it(
+    'marks a waived finding as waived with its justification and expiry, and an expired waiver as no longer ' +
+      'applying',
+    () => {
+      const audit = sectionOf(en, 'area-audit-policy');
+      expect(audit).toContain('Waived (Fail)');
+      expect(audit).toContain('Waived until 31 March 2027');
+      expect(audit).toContain('compensating control accepted by CISO');
+      const infra = sectionOf(en, 'area-infrastructure');
+      expect(infra).toContain('Waiver expired on 31 October 2026');
+      expect(infra).toContain('it no longer applies');
+    },
+  );
 
   it('shows an area nothing measured as "not assessed", never as level 0', () => {
     const area = sectionOf(en, 'area-response-automation');
@@ -202,7 +210,9 @@ describe('analysis section partials', () => {
   mkdirSync(join(dir, 'sections'));
   writeFileSync(
     join(dir, 'sections', 'coverage.hbs'),
-    '<h3 class="cov-test">{{tr "Coverage partial" "カバレッジ部品"}}</h3><p>{{num report.analyses.coverage.summary.rules_total}} · {{lang}} · {{t report.findings.0.title}} · {{#if (eq lang "ja")}}JA{{/if}}</p>',
+    '<h3 class="cov-test">{{tr "Coverage partial" "カバレッジ部品"}}</h3><p>{{num ' +
+      'report.analyses.coverage.summary.rules_total}} · {{lang}} · {{t report.findings.0.title}} · {{#if (eq ' +
+      'lang "ja")}}JA{{/if}}</p>',
   );
   writeFileSync(join(dir, 'sections', 'playbooks.hbs'), '<h3 class="pb-test">playbooks partial</h3>');
 

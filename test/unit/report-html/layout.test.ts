@@ -73,7 +73,8 @@ describe('catalog text in the HTML report', () => {
   it('keeps multi-line audit rules one per line in a <pre> block', () => {
     const html = decoded(renderHtml(withCode, { lang: 'en' }));
     expect(html).toContain(
-      '<pre class="code-block"><code>-a always,exit -F arch=b64 -S execve,execveat -k exec\n-a always,exit -F arch=b32 -S execve,execveat -k exec</code></pre>',
+      '<pre class="code-block"><code>-a always,exit -F arch=b64 -S execve,execveat -k exec\n-a always,exit ' +
+        '-F arch=b32 -S execve,execveat -k exec</code></pre>',
     );
   });
 
@@ -101,20 +102,23 @@ describe('evidence blocks', () => {
     expect(card).not.toMatch(/<details[^>]* open/);
   });
 
-  it('may break across pages: no avoid-break rule on evidence tables, their rows or excerpts, and no grid in print', () => {
-    const css = readFileSync(join(TEMPLATES_DIR, 'report.css'), 'utf8');
-    const print = css.slice(css.indexOf('@media print'));
-    expect(print).toMatch(/\.finding-rows tr, \.excerpt \{ break-inside: auto; \}/);
-    expect(print).toMatch(/\.observed \{ display: block; \}/);
-    for (const rule of css.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{([^}]*)\}/g)) {
-      if (/(page-)?break-inside:\s*avoid/.test(rule[2]!))
-        expect(rule[1]).not.toMatch(/finding-rows|excerpt|evidence|\.check\b|\.area\b/);
-    }
-    const templates = ['partials/check-card.hbs', 'sections/coverage.hbs']
-      .map((f) => readFileSync(join(TEMPLATES_DIR, f), 'utf8'))
-      .join('\n');
-    expect(templates).not.toContain('page-break-inside: avoid');
-  });
+  it(
+    'may break across pages: no avoid-break rule on evidence tables, their rows or excerpts, and no grid in ' + 'print',
+    () => {
+      const css = readFileSync(join(TEMPLATES_DIR, 'report.css'), 'utf8');
+      const print = css.slice(css.indexOf('@media print'));
+      expect(print).toMatch(/\.finding-rows tr, \.excerpt \{ break-inside: auto; \}/);
+      expect(print).toMatch(/\.observed \{ display: block; \}/);
+      for (const rule of css.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{([^}]*)\}/g)) {
+        if (/(page-)?break-inside:\s*avoid/.test(rule[2]!))
+          expect(rule[1]).not.toMatch(/finding-rows|excerpt|evidence|\.check\b|\.area\b/);
+      }
+      const templates = ['partials/check-card.hbs', 'sections/coverage.hbs']
+        .map((f) => readFileSync(join(TEMPLATES_DIR, f), 'utf8'))
+        .join('\n');
+      expect(templates).not.toContain('page-break-inside: avoid');
+    },
+  );
 });
 
 describe('ATT&CK matrix on A4', async () => {

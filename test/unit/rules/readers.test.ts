@@ -12,29 +12,33 @@ const F = join(FIXTURES_DIR, 'rules');
 const read = (p: string) => readFileSync(join(F, p), 'utf8');
 
 describe('Elastic detection-rules TOML reader', () => {
-  it('takes techniques and sub-techniques from [[rule.threat]], fields from required_fields, Sysmon event 10 as process_access', () => {
-    const { rules, problems } = readElasticText(
-      read('elastic/credential_access_lsass_handle_via_werfault.toml'),
-      'x.toml',
-    );
-    expect(problems).toEqual([]);
-    expect(rules).toHaveLength(1);
-    const r = rules[0]!;
-    expect(r).toMatchObject({
-      format: 'elastic',
-      id: '3f0e9f2a-1111-4c2b-9d7e-0a1b2c3d4e5f',
-      title: 'LSASS Process Access With Full Rights',
-      level: 'high',
-    });
-    expect(r.techniques).toEqual(['T1003', 'T1003.001']);
-    expect(r.tactics).toEqual(['credential-access']);
-    expect(r.logsource).toEqual({ product: 'windows', category: 'process_access' });
-    expect(r.fields).toEqual([
-      'process.executable',
-      'winlog.event_data.GrantedAccess',
-      'winlog.event_data.TargetImage',
-    ]);
-  });
+  it(
+    'takes techniques and sub-techniques from [[rule.threat]], fields from required_fields, Sysmon event 10 as ' +
+      'process_access',
+    () => {
+      const { rules, problems } = readElasticText(
+        read('elastic/credential_access_lsass_handle_via_werfault.toml'),
+        'x.toml',
+      );
+      expect(problems).toEqual([]);
+      expect(rules).toHaveLength(1);
+      const r = rules[0]!;
+      expect(r).toMatchObject({
+        format: 'elastic',
+        id: '3f0e9f2a-1111-4c2b-9d7e-0a1b2c3d4e5f',
+        title: 'LSASS Process Access With Full Rights',
+        level: 'high',
+      });
+      expect(r.techniques).toEqual(['T1003', 'T1003.001']);
+      expect(r.tactics).toEqual(['credential-access']);
+      expect(r.logsource).toEqual({ product: 'windows', category: 'process_access' });
+      expect(r.fields).toEqual([
+        'process.executable',
+        'winlog.event_data.GrantedAccess',
+        'winlog.event_data.TargetImage',
+      ]);
+    },
+  );
 
   it('falls back to the fields the KQL query names, and keeps the v18 tactic name as written', () => {
     const r = readElasticText(read('elastic/defense_evasion_clear_eventlog_wevtutil.toml'), 'y.toml').rules[0]!;
@@ -105,25 +109,29 @@ describe('ModSecurity / CRS reader', () => {
     ]);
   });
 
-  it('reads rules with their tags, maps attack tags to OWASP categories, skips flow control, merges chained variables', () => {
-    const { rules, problems } = readModSecurityText(
-      read('crs/REQUEST-942-APPLICATION-ATTACK-SQLI-TEST.conf'),
-      'crs.conf',
-    );
-    expect(rules.map((r) => r.id)).toEqual(['942100', '930100', '913100', '934110']);
-    const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
-    expect(byId['942100']).toMatchObject({
-      level: 'critical',
-      owasp: ['A03:2021', 'A05:2025'],
-      techniques: ['T1190'],
-      logsource: { product: 'modsecurity', category: 'waf' },
-    });
-    expect(byId['930100']!.owasp).toEqual(['A01:2021', 'A01:2025']);
-    expect(byId['930100']!.fields).toContain('REQUEST_BODY');
-    expect(byId['913100']).toMatchObject({ owasp: [], techniques: ['T1595.002'] });
-    expect(byId['934110']!.owasp).toEqual(['A10:2021', 'A01:2025']);
-    expect(problems).toEqual([{ path: 'crs.conf', error: 'crs.conf:56: SecRule without an id action' }]);
-  });
+  it(
+    'reads rules with their tags, maps attack tags to OWASP categories, skips flow control, merges chained ' +
+      'variables',
+    () => {
+      const { rules, problems } = readModSecurityText(
+        read('crs/REQUEST-942-APPLICATION-ATTACK-SQLI-TEST.conf'),
+        'crs.conf',
+      );
+      expect(rules.map((r) => r.id)).toEqual(['942100', '930100', '913100', '934110']);
+      const byId = Object.fromEntries(rules.map((r) => [r.id, r]));
+      expect(byId['942100']).toMatchObject({
+        level: 'critical',
+        owasp: ['A03:2021', 'A05:2025'],
+        techniques: ['T1190'],
+        logsource: { product: 'modsecurity', category: 'waf' },
+      });
+      expect(byId['930100']!.owasp).toEqual(['A01:2021', 'A01:2025']);
+      expect(byId['930100']!.fields).toContain('REQUEST_BODY');
+      expect(byId['913100']).toMatchObject({ owasp: [], techniques: ['T1595.002'] });
+      expect(byId['934110']!.owasp).toEqual(['A10:2021', 'A01:2025']);
+      expect(problems).toEqual([{ path: 'crs.conf', error: 'crs.conf:56: SecRule without an id action' }]);
+    },
+  );
 
   it.skipIf(!existsSync('/usr/share/modsecurity-crs/rules'))(
     'reads the installed OWASP CRS: every attack rule gets an OWASP category',

@@ -69,21 +69,25 @@ describe('Sigma corpus against the ATT&CK catalog', () => {
     expect(res.summary.techniques_declared).toBe([...declared].filter((id) => index.techniques.get(id)).length);
   });
 
-  it('tags most technique/tactic pairs consistently with the catalog (the rule tactic is one of the technique tactics)', () => {
-    let pairs = 0;
-    let consistent = 0;
-    for (const r of set.rules) {
-      if (r.tactics.length === 0) continue;
-      for (const t of r.techniques) {
-        const tech = index.techniques.get(t);
-        if (!tech) continue;
-        pairs++;
-        if (r.tactics.some((tac) => tech.tactics.includes(tac))) consistent++;
+  it(
+    'tags most technique/tactic pairs consistently with the catalog (the rule tactic is one of the technique ' +
+      'tactics)',
+    () => {
+      let pairs = 0;
+      let consistent = 0;
+      for (const r of set.rules) {
+        if (r.tactics.length === 0) continue;
+        for (const t of r.techniques) {
+          const tech = index.techniques.get(t);
+          if (!tech) continue;
+          pairs++;
+          if (r.tactics.some((tac) => tech.tactics.includes(tac))) consistent++;
+        }
       }
-    }
-    expect(pairs).toBeGreaterThan(3000);
-    expect(consistent / pairs).toBeGreaterThan(0.9);
-  });
+      expect(pairs).toBeGreaterThan(3000);
+      expect(consistent / pairs).toBeGreaterThan(0.9);
+    },
+  );
 });
 
 describe('Sigma emerging-threats and threat-hunting folders', () => {

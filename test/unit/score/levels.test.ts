@@ -141,28 +141,35 @@ describe('finding-based levels (audit-policy, infrastructure)', () => {
 });
 
 describe('log collection', () => {
-  it('holds findings-only log collection at level 1 without a source map: per-host checks never certify the scope', () => {
-    // Was level 3 before issue 13: ten passing per-host checks said nothing about which log sources the use-cases
-    // need, so a Linux-only estate could look fully collected. The scope now comes from the source map.
-    const r = report({ findings: findings('log-collection', 10, 0) });
-    expect(levelOf(r, 'log-collection')).toBe(1);
-    const mapped = report({ findings: findings('log-collection', 10, 0), analyses: { sources: sourceMap() } });
-    expect(levelOf(mapped, 'log-collection')).toBe(3);
-    const measured = report({
-      findings: findings('log-collection', 10, 0),
-      analyses: { coverage: wrap(coverage()), sources: sourceMap() },
-    });
-    expect(levelOf(measured, 'log-collection')).toBe(5);
-  });
+  it(
+    'holds findings-only log collection at level 1 without a source map: per-host checks never certify the ' + 'scope',
+    () => {
+      // Was level 3 before issue 13: ten passing per-host checks said nothing about which log sources the use-cases
+      // need, so a Linux-only estate could look fully collected. The scope now comes from the source map.
+      const r = report({ findings: findings('log-collection', 10, 0) });
+      expect(levelOf(r, 'log-collection')).toBe(1);
+      const mapped = report({ findings: findings('log-collection', 10, 0), analyses: { sources: sourceMap() } });
+      expect(levelOf(mapped, 'log-collection')).toBe(3);
+      const measured = report({
+        findings: findings('log-collection', 10, 0),
+        analyses: { coverage: wrap(coverage()), sources: sourceMap() },
+      });
+      expect(levelOf(measured, 'log-collection')).toBe(5);
+    },
+  );
 
-  it('caps log collection by the source map: half the weighted classes measured is level 2, an unknown class stays below 3', () => {
-    const base = findings('log-collection', 10, 0);
-    const lc = (sources: ReturnType<typeof sourceMap>) =>
-      levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), sources } }), 'log-collection');
-    expect(lc(sourceMap({ missing: ['waf'] }))).toBe(2);
-    expect(lc(sourceMap({ unknown: ['waf'] }))).toBe(2);
-    expect(lc(sourceMap({ missing: ['waf', 'web-request-body'] }))).toBe(0);
-  });
+  it(
+    'caps log collection by the source map: half the weighted classes measured is level 2, an unknown class ' +
+      'stays below 3',
+    () => {
+      const base = findings('log-collection', 10, 0);
+      const lc = (sources: ReturnType<typeof sourceMap>) =>
+        levelOf(report({ findings: base, analyses: { coverage: wrap(coverage()), sources } }), 'log-collection');
+      expect(lc(sourceMap({ missing: ['waf'] }))).toBe(2);
+      expect(lc(sourceMap({ unknown: ['waf'] }))).toBe(2);
+      expect(lc(sourceMap({ missing: ['waf', 'web-request-body'] }))).toBe(0);
+    },
+  );
 
   it('needs at least 80% of declared techniques visible for level 4', () => {
     const base = findings('log-collection', 10, 0);

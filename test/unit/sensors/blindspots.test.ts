@@ -139,7 +139,8 @@ describe.skipIf(!present)('blind-spot map', () => {
       finding('linux.audit.rules.execve', 'linux1', 'pass'),
     ]);
     expect(fixed.details.edr[0]).toMatchObject({ audit_policy: 'measured', flagged: false });
-    // The agent itself reads its events from auditd, and the kernel audit is off: flagged whatever the other checks say.
+    // The agent itself reads its events from auditd, and the kernel audit is off: flagged whatever the other checks
+    // say.
     const dependent = analyseSensors(targets, [
       ...findings.filter((f) => !f.check.startsWith('linux.audit')),
       finding('linux.auditd.running', 'linux1', 'pass'),

@@ -55,11 +55,14 @@ describe('condition grammar', () => {
     expect(tree).toEqual({ op: 'of', min: 2, names: ['sel1', 'sel2', 'sel3'] });
   });
 
-  it('reports unknown identifiers, unbalanced parentheses, patterns matching nothing and Sigma 1.0 aggregations', () => {
-    expect(loadError(`${det}  condition: selection_a and nope`)).toMatch(/unknown search identifier "nope"/);
-    expect(loadError(`${det}  condition: (selection_a`)).toMatch(/"\)" expected/);
-    expect(loadError(`${det}  condition: 1 of nothing_*`)).toMatch(/matches no search identifier/);
-    expect(loadError(`${det}  condition: selection_a | count() by A > 5`)).toMatch(/correlation rules/);
-    expect(loadError(`${det}  condition: selection_a and`)).toMatch(/expression expected/);
-  });
+  it(
+    'reports unknown identifiers, unbalanced parentheses, patterns ' + 'matching nothing and Sigma 1.0 aggregations',
+    () => {
+      expect(loadError(`${det}  condition: selection_a and nope`)).toMatch(/unknown search identifier "nope"/);
+      expect(loadError(`${det}  condition: (selection_a`)).toMatch(/"\)" expected/);
+      expect(loadError(`${det}  condition: 1 of nothing_*`)).toMatch(/matches no search identifier/);
+      expect(loadError(`${det}  condition: selection_a | count() by A > 5`)).toMatch(/correlation rules/);
+      expect(loadError(`${det}  condition: selection_a and`)).toMatch(/expression expected/);
+    },
+  );
 });

@@ -24,8 +24,12 @@ describe.skipIf(!present)(`SigmaHQ corpus (${present ? SIGMA : 'skipped: shared 
 
   it('warns exactly about the rules whose placeholders need site configuration', () => {
     expect(engine.warnings.map((w) => `${relative(SIGMA, w.path)}: ${w.error}`)).toEqual([
-      'rules-emerging-threats/2026/Exploits/CVE-2026-54121/win_security_adcs_certighost_cdc_chase_request.yml: c4a1f389-2e6b-4d9a-8f0c-b73e5a12d947: placeholder %known_cdcs% has no configured values, so Attributes|contains|expand never matches',
-      'rules-emerging-threats/2026/Exploits/CVE-2026-54121/win_security_adcs_certighost_cert_issued_via_chase.yml: 8b7e2c54-1f93-4a6d-b8e0-3c9d7f25a168: placeholder %known_cdcs% has no configured values, so Attributes|contains|expand never matches',
+      'rules-emerging-threats/2026/Exploits/CVE-2026-54121/win_security_adcs_certighost_cdc_chase_request.yml' +
+        ': c4a1f389-2e6b-4d9a-8f0c-b73e5a12d947: placeholder %known_cdcs% has no configured values, so ' +
+        'Attributes|contains|expand never matches',
+      'rules-emerging-threats/2026/Exploits/CVE-2026-54121/win_security_adcs_certighost_cert_issued_via_chase' +
+        '.yml: 8b7e2c54-1f93-4a6d-b8e0-3c9d7f25a168: placeholder %known_cdcs% has no configured values, so ' +
+        'Attributes|contains|expand never matches',
     ]);
   });
 

@@ -61,7 +61,8 @@ correlation:
     expect(
       run(
         engine(
-          `title: brute\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: [src]\n  timespan: 1m\n  condition:\n    gte: 3\n`,
+          'title: brute\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: ' +
+            '[src]\n  timespan: 1m\n  condition:\n    gte: 3\n',
         ),
         slow,
       ),
@@ -73,7 +74,8 @@ correlation:
     expect(
       run(
         engine(
-          'title: c\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: [src]\n  timespan: 1m\n  condition:\n    gte: 5\n',
+          'title: c\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: [src]\n ' +
+            ' timespan: 1m\n  condition:\n    gte: 5\n',
         ),
         events,
       ),
@@ -81,7 +83,8 @@ correlation:
     expect(
       run(
         engine(
-          'title: c\nid: c1\ncorrelation:\n  type: event_count\n  generate: true\n  rules: [failed_login]\n  group-by: [src]\n  timespan: 1m\n  condition:\n    gte: 5\n',
+          'title: c\nid: c1\ncorrelation:\n  type: event_count\n  generate: true\n  rules: [failed_login]\n  ' +
+            'group-by: [src]\n  timespan: 1m\n  condition:\n    gte: 5\n',
         ),
         events,
       ),
@@ -91,7 +94,8 @@ correlation:
   it('value_count counts distinct values per group (credential stuffing: one IP, many users)', () => {
     const eng = () =>
       engine(
-        'title: stuffing\nid: c2\ncorrelation:\n  type: value_count\n  rules: [failed_login]\n  group-by: [src]\n  timespan: 5m\n  condition:\n    field: user\n    gte: 3\n',
+        'title: stuffing\nid: c2\ncorrelation:\n  type: value_count\n  rules: [failed_login]\n  group-by: ' +
+          '[src]\n  timespan: 5m\n  condition:\n    field: user\n    gte: 3\n',
       );
     const same = [0, 1, 2, 3].map((s) => e(s, { outcome: 'failure', src: 'a', user: 'root' }));
     expect(run(eng(), same)).toEqual({});
@@ -108,7 +112,8 @@ correlation:
 
   it('value_sum and value_avg aggregate a numeric field', () => {
     const sum = engine(
-      'title: exfil\nid: c3\ncorrelation:\n  type: value_sum\n  rules: [successful_login]\n  group-by: [src]\n  timespan: 1h\n  condition:\n    field: bytes\n    gt: 1000\n',
+      'title: exfil\nid: c3\ncorrelation:\n  type: value_sum\n  rules: [successful_login]\n  group-by: ' +
+        '[src]\n  timespan: 1h\n  condition:\n    field: bytes\n    gt: 1000\n',
     );
     expect(
       run(sum, [
@@ -123,7 +128,8 @@ correlation:
       ]),
     ).toEqual({});
     const avg = engine(
-      'title: avg\nid: c4\ncorrelation:\n  type: value_avg\n  rules: [successful_login]\n  group-by: [src]\n  timespan: 1h\n  condition:\n    field: bytes\n    gt: 500\n',
+      'title: avg\nid: c4\ncorrelation:\n  type: value_avg\n  rules: [successful_login]\n  group-by: [src]\n ' +
+        ' timespan: 1h\n  condition:\n    field: bytes\n    gt: 500\n',
     );
     expect(
       run(avg, [
@@ -141,7 +147,8 @@ correlation:
 
   it('value_percentile finds values rare within the group when the window closes', () => {
     const eng = engine(
-      'title: rare\nid: c5\ncorrelation:\n  type: value_percentile\n  rules: [successful_login]\n  group-by: [host]\n  timespan: 1d\n  condition:\n    field: proc\n    lte: 10\n',
+      'title: rare\nid: c5\ncorrelation:\n  type: value_percentile\n  rules: [successful_login]\n  group-by: ' +
+        '[host]\n  timespan: 1d\n  condition:\n    field: proc\n    lte: 10\n',
     );
     const events = Array.from({ length: 20 }, (_, i) =>
       e(i, { outcome: 'success', host: 'h', proc: i === 7 ? 'evil' : 'sshd' }),
@@ -151,7 +158,8 @@ correlation:
 
   it('upper-bound conditions are decided when the window closes', () => {
     const eng = engine(
-      'title: quiet\nid: c6\ncorrelation:\n  type: event_count\n  rules: [successful_login]\n  group-by: [src]\n  timespan: 1m\n  condition:\n    lt: 3\n',
+      'title: quiet\nid: c6\ncorrelation:\n  type: event_count\n  rules: [successful_login]\n  group-by: ' +
+        '[src]\n  timespan: 1m\n  condition:\n    lt: 3\n',
     );
     const events = [
       e(0, { outcome: 'success', src: 'a' }),
@@ -165,7 +173,8 @@ correlation:
   it('temporal needs every rule within the timespan, in any order', () => {
     const eng = () =>
       engine(
-        'title: both\nid: c7\ncorrelation:\n  type: temporal\n  rules: [successful_login, failed_login]\n  group-by: [user]\n  timespan: 1m\n',
+        'title: both\nid: c7\ncorrelation:\n  type: temporal\n  rules: [successful_login, failed_login]\n  ' +
+          'group-by: [user]\n  timespan: 1m\n',
       );
     expect(run(eng(), [e(0, { outcome: 'success', user: 'x' }), e(30, { outcome: 'failure', user: 'x' })])).toEqual({
       c7: 1,
@@ -233,7 +242,8 @@ correlation:
 
   it('forgets idle groups so memory stays bounded on long streams', () => {
     const eng = engine(
-      'title: brute\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: [src]\n  timespan: 1m\n  condition:\n    gte: 3\n',
+      'title: brute\nid: c1\ncorrelation:\n  type: event_count\n  rules: [failed_login]\n  group-by: [src]\n ' +
+        ' timespan: 1m\n  condition:\n    gte: 3\n',
     );
     // 20,000 sources, one event each, a second apart: only the last minute's groups can still fire.
     for (let i = 0; i < 20_000; i++)
@@ -245,7 +255,8 @@ correlation:
   it('reports correlations naming unknown rules, cycles and missing fields', () => {
     const unknown = new SigmaEngine(
       loadRuleText(
-        `${base}---\ntitle: c\nid: c1\ncorrelation:\n  type: temporal\n  rules: [nope]\n  group-by: [x]\n  timespan: 1m\n`,
+        `${base}---\ntitle: c\nid: c1\ncorrelation:\n  type: temporal\n  rules: [nope]\n  group-by: [x]\n  ` +
+          'timespan: 1m\n',
         'c.yml',
       ).rules,
     );
@@ -254,7 +265,8 @@ correlation:
     ]);
     const cyc = new SigmaEngine(
       loadRuleText(
-        'title: a\nid: a\nname: a\ncorrelation:\n  type: temporal\n  rules: [b]\n  timespan: 1m\n---\ntitle: b\nid: b\nname: b\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 1m\n',
+        'title: a\nid: a\nname: a\ncorrelation:\n  type: temporal\n  rules: [b]\n  timespan: 1m\n---\ntitle: ' +
+          'b\nid: b\nname: b\ncorrelation:\n  type: temporal\n  rules: [a]\n  timespan: 1m\n',
         'cyc.yml',
       ).rules,
     );

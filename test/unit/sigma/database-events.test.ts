@@ -8,17 +8,21 @@ import { parsePostgresLog, parseServerAudit } from '../../../src/sigma/events/da
 import { readEventFile } from '../../../src/sigma/events/reader.js';
 
 const PG_AUDIT =
-  "2026-12-03 03:00:51.206 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: SESSION,1,1,READ,SELECT,,,SELECT 'socready-canary-123',<not logged>";
+  '2026-12-03 03:00:51.206 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: ' +
+  "SESSION,1,1,READ,SELECT,,,SELECT 'socready-canary-123',<not logged>";
 const PG_TABLE =
-  '2026-12-03 03:00:51.210 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: SESSION,1,1,READ,SELECT,TABLE,public.t_secret,"SELECT a, b FROM t_secret WHERE v = \'x,y\'",<not logged>';
+  '2026-12-03 03:00:51.210 UTC [32314] socready_ro@postgres 127.0.0.1 6b10db63.7e3a LOG:  AUDIT: ' +
+  'SESSION,1,1,READ,SELECT,TABLE,public.t_secret,"SELECT a, b FROM t_secret WHERE v = \'x,y\'",<not logged>';
 const PG_FATAL =
-  '2026-12-03 03:00:51.307 UTC [32320] nosuchuser@postgres 127.0.0.1 6b10db63.7e40 FATAL:  password authentication failed for user "nosuchuser"';
+  '2026-12-03 03:00:51.307 UTC [32320] nosuchuser@postgres 127.0.0.1 6b10db63.7e40 FATAL:  password ' +
+  'authentication failed for user "nosuchuser"';
 const MARIA = [
   '20261203 03:02:25,vm,socready_ro,localhost,12,0,CONNECT,,,0',
   "20261203 03:02:25,vm,socready_ro,localhost,12,18,QUERY,,'SELECT \\'socready-canary-123\\'',0",
   '20261203 03:02:25,vm,socready_ro,localhost,12,19,READ,appdb,t_secret,',
   '20261203 03:01:57,vm,nosuchuser,localhost,7,0,FAILED_CONNECT,,,1698',
-  "20261203 03:01:57,vm,root,localhost,4,5,QUERY,appdb,'CREATE USER \\'socready_ro\\'@\\'127.0.0.1\\' IDENTIFIED BY *****',0",
+  "20261203 03:01:57,vm,root,localhost,4,5,QUERY,appdb,'CREATE USER \\'socready_ro\\'@\\'127.0.0.1\\' " +
+    "IDENTIFIED BY *****',0",
 ];
 
 describe('PostgreSQL log lines', () => {

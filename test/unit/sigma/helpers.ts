@@ -12,14 +12,16 @@ export function ev(fields: Record<string, unknown>, ls: EventLogSource = PROC): 
 
 /** A detection rule over process_creation with the given `detection:` block (YAML, indented by 2). */
 export function rule(detection: string, opts: CompileOptions = {}): SigmaEngine {
-  const text = `title: t\nid: r1\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\n`;
+  const text =
+    'title: t\nid: r1\nlogsource:\n  product: windows\n  category: ' + `process_creation\ndetection:\n${detection}\n`;
   const r = loadRuleText(text, 'test.yml', opts);
   if (r.failures.length) throw new Error(r.failures.map((f) => f.error).join('; '));
   return new SigmaEngine(r.rules);
 }
 
 export function loadError(detection: string): string {
-  const text = `title: t\nid: r1\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${detection}\n`;
+  const text =
+    'title: t\nid: r1\nlogsource:\n  product: windows\n  category: ' + `process_creation\ndetection:\n${detection}\n`;
   const r = loadRuleText(text, 'test.yml');
   return r.failures.map((f) => f.error).join('; ');
 }

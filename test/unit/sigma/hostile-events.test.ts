@@ -36,16 +36,20 @@ describe('line splitting', () => {
     expect(out).toEqual(['ab', `cd${'e'.repeat(10_000)}`, 'last']);
   });
 
-  it('reads a 6 MB line arriving in 256-byte chunks in linear time (the quadratic splitter re-scanned the whole line per chunk: ~70 billion character reads)', async () => {
-    const line = 'x'.repeat(6 * 1024 * 1024);
-    const t0 = Date.now();
-    const out = await collect(splitLines(chunked(`${line}\nnext\n`, 256)));
-    // Linear work is ~50 ms; the old splitter needed minutes. 20 s separates the two even on a loaded machine.
-    expect(Date.now() - t0).toBeLessThan(20_000);
-    expect(out.length).toBe(2);
-    expect((out[0] as string).length).toBe(line.length);
-    expect(out[1]).toBe('next');
-  });
+  it(
+    'reads a 6 MB line arriving in 256-byte chunks in linear time (the quadratic splitter re-scanned the whole ' +
+      'line per chunk: ~70 billion character reads)',
+    async () => {
+      const line = 'x'.repeat(6 * 1024 * 1024);
+      const t0 = Date.now();
+      const out = await collect(splitLines(chunked(`${line}\nnext\n`, 256)));
+      // Linear work is ~50 ms; the old splitter needed minutes. 20 s separates the two even on a loaded machine.
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(out.length).toBe(2);
+      expect((out[0] as string).length).toBe(line.length);
+      expect(out[1]).toBe('next');
+    },
+  );
 
   it('replaces a line longer than the cap by TOO_LONG and keeps the lines after it', async () => {
     const out = await collect(splitLines(chunked(`short\n${'y'.repeat(5000)}\nafter`, 100), 1000));

@@ -31,7 +31,8 @@ describe('rule loading', () => {
 
   it('keeps the good documents of a multi-document file and names the bad document and the line of the bad key', () => {
     const r = loadRuleText(
-      'title: a\nid: a\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n---\ntitle: b\nid: b\nlogsource: {product: windows}\ndetection:\n  s: {A|nope: 1}\n  condition: s\n',
+      'title: a\nid: a\nlogsource: {product: windows}\ndetection:\n  s: {A: 1}\n  condition: s\n---\ntitle: ' +
+        'b\nid: b\nlogsource: {product: windows}\ndetection:\n  s: {A|nope: 1}\n  condition: s\n',
       'multi.yml',
     );
     expect(r.rules.map((x) => x.id)).toEqual(['a']);
@@ -42,7 +43,8 @@ describe('rule loading', () => {
 
   it('merges Sigma 1.0 action: global documents into the following rules', () => {
     const r = loadRuleText(
-      'action: global\ntitle: g\nlogsource: {product: windows}\ndetection:\n  condition: s\n---\nid: one\ndetection:\n  s: {A: 1}\n---\nid: two\ndetection:\n  s: {A: 2}\n',
+      'action: global\ntitle: g\nlogsource: {product: windows}\ndetection:\n  condition: s\n---\nid: ' +
+        'one\ndetection:\n  s: {A: 1}\n---\nid: two\ndetection:\n  s: {A: 2}\n',
       'global.yml',
     );
     expect(r.failures).toEqual([]);
@@ -51,7 +53,11 @@ describe('rule loading', () => {
 
   it('applies meta-filters to the rules they name', () => {
     const r = loadRuleText(
-      'title: rar\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\nlogsource: {product: windows, category: process_creation}\ndetection:\n  s: {Image|endswith: \\rar.exe}\n  condition: s\n---\ntitle: admins\nlogsource: {product: windows, category: process_creation}\nfilter:\n  rules: [6f3e2987-db24-4c78-a860-b4f4095a7095]\n  selection:\n    User|startswith: adm_\n  condition: selection\n',
+      'title: rar\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\nlogsource: {product: windows, category: ' +
+        'process_creation}\ndetection:\n  s: {Image|endswith: \\rar.exe}\n  condition: s\n---\ntitle: ' +
+        'admins\nlogsource: {product: windows, category: process_creation}\nfilter:\n  rules: ' +
+        '[6f3e2987-db24-4c78-a860-b4f4095a7095]\n  selection:\n    User|startswith: adm_\n  condition: ' +
+        'selection\n',
       'filter.yml',
     );
     expect(r.failures).toEqual([]);

@@ -10,7 +10,8 @@ import { ev, PROC, rule, run } from './helpers.js';
 /** Several rules in one engine, each a process_creation rule with its own id. */
 function engineOf(detections: string[]): SigmaEngine {
   const rules = detections.flatMap((d, i) => {
-    const text = `title: t${i}\nid: r${i}\nlogsource:\n  product: windows\n  category: process_creation\ndetection:\n${d}\n`;
+    const text =
+      `title: t${i}\nid: r${i}\nlogsource:\n  product: windows\n  category: ` + `process_creation\ndetection:\n${d}\n`;
     const r = loadRuleText(text, `r${i}.yml`);
     if (r.failures.length) throw new Error(r.failures.map((f) => f.error).join('; '));
     return r.rules;
@@ -57,10 +58,12 @@ describe('literal prefilter', () => {
 
   it('agrees with running every rule, on case, lists, numbers, anchors and characters that lower-case oddly', () => {
     const engine = engineOf([
-      "  s:\n    Image|endswith:\n      - '\\cmd.exe'\n      - '\\powershell.exe'\n      - '\\pwsh.exe'\n      - '\\wscript.exe'\n  condition: s",
+      "  s:\n    Image|endswith:\n      - '\\cmd.exe'\n      - '\\powershell.exe'\n      - '\\pwsh.exe'\n    " +
+        "  - '\\wscript.exe'\n  condition: s",
       "  s:\n    CommandLine|contains|all:\n      - 'kerberos::'\n      - '/ptt'\n  condition: s",
       "  a:\n    Image|endswith: '\\rundll32.exe'\n  b:\n    CommandLine|contains: 'javascript:'\n  condition: a and b",
-      "  a:\n    ParentImage|endswith: '\\winword.exe'\n  b:\n    Image|endswith: '\\cmd.exe'\n  c:\n    Image|endswith: '\\mshta.exe'\n  condition: a and (b or c)",
+      "  a:\n    ParentImage|endswith: '\\winword.exe'\n  b:\n    Image|endswith: '\\cmd.exe'\n  c:\n    " +
+        "Image|endswith: '\\mshta.exe'\n  condition: a and (b or c)",
       "  s:\n    CommandLine|startswith: 'İcmd'\n  condition: s",
       '  s:\n    EventID:\n      - 1\n      - 4688\n  filter:\n    User: SYSTEM\n  condition: s and not filter',
       "  s:\n    CommandLine|contains: '^^'\n  condition: s",

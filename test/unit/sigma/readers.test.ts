@@ -30,7 +30,14 @@ const evtx = (id: number, channel: string, data: object) => ({
 
 describe('event readers', () => {
   it('reads concatenated pretty-printed evtx_dump JSON and routes Sysmon events by EventID', async () => {
-    const text = `${JSON.stringify(evtx(1, 'Microsoft-Windows-Sysmon/Operational', { Image: 'C:\\a.exe', Note: 'a } { b' }), null, 2)}\n${JSON.stringify(evtx(10, 'Microsoft-Windows-Sysmon/Operational', { TargetImage: 'lsass.exe' }), null, 2)}`;
+    const text =
+      JSON.stringify(
+        evtx(1, 'Microsoft-Windows-Sysmon/Operational', { Image: 'C:\\a.exe', Note: 'a } { b' }),
+        null,
+        2,
+      ) +
+      '\n' +
+      JSON.stringify(evtx(10, 'Microsoft-Windows-Sysmon/Operational', { TargetImage: 'lsass.exe' }), null, 2);
     const evs = await read('sysmon.json', text);
     expect(evs).toHaveLength(2);
     expect(evs[0]!.logsource).toEqual({ product: 'windows', categories: ['process_creation'], services: ['sysmon'] });
@@ -77,9 +84,11 @@ describe('event readers', () => {
 
   it('reads auditd raw and enriched records, decoding hex arguments and naming syscalls', async () => {
     const text = [
-      'type=SYSCALL msg=audit(1767225600.123:77): arch=c000003e syscall=321 success=yes exit=3 a0=5 ppid=1 pid=4242 auid=0 uid=0 comm="haldaemon" exe="/tmp/.x/haldaemon" key="bpf"',
+      'type=SYSCALL msg=audit(1767225600.123:77): arch=c000003e syscall=321 success=yes exit=3 a0=5 ppid=1 ' +
+        'pid=4242 auid=0 uid=0 comm="haldaemon" exe="/tmp/.x/haldaemon" key="bpf"',
       'type=EXECVE msg=audit(1767225600.200:78): argc=2 a0="ls" a1=2D6C61202F746D70',
-      'type=SYSCALL msg=audit(1767225601.000:79): arch=c000003e syscall=41 success=yes exit=4 a0=11 a1=3 comm="x" exe="/usr/bin/x"\x1dARCH=x86_64 SYSCALL=socket AUID="root"',
+      'type=SYSCALL msg=audit(1767225601.000:79): arch=c000003e syscall=41 success=yes exit=4 a0=11 a1=3 ' +
+        'comm="x" exe="/usr/bin/x"\x1dARCH=x86_64 SYSCALL=socket AUID="root"',
     ].join('\n');
     const evs = await read('audit.log', text);
     expect(evs).toHaveLength(3);
@@ -95,7 +104,8 @@ describe('event readers', () => {
   it('reads combined access logs, JSON body logs and squid logs into the Sigma web/proxy taxonomy', async () => {
     const acc = await read(
       'access.log',
-      '10.0.0.9 - - [01/Jan/2026:10:00:00 +0000] "GET /index.php?id=1%27%20OR%201=1 HTTP/1.1" 200 512 "-" "sqlmap/1.7"\n',
+      '10.0.0.9 - - [01/Jan/2026:10:00:00 +0000] "GET /index.php?id=1%27%20OR%201=1 HTTP/1.1" 200 512 "-" ' +
+        '"sqlmap/1.7"\n',
     );
     expect(acc[0]!.logsource.categories).toEqual(['webserver']);
     expect(acc[0]!.get('cs-uri-query')).toBe('id=1%27%20OR%201=1');
@@ -103,14 +113,21 @@ describe('event readers', () => {
     expect(acc[0]!.time).toBe(Date.parse('2026-01-01T10:00:00Z'));
     const body = await read(
       'body.log',
-      `${JSON.stringify({ time: '2026-01-01T10:00:00+00:00', remote: '10.0.0.9', req: 'POST /app HTTP/1.1', status: 200, body: "user=a&q=1' OR '1'='1" })}\n`,
+      JSON.stringify({
+        time: '2026-01-01T10:00:00+00:00',
+        remote: '10.0.0.9',
+        req: 'POST /app HTTP/1.1',
+        status: 200,
+        body: "user=a&q=1' OR '1'='1",
+      }) + '\n',
     );
     expect(body[0]!.get('cs-method')).toBe('POST');
     expect(body[0]!.get('request_body')).toBe("user=a&q=1' OR '1'='1");
     expect(body[0]!.get('c-ip')).toBe('10.0.0.9');
     const squid = await read(
       'squid.log',
-      '1767225600.123    150 10.0.0.5 TCP_MISS/200 4512 GET http://evil.example.top/beacon?id=7 - HIER_DIRECT/203.0.113.9 text/html\n',
+      '1767225600.123    150 10.0.0.5 TCP_MISS/200 4512 GET http://evil.example.top/beacon?id=7 - ' +
+        'HIER_DIRECT/203.0.113.9 text/html\n',
     );
     expect(squid[0]!.logsource.categories).toEqual(['proxy']);
     expect(squid[0]!.get('cs-host')).toBe('evil.example.top');

@@ -30,7 +30,9 @@ const KNOWN_COUNT_DIFFERENCES: Record<string, { want: number; got: number; why: 
   'rules/windows/file/file_event/file_event_win_anydesk_artefact': {
     want: 1,
     got: 3,
-    why: "TargetFilename|contains '\\AnyDesk\\user.conf' also matches user.conf.new and user.conf~RF…TMP (3 Sysmon 11 events)",
+    why:
+      "TargetFilename|contains '\\AnyDesk\\user.conf' also matches user.conf.new and user.conf~RF…TMP (3 " +
+      'Sysmon 11 events)',
   },
   'rules/windows/registry/registry_set/registry_set_change_security_zones': {
     want: 1,

@@ -19,7 +19,9 @@ const RULE_FILE = join(
   'win_defender_malware_detected_amsi_source.yml',
 );
 
-/** Microsoft-Windows-Windows Defender/Operational 1116 as evtx_dump writes it (EventData names as Defender writes them). */
+/**
+ * Microsoft-Windows-Windows Defender/Operational 1116 as evtx_dump writes it (EventData names as Defender writes them).
+ */
 const DEFENDER_1116: Record<string, string> = {
   'Product Name': 'Microsoft Defender Antivirus',
   'Product Version': '4.18.24090.11',
@@ -88,28 +90,32 @@ function engine(): SigmaEngine {
 }
 
 describe('EventData names written with spaces match the spaceless Sigma field names', () => {
-  it('evtx_dump JSON: a Defender 1116 AMSI detection fires SigmaHQ win_defender_malware_detected_amsi_source (SourceName)', async () => {
-    const [event] = await read(
-      'defender.json',
-      JSON.stringify(
-        {
-          Event: {
-            '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
-            System: SYSTEM,
-            EventData: DEFENDER_1116,
+  it(
+    'evtx_dump JSON: a Defender 1116 AMSI detection fires SigmaHQ win_defender_malware_detected_amsi_source ' +
+      '(SourceName)',
+    async () => {
+      const [event] = await read(
+        'defender.json',
+        JSON.stringify(
+          {
+            Event: {
+              '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+              System: SYSTEM,
+              EventData: DEFENDER_1116,
+            },
           },
-        },
-        null,
-        2,
-      ),
-    );
-    expect(event!.logsource.services).toEqual(['windefend']);
-    expect(event!.get('SourceName')).toBe('AMSI');
-    expect(event!.get('ThreatName')).toBe('Trojan:PowerShell/Mimikatz.A');
-    expect(event!.get('ProcessName')).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
-    expect(event!.get('Source Name')).toBe('AMSI');
-    expect(engine().matchIds(event!)).toEqual(['ea9bf0fa-edec-4fb8-8b78-b119f2528186']);
-  });
+          null,
+          2,
+        ),
+      );
+      expect(event!.logsource.services).toEqual(['windefend']);
+      expect(event!.get('SourceName')).toBe('AMSI');
+      expect(event!.get('ThreatName')).toBe('Trojan:PowerShell/Mimikatz.A');
+      expect(event!.get('ProcessName')).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe');
+      expect(event!.get('Source Name')).toBe('AMSI');
+      expect(engine().matchIds(event!)).toEqual(['ea9bf0fa-edec-4fb8-8b78-b119f2528186']);
+    },
+  );
 
   it('evtx_dump JSON with classic Data items (Name attributes with spaces) reads them the same way', async () => {
     const data = Object.entries(DEFENDER_1116).map(([Name, text]) => ({ '#attributes': { Name }, '#text': text }));

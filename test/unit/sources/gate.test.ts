@@ -106,7 +106,8 @@ describe('SOAR gate per use-case', () => {
       { id: 'web-shell', ready: true, missing: [] },
       { id: 'lateral-movement-ssh', ready: true, missing: [] },
     ]);
-    expect(r.score!.areas.find((a) => a.area === 'log-collection')!.level).toBe(4); // 5 needs every class proven to arrive
+    // 5 needs every class proven to arrive
+    expect(r.score!.areas.find((a) => a.area === 'log-collection')!.level).toBe(4);
     expect(r.score!.soar.verdict).toBe('ready');
   });
 
@@ -131,7 +132,8 @@ describe('SOAR gate per use-case', () => {
     const gap = r.score!.soar.gaps.find((g) => g.text.en.includes('automated response to'))!;
     expect(gap.area).toBe('log-collection');
     expect(gap.text.en).toBe(
-      'No logs, no detection: automated response to SQL injection, Web shell needs log sources that are not measured: Web request bodies.',
+      'No logs, no detection: automated response to SQL injection, Web shell needs log sources that are not ' +
+        'measured: Web request bodies.',
     );
   });
 });
@@ -167,7 +169,8 @@ describe('people and alert-volume gate', () => {
     expect(r.score!.soar.verdict).not.toBe('ready');
     const gap = r.score!.soar.gaps.find((g) => g.area === 'people-process')!;
     expect(gap.text.en).toContain(
-      'about 500 alerts per day are estimated but the analysts can triage 240 per day (2 per shift × 40 alerts each × 3 shifts)',
+      'about 500 alerts per day are estimated but the analysts can triage 240 per day (2 per shift × 40 ' +
+        'alerts each × 3 shifts)',
     );
     expect(gap.text.ja).toContain('1 日あたり約 500 件');
     expect(gap.refs).toContain('analysis:detections.summary.estimated_alerts_per_day');

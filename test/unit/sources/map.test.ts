@@ -72,36 +72,39 @@ describe('status per source class', () => {
     });
   });
 
-  it('says missing, with the failing checks, when the proof fails; never collected because nothing contradicted it', () => {
-    const m = buildSourceMap({
-      catalog,
-      targets: [target('h1', 'linux')],
-      findings: [
-        f('linux.auditd.running', 'h1'),
-        f('linux.audit.rules.execve', 'h1', 'fail'),
-        f('linux.logfwd.audit-events', 'h1'),
-      ],
-      estate: { sources: { 'linux-os-audit': { count: 1, collected: true } } },
-    });
-    expect(cls(m, 'linux-os-audit')).toMatchObject({
-      status: 'missing',
-      evidence: ['finding:linux.audit.rules.execve@h1'],
-    });
-    // No checks at all: declared collected stays declared, an existing class without a claim is missing.
-    const quiet = buildSourceMap({
-      catalog,
-      targets: [],
-      findings: [],
-      estate: {
-        sources: {
-          'database-audit': { count: 3, products: ['PostgreSQL'], collected: true },
-          firewall: { count: 1, products: ['FortiGate'] },
+  it(
+    'says missing, with the failing checks, when the proof fails; never collected because nothing contradicted ' + 'it',
+    () => {
+      const m = buildSourceMap({
+        catalog,
+        targets: [target('h1', 'linux')],
+        findings: [
+          f('linux.auditd.running', 'h1'),
+          f('linux.audit.rules.execve', 'h1', 'fail'),
+          f('linux.logfwd.audit-events', 'h1'),
+        ],
+        estate: { sources: { 'linux-os-audit': { count: 1, collected: true } } },
+      });
+      expect(cls(m, 'linux-os-audit')).toMatchObject({
+        status: 'missing',
+        evidence: ['finding:linux.audit.rules.execve@h1'],
+      });
+      // No checks at all: declared collected stays declared, an existing class without a claim is missing.
+      const quiet = buildSourceMap({
+        catalog,
+        targets: [],
+        findings: [],
+        estate: {
+          sources: {
+            'database-audit': { count: 3, products: ['PostgreSQL'], collected: true },
+            firewall: { count: 1, products: ['FortiGate'] },
+          },
         },
-      },
-    });
-    expect(cls(quiet, 'database-audit').status).toBe('declared');
-    expect(cls(quiet, 'firewall').status).toBe('missing');
-  });
+      });
+      expect(cls(quiet, 'database-audit').status).toBe('declared');
+      expect(cls(quiet, 'firewall').status).toBe('missing');
+    },
+  );
 
   it('separates "not in the estate" (declared absent) from "unknown" (the inventory says nothing)', () => {
     const estate: Estate = { sources: { 'email-gateway': false, saas: { count: 0 } } };

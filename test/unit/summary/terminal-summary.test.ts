@@ -129,20 +129,23 @@ describe('terminal summary of organisation content', () => {
 });
 
 describe('scoring reads the same visibility decision', () => {
-  it('meets no visibility criterion when visibility was not measured (no "0 blind" pass, no visible count)', async () => {
-    const { logCollectionCoverageCriteria, detectionRuleCriteria } = await import('../../../src/score/criteria.js');
-    const { coverage } = await import('../score/helpers.js');
-    const notMeasured = coverage({
-      techniques_visible: null,
-      owasp_visible: null,
-      visibility_measured: false,
-      rules_blind: 0,
-    });
-    expect(logCollectionCoverageCriteria(notMeasured).every((c) => !c.met)).toBe(true);
-    const rules = detectionRuleCriteria(notMeasured).filter((c) => c.evidence.some((e) => /visible|blind/.test(e)));
-    expect(rules.length).toBeGreaterThan(0);
-    expect(rules.every((c) => !c.met)).toBe(true);
-  });
+  it(
+    'meets no visibility criterion when visibility was not measured ' + '(no "0 blind" pass, no visible count)',
+    async () => {
+      const { logCollectionCoverageCriteria, detectionRuleCriteria } = await import('../../../src/score/criteria.js');
+      const { coverage } = await import('../score/helpers.js');
+      const notMeasured = coverage({
+        techniques_visible: null,
+        owasp_visible: null,
+        visibility_measured: false,
+        rules_blind: 0,
+      });
+      expect(logCollectionCoverageCriteria(notMeasured).every((c) => !c.met)).toBe(true);
+      const rules = detectionRuleCriteria(notMeasured).filter((c) => c.evidence.some((e) => /visible|blind/.test(e)));
+      expect(rules.length).toBeGreaterThan(0);
+      expect(rules.every((c) => !c.met)).toBe(true);
+    },
+  );
 });
 
 describe('the navigator layer says when visibility was not measured', () => {

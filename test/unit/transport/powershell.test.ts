@@ -190,7 +190,8 @@ describe('winrmErrorKind', () => {
     ).toBe('unreachable');
     expect(
       winrmErrorKind(
-        'The server certificate on the destination computer (win-01:5986) has the following errors: The SSL certificate is signed by an unknown certificate authority.',
+        'The server certificate on the destination computer (win-01:5986) has the following errors: The SSL ' +
+          'certificate is signed by an unknown certificate authority.',
       ),
     ).toBe('other');
   });

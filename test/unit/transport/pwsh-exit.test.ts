@@ -67,18 +67,22 @@ describe('no probe can end the collection (exit)', () => {
     expect(exitViolation(script)).toBeUndefined();
   });
 
-  it('the wrapper runs each probe inside try/catch and a one-pass loop, so break, continue and errors stay in that probe', () => {
-    const code = psCodeOnly(windowsCollectScript(windowsProbes, '0.0.0-test'));
-    const loop = code.indexOf('foreach ($socreadyId in @($socreadyProbes.Keys)) {');
-    const tryAt = code.indexOf('try {', loop);
-    const create = code.indexOf('$socreadyBlock = [ScriptBlock]::Create($socreadyProbes[$socreadyId])', tryAt);
-    const call = code.indexOf('do { $socreadyItems = @(& $socreadyBlock *>&1) } while ($false)', create);
-    const catchAt = code.indexOf('} catch {', call);
-    expect([loop, tryAt, create, call, catchAt].every((i) => i > 0)).toBe(true);
-    expect(loop < tryAt && tryAt < create && create < call && call < catchAt).toBe(true);
-    // The probe is called in exactly one place.
-    expect(code.match(/& \$socreadyBlock/g)).toHaveLength(1);
-  });
+  it(
+    'the wrapper runs each probe inside try/catch and a one-pass loop, so break, continue and errors stay in ' +
+      'that probe',
+    () => {
+      const code = psCodeOnly(windowsCollectScript(windowsProbes, '0.0.0-test'));
+      const loop = code.indexOf('foreach ($socreadyId in @($socreadyProbes.Keys)) {');
+      const tryAt = code.indexOf('try {', loop);
+      const create = code.indexOf('$socreadyBlock = [ScriptBlock]::Create($socreadyProbes[$socreadyId])', tryAt);
+      const call = code.indexOf('do { $socreadyItems = @(& $socreadyBlock *>&1) } while ($false)', create);
+      const catchAt = code.indexOf('} catch {', call);
+      expect([loop, tryAt, create, call, catchAt].every((i) => i > 0)).toBe(true);
+      expect(loop < tryAt && tryAt < create && create < call && call < catchAt).toBe(true);
+      // The probe is called in exactly one place.
+      expect(code.match(/& \$socreadyBlock/g)).toHaveLength(1);
+    },
+  );
 
   it('refuses to build a collection script around a probe that uses exit, live or offline', () => {
     expect(() => buildCollectionScript([{ id: 'reg', script: 'reg.exe query HKLM\\X 2>$null; exit 0' }])).toThrow(
@@ -91,7 +95,8 @@ describe('no probe can end the collection (exit)', () => {
     mkdirSync(join(dir, 'p'));
     writeFileSync(
       join(dir, 'p', 'windows.yaml'),
-      '- id: ok\n  platform: windows\n  kind: command\n  command: Get-Date\n- id: stops\n  platform: windows\n  kind: command\n  command: "Get-Date; exit 0"\n',
+      '- id: ok\n  platform: windows\n  kind: command\n  command: Get-Date\n- id: stops\n  platform: ' +
+        'windows\n  kind: command\n  command: "Get-Date; exit 0"\n',
     );
     const problems: InputError[] = [];
     const probes = loadProbes(join(dir, 'p'), problems);
@@ -103,20 +108,24 @@ describe('no probe can end the collection (exit)', () => {
 });
 
 describe('the collection script records the code pages native output was written in', () => {
-  it('reads the console output code page and the system OEM/ANSI code pages (each guarded: a remote session has no console)', () => {
-    const script = windowsCollectScript(windowsProbes, '0.0.0-test');
-    expect(script).toContain(
-      'try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }',
-    );
-    expect(script).toContain(
-      "Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop",
-    );
-    expect(script).toContain(
-      '$socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP',
-    );
-    // The live PowerShell path runs the same body.
-    expect(buildCollectionScript([{ id: 'a', script: 'Get-Date' }])).toContain('[Console]::OutputEncoding.CodePage');
-  });
+  it(
+    'reads the console output code page and the system OEM/ANSI code pages (each guarded: a remote session has ' +
+      'no console)',
+    () => {
+      const script = windowsCollectScript(windowsProbes, '0.0.0-test');
+      expect(script).toContain(
+        'try { $socreadyHost.console_code_page = [int][Console]::OutputEncoding.CodePage } catch { }',
+      );
+      expect(script).toContain(
+        "Get-ItemProperty -LiteralPath 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage' -ErrorAction Stop",
+      );
+      expect(script).toContain(
+        '$socreadyHost.oem_code_page = [int]$socreadyNls.OEMCP; $socreadyHost.ansi_code_page = [int]$socreadyNls.ACP',
+      );
+      // The live PowerShell path runs the same body.
+      expect(buildCollectionScript([{ id: 'a', script: 'Get-Date' }])).toContain('[Console]::OutputEncoding.CodePage');
+    },
+  );
 });
 
 describe('psCodeOnly', () => {

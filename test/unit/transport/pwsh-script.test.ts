@@ -109,7 +109,8 @@ describe('buildCollectionScript', () => {
     {
       id: 'ps.scriptblock',
       script:
-        "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLogging' | ConvertTo-Json",
+        "Get-ItemProperty -Path 'HKLM:\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell\\ScriptBlockLoggin" +
+        "g' | ConvertTo-Json",
     },
     { id: 'quote-test', script: "Write-Output 'it''s ok'; \"{\"" },
   ];
@@ -126,7 +127,8 @@ describe('buildCollectionScript', () => {
   it('produces a balanced script in Windows PowerShell 5.1 syntax', () => {
     const script = buildCollectionScript(probes);
     expect(unbalanced(script)).toBeUndefined();
-    expect(script).not.toMatch(/\?\?|\?\.|\s\?\s[^:]+\s:\s/); // no PS7-only null-coalescing, null-conditional or ternary
+    // no PS7-only null-coalescing, null-conditional or ternary
+    expect(script).not.toMatch(/\?\?|\?\.|\s\?\s[^:]+\s:\s/);
     expect(script).toContain('ConvertTo-Json -InputObject');
     expect(script).toContain('-Depth 6 -Compress');
     expect(script).toContain('[Text.Encoding]::UTF8.GetBytes($socreadyJson)');
@@ -242,7 +244,9 @@ function realisticDocument() {
 describe('parseCollectionOutput', () => {
   it('decodes the base64 marker form among banner noise, Japanese intact', () => {
     const json = JSON.stringify(realisticDocument());
-    const stdout = `Windows PowerShell\r\nCopyright (C) Microsoft Corporation.\r\n${MARKER_BEGIN} ${Buffer.from(json, 'utf8').toString('base64')} ${MARKER_END}\r\n`;
+    const stdout =
+      `Windows PowerShell\r\nCopyright (C) Microsoft Corporation.\r\n${MARKER_BEGIN} ` +
+      `${Buffer.from(json, 'utf8').toString('base64')} ${MARKER_END}\r\n`;
     const parsed = parseCollectionOutput(stdout);
     if ('error' in parsed) throw new Error(parsed.error.message);
     expect(parsed.doc.host.culture).toBe('ja-JP');

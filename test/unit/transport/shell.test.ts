@@ -78,7 +78,8 @@ describe('rootedPath', () => {
 describe('parseDescribe', () => {
   it('reads hostname, PRETTY_NAME and kernel', () => {
     const out =
-      'Linux\n--socready--\nweb-01\n--socready--\n6.1.0-18-amd64\n--socready--\nNAME="Debian GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
+      'Linux\n--socready--\nweb-01\n--socready--\n6.1.0-18-amd64\n--socready--\nNAME="Debian ' +
+      'GNU/Linux"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n';
     expect(parseDescribe(out)).toEqual({
       platform: 'linux',
       hostname: 'web-01',

@@ -33,7 +33,8 @@ describe('plainWords', () => {
 
 describe('workerLine', () => {
   const setup =
-    'SR_T=; command -v timeout >/dev/null 2>&1 && SR_T=1; sr_run() { sr_t=$1; shift; if [ -n "$SR_T" ]; then LC_ALL=C timeout -s KILL "$sr_t" "$@"; else LC_ALL=C "$@"; fi; }';
+    'SR_T=; command -v timeout >/dev/null 2>&1 && SR_T=1; sr_run() { sr_t=$1; shift; if [ -n "$SR_T" ]; then ' +
+    'LC_ALL=C timeout -s KILL "$sr_t" "$@"; else LC_ALL=C "$@"; fi; }';
   const sh = (line: string) => execFileSync('sh', ['-c', `${setup}\n${line} </dev/null`], { encoding: 'utf8' });
 
   it('runs plain and shell commands with the same results as sh -c', () => {

@@ -7,7 +7,9 @@ import { runWebAssessment } from '../../../src/web/assess.js';
 
 const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
 const NGINX_T =
-  'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nhttp {\n  server {\n    listen 8080;\n    location / { proxy_pass http://127.0.0.1:9000; }\n  }\n}\n';
+  'nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file ' +
+  '/etc/nginx/nginx.conf:\nhttp {\n  server {\n    listen 8080;\n    location / { proxy_pass ' +
+  'http://127.0.0.1:9000; }\n  }\n}\n';
 const APACHE_DUMP = 'Included configuration files:\n==> /etc/apache2/apache2.conf <==\nListen 80\nSecRuleEngine Off\n';
 
 /** A host whose answers are scripted by what the command starts with; every command it was asked is kept. */
@@ -42,15 +44,19 @@ const target = (server: 'auto' | 'nginx', port = 8080): Target => ({
 });
 
 describe('configuration tied to the server answering the URL', () => {
-  it('when the processes cannot be listed, judges only the server whose configuration listens on the URL port', async () => {
-    const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
-    const a = await runWebAssessment({ target: target('auto'), hostTransport: t, active: false, runId: 'r' });
-    expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
-    const nginx = a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!;
-    expect(nginx.config_read?.how).toBe(
-      "the running processes could not be listed (ps: not found); the nginx configuration's listen directives name port 8080",
-    );
-  });
+  it(
+    'when the processes cannot be listed, judges only the server ' + 'whose configuration listens on the URL port',
+    async () => {
+      const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
+      const a = await runWebAssessment({ target: target('auto'), hostTransport: t, active: false, runId: 'r' });
+      expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
+      const nginx = a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!;
+      expect(nginx.config_read?.how).toBe(
+        "the running processes could not be listed (ps: not found); the nginx configuration's listen " +
+          'directives name port 8080',
+      );
+    },
+  );
 
   it('when no configuration read listens on the URL port, no configuration check is judged', async () => {
     const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
@@ -62,23 +68,32 @@ describe('configuration tied to the server answering the URL', () => {
     expect(config.length).toBeGreaterThan(10);
     expect(config.filter((f) => f.status !== 'inconclusive')).toEqual([]);
     expect(config[0]!.reason).toBe(
-      'configuration not judged: the configuration read (the default configuration of each server) has no listen directive for port 8443 (it listens on 80, 8080): it is not the server answering the URL; set web.config_path',
+      'configuration not judged: the configuration read (the default configuration of each server) has no ' +
+        'listen directive for port 8443 (it listens on 80, 8080): it is not the server answering the URL; set ' +
+        'web.config_path',
     );
   });
 
-  it('reads the configuration of the master answering the port, with its -p and -c, never the default one', async () => {
-    const running = ok(
-      '==> ps <==\n 900 1 nginx: master process nginx -p /srv/shop -c conf/nginx.conf\n 901 900 nginx: worker process\n==> ss <==\nLISTEN 0 511 0.0.0.0:8080 0.0.0.0:* users:(("nginx",pid=901,fd=6))\n==> nginx -V <==\nconfigure arguments: --conf-path=/etc/nginx/nginx.conf\n',
-    );
-    const t = host(running);
-    const a = await runWebAssessment({ target: target('nginx'), hostTransport: t, active: false, runId: 'r' });
-    const reads = t.asked.filter((c) => /\nnginx /.test(c));
-    expect(reads.length).toBe(2);
-    for (const c of reads)
-      expect(c.startsWith('SOCREADY_WEB_CONFIG=/srv/shop/conf/nginx.conf\nSOCREADY_WEB_PREFIX=/srv/shop\n')).toBe(true);
-    expect(a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!.config_read).toEqual({
-      path: '/srv/shop/conf/nginx.conf',
-      how: 'nginx master pid 900 was started with -c conf/nginx.conf -p /srv/shop; it answers port 8080 (ss -ltnp)',
-    });
-  });
+  it(
+    'reads the configuration of the master answering the port, with ' + 'its -p and -c, never the default one',
+    async () => {
+      const running = ok(
+        '==> ps <==\n 900 1 nginx: master process nginx -p /srv/shop -c conf/nginx.conf\n 901 900 nginx: ' +
+          'worker process\n==> ss <==\nLISTEN 0 511 0.0.0.0:8080 0.0.0.0:* users:(("nginx",pid=901,fd=6))\n==> ' +
+          'nginx -V <==\nconfigure arguments: --conf-path=/etc/nginx/nginx.conf\n',
+      );
+      const t = host(running);
+      const a = await runWebAssessment({ target: target('nginx'), hostTransport: t, active: false, runId: 'r' });
+      const reads = t.asked.filter((c) => /\nnginx /.test(c));
+      expect(reads.length).toBe(2);
+      for (const c of reads)
+        expect(c.startsWith('SOCREADY_WEB_CONFIG=/srv/shop/conf/nginx.conf\nSOCREADY_WEB_PREFIX=/srv/shop\n')).toBe(
+          true,
+        );
+      expect(a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!.config_read).toEqual({
+        path: '/srv/shop/conf/nginx.conf',
+        how: 'nginx master pid 900 was started with -c conf/nginx.conf -p /srv/shop; it answers port 8080 (ss -ltnp)',
+      });
+    },
+  );
 });

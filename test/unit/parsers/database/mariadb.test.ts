@@ -84,7 +84,8 @@ describe('mariadb-audit facts', () => {
     const f = mariadbFacts({
       'mariadb-audit-variables': failed('no connection declared'),
       'mariadb-config': ok(
-        '--datadir=/var/lib/mysql\n--plugin-load-add=server_audit\n--loose-server-audit-logging=ON\n--server_audit_events=CONNECT,QUERY\n--server_audit_output_type=syslog\n',
+        '--datadir=/var/lib/mysql\n--plugin-load-add=server_audit\n--loose-server-audit-logging=ON\n--server_' +
+          'audit_events=CONNECT,QUERY\n--server_audit_output_type=syslog\n',
       ),
       'db-shipper-configs': ok(
         '==> /etc/rsyslog.d/90-forward.conf <==\naction(type="omfwd" target="siem" port="514" protocol="tcp")\n',
@@ -110,7 +111,8 @@ describe('mariadb-audit facts', () => {
       mariadbFacts({ ...base, 'db-shipper-configs': ok('==> /etc/rsyslog.conf <==\n*.* /var/log/syslog\n') }).forwarded,
     ).toBe(false);
     const imfile =
-      '==> /etc/rsyslog.d/50-mariadb.conf <==\ninput(type="imfile" File="/var/lib/mysql/server_audit.log" Tag="mariadb-audit")\n';
+      '==> /etc/rsyslog.d/50-mariadb.conf <==\ninput(type="imfile" File="/var/lib/mysql/server_audit.log" ' +
+      'Tag="mariadb-audit")\n';
     expect(mariadbFacts({ ...base, 'db-shipper-configs': ok(imfile) }).forwarded_by).toEqual([
       '/etc/rsyslog.d/50-mariadb.conf',
     ]);

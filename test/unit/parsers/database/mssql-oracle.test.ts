@@ -45,7 +45,8 @@ describe('SQL Server audit (fixtures)', () => {
     });
     expect(v['server-audit-running']).toMatch(/^pass/);
     expect(v['audit-action-groups']).toBe(
-      'fail: not audited by any running audit: SCHEMA_OBJECT_CHANGE_GROUP, DATABASE_ROLE_MEMBER_CHANGE_GROUP, SERVER_ROLE_MEMBER_CHANGE_GROUP',
+      'fail: not audited by any running audit: SCHEMA_OBJECT_CHANGE_GROUP, ' +
+        'DATABASE_ROLE_MEMBER_CHANGE_GROUP, SERVER_ROLE_MEMBER_CHANGE_GROUP',
     );
     expect(v['audit-target-collected']).toMatch(/^warn: running audits write to FILE: files only/);
   });

@@ -85,20 +85,23 @@ describe('EDR agent status parsers', () => {
     ]);
   });
 
-  it('reads Get-MpComputerStatus: passive mode, real-time and tamper protection off, old signatures, not onboarded', () => {
-    expect(parseDefenderStatus(fx('defender-status-healthy.json'))).toMatchObject({
-      healthy: true,
-      details: { mde_onboarded: true, running_mode: 'Normal' },
-    });
-    const p = parseDefenderStatus(fx('defender-status-passive.json'));
-    expect(p.issues).toEqual([
-      'real-time protection is off',
-      'tamper protection is off',
-      'signatures are 12 days old',
-      'running mode: Passive Mode',
-    ]);
-    expect(p.details.mde_onboarded).toBeNull();
-  });
+  it(
+    'reads Get-MpComputerStatus: passive mode, real-time and tamper protection off, old signatures, not ' + 'onboarded',
+    () => {
+      expect(parseDefenderStatus(fx('defender-status-healthy.json'))).toMatchObject({
+        healthy: true,
+        details: { mde_onboarded: true, running_mode: 'Normal' },
+      });
+      const p = parseDefenderStatus(fx('defender-status-passive.json'));
+      expect(p.issues).toEqual([
+        'real-time protection is off',
+        'tamper protection is off',
+        'signatures are 12 days old',
+        'running mode: Passive Mode',
+      ]);
+      expect(p.details.mde_onboarded).toBeNull();
+    },
+  );
 
   it('rejects output that is not the documented shape, with the command named', () => {
     expect(() => parseMdatpHealth('ERROR: daemon not running')).toThrow(/mdatp health/);
@@ -107,28 +110,35 @@ describe('EDR agent status parsers', () => {
 });
 
 describe('EDR checks', () => {
-  it('passes healthy mdatp and Falcon agents, fails an RFM Falcon naming why, and is not applicable with no agent', () => {
-    expect(
-      linux(sections({ mdatp: fx('mdatp-health.json'), falcon: fx('falconctl-ok.txt'), falconService: 'active' }))
-        .status,
-    ).toBe('pass');
-    const bad = linux(sections({ falcon: fx('falconctl-rfm.txt'), falconService: 'active' }));
-    expect(bad.status).toBe('fail');
-    expect(bad.reason).toMatch(/crowdstrike: reduced functionality mode/);
-    expect(linux(sections({})).status).toBe('not-applicable');
-  });
+  it(
+    'passes healthy mdatp and Falcon agents, fails an RFM Falcon naming why, and is not applicable with no ' + 'agent',
+    () => {
+      expect(
+        linux(sections({ mdatp: fx('mdatp-health.json'), falcon: fx('falconctl-ok.txt'), falconService: 'active' }))
+          .status,
+      ).toBe('pass');
+      const bad = linux(sections({ falcon: fx('falconctl-rfm.txt'), falconService: 'active' }));
+      expect(bad.status).toBe('fail');
+      expect(bad.reason).toMatch(/crowdstrike: reduced functionality mode/);
+      expect(linux(sections({})).status).toBe('not-applicable');
+    },
+  );
 
   it('fails a disconnected SentinelOne agent', () => {
     expect(linux(sections({ s1: fx('sentinelctl-disconnected.txt') })).status).toBe('fail');
   });
 
-  it('grades Defender on Windows: healthy and onboarded pass; passive, unprotected and not onboarded fail; absent is not applicable', () => {
-    expect(windows('windows.defender.healthy', fx('defender-status-healthy.json')).status).toBe('pass');
-    expect(windows('windows.defender.mde-onboarded', fx('defender-status-healthy.json')).status).toBe('pass');
-    expect(windows('windows.defender.healthy', fx('defender-status-passive.json')).status).toBe('fail');
-    expect(windows('windows.defender.mde-onboarded', fx('defender-status-passive.json')).status).toBe('fail');
-    expect(windows('windows.defender.healthy', '').status).toBe('not-applicable');
-  });
+  it(
+    'grades Defender on Windows: healthy and onboarded pass; passive, unprotected and not onboarded fail; ' +
+      'absent is not applicable',
+    () => {
+      expect(windows('windows.defender.healthy', fx('defender-status-healthy.json')).status).toBe('pass');
+      expect(windows('windows.defender.mde-onboarded', fx('defender-status-healthy.json')).status).toBe('pass');
+      expect(windows('windows.defender.healthy', fx('defender-status-passive.json')).status).toBe('fail');
+      expect(windows('windows.defender.mde-onboarded', fx('defender-status-passive.json')).status).toBe('fail');
+      expect(windows('windows.defender.healthy', '').status).toBe('not-applicable');
+    },
+  );
 });
 
 describe('EDR dependency on auditd', () => {

@@ -80,7 +80,8 @@ describe('disk rules versus auditctl -l (real captures)', () => {
 
   it('treats -F path=/dir= with perm and no arch as the -w watch auditctl lists for it', () => {
     const disk = parseAuditRules(
-      '-a always,exit -F path=/etc/shadow -F perm=wa -F key=identity\n-a always,exit -F dir=/etc/cron.d/ -F perm=wa -k cron',
+      '-a always,exit -F path=/etc/shadow -F perm=wa -F key=identity\n-a always,exit -F dir=/etc/cron.d/ -F ' +
+        'perm=wa -k cron',
     ).rules;
     const loaded = parseAuditRules('-w /etc/shadow -p wa -k identity\n-w /etc/cron.d/ -p wa -k cron').rules;
     expect(disk.map(canonicalRule)).toEqual(loaded.map(canonicalRule));
@@ -137,7 +138,8 @@ describe('coverage', () => {
 
   it('does not count never rules, path-limited syscall rules or exclude rules as coverage', () => {
     const rules = parseAuditRules(
-      '-a never,exit -F arch=b64 -S bpf\n-a always,exit -F arch=b64 -S bpf -F path=/x\n-a always,exclude -F msgtype=BPF',
+      '-a never,exit -F arch=b64 -S bpf\n-a always,exit -F arch=b64 -S bpf -F path=/x\n-a always,exclude -F ' +
+        'msgtype=BPF',
     ).rules;
     expect(topicCoverage(rules, spec('bpf')).missing).toEqual(['bpf (b64)', 'bpf (b32)']);
   });
@@ -190,7 +192,8 @@ describe('auditd-rules parser', () => {
       error: { kind: 'offline' as const, message: 'image' },
     };
     const glob = ok(
-      `==> /etc/audit/rules.d/30-bpf.rules <==\n-a always,exit -F arch=b64 -S bpf -k bpf\n-a always,exit -F arch=b32 -S bpf -k bpf\n`,
+      '==> /etc/audit/rules.d/30-bpf.rules <==\n-a always,exit -F arch=b64 -S bpf -k bpf\n-a always,exit -F ' +
+        'arch=b32 -S bpf -k bpf\n',
     );
     const facts = linuxParsers['auditd-rules']!({ 'auditctl-rules': offline, 'audit-rules-d': glob }, ctx);
     expect(facts.source).toBe('/etc/audit/rules.d');

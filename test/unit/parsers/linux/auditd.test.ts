@@ -136,7 +136,8 @@ describe('kernel command line', () => {
 describe('service state', () => {
   it('reads units, binaries, processes and SysV links of a host without systemd (this machine)', () => {
     const state = parseServiceState(
-      'init other\nunit auditd active=unknown enabled=enabled\nunit ssh active=unknown enabled=enabled\nbin auditd /usr/sbin/auditd\nbin auditctl /usr/sbin/auditctl\nrc S01auditd\nrc S01ssh\n',
+      'init other\nunit auditd active=unknown enabled=enabled\nunit ssh active=unknown enabled=enabled\nbin ' +
+        'auditd /usr/sbin/auditd\nbin auditctl /usr/sbin/auditctl\nrc S01auditd\nrc S01ssh\n',
     );
     expect(daemonState(state, ['auditd'], ['auditd'], ['auditd'])).toEqual({
       installed: true,

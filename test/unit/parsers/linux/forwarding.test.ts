@@ -17,17 +17,22 @@ const pick = (fs: { host: string; port: number; protocol: string; tls: boolean }
   fs.map(({ host, port, protocol, tls }) => ({ host, port, protocol, tls }));
 
 describe('rsyslog', () => {
-  it("reads forwarders written after Debian's default `$IncludeConfig /etc/rsyslog.d/*.conf` (the glob is not a comment)", () => {
-    const text =
-      '$FileCreateMode 0640\n$IncludeConfig /etc/rsyslog.d/*.conf\nauth,authpriv.*\t/var/log/auth.log\n*.* @@siem.example.com:514\n';
-    expect(pick(parseRsyslog('/etc/rsyslog.conf', text))).toEqual([
-      { host: 'siem.example.com', port: 514, protocol: 'tcp', tls: false },
-    ]);
-    // A real block comment still hides what it encloses.
-    expect(
-      parseRsyslog('/etc/rsyslog.conf', '$IncludeConfig /etc/rsyslog.d/*.conf\n/* *.* @@old.example.com:514 */\n'),
-    ).toEqual([]);
-  });
+  it(
+    "reads forwarders written after Debian's default `$IncludeConfig /etc/rsyslog.d/*.conf` (the glob is not a " +
+      'comment)',
+    () => {
+      const text =
+        '$FileCreateMode 0640\n$IncludeConfig /etc/rsyslog.d/*.conf\nauth,authpriv.*\t/var/log/auth.log\n*.* ' +
+        '@@siem.example.com:514\n';
+      expect(pick(parseRsyslog('/etc/rsyslog.conf', text))).toEqual([
+        { host: 'siem.example.com', port: 514, protocol: 'tcp', tls: false },
+      ]);
+      // A real block comment still hides what it encloses.
+      expect(
+        parseRsyslog('/etc/rsyslog.conf', '$IncludeConfig /etc/rsyslog.d/*.conf\n/* *.* @@old.example.com:514 */\n'),
+      ).toEqual([]);
+    },
+  );
 
   it('reads legacy @, @@, @@(o), IPv6 and :omrelp: selectors, with the legacy TLS driver directives', () => {
     const text = fixture('rsyslog', 'legacy-forwarding.conf');
@@ -230,7 +235,8 @@ describe('established TCP connections', () => {
 
   it('skips sockets that are not established', () => {
     const text =
-      'State     Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nTIME-WAIT 0 0 10.0.0.5:51000 10.0.0.9:6514\nSYN-SENT 0 1 10.0.0.5:51002 10.0.0.9:6514\n';
+      'State     Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nTIME-WAIT 0 0 10.0.0.5:51000 ' +
+      '10.0.0.9:6514\nSYN-SENT 0 1 10.0.0.5:51002 10.0.0.9:6514\n';
     expect(parseTcpConnections(text)).toEqual([]);
   });
 
@@ -268,7 +274,8 @@ describe('log-forwarding parsers', () => {
 
   it('sees audit events forwarded through the syslog plugin only together with an active syslog forwarder', () => {
     const plugin = ok(
-      `==> /etc/audit/plugins.d/syslog.conf <==\nactive = yes\ndirection = out\npath = /sbin/audisp-syslog\ntype = always\nargs = LOG_LOCAL6\nformat = string\n`,
+      '==> /etc/audit/plugins.d/syslog.conf <==\nactive = yes\ndirection = out\npath = ' +
+        '/sbin/audisp-syslog\ntype = always\nargs = LOG_LOCAL6\nformat = string\n',
     );
     expect(linuxParsers['log-forwarding']!({ ...base, 'audit-plugins': plugin }, ctx)).toMatchObject({
       audit: { forwarded: true, via: 'syslog-plugin' },
@@ -278,20 +285,26 @@ describe('log-forwarding parsers', () => {
     ).toMatchObject({ audit: { forwarded: false } });
   });
 
-  it('is inconclusive about audit forwarding when auditd is installed but no plugin file could be read (no sudo)', () => {
-    const state = ok(
-      'init systemd\nunit auditd active=active enabled=enabled\nbin auditd /usr/sbin/auditd\nproc auditd\n',
-    );
-    expect(() => linuxParsers['audit-forwarding']!({ 'service-state': state, 'audit-plugins': ok('') }, ctx)).toThrow(
-      /0750 root/,
-    );
-    const plugins = ok(
-      `==> /etc/audit/plugins.d/syslog.conf <==\n${fixture('hosts', 'debian-default', 'root', 'etc', 'audit', 'plugins.d', 'syslog.conf')}\n`,
-    );
-    expect(linuxParsers['audit-forwarding']!({ 'service-state': state, 'audit-plugins': plugins }, ctx)).toMatchObject({
-      audit: { forwarded: false },
-    });
-  });
+  it(
+    'is inconclusive about audit forwarding when auditd is ' + 'installed but no plugin file could be read (no sudo)',
+    () => {
+      const state = ok(
+        'init systemd\nunit auditd active=active enabled=enabled\nbin auditd /usr/sbin/auditd\nproc auditd\n',
+      );
+      expect(() => linuxParsers['audit-forwarding']!({ 'service-state': state, 'audit-plugins': ok('') }, ctx)).toThrow(
+        /0750 root/,
+      );
+      const plugins = ok(
+        '==> /etc/audit/plugins.d/syslog.conf ' +
+          `<==\n${fixture('hosts', 'debian-default', 'root', 'etc', 'audit', 'plugins.d', 'syslog.conf')}\n`,
+      );
+      expect(
+        linuxParsers['audit-forwarding']!({ 'service-state': state, 'audit-plugins': plugins }, ctx),
+      ).toMatchObject({
+        audit: { forwarded: false },
+      });
+    },
+  );
 
   it('lists running log agents it cannot read', () => {
     const facts = linuxParsers['log-forwarding']!(

@@ -1,6 +1,7 @@
 // Large and hostile configuration text. The third argument of each `it` is a generous time limit (8 s) that guards
 // against catastrophic backtracking and quadratic scans (the old code took seconds to minutes on these inputs); it is a
-// tripwire, not a benchmark. The bulk is followed by a line the pattern does not match, so a `^\s*` scan from every line
+// tripwire, not a benchmark. The bulk is followed by a line the pattern does not match, so a `^\s*` scan from every
+// line
 // start would have to run to it and fail. Each test also checks what is read after or inside the bulk, so a parser
 // that gives up early fails too.
 import { describe, expect, it } from 'vitest';
@@ -39,7 +40,8 @@ describe('rsyslog on large input', () => {
       expect(bulk.text.length).toBeGreaterThan(2_000_000);
       // A directory include: a `/*` in `rsyslog.d/*.conf` opens a block comment for this parser (known quirk).
       const tail =
-        '  $DefaultNetstreamDriver gtls\n\t$ActionSendStreamDriverMode 1\n  $IncludeConfig /etc/rsyslog.d/\n*.* @@siem.example.com:6514\n';
+        '  $DefaultNetstreamDriver gtls\n\t$ActionSendStreamDriverMode 1\n  $IncludeConfig ' +
+        '/etc/rsyslog.d/\n*.* @@siem.example.com:6514\n';
       const text = bulk.text + tail;
       expect(rsyslogGlobalTls(text)).toEqual({ driver: 'gtls', mode: '1' });
       expect(rsyslogIncludes(text)).toEqual(['/etc/rsyslog.d/*']);
@@ -71,7 +73,8 @@ describe('rsyslog on large input', () => {
   it(
     'joins 50,000 backslash-continued lines into one selector line numbered by its first line',
     () => {
-      const text = `# header\nauth.*;local0.* \\\n${'  \\ \n'.repeat(50_000)}\t@@siem.example.com:514\n*.* @relay:514\n`;
+      const text =
+        '# header\nauth.*;local0.* ' + `\\\n${'  \\ \n'.repeat(50_000)}\t@@siem.example.com:514\n*.* @relay:514\n`;
       expect(parseRsyslog('/etc/rsyslog.conf', text)).toMatchObject([
         { host: 'siem.example.com', port: 514, line: 2, selector: 'auth.*;local0.*' },
         { host: 'relay', line: 50_004 },
@@ -131,13 +134,15 @@ describe('syslog-ng, grub, timesync and chrony on large input', () => {
   );
 
   it(
-    'numbers the lines of 5,000 destinations and log paths after 8 MB of comments without recounting from the top for each',
+    'numbers the lines of 5,000 destinations and log paths after 8 MB of comments without recounting from ' +
+      'the top for each',
     () => {
       const bulk = commentsAndBlankLines(8_000_000);
       const config = Array.from(
         { length: 5_000 },
         (_, i) =>
-          `destination d${i} { network("10.1.${i >> 8}.${i & 255}" port(514)); };\nlog { source(s_src); destination(d${i}); };`,
+          `destination d${i} { network("10.1.${i >> 8}.${i & 255}" port(514)); };\nlog { source(s_src); ` +
+          `destination(d${i}); };`,
       );
       const { forwarders } = parseSyslogNg([
         { path: '/etc/syslog-ng/syslog-ng.conf', content: bulk.text + config.join('\n') },
@@ -187,7 +192,8 @@ describe('audit rules on large input', () => {
   it(
     'joins 50,000 backslash-continued lines of one audit rule without rescanning the joined line each time',
     () => {
-      const text = `-w /etc/passwd -p wa \\\n${'  \\\n'.repeat(50_000)}  -k identity\n-w /etc/shadow -p wa -k identity\n`;
+      const text =
+        `-w /etc/passwd -p wa \\\n${'  \\\n'.repeat(50_000)}  -k identity\n-w /etc/shadow -p ` + 'wa -k identity\n';
       const { rules, problems } = parseAuditRules(text, '/etc/audit/rules.d/x.rules');
       expect(problems).toEqual([]);
       expect(rules.map((r) => [r.path, r.keys, r.line])).toEqual([

@@ -29,7 +29,8 @@ describe('rsyslog maxMessageSize', () => {
 
   it('finds RainerScript global() and the legacy directive, the later one winning, ignoring comments', () => {
     const text =
-      '# global(maxMessageSize="1m")\n$MaxMessageSize 16k\nmodule(load="imuxsock")\nglobal(workDirectory="/var/spool/rsyslog"\n  maxMessageSize="64k")\n';
+      '# global(maxMessageSize="1m")\n$MaxMessageSize ' +
+      '16k\nmodule(load="imuxsock")\nglobal(workDirectory="/var/spool/rsyslog"\n  maxMessageSize="64k")\n';
     expect(rsyslogMaxMessageSize('/etc/rsyslog.conf', text)).toEqual({
       bytes: 65536,
       value: '64k',
@@ -48,7 +49,10 @@ describe('rsyslog maxMessageSize', () => {
     expect(facts.max_message_size).toBe(8096);
     expect(facts.source).toBe('default');
     expect(facts.explanation).toMatch(
-      /maxMessageSize is 8096 bytes \(the default.*cut at this rsyslog's input: as a sender the rest is dropped, as a TCP collector the rest arrives as a separate message/,
+      new RegExp(
+        String.raw`maxMessageSize is 8096 bytes \(the default.*cut at this rsyslog's input: as a sender the rest ` +
+          'is dropped, as a TCP collector the rest arrives as a separate message',
+      ),
     );
   });
 

@@ -47,27 +47,31 @@ describe('sshd', () => {
     ]).toEqual([3, 4, 5, 7, undefined]);
   });
 
-  it('reads sshd_config with Include in place, ignoring hashed-out includes: the first value wins and Match blocks stay apart', () => {
-    const files = new Map([
-      ['/etc/ssh/sshd_config', fixture('sshd', 'sshd_config')],
-      ['/etc/ssh/sshd_config.d/40-logging.conf', fixture('sshd', 'sshd_config.d', '40-logging.conf')],
-      ['/etc/ssh/sshd_config.d/50-redhat.conf', fixture('sshd', 'sshd_config.d', '50-redhat.conf')],
-      ['/etc/ssh/legacy.d/00-debug.conf', 'LogLevel DEBUG3\n'],
-    ]);
-    const cfg = parseSshdConfig('/etc/ssh/sshd_config', files);
-    expect(cfg.settings).toMatchObject({
-      loglevel: 'VERBOSE',
-      syslogfacility: 'AUTHPRIV',
-      permitrootlogin: 'no',
-      usepam: 'yes',
-    });
-    expect(cfg.match_overrides.loglevel).toEqual(['DEBUG3']);
-    expect(cfg.files).toEqual([
-      '/etc/ssh/sshd_config',
-      '/etc/ssh/sshd_config.d/40-logging.conf',
-      '/etc/ssh/sshd_config.d/50-redhat.conf',
-    ]);
-  });
+  it(
+    'reads sshd_config with Include in place, ignoring hashed-out includes: the first value wins and Match ' +
+      'blocks stay apart',
+    () => {
+      const files = new Map([
+        ['/etc/ssh/sshd_config', fixture('sshd', 'sshd_config')],
+        ['/etc/ssh/sshd_config.d/40-logging.conf', fixture('sshd', 'sshd_config.d', '40-logging.conf')],
+        ['/etc/ssh/sshd_config.d/50-redhat.conf', fixture('sshd', 'sshd_config.d', '50-redhat.conf')],
+        ['/etc/ssh/legacy.d/00-debug.conf', 'LogLevel DEBUG3\n'],
+      ]);
+      const cfg = parseSshdConfig('/etc/ssh/sshd_config', files);
+      expect(cfg.settings).toMatchObject({
+        loglevel: 'VERBOSE',
+        syslogfacility: 'AUTHPRIV',
+        permitrootlogin: 'no',
+        usepam: 'yes',
+      });
+      expect(cfg.match_overrides.loglevel).toEqual(['DEBUG3']);
+      expect(cfg.files).toEqual([
+        '/etc/ssh/sshd_config',
+        '/etc/ssh/sshd_config.d/40-logging.conf',
+        '/etc/ssh/sshd_config.d/50-redhat.conf',
+      ]);
+    },
+  );
 
   it('prefers sshd -T and falls back to the files when it cannot run (no /run/sshd, not root)', () => {
     const fromT = linuxParsers['sshd-logging']!(
@@ -106,7 +110,8 @@ describe('sshd', () => {
 describe('authentication log recency', () => {
   it('uses the newest of auth.log, secure and the journal, by the host clock', () => {
     const facts = parseAuthLogRecency(
-      'now 1795453476\nfile /var/log/auth.log 1795000000 100\nfile /var/log/secure 1795453000 0\njournal 1795453400.5\n',
+      'now 1795453476\nfile /var/log/auth.log 1795000000 100\nfile /var/log/secure 1795453000 0\njournal ' +
+        '1795453400.5\n',
     );
     expect(facts).toMatchObject({ exists: true, source: 'journal', newest_age_seconds: 76 });
     expect(facts.files[0]!.age_seconds).toBe(453476);

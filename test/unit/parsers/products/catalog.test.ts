@@ -50,22 +50,26 @@ describe('product check catalog', () => {
     }
   });
 
-  it('uses only product API probes and known parsers, and is about infrastructure, log collection or the rules the SIEM runs', () => {
-    for (const check of checks) {
-      expect(check.id).toMatch(/^products\./);
-      expect(PARSERS[check.parser], check.id).toBeTypeOf('function');
-      expect([
-        'infrastructure',
-        'log-collection',
-        ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
-      ]).toContain(check.area);
-      for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
-      expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);
-      // Japanese text is really Japanese (not a copy of the English).
-      for (const field of [check.title, check.rationale, check.remediation])
-        expect(field.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
-    }
-  });
+  it(
+    'uses only product API probes and known parsers, and is about infrastructure, log collection or the rules ' +
+      'the SIEM runs',
+    () => {
+      for (const check of checks) {
+        expect(check.id).toMatch(/^products\./);
+        expect(PARSERS[check.parser], check.id).toBeTypeOf('function');
+        expect([
+          'infrastructure',
+          'log-collection',
+          ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
+        ]).toContain(check.area);
+        for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
+        expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);
+        // Japanese text is really Japanese (not a copy of the English).
+        for (const field of [check.title, check.rationale, check.remediation])
+          expect(field.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      }
+    },
+  );
 
   it('refuses, by schema, an http probe that would change state or lacks what it needs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socready-probes-'));
@@ -73,11 +77,13 @@ describe('product check catalog', () => {
       writeFileSync(
         join(dir, 'bad.yaml'),
         [
-          '- { id: post-it, platform: api, kind: http, path: /_security/api_key, method: POST, products: [elasticsearch] }',
+          '- { id: post-it, platform: api, kind: http, path: /_security/api_key, method: POST, products: ' +
+            '[elasticsearch] }',
           '- { id: delete-it, platform: api, kind: http, path: /logs-x, method: DELETE, products: [elasticsearch] }',
           '- { id: no-products, platform: api, kind: http, path: /_cluster/health }',
           '- { id: relative, platform: api, kind: http, path: _cluster/health, products: [elasticsearch] }',
-          '- { id: http-as-command, platform: api, kind: http, path: /, command: "curl -X DELETE x", products: [elasticsearch] }',
+          '- { id: http-as-command, platform: api, kind: http, path: /, command: "curl -X DELETE x", ' +
+            'products: [elasticsearch] }',
           '- { id: command-with-method, platform: linux, kind: command, command: id, method: GET }',
           '- { id: fine, platform: api, kind: http, path: /, method: HEAD, products: [elasticsearch] }',
         ].join('\n'),

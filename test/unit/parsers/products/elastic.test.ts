@@ -131,16 +131,19 @@ describe('retention', () => {
     expect(facts.shortest_retention_days).toBe(30);
   });
 
-  it('judges the ILM policies of classic log indices when there are no data streams (older clusters answer 404)', () => {
-    const facts = elasticParsers['es-retention']({
-      'es-data-streams': failed('not-found', 'HTTP 404'),
-      'es-ilm-policies': fromFixture('elasticsearch/ilm-policies-classic.json'),
-      'os-ism-policies': otherProductProbe(),
-    });
-    expect(facts.log_sets).toEqual([
-      { name: 'filebeat (2 indices)', managed_by: 'ilm', policy: 'filebeat', retention_days: 30, hot_warm_days: 30 },
-    ]);
-  });
+  it(
+    'judges the ILM policies of classic log indices when there are ' + 'no data streams (older clusters answer 404)',
+    () => {
+      const facts = elasticParsers['es-retention']({
+        'es-data-streams': failed('not-found', 'HTTP 404'),
+        'es-ilm-policies': fromFixture('elasticsearch/ilm-policies-classic.json'),
+        'os-ism-policies': otherProductProbe(),
+      });
+      expect(facts.log_sets).toEqual([
+        { name: 'filebeat (2 indices)', managed_by: 'ilm', policy: 'filebeat', retention_days: 30, hot_warm_days: 30 },
+      ]);
+    },
+  );
 
   it('walks ISM states: min_index_age counts from creation, so delete happens at the largest age on the path', () => {
     const facts = elasticParsers['es-retention']({

@@ -40,7 +40,9 @@ const run = (stdout: string, error?: ProbeResult['error']) =>
 
 describe('Suricata capture drops (stats.log)', () => {
   it('reads the last dump, not a cut first one: 0.2% dropped passes', () => {
-    const text = `d_packets | Total | 5\n${dump('6/4/2026 -- 08:10:05', 900000, 90000)}${dump('6/4/2026 -- 08:10:13', 1000000, 2000)}`;
+    const text =
+      'd_packets | Total | ' +
+      `5\n${dump('6/4/2026 -- 08:10:05', 900000, 90000)}${dump('6/4/2026 -- 08:10:13', 1000000, 2000)}`;
     const f = run(text);
     expect(f.status).toBe('pass');
     expect(f.reason).toContain('2000 of 1000000 packets dropped by the kernel (0.2%) as of 6/4/2026 -- 08:10:13');

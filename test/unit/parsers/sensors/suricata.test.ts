@@ -85,18 +85,21 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
     expect(facts.rules.rule_files).toEqual(['suricata.rules']);
   });
 
-  it('grades the upstream default: EVE, TLS, SSH and flows on; headers, payload and bodies off; rule age unknown', () => {
-    expect(statuses(fromFile(upstream))).toEqual({
-      'ips.suricata.eve-enabled': 'pass',
-      'ips.suricata.eve-http-headers': 'fail',
-      'ips.suricata.eve-tls-extended': 'pass',
-      'ips.suricata.eve-ssh': 'pass',
-      'ips.suricata.eve-flow': 'pass',
-      'ips.suricata.eve-alert-payload': 'fail',
-      'ips.suricata.http-body': 'fail',
-      'ips.suricata.rules-fresh': 'inconclusive',
-    });
-  });
+  it(
+    'grades the upstream default: EVE, TLS, SSH and flows on; ' + 'headers, payload and bodies off; rule age unknown',
+    () => {
+      expect(statuses(fromFile(upstream))).toEqual({
+        'ips.suricata.eve-enabled': 'pass',
+        'ips.suricata.eve-http-headers': 'fail',
+        'ips.suricata.eve-tls-extended': 'pass',
+        'ips.suricata.eve-ssh': 'pass',
+        'ips.suricata.eve-flow': 'pass',
+        'ips.suricata.eve-alert-payload': 'fail',
+        'ips.suricata.http-body': 'fail',
+        'ips.suricata.rules-fresh': 'inconclusive',
+      });
+    },
+  );
 
   it('passes every check once headers, payload and bodies are switched on and the rules are 2 days old', () => {
     const now = 1_900_000_000;
@@ -106,7 +109,9 @@ describe.skipIf(!present)('Suricata configuration (upstream suricata.yaml.in and
 
   it('fails rule freshness on 30-day-old rules, measured against the sensor clock in the evidence', () => {
     const now = 1_900_000_000;
-    const state = `now=${now}\n${now - 30 * 86400} /var/lib/suricata/rules/suricata.rules\n${now - 40 * 86400} /etc/suricata/rules/local.rules\n`;
+    const state =
+      `now=${now}\n${now - 30 * 86400} /var/lib/suricata/rules/suricata.rules\n${now - 40 * 86400} ` +
+      '/etc/suricata/rules/local.rules\n';
     const facts = suricataConfig.parse(fromFile(upstream, state), ctx) as any;
     expect(facts.rules.newest_age_days).toBe(30);
     expect(statuses(fromFile(upstream, state))['ips.suricata.rules-fresh']).toBe('fail');

@@ -17,7 +17,9 @@ const catalog = loadCatalog();
 const ctx = { targetId: 'zeek1', kind: 'ndr' as const };
 const site = (local: string, cfg?: string): Record<string, ProbeResult> => ({
   'zeek-site': {
-    stdout: `==> /opt/zeek/share/zeek/site/local.zeek <==\n${local}\n${cfg ? `==> /opt/zeek/etc/zeekctl.cfg <==\n${cfg}\n` : ''}`,
+    stdout:
+      '==> /opt/zeek/share/zeek/site/local.zeek ' +
+      `<==\n${local}\n${cfg ? `==> /opt/zeek/etc/zeekctl.cfg <==\n${cfg}\n` : ''}`,
     stderr: '',
     exitCode: 0,
     truncated: false,
@@ -32,7 +34,8 @@ describe.skipIf(!present)('Zeek site policy (upstream local.zeek and traps)', ()
     const p = parseLocalZeek(upstream, 'local.zeek');
     expect(p.loads).toContain('protocols/ssh/detect-bruteforcing');
     expect(p.loads).toContain('frameworks/files/hash-all-files');
-    expect(p.loads).not.toContain('frameworks/signatures/detect-windows-shells'); // @load-sigs is signatures, not a script
+    // @load-sigs is signatures, not a script
+    expect(p.loads).not.toContain('frameworks/signatures/detect-windows-shells');
     expect(p.streams).toMatchObject({ conn: true, http: true, ssl: true, ssh: true, files: true });
     expect(p.use_json).toBe(false);
     expect(status('ndr.zeek.core-logs', site(upstream))).toBe('pass');

@@ -22,7 +22,8 @@ import { FIXTURES_DIR } from '../../../helpers/paths.js';
 const dump = (name: string) => readFileSync(join(FIXTURES_DIR, 'web', 'dumps', name), 'utf8');
 const out = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
 const MODULES =
-  'Loaded Modules:\n core_module (static)\n log_config_module (static)\n security2_module (shared)\n ssl_module (shared)\n proxy_module (shared)\n';
+  'Loaded Modules:\n core_module (static)\n log_config_module (static)\n security2_module (shared)\n ' +
+  'ssl_module (shared)\n proxy_module (shared)\n';
 
 describe('Apache configuration syntax', () => {
   it('splits arguments with quotes and escaped quotes', () => {
@@ -32,7 +33,8 @@ describe('Apache configuration syntax', () => {
 
   it('joins continuation lines and nests sections', () => {
     const d = parseApacheFile(
-      'SecAction \\\n  "id:1,\\\n  pass"\n<VirtualHost *:80>\n  <Location /a>\n    SecRuleEngine Off\n  </Location>\n</VirtualHost>\n',
+      'SecAction \\\n  "id:1,\\\n  pass"\n<VirtualHost *:80>\n  <Location /a>\n    SecRuleEngine Off\n  ' +
+        '</Location>\n</VirtualHost>\n',
       'f',
     );
     expect(d[0]).toMatchObject({ name: 'SecAction', args: ['id:1, pass'] });
@@ -54,7 +56,9 @@ describe('Apache configuration syntax', () => {
     const files = [
       {
         path: '/r/main.conf',
-        text: 'ServerRoot /r\nInclude conf.d/*.conf\n<IfModule !foo_module>\nA 1\n</IfModule>\n<IfModule foo_module>\nA 2\n</IfModule>\n',
+        text:
+          'ServerRoot /r\nInclude conf.d/*.conf\n<IfModule !foo_module>\nA 1\n</IfModule>\n<IfModule ' +
+          'foo_module>\nA 2\n</IfModule>\n',
       },
       { path: '/r/conf.d/b.conf', text: 'B b\n' },
       { path: '/r/conf.d/a.conf', text: 'B a\n' },
@@ -106,7 +110,8 @@ describe('Apache facts', () => {
 
   it('parses vhost listings with namevhost lines', () => {
     const v = parseVhosts(
-      '*:80                   is a NameVirtualHost\n         default server a.test (/e/a.conf:1)\n         port 80 namevhost a.test (/e/a.conf:1)\n',
+      '*:80                   is a NameVirtualHost\n         default server a.test (/e/a.conf:1)\n         ' +
+        'port 80 namevhost a.test (/e/a.conf:1)\n',
     );
     expect(v).toHaveLength(2);
   });
@@ -231,17 +236,22 @@ describe('web.apache.log-user-agent', () => {
       { targetId: 'w', kind: 'web' },
     );
 
-  it('fails on an access log whose format leaves out the user agent, naming the log, its format and where it is set', () => {
-    const f = evaluateWith(dump('apache-dump.txt'));
-    expect(f.status).toBe('fail');
-    expect(f.reason).toBe(
-      'no %{User-agent}i in ${APACHE_LOG_DIR}/app.log (format proxied, /etc/apache2/sites-enabled/app.conf:6)',
-    );
-  });
+  it(
+    'fails on an access log whose format leaves out the user agent, naming the log, its format and where it is ' +
+      'set',
+    () => {
+      const f = evaluateWith(dump('apache-dump.txt'));
+      expect(f.status).toBe('fail');
+      expect(f.reason).toBe(
+        'no %{User-agent}i in ${APACHE_LOG_DIR}/app.log (format proxied, /etc/apache2/sites-enabled/app.conf:6)',
+      );
+    },
+  );
 
   it('passes when every CustomLog format carries %{User-Agent}i, warns when only some do', () => {
     const ok =
-      '==> /etc/apache2/apache2.conf <==\nLogFormat "%h %t \\"%r\\" %>s \\"%{User-Agent}i\\"" ua\nCustomLog /var/log/apache2/access.log ua\n';
+      '==> /etc/apache2/apache2.conf <==\nLogFormat "%h %t \\"%r\\" %>s \\"%{User-Agent}i\\"" ua\nCustomLog ' +
+      '/var/log/apache2/access.log ua\n';
     expect(evaluateWith(ok).status).toBe('pass');
     expect(evaluateWith(`${ok}CustomLog /var/log/apache2/other.log common\n`).status).toBe('warn');
   });

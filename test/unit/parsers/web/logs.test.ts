@@ -111,7 +111,8 @@ describe('findMarker on a ModSecurity v3 (libmodsecurity) native audit log', () 
       '---M0tqExar---F--',
       'HTTP/1.1 403',
       '---M0tqExar---H--',
-      'ModSecurity: Warning. detected SQLi using libinjection. [id "942100"] [msg "SQL Injection Attack Detected via libinjection"]',
+      'ModSecurity: Warning. detected SQLi using libinjection. [id "942100"] [msg "SQL Injection Attack ' +
+        'Detected via libinjection"]',
       'ModSecurity: Access denied with code 403 (phase 2). [id "949110"]',
       '---M0tqExar---I--',
       '',
@@ -130,33 +131,37 @@ describe('findMarker on a ModSecurity v3 (libmodsecurity) native audit log', () 
 });
 
 describe('probe markers across the targets of one run', () => {
-  it('differ per target and per request, so a shared log line is credited only to the target whose marker it carries', () => {
-    const a1 = probeMarker('canary', 'run7', 'shop', 1);
-    const b1 = probeMarker('canary', 'run7', 'blog', 1);
-    expect(a1).not.toBe(b1);
-    expect(probeMarker('canary', 'run7', 'shop', 2)).not.toBe(a1);
-    expect(a1).toMatch(/^socready-canary-run7-[0-9a-f]{8}-1$/);
-    const tokens = (m: string): ProbeTokens => ({
-      marker: m,
-      request: `${m}-url`,
-      username: `${m}-user`,
-      body: `${m}-body`,
-      password: 'SrFake-00',
-      passwordField: 'password',
-    });
-    // shop wrote its canary with the body into the shared log; blog's request left only its URL there.
-    const shared = [
-      JSON.stringify({
-        req: `POST /login?socready_probe=${a1}-url`,
-        body: `username=${a1}-user&password=***&socready_canary=${a1}-body`,
-      }),
-      JSON.stringify({ req: `POST /login?socready_probe=${b1}-url`, body: '' }),
-    ].join('\n');
-    const [shopHit, ...shopRest] = findMarker(shared, tokens(a1));
-    expect(shopRest).toEqual([]);
-    expect(shopHit!.carried).toEqual({ request: true, username: true, body: true });
-    const [blogHit, ...blogRest] = findMarker(shared, tokens(b1));
-    expect(blogRest).toEqual([]);
-    expect(blogHit!.carried).toEqual({ request: true, username: false, body: false });
-  });
+  it(
+    'differ per target and per request, so a shared log line is credited only to the target whose marker it ' +
+      'carries',
+    () => {
+      const a1 = probeMarker('canary', 'run7', 'shop', 1);
+      const b1 = probeMarker('canary', 'run7', 'blog', 1);
+      expect(a1).not.toBe(b1);
+      expect(probeMarker('canary', 'run7', 'shop', 2)).not.toBe(a1);
+      expect(a1).toMatch(/^socready-canary-run7-[0-9a-f]{8}-1$/);
+      const tokens = (m: string): ProbeTokens => ({
+        marker: m,
+        request: `${m}-url`,
+        username: `${m}-user`,
+        body: `${m}-body`,
+        password: 'SrFake-00',
+        passwordField: 'password',
+      });
+      // shop wrote its canary with the body into the shared log; blog's request left only its URL there.
+      const shared = [
+        JSON.stringify({
+          req: `POST /login?socready_probe=${a1}-url`,
+          body: `username=${a1}-user&password=***&socready_canary=${a1}-body`,
+        }),
+        JSON.stringify({ req: `POST /login?socready_probe=${b1}-url`, body: '' }),
+      ].join('\n');
+      const [shopHit, ...shopRest] = findMarker(shared, tokens(a1));
+      expect(shopRest).toEqual([]);
+      expect(shopHit!.carried).toEqual({ request: true, username: true, body: true });
+      const [blogHit, ...blogRest] = findMarker(shared, tokens(b1));
+      expect(blogRest).toEqual([]);
+      expect(blogHit!.carried).toEqual({ request: true, username: false, body: false });
+    },
+  );
 });

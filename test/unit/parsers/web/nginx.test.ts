@@ -68,33 +68,37 @@ describe('nginx -T dump', () => {
     expect(f.modsecurity_rules_files).toEqual(['/etc/nginx/modsec/main.conf']);
   });
 
-  it('reads ModSecurity v3 settings through the rules files and their relative includes; part I does not count on v3', () => {
-    const f = nginxFacts({
-      'nginx-config': out(dump('nginx-T-stream.txt')),
-      'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')),
-    }) as any;
-    expect(f.modsecurity).toMatchObject({
-      loaded: true,
-      rule_engine: 'On',
-      audit_engine: 'RelevantOnly',
-      audit_logs_success: false,
-      version: 3,
-      // ABIJDEFHZ: libmodsecurity 3 writes part I empty, so without C no body reaches the audit log.
-      audit_request_body: false,
-      audit_log_format: 'JSON',
-      audit_log: '/var/log/nginx/modsec_audit.log',
-      password_masked: true,
-      sanitise_matched: true,
-    });
-    expect(f.modsecurity.crs).toMatchObject({
-      installed: true,
-      version: '4.3.0',
-      major: 4,
-      paranoia_level: 2,
-      inbound_threshold: 7,
-      outbound_threshold: 6,
-    });
-  });
+  it(
+    'reads ModSecurity v3 settings through the rules files and their relative includes; part I does not count ' +
+      'on v3',
+    () => {
+      const f = nginxFacts({
+        'nginx-config': out(dump('nginx-T-stream.txt')),
+        'nginx-modsecurity-files': out(dump('nginx-modsec-files.txt')),
+      }) as any;
+      expect(f.modsecurity).toMatchObject({
+        loaded: true,
+        rule_engine: 'On',
+        audit_engine: 'RelevantOnly',
+        audit_logs_success: false,
+        version: 3,
+        // ABIJDEFHZ: libmodsecurity 3 writes part I empty, so without C no body reaches the audit log.
+        audit_request_body: false,
+        audit_log_format: 'JSON',
+        audit_log: '/var/log/nginx/modsec_audit.log',
+        password_masked: true,
+        sanitise_matched: true,
+      });
+      expect(f.modsecurity.crs).toMatchObject({
+        installed: true,
+        version: '4.3.0',
+        major: 4,
+        paranoia_level: 2,
+        inbound_threshold: 7,
+        outbound_threshold: 6,
+      });
+    },
+  );
 
   it('recognises a body logged only through a masking map', () => {
     const conf = [

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { listenPorts, tieConfiguration } from '../../../../src/parsers/web/running.js';
 
 const NGINX_V =
-  'nginx version: nginx/1.22.1\nconfigure arguments: --prefix=/usr/share/nginx --conf-path=/etc/nginx/nginx.conf --http-log-path=/var/log/nginx/access.log\n';
+  'nginx version: nginx/1.22.1\nconfigure arguments: --prefix=/usr/share/nginx ' +
+  '--conf-path=/etc/nginx/nginx.conf --http-log-path=/var/log/nginx/access.log\n';
 const APACHE_V =
   'Server version: Apache/2.4.62 (Debian)\n -D HTTPD_ROOT="/etc/apache2"\n -D SERVER_CONFIG_FILE="apache2.conf"\n';
 
@@ -61,7 +62,8 @@ describe('tieConfiguration', () => {
 
   it('reads Apache -f and -d from the parent process command line', () => {
     const ps =
-      '1500 1 /usr/sbin/apache2 -d /srv/httpd -f conf/httpd.conf -k start\n1501 1500 /usr/sbin/apache2 -d /srv/httpd -f conf/httpd.conf -k start';
+      '1500 1 /usr/sbin/apache2 -d /srv/httpd -f conf/httpd.conf -k start\n1501 1500 /usr/sbin/apache2 -d ' +
+      '/srv/httpd -f conf/httpd.conf -k start';
     const t = tieConfiguration(output(ps, 'LISTEN 0 511 *:8443 *:* users:(("apache2",pid=1501,fd=4))'), 8443, 'auto');
     expect(t.server).toMatchObject({
       kind: 'apache',
@@ -70,23 +72,30 @@ describe('tieConfiguration', () => {
     });
   });
 
-  it('cannot tie a port nobody on the host listens on, one owned by another program, or a server of another kind', () => {
-    expect(tieConfiguration(output(PS, SS), 443, 'auto').untied).toMatch(/^nothing listens on port 443 on this host/);
-    expect(tieConfiguration(output(PS, SS), 9000, 'auto').untied).toMatch(
-      /^port 9000 is answered by php-fpm, not by an nginx or Apache process/,
-    );
-    expect(tieConfiguration(output(PS, SS), 8081, 'apache').untied).toBe(
-      'port 8081 is answered by nginx (pid 900), not by the declared apache',
-    );
-  });
+  it(
+    'cannot tie a port nobody on the host listens on, one owned by ' + 'another program, or a server of another kind',
+    () => {
+      expect(tieConfiguration(output(PS, SS), 443, 'auto').untied).toMatch(/^nothing listens on port 443 on this host/);
+      expect(tieConfiguration(output(PS, SS), 9000, 'auto').untied).toMatch(
+        /^port 9000 is answered by php-fpm, not by an nginx or Apache process/,
+      );
+      expect(tieConfiguration(output(PS, SS), 8081, 'apache').untied).toBe(
+        'port 8081 is answered by nginx (pid 900), not by the declared apache',
+      );
+    },
+  );
 
-  it('without visible socket owners, takes the only running server of the declared kind, and refuses to guess among several', () => {
-    const hidden = SS.replace(/ users:\(.*\)/g, '');
-    expect(tieConfiguration(output(PS, hidden), 8080, 'apache').server).toMatchObject({ kind: 'apache', pid: 1200 });
-    expect(tieConfiguration(output(PS, hidden), 8081, 'nginx').untied).toMatch(
-      /owners of listening sockets are not visible .* 2 servers run \(nginx pid 700, nginx pid 900\)/,
-    );
-  });
+  it(
+    'without visible socket owners, takes the only running server of the declared kind, and refuses to guess ' +
+      'among several',
+    () => {
+      const hidden = SS.replace(/ users:\(.*\)/g, '');
+      expect(tieConfiguration(output(PS, hidden), 8080, 'apache').server).toMatchObject({ kind: 'apache', pid: 1200 });
+      expect(tieConfiguration(output(PS, hidden), 8081, 'nginx').untied).toMatch(
+        /owners of listening sockets are not visible .* 2 servers run \(nginx pid 700, nginx pid 900\)/,
+      );
+    },
+  );
 });
 
 describe('listenPorts', () => {

@@ -68,55 +68,67 @@ describe('Windows output bytes are decoded in the encoding they were written in'
     ).toBe(true);
   });
 
-  it('reads CP932 auditpol output with the console code page the collector recorded (932): no subcategory becomes "No Auditing"', async () => {
-    const out = await collectFrom(CP932, {
-      hostname: 'EIGYO-PC01',
-      console_code_page: 932,
-      oem_code_page: 932,
-      ansi_code_page: 932,
-    });
-    expect(out.error).toBeUndefined();
-    expect(out.stdout).toBe(JA_TEXT);
-    const facts = auditpolParser({ 'win-auditpol': out }, { targetId: 'EIGYO-PC01', kind: 'windows' });
-    expect(facts.subcategories).toEqual(expected);
-    expect(
-      (facts.by_guid as Record<string, { printed_name: string; state: string }>)[CREDENTIAL_VALIDATION],
-    ).toMatchObject({
-      printed_name: '資格情報の確認',
-      setting: '成功および失敗',
-      success: true,
-      failure: true,
-      state: 'Success and Failure',
-    });
-    expect(
-      evaluateCheck(credentialCheck, { 'win-auditpol': out }, { targetId: 'EIGYO-PC01', kind: 'windows' }).status,
-    ).toBe('pass');
-  });
+  it(
+    'reads CP932 auditpol output with the console code page the collector recorded (932): no subcategory ' +
+      'becomes "No Auditing"',
+    async () => {
+      const out = await collectFrom(CP932, {
+        hostname: 'EIGYO-PC01',
+        console_code_page: 932,
+        oem_code_page: 932,
+        ansi_code_page: 932,
+      });
+      expect(out.error).toBeUndefined();
+      expect(out.stdout).toBe(JA_TEXT);
+      const facts = auditpolParser({ 'win-auditpol': out }, { targetId: 'EIGYO-PC01', kind: 'windows' });
+      expect(facts.subcategories).toEqual(expected);
+      expect(
+        (facts.by_guid as Record<string, { printed_name: string; state: string }>)[CREDENTIAL_VALIDATION],
+      ).toMatchObject({
+        printed_name: '資格情報の確認',
+        setting: '成功および失敗',
+        success: true,
+        failure: true,
+        state: 'Success and Failure',
+      });
+      expect(
+        evaluateCheck(credentialCheck, { 'win-auditpol': out }, { targetId: 'EIGYO-PC01', kind: 'windows' }).status,
+      ).toBe('pass');
+    },
+  );
 
-  it('falls back to Shift_JIS (CP932) when the evidence records no code page (a hand-made file from `auditpol /r > file`)', async () => {
-    const out = await collectFrom(CP932);
-    expect(out.stdout).toBe(JA_TEXT);
-    expect(evaluateCheck(credentialCheck, { 'win-auditpol': out }, { targetId: 'x', kind: 'windows' }).status).toBe(
-      'pass',
-    );
-  });
-
-  it('reads UTF-16LE with a byte-order mark (Windows PowerShell 5.1 `>`), without one, UTF-16BE and UTF-8 with a BOM', async () => {
-    const forms: [string, Buffer][] = [
-      ['utf-16le bom', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JA_TEXT, 'utf16le')])],
-      ['utf-16le', Buffer.from(JA_TEXT, 'utf16le')],
-      ['utf-16be bom', Buffer.from(Buffer.from(`\uFEFF${JA_TEXT}`, 'utf16le')).swap16()],
-      ['utf-8 bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JA_TEXT, 'utf8')])],
-    ];
-    for (const [name, bytes] of forms) {
-      const out = await collectFrom(bytes, { console_code_page: 932 });
-      expect(out.error, name).toBeUndefined();
-      expect(out.stdout, name).toBe(JA_TEXT);
-      expect(auditpolParser({ 'win-auditpol': out }, { targetId: 'x', kind: 'windows' }).subcategories, name).toEqual(
-        expected,
+  it(
+    'falls back to Shift_JIS (CP932) when the evidence records no code page (a hand-made file from `auditpol ' +
+      '/r > file`)',
+    async () => {
+      const out = await collectFrom(CP932);
+      expect(out.stdout).toBe(JA_TEXT);
+      expect(evaluateCheck(credentialCheck, { 'win-auditpol': out }, { targetId: 'x', kind: 'windows' }).status).toBe(
+        'pass',
       );
-    }
-  });
+    },
+  );
+
+  it(
+    'reads UTF-16LE with a byte-order mark (Windows PowerShell 5.1 `>`), without one, UTF-16BE and UTF-8 with ' +
+      'a BOM',
+    async () => {
+      const forms: [string, Buffer][] = [
+        ['utf-16le bom', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JA_TEXT, 'utf16le')])],
+        ['utf-16le', Buffer.from(JA_TEXT, 'utf16le')],
+        ['utf-16be bom', Buffer.from(Buffer.from(`\uFEFF${JA_TEXT}`, 'utf16le')).swap16()],
+        ['utf-8 bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JA_TEXT, 'utf8')])],
+      ];
+      for (const [name, bytes] of forms) {
+        const out = await collectFrom(bytes, { console_code_page: 932 });
+        expect(out.error, name).toBeUndefined();
+        expect(out.stdout, name).toBe(JA_TEXT);
+        expect(auditpolParser({ 'win-auditpol': out }, { targetId: 'x', kind: 'windows' }).subcategories, name).toEqual(
+          expected,
+        );
+      }
+    },
+  );
 
   it('makes the finding inconclusive, naming why, when no encoding reads the bytes', async () => {
     // 0x85 0x40 is an unassigned CP932 pair and 0xFF 0xFE in the middle is no UTF-8: nothing reads this as text.

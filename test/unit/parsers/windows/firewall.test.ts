@@ -41,7 +41,8 @@ describe('Windows Defender Firewall logging', () => {
 
   it('ignores a disabled profile and reads a single profile written as an object', () => {
     const one =
-      '{"Name":"Public","Enabled":"False","LogBlocked":"False","LogAllowed":"False","LogFileName":"","LogMaxSizeKilobytes":4096}';
+      '{"Name":"Public","Enabled":"False","LogBlocked":"False","LogAllowed":"False","LogFileName":"","LogMaxS' +
+      'izeKilobytes":4096}';
     expect(parseFirewallProfiles(one)).toEqual([
       { name: 'Public', enabled: false, log_blocked: false, log_allowed: false, log_file: null, log_max_kb: 4096 },
     ]);

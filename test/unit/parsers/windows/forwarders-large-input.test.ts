@@ -1,6 +1,7 @@
 // Large and hostile agent configuration files. The third argument of each `it` is a generous time limit (8 s) that
 // guards against catastrophic backtracking and quadratic scans (the old patterns took seconds on these inputs); it is a
-// tripwire, not a benchmark. The bulk is followed by a line the pattern does not match, so a `^\s*` scan from every line
+// tripwire, not a benchmark. The bulk is followed by a line the pattern does not match, so a `^\s*` scan from every
+// line
 // start would have to run to it and fail. Each test also checks what is read after or inside the bulk.
 import { describe, expect, it } from 'vitest';
 import { nxlogTarget, splunkTarget, wazuhTarget } from '../../../../src/parsers/windows/forwarders.js';
@@ -78,7 +79,8 @@ describe('forwarder agent configurations on large input', () => {
       expect(wazuhTarget('<localfile><location>Security</location>\n'.repeat(20_000)).security).toBe(false);
       expect(
         wazuhTarget(
-          `${'<localfile><location>System</location></localfile>\n'.repeat(20_000)}<LocalFile> <location> Security </location></localfile>`,
+          `${'<localfile><location>System</location></localfile>\n'.repeat(20_000)}<LocalFile> <location> ` +
+            'Security </location></localfile>',
         ).security,
       ).toBe(true);
       expect(

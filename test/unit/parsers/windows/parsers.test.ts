@@ -142,7 +142,8 @@ describe('sysmon -c parser', () => {
 
   it('lets the global "Image loading: disabled" switch win over image-load rules', () => {
     const text =
-      "Current configuration:\n - Image loading:                 disabled\n\nRule configuration (version 4.90):\n - ImageLoad                          onmatch: exclude   combine rules using 'Or'\n";
+      'Current configuration:\n - Image loading:                 disabled\n\nRule configuration (version ' +
+      "4.90):\n - ImageLoad                          onmatch: exclude   combine rules using 'Or'\n";
     expect(parseSysmonConfig(text).enabled_events).not.toContain(7);
   });
 });
@@ -208,12 +209,14 @@ describe('w32tm, event log, WinRM and forwarder parsers', () => {
     expect(splunkTarget('server = a:9997\n', '[WinEventLog://Security]\ndisabled = 1\n').security).toBe(false);
     expect(
       wazuhTarget(
-        '<ossec_config><client><server><address>10.1.1.1</address><port>1514</port></server></client><localfile><location>Security</location><log_format>eventchannel</log_format></localfile></ossec_config>',
+        '<ossec_config><client><server><address>10.1.1.1</address><port>1514</port></server></client><localfi' +
+          'le><location>Security</location><log_format>eventchannel</log_format></localfile></ossec_config>',
       ),
     ).toEqual({ target: '10.1.1.1', security: true });
     expect(
       nxlogTarget(
-        '<Input eventlog>\n Module im_msvistalog\n</Input>\n<Output out>\n Module om_tcp\n Host 10.2.2.2\n Port 514\n</Output>\n',
+        '<Input eventlog>\n Module im_msvistalog\n</Input>\n<Output out>\n Module om_tcp\n Host 10.2.2.2\n ' +
+          'Port 514\n</Output>\n',
       ).target,
     ).toBe('10.2.2.2:514');
     expect(
