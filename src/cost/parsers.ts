@@ -1,7 +1,7 @@
-// The parsers of the volume probes (issue 19), registered like every other (src/parsers/index.ts).
+// The parsers of the host volume probes (issue 19), registered like every other (src/parsers/index.ts); the SIEM
+// ingest parsers (siem-volume.ts) belong to their product modules (src/products).
 import { defineParser, type ParserModule } from '../parsers/define.js';
 import { linuxVolume } from './linux-volume.js';
-import { siemVolumeParserModules } from './siem-volume.js';
 import { webVolume } from './web-volume.js';
 import { windowsVolume } from './windows-volume.js';
 
@@ -24,5 +24,4 @@ export const costParserModules: readonly ParserModule[] = [
     facts: ['volume', 'volume.logs', 'volume.measured'],
     parse: (outputs) => windowsVolume(outputs) as unknown as Record<string, unknown>,
   }),
-  ...siemVolumeParserModules,
 ];

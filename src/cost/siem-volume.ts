@@ -87,7 +87,8 @@ export function splunkLicenseUsage(json: unknown): Facts {
   };
 }
 
-export const siemVolumeParserModules: readonly ParserModule[] = [
+/** Elasticsearch and OpenSearch (src/products/elastic.ts). */
+export const esVolumeParsers: readonly ParserModule[] = [
   defineParser({
     name: 'es-ingest-volume',
     probes: ['api-root', 'es-indices-volume'],
@@ -99,6 +100,10 @@ export const siemVolumeParserModules: readonly ParserModule[] = [
         serverNow(outputs['es-indices-volume'], outputs['api-root']),
       ),
   }),
+];
+
+/** Splunk (src/products/splunk.ts). */
+export const splunkVolumeParsers: readonly ParserModule[] = [
   defineParser({
     name: 'splunk-license-usage',
     probes: ['api-root', 'splunk-license-usage'],

@@ -1,6 +1,7 @@
 // Elasticsearch and OpenSearch: one API family, two products (OpenSearch keeps retention in ISM, not ILM).
 import { apiParserModules } from '../parsers/products/api.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
+import { esVolumeParsers } from '../cost/siem-volume.js';
 import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
 
 function identifyCluster(body: string): ProductIdentity {
@@ -14,14 +15,21 @@ function identifyCluster(body: string): ProductIdentity {
   };
 }
 
-const PROBES = ['api-root', 'es-cluster-health', 'es-allocation', 'es-disk-settings', 'es-ingest-recency'];
+const PROBES = [
+  'api-root',
+  'es-cluster-health',
+  'es-allocation',
+  'es-disk-settings',
+  'es-ingest-recency',
+  'es-indices-volume',
+];
 
 export const elasticsearch = defineProduct({
   name: 'elasticsearch',
   kinds: ['siem'],
   identify: identifyCluster,
   probes: [...PROBES, 'es-data-streams', 'es-ilm-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules],
+  parsers: [...apiParserModules, ...elasticParserModules, ...esVolumeParsers],
 });
 
 export const opensearch = defineProduct({
@@ -29,5 +37,5 @@ export const opensearch = defineProduct({
   kinds: ['siem'],
   identify: identifyCluster,
   probes: [...PROBES, 'os-ism-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules],
+  parsers: [...apiParserModules, ...elasticParserModules, ...esVolumeParsers],
 });

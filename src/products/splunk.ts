@@ -1,3 +1,4 @@
+import { splunkVolumeParsers } from '../cost/siem-volume.js';
 import { apiParserModules } from '../parsers/products/api.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
@@ -11,6 +12,13 @@ export const splunk = defineProduct({
     const m = /<generator[^>]*version="([^"]+)"/.exec(body);
     return m ? { os: `Splunk ${m[1]}` } : {};
   },
-  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages', 'splunk-saved-searches'],
-  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules],
+  probes: [
+    'api-root',
+    'splunk-health',
+    'splunk-indexes',
+    'splunk-license-messages',
+    'splunk-saved-searches',
+    'splunk-license-usage',
+  ],
+  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules, ...splunkVolumeParsers],
 });
