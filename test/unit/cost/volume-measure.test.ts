@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
+import { evaluateCheck } from '../../../src/checks/evaluate.js';
 import { linuxVolume } from '../../../src/cost/linux-volume.js';
 import { LOG_STAT_SH, MIN_SPAN_MS, parseLogStat, volumesBySource } from '../../../src/cost/logstat.js';
 import { lineTime } from '../../../src/cost/timestamps.js';
@@ -14,7 +15,9 @@ import { parseRequestLine, requestRates, webVolume } from '../../../src/cost/web
 import { logSampleCommand, splitLogSample } from '../../../src/cost/web-sample.js';
 import { windowsVolume } from '../../../src/cost/windows-volume.js';
 import type { ProbeResult } from '../../../src/transport/types.js';
+import { fixtureHost } from '../../fixtures/linux/hosts.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
+import { hostOutputs } from '../../helpers/windows-hosts.js';
 
 const ok = (stdout: string, data?: unknown): ProbeResult => ({
   stdout,
@@ -222,5 +225,38 @@ describe('Windows event log volume (Get-WinEvent -ListLog and the oldest/newest 
     expect(cmd).not.toMatch(/\bexit\b/i);
     expect(cmd).toMatch(/ConvertTo-Json -InputObject @\(\$out\) -Compress$/);
     expect(cmd).not.toMatch(/Clear-EventLog|Limit-EventLog|wevtutil/i);
+  });
+});
+
+describe('the volume checks on the fixture hosts (catalog, parser, condition, observed facts)', () => {
+  const catalog = loadCatalog();
+  const check = (id: string) => catalog.checks.find((c) => c.id === id)!;
+
+  it('linux.volume.measured passes on the hardened host and keeps the volumes in its observed facts', () => {
+    const f = evaluateCheck(check('linux.volume.measured'), fixtureHost('hardened', catalog.probes.values()), {
+      targetId: 'linux01',
+      kind: 'linux',
+    });
+    expect(f.status).toBe('pass');
+    const volume = f.observed!.volume as { sources: { source: string; span_hours: number | null }[] };
+    expect(volume.sources.find((s) => s.source === 'linux-audit')!.span_hours).toBeCloseTo(36, 2);
+  });
+
+  it('linux.volume.measured warns, with every source null and its reason, on a host with no readable log', () => {
+    const f = evaluateCheck(check('linux.volume.measured'), fixtureHost('debian-minimal', catalog.probes.values()), {
+      targetId: 'm',
+      kind: 'linux',
+    });
+    expect(f.status).toBe('inconclusive');
+    expect(f.reason).toMatch(/exit 127/);
+  });
+
+  it('windows.volume.measured passes on the hardened Windows host fixture', () => {
+    const f = evaluateCheck(check('windows.volume.measured'), hostOutputs('hardened'), {
+      targetId: 'w',
+      kind: 'windows',
+    });
+    expect(f.status).toBe('pass');
+    expect(f.explanation!.observed.en).toBe('3 event log(s) with a volume per day');
   });
 });
