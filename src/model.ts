@@ -116,6 +116,18 @@ export interface Target {
   timeout?: number;
 }
 
+export interface SiemEstimateSettings {
+  /** Id of a target with api: { product: elasticsearch | opensearch | splunk | sentinel }. */
+  siem: string;
+  /** Whole UTC days counted, ending at 00:00 UTC of the run's day (default 30). */
+  days?: number;
+  /** Elasticsearch index pattern or Splunk index. */
+  index?: string;
+  language?: 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
+  /** Time limit of each search, seconds (default 60). */
+  timeout?: number;
+}
+
 export interface Inventory {
   version: 1;
   organization: string;
@@ -128,6 +140,8 @@ export interface Inventory {
   alerts: string[];
   /** Real log exports the rules run over to estimate how many alerts a SOAR would act on per day. */
   log_exports?: string[];
+  /** The same estimate pushed down into a SIEM target of the inventory (src/pushdown): counted over its retention. */
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
@@ -639,6 +653,22 @@ export interface QuestionnaireResult {
   answers: { id: string; area: AreaId; question: Bilingual; answer: unknown; level_hint?: number }[];
 }
 
+/** What a shard's partial report carries so that merge can check its siblings and put the estate back in order. */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  inventory_digest: string;
+  catalog_digest: string;
+  /** Every target of the estate, all shards together, in plan order (their ids' digest and how many). */
+  plan_digest: string;
+  plan_size: number;
+  hosts_only: boolean;
+  /** No inventory named the organisation: merge titles the report with the evidence hosts, as scan does. */
+  title_from_evidence: boolean;
+  /** Per entry of `targets`: its place in the plan and how many of `findings` and `evidence` (in order) are its own. */
+  blocks: { position: number; findings: number; evidence: number }[];
+}
+
 export interface Report {
   schema_version: '1.0';
   tool: { name: 'socready'; version: string };
@@ -650,6 +680,8 @@ export interface Report {
     inventory: string;
     mode: 'live' | 'evidence' | 'local';
     options: Record<string, unknown>;
+    /** Set on the partial report of `scan --shard i/n`: `merge` joins these and runs the analyses once. */
+    shard?: ShardInfo;
   };
   targets: TargetResult[];
   findings: Finding[];

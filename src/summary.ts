@@ -3,7 +3,7 @@ import { visibleFigures } from './coverage/measured.js';
 import { shownTitle } from './report/finding-title.js';
 import { sourceMapLine } from './report/source-map-view.js';
 import { isActivelyWaived } from './score/findings.js';
-import { controlFree, terminalSafe } from './util/terminal.js';
+import { controlFree, terminalLine } from './util/terminal.js';
 
 const SEVERITY_ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'inconclusive', 'error', 'not-applicable'];
@@ -38,13 +38,13 @@ export function terminalSummary(
     'not-applicable': 90,
   };
   const lines: string[] = [];
-  lines.push(c(1, `socready ${report.tool.version} · ${terminalSafe(report.run.organization)} · run ${report.run.id}`));
+  lines.push(c(1, `socready ${report.tool.version} · ${terminalLine(report.run.organization)} · run ${report.run.id}`));
   for (const t of report.targets) {
     const mine = report.findings.filter((f) => f.target === t.id);
     const counts = countStatuses(mine);
     const parts = STATUSES.filter((s) => counts[s] > 0).map((s) => c(paint[s], `${counts[s]} ${s}`));
     const state = t.error ? c(31, `${t.status}: ${t.error.kind}`) : t.status;
-    lines.push(`  ${terminalSafe(t.id).padEnd(24)} ${state.padEnd(colour ? 12 : 10)} ${parts.join(', ')}`);
+    lines.push(`  ${terminalLine(t.id).padEnd(24)} ${state.padEnd(colour ? 12 : 10)} ${parts.join(', ')}`);
   }
   const failing = report.findings
     .filter((f) => f.status === 'fail' && !isActivelyWaived(f))
@@ -58,14 +58,14 @@ export function terminalSummary(
       const hosts = failing.filter((x) => x.check === f.check).length;
       lines.push(
         `  ${c(31, f.severity.padEnd(8))} ` +
-          `${shownTitle(f)[lang]}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`,
+          `${terminalLine(shownTitle(f)[lang])}${hosts > 1 ? L(` (${hosts} targets)`, `（${hosts} 台）`) : ''}`,
       );
       if (seen.size >= 8) break;
     }
   }
   const a = report.analyses;
   const sources = sourceMapLine(report, lang);
-  if (sources) lines.push(terminalSafe(sources));
+  if (sources) lines.push(terminalLine(sources));
   // Analyses that ran on socready's built-in examples say so on their line: those figures are not the client's.
   const example = (section: { content?: string }) =>
     section.content === 'built-in'

@@ -9,6 +9,7 @@ import { CHECKS_DIR } from '../paths.js';
 import { exitViolation } from '../transport/pwsh-script.js';
 import { compileSchema, InputError, readYamlFile, validateDoc } from '../util/validate.js';
 import { factPaths } from './condition.js';
+import { loadFactLabels } from './labels.js';
 import { type CheckDef, PLACEHOLDER, type ProbeDef } from './types.js';
 
 export interface Catalog {
@@ -28,6 +29,7 @@ export interface Catalog {
 export const NON_CHECK_FOLDERS = [
   'attack',
   'cost',
+  'labels',
   'playbooks',
   'probes',
   'questionnaire',
@@ -277,5 +279,8 @@ export function loadCatalog(
         );
     }
   }
-  return { checks, probes, parsers, problems };
+  // The words for each parser's facts (checks/labels), carried by the checks that use that parser.
+  const labels = loadFactLabels(join(root, 'labels'), new Set(parsers.keys()), problems);
+  const labelled = checks.map((c) => (labels.has(c.parser) ? { ...c, fact_labels: labels.get(c.parser) } : c));
+  return { checks: labelled, probes, parsers, problems };
 }

@@ -1,6 +1,7 @@
-import type { Finding, FindingStatus, SourceLine, TargetKind } from '../model.js';
+import type { Finding, FindingStatus, TargetKind } from '../model.js';
 import type { ProbeResult } from '../transport/types.js';
 import { evaluate, getFact } from './condition.js';
+import { explicitDecisive, genericDecisive, genericExplanation } from './explain.js';
 import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
 import {
@@ -11,6 +12,7 @@ import {
   type Parser,
   type ParserContext,
   PLACEHOLDER,
+  type ProbeDef,
 } from './types.js';
 
 export interface EvaluateContext {
@@ -23,6 +25,8 @@ export interface EvaluateContext {
    * Evidence ids by probe id (several for a live probe sent to several URLs), so findings point at what decided them.
    */
   evidenceIds?: Record<string, string | string[]>;
+  /** The catalog's probes: a decisive line read from a probe's output names that probe's file or command. */
+  probes?: ReadonlyMap<string, ProbeDef>;
 }
 
 const EXCERPT_CHARS = 600;
@@ -96,12 +100,13 @@ function fill(text: string, facts: Facts): string {
   return text.replace(PLACEHOLDER, (_, path: string) => factText(getFact(facts, path)));
 }
 
-function isSourceLine(v: unknown): v is SourceLine {
-  return typeof v === 'object' && v !== null && typeof (v as SourceLine).text === 'string';
-}
-
-/** The check's observed/expected words and the source lines that decided, from the facts. */
-function explained_(check: CheckDef, facts: Facts): Pick<Finding, 'explanation' | 'decisive'> {
+/** The check's observed/expected words and the source lines that decided, from the facts (src/checks/explain.ts). */
+function explained_(
+  check: CheckDef,
+  facts: Facts,
+  outputs: Record<string, ProbeResult>,
+  probes?: ReadonlyMap<string, ProbeDef>,
+): Pick<Finding, 'explanation' | 'decisive'> {
   const out: Pick<Finding, 'explanation' | 'decisive'> = {};
   if (check.explain_text) {
     const { observed, expected } = check.explain_text;
@@ -109,17 +114,11 @@ function explained_(check: CheckDef, facts: Facts): Pick<Finding, 'explanation' 
       observed: { en: fill(observed.en, facts), ja: fill(observed.ja, facts) },
       expected: { en: fill(expected.en, facts), ja: fill(expected.ja, facts) },
     };
-  }
-  const lines = (check.decisive ?? []).flatMap((path) => {
-    const v = getFact(facts, path);
-    return (Array.isArray(v) ? v : [v]).filter(isSourceLine).map((l) => ({
-      ...(l.file ? { file: l.file } : {}),
-      ...(l.line ? { line: l.line } : {}),
-      ...(l.command ? { command: l.command } : {}),
-      text: l.text,
-    }));
-  });
-  if (lines.length > 0) out.decisive = lines;
+  } else out.explanation = genericExplanation(check, facts);
+  // The check's own decisive paths first; a directive that is absent has no line, and then the generic lines say so.
+  const own = check.decisive ? explicitDecisive(check.decisive, facts, probes) : [];
+  const named = own.length > 0 ? own : genericDecisive(check, facts, outputs, probes);
+  if (named.length > 0) out.decisive = named;
   return out;
 }
 
@@ -227,7 +226,7 @@ function decide(
       ...baseFinding(check, ctx, status),
       ...reason,
       observed: observedFacts(facts, seen),
-      ...explained_(check, facts),
+      ...explained_(check, facts, outputs, ctx.probes),
       excerpt: excerptOf(check, outputs),
     };
   } catch (e) {

@@ -116,6 +116,8 @@ export interface CheckDef {
   tags?: string[];
   /** Catalog file, for error messages. */
   file?: string;
+  /** Words for the parser's facts (checks/labels), by fact path pattern; set by the catalog loader. */
+  fact_labels?: Record<string, Bilingual>;
 }
 
 export type Facts = Record<string, unknown>;

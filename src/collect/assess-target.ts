@@ -198,7 +198,14 @@ export async function assessTarget(
       const f = evaluateCheck(
         check,
         outputs,
-        { targetId: target.id, kind: target.kind, offline: options.offline, evidenceIds, parsers: catalog.parsers },
+        {
+          targetId: target.id,
+          kind: target.kind,
+          offline: options.offline,
+          evidenceIds,
+          parsers: catalog.parsers,
+          probes: catalog.probes,
+        },
         cache,
       );
       return source.settle && !source.settle(f, check, outputs) ? [] : [f];

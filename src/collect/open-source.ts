@@ -7,8 +7,14 @@ import { PowerShellProbeSource } from './powershell-source.js';
 import type { ProbeSource } from './source.js';
 import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
-import { WebProbeSource } from '../web/source.js';
+import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+
+/** Timing and trust of a web target's live probes (waits, request interval, a CA to verify TLS); defaults apply. */
+export type WebLiveTuning = Pick<
+  WebSourceOptions,
+  'timeoutMs' | 'logWaitMs' | 'pollMs' | 'maxLogBytes' | 'minIntervalMs' | 'tlsCa'
+>;
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
@@ -18,6 +24,7 @@ export interface SourceOptions extends HostKeyOptions {
     /** Send the active live probes (canary, WAF probe). */
     active: boolean;
     runId: string;
+    live?: WebLiveTuning;
   };
 }
 
@@ -56,6 +63,7 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     const host = target.web?.host ? options.web?.targets.find((t) => t.id === target.web!.host) : undefined;
     const hostTransport = webHostTransport(host, options);
     return new WebProbeSource(target, {
+      ...options.web?.live,
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
       active: options.web?.active ?? false,
       runId: options.web?.runId ?? 'run',

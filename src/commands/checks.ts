@@ -21,7 +21,8 @@ export function register(program: Command): void {
         if (opts.json) {
           process.stdout.write(
             `${JSON.stringify(
-              list.map(({ file, ...c }) => ({ ...c, file })),
+              // The parser's fact labels are shared catalog data (checks/labels), not part of one check.
+              list.map(({ file, fact_labels: _labels, ...c }) => ({ ...c, file })),
               null,
               2,
             )}\n`,

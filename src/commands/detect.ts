@@ -7,7 +7,7 @@ import { loadInventory } from '../inventory/load.js';
 import { PushdownUsageError, type PushdownOutput, runPushdown } from '../pushdown/run.js';
 import type { Language } from '../pushdown/targets.js';
 import { listEventFiles } from '../sigma/events/reader.js';
-import { terminalSafe } from '../util/terminal.js';
+import { terminalLine } from '../util/terminal.js';
 
 function progress(total: number): ((bytes: number) => void) | undefined {
   if (!process.stderr.isTTY || process.env.CI || total <= 0) return undefined;
@@ -46,7 +46,7 @@ class UsageError extends Error {}
 function table(given: string[][]): string {
   // Rule titles and ids come from rule files a pull request may have changed: no control character reaches the
   // terminal.
-  const rows = given.map((r) => r.map(terminalSafe));
+  const rows = given.map((r) => r.map(terminalLine));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }
@@ -118,17 +118,17 @@ function printPushdown(o: PushdownOutput): void {
   const failed = o.results.filter((r) => r.error);
   if (failed.length) {
     console.log('\nrules the SIEM could not count:');
-    for (const r of failed) console.log(terminalSafe(`  ${r.rule_id} ${r.title}: ${r.error}`));
+    for (const r of failed) console.log(terminalLine(`  ${r.rule_id} ${r.title}: ${r.error}`));
   }
   const unsupported = o.results.filter((r) => r.unsupported);
   if (unsupported.length) {
     console.log('\nrules not converted (why):');
     for (const r of unsupported)
-      console.log(terminalSafe(`  ${r.rule_id} ${r.title}: [${r.unsupported!.kind}] ${r.unsupported!.reason}`));
+      console.log(terminalLine(`  ${r.rule_id} ${r.title}: [${r.unsupported!.kind}] ${r.unsupported!.reason}`));
   }
   if (o.rules_failed.length) {
     console.log('\nrules that failed to load:');
-    for (const f of o.rules_failed) console.log(terminalSafe(`  ${f.path}: ${f.error}`));
+    for (const f of o.rules_failed) console.log(terminalLine(`  ${f.path}: ${f.error}`));
   }
   console.log('\nrun with --format json for every converted query and the counts per day');
 }
@@ -241,7 +241,7 @@ export function register(program: Command): void {
           if (missing.length) throw new UsageError(`not found: ${missing.join(', ')}`);
           const placeholders = parsePlaceholders(opts.placeholder);
           // A symbolic link loop or a device in an events folder is named and skipped; the other files are read.
-          listEventFiles(inputs, (path, reason) => process.stderr.write(`warning: ${terminalSafe(path)}: ${reason}\n`));
+          listEventFiles(inputs, (path, reason) => process.stderr.write(`warning: ${terminalLine(path)}: ${reason}\n`));
           const onBytes = progress(totalBytes(inputs));
           if (opts.estimate?.length) {
             const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });

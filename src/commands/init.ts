@@ -118,6 +118,7 @@ targets:
 # scenarios: [./scenarios]           # attack and benign events the sample detections replay
 # alerts: [./alerts]                 # sample alerts the playbook dry-runs use
 # log_exports: [./exports/sysmon.ndjson.gz]   # real logs: alerts per day a SOAR would act on
+# estimate: { siem: siem, days: 30 }        # or count the rules inside a SIEM target, over its retention
 # questionnaire: ./questionnaire.yaml
 # waivers: ./waivers.yaml
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most

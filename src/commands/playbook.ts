@@ -7,7 +7,7 @@ import { SEVERITY_ORDER, type FindingSeverity, severityAtLeast } from '../playbo
 import { type IntegrationEndpoint, loadIntegrationConfig } from '../playbook/readiness.js';
 import { InputError } from '../util/validate.js';
 import { EXIT, collect, guarded } from './errors.js';
-import { terminalSafe } from '../util/terminal.js';
+import { terminalLine, terminalSafe } from '../util/terminal.js';
 
 interface DryRunCliOptions {
   alert?: string[];
@@ -47,8 +47,8 @@ function loadFailure(file: string, message: string) {
 }
 
 function printText(r: PlaybookResult): void {
-  // Playbooks and alerts are untrusted input: no control character reaches the terminal.
-  const w = (s: string) => process.stdout.write(`${terminalSafe(s)}\n`);
+  // Playbooks and alerts are untrusted input: no control character reaches the terminal, and each line stays one.
+  const w = (s: string) => process.stdout.write(`${terminalLine(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
   w(
     '  valid: ' +

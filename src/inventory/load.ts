@@ -6,6 +6,7 @@ import {
   type EstateSource,
   type Inventory,
   SIEM_SEARCH_PRODUCTS,
+  type SiemEstimateSettings,
   type SshSettings,
   type Target,
   type TargetKind,
@@ -25,6 +26,9 @@ interface RawDefaults {
   tags?: string[];
 }
 
+/** The SIEM products the rules can be pushed down into (src/pushdown/run.ts). */
+const ESTIMATE_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'sentinel'];
+
 interface RawInventory {
   version: 1;
   organization?: string;
@@ -41,6 +45,7 @@ interface RawInventory {
   scenarios?: string[];
   alerts?: string[];
   log_exports?: string[];
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   threat_focus?: string[];
@@ -285,6 +290,19 @@ export function loadInventory(file: string): Inventory {
       }
     });
   });
+  if (raw.estimate) {
+    const siem = targets.find((t) => t.id === raw.estimate!.siem);
+    const product = siem?.api?.product?.toLowerCase() ?? '';
+    if (!siem) throw fieldError(parsed, 'estimate.siem', `estimate.siem names no target: "${raw.estimate.siem}"`);
+    if (!ESTIMATE_PRODUCTS.includes(product)) {
+      throw fieldError(
+        parsed,
+        'estimate.siem',
+        `estimate.siem "${siem.id}" needs api: { url, product } with product ${ESTIMATE_PRODUCTS.join(', ')}` +
+          ` (it has ${product || 'none'})`,
+      );
+    }
+  }
   const paths = (list: string[] | undefined, builtin: string) =>
     list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)];
   // Files the run reads later are checked now: a typo must fail before any host is reached.
@@ -312,6 +330,7 @@ export function loadInventory(file: string): Inventory {
     scenarios: paths(raw.scenarios, 'scenarios'),
     alerts: paths(raw.alerts, join('playbooks', 'alerts')),
     ...(raw.log_exports ? { log_exports: raw.log_exports.map((p) => resolvePath(base, p)) } : {}),
+    ...(raw.estimate ? { estimate: raw.estimate } : {}),
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),

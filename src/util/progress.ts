@@ -1,5 +1,5 @@
 import type { Evidence, Finding, TargetResult, TransportError } from '../model.js';
-import { terminalSafe } from './terminal.js';
+import { terminalLine } from './terminal.js';
 
 export interface Progress {
   start(targets: number): void;
@@ -36,7 +36,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
     if (!live) return;
     const hosts = [...active.entries()]
       .slice(0, 4)
-      .map(([id, s]) => `${terminalSafe(id)} ${s}`)
+      .map(([id, s]) => `${terminalLine(id)} ${s}`)
       .join(', ');
     const more = active.size > 4 ? ` +${active.size - 4}` : '';
     const line = stepLabel || `scanning ${finished}/${total} hosts${hosts ? ` · ${hosts}${more}` : ''}`;
@@ -63,19 +63,19 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
       const seconds = (result.duration_ms / 1000).toFixed(1);
       if (result.error) {
         println(
-          `${color(31, '✖', live)} ${terminalSafe(result.id)}: ${result.error.kind}: ` +
-            `${terminalSafe(result.error.message)}`,
+          `${color(31, '✖', live)} ${terminalLine(result.id)}: ${result.error.kind}: ` +
+            `${terminalLine(result.error.message)}`,
         );
       } else if (live) {
         const fails = findings.filter((f) => f.status === 'fail').length;
         println(
-          `${color(32, '✔', live)} ${terminalSafe(result.id)}  ${findings.length} checks, ${fails} failing  ` +
+          `${color(32, '✔', live)} ${terminalLine(result.id)}  ${findings.length} checks, ${fails} failing  ` +
             `${seconds}s`,
         );
       }
     },
     note(message) {
-      println(`${color(33, '!', live)} ${terminalSafe(message)}`);
+      println(`${color(33, '!', live)} ${terminalLine(message)}`);
     },
     step(label, done, t) {
       stepLabel = t > 0 ? `${label} ${done}/${t}` : label;

@@ -13,6 +13,7 @@ import {
   type LiveProbeOptions,
   type LiveProbeResult,
   type LogSource,
+  type ProbeRecord,
   probeMarker,
   runCanary,
   runWafProbe,
@@ -64,7 +65,10 @@ function notInstalled(r: ProbeResult | undefined): boolean {
   return r.exitCode === 127 || /command not found|: not found/.test(r.stdout + r.stderr);
 }
 
-/** An evidence record for something sent over the network (its details are in analyses.web). */
+/**
+ * An evidence record for something sent over the network (its details are in analyses.web). What was sent and the
+ * error text are redacted like every other evidence: an error may quote a URL with credentials or a server's answer.
+ */
 function httpEvidence(
   target: string,
   probe: string,
@@ -74,19 +78,21 @@ function httpEvidence(
   error?: string,
   at?: string,
 ): Evidence {
+  const shown = redact(what);
+  const message = error === undefined ? undefined : redact(error);
   return {
     id: `${target}/${probe}`,
     target,
     probe,
     kind: 'http',
-    what: redact(what).text,
+    what: shown.text,
     exit_code: code,
     started_at: at ?? new Date(Date.now() - durationMs).toISOString(),
     duration_ms: durationMs,
     bytes: 0,
     truncated: false,
-    redactions: 0,
-    ...(error
+    redactions: shown.count + (message?.count ?? 0),
+    ...(error && message
       ? {
           error: {
             kind: /ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(error)
@@ -94,16 +100,22 @@ function httpEvidence(
               : /within \d+ ms|ETIMEDOUT/.test(error)
                 ? 'timeout'
                 : 'other',
-            message: error,
+            message: message.text,
           },
         }
       : {}),
   };
 }
 
+/** What a live request recorded, redacted for analyses.web: its URL and error text like its log excerpts. */
+function redactRequest(r: ProbeRecord): ProbeRecord {
+  return { ...r, url: redact(r.url).text, ...(r.error !== undefined ? { error: redact(r.error).text } : {}) };
+}
+
 function redactLanding(r: LiveProbeResult): LiveProbeResult {
   return {
     ...r,
+    request: redactRequest(r.request),
     logs: r.logs.map((l) => ({ ...l, hits: l.hits.map((h) => ({ ...h, excerpt: redact(h.excerpt).text })) })),
   };
 }
@@ -569,16 +581,19 @@ export class WebProbeSource implements ProbeSource {
   details(): WebDetails {
     return {
       target: this.target.id,
-      urls: this.urls.map((u) => u.toString()),
+      // An inventory URL may carry credentials (https://user:pass@host/): the view shows it redacted.
+      urls: this.urls.map((u) => redact(u.toString()).text),
       server: { declared: this.declared, detected: this.detected },
       ...(this.settings.config_path ? { config_path: this.settings.config_path } : {}),
       ...(this.configRead && this.hostOk && !this.untied ? { config_read: this.configRead } : {}),
       ...(this.untied ? { config_untied: this.untied } : {}),
       ...(this.settings.host ? { host: this.settings.host } : {}),
-      tls: this.tls,
+      tls: this.tls.map((t) => (t.error === undefined ? t : { ...t, error: redact(t.error).text })),
       canary: this.canary.map(redactLanding),
       waf: this.waf.map(redactLanding),
-      probes: [...this.canary, ...this.waf].map((r) => r.request).sort((a, b) => a.time.localeCompare(b.time)),
+      probes: [...this.canary, ...this.waf]
+        .map((r) => redactRequest(r.request))
+        .sort((a, b) => a.time.localeCompare(b.time)),
       log_sources: this.sources,
       notes: this.notes,
     };

@@ -1,5 +1,14 @@
-import type { AnalysisSection, WebSummary } from '../model.js';
-import type { WebAssessment, WebDetails } from './assess.js';
+import type { AnalysisSection, Evidence, Finding, TargetResult, WebSummary } from '../model.js';
+import type { WebDetails } from './web-facts.js';
+
+/** One web target's assessment as the analyses.web view reads it (a scan builds it from its per-target result). */
+export interface WebAssessment {
+  target: string;
+  result: TargetResult;
+  findings: Finding[];
+  evidence: Evidence[];
+  details: WebDetails;
+}
 
 /** The report's `analyses.web` section from the assessments of every web target. */
 export function summariseWeb(assessments: WebAssessment[]): AnalysisSection<WebSummary, WebDetails[]> {

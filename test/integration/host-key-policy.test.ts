@@ -10,8 +10,8 @@ import { loadCatalog } from '../../src/checks/catalog.js';
 import { openSource } from '../../src/collect/open-source.js';
 import type { Target, TransportError } from '../../src/model.js';
 import type { HostKeyOptions } from '../../src/transport/open.js';
-import { assessWebTargets } from '../../src/web/scan.js';
 import { type SshdHandle, startSshd } from '../helpers/sshd.js';
+import { assessWeb } from '../helpers/web-assess.js';
 
 const isRoot = process.getuid?.() === 0;
 let sshd: SshdHandle;
@@ -56,8 +56,9 @@ const openers: Record<string, Opener> = {
       transport: 'http',
       web: { urls: ['http://127.0.0.1:9/'], server: 'nginx', host: 'web-host' },
     };
-    const { assessments } = await assessWebTargets([host, web], { active: false, runId: 'r', catalog, ssh: policy });
-    return assessments[0]!.result.error;
+    // The scan's factory opens the host's SSH transport with the run's policy; the web source records its failure.
+    const a = await assessWeb(web, { targets: [host, web], active: false, runId: 'r', catalog, hostKeys: policy });
+    return a.result.error;
   },
   'windows over PowerShell over SSH': async (pin, policy) => {
     const target: Target = { ...sshTarget('win', 'windows', pin), transport: 'powershell', winrm: { over_ssh: true } };

@@ -5,10 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Target } from '../../src/model.js';
-import { createSshTransport } from '../../src/transport/ssh.js';
-import { runWebAssessment, type WebAssessment } from '../../src/web/assess.js';
 import { probeMarker } from '../../src/web/canary.js';
-import { assessWebTargets } from '../../src/web/scan.js';
+import type { WebAssessment } from '../../src/web/summary.js';
 import {
   copyCertsInto,
   type Daemon,
@@ -21,6 +19,7 @@ import {
   type Tree,
 } from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { assessWeb, assessWebTargets } from '../helpers/web-assess.js';
 
 const isRoot = process.getuid?.() === 0;
 const PORTS = ['PORT', 'TLSPORT', 'UPSTREAM'];
@@ -64,7 +63,6 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
     const tree = await makeTree(kind, variant, PORTS);
     copyCertsInto(tree, certs, o.cert ?? 'ca');
     let daemon: Daemon | undefined;
-    const transport = createSshTransport(hostTarget(o.sudo ?? true));
     try {
       daemon = kind === 'nginx' ? await startNginx(tree) : await startApache(tree);
       o.before?.(tree);
@@ -85,21 +83,21 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
           ...(o.logPaths ? { log_paths: o.logPaths(tree) } : {}),
         },
       };
-      const a = await runWebAssessment({
-        target,
-        hostTransport: transport,
+      // The host is an inventory target: the scan's factory opens its SSH transport with the pinned key.
+      const a = await assessWeb(target, {
+        targets: [hostTarget(o.sudo ?? true), target],
         active: o.active ?? true,
         runId: 'itest',
-        sudo: o.sudo ?? true,
-        logWaitMs: 4000,
-        pollMs: 200,
-        minIntervalMs: 100,
-        tlsCa: readFileSync(certs.caCert, 'utf8'),
-        ...(o.maxLogBytes ? { maxLogBytes: o.maxLogBytes } : {}),
+        live: {
+          logWaitMs: 4000,
+          pollMs: 200,
+          minIntervalMs: 100,
+          tlsCa: readFileSync(certs.caCert, 'utf8'),
+          ...(o.maxLogBytes ? { maxLogBytes: o.maxLogBytes } : {}),
+        },
       });
       return { a, tree };
     } finally {
-      await transport.close();
       await daemon?.stop();
       removeTree(tree);
     }
@@ -427,20 +425,15 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
 describe('web targets that are down', () => {
   it('a server that is down makes the handshake fail and the live probes inconclusive, without throwing', async () => {
     const [http, https] = [await freePort(), await freePort()];
-    const a = await runWebAssessment({
-      target: {
-        id: 'down',
-        kind: 'web',
-        address: '127.0.0.1',
-        tags: [],
-        transport: 'local',
-        web: { urls: [`http://127.0.0.1:${http}/`, `https://127.0.0.1:${https}/`] },
-      },
-      active: true,
-      runId: 'down',
-      timeoutMs: 3000,
-      minIntervalMs: 10,
-    });
+    const target: Target = {
+      id: 'down',
+      kind: 'web',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'local',
+      web: { urls: [`http://127.0.0.1:${http}/`, `https://127.0.0.1:${https}/`] },
+    };
+    const a = await assessWeb(target, { active: true, runId: 'down', live: { timeoutMs: 3000, minIntervalMs: 10 } });
     expect(status(a, 'web.tls.handshake')).toBe('fail');
     expect(a.findings.find((f) => f.check === 'web.tls.handshake')!.reason).toMatch(/ECONNREFUSED/);
     expect(status(a, 'web.tls.certificate-trust')).toBe('inconclusive');
@@ -454,7 +447,7 @@ describe('web targets that are down', () => {
   });
 });
 
-describe.skipIf(!isRoot)('assessWebTargets over an inventory', () => {
+describe.skipIf(!isRoot)('web targets of an inventory, as a scan assesses them', () => {
   it('assesses each web target through the host its web.host names and builds analyses.web', async () => {
     const tree = await makeTree('nginx', 'nobody', PORTS);
     const daemon = await startNginx(tree);

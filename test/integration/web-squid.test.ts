@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model.js';
-import { createSshTransport } from '../../src/transport/ssh.js';
-import { runWebAssessment } from '../../src/web/assess.js';
 import { freePort, makeCerts, makeTree, removeTree, startSquid } from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
+import { assessWeb } from '../helpers/web-assess.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -73,7 +72,6 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
       transport: 'ssh',
       ssh: { user: sshd.user, key: sshd.clientKeyPath, host_key: sshd.hostKeyFingerprint, sudo: true },
     };
-    const transport = createSshTransport(host);
     const daemon = start ? await startSquid(tree) : undefined;
     try {
       const target: Target = {
@@ -90,16 +88,13 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
           config_path: tree.config,
         },
       };
-      return await runWebAssessment({
-        target,
-        hostTransport: transport,
+      return await assessWeb(target, {
+        targets: [host, target],
         active: true,
         runId: 'sq',
-        sudo: true,
-        timeoutMs: 15_000,
+        live: { timeoutMs: 15_000 },
       });
     } finally {
-      await transport.close();
       await daemon?.stop();
       removeTree(tree);
     }

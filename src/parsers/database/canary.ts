@@ -41,7 +41,12 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
         (d.searched.length > 0
           ? d.searched.join(', ')
           : '(no log file known: the settings did not say where the server logs)');
+  // The decisive lines: the log line that carried the marker, or each log searched in vain.
+  const lines = d.found
+    ? [{ file: d.where, text: d.line ?? d.marker }]
+    : d.searched.map((file) => ({ file, text: `${d.marker}: not found after ${d.waited_ms} ms` }));
   return {
+    at: { found: lines.length > 0 ? lines : [{ probe, text: why }], sent: { probe, text: why } },
     sent: d.sent,
     found: d.found,
     where: d.where ?? '',

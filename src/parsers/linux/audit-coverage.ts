@@ -21,6 +21,8 @@ export interface TopicCoverage {
   missing: string[];
   /** Some item is recorded only by rules that filter who or what (auid, uid, exe, success, exit). */
   filtered: boolean;
+  /** The rules that record (part of) the topic, where they were read: the finding's decisive lines. */
+  at: { file?: string; line?: number; command?: string; text: string }[];
   /** Audit keys of the rules that record the topic, for searching the events. */
   keys: string[];
 }
@@ -79,8 +81,17 @@ export function topicCoverage(rules: AuditRule[], spec: TopicSpec): TopicCoverag
   const keys = new Set<string>();
   let coveredItems = 0;
   let filtered = false;
+  const at = new Map<string, TopicCoverage['at'][number]>();
   const note = (covering: AuditRule[]): void => {
     for (const r of covering) for (const k of r.keys) keys.add(k);
+    // Loaded rules are lines of `auditctl -l`'s output; rules on disk are lines of their file.
+    for (const r of covering)
+      at.set(
+        `${r.file}:${r.line}:${r.text}`,
+        r.file && !r.file.startsWith('auditctl')
+          ? { file: r.file, ...(r.line ? { line: r.line } : {}), text: r.text }
+          : { command: r.file ?? 'auditctl -l', text: r.text },
+      );
     if (covering.length > 0 && covering.every(isFiltered)) filtered = true;
   };
   for (const syscall of spec.syscalls ?? []) {
@@ -98,7 +109,14 @@ export function topicCoverage(rules: AuditRule[], spec: TopicSpec): TopicCoverag
     note(covering);
   }
   const covered = missing.length === 0;
-  return { covered, partial: !covered && coveredItems > 0, missing, filtered, keys: [...keys].sort() };
+  return {
+    covered,
+    partial: !covered && coveredItems > 0,
+    missing,
+    filtered,
+    at: [...at.values()],
+    keys: [...keys].sort(),
+  };
 }
 
 export function allCoverage(rules: AuditRule[]): Record<string, TopicCoverage> {

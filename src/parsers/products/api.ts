@@ -13,7 +13,10 @@ export function parseApiTransport(
   const protocol = /\b(TLSv[\d.]+|SSLv\d)\b/.exec(rest)?.[1] ?? null;
   const notAfter = /not_after=(\S+)/.exec(rest)?.[1] ?? null;
   const expires = notAfter ? Date.parse(notAfter) : Number.NaN;
+  // Every fact comes from this one line the API source recorded beside the answer.
+  const line = { probe: 'api-root', text: m[0].trim() };
   return {
+    at: { tls: line, encrypted: line, protocol: line, cert_not_after: line, cert_days_left: line },
     tls: m[1],
     encrypted: m[1] !== 'none',
     protocol,

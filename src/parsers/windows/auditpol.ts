@@ -14,6 +14,10 @@ export interface AuditSetting {
   setting: string;
   /** The setting in English words, naming a missing half: "Success only (Failure is not audited)". */
   state: string;
+  /** The same in Japanese. */
+  state_ja: string;
+  /** The row auditpol printed for it. */
+  at: { probe: string; text: string };
 }
 
 /** Splits one CSV line (auditpol quotes nothing today, but machine names and localised texts may need quotes). */
@@ -61,6 +65,14 @@ export function inclusionState(s: { success: boolean; failure: boolean }): strin
   return 'No Auditing';
 }
 
+/** The setting in Japanese words ("成功のみ（失敗は監査されない）"). */
+export function inclusionStateJa(s: { success: boolean; failure: boolean }): string {
+  if (s.success && s.failure) return '成功および失敗';
+  if (s.success) return '成功のみ（失敗は監査されない）';
+  if (s.failure) return '失敗のみ（成功は監査されない）';
+  return '監査なし';
+}
+
 /**
  * Parses `auditpol /get /category:* /r`: a CSV whose header and texts are localised. Columns are read by position
  * (Machine Name, Policy Target, Subcategory, Subcategory GUID, Inclusion Setting, Exclusion Setting) and rows are
@@ -91,6 +103,8 @@ export function parseAuditpolCsv(text: string): AuditSetting[] {
       setting: setting.trim(),
       ...inclusion,
       state: inclusionState(inclusion),
+      state_ja: inclusionStateJa(inclusion),
+      at: { probe: 'win-auditpol', text: raw.trim() },
     });
   }
   if (unreadable.length > 0) {

@@ -8,6 +8,8 @@ export interface EventLogInfo {
   max_bytes: number | null;
   mode: 'circular' | 'autobackup' | 'retain' | 'unknown';
   records: number | null;
+  /** The entry Get-WinEvent printed for it. */
+  at: { probe: string; text: string };
 }
 
 const MODES = ['circular', 'autobackup', 'retain'] as const;
@@ -38,6 +40,7 @@ export function parseEventLogs(text: string): EventLogInfo[] {
       max_bytes: typeof l.MaximumSizeInBytes === 'number' ? l.MaximumSizeInBytes : null,
       mode: mode ?? 'unknown',
       records: typeof l.RecordCount === 'number' ? l.RecordCount : null,
+      at: { probe: 'win-eventlog', text: JSON.stringify(l) },
     };
   });
 }

@@ -10,6 +10,8 @@ export interface FirewallProfile {
   log_allowed: boolean;
   log_file: string | null;
   log_max_kb: number | null;
+  /** The profile as Get-NetFirewallProfile printed it. */
+  at: { probe: string; text: string };
 }
 
 const on = (v: unknown) => String(v).toLowerCase() === 'true' || v === 1 || v === true;
@@ -35,6 +37,7 @@ export function parseFirewallProfiles(text: string): FirewallProfile[] {
       log_allowed: on(p.LogAllowed),
       log_file: typeof p.LogFileName === 'string' && p.LogFileName ? p.LogFileName : null,
       log_max_kb: Number.isFinite(size) && size > 0 ? size : null,
+      at: { probe: 'win-firewall-profiles', text: JSON.stringify(p) },
     };
   });
 }

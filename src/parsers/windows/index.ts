@@ -92,6 +92,7 @@ export const windowsParserModules: readonly ParserModule[] = [
         enabled_profiles: enabled.length,
         not_logging_blocked: unlogged.map((p) => p.name),
         small_logs: small.map((p) => p.name),
+        at: { not_logging_blocked: unlogged.map((p) => p.at), small_logs: small.map((p) => p.at) },
         reason: [
           ...unlogged.map((p) => `${p.name} profile: dropped packets are not logged (LogBlocked not True)`),
           ...small.map((p) => `${p.name} profile: log limited to ${p.log_max_kb ?? 4096} KB`),

@@ -31,18 +31,22 @@ function convert(type: string, data: string): RegistryValue {
  * "name  TYPE  data" separated by runs of spaces (data may contain single spaces). reg.exe prints the same layout on
  * every display language; only its error messages (on stderr) are localised.
  */
-export function parseRegQuery(text: string, into: RegistryTree = new Map()): RegistryTree {
+export function parseRegQuery(text: string, into: RegistryTree = new Map(), lines?: Map<string, string>): RegistryTree {
   let current: Map<string, RegistryValue> | undefined;
+  let currentKey = '';
   for (const line of text.split(/\r?\n/)) {
     if (/^HKEY_|^HK(LM|CU|U|CR)\\/i.test(line)) {
-      const key = normaliseKey(line);
-      current = into.get(key) ?? new Map();
-      into.set(key, current);
+      currentKey = normaliseKey(line);
+      current = into.get(currentKey) ?? new Map();
+      into.set(currentKey, current);
       continue;
     }
     const m = /^ {2,}(.*?) {4}(REG_[A-Z_]+)(?: {4}(.*))?$/.exec(line);
-    if (m && current)
-      current.set((m[1] === '(Default)' || m[1] === '(既定)' ? '' : m[1]!).toUpperCase(), convert(m[2]!, m[3] ?? ''));
+    if (m && current) {
+      const name = (m[1] === '(Default)' || m[1] === '(既定)' ? '' : m[1]!).toUpperCase();
+      current.set(name, convert(m[2]!, m[3] ?? ''));
+      lines?.set(`${currentKey}\\${name}`, `${currentKey}  ${line.trim()}`);
+    }
   }
   return into;
 }
@@ -68,8 +72,16 @@ const POLICIES = 'HKLM\\SOFTWARE\\Policies\\Microsoft';
 /** Facts about audit and PowerShell logging policy from the registry. */
 export const registryPolicyParser: Parser = (outputs) => {
   const out = requireOk(outputs['win-registry-policy'], 'win-registry-policy');
-  const tree = parseRegQuery(out.stdout);
+  const lines = new Map<string, string>();
+  const tree = parseRegQuery(out.stdout, new Map(), lines);
   const flag = (key: string, name: string) => regValue(tree, key, name) === 1;
+  // Where each fact was read: the value's line of `reg query`, or the value named as absent (its default applies).
+  const where = (key: string, name: string) => ({
+    probe: 'win-registry-policy',
+    text:
+      lines.get(`${normaliseKey(key)}\\${name.toUpperCase()}`) ??
+      `${normaliseKey(key)}\\${name}: value not present (not set by policy)`,
+  });
   const psLogging = (root: string) => ({
     script_block: flag(`${root}\\ScriptBlockLogging`, 'EnableScriptBlockLogging'),
     script_block_invocation: flag(`${root}\\ScriptBlockLogging`, 'EnableScriptBlockInvocationLogging'),
@@ -77,6 +89,11 @@ export const registryPolicyParser: Parser = (outputs) => {
     module_names: [...(tree.get(normaliseKey(`${root}\\ModuleLogging\\ModuleNames`))?.keys() ?? [])],
     transcription: flag(`${root}\\Transcription`, 'EnableTranscripting'),
     transcript_dir: regValue(tree, `${root}\\Transcription`, 'OutputDirectory') ?? null,
+    at: {
+      script_block: where(`${root}\\ScriptBlockLogging`, 'EnableScriptBlockLogging'),
+      module: where(`${root}\\ModuleLogging`, 'EnableModuleLogging'),
+      transcription: where(`${root}\\Transcription`, 'EnableTranscripting'),
+    },
   });
   const ps7Installed =
     tree.has(normaliseKey('HKLM\\SOFTWARE\\Microsoft\\PowerShellCore\\InstalledVersions')) ||
@@ -88,7 +105,17 @@ export const registryPolicyParser: Parser = (outputs) => {
   const ps7UsesWindowsPolicy =
     regValue(tree, `${POLICIES}\\PowerShellCore\\ScriptBlockLogging`, 'UseWindowsPowerShellPolicySetting') === 1;
   const wps = psLogging(`${POLICIES}\\Windows\\PowerShell`);
+  const lsa = 'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa';
   return {
+    at: {
+      cmdline_in_4688: where(
+        'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit',
+        'ProcessCreationIncludeCmdLine_Enabled',
+      ),
+      scenoapplylegacyauditpolicy: where(lsa, 'SCENoApplyLegacyAuditPolicy'),
+      force_subcategory_settings: where(lsa, 'SCENoApplyLegacyAuditPolicy'),
+      security_log_policy_max_kb: where(`${POLICIES}\\Windows\\EventLog\\Security`, 'MaxSize'),
+    },
     cmdline_in_4688: flag(
       'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\Audit',
       'ProcessCreationIncludeCmdLine_Enabled',

@@ -31,6 +31,8 @@ export interface SysmonGroup {
   event: string;
   onmatch: 'include' | 'exclude';
   rules: number;
+  /** The group's header line as `sysmon -c` printed it. */
+  line: string;
 }
 
 export interface SysmonConfig {
@@ -45,6 +47,8 @@ export interface SysmonConfig {
   /** Per event id, what the configuration says in words: "ProcessAccess (10): onmatch include with no rules". */
   event_config: Record<string, string>;
   rule_names_with_techniques: number;
+  /** Per event id, the lines that decide it: its groups' headers, or the global switch that turned it off. */
+  lines: Record<string, string[]>;
   baseline: 'swiftonsecurity' | 'sysmon-modular' | 'custom';
 }
 
@@ -97,7 +101,7 @@ export function parseSysmonConfig(text: string): SysmonConfig {
     }
     const g = /^ - (\w+)\s+onmatch: (include|exclude)/.exec(line);
     if (g) {
-      current = { event: g[1]!, onmatch: g[2] as 'include' | 'exclude', rules: 0 };
+      current = { event: g[1]!, onmatch: g[2] as 'include' | 'exclude', rules: 0, line: line.trim() };
       groups.push(current);
       continue;
     }
@@ -123,7 +127,15 @@ export function parseSysmonConfig(text: string): SysmonConfig {
     }
   }
   const explained: Record<string, string> = {};
+  const lines: Record<string, string[]> = {};
   for (const [event, ids] of Object.entries(SYSMON_EVENTS)) {
+    for (const id of ids) {
+      const name = GLOBAL_SWITCHES.find(([sid]) => sid === id)?.[1];
+      lines[String(id)] =
+        switchedOff[id] && name
+          ? [` - ${name}: ${header[name]}`.trim()]
+          : groups.filter((g) => g.event === event).map((g) => g.line);
+    }
     for (const id of ids)
       explained[String(id)] =
         switchedOff[id] ??
@@ -153,6 +165,7 @@ export function parseSysmonConfig(text: string): SysmonConfig {
     enabled_events: [...enabled].sort((a, b) => a - b),
     event_config: explained,
     rule_names_with_techniques: techniqueNames,
+    lines,
     baseline,
   };
 }
@@ -171,6 +184,11 @@ export const sysmonParser: Parser = (outputs) => {
   }
   const sysmon = services.find((s) => /^sysmon(64)?$/i.test(s.Name));
   const running = sysmon ? /running/i.test(String(sysmon.State ?? sysmon.Status)) || sysmon.Status === 4 : false;
+  // The service entry decides installed/running; with none, the (empty) service query itself.
+  const serviceLine = {
+    probe: 'win-sysmon-service',
+    text: sysmon ? JSON.stringify(sysmon) : '(no Sysmon or Sysmon64 service)',
+  };
   const facts: Record<string, unknown> = {
     installed: Boolean(sysmon),
     running,
@@ -186,6 +204,18 @@ export const sysmonParser: Parser = (outputs) => {
     // Read by the event checks beside `events.<id>`, so a finding says why an event is off, not `events.10 false`.
     facts.event_config = config.event_config;
     facts.baseline = config.baseline;
+    // Where each event's verdict was read: `events.<id>` and `event_config.<id>` point at the same lines.
+    const at: Record<string, { probe: string; text: string }[]> = {
+      installed: [serviceLine],
+      running: [serviceLine],
+    };
+    for (const [id, rows] of Object.entries(config.lines)) {
+      const located = rows.map((text) => ({ probe: 'win-sysmon-config', text }));
+      at[`events.${id}`] = located;
+      at[`event_config.${id}`] = located;
+    }
+    facts.at = at;
   }
+  facts.at ??= { installed: [serviceLine], running: [serviceLine] };
   return facts;
 };

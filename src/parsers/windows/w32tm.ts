@@ -47,10 +47,24 @@ export function parseW32tmStatus(text: string): W32tmStatus {
   };
 }
 
+/** The lines w32tm printed that decide synchronisation (source, stratum, leap indicator, phase offset). */
+function decidingLines(text: string): { probe: string; text: string }[] {
+  const wanted = [...LABELS.source!, ...LABELS.stratum!, ...LABELS.leap!, ...LABELS.phase!];
+  return text
+    .split(/\r?\n/)
+    .filter((line) => wanted.includes(/^\s*([^:：]+?)\s*[:：]/.exec(line)?.[1] ?? ''))
+    .map((line) => ({ probe: 'win-w32tm', text: line.trim() }));
+}
+
 export const w32tmParser: Parser = (outputs) => {
   const out = requireOk(outputs['win-w32tm'], 'win-w32tm');
   if (/0x80070426|has not been started|開始されていません/i.test(out.stdout + out.stderr)) {
-    return { ...parseW32tmStatus(''), service_running: false };
+    const line = (out.stdout + out.stderr)
+      .split(/\r?\n/)
+      .find((l) => /0x80070426|has not been started|開始されていません/i.test(l));
+    const stopped = [{ probe: 'win-w32tm', text: (line ?? '').trim() }];
+    return { ...parseW32tmStatus(''), service_running: false, at: { synced: stopped, service_running: stopped } };
   }
-  return { ...parseW32tmStatus(out.stdout), service_running: true };
+  const lines = decidingLines(out.stdout);
+  return { ...parseW32tmStatus(out.stdout), service_running: true, at: { synced: lines, phase_offset: lines } };
 };

@@ -21,7 +21,13 @@ export function parseWinrmListeners(
 export const winrmParser: Parser = (outputs) => {
   const out = requireOk(outputs['win-winrm-listeners'], 'win-winrm-listeners');
   const listeners = parseWinrmListeners(out.stdout).filter((l) => l.enabled);
+  // The Transport line of each listener is what decides "an HTTPS listener exists".
+  const transports = out.stdout
+    .split(/\r?\n/)
+    .filter((l) => /^\s*Transport\s*=/i.test(l))
+    .map((l) => ({ probe: 'win-winrm-listeners', text: l.trim() }));
   return {
+    at: { https: transports, http: transports, any: transports },
     listeners,
     https: listeners.some((l) => l.transport === 'HTTPS'),
     http: listeners.some((l) => l.transport === 'HTTP'),

@@ -6,7 +6,7 @@ import { shownTitle } from '../finding-title.js';
 import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel } from '../../score/labels.js';
 import { formatDate } from './locale.js';
-import { STATUS_TEXT, t } from './text.js';
+import { explanationLines, STATUS_TEXT, t } from './text.js';
 
 // Characters XML 1.0 cannot carry at all (even escaped): control characters, lone surrogates, U+FFFE/U+FFFF.
 const INVALID_XML = new RegExp(
@@ -36,8 +36,11 @@ function details(f: Finding, lang: Lang): string {
   const lines: string[] = [];
   lines.push(`${t(shownTitle(f), lang)} [${f.severity}]`);
   if (f.reason) lines.push(`${lang === 'en' ? 'Reason' : '理由'}: ${f.reason}`);
-  if (f.observed) lines.push(`${lang === 'en' ? 'Observed' : '観測値'}: ${JSON.stringify(f.observed)}`);
-  if (f.excerpt) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
+  // Observed and expected in words with the lines that decided; the raw facts only for findings without them.
+  const explained = explanationLines(f, lang);
+  if (explained.length) lines.push(...explained);
+  else if (f.observed) lines.push(`${lang === 'en' ? 'Observed' : '観測値'}: ${JSON.stringify(f.observed)}`);
+  if (f.excerpt && !f.decisive?.length) lines.push(`${lang === 'en' ? 'Evidence' : '証跡'}:\n${f.excerpt}`);
   if (f.remediation) lines.push(`${lang === 'en' ? 'Remediation' : '対処'}: ${t(f.remediation, lang)}`);
   if (f.waiver?.expired) {
     lines.push(
@@ -51,7 +54,9 @@ function details(f: Finding, lang: Lang): string {
 
 function testcase(f: Finding, lang: Lang): { xml: string; kind: 'pass' | 'failure' | 'error' | 'skipped' } {
   const head = `    <testcase${attrs({ classname: f.check, name: f.target, time: 0 })}`;
-  const msg = t(shownTitle(f), lang);
+  const title = t(shownTitle(f), lang);
+  // The failure message says what was seen, not only which check: "... : Credential Validation: Success only ...".
+  const msg = f.explanation ? `${title}${lang === 'ja' ? '：' : ': '}${t(f.explanation.observed, lang)}` : title;
   if (isActivelyWaived(f)) {
     const w = f.waiver!;
     const text =

@@ -8,7 +8,7 @@ import { AREA_NAMES, BASIS_NAMES, levelLabel, VERDICT_TEXT } from '../../score/l
 import { shownTitle } from '../finding-title.js';
 import { inlineSpans, isMultiBlock, richBlocks } from '../rich-text.js';
 import { formatDate, formatDateTime, formatNumber } from './locale.js';
-import { SEVERITY_TEXT, STATUS_TEXT, t } from './text.js';
+import { decisiveText, SEVERITY_TEXT, STATUS_TEXT, t } from './text.js';
 
 export interface MarkdownOptions {
   lang: Lang;
@@ -91,6 +91,11 @@ const L = {
   waivers: { en: 'Waivers', ja: '例外（ウェイバー）' },
   expired: { en: 'expired waiver no longer applies', ja: '期限切れの例外は適用されていません' },
   none: { en: 'No failing checks.', ja: '不合格のチェックはありません。' },
+  why: { en: 'Why they fail', ja: '不合格の理由' },
+  observed: { en: 'Observed', ja: '観測' },
+  expected: { en: 'Expected', ja: '期待' },
+  decisive: { en: 'Decided by', ja: '判定根拠' },
+  related: { en: 'Related', ja: '関連' },
 } as const;
 
 function change(now: number | null, before: number | null | undefined, lang: Lang): string {
@@ -113,6 +118,32 @@ export function failingFirst(findings: Finding[]): Finding[] {
         a.check.localeCompare(b.check) ||
         a.target.localeCompare(b.target),
     );
+}
+
+/** Lines copied verbatim in a fence longer than any backtick run inside them. */
+function fenced(lines: string[]): string[] {
+  const longest = Math.max(2, ...lines.flatMap((l) => [...l.matchAll(/`+/g)].map((m) => m[0].length)));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}text`, ...lines.map((l) => l.replace(/\r?\n/g, ' ')), fence];
+}
+
+/** Per failing finding: what was observed and expected, the lines that decided, and the findings that explain it. */
+function whyBlocks(failing: Finding[], lang: Lang): string[] {
+  const c = lang === 'ja' ? '：' : ': ';
+  const out: string[] = [];
+  for (const f of failing) {
+    if (!f.explanation && !f.decisive?.length) continue;
+    out.push(`#### ${codeSpan(f.check)} · ${mdEscape(f.target)}`, '');
+    if (f.explanation) {
+      out.push(`- ${t(L.observed, lang)}${c}${mdEscape(t(f.explanation.observed, lang))}`);
+      out.push(`- ${t(L.expected, lang)}${c}${mdEscape(t(f.explanation.expected, lang))}`);
+    }
+    for (const r of f.related ?? [])
+      out.push(`- ${t(L.related, lang)}${c}${codeSpan(r.check)}: ${mdEscape(t(r.why, lang))}`);
+    if (f.decisive?.length) out.push('', `${t(L.decisive, lang)}${c}`, '', ...fenced(f.decisive.map(decisiveText)));
+    out.push('');
+  }
+  return out.length ? [`### ${t(L.why, lang)}`, '', ...out] : [];
 }
 
 export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
@@ -194,6 +225,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     for (const f of below) {
       out.push(`#### ${t(L.fix, lang)}${c}${codeSpan(f.check)}`, '', ...mdBlocks(t(f.remediation, lang)), '');
     }
+    out.push(...whyBlocks(failing.slice(0, max), lang));
   }
   if (undecided.length > 0) {
     out.push(`### ${t(L.undecided, lang)}${headCount(undecided.length, lang)}`, '');

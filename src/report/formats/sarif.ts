@@ -9,7 +9,7 @@ import type { Finding, Lang, Report, Severity } from '../../model.js';
 import { shownTitle } from '../finding-title.js';
 import { isActivelyWaived } from '../../score/findings.js';
 import { AREA_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
-import { STATUS_TEXT, t } from './text.js';
+import { explanationLines, STATUS_TEXT, t } from './text.js';
 
 export const SARIF_SCHEMA_URI =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -86,11 +86,53 @@ function resultKind(f: Finding): { kind: string; level: string } {
 function message(f: Finding, lang: Lang): string {
   const parts = [`${t(shownTitle(f), lang)}: ${t(STATUS_TEXT[f.status], lang)} (${f.target})`];
   if (f.reason) parts.push(f.reason);
-  if (f.excerpt)
+  parts.push(...explanationLines(f, lang));
+  if (f.excerpt && !f.decisive?.length)
     parts.push(
       `${lang === 'en' ? 'Evidence' : '証跡'}: ${f.excerpt.length > 400 ? `${f.excerpt.slice(0, 400)}…` : f.excerpt}`,
     );
   return parts.join('\n');
+}
+
+/** A file on the target (an absolute path there) as a SARIF artifact URI; relative paths stay relative. */
+function targetFileUri(path: string): string {
+  return path.startsWith('/')
+    ? `file://${path.split('/').map(encodeURIComponent).join('/')}`
+    : /^[A-Za-z]:[\\/]/.test(path)
+      ? `file:///${path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/').replace('%3A', ':')}`
+      : path.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+/**
+ * Where the result was found: each decisive line read from a file on the target, with its line (region.startLine)
+ * and the line itself as the snippet; else the inventory file. The target and check are the logical location.
+ */
+function locations(f: Finding, inventory: string | undefined): Json[] {
+  const logical = [{ name: f.target, fullyQualifiedName: `${f.target}/${f.check}`, kind: 'resource' }];
+  const files = (f.decisive ?? []).filter((l) => l.file);
+  if (files.length === 0)
+    return [
+      {
+        ...(inventory ? { physicalLocation: { artifactLocation: { uri: inventory } } } : {}),
+        logicalLocations: logical,
+      },
+    ];
+  return files.map((l) => ({
+    physicalLocation: {
+      artifactLocation: { uri: targetFileUri(l.file!) },
+      ...(l.line ? { region: { startLine: l.line, snippet: { text: l.text } } } : {}),
+    },
+    logicalLocations: logical,
+  }));
+}
+
+/** The findings that explain this one, as related locations (ids from 1, referenced by nothing else). */
+function relatedLocations(f: Finding, lang: Lang): Json[] {
+  return (f.related ?? []).map((r, i) => ({
+    id: i + 1,
+    message: { text: `${r.check}: ${t(r.why, lang)}` },
+    logicalLocations: [{ name: f.target, fullyQualifiedName: `${f.target}/${r.check}`, kind: 'resource' }],
+  }));
 }
 
 export function renderSarif(report: Report, opts: SarifOptions): string {
@@ -117,6 +159,8 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
       evidence: f.evidence,
     };
     if (f.observed) properties.observed = f.observed;
+    if (f.explanation) properties.explanation = f.explanation;
+    if (f.decisive?.length) properties.decisive = f.decisive;
     if (f.waiver?.expired)
       properties.waiver_expired = {
         expires: f.waiver.expires,
@@ -129,12 +173,8 @@ export function renderSarif(report: Report, opts: SarifOptions): string {
       kind,
       level,
       message: { text: message(f, lang) },
-      locations: [
-        {
-          ...(uri ? { physicalLocation: { artifactLocation: { uri } } } : {}),
-          logicalLocations: [{ name: f.target, fullyQualifiedName: `${f.target}/${f.check}`, kind: 'resource' }],
-        },
-      ],
+      locations: locations(f, uri),
+      ...(f.related?.length ? { relatedLocations: relatedLocations(f, lang) } : {}),
       partialFingerprints: { 'socreadyFinding/v1': fingerprint(f) },
       ...(isActivelyWaived(f)
         ? {

@@ -1,5 +1,5 @@
 // The live web checks are catalog data decided by the one evaluator, and every finding leaves that evaluator redacted.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../src/checks/evaluate.js';
 import { ApiProbeSource } from '../../../src/collect/api-source.js';
@@ -7,7 +7,18 @@ import { assessTarget } from '../../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../../src/collect/evidence-store.js';
 import type { Target } from '../../../src/model.js';
 import type { LiveProbeResult } from '../../../src/web/canary.js';
-import { liveAnswer, liveFindings } from '../../../src/web/findings.js';
+import { liveAnswer } from '../../../src/web/findings.js';
+import { gradeLive } from '../../helpers/web-live.js';
+
+// The live answers are scripted at the network edge (web-live-fakes.ts); the rest is the path a scan runs.
+vi.mock('../../../src/web/canary.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../helpers/web-live-fakes.js')).canaryFakes,
+}));
+vi.mock('../../../src/transport/local.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../helpers/web-live-fakes.js')).hostFakes,
+}));
 
 const catalog = loadCatalog();
 const LIVE_IDS = [
@@ -57,61 +68,61 @@ describe('live web checks from the catalog', () => {
     expect(catalog.probes.get('waf-probe')?.active).toBe(true);
   });
 
-  it('takes the worst URL: a failed URL beats an undecidable one, which beats a warning', () => {
-    const decide = (probes: LiveProbeResult[]) =>
-      liveFindings(catalog, 't', 'waf-probe', liveAnswer({ has_host: true, probes }), ['t/e1'])[0]!;
+  it('takes the worst URL: a failed URL beats an undecidable one, which beats a warning', async () => {
+    const decide = async (probes: LiveProbeResult[]) => (await gradeLive('waf-probe', probes, { hasHost: true }))[0]!;
     const unreadable = landing({
       logs: [{ path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied' }],
     });
     const detectedOnly = landing({ detected: true, rule_ids: ['942100'] });
     const missed = landing({});
-    expect(decide([detectedOnly]).status).toBe('warn');
-    expect(decide([detectedOnly, unreadable]).status).toBe('inconclusive');
-    expect(decide([detectedOnly, unreadable, missed]).status).toBe('fail');
-    expect(decide([landing({ blocked: true, detected: true })]).status).toBe('pass');
-    expect(decide([landing({ blocked: true, detected: true })]).evidence).toEqual(['t/e1']);
+    expect((await decide([detectedOnly])).status).toBe('warn');
+    expect((await decide([detectedOnly, unreadable])).status).toBe('inconclusive');
+    expect((await decide([detectedOnly, unreadable, missed])).status).toBe('fail');
+    expect((await decide([landing({ blocked: true, detected: true })])).status).toBe('pass');
+    // The finding points at the evidence record of the request that was sent.
+    expect((await decide([landing({ blocked: true, detected: true })])).evidence).toEqual(['t/socready-waf-r-1']);
   });
 
-  it('a canary password logged in clear text fails its own high-severity check, while the body canary passes', () => {
-    const hit = (state: 'clear' | 'masked') => ({
-      format: 'json' as const,
-      fields: ['body'],
-      carried: { request: true, username: true, body: true },
-      fake_credential: state,
-      rule_ids: [],
-      intercepted: null,
-      status: 200,
-      excerpt: '',
-    });
-    const canary = (state: 'clear' | 'masked', path: string) =>
-      landing({
-        kind: 'canary',
-        marker: `m-${state}`,
-        found_in: [path],
-        request_logged: true,
-        body_logged: true,
-        username_logged: true,
+  it(
+    'a canary password logged in clear text fails its own ' + 'high-severity check, while the body canary passes',
+    async () => {
+      const hit = (state: 'clear' | 'masked') => ({
+        format: 'json' as const,
+        fields: ['body'],
+        carried: { request: true, username: true, body: true },
         fake_credential: state,
-        logs: [{ path, origin: 'x', truncated: false, bytes_read: 10, hits: [hit(state)] }],
+        rule_ids: [],
+        intercepted: null,
+        status: 200,
+        excerpt: '',
       });
-    const run = (probes: LiveProbeResult[]) =>
-      Object.fromEntries(
-        liveFindings(catalog, 't', 'body-canary', liveAnswer({ has_host: true, probes }), ['t/e1']).map((f) => [
-          f.check,
-          f,
-        ]),
+      const canary = (state: 'clear' | 'masked', path: string) =>
+        landing({
+          kind: 'canary',
+          marker: `m-${state}`,
+          found_in: [path],
+          request_logged: true,
+          body_logged: true,
+          username_logged: true,
+          fake_credential: state,
+          logs: [{ path, origin: 'x', truncated: false, bytes_read: 10, hits: [hit(state)] }],
+        });
+      const run = async (probes: LiveProbeResult[]) =>
+        Object.fromEntries((await gradeLive('body-canary', probes, { hasHost: true })).map((f) => [f.check, f]));
+      const clear = await run([canary('masked', '/var/log/a.log'), canary('clear', '/var/log/body.log')]);
+      expect(clear['web.active.body-canary']!.status).toBe('pass');
+      const pw = clear['web.active.canary-password-masked']!;
+      expect(pw).toMatchObject({ status: 'fail', severity: 'high' });
+      expect(pw.reason).toContain('m-clear: the test password is in clear text in /var/log/body.log');
+      expect((await run([canary('masked', '/var/log/a.log')]))['web.active.canary-password-masked']!.status).toBe(
+        'pass',
       );
-    const clear = run([canary('masked', '/var/log/a.log'), canary('clear', '/var/log/body.log')]);
-    expect(clear['web.active.body-canary']!.status).toBe('pass');
-    const pw = clear['web.active.canary-password-masked']!;
-    expect(pw).toMatchObject({ status: 'fail', severity: 'high' });
-    expect(pw.reason).toContain('m-clear: the test password is in clear text in /var/log/body.log');
-    expect(run([canary('masked', '/var/log/a.log')])['web.active.canary-password-masked']!.status).toBe('pass');
-    // Nothing landed: whether the password would be logged cannot be seen.
-    const none = run([landing({ kind: 'canary', marker: 'm-none' })])['web.active.canary-password-masked']!;
-    expect(none.status).toBe('inconclusive');
-    expect(none.reason).toMatch(/found in no log read/);
-  });
+      // Nothing landed: whether the password would be logged cannot be seen.
+      const none = (await run([landing({ kind: 'canary', marker: 'm-none' })]))['web.active.canary-password-masked']!;
+      expect(none.status).toBe('inconclusive');
+      expect(none.reason).toMatch(/found in no log read/);
+    },
+  );
 
   it('redacts what a finding quotes in the evaluator itself, whatever path produced it', () => {
     const secret = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAsecretsecret\n-----END RSA PRIVATE KEY-----';

@@ -1,9 +1,17 @@
-// Which configuration a web target's checks judge, through the real per-target path with a scripted host: the one
+// Which configuration a web target's checks judge, through the scan's per-target path with a scripted host: the one
 // the server answering the URL runs, or none (inconclusive) when that cannot be told.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../../src/model.js';
 import type { ProbeResult, Transport } from '../../../src/transport/types.js';
-import { runWebAssessment } from '../../../src/web/assess.js';
+import { assessWeb } from '../../helpers/web-assess.js';
+
+// Only the host's transport is scripted: the scan's factory opens a `transport: local` host with createLocalTransport,
+// which answers with the scripted host here. Everything above the transport is the path a scan runs.
+const scripted = vi.hoisted(() => ({ host: undefined as unknown }));
+vi.mock('../../../src/transport/local.js', async (original) => ({
+  ...(await original<typeof import('../../../src/transport/local.js')>()),
+  createLocalTransport: () => scripted.host,
+}));
 
 const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
 const NGINX_T =
@@ -12,10 +20,13 @@ const NGINX_T =
   'http://127.0.0.1:9000; }\n  }\n}\n';
 const APACHE_DUMP = 'Included configuration files:\n==> /etc/apache2/apache2.conf <==\nListen 80\nSecRuleEngine Off\n';
 
-/** A host whose answers are scripted by what the command starts with; every command it was asked is kept. */
-function host(running: ProbeResult): Transport & { asked: string[] } {
+/**
+ * A host whose answers are scripted by what the command starts with; every command it was asked is kept. It is the
+ * transport the scan's factory opens next for the `transport: local` host.
+ */
+function scriptHost(running: ProbeResult): Transport & { asked: string[] } {
   const asked: string[] = [];
-  return {
+  const t = {
     name: 'scripted',
     asked,
     open: async () => undefined,
@@ -32,7 +43,13 @@ function host(running: ProbeResult): Transport & { asked: string[] } {
     describe: async () => ({ platform: 'linux' as const, hostname: 'h' }),
     close: async () => undefined,
   } as Transport & { asked: string[] };
+  scripted.host = t;
+  return t;
 }
+
+/** The inventory's host that `web.host: web-01` names, reached through its (scripted) local transport. */
+const WEB_01: Target = { id: 'web-01', kind: 'linux', address: 'localhost', tags: [], transport: 'local' };
+const assess = (t: Target) => assessWeb(t, { targets: [WEB_01, t], active: false, runId: 'r' });
 
 const target = (server: 'auto' | 'nginx', port = 8080): Target => ({
   id: 'shop',
@@ -47,8 +64,8 @@ describe('configuration tied to the server answering the URL', () => {
   it(
     'when the processes cannot be listed, judges only the server ' + 'whose configuration listens on the URL port',
     async () => {
-      const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
-      const a = await runWebAssessment({ target: target('auto'), hostTransport: t, active: false, runId: 'r' });
+      scriptHost({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
+      const a = await assess(target('auto'));
       expect(a.findings.filter((f) => f.check.startsWith('web.apache.'))).toEqual([]);
       const nginx = a.findings.find((f) => f.check === 'web.nginx.real-client-ip')!;
       expect(nginx.config_read?.how).toBe(
@@ -59,8 +76,8 @@ describe('configuration tied to the server answering the URL', () => {
   );
 
   it('when no configuration read listens on the URL port, no configuration check is judged', async () => {
-    const t = host({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
-    const a = await runWebAssessment({ target: target('auto', 8443), hostTransport: t, active: false, runId: 'r' });
+    scriptHost({ ...ok(''), exitCode: 1, error: { kind: 'other', message: 'ps: not found' } });
+    const a = await assess(target('auto', 8443));
     const config = a.findings.filter(
       (f) =>
         f.check.startsWith('web.nginx.') || f.check.startsWith('web.apache.') || f.check.startsWith('web.modsecurity.'),
@@ -82,8 +99,8 @@ describe('configuration tied to the server answering the URL', () => {
           'worker process\n==> ss <==\nLISTEN 0 511 0.0.0.0:8080 0.0.0.0:* users:(("nginx",pid=901,fd=6))\n==> ' +
           'nginx -V <==\nconfigure arguments: --conf-path=/etc/nginx/nginx.conf\n',
       );
-      const t = host(running);
-      const a = await runWebAssessment({ target: target('nginx'), hostTransport: t, active: false, runId: 'r' });
+      const t = scriptHost(running);
+      const a = await assess(target('nginx'));
       const reads = t.asked.filter((c) => /\nnginx /.test(c));
       expect(reads.length).toBe(2);
       for (const c of reads)

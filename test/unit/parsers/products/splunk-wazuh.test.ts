@@ -141,6 +141,10 @@ describe('API transport', () => {
       protocol: 'TLSv1.3',
       cert_not_after: '2026-12-13T17:00:00.000Z',
       cert_days_left: 20,
+      // Every fact was read from the one `tls:` line: the finding's decisive evidence.
+      at: expect.objectContaining({
+        tls: { probe: 'api-root', text: 'tls: verified TLSv1.3 not_after=2026-12-13T17:00:00.000Z' },
+      }),
     });
     expect(parseApiTransport('HTTP 200 OK\ntls: none')).toMatchObject({
       tls: 'none',

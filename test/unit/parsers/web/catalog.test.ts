@@ -1,19 +1,36 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadCatalog } from '../../../../src/checks/catalog.js';
-import { webProbeCommand } from '../../../../src/web/assess.js';
 import type { Finding } from '../../../../src/model.js';
 import type { TlsResult } from '../../../../src/parsers/web/live.js';
-import { liveAnswer, liveFindings } from '../../../../src/web/findings.js';
 import type { LiveProbeResult } from '../../../../src/web/canary.js';
+import { webProbeCommand } from '../../../../src/web/web-facts.js';
+import { gradeLive } from '../../../helpers/web-live.js';
 
-// The live checks are catalog data (checks/web/live.yaml) decided by the one evaluator from each live probe's answer.
-const shipped = loadCatalog();
-const tlsFindings = (target: string, urls: TlsResult[]): Finding[] =>
-  liveFindings(shipped, target, 'tls-handshake', liveAnswer({ urls }), []);
+// The live checks are catalog data (checks/web/live.yaml) graded by the one evaluator from each live probe's answer.
+// The answers are scripted at the network edge (web-live-fakes.ts); the rest is the path a scan runs.
+vi.mock('../../../../src/web/tls.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../../helpers/web-live-fakes.js')).tlsFakes,
+}));
+vi.mock('../../../../src/web/canary.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../../helpers/web-live-fakes.js')).canaryFakes,
+}));
+vi.mock('../../../../src/web/web-facts.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../../helpers/web-live-fakes.js')).certificateFakes,
+}));
+vi.mock('../../../../src/transport/local.js', async (o) => ({
+  ...(await o<object>()),
+  ...(await import('../../../helpers/web-live-fakes.js')).hostFakes,
+}));
+
+const tlsFindings = (target: string, urls: TlsResult[], serverCerts?: { fingerprint256: string; subject: string }[]) =>
+  gradeLive('tls-handshake', urls, { target, ...(serverCerts ? { serverCerts } : {}) });
 const landing =
-  (probe: string) =>
-  (target: string, probes: LiveProbeResult[], hasHost: boolean): Finding | undefined =>
-    liveFindings(shipped, target, probe, liveAnswer({ has_host: hasHost, probes }), [])[0];
+  (probe: 'waf-probe' | 'body-canary') =>
+  async (target: string, probes: LiveProbeResult[], hasHost: boolean): Promise<Finding | undefined> =>
+    (await gradeLive(probe, probes, { target, hasHost }))[0];
 const wafFinding = landing('waf-probe');
 const canaryFinding = landing('body-canary');
 
@@ -72,38 +89,41 @@ function live(p: Partial<LiveProbeResult>): LiveProbeResult {
 }
 
 describe('live checks graded by the evaluator', () => {
-  it('warns when the certificate clients get is not one this server is configured with', () => {
-    const tls = tlsFindings('t', [
-      {
-        url: 'https://x/',
-        host: 'x',
-        port: 443,
-        ok: true,
-        protocol: 'TLSv1.3',
-        authorized: true,
-        days_left: 90,
-        duration_ms: 1,
-        owner: 'elsewhere',
-        leaf: {
-          subject: 'CN=x',
-          issuer: 'CN=ca',
-          san: [],
-          valid_from: '',
-          valid_to: '',
-          fingerprint256: 'AA',
-          self_signed: false,
-        },
+  it('warns when the certificate clients get is not one this server is configured with', async () => {
+    const answer: TlsResult = {
+      url: 'https://x/',
+      host: 'x',
+      port: 443,
+      ok: true,
+      protocol: 'TLSv1.3',
+      authorized: true,
+      days_left: 90,
+      duration_ms: 1,
+      owner: 'elsewhere',
+      leaf: {
+        subject: 'CN=x',
+        issuer: 'CN=ca',
+        san: [],
+        valid_from: '',
+        valid_to: '',
+        fingerprint256: 'AA',
+        self_signed: false,
       },
-    ]);
+    };
+    // The host's configuration names a certificate (BB) other than the one the handshake saw (AA).
+    const tls = await tlsFindings('t', [answer], [{ fingerprint256: 'BB', subject: 'CN=x' }]);
     expect(tls.map((f) => [f.check, f.status])).toEqual([
       ['web.tls.handshake', 'pass'],
       ['web.tls.certificate-trust', 'pass'],
       ['web.tls.inspection-point', 'warn'],
     ]);
+    // The same handshake with the host's own certificate (AA) is this server's: no inspection point is suspected.
+    const own = await tlsFindings('t', [answer], [{ fingerprint256: 'AA', subject: 'CN=x' }]);
+    expect(own.find((f) => f.check === 'web.tls.inspection-point')!.status).not.toBe('warn');
   });
 
-  it('fails an old protocol', () => {
-    const [hs] = tlsFindings('t', [
+  it('fails an old protocol', async () => {
+    const [hs] = await tlsFindings('t', [
       {
         url: 'https://x/',
         host: 'x',
@@ -119,33 +139,43 @@ describe('live checks graded by the evaluator', () => {
     expect(hs!.status).toBe('fail');
   });
 
-  it('grades the WAF probe: blocked+logged pass, detected only warn, nothing fail, unreadable inconclusive', () => {
-    expect(
-      wafFinding(
+  it(
+    'grades the WAF probe: blocked+logged pass, detected only warn, ' + 'nothing fail, unreadable inconclusive',
+    async () => {
+      expect(
+        (await wafFinding(
+          't',
+          [live({ blocked: true, detected: true, rule_ids: ['942100'], request_logged: true, found_in: ['/l'] })],
+          true,
+        ))!.status,
+      ).toBe('pass');
+      expect((await wafFinding('t', [live({ detected: true, rule_ids: ['942100'] })], true))!.status).toBe('warn');
+      expect((await wafFinding('t', [live({})], true))!.status).toBe('fail');
+      const u = (await wafFinding(
         't',
-        [live({ blocked: true, detected: true, rule_ids: ['942100'], request_logged: true, found_in: ['/l'] })],
+        [
+          live({
+            logs: [
+              {
+                path: '/l',
+                origin: 'x',
+                truncated: false,
+                bytes_read: 0,
+                hits: [],
+                read_error: 'permission-denied: no',
+              },
+            ],
+          }),
+        ],
         true,
-      )!.status,
-    ).toBe('pass');
-    expect(wafFinding('t', [live({ detected: true, rule_ids: ['942100'] })], true)!.status).toBe('warn');
-    expect(wafFinding('t', [live({})], true)!.status).toBe('fail');
-    const u = wafFinding(
-      't',
-      [
-        live({
-          logs: [
-            { path: '/l', origin: 'x', truncated: false, bytes_read: 0, hits: [], read_error: 'permission-denied: no' },
-          ],
-        }),
-      ],
-      true,
-    )!;
-    expect(u.status).toBe('inconclusive');
-    expect(u.reason).toMatch(/permission-denied/);
-  });
+      ))!;
+      expect(u.status).toBe('inconclusive');
+      expect(u.reason).toMatch(/permission-denied/);
+    },
+  );
 
-  it('makes the canary inconclusive without a host to read logs from', () => {
-    const f = canaryFinding(
+  it('makes the canary inconclusive without a host to read logs from', async () => {
+    const f = (await canaryFinding(
       't',
       [
         live({
@@ -162,7 +192,7 @@ describe('live checks graded by the evaluator', () => {
         }),
       ],
       false,
-    )!;
+    ))!;
     expect(f.status).toBe('inconclusive');
     expect(f.reason).toMatch(/web\.host/);
   });

@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../../../src/model.js';
 import { registerReportHelpers } from '../../../../src/report/html.js';
-import type { WebAssessment } from '../../../../src/web/assess.js';
+import type { WebAssessment } from '../../../../src/web/summary.js';
 import { summariseWeb } from '../../../../src/web/summary.js';
 import { REPO_ROOT } from '../../../helpers/paths.js';
 

@@ -44,7 +44,15 @@ describe('Windows Defender Firewall logging', () => {
       '{"Name":"Public","Enabled":"False","LogBlocked":"False","LogAllowed":"False","LogFileName":"","LogMaxS' +
       'izeKilobytes":4096}';
     expect(parseFirewallProfiles(one)).toEqual([
-      { name: 'Public', enabled: false, log_blocked: false, log_allowed: false, log_file: null, log_max_kb: 4096 },
+      {
+        name: 'Public',
+        enabled: false,
+        log_blocked: false,
+        log_allowed: false,
+        log_file: null,
+        log_max_kb: 4096,
+        at: { probe: 'win-firewall-profiles', text: one },
+      },
     ]);
     expect(run('windows.firewall.log-dropped', one).status).toBe('not-applicable');
   });

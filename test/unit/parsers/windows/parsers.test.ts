@@ -170,6 +170,8 @@ describe('w32tm, event log, WinRM and forwarder parsers', () => {
       max_bytes: 20971520,
       mode: 'circular',
       records: 28817,
+      // Where it was read: the entry as Get-WinEvent printed it (the finding's decisive evidence).
+      at: { probe: 'win-eventlog', text: expect.stringMatching(/^\{"LogName":"Security","IsEnabled":true,/) },
     });
     expect(
       parseEventLogs('{"LogName":"Security","IsEnabled":true,"MaximumSizeInBytes":1,"LogMode":2,"RecordCount":0}')[0]!
