@@ -107,7 +107,14 @@ export const splunkVolumeParsers: readonly ParserModule[] = [
   defineParser({
     name: 'splunk-license-usage',
     probes: ['api-root', 'splunk-license-usage'],
-    facts: ['applicable', 'volume', 'volume.sources', 'volume.quota_bytes_per_day', 'volume.measured'],
+    facts: [
+      'applicable',
+      'volume',
+      'volume.sources',
+      'volume.quota_bytes_per_day',
+      'volume.used_today_bytes',
+      'volume.measured',
+    ],
     parse: (outputs: Outputs) =>
       otherProduct(outputs, ['splunk-license-usage']) ?? splunkLicenseUsage(readJson(outputs, 'splunk-license-usage')),
   }),
