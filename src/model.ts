@@ -7,7 +7,18 @@ export interface Bilingual {
   ja: string;
 }
 
-export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar' | 'database';
+export type TargetKind =
+  | 'linux'
+  | 'windows'
+  | 'web'
+  | 'waf'
+  | 'ips'
+  | 'ndr'
+  | 'edr'
+  | 'siem'
+  | 'soar'
+  | 'database'
+  | 'firewall';
 export type TransportName = 'local' | 'ssh' | 'powershell' | 'http' | 'evidence';
 
 export interface SshSettings {
@@ -64,6 +75,18 @@ export interface WebSettings {
   login?: { path: string; username_field: string; password_field?: string };
 }
 
+/** Products whose exported configuration socready reads (src/products/exports.ts says which command writes each). */
+export type ExportProductName = 'aws-waf' | 'azure-waf' | 'cloudflare' | 'fortigate' | 'panos' | 'checkpoint';
+/** The target kind each exported product is: cloud WAFs are waf targets, appliances firewall targets. */
+export const EXPORT_PRODUCT_KINDS: Readonly<Record<ExportProductName, TargetKind>> = {
+  'aws-waf': 'waf',
+  'azure-waf': 'waf',
+  cloudflare: 'waf',
+  fortigate: 'firewall',
+  panos: 'firewall',
+  checkpoint: 'firewall',
+};
+
 export type DatabaseProduct = 'postgresql' | 'mariadb' | 'mysql' | 'mssql' | 'oracle';
 
 /** A database server read through the host it runs on (its files) and, optionally, a read-only connection. */
@@ -109,7 +132,14 @@ export interface Target {
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
   /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
-  sensor?: { watches: (string | { target: string; decrypted_by?: string })[] };
+  sensor?: { watches: (string | { target: string; decrypted_by?: string; encrypted?: boolean })[] };
+  /**
+   * Configuration a product's own CLI or API exported (a cloud WAF's logging configuration, a firewall appliance's
+   * configuration), read as offline evidence: `transport: evidence` (src/collect/export-source.ts).
+   */
+  export?: { product: ExportProductName; files: string[] };
+  /** A linux/windows host read from the evidence file socready's collection script wrote on it (transport evidence). */
+  evidence_file?: string;
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
   rootdir?: string;
   /** Timeout for the whole host, seconds. */
@@ -377,6 +407,10 @@ export interface PlaybookSummary {
   /** Actions that would have hit an internal, critical or break-glass entity on a (mutated) false positive. */
   blast_radius_incidents: number;
   integrations_unready: number;
+  /** Playbooks with an analysis stopped by its budget (absent in reports before budgets existed). */
+  analyses_cut?: number;
+  /** Destructive actions whose guard is unknown because the dominator analysis was cut. */
+  guards_unknown?: number;
 }
 
 export interface AnalysisSection<S, D = unknown> {

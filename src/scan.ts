@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
+import { TargetSpill } from './collect/spill.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
-import type { Report, Target, TransportError } from './model.js';
+import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { failedResult } from './transport/shell.js';
@@ -38,6 +39,12 @@ export interface ScanOptions extends AnalyseOptions {
   options?: Record<string, unknown>;
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;
+  /**
+   * Return the report with slim findings (the fields the analyses read) and without the spilled evidence, so memory
+   * stays bounded for any estate; report.json is written in full either way. Off by default: callers get the whole
+   * report, which the HTML and PDF renderers need.
+   */
+  slimReport?: boolean;
   /** `--shard i/n`: assess this share of the targets only and write a partial report for `merge` (src/shard/). */
   shard?: { spec: ShardSpec; inventoryDigest: string };
 }
@@ -212,6 +219,7 @@ export async function collectAndEvaluate(
   problems: InputError[] = [],
   runId: string = newRunId(),
   plan: ScanPlan = planScan(opts, runId, problems),
+  spill?: TargetSpill,
 ): Promise<ScanAssessment[]> {
   const store = new EvidenceStore(runDir);
   const planned = plan.mine;
@@ -239,7 +247,8 @@ export async function collectAndEvaluate(
       assessment = failedAssessment(target, { kind: 'other', message: (e as Error).message });
     }
     opts.progress?.finish(assessment);
-    return { ...assessment, position };
+    // A finished target goes to disk; web targets stay whole (analyses.web reads their findings and evidence).
+    return { ...(spill ? spill.put(assessment, !assessment.web) : assessment), position };
   });
 }
 
@@ -264,8 +273,22 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
+  // The SIEM's rule answers are read again after collection (coverage): kept aside when their target is spilled.
+  const spill = new TargetSpill(join(runDir, '.targets.ndjson'), (e) => SIEM_RULE_PROBES.has(e.probe));
+  try {
+    return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });
+  } finally {
+    spill.dispose();
+  }
+}
+
+async function scanWith(
+  opts: ScanOptions,
+  run: { started: Date; runId: string; runDir: string; catalog: Catalog; problems: InputError[]; spill: TargetSpill },
+): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
+  const { started, runId, runDir, catalog, problems, spill } = run;
   const plan = planScan(opts, runId, problems);
-  const assessments = (await collectAndEvaluate(opts, runDir, catalog, problems, runId, plan)).sort(
+  const assessments = (await collectAndEvaluate(opts, runDir, catalog, problems, runId, plan, spill)).sort(
     (a, b) => a.position - b.position,
   );
   const titleFromEvidence = Boolean(opts.titleFromEvidence && opts.evidencePath);
@@ -300,21 +323,23 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       blocks: assessments.map((a) => ({
         position: a.position,
         findings: a.findings.length,
-        evidence: a.evidence.length,
+        // A spilled target's evidence is on disk: its count is the spill's.
+        evidence: spill.evidenceCount(a.result) ?? a.evidence.length,
       })),
     };
   } else {
-    await completeReport(report, { ...opts, ...siemRules(report, runDir) });
+    await completeReport(report, { ...opts, ...siemRules(report, runDir, spill.kept) });
   }
   report.run.finished_at = new Date().toISOString();
-  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
-  return { report, runDir, problems };
+  // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
+  // one string is ~400 MB (near V8's string limit), and as objects several times that.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
+  return { report: opts.slimReport ? report : spill.hydrate(report), runDir, problems };
 }
 
 /** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */
-export function siemRules(report: Report, runDir: string): { siemRulePaths?: string[] } {
-  const paths = report.evidence
+export function siemRules(report: Report, runDir: string, kept: Evidence[] = []): { siemRulePaths?: string[] } {
+  const paths = [...report.evidence, ...kept]
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));
   return paths.length > 0 ? { siemRulePaths: paths } : {};

@@ -162,6 +162,8 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     hostsOnly: opts.hostsOnly,
     progress,
     options: { lang },
+    // The HTML and PDF renderers take the whole report; without them memory stays bounded by the concurrency.
+    slimReport: opts.html === false && !opts.pdf,
     ...(opts.shard ? { shard: { spec: opts.shard, inventoryDigest: inventoryDigest(opts.inventory) } } : {}),
   });
   if (opts.shard) return shardSummary(report, runDir, problems.length, Boolean(opts.json), progress);

@@ -3,6 +3,7 @@ import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   type Estate,
+  EXPORT_PRODUCT_KINDS,
   type EstateSource,
   type Inventory,
   SIEM_SEARCH_PRODUCTS,
@@ -179,7 +180,9 @@ export function loadInventory(file: string): Inventory {
         ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname
         : t.kind === 'database'
           ? '127.0.0.1'
-          : undefined);
+          : t.export || t.evidence_file
+            ? t.id
+            : undefined);
     if (!address) throw fieldError(parsed, `targets.${i}`, 'missing required field "address"');
     const ssh =
       t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
@@ -190,7 +193,27 @@ export function loadInventory(file: string): Inventory {
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
     const transport =
-      t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+      t.transport ??
+      (t.export || t.evidence_file
+        ? 'evidence'
+        : defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api)));
+    if (t.evidence_file && (!['linux', 'windows'].includes(t.kind) || transport !== 'evidence'))
+      throw fieldError(
+        parsed,
+        `targets.${i}.evidence_file`,
+        'an evidence file belongs to a linux or windows target with transport: evidence',
+      );
+    if (t.export) {
+      const expected = EXPORT_PRODUCT_KINDS[t.export.product];
+      if (t.kind !== expected)
+        throw fieldError(parsed, `targets.${i}.kind`, `an export of ${t.export.product} belongs to kind: ${expected}`);
+      if (transport !== 'evidence')
+        throw fieldError(
+          parsed,
+          `targets.${i}.transport`,
+          'a target read from exported files needs transport: evidence',
+        );
+    }
     if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
       throw fieldError(
         parsed,
@@ -208,6 +231,8 @@ export function loadInventory(file: string): Inventory {
       ...(ssh ? { ssh: resolveSsh(base, ssh) } : {}),
       ...(winrm ? { winrm } : {}),
       ...(t.rootdir ? { rootdir: resolvePath(base, t.rootdir) } : {}),
+      ...(t.evidence_file ? { evidence_file: resolvePath(base, t.evidence_file) } : {}),
+      ...(t.export ? { export: { ...t.export, files: t.export.files.map((f) => resolvePath(base, f)) } } : {}),
       ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout)
         ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout }
         : {}),

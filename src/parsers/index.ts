@@ -4,6 +4,7 @@
 import type { Parser } from '../checks/types.js';
 import { costParserModules } from '../cost/parsers.js';
 import { DATABASE_PARSERS } from '../database/products.js';
+import { EXPORT_PRODUCTS } from '../products/exports.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
 import { edrParserModules } from './edr/index.js';
@@ -21,7 +22,7 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...sensorParserModules,
   ...edrParserModules,
   ...costParserModules,
-  ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
+  ...new Set([...PRODUCTS, ...EXPORT_PRODUCTS].flatMap((p) => p.parsers)),
 ];
 
 export const PARSER_INDEX: ReadonlyMap<string, ParserModule> = parserIndex(PARSER_MODULES);
