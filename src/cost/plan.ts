@@ -44,19 +44,19 @@ const add = (a: CostRange, b: CostRange): CostRange => ({
 });
 const ZERO: CostRange = { low: 0, expected: 0, high: 0 };
 
-export interface Budget {
+export interface PhaseBudget {
   per_month?: number;
   gb_per_day?: number;
 }
 
 /** The measure a budget is spent in: money per month (expected), or GB per day (expected). */
-function spend(c: CostChange, budget: Budget): number {
+function spend(c: CostChange, budget: PhaseBudget): number {
   if (budget.per_month !== undefined) return c.monthly_cost?.expected ?? 0;
   return c.bytes_per_day!.expected / GB;
 }
 
 /** Greedy in plan order: a change that does not fit what is left of the phase opens the next one. */
-export function groupIntoPhases(ordered: CostChange[], budget: Budget | undefined): CostChange[][] {
+export function groupIntoPhases(ordered: CostChange[], budget: PhaseBudget | undefined): CostChange[][] {
   const limit = budget?.per_month ?? budget?.gb_per_day;
   if (!budget || limit === undefined) return ordered.length > 0 ? [ordered] : [];
   const phases: CostChange[][] = [];
@@ -78,7 +78,7 @@ export function groupIntoPhases(ordered: CostChange[], budget: Budget | undefine
 
 export function buildPhases(
   groups: CostChange[][],
-  budget: Budget | undefined,
+  budget: PhaseBudget | undefined,
   whatIf: WhatIfFn | undefined,
   priced: boolean,
 ): CostPhase[] {
