@@ -136,11 +136,19 @@ function nearestAt(facts: Facts, path: string): Located[] {
   return [];
 }
 
-/** The elements of a walked list that decided: the offending ones for every/none, the matching ones otherwise. */
+/**
+ * The elements of a walked list that decided: the offending ones for every/none, the matching ones otherwise. A
+ * `some` that none matched was decided by the candidates it looked at: those its first clause selects (`reads_body`
+ * in a list of locations), else every element.
+ */
 function deciders(facts: Facts, r: Read): unknown[] {
   const { all, hits } = matching(facts, r);
   if (r.list!.how === 'every') return all.filter((el) => !hits.includes(el));
-  return hits;
+  if (r.list!.how !== 'some' || hits.length > 0) return hits;
+  const where = r.list!.where;
+  const first = where && 'all' in where ? where.all[0] : undefined;
+  const candidates = first ? all.filter((el) => evaluate(first, el)) : [];
+  return candidates.length > 0 ? candidates : all;
 }
 
 /** Fills file or command from the probe the line came from. */
