@@ -220,7 +220,9 @@ function absent(
       : r.data !== undefined
         ? '(structured answer: see the evidence)'
         : rows === 0
-          ? `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
+          ? r.exitCode === 127
+            ? '(command not found: exit 127, empty output)'
+            : `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
           : `(no line states it among ${rows} line(s) read)`;
     return [resolve({ probe, text }, probes)];
   });
