@@ -215,6 +215,7 @@ function absent(
     const r = outputs[probe];
     if (!r || r.error?.kind === 'unsupported') return [];
     const rows = r.stdout.split(/\r?\n/).filter((x) => x.trim()).length;
+    const glob = probes?.get(probe)?.kind === 'glob';
     const text = r.error
       ? `(${r.error.kind}: ${r.error.message})`
       : r.data !== undefined
@@ -222,7 +223,9 @@ function absent(
         : rows === 0
           ? r.exitCode === 127
             ? '(command not found: exit 127, empty output)'
-            : `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
+            : glob && !r.exitCode
+              ? '(no file matches)'
+              : `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
           : `(no line states it among ${rows} line(s) read)`;
     return [resolve({ probe, text }, probes)];
   });

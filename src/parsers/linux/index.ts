@@ -312,7 +312,9 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
   const auditRemote = active.find((f) => f.via === 'audisp-remote');
   const syslogActive = active.some((f) => f.via === 'rsyslog' || f.via === 'syslog-ng');
   const auditVia = auditRemote ? 'audisp-remote' : syslogPlugin && syslogActive ? 'syslog-plugin' : null;
+  const lines = (list: typeof forwarders) => list.map(forwarderLine);
   return {
+    at: { configured: lines(forwarders), active: lines(forwarders), tcp: lines(forwarders) },
     forwarders,
     configured: forwarders.length > 0,
     active: active.length > 0,
@@ -331,6 +333,16 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
       syslog_plugin_active: syslogPlugin,
     },
     daemons,
+  };
+}
+
+/** Where a forwarder is configured, and what it does (its daemon's state decides whether it counts). */
+function forwarderLine(f: Forwarder & { daemon_running: boolean | null }) {
+  const state = f.daemon_running === null ? '' : f.daemon_running ? ', daemon running' : ', daemon not running';
+  return {
+    file: f.file,
+    line: f.line,
+    text: `${f.via} forwards to ${f.host}:${f.port} over ${f.protocol}${f.tls ? ' with TLS' : ''}${state}`,
   };
 }
 
@@ -382,11 +394,20 @@ const logForwardingConnection: Parser = (outputs) => {
         ...(c.peer ? { peer: c.peer } : {}),
       };
     });
+  const tcp = facts.forwarders.filter((f) => f.transport === 'tcp' && f.daemon_running !== false);
+  const connectionLines = tcp.flatMap((f, i) => {
+    const c = collectors[i]!;
+    const said = c.connected
+      ? `ESTABLISHED to ${c.peer ?? `${f.host}:${f.port}`}`
+      : `(no ESTABLISHED connection to ${f.host}:${f.port} among the ${conns.length} listed)`;
+    return [forwarderLine(f), { probe: 'tcp-established', text: said }];
+  });
   return {
     ...facts,
     collectors,
     connected: collectors.some((c) => c.connected),
     established_connections: conns.length,
+    at: { ...(facts.at as object), connected: connectionLines },
   };
 };
 
