@@ -206,7 +206,7 @@ export function genericDecisive(
  * What was asked when no line states the fact (a rule, a file or a setting that is not there): each probe the
  * check read, with how much it held. The absence is the evidence; the full output stays in the evidence store.
  */
-function absent(
+export function absent(
   check: CheckDef,
   outputs: Record<string, ProbeResult>,
   probes?: ReadonlyMap<string, ProbeDef>,
