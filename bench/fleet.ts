@@ -1,12 +1,17 @@
 // Fleet benchmark (issue 2): N inventory targets, all pointing at one throwaway loopback sshd, scanned under a host
 // concurrency bound. Prints hosts/s, wall time for 1 and for 100 targets, their ratio, and peak memory.
-//   npx tsx bench/fleet.ts [--max 100] [--concurrency 16] [--direct-only | --scan-only]
+//   npx tsx bench/fleet.ts [--max 100] [--concurrency 16] [--direct-only | --scan-only | --evidence-only]
+//                          [--evidence-sizes 500,1000,2500,5000] [--no-evidence]
 // Part A drives the ssh transport directly with ~25 realistic read-only Linux probes per host (transport cost only).
 // Part B runs the real pipeline, runScan() from src/scan.ts, with the Linux check catalog as it stands (hostsOnly).
-// Needs root (the helper creates a throwaway user and starts /usr/sbin/sshd).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Part C replays generated evidence files (scan --evidence, the built CLI in a child process) at growing estate sizes
+// and prints hosts/s and the child's peak RSS: memory is bounded by the concurrency, not by the estate. Needs a build.
+// Parts A and B need root (the helper creates a throwaway user and starts /usr/sbin/sshd).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { evidenceFolder, evidenceSample } from './hostile-inputs.js';
+import { runMeasured } from './measure.js';
 import type { Inventory, Target } from '../src/model.js';
 import { createSshTransport } from '../src/transport/ssh.js';
 import { startSshd, type SshdHandle } from '../test/helpers/sshd.js';
@@ -167,7 +172,52 @@ function line(label: string, n: number, ms: number, extra: string): void {
   );
 }
 
+const EVIDENCE_SIZES = (() => {
+  const i = args.indexOf('--evidence-sizes');
+  return (i >= 0 ? args[i + 1]! : '500,1000,2500,5000').split(',').map(Number);
+})();
+
+/** C. Evidence replay: scan --evidence over n generated files of this machine's evidence, per size. */
+async function evidenceReplay(): Promise<void> {
+  const cli = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+  if (!existsSync(cli)) {
+    console.log(`\nC. evidence replay skipped: ${cli} not found (npm run build)`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'socready-bench-evidence-'));
+  console.log('\nC. evidence replay: scan --evidence --hosts-only --no-html (built CLI, child process)');
+  try {
+    const sample = evidenceSample(dir, cli);
+    for (const n of EVIDENCE_SIZES) {
+      const folder = evidenceFolder(dir, n, sample);
+      const out = join(dir, 'out');
+      const r = await runMeasured(process.execPath, [
+        cli,
+        'scan',
+        '--evidence',
+        folder,
+        '-o',
+        out,
+        '--hosts-only',
+        '--no-html',
+        '--json',
+      ]);
+      console.log(
+        `evidence N=${String(n).padStart(5)}  exit ${r.code}  wall ${r.seconds.toFixed(1).padStart(6)} s  ` +
+          `${(n / r.seconds).toFixed(1).padStart(6)} hosts/s  cpu ${r.cpuSeconds.toFixed(1)} s ` +
+          `(${(n / r.cpuSeconds).toFixed(1)} hosts per cpu-second)  peak RSS ${r.peakMb.toFixed(0)} MiB`,
+      );
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (!flag('--no-evidence') && !flag('--direct-only') && !flag('--scan-only')) await evidenceReplay();
+  if (flag('--evidence-only')) return;
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'socready-bench-'));
   // Other work on the machine skews every figure: print the load next to them.

@@ -1,14 +1,19 @@
 // Generators of hostile inputs at any size, shared by bench/hostile.ts (full sizes) and the hostile-size tests
 // (scaled down). Each writes into a folder it is given and returns the path of what it wrote.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 
 const uuid = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
 
-/** A CACAO 2.0 playbook of `n` steps: a chain of if-conditions each with a destructive action on one branch. */
-export function cacaoPlaybook(dir: string, n: number): string {
+/**
+ * A CACAO 2.0 playbook of `n` steps: a chain of if-conditions each with a destructive action on one branch. `nested`:
+ * each condition is an allow-list check whose refusal ends the run, so every action sits under every earlier check
+ * and the end step has n/2 predecessors at every depth of the dominator tree (quadratic for Cooper-Harvey-Kennedy).
+ */
+export function cacaoPlaybook(dir: string, n: number, shape: 'chain' | 'nested' = 'chain'): string {
   const start = `start--${uuid(0)}`;
   const end = `end--${uuid(1)}`;
   const workflow: Record<string, unknown> = { [start]: { type: 'start', on_completion: `if-condition--${uuid(2)}` } };
@@ -17,7 +22,16 @@ export function cacaoPlaybook(dir: string, n: number): string {
     const cond = `if-condition--${uuid(i)}`;
     const act = `action--${uuid(i + 1)}`;
     const next = i + 2 < n ? `if-condition--${uuid(i + 2)}` : end;
-    workflow[cond] = { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act, on_false: next };
+    workflow[cond] =
+      shape === 'nested'
+        ? {
+            type: 'if-condition',
+            name: 'Host not on the critical asset allow-list',
+            condition: `__host__:value != 'dc${i}'`,
+            on_true: act,
+            on_false: end,
+          }
+        : { type: 'if-condition', condition: `__n__:value > ${i}`, on_true: act, on_false: next };
     workflow[act] = {
       type: 'action',
       name: `Isolate host ${i}`,
@@ -43,7 +57,7 @@ export function cacaoPlaybook(dir: string, n: number): string {
       [`http-api--${uuid(99_999_999)}`]: { type: 'http-api', name: 'EDR', address: { url: ['https://edr.example'] } },
     },
   };
-  const file = join(dir, `playbook-${n}.json`);
+  const file = join(dir, `playbook-${shape}-${n}.json`);
   writeFileSync(file, JSON.stringify(pb));
   return file;
 }
@@ -106,9 +120,25 @@ export function bigInventory(dir: string, bytes: number, shape: 'targets' | 'str
   return file;
 }
 
+/**
+ * One real evidence file of this machine (the Linux collection script run here, read-only), as a template whose host
+ * name is __HOST__. `cli`: the socready entry to ask for the script (the built dist/src/cli.js, or src/cli.ts with
+ * tsx). Cached in `dir`.
+ */
+export function evidenceSample(dir: string, cli: string): string {
+  const sample = join(dir, 'sample.json');
+  if (!existsSync(sample)) {
+    const script = join(dir, 'collect.sh');
+    const loader = cli.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    writeFileSync(script, execFileSync(process.execPath, [...loader, cli, 'collect-script', '--platform', 'linux']));
+    execFileSync('sh', [script, sample], { stdio: 'ignore' });
+  }
+  return readFileSync(sample, 'utf8').replace(/("hostname"\s*:\s*)"[^"]*"/, '$1"__HOST__"');
+}
+
 /** A folder of `n` evidence files: `sample` (a collection-script output) with __HOST__ replaced by a host name each. */
 export function evidenceFolder(dir: string, n: number, sample: string, ext = '.json'): string {
-  const folder = join(dir, `evidence-${n}`);
+  const folder = join(dir, 'evidence', String(n));
   mkdirSync(folder, { recursive: true });
   for (let k = 0; k < n; k++) writeFileSync(join(folder, `host-${k}${ext}`), sample.replace(/__HOST__/g, `host-${k}`));
   return folder;

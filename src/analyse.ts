@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
+import { estimateInSiem } from './detect/siem-estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import { analyseSensors } from './sensors/map.js';
@@ -52,6 +53,8 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
       if (!statSync(file).isFile()) continue;
       // The one report reader: regular file only, the stated size cap, no content quoted in errors.
       const r = readReport(file);
+      // A shard's partial report is not a run of the estate: its merge is.
+      if (r.run.shard) continue;
       if (r.run.organization === current.run.organization && r.run.started_at < current.run.started_at) return r;
     } catch {
       // A damaged or older report is skipped, never fatal.
@@ -73,6 +76,10 @@ export interface AnalyseOptions {
   hostsOnly?: boolean;
   /** Stored answers of the SIEM rule APIs (SIEM_RULE_PROBES): the rules the SIEM really runs. */
   siemRulePaths?: string[];
+  /** The clock the SIEM estimate's window ends by (tests inject one). */
+  now?: () => Date;
+  /** Where API tokens (token_env) are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 async function step<T>(
@@ -124,6 +131,24 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
       if (estimate) {
         report.analyses.detections!.summary.estimated_alerts_per_day = estimate.alerts_per_day;
         (report.analyses.detections!.details as DetectionDetails & { estimate?: unknown }).estimate = estimate;
+      }
+    }
+    if (detections && inv.estimate) {
+      // Counted inside the SIEM over its retention: it replaces an export's estimate in what scoring reads.
+      const pushed = await step('SIEM estimate', problems, opts, () =>
+        estimateInSiem({ inventory: inv, rulePaths: inv.rules, now: opts.now?.() ?? new Date(), env: opts.env }),
+      );
+      if (pushed) {
+        const section = report.analyses.detections!;
+        (section.details as DetectionDetails & { siem_estimate?: unknown }).siem_estimate = pushed;
+        if (pushed.counted > 0) section.summary.estimated_alerts_per_day = pushed.alerts_per_day;
+        if (pushed.failed > 0) {
+          const first = pushed.rules.find((r) => r.error)!;
+          section.problems.push({
+            path: `SIEM estimate (${pushed.target})`,
+            error: `${pushed.failed} of ${pushed.converted} counts failed, e.g. ${first.title}: ${first.error}`,
+          });
+        }
       }
     }
     const details = detections?.details as DetectionDetails | undefined;

@@ -7,7 +7,18 @@ export interface Bilingual {
   ja: string;
 }
 
-export type TargetKind = 'linux' | 'windows' | 'web' | 'waf' | 'ips' | 'ndr' | 'edr' | 'siem' | 'soar' | 'database';
+export type TargetKind =
+  | 'linux'
+  | 'windows'
+  | 'web'
+  | 'waf'
+  | 'ips'
+  | 'ndr'
+  | 'edr'
+  | 'siem'
+  | 'soar'
+  | 'database'
+  | 'firewall';
 export type TransportName = 'local' | 'ssh' | 'powershell' | 'http' | 'evidence';
 
 export interface SshSettings {
@@ -64,6 +75,18 @@ export interface WebSettings {
   login?: { path: string; username_field: string; password_field?: string };
 }
 
+/** Products whose exported configuration socready reads (src/products/exports.ts says which command writes each). */
+export type ExportProductName = 'aws-waf' | 'azure-waf' | 'cloudflare' | 'fortigate' | 'panos' | 'checkpoint';
+/** The target kind each exported product is: cloud WAFs are waf targets, appliances firewall targets. */
+export const EXPORT_PRODUCT_KINDS: Readonly<Record<ExportProductName, TargetKind>> = {
+  'aws-waf': 'waf',
+  'azure-waf': 'waf',
+  cloudflare: 'waf',
+  fortigate: 'firewall',
+  panos: 'firewall',
+  checkpoint: 'firewall',
+};
+
 export type DatabaseProduct = 'postgresql' | 'mariadb' | 'mysql' | 'mssql' | 'oracle';
 
 /** A database server read through the host it runs on (its files) and, optionally, a read-only connection. */
@@ -109,10 +132,29 @@ export interface Target {
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
   /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
-  sensor?: { watches: (string | { target: string; decrypted_by?: string })[] };
+  sensor?: { watches: (string | { target: string; decrypted_by?: string; encrypted?: boolean })[] };
+  /**
+   * Configuration a product's own CLI or API exported (a cloud WAF's logging configuration, a firewall appliance's
+   * configuration), read as offline evidence: `transport: evidence` (src/collect/export-source.ts).
+   */
+  export?: { product: ExportProductName; files: string[] };
+  /** A linux/windows host read from the evidence file socready's collection script wrote on it (transport evidence). */
+  evidence_file?: string;
   /** Audit a mounted image or fixture tree: file probes read below this directory (like Lynis --rootdir). */
   rootdir?: string;
   /** Timeout for the whole host, seconds. */
+  timeout?: number;
+}
+
+export interface SiemEstimateSettings {
+  /** Id of a target with api: { product: elasticsearch | opensearch | splunk | sentinel }. */
+  siem: string;
+  /** Whole UTC days counted, ending at 00:00 UTC of the run's day (default 30). */
+  days?: number;
+  /** Elasticsearch index pattern or Splunk index. */
+  index?: string;
+  language?: 'dsl' | 'lucene' | 'esql' | 'spl' | 'kql';
+  /** Time limit of each search, seconds (default 60). */
   timeout?: number;
 }
 
@@ -128,6 +170,8 @@ export interface Inventory {
   alerts: string[];
   /** Real log exports the rules run over to estimate how many alerts a SOAR would act on per day. */
   log_exports?: string[];
+  /** The same estimate pushed down into a SIEM target of the inventory (src/pushdown): counted over its retention. */
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   /** ATT&CK intrusion sets (G0016) or techniques whose coverage matters most. */
@@ -342,6 +386,10 @@ export interface PlaybookSummary {
   /** Actions that would have hit an internal, critical or break-glass entity on a (mutated) false positive. */
   blast_radius_incidents: number;
   integrations_unready: number;
+  /** Playbooks with an analysis stopped by its budget (absent in reports before budgets existed). */
+  analyses_cut?: number;
+  /** Destructive actions whose guard is unknown because the dominator analysis was cut. */
+  guards_unknown?: number;
 }
 
 export interface AnalysisSection<S, D = unknown> {
@@ -502,6 +550,22 @@ export interface QuestionnaireResult {
   answers: { id: string; area: AreaId; question: Bilingual; answer: unknown; level_hint?: number }[];
 }
 
+/** What a shard's partial report carries so that merge can check its siblings and put the estate back in order. */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  inventory_digest: string;
+  catalog_digest: string;
+  /** Every target of the estate, all shards together, in plan order (their ids' digest and how many). */
+  plan_digest: string;
+  plan_size: number;
+  hosts_only: boolean;
+  /** No inventory named the organisation: merge titles the report with the evidence hosts, as scan does. */
+  title_from_evidence: boolean;
+  /** Per entry of `targets`: its place in the plan and how many of `findings` and `evidence` (in order) are its own. */
+  blocks: { position: number; findings: number; evidence: number }[];
+}
+
 export interface Report {
   schema_version: '1.0';
   tool: { name: 'socready'; version: string };
@@ -513,6 +577,8 @@ export interface Report {
     inventory: string;
     mode: 'live' | 'evidence' | 'local';
     options: Record<string, unknown>;
+    /** Set on the partial report of `scan --shard i/n`: `merge` joins these and runs the analyses once. */
+    shard?: ShardInfo;
   };
   targets: TargetResult[];
   findings: Finding[];

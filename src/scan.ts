@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
+import { TargetSpill } from './collect/spill.js';
 import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
-import type { Report, Target, TransportError } from './model.js';
+import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { failedResult } from './transport/shell.js';
@@ -19,6 +20,8 @@ import type { WebDetails } from './web/web-facts.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 import { jsonFilePieces } from './util/write-json.js';
+import { catalogDigest, planDigest } from './shard/digest.js';
+import { inShard, type ShardSpec } from './shard/select.js';
 
 export interface ScanOptions extends AnalyseOptions {
   concurrency?: number;
@@ -36,6 +39,14 @@ export interface ScanOptions extends AnalyseOptions {
   options?: Record<string, unknown>;
   /** No inventory names the organisation: title the report with the hosts the evidence came from. */
   titleFromEvidence?: boolean;
+  /**
+   * Return the report with slim findings (the fields the analyses read) and without the spilled evidence, so memory
+   * stays bounded for any estate; report.json is written in full either way. Off by default: callers get the whole
+   * report, which the HTML and PDF renderers need.
+   */
+  slimReport?: boolean;
+  /** `--shard i/n`: assess this share of the targets only and write a partial report for `merge` (src/shard/). */
+  shard?: { spec: ShardSpec; inventoryDigest: string };
 }
 
 /** "db-07" or "db-07, web-03" (at most three names, then a count), from the evidence targets' sanitised ids. */
@@ -53,8 +64,15 @@ export function newRunId(now = new Date()): string {
 
 interface PlannedTarget {
   target: Target;
-  /** A source to collect from, a transport this target cannot use, or an input that could not be read at all. */
-  source: ProbeSource | { unsupported: string } | { failed: TransportError };
+  /**
+   * A source to collect from, a transport this target cannot use, or an input that could not be read at all: opened
+   * only for the targets this run assesses.
+   */
+  open: () => ProbeSource | { unsupported: string } | { failed: TransportError };
+  /** The id its shard is chosen by: its own, or for a database replayed from a host's file, the host's (one reader). */
+  shardKey: string;
+  /** The input that could not be read, reported only by the run that assesses this target. */
+  problem?: InputError;
 }
 
 /** The one host-key policy of a run, handed to every path that opens SSH. */
@@ -71,11 +89,12 @@ function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
   const web = { targets: opts.inventory.targets, active: Boolean(opts.active), runId };
   return opts.inventory.targets.map((target) => ({
     target,
-    source: openSource(target, { ...hostKeyOptions(opts), web }),
+    open: () => openSource(target, { ...hostKeyOptions(opts), web }),
+    shardKey: target.id,
   }));
 }
 
-function planEvidence(path: string, problems: InputError[], followSymlinks = false): PlannedTarget[] {
+function planEvidence(path: string, followSymlinks = false): PlannedTarget[] {
   const seen = new Set<string>();
   return listEvidenceFiles(path).flatMap((file, i): PlannedTarget[] => {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string; databases?: string[] } | undefined;
@@ -92,7 +111,6 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       error = e;
-      problems.push(e);
     }
     let id = header?.id ?? evidenceTargetId(file, { host: {} } as never);
     while (seen.has(id)) id = `${id}-${i}`;
@@ -104,7 +122,15 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
       transport: 'evidence',
       tags: ['offline'],
     };
-    if (error) return [{ target, source: { failed: { kind: 'config' as const, message: error.message } } }];
+    if (error)
+      return [
+        {
+          target,
+          open: () => ({ failed: { kind: 'config' as const, message: error.message } }),
+          shardKey: id,
+          problem: error,
+        },
+      ];
     // A database the script read on this host is a database target of its own, replayed from the same file.
     const databases = (header?.databases ?? []).map((product) => {
       const db: Target = {
@@ -115,9 +141,9 @@ function planEvidence(path: string, problems: InputError[], followSymlinks = fal
         tags: ['offline'],
         database: { product: product as 'postgresql', host: id },
       };
-      return { target: db, source: new EvidenceProbeSource(file, { followSymlinks, product }) };
+      return { target: db, open: () => new EvidenceProbeSource(file, { followSymlinks, product }), shardKey: id };
     });
-    return [{ target, source: new EvidenceProbeSource(file, { followSymlinks }) }, ...databases];
+    return [{ target, open: () => new EvidenceProbeSource(file, { followSymlinks }), shardKey: id }, ...databases];
   });
 }
 
@@ -165,6 +191,21 @@ function unsupportedAssessment(target: Target, catalog: Catalog, reason: string,
 /** A target's assessment, with what the analyses.web view shows when it is a web target. */
 export interface ScanAssessment extends TargetAssessment {
   web?: WebDetails;
+  /** Its place in the whole estate's plan (all shards together). */
+  position: number;
+}
+
+/** The estate's plan (every target, in order) and the share of it this run assesses (all of it unless sharded). */
+export interface ScanPlan {
+  ids: string[];
+  mine: (PlannedTarget & { position: number })[];
+}
+
+export function planScan(opts: ScanOptions, runId: string, problems: InputError[] = []): ScanPlan {
+  const planned = opts.evidencePath ? planEvidence(opts.evidencePath, opts.followSymlinks) : planLive(opts, runId);
+  const mine = planned.map((p, position) => ({ ...p, position })).filter((p) => inShard(p.shardKey, opts.shard?.spec));
+  for (const p of mine) if (p.problem) problems.push(p.problem);
+  return { ids: planned.map((p) => p.target.id), mine };
 }
 
 /**
@@ -177,15 +218,16 @@ export async function collectAndEvaluate(
   catalog: Catalog,
   problems: InputError[] = [],
   runId: string = newRunId(),
+  plan: ScanPlan = planScan(opts, runId, problems),
+  spill?: TargetSpill,
 ): Promise<ScanAssessment[]> {
-  const planned = opts.evidencePath
-    ? planEvidence(opts.evidencePath, problems, opts.followSymlinks)
-    : planLive(opts, runId);
   const store = new EvidenceStore(runDir);
+  const planned = plan.mine;
   opts.progress?.start(planned.length);
-  return mapLimit(planned, opts.concurrency ?? 32, async ({ target, source }) => {
-    let assessment: ScanAssessment;
+  return mapLimit(planned, opts.concurrency ?? 32, async ({ target, open, position }) => {
+    let assessment: TargetAssessment & { web?: WebDetails };
     try {
+      const source = open();
       if ('failed' in source) assessment = failedAssessment(target, source.failed);
       else if ('unsupported' in source)
         assessment = unsupportedAssessment(target, catalog, source.unsupported, opts.only);
@@ -205,8 +247,20 @@ export async function collectAndEvaluate(
       assessment = failedAssessment(target, { kind: 'other', message: (e as Error).message });
     }
     opts.progress?.finish(assessment);
-    return assessment;
+    // A finished target goes to disk; web targets stay whole (analyses.web reads their findings and evidence).
+    return { ...(spill ? spill.put(assessment, !assessment.web) : assessment), position };
   });
+}
+
+/** The run's mode as the report records it: merge recomputes nothing here, it checks the shards agree. */
+function runMode(opts: ScanOptions): Report['run']['mode'] {
+  if (opts.evidencePath) return 'evidence';
+  return opts.inventory.targets.every((t) => t.transport === 'local') ? 'local' : 'live';
+}
+
+/** analyses.web is a view of the web targets' findings, evidence and what their live probes saw. */
+export function webSection(details: WebDetails[]): Report['analyses'] {
+  return details.length > 0 ? { web: summariseWeb(details.map((d) => ({ details: d }) as WebAssessment)) } : {};
 }
 
 /** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
@@ -219,13 +273,25 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  const assessments = await collectAndEvaluate(opts, runDir, catalog, problems, runId);
-  // analyses.web is a view of the web targets' findings, evidence and what their live probes saw.
-  const web = assessments.flatMap((a): WebAssessment[] =>
-    a.web
-      ? [{ target: a.result.id, result: a.result, findings: a.findings, evidence: a.evidence, details: a.web }]
-      : [],
+  // The SIEM's rule answers are read again after collection (coverage): kept aside when their target is spilled.
+  const spill = new TargetSpill(join(runDir, '.targets.ndjson'), (e) => SIEM_RULE_PROBES.has(e.probe));
+  try {
+    return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });
+  } finally {
+    spill.dispose();
+  }
+}
+
+async function scanWith(
+  opts: ScanOptions,
+  run: { started: Date; runId: string; runDir: string; catalog: Catalog; problems: InputError[]; spill: TargetSpill },
+): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
+  const { started, runId, runDir, catalog, problems, spill } = run;
+  const plan = planScan(opts, runId, problems);
+  const assessments = (await collectAndEvaluate(opts, runDir, catalog, problems, runId, plan, spill)).sort(
+    (a, b) => a.position - b.position,
   );
+  const titleFromEvidence = Boolean(opts.titleFromEvidence && opts.evidencePath);
   const report: Report = {
     schema_version: '1.0',
     tool: { name: 'socready', version: VERSION },
@@ -233,30 +299,48 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
       id: runId,
       started_at: started.toISOString(),
       finished_at: started.toISOString(),
-      organization:
-        opts.titleFromEvidence && opts.evidencePath
-          ? evidenceHostsTitle(assessments.map((a) => a.result.id))
-          : opts.inventory.organization,
+      organization: titleFromEvidence ? evidenceHostsTitle(plan.ids) : opts.inventory.organization,
       inventory: opts.inventory.source,
-      mode: opts.evidencePath
-        ? 'evidence'
-        : opts.inventory.targets.every((t) => t.transport === 'local')
-          ? 'local'
-          : 'live',
+      mode: runMode(opts),
       options: { ...opts.options, only: opts.only, active: Boolean(opts.active) },
     },
     targets: assessments.map((a) => a.result),
     findings: assessments.flatMap((a) => a.findings),
     evidence: assessments.flatMap((a) => a.evidence),
-    analyses: web.length > 0 ? { web: summariseWeb(web) } : {},
+    analyses: webSection(assessments.flatMap((a) => (a.web ? [a.web] : []))),
   };
-  // The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's rules.
-  const siemRulePaths = report.evidence
+  if (opts.shard) {
+    // A shard stops after evaluate: the analyses read the whole estate, so `merge` runs them once over all shards.
+    report.run.shard = {
+      index: opts.shard.spec.index,
+      count: opts.shard.spec.count,
+      inventory_digest: opts.shard.inventoryDigest,
+      catalog_digest: catalogDigest(catalog),
+      plan_digest: planDigest(plan.ids),
+      plan_size: plan.ids.length,
+      hosts_only: Boolean(opts.hostsOnly),
+      title_from_evidence: titleFromEvidence,
+      blocks: assessments.map((a) => ({
+        position: a.position,
+        findings: a.findings.length,
+        // A spilled target's evidence is on disk: its count is the spill's.
+        evidence: spill.evidenceCount(a.result) ?? a.evidence.length,
+      })),
+    };
+  } else {
+    await completeReport(report, { ...opts, ...siemRules(report, runDir, spill.kept) });
+  }
+  report.run.finished_at = new Date().toISOString();
+  // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
+  // one string is ~400 MB (near V8's string limit), and as objects several times that.
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
+  return { report: opts.slimReport ? report : spill.hydrate(report), runDir, problems };
+}
+
+/** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */
+export function siemRules(report: Report, runDir: string, kept: Evidence[] = []): { siemRulePaths?: string[] } {
+  const paths = [...report.evidence, ...kept]
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));
-  await completeReport(report, { ...opts, ...(siemRulePaths.length > 0 ? { siemRulePaths } : {}) });
-  report.run.finished_at = new Date().toISOString();
-  // Piece by piece: a report of 5,000 hosts as one string is ~400 MB, near V8's string limit.
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
-  return { report, runDir, problems };
+  return paths.length > 0 ? { siemRulePaths: paths } : {};
 }

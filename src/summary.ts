@@ -113,6 +113,15 @@ export function terminalSummary(
           `${p.blast_radius_incidents} 件`,
       ) + example(a.playbooks),
     );
+    // A cut analysis proves nothing about what it did not reach: say so next to the counts it would have changed.
+    if (p.analyses_cut)
+      lines.push(
+        `  ${L(
+          `${p.analyses_cut} playbook(s) analysed only in part (a budget was reached); ` +
+            `${p.guards_unknown ?? 0} destructive actions have an unknown guard`,
+          `${p.analyses_cut} 件のプレイブックは上限に達したため一部のみ分析、ガードの有無が不明な破壊的アクション ${p.guards_unknown ?? 0} 件`,
+        )}`,
+      );
   }
   if (report.score) {
     const verdict = {

@@ -49,6 +49,7 @@ const TARGET_KINDS: readonly TargetKind[] = [
   'siem',
   'soar',
   'database',
+  'firewall',
 ];
 /** Platforms a check folder may be named after: every target kind, and `products` (API products of any kind). */
 export const CHECK_PLATFORMS: readonly string[] = [...TARGET_KINDS, 'products'];

@@ -14,7 +14,7 @@ import type { ProbeResult } from '../transport/types.js';
  */
 export interface ProbeDef {
   id: string;
-  platform: 'linux' | 'windows' | 'web' | 'api' | 'database' | 'any';
+  platform: 'linux' | 'windows' | 'web' | 'api' | 'database' | 'export' | 'any';
   kind: 'command' | 'file' | 'glob' | 'http' | 'live' | 'query';
   /**
    * query probes: one SELECT or SHOW statement, run with the database's client on its host (src/database/source.ts).
@@ -29,6 +29,8 @@ export interface ProbeDef {
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;
+  /** database command probes: `powershell` when the command is PowerShell, run only on a Windows database host. */
+  shell?: 'sh' | 'powershell';
   path?: string;
   sudo?: boolean;
   /** seconds */

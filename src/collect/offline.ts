@@ -28,7 +28,7 @@ export interface OfflineEvidenceFile {
     ansi_code_page?: number;
   };
   /** Database servers the script also read on this host (collect-script --database): each becomes a database target. */
-  databases?: ('postgresql' | 'mariadb' | 'mysql')[];
+  databases?: ('postgresql' | 'mariadb' | 'mysql' | 'mssql')[];
   probes: Record<
     string,
     {
@@ -63,7 +63,7 @@ const schema = {
         ansi_code_page: { type: 'integer', minimum: 0, maximum: 65535 },
       },
     },
-    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql'] } },
+    databases: { type: 'array', items: { enum: ['postgresql', 'mariadb', 'mysql', 'mssql'] } },
     probes: {
       type: 'object',
       additionalProperties: {
@@ -196,12 +196,12 @@ export class EvidenceProbeSource implements ProbeSource {
    */
   constructor(
     private readonly file: string,
-    private readonly options: EvidenceReadOptions & { product?: string } = {},
+    private readonly options: EvidenceReadOptions & { product?: string; platform?: 'linux' | 'windows' } = {},
   ) {}
 
   /** A host replays every probe but live ones; a database target only its product's database probes. */
   plans(probe: ProbeDef): boolean {
-    if (probe.kind === 'live') return false;
+    if (probe.kind === 'live' || probe.platform === 'export') return false;
     if (this.options.product === undefined) return probe.platform !== 'database';
     return probe.platform === 'database' && (probe.products ?? []).includes(this.options.product);
   }
@@ -209,6 +209,12 @@ export class EvidenceProbeSource implements ProbeSource {
   async open(): Promise<TransportError | undefined> {
     try {
       this.data = readOfflineEvidence(this.file, this.options);
+      // An inventory target names its kind: a Windows file under a linux target would be judged by the wrong catalog.
+      if (this.options.platform && this.data.platform !== this.options.platform)
+        return {
+          kind: 'config',
+          message: `${this.file} holds ${this.data.platform} evidence, the target is ${this.options.platform}`,
+        };
       return undefined;
     } catch (e) {
       return { kind: 'config', message: (e as Error).message };

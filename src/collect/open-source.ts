@@ -4,11 +4,14 @@ import { createPowerShellTransport } from '../transport/powershell.js';
 import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
 import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
+import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
 import type { ProbeSource } from './source.js';
 import { type HostCanaryPlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+import { ExportProbeSource, isExportTarget } from './export-source.js';
+import { EvidenceProbeSource } from './offline.js';
 
 /** Timing and trust of a web target's live probes (waits, request interval, a CA to verify TLS); defaults apply. */
 export type WebLiveTuning = Pick<
@@ -70,12 +73,35 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       sudo: host?.ssh?.sudo ?? false,
     });
   }
+  // Exported configuration files (cloud WAF, firewall appliance): read here, nothing is reached.
+  if (isExportTarget(target)) return new ExportProbeSource(target);
+  // A host of the estate scanned from its collection script's evidence file, beside the live targets.
+  if (target.transport === 'evidence' && target.evidence_file)
+    return new EvidenceProbeSource(target.evidence_file, { platform: target.kind as 'linux' | 'windows' });
   if (isDatabaseTarget(target)) {
     // Read through the host it runs on, as a web target is: the same transport factory, the same host-key policy.
     const host = options.web?.targets.find((t) => t.id === target.database!.host);
-    const hostTransport = webHostTransport(host, options);
+    // A Windows host is read through PowerShell (SQL Server: Invoke-Sqlcmd or sqlcmd.exe, the registry).
+    const hostTransport =
+      host?.transport === 'powershell'
+        ? createPowerShellTransport(host, { ssh: options })
+        : webHostTransport(host, options);
+    // The canaries are followed where the host forwards its logs: the collector (and SIEM) its `syslog` names.
+    const fwd = host ? hostCanaryPlan(host, options) : undefined;
     return new DatabaseProbeSource(target, {
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
+      ...(fwd
+        ? {
+            arrival: {
+              collectorId: fwd.collectorId,
+              collectorPaths: fwd.collectorPaths,
+              ...(fwd.collector ? { collector: fwd.collector } : {}),
+              ...(fwd.collectorSudo !== undefined ? { collectorSudo: fwd.collectorSudo } : {}),
+              ...(fwd.siem ? { siem: fwd.siem } : {}),
+              maxWaitMs: (fwd.settings.max_wait ?? DEFAULT_MAX_WAIT_S) * 1000,
+            },
+          }
+        : {}),
       active: options.web?.active ?? false,
       runId: options.web?.runId ?? 'run',
       sudo: host?.ssh?.sudo ?? false,

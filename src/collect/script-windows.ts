@@ -1,18 +1,41 @@
 import type { ProbeDef } from '../checks/types.js';
 import { buildCollectionScript } from '../transport/pwsh-script.js';
+import type { DatabaseProductModule } from '../database/products.js';
 import { InputError } from '../util/validate.js';
 
 /**
  * The PowerShell script a client runs on a Windows host socready cannot reach: the same batched, read-only
  * collection the live PowerShell transport runs, written to one JSON evidence file for `scan --evidence`.
  */
-export function windowsCollectScript(probes: ProbeDef[], version: string): string {
-  const commands = probes.filter((p) => p.kind === 'command');
-  if (commands.length === 0) throw new InputError('(command line)', 'no Windows probes in the check catalog');
-  const body = buildCollectionScript(
-    commands.map((p) => ({ id: p.id, script: p.command! })),
-    { output: 'json', maxChars: Math.max(...commands.map((p) => p.max_bytes ?? 4 * 1024 * 1024)) },
-  ).replace(/\n\$socreadyJson\n$/, '\n');
+export function windowsCollectScript(
+  probes: ProbeDef[],
+  version: string,
+  databases: DatabaseProductModule[] = [],
+): string {
+  const names = databases.map((d) => d.name as string);
+  const host = probes.filter((p) => p.platform !== 'database' && p.kind === 'command');
+  // The database's own probes (collect-script --database mssql): its catalog queries through PowerShell with Windows
+  // authentication as the account running the script, and its PowerShell reads (the registry); no sh probe, no canary.
+  const db = probes
+    .filter((p) => p.platform === 'database' && p.products?.some((x) => names.includes(x)))
+    .flatMap((p) => {
+      const module = databases.find((d) => p.products!.includes(d.name));
+      if (p.kind === 'query' && module?.psQuery) {
+        const call = module.psQuery({ product: module.name, host: 'localhost' }, 'localhost', p.query!);
+        return call.error ? [] : [{ id: p.id, script: call.command }];
+      }
+      if (p.kind === 'command' && p.shell === 'powershell')
+        return [{ id: p.id, script: p.command!.replaceAll('@INSTANCE@', 'MSSQLSERVER') }];
+      return [];
+    });
+  if (host.length === 0) throw new InputError('(command line)', 'no Windows probes in the check catalog');
+  const body = buildCollectionScript([...host.map((p) => ({ id: p.id, script: p.command! })), ...db], {
+    output: 'json',
+    maxChars: Math.max(...host.map((p) => p.max_bytes ?? 4 * 1024 * 1024)),
+  }).replace(/\n\$socreadyJson\n$/, '\n');
+  const header =
+    `{"format":"socready-evidence","version":1,"platform":"windows","tool_version":"${version}",` +
+    (names.length > 0 ? `"databases":${JSON.stringify(names)},` : '');
   return (
     `<#
   socready ${version} offline evidence collection for Windows.
@@ -22,8 +45,7 @@ export function windowsCollectScript(probes: ProbeDef[], version: string): strin
 #>
 param([string]$OutFile = ("socready-evidence-" + $env:COMPUTERNAME + ".json"))
 ${body}
-$socreadyEvidence = ` +
-    `'{"format":"socready-evidence","version":1,"platform":"windows","tool_version":"${version}","collected_at":"' ` +
+$socreadyEvidence = '${header}"collected_at":"' ` +
     `+ (Get-Date).ToUniversalTime().ToString('o') + '","collection":' + $socreadyJson + '}'
 [IO.File]::WriteAllText([IO.Path]::GetFullPath($OutFile), $socreadyEvidence, (New-Object Text.UTF8Encoding $false))
 'socready: evidence written to ' + $OutFile

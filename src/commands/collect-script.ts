@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .requiredOption('--platform <platform>', 'linux or windows')
     .option(
       '--database <products>',
-      'linux: also read these database servers on the host (comma-separated: postgresql, mariadb, mysql)',
+      'also read these database servers on the host (linux: postgresql, mariadb, mysql; windows: mssql)',
     )
     .action((opts: { platform: string; database?: string }) =>
       guarded(async () => {
@@ -26,12 +26,16 @@ export function register(program: Command): void {
           .filter(Boolean)
           .map((name) => {
             const module = DATABASE_PRODUCTS[name as keyof typeof DATABASE_PRODUCTS];
-            if (!module?.offlineQuery)
-              throw new InputError('(command line)', `--database: "${name}" is not one of postgresql, mariadb, mysql`);
+            const offered = opts.platform === 'windows' ? module?.psQuery : module?.offlineQuery;
+            if (!module || !offered)
+              throw new InputError(
+                '(command line)',
+                `--database: "${name}" is not one of ` +
+                  `${opts.platform === 'windows' ? 'mssql' : 'postgresql, mariadb, mysql'}` +
+                  ` (--platform ${opts.platform})`,
+              );
             return module;
           });
-        if (databases.length > 0 && opts.platform !== 'linux')
-          throw new InputError('(command line)', '--database is offered for --platform linux only');
         const probes = [...catalog.probes.values()].filter(
           (p) =>
             p.platform === opts.platform || p.platform === 'any' || (databases.length > 0 && p.platform === 'database'),
@@ -40,7 +44,7 @@ export function register(program: Command): void {
           process.stdout.write(linuxCollectScript(probes, VERSION, databases));
         } else if (opts.platform === 'windows') {
           const { windowsCollectScript } = await import('../collect/script-windows.js');
-          process.stdout.write(windowsCollectScript(probes, VERSION));
+          process.stdout.write(windowsCollectScript(probes, VERSION, databases));
         } else {
           throw new InputError('(command line)', `--platform must be linux or windows, not "${opts.platform}"`);
         }

@@ -110,6 +110,15 @@ targets:
   #   address: ndr.example.com
   #   api: { url: https://ndr.example.com/api, product: your-ndr, token_env: SOCREADY_NDR_KEY }
 
+  # A firewall appliance or a cloud WAF, read from the configuration its own CLI or API exported (README: "Exported
+  # configurations" lists the command for each product: fortigate, panos, checkpoint, aws-waf, azure-waf, cloudflare).
+  # - id: fw-edge
+  #   kind: firewall
+  #   export: { product: fortigate, files: [./exports/fw-edge.conf] }
+  # - id: waf-cdn
+  #   kind: waf
+  #   export: { product: aws-waf, files: [./exports/waf-logging.json] }
+
   # Databases are not a target kind yet (coming).
 
 # Detection rules, playbooks and scenarios; the built-in pack is used when these are absent.
@@ -118,6 +127,7 @@ targets:
 # scenarios: [./scenarios]           # attack and benign events the sample detections replay
 # alerts: [./alerts]                 # sample alerts the playbook dry-runs use
 # log_exports: [./exports/sysmon.ndjson.gz]   # real logs: alerts per day a SOAR would act on
+# estimate: { siem: siem, days: 30 }        # or count the rules inside a SIEM target, over its retention
 # questionnaire: ./questionnaire.yaml
 # waivers: ./waivers.yaml
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most

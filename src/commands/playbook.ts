@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type Alert, DEFAULT_PROTECTED, loadAlertFile } from '../playbook/alerts.js';
-import { type PlaybookResult, dryRunPlaybook } from '../playbook/analyse.js';
+import { type PlaybookResult, cutMessage, dryRunPlaybook } from '../playbook/analyse.js';
+import { type PlaybookBudgets, parseBudgets } from '../playbook/budget.js';
 import { loadPlaybookFile } from '../playbook/load.js';
 import { STEP_LEGEND, dryRunStepLines } from '../playbook/text.js';
 import { SEVERITY_ORDER, type FindingSeverity, severityAtLeast } from '../playbook/model.js';
@@ -19,7 +20,21 @@ interface DryRunCliOptions {
   ownRanges?: string[];
   criticalAsset?: string[];
   protectedAccount?: string[];
+  budget?: string[];
 }
+
+function budgetOption(items: string[] | undefined): PlaybookBudgets {
+  try {
+    return parseBudgets(items ?? []);
+  } catch (e) {
+    throw new InputError('(command line)', (e as Error).message);
+  }
+}
+
+const BUDGET_HELP =
+  'analysis budgets, repeatable: validation=<operations>, dominators=<operations>, ' +
+  'exploration=<operations per walk>, ' +
+  '<analysis>.seconds=<s>, seconds=<s> (all); defaults 2,000,000 / 2,000,000 / 1,000,000 operations, 15 s each';
 
 function failOnOption(v: string | undefined): FindingSeverity | undefined {
   if (v === undefined) return undefined;
@@ -46,20 +61,24 @@ function loadFailure(file: string, message: string) {
   };
 }
 
+/** Validation stopped by its budget without finding an error: validity is not established, not denied. */
+const validationCut = (r: PlaybookResult) =>
+  r.verdict !== 'invalid' && r.analysis_cuts.some((c) => c.analysis === 'validation');
+
 function printText(r: PlaybookResult): void {
   // Playbooks and alerts are untrusted input: no control character reaches the terminal, and each line stays one.
   const w = (s: string) => process.stdout.write(`${terminalLine(s)}\n`);
   w(`${r.playbook.name} [${r.playbook.format}] ${r.playbook.source}`);
-  w(
-    '  valid: ' +
-      (r.valid ? 'yes' : 'NO') +
-      (r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`) +
-      `   verdict: ${r.verdict}`,
-  );
+  const strict =
+    r.strict_valid === undefined ? '' : ` (CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'})`;
+  w(`  valid: ${r.valid ? 'yes' : validationCut(r) ? 'not established' : 'NO'}${strict}   verdict: ${r.verdict}`);
+
   for (const v of r.validation)
     if (v.tier !== 'strict' || v.level === 'error')
       w(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}`);
   for (const f of r.guardrail_findings) w(`  ! ${f.severity.padEnd(8)} ${f.kind}: ${f.message}`);
+  for (const c of r.analysis_cuts)
+    w(`  cut: ${c.analysis} stopped by its budget (${c.reason === 'time' ? `${c.limit} s` : `${c.limit} operations`})`);
   for (const run of r.runs) {
     w(`  run: ${run.alert ? `${run.alert.id} (${run.alert.origin})` : 'no alert: every condition undecidable'}`);
     // A map, not a search per step: 50,000 steps against 25,000 actions was a billion comparisons.
@@ -123,9 +142,11 @@ export function register(program: Command): void {
       'accounts never to disable automatically (comma-separated, repeatable)',
       collect,
     )
+    .option('--budget <items>', BUDGET_HELP, collect)
     .action((files: string[], opts: DryRunCliOptions) =>
       guarded(async () => {
         const format = formatOption(opts.format);
+        const budgets = budgetOption(opts.budget);
         const failOn = failOnOption(opts.failOn);
         const integrations: IntegrationEndpoint[] | undefined = opts.integrations
           ? loadIntegrationConfig(opts.integrations)
@@ -151,8 +172,9 @@ export function register(program: Command): void {
         for (const file of files) {
           let result: PlaybookResult;
           try {
-            const loaded = loadPlaybookFile(file);
+            const loaded = loadPlaybookFile(file, { budgets });
             result = await dryRunPlaybook(loaded, {
+              budgets,
               alerts,
               protectedSets,
               integrations,
@@ -183,15 +205,17 @@ export function register(program: Command): void {
     .description('validate playbooks: CACAO 2.0 strict and lenient tiers, native and XSOAR schemas, workflow structure')
     .argument('<file...>', 'playbook files')
     .option('--format <format>', 'json or text', 'text')
-    .action((files: string[], opts: { format?: string }) =>
+    .option('--budget <items>', BUDGET_HELP, collect)
+    .action((files: string[], opts: { format?: string; budget?: string[] }) =>
       guarded(() => {
         const format = formatOption(opts.format);
+        const budgets = budgetOption(opts.budget);
         let exit: number = EXIT.ok;
         for (const file of files) {
           try {
-            const r = loadPlaybookFile(file);
+            const r = loadPlaybookFile(file, { budgets });
             // An invalid playbook is bad input, like one that cannot be parsed (README: exit 2); the others are still
-            // checked.
+            // checked. One too large to validate within the budget is refused the same way: its validity is unknown.
             if (!r.valid) exit = EXIT.input;
             const doc = {
               file,
@@ -199,17 +223,19 @@ export function register(program: Command): void {
               valid: r.valid,
               strict_valid: r.strict_valid,
               validation: r.validation,
+              budgets: { validation: budgets.validation },
+              analysis_cuts: r.validation_cut ? [r.validation_cut] : [],
             };
             if (format === 'json') process.stdout.write(`${JSON.stringify(doc)}\n`);
             else {
-              process.stdout.write(
-                `${file}: ${r.valid ? 'valid' : 'INVALID'} ` +
-                  `(${r.format}` +
-                  (r.strict_valid === undefined
-                    ? ''
-                    : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`) +
-                  ')\n',
-              );
+              const errors = r.validation.some((i) => i.level === 'error' && i.tier !== 'strict');
+              const verdict = errors ? 'INVALID' : r.valid ? 'valid' : 'NOT ESTABLISHED (validation cut)';
+              const strict =
+                r.strict_valid === undefined
+                  ? ''
+                  : `, CACAO 2.0 strict: ${r.strict_valid ? 'conformant' : 'not conformant'}`;
+              process.stdout.write(`${file}: ${verdict} (${r.format}${strict})\n`);
+              if (r.validation_cut) process.stdout.write(`  cut: ${cutMessage(r.validation_cut, 0)}\n`);
               for (const v of r.validation)
                 process.stdout.write(`  ${v.level === 'error' ? 'E' : 'W'} [${v.tier}] ${v.path}: ${v.message}\n`);
             }

@@ -9,7 +9,7 @@ import { withPrevious } from '../score/previous.js';
 import { gate } from '../report/gate.js';
 import { FORMAT_EXTENSIONS, isReportFormat, REPORT_FORMATS, renderReport } from '../report/render.js';
 import { formatTrendTable, loadTrend, renderTrendHtml } from '../report/trend.js';
-import { readReport } from '../report/validate.js';
+import { readRunReport } from '../report/validate.js';
 import { parseLevel } from '../score/labels.js';
 import { InputError } from '../util/validate.js';
 import { EXIT, guarded } from './errors.js';
@@ -49,8 +49,8 @@ export async function reportCommand(file: string, opts: ReportOpts): Promise<num
   }
   const lang = langOf(opts.lang);
   const failUnder = opts.failUnder !== undefined ? parseFailUnder(opts.failUnder) : undefined;
-  let report = readReport(file);
-  const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
+  let report = readRunReport(file);
+  const baseline = opts.baseline ? readRunReport(opts.baseline) : undefined;
   if (baseline) report = withPrevious(report, baseline);
   // Without -o, text goes to stdout; a PDF needs a file, so it lands next to the JSON.
   const out =
@@ -90,7 +90,7 @@ export function trendCommand(dir: string, opts: { out?: string; lang?: string })
 
 export function diffCommand(oldFile: string, newFile: string, opts: { lang?: string; json?: boolean }): number {
   const lang = langOf(opts.lang);
-  const d = diffReports(readReport(oldFile), readReport(newFile));
+  const d = diffReports(readRunReport(oldFile), readRunReport(newFile));
   process.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : formatDiff(d, lang));
   return EXIT.ok;
 }

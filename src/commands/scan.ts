@@ -2,12 +2,17 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { builtInInventory, loadInventory } from '../inventory/load.js';
 import type { Lang } from '../model.js';
-import { readReport } from '../report/validate.js';
+import { readRunReport } from '../report/validate.js';
 import { gateRun, writeRunOutputs } from '../run-outputs.js';
 import { runScan } from '../scan.js';
 import { countStatuses } from '../summary.js';
 import { terminalSummary } from '../summary.js';
-import { createProgress } from '../util/progress.js';
+import { createProgress, type Progress } from '../util/progress.js';
+import { inventoryDigest } from '../shard/digest.js';
+import { parseShard, type ShardSpec } from '../shard/select.js';
+import type { Report } from '../model.js';
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { InputError } from '../util/validate.js';
 import { collect, EXIT, guarded, parseIntOption } from './errors.js';
 import { parseFailUnder } from './report.js';
@@ -30,6 +35,7 @@ export interface ScanCliOptions {
   baseline?: string;
   hostsOnly?: boolean;
   browser?: string;
+  shard?: ShardSpec;
 }
 
 export function defaultLang(): Lang {
@@ -88,21 +94,56 @@ export function register(program: Command): void {
       'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)',
     )
     .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
+    .option(
+      '--shard <i/n>',
+      'assess only shard i of n (by a stable hash of each target id) and write a partial report for socready merge',
+      shardOption,
+    )
     .action((opts: ScanCliOptions) => guarded(() => scanCommand(opts)));
 }
 
-export async function scanCommand(opts: ScanCliOptions): Promise<number> {
-  const inventoryFile = opts.inventory ? loadInventory(opts.inventory) : undefined;
-  const lang = parseLang(opts.lang ?? inventoryFile?.report?.lang);
-  if (opts.failOn && !['critical', 'high', 'medium', 'low', 'info'].includes(opts.failOn)) {
+/** commander's parser for --shard: a malformed value is a usage error (exit 2) naming the option. */
+function shardOption(value: string): ShardSpec {
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as InputError).detail);
+  }
+}
+
+/** The options that read a whole run's score cannot apply to a shard, which stops before the analyses. */
+function refuseGatesOnShard(opts: ScanCliOptions): void {
+  const gates = [
+    ['--fail-under', opts.failUnder],
+    ['--fail-on', opts.failOn],
+    ['--baseline', opts.baseline],
+    ['--pdf', opts.pdf],
+  ] as const;
+  const given = gates.filter(([, v]) => v !== undefined && v !== false).map(([name]) => name);
+  if (given.length > 0) {
     throw new InputError(
       '(command line)',
-      `--fail-on must be critical, high, medium, low or info, not "${opts.failOn}"`,
+      `${given.join(', ')} cannot be used with --shard: ` +
+        'a shard is scored and rendered by socready merge (give them there)',
     );
   }
+}
+
+/** --fail-on names a severity; checked before any host is reached or any shard read. */
+export function checkFailOn(value: string | undefined): void {
+  if (value && !['critical', 'high', 'medium', 'low', 'info'].includes(value)) {
+    throw new InputError('(command line)', `--fail-on must be critical, high, medium, low or info, not "${value}"`);
+  }
+}
+
+export async function scanCommand(opts: ScanCliOptions): Promise<number> {
+  if (opts.shard) refuseGatesOnShard(opts);
+  const inventoryFile = opts.inventory ? loadInventory(opts.inventory) : undefined;
+  const lang = parseLang(opts.lang ?? inventoryFile?.report?.lang);
+  checkFailOn(opts.failOn);
   const inventory = inventoryFile ?? builtInInventory();
   // A mistyped baseline must not cost a whole fleet scan: read it before reaching any host.
-  const baseline = opts.baseline ? readReport(opts.baseline) : undefined;
+  const baseline = opts.baseline ? readRunReport(opts.baseline) : undefined;
   if (opts.evidence) {
     inventory.source = `${inventory.source} (evidence: ${resolve(opts.evidence)})`;
   }
@@ -121,8 +162,58 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
     hostsOnly: opts.hostsOnly,
     progress,
     options: { lang },
+    // The HTML and PDF renderers take the whole report; without them memory stays bounded by the concurrency.
+    slimReport: opts.html === false && !opts.pdf,
+    ...(opts.shard ? { shard: { spec: opts.shard, inventoryDigest: inventoryDigest(opts.inventory) } } : {}),
   });
+  if (opts.shard) return shardSummary(report, runDir, problems.length, Boolean(opts.json), progress);
   const browserPath = opts.browser ?? inventory.report?.browser;
+  return finishRun(report, runDir, problems.length, { ...opts, lang, browserPath, baseline }, progress);
+}
+
+/** What a shard run prints: where its partial report is and what it holds; no HTML, no score (merge does those). */
+function shardSummary(report: Report, runDir: string, problems: number, json: boolean, progress: Progress): number {
+  progress.end();
+  const shard = report.run.shard!;
+  const summary = {
+    run_id: report.run.id,
+    run_dir: runDir,
+    outputs: { report: join(runDir, 'report.json') },
+    shard: `${shard.index}/${shard.count}`,
+    targets: report.targets.map((t) => ({ id: t.id, status: t.status, error: t.error })),
+    findings: countStatuses(report.findings),
+  };
+  if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    process.stdout.write(
+      `shard ${summary.shard}: ${report.targets.length} of ${shard.plan_size} targets assessed, ` +
+        `${report.findings.length} findings; partial report ${summary.outputs.report} ` +
+        '(join all shards with socready merge)\n',
+    );
+  }
+  return problems > 0 ? EXIT.input : EXIT.ok;
+}
+
+export interface FinishOptions {
+  lang: Lang;
+  html: boolean;
+  pdf?: boolean;
+  json?: boolean;
+  browserPath?: string;
+  failUnder?: number;
+  failOn?: string;
+  baseline?: Report;
+}
+
+/** render -> gate -> print, for a finished run (scan) or a merged one (merge); returns the exit code. */
+export async function finishRun(
+  report: Report,
+  runDir: string,
+  problems: number,
+  opts: FinishOptions,
+  progress: Progress,
+): Promise<number> {
+  const { lang, baseline, browserPath } = opts;
   const paths = await writeRunOutputs(
     report,
     runDir,
@@ -151,6 +242,6 @@ export async function scanCommand(opts: ScanCliOptions): Promise<number> {
   }
   // Unreadable inputs (a bad evidence file) were each reported once, as the failed target's progress line naming the
   // file and the problem, and the rest evaluated; the exit code still says so.
-  if (problems.length > 0) return EXIT.input;
+  if (problems > 0) return EXIT.input;
   return gate.exitCode === 0 ? EXIT.ok : EXIT.gate;
 }

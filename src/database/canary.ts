@@ -6,7 +6,7 @@ import type { DatabaseSettings } from '../model.js';
 import type { DbCanaryDocument } from '../parsers/database/canary.js';
 import { shellQuote } from '../transport/shell.js';
 import type { ProbeResult, Transport } from '../transport/types.js';
-import type { DatabaseProductModule } from './products.js';
+import { type ClientCall, type DatabaseProductModule, READ_ONLY_STATEMENT, type TrailSearch } from './products.js';
 
 export interface DbCanaryOptions {
   transport: Transport;
@@ -18,6 +18,8 @@ export interface DbCanaryOptions {
   waitMs: number;
   pollMs: number;
   env?: NodeJS.ProcessEnv;
+  /** The host is Windows, reached through PowerShell: statements go through the product's psQuery. */
+  windows?: boolean;
 }
 
 /** A marker unique to the run, the target and this request; letters, digits and '-' only (safe in SQL and grep). */
@@ -70,10 +72,58 @@ async function search(
   }
 }
 
+/** One statement as the host runs it: the product's client on a Linux host, its PowerShell on a Windows host. */
+function statementCall(o: DbCanaryOptions, statement: string): ClientCall {
+  if (!READ_ONLY_STATEMENT.test(statement))
+    return { command: '', env: {}, error: `not a read-only statement: ${statement}` };
+  if (!o.windows) return o.product.query(o.settings, o.address, statement, o.env);
+  return o.product.psQuery
+    ? o.product.psQuery(o.settings, o.address, statement)
+    : { command: '', env: {}, error: `${o.product.name} is not read through PowerShell` };
+}
+
+/**
+ * Polls the audit trail read-backs (an audit view, the Windows event log) for the marker; the searches are
+ * themselves read-only and never hold the whole marker, so an audited search cannot find itself.
+ */
+async function searchTrail(
+  o: DbCanaryOptions,
+  marker: string,
+  searches: TrailSearch[],
+  sentAt: number,
+): Promise<Pick<DbCanaryDocument, 'found' | 'where' | 'line' | 'latency_ms' | 'waited_ms' | 'search_errors'>> {
+  const errors = new Set<string>();
+  for (;;) {
+    for (const s of searches) {
+      const call = s.statement !== undefined ? statementCall(o, s.statement) : { command: s.powershell!, env: {} };
+      if (call.error) {
+        errors.add(`${s.where}: ${call.error}`);
+        continue;
+      }
+      const r = await o.transport.run(call.command, { timeoutMs: 30_000, maxBytes: 256 * 1024, env: call.env });
+      if (r.error || r.exitCode !== 0)
+        errors.add(`${s.where}: ${r.error?.message ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`)}`);
+      const hit = r.stdout.split(/\r?\n/).find((l) => l.includes(marker));
+      if (hit) {
+        const waited = Date.now() - sentAt;
+        // Around the marker: an event's message can be long and the statement comes late in it.
+        const at = hit.indexOf(marker);
+        const line = hit.slice(Math.max(0, at - 200), at + marker.length + 200).trim();
+        return { found: true, where: s.where, line, latency_ms: waited, waited_ms: waited };
+      }
+    }
+    const waited = Date.now() - sentAt;
+    if (waited >= o.waitMs)
+      return { found: false, waited_ms: waited, ...(errors.size ? { search_errors: [...errors] } : {}) };
+    await new Promise((r) => setTimeout(r, o.pollMs));
+  }
+}
+
 /** The marked query: `SELECT '<marker>'`, which any audit of reads (pgaudit READ, server_audit QUERY_DML) records. */
 export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promise<DbCanaryDocument> {
-  const files = o.product.recordFiles(o.outputs, 'query');
-  const call = o.product.query(o.settings, o.address, `SELECT '${marker}'`, o.env);
+  const trail = o.product.trailSearches?.(o.outputs, marker, o.windows ?? false);
+  const files = trail ? trail.map((t) => t.where) : o.product.recordFiles(o.outputs, 'query');
+  const call = statementCall(o, o.product.canaryStatement?.(marker) ?? `SELECT '${marker}'`);
   if (call.error) return { marker, sent: false, send_error: call.error, found: false, searched: files, waited_ms: 0 };
   const sentAt = Date.now();
   const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
@@ -87,7 +137,16 @@ export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promis
       waited_ms: 0,
     };
   }
-  return { marker, sent: true, searched: files, ...(await search(o, marker, files, sentAt)) };
+  const sent_at = new Date(sentAt).toISOString();
+  const found = trail ? await searchTrail(o, marker, trail, sentAt) : await search(o, marker, files, sentAt);
+  return {
+    marker,
+    sent: true,
+    sent_at,
+    searched: files,
+    ...found,
+    ...(!found.found && o.product.canaryNeeds ? { needs: o.product.canaryNeeds } : {}),
+  };
 }
 
 /** One login as a marked user that does not exist: no account is locked, since none has that name. */
@@ -106,5 +165,6 @@ export async function runFailedLoginCanary(o: DbCanaryOptions, user: string): Pr
       waited_ms: 0,
     };
   }
-  return { marker: user, sent: true, searched: files, ...(await search(o, user, files, sentAt)) };
+  const sent_at = new Date(sentAt).toISOString();
+  return { marker: user, sent: true, sent_at, searched: files, ...(await search(o, user, files, sentAt)) };
 }

@@ -3,12 +3,13 @@
 // host for the canary search. Secrets go in the client's environment (RunOptions.env), never on its command line.
 import type { DatabaseProduct, DatabaseSettings } from '../model.js';
 import type { ParserModule } from '../parsers/define.js';
-import { dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.js';
+import { dbCanaryArrivalParser, dbCanaryParser, dbFailedLoginParser } from '../parsers/database/canary.js';
 import { auditLogFiles, mariadbParser, mariadbSettings } from '../parsers/database/mariadb.js';
-import { mssqlParser } from '../parsers/database/mssql.js';
+import { mssqlLoginAuditParser, mssqlParser } from '../parsers/database/mssql.js';
 import { oracleParser } from '../parsers/database/oracle.js';
-import { logFiles, pgSettings, postgresqlParser } from '../parsers/database/postgresql.js';
+import { logFiles, pgSettings, postgresqlObjectAuditParser, postgresqlParser } from '../parsers/database/postgresql.js';
 import { shellQuote } from '../transport/shell.js';
+import { psQuote } from '../transport/pwsh-script.js';
 import type { ProbeResult } from '../transport/types.js';
 
 export interface ClientCall {
@@ -31,9 +32,40 @@ export interface DatabaseProductModule {
    * or unix_socket authentication: no password anywhere). Absent: the product has no offline query yet.
    */
   offlineQuery?(statement: string): string;
+  /**
+   * On a Windows host (PowerShell transport): the PowerShell probe text that runs one statement with Windows
+   * integrated authentication. Absent: the product is not read through PowerShell.
+   */
+  psQuery?(settings: DatabaseSettings, address: string, statement: string): ClientCall;
+  /**
+   * For products whose audit records are read back through the server (an audit trail view, the Windows event log)
+   * rather than grepped in files: the read-only searches for a marker, from the collected settings.
+   */
+  trailSearches?(outputs: Record<string, ProbeResult>, marker: string, windows: boolean): TrailSearch[];
+  /** The marked canary statement (default `SELECT '<marker>'`). */
+  canaryStatement?(marker: string): string;
+  /** Why a marked SELECT may leave no record even with auditing on (said when the canary is not found). */
+  readonly canaryNeeds?: string;
   /** Whether a failed login's client output shows the server refused it (the attempt reached the server). */
   refused(r: ProbeResult): boolean;
   readonly parsers: readonly ParserModule[];
+}
+
+/** One read-back of an audit trail: what it reads (for the finding) and the command or PowerShell that reads it. */
+export interface TrailSearch {
+  where: string;
+  /** A SELECT run over the target's connection, or PowerShell run on the Windows host as it is. */
+  statement?: string;
+  powershell?: string;
+}
+
+/** Statements socready sends to a database: one SELECT or SHOW, nothing else (the catalog's own rule, in code). */
+export const READ_ONLY_STATEMENT = /^(SELECT|SHOW) [^;]*$/;
+
+/** A marker split into two literals joined by `join`: the search itself, if audited, never holds the whole marker. */
+function splitMarker(marker: string, join: string, quote: (s: string) => string): string {
+  const cut = Math.ceil(marker.length / 2);
+  return `${quote(marker.slice(0, cut))} ${join} ${quote(marker.slice(cut))}`;
 }
 
 function password(settings: DatabaseSettings, env: NodeJS.ProcessEnv): { value?: string; error?: string } {
@@ -116,7 +148,7 @@ export const postgresql: DatabaseProductModule = {
       `${psqlLine}; fi`
     );
   },
-  parsers: [postgresqlParser, dbCanaryParser, dbFailedLoginParser],
+  parsers: [postgresqlParser, postgresqlObjectAuditParser, dbCanaryParser, dbCanaryArrivalParser, dbFailedLoginParser],
 };
 
 function mariadbClient(
@@ -176,16 +208,76 @@ function mariadbModule(name: 'mariadb' | 'mysql'): DatabaseProductModule {
     // root over the default socket (Debian: unix_socket authentication); --no-defaults keeps option files out.
     offlineQuery: (statement) =>
       `"$(command -v mariadb || command -v mysql)" --no-defaults -N -B -e ${shellQuote(statement)}`,
-    parsers: [mariadbParser, dbCanaryParser, dbFailedLoginParser],
+    parsers: [mariadbParser, dbCanaryParser, dbCanaryArrivalParser, dbFailedLoginParser],
   };
 }
 
 export const mariadb = mariadbModule('mariadb');
 export const mysql = mariadbModule('mysql');
 
+/** `host\INSTANCE` in the address names a named instance; otherwise the default instance. */
+export function mssqlInstance(address: string): string {
+  const at = address.indexOf('\\');
+  return at >= 0 ? address.slice(at + 1).toUpperCase() : 'MSSQLSERVER';
+}
+
+const LOCAL_SERVER = /^(localhost|127\.0\.0\.1|::1|\.|\(local\))(\\|,|$)/i;
+
 /**
- * SQL Server through sqlcmd (on Linux: mssql-tools; on Windows the same sqlcmd), password in SQLCMDPASSWORD. Only
- * settings are read (no canary yet); parsers tested on documented catalog-view outputs, no SQL Server here.
+ * The PowerShell that runs one statement on the SQL Server host with Windows integrated authentication (the account
+ * socready's PowerShell session runs as; no password travels): Invoke-Sqlcmd (SqlServer module) when present, its
+ * rows written as `a|b|c` with NULL for DBNull, else sqlcmd.exe with the same `-h -1 -W -s "|"` output.
+ */
+export function mssqlPowerShell(settings: DatabaseSettings, address: string, statement: string): string {
+  const server = `${address}${settings.port ? `,${settings.port}` : ''}`;
+  // Certificate checks are skipped only for the server on this host itself, unless the inventory asks to verify.
+  const encrypt = settings.tls && settings.tls.mode !== 'disable' ? ' -N' : '';
+  const trust = LOCAL_SERVER.test(server) && settings.tls?.mode !== 'verify-ca' && settings.tls?.mode !== 'verify-full';
+  return [
+    `$srQuery = ${psQuote(statement)}`,
+    `$srServer = ${psQuote(server)}`,
+    '$srCmd = Get-Command -Name Invoke-Sqlcmd -ErrorAction SilentlyContinue',
+    'if ($srCmd) {',
+    '  $srArgs = @{ ServerInstance = $srServer; Query = $srQuery; QueryTimeout = 20; ConnectionTimeout = 10 }',
+    "  $srArgs.ErrorAction = 'Stop'",
+    `  if (${trust ? '$true' : '$false'} -and $srCmd.Parameters.ContainsKey('TrustServerCertificate')) {`,
+    '    $srArgs.TrustServerCertificate = $true',
+    '  }',
+    // sqlcmd's rendering: NULL for DBNull, 1/0 for bit, ISO 8601 for datetime (never the host's culture).
+    '  Invoke-Sqlcmd @srArgs | ForEach-Object { (@($_.ItemArray) | ForEach-Object {',
+    "    if ($_ -is [DBNull]) { 'NULL' } elseif ($_ -is [bool]) { [string][int]$_ }",
+    "    elseif ($_ -is [datetime]) { $_.ToString('yyyy-MM-ddTHH:mm:ss.fff') } else { [string]$_ }",
+    "  }) -join '|' }",
+    '} elseif (Get-Command -Name sqlcmd.exe -ErrorAction SilentlyContinue) {',
+    `  & sqlcmd.exe -S $srServer -E -h -1 -W -s '|' -b -l 10${encrypt} -Q $srQuery`,
+    '} else {',
+    "  $srWhy = 'neither Invoke-Sqlcmd (SqlServer module) nor sqlcmd.exe is installed on this host'",
+    '  Write-Error -Category ObjectNotFound -Message $srWhy',
+    '}',
+  ].join('\n');
+}
+
+/** The running audits of the mssql-server-audits answer: target and, for files, the folder their files are in. */
+function runningAudits(outputs: Record<string, ProbeResult>): { name: string; target: string; folder: string }[] {
+  const r = outputs['mssql-server-audits'];
+  if (!r || r.error || r.exitCode !== 0) return [];
+  return r.stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim().split('|'))
+    .filter((c) => c.length >= 6 && c[3] === '1' && c[4] === 'STARTED')
+    .map(([name, target, , , , path]) => ({
+      name: name!,
+      target: target!,
+      folder: path && path !== 'NULL' ? path.slice(0, path.lastIndexOf('\\') + 1) : '',
+    }));
+}
+
+const sqlString = (s: string) => `N'${s.replace(/'/g, "''")}'`;
+
+/**
+ * SQL Server through sqlcmd on a Linux host (mssql-tools, password in SQLCMDPASSWORD), or through PowerShell on a
+ * Windows host (Invoke-Sqlcmd or sqlcmd.exe, integrated authentication). Parsers and canary read-backs tested on
+ * documented catalog-view and event outputs (no SQL Server here).
  */
 export const mssql: DatabaseProductModule = {
   name: 'mssql',
@@ -201,10 +293,50 @@ export const mssql: DatabaseProductModule = {
     parts.push('-Q', shellQuote(statement));
     return { command: parts.join(' '), env: pw.value !== undefined ? { SQLCMDPASSWORD: pw.value } : {} };
   },
+  psQuery(settings, address, statement): ClientCall {
+    if (settings.user)
+      return {
+        command: '',
+        env: {},
+        error:
+          'on a Windows host socready connects with Windows authentication (the account of its PowerShell session); ' +
+          'remove database.user: a SQL login password would have to travel inside the script',
+      };
+    return { command: mssqlPowerShell(settings, address, statement), env: {} };
+  },
+  trailSearches(outputs, marker, windows) {
+    const out: TrailSearch[] = [];
+    for (const a of runningAudits(outputs)) {
+      if (a.target === 'FILE' && a.folder) {
+        const pattern = `${a.folder}*.sqlaudit`;
+        const statement =
+          'SELECT CONVERT(varchar(33), event_time, 126), action_id, server_principal_name, statement ' +
+          `FROM sys.fn_get_audit_file(${sqlString(pattern)}, DEFAULT, DEFAULT) ` +
+          `WHERE statement LIKE N'%' + ${splitMarker(marker, '+', sqlString)} + N'%'`;
+        out.push({ where: `sys.fn_get_audit_file(${pattern}) [${a.name}]`, statement });
+      } else if (windows && (a.target === 'APPLICATION_LOG' || a.target === 'SECURITY_LOG')) {
+        const log = a.target === 'SECURITY_LOG' ? 'Security' : 'Application';
+        // Event 33205 carries the audited statement; the newest 2000 of the last hour are read, no more.
+        const script = [
+          `$srFilter = @{ LogName = '${log}'; Id = 33205; StartTime = (Get-Date).AddHours(-1) }`,
+          '$srEvents = Get-WinEvent -FilterHashtable $srFilter -MaxEvents 2000 -ErrorAction SilentlyContinue',
+          `$srEvents | Where-Object { $_.Message -like ${psQuote(`*${marker}*`)} } | Select-Object -First 1 |`,
+          "  ForEach-Object { $_.TimeCreated.ToUniversalTime().ToString('o') + '|' + $_.LogName + '|' + $_.Id + '|' +",
+          "    ($_.Message -replace '\\s+', ' ').Trim() }",
+        ].join('\n');
+        out.push({ where: `Windows ${log} log, event 33205 [${a.name}]`, powershell: script });
+      }
+    }
+    return out;
+  },
+  canaryNeeds:
+    'a SELECT on no object is audited only by BATCH_COMPLETED_GROUP or BATCH_STARTED_GROUP ' +
+    '(SQL Server 2022 and later) ' +
+    'in a running audit specification',
   failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for SQL Server yet' }),
   recordFiles: () => [],
   refused: () => false,
-  parsers: [mssqlParser],
+  parsers: [mssqlParser, mssqlLoginAuditParser, dbCanaryParser],
 };
 
 /** Oracle through sqlplus /nolog: the CONNECT line is built by the shell from the environment, never argv. */
@@ -229,15 +361,26 @@ export const oracle: DatabaseProductModule = {
       env: pw.value !== undefined ? { SOCREADY_ORACLE_PASSWORD: pw.value } : {},
     };
   },
+  canaryStatement: (marker) => `SELECT '${marker}' FROM dual`,
+  trailSearches(_outputs, marker) {
+    // DBMS_LOB.SUBSTR: SQL*Plus would print only the first LONG (80) characters of the CLOB.
+    const statement =
+      "SELECT TO_CHAR(event_timestamp, 'YYYY-MM-DD HH24:MI:SS.FF3'), dbusername, action_name, " +
+      'DBMS_LOB.SUBSTR(sql_text, 400, 1) FROM unified_audit_trail ' +
+      "WHERE event_timestamp > SYSTIMESTAMP - INTERVAL '1' HOUR " +
+      `AND sql_text LIKE '%' || ${splitMarker(marker, '||', (x) => `'${x}'`)} || '%'`;
+    return [{ where: 'UNIFIED_AUDIT_TRAIL', statement }];
+  },
+  canaryNeeds:
+    'a SELECT FROM dual is recorded only by a unified audit policy that audits SELECT (e.g. ACTIONS SELECT for ' +
+    "socready's user); the ORA_* default policies do not",
   failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for Oracle yet' }),
   recordFiles: () => [],
   refused: () => false,
-  parsers: [oracleParser],
+  parsers: [oracleParser, dbCanaryParser],
 };
 
-/**
- * Every product's module; the canaries are offered for postgresql, mariadb and mysql (see checks/probes/database.yaml).
- */
+/** Every product's module; the canaries: checks/probes/database.yaml (db-canary for all, db-failed-login for three). */
 export const DATABASE_PRODUCTS: Readonly<Partial<Record<DatabaseProduct, DatabaseProductModule>>> = {
   postgresql,
   mariadb,

@@ -3,9 +3,11 @@ import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   type Estate,
+  EXPORT_PRODUCT_KINDS,
   type EstateSource,
   type Inventory,
   SIEM_SEARCH_PRODUCTS,
+  type SiemEstimateSettings,
   type SshSettings,
   type Target,
   type TargetKind,
@@ -24,6 +26,9 @@ interface RawDefaults {
   tags?: string[];
 }
 
+/** The SIEM products the rules can be pushed down into (src/pushdown/run.ts). */
+const ESTIMATE_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'sentinel'];
+
 interface RawInventory {
   version: 1;
   organization?: string;
@@ -40,6 +45,7 @@ interface RawInventory {
   scenarios?: string[];
   alerts?: string[];
   log_exports?: string[];
+  estimate?: SiemEstimateSettings;
   questionnaire?: string;
   waivers?: string;
   threat_focus?: string[];
@@ -162,7 +168,9 @@ export function loadInventory(file: string): Inventory {
         ? new URL(t.web?.urls[0] ?? 'http://localhost').hostname
         : t.kind === 'database'
           ? '127.0.0.1'
-          : undefined);
+          : t.export || t.evidence_file
+            ? t.id
+            : undefined);
     if (!address) throw fieldError(parsed, `targets.${i}`, 'missing required field "address"');
     const ssh =
       t.ssh || group?.ssh || raw.defaults?.ssh ? { ...raw.defaults?.ssh, ...group?.ssh, ...t.ssh } : undefined;
@@ -173,7 +181,27 @@ export function loadInventory(file: string): Inventory {
     // Any ssh settings (own, group or defaults) or an explicit port mean a remote host, even on a loopback address
     // (a port-forwarded container): only a bare local address is audited through the local transport.
     const transport =
-      t.transport ?? defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api));
+      t.transport ??
+      (t.export || t.evidence_file
+        ? 'evidence'
+        : defaultTransport(t.kind, address, Boolean(ssh) || t.port !== undefined, Boolean(t.api)));
+    if (t.evidence_file && (!['linux', 'windows'].includes(t.kind) || transport !== 'evidence'))
+      throw fieldError(
+        parsed,
+        `targets.${i}.evidence_file`,
+        'an evidence file belongs to a linux or windows target with transport: evidence',
+      );
+    if (t.export) {
+      const expected = EXPORT_PRODUCT_KINDS[t.export.product];
+      if (t.kind !== expected)
+        throw fieldError(parsed, `targets.${i}.kind`, `an export of ${t.export.product} belongs to kind: ${expected}`);
+      if (transport !== 'evidence')
+        throw fieldError(
+          parsed,
+          `targets.${i}.transport`,
+          'a target read from exported files needs transport: evidence',
+        );
+    }
     if (SENSOR_KINDS.includes(t.kind) && transport === 'http' && !t.api) {
       throw fieldError(
         parsed,
@@ -191,6 +219,8 @@ export function loadInventory(file: string): Inventory {
       ...(ssh ? { ssh: resolveSsh(base, ssh) } : {}),
       ...(winrm ? { winrm } : {}),
       ...(t.rootdir ? { rootdir: resolvePath(base, t.rootdir) } : {}),
+      ...(t.evidence_file ? { evidence_file: resolvePath(base, t.evidence_file) } : {}),
+      ...(t.export ? { export: { ...t.export, files: t.export.files.map((f) => resolvePath(base, f)) } } : {}),
       ...((t.timeout ?? group?.timeout ?? raw.defaults?.timeout)
         ? { timeout: t.timeout ?? group?.timeout ?? raw.defaults?.timeout }
         : {}),
@@ -273,6 +303,19 @@ export function loadInventory(file: string): Inventory {
       }
     });
   });
+  if (raw.estimate) {
+    const siem = targets.find((t) => t.id === raw.estimate!.siem);
+    const product = siem?.api?.product?.toLowerCase() ?? '';
+    if (!siem) throw fieldError(parsed, 'estimate.siem', `estimate.siem names no target: "${raw.estimate.siem}"`);
+    if (!ESTIMATE_PRODUCTS.includes(product)) {
+      throw fieldError(
+        parsed,
+        'estimate.siem',
+        `estimate.siem "${siem.id}" needs api: { url, product } with product ${ESTIMATE_PRODUCTS.join(', ')}` +
+          ` (it has ${product || 'none'})`,
+      );
+    }
+  }
   const paths = (list: string[] | undefined, builtin: string) =>
     list ? list.map((p) => resolvePath(base, p)) : [join(CHECKS_DIR, builtin)];
   // Files the run reads later are checked now: a typo must fail before any host is reached.
@@ -296,6 +339,7 @@ export function loadInventory(file: string): Inventory {
     scenarios: paths(raw.scenarios, 'scenarios'),
     alerts: paths(raw.alerts, join('playbooks', 'alerts')),
     ...(raw.log_exports ? { log_exports: raw.log_exports.map((p) => resolvePath(base, p)) } : {}),
+    ...(raw.estimate ? { estimate: raw.estimate } : {}),
     ...(raw.questionnaire ? { questionnaire: resolvePath(base, raw.questionnaire) } : {}),
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),

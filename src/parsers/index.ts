@@ -3,6 +3,7 @@
 // the fact paths against these declarations.
 import type { Parser } from '../checks/types.js';
 import { DATABASE_PARSERS } from '../database/products.js';
+import { EXPORT_PRODUCTS } from '../products/exports.js';
 import { PRODUCTS } from '../products/index.js';
 import { type ParserModule, parserIndex, parsersByName } from './define.js';
 import { edrParserModules } from './edr/index.js';
@@ -19,7 +20,7 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...DATABASE_PARSERS,
   ...sensorParserModules,
   ...edrParserModules,
-  ...new Set(PRODUCTS.flatMap((p) => p.parsers)),
+  ...new Set([...PRODUCTS, ...EXPORT_PRODUCTS].flatMap((p) => p.parsers)),
 ];
 
 export const PARSER_INDEX: ReadonlyMap<string, ParserModule> = parserIndex(PARSER_MODULES);

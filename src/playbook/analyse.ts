@@ -5,6 +5,7 @@ import type { AnalysisSection, PlaybookSummary } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
 import { walkFiles } from '../util/walk.js';
 import { type Alert, DEFAULT_PROTECTED, type ProtectedSets, loadAlertFile, makeAlert, mutateAlert } from './alerts.js';
+import { ANALYSES, type AnalysisCut, Budget, type Clock, DEFAULT_BUDGETS, type PlaybookBudgets } from './budget.js';
 import { type ActionRecord, type DryRun, dryRun } from './dryrun.js';
 import { type GuardrailFinding, KIND_TITLES, analyseGuardrails } from './guardrails.js';
 import { type LoadedPlaybook, loadPlaybookFile } from './load.js';
@@ -41,8 +42,14 @@ export interface PlaybookResult {
   blast_radius: { alerts_run: string[]; incidents: BlastIncident[] } | null;
   integrations: IntegrationStatus[];
   verdict: Verdict;
+  /** The budgets each analysis ran under (README: "Playbook analysis budgets"). */
+  budgets: PlaybookBudgets;
+  /** Analyses stopped by their budget, at most one entry per analysis; empty when everything finished. */
+  analysis_cuts: AnalysisCut[];
   counts: {
     destructive_actions: number;
+    /** Destructive actions whose guard is unknown because the dominator analysis was cut. */
+    guards_unknown: number;
     unguarded_destructive: number;
     blast_radius_incidents: number;
     undecidable_steps: number;
@@ -63,6 +70,10 @@ export interface DryRunOptions {
   probe?: boolean;
   probeClient?: ReadOnlyProbe;
   now?: () => Date;
+  /** Budgets of the dominator analysis and the exploration (validation's were applied when loading). */
+  budgets?: PlaybookBudgets;
+  /** Clock for the budgets' deadlines, in milliseconds (tests inject one). */
+  clock?: Clock;
 }
 
 const UNREADY = new Set(['auth-failed', 'unreachable', 'http-error', 'missing-credentials']);
@@ -72,10 +83,13 @@ function blastRadius(
   alerts: Alert[],
   approvalGated: Set<string>,
   sets: ProtectedSets,
+  exploration: Budget,
+  cuts: AnalysisCut[],
 ): { alerts_run: string[]; incidents: BlastIncident[] } {
   const incidents: BlastIncident[] = [];
   for (const alert of alerts) {
-    const run = dryRun(lp.playbook, alert, sets);
+    const run = dryRun(lp.playbook, alert, sets, exploration.fork());
+    if (run.cut) cuts.push(run.cut);
     for (const a of run.actions) {
       if (a.risk !== 'contain' || !a.automated) continue;
       // On a mutation only protected entities are wrong to hit; on a false positive everything it names is.
@@ -105,17 +119,18 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
   const pb = lp.playbook;
   const sets = opts.protectedSets ?? DEFAULT_PROTECTED;
   const startedAt = (opts.now?.() ?? new Date()).toISOString();
-  const guard = analyseGuardrails(pb);
+  const budgets = opts.budgets ?? DEFAULT_BUDGETS;
+  const guard = analyseGuardrails(pb, new Budget('dominators', budgets.dominators, opts.clock));
   const findings = [...guard.findings];
-  const approvalGated = new Set(
-    guard.actions
-      .filter((a) => a.guarded_by.some((g) => pb.steps[g]?.approval || pb.steps[g]?.type === 'action'))
-      .map((a) => a.step_id),
-  );
+  const approvalGated = new Set(guard.actions.filter((a) => a.approval_gated).map((a) => a.step_id));
 
+  // One time budget for every walk of this playbook; each walk has its own count of operations.
+  const exploration = new Budget('exploration', budgets.exploration, opts.clock);
+  const cuts: AnalysisCut[] = [];
   const runAlerts = [...(opts.alerts ?? []), ...(opts.falsePositives ?? [])];
   const runs = (runAlerts.length ? runAlerts : [undefined]).map((a) => {
-    const run = dryRun(pb, a, sets);
+    const run = dryRun(pb, a, sets, exploration.fork());
+    if (run.cut) cuts.push(run.cut);
     return { ...run, trace: toExecutionStatus(pb, run, startedAt) };
   });
 
@@ -123,7 +138,7 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
   if (runAlerts.length) {
     const fp = runAlerts.filter((a) => a.origin === 'false-positive');
     const mutations = opts.mutate === false ? [] : runAlerts.flatMap(mutateAlert);
-    blast = blastRadius(lp, [...fp, ...mutations], approvalGated, sets);
+    blast = blastRadius(lp, [...fp, ...mutations], approvalGated, sets, exploration, cuts);
     const seen = new Set<string>();
     for (const i of blast.incidents) {
       if (i.gated_by_approval) continue;
@@ -160,8 +175,23 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
     }
   }
 
+  const analysis_cuts = mergeCuts([lp.validation_cut, guard.cut, ...cuts]);
+  const guardsUnknown = guard.actions.filter((a) => a.destructive && a.guard === 'unknown').length;
+  for (const c of analysis_cuts) {
+    findings.push({
+      kind: 'analysis-cut',
+      title: KIND_TITLES['analysis-cut'],
+      step_id: null,
+      // Not proven safe is not safe: a cut analysis keeps the verdict from "ok".
+      severity: 'medium',
+      message: cutMessage(c, guardsUnknown),
+    });
+  }
+
   const maxSev = (min: FindingSeverity) => findings.some((f) => severityAtLeast(f.severity, min));
-  const verdict: Verdict = !lp.valid ? 'invalid' : maxSev('high') ? 'unsafe' : maxSev('medium') ? 'review' : 'ok';
+  // Invalid means errors were found; a validation cut without errors is "not established" (the analysis-cut finding).
+  const errors = lp.validation.some((i) => i.level === 'error' && i.tier !== 'strict');
+  const verdict: Verdict = errors ? 'invalid' : maxSev('high') ? 'unsafe' : maxSev('medium') ? 'review' : 'ok';
   return {
     playbook: { id: pb.id, name: pb.name, format: lp.format, source: pb.source },
     valid: lp.valid,
@@ -172,14 +202,48 @@ export async function dryRunPlaybook(lp: LoadedPlaybook, opts: DryRunOptions = {
     blast_radius: blast,
     integrations,
     verdict,
+    budgets,
+    analysis_cuts,
     counts: {
       destructive_actions: guard.actions.filter((a) => a.destructive).length,
+      guards_unknown: guardsUnknown,
       unguarded_destructive: findings.filter((f) => f.kind === 'unguarded-destructive-action').length,
       blast_radius_incidents: blast?.incidents.filter((i) => !i.gated_by_approval).length ?? 0,
       undecidable_steps: runs.reduce((n, r) => n + r.steps.filter((s) => s.status === 'undecidable').length, 0),
       integrations_unready: integrations.filter((i) => UNREADY.has(i.status)).length,
     },
   };
+}
+
+/** One entry per analysis (the first cut's reason and limit), exploration listing every walk that was cut. */
+function mergeCuts(all: (AnalysisCut | undefined)[]): AnalysisCut[] {
+  const out: AnalysisCut[] = [];
+  for (const name of ANALYSES) {
+    const of = all.filter((c): c is AnalysisCut => c?.analysis === name);
+    if (!of.length) continue;
+    const runs = of.flatMap((c) => c.runs ?? []);
+    out.push({ ...of[0]!, ...(runs.length ? { runs } : {}) });
+  }
+  return out;
+}
+
+/** The finding's text (English; the renderers phrase the same facts in both languages from analysis_cuts). */
+export function cutMessage(c: AnalysisCut, guardsUnknown: number): string {
+  const why =
+    c.reason === 'time'
+      ? `ran out of its time budget (${c.limit} s)`
+      : `reached its budget of ${c.limit.toLocaleString('en')} graph operations`;
+  const what: Record<AnalysisCut['analysis'], string> = {
+    validation: 'the workflow structure was not fully checked, so the playbook is not claimed valid',
+    dominators:
+      `no guard was proven or ruled out: ${guardsUnknown} destructive action(s) have an unknown guard, ` +
+      'and missing allow-lists, confirmations and outcome records are not assessed',
+    exploration:
+      `the dry-run walk stopped early for ${(c.runs ?? []).length} alert(s): later steps and actions are not shown ` +
+      'and the blast radius may be incomplete',
+  };
+  const raise = c.reason === 'time' ? `${c.analysis}.seconds=<s>` : `${c.analysis}=<operations>`;
+  return `${c.analysis} ${why}: ${what[c.analysis]} (raise it with --budget ${raise})`;
 }
 
 const PLAYBOOK_EXT = new Set(['.json', '.yml', '.yaml']);
@@ -213,6 +277,7 @@ export async function analysePlaybooks(opts: {
   falsePositiveAlerts?: unknown[];
   integrations?: IntegrationEndpoint[];
   probe?: boolean;
+  budgets?: PlaybookBudgets;
 }): Promise<AnalysisSection<PlaybookSummary, PlaybooksDetails>> {
   const problems: { path: string; error: string }[] = [];
   const alerts: Alert[] = [];
@@ -236,9 +301,15 @@ export async function analysePlaybooks(opts: {
   let unloadable = 0;
   for (const f of expandPaths(opts.playbookPaths.length ? opts.playbookPaths : [PLAYBOOKS_DIR], PLAYBOOK_EXT)) {
     try {
-      const lp = loadPlaybookFile(f);
+      const lp = loadPlaybookFile(f, { budgets: opts.budgets });
       results.push(
-        await dryRunPlaybook(lp, { alerts, falsePositives, integrations: opts.integrations, probe: opts.probe }),
+        await dryRunPlaybook(lp, {
+          alerts,
+          falsePositives,
+          integrations: opts.integrations,
+          probe: opts.probe,
+          budgets: opts.budgets,
+        }),
       );
     } catch (e) {
       unloadable++;
@@ -256,6 +327,8 @@ export async function analysePlaybooks(opts: {
       unguarded_destructive: sum('unguarded_destructive'),
       blast_radius_incidents: sum('blast_radius_incidents'),
       integrations_unready: sum('integrations_unready'),
+      analyses_cut: results.filter((r) => r.analysis_cuts.length > 0).length,
+      guards_unknown: sum('guards_unknown'),
     },
     details: { results, alerts: [...alerts, ...falsePositives].map((a) => ({ id: a.id, origin: a.origin })) },
     problems,

@@ -3,6 +3,7 @@
 // Parallel branches are all followed. Failure paths (on_failure, workflow_exception) are explored as "possible".
 // This module has no network or process client at all: it only reads the model and the alert.
 import { type Alert, type Entity, protectedReason, type ProtectedSets, DEFAULT_PROTECTED } from './alerts.js';
+import { type AnalysisCut, type Budget, BudgetExceeded, unlimited } from './budget.js';
 import { type Tri, UNKNOWN, evaluateSource } from './condition.js';
 import { type Edge, stepEdges } from './graph.js';
 import type { Playbook, RiskClass, Step } from './model.js';
@@ -53,6 +54,8 @@ export interface DryRun {
   alert: { id: string; title?: string; origin: Alert['origin']; mutation?: Alert['mutation'] } | null;
   steps: StepRecord[];
   actions: ActionRecord[];
+  /** The exploration budget ran out: steps past this point were not walked (their actions are not described). */
+  cut?: AnalysisCut;
 }
 
 const IP_LITERAL = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
@@ -154,8 +157,17 @@ function decide(
   return { expression, result, error };
 }
 
-/** Walks the workflow once for an alert (undefined: no alert, every condition undecidable). */
-export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSets = DEFAULT_PROTECTED): DryRun {
+/**
+ * Walks the workflow once for an alert (undefined: no alert, every condition undecidable). Each step is walked at
+ * most twice (possible, then definite), so the walk is linear; the exploration budget still bounds it, and a cut
+ * walk returns what it saw with `cut` set.
+ */
+export function dryRun(
+  pb: Playbook,
+  alert: Alert | undefined,
+  sets: ProtectedSets = DEFAULT_PROTECTED,
+  budget: Budget = unlimited('exploration'),
+): DryRun {
   const scope: VariableScope = { runtime: runtimeVariables(pb), noAlert: alert === undefined };
   const reached = new Map<string, Reach>();
   const via = new Map<string, string>();
@@ -173,11 +185,19 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
   };
   visit(pb.start, 'definite', 'workflow_start');
 
+  let cut: AnalysisCut | undefined;
   for (let head = 0; head < queue.length; head++) {
     const id = queue[head]!;
     const step = pb.steps[id]!;
     const how = reached.get(id)!;
     const edges = stepEdges(step);
+    try {
+      budget.spend(1 + edges.length);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      cut = { ...e.cut, runs: [alert?.id ?? '(no alert)'] };
+      break;
+    }
     const next: NonNullable<StepRecord['next']> = [];
     const follow = (e: Edge, certain: boolean) => {
       if (pb.steps[e.to]) next.push({ to: e.to, kind: e.kind, ...(e.label ? { label: e.label } : {}) });
@@ -239,5 +259,6 @@ export function dryRun(pb: Playbook, alert: Alert | undefined, sets: ProtectedSe
     alert: alert ? { id: alert.id, title: alert.title, origin: alert.origin, mutation: alert.mutation } : null,
     steps,
     actions,
+    ...(cut ? { cut } : {}),
   };
 }

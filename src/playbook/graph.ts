@@ -1,4 +1,5 @@
 // The workflow as a graph: edges by kind, reachability, strongly connected components and dominators.
+import type { Budget } from './budget.js';
 import type { Playbook, Step } from './model.js';
 
 export type EdgeKind =
@@ -88,7 +89,7 @@ export class Graph {
     }
   }
 
-  reachable(from: string): Set<string> {
+  reachable(from: string, budget?: Budget): Set<string> {
     const seen = new Set<string>();
     if (!this.succ.has(from)) return seen;
     const stack = [from];
@@ -96,72 +97,92 @@ export class Graph {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      for (const s of this.succ.get(n)!) if (!seen.has(s)) stack.push(s);
+      const out = this.succ.get(n)!;
+      budget?.spend(1 + out.length);
+      for (const s of out) if (!seen.has(s)) stack.push(s);
     }
     return seen;
   }
 
   /**
-   * Immediate dominators (Cooper, Harvey & Kennedy, "A Simple, Fast Dominance Algorithm"), on integer
-   * reverse-post-order indices so long workflows (deep dominator trees) stay fast.
+   * Immediate dominators by Lengauer & Tarjan ("A Fast Algorithm for Finding Dominators in a Flowgraph", the simple
+   * version with path compression: O(m log n)), iterative and on integer DFS numbers. Cooper-Harvey-Kennedy was
+   * quadratic here: a step with thousands of predecessors deep in a long dominator tree (every refused allow-list
+   * check of a 20,000-step chain ending at one end step) climbed the whole tree once per predecessor.
    */
-  dominators(entry: string): Map<string, string> {
-    const order: string[] = [];
-    const seen = new Set<string>();
+  dominators(entry: string, budget?: Budget): Map<string, string> {
+    if (!this.succ.has(entry)) return new Map();
+    // Depth-first preorder numbering with the DFS tree's parents.
+    const vertex: string[] = [];
+    const num = new Map<string, number>();
+    const parent: number[] = [];
     const stack: [string, number][] = [[entry, 0]];
-    seen.add(entry);
+    num.set(entry, 0);
+    vertex.push(entry);
+    parent.push(-1);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
       const children = this.succ.get(top[0]) ?? [];
+      budget?.spend();
       if (top[1] < children.length) {
         const c = children[top[1]++]!;
-        if (!seen.has(c)) {
-          seen.add(c);
+        if (!num.has(c)) {
+          num.set(c, vertex.length);
+          parent.push(num.get(top[0])!);
+          vertex.push(c);
           stack.push([c, 0]);
         }
-      } else {
-        order.push(top[0]);
-        stack.pop();
-      }
+      } else stack.pop();
     }
-    const rpo = order.reverse();
-    const index = new Map(rpo.map((n, i) => [n, i]));
-    const preds = rpo.map((n) =>
-      (this.pred.get(n) ?? []).map((p) => index.get(p)).filter((i): i is number => i !== undefined),
-    );
-    const idom = new Int32Array(rpo.length).fill(-1);
-    idom[0] = 0;
-    const intersect = (a: number, b: number) => {
-      let x = a;
-      let y = b;
-      while (x !== y) {
-        while (x > y) x = idom[x]!;
-        while (y > x) y = idom[y]!;
+    const n = vertex.length;
+    const semi = Int32Array.from({ length: n }, (_, i) => i);
+    const label = Int32Array.from({ length: n }, (_, i) => i);
+    const ancestor = new Int32Array(n).fill(-1);
+    const idom = new Int32Array(n).fill(-1);
+    const bucket: number[][] = Array.from({ length: n }, () => []);
+    const path: number[] = [];
+    // Path compression without recursion: climb to the forest root's child, then fold labels top-down.
+    const evaluate = (v: number): number => {
+      if (ancestor[v] === -1) return v;
+      let x = v;
+      while (ancestor[ancestor[x]!] !== -1) {
+        path.push(x);
+        x = ancestor[x]!;
       }
-      return x;
+      budget?.spend(1 + path.length);
+      while (path.length) {
+        const y = path.pop()!;
+        const a = ancestor[y]!;
+        if (semi[label[a]!]! < semi[label[y]!]!) label[y] = label[a]!;
+        ancestor[y] = ancestor[a]!;
+      }
+      return label[v]!;
     };
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (let n = 1; n < rpo.length; n++) {
-        let next = -1;
-        for (const p of preds[n]!) {
-          if (idom[p] === -1) continue;
-          next = next === -1 ? p : intersect(p, next);
-        }
-        if (next !== -1 && idom[n] !== next) {
-          idom[n] = next;
-          changed = true;
-        }
+    for (let w = n - 1; w > 0; w--) {
+      for (const p of this.pred.get(vertex[w]!) ?? []) {
+        const v = num.get(p);
+        if (v === undefined) continue;
+        const u = evaluate(v);
+        if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
       }
+      bucket[semi[w]!]!.push(w);
+      const pw = parent[w]!;
+      ancestor[w] = pw;
+      for (const v of bucket[pw]!) {
+        const u = evaluate(v);
+        idom[v] = semi[u]! < semi[v]! ? u : pw;
+      }
+      bucket[pw] = [];
     }
+    for (let w = 1; w < n; w++) if (idom[w] !== semi[w]) idom[w] = idom[idom[w]!]!;
+    idom[0] = 0;
     const out = new Map<string, string>();
-    for (let n = 0; n < rpo.length; n++) if (idom[n] !== -1) out.set(rpo[n]!, rpo[idom[n]!]!);
+    for (let w = 0; w < n; w++) out.set(vertex[w]!, vertex[idom[w]!]!);
     return out;
   }
 
   /** Strongly connected components (Tarjan, iterative). */
-  sccs(): string[][] {
+  sccs(budget?: Budget): string[][] {
     let index = 0;
     const idx = new Map<string, number>();
     const low = new Map<string, number>();
@@ -179,6 +200,7 @@ export class Graph {
         const frame = work[work.length - 1]!;
         const [n] = frame;
         const children = this.succ.get(n)!;
+        budget?.spend();
         if (frame[1] < children.length) {
           const c = children[frame[1]++]!;
           if (!idx.has(c)) {
@@ -212,12 +234,14 @@ export class Graph {
 }
 
 /** Nodes with a path of at least one edge to one of `targets` (one reverse search, not one per node). */
-export function canReachAny(g: Graph, targets: Iterable<string>): Set<string> {
+export function canReachAny(g: Graph, targets: Iterable<string>, budget?: Budget): Set<string> {
   const out = new Set<string>();
   const stack = [...targets];
   while (stack.length) {
     const n = stack.pop()!;
-    for (const p of g.pred.get(n) ?? []) {
+    const preds = g.pred.get(n) ?? [];
+    budget?.spend(1 + preds.length);
+    for (const p of preds) {
       if (out.has(p)) continue;
       out.add(p);
       stack.push(p);

@@ -4,7 +4,8 @@
 // a cap on targets, timeouts on human steps, a rollback, failure handling, and the closed loop (confirm with the
 // enforcing product, record the outcome in the SIEM or ticket).
 import type { Bilingual } from '../model.js';
-import { branchNode, canReachAny, guardGraph } from './graph.js';
+import { type AnalysisCut, type Budget, BudgetExceeded, unlimited } from './budget.js';
+import { type Graph, branchNode, canReachAny, guardGraph } from './graph.js';
 import type { EntityKind, FindingSeverity, Playbook, Step } from './model.js';
 import {
   type ActionProfile,
@@ -22,7 +23,7 @@ import { makeResolver, runtimeVariables, substitute } from './variables.js';
  * unguarded-destructive-action (also when only some paths are guarded), unguarded-state-change, missing-allow-list,
  * missing-target-cap, approval-without-timeout, missing-rollback, missing-failure-handling,
  * no-enforcement-confirmation, outcome-not-recorded, embedded-credential, skip-unavailable-containment,
- * unresolved-sub-playbook, false-positive-blast-radius, integration-unready.
+ * unresolved-sub-playbook, false-positive-blast-radius, integration-unready, analysis-cut.
  */
 export type GuardrailKind =
   | 'unguarded-destructive-action'
@@ -38,7 +39,8 @@ export type GuardrailKind =
   | 'skip-unavailable-containment'
   | 'unresolved-sub-playbook'
   | 'false-positive-blast-radius'
-  | 'integration-unready';
+  | 'integration-unready'
+  | 'analysis-cut';
 
 export interface GuardrailFinding {
   kind: GuardrailKind;
@@ -79,6 +81,10 @@ export const KIND_TITLES: Record<GuardrailKind, Bilingual> = {
   'unresolved-sub-playbook': { en: 'Sub-playbook not analysed', ja: 'サブプレイブックは未分析' },
   'false-positive-blast-radius': { en: 'Wrong containment on a false positive', ja: '誤検知による誤った封じ込め' },
   'integration-unready': { en: 'Integration not ready', ja: '連携先が利用できない' },
+  'analysis-cut': {
+    en: 'Analysis stopped by its budget: not everything was proven',
+    ja: '分析が上限で打ち切られた（すべては証明できていない）',
+  },
 };
 
 export interface ActionGuard {
@@ -86,8 +92,15 @@ export interface ActionGuard {
   profile: ActionProfile;
   /** Automated containment (block, isolate, disable, quarantine, delete…). */
   destructive: boolean;
-  /** Approval steps and allow-list conditions that dominate the action. */
+  /** Approval steps and allow-list conditions that dominate the action (empty when `guard` is unknown). */
   guarded_by: string[];
+  /**
+   * guarded: a guard dominates it (proven); unguarded: proven that none does; unknown: the dominator analysis was cut
+   * by its budget, so neither was proven.
+   */
+  guard: 'guarded' | 'unguarded' | 'unknown';
+  /** A human approval dominates the action: it would be proposed, not done. */
+  approval_gated: boolean;
   /** Entity kinds the dominating allow-list conditions cover. */
   allow_listed: EntityKind[];
 }
@@ -95,6 +108,8 @@ export interface ActionGuard {
 export interface GuardrailResult {
   findings: GuardrailFinding[];
   actions: ActionGuard[];
+  /** Set when the dominator budget ran out: every guard is then unknown and no graph-derived finding is claimed. */
+  cut?: AnalysisCut;
 }
 
 const ENTITY_ALLOW_LIST: Record<string, string> = {
@@ -115,50 +130,114 @@ function staticProfile(pb: Playbook, step: Step): ActionProfile {
   return profileAction(pb, step, text || undefined);
 }
 
-export function analyseGuardrails(pb: Playbook): GuardrailResult {
-  const findings: GuardrailFinding[] = [];
-  const add = (kind: GuardrailKind, step_id: string | null, severity: FindingSeverity, message: string) =>
-    findings.push({ kind, step_id, severity, message, title: KIND_TITLES[kind] });
-  const steps = Object.values(pb.steps);
-  const approvals = new Set(steps.filter((s) => isApprovalStep(pb, s)).map((s) => s.id));
-  const g = guardGraph(pb, new Set([...approvals].filter((id) => pb.steps[id]!.type === 'action')));
-  const reach = g.reachable(pb.start);
-  const idom = g.dominators(pb.start);
+/** `gates`: the step holds the action for a person (an approval, or a guard that is itself an action). */
+type GuardNode = { step: string; what: 'approval' | 'allow-list'; kinds: EntityKind[]; gates: boolean };
+
+/** The guard nodes dominating a node, as a list shared with its dominator-tree parent (no copy per node). */
+interface GuardChain {
+  guard: GuardNode;
+  up: GuardChain | null;
+  /** Entity kinds allow-listed by this guard or any above it (at most the six kinds). */
+  kinds: EntityKind[];
+}
+
+/** At most this many guards are listed per action (nearest first); a longer chain is still counted as guarded. */
+const MAX_GUARDS_LISTED = 50;
+
+interface GraphFacts {
+  reach: Set<string>;
+  /** Nodes reachable from some guard: an unguarded action here is guarded on some path only. */
+  guardReach: Set<string>;
+  guardsOf: (id: string) => GuardChain | null;
+  dominated: (id: string) => boolean;
+}
+
+/** Reachability, dominators and guard chains: the part of the guard analysis whose cost grows with the graph. */
+function graphFacts(pb: Playbook, g: Graph, steps: Step[], approvals: Set<string>, budget: Budget): GraphFacts {
+  const reach = g.reachable(pb.start, budget);
+  const idom = g.dominators(pb.start, budget);
 
   // Guard nodes: the approved branch of an approval, any branch of a manual decision, a branch of an allow-list check.
-  const guardNodes = new Map<string, { step: string; what: 'approval' | 'allow-list'; kinds: EntityKind[] }>();
+  const guardNodes = new Map<string, GuardNode>();
   for (const s of steps) {
+    budget.spend();
     if (approvals.has(s.id)) {
       const labels =
         s.type === 'action' ? ['completion', 'success'] : [...Object.keys(s.cases ?? {}), 'default', 'true', 'false'];
-      for (const l of labels) guardNodes.set(branchNode(s.id, l), { step: s.id, what: 'approval', kinds: [] });
+      const node: GuardNode = { step: s.id, what: 'approval', kinds: [], gates: !!s.approval || s.type === 'action' };
+      for (const l of labels) guardNodes.set(branchNode(s.id, l), node);
       continue;
     }
     const kinds = allowListKinds(s);
     if (!kinds) continue;
     const labels = ['true', 'false', 'completion', 'default', ...Object.keys(s.cases ?? {})];
-    for (const l of labels) guardNodes.set(branchNode(s.id, l), { step: s.id, what: 'allow-list', kinds });
+    const node: GuardNode = { step: s.id, what: 'allow-list', kinds, gates: !!s.approval || s.type === 'action' };
+    for (const l of labels) guardNodes.set(branchNode(s.id, l), node);
   }
 
-  // Everything reachable from some guard: an unguarded action in this set is guarded on some path only.
+  // Everything reachable from some guard.
   const guardReach = new Set<string>();
   const pending = [...guardNodes.keys()].filter((n) => reach.has(n));
   while (pending.length) {
     const n = pending.pop()!;
-    for (const m of g.succ.get(n) ?? []) {
+    const out = g.succ.get(n) ?? [];
+    budget.spend(1 + out.length);
+    for (const m of out) {
       if (guardReach.has(m)) continue;
       guardReach.add(m);
       pending.push(m);
     }
   }
-  const profiles = new Map<string, ActionProfile>();
-  for (const s of steps)
-    if ((s.type === 'action' || s.type === 'playbook-action') && reach.has(s.id))
-      profiles.set(s.id, staticProfile(pb, s));
 
-  // The closed loop: which steps have a confirmation by the same enforcing product, and an outcome record, after them.
+  // The guard nodes among the dominators of a node, memoised down the dominator tree as a shared linked list:
+  // walking every action's dominator chain, or copying the list per node, was quadratic on long workflows.
+  const memo = new Map<string, GuardChain | null>();
+  const chainTo = (id: string): GuardChain | null => {
+    const path: string[] = [];
+    let x: string | undefined = id;
+    while (x !== undefined && !memo.has(x)) {
+      path.push(x);
+      const up = idom.get(x);
+      x = up === undefined || up === x ? undefined : up;
+    }
+    budget.spend(1 + path.length);
+    let acc = x === undefined ? null : memo.get(x)!;
+    for (let i = path.length - 1; i >= 0; i--) {
+      const own = guardNodes.get(path[i]!);
+      if (own) {
+        const kinds = acc ? acc.kinds : [];
+        const more = own.kinds.filter((k) => !kinds.includes(k));
+        acc = { guard: own, up: acc, kinds: more.length ? [...kinds, ...more] : kinds };
+      }
+      memo.set(path[i]!, acc);
+    }
+    return memo.get(id)!;
+  };
+  // Settle every reachable node now, under the budget, so reading a chain later costs nothing.
+  for (const id of reach) if (idom.has(id)) chainTo(id);
+  return {
+    reach,
+    guardReach,
+    guardsOf: (id) => (idom.has(id) ? chainTo(id) : null),
+    dominated: (id) => idom.has(id),
+  };
+}
+
+/** The distinct guard steps of a chain, nearest first, at most MAX_GUARDS_LISTED. */
+function guardSteps(chain: GuardChain | null): { steps: string[]; approval: boolean } {
+  const steps: string[] = [];
+  let approval = false;
+  for (let c = chain; c; c = c.up) {
+    if (c.guard.gates) approval = true;
+    if (steps.length < MAX_GUARDS_LISTED && !steps.includes(c.guard.step)) steps.push(c.guard.step);
+    if (approval && steps.length >= MAX_GUARDS_LISTED) break;
+  }
+  return { steps, approval };
+}
+
+/** Steps after which the same product confirms containment, and after which the outcome is recorded. */
+function closedLoop(pb: Playbook, g: Graph, steps: Step[], profiles: Map<string, ActionProfile>, budget: Budget) {
   const verifications = steps.filter((x) => isVerificationStep(pb, x));
-  const products = (x: Step) => [x.agent, ...(x.targets ?? [])].filter((p): p is string => !!p);
   const confirmedAfterCache = new Map<string, Set<string>>();
   const confirmedAfter = (s: Step): boolean => {
     const mine = products(s);
@@ -171,6 +250,7 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
       set = canReachAny(
         g,
         same.map((v) => v.id),
+        budget,
       );
       confirmedAfterCache.set(key, set);
     }
@@ -179,38 +259,60 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
   const recordedAfter = canReachAny(
     g,
     [...profiles.entries()].filter(([, p]) => p.records_outcome).map(([id]) => id),
+    budget,
   );
+  return { confirmedAfter, recordedAfter };
+}
 
-  // The guard nodes among the dominators of a node, memoised down the dominator tree: walking every action's
-  // dominator chain was quadratic on long workflows (a chain of 50,000 steps).
-  type GuardNode = NonNullable<ReturnType<typeof guardNodes.get>>;
-  const guardMemo = new Map<string, GuardNode[]>();
-  const guardsAbove = (id: string): GuardNode[] => {
-    const chain: string[] = [];
-    let x: string | undefined = id;
-    while (x !== undefined && !guardMemo.has(x)) {
-      chain.push(x);
-      const up = idom.get(x);
-      x = up === undefined || up === x ? undefined : up;
+const products = (x: Step) => [x.agent, ...(x.targets ?? [])].filter((p): p is string => !!p);
+
+/**
+ * The guardrail analysis. Its graph part (reachability, dominators, guard chains, the closed loop) runs under the
+ * dominator budget; when that is cut, guards are unknown and no finding that needs the graph is claimed.
+ */
+export function analyseGuardrails(pb: Playbook, budget: Budget = unlimited('dominators')): GuardrailResult {
+  const findings: GuardrailFinding[] = [];
+  const add = (kind: GuardrailKind, step_id: string | null, severity: FindingSeverity, message: string) =>
+    findings.push({ kind, step_id, severity, message, title: KIND_TITLES[kind] });
+  const steps = Object.values(pb.steps);
+  const approvals = new Set(steps.filter((s) => isApprovalStep(pb, s)).map((s) => s.id));
+  const g = guardGraph(pb, new Set([...approvals].filter((id) => pb.steps[id]!.type === 'action')));
+  let graph: GraphFacts | undefined;
+  let cut: AnalysisCut | undefined;
+  try {
+    graph = graphFacts(pb, g, steps, approvals, budget);
+  } catch (e) {
+    if (!(e instanceof BudgetExceeded)) throw e;
+    cut = e.cut;
+  }
+  // Without the graph facts every step counts as reachable (over-reporting the step-local findings is safe) and no
+  // guard, missing guard, confirmation or record is claimed.
+  const reach = graph?.reach ?? new Set(Object.keys(pb.steps));
+  const profiles = new Map<string, ActionProfile>();
+  for (const s of steps)
+    if ((s.type === 'action' || s.type === 'playbook-action') && reach.has(s.id))
+      profiles.set(s.id, staticProfile(pb, s));
+
+  let loop: ReturnType<typeof closedLoop> | undefined;
+  if (graph) {
+    try {
+      loop = closedLoop(pb, g, steps, profiles, budget);
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      cut = e.cut;
     }
-    let acc = x === undefined ? [] : guardMemo.get(x)!;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const own = guardNodes.get(chain[i]!);
-      if (own) acc = [...acc, own];
-      guardMemo.set(chain[i]!, acc);
-    }
-    return guardMemo.get(id)!;
-  };
+  }
 
   const actions: ActionGuard[] = [];
   for (const s of steps) {
     const profile = profiles.get(s.id);
     if (!profile) continue;
     const destructive = profile.risk === 'contain' && !profile.manual;
-    const guards = idom.has(s.id) ? guardsAbove(s.id) : [];
-    const guarded_by = [...new Set(guards.map((x) => x.step))];
-    const allow_listed = [...new Set(guards.flatMap((x) => x.kinds))];
-    actions.push({ step_id: s.id, profile, destructive, guarded_by, allow_listed });
+    const chain = graph ? graph.guardsOf(s.id) : null;
+    const { steps: guarded_by, approval: approval_gated } = guardSteps(chain);
+    const allow_listed = chain ? [...chain.kinds] : [];
+    const guard: ActionGuard['guard'] = !graph ? 'unknown' : guarded_by.length ? 'guarded' : 'unguarded';
+    actions.push({ step_id: s.id, profile, destructive, guarded_by, allow_listed, guard, approval_gated });
     const label = s.name ? `"${s.name}" (${s.id})` : s.id;
 
     if (s.type === 'playbook-action')
@@ -220,9 +322,9 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
         'info',
         `sub-playbook "${s.playbook_id}" is not analysed here; dry-run it on its own`,
       );
-    if (destructive && guarded_by.length === 0) {
+    if (destructive && guard === 'unguarded') {
       // Is there a guard on some path at least? Then one branch is guarded and another is not.
-      if (guardReach.has(s.id)) {
+      if (graph!.guardReach.has(s.id)) {
         add(
           'unguarded-destructive-action',
           s.id,
@@ -240,7 +342,7 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
         );
       }
     }
-    if (!destructive && profile.risk === 'change' && !profile.rollback && !profile.manual && guarded_by.length === 0) {
+    if (!destructive && profile.risk === 'change' && !profile.rollback && !profile.manual && guard === 'unguarded') {
       add(
         'unguarded-state-change',
         s.id,
@@ -248,7 +350,8 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
         `${label} changes state (${profile.verb ?? 'write'}) without approval or allow-list check`,
       );
     }
-    if (destructive) {
+    // A missing allow-list is claimed only when the dominators were computed.
+    if (destructive && guard !== 'unknown') {
       const kinds = profile.entity ? [profile.entity] : [];
       const missing = kinds.length
         ? kinds.filter((k) => !allow_listed.includes(k))
@@ -265,6 +368,8 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
             : `${label}: no allow-list of ${ENTITY_ALLOW_LIST[k]} is checked before it`,
         );
       }
+    }
+    if (destructive) {
       if (!s.on_failure && !(pb.exception && pb.steps[pb.exception])) {
         add(
           'missing-failure-handling',
@@ -281,7 +386,7 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
           `${label} is skipped silently when its integration is unavailable (skipunavailable): containment ` +
             'may not happen and nobody is told',
         );
-      if (!confirmedAfter(s)) {
+      if (loop && !loop.confirmedAfter(s)) {
         add(
           'no-enforcement-confirmation',
           s.id,
@@ -290,7 +395,7 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
             'the containment took effect',
         );
       }
-      if (!recordedAfter.has(s.id)) {
+      if (loop && !loop.recordedAfter.has(s.id)) {
         add(
           'outcome-not-recorded',
           s.id,
@@ -338,5 +443,5 @@ export function analyseGuardrails(pb: Playbook): GuardrailResult {
       `authentication_info ${c} holds a secret inline in the playbook file; reference a vault or environment instead`,
     );
   }
-  return { findings, actions };
+  return { findings, actions, ...(cut ? { cut } : {}) };
 }

@@ -1,7 +1,8 @@
 // Structural errors an executor would hit: dangling references, unreachable steps, paths that never reach an end,
 // loops nothing bounds, conditions that do not parse.
+import { type AnalysisCut, type Budget, BudgetExceeded, unlimited } from './budget.js';
 import { ConditionSyntaxError, conditionRefs, parseCondition } from './condition.js';
-import { Graph, allEdges } from './graph.js';
+import { Graph, allEdges, canReachAny } from './graph.js';
 import type { Playbook, ValidationIssue } from './model.js';
 import { bareName } from './variables.js';
 
@@ -12,8 +13,25 @@ const issue = (level: 'error' | 'warning', path: string, message: string): Valid
   message,
 });
 
-export function checkStructure(pb: Playbook): ValidationIssue[] {
+/**
+ * The structural checks under the validation budget. When the budget runs out the issues found so far come back with
+ * the cut: the playbook is then not known to be valid (load.ts), whatever was found is still reported.
+ */
+export function checkStructure(
+  pb: Playbook,
+  budget: Budget = unlimited('validation'),
+): { issues: ValidationIssue[]; cut?: AnalysisCut } {
   const out: ValidationIssue[] = [];
+  try {
+    structureIssues(pb, budget, out);
+    return { issues: out };
+  } catch (e) {
+    if (e instanceof BudgetExceeded) return { issues: out, cut: e.cut };
+    throw e;
+  }
+}
+
+function structureIssues(pb: Playbook, budget: Budget, out: ValidationIssue[]): void {
   const ids = new Set(Object.keys(pb.steps));
   if (!ids.has(pb.start))
     out.push(issue('error', 'workflow_start', `workflow_start references missing step "${pb.start}"`));
@@ -34,12 +52,14 @@ export function checkStructure(pb: Playbook): ValidationIssue[] {
   }
 
   const edges = allEdges(pb);
+  budget.spend(ids.size + edges.length);
   for (const e of edges) {
     if (!ids.has(e.to))
       out.push(issue('error', `${e.from}/${e.via}`, `${e.via} of step "${e.from}" references missing step "${e.to}"`));
   }
   for (const s of Object.values(pb.steps)) {
     const p = s.id;
+    budget.spend();
     if (s.type === 'parallel' && (s.next_steps ?? []).length === 0)
       out.push(issue('error', p, 'parallel step without next_steps'));
     if ((s.type === 'if-condition' || s.type === 'while-condition') && s.condition !== undefined) {
@@ -59,7 +79,7 @@ export function checkStructure(pb: Playbook): ValidationIssue[] {
   }
 
   const g = new Graph([...ids], edges);
-  const reach = g.reachable(pb.start);
+  const reach = g.reachable(pb.start, budget);
   if (ids.has(pb.start)) {
     for (const id of ids) {
       if (!reach.has(id) && id !== pb.exception)
@@ -75,20 +95,18 @@ export function checkStructure(pb: Playbook): ValidationIssue[] {
         out.push(issue('error', id, `step "${id}" (${s.type}) has no next step and is not an end step`));
       }
     }
-    // Steps from which no end can be reached are stuck forever (a loop with no way out).
-    const canFinish = new Set<string>();
-    const rev = new Graph(
-      [...ids],
-      edges.map((e) => ({ from: e.to, to: e.from })),
-    );
-    for (const id of ids) if (pb.steps[id]!.type === 'end') for (const r of rev.reachable(id)) canFinish.add(r);
-    for (const comp of g.sccs()) {
+    // Steps from which no end can be reached are stuck forever (a loop with no way out). One reverse search from
+    // all end steps at once: one search per end step was quadratic in a playbook of many ends.
+    const endIds = [...ids].filter((id) => pb.steps[id]!.type === 'end');
+    const canFinish = canReachAny(g, endIds, budget);
+    for (const id of endIds) canFinish.add(id);
+    for (const comp of g.sccs(budget)) {
       const cyclic = comp.length > 1 || g.succ.get(comp[0]!)!.includes(comp[0]!);
       if (!cyclic || !comp.some((c) => reach.has(c))) continue;
+      budget.spend(comp.length);
       out.push(...loopIssues(pb, comp, canFinish));
     }
   }
-  return out;
 }
 
 function loopIssues(pb: Playbook, comp: string[], canFinish: Set<string>): ValidationIssue[] {

@@ -140,12 +140,14 @@ export function parseElasticSearch(body: string, window: CountWindow): Counts {
 }
 
 /** ES|QL `_query`: the rule's WHERE, a time filter and STATS count BY BUCKET(@timestamp, 1 day). */
-export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number): SearchRequest {
+export function esqlRequest(esql: string, window: CountWindow, timeoutMs: number, correlation = false): SearchRequest {
   const [from, ...rest] = esql.split(' | WHERE ');
   const where = rest.join(' | WHERE ');
+  // A correlation's rows are its groups that met the condition, each at the start of its time bucket.
+  const time = correlation ? 'timebucket' : '@timestamp';
   const query =
-    `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < ` +
-    `"${window.end.toISOString()}" | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(@timestamp, 1 day)`;
+    `${from} | WHERE @timestamp >= "${window.start.toISOString()}" AND @timestamp < "${window.end.toISOString()}"` +
+    ` | WHERE ${where} | STATS count = COUNT(*) BY day = BUCKET(${time}, 1 day)`;
   return { path: '/_query', contentType: 'application/json', body: JSON.stringify({ query }), timeoutMs };
 }
 
@@ -174,12 +176,12 @@ export function splunkExportRequest(
   timeoutMs: number,
 ): SearchRequest {
   const [first, ...pipes] = spl.split('\n');
-  const search = [
-    `search ${index ? `index=${JSON.stringify(index)} ` : ''}${first}`,
-    ...pipes,
-    '| bin _time span=1d',
-    '| stats count by _time',
-  ].join('\n');
+  const where = index ? `index=${JSON.stringify(index)} ` : '';
+  // A temporal correlation starts with `| multisearch [ search ... ]`: the index goes into each subsearch.
+  const lines = first!.startsWith('|')
+    ? [first!, ...pipes.map((l) => (l.startsWith('[ search ') ? `[ search ${where}${l.slice(9)}` : l))]
+    : [`search ${where}${first}`, ...pipes];
+  const search = [...lines, '| bin _time span=1d', '| stats count by _time'].join('\n');
   const form = new URLSearchParams({
     search,
     earliest_time: window.start.toISOString(),
@@ -270,7 +272,7 @@ export function planCount(
   language: Language,
   query: string,
   window: CountWindow,
-  opts: { index: string; splunkIndex?: string; timeoutMs: number },
+  opts: { index: string; splunkIndex?: string; timeoutMs: number; correlation?: boolean },
 ): CountPlan {
   switch (language) {
     case 'dsl':
@@ -286,7 +288,11 @@ export function planCount(
         parse: parseElasticSearch,
       };
     case 'esql':
-      return { language, request: esqlRequest(query, window, opts.timeoutMs), parse: parseEsql };
+      return {
+        language,
+        request: esqlRequest(query, window, opts.timeoutMs, opts.correlation),
+        parse: parseEsql,
+      };
     case 'spl':
       return {
         language,

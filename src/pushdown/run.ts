@@ -7,14 +7,8 @@ import { listRuleFiles, loadRuleText } from '../sigma/loader.js';
 import type { CompileOptions } from '../sigma/types.js';
 import { parseYaml } from '../util/validate.js';
 import { type CountWindow, type Counts, countWindow, planCount, readAnswer } from './count.js';
-import {
-  type Conversion,
-  convertRule,
-  DEFAULT_ELASTIC_INDEX,
-  type Language,
-  LANGUAGES,
-  type SiemTarget,
-} from './targets.js';
+import { convertInSet, ruleResolver } from './correlation.js';
+import { type Conversion, DEFAULT_ELASTIC_INDEX, type Language, LANGUAGES, type SiemTarget } from './targets.js';
 
 export class PushdownUsageError extends Error {}
 
@@ -110,7 +104,10 @@ export async function runPushdown(o: PushdownOptions): Promise<PushdownOutput> {
   const window: CountWindow = countWindow(o.now, o.days);
   const { docs, failures } = loadDocs(o.rulePaths, { placeholders: o.placeholders });
   const index = o.index ?? DEFAULT_ELASTIC_INDEX;
-  const results: PushdownRuleResult[] = docs.map((d) => convertRule(d, kind, { placeholders: o.placeholders, index }));
+  const resolve = ruleResolver(docs);
+  const results: PushdownRuleResult[] = docs.map((d) =>
+    convertInSet(d, kind, { placeholders: o.placeholders, index, resolve }),
+  );
   const source = new ApiProbeSource(target, { env: o.env, search: true });
   let openError: string | undefined;
   if (results.some((r) => r.queries?.[language])) {
@@ -118,19 +115,26 @@ export async function runPushdown(o: PushdownOptions): Promise<PushdownOutput> {
     if (e) openError = `${e.kind}: ${e.message}`;
   }
   for (const r of results) {
-    const query = r.queries?.[language];
+    // A correlation converts to ES|QL only on Elasticsearch: it is counted there whatever the language asked for.
+    const lang = r.correlation && kind === 'elastic' && product !== 'opensearch' ? 'esql' : language;
+    const query = r.queries?.[lang];
     if (!query) {
       if (!r.unsupported && r.queries)
-        r.unsupported = { kind: 'language', reason: `no ${language} form: ${r.notes.join('; ') || 'see queries'}` };
+        r.unsupported = { kind: 'language', reason: `no ${lang} form: ${r.notes.join('; ') || 'see queries'}` };
       continue;
     }
-    r.language = language;
+    r.language = lang;
     r.query = query;
     if (openError) {
       r.error = openError;
       continue;
     }
-    const plan = planCount(language, query, window, { index, splunkIndex: o.index, timeoutMs: o.timeoutMs });
+    const plan = planCount(lang, query, window, {
+      index,
+      splunkIndex: o.index,
+      timeoutMs: o.timeoutMs,
+      correlation: Boolean(r.correlation),
+    });
     const answer = readAnswer(plan, await source.search(plan.request), window);
     if ('error' in answer) r.error = answer.error;
     else {

@@ -32,7 +32,7 @@ const lit = (field: string, s: string | number): Q => ({
 const anyOf = (field: string, values: (string | number)[]): Q => or(values.map((v) => lit(field, String(v))));
 
 /** One way a log source's events reach the SIEM: which events (where), under which field names (map). */
-interface Branch {
+export interface Branch {
   label: string;
   where: Q | null;
   map: FieldMapper;
@@ -251,6 +251,8 @@ export interface Conversion {
   notes: string[];
   /** Present when the rule did not convert: the kind of obstacle and exactly what it was. */
   unsupported?: { kind: string; reason: string };
+  /** A correlation rule: its queries aggregate (count per group and time bucket) before the per-day count. */
+  correlation?: { type: string; timespan: string };
 }
 
 function logsourceText(ls: LogSource): string {
@@ -269,6 +271,44 @@ export interface ConvertOptions extends CompileOptions {
 
 export const DEFAULT_ELASTIC_INDEX = 'logs-*,winlogbeat-*';
 
+/** A converted path of a rule: the branch (routing, field names) and the query over it (routing included). */
+export interface ConvertedBranch {
+  b: Branch;
+  q: Q;
+}
+
+/**
+ * A detection rule's query per path of its log source to this SIEM; paths whose fields are not all mapped are left
+ * out (said in `left`). Throws Unconvertible when no path converts or the rule itself cannot be expressed.
+ */
+export function convertBranches(
+  doc: Record<string, unknown>,
+  target: SiemTarget,
+  opts: CompileOptions = {},
+): { converted: ConvertedBranch[]; left: string[] } {
+  if (doc.filter) throw new Unconvertible('rule', 'Sigma filter documents are applied by the local engine only');
+  const ls = (doc.logsource ?? {}) as LogSource;
+  const branches = BRANCHES[target](ls);
+  if (branches.length === 0)
+    throw new Unconvertible(
+      'logsource',
+      `log source ${logsourceText(ls)} has no routing to ${target} in socready's table`,
+    );
+  const converted: ConvertedBranch[] = [];
+  const left: string[] = [];
+  for (const b of branches) {
+    try {
+      const q = detectionQuery(doc.detection, b.map, opts);
+      converted.push({ b, q: b.where ? and([b.where, q]) : q });
+    } catch (e) {
+      if (!(e instanceof Unconvertible) || e.kind !== 'field-mapping') throw e;
+      left.push(`${b.label}: ${e.reason}`);
+    }
+  }
+  if (converted.length === 0) throw new Unconvertible('field-mapping', left.join('; '));
+  return { converted, left };
+}
+
 /**
  * Converts one Sigma rule document for one SIEM. Never throws on a rule: what cannot convert is said in `unsupported`.
  */
@@ -281,30 +321,21 @@ export function convertRule(doc: Record<string, unknown>, target: SiemTarget, op
   };
   const level = typeof doc.level === 'string' ? { level: doc.level } : {};
   const fail = (kind: string, reason: string): Conversion => ({ ...base, ...level, unsupported: { kind, reason } });
+  // Correlations need the rules beside them: src/pushdown/correlation.ts converts them.
   if (doc.correlation)
     return fail(
       'correlation',
       `correlation rule (type ${String((doc.correlation as { type?: unknown }).type ?? '?')}) is not pushed ` +
         'down; its base rules are',
     );
-  if (doc.filter) return fail('rule', 'Sigma filter documents are applied by the local engine only');
-  const ls = (doc.logsource ?? {}) as LogSource;
-  const branches = BRANCHES[target](ls);
-  if (branches.length === 0)
-    return fail('logsource', `log source ${logsourceText(ls)} has no routing to ${target} in socready's table`);
-  const converted: { b: Branch; q: Q }[] = [];
-  const left: string[] = [];
-  for (const b of branches) {
-    try {
-      const q = detectionQuery(doc.detection, b.map, opts);
-      converted.push({ b, q: b.where ? and([b.where, q]) : q });
-    } catch (e) {
-      if (!(e instanceof Unconvertible)) throw e;
-      if (e.kind !== 'field-mapping') return fail(e.kind, e.reason);
-      left.push(`${b.label}: ${e.reason}`);
-    }
+  let converted: ConvertedBranch[];
+  let left: string[];
+  try {
+    ({ converted, left } = convertBranches(doc, target, opts));
+  } catch (e) {
+    if (e instanceof Unconvertible) return fail(e.kind, e.reason);
+    throw e;
   }
-  if (converted.length === 0) return fail('field-mapping', left.join('; '));
   const notes = left.map((l) => `path left out: ${l}`);
   const queries: Partial<Record<Language, string>> = {};
   try {

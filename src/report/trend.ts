@@ -69,7 +69,10 @@ export function loadTrend(dir: string): TrendRuns {
   const problems: TrendRuns['problems'] = [];
   for (const file of reportFiles(dir)) {
     try {
-      points.push(pointOf(readReport(file), file));
+      const report = readReport(file);
+      // A shard's partial report is a part of a run, not a run: its merge is the point of the trend.
+      if (report.run.shard) continue;
+      points.push(pointOf(report, file));
     } catch (e) {
       problems.push({ file, error: e instanceof InputError ? e.message : `${file}: ${(e as Error).message}` });
     }

@@ -52,3 +52,16 @@ export function readReport(file: string): Report {
   const json = parseJsonText(text, file);
   return validateReport(json, file);
 }
+
+/** A whole run's report: a shard's partial one (scan --shard) has no analyses or score over the estate. */
+export function readRunReport(file: string): Report {
+  const report = readReport(file);
+  if (report.run.shard) {
+    const { index, count } = report.run.shard;
+    throw new InputError(
+      file,
+      `a partial report of shard ${index}/${count} (scan --shard): join every shard with socready merge first`,
+    );
+  }
+  return report;
+}

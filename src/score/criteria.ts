@@ -427,13 +427,26 @@ export function responseAutomationCriteria(p: PlaybookSummary, q: QuestionnaireR
       `すべてのプレイブックが妥当（現在 不正 ${p.invalid} 件）`,
       [ref('invalid')],
     ),
+    // A guard the dominator analysis could not prove (budget cut) is unknown, never counted as present.
     crit(
       3,
-      p.unguarded_destructive === 0,
-      `Every destructive action (block, isolate, disable) is guarded (now ${p.unguarded_destructive} ` +
-        `unguarded of ${p.destructive_actions})`,
-      `破壊的アクション（遮断・隔離・無効化）にすべてガードがある（現在 ${p.destructive_actions} 件中 ${p.unguarded_destructive} 件がガードなし）`,
-      [ref('unguarded_destructive'), ref('destructive_actions')],
+      p.unguarded_destructive === 0 && (p.guards_unknown ?? 0) === 0,
+      `Every destructive action (block, isolate, disable) is guarded (now ${p.unguarded_destructive} unguarded` +
+        `${p.guards_unknown ? `, ${p.guards_unknown} unknown` : ''} of ${p.destructive_actions})`,
+      `破壊的アクション（遮断・隔離・無効化）にすべてガードがある（現在 ${p.destructive_actions} 件中 ` +
+        `${p.unguarded_destructive} 件がガードなし${p.guards_unknown ? `、${p.guards_unknown} 件が不明` : ''}）`,
+      [
+        ref('unguarded_destructive'),
+        ref('destructive_actions'),
+        ...(p.guards_unknown !== undefined ? [ref('guards_unknown')] : []),
+      ],
+    ),
+    crit(
+      3,
+      (p.analyses_cut ?? 0) === 0,
+      `Every playbook analysis finished within its budget (now ${p.analyses_cut ?? 0} playbook(s) cut)`,
+      `すべてのプレイブック分析が上限内で完了した（現在 打ち切り ${p.analyses_cut ?? 0} 件）`,
+      p.analyses_cut !== undefined ? [ref('analyses_cut')] : [],
     ),
     crit(
       4,

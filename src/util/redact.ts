@@ -127,6 +127,27 @@ const RULES: Rule[] = [
     ),
     true,
   ),
+  // Headers carried in a URL's query string (Cloudflare Logpush `destination_conf`: `?header_Authorization=Splunk%20…`,
+  // `&header_DD-API-KEY=…`): the value up to the next parameter.
+  {
+    re: /((?<![\w.-])header_(?:proxy-)?(?:authorization|[\w-]*?(?:api[_-]?key|token|secret|password))=)([^&\s"'\\]+)/gi,
+    replace: (_m, head) => `${head}${MASK}`,
+  },
+  // Appliance configurations: FortiOS prints every secret as `set <name> ENC <value>`; FortiOS and PAN-OS set-format
+  // lines name other secrets plainly (`set password "x"`, `set ... radius-server s1 secret -AQ==…`, `phash $1$…`).
+  { re: /^([ \t]*set[ \t]+[\w-]+[ \t]+ENC[ \t]+)(\S+)/gim, replace: (_m, head) => `${head}${MASK}` },
+  headValue(
+    new RegExp(
+      String.raw`(^[ \t]*set[ \t][^\r\n]*?(?<![\w.-])(?:phash|[\w-]*?(?:password|passwd|passphrase|secret|psk|` +
+        String.raw`authtok))[ \t]+)(?!ENC[ \t])(${QUOTED}|${TOKEN})`,
+      'gim',
+    ),
+  ),
+  // PAN-OS XML: <phash>, <password>, <key>, <secret>, <psk>… elements hold the secret as their text.
+  {
+    re: /(<(phash|key|private-key|[\w-]*?(?:password|passwd|passphrase|secret|psk|token))>)([^<]+)(<\/\2>)/gi,
+    replace: (_m, open, _name, _value, close) => `${open}${MASK}${close}`,
+  },
   // Cookies: a quoted value, or the rest of the header line.
   headValue(
     new RegExp(String.raw`((?<![\w.-])(?:set-)?cookie${NAME_QUOTE}[ \t]*[:=][ \t]*)(${QUOTED}|[^\r\n"'\\]+)`, 'gi'),

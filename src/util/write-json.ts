@@ -3,9 +3,30 @@
 // of thousands of targets is never held as one string (for 5,000 hosts that string alone is ~400 MB, close to V8's
 // string limit, on top of the objects it came from).
 /**
+ * An array whose items are produced while it is written (a scan's findings read back from disk, target by target):
+ * written exactly as the array would be, never held whole.
+ */
+export class StreamedArray<T> {
+  constructor(readonly items: () => Iterable<T>) {}
+}
+
+/**
  * The pieces of `JSON.stringify(value, null, 2)`: objects and arrays are opened one level at a time, down to `depth`.
  */
 export function* jsonPieces(value: unknown, indent = '', depth = 2): Generator<string> {
+  if (value instanceof StreamedArray) {
+    const inner = `${indent}  `;
+    let first = true;
+    for (const v of value.items()) {
+      yield first ? '[\n' : ',\n';
+      first = false;
+      yield inner;
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null';
+      else yield* jsonPieces(v, inner, depth - 1);
+    }
+    yield first ? '[]' : `\n${indent}]`;
+    return;
+  }
   const whole = () => {
     const s = JSON.stringify(value, null, 2);
     return indent ? s.replace(/\n/g, `\n${indent}`) : s;

@@ -45,9 +45,12 @@ async function waitFor(test: () => boolean, ms: number, what: string): Promise<v
   }
 }
 
-/** Starts the pair; `forwardPort` other than the collector's simulates a broken forwarding config. */
+/**
+ * Starts the pair; `wrongPort` simulates a broken forwarding config; `files` are application log files the sender
+ * also reads (imfile, as a host ships a database's audit file) and forwards with the given tag.
+ */
 export async function startRsyslogPair(
-  o: { senderMax?: string; collectorMax?: string; wrongPort?: boolean } = {},
+  o: { senderMax?: string; collectorMax?: string; wrongPort?: boolean; files?: { path: string; tag: string }[] } = {},
 ): Promise<RsyslogPair> {
   const dir = mkdtempSync(join(tmpdir(), 'socready-rsyslog-'));
   for (const d of ['collector/work', 'sender/work']) mkdirSync(join(dir, d), { recursive: true });
@@ -68,12 +71,18 @@ input(type="imtcp" address="127.0.0.1" port="${port}")
 *.* action(type="omfile" file="${collectorLog}")
 `,
   );
+  // Application log files the sender also ships (imfile), as a host ships a database's audit file.
+  const imfile = o.files?.length
+    ? `module(load="imfile")\n${o.files
+        .map((f) => `input(type="imfile" File="${f.path}" Tag="${f.tag}" Facility="local0")\n`)
+        .join('')}`
+    : '';
   writeFileSync(
     senderConf,
     `${global('sender', o.senderMax)}
 module(load="imuxsock" SysSock.Use="off")
 input(type="imuxsock" Socket="${socket}" CreatePath="on")
-*.* action(type="omfile" file="${senderLocal}")
+${imfile}*.* action(type="omfile" file="${senderLocal}")
 *.* action(type="omfwd" target="127.0.0.1" port="${forwardPort}" protocol="tcp" queue.type="LinkedList" ` +
       `queue.filename="fwdq" action.resumeRetryCount="-1")
 `,

@@ -19,6 +19,7 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
     'win-winrm-listeners': join(W, 'winrm-https.txt'),
     'win-defender-status': join(FIXTURES_DIR, 'products', 'edr', 'defender-status-healthy.json'),
     'win-firewall-profiles': join(W, 'firewall-profiles-hardened.json'),
+    'win-smb-server-config': join(W, 'smb-server-hardened.json'),
   },
   default: {
     'win-auditpol': join(W, 'auditpol-en-default.csv'),
@@ -31,6 +32,7 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
     'win-winrm-listeners': join(W, 'winrm-http-only.txt'),
     'win-defender-status': join(FIXTURES_DIR, 'products', 'edr', 'defender-status-passive.json'),
     'win-firewall-profiles': join(W, 'firewall-profiles-default.json'),
+    'win-smb-server-config': join(W, 'smb-server-default.json'),
   },
 };
 

@@ -51,6 +51,8 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     log_disconnections: 'on',
     log_line_prefix: `'%m [%p] %u@%d %h %c '`,
     log_file_mode: '0600',
+    log_min_duration_statement: '1000',
+    log_rotation_age: `'1d'`,
   };
   let good: PgInstance;
   let trap: PgInstance;
@@ -85,6 +87,10 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
       'log-line-prefix',
       'log-statement',
       'log-file-mode',
+      'log-rotation',
+      'log-local-retention',
+      'log-min-duration-statement',
+      'pgaudit-log-parameter',
     ]) {
       expect(status(a, `database.postgresql.${id}`), id).toBe('pass');
     }
@@ -100,6 +106,8 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
     const login = finding(a, 'database.postgresql.failed-login-logged');
     expect(login.status).toBe('pass');
     expect(login.reason).toMatch(/password authentication failed for user "socready_fl_itest_pg_good_/);
+    // Session logging records every READ and WRITE: object auditing is not needed.
+    expect(status(a, 'database.postgresql.pgaudit-object-role')).toBe('not-applicable');
     // Written to a local file that no shipper reads.
     expect(status(a, 'database.postgresql.log-forwarded')).toBe('fail');
     expect(finding(a, 'database.postgresql.log-forwarded').reason).toContain(good.logDir);
@@ -128,6 +136,33 @@ describe.skipIf(!haveDatabases())('PostgreSQL 15 + pgaudit (real throwaway clust
       expect(status(a, 'database.postgresql.canary-logged')).toBe('fail');
     } finally {
       good.superuser('ALTER ROLE socready_ro RESET pgaudit.log;');
+    }
+  }, 60_000);
+
+  it('live traps: truncated log, no slow-statement log, log_parameter on, object audit gaps', async () => {
+    trap.superuser(`ALTER SYSTEM SET log_truncate_on_rotation = on; ALTER SYSTEM SET log_rotation_age = '1h';
+ALTER SYSTEM SET pgaudit.log_parameter = on; ALTER SYSTEM SET pgaudit.role = 'auditor';
+ALTER SYSTEM SET log_min_duration_statement = -1;
+CREATE ROLE auditor NOLOGIN; GRANT SELECT, UPDATE ON t_secret TO auditor;`);
+    trap.reload();
+    try {
+      const a = await scan('pg-traps', conn(trap), false);
+      expect(finding(a, 'database.postgresql.log-local-retention').reason).toMatch(/overwritten after about 1 h/);
+      expect(status(a, 'database.postgresql.log-local-retention')).toBe('fail');
+      expect(status(a, 'database.postgresql.log-rotation')).toBe('pass');
+      expect(status(a, 'database.postgresql.log-min-duration-statement')).toBe('fail');
+      expect(status(a, 'database.postgresql.pgaudit-log-parameter')).toBe('warn');
+      const covered = finding(a, 'database.postgresql.pgaudit-object-role');
+      expect(covered.status, covered.reason).toBe('pass');
+      expect(covered.reason).toContain("pgaudit.role = 'auditor' holds privileges on public.t_secret");
+      trap.superuser('CREATE TABLE customers(id int, email text);');
+      const b = await scan('pg-traps', conn(trap), false);
+      const gap = finding(b, 'database.postgresql.pgaudit-object-role');
+      expect(gap.status).toBe('fail');
+      expect(gap.reason).toContain('not covered: public.customers');
+    } finally {
+      trap.superuser('ALTER SYSTEM RESET ALL; DROP TABLE IF EXISTS customers;');
+      trap.reload();
     }
   }, 60_000);
 
@@ -198,7 +233,7 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
     }
     const canary = finding(a, 'database.mariadb.canary-logged');
     expect(canary.status).toBe('pass');
-    expect(canary.reason).toContain(`found in ${good.auditLog}`);
+    expect(canary.reason).toContain(`found in the server's own log ${good.auditLog}`);
     expect(canary.reason).toMatch(
       /,socready_ro,127\.0\.0\.1,\d+,\d+,QUERY,,'SELECT \\'socready-canary-itest-maria-good-/,
     );
@@ -226,6 +261,16 @@ describe.skipIf(!haveDatabases())('MariaDB 10.11 + server_audit (real throwaway 
       expect(status(a, 'database.mariadb.canary-logged')).toBe('fail');
     } finally {
       good.root(`SET GLOBAL server_audit_events = '${GOOD.server_audit_events}'`);
+    }
+  }, 60_000);
+
+  it('trap server_audit_file_rotations = 0 (set live): rotation keeps no older file', async () => {
+    good.root('SET GLOBAL server_audit_file_rotations = 0');
+    try {
+      const a = await scan('maria-rotate', conn(good), false);
+      expect(status(a, 'database.mariadb.audit-file-rotation')).toBe('fail');
+    } finally {
+      good.root('SET GLOBAL server_audit_file_rotations = 9');
     }
   }, 60_000);
 

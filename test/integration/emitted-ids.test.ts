@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/paths.js';
 import { hostEvidenceFile } from '../helpers/windows-hosts.js';
 import {
   copyCertsInto,
@@ -19,6 +20,8 @@ import {
   startNginx,
   type Tree,
 } from '../fixtures/web/servers.js';
+
+const PRODUCT_FIXTURES = join(FIXTURES_DIR, 'products');
 
 const isRoot = process.getuid?.() === 0;
 
@@ -88,6 +91,13 @@ targets:
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
   - { id: ids, kind: ips, address: localhost }
+  # Exported configurations (offline evidence): a cloud WAF and a firewall appliance.
+  - id: waf-aws
+    kind: waf
+    export: { product: aws-waf, files: [${join(PRODUCT_FIXTURES, 'cloud-waf', 'aws-logging-full.json')}] }
+  - id: fw-edge
+    kind: firewall
+    export: { product: fortigate, files: [${join(PRODUCT_FIXTURES, 'firewalls', 'fortigate-good.conf')}] }
   - { id: zeek, kind: ndr, address: localhost }
 ${['postgresql', 'mariadb', 'mssql', 'oracle']
   .map(
@@ -97,7 +107,11 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
   )
   .join('')}`,
     );
-    writeFileSync(join(dir, 'dc01.json'), JSON.stringify(hostEvidenceFile('hardened', 'DC01')));
+    // A SQL Server on the Windows host (collect-script --database mssql): its PowerShell-only checks are emitted too.
+    writeFileSync(
+      join(dir, 'dc01.json'),
+      JSON.stringify({ ...hostEvidenceFile('hardened', 'DC01'), databases: ['mssql'] }),
+    );
     const live = await reportOf([
       'scan',
       '-i',
@@ -158,10 +172,20 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
 
   it(
     'emits every listed check from runs over a linux host, a web target, a SIEM, databases, two network ' +
-      'sensors and a Windows host',
+      'sensors, a Windows host, a firewall appliance and a cloud WAF',
     () => {
       // The databases listen nowhere (port 1): their checks are emitted inconclusive or from the configuration files.
-      expect([...kindsRun].sort()).toEqual(['database', 'ips', 'linux', 'ndr', 'siem', 'web', 'windows']);
+      expect([...kindsRun].sort()).toEqual([
+        'database',
+        'firewall',
+        'ips',
+        'linux',
+        'ndr',
+        'siem',
+        'waf',
+        'web',
+        'windows',
+      ]);
       expect(listed.filter((id) => !emitted.has(id))).toEqual([]);
     },
   );

@@ -90,6 +90,29 @@ describe('hostile input sizes through the CLI', () => {
     expect(unguarded.length).toBe(4_999);
   });
 
+  it('a dry-run whose dominator budget is too small says so and claims no guard; validate refuses as not established', {
+    timeout: 240_000,
+  }, async () => {
+    const file = cacaoPlaybook(dir, 2_000);
+    const r = await runCli(['playbook', 'dry-run', file, '--format', 'json', '--budget', 'dominators=1000']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout.split('\n')[0]!);
+    expect(doc.analysis_cuts).toEqual([
+      { analysis: 'dominators', reason: 'operations', limit: 1000, operations: expect.any(Number) },
+    ]);
+    expect(doc.counts.guards_unknown).toBe(999);
+    expect(doc.guardrail_findings.some((f: { kind: string }) => f.kind === 'unguarded-destructive-action')).toBe(false);
+    expect(doc.budgets.dominators).toEqual({ operations: 1000, seconds: 15 });
+    const text = await runCli(['playbook', 'dry-run', file, '--budget', 'dominators=1000']);
+    expect(text.stdout).toContain('cut: dominators stopped by its budget (1000 operations)');
+    const v = await runCli(['playbook', 'validate', file, '--budget', 'validation=500']);
+    expect(v.code).toBe(2);
+    expect(v.stdout).toContain('NOT ESTABLISHED (validation cut)');
+    const bad = await runCli(['playbook', 'dry-run', file, '--budget', 'paths=3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--budget "paths=3"');
+  });
+
   it('evaluates a folder of 300 evidence files into one report of 300 targets', { timeout: 120_000 }, async () => {
     const sample = JSON.stringify({
       format: 'socready-evidence',

@@ -170,16 +170,25 @@ describe('detect --siem against contract servers', () => {
       expect(whoami.query).toContain(
         '{"wildcard":{"winlog.event_data.Image":{"value":"*\\\\\\\\whoami.exe","case_insensitive":true}}}',
       );
-      expect(byTitle(out, 'Whoami Burst').unsupported?.kind).toBe('correlation');
+      // The correlation (5 whoami per host in 10 minutes) cannot be Query DSL: it is counted with ES|QL STATS.
+      const burst = byTitle(out, 'Whoami Burst');
+      expect(burst.language).toBe('esql');
+      expect(burst.query).toContain('STATS event_count = COUNT(*) BY timebucket, Computer');
+      expect(burst.counts?.total).toBe(9);
       expect(byTitle(out, 'Passwd Read').unsupported?.kind).toBe('logsource');
       expect(byTitle(out, 'Encoded Command Not Followed By Space').unsupported?.kind).toBe('regex');
-      expect(out).toMatchObject({ rules_loaded: 5, converted: 2, unsupported: 3, counted: 2, rules_failed: [] });
+      expect(out).toMatchObject({ rules_loaded: 5, converted: 3, unsupported: 2, counted: 3, rules_failed: [] });
       const sent = since(before);
       expect(sent.map((s) => `${s.method} ${s.url}`)).toEqual([
         'GET /es-ok/',
         'POST /es-ok/logs-*,winlogbeat-*/_search',
         'POST /es-ok/logs-*,winlogbeat-*/_search',
+        'POST /es-ok/_query',
       ]);
+      // Counted per day over the groups that met the condition, each at the start of its bucket.
+      expect(JSON.parse(sent[3]!.body).query).toMatch(
+        /\| WHERE event_count >= 5 \| STATS count = COUNT\(\*\) BY day = BUCKET\(timebucket, 1 day\)$/,
+      );
       const body = JSON.parse(sent[1]!.body);
       expect(body.size).toBe(0);
       expect(body.query.bool.filter[1]).toEqual({
@@ -340,7 +349,7 @@ describe('detect --siem against contract servers', () => {
     );
     expect(table.code).toBe(1);
     expect(table.stdout).toContain('rules not converted (why):');
-    expect(table.stdout).toContain('[correlation] correlation rule (type event_count)');
+    expect(table.stdout).toContain('[logsource] log source product=linux service=auditd has no routing');
   }, 60_000);
 
   it(

@@ -19,6 +19,7 @@ function hardenedEvidence(dir: string): string {
   // This estate's EDR is CrowdStrike on the Windows hosts: the Linux host runs no EDR agent. (The hardened fixture also
   // carries a healthy mdatp for the EDR checks; here it would measure the EDR class from a host the estate excludes.)
   delete outputs['linux-edr-status'];
+  delete outputs['linux-agent-status']; // its Wazuh agent and osquery, for the same reason
   const probes = Object.fromEntries(
     Object.entries(outputs).map(([id, r]) => {
       const def = catalog.probes.get(id)!;

@@ -10,6 +10,8 @@ export interface DbCanaryDocument {
   /** The statement or login reached the server (a failed login is "sent" when the server refused it). */
   sent: boolean;
   send_error?: string;
+  /** When the statement or login was sent (ISO time): arrival latencies count from here. */
+  sent_at?: string;
   found: boolean;
   /** The file the marker was found in, and the line (redacted later with the finding). */
   where?: string;
@@ -17,9 +19,34 @@ export interface DbCanaryDocument {
   latency_ms?: number;
   searched: string[];
   waited_ms: number;
+  /** Audit-trail read-backs that failed (a view not readable, an event log access denied). */
+  search_errors?: string[];
+  /** What the product needs to record a marked SELECT at all (said when the marker was not found). */
+  needs?: string;
+  /** Where the record went next: the collector (and SIEM) the database's host forwards to (src/database/arrival.ts). */
+  arrival?: DbArrival;
 }
 
-function facts(probe: string, outputs: Record<string, ProbeResult>): Record<string, unknown> {
+/**
+ * The canary followed past the server's own log: "written" is the marker in the server's own file on its host;
+ * "arrived" is the marker at the collector its host forwards to and, when one is named, in the SIEM.
+ */
+export interface DbArrival {
+  collector: string;
+  collector_paths: string[];
+  /** Why the collector was not read (the marker was never written on the host, no transport to the collector). */
+  skipped?: string;
+  arrived: boolean;
+  where?: string;
+  line?: string;
+  latency_ms?: number;
+  reads: number;
+  errors: string[];
+  siem?: { target: string; arrived: boolean; latency_ms?: number; fields: string[]; searches: number; error?: string };
+  max_wait_ms: number;
+}
+
+function documentOf(probe: string, outputs: Record<string, ProbeResult>): DbCanaryDocument {
   const r = outputs[probe];
   if (!r) throw new InconclusiveError(`${probe}: not sent`);
   if (r.error) throw new InconclusiveError(`${probe}: ${r.error.message}`);
@@ -33,14 +60,21 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     }
   }
   if (!d || typeof d.marker !== 'string') throw new ParseError(`${probe}: no canary document`);
+  return d;
+}
+
+function facts(probe: string, outputs: Record<string, ProbeResult>): Record<string, unknown> {
+  const d = documentOf(probe, outputs);
   const why = !d.sent
     ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
     : d.found
-      ? `${d.marker} found in ${d.where} after ${d.latency_ms} ms: ${d.line ?? ''}`
+      ? `written: ${d.marker} found in the server's own log ${d.where} after ${d.latency_ms} ms: ${d.line ?? ''}`
       : `${d.marker} not found after ${d.waited_ms} ms in ` +
         (d.searched.length > 0
           ? d.searched.join(', ')
-          : '(no log file known: the settings did not say where the server logs)');
+          : '(nowhere to search: the settings name no log file and no running audit)') +
+        (d.search_errors?.length ? `; ${d.search_errors.join('; ')}` : '') +
+        (d.needs ? `; ${d.needs}` : '');
   // The decisive lines: the log line that carried the marker, or each log searched in vain.
   const lines = d.found
     ? [{ file: d.where, text: d.line ?? d.marker }]
@@ -55,6 +89,70 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     why,
   };
 }
+
+/** One line for the finding: where the record was written, and where it arrived or was last seen. */
+export function arrivalText(a: DbArrival): string {
+  if (a.skipped) return `not followed to ${a.collector}: ${a.skipped}`;
+  const collector = a.arrived
+    ? `arrived on ${a.collector} in ${a.where} after ${a.latency_ms} ms`
+    : `did not arrive on ${a.collector} within ${a.max_wait_ms / 1000} s ` +
+      `(${a.reads} reads of ${a.collector_paths.join(', ') || 'no path'})` +
+      (a.errors.length > 0 ? `; ${a.errors.join('; ')}` : '');
+  const s = a.siem;
+  const siem = !s
+    ? ''
+    : s.arrived
+      ? `; in SIEM ${s.target} after ${s.latency_ms} ms (fields: ${s.fields.join(', ') || 'none'})`
+      : s.error
+        ? `; SIEM ${s.target} could not be searched (${s.error})`
+        : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+  return collector + siem;
+}
+
+/**
+ * Arrival facts: `written` is the marker in the server's own log on its host; `arrived` is the marker at the last
+ * stop the host declares (the SIEM when its syslog names one, else the collector). Only arrival proves collection.
+ */
+function arrivalFacts(probe: string, outputs: Record<string, ProbeResult>): Record<string, unknown> {
+  const d = documentOf(probe, outputs);
+  const a = d.arrival;
+  const siemDeclared = a?.siem !== undefined;
+  const arrived = a === undefined ? false : siemDeclared ? a.siem!.arrived : a.arrived;
+  const written = d.found ? `written in ${d.where} after ${d.latency_ms} ms` : "not written in the server's own log";
+  const why = !d.sent
+    ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
+    : a === undefined
+      ? "the database's host declares no collector (syslog.collector): arrival not followed"
+      : `${d.marker} ${written}; ${arrivalText(a)}`;
+  return {
+    sent: d.sent,
+    written: d.found,
+    declared: a !== undefined,
+    collector_arrived: a?.arrived ?? false,
+    siem_declared: siemDeclared,
+    siem_arrived: a?.siem?.arrived ?? false,
+    arrived,
+    latency_ms: (siemDeclared ? a?.siem?.latency_ms : a?.latency_ms) ?? -1,
+    why,
+  };
+}
+
+export const dbCanaryArrivalParser = defineParser({
+  name: 'database-canary-arrival',
+  probes: ['db-canary'],
+  facts: [
+    'sent',
+    'written',
+    'declared',
+    'collector_arrived',
+    'siem_declared',
+    'siem_arrived',
+    'arrived',
+    'latency_ms',
+    'why',
+  ],
+  parse: (outputs) => arrivalFacts('db-canary', outputs),
+});
 
 export const dbCanaryParser = defineParser({
   name: 'database-canary',

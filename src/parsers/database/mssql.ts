@@ -31,7 +31,8 @@ export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string,
       name: name!,
       target: type ?? '',
       on_failure: onFailure ?? '',
-      enabled: enabled === '1',
+      // sqlcmd prints a bit as 1/0; socready's Invoke-Sqlcmd rendering does too (True/False accepted as well).
+      enabled: /^(1|true)$/i.test(enabled ?? ''),
       status: status === 'NULL' ? '' : (status ?? ''),
       file_path: path === 'NULL' ? '' : (path ?? ''),
     }),
@@ -41,7 +42,7 @@ export function mssqlFacts(outputs: Record<string, ProbeResult>): Record<string,
   const specs = rows(outputs['mssql-audit-specifications'], 'mssql-audit-specifications').map(
     ([spec, enabled, action, audit]) => ({
       spec: spec!,
-      enabled: enabled === '1',
+      enabled: /^(1|true)$/i.test(enabled ?? ''),
       group: (action ?? '').toUpperCase(),
       audit: audit ?? '',
     }),
@@ -87,4 +88,32 @@ export const mssqlParser = defineParser({
   probes: ['mssql-server-audits', 'mssql-audit-specifications'],
   facts: ['audits', 'running', 'targets', 'to_windows_log', 'groups', 'missing_groups', 'why'],
   parse: (outputs) => mssqlFacts(outputs),
+});
+
+const AUDIT_LEVELS = ['none', 'successful logins only', 'failed logins only', 'both failed and successful logins'];
+
+/** Login auditing from the registry answer `INSTANCE|MSSQLnn.INSTANCE|AuditLevel` (mssql-login-audit-level). */
+export function mssqlLoginAuditFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
+  const line = rows(outputs['mssql-login-audit-level'], 'mssql-login-audit-level').find((r) => r.length >= 3);
+  if (!line) throw new InconclusiveError('mssql-login-audit-level: the registry answer names no instance');
+  const [instance, id, raw] = line;
+  const level = /^[0-3]$/.test(raw ?? '') ? Number(raw) : -1;
+  return {
+    instance: instance!,
+    level,
+    failed_logins: level === 2 || level === 3,
+    successful_logins: level === 1 || level === 3,
+    why:
+      level < 0
+        ? `AuditLevel of ${id} is not set or unreadable (${raw || 'empty'})`
+        : `login auditing of ${instance} (${id}): AuditLevel = ${level}, ${AUDIT_LEVELS[level]}` +
+          ' (written to the SQL Server error log and the Windows Application log, event 18456 for failures)',
+  };
+}
+
+export const mssqlLoginAuditParser = defineParser({
+  name: 'mssql-login-auditing',
+  probes: ['mssql-login-audit-level'],
+  facts: ['instance', 'level', 'failed_logins', 'successful_logins', 'why'],
+  parse: (outputs) => mssqlLoginAuditFacts(outputs),
 });

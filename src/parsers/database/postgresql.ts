@@ -25,6 +25,7 @@ export const PG_SETTINGS = [
   'log_file_mode',
   'log_rotation_age',
   'log_rotation_size',
+  'log_truncate_on_rotation',
   'syslog_ident',
   'data_directory',
 ] as const;
@@ -43,6 +44,9 @@ const DEFAULTS: Record<string, string> = {
   log_directory: 'log',
   log_filename: 'postgresql-%Y-%m-%d_%H%M%S.log',
   log_file_mode: '0600',
+  log_rotation_age: '1d',
+  log_rotation_size: '10MB',
+  log_truncate_on_rotation: 'off',
 };
 
 export interface PgSettings {
@@ -156,6 +160,42 @@ function splitList(v: string | undefined): string[] {
     .filter(Boolean);
 }
 
+const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A PostgreSQL time setting in ms ('1d', '250ms', or a bare number in the setting's own unit); NaN when unreadable. */
+export function pgDurationMs(value: string | undefined, bareUnit: 'ms' | 'min'): number {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/.exec(value ?? '');
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  return n < 0 ? n : n * TIME_UNITS_MS[m[2] ?? bareUnit]!;
+}
+
+/** A PostgreSQL size setting in kB ('10MB', or a bare number in kB as pg_settings gives it); NaN when unreadable. */
+export function pgSizeKb(value: string | undefined): number {
+  const m = /^\s*(\d+)\s*(B|kB|MB|GB|TB)?\s*$/.exec(value ?? '');
+  if (!m) return Number.NaN;
+  const factor = { B: 1 / 1024, kB: 1, MB: 1024, GB: 1024 ** 2, TB: 1024 ** 3 }[m[2] ?? 'kB']!;
+  return Number(m[1]) * factor;
+}
+
+/**
+ * How long a record stays in the server's own log files before a time-based rotation truncates the file it is in
+ * (log_truncate_on_rotation reuses a name once log_filename's strftime escapes come round again), in hours;
+ * null: never overwritten (nothing in PostgreSQL deletes old files).
+ */
+export function pgLocalRetentionHours(filename: string, truncate: boolean, rotationAgeMs: number): number | null {
+  if (!truncate) return null;
+  const has = (escapes: string) => new RegExp(`%[${escapes}]`).test(filename);
+  if (has('YGgscxDF')) return null; // the year (or epoch seconds) is in the name: it never comes round again
+  if (has('mbBhjUVW')) return 365 * 24;
+  if (has('de')) return 28 * 24; // day of month: the shortest month
+  if (has('aAuw')) return 7 * 24;
+  if (has('HIkl')) return 24;
+  if (has('M')) return 1;
+  // A fixed name: every time-based rotation truncates the one file.
+  return rotationAgeMs > 0 ? rotationAgeMs / 3_600_000 : null;
+}
+
 /** The facts of every PostgreSQL check. */
 export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
   const s = pgSettings(outputs);
@@ -174,6 +214,12 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
       ? 'read from the live server (pg_settings)'
       : 'read from the configuration files (no live connection)';
   const files = logFiles(s);
+  const minDuration = pgDurationMs(v.log_min_duration_statement ?? '-1', 'ms');
+  const rotationAgeMs = pgDurationMs(v.log_rotation_age ?? '1d', 'min');
+  const rotationSizeKb = pgSizeKb(v.log_rotation_size ?? '10MB');
+  const rotates = rotationAgeMs > 0 || rotationSizeKb > 0;
+  const truncate = on(v.log_truncate_on_rotation);
+  const retention = pgLocalRetentionHours(v.log_filename ?? '', truncate, rotationAgeMs);
   const shipping = shipperFacts(
     outputs['db-shipper-configs'],
     destinations.includes('syslog'),
@@ -203,7 +249,12 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
     prefix_client: /%[hr]/.test(prefix),
     prefix_session: prefix.includes('%c'),
     log_statement: (v.log_statement ?? 'none').toLowerCase(),
-    log_min_duration_statement: Number(v.log_min_duration_statement ?? -1),
+    log_min_duration_statement: minDuration,
+    log_rotation_age_min: rotationAgeMs / 60_000,
+    log_rotation_size_kb: rotationSizeKb,
+    log_rotates: rotates,
+    log_truncate_on_rotation: truncate,
+    local_retention_hours: retention,
     destinations,
     logging_collector: collector,
     log_files: files,
@@ -231,6 +282,26 @@ export function postgresqlFacts(outputs: Record<string, ProbeResult>): Record<st
         `${shipping.why}`,
       statement: `log_statement = '${v.log_statement ?? 'none'}'`,
       mode: `log_file_mode = ${mode || '(unknown)'}`,
+      rotation:
+        `log_rotation_age = ${v.log_rotation_age ?? '?'}, log_rotation_size = ${v.log_rotation_size ?? '?'}` +
+        `, log_truncate_on_rotation = ${v.log_truncate_on_rotation ?? 'off'}` +
+        `, log_filename = '${v.log_filename ?? ''}'` +
+        (retention === null
+          ? ': old files are never overwritten by PostgreSQL (their deletion is up to the host)'
+          : `: a record is overwritten after about ${retention} h (log_filename comes round again and is truncated)`),
+      min_duration:
+        `log_min_duration_statement = ${v.log_min_duration_statement ?? '-1'}` +
+        (minDuration === 0
+          ? ': every statement is logged with its text and duration (volume, literals)'
+          : minDuration < 0
+            ? ': no statement is logged for its duration (a pg_sleep() time-based injection leaves no duration line)'
+            : ` (${minDuration} ms)`),
+      parameter:
+        `pgaudit.log_parameter = ${v['pgaudit.log_parameter'] ?? 'off'}` +
+        (on(v['pgaudit.log_parameter'])
+          ? ': bind parameter values (passwords, personal data an application passes as parameters)' +
+            ' are written to the audit log'
+          : ': parameter values are not logged (<not logged>); the statement text still is'),
     },
   };
 }
@@ -282,6 +353,11 @@ export const postgresqlParser = defineParser({
     'prefix_session',
     'log_statement',
     'log_min_duration_statement',
+    'log_rotation_age_min',
+    'log_rotation_size_kb',
+    'log_rotates',
+    'log_truncate_on_rotation',
+    'local_retention_hours',
     'destinations',
     'logging_collector',
     'log_files',
@@ -292,4 +368,59 @@ export const postgresqlParser = defineParser({
     'why',
   ],
   parse: (outputs) => postgresqlFacts(outputs),
+});
+
+/** Table names that usually hold what an attacker is after; object auditing should cover them. */
+const SENSITIVE_TABLE = new RegExp(
+  'user|account|customer|client|member|employee|patient|passw|credential|secret|token|session|card|payment|' +
+    'billing|invoice|order|salary|payroll|ssn|pii|personal|email|phone',
+  'i',
+);
+
+/**
+ * pgaudit object auditing (pgaudit.role): `schema|table|privileges the audit role holds` rows of the pg-object-audit
+ * query, for the database the connection names. Sensitive tables are recognised by name.
+ */
+export function postgresqlObjectAuditFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
+  const base = postgresqlFacts(outputs);
+  const role = String(base.pgaudit_object_role ?? '').trim();
+  const r = outputs['pg-object-audit'];
+  if (!answered(r))
+    throw new InconclusiveError(
+      `pg-object-audit: ${r?.error?.message ?? (r?.stderr.trim() || 'not collected')} ` +
+        '(the tables and the audit role grants are read over a live connection only)',
+    );
+  const tables = parseRows(r!.stdout, 3).map(([schema, table, privileges]) => ({
+    name: `${schema}.${table}`,
+    privileges: (privileges ?? '').split(',').filter(Boolean),
+  }));
+  const covered = tables.filter((t) => t.privileges.length > 0).map((t) => t.name);
+  const sensitive = tables
+    .filter((t) => SENSITIVE_TABLE.test(t.name.slice(t.name.indexOf('.') + 1)))
+    .map((t) => t.name);
+  const uncovered = sensitive.filter((t) => !covered.includes(t));
+  const session = base.pgaudit_read === true && base.pgaudit_write === true;
+  return {
+    pgaudit_loaded: base.pgaudit_loaded,
+    session_read_write: session,
+    object_role: role,
+    tables: tables.length,
+    covered,
+    sensitive,
+    uncovered,
+    why:
+      (role === ''
+        ? 'pgaudit.role is not set: no object audit'
+        : `pgaudit.role = '${role}' holds privileges on ${covered.length > 0 ? covered.join(', ') : 'no table'}`) +
+      `; ${sensitive.length} table(s) named like sensitive data of ${tables.length}` +
+      (uncovered.length > 0 ? `, not covered: ${uncovered.slice(0, 20).join(', ')}` : '') +
+      (session ? '; session logging already records every READ and WRITE' : ''),
+  };
+}
+
+export const postgresqlObjectAuditParser = defineParser({
+  name: 'postgresql-object-audit',
+  probes: ['pg-settings', 'pg-role-settings', 'pg-config-files', 'db-shipper-configs', 'pg-object-audit'],
+  facts: ['pgaudit_loaded', 'session_read_write', 'object_role', 'tables', 'covered', 'sensitive', 'uncovered', 'why'],
+  parse: (outputs) => postgresqlObjectAuditFacts(outputs),
 });

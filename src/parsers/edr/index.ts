@@ -5,6 +5,7 @@ import { defineParser, type ParserModule } from '../define.js';
 import { splitToolSections } from '../linux/timesync.js';
 import { auditctlText, parseAuditStatus } from '../linux/auditd.js';
 import { requireCommand, toolMissing } from '../linux/util.js';
+import { linuxHostAgents } from './host-agents.js';
 import { type AgentHealth, parseDefenderStatus, parseFalconctl, parseMdatpHealth, parseSentinelctl } from './agents.js';
 
 function summary(agents: AgentHealth[]) {
@@ -121,4 +122,9 @@ export const windowsDefender = defineParser({
   },
 });
 
-export const edrParserModules: readonly ParserModule[] = [linuxEdrAgents, linuxEdrAuditDependency, windowsDefender];
+export const edrParserModules: readonly ParserModule[] = [
+  linuxEdrAgents,
+  linuxEdrAuditDependency,
+  windowsDefender,
+  linuxHostAgents,
+];

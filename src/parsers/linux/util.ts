@@ -63,6 +63,13 @@ export function globFiles(outputs: Outputs, id: string): { path: string; content
   return splitGlobOutput(r.stdout);
 }
 
+/** An export probe's files; none when the probe belongs to another product (unsupported) or was not asked. */
+export function exportFiles(outputs: Outputs, id: string): { path: string; content: string }[] {
+  const r = outputs[id];
+  if (!r || r.error?.kind === 'unsupported') return [];
+  return globFiles(outputs, id);
+}
+
 /** Throws InconclusiveError when a command probe could not be asked or was refused. */
 export function requireCommand(outputs: Outputs, id: string, what: string): ProbeResult {
   const r = outputs[id];

@@ -5,6 +5,7 @@ import { eventLogParser } from './eventlog.js';
 import { parseFirewallProfiles } from './firewall.js';
 import { forwardersParser } from './forwarders.js';
 import { registryPolicyParser } from './registry.js';
+import { windowsSmbServer } from './smb.js';
 import { sysmonParser } from './sysmon.js';
 import { w32tmParser } from './w32tm.js';
 import { winrmParser } from './winrm.js';
@@ -100,6 +101,7 @@ export const windowsParserModules: readonly ParserModule[] = [
       };
     },
   }),
+  windowsSmbServer,
 ];
 
 /** name -> parse function (tests call parsers by name). */

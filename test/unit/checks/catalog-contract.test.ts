@@ -3,6 +3,7 @@
 // languages are written, and every probe is read-only by what its declared kind allows.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_CATALOG } from '../../../src/attack/catalog.js';
 import { checkFolders, loadCatalog } from '../../../src/checks/catalog.js';
@@ -49,6 +50,8 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
       return SH_WRITES.test(p.command!) ? 'shell command that writes, reloads or signals' : undefined;
     case 'file':
     case 'glob':
+      // Export probes read the files the inventory lists (src/collect/export-source.ts); their path names the command.
+      if (p.platform === 'export') return p.products?.length ? undefined : 'export probe without products';
       return p.path!.startsWith('/') ? undefined : 'file and glob probes read absolute paths only';
     case 'http':
       return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
@@ -140,20 +143,28 @@ describe('the check catalog, every platform folder', () => {
   });
 
   it('writes every POSIX command probe (linux, web) in sh syntax', () => {
-    for (const probe of probes.filter((p) => p.kind === 'command' && p.platform !== 'windows')) {
+    for (const probe of probes.filter(
+      (p) => p.kind === 'command' && p.platform !== 'windows' && p.shell !== 'powershell',
+    )) {
       const r = spawnSync('sh', ['-n', '-c', probe.command!], { encoding: 'utf8' });
       expect(r.stderr, probe.id).toBe('');
     }
   });
 
+  it('keeps every PowerShell database probe within the collection script rules (read-only, no exit)', () => {
+    const ps = probes.filter((p) => p.shell === 'powershell');
+    expect(ps.map((p) => p.id)).toContain('mssql-login-audit-level');
+    for (const p of ps) expect(() => buildCollectionScript([{ id: p.id, script: p.command! }]), p.id).not.toThrow();
+  });
+
   it('has a product module for every product the probes are asked of, offering exactly those probes', () => {
     // API products; database products (platform database) have their own modules, checked below.
-    const named = new Set(probes.filter((p) => p.platform !== 'database').flatMap((p) => p.products ?? []));
+    // Exported-configuration products (platform export) have theirs in src/products/exports.ts (exports.test.ts).
+    const api = probes.filter((p) => p.platform !== 'database' && p.platform !== 'export');
+    const named = new Set(api.flatMap((p) => p.products ?? []));
     expect(PRODUCTS.map((p) => p.name).sort()).toEqual([...named].sort());
     for (const product of PRODUCTS) {
-      const offered = probes
-        .filter((p) => p.platform !== 'database' && p.products?.includes(product.name))
-        .map((p) => p.id);
+      const offered = api.filter((p) => p.products?.includes(product.name)).map((p) => p.id);
       expect([...product.probes].sort(), product.name).toEqual(offered.sort());
       for (const parser of product.parsers)
         expect(PARSER_INDEX.get(parser.name), `${product.name}: ${parser.name}`).toBe(parser);

@@ -43,8 +43,8 @@ const LAYERS: Layering = [
   { name: 'analyse', members: ['coverage', 'detect', 'playbook', 'sources', 'pushdown', 'sensors'] },
   { name: 'score', members: ['score'] },
   { name: 'render', members: ['report', 'summary'] },
-  { name: 'run', members: ['scan', 'analyse', 'run-outputs'] },
-  { name: 'entry', members: ['commands', 'cli'] },
+  { name: 'run', members: ['scan', 'analyse', 'run-outputs', 'shard'] },
+  { name: 'entry', members: ['commands', 'program', 'cli'] },
 ];
 
 const graphOf = (edges: Record<string, string[]>): ImportGraph => new Map(Object.entries(edges));

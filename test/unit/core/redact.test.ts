@@ -66,6 +66,31 @@ describe('redaction of evidence', () => {
     expect(count).toBe(2);
   });
 
+  it('masks appliance secrets: FortiOS ENC values, set-format secrets and PAN-OS XML secret elements', () => {
+    const forti = '    set password ENC SH2nlSm9QL9tapcHPXSqTXAt4z2Kjr8mwbw4Q2HnEA=\n    set passwd-policy enable\n';
+    expect(redact(forti).text).toBe('    set password ENC [REDACTED]\n    set passwd-policy enable\n');
+    expect(redact('set deviceconfig system radius-server s1 secret -AQ==xyz').text).toBe(
+      'set deviceconfig system radius-server s1 secret [REDACTED]',
+    );
+    expect(redact('<entry name="admin"><phash>$5$abcdefgh$ABCDEFGH</phash></entry>').text).toBe(
+      '<entry name="admin"><phash>[REDACTED]</phash></entry>',
+    );
+    // Settings that only look like secrets stay.
+    expect(redact('    set logtraffic all\n<log-setting>Forward-to-SIEM</log-setting>').count).toBe(0);
+  });
+
+  it('masks headers carried in a Logpush destination URL, keeping the other parameters', () => {
+    const conf =
+      '"destination_conf": "https://siem.example.com/cf?header_Authorization=Splunk%20f1e2d3c4-1111-2222&' +
+      'header_DD-API-KEY=0123456789abcdef&tags=waf"';
+    const { text, count } = redact(conf);
+    expect(text).toBe(
+      '"destination_conf": "https://siem.example.com/cf?header_Authorization=[REDACTED]&' +
+        'header_DD-API-KEY=[REDACTED]&tags=waf"',
+    );
+    expect(count).toBe(2);
+  });
+
   it('masks Authorization headers, cookies, URL credentials and password parameters', () => {
     const input = [
       'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijk',

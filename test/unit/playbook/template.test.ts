@@ -38,6 +38,29 @@ describe('playbooks report section', () => {
     expect(ja).not.toContain('Wrong containments on false positives');
   });
 
+  it('says which analysis its budget cut, and that the guard is unknown, in English and Japanese', async () => {
+    const tiny = { operations: 5, seconds: 60 };
+    const section = await analysePlaybooks({
+      playbookPaths: [],
+      alertPaths: [],
+      budgets: { validation: tiny, dominators: tiny, exploration: tiny },
+    });
+    expect(section.summary.analyses_cut).toBe(section.summary.playbooks);
+    expect(section.summary.guards_unknown).toBeGreaterThan(0);
+    expect(section.summary.unguarded_destructive).toBe(0);
+    const en = render('en', section);
+    expect(en).toContain('Analyses stopped by their budget');
+    expect(en).toContain('Guard analysis (dominators)');
+    expect(en).toContain('operation budget reached: 5');
+    expect(en).toContain('not established: validation was cut by its budget');
+    expect(en).toContain('guard unknown:');
+    expect(en).not.toContain('<span class="st st-pass">safe to automate</span>');
+    const ja = render('ja', section);
+    expect(ja).toContain('上限で打ち切られた分析');
+    expect(ja).toContain('ガードはすべて「不明」');
+    expect(ja).toContain('分岐探索（ドライラン）');
+  });
+
   it('escapes what comes from the playbook files', () => {
     const html = render('en', {
       summary: {

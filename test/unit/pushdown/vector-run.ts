@@ -30,7 +30,7 @@ export function runVectors(file: string, language: Language): Outcome[] {
     // Read as the engine's loader reads rules (YAML 1.2: `yes` is a string, not true).
     const docs = parseYaml(vector.yaml!, vector.name).docs.map((d) => d.toJS() as Record<string, unknown>);
     if (docs.some((d) => d.correlation))
-      return { vector, status: 'not-applicable', detail: 'correlation rule: socready pushes down base rules only' };
+      return { vector, status: 'not-applicable', detail: 'correlation rule: compared in correlation.test.ts' };
     if (docs.length !== 1)
       return { vector, status: 'not-applicable', detail: `${docs.length} rule documents in one vector` };
     let ours: string;

@@ -229,16 +229,22 @@ describe('use-cases and weights', () => {
 });
 
 describe('database audit (database targets)', () => {
-  it('is measured by a database canary found in the server log, and contradicted by a canary that was not', () => {
-    const good = buildSourceMap({
+  it('a canary written in the server log alone measures nothing; at the collector it measures "arrived"', () => {
+    const written = buildSourceMap({
       catalog,
       targets: [target('pg', 'database')],
-      findings: [f('database.postgresql.canary-logged', 'pg')],
+      findings: [f('database.postgresql.canary-logged', 'pg'), f('database.postgresql.canary-arrived', 'pg', 'fail')],
     });
-    expect(cls(good, 'database-audit')).toMatchObject({
+    expect(cls(written, 'database-audit').status).toBe('missing');
+    const arrived = buildSourceMap({
+      catalog,
+      targets: [target('pg', 'database')],
+      findings: [f('database.postgresql.canary-logged', 'pg'), f('database.postgresql.canary-arrived', 'pg')],
+    });
+    expect(cls(arrived, 'database-audit')).toMatchObject({
       status: 'measured',
       proof: 'arrived',
-      evidence: ['finding:database.postgresql.canary-logged@pg'],
+      evidence: ['finding:database.postgresql.canary-arrived@pg'],
     });
     const trap = buildSourceMap({
       catalog,
@@ -246,6 +252,15 @@ describe('database audit (database targets)', () => {
       findings: [f('database.mariadb.canary-logged', 'maria', 'fail')],
     });
     expect(cls(trap, 'database-audit').status).not.toBe('measured');
+  });
+
+  it('a canary written in the server log and a shipper reading that log measure "collected", not "arrived"', () => {
+    const m = buildSourceMap({
+      catalog,
+      targets: [target('pg', 'database')],
+      findings: [f('database.postgresql.canary-logged', 'pg'), f('database.postgresql.log-forwarded', 'pg')],
+    });
+    expect(cls(m, 'database-audit')).toMatchObject({ status: 'measured', proof: 'collected' });
   });
 
   it('is measured as collected when the audit settings pass and a shipper reads the log', () => {
