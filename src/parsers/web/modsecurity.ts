@@ -54,7 +54,7 @@ export interface CrsFacts {
   inbound_threshold: number | null;
   outbound_threshold: number | null;
   rule_files: number;
-  /** The lines behind the version, the thresholds and the paranoia level, or what was read when a value is a default. */
+  /** The lines behind the version, thresholds and paranoia level, or what was read when a value is a default. */
   at: Partial<Record<'installed' | 'version' | 'major' | CrsSetting, Located[]>>;
 }
 

@@ -195,7 +195,8 @@ export const forwardersParser: Parser = (outputs) => {
         ),
   );
   const none = said(
-    `(no forwarding service among ${Object.keys(SERVICES).join(', ')} and no EventForwarding SubscriptionManager policy)`,
+    `(no forwarding service among ${Object.keys(SERVICES).join(', ')} ` +
+      'and no EventForwarding SubscriptionManager policy)',
   );
   return {
     at: {
