@@ -7,7 +7,8 @@ import { BUILTIN_RULES } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import { analyseSensors } from './sensors/map.js';
 import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from './model.js';
-import { analysePlaybooks } from './playbook/analyse.js';
+import { analysePlaybooks, type PlaybooksDetails } from './playbook/analyse.js';
+import { alertLoop } from './playbook/loop.js';
 import { readReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
 import { isActivelyWaived, scoreRun } from './score/index.js';
@@ -192,6 +193,9 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
   const sources = sourceMapStep(report, inv.estate);
   if ('problem' in sources) problems.push(sources.problem);
   else report.analyses.sources = sources;
+  // The SIEM -> SOAR -> WAF -> SIEM loop reads the findings, the playbook dry-runs and the source map: it goes last.
+  if (report.analyses.playbooks)
+    (report.analyses.playbooks.details as PlaybooksDetails).loop = alertLoop(report, inv.targets);
   const previous = findPreviousRun(resolve(opts.outDir), report);
   const scored = scoreRun(report, { questionnaire: inv.questionnaire, waivers: inv.waivers, baseline: previous });
   Object.assign(report, scored.report);

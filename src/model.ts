@@ -487,6 +487,73 @@ export interface SourceMapDetails {
   next: { class: string; gains: string[]; blinds: string[] }[];
 }
 
+/** A canary marker on the central collector (src/collect/trace.ts follows it there). */
+export interface CanaryCollectorArrival {
+  arrived: boolean;
+  /** The collector file it was found in. */
+  where?: string;
+  /** From planting to the read that first showed it: an upper bound, within one poll interval. */
+  latency_ms?: number;
+  bytes?: number;
+  whole?: boolean;
+  /** The end token arrived on a line of its own: the collector split an over-long message. */
+  remainder_separate?: boolean;
+}
+
+/** A canary marker searched in the SIEM. */
+export interface CanarySiemArrival {
+  target: string;
+  arrived: boolean;
+  /** From planting to the search that first found it (an upper bound, within one poll interval). */
+  latency_ms?: number;
+  /** The event's fields in the SIEM: a detection needs user, source IP, command line parsed, not one message string. */
+  fields: string[];
+  whole?: boolean;
+  searches: number;
+  /** Why the SIEM could not decide (401/403, timeout, a failed search). */
+  error?: string;
+}
+
+/** Per marker: on the collector, in the SIEM, and the furthest place it was seen. */
+export interface CanaryMarkerTrace {
+  marker: string;
+  collector?: CanaryCollectorArrival & { id: string };
+  siem?: CanarySiemArrival;
+  /** collector:<path>, siem:<id>, or `planted` when no place showed it. */
+  last_seen: string;
+}
+
+/** Alerts one SIEM rule raised over the window (src/rules/siem-alerts.ts reads them from the SIEM's answers). */
+export interface RuleAlertCount {
+  rule: string;
+  alerts: number;
+  per_day: number;
+}
+
+export interface AlertCounts {
+  source: string;
+  window_days: number;
+  total: number;
+  per_day: number;
+  /** Busiest first. */
+  rules: RuleAlertCount[];
+  /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
+  other_alerts: number;
+}
+
+export interface SiemAlertDetail extends AlertCounts {
+  target: string;
+  probe: string;
+}
+
+export interface SiemAlertSummary {
+  targets: number;
+  window_days: number;
+  alerts: number;
+  alerts_per_day: number;
+  rules_alerting: number;
+}
+
 export interface Analyses {
   /** The source map, between evaluate and score. */
   sources?: AnalysisSection<SourceMapSummary, SourceMapDetails>;
@@ -497,6 +564,8 @@ export interface Analyses {
   web?: AnalysisSection<WebSummary>;
   /** The blind-spot map and the EDR/audit-policy dependency (src/sensors/map.ts). */
   sensors?: AnalysisSection<Record<string, number>>;
+  /** Alerts per rule over the last 30 days, read from the SIEMs' own alert history (src/rules/siem-alerts.ts). */
+  siem_alerts?: AnalysisSection<SiemAlertSummary, SiemAlertDetail[]>;
 }
 
 // ---- Scoring
@@ -530,8 +599,14 @@ export interface Score {
 }
 
 export interface CapacityCheck {
-  /** Estimated alerts per day (detect --estimate over log_exports). */
+  /** Alerts per day: measured in the SIEM's alert history when read, else estimated over log_exports. */
   alerts_per_day: number | null;
+  /** Where alerts_per_day comes from: the SIEM's own alert counts (preferred) or the estimate over real logs. */
+  alerts_basis?: 'siem-alert-history' | 'log-estimate' | null;
+  /** The SIEM targets and window the measured figure was read from. */
+  alerts_source?: string;
+  /** The rules raising the most alerts per day (measured), busiest first. */
+  noisy_rules?: { target: string; rule: string; per_day: number }[];
   /** Analysts per shift x alerts one analyst triages per shift x shifts per day (questionnaire). */
   capacity_per_day: number | null;
   analysts_per_shift: number | null;

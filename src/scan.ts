@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ensureOutputDir, writeOutputFile } from './util/output-file.js';
 import { join, resolve } from 'node:path';
 import { loadCatalog, type Catalog } from './checks/catalog.js';
@@ -11,6 +12,7 @@ import type { ProbeSource } from './collect/source.js';
 import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
+import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
@@ -339,6 +341,18 @@ async function scanWith(
 
 /** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */
 export function siemRules(report: Report, runDir: string, kept: Evidence[] = []): { siemRulePaths?: string[] } {
+  // What those rules raised over 30 days (stored evidence): the SOAR gate's measured alert volume.
+  const alertAnswers = [...report.evidence, ...kept].filter(
+    (e) => SIEM_ALERT_PROBES.has(e.probe) && !e.error && e.file,
+  );
+  if (alertAnswers.length > 0)
+    report.analyses.siem_alerts = siemAlertSection(
+      alertAnswers.map((e) => ({
+        target: e.target,
+        probe: e.probe,
+        text: readFileSync(join(runDir, e.file!), 'utf8'),
+      })),
+    );
   const paths = [...report.evidence, ...kept]
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));

@@ -142,6 +142,19 @@ export function classifyStatus(status: number, statusText: string, body: string)
   return { kind: 'other', message };
 }
 
+/** A rate-limited request is retried this many times at most, and only for a Retry-After of at most 10 s. */
+export const RATE_LIMIT_RETRIES = 2;
+export const MAX_RETRY_WAIT_MS = 10_000;
+
+/** Retry-After in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 interface RawAnswer {
   status: number;
   statusText: string;
@@ -398,8 +411,36 @@ export class ApiProbeSource implements ProbeSource {
     return url;
   }
 
-  /** One request, following redirects only to the same origin (never to another host, never https -> http). */
+  /**
+   * One request; a 429 (rate limited) is retried after the server's Retry-After, at most RATE_LIMIT_RETRIES times
+   * and only when the wait it asks for is at most MAX_RETRY_WAIT_MS: a scan never hammers a product nor stalls on it.
+   */
   private async request(
+    url: URL,
+    method: 'GET' | 'HEAD' | 'POST',
+    accept: string,
+    timeoutMs: number,
+    maxBytes: number,
+    payload?: { type: string; body: string },
+  ): Promise<RawAnswer | TransportError> {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.follow(url, method, accept, timeoutMs, maxBytes, payload);
+      if ('kind' in answer || answer.status !== 429) return answer;
+      const wait = retryAfterMs(answer.headers['retry-after'], Date.now());
+      if (attempt >= RATE_LIMIT_RETRIES || wait === undefined || wait > MAX_RETRY_WAIT_MS) {
+        const after = wait === undefined ? 'no usable Retry-After' : `Retry-After ${Math.ceil(wait / 1000)} s`;
+        return {
+          kind: 'other',
+          message:
+            `HTTP 429: rate limited (${after}; ${attempt} retries, ` + `waits capped at ${MAX_RETRY_WAIT_MS / 1000} s)`,
+        };
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /** One request, following redirects only to the same origin (never to another host, never https -> http). */
+  private async follow(
     url: URL,
     method: 'GET' | 'HEAD' | 'POST',
     accept: string,

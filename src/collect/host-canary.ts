@@ -10,6 +10,9 @@ import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
 import { splitSections } from '../util/file-sections.js';
 import type { CanarySighting, CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
+import { followOnCollector, searchInSiem, sight, TAIL_BYTES, tailCommand, type TraceTiming } from './trace.js';
+
+export { sight, tailCommand } from './trace.js';
 
 export type { CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
 
@@ -19,8 +22,6 @@ export const DEFAULT_MAX_WAIT_S = 30;
 export const LONG_CANARY_BYTES = 12_000;
 /** logger's own default --size: a longer line is cut by logger before any syslog daemon sees it. */
 const LOGGER_DEFAULT_SIZE = 1024;
-/** Bytes read from the end of each file per poll. */
-const TAIL_BYTES = 4 * 1024 * 1024;
 
 export interface HostCanaryOptions {
   host: Transport;
@@ -49,15 +50,6 @@ export function loggerCommand(message: string, socket?: string): string {
   );
 }
 
-/** Reads the last bytes of every file matching the paths (globs allowed) as `==> path <==` sections. */
-export function tailCommand(paths: string[], maxBytes = TAIL_BYTES): string {
-  const list = paths.map((p) => p.replace(/[^*?[\]]+/g, (part) => shellQuote(part))).join(' ');
-  return (
-    `for f in ${list}; do [ -f "$f" ] || continue; printf '==> %s <==\\n' "$f"; tail -c ${maxBytes} -- "$f"; ` +
-    "printf '\\n'; done; true"
-  );
-}
-
 function markers(runId: string, targetId: string): { short: string; long: string } {
   const nonce = randomBytes(4).toString('hex');
   const base = `socready-canary-${runId}-${targetId}-${nonce}`.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -71,33 +63,10 @@ export function longCanary(marker: string, bytes = LONG_CANARY_BYTES): string {
   return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
 }
 
-/**
- * Where a marker appears in `==> path <==` sections: the line holding it (bytes from the marker on) and the end token.
- */
-export function sight(output: string, marker: string, prefix: string): { hit?: CanarySighting; endElsewhere: boolean } {
-  let hit: CanarySighting | undefined;
-  let endElsewhere = false;
-  const end = `${marker}-END`;
-  for (const f of splitSections(output).files) {
-    for (const line of f.text.split('\n')) {
-      const at = line.indexOf(`${marker} `);
-      if (at >= 0) {
-        const body = line.slice(at).trimEnd();
-        const candidate = { place: `${prefix}:${f.path}`, bytes: Buffer.byteLength(body), whole: body.endsWith(end) };
-        // Several copies (a retried message): the most complete one counts.
-        if (!hit || candidate.bytes > hit.bytes) hit = candidate;
-      } else if (line.includes(end)) endElsewhere = true;
-    }
-  }
-  return { ...(hit ? { hit } : {}), endElsewhere };
-}
-
 interface Pending {
   trace: CanaryTrace;
   body: string;
   sentAt: number;
-  /** When the start of a not-whole long canary was first seen: its rest is awaited a little longer. */
-  partialAt?: number;
 }
 
 /** Plants the canaries on the host and follows them to the collector, polling with backoff up to the stated wait. */
@@ -141,43 +110,38 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     if (!failed) pending.push({ trace, body, sentAt });
   }
 
-  let wait = o.pollMs ?? 250;
-  const start = now();
-  while (pending.some((p) => !p.trace.arrived || p.partialAt !== undefined) && o.collector) {
-    doc.polls++;
-    const r = await o.collector.run(tailCommand(o.collectorPaths), {
-      timeoutMs: 30_000,
-      maxBytes: TAIL_BYTES * (o.collectorPaths.length + 1),
-      sudo: o.collectorSudo ?? false,
+  const timing: TraceTiming = {
+    start: now(),
+    maxWaitMs,
+    pollMs: o.pollMs ?? 250,
+    maxPollMs: o.maxPollMs ?? 4000,
+    now,
+  };
+  const traced = pending.map((p) => ({
+    marker: p.trace.marker,
+    sentAt: p.sentAt,
+    expectsEnd: p.trace.name === 'long',
+  }));
+  const col = await followOnCollector(
+    traced,
+    { id: o.collectorId, transport: o.collector, paths: o.collectorPaths, sudo: o.collectorSudo ?? false },
+    timing,
+  );
+  doc.polls = col.polls;
+  doc.read_errors.push(...col.read_errors);
+  for (const p of pending) {
+    const a = col.arrivals.get(p.trace.marker)!;
+    if (!a.arrived) continue;
+    Object.assign(p.trace, {
+      arrived: true,
+      where: a.where,
+      latency_ms: a.latency_ms,
+      arrived_bytes: a.bytes,
+      whole: a.whole,
+      remainder_separate: a.remainder_separate,
+      last_seen: `collector:${a.where}`,
     });
-    if (r.error) {
-      doc.read_errors.push(`collector ${o.collectorId}: ${r.error.kind}: ${r.error.message}`);
-      break;
-    }
-    for (const p of pending) {
-      const s = sight(r.stdout, p.trace.marker, 'collector');
-      if (!s.hit) continue;
-      if (!p.trace.arrived) {
-        p.trace.arrived = true;
-        p.trace.where = s.hit.place.slice('collector:'.length);
-        p.trace.latency_ms = now() - p.sentAt;
-      }
-      p.trace.arrived_bytes = s.hit.bytes;
-      p.trace.whole = s.hit.whole;
-      p.trace.remainder_separate = s.endElsewhere;
-      p.trace.last_seen = s.hit.place;
-      // A cut long canary: its rest may come a moment later as a separate message; wait for it at most 2 s.
-      if (s.hit.whole || s.endElsewhere) p.partialAt = undefined;
-      else if (p.partialAt === undefined && p.trace.name === 'long') p.partialAt = now();
-      else if (p.partialAt !== undefined && now() - p.partialAt >= 2000) p.partialAt = undefined;
-    }
-    // Done when every canary arrived (and no cut long one still awaits its rest), or when the wait is over.
-    if (!pending.some((p) => !p.trace.arrived || p.partialAt !== undefined)) break;
-    if (now() - start >= maxWaitMs) break;
-    await new Promise((res) => setTimeout(res, Math.min(wait, Math.max(0, start + maxWaitMs - now()))));
-    wait = Math.min(wait * 2, o.maxPollMs ?? 4000);
   }
-  if (!o.collector) doc.read_errors.push(`collector ${o.collectorId}: not reachable through any transport`);
 
   // The host's own logs: where a canary that did not arrive was last seen, and whether the sender kept it whole.
   const local = await o.host.run(tailCommand(o.settings.local_paths ?? DEFAULT_LOCAL_PATHS), {
@@ -193,49 +157,13 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     if (!t.arrived && s.hit) t.last_seen = s.hit.place;
     if (t.arrived && t.whole === false) t.cut_at = cutPoint(t, s.hit);
   }
-  if (o.siem)
-    await searchSiem(o.siem, pending, doc, {
-      start,
-      maxWaitMs,
-      pollMs: o.pollMs ?? 250,
-      maxPollMs: o.maxPollMs ?? 4000,
-      now,
-    });
+  if (o.siem) {
+    doc.siem = o.siem.id;
+    const found = await searchInSiem(traced, o.siem, timing);
+    for (const p of pending) p.trace.siem = found.get(p.trace.marker)!;
+  }
   for (const t of doc.canaries) t.summary = summarise(t, doc);
   return doc;
-}
-
-/** Searches the SIEM for every planted canary, with the same backoff, until all are found or the wait is over. */
-async function searchSiem(
-  siem: NonNullable<HostCanaryOptions['siem']>,
-  pending: Pending[],
-  doc: HostCanaryDocument,
-  t: { start: number; maxWaitMs: number; pollMs: number; maxPollMs: number; now: () => number },
-): Promise<void> {
-  doc.siem = siem.id;
-  for (const p of pending) p.trace.siem = { target: siem.id, arrived: false, fields: [], searches: 0 };
-  let wait = t.pollMs;
-  for (;;) {
-    const open = pending.filter((p) => !p.trace.siem!.arrived);
-    for (const p of open) {
-      const s = p.trace.siem!;
-      s.searches++;
-      const a = await siem.search(p.trace.marker);
-      if (!a.answered) s.error = a.error;
-      else delete s.error;
-      if (a.found) {
-        s.arrived = true;
-        s.latency_ms = t.now() - p.sentAt;
-        s.fields = a.fields;
-        if (a.whole !== undefined) s.whole = a.whole;
-      }
-    }
-    // A refused credential does not get better by asking again.
-    const refused = pending.some((p) => /^(auth-failed|permission-denied)/.test(p.trace.siem!.error ?? ''));
-    if (refused || pending.every((p) => p.trace.siem!.arrived) || t.now() - t.start >= t.maxWaitMs) return;
-    await new Promise((res) => setTimeout(res, Math.min(wait, Math.max(0, t.start + t.maxWaitMs - t.now()))));
-    wait = Math.min(wait * 2, t.maxPollMs);
-  }
 }
 
 /**

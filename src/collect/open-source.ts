@@ -6,7 +6,7 @@ import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
 import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
 import type { ProbeSource } from './source.js';
-import { type HostCanaryPlan, TransportProbeSource } from './source.js';
+import { type HostCanaryPlan, type TracePlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
 import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
@@ -31,18 +31,19 @@ export interface SourceOptions extends HostKeyOptions {
   };
 }
 
-/** A Linux host's canary plan: its collector is another target, reached through that target's own transport. */
-function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan | undefined {
-  if (target.kind !== 'linux' || !target.syslog) return undefined;
-  const collector = options.web?.targets.find((t) => t.id === target.syslog!.collector);
+/**
+ * Where a host's logs must arrive, from its `syslog` declaration: the collector (another target, its own transport)
+ * and the SIEM (its API source). Web and database targets are traced through the places of the host they run on.
+ */
+export function tracePlanOf(host: Target | undefined, options: SourceOptions): TracePlan | undefined {
+  if (!host?.syslog) return undefined;
+  const syslog = host.syslog;
+  const collector = options.web?.targets.find((t) => t.id === syslog.collector);
   const transport = webHostTransport(collector, options);
-  const siem = target.syslog.siem ? options.web?.targets.find((t) => t.id === target.syslog!.siem!.target) : undefined;
+  const siem = syslog.siem ? options.web?.targets.find((t) => t.id === syslog.siem!.target) : undefined;
   return {
-    active: options.web?.active ?? false,
-    runId: options.web?.runId ?? 'run',
-    targetId: target.id,
-    settings: target.syslog,
-    collectorId: target.syslog.collector,
+    maxWaitS: syslog.max_wait ?? DEFAULT_MAX_WAIT_S,
+    collectorId: syslog.collector,
     collectorPaths: collector?.collector?.paths ?? [],
     ...(transport ? { collector: transport } : {}),
     collectorSudo: Boolean(collector?.ssh?.sudo),
@@ -51,12 +52,25 @@ function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan 
           siem: {
             id: siem.id,
             product: siem.api.product!.toLowerCase(),
-            ...(target.syslog.siem?.index ? { index: target.syslog.siem.index } : {}),
-            ...(target.syslog.siem?.timeout ? { timeoutS: target.syslog.siem.timeout } : {}),
+            ...(syslog.siem?.index ? { index: syslog.siem.index } : {}),
+            ...(syslog.siem?.timeout ? { timeoutS: syslog.siem.timeout } : {}),
             source: new ApiProbeSource(siem),
           },
         }
       : {}),
+  };
+}
+
+/** A Linux host's canary plan: its collector is another target, reached through that target's own transport. */
+function hostCanaryPlan(target: Target, options: SourceOptions): HostCanaryPlan | undefined {
+  if (target.kind !== 'linux' || !target.syslog) return undefined;
+  const places = tracePlanOf(target, options)!;
+  return {
+    active: options.web?.active ?? false,
+    runId: options.web?.runId ?? 'run',
+    targetId: target.id,
+    settings: target.syslog,
+    ...places,
   };
 }
 
@@ -65,12 +79,15 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
   if (isWebTarget(target)) {
     const host = target.web?.host ? options.web?.targets.find((t) => t.id === target.web!.host) : undefined;
     const hostTransport = webHostTransport(host, options);
+    // The canaries are followed to the host's collector and SIEM only when they are sent (--active).
+    const trace = options.web?.active ? tracePlanOf(host, options) : undefined;
     return new WebProbeSource(target, {
       ...options.web?.live,
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
       active: options.web?.active ?? false,
       runId: options.web?.runId ?? 'run',
       sudo: host?.ssh?.sudo ?? false,
+      ...(trace ? { trace } : {}),
     });
   }
   // Exported configuration files (cloud WAF, firewall appliance): read here, nothing is reached.

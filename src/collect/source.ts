@@ -1,6 +1,7 @@
 import type { Evidence, Finding, SyslogCanarySettings, TransportError } from '../model.js';
 import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
 import { readSiemSearch, type SiemSearchAnswer, siemSearchProbe } from './siem-search.js';
+import type { TracePlaces } from './trace.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import {
@@ -61,12 +62,13 @@ export interface TransportSourceOptions {
   canary?: HostCanaryPlan;
 }
 
-/** What the host-canary live probe needs: the host's settings and the collector reached through its own transport. */
-export interface HostCanaryPlan {
-  active: boolean;
-  runId: string;
-  targetId: string;
-  settings: SyslogCanarySettings;
+/**
+ * The places a source's logs must reach, as its host's `syslog` declaration names them: the collector (another
+ * target, its own transport) and the SIEM (its API source). Any canary (host, web, database) is traced through them.
+ */
+export interface TracePlan {
+  /** The longest wait for a canary in all places together, seconds (default 30). */
+  maxWaitS?: number;
   collectorId: string;
   collectorPaths: string[];
   /** Opened and closed by the probe; absent when the collector has no transport socready can use. */
@@ -74,6 +76,45 @@ export interface HostCanaryPlan {
   collectorSudo?: boolean;
   /** The SIEM searched for the canaries after the collector, through its API source (opened and closed here). */
   siem?: { id: string; product: string; index?: string; timeoutS?: number; source: ProbeSource };
+}
+
+/** What the host-canary live probe needs: the host's settings and the places its syslog must reach. */
+export interface HostCanaryPlan extends TracePlan {
+  active: boolean;
+  runId: string;
+  targetId: string;
+  settings: SyslogCanarySettings;
+}
+
+/**
+ * Opens the places of a trace plan for `traceMarkers` (collect/trace.ts); `close` ends what was opened. An opening
+ * error is kept (not thrown): the trace then reports the place unreachable instead of waiting for it.
+ */
+export async function openTracePlaces(
+  plan: TracePlan,
+): Promise<{ places: TracePlaces; openErrors: string[]; close(): Promise<void> }> {
+  const openErrors: string[] = [];
+  const err = plan.collector
+    ? await plan.collector.open().catch((e: Error): TransportError => ({ kind: 'other', message: e.message }))
+    : undefined;
+  if (err) openErrors.push(`collector ${plan.collectorId}: ${err.kind}: ${err.message}`);
+  const siem = plan.siem ? await openSiemSearch(plan.siem) : undefined;
+  return {
+    places: {
+      collector: {
+        id: plan.collectorId,
+        transport: err ? undefined : plan.collector,
+        paths: plan.collectorPaths,
+        sudo: plan.collectorSudo ?? false,
+      },
+      ...(siem ? { siem } : {}),
+    },
+    openErrors,
+    close: async () => {
+      await plan.collector?.close().catch(() => undefined);
+      await plan.siem?.source.close().catch(() => undefined);
+    },
+  };
 }
 
 /** Runs catalog probes over any Transport (local, ssh), honouring rootdir images and sudo. */

@@ -1,5 +1,6 @@
 // One playbook, end to end: validation, dry-runs per alert with traces, guardrails, blast radius on false positives
 // and their dangerous mutations, integration readiness, verdict. And the scan pipeline's entry: analysePlaybooks.
+import type { LoopHop } from './loop.js';
 import { extname, join } from 'node:path';
 import type { AnalysisSection, PlaybookSummary } from '../model.js';
 import { CHECKS_DIR } from '../paths.js';
@@ -265,6 +266,8 @@ export function expandPaths(paths: string[], exts: Set<string>): string[] {
 export interface PlaybooksDetails {
   results: PlaybookResult[];
   alerts: { id: string; origin: Alert['origin'] }[];
+  /** The SIEM -> SOAR -> WAF -> SIEM loop, hop by hop (src/playbook/loop.ts), set once the source map exists. */
+  loop?: LoopHop[];
 }
 
 /**

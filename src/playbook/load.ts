@@ -30,7 +30,7 @@ function readText(file: string): string {
   });
 }
 
-export interface LoadOptions {
+export interface PlaybookLoadOptions {
   budgets?: PlaybookBudgets;
   /** Injected clock for the budgets' deadlines (tests). */
   clock?: () => number;
@@ -40,7 +40,7 @@ function finish(
   playbook: Playbook,
   format: PlaybookFormat,
   schemaIssues: ValidationIssue[],
-  opts: LoadOptions,
+  opts: PlaybookLoadOptions,
 ): LoadedPlaybook {
   const budget = new Budget('validation', (opts.budgets ?? DEFAULT_BUDGETS).validation, opts.clock);
   const structure = checkStructure(playbook, budget);
@@ -63,7 +63,7 @@ function finish(
 }
 
 /** Loads a CACAO document already parsed (used for JSON files and tests). */
-export function loadCacaoDoc(doc: unknown, file: string, opts: LoadOptions = {}): LoadedPlaybook {
+export function loadCacaoDoc(doc: unknown, file: string, opts: PlaybookLoadOptions = {}): LoadedPlaybook {
   const issues = validateCacao(doc);
   const fatal = issues.find(
     (i) =>
@@ -80,7 +80,7 @@ export function loadCacaoDoc(doc: unknown, file: string, opts: LoadOptions = {})
   return finish(cacaoToModel(doc as Record<string, unknown>, file), 'cacao', issues, opts);
 }
 
-export function loadPlaybookText(text: string, file: string, opts: LoadOptions = {}): LoadedPlaybook {
+export function loadPlaybookText(text: string, file: string, opts: PlaybookLoadOptions = {}): LoadedPlaybook {
   const ext = extname(file).toLowerCase();
   const trimmed = text.trimStart();
   if (ext === '.json' || trimmed.startsWith('{')) {
@@ -114,6 +114,6 @@ export function loadPlaybookText(text: string, file: string, opts: LoadOptions =
   );
 }
 
-export function loadPlaybookFile(file: string, opts: LoadOptions = {}): LoadedPlaybook {
+export function loadPlaybookFile(file: string, opts: PlaybookLoadOptions = {}): LoadedPlaybook {
   return loadPlaybookText(readText(file), file, opts);
 }

@@ -1,6 +1,8 @@
 // Elasticsearch and OpenSearch: one API family, two products (OpenSearch keeps retention in ISM, not ILM).
 import { apiParserModules } from '../parsers/products/api.js';
+import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
+import { fieldMappingParserModules } from '../parsers/products/field-mapping.js';
 import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
 
 function identifyCluster(body: string): ProductIdentity {
@@ -14,14 +16,21 @@ function identifyCluster(body: string): ProductIdentity {
   };
 }
 
-const PROBES = ['api-root', 'es-cluster-health', 'es-allocation', 'es-disk-settings', 'es-ingest-recency'];
+const PROBES = [
+  'api-root',
+  'es-cluster-health',
+  'es-allocation',
+  'es-disk-settings',
+  'es-ingest-recency',
+  'es-detection-field-mapping',
+];
 
 export const elasticsearch = defineProduct({
   name: 'elasticsearch',
   kinds: ['siem'],
   identify: identifyCluster,
-  probes: [...PROBES, 'es-data-streams', 'es-ilm-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules],
+  probes: [...PROBES, 'es-data-streams', 'es-ilm-policies', 'es-security-alert-counts'],
+  parsers: [...apiParserModules, ...elasticParserModules, ...alertCountParserModules, ...fieldMappingParserModules],
 });
 
 export const opensearch = defineProduct({
@@ -29,5 +38,5 @@ export const opensearch = defineProduct({
   kinds: ['siem'],
   identify: identifyCluster,
   probes: [...PROBES, 'os-ism-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules],
+  parsers: [...apiParserModules, ...elasticParserModules, ...fieldMappingParserModules],
 });

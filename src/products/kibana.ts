@@ -1,5 +1,6 @@
 // Kibana (Elastic Security): the detection engine's rules, read through Kibana's API (not Elasticsearch's).
 import { apiParserModules } from '../parsers/products/api.js';
+import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { defineProduct, jsonOrUndefined } from './define.js';
 
@@ -12,6 +13,6 @@ export const kibana = defineProduct({
     const version = (json?.version as { number?: string } | undefined)?.number;
     return version ? { os: `Kibana ${version}` } : {};
   },
-  probes: ['api-root', 'kibana-detection-rules'],
-  parsers: [...apiParserModules, ...siemRuleParserModules],
+  probes: ['api-root', 'kibana-detection-rules', 'kibana-connectors'],
+  parsers: [...apiParserModules, ...siemRuleParserModules, ...alertForwardingParserModules],
 });

@@ -1,4 +1,6 @@
 import { apiParserModules } from '../parsers/products/api.js';
+import { alertCountParserModules } from '../parsers/products/alert-counts.js';
+import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
 import { defineProduct } from './define.js';
@@ -11,6 +13,19 @@ export const splunk = defineProduct({
     const m = /<generator[^>]*version="([^"]+)"/.exec(body);
     return m ? { os: `Splunk ${m[1]}` } : {};
   },
-  probes: ['api-root', 'splunk-health', 'splunk-indexes', 'splunk-license-messages', 'splunk-saved-searches'],
-  parsers: [...apiParserModules, ...splunkParserModules, ...siemRuleParserModules],
+  probes: [
+    'api-root',
+    'splunk-health',
+    'splunk-indexes',
+    'splunk-license-messages',
+    'splunk-saved-searches',
+    'splunk-alert-history',
+  ],
+  parsers: [
+    ...apiParserModules,
+    ...splunkParserModules,
+    ...siemRuleParserModules,
+    ...alertCountParserModules,
+    ...alertForwardingParserModules,
+  ],
 });

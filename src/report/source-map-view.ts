@@ -53,7 +53,18 @@ export interface SourceMapView {
   next: { name: string; gains: string; blinds: string; blindsShort: string; blindCount: number }[];
   useCases: { name: string; attack: string; detect: boolean; visible: boolean; automate: boolean; missing: string }[];
   /** `known`: some figure of the people and alert-volume gate was measured or declared. */
-  capacity?: { alerts: string; capacity: string; fpShare: string; threshold: string; ok: boolean; known: boolean };
+  capacity?: {
+    alerts: string;
+    capacity: string;
+    fpShare: string;
+    threshold: string;
+    ok: boolean;
+    known: boolean;
+    /** alerts is the SIEM's own alert history (not an estimate); source says which SIEMs and window. */
+    measured: boolean;
+    source?: string;
+    noisy: { rule: string; target: string; perDay: string }[];
+  };
 }
 
 const NEXT_SHOWN = 3;
@@ -156,6 +167,9 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
             fpShare: p(cap.false_positive_share),
             threshold: p(cap.false_positive_threshold),
             ok: cap.ok,
+            measured: cap.alerts_basis === 'siem-alert-history',
+            ...(cap.alerts_source ? { source: cap.alerts_source } : {}),
+            noisy: (cap.noisy_rules ?? []).map((r) => ({ rule: r.rule, target: r.target, perDay: n(r.per_day) })),
             known: cap.alerts_per_day !== null || cap.capacity_per_day !== null || cap.false_positive_share !== null,
           },
         }

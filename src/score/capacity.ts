@@ -1,7 +1,7 @@
 // The people and alert-volume gate: a SOAR fails without people who can handle what the SIEM raises. Alerts per day
 // (estimated over the organisation's real logs) against the triage capacity the questionnaire declares, and the
 // share of alerts that are false positives (measured on the sample detections, else attested).
-import type { CapacityCheck, DetectionSummary, QuestionnaireResult } from '../model.js';
+import type { Analyses, CapacityCheck, DetectionSummary, QuestionnaireResult } from '../model.js';
 import { answerOf } from './criteria.js';
 
 /** Above this share of false-positive alerts, automated response would act on noise too often (docs/scoring.md). */
@@ -15,8 +15,23 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function capacityCheck(
   detections: DetectionSummary | undefined,
   q: QuestionnaireResult | undefined,
+  measured?: Analyses['siem_alerts'],
 ): CapacityCheck {
-  const alerts = detections?.estimated_alerts_per_day ?? null;
+  // What the SIEM really raised beats what the rules would raise over an export: it is the figure the SOAR meets.
+  const siem = measured && measured.details.length > 0 ? measured : undefined;
+  const estimated = detections?.estimated_alerts_per_day;
+  const alerts = siem ? siem.summary.alerts_per_day : (estimated ?? null);
+  const alertsBasis: CapacityCheck['alerts_basis'] = siem
+    ? 'siem-alert-history'
+    : estimated !== undefined
+      ? 'log-estimate'
+      : null;
+  const noisy = siem
+    ? siem.details
+        .flatMap((d) => d.rules.map((r) => ({ target: d.target, rule: r.rule, per_day: r.per_day })))
+        .sort((a, b) => b.per_day - a.per_day || a.rule.localeCompare(b.rule))
+        .slice(0, 5)
+    : [];
   const analysts = num(answerOf(q, 'staffing.analysts_per_shift'));
   const perAnalyst = num(answerOf(q, 'triage.alerts_per_analyst_per_shift'));
   const coverage = answerOf(q, 'oncall.coverage');
@@ -35,6 +50,14 @@ export function capacityCheck(
   const fpOk = fpShare === null || fpShare <= MAX_FALSE_POSITIVE_SHARE + 1e-12;
   return {
     alerts_per_day: alerts,
+    alerts_basis: alertsBasis,
+    ...(siem
+      ? {
+          alerts_source:
+            siem.details.map((d) => `${d.target} (${d.source})`).join(', ') + `, last ${siem.summary.window_days} days`,
+          noisy_rules: noisy,
+        }
+      : {}),
     capacity_per_day: capacity,
     analysts_per_shift: analysts,
     alerts_per_analyst_per_shift: perAnalyst,

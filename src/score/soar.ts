@@ -144,7 +144,11 @@ export function soarGate(
       refs: [questionnaireRef('automation.blocking_risk_assessed')],
     });
   }
-  const capacity = capacityCheck(report.analyses?.detections?.summary, report.questionnaire);
+  const capacity = capacityCheck(
+    report.analyses?.detections?.summary,
+    report.questionnaire,
+    report.analyses?.siem_alerts,
+  );
   const capacityGap = capacityGapOf(capacity);
   if (capacityGap) {
     readyOk = false;

@@ -5,6 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Transport } from '../transport/types.js';
 import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';
 import { findMarker, type MarkerHit, type ProbeTokens } from './logs.js';
+import type { CanaryMarkerTrace } from '../model.js';
+
+/**
+ * Body bytes of the long canary: above rsyslog's 8096-byte maxMessageSize, nginx's 16k client_body_buffer_size
+ * (64-bit default), Splunk's TRUNCATE=10000 and syslog-ng's 64 KiB log-msg-size is not reached on purpose (a
+ * request that large may trip upload limits); Elasticsearch's ignore_above 256 is crossed by any body.
+ */
+export const WEB_LONG_CANARY_BYTES = 20_000;
 
 export interface LogSource {
   path: string;
@@ -22,6 +30,8 @@ export interface LogLanding {
   hits: MarkerHit[];
   /** From sending the request to first seeing the marker in this log. */
   latency_ms?: number;
+  /** A long canary's end token was in this log too: its body was logged whole. */
+  whole?: boolean;
 }
 
 /** One request socready sent, listed in the report so the blue team can find it in their own tools. */
@@ -54,6 +64,10 @@ export interface LiveProbeResult {
   /** Some rule (other than CRS 920350, numeric Host header) matched the request in a log that was read. */
   detected: boolean;
   first_seen_ms?: number;
+  /** The long body canary: bytes of the POST body sent, and whether some log read holds it whole (its end token). */
+  long?: { sent_bytes: number; whole_in_log: boolean };
+  /** Where the canary was followed after the server's own logs: its collector and its SIEM (collect/trace.ts). */
+  trace?: CanaryMarkerTrace;
 }
 
 export interface LiveProbeOptions {
@@ -94,6 +108,7 @@ export async function watchLogs(tokens: ProbeTokens, sentAt: number, o: LiveProb
       if (hits.length > 0) {
         l.hits = hits;
         l.latency_ms = Date.now() - sentAt;
+        if (tokens.end) l.whole = r.stdout.includes(tokens.end);
       }
     }
     const still = [...landings.values()].some((l) => l.hits.length === 0 && !l.read_error);
@@ -184,7 +199,13 @@ export interface CanaryTarget {
  * Body-logging canary: one form POST whose username, an extra field and the query string each carry a distinct token,
  * and whose password field holds a random fake password. Nothing else is sent; redirects are not followed.
  */
-export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOptions): Promise<LiveProbeResult> {
+export async function runCanary(
+  t: CanaryTarget,
+  marker: string,
+  o: LiveProbeOptions,
+  /** Total body bytes for the long canary: a filler field ends the body with `<marker>-END`. */
+  longBytes?: number,
+): Promise<LiveProbeResult> {
   const userField = t.login?.username_field ?? 'username';
   const passField = t.login?.password_field ?? 'password';
   const tokens: ProbeTokens = {
@@ -194,16 +215,18 @@ export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOpt
     body: `${marker}-body`,
     password: `SrFake-${randomBytes(6).toString('hex')}`,
     passwordField: passField,
+    ...(longBytes ? { end: `${marker}-END` } : {}),
   };
   const declared = new URL(t.login?.path ?? marker, t.base);
   // The canary goes to the target itself and nowhere else, whatever the inventory's path says.
   const url = declared.origin === new URL(t.base).origin ? declared : new URL(marker, t.base);
   url.searchParams.set('socready_probe', tokens.request);
-  const body = new URLSearchParams({
+  const form = new URLSearchParams({
     [userField]: tokens.username!,
     [passField]: tokens.password!,
     socready_canary: tokens.body!,
   }).toString();
+  const body = longBytes ? padded(form, tokens.end!, longBytes) : form;
   await o.limiter.wait();
   const sentAt = Date.now();
   const res = await sendProbe({
@@ -219,7 +242,16 @@ export async function runCanary(t: CanaryTarget, marker: string, o: LiveProbeOpt
   });
   const req = record('canary', 'POST', url, marker, sentAt, res);
   const logs = await watchLogs(tokens, sentAt, o);
-  return summarise('canary', marker, req, logs, true);
+  const result = summarise('canary', marker, req, logs, true);
+  if (longBytes)
+    result.long = { sent_bytes: Buffer.byteLength(body), whole_in_log: logs.some((l) => l.whole === true) };
+  return result;
+}
+
+/** The form with a last field of filler up to `bytes` in all, ending with the end token (URL-safe characters). */
+function padded(form: string, end: string, bytes: number): string {
+  const head = `${form}&socready_pad=`;
+  return head + 'A'.repeat(Math.max(0, bytes - head.length - end.length)) + end;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface ProbeTokens {
   /** The fake password's value (clear text in a log means no masking). */
   password?: string;
   passwordField?: string;
+  /** The end token at the very end of a long canary's body: present in the log means the body was not cut. */
+  end?: string;
 }
 
 export interface MarkerHit {

@@ -17,8 +17,12 @@ import {
   probeMarker,
   runCanary,
   runWafProbe,
+  WEB_LONG_CANARY_BYTES,
 } from './canary.js';
 import { liveAnswer } from './findings.js';
+import { openTracePlaces, type TracePlan } from '../collect/source.js';
+import { traceMarkers } from '../collect/trace.js';
+import { DEFAULT_MAX_WAIT_S } from '../collect/host-canary.js';
 import { RateLimiter } from './http.js';
 import {
   certificatePaths,
@@ -55,6 +59,8 @@ export interface WebSourceOptions {
   maxLogBytes?: number;
   minIntervalMs?: number;
   tlsCa?: string;
+  /** Where the host's logs must arrive (its syslog collector and SIEM): the canaries are followed there too. */
+  trace?: TracePlan;
 }
 
 /** Not installed on the host: the server a configuration check is about is absent. */
@@ -142,6 +148,10 @@ export class WebProbeSource implements ProbeSource {
   private hostOk = false;
   private tls: TlsResult[] = [];
   private canary: LiveProbeResult[] = [];
+  /** The long body canaries (over 8 KB), one per URL after the short one. */
+  private longCanary: LiveProbeResult[] = [];
+  private traceErrors: string[] = [];
+  private traceWaitMs: number | undefined;
   private waf: LiveProbeResult[] = [];
   private sources: LogSource[] = [];
   private detected: string[] = [];
@@ -267,7 +277,7 @@ export class WebProbeSource implements ProbeSource {
     const wafProbe = live.get('waf-probe');
     if (canaryProbe || wafProbe) {
       await this.sendLive(Boolean(canaryProbe), Boolean(wafProbe));
-      if (canaryProbe) out.set(canaryProbe.id, this.landings(canaryProbe, this.canary));
+      if (canaryProbe) out.set(canaryProbe.id, this.canaryAnswer(canaryProbe));
       if (wafProbe) out.set(wafProbe.id, this.landings(wafProbe, this.waf));
     }
     if (this.detected.length > 0 || this.https.length > 0) this.notes.push(SSH_RDP_NOTE);
@@ -448,13 +458,39 @@ export class WebProbeSource implements ProbeSource {
       sudo: this.opts.sudo ?? false,
     };
     let n = 0;
-    for (const base of this.urls) {
+    for (const [i, base] of this.urls.entries()) {
       const login = this.settings.login ? { login: this.settings.login } : {};
-      if (canary)
-        this.canary.push(
-          await runCanary({ base, ...login }, probeMarker('canary', this.opts.runId, this.target.id, ++n), live),
-        );
+      if (canary) {
+        const t = { base, ...login };
+        const short = await runCanary(t, probeMarker('canary', this.opts.runId, this.target.id, ++n), live);
+        this.canary.push(short);
+        // Numbered from 1001 so the short canaries keep their numbers (1001 is not read as 1: a digit follows).
+        // A server that did not answer the short canary is not sent the long one.
+        const marker = probeMarker('canary', this.opts.runId, this.target.id, 1001 + i);
+        if (short.request.status !== null)
+          this.longCanary.push(await runCanary(t, marker, live, WEB_LONG_CANARY_BYTES));
+      }
       if (waf) this.waf.push(await runWafProbe(base, probeMarker('waf', this.opts.runId, this.target.id, ++n), live));
+    }
+    if (canary && this.opts.trace) await this.traceCanaries(this.opts.trace);
+  }
+
+  /** Follows every canary that was sent to the collector and the SIEM the web host's logs must reach. */
+  private async traceCanaries(plan: TracePlan): Promise<void> {
+    const sent = [...this.canary, ...this.longCanary].filter((r) => r.request.status !== null);
+    if (sent.length === 0) return;
+    const opened = await openTracePlaces(plan);
+    try {
+      this.traceWaitMs = (plan.maxWaitS ?? DEFAULT_MAX_WAIT_S) * 1000;
+      const result = await traceMarkers(
+        sent.map((r) => ({ marker: r.marker, sentAt: Date.parse(r.request.time), expectsEnd: r.long !== undefined })),
+        opened.places,
+        { maxWaitMs: this.traceWaitMs, pollMs: this.opts.pollMs ?? 250 },
+      );
+      this.traceErrors = [...opened.openErrors, ...result.read_errors];
+      for (const r of sent) r.trace = result.markers.find((m) => m.marker === r.marker);
+    } finally {
+      await opened.close();
     }
   }
 
@@ -478,6 +514,28 @@ export class WebProbeSource implements ProbeSource {
       { has_host: this.hostOk, probes: results },
       results.reduce((s, r) => s + r.request.duration_ms, 0),
     );
+  }
+
+  /** The body canary's answer: the short canaries, the long ones, and where they were followed. */
+  private canaryAnswer(probe: ProbeDef): ProbeResult {
+    const answer = this.landings(probe, [...this.canary, ...this.longCanary]);
+    const plan = this.opts.trace;
+    answer.data = {
+      has_host: this.hostOk,
+      probes: this.canary,
+      long: this.longCanary,
+      ...(plan
+        ? {
+            trace: {
+              collector: plan.collectorId,
+              ...(plan.siem ? { siem: plan.siem.id } : {}),
+              max_wait_ms: this.traceWaitMs ?? (plan.maxWaitS ?? DEFAULT_MAX_WAIT_S) * 1000,
+              errors: this.traceErrors,
+            },
+          }
+        : {}),
+    };
+    return answer;
   }
 
   ownEvidence(probeId: string): Evidence[] | undefined {
@@ -523,7 +581,7 @@ export class WebProbeSource implements ProbeSource {
   }
 
   outcome(): { error?: TransportError; unreachable?: boolean } {
-    const sent = [...this.canary, ...this.waf];
+    const sent = [...this.canary, ...this.longCanary, ...this.waf];
     const unreachable =
       this.tls.length > 0 && this.tls.every((t) => !t.ok) && sent.every((r) => r.request.status === null);
     return { ...(this.hostError ? { error: this.hostError } : {}), unreachable };
@@ -542,8 +600,9 @@ export class WebProbeSource implements ProbeSource {
       ...(this.settings.host ? { host: this.settings.host } : {}),
       tls: this.tls.map((t) => (t.error === undefined ? t : { ...t, error: redact(t.error).text })),
       canary: this.canary.map(redactLanding),
+      ...(this.longCanary.length > 0 ? { canary_long: this.longCanary.map(redactLanding) } : {}),
       waf: this.waf.map(redactLanding),
-      probes: [...this.canary, ...this.waf]
+      probes: [...this.canary, ...this.longCanary, ...this.waf]
         .map((r) => redactRequest(r.request))
         .sort((a, b) => a.time.localeCompare(b.time)),
       log_sources: this.sources,

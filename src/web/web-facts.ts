@@ -23,6 +23,8 @@ export interface WebDetails {
   host?: string;
   tls: TlsResult[];
   canary: LiveProbeResult[];
+  /** The long body canaries (over 8 KB): whole in the server's log, on the collector, in the SIEM, or where cut. */
+  canary_long?: LiveProbeResult[];
   waf: LiveProbeResult[];
   /** Every request the live probes sent, with its time and marker, for the blue team. */
   probes: ProbeRecord[];

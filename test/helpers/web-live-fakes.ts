@@ -11,6 +11,8 @@ import type { LiveProbeResult } from '../../src/web/canary.js';
 export const scripted = {
   tls: [] as TlsResult[],
   canary: [] as LiveProbeResult[],
+  /** The long body canaries (sent after each short one that was answered); none scripted: none answered. */
+  longCanary: [] as LiveProbeResult[],
   waf: [] as LiveProbeResult[],
   /** What the host's certificate files hold (what readCertificates returns). */
   serverCerts: [] as { fingerprint256: string; subject: string }[],
@@ -24,9 +26,36 @@ function next<T>(queue: T[], what: string): T {
 
 export const tlsFakes = { inspectTls: async () => next(scripted.tls, 'TLS handshake') };
 export const canaryFakes = {
-  runCanary: async () => next(scripted.canary, 'canary'),
+  runCanary: async (_t: unknown, marker: string, _o: unknown, longBytes?: number): Promise<LiveProbeResult> =>
+    longBytes ? (scripted.longCanary.shift() ?? notAnswered(marker)) : next(scripted.canary, 'canary'),
   runWafProbe: async () => next(scripted.waf, 'WAF probe'),
 };
+/** A long canary the test did not script: the request got no answer, so it decides nothing. */
+function notAnswered(marker: string): LiveProbeResult {
+  const request = {
+    kind: 'canary' as const,
+    time: '2026-11-23T17:00:00.000Z',
+    method: 'POST',
+    url: 'http://x/',
+    marker,
+  };
+  return {
+    kind: 'canary',
+    marker,
+    request: { ...request, status: null, duration_ms: 0, error: 'not scripted' },
+    logs: [],
+    found_in: [],
+    request_logged: false,
+    body_logged: false,
+    username_logged: false,
+    fake_credential: 'unknown',
+    rule_ids: [],
+    blocked: false,
+    detected: false,
+    long: { sent_bytes: 20_000, whole_in_log: false },
+  };
+}
+
 export const certificateFakes = { readCertificates: async () => scripted.serverCerts };
 
 const notFound: ProbeResult = {

@@ -29,7 +29,10 @@ afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r()
 
 /** A product impersonation: answers the root and the search by the handler; records every request. */
 async function serve(
-  handler: (req: IncomingMessage, marker: string) => { status: number; body: string; type?: string } | 'hang',
+  handler: (
+    req: IncomingMessage,
+    marker: string,
+  ) => { status: number; body: string; type?: string; headers?: Record<string, string> } | 'hang',
 ): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req, res) => {
@@ -47,7 +50,7 @@ async function serve(
       const marker = /socready-canary-[\w.-]+?-[12](?=")/.exec(q)?.[0] ?? '';
       const a = handler(req, marker);
       if (a === 'hang') return;
-      res.writeHead(a.status, { 'content-type': a.type ?? 'application/json' });
+      res.writeHead(a.status, { 'content-type': a.type ?? 'application/json', ...(a.headers ?? {}) });
       res.end(a.body.replaceAll('__MARKER__', marker));
     });
   });
@@ -235,4 +238,34 @@ describe('host canary searched in Splunk (contract: search/jobs/export, output_m
     const doc = await trace(s.url, 'splunk');
     expect(doc.canaries[0]!.siem!.error).toMatch(/^search failed: Error in 'search' command/);
   });
+});
+
+describe('rate limits (429): Retry-After honoured, bounded', () => {
+  it('a 429 with Retry-After: 1 is waited out and the search is retried, then finds the canary', async () => {
+    let limited = 0;
+    const s = await serve((req) => {
+      if (req.url === '/') return { status: 200, body: fixture('elasticsearch/root.json') };
+      if (limited++ < 1) return { status: 429, body: '{"error":"too_many_requests"}', headers: { 'retry-after': '1' } };
+      return { status: 200, body: fixture('elasticsearch/canary-search-hit.json') };
+    });
+    const started = Date.now();
+    const doc = await trace(s.url, 'elasticsearch', { maxWait: 5 });
+    expect(doc.canaries[0]!.siem).toMatchObject({ arrived: true });
+    // The first search waited ~1 s as asked before it was sent again.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(s.seen.filter((r) => r.url.includes('_search')).length).toBeGreaterThanOrEqual(3);
+  }, 30_000);
+
+  it('a Retry-After beyond the 10 s cap is not waited: an error naming the rate limit, at once', async () => {
+    const s = await serve((req) =>
+      req.url === '/'
+        ? { status: 200, body: fixture('elasticsearch/root.json') }
+        : { status: 429, body: '{"error":"too_many_requests"}', headers: { 'retry-after': '3600' } },
+    );
+    const started = Date.now();
+    const doc = await trace(s.url, 'elasticsearch', { maxWait: 1 });
+    expect(doc.canaries[0]!.siem!.arrived).toBe(false);
+    expect(doc.canaries[0]!.siem!.error).toMatch(/HTTP 429: rate limited \(Retry-After 3600 s; 0 retries/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
 });

@@ -72,7 +72,8 @@ describe('rules pulled from Kibana (Elastic Security detection engine)', () => {
       'Kibana detection engine: 2 detection rules read, 1 enabled, 1 disabled (counted as absent in coverage)',
     );
     // The API source opens with GET / and the api-root probe reads it again: nothing but GETs of these two paths.
-    expect([...new Set(s.seen)]).toEqual(['GET /', `GET ${KIBANA_FIND}`]);
+    // (The connectors API, asked for the SIEM -> SOAR hop, answers 404 here.)
+    expect([...new Set(s.seen)].sort()).toEqual(['GET /', 'GET /api/actions/connectors', `GET ${KIBANA_FIND}`]);
     const rules = await loadRules(files);
     expect(rules.rules.map((r) => [r.title, r.disabled])).toEqual([
       ['Potential SSH Brute Force Detected', false],
@@ -164,4 +165,159 @@ describe("scan: the rules pulled from the SIEM are the coverage section's rules"
       'Potential SSH Brute Force Detected',
     ]);
   }, 150_000);
+});
+
+describe('alert counts per rule over 30 days: the SOAR gate measures the alert volume in the SIEM', () => {
+  const ES_ALERTS = catalog.probes.get('es-security-alert-counts')!.path!;
+  const SPLUNK_ALERTS = catalog.probes.get('splunk-alert-history')!.path!;
+
+  it('an Elasticsearch scan reads alerts per rule, names the noisy rule, the gate prefers this figure', async () => {
+    const s = await serve({
+      '/': { status: 200, body: fixture('elasticsearch/root.json') },
+      [ES_ALERTS]: { status: 200, body: fixture('elasticsearch/security-alert-counts.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-siem-alerts-scan-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      'version: 1\norganization: Alerts Org\ntargets:\n' +
+        '  - { id: es, kind: siem, address: 127.0.0.1, transport: http, ' +
+        `api: { url: "${s.url}", product: elasticsearch, token_env: ES_TOKEN } }\n`,
+    );
+    const r = await runCli(
+      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'],
+      { env: { ES_TOKEN: 'ApiKey abc123def456' }, timeoutMs: 120_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      findings: { check: string; status: string; reason?: string }[];
+      analyses: { siem_alerts?: { summary: Record<string, number>; details: { rules: unknown[] }[] } };
+      score: { soar: { capacity: Record<string, unknown> } };
+    };
+    // The request is a GET whose body travels in `source`: a size-0 count aggregation over 30 whole days.
+    const sent = s.seen.find((x) => x.includes('.alerts-security.alerts-'))!;
+    expect(sent.startsWith('GET ')).toBe(true);
+    const source = JSON.parse(new URL(sent.slice(4), 'http://x').searchParams.get('source')!);
+    expect(source).toMatchObject({ size: 0, query: { range: { '@timestamp': { gte: 'now-30d/d', lt: 'now/d' } } } });
+    expect(report.analyses.siem_alerts!.summary).toEqual({
+      targets: 1,
+      window_days: 30,
+      alerts: 4530,
+      alerts_per_day: 151,
+      rules_alerting: 4,
+    });
+    const volume = report.findings.find((f) => f.check === 'products.siem.alert-volume')!;
+    expect(volume.status).toBe('fail');
+    expect(volume.reason).toMatch(/4530 alerts in 30 days \(151\/day\).*noisiest: Multiple Logon Failure .* 130\/day/);
+    expect(report.score.soar.capacity).toMatchObject({
+      alerts_per_day: 151,
+      alerts_basis: 'siem-alert-history',
+      alerts_source: 'es (Elastic Security alerts index), last 30 days',
+      noisy_rules: [
+        { target: 'es', rule: 'Multiple Logon Failure from the same Source Address', per_day: 130 },
+        { target: 'es', rule: 'Suspicious PowerShell Engine ImageLoad', per_day: 16 },
+        { target: 'es', rule: 'Potential SSH Brute Force Detected', per_day: 4 },
+        { target: 'es', rule: 'Web Shell Detection: Script Process Child of Common Web Processes', per_day: 1 },
+      ],
+    });
+  }, 150_000);
+
+  it("Splunk's fired-alert history (index=_audit) is read the same way; 403 on it decides nothing", async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [SPLUNK_ALERTS]: { status: 200, body: fixture('splunk/alert-history.ndjson') },
+    });
+    const runDir = mkdtempSync(join(tmpdir(), 'socready-splunk-alerts-'));
+    const target: Target = {
+      id: 'splunk',
+      kind: 'siem',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'http',
+      api: { url: s.url, product: 'splunk', token_env: 'T' },
+    };
+    const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'auditor:pw-1234' } }), catalog, {
+      store: new EvidenceStore(runDir),
+      only: ['products.siem.alert-volume'],
+    });
+    const f = a.findings.find((x) => x.check === 'products.siem.alert-volume')!;
+    expect(f.status).toBe('fail');
+    expect(f.reason).toMatch(/Splunk _audit \(action=alert_fired\): 3000 alerts in 30 days \(100\/day\) from 3 rules/);
+    expect(f.reason).toMatch(/noisiest: ESCU - Excessive Failed Logins - Rule 80\/day, Threat - Port Scan/);
+    server!.close();
+    const denied = await serve({
+      '/': { status: 200, body: '{}' },
+      [SPLUNK_ALERTS]: { status: 403, body: '{"messages":[{"type":"ERROR","text":"Unauthorized"}]}' },
+    });
+    const t2 = { ...target, api: { ...target.api!, url: denied.url } };
+    const b = await assessTarget(t2, new ApiProbeSource(t2, { env: { T: 'auditor:pw-1234' } }), catalog, {
+      store: new EvidenceStore(mkdtempSync(join(tmpdir(), 'socready-splunk-alerts-'))),
+      only: ['products.siem.alert-volume'],
+    });
+    expect(b.findings.find((x) => x.check === 'products.siem.alert-volume')!.status).toBe('inconclusive');
+  });
+});
+
+describe('the SIEM -> SOAR hop, from Kibana connectors and rule actions, shown in the playbook section', () => {
+  it('an enabled rule with a webhook connector to the SOAR: the hop is ok in the JSON and the HTML', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find-actions.json') },
+      '/api/actions/connectors': { status: 200, body: fixture('kibana/connectors.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-siem-loop-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      'version: 1\norganization: Loop Org\ntargets:\n' +
+        '  - { id: kibana, kind: siem, address: 127.0.0.1, transport: http, ' +
+        `api: { url: "${s.url}", product: kibana, token_env: KIBANA_TOKEN } }\n`,
+    );
+    const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json'], {
+      env: { KIBANA_TOKEN: 'ApiKey abc123def456' },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      findings: { check: string; status: string; reason?: string }[];
+      analyses: { playbooks: { details: { loop: { id: string; status: string; detail: string }[] } } };
+    };
+    const f = report.findings.find((x) => x.check === 'products.siem.alerts-to-soar')!;
+    expect(f.status).toBe('pass');
+    // The disabled rule's action does not count; the connector's host is named.
+    expect(f.reason).toBe('Kibana rule actions: 1 enabled rules hand their alerts to soar.example.test:8443');
+    const loop = report.analyses.playbooks.details.loop;
+    expect(loop.map((h) => h.id)).toEqual(['siem-to-soar', 'soar-knows-siem', 'waf-block-api', 'waf-logs-in-siem']);
+    expect(loop[0]).toMatchObject({ status: 'ok' });
+    expect(loop[0]!.detail).toMatch(/no SOAR target declared to compare the endpoint with/);
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    expect(html).toContain('loop-table');
+    expect(html).toMatch(/SIEM hands its alerts to the SOAR<\/th><td><span class="st st-ok">ok<\/span>/);
+  }, 150_000);
+
+  it('connectors but no rule action: the hop fails, naming that no enabled rule forwards', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [KIBANA_FIND]: { status: 200, body: fixture('kibana/detection-rules-find.json') },
+      '/api/actions/connectors': { status: 200, body: fixture('kibana/connectors.json') },
+    });
+    const runDir = mkdtempSync(join(tmpdir(), 'socready-siem-loop-'));
+    const target: Target = {
+      id: 'kibana',
+      kind: 'siem',
+      address: '127.0.0.1',
+      tags: [],
+      transport: 'http',
+      api: { url: s.url, product: 'kibana', token_env: 'T' },
+    };
+    const a = await assessTarget(target, new ApiProbeSource(target, { env: { T: 'ApiKey x' } }), catalog, {
+      store: new EvidenceStore(runDir),
+      only: ['products.siem.alerts-to-soar'],
+    });
+    const f = a.findings.find((x) => x.check === 'products.siem.alerts-to-soar')!;
+    expect(f.status).toBe('fail');
+    expect(f.reason).toBe(
+      'Kibana rule actions: no enabled detection rule hands its alerts to a webhook or a SOAR connector',
+    );
+  });
 });

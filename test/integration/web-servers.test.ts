@@ -166,10 +166,20 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       // Every request is listed with its time and marker, in order.
       expect(a.details.probes.map((p) => p.marker)).toEqual([
         probeMarker('canary', 'itest', 'nginx-good', 1),
+        probeMarker('canary', 'itest', 'nginx-good', 1001),
         probeMarker('waf', 'itest', 'nginx-good', 2),
         probeMarker('canary', 'itest', 'nginx-good', 3),
+        probeMarker('canary', 'itest', 'nginx-good', 1002),
         probeMarker('waf', 'itest', 'nginx-good', 4),
       ]);
+      // client_body_buffer_size 64k: the 20,000-byte body stays in memory and is logged whole, end token included.
+      expect(status(a, 'web.active.canary-whole')).toBe('pass');
+      expect(a.details.canary_long![0]).toMatchObject({
+        body_logged: true,
+        long: { sent_bytes: 20_000, whole_in_log: true },
+      });
+      // No collector or SIEM declared for the host: the arrival check does not apply.
+      expect(status(a, 'web.active.canary-arrives')).toBe('not-applicable');
       expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);
       expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual([
         'nginx-config',
@@ -180,11 +190,13 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.evidence).toEqual([
         `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1)}`,
         `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 3)}`,
+        `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1001)}`,
+        `nginx-good/${probeMarker('canary', 'itest', 'nginx-good', 1002)}`,
       ]);
       expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.provides).toEqual([
         { category: 'webserver', fields: ['request_body'] },
       ]);
-      expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(5);
+      expect(a.evidence.filter((e) => e.kind === 'http')).toHaveLength(7);
       expect(JSON.stringify(a)).not.toMatch(/SrFake-[0-9a-f]{12}/);
     },
   );
@@ -220,6 +232,15 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
         /test password is in clear text in \S+body\.log/,
       );
       expect(a.details.canary[0]).toMatchObject({ body_logged: true, fake_credential: 'clear' });
+      // Default client_body_buffer_size (16k): the 20,000-byte body went to a temporary file, $request_body was empty.
+      expect(status(a, 'web.active.canary-whole')).toBe('fail');
+      expect(a.findings.find((f) => f.check === 'web.active.canary-whole')!.reason).toMatch(
+        /20000-byte body\): the short canary's body was logged but this one's was not: .*client_body_buffer_size/,
+      );
+      expect(a.details.canary_long![0]).toMatchObject({ request_logged: true, body_logged: false });
+      const longHit = a.details.canary_long![0]!.logs.flatMap((l) => l.hits)[0]!;
+      expect(longHit.excerpt).toContain(`${probeMarker('canary', 'itest', 'nginx-trap', 1001)}-url`);
+      expect(longHit.excerpt).not.toContain('socready_pad');
     },
   );
 
@@ -439,7 +460,9 @@ describe('web targets that are down', () => {
     expect(a.findings.find((f) => f.check === 'web.active.body-canary')!.reason).toMatch(
       /request failed: ECONNREFUSED/,
     );
+    // The short canary got no answer: the long one is not sent, and its check decides nothing.
     expect(a.details.probes).toHaveLength(4);
+    expect(status(a, 'web.active.canary-whole')).toBe('inconclusive');
     expect(a.result).toMatchObject({ id: 'down', status: 'unreachable' });
     expect(a.details.notes.some((n) => /web\.host/.test(n.en))).toBe(true);
   });
@@ -474,7 +497,9 @@ describe.skipIf(!isRoot)('web targets of an inventory, as a scan assesses them',
       expect(assessments.map((a) => a.target)).toEqual(['site']);
       expect(assessments[0]!.findings.map((f) => `${f.check}=${f.status}`).sort()).toEqual([
         'web.active.body-canary=fail',
+        'web.active.canary-arrives=not-applicable',
         'web.active.canary-password-masked=pass',
+        'web.active.canary-whole=inconclusive',
         'web.active.waf-detection=fail',
       ]);
       expect(section!.summary).toMatchObject({

@@ -1,6 +1,7 @@
 // The host-canary live probe's answer (src/collect/host-canary.ts) as facts: per canary whether it arrived on the
 // collector, where, how fast, whole or cut and where. The checks in checks/linux/log-arrival.yaml decide over them.
 import { InconclusiveError, ParseError, type Facts } from '../../checks/types.js';
+import type { CanarySiemArrival } from '../../model.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { defineParser, type ParserModule } from '../define.js';
 
@@ -41,18 +42,7 @@ export interface CanaryTrace {
   summary: string;
 }
 
-export interface CanarySiemTrace {
-  target: string;
-  arrived: boolean;
-  /** From planting to the search that first found it (an upper bound, within one poll interval). */
-  latency_ms?: number;
-  /** The event's fields in the SIEM: a detection needs user, source IP, command line parsed, not one message string. */
-  fields: string[];
-  whole?: boolean;
-  searches: number;
-  /** Why the SIEM could not decide (401/403, timeout, a failed search). */
-  error?: string;
-}
+export type CanarySiemTrace = CanarySiemArrival;
 
 export interface HostCanaryDocument {
   collector: string;

@@ -18,6 +18,7 @@ import {
 } from './forwarding.js';
 import { type DaemonState, daemonState, LOG_AGENTS, parseServiceState, type ServiceState } from './services.js';
 import { canaryParserModules } from './canary.js';
+import { SYSLOG_NG_DEFAULT_LOG_MSG_SIZE, syslogNgLogMsgSize } from './syslog-ng.js';
 import { included } from './forwarding.js';
 import {
   type MaxMessageSizeSetting,
@@ -414,6 +415,26 @@ const logForwardingConnection: Parser = (outputs) => {
 // ---- rsyslog message size
 
 /** rsyslog's maxMessageSize on this host: where a longer message is cut, and what happens to its rest. */
+const syslogNgLimits: Parser = (outputs) => {
+  const files = globFiles(outputs, 'syslog-ng-conf');
+  if (files.length === 0)
+    return { installed: false, log_msg_size: null, explanation: 'syslog-ng is not configured on this host' };
+  const set = syslogNgLogMsgSize(files);
+  const bytes = set?.bytes ?? SYSLOG_NG_DEFAULT_LOG_MSG_SIZE;
+  const where = set ? `set to ${set.bytes} in ${set.scope} at ${set.file}:${set.line}` : 'the default: not set';
+  return {
+    installed: true,
+    log_msg_size: bytes,
+    source: set ? `${set.file}:${set.line}` : 'default',
+    explanation:
+      `log-msg-size is ${bytes} bytes (${where}). ` +
+      (bytes >= SYSLOG_NG_DEFAULT_LOG_MSG_SIZE
+        ? 'Messages up to that size pass this syslog-ng whole.'
+        : `A message longer than ${bytes} bytes is cut where syslog-ng reads it: a long body or command line ` +
+          'loses its end, where the payload usually sits.'),
+  };
+};
+
 const rsyslogLimits: Parser = (outputs) => {
   const main = fileText(outputs, 'rsyslog-conf');
   if (main === undefined)
@@ -726,6 +747,12 @@ export const linuxParserModules: readonly ParserModule[] = [
     probes: FORWARDING_PROBES,
     facts: FORWARDING_FACTS,
     parse: auditForwarding,
+  }),
+  defineParser({
+    name: 'syslog-ng-limits',
+    probes: ['syslog-ng-conf'],
+    facts: ['installed', 'log_msg_size', 'source', 'explanation'],
+    parse: syslogNgLimits,
   }),
   defineParser({
     name: 'rsyslog-limits',

@@ -152,3 +152,27 @@ export function syslogNgIncludes(text: string): string[] {
   }
   return out;
 }
+
+/** syslog-ng's default log-msg-size (bytes): a longer message is cut at the source that reads it. */
+export const SYSLOG_NG_DEFAULT_LOG_MSG_SIZE = 65536;
+
+/**
+ * The smallest `log-msg-size()` in force: the global `options {}` value and any source-level one (a source's own
+ * setting overrides the global one for that source). Undefined when none is set (the default applies).
+ */
+export function syslogNgLogMsgSize(
+  files: { path: string; content: string }[],
+): { bytes: number; file: string; line: number; scope: string } | undefined {
+  let smallest: { bytes: number; file: string; line: number; scope: string } | undefined;
+  for (const f of files) {
+    const text = stripComments(f.content);
+    const lineAt = lineNumbers(text);
+    for (const m of text.matchAll(/\blog[-_]msg[-_]size\s*\(\s*(\d+)\s*\)/g)) {
+      const before = text.slice(0, m.index);
+      const scope = /\b(options|source\s+[\w-]+)\s*\{[^}]*$/.exec(before)?.[1]?.replace(/\s+/g, ' ') ?? 'options';
+      const bytes = Number(m[1]);
+      if (!smallest || bytes < smallest.bytes) smallest = { bytes, file: f.path, line: lineAt(m.index!), scope };
+    }
+  }
+  return smallest;
+}

@@ -20,6 +20,10 @@ export interface LandingDocument {
   /** A host (web.host) was reachable to read the logs from. */
   has_host: boolean;
   probes: LiveProbeResult[];
+  /** body-canary only: the long canaries (over 8 KB) sent after the short ones. */
+  long?: LiveProbeResult[];
+  /** body-canary only: the places the canaries were followed to (the web host's syslog collector and SIEM). */
+  trace?: { collector: string; siem?: string; max_wait_ms: number; errors: string[] };
 }
 
 function documentOf<T>(outputs: Record<string, ProbeResult>, id: string): T {
@@ -173,13 +177,112 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
     return { ...landingSummary(r), request_failed: failed, undecided, request_logged: r.request_logged };
   });
   const sent = doc.probes.map((r) => `${r.request.method} ${r.request.url} (${r.marker})`);
+  const shortBody = doc.probes.some((r) => r.body_logged);
+  const long = (doc.long ?? []).map((r) => {
+    const cut = longCut(r, shortBody);
+    const failed = Boolean(r.request.error && r.request.status === null);
+    return {
+      marker: r.marker,
+      sent_bytes: r.long?.sent_bytes ?? null,
+      body_logged: r.body_logged,
+      whole_in_log: r.long?.whole_in_log ?? false,
+      cut_at: cut.cut_at,
+      cut: cut.cut_at !== null,
+      // Whole along the path that was read: nothing cut and the body seen somewhere whole.
+      whole: cut.cut_at === null && r.body_logged && r.long?.whole_in_log === true,
+      undecided: failed || !r.request_logged || (!r.body_logged && !shortBody),
+      why: cut.why,
+    };
+  });
+  const arrival = [...doc.probes, ...(doc.long ?? [])].map(arrivalFacts);
+  const traceErrors = doc.trace?.errors.length ? `; ${doc.trace.errors.join('; ')}` : '';
   return {
+    long,
+    why_long: long.map((l) => l.why).join('; ') || 'no long canary was sent',
+    traced: doc.trace !== undefined,
+    trace_collector: doc.trace?.collector ?? null,
+    trace_siem: doc.trace?.siem ?? null,
+    max_wait_ms: doc.trace?.max_wait_ms ?? null,
+    arrival,
+    why_arrival: arrival.map((a) => a.why).join('; ') + traceErrors,
     probes,
     why: reasons.join('; '),
     why_password: passwords.join('; '),
     lines: landingLines(doc.probes),
     sent,
     read: readLogs(doc.probes),
+  };
+}
+
+/** Where along the path a long canary's body was cut, or null when it stayed whole or nothing can be said. */
+function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string | null; why: string } {
+  const sent = `${r.marker} (${r.long?.sent_bytes ?? '?'}-byte body)`;
+  if (r.request.error && r.request.status === null) return { cut_at: null, why: `${sent}: request failed` };
+  if (!r.request_logged) return { cut_at: null, why: `${sent}: not found in any log read` };
+  if (!r.body_logged) {
+    if (!shortBodyLogged) return { cut_at: null, why: `${sent}: no body is logged at all (see the short canary)` };
+    return {
+      cut_at: 'server-log-empty-body',
+      why:
+        `${sent}: the short canary's body was logged but this one's was not: a body larger than nginx's ` +
+        'client_body_buffer_size is read to a temporary file and $request_body is logged empty',
+    };
+  }
+  if (!r.long?.whole_in_log)
+    return {
+      cut_at: 'server-log',
+      why: `${sent}: the body was cut in the server's own log (${r.found_in.join(', ')})`,
+    };
+  const c = r.trace?.collector;
+  if (c?.arrived && c.whole === false)
+    return {
+      cut_at: 'collector',
+      why: `${sent}: whole in the server's log, cut on collector ${c.id} (${c.bytes} bytes from the marker on)`,
+    };
+  const s = r.trace?.siem;
+  if (s?.arrived && s.whole === false)
+    return {
+      cut_at: 'siem',
+      why:
+        `${sent}: whole up to ${c?.arrived ? `collector ${c.id}` : "the server's log"}, cut in SIEM ${s.target} ` +
+        '(no value holding the marker ends with its end token: Splunk TRUNCATE, an ingest limit or ignore_above)',
+    };
+  const upTo = s?.arrived ? `SIEM ${s.target}` : c?.arrived ? `collector ${c.id}` : "the server's log";
+  return { cut_at: null, why: `${sent}: whole up to ${upTo}` };
+}
+
+/** A canary's path past the server's log: on the collector and in the SIEM, or where it was last seen. */
+function arrivalFacts(r: LiveProbeResult) {
+  const c = r.trace?.collector;
+  const s = r.trace?.siem;
+  const failed = Boolean(r.request.error && r.request.status === null);
+  const parts: string[] = [];
+  if (failed) parts.push('request failed');
+  if (c)
+    parts.push(c.arrived ? `on collector ${c.id} in ${c.where} after ${c.latency_ms} ms` : `not on collector ${c.id}`);
+  if (s)
+    parts.push(
+      s.arrived
+        ? `in SIEM ${s.target} after ${s.latency_ms} ms (fields: ${s.fields.join(', ') || 'none'})`
+        : s.error
+          ? `SIEM ${s.target} could not be searched (${s.error})`
+          : `not found in SIEM ${s.target} (${s.searches} searches)`,
+    );
+  const traced = r.trace && r.trace.last_seen !== 'planted' ? r.trace.last_seen : undefined;
+  const lastSeen = traced ?? (r.request_logged ? `server log ${r.found_in.join(', ')}` : 'sent, in no log read');
+  return {
+    marker: r.marker,
+    request_failed: failed,
+    collector_declared: c !== undefined,
+    collector_arrived: c?.arrived ?? null,
+    collector_latency_ms: c?.latency_ms ?? null,
+    siem_declared: s !== undefined,
+    siem_arrived: s?.arrived ?? null,
+    siem_decided: s ? s.arrived || !s.error : null,
+    siem_latency_ms: s?.latency_ms ?? null,
+    siem_fields: s?.fields ?? [],
+    last_seen: lastSeen,
+    why: `${r.marker}: ${parts.join('; ')}; last seen: ${lastSeen}`,
   };
 }
 
@@ -255,6 +358,29 @@ export const liveParserModules: readonly ParserModule[] = [
       ...LANDING_FACTS.map((f) => `probes[].${f}`),
       'probes[].undecided',
       'probes[].request_logged',
+      ...['marker', 'sent_bytes', 'body_logged', 'whole_in_log', 'cut_at', 'cut', 'whole', 'undecided', 'why'].map(
+        (f) => `long[].${f}`,
+      ),
+      'why_long',
+      'traced',
+      'trace_collector',
+      'trace_siem',
+      'max_wait_ms',
+      ...[
+        'marker',
+        'request_failed',
+        'collector_declared',
+        'collector_arrived',
+        'collector_latency_ms',
+        'siem_declared',
+        'siem_arrived',
+        'siem_decided',
+        'siem_latency_ms',
+        'siem_fields',
+        'last_seen',
+        'why',
+      ].map((f) => `arrival[].${f}`),
+      'why_arrival',
       'why',
       'why_password',
       'lines',

@@ -61,6 +61,10 @@ describe('product check catalog', () => {
           'infrastructure',
           'log-collection',
           ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
+          // What the rules raised over 30 days: the alert volume and noise of detection validation.
+          ...(check.id === 'products.siem.alert-volume' ? ['detection-validation'] : []),
+          // The SIEM -> SOAR hop of the response loop.
+          ...(check.id === 'products.siem.alerts-to-soar' ? ['response-automation'] : []),
         ]).toContain(check.area);
         for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
         expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);

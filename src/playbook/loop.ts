@@ -1,0 +1,174 @@
+// The SIEM -> SOAR -> WAF -> SIEM loop, hop by hop, from what the scan measured: (1) the SIEM hands its alerts to
+// the SOAR (products.siem.alerts-to-soar, and its endpoint is the SOAR's), (2) the SOAR side knows the SIEM (the
+// playbooks' agents/targets name it), (3) the WAF's block API answers the playbook's credentials read-only (the
+// integration readiness probe), (4) the WAF's own logs reach the SIEM so a block is confirmed (the source map's
+// waf class). A hop nothing measured is `unknown`, never `ok`.
+import type { Finding, Report, Target } from '../model.js';
+import type { IntegrationStatus } from './readiness.js';
+
+/** What the loop reads of a playbook dry-run (a PlaybookResult of ./analyse.ts, which imports this module). */
+interface PlaybookResult {
+  playbook: { id: string };
+  integrations: IntegrationStatus[];
+}
+
+export type HopStatus = 'ok' | 'declared' | 'fail' | 'unknown' | 'not-applicable';
+
+export interface LoopHop {
+  id: 'siem-to-soar' | 'soar-knows-siem' | 'waf-block-api' | 'waf-logs-in-siem';
+  name: string;
+  status: HopStatus;
+  detail: string;
+  /** Finding refs (finding:<check>@<target>) or playbook ids behind the status. */
+  evidence: string[];
+}
+
+const SIEM_WORDS = /siem|elastic|kibana|splunk|sentinel|wazuh|qradar|opensearch|chronicle|logrhythm/i;
+const WAF_WORDS = /waf|modsecurity|cloudflare|imperva|akamai|f5|fortiweb|barracuda|azure[- ]front[- ]door/i;
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).host.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ref = (f: Finding) => `finding:${f.check}@${f.target}`;
+
+function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
+  const name = 'SIEM hands its alerts to the SOAR';
+  const fs = findings.filter((f) => f.check === 'products.siem.alerts-to-soar' && f.status !== 'not-applicable');
+  if (fs.length === 0)
+    return {
+      id: 'siem-to-soar',
+      name,
+      status: 'unknown',
+      detail: 'no SIEM rule-action API was read (add the SIEM as a target with api.product kibana or splunk)',
+      evidence: [],
+    };
+  const soarHosts = soar.map((t) => hostOf(t.api?.url)).filter((h): h is string => h !== undefined);
+  const passed = fs.filter((f) => f.status === 'pass');
+  const endpoints = [...new Set(passed.flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? []))];
+  const reasons = fs.map((f) => `${f.target}: ${f.reason ?? f.status}`).join('; ');
+  if (passed.length === 0) {
+    const status = fs.some((f) => f.status === 'fail' || f.status === 'warn') ? 'fail' : 'unknown';
+    return { id: 'siem-to-soar', name, status, detail: reasons, evidence: fs.map(ref) };
+  }
+  if (soarHosts.length > 0 && !endpoints.some((h) => soarHosts.includes(h)))
+    return {
+      id: 'siem-to-soar',
+      name,
+      status: 'fail',
+      detail: `alerts go to ${endpoints.join(', ')}, not to the SOAR (${soarHosts.join(', ')}); ${reasons}`,
+      evidence: fs.map(ref),
+    };
+  const to = soarHosts.length > 0 ? `the SOAR (${endpoints.filter((h) => soarHosts.includes(h)).join(', ')})` : '';
+  return {
+    id: 'siem-to-soar',
+    name,
+    status: 'ok',
+    detail: (to ? `alerts go to ${to}; ` : 'no SOAR target declared to compare the endpoint with; ') + reasons,
+    evidence: fs.map(ref),
+  };
+}
+
+function integrationsOf(results: PlaybookResult[], words: RegExp): { i: IntegrationStatus; playbook: string }[] {
+  return results.flatMap((r) =>
+    r.integrations
+      .filter((i) => words.test([i.type, i.product ?? '', i.name ?? '', i.id].join(' ')))
+      .map((i) => ({ i, playbook: r.playbook.id })),
+  );
+}
+
+function soarKnowsSiem(results: PlaybookResult[]): LoopHop {
+  const name = "The SOAR's playbooks name the SIEM (agents/targets)";
+  const found = integrationsOf(results, SIEM_WORDS);
+  if (results.length === 0)
+    return { id: 'soar-knows-siem', name, status: 'unknown', detail: 'no playbook was analysed', evidence: [] };
+  if (found.length === 0)
+    return {
+      id: 'soar-knows-siem',
+      name,
+      status: 'fail',
+      detail: 'no playbook agent or target is a SIEM: the playbooks cannot query or update the alert they answer',
+      evidence: results.map((r) => `playbook:${r.playbook.id}`),
+    };
+  const ready = found.filter((f) => f.i.status === 'ready');
+  return {
+    id: 'soar-knows-siem',
+    name,
+    status: ready.length > 0 ? 'ok' : 'declared',
+    detail: found
+      .map((f) => `${f.playbook}: ${f.i.name ?? f.i.id} (${f.i.product ?? f.i.type}) ${f.i.status}`)
+      .join('; '),
+    evidence: [...new Set(found.map((f) => `playbook:${f.playbook}`))],
+  };
+}
+
+function wafBlockApi(results: PlaybookResult[]): LoopHop {
+  const name = "The WAF's block API answers the playbook's credentials (read-only)";
+  const found = integrationsOf(results, WAF_WORDS);
+  if (found.length === 0)
+    return {
+      id: 'waf-block-api',
+      name,
+      status: results.length === 0 ? 'unknown' : 'not-applicable',
+      detail: results.length === 0 ? 'no playbook was analysed' : 'no playbook calls a WAF',
+      evidence: [],
+    };
+  const text = found.map(
+    (f) => `${f.playbook}: ${f.i.name ?? f.i.id} ${f.i.status}${f.i.detail ? ` (${f.i.detail})` : ''}`,
+  );
+  const statuses = new Set(found.map((f) => f.i.status));
+  const status: HopStatus = [...statuses].every((s) => s === 'ready')
+    ? 'ok'
+    : [...statuses].some((s) =>
+          ['auth-failed', 'unreachable', 'http-error', 'missing-credentials', 'refused'].includes(s),
+        )
+      ? 'fail'
+      : 'unknown';
+  const hint =
+    status === 'unknown'
+      ? '; not probed: give an integrations file whose health_url lists the WAF rules or IP sets (GET), and --probe'
+      : '';
+  return {
+    id: 'waf-block-api',
+    name,
+    status,
+    detail: text.join('; ') + hint,
+    evidence: [...new Set(found.map((f) => `playbook:${f.playbook}`))],
+  };
+}
+
+function wafLogs(report: Report): LoopHop {
+  const name = "The WAF's logs arrive in the SIEM (a block is confirmed)";
+  const cls = report.analyses.sources?.details.classes.find((c) => c.id === 'waf');
+  if (!cls) return { id: 'waf-logs-in-siem', name, status: 'unknown', detail: 'no source map', evidence: [] };
+  const status: HopStatus =
+    cls.status === 'measured'
+      ? 'ok'
+      : cls.status === 'declared'
+        ? 'declared'
+        : cls.status === 'missing'
+          ? 'fail'
+          : cls.status === 'not-in-estate'
+            ? 'not-applicable'
+            : 'unknown';
+  const detail = `source map class waf: ${cls.status} (${cls.reason.en})`;
+  return { id: 'waf-logs-in-siem', name, status, detail, evidence: cls.evidence };
+}
+
+/** The loop's hops with their statuses, in the order an alert travels. */
+export function alertLoop(report: Report, targets: Target[]): LoopHop[] {
+  const results = (report.analyses.playbooks?.details as { results?: PlaybookResult[] } | undefined)?.results ?? [];
+  return [
+    siemToSoar(
+      report.findings,
+      targets.filter((t) => t.kind === 'soar'),
+    ),
+    soarKnowsSiem(results),
+    wafBlockApi(results),
+    wafLogs(report),
+  ];
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding, Report, Target } from '../../../src/model.js';
+import type { PlaybookResult } from '../../../src/playbook/analyse.js';
+import { alertLoop } from '../../../src/playbook/loop.js';
+
+const forwarding = (status: Finding['status'], endpoints: string[]): Finding =>
+  ({
+    check: 'products.siem.alerts-to-soar',
+    target: 'kibana',
+    status,
+    reason: `Kibana rule actions: 1 enabled rules hand their alerts to ${endpoints.join(', ')}`,
+    observed: { forwarding_rules: 1, endpoints },
+  }) as unknown as Finding;
+
+const playbook = (integrations: Partial<PlaybookResult['integrations'][number]>[]): PlaybookResult =>
+  ({ playbook: { id: 'block-ip' }, integrations }) as unknown as PlaybookResult;
+
+function report(findings: Finding[], results: PlaybookResult[], waf?: string): Report {
+  return {
+    findings,
+    analyses: {
+      playbooks: { summary: {}, details: { results, alerts: [] }, problems: [] },
+      ...(waf
+        ? {
+            sources: {
+              details: { classes: [{ id: 'waf', status: waf, evidence: ['finding:x@waf'], reason: { en: 'r' } }] },
+            },
+          }
+        : {}),
+    },
+  } as unknown as Report;
+}
+
+const soar: Target = {
+  id: 'soar',
+  kind: 'soar',
+  address: 'soar.example.test',
+  tags: [],
+  transport: 'http',
+  api: { url: 'https://soar.example.test:8443/' },
+};
+
+describe('the SIEM -> SOAR -> WAF -> SIEM loop', () => {
+  it('every hop measured and closing: ok, ok, ok, ok', () => {
+    const hops = alertLoop(
+      report(
+        [forwarding('pass', ['soar.example.test:8443'])],
+        [
+          playbook([
+            { id: 'siem', type: 'siem', product: 'Elastic', status: 'ready' },
+            { id: 'waf', type: 'waf', product: 'ModSecurity', status: 'ready' },
+          ]),
+        ],
+        'measured',
+      ),
+      [soar],
+    );
+    expect(hops.map((h) => [h.id, h.status])).toEqual([
+      ['siem-to-soar', 'ok'],
+      ['soar-knows-siem', 'ok'],
+      ['waf-block-api', 'ok'],
+      ['waf-logs-in-siem', 'ok'],
+    ]);
+    expect(hops[0]!.evidence).toEqual(['finding:products.siem.alerts-to-soar@kibana']);
+  });
+
+  it('alerts sent somewhere else than the SOAR, a WAF API refused, WAF logs missing: each hop says why', () => {
+    const hops = alertLoop(
+      report(
+        [forwarding('pass', ['hooks.chat.example:443'])],
+        [playbook([{ id: 'waf', type: 'waf', product: 'Cloudflare', status: 'auth-failed', detail: 'HTTP 401' }])],
+        'missing',
+      ),
+      [soar],
+    );
+    expect(hops.map((h) => h.status)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    expect(hops[0]!.detail).toMatch(
+      /alerts go to hooks\.chat\.example:443, not to the SOAR \(soar\.example\.test:8443\)/,
+    );
+    expect(hops[1]!.detail).toMatch(/no playbook agent or target is a SIEM/);
+    expect(hops[2]!.detail).toMatch(/waf auth-failed \(HTTP 401\)/);
+  });
+
+  it('nothing measured is unknown, never ok: no SIEM rule API read, a WAF integration not probed', () => {
+    const hops = alertLoop(
+      report(
+        [],
+        [
+          playbook([
+            { id: 'waf', type: 'waf', status: 'not-checked' },
+            { id: 's', type: 'splunk', status: 'not-checked' },
+          ]),
+        ],
+      ),
+      [],
+    );
+    expect(hops.map((h) => h.status)).toEqual(['unknown', 'declared', 'unknown', 'unknown']);
+    expect(hops[2]!.detail).toMatch(/not probed: give an integrations file/);
+  });
+});
