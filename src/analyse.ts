@@ -11,7 +11,8 @@ import { analysePlaybooks, type PlaybooksDetails } from './playbook/analyse.js';
 import { alertLoop } from './playbook/loop.js';
 import { readReport } from './report/validate.js';
 import { CHECKS_DIR } from './paths.js';
-import { isActivelyWaived, scoreRun } from './score/index.js';
+import { analyseCost, type WhatIfFn } from './cost/index.js';
+import { isActivelyWaived, scoreReport, scoreRun } from './score/index.js';
 import { sourceClassGates, sourceMapStep } from './sources/index.js';
 import type { Progress } from './util/progress.js';
 
@@ -200,7 +201,35 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
   const scored = scoreRun(report, { questionnaire: inv.questionnaire, waivers: inv.waivers, baseline: previous });
   Object.assign(report, scored.report);
   for (const p of scored.problems) opts.progress?.note(`${p.path}: ${p.error}`);
+  // Cost reads the scored report (the plan says what each phase changes in the score); it is not scored itself.
+  const cost = await step('cost forecast', problems, opts, async () =>
+    analyseCost(report, { inventory: inv, whatIf: whatIfScore(report, inv) }),
+  );
+  if (cost) report.analyses.cost = cost;
   return [...problems, ...scored.problems];
+}
+
+/**
+ * The score the run would get if the given findings passed: the source map and the score re-run on a copy (waivers
+ * and questionnaire already applied), for what each phase of the cost plan buys.
+ */
+export function whatIfScore(report: Report, inv: Inventory): WhatIfFn {
+  return (passing) => {
+    const r = structuredClone(report);
+    for (const f of r.findings) if (passing.has(`finding:${f.check}@${f.target}`)) f.status = 'pass';
+    const sources = sourceMapStep(r, inv.estate);
+    if (!('problem' in sources)) r.analyses.sources = sources;
+    const score = scoreReport(r);
+    const areas = Object.fromEntries(score.areas.map((a) => [a.area, a.level]));
+    return {
+      overall: score.overall,
+      areas,
+      soar: score.soar.verdict,
+      soar_ready: (score.soar.use_cases ?? []).filter((u) => u.ready).map((u) => u.id),
+      use_cases_visible:
+        'problem' in sources ? [] : sources.details.use_cases.filter((u) => u.visible).map((u) => u.id),
+    };
+  };
 }
 
 /**

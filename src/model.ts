@@ -180,6 +180,27 @@ export interface Inventory {
   estate?: Estate;
   /** Report settings: language and the browser for PDF output. */
   report?: { lang?: Lang; browser?: string };
+  /** The organisation's price table for the cost forecast (src/cost); without it the forecast gives volumes only. */
+  costs?: PriceTable;
+  /** What one phase of the staged logging plan may add: money per month (with a price table) or GB per day. */
+  budget?: { per_month?: number; gb_per_day?: number };
+}
+
+/** The organisation's own prices (inventory `costs:`; checks/schema/costs.schema.json). socready ships none. */
+export interface PriceTable {
+  /** Where it was read: a file, or the inventory's `costs` key. */
+  source: string;
+  currency?: string;
+  /** Per month, for each GB per day of licensed daily ingest. */
+  ingest_per_gb_day?: number;
+  storage_per_gb_month?: { hot?: number; warm?: number };
+  /** Per month, for each event per second. */
+  per_eps?: number;
+  /** Per month, for each host or agent added. */
+  per_agent?: number;
+  retention_days?: { hot: number; warm?: number };
+  /** Bytes stored per byte ingested (compression, replicas); 1 when not given. */
+  stored_per_ingested?: number;
 }
 
 /** One source class as the inventory declares it: `false` (or count 0) means the estate has none. */
@@ -554,6 +575,120 @@ export interface SiemAlertSummary {
   rules_alerting: number;
 }
 
+// ---- Cost: what today's logging weighs and what each recommended change adds (src/cost). Volumes in bytes per day.
+
+/** low / expected / high: the assumptions' range, never one falsely precise figure. */
+export interface CostRange {
+  low: number;
+  expected: number;
+  high: number;
+}
+
+/** One term of a change's formula as it was filled: measured (with its basis) or assumed (the model's range). */
+export interface CostInput {
+  name: Bilingual;
+  input?: string | string[];
+  source: 'measured' | 'assumed' | 'missing';
+  range: [number, number, number] | null;
+  basis: string;
+}
+
+export interface CostMoney {
+  low: number;
+  expected: number;
+  high: number;
+  /** The expected figure's parts; null: that price is not in the table (or, for EPS, no event rate). */
+  parts: { ingest: number | null; storage: number | null; eps: number | null; agents: number | null };
+}
+
+export interface CostChange {
+  /** `<model>@<target>`. */
+  id: string;
+  model: string;
+  title: Bilingual;
+  target: string;
+  class: string;
+  /** Failing or warning findings that recommend it (finding:<check>@<target>). */
+  findings: string[];
+  severity: Severity;
+  formula: Bilingual;
+  inputs: CostInput[];
+  /** null: a measured input is missing (reason says which). */
+  bytes_per_day: CostRange | null;
+  events_per_day: number | null;
+  reason?: string;
+  /** Stored GB at retention (hot and warm), when the price table gives retention days. */
+  stored_gb: { hot: CostRange; warm: CostRange | null } | null;
+  monthly_cost: CostMoney | null;
+  /** Required use-cases that need this change's class while it is not measured, and their ATT&CK techniques. */
+  use_cases: string[];
+  techniques: string[];
+  /** Detection value: each such use-case counts 1 / (classes it still misses). */
+  value: number;
+}
+
+export interface CostPhase {
+  phase: number;
+  changes: string[];
+  bytes_per_day: CostRange;
+  monthly_cost: CostRange | null;
+  /** A single change larger than the budget is a phase of its own. */
+  over_budget: boolean;
+  /** Use-cases that become visible (every class they need measured) once this and the earlier phases are done. */
+  use_cases_gained: string[];
+  techniques_gained: string[];
+  maturity: {
+    overall: [number | null, number | null];
+    areas: { area: AreaId; before: number | null; after: number | null }[];
+  };
+  soar: { verdict: [SoarVerdict | null, SoarVerdict | null]; ready_gained: string[] };
+}
+
+export interface CostSource {
+  target: string;
+  source: string;
+  class: string | null;
+  check: string;
+  bytes: number;
+  files: number;
+  first: string | null;
+  last: string | null;
+  span_hours: number | null;
+  bytes_per_day: number | null;
+  basis: string;
+}
+
+export interface CostSummary {
+  currency: string | null;
+  sources_measured: number;
+  today_bytes_per_day: number;
+  changes: number;
+  changes_quantified: number;
+  added_bytes_per_day: CostRange | null;
+  monthly_cost: CostRange | null;
+  phases: number;
+  budget: { per_month?: number; gb_per_day?: number } | null;
+}
+
+export interface CostDetails {
+  models: string;
+  prices: PriceTable | null;
+  today: CostSource[];
+  rates: { target: string; name: string; value: number | null; basis: string; check: string }[];
+  changes: CostChange[];
+  phases: CostPhase[];
+  /** Changes with no figure: not placed in a phase. */
+  unquantified: string[];
+  savings: {
+    id: string;
+    title: Bilingual;
+    change: string;
+    fraction: [number, number, number];
+    bytes_per_day: CostRange;
+    basis: string;
+  }[];
+}
+
 export interface Analyses {
   /** The source map, between evaluate and score. */
   sources?: AnalysisSection<SourceMapSummary, SourceMapDetails>;
@@ -566,6 +701,8 @@ export interface Analyses {
   sensors?: AnalysisSection<Record<string, number>>;
   /** Alerts per rule over the last 30 days, read from the SIEMs' own alert history (src/rules/siem-alerts.ts). */
   siem_alerts?: AnalysisSection<SiemAlertSummary, SiemAlertDetail[]>;
+  /** Log volume today, the forecast of each recommended change and the staged plan (src/cost). */
+  cost?: AnalysisSection<CostSummary, CostDetails>;
 }
 
 // ---- Scoring

@@ -28,6 +28,7 @@ export interface Catalog {
  */
 export const NON_CHECK_FOLDERS = [
   'attack',
+  'cost',
   'labels',
   'playbooks',
   'probes',

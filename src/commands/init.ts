@@ -133,6 +133,11 @@ targets:
 # threat_focus: [G0016, T1190]      # ATT&CK groups or techniques whose coverage matters most
 # report: { lang: ja, browser: /usr/bin/chromium }   # report language; Chromium/Chrome for PDF output
 
+# The cost forecast: your own prices (socready ships none; checks/cost/costs.example.yaml has the fields with
+# placeholder numbers), and what one phase of the staged logging plan may add. Without prices: volumes only.
+# costs: { currency: JPY, ingest_per_gb_day: 1, retention_days: { hot: 90 } }   # placeholders; or ./costs.yaml
+# budget: { gb_per_day: 20 }        # or { per_month: 500000 } in the price table's currency
+
 # What exists, per log-source class (checks/sources/sources.yaml lists them), and the attacks the SOC must see. ` +
   `A class not
 # listed is "unknown" and caps log-collection scope; false means the estate has none. Checks on reached targets

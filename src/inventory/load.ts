@@ -14,6 +14,7 @@ import {
   type TransportName,
   type WinrmSettings,
 } from '../model.js';
+import { inlinePriceTable, loadPriceTable, type PriceTable } from '../cost/tables.js';
 import { shippedSourceCatalog } from '../sources/catalog.js';
 import { CHECKS_DIR } from '../paths.js';
 import { compileSchema, InputError, positionOf, readYamlFile, validateDoc, type ParsedYaml } from '../util/validate.js';
@@ -50,6 +51,8 @@ interface RawInventory {
   waivers?: string;
   threat_focus?: string[];
   report?: { lang?: 'ja' | 'en'; browser?: string };
+  costs?: string | Record<string, unknown>;
+  budget?: { per_month?: number; gb_per_day?: number };
   estate?: {
     sources: Record<string, EstateSource>;
     use_cases?: { detect?: string[]; automate?: (string | { use_case: string; playbooks?: string[] })[] };
@@ -61,6 +64,15 @@ function fieldError(parsed: ParsedYaml, field: string, detail: string): InputErr
   const keys = field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
   const pos = positionOf(parsed, 0, keys);
   return new InputError(parsed.file, detail, pos?.line, pos?.col, field);
+}
+
+/** The price table: a costs.yaml beside the inventory, or the table inline (errors located in either file). */
+function priceTableOf(parsed: ParsedYaml, raw: RawInventory, base: string): PriceTable | undefined {
+  if (raw.costs === undefined) return undefined;
+  if (typeof raw.costs === 'object') return inlinePriceTable(parsed);
+  const file = resolvePath(base, raw.costs);
+  if (!existsSync(file)) throw fieldError(parsed, 'costs', `no such file: ${file}`);
+  return loadPriceTable(file);
 }
 
 /** The estate with its class and use-case ids checked against the source catalog (located errors). */
@@ -323,6 +335,10 @@ export function loadInventory(file: string): Inventory {
     const p = raw[key];
     if (p && !existsSync(resolvePath(base, p))) throw fieldError(parsed, key, `no such file: ${resolvePath(base, p)}`);
   }
+  const costs = priceTableOf(parsed, raw, base);
+  if (raw.budget?.per_month !== undefined && !costs?.currency) {
+    throw fieldError(parsed, 'budget.per_month', 'a budget in money needs a price table with a currency (`costs:`)');
+  }
   for (const key of ['rules', 'playbooks', 'scenarios', 'alerts', 'log_exports'] as const) {
     (raw[key] ?? []).forEach((p, i) => {
       if (!existsSync(resolvePath(base, p)))
@@ -344,6 +360,8 @@ export function loadInventory(file: string): Inventory {
     ...(raw.waivers ? { waivers: resolvePath(base, raw.waivers) } : {}),
     ...(raw.threat_focus ? { threat_focus: raw.threat_focus } : {}),
     ...(raw.estate ? { estate: resolveEstate(parsed, raw.estate) } : {}),
+    ...(costs ? { costs } : {}),
+    ...(raw.budget ? { budget: raw.budget } : {}),
     ...(raw.report
       ? { report: { ...raw.report, ...(raw.report.browser ? { browser: resolvePath(base, raw.report.browser) } : {}) } }
       : {}),

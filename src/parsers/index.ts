@@ -2,6 +2,7 @@
 // of each product module (src/products). Checks name a parser; the catalog loader verifies the name, the probes and
 // the fact paths against these declarations.
 import type { Parser } from '../checks/types.js';
+import { costParserModules } from '../cost/parsers.js';
 import { DATABASE_PARSERS } from '../database/products.js';
 import { EXPORT_PRODUCTS } from '../products/exports.js';
 import { PRODUCTS } from '../products/index.js';
@@ -20,6 +21,7 @@ export const PARSER_MODULES: readonly ParserModule[] = [
   ...DATABASE_PARSERS,
   ...sensorParserModules,
   ...edrParserModules,
+  ...costParserModules,
   ...new Set([...PRODUCTS, ...EXPORT_PRODUCTS].flatMap((p) => p.parsers)),
 ];
 

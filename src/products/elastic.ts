@@ -2,6 +2,7 @@
 import { apiParserModules } from '../parsers/products/api.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
+import { esVolumeParsers } from '../cost/siem-volume.js';
 import { fieldMappingParserModules } from '../parsers/products/field-mapping.js';
 import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
 
@@ -23,6 +24,7 @@ const PROBES = [
   'es-disk-settings',
   'es-ingest-recency',
   'es-detection-field-mapping',
+  'es-indices-volume',
 ];
 
 export const elasticsearch = defineProduct({
@@ -30,7 +32,13 @@ export const elasticsearch = defineProduct({
   kinds: ['siem'],
   identify: identifyCluster,
   probes: [...PROBES, 'es-data-streams', 'es-ilm-policies', 'es-security-alert-counts'],
-  parsers: [...apiParserModules, ...elasticParserModules, ...alertCountParserModules, ...fieldMappingParserModules],
+  parsers: [
+    ...apiParserModules,
+    ...elasticParserModules,
+    ...alertCountParserModules,
+    ...fieldMappingParserModules,
+    ...esVolumeParsers,
+  ],
 });
 
 export const opensearch = defineProduct({
@@ -38,5 +46,5 @@ export const opensearch = defineProduct({
   kinds: ['siem'],
   identify: identifyCluster,
   probes: [...PROBES, 'os-ism-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules, ...fieldMappingParserModules],
+  parsers: [...apiParserModules, ...elasticParserModules, ...fieldMappingParserModules, ...esVolumeParsers],
 });

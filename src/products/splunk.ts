@@ -1,3 +1,4 @@
+import { splunkVolumeParsers } from '../cost/siem-volume.js';
 import { apiParserModules } from '../parsers/products/api.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
@@ -20,6 +21,7 @@ export const splunk = defineProduct({
     'splunk-license-messages',
     'splunk-saved-searches',
     'splunk-alert-history',
+    'splunk-license-usage',
   ],
   parsers: [
     ...apiParserModules,
@@ -27,5 +29,6 @@ export const splunk = defineProduct({
     ...siemRuleParserModules,
     ...alertCountParserModules,
     ...alertForwardingParserModules,
+    ...splunkVolumeParsers,
   ],
 });

@@ -1,6 +1,7 @@
 // Turns a Report into the view the HTML templates render: everything translated, grouped, sorted and linked here,
 // so the templates only lay things out. Strings stay plain (Handlebars escapes them); only the SVG that charts.ts
 // builds (which escapes its own text) is passed through as trusted markup by html.ts.
+import { type CostView, costView } from './cost-view.js';
 import {
   AREAS,
   type AnalysisSection,
@@ -241,7 +242,7 @@ export interface ReportView {
     error: string;
   }[];
   questionnaire?: { source: string; answers: { area: string; question: string; answer: string }[] };
-  partialsContext: { report: Report; lang: Lang; webRows: WebRow[] };
+  partialsContext: { report: Report; lang: Lang; webRows: WebRow[]; cost?: CostView };
 }
 
 function formatAnswer(lang: Lang, value: unknown): string {
@@ -814,6 +815,11 @@ export function buildView(report: Report, lang: Lang): ReportView {
     sourceMap: sourceMapView(report, lang),
     targets: buildTargets(ctx),
     questionnaire,
-    partialsContext: { report, lang, webRows: webRows(report, lang, (check) => anchorId('c', check)) },
+    partialsContext: {
+      report,
+      lang,
+      webRows: webRows(report, lang, (check) => anchorId('c', check)),
+      cost: costView(report, lang),
+    },
   };
 }

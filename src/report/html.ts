@@ -218,6 +218,9 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
   const { template, sections } = compile(dir, lang);
   const view = buildView(report, lang);
   for (const a of view.analyses) a.hasPartial = sections.has(a.name);
+  // The cost chart is our own SVG (charts escape every label), passed through like the radar.
+  const cost = view.partialsContext.cost;
+  if (cost) cost.chart = new Handlebars.SafeString(cost.chart) as unknown as string;
   const radarSvg = new Handlebars.SafeString(
     radarChart(view.radar.axes, {
       title: ui(lang, 'radarTitle'),

@@ -359,6 +359,7 @@ export const SUMMARY_FIELD_LABELS: Record<string, Bilingual> = {
   waf_probes_sent: { en: 'WAF probes sent', ja: '送信した WAF プローブ' },
   waf_probes_blocked: { en: 'WAF probes blocked', ja: 'ブロックされた WAF プローブ' },
   waf_probes_detected: { en: 'WAF probes detected', ja: '検知された WAF プローブ' },
+  cost: { en: 'What it costs: log volume and a staged plan', ja: 'コスト: ログ量と段階的な計画' },
 };
 
 export function summaryFieldLabel(lang: Lang, key: string): string {

@@ -35,6 +35,7 @@ import {
   webProbeCommand,
 } from './web-facts.js';
 import { inspectTls } from './tls.js';
+import { logSampleCommand, splitLogSample } from '../cost/web-sample.js';
 import {
   type ConfigLocation,
   listenPorts,
@@ -209,6 +210,8 @@ export class WebProbeSource implements ProbeSource {
     if (probe.platform !== 'web') return false;
     if (probe.kind === 'live') {
       if (probe.live === 'tls-handshake') return this.https.length > 0;
+      // Reads the logs on the host (sizes, a bounded tail): sends nothing to the server.
+      if (probe.live === 'log-sample') return this.opts.hostTransport !== undefined;
       // Every live probe but the passive handshake sends traffic: only --active allows it, whatever the catalog says.
       return this.liveAllowed;
     }
@@ -273,6 +276,8 @@ export class WebProbeSource implements ProbeSource {
     const live = new Map(probes.filter((p) => p.kind === 'live').map((p) => [p.live!, p]));
     const tlsProbe = live.get('tls-handshake');
     if (tlsProbe) out.set(tlsProbe.id, await this.handshakes(tlsProbe, facts));
+    const sampleProbe = live.get('log-sample');
+    if (sampleProbe) out.set(sampleProbe.id, await this.logSamples(sampleProbe));
     const canaryProbe = live.get('body-canary');
     const wafProbe = live.get('waf-probe');
     if (canaryProbe || wafProbe) {
@@ -442,6 +447,49 @@ export class WebProbeSource implements ProbeSource {
       ),
     );
     return liveAnswer({ urls: this.tls }, Date.now() - started);
+  }
+
+  /**
+   * Volume of each log the configuration names and a bounded tail of it (src/cost/web-volume.ts reads them). The
+   * sampled lines may hold bodies and credentials: only the rates the parser derives are kept, so the evidence
+   * records say what was read and store no output.
+   */
+  private async logSamples(probe: ProbeDef): Promise<ProbeResult> {
+    const started = Date.now();
+    const host = this.hostOk ? this.opts.hostTransport : undefined;
+    const logs = [];
+    const records: Evidence[] = [];
+    for (const [i, s] of (host ? this.sources : []).entries()) {
+      const at = new Date().toISOString();
+      const r = await host!.run(logSampleCommand(s.path), {
+        timeoutMs: 30_000,
+        maxBytes: 2 * 1024 * 1024,
+        sudo: this.opts.sudo ?? false,
+      });
+      logs.push({
+        path: s.path,
+        origin: s.origin,
+        ...splitLogSample(r.stdout),
+        ...(r.error ? { error: `${r.error.kind}: ${r.error.message}` } : {}),
+      });
+      records.push({
+        id: `${this.target.id}/${probe.id}-${i + 1}`,
+        target: this.target.id,
+        probe: probe.id,
+        kind: 'command',
+        what: redact(`sizes and first/last lines of ${s.path} and its rotated files; its last 2000 lines`).text,
+        ...(this.opts.sudo ? { sudo: true } : {}),
+        exit_code: r.exitCode,
+        started_at: at,
+        duration_ms: r.durationMs,
+        bytes: 0,
+        truncated: r.truncated,
+        redactions: 0,
+        ...(r.error ? { error: r.error } : {}),
+      });
+    }
+    this.own.set(probe.id, records);
+    return liveAnswer({ has_host: Boolean(host), logs }, Date.now() - started);
   }
 
   /** The canary POST and the WAF probe, URL after URL, one request at a time. */

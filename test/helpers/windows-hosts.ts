@@ -19,6 +19,7 @@ export const WINDOWS_HOSTS: Record<'hardened' | 'default', Record<string, string
     'win-winrm-listeners': join(W, 'winrm-https.txt'),
     'win-defender-status': join(FIXTURES_DIR, 'products', 'edr', 'defender-status-healthy.json'),
     'win-firewall-profiles': join(W, 'firewall-profiles-hardened.json'),
+    'win-eventlog-volume': join(W, 'eventlog-volume.json'),
     'win-smb-server-config': join(W, 'smb-server-hardened.json'),
   },
   default: {

@@ -99,6 +99,9 @@ const searchRoutes: Route = (url) => {
   if (p === '/_cluster/settings') return { body: fixture('elasticsearch/disk-settings-defaults.json') };
   if (p === '/_data_stream') return { body: fixture('elasticsearch/data-streams.json') };
   if (p === '/_ilm/policy') return { body: fixture('elasticsearch/ilm-policies.json') };
+  // _cat/indices in JSON with sizes in bytes: anything else would be unreadable to the cost forecast.
+  if (p === '/_cat/indices' && url.searchParams.get('format') === 'json' && url.searchParams.get('bytes') === 'b')
+    return { body: fixture('elasticsearch/indices-volume.json') };
   if (p.endsWith('/_search')) {
     const source = JSON.parse(url.searchParams.get('source') ?? '{}') as { size?: number; aggs?: unknown };
     if (source.size !== 0 || !source.aggs) return { status: 400, body: '{"error":"expected a size-0 aggregation"}' };
@@ -130,6 +133,7 @@ const splunkRoutes: Route = (url) => {
   if (url.pathname === '/services/server/health/splunkd') return { body: fixture('splunk/health-red.json') };
   if (url.pathname === '/services/data/indexes') return { body: fixture('splunk/indexes.json') };
   if (url.pathname === '/services/licenser/messages') return { body: fixture('splunk/license-messages.json') };
+  if (url.pathname === '/services/licenser/usage') return { body: fixture('splunk/license-usage.json') };
   return undefined;
 };
 
@@ -419,6 +423,24 @@ describe('socready scan of security products through their APIs', () => {
     expect(f.get('products.api.tls-verified')?.status).toBe('fail');
     expect(f.get('products.splunk.health')?.status).toBe('not-applicable');
     expect(report.targets.find((t) => t.id === 'es-siem')?.host?.os).toBe('Elasticsearch 8.15.3');
+  });
+
+  it('measures the SIEM ingest per log source (_cat/indices) and Splunk licence usage for the cost forecast', () => {
+    const es = findingsOf('es-siem').get('products.es.ingest-volume')!;
+    expect(es.status).toBe('pass');
+    const today = report.analyses.cost!.details.today;
+    const win = today.find((t) => t.target === 'es-siem' && t.source === 'winlogbeat')!;
+    // 1.7 GB of primary store since 2026-11-22T00:00Z, read at the server's Date (2026-11-23T17:00Z): 41 hours.
+    expect(win.span_hours).toBe(41);
+    expect(win.bytes_per_day).toBeCloseTo((1.7e9 * 24) / 41, 0);
+    expect(today.some((t) => t.target === 'es-siem' && t.source.startsWith('.kibana'))).toBe(false);
+    const splunk = findingsOf('splunk-idx').get('products.splunk.license-usage')!;
+    expect(splunk.status).toBe('pass');
+    const pool = today.find((t) => t.target === 'splunk-idx')!;
+    expect(pool.bytes).toBe(6442450944);
+    expect(pool.bytes_per_day).toBeNull();
+    expect(pool.basis).toMatch(/daily quota of 10737418240 bytes/);
+    expect(findingsOf('es-siem').get('products.splunk.license-usage')?.status).toBe('not-applicable');
   });
 
   it('decides OpenSearch below a path prefix with HTTP basic credentials', () => {

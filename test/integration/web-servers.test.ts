@@ -184,6 +184,8 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
       expect(a.evidence.filter((e) => e.kind === 'command').map((e) => e.probe)).toEqual([
         'nginx-config',
         'nginx-modsecurity-files',
+        // The cost forecast's log sample: read on the host, never sent to the server (its output is not stored).
+        'web-log-sample',
         'web-running-servers',
       ]);
       // Each request and handshake is an evidence record the finding points at.

@@ -1,6 +1,7 @@
 // A Markdown summary sized for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY, GitLab's report pages): the verdict,
 // the level per area, what blocks automation and the worst failures. Collected text is escaped: job summaries
 // render HTML, and evidence comes from hosts that may be compromised.
+import { costMarkdown } from './cost-md.js';
 import type { Finding, Lang, Report } from '../../model.js';
 import { isActivelyWaived, severityRank } from '../../score/findings.js';
 import { AREA_NAMES, BASIS_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
@@ -238,6 +239,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     if (undecided.length > max) out.push('', `${formatNumber(undecided.length - max, lang)} ${t(L.more, lang)}`);
     out.push('');
   }
+  out.push(...costMarkdown(report, lang, mdEscape));
   const counts = new Map<string, number>();
   for (const f of report.findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   const parts = (['pass', 'fail', 'warn', 'error', 'inconclusive', 'not-applicable'] as const)

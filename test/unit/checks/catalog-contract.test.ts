@@ -64,7 +64,8 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
     case 'live':
       // A live probe that sends something the server logs must say so, so it runs only with --active.
       if (p.active === undefined) return 'live probe without `active`';
-      return p.live === 'tls-handshake' || p.active
+      // The log sample only reads the server's logs on its host (sizes, a bounded tail): nothing is sent to it.
+      return p.live === 'tls-handshake' || p.live === 'log-sample' || p.active
         ? undefined
         : `live probe ${p.live} sends traffic but is not marked active`;
   }
@@ -139,7 +140,10 @@ describe('the check catalog, every platform folder', () => {
 
   it('keeps every probe read-only by what its declared kind allows', () => {
     expect(probes.map((p) => [p.id, readOnlyProblem(p)]).filter(([, problem]) => problem)).toEqual([]);
-    expect(probes.filter((p) => p.kind === 'live' && !p.active).map((p) => p.live)).toEqual(['tls-handshake']);
+    expect(probes.filter((p) => p.kind === 'live' && !p.active).map((p) => p.live)).toEqual([
+      'tls-handshake',
+      'log-sample',
+    ]);
   });
 
   it('writes every POSIX command probe (linux, web) in sh syntax', () => {
