@@ -93,11 +93,12 @@ describe('every catalog check has a failing fixture', () => {
  */
 const LOCATION_FLOORS: Record<string, { fileLine: number; lineShown: number; unlocatedAtMost: number }> = {
   // linux, unlocated: linux.edr.* (5, the EDR parser), the two nft checks, and three true absences whose listing
-  // names each file or command read (auditctl not installed; no forwarding configuration at all).
-  linux: { fileLine: 2, lineShown: 21, unlocatedAtMost: 10 },
-  web: { fileLine: 20, lineShown: 30, unlocatedAtMost: 0 },
+  // names each file or command read (auditctl not installed; no forwarding configuration at all). On every
+  // platform, <platform>.volume.measured (the cost lane's volume probes) is not located yet: one each.
+  linux: { fileLine: 2, lineShown: 21, unlocatedAtMost: 11 },
+  web: { fileLine: 20, lineShown: 30, unlocatedAtMost: 1 },
   // Windows evidence is command output (auditpol, registry, PowerShell JSON): no file lines to point at.
-  windows: { fileLine: 0, lineShown: 40, unlocatedAtMost: 2 },
+  windows: { fileLine: 0, lineShown: 40, unlocatedAtMost: 3 },
 };
 
 describe('decisive evidence points at the line that decided', () => {
