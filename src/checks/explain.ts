@@ -136,11 +136,19 @@ function nearestAt(facts: Facts, path: string): Located[] {
   return [];
 }
 
-/** The elements of a walked list that decided: the offending ones for every/none, the matching ones otherwise. */
+/**
+ * The elements of a walked list that decided: the offending ones for every/none, the matching ones otherwise. A
+ * `some` that none matched was decided by the candidates it looked at: those its first clause selects (`reads_body`
+ * in a list of locations), else every element.
+ */
 function deciders(facts: Facts, r: Read): unknown[] {
   const { all, hits } = matching(facts, r);
   if (r.list!.how === 'every') return all.filter((el) => !hits.includes(el));
-  return hits;
+  if (r.list!.how !== 'some' || hits.length > 0) return hits;
+  const where = r.list!.where;
+  const first = where && 'all' in where ? where.all[0] : undefined;
+  const candidates = first ? all.filter((el) => evaluate(first, el)) : [];
+  return candidates.length > 0 ? candidates : all;
 }
 
 /** Fills file or command from the probe the line came from. */
@@ -198,7 +206,7 @@ export function genericDecisive(
  * What was asked when no line states the fact (a rule, a file or a setting that is not there): each probe the
  * check read, with how much it held. The absence is the evidence; the full output stays in the evidence store.
  */
-function absent(
+export function absent(
   check: CheckDef,
   outputs: Record<string, ProbeResult>,
   probes?: ReadonlyMap<string, ProbeDef>,
@@ -207,12 +215,17 @@ function absent(
     const r = outputs[probe];
     if (!r || r.error?.kind === 'unsupported') return [];
     const rows = r.stdout.split(/\r?\n/).filter((x) => x.trim()).length;
+    const glob = probes?.get(probe)?.kind === 'glob';
     const text = r.error
       ? `(${r.error.kind}: ${r.error.message})`
       : r.data !== undefined
         ? '(structured answer: see the evidence)'
         : rows === 0
-          ? `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
+          ? r.exitCode === 127
+            ? '(command not found: exit 127, empty output)'
+            : glob && !r.exitCode
+              ? '(no file matches)'
+              : `(empty output${r.exitCode ? `, exit ${r.exitCode}` : ''})`
           : `(no line states it among ${rows} line(s) read)`;
     return [resolve({ probe, text }, probes)];
   });

@@ -21,8 +21,11 @@ export interface TopicCoverage {
   missing: string[];
   /** Some item is recorded only by rules that filter who or what (auid, uid, exe, success, exit). */
   filtered: boolean;
-  /** The rules that record (part of) the topic, where they were read: the finding's decisive lines. */
-  at: { file?: string; line?: number; command?: string; text: string }[];
+  /**
+   * The rules that record (part of) the topic, where they were read: the finding's decisive lines; the parser adds
+   * (with the probe) what none of the rules read records.
+   */
+  at: { file?: string; line?: number; command?: string; probe?: string; text: string }[];
   /** Audit keys of the rules that record the topic, for searching the events. */
   keys: string[];
 }

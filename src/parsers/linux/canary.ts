@@ -73,15 +73,29 @@ function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
 
 function canaryFacts(t: CanaryTrace | undefined): Facts {
   if (!t) return { planted: false, arrived: false, summary: 'not planted', siem: null };
+  // The probe's own account of each canary is the line that decided (the live probe has no output lines).
+  const said = (text: string) => ({ probe: 'host-canary', text });
   const siem = t.siem
     ? {
         ...t.siem,
         latency_ms: t.siem.latency_ms ?? null,
         whole: t.siem.whole ?? null,
         decided: t.siem.arrived || !t.siem.error,
+        at: said(
+          `${t.name}: ${t.siem.arrived ? 'found' : 'not found'} in the SIEM ${t.siem.target}` +
+            `${t.siem.searches !== undefined ? ` after ${t.siem.searches} search(es)` : ''}` +
+            `${t.siem.error ? ` (${t.siem.error})` : ''}`,
+        ),
       }
     : null;
-  return { ...t, latency_ms: t.latency_ms ?? null, whole: t.whole ?? null, cut_at: t.cut_at ?? null, siem };
+  return {
+    ...t,
+    latency_ms: t.latency_ms ?? null,
+    whole: t.whole ?? null,
+    cut_at: t.cut_at ?? null,
+    siem,
+    at: said(t.summary),
+  };
 }
 
 const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {

@@ -65,6 +65,8 @@ const auditdService: Parser = (outputs) => {
   // The kernel knows which daemon receives its events: a non-zero pid is a running auditd, whatever init says.
   if (status?.pid) d.running = true;
   if (status) d.installed = true;
+  // The kernel's own word (auditctl -s pid) beside the service listing's lines.
+  const pid = status?.pid ? [{ probe: 'auditctl-status', text: `pid ${status.pid}` }] : [];
   return {
     installed: d.installed,
     running: d.running,
@@ -72,6 +74,7 @@ const auditdService: Parser = (outputs) => {
     unit: d.unit ?? null,
     kernel_pid: status?.pid ?? null,
     systemd: state.systemd,
+    at: { installed: [...d.at.installed, ...pid], running: [...d.at.running, ...pid], enabled_at_boot: d.at.enabled },
   };
 };
 
@@ -96,9 +99,12 @@ const kernelCmdline: Parser = (outputs) => {
   const live = outputs['proc-cmdline'];
   let args: Record<string, string>;
   let source: string;
+  // The line that was read: audit= is decided by it, present or not.
+  let at: { probe?: string; file?: string; line?: number; text: string }[];
   if (live && !live.error && live.exitCode === 0 && live.stdout.trim()) {
     args = parseCmdline(live.stdout);
     source = '/proc/cmdline';
+    at = [{ probe: 'proc-cmdline', text: live.stdout.trim() }];
   } else {
     const grub = fileText(outputs, 'grub-default');
     if (grub === undefined) {
@@ -111,9 +117,21 @@ const kernelCmdline: Parser = (outputs) => {
     }
     args = parseCmdline(grubCmdline(grub));
     source = '/etc/default/grub';
+    at = grub
+      .split('\n')
+      .flatMap((text, i) =>
+        /^[ \t]*GRUB_CMDLINE_LINUX(_DEFAULT)?\s*=/.test(text) ? [{ file: source, line: i + 1, text: text.trim() }] : [],
+      );
+    if (at.length === 0) at = [{ probe: 'grub-default', text: '(no GRUB_CMDLINE_LINUX line)' }];
   }
   const backlog = args.audit_backlog_limit !== undefined ? Number(args.audit_backlog_limit) : null;
-  return { audit: args.audit ?? null, audit_backlog_limit: backlog, source };
+  const unset = args.audit === undefined ? ' (no audit= argument)' : '';
+  return {
+    audit: args.audit ?? null,
+    audit_backlog_limit: backlog,
+    source,
+    at: { audit: at.map((l) => ({ ...l, text: `${l.text}${unset}` })), audit_backlog_limit: at },
+  };
 };
 
 // ---- audit rules
@@ -162,11 +180,25 @@ function ruleFacts(rule: AuditRule): Record<string, unknown> {
 const auditdRules: Parser = (outputs) => {
   const set = loadedRules(outputs) ?? { rules: [], problems: [], source: 'none' };
   const rules = set.rules.filter((r) => r.type !== 'control');
+  const coverage = allCoverage(rules);
+  // What is missing is decided by every rule read: name the rules read and the items none of them records.
+  const read =
+    set.source === 'kernel'
+      ? { probe: 'auditctl-rules', what: `none of the ${rules.length} loaded rule(s)` }
+      : set.source === 'none'
+        ? { probe: 'auditctl-rules', what: 'auditctl is not installed and no rule file was read: no rule' }
+        : {
+            probe: set.source === '/etc/audit/rules.d' ? 'audit-rules-d' : 'audit-rules-file',
+            what: `none of the ${rules.length} rule(s) in ${set.source}`,
+          };
+  for (const topic of Object.values(coverage))
+    if (topic.missing.length > 0)
+      topic.at.push({ probe: read.probe, text: `(${read.what} records ${topic.missing.join(', ')})` });
   return {
     source: set.source,
     rule_count: rules.length,
     rules: rules.map(ruleFacts),
-    coverage: allCoverage(rules),
+    coverage,
     problems: set.problems,
   };
 };
@@ -205,6 +237,8 @@ const auditdRulesSync: Parser = (outputs) => {
   const onlyLoaded = [...inKernel].filter((c) => !onDisk.has(c));
   const augenrules = augenrulesState(outputs['augenrules-check']);
   const control = controlSettings(disk.rules);
+  const check = outputs['augenrules-check'];
+  const said = `${check?.stdout ?? ''}\n${check?.stderr ?? ''}`.split('\n').find((x) => /Rules have changed/i.test(x));
   return {
     installed: true,
     disk_source: disk.source,
@@ -216,6 +250,7 @@ const auditdRulesSync: Parser = (outputs) => {
     in_sync: onlyOnDisk.length === 0 && onlyLoaded.length === 0 && augenrules !== 'changed',
     immutable_on_disk: control['-e'] === '2',
     disk_problems: disk.problems,
+    at: { in_sync: said ? [{ probe: 'augenrules-check', text: said.trim() }] : [] },
   };
 };
 
@@ -278,7 +313,9 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
   const auditRemote = active.find((f) => f.via === 'audisp-remote');
   const syslogActive = active.some((f) => f.via === 'rsyslog' || f.via === 'syslog-ng');
   const auditVia = auditRemote ? 'audisp-remote' : syslogPlugin && syslogActive ? 'syslog-plugin' : null;
+  const lines = (list: typeof forwarders) => list.map(forwarderLine);
   return {
+    at: { configured: lines(forwarders), active: lines(forwarders), tcp: lines(forwarders) },
     forwarders,
     configured: forwarders.length > 0,
     active: active.length > 0,
@@ -297,6 +334,16 @@ function forwardingFacts(outputs: Outputs): ForwardingFacts {
       syslog_plugin_active: syslogPlugin,
     },
     daemons,
+  };
+}
+
+/** Where a forwarder is configured, and what it does (its daemon's state decides whether it counts). */
+function forwarderLine(f: Forwarder & { daemon_running: boolean | null }) {
+  const state = f.daemon_running === null ? '' : f.daemon_running ? ', daemon running' : ', daemon not running';
+  return {
+    file: f.file,
+    line: f.line,
+    text: `${f.via} forwards to ${f.host}:${f.port} over ${f.protocol}${f.tls ? ' with TLS' : ''}${state}`,
   };
 }
 
@@ -348,11 +395,20 @@ const logForwardingConnection: Parser = (outputs) => {
         ...(c.peer ? { peer: c.peer } : {}),
       };
     });
+  const tcp = facts.forwarders.filter((f) => f.transport === 'tcp' && f.daemon_running !== false);
+  const connectionLines = tcp.flatMap((f, i) => {
+    const c = collectors[i]!;
+    const said = c.connected
+      ? `ESTABLISHED to ${c.peer ?? `${f.host}:${f.port}`}`
+      : `(no ESTABLISHED connection to ${f.host}:${f.port} among the ${conns.length} listed)`;
+    return [forwarderLine(f), { probe: 'tcp-established', text: said }];
+  });
   return {
     ...facts,
     collectors,
     connected: collectors.some((c) => c.connected),
     established_connections: conns.length,
+    at: { ...(facts.at as object), connected: connectionLines },
   };
 };
 
@@ -398,9 +454,26 @@ const rsyslogLimits: Parser = (outputs) => {
     ? `set to ${setting.value} in ${setting.file}:${setting.line}`
     : 'the default: not set in /etc/rsyslog.conf or its included rsyslog.d files';
   const raised = bytes > RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
+  const setAt = setting
+    ? {
+        file: setting.file,
+        line: setting.line,
+        text:
+          files
+            .find((f) => f.path === setting.file)
+            ?.content.split('\n')
+            [setting.line - 1]?.trim() ?? '',
+      }
+    : {
+        probe: 'rsyslog-conf',
+        text:
+          `(maxMessageSize is not set in ${files.map((f) => f.path).join(', ')}: ` +
+          `rsyslog's default ${RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE} bytes applies)`,
+      };
   return {
     installed: true,
     max_message_size: bytes,
+    at: { max_message_size: [setAt] },
     source: setting ? `${setting.file}:${setting.line}` : 'default',
     explanation:
       `maxMessageSize is ${bytes} bytes (${where}). ` +
@@ -461,7 +534,16 @@ const authLog: Parser = (outputs) => {
   const r = requireCommand(outputs, 'auth-log-recency', 'authentication log recency');
   const facts = parseAuthLogRecency(r.stdout);
   if (facts.now === undefined) throw new ParseError('auth-log-recency: no "now" line in the output');
-  return { ...facts, newest_age_seconds: facts.newest_age_seconds ?? null };
+  // The host's clock and the newest source's line decide the age; with no source, every file line (empty logs).
+  const rows = r.stdout.split('\n').map((x) => x.trim());
+  const newest = facts.source === 'journal' ? 'journal ' : facts.source ? `file ${facts.source} ` : 'file ';
+  const lines = rows.filter((x) => x.startsWith('now ') || x.startsWith(newest));
+  const at = lines.map((text) => ({ probe: 'auth-log-recency', text }));
+  return {
+    ...facts,
+    newest_age_seconds: facts.newest_age_seconds ?? null,
+    at: { newest_age_seconds: at, exists: at, source: at },
+  };
 };
 
 const timeSync: Parser = (outputs) => {
@@ -484,6 +566,14 @@ const timeSync: Parser = (outputs) => {
   else if (ntpq?.synchronized) [source, offset] = ['ntpd', ntpq.offset_ms];
   else if (td?.NTPSynchronized === 'yes') [source, offset] = ['systemd-timesyncd', timesync?.offset_ms];
   const synchronized = source !== null;
+  // The lines each tool answered about synchronisation (timedatectl's NTP flags, chrony's leap status, ntpq's peer).
+  const syncLines = r.stdout
+    .split('\n')
+    .map((x) => x.trim())
+    .filter((x) => /^(NTP|NTPSynchronized)=|^Leap status\b|^System time\b|^\*/.test(x));
+  const located = syncLines.length
+    ? syncLines.map((text) => ({ probe: 'time-sync', text }))
+    : [{ probe: 'time-sync', text: '(no tool reported synchronisation)' }];
   if (offset === undefined) offset = chrony?.offset_ms ?? ntpq?.offset_ms ?? timesync?.offset_ms;
   const state = serviceState(outputs, true);
   const daemon = state
@@ -501,6 +591,7 @@ const timeSync: Parser = (outputs) => {
     abs_offset_ms: offset === undefined ? null : Math.abs(offset),
     daemon,
     tools,
+    at: { synchronized: located, source: located },
   };
 };
 

@@ -34,12 +34,49 @@ export function parseServiceState(text: string): ServiceState {
 
 const ENABLED_STATES = new Set(['enabled', 'enabled-runtime', 'static', 'alias', 'indirect', 'generated']);
 
+/** A line of the service-state output (the probe names the command when the finding shows it). */
+export interface ServiceLine {
+  probe: 'service-state';
+  text: string;
+}
+
 export interface DaemonState {
   installed: boolean;
   /** true / false, or null when neither systemd nor the process table could tell. */
   running: boolean | null;
   enabled: boolean | null;
   unit?: string;
+  /**
+   * The service-state lines each fact was read from (unit, proc, bin, rc lines); when none names the daemon, one
+   * line says what the listing lacked.
+   */
+  at: { installed: ServiceLine[]; running: ServiceLine[]; enabled: ServiceLine[] };
+}
+
+const serviceLine = (text: string): ServiceLine => ({ probe: 'service-state', text });
+
+/** The lines that name a daemon, as the probe printed them (parseServiceState keeps every field). */
+function daemonLines(state: ServiceState, units: string[], procs: string[], bins: string[]): DaemonState['at'] {
+  const unit = units.flatMap((u) => {
+    const s = state.units[u];
+    return s ? [serviceLine(`unit ${u} active=${s.active} enabled=${s.enabled}`)] : [];
+  });
+  const proc = procs.filter((p) => state.procs.includes(p)).map((p) => serviceLine(`proc ${p}`));
+  const bin = bins.flatMap((b) => (state.bins[b] !== undefined ? [serviceLine(`bin ${b} ${state.bins[b]}`)] : []));
+  const rc = state.rc
+    .filter((r) => units.some((u) => new RegExp(`^S\\d*${u}$`).test(r)))
+    .map((r) => serviceLine(`rc ${r}`));
+  const names = [...new Set([...units, ...procs, ...bins])].join('/');
+  const none = (what: string) => [serviceLine(`(no ${what} named ${names} in the service listing)`)];
+  const running = [...unit, ...proc];
+  const enabled = [...unit, ...rc];
+  const noBin = bins.length && !bin.length ? [serviceLine(`(no ${bins.join('/')} binary in the service listing)`)] : [];
+  const installed = [...bin, ...unit, ...proc, ...noBin];
+  return {
+    installed: installed.length ? installed : none('unit, process or binary'),
+    running: running.length ? running : none(state.systemd ? 'systemd unit or process' : 'process'),
+    enabled: enabled.length ? enabled : none('systemd unit or rc link'),
+  };
 }
 
 /**
@@ -69,7 +106,7 @@ export function daemonState(state: ServiceState, units: string[], procs: string[
     if (rc) enabled = true;
     else if (state.systemd !== null || known.length > 0) enabled = false;
   }
-  const out: DaemonState = { installed, running, enabled };
+  const out: DaemonState = { installed, running, enabled, at: daemonLines(state, units, procs, bins) };
   if (unitFound) out.unit = unitFound[0];
   return out;
 }

@@ -1,3 +1,4 @@
+import type { SourceLine } from '../../model.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { resolveApacheTree, type ScopedDirective } from './apache-config.js';
 import { modsecurityFacts } from './modsecurity.js';
@@ -26,6 +27,12 @@ export function parseVhosts(output: string): { address: string; name: string; so
 }
 
 const lower = (d: ScopedDirective) => d.name.toLowerCase();
+/** A directive where the dump read it. */
+const where = (d: ScopedDirective): SourceLine & { probe?: string } => ({
+  file: d.file,
+  line: d.line,
+  text: `${d.name} ${d.args.join(' ')}`.slice(0, 300),
+});
 
 /** Facts of an Apache httpd configuration: modules, ModSecurity, logging, real client IP, TLS termination. */
 export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string, unknown> {
@@ -52,9 +59,11 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     status: /%(>|<)?s/.test(f),
     unique_id: /%\{UNIQUE_ID\}e|%L/.test(f),
   });
+  const formatAt = new Map<string, SourceLine>();
   for (const x of d.filter((x) => lower(x) === 'logformat')) {
     const [fmt = '', name = 'default'] = x.args;
     formats.set(name, formatFacts(name, fmt));
+    formatAt.set(name, where(x));
   }
   const customLogs = d
     .filter((x) => lower(x) === 'customlog' || lower(x) === 'transferlog')
@@ -91,6 +100,12 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
   const trusted = d.filter((x) => /^remoteip(trusted|internal)proxy(list)?$/.test(lower(x))).flatMap((x) => x.args);
   const realIpModule = loaded.has('remoteip_module') && remoteIpHeader !== null;
   const xffLogged = customLogs.some((l) => l.xff);
+  const realIpAt = d.filter((x) => /^remoteip(header|(trusted|internal)proxy(list)?)$/.test(lower(x))).map(where);
+  // Each access log and the format it writes: without mod_remoteip they are what records (or loses) the client IP.
+  const logLines = customLogs.flatMap((l) => [
+    { file: l.file, line: l.line, text: `CustomLog ${l.path} ${l.format}` },
+    ...(formatAt.has(l.format) ? [formatAt.get(l.format)!] : []),
+  ]);
 
   const vhosts = new Map<string, ScopedDirective[]>();
   for (const x of d) {
@@ -116,10 +131,21 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
     )
       sslProxyVhosts++;
   }
+  const dumpioLines = (name: string) => d.filter((x) => lower(x) === name && x.args[0]?.toLowerCase() === 'on');
+  const listed = /^\s*dumpio_module\s+\((?:static|shared)\)/m.exec(mods?.stdout ?? '');
+  const loadedAt = [
+    ...d.filter((x) => lower(x) === 'loadmodule' && x.args[0] === 'dumpio_module').map(where),
+    ...(listed ? [{ probe: 'apache-modules', text: listed[0].trim() }] : []),
+  ];
   const dumpio = {
     loaded: loaded.has('dumpio_module'),
-    input: d.some((x) => lower(x) === 'dumpioinput' && x.args[0]?.toLowerCase() === 'on'),
-    output: d.some((x) => lower(x) === 'dumpiooutput' && x.args[0]?.toLowerCase() === 'on'),
+    input: dumpioLines('dumpioinput').length > 0,
+    output: dumpioLines('dumpiooutput').length > 0,
+    at: {
+      loaded: loadedAt,
+      input: dumpioLines('dumpioinput').map(where),
+      output: dumpioLines('dumpiooutput').map(where),
+    },
   };
   const modsecLoaded = loaded.has('security2_module');
   return {
@@ -138,8 +164,17 @@ export function apacheFacts(outputs: Record<string, ProbeResult>): Record<string
       module_configured: realIpModule,
       xff_logged: xffLogged,
       ok: realIpModule || xffLogged,
+      at: {
+        header: realIpAt,
+        module_configured: realIpAt,
+        xff_logged: logLines,
+        ok: [...realIpAt, ...(realIpModule ? [] : logLines)],
+      },
     },
     tls: { ssl_vhosts: sslVhosts, ssl_proxy_vhosts: sslProxyVhosts, certificates },
-    modsecurity: modsecurityFacts(modsecLoaded ? d : [], files, modsecLoaded),
+    modsecurity: modsecurityFacts(modsecLoaded ? d : [], files, modsecLoaded, 2, {
+      probe: 'apache-config-dump',
+      files: files.length,
+    }),
   };
 }

@@ -80,6 +80,16 @@ function tlsFacts(outputs: Record<string, ProbeResult>): Facts {
       subject: r.leaf?.subject ?? null,
       issuer: r.leaf?.issuer ?? null,
       error: r.error ?? null,
+      // The handshake's answer for this URL, in one line: what decided its verdict.
+      at: {
+        probe: 'tls-handshake',
+        text: r.ok
+          ? `${r.url}: ${r.protocol ?? 'unknown protocol'}; ` +
+            `${r.authorized ? 'trusted' : `untrusted (${r.authorization_error ?? 'unknown'})`}` +
+            `${selfSigned ? ', self-signed' : ''}${expired ? ', expired' : ''}` +
+            `${r.days_left !== undefined ? `, ${r.days_left} day(s) left` : ''}; certificate ${ownerText(r.owner)}`
+          : `${r.url}: no handshake (${r.error})`,
+      },
     };
   });
   return {

@@ -33,8 +33,12 @@ export interface ModSecurityFacts {
   sanitise_matched: boolean;
   password_masked: boolean;
   crs: CrsFacts;
-  /** Where each server-level directive that won was read (file, line, text); absent: the directive is not set. */
-  at: Partial<Record<(typeof LAST_WINS)[number], SourceLine>>;
+  /**
+   * Where each server-level directive that won was read (file, line, text); a directive that is not set (with the
+   * module loaded) names the probe whose files were read and the default that applies. `password_masked`: the masking
+   * rules, or what was searched.
+   */
+  at: Partial<Record<(typeof LAST_WINS)[number], Located>> & { password_masked?: Located[] };
   /** The rules that mask arguments (sanitiseArg / sanitiseMatched), where they are. */
   sanitise_at: SourceLine[];
 }
@@ -50,7 +54,13 @@ export interface CrsFacts {
   inbound_threshold: number | null;
   outbound_threshold: number | null;
   rule_files: number;
+  /** The lines behind the version, thresholds and paranoia level, or what was read when a value is a default. */
+  at: Partial<Record<'installed' | 'version' | 'major' | CrsSetting, Located[]>>;
 }
+
+/** A line where a fact was read, or (with `probe` and no file) what a probe's output lacked. */
+export type Located = SourceLine & { probe?: string };
+type CrsSetting = 'paranoia_level' | 'inbound_threshold' | 'outbound_threshold';
 
 const LAST_WINS = [
   'secruleengine',
@@ -65,6 +75,29 @@ const LAST_WINS = [
   'secauditlogstoragedir',
   'secrequestbodylimit',
 ] as const;
+
+/** The directives' names as documented, and the value ModSecurity uses when one is not set (reference manual). */
+const DEFAULTS: Record<(typeof LAST_WINS)[number], [name: string, value: string]> = {
+  secruleengine: ['SecRuleEngine', 'Off'],
+  secrequestbodyaccess: ['SecRequestBodyAccess', 'Off'],
+  secresponsebodyaccess: ['SecResponseBodyAccess', 'Off'],
+  secauditengine: ['SecAuditEngine', 'Off'],
+  secauditlogrelevantstatus: ['SecAuditLogRelevantStatus', 'none (no status makes a transaction relevant)'],
+  secauditlogparts: ['SecAuditLogParts', 'ABCFHZ'],
+  secauditlogformat: ['SecAuditLogFormat', 'Native'],
+  secauditlog: ['SecAuditLog', 'none (no audit log file)'],
+  secauditlogtype: ['SecAuditLogType', 'Serial'],
+  secauditlogstoragedir: ['SecAuditLogStorageDir', 'none'],
+  secrequestbodylimit: ['SecRequestBodyLimit', '134217728 (128 MiB)'],
+};
+
+/** What was read, for a setting no line states: the probe and how many files its output held. */
+export interface ReadSource {
+  probe: string;
+  files: number;
+}
+
+const filesRead = (src: ReadSource) => `the ${src.files} configuration file(s) read`;
 
 /** Sections that narrow a directive to some requests; IfModule and friends are already resolved away. */
 function isGlobal(d: ScopedDirective): boolean {
@@ -85,27 +118,34 @@ function statusMatches(re: string, status: string): boolean | null {
 const PASSWORD_NAME = /pass|pwd|secret|token|otp|pin/i;
 
 /** Reads CRS facts from setvar actions and the rule files' banner. */
-function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts {
+function crsFacts(directives: ScopedDirective[], files: ConfigFile[], src?: ReadSource): CrsFacts {
   const ruleFiles = files.filter(
     (f) => /\/(REQUEST|RESPONSE)-9\d\d[\w.-]*\.conf$/.test(f.path) && !/-(900|999)-EXCLUSION/.test(f.path),
   );
   let version: string | null = null;
+  let versionAt: Located | undefined;
   for (const f of ruleFiles) {
     const m = /(?:OWASP (?:ModSecurity )?Core Rule Set|OWASP CRS|Core Rule Set)\s+ver\.?\s*(\d+\.\d+\.\d+)/i.exec(
       f.text.slice(0, 2000),
     );
     if (m) {
       version = m[1]!;
+      const line = f.text.slice(0, m.index).split('\n').length;
+      versionAt = { file: f.path, line, text: f.text.split('\n')[line - 1]!.trim().slice(0, 300) };
       break;
     }
   }
+  const setAt = new Map<string, Located>();
   const setvar = (name: string): number | null => {
     let value: number | null = null;
     const re = new RegExp(`setvar:'?tx\\.${name}=(\\d+)`, 'i');
     for (const d of directives) {
       if (!/^sec(action|rule)$/i.test(d.name)) continue;
       const m = re.exec(d.args[d.args.length - 1] ?? '');
-      if (m) value = Number(m[1]);
+      if (m) {
+        value = Number(m[1]);
+        setAt.set(name, { file: d.file, line: d.line, text: `${d.name} ${d.args.join(' ')}`.slice(0, 300) });
+      }
     }
     return value;
   };
@@ -117,6 +157,33 @@ function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts 
   }
   const major = version ? Number(version.split('.')[0]) : null;
   const paranoia = setvar('blocking_paranoia_level') ?? setvar('paranoia_level');
+  const inbound = setvar('inbound_anomaly_score_threshold');
+  const outbound = setvar('outbound_anomaly_score_threshold');
+  // A setting no setvar states has CRS's documented default (crs-setup.conf.example): say what was read.
+  const orDefault = (name: string, what: string, value: number, unset = `setvar:tx.${name}`): Located[] => {
+    const line = setAt.get(name);
+    if (line) return [line];
+    if (!installed || !src) return [];
+    return [{ probe: src.probe, text: `no ${unset} in ${filesRead(src)}: CRS's default ${what} ${value} applies` }];
+  };
+  const setupAt = setAt.get('crs_setup_version');
+  const versionLines = versionAt ? [versionAt] : setupAt ? [setupAt] : [];
+  const at: CrsFacts['at'] = {
+    version: versionLines,
+    major: versionLines,
+    paranoia_level: setAt.has('blocking_paranoia_level')
+      ? [setAt.get('blocking_paranoia_level')!]
+      : orDefault('paranoia_level', 'paranoia level', 1, 'setvar:tx.blocking_paranoia_level or tx.paranoia_level'),
+    inbound_threshold: orDefault('inbound_anomaly_score_threshold', 'inbound threshold', 5),
+    outbound_threshold: orDefault('outbound_anomaly_score_threshold', 'outbound threshold', 4),
+  };
+  if (!installed && src)
+    at.installed = [
+      {
+        probe: src.probe,
+        text: `no REQUEST-9xx/RESPONSE-9xx rule file among ${filesRead(src)}: the Core Rule Set is not included`,
+      },
+    ];
   return {
     installed,
     version,
@@ -125,9 +192,10 @@ function crsFacts(directives: ScopedDirective[], files: ConfigFile[]): CrsFacts 
     paranoia_level: installed ? (paranoia ?? 1) : paranoia,
     executing_paranoia_level:
       setvar('detection_paranoia_level') ?? setvar('executing_paranoia_level') ?? (installed ? (paranoia ?? 1) : null),
-    inbound_threshold: setvar('inbound_anomaly_score_threshold') ?? (installed ? 5 : null),
-    outbound_threshold: setvar('outbound_anomaly_score_threshold') ?? (installed ? 4 : null),
+    inbound_threshold: inbound ?? (installed ? 5 : null),
+    outbound_threshold: outbound ?? (installed ? 4 : null),
     rule_files: ruleFiles.length,
+    at,
   };
 }
 
@@ -137,9 +205,10 @@ export function modsecurityFacts(
   files: ConfigFile[],
   loaded: boolean,
   version: 2 | 3 = 2,
+  src?: ReadSource,
 ): ModSecurityFacts {
   const values: Partial<Record<(typeof LAST_WINS)[number], string>> = {};
-  const at: Partial<Record<(typeof LAST_WINS)[number], SourceLine>> = {};
+  const at: ModSecurityFacts['at'] = {};
   const sanitiseAt: SourceLine[] = [];
   const where = (d: ScopedDirective): SourceLine => ({
     file: d.file,
@@ -171,6 +240,16 @@ export function modsecurityFacts(
       }
     }
   }
+  if (loaded && src)
+    for (const key of LAST_WINS) {
+      const [name, value] = DEFAULTS[key];
+      at[key] ??= { probe: src.probe, text: `${name} is not set in ${filesRead(src)}: the default ${value} applies` };
+    }
+  at.password_masked = sanitiseAt.length
+    ? sanitiseAt
+    : loaded && src
+      ? [{ probe: src.probe, text: `no SecRule or SecAction with sanitiseArg/sanitiseMatched in ${filesRead(src)}` }]
+      : [];
   const parts = (values.secauditlogparts ?? 'ABCFHZ').replace(/["']/g, '').toUpperCase();
   const has = (p: string) => parts.includes(p);
   const auditEngine = values.secauditengine ?? 'Off';
@@ -206,7 +285,7 @@ export function modsecurityFacts(
     sanitised_args: [...sanitised].sort(),
     sanitise_matched: sanitiseMatched,
     password_masked: [...sanitised].some((a) => PASSWORD_NAME.test(a)) || passwordMatched,
-    crs: crsFacts(directives, files),
+    crs: crsFacts(directives, files, src),
     at,
     sanitise_at: sanitiseAt,
   };

@@ -15,6 +15,8 @@ export interface NginxLogFormat {
   remote_addr: boolean;
   /** The body is logged only through a `map $request_body` variable (the usual way to mask a password field). */
   body_masked: boolean;
+  /** The log_format directive (absent for nginx's built-in combined format). */
+  at?: SourceLine;
 }
 
 export interface NginxLocation {
@@ -33,6 +35,8 @@ export interface NginxLocation {
   modsecurity: boolean;
   /** Where the location block starts in the configuration nginx -T printed. */
   at: SourceLine;
+  /** The client_body_buffer_size directive that applies here (absent: nginx's default). */
+  buffer_at?: SourceLine;
 }
 
 const COMBINED: NginxLogFormat = {
@@ -49,6 +53,13 @@ const COMBINED: NginxLogFormat = {
 const DEFAULT_BODY_BUFFER = 16 * 1024;
 const PASS = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
 const SSH_RDP_PORTS = new Set(['22', '3389']);
+
+/** A directive as nginx -T printed it: its file and line, and the directive itself (block bodies left out). */
+const where = (d: NginxDirective): SourceLine => ({
+  file: d.file,
+  line: d.line,
+  text: `${d.name} ${d.args.join(' ')}${d.block ? ' { … }' : ';'}`.slice(0, 300),
+});
 
 const usesVar = (text: string, name: string) => new RegExp(`\\$\\{?${name}(?![\\w])`).test(text);
 
@@ -69,6 +80,7 @@ function formatOf(d: NginxDirective, bodyVars: string[]): NginxLogFormat {
     user_agent: /\$\{?http_user_agent\b/.test(text),
     status: /\$\{?status\b/.test(text),
     remote_addr: /\$\{?(remote_addr|realip_remote_addr|binary_remote_addr)\b/.test(text),
+    at: where(d),
   };
 }
 
@@ -100,11 +112,13 @@ function streamProxiesOf(config: NginxDirective[]) {
     const target = last(b, 'proxy_pass')?.args[0] ?? '';
     const sslTerminated = children(b, 'listen').some((l) => l.args.includes('ssl'));
     const ports = [...listen.map(listenPort), listenPort(target)];
+    const shown = [...children(b, 'listen'), ...children(b, 'proxy_pass')].map((d) => `${d.name} ${d.args.join(' ')};`);
     return {
       listen: listen.join(','),
       proxy_pass: target,
       ssl_terminated: sslTerminated,
       ssh_or_rdp: ports.some((p) => SSH_RDP_PORTS.has(p)),
+      at: { file: srv.file, line: srv.line, text: `server { ${shown.join(' ')} } (stream)` } as SourceLine,
     };
   });
 }
@@ -114,6 +128,11 @@ function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
   const bodyFormats = formats.filter((f) => f.request_body);
   const reading = locations.filter((l) => l.reads_body);
   const bodyLogging = locations.filter((l) => l.logs_request_body && l.reads_body);
+  const minBuffer = bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null;
+  const defaultBuffer = (l: NginxLocation): SourceLine => ({
+    ...l.at,
+    text: `${l.at.text} (no client_body_buffer_size: nginx's default ${DEFAULT_BODY_BUFFER / 1024}k applies)`,
+  });
   return {
     formats_with_body: bodyFormats.length,
     escape_json: bodyFormats.length > 0 && bodyFormats.every((f) => f.escape === 'json'),
@@ -125,7 +144,15 @@ function bodyFacts(formats: NginxLogFormat[], locations: NginxLocation[]) {
       .filter((l) => l.logs_request_body && !l.reads_body)
       .map((l) => `${l.server} ${l.path}`),
     logging_without_read_at: locations.filter((l) => l.logs_request_body && !l.reads_body).map((l) => l.at),
-    min_buffer_bytes: bodyLogging.length > 0 ? Math.min(...bodyLogging.map((l) => l.body_buffer_bytes)) : null,
+    min_buffer_bytes: minBuffer,
+    /** The lines behind the facts above: the body-logging formats, the smallest buffer where bodies are logged. */
+    at: {
+      formats_with_body: bodyFormats.flatMap((f) => (f.at ? [f.at] : [])),
+      escape_json: bodyFormats.filter((f) => f.escape !== 'json').flatMap((f) => (f.at ? [f.at] : [])),
+      min_buffer_bytes: bodyLogging
+        .filter((l) => l.body_buffer_bytes === minBuffer)
+        .map((l) => l.buffer_at ?? defaultBuffer(l)),
+    },
   };
 }
 
@@ -162,7 +189,8 @@ function modsecurityRules(
   inlineRules.forEach((r, i) => {
     readRules({ path: `(modsecurity_rules #${i + 1})`, text: r }, 0);
   });
-  return modsecurityFacts(directives, [...byPath.values()], enabled, 3);
+  const src = { probe: 'nginx-modsecurity-files', files: seen.size };
+  return modsecurityFacts(directives, [...byPath.values()], enabled, 3, src);
 }
 
 /** Facts of an nginx configuration (`nginx -T`) and of the ModSecurity v3 rules files it loads. */
@@ -188,6 +216,11 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     }));
   const httpLogs = accessLogs(http);
   const httpBuffer = parseSize(last(http, 'client_body_buffer_size')?.args[0]) ?? DEFAULT_BODY_BUFFER;
+  const bufferAt = (list: NginxDirective[] | undefined, inherited: SourceLine | undefined) => {
+    const d = last(list, 'client_body_buffer_size');
+    return d && parseSize(d.args[0]) !== undefined ? where(d) : inherited;
+  };
+  const httpBufferAt = bufferAt(http, undefined);
   const modsecLoaded = config.some((d) => d.name === 'load_module' && /modsecurity/.test(d.args[0] ?? ''));
   const modsecOn = (list: NginxDirective[] | undefined, inherited: boolean) => {
     const m = last(list, 'modsecurity');
@@ -200,6 +233,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     header: last(http, 'real_ip_header')?.args[0] ?? null,
     trusted: children(http, 'set_real_ip_from').map((d) => d.args[0] ?? ''),
   };
+  const realIpAt = [...children(http, 'real_ip_header'), ...children(http, 'set_real_ip_from')].map(where);
   let sslServers = 0;
   let sslProxyServers = 0;
   const certificates = new Set<string>();
@@ -223,6 +257,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     if (ssl) sslServers++;
     for (const d of children(s, 'set_real_ip_from')) realIp.trusted.push(d.args[0] ?? '');
     if (last(s, 'real_ip_header')) realIp.header = last(s, 'real_ip_header')!.args[0] ?? null;
+    realIpAt.push(...[...children(s, 'real_ip_header'), ...children(s, 'set_real_ip_from')].map(where));
     collectModsec(s);
     const serverLogs = accessLogs(s);
     const serverBuffer = parseSize(last(s, 'client_body_buffer_size')?.args[0]) ?? httpBuffer;
@@ -230,7 +265,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
     let proxies = false;
     const walk = (
       list: NginxDirective[],
-      parent: { logs: { path: string; format: string }[]; buffer: number; modsec: boolean },
+      parent: { logs: { path: string; format: string }[]; buffer: number; bufferAt?: SourceLine; modsec: boolean },
     ) => {
       for (const loc of children(list, 'location')) {
         const b = loc.block ?? [];
@@ -238,6 +273,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
         const own = accessLogs(b);
         const logs = own.length > 0 ? own : parent.logs;
         const buffer = parseSize(last(b, 'client_body_buffer_size')?.args[0]) ?? parent.buffer;
+        const bufferHere = bufferAt(b, parent.bufferAt);
         const modsec = modsecOn(b, parent.modsec);
         const pass =
           PASS.find((p) => b.some((d) => d.name === p || (d.name === 'if' && children(d.block, p).length > 0))) ?? null;
@@ -267,8 +303,9 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
               `location ${loc.args.join(' ')} { ${pass ?? 'no proxy/fastcgi pass'}; access_log ` +
               `${logs.map((l) => `${l.path} ${l.format}`).join(', ') || 'off'} }`,
           },
+          ...(bufferHere ? { buffer_at: bufferHere } : {}),
         });
-        walk(b, { logs, buffer, modsec });
+        walk(b, { logs, buffer, bufferAt: bufferHere, modsec });
       }
     };
     walk(s, {
@@ -279,6 +316,7 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
             ? httpLogs
             : [{ path: 'logs/access.log', format: 'combined' }],
       buffer: serverBuffer,
+      bufferAt: bufferAt(s, httpBufferAt),
       modsec: serverModsec,
     });
     if (serverModsec) modsecEnabled = true;
@@ -288,6 +326,13 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
   const streamProxies = streamProxiesOf(config);
   const xffLogged = locations.some((l) => l.logs_xff);
   const realIpConfigured = realIp.header !== null && realIp.trusted.length > 0;
+  // The formats the access logs write: without the real-IP module, they are what records (or loses) the client IP.
+  const usedFormats = new Set(locations.flatMap((l) => l.logs.map((x) => x.format)));
+  const formatLines = [...formats.values()]
+    .filter((f) => usedFormats.has(f.name))
+    .map((f) => f.at ?? { probe: 'nginx-config', text: `log_format ${f.name} (nginx's built-in: no X-Forwarded-For)` });
+  const streamAt = (pick: (s: (typeof streamProxies)[number]) => boolean) =>
+    streamProxies.filter(pick).map((s) => s.at);
 
   const modsecurity = modsecurityRules(outputs, rulesFiles, inlineRules, modsecLoaded || modsecEnabled);
 
@@ -305,6 +350,12 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
       module_configured: realIpConfigured,
       xff_logged: xffLogged,
       ok: realIpConfigured || xffLogged,
+      at: {
+        header: realIpAt,
+        module_configured: realIpAt,
+        xff_logged: formatLines,
+        ok: [...realIpAt, ...(realIpConfigured ? [] : formatLines)],
+      },
     },
     tls: {
       ssl_servers: sslServers,
@@ -313,6 +364,11 @@ export function nginxFacts(outputs: Record<string, ProbeResult>): Record<string,
       stream_proxies: streamProxies,
       stream_passthrough: streamProxies.filter((s) => !s.ssl_terminated).length,
       ssh_rdp_streams: streamProxies.filter((s) => s.ssh_or_rdp).length,
+      at: {
+        stream_proxies: streamAt(() => true),
+        stream_passthrough: streamAt((s) => !s.ssl_terminated),
+        ssh_rdp_streams: streamAt((s) => s.ssh_or_rdp),
+      },
     },
     modsecurity_enabled: modsecEnabled,
     modsecurity_rules_files: [...rulesFiles],

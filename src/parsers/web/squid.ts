@@ -36,6 +36,13 @@ export function squidFacts(outputs: Record<string, ProbeResult>): Record<string,
       return { action, acls };
     });
   const bumpPorts = ports.filter((p) => p.ssl_bump).length;
+  const bumpLines = lines
+    .filter((l) => l.startsWith('ssl_bump ') || (/^https?_port\s/.test(l) && /\sssl-bump\b/.test(l)))
+    .map((text) => ({ probe: 'squid-config', text }));
+  const lacking = [
+    ...(bumpPorts === 0 ? ['(no http_port or https_port with ssl-bump: TLS is not intercepted)'] : []),
+    ...(bumpPorts > 0 && rules.length === 0 ? ['(no ssl_bump rule: Squid splices, relaying TLS unread)'] : []),
+  ].map((text) => ({ probe: 'squid-config', text }));
   const decrypts = bumpPorts > 0 && rules.some((r) => DECRYPTING.has(r.action));
   return {
     present: true,
@@ -53,6 +60,11 @@ export function squidFacts(outputs: Record<string, ProbeResult>): Record<string,
             ? 'splice (default)'
             : 'splice/peek only',
     ca_certificates: ports.filter((p) => p.ssl_bump && p.cert).map((p) => p.cert),
+    // The directives behind the mode: the ssl-bump ports and the ssl_bump rules, as `squid -k parse` processed them.
+    at: {
+      decrypts: [...bumpLines, ...lacking],
+      mode: [...bumpLines, ...lacking],
+    },
     access_log: lines.filter((l) => l.startsWith('access_log ')).map((l) => l.split(/\s+/)[1] ?? ''),
   };
 }

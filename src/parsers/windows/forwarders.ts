@@ -133,6 +133,7 @@ export const forwardersParser: Parser = (outputs) => {
     return s ? { service: s.Name, running: /running/i.test(String(s.Status)) || s.Status === 4 } : undefined;
   };
   const agents: ForwarderAgent[] = [];
+  let wefPolicy: string | undefined;
   for (const [svc, product] of Object.entries(SERVICES)) {
     const state = running(svc);
     if (!state) continue;
@@ -171,6 +172,7 @@ export const forwardersParser: Parser = (outputs) => {
           .find((v) => /Server=/i.test(v))
       : undefined;
     if (value) {
+      wefPolicy = value;
       const winrm = running('winrm');
       agents.push({
         product: 'Windows Event Forwarding',
@@ -182,7 +184,25 @@ export const forwardersParser: Parser = (outputs) => {
     }
   }
   const active = agents.filter((a) => a.running && a.target);
+  // The service and configuration answers behind the verdict; with no agent, what was asked and not found.
+  const said = (text: string) => ({ probe: 'win-forwarders', text });
+  const agentLines = agents.map((a) =>
+    a.product === 'Windows Event Forwarding' && wefPolicy
+      ? { probe: 'win-registry-policy', text: `EventForwarding\\SubscriptionManager: ${wefPolicy}` }
+      : said(
+          `${a.product} (${a.service}): ${a.running ? 'running' : 'not running'}; target ${a.target ?? 'not found'}` +
+            `; Security channel ${a.security_channel === null ? 'unknown' : a.security_channel ? 'read' : 'not read'}`,
+        ),
+  );
+  const none = said(
+    `(no forwarding service among ${Object.keys(SERVICES).join(', ')} ` +
+      'and no EventForwarding SubscriptionManager policy)',
+  );
   return {
+    at: {
+      forwarding: agentLines.length ? agentLines : [none],
+      security_forwarded: agentLines.length ? agentLines : [none],
+    },
     agents,
     forwarding: active.length > 0,
     targets: active.map((a) => a.target),

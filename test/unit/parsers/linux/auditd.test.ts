@@ -139,11 +139,27 @@ describe('service state', () => {
       'init other\nunit auditd active=unknown enabled=enabled\nunit ssh active=unknown enabled=enabled\nbin ' +
         'auditd /usr/sbin/auditd\nbin auditctl /usr/sbin/auditctl\nrc S01auditd\nrc S01ssh\n',
     );
+    const unit = { probe: 'service-state', text: 'unit auditd active=unknown enabled=enabled' };
     expect(daemonState(state, ['auditd'], ['auditd'], ['auditd'])).toEqual({
       installed: true,
       running: false,
       enabled: true,
       unit: 'auditd',
+      at: {
+        installed: [{ probe: 'service-state', text: 'bin auditd /usr/sbin/auditd' }, unit],
+        running: [unit],
+        enabled: [unit, { probe: 'service-state', text: 'rc S01auditd' }],
+      },
+    });
+  });
+
+  it('says what the service listing lacked when no line names the daemon', () => {
+    const state = parseServiceState('init systemd\nunit ssh active=active enabled=enabled\nproc sshd\n');
+    const named = 'named auditd/auditctl in the service listing';
+    expect(daemonState(state, ['auditd'], ['auditd'], ['auditd', 'auditctl']).at).toEqual({
+      installed: [{ probe: 'service-state', text: '(no auditd/auditctl binary in the service listing)' }],
+      running: [{ probe: 'service-state', text: `(no systemd unit or process ${named})` }],
+      enabled: [{ probe: 'service-state', text: `(no systemd unit or rc link ${named})` }],
     });
   });
 
