@@ -661,7 +661,8 @@ export interface CostSource {
 export interface CostSummary {
   currency: string | null;
   sources_measured: number;
-  today_bytes_per_day: number;
+  /** null: no source measured. */
+  today_bytes_per_day: number | null;
   changes: number;
   changes_quantified: number;
   added_bytes_per_day: CostRange | null;

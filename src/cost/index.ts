@@ -53,7 +53,8 @@ export function analyseCost(report: Report, opts: CostOptions): AnalysisSection<
   const summary: CostSummary = {
     currency: inv.costs?.currency ?? null,
     sources_measured: measured.length,
-    today_bytes_per_day: measured.reduce((s, x) => s + x.bytes_per_day!, 0),
+    // Nothing measured is not 0 bytes a day.
+    today_bytes_per_day: measured.length ? measured.reduce((s, x) => s + x.bytes_per_day!, 0) : null,
     changes: changes.length,
     changes_quantified: quantified.length,
     added_bytes_per_day: sum(quantified.map((c) => c.bytes_per_day!)),

@@ -207,7 +207,8 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
     })),
     chart: phaseChart(
       lang,
-      s.today_bytes_per_day,
+      // The chart starts from 0 when nothing was measured; the headline says "not measured".
+      s.today_bytes_per_day ?? 0,
       c.details.phases.map((p) => ({
         label: tr(lang, `Phase ${p.phase}`, `フェーズ ${p.phase}`),
         range: p.bytes_per_day,

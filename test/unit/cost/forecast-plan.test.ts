@@ -171,6 +171,13 @@ const cost = (
 describe('forecast of each recommended change', () => {
   const all = [...measured(), ...RECOMMENDED];
 
+  it("today's volume is null, not 0 bytes a day, when no source was measured", () => {
+    const s = cost(RECOMMENDED).summary;
+    expect(s.sources_measured).toBe(0);
+    expect(s.today_bytes_per_day).toBeNull();
+    expect(cost(all).summary.today_bytes_per_day).toBeGreaterThan(0);
+  });
+
   it('execve auditing: measured process starts × assumed record size, with every input listed', () => {
     const c = cost(all).details.changes.find((x) => x.id === 'linux-execve@host1')!;
     expect(c.bytes_per_day).toEqual({ low: 60e6, expected: 120e6, high: 250e6 });
