@@ -13,6 +13,8 @@ import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
+import { VOLUME_CHECKS } from './cost/index.js';
+import { SIEM_TO_SOAR_CHECK } from './playbook/loop.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
@@ -265,6 +267,8 @@ export function webSection(details: WebDetails[]): Report['analyses'] {
   return details.length > 0 ? { web: summariseWeb(details.map((d) => ({ details: d }) as WebAssessment)) } : {};
 }
 
+const OBSERVED_READ_LATER: ReadonlySet<string> = new Set<string>([...VOLUME_CHECKS, SIEM_TO_SOAR_CHECK]);
+
 /** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
 export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
   const started = new Date();
@@ -275,8 +279,13 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  // The SIEM's rule answers are read again after collection (coverage): kept aside when their target is spilled.
-  const spill = new TargetSpill(join(runDir, '.targets.ndjson'), (e) => SIEM_RULE_PROBES.has(e.probe));
+  // The SIEM's rule and alert-count answers are read again after collection (coverage, the SOAR gate's alert
+  // volume): kept aside when their target is spilled; so are the observed facts the cost forecast and the loop read.
+  const spill = new TargetSpill(
+    join(runDir, '.targets.ndjson'),
+    (e) => SIEM_RULE_PROBES.has(e.probe) || SIEM_ALERT_PROBES.has(e.probe),
+    (f) => OBSERVED_READ_LATER.has(f.check),
+  );
   try {
     return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });
   } finally {

@@ -10,7 +10,8 @@ export function logSampleCommand(path: string): string {
   const p = quote(path);
   return (
     `${LOG_STAT_SH}\nsocready_logstat ${p} ${p} ${p}.* ${p}-*\necho ${quote(SEPARATOR)}\n` +
-    `tail -c 1048576 ${p} 2>/dev/null | tail -n 2000\ntrue`
+    // A regular file only: `access_log /dev/stdout` (containers) would make tail read its own pipe until the timeout.
+    `if [ -f ${p} ]; then tail -c 1048576 -- ${p} 2>/dev/null | tail -n 2000; fi\ntrue`
   );
 }
 

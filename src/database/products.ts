@@ -268,7 +268,8 @@ function runningAudits(outputs: Record<string, ProbeResult>): { name: string; ta
     .map(([name, target, , , , path]) => ({
       name: name!,
       target: target!,
-      folder: path && path !== 'NULL' ? path.slice(0, path.lastIndexOf('\\') + 1) : '',
+      // Windows paths end in \, SQL Server on Linux writes /var/opt/mssql/... paths.
+      folder: path && path !== 'NULL' ? path.slice(0, Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/')) + 1) : '',
     }));
 }
 

@@ -6,6 +6,9 @@
 import type { Finding, Report, Target } from '../model.js';
 import type { IntegrationStatus } from './readiness.js';
 
+/** The check whose observed endpoints the SIEM -> SOAR hop reads. */
+export const SIEM_TO_SOAR_CHECK = 'products.siem.alerts-to-soar';
+
 /** What the loop reads of a playbook dry-run (a PlaybookResult of ./analyse.ts, which imports this module). */
 interface PlaybookResult {
   playbook: { id: string };
@@ -38,7 +41,7 @@ const ref = (f: Finding) => `finding:${f.check}@${f.target}`;
 
 function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
   const name = 'SIEM hands its alerts to the SOAR';
-  const fs = findings.filter((f) => f.check === 'products.siem.alerts-to-soar' && f.status !== 'not-applicable');
+  const fs = findings.filter((f) => f.check === SIEM_TO_SOAR_CHECK && f.status !== 'not-applicable');
   if (fs.length === 0)
     return {
       id: 'siem-to-soar',

@@ -86,6 +86,8 @@ function facts(probe: string, outputs: Record<string, ProbeResult>): Record<stri
     where: d.where ?? '',
     latency_ms: d.latency_ms ?? -1,
     searched: d.searched,
+    // Not found while a read-back failed: the trail could not be read, which proves nothing either way.
+    search_failed: !d.found && (d.search_errors?.length ?? 0) > 0,
     why,
   };
 }
@@ -157,13 +159,13 @@ export const dbCanaryArrivalParser = defineParser({
 export const dbCanaryParser = defineParser({
   name: 'database-canary',
   probes: ['db-canary'],
-  facts: ['sent', 'found', 'where', 'latency_ms', 'searched', 'why'],
+  facts: ['sent', 'found', 'where', 'latency_ms', 'searched', 'search_failed', 'why'],
   parse: (outputs) => facts('db-canary', outputs),
 });
 
 export const dbFailedLoginParser = defineParser({
   name: 'database-failed-login-canary',
   probes: ['db-failed-login'],
-  facts: ['sent', 'found', 'where', 'latency_ms', 'searched', 'why'],
+  facts: ['sent', 'found', 'where', 'latency_ms', 'searched', 'search_failed', 'why'],
   parse: (outputs) => facts('db-failed-login', outputs),
 });

@@ -1,6 +1,7 @@
 import type { SourceLine } from '../../model.js';
 import type { ScopedDirective } from './apache-config.js';
 import type { ConfigFile } from './sections.js';
+import type { Located } from '../../checks/explain.js';
 
 /** What ModSecurity (v2 in Apache, v3 in nginx) is configured to do, as the checks read it. */
 export interface ModSecurityFacts {
@@ -58,8 +59,6 @@ export interface CrsFacts {
   at: Partial<Record<'installed' | 'version' | 'major' | CrsSetting, Located[]>>;
 }
 
-/** A line where a fact was read, or (with `probe` and no file) what a probe's output lacked. */
-export type Located = SourceLine & { probe?: string };
 type CrsSetting = 'paranoia_level' | 'inbound_threshold' | 'outbound_threshold';
 
 const LAST_WINS = [

@@ -204,6 +204,20 @@ describe('web request mix from a bounded tail of the access log', () => {
     expect(volume.requests.requests_per_day.value).toBeCloseTo(86400, 6);
     expect(volume.requests.body_share.value).toBeCloseTo(0.1, 2);
   });
+
+  it('a log that is not a regular file (access_log /dev/stdout, a FIFO) is not tailed: the command returns', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socready-web-'));
+    const fifo = join(dir, 'stdout');
+    execFileSync('mkfifo', [fifo]);
+    // Before, tail opened the FIFO and waited for a writer until the probe's timeout; here the 20 s timeout throws.
+    const out = execFileSync('/bin/sh', ['-c', logSampleCommand(fifo)], {
+      encoding: 'utf8',
+      env: { LC_ALL: 'C', PATH: process.env.PATH },
+      timeout: 20_000,
+    });
+    const { sample } = splitLogSample(out);
+    expect(sample.trim()).toBe('');
+  });
 });
 
 describe('Windows event log volume (Get-WinEvent -ListLog and the oldest/newest record)', () => {

@@ -23,7 +23,11 @@ const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, 
 const MARKER = /socready-canary-[a-z0-9-]+-[0-9a-f]{8}/;
 
 /** A Windows SQL Server host: the settings batch from fixtures, the canary and its read-backs by what they ask. */
-function windowsHost(audits: string, hitAfter: number): { transport: PowerShellTransport; sent: string[] } {
+function windowsHost(
+  audits: string,
+  hitAfter: number,
+  opts: { rewrite?: (answer: string) => string; readBackError?: string } = {},
+): { transport: PowerShellTransport; sent: string[] } {
   const sent: string[] = [];
   let marker = '';
   let reads = 0;
@@ -42,7 +46,7 @@ function windowsHost(audits: string, hitAfter: number): { transport: PowerShellT
     readFile: async () => ok(''),
     runBatch: async (probes: { id: string; script: string }[]) => {
       const answers: Record<string, string> = {
-        'mssql-server-audits': text(audits),
+        'mssql-server-audits': (opts.rewrite ?? ((x: string) => x))(text(audits)),
         'mssql-audit-specifications': text('mssql-audit-specs-good.txt'),
         'mssql-login-audit-level': 'MSSQLSERVER|MSSQL16.MSSQLSERVER|3\r\n',
       };
@@ -57,6 +61,7 @@ function windowsHost(audits: string, hitAfter: number): { transport: PowerShellT
       check(script);
       if (script.includes('fn_get_audit_file') || script.includes('Get-WinEvent')) {
         reads++;
+        if (opts.readBackError) return { ...ok(''), stderr: opts.readBackError, exitCode: 1 };
         if (reads < hitAfter) return ok('');
         return ok(
           text(script.includes('Get-WinEvent') ? 'mssql-eventlog-33205.txt' : 'mssql-audit-file-canary.txt').replace(
@@ -141,6 +146,24 @@ describe('SQL Server canary through PowerShell on the Windows host (fixtures)', 
           '.*BATCH_COMPLETED_GROUP',
       ),
     );
+  });
+
+  it('a FILE audit written to a Linux path (SQL Server on Linux) is searched in its folder, not skipped', async () => {
+    const { transport } = windowsHost('mssql-server-audits-file.txt', 1, {
+      rewrite: (a) => a.replace(/D:\\Audit\\/, '/var/opt/mssql/audit/'),
+    });
+    const { finding, doc } = await canary(transport, { product: 'mssql', host: 'win' }, MSSQL_PROBES);
+    expect(doc.searched).toEqual(['sys.fn_get_audit_file(/var/opt/mssql/audit/*.sqlaudit) [file_audit]']);
+    expect(finding.status, finding.reason).toBe('pass');
+  });
+
+  it('a read-back that fails (no permission on the audit trail) is inconclusive, not a fail', async () => {
+    const { transport } = windowsHost('mssql-server-audits-file.txt', 1, {
+      readBackError: 'The SELECT permission was denied on the object fn_get_audit_file',
+    });
+    const { finding, doc } = await canary(transport, { product: 'mssql', host: 'win' }, MSSQL_PROBES);
+    expect(doc.search_errors?.[0]).toMatch(/permission was denied/);
+    expect(finding.status, finding.reason).toBe('inconclusive');
   });
 
   it('a SQL login on a Windows host is refused: its password would travel inside the script', async () => {
