@@ -100,10 +100,20 @@ export function priced(
   };
   const eps = prices.per_eps !== undefined && eventsPerDay !== null ? (eventsPerDay / 86_400) * prices.per_eps : null;
   const agent = prices.per_agent !== undefined ? agents * prices.per_agent : null;
-  const total = (g: number) => (ingest(g) ?? 0) + (storage(g) ?? 0) + (eps ?? 0) + (agent ?? 0);
-  const r = scale(total);
   const g = bytes.expected / GB;
-  return { stored_gb, monthly_cost: { ...r, parts: { ingest: ingest(g), storage: storage(g), eps, agents: agent } } };
+  const parts = { ingest: ingest(g), storage: storage(g), eps, agents: agent };
+  // A part the price table prices but whose input is unmeasured (events per second, retention) makes the total
+  // unknown, as does a table that prices none of them: null, never a cost of 0.
+  const priced = [
+    prices.ingest_per_gb_day !== undefined,
+    prices.storage_per_gb_month !== undefined,
+    prices.per_eps !== undefined,
+    prices.per_agent !== undefined,
+  ];
+  const values = [parts.ingest, parts.storage, parts.eps, parts.agents];
+  if (!priced.some(Boolean) || priced.some((p, i) => p && values[i] === null)) return { stored_gb, monthly_cost: null };
+  const total = (x: number) => (ingest(x) ?? 0) + (storage(x) ?? 0) + (eps ?? 0) + (agent ?? 0);
+  return { stored_gb, monthly_cost: { ...scale(total), parts } };
 }
 
 type SourceMap = AnalysisSection<SourceMapSummary, SourceMapDetails>;

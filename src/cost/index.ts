@@ -58,7 +58,9 @@ export function analyseCost(report: Report, opts: CostOptions): AnalysisSection<
     changes: changes.length,
     changes_quantified: quantified.length,
     added_bytes_per_day: sum(quantified.map((c) => c.bytes_per_day!)),
-    monthly_cost: priced ? sum(quantified.flatMap((c) => (c.monthly_cost ? [c.monthly_cost] : []))) : null,
+    // Unknown if any quantified change's cost is unknown: a partial sum would read as the whole bill.
+    monthly_cost:
+      priced && quantified.every((c) => c.monthly_cost) ? sum(quantified.map((c) => c.monthly_cost!)) : null,
     phases: phases.length,
     budget: inv.budget ?? null,
   };

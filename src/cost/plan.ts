@@ -50,8 +50,8 @@ export interface PhaseBudget {
 }
 
 /** The measure a budget is spent in: money per month (expected), or GB per day (expected). */
-function spend(c: CostChange, budget: PhaseBudget): number {
-  if (budget.per_month !== undefined) return c.monthly_cost?.expected ?? 0;
+function spend(c: CostChange, budget: PhaseBudget): number | null {
+  if (budget.per_month !== undefined) return c.monthly_cost?.expected ?? null;
   return c.bytes_per_day!.expected / GB;
 }
 
@@ -62,8 +62,15 @@ export function groupIntoPhases(ordered: CostChange[], budget: PhaseBudget | und
   const phases: CostChange[][] = [];
   let current: CostChange[] = [];
   let used = 0;
+  // A change whose cost is unknown cannot be fitted into a money budget: it goes to a last phase of its own rather
+  // than spending nothing.
+  const unknown: CostChange[] = [];
   for (const c of ordered) {
     const s = spend(c, budget);
+    if (s === null) {
+      unknown.push(c);
+      continue;
+    }
     if (current.length > 0 && used + s > limit) {
       phases.push(current);
       current = [];
@@ -73,6 +80,7 @@ export function groupIntoPhases(ordered: CostChange[], budget: PhaseBudget | und
     used += s;
   }
   if (current.length > 0) phases.push(current);
+  if (unknown.length > 0) phases.push(unknown);
   return phases;
 }
 
@@ -89,8 +97,10 @@ export function buildPhases(
     for (const c of changes) for (const f of c.findings) passing.add(f);
     const after = whatIf?.(new Set(passing));
     const bytes = changes.reduce((s, c) => add(s, c.bytes_per_day!), ZERO);
-    const money = priced ? changes.reduce((s, c) => add(s, c.monthly_cost ?? ZERO), ZERO) : null;
-    const used = budget ? changes.reduce((s, c) => s + spend(c, budget), 0) : 0;
+    // A change of unknown cost makes its phase's cost unknown (null), never a sum that counts it as 0.
+    const money =
+      priced && changes.every((c) => c.monthly_cost) ? changes.reduce((s, c) => add(s, c.monthly_cost!), ZERO) : null;
+    const used = budget ? changes.reduce((s, c) => s + (spend(c, budget) ?? 0), 0) : 0;
     const gained = after && before ? after.use_cases_visible.filter((u) => !before!.use_cases_visible.includes(u)) : [];
     const areas =
       after && before

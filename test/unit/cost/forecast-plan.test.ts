@@ -255,6 +255,32 @@ describe('forecast of each recommended change', () => {
   );
 });
 
+describe('unknown costs stay unknown (null), never 0', () => {
+  const all = [...measured(), ...RECOMMENDED];
+  const perEps: PriceTable = { ...PRICES, per_eps: 100 };
+
+  it('a change priced per EPS whose event rate is unmeasured has no monthly cost, and the total is unknown', () => {
+    const r = cost(all, { costs: perEps });
+    const unmeasured = r.details.changes.filter((c) => c.bytes_per_day !== null && c.events_per_day === null);
+    expect(unmeasured.length).toBeGreaterThan(0);
+    for (const c of unmeasured) expect(c.monthly_cost, c.id).toBeNull();
+    const measuredEps = r.details.changes.find((c) => c.events_per_day !== null && c.bytes_per_day !== null)!;
+    expect(measuredEps.monthly_cost!.parts.eps).toBeGreaterThan(0);
+    expect(r.summary.monthly_cost).toBeNull();
+  });
+
+  it('under a money budget, changes of unknown cost go to a last phase of their own, whose cost is unknown', () => {
+    const r = cost(all, { costs: perEps, budget: { per_month: 1e12 } });
+    const unknown = new Set(r.details.changes.filter((c) => c.monthly_cost === null).map((c) => c.id));
+    const last = r.details.phases.at(-1)!;
+    expect(r.details.phases.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(last.changes)).toEqual(new Set([...unknown].filter((id) => last.changes.includes(id))));
+    expect(last.changes.every((id) => unknown.has(id))).toBe(true);
+    expect(last.monthly_cost).toBeNull();
+    for (const p of r.details.phases.slice(0, -1)) expect(p.changes.some((id) => unknown.has(id))).toBe(false);
+  });
+});
+
 describe('the staged plan', () => {
   const all = [...measured(), ...RECOMMENDED];
 
