@@ -7,7 +7,7 @@ import { inventoryDigest } from '../shard/digest.js';
 import { runMerge } from '../shard/merge.js';
 import { createProgress } from '../util/progress.js';
 import { guarded } from './errors.js';
-import { parseFailUnder } from './report.js';
+import { withGateOptions } from './report.js';
 import { checkFailOn, finishRun, parseLang } from './scan.js';
 
 interface MergeCliOptions {
@@ -24,31 +24,22 @@ interface MergeCliOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('merge')
-    .description(
-      'join the partial reports of scan --shard i/n (report.json files or their run folders, every shard once) ' +
-        'into one run: analyses and score over the whole estate, written to <out>/<run>/',
-    )
-    .argument('<reports...>', "the shards' report.json files or run folders (with their evidence/ folders)")
-    .option('-i, --inventory <file>', 'the inventory the shards scanned (default: the built-in one, as scan)')
-    .option('-o, --out <dir>', 'folder for run folders', 'reports')
-    .option('--json', 'print a machine-readable summary on stdout; no progress display')
-    .option('--no-html', 'do not write report.html')
-    .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
-    .option('--lang <lang>', 'report language: ja or en (default: as the shards were scanned)')
-    .option('--browser <path>', 'Chromium or Chrome for the PDF')
-    .option(
-      '--fail-under <level>',
-      'exit 1 when the overall maturity level is below this (0-5 or a level name)',
-      parseFailUnder,
-    )
-    .option(
-      '--fail-on <severity>',
-      'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)',
-    )
-    .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
-    .action((reports: string[], opts: MergeCliOptions) => guarded(() => mergeCommand(reports, opts)));
+  withGateOptions(
+    program
+      .command('merge')
+      .description(
+        'join the partial reports of scan --shard i/n (report.json files or their run folders, every shard once) ' +
+          'into one run: analyses and score over the whole estate, written to <out>/<run>/',
+      )
+      .argument('<reports...>', "the shards' report.json files or run folders (with their evidence/ folders)")
+      .option('-i, --inventory <file>', 'the inventory the shards scanned (default: the built-in one, as scan)')
+      .option('-o, --out <dir>', 'folder for run folders', 'reports')
+      .option('--json', 'print a machine-readable summary on stdout; no progress display')
+      .option('--no-html', 'do not write report.html')
+      .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
+      .option('--lang <lang>', 'report language: ja or en (default: as the shards were scanned)')
+      .option('--browser <path>', 'Chromium or Chrome for the PDF'),
+  ).action((reports: string[], opts: MergeCliOptions) => guarded(() => mergeCommand(reports, opts)));
 }
 
 export async function mergeCommand(reports: string[], opts: MergeCliOptions): Promise<number> {

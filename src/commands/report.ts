@@ -34,6 +34,21 @@ export function parseFailUnder(value: string): number {
   return n;
 }
 
+/** The CI gates a run shares with a merge: --fail-under, --fail-on and --baseline (same words, same parsing). */
+export function withGateOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--fail-under <level>',
+      'exit 1 when the overall maturity level is below this (0-5 or a level name)',
+      parseFailUnder,
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)',
+    )
+    .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report');
+}
+
 interface ReportOpts {
   format: string;
   out?: string;

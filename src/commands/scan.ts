@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../util/validate.js';
 import { collect, EXIT, guarded, parseIntOption } from './errors.js';
-import { parseFailUnder } from './report.js';
+import { withGateOptions } from './report.js';
 
 export interface ScanCliOptions {
   inventory?: string;
@@ -50,50 +50,46 @@ export function parseLang(value: string | undefined): Lang {
 }
 
 export function register(program: Command): void {
-  program
-    .command('scan')
-    .description(
-      'assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and ' +
-        'report.html',
-    )
-    .option(
-      '-i, --inventory <file>',
-      'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)',
-    )
-    .option('-o, --out <dir>', 'folder for run folders', 'reports')
-    .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 32)
-    .option('--only <glob>', 'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*', collect)
-    .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
-    .option(
-      '--follow-symlinks',
-      'with --evidence: also read evidence files that are symbolic links (refused by default)',
-    )
-    .option('--json', 'print a machine-readable summary on stdout; no progress display')
-    .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
-    .option(
-      '--active',
-      'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; ' +
-        'logger canaries traced from a Linux host to its syslog collector)',
-    )
-    .option('--no-html', 'do not write report.html')
-    .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
-    .option('--lang <lang>', "report language: ja or en (default: the inventory's report.lang, else LANG)")
-    .option(
-      '--browser <path>',
-      "Chromium or Chrome for the PDF (default: the inventory's report.browser, PUPPETEER_EXECUTABLE_PATH, " +
-        'CHROME_PATH, system paths)',
-    )
-    .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs')
-    .option(
-      '--fail-under <level>',
-      'exit 1 when the overall maturity level is below this (0-5 or a level name)',
-      parseFailUnder,
-    )
-    .option(
-      '--fail-on <severity>',
-      'exit 1 when a failing finding has this severity or higher (critical, high, medium, low)',
-    )
-    .option('--baseline <report.json>', 'exit 1 when any area regressed against this earlier report')
+  withGateOptions(
+    program
+      .command('scan')
+      .description(
+        'assess the targets of an inventory (with none: this machine) and write reports/<run>/report.json and ' +
+          'report.html',
+      )
+      .option(
+        '-i, --inventory <file>',
+        'inventory YAML (default: audit this machine with the built-in rules, scenarios and playbooks)',
+      )
+      .option('-o, --out <dir>', 'folder for run folders', 'reports')
+      .option('--concurrency <n>', 'targets assessed at once', parseIntOption('--concurrency'), 32)
+      .option(
+        '--only <glob>',
+        'only checks whose id matches (repeatable, comma-separated), e.g. linux.audit.*',
+        collect,
+      )
+      .option('--evidence <path>', 'evaluate offline evidence (files from collect-script) instead of reaching targets')
+      .option(
+        '--follow-symlinks',
+        'with --evidence: also read evidence files that are symbolic links (refused by default)',
+      )
+      .option('--json', 'print a machine-readable summary on stdout; no progress display')
+      .option('--trust-on-first-use', 'accept unknown SSH host keys and print their fingerprints (never a changed key)')
+      .option(
+        '--active',
+        'send the harmless live probes (web body-logging canary, WAF detection probe, database canary query; ' +
+          'logger canaries traced from a Linux host to its syslog collector)',
+      )
+      .option('--no-html', 'do not write report.html')
+      .option('--pdf', 'also write report.pdf (needs Chromium or Chrome)')
+      .option('--lang <lang>', "report language: ja or en (default: the inventory's report.lang, else LANG)")
+      .option(
+        '--browser <path>',
+        "Chromium or Chrome for the PDF (default: the inventory's report.browser, PUPPETEER_EXECUTABLE_PATH, " +
+          'CHROME_PATH, system paths)',
+      )
+      .option('--hosts-only', 'skip rule coverage, sample detections and playbook dry-runs'),
+  )
     .option(
       '--shard <i/n>',
       'assess only shard i of n (by a stable hash of each target id) and write a partial report for socready merge',

@@ -3,7 +3,7 @@
 // the SIEM's retention instead of an export. The report keeps per rule the query, the counts or why there are none.
 import type { Inventory } from '../model.js';
 import type { Counts } from '../pushdown/count.js';
-import { runPushdown } from '../pushdown/run.js';
+import { type PushdownOutput, runPushdown } from '../pushdown/run.js';
 
 export interface SiemEstimateRule {
   rule_id: string;
@@ -19,16 +19,9 @@ export interface SiemEstimateRule {
   error?: string;
 }
 
-export interface SiemEstimate {
-  target: string;
-  product: string;
+/** The push-down's figures (./pushdown/run.ts), with failed counts and the per-day alert sum over counted rules. */
+export interface SiemEstimate extends Omit<PushdownOutput, 'language' | 'results'> {
   language: string;
-  window: { start: string; end: string; days: number };
-  rules_loaded: number;
-  rules_failed: { path: string; error: string }[];
-  converted: number;
-  unsupported: number;
-  counted: number;
   failed: number;
   /** Sum over the counted rules: each matching event one alert. */
   alerts_per_day: number;
