@@ -1,6 +1,6 @@
 // The query as Elasticsearch/OpenSearch Query DSL. Unlike query_string, term, wildcard and regexp queries take
 // `case_insensitive`, so a keyword field compares case-insensitively as Sigma does (unless the rule says |cased).
-import type { Pattern } from '../sigma/pattern.js';
+import { type Pattern, patternToRegexSource } from '../sigma/pattern.js';
 import { type Q, Unconvertible } from './ir.js';
 import { luceneEscape } from './lucene.js';
 import { toLuceneRegex } from './regex-flavour.js';
@@ -18,17 +18,7 @@ function strQuery(field: string, p: Pattern, cased: boolean, num: number | undef
   if (p.parts.every((x) => x.t === 'lit'))
     return { term: { [field]: { value: p.parts.map((x) => (x as { s: string }).s).join(''), ...ci } } };
   if (p.parts.some((x) => x.t === 'cls')) {
-    const src = p.parts
-      .map((x) =>
-        x.t === 'lit'
-          ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-          : x.t === 'any'
-            ? '.*'
-            : x.t === 'one'
-              ? '.'
-              : `[${x.chars}]`,
-      )
-      .join('');
+    const src = patternToRegexSource(p);
     return { regexp: { [field]: { value: toLuceneRegex(`^${src}$`, { i: false, m: false, s: true }), ...ci } } };
   }
   return { wildcard: { [field]: { value: wildcardValue(p), ...ci } } };

@@ -1,6 +1,6 @@
 // The query as an ES|QL `where` expression. ES|QL compares strings case-sensitively, `like` takes * and ? wildcards,
 // `rlike` takes a whole-value Lucene RegExp; it has no search across every field, so keyword rules are refused.
-import type { Pattern } from '../sigma/pattern.js';
+import { type Pattern, patternToRegexSource } from '../sigma/pattern.js';
 import { type Q, Unconvertible } from './ir.js';
 import { toLuceneRegex } from './regex-flavour.js';
 
@@ -35,17 +35,7 @@ function render(q: Q, parent: string): string {
       const f = fieldName(q.field);
       if (q.num !== undefined) return `${f}==${q.num}`;
       if (q.p.parts.some((x) => x.t === 'cls')) {
-        const body = q.p.parts
-          .map((x) =>
-            x.t === 'lit'
-              ? x.s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-              : x.t === 'any'
-                ? '.*'
-                : x.t === 'one'
-                  ? '.'
-                  : `[${x.chars}]`,
-          )
-          .join('');
+        const body = patternToRegexSource(q.p);
         return `${f} rlike ${str(toLuceneRegex(`^${body}$`, { i: false, m: false, s: true }))}`;
       }
       if (q.p.parts.every((x) => x.t === 'lit'))
