@@ -2,14 +2,14 @@
 // server read from its file; Windows hosts from the Windows fixtures), as collect-script would have written them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCatalog } from '../../src/checks/catalog.js';
+import { type Catalog, loadCatalog } from '../../src/checks/catalog.js';
+import type { ProbeResult } from '../../src/transport/types.js';
 import { fixtureHost } from '../fixtures/linux/hosts.js';
 import { hostEvidenceFile } from './windows-hosts.js';
 
-export function linuxEvidence(fixture: string, hostname: string, databases?: 'postgresql'[]): object {
-  const catalog = loadCatalog();
-  const outputs = fixtureHost(fixture, catalog.probes.values());
-  const probes = Object.fromEntries(
+/** Probe outputs as a collect-script evidence file stores them (base64 output, the probe's kind and command). */
+export function evidenceProbes(outputs: Record<string, ProbeResult>, catalog: Catalog): Record<string, object> {
+  return Object.fromEntries(
     Object.entries(outputs).map(([id, r]) => {
       const def = catalog.probes.get(id)!;
       return [
@@ -25,6 +25,12 @@ export function linuxEvidence(fixture: string, hostname: string, databases?: 'po
       ];
     }),
   );
+}
+
+export function linuxEvidence(fixture: string, hostname: string, databases?: 'postgresql'[]): object {
+  const catalog = loadCatalog();
+  const outputs = fixtureHost(fixture, catalog.probes.values());
+  const probes = evidenceProbes(outputs, catalog);
   return {
     format: 'socready-evidence',
     version: 1,

@@ -26,6 +26,7 @@ import {
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR, SHARED_DIR } from '../helpers/paths.js';
 import { hostEvidenceFile } from '../helpers/windows-hosts.js';
+import { evidenceProbes } from '../helpers/evidence-estate.js';
 
 const UPSTREAM = join(SHARED_DIR, 'products', 'suricata', 'suricata.yaml.in');
 const isRoot = process.getuid?.() === 0;
@@ -45,22 +46,7 @@ function auditOffLinuxEvidence(file: string): void {
     'service-state',
     services.replace('unit auditd active=active', 'unit auditd active=inactive').replace(/^proc auditd\n/m, ''),
   );
-  const probes = Object.fromEntries(
-    Object.entries(outputs).map(([id, r]) => {
-      const def = catalog.probes.get(id)!;
-      return [
-        id,
-        {
-          kind: def.kind,
-          what: def.command ?? def.path ?? id,
-          exit_code: r.exitCode,
-          stdout_b64: Buffer.from(r.stdout).toString('base64'),
-          stderr_b64: Buffer.from(r.stderr).toString('base64'),
-          ...(r.error ? { error: r.error } : {}),
-        },
-      ];
-    }),
-  );
+  const probes = evidenceProbes(outputs, catalog);
   const doc = { format: 'socready-evidence', version: 1, platform: 'linux', host: { hostname: 'app1' }, probes };
   writeFileSync(file, JSON.stringify({ ...doc, collected_at: '2026-11-20T10:00:00Z' }));
 }

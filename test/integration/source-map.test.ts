@@ -12,6 +12,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { runScan } from '../../src/scan.js';
 import { terminalSummary } from '../../src/summary.js';
 import { fixtureHost } from '../fixtures/linux/hosts.js';
+import { evidenceProbes } from '../helpers/evidence-estate.js';
 
 function hardenedEvidence(dir: string): string {
   const catalog = loadCatalog();
@@ -20,22 +21,7 @@ function hardenedEvidence(dir: string): string {
   // carries a healthy mdatp for the EDR checks; here it would measure the EDR class from a host the estate excludes.)
   delete outputs['linux-edr-status'];
   delete outputs['linux-agent-status']; // its Wazuh agent and osquery, for the same reason
-  const probes = Object.fromEntries(
-    Object.entries(outputs).map(([id, r]) => {
-      const def = catalog.probes.get(id)!;
-      return [
-        id,
-        {
-          kind: def.kind,
-          what: def.command ?? def.path ?? id,
-          exit_code: r.exitCode,
-          stdout_b64: Buffer.from(r.stdout).toString('base64'),
-          stderr_b64: Buffer.from(r.stderr).toString('base64'),
-          ...(r.error ? { error: r.error } : {}),
-        },
-      ];
-    }),
-  );
+  const probes = evidenceProbes(outputs, catalog);
   const file = join(dir, 'linux01.json');
   writeFileSync(
     file,
