@@ -13,8 +13,8 @@ import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
-import { VOLUME_CHECKS } from './cost/index.js';
-import { SIEM_TO_SOAR_CHECK } from './playbook/loop.js';
+import { volumeFactsOnly } from './cost/index.js';
+import { loopFactsOnly } from './playbook/loop.js';
 import { failedResult } from './transport/shell.js';
 import { mapLimit } from './util/pool.js';
 import { InputError } from './util/validate.js';
@@ -267,8 +267,6 @@ export function webSection(details: WebDetails[]): Report['analyses'] {
   return details.length > 0 ? { web: summariseWeb(details.map((d) => ({ details: d }) as WebAssessment)) } : {};
 }
 
-const OBSERVED_READ_LATER: ReadonlySet<string> = new Set<string>([...VOLUME_CHECKS, SIEM_TO_SOAR_CHECK]);
-
 /** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
 export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
   const started = new Date();
@@ -284,7 +282,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   const spill = new TargetSpill(
     join(runDir, '.targets.ndjson'),
     (e) => SIEM_RULE_PROBES.has(e.probe) || SIEM_ALERT_PROBES.has(e.probe),
-    (f) => OBSERVED_READ_LATER.has(f.check),
+    (f) => volumeFactsOnly(f) ?? loopFactsOnly(f),
   );
   try {
     return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });

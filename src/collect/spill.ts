@@ -28,18 +28,17 @@ const SLIM_FIELDS = [
 ] as const satisfies readonly (keyof Finding)[];
 
 /**
- * The slim finding; checks whose observed facts an analysis reads (the cost forecast's volumes, the SIEM -> SOAR hop's
- * endpoints) also keep `observed` and `reason`, chosen by the caller so this layer names no analysis.
+ * The slim finding, plus what the caller keeps of it for an analysis that reads more (the cost forecast's volumes, the
+ * SIEM -> SOAR hop's endpoints): chosen by the caller, so this layer names no analysis.
  */
-function slim(f: Finding, keepObserved: (f: Finding) => boolean): Finding {
+function slim(f: Finding, keep: KeepExtra): Finding {
   const out: Partial<Record<keyof Finding, unknown>> = {};
   for (const k of SLIM_FIELDS) if (f[k] !== undefined) out[k] = f[k];
-  if (keepObserved(f)) {
-    if (f.observed !== undefined) out.observed = f.observed;
-    if (f.reason !== undefined) out.reason = f.reason;
-  }
-  return out as unknown as Finding;
+  return { ...(out as unknown as Finding), ...keep(f) };
 }
+
+/** What a later analysis reads of a finding beyond the slim fields (as little as it needs: memory per target). */
+export type KeepExtra = (f: Finding) => Pick<Finding, 'observed' | 'reason'> | undefined;
 
 interface Placed {
   offset: number;
@@ -60,7 +59,7 @@ export class TargetSpill {
   constructor(
     readonly file: string,
     private readonly keepEvidence: (e: Evidence) => boolean = () => false,
-    private readonly keepObserved: (f: Finding) => boolean = () => false,
+    private readonly keepExtra: KeepExtra = () => undefined,
   ) {
     this.fd = openSync(file, 'wx+', 0o600);
   }
@@ -74,7 +73,7 @@ export class TargetSpill {
     this.placed.set(a.result, { offset: this.offset, length: line.length - 1 });
     this.offset += line.length;
     this.kept.push(...a.evidence.filter(this.keepEvidence));
-    return { ...a, findings: a.findings.map((f) => slim(f, this.keepObserved)), evidence: [] };
+    return { ...a, findings: a.findings.map((f) => slim(f, this.keepExtra)), evidence: [] };
   }
 
   /** How many evidence records a target had (spilled or not); undefined for a target never put. */

@@ -8,7 +8,7 @@ import { buildPhases, groupIntoPhases, orderChanges, savingsFor, type WhatIfFn, 
 import { loadVolumeModels, VOLUME_MODELS_FILE } from './tables.js';
 
 export type { WhatIf, WhatIfFn } from './plan.js';
-export { VOLUME_CHECKS } from './measures.js';
+export { VOLUME_CHECKS, volumeFactsOnly } from './measures.js';
 
 export interface CostOptions {
   inventory: Pick<Inventory, 'targets' | 'costs' | 'budget'>;

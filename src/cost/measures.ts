@@ -62,6 +62,26 @@ function row(target: string, check: string, v: SourceVolume, cls: string | null)
   };
 }
 
+/**
+ * What readMeasures needs of a finding once the scan has set the rest aside (src/collect/spill.ts): the volume facts
+ * without their file lists, only for the volume checks.
+ */
+export function volumeFactsOnly(f: Finding): Pick<Finding, 'observed'> | undefined {
+  const volume = f.observed?.volume as Record<string, unknown> | undefined;
+  if (!volume || !(VOLUME_CHECKS as readonly string[]).includes(f.check)) return undefined;
+  const withoutPaths = (list: unknown) =>
+    Array.isArray(list) ? list.map(({ paths: _paths, ...rest }: Record<string, unknown>) => rest) : list;
+  return {
+    observed: {
+      volume: {
+        ...volume,
+        ...(volume.sources !== undefined ? { sources: withoutPaths(volume.sources) } : {}),
+        ...(volume.logs !== undefined ? { logs: withoutPaths(volume.logs) } : {}),
+      },
+    },
+  };
+}
+
 export function readMeasures(findings: Finding[]): Measures {
   const today: CostSource[] = [];
   const rates = new Map<string, Map<string, MeasuredFigure>>();

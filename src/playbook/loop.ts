@@ -9,6 +9,15 @@ import type { IntegrationStatus } from './readiness.js';
 /** The check whose observed endpoints the SIEM -> SOAR hop reads. */
 export const SIEM_TO_SOAR_CHECK = 'products.siem.alerts-to-soar';
 
+/** What the SIEM -> SOAR hop reads of a finding once the scan has set the rest aside: endpoints and reason. */
+export function loopFactsOnly(f: Finding): Pick<Finding, 'observed' | 'reason'> | undefined {
+  if (f.check !== SIEM_TO_SOAR_CHECK) return undefined;
+  return {
+    ...(f.observed?.endpoints !== undefined ? { observed: { endpoints: f.observed.endpoints } } : {}),
+    ...(f.reason !== undefined ? { reason: f.reason } : {}),
+  };
+}
+
 /** What the loop reads of a playbook dry-run (a PlaybookResult of ./analyse.ts, which imports this module). */
 interface PlaybookResult {
   playbook: { id: string };

@@ -2,7 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TargetSpill } from '../../../src/collect/spill.js';
+import { type KeepExtra, TargetSpill } from '../../../src/collect/spill.js';
+import { volumeFactsOnly } from '../../../src/cost/index.js';
+import { loopFactsOnly } from '../../../src/playbook/loop.js';
 import type { Evidence, Finding, TargetResult } from '../../../src/model.js';
 
 const target = { id: 'siem', kind: 'api', status: 'ok' } as unknown as TargetResult;
@@ -24,15 +26,15 @@ const finding = (check: string, observed: Record<string, unknown>): Finding =>
 const evidence = (probe: string): Evidence => ({ id: `siem/${probe}`, probe, file: `${probe}.json` }) as Evidence;
 
 describe('the target spill keeps in memory what later analyses read', () => {
-  const spillWith = (keepObserved?: (f: Finding) => boolean) =>
+  const spillWith = (keep?: KeepExtra) =>
     new TargetSpill(
       join(mkdtempSync(join(tmpdir(), 'spill-')), '.targets.ndjson'),
       (e) => e.probe === 'es-security-alert-counts',
-      keepObserved,
+      keep,
     );
 
-  it('keeps observed facts and the reason only for the checks the caller names, and the evidence it asks for', () => {
-    const spill = spillWith((f) => f.check === 'products.siem.alerts-to-soar');
+  it("keeps what the caller names (the loop's endpoints and reason) and the evidence it asks for", () => {
+    const spill = spillWith(loopFactsOnly);
     const a = spill.put({
       result: target,
       findings: [
@@ -48,6 +50,21 @@ describe('the target spill keeps in memory what later analyses read', () => {
     expect(spill.kept.map((e) => e.probe)).toEqual(['es-security-alert-counts']);
     const full = [...spill.findings({ targets: [target], findings: a.findings } as never)];
     expect(full[1]).toMatchObject({ observed: { indices: 3 }, rationale: { en: 'long text' } });
+    spill.dispose();
+  });
+
+  it('keeps the volume facts of the volume checks without their file lists (the cost forecast reads no paths)', () => {
+    const spill = spillWith((f) => volumeFactsOnly(f) ?? loopFactsOnly(f));
+    const volume = { sources: [{ source: 'syslog', paths: ['/var/log/syslog'], bytes: 10, bytes_per_day: 5 }] };
+    const a = spill.put({
+      result: target,
+      findings: [finding('linux.volume.measured', { volume, 'volume.measured': 1 })],
+      evidence: [],
+    });
+    expect(a.findings[0]!.observed).toEqual({
+      volume: { sources: [{ source: 'syslog', bytes: 10, bytes_per_day: 5 }] },
+    });
+    expect(a.findings[0]).not.toHaveProperty('reason');
     spill.dispose();
   });
 
