@@ -1,13 +1,12 @@
 // Real Squid with ssl_bump on loopback, a throwaway interception CA and an HTTPS origin made by the test; the
 // configuration read over SSH (squid -k parse), the TLS handshake made through the proxy as a client would.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/model.js';
-import { freePort, makeCerts, makeTree, removeTree, startSquid } from '../fixtures/web/servers.js';
+import { freePort, makeCerts, makeSelfSignedCa, makeTree, removeTree, startSquid } from '../fixtures/web/servers.js';
 import { startSshd, type SshdHandle } from '../helpers/sshd.js';
 import { assessWeb } from '../helpers/web-assess.js';
 
@@ -40,25 +39,7 @@ describe.skipIf(!isRoot)('Squid ssl_bump assessed over SSH', () => {
     const tree = await makeTree('squid', variant, ['PORT']);
     // The interception CA (certificate + key in one PEM, as Squid's tls-cert= wants it).
     const ssl = join(tree.root, 'ssl');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '30',
-        '-subj',
-        '/CN=socready-bump-ca',
-        '-keyout',
-        join(ssl, 'ca.key'),
-        '-out',
-        join(ssl, 'ca.crt'),
-      ],
-      { stdio: 'pipe' },
-    );
+    makeSelfSignedCa(join(ssl, 'ca.key'), join(ssl, 'ca.crt'), 'socready-bump-ca');
     writeFileSync(
       join(ssl, 'ca.pem'),
       readFileSync(join(ssl, 'ca.crt'), 'utf8') + readFileSync(join(ssl, 'ca.key'), 'utf8'),
