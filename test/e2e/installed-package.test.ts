@@ -3,6 +3,7 @@
 // catalog and its schemas, templates, built-in rules, scenarios and playbooks, ATT&CK catalog) must be in the tarball.
 import { execFileSync, spawn } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -10,6 +11,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,15 +183,28 @@ describe('the npm package, packed and installed into an empty folder', () => {
 
 // The README's way to type `socready` inside a clone, without a global install.
 describe('npx socready inside the clone', () => {
-  it("runs the clone's own CLI, offline", () => {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO_ROOT], {
-      stdio: 'inherit',
-    });
-    const out = execFileSync('npm', ['exec', '--offline', '--', 'socready', '--version'], {
-      cwd: REPO_ROOT,
-      env: cleanEnv(),
-      encoding: 'utf8',
-    });
-    expect(out.trim()).toBe(PACKAGE.version);
+  it("runs the clone's own CLI, offline, also after a rebuild once npm's exec cache links the clone", () => {
+    // Its own npm cache: the first exec links the clone there (and npm marks the bin executable then, once only).
+    const cache = mkdtempSync(join(tmpdir(), 'socready-npx-cache-'));
+    const env = { ...cleanEnv(), npm_config_cache: cache };
+    const npx = () =>
+      execFileSync('npm', ['exec', '--offline', '--', 'socready', '--version'], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+      });
+    const cli = join(REPO_ROOT, 'dist', 'src', 'cli.js');
+    try {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, env: cleanEnv(), stdio: 'inherit' });
+      expect(npx().trim()).toBe(PACKAGE.version);
+      // What tsc leaves when it writes the bin anew (0644); the README's build must make it executable again, since
+      // npm will not: the exec cache already links the clone (CI failed exactly so: "socready: Permission denied").
+      chmodSync(cli, 0o644);
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, env: cleanEnv(), stdio: 'inherit' });
+      expect(statSync(cli).mode & 0o111).toBe(0o111);
+      expect(npx().trim()).toBe(PACKAGE.version);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   }, 120_000);
 });
