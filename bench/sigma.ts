@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SigmaEngine } from '../src/sigma/engine.js';
+import { wrapJson } from '../src/sigma/events/json.js';
 import { loadRules } from '../src/sigma/loader.js';
 import { SHARED_DIR } from '../test/helpers/paths.js';
 
@@ -223,7 +224,10 @@ function runEngine(engine: SigmaEngine, pool: string[], n: number): number {
   const onMatch = () => {
     matches++;
   };
-  for (let i = 0; i < n; i++) engine.processLine(pool[i % pool.length]!, onMatch);
+  for (let i = 0; i < n; i++) {
+    const ev = wrapJson(JSON.parse(pool[i % pool.length]!));
+    if (ev) engine.process(ev, onMatch);
+  }
   engine.flush(onMatch);
   return matches;
 }

@@ -1,10 +1,7 @@
 // The matching engine: rules indexed by log source, a literal prefilter per log-source bucket, meta-filters folded
 // into their rules, and correlation rules fed by the rules they reference (chains included).
 import { CorrelationState } from './correlation.js';
-import { wrapJson } from './events/json.js';
-import { routeWindows } from './events/windows.js';
 import { Prefilter } from './prefilter.js';
-import { EvtxLineShape, evtxLineShape, rawSafe } from './rawline.js';
 import {
   type AnyRule,
   type CorrelationRule,
@@ -22,8 +19,6 @@ export type OnMatch = (rule: ReportedRule, event: SigmaEvent) => void;
 interface Bucket {
   rules: CompiledDetectionRule[];
   prefilter: Prefilter;
-  /** Whether lines routed here may be prefiltered unparsed (rawline.ts rawSafe), decided on first use. */
-  raw?: boolean;
 }
 
 /** Whether a rule written for `ls` applies to an event routed to `ev` (an event with no routing sees every rule). */
@@ -179,39 +174,6 @@ export class SigmaEngine {
     return b;
   }
 
-  private readonly shape = new EvtxLineShape();
-  /** Off: every line is parsed (tests compare both ways). */
-  rawPrefilter = true;
-
-  /**
-   * Matches one JSON line (NDJSON). A line the raw-line prefilter proves no rule can match is not parsed: the
-   * answer is null, and `lineTime()` gives its time. Otherwise the parsed event (after matching), or undefined when
-   * the line is JSON but not an object. Invalid JSON throws, as JSON.parse does.
-   */
-  processLine(line: string, onMatch: OnMatch, logsource?: EventLogSource): SigmaEvent | null | undefined {
-    if (this.rawPrefilter && evtxLineShape(line, this.shape)) {
-      const ls = logsource ?? routeWindows(this.shape.channel, this.shape.eventId);
-      const bucket = this.bucketFor(ls);
-      if (bucket.rules.length === 0) return null;
-      bucket.raw ??= bucket.rules.every(rawSafe);
-      const cands = bucket.raw ? bucket.prefilter.rawCandidates(line, this.shape) : null;
-      if (cands !== null) {
-        if (cands.length === 0) return null;
-        const ev = this.shape.event(ls);
-        this.run(bucket, cands, ev, onMatch);
-        return ev;
-      }
-    }
-    const ev = wrapJson(JSON.parse(line), logsource);
-    if (ev) this.process(ev, onMatch);
-    return ev;
-  }
-
-  /** The time of the last line processLine skipped unparsed, as the event would carry it. */
-  lineTime(): number | undefined {
-    return this.shape.time();
-  }
-
   /** Matches one event; `onMatch` hears reported detection matches and correlation firings. */
   process(event: SigmaEvent, onMatch: OnMatch): void {
     const bucket = this.bucketFor(event.logsource);
@@ -219,21 +181,16 @@ export class SigmaEngine {
     const prefilter = bucket.prefilter;
     const cands = prefilter.candidates(event);
     if (cands.length === 0) return;
-    this.run(bucket, cands, event, onMatch);
-  }
-
-  /** Runs the candidate rules' matchers on an event. */
-  private run(bucket: Bucket, cands: number[], event: SigmaEvent, onMatch: OnMatch): void {
     const ctx = new MatchContext(event);
     const rules = bucket.rules;
-    bucket.prefilter.lock(true);
+    prefilter.lock(true);
     try {
       for (let i = 0; i < cands.length; i++) {
         const r = rules[cands[i]!]!;
         if (r.matcher(ctx)) this.emit(r, event, onMatch);
       }
     } finally {
-      bucket.prefilter.lock(false);
+      prefilter.lock(false);
     }
   }
 

@@ -4,7 +4,6 @@
 // a candidate when each of its clauses had a literal found (and in place, for anchored ones). Only candidates run
 // their full matchers. Collapsing characters into one class and cutting literals to MAX_LITERAL characters only
 // adds candidates, never loses a match.
-import { type EvtxLineShape, V_ESCAPED, V_NULL, readersOf } from './rawline.js';
 import type { Need, SigmaEvent } from './types.js';
 
 const MAX_LITERAL = 12;
@@ -16,9 +15,9 @@ const ANY_FIELD = '\u0000any';
 // shares one, controls share class 0, other characters share NON_ASCII. A small alphabet keeps the DFA rows short
 // (cache-friendly); a shared class can only add candidates, never lose one. Characters whose lower case is longer
 // than one unit (U+0130) are SPECIAL: a value holding one is scanned lower-cased instead, as the matchers see it.
-export const SPECIAL = 255;
-export const CLASS = new Uint8Array(65_536);
-export const ALPHABET = (() => {
+const SPECIAL = 255;
+const CLASS = new Uint8Array(65_536);
+const ALPHABET = (() => {
   let n = 1;
   for (let c = 97; c <= 122; c++) CLASS[c] = n++;
   for (let c = 48; c <= 57; c++) CLASS[c] = n++;
@@ -185,12 +184,6 @@ interface FieldScan {
   automaton: Automaton;
   /** Clauses found in a value, by value: field values repeat (images, parents, companies, users). */
   memo: Map<string | number, Int32Array>;
-  /** The same for values read from unparsed lines, keyed by their raw text (escapes not decoded). */
-  rawMemo: Map<string, Int32Array>;
-  rawMemoChars: number;
-  rawLookups: number;
-  rawFound: number;
-  rawPaused: number;
   memoChars: number;
   memoBudget: number;
   lookups: number;
@@ -199,21 +192,7 @@ interface FieldScan {
 }
 
 function fieldScan(field: string, automaton: Automaton, memoBudget: number): FieldScan {
-  return {
-    field,
-    automaton,
-    memo: new Map(),
-    rawMemo: new Map(),
-    rawMemoChars: 0,
-    rawLookups: 0,
-    rawFound: 0,
-    rawPaused: 0,
-    memoChars: 0,
-    memoBudget,
-    lookups: 0,
-    found: 0,
-    paused: 0,
-  };
+  return { field, automaton, memo: new Map(), memoChars: 0, memoBudget, lookups: 0, found: 0, paused: 0 };
 }
 
 /** Candidate selection for one group of rules (one log-source bucket). */
@@ -311,134 +290,17 @@ export class Prefilter {
     }
     if (this.any) this.keywords(this.any, event, res);
     for (let i = 0; i < this.always.length; i++) res.push(this.always[i]!);
-    sortAscending(res);
+    // Rule order (insertion sort: the list is short).
+    for (let i = 1; i < res.length; i++) {
+      const x = res[i]!;
+      let j = i - 1;
+      while (j >= 0 && res[j]! > x) {
+        res[j + 1] = res[j]!;
+        j--;
+      }
+      res[j + 1] = x;
+    }
     return res;
-  }
-
-  /** Raw key -> the field passes that read a value stored under it (rawline.ts readersOf), built as keys appear. */
-  private readonly rawKeys = new Map<string, FieldScan[]>();
-
-  /**
-   * Candidates for an unparsed line whose scalar values `shape` located (rawline.ts): each value, escapes decoded,
-   * goes through the passes of every field that can read it, so the list holds every rule `candidates` would give
-   * the parsed event. Null when a value cannot be scanned in place (a character whose lower case is longer).
-   */
-  rawCandidates(line: string, shape: EvtxLineShape): number[] | null {
-    if (++this.seq === 0xffffffff) {
-      this.clauseStamp.fill(0);
-      this.ruleStamp.fill(0);
-      this.seq = 1;
-    }
-    const res = this.busy ? [] : this.res;
-    res.length = 0;
-    for (let k = 0; k < shape.count; k++) {
-      const key = line.slice(shape.keyStart[k], shape.keyEnd[k]);
-      let passes = this.rawKeys.get(key);
-      if (passes === undefined) {
-        passes = [];
-        for (const name of readersOf(key)) {
-          const f = this.fields.find((x) => x.field === name);
-          if (f) passes.push(f);
-        }
-        // Keyword literals ride in every field pass; a value no field reads still meets them, with a memory per key
-        // as in the keyword pass over parsed events.
-        if (passes.length === 0 && this.any) {
-          let f = this.anyByKey.get(key);
-          if (f === undefined || f === SKIP) {
-            f = this.anyByKey.size >= KEYWORD_KEYS ? this.any : fieldScan(key, this.any.automaton, KEYWORD_CACHE_CHARS);
-            if (f !== this.any) this.anyByKey.set(key, f);
-          }
-          passes.push(f);
-        }
-        if (this.rawKeys.size >= 4_096) this.rawKeys.clear();
-        this.rawKeys.set(key, passes);
-      }
-      const type = shape.type[k]!;
-      // Null values are absent to the matchers.
-      if (type === V_NULL) continue;
-      const from = shape.valStart[k]!;
-      const to = shape.valEnd[k]!;
-      for (let p = 0; p < passes.length; p++)
-        if (!this.memoRaw(passes[p]!, line, from, to, type === V_ESCAPED, res)) return null;
-    }
-    for (let i = 0; i < this.always.length; i++) res.push(this.always[i]!);
-    sortAscending(res);
-    return res;
-  }
-
-  /** memoText for a value in an unparsed line; false when it cannot be scanned in place. */
-  private memoRaw(f: FieldScan, line: string, from: number, to: number, esc: boolean, res: number[]): boolean {
-    const len = to - from;
-    if (f.rawPaused > 0 || len > CACHE_MAX_LENGTH || len <= CACHE_MIN_LENGTH) {
-      if (f.rawPaused > 0) f.rawPaused--;
-      const n = this.scanRaw(f.automaton, line, from, to, esc);
-      if (n > 0) this.apply(this.hitsBuf, n, res);
-      return n >= 0;
-    }
-    if (++f.rawLookups === CACHE_WINDOW) {
-      // As memoText: values that do not repeat (ids, hashes, times) are scanned without memory for a while.
-      if (f.rawFound * 4 < f.rawLookups) {
-        f.rawPaused = CACHE_PAUSE;
-        f.rawMemo.clear();
-        f.rawMemoChars = 0;
-      }
-      f.rawLookups = 0;
-      f.rawFound = 0;
-    }
-    const key = line.slice(from, to);
-    const known = f.rawMemo.get(key);
-    if (known !== undefined) {
-      f.rawFound++;
-      if (known.length > 0) this.apply(known, known.length, res);
-      return true;
-    }
-    const n = this.scanRaw(f.automaton, line, from, to, esc);
-    if (n < 0) return false;
-    if (f.rawMemoChars + len > f.memoBudget) {
-      f.rawMemo.clear();
-      f.rawMemoChars = 0;
-    }
-    f.rawMemo.set(key, n === 0 ? NO_HITS : this.hitsBuf.slice(0, n));
-    f.rawMemoChars += len;
-    if (n > 0) this.apply(this.hitsBuf, n, res);
-    return true;
-  }
-
-  /** scanText over line[from, to) read with its JSON escapes decoded; -1 when the value must be lower-cased first. */
-  private scanRaw(a: Automaton, line: string, from: number, to: number, esc: boolean): number {
-    if (++this.scanSeq === 0xffffffff) {
-      this.clauseScan.fill(0);
-      this.scanSeq = 1;
-    }
-    let n = to - from;
-    if (esc) {
-      // Decoded length, for the "ends with" anchors: an escape is one character (six raw ones for \uXXXX).
-      n = 0;
-      for (let i = from; i < to; i++, n++) if (line.charCodeAt(i) === 92) i += line.charCodeAt(i + 1) === 117 ? 5 : 1;
-    }
-    const has = a.hasOut;
-    const d16 = a.delta16;
-    const d32 = a.delta32;
-    const width = ALPHABET;
-    let s = 0;
-    let found = 0;
-    let di = 0;
-    for (let i = from; i < to; i++, di++) {
-      let code = line.charCodeAt(i);
-      if (code === 92) {
-        const e = line.charCodeAt(++i);
-        if (e === 117) {
-          code = hex4(line, i + 1);
-          if (code < 0) return -1;
-          i += 4;
-        } else code = e === 110 ? 10 : e === 116 ? 9 : e === 114 ? 13 : e === 98 ? 8 : e === 102 ? 12 : e;
-      }
-      const c = CLASS[code]!;
-      if (c === SPECIAL) return -1;
-      s = d16 !== undefined ? d16[s * width + c]! : d32![s * width + c]!;
-      if (has[s] === 1) found = this.found(a.out[s]!, di, n, found);
-    }
-    return found;
   }
 
   /** Held while the engine reads the last candidate list. */
@@ -614,31 +476,6 @@ export class Prefilter {
       hits[found++] = c;
     }
     return found;
-  }
-}
-
-/** The four hex digits at `at` as a number, or -1. */
-function hex4(line: string, at: number): number {
-  let v = 0;
-  for (let k = at; k < at + 4; k++) {
-    const c = line.charCodeAt(k);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-/** Rule order (insertion sort: the list is short). */
-function sortAscending(res: number[]): void {
-  for (let i = 1; i < res.length; i++) {
-    const x = res[i]!;
-    let j = i - 1;
-    while (j >= 0 && res[j]! > x) {
-      res[j + 1] = res[j]!;
-      j--;
-    }
-    res[j + 1] = x;
   }
 }
 
