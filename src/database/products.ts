@@ -326,6 +326,8 @@ function utf16Grep(file: string, marker: string): string {
 function mssqlFailedLoginPowerShell(settings: DatabaseSettings, address: string, user: string, pass: string): string {
   const server = `${address}${settings.port ? `,${settings.port}` : ''}`;
   const encrypt = settings.tls && settings.tls.mode !== 'disable' ? ' -N' : '';
+  // As for the read-only statements: certificate checks are skipped only for the server on this host itself.
+  const trust = LOCAL_SERVER.test(server) && settings.tls?.mode !== 'verify-ca' && settings.tls?.mode !== 'verify-full';
   return [
     `$srServer = ${psQuote(server)}`,
     `$srUser = ${psQuote(user)}`,
@@ -334,6 +336,9 @@ function mssqlFailedLoginPowerShell(settings: DatabaseSettings, address: string,
     'if ($srCmd) {',
     "  $srArgs = @{ ServerInstance = $srServer; Username = $srUser; Password = $srPass; Query = 'SELECT 1' }",
     "  $srArgs.ConnectionTimeout = 10; $srArgs.ErrorAction = 'Stop'",
+    `  if (${trust ? '$true' : '$false'} -and $srCmd.Parameters.ContainsKey('TrustServerCertificate')) {`,
+    '    $srArgs.TrustServerCertificate = $true',
+    '  }',
     "  try { Invoke-Sqlcmd @srArgs | Out-Null; 'the login was accepted' }",
     '  catch { Write-Error -Message $_.Exception.Message }',
     '} elseif (Get-Command -Name sqlcmd.exe -ErrorAction SilentlyContinue) {',
