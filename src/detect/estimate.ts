@@ -44,6 +44,8 @@ export async function estimateFalsePositives(opts: {
   exports: string[];
   placeholders?: Record<string, string[]>;
   onBytes?: (bytes: number) => void;
+  /** Worker threads for NDJSON exports (1: match on this thread); the estimate is the same. */
+  workers?: number;
 }): Promise<FalsePositiveEstimate> {
   const { engine, loaded, failed } = buildEngine(opts.rulePaths, { placeholders: opts.placeholders });
   const stats = newStats();
@@ -65,6 +67,7 @@ export async function estimateFalsePositives(opts: {
       }
     },
     opts.onBytes,
+    { workers: opts.workers, rulePaths: opts.rulePaths, placeholders: opts.placeholders },
   );
   const days =
     stats.timeMin !== undefined && stats.timeMax !== undefined

@@ -18,6 +18,8 @@ export type OnMatch = (rule: ReportedRule, event: SigmaEvent) => void;
 
 interface Bucket {
   rules: CompiledDetectionRule[];
+  /** Each bucket rule's position in `detections`: the id worker threads and the main thread share. */
+  index: number[];
   prefilter: Prefilter;
 }
 
@@ -166,8 +168,12 @@ export class SigmaEngine {
     const key = `${ls.product ?? ''}|${ls.categories.join(',')}|${ls.services.join(',')}`;
     let b = this.buckets.get(key);
     if (!b) {
-      const rules = this.detections.filter((r) => appliesTo(r.logsource, ls));
-      b = { rules, prefilter: new Prefilter(rules) };
+      const index: number[] = [];
+      this.detections.forEach((r, i) => {
+        if (appliesTo(r.logsource, ls)) index.push(i);
+      });
+      const rules = index.map((i) => this.detections[i]!);
+      b = { rules, index, prefilter: new Prefilter(rules) };
       this.buckets.set(key, b);
     }
     this.byObject.set(ls, b);
@@ -192,6 +198,33 @@ export class SigmaEngine {
     } finally {
       prefilter.lock(false);
     }
+  }
+
+  /**
+   * The detection rules matching one event, as positions in `detections`, in the order `process` reports them;
+   * appended to `out`. Correlations are not fed: a worker thread matches, the main thread calls `emitDetection`.
+   */
+  matchIndices(event: SigmaEvent, out: number[]): void {
+    const bucket = this.bucketFor(event.logsource);
+    if (bucket.rules.length === 0) return;
+    const prefilter = bucket.prefilter;
+    const cands = prefilter.candidates(event);
+    if (cands.length === 0) return;
+    const ctx = new MatchContext(event);
+    const rules = bucket.rules;
+    prefilter.lock(true);
+    try {
+      for (let i = 0; i < cands.length; i++) if (rules[cands[i]!]!.matcher(ctx)) out.push(bucket.index[cands[i]!]!);
+    } finally {
+      prefilter.lock(false);
+    }
+  }
+
+  /** Reports a match found elsewhere (`matchIndices` in a worker) as `process` would have: correlations included. */
+  emitDetection(index: number, event: SigmaEvent, onMatch: OnMatch): void {
+    const rule = this.detections[index];
+    if (!rule) throw new Error(`no detection rule at position ${index}`);
+    this.emit(rule, event, onMatch);
   }
 
   /** Rule ids matching one event, ignoring correlations (handy for tests and sample checks). */

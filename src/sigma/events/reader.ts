@@ -33,6 +33,9 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
 }
 
+/** How many skip reasons a run keeps (the first ones, in input order). */
+export const MAX_PROBLEMS = 20;
+
 export function newStats(): ReadStats {
   return { events: 0, skipped: 0, bytes: 0, untimed: 0, problems: [], refused: [] };
 }
@@ -291,9 +294,112 @@ export async function* readEventFile(file: string, opts: ReadOptions = {}): Asyn
   }
 }
 
-const tooLongWhy = () => `longer than ${EVENT_LIMITS.MAX_RECORD_CHARS} characters (the limit); skipped`;
+/** The start of a file, read to decide its format, and the whole text again from that start. */
+interface Peeked {
+  head: string;
+  replay: AsyncIterable<string>;
+  ndjson: boolean;
+  csv: boolean;
+}
+
+async function peek(file: string, opts: ReadOptions): Promise<Peeked | undefined> {
+  const it = chunks(file, opts)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return undefined;
+  const head = first.value;
+  const replay = (async function* () {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  })();
+  const csv = /\.csv(\.gz)?$/i.test(file);
+  return { head, replay, csv, ndjson: !csv && looksLikeNdjson(head) };
+}
+
+/**
+ * One NDJSON line as an event; undefined for a blank line, or why the line was skipped. Shared by this reader and
+ * the worker threads, so both read a line the same way.
+ */
+export function ndjsonLine(line: string, logsource?: EventLogSource): SigmaEvent | string | undefined {
+  if (!line.trim()) return undefined;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    // Node's message quotes the line; an event file may hold secrets: the place only.
+    return 'not JSON';
+  }
+  return wrapJson(obj, logsource) ?? 'not a JSON object';
+}
+
+/** Why a line longer than the record limit was skipped. */
+export const tooLongWhy = () => `longer than ${EVENT_LIMITS.MAX_RECORD_CHARS} characters (the limit); skipped`;
+
+/**
+ * NDJSON lines handed out unparsed, for worker threads to parse and match: line `first + i` of `file` is `lines[i]`;
+ * positions in `tooLong` stand for lines past the record limit (their text is empty, their skip is the reader's).
+ */
+export interface LineBatch {
+  file: string;
+  first: number;
+  lines: string[];
+  tooLong: number[];
+}
+
+/**
+ * Like readEventFile, but an NDJSON file comes out as LineBatches of about `batchChars` characters (parsed, routed
+ * and counted by whoever matches them) and every other format as events, read here. Memory stays bounded by one
+ * batch. A refused file is recorded as readEventFile does, after the lines read before the refusal.
+ */
+export async function* readEventUnits(
+  file: string,
+  opts: ReadOptions = {},
+  batchChars = 1 << 20,
+): AsyncGenerator<LineBatch | SigmaEvent> {
+  let batch: LineBatch = { file, first: 1, lines: [], tooLong: [] };
+  try {
+    const p = await peek(file, opts);
+    if (!p) return;
+    if (!p.ndjson) {
+      yield* readPeeked(file, opts, p);
+      return;
+    }
+    let n = 0;
+    let chars = 0;
+    for await (const part of splitLines(p.replay))
+      for (const line of part) {
+        n++;
+        if (line === TOO_LONG) {
+          batch.tooLong.push(batch.lines.length);
+          batch.lines.push('');
+        } else {
+          batch.lines.push(line);
+          chars += line.length + 1;
+        }
+        if (chars >= batchChars) {
+          yield batch;
+          batch = { file, first: n + 1, lines: [], tooLong: [] };
+          chars = 0;
+        }
+      }
+    if (batch.lines.length) yield batch;
+  } catch (e) {
+    if (!(e instanceof RefusedFile)) throw e;
+    // What was read before the refusal is matched, as in readEventFile.
+    if (batch.lines.length) yield batch;
+    if (opts.stats) opts.stats.refused.push({ file, reason: e.message });
+  }
+}
 
 async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<SigmaEvent> {
+  const p = await peek(file, opts);
+  if (p) yield* readPeeked(file, opts, p);
+}
+
+async function* readPeeked(file: string, opts: ReadOptions, p: Peeked): AsyncGenerator<SigmaEvent> {
   const stats = opts.stats;
   const counted = (ev: SigmaEvent): SigmaEvent => {
     if (!stats) return ev;
@@ -309,25 +415,11 @@ async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<Sig
   const skip = (lineNo: number, why: string) => {
     if (!stats) return;
     stats.skipped++;
-    if (stats.problems.length < 20) stats.problems.push(`${file}:${lineNo}: ${why}`);
+    if (stats.problems.length < MAX_PROBLEMS) stats.problems.push(`${file}:${lineNo}: ${why}`);
   };
-  // Peek at the start to pick a format.
-  const it = chunks(file, opts)[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const head = first.value;
-  const replay = (async function* () {
-    yield head;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
-    }
-  })();
-  const trimmed = head.trimStart();
-  const csv = /\.csv(\.gz)?$/i.test(file);
-  const ndjson = !csv && looksLikeNdjson(head);
-  if (ndjson) {
+  const { replay, csv } = p;
+  const trimmed = p.head.trimStart();
+  if (p.ndjson) {
     let n = 0;
     for await (const batch of splitLines(replay))
       for (const line of batch) {
@@ -336,18 +428,10 @@ async function* readRecords(file: string, opts: ReadOptions): AsyncGenerator<Sig
           skip(n, tooLongWhy());
           continue;
         }
-        if (!line.trim()) continue;
-        let obj: unknown;
-        try {
-          obj = JSON.parse(line);
-        } catch {
-          // Node's message quotes the line; an event file may hold secrets: the place only.
-          skip(n, 'not JSON');
-          continue;
-        }
-        const ev = wrapJson(obj, opts.logsource);
-        if (ev) yield counted(ev);
-        else skip(n, 'not a JSON object');
+        const ev = ndjsonLine(line, opts.logsource);
+        if (ev === undefined) continue;
+        if (typeof ev === 'string') skip(n, ev);
+        else yield counted(ev);
       }
     return;
   }
