@@ -3,7 +3,7 @@ import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { estimateInSiem } from './detect/siem-estimate.js';
-import { BUILTIN_RULES } from './detect/run.js';
+import { autoWorkers, BUILTIN_RULES, totalBytes } from './detect/run.js';
 import { runSampleDetections, type DetectionDetails } from './detect/sample.js';
 import { analyseSensors } from './sensors/map.js';
 import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from './model.js';
@@ -127,6 +127,8 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
         estimateFalsePositives({
           rulePaths: inv.rules,
           exports: inv.log_exports!,
+          // Large exports are matched on worker threads (same estimate, tested in test/unit/sigma/pool.test.ts).
+          workers: autoWorkers(totalBytes(inv.log_exports!)),
           onBytes: () => opts.progress?.step('false-positive estimate', 0, 0),
         }),
       );

@@ -1,7 +1,7 @@
 // `socready detect`: run Sigma rules over event files (and `--estimate`: alerts per rule per day over log exports).
 import type { Command } from 'commander';
 import { estimateFalsePositives, type FalsePositiveEstimate } from '../detect/estimate.js';
-import { BUILTIN_RULES, missingPaths, runDetect, totalBytes, type DetectOutput } from '../detect/run.js';
+import { autoWorkers, BUILTIN_RULES, missingPaths, runDetect, totalBytes, type DetectOutput } from '../detect/run.js';
 import { InputError } from '../util/validate.js';
 import { loadInventory } from '../inventory/load.js';
 import { PushdownUsageError, type PushdownOutput, runPushdown } from '../pushdown/run.js';
@@ -172,6 +172,11 @@ export function register(program: Command): void {
       'with --siem: query language (Elasticsearch/OpenSearch: dsl (default), lucene or esql)',
     )
     .option('--timeout <seconds>', 'with --siem: time limit of each search', '60')
+    .option(
+      '--workers <n>',
+      'threads matching NDJSON events (the output is the same); auto: 2 from 64 MiB of input, else 1',
+      'auto',
+    )
     .action(
       async (opts: {
         rules?: string[];
@@ -186,6 +191,7 @@ export function register(program: Command): void {
         index?: string;
         language?: string;
         timeout: string;
+        workers: string;
       }) => {
         try {
           if (opts.format !== 'table' && opts.format !== 'json')
@@ -242,15 +248,25 @@ export function register(program: Command): void {
           const placeholders = parsePlaceholders(opts.placeholder);
           // A symbolic link loop or a device in an events folder is named and skipped; the other files are read.
           listEventFiles(inputs, (path, reason) => process.stderr.write(`warning: ${terminalLine(path)}: ${reason}\n`));
-          const onBytes = progress(totalBytes(inputs));
+          const bytes = totalBytes(inputs);
+          const onBytes = progress(bytes);
+          const workers = opts.workers === 'auto' ? autoWorkers(bytes) : Number(opts.workers);
+          if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+            throw new UsageError(`--workers must be auto or a whole number from 1 to 64, not "${opts.workers}"`);
           if (opts.estimate?.length) {
-            const est = await estimateFalsePositives({ rulePaths: rules, exports: inputs, placeholders, onBytes });
+            const est = await estimateFalsePositives({
+              rulePaths: rules,
+              exports: inputs,
+              placeholders,
+              onBytes,
+              workers,
+            });
             warnRefused(est.refused_files);
             if (opts.format === 'json') console.log(JSON.stringify(est, null, 2));
             else printEstimate(est);
             return;
           }
-          const run = await runDetect({ rules, events: inputs, placeholders, onBytes });
+          const run = await runDetect({ rules, events: inputs, placeholders, onBytes, workers });
           for (const w of run.warnings) process.stderr.write(`warning: ${w.path}: ${w.error}\n`);
           warnRefused(run.read.refused);
           if (run.read.skipped)

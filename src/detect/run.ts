@@ -1,5 +1,6 @@
 // `socready detect`: load rules, stream events through the engine, count matches per rule.
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { CHECKS_DIR } from '../paths.js';
 import { SigmaEngine, type ReportedRule } from '../sigma/engine.js';
@@ -50,6 +51,17 @@ export function buildEngine(rulePaths: string[], opts: CompileOptions = {}): Loa
     loaded: engine.detections.length + engine.correlations.length + engine.filters.length,
     failed: [...r.failures, ...engine.failures],
   };
+}
+
+/**
+ * Below this much input, worker threads cost more than they save: each compiles the rules again (about 5 s of CPU
+ * for the whole SigmaHQ corpus), which is worth it only when matching takes longer than that.
+ */
+export const AUTO_WORKERS_MIN_BYTES = 64 * 1024 * 1024;
+
+/** `--workers auto`: two threads (or one on a single core) for large inputs, one thread otherwise. */
+export function autoWorkers(inputBytes: number, cores = availableParallelism()): number {
+  return inputBytes >= AUTO_WORKERS_MIN_BYTES ? Math.max(1, Math.min(2, cores)) : 1;
 }
 
 /** Total size of the input files, for progress. */

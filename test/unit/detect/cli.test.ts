@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../../src/commands/detect.js';
 import { estimateFalsePositives } from '../../../src/detect/estimate.js';
+import { AUTO_WORKERS_MIN_BYTES, autoWorkers } from '../../../src/detect/run.js';
 import { SHARED_DIR } from '../../helpers/paths.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'detect-cli-'));
@@ -101,6 +102,24 @@ describe('socready detect', () => {
       { rule_id: 'r-whoami', title: 'Whoami', level: 'medium', count: 2 },
       { rule_id: 'c-whoami', title: 'Many whoami', level: 'high', count: 1 },
     ]);
+  });
+
+  it('prints the same JSON with --workers 2 (worker threads) as with --workers 1, and refuses a bad count', async () => {
+    const one = await cli('--rules', RULES, '--events', EVENTS, '--format', 'json', '--workers', '1');
+    const two = await cli('--rules', RULES, '--events', EVENTS, '--format', 'json', '--workers', '2');
+    expect(one.code).toBe(0);
+    expect(two).toEqual(one);
+    expect(JSON.parse(two.out).matches).toHaveLength(2);
+    expect(await cli('--rules', RULES, '--events', EVENTS, '--workers', '0')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--workers must be auto or a whole number/),
+    });
+  });
+
+  it('chooses worker threads only for large inputs (--workers auto)', () => {
+    expect(autoWorkers(AUTO_WORKERS_MIN_BYTES - 1, 8)).toBe(1);
+    expect(autoWorkers(AUTO_WORKERS_MIN_BYTES, 8)).toBe(2);
+    expect(autoWorkers(AUTO_WORKERS_MIN_BYTES, 1)).toBe(1);
   });
 
   it('prints a readable table by default', async () => {
