@@ -104,7 +104,7 @@ describe('socready detect', () => {
     ]);
   });
 
-  it('prints the same JSON with --workers 2 (worker threads) as with --workers 1, and refuses a bad count', async () => {
+  it('prints the same JSON with --workers 2 (threads) as with --workers 1, and refuses a bad count', async () => {
     const one = await cli('--rules', RULES, '--events', EVENTS, '--format', 'json', '--workers', '1');
     const two = await cli('--rules', RULES, '--events', EVENTS, '--format', 'json', '--workers', '2');
     expect(one.code).toBe(0);
