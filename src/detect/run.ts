@@ -79,6 +79,8 @@ export interface StreamOptions {
   /** The rules the engine was built from: each worker compiles them again. */
   rulePaths?: string[];
   placeholders?: Record<string, string[]>;
+  /** A running pool (started from this engine's rules) to use and leave open: benchmarks start it untimed. */
+  pool?: MatchPool;
   /** Characters of NDJSON lines per batch sent to a worker (tests use small ones to get many batches). */
   batchChars?: number;
 }
@@ -92,8 +94,9 @@ export async function streamEvents(
   onBytes?: (bytes: number) => void,
   opts: StreamOptions = {},
 ): Promise<void> {
-  const workers = opts.workers ?? 1;
-  if (workers > 1) {
+  const workers = opts.pool?.size ?? opts.workers ?? 1;
+  if (opts.pool) await streamPooled(engine, opts.pool, workers, eventPaths, stats, onMatch, onBytes, opts.batchChars);
+  else if (workers > 1) {
     if (!opts.rulePaths) throw new Error('streamEvents: worker threads need the rule paths the engine was built from');
     const pool = await MatchPool.start(workers, engine, opts.rulePaths, opts.placeholders);
     try {

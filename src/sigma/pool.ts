@@ -67,6 +67,11 @@ export class MatchPool {
 
   private constructor(private readonly slots: Slot[]) {}
 
+  /** Worker threads in the pool. */
+  get size(): number {
+    return this.slots.length;
+  }
+
   /** Starts `size` workers and waits until each has compiled the rules. */
   static async start(
     size: number,
@@ -123,7 +128,10 @@ export class MatchPool {
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.waiting.size < slot.waiting.size) slot = s;
     const seq = this.seq++;
-    const text = this.encoder.encode(lines.join('\n')).buffer as ArrayBuffer;
+    const bytes = this.encoder.encode(lines.join('\n'));
+    // The whole buffer is sent (and read); an encoder handing out a view of a larger one would need a copy.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const text = (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
     const answer = new Promise<BatchResult>((resolve, reject) => slot.waiting.set(seq, { resolve, reject }));
     // Awaited later, in input order; a failure meanwhile must not count as unhandled.
     answer.catch(() => undefined);

@@ -152,6 +152,17 @@ describe('the Sigma worker pool', () => {
     expect(one.stats.problems).toEqual([`${events[0]}:1502: not JSON`]);
   });
 
+  it('reads a file starting with a byte-order mark as one thread does (its first line is not JSON)', async () => {
+    const { rules, events } = authFixture();
+    const bom = join(tmp, 'bom.jsonl');
+    writeFileSync(bom, `\uFEFF${readFileSync(events[0]!, 'utf8')}`);
+    const one = await stream([rules], [bom], 1);
+    const two = await stream([rules], [bom], 2, 4096);
+    expect(one.stats.problems[0]).toBe(`${bom}:1: not JSON`);
+    expect(two.stats).toEqual(one.stats);
+    expect(two.seq).toEqual(one.seq);
+  });
+
   it('gives the same detect output and false-positive estimate with --workers 2', async () => {
     const fx = authFixture();
     const rules = [fx.rules];
