@@ -1,5 +1,6 @@
 import { splunkVolumeParsers } from '../cost/siem-volume.js';
 import { apiParserModules } from '../parsers/products/api.js';
+import { blindRuleParserModules } from '../parsers/products/blind-rules.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
@@ -22,6 +23,7 @@ export const splunk = defineProduct({
     'splunk-saved-searches',
     'splunk-alert-history',
     'splunk-license-usage',
+    'splunk-sourcetypes',
   ],
   parsers: [
     ...apiParserModules,
@@ -30,5 +32,6 @@ export const splunk = defineProduct({
     ...alertCountParserModules,
     ...alertForwardingParserModules,
     ...splunkVolumeParsers,
+    ...blindRuleParserModules,
   ],
 });
