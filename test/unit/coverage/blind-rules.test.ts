@@ -66,7 +66,7 @@ describe('source health read from the SIEM answers', () => {
     expect(h.find((i) => i.name === 'old_proxy')?.docs).toBe(0);
     expect(h.find((i) => i.name === 'linux')).toMatchObject({ docs: 88213112, age_minutes: 2 * 24 * 60 + 30 });
   });
-  it('the tstats export gives events per index and sourcetype; a FATAL message is an error, not an empty answer', () => {
+  it('the tstats export gives events per index and sourcetype; a FATAL message is an error, not empty', () => {
     expect(splunkSourcetypeHealth(fixture('splunk/sourcetypes-export.ndjson'))[0]).toEqual({
       index: 'wineventlog',
       sourcetype: 'XmlWinEventLog',
@@ -143,7 +143,7 @@ describe('blindRules: the join of the rules the SIEM runs with where its events 
     expect(blindRules(rules, [h]).map((b) => b.reason)).toEqual(['no-recent-events', 'no-index']);
   });
 
-  it('Elastic patterns: wildcards, data streams by name, exclusions; a remote pattern or data view is not judged', () => {
+  it('Elastic patterns: wildcards, streams by name, exclusions; a remote pattern or data view is not judged', () => {
     const h: SourceHealth = {
       target: 'es',
       siem: 'elastic',
