@@ -6,7 +6,7 @@ import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { blindRules } from '../../coverage/blind-rules.js';
 import { readKibanaRules, readSplunkSavedSearches } from '../../rules/siem-api.js';
 import { defineParser, type ParserModule } from '../define.js';
-import { sourceHealthOf } from './source-health.js';
+import { sourceHealthOf, splunkSourcetypeHealth } from './source-health.js';
 import { type Outputs, serverNow } from './util.js';
 
 const RULE_PROBES = ['kibana-detection-rules', 'splunk-saved-searches'] as const;
@@ -43,6 +43,15 @@ const parse = (outputs: Outputs): Facts => {
       unmeasured.push(`${p} (${outputs[p]!.error!.kind})`);
       continue;
     }
+    if (p === 'splunk-sourcetypes') {
+      // A search Splunk cancelled or refused (FATAL message) leaves the sourcetypes unmeasured, not the indexes.
+      try {
+        splunkSourcetypeHealth(outputs[p]!.stdout);
+      } catch (e) {
+        unmeasured.push((e as Error).message);
+        continue;
+      }
+    }
     bodies[p] = body(outputs, p);
   }
   const nowMs = serverNow(...healthProbes.map((p) => outputs[p]));
@@ -62,8 +71,10 @@ const parse = (outputs: Outputs): Facts => {
     sourcetypes: b.sourcetypes,
     matched: b.matched,
   }));
+  const partial = read.problems.find((p) => /the rest are not in this answer/.test(p.error));
   return {
     applicable: true,
+    complete: !partial,
     enabled: enabled.length,
     judged: judged.length,
     blind: blind.length,
@@ -73,7 +84,8 @@ const parse = (outputs: Outputs): Facts => {
         ? `${judged.length} of ${enabled.length} enabled rules name their indices or sourcetypes; each receives events`
         : `${blind.length} of ${enabled.length} enabled rules are blind: ` +
           blind.map((b) => b.explain.en.replace(/ on this SIEM/g, '')).join(' ')) +
-      (unmeasured.length ? ` (not measured: ${unmeasured.join(', ')})` : ''),
+      (unmeasured.length ? ` (not measured: ${unmeasured.join(', ')})` : '') +
+      (partial ? `; ${partial.error.replace(/^[^:]*: /, '')}` : ''),
   };
 };
 
@@ -81,7 +93,7 @@ export const blindRuleParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'siem-blind-rules',
     probes: ['api-root', ...RULE_PROBES, ...HEALTH_PROBES],
-    facts: ['applicable', 'enabled', 'judged', 'blind', 'blind_rules', 'explanation'],
+    facts: ['applicable', 'complete', 'enabled', 'judged', 'blind', 'blind_rules', 'explanation'],
     parse,
   }),
 ];

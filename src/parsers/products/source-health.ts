@@ -121,3 +121,37 @@ export function sourceHealthOf(
   }
   return undefined;
 }
+
+/** socready's evidence files append the response metadata after this line (src/collect/evidence-store.ts). */
+const EVIDENCE_STDERR = '\n--- stderr ---\n';
+
+/**
+ * Every SIEM target's source health from the stored answers of SOURCE_HEALTH_PROBES (body, then the HTTP metadata
+ * with the server's Date, which ages are measured against); an unreadable answer is a problem, not a guess.
+ */
+export function sourceHealthFromEvidence(answers: { target: string; probe: string; text: string }[]): {
+  health: SourceHealth[];
+  problems: { path: string; error: string }[];
+} {
+  const byTarget = new Map<string, { bodies: Record<string, string>; meta: string[] }>();
+  for (const a of answers) {
+    const at = a.text.lastIndexOf(EVIDENCE_STDERR);
+    const meta = at >= 0 ? a.text.slice(at + EVIDENCE_STDERR.length) : '';
+    const t = byTarget.get(a.target) ?? { bodies: {}, meta: [] };
+    t.bodies[a.probe] = /^HTTP \d{3}/.test(meta) ? a.text.slice(0, at) : a.text;
+    t.meta.push(meta);
+    byTarget.set(a.target, t);
+  }
+  const health: SourceHealth[] = [];
+  const problems: { path: string; error: string }[] = [];
+  for (const [target, t] of byTarget) {
+    const date = t.meta.map((m) => /^date:\s*(.+)$/im.exec(m)?.[1]).find((d) => d && !Number.isNaN(Date.parse(d)));
+    try {
+      const h = sourceHealthOf(target, t.bodies, date ? Date.parse(date) : Date.now());
+      if (h) health.push(h);
+    } catch (e) {
+      problems.push({ path: `${target} source health`, error: (e as Error).message });
+    }
+  }
+  return { health, problems };
+}
