@@ -5,6 +5,7 @@ import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
+import { splunkPropsParserModules } from '../parsers/products/splunk-props.js';
 import { defineProduct } from './define.js';
 
 export const splunk = defineProduct({
@@ -24,6 +25,7 @@ export const splunk = defineProduct({
     'splunk-alert-history',
     'splunk-license-usage',
     'splunk-sourcetypes',
+    'splunk-props',
   ],
   parsers: [
     ...apiParserModules,
@@ -33,5 +35,6 @@ export const splunk = defineProduct({
     ...alertForwardingParserModules,
     ...splunkVolumeParsers,
     ...blindRuleParserModules,
+    ...splunkPropsParserModules,
   ],
 });

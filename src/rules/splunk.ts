@@ -173,12 +173,14 @@ export interface ConfStanza {
   name: string;
   line: number;
   keys: Map<string, string>;
+  /** The line each key was set on (parsed files only). */
+  keyLines?: Map<string, number>;
 }
 
 /** Splunk .conf syntax: [stanza] headers, key = value lines, a trailing backslash continues the value. */
 export function parseSplunkConf(text: string): ConfStanza[] {
   const stanzas: ConfStanza[] = [];
-  let current: ConfStanza = { name: 'default', line: 1, keys: new Map() };
+  let current: ConfStanza = { name: 'default', line: 1, keys: new Map(), keyLines: new Map() };
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
@@ -191,13 +193,14 @@ export function parseSplunkConf(text: string): ConfStanza[] {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const header = /^\[(.*)\]$/.exec(trimmed);
     if (header) {
-      current = { name: header[1]!, line: start, keys: new Map() };
+      current = { name: header[1]!, line: start, keys: new Map(), keyLines: new Map() };
       stanzas.push(current);
       continue;
     }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     current.keys.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    current.keyLines!.set(line.slice(0, eq).trim(), start);
   }
   return stanzas;
 }
