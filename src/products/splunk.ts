@@ -5,6 +5,7 @@ import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
+import { splunkFieldParserModules } from '../parsers/products/splunk-fields.js';
 import { splunkPropsParserModules } from '../parsers/products/splunk-props.js';
 import { defineProduct } from './define.js';
 
@@ -26,6 +27,7 @@ export const splunk = defineProduct({
     'splunk-license-usage',
     'splunk-sourcetypes',
     'splunk-props',
+    'splunk-field-summary',
   ],
   parsers: [
     ...apiParserModules,
@@ -36,5 +38,6 @@ export const splunk = defineProduct({
     ...splunkVolumeParsers,
     ...blindRuleParserModules,
     ...splunkPropsParserModules,
+    ...splunkFieldParserModules,
   ],
 });

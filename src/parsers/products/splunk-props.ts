@@ -111,6 +111,10 @@ export function truncateFromFiles(files: { path: string; content: string }[]): {
 export function truncateFromRest(json: unknown): { settings: TruncateSetting[]; fallback: TruncateSetting } {
   const entries = asRecord(json).entry;
   if (!Array.isArray(entries)) throw new InconclusiveError('splunk-props: no "entry" list in the answer');
+  // A partial page may leave out the stanza that cuts: undecided, not a pass.
+  const total = Number(asRecord(asRecord(json).paging).total);
+  if (Number.isFinite(total) && total > entries.length)
+    throw new InconclusiveError(`splunk-props: ${entries.length} of ${total} props stanzas read (paging)`);
   const settings = new Map<string, TruncateSetting>();
   let fallback: TruncateSetting | undefined;
   entries.forEach((raw, i) => {
