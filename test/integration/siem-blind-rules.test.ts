@@ -224,3 +224,42 @@ describe('scan: blind SIEM rules are listed in the coverage section and not coun
     );
   }, 180_000);
 });
+
+describe('scan: Kibana rules joined with the Elasticsearch target that holds their indices', () => {
+  it('an enabled Kibana rule whose index pattern matches no index is blind in the coverage section', async () => {
+    const find = JSON.parse(fixture('kibana/detection-rules-find.json')) as { data: { enabled: boolean }[] };
+    find.data[1]!.enabled = true;
+    const s = await serve({
+      '/': { status: 200, body: fixture('elasticsearch/root.json') },
+      [catalog.probes.get('kibana-detection-rules')!.path!]: { status: 200, body: JSON.stringify(find) },
+      [path('es-ingest-recency')]: { status: 200, body: fixture('elasticsearch/ingest-search.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-blind-es-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      'version: 1\norganization: Blind Elastic Org\ntargets:\n' +
+        `  - { id: kibana, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", ` +
+        'product: kibana, token_env: T } }\n' +
+        `  - { id: es, kind: siem, address: 127.0.0.1, transport: http, api: { url: "${s.url}", ` +
+        'product: elasticsearch, token_env: T } }\n',
+    );
+    const r = await runCli(
+      ['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--no-html', '--json'],
+      { env: { T: 'ApiKey abc123def456' }, timeoutMs: 150_000 },
+    );
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
+      findings: { check: string; target: string; status: string }[];
+      analyses: { coverage: { details: CoverageDetails } };
+    };
+    // The SSH rule reads logs-system.auth*, fed two minutes before the server's clock: not blind.
+    expect(report.analyses.coverage.details.blind_rules?.map((b) => [b.title, b.reason, b.target, b.patterns])).toEqual(
+      [['Linux Reverse Shell via Netcat', 'no-index', 'es', ['logs-endpoint.events.process-*']]],
+    );
+    // On the Kibana target alone there is no index health: the check is not applicable there.
+    expect(report.findings.filter((f) => f.check === 'products.siem.blind-rules').map((f) => f.status)).toEqual([
+      'not-applicable',
+      'not-applicable',
+    ]);
+  }, 180_000);
+});
