@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
-import type { SourceHealth } from './coverage/blind-rules.js';
+import type { SourceHealth } from './parsers/products/rule-blindness.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { estimateInSiem } from './detect/siem-estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';

@@ -19,7 +19,7 @@ import {
   type RuleVisibility,
   type TechniqueCoverage,
 } from './types.js';
-import { type BlindRule, blindRules, type SourceHealth } from './blind-rules.js';
+import { type BlindRule, blindRules, type SourceHealth } from '../parsers/products/rule-blindness.js';
 import { blindSources, type SourceClassGate, VisibilityIndex } from './visibility.js';
 
 export interface CoverageOptions {

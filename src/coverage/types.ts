@@ -1,6 +1,6 @@
 // Shapes of the coverage analysis (report.analyses.coverage.details), read by the HTML section and the exports.
 import type { Bilingual, LogSourceRef } from '../model.js';
-import type { BlindRule } from './blind-rules.js';
+import type { BlindRule } from '../parsers/products/rule-blindness.js';
 import type { RuleFormat } from '../rules/model.js';
 
 /** Ordered from worst to best. `blind`: rules exist but the scan found their logs not collected. */

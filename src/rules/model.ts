@@ -30,7 +30,8 @@ export interface DetectionRule {
   /**
    * Where the SIEM looks for the rule's events, as the rule names them: Elastic index patterns (`index`, or the data
    * view when the rule uses one), Splunk `index=` / `sourcetype=` terms of the SPL. Joined with the source health the
-   * scan measured (src/coverage/blind-rules.ts): a rule whose indices or sourcetypes receive no events is blind.
+   * scan measured (src/parsers/products/rule-blindness.ts): a rule whose indices or sourcetypes receive no events
+   * is blind.
    */
   reads?: RuleReads;
 }

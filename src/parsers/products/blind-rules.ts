@@ -3,7 +3,7 @@
 // an Elasticsearch cluster's per-index search). Kibana answers rules but no index health: there the join runs in
 // the coverage analysis (src/analyse.ts), which sees every target's answers.
 import { type Facts, InconclusiveError } from '../../checks/types.js';
-import { blindRules } from '../../coverage/blind-rules.js';
+import { blindRules } from './rule-blindness.js';
 import { readKibanaRules, readSplunkSavedSearches } from '../../rules/siem-api.js';
 import { defineParser, type ParserModule } from '../define.js';
 import { sourceHealthOf, splunkSourcetypeHealth } from './source-health.js';

@@ -1,13 +1,8 @@
 // Where events arrive in a SIEM, per index (and for Splunk per index and sourcetype), read from the answers the scan
 // already collects: Elasticsearch's per-index newest-event search (es-ingest-recency) and `_cat/indices`
 // (es-indices-volume); Splunk's data/indexes (splunk-indexes) and a `| tstats` count per index and sourcetype over
-// the freshness window (splunk-sourcetypes). The blind-rule join (src/coverage/blind-rules.ts) reads these.
-import {
-  BLIND_WINDOW_HOURS,
-  type IndexHealth,
-  type SourceHealth,
-  type SourcetypeHealth,
-} from '../../coverage/blind-rules.js';
+// the freshness window (splunk-sourcetypes). The blind-rule join (src/parsers/products/rule-blindness.ts) reads these.
+import { BLIND_WINDOW_HOURS, type IndexHealth, type SourceHealth, type SourcetypeHealth } from './rule-blindness.js';
 import { asRecord, round } from './util.js';
 
 const ageOf = (nowMs: number, t: number) => round(Math.max(0, nowMs - t) / 60_000);

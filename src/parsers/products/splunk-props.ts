@@ -4,10 +4,10 @@
 // payload sits. Read two ways: the REST configs/conf-props answer (entries with content.TRUNCATE) on a Splunk
 // target, and the props.conf files on a Splunk host (system/local > apps' local > apps' default > system/default).
 import { type Facts, InconclusiveError } from '../../checks/types.js';
-import { LONG_CANARY_BYTES } from '../../collect/host-canary.js';
 import { type ConfStanza, parseSplunkConf } from '../../rules/splunk.js';
 import { WEB_LONG_CANARY_BYTES } from '../../web/canary.js';
 import { defineParser, type ParserModule } from '../define.js';
+import { LONG_CANARY_BYTES } from '../linux/canary.js';
 import { globFiles } from '../linux/util.js';
 import { splunkSourcetypeHealth } from './source-health.js';
 import { asRecord, type Outputs, otherProduct, readJson } from './util.js';
@@ -179,7 +179,8 @@ const restTruncate = (outputs: Outputs): Facts => {
 
 const fileTruncate = (outputs: Outputs): Facts => {
   const files = [...globFiles(outputs, 'splunk-props-system'), ...globFiles(outputs, 'splunk-props-apps')];
-  if (files.length === 0) return { applicable: false, explanation: 'no Splunk props.conf on this host' };
+  if (files.length === 0)
+    return { applicable: false, needed: [], cut: [], explanation: 'no Splunk props.conf on this host' };
   const { settings, fallback } = truncateFromFiles(files);
   return facts(judgeTruncate(settings, fallback), 'Splunk props.conf');
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blindRules, type SourceHealth } from '../../../src/coverage/blind-rules.js';
+import { blindRules, type SourceHealth } from '../../../src/parsers/products/rule-blindness.js';
 import {
   elasticIndexHealth,
   sourceHealthOf,

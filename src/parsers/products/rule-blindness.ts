@@ -3,8 +3,8 @@
 // event in the window. The join reads the rules' own `reads` (src/rules) and the source health the scan measured
 // through the SIEM's read-only APIs (Elasticsearch `_search` per index, `_cat/indices`; Splunk data/indexes and a
 // `| tstats` per index and sourcetype), so the coverage analysis does not count such a rule and a check names it.
-import type { Bilingual } from '../model.js';
-import type { DetectionRule } from '../rules/model.js';
+import type { Bilingual } from '../../model.js';
+import type { DetectionRule } from '../../rules/model.js';
 
 /** Freshness window: an index or sourcetype whose newest event is older than this receives no events. */
 export const BLIND_WINDOW_HOURS = 24;
