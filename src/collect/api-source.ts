@@ -139,6 +139,10 @@ export function classifyStatus(status: number, statusText: string, body: string)
   if (status === 401) return { kind: 'auth-failed', message };
   if (status === 403) return { kind: 'permission-denied', message };
   if (status === 404 || status === 405 || status === 501) return { kind: 'not-found', message };
+  // Elasticsearch/OpenSearch answer an endpoint no plugin serves with 400: "no handler found for uri", or (a path
+  // under _plugins read as an index name) invalid_index_name_exception. The endpoint does not exist there.
+  if (status === 400 && /no handler found for uri|invalid_index_name_exception[\s\S]*\[_plugins\]/.test(body))
+    return { kind: 'not-found', message };
   if (status === 408 || status === 504) return { kind: 'timeout', message };
   return { kind: 'other', message };
 }

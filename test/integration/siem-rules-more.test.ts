@@ -251,7 +251,7 @@ describe('OpenSearch Security Analytics: only the rules of an enabled detector c
     expect(techniques.find((t) => t.id === 'T1105')?.grade ?? 'none').toBe('none');
   });
 
-  it('no detector index (404) is not applicable; a 403 on the rule search is inconclusive', async () => {
+  it('no detector index (404) or no plugin (400) is not applicable; a 403 on rule search is inconclusive', async () => {
     const none = await serve((r) =>
       r.url === `${SA}/detectors/_search`
         ? { status: 404, body: fixture('opensearch/sa-no-detector-index.json') }
@@ -259,6 +259,19 @@ describe('OpenSearch Security Analytics: only the rules of an enabled detector c
     );
     const f = (await assess(target('opensearch', none.url), [RULES_CHECK])).finding(RULES_CHECK);
     expect(f.status).toBe('not-applicable');
+    // A cluster without the plugin reads `_plugins` as an index name: not applicable either, saying why.
+    const absent = await serve((r) =>
+      r.url === `${SA}/detectors/_search`
+        ? {
+            status: 400,
+            body:
+              '{"error":{"root_cause":[{"type":"invalid_index_name_exception","reason":"Invalid index name ' +
+              '[_plugins], must not start with \'_\'."}],"type":"invalid_index_name_exception"},"status":400}',
+          }
+        : securityAnalytics(r),
+    );
+    const n = (await assess(target('opensearch', absent.url), [RULES_CHECK])).finding(RULES_CHECK);
+    expect(n.status, n.reason).toBe('not-applicable');
     const denied = await serve((r) =>
       r.url.startsWith(`${SA}/rules/_search`)
         ? { status: 403, body: fixture('elasticsearch/security-403-search.json') }

@@ -86,11 +86,15 @@ const wazuhRules = (outputs: Outputs): Facts => {
 const SA_PROBES = ['os-sa-detectors', 'os-sa-rules-prepackaged', 'os-sa-rules-custom'];
 
 const openSearchSa = (outputs: Outputs): Facts => {
-  // No detector index yet (404): Security Analytics runs nothing here; the rules may run elsewhere (Wazuh manager).
+  // No detector index yet (404), or no plugin (400, classified not-found): Security Analytics runs nothing here; the
+  // rules may run elsewhere (a Wazuh manager in front of this indexer).
   if (isNotFound(outputs, 'os-sa-detectors'))
     return {
       applicable: false,
-      explanation: 'OpenSearch Security Analytics: no detectors (the detectors search answered 404)',
+      explanation:
+        'OpenSearch Security Analytics: no detectors here (' +
+        outputs['os-sa-detectors']!.error!.message.slice(0, 120) +
+        ')',
     };
   const [detectors, prePackaged, custom] = SA_PROBES.map((id) => JSON.parse(answerText(outputs, id)) as unknown);
   const joined = JSON.stringify({ security_analytics: { detectors, rules: { pre_packaged: prePackaged, custom } } });
