@@ -66,8 +66,17 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
   return undefined;
 }
 
+/** OpenSearch Security Analytics answers three searches (detectors, pre-packaged and custom rules), read joined. */
+export const SECURITY_ANALYTICS_PROBES = ['os-sa-detectors', 'os-sa-rules-prepackaged', 'os-sa-rules-custom'] as const;
+
 /** The product probes whose answers are the rules a SIEM runs (src/rules/siem-api.ts reads them). */
-export const SIEM_RULE_PROBES: ReadonlySet<string> = new Set(['kibana-detection-rules', 'splunk-saved-searches']);
+export const SIEM_RULE_PROBES: ReadonlySet<string> = new Set([
+  'kibana-detection-rules',
+  'splunk-saved-searches',
+  'wazuh-rules',
+  'sentinel-alert-rules',
+  ...SECURITY_ANALYTICS_PROBES,
+]);
 
 /** What the analyses after a scan need from the scan's options (scan.ts extends this; nothing here imports scan). */
 export interface AnalyseOptions {

@@ -11,8 +11,9 @@ import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
 import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
-import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
+import { type AnalyseOptions, completeReport, SECURITY_ANALYTICS_PROBES, SIEM_RULE_PROBES } from './analyse.js';
 import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
+import { evidenceBody } from './rules/siem-api.js';
 import { SOURCE_HEALTH_PROBES, sourceHealthFromEvidence } from './parsers/products/source-health.js';
 import { volumeFactsOnly } from './cost/index.js';
 import { loopFactsOnly } from './playbook/loop.js';
@@ -366,13 +367,38 @@ export function siemRules(
         text: readFileSync(join(runDir, e.file!), 'utf8'),
       })),
     );
-  const paths = [...report.evidence, ...kept]
-    .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
-    .map((e) => join(runDir, e.file!));
+  const answers = [...report.evidence, ...kept].filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file);
+  const sa = new Set<string>(SECURITY_ANALYTICS_PROBES);
+  const paths = answers.filter((e) => !sa.has(e.probe)).map((e) => join(runDir, e.file!));
+  paths.push(...securityAnalyticsFiles(answers, runDir));
   if (paths.length === 0) return {};
   // Where the SIEMs' events arrive (stored answers): the coverage joins the rules with it (blind rules).
   const health = [...report.evidence, ...kept]
     .filter((e) => SOURCE_HEALTH_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => ({ target: e.target, probe: e.probe, text: readFileSync(join(runDir, e.file!), 'utf8') }));
   return { siemRulePaths: paths, ...(health.length > 0 ? { siemHealth: sourceHealthFromEvidence(health) } : {}) };
+}
+
+/**
+ * OpenSearch Security Analytics: a rule counts only through the detector that runs it, so per target the three
+ * answers (detectors, pre-packaged and custom rules) are joined into one file the rule reader reads whole. A target
+ * missing one of them (denied, failed) adds nothing: its check already says why.
+ */
+function securityAnalyticsFiles(answers: Evidence[], runDir: string): string[] {
+  const out: string[] = [];
+  for (const target of new Set(answers.map((e) => e.target))) {
+    const byProbe = new Map(answers.filter((e) => e.target === target).map((e) => [e.probe, e]));
+    if (!SECURITY_ANALYTICS_PROBES.every((p) => byProbe.has(p))) continue;
+    const [detectors, prePackaged, custom] = SECURITY_ANALYTICS_PROBES.map((p) =>
+      evidenceBody(readFileSync(join(runDir, byProbe.get(p)!.file!), 'utf8')),
+    );
+    const file = join(runDir, `siem-rules-${target.replace(/[^A-Za-z0-9._-]/g, '_')}-security-analytics.json`);
+    writeOutputFile(
+      file,
+      `{"security_analytics":{"detectors":${detectors},"rules":{"pre_packaged":${prePackaged},"custom":${custom}}}}`,
+      { mode: 0o640 },
+    );
+    out.push(file);
+  }
+  return out;
 }

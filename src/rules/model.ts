@@ -1,7 +1,7 @@
 // One rule model for every rule format socready reads, so coverage never cares where a rule came from.
 import type { LogSourceRef } from '../model.js';
 
-export type RuleFormat = 'sigma' | 'elastic' | 'splunk-yaml' | 'splunk-conf' | 'modsecurity';
+export type RuleFormat = 'sigma' | 'elastic' | 'splunk-yaml' | 'splunk-conf' | 'modsecurity' | 'wazuh' | 'sentinel';
 
 export interface DetectionRule {
   /** File the rule was read from (and, for multi-rule files, where in it). */
