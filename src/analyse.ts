@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
+import type { SourceHealth } from './parsers/products/rule-blindness.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { estimateInSiem } from './detect/siem-estimate.js';
 import { autoWorkers, BUILTIN_RULES, totalBytes } from './detect/run.js';
@@ -65,8 +66,17 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
   return undefined;
 }
 
+/** OpenSearch Security Analytics answers three searches (detectors, pre-packaged and custom rules), read joined. */
+export const SECURITY_ANALYTICS_PROBES = ['os-sa-detectors', 'os-sa-rules-prepackaged', 'os-sa-rules-custom'] as const;
+
 /** The product probes whose answers are the rules a SIEM runs (src/rules/siem-api.ts reads them). */
-export const SIEM_RULE_PROBES: ReadonlySet<string> = new Set(['kibana-detection-rules', 'splunk-saved-searches']);
+export const SIEM_RULE_PROBES: ReadonlySet<string> = new Set([
+  'kibana-detection-rules',
+  'splunk-saved-searches',
+  'wazuh-rules',
+  'sentinel-alert-rules',
+  ...SECURITY_ANALYTICS_PROBES,
+]);
 
 /** What the analyses after a scan need from the scan's options (scan.ts extends this; nothing here imports scan). */
 export interface AnalyseOptions {
@@ -78,6 +88,8 @@ export interface AnalyseOptions {
   hostsOnly?: boolean;
   /** Stored answers of the SIEM rule APIs (SIEM_RULE_PROBES): the rules the SIEM really runs. */
   siemRulePaths?: string[];
+  /** Where the SIEMs' events arrive, read from their stored answers: rules searching nothing there are blind. */
+  siemHealth?: { health: SourceHealth[]; problems: { path: string; error: string }[] };
   /** The clock the SIEM estimate's window ends by (tests inject one). */
   now?: () => Date;
   /** Where API tokens (token_env) are read; default process.env. */
@@ -171,8 +183,10 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
         threatFocus: inv.threat_focus,
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
         sourceClasses,
+        sourceHealth: opts.siemHealth?.health,
       }),
     );
+    if (coverage) coverage.problems.push(...(opts.siemHealth?.problems ?? []));
     if (coverage)
       report.analyses.coverage = { ...coverage, content: siemRules.length > 0 ? 'organisation' : rulesContent };
     const playbooks = await step('playbook dry-runs', problems, opts, () =>

@@ -130,7 +130,19 @@ export interface Target {
   collector?: { paths: string[] };
   database?: DatabaseSettings;
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
-  api?: { url: string; token_env?: string; product?: string; insecure_tls?: boolean };
+  api?: {
+    url: string;
+    token_env?: string;
+    product?: string;
+    insecure_tls?: boolean;
+    /**
+     * Sentinel: the workspace's Azure Resource Manager URL (https://management.azure.com/subscriptions/.../workspaces/
+     * <name>), where analytics and automation rules are read; a different host and token audience than api.url.
+     */
+    management_url?: string;
+    /** Sentinel: the variable holding the token for management_url (audience https://management.azure.com). */
+    management_token_env?: string;
+  };
   /** ips/ndr targets: the targets whose traffic passes this sensor (the blind-spot map). */
   sensor?: { watches: (string | { target: string; decrypted_by?: string; encrypted?: boolean })[] };
   /**

@@ -11,8 +11,10 @@ import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
 import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
-import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
+import { type AnalyseOptions, completeReport, SECURITY_ANALYTICS_PROBES, SIEM_RULE_PROBES } from './analyse.js';
 import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
+import { evidenceBody } from './rules/siem-api.js';
+import { SOURCE_HEALTH_PROBES, sourceHealthFromEvidence } from './parsers/products/source-health.js';
 import { volumeFactsOnly } from './cost/index.js';
 import { loopFactsOnly } from './playbook/loop.js';
 import { failedResult } from './transport/shell.js';
@@ -277,11 +279,12 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  // The SIEM's rule and alert-count answers are read again after collection (coverage, the SOAR gate's alert
-  // volume): kept aside when their target is spilled; so are the observed facts the cost forecast and the loop read.
+  // The SIEM's rule, alert-count and source-health answers are read again after collection (coverage and its blind
+  // rules, the SOAR gate's alert volume): kept aside when their target is spilled; so are the observed facts the
+  // cost forecast and the loop read.
   const spill = new TargetSpill(
     join(runDir, '.targets.ndjson'),
-    (e) => SIEM_RULE_PROBES.has(e.probe) || SIEM_ALERT_PROBES.has(e.probe),
+    (e) => [SIEM_RULE_PROBES, SIEM_ALERT_PROBES, SOURCE_HEALTH_PROBES].some((set) => set.has(e.probe)),
     (f) => volumeFactsOnly(f) ?? loopFactsOnly(f),
   );
   try {
@@ -347,7 +350,11 @@ async function scanWith(
 }
 
 /** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */
-export function siemRules(report: Report, runDir: string, kept: Evidence[] = []): { siemRulePaths?: string[] } {
+export function siemRules(
+  report: Report,
+  runDir: string,
+  kept: Evidence[] = [],
+): Pick<AnalyseOptions, 'siemRulePaths' | 'siemHealth'> {
   // What those rules raised over 30 days (stored evidence): the SOAR gate's measured alert volume.
   const alertAnswers = [...report.evidence, ...kept].filter(
     (e) => SIEM_ALERT_PROBES.has(e.probe) && !e.error && e.file,
@@ -360,8 +367,38 @@ export function siemRules(report: Report, runDir: string, kept: Evidence[] = [])
         text: readFileSync(join(runDir, e.file!), 'utf8'),
       })),
     );
-  const paths = [...report.evidence, ...kept]
-    .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
-    .map((e) => join(runDir, e.file!));
-  return paths.length > 0 ? { siemRulePaths: paths } : {};
+  const answers = [...report.evidence, ...kept].filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file);
+  const sa = new Set<string>(SECURITY_ANALYTICS_PROBES);
+  const paths = answers.filter((e) => !sa.has(e.probe)).map((e) => join(runDir, e.file!));
+  paths.push(...securityAnalyticsFiles(answers, runDir));
+  if (paths.length === 0) return {};
+  // Where the SIEMs' events arrive (stored answers): the coverage joins the rules with it (blind rules).
+  const health = [...report.evidence, ...kept]
+    .filter((e) => SOURCE_HEALTH_PROBES.has(e.probe) && !e.error && e.file)
+    .map((e) => ({ target: e.target, probe: e.probe, text: readFileSync(join(runDir, e.file!), 'utf8') }));
+  return { siemRulePaths: paths, ...(health.length > 0 ? { siemHealth: sourceHealthFromEvidence(health) } : {}) };
+}
+
+/**
+ * OpenSearch Security Analytics: a rule counts only through the detector that runs it, so per target the three
+ * answers (detectors, pre-packaged and custom rules) are joined into one file the rule reader reads whole. A target
+ * missing one of them (denied, failed) adds nothing: its check already says why.
+ */
+function securityAnalyticsFiles(answers: Evidence[], runDir: string): string[] {
+  const out: string[] = [];
+  for (const target of new Set(answers.map((e) => e.target))) {
+    const byProbe = new Map(answers.filter((e) => e.target === target).map((e) => [e.probe, e]));
+    if (!SECURITY_ANALYTICS_PROBES.every((p) => byProbe.has(p))) continue;
+    const [detectors, prePackaged, custom] = SECURITY_ANALYTICS_PROBES.map((p) =>
+      evidenceBody(readFileSync(join(runDir, byProbe.get(p)!.file!), 'utf8')),
+    );
+    const file = join(runDir, `siem-rules-${target.replace(/[^A-Za-z0-9._-]/g, '_')}-security-analytics.json`);
+    writeOutputFile(
+      file,
+      `{"security_analytics":{"detectors":${detectors},"rules":{"pre_packaged":${prePackaged},"custom":${custom}}}}`,
+      { mode: 0o640 },
+    );
+    out.push(file);
+  }
+  return out;
 }

@@ -38,8 +38,17 @@ export interface ProbeDef {
   max_bytes?: number;
   tail?: boolean;
   description?: string;
-  /** http probes: the request method, GET (default) or HEAD; nothing that changes state is ever sent. */
-  method?: 'GET' | 'HEAD';
+  /**
+   * http probes: the request method, GET (default) or HEAD; POST only for a read-only search endpoint the product
+   * allows (SEARCH_ENDPOINTS), with `body`. Nothing that changes state is ever sent.
+   */
+  method?: 'GET' | 'HEAD' | 'POST';
+  /** POST probes: the JSON search request. */
+  body?: string;
+  /** http probes: read every page (Wazuh offset/limit, Azure nextLink) and join them into one answer. */
+  paging?: 'offset' | 'next-link';
+  /** http probes: `management` sends it to api.management_url with api.management_token_env (Azure). */
+  base?: 'management';
   /** http probes: the Accept header (default application/json). */
   accept?: string;
   /** http probes: the api.product values (elasticsearch, splunk, ...) this probe is asked of. */

@@ -46,7 +46,8 @@ export interface ApiSourceOptions {
  */
 export const SEARCH_ENDPOINTS: Readonly<Record<string, readonly RegExp[]>> = {
   elasticsearch: [/^\/[A-Za-z0-9*.,:_-]+\/_search$/, /^\/_query$/],
-  opensearch: [/^\/[A-Za-z0-9*.,:_-]+\/_search$/],
+  // Security Analytics answers its detector and rule searches on POST only (RestSearchDetectorAction, ...RuleAction).
+  opensearch: [/^\/[A-Za-z0-9*.,:_-]+\/_search$/, /^\/_plugins\/_security_analytics\/(detectors|rules)\/_search$/],
   splunk: [/^\/services\/search\/v2\/jobs\/export$/],
   sentinel: [/^\/query$/],
 };
@@ -138,6 +139,10 @@ export function classifyStatus(status: number, statusText: string, body: string)
   if (status === 401) return { kind: 'auth-failed', message };
   if (status === 403) return { kind: 'permission-denied', message };
   if (status === 404 || status === 405 || status === 501) return { kind: 'not-found', message };
+  // Elasticsearch/OpenSearch answer an endpoint no plugin serves with 400: "no handler found for uri", or (a path
+  // under _plugins read as an index name) invalid_index_name_exception. The endpoint does not exist there.
+  if (status === 400 && /no handler found for uri|invalid_index_name_exception[\s\S]*\[_plugins\]/.test(body))
+    return { kind: 'not-found', message };
   if (status === 408 || status === 504) return { kind: 'timeout', message };
   return { kind: 'other', message };
 }
@@ -154,6 +159,17 @@ export function retryAfterMs(value: string | string[] | undefined, now: number):
   const at = Date.parse(v);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/** Where a request goes and the credential it carries: api.url, or (Sentinel) api.management_url. */
+interface Endpoint {
+  base: URL;
+  authorization?: string;
+  /** The inventory field named in errors. */
+  field: 'api.url' | 'api.management_url';
+}
+
+/** Pages a paged probe reads at most (Wazuh's 500-item pages: 50,000 rules; Azure's pages of ~100 rules). */
+export const MAX_PAGES = 100;
 
 interface RawAnswer {
   status: number;
@@ -191,6 +207,7 @@ export class ApiProbeSource implements ProbeSource {
   private authorization: string | undefined;
   private secrets: string[] = [];
   private base: URL | undefined;
+  private management: Endpoint | undefined;
   private identity: HostInfo | undefined;
 
   constructor(
@@ -258,7 +275,50 @@ export class ApiProbeSource implements ProbeSource {
     url.hash = '';
     url.search = '';
     this.base = url;
+    return this.configureManagement();
+  }
+
+  /** A secret from the environment, refused when unset, empty or carrying control characters. */
+  private secretFrom(name: string, field: string): string | TransportError {
+    const secret = this.env[name];
+    if (secret === undefined) return { kind: 'config', message: `environment variable ${name} (${field}) is not set` };
+    if (secret.trim() === '') return { kind: 'config', message: `environment variable ${name} (${field}) is empty` };
+    // A line break would let the value inject headers; it is never valid in a credential.
+    if (/[\u0000-\u001f\u007f]/.test(secret.trim()))
+      return { kind: 'config', message: `environment variable ${name} (${field}) contains a control character` };
+    return secret;
+  }
+
+  /**
+   * Sentinel's rules live in Azure Resource Manager: another host and token audience than the Log Analytics API in
+   * api.url. Its own token goes to that origin only; api.token_env is never sent there (nor the other way round).
+   */
+  private configureManagement(): TransportError | undefined {
+    const api = this.target.api!;
+    if (!api.management_url) return undefined;
+    let url: URL;
+    try {
+      url = new URL(api.management_url);
+    } catch {
+      return { kind: 'config', message: `api.management_url "${api.management_url}" is not a URL` };
+    }
+    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password)
+      return { kind: 'config', message: 'api.management_url must be http(s) without credentials' };
+    url.hash = '';
+    url.search = '';
+    const endpoint: Endpoint = { base: url, field: 'api.management_url' };
+    if (api.management_token_env) {
+      const secret = this.secretFrom(api.management_token_env, 'api.management_token_env');
+      if (typeof secret !== 'string') return secret;
+      endpoint.authorization = authorizationFor(secret);
+      this.secrets.push(secret.trim(), endpoint.authorization, endpoint.authorization.split(/\s+/).slice(1).join(' '));
+    }
+    this.management = endpoint;
     return undefined;
+  }
+
+  private get main(): Endpoint {
+    return { base: this.base!, ...(this.authorization ? { authorization: this.authorization } : {}), field: 'api.url' };
   }
 
   /** Checks the configuration and that the API answers this credential: its root, read once. */
@@ -342,8 +402,9 @@ export class ApiProbeSource implements ProbeSource {
   /** The request line recorded as evidence: method and URL, never a credential. */
   what(probe: ProbeDef): string {
     if (probe.kind !== 'http') return probe.command ?? probe.path ?? probe.id;
-    const url = this.base ? this.urlFor(probe.path!) : probe.path!;
-    return `${probe.method ?? 'GET'} ${url.toString()}`;
+    const base = probe.base === 'management' ? this.management?.base : this.base;
+    const url = base ? this.urlFor(probe.path!, base) : probe.path!;
+    return `${probe.method ?? 'GET'} ${url.toString()}${probe.paging ? ' (every page)' : ''}`;
   }
 
   private async collectRaw(probe: ProbeDef): Promise<ProbeResult> {
@@ -360,19 +421,37 @@ export class ApiProbeSource implements ProbeSource {
       });
     }
     const method = probe.method ?? 'GET';
-    // Read-only by construction: the schema allows GET and HEAD only, and so does this line.
-    if (method !== 'GET' && method !== 'HEAD')
-      return failedResult({ kind: 'config', message: `method ${String(method)} refused: product probes only read` });
+    // Read-only by construction: GET and HEAD, or a POST to one of the product's read-only search endpoints.
+    const pathOnly = probe.path!.split('?')[0]!;
+    if (
+      method === 'POST' ? !probe.body || !searchAllowed(this.product, pathOnly) : method !== 'GET' && method !== 'HEAD'
+    )
+      return failedResult({
+        kind: 'config',
+        message: `${String(method)} ${pathOnly} refused: product probes only read (GET, HEAD, or a read-only search)`,
+      });
+    let endpoint = this.main;
+    if (probe.base === 'management') {
+      if (!this.management)
+        return failedResult({
+          kind: 'config',
+          message:
+            `${probe.id} is read from Azure Resource Manager: set api.management_url (the workspace resource URL) ` +
+            'and api.management_token_env (a token for https://management.azure.com)',
+        });
+      endpoint = this.management;
+    }
     const timeoutMs = (probe.timeout ?? API_DEFAULT_TIMEOUT_MS / 1000) * 1000;
     const maxBytes = probe.max_bytes ?? API_DEFAULT_MAX_BYTES;
     const started = Date.now();
-    const answer = await this.request(
-      this.urlFor(probe.path!),
-      method,
-      probe.accept ?? 'application/json',
-      timeoutMs,
-      maxBytes,
-    );
+    const url = this.urlFor(probe.path!, endpoint.base);
+    const payload = method === 'POST' ? { type: 'application/json', body: probe.body! } : undefined;
+    const accept = probe.accept ?? 'application/json';
+    const first = await this.request(url, method, accept, timeoutMs, maxBytes, payload, endpoint);
+    const answer =
+      probe.paging && !('kind' in first) && first.status >= 200 && first.status < 300
+        ? await this.readPages(probe.paging, url, first, { accept, timeoutMs, maxBytes, endpoint })
+        : first;
     const durationMs = Date.now() - started;
     if ('kind' in answer) return failedResult(answer, durationMs);
     const body = scrub(answer.body.toString('utf8'), this.secrets);
@@ -394,15 +473,93 @@ export class ApiProbeSource implements ProbeSource {
     return result;
   }
 
+  /**
+   * Every page of a paged list, joined into one answer of the same shape: Wazuh's `offset`/`limit` pages until
+   * data.total_affected_items; Azure's `nextLink` (followed only within the endpoint's origin). A failed page fails
+   * the probe; a list cut at MAX_PAGES or the size cap keeps what says so (the total, the last nextLink).
+   */
+  private async readPages(
+    paging: 'offset' | 'next-link',
+    url: URL,
+    first: RawAnswer,
+    opts: { accept: string; timeoutMs: number; maxBytes: number; endpoint: Endpoint },
+  ): Promise<RawAnswer | TransportError> {
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(first.body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return first;
+    }
+    const listOf = (d: Record<string, unknown>) =>
+      paging === 'offset' ? (d.data as { affected_items?: unknown } | undefined)?.affected_items : d.value;
+    const items = listOf(doc);
+    if (!Array.isArray(items)) return first;
+    const all: unknown[] = [...items];
+    let bytes = first.body.length;
+    let truncated = first.truncated;
+    let next: string | undefined =
+      paging === 'next-link' && typeof doc.nextLink === 'string' ? doc.nextLink : undefined;
+    const total = (doc.data as { total_affected_items?: unknown } | undefined)?.total_affected_items;
+    for (let page = 1; page < MAX_PAGES && !truncated; page++) {
+      let pageUrl: URL;
+      if (paging === 'offset') {
+        if (typeof total !== 'number' || all.length >= total) break;
+        pageUrl = new URL(url.toString());
+        pageUrl.searchParams.set('offset', String(all.length));
+      } else {
+        if (!next) break;
+        try {
+          pageUrl = new URL(next);
+        } catch {
+          return { kind: 'other', message: `nextLink "${next.slice(0, 200)}" is not a URL` };
+        }
+        if (pageUrl.origin !== opts.endpoint.base.origin)
+          return {
+            kind: 'other',
+            message:
+              `nextLink points at another origin (${pageUrl.origin}): refused; the credential is sent to ` +
+              `${opts.endpoint.base.origin} (${opts.endpoint.field}) only`,
+          };
+      }
+      const answer = await this.request(
+        pageUrl,
+        'GET',
+        opts.accept,
+        opts.timeoutMs,
+        opts.maxBytes,
+        undefined,
+        opts.endpoint,
+      );
+      if ('kind' in answer) return { kind: answer.kind, message: `page ${page + 1}: ${answer.message}` };
+      if (answer.status < 200 || answer.status >= 300) return answer;
+      let d: Record<string, unknown>;
+      try {
+        d = JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+      } catch (e) {
+        return { kind: 'other', message: `page ${page + 1} is not JSON (${(e as Error).message})` };
+      }
+      const more = listOf(d);
+      if (!Array.isArray(more) || more.length === 0) break;
+      all.push(...more);
+      bytes += answer.body.length;
+      truncated = answer.truncated || bytes > opts.maxBytes;
+      next = paging === 'next-link' && typeof d.nextLink === 'string' ? d.nextLink : undefined;
+    }
+    const joined =
+      paging === 'offset'
+        ? { ...doc, data: { ...(doc.data as object), affected_items: all } }
+        : { ...doc, value: all, ...(next ? { nextLink: next } : { nextLink: undefined }) };
+    return { ...first, body: Buffer.from(JSON.stringify(joined), 'utf8'), truncated };
+  }
+
   async describe(): Promise<HostInfo> {
     return this.identity ?? { platform: 'unknown', hostname: this.base?.hostname };
   }
 
   async close(): Promise<void> {}
 
-  private urlFor(path: string): URL {
+  private urlFor(path: string, base: URL = this.base!): URL {
     // The probe path (and its query) is appended to the base path, so an api.url with a prefix (/api) keeps it.
-    const base = this.base!;
     const prefix = base.pathname.replace(/\/+$/, '');
     const url = new URL(base.toString());
     const [p, q] = path.split(/\?(.*)/s, 2) as [string, string | undefined];
@@ -422,9 +579,10 @@ export class ApiProbeSource implements ProbeSource {
     timeoutMs: number,
     maxBytes: number,
     payload?: { type: string; body: string },
+    endpoint: Endpoint = this.main,
   ): Promise<RawAnswer | TransportError> {
     for (let attempt = 0; ; attempt++) {
-      const answer = await this.follow(url, method, accept, timeoutMs, maxBytes, payload);
+      const answer = await this.follow(url, method, accept, timeoutMs, maxBytes, payload, endpoint);
       if ('kind' in answer || answer.status !== 429) return answer;
       const wait = retryAfterMs(answer.headers['retry-after'], Date.now());
       if (attempt >= RATE_LIMIT_RETRIES || wait === undefined || wait > MAX_RETRY_WAIT_MS) {
@@ -446,11 +604,12 @@ export class ApiProbeSource implements ProbeSource {
     accept: string,
     timeoutMs: number,
     maxBytes: number,
-    payload?: { type: string; body: string },
+    payload: { type: string; body: string } | undefined,
+    endpoint: Endpoint,
   ): Promise<RawAnswer | TransportError> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload);
+      const answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint);
       if ('kind' in answer) return answer;
       if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !answer.location) return answer;
       // A search is never re-sent elsewhere: the allow-list was checked for this path only.
@@ -467,12 +626,12 @@ export class ApiProbeSource implements ProbeSource {
       } catch {
         return { kind: 'other', message: `HTTP ${answer.status}: unusable redirect` };
       }
-      if (next.origin !== this.base!.origin) {
+      if (next.origin !== endpoint.base.origin) {
         return {
           kind: 'other',
           message:
             `HTTP ${answer.status}: redirect to another origin (${next.protocol}//${next.host}) refused; the ` +
-            `credential is sent to ${this.base!.origin} only`,
+            `credential is sent to ${endpoint.base.origin} only`,
         };
       }
       current = next;
@@ -486,11 +645,13 @@ export class ApiProbeSource implements ProbeSource {
     accept: string,
     timeoutMs: number,
     maxBytes: number,
-    payload?: { type: string; body: string },
+    payload: { type: string; body: string } | undefined,
+    endpoint: Endpoint,
   ): Promise<RawAnswer | TransportError> {
     const insecure = Boolean(this.target.api?.insecure_tls);
     const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
-    if (this.authorization) headers.authorization = this.authorization;
+    // The credential of the endpoint the URL belongs to, and only to that origin.
+    if (endpoint.authorization && url.origin === endpoint.base.origin) headers.authorization = endpoint.authorization;
     if (payload) {
       headers['content-type'] = payload.type;
       headers['content-length'] = String(Buffer.byteLength(payload.body));

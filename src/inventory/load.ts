@@ -152,6 +152,49 @@ function resolveSsh(base: string, ssh: SshSettings | undefined): SshSettings | u
   };
 }
 
+/** The Azure Resource Manager path of a Log Analytics workspace (where Sentinel's rules live). */
+const WORKSPACE_RESOURCE =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+\/?$/i;
+
+/**
+ * Sentinel's rules are read from Azure Resource Manager, another host and token audience than the Log Analytics
+ * query API in api.url: management_url must be a workspace resource URL over https and comes with its own token.
+ */
+function managementProblem(api: Target['api']): { field: string; detail: string } | undefined {
+  if (!api || (api.management_url === undefined && api.management_token_env === undefined)) return undefined;
+  if ((api.product ?? '').toLowerCase() !== 'sentinel')
+    return {
+      field: api.management_url !== undefined ? 'management_url' : 'management_token_env',
+      detail: `management_url and management_token_env are for api.product sentinel (this is ${api.product ?? 'none'})`,
+    };
+  if (api.management_url === undefined)
+    return { field: 'management_token_env', detail: 'management_token_env needs management_url (where it is sent)' };
+  let url: URL;
+  try {
+    url = new URL(api.management_url);
+  } catch {
+    return { field: 'management_url', detail: `"${api.management_url}" is not a URL` };
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    return { field: 'management_url', detail: 'management_url must be https (Azure Resource Manager)' };
+  if (url.username || url.password || url.search || url.hash || !WORKSPACE_RESOURCE.test(url.pathname))
+    return {
+      field: 'management_url',
+      detail:
+        'management_url must be the workspace resource URL, https://management.azure.com/subscriptions/<sub>/' +
+        'resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (no query, no credentials)',
+    };
+  if (api.management_token_env === undefined)
+    return {
+      field: 'management_url',
+      detail:
+        'management_url needs management_token_env (a token for https://management.azure.com); api.token_env is ' +
+        'never sent to another host',
+    };
+  return undefined;
+}
+
 /** Loads and validates an inventory; structural problems are errors naming file, line and field. */
 export function loadInventory(file: string): Inventory {
   const parsed = readYamlFile(file);
@@ -298,6 +341,8 @@ export function loadInventory(file: string): Inventory {
         }
       }
     }
+    const mgmt = managementProblem(t.api);
+    if (mgmt) throw fieldError(parsed, `targets.${i}.api.${mgmt.field}`, mgmt.detail);
     if (t.sensor && !SENSOR_KINDS.includes(t.kind)) {
       throw fieldError(parsed, `targets.${i}.sensor`, `sensor: is for ips and ndr targets, not ${t.kind}`);
     }

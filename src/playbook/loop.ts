@@ -6,6 +6,9 @@
 import type { Finding, Report, Target } from '../model.js';
 import type { IntegrationStatus } from './readiness.js';
 
+/** How the SIEM -> SOAR facts name a Sentinel playbook (src/parsers/products/alert-forwarding.ts). */
+const LOGIC_APP_ENDPOINT = 'logic-app:';
+
 /** The check whose observed endpoints the SIEM -> SOAR hop reads. */
 export const SIEM_TO_SOAR_CHECK = 'products.siem.alerts-to-soar';
 
@@ -56,7 +59,9 @@ function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
       id: 'siem-to-soar',
       name,
       status: 'unknown',
-      detail: 'no SIEM rule-action API was read (add the SIEM as a target with api.product kibana or splunk)',
+      detail:
+        'no SIEM rule-action API was read (add the SIEM as a target with api.product kibana, splunk or sentinel ' +
+        'with api.management_url)',
       evidence: [],
     };
   const soarHosts = soar.map((t) => hostOf(t.api?.url)).filter((h): h is string => h !== undefined);
@@ -67,6 +72,19 @@ function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
     const status = fs.some((f) => f.status === 'fail' || f.status === 'warn') ? 'fail' : 'unknown';
     return { id: 'siem-to-soar', name, status, detail: reasons, evidence: fs.map(ref) };
   }
+  // Sentinel's automation rules run Logic App playbooks: Azure's own SOAR. Whether a Logic App then calls another
+  // SOAR is inside the workflow, which socready does not read: declared, not measured.
+  const logicApps = endpoints.filter((h) => h.startsWith(LOGIC_APP_ENDPOINT));
+  if (soarHosts.length > 0 && logicApps.length > 0 && !endpoints.some((h) => soarHosts.includes(h)))
+    return {
+      id: 'siem-to-soar',
+      name,
+      status: 'declared',
+      detail:
+        `alerts go to Logic App playbooks (${logicApps.map((h) => h.slice(LOGIC_APP_ENDPOINT.length)).join(', ')}); ` +
+        `whether they reach the SOAR (${soarHosts.join(', ')}) is not measured; ${reasons}`,
+      evidence: fs.map(ref),
+    };
   if (soarHosts.length > 0 && !endpoints.some((h) => soarHosts.includes(h)))
     return {
       id: 'siem-to-soar',

@@ -4,6 +4,7 @@ import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
 import { esVolumeParsers } from '../cost/siem-volume.js';
 import { fieldMappingParserModules } from '../parsers/products/field-mapping.js';
+import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { defineProduct, jsonOrUndefined, type ProductIdentity } from './define.js';
 
 function identifyCluster(body: string): ProductIdentity {
@@ -45,6 +46,21 @@ export const opensearch = defineProduct({
   name: 'opensearch',
   kinds: ['siem'],
   identify: identifyCluster,
-  probes: [...PROBES, 'os-ism-policies'],
-  parsers: [...apiParserModules, ...elasticParserModules, ...fieldMappingParserModules, ...esVolumeParsers],
+  // The Wazuh indexer is an OpenSearch cluster: its wazuh-alerts-* are counted here (nothing when absent).
+  probes: [
+    ...PROBES,
+    'os-ism-policies',
+    'wazuh-alert-counts',
+    'os-sa-detectors',
+    'os-sa-rules-prepackaged',
+    'os-sa-rules-custom',
+  ],
+  parsers: [
+    ...apiParserModules,
+    ...elasticParserModules,
+    ...fieldMappingParserModules,
+    ...esVolumeParsers,
+    ...alertCountParserModules,
+    ...siemRuleParserModules,
+  ],
 });

@@ -3,10 +3,11 @@
 import type { ProductModule } from './define.js';
 import { elasticsearch, opensearch } from './elastic.js';
 import { kibana } from './kibana.js';
+import { sentinel } from './sentinel.js';
 import { splunk } from './splunk.js';
 import { wazuh } from './wazuh.js';
 
-export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh, kibana];
+export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh, kibana, sentinel];
 
 export function productNamed(name: string): ProductModule | undefined {
   return PRODUCTS.find((p) => p.name === name.toLowerCase());

@@ -1,4 +1,5 @@
 import { apiParserModules } from '../parsers/products/api.js';
+import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { wazuhParserModules } from '../parsers/products/wazuh.js';
 import { defineProduct, jsonOrUndefined } from './define.js';
 
@@ -12,6 +13,6 @@ export const wazuh = defineProduct({
       ...(data?.api_version ? { os: `Wazuh ${data.api_version}` } : {}),
     };
   },
-  probes: ['api-root', 'wazuh-agents-summary', 'wazuh-manager-status'],
-  parsers: [...apiParserModules, ...wazuhParserModules],
+  probes: ['api-root', 'wazuh-agents-summary', 'wazuh-manager-status', 'wazuh-rules'],
+  parsers: [...apiParserModules, ...wazuhParserModules, ...siemRuleParserModules],
 });

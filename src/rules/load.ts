@@ -3,7 +3,15 @@ import { basename, extname } from 'node:path';
 import { InputError } from '../util/input-error.js';
 import { INPUT_LIMITS, readInputText } from '../util/input-file.js';
 import { walkFiles } from '../util/walk.js';
-import { readKibanaRules, readSplunkSavedSearches, siemApiFormat } from './siem-api.js';
+import {
+  readKibanaRules,
+  readOpenSearchSecurityAnalytics,
+  readSentinelAlertRules,
+  readSplunkSavedSearches,
+  readWazuhRules,
+  type SiemApiFormat,
+  siemApiFormat,
+} from './siem-api.js';
 import { readElasticText } from './elastic.js';
 import type { DetectionRule, RuleFormat, RuleProblem, RuleSet } from './model.js';
 import { readModSecurityText } from './modsecurity.js';
@@ -23,8 +31,11 @@ function collectFiles(paths: string[], problems: RuleProblem[]): string[] {
   });
 }
 
+/** Rule formats read from files (a SIEM's own rule API answers are JSON, read below). */
+type FileFormat = Exclude<RuleFormat, 'wazuh' | 'sentinel'>;
+
 /** Which reader a file needs; undefined for files that are not rules (e.g. CRS's crs-setup.conf data, README.yml). */
-export function detectFormat(file: string, text: string): RuleFormat | undefined {
+export function detectFormat(file: string, text: string): FileFormat | undefined {
   const ext = extname(file).toLowerCase();
   if (ext === '.toml') return /^\s*\[rule\]/m.test(text) ? 'elastic' : undefined;
   if (ext === '.conf') {
@@ -41,7 +52,7 @@ export function detectFormat(file: string, text: string): RuleFormat | undefined
   return undefined;
 }
 
-function readText(format: RuleFormat, text: string, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
+function readText(format: FileFormat, text: string, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
   switch (format) {
     case 'sigma':
       return readSigmaText(text, file);
@@ -55,6 +66,14 @@ function readText(format: RuleFormat, text: string, file: string): { rules: Dete
       return readModSecurityText(text, file);
   }
 }
+
+const SIEM_API_READERS: Record<SiemApiFormat, (text: string, file: string) => Omit<RuleSet, 'files'>> = {
+  'kibana-rules': readKibanaRules,
+  'splunk-saved-searches': readSplunkSavedSearches,
+  'wazuh-rules': readWazuhRules,
+  'sentinel-alert-rules': readSentinelAlertRules,
+  'opensearch-security-analytics': readOpenSearchSecurityAnalytics,
+};
 
 export interface LoadOptions {
   /** Called after each file, for progress on large rule sets. */
@@ -90,11 +109,9 @@ export async function loadRules(paths: string[], opts: LoadOptions = {}): Promis
       try {
         results[i] = format
           ? readText(format, text, file)
-          : api === 'kibana-rules'
-            ? readKibanaRules(text, file)
-            : api === 'splunk-saved-searches'
-              ? readSplunkSavedSearches(text, file)
-              : { rules: [], problems: [] };
+          : api
+            ? SIEM_API_READERS[api](text, file)
+            : { rules: [], problems: [] };
       } catch (e) {
         results[i] = { rules: [], problems: [{ path: file, error: `${file}: ${(e as Error).message}` }] };
       }

@@ -391,9 +391,13 @@ describe('socready scan of security products through their APIs', () => {
     );
   });
 
-  it('sends only GET or HEAD requests', () => {
+  it('sends only GET or HEAD requests, and POST only to the read-only Security Analytics searches', () => {
     expect(seen.length).toBeGreaterThan(20);
-    expect([...new Set(seen.map((s) => s.method))].filter((m) => m !== 'GET' && m !== 'HEAD')).toEqual([]);
+    const posts = seen.filter((s) => s.method !== 'GET' && s.method !== 'HEAD');
+    expect([...new Set(posts.map((s) => `${s.method} ${s.server} ${s.url.split('?')[0]}`))].sort()).toEqual([
+      'POST opensearch /opensearch/_plugins/_security_analytics/detectors/_search',
+      'POST opensearch /opensearch/_plugins/_security_analytics/rules/_search',
+    ]);
   });
 
   it('asks each product only its own endpoints', () => {
@@ -402,7 +406,7 @@ describe('socready scan of security products through their APIs', () => {
     expect(
       paths('splunk').every((p) => p === '/' || p!.startsWith('/services/') || p!.startsWith('/servicesNS/-/-/')),
     ).toBe(true);
-    expect(paths('wazuh').every((p) => p === '/' || /^\/(agents|manager)\//.test(p!))).toBe(true);
+    expect(paths('wazuh').every((p) => p === '/' || p === '/rules' || /^\/(agents|manager)\//.test(p!))).toBe(true);
     expect(paths('elasticsearch').some((p) => p!.startsWith('/_plugins'))).toBe(false);
     expect(paths('opensearch')).toContain('/opensearch/_plugins/_ism/policies');
     expect(paths('opensearch').some((p) => p!.includes('/_ilm/'))).toBe(false);
@@ -640,9 +644,13 @@ describe('ApiProbeSource safeguards', () => {
 
   it('maps 403 to permission-denied and refuses methods other than GET and HEAD', async () => {
     expect((await collect('/forbidden')).error?.kind).toBe('permission-denied');
+    const posts = seen.filter((s) => s.method === 'POST').length;
     const r = await collect('/', { method: 'POST' as never });
     expect(r.error).toMatchObject({ kind: 'config' });
-    expect(seen.some((s) => s.method === 'POST')).toBe(false);
+    // A POST with a body to a path that is not a read-only search of the product is refused before it is sent.
+    const w = await collect('/logs/_doc', { method: 'POST', body: '{"a":1}', products: ['elasticsearch'] });
+    expect(w.error?.message).toMatch(/POST \/logs\/_doc refused: product probes only read/);
+    expect(seen.filter((s) => s.method === 'POST').length).toBe(posts);
     expect((await collect('/_cluster/health', { method: 'HEAD' })).exitCode).toBe(200);
   });
 

@@ -1,13 +1,17 @@
 // Gated live run of the SIEM connectors' product checks (issue 16) against real products: SOCREADY_TEST_ES_URL,
-// SOCREADY_TEST_KIBANA_URL, SOCREADY_TEST_SPLUNK_URL, each with an optional SOCREADY_TEST_<NAME>_TOKEN. The same
-// checks the contract tests decide (alert counts, field mappings, rules, rule actions, canary-style search) must be
-// decided or inconclusive with a reason, never an error, and every request must be a GET or HEAD. Skipped when unset.
+// SOCREADY_TEST_KIBANA_URL, SOCREADY_TEST_SPLUNK_URL, SOCREADY_TEST_WAZUH_URL (the manager API, a JWT in the token),
+// SOCREADY_TEST_OPENSEARCH_URL (a cluster with Security Analytics, or a Wazuh indexer), SOCREADY_TEST_SENTINEL_URL
+// (https://api.loganalytics.io/v1/workspaces/<id>, with SOCREADY_TEST_SENTINEL_MANAGEMENT_URL, the workspace's Azure
+// Resource Manager URL, and SOCREADY_TEST_SENTINEL_MANAGEMENT_TOKEN), each with an optional
+// SOCREADY_TEST_<NAME>_TOKEN. The same checks the contract tests decide (alert counts, field mappings, rules, rule
+// actions, canary-style search) must be decided or inconclusive with a reason, never an error, and every request must
+// be a GET or HEAD, or a POST to one of the product's read-only searches. Skipped, saying which variable is unset.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/checks/catalog.js';
-import { ApiProbeSource } from '../../src/collect/api-source.js';
+import { ApiProbeSource, searchAllowed } from '../../src/collect/api-source.js';
 import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import type { Target } from '../../src/model.js';
@@ -16,7 +20,30 @@ const LIVE = [
   { name: 'Elasticsearch', product: 'elasticsearch', url: 'SOCREADY_TEST_ES_URL', token: 'SOCREADY_TEST_ES_TOKEN' },
   { name: 'Kibana', product: 'kibana', url: 'SOCREADY_TEST_KIBANA_URL', token: 'SOCREADY_TEST_KIBANA_TOKEN' },
   { name: 'Splunk', product: 'splunk', url: 'SOCREADY_TEST_SPLUNK_URL', token: 'SOCREADY_TEST_SPLUNK_TOKEN' },
+  { name: 'Wazuh', product: 'wazuh', url: 'SOCREADY_TEST_WAZUH_URL', token: 'SOCREADY_TEST_WAZUH_TOKEN' },
+  {
+    name: 'OpenSearch',
+    product: 'opensearch',
+    url: 'SOCREADY_TEST_OPENSEARCH_URL',
+    token: 'SOCREADY_TEST_OPENSEARCH_TOKEN',
+  },
+  {
+    name: 'Microsoft Sentinel',
+    product: 'sentinel',
+    url: 'SOCREADY_TEST_SENTINEL_URL',
+    token: 'SOCREADY_TEST_SENTINEL_TOKEN',
+    management: 'SOCREADY_TEST_SENTINEL_MANAGEMENT_URL',
+    managementToken: 'SOCREADY_TEST_SENTINEL_MANAGEMENT_TOKEN',
+  },
 ];
+
+/** A request line of the evidence (`METHOD url`) that reads only; a POST's path is taken below the api.url. */
+function readOnly(product: string, base: string, what: string): boolean {
+  const m = /^(GET|HEAD|POST) (\S+)/.exec(what);
+  if (!m) return false;
+  const prefix = new URL(base).pathname.replace(/\/+$/, '');
+  return m[1] !== 'POST' || searchAllowed(product, new URL(m[2]!).pathname.slice(prefix.length));
+}
 
 for (const live of LIVE) {
   const url = process.env[live.url];
@@ -28,7 +55,14 @@ for (const live of LIVE) {
         address: 'live',
         tags: [],
         transport: 'http',
-        api: { url: url!, product: live.product, ...(process.env[live.token] ? { token_env: live.token } : {}) },
+        api: {
+          url: url!,
+          product: live.product,
+          ...(process.env[live.token] ? { token_env: live.token } : {}),
+          ...(live.management && process.env[live.management]
+            ? { management_url: process.env[live.management]!, management_token_env: live.managementToken! }
+            : {}),
+        },
       };
       const a = await assessTarget(target, new ApiProbeSource(target), loadCatalog(), {
         store: new EvidenceStore(mkdtempSync(join(tmpdir(), 'socready-live-'))),
@@ -39,7 +73,7 @@ for (const live of LIVE) {
         expect(f.status, `${f.check}: ${f.reason}`).not.toBe('error');
         if (f.status === 'inconclusive') expect(f.reason, f.check).toBeTruthy();
       }
-      expect(a.evidence.filter((e) => e.kind === 'http' && !/^(GET|HEAD) /.test(e.what))).toEqual([]);
+      expect(a.evidence.filter((e) => e.kind === 'http' && !readOnly(live.product, url!, e.what))).toEqual([]);
     }, 300_000);
   });
 }

@@ -1,11 +1,11 @@
 // Alert counts per rule over 30 days (src/rules/siem-alerts.ts reads the answers) as facts: the alert rate and the
 // noisiest rules. The same figures feed the SOAR gate's alert volume through analyses.siem_alerts.
 import { type Facts, InconclusiveError, ParseError } from '../../checks/types.js';
-import { readAlertCounts } from '../../rules/siem-alerts.js';
+import { NoAlertIndexError, readAlertCounts } from '../../rules/siem-alerts.js';
 import { defineParser, type ParserModule } from '../define.js';
 import { type Outputs, otherProduct } from './util.js';
 
-const PROBES = ['es-security-alert-counts', 'splunk-alert-history'];
+const PROBES = ['es-security-alert-counts', 'splunk-alert-history', 'wazuh-alert-counts', 'sentinel-alert-counts'];
 
 const alertCounts = (outputs: Outputs): Facts => {
   const other = otherProduct(outputs, PROBES);
@@ -18,6 +18,7 @@ const alertCounts = (outputs: Outputs): Facts => {
   try {
     c = readAlertCounts(id, r.stdout);
   } catch (e) {
+    if (e instanceof NoAlertIndexError) return { applicable: false, explanation: e.message };
     throw new InconclusiveError(`${id}: ${(e as Error).message}`);
   }
   const top = c.rules.slice(0, 5);

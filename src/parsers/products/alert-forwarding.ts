@@ -1,10 +1,14 @@
 // The first hop of the SIEM -> SOAR -> WAF -> SIEM loop: does the SIEM hand its alerts to the SOAR? Kibana: an
 // enabled detection rule with an action whose connector is a webhook or a SOAR connector (GET /api/actions/connectors
-// and the rules' `actions`); Splunk: an enabled detection search with a webhook or SOAR alert action. The facts name
-// the endpoints the alerts go to, so the loop (src/playbook/loop.ts) can say whether they point at the SOAR.
+// and the rules' `actions`); Splunk: an enabled detection search with a webhook or SOAR alert action; Sentinel: an
+// enabled, unexpired automation rule with a RunPlaybook action (its Logic App). The facts name the endpoints the
+// alerts go to, so the loop (src/playbook/loop.ts) can say whether they point at the SOAR.
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
-import { asRecord, type Outputs, otherProduct, readJson } from './util.js';
+import { asRecord, type Outputs, otherProduct, readJson, serverNow } from './util.js';
+
+/** How a Sentinel playbook (a Logic App) is named among the endpoints (src/playbook/loop.ts reads the same prefix). */
+const LOGIC_APP_ENDPOINT = 'logic-app:';
 
 /** Kibana connector types that hand an alert to a SOAR or a case/automation platform. */
 const SOAR_CONNECTORS = new Set([
@@ -101,14 +105,52 @@ const splunk = (outputs: Outputs): Facts => {
   return facts('Splunk alert actions', rules, endpoints, []);
 };
 
+/**
+ * Sentinel automation rules (`{ value: [{ properties: { displayName, triggeringLogic: { isEnabled, triggersOn,
+ * expirationTimeUtc }, actions: [{ actionType, actionConfiguration: { logicAppResourceId } }] } }] }`): the
+ * enabled, unexpired ones that run a playbook hand incidents or alerts to a Logic App.
+ */
+const sentinel = (outputs: Outputs): Facts => {
+  const body = asRecord(readJson(outputs, 'sentinel-automation-rules'));
+  if (!Array.isArray(body.value))
+    throw new InconclusiveError('sentinel-automation-rules: the answer has no "value" list');
+  const now = serverNow(outputs['sentinel-automation-rules']);
+  const rules: string[] = [];
+  const endpoints: string[] = [];
+  const notes: string[] = [];
+  let off = 0;
+  for (const r of body.value.map(asRecord)) {
+    const p = asRecord(r.properties);
+    const logic = asRecord(p.triggeringLogic);
+    const expires = typeof logic.expirationTimeUtc === 'string' ? Date.parse(logic.expirationTimeUtc) : Number.NaN;
+    const playbooks = (Array.isArray(p.actions) ? p.actions : [])
+      .map(asRecord)
+      .filter((a) => a.actionType === 'RunPlaybook')
+      .map((a) => String(asRecord(a.actionConfiguration).logicAppResourceId ?? ''))
+      .filter((id) => id !== '');
+    if (playbooks.length === 0) continue;
+    if (logic.isEnabled !== true || (!Number.isNaN(expires) && expires <= now)) {
+      off++;
+      continue;
+    }
+    rules.push(`${String(p.displayName ?? r.name)} (on ${String(logic.triggersOn ?? '?')})`);
+    for (const id of playbooks) endpoints.push(`${LOGIC_APP_ENDPOINT}${id.split('/').pop()!.toLowerCase()}`);
+  }
+  if (off > 0) notes.push(`${off} automation rules that run a playbook are disabled or expired`);
+  if (typeof body.nextLink === 'string') notes.push('the list has more pages that were not read');
+  return facts('Sentinel automation rules', rules, endpoints, notes);
+};
+
 export const alertForwardingParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'siem-alert-forwarding',
-    probes: ['kibana-connectors', 'kibana-detection-rules', 'splunk-saved-searches'],
+    probes: ['kibana-connectors', 'kibana-detection-rules', 'splunk-saved-searches', 'sentinel-automation-rules'],
     facts: ['applicable', 'source', 'forwarding_rules', 'rules', 'endpoints', 'explanation'],
     parse: (outputs) => {
       const k = outputs['kibana-connectors'];
       if (k && k.error?.kind !== 'unsupported') return kibana(outputs);
+      const az = outputs['sentinel-automation-rules'];
+      if (az && az.error?.kind !== 'unsupported') return sentinel(outputs);
       return otherProduct(outputs, ['splunk-saved-searches']) ?? splunk(outputs);
     },
   }),

@@ -7,6 +7,7 @@ import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_CATALOG } from '../../../src/attack/catalog.js';
 import { checkFolders, loadCatalog } from '../../../src/checks/catalog.js';
+import { searchAllowed } from '../../../src/collect/api-source.js';
 import { factPaths } from '../../../src/checks/condition.js';
 import type { ProbeDef } from '../../../src/checks/types.js';
 import { declaresFact } from '../../../src/parsers/define.js';
@@ -54,6 +55,13 @@ function readOnlyProblem(p: ProbeDef): string | undefined {
       if (p.platform === 'export') return p.products?.length ? undefined : 'export probe without products';
       return p.path!.startsWith('/') ? undefined : 'file and glob probes read absolute paths only';
     case 'http':
+      // POST only to a read-only search endpoint every product it is asked of allows (SEARCH_ENDPOINTS).
+      if (p.method === 'POST')
+        return p.body &&
+          (p.products ?? []).length > 0 &&
+          p.products!.every((product) => searchAllowed(product, p.path!.split('?')[0]!))
+          ? undefined
+          : `POST ${p.path} is not a read-only search endpoint of ${(p.products ?? []).join(', ') || 'any product'}`;
       return ['GET', 'HEAD'].includes(p.method ?? 'GET') ? undefined : `http method ${p.method}`;
     case 'query':
       // One read-only statement: SELECT or SHOW, nothing chained (the schema says the same; this is the contract).
@@ -195,9 +203,33 @@ describe('the contract catches what it promises to', () => {
     expect(
       readOnlyProblem({ id: 'x', platform: 'windows', kind: 'command', command: 'Set-ItemProperty -Path HKLM:\\x' }),
     ).toBeDefined();
+    expect(readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' })).toBeDefined();
+    // A POST to a path that is not one of the product's read-only searches, or one without its body, is refused.
+    const post = {
+      id: 'x',
+      platform: 'api',
+      kind: 'http',
+      method: 'POST',
+      body: '{}',
+      products: ['opensearch'],
+    } as const;
     expect(
-      readOnlyProblem({ id: 'x', platform: 'api', kind: 'http', path: '/', method: 'POST' as 'GET' }),
+      readOnlyProblem({ ...post, path: '/_plugins/_security_analytics/detectors', products: ['opensearch'] }),
     ).toBeDefined();
+    expect(
+      readOnlyProblem({ ...post, path: '/_plugins/_security_analytics/rules/_search', products: ['wazuh'] }),
+    ).toBeDefined();
+    const { body: _none, ...noBody } = post;
+    expect(
+      readOnlyProblem({ ...noBody, path: '/_plugins/_security_analytics/rules/_search', products: ['opensearch'] }),
+    ).toBeDefined();
+    expect(
+      readOnlyProblem({
+        ...post,
+        path: '/_plugins/_security_analytics/rules/_search?pre_packaged=true',
+        products: ['opensearch'],
+      }),
+    ).toBeUndefined();
     expect(
       readOnlyProblem({ id: 'x', platform: 'web', kind: 'live', live: 'body-canary', active: false }),
     ).toBeDefined();

@@ -16,6 +16,10 @@ const README = join(REPO_ROOT, 'README.md');
 /** Placeholder text in the README -> a value the validators accept. */
 const SUBSTITUTES: Record<string, string> = {
   '<host key fingerprint: SHA256:...>': `SHA256:${'A'.repeat(43)}`,
+  '<workspace id>': '6f1c2d3e-0000-4000-8000-000000000001',
+  '<subscription>': 'd0cfe6b2-9ac0-4464-9919-dccaee2e48c0',
+  '<resource group>': 'soc-rg',
+  '<workspace name>': 'soc-workspace',
 };
 
 /** Blocks that are not meant to validate alone, each with the reason (none today). Keyed by their first line. */

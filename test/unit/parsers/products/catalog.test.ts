@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { searchAllowed } from '../../../../src/collect/api-source.js';
 import { type Catalog, loadCatalog, loadProbes } from '../../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../../src/checks/evaluate.js';
 import type { CheckDef } from '../../../../src/checks/types.js';
@@ -46,7 +47,9 @@ describe('product check catalog', () => {
     expect(probes.length).toBeGreaterThanOrEqual(12);
     for (const p of probes) {
       expect(p.platform).toBe('api');
-      expect(p.method ?? 'GET').toMatch(/^(GET|HEAD)$/);
+      // POST only to a read-only search endpoint of every product the probe is asked of.
+      if (p.method === 'POST') expect(p.products!.every((x) => searchAllowed(x, p.path!.split('?')[0]!))).toBe(true);
+      else expect(p.method ?? 'GET').toMatch(/^(GET|HEAD)$/);
     }
   });
 
@@ -61,6 +64,8 @@ describe('product check catalog', () => {
           'infrastructure',
           'log-collection',
           ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
+          // Enabled rules that search where no events arrive: the rules the SIEM runs, blind.
+          ...(check.id === 'products.siem.blind-rules' ? ['detection-rules'] : []),
           // What the rules raised over 30 days: the alert volume and noise of detection validation.
           ...(check.id === 'products.siem.alert-volume' ? ['detection-validation'] : []),
           // The SIEM -> SOAR hop of the response loop.
