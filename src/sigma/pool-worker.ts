@@ -12,12 +12,9 @@ const data = workerData as PoolWorkerData;
 const engine = new SigmaEngine(loadRules(data.rulePaths, { placeholders: data.placeholders }).rules);
 if (ruleSignature(engine) !== data.signature)
   throw new Error('the worker compiled a different rule set than the main thread (rule files changed meanwhile?)');
-// ignoreBOM keeps a byte-order mark in the text, as the main thread's StringDecoder does (the line is then not JSON).
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function run(req: BatchRequest): BatchResult {
-  const lines = decoder.decode(new Uint8Array(req.text)).split('\n');
-  if (lines.length !== req.count) throw new Error(`batch ${req.seq}: ${lines.length} lines, ${req.count} expected`);
+  const lines = req.lines;
   const res: BatchResult = {
     seq: req.seq,
     events: 0,
