@@ -4,9 +4,18 @@ import type { ProductModule } from './define.js';
 import { elasticsearch, opensearch } from './elastic.js';
 import { kibana } from './kibana.js';
 import { splunk } from './splunk.js';
+import { shuffle, splunkSoar } from './soar.js';
 import { wazuh } from './wazuh.js';
 
-export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh, kibana];
+export const PRODUCTS: readonly ProductModule[] = [
+  elasticsearch,
+  opensearch,
+  splunk,
+  wazuh,
+  kibana,
+  splunkSoar,
+  shuffle,
+];
 
 export function productNamed(name: string): ProductModule | undefined {
   return PRODUCTS.find((p) => p.name === name.toLowerCase());
