@@ -47,13 +47,18 @@ export function plantFailure(r: ProbeResult): string | undefined {
   const first = (r.error?.message || r.stderr.trim() || r.stdout.trim()).split('\n')[0]!.trim();
   if (/source not registered|source name .* does not exist/i.test(text))
     return (
-      `source not registered (${first}); register it once as an administrator: ` +
-      'New-EventLog -LogName Application -Source socready'
+      `source not registered (${first}); register it once as an administrator with ` +
+      '`eventcreate /L APPLICATION /T INFORMATION /SO socready /ID 1 /D "socready source"` ' +
+      '(usable by Write-EventLog and eventcreate alike)'
     );
   if (/access (is )?denied|not allowed|unauthori[sz]ed|SecurityException/i.test(text))
     return `access denied (${first}); writing to the Application log needs an administrator or a granted source`;
   if (/custom applications\/scripts only/i.test(text))
-    return `eventcreate refused the source (${first}): it writes only with sources eventcreate registered`;
+    return (
+      `eventcreate refused the source (${first}): on PowerShell 7 socready writes with eventcreate, which accepts ` +
+      'only sources eventcreate registered; register the source with eventcreate or reach the host with ' +
+      'Windows PowerShell 5.1'
+    );
   return r.error ? `${r.error.kind}: ${r.error.message}` : `the write failed: ${first}`;
 }
 

@@ -21,6 +21,14 @@ const SAFE_MARKER = /^[A-Za-z0-9._-]{1,200}$/;
 const SAFE_SOURCE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 const REGISTERED = 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\';
 
+/**
+ * An event's text: its rendered message, or its insertion strings when the message cannot be rendered (a collector
+ * without the source's message file shows forwarded events with no message, but their data still holds the marker).
+ */
+const TEXT =
+  '$(if ($_.Message) { [string]$_.Message } else { (@($_.Properties | ForEach-Object { [string]$_.Value }) -join ' +
+  "' ') })";
+
 /** Why the canary's data cannot be used, or undefined. */
 export function canaryDataError(c: EventLogCanary): string | undefined {
   if (!SAFE_MARKER.test(c.marker))
@@ -73,7 +81,7 @@ export function eventLogReadBackScript(c: Pick<EventLogCanary, 'marker' | 'sourc
       `'Application'; ProviderName = ${psQuote(c.source)}; StartTime = (Get-Date).AddMinutes(-${sinceMinutes}) }`,
     'try {',
     '  $socreadyEvents = @(Get-WinEvent -FilterHashtable $socreadyFilter -MaxEvents 500 -ErrorAction Stop | ' +
-      "Where-Object { [string]$_.Message -like ('*' + $socreadyMarker + '*') })",
+      `Where-Object { ${TEXT} -like ('*' + $socreadyMarker + '*') })`,
     '} catch {',
     "  if ([string]$_.FullyQualifiedErrorId -like 'NoMatchingEventsFound*') { return }",
     '  throw',
@@ -82,7 +90,7 @@ export function eventLogReadBackScript(c: Pick<EventLogCanary, 'marker' | 'sourc
     'ConvertTo-Json -Compress -InputObject @($socreadyEvents | Select-Object -First 5 | ForEach-Object {',
     '  [ordered]@{ RecordId = $_.RecordId; TimeCreated = $_.TimeCreated.ToUniversalTime().ToString(' +
       "'o'); Id = $_.Id; ProviderName = $_.ProviderName; LogName = $_.LogName; MachineName = $_.MachineName; " +
-      'Message = [string]$_.Message }',
+      `Message = ${TEXT} }`,
     '})',
   ].join('\n');
 }
@@ -102,7 +110,7 @@ export function eventLogTailScript(logNames: string[], sinceMinutes = 60): strin
     '    Get-WinEvent -FilterHashtable @{ LogName = $socreadyLog; ' +
       `StartTime = (Get-Date).AddMinutes(-${sinceMinutes}) } -MaxEvents 2000 -ErrorAction Stop | ForEach-Object {`,
     "      [string]$_.RecordId + ' ' + $_.TimeCreated.ToUniversalTime().ToString('o') + ' ' + " +
-      "[string]$_.MachineName + ' ' + ([string]$_.Message -replace '[\\r\\n]+', ' ')",
+      `[string]$_.MachineName + ' ' + (${TEXT} -replace '[\\r\\n]+', ' ')`,
     '    }',
     '  } catch {',
     "    if ([string]$_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw }",

@@ -215,7 +215,9 @@ describe('Windows host canary (PowerShell path, fixture-tested)', () => {
 
   it('an unregistered source is reported with the one-time registration, never registered by socready', async () => {
     const { doc } = await plant('source-not-registered.json');
-    expect(doc.canaries[0]!.plant_error).toMatch(/^source not registered .*New-EventLog -LogName Application/);
+    expect(doc.canaries[0]!.plant_error).toMatch(
+      /^source not registered .*eventcreate \/L APPLICATION .*\/SO socready/,
+    );
     const denied = await plant('write-eventlog-denied.json');
     expect(denied.doc.canaries[0]!.plant_error).toMatch(/^access denied \(Requested registry access is not allowed/);
   });

@@ -42,5 +42,8 @@ describe('Windows canary scripts', () => {
       "ProviderName = 'socready'; StartTime = (Get-Date).AddMinutes(-60)",
     );
     expect(() => eventLogTailScript(["Forwarded'Events"])).toThrow(/event log name/);
+    // A collector without the source's message file renders no message: the insertion strings are searched instead.
+    for (const script of [eventLogReadBackScript(canary), eventLogTailScript(['ForwardedEvents'])])
+      expect(script).toContain('$(if ($_.Message) { [string]$_.Message } else { (@($_.Properties |');
   });
 });
