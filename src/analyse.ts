@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { analyseCoverage } from './coverage/analyse.js';
+import type { SourceHealth } from './parsers/products/rule-blindness.js';
 import { estimateFalsePositives } from './detect/estimate.js';
 import { estimateInSiem } from './detect/siem-estimate.js';
 import { BUILTIN_RULES } from './detect/run.js';
@@ -78,6 +79,8 @@ export interface AnalyseOptions {
   hostsOnly?: boolean;
   /** Stored answers of the SIEM rule APIs (SIEM_RULE_PROBES): the rules the SIEM really runs. */
   siemRulePaths?: string[];
+  /** Where the SIEMs' events arrive, read from their stored answers: rules searching nothing there are blind. */
+  siemHealth?: { health: SourceHealth[]; problems: { path: string; error: string }[] };
   /** The clock the SIEM estimate's window ends by (tests inject one). */
   now?: () => Date;
   /** Where API tokens (token_env) are read; default process.env. */
@@ -169,8 +172,10 @@ export async function completeReport(report: Report, opts: AnalyseOptions): Prom
         threatFocus: inv.threat_focus,
         webFacing: inv.targets.some((t) => t.kind === 'web' || t.kind === 'waf'),
         sourceClasses,
+        sourceHealth: opts.siemHealth?.health,
       }),
     );
+    if (coverage) coverage.problems.push(...(opts.siemHealth?.problems ?? []));
     if (coverage)
       report.analyses.coverage = { ...coverage, content: siemRules.length > 0 ? 'organisation' : rulesContent };
     const playbooks = await step('playbook dry-runs', problems, opts, () =>

@@ -13,6 +13,7 @@ import type { Evidence, Report, Target, TransportError } from './model.js';
 import { evaluateCheck } from './checks/evaluate.js';
 import { type AnalyseOptions, completeReport, SIEM_RULE_PROBES } from './analyse.js';
 import { SIEM_ALERT_PROBES, siemAlertSection } from './rules/siem-alerts.js';
+import { SOURCE_HEALTH_PROBES, sourceHealthFromEvidence } from './parsers/products/source-health.js';
 import { volumeFactsOnly } from './cost/index.js';
 import { loopFactsOnly } from './playbook/loop.js';
 import { failedResult } from './transport/shell.js';
@@ -277,11 +278,12 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  // The SIEM's rule and alert-count answers are read again after collection (coverage, the SOAR gate's alert
-  // volume): kept aside when their target is spilled; so are the observed facts the cost forecast and the loop read.
+  // The SIEM's rule, alert-count and source-health answers are read again after collection (coverage and its blind
+  // rules, the SOAR gate's alert volume): kept aside when their target is spilled; so are the observed facts the
+  // cost forecast and the loop read.
   const spill = new TargetSpill(
     join(runDir, '.targets.ndjson'),
-    (e) => SIEM_RULE_PROBES.has(e.probe) || SIEM_ALERT_PROBES.has(e.probe),
+    (e) => [SIEM_RULE_PROBES, SIEM_ALERT_PROBES, SOURCE_HEALTH_PROBES].some((set) => set.has(e.probe)),
     (f) => volumeFactsOnly(f) ?? loopFactsOnly(f),
   );
   try {
@@ -347,7 +349,11 @@ async function scanWith(
 }
 
 /** The rules the SIEM runs, as its API answered them (stored evidence), join the coverage as the organisation's. */
-export function siemRules(report: Report, runDir: string, kept: Evidence[] = []): { siemRulePaths?: string[] } {
+export function siemRules(
+  report: Report,
+  runDir: string,
+  kept: Evidence[] = [],
+): Pick<AnalyseOptions, 'siemRulePaths' | 'siemHealth'> {
   // What those rules raised over 30 days (stored evidence): the SOAR gate's measured alert volume.
   const alertAnswers = [...report.evidence, ...kept].filter(
     (e) => SIEM_ALERT_PROBES.has(e.probe) && !e.error && e.file,
@@ -363,5 +369,10 @@ export function siemRules(report: Report, runDir: string, kept: Evidence[] = [])
   const paths = [...report.evidence, ...kept]
     .filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file)
     .map((e) => join(runDir, e.file!));
-  return paths.length > 0 ? { siemRulePaths: paths } : {};
+  if (paths.length === 0) return {};
+  // Where the SIEMs' events arrive (stored answers): the coverage joins the rules with it (blind rules).
+  const health = [...report.evidence, ...kept]
+    .filter((e) => SOURCE_HEALTH_PROBES.has(e.probe) && !e.error && e.file)
+    .map((e) => ({ target: e.target, probe: e.probe, text: readFileSync(join(runDir, e.file!), 'utf8') }));
+  return { siemRulePaths: paths, ...(health.length > 0 ? { siemHealth: sourceHealthFromEvidence(health) } : {}) };
 }

@@ -9,7 +9,12 @@ import type { SiemSearchAnswer } from './siem-search.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
 import { splitSections } from '../util/file-sections.js';
-import type { CanarySighting, CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
+import {
+  type CanarySighting,
+  type CanaryTrace,
+  type HostCanaryDocument,
+  LONG_CANARY_BYTES,
+} from '../parsers/linux/canary.js';
 import { followOnCollector, searchInSiem, sight, TAIL_BYTES, tailCommand, type TraceTiming } from './trace.js';
 
 export { sight, tailCommand } from './trace.js';
@@ -18,8 +23,8 @@ export type { CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js
 
 export const DEFAULT_LOCAL_PATHS = ['/var/log/syslog', '/var/log/messages'];
 export const DEFAULT_MAX_WAIT_S = 30;
-/** Body length of the long canary: above rsyslog's default 8096-byte maxMessageSize (header included). */
-export const LONG_CANARY_BYTES = 12_000;
+// Body length of the long canary (above rsyslog's 8096-byte default), defined beside the canary parser.
+export { LONG_CANARY_BYTES };
 /** logger's own default --size: a longer line is cut by logger before any syslog daemon sees it. */
 const LOGGER_DEFAULT_SIZE = 1024;
 

@@ -193,6 +193,10 @@ function printText(res: AnalysisSection<CoverageSummary, CoverageDetails>, origi
     out.push('', 'Blind log sources:');
     for (const b of d.blind_sources.slice(0, 10)) out.push(`  - ${b.explain.en} [${b.rules} rules]`);
   }
+  if (d.blind_rules?.length) {
+    out.push('', 'SIEM rules searching where no events arrive (blind, not counted):');
+    for (const b of d.blind_rules.slice(0, 10)) out.push(`  - ${b.explain.en}`);
+  }
   if (d.threat_focus.length) {
     out.push('', 'Threat focus:');
     for (const f of d.threat_focus)

@@ -19,6 +19,7 @@ import {
   type RuleVisibility,
   type TechniqueCoverage,
 } from './types.js';
+import { type BlindRule, blindRules, type SourceHealth } from '../parsers/products/rule-blindness.js';
 import { blindSources, type SourceClassGate, VisibilityIndex } from './visibility.js';
 
 export interface CoverageOptions {
@@ -36,6 +37,8 @@ export interface CoverageOptions {
   webFacing?: boolean;
   /** Source-map classes with their status (src/sources): rules count as visible only where their class is measured. */
   sourceClasses?: SourceClassGate[];
+  /** Where each SIEM's events arrive (src/parsers/products/source-health.ts): rules searching nothing are blind. */
+  sourceHealth?: SourceHealth[];
 }
 
 /** Japanese names of the tactics as Japanese security teams usually write them. */
@@ -104,6 +107,28 @@ function buildMatrix(index: AttackIndex, byId: Map<string, TechniqueCoverage>): 
     });
 }
 
+/**
+ * A rule the SIEM runs against indices or sourcetypes that receive nothing sees nothing, whatever the hosts log: it
+ * counts as blind (not coverage), and the SIEM target that measured it is where it is blind.
+ */
+function markBlind(rules: DetectionRule[], blind: BlindRule[], vis: Map<DetectionRule, RuleVisibility>): void {
+  const byKey = new Map(blind.map((b) => [`${b.file}\u0000${b.rule_id}`, b]));
+  for (const r of rules) {
+    const b = byKey.get(`${r.file}\u0000${r.id}`);
+    if (!b) continue;
+    const before = vis.get(r);
+    vis.set(r, {
+      visibility: 'blind',
+      visible_on: [],
+      blind_on: [b.target],
+      checks: [...new Set([...(before?.checks ?? []), 'products.siem.blind-rules'])].sort(),
+      missing_fields: before?.missing_fields ?? [],
+      explain: b.explain,
+      ...(before?.source_classes ? { source_classes: before.source_classes } : {}),
+    });
+  }
+}
+
 /** Runs the analysis on rules already read and a catalog already loaded (the pure core, for tests and the CLI). */
 export function computeCoverage(
   ruleSet: RuleSet,
@@ -116,6 +141,8 @@ export function computeCoverage(
     webFacing?: boolean;
     /** Source-map classes: a rule counts as visible only where its class is measured. */
     sourceClasses?: SourceClassGate[];
+    /** The SIEMs' source health: a rule whose indices or sourcetypes receive no events is blind, wherever it runs. */
+    sourceHealth?: SourceHealth[];
   },
 ): AnalysisSection<CoverageSummary, CoverageDetails> {
   const { index } = catalog;
@@ -124,6 +151,8 @@ export function computeCoverage(
   const visIndex = new VisibilityIndex(opts.findings, opts.sourceClasses);
   const vis = new Map<DetectionRule, RuleVisibility>();
   for (const r of ruleSet.rules) if (!r.correlation) vis.set(r, visIndex.of(r));
+  const blind = blindRules(ruleSet.rules, opts.sourceHealth ?? []);
+  markBlind(ruleSet.rules, blind, vis);
   const resolved = resolveRules(ruleSet.rules, index);
   const focus = resolveFocus(opts.threatFocus ?? [], index);
   for (const u of focus.unknown)
@@ -228,6 +257,7 @@ export function computeCoverage(
     techniques: techniques.filter((t) => t.grade !== 'none' || t.focus.length > 0),
     owasp,
     blind_sources: blindSources(enabled, vis),
+    ...(opts.sourceHealth && opts.sourceHealth.length > 0 ? { blind_rules: blind } : {}),
     gaps: prioritiseGaps(techniques, index),
     threat_focus: focusCoverage(focus, byId),
     resolutions: resolved.resolutions,

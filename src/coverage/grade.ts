@@ -174,8 +174,10 @@ export function gradeOf(input: GradeInput): GradeResult {
   const ruleById = new Map(rules.map((r) => [r.id, r]));
   const canSee = (v: Validation) => {
     const r = ruleById.get(v.rule_id);
-    const vv = r ? vis.get(r)?.visibility : undefined;
-    if (vv === 'blind') return false;
+    // A sample of a rule that is not among the graded rules (the built-in pack beside the organisation's) proves
+    // nothing about the organisation's coverage.
+    if (!r) return false;
+    if (vis.get(r)?.visibility === 'blind') return false;
     return grade === 'visible' || !measured;
   };
   const fired = validations.filter((v) => v.validated);
@@ -194,11 +196,19 @@ export function gradeOf(input: GradeInput): GradeResult {
         ja: `誤検知試験済み：「${benign.title}」は平常時のログでは発報しませんでした。`,
       });
     }
-  } else if (fired.length > 0) {
-    explain.push({
-      en: `"${fired[0]!.title}" fired on its sample, but this environment does not collect the logs it needs.`,
-      ja: `「${fired[0]!.title}」はサンプルでは発報しましたが、この環境では必要なログを収集していません。`,
-    });
+  } else {
+    const own = fired.find((v) => ruleById.has(v.rule_id));
+    const foreign = fired.find((v) => !ruleById.has(v.rule_id));
+    if (own)
+      explain.push({
+        en: `"${own.title}" fired on its sample, but this environment does not collect the logs it needs.`,
+        ja: `「${own.title}」はサンプルでは発報しましたが、この環境では必要なログを収集していません。`,
+      });
+    else if (foreign)
+      explain.push({
+        en: `A sample detection by "${foreign.title}" fired, but that rule is not among the rules read.`,
+        ja: `サンプル検知で「${foreign.title}」が発報しましたが、読み込んだルールには含まれていません。`,
+      });
   }
   return { grade, score: GRADE_SCORE[grade], refs, explain };
 }

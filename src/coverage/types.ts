@@ -1,5 +1,6 @@
 // Shapes of the coverage analysis (report.analyses.coverage.details), read by the HTML section and the exports.
 import type { Bilingual, LogSourceRef } from '../model.js';
+import type { BlindRule } from '../parsers/products/rule-blindness.js';
 import type { RuleFormat } from '../rules/model.js';
 
 /** Ordered from worst to best. `blind`: rules exist but the scan found their logs not collected. */
@@ -179,6 +180,8 @@ export interface IdResolution {
 }
 
 export interface CoverageDetails {
+  /** Enabled SIEM rules whose indices or sourcetypes receive no events (not counted as coverage), with the reason. */
+  blind_rules?: BlindRule[];
   attack: { version: string; source: string; origin: string; scope: Bilingual };
   owasp_primary: '2021' | '2025';
   legend: { grade: Grade; score: number; color: string; label: Bilingual }[];

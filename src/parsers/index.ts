@@ -10,12 +10,14 @@ import { type ParserModule, parserIndex, parsersByName } from './define.js';
 import { edrParserModules } from './edr/index.js';
 import { sensorParserModules } from './ips/index.js';
 import { linuxParserModules } from './linux/index.js';
+import { splunkPropsFileParserModules } from './products/splunk-props.js';
 import { webParserModules } from './web/index.js';
 import { windowsParserModules } from './windows/index.js';
 
 /** Platform parsers and every product's parsers (a parser shared by products is registered once). */
 export const PARSER_MODULES: readonly ParserModule[] = [
   ...linuxParserModules,
+  ...splunkPropsFileParserModules,
   ...windowsParserModules,
   ...webParserModules,
   ...DATABASE_PARSERS,

@@ -1,5 +1,6 @@
 // Kibana (Elastic Security): the detection engine's rules, read through Kibana's API (not Elasticsearch's).
 import { apiParserModules } from '../parsers/products/api.js';
+import { blindRuleParserModules } from '../parsers/products/blind-rules.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { defineProduct, jsonOrUndefined } from './define.js';
@@ -14,5 +15,5 @@ export const kibana = defineProduct({
     return version ? { os: `Kibana ${version}` } : {};
   },
   probes: ['api-root', 'kibana-detection-rules', 'kibana-connectors'],
-  parsers: [...apiParserModules, ...siemRuleParserModules, ...alertForwardingParserModules],
+  parsers: [...apiParserModules, ...siemRuleParserModules, ...alertForwardingParserModules, ...blindRuleParserModules],
 });

@@ -1,9 +1,12 @@
 import { splunkVolumeParsers } from '../cost/siem-volume.js';
 import { apiParserModules } from '../parsers/products/api.js';
+import { blindRuleParserModules } from '../parsers/products/blind-rules.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { alertForwardingParserModules } from '../parsers/products/alert-forwarding.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
 import { splunkParserModules } from '../parsers/products/splunk.js';
+import { splunkFieldParserModules } from '../parsers/products/splunk-fields.js';
+import { splunkPropsParserModules } from '../parsers/products/splunk-props.js';
 import { defineProduct } from './define.js';
 
 export const splunk = defineProduct({
@@ -22,6 +25,9 @@ export const splunk = defineProduct({
     'splunk-saved-searches',
     'splunk-alert-history',
     'splunk-license-usage',
+    'splunk-sourcetypes',
+    'splunk-props',
+    'splunk-field-summary',
   ],
   parsers: [
     ...apiParserModules,
@@ -30,5 +36,8 @@ export const splunk = defineProduct({
     ...alertCountParserModules,
     ...alertForwardingParserModules,
     ...splunkVolumeParsers,
+    ...blindRuleParserModules,
+    ...splunkPropsParserModules,
+    ...splunkFieldParserModules,
   ],
 });

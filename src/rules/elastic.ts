@@ -120,6 +120,8 @@ export function elasticRule(
     .filter((n): n is string => typeof n === 'string');
   const fields = required.length > 0 ? required : queryFields(query);
   const maturity = typeof metadata?.maturity === 'string' ? metadata.maturity : undefined;
+  const indices = asStrings(rule.index);
+  const dataView = typeof rule.data_view_id === 'string' ? rule.data_view_id : undefined;
   return {
     rules: [
       {
@@ -136,6 +138,9 @@ export function elasticRule(
         correlation: rule.type === 'threshold' || (rule.type === 'eql' && /^\s*sequence\b/i.test(query)),
         disabled: maturity === 'deprecated' || rule.enabled === false,
         tags,
+        ...(indices.length > 0 || dataView
+          ? { reads: { indices, sourcetypes: [], ...(dataView ? { data_view: dataView } : {}) } }
+          : {}),
       },
     ],
     problems: [],

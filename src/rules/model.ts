@@ -27,6 +27,20 @@ export interface DetectionRule {
   /** Disabled in its source (Splunk disabled = 1, Sigma status deprecated/unsupported). */
   disabled?: boolean;
   tags: string[];
+  /**
+   * Where the SIEM looks for the rule's events, as the rule names them: Elastic index patterns (`index`, or the data
+   * view when the rule uses one), Splunk `index=` / `sourcetype=` terms of the SPL. Joined with the source health the
+   * scan measured (src/parsers/products/rule-blindness.ts): a rule whose indices or sourcetypes receive no events
+   * is blind.
+   */
+  reads?: RuleReads;
+}
+
+export interface RuleReads {
+  indices: string[];
+  sourcetypes: string[];
+  /** A Kibana data view id the rule reads through instead of index patterns (not resolved to indices here). */
+  data_view?: string;
 }
 
 export interface RuleProblem {

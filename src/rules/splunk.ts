@@ -83,6 +83,27 @@ export function splFields(search: string): string[] {
   return [...out].sort();
 }
 
+/** One value or an `IN (a, b)` list after a field name, quotes removed. */
+function termValues(search: string, field: string): string[] {
+  const out: string[] = [];
+  const eq = new RegExp(`(?<![\\w.])${field}\\s*=\\s*("(?:\\\\.|[^"\\\\])*"|[^\\s|()]+)`, 'gi');
+  for (const m of search.matchAll(eq)) out.push(m[1]!.replace(/^"|"$/g, ''));
+  const list = new RegExp(`(?<![\\w.])${field}\\s+IN\\s*\\(([^)]*)\\)`, 'gi');
+  for (const m of search.matchAll(list))
+    for (const v of m[1]!.split(/[\s,]+/)) if (v) out.push(v.replace(/^"|"$/g, ''));
+  return uniq(out.filter((v) => v !== ''));
+}
+
+/**
+ * The indexes and sourcetypes an SPL search names (`index=win*`, `sourcetype="XmlWinEventLog"`, `index IN (a, b)`).
+ * Negated terms (`index!=x`, `NOT index=x`) are not sources; macros and data models are not expanded, so a search
+ * that names neither has no reads and is never judged blind.
+ */
+export function splReads(search: string): { indices: string[]; sourcetypes: string[] } {
+  const positive = search.replace(/\bNOT\s+(?:index|sourcetype)\s*=\s*\S+/gi, ' ');
+  return { indices: termValues(positive, 'index'), sourcetypes: termValues(positive, 'sourcetype') };
+}
+
 export function readSplunkYamlText(text: string, file: string): { rules: DetectionRule[]; problems: RuleProblem[] } {
   let parsed: ParsedYaml;
   try {
@@ -152,12 +173,14 @@ export interface ConfStanza {
   name: string;
   line: number;
   keys: Map<string, string>;
+  /** The line each key was set on (parsed files only). */
+  keyLines?: Map<string, number>;
 }
 
 /** Splunk .conf syntax: [stanza] headers, key = value lines, a trailing backslash continues the value. */
 export function parseSplunkConf(text: string): ConfStanza[] {
   const stanzas: ConfStanza[] = [];
-  let current: ConfStanza = { name: 'default', line: 1, keys: new Map() };
+  let current: ConfStanza = { name: 'default', line: 1, keys: new Map(), keyLines: new Map() };
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
@@ -170,13 +193,14 @@ export function parseSplunkConf(text: string): ConfStanza[] {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const header = /^\[(.*)\]$/.exec(trimmed);
     if (header) {
-      current = { name: header[1]!, line: start, keys: new Map() };
+      current = { name: header[1]!, line: start, keys: new Map(), keyLines: new Map() };
       stanzas.push(current);
       continue;
     }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
     current.keys.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+    current.keyLines!.set(line.slice(0, eq).trim(), start);
   }
   return stanzas;
 }
@@ -240,6 +264,7 @@ export function savedSearchRule(
     const dataModels = jsonObject(`{"d":${st.keys.get('action.escu.data_models') ?? '[]'}}`)?.d;
     const severity = st.keys.get('action.notable.param.severity') ?? st.keys.get('alert.severity');
     const disabled = st.keys.get('disabled');
+    const reads = splReads(search);
     return {
       file,
       line: st.line,
@@ -260,6 +285,7 @@ export function savedSearchRule(
       correlation: /datamodel[=\s:]+"?Risk/i.test(search),
       disabled: disabled === '1' || disabled === 'true',
       tags: attackIds,
+      ...(reads.indices.length > 0 || reads.sourcetypes.length > 0 ? { reads } : {}),
     };
   }
 }

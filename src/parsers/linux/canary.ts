@@ -132,6 +132,9 @@ const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary')
   };
 };
 
+/** Body length of the host's long canary: above rsyslog's default 8096-byte maxMessageSize (header included). */
+export const LONG_CANARY_BYTES = 12_000;
+
 export const canaryParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'host-canary',

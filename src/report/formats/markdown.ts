@@ -2,6 +2,7 @@
 // the level per area, what blocks automation and the worst failures. Collected text is escaped: job summaries
 // render HTML, and evidence comes from hosts that may be compromised.
 import { costMarkdown } from './cost-md.js';
+import type { CoverageDetails } from '../../coverage/types.js';
 import type { Finding, Lang, Report } from '../../model.js';
 import { isActivelyWaived, severityRank } from '../../score/findings.js';
 import { AREA_NAMES, BASIS_NAMES, levelLabel, VERDICT_TEXT } from '../../score/labels.js';
@@ -146,6 +147,21 @@ function whyBlocks(failing: Finding[], lang: Lang): string[] {
   return out.length ? [`### ${t(L.why, lang)}`, '', ...out] : [];
 }
 
+/** The SIEM rules the coverage did not count because their indices or sourcetypes receive no events. */
+function blindRulesMarkdown(report: Report, lang: Lang): string[] {
+  const blind = (report.analyses.coverage?.details as CoverageDetails | undefined)?.blind_rules ?? [];
+  if (blind.length === 0) return [];
+  const out = [
+    lang === 'ja'
+      ? `### イベントが届かない場所を検索する SIEM ルール（${formatNumber(blind.length, lang)} 件、カバレッジに数えない）`
+      : `### SIEM rules searching where no events arrive (${formatNumber(blind.length, lang)}, not counted)`,
+    '',
+  ];
+  for (const b of blind) out.push(`- ${mdEscape(t(b.explain, lang))} (${codeSpan(b.reason)}, ${mdEscape(b.target)})`);
+  out.push('');
+  return out;
+}
+
 export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
   const { lang } = opts;
   const c = lang === 'ja' ? '：' : ': ';
@@ -239,6 +255,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions): string {
     if (undecided.length > max) out.push('', `${formatNumber(undecided.length - max, lang)} ${t(L.more, lang)}`);
     out.push('');
   }
+  out.push(...blindRulesMarkdown(report, lang));
   out.push(...costMarkdown(report, lang, mdEscape));
   const counts = new Map<string, number>();
   for (const f of report.findings) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);

@@ -108,8 +108,12 @@ describe('linux catalog on fixture hosts', () => {
     const notPassing = [...findings.values()]
       .filter((f) => f.status !== 'pass')
       .map((f) => `${f.check}: ${f.status} ${f.reason ?? JSON.stringify(f.observed)}`);
-    // The hardened host forwards with rsyslog: the syslog-ng check does not apply to it.
-    expect(notPassing).toEqual(['linux.syslog-ng.log-msg-size: not-applicable does not apply: installed = false']);
+    // The hardened host forwards with rsyslog: the syslog-ng check does not apply to it, nor (no Splunk there) the
+    // props.conf TRUNCATE check.
+    expect(notPassing).toEqual([
+      'linux.syslog-ng.log-msg-size: not-applicable does not apply: installed = false',
+      'linux.splunk.truncate: not-applicable does not apply: applicable = false',
+    ]);
   });
 
   it('fails the key checks on a default Debian host with auditd and rsyslog installed, and says why', () => {

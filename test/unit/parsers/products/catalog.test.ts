@@ -61,6 +61,8 @@ describe('product check catalog', () => {
           'infrastructure',
           'log-collection',
           ...(check.id === 'products.siem.detection-rules-enabled' ? ['detection-rules'] : []),
+          // Enabled rules that search where no events arrive: the rules the SIEM runs, blind.
+          ...(check.id === 'products.siem.blind-rules' ? ['detection-rules'] : []),
           // What the rules raised over 30 days: the alert volume and noise of detection validation.
           ...(check.id === 'products.siem.alert-volume' ? ['detection-validation'] : []),
           // The SIEM -> SOAR hop of the response loop.
