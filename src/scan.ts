@@ -24,6 +24,7 @@ import type { WebDetails } from './web/web-facts.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 import { jsonFilePieces } from './util/write-json.js';
+import { withCheckText } from './report/check-text.js';
 import { catalogDigest, planDigest } from './shard/digest.js';
 import { inShard, type ShardSpec } from './shard/select.js';
 
@@ -342,7 +343,7 @@ async function scanWith(
   report.run.finished_at = new Date().toISOString();
   // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
   // one string is ~400 MB (near V8's string limit), and as objects several times that.
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(withCheckText(spill.streamed(report))), { mode: 0o640 });
   return { report: opts.slimReport ? report : spill.hydrate(report), runDir, problems };
 }
 

@@ -6,6 +6,7 @@ import { copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type AnalyseOptions, completeReport } from '../analyse.js';
 import type { Evidence, Finding, Report, ShardInfo, TargetResult } from '../model.js';
+import { withCheckText } from '../report/check-text.js';
 import { readReport } from '../report/validate.js';
 import { evidenceHostsTitle, newRunId, siemRules, webSection } from '../scan.js';
 import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
@@ -222,6 +223,6 @@ export async function runMerge(opts: MergeOptions): Promise<{ report: Report; ru
   };
   await completeReport(report, { ...opts, hostsOnly: info.hosts_only, ...siemRules(report, runDir) });
   report.run.finished_at = now().toISOString();
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(withCheckText(report)), { mode: 0o640 });
   return { report, runDir };
 }
