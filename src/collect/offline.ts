@@ -6,6 +6,7 @@ import { decodeOutput, decodeWindowsOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
 import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
+import { readJsonObjectStreamed } from '../util/read-json-streamed.js';
 import { compileSchema, InputError, validateValue } from '../util/validate.js';
 import { globPermission, type ProbeSource } from './source.js';
 
@@ -160,6 +161,32 @@ export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
 
+/** What planning needs of an evidence file: everything but its probes. */
+export type EvidenceHeader = Pick<OfflineEvidenceFile, 'platform' | 'host' | 'databases'>;
+
+const { probes: _probes, ...headerProperties } = schema.properties;
+const headerSchema = { ...schema, required: ['format', 'version', 'platform', 'host'], properties: headerProperties };
+const HEADER_FIELDS = ['format', 'version', 'platform', 'host', 'databases', 'collection'] as const;
+
+/**
+ * The header of an evidence file (format, platform, host, databases), its probes stepped over unparsed: a shard learns
+ * every file's target id without decoding 5,000 files. The same limits and link policy as readOfflineEvidence; a
+ * PowerShell collection document (host inside `collection`) is read whole. The probes are checked when the file is
+ * replayed.
+ */
+export function readEvidenceHeader(file: string, opts: EvidenceReadOptions = {}): EvidenceHeader {
+  const json = readJsonObjectStreamed(file, {
+    maxBytes: INPUT_LIMITS.jsonBytes,
+    maxValueBytes: INPUT_LIMITS.jsonBytes,
+    followSymlinks: Boolean(opts.followSymlinks),
+    symlinkFlag: '--follow-symlinks',
+    only: HEADER_FIELDS,
+  });
+  if ('collection' in json && !('host' in json)) return readOfflineEvidence(file, opts);
+  const { collection: _c, ...header } = json;
+  return validateValue<EvidenceHeader>(header, compileSchema(headerSchema), file);
+}
+
 /** Evidence files in a folder (or one file), one per host. */
 export function listEvidenceFiles(path: string): string[] {
   let isDir: boolean;
@@ -176,7 +203,7 @@ export function listEvidenceFiles(path: string): string[] {
 }
 
 /** A safe target id from the host name, else the file name: no control characters, path separators or dot-names. */
-export function evidenceTargetId(file: string, data: OfflineEvidenceFile): string {
+export function evidenceTargetId(file: string, data: Pick<OfflineEvidenceFile, 'host'>): string {
   const name = data.host.hostname?.trim();
   if (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name.slice(0, 120);
   const fromFile = basename(file, '.json')

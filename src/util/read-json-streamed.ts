@@ -17,6 +17,11 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 export interface StreamedJsonOptions extends ReadInputOptions {
   /** The largest single top-level value, or element of a top-level array, in bytes. */
   maxValueBytes: number;
+  /**
+   * Read only these top-level fields: others are stepped over unparsed (no size cap: nothing is kept), and reading
+   * stops once all of them were seen (a header before a large body costs only the header).
+   */
+  only?: readonly string[];
 }
 
 class Bytes {
@@ -72,7 +77,7 @@ class Bytes {
    * The bytes of one JSON value starting at the next token (a string, number, literal, object or array), consumed;
    * its validity is left to JSON.parse. Refuses a value over `max` bytes before gathering more of it.
    */
-  value(max: number, what: () => string): { bytes: Buffer; offset: number } {
+  value(max: number, what: () => string, keep = true): { bytes: Buffer; offset: number } {
     if (this.peekToken() === -1) throw new InputError(this.file, 'invalid JSON: it ends too early');
     const start = this.offset;
     const parts: Buffer[] = [];
@@ -129,6 +134,11 @@ class Bytes {
         }
       }
       const stop = end === -1 ? b.length : end;
+      if (!keep) {
+        this.pos = stop;
+        if (end !== -1) break;
+        continue;
+      }
       size += stop - begin;
       if (size > max) throw new InputError(this.file, `${what()} is over the ${mb(max)} limit for one value: refused`);
       parts.push(b.subarray(begin, stop));
@@ -215,7 +225,8 @@ export function readJsonObjectStreamed(file: string, opts: StreamedJsonOptions):
         ) as string;
         expect(COLON, '":"');
         const what = () => `field "${key}"`;
-        if (r.peekToken() === OPEN_ARR) {
+        if (opts.only && !opts.only.includes(key)) r.value(0, what, false);
+        else if (r.peekToken() === OPEN_ARR) {
           r.skip();
           const items: unknown[] = [];
           if (r.peekToken() === CLOSE_ARR) r.skip();
@@ -234,6 +245,7 @@ export function readJsonObjectStreamed(file: string, opts: StreamedJsonOptions):
           }
           set(out, key, items);
         } else set(out, key, parseValue(fd, file, r.value(opts.maxValueBytes, what)));
+        if (opts.only?.every((k) => Object.hasOwn(out, k))) return out;
         if (!after(r, CLOSE_OBJ, '')) break;
       }
     }
