@@ -10,6 +10,8 @@ export const VOLUME_CHECKS = [
   'linux.volume.measured',
   'web.volume.measured',
   'windows.volume.measured',
+  'database.postgresql.statement-volume-measured',
+  'database.mariadb.statement-volume-measured',
   'products.es.ingest-volume',
   'products.splunk.license-usage',
 ] as const;
@@ -110,6 +112,9 @@ export function readMeasures(findings: Finding[]): Measures {
         const r = req?.[k] as Rate | undefined;
         if (r) put(t, `web.${k}`, { ...r, check: f.check });
       }
+    } else if (f.check.startsWith('database.')) {
+      const s = volume.statements_per_day as Rate | undefined;
+      if (s) put(t, 'database.statements_per_day', { ...s, check: f.check });
     } else if (f.check.startsWith('products.')) {
       // Already in the SIEM: what it ingests today, per index or licence pool.
       for (const v of (volume.sources as SourceVolume[] | undefined) ?? []) today.push(row(t, f.check, v, null));

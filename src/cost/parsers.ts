@@ -1,6 +1,7 @@
 // The parsers of the host volume probes (issue 19), registered like every other (src/parsers/index.ts); the SIEM
 // ingest parsers (siem-volume.ts) belong to their product modules (src/products).
 import { defineParser, type ParserModule } from '../parsers/define.js';
+import { mariadbVolume, postgresqlVolume } from './database-volume.js';
 import { linuxVolume } from './linux-volume.js';
 import { webVolume } from './web-volume.js';
 import { windowsVolume } from './windows-volume.js';
@@ -23,5 +24,17 @@ export const costParserModules: readonly ParserModule[] = [
     probes: ['win-eventlog-volume'],
     facts: ['volume', 'volume.logs', 'volume.measured'],
     parse: (outputs) => windowsVolume(outputs) as unknown as Record<string, unknown>,
+  }),
+  defineParser({
+    name: 'postgresql-statement-volume',
+    probes: ['pg-activity', 'pg-statement-calls'],
+    facts: ['volume', 'volume.statements_per_day', 'volume.transactions_per_day', 'volume.measured'],
+    parse: (outputs) => postgresqlVolume(outputs) as unknown as Record<string, unknown>,
+  }),
+  defineParser({
+    name: 'mariadb-statement-volume',
+    probes: ['mariadb-activity'],
+    facts: ['volume', 'volume.statements_per_day', 'volume.measured'],
+    parse: (outputs) => mariadbVolume(outputs) as unknown as Record<string, unknown>,
   }),
 ];

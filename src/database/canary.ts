@@ -95,19 +95,23 @@ async function searchTrail(
   const errors = new Set<string>();
   for (;;) {
     for (const s of searches) {
-      const call = s.statement !== undefined ? statementCall(o, s.statement) : { command: s.powershell!, env: {} };
+      const call =
+        s.statement !== undefined ? statementCall(o, s.statement) : { command: (s.powershell ?? s.shell)!, env: {} };
       if (call.error) {
         errors.add(`${s.where}: ${call.error}`);
         continue;
       }
-      const r = await o.transport.run(call.command, { timeoutMs: 30_000, maxBytes: 256 * 1024, env: call.env });
+      const sudo = s.shell !== undefined && o.sudo;
+      const r = await o.transport.run(call.command, { timeoutMs: 30_000, maxBytes: 256 * 1024, env: call.env, sudo });
       if (r.error || r.exitCode !== 0)
         errors.add(`${s.where}: ${r.error?.message ?? (r.stderr.trim().split('\n')[0] || `exit ${r.exitCode}`)}`);
-      const hit = r.stdout.split(/\r?\n/).find((l) => l.includes(marker));
+      // Case-insensitive: Oracle keeps an unquoted user name in upper case (markers are [a-z0-9_-] only).
+      const wanted = new RegExp(marker.replace(/[^a-z0-9_-]/gi, '\\$&'), 'i');
+      const hit = r.stdout.split(/\r?\n/).find((l) => wanted.test(l));
       if (hit) {
         const waited = Date.now() - sentAt;
         // Around the marker: an event's message can be long and the statement comes late in it.
-        const at = hit.indexOf(marker);
+        const at = hit.search(wanted);
         const line = hit.slice(Math.max(0, at - 200), at + marker.length + 200).trim();
         return { found: true, where: s.where, line, latency_ms: waited, waited_ms: waited };
       }
@@ -151,20 +155,40 @@ export async function runQueryCanary(o: DbCanaryOptions, marker: string): Promis
 
 /** One login as a marked user that does not exist: no account is locked, since none has that name. */
 export async function runFailedLoginCanary(o: DbCanaryOptions, user: string): Promise<DbCanaryDocument> {
-  const files = o.product.recordFiles(o.outputs, 'login');
-  const call = o.product.failedLogin(o.settings, o.address, user, randomBytes(12).toString('hex'));
+  const trail = o.product.trailSearches?.(o.outputs, user, o.windows ?? false, 'login');
+  const files = trail ? trail.map((t) => t.where) : o.product.recordFiles(o.outputs, 'login');
+  const password = randomBytes(12).toString('hex');
+  const call = !o.windows
+    ? o.product.failedLogin(o.settings, o.address, user, password)
+    : (o.product.psFailedLogin?.(o.settings, o.address, user, password) ?? {
+        command: '',
+        env: {},
+        error: `${o.product.name} has no failed-login canary through PowerShell`,
+      });
+  if (call.error)
+    return { marker: user, sent: false, send_error: call.error, found: false, searched: files, waited_ms: 0 };
   const sentAt = Date.now();
   const r = await o.transport.run(call.command, { timeoutMs: 20_000, maxBytes: 64 * 1024, env: call.env });
   if (!o.product.refused(r)) {
+    // sqlplus and sqlcmd print the server's error on stdout.
+    const said = r.stderr.trim() || r.stdout.trim().replace(/\s+/g, ' ').slice(0, 300);
     return {
       marker: user,
       sent: false,
-      send_error: r.error?.message ?? (r.stderr.trim() || `the login was not refused (exit ${r.exitCode})`),
+      send_error: r.error?.message ?? `the login was not refused (exit ${r.exitCode})${said ? `: ${said}` : ''}`,
       found: false,
       searched: files,
       waited_ms: 0,
     };
   }
   const sent_at = new Date(sentAt).toISOString();
-  return { marker: user, sent: true, sent_at, searched: files, ...(await search(o, user, files, sentAt)) };
+  const found = trail ? await searchTrail(o, user, trail, sentAt) : await search(o, user, files, sentAt);
+  return {
+    marker: user,
+    sent: true,
+    sent_at,
+    searched: files,
+    ...found,
+    ...(!found.found && o.product.loginNeeds ? { needs: o.product.loginNeeds } : {}),
+  };
 }

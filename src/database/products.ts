@@ -25,6 +25,8 @@ export interface DatabaseProductModule {
   query(settings: DatabaseSettings, address: string, statement: string, env?: NodeJS.ProcessEnv): ClientCall;
   /** A login as `user` with a throwaway password, expected to be refused (the failed-login canary). */
   failedLogin(settings: DatabaseSettings, address: string, user: string, password: string): ClientCall;
+  /** The same login from PowerShell on a Windows host. Absent: no failed-login canary through PowerShell. */
+  psFailedLogin?(settings: DatabaseSettings, address: string, user: string, password: string): ClientCall;
   /** Files on the host where the server's records land, from the collected settings (globs end in `/*`). */
   recordFiles(outputs: Record<string, ProbeResult>, what: 'query' | 'login'): string[];
   /**
@@ -39,13 +41,21 @@ export interface DatabaseProductModule {
   psQuery?(settings: DatabaseSettings, address: string, statement: string): ClientCall;
   /**
    * For products whose audit records are read back through the server (an audit trail view, the Windows event log)
-   * rather than grepped in files: the read-only searches for a marker, from the collected settings.
+   * rather than grepped in files: the read-only searches for a marker, from the collected settings. `login`: the
+   * searches for the failed-login canary's user name (default `query`: the marked SELECT).
    */
-  trailSearches?(outputs: Record<string, ProbeResult>, marker: string, windows: boolean): TrailSearch[];
+  trailSearches?(
+    outputs: Record<string, ProbeResult>,
+    marker: string,
+    windows: boolean,
+    what?: 'query' | 'login',
+  ): TrailSearch[];
   /** The marked canary statement (default `SELECT '<marker>'`). */
   canaryStatement?(marker: string): string;
   /** Why a marked SELECT may leave no record even with auditing on (said when the canary is not found). */
   readonly canaryNeeds?: string;
+  /** What records a failed login at all (said when the failed-login canary is not found). */
+  readonly loginNeeds?: string;
   /** Whether a failed login's client output shows the server refused it (the attempt reached the server). */
   refused(r: ProbeResult): boolean;
   readonly parsers: readonly ParserModule[];
@@ -54,9 +64,13 @@ export interface DatabaseProductModule {
 /** One read-back of an audit trail: what it reads (for the finding) and the command or PowerShell that reads it. */
 export interface TrailSearch {
   where: string;
-  /** A SELECT run over the target's connection, or PowerShell run on the Windows host as it is. */
+  /**
+   * A SELECT run over the target's connection, PowerShell run on the Windows host as it is, or a read-only shell
+   * command run on a Linux host as it is (with sudo when the target has it).
+   */
   statement?: string;
   powershell?: string;
+  shell?: string;
 }
 
 /** Statements socready sends to a database: one SELECT or SHOW, nothing else (the catalog's own rule, in code). */
@@ -275,6 +289,67 @@ function runningAudits(outputs: Record<string, ProbeResult>): { name: string; ta
 
 const sqlString = (s: string) => `N'${s.replace(/'/g, "''")}'`;
 
+/** PowerShell that reads the newest 2000 events `id` of the last hour in `log` and prints the first with the marker. */
+function eventSearch(log: 'Security' | 'Application', id: number, marker: string): string {
+  return [
+    `$srFilter = @{ LogName = '${log}'; Id = ${id}; StartTime = (Get-Date).AddHours(-1) }`,
+    '$srEvents = Get-WinEvent -FilterHashtable $srFilter -MaxEvents 2000 -ErrorAction SilentlyContinue',
+    `$srEvents | Where-Object { $_.Message -like ${psQuote(`*${marker}*`)} } | Select-Object -First 1 |`,
+    "  ForEach-Object { $_.TimeCreated.ToUniversalTime().ToString('o') + '|' + $_.LogName + '|' + $_.Id + '|' +",
+    "    ($_.Message -replace '\\s+', ' ').Trim() }",
+  ].join('\n');
+}
+
+/** The error log file SERVERPROPERTY('ErrorLogFileName') named (mssql-errorlog-file), if any. */
+function errorLogFile(outputs: Record<string, ProbeResult>): string | undefined {
+  const r = outputs['mssql-errorlog-file'];
+  if (!r || r.error || r.exitCode !== 0) return undefined;
+  const line = r.stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('/') || /^[A-Za-z]:\\/.test(l));
+  return line;
+}
+
+/** SQL Server writes its error log in UTF-16LE: grep sees it only after iconv. Read-only; the first hit only. */
+function utf16Grep(file: string, marker: string): string {
+  return (
+    `f=${shellQuote(file)}; [ -f "$f" ] && iconv -f UTF-16LE -t UTF-8 "$f" 2>/dev/null | ` +
+    `grep -F -i -m1 -- ${shellQuote(marker)}; true`
+  );
+}
+
+/**
+ * One login as a marked name that does not exist, from PowerShell on the Windows host: Invoke-Sqlcmd or sqlcmd.exe
+ * with SQL authentication. The password is random and for no account, so it may travel in the script.
+ */
+function mssqlFailedLoginPowerShell(settings: DatabaseSettings, address: string, user: string, pass: string): string {
+  const server = `${address}${settings.port ? `,${settings.port}` : ''}`;
+  const encrypt = settings.tls && settings.tls.mode !== 'disable' ? ' -N' : '';
+  // As for the read-only statements: certificate checks are skipped only for the server on this host itself.
+  const trust = LOCAL_SERVER.test(server) && settings.tls?.mode !== 'verify-ca' && settings.tls?.mode !== 'verify-full';
+  return [
+    `$srServer = ${psQuote(server)}`,
+    `$srUser = ${psQuote(user)}`,
+    `$srPass = ${psQuote(pass)}`,
+    '$srCmd = Get-Command -Name Invoke-Sqlcmd -ErrorAction SilentlyContinue',
+    'if ($srCmd) {',
+    "  $srArgs = @{ ServerInstance = $srServer; Username = $srUser; Password = $srPass; Query = 'SELECT 1' }",
+    "  $srArgs.ConnectionTimeout = 10; $srArgs.ErrorAction = 'Stop'",
+    `  if (${trust ? '$true' : '$false'} -and $srCmd.Parameters.ContainsKey('TrustServerCertificate')) {`,
+    '    $srArgs.TrustServerCertificate = $true',
+    '  }',
+    "  try { Invoke-Sqlcmd @srArgs | Out-Null; 'the login was accepted' }",
+    '  catch { Write-Error -Message $_.Exception.Message }',
+    '} elseif (Get-Command -Name sqlcmd.exe -ErrorAction SilentlyContinue) {',
+    `  & sqlcmd.exe -S $srServer -U $srUser -P $srPass -b -l 10${encrypt} -Q 'SELECT 1'`,
+    '} else {',
+    "  $srWhy = 'neither Invoke-Sqlcmd (SqlServer module) nor sqlcmd.exe is installed on this host'",
+    '  Write-Error -Category ObjectNotFound -Message $srWhy',
+    '}',
+  ].join('\n');
+}
+
 /**
  * SQL Server through sqlcmd on a Linux host (mssql-tools, password in SQLCMDPASSWORD), or through PowerShell on a
  * Windows host (Invoke-Sqlcmd or sqlcmd.exe, integrated authentication). Parsers and canary read-backs tested on
@@ -305,27 +380,38 @@ export const mssql: DatabaseProductModule = {
       };
     return { command: mssqlPowerShell(settings, address, statement), env: {} };
   },
-  trailSearches(outputs, marker, windows) {
+  trailSearches(outputs, marker, windows, what = 'query') {
     const out: TrailSearch[] = [];
     for (const a of runningAudits(outputs)) {
       if (a.target === 'FILE' && a.folder) {
         const pattern = `${a.folder}*.sqlaudit`;
+        const match = `LIKE N'%' + ${splitMarker(marker, '+', sqlString)} + N'%'`;
+        // A failed login is action LGIF (FAILED_LOGIN_GROUP), the attempted name in server_principal_name.
         const statement =
-          'SELECT CONVERT(varchar(33), event_time, 126), action_id, server_principal_name, statement ' +
-          `FROM sys.fn_get_audit_file(${sqlString(pattern)}, DEFAULT, DEFAULT) ` +
-          `WHERE statement LIKE N'%' + ${splitMarker(marker, '+', sqlString)} + N'%'`;
+          what === 'login'
+            ? 'SELECT CONVERT(varchar(33), event_time, 126), action_id, server_principal_name, client_ip ' +
+              `FROM sys.fn_get_audit_file(${sqlString(pattern)}, DEFAULT, DEFAULT) ` +
+              `WHERE RTRIM(action_id) = 'LGIF' AND server_principal_name ${match}`
+            : 'SELECT CONVERT(varchar(33), event_time, 126), action_id, server_principal_name, statement ' +
+              `FROM sys.fn_get_audit_file(${sqlString(pattern)}, DEFAULT, DEFAULT) WHERE statement ${match}`;
         out.push({ where: `sys.fn_get_audit_file(${pattern}) [${a.name}]`, statement });
       } else if (windows && (a.target === 'APPLICATION_LOG' || a.target === 'SECURITY_LOG')) {
+        // Event 33205 carries the audited statement, or the failed login (action_id:LGIF) with the name tried.
         const log = a.target === 'SECURITY_LOG' ? 'Security' : 'Application';
-        // Event 33205 carries the audited statement; the newest 2000 of the last hour are read, no more.
-        const script = [
-          `$srFilter = @{ LogName = '${log}'; Id = 33205; StartTime = (Get-Date).AddHours(-1) }`,
-          '$srEvents = Get-WinEvent -FilterHashtable $srFilter -MaxEvents 2000 -ErrorAction SilentlyContinue',
-          `$srEvents | Where-Object { $_.Message -like ${psQuote(`*${marker}*`)} } | Select-Object -First 1 |`,
-          "  ForEach-Object { $_.TimeCreated.ToUniversalTime().ToString('o') + '|' + $_.LogName + '|' + $_.Id + '|' +",
-          "    ($_.Message -replace '\\s+', ' ').Trim() }",
-        ].join('\n');
-        out.push({ where: `Windows ${log} log, event 33205 [${a.name}]`, powershell: script });
+        out.push({ where: `Windows ${log} log, event 33205 [${a.name}]`, powershell: eventSearch(log, 33205, marker) });
+      }
+    }
+    if (what === 'login') {
+      // Login auditing (AuditLevel 2 or 3) writes "Login failed for user '<name>'" to the error log and, on Windows,
+      // as event 18456 to the Application log.
+      if (windows)
+        out.push({
+          where: 'Windows Application log, event 18456',
+          powershell: eventSearch('Application', 18456, marker),
+        });
+      else {
+        const file = errorLogFile(outputs);
+        if (file) out.push({ where: file, shell: utf16Grep(file, marker) });
       }
     }
     return out;
@@ -334,10 +420,24 @@ export const mssql: DatabaseProductModule = {
     'a SELECT on no object is audited only by BATCH_COMPLETED_GROUP or BATCH_STARTED_GROUP ' +
     '(SQL Server 2022 and later) ' +
     'in a running audit specification',
-  failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for SQL Server yet' }),
+  loginNeeds:
+    'a failed login is written to the error log (and on Windows to the Application log, event 18456) only with ' +
+    'Login auditing at "Failed logins only" or "Both" (AuditLevel 2 or 3), and to a server audit only by ' +
+    'FAILED_LOGIN_GROUP in a running audit specification',
+  failedLogin(settings, address, user, pass) {
+    const server = `${address}${settings.port ? `,${settings.port}` : ''}`;
+    const parts = ['sqlcmd', '-S', shellQuote(server), '-U', shellQuote(user), '-b', '-l', '10'];
+    if (settings.tls && settings.tls.mode !== 'disable') parts.push('-N');
+    parts.push('-Q', shellQuote('SELECT 1'));
+    return { command: parts.join(' '), env: { SQLCMDPASSWORD: pass } };
+  },
+  psFailedLogin(settings, address, user, pass) {
+    return { command: mssqlFailedLoginPowerShell(settings, address, user, pass), env: {} };
+  },
   recordFiles: () => [],
-  refused: () => false,
-  parsers: [mssqlParser, mssqlLoginAuditParser, dbCanaryParser],
+  // sqlcmd prints server errors on stdout; Invoke-Sqlcmd's exception text comes back on stderr.
+  refused: (r) => /Login failed for user|Msg 18456\b/.test(`${r.stdout}\n${r.stderr}`),
+  parsers: [mssqlParser, mssqlLoginAuditParser, dbCanaryParser, dbFailedLoginParser],
 };
 
 /** Oracle through sqlplus /nolog: the CONNECT line is built by the shell from the environment, never argv. */
@@ -363,7 +463,17 @@ export const oracle: DatabaseProductModule = {
     };
   },
   canaryStatement: (marker) => `SELECT '${marker}' FROM dual`,
-  trailSearches(_outputs, marker) {
+  trailSearches(_outputs, marker, _windows, what = 'query') {
+    if (what === 'login') {
+      // Unquoted, the name tried is upper case in the trail; RETURN_CODE is the ORA- number of the refusal (1017).
+      const name = splitMarker(marker.toUpperCase(), '||', (x) => `'${x}'`);
+      const statement =
+        "SELECT TO_CHAR(event_timestamp, 'YYYY-MM-DD HH24:MI:SS.FF3'), dbusername, action_name, return_code, " +
+        'userhost FROM unified_audit_trail ' +
+        "WHERE event_timestamp > SYSTIMESTAMP - INTERVAL '1' HOUR AND action_name = 'LOGON' AND return_code <> 0 " +
+        `AND UPPER(dbusername) LIKE '%' || ${name} || '%'`;
+      return [{ where: 'UNIFIED_AUDIT_TRAIL', statement }];
+    }
     // DBMS_LOB.SUBSTR: SQL*Plus would print only the first LONG (80) characters of the CLOB.
     const statement =
       "SELECT TO_CHAR(event_timestamp, 'YYYY-MM-DD HH24:MI:SS.FF3'), dbusername, action_name, " +
@@ -375,10 +485,23 @@ export const oracle: DatabaseProductModule = {
   canaryNeeds:
     'a SELECT FROM dual is recorded only by a unified audit policy that audits SELECT (e.g. ACTIONS SELECT for ' +
     "socready's user); the ORA_* default policies do not",
-  failedLogin: () => ({ command: '', env: {}, error: 'no failed-login canary for Oracle yet' }),
+  loginNeeds:
+    'a failed logon is recorded only by a unified audit policy that audits LOGON WHENEVER NOT SUCCESSFUL ' +
+    '(ORA_LOGON_FAILURES, or ACTIONS LOGON in a policy of your own)',
+  failedLogin(settings, address, user, pass) {
+    const service = `//${address}:${settings.port ?? 1521}/${settings.dbname ?? 'ORCL'}`;
+    // The throwaway password from the environment, like a real one: nothing secret-shaped on a command line.
+    const connect =
+      `printf 'connect %s/"%s"@%s\n' ${shellQuote(user)} "$SOCREADY_ORACLE_PASSWORD" ` + shellQuote(service);
+    return {
+      command: `{ printf 'whenever sqlerror exit failure\n'; ${connect}; printf 'exit\n'; } | sqlplus -S -L /nolog`,
+      env: { SOCREADY_ORACLE_PASSWORD: pass },
+    };
+  },
   recordFiles: () => [],
-  refused: () => false,
-  parsers: [oracleParser, dbCanaryParser],
+  // ORA-01017 "invalid username/password" (23ai: "invalid credential or not authorized"): the server refused it.
+  refused: (r) => /ORA-0?1017\b/.test(`${r.stdout}\n${r.stderr}`),
+  parsers: [oracleParser, dbCanaryParser, dbFailedLoginParser],
 };
 
 /** Every product's module; the canaries: checks/probes/database.yaml (db-canary for all, db-failed-login for three). */

@@ -52,6 +52,7 @@ const LAYERS: Layering = [
       'cost/linux-volume',
       'cost/web-volume',
       'cost/windows-volume',
+      'cost/database-volume',
       'cost/parsers',
       'cost/siem-volume',
     ],

@@ -223,6 +223,19 @@ describe('forecast of each recommended change', () => {
     },
   );
 
+  it('statement auditing: the server-measured statements per day × assumed bytes per audit record', () => {
+    const db = finding('database.postgresql.statement-volume-measured', 'db1', 'pass', 'info', {
+      volume: { statements_per_day: rate(2_000_000, 'pg_stat_statements: 500000 calls over 6.0 h'), measured: 1 },
+    });
+    const r = cost([...all, db]);
+    const c = r.details.changes.find((x) => x.id === 'database-statement-audit@db1')!;
+    expect(c.bytes_per_day).toEqual({ low: 2e6 * 200, expected: 2e6 * 400, high: 2e6 * 1000 });
+    expect(c.events_per_day).toBe(2_000_000);
+    expect(c.inputs[0]!.source).toBe('measured');
+    expect(c.inputs[0]!.basis).toContain('(pg_stat_statements: 500000 calls over 6.0 h)');
+    expect(r.details.unquantified).not.toContain('database-statement-audit@db1');
+  });
+
   it('without a price table: volumes only, no currency and no money anywhere', () => {
     const r = cost(all);
     expect(r.summary.currency).toBeNull();
