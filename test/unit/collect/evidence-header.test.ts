@@ -39,7 +39,8 @@ describe('evidence file header', () => {
     const folder = join(dir, 'estate');
     mkdirSync(folder);
     const hosts = Array.from({ length: 12 }, (_, i) => `host-${i}`);
-    hosts.forEach((h, i) => writeFileSync(join(folder, `${h}.json`), evidence(h, i === 5 ? BROKEN : GOOD)));
+    for (const [i, h] of hosts.entries())
+      writeFileSync(join(folder, `${h}.json`), evidence(h, i === 5 ? BROKEN : GOOD));
     const count = 3;
     const owner = shardOf('host-5', count);
     for (let index = 1; index <= count; index++) {
