@@ -6,7 +6,6 @@ import { decodeOutput, decodeWindowsOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
 import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
-import { readJsonObjectStreamed } from '../util/read-json-streamed.js';
 import { compileSchema, InputError, validateValue } from '../util/validate.js';
 import { globPermission, type ProbeSource } from './source.js';
 
@@ -166,25 +165,30 @@ export type EvidenceHeader = Pick<OfflineEvidenceFile, 'platform' | 'host' | 'da
 
 const { probes: _probes, ...headerProperties } = schema.properties;
 const headerSchema = { ...schema, required: ['format', 'version', 'platform', 'host'], properties: headerProperties };
-const HEADER_FIELDS = ['format', 'version', 'platform', 'host', 'databases', 'collection'] as const;
 
 /**
- * The header of an evidence file (format, platform, host, databases), its probes stepped over unparsed: a shard learns
- * every file's target id without decoding 5,000 files. The same limits and link policy as readOfflineEvidence; a
- * PowerShell collection document (host inside `collection`) is read whole. The probes are checked when the file is
- * replayed.
+ * The header of an evidence file (format, platform, host, databases): what planning needs of every file of the estate,
+ * its probes neither validated nor decoded (they are checked when the file is replayed). Parsed whole by the native
+ * JSON parser: measured on 5,000 files of 32 KB, that costs a tenth of a byte-level scan that stops at the probes.
+ * The same limits and link policy as readOfflineEvidence.
  */
 export function readEvidenceHeader(file: string, opts: EvidenceReadOptions = {}): EvidenceHeader {
-  const json = readJsonObjectStreamed(file, {
+  const text = readInputText(file, {
     maxBytes: INPUT_LIMITS.jsonBytes,
-    maxValueBytes: INPUT_LIMITS.jsonBytes,
     followSymlinks: Boolean(opts.followSymlinks),
     symlinkFlag: '--follow-symlinks',
-    only: HEADER_FIELDS,
   });
-  if ('collection' in json && !('host' in json)) return readOfflineEvidence(file, opts);
-  const { collection: _c, ...header } = json;
-  return validateValue<EvidenceHeader>(header, compileSchema(headerSchema), file);
+  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
+  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json))
+    json = fromCollection(json as Record<string, unknown>, file);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return validateValue<EvidenceHeader>(json, compileSchema(headerSchema), file);
+  const { format, version, platform, host, databases } = json as Record<string, unknown>;
+  return validateValue<EvidenceHeader>(
+    { format, version, platform, host, ...(databases === undefined ? {} : { databases }) },
+    compileSchema(headerSchema),
+    file,
+  );
 }
 
 /** Evidence files in a folder (or one file), one per host. */

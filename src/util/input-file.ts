@@ -14,7 +14,7 @@ export const INPUT_LIMITS = {
   jsonBytes: 256 * 1024 * 1024,
   /**
    * report.json, read value by value (src/util/read-json-streamed.ts): a fleet's report is larger than any one value
-   * (5,000 replayed hosts wrote 810 MB before the check-text section); memory, not this cap, is the bound.
+   * (5,000 replayed hosts: 812 MB, 486 MB with the check-text section); memory, not this cap, is the bound.
    */
   reportBytes: 4 * 1024 * 1024 * 1024,
 } as const;

@@ -8,6 +8,8 @@ import { closeSync, readSync } from 'node:fs';
 import { InputError } from './input-error.js';
 import { fsReason, openInputFile, parseJsonText, type ReadInputOptions } from './input-file.js';
 
+/** Reads start at 64 KB (a small file or a header costs no more) and grow to 1 MB. */
+const FIRST_CHUNK = 64 * 1024;
 const CHUNK = 1 << 20;
 const [QUOTE, BACKSLASH, OPEN_OBJ, CLOSE_OBJ, OPEN_ARR, CLOSE_ARR, COMMA, COLON] = [
   0x22, 0x5c, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a,
@@ -43,10 +45,11 @@ class Bytes {
 
   private fill(): boolean {
     if (this.done) return false;
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const size = this.base === 0 && this.buf.length === 0 ? FIRST_CHUNK : CHUNK;
+    const buf = Buffer.allocUnsafe(size);
     let n: number;
     try {
-      n = readSync(this.fd, buf, 0, CHUNK, null);
+      n = readSync(this.fd, buf, 0, size, null);
     } catch (e) {
       throw new InputError(this.file, `cannot read: ${fsReason(e)}`);
     }

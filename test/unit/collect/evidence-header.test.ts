@@ -1,5 +1,5 @@
-// Evidence-mode shards plan every file of the estate but read only its header (format, platform, host, databases):
-// the probes of a file another shard assesses are never decoded, and a target's id, hence its shard, is the same in
+// Evidence-mode shards plan every file of the estate by its header (format, platform, host, databases): the probes of
+// a file another shard assesses are neither validated nor decoded, and a target's id, hence its shard, is the same in
 // every shard.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ const GOOD = { 'auditctl-status': { kind: 'command', what: 'auditctl -s', exit_c
 const BROKEN = { 'auditctl-status': { kind: 'command', exit_code: 0, stdout_b64: 5 } };
 
 describe('evidence file header', () => {
-  it('is read without the probes: a file whose probes are broken still names its host', () => {
+  it('is read without validating the probes: a file whose probes are broken still names its host', () => {
     const file = join(dir, 'one.json');
     writeFileSync(file, evidence('db-07', BROKEN));
     const header = readEvidenceHeader(file);
