@@ -80,8 +80,9 @@ describe('Oracle auditing (fixtures)', () => {
       'oracle-unified-policies': fixture('oracle-policies-default.txt'),
       'oracle-audit-parameters': fixture('oracle-parameters-none.txt'),
     });
-    // The canary check reads the live db-canary probe, not these views.
-    const { 'canary-logged': _canary, ...settings } = v;
+    // The canary checks read the live db-canary and db-failed-login probes, not these views.
+    const { 'canary-logged': _canary, 'failed-login-logged': _login, ...settings } = v;
+    expect(Object.keys(settings)).toEqual(['unified-auditing', 'logon-failures-policy', 'secureconfig-policy']);
     expect(Object.values(settings).every((s) => s.startsWith('pass'))).toBe(true);
   });
 
