@@ -334,6 +334,8 @@ export interface Finding {
   config_read?: { path: string; how: string };
   /** Findings on the same target that explain this one (a failed body canary and the directive that caused it). */
   related?: { check: string; why: Bilingual }[];
+  /** Only in report.json: this finding's text is all its own, the report's check_text does not apply to it. */
+  own_text?: true;
 }
 
 /** One line a parser read a fact from. */
@@ -836,4 +838,9 @@ export interface Report {
   score?: Score;
   /** Set when the run was compared with a baseline or the previous run. */
   previous?: { run_id: string; overall: number | null; areas: { area: AreaId; level: number | null }[] };
+  /**
+   * Only in report.json (src/report/check-text.ts): per check id, the text every finding of it repeats; findings there
+   * leave it out. Reading the file puts it back into each finding and drops this.
+   */
+  check_text?: Record<string, Partial<Pick<Finding, 'title' | 'fail_title' | 'rationale' | 'remediation' | 'maps'>>>;
 }
