@@ -1,18 +1,21 @@
-// Fleet benchmark (issue 2): N inventory targets, all pointing at one throwaway loopback sshd, scanned under a host
-// concurrency bound. Prints hosts/s, wall time for 1 and for 100 targets, their ratio, and peak memory.
+// Fleet benchmark (issues 2 and 20): N inventory targets, all pointing at one throwaway loopback sshd, scanned under a
+// host concurrency bound; and scan --evidence over generated evidence files. Every run prints hosts/s, wall time, CPU
+// time and peak RSS, with the load average before and after (the figures swing with other work on the machine).
 //   npx tsx bench/fleet.ts [--max 100] [--concurrency 16] [--direct-only | --scan-only | --evidence-only]
-//                          [--evidence-sizes 500,1000,2500,5000] [--no-evidence]
+//                          [--ssh-sizes 1,10,100,1000] [--evidence-sizes 500,1000,2500,5000] [--no-evidence]
+//   quick run: npx tsx bench/fleet.ts --max 10 --ssh-sizes 1,10 --evidence-sizes 50
 // Part A drives the ssh transport directly with ~25 realistic read-only Linux probes per host (transport cost only).
-// Part B runs the real pipeline, runScan() from src/scan.ts, with the Linux check catalog as it stands (hostsOnly).
-// Part C replays generated evidence files (scan --evidence, the built CLI in a child process) at growing estate sizes
-// and prints hosts/s and the child's peak RSS: memory is bounded by the concurrency, not by the estate. Needs a build.
-// Parts A and B need root (the helper creates a throwaway user and starts /usr/sbin/sshd).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Part B runs the real pipeline: the built CLI's `scan -i <inventory> --hosts-only --no-html` in a child process, one
+// per size, over an inventory of that many distinct target ids that all reach 127.0.0.1 with the pinned host key.
+// Part C replays generated evidence files (scan --evidence, the built CLI in a child process) at growing estate sizes,
+// then reads the run's report.json back (socready report -f md) to show the scan's own output stays readable.
+// Parts B and C need a build. Parts A and B need root (the helper creates a throwaway user and starts /usr/sbin/sshd).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evidenceFolder, evidenceSample } from './hostile-inputs.js';
 import { runMeasured } from './measure.js';
-import type { Inventory, Target } from '../src/model.js';
+import type { Target } from '../src/model.js';
 import { createSshTransport } from '../src/transport/ssh.js';
 import { startSshd, type SshdHandle } from '../test/helpers/sshd.js';
 
@@ -25,6 +28,15 @@ const value = (name: string, def: number) => {
 const MAX = value('--max', 100);
 const CONCURRENCY = value('--concurrency', 16);
 const SIZES = [...new Set([1, 10, 50, MAX].filter((n) => n <= MAX))];
+const sizes = (name: string, def: string) => {
+  const i = args.indexOf(name);
+  return (i >= 0 ? args[i + 1]! : def).split(',').map(Number);
+};
+const SSH_SIZES = sizes('--ssh-sizes', '1,10,100,1000');
+const EVIDENCE_SIZES = sizes('--evidence-sizes', '500,1000,2500,5000');
+const CLI = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+// Other work on the machine skews every figure: print the load next to them.
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const COMMANDS = [
   'auditctl -s',
@@ -104,29 +116,24 @@ async function direct(sshd: SshdHandle, n: number): Promise<{ ms: number; probes
   return { ms: performance.now() - started, probes, failures };
 }
 
-async function viaScan(
-  sshd: SshdHandle,
-  n: number,
-  out: string,
-): Promise<{ ms: number; findings: number; unreachable: number }> {
-  const { runScan } = await import('../src/scan.js');
-  const inventory: Inventory = {
-    version: 1,
-    organization: 'bench',
-    source: '(bench/fleet.ts)',
-    targets: targets(sshd, n),
-    rules: [],
-    playbooks: [],
-    scenarios: [],
-    alerts: [],
-  };
-  const started = performance.now();
-  const { report } = await runScan({ inventory, outDir: out, concurrency: CONCURRENCY, hostsOnly: true });
-  return {
-    ms: performance.now() - started,
-    findings: report.findings.length,
-    unreachable: report.targets.filter((t) => t.status !== 'ok' && t.status !== 'partial').length,
-  };
+/** B. One `socready scan` child process over an inventory of n targets on the loopback sshd. */
+async function viaScan(sshd: SshdHandle, n: number, dir: string) {
+  const inventory = join(dir, `inventory-${n}.yaml`);
+  // JSON is YAML: the inventory file as a user would write it, with the pinned host key.
+  writeFileSync(inventory, JSON.stringify({ version: 1, organization: 'bench', targets: targets(sshd, n) }));
+  const out = join(dir, `out-${n}`);
+  const args = [CLI, 'scan', '-i', inventory, '-o', out, '--hosts-only', '--no-html', '--json'];
+  const r = await runMeasured(process.execPath, [...args, '--concurrency', String(CONCURRENCY)], { keepStdout: true });
+  let summary: { targets?: { status: string }[]; findings?: Record<string, number> } = {};
+  try {
+    summary = JSON.parse(r.stdout);
+  } catch {
+    console.log(`runScan N=${n}: exit ${r.code}: ${r.stderr.slice(0, 400)}`);
+  }
+  const findings = Object.values(summary.findings ?? {}).reduce((a, b) => a + b, 0);
+  const notOk = (summary.targets ?? []).filter((t) => t.status !== 'ok' && t.status !== 'partial').length;
+  rmSync(out, { recursive: true, force: true });
+  return { ms: r.seconds * 1000, code: r.code, cpuChild: r.cpuSeconds, peakMb: r.peakMb, findings, notOk };
 }
 
 /**
@@ -154,7 +161,8 @@ async function measured<T extends { ms: number }>(
   const before = cpuSeconds(sshd);
   const r = await fn();
   const after = cpuSeconds(sshd);
-  const node = after.node - before.node;
+  // A child-process run reports its own CPU (cpuChild); the bench process's share is then only the waiting.
+  const node = after.node - before.node + ((r as { cpuChild?: number }).cpuChild ?? 0);
   const remote = after.sshd - before.sshd;
   const cores = 2;
   return {
@@ -172,14 +180,9 @@ function line(label: string, n: number, ms: number, extra: string): void {
   );
 }
 
-const EVIDENCE_SIZES = (() => {
-  const i = args.indexOf('--evidence-sizes');
-  return (i >= 0 ? args[i + 1]! : '500,1000,2500,5000').split(',').map(Number);
-})();
-
 /** C. Evidence replay: scan --evidence over n generated files of this machine's evidence, per size. */
 async function evidenceReplay(): Promise<void> {
-  const cli = join(import.meta.dirname, '..', 'dist', 'src', 'cli.js');
+  const cli = CLI;
   if (!existsSync(cli)) {
     console.log(`\nC. evidence replay skipped: ${cli} not found (npm run build)`);
     return;
@@ -191,6 +194,7 @@ async function evidenceReplay(): Promise<void> {
     for (const n of EVIDENCE_SIZES) {
       const folder = evidenceFolder(dir, n, sample);
       const out = join(dir, 'out');
+      const before = load();
       const r = await runMeasured(process.execPath, [
         cli,
         'scan',
@@ -205,8 +209,20 @@ async function evidenceReplay(): Promise<void> {
       console.log(
         `evidence N=${String(n).padStart(5)}  exit ${r.code}  wall ${r.seconds.toFixed(1).padStart(6)} s  ` +
           `${(n / r.seconds).toFixed(1).padStart(6)} hosts/s  cpu ${r.cpuSeconds.toFixed(1)} s ` +
-          `(${(n / r.cpuSeconds).toFixed(1)} hosts per cpu-second)  peak RSS ${r.peakMb.toFixed(0)} MiB`,
+          `(${(n / r.cpuSeconds).toFixed(1)} hosts per cpu-second)  peak RSS ${r.peakMb.toFixed(0)} MiB  ` +
+          `load ${before} -> ${load()}`,
       );
+      if (r.code !== 0) console.log(`  ${r.stderr.slice(0, 400)}`);
+      const runs = existsSync(out) ? readdirSync(out) : [];
+      const json = runs.length === 1 ? join(out, runs[0]!, 'report.json') : undefined;
+      if (json && existsSync(json)) {
+        const back = await runMeasured(process.execPath, [cli, 'report', json, '-f', 'md', '-o', join(dir, 'r.md')]);
+        console.log(
+          `  report.json ${(statSync(json).size / 1048576).toFixed(0)} MiB; read back (report -f md): exit ` +
+            `${back.code}, wall ${back.seconds.toFixed(1)} s, peak RSS ${back.peakMb.toFixed(0)} MiB` +
+            (back.code === 0 ? '' : `: ${back.stderr.trim().slice(0, 300)}`),
+        );
+      }
       rmSync(folder, { recursive: true, force: true });
       rmSync(out, { recursive: true, force: true });
     }
@@ -220,8 +236,6 @@ async function main(): Promise<void> {
   if (flag('--evidence-only')) return;
   const sshd = await startSshd();
   const out = mkdtempSync(join(tmpdir(), 'socready-bench-'));
-  // Other work on the machine skews every figure: print the load next to them.
-  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`load average before: ${load()}`);
   console.log(
     `fleet benchmark: one loopback sshd on port ${sshd.port}, user ${sshd.user} (/bin/sh), host concurrency ` +
@@ -242,18 +256,27 @@ async function main(): Promise<void> {
       console.log(`direct   ratio T(${MAX})/T(1) = ${(times.get(MAX)! / times.get(1)!).toFixed(2)}`);
     }
     if (!flag('--direct-only')) {
-      console.log('\nB. full pipeline: runScan() from src/scan.ts with the Linux catalog (hostsOnly)');
-      try {
-        await viaScan(sshd, 1, out);
+      console.log(
+        '\nB. full pipeline: built CLI, scan -i <n targets> --hosts-only --no-html, one child process per size',
+      );
+      if (!existsSync(CLI)) console.log(`runScan skipped: ${CLI} not found (npm run build)`);
+      else {
+        await viaScan(sshd, 1, out); // warm-up: page cache, sshd's first connections
         const times = new Map<number, number>();
-        for (const n of SIZES) {
+        for (const n of SSH_SIZES) {
+          const before = load();
           const r = await measured(sshd, () => viaScan(sshd, n, out));
           times.set(n, r.ms);
-          line('runScan', n, r.ms, `${r.findings} findings, ${r.unreachable} hosts not ok; ${r.cpu}`);
+          line(
+            'runScan',
+            n,
+            r.ms,
+            `exit ${r.code}, ${r.findings} findings, ${r.notOk} hosts not ok; peak RSS ` +
+              `${r.peakMb.toFixed(0)} MiB; ${r.cpu}; load ${before} -> ${load()}`,
+          );
         }
-        console.log(`runScan  ratio T(${MAX})/T(1) = ${(times.get(MAX)! / times.get(1)!).toFixed(2)}`);
-      } catch (e) {
-        console.log(`runScan unavailable: ${(e as Error).message}`);
+        const [lo, hi] = [Math.min(...SSH_SIZES), Math.max(...SSH_SIZES)];
+        console.log(`runScan  ratio T(${hi})/T(${lo}) = ${(times.get(hi)! / times.get(lo)!).toFixed(2)}`);
       }
     }
   } finally {
@@ -264,7 +287,8 @@ async function main(): Promise<void> {
   console.log(`load average after: ${load()}`);
   const maxRssKb = process.resourceUsage().maxRSS;
   console.log(
-    `\npeak memory: RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ` +
+    `\npeak memory of this process (part A; B and C print their child's): ` +
+      `RSS ${(Math.max(peakRss, maxRssKb * 1024) / 1048576).toFixed(0)} MiB (sampled ` +
       `${(peakRss / 1048576).toFixed(0)} MiB, getrusage ${(maxRssKb / 1024).toFixed(0)} MiB)`,
   );
 }

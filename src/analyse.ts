@@ -11,6 +11,8 @@ import type { AnalysisSection, Finding, Inventory, LogSourceRef, Report } from '
 import { analysePlaybooks, type PlaybooksDetails } from './playbook/analyse.js';
 import { alertLoop } from './playbook/loop.js';
 import { readReport } from './report/validate.js';
+import { INPUT_LIMITS } from './util/input-file.js';
+import { readJsonObjectStreamed } from './util/read-json-streamed.js';
 import { CHECKS_DIR } from './paths.js';
 import { analyseCost, type WhatIfFn } from './cost/index.js';
 import { isActivelyWaived, scoreReport, scoreRun } from './score/index.js';
@@ -54,7 +56,15 @@ export function findPreviousRun(outDir: string, current: Report): Report | undef
     const file = join(outDir, d, 'report.json');
     try {
       if (!statSync(file).isFile()) continue;
-      // The one report reader: regular file only, the stated size cap, no content quoted in errors.
+      // Only the run header of each earlier report is read to choose (a fleet's report is hundreds of MB); the chosen
+      // one is then read whole by the one report reader (regular file, size caps, no content quoted in errors).
+      const head = readJsonObjectStreamed(file, {
+        maxBytes: INPUT_LIMITS.reportBytes,
+        maxValueBytes: INPUT_LIMITS.jsonBytes,
+        only: ['run'],
+      }).run as Partial<Report['run']> | undefined;
+      if (!head || head.shard || head.organization !== current.run.organization) continue;
+      if (!(typeof head.started_at === 'string' && head.started_at < current.run.started_at)) continue;
       const r = readReport(file);
       // A shard's partial report is not a run of the estate: its merge is.
       if (r.run.shard) continue;

@@ -65,6 +65,24 @@ export interface SyslogCanarySettings {
   siem?: { target: string; index?: string /** One search's limit, seconds (default 30). */; timeout?: number };
 }
 
+/**
+ * A Windows host's event path to its collector (inventory `eventlog`), followed by the --active Windows host canary
+ * (src/collect/windows-canary.ts): an Application-log event with a unique marker, read back on the host, then searched
+ * on the collector (a WEC's forwarded-events log, or the files NXLog/Winlogbeat write on a syslog collector) and in the
+ * SIEM.
+ */
+export interface EventLogCanarySettings {
+  /** The target id of the collector: a Windows Event Collector (powershell, `collector.event_logs`) or a file host. */
+  collector: string;
+  /** An event source registered under the Application log (default `socready`); socready never registers one. */
+  source?: string;
+  /** Event id of the canary, 1..1000 (default 100). */
+  event_id?: number;
+  /** Longest wait for the canary on the collector and in the SIEM, seconds (default 30). */
+  max_wait?: number;
+  siem?: SyslogCanarySettings['siem'];
+}
+
 export interface WebSettings {
   urls: string[];
   server?: 'nginx' | 'apache' | 'modsecurity-nginx' | 'modsecurity-apache' | 'squid' | 'auto';
@@ -126,8 +144,13 @@ export interface Target {
   web?: WebSettings;
   /** A Linux host's syslog path to its collector, followed by the --active host canary (src/collect/host-canary.ts). */
   syslog?: SyslogCanarySettings;
-  /** This target is a central syslog collector: the files (globs allowed) where forwarded messages land. */
-  collector?: { paths: string[] };
+  /** A Windows host's event path to its collector, followed by the --active Windows host canary. */
+  eventlog?: EventLogCanarySettings;
+  /**
+   * This target is a central collector: the files (globs allowed) where forwarded messages land, or on a Windows
+   * Event Collector the event logs subscriptions write to (ForwardedEvents by default).
+   */
+  collector?: { paths?: string[]; event_logs?: string[] };
   database?: DatabaseSettings;
   /** Product API access for waf/ips/ndr/edr/siem/soar targets. */
   api?: {
@@ -311,6 +334,8 @@ export interface Finding {
   config_read?: { path: string; how: string };
   /** Findings on the same target that explain this one (a failed body canary and the directive that caused it). */
   related?: { check: string; why: Bilingual }[];
+  /** Only in report.json: this finding's text is all its own, the report's check_text does not apply to it. */
+  own_text?: true;
 }
 
 /** One line a parser read a fact from. */
@@ -813,4 +838,9 @@ export interface Report {
   score?: Score;
   /** Set when the run was compared with a baseline or the previous run. */
   previous?: { run_id: string; overall: number | null; areas: { area: AreaId; level: number | null }[] };
+  /**
+   * Only in report.json (src/report/check-text.ts): per check id, the text every finding of it repeats; findings there
+   * leave it out. Reading the file puts it back into each finding and drops this.
+   */
+  check_text?: Record<string, Partial<Pick<Finding, 'title' | 'fail_title' | 'rationale' | 'remediation' | 'maps'>>>;
 }

@@ -6,7 +6,13 @@ import { loadCatalog, type Catalog } from './checks/catalog.js';
 import { assessTarget, applicableChecks, type TargetAssessment } from './collect/assess-target.js';
 import { EvidenceStore } from './collect/evidence-store.js';
 import { TargetSpill } from './collect/spill.js';
-import { EvidenceProbeSource, evidenceTargetId, listEvidenceFiles, readOfflineEvidence } from './collect/offline.js';
+import {
+  EvidenceProbeSource,
+  evidenceTargetId,
+  listEvidenceFiles,
+  readEvidenceHeader,
+  readOfflineEvidence,
+} from './collect/offline.js';
 import { openSource } from './collect/open-source.js';
 import type { ProbeSource } from './collect/source.js';
 import type { Evidence, Report, Target, TransportError } from './model.js';
@@ -26,6 +32,7 @@ import type { WebDetails } from './web/web-facts.js';
 import type { HostKeyOptions } from './transport/open.js';
 import { VERSION } from './version.js';
 import { jsonFilePieces } from './util/write-json.js';
+import { withCheckText } from './report/check-text.js';
 import { catalogDigest, planDigest } from './shard/digest.js';
 import { inShard, type ShardSpec } from './shard/select.js';
 
@@ -79,6 +86,8 @@ interface PlannedTarget {
   shardKey: string;
   /** The input that could not be read, reported only by the run that assesses this target. */
   problem?: InputError;
+  /** Reads the whole input once planning knows this run assesses the target: its problem, if any. */
+  verify?: () => InputError | undefined;
 }
 
 /** The one host-key policy of a run, handed to every path that opens SSH. */
@@ -106,8 +115,8 @@ function planEvidence(path: string, followSymlinks = false): PlannedTarget[] {
     let header: { id: string; platform: 'linux' | 'windows'; hostname?: string; databases?: string[] } | undefined;
     let error: InputError | undefined;
     try {
-      // Read once for the id; the source reads it again when its turn comes, so a fleet is never held in memory.
-      const data = readOfflineEvidence(file, { followSymlinks });
+      // Only the header, for the id (every shard plans every file): the probes are read when the file is assessed.
+      const data = readEvidenceHeader(file, { followSymlinks });
       header = {
         id: evidenceTargetId(file, data),
         platform: data.platform,
@@ -149,7 +158,20 @@ function planEvidence(path: string, followSymlinks = false): PlannedTarget[] {
       };
       return { target: db, open: () => new EvidenceProbeSource(file, { followSymlinks, product }), shardKey: id };
     });
-    return [{ target, open: () => new EvidenceProbeSource(file, { followSymlinks }), shardKey: id }, ...databases];
+    const verify = () => {
+      try {
+        // Read whole and dropped: a file whose probes are broken is a problem of the run that assesses it.
+        readOfflineEvidence(file, { followSymlinks });
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        return e;
+      }
+    };
+    return [
+      { target, open: () => new EvidenceProbeSource(file, { followSymlinks }), shardKey: id, verify },
+      ...databases,
+    ];
   });
 }
 
@@ -209,7 +231,14 @@ export interface ScanPlan {
 
 export function planScan(opts: ScanOptions, runId: string, problems: InputError[] = []): ScanPlan {
   const planned = opts.evidencePath ? planEvidence(opts.evidencePath, opts.followSymlinks) : planLive(opts, runId);
-  const mine = planned.map((p, position) => ({ ...p, position })).filter((p) => inShard(p.shardKey, opts.shard?.spec));
+  const mine = planned
+    .map((p, position) => ({ ...p, position }))
+    .filter((p) => inShard(p.shardKey, opts.shard?.spec))
+    .map((p) => {
+      const problem = p.problem ?? p.verify?.();
+      if (!problem || p.problem) return p;
+      return { ...p, problem, open: () => ({ failed: { kind: 'config' as const, message: problem.message } }) };
+    });
   for (const p of mine) if (p.problem) problems.push(p.problem);
   return { ids: planned.map((p) => p.target.id), mine };
 }
@@ -269,6 +298,22 @@ export function webSection(details: WebDetails[]): Report['analyses'] {
   return details.length > 0 ? { web: summariseWeb(details.map((d) => ({ details: d }) as WebAssessment)) } : {};
 }
 
+/**
+ * The run folder's spill file (scan and merge): the SIEM's rule and alert-count answers are read again after
+ * collection (coverage, the SOAR gate's alert volume), so they are kept aside when their target is spilled; so are the
+ * observed facts the cost forecast and the loop read.
+ */
+export function runSpill(runDir: string): TargetSpill {
+  // The SIEM's rule, alert-count and source-health answers are read again after collection (coverage and its blind
+  // rules, the SOAR gate's alert volume): kept aside when their target is spilled; so are the observed facts the
+  // cost forecast and the loop read.
+  return new TargetSpill(
+    join(runDir, '.targets.ndjson'),
+    (e) => [SIEM_RULE_PROBES, SIEM_ALERT_PROBES, SOURCE_HEALTH_PROBES].some((set) => set.has(e.probe)),
+    (f) => volumeFactsOnly(f) ?? loopFactsOnly(f),
+  );
+}
+
 /** One whole run: writes reports/<run>/report.json (and evidence) and returns the report. */
 export async function runScan(opts: ScanOptions): Promise<{ report: Report; runDir: string; problems: InputError[] }> {
   const started = new Date();
@@ -279,14 +324,7 @@ export async function runScan(opts: ScanOptions): Promise<{ report: Report; runD
   for (const problem of catalog.problems) opts.progress?.note(`check catalog: ${problem.message}`);
 
   const problems: InputError[] = [];
-  // The SIEM's rule, alert-count and source-health answers are read again after collection (coverage and its blind
-  // rules, the SOAR gate's alert volume): kept aside when their target is spilled; so are the observed facts the
-  // cost forecast and the loop read.
-  const spill = new TargetSpill(
-    join(runDir, '.targets.ndjson'),
-    (e) => [SIEM_RULE_PROBES, SIEM_ALERT_PROBES, SOURCE_HEALTH_PROBES].some((set) => set.has(e.probe)),
-    (f) => volumeFactsOnly(f) ?? loopFactsOnly(f),
-  );
+  const spill = runSpill(runDir);
   try {
     return await scanWith(opts, { started, runId, runDir, catalog, problems, spill });
   } finally {
@@ -345,7 +383,7 @@ async function scanWith(
   report.run.finished_at = new Date().toISOString();
   // Piece by piece, each target's findings and evidence read back from the spill file: a report of 5,000 hosts as
   // one string is ~400 MB (near V8's string limit), and as objects several times that.
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(spill.streamed(report)), { mode: 0o640 });
+  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(withCheckText(spill.streamed(report))), { mode: 0o640 });
   return { report: opts.slimReport ? report : spill.hydrate(report), runDir, problems };
 }
 

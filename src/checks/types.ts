@@ -25,7 +25,15 @@ export interface ProbeDef {
   /** Probes collected before this one because it reads what they say (a live probe needs the configuration). */
   needs?: string[];
   /** live probes: the implementation that sends it (src/web/source.ts). */
-  live?: 'tls-handshake' | 'body-canary' | 'waf-probe' | 'db-canary' | 'db-failed-login' | 'host-canary' | 'log-sample';
+  live?:
+    | 'tls-handshake'
+    | 'body-canary'
+    | 'waf-probe'
+    | 'db-canary'
+    | 'db-failed-login'
+    | 'host-canary'
+    | 'windows-event-canary'
+    | 'log-sample';
   /** live probes: sends traffic the server logs, so it runs only with --active. */
   active?: boolean;
   command?: string;

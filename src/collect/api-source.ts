@@ -51,6 +51,25 @@ export const SEARCH_ENDPOINTS: Readonly<Record<string, readonly RegExp[]>> = {
   splunk: [/^\/services\/search\/v2\/jobs\/export$/],
   sentinel: [/^\/query$/],
 };
+/**
+ * Searches that may be sent a second time when a kept-alive connection the server had already closed reset the first
+ * (see ApiProbeSource.follow): they only read, and a second one leaves nothing behind. Splunk's search export is left
+ * out: each one starts a search job (its quota, its audit record), so a reset export is reported, not repeated.
+ */
+export const RETRY_SAFE_SEARCHES: Readonly<Record<string, readonly RegExp[]>> = {
+  elasticsearch: SEARCH_ENDPOINTS.elasticsearch!,
+  opensearch: SEARCH_ENDPOINTS.opensearch!,
+  sentinel: SEARCH_ENDPOINTS.sentinel!,
+};
+
+/** Codes of a request written onto a kept-alive socket the server had closed (the race of its idle timeout). */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/** once(): the request failed on a reused socket before any answer; the error it would otherwise be. */
+interface StaleSocket {
+  stale: TransportError;
+}
+
 /** Products reached only for searches (no product checks yet). */
 export const SEARCH_ONLY_PRODUCTS = ['sentinel'] as const;
 
@@ -62,6 +81,13 @@ export interface SearchRequest {
   body: string;
   timeoutMs?: number;
   maxBytes?: number;
+}
+
+/** A search's body, and whether it may be sent again after a reset keep-alive socket (RETRY_SAFE_SEARCHES). */
+interface SearchPayload {
+  type: string;
+  body: string;
+  retrySafe?: boolean;
 }
 
 export interface SearchAnswer {
@@ -373,6 +399,7 @@ export class ApiProbeSource implements ProbeSource {
       {
         type: req.contentType,
         body: req.body,
+        retrySafe: (RETRY_SAFE_SEARCHES[this.product] ?? []).some((re) => re.test(req.path)),
       },
     );
     if ('kind' in answer) return { status: 0, body: '', truncated: false, error: this.cleanError(answer)! };
@@ -445,7 +472,14 @@ export class ApiProbeSource implements ProbeSource {
     const maxBytes = probe.max_bytes ?? API_DEFAULT_MAX_BYTES;
     const started = Date.now();
     const url = this.urlFor(probe.path!, endpoint.base);
-    const payload = method === 'POST' ? { type: 'application/json', body: probe.body! } : undefined;
+    const payload: SearchPayload | undefined =
+      method === 'POST'
+        ? {
+            type: 'application/json',
+            body: probe.body!,
+            retrySafe: (RETRY_SAFE_SEARCHES[this.product] ?? []).some((re) => re.test(pathOnly)),
+          }
+        : undefined;
     const accept = probe.accept ?? 'application/json';
     const first = await this.request(url, method, accept, timeoutMs, maxBytes, payload, endpoint);
     const answer =
@@ -578,7 +612,7 @@ export class ApiProbeSource implements ProbeSource {
     accept: string,
     timeoutMs: number,
     maxBytes: number,
-    payload?: { type: string; body: string },
+    payload?: SearchPayload,
     endpoint: Endpoint = this.main,
   ): Promise<RawAnswer | TransportError> {
     for (let attempt = 0; ; attempt++) {
@@ -597,19 +631,31 @@ export class ApiProbeSource implements ProbeSource {
     }
   }
 
-  /** One request, following redirects only to the same origin (never to another host, never https -> http). */
+  /**
+   * One request, following redirects only to the same origin (never to another host, never https -> http). A request
+   * that a reused keep-alive socket reset before any answer (the server closed the idle connection as it was sent) is
+   * sent once more on a new connection when it is a GET or HEAD or a search marked retry-safe; a second failure is
+   * the answer.
+   */
   private async follow(
     url: URL,
     method: 'GET' | 'HEAD' | 'POST',
     accept: string,
     timeoutMs: number,
     maxBytes: number,
-    payload: { type: string; body: string } | undefined,
+    payload: SearchPayload | undefined,
     endpoint: Endpoint,
   ): Promise<RawAnswer | TransportError> {
     let current = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint);
+      let answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, false);
+      if ('stale' in answer) {
+        const retry = method !== 'POST' || payload?.retrySafe === true;
+        answer = retry
+          ? await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, true)
+          : answer;
+        if ('stale' in answer) answer = answer.stale;
+      }
       if ('kind' in answer) return answer;
       if (answer.status < 300 || answer.status >= 400 || answer.status === 304 || !answer.location) return answer;
       // A search is never re-sent elsewhere: the allow-list was checked for this path only.
@@ -639,15 +685,17 @@ export class ApiProbeSource implements ProbeSource {
     return { kind: 'other', message: `more than ${MAX_REDIRECTS} redirects` };
   }
 
+  /** One request; `fresh`: on a connection of its own, never a kept-alive one. */
   private once(
     url: URL,
     method: 'GET' | 'HEAD' | 'POST',
     accept: string,
     timeoutMs: number,
     maxBytes: number,
-    payload: { type: string; body: string } | undefined,
+    payload: SearchPayload | undefined,
     endpoint: Endpoint,
-  ): Promise<RawAnswer | TransportError> {
+    fresh: boolean,
+  ): Promise<RawAnswer | TransportError | StaleSocket> {
     const insecure = Boolean(this.target.api?.insecure_tls);
     const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
     // The credential of the endpoint the URL belongs to, and only to that origin.
@@ -661,17 +709,21 @@ export class ApiProbeSource implements ProbeSource {
       headers,
       timeout: timeoutMs,
       ...(url.protocol === 'https:' ? { rejectUnauthorized: !insecure } : {}),
+      // agent: false is a one-off agent, so a new connection (Node's global agent keeps connections alive).
+      ...(fresh ? { agent: false as const } : {}),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       let settled = false;
-      const done = (v: RawAnswer | TransportError) => {
+      let answered = false;
+      const done = (v: RawAnswer | TransportError | StaleSocket) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         resolve(v);
       };
       const req = send(url, options, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         let truncated = false;
@@ -725,7 +777,11 @@ export class ApiProbeSource implements ProbeSource {
         });
         req.destroy();
       });
-      req.on('error', (e: NodeJS.ErrnoException) => done(classifyRequestError(e, url)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        const error = classifyRequestError(e, url);
+        const stale = req.reusedSocket && !answered && STALE_SOCKET_CODES.has(e.code ?? '');
+        done(stale ? { stale: error } : error);
+      });
       req.end(payload?.body);
     });
   }

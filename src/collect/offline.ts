@@ -160,6 +160,37 @@ export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
 
+/** What planning needs of an evidence file: everything but its probes. */
+export type EvidenceHeader = Pick<OfflineEvidenceFile, 'platform' | 'host' | 'databases'>;
+
+const { probes: _probes, ...headerProperties } = schema.properties;
+const headerSchema = { ...schema, required: ['format', 'version', 'platform', 'host'], properties: headerProperties };
+
+/**
+ * The header of an evidence file (format, platform, host, databases): what planning needs of every file of the estate,
+ * its probes neither validated nor decoded (they are checked when the file is replayed). Parsed whole by the native
+ * JSON parser: measured on 5,000 files of 32 KB, that costs a tenth of a byte-level scan that stops at the probes.
+ * The same limits and link policy as readOfflineEvidence.
+ */
+export function readEvidenceHeader(file: string, opts: EvidenceReadOptions = {}): EvidenceHeader {
+  const text = readInputText(file, {
+    maxBytes: INPUT_LIMITS.jsonBytes,
+    followSymlinks: Boolean(opts.followSymlinks),
+    symlinkFlag: '--follow-symlinks',
+  });
+  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
+  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json))
+    json = fromCollection(json as Record<string, unknown>, file);
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return validateValue<EvidenceHeader>(json, compileSchema(headerSchema), file);
+  const { format, version, platform, host, databases } = json as Record<string, unknown>;
+  return validateValue<EvidenceHeader>(
+    { format, version, platform, host, ...(databases === undefined ? {} : { databases }) },
+    compileSchema(headerSchema),
+    file,
+  );
+}
+
 /** Evidence files in a folder (or one file), one per host. */
 export function listEvidenceFiles(path: string): string[] {
   let isDir: boolean;
@@ -176,7 +207,7 @@ export function listEvidenceFiles(path: string): string[] {
 }
 
 /** A safe target id from the host name, else the file name: no control characters, path separators or dot-names. */
-export function evidenceTargetId(file: string, data: OfflineEvidenceFile): string {
+export function evidenceTargetId(file: string, data: Pick<OfflineEvidenceFile, 'host'>): string {
   const name = data.host.hostname?.trim();
   if (name && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name.slice(0, 120);
   const fromFile = basename(file, '.json')

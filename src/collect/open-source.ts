@@ -4,6 +4,7 @@ import { createPowerShellTransport } from '../transport/powershell.js';
 import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
 import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { PowerShellProbeSource } from './powershell-source.js';
+import { eventLogTailScript } from '../transport/pwsh-canary.js';
 import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
 import type { ProbeSource } from './source.js';
 import { type HostCanaryPlan, type TracePlan, TransportProbeSource } from './source.js';
@@ -36,15 +37,18 @@ export interface SourceOptions extends HostKeyOptions {
  * and the SIEM (its API source). Web and database targets are traced through the places of the host they run on.
  */
 export function tracePlanOf(host: Target | undefined, options: SourceOptions): TracePlan | undefined {
-  if (!host?.syslog) return undefined;
-  const syslog = host.syslog;
+  const syslog = host?.syslog ?? host?.eventlog;
+  if (!syslog) return undefined;
   const collector = options.web?.targets.find((t) => t.id === syslog.collector);
-  const transport = webHostTransport(collector, options);
+  // A Windows Event Collector is read through PowerShell: its forwarded-events logs, not files.
+  const wec = collector?.transport === 'powershell' && collector.collector?.event_logs !== undefined;
+  const transport = wec ? createPowerShellTransport(collector, { ssh: options }) : webHostTransport(collector, options);
   const siem = syslog.siem ? options.web?.targets.find((t) => t.id === syslog.siem!.target) : undefined;
   return {
     maxWaitS: syslog.max_wait ?? DEFAULT_MAX_WAIT_S,
     collectorId: syslog.collector,
-    collectorPaths: collector?.collector?.paths ?? [],
+    collectorPaths: (wec ? collector.collector?.event_logs : collector?.collector?.paths) ?? [],
+    ...(wec ? { collectorCommand: eventLogTailScript(collector.collector!.event_logs!) } : {}),
     ...(transport ? { collector: transport } : {}),
     collectorSudo: Boolean(collector?.ssh?.sudo),
     ...(siem?.api
@@ -142,8 +146,22 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
         ...(canary ? { canary } : {}),
       });
     }
-    case 'powershell':
-      return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: options }));
+    case 'powershell': {
+      const places = target.kind === 'windows' && target.eventlog ? tracePlanOf(target, options) : undefined;
+      return new PowerShellProbeSource(createPowerShellTransport(target, { ssh: options }), {
+        ...(places && target.eventlog
+          ? {
+              canary: {
+                active: options.web?.active ?? false,
+                runId: options.web?.runId ?? 'run',
+                targetId: target.id,
+                settings: target.eventlog,
+                ...places,
+              },
+            }
+          : {}),
+      });
+    }
     case 'http':
       // Security products (siem, soar, edr, waf, ips, ndr) are audited through their own read-only REST APIs.
       if (target.api && API_KINDS.has(target.kind)) return new ApiProbeSource(target);

@@ -74,6 +74,8 @@ export interface TracePlan {
   /** Opened and closed by the probe; absent when the collector has no transport socready can use. */
   collector?: Transport;
   collectorSudo?: boolean;
+  /** How the collector is read when not by tails of its paths (a Windows Event Collector's event logs). */
+  collectorCommand?: string;
   /** The SIEM searched for the canaries after the collector, through its API source (opened and closed here). */
   siem?: { id: string; product: string; index?: string; timeoutS?: number; source: ProbeSource };
 }
@@ -106,6 +108,7 @@ export async function openTracePlaces(
         transport: err ? undefined : plan.collector,
         paths: plan.collectorPaths,
         sudo: plan.collectorSudo ?? false,
+        ...(plan.collectorCommand ? { command: plan.collectorCommand } : {}),
       },
       ...(siem ? { siem } : {}),
     },

@@ -28,6 +28,11 @@ export interface CollectorPlace {
   transport: Transport | undefined;
   paths: string[];
   sudo?: boolean;
+  /**
+   * The read that answers `==> place <==` sections instead of the tails of `paths` (a Windows Event Collector's
+   * forwarded-events logs, src/transport/pwsh-canary.ts eventLogTailScript).
+   */
+  command?: string;
 }
 
 /** A SIEM: a read-only search for one marker (src/collect/siem-search.ts builds the request for each product). */
@@ -114,7 +119,7 @@ export async function followOnCollector(
   let wait = t.pollMs;
   while (open()) {
     out.polls++;
-    const r = await place.transport.run(tailCommand(place.paths), {
+    const r = await place.transport.run(place.command ?? tailCommand(place.paths), {
       timeoutMs: 30_000,
       maxBytes: TAIL_BYTES * (place.paths.length + 1),
       sudo: place.sudo ?? false,

@@ -1,7 +1,9 @@
 // `socready coverage` (rules alone, or joined with an inventory or a scan report) and `socready attack update|info`.
 import { writeOutputFile } from '../util/output-file.js';
 import { terminalSafe } from '../util/terminal.js';
-import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
+import { expandCheckText } from '../report/check-text.js';
+import { INPUT_LIMITS } from '../util/input-file.js';
+import { readJsonObjectStreamed } from '../util/read-json-streamed.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../attack/catalog.js';
@@ -106,7 +108,12 @@ function readInputs(o: CoverageCliOptions): Inputs {
     inputs.threatFocus.push(...(inv.threat_focus ?? []));
   }
   if (o.report) {
-    const doc = parseJsonText(readInputText(o.report, { maxBytes: INPUT_LIMITS.jsonBytes }), o.report);
+    // As readReport reads it: value by value, each finding's check text put back from check_text.
+    const doc = readJsonObjectStreamed(o.report, {
+      maxBytes: INPUT_LIMITS.reportBytes,
+      maxValueBytes: INPUT_LIMITS.jsonBytes,
+    });
+    expandCheckText(doc);
     const validate = compileSchema(reportSlice);
     if (!validate(doc)) {
       const err = validate.errors?.[0];

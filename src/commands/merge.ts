@@ -53,6 +53,8 @@ export async function mergeCommand(reports: string[], opts: MergeCliOptions): Pr
     inventoryDigest: inventoryDigest(opts.inventory),
     outDir: opts.out,
     progress,
+    // As scan: without HTML or PDF (which take the whole report) memory stays bounded by the largest shard.
+    slimReport: opts.html === false && !opts.pdf,
   });
   const scanned = report.run.options.lang;
   const lang = parseLang(opts.lang ?? (typeof scanned === 'string' ? scanned : inventory.report?.lang));

@@ -301,41 +301,49 @@ export function loadInventory(file: string): Inventory {
     if (t.web?.host && !ids.has(t.web.host)) {
       throw fieldError(parsed, `targets.${i}.web.host`, `web.host names no target: "${t.web.host}"`);
     }
-    if (t.syslog) {
-      const c = targets.find((x) => x.id === t.syslog!.collector);
+    for (const key of ['syslog', 'eventlog'] as const) {
+      const fwd = t[key];
+      if (!fwd) continue;
+      if (key === 'eventlog' && t.kind !== 'windows')
+        throw fieldError(parsed, `targets.${i}.eventlog`, `eventlog: is for windows targets, not ${t.kind}`);
+      const c = targets.find((x) => x.id === fwd.collector);
       if (!c)
         throw fieldError(
           parsed,
-          `targets.${i}.syslog.collector`,
-          `syslog.collector names no target: "${t.syslog.collector}"`,
+          `targets.${i}.${key}.collector`,
+          `${key}.collector names no target: "${fwd.collector}"`,
         );
-      if (!c.collector)
+      // A Windows Event Collector is read through PowerShell (its forwarded-events logs); any other over ssh/local.
+      const wec = key === 'eventlog' && c.transport === 'powershell';
+      if (wec ? !c.collector?.event_logs : !c.collector?.paths)
         throw fieldError(
           parsed,
-          `targets.${i}.syslog.collector`,
-          `syslog.collector "${c.id}" declares no collector.paths to search`,
+          `targets.${i}.${key}.collector`,
+          `${key}.collector "${c.id}" declares no ${wec ? 'collector.event_logs' : 'collector.paths'} to search`,
         );
-      if (c.transport !== 'ssh' && c.transport !== 'local')
+      if (!wec && c.transport !== 'ssh' && c.transport !== 'local')
         throw fieldError(
           parsed,
-          `targets.${i}.syslog.collector`,
-          `syslog.collector "${c.id}" must be reached over ssh or local (its transport is ${c.transport})`,
+          `targets.${i}.${key}.collector`,
+          `${key}.collector "${c.id}" must be reached over ssh or local${
+            key === 'eventlog' ? ' (or powershell for a ' + 'Windows Event Collector)' : ''
+          } (its transport is ${c.transport})`,
         );
-      const siemId = t.syslog.siem?.target;
+      const siemId = fwd.siem?.target;
       if (siemId !== undefined) {
         const siem = targets.find((x) => x.id === siemId);
         const product = siem?.api?.product?.toLowerCase() ?? '';
         if (!siem)
           throw fieldError(
             parsed,
-            `targets.${i}.syslog.siem.target`,
-            `syslog.siem.target names no target: "${siemId}"`,
+            `targets.${i}.${key}.siem.target`,
+            `${key}.siem.target names no target: "${siemId}"`,
           );
         if (!(SIEM_SEARCH_PRODUCTS as readonly string[]).includes(product)) {
           throw fieldError(
             parsed,
-            `targets.${i}.syslog.siem.target`,
-            `syslog.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ` +
+            `targets.${i}.${key}.siem.target`,
+            `${key}.siem.target "${siemId}" must have api.product ${SIEM_SEARCH_PRODUCTS.join(', ')} (it has ` +
               `${product || 'none'})`,
           );
         }

@@ -1,8 +1,9 @@
 // The SIEM -> SOAR -> WAF -> SIEM loop, hop by hop, from what the scan measured: (1) the SIEM hands its alerts to
-// the SOAR (products.siem.alerts-to-soar, and its endpoint is the SOAR's), (2) the SOAR side knows the SIEM (the
-// playbooks' agents/targets name it), (3) the WAF's block API answers the playbook's credentials read-only (the
-// integration readiness probe), (4) the WAF's own logs reach the SIEM so a block is confirmed (the source map's
-// waf class). A hop nothing measured is `unknown`, never `ok`.
+// the SOAR (products.siem.alerts-to-soar, and its endpoint is the SOAR's), (2) the SOAR side knows the SIEM (its own
+// list API shows an integration for it, products.soar.siem-integration; else the playbooks' agents/targets name
+// it), (3) the WAF's block API answers the playbook's credentials read-only (the integration readiness probe), (4)
+// the WAF's own logs reach the SIEM so a block is confirmed (the source map's waf class). A hop nothing measured is
+// `unknown`, never `ok`.
 import type { Finding, Report, Target } from '../model.js';
 import type { IntegrationStatus } from './readiness.js';
 
@@ -11,14 +12,26 @@ const LOGIC_APP_ENDPOINT = 'logic-app:';
 
 /** The check whose observed endpoints the SIEM -> SOAR hop reads. */
 export const SIEM_TO_SOAR_CHECK = 'products.siem.alerts-to-soar';
+/** The SOAR side of the same hop: the integrations the SOAR's own list APIs show (src/parsers/products/soar-*). */
+export const SOAR_INTEGRATION_CHECK = 'products.soar.siem-integration';
 
-/** What the SIEM -> SOAR hop reads of a finding once the scan has set the rest aside: endpoints and reason. */
+/** What the loop reads of a finding once the scan has set the rest aside: endpoints or integrations, and reason. */
 export function loopFactsOnly(f: Finding): Pick<Finding, 'observed' | 'reason'> | undefined {
-  if (f.check !== SIEM_TO_SOAR_CHECK) return undefined;
+  const key = f.check === SIEM_TO_SOAR_CHECK ? 'endpoints' : f.check === SOAR_INTEGRATION_CHECK ? 'integrations' : '';
+  if (!key) return undefined;
   return {
-    ...(f.observed?.endpoints !== undefined ? { observed: { endpoints: f.observed.endpoints } } : {}),
+    ...(f.observed?.[key] !== undefined ? { observed: { [key]: f.observed[key] } } : {}),
     ...(f.reason !== undefined ? { reason: f.reason } : {}),
   };
+}
+
+/** One SIEM integration as the SOAR lists it (the observed `integrations` of SOAR_INTEGRATION_CHECK). */
+interface SoarListed {
+  name: string;
+  kind: 'asset' | 'app' | 'webhook';
+  product: string;
+  hosts: string[];
+  workflow?: string;
 }
 
 /** What the loop reads of a playbook dry-run (a PlaybookResult of ./analyse.ts, which imports this module). */
@@ -111,6 +124,66 @@ function integrationsOf(results: PlaybookResult[], words: RegExp): { i: Integrat
   );
 }
 
+/**
+ * The hop from the SOAR's side, when a SOAR's list API was read: confirmed when the SOAR lists an integration for a
+ * SIEM of the inventory (an asset or app pointing at the SIEM's host) or a running webhook on the very host the
+ * SIEM's connector sends to; a SOAR that lists nothing for a SIEM fails. Undefined: no SOAR API was read (the
+ * playbooks' agents and targets decide instead).
+ */
+function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefined {
+  const name = 'The SOAR lists an integration for the SIEM (its own list API)';
+  const fs = findings.filter((f) => f.check === SOAR_INTEGRATION_CHECK && f.status !== 'not-applicable');
+  if (fs.length === 0) return undefined;
+  const evidence = fs.map(ref);
+  const reasons = fs.map((f) => `${f.target}: ${f.reason ?? f.status}`).join('; ');
+  const listed = fs
+    .filter((f) => f.status === 'pass')
+    .flatMap((f) => ((f.observed?.integrations as SoarListed[] | undefined) ?? []).map((i) => ({ i, soar: f.target })));
+  if (listed.length === 0) {
+    const status = fs.some((f) => f.status === 'fail') ? 'fail' : 'unknown';
+    return { id: 'soar-knows-siem', name, status, detail: reasons, evidence };
+  }
+  const siemHosts = new Set(
+    targets
+      .filter((t) => t.kind === 'siem')
+      .flatMap((t) => [hostOf(t.api?.url), t.address.toLowerCase()])
+      .filter((h): h is string => h !== undefined),
+  );
+  const bare = (h: string) => h.replace(/:\d+$/, '');
+  const pointsAtSiem = (i: SoarListed) =>
+    i.kind !== 'webhook' && i.hosts.some((h) => siemHosts.has(h) || siemHosts.has(bare(h)));
+  const sentTo = new Set(
+    findings
+      .filter((f) => f.check === SIEM_TO_SOAR_CHECK && f.status === 'pass')
+      .flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? []),
+  );
+  const receives = (i: SoarListed) =>
+    i.kind === 'webhook' && i.hosts.some((h) => sentTo.has(h) || [...sentTo].some((e) => bare(e) === bare(h)));
+  const said = (x: { i: SoarListed; soar: string }) =>
+    `${x.soar}: ${x.i.name} (${x.i.kind}${x.i.hosts.length ? ` -> ${x.i.hosts.join(', ')}` : ''})`;
+  const confirmed = listed.filter((x) => pointsAtSiem(x.i) || receives(x.i));
+  if (confirmed.length > 0)
+    return {
+      id: 'soar-knows-siem',
+      name,
+      status: 'ok',
+      detail: `confirmed from both sides: ${confirmed.map(said).join('; ')}`,
+      evidence,
+    };
+  const known = siemHosts.size > 0 || sentTo.size > 0;
+  return {
+    id: 'soar-knows-siem',
+    name,
+    status: known ? 'fail' : 'declared',
+    detail:
+      (known
+        ? `the SOAR's SIEM integrations point at neither the SIEM (${[...siemHosts].join(', ') || 'no host'}) nor ` +
+          `the host the SIEM sends to (${[...sentTo].join(', ') || 'none measured'}): `
+        : 'no SIEM target or measured connector to compare with: ') + listed.map(said).join('; '),
+    evidence,
+  };
+}
+
 function soarKnowsSiem(results: PlaybookResult[]): LoopHop {
   const name = "The SOAR's playbooks name the SIEM (agents/targets)";
   const found = integrationsOf(results, SIEM_WORDS);
@@ -197,7 +270,8 @@ export function alertLoop(report: Report, targets: Target[]): LoopHop[] {
       report.findings,
       targets.filter((t) => t.kind === 'soar'),
     ),
-    soarKnowsSiem(results),
+    // The SOAR's own list API when one was read; the playbooks' agent/target definitions otherwise.
+    soarListsSiem(report.findings, targets) ?? soarKnowsSiem(results),
     wafBlockApi(results),
     wafLogs(report),
   ];

@@ -5,9 +5,19 @@ import { elasticsearch, opensearch } from './elastic.js';
 import { kibana } from './kibana.js';
 import { sentinel } from './sentinel.js';
 import { splunk } from './splunk.js';
+import { shuffle, splunkSoar } from './soar.js';
 import { wazuh } from './wazuh.js';
 
-export const PRODUCTS: readonly ProductModule[] = [elasticsearch, opensearch, splunk, wazuh, kibana, sentinel];
+export const PRODUCTS: readonly ProductModule[] = [
+  elasticsearch,
+  opensearch,
+  splunk,
+  wazuh,
+  kibana,
+  sentinel,
+  splunkSoar,
+  shuffle,
+];
 
 export function productNamed(name: string): ProductModule | undefined {
   return PRODUCTS.find((p) => p.name === name.toLowerCase());

@@ -2,8 +2,10 @@
 // renderer never meets a malformed document. Errors name the file and the field.
 import type { ErrorObject } from 'ajv';
 import type { Report } from '../model.js';
-import { INPUT_LIMITS, parseJsonText, readInputText } from '../util/input-file.js';
+import { INPUT_LIMITS } from '../util/input-file.js';
+import { readJsonObjectStreamed } from '../util/read-json-streamed.js';
 import { compileSchema, InputError } from '../util/validate.js';
+import { dropCheckText, expandCheckText } from './check-text.js';
 import schema from './report.schema.json' with { type: 'json' };
 
 export const REPORT_SCHEMA: object = schema;
@@ -46,11 +48,17 @@ export function validateReport(json: unknown, file: string): Report {
   return json as Report;
 }
 
-/** Reads and validates a report JSON file. */
+/**
+ * Reads and validates a report JSON file: value by value (a fleet's report is larger than one string may be), each
+ * finding's check text put back from the check_text section (src/report/check-text.ts).
+ */
 export function readReport(file: string): Report {
-  const text = readInputText(file, { maxBytes: INPUT_LIMITS.jsonBytes });
-  const json = parseJsonText(text, file);
-  return validateReport(json, file);
+  const json = readJsonObjectStreamed(file, {
+    maxBytes: INPUT_LIMITS.reportBytes,
+    maxValueBytes: INPUT_LIMITS.jsonBytes,
+  });
+  expandCheckText(json);
+  return dropCheckText(validateReport(json, file));
 }
 
 /** A whole run's report: a shard's partial one (scan --shard) has no analyses or score over the estate. */

@@ -2,15 +2,21 @@
 // would have written. Shards stop after evaluate, so merge puts the targets, findings and evidence back in plan order
 // and then runs analyse -> score once over the whole estate (the source map, blind-spot map, coverage, sample
 // detections and the score all read every target's findings: none of them is concatenated from the shards).
+// Memory does not grow with the shard count: the shards are first checked by their headers (tool and run, read
+// without the rest), then read whole one at a time, each target's findings and evidence going to the run's spill file
+// (src/collect/spill.ts) as a scan's do; report.json is written from the spill.
 import { copyFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type AnalyseOptions, completeReport } from '../analyse.js';
+import type { TargetSpill } from '../collect/spill.js';
 import type { Evidence, Finding, Report, ShardInfo, TargetResult } from '../model.js';
-import { readReport } from '../report/validate.js';
-import { evidenceHostsTitle, newRunId, siemRules, webSection } from '../scan.js';
+import { withCheckText } from '../report/check-text.js';
+import { readReport, REPORT_SCHEMA } from '../report/validate.js';
+import { evidenceHostsTitle, newRunId, runSpill, siemRules, webSection } from '../scan.js';
 import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
-import { fsReason } from '../util/input-file.js';
-import { InputError } from '../util/validate.js';
+import { fsReason, INPUT_LIMITS } from '../util/input-file.js';
+import { readJsonObjectStreamed } from '../util/read-json-streamed.js';
+import { compileSchema, InputError, validateValue } from '../util/validate.js';
 import type { WebDetails } from '../web/web-facts.js';
 import { jsonFilePieces } from '../util/write-json.js';
 import { VERSION } from '../version.js';
@@ -21,11 +27,14 @@ export interface MergeOptions extends AnalyseOptions {
   /** Digest of the inventory merge was given (src/shard/digest.ts): the shards must have scanned the same one. */
   inventoryDigest: string;
   now?: () => Date;
+  /** Return the report with slim findings and without spilled evidence (no HTML or PDF to render): bounded memory. */
+  slimReport?: boolean;
 }
 
+/** What merge knows of a shard before reading it whole: its file, header and shard record. */
 interface Shard {
   file: string;
-  report: Report;
+  report: Pick<Report, 'tool' | 'run'>;
   info: ShardInfo;
 }
 
@@ -37,20 +46,46 @@ function reportFile(path: string): string {
   }
 }
 
-function readShard(path: string): Shard {
+/** The report schema of the header alone (tool and run), for a shard read only that far. */
+const HEADER_SCHEMA = (() => {
+  const full = REPORT_SCHEMA as { definitions: object; properties: Record<string, object> };
+  return {
+    definitions: full.definitions,
+    type: 'object',
+    required: ['tool', 'run'],
+    properties: { tool: full.properties.tool, run: full.properties.run },
+  };
+})();
+
+/** A shard's header: the tool and run fields before its targets, read without the rest of the file. */
+function readShardHeader(path: string): Shard {
   const file = reportFile(path);
-  const report = readReport(file);
+  const head = readJsonObjectStreamed(file, {
+    maxBytes: INPUT_LIMITS.reportBytes,
+    maxValueBytes: INPUT_LIMITS.jsonBytes,
+    only: ['tool', 'run'],
+  });
+  const report = validateValue<Pick<Report, 'tool' | 'run'>>(head, compileSchema(HEADER_SCHEMA), file);
   const info = report.run.shard;
   if (!info)
     throw new InputError(file, 'not a shard report (it has no run.shard): merge joins the reports of scan --shard i/n');
-  const { blocks } = info;
+  return { file, report, info };
+}
+
+/** A shard read whole (validated), checked against its header and its own block counts. */
+function readShard(head: Shard): Report {
+  const { file } = head;
+  const report = readReport(file);
+  if (JSON.stringify(report.run) !== JSON.stringify(head.report.run))
+    throw new InputError(file, 'the shard report changed while merge read it');
+  const { blocks } = head.info;
   const sum = (k: 'findings' | 'evidence') => blocks.reduce((n, b) => n + b[k], 0);
   if (blocks.length !== report.targets.length || sum('findings') !== report.findings.length) {
     throw new InputError(file, 'damaged shard report: run.shard.blocks does not match its targets and findings');
   }
   if (sum('evidence') !== report.evidence.length)
     throw new InputError(file, 'damaged shard report: run.shard.blocks does not match its evidence');
-  return { file, report, info };
+  return report;
 }
 
 const label = (s: Shard) => `shard ${s.info.index}/${s.info.count} (${s.file})`;
@@ -115,6 +150,7 @@ export function checkShards(shards: Shard[], inventoryDigest: string): void {
   }
 }
 
+/** One target of a shard, its findings slim and its evidence on disk once spilled (web targets stay whole). */
 interface Block {
   position: number;
   shard: Shard;
@@ -123,26 +159,9 @@ interface Block {
   evidence: Evidence[];
 }
 
-/** Each shard's targets with their own findings and evidence, back in the estate's plan order. */
-function blocksInPlanOrder(shards: Shard[]): Block[] {
-  const blocks: Block[] = [];
-  for (const shard of shards) {
-    let f = 0;
-    let e = 0;
-    shard.info.blocks.forEach((b, i) => {
-      blocks.push({
-        position: b.position,
-        shard,
-        target: shard.report.targets[i]!,
-        findings: shard.report.findings.slice(f, f + b.findings),
-        evidence: shard.report.evidence.slice(e, e + b.evidence),
-      });
-      f += b.findings;
-      e += b.evidence;
-    });
-  }
+/** The shards' blocks back in the estate's plan order, every position once. */
+function inPlanOrder(blocks: Block[], size: number): Block[] {
   blocks.sort((a, b) => a.position - b.position);
-  const size = shards[0]!.info.plan_size;
   blocks.forEach((b, i) => {
     if (b.position !== i) {
       throw new InputError(
@@ -161,7 +180,7 @@ function blocksInPlanOrder(shards: Shard[]): Block[] {
 const EVIDENCE_FILE = /^evidence\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/;
 
 /** Copies a shard's stored evidence beside the merged report, under the same relative name. */
-function copyEvidence(block: Block, runDir: string): void {
+function copyEvidence(block: Pick<Block, 'shard' | 'evidence'>, runDir: string): void {
   for (const e of block.evidence) {
     if (!e.file) continue;
     if (!EVIDENCE_FILE.test(e.file) || e.file.split('/').some((p) => p === '.' || p === '..'))
@@ -181,11 +200,32 @@ function copyEvidence(block: Block, runDir: string): void {
   }
 }
 
+/**
+ * Reads one shard whole and lets it go: its evidence files copied, each target's findings and evidence put in the
+ * spill (slim findings kept), its web details kept for analyses.web.
+ */
+function takeShard(shard: Shard, runDir: string, spill: TargetSpill, web: Map<string, WebDetails>): Block[] {
+  const report = readShard(shard);
+  for (const d of (report.analyses.web?.details ?? []) as WebDetails[]) web.set(d.target, d);
+  let f = 0;
+  let e = 0;
+  return shard.info.blocks.map((b, i) => {
+    const target = report.targets[i]!;
+    const findings = report.findings.slice(f, f + b.findings);
+    const evidence = report.evidence.slice(e, e + b.evidence);
+    f += b.findings;
+    e += b.evidence;
+    copyEvidence({ shard, evidence }, runDir);
+    // As scan does: web targets stay whole (analyses.web reads their findings and evidence).
+    const put = spill.put({ result: target, findings, evidence }, !web.has(target.id));
+    return { position: b.position, shard, target, findings: put.findings, evidence: put.evidence };
+  });
+}
+
 /** analyse -> score -> report.json over the joined shards; the caller renders and gates as scan does. */
 export async function runMerge(opts: MergeOptions): Promise<{ report: Report; runDir: string }> {
-  const shards = opts.reports.map((p) => readShard(resolve(p))).sort((a, b) => a.info.index - b.info.index);
+  const shards = opts.reports.map((p) => readShardHeader(resolve(p))).sort((a, b) => a.info.index - b.info.index);
   checkShards(shards, opts.inventoryDigest);
-  const blocks = blocksInPlanOrder(shards);
   const first = shards[0]!.report;
   const info = shards[0]!.info;
   const now = opts.now ?? (() => new Date());
@@ -193,35 +233,42 @@ export async function runMerge(opts: MergeOptions): Promise<{ report: Report; ru
   const runId = newRunId(started);
   const runDir = resolve(opts.outDir, runId);
   ensureOutputDir(runDir, 0o750);
-  opts.progress?.start(blocks.length);
-  for (const b of blocks) copyEvidence(b, runDir);
-  const web = new Map<string, WebDetails>();
-  for (const s of shards) {
-    for (const d of (s.report.analyses.web?.details ?? []) as WebDetails[]) web.set(d.target, d);
+  const spill = runSpill(runDir);
+  try {
+    opts.progress?.start(info.plan_size);
+    const web = new Map<string, WebDetails>();
+    const blocks = inPlanOrder(
+      shards.flatMap((s) => takeShard(s, runDir, spill, web)),
+      info.plan_size,
+    );
+    const targets = blocks.map((b) => b.target);
+    const earliest = shards.map((s) => s.report.run.started_at).sort()[0]!;
+    const report: Report = {
+      schema_version: '1.0',
+      tool: { name: 'socready', version: VERSION },
+      run: {
+        id: runId,
+        started_at: earliest,
+        finished_at: earliest,
+        organization: info.title_from_evidence
+          ? evidenceHostsTitle(targets.map((t) => t.id))
+          : opts.inventory.organization,
+        inventory: first.run.inventory,
+        mode: first.run.mode,
+        options: first.run.options,
+      },
+      targets,
+      findings: blocks.flatMap((b) => b.findings),
+      evidence: blocks.flatMap((b) => b.evidence),
+      analyses: webSection(targets.flatMap((t) => (web.has(t.id) ? [web.get(t.id)!] : []))),
+    };
+    await completeReport(report, { ...opts, hostsOnly: info.hosts_only, ...siemRules(report, runDir, spill.kept) });
+    report.run.finished_at = now().toISOString();
+    writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(withCheckText(spill.streamed(report))), {
+      mode: 0o640,
+    });
+    return { report: opts.slimReport ? report : spill.hydrate(report), runDir };
+  } finally {
+    spill.dispose();
   }
-  const targets = blocks.map((b) => b.target);
-  const earliest = shards.map((s) => s.report.run.started_at).sort()[0]!;
-  const report: Report = {
-    schema_version: '1.0',
-    tool: { name: 'socready', version: VERSION },
-    run: {
-      id: runId,
-      started_at: earliest,
-      finished_at: earliest,
-      organization: info.title_from_evidence
-        ? evidenceHostsTitle(targets.map((t) => t.id))
-        : opts.inventory.organization,
-      inventory: first.run.inventory,
-      mode: first.run.mode,
-      options: first.run.options,
-    },
-    targets,
-    findings: blocks.flatMap((b) => b.findings),
-    evidence: blocks.flatMap((b) => b.evidence),
-    analyses: webSection(targets.flatMap((t) => (web.has(t.id) ? [web.get(t.id)!] : []))),
-  };
-  await completeReport(report, { ...opts, hostsOnly: info.hosts_only, ...siemRules(report, runDir) });
-  report.run.finished_at = now().toISOString();
-  writeOutputFile(join(runDir, 'report.json'), jsonFilePieces(report), { mode: 0o640 });
-  return { report, runDir };
 }

@@ -16,6 +16,7 @@ import {
   readOnlyViolation,
   STDIN_BOOTSTRAP,
 } from './pwsh-script.js';
+import { CANARY_PROBE_ID, canaryDataError, type EventLogCanary, eventLogCanaryScript } from './pwsh-canary.js';
 import { failedResult, seconds } from './shell.js';
 import { openSshTransport, type SshOpenOptions } from './open.js';
 import type { SshTransport } from './ssh.js';
@@ -41,6 +42,8 @@ export interface BatchOptions {
   maxBytes?: number;
   /** Probe ids whose output keeps its end when cut. */
   tailIds?: string[];
+  /** --active only: the Windows host canary event, written first in the batch (its result is CANARY_PROBE_ID). */
+  plant?: EventLogCanary;
 }
 
 export interface PowerShellConnection {
@@ -55,6 +58,11 @@ export interface PowerShellConnection {
 export interface PowerShellTransport extends Transport {
   /** Runs all probes in one PowerShell start; one result per id, failures as data. */
   runBatch(probes: PwshProbe[], options?: BatchOptions): Promise<Record<string, ProbeResult>>;
+  /**
+   * --active only: writes the canary event to the Application log (src/transport/pwsh-canary.ts builds the one
+   * script); the result's stdout says how it was written, its error why it was not.
+   */
+  plantEventLogCanary(canary: EventLogCanary, options?: { timeoutMs?: number }): Promise<ProbeResult>;
   /** How the host was reached (known after open()). */
   readonly connection: PowerShellConnection;
   /** The `host` object of the last collection document (hostname, os, ps_version, culture, is_admin, ...). */
@@ -297,18 +305,22 @@ class PowerShellTransportImpl implements PowerShellTransport {
 
   async runBatch(probes: PwshProbe[], options: BatchOptions = {}): Promise<Record<string, ProbeResult>> {
     const started = Date.now();
-    const ids = probes.map((p) => p.id);
+    const plantError = options.plant ? canaryDataError(options.plant) : undefined;
+    const plant =
+      options.plant && !plantError ? { id: CANARY_PROBE_ID, script: eventLogCanaryScript(options.plant) } : undefined;
+    const ids = [...(plant ? [plant.id] : []), ...probes.map((p) => p.id)];
     const all = (error: TransportError): Record<string, ProbeResult> =>
       Object.fromEntries(ids.map((id) => [id, failedResult(error, Date.now() - started)]));
 
     // Bad probes are refused one by one; the others still run.
     const refused: Record<string, ProbeResult> = {};
+    if (plantError) refused[CANARY_PROBE_ID] = failedResult({ kind: 'config', message: plantError });
     const runnable: PwshProbe[] = [];
     for (const p of probes) {
       const why = !PROBE_ID_PATTERN.test(p.id)
         ? `invalid probe id ${JSON.stringify(p.id)}`
         : (readOnlyViolation(p.script) ?? exitViolation(p.script));
-      if (why || runnable.some((q) => q.id === p.id))
+      if (why || runnable.some((q) => q.id === p.id) || (options.plant && p.id === CANARY_PROBE_ID))
         refused[p.id] = failedResult({ kind: 'config', message: why ?? `duplicate probe id ${p.id}` });
       else runnable.push(p);
     }
@@ -322,6 +334,7 @@ class PowerShellTransportImpl implements PowerShellTransport {
       maxChars: options.maxBytes ?? DEFAULT_MAX_BYTES,
       output: 'marker',
       tailIds: options.tailIds ?? [],
+      ...(plant ? { plant } : {}),
     });
 
     let stdout: string;
@@ -386,10 +399,7 @@ class PowerShellTransportImpl implements PowerShellTransport {
     }
     this.hostInfo = parsed.doc.host;
     return {
-      ...probeResultsFrom(
-        parsed.doc,
-        runnable.map((p) => p.id),
-      ),
+      ...probeResultsFrom(parsed.doc, [...(plant ? [plant.id] : []), ...runnable.map((p) => p.id)]),
       ...refused,
     };
   }
@@ -400,6 +410,14 @@ class PowerShellTransportImpl implements PowerShellTransport {
     if (options.maxBytes !== undefined) batch.maxBytes = options.maxBytes;
     const r = await this.runBatch([{ id: 'run', script: command }], batch);
     return r.run!;
+  }
+
+  async plantEventLogCanary(canary: EventLogCanary, options: { timeoutMs?: number } = {}): Promise<ProbeResult> {
+    const r = await this.runBatch([], {
+      plant: canary,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    return r[CANARY_PROBE_ID]!;
   }
 
   async readFile(path: string, options: ReadOptions = {}): Promise<ProbeResult> {

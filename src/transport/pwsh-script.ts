@@ -287,9 +287,17 @@ $socreadyJson = ConvertTo-Json -InputObject ([ordered]@{ host = $socreadyHost; p
  */
 export function buildCollectionScript(
   probes: PwshProbe[],
-  opts: CollectionOptions & { tailIds?: string[] } = {},
+  opts: CollectionOptions & { tailIds?: string[]; plant?: PwshProbe } = {},
 ): string {
   const ids = new Set<string>();
+  // The one write socready makes (--active): a canary event whose text eventLogCanaryScript builds from checked data.
+  // It is exempt from the read-only tripwire by construction, never by what a caller passes as a probe.
+  if (opts.plant) {
+    if (!PROBE_ID_PATTERN.test(opts.plant.id)) throw new Error(`invalid probe id ${JSON.stringify(opts.plant.id)}`);
+    const why = exitViolation(opts.plant.script);
+    if (why) throw new Error(`probe ${opts.plant.id}: ${why}`);
+    ids.add(opts.plant.id);
+  }
   for (const p of probes) {
     if (!PROBE_ID_PATTERN.test(p.id)) throw new Error(`invalid probe id ${JSON.stringify(p.id)}`);
     if (ids.has(p.id)) throw new Error(`duplicate probe id ${p.id}`);
@@ -306,7 +314,9 @@ export function buildCollectionScript(
       .map(psQuote)
       .join(', ')})`,
     '$socreadyProbes = [ordered]@{}',
-    ...probes.map((p) => `$socreadyProbes[${psQuote(p.id)}] = ${psQuote(p.script)}`),
+    ...[...(opts.plant ? [opts.plant] : []), ...probes].map(
+      (p) => `$socreadyProbes[${psQuote(p.id)}] = ${psQuote(p.script)}`,
+    ),
     COLLECTOR_BODY.trim(),
   ];
   const output = opts.output ?? 'marker';

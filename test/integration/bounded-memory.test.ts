@@ -4,12 +4,13 @@
 // finished under this cap and the 1,200-file scan aborted out of memory (measured: signal 6). Streamed, 4 times the
 // estate fits the same heap. Peak RSS alone does not separate the two in a test (it follows the garbage collector's
 // lag, +60 MB either way); the heap cap does, and no timing is asserted.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evidenceFolder, evidenceSample } from '../../bench/hostile-inputs.js';
 import { runMeasured } from '../../bench/measure.js';
+import { readReport } from '../../src/report/validate.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const CLI = join(REPO_ROOT, 'src', 'cli.ts');
@@ -54,7 +55,8 @@ describe('scan --evidence memory', () => {
     const sample = evidenceSample(dir, CLI);
     const small = await scan(300, sample);
     // Streamed back in full: every target, every finding with its check's text and excerpt, and no spill file left.
-    const report = JSON.parse(readFileSync(join(small.runDir, 'report.json'), 'utf8'));
+    // Through the one report reader: report.json keeps each check's text once (check_text), findings refer to it.
+    const report = readReport(join(small.runDir, 'report.json'));
     expect(report.targets.length).toBe(300);
     expect(report.findings.length).toBe(
       300 * report.findings.filter((f: { target: string }) => f.target === 'host-0').length,

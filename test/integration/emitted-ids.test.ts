@@ -25,8 +25,8 @@ const PRODUCT_FIXTURES = join(FIXTURES_DIR, 'products');
 
 const isRoot = process.getuid?.() === 0;
 
-async function reportOf(args: string[]): Promise<Report> {
-  const r = await runCli(args, { timeoutMs: 280_000 });
+async function reportOf(args: string[], env: Record<string, string> = {}): Promise<Report> {
+  const r = await runCli(args, { timeoutMs: 280_000, env });
   expect([0, 1], r.stderr).toContain(r.code);
   return JSON.parse(readFileSync(join(JSON.parse(r.stdout).run_dir as string, 'report.json'), 'utf8')) as Report;
 }
@@ -90,6 +90,19 @@ targets:
     address: 127.0.0.1
     transport: http
     api: { url: "http://127.0.0.1:${siemPort}/", product: elasticsearch }
+  # A Windows host through PowerShell (a stand-in executable: no PowerShell here) with --active: its canary event is
+  # written, read back, and looked for on web-host's collector file and in es (which answers its root only).
+  - id: win-live
+    kind: windows
+    address: localhost
+    transport: powershell
+    eventlog: { collector: web-host, max_wait: 1, siem: { target: es } }
+  # A SOAR that answers its root only: the SOAR-side check of the loop is emitted (inconclusive).
+  - id: soar
+    kind: soar
+    address: 127.0.0.1
+    transport: http
+    api: { url: "http://127.0.0.1:${siemPort}/", product: shuffle }
   - { id: ids, kind: ips, address: localhost }
   # Exported configurations (offline evidence): a cloud WAF and a firewall appliance.
   - id: waf-aws
@@ -112,17 +125,23 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
       join(dir, 'dc01.json'),
       JSON.stringify({ ...hostEvidenceFile('hardened', 'DC01'), databases: ['mssql'] }),
     );
-    const live = await reportOf([
-      'scan',
-      '-i',
-      join(dir, 'inventory.yaml'),
-      '-o',
-      join(dir, 'reports'),
-      '--active',
-      '--json',
-      '--hosts-only',
-      '--no-html',
-    ]);
+    const live = await reportOf(
+      [
+        'scan',
+        '-i',
+        join(dir, 'inventory.yaml'),
+        '-o',
+        join(dir, 'reports'),
+        '--active',
+        '--json',
+        '--hosts-only',
+        '--no-html',
+      ],
+      {
+        NODE_POWERSHELL: join(FIXTURES_DIR, 'pwsh', 'fake-pwsh.mjs'),
+        FAKE_PWSH_FIXTURE: join(FIXTURES_DIR, 'pwsh', 'windows-canary', 'write-eventlog-51.json'),
+      },
+    );
     const offline = await reportOf([
       'scan',
       '--evidence',
@@ -182,6 +201,7 @@ ${['postgresql', 'mariadb', 'mssql', 'oracle']
         'linux',
         'ndr',
         'siem',
+        'soar',
         'waf',
         'web',
         'windows',

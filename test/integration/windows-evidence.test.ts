@@ -14,7 +14,8 @@ describe('Windows through offline evidence (scan --evidence)', () => {
   it('prints a read-only PowerShell collection script that covers every Windows probe', async () => {
     const r = await runCli(['collect-script', '--platform', 'windows']);
     expect(r.code).toBe(0);
-    const probes = [...loadCatalog().probes.values()].filter((p) => p.platform === 'windows');
+    // Command probes: a live probe (the --active canary) is never part of an offline collection script.
+    const probes = [...loadCatalog().probes.values()].filter((p) => p.platform === 'windows' && p.kind === 'command');
     for (const p of probes) {
       expect(r.stdout).toContain(`$socreadyProbes['${p.id}']`);
       expect(readOnlyViolation(p.command!), p.id).toBeUndefined();

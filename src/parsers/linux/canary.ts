@@ -37,12 +37,26 @@ export interface CanaryTrace {
   cut_at?: 'logger' | 'sender-input' | 'collector-input';
   /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
   remainder_separate?: boolean;
+  /** Windows: the canary event as the host's own Application log holds it (read back with Get-WinEvent). */
+  local_event?: LocalEvent;
   /** The search for it in the SIEM the host's syslog.siem names, when one is declared. */
   siem?: CanarySiemTrace;
   summary: string;
 }
 
 export type CanarySiemTrace = CanarySiemArrival;
+
+/** A Windows canary event read back on its host: its record id and time are what to search for by hand. */
+export interface LocalEvent {
+  log: string;
+  provider: string;
+  event_id: number;
+  record_id: number;
+  time_created: string;
+  machine?: string;
+  /** How it was written: Write-EventLog (Windows PowerShell 5.1) or eventcreate (PowerShell 7). */
+  written_by?: string;
+}
 
 export interface HostCanaryDocument {
   collector: string;
@@ -55,8 +69,8 @@ export interface HostCanaryDocument {
   siem?: string;
 }
 
-function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
-  const r = outputs['host-canary'];
+function documentOf(outputs: Record<string, ProbeResult>, probe: string): HostCanaryDocument {
+  const r = outputs[probe];
   if (r && r.data !== undefined) return r.data as HostCanaryDocument;
   // Stored evidence holds the same document as JSON text: a replay decides as the live scan did.
   if (r && !r.error && r.stdout.trim().startsWith('{')) {
@@ -64,17 +78,17 @@ function documentOf(outputs: Record<string, ProbeResult>): HostCanaryDocument {
       const doc = JSON.parse(r.stdout) as HostCanaryDocument;
       if (Array.isArray(doc.canaries)) return doc;
     } catch (e) {
-      throw new ParseError(`host-canary: the stored document is not JSON (${(e as Error).message})`);
+      throw new ParseError(`${probe}: the stored document is not JSON (${(e as Error).message})`);
     }
-    throw new ParseError('host-canary: the stored document has no canaries');
+    throw new ParseError(`${probe}: the stored document has no canaries`);
   }
-  throw new InconclusiveError(`host-canary: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not planted'}`);
+  throw new InconclusiveError(`${probe}: ${r?.error ? `${r.error.kind}: ${r.error.message}` : 'not planted'}`);
 }
 
-function canaryFacts(t: CanaryTrace | undefined): Facts {
+function canaryFacts(t: CanaryTrace | undefined, probe: string): Facts {
   if (!t) return { planted: false, arrived: false, summary: 'not planted', siem: null };
   // The probe's own account of each canary is the line that decided (the live probe has no output lines).
-  const said = (text: string) => ({ probe: 'host-canary', text });
+  const said = (text: string) => ({ probe, text });
   const siem = t.siem
     ? {
         ...t.siem,
@@ -98,8 +112,8 @@ function canaryFacts(t: CanaryTrace | undefined): Facts {
   };
 }
 
-const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {
-  const doc = documentOf(outputs);
+const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary'): Facts => {
+  const doc = documentOf(outputs, probe);
   const short = doc.canaries.find((c) => c.name === 'short');
   const long = doc.canaries.find((c) => c.name === 'long');
   return {
@@ -111,9 +125,9 @@ const hostCanary = (outputs: Record<string, ProbeResult>): Facts => {
     read_errors: doc.read_errors,
     planted: doc.canaries.every((c) => c.planted),
     arrived: doc.canaries.every((c) => c.arrived),
-    canaries: doc.canaries.map(canaryFacts),
-    short: canaryFacts(short),
-    long: canaryFacts(long),
+    canaries: doc.canaries.map((c) => canaryFacts(c, probe)),
+    short: canaryFacts(short, probe),
+    long: canaryFacts(long, probe),
     summary: doc.canaries.map((c) => c.summary).join('\n'),
   };
 };
@@ -143,6 +157,29 @@ export const canaryParserModules: readonly ParserModule[] = [
       'short',
       'long',
     ],
-    parse: hostCanary,
+    parse: (outputs) => hostCanary(outputs),
+  }),
+  // The Windows host canary (src/collect/windows-canary.ts) answers the same document with one canary event.
+  defineParser({
+    name: 'windows-event-canary',
+    probes: ['windows-event-canary'],
+    facts: [
+      'collector',
+      'siem_declared',
+      'collector_paths',
+      'max_wait_ms',
+      'polls',
+      'read_errors',
+      'planted',
+      'arrived',
+      'summary',
+      'canaries[].name',
+      'canaries[].arrived',
+      'canaries[].planted',
+      'canaries[].latency_ms',
+      'canaries[].local_event',
+      'short',
+    ],
+    parse: (outputs) => hostCanary(outputs, 'windows-event-canary'),
   }),
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Report, Target } from '../../../src/model.js';
 import type { PlaybookResult } from '../../../src/playbook/analyse.js';
-import { alertLoop } from '../../../src/playbook/loop.js';
+import { alertLoop, loopFactsOnly } from '../../../src/playbook/loop.js';
 
 const forwarding = (status: Finding['status'], endpoints: string[]): Finding =>
   ({
@@ -96,5 +96,70 @@ describe('the SIEM -> SOAR -> WAF -> SIEM loop', () => {
     );
     expect(hops.map((h) => h.status)).toEqual(['unknown', 'declared', 'unknown', 'unknown']);
     expect(hops[2]!.detail).toMatch(/not probed: give an integrations file/);
+  });
+
+  describe('the SOAR side of the SIEM -> SOAR hop, from its own list API', () => {
+    const listed = (status: Finding['status'], integrations: unknown[], target = 'soar'): Finding =>
+      ({
+        check: 'products.soar.siem-integration',
+        target,
+        status,
+        reason: `listed ${integrations.length}`,
+        observed: { integrations },
+      }) as unknown as Finding;
+    const splunk: Target = {
+      id: 'splunk',
+      kind: 'siem',
+      address: 'splunk.corp.example',
+      tags: [],
+      transport: 'http',
+      api: { url: 'https://splunk.corp.example:8089', product: 'splunk' },
+    };
+    const asset = { name: 'splunk_es_prod', kind: 'asset', product: 'Splunk Enterprise', hosts: [] as string[] };
+    const noPlaybookSiem = [playbook([{ id: 'waf', type: 'waf', status: 'ready' }])];
+
+    it('an asset pointing at the SIEM target confirms the hop from both sides, whatever the playbooks say', () => {
+      const hops = alertLoop(
+        report([listed('pass', [{ ...asset, hosts: ['splunk.corp.example:8089'] }])], noPlaybookSiem),
+        [soar, splunk],
+      );
+      expect(hops[1]).toMatchObject({ id: 'soar-knows-siem', status: 'ok' });
+      expect(hops[1]!.detail).toBe(
+        'confirmed from both sides: soar: splunk_es_prod (asset -> splunk.corp.example:8089)',
+      );
+      expect(hops[1]!.evidence).toEqual(['finding:products.soar.siem-integration@soar']);
+    });
+
+    it("a running webhook on the host the SIEM's connector sends to confirms it; one elsewhere does not", () => {
+      const hook = { name: 'Kibana alerts', kind: 'webhook', product: 'Shuffle webhook', workflow: 'triage' };
+      const sent = forwarding('pass', ['shuffle.corp.example']);
+      const ok = alertLoop(report([sent, listed('pass', [{ ...hook, hosts: ['shuffle.corp.example'] }])], []), []);
+      expect(ok[1]!.status).toBe('ok');
+      const elsewhere = alertLoop(
+        report([sent, listed('pass', [{ ...hook, hosts: ['old-shuffle.corp.example'] }])], []),
+        [],
+      );
+      expect(elsewhere[1]!.status).toBe('fail');
+      expect(elsewhere[1]!.detail).toMatch(/the host the SIEM sends to \(shuffle\.corp\.example\)/);
+    });
+
+    it('a SOAR that lists nothing for the SIEM fails even when a playbook names the SIEM', () => {
+      const hops = alertLoop(
+        report([listed('fail', [])], [playbook([{ id: 'siem', type: 'siem', product: 'Splunk', status: 'ready' }])]),
+        [soar, splunk],
+      );
+      expect(hops[1]).toMatchObject({ status: 'fail', detail: 'soar: listed 0' });
+    });
+
+    it('an asset for another SIEM host fails; with no SIEM to compare with it stays declared', () => {
+      const other = listed('pass', [{ ...asset, hosts: ['splunk-old.corp.example:8089'] }]);
+      expect(alertLoop(report([other], []), [soar, splunk])[1]!.status).toBe('fail');
+      expect(alertLoop(report([other], []), [soar])[1]!.status).toBe('declared');
+    });
+
+    it('a spilled SOAR finding keeps its integrations for the loop', () => {
+      const f = listed('pass', [{ ...asset, hosts: ['splunk.corp.example:8089'] }]);
+      expect(loopFactsOnly(f)).toEqual({ observed: { integrations: f.observed!.integrations }, reason: 'listed 1' });
+    });
   });
 });

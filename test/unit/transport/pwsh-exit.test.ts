@@ -11,7 +11,10 @@ import type { InputError } from '../../../src/util/validate.js';
 // reading it: in a script file, `exit` inside a script block invoked with & ends the whole script, and over a
 // remote session it ends the session; `return` only leaves the script block.
 
-const windowsProbes = [...loadCatalog().probes.values()].filter((p) => p.platform === 'windows');
+// Command probes only: a live probe (the --active canary) is never part of a collection script.
+const windowsProbes = [...loadCatalog().probes.values()].filter(
+  (p) => p.platform === 'windows' && p.kind === 'command',
+);
 
 /** The probe texts as the generated script declares them: `$socreadyProbes['id'] = '<single-quoted literal>'`. */
 function declaredProbes(script: string): Map<string, string> {

@@ -70,6 +70,8 @@ describe('product check catalog', () => {
           ...(check.id === 'products.siem.alert-volume' ? ['detection-validation'] : []),
           // The SIEM -> SOAR hop of the response loop.
           ...(check.id === 'products.siem.alerts-to-soar' ? ['response-automation'] : []),
+          // The same hop from the SOAR's side (its own list APIs).
+          ...(check.id === 'products.soar.siem-integration' ? ['response-automation'] : []),
         ]).toContain(check.area);
         for (const p of check.probes) expect(catalog.probes.get(p)?.kind, `${check.id} -> ${p}`).toBe('http');
         expect(check.kinds.every((k) => ['siem', 'soar', 'edr', 'waf', 'ips', 'ndr'].includes(k))).toBe(true);

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../../src/inventory/load.js';
+import { InputError } from '../../../src/util/validate.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'socready-inv-eventlog-'));
+function load(text: string) {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, `version: 1\ntargets:\n${text}`);
+  return loadInventory(file);
+}
+function errorOf(fn: () => unknown): { field?: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof InputError) return { field: e.field, message: e.message };
+    throw e;
+  }
+  throw new Error('expected an InputError');
+}
+const WIN = '  - { id: win1, kind: windows, address: win1.corp.example, transport: powershell, ';
+
+describe('inventory: a Windows host names where its events must arrive (eventlog)', () => {
+  it('accepts a Windows Event Collector (powershell, collector.event_logs) and a file collector', () => {
+    const inv = load(
+      `${WIN}eventlog: { collector: wec, source: socready, event_id: 100, max_wait: 20 } }\n` +
+        '  - { id: wec, kind: windows, address: wec.corp.example, transport: powershell, ' +
+        'collector: { event_logs: [ForwardedEvents] } }\n' +
+        `${WIN.replace('win1', 'win2').replace('win1.', 'win2.')}eventlog: { collector: logs } }\n` +
+        '  - { id: logs, kind: linux, address: localhost, collector: { paths: [/var/log/nxlog/*.log] } }\n',
+    );
+    expect(inv.targets[0]!.eventlog).toEqual({ collector: 'wec', source: 'socready', event_id: 100, max_wait: 20 });
+    expect(inv.targets[1]!.collector).toEqual({ event_logs: ['ForwardedEvents'] });
+  });
+
+  it('rejects eventlog on a Linux host, a WEC without event_logs, and an event id eventcreate refuses', () => {
+    const linux = errorOf(() =>
+      load(
+        '  - { id: l, kind: linux, address: localhost, eventlog: { collector: logs } }\n' +
+          '  - { id: logs, kind: linux, address: localhost, collector: { paths: [/x] } }\n',
+      ),
+    );
+    expect(linux.field).toBe('targets.0.eventlog');
+    const bare = errorOf(() =>
+      load(
+        `${WIN}eventlog: { collector: wec } }\n` +
+          '  - { id: wec, kind: windows, address: wec, transport: powershell, collector: { paths: [/x] } }\n',
+      ),
+    );
+    expect(bare).toMatchObject({ field: 'targets.0.eventlog.collector' });
+    expect(bare.message).toMatch(/declares no collector.event_logs/);
+    expect(() => load(`${WIN}eventlog: { collector: win1, event_id: 4624 } }\n`)).toThrow(InputError);
+    expect(() => load(`${WIN}eventlog: { collector: win1, source: "x'; Remove-Item" } }\n`)).toThrow(InputError);
+  });
+});
