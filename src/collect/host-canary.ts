@@ -133,6 +133,7 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     timing,
   );
   doc.polls = col.polls;
+  doc.collector_read_ok = col.reads_ok > 0;
   doc.read_errors.push(...col.read_errors);
   for (const p of pending) {
     const a = col.arrivals.get(p.trace.marker)!;

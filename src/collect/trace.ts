@@ -56,6 +56,8 @@ export type CollectorArrival = CanaryCollectorArrival;
 
 export interface CollectorTrace {
   polls: number;
+  /** Reads of the collector that answered (a read error ends the polling). */
+  reads_ok: number;
   read_errors: string[];
   arrivals: Map<string, CollectorArrival>;
 }
@@ -108,7 +110,7 @@ export async function followOnCollector(
   place: CollectorPlace,
   t: TraceTiming,
 ): Promise<CollectorTrace> {
-  const out: CollectorTrace = { polls: 0, read_errors: [], arrivals: new Map() };
+  const out: CollectorTrace = { polls: 0, reads_ok: 0, read_errors: [], arrivals: new Map() };
   for (const m of markers) out.arrivals.set(m.marker, { arrived: false });
   if (!place.transport) {
     out.read_errors.push(`collector ${place.id}: not reachable through any transport`);
@@ -128,6 +130,7 @@ export async function followOnCollector(
       out.read_errors.push(`collector ${place.id}: ${r.error.kind}: ${r.error.message}`);
       break;
     }
+    out.reads_ok++;
     for (const m of markers) {
       const s = sight(r.stdout, m.marker, 'collector');
       if (!s.hit) continue;
@@ -197,6 +200,8 @@ export type MarkerTrace = CanaryMarkerTrace;
 export interface TraceResult {
   max_wait_ms: number;
   polls: number;
+  /** Whether any read of the collector answered: without one, a marker's absence there proves nothing. */
+  collector_read_ok: boolean;
   read_errors: string[];
   markers: MarkerTrace[];
 }
@@ -224,6 +229,7 @@ export async function traceMarkers(
   return {
     max_wait_ms: o.maxWaitMs,
     polls: col?.polls ?? 0,
+    collector_read_ok: (col?.reads_ok ?? 0) > 0,
     read_errors: col?.read_errors ?? [],
     markers: markers.map((m) => {
       const c = col?.arrivals.get(m.marker);

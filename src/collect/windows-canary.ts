@@ -161,6 +161,7 @@ export async function runWindowsCanary(o: WindowsCanaryOptions): Promise<HostCan
       now,
     });
     doc.polls = traced.polls;
+    doc.collector_read_ok = traced.collector_read_ok;
     doc.read_errors.push(...traced.read_errors);
     const m = traced.markers[0]!;
     if (m.collector?.arrived) {

@@ -16,7 +16,7 @@ import { evaluateCheck } from '../../src/checks/evaluate.js';
 import { ApiProbeSource } from '../../src/collect/api-source.js';
 import type { HostCanaryDocument } from '../../src/collect/host-canary.js';
 import { PowerShellProbeSource, type WindowsCanaryPlan } from '../../src/collect/powershell-source.js';
-import type { Target } from '../../src/model.js';
+import type { Target, TransportError } from '../../src/model.js';
 import { createPowerShellTransport } from '../../src/transport/powershell.js';
 import { eventLogTailScript } from '../../src/transport/pwsh-canary.js';
 import { buildCollectionScript } from '../../src/transport/pwsh-script.js';
@@ -72,16 +72,24 @@ const scriptsOf = (log: string) => {
   }
 };
 
-/** A Windows Event Collector double: its ForwardedEvents read shows the host's event after `afterReads` reads. */
-function wec(hostLog: string, afterReads = 0): { collector: Transport; commands: string[] } {
+/**
+ * A Windows Event Collector double: its ForwardedEvents read shows the host's event after `afterReads` reads;
+ * `fail` makes it unreachable (open) or its read answer an error (a missing channel).
+ */
+function wec(
+  hostLog: string,
+  afterReads = 0,
+  fail?: { open?: string; read?: TransportError },
+): { collector: Transport; commands: string[] } {
   const commands: string[] = [];
   const collector: Transport = {
     name: 'fake-wec',
-    open: async () => undefined,
+    open: async () => (fail?.open ? { kind: 'unreachable', message: fail.open } : undefined),
     run: async (command: string) => {
       // Whatever reaches a collector must pass the read-only tripwire like any probe.
       buildCollectionScript([{ id: 'run', script: command }]);
       commands.push(command);
+      if (fail?.read) return { ...ok(''), exitCode: 1, error: fail.read };
       const marker = MARKER.exec(scriptsOf(hostLog))?.[0];
       const line =
         marker && commands.length > afterReads
@@ -98,7 +106,13 @@ function wec(hostLog: string, afterReads = 0): { collector: Transport; commands:
 
 async function plant(
   fixture: string,
-  o: { siemProduct?: string; siemUrl?: string; wecAfterReads?: number; maxWait?: number } = {},
+  o: {
+    siemProduct?: string;
+    siemUrl?: string;
+    wecAfterReads?: number;
+    maxWait?: number;
+    wecFails?: { open?: string; read?: TransportError };
+  } = {},
 ): Promise<{ doc: HostCanaryDocument; sent: string; collectorCommands: string[] }> {
   const log = join(dir, `${fixture}-${Math.random().toString(36).slice(2)}.log`);
   const host: Target = { id: 'win1', kind: 'windows', address: 'localhost', tags: [], transport: 'powershell' };
@@ -110,7 +124,7 @@ async function plant(
       FAKE_PWSH_LOG: log,
     },
   });
-  const { collector, commands } = wec(log, o.wecAfterReads);
+  const { collector, commands } = wec(log, o.wecAfterReads, o.wecFails);
   const siemTarget: Target = {
     id: 'siem',
     kind: 'siem',
@@ -236,6 +250,30 @@ describe('Windows host canary (PowerShell path, fixture-tested)', () => {
     const f = evaluate('windows.eventfwd.canary-arrives', doc);
     expect(f.status).toBe('fail');
     expect(f.reason).toMatch(/record 48213 at \S+; did not arrive on wec within 0.3 s/);
+  });
+
+  it('a WEC that cannot be reached, or whose channel is missing, leaves the arrival inconclusive, not a fail', async () => {
+    const unreachable = await plant('write-eventlog-51.json', {
+      maxWait: 0.3,
+      wecFails: { open: 'WinRM cannot complete the operation (wec.corp.example)' },
+    });
+    expect(unreachable.collectorCommands).toEqual([]);
+    expect(unreachable.doc.collector_read_ok).toBe(false);
+    const f = evaluate('windows.eventfwd.canary-arrives', unreachable.doc);
+    expect(f.status).toBe('inconclusive');
+    expect(f.reason).toMatch(/collector wec: unreachable: WinRM cannot complete the operation/);
+
+    const missing = await plant('write-eventlog-51.json', {
+      maxWait: 0.3,
+      wecFails: {
+        read: { kind: 'other', message: 'There is not an event log on the localhost computer that matches' },
+      },
+    });
+    expect(missing.collectorCommands).toHaveLength(1);
+    expect(missing.doc.collector_read_ok).toBe(false);
+    const g = evaluate('windows.eventfwd.canary-arrives', missing.doc);
+    expect(g.status).toBe('inconclusive');
+    expect(g.reason).toMatch(/collector wec: other: There is not an event log/);
   });
 
   it('written but not in the host log either (exit 0, no event): seen_locally false, a fail', async () => {

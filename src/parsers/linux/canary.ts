@@ -63,6 +63,8 @@ export interface HostCanaryDocument {
   collector_paths: string[];
   max_wait_ms: number;
   polls: number;
+  /** Whether any read of the collector answered (absent in evidence stored before it was recorded). */
+  collector_read_ok?: boolean;
   read_errors: string[];
   canaries: CanaryTrace[];
   /** The SIEM target searched for the canaries, when the host's syslog.siem names one. */
@@ -112,6 +114,10 @@ function canaryFacts(t: CanaryTrace | undefined, probe: string): Facts {
   };
 }
 
+/** Older stored documents: a collector read error ends the polling, so every poll before it answered. */
+const readOkOf = (doc: HostCanaryDocument) =>
+  doc.polls - (doc.read_errors.some((e) => e.startsWith(`collector ${doc.collector}:`)) ? 1 : 0) > 0;
+
 const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary'): Facts => {
   const doc = documentOf(outputs, probe);
   const short = doc.canaries.find((c) => c.name === 'short');
@@ -122,6 +128,7 @@ const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary')
     collector_paths: doc.collector_paths,
     max_wait_ms: doc.max_wait_ms,
     polls: doc.polls,
+    collector_read_ok: doc.collector_read_ok ?? readOkOf(doc),
     read_errors: doc.read_errors,
     planted: doc.canaries.every((c) => c.planted),
     arrived: doc.canaries.every((c) => c.arrived),
@@ -145,6 +152,7 @@ export const canaryParserModules: readonly ParserModule[] = [
       'collector_paths',
       'max_wait_ms',
       'polls',
+      'collector_read_ok',
       'read_errors',
       'planted',
       'arrived',
@@ -169,6 +177,7 @@ export const canaryParserModules: readonly ParserModule[] = [
       'collector_paths',
       'max_wait_ms',
       'polls',
+      'collector_read_ok',
       'read_errors',
       'planted',
       'arrived',
