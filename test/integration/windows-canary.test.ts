@@ -252,7 +252,7 @@ describe('Windows host canary (PowerShell path, fixture-tested)', () => {
     expect(f.reason).toMatch(/record 48213 at \S+; did not arrive on wec within 0.3 s/);
   });
 
-  it('a WEC that cannot be reached, or whose channel is missing, leaves the arrival inconclusive, not a fail', async () => {
+  it('a WEC that cannot be reached, or whose channel is missing: the arrival is inconclusive, not a fail', async () => {
     const unreachable = await plant('write-eventlog-51.json', {
       maxWait: 0.3,
       wecFails: { open: 'WinRM cannot complete the operation (wec.corp.example)' },

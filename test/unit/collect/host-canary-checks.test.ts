@@ -57,6 +57,25 @@ describe('host canary checks, decided by the one evaluator', () => {
     ).toBe('inconclusive');
   });
 
+  it('arrives: inconclusive naming the read error when no read of the collector answered; a fail once one did', () => {
+    const lost = [trace('short', { arrived: false, summary: 'short: did not arrive' }), trace('long')];
+    const error = 'collector logs: unreachable: connect ECONNREFUSED 10.0.0.5:22';
+    const unread = run('linux.logfwd.canary-arrives', {
+      ...doc(lost),
+      polls: 1,
+      collector_read_ok: false,
+      read_errors: [error],
+    });
+    expect(unread.status).toBe('inconclusive');
+    expect(unread.observed).toMatchObject({ collector_read_ok: false, read_errors: [error] });
+    // Stored evidence from before collector_read_ok: a first read that failed is read the same way.
+    expect(run('linux.logfwd.canary-arrives', { ...doc(lost), polls: 1, read_errors: [error] }).status).toBe(
+      'inconclusive',
+    );
+    // Read twice, then an error: the first read answered, so the canary's absence there is a real fail.
+    expect(run('linux.logfwd.canary-arrives', { ...doc(lost), polls: 2, read_errors: [error] }).status).toBe('fail');
+  });
+
   it('whole: fail when the long canary was cut, inconclusive when it never arrived', () => {
     expect(
       run(
