@@ -5,6 +5,7 @@
 // the WAF's own logs reach the SIEM so a block is confirmed (the source map's waf class). A hop nothing measured is
 // `unknown`, never `ok`.
 import type { Finding, Report, Target } from '../model.js';
+import { endpointUrl } from '../parsers/products/endpoint-url.js';
 import type { IntegrationStatus } from './readiness.js';
 
 /** How the SIEM -> SOAR facts name a Sentinel playbook (src/parsers/products/alert-forwarding.ts). */
@@ -31,6 +32,10 @@ interface SoarListed {
   kind: 'asset' | 'app' | 'webhook';
   product: string;
   hosts: string[];
+  /** false for a webhook (anything may post to it); absent in reports from before it was recorded. */
+  siem?: boolean;
+  url?: string;
+  status?: string;
   workflow?: string;
 }
 
@@ -62,6 +67,9 @@ function hostOf(url: string | undefined): string | undefined {
   }
 }
 
+/** The host of a SIEM -> SOAR endpoint: a full URL now, a bare host[:port] in reports from before. */
+const endpointHost = (e: string) => (e.includes('://') ? (hostOf(e) ?? e) : e.toLowerCase());
+
 const ref = (f: Finding) => `finding:${f.check}@${f.target}`;
 
 function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
@@ -79,7 +87,8 @@ function siemToSoar(findings: Finding[], soar: Target[]): LoopHop {
     };
   const soarHosts = soar.map((t) => hostOf(t.api?.url)).filter((h): h is string => h !== undefined);
   const passed = fs.filter((f) => f.status === 'pass');
-  const endpoints = [...new Set(passed.flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? []))];
+  const urls = [...new Set(passed.flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? []))];
+  const endpoints = [...new Set(urls.map(endpointHost))];
   const reasons = fs.map((f) => `${f.target}: ${f.reason ?? f.status}`).join('; ');
   if (passed.length === 0) {
     const status = fs.some((f) => f.status === 'fail' || f.status === 'warn') ? 'fail' : 'unknown';
@@ -126,9 +135,10 @@ function integrationsOf(results: PlaybookResult[], words: RegExp): { i: Integrat
 
 /**
  * The hop from the SOAR's side, when a SOAR's list API was read: confirmed when the SOAR lists an integration for a
- * SIEM of the inventory (an asset or app pointing at the SIEM's host) or a running webhook on the very host the
- * SIEM's connector sends to; a SOAR that lists nothing for a SIEM fails. Undefined: no SOAR API was read (the
- * playbooks' agents and targets decide instead).
+ * SIEM of the inventory (an asset or app of a SIEM product pointing at the SIEM's host) or when the very webhook the
+ * SIEM's connector posts to (the same URL, path included: every webhook of a SOAR lives on its one host) is running.
+ * The SIEM posting to a stopped webhook fails, whatever else runs. A webhook nothing is seen posting to is declared,
+ * never proof. Undefined: no SOAR API was read (the playbooks' agents and targets decide instead).
  */
 function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefined {
   const name = 'The SOAR lists an integration for the SIEM (its own list API)';
@@ -136,8 +146,9 @@ function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefi
   if (fs.length === 0) return undefined;
   const evidence = fs.map(ref);
   const reasons = fs.map((f) => `${f.target}: ${f.reason ?? f.status}`).join('; ');
+  // Webhooks are read from an inconclusive finding too: a SOAR listing only webhooks is inconclusive on its own.
   const listed = fs
-    .filter((f) => f.status === 'pass')
+    .filter((f) => f.status === 'pass' || f.status === 'fail' || f.status === 'inconclusive')
     .flatMap((f) => ((f.observed?.integrations as SoarListed[] | undefined) ?? []).map((i) => ({ i, soar: f.target })));
   if (listed.length === 0) {
     const status = fs.some((f) => f.status === 'fail') ? 'fail' : 'unknown';
@@ -155,13 +166,31 @@ function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefi
   const sentTo = new Set(
     findings
       .filter((f) => f.check === SIEM_TO_SOAR_CHECK && f.status === 'pass')
-      .flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? []),
+      .flatMap((f) => (f.observed?.endpoints as string[] | undefined) ?? [])
+      .map((e) => endpointUrl(e))
+      .filter((u): u is string => u !== undefined),
   );
-  const receives = (i: SoarListed) =>
-    i.kind === 'webhook' && i.hosts.some((h) => sentTo.has(h) || [...sentTo].some((e) => bare(e) === bare(h)));
+  const postedTo = (i: SoarListed) => {
+    const url = i.kind === 'webhook' ? endpointUrl(i.url) : undefined;
+    return url !== undefined && sentTo.has(url);
+  };
+  // Reports from before the status was recorded listed running webhooks only.
+  const running = (i: SoarListed) => (i.status ?? 'running') === 'running';
   const said = (x: { i: SoarListed; soar: string }) =>
-    `${x.soar}: ${x.i.name} (${x.i.kind}${x.i.hosts.length ? ` -> ${x.i.hosts.join(', ')}` : ''})`;
-  const confirmed = listed.filter((x) => pointsAtSiem(x.i) || receives(x.i));
+    `${x.soar}: ${x.i.name} (${x.i.kind}${x.i.status && !running(x.i) ? `, ${x.i.status}` : ''}` +
+    `${x.i.url ? ` at ${x.i.url}` : x.i.hosts.length ? ` -> ${x.i.hosts.join(', ')}` : ''})`;
+  const dead = listed.filter((x) => postedTo(x.i) && !running(x.i));
+  if (dead.length > 0 && !listed.some((x) => postedTo(x.i) && running(x.i)))
+    return {
+      id: 'soar-knows-siem',
+      name,
+      status: 'fail',
+      detail:
+        'the SIEM posts its alerts to a webhook that is not running (it receives nothing): ' +
+        dead.map(said).join('; '),
+      evidence,
+    };
+  const confirmed = listed.filter((x) => pointsAtSiem(x.i) || (postedTo(x.i) && running(x.i)));
   if (confirmed.length > 0)
     return {
       id: 'soar-knows-siem',
@@ -170,7 +199,12 @@ function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefi
       detail: `confirmed from both sides: ${confirmed.map(said).join('; ')}`,
       evidence,
     };
-  const known = siemHosts.size > 0 || sentTo.size > 0;
+  const hooks = listed.filter((x) => x.i.kind === 'webhook');
+  const siem = listed.filter((x) => x.i.kind !== 'webhook');
+  // A webhook may still be where the SIEM posts while the SIEM's connector was not read: declared, not failed.
+  const known = sentTo.size > 0 || (siem.length > 0 && siemHosts.size > 0);
+  const unmatched =
+    hooks.length > 0 ? `webhooks no SIEM connector is seen posting to (not proof): ${hooks.map(said).join('; ')}` : '';
   return {
     id: 'soar-knows-siem',
     name,
@@ -178,8 +212,9 @@ function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefi
     detail:
       (known
         ? `the SOAR's SIEM integrations point at neither the SIEM (${[...siemHosts].join(', ') || 'no host'}) nor ` +
-          `the host the SIEM sends to (${[...sentTo].join(', ') || 'none measured'}): `
-        : 'no SIEM target or measured connector to compare with: ') + listed.map(said).join('; '),
+          `the URL the SIEM sends to (${[...sentTo].join(', ') || 'none measured'}): `
+        : 'no SIEM target or measured connector to compare with: ') +
+      [siem.map(said).join('; '), unmatched].filter((t) => t !== '').join('; '),
     evidence,
   };
 }

@@ -284,8 +284,10 @@ describe('the SIEM -> SOAR hop, from Kibana connectors and rule actions, shown i
     };
     const f = report.findings.find((x) => x.check === 'products.siem.alerts-to-soar')!;
     expect(f.status).toBe('pass');
-    // The disabled rule's action does not count; the connector's host is named.
-    expect(f.reason).toBe('Kibana rule actions: 1 enabled rules hand their alerts to soar.example.test:8443');
+    // The disabled rule's action does not count; the connector's URL is named, path included.
+    expect(f.reason).toBe(
+      'Kibana rule actions: 1 enabled rules hand their alerts to https://soar.example.test:8443/api/v1/alerts',
+    );
     const loop = report.analyses.playbooks.details.loop;
     expect(loop.map((h) => h.id)).toEqual(['siem-to-soar', 'soar-knows-siem', 'waf-block-api', 'waf-logs-in-siem']);
     expect(loop[0]).toMatchObject({ status: 'ok' });

@@ -24,6 +24,7 @@ const ASSETS = '/rest/asset?page=0&page_size=0';
 const APPS = '/rest/app?page=0&page_size=0';
 const WORKFLOWS = '/api/v1/workflows';
 const TOKEN = 'Bearer 6b1f3a54-shuffle-key-0000';
+const HOOK = '/api/v1/hooks/webhook_b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11';
 
 type Answer = { status: number; body: string; headers?: Record<string, string> };
 const servers: Server[] = [];
@@ -92,6 +93,7 @@ describe('Splunk SOAR: assets and apps (GET /rest/asset, /rest/app)', () => {
         kind: 'asset',
         product: 'Splunk Splunk Enterprise',
         hosts: ['splunk.corp.example:8089'],
+        siem: true,
       },
     ]);
     // Read-only lists only, every record asked at once; the assets' stored passwords and keys never reach evidence.
@@ -111,7 +113,28 @@ describe('Splunk SOAR: assets and apps (GET /rest/asset, /rest/app)', () => {
     });
     const { finding } = await assess('splunk-soar', s.url);
     expect(finding.status).toBe('fail');
-    expect(finding.reason).toBe('Splunk SOAR: none of the 1 listed integrations is for a SIEM or receives alerts');
+    expect(finding.reason).toBe('Splunk SOAR: none of the 1 listed integrations is for a SIEM');
+  });
+
+  it('a Splunk Attack Analyzer asset alone is no SIEM integration: the product decides, not the vendor', async () => {
+    const analyzer = {
+      id: 9,
+      name: 'splunk_attack_analyzer',
+      app: 31,
+      disabled: false,
+      product_vendor: 'Splunk',
+      product_name: 'Attack Analyzer',
+      configuration: { base_url: 'https://api.twinwave.io' },
+    };
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [ASSETS]: { status: 200, body: JSON.stringify({ count: 1, num_pages: 1, data: [analyzer] }) },
+      [APPS]: { status: 200, body: fixture('splunk-soar/apps.json') },
+    });
+    const { finding } = await assess('splunk-soar', s.url);
+    expect(finding.status).toBe('fail');
+    expect(finding.observed?.integrations).toEqual([]);
+    expect(finding.reason).toBe('Splunk SOAR: none of the 1 listed integrations is for a SIEM');
   });
 
   it('a list the server capped (count 250 on 2 pages, 1 row returned) is inconclusive, never a fail', async () => {
@@ -153,7 +176,7 @@ describe('Splunk SOAR: assets and apps (GET /rest/asset, /rest/app)', () => {
 });
 
 describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
-  it('a running webhook trigger and a SIEM app action count; a stopped webhook and a schedule do not', async () => {
+  it('a SIEM app action counts; webhooks are listed with their URL and status but prove nothing', async () => {
     const s = await serve({
       '/': { status: 200, body: '<html>Shuffle</html>' },
       [WORKFLOWS]: { status: 200, body: fixture('shuffle/workflows.json') },
@@ -166,6 +189,9 @@ describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
         kind: 'webhook',
         product: 'Shuffle webhook',
         hosts: ['shuffle.corp.example'],
+        siem: false,
+        url: 'https://shuffle.corp.example/api/v1/hooks/webhook_b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11',
+        status: 'running',
         workflow: 'Elastic alert triage',
       },
       {
@@ -173,10 +199,40 @@ describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
         kind: 'app',
         product: 'Elasticsearch',
         hosts: ['es01.corp.example:9200'],
+        siem: true,
         workflow: 'Elastic alert triage',
+      },
+      {
+        name: 'Mail gateway',
+        kind: 'webhook',
+        product: 'Shuffle webhook',
+        hosts: ['shuffle.corp.example'],
+        siem: false,
+        url: 'https://shuffle.corp.example/api/v1/hooks/webhook_2b1d',
+        status: 'stopped',
+        workflow: 'Phishing (draft)',
       },
     ]);
     expect(s.seen).toEqual(['GET /', `GET ${WORKFLOWS}`]);
+  });
+
+  it('only a running mail-gateway webhook: no SIEM integration, inconclusive (anything may post to it)', async () => {
+    const mailOnly = JSON.parse(fixture('shuffle/workflows-stopped.json')) as Record<string, unknown>[];
+    const wf = mailOnly[0] as { name: string; triggers: Record<string, unknown>[] };
+    wf.name = 'Phishing';
+    wf.triggers[0] = { ...wf.triggers[0], label: 'Mail gateway', status: 'running' };
+    const s = await serve({
+      '/': { status: 200, body: '{}' },
+      [WORKFLOWS]: { status: 200, body: JSON.stringify(mailOnly) },
+    });
+    const { finding } = await assess('shuffle', s.url);
+    expect(finding.status).toBe('inconclusive');
+    expect(finding.observed?.integrations).toMatchObject([{ name: 'Mail gateway', siem: false, status: 'running' }]);
+    expect(finding.reason).toBe(
+      'Shuffle: none of the 1 listed integrations is for a SIEM; webhooks (not proof of a SIEM integration until ' +
+        "the SIEM's connector is seen posting to one): Mail gateway (webhook at " +
+        'https://shuffle.corp.example/api/v1/hooks/webhook_2b1d)',
+    );
   });
 
   it('only a stopped webhook: fail; a refused API key (401 {"success": false}): inconclusive', async () => {
@@ -211,9 +267,13 @@ describe('the SIEM -> SOAR hop confirmed from both sides in a scan', () => {
         status: 200,
         body: fixture('kibana/detection-rules-find-actions.json'),
       },
+      // The connector posts to the running webhook's own URL; its query string holds a secret that must stay out.
       '/api/actions/connectors': {
         status: 200,
-        body: fixture('kibana/connectors.json').replaceAll('soar.example.test:8443', soarHost),
+        body: fixture('kibana/connectors.json').replaceAll(
+          'https://soar.example.test:8443/api/v1/alerts',
+          `https://${soarHost}${HOOK}?token=hook-s3cret`,
+        ),
       },
     });
     const dir = mkdtempSync(join(tmpdir(), 'socready-soar-loop-'));
@@ -239,7 +299,10 @@ describe('the SIEM -> SOAR hop confirmed from both sides in a scan', () => {
     const loop = report.analyses.playbooks.details.loop;
     expect(loop[0]).toMatchObject({ id: 'siem-to-soar', status: 'ok' });
     expect(loop[1]).toMatchObject({ id: 'soar-knows-siem', status: 'ok' });
-    expect(loop[1]!.detail).toBe(`confirmed from both sides: shuffle: Kibana alerts (webhook -> ${soarHost})`);
+    expect(loop[1]!.detail).toBe(
+      `confirmed from both sides: shuffle: Kibana alerts (webhook at https://${soarHost}${HOOK})`,
+    );
+    expect(readFileSync(join(runDir, 'report.json'), 'utf8')).not.toContain('hook-s3cret');
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('The SOAR lists an integration for the SIEM (its own list API)');
   }, 150_000);

@@ -2,9 +2,11 @@
 // enabled detection rule with an action whose connector is a webhook or a SOAR connector (GET /api/actions/connectors
 // and the rules' `actions`); Splunk: an enabled detection search with a webhook or SOAR alert action; Sentinel: an
 // enabled, unexpired automation rule with a RunPlaybook action (its Logic App). The facts name the endpoints the
-// alerts go to, so the loop (src/playbook/loop.ts) can say whether they point at the SOAR.
+// alerts go to, as full URLs without secrets (a SOAR's webhooks all live on its one host; the path picks one), so the
+// loop (src/playbook/loop.ts) can say whether they point at the SOAR and at which of its webhooks.
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
+import { endpointUrl } from './endpoint-url.js';
 import { asRecord, type Outputs, otherProduct, readJson, serverNow } from './util.js';
 
 /** How a Sentinel playbook (a Logic App) is named among the endpoints (src/playbook/loop.ts reads the same prefix). */
@@ -29,15 +31,6 @@ const SPLUNK_SOAR_ACTION =
 
 const on = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true';
 
-function hostOf(url: unknown): string | undefined {
-  if (typeof url !== 'string') return undefined;
-  try {
-    return new URL(url).host.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
 function facts(source: string, rules: string[], endpoints: string[], notes: string[]): Facts {
   const hosts = [...new Set(endpoints)].sort();
   return {
@@ -57,13 +50,13 @@ function facts(source: string, rules: string[], endpoints: string[], notes: stri
 const kibana = (outputs: Outputs): Facts => {
   const connectors = readJson<unknown>(outputs, 'kibana-connectors');
   if (!Array.isArray(connectors)) throw new InconclusiveError('kibana-connectors: the answer is not a list');
-  const soar = new Map<string, { name: string; host?: string; missing: boolean }>();
+  const soar = new Map<string, { name: string; url?: string; missing: boolean }>();
   for (const c of connectors.map(asRecord)) {
     if (typeof c.id !== 'string' || !SOAR_CONNECTORS.has(String(c.connector_type_id))) continue;
     const cfg = asRecord(c.config);
     soar.set(c.id, {
       name: String(c.name ?? c.id),
-      ...(hostOf(cfg.url ?? cfg.apiUrl) ? { host: hostOf(cfg.url ?? cfg.apiUrl)! } : {}),
+      ...(endpointUrl(cfg.url ?? cfg.apiUrl) ? { url: endpointUrl(cfg.url ?? cfg.apiUrl)! } : {}),
       missing: on(c.is_missing_secrets),
     });
   }
@@ -77,7 +70,7 @@ const kibana = (outputs: Outputs): Facts => {
     const used = r.actions.map((a) => soar.get(String(asRecord(a).id))).filter((c) => c !== undefined);
     if (used.length === 0) continue;
     rules.push(String(r.name ?? r.rule_id));
-    for (const c of used) if (c.host) endpoints.push(c.host);
+    for (const c of used) if (c.url) endpoints.push(c.url);
   }
   for (const c of soar.values())
     if (c.missing) notes.push(`connector "${c.name}" is missing its secrets (it cannot send)`);
@@ -99,8 +92,8 @@ const splunk = (outputs: Outputs): Facts => {
       .filter((a) => SPLUNK_SOAR_ACTION.test(a));
     if (actions.length === 0) continue;
     rules.push(String(e.name));
-    const host = hostOf(c['action.webhook.param.url']);
-    if (host) endpoints.push(host);
+    const url = endpointUrl(c['action.webhook.param.url']);
+    if (url) endpoints.push(url);
   }
   return facts('Splunk alert actions', rules, endpoints, []);
 };

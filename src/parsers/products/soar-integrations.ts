@@ -1,15 +1,23 @@
 // The SOAR side of the SIEM -> SOAR hop: what the SOAR itself lists, read-only. Splunk SOAR (Phantom): its assets
 // (GET /rest/asset: configured instances of apps, with the product and the server each points at) and its apps
-// (GET /rest/app); Shuffle: its workflows (GET /api/v1/workflows: webhook triggers, the endpoint a SIEM posts alerts
-// to, and the SIEM apps the actions call) and its apps (GET /api/v1/apps). The facts name each SIEM integration with
-// the hosts it points at or receives on, so the loop (src/playbook/loop.ts) can match it with the SIEM's connector.
+// (GET /rest/app); Shuffle: its workflows (GET /api/v1/workflows: webhook triggers, the endpoints alerts are posted
+// to, and the SIEM apps the actions call) and its apps (GET /api/v1/apps). An asset or app for a SIEM product is an
+// integration; a webhook is not: anything may post to it (a mail gateway, a chat bot). Webhooks are listed with
+// `siem: false` and their full URL, so the loop (src/playbook/loop.ts) can match each with the SIEM connector's URL.
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
+import { endpointUrl } from './endpoint-url.js';
 import { asRecord, type Outputs, otherProduct, readJson } from './util.js';
 
-/** Products a SOAR integration names when it talks to a SIEM (the loop's SIEM words, product and vendor names). */
-const SIEM_PRODUCT =
-  /splunk|elastic|kibana|sentinel|log analytics|wazuh|qradar|opensearch|chronicle|logrhythm|arcsight|sumo ?logic/i;
+/**
+ * SIEM product names (never vendors: Splunk also sells Attack Analyzer and SOAR, Microsoft and IBM many products).
+ * Tested on a Splunk SOAR asset's or app's product_name and on a Shuffle app's name.
+ */
+const SIEM_PRODUCT = new RegExp(
+  '^splunk(?: (?:enterprise(?: security)?|es|cloud(?: platform)?))?$|' +
+    'elastic|kibana|sentinel|log analytics|wazuh|qradar|opensearch|chronicle|logrhythm|arcsight|sumo ?logic',
+  'i',
+);
 
 export interface SoarIntegration {
   name: string;
@@ -18,6 +26,11 @@ export interface SoarIntegration {
   product: string;
   /** Hosts it points at (a SIEM asset's server) or receives on (a webhook's URL). */
   hosts: string[];
+  /** Whether it is for a SIEM product (assets, apps); a webhook is not proof of one until the loop matches it. */
+  siem: boolean;
+  /** A webhook's URL (scheme, host, path; no query) and trigger status (only `running` receives). */
+  url?: string;
+  status?: string;
   /** The workflow a Shuffle integration belongs to. */
   workflow?: string;
 }
@@ -47,20 +60,31 @@ function serverHosts(configuration: unknown): string[] {
   return [...new Set(hosts)];
 }
 
-function facts(product: string, integrations: SoarIntegration[], listed: number, missing: string[]): Facts {
+function facts(product: string, listed: SoarIntegration[], count: number, missing: string[]): Facts {
   const complete = missing.length === 0;
-  const names = integrations.map((i) => `${i.name} (${i.kind}${i.hosts.length ? ` -> ${i.hosts.join(', ')}` : ''})`);
+  const said = (i: SoarIntegration) =>
+    `${i.name} (${i.kind}${i.status && i.status !== 'running' ? `, ${i.status}` : ''}` +
+    `${i.url ? ` at ${i.url}` : i.hosts.length ? ` -> ${i.hosts.join(', ')}` : ''})`;
+  const siem = listed.filter((i) => i.siem);
+  const hooks = listed.filter((i) => !i.siem);
+  const running = hooks.filter((i) => i.status === 'running');
   return {
     applicable: true,
     product,
-    listed,
+    listed: count,
     complete,
-    integrations,
-    siem_integration_count: integrations.length,
+    integrations: listed,
+    siem_integration_count: siem.length,
+    running_webhooks: running.length,
     explanation:
-      (integrations.length === 0
-        ? `${product}: none of the ${listed} listed integrations is for a SIEM or receives alerts`
-        : `${product}: ${names.join('; ')}`) + (complete ? '' : `; the list is incomplete (${missing.join('; ')})`),
+      (siem.length === 0
+        ? `${product}: none of the ${count} listed integrations is for a SIEM`
+        : `${product}: ${siem.map(said).join('; ')}`) +
+      (hooks.length === 0
+        ? ''
+        : `; webhooks (not proof of a SIEM integration until the SIEM's connector is seen posting to one): ` +
+          hooks.map(said).join('; ')) +
+      (complete ? '' : `; the list is incomplete (${missing.join('; ')})`),
   };
 }
 
@@ -83,20 +107,20 @@ const splunkSoar = (outputs: Outputs): Facts => {
   const appNames = new Map<number, string>();
   if (outputs['soar-splunk-apps'] && !outputs['soar-splunk-apps'].error) {
     const apps = page(readJson(outputs, 'soar-splunk-apps'), 'soar-splunk-apps');
-    for (const a of apps.rows)
-      if (typeof a.id === 'number') appNames.set(a.id, `${a.product_vendor ?? ''} ${a.product_name ?? a.name ?? ''}`);
+    for (const a of apps.rows) if (typeof a.id === 'number') appNames.set(a.id, String(a.product_name ?? a.name ?? ''));
   }
   const integrations: SoarIntegration[] = [];
   for (const a of assets.rows) {
     if (on(a.disabled)) continue;
-    const product =
-      `${a.product_vendor ?? ''} ${a.product_name ?? ''}`.trim() || (appNames.get(Number(a.app)) ?? '').trim();
-    if (!SIEM_PRODUCT.test(`${product} ${a.name ?? ''}`)) continue;
+    // The product, never the vendor nor the asset's free-form name, says whether the asset is for a SIEM.
+    const productName = String(a.product_name ?? '').trim() || (appNames.get(Number(a.app)) ?? '').trim();
+    if (!SIEM_PRODUCT.test(productName)) continue;
     integrations.push({
       name: String(a.name ?? a.id),
       kind: 'asset',
-      product,
+      product: `${a.product_vendor ?? ''} ${productName}`.trim(),
       hosts: serverHosts(a.configuration),
+      siem: true,
     });
   }
   return facts('Splunk SOAR', integrations, assets.rows.length, missing);
@@ -109,15 +133,20 @@ const shuffle = (outputs: Outputs): Facts => {
   for (const w of workflows.map(asRecord)) {
     const workflow = String(w.name ?? w.id);
     for (const t of (Array.isArray(w.triggers) ? w.triggers : []).map(asRecord)) {
-      // A webhook trigger receives only while it runs ("running"; "stopped" and "uninitialized" receive nothing).
-      if (String(t.trigger_type).toUpperCase() !== 'WEBHOOK' || String(t.status) !== 'running') continue;
+      // Every webhook is listed with its status: a SIEM posting to a stopped one ("stopped", "uninitialized") is a
+      // broken hop the loop must name. Its URL (/api/v1/hooks/webhook_<id>) is what the SIEM's connector must hold.
+      if (String(t.trigger_type).toUpperCase() !== 'WEBHOOK') continue;
       const params = (Array.isArray(t.parameters) ? t.parameters : []).map(asRecord);
-      const url = params.find((p) => p.name === 'url')?.value;
+      const raw = params.find((p) => p.name === 'url')?.value;
+      const url = endpointUrl(raw);
       integrations.push({
         name: String(t.label ?? t.name ?? 'webhook'),
         kind: 'webhook',
         product: 'Shuffle webhook',
-        hosts: [hostOf(url)].filter((h): h is string => h !== undefined),
+        hosts: [hostOf(raw)].filter((h): h is string => h !== undefined),
+        siem: false,
+        ...(url ? { url } : {}),
+        status: String(t.status ?? 'unknown'),
         workflow,
       });
     }
@@ -131,7 +160,7 @@ const shuffle = (outputs: Outputs): Facts => {
         .filter((p) => SERVER_KEYS.test(String(p.name)))
         .map((p) => hostOf(p.value))
         .filter((h): h is string => h !== undefined);
-      integrations.push({ name: String(a.label ?? app), kind: 'app', product: app, hosts, workflow });
+      integrations.push({ name: String(a.label ?? app), kind: 'app', product: app, hosts, siem: true, workflow });
     }
   }
   return facts('Shuffle', integrations, workflows.length, []);
@@ -141,7 +170,16 @@ export const soarIntegrationParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'soar-integrations',
     probes: ['soar-splunk-assets', 'soar-splunk-apps', 'soar-shuffle-workflows'],
-    facts: ['applicable', 'product', 'listed', 'complete', 'integrations', 'siem_integration_count', 'explanation'],
+    facts: [
+      'applicable',
+      'product',
+      'listed',
+      'complete',
+      'integrations',
+      'siem_integration_count',
+      'running_webhooks',
+      'explanation',
+    ],
     parse: (outputs) => {
       const s = outputs['soar-splunk-assets'];
       if (s && s.error?.kind !== 'unsupported') return splunkSoar(outputs);

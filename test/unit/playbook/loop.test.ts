@@ -130,17 +130,47 @@ describe('the SIEM -> SOAR -> WAF -> SIEM loop', () => {
       expect(hops[1]!.evidence).toEqual(['finding:products.soar.siem-integration@soar']);
     });
 
-    it("a running webhook on the host the SIEM's connector sends to confirms it; one elsewhere does not", () => {
-      const hook = { name: 'Kibana alerts', kind: 'webhook', product: 'Shuffle webhook', workflow: 'triage' };
-      const sent = forwarding('pass', ['shuffle.corp.example']);
-      const ok = alertLoop(report([sent, listed('pass', [{ ...hook, hosts: ['shuffle.corp.example'] }])], []), []);
+    const HOOKS = 'https://shuffle.corp.example/api/v1/hooks';
+    const hook = (id: string, status: string, name = 'Kibana alerts') => ({
+      name,
+      kind: 'webhook',
+      product: 'Shuffle webhook',
+      hosts: ['shuffle.corp.example'],
+      siem: false,
+      url: `${HOOKS}/webhook_${id}`,
+      status,
+      workflow: 'triage',
+    });
+
+    it("the running webhook at the very URL the SIEM's connector posts to confirms it; another path does not", () => {
+      const sent = forwarding('pass', [`${HOOKS}/webhook_b4d2`]);
+      const ok = alertLoop(report([sent, listed('inconclusive', [hook('b4d2', 'running')])], []), []);
       expect(ok[1]!.status).toBe('ok');
-      const elsewhere = alertLoop(
-        report([sent, listed('pass', [{ ...hook, hosts: ['old-shuffle.corp.example'] }])], []),
+      expect(ok[1]!.detail).toBe(`confirmed from both sides: soar: Kibana alerts (webhook at ${HOOKS}/webhook_b4d2)`);
+      const elsewhere = alertLoop(report([sent, listed('inconclusive', [hook('77aa', 'running')])], []), []);
+      expect(elsewhere[1]!.status).toBe('fail');
+      expect(elsewhere[1]!.detail).toMatch(
+        /the URL the SIEM sends to \(https:\/\/shuffle\.corp\.example\/api\/v1\/hooks/,
+      );
+      expect(elsewhere[1]!.detail).toMatch(/webhooks no SIEM connector is seen posting to \(not proof\)/);
+    });
+
+    it('the SIEM posting to a stopped webhook fails even while another webhook on the same host runs', () => {
+      const sent = forwarding('pass', [`${HOOKS}/webhook_b4d2`]);
+      const hops = alertLoop(
+        report([sent, listed('inconclusive', [hook('b4d2', 'stopped'), hook('9c9c', 'running', 'Mail gateway')])], []),
         [],
       );
-      expect(elsewhere[1]!.status).toBe('fail');
-      expect(elsewhere[1]!.detail).toMatch(/the host the SIEM sends to \(shuffle\.corp\.example\)/);
+      expect(hops[1]!.status).toBe('fail');
+      expect(hops[1]!.detail).toBe(
+        'the SIEM posts its alerts to a webhook that is not running (it receives nothing): ' +
+          `soar: Kibana alerts (webhook, stopped at ${HOOKS}/webhook_b4d2)`,
+      );
+    });
+
+    it('a webhook alone with no SIEM connector read is declared, never ok', () => {
+      const hops = alertLoop(report([listed('inconclusive', [hook('9c9c', 'running', 'Mail gateway')])], []), []);
+      expect(hops[1]!.status).toBe('declared');
     });
 
     it('a SOAR that lists nothing for the SIEM fails even when a playbook names the SIEM', () => {
