@@ -5,7 +5,7 @@
 // the WAF's own logs reach the SIEM so a block is confirmed (the source map's waf class). A hop nothing measured is
 // `unknown`, never `ok`.
 import type { Finding, Report, Target } from '../model.js';
-import { endpointUrl } from '../parsers/products/endpoint-url.js';
+import { endpointUrl, MASKED_HOOK } from '../parsers/products/endpoint-url.js';
 import type { IntegrationStatus } from './readiness.js';
 
 /** How the SIEM -> SOAR facts name a Sentinel playbook (src/parsers/products/alert-forwarding.ts). */
@@ -172,7 +172,7 @@ function soarListsSiem(findings: Finding[], targets: Target[]): LoopHop | undefi
   );
   const postedTo = (i: SoarListed) => {
     const url = i.kind === 'webhook' ? endpointUrl(i.url) : undefined;
-    return url !== undefined && sentTo.has(url);
+    return url !== undefined && !url.endsWith(MASKED_HOOK) && sentTo.has(url);
   };
   // Reports from before the status was recorded listed running webhooks only.
   const running = (i: SoarListed) => (i.status ?? 'running') === 'running';

@@ -4,6 +4,7 @@
 // `/api/v1/workflows` (webhook triggers with their state and URL), 401, 403, a list the server capped (paging) and a
 // rate limit. The requests go through the real API source; the last test runs a real `socready scan` of a Kibana SIEM
 // and a Shuffle SOAR and reads the loop's hop from both sides in the report.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,10 @@ const ASSETS = '/rest/asset?page=0&page_size=0';
 const APPS = '/rest/app?page=0&page_size=0';
 const WORKFLOWS = '/api/v1/workflows';
 const TOKEN = 'Bearer 6b1f3a54-shuffle-key-0000';
-const HOOK = '/api/v1/hooks/webhook_b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11';
+const HOOK_ID = 'b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11';
+const HOOK = `/api/v1/hooks/webhook_${HOOK_ID}`;
+/** A webhook id is a secret: facts and reports hold a fingerprint of it (sha256, 16 hex digits). */
+const hooked = (id: string) => `/api/v1/hooks/webhook_~${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
 
 type Answer = { status: number; body: string; headers?: Record<string, string> };
 const servers: Server[] = [];
@@ -190,7 +194,7 @@ describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
         product: 'Shuffle webhook',
         hosts: ['shuffle.corp.example'],
         siem: false,
-        url: 'https://shuffle.corp.example/api/v1/hooks/webhook_b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11',
+        url: `https://shuffle.corp.example${hooked(HOOK_ID)}`,
         status: 'running',
         workflow: 'Elastic alert triage',
       },
@@ -208,7 +212,7 @@ describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
         product: 'Shuffle webhook',
         hosts: ['shuffle.corp.example'],
         siem: false,
-        url: 'https://shuffle.corp.example/api/v1/hooks/webhook_2b1d',
+        url: `https://shuffle.corp.example${hooked('2b1d')}`,
         status: 'stopped',
         workflow: 'Phishing (draft)',
       },
@@ -231,7 +235,7 @@ describe('Shuffle: workflows (GET /api/v1/workflows)', () => {
     expect(finding.reason).toBe(
       'Shuffle: none of the 1 listed integrations is for a SIEM; webhooks (not proof of a SIEM integration until ' +
         "the SIEM's connector is seen posting to one): Mail gateway (webhook at " +
-        'https://shuffle.corp.example/api/v1/hooks/webhook_2b1d)',
+        `https://shuffle.corp.example${hooked('2b1d')})`,
     );
   });
 
@@ -300,9 +304,16 @@ describe('the SIEM -> SOAR hop confirmed from both sides in a scan', () => {
     expect(loop[0]).toMatchObject({ id: 'siem-to-soar', status: 'ok' });
     expect(loop[1]).toMatchObject({ id: 'soar-knows-siem', status: 'ok' });
     expect(loop[1]!.detail).toBe(
-      `confirmed from both sides: shuffle: Kibana alerts (webhook at https://${soarHost}${HOOK})`,
+      `confirmed from both sides: shuffle: Kibana alerts (webhook at https://${soarHost}${hooked(HOOK_ID)})`,
     );
-    expect(readFileSync(join(runDir, 'report.json'), 'utf8')).not.toContain('hook-s3cret');
+    // The facts and the loop keep no query-string secret and no webhook id (raw evidence is redaction's business).
+    const facts = JSON.stringify([
+      report.findings.map((f) => [f.observed, f.reason]),
+      report.analyses.playbooks.details.loop,
+    ]);
+    expect(facts).toContain('/api/v1/hooks/webhook_~');
+    expect(facts).not.toContain('hook-s3cret');
+    expect(facts).not.toContain(HOOK_ID);
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('The SOAR lists an integration for the SIEM (its own list API)');
   }, 150_000);

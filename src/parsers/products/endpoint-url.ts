@@ -1,8 +1,24 @@
 // The URL a SIEM connector posts its alerts to, and a SOAR webhook's own URL, in one comparable form: scheme, host
-// (lower case, default port dropped) and path only. User info, query string and fragment are dropped because they
-// may hold secrets (tokens, API keys) and because they do not choose the webhook that receives.
+// (lower case) and path only. User info, query string and fragment are dropped because they may hold secrets (tokens,
+// API keys) and because they do not choose the webhook that receives.
+import { createHash } from 'node:crypto';
 
-/** scheme://host[:port]/path of an http(s) URL, or undefined when it is not one. */
+/** A Shuffle webhook's id in its path (/api/v1/hooks/webhook_<id>). */
+const HOOK_ID = /(\/hooks\/webhook_)([^/]*)/;
+/** What a webhook id masked in stored evidence becomes: it can match no other webhook. */
+export const MASKED_HOOK = '~masked';
+
+/**
+ * A Shuffle webhook's id is a secret (whoever knows it starts the workflow, unauthenticated), so facts and reports
+ * keep a fingerprint of it instead: one webhook is still told from another, and the SIEM side's URL still matches.
+ */
+function hookFingerprint(id: string): string {
+  if (id.startsWith('~')) return id;
+  if (!/^[\w-]+$/.test(id)) return MASKED_HOOK;
+  return `~${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
+}
+
+/** scheme://host[:port]/path of an http(s) URL (a webhook id fingerprinted), or undefined when it is not one. */
 export function endpointUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   let u: URL;
@@ -12,6 +28,8 @@ export function endpointUrl(value: unknown): string | undefined {
     return undefined;
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
-  const path = u.pathname.replace(/\/+$/, '');
+  const path = u.pathname
+    .replace(/\/+$/, '')
+    .replace(HOOK_ID, (_m, head: string, id: string) => head + hookFingerprint(id));
   return `${u.protocol}//${u.host.toLowerCase()}${path}`;
 }

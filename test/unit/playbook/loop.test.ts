@@ -168,6 +168,12 @@ describe('the SIEM -> SOAR -> WAF -> SIEM loop', () => {
       );
     });
 
+    it('webhook ids masked in stored evidence match nothing, though both sides read the same mask', () => {
+      const sent = forwarding('pass', [`${HOOKS}/webhook_[REDACTED]`]);
+      const hops = alertLoop(report([sent, listed('inconclusive', [hook('[REDACTED]', 'running')])], []), []);
+      expect(hops[1]!.status).toBe('fail');
+    });
+
     it('a webhook alone with no SIEM connector read is declared, never ok', () => {
       const hops = alertLoop(report([listed('inconclusive', [hook('9c9c', 'running', 'Mail gateway')])], []), []);
       expect(hops[1]!.status).toBe('declared');
