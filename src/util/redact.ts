@@ -106,14 +106,14 @@ const HEADER_START = String.raw`(?:(?<=\\[nrt])|(?<![\w.-]))`;
  * A JSON name/value pair whose name says the value is a secret (`{"name": "apikey", "value": "…"}`): SOAR action
  * parameters, workflow variables and webhook `auth_headers` store secrets this way, under a key named `value`.
  */
-const PAIR_NAME = String.raw`(?:${SECRET_NAME}|auth_headers|headers|authorization|cookie)`;
+const PAIR_NAME = `(?:${SECRET_NAME}|auth_headers|headers|authorization|cookie)`;
 const JSON_GAP = String.raw`[ \t\r\n]*`;
 
 const RULES: Rule[] = [
   // `{"name": "password", "value": "…"}`: the whole value, whatever it holds (a header list, a bare key).
   {
     re: new RegExp(
-      String.raw`("name"${JSON_GAP}:${JSON_GAP}"${name(PAIR_NAME)}"${JSON_GAP},${JSON_GAP}"value"${JSON_GAP}:` +
+      `("name"${JSON_GAP}:${JSON_GAP}"${name(PAIR_NAME)}"${JSON_GAP},${JSON_GAP}"value"${JSON_GAP}:` +
         String.raw`${JSON_GAP})("(?:[^"\\\r\n]|\\.)+"?)`,
       'gi',
     ),
