@@ -168,6 +168,55 @@ describe('blindRules: the join of the rules the SIEM runs with where its events 
     expect(blindRules([rule({ reads: { indices: ['x'], sourcetypes: [] } })], [])).toEqual([]);
   });
 
+  it('a rule on a .-prefixed pattern (.alerts-security.*) is not judged: hidden indices are never measured', () => {
+    const ingest = { aggregations: { indices: { buckets: [] } } };
+    const cat = [{ index: '.internal.alerts-security.alerts-default-000001', 'docs.count': '40' }];
+    const h = sourceHealthOf(
+      'es',
+      { 'es-ingest-recency': JSON.stringify(ingest), 'es-indices-volume': JSON.stringify(cat) },
+      NOW,
+    )!;
+    const judge = (indices: string[]) =>
+      blindRules([rule({ reads: { indices, sourcetypes: [] } })], [h]).map((b) => b.reason);
+    expect(judge(['.alerts-security.*'])).toEqual([]);
+    expect(judge(['.alerts-security.*', 'logs-*'])).toEqual([]);
+    expect(judge(['.siem-signals-*'])).toEqual([]);
+    // A `.ds-` backing index is measured, and a plain pattern that matches nothing is still blind.
+    expect(judge(['.ds-logs-x-*'])).toEqual(['no-index']);
+    expect(judge(['logs-*'])).toEqual(['no-index']);
+  });
+
+  it('an index left out of a cut _index aggregation has unknown freshness: its rule is not judged blind', () => {
+    const stale = Date.parse('2026-11-01T00:00:00Z');
+    const buckets = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `big-${i}`, doc_count: 1e6, newest: { value: stale } }));
+    const cat = [
+      { index: 'winlogbeat-8.11.0-2026.12.03', 'docs.count': '5000' },
+      { index: 'winlogbeat-empty', 'docs.count': '0' },
+    ];
+    const health = (agg: Record<string, unknown>) =>
+      sourceHealthOf(
+        'es',
+        {
+          'es-ingest-recency': JSON.stringify({ aggregations: { indices: agg } }),
+          'es-indices-volume': JSON.stringify(cat),
+        },
+        NOW,
+      )!;
+    const judge = (h: SourceHealth, indices = ['winlogbeat-*']) =>
+      blindRules([rule({ reads: { indices, sourcetypes: [] } })], [h]).map((b) => b.reason);
+    // Cut by other documents left out, or by as many buckets as the aggregation's size.
+    const byOther = health({ buckets: buckets(3), sum_other_doc_count: 5000 });
+    expect(byOther.indices.find((i) => i.name === 'winlogbeat-8.11.0-2026.12.03')?.unmeasured).toBe(true);
+    expect(judge(byOther)).toEqual([]);
+    expect(judge(health({ buckets: buckets(1000), sum_other_doc_count: 0 }))).toEqual([]);
+    // Known empty stays blind even when cut; a measured stale index next to nothing unknown stays blind.
+    expect(judge(byOther, ['winlogbeat-empty'])).toEqual(['no-index']);
+    expect(judge(byOther, ['big-1'])).toEqual(['no-recent-events']);
+    // Not cut: the search covered every index, so a _cat-only index with documents has no event with a time.
+    expect(judge(health({ buckets: buckets(3), sum_other_doc_count: 0 }))).toEqual(['no-recent-events']);
+  });
+
   it('with two clusters measured, a rule is blind only when no cluster feeds its patterns', () => {
     const one = (name: string): SourceHealth => ({
       target: name,
