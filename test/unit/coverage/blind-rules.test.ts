@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/checks/catalog.js';
 import { blindRules, type SourceHealth } from '../../../src/parsers/products/rule-blindness.js';
 import {
   elasticIndexHealth,
+  INGEST_INDEX_BUCKETS,
   sourceHealthOf,
   splunkIndexHealth,
   splunkSourcetypeHealth,
@@ -184,6 +186,16 @@ describe('blindRules: the join of the rules the SIEM runs with where its events 
     // A `.ds-` backing index is measured, and a plain pattern that matches nothing is still blind.
     expect(judge(['.ds-logs-x-*'])).toEqual(['no-index']);
     expect(judge(['logs-*'])).toEqual(['no-index']);
+  });
+
+  it('es-ingest-recency keeps the freshest indices first, in as many buckets as the cut detection assumes', () => {
+    const path = loadCatalog().probes.get('es-ingest-recency')!.path!;
+    const source = JSON.parse(new URL(path, 'http://es').searchParams.get('source')!);
+    expect(source.aggs.indices.terms).toEqual({
+      field: '_index',
+      size: INGEST_INDEX_BUCKETS,
+      order: { newest: 'desc' },
+    });
   });
 
   it('an index left out of a cut _index aggregation has unknown freshness: its rule is not judged blind', () => {
