@@ -18,6 +18,10 @@ import { SHARED_DIR } from '../test/helpers/paths.js';
 
 const SIGMA = join(SHARED_DIR, 'sigma');
 const N = Number(process.argv[2] ?? process.env.BENCH_EVENTS ?? 1_000_000);
+if (!Number.isInteger(N) || N < 1) {
+  console.error('usage: npx tsx bench/sigma.ts [events, a positive integer; default 1000000 or BENCH_EVENTS]');
+  process.exit(2);
+}
 const POOL = 20_000;
 /** Lines of the NDJSON file the product path reads (a temporary file of about a kilobyte per line). */
 const FILE_EVENTS = Number(process.env.BENCH_FILE_EVENTS ?? Math.min(N, 300_000));

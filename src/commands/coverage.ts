@@ -46,8 +46,9 @@ const reportSlice = {
 /**
  * The report's source map, validated with the report schema's own definition (the rest of the report is not needed).
  */
+const { if: _if, then: _then, else: _else, ...reportSchemaBase } = reportSchema;
 const sourcesSlice = {
-  ...reportSchema,
+  ...reportSchemaBase,
   $id: 'https://socready.dev/schema/report-sources-slice.json',
   required: [],
   additionalProperties: true,

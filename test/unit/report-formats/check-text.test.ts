@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, Report } from '../../../src/model.js';
 import { withCheckText } from '../../../src/report/check-text.js';
 import { REPORT_FORMATS, renderReport } from '../../../src/report/render.js';
-import { readReport } from '../../../src/report/validate.js';
+import { readReport, validateReport } from '../../../src/report/validate.js';
 import { INPUT_LIMITS } from '../../../src/util/input-file.js';
 import { writeOutputFile } from '../../../src/util/output-file.js';
 import { jsonFilePieces, StreamedArray } from '../../../src/util/write-json.js';
@@ -84,6 +84,18 @@ describe('report.json check_text section', () => {
     expect(stored.findings[1].own_text).toBe(true);
     expect(stored.findings[2].rationale).toEqual({ en: 'y', ja: 'y' });
     expect(readReport(file).findings).toEqual(r.findings);
+  });
+
+  it('writes a file that validates as it is against the published report schema (consumers read the file raw)', () => {
+    const stored = JSON.parse(readFileSync(write('raw.json', fleetRun(), 'new'), 'utf8'));
+    expect(() => validateReport(stored, 'raw.json')).not.toThrow();
+    // Without the section, every finding must be whole; an own_text finding always is.
+    const { check_text: _t, ...bare } = stored;
+    expect(() => validateReport(bare, 'bare.json')).toThrow(
+      /findings\.0: not a socready report: missing required field "title"/,
+    );
+    const own = { ...stored, findings: [{ ...stored.findings[0], own_text: true }, ...stored.findings.slice(1)] };
+    expect(() => validateReport(own, 'own.json')).toThrow(/missing required field "title"/);
   });
 
   it('names a finding whose title is neither in it nor in check_text', () => {
