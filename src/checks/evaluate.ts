@@ -4,6 +4,7 @@ import { evaluate, getFact } from './condition.js';
 import { explicitDecisive, genericDecisive, genericExplanation } from './explain.js';
 import { redact, redactFinding } from '../util/redact.js';
 import { PARSERS } from '../parsers/index.js';
+import { keptOutput } from '../parsers/evidence-kept.js';
 import {
   type CheckDef,
   type Facts,
@@ -68,7 +69,10 @@ function baseFinding(check: CheckDef, ctx: EvaluateContext, status: FindingStatu
 
 function excerptOf(check: CheckDef, outputs: Record<string, ProbeResult>): string | undefined {
   const text = check.probes
-    .map((p) => outputs[p]?.stdout?.trim())
+    .map((p) => {
+      const out = outputs[p];
+      return out?.stdout ? keptOutput(p, out).trim() : undefined;
+    })
     .filter(Boolean)
     .join('\n---\n');
   if (!text) return undefined;

@@ -7,6 +7,7 @@ import { evaluate, getFact } from './condition.js';
 import { labelFor } from './labels.js';
 import type { CheckDef, Condition, Facts, ProbeDef } from './types.js';
 import type { ProbeResult } from '../transport/types.js';
+import { keptOutput } from '../parsers/evidence-kept.js';
 
 /** Where a parser read a fact: a file line, or a line of a probe's output (resolved to the file or command). */
 export interface Located extends SourceLine {
@@ -319,12 +320,14 @@ function fromOutputs(
   for (const probe of check.probes) {
     const result = outputs[probe];
     if (!result?.stdout || result.error) continue;
-    const json = jsonLines(result.stdout, probe, wanted);
+    // The text as the evidence file holds it, so line numbers point into that file and nothing else is quoted.
+    const stdout = keptOutput(probe, result);
+    const json = jsonLines(stdout, probe, wanted);
     if (json) {
       out.push(...json.slice(0, MAX_LINES - out.length).map((l) => resolve(l, probes)));
       continue;
     }
-    for (const l of numbered(result.stdout, probe, probes?.get(probe))) {
+    for (const l of numbered(stdout, probe, probes?.get(probe))) {
       if (out.length >= MAX_LINES) break;
       if (/^\s*[#;]/.test(l.text) && wanted.length) continue;
       const line = squash(l.text);

@@ -177,6 +177,9 @@ export function classifyStatus(status: number, statusText: string, body: string)
 export const RATE_LIMIT_RETRIES = 2;
 export const MAX_RETRY_WAIT_MS = 10_000;
 
+/** Splunk's streaming search export: each request starts a search job, so it is never sent twice. */
+const SEARCH_EXPORT = /\/search\/(?:v2\/)?jobs\/export(?:\/|$)/;
+
 /** Retry-After in ms: delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
 export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -634,8 +637,8 @@ export class ApiProbeSource implements ProbeSource {
   /**
    * One request, following redirects only to the same origin (never to another host, never https -> http). A request
    * that a reused keep-alive socket reset before any answer (the server closed the idle connection as it was sent) is
-   * sent once more on a new connection when it is a GET or HEAD or a search marked retry-safe; a second failure is
-   * the answer.
+   * sent once more on a new connection when it is a GET or HEAD or a search marked retry-safe, never when it is a
+   * Splunk export; a second failure is the answer.
    */
   private async follow(
     url: URL,
@@ -650,7 +653,8 @@ export class ApiProbeSource implements ProbeSource {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       let answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, false);
       if ('stale' in answer) {
-        const retry = method !== 'POST' || payload?.retrySafe === true;
+        // A Splunk export starts a search job on any method (GET probes too): a reset one is reported, not repeated.
+        const retry = !SEARCH_EXPORT.test(current.pathname) && (method !== 'POST' || payload?.retrySafe === true);
         answer = retry
           ? await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, true)
           : answer;

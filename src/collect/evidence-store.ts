@@ -5,6 +5,7 @@ import type { Evidence } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
 import { redact } from '../util/redact.js';
+import { keptOutput } from '../parsers/evidence-kept.js';
 
 /**
  * A file or folder name for an id: readable, never `.`/`..` or a path, and distinct for distinct ids (a short hash is
@@ -25,7 +26,7 @@ export class EvidenceStore {
 
   record(targetId: string, probe: ProbeDef, what: string, result: ProbeResult, startedAt: Date): Evidence {
     const id = `${targetId}/${probe.id}`;
-    const body = result.stdout + (result.stderr ? `\n--- stderr ---\n${result.stderr}` : '');
+    const body = keptOutput(probe.id, result) + (result.stderr ? `\n--- stderr ---\n${result.stderr}` : '');
     const { text, count } = redact(body);
     const evidence: Evidence = {
       id,

@@ -97,8 +97,36 @@ const headValue = (re: RegExp, keepScheme = false): Rule => ({
 });
 
 const NL = String.raw`(?:\r?\n|(?:\\r)?\\n)`;
+/**
+ * Where a header name starts: not inside a longer name, or right after a JSON-escaped `\n`, `\r` or `\t` (the headers
+ * of a SOAR webhook are one JSON string, `X-Api-Key=a\nAuthorization=Basic b`, whose `n` would otherwise hide it).
+ */
+const HEADER_START = String.raw`(?:(?<=\\[nrt])|(?<![\w.-]))`;
+/**
+ * A JSON name/value pair whose name says the value is a secret (`{"name": "apikey", "value": "…"}`): SOAR action
+ * parameters, workflow variables and webhook `auth_headers` store secrets this way, under a key named `value`.
+ */
+const PAIR_NAME = `(?:${SECRET_NAME}|auth_headers|headers|authorization|cookie)`;
+const JSON_GAP = String.raw`[ \t\r\n]*`;
 
 const RULES: Rule[] = [
+  // `{"name": "password", "value": "…"}`: the whole value, whatever it holds (a header list, a bare key).
+  {
+    re: new RegExp(
+      `("name"${JSON_GAP}:${JSON_GAP}"${name(PAIR_NAME)}"${JSON_GAP},${JSON_GAP}"value"${JSON_GAP}:` +
+        String.raw`${JSON_GAP})("(?:[^"\\\r\n]|\\.)+"?)`,
+      'gi',
+    ),
+    replace: (m, head, value) => {
+      const masked = maskValue(value, head);
+      return masked === undefined ? m : `${head}${masked}`;
+    },
+  },
+  // A Shuffle webhook's id is its URL's secret part: anyone who knows it can start the workflow, unauthenticated.
+  {
+    re: /(\/hooks\/webhook_)([\w-]+)/g,
+    replace: (_m, head) => `${head}${MASK}`,
+  },
   // PEM private keys (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8) and PGP private key blocks, whole block; a block
   // without its END line (truncated output) is masked to the end.
   {
@@ -119,7 +147,7 @@ const RULES: Rule[] = [
   // Without a separator the value must be quoted or start with a scheme (`Authorization $http_authorization` is kept).
   headValue(
     new RegExp(
-      String.raw`((?<![\w.-])(?:proxy-)?authorization${NAME_QUOTE}(?:[ \t]*[:=][ \t]*|[ ` +
+      String.raw`(${HEADER_START}(?:proxy-)?authorization${NAME_QUOTE}(?:[ \t]*[:=][ \t]*|[ ` +
         String.raw`\t]+(?=\\?["']|(?:basic|bearer|digest|negotiate|ntlm|token)[ \t])))(${QUOTED}|digest[ ` +
         String.raw`\t](?:[^\r\n'\\]|\\[^nr])+|` +
         String.raw`(?:(?:basic|bearer|negotiate|ntlm|token|aws4-hmac-sha256|apikey|sso-key|splunk)[ \t]+)?${TOKEN})`,
@@ -130,7 +158,11 @@ const RULES: Rule[] = [
   // Headers carried in a URL's query string (Cloudflare Logpush `destination_conf`: `?header_Authorization=Splunk%20…`,
   // `&header_DD-API-KEY=…`): the value up to the next parameter.
   {
-    re: /((?<![\w.-])header_(?:proxy-)?(?:authorization|[\w-]*?(?:api[_-]?key|token|secret|password))=)([^&\s"'\\]+)/gi,
+    re: new RegExp(
+      String.raw`(${HEADER_START}header_(?:proxy-)?(?:authorization|[\w-]*?(?:api[_-]?key|token|secret|password))=)` +
+        String.raw`([^&\s"'\\]+)`,
+      'gi',
+    ),
     replace: (_m, head) => `${head}${MASK}`,
   },
   // Appliance configurations: FortiOS prints every secret as `set <name> ENC <value>`; FortiOS and PAN-OS set-format
@@ -281,6 +313,9 @@ const SECRET_KEY = new RegExp(
 const SECRET_KEY_CAMEL =
   /[a-z0-9](?:Password|Passwd|Passphrase|Secret|Token|ApiKey|AccessKey|SecretKey|PrivateKey|SymmKey)$/;
 
+/** Names of a name/value pair whose value is a secret besides the secret keys: header lists, bare API keys. */
+const PAIR_KEY = /^(?:auth_headers|headers|cookie|apikey|api-key|x-api-key)$/i;
+
 function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) || SECRET_KEY_CAMEL.test(key);
 }
@@ -304,8 +339,13 @@ export function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redact(value).text as T;
   if (Array.isArray(value)) return value.map(redactDeep) as T;
   if (isPlainObject(value)) {
+    // `{name: "apikey", value: "…"}`: the pair's name says what its `value` holds.
+    const pair = typeof value.name === 'string' && (isSecretKey(value.name) || PAIR_KEY.test(value.name));
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, isSecretKey(k) ? maskAll(v) : redactDeep(v)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        isSecretKey(k) || (pair && k === 'value') ? maskAll(v) : redactDeep(v),
+      ]),
     ) as T;
   }
   return value;

@@ -17,6 +17,8 @@ import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import type { Finding, Target } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/paths.js';
+import { soarIntegrationParserModules } from '../../src/parsers/products/soar-integrations.js';
+import type { ProbeResult } from '../../src/transport/types.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
 const catalog = loadCatalog();
@@ -71,15 +73,20 @@ async function assess(product: string, url: string): Promise<{ finding: Finding;
   return { finding: a.findings.find((f) => f.check === CHECK)!, runDir };
 }
 
-const evidenceText = (runDir: string): string => {
-  const files = (d: string): string[] =>
-    readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)],
-    );
-  return files(runDir)
+const files = (d: string): string[] =>
+  readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)],
+  );
+const evidenceText = (runDir: string): string =>
+  files(runDir)
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
-};
+/** `file: secret` for every written file (evidence, report.json, report.html…) that holds one of the secrets. */
+const secretsWritten = (runDir: string, secrets: string[]): string[] =>
+  files(runDir).flatMap((f) => {
+    const text = readFileSync(f, 'utf8');
+    return secrets.filter((x) => text.includes(x)).map((x) => `${f.slice(runDir.length + 1)}: ${x}`);
+  });
 
 describe('Splunk SOAR: assets and apps (GET /rest/asset, /rest/app)', () => {
   it('lists the enabled SIEM asset and the server it points at; disabled, non-SIEM assets do not count', async () => {
@@ -316,5 +323,108 @@ describe('the SIEM -> SOAR hop confirmed from both sides in a scan', () => {
     expect(facts).not.toContain(HOOK_ID);
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     expect(html).toContain('The SOAR lists an integration for the SIEM (its own list API)');
+  }, 150_000);
+});
+
+/** Secrets as Shuffle and Splunk SOAR store them: under a key named `value` or an app-chosen configuration key. */
+const SECRETS = ['AKIAQWERTYUIOPASSECRET1', 'SECRET4', 'SECRET5', 'SECRET8', 'SECRET9', 'S3hdr'];
+
+/** The Shuffle fixture with an API key parameter, a workflow variable and webhook auth headers filled in. */
+function shuffleWithSecrets(host = 'shuffle.corp.example'): string {
+  const w = JSON.parse(fixture('shuffle/workflows.json').replaceAll('shuffle.corp.example', host));
+  w[0].triggers[0].parameters[2].value = 'X-Api-Key=S3hdr\nAuthorization=Basic SECRET4';
+  w[0].actions[0].parameters.push({ name: 'apikey', value: 'AKIAQWERTYUIOPASSECRET1' });
+  w[0].workflow_variables = [{ name: 'password', value: 'SECRET5', description: 'ES service account' }];
+  return JSON.stringify(w);
+}
+
+/** The Splunk SOAR fixture with secrets under the keys apps choose (`key`, `ph_0`). */
+function assetsWithSecrets(): string {
+  const a = JSON.parse(fixture('splunk-soar/assets.json'));
+  Object.assign(a.data[0].configuration, { key: 'SECRET8', ph_0: 'SECRET9' });
+  return JSON.stringify(a);
+}
+
+/** The parser's facts from stored evidence files, as a replay reads them. */
+function parseStored(runDir: string, probes: string[]): Record<string, unknown> {
+  const outputs = Object.fromEntries(
+    probes.map((p) => [
+      p,
+      {
+        // The file holds the answer, then the request's notes after the stderr marker.
+        stdout: readFileSync(join(runDir, 'evidence', 'soar', `${p}.txt`), 'utf8').split('\n--- stderr ---\n')[0]!,
+        stderr: '',
+        exitCode: 0,
+        durationMs: 1,
+        truncated: false,
+      } as ProbeResult,
+    ]),
+  );
+  return soarIntegrationParserModules[0]!.parse(outputs, { targetId: 'soar', kind: 'soar' }) as Record<string, unknown>;
+}
+
+describe('SOAR secrets never reach evidence; evidence keeps what the parser reads', () => {
+  it('Shuffle: API key parameter, workflow variable, webhook auth headers and webhook id are not stored', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '<html>Shuffle</html>' },
+      [WORKFLOWS]: { status: 200, body: shuffleWithSecrets() },
+    });
+    const { finding, runDir } = await assess('shuffle', s.url);
+    expect(finding.status).toBe('pass');
+    expect(secretsWritten(runDir, [...SECRETS, 'b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11'])).toEqual([]);
+    const stored = evidenceText(runDir);
+    expect(stored).toContain('https://shuffle.corp.example/api/v1/hooks/webhook_[REDACTED]');
+    // The stored answer parses to the same integrations as the live one.
+    const replayed = parseStored(runDir, ['soar-shuffle-workflows']);
+    expect(replayed.integrations).toEqual(finding.observed?.integrations);
+    expect(replayed.listed).toBe(2);
+  });
+
+  it('Splunk SOAR: asset configuration values but the server are masked; the stored list parses the same', async () => {
+    const s = await serve({
+      '/': { status: 200, body: '<html>Splunk SOAR</html>' },
+      [ASSETS]: { status: 200, body: assetsWithSecrets() },
+      [APPS]: { status: 200, body: fixture('splunk-soar/apps.json') },
+    });
+    const { finding, runDir } = await assess('splunk-soar', s.url);
+    expect(finding.status).toBe('pass');
+    expect(secretsWritten(runDir, [...SECRETS, 'soar_svc'])).toEqual([]);
+    const stored = evidenceText(runDir);
+    expect(stored).toContain('"device": "splunk.corp.example:8089"');
+    expect(stored).toContain('"verify_server_cert": true');
+    const replayed = parseStored(runDir, ['soar-splunk-assets', 'soar-splunk-apps']);
+    expect(replayed.integrations).toEqual(finding.observed?.integrations);
+    expect(replayed.listed).toBe(3);
+  });
+
+  it('a scan of Shuffle and Splunk SOAR writes none of the secrets to evidence, report.json, report.html', async () => {
+    const shuffleRoutes: Record<string, Answer> = { '/': { status: 200, body: '<html>Shuffle</html>' } };
+    const shuffleSrv = await serve(shuffleRoutes);
+    shuffleRoutes[WORKFLOWS] = { status: 200, body: shuffleWithSecrets(new URL(shuffleSrv.url).host) };
+    const soar = await serve({
+      '/': { status: 200, body: '<html>Splunk SOAR</html>' },
+      [ASSETS]: { status: 200, body: assetsWithSecrets() },
+      [APPS]: { status: 200, body: fixture('splunk-soar/apps.json') },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'socready-soar-secrets-'));
+    writeFileSync(
+      join(dir, 'inventory.yaml'),
+      'version: 1\norganization: Secret Org\ntargets:\n' +
+        '  - { id: shuffle, kind: soar, address: 127.0.0.1, transport: http, ' +
+        `api: { url: "${shuffleSrv.url}", product: shuffle, token_env: SHUFFLE_KEY } }\n` +
+        '  - { id: phantom, kind: soar, address: 127.0.0.1, transport: http, ' +
+        `api: { url: "${soar.url}", product: splunk-soar, token_env: SOAR_TOKEN } }\n`,
+    );
+    const r = await runCli(['scan', '-i', join(dir, 'inventory.yaml'), '-o', join(dir, 'reports'), '--json'], {
+      env: { SHUFFLE_KEY: TOKEN, SOAR_TOKEN: TOKEN },
+      timeoutMs: 120_000,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const runDir = JSON.parse(r.stdout).run_dir as string;
+    const report = readFileSync(join(runDir, 'report.json'), 'utf8');
+    const findings = (JSON.parse(report) as { findings: Finding[] }).findings.filter((f) => f.check === CHECK);
+    expect(findings.map((f) => `${f.target} ${f.status}`).sort()).toEqual(['phantom pass', 'shuffle pass']);
+    expect(evidenceText(runDir)).toContain('"trigger_type": "WEBHOOK"');
+    expect(secretsWritten(runDir, [...SECRETS, 'b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11'])).toEqual([]);
   }, 150_000);
 });

@@ -1,6 +1,7 @@
 // Contract tests: Splunk's TRUNCATE read through REST (configs/conf-props) and its field extraction through a
-// `| fieldsummary` search export, against a local server answering the documented formats
-// (test/fixtures/products/splunk). Paging, 401/403, a search that times out and one Splunk cancels are covered.
+// search export that samples each source family and counts its fields per sourcetype, against a local server
+// answering the documented formats (test/fixtures/products/splunk). Paging, 401/403, a search that times out and
+// one Splunk cancels are covered.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -115,8 +116,12 @@ describe('products.splunk.truncate through configs/conf-props', () => {
   });
 });
 
-describe('products.splunk.detection-fields-parsed through | fieldsummary', () => {
-  it('fails naming the command line and request body left inside _raw; the search is a GET export', async () => {
+/** One export row of the per-sourcetype field counts: sampled events and the events carrying each field. */
+const countsRow = (sourcetype: string, events: number, fields: Record<string, number>) =>
+  `${JSON.stringify({ preview: false, result: { sourcetype, events: String(events), ...fields } })}\n`;
+
+describe('products.splunk.detection-fields-parsed through per-family samples counted by sourcetype', () => {
+  it('fails naming the field each family leaves in _raw; one GET export samples each family', async () => {
     const s = await serve({
       ...root,
       [path('splunk-field-summary')]: { status: 200, body: fixture('splunk/field-summary.ndjson') },
@@ -124,23 +129,39 @@ describe('products.splunk.detection-fields-parsed through | fieldsummary', () =>
     const f = await finding(s.url, 'products.splunk.detection-fields-parsed');
     expect(f.status).toBe('fail');
     expect(f.reason).toBe(
-      '9 fields extracted from the sampled events; parsed: user (user), source IP (src); not extracted (left ' +
-        'inside _raw): command line (none of process, CommandLine, Process_Command_Line, cmdline, proctitle), ' +
-        'request body (none of http_request_body, request_body, form_data)',
+      'sampled Windows (XmlWinEventLog:Security), WAF (modsec_audit), web access (access_combined); parsed: ' +
+        'Windows user (user, TargetUserName, SubjectUserName), Windows source IP (IpAddress), WAF source IP (src), ' +
+        'web access user (user), web access source IP (clientip); not extracted (left inside _raw): Windows ' +
+        'command line (none of process, CommandLine, Process_Command_Line, cmdline, proctitle), WAF request body ' +
+        '(none of http_request_body, request_body, form_data)',
     );
     const sent = s.seen.find((r) => r.includes('/services/search/jobs/export'))!;
-    expect(new URL(sent.slice(4), 'http://x').searchParams.get('search')).toMatch(/\| fieldsummary \|/);
+    expect(sent.startsWith('GET ')).toBe(true);
+    const search = new URL(sent.slice(4), 'http://x').searchParams.get('search')!;
+    // Each family has its own head, so a loud family cannot crowd out a quiet one.
+    expect(search.match(/\| head 2000 /g)).toHaveLength(4);
+    expect(search).toMatch(/\| stats count as events count\(user\) as user .* by sourcetype$/);
   });
 
-  it('passes when every needed field is extracted under a CIM or add-on name', async () => {
-    const extra = [
-      '{"preview":false,"offset":9,"result":{"field":"CommandLine","count":"3880","distinct_count":"912"}}',
-      '{"preview":false,"offset":10,"result":{"field":"form_data","count":"40","distinct_count":"40"}}',
-    ].join('\n');
-    const s = await serve({
-      ...root,
-      [path('splunk-field-summary')]: { status: 200, body: `${fixture('splunk/field-summary.ndjson')}${extra}\n` },
+  it('a Windows-only estate with user, source IP and CommandLine extracted passes (no body asked)', async () => {
+    const body = countsRow('XmlWinEventLog:Microsoft-Windows-Sysmon/Operational', 2000, {
+      User: 2000,
+      SourceIp: 300,
+      CommandLine: 1200,
+      form_data: 0,
     });
+    const s = await serve({ ...root, [path('splunk-field-summary')]: { status: 200, body } });
+    const f = await finding(s.url, 'products.splunk.detection-fields-parsed');
+    expect([f.status, f.reason]).toEqual([
+      'pass',
+      'sampled Windows (XmlWinEventLog:Microsoft-Windows-Sysmon/Operational); parsed: Windows user (User), ' +
+        'Windows source IP (SourceIp), Windows command line (CommandLine)',
+    ]);
+  });
+
+  it('a web access-only estate is not failed for a missing request body or command line', async () => {
+    const body = countsRow('access_combined', 2000, { user: 2000, clientip: 2000, request_body: 0, process: 0 });
+    const s = await serve({ ...root, [path('splunk-field-summary')]: { status: 200, body } });
     expect((await finding(s.url, 'products.splunk.detection-fields-parsed')).status).toBe('pass');
   });
 

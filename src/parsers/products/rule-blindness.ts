@@ -15,6 +15,8 @@ export interface IndexHealth {
   docs: number | null;
   newest: string | null;
   age_minutes: number | null;
+  /** True when the newest-event search could not measure this index (its aggregation was cut): freshness unknown. */
+  unmeasured?: boolean;
 }
 
 export interface SourcetypeHealth {
@@ -66,10 +68,15 @@ function streamOf(index: string): string | undefined {
   return /^\.ds-(.+)-\d{4}\.\d{2}\.\d{2}-\d{6}$/.exec(index)?.[1];
 }
 
-/** Indices an Elastic rule's patterns select: comma lists, `-exclusions`; a remote (`cluster:`) pattern is unknown. */
+/**
+ * Indices an Elastic rule's patterns select: comma lists, `-exclusions`. Unknown (undefined): a remote (`cluster:`)
+ * pattern, and a `.`-prefixed one other than `.ds-` (`.alerts-security.*`, Elastic's higher-order rules), because
+ * es-ingest-recency and the health read leave hidden and system indices out: they are never measured.
+ */
 function elasticMatch(patterns: string[], indices: IndexHealth[]): IndexHealth[] | undefined {
   const parts = patterns.flatMap((p) => p.split(',')).map((p) => p.trim());
   if (parts.some((p) => p.includes(':'))) return undefined;
+  if (parts.some((p) => p.startsWith('.') && !p.startsWith('.ds-'))) return undefined;
   const include = parts.filter((p) => p && !p.startsWith('-')).map((p) => wildcard(p, false));
   const exclude = parts.filter((p) => p.startsWith('-')).map((p) => wildcard(p.slice(1), false));
   const names = (i: IndexHealth) => [i.name, streamOf(i.name)].filter((n): n is string => n !== undefined);
@@ -139,6 +146,8 @@ function judgeElastic(rule: DetectionRule, h: SourceHealth): BlindRule | undefin
   if (matched === undefined) return undefined;
   if (matched.length === 0 || matched.every((i) => i.docs === 0))
     return blind(rule, h.target, 'no-index', matched.map(pick), h.window_hours);
+  // Blind only when every matched index is known empty or stale: one that holds events unmeasured may be fresh.
+  if (matched.some((i) => i.unmeasured && i.docs !== 0)) return undefined;
   if (!matched.some((i) => fresh(i, h.window_hours)))
     return blind(rule, h.target, 'no-recent-events', matched.map(pick), h.window_hours);
   return undefined;

@@ -166,6 +166,68 @@ const shuffle = (outputs: Outputs): Facts => {
   return facts('Shuffle', integrations, workflows.length, []);
 };
 
+/** An object with only the given fields (those present), so evidence keeps what the parser reads and no more. */
+function pick(value: unknown, keys: readonly string[]): Record<string, unknown> {
+  const r = asRecord(value);
+  return Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+}
+
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const MASKED = '[REDACTED]';
+
+/** A Splunk SOAR asset configuration keeps its server fields; every other value is masked (apps store secrets
+ * under arbitrary names: `key`, `ph_0`, …), booleans and nulls kept as facts. */
+function keptConfiguration(configuration: unknown): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(asRecord(configuration)).map(([k, v]) => [
+      k,
+      SERVER_KEYS.test(k) && typeof v === 'string' ? v : v === null || typeof v === 'boolean' ? v : MASKED,
+    ]),
+  );
+}
+
+/** A Shuffle parameter list reduced to the names the parser reads; their values are URLs, not secrets. */
+const keptParameters = (params: unknown, keep: (name: string) => boolean) =>
+  list(params)
+    .map((p) => pick(p, ['name', 'value']))
+    .filter((p) => keep(String(p.name)));
+
+/**
+ * What evidence keeps of the SOAR list answers: the fields the parser above reads, so a replay parses the same facts,
+ * and nothing else (Shuffle workflows carry action parameters, variables and webhook headers with API keys and
+ * passwords; Splunk SOAR asset configurations hold the apps' credentials). An answer of another shape is returned
+ * unchanged (undefined) and redacted as text.
+ */
+export const SOAR_EVIDENCE_KEPT: Readonly<Record<string, (body: unknown) => unknown>> = {
+  'soar-splunk-assets': (body) => {
+    const b = asRecord(body);
+    if (!Array.isArray(b.data)) return undefined;
+    return {
+      ...pick(b, ['count', 'num_pages']),
+      data: b.data.map((a) => ({
+        ...pick(a, ['id', 'name', 'product_vendor', 'product_name', 'app', 'disabled']),
+        ...(asRecord(a).configuration !== undefined
+          ? { configuration: keptConfiguration(asRecord(a).configuration) }
+          : {}),
+      })),
+    };
+  },
+  'soar-shuffle-workflows': (body) => {
+    if (!Array.isArray(body)) return undefined;
+    return body.map((w) => ({
+      ...pick(w, ['id', 'name']),
+      triggers: list(asRecord(w).triggers).map((t) => ({
+        ...pick(t, ['trigger_type', 'status', 'label', 'name']),
+        parameters: keptParameters(asRecord(t).parameters, (n) => n === 'url'),
+      })),
+      actions: list(asRecord(w).actions).map((a) => ({
+        ...pick(a, ['app_name', 'label']),
+        parameters: keptParameters(asRecord(a).parameters, (n) => SERVER_KEYS.test(n)),
+      })),
+    }));
+  },
+};
+
 export const soarIntegrationParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'soar-integrations',

@@ -7,10 +7,20 @@ import { asRecord, round } from './util.js';
 
 const ageOf = (nowMs: number, t: number) => round(Math.max(0, nowMs - t) / 60_000);
 
-/** Elasticsearch: each non-hidden index with its doc count and newest @timestamp; `_cat/indices` adds empty ones. */
+/** The `size` of es-ingest-recency's `_index` terms aggregation (checks/probes/products.yaml). */
+export const INGEST_INDEX_BUCKETS = 1000;
+
+/**
+ * Elasticsearch: each non-hidden index with its doc count and newest @timestamp; `_cat/indices` adds the others.
+ * When the terms aggregation was cut (other documents left out, or as many buckets as its size), an index only
+ * `_cat/indices` lists may hold recent events the search did not show: it is marked unmeasured, not stale.
+ */
 export function elasticIndexHealth(ingest: unknown, nowMs: number, catIndices?: unknown): IndexHealth[] {
-  const buckets = asRecord(asRecord(asRecord(ingest).aggregations).indices).buckets;
+  const agg = asRecord(asRecord(asRecord(ingest).aggregations).indices);
+  const buckets = agg.buckets;
   if (!Array.isArray(buckets)) throw new Error('es-ingest-recency: no "aggregations.indices.buckets" in the answer');
+  const other = Number(agg.sum_other_doc_count);
+  const cut = (Number.isFinite(other) && other > 0) || buckets.length >= INGEST_INDEX_BUCKETS;
   const out = new Map<string, IndexHealth>();
   for (const raw of buckets) {
     const b = asRecord(raw);
@@ -29,7 +39,8 @@ export function elasticIndexHealth(ingest: unknown, nowMs: number, catIndices?: 
     const name = typeof r.index === 'string' ? r.index : undefined;
     if (!name || out.has(name) || (name.startsWith('.') && !name.startsWith('.ds-'))) continue;
     const docs = Number(r['docs.count']);
-    out.set(name, { name, docs: Number.isFinite(docs) ? docs : null, newest: null, age_minutes: null });
+    const known = { name, docs: Number.isFinite(docs) ? docs : null, newest: null, age_minutes: null };
+    out.set(name, cut ? { ...known, unmeasured: true } : known);
   }
   return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -115,6 +115,20 @@ describe('API client on a keep-alive socket the server closed', () => {
     expect(server.seen.get('POST /services/search/v2/jobs/export')).toBe(2); // one answered, one reset: no third
   });
 
+  it('never re-sends a GET Splunk export (a probe like splunk-sourcetypes): each one starts a search job', async () => {
+    server = await closingServer();
+    const s = source(server.port, 'splunk');
+    expect(await s.open()).toBeUndefined(); // the kept socket the export is then written onto
+    const path = '/services/search/v2/jobs/export?search=%7C%20tstats%20count&output_mode=json';
+    const r = await s.collect(probe(path));
+    expect(r.error?.kind).toBe('unreachable');
+    expect(r.error?.message).toMatch(/ECONNRESET/);
+    expect(server.seen.get(`GET ${path}`)).toBe(1);
+    // An ordinary GET on the same client is still sent once more.
+    const ok = await s.collect(probe('/services/server/info?output_mode=json'));
+    expect(ok.error).toBeUndefined();
+  });
+
   it('retries once only: a reset on a new connection is the answer', async () => {
     server = await closingServer({ resetFirst: true });
     const s = source(server.port, 'elasticsearch');

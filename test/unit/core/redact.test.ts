@@ -373,3 +373,59 @@ describe(
     });
   },
 );
+
+describe('SOAR name/value pairs and header lists', () => {
+  const workflow = JSON.stringify([
+    {
+      name: 'Triage',
+      triggers: [
+        {
+          trigger_type: 'WEBHOOK',
+          parameters: [
+            { name: 'url', value: 'https://shuffle.example/api/v1/hooks/webhook_b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11' },
+            { name: 'auth_headers', value: 'X-Api-Key=S3CRETHDR\nAuthorization=Basic SECRET4' },
+          ],
+        },
+      ],
+      actions: [{ app_name: 'VT', parameters: [{ name: 'apikey', value: 'AKIA-not-a-shape-SECRET1' }] }],
+      workflow_variables: [{ name: 'password', value: 'SECRET5' }],
+    },
+  ]);
+
+  it('masks the value of a {"name": <secret name>, "value": …} pair, compact or pretty-printed', () => {
+    for (const body of [workflow, JSON.stringify(JSON.parse(workflow), null, 2)]) {
+      const { text } = redact(body);
+      for (const secret of ['SECRET1', 'SECRET4', 'SECRET5', 'S3CRETHDR']) expect(text).not.toContain(secret);
+      expect(text).toMatch(/"name": ?"apikey"/);
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+  });
+
+  it('keeps the value of an ordinary pair (a url, an index) and masks a webhook id, keeping the host', () => {
+    const { text } = redact(workflow);
+    expect(text).toContain('https://shuffle.example/api/v1/hooks/webhook_[REDACTED]');
+    expect(text).not.toContain('b4d2a5c1-0f1e');
+    expect(redact('{"name":"index","value":"main"}').text).toBe('{"name":"index","value":"main"}');
+  });
+
+  it('finds Authorization and header_ names right after a JSON-escaped line break', () => {
+    const { text } = redact('"headers":"X-Api-Key=S3\\nAuthorization=Basic SECRET4\\nProxy-Authorization: Bearer T9"');
+    expect(text).toBe(`"headers":"X-Api-Key=${M}\\nAuthorization=Basic ${M}\\nProxy-Authorization: Bearer ${M}"`);
+    expect(redact('dest\\nheader_Authorization=Splunk%20abc').text).toBe(`dest\\nheader_Authorization=${M}`);
+  });
+
+  it('redactDeep masks the value of a pair whose name is a secret or a header list, whatever its key order', () => {
+    const out = redactDeep({
+      params: [
+        { value: 'SECRET5', name: 'password' },
+        { name: 'headers', value: 'X-Api-Key=S3\nAuthorization=Basic SECRET4' },
+        { name: 'url', value: 'https://es.example:9200' },
+      ],
+    });
+    expect(out.params).toEqual([
+      { value: M, name: 'password' },
+      { name: 'headers', value: M },
+      { name: 'url', value: 'https://es.example:9200' },
+    ]);
+  });
+});

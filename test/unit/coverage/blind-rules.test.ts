@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../../src/checks/catalog.js';
 import { blindRules, type SourceHealth } from '../../../src/parsers/products/rule-blindness.js';
 import {
   elasticIndexHealth,
+  INGEST_INDEX_BUCKETS,
   sourceHealthOf,
   splunkIndexHealth,
   splunkSourcetypeHealth,
@@ -166,6 +168,65 @@ describe('blindRules: the join of the rules the SIEM runs with where its events 
     // Disabled rules are absent already; a rule of a SIEM with no measured health is not judged.
     expect(judge(['packetbeat-*'], { disabled: true })).toEqual([]);
     expect(blindRules([rule({ reads: { indices: ['x'], sourcetypes: [] } })], [])).toEqual([]);
+  });
+
+  it('a rule on a .-prefixed pattern (.alerts-security.*) is not judged: hidden indices are never measured', () => {
+    const ingest = { aggregations: { indices: { buckets: [] } } };
+    const cat = [{ index: '.internal.alerts-security.alerts-default-000001', 'docs.count': '40' }];
+    const h = sourceHealthOf(
+      'es',
+      { 'es-ingest-recency': JSON.stringify(ingest), 'es-indices-volume': JSON.stringify(cat) },
+      NOW,
+    )!;
+    const judge = (indices: string[]) =>
+      blindRules([rule({ reads: { indices, sourcetypes: [] } })], [h]).map((b) => b.reason);
+    expect(judge(['.alerts-security.*'])).toEqual([]);
+    expect(judge(['.alerts-security.*', 'logs-*'])).toEqual([]);
+    expect(judge(['.siem-signals-*'])).toEqual([]);
+    // A `.ds-` backing index is measured, and a plain pattern that matches nothing is still blind.
+    expect(judge(['.ds-logs-x-*'])).toEqual(['no-index']);
+    expect(judge(['logs-*'])).toEqual(['no-index']);
+  });
+
+  it('es-ingest-recency keeps the freshest indices first, in as many buckets as the cut detection assumes', () => {
+    const path = loadCatalog().probes.get('es-ingest-recency')!.path!;
+    const source = JSON.parse(new URL(path, 'http://es').searchParams.get('source')!);
+    expect(source.aggs.indices.terms).toEqual({
+      field: '_index',
+      size: INGEST_INDEX_BUCKETS,
+      order: { newest: 'desc' },
+    });
+  });
+
+  it('an index left out of a cut _index aggregation has unknown freshness: its rule is not judged blind', () => {
+    const stale = Date.parse('2026-11-01T00:00:00Z');
+    const buckets = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ key: `big-${i}`, doc_count: 1e6, newest: { value: stale } }));
+    const cat = [
+      { index: 'winlogbeat-8.11.0-2026.12.03', 'docs.count': '5000' },
+      { index: 'winlogbeat-empty', 'docs.count': '0' },
+    ];
+    const health = (agg: Record<string, unknown>) =>
+      sourceHealthOf(
+        'es',
+        {
+          'es-ingest-recency': JSON.stringify({ aggregations: { indices: agg } }),
+          'es-indices-volume': JSON.stringify(cat),
+        },
+        NOW,
+      )!;
+    const judge = (h: SourceHealth, indices = ['winlogbeat-*']) =>
+      blindRules([rule({ reads: { indices, sourcetypes: [] } })], [h]).map((b) => b.reason);
+    // Cut by other documents left out, or by as many buckets as the aggregation's size.
+    const byOther = health({ buckets: buckets(3), sum_other_doc_count: 5000 });
+    expect(byOther.indices.find((i) => i.name === 'winlogbeat-8.11.0-2026.12.03')?.unmeasured).toBe(true);
+    expect(judge(byOther)).toEqual([]);
+    expect(judge(health({ buckets: buckets(1000), sum_other_doc_count: 0 }))).toEqual([]);
+    // Known empty stays blind even when cut; a measured stale index next to nothing unknown stays blind.
+    expect(judge(byOther, ['winlogbeat-empty'])).toEqual(['no-index']);
+    expect(judge(byOther, ['big-1'])).toEqual(['no-recent-events']);
+    // Not cut: the search covered every index, so a _cat-only index with documents has no event with a time.
+    expect(judge(health({ buckets: buckets(3), sum_other_doc_count: 0 }))).toEqual(['no-recent-events']);
   });
 
   it('with two clusters measured, a rule is blind only when no cluster feeds its patterns', () => {
