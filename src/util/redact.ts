@@ -8,6 +8,8 @@
  * under the `m` flag, no nested quantifiers over overlapping classes, and each name match starts only where a name
  * starts (a lookbehind instead of `\b`, which would retry inside a run like `a-a-a-a`).
  */
+import { webhookIdFingerprint } from './webhook-id.js';
+
 const MASK = '[REDACTED]';
 
 /** Names whose value is a secret: the whole name, or its last part (`ldap_password`, `xpack.security.token`). */
@@ -122,10 +124,11 @@ const RULES: Rule[] = [
       return masked === undefined ? m : `${head}${masked}`;
     },
   },
-  // A Shuffle webhook's id is its URL's secret part: anyone who knows it can start the workflow, unauthenticated.
+  // A Shuffle webhook's id is its URL's secret part: anyone who knows it can start the workflow, unauthenticated. It
+  // is kept as a fingerprint (src/util/webhook-id.ts), so a replay still tells the webhooks apart.
   {
     re: /(\/hooks\/webhook_)([\w-]+)/g,
-    replace: (_m, head) => `${head}${MASK}`,
+    replace: (_m, head, id) => `${head}${webhookIdFingerprint(id)}`,
   },
   // PEM private keys (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8) and PGP private key blocks, whole block; a block
   // without its END line (truncated output) is masked to the end.

@@ -373,7 +373,7 @@ describe('SOAR secrets never reach evidence; evidence keeps what the parser read
     expect(finding.status).toBe('pass');
     expect(secretsWritten(runDir, [...SECRETS, 'b4d2a5c1-0f1e-4c55-9a57-3f1a7b1c9e11'])).toEqual([]);
     const stored = evidenceText(runDir);
-    expect(stored).toContain('https://shuffle.corp.example/api/v1/hooks/webhook_[REDACTED]');
+    expect(stored).toContain(`https://shuffle.corp.example${hooked(HOOK_ID)}`);
     // The stored answer parses to the same integrations as the live one.
     const replayed = parseStored(runDir, ['soar-shuffle-workflows']);
     expect(replayed.integrations).toEqual(finding.observed?.integrations);

@@ -1,21 +1,18 @@
 // The URL a SIEM connector posts its alerts to, and a SOAR webhook's own URL, in one comparable form: scheme, host
 // (lower case) and path only. User info, query string and fragment are dropped because they may hold secrets (tokens,
 // API keys) and because they do not choose the webhook that receives.
-import { createHash } from 'node:crypto';
+import { webhookIdFingerprint } from '../../util/webhook-id.js';
 
 /** A Shuffle webhook's id in its path (/api/v1/hooks/webhook_<id>). */
 const HOOK_ID = /(\/hooks\/webhook_)([^/]*)/;
 /** What a webhook id masked in stored evidence becomes: it can match no other webhook. */
 export const MASKED_HOOK = '~masked';
 
-/**
- * A Shuffle webhook's id is a secret (whoever knows it starts the workflow, unauthenticated), so facts and reports
- * keep a fingerprint of it instead: one webhook is still told from another, and the SIEM side's URL still matches.
- */
+/** A webhook id as facts keep it: its fingerprint (as stored evidence already holds it), never the id itself. */
 function hookFingerprint(id: string): string {
-  if (id.startsWith('~')) return id;
+  if (/^~[0-9a-f]{16}$/.test(id)) return id;
   if (!/^[\w-]+$/.test(id)) return MASKED_HOOK;
-  return `~${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
+  return webhookIdFingerprint(id);
 }
 
 /** scheme://host[:port]/path of an http(s) URL (a webhook id fingerprinted), or undefined when it is not one. */
