@@ -49,7 +49,7 @@ export interface WinrmSettings {
 }
 
 /** The SIEM products socready can search for a canary (read-only search APIs, src/collect/siem-search.ts). */
-export const SIEM_SEARCH_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk'] as const;
+export const SIEM_SEARCH_PRODUCTS = ['elasticsearch', 'opensearch', 'splunk', 'sentinel'] as const;
 
 /** A Linux host's syslog path to its central collector (inventory `syslog`), followed by the --active host canary. */
 export interface SyslogCanarySettings {

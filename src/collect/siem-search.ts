@@ -3,6 +3,7 @@
 // Both searches are GET requests, so the API source's read-only rule (GET and HEAD only) holds unchanged:
 //   Elasticsearch / OpenSearch: GET /<index>/_search?q="<marker>" (URI search, Lucene query string, read-only)
 //   Splunk: GET /services/search/jobs/export?search=search index=<index> "<marker>"&output_mode=json (streams results)
+//   Microsoft Sentinel: GET <workspace>/query?timespan=P1D&query=search in (<tables>) "<marker>" | take 5 (KQL)
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
 
@@ -34,6 +35,25 @@ export function siemSearchProbe(product: string, marker: string, index?: string,
       timeout: timeoutS,
       max_bytes: 4 * 1024 * 1024,
       description: 'Splunk search export for the canary marker (read-only).',
+    };
+  }
+  if (product === 'sentinel') {
+    // `index` names Log Analytics tables (Syslog, Event, CommonSecurityLog...); without it every table is searched.
+    const tables = (index ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => /^[A-Za-z][A-Za-z0-9_]*$/.test(t));
+    const kql = `search ${tables.length ? `in (${tables.join(', ')}) ` : ''}${quoted} | take 5`;
+    return {
+      id: 'siem-canary-search',
+      platform: 'api',
+      kind: 'http',
+      method: 'GET',
+      products: ['sentinel'],
+      path: `/query?timespan=P1D&query=${encodeURIComponent(kql)}`,
+      timeout: timeoutS,
+      max_bytes: 4 * 1024 * 1024,
+      description: 'Log Analytics (Sentinel) KQL search for the canary marker (read-only).',
     };
   }
   const target = (index ?? '*').split(',').map(encodeURIComponent).join(',');
@@ -92,6 +112,27 @@ export function readSiemSearch(product: string, result: ProbeResult, marker: str
         if (fatal) return { answered: false, found: false, fields: [], error: `search failed: ${fatal.text}` };
         if (row.result) docs.push(row.result);
       }
+    } else if (product === 'sentinel') {
+      // { tables: [{ columns: [{ name }], rows: [[...]] }] }; a failed or partial query carries `error`.
+      const body = JSON.parse(result.stdout) as {
+        error?: { code?: string; message?: string };
+        tables?: { columns?: { name?: string }[]; rows?: unknown[][] }[];
+      };
+      if (body.error)
+        return {
+          answered: false,
+          found: false,
+          fields: [],
+          error: `the query failed (${body.error.code ?? 'error'}: ${body.error.message ?? ''})`,
+        };
+      const table = body.tables?.[0];
+      const cols = (table?.columns ?? []).map((c) => String(c.name ?? ''));
+      // A row as the fields Log Analytics holds for it; empty columns (other tables' in a `search`) are not fields.
+      docs = (table?.rows ?? []).map((row) =>
+        Object.fromEntries(
+          cols.map((c, i) => [c, row[i]]).filter(([, v]) => v !== null && v !== '' && v !== undefined),
+        ),
+      );
     } else {
       const body = JSON.parse(result.stdout) as { timed_out?: boolean; hits?: { hits?: { _source?: unknown }[] } };
       if (body.timed_out === true)
@@ -108,7 +149,9 @@ export function readSiemSearch(product: string, result: ProbeResult, marker: str
   }
   const matching = docs.filter((d) => JSON.stringify(d).includes(marker));
   if (matching.length === 0) return { answered: true, found: false, fields: [] };
-  const fields = [...new Set(matching.flatMap((d) => fieldPaths(d)))].filter((f) => !f.startsWith('_')).sort();
+  const fields = [...new Set(matching.flatMap((d) => fieldPaths(d)))]
+    .filter((f) => !f.startsWith('_') && !f.startsWith('$'))
+    .sort();
   const whole = matching.map((d) => wholeIn(d, marker)).find((w) => w !== undefined);
   return { answered: true, found: true, fields, ...(whole !== undefined ? { whole } : {}) };
 }
