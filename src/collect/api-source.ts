@@ -3,10 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { ProbeDef } from '../checks/types.js';
 import type { Target, TargetKind, TransportError } from '../model.js';
+import { PRODUCTS, productNamed } from '../products/index.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
 import type { ProbeSource } from './source.js';
-import { PRODUCTS, productNamed } from '../products/index.js';
 
 /**
  * Security products reached through their own REST APIs, read-only: every probe is one GET or HEAD to

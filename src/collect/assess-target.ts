@@ -1,7 +1,7 @@
-import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
 import type { Catalog } from '../checks/catalog.js';
 import { evaluateCheck, type FactsCache } from '../checks/evaluate.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
+import type { Bilingual, Evidence, Finding, Target, TargetResult, TransportError } from '../model.js';
 import { failedResult } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
 import { matchesAny } from '../util/glob.js';

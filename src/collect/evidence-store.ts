@@ -1,11 +1,11 @@
-import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Evidence } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
-import type { ProbeResult } from '../transport/types.js';
-import { redact } from '../util/redact.js';
+import type { Evidence } from '../model.js';
 import { keptOutput } from '../parsers/evidence-kept.js';
+import type { ProbeResult } from '../transport/types.js';
+import { ensureOutputDir, writeOutputFile } from '../util/output-file.js';
+import { redact } from '../util/redact.js';
 
 /**
  * A file or folder name for an id: readable, never `.`/`..` or a path, and distinct for distinct ids (a short hash is

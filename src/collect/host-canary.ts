@@ -5,26 +5,27 @@
 // and, when not, where it was cut (see ../shared/RECIPES.md §11 for the rsyslog behaviour this reads).
 import { randomBytes } from 'node:crypto';
 import type { SyslogCanarySettings } from '../model.js';
-import type { SiemSearchAnswer } from './siem-search.js';
-import { shellQuote } from '../transport/shell.js';
-import type { Transport } from '../transport/types.js';
-import { splitSections } from '../util/file-sections.js';
 import {
   type CanarySighting,
   type CanaryTrace,
   type HostCanaryDocument,
   LONG_CANARY_BYTES,
+  siemArrivalText,
 } from '../parsers/linux/canary.js';
-import { followOnCollector, searchInSiem, sight, TAIL_BYTES, tailCommand, type TraceTiming } from './trace.js';
-
-export { sight, tailCommand } from './trace.js';
+import { shellQuote } from '../transport/shell.js';
+import type { Transport } from '../transport/types.js';
+import { splitSections } from '../util/file-sections.js';
+import type { SiemSearchAnswer } from './siem-search.js';
+import { followOnCollector, searchInSiem, sight, TAIL_BYTES, type TraceTiming, tailCommand } from './trace.js';
 
 export type { CanaryTrace, HostCanaryDocument } from '../parsers/linux/canary.js';
+export { sight, tailCommand } from './trace.js';
 
 export const DEFAULT_LOCAL_PATHS = ['/var/log/syslog', '/var/log/messages'];
 export const DEFAULT_MAX_WAIT_S = 30;
 // Body length of the long canary (above rsyslog's 8096-byte default), defined beside the canary parser.
 export { LONG_CANARY_BYTES };
+
 /** logger's own default --size: a longer line is cut by logger before any syslog daemon sees it. */
 const LOGGER_DEFAULT_SIZE = 1024;
 
@@ -184,15 +185,7 @@ function cutPoint(t: CanaryTrace, local: CanarySighting | undefined): CanaryTrac
 }
 
 function siemText(t: CanaryTrace): string {
-  const s = t.siem;
-  if (!s) return '';
-  if (s.arrived) {
-    const cut = s.whole === false ? ', cut' : '';
-    return `; in SIEM ${s.target} after ${s.latency_ms} ms${cut} (fields: ${s.fields.join(', ') || 'none'})`;
-  }
-  return s.error
-    ? `; SIEM ${s.target} could not be searched (${s.error})`
-    : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+  return t.siem ? `; ${siemArrivalText(t.siem)}` : '';
 }
 
 function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
+import type { TransportError } from '../model.js';
 import { decodeOutput, decodeWindowsOutput } from '../transport/decode.js';
 import { classifyFinished, failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
@@ -148,15 +148,21 @@ export interface EvidenceReadOptions {
   followSymlinks?: boolean;
 }
 
-export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
+/** An evidence file parsed (size limit and link policy applied), a collection-script file turned into probes. */
+function evidenceJson(file: string, opts: EvidenceReadOptions): unknown {
   const text = readInputText(file, {
     maxBytes: INPUT_LIMITS.jsonBytes,
     followSymlinks: Boolean(opts.followSymlinks),
     symlinkFlag: '--follow-symlinks',
   });
-  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
-  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json))
-    json = fromCollection(json as Record<string, unknown>, file);
+  const json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
+  return json && typeof json === 'object' && 'collection' in json && !('probes' in json)
+    ? fromCollection(json as Record<string, unknown>, file)
+    : json;
+}
+
+export function readOfflineEvidence(file: string, opts: EvidenceReadOptions = {}): OfflineEvidenceFile {
+  const json = evidenceJson(file, opts);
   return validateValue<OfflineEvidenceFile>(json, compileSchema(schema), file);
 }
 
@@ -173,14 +179,7 @@ const headerSchema = { ...schema, required: ['format', 'version', 'platform', 'h
  * The same limits and link policy as readOfflineEvidence.
  */
 export function readEvidenceHeader(file: string, opts: EvidenceReadOptions = {}): EvidenceHeader {
-  const text = readInputText(file, {
-    maxBytes: INPUT_LIMITS.jsonBytes,
-    followSymlinks: Boolean(opts.followSymlinks),
-    symlinkFlag: '--follow-symlinks',
-  });
-  let json = parseJsonText(text, file, 'JSON (not a socready evidence file)');
-  if (json && typeof json === 'object' && 'collection' in json && !('probes' in json))
-    json = fromCollection(json as Record<string, unknown>, file);
+  const json = evidenceJson(file, opts);
   if (!json || typeof json !== 'object' || Array.isArray(json))
     return validateValue<EvidenceHeader>(json, compileSchema(headerSchema), file);
   const { format, version, platform, host, databases } = json as Record<string, unknown>;

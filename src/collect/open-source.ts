@@ -1,18 +1,18 @@
+import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
 import type { Target } from '../model.js';
 import { createLocalTransport } from '../transport/local.js';
-import { createPowerShellTransport } from '../transport/powershell.js';
 import { type HostKeyOptions, openSshTransport } from '../transport/open.js';
-import { API_KINDS, ApiProbeSource } from './api-source.js';
-import { PowerShellProbeSource } from './powershell-source.js';
+import { createPowerShellTransport } from '../transport/powershell.js';
 import { eventLogTailScript } from '../transport/pwsh-canary.js';
-import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
-import type { ProbeSource } from './source.js';
-import { type HostCanaryPlan, type TracePlan, TransportProbeSource } from './source.js';
 import { isWebTarget, webHostTransport } from '../web/host.js';
 import { WebProbeSource, type WebSourceOptions } from '../web/source.js';
-import { DatabaseProbeSource, isDatabaseTarget } from '../database/source.js';
+import { API_KINDS, ApiProbeSource } from './api-source.js';
 import { ExportProbeSource, isExportTarget } from './export-source.js';
+import { DEFAULT_MAX_WAIT_S } from './host-canary.js';
 import { EvidenceProbeSource } from './offline.js';
+import { PowerShellProbeSource } from './powershell-source.js';
+import type { ProbeSource } from './source.js';
+import { type HostCanaryPlan, type TracePlan, TransportProbeSource } from './source.js';
 
 /** Timing and trust of a web target's live probes (waits, request interval, a CA to verify TLS); defaults apply. */
 export type WebLiveTuning = Pick<

@@ -1,9 +1,9 @@
-import type { EventLogCanarySettings, TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
+import type { EventLogCanarySettings, TransportError } from '../model.js';
 import type { PowerShellTransport } from '../transport/powershell.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
-import { openTracePlaces, type ProbeSource, type TracePlan } from './source.js';
+import { documentAnswer, openTracePlaces, type ProbeSource, type TracePlan } from './source.js';
 import { runWindowsCanary } from './windows-canary.js';
 
 /** What the Windows host canary needs (--active only): the host's settings and the places its events must reach. */
@@ -86,14 +86,7 @@ export class PowerShellProbeSource implements ProbeSource {
         targetId: plan.targetId,
       });
       // The document is the evidence too: what was written, where it was found and after how long.
-      return {
-        stdout: `${JSON.stringify(doc, null, 2)}\n`,
-        stderr: '',
-        exitCode: 0,
-        truncated: false,
-        durationMs: Date.now() - started,
-        data: doc,
-      };
+      return documentAnswer(doc, started);
     } finally {
       await opened.close();
     }

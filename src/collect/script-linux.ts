@@ -1,7 +1,7 @@
 import type { ProbeDef } from '../checks/types.js';
+import type { DatabaseProductModule } from '../database/products.js';
 import { shellQuote } from '../transport/shell.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS } from '../transport/types.js';
-import type { DatabaseProductModule } from '../database/products.js';
 import { globCommand } from './glob.js';
 
 /**

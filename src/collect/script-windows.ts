@@ -1,6 +1,6 @@
 import type { ProbeDef } from '../checks/types.js';
-import { buildCollectionScript } from '../transport/pwsh-script.js';
 import type { DatabaseProductModule } from '../database/products.js';
+import { buildCollectionScript } from '../transport/pwsh-script.js';
 import { InputError } from '../util/validate.js';
 
 /**

@@ -1,8 +1,5 @@
-import type { Evidence, Finding, SyslogCanarySettings, TransportError } from '../model.js';
-import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
-import { readSiemSearch, type SiemSearchAnswer, siemSearchProbe } from './siem-search.js';
-import type { TracePlaces } from './trace.js';
 import type { CheckDef, ProbeDef } from '../checks/types.js';
+import type { Evidence, Finding, SyslogCanarySettings, TransportError } from '../model.js';
 import { classifyFinished, failedResult, readFileCommand, rootedPath, shellQuote } from '../transport/shell.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -12,6 +9,9 @@ import {
   type Transport,
 } from '../transport/types.js';
 import { GLOB_DENIED, globCommand } from './glob.js';
+import { LONG_CANARY_BYTES, runHostCanary } from './host-canary.js';
+import { readSiemSearch, type SiemSearchAnswer, siemSearchProbe } from './siem-search.js';
+import type { TracePlaces } from './trace.js';
 
 /**
  * Where a target's probe answers come from: a live transport, or a file of evidence collected offline. The collector
@@ -227,14 +227,7 @@ export class TransportProbeSource implements ProbeSource {
       });
       if (openError) doc.read_errors.unshift(`collector ${plan.collectorId}: ${openError.kind}: ${openError.message}`);
       // The document is the evidence too: what was planted, where each canary was found and after how long.
-      return {
-        stdout: `${JSON.stringify(doc, null, 2)}\n`,
-        stderr: '',
-        exitCode: 0,
-        truncated: false,
-        durationMs: Date.now() - started,
-        data: doc,
-      };
+      return documentAnswer(doc, started);
     } finally {
       await plan.collector?.close().catch(() => undefined);
       await plan.siem?.source.close().catch(() => undefined);
@@ -248,6 +241,18 @@ export class TransportProbeSource implements ProbeSource {
   close(): Promise<void> {
     return this.transport.close();
   }
+}
+
+/** A live probe's answer: its document is the data and, as JSON, the evidence (so a stored run re-evaluates). */
+export function documentAnswer(doc: object, started: number): ProbeResult {
+  return {
+    stdout: `${JSON.stringify(doc, null, 2)}\n`,
+    stderr: '',
+    exitCode: 0,
+    truncated: false,
+    durationMs: Date.now() - started,
+    data: doc,
+  };
 }
 
 /** The SIEM search the host canary calls: one read-only GET per marker through the SIEM's API source. */

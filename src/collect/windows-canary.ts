@@ -6,7 +6,12 @@
 // canary's document shape, so the same facts, summaries and report sections read it.
 import { randomBytes } from 'node:crypto';
 import type { EventLogCanarySettings } from '../model.js';
-import type { CanaryTrace, HostCanaryDocument, LocalEvent } from '../parsers/linux/canary.js';
+import {
+  type CanaryTrace,
+  type HostCanaryDocument,
+  type LocalEvent,
+  siemArrivalText,
+} from '../parsers/linux/canary.js';
 import type { PowerShellTransport } from '../transport/powershell.js';
 import { eventLogReadBackScript } from '../transport/pwsh-canary.js';
 import type { ProbeResult } from '../transport/types.js';
@@ -194,13 +199,6 @@ function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
     ? `arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms${t.whole === false ? ', cut' : ''}`
     : `did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ` +
       `${doc.collector_paths.join(', ')})`;
-  const s = t.siem;
-  const siem = !s
-    ? ''
-    : s.arrived
-      ? `; in SIEM ${s.target} after ${s.latency_ms} ms (fields: ${s.fields.join(', ') || 'none'})`
-      : s.error
-        ? `; SIEM ${s.target} could not be searched (${s.error})`
-        : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+  const siem = t.siem ? `; ${siemArrivalText(t.siem)}` : '';
   return `${what}: ${local}; ${collector}${siem}${t.arrived ? '' : errors}`;
 }

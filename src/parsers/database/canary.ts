@@ -3,6 +3,7 @@
 import { InconclusiveError, ParseError } from '../../checks/types.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { defineParser } from '../define.js';
+import { siemArrivalText } from '../linux/canary.js';
 
 /** What src/database/canary.ts answers for one canary. */
 export interface DbCanaryDocument {
@@ -100,14 +101,7 @@ export function arrivalText(a: DbArrival): string {
     : `did not arrive on ${a.collector} within ${a.max_wait_ms / 1000} s ` +
       `(${a.reads} reads of ${a.collector_paths.join(', ') || 'no path'})` +
       (a.errors.length > 0 ? `; ${a.errors.join('; ')}` : '');
-  const s = a.siem;
-  const siem = !s
-    ? ''
-    : s.arrived
-      ? `; in SIEM ${s.target} after ${s.latency_ms} ms (fields: ${s.fields.join(', ') || 'none'})`
-      : s.error
-        ? `; SIEM ${s.target} could not be searched (${s.error})`
-        : `; not found in SIEM ${s.target} (${s.searches} searches)`;
+  const siem = a.siem ? `; ${siemArrivalText(a.siem)}` : '';
   return collector + siem;
 }
 

@@ -1,6 +1,6 @@
 // The host-canary live probe's answer (src/collect/host-canary.ts) as facts: per canary whether it arrived on the
 // collector, where, how fast, whole or cut and where. The checks in checks/linux/log-arrival.yaml decide over them.
-import { InconclusiveError, ParseError, type Facts } from '../../checks/types.js';
+import { type Facts, InconclusiveError, ParseError } from '../../checks/types.js';
 import type { CanarySiemArrival } from '../../model.js';
 import type { ProbeResult } from '../../transport/types.js';
 import { defineParser, type ParserModule } from '../define.js';
@@ -45,6 +45,17 @@ export interface CanaryTrace {
 }
 
 export type CanarySiemTrace = CanarySiemArrival;
+
+/** One phrase for a canary's SIEM end, the same in every canary's finding (host, Windows, web, database). */
+export function siemArrivalText(s: CanarySiemArrival): string {
+  if (s.arrived) {
+    const cut = s.whole === false ? ', cut' : '';
+    return `in SIEM ${s.target} after ${s.latency_ms} ms${cut} (fields: ${s.fields.join(', ') || 'none'})`;
+  }
+  return s.error
+    ? `SIEM ${s.target} could not be searched (${s.error})`
+    : `not found in SIEM ${s.target} (${s.searches} searches)`;
+}
 
 /** A Windows canary event read back on its host: its record id and time are what to search for by hand. */
 export interface LocalEvent {
@@ -142,53 +153,36 @@ const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary')
 /** Body length of the host's long canary: above rsyslog's default 8096-byte maxMessageSize (header included). */
 export const LONG_CANARY_BYTES = 12_000;
 
+/** The facts of a canary document, Linux (logger lines) and Windows (one event) alike. */
+const CANARY_DOCUMENT_FACTS = [
+  'collector',
+  'siem_declared',
+  'collector_paths',
+  'max_wait_ms',
+  'polls',
+  'collector_read_ok',
+  'read_errors',
+  'planted',
+  'arrived',
+  'summary',
+  'canaries[].name',
+  'canaries[].arrived',
+  'canaries[].planted',
+  'canaries[].latency_ms',
+];
+
 export const canaryParserModules: readonly ParserModule[] = [
   defineParser({
     name: 'host-canary',
     probes: ['host-canary'],
-    facts: [
-      'collector',
-      'siem_declared',
-      'collector_paths',
-      'max_wait_ms',
-      'polls',
-      'collector_read_ok',
-      'read_errors',
-      'planted',
-      'arrived',
-      'summary',
-      'canaries[].name',
-      'canaries[].arrived',
-      'canaries[].planted',
-      'canaries[].latency_ms',
-      'canaries[].whole',
-      'short',
-      'long',
-    ],
+    facts: [...CANARY_DOCUMENT_FACTS, 'canaries[].whole', 'short', 'long'],
     parse: (outputs) => hostCanary(outputs),
   }),
   // The Windows host canary (src/collect/windows-canary.ts) answers the same document with one canary event.
   defineParser({
     name: 'windows-event-canary',
     probes: ['windows-event-canary'],
-    facts: [
-      'collector',
-      'siem_declared',
-      'collector_paths',
-      'max_wait_ms',
-      'polls',
-      'collector_read_ok',
-      'read_errors',
-      'planted',
-      'arrived',
-      'summary',
-      'canaries[].name',
-      'canaries[].arrived',
-      'canaries[].planted',
-      'canaries[].latency_ms',
-      'canaries[].local_event',
-      'short',
-    ],
+    facts: [...CANARY_DOCUMENT_FACTS, 'canaries[].local_event', 'short'],
     parse: (outputs) => hostCanary(outputs, 'windows-event-canary'),
   }),
 ];

@@ -1,11 +1,12 @@
 // Parsers of the live web probes (kind live in checks/probes/web.yaml): what the TLS handshakes from outside showed
 // and where the canary POST and the WAF probe landed. They normalise each URL's result into facts and write one line
 // per URL explaining it; the checks in checks/web/live.yaml decide pass, warn, fail or inconclusive over those facts.
-import { InconclusiveError, type Facts } from '../../checks/types.js';
+import { type Facts, InconclusiveError } from '../../checks/types.js';
 import type { ProbeResult } from '../../transport/types.js';
 import type { LiveProbeResult } from '../../web/canary.js';
 import type { TlsInspection } from '../../web/tls.js';
 import { defineParser, type ParserModule } from '../define.js';
+import { siemArrivalText } from '../linux/canary.js';
 
 export type CertOwner = 'this-server' | 'interception-ca' | 'elsewhere' | 'unknown';
 export type TlsResult = TlsInspection & { owner: CertOwner };
@@ -260,14 +261,7 @@ function arrivalFacts(r: LiveProbeResult) {
   if (failed) parts.push('request failed');
   if (c)
     parts.push(c.arrived ? `on collector ${c.id} in ${c.where} after ${c.latency_ms} ms` : `not on collector ${c.id}`);
-  if (s)
-    parts.push(
-      s.arrived
-        ? `in SIEM ${s.target} after ${s.latency_ms} ms (fields: ${s.fields.join(', ') || 'none'})`
-        : s.error
-          ? `SIEM ${s.target} could not be searched (${s.error})`
-          : `not found in SIEM ${s.target} (${s.searches} searches)`,
-    );
+  if (s) parts.push(siemArrivalText(s));
   const traced = r.trace && r.trace.last_seen !== 'planted' ? r.trace.last_seen : undefined;
   const lastSeen = traced ?? (r.request_logged ? `server log ${r.found_in.join(', ')}` : 'sent, in no log read');
   return {
