@@ -14,21 +14,15 @@ import { READ_ONLY_STATEMENT } from '../../../src/database/products.js';
 import { DatabaseProbeSource } from '../../../src/database/source.js';
 import type { DatabaseSettings, Finding, Target } from '../../../src/model.js';
 import type { DbCanaryDocument } from '../../../src/parsers/database/canary.js';
+import { createLocalTransport } from '../../../src/transport/local.js';
 import type { PowerShellTransport } from '../../../src/transport/powershell.js';
 import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
-import { createLocalTransport } from '../../../src/transport/local.js';
 import type { ProbeResult, RunOptions, Transport } from '../../../src/transport/types.js';
+import { linuxDbHost, ok } from '../../helpers/db-hosts.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 const catalog = loadCatalog();
 const text = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/database', name), 'utf8');
-const ok = (stdout: string, stderr = '', exitCode = 0): ProbeResult => ({
-  stdout,
-  stderr,
-  exitCode,
-  truncated: false,
-  durationMs: 1,
-});
 const NAME = /socready_fl_[a-z0-9_]+_[0-9a-f]{8}/;
 
 async function failedLogin(
@@ -173,28 +167,17 @@ describe('SQL Server on Linux: the failed login found in the UTF-16LE error log'
     const local = createLocalTransport();
     const runs: { command: string; options?: RunOptions }[] = [];
     let name = '';
-    const transport: Transport = {
-      name: 'ssh',
-      open: async () => undefined,
-      describe: async () => ({ platform: 'linux' }),
-      close: async () => undefined,
-      readFile: async () => ok(''),
-      run: async (command: string, options?: RunOptions) => {
-        runs.push({ command, ...(options ? { options } : {}) });
-        if (command.includes('iconv')) return local.run(command, { ...options, sudo: false });
-        if (command.includes('ErrorLogFileName')) return ok(`${errorlog}\n`);
-        if (command.includes('sys.server_audits')) return ok('');
-        name = NAME.exec(command)?.[0] ?? '';
-        // What the server writes as it refuses the login: UTF-16LE with a BOM, as SQL Server on Linux does.
-        const line = text('mssql-errorlog-login-failed.txt').replace('__MARKER__', name);
-        writeFileSync(errorlog, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]));
-        return ok(
-          `Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Login failed for user '${name}'..\n`,
-          '',
-          1,
-        );
-      },
-    };
+    const transport = linuxDbHost(async (command: string, options?: RunOptions) => {
+      runs.push({ command, ...(options ? { options } : {}) });
+      if (command.includes('iconv')) return local.run(command, { ...options, sudo: false });
+      if (command.includes('ErrorLogFileName')) return ok(`${errorlog}\n`);
+      if (command.includes('sys.server_audits')) return ok('');
+      name = NAME.exec(command)?.[0] ?? '';
+      // What the server writes as it refuses the login: UTF-16LE with a BOM, as SQL Server on Linux does.
+      const line = text('mssql-errorlog-login-failed.txt').replace('__MARKER__', name);
+      writeFileSync(errorlog, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]));
+      return ok(`Sqlcmd: Error: Microsoft ODBC Driver 18 for SQL Server : Login failed for user '${name}'..\n`, '', 1);
+    });
     const target: Target = {
       id: 'db1',
       kind: 'database',
@@ -245,20 +228,13 @@ describe('Oracle failed-login canary through sqlplus (fixtures)', () => {
   it('refused with ORA-01017, then found in UNIFIED_AUDIT_TRAIL in upper case (LOGON, return code 1017)', async () => {
     const commands: string[] = [];
     let name = '';
-    const transport: Transport = {
-      name: 'ssh',
-      open: async () => undefined,
-      describe: async () => ({ platform: 'linux' }),
-      close: async () => undefined,
-      readFile: async () => ok(''),
-      run: async (command: string) => {
-        commands.push(command);
-        if (command.includes('unified_audit_trail'))
-          return ok(text('oracle-unified-trail-logon-failure.txt').replace('__MARKER__', name.toUpperCase()));
-        name = NAME.exec(command)?.[0] ?? '';
-        return ok('ERROR:\nORA-01017: invalid username/password; logon denied\n\n', '', 1);
-      },
-    };
+    const transport = linuxDbHost(async (command: string) => {
+      commands.push(command);
+      if (command.includes('unified_audit_trail'))
+        return ok(text('oracle-unified-trail-logon-failure.txt').replace('__MARKER__', name.toUpperCase()));
+      name = NAME.exec(command)?.[0] ?? '';
+      return ok('ERROR:\nORA-01017: invalid username/password; logon denied\n\n', '', 1);
+    });
     const { finding, doc } = await failedLogin(
       transport,
       { product: 'oracle', host: 'ora', user: 'socready_ro', password_env: 'PW', dbname: 'ORCLPDB1' },
@@ -276,14 +252,7 @@ describe('Oracle failed-login canary through sqlplus (fixtures)', () => {
   });
 
   it('a logon that is not refused with ORA-01017 (listener down) is inconclusive, not a fail', async () => {
-    const transport: Transport = {
-      name: 'ssh',
-      open: async () => undefined,
-      describe: async () => ({ platform: 'linux' }),
-      close: async () => undefined,
-      readFile: async () => ok(''),
-      run: async () => ok('ERROR:\nORA-12541: TNS:no listener\n', '', 1),
-    };
+    const transport = linuxDbHost(async () => ok('ERROR:\nORA-12541: TNS:no listener\n', '', 1));
     const { finding, doc } = await failedLogin(
       transport,
       { product: 'oracle', host: 'ora', user: 'socready_ro', password_env: 'PW' },

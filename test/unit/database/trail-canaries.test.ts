@@ -15,11 +15,11 @@ import type { DbCanaryDocument } from '../../../src/parsers/database/canary.js';
 import type { PowerShellTransport } from '../../../src/transport/powershell.js';
 import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
 import type { ProbeResult, Transport } from '../../../src/transport/types.js';
+import { linuxDbHost, ok } from '../../helpers/db-hosts.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 const catalog = loadCatalog();
 const text = (name: string) => readFileSync(join(REPO_ROOT, 'test/fixtures/database', name), 'utf8');
-const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
 const MARKER = /socready-canary-[a-z0-9-]+-[0-9a-f]{8}/;
 
 /** A Windows SQL Server host: the settings batch from fixtures, the canary and its read-backs by what they ask. */
@@ -184,20 +184,13 @@ describe('Oracle canary through sqlplus (fixtures)', () => {
     const commands: string[] = [];
     let marker = '';
     let reads = 0;
-    const transport: Transport = {
-      name: 'ssh',
-      open: async () => undefined,
-      describe: async () => ({ platform: 'linux' }),
-      close: async () => undefined,
-      readFile: async () => ok(''),
-      run: async (command: string) => {
-        commands.push(command);
-        if (command.includes('unified_audit_trail'))
-          return ok(++reads < 2 ? '' : text('oracle-unified-trail-canary.txt').replace('__MARKER__', marker));
-        marker = MARKER.exec(command)?.[0] ?? '';
-        return ok(`${marker}\n`);
-      },
-    };
+    const transport = linuxDbHost(async (command: string) => {
+      commands.push(command);
+      if (command.includes('unified_audit_trail'))
+        return ok(++reads < 2 ? '' : text('oracle-unified-trail-canary.txt').replace('__MARKER__', marker));
+      marker = MARKER.exec(command)?.[0] ?? '';
+      return ok(`${marker}\n`);
+    });
     const { finding, doc } = await canary(
       transport,
       { product: 'oracle', host: 'ora', user: 'socready_ro', password_env: 'PW', dbname: 'ORCLPDB1' },
