@@ -14,7 +14,7 @@ import type { DatabaseSettings, Finding, Target } from '../../../src/model.js';
 import type { DbCanaryDocument } from '../../../src/parsers/database/canary.js';
 import type { PowerShellTransport } from '../../../src/transport/powershell.js';
 import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
-import type { ProbeResult, Transport } from '../../../src/transport/types.js';
+import type { Transport } from '../../../src/transport/types.js';
 import { linuxDbHost, ok } from '../../helpers/db-hosts.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
