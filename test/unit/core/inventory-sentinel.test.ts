@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/load.js';
-import { InputError } from '../../../src/util/validate.js';
+import { inputErrorOf } from '../../helpers/inventory-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socready-inv-sentinel-'));
 const WS =
@@ -21,15 +21,7 @@ function load(api: string) {
   );
   return loadInventory(file);
 }
-function errorOf(fn: () => unknown): { field?: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return { field: e.field, message: e.message };
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
+const errorOf = inputErrorOf;
 
 const LA = '      url: https://api.loganalytics.io/v1/workspaces/ws-1234\n      token_env: LA_TOKEN\n';
 

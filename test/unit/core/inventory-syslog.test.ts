@@ -1,25 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../../../src/inventory/load.js';
 import { InputError } from '../../../src/util/validate.js';
+import { inputErrorOf, loadTargets } from '../../helpers/inventory-text.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'socready-inv-syslog-'));
-function load(text: string) {
-  const file = join(dir, `${Math.random().toString(36).slice(2)}.yaml`);
-  writeFileSync(file, `version: 1\ntargets:\n${text}`);
-  return loadInventory(file);
-}
-function fieldOf(fn: () => unknown): { field?: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return { field: e.field, message: e.message };
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
+const load = loadTargets;
+const fieldOf = inputErrorOf;
 
 describe('inventory: a host names its syslog collector', () => {
   it('accepts a host whose syslog.collector is a collector target with paths', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_INVENTORY } from '../../../src/commands/init.js';
 import { builtInInventory, loadInventory } from '../../../src/inventory/load.js';
-import { InputError } from '../../../src/util/validate.js';
+import { inputErrorOf } from '../../helpers/inventory-text.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socready-inv-'));
 function write(name: string, text: string): string {
@@ -13,15 +13,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-function errorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
+const errorOf = inputErrorOf;
 
 describe('inventory loading', () => {
   it('merges defaults and groups into targets and resolves key paths next to the file', () => {
