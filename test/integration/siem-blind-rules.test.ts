@@ -3,7 +3,6 @@
 // sourcetype; test/fixtures/products/splunk); the check names the blind searches and the scan's coverage section
 // does not count them. 401/403, a timed-out search and a partial page stay visible as such.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,29 +14,18 @@ import type { CoverageDetails } from '../../src/coverage/types.js';
 import type { Target } from '../../src/model.js';
 import { runCli } from '../helpers/cli.js';
 import { FIXTURES_DIR } from '../helpers/paths.js';
+import { closeRouteServers, type RouteAnswer, serveRoutes } from '../helpers/route-server.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
 const catalog = loadCatalog();
 const path = (id: string) => catalog.probes.get(id)!.path!;
 /** The Splunk fixtures were answered at 17:00 UTC on 2026-11-23: the server's Date header says so. */
 const SERVER_DATE = 'Mon, 23 Nov 2026 17:00:00 GMT';
-let server: Server | undefined;
-afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+afterEach(closeRouteServers);
 
-type Answer = { status: number; body: string } | 'hang';
+type Answer = RouteAnswer;
 
-async function serve(routes: Record<string, Answer>): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const a = routes[req.url!] ?? { status: 404, body: '{"messages":[{"type":"ERROR","text":"Not Found"}]}' };
-    if (a === 'hang') return;
-    res.writeHead(a.status, { 'content-type': 'application/json', date: SERVER_DATE });
-    res.end(a.body);
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server!.address() as { port: number }).port}`, seen };
-}
+const serve = (routes: Record<string, Answer>) => serveRoutes(routes, { date: SERVER_DATE });
 
 function splunkRoutes(over: Record<string, Answer> = {}): Record<string, Answer> {
   return {
@@ -115,7 +103,7 @@ describe('products.siem.blind-rules against Splunk REST answers', () => {
       '/': { status: 401, body: '{"messages":[{"type":"WARN","text":"call not properly authenticated"}]}' },
     });
     expect((await blindCheck(denied.url)).status).toBe('inconclusive');
-    server!.close();
+    await closeRouteServers();
     const forbidden = await serve(
       splunkRoutes({
         [path('splunk-indexes')]: {
@@ -146,7 +134,7 @@ describe('products.siem.blind-rules against Splunk REST answers', () => {
       const f = await blindCheck(hung.url, quick);
       expect(f.status).toBe('inconclusive');
       expect(f.reason).toMatch(/^splunk-sourcetypes: timeout: .* did not answer within 500 ms/);
-      server!.close();
+      await closeRouteServers();
       const cancelled = await serve(
         splunkRoutes({
           [path('splunk-sourcetypes')]: {
@@ -159,7 +147,7 @@ describe('products.siem.blind-rules against Splunk REST answers', () => {
       expect(c.status).toBe('fail');
       expect(c.reason).toMatch(/^2 of 4 enabled rules are blind: /);
       expect(c.reason).toMatch(/\(not measured: splunk-sourcetypes: the search failed: Search auto-canceled\)/);
-      server!.close();
+      await closeRouteServers();
       const noSearch = await serve(
         splunkRoutes({
           [path('splunk-sourcetypes')]: {

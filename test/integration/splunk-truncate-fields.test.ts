@@ -3,7 +3,6 @@
 // answering the documented formats (test/fixtures/products/splunk). Paging, 401/403, a search that times out and
 // one Splunk cancels are covered.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,27 +12,16 @@ import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import type { Target } from '../../src/model.js';
 import { FIXTURES_DIR } from '../helpers/paths.js';
+import { closeRouteServers, type RouteAnswer, serveRoutes } from '../helpers/route-server.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
 const catalog = loadCatalog();
 const path = (id: string) => catalog.probes.get(id)!.path!;
-let server: Server | undefined;
-afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+afterEach(closeRouteServers);
 
-type Answer = { status: number; body: string } | 'hang';
+type Answer = RouteAnswer;
 
-async function serve(routes: Record<string, Answer>): Promise<{ url: string; seen: string[] }> {
-  const seen: string[] = [];
-  server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const a = routes[req.url!] ?? { status: 404, body: '{"messages":[{"type":"ERROR","text":"Not Found"}]}' };
-    if (a === 'hang') return;
-    res.writeHead(a.status, { 'content-type': 'application/json' });
-    res.end(a.body);
-  });
-  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
-  return { url: `http://127.0.0.1:${(server!.address() as { port: number }).port}`, seen };
-}
+const serve = (routes: Record<string, Answer>) => serveRoutes(routes);
 
 const root = { '/': { status: 200, body: fixture('splunk/root.xml') } };
 
@@ -110,7 +98,7 @@ describe('products.splunk.truncate through configs/conf-props', () => {
     const f = await finding(forbidden.url, 'products.splunk.truncate');
     expect(f.status).toBe('inconclusive');
     expect(f.reason).toMatch(/splunk-props: permission-denied: HTTP 403/);
-    server!.close();
+    await closeRouteServers();
     const denied = await serve({ '/': { status: 401, body: '{"messages":[{"type":"WARN","text":"unauthorized"}]}' } });
     expect((await finding(denied.url, 'products.splunk.truncate')).status).toBe('inconclusive');
   });
@@ -170,7 +158,7 @@ describe('products.splunk.detection-fields-parsed through per-family samples cou
     expect((await finding(empty.url, 'products.splunk.detection-fields-parsed')).reason).toMatch(
       /no web, Windows or Linux audit event in the last 24 hours to sample/,
     );
-    server!.close();
+    await closeRouteServers();
     const cancelled = await serve({
       ...root,
       [path('splunk-field-summary')]: {
@@ -183,7 +171,7 @@ describe('products.splunk.detection-fields-parsed through per-family samples cou
       'inconclusive',
       'splunk-field-summary: the search failed: Search auto-canceled',
     ]);
-    server!.close();
+    await closeRouteServers();
     const quick: Catalog = {
       ...catalog,
       probes: new Map(catalog.probes).set('splunk-field-summary', {
