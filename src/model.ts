@@ -586,6 +586,8 @@ export interface RuleAlertCount {
   rule: string;
   alerts: number;
   per_day: number;
+  /** The day it raised most (where the SIEM's answer is per day: Security Analytics findings). */
+  busiest_day?: { day: string; alerts: number };
 }
 
 export interface AlertCounts {
@@ -597,6 +599,8 @@ export interface AlertCounts {
   rules: RuleAlertCount[];
   /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
   other_alerts: number;
+  /** Parts that could not be counted (a Security Analytics detector whose findings were cut or failed): not zeros. */
+  inconclusive?: string[];
 }
 
 export interface SiemAlertDetail extends AlertCounts {
