@@ -3,7 +3,7 @@
 // catalog probes: they are built here from the enabled detectors the scan already read (os-sa-detectors), one chain of
 // GET pages per detector, and sent through the API source (same credential, TLS, retries, redaction, read-only rule):
 //   GET /_plugins/_security_analytics/findings/_search?detector_id=<id>&startTime=<ms>&endTime=<ms>&sortOrder=asc
-//       &size=<page>&startIndex=<n>   ->   { total_findings, findings: [{ detectorId, id, timestamp, queries: [...] }] }
+//       &size=<page>&startIndex=<n>  ->  { total_findings, findings: [{ detectorId, id, timestamp, queries: [...] }] }
 // (RestGetFindingsAction, GetFindingsResponse, FindingDto in opensearch-project/security-analytics). Each query of a
 // finding is a rule the detector runs (`id` is the rule id, `name` its title): a finding naming two rules counts for
 // each. The answers become one document (the evidence, re-read offline), never the findings themselves: a finding
