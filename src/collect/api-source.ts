@@ -623,7 +623,10 @@ export class ApiProbeSource implements ProbeSource {
     return this.identity ?? { platform: 'unknown', hostname: this.base?.hostname };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The answers kept for later probes (`needs`) are not held past the target.
+    this.answered.clear();
+  }
 
   private urlFor(path: string, base: URL = this.base!): URL {
     // The probe path (and its query) is appended to the base path, so an api.url with a prefix (/api) keeps it.

@@ -32,7 +32,13 @@ interface Detector {
 }
 
 interface DetectorHits {
-  hits?: { hits?: { _id?: unknown; _source?: Record<string, unknown> }[] };
+  hits?: { total?: number | { value?: number }; hits?: { _id?: unknown; _source?: Record<string, unknown> }[] };
+}
+
+/** How many detectors the search matched, when it says (hits.total as a number or { value }). */
+export function saDetectorTotal(body: string): number | undefined {
+  const t = (JSON.parse(body) as DetectorHits).hits?.total;
+  return typeof t === 'number' ? t : typeof t?.value === 'number' ? t.value : undefined;
 }
 
 /** The detectors of a `detectors/_search` answer (`_source.detector` in some versions, `_source` in others). */
@@ -192,6 +198,17 @@ export async function collectSaFindings(
     const page = saFindingsProbe(probe, detector.id, window);
     counts.push(countDetector(detector, describe(page), await send(page), window, titles));
   }
+  // Detectors the search did not return may be enabled: whatever they raised is not counted, and says so.
+  const total = saDetectorTotal(d.stdout);
+  if (total !== undefined && total > detectors.length)
+    counts.push({
+      id: '*',
+      name: `${total - detectors.length} more`,
+      request: describe(probe),
+      status: 'capped',
+      reason: `the detectors search returned ${detectors.length} of ${total} detectors: the rest were not asked`,
+      rules: [],
+    });
   const doc: SaFindingsDocument = {
     security_analytics_findings: {
       window: { start: window.start.toISOString(), end: window.end.toISOString(), days: window.days },

@@ -128,6 +128,23 @@ describe('Security Analytics findings per rule and day', () => {
     expect(readAlertCounts('os-sa-finding-counts', r.stdout)).toMatchObject({ total: 0, rules: [] });
   });
 
+  it('detectors the search did not return are reported not counted, never taken as raising nothing', async () => {
+    const detectors = {
+      hits: { total: { value: 3, relation: 'eq' }, hits: [{ _id: 'on-1', _source: { enabled: true } }] },
+    };
+    const r = await collectSaFindings(
+      probe,
+      (id) => (id === 'os-sa-detectors' ? ok(detectors) : undefined),
+      new Date('2026-11-30T09:00:00Z'),
+      async () => ok({ total_findings: 0, findings: [] }),
+      () => 'GET findings',
+    );
+    const c = readAlertCounts('os-sa-finding-counts', r.stdout);
+    expect(c.inconclusive).toEqual([
+      'detector 2 more (*) capped: the detectors search returned 1 of 3 detectors: the rest were not asked',
+    ]);
+  });
+
   it('the detectors search failing is the probe failing (not-found: no Security Analytics here)', async () => {
     const r = await collectSaFindings(
       probe,
