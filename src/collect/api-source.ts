@@ -375,13 +375,13 @@ export class ApiProbeSource implements ProbeSource {
   async collect(probe: ProbeDef): Promise<ProbeResult> {
     const r =
       probe.fan_out === 'sa-detectors'
-        ? await collectSaFindings(
-            probe,
-            (id) => this.answered.get(id),
-            (this.options.now ?? (() => new Date()))(),
-            (p) => this.collectRaw(p),
-            (p) => this.what(p),
-          )
+        ? await collectSaFindings(probe, {
+            answered: (id) => this.answered.get(id),
+            now: (this.options.now ?? (() => new Date()))(),
+            send: (p) => this.collectRaw(p),
+            describe: (p) => this.what(p),
+            maxPages: MAX_PAGES,
+          })
         : await this.collectRaw(probe);
     const out: ProbeResult = { ...r, stdout: scrub(r.stdout, this.secrets), stderr: this.cleanText(r.stderr) };
     if (r.error) out.error = this.cleanError(r.error)!;

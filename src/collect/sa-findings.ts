@@ -9,11 +9,9 @@
 // each. The answers become one document (the evidence, re-read offline), never the findings themselves: a finding
 // carries the matched log documents.
 import type { ProbeDef } from '../checks/types.js';
-import { type CountWindow, countWindow } from '../pushdown/count.js';
 import type { SaDetectorCount, SaFindingsDocument } from '../rules/siem-alerts.js';
 import { failedResult } from '../transport/shell.js';
 import type { ProbeResult } from '../transport/types.js';
-import { MAX_PAGES } from './api-source.js';
 
 /** Whole UTC days counted, ending at 00:00 UTC of the scan's day. */
 export const SA_FINDINGS_WINDOW_DAYS = 30;
@@ -24,6 +22,19 @@ export const SA_FINDINGS_WINDOW_DAYS = 30;
 export const SA_FINDINGS_PAGE_SIZE = 500;
 const FINDINGS_PATH = '/_plugins/_security_analytics/findings/_search';
 const DAY_MS = 86_400_000;
+
+/** Inclusive start and exclusive end, both at 00:00 UTC: the whole days before the scan's day. */
+export interface FindingsWindow {
+  start: Date;
+  end: Date;
+  days: number;
+}
+
+/** The last `days` whole UTC days before `now` (the scan's injected clock). */
+export function findingsWindow(now: Date, days = SA_FINDINGS_WINDOW_DAYS): FindingsWindow {
+  const end = new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+  return { start: new Date(end.getTime() - days * DAY_MS), end, days };
+}
 
 interface Detector {
   id: string;
@@ -73,7 +84,7 @@ export function saRuleTitles(bodies: string[]): Map<string, string> {
 }
 
 /** The first page of one detector's findings over the window (built in code: never in the catalog). */
-export function saFindingsProbe(base: ProbeDef, detectorId: string, window: CountWindow): ProbeDef {
+export function saFindingsProbe(base: ProbeDef, detectorId: string, window: FindingsWindow): ProbeDef {
   const query = new URLSearchParams({
     detector_id: detectorId,
     startTime: String(window.start.getTime()),
@@ -106,8 +117,9 @@ export function countDetector(
   detector: Detector,
   request: string,
   r: ProbeResult,
-  window: CountWindow,
+  window: FindingsWindow,
   titles: Map<string, string>,
+  maxPages: number,
 ): SaDetectorCount {
   const out: SaDetectorCount = { id: detector.id, name: detector.name, request, status: 'failed', rules: [] };
   if (r.error) return { ...out, reason: `${r.error.kind}: ${r.error.message}` };
@@ -129,7 +141,7 @@ export function countDetector(
       total_findings: total,
       findings_read: findings.length,
       reason:
-        `${findings.length} of ${total} findings read (at most ${MAX_PAGES} pages of ${SA_FINDINGS_PAGE_SIZE}): ` +
+        `${findings.length} of ${total} findings read (at most ${maxPages} pages of ${SA_FINDINGS_PAGE_SIZE}): ` +
         'the rest were not read, so this detector is not counted',
     };
   const start = window.start.getTime();
@@ -169,11 +181,20 @@ export function countDetector(
  */
 export async function collectSaFindings(
   probe: ProbeDef,
-  answered: (id: string) => ProbeResult | undefined,
-  now: Date,
-  send: (p: ProbeDef) => Promise<ProbeResult>,
-  describe: (p: ProbeDef) => string,
+  via: {
+    /** What an earlier probe of this target answered. */
+    answered: (id: string) => ProbeResult | undefined;
+    /** The scan's clock. */
+    now: Date;
+    /** Sends one built probe, every page of it, through the API source. */
+    send: (p: ProbeDef) => Promise<ProbeResult>;
+    /** The request line a built probe is recorded as. */
+    describe: (p: ProbeDef) => string;
+    /** The API source's cap of pages per paged probe. */
+    maxPages: number;
+  },
 ): Promise<ProbeResult> {
+  const { answered, now, send, describe, maxPages } = via;
   const started = Date.now();
   const [detectorsId, ...ruleIds] = probe.needs ?? [];
   const d = detectorsId ? answered(detectorsId) : undefined;
@@ -191,12 +212,12 @@ export async function collectSaFindings(
   const titles = saRuleTitles(
     ruleIds.map((id) => answered(id)).flatMap((r) => (r && !r.error && !r.truncated ? [r.stdout] : [])),
   );
-  const window = countWindow(now, SA_FINDINGS_WINDOW_DAYS);
+  const window = findingsWindow(now);
   const counts: SaDetectorCount[] = [];
   // One detector at a time: a chain of pages is sequential anyway, and a scan never floods the cluster.
   for (const detector of detectors.filter((x) => x.enabled)) {
     const page = saFindingsProbe(probe, detector.id, window);
-    counts.push(countDetector(detector, describe(page), await send(page), window, titles));
+    counts.push(countDetector(detector, describe(page), await send(page), window, titles, maxPages));
   }
   // Detectors the search did not return may be enabled: whatever they raised is not counted, and says so.
   const total = saDetectorTotal(d.stdout);

@@ -15,8 +15,8 @@ import { loadCatalog } from '../../src/checks/catalog.js';
 import { ApiProbeSource, searchAllowed } from '../../src/collect/api-source.js';
 import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
+import { findingsWindow } from '../../src/collect/sa-findings.js';
 import type { Target } from '../../src/model.js';
-import { countWindow } from '../../src/pushdown/count.js';
 import type { SaFindingsDocument } from '../../src/rules/siem-alerts.js';
 
 const LIVE = [
@@ -102,7 +102,7 @@ for (const live of LIVE) {
         const e = a.evidence.find((x) => x.probe === 'os-sa-finding-counts');
         if (!e || e.error) return; // no Security Analytics there (or denied): the finding says why
         const doc = JSON.parse(readFileSync(join(dir, e.file!), 'utf8')) as SaFindingsDocument;
-        const w = countWindow(clock, 30);
+        const w = findingsWindow(clock);
         expect(doc.security_analytics_findings.window).toEqual({
           start: w.start.toISOString(),
           end: w.end.toISOString(),

@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
-import { collectSaFindings, countDetector, saFindingsProbe } from '../../../src/collect/sa-findings.js';
-import { countWindow } from '../../../src/pushdown/count.js';
+import { collectSaFindings, countDetector, findingsWindow, saFindingsProbe } from '../../../src/collect/sa-findings.js';
 import { readAlertCounts, type SaFindingsDocument, siemAlertSection } from '../../../src/rules/siem-alerts.js';
 import type { ProbeResult } from '../../../src/transport/types.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
@@ -25,8 +24,15 @@ const detector = { id: 'd1', name: 'windows-endpoints', enabled: true };
 describe('Security Analytics findings per rule and day', () => {
   it('counts the documented answer per rule id (queries[].id) and day, when the window holds its timestamps', () => {
     // The example's findings were raised on 2022-09-28 (1664401088804 ms): a scan on 2022-10-05 counts them.
-    const window = countWindow(new Date('2022-10-05T12:00:00Z'), 30);
-    const c = countDetector(detector, 'GET x', ok(fixture('opensearch/sa-findings-search.json')), window, new Map());
+    const window = findingsWindow(new Date('2022-10-05T12:00:00Z'));
+    const c = countDetector(
+      detector,
+      'GET x',
+      ok(fixture('opensearch/sa-findings-search.json')),
+      window,
+      new Map(),
+      100,
+    );
     expect(c).toMatchObject({ status: 'counted', total_findings: 2, findings_read: 2, findings_counted: 2 });
     expect(c.rules).toEqual([
       { id: 'f1bff160-587b-4500-b60c-ab22c7abc652', name: '3', findings: 2, days: { '2022-09-28': 2 } },
@@ -39,14 +45,15 @@ describe('Security Analytics findings per rule and day', () => {
       detector,
       'GET x',
       ok(fixture('opensearch/sa-findings-search.json')),
-      countWindow(new Date('2022-09-28T23:00:00Z'), 30),
+      findingsWindow(new Date('2022-09-28T23:00:00Z')),
       new Map(),
+      100,
     );
     expect(c).toMatchObject({ status: 'counted', findings_counted: 0, rules: [] });
   });
 
   it('a finding naming two rules counts for each; the rules searches name them', () => {
-    const window = countWindow(new Date('2026-11-30T09:00:00Z'), 30);
+    const window = findingsWindow(new Date('2026-11-30T09:00:00Z'));
     const t = Date.parse('2026-11-12T10:00:00Z');
     const answer = {
       total_findings: 2,
@@ -63,7 +70,14 @@ describe('Security Analytics findings per rule and day', () => {
         { detectorId: 'd1', id: 'f2', timestamp: t + 1, queries: [{ id: 'r1', name: 'r1' }] },
       ],
     };
-    const c = countDetector(detector, 'GET x', ok(answer), window, new Map([['r1', 'Brute force on the VPN portal']]));
+    const c = countDetector(
+      detector,
+      'GET x',
+      ok(answer),
+      window,
+      new Map([['r1', 'Brute force on the VPN portal']]),
+      100,
+    );
     expect(c.findings_counted).toBe(2);
     expect(c.rules.map((r) => [r.id, r.name, r.findings, r.days])).toEqual([
       ['r1', 'Brute force on the VPN portal', 2, { '2026-11-12': 2 }],
@@ -72,13 +86,14 @@ describe('Security Analytics findings per rule and day', () => {
   });
 
   it('a chain cut before total_findings is capped, a failed page failed: neither counts a rule', () => {
-    const window = countWindow(new Date('2026-11-30T09:00:00Z'), 30);
+    const window = findingsWindow(new Date('2026-11-30T09:00:00Z'));
     const cut = countDetector(
       detector,
       'GET x',
       ok({ total_findings: 900, findings: [{ queries: [] }] }),
       window,
       new Map(),
+      100,
     );
     expect(cut).toMatchObject({ status: 'capped', total_findings: 900, findings_read: 1, rules: [] });
     expect(cut.reason).toMatch(/^1 of 900 findings read \(at most 100 pages of 500\)/);
@@ -88,6 +103,7 @@ describe('Security Analytics findings per rule and day', () => {
       { ...ok(''), error: { kind: 'auth-failed', message: 'HTTP 401 Unauthorized' } },
       window,
       new Map(),
+      100,
     );
     expect(failed).toMatchObject({ status: 'failed', reason: 'auth-failed: HTTP 401 Unauthorized', rules: [] });
   });
@@ -102,16 +118,16 @@ describe('Security Analytics findings per rule and day', () => {
       },
     };
     const sent: string[] = [];
-    const r = await collectSaFindings(
-      probe,
-      (id) => (id === 'os-sa-detectors' ? ok(detectors) : undefined),
-      new Date('2026-11-30T09:00:00Z'),
-      async (p) => {
+    const r = await collectSaFindings(probe, {
+      answered: (id) => (id === 'os-sa-detectors' ? ok(detectors) : undefined),
+      now: new Date('2026-11-30T09:00:00Z'),
+      send: async (p) => {
         sent.push(`${p.method} ${p.path} ${p.paging}`);
         return ok({ total_findings: 0, findings: [] });
       },
-      (p) => `GET ${p.path}`,
-    );
+      describe: (p) => `GET ${p.path}`,
+      maxPages: 100,
+    });
     expect(sent).toEqual([
       'GET /_plugins/_security_analytics/findings/_search?detector_id=on-1&startTime=1793404800000' +
         '&endTime=1795996800000&sortOrder=asc&size=500&startIndex=0 start-index',
@@ -132,13 +148,13 @@ describe('Security Analytics findings per rule and day', () => {
     const detectors = {
       hits: { total: { value: 3, relation: 'eq' }, hits: [{ _id: 'on-1', _source: { enabled: true } }] },
     };
-    const r = await collectSaFindings(
-      probe,
-      (id) => (id === 'os-sa-detectors' ? ok(detectors) : undefined),
-      new Date('2026-11-30T09:00:00Z'),
-      async () => ok({ total_findings: 0, findings: [] }),
-      () => 'GET findings',
-    );
+    const r = await collectSaFindings(probe, {
+      answered: (id) => (id === 'os-sa-detectors' ? ok(detectors) : undefined),
+      now: new Date('2026-11-30T09:00:00Z'),
+      send: async () => ok({ total_findings: 0, findings: [] }),
+      describe: () => 'GET findings',
+      maxPages: 100,
+    });
     const c = readAlertCounts('os-sa-finding-counts', r.stdout);
     expect(c.inconclusive).toEqual([
       'detector 2 more (*) capped: the detectors search returned 1 of 3 detectors: the rest were not asked',
@@ -146,13 +162,13 @@ describe('Security Analytics findings per rule and day', () => {
   });
 
   it('the detectors search failing is the probe failing (not-found: no Security Analytics here)', async () => {
-    const r = await collectSaFindings(
-      probe,
-      () => ({ ...ok(''), error: { kind: 'not-found', message: 'HTTP 404 Not Found' } }),
-      new Date('2026-11-30T09:00:00Z'),
-      async () => ok(''),
-      () => '',
-    );
+    const r = await collectSaFindings(probe, {
+      answered: () => ({ ...ok(''), error: { kind: 'not-found', message: 'HTTP 404 Not Found' } }),
+      now: new Date('2026-11-30T09:00:00Z'),
+      send: async () => ok(''),
+      describe: () => '',
+      maxPages: 100,
+    });
     expect(r.error).toEqual({ kind: 'not-found', message: 'os-sa-detectors: HTTP 404 Not Found' });
   });
 
@@ -210,7 +226,7 @@ describe('Security Analytics findings per rule and day', () => {
   });
 
   it('the built page probe keeps the catalog probe settings but is a plain paged GET (no fan-out, no needs)', () => {
-    const p = saFindingsProbe(probe, 'a b/c', countWindow(new Date('2026-11-30T09:00:00Z'), 30));
+    const p = saFindingsProbe(probe, 'a b/c', findingsWindow(new Date('2026-11-30T09:00:00Z')));
     expect(p).toMatchObject({
       id: 'os-sa-finding-counts',
       method: 'GET',
