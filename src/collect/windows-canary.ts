@@ -258,17 +258,18 @@ function record(trace: CanaryTrace, m: MarkerTrace): void {
  */
 function judgeLong(t: CanaryTrace, short: CanaryTrace): void {
   const copies: CanaryCopy[] = [];
+  // A copy without a measure (its header did not survive) is whole only if its end token did.
+  const copy = (place: string, whole: boolean | undefined, chars: number | undefined) =>
+    copies.push({ place, seen: true, whole: whole ?? false, ...(chars !== undefined ? { chars } : {}) });
   const e = t.local_event;
-  if (e) copies.push({ place: `host:${e.log}`, seen: true, whole: e.whole ?? false, chars: e.chars ?? 0 });
-  if (t.arrived)
-    copies.push({ place: `collector:${t.where}`, seen: true, whole: t.whole ?? false, chars: t.arrived_chars ?? 0 });
-  if (t.siem?.arrived)
-    copies.push({ place: `siem:${t.siem.target}`, seen: true, whole: t.siem.whole ?? false, chars: t.siem.chars ?? 0 });
+  if (e && e.chars !== undefined) copy(`host:${e.log}`, e.whole, e.chars);
+  if (t.arrived) copy(`collector:${t.where}`, t.whole, t.arrived_chars);
+  if (t.siem?.arrived) copy(`siem:${t.siem.target}`, t.siem.whole, t.siem.chars);
   t.copies = copies;
   const cut = firstCut(copies);
   if (cut) {
     t.cut_at = cut.place.startsWith('host:') ? 'host-log' : cut.place.startsWith('collector:') ? 'collector' : 'siem';
-    t.cut_chars = cut.chars ?? 0;
+    if (cut.chars !== undefined) t.cut_chars = cut.chars;
   }
   if (!t.arrived && short.arrived) t.dropped_at = 'collector';
   else if (t.arrived && t.siem && !t.siem.arrived && !t.siem.error && short.siem?.arrived) t.dropped_at = 'siem';
@@ -284,13 +285,15 @@ const placeName = (place: string, doc: HostCanaryDocument) =>
 /** Where the long canary stayed whole, where it was cut and at what length: the sentence the finding shows. */
 export function longVerdictText(t: CanaryTrace, doc: HostCanaryDocument): string {
   const of = t.sent_chars ?? t.sent_bytes;
+  const length = (chars: number | undefined) =>
+    chars !== undefined ? `at ${chars} of ${of} characters` : '(its length unreadable)';
   const held = (t.copies ?? []).map(
-    (c) => `${placeName(c.place, doc)}: ${c.whole ? 'whole' : `cut at ${c.chars} of ${of} characters`}`,
+    (c) => `${placeName(c.place, doc)}: ${c.whole ? 'whole' : `cut ${length(c.chars)}`}`,
   );
   const path = held.length > 0 ? ` (${held.join('; ')})` : '';
   if (t.cut_at) {
     const c = t.copies!.find((x) => !x.whole)!;
-    return `cut first in ${placeName(c.place, doc)} at ${t.cut_chars} of ${of} characters${path}`;
+    return `cut first in ${placeName(c.place, doc)} ${length(t.cut_chars)}${path}`;
   }
   if (t.dropped_at === 'collector')
     return `the short event arrived on ${doc.collector} but this one did not: dropped on the way, likely for its size`;

@@ -306,6 +306,25 @@ describe('Windows long canary: whole, or where and at what length it was cut', (
     expect(evaluate('windows.eventfwd.canary-arrives', doc).status).toBe('pass');
   });
 
+  it('dropped in the SIEM: whole on the WEC; Elasticsearch holds the short event, never the long one', async () => {
+    const { doc } = await plant('write-eventlog-51-long.json', {
+      longCanary: true,
+      maxWait: 0.5,
+      siem: (log) =>
+        serve((marker) =>
+          marker.endsWith('-2')
+            ? product('elasticsearch/canary-search-empty.json')
+            : product('elasticsearch/winlogbeat-canary-hit.json').replaceAll('__MARKER__', marker),
+        ),
+    });
+    const long = longOf(doc)!;
+    expect(long).toMatchObject({ arrived: true, whole: true, dropped_at: 'siem', siem: { arrived: false } });
+    expect(long.cut_at).toBeUndefined();
+    const f = evaluate('windows.eventfwd.canary-whole', doc);
+    expect(f.status).toBe('fail');
+    expect(f.reason).toMatch(/whole on col, but not in SIEM siem where the short event is: dropped there/);
+  });
+
   it('PowerShell 7 (eventcreate): the long canary is not written and the check says so, inconclusive', async () => {
     const { doc, sent } = await plant('eventcreate-ps7-long.json', { longCanary: true });
     expect(doc.canaries.map((c) => c.name)).toEqual(['short']);

@@ -65,8 +65,8 @@ export interface CanaryCopy {
   place: string;
   seen: boolean;
   whole: boolean;
-  /** Characters of the canary this copy holds (all of them when whole). */
-  chars: number;
+  /** Characters of the canary this copy holds (all of them when whole); absent when its header did not survive. */
+  chars?: number;
 }
 
 /** One phrase for a canary's SIEM end, the same in every canary's finding (host, Windows, web, database). */
