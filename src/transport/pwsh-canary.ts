@@ -12,7 +12,7 @@ export interface EventLogCanary {
   message: string;
   /**
    * A second, long event (its own marker; src/util/canary-text.ts): written after the first by Write-EventLog only.
-   * eventcreate is not given it: its /D text is far shorter than the event log's 31 839-character insertion string.
+   * eventcreate is not given it: no documentation says how long a /D text it takes.
    */
   long?: { marker: string; message: string };
   /** A source registered under the Application log (default `socready`). */
@@ -84,11 +84,12 @@ export function eventLogCanaryScript(c: EventLogCanary): string {
         '  }',
       ]
     : [];
+  // eventcreate's /D length limit is not documented: it is given the short text only, and the script says so.
   const longOnEventcreate = c.long
     ? [
         `  ${psQuote(
-          `${LONG_NOT_WRITTEN} eventcreate (PowerShell 7 has no Write-EventLog; eventcreate's /D text is far ` +
-            `shorter than the ${c.long.message.length}-character long canary)`,
+          `${LONG_NOT_WRITTEN} eventcreate (PowerShell 7 has no Write-EventLog; eventcreate is given only the ` +
+            `short text, its /D length limit being undocumented, not the ${c.long.message.length}-character canary)`,
         )}`,
       ]
     : [];
