@@ -80,7 +80,7 @@ export function eventLogCanaryScript(c: EventLogCanary): string {
         `    ${write('$socreadyLongMessage')}`,
         `    ${psQuote(LONG_WRITTEN)}`,
         '  } catch {',
-        `    ${psQuote(`${LONG_NOT_WRITTEN} `)} + ([string]$_.Exception.Message -replace '[\r\n]+', ' ')`,
+        `    ${psQuote(`${LONG_NOT_WRITTEN} `)} + ([string]$_.Exception.Message -replace '[\\r\\n]+', ' ')`,
         '  }',
       ]
     : [];

@@ -58,7 +58,9 @@ describe('Windows canary scripts', () => {
     expect(script).toMatch(
       /try \{\n\s+Write-EventLog[^\n]+socreadyLongMessage[^\n]+\n\s+'written long: Write-EventLog'/,
     );
-    expect(script).toContain("'long not written: ' + ([string]$_.Exception.Message");
+    // The error is folded onto that one line by a regex in the script (the script itself holds no line break in it).
+    expect(script).toContain("'long not written: ' + ([string]$_.Exception.Message -replace '[\\r\\n]+', ' ')");
+    expect(script).not.toMatch(/\r/);
     const eventcreate = script.slice(script.indexOf('} else {'));
     expect(eventcreate).not.toContain('socreadyLongMessage');
     expect(eventcreate).toContain("'long not written: eventcreate (PowerShell 7 has no Write-EventLog;");
