@@ -1,11 +1,13 @@
 // The host canary behind --active: a Linux host writes two syslog lines through its own logger (a short one and one
-// longer than rsyslog's default 8096-byte maxMessageSize), each with a marker unique to this run, this target and this
-// request; then the collector the inventory names is read (bounded tails of its configured files) until both arrive or
-// the stated wait ends. Per canary the answer says whether it arrived, where, after how long, whether it arrived whole
-// and, when not, where it was cut (see ../shared/RECIPES.md §11 for the rsyslog behaviour this reads).
+// longer than rsyslog's default 8096-byte maxMessageSize, length-marked: src/util/canary-text.ts), each with a marker
+// unique to this run, this target and this request; then the collector the inventory names is read (bounded tails of
+// its configured files) until both arrive or the stated wait ends. Per canary the answer says whether it arrived,
+// where, after how long, whether it arrived whole and, when not, where it was cut and at how many characters (see
+// ../shared/RECIPES.md §11 for the rsyslog behaviour this reads).
 import { randomBytes } from 'node:crypto';
 import type { SyslogCanarySettings } from '../model.js';
 import {
+  type CanaryCopy,
   type CanarySighting,
   type CanaryTrace,
   type HostCanaryDocument,
@@ -14,6 +16,7 @@ import {
 } from '../parsers/linux/canary.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
+import { firstCut, lengthMarkedCanary } from '../util/canary-text.js';
 import { splitSections } from '../util/file-sections.js';
 import type { SiemSearchAnswer } from './siem-search.js';
 import { followOnCollector, searchInSiem, sight, TAIL_BYTES, type TraceTiming, tailCommand } from './trace.js';
@@ -62,11 +65,12 @@ function markers(runId: string, targetId: string): { short: string; long: string
   return { short: `${base}-1`, long: `${base}-2` };
 }
 
-/** The long canary: its marker, filler, and an end token carrying the marker so a cut-off rest can be recognised. */
+/**
+ * The long canary: length-marked (src/util/canary-text.ts), so a cut copy shows how many of its characters it holds,
+ * and ending with an end token carrying the marker so a cut-off rest can be recognised. ASCII: bytes = characters.
+ */
 export function longCanary(marker: string, bytes = LONG_CANARY_BYTES): string {
-  const head = `${marker} long canary `;
-  const tail = ` ${marker}-END`;
-  return head + 'A'.repeat(Math.max(0, bytes - head.length - tail.length)) + tail;
+  return lengthMarkedCanary(marker, bytes, 'long canary');
 }
 
 interface Pending {
@@ -104,6 +108,7 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
       name,
       marker,
       sent_bytes: Buffer.byteLength(body),
+      ...(name === 'long' ? { sent_chars: body.length } : {}),
       planted: !failed,
       ...(failed ? { plant_error: failed } : {}),
       sent_at: new Date(sentAt).toISOString(),
@@ -144,6 +149,7 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
       where: a.where,
       latency_ms: a.latency_ms,
       arrived_bytes: a.bytes,
+      ...(a.chars !== undefined ? { arrived_chars: a.chars } : {}),
       whole: a.whole,
       remainder_separate: a.remainder_separate,
       last_seen: `collector:${a.where}`,
@@ -157,18 +163,22 @@ export async function runHostCanary(o: HostCanaryOptions): Promise<HostCanaryDoc
     sudo: o.sudo ?? false,
   });
   const localRead = !local.error && splitSections(local.stdout).files.length > 0;
+  let localLong: CanarySighting | undefined;
   for (const p of pending) {
     const t = p.trace;
     const s = localRead ? sight(local.stdout, t.marker, 'host') : { endElsewhere: false };
     t.seen_locally = localRead ? Boolean(s.hit) : null;
     if (!t.arrived && s.hit) t.last_seen = s.hit.place;
     if (t.arrived && t.whole === false) t.cut_at = cutPoint(t, s.hit);
+    if (t.name === 'long') localLong = s.hit;
   }
   if (o.siem) {
     doc.siem = o.siem.id;
     const found = await searchInSiem(traced, o.siem, timing);
     for (const p of pending) p.trace.siem = found.get(p.trace.marker)!;
   }
+  const long = pending.find((p) => p.trace.name === 'long');
+  if (long) measurePath(long.trace, localLong);
   for (const t of doc.canaries) t.summary = summarise(t, doc);
   return doc;
 }
@@ -182,6 +192,23 @@ function cutPoint(t: CanaryTrace, local: CanarySighting | undefined): CanaryTrac
   if ((t.arrived_bytes ?? 0) <= LOGGER_DEFAULT_SIZE) return 'logger';
   if (local) return local.whole ? 'collector-input' : 'sender-input';
   return t.remainder_separate ? 'collector-input' : 'sender-input';
+}
+
+/**
+ * The long canary's copies along its path (the host's own log, the collector, the SIEM), each whole or with the
+ * characters it holds, and the length of the first cut copy: the figure the cut is reported at.
+ */
+function measurePath(t: CanaryTrace, local: CanarySighting | undefined): void {
+  const copies: CanaryCopy[] = [];
+  const chars = (n: number | undefined) => (n !== undefined ? { chars: n } : {});
+  if (local) copies.push({ place: local.place, seen: true, whole: local.whole, ...chars(local.chars) });
+  if (t.arrived)
+    copies.push({ place: `collector:${t.where}`, seen: true, whole: t.whole ?? false, ...chars(t.arrived_chars) });
+  const s = t.siem;
+  if (s?.arrived) copies.push({ place: `siem:${s.target}`, seen: true, whole: s.whole ?? false, ...chars(s.chars) });
+  t.copies = copies;
+  const cut = t.cut_at ? firstCut(copies) : undefined;
+  if (cut?.chars !== undefined) t.cut_chars = cut.chars;
 }
 
 function siemText(t: CanaryTrace): string {
@@ -217,5 +244,11 @@ function summariseCollector(t: CanaryTrace, doc: HostCanaryDocument): string {
         : "cut at the collector's input (its " +
           `maxMessageSize${t.remainder_separate ? '; the rest arrived as a separate, header-less message' : ''}` +
           ')';
-  return `${base}, but only ${t.arrived_bytes} of ${t.sent_bytes} bytes: ${cut}`;
+  const first = t.copies?.find((c) => !c.whole);
+  const where = first?.place.startsWith('host:')
+    ? ` in the host's own log ${first.place.slice(5)}`
+    : ' on the collector';
+  const at =
+    t.cut_chars !== undefined ? ` (the canary cut first at ${t.cut_chars} of ${t.sent_chars} characters${where})` : '';
+  return `${base}, but only ${t.arrived_bytes} of ${t.sent_bytes} bytes${at}: ${cut}`;
 }

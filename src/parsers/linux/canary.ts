@@ -35,7 +35,7 @@ export interface CanaryTrace {
   seen_locally: boolean | null;
   arrived_bytes?: number;
   whole?: boolean;
-  /** A length-marked long canary (Windows; src/util/canary-text.ts): its characters, sent and held by the collector. */
+  /** A length-marked long canary (src/util/canary-text.ts): its characters, sent and held by the collector. */
   sent_chars?: number;
   arrived_chars?: number;
   /**
@@ -43,11 +43,11 @@ export interface CanaryTrace {
    * place along the path that holds it cut (the host's own log, the collector, the SIEM).
    */
   cut_at?: 'logger' | 'sender-input' | 'collector-input' | 'host-log' | 'collector' | 'siem';
-  /** Windows: the characters the first cut copy holds. */
+  /** The characters the first cut copy holds (Linux: the host's own log or the collector). */
   cut_chars?: number;
   /** Windows: the long canary vanished where the short one went on (on the way to the collector, or the SIEM). */
   dropped_at?: 'collector' | 'siem';
-  /** Windows: each place along the path that holds the long canary, in path order, whole or with its length. */
+  /** Each place along the path that holds the long canary, in path order, whole or with its length. */
   copies?: CanaryCopy[];
   /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
   remainder_separate?: boolean;

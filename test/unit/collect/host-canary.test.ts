@@ -54,7 +54,10 @@ describe('host canary', () => {
   it("quotes the socket and the message for the shell and lifts logger's 1 KiB default above the message size", () => {
     const cmd = loggerCommand(longCanary('m-1'), "/tmp/it's.sock");
     expect(cmd).toMatch(
-      /^logger --size 13024 -t socready -p user\.notice -u '\/tmp\/it'\\''s\.sock' -- 'm-1 long canary A+ m-1-END'$/,
+      new RegExp(
+        String.raw`^logger --size 13024 -t socready -p user\.notice -u '/tmp/it'\\''s\.sock' -- ` +
+          String.raw`'m-1 long canary of 12000 chars [.:0-9]+ m-1-END'$`,
+      ),
     );
     expect(tailCommand(["/var/log/it's/*.log"])).toContain("for f in '/var/log/it'\\''s/'*.log; do");
   });
@@ -151,13 +154,28 @@ describe('host canary', () => {
         arrived_bytes: 8063,
         cut_at: 'collector-input',
       });
+      // The length-marked canary says where: the fake collector holds the body's first 8063 characters.
+      const held = 8063;
+      expect(sender.canaries[1]).toMatchObject({ sent_chars: 12_000, arrived_chars: held, cut_chars: held });
+      expect(sender.canaries[1]!.copies).toEqual([
+        { place: 'host:/var/log/syslog', seen: true, whole: true, chars: 12_000 },
+        { place: 'collector:/var/log/remote.log', seen: true, whole: false, chars: held },
+      ]);
+      expect(sender.canaries[1]!.summary).toMatch(
+        new RegExp(
+          `only 8063 of 12000 bytes \\(the canary cut first at ${held} of 12000 characters on the ` +
+            'collector\\): cut at ',
+        ),
+      );
       const byLogger = await runHostCanary({
         ...base,
         ...pick(fakes({ collectorSees: cut(1000), localSees: false })),
         settings: { collector: 'logs', max_wait: 0.5 },
       });
       expect(byLogger.canaries[1]).toMatchObject({ cut_at: 'logger' });
-      expect(byLogger.canaries[1]!.summary).toMatch(/only 1000 of 12000 bytes: cut by logger's 1 KiB default/);
+      expect(byLogger.canaries[1]!.summary).toMatch(
+        /only 1000 of 12000 bytes \(the canary cut first at 1000 of 12000 characters on the collector\): cut by logger/,
+      );
     },
   );
 
