@@ -4,15 +4,20 @@
 // `:` and the 7-digit count of characters up to there, then ` <marker>-END`. A cut copy therefore shows its own
 // length (the last `:0008176` it holds), and a copy found anywhere is measured against the text regenerated from
 // its header, whatever trails it (a JSON line, an XML element). Only `[A-Za-z0-9 .:_-]`: nothing to escape in
-// JSON, XML, syslog or PowerShell, nothing a tokenizer splits the marker on.
+// JSON, XML, syslog or PowerShell, nothing a tokenizer splits the marker on. A URL-encoded form body (the web canary)
+// writes its spaces as `+` (`<marker>+web+body+canary+of+<N>+chars+...+<marker>-END`), which a log holds as sent;
+// the measure reads either form.
 
 const BLOCK = 16;
 const DIGITS = 7;
 
+/** The separator between the header's words and before the end token: a space, or `+` in a URL-encoded body. */
+export type CanarySeparator = ' ' | '+';
+
 /** The canary's text: exactly `chars` characters (at least the header and the end token), ending with the token. */
-export function lengthMarkedCanary(marker: string, chars: number, label: string): string {
-  const head = `${marker} ${label} of ${chars} chars `;
-  const tail = ` ${marker}-END`;
+export function lengthMarkedCanary(marker: string, chars: number, label: string, sep: CanarySeparator = ' '): string {
+  const head = [marker, ...label.split(' '), 'of', String(chars), 'chars', ''].join(sep);
+  const tail = `${sep}${marker}-END`;
   let text = head;
   const fillTo = chars - tail.length;
   while (text.length < fillTo) {
@@ -39,11 +44,12 @@ export interface CanaryLength {
  * holds no length-marked canary for this marker (a short canary, a plain filler, only the end token).
  */
 export function measureCanary(copy: string, marker: string): CanaryLength | undefined {
-  const re = new RegExp(`${escapeRe(marker)} ([a-z][a-z ]*?) of (\\d{1,7}) chars `, 'g');
+  const re = new RegExp(`${escapeRe(marker)}([ +])([a-z][a-z +]*?)\\1of\\1(\\d{1,7})\\1chars\\1`, 'g');
   let best: CanaryLength | undefined;
   for (const m of copy.matchAll(re)) {
-    const of = Number(m[2]);
-    const expected = lengthMarkedCanary(marker, of, m[1]!);
+    const sep = m[1] as CanarySeparator;
+    const of = Number(m[3]);
+    const expected = lengthMarkedCanary(marker, of, m[2]!.replaceAll(sep, ' '), sep);
     const from = copy.slice(m.index, m.index + of);
     let n = 0;
     while (n < from.length && from.charCodeAt(n) === expected.charCodeAt(n)) n++;

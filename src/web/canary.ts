@@ -6,6 +6,7 @@ import type { Transport } from '../transport/types.js';
 import { type ProbeResponse, type RateLimiter, sendProbe } from './http.js';
 import { findMarker, type MarkerHit, type ProbeTokens } from './logs.js';
 import type { CanaryMarkerTrace } from '../model.js';
+import { lengthMarkedCanary, measureCanary } from '../util/canary-text.js';
 
 /**
  * Body bytes of the long canary: above rsyslog's 8096-byte maxMessageSize, nginx's 16k client_body_buffer_size
@@ -32,6 +33,8 @@ export interface LogLanding {
   latency_ms?: number;
   /** A long canary's end token was in this log too: its body was logged whole. */
   whole?: boolean;
+  /** A long canary (length-marked, src/util/canary-text.ts): how many of its characters this log holds. */
+  chars?: number;
 }
 
 /** One request socready sent, listed in the report so the blue team can find it in their own tools. */
@@ -64,8 +67,11 @@ export interface LiveProbeResult {
   /** Some rule (other than CRS 920350, numeric Host header) matched the request in a log that was read. */
   detected: boolean;
   first_seen_ms?: number;
-  /** The long body canary: bytes of the POST body sent, and whether some log read holds it whole (its end token). */
-  long?: { sent_bytes: number; whole_in_log: boolean };
+  /**
+   * The long body canary: bytes of the POST body sent, the characters of its length-marked field, whether some log
+   * read holds it whole, and the most of its characters a server log holds.
+   */
+  long?: { sent_bytes: number; sent_chars?: number; whole_in_log: boolean; log_chars?: number };
   /** Where the canary was followed after the server's own logs: its collector and its SIEM (collect/trace.ts). */
   trace?: CanaryMarkerTrace;
 }
@@ -108,7 +114,12 @@ export async function watchLogs(tokens: ProbeTokens, sentAt: number, o: LiveProb
       if (hits.length > 0) {
         l.hits = hits;
         l.latency_ms = Date.now() - sentAt;
-        if (tokens.end) l.whole = r.stdout.includes(tokens.end);
+        if (tokens.end) {
+          // A length-marked body is measured against its own text; the end token alone decides otherwise.
+          const measured = measureCanary(r.stdout, tokens.marker);
+          l.whole = measured ? measured.whole : r.stdout.includes(tokens.end);
+          if (measured) l.chars = measured.chars;
+        }
       }
     }
     const still = [...landings.values()].some((l) => l.hits.length === 0 && !l.read_error);
@@ -226,7 +237,8 @@ export async function runCanary(
     [passField]: tokens.password!,
     socready_canary: tokens.body!,
   }).toString();
-  const body = longBytes ? padded(form, tokens.end!, longBytes) : form;
+  const pad = longBytes ? longField(form, marker, longBytes) : undefined;
+  const body = pad ? `${form}${pad.field}` : form;
   await o.limiter.wait();
   const sentAt = Date.now();
   const res = await sendProbe({
@@ -243,15 +255,26 @@ export async function runCanary(
   const req = record('canary', 'POST', url, marker, sentAt, res);
   const logs = await watchLogs(tokens, sentAt, o);
   const result = summarise('canary', marker, req, logs, true);
-  if (longBytes)
-    result.long = { sent_bytes: Buffer.byteLength(body), whole_in_log: logs.some((l) => l.whole === true) };
+  if (pad) {
+    const held = logs.map((l) => l.chars).filter((n): n is number => n !== undefined);
+    result.long = {
+      sent_bytes: Buffer.byteLength(body),
+      sent_chars: pad.chars,
+      whole_in_log: logs.some((l) => l.whole === true),
+      ...(held.length > 0 ? { log_chars: Math.max(...held) } : {}),
+    };
+  }
   return result;
 }
 
-/** The form with a last field of filler up to `bytes` in all, ending with the end token (URL-safe characters). */
-function padded(form: string, end: string, bytes: number): string {
-  const head = `${form}&socready_pad=`;
-  return head + 'A'.repeat(Math.max(0, bytes - head.length - end.length)) + end;
+/**
+ * The long canary's last form field, making the body `bytes` long in all: a length-marked canary (its spaces as `+`,
+ * URL-safe), so a cut copy anywhere along the path shows how many of its characters it holds, ending with the token.
+ */
+export function longField(form: string, marker: string, bytes: number): { field: string; chars: number } {
+  const name = '&socready_pad=';
+  const chars = Math.max(0, bytes - form.length - name.length);
+  return { field: `${name}${lengthMarkedCanary(marker, chars, 'web body canary', '+')}`, chars };
 }
 
 /**

@@ -5,6 +5,8 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Finding, Target } from '../../src/model.js';
+import { RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE } from '../../src/parsers/linux/rsyslog.js';
+import { lengthMarkedCanary } from '../../src/util/canary-text.js';
 import { probeMarker } from '../../src/web/canary.js';
 import type { WebAssessment } from '../../src/web/summary.js';
 import { type Daemon, makeTree, removeTree, startNginx, type Tree } from '../fixtures/web/servers.js';
@@ -91,24 +93,59 @@ describe.skipIf(!isRoot || !rsyslogAvailable)('web canary traced from nginx thro
     expect(whole.status, whole.reason).toBe('pass');
     expect(whole.reason).toMatch(/20000-byte body\): whole up to collector collector/);
     const long = a.details.canary_long![0]!;
-    expect(long.trace?.collector).toMatchObject({ arrived: true, whole: true });
+    expect(long.trace?.collector).toMatchObject({ arrived: true, whole: true, chars: long.long!.sent_chars });
+    expect(long.long!.log_chars).toBe(long.long!.sent_chars);
     // A measured figure, not a speed assertion (a loaded runner is slower).
     expect(long.trace!.collector!.latency_ms).toBeGreaterThanOrEqual(0);
     expect(readFileSync(pair!.collectorLog, 'utf8')).toContain(`${long.marker}-END`);
   }, 60_000);
 
-  it("under rsyslog's default maxMessageSize: whole in nginx's log, cut on the collector", async () => {
+  it("under rsyslog's default maxMessageSize: whole in nginx's log, cut on the collector at the length its limit " +
+    'implies, and the report says at how many characters', async () => {
     const a = await run({});
     expect(finding(a, 'web.active.canary-arrives').status).toBe('pass');
     const whole = finding(a, 'web.active.canary-whole');
     expect(whole.status).toBe('fail');
     expect(whole.reason).toMatch(
-      /20000-byte body\): whole in the server's log, cut on collector collector \(\d+ bytes/,
+      /20000-byte body\): whole in the server's log, cut on collector collector at \d+ of \d+ characters of the c/,
     );
     const long = a.details.canary_long![0]!;
     expect(long.long).toMatchObject({ whole_in_log: true });
     expect(long.trace!.collector).toMatchObject({ arrived: true, whole: false });
     expect(long.trace!.collector!.bytes).toBeLessThan(8200);
+    // The exact cut, read from the collector's file: the line ends inside the canary's field, after its first N
+    // characters, and the report says N.
+    const sentChars = long.long!.sent_chars!;
+    const text = lengthMarkedCanary(long.marker, sentChars, 'web body canary', '+');
+    const line = readFileSync(pair!.collectorLog, 'utf8')
+      .split('\n')
+      .find((l) => l.includes(text.slice(0, 40)))!;
+    const held = line.slice(line.indexOf(text.slice(0, 40)));
+    expect(held).toBe(text.slice(0, held.length));
+    expect(long.trace!.collector!.chars).toBe(held.length);
+    expect(whole.reason).toContain(
+      `cut on collector collector at ${held.length} of ${sentChars} characters of the canary`,
+    );
+    // And it is what rsyslog's limit implies, 8096 bytes of raw message per input, header included. The sender's
+    // input gets nginx's `<190>Mmm dd hh:mm:ss <host> nginx: ` (its default local7.info) and the log line before the
+    // field; the collector's input gets what the sender forwards (RSYSLOG_TraditionalForwardFormat): `<190>`, the
+    // same 15-character time and then the line as the collector's file shows it after its own time stamp.
+    const limit = RSYSLOG_DEFAULT_MAX_MESSAGE_SIZE;
+    const pri = `<${23 * 8 + 6}>`;
+    const stamp = 'Mmm dd hh:mm:ss'.length;
+    const afterStamp = line.slice(line.indexOf(' '), line.indexOf(held));
+    const host = line.split(' ')[1]!;
+    const before = afterStamp.slice(afterStamp.indexOf(' nginx: ') + ' nginx: '.length);
+    const senderRoom = limit - `${pri}${' '.repeat(stamp)} ${host} nginx: `.length - Buffer.byteLength(before);
+    const collectorRoom = limit - pri.length - stamp - Buffer.byteLength(afterStamp);
+    const local = readFileSync(pair!.senderLocal, 'utf8')
+      .split('\n')
+      .find((l) => l.includes(text.slice(0, 40)))!;
+    expect(local.length - local.indexOf(text.slice(0, 40))).toBe(senderRoom);
+    expect(held.length).toBe(Math.min(senderRoom, collectorRoom));
+    // The field is as long as the body allows: 20,000 bytes in all.
+    expect(sentChars).toBeLessThan(20_000);
+    expect(long.long!.log_chars).toBe(sentChars);
   }, 60_000);
 
   it('a collector that never gets the lines: not arrived in the stated wait, last seen in the server log', async () => {

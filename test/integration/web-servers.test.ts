@@ -178,6 +178,10 @@ describe.skipIf(!isRoot)('web servers assessed over SSH (real nginx, apache2 + M
         body_logged: true,
         long: { sent_bytes: 20_000, whole_in_log: true },
       });
+      // Its length-marked field (the body less the form before it) is measured whole in the log.
+      const longSent = a.details.canary_long![0]!.long!;
+      expect(longSent.sent_chars).toBeGreaterThan(19_000);
+      expect(longSent.log_chars).toBe(longSent.sent_chars);
       // No collector or SIEM declared for the host: the arrival check does not apply.
       expect(status(a, 'web.active.canary-arrives')).toBe('not-applicable');
       expect(a.details.probes.every((p) => !Number.isNaN(Date.parse(p.time)))).toBe(true);

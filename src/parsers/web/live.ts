@@ -186,9 +186,11 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
     return {
       marker: r.marker,
       sent_bytes: r.long?.sent_bytes ?? null,
+      sent_chars: r.long?.sent_chars ?? null,
       body_logged: r.body_logged,
       whole_in_log: r.long?.whole_in_log ?? false,
       cut_at: cut.cut_at,
+      cut_chars: cut.chars ?? null,
       cut: cut.cut_at !== null,
       // Whole along the path that was read: nothing cut and the body seen somewhere whole.
       whole: cut.cut_at === null && r.body_logged && r.long?.whole_in_log === true,
@@ -216,9 +218,17 @@ function canaryFacts(outputs: Record<string, ProbeResult>): Facts {
   };
 }
 
-/** Where along the path a long canary's body was cut, or null when it stayed whole or nothing can be said. */
-function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string | null; why: string } {
+/**
+ * Where along the path a long canary's body was cut and how many characters of its length-marked field the first cut
+ * copy holds, or null when it stayed whole or nothing can be said.
+ */
+function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string | null; chars?: number; why: string } {
   const sent = `${r.marker} (${r.long?.sent_bytes ?? '?'}-byte body)`;
+  const of = r.long?.sent_chars;
+  // The length a cut copy holds, when it can be read (a length-marked canary whose header survived).
+  const at = (chars: number | undefined) =>
+    chars !== undefined && of !== undefined ? ` at ${chars} of ${of} characters of the canary` : '';
+  const held = (chars: number | undefined) => (chars !== undefined ? { chars } : {});
   if (r.request.error && r.request.status === null) return { cut_at: null, why: `${sent}: request failed` };
   if (!r.request_logged) return { cut_at: null, why: `${sent}: not found in any log read` };
   if (!r.body_logged) {
@@ -233,7 +243,8 @@ function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string
   if (!r.long?.whole_in_log)
     return {
       cut_at: 'server-log',
-      why: `${sent}: the body was cut in the server's own log (${r.found_in.join(', ')})`,
+      ...held(r.long?.log_chars),
+      why: `${sent}: the body was cut in the server's own log${at(r.long?.log_chars)} (${r.found_in.join(', ')})`,
     };
   const c = r.trace?.collector;
   const s = r.trace?.siem;
@@ -245,14 +256,19 @@ function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string
   if (c && cut?.place === 'collector')
     return {
       cut_at: 'collector',
-      why: `${sent}: whole in the server's log, cut on collector ${c.id} (${c.bytes} bytes from the marker on)`,
+      ...held(c.chars),
+      why:
+        `${sent}: whole in the server's log, cut on collector ${c.id}${at(c.chars)} ` +
+        `(${c.bytes} bytes from the marker on)`,
     };
   if (s && cut?.place === 'siem')
     return {
       cut_at: 'siem',
+      ...held(s.chars),
       why:
-        `${sent}: whole up to ${c?.arrived ? `collector ${c.id}` : "the server's log"}, cut in SIEM ${s.target} ` +
-        '(no value holding the marker ends with its end token: Splunk TRUNCATE, an ingest limit or ignore_above)',
+        `${sent}: whole up to ${c?.arrived ? `collector ${c.id}` : "the server's log"}, cut in SIEM ${s.target}` +
+        `${at(s.chars)} (no value holding the marker holds it whole: Splunk TRUNCATE, an ingest limit or ` +
+        'ignore_above)',
     };
   const upTo = s?.arrived ? `SIEM ${s.target}` : c?.arrived ? `collector ${c.id}` : "the server's log";
   return { cut_at: null, why: `${sent}: whole up to ${upTo}` };
@@ -358,9 +374,19 @@ export const liveParserModules: readonly ParserModule[] = [
       ...LANDING_FACTS.map((f) => `probes[].${f}`),
       'probes[].undecided',
       'probes[].request_logged',
-      ...['marker', 'sent_bytes', 'body_logged', 'whole_in_log', 'cut_at', 'cut', 'whole', 'undecided', 'why'].map(
-        (f) => `long[].${f}`,
-      ),
+      ...[
+        'marker',
+        'sent_bytes',
+        'sent_chars',
+        'body_logged',
+        'whole_in_log',
+        'cut_at',
+        'cut_chars',
+        'cut',
+        'whole',
+        'undecided',
+        'why',
+      ].map((f) => `long[].${f}`),
       'why_long',
       'traced',
       'trace_collector',

@@ -37,6 +37,24 @@ describe('length-marked canary text', () => {
     expect(measureCanary(`${t.slice(0, 100)} | ${t.slice(0, 5000)}`, M)?.chars).toBe(5000);
   });
 
+  it('in a URL-encoded body the spaces are `+`, the length is the same, and either form is measured', () => {
+    const t = lengthMarkedCanary(M, 20_000, 'web body canary', '+');
+    expect(t).toHaveLength(20_000);
+    expect(t.startsWith(`${M}+web+body+canary+of+20000+chars+`)).toBe(true);
+    expect(t.endsWith(`+${M}-END`)).toBe(true);
+    expect(t).toMatch(/^[A-Za-z0-9+._:-]+$/);
+    expect(t.replaceAll('+', ' ')).toBe(lengthMarkedCanary(M, 20_000, 'web body canary'));
+    const body = `username=${M}-user&socready_pad=${t}`;
+    expect(measureCanary(`POST /login ${body.slice(0, 9000)}`, M)).toEqual({
+      chars: 9000 - body.indexOf(t),
+      of: 20_000,
+      whole: false,
+    });
+    expect(measureCanary(`{"request_body":"${body}"}`, M)).toEqual({ chars: 20_000, of: 20_000, whole: true });
+    // A copy an application decoded (spaces again) measures the same.
+    expect(measureCanary(t.replaceAll('+', ' ').slice(0, 777), M)?.chars).toBe(777);
+  });
+
   it('firstCut names the first place along the path that holds it cut', () => {
     const stops = [
       { place: 'host:Application', seen: true, whole: true, chars: 100 },
