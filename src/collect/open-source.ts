@@ -111,8 +111,11 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
       host?.transport === 'powershell'
         ? createPowerShellTransport(host, { ssh: options })
         : webHostTransport(host, options);
-    // The canaries are followed where the host forwards its logs: the collector (and SIEM) its `syslog` names.
-    const fwd = host ? hostCanaryPlan(host, options) : undefined;
+    // The canaries are followed where the host forwards its logs: the collector (and SIEM) a Linux host's `syslog`
+    // names, or the Windows Event Collector (and SIEM) a Windows host's `eventlog` names (SQL Server auditing to the
+    // Application or Security log is forwarded by WEF), read as the Windows host canary reads it.
+    const forwards = host && ((host.kind === 'linux' && host.syslog) || (host.kind === 'windows' && host.eventlog));
+    const fwd = forwards ? tracePlanOf(host, options) : undefined;
     return new DatabaseProbeSource(target, {
       ...(hostTransport ? { hostTransport, ownsHostTransport: true } : {}),
       ...(fwd
@@ -122,8 +125,9 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
               collectorPaths: fwd.collectorPaths,
               ...(fwd.collector ? { collector: fwd.collector } : {}),
               ...(fwd.collectorSudo !== undefined ? { collectorSudo: fwd.collectorSudo } : {}),
+              ...(fwd.collectorCommand ? { collectorCommand: fwd.collectorCommand } : {}),
               ...(fwd.siem ? { siem: fwd.siem } : {}),
-              maxWaitMs: (fwd.settings.max_wait ?? DEFAULT_MAX_WAIT_S) * 1000,
+              maxWaitMs: (fwd.maxWaitS ?? DEFAULT_MAX_WAIT_S) * 1000,
             },
           }
         : {}),

@@ -2,7 +2,9 @@
 // is followed to the collector the host forwards to and, when the host names one, into the SIEM. The arrival
 // machinery is the host canary's (src/collect/host-canary.ts): the same bounded tails of the collector's files, the
 // same read-only SIEM search through the SIEM's API source, the same backoff. Only the planting differs: the
-// database wrote the record, so nothing is sent here.
+// database wrote the record, so nothing is sent here. A Windows host's records (SQL Server auditing to the
+// Application or Security log) are forwarded by WEF: the collector is then a Windows Event Collector, read with the
+// Windows host canary's own read of its forwarded-events logs (collectorCommand: pwsh-canary.ts eventLogTailScript).
 import { tailCommand } from '../collect/host-canary.js';
 import type { SiemSearchAnswer } from '../collect/siem-search.js';
 import type { DbArrival } from '../parsers/database/canary.js';
@@ -15,6 +17,8 @@ export interface DbArrivalPlan {
   collectorPaths: string[];
   collector?: Transport;
   collectorSudo?: boolean;
+  /** How the collector is read when not by tails of its paths (a Windows Event Collector's event logs). */
+  collectorCommand?: string;
   siem?: { id: string; search(marker: string): Promise<SiemSearchAnswer> };
   maxWaitMs: number;
   pollMs?: number;
@@ -52,7 +56,7 @@ export async function traceDbArrival(plan: DbArrivalPlan, marker: string, sentAt
   else {
     for (;;) {
       doc.reads++;
-      const r = await plan.collector.run(tailCommand(plan.collectorPaths), {
+      const r = await plan.collector.run(plan.collectorCommand ?? tailCommand(plan.collectorPaths), {
         timeoutMs: 30_000,
         maxBytes: 4 * 1024 * 1024 * (plan.collectorPaths.length + 1),
         sudo: plan.collectorSudo ?? false,

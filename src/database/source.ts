@@ -33,6 +33,8 @@ export interface DatabaseArrivalOptions {
   collectorPaths: string[];
   collector?: Transport;
   collectorSudo?: boolean;
+  /** A Windows Event Collector: its forwarded-events logs are read with this PowerShell script, not tailed. */
+  collectorCommand?: string;
   siem?: HostCanaryPlan['siem'];
   maxWaitMs: number;
   pollMs?: number;
@@ -204,6 +206,7 @@ export class DatabaseProbeSource implements ProbeSource {
         collectorPaths: a.collectorPaths,
         ...(a.collector && !openError ? { collector: a.collector } : {}),
         ...(a.collectorSudo !== undefined ? { collectorSudo: a.collectorSudo } : {}),
+        ...(a.collectorCommand ? { collectorCommand: a.collectorCommand } : {}),
         ...(a.siem ? { siem: await openSiemSearch(a.siem) } : {}),
         ...(openError ? { openError: `collector ${a.collectorId}: ${openError.kind}: ${openError.message}` } : {}),
       };
