@@ -26,12 +26,21 @@ export interface DbArrivalPlan {
   now?: () => number;
 }
 
-/** The line holding the marker (not followed by a word character: a longer marker is another run's) and its file. */
+/**
+ * The line holding the marker (not followed by a word character: a longer marker is another run's) and its file. A
+ * long line (a forwarded event 33205 carries the statement late in its message) keeps its start and the marker.
+ */
 export function markerLine(output: string, marker: string): { where: string; line: string } | undefined {
   const re = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
   for (const f of splitSections(output).files) {
     const line = f.text.split('\n').find((l) => re.test(l));
-    if (line !== undefined) return { where: f.path, line: line.slice(0, 400) };
+    if (line === undefined) continue;
+    const at = line.search(re);
+    const kept =
+      at + marker.length <= 400
+        ? line.slice(0, 400)
+        : `${line.slice(0, 100)} … ${line.slice(at - 150, at + marker.length + 150)}`;
+    return { where: f.path, line: kept.trimEnd() };
   }
   return undefined;
 }

@@ -30,6 +30,13 @@ describe('markerLine', () => {
       line: "x postgres: AUDIT: SESSION,1,1,READ,SELECT,,,SELECT 'socready-canary-a-1',<n>",
     });
     expect(markerLine(out, 'socready-canary-a')).toBeUndefined();
+    // A forwarded event 33205 (one line per event on a WEC): the statement comes late, and the marker is kept.
+    const event = `90211 2026-12-03T10:15:03Z WIN-SQL01 Audit event: ${'x:y '.repeat(300)}statement:SELECT 'm-1' a:b`;
+    const long = markerLine(`==> ForwardedEvents <==\r\n${event}\r\n`, 'm-1')!;
+    expect(long.where).toBe('ForwardedEvents');
+    expect(long.line.startsWith('90211 2026-12-03T10:15:03Z WIN-SQL01 Audit event: ')).toBe(true);
+    expect(long.line).toContain("statement:SELECT 'm-1' a:b");
+    expect(long.line.length).toBeLessThan(420);
   });
 });
 
