@@ -118,7 +118,8 @@ function arrivalFacts(probe: string, outputs: Record<string, ProbeResult>): Reco
   const why = !d.sent
     ? `the marked ${probe === 'db-canary' ? 'query' : 'login'} could not be sent: ${d.send_error ?? 'unknown error'}`
     : a === undefined
-      ? "the database's host declares no collector (syslog.collector): arrival not followed"
+      ? "the database's host declares no collector (syslog.collector, or eventlog.collector on Windows): " +
+        'arrival not followed'
       : `${d.marker} ${written}; ${arrivalText(a)}`;
   return {
     sent: d.sent,
