@@ -584,6 +584,8 @@ export interface CanaryMarkerTrace {
 /** Alerts one SIEM rule raised over the window (src/rules/siem-alerts.ts reads them from the SIEM's answers). */
 export interface RuleAlertCount {
   rule: string;
+  /** The SIEM's own id of the rule when the answer names it (Sentinel: the analytics rule's ARM `name`). */
+  rule_id?: string;
   alerts: number;
   per_day: number;
 }
@@ -597,6 +599,8 @@ export interface AlertCounts {
   rules: RuleAlertCount[];
   /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
   other_alerts: number;
+  /** How alerts were attributed to rules, when that is not plainly by rule (Sentinel: by rule id, else by name). */
+  basis?: string;
 }
 
 export interface SiemAlertDetail extends AlertCounts {
