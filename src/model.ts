@@ -631,7 +631,7 @@ export interface CostInput {
   input?: string | string[];
   source: 'measured' | 'assumed' | 'missing';
   range: [number, number, number] | null;
-  basis: string;
+  basis: Bilingual;
 }
 
 export interface CostMoney {
@@ -657,7 +657,7 @@ export interface CostChange {
   /** null: a measured input is missing (reason says which). */
   bytes_per_day: CostRange | null;
   events_per_day: number | null;
-  reason?: string;
+  reason?: Bilingual;
   /** Stored GB at retention (hot and warm), when the price table gives retention days. */
   stored_gb: { hot: CostRange; warm: CostRange | null } | null;
   monthly_cost: CostMoney | null;
@@ -696,7 +696,7 @@ export interface CostSource {
   last: string | null;
   span_hours: number | null;
   bytes_per_day: number | null;
-  basis: string;
+  basis: Bilingual;
 }
 
 export interface CostSummary {
@@ -716,7 +716,7 @@ export interface CostDetails {
   models: string;
   prices: PriceTable | null;
   today: CostSource[];
-  rates: { target: string; name: string; value: number | null; basis: string; check: string }[];
+  rates: { target: string; name: string; value: number | null; basis: Bilingual; check: string }[];
   changes: CostChange[];
   phases: CostPhase[];
   /** Changes with no figure: not placed in a phase. */
@@ -727,7 +727,7 @@ export interface CostDetails {
     change: string;
     fraction: [number, number, number];
     bytes_per_day: CostRange;
-    basis: string;
+    basis: Bilingual;
   }[];
 }
 

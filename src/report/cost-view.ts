@@ -202,7 +202,7 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       perDay: t.bytes_per_day !== null ? gbText(lang, t.bytes_per_day) : tr(lang, 'not measured', '未計測'),
       span: t.span_hours !== null ? `${formatNumber(lang, t.span_hours, 1)} h` : '—',
       files: t.files,
-      basis: t.basis,
+      basis: pick(lang, t.basis),
       measured: t.bytes_per_day !== null,
     })),
     chart: phaseChart(
@@ -240,11 +240,11 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       title: pick(lang, x.title),
       change: changeLabel(changeById.get(x.change), x.change),
       saving: `${gbText(lang, x.bytes_per_day.low)} – ${gbText(lang, x.bytes_per_day.high)}${tr(lang, '/day', '／日')}`,
-      basis: x.basis,
+      basis: pick(lang, x.basis),
     })),
     unquantified: c.details.unquantified.map((id) => {
       const x = changeById.get(id)!;
-      return { title: pick(lang, x.title), target: x.target, reason: x.reason ?? '' };
+      return { title: pick(lang, x.title), target: x.target, reason: pick(lang, x.reason) };
     }),
     appendix: c.details.changes.map((x) => ({
       title: pick(lang, x.title),
@@ -256,9 +256,9 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
         name: pick(lang, i.name),
         value: inputValue(lang, i.range),
         source: pick(lang, SOURCE_WORDS[i.source] ?? SOURCE_WORDS.missing!),
-        basis: i.basis,
+        basis: pick(lang, i.basis),
       })),
-      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : (x.reason ?? ''),
+      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : pick(lang, x.reason),
       stored: x.stored_gb
         ? `hot ${formatNumber(lang, x.stored_gb.hot.expected, 1)} GB` +
           (x.stored_gb.warm ? ` · warm ${formatNumber(lang, x.stored_gb.warm.expected, 1)} GB` : '')

@@ -181,7 +181,7 @@ budget: { gb_per_day: 0.5 }
       const last = cost.details.phases.at(-1)!;
       expect(last.maturity.overall[1]).not.toBeNull();
       // Changes without a measured input (no syslog on this machine) are listed apart, with the reason.
-      for (const id of cost.details.unquantified) expect(byId.get(id)!.reason).toMatch(/not measured/);
+      for (const id of cost.details.unquantified) expect(byId.get(id)!.reason?.en).toMatch(/not measured/);
       expect(cost.summary.currency).toBe('JPY');
     },
   );
