@@ -7,7 +7,7 @@ import { loadCatalog } from '../../src/checks/catalog.js';
 import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import { DatabaseProbeSource } from '../../src/database/source.js';
-import type { DatabaseSettings, Finding, Target } from '../../src/model.js';
+import type { Bilingual, DatabaseSettings, Finding, Target } from '../../src/model.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import {
   haveDatabases,
@@ -43,7 +43,7 @@ const conn = (product: 'postgresql' | 'mariadb', port: number): DatabaseSettings
   ...(product === 'postgresql' ? { dbname: 'postgres' } : {}),
 });
 
-type Volume = { statements_per_day: { value: number | null; basis: { en: string; ja: string } }; at: { text: string }[] };
+type Volume = { statements_per_day: { value: number | null; basis: Bilingual }; at: { text: string }[] };
 
 describe.skipIf(!haveDatabases())('statements per day from real database servers', () => {
   let withPgss: PgInstance;
