@@ -182,22 +182,7 @@ export class SigmaEngine {
 
   /** Matches one event; `onMatch` hears reported detection matches and correlation firings. */
   process(event: SigmaEvent, onMatch: OnMatch): void {
-    const bucket = this.bucketFor(event.logsource);
-    if (bucket.rules.length === 0) return;
-    const prefilter = bucket.prefilter;
-    const cands = prefilter.candidates(event);
-    if (cands.length === 0) return;
-    const ctx = new MatchContext(event);
-    const rules = bucket.rules;
-    prefilter.lock(true);
-    try {
-      for (let i = 0; i < cands.length; i++) {
-        const r = rules[cands[i]!]!;
-        if (r.matcher(ctx)) this.emit(r, event, onMatch);
-      }
-    } finally {
-      prefilter.lock(false);
-    }
+    this.eachMatch(event, (bucket, k) => this.emit(bucket.rules[k]!, event, onMatch));
   }
 
   /**
@@ -205,6 +190,11 @@ export class SigmaEngine {
    * appended to `out`. Correlations are not fed: a worker thread matches, the main thread calls `emitDetection`.
    */
   matchIndices(event: SigmaEvent, out: number[]): void {
+    this.eachMatch(event, (bucket, k) => out.push(bucket.index[k]!));
+  }
+
+  /** Runs the prefilter's candidates of the event's bucket, in rule order; `hit` hears each matching one. */
+  private eachMatch(event: SigmaEvent, hit: (bucket: Bucket, position: number) => void): void {
     const bucket = this.bucketFor(event.logsource);
     if (bucket.rules.length === 0) return;
     const prefilter = bucket.prefilter;
@@ -214,7 +204,7 @@ export class SigmaEngine {
     const rules = bucket.rules;
     prefilter.lock(true);
     try {
-      for (let i = 0; i < cands.length; i++) if (rules[cands[i]!]!.matcher(ctx)) out.push(bucket.index[cands[i]!]!);
+      for (let i = 0; i < cands.length; i++) if (rules[cands[i]!]!.matcher(ctx)) hit(bucket, cands[i]!);
     } finally {
       prefilter.lock(false);
     }
@@ -254,6 +244,11 @@ export class SigmaEngine {
   /** Correlation groups held in memory, summed over all correlation rules. */
   correlationGroups(): number {
     return this.states.reduce((n, s) => n + s.size, 0);
+  }
+
+  /** What the prefilter reads from an event routed to `ls` (for benchmarks: the floor of any matching work). */
+  prefilterReads(ls: EventLogSource): { fields: string[]; everyValue: boolean } {
+    return this.bucketFor(ls).prefilter.reads();
   }
 
   /** Prefilter statistics for benchmarks: rules per bucket and how many run without literal hints. */
