@@ -38,6 +38,7 @@ const LAYERS: Layering = [
       'sources/catalog',
       'cost/tables',
       'cost/timestamps',
+      'cost/basis',
       'cost/logstat',
       'cost/web-sample',
     ],
