@@ -135,6 +135,7 @@ function readSentinel(text: string, ruleNames: ReadonlyMap<string, string>): Ale
       const seen = perRule.get(`name:${alertName}`);
       perRule.set(`name:${alertName}`, [alertName, (seen?.[1] ?? 0) + n]);
     }
+    // An alert that names two rules counts for each of them; the total counts it once.
     for (const id of ids) {
       const seen = perRule.get(`id:${id.toLowerCase()}`);
       const name = ruleNames.get(id.toLowerCase()) || cell(r, 'RuleName') || seen?.[0] || alertName;
