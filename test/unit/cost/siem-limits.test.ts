@@ -9,6 +9,7 @@ import { loadCatalog } from '../../../src/checks/catalog.js';
 import { InconclusiveError } from '../../../src/checks/types.js';
 import { nodeHeadroom, storedGrowth } from '../../../src/cost/es-headroom.js';
 import { headroomOf } from '../../../src/cost/headroom.js';
+import { analyseCost } from '../../../src/cost/index.js';
 import { splunkSecurityRetention } from '../../../src/cost/security-retention.js';
 import { RECOMMENDED_RETENTION_DAYS, securityFamily } from '../../../src/cost/security-sources.js';
 import {
@@ -17,7 +18,9 @@ import {
   sourcetypesByIndex,
   splunkIngestFacts,
 } from '../../../src/cost/splunk-ingest.js';
-import type { Finding } from '../../../src/model.js';
+import type { Finding, Report } from '../../../src/model.js';
+import { costView } from '../../../src/report/cost-view.js';
+import { costMarkdown } from '../../../src/report/formats/cost-md.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
@@ -254,5 +257,64 @@ describe('retention of indices holding security sources', () => {
     expect(securityFamily('logs-system.auth-default')).toBe('Linux authentication');
     expect(securityFamily('pan:traffic')).toBe('firewall');
     expect(securityFamily('metrics-system.cpu-default')).toBeUndefined();
+  });
+});
+
+describe('the cost section shows the forecast against the limits (JSON, view in both languages, Markdown)', () => {
+  const execve = (): Finding[] => [
+    {
+      ...headroomFinding('linux.volume.measured', 'host1', {
+        sources: [],
+        process_starts_per_day: { value: 1_000_000, basis: '/proc/stat' },
+        measured: 0,
+      }),
+      area: 'log-collection',
+    },
+    { ...headroomFinding('linux.audit.rules.execve', 'host1', {}), status: 'fail', severity: 'high' },
+  ];
+  const report = (findings: Finding[]) => ({ findings, analyses: {} }) as unknown as Report;
+  const targets = [{ id: 'host1', kind: 'linux' as const, address: 'h', tags: [], transport: 'ssh' as const }];
+
+  it('execve auditing (0.6–2.5 GB a day) exceeds a 0.5 GB/day licence headroom; the disk fills in days', () => {
+    const r = report([
+      ...execve(),
+      headroomFinding('products.splunk.licence-headroom', 'splunk', {
+        quota_bytes_per_day: 10e9,
+        peak_bytes_per_day: 9.5e9,
+        peak_day: '2026-11-17',
+        days: 30,
+      }),
+      headroomFinding('products.es.disk-headroom', 'es', { headroom_bytes: 50e9, replica_factor: 2, basis: 'b' }),
+    ]);
+    const c = analyseCost(r, { inventory: { targets } });
+    const added = c.summary.added_bytes_per_day!;
+    expect(added).toEqual({ low: 0.6e9, expected: 1.2e9, high: 2.5e9 });
+    const [licence, disk] = [c.details.headroom![1]!, c.details.headroom![0]!];
+    expect([licence.target, licence.verdict, licence.over_bytes_per_day]).toEqual(['splunk', 'exceeds', 0.7e9]);
+    expect([disk.target, disk.verdict, disk.days_to_fill]).toEqual(['es', 'exceeds', 20.8]);
+    r.analyses.cost = c;
+    const en = costView(r, 'en')!.headroom;
+    expect(en.map((h) => h.verdict)).toEqual([
+      'the recommended changes fill the disk to the high watermark in 20.8 days (876 GB needed for 365 days)',
+      'the recommended changes exceed the licence by 0.7 GB/day',
+    ]);
+    expect(costView(r, 'ja')!.headroom[1]!.verdict).toBe('推奨変更はライセンスを 0.7 GB／日 超えます');
+    const md = costMarkdown(r, 'en', (s) => s).join('\n');
+    expect(md).toContain('| splunk | Licence: quota minus the busiest of 30 days | 0.5 GB/day | the recommended ');
+  });
+
+  it('a licence with room says the changes fit', () => {
+    const r = report([
+      ...execve(),
+      headroomFinding('products.splunk.licence-headroom', 'splunk', {
+        quota_bytes_per_day: 10e9,
+        peak_bytes_per_day: 6e9,
+        peak_day: '2026-11-17',
+        days: 30,
+      }),
+    ]);
+    r.analyses.cost = analyseCost(r, { inventory: { targets } });
+    expect(costView(r, 'en')!.headroom[0]!.verdict).toBe('the recommended changes fit: 1.2 GB/day added');
+    expect(costView(r, 'ja')!.headroom[0]!.verdict).toBe('推奨変更は収まります: 追加 1.2 GB／日');
   });
 });
