@@ -47,7 +47,7 @@ async function assess(url: string, product: string, checks: string[]): Promise<M
 const SPLUNK_CHECKS = ['products.splunk.ingest-by-sourcetype', 'products.splunk.licence-headroom'];
 
 describe('Splunk licence usage per index and sourcetype over 30 whole days (search export, GET)', () => {
-  it('measures every index/sourcetype and fails the headroom on the 11.1 GB day; one GET search of _internal', async () => {
+  it('measures each index/sourcetype, fails the headroom on the 11.1 GB day; one GET search of _internal', async () => {
     const s = await serveRoutes(
       {
         ...splunkRoot,
@@ -114,7 +114,10 @@ describe('Splunk licence usage per index and sourcetype over 30 whole days (sear
 
   it('rows reported with host and source squashed stay in their index and sourcetype', async () => {
     const row = (st: string, b: number, squashed: number) =>
-      `${JSON.stringify({ preview: false, result: { _time: '2026-11-22T00:00:00.000+00:00', pool: 'p', idx: 'web', st, b: String(b), squashed_b: String(squashed) } })}\n`;
+      `${JSON.stringify({
+        preview: false,
+        result: { _time: '2026-11-22T00:00Z', pool: 'p', idx: 'web', st, b: String(b), squashed_b: String(squashed) },
+      })}\n`;
     const s = await serveRoutes(
       {
         ...splunkRoot,
@@ -138,7 +141,7 @@ describe('Splunk licence usage per index and sourcetype over 30 whole days (sear
 });
 
 describe('Splunk retention of indexes holding security sources (data/indexes + the licence log or tstats)', () => {
-  it('fails naming the firewall index kept 90 days; with the licence log empty, tstats names its sourcetype', async () => {
+  it('fails naming the firewall index kept 90 days; the licence log empty, tstats names its sourcetype', async () => {
     const s = await serveRoutes(
       {
         ...splunkRoot,
