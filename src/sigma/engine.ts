@@ -246,6 +246,11 @@ export class SigmaEngine {
     return this.states.reduce((n, s) => n + s.size, 0);
   }
 
+  /** What the prefilter reads from an event routed to `ls` (for benchmarks: the floor of any matching work). */
+  prefilterReads(ls: EventLogSource): { fields: string[]; everyValue: boolean } {
+    return this.bucketFor(ls).prefilter.reads();
+  }
+
   /** Prefilter statistics for benchmarks: rules per bucket and how many run without literal hints. */
   stats(): { buckets: { key: string; rules: number; always: number }[] } {
     return {

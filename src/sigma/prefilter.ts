@@ -303,6 +303,11 @@ export class Prefilter {
     return res;
   }
 
+  /** The fields this prefilter reads from every event, and whether it also reads every other value (keywords). */
+  reads(): { fields: string[]; everyValue: boolean } {
+    return { fields: this.fields.map((f) => f.field), everyValue: this.any !== undefined };
+  }
+
   /** Held while the engine reads the last candidate list. */
   lock(on: boolean): void {
     this.busy = on;
