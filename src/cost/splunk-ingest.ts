@@ -110,8 +110,9 @@ export function splunkIngestFacts(rows: UsageRow[]): Facts {
         files: 0,
         paths: [],
         bytes,
-        first: `${seen[0]}T00:00:00.000Z`,
-        last: `${seen[seen.length - 1]}T00:00:00.000Z`,
+        // Licence days of the search head's clock (no time zone is claimed).
+        first: seen[0]!,
+        last: seen[seen.length - 1]!,
         span_hours: span * 24,
         // Over every licence day the log shows, not only the days this sourcetype arrived: a quiet day is 0 bytes.
         bytes_per_day: bytes / span,

@@ -42,8 +42,8 @@ describe('Splunk licensed ingest per index and sourcetype over 30 whole days', (
     expect([win.peak_bytes_per_day, win.security, win.first, win.last]).toEqual([
       8.5e9,
       'Windows event logs',
-      '2026-10-24T00:00:00.000Z',
-      '2026-11-22T00:00:00.000Z',
+      '2026-10-24',
+      '2026-11-22',
     ]);
     expect(v.sources.map((s) => s.source)).toEqual([
       'wineventlog / XmlWinEventLog',
