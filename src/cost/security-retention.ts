@@ -135,8 +135,11 @@ function elasticIndexRetention(dataStreams: unknown, ilmPolicies: unknown): Map<
   const streams = asRecord(dataStreams).data_streams;
   for (const d of Array.isArray(streams) ? streams.map(asRecord) : []) {
     const life = asRecord(d.lifecycle);
+    // "Index Lifecycle Management" also says lifecycle: only "Data stream lifecycle" means the stream's own.
+    const next = String(d.next_generation_managed_by ?? '');
     const viaLifecycle =
-      !d.ilm_policy || d.prefer_ilm === false || /lifecycle/i.test(String(d.next_generation_managed_by));
+      /data stream lifecycle/i.test(next) ||
+      (!/index lifecycle/i.test(next) && (!d.ilm_policy || d.prefer_ilm === false));
     const r: IndexRetention =
       viaLifecycle && Object.keys(life).length > 0 && life.enabled !== false
         ? {
@@ -209,6 +212,11 @@ export function esSecurityRetention(catIndices: unknown, perIndex: Map<string, I
   return retentionFacts(sets, 'es-indices-volume');
 }
 
+/** Elasticsearch: _cat/indices, _data_stream and _ilm/policy answers into the retention facts. */
+export function esSecurityRetentionOf(catIndices: unknown, dataStreams: unknown, ilmPolicies: unknown): Facts {
+  return esSecurityRetention(catIndices, elasticIndexRetention(dataStreams, ilmPolicies));
+}
+
 function esParse(outputs: Outputs): Facts {
   const gate = otherProduct(outputs, ['es-indices-volume']);
   if (gate) return gate;
@@ -220,7 +228,7 @@ function esParse(outputs: Outputs): Facts {
     );
   }
   const streams = outputs['es-data-streams']?.error ? {} : readJson(outputs, 'es-data-streams');
-  return esSecurityRetention(cat, elasticIndexRetention(streams, readJson(outputs, 'es-ilm-policies')));
+  return esSecurityRetentionOf(cat, streams, readJson(outputs, 'es-ilm-policies'));
 }
 
 const FACTS = ['applicable', 'recommended_days', 'security_sets', 'short'];

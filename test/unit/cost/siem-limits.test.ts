@@ -10,7 +10,7 @@ import { InconclusiveError } from '../../../src/checks/types.js';
 import { nodeHeadroom, storedGrowth } from '../../../src/cost/es-headroom.js';
 import { headroomOf } from '../../../src/cost/headroom.js';
 import { analyseCost } from '../../../src/cost/index.js';
-import { splunkSecurityRetention } from '../../../src/cost/security-retention.js';
+import { esSecurityRetentionOf, splunkSecurityRetention } from '../../../src/cost/security-retention.js';
 import { RECOMMENDED_RETENTION_DAYS, securityFamily } from '../../../src/cost/security-sources.js';
 import {
   licenceHeadroomFacts,
@@ -316,5 +316,40 @@ describe('the cost section shows the forecast against the limits (JSON, view in 
     r.analyses.cost = analyseCost(r, { inventory: { targets } });
     expect(costView(r, 'en')!.headroom[0]!.verdict).toBe('the recommended changes fit: 1.2 GB/day added');
     expect(costView(r, 'ja')!.headroom[0]!.verdict).toBe('推奨変更は収まります: 追加 1.2 GB／日');
+  });
+});
+
+describe('Elasticsearch: the policy that manages each data stream decides', () => {
+  const cat = [
+    {
+      index: '.ds-logs-windows.sysmon_operational-default-2026.11.20-000001',
+      'pri.store.size': '1',
+      'creation.date': '1',
+    },
+  ];
+  const ilm = { 'logs-siem': { policy: { phases: { delete: { min_age: '400d' } } }, in_use_by: {} } };
+  const stream = (extra: Record<string, unknown>) => ({
+    data_streams: [{ name: 'logs-windows.sysmon_operational-default', ilm_policy: 'logs-siem', ...extra }],
+  });
+  const lifecycle = { enabled: true, data_retention: '7d' };
+
+  it('ILM managing the next generation wins over a lifecycle block the stream also carries', () => {
+    const f = esSecurityRetentionOf(
+      cat,
+      stream({ next_generation_managed_by: 'Index Lifecycle Management', lifecycle }),
+      ilm,
+    );
+    expect((f.security_sets as { effective_days: number }[])[0]!.effective_days).toBe(400);
+  });
+
+  it('the data stream lifecycle, when it manages the stream, keeps its data_retention', () => {
+    const f = esSecurityRetentionOf(
+      cat,
+      stream({ next_generation_managed_by: 'Data stream lifecycle', lifecycle }),
+      ilm,
+    );
+    expect(f.short).toEqual([
+      'logs-windows.sysmon_operational-default (Sysmon): 7 days, data stream lifecycle retention (1 index(es))',
+    ]);
   });
 });
