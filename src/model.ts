@@ -81,6 +81,11 @@ export interface EventLogCanarySettings {
   /** Longest wait for the canary on the collector and in the SIEM, seconds (default 30). */
   max_wait?: number;
   siem?: SyslogCanarySettings['siem'];
+  /**
+   * Also write a long canary event (true: 20 000 characters; a number: that many, 8 193..30 000) and report where it
+   * was cut. Only Windows PowerShell 5.1's Write-EventLog writes it; eventcreate (PowerShell 7) cannot.
+   */
+  long_canary?: boolean | number;
 }
 
 export interface WebSettings {
@@ -554,6 +559,8 @@ export interface CanaryCollectorArrival {
   latency_ms?: number;
   bytes?: number;
   whole?: boolean;
+  /** A length-marked canary (src/util/canary-text.ts): how many of its characters the collector holds. */
+  chars?: number;
   /** The end token arrived on a line of its own: the collector split an over-long message. */
   remainder_separate?: boolean;
 }
@@ -567,6 +574,8 @@ export interface CanarySiemArrival {
   /** The event's fields in the SIEM: a detection needs user, source IP, command line parsed, not one message string. */
   fields: string[];
   whole?: boolean;
+  /** A length-marked canary: the most of its characters any value of the SIEM's copy holds. */
+  chars?: number;
   searches: number;
   /** Why the SIEM could not decide (401/403, timeout, a failed search). */
   error?: string;
@@ -586,6 +595,8 @@ export interface RuleAlertCount {
   rule: string;
   alerts: number;
   per_day: number;
+  /** The day it raised most (where the SIEM's answer is per day: Security Analytics findings). */
+  busiest_day?: { day: string; alerts: number };
 }
 
 export interface AlertCounts {
@@ -597,6 +608,8 @@ export interface AlertCounts {
   rules: RuleAlertCount[];
   /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
   other_alerts: number;
+  /** Parts that could not be counted (a Security Analytics detector whose findings were cut or failed): not zeros. */
+  inconclusive?: string[];
 }
 
 export interface SiemAlertDetail extends AlertCounts {

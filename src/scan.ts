@@ -104,7 +104,13 @@ function planLive(opts: ScanOptions, runId: string): PlannedTarget[] {
   const web = { targets: opts.inventory.targets, active: Boolean(opts.active), runId };
   return opts.inventory.targets.map((target) => ({
     target,
-    open: () => openSource(target, { ...hostKeyOptions(opts), web }),
+    open: () =>
+      openSource(target, {
+        ...hostKeyOptions(opts),
+        web,
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.env ? { env: opts.env } : {}),
+      }),
     shardKey: target.id,
   }));
 }

@@ -53,8 +53,16 @@ export interface ProbeDef {
   method?: 'GET' | 'HEAD' | 'POST';
   /** POST probes: the JSON search request. */
   body?: string;
-  /** http probes: read every page (Wazuh offset/limit, Azure nextLink) and join them into one answer. */
-  paging?: 'offset' | 'next-link';
+  /**
+   * http probes: read every page (Wazuh offset/limit, Azure nextLink, Security Analytics findings' startIndex until
+   * total_findings) and join them into one answer.
+   */
+  paging?: 'offset' | 'next-link' | 'start-index';
+  /**
+   * http probes: `sa-detectors` sends the request once per enabled OpenSearch Security Analytics detector that the
+   * probes in `needs` read (src/collect/sa-findings.ts), and the answers are counted into one document.
+   */
+  fan_out?: 'sa-detectors';
   /** http probes: `management` sends it to api.management_url with api.management_token_env (Azure). */
   base?: 'management';
   /** http probes: the Accept header (default application/json). */

@@ -6,6 +6,7 @@ import type { Target, TargetKind, TransportError } from '../model.js';
 import { PRODUCTS, productNamed } from '../products/index.js';
 import { failedResult } from '../transport/shell.js';
 import type { HostInfo, ProbeResult } from '../transport/types.js';
+import { collectSaFindings } from './sa-findings.js';
 import type { ProbeSource } from './source.js';
 
 /**
@@ -36,6 +37,8 @@ const MASK = '[REDACTED]';
 export interface ApiSourceOptions {
   /** Where token_env is looked up (tests pass their own). */
   env?: NodeJS.ProcessEnv;
+  /** The scan's clock: the day whose start ends the findings window (tests inject one). */
+  now?: () => Date;
 }
 
 /**
@@ -238,6 +241,8 @@ export class ApiProbeSource implements ProbeSource {
   private base: URL | undefined;
   private management: Endpoint | undefined;
   private identity: HostInfo | undefined;
+  /** What each probe answered, for the probes that read another's answer (`needs`, collected before them). */
+  private readonly answered = new Map<string, ProbeResult>();
 
   constructor(
     private readonly target: Target,
@@ -368,9 +373,19 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   async collect(probe: ProbeDef): Promise<ProbeResult> {
-    const r = await this.collectRaw(probe);
+    const r =
+      probe.fan_out === 'sa-detectors'
+        ? await collectSaFindings(probe, {
+            answered: (id) => this.answered.get(id),
+            now: (this.options.now ?? (() => new Date()))(),
+            send: (p) => this.collectRaw(p),
+            describe: (p) => this.what(p),
+            maxPages: MAX_PAGES,
+          })
+        : await this.collectRaw(probe);
     const out: ProbeResult = { ...r, stdout: scrub(r.stdout, this.secrets), stderr: this.cleanText(r.stderr) };
     if (r.error) out.error = this.cleanError(r.error)!;
+    this.answered.set(probe.id, out);
     return out;
   }
 
@@ -434,6 +449,11 @@ export class ApiProbeSource implements ProbeSource {
     if (probe.kind !== 'http') return probe.command ?? probe.path ?? probe.id;
     const base = probe.base === 'management' ? this.management?.base : this.base;
     const url = base ? this.urlFor(probe.path!, base) : probe.path!;
+    if (probe.fan_out === 'sa-detectors')
+      return (
+        `GET ${url.toString()}?detector_id=<each enabled detector>&startTime=<30 days before today 00:00 UTC>` +
+        '&endTime=<today 00:00 UTC> (every page)'
+      );
     return `${probe.method ?? 'GET'} ${url.toString()}${probe.paging ? ' (every page)' : ''}`;
   }
 
@@ -512,11 +532,12 @@ export class ApiProbeSource implements ProbeSource {
 
   /**
    * Every page of a paged list, joined into one answer of the same shape: Wazuh's `offset`/`limit` pages until
-   * data.total_affected_items; Azure's `nextLink` (followed only within the endpoint's origin). A failed page fails
-   * the probe; a list cut at MAX_PAGES or the size cap keeps what says so (the total, the last nextLink).
+   * data.total_affected_items; Security Analytics findings' `startIndex` pages until total_findings; Azure's
+   * `nextLink` (followed only within the endpoint's origin). A failed page fails the probe; a list cut at MAX_PAGES
+   * or the size cap keeps what says so (the total, the last nextLink).
    */
   private async readPages(
-    paging: 'offset' | 'next-link',
+    paging: NonNullable<ProbeDef['paging']>,
     url: URL,
     first: RawAnswer,
     opts: { accept: string; timeoutMs: number; maxBytes: number; endpoint: Endpoint },
@@ -528,7 +549,11 @@ export class ApiProbeSource implements ProbeSource {
       return first;
     }
     const listOf = (d: Record<string, unknown>) =>
-      paging === 'offset' ? (d.data as { affected_items?: unknown } | undefined)?.affected_items : d.value;
+      paging === 'offset'
+        ? (d.data as { affected_items?: unknown } | undefined)?.affected_items
+        : paging === 'start-index'
+          ? d.findings
+          : d.value;
     const items = listOf(doc);
     if (!Array.isArray(items)) return first;
     const all: unknown[] = [...items];
@@ -536,13 +561,16 @@ export class ApiProbeSource implements ProbeSource {
     let truncated = first.truncated;
     let next: string | undefined =
       paging === 'next-link' && typeof doc.nextLink === 'string' ? doc.nextLink : undefined;
-    const total = (doc.data as { total_affected_items?: unknown } | undefined)?.total_affected_items;
+    const total =
+      paging === 'start-index'
+        ? doc.total_findings
+        : (doc.data as { total_affected_items?: unknown } | undefined)?.total_affected_items;
     for (let page = 1; page < MAX_PAGES && !truncated; page++) {
       let pageUrl: URL;
-      if (paging === 'offset') {
+      if (paging !== 'next-link') {
         if (typeof total !== 'number' || all.length >= total) break;
         pageUrl = new URL(url.toString());
-        pageUrl.searchParams.set('offset', String(all.length));
+        pageUrl.searchParams.set(paging === 'offset' ? 'offset' : 'startIndex', String(all.length));
       } else {
         if (!next) break;
         try {
@@ -585,7 +613,9 @@ export class ApiProbeSource implements ProbeSource {
     const joined =
       paging === 'offset'
         ? { ...doc, data: { ...(doc.data as object), affected_items: all } }
-        : { ...doc, value: all, ...(next ? { nextLink: next } : { nextLink: undefined }) };
+        : paging === 'start-index'
+          ? { ...doc, findings: all }
+          : { ...doc, value: all, ...(next ? { nextLink: next } : { nextLink: undefined }) };
     return { ...first, body: Buffer.from(JSON.stringify(joined), 'utf8'), truncated };
   }
 
@@ -593,7 +623,10 @@ export class ApiProbeSource implements ProbeSource {
     return this.identity ?? { platform: 'unknown', hostname: this.base?.hostname };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The answers kept for later probes (`needs`) are not held past the target.
+    this.answered.clear();
+  }
 
   private urlFor(path: string, base: URL = this.base!): URL {
     // The probe path (and its query) is appended to the base path, so an api.url with a prefix (/api) keeps it.

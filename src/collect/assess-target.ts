@@ -180,7 +180,18 @@ export async function assessTarget(
           evidence.push(options.store.record(target.id, probe, source.what(probe), out, new Date()));
       }
     } else {
-      await mapLimit(probes, options.probeConcurrency ?? 4, collectOne);
+      // What another probe reads (its `needs`) is answered before that probe is asked.
+      const needed = new Set(probes.flatMap((p) => p.needs ?? []));
+      await mapLimit(
+        probes.filter((p) => needed.has(p.id)),
+        options.probeConcurrency ?? 4,
+        collectOne,
+      );
+      await mapLimit(
+        probes.filter((p) => !needed.has(p.id)),
+        options.probeConcurrency ?? 4,
+        collectOne,
+      );
     }
 
     // A probe of a planned check that the source does not ask this target (the Apache half of a ModSecurity check on

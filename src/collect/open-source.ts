@@ -22,6 +22,10 @@ export type WebLiveTuning = Pick<
 
 /** Host-key policy for every SSH-opening source (see transport/open.ts), and what web targets need. */
 export interface SourceOptions extends HostKeyOptions {
+  /** The scan's clock (product API windows such as the Security Analytics findings' 30 days end by it). */
+  now?: () => Date;
+  /** Where product API targets read token_env (default process.env), as the scan's own searches do. */
+  env?: NodeJS.ProcessEnv;
   web?: {
     /** The inventory's targets, where a web target's `web.host` is looked up. */
     targets: Target[];
@@ -164,7 +168,11 @@ export function openSource(target: Target, options: SourceOptions = {}): ProbeSo
     }
     case 'http':
       // Security products (siem, soar, edr, waf, ips, ndr) are audited through their own read-only REST APIs.
-      if (target.api && API_KINDS.has(target.kind)) return new ApiProbeSource(target);
+      if (target.api && API_KINDS.has(target.kind))
+        return new ApiProbeSource(target, {
+          ...(options.now ? { now: options.now } : {}),
+          ...(options.env ? { env: options.env } : {}),
+        });
       return { unsupported: `transport "${target.transport}" has no host checks in this version` };
     default:
       return { unsupported: `transport "${target.transport}" has no host checks in this version` };

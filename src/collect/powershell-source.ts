@@ -40,7 +40,8 @@ export class PowerShellProbeSource implements ProbeSource {
     const c = this.options.canary;
     if (probe.kind === 'live' && c)
       return (
-        `Application-log canary event (source ${c.settings.source ?? 'socready'}), Get-WinEvent read-back, then ` +
+        `Application-log canary event${c.settings.long_canary ? ' and a long one (Write-EventLog only)' : ''} ` +
+        `(source ${c.settings.source ?? 'socready'}), Get-WinEvent read-back, then ` +
         `${c.collectorId}:${c.collectorPaths.join(',')}${c.siem ? ` and SIEM ${c.siem.id}` : ''}`
       );
     return probe.command ?? probe.path ?? probe.id;

@@ -6,6 +6,7 @@
 //   Microsoft Sentinel: GET <workspace>/query?timespan=P1D&query=search in (<tables>) "<marker>" | take 5 (KQL)
 import type { ProbeDef } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
+import { measureCanary } from '../util/canary-text.js';
 
 export { SIEM_SEARCH_PRODUCTS } from '../model.js';
 
@@ -17,6 +18,8 @@ export interface SiemSearchAnswer {
   fields: string[];
   /** The longest value holding the marker ends with the canary's end token. */
   whole?: boolean;
+  /** A length-marked canary (src/util/canary-text.ts): the most of its characters a value holds. */
+  chars?: number;
   error?: string;
 }
 
@@ -84,7 +87,7 @@ function fieldPaths(doc: unknown, prefix = '', out: string[] = []): string[] {
   return out;
 }
 
-function wholeIn(doc: unknown, marker: string): boolean | undefined {
+function wholeIn(doc: unknown, marker: string): { whole: boolean; chars?: number } | undefined {
   const texts: string[] = [];
   const walk = (v: unknown) => {
     if (typeof v === 'string') texts.push(v);
@@ -94,7 +97,13 @@ function wholeIn(doc: unknown, marker: string): boolean | undefined {
   walk(doc);
   const holding = texts.filter((t) => t.includes(marker));
   if (holding.length === 0) return undefined;
-  return holding.some((t) => t.trimEnd().endsWith(`${marker}-END`));
+  // A length-marked canary is measured in every value holding it (message, event.original, an insertion string).
+  const measured = holding.map((t) => measureCanary(t, marker)).filter((m) => m !== undefined);
+  if (measured.length > 0) {
+    const best = measured.reduce((a, b) => (b.chars > a.chars ? b : a));
+    return { whole: best.whole, chars: best.chars };
+  }
+  return { whole: holding.some((t) => t.trimEnd().endsWith(`${marker}-END`)) };
 }
 
 /** Reads the search answer: found or not, and with which fields; an error or a timed-out search did not decide. */
@@ -152,6 +161,18 @@ export function readSiemSearch(product: string, result: ProbeResult, marker: str
   const fields = [...new Set(matching.flatMap((d) => fieldPaths(d)))]
     .filter((f) => !f.startsWith('_') && !f.startsWith('$'))
     .sort();
-  const whole = matching.map((d) => wholeIn(d, marker)).find((w) => w !== undefined);
-  return { answered: true, found: true, fields, ...(whole !== undefined ? { whole } : {}) };
+  // Several hits: the most complete copy counts.
+  const copies = matching.map((d) => wholeIn(d, marker)).filter((w) => w !== undefined);
+  const best =
+    copies.find((c) => c.whole) ??
+    copies.reduce<(typeof copies)[number] | undefined>(
+      (a, b) => (!a || (b.chars ?? 0) > (a.chars ?? 0) ? b : a),
+      undefined,
+    );
+  return {
+    answered: true,
+    found: true,
+    fields,
+    ...(best ? { whole: best.whole, ...(best.chars !== undefined ? { chars: best.chars } : {}) } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import type { CanaryCollectorArrival, CanaryMarkerTrace } from '../model.js';
 import type { CanarySiemTrace, CanarySighting } from '../parsers/linux/canary.js';
 import { shellQuote } from '../transport/shell.js';
 import type { Transport } from '../transport/types.js';
+import { measureCanary } from '../util/canary-text.js';
 import { splitSections } from '../util/file-sections.js';
 import type { SiemSearchAnswer } from './siem-search.js';
 
@@ -90,7 +91,14 @@ export function sight(output: string, marker: string, prefix: string): { hit?: C
       const m = re.exec(line);
       if (m) {
         const body = line.slice(m.index).trimEnd();
-        const candidate = { place: `${prefix}:${f.path}`, bytes: Buffer.byteLength(body), whole: body.includes(end) };
+        // A length-marked canary is measured against its own text (what trails it on the line does not count).
+        const measured = measureCanary(body, marker);
+        const candidate: CanarySighting = {
+          place: `${prefix}:${f.path}`,
+          bytes: Buffer.byteLength(body),
+          whole: measured ? measured.whole : body.includes(end),
+          ...(measured ? { chars: measured.chars } : {}),
+        };
         // Several copies (a retried message, a URL and a body): the most complete one counts.
         if (!hit || candidate.bytes > hit.bytes) hit = candidate;
       } else if (line.includes(end)) endElsewhere = true;
@@ -141,6 +149,7 @@ export async function followOnCollector(
         a.latency_ms = t.now() - m.sentAt;
       }
       a.bytes = s.hit.bytes;
+      if (s.hit.chars !== undefined) a.chars = s.hit.chars;
       a.whole = s.hit.whole;
       a.remainder_separate = s.endElsewhere;
       // A cut message: its rest may come a moment later as a separate message; wait for it at most 2 s.
@@ -178,6 +187,7 @@ export async function searchInSiem(
         s.latency_ms = t.now() - m.sentAt;
         s.fields = a.fields;
         if (a.whole !== undefined) s.whole = a.whole;
+        if (a.chars !== undefined) s.chars = a.chars;
       }
     }
     const all = [...out.values()];

@@ -3,22 +3,29 @@
 // run, this target and this request; the event is read back on the host (Get-WinEvent: its record id and time), then
 // traced with the same traceMarkers as every other canary to the collector (a Windows Event Collector's forwarded
 // events, or the files NXLog/Winlogbeat write on a syslog collector) and the SIEM. The answer has the Linux host
-// canary's document shape, so the same facts, summaries and report sections read it.
+// canary's document shape, so the same facts, summaries and report sections read it. With `long_canary`, the same
+// write also writes a long, length-marked event (src/util/canary-text.ts; Write-EventLog only: eventcreate cannot carry
+// it, which the document says instead of pretending), and each place that holds it (the host's own Application log,
+// the collector, the SIEM) says whether it holds it whole or at how many characters it was cut.
 import { randomBytes } from 'node:crypto';
 import type { EventLogCanarySettings } from '../model.js';
 import {
+  type CanaryCopy,
   type CanaryTrace,
   type HostCanaryDocument,
   type LocalEvent,
   siemArrivalText,
 } from '../parsers/linux/canary.js';
 import type { PowerShellTransport } from '../transport/powershell.js';
-import { eventLogReadBackScript } from '../transport/pwsh-canary.js';
+import { eventLogReadBackScript, LONG_NOT_WRITTEN, LONG_WRITTEN } from '../transport/pwsh-canary.js';
 import type { ProbeResult } from '../transport/types.js';
-import { type TracePlaces, traceMarkers } from './trace.js';
+import { firstCut, lengthMarkedCanary, measureCanary } from '../util/canary-text.js';
+import { type MarkerTrace, type TracePlaces, traceMarkers } from './trace.js';
 
 export const DEFAULT_EVENT_SOURCE = 'socready';
 export const DEFAULT_EVENT_ID = 100;
+/** The long canary for `long_canary: true`: past 8 KB (rsyslog, syslog-ng), 10 000 (Splunk TRUNCATE) and 16 KB. */
+export const DEFAULT_LONG_CANARY_CHARS = 20_000;
 /** How long the host's own log is polled for the event it just wrote (it is there at once unless the write failed). */
 const LOCAL_WAIT_MS = 10_000;
 
@@ -39,17 +46,38 @@ export interface WindowsCanaryOptions {
   now?: () => number;
 }
 
-export function windowsMarker(runId: string, targetId: string): string {
+/** The short and the long canary's markers: unique to this run, this target and this write. */
+export function windowsMarkers(runId: string, targetId: string): { short: string; long: string } {
   const nonce = randomBytes(4).toString('hex');
-  return `socready-canary-${runId}-${targetId}-${nonce}-1`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const base = `socready-canary-${runId}-${targetId}-${nonce}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return { short: `${base}-1`, long: `${base}-2` };
+}
+
+/** Characters of the long canary the settings ask for, or undefined when they ask for none. */
+export function longCanaryChars(s: EventLogCanarySettings): number | undefined {
+  if (s.long_canary === undefined || s.long_canary === false) return undefined;
+  return s.long_canary === true ? DEFAULT_LONG_CANARY_CHARS : s.long_canary;
+}
+
+/** The long event's fate as the write script reported it: written, or why not (the short event stands either way). */
+export function longWriteOutcome(stdout: string): { written: true } | { written: false; why: string } {
+  const lines = stdout.split(/\r?\n/).map((l) => l.trim());
+  if (lines.includes(LONG_WRITTEN)) return { written: true };
+  const said = lines.find((l) => l.startsWith(LONG_NOT_WRITTEN));
+  return { written: false, why: said ? said.slice(LONG_NOT_WRITTEN.length).trim() : 'the write did not report it' };
 }
 
 /** Why the write failed, in words an operator acts on; undefined when the event was written. */
 export function plantFailure(r: ProbeResult): string | undefined {
-  const text = `${r.stdout}\n${r.stderr}\n${r.error?.message ?? ''}`;
-  const failed = r.error !== undefined || (r.exitCode !== null && r.exitCode !== 0) || /\bERROR:/.test(r.stdout);
+  // The long event's own line (its failure leaves the short event written) is not the write's outcome.
+  const stdout = r.stdout
+    .split('\n')
+    .filter((l) => !l.trim().startsWith(LONG_NOT_WRITTEN))
+    .join('\n');
+  const text = `${stdout}\n${r.stderr}\n${r.error?.message ?? ''}`;
+  const failed = r.error !== undefined || (r.exitCode !== null && r.exitCode !== 0) || /\bERROR:/.test(stdout);
   if (!failed) return undefined;
-  const first = (r.error?.message || r.stderr.trim() || r.stdout.trim()).split('\n')[0]!.trim();
+  const first = (r.error?.message || r.stderr.trim() || stdout.trim()).split('\n')[0]!.trim();
   if (/source not registered|source name .* does not exist/i.test(text))
     return (
       `source not registered (${first}); register it once as an administrator with ` +
@@ -74,6 +102,8 @@ export function readBack(stdout: string, marker: string, writtenBy?: string): Lo
   const rows = (Array.isArray(parsed) ? parsed : [parsed]) as Record<string, unknown>[];
   const row = rows.find((e) => typeof e?.Message === 'string' && e.Message.includes(marker));
   if (!row) return undefined;
+  // What the host's own log holds of a long canary: the first place it could have been cut.
+  const measured = measureCanary(String(row.Message), marker);
   return {
     log: String(row.LogName ?? 'Application'),
     provider: String(row.ProviderName ?? ''),
@@ -82,6 +112,7 @@ export function readBack(stdout: string, marker: string, writtenBy?: string): Lo
     time_created: String(row.TimeCreated ?? ''),
     ...(typeof row.MachineName === 'string' ? { machine: row.MachineName } : {}),
     ...(writtenBy ? { written_by: writtenBy } : {}),
+    ...(measured ? { chars: measured.chars, whole: measured.whole } : {}),
   };
 }
 
@@ -113,13 +144,20 @@ async function readLocally(
   }
 }
 
-/** Plants the Windows canary, reads it back on the host, and traces it to the collector and the SIEM. */
+interface Planted {
+  trace: CanaryTrace;
+  sentAt: number;
+}
+
+/** Plants the Windows canary (and the long one when asked), reads them back, and traces them to collector and SIEM. */
 export async function runWindowsCanary(o: WindowsCanaryOptions): Promise<HostCanaryDocument> {
   const now = o.now ?? Date.now;
   const maxWaitMs = (o.settings.max_wait ?? 30) * 1000;
   const source = o.settings.source ?? DEFAULT_EVENT_SOURCE;
-  const marker = windowsMarker(o.runId, o.targetId);
-  const body = `${marker} windows canary ${marker}-END`;
+  const markers = windowsMarkers(o.runId, o.targetId);
+  const body = `${markers.short} windows canary ${markers.short}-END`;
+  const longChars = longCanaryChars(o.settings);
+  const longBody = longChars ? lengthMarkedCanary(markers.long, longChars, 'windows long canary') : undefined;
   const doc: HostCanaryDocument = {
     collector: o.collectorId,
     collector_paths: o.collectorPaths,
@@ -128,65 +166,150 @@ export async function runWindowsCanary(o: WindowsCanaryOptions): Promise<HostCan
     read_errors: [...(o.openErrors ?? [])],
     canaries: [],
     ...(o.places.siem ? { siem: o.places.siem.id } : {}),
+    ...(longChars ? { long_requested_chars: longChars } : {}),
   };
   const sentAt = now();
   const r = await o.host.plantEventLogCanary({
-    marker,
+    marker: markers.short,
     message: body,
     source,
     eventId: o.settings.event_id ?? DEFAULT_EVENT_ID,
+    ...(longBody ? { long: { marker: markers.long, message: longBody } } : {}),
   });
   const failed = plantFailure(r);
   const writtenBy = failed ? undefined : /eventcreate/i.test(r.stdout) ? 'eventcreate' : 'Write-EventLog';
-  const trace: CanaryTrace = {
-    name: 'short',
-    marker,
-    sent_bytes: Buffer.byteLength(body),
-    planted: !failed,
-    ...(failed ? { plant_error: failed } : {}),
-    sent_at: new Date(sentAt).toISOString(),
-    arrived: false,
-    last_seen: failed ? 'not planted' : `${writtenBy} (written)`,
-    seen_locally: null,
-    summary: '',
+  const planted: Planted[] = [];
+  const plant = (name: CanaryTrace['name'], marker: string, text: string): CanaryTrace => {
+    const trace: CanaryTrace = {
+      name,
+      marker,
+      sent_bytes: Buffer.byteLength(text),
+      ...(name === 'long' ? { sent_chars: text.length } : {}),
+      planted: !failed,
+      ...(failed ? { plant_error: failed } : {}),
+      sent_at: new Date(sentAt).toISOString(),
+      arrived: false,
+      last_seen: failed ? 'not planted' : `${writtenBy} (written)`,
+      seen_locally: null,
+      summary: '',
+    };
+    doc.canaries.push(trace);
+    if (!failed) planted.push({ trace, sentAt });
+    return trace;
   };
-  doc.canaries.push(trace);
-  if (!failed) {
-    const local = await readLocally(o, marker, source, writtenBy);
-    trace.seen_locally = local.readable ? Boolean(local.event) : null;
+  plant('short', markers.short, body);
+  if (longBody) {
+    const outcome = failed ? undefined : longWriteOutcome(r.stdout);
+    if (outcome?.written) plant('long', markers.long, longBody);
+    // Not written: said once, on the document; the canaries list holds only events that exist.
+    else doc.long_not_written = outcome ? outcome.why : `the write failed (${failed})`;
+  }
+  for (const p of planted) {
+    const local = await readLocally(o, p.trace.marker, source, writtenBy);
+    p.trace.seen_locally = local.readable ? Boolean(local.event) : null;
     if (local.error) doc.read_errors.push(`host ${o.targetId}: ${local.error}`);
     if (local.event) {
-      trace.local_event = local.event;
-      trace.last_seen = `host:${local.event.log} record ${local.event.record_id}`;
+      p.trace.local_event = local.event;
+      p.trace.last_seen = `host:${local.event.log} record ${local.event.record_id}`;
     }
-    const traced = await traceMarkers([{ marker, sentAt, expectsEnd: false }], o.places, {
-      maxWaitMs,
-      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
-      ...(o.maxPollMs !== undefined ? { maxPollMs: o.maxPollMs } : {}),
-      now,
-    });
+  }
+  if (planted.length > 0) {
+    const traced = await traceMarkers(
+      planted.map((p) => ({ marker: p.trace.marker, sentAt: p.sentAt, expectsEnd: p.trace.name === 'long' })),
+      o.places,
+      {
+        maxWaitMs,
+        ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+        ...(o.maxPollMs !== undefined ? { maxPollMs: o.maxPollMs } : {}),
+        now,
+      },
+    );
     doc.polls = traced.polls;
     doc.collector_read_ok = traced.collector_read_ok;
     doc.read_errors.push(...traced.read_errors);
-    const m = traced.markers[0]!;
-    if (m.collector?.arrived) {
-      Object.assign(trace, {
-        arrived: true,
-        where: m.collector.where,
-        latency_ms: m.collector.latency_ms,
-        arrived_bytes: m.collector.bytes,
-        whole: m.collector.whole,
-        last_seen: `collector:${m.collector.where}`,
-      });
-    }
-    if (m.siem) trace.siem = m.siem;
+    for (const [i, p] of planted.entries()) record(p.trace, traced.markers[i]!);
   }
-  trace.summary = summarise(trace, doc);
+  const short = doc.canaries.find((c) => c.name === 'short')!;
+  const long = doc.canaries.find((c) => c.name === 'long');
+  if (long) judgeLong(long, short);
+  for (const t of doc.canaries) t.summary = summarise(t, doc);
   return doc;
 }
 
+/** A canary's collector arrival and SIEM search, from the trace. */
+function record(trace: CanaryTrace, m: MarkerTrace): void {
+  if (m.collector?.arrived) {
+    Object.assign(trace, {
+      arrived: true,
+      where: m.collector.where,
+      latency_ms: m.collector.latency_ms,
+      arrived_bytes: m.collector.bytes,
+      whole: m.collector.whole,
+      ...(m.collector.chars !== undefined ? { arrived_chars: m.collector.chars } : {}),
+      last_seen: `collector:${m.collector.where}`,
+    });
+  }
+  if (m.siem) trace.siem = m.siem;
+}
+
+/**
+ * The long canary along its path (host log, collector, SIEM): what each place holds, the first place that cut it and
+ * at how many characters, or where it vanished while the short event went on (dropped for its size).
+ */
+function judgeLong(t: CanaryTrace, short: CanaryTrace): void {
+  const copies: CanaryCopy[] = [];
+  // A copy without a measure (its header did not survive) is whole only if its end token did.
+  const copy = (place: string, whole: boolean | undefined, chars: number | undefined) =>
+    copies.push({ place, seen: true, whole: whole ?? false, ...(chars !== undefined ? { chars } : {}) });
+  const e = t.local_event;
+  if (e && e.chars !== undefined) copy(`host:${e.log}`, e.whole, e.chars);
+  if (t.arrived) copy(`collector:${t.where}`, t.whole, t.arrived_chars);
+  if (t.siem?.arrived) copy(`siem:${t.siem.target}`, t.siem.whole, t.siem.chars);
+  t.copies = copies;
+  const cut = firstCut(copies);
+  if (cut) {
+    t.cut_at = cut.place.startsWith('host:') ? 'host-log' : cut.place.startsWith('collector:') ? 'collector' : 'siem';
+    if (cut.chars !== undefined) t.cut_chars = cut.chars;
+  }
+  if (!t.arrived && short.arrived) t.dropped_at = 'collector';
+  else if (t.arrived && t.siem && !t.siem.arrived && !t.siem.error && short.siem?.arrived) t.dropped_at = 'siem';
+}
+
+const placeName = (place: string, doc: HostCanaryDocument) =>
+  place.startsWith('host:')
+    ? `the host's ${place.slice(5)} log`
+    : place.startsWith('collector:')
+      ? `${place.slice(10)} on ${doc.collector}`
+      : `SIEM ${place.slice(5)}`;
+
+/** Where the long canary stayed whole, where it was cut and at what length: the sentence the finding shows. */
+export function longVerdictText(t: CanaryTrace, doc: HostCanaryDocument): string {
+  const of = t.sent_chars ?? t.sent_bytes;
+  const length = (chars: number | undefined) =>
+    chars !== undefined ? `at ${chars} of ${of} characters` : '(its length unreadable)';
+  const held = (t.copies ?? []).map(
+    (c) => `${placeName(c.place, doc)}: ${c.whole ? 'whole' : `cut ${length(c.chars)}`}`,
+  );
+  const path = held.length > 0 ? ` (${held.join('; ')})` : '';
+  if (t.cut_at) {
+    const c = t.copies!.find((x) => !x.whole)!;
+    return `cut first in ${placeName(c.place, doc)} ${length(t.cut_chars)}${path}`;
+  }
+  if (t.dropped_at === 'collector')
+    return `the short event arrived on ${doc.collector} but this one did not: dropped on the way, likely for its size`;
+  if (t.dropped_at === 'siem')
+    return (
+      `whole on ${doc.collector}, but not in SIEM ${t.siem!.target} where the short event is: dropped there` + path
+    );
+  if (held.length === 0) return 'not read back anywhere';
+  return `whole in every place read${path}`;
+}
+
 function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
-  const what = `Windows canary event (${t.sent_bytes} bytes, ${t.marker})`;
+  const what =
+    t.name === 'long'
+      ? `Windows long canary event (${t.sent_chars} characters, ${t.marker})`
+      : `Windows canary event (${t.sent_bytes} bytes, ${t.marker})`;
   if (!t.planted) return `${what}: not written (${t.plant_error})`;
   const e = t.local_event;
   const local = e
@@ -195,10 +318,13 @@ function summarise(t: CanaryTrace, doc: HostCanaryDocument): string {
       ? "written, but not found in the host's own Application log"
       : "written; the host's Application log could not be read back";
   const errors = doc.read_errors.length > 0 ? `; ${doc.read_errors.join('; ')}` : '';
+  const cut =
+    t.whole === false ? (t.arrived_chars !== undefined ? `, cut at ${t.arrived_chars} characters` : ', cut') : '';
   const collector = t.arrived
-    ? `arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms${t.whole === false ? ', cut' : ''}`
+    ? `arrived on ${doc.collector} in ${t.where} after ${t.latency_ms} ms${cut}`
     : `did not arrive on ${doc.collector} within ${doc.max_wait_ms / 1000} s (${doc.polls} reads of ` +
       `${doc.collector_paths.join(', ')})`;
   const siem = t.siem ? `; ${siemArrivalText(t.siem)}` : '';
-  return `${what}: ${local}; ${collector}${siem}${t.arrived ? '' : errors}`;
+  const verdict = t.name === 'long' ? `; ${longVerdictText(t, doc)}` : '';
+  return `${what}: ${local}; ${collector}${siem}${verdict}${t.arrived ? '' : errors}`;
 }

@@ -59,6 +59,7 @@ export const opensearch = defineProduct({
     'os-sa-detectors',
     'os-sa-rules-prepackaged',
     'os-sa-rules-custom',
+    'os-sa-finding-counts',
   ],
   parsers: [
     ...apiParserModules,

@@ -53,8 +53,14 @@ export function capacityCheck(
     alerts_basis: alertsBasis,
     ...(siem
       ? {
+          // A part the SIEM could not count (a Security Analytics detector cut short) makes the figure a floor.
           alerts_source:
-            siem.details.map((d) => `${d.target} (${d.source})`).join(', ') + `, last ${siem.summary.window_days} days`,
+            siem.details
+              .map((d) => {
+                const n = d.inconclusive?.length ?? 0;
+                return `${d.target} (${d.source}${n > 0 ? `; ${n} not counted, so at least this many` : ''})`;
+              })
+              .join(', ') + `, last ${siem.summary.window_days} days`,
           noisy_rules: noisy,
         }
       : {}),

@@ -6,7 +6,8 @@
 // SOCREADY_TEST_<NAME>_TOKEN. The same checks the contract tests decide (alert counts, field mappings, rules, rule
 // actions, canary-style search) must be decided or inconclusive with a reason, never an error, and every request must
 // be a GET or HEAD, or a POST to one of the product's read-only searches. Skipped, saying which variable is unset.
-import { mkdtempSync } from 'node:fs';
+// On OpenSearch, the Security Analytics findings are also counted per enabled detector (GET pages only).
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,9 @@ import { loadCatalog } from '../../src/checks/catalog.js';
 import { ApiProbeSource, searchAllowed } from '../../src/collect/api-source.js';
 import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
+import { findingsWindow } from '../../src/collect/sa-findings.js';
 import type { Target } from '../../src/model.js';
+import type { SaFindingsDocument } from '../../src/rules/siem-alerts.js';
 
 const LIVE = [
   { name: 'Elasticsearch', product: 'elasticsearch', url: 'SOCREADY_TEST_ES_URL', token: 'SOCREADY_TEST_ES_TOKEN' },
@@ -75,5 +78,42 @@ for (const live of LIVE) {
       }
       expect(a.evidence.filter((e) => e.kind === 'http' && !readOnly(live.product, url!, e.what))).toEqual([]);
     }, 300_000);
+
+    it.skipIf(live.product !== 'opensearch')(
+      'counts Security Analytics findings per enabled detector over the 30 days before the clock, GET only',
+      async () => {
+        // The clock is injected (read once): the window is checked against it, never against a fixed date.
+        const clock = new Date();
+        const target: Target = {
+          id: 'siem',
+          kind: 'siem',
+          address: 'live',
+          tags: [],
+          transport: 'http',
+          api: { url: url!, product: 'opensearch', ...(process.env[live.token] ? { token_env: live.token } : {}) },
+        };
+        const dir = mkdtempSync(join(tmpdir(), 'socready-live-sa-'));
+        const a = await assessTarget(target, new ApiProbeSource(target, { now: () => clock }), loadCatalog(), {
+          store: new EvidenceStore(dir),
+          only: ['products.siem.alert-volume'],
+        });
+        const f = a.findings.find((x) => x.check === 'products.siem.alert-volume')!;
+        expect(f.status, f.reason).not.toBe('error');
+        const e = a.evidence.find((x) => x.probe === 'os-sa-finding-counts');
+        if (!e || e.error) return; // no Security Analytics there (or denied): the finding says why
+        const doc = JSON.parse(readFileSync(join(dir, e.file!), 'utf8')) as SaFindingsDocument;
+        const w = findingsWindow(clock);
+        expect(doc.security_analytics_findings.window).toEqual({
+          start: w.start.toISOString(),
+          end: w.end.toISOString(),
+          days: 30,
+        });
+        for (const d of doc.security_analytics_findings.detectors) {
+          expect(d.request).toMatch(/^GET \S+\/_plugins\/_security_analytics\/findings\/_search\?detector_id=/);
+          if (d.status !== 'counted') expect(d.reason, d.name).toBeTruthy();
+        }
+      },
+      300_000,
+    );
   });
 }

@@ -11,8 +11,10 @@ export interface CanarySighting {
   place: string;
   /** Bytes of the canary body found on the marker's line (from the marker to the end of the line). */
   bytes: number;
-  /** The line ends with the canary's end token. */
+  /** The line ends with the canary's end token (a length-marked canary: all its characters are there). */
   whole: boolean;
+  /** A length-marked canary (src/util/canary-text.ts): how many of its characters the line holds. */
+  chars?: number;
 }
 
 export interface CanaryTrace {
@@ -33,8 +35,20 @@ export interface CanaryTrace {
   seen_locally: boolean | null;
   arrived_bytes?: number;
   whole?: boolean;
-  /** Where a long canary was cut: logger (its 1 KiB default), sender-input, collector-input. */
-  cut_at?: 'logger' | 'sender-input' | 'collector-input';
+  /** A length-marked long canary (Windows; src/util/canary-text.ts): its characters, sent and held by the collector. */
+  sent_chars?: number;
+  arrived_chars?: number;
+  /**
+   * Where a long canary was cut. Linux: logger (its 1 KiB default), sender-input, collector-input. Windows: the first
+   * place along the path that holds it cut (the host's own log, the collector, the SIEM).
+   */
+  cut_at?: 'logger' | 'sender-input' | 'collector-input' | 'host-log' | 'collector' | 'siem';
+  /** Windows: the characters the first cut copy holds. */
+  cut_chars?: number;
+  /** Windows: the long canary vanished where the short one went on (on the way to the collector, or the SIEM). */
+  dropped_at?: 'collector' | 'siem';
+  /** Windows: each place along the path that holds the long canary, in path order, whole or with its length. */
+  copies?: CanaryCopy[];
   /** The cut-off rest arrived on the collector as a separate, header-less message (imtcp splits an over-long frame). */
   remainder_separate?: boolean;
   /** Windows: the canary event as the host's own Application log holds it (read back with Get-WinEvent). */
@@ -46,10 +60,19 @@ export interface CanaryTrace {
 
 export type CanarySiemTrace = CanarySiemArrival;
 
+/** One place holding a long canary: `host:<log>`, `collector:<where>` or `siem:<target>`. */
+export interface CanaryCopy {
+  place: string;
+  seen: boolean;
+  whole: boolean;
+  /** Characters of the canary this copy holds (all of them when whole); absent when its header did not survive. */
+  chars?: number;
+}
+
 /** One phrase for a canary's SIEM end, the same in every canary's finding (host, Windows, web, database). */
 export function siemArrivalText(s: CanarySiemArrival): string {
   if (s.arrived) {
-    const cut = s.whole === false ? ', cut' : '';
+    const cut = s.whole === false ? (s.chars !== undefined ? `, cut at ${s.chars} characters` : ', cut') : '';
     return `in SIEM ${s.target} after ${s.latency_ms} ms${cut} (fields: ${s.fields.join(', ') || 'none'})`;
   }
   return s.error
@@ -67,6 +90,9 @@ export interface LocalEvent {
   machine?: string;
   /** How it was written: Write-EventLog (Windows PowerShell 5.1) or eventcreate (PowerShell 7). */
   written_by?: string;
+  /** A length-marked long canary: the characters the host's own log holds, and whether that is all of them. */
+  chars?: number;
+  whole?: boolean;
 }
 
 export interface HostCanaryDocument {
@@ -80,6 +106,10 @@ export interface HostCanaryDocument {
   canaries: CanaryTrace[];
   /** The SIEM target searched for the canaries, when the host's syslog.siem names one. */
   siem?: string;
+  /** Windows: the long canary's length the settings asked for (eventlog.long_canary). */
+  long_requested_chars?: number;
+  /** Windows: why the long canary asked for was not written (eventcreate cannot carry it; the write failed). */
+  long_not_written?: string;
 }
 
 function documentOf(outputs: Record<string, ProbeResult>, probe: string): HostCanaryDocument {
@@ -150,6 +180,38 @@ const hostCanary = (outputs: Record<string, ProbeResult>, probe = 'host-canary')
   };
 };
 
+/**
+ * The Windows long canary's verdict: whole (every place that holds it holds it whole), cut (the first place that cut
+ * it), dropped (gone where the short event went on), or unknown (not written, or neither event arrived).
+ */
+function longVerdict(doc: HostCanaryDocument): { verdict: 'whole' | 'cut' | 'dropped' | 'unknown'; why: string } {
+  const long = doc.canaries.find((c) => c.name === 'long');
+  if (doc.long_requested_chars === undefined) return { verdict: 'unknown', why: 'no long canary was asked for' };
+  const asked = `long canary (${doc.long_requested_chars} characters)`;
+  if (!long) return { verdict: 'unknown', why: `${asked} not written: ${doc.long_not_written ?? 'no answer'}` };
+  const verdict = long.cut_at ? 'cut' : long.dropped_at ? 'dropped' : long.arrived ? 'whole' : 'unknown';
+  return { verdict, why: long.summary };
+}
+
+function windowsCanary(outputs: Record<string, ProbeResult>): Facts {
+  const probe = 'windows-event-canary';
+  const facts = hostCanary(outputs, probe);
+  const doc = documentOf(outputs, probe);
+  const v = longVerdict(doc);
+  const long = facts.long as Facts;
+  // The long canary's arrival is judged by its own check: canary-arrives asks only whether events get there.
+  const events = (facts.canaries as Facts[]).filter((c) => c.name !== 'long');
+  return {
+    ...facts,
+    canaries: events,
+    planted: events.every((c) => c.planted),
+    arrived: events.every((c) => c.arrived),
+    long_requested: doc.long_requested_chars !== undefined,
+    long_verdict: v.verdict,
+    long: { ...long, verdict: v.verdict, why: v.why },
+  };
+}
+
 /** Body length of the host's long canary: above rsyslog's default 8096-byte maxMessageSize (header included). */
 export const LONG_CANARY_BYTES = 12_000;
 
@@ -178,11 +240,12 @@ export const canaryParserModules: readonly ParserModule[] = [
     facts: [...CANARY_DOCUMENT_FACTS, 'canaries[].whole', 'short', 'long'],
     parse: (outputs) => hostCanary(outputs),
   }),
-  // The Windows host canary (src/collect/windows-canary.ts) answers the same document with one canary event.
+  // The Windows host canary (src/collect/windows-canary.ts) answers the same document with one canary event, and a
+  // long one when eventlog.long_canary asks for it.
   defineParser({
     name: 'windows-event-canary',
     probes: ['windows-event-canary'],
-    facts: [...CANARY_DOCUMENT_FACTS, 'canaries[].local_event', 'short'],
-    parse: (outputs) => hostCanary(outputs, 'windows-event-canary'),
+    facts: [...CANARY_DOCUMENT_FACTS, 'canaries[].local_event', 'short', 'long', 'long_requested', 'long_verdict'],
+    parse: (outputs) => windowsCanary(outputs),
   }),
 ];

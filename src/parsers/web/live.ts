@@ -3,6 +3,7 @@
 // per URL explaining it; the checks in checks/web/live.yaml decide pass, warn, fail or inconclusive over those facts.
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import type { ProbeResult } from '../../transport/types.js';
+import { firstCut } from '../../util/canary-text.js';
 import type { LiveProbeResult } from '../../web/canary.js';
 import type { TlsInspection } from '../../web/tls.js';
 import { defineParser, type ParserModule } from '../define.js';
@@ -235,13 +236,18 @@ function longCut(r: LiveProbeResult, shortBodyLogged: boolean): { cut_at: string
       why: `${sent}: the body was cut in the server's own log (${r.found_in.join(', ')})`,
     };
   const c = r.trace?.collector;
-  if (c?.arrived && c.whole === false)
+  const s = r.trace?.siem;
+  // Past the server's log, the same first-cut rule as every canary's path (src/util/canary-text.ts).
+  const cut = firstCut([
+    { place: 'collector', seen: c?.arrived === true, ...(c?.whole !== undefined ? { whole: c.whole } : {}) },
+    { place: 'siem', seen: s?.arrived === true, ...(s?.whole !== undefined ? { whole: s.whole } : {}) },
+  ]);
+  if (c && cut?.place === 'collector')
     return {
       cut_at: 'collector',
       why: `${sent}: whole in the server's log, cut on collector ${c.id} (${c.bytes} bytes from the marker on)`,
     };
-  const s = r.trace?.siem;
-  if (s?.arrived && s.whole === false)
+  if (s && cut?.place === 'siem')
     return {
       cut_at: 'siem',
       why:

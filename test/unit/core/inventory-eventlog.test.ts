@@ -38,4 +38,23 @@ describe('inventory: a Windows host names where its events must arrive (eventlog
     expect(() => load(`${WIN}eventlog: { collector: win1, event_id: 4624 } }\n`)).toThrow(InputError);
     expect(() => load(`${WIN}eventlog: { collector: win1, source: "x'; Remove-Item" } }\n`)).toThrow(InputError);
   });
+
+  it('accepts a long canary as true or a length of 8193..30000 characters, and names the field when not', () => {
+    const wec =
+      '  - { id: wec, kind: windows, address: wec.corp.example, transport: powershell, ' +
+      'collector: { event_logs: [ForwardedEvents] } }\n';
+    expect(load(`${WIN}eventlog: { collector: wec, long_canary: true } }\n${wec}`).targets[0]!.eventlog).toEqual({
+      collector: 'wec',
+      long_canary: true,
+    });
+    expect(load(`${WIN}eventlog: { collector: wec, long_canary: 12000 } }\n${wec}`).targets[0]!.eventlog).toEqual({
+      collector: 'wec',
+      long_canary: 12000,
+    });
+    // Not past 8 KB, or past what the event log takes in one insertion string (31 839): refused.
+    for (const bad of ['4096', '32000', '"big"']) {
+      const e = errorOf(() => load(`${WIN}eventlog: { collector: wec, long_canary: ${bad} } }\n${wec}`));
+      expect(e.field).toMatch(/^targets\.0\.eventlog\.long_canary/);
+    }
+  });
 });

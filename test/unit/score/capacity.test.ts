@@ -36,6 +36,33 @@ describe('the SOAR gate alert volume', () => {
     });
   });
 
+  it('a Security Analytics detector not counted makes the measured volume a floor, and says so', () => {
+    const doc = {
+      security_analytics_findings: {
+        window: { start: '2026-10-31T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', days: 30 },
+        disabled_detectors: [],
+        detectors: [
+          {
+            id: 'd1',
+            name: 'windows',
+            request: 'GET x',
+            status: 'counted',
+            findings_counted: 300,
+            rules: [{ id: 'r1', name: 'VPN brute force', findings: 300, days: { '2026-11-02': 300 } }],
+          },
+          { id: 'd2', name: 'linux', request: 'GET y', status: 'failed', reason: 'timeout', rules: [] },
+        ],
+      },
+    };
+    const measured = siemAlertSection([{ target: 'os', probe: 'os-sa-finding-counts', text: JSON.stringify(doc) }]);
+    expect(capacityCheck(detections, undefined, measured)).toMatchObject({
+      alerts_per_day: 10,
+      alerts_basis: 'siem-alert-history',
+      alerts_source: 'os (OpenSearch Security Analytics findings; 1 not counted, so at least this many), last 30 days',
+      noisy_rules: [{ target: 'os', rule: 'r1 VPN brute force', per_day: 10 }],
+    });
+  });
+
   it('falls back to the estimate over real logs, saying so, when no SIEM alert history was read', () => {
     const unreadable = siemAlertSection([
       { target: 'es', probe: 'es-security-alert-counts', text: '{"timed_out":true}' },
