@@ -725,6 +725,30 @@ export interface CostSummary {
   budget: { per_month?: number; gb_per_day?: number } | null;
 }
 
+/** The forecast against one SIEM limit: Splunk's licence headroom per day, or a cluster's disk to its watermark. */
+export interface CostHeadroom {
+  target: string;
+  kind: 'licence' | 'disk';
+  check: string;
+  /** licence: quota minus the busiest day of the last 30 (bytes per day, may be negative); disk: bytes left. */
+  headroom_bytes: number;
+  /** Added bytes per day (disk: as stored, replicas included). */
+  added: CostRange | null;
+  /** disk: the days the added data is kept. */
+  retention_days: number | null;
+  /** licence: added bytes per day; disk: added stored bytes per day × retention days. */
+  needed: CostRange | null;
+  /** On the expected figure; unknown: no change quantified. */
+  verdict: 'fits' | 'exceeds' | 'unknown';
+  /** Whether the high end of the range fits as well. */
+  high_fits: boolean | null;
+  /** licence: by how much the expected added volume exceeds the headroom. */
+  over_bytes_per_day: number | null;
+  /** disk: days until the high watermark at the expected added rate, when it does not fit. */
+  days_to_fill: number | null;
+  basis: Bilingual;
+}
+
 export interface CostDetails {
   models: string;
   prices: PriceTable | null;
@@ -742,6 +766,8 @@ export interface CostDetails {
     bytes_per_day: CostRange;
     basis: Bilingual;
   }[];
+  /** The forecast against the SIEMs' licence and disk headroom (src/cost/headroom.ts). */
+  headroom?: CostHeadroom[];
 }
 
 export interface Analyses {

@@ -15,6 +15,10 @@ export const VOLUME_CHECKS = [
   'database.mariadb.statement-volume-measured',
   'products.es.ingest-volume',
   'products.splunk.license-usage',
+  'products.splunk.ingest-by-sourcetype',
+  // Headroom facts (src/cost/headroom.ts): no sources, kept through the spill for the analysis.
+  'products.splunk.licence-headroom',
+  'products.es.disk-headroom',
 ] as const;
 
 export interface MeasuredFigure extends Rate {

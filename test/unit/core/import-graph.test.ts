@@ -56,6 +56,11 @@ const LAYERS: Layering = [
       'cost/database-volume',
       'cost/parsers',
       'cost/siem-volume',
+      // The SIEM-limit parsers (Splunk licence log, disk headroom, security retention) and their name table.
+      'cost/security-sources',
+      'cost/splunk-ingest',
+      'cost/es-headroom',
+      'cost/security-retention',
     ],
   },
   { name: 'collect', members: ['collect', 'web', 'database'] },
