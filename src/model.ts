@@ -593,6 +593,8 @@ export interface CanaryMarkerTrace {
 /** Alerts one SIEM rule raised over the window (src/rules/siem-alerts.ts reads them from the SIEM's answers). */
 export interface RuleAlertCount {
   rule: string;
+  /** The SIEM's own id of the rule when the answer names it (Sentinel: the analytics rule's ARM `name`). */
+  rule_id?: string;
   alerts: number;
   per_day: number;
   /** The day it raised most (where the SIEM's answer is per day: Security Analytics findings). */
@@ -608,6 +610,8 @@ export interface AlertCounts {
   rules: RuleAlertCount[];
   /** Alerts of rules beyond the aggregation's size (counted in the total, not per rule). */
   other_alerts: number;
+  /** How alerts were attributed to rules, when that is not plainly by rule (Sentinel: by rule id, else by name). */
+  basis?: string;
   /** Parts that could not be counted (a Security Analytics detector whose findings were cut or failed): not zeros. */
   inconclusive?: string[];
 }
@@ -640,7 +644,7 @@ export interface CostInput {
   input?: string | string[];
   source: 'measured' | 'assumed' | 'missing';
   range: [number, number, number] | null;
-  basis: string;
+  basis: Bilingual;
 }
 
 export interface CostMoney {
@@ -666,7 +670,7 @@ export interface CostChange {
   /** null: a measured input is missing (reason says which). */
   bytes_per_day: CostRange | null;
   events_per_day: number | null;
-  reason?: string;
+  reason?: Bilingual;
   /** Stored GB at retention (hot and warm), when the price table gives retention days. */
   stored_gb: { hot: CostRange; warm: CostRange | null } | null;
   monthly_cost: CostMoney | null;
@@ -705,7 +709,7 @@ export interface CostSource {
   last: string | null;
   span_hours: number | null;
   bytes_per_day: number | null;
-  basis: string;
+  basis: Bilingual;
 }
 
 export interface CostSummary {
@@ -721,11 +725,35 @@ export interface CostSummary {
   budget: { per_month?: number; gb_per_day?: number } | null;
 }
 
+/** The forecast against one SIEM limit: Splunk's licence headroom per day, or a cluster's disk to its watermark. */
+export interface CostHeadroom {
+  target: string;
+  kind: 'licence' | 'disk';
+  check: string;
+  /** licence: quota minus the busiest day of the last 30 (bytes per day, may be negative); disk: bytes left. */
+  headroom_bytes: number;
+  /** Added bytes per day (disk: as stored, replicas included). */
+  added: CostRange | null;
+  /** disk: the days the added data is kept. */
+  retention_days: number | null;
+  /** licence: added bytes per day; disk: added stored bytes per day × retention days. */
+  needed: CostRange | null;
+  /** On the expected figure; unknown: no change quantified. */
+  verdict: 'fits' | 'exceeds' | 'unknown';
+  /** Whether the high end of the range fits as well. */
+  high_fits: boolean | null;
+  /** licence: by how much the expected added volume exceeds the headroom. */
+  over_bytes_per_day: number | null;
+  /** disk: days until the high watermark at the expected added rate, when it does not fit. */
+  days_to_fill: number | null;
+  basis: Bilingual;
+}
+
 export interface CostDetails {
   models: string;
   prices: PriceTable | null;
   today: CostSource[];
-  rates: { target: string; name: string; value: number | null; basis: string; check: string }[];
+  rates: { target: string; name: string; value: number | null; basis: Bilingual; check: string }[];
   changes: CostChange[];
   phases: CostPhase[];
   /** Changes with no figure: not placed in a phase. */
@@ -736,8 +764,10 @@ export interface CostDetails {
     change: string;
     fraction: [number, number, number];
     bytes_per_day: CostRange;
-    basis: string;
+    basis: Bilingual;
   }[];
+  /** The forecast against the SIEMs' licence and disk headroom (src/cost/headroom.ts). */
+  headroom?: CostHeadroom[];
 }
 
 export interface Analyses {

@@ -405,11 +405,20 @@ export function siemRules(
   );
   if (alertAnswers.length > 0)
     report.analyses.siem_alerts = siemAlertSection(
-      alertAnswers.map((e) => ({
-        target: e.target,
-        probe: e.probe,
-        text: readFileSync(join(runDir, e.file!), 'utf8'),
-      })),
+      alertAnswers.map((e) => {
+        // Sentinel counts alerts per analytics rule id: the same target's alertRules answer names the rules.
+        const rules = [...report.evidence, ...kept].find(
+          (r) => r.target === e.target && r.probe === 'sentinel-alert-rules' && !r.error && r.file,
+        );
+        return {
+          target: e.target,
+          probe: e.probe,
+          text: readFileSync(join(runDir, e.file!), 'utf8'),
+          ...(e.probe === 'sentinel-alert-counts' && rules
+            ? { rulesText: readFileSync(join(runDir, rules.file!), 'utf8') }
+            : {}),
+        };
+      }),
     );
   const answers = [...report.evidence, ...kept].filter((e) => SIEM_RULE_PROBES.has(e.probe) && !e.error && e.file);
   const sa = new Set<string>(SECURITY_ANALYTICS_PROBES);

@@ -200,6 +200,19 @@ interface Endpoint {
   field: 'api.url' | 'api.management_url';
 }
 
+/** One HTTP request the source sends: where and how, the limits of its answer, and whose credential it carries. */
+interface RequestSpec {
+  url: URL;
+  method: 'GET' | 'HEAD' | 'POST';
+  accept: string;
+  timeoutMs: number;
+  maxBytes: number;
+  /** A read-only search's body (POST only). */
+  payload?: SearchPayload;
+  /** The endpoint the URL belongs to: its credential goes to its origin only (api.url, or api.management_url). */
+  endpoint: Endpoint;
+}
+
 /** Pages a paged probe reads at most (Wazuh's 500-item pages: 50,000 rules; Azure's pages of ~100 rules). */
 export const MAX_PAGES = 100;
 
@@ -408,18 +421,19 @@ export class ApiProbeSource implements ProbeSource {
         },
       };
     }
-    const answer = await this.request(
-      this.urlFor(req.path),
-      'POST',
-      'application/json',
-      req.timeoutMs ?? API_DEFAULT_TIMEOUT_MS,
-      req.maxBytes ?? API_DEFAULT_MAX_BYTES,
-      {
+    const answer = await this.request({
+      url: this.urlFor(req.path),
+      method: 'POST',
+      accept: 'application/json',
+      timeoutMs: req.timeoutMs ?? API_DEFAULT_TIMEOUT_MS,
+      maxBytes: req.maxBytes ?? API_DEFAULT_MAX_BYTES,
+      payload: {
         type: req.contentType,
         body: req.body,
         retrySafe: (RETRY_SAFE_SEARCHES[this.product] ?? []).some((re) => re.test(req.path)),
       },
-    );
+      endpoint: this.main,
+    });
     if ('kind' in answer) return { status: 0, body: '', truncated: false, error: this.cleanError(answer)! };
     const body = this.cleanText(answer.body.toString('utf8'));
     const out: SearchAnswer = { status: answer.status, body, truncated: answer.truncated };
@@ -431,7 +445,14 @@ export class ApiProbeSource implements ProbeSource {
   private async openRaw(): Promise<TransportError | undefined> {
     const configError = this.configure();
     if (configError) return configError;
-    const answer = await this.request(this.urlFor('/'), 'GET', 'application/json', API_DEFAULT_TIMEOUT_MS, 256 * 1024);
+    const answer = await this.request({
+      url: this.urlFor('/'),
+      method: 'GET',
+      accept: 'application/json',
+      timeoutMs: API_DEFAULT_TIMEOUT_MS,
+      maxBytes: 256 * 1024,
+      endpoint: this.main,
+    });
     if ('kind' in answer) return answer;
     const body = scrub(answer.body.toString('utf8'), this.secrets);
     const error = classifyStatus(answer.status, answer.statusText, body);
@@ -504,7 +525,7 @@ export class ApiProbeSource implements ProbeSource {
           }
         : undefined;
     const accept = probe.accept ?? 'application/json';
-    const first = await this.request(url, method, accept, timeoutMs, maxBytes, payload, endpoint);
+    const first = await this.request({ url, method, accept, timeoutMs, maxBytes, payload, endpoint });
     const answer =
       probe.paging && !('kind' in first) && first.status >= 200 && first.status < 300
         ? await this.readPages(probe.paging, url, first, { accept, timeoutMs, maxBytes, endpoint })
@@ -586,15 +607,7 @@ export class ApiProbeSource implements ProbeSource {
               `${opts.endpoint.base.origin} (${opts.endpoint.field}) only`,
           };
       }
-      const answer = await this.request(
-        pageUrl,
-        'GET',
-        opts.accept,
-        opts.timeoutMs,
-        opts.maxBytes,
-        undefined,
-        opts.endpoint,
-      );
+      const answer = await this.request({ ...opts, url: pageUrl, method: 'GET' });
       if ('kind' in answer) return { kind: answer.kind, message: `page ${page + 1}: ${answer.message}` };
       if (answer.status < 200 || answer.status >= 300) return answer;
       let d: Record<string, unknown>;
@@ -642,17 +655,9 @@ export class ApiProbeSource implements ProbeSource {
    * One request; a 429 (rate limited) is retried after the server's Retry-After, at most RATE_LIMIT_RETRIES times
    * and only when the wait it asks for is at most MAX_RETRY_WAIT_MS: a scan never hammers a product nor stalls on it.
    */
-  private async request(
-    url: URL,
-    method: 'GET' | 'HEAD' | 'POST',
-    accept: string,
-    timeoutMs: number,
-    maxBytes: number,
-    payload?: SearchPayload,
-    endpoint: Endpoint = this.main,
-  ): Promise<RawAnswer | TransportError> {
+  private async request(spec: RequestSpec): Promise<RawAnswer | TransportError> {
     for (let attempt = 0; ; attempt++) {
-      const answer = await this.follow(url, method, accept, timeoutMs, maxBytes, payload, endpoint);
+      const answer = await this.follow(spec);
       if ('kind' in answer || answer.status !== 429) return answer;
       const wait = retryAfterMs(answer.headers['retry-after'], Date.now());
       if (attempt >= RATE_LIMIT_RETRIES || wait === undefined || wait > MAX_RETRY_WAIT_MS) {
@@ -673,24 +678,15 @@ export class ApiProbeSource implements ProbeSource {
    * sent once more on a new connection when it is a GET or HEAD or a search marked retry-safe, never when it is a
    * Splunk export; a second failure is the answer.
    */
-  private async follow(
-    url: URL,
-    method: 'GET' | 'HEAD' | 'POST',
-    accept: string,
-    timeoutMs: number,
-    maxBytes: number,
-    payload: SearchPayload | undefined,
-    endpoint: Endpoint,
-  ): Promise<RawAnswer | TransportError> {
-    let current = url;
+  private async follow(spec: RequestSpec): Promise<RawAnswer | TransportError> {
+    const { method, payload, endpoint } = spec;
+    let current = spec.url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      let answer = await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, false);
+      let answer = await this.once({ ...spec, url: current }, false);
       if ('stale' in answer) {
         // A Splunk export starts a search job on any method (GET probes too): a reset one is reported, not repeated.
         const retry = !SEARCH_EXPORT.test(current.pathname) && (method !== 'POST' || payload?.retrySafe === true);
-        answer = retry
-          ? await this.once(current, method, accept, timeoutMs, maxBytes, payload, endpoint, true)
-          : answer;
+        answer = retry ? await this.once({ ...spec, url: current }, true) : answer;
         if ('stale' in answer) answer = answer.stale;
       }
       if ('kind' in answer) return answer;
@@ -723,16 +719,8 @@ export class ApiProbeSource implements ProbeSource {
   }
 
   /** One request; `fresh`: on a connection of its own, never a kept-alive one. */
-  private once(
-    url: URL,
-    method: 'GET' | 'HEAD' | 'POST',
-    accept: string,
-    timeoutMs: number,
-    maxBytes: number,
-    payload: SearchPayload | undefined,
-    endpoint: Endpoint,
-    fresh: boolean,
-  ): Promise<RawAnswer | TransportError | StaleSocket> {
+  private once(spec: RequestSpec, fresh: boolean): Promise<RawAnswer | TransportError | StaleSocket> {
+    const { url, method, accept, timeoutMs, maxBytes, payload, endpoint } = spec;
     const insecure = Boolean(this.target.api?.insecure_tls);
     const headers: Record<string, string> = { accept, 'user-agent': 'socready (read-only audit)' };
     // The credential of the endpoint the URL belongs to, and only to that origin.

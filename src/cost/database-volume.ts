@@ -4,6 +4,7 @@
 // rather than guessed. MariaDB/MySQL: Questions over Uptime_since_flush_status.
 import type { Located } from '../checks/explain.js';
 import type { ProbeResult } from '../transport/types.js';
+import { basis } from './basis.js';
 import type { Rate } from './linux-volume.js';
 
 export interface DatabaseVolume {
@@ -37,7 +38,10 @@ function firstError(r: ProbeResult | undefined): string {
 
 /** pg_stat_database rows `datname|commits+rollbacks|seconds since reset`: each database's rate, summed. */
 function pgTransactions(r: ProbeResult | undefined): Rate {
-  if (failed(r)) return { value: null, basis: `pg_stat_database not read: ${firstError(r)}` };
+  if (failed(r)) {
+    const e = firstError(r);
+    return { value: null, basis: basis(`pg_stat_database not read: ${e}`, `pg_stat_database を読めない: ${e}`) };
+  }
   let rate = 0;
   let young = 0;
   let rows = 0;
@@ -50,38 +54,76 @@ function pgTransactions(r: ProbeResult | undefined): Rate {
     if (s < MIN_SPAN_S) young++;
     else rate += (n / s) * 86_400;
   }
-  if (rows === 0) return { value: null, basis: 'pg_stat_database gave no rows' };
-  if (young === rows) return { value: null, basis: `the counters of all ${rows} databases span under an hour` };
+  if (rows === 0) return { value: null, basis: basis('pg_stat_database gave no rows', 'pg_stat_database の行がない') };
+  if (young === rows)
+    return {
+      value: null,
+      basis: basis(
+        `the counters of all ${rows} databases span under an hour`,
+        `全 ${rows} データベースのカウンターの期間が 1 時間未満`,
+      ),
+    };
   return {
     value: Math.round(rate),
-    basis:
+    basis: basis(
       `pg_stat_database xact_commit + xact_rollback of ${rows - young} database(s) over the time since their ` +
-      `statistics reset or the server start${young ? ` (${young} with under an hour left out)` : ''}`,
+        `statistics reset or the server start${young ? ` (${young} with under an hour left out)` : ''}`,
+      `${rows - young} データベースの pg_stat_database xact_commit + xact_rollback を統計のリセットまたはサーバー起動` +
+        `からの時間で割った値${young ? `（1 時間未満の ${young} 件を除く）` : ''}`,
+    ),
   };
 }
 
 /** pg_stat_statements `sum(calls)|seconds since its reset|entries deallocated`. */
 function pgStatements(r: ProbeResult | undefined, transactions: Rate): Rate {
-  const tx = transactions.value !== null ? `; ${transactions.value} transactions per day (${transactions.basis})` : '';
+  const tx = basis(
+    transactions.value !== null ? `; ${transactions.value} transactions per day (${transactions.basis.en})` : '',
+    transactions.value !== null
+      ? `。1 日あたり ${transactions.value} トランザクション（${transactions.basis.ja}）`
+      : '',
+  );
   if (failed(r)) {
+    const e = firstError(r);
     const why = /pg_stat_statements/.test(`${r?.stderr ?? ''}`)
-      ? 'pg_stat_statements is not installed (statements are counted nowhere else)'
-      : `pg_stat_statements not read: ${firstError(r)}`;
-    return { value: null, basis: why + tx };
+      ? basis(
+          'pg_stat_statements is not installed (statements are counted nowhere else)',
+          'pg_stat_statements がインストールされていない（SQL 実行数は他では数えられない）',
+        )
+      : basis(`pg_stat_statements not read: ${e}`, `pg_stat_statements を読めない: ${e}`);
+    return { value: null, basis: basis(why.en + tx.en, why.ja + tx.ja) };
   }
   const [calls, span, dealloc] = r!.stdout.trim().split(/\r?\n/)[0]?.split('|') ?? [];
   const n = Number(calls || 0);
   const s = Number(span);
-  if (!Number.isFinite(n) || !Number.isFinite(s))
-    return { value: null, basis: `unreadable answer: ${r!.stdout.trim()}` };
-  if (s < MIN_SPAN_S) return { value: null, basis: `pg_stat_statements spans ${hours(s)} only: too recent${tx}` };
-  const evicted = Number(dealloc) > 0 ? `; ${dealloc} deallocations since: a lower bound` : '';
-  return { value: perDay(n, s), basis: `pg_stat_statements: ${n} calls over ${hours(s)}${evicted}` };
+  if (!Number.isFinite(n) || !Number.isFinite(s)) {
+    const text = r!.stdout.trim();
+    return { value: null, basis: basis(`unreadable answer: ${text}`, `読み取れない応答: ${text}`) };
+  }
+  if (s < MIN_SPAN_S)
+    return {
+      value: null,
+      basis: basis(
+        `pg_stat_statements spans ${hours(s)} only: too recent${tx.en}`,
+        `pg_stat_statements の期間が ${hours(s)} のみ: 最近すぎる${tx.ja}`,
+      ),
+    };
+  const evicted = Number(dealloc) > 0;
+  return {
+    value: perDay(n, s),
+    basis: basis(
+      `pg_stat_statements: ${n} calls over ${hours(s)}` +
+        (evicted ? `; ${dealloc} deallocations since: a lower bound` : ''),
+      `pg_stat_statements: ${hours(s)} で ${n} 回の実行${evicted ? `。その間に ${dealloc} 件の解放があり下限値` : ''}`,
+    ),
+  };
 }
 
 /** SHOW GLOBAL STATUS rows `Name<TAB>value`. */
 function mariadbStatements(r: ProbeResult | undefined): Rate {
-  if (failed(r)) return { value: null, basis: `SHOW GLOBAL STATUS not read: ${firstError(r)}` };
+  if (failed(r)) {
+    const e = firstError(r);
+    return { value: null, basis: basis(`SHOW GLOBAL STATUS not read: ${e}`, `SHOW GLOBAL STATUS を読めない: ${e}`) };
+  }
   const v = new Map(
     r!.stdout
       .split(/\r?\n/)
@@ -93,9 +135,25 @@ function mariadbStatements(r: ProbeResult | undefined): Rate {
   // Questions counts since FLUSH STATUS, so its span is Uptime_since_flush_status (Uptime on servers without it).
   const span = v.get('uptime_since_flush_status') ?? v.get('uptime');
   if (questions === undefined || span === undefined || !Number.isFinite(questions) || !Number.isFinite(span))
-    return { value: null, basis: 'SHOW GLOBAL STATUS gave no Questions/Uptime' };
-  if (span < MIN_SPAN_S) return { value: null, basis: `the status counters span ${hours(span)} only: too recent` };
-  return { value: perDay(questions, span), basis: `Questions ${questions} over ${hours(span)} (SHOW GLOBAL STATUS)` };
+    return {
+      value: null,
+      basis: basis('SHOW GLOBAL STATUS gave no Questions/Uptime', 'SHOW GLOBAL STATUS に Questions/Uptime がない'),
+    };
+  if (span < MIN_SPAN_S)
+    return {
+      value: null,
+      basis: basis(
+        `the status counters span ${hours(span)} only: too recent`,
+        `ステータスカウンターの期間が ${hours(span)} のみ: 最近すぎる`,
+      ),
+    };
+  return {
+    value: perDay(questions, span),
+    basis: basis(
+      `Questions ${questions} over ${hours(span)} (SHOW GLOBAL STATUS)`,
+      `${hours(span)} で Questions ${questions}（SHOW GLOBAL STATUS）`,
+    ),
+  };
 }
 
 export function postgresqlVolume(outputs: Record<string, ProbeResult>): { volume: DatabaseVolume } {

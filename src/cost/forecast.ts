@@ -16,6 +16,7 @@ import type {
 } from '../model.js';
 import type { MeasuredFigure, Measures } from './measures.js';
 import type { Term, VolumeModel } from './tables.js';
+import { basis, composeBasis, joinBases } from './basis.js';
 
 export const GB = 1e9;
 /** Days in an average month: monthly prices are per month, volumes per day. */
@@ -39,18 +40,33 @@ export function resolveInput(lookup: Lookup, target: string, input: string | str
   const found = names.map((n) => ({ n, m: lookup(target, n) }));
   const known = found.filter((x) => x.m && x.m.value !== null);
   if (known.length === 0) {
-    const why = found.map((x) => `${x.n}: ${x.m ? x.m.basis : 'not measured by this scan'}`).join('; ');
+    const why = joinBases(
+      found.map((x) => composeBasis((_, text) => `${x.n}: ${text(x.m ? x.m.basis : NOT_MEASURED)}`)),
+    );
     return { value: null, basis: why, check: found.find((x) => x.m)?.m?.check ?? '' };
   }
   const missing = found.filter((x) => !x.m || x.m.value === null).map((x) => x.n);
   return {
     value: known.reduce((s, x) => s + x.m!.value!, 0),
-    basis:
-      known.map((x) => `${x.n} = ${round(x.m!.value!)} (${x.m!.basis})`).join(' + ') +
-      (missing.length > 0 ? `; not measured, left out: ${missing.join(', ')}` : ''),
+    basis: composeBasis(
+      (lang, text) =>
+        known
+          .map(
+            (x) =>
+              `${x.n} = ${round(x.m!.value!)}${lang === 'en' ? ` (${text(x.m!.basis)})` : `（${text(x.m!.basis)}）`}`,
+          )
+          .join(' + ') +
+        (missing.length === 0
+          ? ''
+          : lang === 'en'
+            ? `; not measured, left out: ${missing.join(', ')}`
+            : `；未計測のため除外: ${missing.join(', ')}`),
+    ),
     check: known[0]!.m!.check,
   };
 }
+
+const NOT_MEASURED = basis('not measured by this scan', 'このスキャンでは未計測');
 
 const round = (x: number) => (Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 1000) / 1000);
 
@@ -62,11 +78,22 @@ function fillTerm(term: Term, lookup: Lookup, target: string): CostInput {
       return { ...base, source: 'measured', range: [m.value, m.value, m.value], basis: m.basis };
     }
     if (term.assumed) {
-      return { ...base, source: 'assumed', range: term.assumed, basis: `not measured (${m?.basis}); assumed range` };
+      const why = m?.basis ?? NOT_MEASURED;
+      return {
+        ...base,
+        source: 'assumed',
+        range: term.assumed,
+        basis: basis(`not measured (${why.en}); assumed range`, `未計測（${why.ja}）。仮定の範囲`),
+      };
     }
-    return { ...base, source: 'missing', range: null, basis: m?.basis ?? 'not measured by this scan' };
+    return { ...base, source: 'missing', range: null, basis: m?.basis ?? NOT_MEASURED };
   }
-  return { ...base, source: 'assumed', range: term.assumed!, basis: 'assumed range (checks/cost/volume-models.yaml)' };
+  return {
+    ...base,
+    source: 'assumed',
+    range: term.assumed!,
+    basis: basis('assumed range (checks/cost/volume-models.yaml)', '仮定の範囲（checks/cost/volume-models.yaml）'),
+  };
 }
 
 const product = (inputs: CostInput[], i: 0 | 1 | 2) => inputs.reduce((p, t) => p * t.range![i], 1);
@@ -189,7 +216,12 @@ export function forecastChanges(inp: ForecastInputs): CostChange[] {
         bytes_per_day: bytes,
         events_per_day: events,
         ...(missing.length > 0
-          ? { reason: `not measured: ${missing.map((t) => `${t.name.en} (${t.basis})`).join('; ')}` }
+          ? {
+              reason: basis(
+                `not measured: ${missing.map((t) => `${t.name.en} (${t.basis.en})`).join('; ')}`,
+                `未計測: ${missing.map((t) => `${t.name.ja || t.name.en}（${t.basis.ja}）`).join('；')}`,
+              ),
+            }
           : {}),
         ...money,
         ...detectionValue(model.class, inp.sources),

@@ -3,6 +3,7 @@
 // team can recompute it with its own prices.
 import type { AnalysisSection, CostDetails, CostRange, CostSummary, Inventory, Report } from '../model.js';
 import { forecastChanges, lookupIn } from './forecast.js';
+import { headroomOf } from './headroom.js';
 import { readMeasures } from './measures.js';
 import { buildPhases, groupIntoPhases, orderChanges, savingsFor, type WhatIfFn, withTechniques } from './plan.js';
 import { loadVolumeModels, VOLUME_MODELS_FILE } from './tables.js';
@@ -77,6 +78,7 @@ export function analyseCost(report: Report, opts: CostOptions): AnalysisSection<
       phases,
       unquantified: changes.filter((c) => c.bytes_per_day === null).map((c) => c.id),
       savings: savingsFor(ordered, models.savings, lookup),
+      headroom: headroomOf(report.findings, summary.added_bytes_per_day, inv.costs),
     },
     problems:
       inv.budget?.per_month !== undefined && !priced

@@ -2,6 +2,7 @@
 import { InconclusiveError } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
 import { permissionProblem, toolMissing } from '../parsers/linux/util.js';
+import { type Basis, basis } from './basis.js';
 import { MIN_SPAN_MS, type SourceVolume, volumesBySource } from './logstat.js';
 import { lineTime } from './timestamps.js';
 
@@ -18,7 +19,7 @@ export const LINUX_SOURCES = [
 
 export interface Rate {
   value: number | null;
-  basis: string;
+  basis: Basis;
 }
 
 export interface LinuxVolume {
@@ -41,22 +42,26 @@ function tagged(text: string, tag: string): string[] {
 function journalVolume(text: string): SourceVolume {
   const usage = tagged(text, 'journal-usage')[0];
   const base = { source: 'journal', files: 0, paths: [] as string[] };
-  const none = (basis: string): SourceVolume => ({
+  const none = (why: Basis): SourceVolume => ({
     ...base,
     bytes: 0,
     first: null,
     last: null,
     span_hours: null,
     bytes_per_day: null,
-    basis,
+    basis: why,
   });
-  if (usage === undefined) return none('journalctl is not installed');
+  if (usage === undefined) return none(basis('journalctl is not installed', 'journalctl がインストールされていない'));
   const m = /take up ([\d.]+)\s*([BKMGT])/i.exec(usage);
-  if (!m) return none(`journalctl --disk-usage said: ${usage.slice(0, 120)}`);
+  if (!m) {
+    const said = usage.slice(0, 120);
+    return none(basis(`journalctl --disk-usage said: ${said}`, `journalctl --disk-usage の出力: ${said}`));
+  }
   const bytes = Math.round(Number(m[1]) * UNITS[m[2]!.toUpperCase()]!);
   const first = lineTime(tagged(text, 'journal-first')[0] ?? '');
   const last = lineTime(tagged(text, 'journal-last')[0] ?? '');
-  if (first === undefined || last === undefined) return { ...none('no journal entry could be read'), bytes };
+  if (first === undefined || last === undefined)
+    return { ...none(basis('no journal entry could be read', 'ジャーナルのエントリーを読めない')), bytes };
   const span = last - first;
   const out = {
     ...base,
@@ -65,11 +70,19 @@ function journalVolume(text: string): SourceVolume {
     last: new Date(last).toISOString(),
     span_hours: span / 3_600_000,
   };
-  if (span < MIN_SPAN_MS) return { ...out, bytes_per_day: null, basis: 'the journal spans under an hour' };
+  if (span < MIN_SPAN_MS)
+    return {
+      ...out,
+      bytes_per_day: null,
+      basis: basis('the journal spans under an hour', 'ジャーナルの期間が 1 時間未満'),
+    };
   return {
     ...out,
     bytes_per_day: (bytes * 86_400_000) / span,
-    basis: `journalctl --disk-usage (${usage.trim()}) over the span of its entries; on-disk size, compressed`,
+    basis: basis(
+      `journalctl --disk-usage (${usage.trim()}) over the span of its entries; on-disk size, compressed`,
+      `journalctl --disk-usage（${usage.trim()}）をエントリーの期間で割った値。ディスク上の圧縮後サイズ`,
+    ),
   };
 }
 
@@ -79,13 +92,26 @@ function processStarts(text: string): Rate {
   const boot = Number(tagged(text, 'proc-btime')[0]);
   const now = Number(tagged(text, 'now')[0]);
   if (!Number.isFinite(count) || !Number.isFinite(boot) || !Number.isFinite(now) || count <= 0 || boot <= 0) {
-    return { value: null, basis: '/proc/stat gave no processes/btime counter' };
+    return {
+      value: null,
+      basis: basis('/proc/stat gave no processes/btime counter', '/proc/stat に processes/btime のカウンターがない'),
+    };
   }
   const up = (now - boot) * 1000;
-  if (up < MIN_SPAN_MS) return { value: null, basis: `the host booted ${Math.round(up / 60_000)} min ago: too recent` };
+  if (up < MIN_SPAN_MS) {
+    const min = Math.round(up / 60_000);
+    return {
+      value: null,
+      basis: basis(`the host booted ${min} min ago: too recent`, `ホストの起動が ${min} 分前: 最近すぎる`),
+    };
+  }
+  const days = (up / 86_400_000).toFixed(2);
   return {
     value: (count * 86_400_000) / up,
-    basis: `/proc/stat processes ${count} over ${(up / 86_400_000).toFixed(2)} days since boot (btime ${boot})`,
+    basis: basis(
+      `/proc/stat processes ${count} over ${days} days since boot (btime ${boot})`,
+      `/proc/stat の processes ${count} を起動後 ${days} 日で割った値（btime ${boot}）`,
+    ),
   };
 }
 

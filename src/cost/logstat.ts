@@ -3,6 +3,7 @@
 // first and last lines; and the function that turns those records into bytes per day per source. Nothing is guessed:
 // a source whose span cannot be read is null with the reason, never 0.
 import { lineTime } from './timestamps.js';
+import { type Basis, basis } from './basis.js';
 
 /**
  * `socready_logstat <source> <file>...`: one `file` record per readable regular file, then up to three `head` and
@@ -60,7 +61,7 @@ export interface SourceVolume {
   span_hours: number | null;
   bytes_per_day: number | null;
   /** How the figure was obtained, or why there is none. */
-  basis: string;
+  basis: Basis;
 }
 
 /** The shortest span a per-day figure is extrapolated from. */
@@ -115,7 +116,7 @@ export function sourceVolume(source: string, files: LogFile[], unreadable: strin
     files: files.length,
     paths: files.map((f) => f.path).slice(0, 20),
   };
-  const none = (basis: string, bytes = 0): SourceVolume => ({
+  const none = (basis: Basis, bytes = 0): SourceVolume => ({
     ...base,
     bytes,
     first: null,
@@ -125,14 +126,23 @@ export function sourceVolume(source: string, files: LogFile[], unreadable: strin
     basis,
   });
   if (files.length === 0) {
-    return none(unreadable.length > 0 ? `not readable: ${unreadable.join(', ')}` : 'no log file found');
+    return none(
+      unreadable.length > 0
+        ? basis(`not readable: ${unreadable.join(', ')}`, `読み取れない: ${unreadable.join(', ')}`)
+        : basis('no log file found', 'ログファイルが見つからない'),
+    );
   }
   const unknown = files.filter((f) => f.bytes === null);
   const bytes = files.reduce((s, f) => s + (f.bytes ?? 0), 0);
   if (unknown.length > 0) {
-    return none(`uncompressed size unknown for ${unknown.map((f) => f.path).join(', ')}`, bytes);
+    const paths = unknown.map((f) => f.path).join(', ');
+    return none(basis(`uncompressed size unknown for ${paths}`, `展開後のサイズが不明: ${paths}`), bytes);
   }
-  if (bytes === 0) return { ...none('the files are empty: nothing written in their span'), bytes_per_day: null };
+  if (bytes === 0)
+    return {
+      ...none(basis('the files are empty: nothing written in their span', 'ファイルが空: 期間中に書き込みがない')),
+      bytes_per_day: null,
+    };
   const firsts = files.map((f) => f.head.map((l) => lineTime(l, f.mtime_ms)).find((t) => t !== undefined));
   const lasts = files.map(
     (f) =>
@@ -142,14 +152,25 @@ export function sourceVolume(source: string, files: LogFile[], unreadable: strin
         .at(-1) ?? f.mtime_ms,
   );
   const known = firsts.filter((t): t is number => t !== undefined);
-  if (known.length === 0) return none('no timestamp in the first lines of any file', bytes);
+  if (known.length === 0)
+    return none(basis('no timestamp in the first lines of any file', 'どのファイルの先頭行にも時刻がない'), bytes);
   const first = Math.min(...known);
   const last = Math.max(...lasts);
   const span = last - first;
-  const timed = `${bytes} bytes in ${files.length} file(s) between the first and last line's time`;
+  const timed = basis(
+    `${bytes} bytes in ${files.length} file(s) between the first and last line's time`,
+    `${files.length} ファイルの先頭行から末尾行の時刻までに ${bytes} バイト`,
+  );
   if (span < MIN_SPAN_MS) {
+    const min = Math.round(span / 60_000);
     return {
-      ...none(`span of ${Math.round(span / 60_000)} min is under an hour: too short to say a day`, bytes),
+      ...none(
+        basis(
+          `span of ${min} min is under an hour: too short to say a day`,
+          `期間が ${min} 分で 1 時間未満: 1 日あたりを出すには短すぎる`,
+        ),
+        bytes,
+      ),
       first: iso(first),
       last: iso(last),
       span_hours: span / 3_600_000,
@@ -163,7 +184,13 @@ export function sourceVolume(source: string, files: LogFile[], unreadable: strin
     last: iso(last),
     span_hours: span / 3_600_000,
     bytes_per_day: (bytes * 86_400_000) / span,
-    basis: untimed > 0 ? `${timed} (${untimed} file(s) had no timestamp in their first lines)` : timed,
+    basis:
+      untimed > 0
+        ? basis(
+            `${timed.en} (${untimed} file(s) had no timestamp in their first lines)`,
+            `${timed.ja}（${untimed} ファイルは先頭行に時刻がない）`,
+          )
+        : timed,
   };
 }
 

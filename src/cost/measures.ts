@@ -1,6 +1,7 @@
 // The measured figures of a run, read from the volume checks' findings (their observed facts): today's volume per
 // source and the named rates the volume models use (`web.body_requests_per_day`, `linux.bytes_per_day.linux-audit`).
 import type { CostSource, Finding } from '../model.js';
+import { asBasis } from './basis.js';
 import type { Rate } from './linux-volume.js';
 import type { SourceVolume } from './logstat.js';
 import type { RequestRates } from './web-volume.js';
@@ -14,6 +15,10 @@ export const VOLUME_CHECKS = [
   'database.mariadb.statement-volume-measured',
   'products.es.ingest-volume',
   'products.splunk.license-usage',
+  'products.splunk.ingest-by-sourcetype',
+  // Headroom facts (src/cost/headroom.ts): no sources, kept through the spill for the analysis.
+  'products.splunk.licence-headroom',
+  'products.es.disk-headroom',
 ] as const;
 
 export interface MeasuredFigure extends Rate {
@@ -60,7 +65,7 @@ function row(target: string, check: string, v: SourceVolume, cls: string | null)
     last: v.last,
     span_hours: v.span_hours,
     bytes_per_day: v.bytes_per_day,
-    basis: v.basis,
+    basis: asBasis(v.basis),
   };
 }
 
@@ -99,10 +104,10 @@ export function readMeasures(findings: Finding[]): Measures {
     if (f.check === 'linux.volume.measured') {
       for (const v of (volume.sources as SourceVolume[] | undefined) ?? []) {
         today.push(row(t, f.check, v, LINUX_CLASS[v.source] ?? null));
-        put(t, `linux.bytes_per_day.${v.source}`, { value: v.bytes_per_day, basis: v.basis, check: f.check });
+        put(t, `linux.bytes_per_day.${v.source}`, { value: v.bytes_per_day, basis: asBasis(v.basis), check: f.check });
       }
       const p = volume.process_starts_per_day as Rate | undefined;
-      if (p) put(t, 'linux.process_starts_per_day', { ...p, check: f.check });
+      if (p) put(t, 'linux.process_starts_per_day', { ...p, basis: asBasis(p.basis), check: f.check });
     } else if (f.check === 'web.volume.measured') {
       for (const v of (volume.logs as (SourceVolume & { origin: string })[] | undefined) ?? []) {
         today.push(row(t, f.check, v, /modsecurity/i.test(v.origin) ? 'waf' : null));
@@ -110,19 +115,20 @@ export function readMeasures(findings: Finding[]): Measures {
       const req = volume.requests as RequestRates | undefined;
       for (const k of REQUEST_RATES) {
         const r = req?.[k] as Rate | undefined;
-        if (r) put(t, `web.${k}`, { ...r, check: f.check });
+        if (r) put(t, `web.${k}`, { ...r, basis: asBasis(r.basis), check: f.check });
       }
     } else if (f.check.startsWith('database.')) {
       const s = volume.statements_per_day as Rate | undefined;
-      if (s) put(t, 'database.statements_per_day', { ...s, check: f.check });
+      if (s) put(t, 'database.statements_per_day', { ...s, basis: asBasis(s.basis), check: f.check });
     } else if (f.check.startsWith('products.')) {
       // Already in the SIEM: what it ingests today, per index or licence pool.
       for (const v of (volume.sources as SourceVolume[] | undefined) ?? []) today.push(row(t, f.check, v, null));
     } else {
       for (const v of (volume.logs as EventLogVolume[] | undefined) ?? []) {
         today.push(row(t, f.check, v, WINDOWS_CLASS[v.source] ?? null));
-        put(t, `windows.bytes_per_day.${v.source}`, { value: v.bytes_per_day, basis: v.basis, check: f.check });
-        put(t, `windows.records_per_day.${v.source}`, { value: v.records_per_day, basis: v.basis, check: f.check });
+        const basis = asBasis(v.basis);
+        put(t, `windows.bytes_per_day.${v.source}`, { value: v.bytes_per_day, basis, check: f.check });
+        put(t, `windows.records_per_day.${v.source}`, { value: v.records_per_day, basis, check: f.check });
       }
     }
   }

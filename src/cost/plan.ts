@@ -5,6 +5,7 @@
 import type { AreaId, CostChange, CostDetails, CostPhase, CostRange, SoarVerdict } from '../model.js';
 import { GB, type Lookup, resolveInput, severityRank } from './forecast.js';
 import type { Range, Saving } from './tables.js';
+import { type Basis, basis } from './basis.js';
 
 /** What the run would score if these findings passed (src/analyse.ts re-runs the source map and the score). */
 export interface WhatIf {
@@ -135,20 +136,30 @@ export function savingsFor(changes: CostChange[], savings: Saving[], lookup: Loo
     for (const c of changes) {
       if (!s.applies_to.includes(c.model) || !c.bytes_per_day) continue;
       let fraction: Range;
-      let basis: string;
+      let why: Basis;
       if (s.keeps) {
         const m = s.keeps.input !== undefined ? resolveInput(lookup, c.target, s.keeps.input) : undefined;
         if (m && m.value !== null) {
           fraction = [1 - m.value, 1 - m.value, 1 - m.value];
-          basis = `keeps the measured share ${Math.round(m.value * 1000) / 10}% (${m.basis})`;
+          const share = Math.round(m.value * 1000) / 10;
+          why = basis(
+            `keeps the measured share ${share}% (${m.basis.en})`,
+            `実測の割合 ${share}% を残す（${m.basis.ja}）`,
+          );
         } else {
           const [l, e, h] = s.keeps.assumed;
           fraction = [1 - h, 1 - e, 1 - l];
-          basis = `keeps an assumed ${l * 100}–${h * 100}% (share not measured)`;
+          why = basis(
+            `keeps an assumed ${l * 100}–${h * 100}% (share not measured)`,
+            `仮定の ${l * 100}〜${h * 100}% を残す（割合は未計測）`,
+          );
         }
       } else {
         fraction = s.saving!;
-        basis = 'assumed share saved (checks/cost/volume-models.yaml)';
+        why = basis(
+          'assumed share saved (checks/cost/volume-models.yaml)',
+          '仮定の削減割合（checks/cost/volume-models.yaml）',
+        );
       }
       const e = c.bytes_per_day.expected;
       out.push({
@@ -157,7 +168,7 @@ export function savingsFor(changes: CostChange[], savings: Saving[], lookup: Loo
         change: c.id,
         fraction,
         bytes_per_day: { low: e * fraction[0], expected: e * fraction[1], high: e * fraction[2] },
-        basis,
+        basis: why,
       });
     }
   }

@@ -6,6 +6,7 @@ import { defineParser, type ParserModule } from '../parsers/define.js';
 import { sourceOfIndex } from '../parsers/products/elastic.js';
 import { asRecord, type Outputs, otherProduct, readJson, serverNow } from '../parsers/products/util.js';
 import { MIN_SPAN_MS, type SourceVolume } from './logstat.js';
+import { basis } from './basis.js';
 
 interface CatIndex {
   index?: string;
@@ -52,9 +53,13 @@ export function esIngestVolume(rows: unknown, now: number): Facts {
         docs: s.docs,
         docs_per_day: ok ? (s.docs * 86_400_000) / span : null,
         basis: ok
-          ? `primary store of ${s.indices.length} index(es) (compressed and indexed, not raw ingest) since the oldest` +
-            ' was created; deleted older indices are not counted'
-          : 'the oldest index was created under an hour ago',
+          ? basis(
+              `primary store of ${s.indices.length} index(es) (compressed and indexed, not raw ingest) since the ` +
+                'oldest was created; deleted older indices are not counted',
+              `最古の作成以降の ${s.indices.length} インデックスのプライマリーストア（圧縮・インデックス化後で、取り込み時の` +
+                '生データ量ではない）。削除済みの古いインデックスは含まない',
+            )
+          : basis('the oldest index was created under an hour ago', '最古のインデックスの作成が 1 時間以内'),
       };
     });
   return { applicable: true, volume: { sources, measured: sources.filter((s) => s.bytes_per_day !== null).length } };
@@ -77,9 +82,12 @@ export function splunkLicenseUsage(json: unknown): Facts {
     last: null,
     span_hours: null,
     bytes_per_day: null,
-    basis:
+    basis: basis(
       `${used} bytes indexed so far today against a daily quota of ${quota} bytes ` +
-      '(the licence day is not over: no per-day rate is extrapolated)',
+        '(the licence day is not over: no per-day rate is extrapolated)',
+      `1 日の割り当て ${quota} バイトに対し、本日これまでに ${used} バイトをインデックス化` +
+        '（ライセンス日が終わっていないため 1 日あたりの値は外挿しない）',
+    ),
   };
   return {
     applicable: true,

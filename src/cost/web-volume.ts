@@ -7,6 +7,7 @@ import type { ProbeResult } from '../transport/types.js';
 import { type SourceVolume, volumesBySource } from './logstat.js';
 import type { Rate } from './linux-volume.js';
 import { lineTime } from './timestamps.js';
+import { type Basis, basis, joinBases, verbatim } from './basis.js';
 
 /** The live probe's answer (src/web/source.ts): per log, the LOG_STAT_SH records and a bounded tail. */
 export interface LogSampleDocument {
@@ -93,7 +94,12 @@ const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 
 /** Rates of one access log's sampled lines; null with the reason where the sample cannot say. */
 export function requestRates(lines: RequestLine[]): RequestRates {
-  const none = (basis: string): Rate => ({ value: null, basis });
+  const none = (why: Basis): Rate => ({ value: null, basis: why });
+  const noLine = basis('no request line in the sampled tail', 'サンプルした末尾にリクエスト行がない');
+  const noBody = basis(
+    'no POST/PUT/PATCH request in the sampled tail',
+    'サンプルした末尾に POST/PUT/PATCH リクエストがない',
+  );
   const times = lines.map((l) => l.time).filter((t): t is number => t !== undefined);
   const span = times.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1000 : null;
   const bodies = lines.filter((l) => BODY_METHODS.has(l.method));
@@ -104,9 +110,13 @@ export function requestRates(lines: RequestLine[]): RequestRates {
       : null;
   const why =
     lines.length === 0
-      ? 'no request line in the sampled tail'
-      : `${times.length} timed requests over ${span === null ? 'no' : fmt(span)} s: ` +
-        `at least ${MIN_SAMPLE.requests} over ${MIN_SAMPLE.seconds} s are needed`;
+      ? noLine
+      : basis(
+          `${times.length} timed requests over ${span === null ? 'no' : fmt(span)} s: ` +
+            `at least ${MIN_SAMPLE.requests} over ${MIN_SAMPLE.seconds} s are needed`,
+          `時刻のあるリクエストが ${span === null ? '0' : fmt(span)} 秒で ${times.length} 件: ` +
+            `${MIN_SAMPLE.seconds} 秒以上で ${MIN_SAMPLE.requests} 件以上が必要`,
+        );
   const sized = bodies.filter((l) => l.request_bytes !== undefined);
   const kinds = [...new Set(sized.map((l) => l.request_bytes_kind))].join(', ');
   const responses = lines.filter((l) => l.response_bytes !== undefined).map((l) => l.response_bytes!);
@@ -116,53 +126,91 @@ export function requestRates(lines: RequestLine[]): RequestRates {
     sample_span_seconds: span,
     requests_per_day:
       perDay !== null
-        ? { value: perDay, basis: `${times.length} requests in the sampled tail over ${fmt(span!)} s` }
+        ? {
+            value: perDay,
+            basis: basis(
+              `${times.length} requests in the sampled tail over ${fmt(span!)} s`,
+              `サンプルした末尾の ${fmt(span!)} 秒に ${times.length} リクエスト`,
+            ),
+          }
         : none(why),
     body_requests_per_day:
       perDay !== null && share !== null
-        ? { value: perDay * share, basis: `requests per day × POST/PUT/PATCH share ${fmt(share * 100)}%` }
+        ? {
+            value: perDay * share,
+            basis: basis(
+              `requests per day × POST/PUT/PATCH share ${fmt(share * 100)}%`,
+              `1 日あたりのリクエスト数 × POST/PUT/PATCH の割合 ${fmt(share * 100)}%`,
+            ),
+          }
         : none(why),
     body_share:
       share !== null
-        ? { value: share, basis: `${bodies.length} of ${lines.length} sampled requests are POST/PUT/PATCH` }
-        : none('no request line in the sampled tail'),
+        ? {
+            value: share,
+            basis: basis(
+              `${bodies.length} of ${lines.length} sampled requests are POST/PUT/PATCH`,
+              `サンプルした ${lines.length} リクエストのうち ${bodies.length} 件が POST/PUT/PATCH`,
+            ),
+          }
+        : none(noLine),
     mean_request_body_bytes:
       sized.length > 0
-        ? { value: mean(sized.map((l) => l.request_bytes!)), basis: `mean ${kinds} of ${sized.length} body requests` }
+        ? {
+            value: mean(sized.map((l) => l.request_bytes!)),
+            basis: basis(
+              `mean ${kinds} of ${sized.length} body requests`,
+              `ボディを持つ ${sized.length} リクエストの ${kinds} の平均`,
+            ),
+          }
         : none(
             bodies.length === 0
-              ? 'no POST/PUT/PATCH request in the sampled tail'
-              : 'the log format records no body, request length or Content-Length',
+              ? noBody
+              : basis(
+                  'the log format records no body, request length or Content-Length',
+                  'ログ形式がボディ、リクエスト長、Content-Length のいずれも記録しない',
+                ),
           ),
     mean_response_bytes:
       responses.length > 0
-        ? { value: mean(responses), basis: `mean bytes sent of ${responses.length} sampled responses` }
-        : none('the log format records no response size'),
+        ? {
+            value: mean(responses),
+            basis: basis(
+              `mean bytes sent of ${responses.length} sampled responses`,
+              `サンプルした ${responses.length} レスポンスの送信バイト数の平均`,
+            ),
+          }
+        : none(basis('the log format records no response size', 'ログ形式がレスポンスサイズを記録しない')),
     login_api_body_share:
       bodies.length > 0
         ? {
             value: loginApi / bodies.length,
-            basis: `${loginApi} of ${bodies.length} body requests go to login/auth/API paths`,
+            basis: basis(
+              `${loginApi} of ${bodies.length} body requests go to login/auth/API paths`,
+              `ボディを持つ ${bodies.length} リクエストのうち ${loginApi} 件がログイン／認証／API のパス宛て`,
+            ),
           }
-        : none('no POST/PUT/PATCH request in the sampled tail'),
+        : none(noBody),
   };
 }
+
+const NO_LOG = basis('no access log sampled', 'アクセスログをサンプルしていない');
 
 /** Sum of per-log rates (a request lands in one access log), shares weighted by each log's sample. */
 function combine(all: RequestRates[]): RequestRates {
   if (all.length === 1) return all[0]!;
   const sum = (pick: (r: RequestRates) => Rate): Rate => {
     const known = all.map(pick).filter((r) => r.value !== null);
-    if (known.length === 0) return all.map(pick)[0] ?? { value: null, basis: 'no access log sampled' };
-    return { value: known.reduce((s, r) => s + r.value!, 0), basis: known.map((r) => r.basis).join('; ') };
+    if (known.length === 0) return all.map(pick)[0] ?? { value: null, basis: NO_LOG };
+    return { value: known.reduce((s, r) => s + r.value!, 0), basis: joinBases(known.map((r) => r.basis)) };
   };
   const weighted = (pick: (r: RequestRates) => Rate): Rate => {
     const known = all.filter((r) => pick(r).value !== null && r.sampled > 0);
-    if (known.length === 0) return all.map(pick)[0] ?? { value: null, basis: 'no access log sampled' };
+    if (known.length === 0) return all.map(pick)[0] ?? { value: null, basis: NO_LOG };
     const n = known.reduce((s, r) => s + r.sampled, 0);
     return {
       value: known.reduce((s, r) => s + pick(r).value! * r.sampled, 0) / n,
-      basis: known.map((r) => pick(r).basis).join('; '),
+      basis: joinBases(known.map((r) => pick(r).basis)),
     };
   };
   return {
@@ -195,7 +243,8 @@ export function webVolume(outputs: Record<string, ProbeResult>): { volume: WebVo
   if (doc.logs.length === 0) throw new InconclusiveError('the configuration names no log file (set web.log_paths)');
   const logs = doc.logs.map((l) => {
     const v = volumesBySource(l.stat, [l.path])[0]!;
-    return { ...v, source: l.path, origin: l.origin, ...(l.error ? { basis: `${v.basis}; ${l.error}` } : {}) };
+    const withError = l.error ? { basis: joinBases([v.basis, verbatim(l.error)]) } : {};
+    return { ...v, source: l.path, origin: l.origin, ...withError };
   });
   const rates = doc.logs
     .map((l) => l.sample.split('\n').flatMap((line) => parseRequestLine(line) ?? []))

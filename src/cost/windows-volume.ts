@@ -2,6 +2,7 @@
 // size over the span between its oldest and newest record (Get-WinEvent -ListLog and one record at each end).
 import { InconclusiveError, ParseError } from '../checks/types.js';
 import type { ProbeResult } from '../transport/types.js';
+import { type Basis, basis } from './basis.js';
 import { MIN_SPAN_MS, type SourceVolume } from './logstat.js';
 
 interface ListLog {
@@ -31,17 +32,18 @@ export function eventLogVolume(l: ListLog): EventLogVolume {
   const wrapping =
     l.LogMode === 'Circular' && typeof l.MaximumSizeInBytes === 'number' && bytes >= l.MaximumSizeInBytes * 0.98;
   const base = { source: name, files: 1, paths: [name], bytes, records, wrapping };
-  const none = (basis: string): EventLogVolume => ({
+  const none = (why: Basis): EventLogVolume => ({
     ...base,
     first: null,
     last: null,
     span_hours: null,
     bytes_per_day: null,
     records_per_day: null,
-    basis,
+    basis: why,
   });
-  if (l.IsEnabled === false) return none('the log is disabled');
-  if (!Number.isFinite(oldest) || !Number.isFinite(newest) || !records) return none('the log holds no record');
+  if (l.IsEnabled === false) return none(basis('the log is disabled', 'ログが無効'));
+  if (!Number.isFinite(oldest) || !Number.isFinite(newest) || !records)
+    return none(basis('the log holds no record', 'ログにレコードがない'));
   const span = newest - oldest;
   const timed = {
     ...base,
@@ -50,15 +52,23 @@ export function eventLogVolume(l: ListLog): EventLogVolume {
     span_hours: span / 3_600_000,
   };
   if (span < MIN_SPAN_MS) {
-    return { ...timed, bytes_per_day: null, records_per_day: null, basis: 'its records span under an hour' };
+    return {
+      ...timed,
+      bytes_per_day: null,
+      records_per_day: null,
+      basis: basis('its records span under an hour', 'レコードの期間が 1 時間未満'),
+    };
   }
   return {
     ...timed,
     bytes_per_day: (bytes * 86_400_000) / span,
     records_per_day: (records * 86_400_000) / span,
-    basis:
+    basis: basis(
       `${records} records, ${bytes} bytes (evtx file) between the oldest and newest record` +
-      (wrapping ? '; the log is full and circular: its span is what it keeps, the rate is exact' : ''),
+        (wrapping ? '; the log is full and circular: its span is what it keeps, the rate is exact' : ''),
+      `最古と最新のレコードの間に ${records} レコード、${bytes} バイト（evtx ファイル）` +
+        (wrapping ? '。ログは満杯で循環上書き: 期間は保持分で、レートは正確' : ''),
+    ),
   };
 }
 

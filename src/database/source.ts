@@ -3,7 +3,7 @@
 // host's transport. Query probes (one SELECT/SHOW each) need a connection; the canaries need --active as well.
 import type { DatabaseSettings, Target, TransportError } from '../model.js';
 import type { ProbeDef } from '../checks/types.js';
-import { type HostCanaryPlan, openSiemSearch, type ProbeSource } from '../collect/source.js';
+import { documentAnswer, type HostCanaryPlan, openSiemSearch, type ProbeSource } from '../collect/source.js';
 import type { DbArrival, DbCanaryDocument } from '../parsers/database/canary.js';
 import { failedResult, shellQuote } from '../transport/shell.js';
 import type { HostInfo, ProbeResult, Transport } from '../transport/types.js';
@@ -169,15 +169,7 @@ export class DatabaseProbeSource implements ProbeSource {
           ? await runQueryCanary(o, canaryMarker(this.opts.runId, this.target.id, 'query'))
           : await runFailedLoginCanary(o, canaryMarker(this.opts.runId, this.target.id, 'login').replace(/-/g, '_'));
       if (this.opts.arrival) doc.arrival = await this.follow(doc);
-      // The document is the answer (data) and its evidence (stdout), so a stored run re-evaluates the same.
-      out.set(probe.id, {
-        stdout: JSON.stringify(doc),
-        stderr: '',
-        exitCode: 0,
-        truncated: false,
-        durationMs: Date.now() - started,
-        data: doc,
-      });
+      out.set(probe.id, documentAnswer(doc, started));
     }
     return out;
   }

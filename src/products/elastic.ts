@@ -2,6 +2,8 @@
 import { apiParserModules } from '../parsers/products/api.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
 import { elasticParserModules } from '../parsers/products/elastic.js';
+import { esHeadroomParsers } from '../cost/es-headroom.js';
+import { securityRetentionParsers } from '../cost/security-retention.js';
 import { esVolumeParsers } from '../cost/siem-volume.js';
 import { fieldMappingParserModules } from '../parsers/products/field-mapping.js';
 import { siemRuleParserModules } from '../parsers/products/siem-rules.js';
@@ -39,6 +41,8 @@ export const elasticsearch = defineProduct({
     ...alertCountParserModules,
     ...fieldMappingParserModules,
     ...esVolumeParsers,
+    ...esHeadroomParsers,
+    ...securityRetentionParsers,
   ],
 });
 
@@ -50,6 +54,7 @@ export const opensearch = defineProduct({
   probes: [
     ...PROBES,
     'os-ism-policies',
+    'os-ism-explain',
     'wazuh-alert-counts',
     'os-sa-detectors',
     'os-sa-rules-prepackaged',
@@ -61,6 +66,8 @@ export const opensearch = defineProduct({
     ...elasticParserModules,
     ...fieldMappingParserModules,
     ...esVolumeParsers,
+    ...esHeadroomParsers,
+    ...securityRetentionParsers,
     ...alertCountParserModules,
     ...siemRuleParserModules,
   ],

@@ -1,4 +1,6 @@
+import { securityRetentionParsers } from '../cost/security-retention.js';
 import { splunkVolumeParsers } from '../cost/siem-volume.js';
+import { splunkIngestParsers } from '../cost/splunk-ingest.js';
 import { apiParserModules } from '../parsers/products/api.js';
 import { blindRuleParserModules } from '../parsers/products/blind-rules.js';
 import { alertCountParserModules } from '../parsers/products/alert-counts.js';
@@ -28,6 +30,7 @@ export const splunk = defineProduct({
     'splunk-sourcetypes',
     'splunk-props',
     'splunk-field-summary',
+    'splunk-license-usage-30d',
   ],
   parsers: [
     ...apiParserModules,
@@ -39,5 +42,7 @@ export const splunk = defineProduct({
     ...blindRuleParserModules,
     ...splunkPropsParserModules,
     ...splunkFieldParserModules,
+    ...splunkIngestParsers,
+    ...securityRetentionParsers,
   ],
 });

@@ -1,7 +1,7 @@
 // What the cost section of the HTML/PDF report shows, from analyses.cost only: today's volume by source, the
 // forecast per phase as an inline SVG chart, cost per phase, what each phase makes detectable, the ways to cut volume,
 // and (appendix) every change with its formula and inputs. Text is escaped by the template; the SVG by escapeXml.
-import type { Bilingual, CostChange, CostRange, Lang, Report } from '../model.js';
+import type { Bilingual, CostChange, CostHeadroom, CostRange, Lang, Report } from '../model.js';
 import { AREA_NAMES, levelLabel } from '../score/labels.js';
 import { escapeXml, PALETTE } from './charts.js';
 import { formatNumber, pick, tr } from './i18n.js';
@@ -130,7 +130,49 @@ export interface CostView {
     cost: string;
     useCases: string;
   }[];
+  /** The forecast against each SIEM's licence and disk headroom. */
+  headroom: { target: string; limit: string; headroom: string; verdict: string; exceeds: boolean; basis: string }[];
   problems: string[];
+}
+
+/** "fits / exceeds the licence by X GB/day / fills the disk in N days", from one headroom row. */
+export function headroomVerdict(lang: Lang, h: CostHeadroom): string {
+  const perDay = tr(lang, '/day', '／日');
+  if (h.verdict === 'unknown' || !h.needed) {
+    return tr(lang, 'no recommended change has a volume figure', '量を見積もれる推奨変更がありません');
+  }
+  const highNote =
+    h.verdict === 'fits' && h.high_fits === false
+      ? tr(lang, ' (the high estimate does not)', '（上限の見積りでは収まりません）')
+      : '';
+  if (h.kind === 'licence') {
+    return h.verdict === 'fits'
+      ? tr(
+          lang,
+          `the recommended changes fit: ${gbText(lang, h.needed.expected)}${perDay} added`,
+          `推奨変更は収まります: 追加 ${gbText(lang, h.needed.expected)}${perDay}`,
+        ) + highNote
+      : tr(
+          lang,
+          `the recommended changes exceed the licence by ${gbText(lang, h.over_bytes_per_day)}${perDay}`,
+          `推奨変更はライセンスを ${gbText(lang, h.over_bytes_per_day)}${perDay} 超えます`,
+        );
+  }
+  const days = formatNumber(lang, h.retention_days ?? 0, 0);
+  return h.verdict === 'fits'
+    ? tr(
+        lang,
+        `the recommended changes fit: ${gbText(lang, h.needed.expected)} kept ${days} days`,
+        `推奨変更は収まります: ${days} 日保持で ${gbText(lang, h.needed.expected)}`,
+      ) + highNote
+    : tr(
+        lang,
+        'the recommended changes fill the disk to the high watermark in ' +
+          `${formatNumber(lang, h.days_to_fill ?? 0, 1)} ` +
+          `days (${gbText(lang, h.needed.expected)} needed for ${days} days)`,
+        `推奨変更により ${formatNumber(lang, h.days_to_fill ?? 0, 1)} 日で high ウォーターマークに達します` +
+          `（${days} 日保持に ${gbText(lang, h.needed.expected)} 必要）`,
+      );
 }
 
 function inputValue(lang: Lang, r: [number, number, number] | null): string {
@@ -202,7 +244,7 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       perDay: t.bytes_per_day !== null ? gbText(lang, t.bytes_per_day) : tr(lang, 'not measured', '未計測'),
       span: t.span_hours !== null ? `${formatNumber(lang, t.span_hours, 1)} h` : '—',
       files: t.files,
-      basis: t.basis,
+      basis: pick(lang, t.basis),
       measured: t.bytes_per_day !== null,
     })),
     chart: phaseChart(
@@ -240,11 +282,11 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
       title: pick(lang, x.title),
       change: changeLabel(changeById.get(x.change), x.change),
       saving: `${gbText(lang, x.bytes_per_day.low)} – ${gbText(lang, x.bytes_per_day.high)}${tr(lang, '/day', '／日')}`,
-      basis: x.basis,
+      basis: pick(lang, x.basis),
     })),
     unquantified: c.details.unquantified.map((id) => {
       const x = changeById.get(id)!;
-      return { title: pick(lang, x.title), target: x.target, reason: x.reason ?? '' };
+      return { title: pick(lang, x.title), target: x.target, reason: pick(lang, x.reason) };
     }),
     appendix: c.details.changes.map((x) => ({
       title: pick(lang, x.title),
@@ -256,15 +298,29 @@ export function costView(report: Report, lang: Lang): CostView | undefined {
         name: pick(lang, i.name),
         value: inputValue(lang, i.range),
         source: pick(lang, SOURCE_WORDS[i.source] ?? SOURCE_WORDS.missing!),
-        basis: i.basis,
+        basis: pick(lang, i.basis),
       })),
-      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : (x.reason ?? ''),
+      volume: x.bytes_per_day ? rangeGb(lang, x.bytes_per_day) : pick(lang, x.reason),
       stored: x.stored_gb
         ? `hot ${formatNumber(lang, x.stored_gb.hot.expected, 1)} GB` +
           (x.stored_gb.warm ? ` · warm ${formatNumber(lang, x.stored_gb.warm.expected, 1)} GB` : '')
         : '—',
       cost: cur ? rangeMoney(lang, x.monthly_cost, cur) : '—',
       useCases: x.use_cases.map((u) => ucName.get(u) ?? u).join(', '),
+    })),
+    headroom: (c.details.headroom ?? []).map((h) => ({
+      target: h.target,
+      limit:
+        h.kind === 'licence'
+          ? tr(lang, 'Licence: quota minus the busiest of 30 days', 'ライセンス: 上限 − 直近 30 日の最大の日')
+          : tr(lang, 'Disk before the high watermark', 'high ウォーターマークまでのディスク'),
+      headroom:
+        h.kind === 'licence'
+          ? `${gbText(lang, h.headroom_bytes)}${tr(lang, '/day', '／日')}`
+          : gbText(lang, h.headroom_bytes),
+      verdict: headroomVerdict(lang, h),
+      exceeds: h.verdict === 'exceeds',
+      basis: pick(lang, h.basis),
     })),
     problems: c.problems.map((p) => `${p.path}: ${p.error}`),
   };

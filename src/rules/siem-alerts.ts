@@ -5,7 +5,7 @@
 // alert-volume and noisy-rule figures the SOAR gate prefers over an estimate.
 
 import type { AlertCounts, SiemAlertDetail, SiemAlertSummary } from '../model.js';
-import { evidenceBody } from './siem-api.js';
+import { evidenceBody, readSentinelAlertRules } from './siem-api.js';
 
 export type { AlertCounts, RuleAlertCount, SiemAlertDetail, SiemAlertSummary } from '../model.js';
 
@@ -51,18 +51,27 @@ export class NoAlertIndexError extends Error {}
 
 const perDay = (n: number) => Math.round((n / ALERT_WINDOW_DAYS) * 100) / 100;
 
+/** A rule's label, its alert count and, when the answer names it, the SIEM's id of the rule. */
+type RulePair = [string, number, string?];
+
 function counts(
   source: string,
   total: number,
-  pairs: [string, number][],
+  pairs: RulePair[],
   other: number,
   busiest = new Map<string, { day: string; alerts: number }>(),
 ): AlertCounts {
   const rules = pairs
     .filter(([, n]) => n > 0)
-    .map(([rule, alerts]) => {
+    .map(([rule, alerts, id]) => {
       const peak = busiest.get(rule);
-      return { rule, alerts, per_day: perDay(alerts), ...(peak ? { busiest_day: peak } : {}) };
+      return {
+        rule,
+        ...(id ? { rule_id: id } : {}),
+        alerts,
+        per_day: perDay(alerts),
+        ...(peak ? { busiest_day: peak } : {}),
+      };
     })
     .sort((a, b) => b.alerts - a.alerts || a.rule.localeCompare(b.rule));
   return { source, window_days: ALERT_WINDOW_DAYS, total, per_day: perDay(total), rules, other_alerts: other };
@@ -102,11 +111,40 @@ function readEs(text: string, source: string): AlertCounts {
   return counts(source, total, pairs, agg.sum_other_doc_count ?? 0);
 }
 
+/** Sentinel analytics rule id (lower-cased) -> display name, from the Azure alertRules answer (`name` is the id). */
+export function sentinelRuleNames(rulesText: string | undefined): ReadonlyMap<string, string> {
+  if (!rulesText) return new Map();
+  const { rules } = readSentinelAlertRules(rulesText, 'sentinel-alert-rules');
+  return new Map(rules.map((r) => [r.id.toLowerCase(), r.title]));
+}
+
+/**
+ * The analytics rule ids of one SecurityAlert group: ExtendedProperties' "Analytic Rule Ids" is a JSON array string
+ * (`["73e01a99-..."]`); the query falls back to AlertType for scheduled alerts, `<workspace id>_<rule id>`.
+ */
+function sentinelRuleIds(value: string): string[] {
+  const text = value.trim();
+  if (text.startsWith('[')) {
+    try {
+      const ids = JSON.parse(text) as unknown;
+      return Array.isArray(ids) ? ids.filter((i): i is string => typeof i === 'string' && i !== '') : [];
+    } catch {
+      return [];
+    }
+  }
+  const m = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}_(.+)$/i.exec(text);
+  return m ? [m[1]!] : [];
+}
+
 /**
  * Log Analytics query API: `{ tables: [{ name, columns: [{ name, type }], rows: [[...]] }] }`; a failed or partial
- * query carries `error` (a partial answer is refused: its counts would be too low).
+ * query carries `error` (a partial answer is refused: its counts would be too low). Alerts are counted per analytics
+ * rule id (the `RuleIds` column): an alert's name can differ from its rule's (alert details override, dynamic names).
+ * A rule is named from the Azure alertRules list when it was read, else by ExtendedProperties' "Analytic Rule Name"
+ * (`RuleName`), else by an alert's name. Alerts without a rule id (ingested from other products) and answers stored
+ * before the query carried `RuleIds` are counted per AlertName, and the basis says so.
  */
-function readSentinel(text: string): AlertCounts {
+function readSentinel(text: string, ruleNames: ReadonlyMap<string, string>): AlertCounts {
   const j = JSON.parse(text) as {
     error?: { code?: string; message?: string; details?: { message?: string }[] };
     tables?: { columns?: { name?: string }[]; rows?: unknown[][] }[];
@@ -117,19 +155,41 @@ function readSentinel(text: string): AlertCounts {
   }
   const table = j.tables?.[0];
   const cols = (table?.columns ?? []).map((c) => c.name);
-  const nameAt = cols.indexOf('AlertName');
+  const at = (name: string) => cols.indexOf(name);
   const countAt = cols.findIndex((c) => c === 'count' || c === 'count_');
-  if (!table || !Array.isArray(table.rows) || nameAt < 0 || countAt < 0)
+  if (!table || !Array.isArray(table.rows) || at('AlertName') < 0 || countAt < 0)
     throw new Error('the answer has no table with AlertName and count columns');
-  const pairs = table.rows
-    .map((r): [string, number] => [String(r[nameAt]), Number(r[countAt])])
-    .filter(([, n]) => Number.isFinite(n));
-  return counts(
-    'Sentinel SecurityAlert (Log Analytics)',
-    pairs.reduce((s, [, n]) => s + n, 0),
-    pairs,
-    0,
-  );
+  const cell = (r: unknown[], col: string): string => {
+    const v = at(col) >= 0 ? r[at(col)] : undefined;
+    return typeof v === 'string' ? v : '';
+  };
+  const perRule = new Map<string, RulePair>();
+  let total = 0;
+  let byName = 0;
+  for (const r of table.rows) {
+    const n = Number(r[countAt]);
+    if (!Number.isFinite(n)) continue;
+    total += n;
+    const alertName = String(r[at('AlertName')]);
+    const ids = sentinelRuleIds(cell(r, 'RuleIds'));
+    if (ids.length === 0) {
+      byName += n;
+      const seen = perRule.get(`name:${alertName}`);
+      perRule.set(`name:${alertName}`, [alertName, (seen?.[1] ?? 0) + n]);
+    }
+    // An alert that names two rules counts for each of them; the total counts it once.
+    for (const id of ids) {
+      const seen = perRule.get(`id:${id.toLowerCase()}`);
+      const name = ruleNames.get(id.toLowerCase()) || cell(r, 'RuleName') || seen?.[0] || alertName;
+      perRule.set(`id:${id.toLowerCase()}`, [name, (seen?.[1] ?? 0) + n, id]);
+    }
+  }
+  const basis =
+    at('RuleIds') < 0
+      ? 'per alert name (the answer has no RuleIds column, so alerts are not joined to their analytics rules)'
+      : `per analytics rule id${ruleNames.size > 0 ? ', named from the Azure alertRules list' : ''}` +
+        (byName > 0 ? `; ${byName} alerts without a rule id (ingested from other products) per alert name` : '');
+  return { ...counts('Sentinel SecurityAlert (Log Analytics)', total, [...perRule.values()], 0), basis };
 }
 
 /** Splunk search export: one JSON object per line, `result: { ss_name, count }`; a failed search carries messages. */
@@ -196,19 +256,25 @@ function readSaFindings(text: string): AlertCounts {
   return inconclusive.length > 0 ? { ...c, inconclusive } : c;
 }
 
-/** Reads one probe's answer (raw or as stored evidence); throws with the reason when it cannot be read. */
-export function readAlertCounts(probe: string, text: string): AlertCounts {
+/**
+ * Reads one probe's answer (raw or as stored evidence); throws with the reason when it cannot be read. `rulesText` is
+ * the same SIEM's rule list where alerts are keyed by rule id (Sentinel's alertRules), to name the rules.
+ */
+export function readAlertCounts(probe: string, text: string, rulesText?: string): AlertCounts {
   const b = evidenceBody(text);
   if (probe === 'es-security-alert-counts') return readEs(b, 'Elastic Security alerts index');
   if (probe === 'wazuh-alert-counts') return readEs(b, 'Wazuh indexer (wazuh-alerts-*)');
-  if (probe === 'sentinel-alert-counts') return readSentinel(b);
+  if (probe === 'sentinel-alert-counts') return readSentinel(b, sentinelRuleNames(rulesText));
   if (probe === 'splunk-alert-history') return readSplunk(b);
   if (probe === 'os-sa-finding-counts') return readSaFindings(b);
   throw new Error(`${probe} is not an alert-count probe`);
 }
 
-/** The analyses.siem_alerts section: per SIEM target its counts, summed; unreadable answers are problems. */
-export function siemAlertSection(answers: { target: string; probe: string; text: string }[]): {
+/**
+ * The analyses.siem_alerts section: per SIEM target its counts, summed; unreadable answers are problems. `rulesText`
+ * is the target's rule list where the counts are keyed by rule id (see readAlertCounts).
+ */
+export function siemAlertSection(answers: { target: string; probe: string; text: string; rulesText?: string }[]): {
   summary: SiemAlertSummary;
   details: SiemAlertDetail[];
   problems: { path: string; error: string }[];
@@ -217,7 +283,7 @@ export function siemAlertSection(answers: { target: string; probe: string; text:
   const problems: { path: string; error: string }[] = [];
   for (const a of answers) {
     try {
-      const c = readAlertCounts(a.probe, a.text);
+      const c = readAlertCounts(a.probe, a.text, a.rulesText);
       details.push({ target: a.target, probe: a.probe, ...c });
       // Counted in part: the detail holds what was read, the problems say what was not (never a zero).
       for (const why of c.inconclusive ?? []) problems.push({ path: `${a.target}/${a.probe}`, error: why });

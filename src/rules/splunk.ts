@@ -177,10 +177,21 @@ export interface ConfStanza {
   keyLines?: Map<string, number>;
 }
 
-/** Splunk .conf syntax: [stanza] headers, key = value lines, a trailing backslash continues the value. */
+/**
+ * Splunk .conf syntax: [stanza] headers, key = value lines, a trailing backslash continues the value. Settings before
+ * the first header belong to [default]; a stanza named twice in one file is one stanza whose later settings win, as
+ * Splunk merges them (so the pre-header settings and a later [default] header are one [default]).
+ */
 export function parseSplunkConf(text: string): ConfStanza[] {
-  const stanzas: ConfStanza[] = [];
-  let current: ConfStanza = { name: 'default', line: 1, keys: new Map(), keyLines: new Map() };
+  const byName = new Map<string, ConfStanza>();
+  const stanza = (name: string, line: number) => {
+    const seen = byName.get(name);
+    if (seen) return seen;
+    const st: ConfStanza = { name, line, keys: new Map(), keyLines: new Map() };
+    byName.set(name, st);
+    return st;
+  };
+  let current: ConfStanza | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
@@ -193,16 +204,17 @@ export function parseSplunkConf(text: string): ConfStanza[] {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const header = /^\[(.*)\]$/.exec(trimmed);
     if (header) {
-      current = { name: header[1]!, line: start, keys: new Map(), keyLines: new Map() };
-      stanzas.push(current);
+      current = stanza(header[1]!, start);
       continue;
     }
     const eq = line.indexOf('=');
     if (eq < 0) continue;
-    current.keys.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
-    current.keyLines!.set(line.slice(0, eq).trim(), start);
+    current ??= stanza('default', start);
+    const key = line.slice(0, eq).trim();
+    current.keys.set(key, line.slice(eq + 1).trim());
+    current.keyLines!.set(key, start);
   }
-  return stanzas;
+  return [...byName.values()];
 }
 
 function jsonObject(raw: string | undefined): Record<string, unknown> | undefined {

@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/checks/catalog.js';
 import type { Report } from '../../src/model.js';
 import { findBrowser } from '../../src/report/pdf.js';
 import { runCli } from '../helpers/cli.js';
+import { FIXTURES_DIR } from '../helpers/paths.js';
+import { closeRouteServers, serveRoutes } from '../helpers/route-server.js';
 import { type Daemon, makeTree, removeTree, startNginx, type Tree } from '../fixtures/web/servers.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -77,6 +80,18 @@ describe.skipIf(!isRoot)('cost forecast: a scan of this host and a live nginx wi
       await new Promise((r) => setTimeout(r, MIX.spacingMs));
     }
     sentSpanS = (Date.now() - MIX.spacingMs - t0) / 1000;
+    // A Splunk SIEM answering in its documented formats (contract fixtures): its licence, the busiest of 30 days.
+    const probePath = (id: string) => loadCatalog().probes.get(id)!.path!;
+    const product = (p: string) => ({ status: 200, body: readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8') });
+    const splunk = await serveRoutes(
+      {
+        '/': product('splunk/root.xml'),
+        [probePath('splunk-license-usage')]: product('splunk/license-usage.json'),
+        [probePath('splunk-license-usage-30d')]: product('splunk/license-usage-30d.ndjson'),
+        [probePath('splunk-indexes')]: product('splunk/indexes.json'),
+      },
+      { date: 'Mon, 23 Nov 2026 17:00:00 GMT' },
+    );
     writeFileSync(
       join(dir, 'inventory.yaml'),
       `version: 1
@@ -90,6 +105,10 @@ targets:
       server: nginx
       host: web-host
       config_path: ${tree.config}
+  - id: splunk
+    kind: siem
+    address: 127.0.0.1
+    api: { url: "${splunk.url}", product: splunk, token_env: SR_SPLUNK_TOKEN }
 costs:
   currency: JPY
   ingest_per_gb_day: 100000
@@ -108,7 +127,7 @@ budget: { gb_per_day: 0.5 }
         '--json',
         ...(hasBrowser ? ['--pdf'] : []),
       ],
-      { timeoutMs: 280_000 },
+      { timeoutMs: 280_000, env: { SR_SPLUNK_TOKEN: 'Splunk abcdef123456' } },
     );
     code = r.code;
     stderr = r.stderr;
@@ -118,6 +137,7 @@ budget: { gb_per_day: 0.5 }
   }, 300_000);
 
   afterAll(async () => {
+    await closeRouteServers();
     await daemon?.stop();
     removeTree(tree);
   });
@@ -181,10 +201,30 @@ budget: { gb_per_day: 0.5 }
       const last = cost.details.phases.at(-1)!;
       expect(last.maturity.overall[1]).not.toBeNull();
       // Changes without a measured input (no syslog on this machine) are listed apart, with the reason.
-      for (const id of cost.details.unquantified) expect(byId.get(id)!.reason).toMatch(/not measured/);
+      for (const id of cost.details.unquantified) expect(byId.get(id)!.reason?.en).toMatch(/not measured/);
       expect(cost.summary.currency).toBe('JPY');
     },
   );
+
+  it("holds the forecast against Splunk's licence: the busiest day already over the quota, so it exceeds", () => {
+    const cost = report.analyses.cost!;
+    const today = cost.details.today.filter((t) => t.target === 'splunk' && t.bytes_per_day !== null);
+    expect(today.map((t) => t.source)).toContain('wineventlog / XmlWinEventLog');
+    const licence = cost.details.headroom!.find((h) => h.target === 'splunk' && h.kind === 'licence')!;
+    expect(licence.headroom_bytes).toBe(10_737_418_240 - 11.1e9);
+    expect(licence.added).toEqual(cost.summary.added_bytes_per_day);
+    expect(licence.verdict).toBe('exceeds');
+    expect(licence.over_bytes_per_day).toBeCloseTo(
+      cost.summary.added_bytes_per_day!.expected + 11.1e9 - 10_737_418_240,
+      0,
+    );
+    expect(html).toContain('Against the SIEM&#x27;s own limits');
+    expect(html).toMatch(/the recommended changes exceed the licence by [\d.,]+ GB\/day/);
+    const retention = report.findings.find(
+      (f) => f.check === 'products.splunk.security-retention' && f.target === 'splunk',
+    );
+    expect(retention?.status).toBe('fail');
+  });
 
   it('renders the CISO page and the appendix in HTML (inline SVG chart, no script), and the PDF', () => {
     expect(html).toContain('id="cost"');

@@ -7,7 +7,7 @@ import { loadCatalog } from '../../src/checks/catalog.js';
 import { assessTarget } from '../../src/collect/assess-target.js';
 import { EvidenceStore } from '../../src/collect/evidence-store.js';
 import { DatabaseProbeSource } from '../../src/database/source.js';
-import type { DatabaseSettings, Finding, Target } from '../../src/model.js';
+import type { Bilingual, DatabaseSettings, Finding, Target } from '../../src/model.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import {
   haveDatabases,
@@ -43,7 +43,7 @@ const conn = (product: 'postgresql' | 'mariadb', port: number): DatabaseSettings
   ...(product === 'postgresql' ? { dbname: 'postgres' } : {}),
 });
 
-type Volume = { statements_per_day: { value: number | null; basis: string }; at: { text: string }[] };
+type Volume = { statements_per_day: { value: number | null; basis: Bilingual }; at: { text: string }[] };
 
 describe.skipIf(!haveDatabases())('statements per day from real database servers', () => {
   let withPgss: PgInstance;
@@ -73,7 +73,7 @@ describe.skipIf(!haveDatabases())('statements per day from real database servers
     const v = f.observed!.volume as Volume;
     expect(f.status, f.reason).toBe('warn');
     expect(v.statements_per_day.value).toBeNull();
-    expect(v.statements_per_day.basis).toMatch(/^pg_stat_statements spans 0\.0 h only: too recent/);
+    expect(v.statements_per_day.basis.en).toMatch(/^pg_stat_statements spans 0\.0 h only: too recent/);
     // sum(calls)|seconds|dealloc, then one row per database with its transactions.
     expect(v.at[0]!.text).toMatch(/^[1-9]\d*\|\d+\|0$/);
     expect(v.at.some((l) => /^postgres\|[1-9]\d*\|\d+$/.test(l.text))).toBe(true);
@@ -87,14 +87,14 @@ describe.skipIf(!haveDatabases())('statements per day from real database servers
     );
     const v = f.observed!.volume as Volume;
     expect(f.status, f.reason).toBe('warn');
-    expect(v.statements_per_day.basis).toMatch(/^pg_stat_statements is not installed/);
+    expect(v.statements_per_day.basis.en).toMatch(/^pg_stat_statements is not installed/);
   }, 60_000);
 
   it('MariaDB: Questions and Uptime_since_flush_status are read from SHOW GLOBAL STATUS', async () => {
     const f = await volumeFinding('maria', conn('mariadb', maria.port), 'database.mariadb.statement-volume-measured');
     const v = f.observed!.volume as Volume;
     expect(f.status, f.reason).toBe('warn');
-    expect(v.statements_per_day.basis).toMatch(/^the status counters span 0\.0 h only: too recent$/);
+    expect(v.statements_per_day.basis.en).toMatch(/^the status counters span 0\.0 h only: too recent$/);
     expect(v.at.map((l) => l.text.split('\t')[0])).toEqual(['Questions', 'Uptime', 'Uptime_since_flush_status']);
   }, 60_000);
 });

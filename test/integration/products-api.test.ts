@@ -443,7 +443,7 @@ describe('socready scan of security products through their APIs', () => {
     const pool = today.find((t) => t.target === 'splunk-idx')!;
     expect(pool.bytes).toBe(6442450944);
     expect(pool.bytes_per_day).toBeNull();
-    expect(pool.basis).toMatch(/daily quota of 10737418240 bytes/);
+    expect(pool.basis.en).toMatch(/daily quota of 10737418240 bytes/);
     expect(findingsOf('es-siem').get('products.splunk.license-usage')?.status).toBe('not-applicable');
   });
 

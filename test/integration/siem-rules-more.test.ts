@@ -360,12 +360,14 @@ describe('Microsoft Sentinel: analytics rules from Azure Resource Manager, count
     expect(techniques.find((t) => t.id === 'T1078.004')?.grade).not.toBe('none');
     expect(techniques.find((t) => t.id === 'T1059.004')?.grade ?? 'none').toBe('none');
 
-    // SecurityAlert per alert name over 30 days: the noisy rule is named.
+    // SecurityAlert per analytics rule id over 30 days, named by the alerts' "Analytic Rule Name" (the check reads
+    // only Log Analytics; the scan's section names rules from alertRules): the noisy rule is one rule, not many names.
     const v = a.finding(VOLUME_CHECK);
     expect(v.status).toBe('fail');
     expect(v.reason).toBe(
-      'Sentinel SecurityAlert (Log Analytics): 1836 alerts in 30 days (61.2/day) from 2 rules; noisiest: ' +
-        'My scheduled rule 60/day, Sign-in from a disabled account 1.2/day',
+      'Sentinel SecurityAlert (Log Analytics): 1836 alerts in 30 days (61.2/day) from 3 rules (per analytics rule ' +
+        'id; 6 alerts without a rule id (ingested from other products) per alert name); noisiest: ' +
+        'Heartbeat gap (v1) 60/day, Sign-in from a disabled account 1/day, Impossible travel activity 0.2/day',
     );
     // Automation rules: the enabled RunPlaybook rule is the SIEM -> SOAR hop; the expired and the disabled are not.
     const h = a.finding(HOP_CHECK);
@@ -465,7 +467,7 @@ describe('scan: Wazuh, OpenSearch Security Analytics and Sentinel rules in cover
     const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as {
       analyses: {
         coverage: { content: string; summary: { rules_total: number }; details: CoverageDetails };
-        siem_alerts: { details: { target: string; total: number }[] };
+        siem_alerts: { details: { target: string; total: number; rules: { rule: string; rule_id?: string }[] }[] };
       };
       score: { soar: { capacity: Record<string, unknown> } };
     };
@@ -479,6 +481,11 @@ describe('scan: Wazuh, OpenSearch Security Analytics and Sentinel rules in cover
     );
     expect(titles('T1078.004')).toEqual(['Sign-in from a disabled account']);
     expect(report.analyses.siem_alerts.details.map((d) => [d.target, d.total])).toEqual([['sentinel', 1836]]);
+    // The counts join the target's analytics rules by id: the busiest is named as Azure lists the rule today.
+    expect(report.analyses.siem_alerts.details[0]!.rules[0]).toMatchObject({
+      rule: 'My scheduled rule',
+      rule_id: '73e01a99-5cd7-4139-a149-9f2736ff2ab5',
+    });
     expect(report.score.soar.capacity).toMatchObject({
       alerts_basis: 'siem-alert-history',
       alerts_source: 'sentinel (Sentinel SecurityAlert (Log Analytics)), last 30 days',

@@ -82,6 +82,7 @@ const alertCounts = (outputs: Outputs): Facts => {
     top: top.map((t) => `${t.rule}: ${t.per_day}/day`),
     explanation:
       `${c.source}: ${c.total} alerts in ${c.window_days} days (${c.per_day}/day) from ${c.rules.length} rules` +
+      (c.basis ? ` (${c.basis})` : '') +
       (top.length > 0 ? `; noisiest: ${top.map((t) => `${t.rule} ${t.per_day}/day`).join(', ')}` : '') +
       (uncounted.length > 0 ? `; not counted: ${uncounted.join('; ')}` : ''),
   };

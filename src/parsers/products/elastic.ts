@@ -56,14 +56,27 @@ export function parseWatermark(value: unknown): Watermark | undefined {
   return undefined;
 }
 
+/**
+ * A value under a dotted key in a settings tree whose own keys may hold dots at any level: the nested answer keeps
+ * `"high": "90%"` and `"high.max_headroom": "150GB"` side by side under `watermark`.
+ */
+function settingIn(tree: unknown, parts: string[]): unknown {
+  const t = asRecord(tree);
+  for (let i = parts.length; i >= 1; i--) {
+    const head = parts.slice(0, i).join('.');
+    if (!(head in t)) continue;
+    if (i === parts.length) return t[head];
+    const v = settingIn(t[head], parts.slice(i));
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 /** A setting from a GET _cluster/settings answer, nested or flat, with transient > persistent > defaults. */
 export function clusterSetting(settings: unknown, key: string): unknown {
   const s = asRecord(settings);
   for (const scope of ['transient', 'persistent', 'defaults']) {
-    const tree = asRecord(s[scope]);
-    if (key in tree) return tree[key];
-    let v: unknown = tree;
-    for (const part of key.split('.')) v = asRecord(v)[part];
+    const v = settingIn(s[scope], key.split('.'));
     if (v !== undefined && (typeof v === 'string' || typeof v === 'number')) return v;
   }
   return undefined;
@@ -142,7 +155,7 @@ export interface RetentionSet {
 /** Data that is not a log (metrics, traces, product internals) has its own retention needs. */
 const NOT_LOGS = /^(\.|metrics-|traces-|synthetics-|profiling-|apm-|ilm-history|slm-history|\.?kibana|\.?fleet)/;
 
-function ilmPolicyRetention(policy: unknown): { retention: number | null; hotWarm: number | null } {
+export function ilmPolicyRetention(policy: unknown): { retention: number | null; hotWarm: number | null } {
   const phases = asRecord(asRecord(asRecord(policy).policy).phases);
   const age = (phase: string): number | undefined => {
     if (!(phase in phases)) return undefined;

@@ -69,20 +69,32 @@ function streamOf(index: string): string | undefined {
 }
 
 /**
- * Indices an Elastic rule's patterns select: comma lists, `-exclusions`. Unknown (undefined): a remote (`cluster:`)
- * pattern, and a `.`-prefixed one other than `.ds-` (`.alerts-security.*`, Elastic's higher-order rules), because
- * es-ingest-recency and the health read leave hidden and system indices out: they are never measured.
+ * The names under which an Elastic pattern can select an index: its own name and, for a data stream's backing index,
+ * the stream's. Elasticsearch wildcards do not match hidden indices (backing `.ds-` indices are hidden) or
+ * `.`-prefixed names unless the pattern itself starts with `.`; a data stream that matches resolves to its backing
+ * indices. So `logs-*` selects `.ds-logs-x-...` through the stream `logs-x` only, and `*-2026.11.20*` does not.
+ */
+function selectableNames(index: string, pattern: string): string[] {
+  const dotted = pattern.startsWith('.');
+  return [index, streamOf(index)].filter((n): n is string => n !== undefined && (dotted || !n.startsWith('.')));
+}
+
+/**
+ * Indices an Elastic rule's patterns select: comma lists, `-exclusions` (they remove what a pattern selected, by the
+ * name it was selected under: `*,-.ds-*` keeps the stream `logs-x`, so its backing indices stay). Unknown
+ * (undefined): a remote (`cluster:`) pattern, and a `.`-prefixed one other than `.ds-` (`.alerts-security.*`,
+ * Elastic's higher-order rules), because es-ingest-recency and the health read leave hidden and system indices out:
+ * they are never measured.
  */
 function elasticMatch(patterns: string[], indices: IndexHealth[]): IndexHealth[] | undefined {
   const parts = patterns.flatMap((p) => p.split(',')).map((p) => p.trim());
   if (parts.some((p) => p.includes(':'))) return undefined;
   if (parts.some((p) => p.startsWith('.') && !p.startsWith('.ds-'))) return undefined;
-  const include = parts.filter((p) => p && !p.startsWith('-')).map((p) => wildcard(p, false));
+  const include = parts.filter((p) => p && !p.startsWith('-')).map((p) => ({ p, re: wildcard(p, false) }));
   const exclude = parts.filter((p) => p.startsWith('-')).map((p) => wildcard(p.slice(1), false));
-  const names = (i: IndexHealth) => [i.name, streamOf(i.name)].filter((n): n is string => n !== undefined);
-  return indices.filter(
-    (i) =>
-      names(i).some((n) => include.some((re) => re.test(n))) && !names(i).some((n) => exclude.some((re) => re.test(n))),
+  const excluded = (n: string) => exclude.some((re) => re.test(n));
+  return indices.filter((i) =>
+    include.some((inc) => selectableNames(i.name, inc.p).some((n) => inc.re.test(n) && !excluded(n))),
   );
 }
 

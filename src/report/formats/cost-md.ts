@@ -38,6 +38,19 @@ export function costMarkdown(report: Report, lang: Lang, mdEscape: (s: string) =
     }
     out.push('');
   }
+  if (v.headroom.length > 0) {
+    out.push(
+      row([
+        tr(lang, 'SIEM', 'SIEM'),
+        tr(lang, 'Limit', '上限'),
+        tr(lang, 'Headroom', '余地'),
+        tr(lang, 'Recommended changes', '推奨変更'),
+      ]),
+      '| --- | --- | --- | --- |',
+    );
+    for (const h of v.headroom) out.push(row([h.target, h.limit, h.headroom, h.verdict]));
+    out.push('');
+  }
   const measured = v.today.filter((t) => t.measured);
   if (measured.length > 0) {
     out.push(

@@ -20,7 +20,13 @@ describe('PostgreSQL statements per day', () => {
       'pg-activity': out('app|864000|86400\npostgres|1200|86400\n'),
       'pg-statement-calls': out('4320000|43200|0\n'),
     }).volume;
-    expect(v.statements_per_day).toEqual({ value: 8_640_000, basis: 'pg_stat_statements: 4320000 calls over 12.0 h' });
+    expect(v.statements_per_day).toEqual({
+      value: 8_640_000,
+      basis: {
+        en: 'pg_stat_statements: 4320000 calls over 12.0 h',
+        ja: 'pg_stat_statements: 12.0 h で 4320000 回の実行',
+      },
+    });
     expect(v.transactions_per_day!.value).toBe(865_200);
     expect(v.measured).toBe(1);
     expect(v.at.map((l) => l.text)).toEqual(['4320000|43200|0', 'app|864000|86400', 'postgres|1200|86400']);
@@ -32,7 +38,7 @@ describe('PostgreSQL statements per day', () => {
       'pg-statement-calls': out('720000|7200|35\n'),
     }).volume;
     expect(v.statements_per_day.value).toBe(8_640_000);
-    expect(v.statements_per_day.basis).toMatch(/35 deallocations since: a lower bound$/);
+    expect(v.statements_per_day.basis.en).toMatch(/35 deallocations since: a lower bound$/);
   });
 
   it('without pg_stat_statements: not measured, with the transactions per day shown as what they are', () => {
@@ -41,9 +47,11 @@ describe('PostgreSQL statements per day', () => {
       'pg-statement-calls': NO_PGSS,
     }).volume;
     expect(v.statements_per_day.value).toBeNull();
-    expect(v.statements_per_day.basis).toMatch(/^pg_stat_statements is not installed .*; 86400 transactions per day/);
+    expect(v.statements_per_day.basis.en).toMatch(
+      /^pg_stat_statements is not installed .*; 86400 transactions per day/,
+    );
     // A database whose statistics were reset under an hour ago is left out, and said so.
-    expect(v.transactions_per_day!.basis).toMatch(/of 1 database\(s\) .*\(1 with under an hour left out\)/);
+    expect(v.transactions_per_day!.basis.en).toMatch(/of 1 database\(s\) .*\(1 with under an hour left out\)/);
     expect(v.measured).toBe(0);
   });
 
@@ -52,8 +60,9 @@ describe('PostgreSQL statements per day', () => {
       'pg-activity': out('app|50|120\n'),
       'pg-statement-calls': out('900|120|0\n'),
     }).volume;
-    expect(v.statements_per_day).toEqual({ value: null, basis: 'pg_stat_statements spans 0.0 h only: too recent' });
-    expect(v.transactions_per_day!.basis).toBe('the counters of all 1 databases span under an hour');
+    expect(v.statements_per_day.value).toBeNull();
+    expect(v.statements_per_day.basis.en).toBe('pg_stat_statements spans 0.0 h only: too recent');
+    expect(v.transactions_per_day!.basis.en).toBe('the counters of all 1 databases span under an hour');
   });
 
   it('an unreachable server is not measured, naming the error', () => {
@@ -63,7 +72,7 @@ describe('PostgreSQL statements per day', () => {
       error: { kind: 'unreachable', message: 'no connection' },
     };
     const v = postgresqlVolume({ 'pg-activity': down, 'pg-statement-calls': down }).volume;
-    expect(v.statements_per_day.basis).toBe('pg_stat_statements not read: no connection');
+    expect(v.statements_per_day.basis.en).toBe('pg_stat_statements not read: no connection');
     expect(v.at).toEqual([
       { probe: 'pg-statement-calls', text: 'no connection' },
       { probe: 'pg-activity', text: 'no connection' },
@@ -78,7 +87,10 @@ describe('MariaDB/MySQL statements per day', () => {
     }).volume;
     expect(v.statements_per_day).toEqual({
       value: 864_000,
-      basis: 'Questions 360000 over 10.0 h (SHOW GLOBAL STATUS)',
+      basis: {
+        en: 'Questions 360000 over 10.0 h (SHOW GLOBAL STATUS)',
+        ja: '10.0 h で Questions 360000（SHOW GLOBAL STATUS）',
+      },
     });
     expect(v.measured).toBe(1);
   });
@@ -88,8 +100,9 @@ describe('MariaDB/MySQL statements per day', () => {
       mariadbVolume({ 'mariadb-activity': out('Questions\t7200\nUptime\t7200\n') }).volume.statements_per_day.value,
     ).toBe(86_400);
     const young = mariadbVolume({ 'mariadb-activity': out('Questions\t10\nUptime\t60\n') }).volume;
-    expect(young.statements_per_day).toEqual({ value: null, basis: 'the status counters span 0.0 h only: too recent' });
+    expect(young.statements_per_day.value).toBeNull();
+    expect(young.statements_per_day.basis.en).toBe('the status counters span 0.0 h only: too recent');
     const none = mariadbVolume({ 'mariadb-activity': out('') }).volume;
-    expect(none.statements_per_day.basis).toBe('SHOW GLOBAL STATUS gave no Questions/Uptime');
+    expect(none.statements_per_day.basis.en).toBe('SHOW GLOBAL STATUS gave no Questions/Uptime');
   });
 });

@@ -183,7 +183,7 @@ describe('forecast of each recommended change', () => {
     expect(c.bytes_per_day).toEqual({ low: 60e6, expected: 120e6, high: 250e6 });
     expect(c.events_per_day).toBe(100_000);
     expect(c.inputs.map((i) => i.source)).toEqual(['measured', 'assumed']);
-    expect(c.inputs[0]!.basis).toContain('/proc/stat');
+    expect(c.inputs[0]!.basis.en).toContain('/proc/stat');
     expect(c.formula.en).toBe(
       'process starts per day × audit record bytes per execve (SYSCALL, EXECVE, CWD, PATH, PROCTITLE)',
     );
@@ -217,7 +217,7 @@ describe('forecast of each recommended change', () => {
       const r = cost(all);
       const c = r.details.changes.find((x) => x.id === 'database-statement-audit@db1')!;
       expect(c.bytes_per_day).toBeNull();
-      expect(c.reason).toMatch(/statements per day \(database.statements_per_day: not measured by this scan\)/);
+      expect(c.reason?.en).toMatch(/statements per day \(database.statements_per_day: not measured by this scan\)/);
       expect(r.details.unquantified).toEqual(['database-statement-audit@db1']);
       expect(r.details.phases.flatMap((p) => p.changes)).not.toContain('database-statement-audit@db1');
     },
@@ -232,7 +232,7 @@ describe('forecast of each recommended change', () => {
     expect(c.bytes_per_day).toEqual({ low: 2e6 * 200, expected: 2e6 * 400, high: 2e6 * 1000 });
     expect(c.events_per_day).toBe(2_000_000);
     expect(c.inputs[0]!.source).toBe('measured');
-    expect(c.inputs[0]!.basis).toContain('(pg_stat_statements: 500000 calls over 6.0 h)');
+    expect(c.inputs[0]!.basis.en).toContain('(pg_stat_statements: 500000 calls over 6.0 h)');
     expect(r.details.unquantified).not.toContain('database-statement-audit@db1');
   });
 

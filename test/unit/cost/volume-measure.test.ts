@@ -95,11 +95,11 @@ describe('log volume from sizes and spans (the probe shell function over real fi
     );
     const [auth, syslog] = volumesBySource(out, ['linux-auth', 'syslog']);
     expect(auth!.bytes_per_day).toBeNull();
-    expect(auth!.basis).toMatch(/under an hour/);
+    expect(auth!.basis.en).toMatch(/under an hour/);
     expect(syslog!.bytes_per_day).toBeNull();
-    expect(syslog!.basis).toBe('no log file found');
+    expect(syslog!.basis.en).toBe('no log file found');
     const [x] = volumesBySource('unreadable\tdatabase\t/var/log/postgresql/p.log\n', ['database']);
-    expect(x!.basis).toMatch(/not readable: \/var\/log\/postgresql\/p.log/);
+    expect(x!.basis.en).toMatch(/not readable: \/var\/log\/postgresql\/p.log/);
   });
 
   it('reads the timestamps of every log format it measures', () => {
@@ -181,8 +181,8 @@ describe('web request mix from a bounded tail of the access log', () => {
       { time: T0 + 5000, method: 'GET', path: '/' },
     ]);
     expect(r.requests_per_day.value).toBeNull();
-    expect(r.requests_per_day.basis).toMatch(/at least 20 over 10 s/);
-    expect(r.mean_request_body_bytes.basis).toMatch(/no POST\/PUT\/PATCH/);
+    expect(r.requests_per_day.basis.en).toMatch(/at least 20 over 10 s/);
+    expect(r.mean_request_body_bytes.basis.en).toMatch(/no POST\/PUT\/PATCH/);
   });
 
   it('the host command reads the rotation family and the tail, and the parser turns them into facts', () => {

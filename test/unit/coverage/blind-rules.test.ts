@@ -170,6 +170,33 @@ describe('blindRules: the join of the rules the SIEM runs with where its events 
     expect(blindRules([rule({ reads: { indices: ['x'], sourcetypes: [] } })], [])).toEqual([]);
   });
 
+  it('Elastic wildcards select hidden .ds- backing indices through their stream, by name only with a . pattern', () => {
+    const h: SourceHealth = {
+      target: 'es',
+      siem: 'elastic',
+      window_hours: 24,
+      indices: [
+        { name: '.ds-logs-system.auth-default-2026.11.20-000001', docs: 10, newest: null, age_minutes: 30 },
+        { name: '.ds-.fleet-actions-results-2026.11.20-000001', docs: 3, newest: null, age_minutes: 30 },
+        { name: 'filebeat-old', docs: 0, newest: null, age_minutes: null },
+      ],
+    };
+    const judge = (indices: string[]) =>
+      blindRules([rule({ reads: { indices, sourcetypes: [] } })], [h]).map((b) => b.reason);
+    // A plain pattern never matches the hidden backing index by its own name; the stream name does resolve.
+    expect(judge(['*-2026.11.20-*'])).toEqual(['no-index']);
+    expect(judge(['logs-*'])).toEqual([]);
+    // Nor a `.`-named (hidden) stream: `*` reaches it only when the pattern starts with `.`.
+    expect(judge(['*fleet*'])).toEqual(['no-index']);
+    expect(judge(['.ds-.fleet-*'])).toEqual([]);
+    // A `.ds-` pattern selects backing indices by name; an exclusion removes what was selected under that name.
+    expect(judge(['.ds-logs-*'])).toEqual([]);
+    expect(judge(['.ds-logs-*', '-.ds-logs-system.*'])).toEqual(['no-index']);
+    // `*,-.ds-*` keeps the stream logs-system.auth-default (the exclusion never matched its name).
+    expect(judge(['*', '-.ds-*'])).toEqual([]);
+    expect(judge(['*', '-logs-*'])).toEqual(['no-index']);
+  });
+
   it('a rule on a .-prefixed pattern (.alerts-security.*) is not judged: hidden indices are never measured', () => {
     const ingest = { aggregations: { indices: { buckets: [] } } };
     const cat = [{ index: '.internal.alerts-security.alerts-default-000001', 'docs.count': '40' }];

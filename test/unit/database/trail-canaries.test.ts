@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
 import { evaluateCheck } from '../../../src/checks/evaluate.js';
+import { documentAnswer } from '../../../src/collect/source.js';
 import { READ_ONLY_STATEMENT } from '../../../src/database/products.js';
 import { DatabaseProbeSource } from '../../../src/database/source.js';
 import type { DatabaseSettings, Finding, Target } from '../../../src/model.js';
 import type { DbCanaryDocument } from '../../../src/parsers/database/canary.js';
 import type { PowerShellTransport } from '../../../src/transport/powershell.js';
 import { buildCollectionScript } from '../../../src/transport/pwsh-script.js';
-import type { Transport } from '../../../src/transport/types.js';
+import type { ProbeResult, Transport } from '../../../src/transport/types.js';
 import { linuxDbHost, ok } from '../../helpers/db-hosts.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
@@ -81,7 +82,7 @@ async function canary(
   transport: Transport,
   database: DatabaseSettings,
   probes: string[],
-): Promise<{ finding: Finding; doc: DbCanaryDocument }> {
+): Promise<{ finding: Finding; doc: DbCanaryDocument; answer: ProbeResult }> {
   const target: Target = { id: 'db1', kind: 'database', address: 'localhost', tags: [], transport: 'local', database };
   const source = new DatabaseProbeSource(target, {
     hostTransport: transport,
@@ -96,6 +97,7 @@ async function canary(
   return {
     finding: evaluateCheck(check, outputs, { targetId: 'db1', kind: 'database' }),
     doc: outputs['db-canary']!.data as DbCanaryDocument,
+    answer: outputs['db-canary']!,
   };
 }
 
@@ -123,6 +125,13 @@ describe('SQL Server canary through PowerShell on the Windows host (fixtures)', 
     expect(sent.filter((s) => s.includes('Invoke-Sqlcmd @srArgs')).length).toBeGreaterThanOrEqual(3);
     expect(sent.some((s) => /sqlcmd\.exe -S \$srServer -E /.test(s))).toBe(true);
     expect(sent.some((s) => s.includes("$srInstance = 'MSSQLSERVER'"))).toBe(true);
+  });
+
+  it('the canary answer is stored as every live answer is: the document as indented JSON, and as data', async () => {
+    const { transport } = windowsHost('mssql-server-audits-file.txt', 2);
+    const { doc, answer } = await canary(transport, { product: 'mssql', host: 'win' }, MSSQL_PROBES);
+    expect({ ...answer, durationMs: 0 }).toEqual({ ...documentAnswer(doc, Date.now()), durationMs: 0 });
+    expect(answer.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
   });
 
   it('a Security/Application-log audit: event 33205 is read with Get-WinEvent on the host', async () => {

@@ -8,14 +8,63 @@ import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, p), 'utf8');
 
+/** The workspace's analytics rules as Azure Resource Manager lists them, both pages in one `value` list. */
+const alertRules = () =>
+  JSON.stringify({
+    value: ['page1', 'page2'].flatMap(
+      (p) => (JSON.parse(fixture(`products/sentinel/alert-rules-${p}.json`)) as { value: unknown[] }).value,
+    ),
+  });
+
 describe('Sentinel SecurityAlert counts (Log Analytics query API)', () => {
-  it('reads AlertName and count per row, busiest first, as alerts per day over 30 days', () => {
-    const c = readAlertCounts('sentinel-alert-counts', fixture('products/sentinel/alert-counts.json'));
+  it('counts per analytics rule id, named from alertRules, whatever names the alerts carry', () => {
+    const c = readAlertCounts('sentinel-alert-counts', fixture('products/sentinel/alert-counts.json'), alertRules());
     expect(c).toMatchObject({ source: 'Sentinel SecurityAlert (Log Analytics)', total: 1836, per_day: 61.2 });
+    // Two groups of one rule (its id in ExtendedProperties; in AlertType, `<workspace>_<rule id>`) are one rule, under
+    // the rule's display name, not the alerts' dynamic names; the ingested alert without a rule id keeps its name.
+    expect(c.rules.map((r) => [r.rule, r.rule_id, r.alerts, r.per_day])).toEqual([
+      ['My scheduled rule', '73e01a99-5cd7-4139-a149-9f2736ff2ab5', 1800, 60],
+      ['Sign-in from a disabled account', '2d1c5b8e-7f3a-4b8e-9c1d-0e5f6a7b8c9d', 30, 1],
+      ['Impossible travel activity', undefined, 6, 0.2],
+    ]);
+    expect(c.basis).toBe(
+      'per analytics rule id, named from the Azure alertRules list; 6 alerts without a rule id (ingested from ' +
+        'other products) per alert name',
+    );
+  });
+
+  it('without the alertRules list a rule is named by the alerts\' "Analytic Rule Name"; ids still join', () => {
+    const c = readAlertCounts('sentinel-alert-counts', fixture('products/sentinel/alert-counts.json'));
+    expect(c.rules.map((r) => [r.rule, r.rule_id, r.alerts])).toEqual([
+      ['Heartbeat gap (v1)', '73e01a99-5cd7-4139-a149-9f2736ff2ab5', 1800],
+      ['Sign-in from a disabled account', '2d1c5b8e-7f3a-4b8e-9c1d-0e5f6a7b8c9d', 30],
+      ['Impossible travel activity', undefined, 6],
+    ]);
+    expect(c.basis).toMatch(/^per analytics rule id; 6 alerts without a rule id/);
+  });
+
+  it('an answer without RuleIds (stored by an older query) is counted per AlertName, and says so', () => {
+    const c = readAlertCounts('sentinel-alert-counts', fixture('products/sentinel/alert-counts-by-name.json'));
     expect(c.rules.map((r) => [r.rule, r.per_day])).toEqual([
       ['My scheduled rule', 60],
       ['Sign-in from a disabled account', 1.2],
     ]);
+    expect(c.basis).toBe(
+      'per alert name (the answer has no RuleIds column, so alerts are not joined to their analytics rules)',
+    );
+  });
+
+  it('the section joins each Sentinel target with its own alertRules answer', () => {
+    const text = fixture('products/sentinel/alert-counts.json');
+    const section = siemAlertSection([
+      { target: 'a', probe: 'sentinel-alert-counts', text, rulesText: alertRules() },
+      { target: 'b', probe: 'sentinel-alert-counts', text },
+    ]);
+    expect(section.details.map((d) => [d.target, d.rules[0]?.rule])).toEqual([
+      ['a', 'My scheduled rule'],
+      ['b', 'Heartbeat gap (v1)'],
+    ]);
+    expect(section.summary).toMatchObject({ alerts: 3672, rules_alerting: 6 });
   });
 
   it('refuses a partial answer and an error answer, naming the reason; the section lists them as problems', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseSplunkConf } from '../../../../src/rules/splunk.js';
 import { splitGlobOutput } from '../../../../src/util/file-sections.js';
 import {
   judgeTruncate,
@@ -35,6 +36,43 @@ describe('props.conf TRUNCATE from files: Splunk precedence', () => {
     ]);
     expect(r.fallback).toMatchObject({ truncate: SPLUNK_DEFAULT_TRUNCATE, where: 'Splunk default' });
     expect(r.settings).toMatchObject([{ sourcetype: 'access_combined', truncate: SPLUNK_DEFAULT_TRUNCATE }]);
+  });
+});
+
+describe('props.conf settings before the first stanza are [default]', () => {
+  it('parses them as the [default] stanza, merged with a later [default] header whose settings win', () => {
+    const stanzas = parseSplunkConf(
+      '# global settings\nTRUNCATE = 4096\nSHOULD_LINEMERGE = false\n[access_combined]\nKV_MODE = auto\n' +
+        '[default]\nSHOULD_LINEMERGE = true\n',
+    );
+    expect(stanzas.map((st) => [st.name, st.line, Object.fromEntries(st.keys)])).toEqual([
+      ['default', 2, { TRUNCATE: '4096', SHOULD_LINEMERGE: 'true' }],
+      ['access_combined', 4, { KV_MODE: 'auto' }],
+    ]);
+    expect(stanzas[0]!.keyLines!.get('TRUNCATE')).toBe(2);
+  });
+
+  it('a pre-stanza TRUNCATE in system/local is the default over every app and system/default', () => {
+    const r = truncateFromFiles([
+      { path: '/opt/splunk/etc/apps/web/default/props.conf', content: 'TRUNCATE = 0\n[access_combined]\n' },
+      { path: '/opt/splunk/etc/system/local/props.conf', content: '# site limit\nTRUNCATE = 4096\n' },
+      { path: '/opt/splunk/etc/system/default/props.conf', content: '[default]\nTRUNCATE = 10000\n' },
+    ]);
+    expect(r.fallback).toMatchObject({ truncate: 4096, where: '/opt/splunk/etc/system/local/props.conf:2' });
+    expect(judgeTruncate(r.settings, r.fallback).cut).toEqual([
+      'access_combined (web access/body log): TRUNCATE = 4096 at [default] /opt/splunk/etc/system/local/props.conf:2' +
+        ', events up to 20000 bytes are cut',
+    ]);
+  });
+
+  it("an app's pre-stanza TRUNCATE beats system/default but not a sourcetype stanza that sets its own", () => {
+    const r = truncateFromFiles([
+      { path: '/opt/splunk/etc/apps/web/local/props.conf', content: 'TRUNCATE = 0\n' },
+      { path: '/opt/splunk/etc/system/default/props.conf', content: '[default]\nTRUNCATE = 10000\n' },
+      { path: '/opt/splunk/etc/apps/win/default/props.conf', content: '[XmlWinEventLog]\nTRUNCATE = 8192\n' },
+    ]);
+    expect(r.fallback).toMatchObject({ truncate: 0, where: '/opt/splunk/etc/apps/web/local/props.conf:1' });
+    expect(r.settings).toMatchObject([{ sourcetype: 'XmlWinEventLog', truncate: 8192 }]);
   });
 });
 
