@@ -98,6 +98,7 @@ export function saFindingsProbe(base: ProbeDef, detectorId: string, window: Find
 }
 
 interface Finding {
+  id?: unknown;
   timestamp?: unknown;
   queries?: { id?: unknown; name?: unknown }[];
 }
@@ -130,10 +131,19 @@ export function countDetector(
   } catch (e) {
     return { ...out, reason: `the answer is not JSON (${(e as Error).message})` };
   }
-  const findings = doc.findings;
   const total = doc.total_findings;
-  if (!Array.isArray(findings) || typeof total !== 'number')
+  if (!Array.isArray(doc.findings) || typeof total !== 'number')
     return { ...out, reason: 'the answer has no total_findings and findings list' };
+  // A page answered twice (a startIndex the server ignores, findings shifting between pages) repeats findings by id:
+  // each counts once, and the repeats do not stand in for the findings that were not read.
+  const ids = new Set<string>();
+  const findings = (doc.findings as Finding[]).filter((f) => {
+    if (typeof f?.id !== 'string' || f.id === '') return true;
+    if (ids.has(f.id)) return false;
+    ids.add(f.id);
+    return true;
+  });
+  const repeated = doc.findings.length - findings.length;
   if (findings.length < total)
     return {
       ...out,
@@ -141,14 +151,15 @@ export function countDetector(
       total_findings: total,
       findings_read: findings.length,
       reason:
-        `${findings.length} of ${total} findings read (at most ${maxPages} pages of ${SA_FINDINGS_PAGE_SIZE}): ` +
+        `${findings.length} of ${total} findings read (at most ${maxPages} pages of ${SA_FINDINGS_PAGE_SIZE}` +
+        `${repeated > 0 ? `; ${repeated} findings repeated across pages` : ''}): ` +
         'the rest were not read, so this detector is not counted',
     };
   const start = window.start.getTime();
   const end = window.end.getTime();
   const rules = new Map<string, { id: string; name: string; findings: number; days: Record<string, number> }>();
   let counted = 0;
-  for (const f of findings as Finding[]) {
+  for (const f of findings) {
     const t = findingTime(f?.timestamp);
     // Versions without startTime/endTime answer every finding: only the window's are counted.
     if (t === undefined || t < start || t >= end) continue;

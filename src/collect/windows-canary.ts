@@ -302,6 +302,12 @@ export function longVerdictText(t: CanaryTrace, doc: HostCanaryDocument): string
       `whole on ${doc.collector}, but not in SIEM ${t.siem!.target} where the short event is: dropped there` + path
     );
   if (held.length === 0) return 'not read back anywhere';
+  if (t.siem && !t.siem.arrived)
+    return (
+      `whole in every place read${path}, but not found in SIEM ${t.siem.target}` +
+      `${t.siem.error ? ` (${t.siem.error})` : ', where the short event is not either'}: ` +
+      'whether it arrives there whole is unknown'
+    );
   return `whole in every place read${path}`;
 }
 

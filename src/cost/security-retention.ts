@@ -10,7 +10,8 @@ import { ilmPolicyRetention, ismPolicyRetention, sourceOfIndex } from '../parser
 import { splunkEntries } from '../parsers/products/splunk.js';
 import { splunkSourcetypeHealth } from '../parsers/products/source-health.js';
 import { asRecord, durationDays, type Outputs, otherProduct, readJson, round } from '../parsers/products/util.js';
-import { RECOMMENDED_RETENTION_DAYS, securityFamily } from './security-sources.js';
+import { type Basis, basis, verbatim } from './basis.js';
+import { RECOMMENDED_RETENTION_DAYS, securityFamily, securityFamilyJa } from './security-sources.js';
 import { licenceUsageRows, sourcetypesByIndex } from './splunk-ingest.js';
 
 export interface SecurityRetention {
@@ -31,18 +32,30 @@ export interface SecurityRetention {
 
 const DAY_MS = 86_400_000;
 
-function retentionFacts(sets: SecurityRetention[], what: string): Facts {
-  if (sets.length === 0) {
+/** A retention set and what limits it in both report languages (`limited_by` is the English one). */
+interface Limited {
+  set: SecurityRetention;
+  why: Basis;
+}
+
+function retentionFacts(rows: Limited[], what: string): Facts {
+  if (rows.length === 0) {
     throw new InconclusiveError(`${what}: no index holds a known security source (by sourcetype or index name)`);
   }
-  const sorted = [...sets].sort((a, b) => a.name.localeCompare(b.name));
+  const sorted = [...rows].sort((a, b) => a.set.name.localeCompare(b.set.name));
+  const short = sorted.filter(
+    ({ set }) => set.effective_days !== null && set.effective_days < RECOMMENDED_RETENTION_DAYS,
+  );
   return {
     applicable: true,
     recommended_days: RECOMMENDED_RETENTION_DAYS,
-    security_sets: sorted,
-    short: sorted
-      .filter((s) => s.effective_days !== null && s.effective_days < RECOMMENDED_RETENTION_DAYS)
-      .map((s) => `${s.name} (${s.families.join(', ')}): ${s.effective_days} days, ${s.limited_by}`),
+    security_sets: sorted.map((r) => r.set),
+    short: short.map(({ set: s, why }) => `${s.name} (${s.families.join(', ')}): ${s.effective_days} days, ${why.en}`),
+    // The same list on the Japanese page (checks/products/siem-limits.yaml observed.ja).
+    short_ja: short.map(
+      ({ set: s, why }) =>
+        `${s.name}（${s.families.map(securityFamilyJa).join('、')}）: ${s.effective_days} 日、${why.ja}`,
+    ),
   };
 }
 
@@ -72,7 +85,7 @@ function splunkSourcetypes(outputs: Outputs): Map<string, Set<string>> | undefin
 const INTERNAL = /^(_|history$|summary$|splunklogger$)/;
 
 export function splunkSecurityRetention(indexes: unknown, sourcetypes: Map<string, Set<string>> | undefined): Facts {
-  const sets: SecurityRetention[] = [];
+  const sets: Limited[] = [];
   for (const e of splunkEntries(indexes, 'splunk-indexes')) {
     const c = asRecord(e.content);
     const name = String(e.name ?? '?');
@@ -92,17 +105,25 @@ export function splunkSecurityRetention(indexes: unknown, sourcetypes: Map<strin
     const sizeDays =
       size > 0 && cap > 0 && Number.isFinite(spanDays) && spanDays >= 1 ? round((spanDays * cap) / size) : null;
     const bySize = sizeDays !== null && (retention === null || sizeDays < retention);
+    const rate = round(size / spanDays);
+    const why = bySize
+      ? basis(
+          `maxTotalDataSizeMB ${cap} at ${rate} MB stored per day`,
+          `maxTotalDataSizeMB ${cap}（1 日あたり ${rate} MB 保存のペース）`,
+        )
+      : verbatim(`frozenTimePeriodInSecs ${Number.isFinite(frozen) ? frozen : '?'}`);
     sets.push({
-      name,
-      families,
-      sourcetypes: sts,
-      policy: null,
-      retention_days: retention,
-      size_cap_days: sizeDays,
-      effective_days: bySize ? sizeDays : retention,
-      limited_by: bySize
-        ? `maxTotalDataSizeMB ${cap} at ${round(size / spanDays)} MB stored per day`
-        : `frozenTimePeriodInSecs ${Number.isFinite(frozen) ? frozen : '?'}`,
+      set: {
+        name,
+        families,
+        sourcetypes: sts,
+        policy: null,
+        retention_days: retention,
+        size_cap_days: sizeDays,
+        effective_days: bySize ? sizeDays : retention,
+        limited_by: why.en,
+      },
+      why,
     });
   }
   return retentionFacts(sets, 'splunk-indexes');
@@ -111,7 +132,7 @@ export function splunkSecurityRetention(indexes: unknown, sourcetypes: Map<strin
 interface IndexRetention {
   policy: string | null;
   retention: number | null;
-  how: string;
+  how: Basis;
 }
 
 /** Elasticsearch: each index's ILM policy (its stream's, or in_use_by) and delete phase, or the stream lifecycle. */
@@ -120,12 +141,21 @@ function elasticIndexRetention(dataStreams: unknown, ilmPolicies: unknown): Map<
   const out = new Map<string, IndexRetention>();
   const byPolicy = (policy: string): IndexRetention => {
     const p = policies[policy];
-    if (!p) return { policy, retention: null, how: `ILM policy ${policy} not found: never deleted` };
+    if (!p) {
+      const how = basis(
+        `ILM policy ${policy} not found: never deleted`,
+        `ILM ポリシー ${policy} が見つからない: 削除されない`,
+      );
+      return { policy, retention: null, how };
+    }
     const r = ilmPolicyRetention(p).retention;
     return {
       policy,
       retention: r,
-      how: r === null ? `ILM ${policy}: no delete phase` : `ILM ${policy} delete min_age`,
+      how:
+        r === null
+          ? basis(`ILM ${policy}: no delete phase`, `ILM ${policy}: delete フェーズなし`)
+          : basis(`ILM ${policy} delete min_age`, `ILM ${policy} の delete min_age`),
     };
   };
   for (const [name, p] of Object.entries(policies)) {
@@ -145,11 +175,11 @@ function elasticIndexRetention(dataStreams: unknown, ilmPolicies: unknown): Map<
         ? {
             policy: null,
             retention: durationDays(life.effective_retention ?? life.data_retention) ?? null,
-            how: 'data stream lifecycle retention',
+            how: basis('data stream lifecycle retention', 'データストリームのライフサイクルの保持期間'),
           }
         : d.ilm_policy
           ? byPolicy(String(d.ilm_policy))
-          : { policy: null, retention: null, how: 'unmanaged data stream' };
+          : { policy: null, retention: null, how: basis('unmanaged data stream', '管理されていないデータストリーム') };
     out.set(String(d.name), r);
   }
   return out;
@@ -176,7 +206,11 @@ function opensearchIndexRetention(explain: unknown, ismPolicies: unknown): Map<s
     out.set(index, {
       policy: id,
       retention: r,
-      how: !p ? `ISM policy ${id} not found` : r === null ? `ISM ${id}: no delete state` : `ISM ${id} delete age`,
+      how: !p
+        ? basis(`ISM policy ${id} not found`, `ISM ポリシー ${id} が見つからない`)
+        : r === null
+          ? basis(`ISM ${id}: no delete state`, `ISM ${id}: delete ステートなし`)
+          : basis(`ISM ${id} delete age`, `ISM ${id} の delete までの経過日数`),
     });
   }
   return out;
@@ -192,21 +226,29 @@ export function esSecurityRetention(catIndices: unknown, perIndex: Map<string, I
     if (!securityFamily(source)) continue;
     const g = bySource.get(source) ?? { indices: [], r: [] };
     g.indices.push(index);
-    g.r.push(perIndex.get(index) ?? perIndex.get(source) ?? { policy: null, retention: null, how: 'unmanaged' });
+    g.r.push(
+      perIndex.get(index) ??
+        perIndex.get(source) ?? { policy: null, retention: null, how: basis('unmanaged', '管理されていない') },
+    );
     bySource.set(source, g);
   }
-  const sets = [...bySource.entries()].map(([name, g]): SecurityRetention => {
+  const sets = [...bySource.entries()].map(([name, g]): Limited => {
     // The shortest-lived index decides: its events are the first to go.
     const deleting = g.r.filter((r) => r.retention !== null).sort((a, b) => a.retention! - b.retention!);
     const first = deleting[0] ?? g.r[0]!;
     const days = first.retention === null ? null : round(first.retention);
+    const n = g.indices.length;
+    const why = basis(`${first.how.en} (${n} index(es))`, `${first.how.ja}（インデックス ${n} 個）`);
     return {
-      name,
-      families: [securityFamily(name)!],
-      policy: first.policy,
-      retention_days: days,
-      effective_days: days,
-      limited_by: `${first.how} (${g.indices.length} index(es))`,
+      set: {
+        name,
+        families: [securityFamily(name)!],
+        policy: first.policy,
+        retention_days: days,
+        effective_days: days,
+        limited_by: why.en,
+      },
+      why,
     };
   });
   return retentionFacts(sets, 'es-indices-volume');
@@ -231,7 +273,7 @@ function esParse(outputs: Outputs): Facts {
   return esSecurityRetentionOf(cat, streams, readJson(outputs, 'es-ilm-policies'));
 }
 
-const FACTS = ['applicable', 'recommended_days', 'security_sets', 'short'];
+const FACTS = ['applicable', 'recommended_days', 'security_sets', 'short', 'short_ja'];
 
 export const securityRetentionParsers: readonly ParserModule[] = [
   defineParser({

@@ -21,6 +21,23 @@ const FAMILIES: { family: string; test: RegExp }[] = [
   { family: 'DNS', test: /dns/i },
 ];
 
+/** The families' names on the Japanese page. */
+const FAMILY_JA: Record<string, string> = {
+  'Windows event logs': 'Windows イベントログ',
+  'Linux audit': 'Linux 監査',
+  'Linux authentication': 'Linux 認証',
+  'web access': 'Web アクセス',
+  firewall: 'ファイアウォール',
+  'database audit': 'データベース監査',
+  'EDR / SIEM alerts': 'EDR / SIEM アラート',
+  identity: 'ID 基盤',
+};
+
+/** A family's name in Japanese (product names such as Sysmon, WAF, DNS stay as they are). */
+export function securityFamilyJa(family: string): string {
+  return FAMILY_JA[family] ?? family;
+}
+
 /** The security source family a sourcetype, index or data stream name belongs to; undefined: not a known one. */
 export function securityFamily(name: string): string | undefined {
   return FAMILIES.find((f) => f.test.test(name))?.family;

@@ -168,13 +168,30 @@ export function sourceMapView(report: Report, lang: Lang): SourceMapView | undef
             threshold: p(cap.false_positive_threshold),
             ok: cap.ok,
             measured: cap.alerts_basis === 'siem-alert-history',
-            ...(cap.alerts_source ? { source: cap.alerts_source } : {}),
+            ...(cap.alerts_source ? { source: alertsSourceText(report, lang) ?? cap.alerts_source } : {}),
             noisy: (cap.noisy_rules ?? []).map((r) => ({ rule: r.rule, target: r.target, perDay: n(r.per_day) })),
             known: cap.alerts_per_day !== null || cap.capacity_per_day !== null || cap.false_positive_share !== null,
           },
         }
       : {}),
   };
+}
+
+/**
+ * Where the measured alert figure was read, in the page's language: the SIEM targets and what answered (their own
+ * names), a target counted only in part (a floor), and the window. Undefined without the SIEM's alert counts.
+ */
+function alertsSourceText(report: Report, lang: Lang): string | undefined {
+  const siem = report.analyses.siem_alerts;
+  if (!siem || siem.details.length === 0) return undefined;
+  const days = siem.summary.window_days;
+  const parts = siem.details.map((d) => {
+    const n = d.inconclusive?.length ?? 0;
+    const floor =
+      n > 0 ? tr(lang, `; ${n} not counted, so at least this many`, `；${n} 件は集計できず、少なくともこの件数`) : '';
+    return `${d.target} (${d.source}${floor})`;
+  });
+  return parts.join(', ') + tr(lang, `, last ${days} days`, `、直近 ${days} 日`);
 }
 
 /** Notes for the "log collection scope" checklist row: the required classes not measured, by status. */

@@ -325,6 +325,22 @@ describe('Windows long canary: whole, or where and at what length it was cut', (
     expect(f.reason).toMatch(/whole on col, but not in SIEM siem where the short event is: dropped there/);
   });
 
+  it('whole on the WEC, neither event in the SIEM: whether it arrives whole there is unknown, not a pass', async () => {
+    const { doc } = await plant('write-eventlog-51-long.json', {
+      longCanary: true,
+      maxWait: 0.5,
+      siem: () => serve(() => product('elasticsearch/canary-search-empty.json')),
+    });
+    const long = longOf(doc)!;
+    expect(long).toMatchObject({ arrived: true, whole: true, siem: { arrived: false } });
+    expect(long.dropped_at).toBeUndefined();
+    const f = evaluate('windows.eventfwd.canary-whole', doc);
+    expect(f.status).toBe('inconclusive');
+    expect(f.reason).toMatch(/not found in SIEM siem, where the short event is not either: whether it arrives/);
+    // The short event's absence is canary-in-siem's failure.
+    expect(evaluate('windows.eventfwd.canary-in-siem', doc).status).toBe('fail');
+  });
+
   it('PowerShell 7 (eventcreate): the long canary is not written and the check says so, inconclusive', async () => {
     const { doc, sent } = await plant('eventcreate-ps7-long.json', { longCanary: true });
     expect(doc.canaries.map((c) => c.name)).toEqual(['short']);

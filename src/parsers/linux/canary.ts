@@ -189,7 +189,10 @@ function longVerdict(doc: HostCanaryDocument): { verdict: 'whole' | 'cut' | 'dro
   if (doc.long_requested_chars === undefined) return { verdict: 'unknown', why: 'no long canary was asked for' };
   const asked = `long canary (${doc.long_requested_chars} characters)`;
   if (!long) return { verdict: 'unknown', why: `${asked} not written: ${doc.long_not_written ?? 'no answer'}` };
-  const verdict = long.cut_at ? 'cut' : long.dropped_at ? 'dropped' : long.arrived ? 'whole' : 'unknown';
+  // Whole only where it was read: a SIEM searched without finding it (nor, or not searchably, the short event) has
+  // not shown whether it arrives there whole.
+  const siemUnread = long.siem !== undefined && !long.siem.arrived;
+  const verdict = long.cut_at ? 'cut' : long.dropped_at ? 'dropped' : long.arrived && !siemUnread ? 'whole' : 'unknown';
   return { verdict, why: long.summary };
 }
 

@@ -85,6 +85,26 @@ describe('Security Analytics findings per rule and day', () => {
     ]);
   });
 
+  it('pages that repeat findings (a startIndex the server ignores) are not counted twice: the chain is capped', () => {
+    const window = findingsWindow(new Date('2026-11-30T09:00:00Z'));
+    const t = Date.parse('2026-11-12T10:00:00Z');
+    const page = [
+      { id: 'f1', timestamp: t, queries: [{ id: 'r1', name: 'r1' }] },
+      { id: 'f2', timestamp: t, queries: [{ id: 'r1', name: 'r1' }] },
+    ];
+    // total_findings 4: the joined chain holds 4 findings, but only 2 distinct ones (page 1 answered twice).
+    const c = countDetector(
+      detector,
+      'GET x',
+      ok({ total_findings: 4, findings: [...page, ...page] }),
+      window,
+      new Map(),
+      100,
+    );
+    expect(c).toMatchObject({ status: 'capped', total_findings: 4, findings_read: 2, rules: [] });
+    expect(c.reason).toMatch(/2 findings repeated/);
+  });
+
   it('a chain cut before total_findings is capped, a failed page failed: neither counts a rule', () => {
     const window = findingsWindow(new Date('2026-11-30T09:00:00Z'));
     const cut = countDetector(

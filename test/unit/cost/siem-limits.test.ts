@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../../src/checks/catalog.js';
+import { evaluateCheck } from '../../../src/checks/evaluate.js';
 import { InconclusiveError } from '../../../src/checks/types.js';
 import { nodeHeadroom, storedGrowth } from '../../../src/cost/es-headroom.js';
 import { headroomOf } from '../../../src/cost/headroom.js';
@@ -21,6 +22,7 @@ import {
 import type { Finding, Report } from '../../../src/model.js';
 import { costView } from '../../../src/report/cost-view.js';
 import { costMarkdown } from '../../../src/report/formats/cost-md.js';
+import { fixtureOutputs, loadRegistry } from '../../fixtures/catalog/fixtures.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
@@ -355,6 +357,60 @@ describe('Elasticsearch: the policy that manages each data stream decides', () =
     );
     expect(f.short).toEqual([
       'logs-windows.sysmon_operational-default (Sysmon): 7 days, data stream lifecycle retention (1 index(es))',
+    ]);
+  });
+});
+
+describe('the retention checks speak the report language', () => {
+  const catalog = loadCatalog();
+  const registry = loadRegistry();
+  const decide = (id: string) => {
+    const spec = registry.checks[id]!;
+    return evaluateCheck(catalog.checks.find((c) => c.id === id)!, fixtureOutputs(spec, catalog.probes), {
+      targetId: 'fixture',
+      kind: 'siem',
+      parsers: catalog.parsers,
+      probes: catalog.probes,
+    });
+  };
+
+  it('the Japanese observed text names the short-lived indices, their families and limits in Japanese', () => {
+    const es = decide('products.es.security-retention').explanation!.observed;
+    expect(es.en).toBe(
+      'deleted before 365 days: logs-nginx.access-default (web access): 30 days, data stream lifecycle retention ' +
+        '(1 index(es))',
+    );
+    expect(es.ja).toBe(
+      '365 日より前に削除: logs-nginx.access-default（Web アクセス）: 30 日、データストリームのライフサイクルの保持期間' +
+        '（インデックス 1 個）',
+    );
+    const splunk = decide('products.splunk.security-retention').explanation!.observed;
+    expect(splunk.en).toBe('kept less than 365 days: firewall (firewall): 90 days, frozenTimePeriodInSecs 7776000');
+    expect(splunk.ja).toBe('365 日未満の保持: firewall（ファイアウォール）: 90 日、frozenTimePeriodInSecs 7776000');
+  });
+
+  it('a size cap is explained in Japanese too', () => {
+    const indexes = {
+      entry: [
+        {
+          name: 'wineventlog',
+          content: {
+            totalEventCount: 10,
+            frozenTimePeriodInSecs: 31_536_000,
+            currentDBSizeMB: 1000,
+            maxTotalDataSizeMB: 2000,
+            minTime: '2026-10-24T00:00:00+00:00',
+            maxTime: '2026-11-23T00:00:00+00:00',
+          },
+        },
+      ],
+    };
+    const facts = splunkSecurityRetention(indexes, undefined);
+    expect(facts.short).toEqual([
+      'wineventlog (Windows event logs): 60 days, maxTotalDataSizeMB 2000 at 33.3 MB stored per day',
+    ]);
+    expect(facts.short_ja).toEqual([
+      'wineventlog（Windows イベントログ）: 60 日、maxTotalDataSizeMB 2000（1 日あたり 33.3 MB 保存のペース）',
     ]);
   });
 });
