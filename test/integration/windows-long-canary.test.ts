@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/checks/catalog.js';
 import { evaluateCheck } from '../../src/checks/evaluate.js';
-import type { ProbeDef } from '../../src/checks/types.js';
 import { ApiProbeSource } from '../../src/collect/api-source.js';
 import type { HostCanaryDocument } from '../../src/collect/host-canary.js';
 import { PowerShellProbeSource, type WindowsCanaryPlan } from '../../src/collect/powershell-source.js';
@@ -20,27 +19,18 @@ import type { Target } from '../../src/model.js';
 import { createPowerShellTransport } from '../../src/transport/powershell.js';
 import { eventLogTailScript } from '../../src/transport/pwsh-canary.js';
 import { buildCollectionScript } from '../../src/transport/pwsh-script.js';
-import type { ProbeResult, Transport } from '../../src/transport/types.js';
+import type { Transport } from '../../src/transport/types.js';
 import { FIXTURES_DIR } from '../helpers/paths.js';
+import { FAKE_PWSH, ok, product, WINDOWS_CANARY_PROBE } from '../helpers/windows-canary.js';
 
-const FAKE = join(FIXTURES_DIR, 'pwsh', 'fake-pwsh.mjs');
-const PROBE: ProbeDef = {
-  id: 'windows-event-canary',
-  platform: 'windows',
-  kind: 'live',
-  live: 'windows-event-canary',
-  active: true,
-};
 const catalog = loadCatalog();
-const ok = (stdout: string): ProbeResult => ({ stdout, stderr: '', exitCode: 0, truncated: false, durationMs: 1 });
-const product = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
 const MARKER = /socready-canary-r1-win1-[0-9a-f]{8}-\d/;
 const SYSLOG_HEADER = '<14>1 2026-12-03T11:00:01.020Z WIN-JP01.corp.example socready - - - ';
 
 let dir: string;
 let server: Server | undefined;
 beforeAll(() => {
-  chmodSync(FAKE, 0o755);
+  chmodSync(FAKE_PWSH, 0o755);
   dir = mkdtempSync(join(tmpdir(), 'socready-winlong-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -159,7 +149,7 @@ async function plant(
   const log = join(dir, `${fixture}-${Math.random().toString(36).slice(2)}.log`);
   const host: Target = { id: 'win1', kind: 'windows', address: 'localhost', tags: [], transport: 'powershell' };
   const transport = createPowerShellTransport(host, {
-    executable: FAKE,
+    executable: FAKE_PWSH,
     env: {
       PATH: process.env.PATH ?? '',
       FAKE_PWSH_FIXTURE: join(FIXTURES_DIR, 'pwsh', 'windows-canary', fixture),
@@ -202,7 +192,7 @@ async function plant(
   };
   const source = new PowerShellProbeSource(transport, { canary: plan });
   try {
-    const r = await source.collect(PROBE);
+    const r = await source.collect(WINDOWS_CANARY_PROBE);
     expect(r.error).toBeUndefined();
     return { doc: r.data as HostCanaryDocument, sent: readFileSync(log, 'utf8'), log };
   } finally {

@@ -9,6 +9,7 @@ import { collectSaFindings, countDetector, findingsWindow, saFindingsProbe } fro
 import { readAlertCounts, type SaFindingsDocument, siemAlertSection } from '../../../src/rules/siem-alerts.js';
 import type { ProbeResult } from '../../../src/transport/types.js';
 import { FIXTURES_DIR } from '../../helpers/paths.js';
+import { saFindingsDoc } from '../../helpers/sa-findings-doc.js';
 
 const fixture = (p: string) => readFileSync(join(FIXTURES_DIR, 'products', p), 'utf8');
 const ok = (body: unknown): ProbeResult => ({
@@ -193,33 +194,27 @@ describe('Security Analytics findings per rule and day', () => {
   });
 
   it('reads the document into the alert-count shape: counted detectors summed, the cut one inconclusive', () => {
-    const doc: SaFindingsDocument = {
-      security_analytics_findings: {
-        window: { start: '2026-10-31T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', days: 30 },
-        disabled_detectors: [],
-        detectors: [
-          {
-            id: 'd1',
-            name: 'windows',
-            request: 'GET x',
-            status: 'counted',
-            findings_counted: 90,
-            rules: [
-              { id: 'r1', name: 'VPN brute force', findings: 60, days: { '2026-11-01': 10, '2026-11-02': 50 } },
-              { id: 'r2', name: 'r2', findings: 31, days: { '2026-11-03': 31 } },
-            ],
-          },
-          {
-            id: 'd2',
-            name: 'linux',
-            request: 'GET y',
-            status: 'capped',
-            reason: '1 of 900 findings read',
-            rules: [],
-          },
+    const doc = saFindingsDoc([
+      {
+        id: 'd1',
+        name: 'windows',
+        request: 'GET x',
+        status: 'counted',
+        findings_counted: 90,
+        rules: [
+          { id: 'r1', name: 'VPN brute force', findings: 60, days: { '2026-11-01': 10, '2026-11-02': 50 } },
+          { id: 'r2', name: 'r2', findings: 31, days: { '2026-11-03': 31 } },
         ],
       },
-    };
+      {
+        id: 'd2',
+        name: 'linux',
+        request: 'GET y',
+        status: 'capped',
+        reason: '1 of 900 findings read',
+        rules: [],
+      },
+    ]);
     const c = readAlertCounts('os-sa-finding-counts', JSON.stringify(doc));
     expect(c).toEqual({
       source: 'OpenSearch Security Analytics findings',

@@ -6,25 +6,10 @@ import type { Report, SourceMapDetails, SourceMapSummary } from '../../../src/mo
 import { sourceMapView } from '../../../src/report/source-map-view.js';
 import { siemAlertSection } from '../../../src/rules/siem-alerts.js';
 import { capacityCheck } from '../../../src/score/capacity.js';
+import { ONE_DETECTOR_NOT_COUNTED } from '../../helpers/sa-findings-doc.js';
 import { loadReport } from './helpers.js';
 
-const FINDINGS = {
-  security_analytics_findings: {
-    window: { start: '2026-10-31T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', days: 30 },
-    disabled_detectors: [],
-    detectors: [
-      {
-        id: 'd1',
-        name: 'windows',
-        request: 'GET x',
-        status: 'counted',
-        findings_counted: 300,
-        rules: [{ id: 'r1', name: 'VPN brute force', findings: 300, days: { '2026-11-02': 300 } }],
-      },
-      { id: 'd2', name: 'linux', request: 'GET y', status: 'failed', reason: 'timeout', rules: [] },
-    ],
-  },
-};
+const FINDINGS = ONE_DETECTOR_NOT_COUNTED;
 
 function report(): Report {
   const r = loadReport('report-full');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DetectionSummary } from '../../../src/model.js';
 import { siemAlertSection } from '../../../src/rules/siem-alerts.js';
 import { capacityCheck } from '../../../src/score/capacity.js';
+import { ONE_DETECTOR_NOT_COUNTED } from '../../helpers/sa-findings-doc.js';
 
 const detections = { estimated_alerts_per_day: 12, attacks_detected: 0, false_positives: 0 } as DetectionSummary;
 
@@ -37,23 +38,7 @@ describe('the SOAR gate alert volume', () => {
   });
 
   it('a Security Analytics detector not counted makes the measured volume a floor, and says so', () => {
-    const doc = {
-      security_analytics_findings: {
-        window: { start: '2026-10-31T00:00:00.000Z', end: '2026-11-30T00:00:00.000Z', days: 30 },
-        disabled_detectors: [],
-        detectors: [
-          {
-            id: 'd1',
-            name: 'windows',
-            request: 'GET x',
-            status: 'counted',
-            findings_counted: 300,
-            rules: [{ id: 'r1', name: 'VPN brute force', findings: 300, days: { '2026-11-02': 300 } }],
-          },
-          { id: 'd2', name: 'linux', request: 'GET y', status: 'failed', reason: 'timeout', rules: [] },
-        ],
-      },
-    };
+    const doc = ONE_DETECTOR_NOT_COUNTED;
     const measured = siemAlertSection([{ target: 'os', probe: 'os-sa-finding-counts', text: JSON.stringify(doc) }]);
     expect(capacityCheck(detections, undefined, measured)).toMatchObject({
       alerts_per_day: 10,
