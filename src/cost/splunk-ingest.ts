@@ -7,6 +7,7 @@
 // manager's _internal; the parser says so and the checks are inconclusive.
 import { type Facts, InconclusiveError } from '../checks/types.js';
 import { defineParser, type ParserModule } from '../parsers/define.js';
+import { splunkExportRows } from '../parsers/products/splunk-export.js';
 import { asRecord, type Outputs, otherProduct, readJson } from '../parsers/products/util.js';
 import type { SourceVolume } from './logstat.js';
 import { securityFamily } from './security-sources.js';
@@ -28,22 +29,11 @@ export interface UsageRow {
 /** The export stream (one `{ result }` or `{ messages }` object per line); a FATAL/ERROR message fails the read. */
 export function licenceUsageRows(text: string): UsageRow[] {
   const rows: UsageRow[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let row: { result?: Record<string, unknown>; messages?: { type?: string; text?: string }[] };
-    try {
-      row = JSON.parse(line) as typeof row;
-    } catch (e) {
-      throw new InconclusiveError(`${PROBE}: line ${i + 1} is not JSON (${(e as Error).message})`);
-    }
-    const fatal = row.messages?.find((m) => m.type === 'FATAL' || m.type === 'ERROR');
-    if (fatal) throw new InconclusiveError(`${PROBE}: the search failed: ${fatal.text}`);
-    const r = row.result;
-    if (!r) return;
+  for (const { line, result: r } of splunkExportRows(text, PROBE)) {
     const day = /^(\d{4}-\d{2}-\d{2})/.exec(String(r._time ?? ''))?.[1];
     const bytes = Number(r.b);
     if (!day || !Number.isFinite(bytes)) {
-      throw new InconclusiveError(`${PROBE}: line ${i + 1} has no _time day or no numeric b`);
+      throw new InconclusiveError(`${PROBE}: line ${line} has no _time day or no numeric b`);
     }
     const squashed = Number(r.squashed_b);
     rows.push({
@@ -54,7 +44,7 @@ export function licenceUsageRows(text: string): UsageRow[] {
       bytes,
       squashed: Number.isFinite(squashed) ? squashed : 0,
     });
-  });
+  }
   return rows;
 }
 

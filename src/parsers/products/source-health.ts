@@ -3,6 +3,7 @@
 // (es-indices-volume); Splunk's data/indexes (splunk-indexes) and a `| tstats` count per index and sourcetype over
 // the freshness window (splunk-sourcetypes). The blind-rule join (src/parsers/products/rule-blindness.ts) reads these.
 import { BLIND_WINDOW_HOURS, type IndexHealth, type SourceHealth, type SourcetypeHealth } from './rule-blindness.js';
+import { splunkExportRows } from './splunk-export.js';
 import { asRecord, round } from './util.js';
 
 const ageOf = (nowMs: number, t: number) => round(Math.max(0, nowMs - t) / 60_000);
@@ -70,18 +71,8 @@ export function splunkIndexHealth(indexes: unknown, nowMs: number): IndexHealth[
  */
 export function splunkSourcetypeHealth(text: string): SourcetypeHealth[] {
   const out: SourcetypeHealth[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let row: { result?: Record<string, unknown>; messages?: { type?: string; text?: string }[] };
-    try {
-      row = JSON.parse(line) as typeof row;
-    } catch (e) {
-      throw new Error(`splunk-sourcetypes: line ${i + 1} is not JSON (${(e as Error).message})`);
-    }
-    const fatal = row.messages?.find((m) => m.type === 'FATAL' || m.type === 'ERROR');
-    if (fatal) throw new Error(`splunk-sourcetypes: the search failed: ${fatal.text}`);
-    const r = row.result;
-    if (!r || typeof r.index !== 'string' || typeof r.sourcetype !== 'string') return;
+  for (const { result: r } of splunkExportRows(text, 'splunk-sourcetypes', (m) => new Error(m))) {
+    if (typeof r.index !== 'string' || typeof r.sourcetype !== 'string') continue;
     const events = Number(r.count);
     const newest = Number(r.newest);
     out.push({
@@ -90,7 +81,7 @@ export function splunkSourcetypeHealth(text: string): SourcetypeHealth[] {
       events: Number.isFinite(events) ? events : 0,
       newest: Number.isFinite(newest) && newest > 0 ? new Date(newest * 1000).toISOString() : null,
     });
-  });
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 // src/pushdown's SPL translation searches).
 import { type Facts, InconclusiveError } from '../../checks/types.js';
 import { defineParser, type ParserModule } from '../define.js';
+import { splunkExportRows } from './splunk-export.js';
 import { type Outputs, otherProduct } from './util.js';
 
 type Group = 'user' | 'source IP' | 'command line' | 'request body';
@@ -31,25 +32,15 @@ const FAMILIES: { name: string; test: RegExp; needs: Group[] }[] = [
 /** Per sourcetype, the sampled events and how many carry each field (`result: { sourcetype, events, <field> }`). */
 export function sourcetypeFieldCounts(text: string): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
-  text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let row: { result?: Record<string, unknown>; messages?: { type?: string; text?: string }[] };
-    try {
-      row = JSON.parse(line) as typeof row;
-    } catch (e) {
-      throw new InconclusiveError(`splunk-field-summary: line ${i + 1} is not JSON (${(e as Error).message})`);
-    }
-    const fatal = row.messages?.find((m) => m.type === 'FATAL' || m.type === 'ERROR');
-    if (fatal) throw new InconclusiveError(`splunk-field-summary: the search failed: ${fatal.text}`);
-    const r = row.result;
-    if (!r || typeof r.sourcetype !== 'string') return;
+  for (const { result: r } of splunkExportRows(text, 'splunk-field-summary')) {
+    if (typeof r.sourcetype !== 'string') continue;
     const counts = new Map<string, number>();
     for (const [k, v] of Object.entries(r)) {
       const n = Number(v);
       if (k !== 'sourcetype' && Number.isFinite(n)) counts.set(k, n);
     }
     out.set(r.sourcetype, counts);
-  });
+  }
   return out;
 }
 
